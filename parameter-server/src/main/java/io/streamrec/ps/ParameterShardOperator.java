@@ -1,0 +1,175 @@
+package io.streamrec.ps;
+
+import io.streamrec.schema.ModelUpdate;
+import io.streamrec.schema.ParameterRow;
+import io.streamrec.schema.ShardMessage;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+
+/**
+ * One shard of the parameter server, keyed by parameter row. Applies each row gradient with the
+ * configured {@link RowOptimizer} and {@link FrequencyAdaptiveL2}, bumps the row's version, adds
+ * the gradient's contributions to the row's update counter and emits the refreshed row. Markers
+ * ({@link ShardMessage#isMarker()}) are forwarded before any later gradient, which is what keeps
+ * prequential evaluation downstream free of leaks.
+ *
+ * <p>Rows live in Flink keyed state (RocksDB in the default configuration). Updated rows are kept
+ * in a write-back cache and written to keyed state in {@link #prepareSnapshotPreBarrier}, so the
+ * state in every checkpoint holds exactly the updates of the records before the barrier, while a
+ * hot row costs one state read and one write per checkpoint instead of one per update.
+ */
+public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
+        implements OneInputStreamOperator<ShardMessage, ModelUpdate> {
+    private static final long serialVersionUID = 1L;
+
+    public static final String ROWS_STATE = "parameter-rows";
+
+    private final RowOptimizer optimizer;
+    private final FrequencyAdaptiveL2 l2;
+    private final RowInitializer initializer;
+    private final double trendDecayPerMs;
+    private final int cacheCapacity;
+
+    private transient ValueState<ParameterRow> rows;
+    private transient Map<String, ParameterRow> cache;
+    private transient Map<String, ParameterRow> dirty;
+    private transient Counter appliedUpdates;
+    private transient Counter contributions;
+
+    public ParameterShardOperator(
+            RowOptimizer optimizer,
+            FrequencyAdaptiveL2 l2,
+            RowInitializer initializer,
+            long trendHalfLifeMs,
+            int cacheCapacity) {
+        this.optimizer = optimizer;
+        this.l2 = l2;
+        this.initializer = initializer;
+        this.trendDecayPerMs = Math.log(2) / trendHalfLifeMs;
+        this.cacheCapacity = cacheCapacity;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        rows =
+                context.getKeyedStateStore()
+                        .getState(new ValueStateDescriptor<>(ROWS_STATE, ParameterRow.typeInfo()));
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        cache = new HashMap<>();
+        dirty = new HashMap<>();
+        appliedUpdates = getMetricGroup().counter("appliedUpdates");
+        contributions = getMetricGroup().counter("appliedContributions");
+    }
+
+    @Override
+    public void processElement(StreamRecord<ShardMessage> element) throws Exception {
+        ShardMessage msg = element.getValue();
+        if (msg.isMarker()) {
+            output.collect(new StreamRecord<>(ModelUpdate.of(msg.marker())));
+            return;
+        }
+        String key = msg.key();
+        ParameterRow current = cache.get(key);
+        if (current == null) {
+            current = rows.value();
+        }
+        ParameterRow updated = apply(current, msg);
+        cache.put(key, updated);
+        dirty.put(key, updated);
+        appliedUpdates.inc();
+        contributions.inc(msg.contributions());
+        output.collect(new StreamRecord<>(ModelUpdate.of(updated)));
+    }
+
+    /** Applies one gradient message to a row (null: a row never seen) and returns the new row. */
+    ParameterRow apply(ParameterRow current, ShardMessage msg) {
+        float[] weights;
+        float[] slots;
+        long version = 0;
+        long updates = 0;
+        long positives = 0;
+        float trend = 0f;
+        long trendTime = msg.eventTime();
+        if (current == null) {
+            weights = initializer.initialWeights(msg.key());
+            slots = optimizer.initSlots(weights);
+        } else {
+            weights = current.weights().clone();
+            slots = current.slots().clone();
+            version = current.version();
+            updates = current.updates();
+            positives = current.positives();
+            trend = current.trend();
+            trendTime = current.trendTime();
+        }
+        if (msg.gradient().length != weights.length) {
+            throw new IllegalArgumentException(
+                    "gradient of row "
+                            + msg.key()
+                            + " has "
+                            + msg.gradient().length
+                            + " values, the row has "
+                            + weights.length);
+        }
+        optimizer.apply(weights, slots, msg.gradient(), l2.strength(updates));
+        if (msg.positives() > 0) {
+            if (msg.eventTime() >= trendTime) {
+                trend =
+                        (float)
+                                (trend * Math.exp(-(msg.eventTime() - trendTime) * trendDecayPerMs)
+                                        + msg.trendIncrement());
+                trendTime = msg.eventTime();
+            } else {
+                trend +=
+                        (float)
+                                (msg.trendIncrement()
+                                        * Math.exp(
+                                                -(trendTime - msg.eventTime()) * trendDecayPerMs));
+            }
+        }
+        return new ParameterRow(
+                msg.key(),
+                weights,
+                slots,
+                version + 1,
+                updates + msg.contributions(),
+                positives + msg.positives(),
+                trend,
+                trendTime);
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        super.prepareSnapshotPreBarrier(checkpointId);
+        flushDirtyRows();
+    }
+
+    @Override
+    public void finish() throws Exception {
+        flushDirtyRows();
+        super.finish();
+    }
+
+    private void flushDirtyRows() throws Exception {
+        for (Map.Entry<String, ParameterRow> e : dirty.entrySet()) {
+            setCurrentKey(e.getKey());
+            rows.update(e.getValue());
+        }
+        dirty.clear();
+        if (cache.size() > cacheCapacity) {
+            cache.clear();
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.streamrec.schema;
+
+import java.io.IOException;
+import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+/** Serializer of {@link ModelUpdate}. Schema version 1. */
+public final class ModelUpdateSerializer extends VersionedRecordSerializer<ModelUpdate> {
+    private static final long serialVersionUID = 1L;
+    public static final ModelUpdateSerializer INSTANCE = new ModelUpdateSerializer();
+
+    @Override
+    public int currentVersion() {
+        return 1;
+    }
+
+    @Override
+    protected void writeFields(ModelUpdate u, DataOutputView out) throws IOException {
+        out.writeBoolean(u.isMarker());
+        if (u.isMarker()) {
+            EvalMarkerSerializer.INSTANCE.serialize(u.marker(), out);
+        } else {
+            ParameterRowSerializer.INSTANCE.serialize(u.row(), out);
+        }
+    }
+
+    @Override
+    protected ModelUpdate readFields(int version, DataInputView in) throws IOException {
+        return in.readBoolean()
+                ? ModelUpdate.of(EvalMarkerSerializer.INSTANCE.deserialize(in))
+                : ModelUpdate.of(ParameterRowSerializer.INSTANCE.deserialize(in));
+    }
+
+    @Override
+    public TypeSerializerSnapshot<ModelUpdate> snapshotConfiguration() {
+        return new Snapshot();
+    }
+
+    /** Serializer snapshot; record-level versions handle schema evolution. */
+    public static final class Snapshot extends SimpleTypeSerializerSnapshot<ModelUpdate> {
+        public Snapshot() {
+            super(() -> INSTANCE);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.streamrec.schema;
+
+import java.lang.reflect.Type;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+
+/**
+ * What a worker sends to a parameter-server shard, keyed by {@code key}: either the summed gradient
+ * of one row over a micro-batch, or (when {@code marker} is set) a copy of the batch's {@link
+ * EvalMarker} addressed to one shard.
+ *
+ * <p>{@code contributions} counts the events whose loss touched the row; {@code positives} and
+ * {@code trendIncrement} (decayed to {@code eventTime}) update an item row's statistics.
+ */
+@TypeInfo(ShardMessage.Info.class)
+public record ShardMessage(
+        String key,
+        float[] gradient,
+        int contributions,
+        int positives,
+        float trendIncrement,
+        long eventTime,
+        EvalMarker marker) {
+
+    public static ShardMessage gradient(
+            String key,
+            float[] gradient,
+            int contributions,
+            int positives,
+            float trendIncrement,
+            long eventTime) {
+        return new ShardMessage(
+                key, gradient, contributions, positives, trendIncrement, eventTime, null);
+    }
+
+    public static ShardMessage marker(String shardKey, EvalMarker marker) {
+        return new ShardMessage(shardKey, null, 0, 0, 0f, 0L, marker);
+    }
+
+    public boolean isMarker() {
+        return marker != null;
+    }
+
+    /** Flink type information backed by {@link ShardMessageSerializer}. */
+    public static final class Info extends TypeInfoFactory<ShardMessage> {
+        @Override
+        public TypeInformation<ShardMessage> createTypeInfo(
+                Type t, Map<String, TypeInformation<?>> genericParameters) {
+            return typeInfo();
+        }
+    }
+
+    public static TypeInformation<ShardMessage> typeInfo() {
+        return new RecordTypeInfo<>(ShardMessage.class, ShardMessageSerializer.INSTANCE);
+    }
+}

@@ -1,0 +1,55 @@
+package io.streamrec.schema;
+
+import java.io.IOException;
+import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+/** Serializer of {@link ShardMessage}. Schema version 1. */
+public final class ShardMessageSerializer extends VersionedRecordSerializer<ShardMessage> {
+    private static final long serialVersionUID = 1L;
+    public static final ShardMessageSerializer INSTANCE = new ShardMessageSerializer();
+
+    @Override
+    public int currentVersion() {
+        return 1;
+    }
+
+    @Override
+    protected void writeFields(ShardMessage m, DataOutputView out) throws IOException {
+        out.writeUTF(m.key());
+        out.writeBoolean(m.isMarker());
+        if (m.isMarker()) {
+            EvalMarkerSerializer.INSTANCE.serialize(m.marker(), out);
+        } else {
+            writeFloats(m.gradient(), out);
+            out.writeInt(m.contributions());
+            out.writeInt(m.positives());
+            out.writeFloat(m.trendIncrement());
+            out.writeLong(m.eventTime());
+        }
+    }
+
+    @Override
+    protected ShardMessage readFields(int version, DataInputView in) throws IOException {
+        String key = in.readUTF();
+        if (in.readBoolean()) {
+            return ShardMessage.marker(key, EvalMarkerSerializer.INSTANCE.deserialize(in));
+        }
+        return ShardMessage.gradient(
+                key, readFloats(in), in.readInt(), in.readInt(), in.readFloat(), in.readLong());
+    }
+
+    @Override
+    public TypeSerializerSnapshot<ShardMessage> snapshotConfiguration() {
+        return new Snapshot();
+    }
+
+    /** Serializer snapshot; record-level versions handle schema evolution. */
+    public static final class Snapshot extends SimpleTypeSerializerSnapshot<ShardMessage> {
+        public Snapshot() {
+            super(() -> INSTANCE);
+        }
+    }
+}
