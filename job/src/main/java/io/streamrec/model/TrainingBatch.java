@@ -1,0 +1,193 @@
+package io.streamrec.model;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * A micro-batch laid out as flat arrays ready for tensors: the unique rows the batch touches, index
+ * arrays into them, the current values of those rows, and the number of examples that touch each
+ * row (its gradient contributions).
+ */
+public final class TrainingBatch {
+    public final int size;
+    public final int dim;
+    public final int negatives;
+    public final int historyLength;
+
+    public final List<String> users = new ArrayList<>();
+    public final List<String> items = new ArrayList<>();
+    public final List<String> attributes = new ArrayList<>();
+
+    public final long[] userIndex;
+    public final long[] positiveIndex;
+    public final long[] negativeIndex;
+    public final long[] historyIndex;
+
+    /** 1/|history| for real history entries, 0 for padding. */
+    public final float[] historyWeight;
+
+    /** items x attributes, 1/|attributes of item| where the item has the attribute. */
+    public final float[] attributeMatrix;
+
+    public final float[] positiveFeatures;
+    public final float[] negativeFeatures;
+
+    public final float[] userWeights;
+    public final float[] itemEmbeddings;
+    public final float[] itemBias;
+    public final float[] attributeWeights;
+    public final float[] denseW;
+    public final float[] denseC;
+    public final float[] densePhi;
+
+    /** Contributions per row key: the number of examples whose loss touches the row. */
+    public final Map<String, Integer> contributions = new LinkedHashMap<>();
+
+    private TrainingBatch(int size, ModelConfig config) {
+        this.size = size;
+        this.dim = config.dim();
+        this.negatives = config.negatives();
+        this.historyLength = config.historyLength();
+        this.userIndex = new long[size];
+        this.positiveIndex = new long[size];
+        this.negativeIndex = new long[size * negatives];
+        this.historyIndex = new long[size * historyLength];
+        this.historyWeight = new float[size * historyLength];
+        this.positiveFeatures = new float[size * ModelConfig.FEATURES];
+        this.negativeFeatures = new float[size * negatives * ModelConfig.FEATURES];
+        this.userWeights = null;
+        this.itemEmbeddings = null;
+        this.itemBias = null;
+        this.attributeWeights = null;
+        this.attributeMatrix = null;
+        this.denseW = null;
+        this.denseC = null;
+        this.densePhi = null;
+    }
+
+    private TrainingBatch(
+            TrainingBatch layout, float[] attributeMatrix, Function<String, float[]> rows) {
+        this.size = layout.size;
+        this.dim = layout.dim;
+        this.negatives = layout.negatives;
+        this.historyLength = layout.historyLength;
+        this.users.addAll(layout.users);
+        this.items.addAll(layout.items);
+        this.attributes.addAll(layout.attributes);
+        this.userIndex = layout.userIndex;
+        this.positiveIndex = layout.positiveIndex;
+        this.negativeIndex = layout.negativeIndex;
+        this.historyIndex = layout.historyIndex;
+        this.historyWeight = layout.historyWeight;
+        this.positiveFeatures = layout.positiveFeatures;
+        this.negativeFeatures = layout.negativeFeatures;
+        this.contributions.putAll(layout.contributions);
+        this.attributeMatrix = attributeMatrix;
+        int d = dim;
+        userWeights = new float[users.size() * d];
+        for (int u = 0; u < users.size(); u++) {
+            System.arraycopy(rows.apply(RowKeys.user(users.get(u))), 0, userWeights, u * d, d);
+        }
+        itemEmbeddings = new float[items.size() * d];
+        itemBias = new float[items.size()];
+        for (int i = 0; i < items.size(); i++) {
+            float[] w = rows.apply(RowKeys.item(items.get(i)));
+            System.arraycopy(w, 0, itemEmbeddings, i * d, d);
+            itemBias[i] = w[d];
+        }
+        attributeWeights = new float[attributes.size() * d];
+        for (int a = 0; a < attributes.size(); a++) {
+            System.arraycopy(
+                    rows.apply(RowKeys.attribute(attributes.get(a))),
+                    0,
+                    attributeWeights,
+                    a * d,
+                    d);
+        }
+        denseW = rows.apply(RowKeys.DENSE_W).clone();
+        denseC = rows.apply(RowKeys.DENSE_C).clone();
+        densePhi = rows.apply(RowKeys.DENSE_PHI).clone();
+    }
+
+    /**
+     * Lays out a batch.
+     *
+     * @param itemAttributes the attributes (e.g. genres) of an item, empty if unknown
+     * @param rows the current weights of a row by key
+     */
+    public static TrainingBatch of(
+            List<TrainingExample> examples,
+            ModelConfig config,
+            Function<String, List<String>> itemAttributes,
+            Function<String, float[]> rows) {
+        TrainingBatch layout = new TrainingBatch(examples.size(), config);
+        Map<String, Integer> userPos = new LinkedHashMap<>();
+        Map<String, Integer> itemPos = new LinkedHashMap<>();
+        Map<String, Integer> attrPos = new LinkedHashMap<>();
+        int k = config.negatives();
+        int l = config.historyLength();
+        int f = ModelConfig.FEATURES;
+        for (int b = 0; b < examples.size(); b++) {
+            TrainingExample ex = examples.get(b);
+            Set<String> touched = new HashSet<>();
+            layout.userIndex[b] = index(userPos, ex.userId());
+            touched.add(RowKeys.user(ex.userId()));
+            layout.positiveIndex[b] = index(itemPos, ex.positiveItem());
+            touched.add(RowKeys.item(ex.positiveItem()));
+            for (int j = 0; j < k; j++) {
+                layout.negativeIndex[b * k + j] = index(itemPos, ex.negativeItems()[j]);
+                touched.add(RowKeys.item(ex.negativeItems()[j]));
+                System.arraycopy(
+                        ex.negativeFeatures()[j], 0, layout.negativeFeatures, (b * k + j) * f, f);
+            }
+            System.arraycopy(ex.positiveFeatures(), 0, layout.positiveFeatures, b * f, f);
+            int h = Math.min(l, ex.history().length);
+            int offset = ex.history().length - h; // the most recent h items
+            for (int j = 0; j < h; j++) {
+                String item = ex.history()[offset + j];
+                layout.historyIndex[b * l + j] = index(itemPos, item);
+                layout.historyWeight[b * l + j] = 1f / h;
+                touched.add(RowKeys.item(item));
+            }
+            Set<String> exampleItems = new HashSet<>();
+            exampleItems.add(ex.positiveItem());
+            exampleItems.addAll(Arrays.asList(ex.negativeItems()));
+            exampleItems.addAll(Arrays.asList(ex.history()).subList(offset, ex.history().length));
+            for (String item : exampleItems) {
+                for (String attr : itemAttributes.apply(item)) {
+                    index(attrPos, attr);
+                    touched.add(RowKeys.attribute(attr));
+                }
+            }
+            touched.add(RowKeys.DENSE_W);
+            touched.add(RowKeys.DENSE_C);
+            touched.add(RowKeys.DENSE_PHI);
+            for (String key : touched) {
+                layout.contributions.merge(key, 1, Integer::sum);
+            }
+        }
+        layout.users.addAll(userPos.keySet());
+        layout.items.addAll(itemPos.keySet());
+        layout.attributes.addAll(attrPos.keySet());
+        int ni = layout.items.size();
+        int ng = layout.attributes.size();
+        float[] attributeMatrix = new float[ni * ng];
+        for (int i = 0; i < ni; i++) {
+            List<String> attrs = itemAttributes.apply(layout.items.get(i));
+            for (String attr : attrs) {
+                attributeMatrix[i * ng + attrPos.get(attr)] = 1f / attrs.size();
+            }
+        }
+        return new TrainingBatch(layout, attributeMatrix, rows);
+    }
+
+    private static int index(Map<String, Integer> positions, String key) {
+        return positions.computeIfAbsent(key, x -> positions.size());
+    }
+}

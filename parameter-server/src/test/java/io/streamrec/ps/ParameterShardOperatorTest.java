@@ -1,0 +1,128 @@
+package io.streamrec.ps;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.streamrec.schema.EvalMarker;
+import io.streamrec.schema.EventType;
+import io.streamrec.schema.ModelUpdate;
+import io.streamrec.schema.ParameterRow;
+import io.streamrec.schema.ShardMessage;
+import io.streamrec.schema.UserEvent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+class ParameterShardOperatorTest {
+    private static final long DAY = 86_400_000L;
+
+    private static ParameterShardOperator newOperator() {
+        return new ParameterShardOperator(
+                new AdagradUpdater(0.1, 0.0, 1e-12),
+                new FrequencyAdaptiveL2(0.0),
+                key -> new float[] {1.0f, -1.0f},
+                DAY,
+                1000);
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, ShardMessage, ModelUpdate>
+            harness(ParameterShardOperator op) throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, ShardMessage, ModelUpdate> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(op, ShardMessage::key, Types.STRING);
+        h.setStateBackend(new EmbeddedRocksDBStateBackend());
+        return h;
+    }
+
+    private static ShardMessage grad(
+            String key, float g, int contributions, int positives, long t) {
+        return ShardMessage.gradient(
+                key, new float[] {g, g}, contributions, positives, positives, t);
+    }
+
+    @Test
+    void appliesUpdatesAndKeepsVersionsAndCountersAcrossSnapshotAndRestore() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = harness(newOperator())) {
+            h.open();
+            h.processElement(new StreamRecord<>(grad("i:1", 0.5f, 3, 1, 0L)));
+            h.processElement(new StreamRecord<>(grad("i:2", 1.0f, 1, 0, 0L)));
+            h.processElement(new StreamRecord<>(grad("i:1", 0.5f, 2, 2, DAY)));
+            h.prepareSnapshotPreBarrier(1L); // the task calls this before the barrier
+            snapshot = h.snapshot(1L, 1L);
+
+            Map<String, ParameterRow> latest = latestRows(h.extractOutputValues());
+            assertThat(latest.get("i:1").version()).isEqualTo(2);
+            assertThat(latest.get("i:1").updates()).isEqualTo(5);
+            assertThat(latest.get("i:1").positives()).isEqualTo(3);
+            // trend: 1 at t=0 decays to 0.5 after one half-life, plus 2 new positives
+            assertThat(latest.get("i:1").trend()).isCloseTo(2.5f, within(1e-5f));
+            // AdaGrad from w=1: 1 - 0.1*0.5/0.5 = 0.9, then 0.9 - 0.1*0.5/sqrt(0.5)
+            assertThat(latest.get("i:1").weights()[0]).isCloseTo(0.8292893f, within(1e-6f));
+
+            // this update happens after the checkpoint and must vanish on restore
+            h.processElement(new StreamRecord<>(grad("i:1", 9f, 100, 0, DAY)));
+        }
+
+        try (var restored = harness(newOperator())) {
+            restored.initializeState(snapshot);
+            restored.open();
+            restored.processElement(new StreamRecord<>(grad("i:1", 0.5f, 1, 0, DAY)));
+            restored.processElement(new StreamRecord<>(grad("i:2", 1.0f, 4, 0, DAY)));
+            Map<String, ParameterRow> latest = latestRows(restored.extractOutputValues());
+            assertThat(latest.get("i:1").version()).isEqualTo(3);
+            assertThat(latest.get("i:1").updates()).isEqualTo(6);
+            assertThat(latest.get("i:1").positives()).isEqualTo(3);
+            assertThat(latest.get("i:1").slots()[0]).isCloseTo(0.75f, within(1e-6f));
+            assertThat(latest.get("i:2").version()).isEqualTo(2);
+            assertThat(latest.get("i:2").updates()).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void forwardsMarkersInOrderWithRows() throws Exception {
+        try (var h = harness(newOperator())) {
+            h.open();
+            EvalMarker marker =
+                    new EvalMarker(
+                            7L,
+                            1,
+                            List.of(new UserEvent("e1", "u", "1", EventType.CLICK, Float.NaN, 0L)));
+            h.processElement(new StreamRecord<>(ShardMessage.marker("m0", marker)));
+            h.processElement(new StreamRecord<>(grad("i:1", 0.5f, 1, 1, 0L)));
+            List<ModelUpdate> out = h.extractOutputValues();
+            assertThat(out).hasSize(2);
+            assertThat(out.get(0).marker()).isEqualTo(marker);
+            assertThat(out.get(1).row().key()).isEqualTo("i:1");
+        }
+    }
+
+    @Test
+    void rejectsGradientsOfTheWrongWidth() throws Exception {
+        ParameterShardOperator op = newOperator();
+        try (var h = harness(op)) {
+            h.open();
+            ShardMessage bad = ShardMessage.gradient("i:1", new float[] {1f, 2f, 3f}, 1, 0, 0f, 0L);
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                            () -> h.processElement(new StreamRecord<>(bad)))
+                    .hasMessageContaining("has 3 values, the row has 2");
+        }
+    }
+
+    private static Map<String, ParameterRow> latestRows(List<ModelUpdate> updates) {
+        Map<String, ParameterRow> latest = new TreeMap<>();
+        List<ModelUpdate> rows = new ArrayList<>(updates);
+        for (ModelUpdate u : rows) {
+            if (!u.isMarker()) {
+                latest.merge(u.row().key(), u.row(), (a, b) -> a.version() >= b.version() ? a : b);
+            }
+        }
+        return latest;
+    }
+}
