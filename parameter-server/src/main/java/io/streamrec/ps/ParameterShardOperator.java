@@ -12,13 +12,14 @@ import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
 
 /**
  * One shard of the parameter server, keyed by parameter row. Applies each row gradient with the
  * configured {@link RowOptimizer} and {@link FrequencyAdaptiveL2}, bumps the row's version, adds
  * the gradient's contributions to the row's update counter and emits the refreshed row. Markers
  * ({@link ShardMessage#isMarker()}) are forwarded before any later gradient, which is what keeps
- * prequential evaluation downstream free of leaks.
+ * prequential evaluation downstream free of leaks; requests pass through to serving.
  *
  * <p>Rows live in Flink keyed state (RocksDB in the default configuration). Updated rows are kept
  * in a write-back cache and written to keyed state in {@link #prepareSnapshotPreBarrier}, so the
@@ -30,6 +31,16 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
     private static final long serialVersionUID = 1L;
 
     public static final String ROWS_STATE = "parameter-rows";
+
+    /**
+     * Side output with the final value of every row changed since the previous checkpoint, emitted
+     * just before the barrier: the feedback topic gets one record per changed row per checkpoint,
+     * and its transaction commits exactly the state of that checkpoint.
+     */
+    public static final OutputTag<ParameterRow> CHECKPOINTED_ROWS =
+            new OutputTag<>("checkpointed-rows", ParameterRow.typeInfo());
+
+    private static final float[] NO_SLOTS = new float[0];
 
     private final RowOptimizer optimizer;
     private final FrequencyAdaptiveL2 l2;
@@ -80,6 +91,10 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
             output.collect(new StreamRecord<>(ModelUpdate.of(msg.marker())));
             return;
         }
+        if (msg.isRequest()) {
+            output.collect(new StreamRecord<>(ModelUpdate.of(msg.request())));
+            return;
+        }
         String key = msg.key();
         ParameterRow current = cache.get(key);
         if (current == null) {
@@ -90,7 +105,20 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
         dirty.put(key, updated);
         appliedUpdates.inc();
         contributions.inc(msg.contributions());
-        output.collect(new StreamRecord<>(ModelUpdate.of(updated)));
+        // serving needs no optimizer slots; leave them out of the broadcast
+        output.collect(new StreamRecord<>(ModelUpdate.of(withoutSlots(updated))));
+    }
+
+    private static ParameterRow withoutSlots(ParameterRow r) {
+        return new ParameterRow(
+                r.key(),
+                r.weights(),
+                NO_SLOTS,
+                r.version(),
+                r.updates(),
+                r.positives(),
+                r.trend(),
+                r.trendTime());
     }
 
     /** Applies one gradient message to a row (null: a row never seen) and returns the new row. */
@@ -166,6 +194,7 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
         for (Map.Entry<String, ParameterRow> e : dirty.entrySet()) {
             setCurrentKey(e.getKey());
             rows.update(e.getValue());
+            output.collect(CHECKPOINTED_ROWS, new StreamRecord<>(e.getValue()));
         }
         dirty.clear();
         if (cache.size() > cacheCapacity) {

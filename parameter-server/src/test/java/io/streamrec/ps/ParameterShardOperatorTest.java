@@ -79,7 +79,19 @@ class ParameterShardOperatorTest {
             assertThat(latest.get("i:1").version()).isEqualTo(3);
             assertThat(latest.get("i:1").updates()).isEqualTo(6);
             assertThat(latest.get("i:1").positives()).isEqualTo(3);
-            assertThat(latest.get("i:1").slots()[0]).isCloseTo(0.75f, within(1e-6f));
+            assertThat(latest.get("i:1").slots()).isEmpty(); // serving gets rows without slots
+            restored.prepareSnapshotPreBarrier(2L);
+            List<ParameterRow> checkpointed = new ArrayList<>();
+            restored.getSideOutput(ParameterShardOperator.CHECKPOINTED_ROWS)
+                    .forEach(r -> checkpointed.add(r.getValue()));
+            // one record per changed row, with the optimizer slots, for the feedback topic
+            assertThat(checkpointed)
+                    .extracting(ParameterRow::key)
+                    .containsExactlyInAnyOrder("i:1", "i:2");
+            ParameterRow i1 =
+                    checkpointed.stream().filter(r -> r.key().equals("i:1")).findFirst().get();
+            assertThat(i1.version()).isEqualTo(3);
+            assertThat(i1.slots()[0]).isCloseTo(0.75f, within(1e-6f));
             assertThat(latest.get("i:2").version()).isEqualTo(2);
             assertThat(latest.get("i:2").updates()).isEqualTo(5);
         }
@@ -93,7 +105,8 @@ class ParameterShardOperatorTest {
                     new EvalMarker(
                             7L,
                             1,
-                            List.of(new UserEvent("e1", "u", "1", EventType.CLICK, Float.NaN, 0L)));
+                            List.of(new UserEvent("e1", "u", "1", EventType.CLICK, Float.NaN, 0L)),
+                            List.<String[]>of(new String[0]));
             h.processElement(new StreamRecord<>(ShardMessage.marker("m0", marker)));
             h.processElement(new StreamRecord<>(grad("i:1", 0.5f, 1, 1, 0L)));
             List<ModelUpdate> out = h.extractOutputValues();

@@ -23,8 +23,9 @@ public final class EvalMarkerSerializer extends VersionedRecordSerializer<EvalMa
         out.writeLong(m.batchId());
         out.writeInt(m.copies());
         out.writeInt(m.events().size());
-        for (UserEvent e : m.events()) {
-            UserEventSerializer.INSTANCE.serialize(e, out);
+        for (int i = 0; i < m.events().size(); i++) {
+            UserEventSerializer.INSTANCE.serialize(m.events().get(i), out);
+            writeStrings(m.userItems().get(i), out);
         }
     }
 
@@ -34,10 +35,12 @@ public final class EvalMarkerSerializer extends VersionedRecordSerializer<EvalMa
         int copies = in.readInt();
         int n = in.readInt();
         List<UserEvent> events = new ArrayList<>(n);
+        List<String[]> userItems = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             events.add(UserEventSerializer.INSTANCE.deserialize(in));
+            userItems.add(readStrings(in));
         }
-        return new EvalMarker(batchId, copies, events);
+        return new EvalMarker(batchId, copies, events, userItems);
     }
 
     @Override

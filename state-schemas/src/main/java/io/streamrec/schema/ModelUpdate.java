@@ -7,18 +7,26 @@ import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 
 /**
- * What a parameter-server shard emits: a refreshed row (full values with its version), or a
- * forwarded {@link EvalMarker}. Exactly one of the two is set.
+ * What a parameter-server shard emits: a refreshed row (full values with its version), , a
+ * forwarded {@link EvalMarker}, or a forwarded {@link ServingRequest}. Exactly one is set.
  */
 @TypeInfo(ModelUpdate.Info.class)
-public record ModelUpdate(ParameterRow row, EvalMarker marker) {
+public record ModelUpdate(ParameterRow row, EvalMarker marker, ServingRequest request) {
 
     public static ModelUpdate of(ParameterRow row) {
-        return new ModelUpdate(row, null);
+        return new ModelUpdate(row, null, null);
     }
 
     public static ModelUpdate of(EvalMarker marker) {
-        return new ModelUpdate(null, marker);
+        return new ModelUpdate(null, marker, null);
+    }
+
+    public static ModelUpdate of(ServingRequest request) {
+        return new ModelUpdate(null, null, request);
+    }
+
+    public boolean isRequest() {
+        return request != null;
     }
 
     public boolean isMarker() {

@@ -18,19 +18,28 @@ public final class ModelUpdateSerializer extends VersionedRecordSerializer<Model
 
     @Override
     protected void writeFields(ModelUpdate u, DataOutputView out) throws IOException {
-        out.writeBoolean(u.isMarker());
         if (u.isMarker()) {
+            out.writeByte(1);
             EvalMarkerSerializer.INSTANCE.serialize(u.marker(), out);
+        } else if (u.isRequest()) {
+            out.writeByte(2);
+            ServingRequestSerializer.INSTANCE.serialize(u.request(), out);
         } else {
+            out.writeByte(0);
             ParameterRowSerializer.INSTANCE.serialize(u.row(), out);
         }
     }
 
     @Override
     protected ModelUpdate readFields(int version, DataInputView in) throws IOException {
-        return in.readBoolean()
-                ? ModelUpdate.of(EvalMarkerSerializer.INSTANCE.deserialize(in))
-                : ModelUpdate.of(ParameterRowSerializer.INSTANCE.deserialize(in));
+        switch (in.readUnsignedByte()) {
+            case 1:
+                return ModelUpdate.of(EvalMarkerSerializer.INSTANCE.deserialize(in));
+            case 2:
+                return ModelUpdate.of(ServingRequestSerializer.INSTANCE.deserialize(in));
+            default:
+                return ModelUpdate.of(ParameterRowSerializer.INSTANCE.deserialize(in));
+        }
     }
 
     @Override

@@ -22,7 +22,8 @@ public record ShardMessage(
         int positives,
         float trendIncrement,
         long eventTime,
-        EvalMarker marker) {
+        EvalMarker marker,
+        ServingRequest request) {
 
     public static ShardMessage gradient(
             String key,
@@ -32,11 +33,23 @@ public record ShardMessage(
             float trendIncrement,
             long eventTime) {
         return new ShardMessage(
-                key, gradient, contributions, positives, trendIncrement, eventTime, null);
+                key, gradient, contributions, positives, trendIncrement, eventTime, null, null);
     }
 
     public static ShardMessage marker(String shardKey, EvalMarker marker) {
-        return new ShardMessage(shardKey, null, 0, 0, 0f, 0L, marker);
+        return new ShardMessage(shardKey, null, 0, 0, 0f, 0L, marker, null);
+    }
+
+    public static ShardMessage request(String shardKey, ServingRequest request) {
+        return new ShardMessage(shardKey, null, 0, 0, 0f, 0L, null, request);
+    }
+
+    public boolean isRequest() {
+        return request != null;
+    }
+
+    public boolean isGradient() {
+        return marker == null && request == null;
     }
 
     public boolean isMarker() {

@@ -10,6 +10,9 @@ import org.apache.flink.core.memory.DataOutputView;
 public final class ShardMessageSerializer extends VersionedRecordSerializer<ShardMessage> {
     private static final long serialVersionUID = 1L;
     public static final ShardMessageSerializer INSTANCE = new ShardMessageSerializer();
+    private static final int KIND_GRADIENT = 0;
+    private static final int KIND_MARKER = 1;
+    private static final int KIND_REQUEST = 2;
 
     @Override
     public int currentVersion() {
@@ -19,10 +22,14 @@ public final class ShardMessageSerializer extends VersionedRecordSerializer<Shar
     @Override
     protected void writeFields(ShardMessage m, DataOutputView out) throws IOException {
         out.writeUTF(m.key());
-        out.writeBoolean(m.isMarker());
         if (m.isMarker()) {
+            out.writeByte(KIND_MARKER);
             EvalMarkerSerializer.INSTANCE.serialize(m.marker(), out);
+        } else if (m.isRequest()) {
+            out.writeByte(KIND_REQUEST);
+            ServingRequestSerializer.INSTANCE.serialize(m.request(), out);
         } else {
+            out.writeByte(KIND_GRADIENT);
             writeFloats(m.gradient(), out);
             out.writeInt(m.contributions());
             out.writeInt(m.positives());
@@ -34,8 +41,12 @@ public final class ShardMessageSerializer extends VersionedRecordSerializer<Shar
     @Override
     protected ShardMessage readFields(int version, DataInputView in) throws IOException {
         String key = in.readUTF();
-        if (in.readBoolean()) {
+        int kind = in.readUnsignedByte();
+        if (kind == KIND_MARKER) {
             return ShardMessage.marker(key, EvalMarkerSerializer.INSTANCE.deserialize(in));
+        }
+        if (kind == KIND_REQUEST) {
+            return ShardMessage.request(key, ServingRequestSerializer.INSTANCE.deserialize(in));
         }
         return ShardMessage.gradient(
                 key, readFloats(in), in.readInt(), in.readInt(), in.readFloat(), in.readLong());

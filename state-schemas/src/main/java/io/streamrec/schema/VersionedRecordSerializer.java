@@ -112,6 +112,21 @@ public abstract class VersionedRecordSerializer<T> extends TypeSerializerSinglet
         return values;
     }
 
+    protected static void writeStrings(String[] values, DataOutputView out) throws IOException {
+        out.writeInt(values.length);
+        for (String v : values) {
+            out.writeUTF(v);
+        }
+    }
+
+    protected static String[] readStrings(DataInputView in) throws IOException {
+        String[] values = new String[in.readInt()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = in.readUTF();
+        }
+        return values;
+    }
+
     protected static void writeNullableString(String s, DataOutputView out) throws IOException {
         out.writeBoolean(s != null);
         if (s != null) {
