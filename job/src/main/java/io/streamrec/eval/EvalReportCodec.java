@@ -1,0 +1,65 @@
+package io.streamrec.eval;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.TreeMap;
+
+/**
+ * JSON form of a serving subtask's cumulative evaluation, written to the eval-reports topic at
+ * every checkpoint: the counts per window plus training progress as serving sees it.
+ */
+public final class EvalReportCodec {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private EvalReportCodec() {}
+
+    /** A decoded report. */
+    public record Report(
+            PrequentialCounts counts, long trainedEvents, long modelVersion, long time) {}
+
+    public static String encode(
+            PrequentialCounts counts, long trainedEvents, long modelVersion, long time) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("subtask", counts.subtask);
+        node.put("events", counts.events());
+        node.put("trained_events", trainedEvents);
+        node.put("model_version", modelVersion);
+        node.put("time", time);
+        ObjectNode hr = node.putObject("hr_at_10");
+        for (int r = 0; r < PrequentialCounts.RECOMMENDERS.length; r++) {
+            hr.put(PrequentialCounts.RECOMMENDERS[r], counts.hitRate(r));
+        }
+        ArrayNode windows = node.putArray("windows");
+        counts.windows.forEach(
+                (start, values) -> {
+                    ObjectNode w = windows.addObject();
+                    w.put("start", start);
+                    ArrayNode v = w.putArray("values");
+                    for (double x : values) {
+                        v.add(x);
+                    }
+                });
+        return node.toString();
+    }
+
+    public static Report decode(String json) throws IOException {
+        JsonNode node = MAPPER.readTree(json);
+        TreeMap<Long, double[]> windows = new TreeMap<>();
+        for (JsonNode w : node.get("windows")) {
+            JsonNode v = w.get("values");
+            double[] values = new double[v.size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = v.get(i).asDouble();
+            }
+            windows.put(w.get("start").asLong(), values);
+        }
+        return new Report(
+                new PrequentialCounts(node.get("subtask").asInt(), windows),
+                node.get("trained_events").asLong(),
+                node.get("model_version").asLong(),
+                node.get("time").asLong());
+    }
+}

@@ -1,0 +1,246 @@
+package io.streamrec.serving;
+
+import io.streamrec.model.BprModel;
+import io.streamrec.model.ModelConfig;
+import io.streamrec.model.RowKeys;
+import io.streamrec.ps.RowInitializer;
+import io.streamrec.schema.ParameterRow;
+import io.streamrec.source.ItemCatalog;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A serving replica of the whole model, laid out for scoring every item: item embeddings, biases
+ * and statistics in flat arrays, item content vectors cached until a dense or attribute row
+ * changes. Applies a row only if its version is newer than the one it holds, so re-delivered rows
+ * are harmless.
+ */
+public final class ServingModel {
+    private final ModelConfig config;
+    private final RowInitializer initializer;
+    private final ItemCatalog catalog;
+    private final int d;
+
+    private final Map<String, Long> versions = new HashMap<>();
+    private final Map<String, Integer> itemIndex = new HashMap<>();
+    private final List<String> itemIds = new ArrayList<>();
+    private float[] itemEmb = new float[0];
+    private float[] itemBias = new float[0];
+    private long[] positives = new long[0];
+    private float[] trend = new float[0];
+    private long[] trendTime = new long[0];
+    private int[][] itemAttributes = new int[0][];
+    private float[] content = new float[0];
+    private boolean contentValid;
+
+    private final Map<String, Integer> attrIndex = new HashMap<>();
+    private final List<float[]> attrVectors = new ArrayList<>();
+    private final Map<String, float[]> users = new HashMap<>();
+    private final Map<String, Long> userUpdateCounts = new HashMap<>();
+    private float[] denseW;
+    private float[] denseC;
+    private float[] densePhi;
+
+    private long modelVersion;
+    private long userContributions;
+
+    public ServingModel(ModelConfig config, RowInitializer initializer, ItemCatalog catalog) {
+        this.config = config;
+        this.initializer = initializer;
+        this.catalog = catalog;
+        this.d = config.dim();
+        denseW = initializer.initialWeights(RowKeys.DENSE_W);
+        denseC = initializer.initialWeights(RowKeys.DENSE_C);
+        densePhi = initializer.initialWeights(RowKeys.DENSE_PHI);
+        catalog.ids().forEach(this::itemIndexOf);
+    }
+
+    /** Applies a row if it is newer than the held version; returns whether it was applied. */
+    public boolean apply(ParameterRow row) {
+        String key = row.key();
+        Long held = versions.get(key);
+        if (held != null && held >= row.version()) {
+            return false;
+        }
+        long previous = held == null ? 0 : held;
+        versions.put(key, row.version());
+        modelVersion += row.version() - previous;
+        if (RowKeys.isItem(key)) {
+            int i = itemIndexOf(RowKeys.id(key));
+            System.arraycopy(row.weights(), 0, itemEmb, i * d, d);
+            itemBias[i] = row.weights()[d];
+            positives[i] = row.positives();
+            trend[i] = row.trend();
+            trendTime[i] = row.trendTime();
+        } else if (RowKeys.isUser(key)) {
+            float[] old = users.put(RowKeys.id(key), row.weights());
+            userContributions += row.updates() - (old == null ? 0 : userUpdates(key));
+            userUpdateCounts.put(key, row.updates());
+        } else if (RowKeys.isAttribute(key)) {
+            int a = attrIndexOf(RowKeys.id(key));
+            attrVectors.set(a, row.weights());
+            contentValid = false;
+        } else if (key.equals(RowKeys.DENSE_W)) {
+            denseW = row.weights();
+            contentValid = false;
+        } else if (key.equals(RowKeys.DENSE_C)) {
+            denseC = row.weights();
+            contentValid = false;
+        } else if (key.equals(RowKeys.DENSE_PHI)) {
+            densePhi = row.weights();
+        }
+        return true;
+    }
+
+    private long userUpdates(String key) {
+        return userUpdateCounts.getOrDefault(key, 0L);
+    }
+
+    /** Sum of all row versions held: grows with every applied update. */
+    public long modelVersion() {
+        return modelVersion;
+    }
+
+    /** Sum of the user rows' update counters: the number of events trained into the model. */
+    public long userContributions() {
+        return userContributions;
+    }
+
+    public int rows() {
+        return versions.size();
+    }
+
+    public int items() {
+        return itemIds.size();
+    }
+
+    public String itemId(int index) {
+        return itemIds.get(index);
+    }
+
+    /** Index of an item, adding it (with initial weights) if it is new. */
+    public int itemIndexOf(String itemId) {
+        Integer i = itemIndex.get(itemId);
+        if (i != null) {
+            return i;
+        }
+        int n = itemIds.size();
+        if (n * d >= itemEmb.length) {
+            int cap = Math.max(16, n * 2);
+            itemEmb = Arrays.copyOf(itemEmb, cap * d);
+            content = Arrays.copyOf(content, cap * d);
+            itemBias = Arrays.copyOf(itemBias, cap);
+            positives = Arrays.copyOf(positives, cap);
+            trend = Arrays.copyOf(trend, cap);
+            trendTime = Arrays.copyOf(trendTime, cap);
+            itemAttributes = Arrays.copyOf(itemAttributes, cap);
+        }
+        itemIndex.put(itemId, n);
+        itemIds.add(itemId);
+        float[] w = initializer.initialWeights(RowKeys.item(itemId));
+        System.arraycopy(w, 0, itemEmb, n * d, d);
+        itemBias[n] = w[d];
+        itemAttributes[n] =
+                catalog.attributes(itemId).stream().mapToInt(this::attrIndexOf).toArray();
+        contentValid = false;
+        return n;
+    }
+
+    private int attrIndexOf(String attr) {
+        Integer a = attrIndex.get(attr);
+        if (a != null) {
+            return a;
+        }
+        attrIndex.put(attr, attrVectors.size());
+        attrVectors.add(initializer.initialWeights(RowKeys.attribute(attr)));
+        return attrVectors.size() - 1;
+    }
+
+    private void refreshContent() {
+        if (contentValid) {
+            return;
+        }
+        float[] pooled = new float[d];
+        float[] out = new float[d];
+        for (int i = 0; i < itemIds.size(); i++) {
+            Arrays.fill(pooled, 0f);
+            int[] attrs = itemAttributes[i];
+            for (int a : attrs) {
+                float[] v = attrVectors.get(a);
+                for (int k = 0; k < d; k++) {
+                    pooled[k] += v[k] / attrs.length;
+                }
+            }
+            BprModel.content(pooled, denseW, denseC, d, out);
+            System.arraycopy(out, 0, content, i * d, d);
+        }
+        contentValid = true;
+    }
+
+    /** Whether the user has a trained row. */
+    public boolean knowsUser(String userId) {
+        return users.containsKey(userId);
+    }
+
+    /**
+     * Scores every item for a user whose interacted items are {@code userItems} (oldest first), at
+     * event time {@code now}. Returns one score per item index.
+     */
+    public float[] score(String userId, String[] userItems, long now) {
+        refreshContent();
+        float[] q = users.get(userId);
+        q = q == null ? initializer.initialWeights(RowKeys.user(userId)).clone() : q.clone();
+        int h = Math.min(config.historyLength(), userItems.length);
+        for (int j = userItems.length - h; j < userItems.length; j++) {
+            int i = itemIndexOf(userItems[j]);
+            refreshContent();
+            for (int k = 0; k < d; k++) {
+                q[k] += (itemEmb[i * d + k] + content[i * d + k]) / h;
+            }
+        }
+        double decay = config.trendDecayPerMs();
+        int n = itemIds.size();
+        float[] scores = new float[n];
+        for (int i = 0; i < n; i++) {
+            double s = itemBias[i];
+            int base = i * d;
+            for (int k = 0; k < d; k++) {
+                s += q[k] * (itemEmb[base + k] + content[base + k]);
+            }
+            double t =
+                    trend[i] == 0f
+                            ? 0.0
+                            : trend[i] * Math.exp(-Math.max(0, now - trendTime[i]) * decay);
+            s += densePhi[0] * Math.log1p(t) + densePhi[1] * Math.log1p(positives[i]);
+            scores[i] = (float) s;
+        }
+        return scores;
+    }
+
+    /** All-time interaction counts per item index (the popularity baseline's scores). */
+    public float[] popularityScores() {
+        float[] s = new float[itemIds.size()];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = positives[i];
+        }
+        return s;
+    }
+
+    /**
+     * Log of the decayed counts, up to a shared constant: ranking by {@code ln(trend) + t * decay}
+     * equals ranking by the counts decayed to any common time.
+     */
+    public float[] trendingScores(double decayPerMs) {
+        float[] s = new float[itemIds.size()];
+        for (int i = 0; i < s.length; i++) {
+            s[i] =
+                    trend[i] <= 0f
+                            ? Float.NEGATIVE_INFINITY
+                            : (float) (Math.log(trend[i]) + (trendTime[i] - 1.3e12) * decayPerMs);
+        }
+        return s;
+    }
+}

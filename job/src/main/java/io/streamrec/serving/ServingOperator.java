@@ -1,0 +1,276 @@
+package io.streamrec.serving;
+
+import io.streamrec.eval.EvalReportCodec;
+import io.streamrec.eval.PrequentialCounts;
+import io.streamrec.eval.PrequentialCountsSerializer;
+import io.streamrec.loop.KafkaSettings;
+import io.streamrec.loop.ModelRowFeed;
+import io.streamrec.model.ModelConfig;
+import io.streamrec.ps.RowInitializer;
+import io.streamrec.schema.EvalMarker;
+import io.streamrec.schema.ModelUpdate;
+import io.streamrec.schema.RecommendationRequest;
+import io.streamrec.schema.RecommendationResult;
+import io.streamrec.schema.ServingRequest;
+import io.streamrec.schema.UserEvent;
+import io.streamrec.source.ItemCatalog;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serving and prequential evaluation. Every subtask receives the parameter server's whole output on
+ * a broadcast edge and keeps a full {@link ServingModel} replica; requests and evaluation work are
+ * split between subtasks by id.
+ *
+ * <p>Evaluation: an {@link EvalMarker} arrives once per parameter-server shard; on the first copy
+ * the model has not yet seen any row the batch updated (each shard sends the marker before those
+ * rows), so each event is scored against a model that has not trained on it, beside the all-time
+ * and trending popularity baselines computed from the same replica. Counts are operator state and
+ * reported as JSON to the eval side output at every checkpoint.
+ *
+ * <p>The replica is not checkpointed: on (re)start it is rebuilt from the model-updates topic,
+ * which holds exactly the parameter-server state of the last completed checkpoint, and then kept
+ * fresh by the forward edge.
+ */
+public class ServingOperator extends AbstractStreamOperator<RecommendationResult>
+        implements OneInputStreamOperator<ModelUpdate, RecommendationResult> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(ServingOperator.class);
+    private static final int EVAL_K = 10;
+
+    public static final OutputTag<String> EVAL_REPORTS =
+            new OutputTag<>("eval-reports", Types.STRING);
+
+    private final ModelConfig config;
+    private final RowInitializer initializer;
+    private final ItemCatalog catalog;
+    private final long evalWindowMs;
+    private final KafkaSettings kafka;
+    private final String modelUpdatesTopic;
+
+    private transient ServingModel model;
+    private transient ListState<PrequentialCounts> countsState;
+    private transient ListState<Tuple2<Long, Integer>> pendingState;
+    private transient PrequentialCounts counts;
+    private transient Map<Long, Integer> pendingMarkers;
+    private transient long maxEventTime;
+    private transient int subtask;
+    private transient int parallelism;
+    private transient Counter answered;
+    private transient Counter evaluated;
+
+    public ServingOperator(
+            ModelConfig config,
+            RowInitializer initializer,
+            ItemCatalog catalog,
+            long evalWindowMs,
+            KafkaSettings kafka,
+            String modelUpdatesTopic) {
+        this.config = config;
+        this.initializer = initializer;
+        this.catalog = catalog;
+        this.evalWindowMs = evalWindowMs;
+        this.kafka = kafka;
+        this.modelUpdatesTopic = modelUpdatesTopic;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
+        countsState =
+                context.getOperatorStateStore()
+                        .getUnionListState(
+                                new ListStateDescriptor<>(
+                                        "prequential-counts",
+                                        PrequentialCountsSerializer.INSTANCE));
+        pendingState =
+                context.getOperatorStateStore()
+                        .getListState(
+                                new ListStateDescriptor<>(
+                                        "pending-markers",
+                                        TypeInformation.of(
+                                                new org.apache.flink.api.common.typeinfo.TypeHint<
+                                                        Tuple2<Long, Integer>>() {})));
+        counts = new PrequentialCounts(subtask);
+        pendingMarkers = new HashMap<>();
+        // after a rescale, old subtask i's counts go to new subtask i % parallelism
+        for (PrequentialCounts c : countsState.get()) {
+            if (c.subtask() % parallelism == subtask) {
+                counts.addAll(c);
+            }
+        }
+        for (Tuple2<Long, Integer> p : pendingState.get()) {
+            pendingMarkers.put(p.f0, p.f1);
+        }
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        model = new ServingModel(config, initializer, catalog);
+        answered = getMetricGroup().counter("answeredRequests");
+        evaluated = getMetricGroup().counter("evaluatedEvents");
+        for (int r = 0; r < PrequentialCounts.RECOMMENDERS.length; r++) {
+            int recommender = r;
+            getMetricGroup()
+                    .gauge(
+                            "hr10_" + PrequentialCounts.RECOMMENDERS[r],
+                            () -> counts.hitRate(recommender));
+            getMetricGroup()
+                    .gauge(
+                            "ndcg10_" + PrequentialCounts.RECOMMENDERS[r],
+                            () -> counts.ndcg(recommender));
+        }
+        getMetricGroup().gauge("modelVersion", () -> model.modelVersion());
+        if (kafka != null) {
+            try (ModelRowFeed feed = new ModelRowFeed(kafka.toProperties(), modelUpdatesTopic)) {
+                long rows = feed.catchUp(model::apply);
+                LOG.info("Serving {} rebuilt its replica from {} committed rows", subtask, rows);
+            }
+        }
+    }
+
+    @Override
+    public void processElement(StreamRecord<ModelUpdate> element) throws Exception {
+        ModelUpdate update = element.getValue();
+        if (update.isMarker()) {
+            onMarker(update.marker());
+        } else if (update.isRequest()) {
+            onRequest(update.request());
+        } else {
+            model.apply(update.row());
+        }
+    }
+
+    private void onMarker(EvalMarker marker) {
+        int seen = pendingMarkers.merge(marker.batchId(), 1, Integer::sum);
+        if (seen >= marker.copies()) {
+            pendingMarkers.remove(marker.batchId());
+        }
+        if (seen != 1) {
+            return; // later copies: rows of this batch may already be applied
+        }
+        for (int i = 0; i < marker.events().size(); i++) {
+            UserEvent e = marker.events().get(i);
+            maxEventTime = Math.max(maxEventTime, e.timestamp());
+            if (Math.floorMod(e.eventId().hashCode(), parallelism) != subtask) {
+                continue;
+            }
+            evaluate(e, marker.userItems().get(i));
+        }
+    }
+
+    private void evaluate(UserEvent event, String[] userItems) {
+        Set<Integer> exclude = excluded(userItems);
+        int target = model.itemIndexOf(event.itemId());
+        int[] ranks = {
+            rank(
+                    TopK.select(
+                            model.score(event.userId(), userItems, event.timestamp()),
+                            EVAL_K,
+                            exclude),
+                    target),
+            rank(TopK.select(model.popularityScores(), EVAL_K, exclude), target),
+            rank(
+                    TopK.select(model.trendingScores(config.trendDecayPerMs()), EVAL_K, exclude),
+                    target)
+        };
+        counts.record(Math.floorDiv(event.timestamp(), evalWindowMs) * evalWindowMs, ranks);
+        evaluated.inc();
+    }
+
+    private Set<Integer> excluded(String[] userItems) {
+        Set<Integer> exclude = new HashSet<>();
+        for (String item : userItems) {
+            exclude.add(model.itemIndexOf(item));
+        }
+        return exclude;
+    }
+
+    private static int rank(int[] top, int target) {
+        for (int i = 0; i < top.length; i++) {
+            if (top[i] == target) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private void onRequest(ServingRequest serving) {
+        RecommendationRequest request = serving.request();
+        if (Math.floorMod(request.requestId().hashCode(), parallelism) != subtask) {
+            return;
+        }
+        long now = maxEventTime > 0 ? maxEventTime : request.timestamp();
+        int k = Math.max(1, Math.min(request.k(), 1000));
+        float[] scores = model.score(request.userId(), serving.userItems(), now);
+        int[] top = TopK.select(scores, k, excluded(serving.userItems()));
+        List<RecommendationResult.ScoredItem> items = new ArrayList<>(top.length);
+        for (int i : top) {
+            items.add(new RecommendationResult.ScoredItem(model.itemId(i), scores[i]));
+        }
+        boolean known = serving.userItems().length > 0 || model.knowsUser(request.userId());
+        output.collect(
+                new StreamRecord<>(
+                        new RecommendationResult(
+                                request.requestId(),
+                                request.userId(),
+                                items,
+                                known ? "model" : "cold-start",
+                                model.modelVersion(),
+                                System.currentTimeMillis())));
+        answered.inc();
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        super.prepareSnapshotPreBarrier(checkpointId);
+        emitReport();
+    }
+
+    @Override
+    public void finish() throws Exception {
+        emitReport();
+        super.finish();
+    }
+
+    private void emitReport() {
+        output.collect(
+                EVAL_REPORTS,
+                new StreamRecord<>(
+                        EvalReportCodec.encode(
+                                counts,
+                                model.userContributions(),
+                                model.modelVersion(),
+                                System.currentTimeMillis())));
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        countsState.update(List.of(counts.copy()));
+        List<Tuple2<Long, Integer>> pending = new ArrayList<>();
+        pendingMarkers.forEach((id, n) -> pending.add(Tuple2.of(id, n)));
+        pendingState.update(pending);
+    }
+}

@@ -1,0 +1,36 @@
+package io.streamrec.serving;
+
+import java.util.Set;
+
+/** Top-k selection over a score array, skipping excluded indices. */
+public final class TopK {
+    private TopK() {}
+
+    /** Indices of the {@code k} highest scores, best first; ties go to the lower index. */
+    public static int[] select(float[] scores, int k, Set<Integer> excluded) {
+        int[] best = new int[k];
+        float[] bestScore = new float[k];
+        int size = 0;
+        for (int i = 0; i < scores.length; i++) {
+            float s = scores[i];
+            if (size == k && s <= bestScore[k - 1]) {
+                continue;
+            }
+            if (excluded.contains(i) || Float.isNaN(s)) {
+                continue;
+            }
+            int pos = size < k ? size : k - 1;
+            while (pos > 0 && bestScore[pos - 1] < s) {
+                best[pos] = best[pos - 1];
+                bestScore[pos] = bestScore[pos - 1];
+                pos--;
+            }
+            best[pos] = i;
+            bestScore[pos] = s;
+            if (size < k) {
+                size++;
+            }
+        }
+        return size == k ? best : java.util.Arrays.copyOf(best, size);
+    }
+}

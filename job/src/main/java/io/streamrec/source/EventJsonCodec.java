@@ -1,0 +1,115 @@
+package io.streamrec.source;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamrec.schema.EventType;
+import io.streamrec.schema.UserEvent;
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
+
+/**
+ * Reads and writes user events as JSON at the Kafka edge:
+ *
+ * <pre>{"eventId":"mt-1","userId":"42","itemId":"0114508","type":"rating","value":8,
+ *  "timestamp":1365029107000}</pre>
+ *
+ * {@code value} is optional; {@code timestamp} is epoch milliseconds. Every problem is reported as
+ * an {@link InvalidRecordException} with a machine-readable reason.
+ */
+public final class EventJsonCodec implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /** Ids: 1..128 characters of letters, digits and {@code . _ : -}. */
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:\\-]{1,128}");
+
+    public static final int MAX_PAYLOAD_BYTES = 64 * 1024;
+
+    public UserEvent parse(byte[] payload) throws InvalidRecordException {
+        if (payload == null || payload.length == 0) {
+            throw new InvalidRecordException("empty_payload", "record has no value");
+        }
+        if (payload.length > MAX_PAYLOAD_BYTES) {
+            throw new InvalidRecordException(
+                    "oversized_payload", payload.length + " bytes > " + MAX_PAYLOAD_BYTES);
+        }
+        JsonNode node;
+        try {
+            node = MAPPER.readTree(payload);
+        } catch (IOException e) {
+            throw new InvalidRecordException(
+                    "unparseable_json",
+                    String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+        }
+        if (node == null || !node.isObject()) {
+            throw new InvalidRecordException("not_an_object", "top-level JSON must be an object");
+        }
+        String eventId = id(node, "eventId");
+        String userId = id(node, "userId");
+        String itemId = id(node, "itemId");
+        String typeName = text(node, "type");
+        EventType type = EventType.parse(typeName);
+        if (type == null) {
+            throw new InvalidRecordException("unknown_event_type", "type '" + typeName + "'");
+        }
+        float value = Float.NaN;
+        JsonNode v = node.get("value");
+        if (v != null && !v.isNull()) {
+            if (!v.isNumber()) {
+                throw new InvalidRecordException("wrong_type", "value must be a number");
+            }
+            value = v.floatValue();
+            if (!Float.isFinite(value)) {
+                throw new InvalidRecordException("non_finite_number", "value " + v.asText());
+            }
+        }
+        JsonNode ts = node.get("timestamp");
+        if (ts == null || ts.isNull()) {
+            throw new InvalidRecordException("missing_field", "timestamp");
+        }
+        if (!ts.canConvertToLong() || !ts.isIntegralNumber()) {
+            throw new InvalidRecordException("wrong_type", "timestamp must be epoch milliseconds");
+        }
+        long timestamp = ts.longValue();
+        if (timestamp <= 0) {
+            throw new InvalidRecordException("invalid_timestamp", "timestamp " + timestamp);
+        }
+        return new UserEvent(eventId, userId, itemId, type, value, timestamp);
+    }
+
+    public byte[] toJson(UserEvent e) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("eventId", e.eventId());
+        node.put("userId", e.userId());
+        node.put("itemId", e.itemId());
+        node.put("type", e.type().name().toLowerCase(java.util.Locale.ROOT));
+        if (!Float.isNaN(e.value())) {
+            node.put("value", e.value());
+        }
+        node.put("timestamp", e.timestamp());
+        return node.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String text(JsonNode node, String field) throws InvalidRecordException {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            throw new InvalidRecordException("missing_field", field);
+        }
+        if (!v.isTextual() && !v.isIntegralNumber()) {
+            throw new InvalidRecordException("wrong_type", field + " must be a string");
+        }
+        return v.asText();
+    }
+
+    private static String id(JsonNode node, String field) throws InvalidRecordException {
+        String id = text(node, field);
+        if (!ID.matcher(id).matches()) {
+            throw new InvalidRecordException(
+                    "invalid_id", field + " must be 1-128 of [A-Za-z0-9._:-]");
+        }
+        return id;
+    }
+}

@@ -1,0 +1,377 @@
+package io.streamrec.worker;
+
+import io.streamrec.loop.KafkaSettings;
+import io.streamrec.loop.ModelRowFeed;
+import io.streamrec.model.BatchGradients;
+import io.streamrec.model.DjlBprTrainer;
+import io.streamrec.model.ItemFeatures;
+import io.streamrec.model.ModelConfig;
+import io.streamrec.model.RowKeys;
+import io.streamrec.model.TrainingBatch;
+import io.streamrec.model.TrainingExample;
+import io.streamrec.ps.FrequencyAdaptiveL2;
+import io.streamrec.ps.RowInitializer;
+import io.streamrec.ps.RowOptimizer;
+import io.streamrec.schema.EvalMarker;
+import io.streamrec.schema.ParameterRow;
+import io.streamrec.schema.RecommendationRequest;
+import io.streamrec.schema.ServingRequest;
+import io.streamrec.schema.ShardMessage;
+import io.streamrec.schema.UserEvent;
+import io.streamrec.source.ItemCatalog;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.BasicArrayTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedMultiInput;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A training worker, keyed by user. Collects events into a micro-batch (flushed by size, by time,
+ * and always before a checkpoint barrier so no buffered event can fall between a checkpoint's
+ * source offsets and its state), runs the forward/backward pass with DJL and sends each touched
+ * row's summed gradient to its parameter-server shard. Before the gradients it sends the batch's
+ * events as an {@link EvalMarker} through every shard, for leak-free prequential evaluation.
+ *
+ * <p>The worker's copy of the model comes from the model-updates topic (rows of completed
+ * checkpoints, at least one checkpoint interval old). Until a newer version arrives it applies its
+ * own updates to that copy with the same optimizer ({@link WorkerSettings#localUpdates()}), so a
+ * fast replay does not train on rows that are many batches old. That copy is a cache: it is rebuilt
+ * from the topic after a restart and never checkpointed.
+ *
+ * <p>Input 1: events, input 2: recommendation requests, both keyed by user id. Requests get the
+ * user's items attached and go straight on to serving.
+ */
+public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
+        implements TwoInputStreamOperator<UserEvent, RecommendationRequest, ShardMessage>,
+                BoundedMultiInput {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingWorkerOperator.class);
+
+    private final ModelConfig model;
+    private final WorkerSettings settings;
+    private final RowOptimizer optimizer;
+    private final FrequencyAdaptiveL2 l2;
+    private final RowInitializer initializer;
+    private final ItemCatalog catalog;
+    private final int shardParallelism;
+    private final int shardMaxParallelism;
+    private final KafkaSettings kafka;
+    private final String modelUpdatesTopic;
+
+    private transient ValueState<String[]> userItems;
+    private transient List<UserEvent> pendingEvents;
+    private transient List<String[]> pendingUserItems;
+    private transient Map<String, ParameterRow> replica;
+    private transient NegativeSampler sampler;
+    private transient DjlBprTrainer trainer;
+    private transient ModelRowFeed feed;
+    private transient String[] shardKeys;
+    private transient SplittableRandom random;
+    private transient boolean timerPending;
+    private transient Counter trainedEvents;
+    private transient Counter batches;
+    private transient Counter feedbackRows;
+    private transient volatile double lastLoss;
+
+    public TrainingWorkerOperator(
+            ModelConfig model,
+            WorkerSettings settings,
+            RowOptimizer optimizer,
+            FrequencyAdaptiveL2 l2,
+            RowInitializer initializer,
+            ItemCatalog catalog,
+            int shardParallelism,
+            int shardMaxParallelism,
+            KafkaSettings kafka,
+            String modelUpdatesTopic) {
+        this.model = model;
+        this.settings = settings;
+        this.optimizer = optimizer;
+        this.l2 = l2;
+        this.initializer = initializer;
+        this.catalog = catalog;
+        this.shardParallelism = shardParallelism;
+        this.shardMaxParallelism = shardMaxParallelism;
+        this.kafka = kafka;
+        this.modelUpdatesTopic = modelUpdatesTopic;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        userItems =
+                context.getKeyedStateStore()
+                        .getState(
+                                new ValueStateDescriptor<>(
+                                        "user-items", BasicArrayTypeInfo.STRING_ARRAY_TYPE_INFO));
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        pendingEvents = new ArrayList<>();
+        pendingUserItems = new ArrayList<>();
+        replica = new HashMap<>();
+        sampler = new NegativeSampler(model.seed());
+        catalog.ids().forEach(sampler::add);
+        shardKeys = ShardKeys.forParallelism(shardParallelism, shardMaxParallelism);
+        int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        random =
+                new SplittableRandom(
+                        System.nanoTime()
+                                ^ ((long) subtask << 32)
+                                ^ getRuntimeContext().getTaskInfo().getAttemptNumber());
+        trainer = new DjlBprTrainer(DjlBprTrainer.chooseDevice(settings.preferGpu(), 0));
+        trainedEvents = getMetricGroup().counter("trainedEvents");
+        batches = getMetricGroup().counter("batches");
+        feedbackRows = getMetricGroup().counter("feedbackRows");
+        getMetricGroup().gauge("batchLoss", () -> lastLoss);
+        if (kafka != null) {
+            feed = new ModelRowFeed(kafka.toProperties(), modelUpdatesTopic);
+            long rows = feed.catchUp(this::onFeedbackRow);
+            LOG.info(
+                    "Worker {} trains on {}; rebuilt its model copy from {} committed rows",
+                    subtask,
+                    trainer.device(),
+                    rows);
+        }
+    }
+
+    private void onFeedbackRow(ParameterRow row) {
+        feedbackRows.inc();
+        ParameterRow current = replica.get(row.key());
+        // local rows keep the version they were based on: a newer server version replaces them
+        if (current == null || row.version() > current.version()) {
+            replica.put(row.key(), row);
+        }
+        if (RowKeys.isItem(row.key())) {
+            sampler.add(RowKeys.id(row.key()));
+        }
+    }
+
+    @Override
+    public void processElement1(StreamRecord<UserEvent> element) throws Exception {
+        UserEvent event = element.getValue();
+        String[] items = userItems.value();
+        if (items == null) {
+            items = new String[0];
+        }
+        pendingEvents.add(event);
+        pendingUserItems.add(items);
+        sampler.add(event.itemId());
+        userItems.update(append(items, event.itemId(), settings.maxUserItems()));
+        if (pendingEvents.size() >= settings.batchSize()) {
+            flush();
+        } else if (!timerPending) {
+            timerPending = true;
+            long now = getProcessingTimeService().getCurrentProcessingTime();
+            getProcessingTimeService()
+                    .registerTimer(now + settings.flushIntervalMs(), t -> onFlushTimer());
+        }
+    }
+
+    @Override
+    public void processElement2(StreamRecord<RecommendationRequest> element) throws Exception {
+        String[] items = userItems.value();
+        ServingRequest request =
+                new ServingRequest(element.getValue(), items == null ? new String[0] : items);
+        String key = shardKeys[random.nextInt(shardKeys.length)];
+        output.collect(new StreamRecord<>(ShardMessage.request(key, request)));
+    }
+
+    private void onFlushTimer() throws Exception {
+        timerPending = false;
+        flush();
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        super.prepareSnapshotPreBarrier(checkpointId);
+        flush();
+    }
+
+    @Override
+    public void endInput(int inputId) throws Exception {
+        flush();
+    }
+
+    @Override
+    public void finish() throws Exception {
+        flush();
+        super.finish();
+    }
+
+    /** Trains on the pending events and sends markers and gradients to the shards. */
+    void flush() {
+        if (pendingEvents.isEmpty()) {
+            return;
+        }
+        if (feed != null) {
+            feed.poll(Duration.ZERO, this::onFeedbackRow);
+        }
+        List<TrainingExample> examples = new ArrayList<>(pendingEvents.size());
+        for (int i = 0; i < pendingEvents.size(); i++) {
+            examples.add(example(pendingEvents.get(i), pendingUserItems.get(i)));
+        }
+        TrainingBatch batch = TrainingBatch.of(examples, model, catalog::attributes, this::weights);
+        BatchGradients gradients = trainer.gradients(batch);
+        lastLoss = gradients.loss() / examples.size();
+
+        EvalMarker marker =
+                new EvalMarker(
+                        random.nextLong(),
+                        shardKeys.length,
+                        new ArrayList<>(pendingEvents),
+                        new ArrayList<>(pendingUserItems));
+        for (String shardKey : shardKeys) {
+            output.collect(new StreamRecord<>(ShardMessage.marker(shardKey, marker)));
+        }
+        Map<String, ItemPositives> positives = positives(examples);
+        for (Map.Entry<String, float[]> e : gradients.rows().entrySet()) {
+            String key = e.getKey();
+            ItemPositives p = positives.getOrDefault(key, ItemPositives.NONE);
+            ShardMessage msg =
+                    ShardMessage.gradient(
+                            key,
+                            e.getValue(),
+                            batch.contributions.get(key),
+                            p.count,
+                            (float) p.trendIncrement,
+                            p.time);
+            output.collect(new StreamRecord<>(msg));
+            if (settings.localUpdates()) {
+                applyLocally(msg);
+            }
+        }
+        trainedEvents.inc(examples.size());
+        batches.inc();
+        pendingEvents.clear();
+        pendingUserItems.clear();
+    }
+
+    private TrainingExample example(UserEvent event, String[] items) {
+        String[] negatives = sampler.sample(event.eventId(), event.itemId(), model.negatives());
+        float[][] negativeFeatures = new float[negatives.length][];
+        for (int j = 0; j < negatives.length; j++) {
+            negativeFeatures[j] = features(negatives[j], event.timestamp());
+        }
+        int h = Math.min(model.historyLength(), items.length);
+        return new TrainingExample(
+                event.eventId(),
+                event.userId(),
+                event.itemId(),
+                negatives,
+                Arrays.copyOfRange(items, items.length - h, items.length),
+                features(event.itemId(), event.timestamp()),
+                negativeFeatures,
+                event.timestamp());
+    }
+
+    private float[] features(String itemId, long now) {
+        return ItemFeatures.of(replica.get(RowKeys.item(itemId)), now, model.trendDecayPerMs());
+    }
+
+    private float[] weights(String key) {
+        ParameterRow row = replica.get(key);
+        return row != null ? row.weights() : initializer.initialWeights(key);
+    }
+
+    private void applyLocally(ShardMessage msg) {
+        ParameterRow row = replica.get(msg.key());
+        float[] w;
+        float[] slots;
+        if (row == null) {
+            w = initializer.initialWeights(msg.key());
+            slots = optimizer.initSlots(w);
+            row = new ParameterRow(msg.key(), w, slots, 0L, 0L, 0L, 0f, msg.eventTime());
+        } else {
+            w = row.weights().clone();
+            slots =
+                    row.slots().length == w.length * optimizer.slotsPerWeight()
+                            ? row.slots().clone()
+                            : optimizer.initSlots(w);
+        }
+        optimizer.apply(w, slots, msg.gradient(), l2.strength(row.updates()));
+        float trend = row.trend();
+        long trendTime = row.trendTime();
+        if (msg.positives() > 0) {
+            double decay = model.trendDecayPerMs();
+            if (msg.eventTime() >= trendTime) {
+                trend =
+                        (float)
+                                (trend * Math.exp(-(msg.eventTime() - trendTime) * decay)
+                                        + msg.trendIncrement());
+                trendTime = msg.eventTime();
+            } else {
+                trend += msg.trendIncrement() * Math.exp(-(trendTime - msg.eventTime()) * decay);
+            }
+        }
+        replica.put(
+                msg.key(),
+                new ParameterRow(
+                        msg.key(),
+                        w,
+                        slots,
+                        row.version(),
+                        row.updates() + msg.contributions(),
+                        row.positives() + msg.positives(),
+                        trend,
+                        trendTime));
+    }
+
+    /** Positive counts and decayed trend increments per item row of a batch. */
+    private Map<String, ItemPositives> positives(List<TrainingExample> examples) {
+        Map<String, List<Long>> times = new HashMap<>();
+        for (TrainingExample ex : examples) {
+            times.computeIfAbsent(RowKeys.item(ex.positiveItem()), k -> new ArrayList<>())
+                    .add(ex.timestamp());
+        }
+        Map<String, ItemPositives> out = new HashMap<>();
+        double decay = model.trendDecayPerMs();
+        for (Map.Entry<String, List<Long>> e : times.entrySet()) {
+            long max = e.getValue().stream().mapToLong(Long::longValue).max().getAsLong();
+            double inc = 0;
+            for (long t : e.getValue()) {
+                inc += Math.exp(-(max - t) * decay);
+            }
+            out.put(e.getKey(), new ItemPositives(e.getValue().size(), inc, max));
+        }
+        return out;
+    }
+
+    private record ItemPositives(int count, double trendIncrement, long time) {
+        static final ItemPositives NONE = new ItemPositives(0, 0.0, 0L);
+    }
+
+    private static String[] append(String[] items, String item, int max) {
+        int keep = Math.min(items.length, max - 1);
+        String[] out = new String[keep + 1];
+        System.arraycopy(items, items.length - keep, out, 0, keep);
+        out[keep] = item;
+        return out;
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (feed != null) {
+            feed.close();
+        }
+        if (trainer != null) {
+            trainer.close();
+        }
+        super.close();
+    }
+}

@@ -1,0 +1,16 @@
+package io.streamrec.worker;
+
+import java.io.Serializable;
+
+/**
+ * How workers batch and train: flush a micro-batch at {@code batchSize} events or {@code
+ * flushIntervalMs} after its first event; apply their own updates to their replica until the
+ * parameter server's newer version arrives ({@code localUpdates}); use a GPU when there is one.
+ */
+public record WorkerSettings(
+        int batchSize,
+        long flushIntervalMs,
+        boolean localUpdates,
+        boolean preferGpu,
+        int maxUserItems)
+        implements Serializable {}
