@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamrec.schema.EventType;
 import io.streamrec.schema.UserEvent;
 import java.io.IOException;
-import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 
@@ -19,7 +18,7 @@ import java.util.regex.Pattern;
  * {@code value} is optional; {@code timestamp} is epoch milliseconds. Every problem is reported as
  * an {@link InvalidRecordException} with a machine-readable reason.
  */
-public final class EventJsonCodec implements Serializable {
+public final class EventJsonCodec implements RecordParser<UserEvent> {
     private static final long serialVersionUID = 1L;
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -47,10 +46,10 @@ public final class EventJsonCodec implements Serializable {
         if (node == null || !node.isObject()) {
             throw new InvalidRecordException("not_an_object", "top-level JSON must be an object");
         }
-        String eventId = id(node, "eventId");
-        String userId = id(node, "userId");
-        String itemId = id(node, "itemId");
-        String typeName = text(node, "type");
+        String eventId = RecordParser.id(node, "eventId");
+        String userId = RecordParser.id(node, "userId");
+        String itemId = RecordParser.id(node, "itemId");
+        String typeName = RecordParser.text(node, "type");
         EventType type = EventType.parse(typeName);
         if (type == null) {
             throw new InvalidRecordException("unknown_event_type", "type '" + typeName + "'");
@@ -66,17 +65,7 @@ public final class EventJsonCodec implements Serializable {
                 throw new InvalidRecordException("non_finite_number", "value " + v.asText());
             }
         }
-        JsonNode ts = node.get("timestamp");
-        if (ts == null || ts.isNull()) {
-            throw new InvalidRecordException("missing_field", "timestamp");
-        }
-        if (!ts.canConvertToLong() || !ts.isIntegralNumber()) {
-            throw new InvalidRecordException("wrong_type", "timestamp must be epoch milliseconds");
-        }
-        long timestamp = ts.longValue();
-        if (timestamp <= 0) {
-            throw new InvalidRecordException("invalid_timestamp", "timestamp " + timestamp);
-        }
+        long timestamp = RecordParser.timestamp(node);
         return new UserEvent(eventId, userId, itemId, type, value, timestamp);
     }
 
@@ -91,25 +80,5 @@ public final class EventJsonCodec implements Serializable {
         }
         node.put("timestamp", e.timestamp());
         return node.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String text(JsonNode node, String field) throws InvalidRecordException {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) {
-            throw new InvalidRecordException("missing_field", field);
-        }
-        if (!v.isTextual() && !v.isIntegralNumber()) {
-            throw new InvalidRecordException("wrong_type", field + " must be a string");
-        }
-        return v.asText();
-    }
-
-    private static String id(JsonNode node, String field) throws InvalidRecordException {
-        String id = text(node, field);
-        if (!ID.matcher(id).matches()) {
-            throw new InvalidRecordException(
-                    "invalid_id", field + " must be 1-128 of [A-Za-z0-9._:-]");
-        }
-        return id;
     }
 }

@@ -2,7 +2,6 @@ package io.streamrec.source;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.streamrec.schema.UserEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
@@ -15,25 +14,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Parses raw event payloads. Valid events go on; every invalid one is counted per reason (metric
- * {@code rejected_<reason>}), logged (the first few per reason) and emitted as a JSON dead letter
- * with the reason and the original payload, so nothing is lost and the job keeps running.
+ * Parses raw payloads of one source with a {@link RecordParser}. Valid records go on; every invalid
+ * one is counted per reason (metric {@code rejected_<reason>}), logged (the first few per reason)
+ * and emitted as a JSON dead letter with the reason and the original payload, so nothing is lost
+ * and the job keeps running.
  */
-public class EventValidationFunction extends ProcessFunction<byte[], UserEvent> {
+public class ValidationFunction<T> extends ProcessFunction<byte[], T> {
     private static final long serialVersionUID = 1L;
-    private static final Logger LOG = LoggerFactory.getLogger(EventValidationFunction.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ValidationFunction.class);
     private static final int LOGGED_PER_REASON = 5;
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     public static final OutputTag<String> DEAD_LETTERS =
             new OutputTag<>("dead-letters", Types.STRING);
 
-    private final EventJsonCodec codec = new EventJsonCodec();
+    private final RecordParser<T> parser;
     private final String sourceName;
     private transient Map<String, Counter> rejected;
     private transient Counter accepted;
 
-    public EventValidationFunction(String sourceName) {
+    public ValidationFunction(RecordParser<T> parser, String sourceName) {
+        this.parser = parser;
         this.sourceName = sourceName;
     }
 
@@ -44,9 +45,9 @@ public class EventValidationFunction extends ProcessFunction<byte[], UserEvent> 
     }
 
     @Override
-    public void processElement(byte[] payload, Context ctx, Collector<UserEvent> out) {
+    public void processElement(byte[] payload, Context ctx, Collector<T> out) {
         try {
-            out.collect(codec.parse(payload));
+            out.collect(parser.parse(payload));
             accepted.inc();
         } catch (InvalidRecordException e) {
             Counter counter =
@@ -55,7 +56,7 @@ public class EventValidationFunction extends ProcessFunction<byte[], UserEvent> 
                             r -> getRuntimeContext().getMetricGroup().counter("rejected_" + r));
             counter.inc();
             if (counter.getCount() <= LOGGED_PER_REASON) {
-                LOG.warn("Skipping invalid event from {}: {}", sourceName, e.getMessage());
+                LOG.warn("Skipping invalid record from {}: {}", sourceName, e.getMessage());
             }
             ctx.output(DEAD_LETTERS, deadLetter(e, payload));
         }
@@ -73,7 +74,7 @@ public class EventValidationFunction extends ProcessFunction<byte[], UserEvent> 
                         : new String(
                                 payload,
                                 0,
-                                Math.min(payload.length, EventJsonCodec.MAX_PAYLOAD_BYTES),
+                                Math.min(payload.length, RecordParser.MAX_PAYLOAD_BYTES),
                                 StandardCharsets.UTF_8));
         node.put("time", System.currentTimeMillis());
         return node.toString();

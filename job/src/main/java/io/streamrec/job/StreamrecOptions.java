@@ -1,0 +1,206 @@
+package io.streamrec.job;
+
+import java.time.Duration;
+import java.util.Map;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+/** Every setting of the streamrec job, with its default. Read in one place: {@link JobSettings}. */
+public final class StreamrecOptions {
+    private StreamrecOptions() {}
+
+    /** Which per-row optimizer the parameter server runs. */
+    public enum OptimizerType {
+        ADAGRAD,
+        FTRL
+    }
+
+    // ---- Kafka ----
+    public static final ConfigOption<String> BOOTSTRAP_SERVERS =
+            ConfigOptions.key("kafka.bootstrap-servers")
+                    .stringType()
+                    .defaultValue("localhost:9092")
+                    .withDescription("Kafka bootstrap servers for every source, sink and feed.");
+    public static final ConfigOption<Map<String, String>> KAFKA_PROPERTIES =
+            ConfigOptions.key("kafka.properties")
+                    .mapType()
+                    .defaultValue(Map.of())
+                    .withDescription(
+                            "Extra Kafka client properties for all clients, e.g."
+                                    + " 'security.protocol:SASL_SSL,sasl.mechanism:PLAIN'.");
+    public static final ConfigOption<String> GROUP_ID =
+            ConfigOptions.key("kafka.group-id")
+                    .stringType()
+                    .defaultValue("streamrec")
+                    .withDescription("Consumer group of the event and request sources.");
+    public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX =
+            ConfigOptions.key("kafka.transactional-id-prefix")
+                    .stringType()
+                    .defaultValue("streamrec")
+                    .withDescription(
+                            "Prefix of the transactional ids of the exactly-once sinks; unique per"
+                                    + " job on a cluster.");
+    public static final ConfigOption<String> EVENTS_TOPIC =
+            ConfigOptions.key("topic.events")
+                    .stringType()
+                    .defaultValue("events")
+                    .withDescription("Topic of user events (JSON).");
+    public static final ConfigOption<String> REQUESTS_TOPIC =
+            ConfigOptions.key("topic.requests")
+                    .stringType()
+                    .defaultValue("requests")
+                    .withDescription("Topic of recommendation requests (JSON).");
+    public static final ConfigOption<String> RESULTS_TOPIC =
+            ConfigOptions.key("topic.results")
+                    .stringType()
+                    .defaultValue("results")
+                    .withDescription("Topic of recommendation results (JSON, transactional).");
+    public static final ConfigOption<String> MODEL_UPDATES_TOPIC =
+            ConfigOptions.key("topic.model-updates")
+                    .stringType()
+                    .defaultValue("model-updates")
+                    .withDescription(
+                            "Compacted topic of checkpointed parameter rows: the exactly-once"
+                                    + " feedback loop to the workers. Owned by one job.");
+    public static final ConfigOption<String> EVAL_REPORTS_TOPIC =
+            ConfigOptions.key("topic.eval-reports")
+                    .stringType()
+                    .defaultValue("eval-reports")
+                    .withDescription("Topic of prequential evaluation reports (JSON).");
+    public static final ConfigOption<String> DEAD_LETTERS_TOPIC =
+            ConfigOptions.key("topic.dead-letters")
+                    .stringType()
+                    .defaultValue("dead-letters")
+                    .withDescription("Topic of rejected input with the reason (JSON).");
+
+    // ---- model ----
+    public static final ConfigOption<Integer> DIM =
+            ConfigOptions.key("model.dim")
+                    .intType()
+                    .defaultValue(32)
+                    .withDescription("Embedding dimension.");
+    public static final ConfigOption<Integer> NEGATIVES =
+            ConfigOptions.key("model.negatives")
+                    .intType()
+                    .defaultValue(4)
+                    .withDescription("Sampled negatives per positive (BPR).");
+    public static final ConfigOption<Integer> HISTORY_LENGTH =
+            ConfigOptions.key("model.history-length")
+                    .intType()
+                    .defaultValue(10)
+                    .withDescription("Recent items pooled into the user representation.");
+    public static final ConfigOption<Duration> TREND_HALF_LIFE =
+            ConfigOptions.key("model.trend-half-life")
+                    .durationType()
+                    .defaultValue(Duration.ofDays(1))
+                    .withDescription("Half-life of the trending count (event time).");
+    public static final ConfigOption<Long> SEED =
+            ConfigOptions.key("model.seed")
+                    .longType()
+                    .defaultValue(42L)
+                    .withDescription("Seed of row initialisation and negative sampling.");
+
+    // ---- optimizer ----
+    public static final ConfigOption<OptimizerType> OPTIMIZER =
+            ConfigOptions.key("optimizer.type")
+                    .enumType(OptimizerType.class)
+                    .defaultValue(OptimizerType.ADAGRAD)
+                    .withDescription("Per-row optimizer: ADAGRAD or FTRL (FTRL-Proximal).");
+    public static final ConfigOption<Double> LEARNING_RATE =
+            ConfigOptions.key("optimizer.learning-rate")
+                    .doubleType()
+                    .defaultValue(0.1)
+                    .withDescription("AdaGrad learning rate, or FTRL alpha.");
+    public static final ConfigOption<Double> ADAGRAD_INITIAL_ACCUMULATOR =
+            ConfigOptions.key("optimizer.adagrad.initial-accumulator")
+                    .doubleType()
+                    .defaultValue(0.1)
+                    .withDescription("AdaGrad's starting accumulator: caps the first steps.");
+    public static final ConfigOption<Double> FTRL_BETA =
+            ConfigOptions.key("optimizer.ftrl.beta")
+                    .doubleType()
+                    .defaultValue(1.0)
+                    .withDescription("FTRL beta.");
+    public static final ConfigOption<Double> FTRL_L1 =
+            ConfigOptions.key("optimizer.ftrl.l1")
+                    .doubleType()
+                    .defaultValue(0.0)
+                    .withDescription("FTRL L1 strength (sparsifies weights).");
+    public static final ConfigOption<Double> L2 =
+            ConfigOptions.key("optimizer.l2")
+                    .doubleType()
+                    .defaultValue(0.01)
+                    .withDescription(
+                            "Base L2 strength; a row updated n times gets l2 / sqrt(1 + n).");
+
+    // ---- workers, shards, serving ----
+    public static final ConfigOption<Integer> BATCH_SIZE =
+            ConfigOptions.key("worker.batch-size")
+                    .intType()
+                    .defaultValue(64)
+                    .withDescription("Micro-batch size that triggers a flush.");
+    public static final ConfigOption<Duration> FLUSH_INTERVAL =
+            ConfigOptions.key("worker.flush-interval")
+                    .durationType()
+                    .defaultValue(Duration.ofMillis(50))
+                    .withDescription("Longest time an event waits in a micro-batch.");
+    public static final ConfigOption<Boolean> LOCAL_UPDATES =
+            ConfigOptions.key("worker.local-updates")
+                    .booleanType()
+                    .defaultValue(true)
+                    .withDescription(
+                            "Workers apply their own updates to their model copy until the"
+                                    + " parameter server's newer rows arrive.");
+    public static final ConfigOption<Boolean> PREFER_GPU =
+            ConfigOptions.key("worker.prefer-gpu")
+                    .booleanType()
+                    .defaultValue(true)
+                    .withDescription("Train on a GPU when the engine sees one.");
+    public static final ConfigOption<Integer> MAX_USER_ITEMS =
+            ConfigOptions.key("worker.max-user-items")
+                    .intType()
+                    .defaultValue(1000)
+                    .withDescription("Items remembered per user for exclusion and history.");
+    public static final ConfigOption<Integer> WORKER_PARALLELISM =
+            ConfigOptions.key("parallelism.workers")
+                    .intType()
+                    .defaultValue(2)
+                    .withDescription("Parallelism of the sources and workers.");
+    public static final ConfigOption<Integer> SHARD_PARALLELISM =
+            ConfigOptions.key("parallelism.shards")
+                    .intType()
+                    .defaultValue(2)
+                    .withDescription("Number of parameter-server shards.");
+    public static final ConfigOption<Integer> SHARD_MAX_PARALLELISM =
+            ConfigOptions.key("parallelism.shards-max")
+                    .intType()
+                    .defaultValue(128)
+                    .withDescription("Max parallelism (key groups) of the parameter server.");
+    public static final ConfigOption<Integer> SERVING_PARALLELISM =
+            ConfigOptions.key("parallelism.serving")
+                    .intType()
+                    .defaultValue(2)
+                    .withDescription("Parallelism of serving and evaluation.");
+    public static final ConfigOption<Integer> PS_CACHE_ROWS =
+            ConfigOptions.key("ps.cache-rows")
+                    .intType()
+                    .defaultValue(1_000_000)
+                    .withDescription("Rows a shard keeps in its write-back cache.");
+
+    // ---- evaluation and data ----
+    public static final ConfigOption<Duration> EVAL_WINDOW =
+            ConfigOptions.key("eval.window")
+                    .durationType()
+                    .defaultValue(Duration.ofDays(7))
+                    .withDescription("Event-time window of the per-window quality figures.");
+    public static final ConfigOption<String> ITEMS_PATH =
+            ConfigOptions.key("items.path")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("Optional item file (titles and attributes).");
+    public static final ConfigOption<String> ITEMS_FORMAT =
+            ConfigOptions.key("items.format")
+                    .stringType()
+                    .defaultValue("movietweetings")
+                    .withDescription("movietweetings, movielens-100k or movielens-csv.");
+}

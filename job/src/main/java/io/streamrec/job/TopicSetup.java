@@ -1,0 +1,74 @@
+package io.streamrec.job;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.flink.configuration.ReadableConfig;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/** Creates the job's topics if they are missing. */
+public final class TopicSetup {
+    private TopicSetup() {}
+
+    /**
+     * Creates events, requests, results, dead-letters and eval-reports with {@code partitions}
+     * partitions, and the compacted model-updates topic.
+     */
+    public static void createTopics(ReadableConfig conf, int partitions, int eventPartitions)
+            throws ExecutionException, InterruptedException {
+        JobSettings settings = new JobSettings(conf);
+        try (Admin admin = Admin.create(settings.kafka().toProperties())) {
+            Set<String> existing = admin.listTopics().names().get();
+            List<NewTopic> topics = new ArrayList<>();
+            add(
+                    topics,
+                    existing,
+                    settings.get(StreamrecOptions.EVENTS_TOPIC),
+                    eventPartitions,
+                    Map.of());
+            add(
+                    topics,
+                    existing,
+                    settings.get(StreamrecOptions.REQUESTS_TOPIC),
+                    partitions,
+                    Map.of());
+            add(
+                    topics,
+                    existing,
+                    settings.get(StreamrecOptions.RESULTS_TOPIC),
+                    partitions,
+                    Map.of());
+            add(
+                    topics,
+                    existing,
+                    settings.get(StreamrecOptions.DEAD_LETTERS_TOPIC),
+                    partitions,
+                    Map.of());
+            add(topics, existing, settings.get(StreamrecOptions.EVAL_REPORTS_TOPIC), 1, Map.of());
+            // the feedback loop only needs the latest value of each row
+            add(
+                    topics,
+                    existing,
+                    settings.get(StreamrecOptions.MODEL_UPDATES_TOPIC),
+                    partitions,
+                    Map.of("cleanup.policy", "compact", "segment.ms", "60000"));
+            if (!topics.isEmpty()) {
+                admin.createTopics(topics).all().get();
+            }
+        }
+    }
+
+    private static void add(
+            List<NewTopic> topics,
+            Set<String> existing,
+            String name,
+            int partitions,
+            Map<String, String> configs) {
+        if (!existing.contains(name)) {
+            topics.add(new NewTopic(name, partitions, (short) 1).configs(configs));
+        }
+    }
+}

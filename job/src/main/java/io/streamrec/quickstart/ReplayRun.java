@@ -1,0 +1,393 @@
+package io.streamrec.quickstart;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamrec.eval.EvalReportCodec;
+import io.streamrec.eval.PrequentialCounts;
+import io.streamrec.job.JobSettings;
+import io.streamrec.job.StreamrecJob;
+import io.streamrec.job.StreamrecOptions;
+import io.streamrec.job.TopicSetup;
+import io.streamrec.loop.ModelRowFeed;
+import io.streamrec.schema.ParameterRow;
+import io.streamrec.schema.RecommendationRequest;
+import io.streamrec.schema.UserEvent;
+import io.streamrec.source.EventJsonCodec;
+import io.streamrec.source.ItemCatalog;
+import io.streamrec.source.RequestJsonCodec;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Replays a history of events through the streamrec job and collects what it learned: produces the
+ * events to the events topic (in order, optionally paced), follows the committed evaluation reports
+ * until every valid event has been evaluated and trained, asks for a few example recommendations,
+ * optionally reads the final parameter rows, and cancels the job.
+ */
+public final class ReplayRun implements AutoCloseable {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final Configuration conf;
+    private final JobSettings settings;
+    private final List<UserEvent> events;
+    private final ItemCatalog catalog;
+    private final Function<Configuration, StreamExecutionEnvironment> environment;
+    private final UnaryOperator<DataStream<UserEvent>> interceptor;
+    private final double eventsPerSecond;
+    private final Duration timeout;
+    private final Consumer<String> progress;
+    private volatile JobClient job;
+
+    private ReplayRun(Builder b) {
+        this.conf = b.conf;
+        this.settings = new JobSettings(b.conf);
+        this.events = b.events;
+        this.catalog = b.catalog;
+        this.environment = b.environment;
+        this.interceptor = b.interceptor;
+        this.eventsPerSecond = b.eventsPerSecond;
+        this.timeout = b.timeout;
+        this.progress = b.progress;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builder of a replay. */
+    public static final class Builder {
+        private Configuration conf = new Configuration();
+        private List<UserEvent> events = List.of();
+        private ItemCatalog catalog = ItemCatalog.empty();
+        private Function<Configuration, StreamExecutionEnvironment> environment =
+                StreamExecutionEnvironment::getExecutionEnvironment;
+        private UnaryOperator<DataStream<UserEvent>> interceptor = UnaryOperator.identity();
+        private double eventsPerSecond;
+        private Duration timeout = Duration.ofMinutes(30);
+        private Consumer<String> progress = s -> {};
+
+        public Builder configuration(Configuration conf) {
+            this.conf = conf;
+            return this;
+        }
+
+        public Builder events(List<UserEvent> events) {
+            this.events = events;
+            return this;
+        }
+
+        public Builder catalog(ItemCatalog catalog) {
+            this.catalog = catalog;
+            return this;
+        }
+
+        public Builder environment(Function<Configuration, StreamExecutionEnvironment> env) {
+            this.environment = env;
+            return this;
+        }
+
+        public Builder interceptEvents(UnaryOperator<DataStream<UserEvent>> interceptor) {
+            this.interceptor = interceptor;
+            return this;
+        }
+
+        /** Replay pace; 0 (default) produces as fast as possible. */
+        public Builder eventsPerSecond(double eventsPerSecond) {
+            this.eventsPerSecond = eventsPerSecond;
+            return this;
+        }
+
+        public Builder timeout(Duration timeout) {
+            this.timeout = timeout;
+            return this;
+        }
+
+        public Builder progress(Consumer<String> progress) {
+            this.progress = progress;
+            return this;
+        }
+
+        public ReplayRun build() {
+            return new ReplayRun(this);
+        }
+    }
+
+    /** What a replay measured. */
+    public record Result(
+            PrequentialCounts counts,
+            long producedEvents,
+            long deadLetters,
+            long trainedEvents,
+            double eventsPerSecond,
+            double wallSeconds,
+            int checkpointsCompleted,
+            Map<String, List<String>> examples,
+            Map<String, String> exampleReasons,
+            Map<String, ParameterRow> finalRows) {}
+
+    /**
+     * Runs the replay.
+     *
+     * @param exampleUsers users to ask for recommendations after the replay
+     * @param readFinalRows whether to read every committed parameter row at the end
+     */
+    public Result run(List<String> exampleUsers, boolean readFinalRows) throws Exception {
+        TopicSetup.createTopics(conf, 2, 1);
+        StreamExecutionEnvironment env = environment.apply(conf);
+        StreamrecJob.builder()
+                .configuration(conf)
+                .catalog(catalog)
+                .interceptEvents(interceptor)
+                .build()
+                .addTo(env);
+        long start = System.nanoTime();
+        job = env.executeAsync("streamrec replay");
+        progress.accept("Submitted job " + job.getJobID());
+
+        AtomicLong produced = new AtomicLong();
+        Thread producer = new Thread(() -> produce(produced), "replay-producer");
+        producer.setDaemon(true);
+        producer.start();
+
+        Map<Integer, EvalReportCodec.Report> latest = new HashMap<>();
+        long deadLetters = 0;
+        int checkpoints = 0;
+        long firstTime = -1;
+        long firstEvents = 0;
+        long doneTime = -1;
+        long nextProgress = 0;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (KafkaConsumer<byte[], byte[]> reports =
+                        committedReader(StreamrecOptions.EVAL_REPORTS_TOPIC);
+                KafkaConsumer<byte[], byte[]> dead =
+                        committedReader(StreamrecOptions.DEAD_LETTERS_TOPIC)) {
+            while (true) {
+                for (ConsumerRecord<byte[], byte[]> r : reports.poll(Duration.ofMillis(200))) {
+                    EvalReportCodec.Report report =
+                            EvalReportCodec.decode(new String(r.value(), StandardCharsets.UTF_8));
+                    latest.put(report.counts().subtask(), report);
+                    if (report.counts().subtask() == 0) {
+                        checkpoints++;
+                    }
+                    long evaluated = evaluated(latest);
+                    if (firstTime < 0 && evaluated > 0) {
+                        firstTime = report.time();
+                        firstEvents = evaluated;
+                    }
+                }
+                deadLetters += dead.poll(Duration.ZERO).count();
+                long evaluated = evaluated(latest);
+                long trained = trained(latest);
+                long valid = events.size() - deadLetters;
+                boolean producerDone = !producer.isAlive();
+                if (producerDone && evaluated >= valid && trained >= valid) {
+                    doneTime =
+                            latest.values().stream()
+                                    .mapToLong(EvalReportCodec.Report::time)
+                                    .max()
+                                    .orElse(0);
+                    break;
+                }
+                if (System.nanoTime() > nextProgress) {
+                    nextProgress = System.nanoTime() + 2_000_000_000L;
+                    PrequentialCounts c = merged(latest);
+                    progress.accept(
+                            String.format(
+                                    "  replay: produced %,d/%,d  evaluated %,d  trained %,d  dead-letters %,d"
+                                            + "  HR@10 model %.4f  popularity %.4f  trending %.4f",
+                                    produced.get(),
+                                    events.size(),
+                                    evaluated,
+                                    trained,
+                                    deadLetters,
+                                    c.hitRate(0),
+                                    c.hitRate(1),
+                                    c.hitRate(2)));
+                }
+                JobStatus status = job.getJobStatus().get();
+                if (status.isGloballyTerminalState()) {
+                    throw new IllegalStateException("job ended early: " + status);
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(
+                            "replay timed out after "
+                                    + timeout
+                                    + ": evaluated "
+                                    + evaluated
+                                    + ", trained "
+                                    + trained
+                                    + " of "
+                                    + valid);
+                }
+            }
+        }
+        double wall = (System.nanoTime() - start) / 1e9;
+        long valid = events.size() - deadLetters;
+        double rate =
+                doneTime > firstTime && firstTime > 0
+                        ? (valid - firstEvents) * 1000.0 / (doneTime - firstTime)
+                        : valid / wall;
+        Map<String, List<String>> examples = new LinkedHashMap<>();
+        Map<String, String> reasons = new LinkedHashMap<>();
+        if (!exampleUsers.isEmpty()) {
+            requestExamples(exampleUsers, examples, reasons);
+        }
+        Map<String, ParameterRow> rows = new HashMap<>();
+        if (readFinalRows) {
+            try (ModelRowFeed feed =
+                    new ModelRowFeed(
+                            settings.kafka().toProperties(),
+                            settings.get(StreamrecOptions.MODEL_UPDATES_TOPIC))) {
+                feed.catchUp(
+                        r -> rows.merge(r.key(), r, (a, b) -> a.version() >= b.version() ? a : b));
+            }
+        }
+        return new Result(
+                merged(latest),
+                events.size(),
+                deadLetters,
+                trained(latest),
+                rate,
+                wall,
+                checkpoints,
+                examples,
+                reasons,
+                rows);
+    }
+
+    private void produce(AtomicLong produced) {
+        Properties props = settings.kafka().toProperties();
+        props.put("acks", "all");
+        props.put("linger.ms", "5");
+        props.put("enable.idempotence", "true");
+        EventJsonCodec codec = new EventJsonCodec();
+        String topic = settings.get(StreamrecOptions.EVENTS_TOPIC);
+        long begin = System.nanoTime();
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (UserEvent e : events) {
+                producer.send(
+                        new ProducerRecord<>(
+                                topic,
+                                e.userId().getBytes(StandardCharsets.UTF_8),
+                                codec.toJson(e)));
+                long n = produced.incrementAndGet();
+                if (eventsPerSecond > 0) {
+                    long due = begin + (long) (n * 1e9 / eventsPerSecond);
+                    long wait = due - System.nanoTime();
+                    if (wait > 1_000_000) {
+                        Thread.sleep(wait / 1_000_000);
+                    }
+                }
+            }
+            producer.flush();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void requestExamples(
+            List<String> users, Map<String, List<String>> examples, Map<String, String> reasons)
+            throws Exception {
+        Properties props = settings.kafka().toProperties();
+        Map<String, String> requestUser = new HashMap<>();
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (String user : users) {
+                String id = "example-" + user + "-" + System.nanoTime();
+                requestUser.put(id, user);
+                producer.send(
+                        new ProducerRecord<>(
+                                settings.get(StreamrecOptions.REQUESTS_TOPIC),
+                                user.getBytes(StandardCharsets.UTF_8),
+                                RequestJsonCodec.toJson(
+                                        new RecommendationRequest(
+                                                id, user, 5, System.currentTimeMillis()))));
+            }
+        }
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        try (KafkaConsumer<byte[], byte[]> results =
+                committedReader(StreamrecOptions.RESULTS_TOPIC)) {
+            while (requestUser.size() > examples.size() && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : results.poll(Duration.ofMillis(200))) {
+                    JsonNode node = MAPPER.readTree(r.value());
+                    String user = requestUser.get(node.get("requestId").asText());
+                    if (user == null) {
+                        continue;
+                    }
+                    List<String> items = new ArrayList<>();
+                    node.get("items").forEach(i -> items.add(i.get("itemId").asText()));
+                    examples.put(user, items);
+                    reasons.put(user, node.get("reason").asText());
+                }
+            }
+        }
+    }
+
+    private KafkaConsumer<byte[], byte[]> committedReader(
+            org.apache.flink.configuration.ConfigOption<String> topicOption) {
+        Properties props = settings.kafka().toProperties();
+        props.put("isolation.level", "read_committed");
+        props.put("enable.auto.commit", "false");
+        KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(
+                        props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        String topic = settings.get(topicOption);
+        List<TopicPartition> partitions =
+                consumer.partitionsFor(topic).stream()
+                        .map(p -> new TopicPartition(topic, p.partition()))
+                        .toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return consumer;
+    }
+
+    private static long evaluated(Map<Integer, EvalReportCodec.Report> latest) {
+        return latest.values().stream().mapToLong(r -> r.counts().events()).sum();
+    }
+
+    private static long trained(Map<Integer, EvalReportCodec.Report> latest) {
+        // every serving subtask sees every row, so each reports the same training progress
+        return latest.values().stream()
+                .mapToLong(EvalReportCodec.Report::trainedEvents)
+                .max()
+                .orElse(0);
+    }
+
+    private static PrequentialCounts merged(Map<Integer, EvalReportCodec.Report> latest) {
+        PrequentialCounts all = new PrequentialCounts(-1);
+        latest.values().forEach(r -> all.addAll(r.counts()));
+        return all;
+    }
+
+    /** Cancels the job if it is still running. */
+    @Override
+    public void close() throws Exception {
+        JobClient client = job;
+        if (client != null && !client.getJobStatus().get().isGloballyTerminalState()) {
+            client.cancel().get();
+        }
+    }
+}
