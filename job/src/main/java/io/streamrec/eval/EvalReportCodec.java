@@ -18,11 +18,28 @@ public final class EvalReportCodec {
 
     /** A decoded report. */
     public record Report(
-            PrequentialCounts counts, long trainedEvents, long modelVersion, long time) {}
+            PrequentialCounts counts,
+            long trainedEvents,
+            long modelVersion,
+            long time,
+            Throughput throughput) {}
+
+    /**
+     * Events this subtask evaluated since it (re)started, and the wall-clock times of the first and
+     * the latest: the pipeline's throughput as seen at its end.
+     */
+    public record Throughput(long events, long firstMillis, long lastMillis) {}
 
     public static String encode(
-            PrequentialCounts counts, long trainedEvents, long modelVersion, long time) {
+            PrequentialCounts counts,
+            long trainedEvents,
+            long modelVersion,
+            long time,
+            Throughput throughput) {
         ObjectNode node = MAPPER.createObjectNode();
+        node.put("evaluated_since_start", throughput.events());
+        node.put("first_eval_time", throughput.firstMillis());
+        node.put("last_eval_time", throughput.lastMillis());
         node.put("subtask", counts.subtask);
         node.put("events", counts.events());
         node.put("trained_events", trainedEvents);
@@ -60,6 +77,10 @@ public final class EvalReportCodec {
                 new PrequentialCounts(node.get("subtask").asInt(), windows),
                 node.get("trained_events").asLong(),
                 node.get("model_version").asLong(),
-                node.get("time").asLong());
+                node.get("time").asLong(),
+                new Throughput(
+                        node.path("evaluated_since_start").asLong(),
+                        node.path("first_eval_time").asLong(),
+                        node.path("last_eval_time").asLong()));
     }
 }

@@ -174,9 +174,6 @@ public final class ReplayRun implements AutoCloseable {
         Map<Integer, EvalReportCodec.Report> latest = new HashMap<>();
         long deadLetters = 0;
         int checkpoints = 0;
-        long firstTime = -1;
-        long firstEvents = 0;
-        long doneTime = -1;
         long nextProgress = 0;
         long deadline = System.nanoTime() + timeout.toNanos();
         try (KafkaConsumer<byte[], byte[]> reports =
@@ -191,11 +188,6 @@ public final class ReplayRun implements AutoCloseable {
                     if (report.counts().subtask() == 0) {
                         checkpoints++;
                     }
-                    long evaluated = evaluated(latest);
-                    if (firstTime < 0 && evaluated > 0) {
-                        firstTime = report.time();
-                        firstEvents = evaluated;
-                    }
                 }
                 deadLetters += dead.poll(Duration.ZERO).count();
                 long evaluated = evaluated(latest);
@@ -203,11 +195,6 @@ public final class ReplayRun implements AutoCloseable {
                 long valid = events.size() - deadLetters;
                 boolean producerDone = !producer.isAlive();
                 if (producerDone && evaluated >= valid && trained >= valid) {
-                    doneTime =
-                            latest.values().stream()
-                                    .mapToLong(EvalReportCodec.Report::time)
-                                    .max()
-                                    .orElse(0);
                     break;
                 }
                 if (System.nanoTime() > nextProgress) {
@@ -244,11 +231,7 @@ public final class ReplayRun implements AutoCloseable {
             }
         }
         double wall = (System.nanoTime() - start) / 1e9;
-        long valid = events.size() - deadLetters;
-        double rate =
-                doneTime > firstTime && firstTime > 0
-                        ? (valid - firstEvents) * 1000.0 / (doneTime - firstTime)
-                        : valid / wall;
+        double rate = throughput(latest);
         Map<String, List<String>> examples = new LinkedHashMap<>();
         Map<String, String> reasons = new LinkedHashMap<>();
         if (!exampleUsers.isEmpty()) {
@@ -362,6 +345,22 @@ public final class ReplayRun implements AutoCloseable {
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         return consumer;
+    }
+
+    /** Events/s from the first to the last evaluated event, over all serving subtasks. */
+    private static double throughput(Map<Integer, EvalReportCodec.Report> latest) {
+        long events = 0;
+        long first = Long.MAX_VALUE;
+        long last = 0;
+        for (EvalReportCodec.Report r : latest.values()) {
+            EvalReportCodec.Throughput t = r.throughput();
+            if (t.events() > 0) {
+                events += t.events();
+                first = Math.min(first, t.firstMillis());
+                last = Math.max(last, t.lastMillis());
+            }
+        }
+        return last > first ? events * 1000.0 / (last - first) : 0.0;
     }
 
     private static long evaluated(Map<Integer, EvalReportCodec.Report> latest) {

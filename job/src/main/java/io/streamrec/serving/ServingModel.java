@@ -30,6 +30,7 @@ public final class ServingModel {
     private float[] itemEmb = new float[0];
     private float[] itemBias = new float[0];
     private long[] positives = new long[0];
+    private float[] logPositives = new float[0];
     private float[] trend = new float[0];
     private long[] trendTime = new long[0];
     private int[][] itemAttributes = new int[0][];
@@ -73,6 +74,7 @@ public final class ServingModel {
             System.arraycopy(row.weights(), 0, itemEmb, i * d, d);
             itemBias[i] = row.weights()[d];
             positives[i] = row.positives();
+            logPositives[i] = (float) Math.log1p(row.positives());
             trend[i] = row.trend();
             trendTime[i] = row.trendTime();
         } else if (RowKeys.isUser(key)) {
@@ -134,6 +136,7 @@ public final class ServingModel {
             content = Arrays.copyOf(content, cap * d);
             itemBias = Arrays.copyOf(itemBias, cap);
             positives = Arrays.copyOf(positives, cap);
+            logPositives = Arrays.copyOf(logPositives, cap);
             trend = Arrays.copyOf(trend, cap);
             trendTime = Arrays.copyOf(trendTime, cap);
             itemAttributes = Arrays.copyOf(itemAttributes, cap);

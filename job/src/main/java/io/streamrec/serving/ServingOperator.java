@@ -72,6 +72,9 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     private transient PrequentialCounts counts;
     private transient Map<Long, Integer> pendingMarkers;
     private transient long maxEventTime;
+    private transient long firstEvalMillis;
+    private transient long lastEvalMillis;
+    private transient long evaluatedSinceOpen;
     private transient int subtask;
     private transient int parallelism;
     private transient Counter answered;
@@ -170,33 +173,40 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         if (seen != 1) {
             return; // later copies: rows of this batch may already be applied
         }
+        // the replica does not change while one marker is evaluated: rank the baselines once
+        float[] popularity = null;
+        float[] trending = null;
         for (int i = 0; i < marker.events().size(); i++) {
             UserEvent e = marker.events().get(i);
             maxEventTime = Math.max(maxEventTime, e.timestamp());
             if (Math.floorMod(e.eventId().hashCode(), parallelism) != subtask) {
                 continue;
             }
-            evaluate(e, marker.userItems().get(i));
+            if (popularity == null) {
+                popularity = model.popularityScores();
+                trending = model.trendingScores(config.trendDecayPerMs());
+            }
+            evaluate(e, marker.userItems().get(i), popularity, trending);
         }
     }
 
-    private void evaluate(UserEvent event, String[] userItems) {
+    private void evaluate(
+            UserEvent event, String[] userItems, float[] popularity, float[] trending) {
         Set<Integer> exclude = excluded(userItems);
         int target = model.itemIndexOf(event.itemId());
+        float[] scores = model.score(event.userId(), userItems, event.timestamp());
         int[] ranks = {
-            rank(
-                    TopK.select(
-                            model.score(event.userId(), userItems, event.timestamp()),
-                            EVAL_K,
-                            exclude),
-                    target),
-            rank(TopK.select(model.popularityScores(), EVAL_K, exclude), target),
-            rank(
-                    TopK.select(model.trendingScores(config.trendDecayPerMs()), EVAL_K, exclude),
-                    target)
+            rank(TopK.select(scores, EVAL_K, exclude), target),
+            rank(TopK.select(popularity, EVAL_K, exclude), target),
+            rank(TopK.select(trending, EVAL_K, exclude), target)
         };
         counts.record(Math.floorDiv(event.timestamp(), evalWindowMs) * evalWindowMs, ranks);
         evaluated.inc();
+        long now = System.currentTimeMillis();
+        if (evaluatedSinceOpen++ == 0) {
+            firstEvalMillis = now;
+        }
+        lastEvalMillis = now;
     }
 
     private Set<Integer> excluded(String[] userItems) {
@@ -262,7 +272,9 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                                 counts,
                                 model.userContributions(),
                                 model.modelVersion(),
-                                System.currentTimeMillis())));
+                                System.currentTimeMillis(),
+                                new EvalReportCodec.Throughput(
+                                        evaluatedSinceOpen, firstEvalMillis, lastEvalMillis))));
     }
 
     @Override

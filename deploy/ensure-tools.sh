@@ -1,0 +1,18 @@
+# Installs Java 17 and Maven from Debian if they are missing (sourced by the scripts).
+ensure_tools() {
+  local missing=()
+  command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
+  command -v mvn >/dev/null 2>&1 || missing+=(maven)
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "Installing ${missing[*]} with apt-get ..."
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo apt-get update -qq && $sudo apt-get install -y -qq "${missing[@]}"
+  fi
+  local v
+  v=$(java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1)
+  if [ "${v:-0}" -lt 17 ]; then
+    echo "streamrec needs Java 17 or newer (found: $(java -version 2>&1 | head -1))" >&2
+    exit 1
+  fi
+}
