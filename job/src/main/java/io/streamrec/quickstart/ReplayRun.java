@@ -169,7 +169,7 @@ public final class ReplayRun implements AutoCloseable {
         AtomicLong produced = new AtomicLong();
         Thread producer = new Thread(() -> produce(produced), "replay-producer");
         producer.setDaemon(true);
-        producer.start();
+        boolean producerStarted = false;
 
         Map<Integer, EvalReportCodec.Report> latest = new HashMap<>();
         long deadLetters = 0;
@@ -189,11 +189,18 @@ public final class ReplayRun implements AutoCloseable {
                         checkpoints++;
                     }
                 }
+                if (!producerStarted && !latest.isEmpty()) {
+                    producerStarted = true;
+                    // the first committed report means every task is running and checkpoints
+                    // complete: start the replay now, so start-up is not part of it
+                    progress.accept("Pipeline ready (first checkpoint committed); replaying");
+                    producer.start();
+                }
                 deadLetters += dead.poll(Duration.ZERO).count();
                 long evaluated = evaluated(latest);
                 long trained = trained(latest);
                 long valid = events.size() - deadLetters;
-                boolean producerDone = !producer.isAlive();
+                boolean producerDone = producerStarted && !producer.isAlive();
                 if (producerDone && evaluated >= valid && trained >= valid) {
                     break;
                 }

@@ -12,6 +12,7 @@ import io.streamrec.model.TrainingExample;
 import io.streamrec.ps.FrequencyAdaptiveL2;
 import io.streamrec.ps.RowInitializer;
 import io.streamrec.ps.RowOptimizer;
+import io.streamrec.ps.TrendCounter;
 import io.streamrec.schema.EvalMarker;
 import io.streamrec.schema.ParameterRow;
 import io.streamrec.schema.RecommendationRequest;
@@ -308,16 +309,11 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
         float trend = row.trend();
         long trendTime = row.trendTime();
         if (msg.positives() > 0) {
-            double decay = model.trendDecayPerMs();
-            if (msg.eventTime() >= trendTime) {
-                trend =
-                        (float)
-                                (trend * Math.exp(-(msg.eventTime() - trendTime) * decay)
-                                        + msg.trendIncrement());
-                trendTime = msg.eventTime();
-            } else {
-                trend += msg.trendIncrement() * Math.exp(-(trendTime - msg.eventTime()) * decay);
-            }
+            TrendCounter t =
+                    new TrendCounter(trend, trendTime)
+                            .add(msg.trendIncrement(), msg.eventTime(), model.trendDecayPerMs());
+            trend = t.value();
+            trendTime = t.time();
         }
         replica.put(
                 msg.key(),

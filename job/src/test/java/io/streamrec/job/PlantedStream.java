@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * A synthetic stream with planted structure: users and items fall into clusters, and a user
- * mostly interacts with items of its own cluster. Popularity cannot see the clusters; a model that
- * pools the user's recent items can.
+ * A synthetic stream with planted structure: users and items fall into clusters, and a user mostly
+ * interacts with items of its own cluster. Popularity cannot see the clusters; a model that pools
+ * the user's recent items can.
  */
 final class PlantedStream {
     final List<UserEvent> events = new ArrayList<>();

@@ -100,15 +100,22 @@ class StreamrecJobITCase {
         assertThat(clean.trainedEvents()).isEqualTo(n);
         double model = clean.counts().hitRate(0);
         double popularity = clean.counts().hitRate(1);
-        assertThat(model).as("model HR@10 vs popularity %.4f", popularity).isGreaterThan(1.5 * popularity);
+        assertThat(model)
+                .as("model HR@10 vs popularity %.4f", popularity)
+                .isGreaterThan(1.5 * popularity);
         assertThat(model - popularity).isGreaterThan(0.05);
         assertThat(clean.examples()).containsKeys("c0u1", "never-seen");
         assertThat(clean.exampleReasons().get("never-seen")).isEqualTo("cold-start");
         assertCountersMatchInput(clean.finalRows(), n);
 
         int failuresBefore = FailOnceAfterCheckpoint.FAILURES.get();
+        FailOnceAfterCheckpoint.ARMED.set(true);
         ReplayRun.Result failed =
-                replay("failure", events -> events.map(new FailOnceAfterCheckpoint(500)).returns(UserEvent.typeInfo()));
+                replay(
+                        "failure",
+                        events ->
+                                events.map(new FailOnceAfterCheckpoint(500))
+                                        .returns(UserEvent.typeInfo()));
         assertThat(FailOnceAfterCheckpoint.FAILURES.get()).isEqualTo(failuresBefore + 1);
         assertThat(failed.counts().events()).isEqualTo(n);
         assertCountersMatchInput(failed.finalRows(), n);
@@ -120,11 +127,12 @@ class StreamrecJobITCase {
         Map<String, Long> perUser = new TreeMap<>();
         STREAM.events.forEach(e -> perUser.merge(RowKeys.user(e.userId()), 1L, Long::sum));
         Map<String, Long> userCounters = new TreeMap<>();
-        rows.forEach((k, r) -> {
-            if (RowKeys.isUser(k)) {
-                userCounters.put(k, r.updates());
-            }
-        });
+        rows.forEach(
+                (k, r) -> {
+                    if (RowKeys.isUser(k)) {
+                        userCounters.put(k, r.updates());
+                    }
+                });
         assertThat(userCounters).isEqualTo(perUser);
         assertThat(rows.get(RowKeys.DENSE_W).updates()).isEqualTo(n);
         long positives = rows.values().stream().mapToLong(ParameterRow::positives).sum();

@@ -153,19 +153,11 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
         }
         optimizer.apply(weights, slots, msg.gradient(), l2.strength(updates));
         if (msg.positives() > 0) {
-            if (msg.eventTime() >= trendTime) {
-                trend =
-                        (float)
-                                (trend * Math.exp(-(msg.eventTime() - trendTime) * trendDecayPerMs)
-                                        + msg.trendIncrement());
-                trendTime = msg.eventTime();
-            } else {
-                trend +=
-                        (float)
-                                (msg.trendIncrement()
-                                        * Math.exp(
-                                                -(trendTime - msg.eventTime()) * trendDecayPerMs));
-            }
+            TrendCounter t =
+                    new TrendCounter(trend, trendTime)
+                            .add(msg.trendIncrement(), msg.eventTime(), trendDecayPerMs);
+            trend = t.value();
+            trendTime = t.time();
         }
         return new ParameterRow(
                 msg.key(),
