@@ -66,7 +66,9 @@ public final class JobSettings {
                 conf.get(StreamrecOptions.FLUSH_INTERVAL).toMillis(),
                 conf.get(StreamrecOptions.LOCAL_UPDATES),
                 conf.get(StreamrecOptions.PREFER_GPU),
-                conf.get(StreamrecOptions.MAX_USER_ITEMS));
+                conf.get(StreamrecOptions.MAX_USER_ITEMS),
+                conf.get(StreamrecOptions.RECENT_NEGATIVE_FRACTION),
+                conf.get(StreamrecOptions.RECENT_POSITIVES));
     }
 
     /** The item catalog from {@code items.path}, or an empty one. */

@@ -100,6 +100,21 @@ public final class StreamrecOptions {
                     .defaultValue(42L)
                     .withDescription("Seed of row initialisation and negative sampling.");
 
+    public static final ConfigOption<Double> RECENT_NEGATIVE_FRACTION =
+            ConfigOptions.key("model.recent-negative-fraction")
+                    .doubleType()
+                    .defaultValue(0.0)
+                    .withDescription(
+                            "Share of the negatives drawn from recent positives (trending-weighted)"
+                                    + " instead of uniformly from the catalog. 0.5 cut HR@10 on"
+                                    + " MovieTweetings from 0.20 to 0.10: it fights the"
+                                    + " popularity prior that wins on this data.");
+    public static final ConfigOption<Integer> RECENT_POSITIVES =
+            ConfigOptions.key("worker.recent-positives")
+                    .intType()
+                    .defaultValue(2000)
+                    .withDescription("Size of each worker's ring of recent positives.");
+
     // ---- optimizer ----
     public static final ConfigOption<OptimizerType> OPTIMIZER =
             ConfigOptions.key("optimizer.type")

@@ -27,11 +27,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.BasicArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedMultiInput;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
@@ -75,6 +79,8 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
     private transient ValueState<String[]> userItems;
     private transient List<UserEvent> pendingEvents;
     private transient List<String[]> pendingUserItems;
+    private transient List<String[]> pendingNegatives;
+    private transient ListState<String> recentPositivesState;
     private transient Map<String, ParameterRow> replica;
     private transient NegativeSampler sampler;
     private transient DjlBprTrainer trainer;
@@ -118,6 +124,17 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
                         .getState(
                                 new ValueStateDescriptor<>(
                                         "user-items", BasicArrayTypeInfo.STRING_ARRAY_TYPE_INFO));
+        recentPositivesState =
+                context.getOperatorStateStore()
+                        .getListState(new ListStateDescriptor<>("recent-positives", Types.STRING));
+        sampler =
+                new NegativeSampler(
+                        model.seed(),
+                        settings.recentNegativeFraction(),
+                        settings.recentPositives());
+        for (String item : recentPositivesState.get()) {
+            sampler.recordPositive(item);
+        }
     }
 
     @Override
@@ -125,8 +142,8 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
         super.open();
         pendingEvents = new ArrayList<>();
         pendingUserItems = new ArrayList<>();
+        pendingNegatives = new ArrayList<>();
         replica = new HashMap<>();
-        sampler = new NegativeSampler(model.seed());
         catalog.ids().forEach(sampler::add);
         shardKeys = ShardKeys.forParallelism(shardParallelism, shardMaxParallelism);
         int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
@@ -173,6 +190,9 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
         pendingEvents.add(event);
         pendingUserItems.add(items);
         sampler.add(event.itemId());
+        // drawn on arrival: depends only on the (checkpointed) stream prefix, not on batching
+        pendingNegatives.add(sampler.sample(event.eventId(), event.itemId(), model.negatives()));
+        sampler.recordPositive(event.itemId());
         userItems.update(append(items, event.itemId(), settings.maxUserItems()));
         if (pendingEvents.size() >= settings.batchSize()) {
             flush();
@@ -225,7 +245,11 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
         }
         List<TrainingExample> examples = new ArrayList<>(pendingEvents.size());
         for (int i = 0; i < pendingEvents.size(); i++) {
-            examples.add(example(pendingEvents.get(i), pendingUserItems.get(i)));
+            examples.add(
+                    example(
+                            pendingEvents.get(i),
+                            pendingUserItems.get(i),
+                            pendingNegatives.get(i)));
         }
         TrainingBatch batch = TrainingBatch.of(examples, model, catalog::attributes, this::weights);
         BatchGradients gradients = trainer.gradients(batch);
@@ -261,10 +285,16 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
         batches.inc();
         pendingEvents.clear();
         pendingUserItems.clear();
+        pendingNegatives.clear();
     }
 
-    private TrainingExample example(UserEvent event, String[] items) {
-        String[] negatives = sampler.sample(event.eventId(), event.itemId(), model.negatives());
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        recentPositivesState.update(sampler.recentPositives());
+    }
+
+    private TrainingExample example(UserEvent event, String[] items, String[] negatives) {
         float[][] negativeFeatures = new float[negatives.length][];
         for (int j = 0; j < negatives.length; j++) {
             negativeFeatures[j] = features(negatives[j], event.timestamp());

@@ -5,12 +5,16 @@ import java.io.Serializable;
 /**
  * How workers batch and train: flush a micro-batch at {@code batchSize} events or {@code
  * flushIntervalMs} after its first event; apply their own updates to their replica until the
- * parameter server's newer version arrives ({@code localUpdates}); use a GPU when there is one.
+ * parameter server's newer version arrives ({@code localUpdates}); use a GPU when there is one;
+ * remember {@code maxUserItems} per user; draw {@code recentNegativeFraction} of the negatives from
+ * the last {@code recentPositives} positives.
  */
 public record WorkerSettings(
         int batchSize,
         long flushIntervalMs,
         boolean localUpdates,
         boolean preferGpu,
-        int maxUserItems)
+        int maxUserItems,
+        double recentNegativeFraction,
+        int recentPositives)
         implements Serializable {}

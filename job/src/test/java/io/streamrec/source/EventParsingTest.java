@@ -1,0 +1,102 @@
+package io.streamrec.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamrec.schema.EventType;
+import io.streamrec.schema.UserEvent;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class EventParsingTest {
+    private final EventJsonCodec codec = new EventJsonCodec();
+
+    @Test
+    void roundTripsAnEvent() throws Exception {
+        UserEvent e = new UserEvent("e1", "u1", "0114508", EventType.RATING, 8f, 1365029107000L);
+        assertThat(codec.parse(codec.toJson(e))).isEqualTo(e);
+        UserEvent noValue = new UserEvent("e2", "u1", "i", EventType.CLICK, Float.NaN, 5L);
+        assertThat(codec.parse(codec.toJson(noValue)).value()).isNaN();
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{not json|unparseable_json",
+                "[1,2]|not_an_object",
+                "{\"userId\":\"u\",\"itemId\":\"i\",\"type\":\"click\",\"timestamp\":1}|missing_field",
+                "{\"eventId\":\"e\",\"userId\":\"u\",\"itemId\":\"i\",\"type\":\"click\",\"timestamp\":\"x\"}|wrong_type",
+                "{\"eventId\":\"e\",\"userId\":\"u u\",\"itemId\":\"i\",\"type\":\"click\",\"timestamp\":1}|invalid_id",
+                "{\"eventId\":\"e\",\"userId\":\"u\",\"itemId\":\"i\",\"type\":\"teleport\",\"timestamp\":1}|unknown_event_type",
+                "{\"eventId\":\"e\",\"userId\":\"u\",\"itemId\":\"i\",\"type\":\"click\",\"value\":1e999,\"timestamp\":1}|non_finite_number",
+                "{\"eventId\":\"e\",\"userId\":\"u\",\"itemId\":\"i\",\"type\":\"click\",\"timestamp\":-5}|invalid_timestamp",
+            })
+    void rejectsBadEventsWithAReason(String json, String reason) {
+        assertThatThrownBy(() -> codec.parse(json.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOfSatisfying(
+                        InvalidRecordException.class,
+                        e -> assertThat(e.reason()).isEqualTo(reason));
+    }
+
+    @Test
+    void rejectsOversizedPayloads() {
+        byte[] big = new byte[RecordParser.MAX_PAYLOAD_BYTES + 1];
+        assertThatThrownBy(() -> codec.parse(big))
+                .isInstanceOfSatisfying(
+                        InvalidRecordException.class,
+                        e -> assertThat(e.reason()).isEqualTo("oversized_payload"));
+    }
+
+    @Test
+    void replaysInTimeOrderWithALineTieBreakAndSkipsBadLines(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("ratings.dat");
+        Files.writeString(
+                file, "1::10::7::300\n2::11::8::100\nbroken line\n3::12::x::100\n4::13::5::100\n");
+        RatingsReplay replay = RatingsReplay.read(file, RatingsFormat.MOVIETWEETINGS);
+        assertThat(replay.events())
+                .extracting(UserEvent::eventId)
+                .containsExactly("line-2", "line-5", "line-1");
+        assertThat(replay.events().get(0).timestamp()).isEqualTo(100_000L);
+        assertThat(replay.rejected())
+                .containsEntry("missing_field", 1)
+                .containsEntry("wrong_type", 1);
+    }
+
+    @Test
+    void readsTheMovieLensFormats(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("ratings.csv");
+        Files.writeString(csv, "userId,movieId,rating,timestamp\n1,31,2.5,1260759144\n");
+        assertThat(RatingsReplay.read(csv, RatingsFormat.parse("movielens-csv")).events())
+                .singleElement()
+                .satisfies(e -> assertThat(e.itemId()).isEqualTo("31"));
+        Path data = dir.resolve("u.data");
+        Files.writeString(data, "196\t242\t3\t881250949\n");
+        assertThat(RatingsReplay.read(data, RatingsFormat.MOVIELENS_100K).events().get(0).userId())
+                .isEqualTo("196");
+
+        Path movies = dir.resolve("movies.csv");
+        Files.writeString(
+                movies,
+                "movieId,title,genres\n1,Toy Story (1995),Adventure|Animation\n"
+                        + "11,\"American President, The (1995)\",Comedy|Drama|Romance\n");
+        ItemCatalog catalog = ItemCatalog.read(movies, ItemFormat.MOVIELENS_CSV);
+        assertThat(catalog.title("11")).isEqualTo("American President, The (1995)");
+        assertThat(catalog.attributes("1")).containsExactly("Adventure", "Animation");
+        Path uitem = dir.resolve("u.item");
+        Files.writeString(
+                uitem,
+                "1|Toy Story (1995)|01-Jan-1995||http://x|0|0|0|1|1|1|0|0|0|0|0|0|0|0|0|0|0|0|0\n");
+        assertThat(ItemCatalog.read(uitem, ItemFormat.MOVIELENS_100K).attributes("1"))
+                .containsExactly("Animation", "Children's", "Comedy");
+        Path mt = dir.resolve("movies.dat");
+        Files.writeString(mt, "0002844#Fantômas (1913)#Crime|Drama\n");
+        assertThat(ItemCatalog.read(mt, ItemFormat.MOVIETWEETINGS).attributes("0002844"))
+                .containsExactly("Crime", "Drama");
+    }
+}

@@ -1,0 +1,87 @@
+package io.streamrec.schema;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RecordSerializersTest {
+    @Test
+    void everyRecordRoundTrips() throws Exception {
+        UserEvent event = new UserEvent("e", "u", "i", EventType.PURCHASE, 2.5f, 9L);
+        assertThat(
+                        UserEventSerializer.INSTANCE.fromBytes(
+                                UserEventSerializer.INSTANCE.toBytes(event)))
+                .isEqualTo(event);
+
+        ParameterRow row =
+                new ParameterRow("i:1", new float[] {1, 2}, new float[] {3}, 4, 5, 6, 7f, 8);
+        ParameterRow back =
+                ParameterRowSerializer.INSTANCE.fromBytes(
+                        ParameterRowSerializer.INSTANCE.toBytes(row));
+        assertThat(back.weights()).containsExactly(1, 2);
+        assertThat(back.slots()).containsExactly(3);
+        assertThat(back.version()).isEqualTo(4);
+        assertThat(back.updates()).isEqualTo(5);
+        assertThat(back.trendTime()).isEqualTo(8);
+
+        EvalMarker marker =
+                new EvalMarker(1L, 2, List.of(event), List.<String[]>of(new String[] {"a"}));
+        ShardMessage viaShard =
+                ShardMessageSerializer.INSTANCE.fromBytes(
+                        ShardMessageSerializer.INSTANCE.toBytes(ShardMessage.marker("k", marker)));
+        assertThat(viaShard.marker().events()).containsExactly(event);
+        assertThat(viaShard.marker().userItems().get(0)).containsExactly("a");
+
+        ShardMessage gradient = ShardMessage.gradient("u:1", new float[] {0.5f}, 3, 1, 0.9f, 10L);
+        ShardMessage g =
+                ShardMessageSerializer.INSTANCE.fromBytes(
+                        ShardMessageSerializer.INSTANCE.toBytes(gradient));
+        assertThat(g.isGradient()).isTrue();
+        assertThat(g.contributions()).isEqualTo(3);
+
+        ServingRequest request =
+                new ServingRequest(new RecommendationRequest("r", "u", 10, 1L), new String[] {"x"});
+        ModelUpdate update =
+                ModelUpdateSerializer.INSTANCE.fromBytes(
+                        ModelUpdateSerializer.INSTANCE.toBytes(ModelUpdate.of(request)));
+        assertThat(update.request().request()).isEqualTo(request.request());
+
+        RecommendationResult result =
+                new RecommendationResult(
+                        "r",
+                        "u",
+                        List.of(new RecommendationResult.ScoredItem("i", 1.5f)),
+                        "model",
+                        3,
+                        4);
+        assertThat(
+                        RecommendationResultSerializer.INSTANCE.fromBytes(
+                                RecommendationResultSerializer.INSTANCE.toBytes(result)))
+                .isEqualTo(result);
+    }
+
+    @Test
+    void version1BytesStillRead() throws Exception {
+        // bytes of a version-1 UserEvent, as written by the first release: keep this test passing
+        // when the schema evolves (readFields must still accept version 1)
+        byte[] v1 =
+                UserEventSerializer.INSTANCE.toBytes(
+                        new UserEvent("e", "u", "i", EventType.CLICK, Float.NaN, 1L));
+        assertThat(v1[0]).isEqualTo((byte) 1);
+        assertThat(UserEventSerializer.INSTANCE.fromBytes(v1).type()).isEqualTo(EventType.CLICK);
+    }
+
+    @Test
+    void rejectsRecordsFromTheFuture() {
+        byte[] future =
+                UserEventSerializer.INSTANCE.toBytes(
+                        new UserEvent("e", "u", "i", EventType.CLICK, Float.NaN, 1L));
+        future[0] = 9;
+        assertThatThrownBy(() -> UserEventSerializer.INSTANCE.fromBytes(future))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("Unsupported schema version 9");
+    }
+}
