@@ -35,7 +35,14 @@ public final class ServingModel {
     private long[] trendTime = new long[0];
     private int[][] itemAttributes = new int[0][];
     private float[] content = new float[0];
+
+    /** v(i) = E[i] + content(i), kept in step with both. */
+    private float[] itemVec = new float[0];
+
     private boolean contentValid;
+    private boolean contentComputedOnce;
+    private long contentRefreshedAt;
+    private static final long CONTENT_REFRESH_NANOS = 200_000_000L;
 
     private final Map<String, Integer> attrIndex = new HashMap<>();
     private final List<float[]> attrVectors = new ArrayList<>();
@@ -72,6 +79,7 @@ public final class ServingModel {
         if (RowKeys.isItem(key)) {
             int i = itemIndexOf(RowKeys.id(key));
             System.arraycopy(row.weights(), 0, itemEmb, i * d, d);
+            updateVector(i);
             itemBias[i] = row.weights()[d];
             positives[i] = row.positives();
             logPositives[i] = (float) Math.log1p(row.positives());
@@ -134,6 +142,7 @@ public final class ServingModel {
             int cap = Math.max(16, n * 2);
             itemEmb = Arrays.copyOf(itemEmb, cap * d);
             content = Arrays.copyOf(content, cap * d);
+            itemVec = Arrays.copyOf(itemVec, cap * d);
             itemBias = Arrays.copyOf(itemBias, cap);
             positives = Arrays.copyOf(positives, cap);
             logPositives = Arrays.copyOf(logPositives, cap);
@@ -162,25 +171,45 @@ public final class ServingModel {
         return attrVectors.size() - 1;
     }
 
+    /**
+     * Recomputes the item content vectors after a dense or attribute row changed, at most every
+     * {@link #CONTENT_REFRESH_NANOS}: every micro-batch moves the dense rows a little, and
+     * recomputing all items per batch cost more than the scoring itself.
+     */
     private void refreshContent() {
-        if (contentValid) {
+        if (contentValid
+                || (contentComputedOnce
+                        && System.nanoTime() - contentRefreshedAt < CONTENT_REFRESH_NANOS)) {
             return;
         }
+        contentRefreshedAt = System.nanoTime();
+        contentComputedOnce = true;
         float[] pooled = new float[d];
         float[] out = new float[d];
         for (int i = 0; i < itemIds.size(); i++) {
-            Arrays.fill(pooled, 0f);
-            int[] attrs = itemAttributes[i];
-            for (int a : attrs) {
-                float[] v = attrVectors.get(a);
-                for (int k = 0; k < d; k++) {
-                    pooled[k] += v[k] / attrs.length;
-                }
-            }
-            BprModel.content(pooled, denseW, denseC, d, out);
-            System.arraycopy(out, 0, content, i * d, d);
+            computeContent(i, pooled, out);
         }
         contentValid = true;
+    }
+
+    private void computeContent(int i, float[] pooled, float[] out) {
+        Arrays.fill(pooled, 0f);
+        int[] attrs = itemAttributes[i];
+        for (int a : attrs) {
+            float[] v = attrVectors.get(a);
+            for (int k = 0; k < d; k++) {
+                pooled[k] += v[k] / attrs.length;
+            }
+        }
+        BprModel.content(pooled, denseW, denseC, d, out);
+        System.arraycopy(out, 0, content, i * d, d);
+        updateVector(i);
+    }
+
+    private void updateVector(int i) {
+        for (int k = i * d; k < (i + 1) * d; k++) {
+            itemVec[k] = itemEmb[k] + content[k];
+        }
     }
 
     /** Whether the user has a trained row. */
@@ -199,9 +228,8 @@ public final class ServingModel {
         int h = Math.min(config.historyLength(), userItems.length);
         for (int j = userItems.length - h; j < userItems.length; j++) {
             int i = itemIndexOf(userItems[j]);
-            refreshContent();
             for (int k = 0; k < d; k++) {
-                q[k] += (itemEmb[i * d + k] + content[i * d + k]) / h;
+                q[k] += itemVec[i * d + k] / h;
             }
         }
         double decay = config.trendDecayPerMs();
@@ -211,13 +239,14 @@ public final class ServingModel {
             double s = itemBias[i];
             int base = i * d;
             for (int k = 0; k < d; k++) {
-                s += q[k] * (itemEmb[base + k] + content[base + k]);
+                s += q[k] * itemVec[base + k];
             }
-            double t =
-                    trend[i] == 0f
-                            ? 0.0
-                            : trend[i] * Math.exp(-Math.max(0, now - trendTime[i]) * decay);
-            s += densePhi[0] * Math.log1p(t) + densePhi[1] * Math.log1p(positives[i]);
+            if (trend[i] != 0f) { // never-interacted items skip the transcendental work
+                double t = trend[i] * Math.exp(-Math.max(0, now - trendTime[i]) * decay);
+                // Math.log is an intrinsic, log1p is not: this loop runs per item per request
+                s += densePhi[0] * Math.log(1.0 + t);
+            }
+            s += densePhi[1] * logPositives[i];
             scores[i] = (float) s;
         }
         return scores;

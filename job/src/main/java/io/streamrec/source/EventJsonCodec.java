@@ -1,13 +1,11 @@
 package io.streamrec.source;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamrec.schema.EventType;
 import io.streamrec.schema.UserEvent;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.regex.Pattern;
+import java.util.Locale;
 
 /**
  * Reads and writes user events as JSON at the Kafka edge:
@@ -20,32 +18,10 @@ import java.util.regex.Pattern;
  */
 public final class EventJsonCodec implements RecordParser<UserEvent> {
     private static final long serialVersionUID = 1L;
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    /** Ids: 1..128 characters of letters, digits and {@code . _ : -}. */
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:\\-]{1,128}");
-
-    public static final int MAX_PAYLOAD_BYTES = 64 * 1024;
-
+    @Override
     public UserEvent parse(byte[] payload) throws InvalidRecordException {
-        if (payload == null || payload.length == 0) {
-            throw new InvalidRecordException("empty_payload", "record has no value");
-        }
-        if (payload.length > MAX_PAYLOAD_BYTES) {
-            throw new InvalidRecordException(
-                    "oversized_payload", payload.length + " bytes > " + MAX_PAYLOAD_BYTES);
-        }
-        JsonNode node;
-        try {
-            node = MAPPER.readTree(payload);
-        } catch (IOException e) {
-            throw new InvalidRecordException(
-                    "unparseable_json",
-                    String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
-        }
-        if (node == null || !node.isObject()) {
-            throw new InvalidRecordException("not_an_object", "top-level JSON must be an object");
-        }
+        JsonNode node = RecordParser.readObject(payload);
         String eventId = RecordParser.id(node, "eventId");
         String userId = RecordParser.id(node, "userId");
         String itemId = RecordParser.id(node, "itemId");
@@ -65,8 +41,7 @@ public final class EventJsonCodec implements RecordParser<UserEvent> {
                 throw new InvalidRecordException("non_finite_number", "value " + v.asText());
             }
         }
-        long timestamp = RecordParser.timestamp(node);
-        return new UserEvent(eventId, userId, itemId, type, value, timestamp);
+        return new UserEvent(eventId, userId, itemId, type, value, RecordParser.timestamp(node));
     }
 
     public byte[] toJson(UserEvent e) {
@@ -74,7 +49,7 @@ public final class EventJsonCodec implements RecordParser<UserEvent> {
         node.put("eventId", e.eventId());
         node.put("userId", e.userId());
         node.put("itemId", e.itemId());
-        node.put("type", e.type().name().toLowerCase(java.util.Locale.ROOT));
+        node.put("type", e.type().name().toLowerCase(Locale.ROOT));
         if (!Float.isNaN(e.value())) {
             node.put("value", e.value());
         }
