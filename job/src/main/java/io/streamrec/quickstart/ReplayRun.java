@@ -175,6 +175,7 @@ public final class ReplayRun implements AutoCloseable {
         long deadLetters = 0;
         int checkpoints = 0;
         long nextProgress = 0;
+        long lastPrinted = -1;
         long deadline = System.nanoTime() + timeout.toNanos();
         try (KafkaConsumer<byte[], byte[]> reports =
                         committedReader(StreamrecOptions.EVAL_REPORTS_TOPIC);
@@ -204,8 +205,10 @@ public final class ReplayRun implements AutoCloseable {
                 if (producerDone && evaluated >= valid && trained >= valid) {
                     break;
                 }
-                if (System.nanoTime() > nextProgress) {
-                    nextProgress = System.nanoTime() + 2_000_000_000L;
+                // a line per new committed report, or every 10 s while waiting
+                if (evaluated != lastPrinted || System.nanoTime() > nextProgress) {
+                    lastPrinted = evaluated;
+                    nextProgress = System.nanoTime() + 10_000_000_000L;
                     PrequentialCounts c = merged(latest);
                     progress.accept(
                             String.format(
