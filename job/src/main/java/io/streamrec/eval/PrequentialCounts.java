@@ -64,6 +64,15 @@ public final class PrequentialCounts {
         return (long) total()[0];
     }
 
+    /** Hit rate at 10 of recommender {@code r} in the latest event-time window (0 if none). */
+    public double latestWindowHitRate(int r) {
+        if (windows.isEmpty()) {
+            return 0;
+        }
+        double[] w = windows.lastEntry().getValue();
+        return w[0] == 0 ? 0 : w[1 + r] / w[0];
+    }
+
     /** Hit rate at 10 of recommender {@code r}. */
     public double hitRate(int r) {
         double[] t = total();

@@ -144,6 +144,13 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                             "ndcg10_" + PrequentialCounts.RECOMMENDERS[r],
                             () -> counts.ndcg(recommender));
         }
+        for (int r = 0; r < PrequentialCounts.RECOMMENDERS.length; r++) {
+            int recommender = r;
+            getMetricGroup()
+                    .gauge(
+                            "hr10_window_" + PrequentialCounts.RECOMMENDERS[r],
+                            () -> counts.latestWindowHitRate(recommender));
+        }
         getMetricGroup().gauge("modelVersion", () -> model.modelVersion());
         if (kafka != null) {
             try (ModelRowFeed feed = new ModelRowFeed(kafka.toProperties(), modelUpdatesTopic)) {
