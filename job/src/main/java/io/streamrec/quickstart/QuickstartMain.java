@@ -20,6 +20,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -119,23 +120,30 @@ public final class QuickstartMain {
                         .progress(System.out::println)
                         .build();
         final EmbeddedKafka broker = kafka;
-        Thread cleanup =
+        AtomicBoolean stopping = new AtomicBoolean();
+        Runnable stopAll =
+                () -> {
+                    try {
+                        run.close();
+                    } catch (Exception ignored) {
+                        // best effort: the MiniCluster may already be down
+                    }
+                    try {
+                        if (broker != null) {
+                            broker.close();
+                        }
+                    } catch (Exception ignored) {
+                        // best effort: the broker may already be down
+                    }
+                };
+        Thread onSignal =
                 new Thread(
                         () -> {
-                            try {
-                                run.close();
-                            } catch (Exception ignored) {
-                                // best effort on Ctrl-C
-                            }
-                            try {
-                                if (broker != null) {
-                                    broker.close();
-                                }
-                            } catch (Exception ignored) {
-                                // best effort on Ctrl-C
-                            }
+                            stopping.set(true);
+                            System.out.println("Interrupted: cancelling the job, stopping Kafka");
+                            stopAll.run();
                         });
-        Runtime.getRuntime().addShutdownHook(cleanup);
+        Runtime.getRuntime().addShutdownHook(onSignal);
         System.out.printf(
                 "Running the job on a MiniCluster (parallelism %d, RocksDB, checkpoints every %s)%n",
                 parallelism, flinkConf.getString("execution.checkpointing.interval", "?"));
@@ -146,12 +154,18 @@ public final class QuickstartMain {
             printAndSave(result, catalog, output, rate);
             exitCode = 0;
         } catch (Exception e) {
+            if (stopping.get()) {
+                return; // Ctrl-C: the shutdown hook cleans up
+            }
             System.err.println("quickstart failed: " + e);
             e.printStackTrace();
-        } finally {
-            Runtime.getRuntime().removeShutdownHook(cleanup);
-            cleanup.run();
         }
+        try {
+            Runtime.getRuntime().removeShutdownHook(onSignal);
+        } catch (IllegalStateException shuttingDown) {
+            return;
+        }
+        stopAll.run();
         // Kafka and Flink leave non-daemon threads behind; the run is over either way
         System.exit(exitCode);
     }
