@@ -7,13 +7,16 @@ import io.streamrec.ps.ParameterShardOperator;
 import io.streamrec.schema.ModelUpdate;
 import io.streamrec.schema.ParameterRow;
 import io.streamrec.schema.ParameterRowSerializer;
+import io.streamrec.schema.RawRecord;
 import io.streamrec.schema.RecommendationRequest;
 import io.streamrec.schema.RecommendationResult;
 import io.streamrec.schema.ShardMessage;
 import io.streamrec.schema.UserEvent;
 import io.streamrec.serving.ServingOperator;
 import io.streamrec.source.EventJsonCodec;
+import io.streamrec.source.EventTimeGuard;
 import io.streamrec.source.ItemCatalog;
+import io.streamrec.source.RawRecordDeserializationSchema;
 import io.streamrec.source.RequestJsonCodec;
 import io.streamrec.source.ValidationFunction;
 import io.streamrec.worker.TrainingWorkerOperator;
@@ -29,12 +32,10 @@ import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Builds the streamrec dataflow:
@@ -111,7 +112,16 @@ public final class StreamrecJob {
                                 "events")
                         .uid("events-source")
                         .setParallelism(workers)
-                        .process(new ValidationFunction<>(new EventJsonCodec(), "events"))
+                        .process(
+                                new ValidationFunction<>(
+                                        new EventJsonCodec(),
+                                        "events",
+                                        new EventTimeGuard<UserEvent>(
+                                                UserEvent::timestamp,
+                                                settings.get(StreamrecOptions.MAX_FUTURE)
+                                                        .toMillis(),
+                                                settings.get(StreamrecOptions.ALLOWED_LATENESS)
+                                                        .toMillis())))
                         .returns(UserEvent.typeInfo())
                         .uid("validate-events")
                         .name("validate events")
@@ -236,16 +246,15 @@ public final class StreamrecJob {
                 .name("eval reports");
     }
 
-    private KafkaSource<byte[]> source(KafkaSettings kafka, String topic) {
-        return KafkaSource.<byte[]>builder()
+    private KafkaSource<RawRecord> source(KafkaSettings kafka, String topic) {
+        return KafkaSource.<RawRecord>builder()
                 .setBootstrapServers(kafka.bootstrapServers())
                 .setProperties(kafka.toProperties())
                 .setTopics(topic)
                 .setGroupId(settings.get(StreamrecOptions.GROUP_ID))
                 .setStartingOffsets(
                         OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                .setDeserializer(
-                        KafkaRecordDeserializationSchema.valueOnly(ByteArrayDeserializer.class))
+                .setDeserializer(new RawRecordDeserializationSchema())
                 .setProperty("commit.offsets.on.checkpoint", "true")
                 .build();
     }

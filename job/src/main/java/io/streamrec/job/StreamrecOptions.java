@@ -73,6 +73,22 @@ public final class StreamrecOptions {
                     .defaultValue("dead-letters")
                     .withDescription("Topic of rejected input with the reason (JSON).");
 
+    // ---- validation ----
+    public static final ConfigOption<Duration> MAX_FUTURE =
+            ConfigOptions.key("validation.max-future")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(5))
+                    .withDescription(
+                            "Events stamped further than this ahead of the wall clock are"
+                                    + " dead-lettered (future_timestamp).");
+    public static final ConfigOption<Duration> ALLOWED_LATENESS =
+            ConfigOptions.key("validation.allowed-lateness")
+                    .durationType()
+                    .defaultValue(Duration.ofDays(1))
+                    .withDescription(
+                            "Events older than the newest accepted event minus this are"
+                                    + " dead-lettered (too_late).");
+
     // ---- model ----
     public static final ConfigOption<Integer> DIM =
             ConfigOptions.key("model.dim")

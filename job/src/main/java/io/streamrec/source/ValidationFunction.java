@@ -2,11 +2,22 @@ package io.streamrec.source;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamrec.schema.RawRecord;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -14,12 +25,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Parses raw payloads of one source with a {@link RecordParser}. Valid records go on; every invalid
- * one is counted per reason (metric {@code rejected_<reason>}), logged (the first few per reason)
- * and emitted as a JSON dead letter with the reason and the original payload, so nothing is lost
- * and the job keeps running.
+ * Parses raw records of one source with a {@link RecordParser} and, when given an {@link
+ * EventTimeGuard}, rejects timestamps too far in the future or too late. Valid records go on; every
+ * invalid one is counted per reason (metric {@code rejected_<reason>}), logged (the first few per
+ * reason) and emitted as a JSON dead letter with the reason, the original payload and where it came
+ * from (topic, partition, offset), so nothing is lost and the job keeps running.
  */
-public class ValidationFunction<T> extends ProcessFunction<byte[], T> {
+public class ValidationFunction<T> extends ProcessFunction<RawRecord, T>
+        implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ValidationFunction.class);
     private static final int LOGGED_PER_REASON = 5;
@@ -30,12 +43,21 @@ public class ValidationFunction<T> extends ProcessFunction<byte[], T> {
 
     private final RecordParser<T> parser;
     private final String sourceName;
+    private final EventTimeGuard<T> timeGuard;
     private transient Map<String, Counter> rejected;
     private transient Counter accepted;
+    private transient long newestAccepted = Long.MIN_VALUE;
+    private transient ListState<Long> newestState;
 
     public ValidationFunction(RecordParser<T> parser, String sourceName) {
+        this(parser, sourceName, null);
+    }
+
+    public ValidationFunction(
+            RecordParser<T> parser, String sourceName, EventTimeGuard<T> timeGuard) {
         this.parser = parser;
         this.sourceName = sourceName;
+        this.timeGuard = timeGuard;
     }
 
     @Override
@@ -45,9 +67,14 @@ public class ValidationFunction<T> extends ProcessFunction<byte[], T> {
     }
 
     @Override
-    public void processElement(byte[] payload, Context ctx, Collector<T> out) {
+    public void processElement(RawRecord raw, Context ctx, Collector<T> out) {
         try {
-            out.collect(parser.parse(payload));
+            T record = parser.parse(raw.value());
+            if (timeGuard != null) {
+                long t = timeGuard.check(record, newestAccepted, System.currentTimeMillis());
+                newestAccepted = Math.max(newestAccepted, t);
+            }
+            out.collect(record);
             accepted.inc();
         } catch (InvalidRecordException e) {
             Counter counter =
@@ -56,27 +83,67 @@ public class ValidationFunction<T> extends ProcessFunction<byte[], T> {
                             r -> getRuntimeContext().getMetricGroup().counter("rejected_" + r));
             counter.inc();
             if (counter.getCount() <= LOGGED_PER_REASON) {
-                LOG.warn("Skipping invalid record from {}: {}", sourceName, e.getMessage());
+                LOG.warn(
+                        "Skipping invalid record from {} ({}-{}@{}): {}",
+                        sourceName,
+                        raw.topic(),
+                        raw.partition(),
+                        raw.offset(),
+                        e.getMessage());
             }
-            ctx.output(DEAD_LETTERS, deadLetter(e, payload));
+            ctx.output(DEAD_LETTERS, deadLetter(e, raw));
         }
     }
 
-    private String deadLetter(InvalidRecordException e, byte[] payload) {
+    private String deadLetter(InvalidRecordException e, RawRecord raw) {
         ObjectNode node = MAPPER.createObjectNode();
         node.put("reason", e.reason());
         node.put("detail", e.getMessage());
         node.put("source", sourceName);
-        node.put(
-                "payload",
-                payload == null
-                        ? ""
-                        : new String(
-                                payload,
-                                0,
-                                Math.min(payload.length, RecordParser.MAX_PAYLOAD_BYTES),
-                                StandardCharsets.UTF_8));
+        node.put("topic", raw.topic());
+        node.put("partition", raw.partition());
+        node.put("offset", raw.offset());
+        byte[] value = raw.value() == null ? new byte[0] : raw.value();
+        String text = utf8(value);
+        if (text != null) {
+            node.put("payload", text);
+        } else {
+            node.putNull("payload");
+        }
+        node.put("payload_base64", Base64.getEncoder().encodeToString(value));
         node.put("time", System.currentTimeMillis());
         return node.toString();
+    }
+
+    /** The payload as text if it is valid UTF-8, else null (the base64 field always has it). */
+    private static String utf8(byte[] value) {
+        try {
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(value))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        newestState.update(List.of(newestAccepted));
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        newestState =
+                context.getOperatorStateStore()
+                        .getUnionListState(
+                                new ListStateDescriptor<>("newest-accepted-timestamp", Types.LONG));
+        newestAccepted = Long.MIN_VALUE;
+        // after a rescale every subtask starts from the newest timestamp any subtask had accepted
+        for (Long t : newestState.get()) {
+            newestAccepted = Math.max(newestAccepted, t);
+        }
     }
 }
