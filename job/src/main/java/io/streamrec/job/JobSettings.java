@@ -68,7 +68,8 @@ public final class JobSettings {
                 conf.get(StreamrecOptions.PREFER_GPU),
                 conf.get(StreamrecOptions.MAX_USER_ITEMS),
                 conf.get(StreamrecOptions.RECENT_NEGATIVE_FRACTION),
-                conf.get(StreamrecOptions.RECENT_POSITIVES));
+                conf.get(StreamrecOptions.RECENT_POSITIVES),
+                conf.get(StreamrecOptions.DEDUPE_WINDOW).toMillis());
     }
 
     /** The item catalog from {@code items.path}, or an empty one. */

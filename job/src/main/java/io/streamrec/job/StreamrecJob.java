@@ -138,19 +138,10 @@ public final class StreamrecJob {
                         .uid("validate-requests")
                         .name("validate requests")
                         .setParallelism(workers);
-        validEvents
-                .getSideOutput(ValidationFunction.DEAD_LETTERS)
-                .union(validRequests.getSideOutput(ValidationFunction.DEAD_LETTERS))
-                .sinkTo(
-                        sink(
-                                kafka,
-                                settings.get(StreamrecOptions.DEAD_LETTERS_TOPIC),
-                                "dead-letters",
-                                null,
-                                new RecordBytesSchema<>(
-                                        Types.STRING, s -> s.getBytes(StandardCharsets.UTF_8))))
-                .uid("dead-letters-sink")
-                .name("dead letters");
+        DataStream<String> deadLetters =
+                validEvents
+                        .getSideOutput(ValidationFunction.DEAD_LETTERS)
+                        .union(validRequests.getSideOutput(ValidationFunction.DEAD_LETTERS));
 
         DataStream<UserEvent> events = eventInterceptor.apply(validEvents);
         SingleOutputStreamOperator<ShardMessage> shardInput =
@@ -172,6 +163,20 @@ public final class StreamrecJob {
                                         modelUpdates))
                         .uid("workers")
                         .setParallelism(workers);
+
+        deadLetters =
+                deadLetters.union(shardInput.getSideOutput(TrainingWorkerOperator.DUPLICATES));
+        deadLetters
+                .sinkTo(
+                        sink(
+                                kafka,
+                                settings.get(StreamrecOptions.DEAD_LETTERS_TOPIC),
+                                "dead-letters",
+                                null,
+                                new RecordBytesSchema<>(
+                                        Types.STRING, s -> s.getBytes(StandardCharsets.UTF_8))))
+                .uid("dead-letters-sink")
+                .name("dead letters");
 
         SingleOutputStreamOperator<ModelUpdate> shardOutput =
                 shardInput

@@ -89,6 +89,15 @@ public final class StreamrecOptions {
                             "Events older than the newest accepted event minus this are"
                                     + " dead-lettered (too_late).");
 
+    public static final ConfigOption<Duration> DEDUPE_WINDOW =
+            ConfigOptions.key("validation.dedupe-window")
+                    .durationType()
+                    .defaultValue(Duration.ofHours(1))
+                    .withDescription(
+                            "An event whose id its user already sent within this window"
+                                    + " (processing time) is dead-lettered (duplicate_event);"
+                                    + " 0 turns deduplication off.");
+
     // ---- model ----
     public static final ConfigOption<Integer> DIM =
             ConfigOptions.key("model.dim")

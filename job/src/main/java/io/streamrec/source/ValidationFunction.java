@@ -1,13 +1,6 @@
 package io.streamrec.source;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamrec.schema.RawRecord;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +29,6 @@ public class ValidationFunction<T> extends ProcessFunction<RawRecord, T>
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ValidationFunction.class);
     private static final int LOGGED_PER_REASON = 5;
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     public static final OutputTag<String> DEAD_LETTERS =
             new OutputTag<>("dead-letters", Types.STRING);
@@ -91,41 +83,8 @@ public class ValidationFunction<T> extends ProcessFunction<RawRecord, T>
                         raw.offset(),
                         e.getMessage());
             }
-            ctx.output(DEAD_LETTERS, deadLetter(e, raw));
-        }
-    }
-
-    private String deadLetter(InvalidRecordException e, RawRecord raw) {
-        ObjectNode node = MAPPER.createObjectNode();
-        node.put("reason", e.reason());
-        node.put("detail", e.getMessage());
-        node.put("source", sourceName);
-        node.put("topic", raw.topic());
-        node.put("partition", raw.partition());
-        node.put("offset", raw.offset());
-        byte[] value = raw.value() == null ? new byte[0] : raw.value();
-        String text = utf8(value);
-        if (text != null) {
-            node.put("payload", text);
-        } else {
-            node.putNull("payload");
-        }
-        node.put("payload_base64", Base64.getEncoder().encodeToString(value));
-        node.put("time", System.currentTimeMillis());
-        return node.toString();
-    }
-
-    /** The payload as text if it is valid UTF-8, else null (the base64 field always has it). */
-    private static String utf8(byte[] value) {
-        try {
-            return StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(value))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            return null;
+            ctx.output(
+                    DEAD_LETTERS, DeadLetterJson.of(e.reason(), e.getMessage(), sourceName, raw));
         }
     }
 

@@ -19,6 +19,8 @@ import io.streamrec.schema.RecommendationRequest;
 import io.streamrec.schema.ServingRequest;
 import io.streamrec.schema.ShardMessage;
 import io.streamrec.schema.UserEvent;
+import io.streamrec.source.DeadLetterJson;
+import io.streamrec.source.EventJsonCodec;
 import io.streamrec.source.ItemCatalog;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +31,9 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.BasicArrayTypeInfo;
@@ -40,6 +45,7 @@ import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedMultiInput;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +70,11 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
                 BoundedMultiInput {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(TrainingWorkerOperator.class);
+    private static final EventJsonCodec EVENT_JSON = new EventJsonCodec();
+
+    /** Dead letters for events whose id was already seen within the dedupe window. */
+    public static final OutputTag<String> DUPLICATES =
+            new OutputTag<>("duplicate-events", Types.STRING);
 
     private final ModelConfig model;
     private final WorkerSettings settings;
@@ -77,6 +88,8 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
     private final String modelUpdatesTopic;
 
     private transient ValueState<String[]> userItems;
+    private transient MapState<String, Boolean> seenEventIds;
+    private transient Counter duplicates;
     private transient List<UserEvent> pendingEvents;
     private transient List<String[]> pendingUserItems;
     private transient List<String[]> pendingNegatives;
@@ -124,6 +137,17 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
                         .getState(
                                 new ValueStateDescriptor<>(
                                         "user-items", BasicArrayTypeInfo.STRING_ARRAY_TYPE_INFO));
+        if (settings.dedupeWindowMs() > 0) {
+            MapStateDescriptor<String, Boolean> seen =
+                    new MapStateDescriptor<>("seen-event-ids", Types.STRING, Types.BOOLEAN);
+            // ids are forgotten after the window: dedupe state stays bounded
+            seen.enableTimeToLive(
+                    StateTtlConfig.newBuilder(Duration.ofMillis(settings.dedupeWindowMs()))
+                            .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                            .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                            .build());
+            seenEventIds = context.getKeyedStateStore().getMapState(seen);
+        }
         recentPositivesState =
                 context.getOperatorStateStore()
                         .getListState(new ListStateDescriptor<>("recent-positives", Types.STRING));
@@ -156,6 +180,7 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
         trainedEvents = getMetricGroup().counter("trainedEvents");
         batches = getMetricGroup().counter("batches");
         feedbackRows = getMetricGroup().counter("feedbackRows");
+        duplicates = getMetricGroup().counter("rejected_duplicate_event");
         getMetricGroup().gauge("batchLoss", () -> lastLoss);
         if (kafka != null) {
             feed = new ModelRowFeed(kafka.toProperties(), modelUpdatesTopic);
@@ -183,6 +208,26 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
     @Override
     public void processElement1(StreamRecord<UserEvent> element) throws Exception {
         UserEvent event = element.getValue();
+        if (seenEventIds != null) {
+            if (seenEventIds.contains(event.eventId())) {
+                duplicates.inc();
+                output.collect(
+                        DUPLICATES,
+                        new StreamRecord<>(
+                                DeadLetterJson.of(
+                                        "duplicate_event",
+                                        "event id "
+                                                + event.eventId()
+                                                + " seen within the dedupe window",
+                                        "events",
+                                        "",
+                                        -1,
+                                        -1L,
+                                        EVENT_JSON.toJson(event))));
+                return;
+            }
+            seenEventIds.put(event.eventId(), Boolean.TRUE);
+        }
         String[] items = userItems.value();
         if (items == null) {
             items = new String[0];

@@ -16,5 +16,6 @@ public record WorkerSettings(
         boolean preferGpu,
         int maxUserItems,
         double recentNegativeFraction,
-        int recentPositives)
+        int recentPositives,
+        long dedupeWindowMs)
         implements Serializable {}

@@ -34,7 +34,7 @@ class TrainingWorkerOperatorTest {
                                 .toList());
         return new TrainingWorkerOperator(
                 MODEL,
-                new WorkerSettings(batchSize, flushMs, true, false, 100, 0.5, 50),
+                new WorkerSettings(batchSize, flushMs, true, false, 100, 0.5, 50, 3_600_000L),
                 new AdagradUpdater(0.1, 0.1, 1e-8),
                 new FrequencyAdaptiveL2(0.01),
                 new ModelRowInitializer(MODEL),
@@ -113,6 +113,10 @@ class TrainingWorkerOperatorTest {
         try (var restored = harness(worker(1, 60_000))) {
             restored.initializeState(snapshot);
             restored.open();
+            // an event id seen before the checkpoint is still a duplicate after the restore
+            restored.processElement1(event(2, "a", "i2"));
+            assertThat(restored.getSideOutput(TrainingWorkerOperator.DUPLICATES)).hasSize(1);
+            assertThat(restored.extractOutputValues()).isEmpty();
             restored.processElement1(event(3, "a", "i3"));
             List<ShardMessage> out = restored.extractOutputValues();
             assertThat(out.get(0).marker().userItems().get(0)).containsExactly("i1", "i2");
@@ -121,6 +125,23 @@ class TrainingWorkerOperatorTest {
             ShardMessage request = restored.extractOutputValues().get(out.size());
             assertThat(request.isRequest()).isTrue();
             assertThat(request.request().userItems()).containsExactly("i1", "i2", "i3");
+        }
+    }
+
+    @Test
+    void dropsDuplicateEventIdsWithAReason() throws Exception {
+        try (var h = harness(worker(2, 60_000))) {
+            h.open();
+            h.processElement1(event(1, "a", "i1"));
+            h.processElement1(event(1, "a", "i1"));
+            h.processElement1(event(2, "a", "i2"));
+            List<ShardMessage> out = h.extractOutputValues();
+            assertThat(out.get(0).marker().events())
+                    .extracting(UserEvent::eventId)
+                    .containsExactly("e1", "e2");
+            var dead = h.getSideOutput(TrainingWorkerOperator.DUPLICATES);
+            assertThat(dead).hasSize(1);
+            assertThat(dead.peek().getValue()).contains("\"reason\":\"duplicate_event\"");
         }
     }
 
