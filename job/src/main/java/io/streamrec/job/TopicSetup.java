@@ -61,6 +61,37 @@ public final class TopicSetup {
         }
     }
 
+    /**
+     * Creates the topics for the options given as {@code -Dkey=value} (bootstrap servers, topic
+     * names); {@code -Dpartitions=N} sets the partitions of events' neighbours (default 2).
+     */
+    public static void main(String[] args) throws Exception {
+        org.apache.flink.configuration.Configuration conf =
+                new org.apache.flink.configuration.Configuration();
+        int partitions = 2;
+        for (String arg : args) {
+            if (!arg.startsWith("-D") || !arg.contains("=")) {
+                throw new IllegalArgumentException("expected -Dkey=value, got " + arg);
+            }
+            String key = arg.substring(2, arg.indexOf('='));
+            String value = arg.substring(arg.indexOf('=') + 1);
+            if (key.equals("partitions")) {
+                partitions = Integer.parseInt(value);
+            } else {
+                conf.setString(key, value);
+            }
+        }
+        createTopics(conf, partitions, 1);
+        JobSettings settings = new JobSettings(conf);
+        try (Admin admin = Admin.create(settings.kafka().toProperties())) {
+            System.out.println(
+                    "Topics at "
+                            + settings.kafka().bootstrapServers()
+                            + ": "
+                            + new java.util.TreeSet<>(admin.listTopics().names().get()));
+        }
+    }
+
     private static void add(
             List<NewTopic> topics,
             Set<String> existing,
