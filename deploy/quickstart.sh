@@ -13,19 +13,13 @@ cd "$(dirname "$0")/.."
 source deploy/ensure-tools.sh
 source deploy/java-opts.sh
 ensure_tools
-
-echo "Building (mvn package, tests skipped; run the tests with: mvn -B verify) ..."
-mvn -B -q -DskipTests -Dspotless.check.skip=true install
+source deploy/build-classpath.sh
+build_classpath
 mkdir -p target/quickstart
-(cd job && mvn -B -q dependency:build-classpath -Dmdep.includeScope=compile -Dmdep.outputFile=target/cp-compile.txt \
-  && mvn -B -q dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile=target/cp-runtime.txt)
-CP="job/target/classes:$(cat job/target/cp-compile.txt):$(cat job/target/cp-runtime.txt)"
-
-export DJL_CACHE_DIR="${DJL_CACHE_DIR:-$PWD/target/djl-cache}"
 java -Xmx6g "${STREAMREC_JAVA_OPTS[@]}" \
   -Djna.tmpdir="$PWD/target" \
   -Dlog4j.configurationFile="$PWD/deploy/log4j2-quickstart.properties" \
-  -cp "$CP" io.streamrec.quickstart.QuickstartMain "$@" &
+  -cp "$STREAMREC_CP" io.streamrec.quickstart.QuickstartMain "$@" &
 pid=$!
 # Ctrl-C or a kill of this script stops the JVM, whose shutdown hook cancels the job and the broker
 trap 'kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null; exit 130' INT TERM

@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# The whole Kafka story on one machine, checked end to end. Starts a real broker (deploy/kafka.sh),
+# the job (deploy/job.sh, MiniCluster) and the gateway (deploy/gateway.sh); produces 3,000 valid
+# MovieTweetings events plus 320 hostile records (280 malformed, 40 duplicates of the newest) with kcat; asks for recommendations through the
+# requests topic (kcat) and the gateway (curl); then checks, reading with read_committed:
+#   every valid event evaluated and trained, every hostile record in dead-letters with the right
+#   reason, every request answered, no request id twice in results.
+# Prints one summary line; exits non-zero on any mismatch; stops everything it started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source deploy/ensure-tools.sh
+source deploy/build-classpath.sh
+ensure_tools
+for tool in kcat jq curl; do
+  if ! command -v "$tool" >/dev/null 2>&1; then
+    sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo apt-get update -qq && $sudo apt-get install -y -qq kcat jq curl
+    break
+  fi
+done
+
+WORK="$PWD/target/smoke"
+rm -rf "$WORK"; mkdir -p "$WORK"
+export KAFKA_PORT="${SMOKE_KAFKA_PORT:-29092}" KAFKA_DIR="$WORK/kafka"
+B="127.0.0.1:$KAFKA_PORT"
+GW_PORT="${SMOKE_GATEWAY_PORT:-28080}"
+GW="http://127.0.0.1:$GW_PORT"
+job_pid=""; gw_pid=""
+cleanup() {
+  [ -n "$gw_pid" ] && kill "$gw_pid" 2>/dev/null && wait "$gw_pid" 2>/dev/null || true
+  [ -n "$job_pid" ] && kill "$job_pid" 2>/dev/null && wait "$job_pid" 2>/dev/null || true
+  deploy/kafka.sh stop >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+build_classpath
+export STREAMREC_SKIP_BUILD=1
+deploy/kafka.sh start
+STREAMREC_CHECKPOINTS="$WORK/checkpoints" deploy/job.sh -Dkafka.bootstrap-servers="$B" \
+  -Dkafka.transactional-id-prefix="smoke-$$" -Ditems.path=data/movietweetings-100k/movies.dat \
+  > "$WORK/job.log" 2>&1 &
+job_pid=$!
+deploy/gateway.sh -Dkafka.bootstrap-servers="$B" -Dgateway.port="$GW_PORT" > "$WORK/gateway.log" 2>&1 &
+gw_pid=$!
+
+consume() { # topic -> every committed record, one per line
+  kcat -b "$B" -C -t "$1" -o beginning -e -q -X isolation.level=read_committed 2>/dev/null || true
+}
+echo "Waiting for the job's first committed checkpoint ..."
+for i in $(seq 1 180); do
+  [ -n "$(consume eval-reports)" ] && break
+  kill -0 "$job_pid" 2>/dev/null || { echo "job exited; see $WORK/job.log" >&2; exit 1; }
+  sleep 1
+  [ "$i" = 180 ] && { echo "job not ready after 180 s" >&2; exit 1; }
+done
+for i in $(seq 1 60); do
+  curl -sf "$GW/health" >/dev/null && break
+  sleep 1
+  [ "$i" = 60 ] && { echo "gateway not ready; see $WORK/gateway.log" >&2; exit 1; }
+done
+
+# ---- input ----
+VALID=3000
+NOW_MS=$(($(date +%s) * 1000))
+awk -F'::' '{print $4" "NR" "$1" "$2" "$3}' data/movietweetings-100k/ratings.dat | sort -k1,1n -k2,2n | awk -v n=$VALID 'NR <= n' \
+  | awk '{printf "%s|{\"eventId\":\"mt-%s\",\"userId\":\"%s\",\"itemId\":\"%s\",\"type\":\"rating\",\"value\":%s,\"timestamp\":%s000}\n", $3, $2, $3, $4, $5, $1}' \
+  > "$WORK/valid.txt"
+{
+  for i in $(seq 1 40); do echo "{broken json $i"; done
+  for i in $(seq 1 40); do echo "{\"eventId\":\"h-mf-$i\",\"userId\":\"u\",\"type\":\"view\",\"timestamp\":$NOW_MS}"; done
+  for i in $(seq 1 30); do echo "{\"eventId\":\"h-wt-$i\",\"userId\":\"u\",\"itemId\":\"i\",\"type\":\"view\",\"timestamp\":\"soon\"}"; done
+  for i in $(seq 1 30); do echo "{\"eventId\":\"h-id-$i\",\"userId\":\"bad user\",\"itemId\":\"i\",\"type\":\"view\",\"timestamp\":$NOW_MS}"; done
+  for i in $(seq 1 30); do echo "{\"eventId\":\"h-ty-$i\",\"userId\":\"u\",\"itemId\":\"i\",\"type\":\"teleport\",\"timestamp\":$NOW_MS}"; done
+  for i in $(seq 1 20); do echo "{\"eventId\":\"h-nf-$i\",\"userId\":\"u\",\"itemId\":\"i\",\"type\":\"rating\",\"value\":1e999,\"timestamp\":$NOW_MS}"; done
+  for i in $(seq 1 30); do echo "{\"eventId\":\"h-fu-$i\",\"userId\":\"u\",\"itemId\":\"i\",\"type\":\"view\",\"timestamp\":$((NOW_MS + 86400000))}"; done
+  for i in $(seq 1 30); do echo "{\"eventId\":\"h-la-$i\",\"userId\":\"u\",\"itemId\":\"i\",\"type\":\"view\",\"timestamp\":946684800000}"; done
+  for i in $(seq 1 20); do echo "[1,2,$i]"; done
+  pad=$(head -c 70000 /dev/zero | tr '\0' 'x')
+  for i in $(seq 1 10); do echo "{\"eventId\":\"h-big-$i\",\"pad\":\"$pad\"}"; done
+} > "$WORK/hostile.txt"
+HOSTILE_FORMAT=$(wc -l < "$WORK/hostile.txt")
+DUPLICATES=40
+EXPECTED_DEAD=$((HOSTILE_FORMAT + DUPLICATES))
+
+echo "Producing $VALID valid events, $HOSTILE_FORMAT malformed records and $DUPLICATES duplicates with kcat ..."
+head -1500 "$WORK/valid.txt" | kcat -b "$B" -P -t events -K '|' -X message.max.bytes=2000000
+kcat -b "$B" -P -t events -X message.max.bytes=2000000 < "$WORK/hostile.txt"
+tail -n +1501 "$WORK/valid.txt" | kcat -b "$B" -P -t events -K '|'
+tail -n $DUPLICATES "$WORK/valid.txt" | kcat -b "$B" -P -t events -K '|'
+
+REQUESTS=50
+cut -d'|' -f1 "$WORK/valid.txt" | sort -u | awk -v n=$((REQUESTS - 5)) 'NR <= n' > "$WORK/users.txt"
+for i in 1 2 3 4 5; do echo "smoke-new-user-$i" >> "$WORK/users.txt"; done
+awk '{printf "%s|{\"requestId\":\"smoke-r%d\",\"userId\":\"%s\",\"k\":10}\n", $1, NR, $1}' "$WORK/users.txt" \
+  | kcat -b "$B" -P -t requests -K '|'
+
+echo "Asking the gateway ..."
+GW_OK=0
+for user in $(head -10 "$WORK/users.txt"); do
+  code=$(curl -s -o "$WORK/gw-$user.json" -w '%{http_code}' "$GW/recommendations/$user?k=5")
+  if [ "$code" = 200 ] && [ "$(jq '.items | length' "$WORK/gw-$user.json")" = 5 ]; then GW_OK=$((GW_OK + 1)); fi
+done
+GW_POST=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$GW/events" -d '{"eventId":"gw-1","userId":"gw-user","itemId":"0114508","type":"click","timestamp":'"$NOW_MS"'}')
+GW_BAD=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$GW/events" -d '{"eventId":"gw-2"}')
+EXPECTED_VALID=$((VALID + 1))
+
+echo "Waiting for the job to evaluate and train every valid event ..."
+evaluated=0; trained=0
+for i in $(seq 1 300); do
+  consume eval-reports > "$WORK/reports.json"
+  evaluated=$(jq -s 'group_by(.subtask) | map(last.events) | add // 0' "$WORK/reports.json")
+  trained=$(jq -s 'map(.trained_events) | max // 0' "$WORK/reports.json")
+  consume results > "$WORK/results.json"
+  answered=$(jq -r '.requestId' "$WORK/results.json" | grep -c '^smoke-r' || true)
+  consume dead-letters > "$WORK/dead.json"
+  dead=$(wc -l < "$WORK/dead.json")
+  if [ "$evaluated" -ge "$EXPECTED_VALID" ] && [ "$trained" -ge "$EXPECTED_VALID" ] \
+     && [ "$answered" -ge "$REQUESTS" ] && [ "$dead" -ge "$EXPECTED_DEAD" ]; then break; fi
+  kill -0 "$job_pid" 2>/dev/null || { echo "job exited; see $WORK/job.log" >&2; exit 1; }
+  sleep 1
+done
+jq -r '.reason' "$WORK/dead.json" | sort | uniq -c | awk '{print $2"="$1}' | sort > "$WORK/dead-reasons.txt"
+cat > "$WORK/expected-reasons.txt" <<REASONS
+duplicate_event=40
+future_timestamp=30
+invalid_id=30
+missing_field=40
+non_finite_number=20
+not_an_object=20
+oversized_payload=10
+too_late=30
+unknown_event_type=30
+unparseable_json=40
+wrong_type=30
+REASONS
+sort -o "$WORK/expected-reasons.txt" "$WORK/expected-reasons.txt"
+duplicate_results=$(jq -r '.requestId' "$WORK/results.json" | sort | uniq -d | wc -l)
+restarts=$(grep -c "switched from RUNNING to FAILED" "$WORK/job.log" || true)
+
+fail=0
+check() { if [ "$2" != "$3" ]; then echo "MISMATCH $1: expected $3, got $2" >&2; fail=1; fi; }
+check "evaluated events" "$evaluated" "$EXPECTED_VALID"
+check "trained events" "$trained" "$EXPECTED_VALID"
+check "dead letters" "$(wc -l < "$WORK/dead.json")" "$EXPECTED_DEAD"
+check "dead-letter reasons" "$(tr '\n' ' ' < "$WORK/dead-reasons.txt")" "$(tr '\n' ' ' < "$WORK/expected-reasons.txt")"
+check "requests answered via topic" "$answered" "$REQUESTS"
+check "duplicate request ids in results" "$duplicate_results" 0
+check "gateway answers" "$GW_OK" 10
+check "gateway POST valid" "$GW_POST" 202
+check "gateway POST invalid" "$GW_BAD" 400
+check "task failures" "$restarts" 0
+status=PASS; [ "$fail" = 0 ] || status=FAIL
+echo "kafka-smoke $status: valid $evaluated/$EXPECTED_VALID evaluated+trained, dead-letters $(wc -l < "$WORK/dead.json")/$EXPECTED_DEAD by reason, requests $answered/$REQUESTS (duplicates $duplicate_results), gateway $GW_OK/10 + POST $GW_POST/$GW_BAD, task failures $restarts"
+exit $fail
