@@ -58,6 +58,9 @@ public final class ReplayRun implements AutoCloseable {
     private final double eventsPerSecond;
     private final Duration timeout;
     private final Consumer<String> progress;
+    private final List<byte[]> hostile;
+    private final int requestEvery;
+    private final List<String> requestIds = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile JobClient job;
 
     private ReplayRun(Builder b) {
@@ -70,6 +73,8 @@ public final class ReplayRun implements AutoCloseable {
         this.eventsPerSecond = b.eventsPerSecond;
         this.timeout = b.timeout;
         this.progress = b.progress;
+        this.hostile = b.hostile;
+        this.requestEvery = b.requestEvery;
     }
 
     public static Builder builder() {
@@ -87,6 +92,23 @@ public final class ReplayRun implements AutoCloseable {
         private double eventsPerSecond;
         private Duration timeout = Duration.ofMinutes(30);
         private Consumer<String> progress = s -> {};
+        private List<byte[]> hostile = List.of();
+        private int requestEvery;
+
+        /**
+         * Raw records to mix into the event stream, spread evenly between the events (for fuzzing
+         * the dead-letter path); each must be rejected by the job.
+         */
+        public Builder interleave(List<byte[]> hostile) {
+            this.hostile = hostile;
+            return this;
+        }
+
+        /** Sends a recommendation request for the event's user after every {@code n}-th event. */
+        public Builder requestEvery(int n) {
+            this.requestEvery = n;
+            return this;
+        }
 
         public Builder configuration(Configuration conf) {
             this.conf = conf;
@@ -145,7 +167,9 @@ public final class ReplayRun implements AutoCloseable {
             int checkpointsCompleted,
             Map<String, List<String>> examples,
             Map<String, String> exampleReasons,
-            Map<String, ParameterRow> finalRows) {}
+            Map<String, ParameterRow> finalRows,
+            Map<String, Integer> resultsPerRequest,
+            Map<String, Integer> deadLetterReasons) {}
 
     /**
      * Runs the replay.
@@ -173,6 +197,7 @@ public final class ReplayRun implements AutoCloseable {
 
         Map<Integer, EvalReportCodec.Report> latest = new HashMap<>();
         long deadLetters = 0;
+        Map<String, Integer> reasons = new java.util.TreeMap<>();
         int checkpoints = 0;
         long nextProgress = 0;
         long lastPrinted = -1;
@@ -197,10 +222,14 @@ public final class ReplayRun implements AutoCloseable {
                     progress.accept("Pipeline ready (first checkpoint committed); replaying");
                     producer.start();
                 }
-                deadLetters += dead.poll(Duration.ZERO).count();
+                for (ConsumerRecord<byte[], byte[]> r : dead.poll(Duration.ZERO)) {
+                    deadLetters++;
+                    reasons.merge(
+                            MAPPER.readTree(r.value()).path("reason").asText(), 1, Integer::sum);
+                }
                 long evaluated = evaluated(latest);
                 long trained = trained(latest);
-                long valid = events.size() - deadLetters;
+                long valid = events.size() + hostile.size() - deadLetters;
                 boolean producerDone = producerStarted && !producer.isAlive();
                 if (producerDone && evaluated >= valid && trained >= valid) {
                     break;
@@ -243,9 +272,13 @@ public final class ReplayRun implements AutoCloseable {
         double wall = (System.nanoTime() - start) / 1e9;
         double rate = throughput(latest);
         Map<String, List<String>> examples = new LinkedHashMap<>();
-        Map<String, String> reasons = new LinkedHashMap<>();
+        Map<String, String> exampleReasons = new LinkedHashMap<>();
         if (!exampleUsers.isEmpty()) {
-            requestExamples(exampleUsers, examples, reasons);
+            requestExamples(exampleUsers, examples, exampleReasons);
+        }
+        Map<String, Integer> resultsPerRequest = new HashMap<>();
+        if (!requestIds.isEmpty()) {
+            resultsPerRequest = awaitResults(requestIds);
         }
         Map<String, ParameterRow> rows = new HashMap<>();
         if (readFinalRows) {
@@ -266,8 +299,10 @@ public final class ReplayRun implements AutoCloseable {
                 wall,
                 checkpoints,
                 examples,
-                reasons,
-                rows);
+                exampleReasons,
+                rows,
+                resultsPerRequest,
+                reasons);
     }
 
     private void produce(AtomicLong produced) {
@@ -280,12 +315,30 @@ public final class ReplayRun implements AutoCloseable {
         long begin = System.nanoTime();
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (UserEvent e : events) {
+            String requestsTopic = settings.get(StreamrecOptions.REQUESTS_TOPIC);
+            int nextHostile = 0;
+            for (int i = 0; i < events.size(); i++) {
+                UserEvent e = events.get(i);
                 producer.send(
                         new ProducerRecord<>(
                                 topic,
                                 e.userId().getBytes(StandardCharsets.UTF_8),
                                 codec.toJson(e)));
+                long hostileDue = (long) hostile.size() * (i + 1) / events.size();
+                for (; nextHostile < hostileDue; nextHostile++) {
+                    producer.send(new ProducerRecord<>(topic, hostile.get(nextHostile)));
+                }
+                if (requestEvery > 0 && (i + 1) % requestEvery == 0) {
+                    String id = "replay-r" + (i + 1);
+                    requestIds.add(id);
+                    producer.send(
+                            new ProducerRecord<>(
+                                    requestsTopic,
+                                    e.userId().getBytes(StandardCharsets.UTF_8),
+                                    RequestJsonCodec.toJson(
+                                            new RecommendationRequest(
+                                                    id, e.userId(), 10, e.timestamp()))));
+                }
                 long n = produced.incrementAndGet();
                 if (eventsPerSecond > 0) {
                     long due = begin + (long) (n * 1e9 / eventsPerSecond);
@@ -337,6 +390,26 @@ public final class ReplayRun implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Counts the committed results per request id until every id has one (or 2 minutes pass). */
+    private Map<String, Integer> awaitResults(List<String> ids) throws Exception {
+        Map<String, Integer> counts = new HashMap<>();
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        try (KafkaConsumer<byte[], byte[]> results =
+                committedReader(StreamrecOptions.RESULTS_TOPIC)) {
+            while (System.nanoTime() < deadline && !counts.keySet().containsAll(ids)) {
+                for (ConsumerRecord<byte[], byte[]> r : results.poll(Duration.ofMillis(200))) {
+                    counts.merge(
+                            MAPPER.readTree(r.value()).get("requestId").asText(), 1, Integer::sum);
+                }
+            }
+            // one more read: a duplicate committed after the last id would show up here
+            for (ConsumerRecord<byte[], byte[]> r : results.poll(Duration.ofSeconds(2))) {
+                counts.merge(MAPPER.readTree(r.value()).get("requestId").asText(), 1, Integer::sum);
+            }
+        }
+        return counts;
     }
 
     private KafkaConsumer<byte[], byte[]> committedReader(
