@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.streamrec.job.JobSettings;
 import io.streamrec.job.StreamrecOptions;
+import io.streamrec.loop.CommittedReader;
 import io.streamrec.schema.RecommendationRequest;
 import io.streamrec.schema.UserEvent;
 import io.streamrec.source.EventJsonCodec;
@@ -38,9 +39,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,7 +87,12 @@ public final class GatewayServer implements AutoCloseable {
         props.put("enable.idempotence", "true");
         props.put("linger.ms", "2");
         producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
-        results = resultsConsumer();
+        // only results of requests made from now on matter
+        results =
+                CommittedReader.open(
+                        settings.kafka().toProperties(),
+                        settings.get(StreamrecOptions.RESULTS_TOPIC),
+                        false);
         resultReader = new Thread(this::readResults, "gateway-results");
         resultReader.setDaemon(true);
         resultReader.start();
@@ -109,25 +113,6 @@ public final class GatewayServer implements AutoCloseable {
     public URI uri() {
         InetSocketAddress a = server.getAddress();
         return URI.create("http://" + a.getHostString() + ":" + a.getPort());
-    }
-
-    private KafkaConsumer<byte[], byte[]> resultsConsumer() {
-        Properties props = settings.kafka().toProperties();
-        props.put("isolation.level", "read_committed");
-        props.put("enable.auto.commit", "false");
-        KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(
-                        props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        String topic = settings.get(StreamrecOptions.RESULTS_TOPIC);
-        List<TopicPartition> partitions =
-                consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                        .map(p -> new TopicPartition(topic, p.partition()))
-                        .toList();
-        consumer.assign(partitions);
-        // only results of requests made from now on matter
-        consumer.seekToEnd(partitions);
-        partitions.forEach(consumer::position);
-        return consumer;
     }
 
     private void readResults() {
@@ -258,12 +243,10 @@ public final class GatewayServer implements AutoCloseable {
         CompletableFuture<byte[]> result = new CompletableFuture<>();
         pending.put(requestId, result);
         producer.send(
-                new ProducerRecord<>(
+                RequestJsonCodec.producerRecord(
                         settings.get(StreamrecOptions.REQUESTS_TOPIC),
-                        userId.getBytes(StandardCharsets.UTF_8),
-                        RequestJsonCodec.toJson(
-                                new RecommendationRequest(
-                                        requestId, userId, k, System.currentTimeMillis()))));
+                        new RecommendationRequest(
+                                requestId, userId, k, System.currentTimeMillis())));
         try {
             byte[] body =
                     result.get(

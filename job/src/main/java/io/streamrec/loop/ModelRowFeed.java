@@ -10,11 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Reads the model-updates topic (written transactionally by the parameter server at every
@@ -28,24 +26,8 @@ public final class ModelRowFeed implements AutoCloseable {
     private final List<TopicPartition> partitions;
 
     public ModelRowFeed(Properties kafkaProperties, String topic) {
-        Properties props = new Properties();
-        props.putAll(kafkaProperties);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-                ByteArrayDeserializer.class.getName());
-        props.put(
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-                ByteArrayDeserializer.class.getName());
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        this.consumer = new KafkaConsumer<>(props);
-        this.partitions =
-                consumer.partitionsFor(topic, Duration.ofSeconds(60)).stream()
-                        .map(p -> new TopicPartition(p.topic(), p.partition()))
-                        .toList();
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
+        this.consumer = CommittedReader.open(kafkaProperties, topic, true);
+        this.partitions = List.copyOf(consumer.assignment());
     }
 
     /**

@@ -8,6 +8,7 @@ import io.streamrec.job.JobSettings;
 import io.streamrec.job.StreamrecJob;
 import io.streamrec.job.StreamrecOptions;
 import io.streamrec.job.TopicSetup;
+import io.streamrec.loop.CommittedReader;
 import io.streamrec.loop.ModelRowFeed;
 import io.streamrec.schema.ParameterRow;
 import io.streamrec.schema.RecommendationRequest;
@@ -36,8 +37,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -332,12 +331,9 @@ public final class ReplayRun implements AutoCloseable {
                     String id = "replay-r" + (i + 1);
                     requestIds.add(id);
                     producer.send(
-                            new ProducerRecord<>(
+                            RequestJsonCodec.producerRecord(
                                     requestsTopic,
-                                    e.userId().getBytes(StandardCharsets.UTF_8),
-                                    RequestJsonCodec.toJson(
-                                            new RecommendationRequest(
-                                                    id, e.userId(), 10, e.timestamp()))));
+                                    new RecommendationRequest(id, e.userId(), 10, e.timestamp())));
                 }
                 long n = produced.incrementAndGet();
                 if (eventsPerSecond > 0) {
@@ -365,12 +361,10 @@ public final class ReplayRun implements AutoCloseable {
                 String id = "example-" + user + "-" + System.nanoTime();
                 requestUser.put(id, user);
                 producer.send(
-                        new ProducerRecord<>(
+                        RequestJsonCodec.producerRecord(
                                 settings.get(StreamrecOptions.REQUESTS_TOPIC),
-                                user.getBytes(StandardCharsets.UTF_8),
-                                RequestJsonCodec.toJson(
-                                        new RecommendationRequest(
-                                                id, user, 5, System.currentTimeMillis()))));
+                                new RecommendationRequest(
+                                        id, user, 5, System.currentTimeMillis())));
             }
         }
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
@@ -414,20 +408,8 @@ public final class ReplayRun implements AutoCloseable {
 
     private KafkaConsumer<byte[], byte[]> committedReader(
             org.apache.flink.configuration.ConfigOption<String> topicOption) {
-        Properties props = settings.kafka().toProperties();
-        props.put("isolation.level", "read_committed");
-        props.put("enable.auto.commit", "false");
-        KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(
-                        props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        String topic = settings.get(topicOption);
-        List<TopicPartition> partitions =
-                consumer.partitionsFor(topic).stream()
-                        .map(p -> new TopicPartition(topic, p.partition()))
-                        .toList();
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        return consumer;
+        return CommittedReader.open(
+                settings.kafka().toProperties(), settings.get(topicOption), true);
     }
 
     /** Events/s from the first to the last evaluated event, over all serving subtasks. */

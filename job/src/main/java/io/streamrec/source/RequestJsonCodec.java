@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamrec.schema.RecommendationRequest;
 import io.streamrec.schema.RecommendationResult;
 import java.nio.charset.StandardCharsets;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * JSON of requests and results at the Kafka edge. Request: {@code {"requestId":"r1",
@@ -47,6 +48,12 @@ public final class RequestJsonCodec implements RecordParser<RecommendationReques
         node.put("k", r.k());
         node.put("timestamp", r.timestamp());
         return node.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A request as a Kafka record on {@code topic}, keyed by user id. */
+    public static ProducerRecord<byte[], byte[]> producerRecord(
+            String topic, RecommendationRequest r) {
+        return new ProducerRecord<>(topic, r.userId().getBytes(StandardCharsets.UTF_8), toJson(r));
     }
 
     public static byte[] resultToJson(RecommendationResult r) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamrec.job.StreamrecJob;
 import io.streamrec.job.StreamrecOptions;
+import io.streamrec.job.TestClusters;
 import io.streamrec.job.TopicSetup;
 import io.streamrec.quickstart.EmbeddedKafka;
 import io.streamrec.quickstart.QuickstartMain;
@@ -21,7 +22,6 @@ import java.util.List;
 import java.util.stream.IntStream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -30,13 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The gateway round trip against a real broker and the running job. */
 class GatewayITCase {
-    @RegisterExtension
-    static final MiniClusterExtension FLINK =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension FLINK = TestClusters.twoSlots();
 
     @TempDir Path checkpoints;
 

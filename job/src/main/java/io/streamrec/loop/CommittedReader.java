@@ -1,0 +1,42 @@
+package io.streamrec.loop;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * A consumer of every partition of one topic that sees only committed transactions ({@code
+ * read_committed}) and commits nothing: how every reader of the job's transactional topics
+ * (feedback rows, results, reports, dead letters) must read them.
+ */
+public final class CommittedReader {
+    private CommittedReader() {}
+
+    /** Opens the reader at the beginning of the topic, or at its end. */
+    public static KafkaConsumer<byte[], byte[]> open(
+            Properties kafkaProperties, String topic, boolean fromBeginning) {
+        Properties props = new Properties();
+        props.putAll(kafkaProperties);
+        props.put("isolation.level", "read_committed");
+        props.put("enable.auto.commit", "false");
+        props.remove("group.id");
+        KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(
+                        props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions =
+                consumer.partitionsFor(topic, Duration.ofSeconds(60)).stream()
+                        .map(p -> new TopicPartition(topic, p.partition()))
+                        .toList();
+        consumer.assign(partitions);
+        if (fromBeginning) {
+            consumer.seekToBeginning(partitions);
+        } else {
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position); // resolve the end now, not at the first poll
+        }
+        return consumer;
+    }
+}
