@@ -20,9 +20,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * 10,000 generated hostile records mixed into valid traffic through a real broker: every one is
- * dead-lettered with a reason, the job never restarts (restarts are switched off, so any failure
- * would end it), and every valid event is evaluated and trained.
+ * 10,000 generated hostile records (200 of them re-sent valid events) mixed into valid traffic
+ * through a real broker: every one is dead-lettered with a reason, the job never restarts (restarts
+ * are switched off, so any failure would end it), and every valid event is evaluated and trained.
  */
 class DeadLetterFuzzITCase {
     @RegisterExtension static final MiniClusterExtension FLINK = TestClusters.twoSlots();
@@ -34,6 +34,7 @@ class DeadLetterFuzzITCase {
         PlantedStream stream = new PlantedStream(4, 30, 40, 3000, 5L);
         long newest = stream.events.get(stream.events.size() - 1).timestamp();
         List<byte[]> hostile = hostileRecords(10_000, new Random(17), newest);
+        addDuplicates(hostile, stream, 200);
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             Configuration jobConf = new Configuration();
             jobConf.set(StreamrecOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
@@ -75,6 +76,21 @@ class DeadLetterFuzzITCase {
                             "too_late",
                             "oversized_payload",
                             "empty_payload");
+        }
+    }
+
+    /**
+     * Replaces {@code n} evenly spread hostile records with copies of a valid event that has
+     * already been sent by the time the copy goes out (the replay spreads hostile record j after
+     * event j * events / hostile): well-formed and timely, so only deduplication can catch them.
+     */
+    static void addDuplicates(List<byte[]> hostile, PlantedStream stream, int n) {
+        io.streamrec.source.EventJsonCodec codec = new io.streamrec.source.EventJsonCodec();
+        int step = hostile.size() / n;
+        for (int d = 0; d < n; d++) {
+            int j = d * step + step / 2;
+            int sent = (int) ((long) j * stream.events.size() / hostile.size()) - 1;
+            hostile.set(j, codec.toJson(stream.events.get(Math.max(0, sent))));
         }
     }
 
