@@ -1,5 +1,6 @@
 # JVM flags every streamrec JVM needs on Java 17 (sourced by the deploy scripts).
 STREAMREC_JAVA_OPTS=(
+  -Djava.awt.headless=true
   -Dai.djl.offline=true
   -Dai.djl.pytorch.num_threads=1
   -Dai.djl.pytorch.num_interop_threads=1

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamrec.eval.PrequentialCounts;
+import io.streamrec.eval.QualityReport;
 import io.streamrec.job.StreamrecOptions;
 import io.streamrec.schema.UserEvent;
 import io.streamrec.source.ItemCatalog;
@@ -298,5 +299,12 @@ public final class QuickstartMain {
         Path file = output.resolve("summary.json");
         mapper.writeValue(file.toFile(), json);
         System.out.println("summary written to " + file);
+        QualityReport.write(c, "streamrec prequential HR@10 per event-time window", output);
+        System.out.println(
+                "quality plot written to "
+                        + output.resolve("quality.png")
+                        + " (and "
+                        + output.resolve("report.html")
+                        + ")");
     }
 }

@@ -35,4 +35,18 @@ class PrequentialCountsTest {
         assertThat(copy.ndcg(0)).isEqualTo(c.ndcg(0));
         assertThat(copy.subtask()).isZero();
     }
+
+    @Test
+    void writesAPlotAndAPage(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        PrequentialCounts c = new PrequentialCounts(0);
+        c.record(0L, new int[] {0, -1, 2});
+        c.record(604_800_000L, new int[] {-1, 0, -1});
+        QualityReport.write(c, "test report", dir);
+        java.awt.image.BufferedImage png =
+                javax.imageio.ImageIO.read(dir.resolve("quality.png").toFile());
+        assertThat(png.getWidth()).isEqualTo(900);
+        String html = java.nio.file.Files.readString(dir.resolve("report.html"));
+        assertThat(html).contains("test report", "1970-01-01", "1970-01-08", "quality.png");
+    }
 }
