@@ -38,7 +38,8 @@ public final class JobSettings {
                 conf.get(StreamrecOptions.NEGATIVES),
                 conf.get(StreamrecOptions.HISTORY_LENGTH),
                 conf.get(StreamrecOptions.TREND_HALF_LIFE).toMillis(),
-                conf.get(StreamrecOptions.SEED));
+                conf.get(StreamrecOptions.SEED),
+                conf.get(StreamrecOptions.CONTENT_DIM));
     }
 
     public RowOptimizer optimizer() {

@@ -4,6 +4,7 @@ import io.streamrec.loop.KafkaSettings;
 import io.streamrec.model.ModelConfig;
 import io.streamrec.model.ModelRowInitializer;
 import io.streamrec.ps.ParameterShardOperator;
+import io.streamrec.schema.ItemRecord;
 import io.streamrec.schema.ModelUpdate;
 import io.streamrec.schema.ParameterRow;
 import io.streamrec.schema.ParameterRowSerializer;
@@ -16,6 +17,7 @@ import io.streamrec.serving.ServingOperator;
 import io.streamrec.source.EventJsonCodec;
 import io.streamrec.source.EventTimeGuard;
 import io.streamrec.source.ItemCatalog;
+import io.streamrec.source.ItemJsonCodec;
 import io.streamrec.source.RawRecordDeserializationSchema;
 import io.streamrec.source.RequestJsonCodec;
 import io.streamrec.source.ValidationFunction;
@@ -138,10 +140,43 @@ public final class StreamrecJob {
                         .uid("validate-requests")
                         .name("validate requests")
                         .setParallelism(workers);
+        // items: validated, then written to the compacted catalog topic that workers and serving
+        // read
+        SingleOutputStreamOperator<ItemRecord> validItems =
+                env.fromSource(
+                                source(kafka, settings.get(StreamrecOptions.ITEMS_TOPIC)),
+                                WatermarkStrategy.noWatermarks(),
+                                "items")
+                        .uid("items-source")
+                        .setParallelism(1)
+                        .process(
+                                new ValidationFunction<>(
+                                        new ItemJsonCodec(model.contentDim()), "items"))
+                        .returns(ItemRecord.typeInfo())
+                        .uid("validate-items")
+                        .name("validate items")
+                        .setParallelism(1);
+        validItems
+                .sinkTo(
+                        sink(
+                                kafka,
+                                settings.get(StreamrecOptions.CATALOG_TOPIC),
+                                "item-catalog",
+                                new RecordBytesSchema<>(
+                                        ItemRecord.typeInfo(),
+                                        i -> i.itemId().getBytes(StandardCharsets.UTF_8)),
+                                new RecordBytesSchema<>(
+                                        ItemRecord.typeInfo(), ItemJsonCodec::toJson)))
+                .uid("item-catalog-sink")
+                .name("item catalog")
+                .setParallelism(1);
+
         DataStream<String> deadLetters =
                 validEvents
                         .getSideOutput(ValidationFunction.DEAD_LETTERS)
-                        .union(validRequests.getSideOutput(ValidationFunction.DEAD_LETTERS));
+                        .union(
+                                validRequests.getSideOutput(ValidationFunction.DEAD_LETTERS),
+                                validItems.getSideOutput(ValidationFunction.DEAD_LETTERS));
 
         DataStream<UserEvent> events = eventInterceptor.apply(validEvents);
         SingleOutputStreamOperator<ShardMessage> shardInput =
@@ -160,7 +195,8 @@ public final class StreamrecJob {
                                         shards,
                                         shardsMax,
                                         kafka,
-                                        modelUpdates))
+                                        modelUpdates,
+                                        settings.get(StreamrecOptions.CATALOG_TOPIC)))
                         .uid("workers")
                         .setParallelism(workers);
 
@@ -222,7 +258,8 @@ public final class StreamrecJob {
                                         catalog,
                                         settings.get(StreamrecOptions.EVAL_WINDOW).toMillis(),
                                         kafka,
-                                        modelUpdates))
+                                        modelUpdates,
+                                        settings.get(StreamrecOptions.CATALOG_TOPIC)))
                         .uid("serving")
                         .setParallelism(settings.get(StreamrecOptions.SERVING_PARALLELISM));
         results.sinkTo(

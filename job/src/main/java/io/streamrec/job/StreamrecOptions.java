@@ -62,6 +62,20 @@ public final class StreamrecOptions {
                     .withDescription(
                             "Compacted topic of checkpointed parameter rows: the exactly-once"
                                     + " feedback loop to the workers. Owned by one job.");
+    public static final ConfigOption<String> ITEMS_TOPIC =
+            ConfigOptions.key("topic.items")
+                    .stringType()
+                    .defaultValue("items")
+                    .withDescription(
+                            "Topic of catalog items (JSON: attributes, optional pretrained content"
+                                    + " vector).");
+    public static final ConfigOption<String> CATALOG_TOPIC =
+            ConfigOptions.key("topic.catalog")
+                    .stringType()
+                    .defaultValue("item-catalog")
+                    .withDescription(
+                            "Compacted topic of validated items that workers and serving read."
+                                    + " Owned by one job.");
     public static final ConfigOption<String> EVAL_REPORTS_TOPIC =
             ConfigOptions.key("topic.eval-reports")
                     .stringType()
@@ -119,6 +133,13 @@ public final class StreamrecOptions {
                     .durationType()
                     .defaultValue(Duration.ofDays(1))
                     .withDescription("Half-life of the trending count (event time).");
+    public static final ConfigOption<Integer> CONTENT_DIM =
+            ConfigOptions.key("model.content-dim")
+                    .intType()
+                    .defaultValue(0)
+                    .withDescription(
+                            "Length of the items' pretrained content vectors (0: none). Items"
+                                    + " with a vector of another length are dead-lettered.");
     public static final ConfigOption<Long> SEED =
             ConfigOptions.key("model.seed")
                     .longType()

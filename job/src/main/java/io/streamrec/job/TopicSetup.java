@@ -48,6 +48,13 @@ public final class TopicSetup {
                     partitions,
                     Map.of());
             add(topics, existing, settings.get(StreamrecOptions.EVAL_REPORTS_TOPIC), 1, Map.of());
+            add(topics, existing, settings.get(StreamrecOptions.ITEMS_TOPIC), partitions, Map.of());
+            add(
+                    topics,
+                    existing,
+                    settings.get(StreamrecOptions.CATALOG_TOPIC),
+                    1,
+                    Map.of("cleanup.policy", "compact"));
             // the feedback loop only needs the latest value of each row
             add(
                     topics,

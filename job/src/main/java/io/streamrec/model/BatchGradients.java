@@ -16,13 +16,14 @@ public record BatchGradients(double loss, Map<String, float[]> rows) {
             float[] attrs,
             float[] w,
             float[] c,
-            float[] phi) {
+            float[] phi,
+            float[] u) {
         int d = b.dim;
         Map<String, float[]> rows = new LinkedHashMap<>();
-        for (int u = 0; u < b.users.size(); u++) {
+        for (int n = 0; n < b.users.size(); n++) {
             float[] g = new float[d];
-            System.arraycopy(users, u * d, g, 0, d);
-            rows.put(RowKeys.user(b.users.get(u)), g);
+            System.arraycopy(users, n * d, g, 0, d);
+            rows.put(RowKeys.user(b.users.get(n)), g);
         }
         for (int i = 0; i < b.items.size(); i++) {
             float[] g = new float[d + 1];
@@ -38,6 +39,9 @@ public record BatchGradients(double loss, Map<String, float[]> rows) {
         rows.put(RowKeys.DENSE_W, w);
         rows.put(RowKeys.DENSE_C, c);
         rows.put(RowKeys.DENSE_PHI, phi);
+        if (u != null) {
+            rows.put(RowKeys.DENSE_U, u);
+        }
         return new BatchGradients(loss, rows);
     }
 }

@@ -5,7 +5,8 @@ package io.streamrec.model;
  * DJL training step is tested against.
  *
  * <pre>
- *   content(i) = tanh(mean_{a in attrs(i)} A[a] . W + c)          item content through a dense layer
+ *   content(i) = tanh(mean_{a in attrs(i)} A[a] . W + x(i) . U + c)   item content: genres and
+ *                                                                the pretrained vector x(i), if any
  *   v(i)       = E[i] + content(i)                                  item vector
  *   q(u)       = P[u] + mean_{j in recent(u)} v(j)                  user vector (id + recent items)
  *   s(u, i)    = q(u) . v(i) + bias(i) + phi(i) . w_phi             score
@@ -15,12 +16,19 @@ package io.streamrec.model;
 public final class BprModel {
     private BprModel() {}
 
-    /** Writes content(i) for an item whose pooled attribute embedding is {@code attrMean}. */
-    public static void content(float[] attrMean, float[] w, float[] c, int d, float[] out) {
+    /**
+     * Writes content(i) for an item whose pooled attribute embedding is {@code attrMean} and whose
+     * pretrained vector is {@code x} (empty: none; {@code u} is p x d).
+     */
+    public static void content(
+            float[] attrMean, float[] x, float[] w, float[] u, float[] c, int d, float[] out) {
         for (int j = 0; j < d; j++) {
             double s = c[j];
             for (int k = 0; k < d; k++) {
                 s += attrMean[k] * w[k * d + j];
+            }
+            for (int k = 0; k < x.length; k++) {
+                s += x[k] * u[k * d + j];
             }
             out[j] = (float) Math.tanh(s);
         }
@@ -42,10 +50,14 @@ public final class BprModel {
                     }
                 }
             }
+            int p = b.contentDim;
             for (int j = 0; j < d; j++) {
                 double s = b.denseC[j];
                 for (int k = 0; k < d; k++) {
                     s += pooled[k] * b.denseW[k * d + j];
+                }
+                for (int k = 0; k < p; k++) {
+                    s += b.contentVectors[i * p + k] * b.denseU[k * d + j];
                 }
                 v[i][j] = b.itemEmbeddings[i * d + j] + Math.tanh(s);
             }

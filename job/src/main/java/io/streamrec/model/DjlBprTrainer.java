@@ -57,7 +57,15 @@ public final class DjlBprTrainer implements AutoCloseable {
             NDArray phi = param(m, b.densePhi, new Shape(f, 1));
 
             NDArray attrMatrix = m.create(b.attributeMatrix, new Shape(ni, ng));
-            NDArray content = attrMatrix.matMul(attrs).matMul(w).add(c).tanh();
+            NDArray preContent = attrMatrix.matMul(attrs).matMul(w).add(c);
+            NDArray u = null;
+            if (b.contentDim > 0) {
+                u = param(m, b.denseU, new Shape(b.contentDim, d));
+                preContent =
+                        preContent.add(
+                                m.create(b.contentVectors, new Shape(ni, b.contentDim)).matMul(u));
+            }
+            NDArray content = preContent.tanh();
             NDArray v = itemEmb.add(content);
 
             NDArray q = users.get(new NDIndex("{}", m.create(b.userIndex)));
@@ -100,7 +108,8 @@ public final class DjlBprTrainer implements AutoCloseable {
                     grad(attrs),
                     grad(w),
                     grad(c),
-                    grad(phi));
+                    grad(phi),
+                    u == null ? null : grad(u));
         } finally {
             JniUtils.setGradMode(previousMode);
         }

@@ -4,17 +4,27 @@ import java.io.Serializable;
 
 /**
  * Shape of the default model: embedding dimension, sampled negatives per positive, the number of
- * recent items pooled into the user representation, and the half-life of the trending count.
+ * recent items pooled into the user representation, the half-life of the trending count, and the
+ * length of the items' pretrained content vectors (0: none).
  */
 public record ModelConfig(
-        int dim, int negatives, int historyLength, long trendHalfLifeMs, long seed)
+        int dim, int negatives, int historyLength, long trendHalfLifeMs, long seed, int contentDim)
         implements Serializable {
 
     /** Number of item features (log trending count, log all-time count). */
     public static final int FEATURES = 2;
 
+    /** A model without pretrained content vectors. */
+    public ModelConfig(int dim, int negatives, int historyLength, long trendHalfLifeMs, long seed) {
+        this(dim, negatives, historyLength, trendHalfLifeMs, seed, 0);
+    }
+
     public ModelConfig {
-        if (dim < 1 || negatives < 1 || historyLength < 0 || trendHalfLifeMs <= 0) {
+        if (dim < 1
+                || negatives < 1
+                || historyLength < 0
+                || trendHalfLifeMs <= 0
+                || contentDim < 0) {
             throw new IllegalArgumentException(
                     "invalid model shape: dim="
                             + dim
@@ -23,7 +33,9 @@ public record ModelConfig(
                             + ", historyLength="
                             + historyLength
                             + ", trendHalfLifeMs="
-                            + trendHalfLifeMs);
+                            + trendHalfLifeMs
+                            + ", contentDim="
+                            + contentDim);
         }
     }
 

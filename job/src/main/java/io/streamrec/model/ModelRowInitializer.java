@@ -34,6 +34,11 @@ public final class ModelRowInitializer implements RowInitializer {
                 return new float[d];
             case RowKeys.DENSE_PHI:
                 return new float[ModelConfig.FEATURES];
+            case RowKeys.DENSE_U:
+                return gaussian(
+                        random,
+                        config.contentDim() * d,
+                        0.5 / Math.sqrt(Math.max(1, config.contentDim())));
             default:
                 if (RowKeys.isItem(key)) {
                     float[] w = gaussian(random, d + 1, embeddingStd);
@@ -57,6 +62,8 @@ public final class ModelRowInitializer implements RowInitializer {
                 return d;
             case RowKeys.DENSE_PHI:
                 return ModelConfig.FEATURES;
+            case RowKeys.DENSE_U:
+                return config.contentDim() * d;
             default:
                 return RowKeys.isItem(key) ? d + 1 : d;
         }

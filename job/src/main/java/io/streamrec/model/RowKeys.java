@@ -14,6 +14,9 @@ public final class RowKeys {
     public static final String DENSE_C = "dense:c";
     public static final String DENSE_PHI = "dense:phi";
 
+    /** Projection of an item's pretrained content vector into the content tower (p x d). */
+    public static final String DENSE_U = "dense:U";
+
     private RowKeys() {}
 
     public static String user(String userId) {

@@ -19,6 +19,7 @@ public final class TrainingBatch {
     public final int dim;
     public final int negatives;
     public final int historyLength;
+    public final int contentDim;
 
     public final List<String> users = new ArrayList<>();
     public final List<String> items = new ArrayList<>();
@@ -35,6 +36,9 @@ public final class TrainingBatch {
     /** items x attributes, 1/|attributes of item| where the item has the attribute. */
     public final float[] attributeMatrix;
 
+    /** items x contentDim pretrained vectors (zeros for items without one). */
+    public final float[] contentVectors;
+
     public final float[] positiveFeatures;
     public final float[] negativeFeatures;
 
@@ -45,6 +49,7 @@ public final class TrainingBatch {
     public final float[] denseW;
     public final float[] denseC;
     public final float[] densePhi;
+    public final float[] denseU;
 
     /** Contributions per row key: the number of examples whose loss touches the row. */
     public final Map<String, Integer> contributions = new LinkedHashMap<>();
@@ -54,6 +59,7 @@ public final class TrainingBatch {
         this.dim = config.dim();
         this.negatives = config.negatives();
         this.historyLength = config.historyLength();
+        this.contentDim = config.contentDim();
         this.userIndex = new long[size];
         this.positiveIndex = new long[size];
         this.negativeIndex = new long[size * negatives];
@@ -66,17 +72,23 @@ public final class TrainingBatch {
         this.itemBias = null;
         this.attributeWeights = null;
         this.attributeMatrix = null;
+        this.contentVectors = null;
         this.denseW = null;
         this.denseC = null;
         this.densePhi = null;
+        this.denseU = null;
     }
 
     private TrainingBatch(
-            TrainingBatch layout, float[] attributeMatrix, Function<String, float[]> rows) {
+            TrainingBatch layout,
+            float[] attributeMatrix,
+            float[] contentVectors,
+            Function<String, float[]> rows) {
         this.size = layout.size;
         this.dim = layout.dim;
         this.negatives = layout.negatives;
         this.historyLength = layout.historyLength;
+        this.contentDim = layout.contentDim;
         this.users.addAll(layout.users);
         this.items.addAll(layout.items);
         this.attributes.addAll(layout.attributes);
@@ -89,6 +101,7 @@ public final class TrainingBatch {
         this.negativeFeatures = layout.negativeFeatures;
         this.contributions.putAll(layout.contributions);
         this.attributeMatrix = attributeMatrix;
+        this.contentVectors = contentVectors;
         int d = dim;
         userWeights = new float[users.size() * d];
         for (int u = 0; u < users.size(); u++) {
@@ -113,6 +126,7 @@ public final class TrainingBatch {
         denseW = rows.apply(RowKeys.DENSE_W).clone();
         denseC = rows.apply(RowKeys.DENSE_C).clone();
         densePhi = rows.apply(RowKeys.DENSE_PHI).clone();
+        denseU = contentDim > 0 ? rows.apply(RowKeys.DENSE_U).clone() : new float[0];
     }
 
     /**
@@ -125,6 +139,19 @@ public final class TrainingBatch {
             List<TrainingExample> examples,
             ModelConfig config,
             Function<String, List<String>> itemAttributes,
+            Function<String, float[]> rows) {
+        return of(examples, config, itemAttributes, item -> new float[0], rows);
+    }
+
+    /**
+     * Lays out a batch whose items may have pretrained content vectors ({@code itemVectors}: a
+     * vector of length {@link ModelConfig#contentDim()}, or empty for none).
+     */
+    public static TrainingBatch of(
+            List<TrainingExample> examples,
+            ModelConfig config,
+            Function<String, List<String>> itemAttributes,
+            Function<String, float[]> itemVectors,
             Function<String, float[]> rows) {
         TrainingBatch layout = new TrainingBatch(examples.size(), config);
         Map<String, Integer> userPos = new LinkedHashMap<>();
@@ -168,6 +195,9 @@ public final class TrainingBatch {
             touched.add(RowKeys.DENSE_W);
             touched.add(RowKeys.DENSE_C);
             touched.add(RowKeys.DENSE_PHI);
+            if (config.contentDim() > 0) {
+                touched.add(RowKeys.DENSE_U);
+            }
             for (String key : touched) {
                 layout.contributions.merge(key, 1, Integer::sum);
             }
@@ -184,7 +214,15 @@ public final class TrainingBatch {
                 attributeMatrix[i * ng + attrPos.get(attr)] = 1f / attrs.size();
             }
         }
-        return new TrainingBatch(layout, attributeMatrix, rows);
+        int p = config.contentDim();
+        float[] contentVectors = new float[ni * p];
+        for (int i = 0; i < ni && p > 0; i++) {
+            float[] x = itemVectors.apply(layout.items.get(i));
+            if (x.length == p) {
+                System.arraycopy(x, 0, contentVectors, i * p, p);
+            }
+        }
+        return new TrainingBatch(layout, attributeMatrix, contentVectors, rows);
     }
 
     private static int index(Map<String, Integer> positions, String key) {

@@ -34,6 +34,7 @@ public final class ServingModel {
     private float[] trend = new float[0];
     private long[] trendTime = new long[0];
     private int[][] itemAttributes = new int[0][];
+    private float[][] itemVectors = new float[0][];
     private float[] content = new float[0];
 
     /** v(i) = E[i] + content(i), kept in step with both. */
@@ -50,6 +51,7 @@ public final class ServingModel {
     private final Map<String, Long> userUpdateCounts = new HashMap<>();
     private float[] denseW;
     private float[] denseC;
+    private float[] denseU;
     private float[] densePhi;
 
     private long modelVersion;
@@ -62,6 +64,10 @@ public final class ServingModel {
         this.d = config.dim();
         denseW = initializer.initialWeights(RowKeys.DENSE_W);
         denseC = initializer.initialWeights(RowKeys.DENSE_C);
+        denseU =
+                config.contentDim() > 0
+                        ? initializer.initialWeights(RowKeys.DENSE_U)
+                        : new float[0];
         densePhi = initializer.initialWeights(RowKeys.DENSE_PHI);
         catalog.ids().forEach(this::itemIndexOf);
     }
@@ -101,6 +107,9 @@ public final class ServingModel {
             contentValid = false;
         } else if (key.equals(RowKeys.DENSE_PHI)) {
             densePhi = row.weights();
+        } else if (key.equals(RowKeys.DENSE_U)) {
+            denseU = row.weights();
+            contentValid = false;
         }
         return true;
     }
@@ -149,16 +158,33 @@ public final class ServingModel {
             trend = Arrays.copyOf(trend, cap);
             trendTime = Arrays.copyOf(trendTime, cap);
             itemAttributes = Arrays.copyOf(itemAttributes, cap);
+            itemVectors = Arrays.copyOf(itemVectors, cap);
         }
         itemIndex.put(itemId, n);
         itemIds.add(itemId);
         float[] w = initializer.initialWeights(RowKeys.item(itemId));
         System.arraycopy(w, 0, itemEmb, n * d, d);
         itemBias[n] = w[d];
-        itemAttributes[n] =
-                catalog.attributes(itemId).stream().mapToInt(this::attrIndexOf).toArray();
-        contentValid = false;
+        setContentInputs(n, itemId);
         return n;
+    }
+
+    /** Re-reads an item's attributes and content vector from the catalog (after an update). */
+    public void refreshItem(String itemId) {
+        Integer i = itemIndex.get(itemId);
+        if (i == null) {
+            itemIndexOf(itemId);
+        } else {
+            setContentInputs(i, itemId);
+        }
+    }
+
+    private void setContentInputs(int i, String itemId) {
+        itemAttributes[i] =
+                catalog.attributes(itemId).stream().mapToInt(this::attrIndexOf).toArray();
+        float[] x = catalog.contentVector(itemId);
+        itemVectors[i] = x.length == config.contentDim() ? x : new float[0];
+        computeContent(i, new float[d], new float[d]);
     }
 
     private int attrIndexOf(String attr) {
@@ -201,7 +227,7 @@ public final class ServingModel {
                 pooled[k] += v[k] / attrs.length;
             }
         }
-        BprModel.content(pooled, denseW, denseC, d, out);
+        BprModel.content(pooled, itemVectors[i], denseW, denseU, denseC, d, out);
         System.arraycopy(out, 0, content, i * d, d);
         updateVector(i);
     }

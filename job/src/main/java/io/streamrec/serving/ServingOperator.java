@@ -3,17 +3,20 @@ package io.streamrec.serving;
 import io.streamrec.eval.EvalReportCodec;
 import io.streamrec.eval.PrequentialCounts;
 import io.streamrec.eval.PrequentialCountsSerializer;
+import io.streamrec.loop.ItemCatalogFeed;
 import io.streamrec.loop.KafkaSettings;
 import io.streamrec.loop.ModelRowFeed;
 import io.streamrec.model.ModelConfig;
 import io.streamrec.ps.RowInitializer;
 import io.streamrec.schema.EvalMarker;
+import io.streamrec.schema.ItemRecord;
 import io.streamrec.schema.ModelUpdate;
 import io.streamrec.schema.RecommendationRequest;
 import io.streamrec.schema.RecommendationResult;
 import io.streamrec.schema.ServingRequest;
 import io.streamrec.schema.UserEvent;
 import io.streamrec.source.ItemCatalog;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -65,8 +68,10 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     private final long evalWindowMs;
     private final KafkaSettings kafka;
     private final String modelUpdatesTopic;
+    private final String catalogTopic;
 
     private transient ServingModel model;
+    private transient ItemCatalogFeed itemFeed;
     private transient ListState<PrequentialCounts> countsState;
     private transient ListState<Tuple2<Long, Integer>> pendingState;
     private transient PrequentialCounts counts;
@@ -86,7 +91,9 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
             ItemCatalog catalog,
             long evalWindowMs,
             KafkaSettings kafka,
-            String modelUpdatesTopic) {
+            String modelUpdatesTopic,
+            String catalogTopic) {
+        this.catalogTopic = catalogTopic;
         this.config = config;
         this.initializer = initializer;
         this.catalog = catalog;
@@ -153,6 +160,8 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         }
         getMetricGroup().gauge("modelVersion", () -> model.modelVersion());
         if (kafka != null) {
+            itemFeed = new ItemCatalogFeed(kafka.toProperties(), catalogTopic, config.contentDim());
+            itemFeed.catchUp(this::onItem);
             try (ModelRowFeed feed = new ModelRowFeed(kafka.toProperties(), modelUpdatesTopic)) {
                 long rows = feed.catchUp(model::apply);
                 LOG.info("Serving {} rebuilt its replica from {} committed rows", subtask, rows);
@@ -172,7 +181,27 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         }
     }
 
+    private void onItem(ItemRecord item) {
+        catalog.put(item);
+        model.refreshItem(item.itemId());
+    }
+
+    private void pollCatalog() {
+        if (itemFeed != null) {
+            itemFeed.poll(Duration.ZERO, this::onItem);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (itemFeed != null) {
+            itemFeed.close();
+        }
+        super.close();
+    }
+
     private void onMarker(EvalMarker marker) {
+        pollCatalog();
         int seen = pendingMarkers.merge(marker.batchId(), 1, Integer::sum);
         if (seen >= marker.copies()) {
             pendingMarkers.remove(marker.batchId());
@@ -234,6 +263,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     }
 
     private void onRequest(ServingRequest serving) {
+        pollCatalog();
         RecommendationRequest request = serving.request();
         if (Math.floorMod(request.requestId().hashCode(), parallelism) != subtask) {
             return;

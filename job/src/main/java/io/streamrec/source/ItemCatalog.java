@@ -64,6 +64,21 @@ public final class ItemCatalog implements Serializable {
         return r == null ? List.of() : r.attributes();
     }
 
+    /** The item's pretrained content vector, empty if it has none. */
+    public float[] contentVector(String itemId) {
+        ItemRecord r = items.get(itemId);
+        return r == null ? new float[0] : r.contentVector();
+    }
+
+    /** Adds or replaces an item (catalog updates from the items topic). */
+    public void put(ItemRecord record) {
+        items.put(record.itemId(), record);
+    }
+
+    public boolean contains(String itemId) {
+        return items.containsKey(itemId);
+    }
+
     public String title(String itemId) {
         ItemRecord r = items.get(itemId);
         return r == null ? itemId : r.title();

@@ -1,5 +1,6 @@
 package io.streamrec.worker;
 
+import io.streamrec.loop.ItemCatalogFeed;
 import io.streamrec.loop.KafkaSettings;
 import io.streamrec.loop.ModelRowFeed;
 import io.streamrec.model.BatchGradients;
@@ -14,6 +15,7 @@ import io.streamrec.ps.RowInitializer;
 import io.streamrec.ps.RowOptimizer;
 import io.streamrec.ps.TrendCounter;
 import io.streamrec.schema.EvalMarker;
+import io.streamrec.schema.ItemRecord;
 import io.streamrec.schema.ParameterRow;
 import io.streamrec.schema.RecommendationRequest;
 import io.streamrec.schema.ServingRequest;
@@ -86,6 +88,7 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
     private final int shardMaxParallelism;
     private final KafkaSettings kafka;
     private final String modelUpdatesTopic;
+    private final String catalogTopic;
 
     private transient ValueState<String[]> userItems;
     private transient MapState<String, Boolean> seenEventIds;
@@ -98,6 +101,7 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
     private transient NegativeSampler sampler;
     private transient DjlBprTrainer trainer;
     private transient ModelRowFeed feed;
+    private transient ItemCatalogFeed itemFeed;
     private transient String[] shardKeys;
     private transient SplittableRandom random;
     private transient boolean timerPending;
@@ -116,7 +120,9 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
             int shardParallelism,
             int shardMaxParallelism,
             KafkaSettings kafka,
-            String modelUpdatesTopic) {
+            String modelUpdatesTopic,
+            String catalogTopic) {
+        this.catalogTopic = catalogTopic;
         this.model = model;
         this.settings = settings;
         this.optimizer = optimizer;
@@ -183,14 +189,22 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
         duplicates = getMetricGroup().counter("rejected_duplicate_event");
         getMetricGroup().gauge("batchLoss", () -> lastLoss);
         if (kafka != null) {
+            itemFeed = new ItemCatalogFeed(kafka.toProperties(), catalogTopic, model.contentDim());
+            long items = itemFeed.catchUp(this::onItem);
             feed = new ModelRowFeed(kafka.toProperties(), modelUpdatesTopic);
             long rows = feed.catchUp(this::onFeedbackRow);
+            LOG.info("Worker {} read {} catalog items", subtask, items);
             LOG.info(
                     "Worker {} trains on {}; rebuilt its model copy from {} committed rows",
                     subtask,
                     trainer.device(),
                     rows);
         }
+    }
+
+    private void onItem(ItemRecord item) {
+        catalog.put(item);
+        sampler.add(item.itemId());
     }
 
     private void onFeedbackRow(ParameterRow row) {
@@ -287,6 +301,7 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
         }
         if (feed != null) {
             feed.poll(Duration.ZERO, this::onFeedbackRow);
+            itemFeed.poll(Duration.ZERO, this::onItem);
         }
         List<TrainingExample> examples = new ArrayList<>(pendingEvents.size());
         for (int i = 0; i < pendingEvents.size(); i++) {
@@ -296,7 +311,13 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
                             pendingUserItems.get(i),
                             pendingNegatives.get(i)));
         }
-        TrainingBatch batch = TrainingBatch.of(examples, model, catalog::attributes, this::weights);
+        TrainingBatch batch =
+                TrainingBatch.of(
+                        examples,
+                        model,
+                        catalog::attributes,
+                        catalog::contentVector,
+                        this::weights);
         BatchGradients gradients = trainer.gradients(batch);
         lastLoss = gradients.loss() / examples.size();
 
@@ -439,6 +460,9 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
     public void close() throws Exception {
         if (feed != null) {
             feed.close();
+        }
+        if (itemFeed != null) {
+            itemFeed.close();
         }
         if (trainer != null) {
             trainer.close();

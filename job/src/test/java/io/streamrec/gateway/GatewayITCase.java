@@ -16,14 +16,19 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Properties;
 import java.util.stream.IntStream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,6 +48,7 @@ class GatewayITCase {
             jobConf.set(StreamrecOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
             jobConf.set(StreamrecOptions.TRANSACTIONAL_ID_PREFIX, "gateway-it");
             jobConf.set(StreamrecOptions.DIM, 8);
+            jobConf.set(StreamrecOptions.CONTENT_DIM, 3);
             Configuration conf = QuickstartMain.embeddedClusterConfig(jobConf, checkpoints);
             conf.setString("execution.checkpointing.interval", "300 ms");
             conf.set(GatewayOptions.PORT, 0);
@@ -106,6 +112,29 @@ class GatewayITCase {
                 // the request may overtake the events, so only check the shape and the user here
                 assertThat(result.get("modelVersion").asLong()).isGreaterThanOrEqualTo(0);
 
+                // catalog updates: a valid item reaches the catalog topic, a bad one the dead
+                // letters
+                Properties props = new Properties();
+                props.put("bootstrap.servers", kafka.bootstrapServers());
+                try (KafkaProducer<byte[], byte[]> producer =
+                        new KafkaProducer<>(
+                                props, new ByteArraySerializer(), new ByteArraySerializer())) {
+                    producer.send(
+                            new ProducerRecord<>(
+                                    "items",
+                                    "{\"itemId\":\"new-1\",\"title\":\"New\",\"attributes\":[\"g1\"],\"contentVector\":[1,0,-1]}"
+                                            .getBytes(StandardCharsets.UTF_8)));
+                    producer.send(
+                            new ProducerRecord<>(
+                                    "items",
+                                    "{\"itemId\":\"bad-1\",\"contentVector\":[1,0]}"
+                                            .getBytes(StandardCharsets.UTF_8)));
+                }
+                assertThat(readUntil(props, "item-catalog", "new-1"))
+                        .contains("\"contentVector\":[1.0,0.0,-1.0]");
+                assertThat(readUntil(props, "dead-letters", "wrong_dimension"))
+                        .contains("\"source\":\"items\"");
+
                 HttpResponse<String> cold = get(http, base.resolve("/recommendations/nobody?k=3"));
                 assertThat(cold.statusCode()).isEqualTo(200);
                 assertThat(MAPPER.readTree(cold.body()).get("reason").asText())
@@ -119,6 +148,22 @@ class GatewayITCase {
                 job.cancel().get();
             }
         }
+    }
+
+    /** The first committed record of {@code topic} containing {@code text} (60 s at most). */
+    private static String readUntil(Properties props, String topic, String text) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        try (var consumer = io.streamrec.loop.CommittedReader.open(props, topic, true)) {
+            while (System.nanoTime() < deadline) {
+                for (var r : consumer.poll(Duration.ofMillis(200))) {
+                    String value = new String(r.value(), StandardCharsets.UTF_8);
+                    if (value.contains(text)) {
+                        return value;
+                    }
+                }
+            }
+        }
+        return "";
     }
 
     private static HttpResponse<String> get(HttpClient http, URI uri) throws Exception {

@@ -65,6 +65,19 @@ class DjlBprTrainerTest {
     }
 
     @Test
+    void gradientsOfThePretrainedContentProjectionMatchFiniteDifferences() {
+        ModelConfig withVectors = new ModelConfig(6, 2, 3, 86_400_000L, 9L, 5);
+        TrainingBatch batch = randomBatch(new Random(8), true, withVectors);
+        assertThat(batch.contentVectors).hasSize(batch.items.size() * 5);
+        BatchGradients grads = trainer.gradients(batch);
+        assertThat(grads.loss()).isCloseTo(BprModel.loss(batch), within(1e-4 * batch.size));
+        int checked = check(batch, batch.denseU, grads, i -> RowKeys.DENSE_U, i -> i);
+        checked += check(batch, batch.denseW, grads, i -> RowKeys.DENSE_W, i -> i);
+        assertThat(checked).isEqualTo(5 * 6 + 6 * 6);
+        assertThat(batch.contributions.get(RowKeys.DENSE_U)).isEqualTo(batch.size);
+    }
+
+    @Test
     void itemsWithoutAttributesTrainToo() {
         TrainingBatch batch = randomBatch(new Random(3), false);
         BatchGradients grads = trainer.gradients(batch);
@@ -122,7 +135,11 @@ class DjlBprTrainerTest {
     }
 
     static TrainingBatch randomBatch(Random random, boolean withAttributes) {
-        int k = CONFIG.negatives();
+        return randomBatch(random, withAttributes, CONFIG);
+    }
+
+    static TrainingBatch randomBatch(Random random, boolean withAttributes, ModelConfig config) {
+        int k = config.negatives();
         List<TrainingExample> examples = new ArrayList<>();
         for (int b = 0; b < 6; b++) {
             String[] negatives = new String[k];
@@ -147,10 +164,10 @@ class DjlBprTrainerTest {
                             1000L * b));
         }
         Map<String, float[]> rows = new HashMap<>();
-        ModelRowInitializer init = new ModelRowInitializer(CONFIG, 0.5);
+        ModelRowInitializer init = new ModelRowInitializer(config, 0.5);
         return TrainingBatch.of(
                 examples,
-                CONFIG,
+                config,
                 item ->
                         withAttributes
                                 ? List.of(
@@ -160,7 +177,21 @@ class DjlBprTrainerTest {
                                         .distinct()
                                         .toList()
                                 : List.of(),
+                item -> vector(item, config.contentDim()),
                 key -> rows.computeIfAbsent(key, x -> perturb(init.initialWeights(x), random)));
+    }
+
+    /** A fixed pseudo-random pretrained vector per item; every third item has none. */
+    private static float[] vector(String item, int p) {
+        if (p == 0 || Math.abs(item.hashCode()) % 3 == 0) {
+            return new float[0];
+        }
+        Random r = new Random(item.hashCode());
+        float[] x = new float[p];
+        for (int i = 0; i < p; i++) {
+            x[i] = (float) r.nextGaussian();
+        }
+        return x;
     }
 
     private static float[] perturb(float[] w, Random random) {

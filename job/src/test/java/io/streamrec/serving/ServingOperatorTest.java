@@ -36,7 +36,7 @@ class ServingOperatorTest {
     private static OneInputStreamOperatorTestHarness<ModelUpdate, RecommendationResult> harness()
             throws Exception {
         return new OneInputStreamOperatorTestHarness<>(
-                new ServingOperator(MODEL, INIT, CATALOG, 86_400_000L, null, null));
+                new ServingOperator(MODEL, INIT, CATALOG, 86_400_000L, null, null, null));
     }
 
     /** An item row whose bias and count make it the most popular and best-scored item. */

@@ -45,6 +45,34 @@ class EventParsingTest {
     }
 
     @Test
+    void parsesItemsWithAttributesAndContentVectors() throws Exception {
+        ItemJsonCodec codec = new ItemJsonCodec(3);
+        var item =
+                codec.parse(
+                        "{\"itemId\":\"m1\",\"title\":\"Heat\",\"attributes\":[\"Action\",\"Crime\"],\"contentVector\":[0.5,-1,2]}"
+                                .getBytes(StandardCharsets.UTF_8));
+        assertThat(item.attributes()).containsExactly("Action", "Crime");
+        assertThat(item.contentVector()).containsExactly(0.5f, -1f, 2f);
+        assertThat(codec.parse(ItemJsonCodec.toJson(item)).contentVector())
+                .containsExactly(0.5f, -1f, 2f);
+        assertThat(codec.parse("{\"itemId\":\"m2\"}".getBytes(StandardCharsets.UTF_8)).title())
+                .isEqualTo("m2");
+        for (String[] bad :
+                new String[][] {
+                    {"{\"itemId\":\"m3\",\"contentVector\":[1,2]}", "wrong_dimension"},
+                    {"{\"itemId\":\"m3\",\"contentVector\":[1,2,1e999]}", "non_finite_number"},
+                    {"{\"itemId\":\"m3\",\"attributes\":\"Action\"}", "wrong_type"},
+                    {"{\"title\":\"no id\"}", "missing_field"}
+                }) {
+            assertThatThrownBy(() -> codec.parse(bad[0].getBytes(StandardCharsets.UTF_8)))
+                    .as(bad[0])
+                    .isInstanceOfSatisfying(
+                            InvalidRecordException.class,
+                            e -> assertThat(e.reason()).isEqualTo(bad[1]));
+        }
+    }
+
+    @Test
     void rejectsOversizedPayloads() {
         byte[] big = new byte[RecordParser.MAX_PAYLOAD_BYTES + 1];
         assertThatThrownBy(() -> codec.parse(big))

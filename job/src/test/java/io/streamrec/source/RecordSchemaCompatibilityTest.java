@@ -41,6 +41,14 @@ class RecordSchemaCompatibilityTest {
     }
 
     @Test
+    void publishedItemVersionsStillParse() throws Exception {
+        assertThat(new ItemJsonCodec(0).parse(resource("/compat/item.v1.json")).attributes())
+                .containsExactly("Action", "Crime");
+        JsonNode schema = MAPPER.readTree(resource("/schemas/item.v1.schema.json"));
+        assertThat(schema.get("required").get(0).asText()).isEqualTo("itemId");
+    }
+
+    @Test
     void fieldsANewerProducerAddsAreIgnored() throws Exception {
         ObjectNode event = (ObjectNode) MAPPER.readTree(resource("/compat/event.v1.json"));
         event.put("sessionId", "s-1").putObject("context").put("device", "phone");

@@ -42,6 +42,7 @@ class TrainingWorkerOperatorTest {
                 2,
                 128,
                 null,
+                null,
                 null);
     }
 
