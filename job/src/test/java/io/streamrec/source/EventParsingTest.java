@@ -73,6 +73,29 @@ class EventParsingTest {
     }
 
     @Test
+    void parsesRequestsWithDefaultsAndRejectsBadOnes() throws Exception {
+        RequestJsonCodec codec = new RequestJsonCodec();
+        var r =
+                codec.parse(
+                        "{\"requestId\":\"r1\",\"userId\":\"u\"}".getBytes(StandardCharsets.UTF_8));
+        assertThat(r.k()).isEqualTo(10);
+        assertThat(r.timestamp()).isPositive();
+        for (String[] bad :
+                new String[][] {
+                    {"{\"requestId\":\"r1\",\"userId\":\"u\",\"k\":0}", "out_of_range"},
+                    {"{\"requestId\":\"r1\",\"userId\":\"u\",\"k\":1001}", "out_of_range"},
+                    {"{\"requestId\":\"r1\",\"userId\":\"u\",\"k\":\"ten\"}", "wrong_type"},
+                    {"{\"userId\":\"u\"}", "missing_field"}
+                }) {
+            assertThatThrownBy(() -> codec.parse(bad[0].getBytes(StandardCharsets.UTF_8)))
+                    .as(bad[0])
+                    .isInstanceOfSatisfying(
+                            InvalidRecordException.class,
+                            e -> assertThat(e.reason()).isEqualTo(bad[1]));
+        }
+    }
+
+    @Test
     void rejectsOversizedPayloads() {
         byte[] big = new byte[RecordParser.MAX_PAYLOAD_BYTES + 1];
         assertThatThrownBy(() -> codec.parse(big))
