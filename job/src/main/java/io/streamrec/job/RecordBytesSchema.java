@@ -1,7 +1,9 @@
 package io.streamrec.job;
 
+import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 import org.apache.flink.util.function.SerializableFunction;
 
@@ -18,6 +20,11 @@ final class RecordBytesSchema<T> implements SerializationSchema<T>, ResultTypeQu
     RecordBytesSchema(TypeInformation<T> type, SerializableFunction<T, byte[]> toBytes) {
         this.type = type;
         this.toBytes = toBytes;
+    }
+
+    /** Strings (JSON documents) as UTF-8 bytes. */
+    static RecordBytesSchema<String> utf8() {
+        return new RecordBytesSchema<>(Types.STRING, s -> s.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

@@ -27,7 +27,8 @@ import java.util.Properties;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.SerializationSchema;
-import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -108,54 +109,41 @@ public final class StreamrecJob {
         String modelUpdates = settings.get(StreamrecOptions.MODEL_UPDATES_TOPIC);
 
         SingleOutputStreamOperator<UserEvent> validEvents =
-                env.fromSource(
-                                source(kafka, settings.get(StreamrecOptions.EVENTS_TOPIC)),
-                                WatermarkStrategy.noWatermarks(),
-                                "events")
-                        .uid("events-source")
-                        .setParallelism(workers)
-                        .process(
-                                new ValidationFunction<>(
-                                        new EventJsonCodec(),
-                                        "events",
-                                        new EventTimeGuard<UserEvent>(
-                                                UserEvent::timestamp,
-                                                settings.get(StreamrecOptions.MAX_FUTURE)
-                                                        .toMillis(),
-                                                settings.get(StreamrecOptions.ALLOWED_LATENESS)
-                                                        .toMillis())))
-                        .returns(UserEvent.typeInfo())
-                        .uid("validate-events")
-                        .name("validate events")
-                        .setParallelism(workers);
+                validated(
+                        env,
+                        kafka,
+                        StreamrecOptions.EVENTS_TOPIC,
+                        "events",
+                        new ValidationFunction<>(
+                                new EventJsonCodec(),
+                                "events",
+                                new EventTimeGuard<UserEvent>(
+                                        UserEvent::timestamp,
+                                        settings.get(StreamrecOptions.MAX_FUTURE).toMillis(),
+                                        settings.get(StreamrecOptions.ALLOWED_LATENESS)
+                                                .toMillis())),
+                        UserEvent.typeInfo(),
+                        workers);
         SingleOutputStreamOperator<RecommendationRequest> validRequests =
-                env.fromSource(
-                                source(kafka, settings.get(StreamrecOptions.REQUESTS_TOPIC)),
-                                WatermarkStrategy.noWatermarks(),
-                                "requests")
-                        .uid("requests-source")
-                        .setParallelism(workers)
-                        .process(new ValidationFunction<>(new RequestJsonCodec(), "requests"))
-                        .returns(RecommendationRequest.typeInfo())
-                        .uid("validate-requests")
-                        .name("validate requests")
-                        .setParallelism(workers);
+                validated(
+                        env,
+                        kafka,
+                        StreamrecOptions.REQUESTS_TOPIC,
+                        "requests",
+                        new ValidationFunction<>(new RequestJsonCodec(), "requests"),
+                        RecommendationRequest.typeInfo(),
+                        workers);
         // items: validated, then written to the compacted catalog topic that workers and serving
         // read
         SingleOutputStreamOperator<ItemRecord> validItems =
-                env.fromSource(
-                                source(kafka, settings.get(StreamrecOptions.ITEMS_TOPIC)),
-                                WatermarkStrategy.noWatermarks(),
-                                "items")
-                        .uid("items-source")
-                        .setParallelism(1)
-                        .process(
-                                new ValidationFunction<>(
-                                        new ItemJsonCodec(model.contentDim()), "items"))
-                        .returns(ItemRecord.typeInfo())
-                        .uid("validate-items")
-                        .name("validate items")
-                        .setParallelism(1);
+                validated(
+                        env,
+                        kafka,
+                        StreamrecOptions.ITEMS_TOPIC,
+                        "items",
+                        new ValidationFunction<>(new ItemJsonCodec(model.contentDim()), "items"),
+                        ItemRecord.typeInfo(),
+                        1);
         validItems
                 .sinkTo(
                         sink(
@@ -209,8 +197,7 @@ public final class StreamrecJob {
                                 settings.get(StreamrecOptions.DEAD_LETTERS_TOPIC),
                                 "dead-letters",
                                 null,
-                                new RecordBytesSchema<>(
-                                        Types.STRING, s -> s.getBytes(StandardCharsets.UTF_8))))
+                                RecordBytesSchema.utf8()))
                 .uid("dead-letters-sink")
                 .name("dead letters");
 
@@ -282,10 +269,32 @@ public final class StreamrecJob {
                                 settings.get(StreamrecOptions.EVAL_REPORTS_TOPIC),
                                 "eval-reports",
                                 null,
-                                new RecordBytesSchema<>(
-                                        Types.STRING, s -> s.getBytes(StandardCharsets.UTF_8))))
+                                RecordBytesSchema.utf8()))
                 .uid("eval-reports-sink")
                 .name("eval reports");
+    }
+
+    /**
+     * A Kafka source and its validation, with stable uids ({@code <name>-source}, {@code
+     * validate-<name>}) so savepoints keep mapping.
+     */
+    private <T> SingleOutputStreamOperator<T> validated(
+            StreamExecutionEnvironment env,
+            KafkaSettings kafka,
+            ConfigOption<String> topic,
+            String name,
+            ValidationFunction<T> validation,
+            TypeInformation<T> type,
+            int parallelism) {
+        return env.fromSource(
+                        source(kafka, settings.get(topic)), WatermarkStrategy.noWatermarks(), name)
+                .uid(name + "-source")
+                .setParallelism(parallelism)
+                .process(validation)
+                .returns(type)
+                .uid("validate-" + name)
+                .name("validate " + name)
+                .setParallelism(parallelism);
     }
 
     private KafkaSource<RawRecord> source(KafkaSettings kafka, String topic) {

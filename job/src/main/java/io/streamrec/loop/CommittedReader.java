@@ -2,7 +2,9 @@ package io.streamrec.loop;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.function.ToLongFunction;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -14,6 +16,22 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 public final class CommittedReader {
     private CommittedReader() {}
+
+    /**
+     * Polls with {@code pollOnce} until the reader's position reaches the end offsets seen at the
+     * call, i.e. everything committed up to now has been handed over. Returns what the polls
+     * counted.
+     */
+    public static long catchUp(
+            KafkaConsumer<byte[], byte[]> consumer, ToLongFunction<Duration> pollOnce) {
+        Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
+        long read = 0;
+        while (end.entrySet().stream()
+                .anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+            read += pollOnce.applyAsLong(Duration.ofMillis(200));
+        }
+        return read;
+    }
 
     /** Opens the reader at the beginning of the topic, or at its end. */
     public static KafkaConsumer<byte[], byte[]> open(

@@ -4,13 +4,10 @@ import io.streamrec.schema.ItemRecord;
 import io.streamrec.source.InvalidRecordException;
 import io.streamrec.source.ItemJsonCodec;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Properties;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,13 +30,7 @@ public final class ItemCatalogFeed implements AutoCloseable {
 
     /** Reads everything committed up to now; returns the number of items read. */
     public long catchUp(Consumer<ItemRecord> sink) {
-        Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(consumer.assignment()));
-        long items = 0;
-        while (end.entrySet().stream()
-                .anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
-            items += poll(Duration.ofMillis(200), sink);
-        }
-        return items;
+        return CommittedReader.catchUp(consumer, timeout -> poll(timeout, sink));
     }
 
     /** Hands over whatever items have arrived, waiting at most {@code timeout}. */

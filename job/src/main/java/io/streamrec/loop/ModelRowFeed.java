@@ -5,14 +5,10 @@ import io.streamrec.schema.ParameterRowSerializer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * Reads the model-updates topic (written transactionally by the parameter server at every
@@ -23,11 +19,9 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class ModelRowFeed implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
-    private final List<TopicPartition> partitions;
 
     public ModelRowFeed(Properties kafkaProperties, String topic) {
         this.consumer = CommittedReader.open(kafkaProperties, topic, true);
-        this.partitions = List.copyOf(consumer.assignment());
     }
 
     /**
@@ -35,12 +29,7 @@ public final class ModelRowFeed implements AutoCloseable {
      * reached. Returns the number of rows read.
      */
     public long catchUp(Consumer<ParameterRow> sink) {
-        Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions));
-        long rows = 0;
-        while (!reached(end)) {
-            rows += poll(Duration.ofMillis(200), sink);
-        }
-        return rows;
+        return CommittedReader.catchUp(consumer, timeout -> poll(timeout, sink));
     }
 
     /** Hands over whatever rows have arrived, waiting at most {@code timeout}. */
@@ -58,15 +47,6 @@ public final class ModelRowFeed implements AutoCloseable {
             rows++;
         }
         return rows;
-    }
-
-    private boolean reached(Map<TopicPartition, Long> end) {
-        for (TopicPartition tp : partitions) {
-            if (consumer.position(tp) < end.get(tp)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     @Override

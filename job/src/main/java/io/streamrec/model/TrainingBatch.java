@@ -133,19 +133,9 @@ public final class TrainingBatch {
      * Lays out a batch.
      *
      * @param itemAttributes the attributes (e.g. genres) of an item, empty if unknown
+     * @param itemVectors an item's pretrained content vector (length {@link
+     *     ModelConfig#contentDim()}), empty for none
      * @param rows the current weights of a row by key
-     */
-    public static TrainingBatch of(
-            List<TrainingExample> examples,
-            ModelConfig config,
-            Function<String, List<String>> itemAttributes,
-            Function<String, float[]> rows) {
-        return of(examples, config, itemAttributes, item -> new float[0], rows);
-    }
-
-    /**
-     * Lays out a batch whose items may have pretrained content vectors ({@code itemVectors}: a
-     * vector of length {@link ModelConfig#contentDim()}, or empty for none).
      */
     public static TrainingBatch of(
             List<TrainingExample> examples,

@@ -128,10 +128,6 @@ public final class ServingModel {
         return userContributions;
     }
 
-    public int rows() {
-        return versions.size();
-    }
-
     public int items() {
         return itemIds.size();
     }

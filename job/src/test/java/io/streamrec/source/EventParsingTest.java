@@ -38,10 +38,7 @@ class EventParsingTest {
                 "{\"eventId\":\"e\",\"userId\":\"u\",\"itemId\":\"i\",\"type\":\"click\",\"timestamp\":-5}|invalid_timestamp",
             })
     void rejectsBadEventsWithAReason(String json, String reason) {
-        assertThatThrownBy(() -> codec.parse(json.getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOfSatisfying(
-                        InvalidRecordException.class,
-                        e -> assertThat(e.reason()).isEqualTo(reason));
+        assertRejected(codec, json, reason);
     }
 
     @Test
@@ -64,11 +61,7 @@ class EventParsingTest {
                     {"{\"itemId\":\"m3\",\"attributes\":\"Action\"}", "wrong_type"},
                     {"{\"title\":\"no id\"}", "missing_field"}
                 }) {
-            assertThatThrownBy(() -> codec.parse(bad[0].getBytes(StandardCharsets.UTF_8)))
-                    .as(bad[0])
-                    .isInstanceOfSatisfying(
-                            InvalidRecordException.class,
-                            e -> assertThat(e.reason()).isEqualTo(bad[1]));
+            assertRejected(codec, bad[0], bad[1]);
         }
     }
 
@@ -87,12 +80,16 @@ class EventParsingTest {
                     {"{\"requestId\":\"r1\",\"userId\":\"u\",\"k\":\"ten\"}", "wrong_type"},
                     {"{\"userId\":\"u\"}", "missing_field"}
                 }) {
-            assertThatThrownBy(() -> codec.parse(bad[0].getBytes(StandardCharsets.UTF_8)))
-                    .as(bad[0])
-                    .isInstanceOfSatisfying(
-                            InvalidRecordException.class,
-                            e -> assertThat(e.reason()).isEqualTo(bad[1]));
+            assertRejected(codec, bad[0], bad[1]);
         }
+    }
+
+    private static void assertRejected(RecordParser<?> parser, String json, String reason) {
+        assertThatThrownBy(() -> parser.parse(json.getBytes(StandardCharsets.UTF_8)))
+                .as(json)
+                .isInstanceOfSatisfying(
+                        InvalidRecordException.class,
+                        e -> assertThat(e.reason()).isEqualTo(reason));
     }
 
     @Test
