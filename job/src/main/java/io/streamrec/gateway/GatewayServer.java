@@ -54,7 +54,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /recommendations/{userId}?k=10}: produces a request and waits for its result
  *       (read_committed) up to {@code gateway.request-timeout}; 200 with the result, 504 on
  *       timeout, 400 for a bad user id or k.
- *   <li>{@code GET /health}: 200 {@code {"status":"ok"}}.
+ *   <li>{@code GET /health}: 200 {@code {"status":"ok"}}; 503 if the results reader stopped.
  * </ul>
  */
 public final class GatewayServer implements AutoCloseable {
@@ -264,6 +264,11 @@ public final class GatewayServer implements AutoCloseable {
 
     private void handleHealth(HttpExchange ex) throws IOException {
         ObjectNode out = MAPPER.createObjectNode();
+        if (!resultReader.isAlive()) {
+            out.put("status", "results reader stopped; see the gateway log");
+            respond(ex, 503, out.toString());
+            return;
+        }
         out.put("status", "ok");
         out.put("kafka", settings.kafka().bootstrapServers());
         out.put("waiting_requests", pending.size());

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.function.ToLongFunction;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -33,6 +34,33 @@ public final class CommittedReader {
         return read;
     }
 
+    /**
+     * The topic's partitions, waiting for the topic to be created (a reader may start before the
+     * job has created its topics); an assignment of no partitions would read nothing, silently.
+     */
+    private static List<TopicPartition> partitions(
+            KafkaConsumer<byte[], byte[]> consumer, String topic, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<PartitionInfo> info = consumer.listTopics(timeout).get(topic);
+            if (info != null && !info.isEmpty()) {
+                return info.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            }
+            if (System.nanoTime() > deadline) {
+                consumer.close(Duration.ZERO);
+                throw new IllegalStateException(
+                        "topic " + topic + " does not exist after " + timeout.toSeconds() + " s");
+            }
+            try {
+                Thread.sleep(250); // polling the cluster's metadata for the topic to appear
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                consumer.close(Duration.ZERO);
+                throw new IllegalStateException("interrupted waiting for topic " + topic, e);
+            }
+        }
+    }
+
     /** Opens the reader at the beginning of the topic, or at its end. */
     public static KafkaConsumer<byte[], byte[]> open(
             Properties kafkaProperties, String topic, boolean fromBeginning) {
@@ -44,10 +72,7 @@ public final class CommittedReader {
         KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(
                         props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> partitions =
-                consumer.partitionsFor(topic, Duration.ofSeconds(60)).stream()
-                        .map(p -> new TopicPartition(topic, p.partition()))
-                        .toList();
+        List<TopicPartition> partitions = partitions(consumer, topic, Duration.ofSeconds(60));
         consumer.assign(partitions);
         if (fromBeginning) {
             consumer.seekToBeginning(partitions);
