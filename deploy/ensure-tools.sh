@@ -10,9 +10,9 @@ ensure_tools() {
     $sudo apt-get update -qq && $sudo apt-get install -y -qq "${missing[@]}"
   fi
   local v
-  v=$(java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1)
+  v=$(java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | sed -n 1p)
   if [ "${v:-0}" -lt 17 ]; then
-    echo "streamrec needs Java 17 or newer (found: $(java -version 2>&1 | head -1))" >&2
+    echo "streamrec needs Java 17 or newer (found: $(java -version 2>&1 | sed -n 1p))" >&2
     exit 1
   fi
 }
