@@ -16,3 +16,16 @@ ensure_tools() {
     exit 1
   fi
 }
+
+# Installs the command-line tools a script uses (jq, curl, kcat: package name = command name) from
+# Debian if they are missing.
+ensure_commands() {
+  local missing=()
+  for c in "$@"; do command -v "$c" >/dev/null 2>&1 || missing+=("$c"); done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "Installing ${missing[*]} with apt-get ..."
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo apt-get update -qq && $sudo apt-get install -y -qq "${missing[@]}"
+  fi
+}

@@ -11,13 +11,7 @@ cd "$(dirname "$0")/.."
 source deploy/ensure-tools.sh
 source deploy/build-classpath.sh
 ensure_tools
-for tool in kcat jq curl; do
-  if ! command -v "$tool" >/dev/null 2>&1; then
-    sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
-    $sudo apt-get update -qq && $sudo apt-get install -y -qq kcat jq curl
-    break
-  fi
-done
+ensure_commands kcat jq curl
 
 WORK="$PWD/target/smoke"
 rm -rf "$WORK"; mkdir -p "$WORK"

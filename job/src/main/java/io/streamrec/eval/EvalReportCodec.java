@@ -19,6 +19,7 @@ public final class EvalReportCodec {
     /** A decoded report. */
     public record Report(
             PrequentialCounts counts,
+            int parallelism,
             long trainedEvents,
             long modelVersion,
             long time,
@@ -30,8 +31,14 @@ public final class EvalReportCodec {
      */
     public record Throughput(long events, long firstMillis, long lastMillis) {}
 
+    /**
+     * @param parallelism how many serving subtasks report: after a rescale the counts of the old
+     *     subtasks are merged into the new ones, so a reader sums the latest report of each subtask
+     *     of the latest parallelism only
+     */
     public static String encode(
             PrequentialCounts counts,
+            int parallelism,
             long trainedEvents,
             long modelVersion,
             long time,
@@ -41,6 +48,7 @@ public final class EvalReportCodec {
         node.put("first_eval_time", throughput.firstMillis());
         node.put("last_eval_time", throughput.lastMillis());
         node.put("subtask", counts.subtask);
+        node.put("parallelism", parallelism);
         node.put("events", counts.events());
         node.put("trained_events", trainedEvents);
         node.put("model_version", modelVersion);
@@ -75,6 +83,7 @@ public final class EvalReportCodec {
         }
         return new Report(
                 new PrequentialCounts(node.get("subtask").asInt(), windows),
+                node.path("parallelism").asInt(1),
                 node.get("trained_events").asLong(),
                 node.get("model_version").asLong(),
                 node.get("time").asLong(),

@@ -26,6 +26,12 @@ public final class JobSettings {
         return conf.get(option);
     }
 
+    /** A stage's parallelism: its option if set, else the job's default parallelism. */
+    public int parallelism(
+            org.apache.flink.configuration.ConfigOption<Integer> option, int jobParallelism) {
+        return conf.getOptional(option).orElse(jobParallelism);
+    }
+
     public KafkaSettings kafka() {
         return new KafkaSettings(
                 conf.get(StreamrecOptions.BOOTSTRAP_SERVERS),

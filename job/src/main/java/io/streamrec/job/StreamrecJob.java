@@ -103,8 +103,9 @@ public final class StreamrecJob {
         KafkaSettings kafka = settings.kafka();
         ModelConfig model = settings.model();
         ModelRowInitializer initializer = new ModelRowInitializer(model);
-        int workers = settings.get(StreamrecOptions.WORKER_PARALLELISM);
-        int shards = settings.get(StreamrecOptions.SHARD_PARALLELISM);
+        int workers =
+                settings.parallelism(StreamrecOptions.WORKER_PARALLELISM, env.getParallelism());
+        int shards = settings.parallelism(StreamrecOptions.SHARD_PARALLELISM, env.getParallelism());
         int shardsMax = settings.get(StreamrecOptions.SHARD_MAX_PARALLELISM);
         String modelUpdates = settings.get(StreamrecOptions.MODEL_UPDATES_TOPIC);
 
@@ -248,7 +249,10 @@ public final class StreamrecJob {
                                         modelUpdates,
                                         settings.get(StreamrecOptions.CATALOG_TOPIC)))
                         .uid("serving")
-                        .setParallelism(settings.get(StreamrecOptions.SERVING_PARALLELISM));
+                        .setParallelism(
+                                settings.parallelism(
+                                        StreamrecOptions.SERVING_PARALLELISM,
+                                        env.getParallelism()));
         results.sinkTo(
                         sink(
                                 kafka,

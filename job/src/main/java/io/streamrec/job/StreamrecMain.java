@@ -25,10 +25,14 @@ public final class StreamrecMain {
                         "unexpected argument '" + arg + "': use -Dkey=value or --create-topics");
             }
         }
-        if (createTopics) {
-            TopicSetup.createTopics(conf, conf.get(StreamrecOptions.WORKER_PARALLELISM), 1);
-        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        if (createTopics) {
+            // partitions: at least the worker parallelism, so every source subtask has work
+            int partitions =
+                    conf.getOptional(StreamrecOptions.WORKER_PARALLELISM)
+                            .orElse(Math.max(2, env.getParallelism()));
+            TopicSetup.createTopics(conf, partitions, 1);
+        }
         StreamrecJob.builder().configuration(conf).build().addTo(env);
         env.execute("streamrec");
     }

@@ -225,13 +225,19 @@ public final class StreamrecOptions {
     public static final ConfigOption<Integer> WORKER_PARALLELISM =
             ConfigOptions.key("parallelism.workers")
                     .intType()
-                    .defaultValue(2)
-                    .withDescription("Parallelism of the sources and workers.");
+                    .noDefaultValue()
+                    .withDescription(
+                            "Parallelism of the sources and workers; by default the job's parallelism"
+                                    + " (parallelism.default, flink run -p), so a job resumed"
+                                    + " from a savepoint with another parallelism rescales.");
     public static final ConfigOption<Integer> SHARD_PARALLELISM =
             ConfigOptions.key("parallelism.shards")
                     .intType()
-                    .defaultValue(2)
-                    .withDescription("Number of parameter-server shards.");
+                    .noDefaultValue()
+                    .withDescription(
+                            "Number of parameter-server shards; by default the job's parallelism"
+                                    + " (parallelism.default, flink run -p), so a job resumed"
+                                    + " from a savepoint with another parallelism rescales.");
     public static final ConfigOption<Integer> SHARD_MAX_PARALLELISM =
             ConfigOptions.key("parallelism.shards-max")
                     .intType()
@@ -240,8 +246,11 @@ public final class StreamrecOptions {
     public static final ConfigOption<Integer> SERVING_PARALLELISM =
             ConfigOptions.key("parallelism.serving")
                     .intType()
-                    .defaultValue(2)
-                    .withDescription("Parallelism of serving and evaluation.");
+                    .noDefaultValue()
+                    .withDescription(
+                            "Parallelism of serving and evaluation; by default the job's parallelism"
+                                    + " (parallelism.default, flink run -p), so a job resumed"
+                                    + " from a savepoint with another parallelism rescales.");
     public static final ConfigOption<Integer> PS_CACHE_ROWS =
             ConfigOptions.key("ps.cache-rows")
                     .intType()

@@ -104,7 +104,7 @@ public final class QuickstartMain {
         jobOptions.forEach((k, v) -> conf.setString(k, v));
         Path checkpoints = output.resolve("checkpoints").toAbsolutePath();
         Configuration flinkConf = embeddedClusterConfig(conf, checkpoints);
-        int parallelism = conf.get(StreamrecOptions.WORKER_PARALLELISM);
+        int parallelism = conf.getOptional(StreamrecOptions.WORKER_PARALLELISM).orElse(2);
 
         List<String> exampleUsers = exampleUsers(events);
         ReplayRun run =

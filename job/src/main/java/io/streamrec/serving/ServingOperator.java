@@ -307,6 +307,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                 new StreamRecord<>(
                         EvalReportCodec.encode(
                                 counts,
+                                parallelism,
                                 model.userContributions(),
                                 model.modelVersion(),
                                 System.currentTimeMillis(),

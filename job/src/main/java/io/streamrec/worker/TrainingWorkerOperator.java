@@ -182,7 +182,15 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
                         System.nanoTime()
                                 ^ ((long) subtask << 32)
                                 ^ getRuntimeContext().getTaskInfo().getAttemptNumber());
-        trainer = new DjlBprTrainer(DjlBprTrainer.chooseDevice(settings.preferGpu(), 0));
+        // the GPU Flink assigned to this slot; without an assignment the first GPU the engine
+        // sees, and the CPU when there is none
+        int gpu =
+                GpuAssignment.index(
+                                getRuntimeContext()
+                                        .getExternalResourceInfos(GpuAssignment.RESOURCE_NAME))
+                        .orElse(0);
+        trainer = new DjlBprTrainer(DjlBprTrainer.chooseDevice(settings.preferGpu(), gpu));
+        LOG.info("Worker {} trains on {}", subtask, trainer.device());
         trainedEvents = getMetricGroup().counter("trainedEvents");
         batches = getMetricGroup().counter("batches");
         feedbackRows = getMetricGroup().counter("feedbackRows");

@@ -2,13 +2,13 @@ package io.streamrec.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamrec.audit.ExpectedContributions;
 import io.streamrec.model.RowKeys;
 import io.streamrec.quickstart.EmbeddedKafka;
 import io.streamrec.quickstart.QuickstartMain;
 import io.streamrec.quickstart.ReplayRun;
 import io.streamrec.schema.ParameterRow;
 import io.streamrec.schema.UserEvent;
-import io.streamrec.worker.NegativeSampler;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -147,35 +147,13 @@ class StreamrecJobITCase {
         long positives = rows.values().stream().mapToLong(ParameterRow::positives).sum();
         assertThat(positives).isEqualTo(n);
         long applied = rows.values().stream().mapToLong(ParameterRow::updates).sum();
-        assertThat(applied).isEqualTo(expectedContributions());
-    }
-
-    /**
-     * The gradient contributions the events imply, computed from the input alone: per event, one
-     * per distinct row its loss touches (user, positive, negatives, recent items, their genres, the
-     * three dense rows). Negatives are seeded by event id, so they can be drawn here too.
-     */
-    private static long expectedContributions() {
-        NegativeSampler sampler = new NegativeSampler(StreamrecOptions.SEED.defaultValue());
-        STREAM.catalog.ids().forEach(sampler::add);
-        int k = StreamrecOptions.NEGATIVES.defaultValue();
-        int l = StreamrecOptions.HISTORY_LENGTH.defaultValue();
-        Map<String, List<String>> history = new java.util.HashMap<>();
-        long total = 0;
-        for (UserEvent e : STREAM.events) {
-            List<String> items =
-                    history.computeIfAbsent(e.userId(), u -> new java.util.ArrayList<>());
-            java.util.Set<String> exampleItems = new java.util.HashSet<>();
-            exampleItems.add(e.itemId());
-            exampleItems.addAll(
-                    java.util.Arrays.asList(sampler.sample(e.eventId(), e.itemId(), k)));
-            exampleItems.addAll(items.subList(Math.max(0, items.size() - l), items.size()));
-            java.util.Set<String> attributes = new java.util.HashSet<>();
-            exampleItems.forEach(i -> attributes.addAll(STREAM.catalog.attributes(i)));
-            total += 1 + exampleItems.size() + attributes.size() + 3;
-            items.add(e.itemId());
-        }
-        return total;
+        assertThat(ExpectedContributions.coveredBy(STREAM.events, STREAM.catalog)).isTrue();
+        assertThat(applied)
+                .isEqualTo(
+                        ExpectedContributions.count(
+                                STREAM.events,
+                                STREAM.catalog,
+                                new JobSettings(new Configuration()).model()));
     }
 
     private static Map<String, Long> updateCounters(Map<String, ParameterRow> rows) {

@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# A standalone Flink session cluster (a JobManager and TaskManagers, each its own JVM) from Maven
+# Central jars; there is no flink-dist on Central, so deploy/flink/pom.xml lists what its lib/
+# would hold (DJL's PyTorch engine and CPU native library included).
+#
+#   deploy/flink-cluster.sh start [N]     fetch the jars (first time), start a JobManager and N
+#                                         TaskManagers (default 2), wait until their slots register
+#   deploy/flink-cluster.sh start-tm      start one more TaskManager
+#   deploy/flink-cluster.sh kill-tm [I]   SIGKILL TaskManager I (default: the oldest), for fault drills
+#   deploy/flink-cluster.sh stop          stop every JVM this script started (by pid)
+#   deploy/flink-cluster.sh status
+#
+# FLINK_CONF (default flink-conf/config-cpu.yaml) is the cluster configuration; FLINK_DIR (default
+# target/flink) holds jars, logs, checkpoints and savepoints; FLINK_REST_PORT (default 8081) and
+# FLINK_RPC_PORT (default 6123) choose the JobManager's ports. Web UI and REST: http://localhost:8081
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source deploy/ensure-tools.sh
+DIR="$(mkdir -p "${FLINK_DIR:-target/flink}" && cd "${FLINK_DIR:-target/flink}" && pwd)"
+CONF_SRC="${FLINK_CONF:-flink-conf/config-cpu.yaml}"
+REST_PORT="${FLINK_REST_PORT:-8081}"
+RPC_PORT="${FLINK_RPC_PORT:-6123}"
+REST="http://127.0.0.1:$REST_PORT"
+export DJL_CACHE_DIR="${DJL_CACHE_DIR:-$PWD/target/djl-cache}"
+
+# settings that depend on where this cluster runs; everything else comes from $CONF_SRC
+DYNAMIC=(
+  -Drest.port="$REST_PORT"
+  -Djobmanager.rpc.port="$RPC_PORT"
+  -Dexecution.checkpointing.dir="file://$DIR/checkpoints"
+  -Dexecution.checkpointing.savepoint-dir="file://$DIR/savepoints"
+  -Dio.tmp.dirs="$DIR/tmp"
+  -Dweb.tmpdir="$DIR/tmp"
+)
+
+alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+tm_pidfiles() { ls "$DIR"/run/taskmanager-*.pid 2>/dev/null | sort -t- -k2 -n || true; }
+
+fetch_jars() {
+  if [ ! -d "$DIR/lib" ] || [ -z "$(ls -A "$DIR/lib" 2>/dev/null)" ]; then
+    echo "Fetching the Flink 2.2.1 cluster jars (and DJL's PyTorch engine) from Maven Central ..."
+    mvn -B -q -f deploy/flink/pom.xml dependency:copy-dependencies \
+      -DoutputDirectory="$DIR/lib" -DincludeScope=runtime
+  fi
+  mkdir -p "$DIR/conf" "$DIR/log" "$DIR/run" "$DIR/tmp" "$DIR/checkpoints" "$DIR/savepoints"
+  cp "$CONF_SRC" "$DIR/conf/config.yaml"
+}
+
+# JVM flags from the configuration's env.java.opts.all (Flink's scripts do the same)
+java_opts() { sed -n 's/^env\.java\.opts\.all: *//p' "$DIR/conf/config.yaml"; }
+
+# Memory flags (-Xmx, direct, metaspace) and derived dynamic settings, computed by Flink itself from
+# the configured process size: what flink-dist's jobmanager.sh/taskmanager.sh do.
+resource_params() {
+  java -cp "$DIR/lib/*" org.apache.flink.runtime.util.bash.BashJavaUtils "$1" \
+    --configDir "$DIR/conf" "${DYNAMIC[@]}" 2>/dev/null \
+    | sed -n 's/^BASH_JAVA_UTILS_EXEC_RESULT://p'
+}
+
+launch() { # name main-class resource-kind pidfile [extra -D settings]
+  local name=$1 main=$2 kind=$3 pidfile=$4 params jvm dyn
+  shift 4
+  params=$(resource_params "$kind")
+  jvm=$(sed -n 1p <<< "$params")
+  dyn=$(sed -n 2p <<< "$params")
+  # shellcheck disable=SC2046,SC2086 # word splitting of flag lists is intended
+  nohup java $jvm $(java_opts) \
+    -Dlog.file="$DIR/log/$name.log" \
+    -Dlog4j.configurationFile="$PWD/deploy/log4j2-cluster.properties" \
+    -Djna.tmpdir="$DIR/tmp" \
+    -cp "$DIR/lib/*" "$main" --configDir "$DIR/conf" "${DYNAMIC[@]}" "$@" $dyn \
+    > "$DIR/log/$name.out" 2>&1 &
+  echo $! > "$pidfile"
+}
+
+registered_tms() { curl -sf "$REST/taskmanagers" 2>/dev/null | jq '.taskmanagers | length' 2>/dev/null || echo 0; }
+
+wait_for_tm() { # resource id
+  for _ in $(seq 1 240); do
+    curl -sf "$REST/taskmanagers" 2>/dev/null | jq -e --arg id "$1" 'any(.taskmanagers[]; .id == $id)' >/dev/null 2>&1 && return 0
+    sleep 0.5
+  done
+  echo "TaskManager $1 did not register within 120 s; see $DIR/log/$1.*" >&2
+  return 1
+}
+
+start_jm() {
+  if alive "$DIR/run/jobmanager.pid"; then
+    echo "JobManager already running (pid $(cat "$DIR/run/jobmanager.pid")) at $REST"
+    return
+  fi
+  launch jobmanager org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint \
+    GET_JM_RESOURCE_PARAMS "$DIR/run/jobmanager.pid"
+  for _ in $(seq 1 120); do
+    curl -sf "$REST/overview" >/dev/null 2>&1 && { echo "JobManager up (pid $(cat "$DIR/run/jobmanager.pid")): $REST"; return; }
+    alive "$DIR/run/jobmanager.pid" || { echo "JobManager failed; see $DIR/log/jobmanager.*" >&2; tail -20 "$DIR/log/jobmanager.out" >&2; exit 1; }
+    sleep 0.5
+  done
+  echo "JobManager REST not up within 60 s; see $DIR/log" >&2
+  exit 1
+}
+
+start_tm() {
+  local n=1
+  while [ -e "$DIR/run/taskmanager-$n.pid" ] || [ -e "$DIR/log/taskmanager-$n.log" ]; do n=$((n + 1)); done
+  launch "taskmanager-$n" org.apache.flink.runtime.taskexecutor.TaskManagerRunner \
+    GET_TM_RESOURCE_PARAMS "$DIR/run/taskmanager-$n.pid" -Dtaskmanager.resource-id="taskmanager-$n"
+  echo "TaskManager $n starting (pid $(cat "$DIR/run/taskmanager-$n.pid"))"
+  wait_for_tm "taskmanager-$n"
+  echo "TaskManager $n registered"
+}
+
+start() {
+  ensure_tools
+  ensure_commands curl jq
+  fetch_jars
+  start_jm
+  local want=${1:-2} have
+  have=$(tm_pidfiles | while read -r f; do alive "$f" && echo "$f"; done | wc -l)
+  for _ in $(seq $((have + 1)) "$want"); do start_tm; done
+  echo "Flink cluster ready: $(registered_tms) TaskManagers, web UI and REST at $REST"
+}
+
+kill_tm() {
+  local pidfile
+  if [ -n "${1:-}" ]; then pidfile="$DIR/run/taskmanager-$1.pid"; else pidfile=$(tm_pidfiles | sed -n 1p); fi
+  if [ -z "$pidfile" ] || ! alive "$pidfile"; then echo "no such TaskManager running" >&2; exit 1; fi
+  kill -9 "$(cat "$pidfile")"
+  echo "TaskManager $(basename "$pidfile" .pid) (pid $(cat "$pidfile")) killed with SIGKILL"
+  rm -f "$pidfile"
+}
+
+stop_pidfile() {
+  local f=$1 pid
+  if alive "$f"; then
+    pid=$(cat "$f")
+    kill "$pid"
+    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+    echo "$(basename "$f" .pid) (pid $pid) stopped"
+  fi
+  rm -f "$f"
+}
+
+stop() {
+  for f in $(tm_pidfiles); do stop_pidfile "$f"; done
+  stop_pidfile "$DIR/run/jobmanager.pid"
+}
+
+status() {
+  if alive "$DIR/run/jobmanager.pid"; then
+    echo "JobManager running (pid $(cat "$DIR/run/jobmanager.pid")) at $REST"
+  else
+    echo "JobManager not running"
+  fi
+  for f in $(tm_pidfiles); do
+    if alive "$f"; then echo "$(basename "$f" .pid) running (pid $(cat "$f"))"; fi
+  done
+  echo "registered TaskManagers: $(registered_tms)"
+}
+
+case "${1:-}" in
+  start) shift; start "${1:-2}" ;;
+  start-tm) fetch_jars; start_tm ;;
+  kill-tm) shift; kill_tm "${1:-}" ;;
+  stop) stop ;;
+  status) status ;;
+  *) echo "usage: $0 start [N]|start-tm|kill-tm [I]|stop|status" >&2; exit 2 ;;
+esac

@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# Builds the job jar and drives the streamrec job on a Flink cluster through its REST API (the
+# cluster from deploy/flink-cluster.sh, or any session cluster: set FLINK_REST).
+#
+#   deploy/flink-job.sh jar                              build the shaded job jar, print its path
+#   deploy/flink-job.sh submit [-p N] [-Dkey=value ...]  upload the jar and start the job
+#   deploy/flink-job.sh status                           state, parallelism, last checkpoint
+#   deploy/flink-job.sh savepoint                        take a savepoint, the job keeps running
+#   deploy/flink-job.sh stop                             stop with a savepoint (printed)
+#   deploy/flink-job.sh resume [-p N] [-s PATH] [-Dkey=value ...]
+#                                                        start from a savepoint (default: the last
+#                                                        one taken here), optionally rescaled
+#   deploy/flink-job.sh cancel
+#
+# Job options (README, "Configuration") go as -Dkey=value, e.g. -Dkafka.bootstrap-servers=host:9092.
+# The job id of the last submit is kept in $FLINK_DIR/run/job.id; the last savepoint in
+# $FLINK_DIR/run/last-savepoint.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source deploy/ensure-tools.sh
+DIR="$(mkdir -p "${FLINK_DIR:-target/flink}/run" && cd "${FLINK_DIR:-target/flink}" && pwd)"
+REST="${FLINK_REST:-http://127.0.0.1:${FLINK_REST_PORT:-8081}}"
+ENTRY=io.streamrec.job.StreamrecMain
+
+jar_path() { ls job/target/streamrec-job-*-flink.jar 2>/dev/null | sed -n 1p; }
+
+build_jar() {
+  if [ "${STREAMREC_SKIP_BUILD:-}" != "1" ] || [ -z "$(jar_path)" ]; then
+    echo "Building the job jar (mvn install, tests skipped) ..." >&2
+    mvn -B -q -DskipTests -Dspotless.check.skip=true install >&2
+  fi
+  jar_path
+}
+
+job_id() {
+  [ -s "$DIR/run/job.id" ] || { echo "no job submitted from here ($DIR/run/job.id)" >&2; exit 1; }
+  cat "$DIR/run/job.id"
+}
+
+rest() { # method path [json]
+  local out
+  if [ -n "${3:-}" ]; then
+    out=$(curl -sS -X "$1" -H 'Content-Type: application/json' -d "$3" "$REST$2")
+  else
+    out=$(curl -sS -X "$1" "$REST$2")
+  fi
+  if jq -e 'has("errors")' <<< "$out" >/dev/null 2>&1; then
+    echo "REST $1 $2 failed: $(jq -r '.errors | join(" | ")' <<< "$out" | cut -c1-2000)" >&2
+    return 1
+  fi
+  echo "$out"
+}
+
+submit() { # [-p N] [-s SAVEPOINT] [-Dkey=value ...]
+  local parallelism="" savepoint="" args=()
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      -p) parallelism=$2; shift 2 ;;
+      -s) savepoint=$2; shift 2 ;;
+      *) args+=("$1"); shift ;;
+    esac
+  done
+  local jar jar_id body job
+  jar=$(build_jar)
+  jar_id=$(curl -sS -X POST -F "jarfile=@$jar" "$REST/jars/upload" | jq -r '.filename' | sed 's#.*/##')
+  [ -n "$jar_id" ] && [ "$jar_id" != null ] || { echo "jar upload to $REST failed" >&2; exit 1; }
+  local program_args
+  program_args=$(printf '%s\n' --create-topics "${args[@]}" | jq -R . | jq -s -c .)
+  body=$(jq -n --arg entry "$ENTRY" --arg p "$parallelism" --arg sp "$savepoint" \
+    --argjson args "$program_args" \
+    '{entryClass: $entry, programArgsList: $args}
+     + (if $p != "" then {parallelism: ($p | tonumber)} else {} end)
+     + (if $sp != "" then {savepointPath: $sp, allowNonRestoredState: false} else {} end)')
+  job=$(rest POST "/jars/$jar_id/run" "$body" | jq -r '.jobid')
+  echo "$job" > "$DIR/run/job.id"
+  echo "Submitted job $job${parallelism:+ at parallelism $parallelism}${savepoint:+ from $savepoint}"
+}
+
+wait_savepoint() { # job trigger-id -> prints the savepoint location
+  local status
+  for _ in $(seq 1 600); do
+    status=$(rest GET "/jobs/$1/savepoints/$2")
+    case "$(jq -r '.status.id' <<< "$status")" in
+      COMPLETED)
+        if jq -e '.operation."failure-cause"' <<< "$status" >/dev/null 2>&1; then
+          echo "savepoint failed: $(jq -r '.operation."failure-cause"."stack-trace"' <<< "$status" | sed -n 1,5p)" >&2
+          return 1
+        fi
+        jq -r '.operation.location' <<< "$status" | tee "$DIR/run/last-savepoint"
+        return 0 ;;
+    esac
+    sleep 0.5
+  done
+  echo "savepoint did not complete within 300 s" >&2
+  return 1
+}
+
+savepoint() {
+  local job trigger
+  job=$(job_id)
+  trigger=$(rest POST "/jobs/$job/savepoints" '{"cancel-job": false}' | jq -r '.["request-id"]')
+  wait_savepoint "$job" "$trigger"
+}
+
+stop() {
+  local job trigger location
+  job=$(job_id)
+  trigger=$(rest POST "/jobs/$job/stop" '{"drain": false}' | jq -r '.["request-id"]')
+  location=$(wait_savepoint "$job" "$trigger")
+  for _ in $(seq 1 120); do
+    [ "$(rest GET "/jobs/$job" | jq -r '.state')" = FINISHED ] && break
+    sleep 0.5
+  done
+  echo "Job $job stopped with savepoint $location"
+}
+
+resume() {
+  local savepoint="" args=()
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      -s) savepoint=$2; shift 2 ;;
+      *) args+=("$1"); shift ;;
+    esac
+  done
+  if [ -z "$savepoint" ]; then
+    [ -s "$DIR/run/last-savepoint" ] || { echo "no savepoint taken here; pass -s PATH" >&2; exit 1; }
+    savepoint=$(cat "$DIR/run/last-savepoint")
+  fi
+  submit -s "$savepoint" "${args[@]}"
+}
+
+status() {
+  local job
+  job=$(job_id)
+  rest GET "/jobs/$job" | jq -r '"job \(.jid) \(.state), vertices: " + ([.vertices[] | "\(.name)=\(.parallelism)"] | join(", "))'
+  rest GET "/jobs/$job/checkpoints" | jq -r '"checkpoints: \(.counts.completed) completed, \(.counts.failed) failed, \(.counts.restored) restored; last: \(.latest.completed.external_path // "none")"'
+}
+
+cancel() {
+  local job
+  job=$(job_id)
+  rest PATCH "/jobs/$job?mode=cancel" >/dev/null
+  echo "Job $job cancelled"
+}
+
+ensure_commands curl jq
+case "${1:-}" in
+  jar) build_jar ;;
+  submit) shift; submit "$@" ;;
+  status) status ;;
+  savepoint) savepoint ;;
+  stop) stop ;;
+  resume) shift; resume "$@" ;;
+  cancel) cancel ;;
+  *) echo "usage: $0 jar|submit [-p N] [-Dk=v ...]|status|savepoint|stop|resume [-p N] [-s PATH] [-Dk=v ...]|cancel" >&2; exit 2 ;;
+esac
