@@ -12,7 +12,7 @@
 # Prints one summary line, writes target/cluster-smoke/recovery.json (recovery figures), exits
 # non-zero on any mismatch, and stops only what it started.
 #
-#   deploy/cluster-smoke.sh            20,000 events (CI size); CLUSTER_SMOKE_EVENTS=100000 for all
+#   deploy/cluster-smoke.sh            30,000 events (CI size); CLUSTER_SMOKE_EVENTS=100000 for all
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/ensure-tools.sh
@@ -22,7 +22,7 @@ ensure_commands kcat jq curl
 
 WORK="$PWD/target/cluster-smoke"
 rm -rf "$WORK"; mkdir -p "$WORK"
-EVENTS="${CLUSTER_SMOKE_EVENTS:-20000}"
+EVENTS="${CLUSTER_SMOKE_EVENTS:-30000}"
 REQUESTS_PER_CHUNK=25
 export KAFKA_PORT="${CLUSTER_SMOKE_KAFKA_PORT:-39092}" KAFKA_DIR="$WORK/kafka"
 export FLINK_DIR="$WORK/flink" FLINK_REST_PORT="${CLUSTER_SMOKE_REST_PORT:-38081}" FLINK_RPC_PORT="${CLUSTER_SMOKE_RPC_PORT:-36123}"
