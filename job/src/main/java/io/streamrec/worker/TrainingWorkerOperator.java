@@ -3,17 +3,14 @@ package io.streamrec.worker;
 import io.streamrec.loop.ItemCatalogFeed;
 import io.streamrec.loop.KafkaSettings;
 import io.streamrec.loop.ModelRowFeed;
-import io.streamrec.model.BatchGradients;
 import io.streamrec.model.DjlBprTrainer;
-import io.streamrec.model.ItemFeatures;
 import io.streamrec.model.ModelConfig;
 import io.streamrec.model.RowKeys;
-import io.streamrec.model.TrainingBatch;
 import io.streamrec.model.TrainingExample;
 import io.streamrec.ps.FrequencyAdaptiveL2;
 import io.streamrec.ps.RowInitializer;
 import io.streamrec.ps.RowOptimizer;
-import io.streamrec.ps.TrendCounter;
+import io.streamrec.ps.RowUpdater;
 import io.streamrec.schema.EvalMarker;
 import io.streamrec.schema.ItemRecord;
 import io.streamrec.schema.ParameterRow;
@@ -26,7 +23,6 @@ import io.streamrec.source.EventJsonCodec;
 import io.streamrec.source.ItemCatalog;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,9 +76,8 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
 
     private final ModelConfig model;
     private final WorkerSettings settings;
-    private final RowOptimizer optimizer;
-    private final FrequencyAdaptiveL2 l2;
     private final RowInitializer initializer;
+    private final RowUpdater updater;
     private final ItemCatalog catalog;
     private final int shardParallelism;
     private final int shardMaxParallelism;
@@ -100,6 +95,7 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
     private transient Map<String, ParameterRow> replica;
     private transient NegativeSampler sampler;
     private transient DjlBprTrainer trainer;
+    private transient GradientStep step;
     private transient ModelRowFeed feed;
     private transient ItemCatalogFeed itemFeed;
     private transient String[] shardKeys;
@@ -125,9 +121,8 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
         this.catalogTopic = catalogTopic;
         this.model = model;
         this.settings = settings;
-        this.optimizer = optimizer;
-        this.l2 = l2;
         this.initializer = initializer;
+        this.updater = new RowUpdater(optimizer, l2, initializer, model.trendHalfLifeMs());
         this.catalog = catalog;
         this.shardParallelism = shardParallelism;
         this.shardMaxParallelism = shardMaxParallelism;
@@ -190,7 +185,7 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
                                         .getExternalResourceInfos(GpuAssignment.RESOURCE_NAME))
                         .orElse(0);
         trainer = new DjlBprTrainer(DjlBprTrainer.chooseDevice(settings.preferGpu(), gpu));
-        LOG.info("Worker {} trains on {}", subtask, trainer.device());
+        step = new GradientStep(model, catalog, trainer);
         trainedEvents = getMetricGroup().counter("trainedEvents");
         batches = getMetricGroup().counter("batches");
         feedbackRows = getMetricGroup().counter("feedbackRows");
@@ -314,20 +309,14 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
         List<TrainingExample> examples = new ArrayList<>(pendingEvents.size());
         for (int i = 0; i < pendingEvents.size(); i++) {
             examples.add(
-                    example(
+                    step.example(
                             pendingEvents.get(i),
                             pendingUserItems.get(i),
-                            pendingNegatives.get(i)));
+                            pendingNegatives.get(i),
+                            replica::get));
         }
-        TrainingBatch batch =
-                TrainingBatch.of(
-                        examples,
-                        model,
-                        catalog::attributes,
-                        catalog::contentVector,
-                        this::weights);
-        BatchGradients gradients = trainer.gradients(batch);
-        lastLoss = gradients.loss() / examples.size();
+        GradientStep.Result result = step.run(examples, this::weights);
+        lastLoss = result.loss() / examples.size();
 
         EvalMarker marker =
                 new EvalMarker(
@@ -338,18 +327,7 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
         for (String shardKey : shardKeys) {
             output.collect(new StreamRecord<>(ShardMessage.marker(shardKey, marker)));
         }
-        Map<String, ItemPositives> positives = positives(examples);
-        for (Map.Entry<String, float[]> e : gradients.rows().entrySet()) {
-            String key = e.getKey();
-            ItemPositives p = positives.getOrDefault(key, ItemPositives.NONE);
-            ShardMessage msg =
-                    ShardMessage.gradient(
-                            key,
-                            e.getValue(),
-                            batch.contributions.get(key),
-                            p.count,
-                            (float) p.trendIncrement,
-                            p.time);
+        for (ShardMessage msg : result.gradients()) {
             output.collect(new StreamRecord<>(msg));
             if (settings.localUpdates()) {
                 applyLocally(msg);
@@ -368,92 +346,29 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
         recentPositivesState.update(sampler.recentPositives());
     }
 
-    private TrainingExample example(UserEvent event, String[] items, String[] negatives) {
-        float[][] negativeFeatures = new float[negatives.length][];
-        for (int j = 0; j < negatives.length; j++) {
-            negativeFeatures[j] = features(negatives[j], event.timestamp());
-        }
-        int h = Math.min(model.historyLength(), items.length);
-        return new TrainingExample(
-                event.eventId(),
-                event.userId(),
-                event.itemId(),
-                negatives,
-                Arrays.copyOfRange(items, items.length - h, items.length),
-                features(event.itemId(), event.timestamp()),
-                negativeFeatures,
-                event.timestamp());
-    }
-
-    private float[] features(String itemId, long now) {
-        return ItemFeatures.of(replica.get(RowKeys.item(itemId)), now, model.trendDecayPerMs());
-    }
-
     private float[] weights(String key) {
         ParameterRow row = replica.get(key);
         return row != null ? row.weights() : initializer.initialWeights(key);
     }
 
+    /**
+     * The worker's own update, applied optimistically to its copy; it keeps the copy's version, so
+     * the server's row (a higher version) replaces it when it arrives.
+     */
     private void applyLocally(ShardMessage msg) {
         ParameterRow row = replica.get(msg.key());
-        float[] w;
-        float[] slots;
-        if (row == null) {
-            w = initializer.initialWeights(msg.key());
-            slots = optimizer.initSlots(w);
-            row = new ParameterRow(msg.key(), w, slots, 0L, 0L, 0L, 0f, msg.eventTime());
-        } else {
-            w = row.weights().clone();
-            slots =
-                    row.slots().length == w.length * optimizer.slotsPerWeight()
-                            ? row.slots().clone()
-                            : optimizer.initSlots(w);
-        }
-        optimizer.apply(w, slots, msg.gradient(), l2.strength(row.updates()));
-        float trend = row.trend();
-        long trendTime = row.trendTime();
-        if (msg.positives() > 0) {
-            TrendCounter t =
-                    new TrendCounter(trend, trendTime)
-                            .add(msg.trendIncrement(), msg.eventTime(), model.trendDecayPerMs());
-            trend = t.value();
-            trendTime = t.time();
-        }
+        ParameterRow updated = updater.apply(row, msg);
         replica.put(
                 msg.key(),
                 new ParameterRow(
-                        msg.key(),
-                        w,
-                        slots,
-                        row.version(),
-                        row.updates() + msg.contributions(),
-                        row.positives() + msg.positives(),
-                        trend,
-                        trendTime));
-    }
-
-    /** Positive counts and decayed trend increments per item row of a batch. */
-    private Map<String, ItemPositives> positives(List<TrainingExample> examples) {
-        Map<String, List<Long>> times = new HashMap<>();
-        for (TrainingExample ex : examples) {
-            times.computeIfAbsent(RowKeys.item(ex.positiveItem()), k -> new ArrayList<>())
-                    .add(ex.timestamp());
-        }
-        Map<String, ItemPositives> out = new HashMap<>();
-        double decay = model.trendDecayPerMs();
-        for (Map.Entry<String, List<Long>> e : times.entrySet()) {
-            long max = e.getValue().stream().mapToLong(Long::longValue).max().getAsLong();
-            double inc = 0;
-            for (long t : e.getValue()) {
-                inc += Math.exp(-(max - t) * decay);
-            }
-            out.put(e.getKey(), new ItemPositives(e.getValue().size(), inc, max));
-        }
-        return out;
-    }
-
-    private record ItemPositives(int count, double trendIncrement, long time) {
-        static final ItemPositives NONE = new ItemPositives(0, 0.0, 0L);
+                        updated.key(),
+                        updated.weights(),
+                        updated.slots(),
+                        row == null ? 0L : row.version(),
+                        updated.updates(),
+                        updated.positives(),
+                        updated.trend(),
+                        updated.trendTime()));
     }
 
     private static String[] append(String[] items, String item, int max) {

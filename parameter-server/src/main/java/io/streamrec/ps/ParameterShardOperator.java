@@ -42,10 +42,7 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
 
     private static final float[] NO_SLOTS = new float[0];
 
-    private final RowOptimizer optimizer;
-    private final FrequencyAdaptiveL2 l2;
-    private final RowInitializer initializer;
-    private final double trendDecayPerMs;
+    private final RowUpdater updater;
     private final int cacheCapacity;
 
     private transient ValueState<ParameterRow> rows;
@@ -60,10 +57,7 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
             RowInitializer initializer,
             long trendHalfLifeMs,
             int cacheCapacity) {
-        this.optimizer = optimizer;
-        this.l2 = l2;
-        this.initializer = initializer;
-        this.trendDecayPerMs = Math.log(2) / trendHalfLifeMs;
+        this.updater = new RowUpdater(optimizer, l2, initializer, trendHalfLifeMs);
         this.cacheCapacity = cacheCapacity;
     }
 
@@ -123,51 +117,7 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
 
     /** Applies one gradient message to a row (null: a row never seen) and returns the new row. */
     ParameterRow apply(ParameterRow current, ShardMessage msg) {
-        float[] weights;
-        float[] slots;
-        long version = 0;
-        long updates = 0;
-        long positives = 0;
-        float trend = 0f;
-        long trendTime = msg.eventTime();
-        if (current == null) {
-            weights = initializer.initialWeights(msg.key());
-            slots = optimizer.initSlots(weights);
-        } else {
-            weights = current.weights().clone();
-            slots = current.slots().clone();
-            version = current.version();
-            updates = current.updates();
-            positives = current.positives();
-            trend = current.trend();
-            trendTime = current.trendTime();
-        }
-        if (msg.gradient().length != weights.length) {
-            throw new IllegalArgumentException(
-                    "gradient of row "
-                            + msg.key()
-                            + " has "
-                            + msg.gradient().length
-                            + " values, the row has "
-                            + weights.length);
-        }
-        optimizer.apply(weights, slots, msg.gradient(), l2.strength(updates));
-        if (msg.positives() > 0) {
-            TrendCounter t =
-                    new TrendCounter(trend, trendTime)
-                            .add(msg.trendIncrement(), msg.eventTime(), trendDecayPerMs);
-            trend = t.value();
-            trendTime = t.time();
-        }
-        return new ParameterRow(
-                msg.key(),
-                weights,
-                slots,
-                version + 1,
-                updates + msg.contributions(),
-                positives + msg.positives(),
-                trend,
-                trendTime);
+        return updater.apply(current, msg);
     }
 
     @Override

@@ -1,0 +1,87 @@
+package io.streamrec.ps;
+
+import io.streamrec.schema.ParameterRow;
+import io.streamrec.schema.ShardMessage;
+import java.io.Serializable;
+
+/**
+ * One gradient message applied to one parameter row: the optimizer step with frequency-adaptive L2,
+ * the update and positive counters, and the decayed trend count. The parameter server applies it to
+ * its rows, the workers to their optimistic local copies, the in-process benchmark loop to a plain
+ * map: the same arithmetic everywhere.
+ */
+public final class RowUpdater implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final RowOptimizer optimizer;
+    private final FrequencyAdaptiveL2 l2;
+    private final RowInitializer initializer;
+    private final double trendDecayPerMs;
+
+    public RowUpdater(
+            RowOptimizer optimizer,
+            FrequencyAdaptiveL2 l2,
+            RowInitializer initializer,
+            long trendHalfLifeMs) {
+        this.optimizer = optimizer;
+        this.l2 = l2;
+        this.initializer = initializer;
+        this.trendDecayPerMs = Math.log(2) / trendHalfLifeMs;
+    }
+
+    /**
+     * Applies {@code msg} to {@code current} (null: a row never seen, initialised from its key) and
+     * returns the new row with its version advanced by one.
+     */
+    public ParameterRow apply(ParameterRow current, ShardMessage msg) {
+        float[] weights;
+        float[] slots;
+        long version = 0;
+        long updates = 0;
+        long positives = 0;
+        float trend = 0f;
+        long trendTime = msg.eventTime();
+        if (current == null) {
+            weights = initializer.initialWeights(msg.key());
+            slots = optimizer.initSlots(weights);
+        } else {
+            weights = current.weights().clone();
+            // rows read back from the serving side carry no optimizer slots
+            slots =
+                    current.slots().length == weights.length * optimizer.slotsPerWeight()
+                            ? current.slots().clone()
+                            : optimizer.initSlots(weights);
+            version = current.version();
+            updates = current.updates();
+            positives = current.positives();
+            trend = current.trend();
+            trendTime = current.trendTime();
+        }
+        if (msg.gradient().length != weights.length) {
+            throw new IllegalArgumentException(
+                    "gradient of row "
+                            + msg.key()
+                            + " has "
+                            + msg.gradient().length
+                            + " values, the row has "
+                            + weights.length);
+        }
+        optimizer.apply(weights, slots, msg.gradient(), l2.strength(updates));
+        if (msg.positives() > 0) {
+            TrendCounter t =
+                    new TrendCounter(trend, trendTime)
+                            .add(msg.trendIncrement(), msg.eventTime(), trendDecayPerMs);
+            trend = t.value();
+            trendTime = t.time();
+        }
+        return new ParameterRow(
+                msg.key(),
+                weights,
+                slots,
+                version + 1,
+                updates + msg.contributions(),
+                positives + msg.positives(),
+                trend,
+                trendTime);
+    }
+}
