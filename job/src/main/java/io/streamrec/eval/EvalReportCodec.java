@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -23,7 +24,8 @@ public final class EvalReportCodec {
             long trainedEvents,
             long modelVersion,
             long time,
-            Throughput throughput) {}
+            Throughput throughput,
+            LatencyHistogram freshness) {}
 
     /**
      * Events this subtask evaluated since it (re)started, and the wall-clock times of the first and
@@ -42,7 +44,8 @@ public final class EvalReportCodec {
             long trainedEvents,
             long modelVersion,
             long time,
-            Throughput throughput) {
+            Throughput throughput,
+            LatencyHistogram freshness) {
         ObjectNode node = MAPPER.createObjectNode();
         node.put("evaluated_since_start", throughput.events());
         node.put("first_eval_time", throughput.firstMillis());
@@ -57,6 +60,15 @@ public final class EvalReportCodec {
         for (int r = 0; r < PrequentialCounts.RECOMMENDERS.length; r++) {
             hr.put(PrequentialCounts.RECOMMENDERS[r], counts.hitRate(r));
         }
+        // wall clock minus the event time of the newest event in each item row the replica
+        // applied, since the subtask (re)started
+        ObjectNode f = node.putObject("freshness_ms");
+        f.put("count", freshness.count());
+        f.put("p50", freshness.quantileMs(0.5));
+        f.put("p99", freshness.quantileMs(0.99));
+        f.put("max", freshness.maxMs());
+        ObjectNode fb = f.putObject("buckets");
+        freshness.buckets().forEach((b, n) -> fb.put(Integer.toString(b), n));
         ArrayNode windows = node.putArray("windows");
         counts.windows.forEach(
                 (start, values) -> {
@@ -90,6 +102,16 @@ public final class EvalReportCodec {
                 new Throughput(
                         node.path("evaluated_since_start").asLong(),
                         node.path("first_eval_time").asLong(),
-                        node.path("last_eval_time").asLong()));
+                        node.path("last_eval_time").asLong()),
+                freshness(node.path("freshness_ms")));
+    }
+
+    private static LatencyHistogram freshness(JsonNode f) {
+        Map<Integer, Long> buckets = new java.util.HashMap<>();
+        f.path("buckets")
+                .fields()
+                .forEachRemaining(
+                        e -> buckets.put(Integer.parseInt(e.getKey()), e.getValue().asLong()));
+        return LatencyHistogram.of(buckets, f.path("max").asDouble());
     }
 }

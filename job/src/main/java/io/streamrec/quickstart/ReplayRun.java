@@ -3,6 +3,7 @@ package io.streamrec.quickstart;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamrec.eval.EvalReportCodec;
+import io.streamrec.eval.LatencyHistogram;
 import io.streamrec.eval.PrequentialCounts;
 import io.streamrec.job.JobSettings;
 import io.streamrec.job.StreamrecJob;
@@ -59,7 +60,10 @@ public final class ReplayRun implements AutoCloseable {
     private final Consumer<String> progress;
     private final List<byte[]> hostile;
     private final int requestEvery;
+    private final boolean wallClockTimestamps;
     private final List<String> requestIds = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Map<String, Long> requestSentMillis =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private volatile JobClient job;
 
     private ReplayRun(Builder b) {
@@ -73,6 +77,7 @@ public final class ReplayRun implements AutoCloseable {
         this.timeout = b.timeout;
         this.progress = b.progress;
         this.hostile = b.hostile;
+        this.wallClockTimestamps = b.wallClockTimestamps;
         this.requestEvery = b.requestEvery;
     }
 
@@ -93,6 +98,7 @@ public final class ReplayRun implements AutoCloseable {
         private Consumer<String> progress = s -> {};
         private List<byte[]> hostile = List.of();
         private int requestEvery;
+        private boolean wallClockTimestamps;
 
         /**
          * Raw records to mix into the event stream, spread evenly between the events (for fuzzing
@@ -111,6 +117,15 @@ public final class ReplayRun implements AutoCloseable {
 
         public Builder configuration(Configuration conf) {
             this.conf = conf;
+            return this;
+        }
+
+        /**
+         * Stamps each event with the wall clock when it is sent instead of its recorded time, so
+         * event time is append time and the serving side's event-time lag is the freshness.
+         */
+        public Builder wallClockTimestamps(boolean wallClock) {
+            this.wallClockTimestamps = wallClock;
             return this;
         }
 
@@ -168,7 +183,9 @@ public final class ReplayRun implements AutoCloseable {
             Map<String, String> exampleReasons,
             Map<String, ParameterRow> finalRows,
             Map<String, Integer> resultsPerRequest,
-            Map<String, Integer> deadLetterReasons) {}
+            Map<String, Integer> deadLetterReasons,
+            LatencyHistogram requestLatency,
+            LatencyHistogram freshness) {}
 
     /**
      * Runs the replay.
@@ -276,9 +293,12 @@ public final class ReplayRun implements AutoCloseable {
             requestExamples(exampleUsers, examples, exampleReasons);
         }
         Map<String, Integer> resultsPerRequest = new HashMap<>();
+        LatencyHistogram requestLatency = new LatencyHistogram();
         if (!requestIds.isEmpty()) {
-            resultsPerRequest = awaitResults(requestIds);
+            resultsPerRequest = awaitResults(requestIds, requestLatency);
         }
+        LatencyHistogram freshness = new LatencyHistogram();
+        latest.values().forEach(r -> freshness.addAll(r.freshness()));
         Map<String, ParameterRow> rows = new HashMap<>();
         if (readFinalRows) {
             try (ModelRowFeed feed =
@@ -301,7 +321,9 @@ public final class ReplayRun implements AutoCloseable {
                 exampleReasons,
                 rows,
                 resultsPerRequest,
-                reasons);
+                reasons,
+                requestLatency,
+                freshness);
     }
 
     private void produce(AtomicLong produced) {
@@ -318,6 +340,16 @@ public final class ReplayRun implements AutoCloseable {
             int nextHostile = 0;
             for (int i = 0; i < events.size(); i++) {
                 UserEvent e = events.get(i);
+                if (wallClockTimestamps) {
+                    e =
+                            new UserEvent(
+                                    e.eventId(),
+                                    e.userId(),
+                                    e.itemId(),
+                                    e.type(),
+                                    e.value(),
+                                    System.currentTimeMillis());
+                }
                 producer.send(
                         new ProducerRecord<>(
                                 topic,
@@ -330,6 +362,7 @@ public final class ReplayRun implements AutoCloseable {
                 if (requestEvery > 0 && (i + 1) % requestEvery == 0) {
                     String id = "replay-r" + (i + 1);
                     requestIds.add(id);
+                    requestSentMillis.put(id, System.currentTimeMillis());
                     producer.send(
                             RequestJsonCodec.producerRecord(
                                     requestsTopic,
@@ -386,16 +419,26 @@ public final class ReplayRun implements AutoCloseable {
         }
     }
 
-    /** Counts the committed results per request id until every id has one (or 2 minutes pass). */
-    private Map<String, Integer> awaitResults(List<String> ids) throws Exception {
+    /**
+     * Counts the committed results per request id until every id has one (or 2 minutes pass), and
+     * records each first result's latency: from the request's send to the job's producer writing
+     * the result (its CreateTime), through Kafka both ways. A read_committed reader sees the result
+     * once the next checkpoint commits it, on average half a checkpoint interval later.
+     */
+    private Map<String, Integer> awaitResults(List<String> ids, LatencyHistogram latency)
+            throws Exception {
         Map<String, Integer> counts = new HashMap<>();
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         try (KafkaConsumer<byte[], byte[]> results =
                 committedReader(StreamrecOptions.RESULTS_TOPIC)) {
             while (System.nanoTime() < deadline && !counts.keySet().containsAll(ids)) {
                 for (ConsumerRecord<byte[], byte[]> r : results.poll(Duration.ofMillis(200))) {
-                    counts.merge(
-                            MAPPER.readTree(r.value()).get("requestId").asText(), 1, Integer::sum);
+                    String id = MAPPER.readTree(r.value()).get("requestId").asText();
+                    Long sent = requestSentMillis.get(id);
+                    if (counts.merge(id, 1, Integer::sum) == 1 && sent != null) {
+                        // the result's append time (CreateTime, set by the job's producer)
+                        latency.record(Math.max(0, r.timestamp() - sent));
+                    }
                 }
             }
             // one more read: a duplicate committed after the last id would show up here

@@ -234,6 +234,12 @@ public final class ServingModel {
         }
     }
 
+    /** All-time positives of an item as held here (0 for an unknown item). */
+    public long positivesOf(String itemId) {
+        Integer i = itemIndex.get(itemId);
+        return i == null ? 0 : positives[i];
+    }
+
     /** Whether the user has a trained row. */
     public boolean knowsUser(String userId) {
         return users.containsKey(userId);

@@ -1,16 +1,19 @@
 package io.streamrec.serving;
 
 import io.streamrec.eval.EvalReportCodec;
+import io.streamrec.eval.LatencyHistogram;
 import io.streamrec.eval.PrequentialCounts;
 import io.streamrec.eval.PrequentialCountsSerializer;
 import io.streamrec.loop.ItemCatalogFeed;
 import io.streamrec.loop.KafkaSettings;
 import io.streamrec.loop.ModelRowFeed;
 import io.streamrec.model.ModelConfig;
+import io.streamrec.model.RowKeys;
 import io.streamrec.ps.RowInitializer;
 import io.streamrec.schema.EvalMarker;
 import io.streamrec.schema.ItemRecord;
 import io.streamrec.schema.ModelUpdate;
+import io.streamrec.schema.ParameterRow;
 import io.streamrec.schema.RecommendationRequest;
 import io.streamrec.schema.RecommendationResult;
 import io.streamrec.schema.ServingRequest;
@@ -84,6 +87,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     private transient int parallelism;
     private transient Counter answered;
     private transient Counter evaluated;
+    private transient LatencyHistogram freshness;
 
     public ServingOperator(
             ModelConfig config,
@@ -138,6 +142,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     public void open() throws Exception {
         super.open();
         model = new ServingModel(config, initializer, catalog);
+        freshness = new LatencyHistogram();
         answered = getMetricGroup().counter("answeredRequests");
         evaluated = getMetricGroup().counter("evaluatedEvents");
         for (int r = 0; r < PrequentialCounts.RECOMMENDERS.length; r++) {
@@ -177,7 +182,20 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         } else if (update.isRequest()) {
             onRequest(update.request());
         } else {
-            model.apply(update.row());
+            applyRow(update.row());
+        }
+    }
+
+    /**
+     * Applies a row; for an item row that gained positives, records how far the replica now lags
+     * the newest event in it: wall clock minus that event's timestamp (the freshness, when events
+     * are stamped with their append time).
+     */
+    private void applyRow(ParameterRow row) {
+        boolean item = RowKeys.isItem(row.key());
+        long before = item ? model.positivesOf(RowKeys.id(row.key())) : 0;
+        if (model.apply(row) && item && row.positives() > before) {
+            freshness.record(Math.max(0, System.currentTimeMillis() - row.trendTime()));
         }
     }
 
@@ -312,7 +330,8 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                                 model.modelVersion(),
                                 System.currentTimeMillis(),
                                 new EvalReportCodec.Throughput(
-                                        evaluatedSinceOpen, firstEvalMillis, lastEvalMillis))));
+                                        evaluatedSinceOpen, firstEvalMillis, lastEvalMillis),
+                                freshness)));
     }
 
     @Override
