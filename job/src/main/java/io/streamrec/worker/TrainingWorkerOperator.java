@@ -255,7 +255,7 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
         // drawn on arrival: depends only on the (checkpointed) stream prefix, not on batching
         pendingNegatives.add(sampler.sample(event.eventId(), event.itemId(), model.negatives()));
         sampler.recordPositive(event.itemId());
-        userItems.update(append(items, event.itemId(), settings.maxUserItems()));
+        userItems.update(UserHistory.append(items, event.itemId(), settings.maxUserItems()));
         if (pendingEvents.size() >= settings.batchSize()) {
             flush();
         } else if (!timerPending) {
@@ -369,14 +369,6 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
                         updated.positives(),
                         updated.trend(),
                         updated.trendTime()));
-    }
-
-    private static String[] append(String[] items, String item, int max) {
-        int keep = Math.min(items.length, max - 1);
-        String[] out = new String[keep + 1];
-        System.arraycopy(items, items.length - keep, out, 0, keep);
-        out[keep] = item;
-        return out;
     }
 
     @Override

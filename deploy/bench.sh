@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The benchmark suite (io.streamrec.bench.BenchMain): training throughput at parallelism 1 and 2
+# beside the in-process loop, freshness at half of peak, serving latency over 10k/100k/1M items,
+# quality against baselines on MovieTweetings, parameter rows per TaskManager with RocksDB.
+# Writes target/bench/results.json, PNG plots and target/bench/report.html, and appends a dated
+# section to BENCHMARKS.md. About 25 minutes on 2 cores with the defaults; options:
+#
+#   deploy/bench.sh --repeats 3 --events 30000 --serving-sizes 10000,100000,1000000 \
+#                   --scale-rows 1000000,10000000 --only serving,loop,pipeline,freshness,quality,scale
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source deploy/ensure-tools.sh
+source deploy/java-opts.sh
+ensure_tools
+source deploy/build-classpath.sh
+build_classpath
+mkdir -p target/bench
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+[ -z "$(git status --porcelain 2>/dev/null)" ] || commit="$commit (with local changes)"
+java -Xmx12g "${STREAMREC_JAVA_OPTS[@]}" \
+  -Djna.tmpdir="$PWD/target" \
+  -Dlog4j.configurationFile="$PWD/deploy/log4j2-quickstart.properties" \
+  -cp "$STREAMREC_CP" io.streamrec.bench.BenchMain \
+  --commit "$commit" --command "deploy/bench.sh${*:+ $*}" "$@" &
+pid=$!
+trap 'kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null; exit 130' INT TERM
+wait $pid

@@ -1,0 +1,95 @@
+package io.streamrec.bench;
+
+import io.streamrec.job.StreamrecOptions;
+import io.streamrec.quickstart.QuickstartMain;
+import io.streamrec.quickstart.ReplayRun;
+import io.streamrec.schema.UserEvent;
+import io.streamrec.source.ItemCatalog;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The whole pipeline as the quickstart runs it: events into Kafka, validation, workers, parameter
+ * server, refresh, serving and evaluation, results back to Kafka, on a MiniCluster with RocksDB and
+ * exactly-once checkpoints every second. Each run gets its own topics, consumer group and
+ * transactional ids on the shared broker, so runs do not see each other's records.
+ */
+public final class PipelineBench {
+    private final String bootstrapServers;
+    private final Path workDir;
+    private final Consumer<String> progress;
+    private int runs;
+
+    public PipelineBench(String bootstrapServers, Path workDir, Consumer<String> progress) {
+        this.bootstrapServers = bootstrapServers;
+        this.workDir = workDir;
+        this.progress = progress;
+    }
+
+    /** One replay run; {@code rate} 0 is full speed. */
+    public ReplayRun.Result run(
+            String label,
+            List<UserEvent> events,
+            ItemCatalog catalog,
+            int parallelism,
+            double rate,
+            boolean wallClockTimestamps,
+            int requestEvery)
+            throws Exception {
+        int run = ++runs;
+        String suffix = "-bench" + run + "-" + System.currentTimeMillis();
+        Configuration conf = new Configuration();
+        conf.set(StreamrecOptions.BOOTSTRAP_SERVERS, bootstrapServers);
+        conf.set(StreamrecOptions.TRANSACTIONAL_ID_PREFIX, "streamrec" + suffix);
+        conf.set(StreamrecOptions.GROUP_ID, "streamrec" + suffix);
+        for (var topic :
+                List.of(
+                        StreamrecOptions.EVENTS_TOPIC,
+                        StreamrecOptions.REQUESTS_TOPIC,
+                        StreamrecOptions.RESULTS_TOPIC,
+                        StreamrecOptions.MODEL_UPDATES_TOPIC,
+                        StreamrecOptions.ITEMS_TOPIC,
+                        StreamrecOptions.CATALOG_TOPIC,
+                        StreamrecOptions.EVAL_REPORTS_TOPIC,
+                        StreamrecOptions.DEAD_LETTERS_TOPIC)) {
+            conf.set(topic, topic.defaultValue() + suffix);
+        }
+        Configuration flinkConf =
+                QuickstartMain.embeddedClusterConfig(conf, workDir.resolve("checkpoints-" + run));
+        progress.accept(
+                String.format(
+                        "  %s: %,d events, parallelism %d, %s",
+                        label,
+                        events.size(),
+                        parallelism,
+                        rate > 0 ? String.format("paced at %,.0f events/s", rate) : "full speed"));
+        try (ReplayRun replay =
+                ReplayRun.builder()
+                        .configuration(flinkConf)
+                        .events(events)
+                        .catalog(catalog)
+                        .environment(
+                                c ->
+                                        StreamExecutionEnvironment.createLocalEnvironment(
+                                                parallelism, c))
+                        .eventsPerSecond(rate)
+                        .wallClockTimestamps(wallClockTimestamps)
+                        .requestEvery(requestEvery)
+                        .timeout(Duration.ofMinutes(30))
+                        .progress(line -> {})
+                        .build()) {
+            ReplayRun.Result result = replay.run(List.of(), false);
+            progress.accept(
+                    String.format(
+                            "    %,.0f events/s, HR@10 model %.4f, %d checkpoints",
+                            result.eventsPerSecond(),
+                            result.counts().hitRate(0),
+                            result.checkpointsCompleted()));
+            return result;
+        }
+    }
+}
