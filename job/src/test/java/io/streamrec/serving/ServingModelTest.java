@@ -1,10 +1,13 @@
 package io.streamrec.serving;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.streamrec.model.ModelConfig;
 import io.streamrec.model.ModelRowInitializer;
+import io.streamrec.model.RowKeys;
 import io.streamrec.schema.ItemRecord;
+import io.streamrec.schema.ParameterRow;
 import io.streamrec.source.ItemCatalog;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -25,5 +28,48 @@ class ServingModelTest {
         model.refreshItem("b");
         assertThat(model.items()).isEqualTo(2);
         assertThat(model.itemId(1)).isEqualTo("b");
+    }
+
+    private static ParameterRow row(String key, float[] w, long positives, float trend, long at) {
+        return new ParameterRow(key, w, new float[0], 1, 1, positives, trend, at);
+    }
+
+    @Test
+    void scoresEqualTheModelsFormula() {
+        int d = 6; // not a multiple of the four-way unrolled sum
+        long day = 86_400_000L;
+        ModelConfig config = new ModelConfig(d, 2, 3, day, 1L, 0);
+        ItemCatalog catalog =
+                new ItemCatalog(
+                        List.of(
+                                new ItemRecord("a", "A", List.of()),
+                                new ItemRecord("b", "B", List.of())));
+        ServingModel model = new ServingModel(config, new ModelRowInitializer(config), catalog);
+        // content tower off: W = 0, c = 0 gives tanh(0) = 0, so an item's vector is its embedding
+        model.apply(row(RowKeys.DENSE_W, new float[d * d], 0, 0f, 0L));
+        model.apply(row(RowKeys.DENSE_C, new float[d], 0, 0f, 0L));
+        model.apply(row(RowKeys.DENSE_PHI, new float[] {0.7f, 0.2f}, 0, 0f, 0L));
+        float[] a = {0.1f, -0.2f, 0.3f, 0.05f, -0.4f, 0.25f, 0.5f}; // embedding + bias
+        float[] b = {-0.3f, 0.1f, 0.2f, -0.1f, 0.3f, 0.0f, -0.1f};
+        model.apply(row(RowKeys.item("a"), a, 9, 4f, 1000L));
+        model.apply(row(RowKeys.item("b"), b, 0, 0f, 0L));
+        float[] u = {0.2f, 0.4f, -0.1f, 0.3f, 0.1f, -0.2f};
+        model.apply(row(RowKeys.user("u"), u, 0, 0f, 0L));
+
+        long now = 1000L + day; // one half-life after a's trend was anchored
+        float[] scores = model.score("u", new String[0], now);
+        double dotA = 0;
+        double dotB = 0;
+        for (int k = 0; k < d; k++) {
+            dotA += u[k] * a[k];
+            dotB += u[k] * b[k];
+        }
+        double expectedA = dotA + a[d] + 0.7 * Math.log(1 + 4 * 0.5) + 0.2 * Math.log1p(9);
+        assertThat((double) scores[0]).isCloseTo(expectedA, within(1e-5));
+        assertThat((double) scores[1]).isCloseTo(dotB + b[d], within(1e-5));
+
+        // within 1/1024 of a half-life the trend terms are reused; beyond, recomputed
+        assertThat(model.score("u", new String[0], now + day / 2048)[0]).isEqualTo(scores[0]);
+        assertThat(model.score("u", new String[0], now + day)[0]).isLessThan(scores[0]);
     }
 }
