@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
@@ -28,6 +29,8 @@ public final class ServingBench {
     /** Latency percentiles (ms) and the single-thread request rate of one run. */
     public record Result(
             int items,
+            boolean approximate,
+            double recallAt10,
             double p50Ms,
             double p99Ms,
             double maxMs,
@@ -123,16 +126,27 @@ public final class ServingBench {
                 * Math.cos(2 * Math.PI * random.nextDouble());
     }
 
-    /** Times {@code requests} requests after {@code warmup} untimed ones. */
-    public Result run(int warmup, int requests) {
+    /** Builds the approximate index (not part of {@link #run}); returns the seconds it took. */
+    public double buildAnn() {
+        model.useAnnFrom(0);
+        long t = System.nanoTime();
+        model.topK("bench-user-0", new String[0], 1_400_000_000_000L, 10, Set.of());
+        return (System.nanoTime() - t) / 1e9;
+    }
+
+    /**
+     * Times {@code requests} requests after {@code warmup} untimed ones: exact (score every item,
+     * then the top 10) or through the approximate index ({@link ServingModel#topK}), whose
+     * recall@10 against the exact top 10 of the same request is checked outside the timed part.
+     * Requests/s is one thread's rate: requests over the summed request times.
+     */
+    public Result run(int warmup, int requests, boolean approximate) {
         long now = 1_400_000_000_000L;
         double[] latencies = new double[requests];
         long sink = 0;
-        long begin = 0;
+        long hits = 0;
+        long timedNanos = 0;
         for (int r = -warmup; r < requests; r++) {
-            if (r == 0) {
-                begin = System.nanoTime();
-            }
             String user = "bench-user-" + random.nextInt(users);
             String[] history = new String[10];
             HashSet<Integer> excluded = new HashSet<>();
@@ -143,15 +157,26 @@ public final class ServingBench {
             for (String h : history) {
                 excluded.add(model.itemIndexOf(h));
             }
-            float[] scores = model.score(user, history, now);
-            int[] top = TopK.select(scores, 10, excluded);
+            int[] top =
+                    approximate
+                            ? model.topK(user, history, now, 10, excluded)
+                            : TopK.select(model.score(user, history, now), 10, excluded);
             long elapsed = System.nanoTime() - t;
-            sink += top[0];
+            sink += top.length > 0 ? top[0] : 0;
             if (r >= 0) {
                 latencies[r] = elapsed / 1e6;
+                timedNanos += elapsed;
+                if (approximate) {
+                    Set<Integer> truth = new HashSet<>();
+                    for (int i : TopK.select(model.score(user, history, now), 10, excluded)) {
+                        truth.add(i);
+                    }
+                    for (int i : top) {
+                        hits += truth.contains(i) ? 1 : 0;
+                    }
+                }
             }
         }
-        double seconds = (System.nanoTime() - begin) / 1e9;
         if (sink == Long.MIN_VALUE) {
             throw new AssertionError(); // keeps the results alive for the JIT
         }
@@ -159,10 +184,12 @@ public final class ServingBench {
         Arrays.sort(sorted);
         return new Result(
                 itemIds.size(),
+                approximate,
+                approximate ? hits / (10.0 * requests) : 1.0,
                 Summary.quantile(sorted, 0.5),
                 Summary.quantile(sorted, 0.99),
                 sorted[sorted.length - 1],
-                requests / seconds,
+                requests / (timedNanos / 1e9),
                 latencies);
     }
 }

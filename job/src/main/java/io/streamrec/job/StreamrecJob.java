@@ -247,7 +247,8 @@ public final class StreamrecJob {
                                         settings.get(StreamrecOptions.EVAL_WINDOW).toMillis(),
                                         kafka,
                                         modelUpdates,
-                                        settings.get(StreamrecOptions.CATALOG_TOPIC)))
+                                        settings.get(StreamrecOptions.CATALOG_TOPIC),
+                                        settings.get(StreamrecOptions.SERVING_ANN_MIN_ITEMS)))
                         .uid("serving")
                         .setParallelism(
                                 settings.parallelism(

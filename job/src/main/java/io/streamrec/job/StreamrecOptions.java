@@ -251,6 +251,13 @@ public final class StreamrecOptions {
                             "Parallelism of serving and evaluation; by default the job's parallelism"
                                     + " (parallelism.default, flink run -p), so a job resumed"
                                     + " from a savepoint with another parallelism rescales.");
+    public static final ConfigOption<Integer> SERVING_ANN_MIN_ITEMS =
+            ConfigOptions.key("serving.ann-min-items")
+                    .intType()
+                    .defaultValue(1_000_000)
+                    .withDescription(
+                            "From this catalog size on, requests are answered from an HNSW index's"
+                                    + " candidates (rescored exactly) instead of scoring every item.");
     public static final ConfigOption<Integer> PS_CACHE_ROWS =
             ConfigOptions.key("ps.cache-rows")
                     .intType()

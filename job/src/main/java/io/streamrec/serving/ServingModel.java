@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A serving replica of the whole model, laid out for scoring every item: item embeddings, biases
@@ -41,6 +42,16 @@ public final class ServingModel {
     private float[] logTrendTerm = new float[0];
 
     private long termsAt = Long.MIN_VALUE;
+
+    /** Candidate generation for large catalogs (null: every request scores every item). */
+    private ItemAnnIndex ann;
+
+    private int annMinItems = Integer.MAX_VALUE;
+    private int annCapacity;
+
+    /** Items whose row changed since they were last put into {@link #ann}. */
+    private final java.util.BitSet annDirty = new java.util.BitSet();
+
     private final long termsQuantumMs;
     private int[][] itemAttributes = new int[0][];
     private float[][] itemVectors = new float[0][];
@@ -102,6 +113,7 @@ public final class ServingModel {
             logPositives[i] = (float) Math.log1p(row.positives());
             trend[i] = row.trend();
             trendTime[i] = row.trendTime();
+            annDirty.set(i);
             logTrendTerm[i] = logTrendAt(i, termsAt);
         } else if (RowKeys.isUser(key)) {
             float[] old = users.put(RowKeys.id(key), row.weights());
@@ -171,6 +183,7 @@ public final class ServingModel {
         }
         itemIndex.put(itemId, n);
         itemIds.add(itemId);
+        annDirty.set(n);
         float[] w = initializer.initialWeights(RowKeys.item(itemId));
         System.arraycopy(w, 0, itemEmb, n * d, d);
         itemBias[n] = w[d];
@@ -263,6 +276,109 @@ public final class ServingModel {
      * event time {@code now}. Returns one score per item index.
      */
     public float[] score(String userId, String[] userItems, long now) {
+        float[] q = query(userId, userItems);
+        refreshTrendTerms(now);
+        int n = itemIds.size();
+        float[] scores = new float[n];
+        for (int i = 0; i < n; i++) {
+            scores[i] = scoreOf(i, q);
+        }
+        return scores;
+    }
+
+    /**
+     * Approximate retrieval from {@link #useAnnFrom} items on: uses the HNSW index for ten times
+     * {@code k} candidates (plus the excluded items' count) and ranks them by their exact score;
+     * below that size, or without it, every item is scored. Returns the top {@code k} item indices,
+     * best first, skipping {@code excluded}.
+     */
+    public int[] topK(String userId, String[] userItems, long now, int k, Set<Integer> excluded) {
+        if (itemIds.size() < annMinItems) {
+            return TopK.select(score(userId, userItems, now), k, excluded);
+        }
+        float[] q = query(userId, userItems);
+        refreshTrendTerms(now);
+        refreshAnn();
+        int[] candidates = ann.candidates(q, Math.max(100, 10 * k + excluded.size()));
+        float[] scores = new float[candidates.length];
+        for (int c = 0; c < candidates.length; c++) {
+            scores[c] = scoreOf(candidates[c], q);
+        }
+        Set<Integer> excludedPositions = new java.util.HashSet<>();
+        for (int c = 0; c < candidates.length; c++) {
+            if (excluded.contains(candidates[c])) {
+                excludedPositions.add(c);
+            }
+        }
+        int[] top = TopK.select(scores, k, excludedPositions);
+        for (int i = 0; i < top.length; i++) {
+            top[i] = candidates[top[i]];
+        }
+        return top;
+    }
+
+    /** The exact scores of the given items (after {@link #topK} at the same time). */
+    public float[] scoresOf(String userId, String[] userItems, int[] items) {
+        float[] q = query(userId, userItems);
+        float[] out = new float[items.length];
+        for (int j = 0; j < items.length; j++) {
+            out[j] = scoreOf(items[j], q);
+        }
+        return out;
+    }
+
+    /** Serve requests through the approximate index once the catalog has {@code minItems}. */
+    public void useAnnFrom(int minItems) {
+        this.annMinItems = minItems;
+    }
+
+    /**
+     * Builds the index on first use, then re-puts items whose rows changed (at most 5,000 per
+     * request, spreading the cost). Global drift of the content tower is not re-indexed: it moves
+     * every item a little, and candidates are rescored exactly anyway.
+     */
+    private void refreshAnn() {
+        refreshContent();
+        int n = itemIds.size();
+        if (ann == null || n > annCapacity) {
+            float[] statics = new float[n];
+            double maxNorm = 0;
+            for (int i = 0; i < n; i++) {
+                statics[i] = staticTerms(i);
+                double norm = statics[i] * statics[i];
+                for (int k = 0; k < d; k++) {
+                    norm += itemVec[i * d + k] * itemVec[i * d + k];
+                }
+                maxNorm = Math.max(maxNorm, Math.sqrt(norm));
+            }
+            // norms that grow later are clamped: their extra component becomes 0
+            annCapacity = Math.max(16, 2 * n);
+            ann = new ItemAnnIndex(d, annCapacity, (float) maxNorm);
+            try {
+                ann.putAll(itemVec, statics, n, Runtime.getRuntime().availableProcessors());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted building the item index", e);
+            }
+            annDirty.clear();
+            return;
+        }
+        int refreshed = 0;
+        for (int i = annDirty.nextSetBit(0);
+                i >= 0 && refreshed < 5000;
+                i = annDirty.nextSetBit(i + 1)) {
+            ann.put(i, itemVec, i * d, staticTerms(i));
+            annDirty.clear(i);
+            refreshed++;
+        }
+    }
+
+    private float staticTerms(int i) {
+        return itemBias[i] + densePhi[0] * logTrendTerm[i] + densePhi[1] * logPositives[i];
+    }
+
+    /** The user's query vector: id embedding plus the mean of the recent items' vectors. */
+    private float[] query(String userId, String[] userItems) {
         refreshContent();
         float[] q = users.get(userId);
         q = q == null ? initializer.initialWeights(RowKeys.user(userId)).clone() : q.clone();
@@ -273,36 +389,32 @@ public final class ServingModel {
                 q[k] += itemVec[i * d + k] / h;
             }
         }
-        refreshTrendTerms(now);
-        int n = itemIds.size();
-        float[] scores = new float[n];
-        float phiTrend = densePhi[0];
-        float phiPopularity = densePhi[1];
+        return q;
+    }
+
+    /** An item's exact score for query {@code q}: dot product, bias, trend and popularity terms. */
+    private float scoreOf(int i, float[] q) {
         float[] v = itemVec;
-        for (int i = 0; i < n; i++) {
-            int base = i * d;
-            // four independent sums: the JIT keeps them in registers and overlaps the multiplies
-            float a0 = 0f;
-            float a1 = 0f;
-            float a2 = 0f;
-            float a3 = 0f;
-            int k = 0;
-            for (; k + 3 < d; k += 4) {
-                a0 += q[k] * v[base + k];
-                a1 += q[k + 1] * v[base + k + 1];
-                a2 += q[k + 2] * v[base + k + 2];
-                a3 += q[k + 3] * v[base + k + 3];
-            }
-            for (; k < d; k++) {
-                a0 += q[k] * v[base + k];
-            }
-            scores[i] =
-                    itemBias[i]
-                            + ((a0 + a1) + (a2 + a3))
-                            + phiTrend * logTrendTerm[i]
-                            + phiPopularity * logPositives[i];
+        int base = i * d;
+        // four independent sums: the JIT keeps them in registers and overlaps the multiplies
+        float a0 = 0f;
+        float a1 = 0f;
+        float a2 = 0f;
+        float a3 = 0f;
+        int k = 0;
+        for (; k + 3 < d; k += 4) {
+            a0 += q[k] * v[base + k];
+            a1 += q[k + 1] * v[base + k + 1];
+            a2 += q[k + 2] * v[base + k + 2];
+            a3 += q[k + 3] * v[base + k + 3];
         }
-        return scores;
+        for (; k < d; k++) {
+            a0 += q[k] * v[base + k];
+        }
+        return itemBias[i]
+                + ((a0 + a1) + (a2 + a3))
+                + densePhi[0] * logTrendTerm[i]
+                + densePhi[1] * logPositives[i];
     }
 
     /** Recomputes the trend terms when event time has moved by a quantum since they were. */

@@ -73,6 +73,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     private final String modelUpdatesTopic;
     private final String catalogTopic;
 
+    private final int annMinItems;
     private transient ServingModel model;
     private transient ItemCatalogFeed itemFeed;
     private transient ListState<PrequentialCounts> countsState;
@@ -97,6 +98,31 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
             KafkaSettings kafka,
             String modelUpdatesTopic,
             String catalogTopic) {
+        this(
+                config,
+                initializer,
+                catalog,
+                evalWindowMs,
+                kafka,
+                modelUpdatesTopic,
+                catalogTopic,
+                Integer.MAX_VALUE);
+    }
+
+    /**
+     * @param annMinItems from this catalog size on, requests are answered through the approximate
+     *     item index ({@link ServingModel#topK}); the prequential evaluation always scores exactly
+     */
+    public ServingOperator(
+            ModelConfig config,
+            RowInitializer initializer,
+            ItemCatalog catalog,
+            long evalWindowMs,
+            KafkaSettings kafka,
+            String modelUpdatesTopic,
+            String catalogTopic,
+            int annMinItems) {
+        this.annMinItems = annMinItems;
         this.catalogTopic = catalogTopic;
         this.config = config;
         this.initializer = initializer;
@@ -143,6 +169,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         super.open();
         model = new ServingModel(config, initializer, catalog);
         freshness = new LatencyHistogram();
+        model.useAnnFrom(annMinItems);
         answered = getMetricGroup().counter("answeredRequests");
         evaluated = getMetricGroup().counter("evaluatedEvents");
         for (int r = 0; r < PrequentialCounts.RECOMMENDERS.length; r++) {
@@ -288,11 +315,17 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         }
         long now = maxEventTime > 0 ? maxEventTime : request.timestamp();
         int k = Math.max(1, Math.min(request.k(), 1000));
-        float[] scores = model.score(request.userId(), serving.userItems(), now);
-        int[] top = TopK.select(scores, k, excluded(serving.userItems()));
+        int[] top =
+                model.topK(
+                        request.userId(),
+                        serving.userItems(),
+                        now,
+                        k,
+                        excluded(serving.userItems()));
+        float[] scores = model.scoresOf(request.userId(), serving.userItems(), top);
         List<RecommendationResult.ScoredItem> items = new ArrayList<>(top.length);
-        for (int i : top) {
-            items.add(new RecommendationResult.ScoredItem(model.itemId(i), scores[i]));
+        for (int j = 0; j < top.length; j++) {
+            items.add(new RecommendationResult.ScoredItem(model.itemId(top[j]), scores[j]));
         }
         boolean known = serving.userItems().length > 0 || model.knowsUser(request.userId());
         output.collect(

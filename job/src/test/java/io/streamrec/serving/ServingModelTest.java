@@ -72,4 +72,46 @@ class ServingModelTest {
         assertThat(model.score("u", new String[0], now + day / 2048)[0]).isEqualTo(scores[0]);
         assertThat(model.score("u", new String[0], now + day)[0]).isLessThan(scores[0]);
     }
+
+    @Test
+    void approximateTopKMatchesExactOnASmallCatalogAndSkipsExcludedItems() {
+        int d = 8;
+        ModelConfig config = new ModelConfig(d, 2, 3, 86_400_000L, 1L, 0);
+        List<ItemRecord> records = new java.util.ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            records.add(new ItemRecord("i" + i, "I" + i, List.of("g" + (i % 7))));
+        }
+        ServingModel model =
+                new ServingModel(config, new ModelRowInitializer(config), new ItemCatalog(records));
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        for (int i = 0; i < 2000; i++) {
+            float[] w = new float[d + 1];
+            for (int k = 0; k < w.length; k++) {
+                w[k] = (float) (random.nextDouble() - 0.5);
+            }
+            model.apply(row(RowKeys.item("i" + i), w, i % 50, 0f, 0L));
+        }
+        model.useAnnFrom(1000);
+        int overlap = 0;
+        for (int u = 0; u < 50; u++) {
+            String[] history = {"i" + u, "i" + (u + 100)};
+            java.util.Set<Integer> excluded =
+                    java.util.Set.of(
+                            model.itemIndexOf("i" + u), model.itemIndexOf("i" + (u + 100)));
+            int[] exact = TopK.select(model.score("user" + u, history, 0L), 10, excluded);
+            int[] approximate = model.topK("user" + u, history, 0L, 10, excluded);
+            assertThat(approximate).hasSize(10);
+            assertThat(java.util.Arrays.stream(approximate).boxed().toList())
+                    .doesNotContainAnyElementsOf(excluded);
+            java.util.Set<Integer> truth = new java.util.HashSet<>();
+            for (int i : exact) {
+                truth.add(i);
+            }
+            for (int i : approximate) {
+                overlap += truth.contains(i) ? 1 : 0;
+            }
+        }
+        // candidates are rescored exactly, so a high overlap means the index finds the top items
+        assertThat(overlap / 500.0).isGreaterThan(0.9);
+    }
 }

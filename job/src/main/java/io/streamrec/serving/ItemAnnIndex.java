@@ -1,0 +1,94 @@
+package io.streamrec.serving;
+
+import com.github.jelmerk.hnswlib.core.DistanceFunctions;
+import com.github.jelmerk.hnswlib.core.Item;
+import com.github.jelmerk.hnswlib.core.SearchResult;
+import com.github.jelmerk.hnswlib.core.hnsw.HnswIndex;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Candidate generation for large catalogs: an HNSW graph (hnswlib-core) over the items' score
+ * vectors, searched for the largest inner products with a user's query. An item's score is {@code q
+ * . v + s} (its static terms {@code s}: bias, popularity, trend), i.e. the inner product of {@code
+ * [q, 1]} and {@code [v, s]}; the standard reduction to Euclidean search appends {@code sqrt(M^2 -
+ * |x|^2)} to each item ({@code M} bounds the norms) and 0 to the query, so the nearest items are
+ * those with the largest inner product. The caller rescores the candidates exactly with the current
+ * vectors, so a stale index entry only costs recall, never a wrong score.
+ */
+public final class ItemAnnIndex {
+    /** One indexed item: its index in the serving replica and its transformed vector. */
+    record Entry(Integer id, float[] vector, long version) implements Item<Integer, float[]> {
+        @Override
+        public int dimensions() {
+            return vector.length;
+        }
+    }
+
+    private final int d;
+    private final HnswIndex<Integer, float[], Entry, Float> index;
+    private final float maxNorm;
+    private long versions;
+
+    /**
+     * @param d the model dimension (vectors here have d + 2 components)
+     * @param capacity items the index may hold
+     * @param maxNorm an upper bound of {@code |[v, s]|} over all items (norms above it are clamped)
+     */
+    public ItemAnnIndex(int d, int capacity, float maxNorm) {
+        this.d = d;
+        this.maxNorm = maxNorm;
+        this.index =
+                HnswIndex.newBuilder(d + 2, DistanceFunctions.FLOAT_EUCLIDEAN_DISTANCE, capacity)
+                        .withM(16)
+                        .withEfConstruction(64)
+                        .withEf(200)
+                        .withRemoveEnabled()
+                        .build();
+    }
+
+    /** The transformed vector of an item with score vector {@code v} and static terms {@code s}. */
+    private float[] transform(float[] v, int offset, float s) {
+        float[] x = new float[d + 2];
+        double norm = s * s;
+        for (int k = 0; k < d; k++) {
+            x[k] = v[offset + k];
+            norm += x[k] * x[k];
+        }
+        x[d] = s;
+        x[d + 1] = (float) Math.sqrt(Math.max(0, (double) maxNorm * maxNorm - norm));
+        return x;
+    }
+
+    /** Adds or replaces item {@code item} ({@code v[offset..offset+d)} and static terms). */
+    public void put(int item, float[] v, int offset, float staticTerms) {
+        index.add(new Entry(item, transform(v, offset, staticTerms), ++versions));
+    }
+
+    /** Adds many items at once with {@code threads} threads (building the index). */
+    public void putAll(float[] v, float[] staticTerms, int items, int threads)
+            throws InterruptedException {
+        List<Entry> entries = new ArrayList<>(items);
+        for (int i = 0; i < items; i++) {
+            entries.add(new Entry(i, transform(v, i * d, staticTerms[i]), ++versions));
+        }
+        index.addAll(entries, threads, (done, max) -> {}, Integer.MAX_VALUE);
+    }
+
+    /** The indices of up to {@code count} items with the largest {@code q . v + s}. */
+    public int[] candidates(float[] q, int count) {
+        float[] query = new float[d + 2];
+        System.arraycopy(q, 0, query, 0, d);
+        query[d] = 1f;
+        List<SearchResult<Entry, Float>> found = index.findNearest(query, count);
+        int[] out = new int[found.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = found.get(i).item().id();
+        }
+        return out;
+    }
+
+    public int size() {
+        return index.size();
+    }
+}
