@@ -40,22 +40,35 @@ public final class PipelineBench {
             boolean wallClockTimestamps,
             int requestEvery)
             throws Exception {
+        return run(
+                label,
+                events,
+                catalog,
+                parallelism,
+                rate,
+                wallClockTimestamps,
+                requestEvery,
+                new Configuration());
+    }
+
+    /** One replay run with job options beyond the defaults in {@code options}. */
+    public ReplayRun.Result run(
+            String label,
+            List<UserEvent> events,
+            ItemCatalog catalog,
+            int parallelism,
+            double rate,
+            boolean wallClockTimestamps,
+            int requestEvery,
+            Configuration options)
+            throws Exception {
         int run = ++runs;
         String suffix = "-bench" + run + "-" + System.currentTimeMillis();
-        Configuration conf = new Configuration();
+        Configuration conf = new Configuration(options);
         conf.set(StreamrecOptions.BOOTSTRAP_SERVERS, bootstrapServers);
         conf.set(StreamrecOptions.TRANSACTIONAL_ID_PREFIX, "streamrec" + suffix);
         conf.set(StreamrecOptions.GROUP_ID, "streamrec" + suffix);
-        for (var topic :
-                List.of(
-                        StreamrecOptions.EVENTS_TOPIC,
-                        StreamrecOptions.REQUESTS_TOPIC,
-                        StreamrecOptions.RESULTS_TOPIC,
-                        StreamrecOptions.MODEL_UPDATES_TOPIC,
-                        StreamrecOptions.ITEMS_TOPIC,
-                        StreamrecOptions.CATALOG_TOPIC,
-                        StreamrecOptions.EVAL_REPORTS_TOPIC,
-                        StreamrecOptions.DEAD_LETTERS_TOPIC)) {
+        for (var topic : StreamrecOptions.TOPICS) {
             conf.set(topic, topic.defaultValue() + suffix);
         }
         Configuration flinkConf =

@@ -122,9 +122,13 @@ public final class ScaleBench {
 
         Configuration restore = new Configuration(conf);
         restore.setString("execution.state-recovery.path", path);
+        // a new port: the cancelled job's MiniCluster may still be shutting down on the old one
+        int restorePort = freePort();
+        restore.setString("rest.bind-port", Integer.toString(restorePort));
+        restore.setString("rest.port", Integer.toString(restorePort));
         long restoreStart = System.nanoTime();
         JobClient restored = submit(restore, 0, settings);
-        awaitAllRunning(rest, restored.getJobID().toString());
+        awaitAllRunning("http://127.0.0.1:" + restorePort, restored.getJobID().toString());
         double restoreSeconds = (System.nanoTime() - restoreStart) / 1e9;
         restored.cancel().get();
         return new Result(

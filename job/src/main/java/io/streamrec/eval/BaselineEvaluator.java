@@ -104,13 +104,15 @@ public final class BaselineEvaluator {
         long window = Math.floorDiv(e.timestamp(), windowMs) * windowMs;
 
         results.get("popularity")
-                .record(window, rank(TopK.select(popularity, k, excluded), target));
+                .record(window, TopK.rank(TopK.select(popularity, k, excluded), target));
         for (int h = 0; h < halfLivesMs.length; h++) {
             int[] top = TopK.select(logTrend[h], k, excluded);
-            results.get(trendingName(halfLivesMs[h])).record(window, rank(top, target));
+            results.get(trendingName(halfLivesMs[h])).record(window, TopK.rank(top, target));
             for (double lambda : lambdas) {
                 results.get(blendName(halfLivesMs[h], lambda))
-                        .record(window, rank(blend(history, excluded, h, lambda, top), target));
+                        .record(
+                                window,
+                                TopK.rank(blend(history, excluded, h, lambda, top), target));
             }
         }
         learn(e, target, history);
@@ -204,15 +206,6 @@ public final class BaselineEvaluator {
         }
         cooc.add(new HashMap<>());
         return n;
-    }
-
-    private static int rank(int[] top, int target) {
-        for (int i = 0; i < top.length; i++) {
-            if (top[i] == target) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     /** Figures per baseline, in the order they were declared. */

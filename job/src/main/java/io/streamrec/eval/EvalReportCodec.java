@@ -28,8 +28,8 @@ public final class EvalReportCodec {
             LatencyHistogram freshness) {}
 
     /**
-     * Events this subtask evaluated since it (re)started, and the wall-clock times of the first and
-     * the latest: the pipeline's throughput as seen at its end.
+     * This subtask's share of the trained events (evaluated or not) since it (re)started, and the
+     * wall-clock times of the first and the latest: the pipeline's throughput as seen at its end.
      */
     public record Throughput(long events, long firstMillis, long lastMillis) {}
 
@@ -47,9 +47,9 @@ public final class EvalReportCodec {
             Throughput throughput,
             LatencyHistogram freshness) {
         ObjectNode node = MAPPER.createObjectNode();
-        node.put("evaluated_since_start", throughput.events());
-        node.put("first_eval_time", throughput.firstMillis());
-        node.put("last_eval_time", throughput.lastMillis());
+        node.put("events_since_start", throughput.events());
+        node.put("first_event_time", throughput.firstMillis());
+        node.put("last_event_time", throughput.lastMillis());
         node.put("subtask", counts.subtask);
         node.put("parallelism", parallelism);
         node.put("events", counts.events());
@@ -100,9 +100,9 @@ public final class EvalReportCodec {
                 node.get("model_version").asLong(),
                 node.get("time").asLong(),
                 new Throughput(
-                        node.path("evaluated_since_start").asLong(),
-                        node.path("first_eval_time").asLong(),
-                        node.path("last_eval_time").asLong()),
+                        node.path("events_since_start").asLong(),
+                        node.path("first_event_time").asLong(),
+                        node.path("last_event_time").asLong()),
                 freshness(node.path("freshness_ms")));
     }
 

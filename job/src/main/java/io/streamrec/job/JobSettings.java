@@ -6,6 +6,7 @@ import io.streamrec.ps.AdagradUpdater;
 import io.streamrec.ps.FrequencyAdaptiveL2;
 import io.streamrec.ps.FtrlProximalUpdater;
 import io.streamrec.ps.RowOptimizer;
+import io.streamrec.serving.ServingSettings;
 import io.streamrec.source.ItemCatalog;
 import io.streamrec.source.ItemFormat;
 import io.streamrec.worker.WorkerSettings;
@@ -65,6 +66,13 @@ public final class JobSettings {
 
     public FrequencyAdaptiveL2 l2() {
         return new FrequencyAdaptiveL2(conf.get(StreamrecOptions.L2));
+    }
+
+    public ServingSettings serving() {
+        return new ServingSettings(
+                conf.get(StreamrecOptions.EVAL_WINDOW).toMillis(),
+                conf.get(StreamrecOptions.EVAL_SAMPLE_RATE),
+                conf.get(StreamrecOptions.SERVING_ANN_MIN_ITEMS));
     }
 
     public WorkerSettings worker() {

@@ -244,11 +244,10 @@ public final class StreamrecJob {
                                         model,
                                         initializer,
                                         catalog,
-                                        settings.get(StreamrecOptions.EVAL_WINDOW).toMillis(),
+                                        settings.serving(),
                                         kafka,
                                         modelUpdates,
-                                        settings.get(StreamrecOptions.CATALOG_TOPIC),
-                                        settings.get(StreamrecOptions.SERVING_ANN_MIN_ITEMS)))
+                                        settings.get(StreamrecOptions.CATALOG_TOPIC)))
                         .uid("serving")
                         .setParallelism(
                                 settings.parallelism(

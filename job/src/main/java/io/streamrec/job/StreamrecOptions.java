@@ -270,6 +270,14 @@ public final class StreamrecOptions {
                     .durationType()
                     .defaultValue(Duration.ofDays(7))
                     .withDescription("Event-time window of the per-window quality figures.");
+    public static final ConfigOption<Double> EVAL_SAMPLE_RATE =
+            ConfigOptions.key("eval.sample-rate")
+                    .doubleType()
+                    .defaultValue(1.0)
+                    .withDescription(
+                            "Share of events evaluated prequentially (by event id). Evaluation"
+                                    + " scores every item per event, the pipeline's largest cost;"
+                                    + " a sample keeps the quality figures at a fraction of it.");
     public static final ConfigOption<String> ITEMS_PATH =
             ConfigOptions.key("items.path")
                     .stringType()
@@ -280,4 +288,16 @@ public final class StreamrecOptions {
                     .stringType()
                     .defaultValue("movietweetings")
                     .withDescription("movietweetings, movielens-100k or movielens-csv.");
+
+    /** Every topic the job reads or writes, e.g. to give a run its own set. */
+    public static final java.util.List<ConfigOption<String>> TOPICS =
+            java.util.List.of(
+                    EVENTS_TOPIC,
+                    REQUESTS_TOPIC,
+                    RESULTS_TOPIC,
+                    MODEL_UPDATES_TOPIC,
+                    ITEMS_TOPIC,
+                    CATALOG_TOPIC,
+                    EVAL_REPORTS_TOPIC,
+                    DEAD_LETTERS_TOPIC);
 }

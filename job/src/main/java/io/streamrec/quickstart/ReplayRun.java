@@ -14,6 +14,7 @@ import io.streamrec.loop.ModelRowFeed;
 import io.streamrec.schema.ParameterRow;
 import io.streamrec.schema.RecommendationRequest;
 import io.streamrec.schema.UserEvent;
+import io.streamrec.serving.ServingSettings;
 import io.streamrec.source.EventJsonCodec;
 import io.streamrec.source.ItemCatalog;
 import io.streamrec.source.RequestJsonCodec;
@@ -247,7 +248,7 @@ public final class ReplayRun implements AutoCloseable {
                 long trained = trained(latest);
                 long valid = events.size() + hostile.size() - deadLetters;
                 boolean producerDone = producerStarted && !producer.isAlive();
-                if (producerDone && evaluated >= valid && trained >= valid) {
+                if (producerDone && evaluated >= expectedEvaluated(valid) && trained >= valid) {
                     break;
                 }
                 // a line per new committed report, or every 10 s while waiting
@@ -469,6 +470,15 @@ public final class ReplayRun implements AutoCloseable {
             }
         }
         return last > first ? events * 1000.0 / (last - first) : 0.0;
+    }
+
+    /** Evaluated events to wait for: all valid ones, or the sample of them that is evaluated. */
+    private long expectedEvaluated(long valid) {
+        ServingSettings serving = settings.serving();
+        if (serving.evalSampleRate() >= 1.0) {
+            return valid;
+        }
+        return events.stream().filter(e -> serving.evaluates(e.eventId())).count();
     }
 
     private static long evaluated(Map<Integer, EvalReportCodec.Report> latest) {

@@ -68,12 +68,11 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     private final ModelConfig config;
     private final RowInitializer initializer;
     private final ItemCatalog catalog;
-    private final long evalWindowMs;
+    private final ServingSettings settings;
     private final KafkaSettings kafka;
     private final String modelUpdatesTopic;
     private final String catalogTopic;
 
-    private final int annMinItems;
     private transient ServingModel model;
     private transient ItemCatalogFeed itemFeed;
     private transient ListState<PrequentialCounts> countsState;
@@ -81,9 +80,9 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     private transient PrequentialCounts counts;
     private transient Map<Long, Integer> pendingMarkers;
     private transient long maxEventTime;
-    private transient long firstEvalMillis;
-    private transient long lastEvalMillis;
-    private transient long evaluatedSinceOpen;
+    private transient long firstEventMillis;
+    private transient long lastEventMillis;
+    private transient long eventsSinceOpen;
     private transient int subtask;
     private transient int parallelism;
     private transient Counter answered;
@@ -94,40 +93,15 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
             ModelConfig config,
             RowInitializer initializer,
             ItemCatalog catalog,
-            long evalWindowMs,
+            ServingSettings settings,
             KafkaSettings kafka,
             String modelUpdatesTopic,
             String catalogTopic) {
-        this(
-                config,
-                initializer,
-                catalog,
-                evalWindowMs,
-                kafka,
-                modelUpdatesTopic,
-                catalogTopic,
-                Integer.MAX_VALUE);
-    }
-
-    /**
-     * @param annMinItems from this catalog size on, requests are answered through the approximate
-     *     item index ({@link ServingModel#topK}); the prequential evaluation always scores exactly
-     */
-    public ServingOperator(
-            ModelConfig config,
-            RowInitializer initializer,
-            ItemCatalog catalog,
-            long evalWindowMs,
-            KafkaSettings kafka,
-            String modelUpdatesTopic,
-            String catalogTopic,
-            int annMinItems) {
-        this.annMinItems = annMinItems;
+        this.settings = settings;
         this.catalogTopic = catalogTopic;
         this.config = config;
         this.initializer = initializer;
         this.catalog = catalog;
-        this.evalWindowMs = evalWindowMs;
         this.kafka = kafka;
         this.modelUpdatesTopic = modelUpdatesTopic;
     }
@@ -169,7 +143,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         super.open();
         model = new ServingModel(config, initializer, catalog);
         freshness = new LatencyHistogram();
-        model.useAnnFrom(annMinItems);
+        model.useAnnFrom(settings.annMinItems());
         answered = getMetricGroup().counter("answeredRequests");
         evaluated = getMetricGroup().counter("evaluatedEvents");
         for (int r = 0; r < PrequentialCounts.RECOMMENDERS.length; r++) {
@@ -263,6 +237,15 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
             if (Math.floorMod(e.eventId().hashCode(), parallelism) != subtask) {
                 continue;
             }
+            // this subtask's share of the trained events, evaluated or not: the throughput
+            long now = System.currentTimeMillis();
+            if (eventsSinceOpen++ == 0) {
+                firstEventMillis = now;
+            }
+            lastEventMillis = now;
+            if (!settings.evaluates(e.eventId())) {
+                continue;
+            }
             if (popularity == null) {
                 popularity = model.popularityScores();
                 trending = model.trendingScores(config.trendDecayPerMs());
@@ -277,17 +260,14 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         int target = model.itemIndexOf(event.itemId());
         float[] scores = model.score(event.userId(), userItems, event.timestamp());
         int[] ranks = {
-            rank(TopK.select(scores, EVAL_K, exclude), target),
-            rank(TopK.select(popularity, EVAL_K, exclude), target),
-            rank(TopK.select(trending, EVAL_K, exclude), target)
+            TopK.rank(TopK.select(scores, EVAL_K, exclude), target),
+            TopK.rank(TopK.select(popularity, EVAL_K, exclude), target),
+            TopK.rank(TopK.select(trending, EVAL_K, exclude), target)
         };
-        counts.record(Math.floorDiv(event.timestamp(), evalWindowMs) * evalWindowMs, ranks);
+        counts.record(
+                Math.floorDiv(event.timestamp(), settings.evalWindowMs()) * settings.evalWindowMs(),
+                ranks);
         evaluated.inc();
-        long now = System.currentTimeMillis();
-        if (evaluatedSinceOpen++ == 0) {
-            firstEvalMillis = now;
-        }
-        lastEvalMillis = now;
     }
 
     private Set<Integer> excluded(String[] userItems) {
@@ -296,15 +276,6 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
             exclude.add(model.itemIndexOf(item));
         }
         return exclude;
-    }
-
-    private static int rank(int[] top, int target) {
-        for (int i = 0; i < top.length; i++) {
-            if (top[i] == target) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     private void onRequest(ServingRequest serving) {
@@ -363,7 +334,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                                 model.modelVersion(),
                                 System.currentTimeMillis(),
                                 new EvalReportCodec.Throughput(
-                                        evaluatedSinceOpen, firstEvalMillis, lastEvalMillis),
+                                        eventsSinceOpen, firstEventMillis, lastEventMillis),
                                 freshness)));
     }
 

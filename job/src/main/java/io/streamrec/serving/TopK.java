@@ -6,6 +6,16 @@ import java.util.Set;
 public final class TopK {
     private TopK() {}
 
+    /** The position of {@code target} in {@code top} (0 = best), or -1 when it is not there. */
+    public static int rank(int[] top, int target) {
+        for (int i = 0; i < top.length; i++) {
+            if (top[i] == target) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** Indices of the {@code k} highest scores, best first; ties go to the lower index. */
     public static int[] select(float[] scores, int k, Set<Integer> excluded) {
         int[] best = new int[k];

@@ -50,14 +50,7 @@ class StreamrecJobITCase {
     private static Configuration config(String run) {
         Configuration jobConf = new Configuration();
         jobConf.set(StreamrecOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-        for (var topic :
-                List.of(
-                        StreamrecOptions.EVENTS_TOPIC,
-                        StreamrecOptions.REQUESTS_TOPIC,
-                        StreamrecOptions.RESULTS_TOPIC,
-                        StreamrecOptions.MODEL_UPDATES_TOPIC,
-                        StreamrecOptions.EVAL_REPORTS_TOPIC,
-                        StreamrecOptions.DEAD_LETTERS_TOPIC)) {
+        for (var topic : StreamrecOptions.TOPICS) {
             jobConf.set(topic, run + "-" + topic.defaultValue());
         }
         jobConf.set(StreamrecOptions.GROUP_ID, run);

@@ -36,7 +36,14 @@ class ServingOperatorTest {
     private static OneInputStreamOperatorTestHarness<ModelUpdate, RecommendationResult> harness()
             throws Exception {
         return new OneInputStreamOperatorTestHarness<>(
-                new ServingOperator(MODEL, INIT, CATALOG, 86_400_000L, null, null, null));
+                new ServingOperator(
+                        MODEL,
+                        INIT,
+                        CATALOG,
+                        new ServingSettings(86_400_000L, 1.0, Integer.MAX_VALUE),
+                        null,
+                        null,
+                        null));
     }
 
     /** An item row whose bias and count make it the most popular and best-scored item. */
