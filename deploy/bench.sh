@@ -17,11 +17,5 @@ build_classpath
 mkdir -p target/bench
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 [ -z "$(git status --porcelain 2>/dev/null)" ] || commit="$commit (with local changes)"
-java -Xmx12g "${STREAMREC_JAVA_OPTS[@]}" \
-  -Djna.tmpdir="$PWD/target" \
-  -Dlog4j.configurationFile="$PWD/deploy/log4j2-quickstart.properties" \
-  -cp "$STREAMREC_CP" io.streamrec.bench.BenchMain \
-  --commit "$commit" --command "deploy/bench.sh${*:+ $*}" "$@" &
-pid=$!
-trap 'kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null; exit 130' INT TERM
-wait $pid
+run_streamrec_main 12g io.streamrec.bench.BenchMain \
+  --commit "$commit" --command "deploy/bench.sh${*:+ $*}" "$@"

@@ -16,11 +16,4 @@ ensure_tools
 source deploy/build-classpath.sh
 build_classpath
 mkdir -p target/quickstart
-java -Xmx6g "${STREAMREC_JAVA_OPTS[@]}" \
-  -Djna.tmpdir="$PWD/target" \
-  -Dlog4j.configurationFile="$PWD/deploy/log4j2-quickstart.properties" \
-  -cp "$STREAMREC_CP" io.streamrec.quickstart.QuickstartMain "$@" &
-pid=$!
-# Ctrl-C or a kill of this script stops the JVM, whose shutdown hook cancels the job and the broker
-trap 'kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null; exit 130' INT TERM
-wait $pid
+run_streamrec_main 6g io.streamrec.quickstart.QuickstartMain "$@"
