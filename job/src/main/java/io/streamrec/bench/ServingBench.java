@@ -159,7 +159,7 @@ public final class ServingBench {
             }
             int[] top =
                     approximate
-                            ? model.topK(user, history, now, 10, excluded)
+                            ? model.topK(user, history, now, 10, excluded).items()
                             : TopK.select(model.score(user, history, now), 10, excluded);
             long elapsed = System.nanoTime() - t;
             sink += top.length > 0 ? top[0] : 0;

@@ -290,11 +290,17 @@ public final class ServingModel {
      * Approximate retrieval from {@link #useAnnFrom} items on: uses the HNSW index for ten times
      * {@code k} candidates (plus the excluded items' count) and ranks them by their exact score;
      * below that size, or without it, every item is scored. Returns the top {@code k} item indices,
-     * best first, skipping {@code excluded}.
+     * best first, skipping {@code excluded}, with their exact scores.
      */
-    public int[] topK(String userId, String[] userItems, long now, int k, Set<Integer> excluded) {
+    public Ranked topK(String userId, String[] userItems, long now, int k, Set<Integer> excluded) {
         if (itemIds.size() < annMinItems) {
-            return TopK.select(score(userId, userItems, now), k, excluded);
+            float[] all = score(userId, userItems, now);
+            int[] top = TopK.select(all, k, excluded);
+            float[] topScores = new float[top.length];
+            for (int i = 0; i < top.length; i++) {
+                topScores[i] = all[top[i]];
+            }
+            return new Ranked(top, topScores);
         }
         float[] q = query(userId, userItems);
         refreshTrendTerms(now);
@@ -311,21 +317,16 @@ public final class ServingModel {
             }
         }
         int[] top = TopK.select(scores, k, excludedPositions);
+        float[] topScores = new float[top.length];
         for (int i = 0; i < top.length; i++) {
+            topScores[i] = scores[top[i]];
             top[i] = candidates[top[i]];
         }
-        return top;
+        return new Ranked(top, topScores);
     }
 
-    /** The exact scores of the given items (after {@link #topK} at the same time). */
-    public float[] scoresOf(String userId, String[] userItems, int[] items) {
-        float[] q = query(userId, userItems);
-        float[] out = new float[items.length];
-        for (int j = 0; j < items.length; j++) {
-            out[j] = scoreOf(items[j], q);
-        }
-        return out;
-    }
+    /** Item indices, best first, and their scores. */
+    public record Ranked(int[] items, float[] scores) {}
 
     /** Serve requests through the approximate index once the catalog has {@code minItems}. */
     public void useAnnFrom(int minItems) {

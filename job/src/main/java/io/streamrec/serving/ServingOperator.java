@@ -286,17 +286,18 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         }
         long now = maxEventTime > 0 ? maxEventTime : request.timestamp();
         int k = Math.max(1, Math.min(request.k(), 1000));
-        int[] top =
+        ServingModel.Ranked top =
                 model.topK(
                         request.userId(),
                         serving.userItems(),
                         now,
                         k,
                         excluded(serving.userItems()));
-        float[] scores = model.scoresOf(request.userId(), serving.userItems(), top);
-        List<RecommendationResult.ScoredItem> items = new ArrayList<>(top.length);
-        for (int j = 0; j < top.length; j++) {
-            items.add(new RecommendationResult.ScoredItem(model.itemId(top[j]), scores[j]));
+        List<RecommendationResult.ScoredItem> items = new ArrayList<>(top.items().length);
+        for (int j = 0; j < top.items().length; j++) {
+            items.add(
+                    new RecommendationResult.ScoredItem(
+                            model.itemId(top.items()[j]), top.scores()[j]));
         }
         boolean known = serving.userItems().length > 0 || model.knowsUser(request.userId());
         output.collect(

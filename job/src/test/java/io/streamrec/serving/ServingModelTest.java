@@ -99,7 +99,7 @@ class ServingModelTest {
                     java.util.Set.of(
                             model.itemIndexOf("i" + u), model.itemIndexOf("i" + (u + 100)));
             int[] exact = TopK.select(model.score("user" + u, history, 0L), 10, excluded);
-            int[] approximate = model.topK("user" + u, history, 0L, 10, excluded);
+            int[] approximate = model.topK("user" + u, history, 0L, 10, excluded).items();
             assertThat(approximate).hasSize(10);
             assertThat(java.util.Arrays.stream(approximate).boxed().toList())
                     .doesNotContainAnyElementsOf(excluded);
