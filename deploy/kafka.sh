@@ -51,11 +51,16 @@ PROPS
     java "${java_opts[@]}" -cp "$DIR/lib/*" kafka.tools.StorageTool format -t "$cid" \
       -c "$DIR/config/server.properties" >/dev/null
   fi
+  # server.log is appended across restarts: only a "started" line this start writes counts.
+  local before
+  before=$(grep -c "Kafka Server started" "$DIR/logs/server.log" 2>/dev/null || true)
   nohup java "${java_opts[@]}" -cp "$DIR/lib/*" kafka.Kafka "$DIR/config/server.properties" \
     > "$DIR/logs/stdout.log" 2>&1 &
   echo $! > "$PIDFILE"
   for _ in $(seq 1 120); do
-    if grep -q "Kafka Server started" "$DIR/logs/server.log" 2>/dev/null; then
+    local now
+    now=$(grep -c "Kafka Server started" "$DIR/logs/server.log" 2>/dev/null || true)
+    if [ "${now:-0}" -gt "${before:-0}" ] && (exec 3<> "/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
       echo "Kafka started (pid $(cat "$PIDFILE")). Connect with bootstrap servers $BOOTSTRAP"
       echo "  e.g. kcat -b $BOOTSTRAP -L"
       return
