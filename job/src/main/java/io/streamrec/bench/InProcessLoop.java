@@ -9,8 +9,8 @@ import io.streamrec.ps.RowUpdater;
 import io.streamrec.schema.ParameterRow;
 import io.streamrec.schema.ShardMessage;
 import io.streamrec.schema.UserEvent;
+import io.streamrec.serving.EventRanker;
 import io.streamrec.serving.ServingModel;
-import io.streamrec.serving.TopK;
 import io.streamrec.source.ItemCatalog;
 import io.streamrec.worker.GradientStep;
 import io.streamrec.worker.NegativeSampler;
@@ -18,17 +18,15 @@ import io.streamrec.worker.UserHistory;
 import io.streamrec.worker.WorkerSettings;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The limit for the pipeline's throughput: the job's own model updates in a plain single-threaded
  * Java loop, no Flink, no Kafka, no serialization. Per micro-batch of the worker's size: the same
  * negative sampling and examples, the same DJL forward/backward ({@link GradientStep}), the same
  * row updates ({@link RowUpdater}) on a hash map. Optionally also the serving side's prequential
- * evaluation per event (scoring every item for the model, popularity and trending), which the
+ * evaluation per event ({@link EventRanker}: the model, popularity and trending), which the
  * pipeline does too; timing each stage separately says where an event's time goes.
  */
 public final class InProcessLoop {
@@ -57,6 +55,8 @@ public final class InProcessLoop {
         Map<String, ParameterRow> rows = new HashMap<>();
         Map<String, String[]> userItems = new HashMap<>();
         ServingModel serving = evaluate ? new ServingModel(model, initializer, catalog) : null;
+        EventRanker ranker =
+                evaluate ? new EventRanker(serving, model.trendDecayPerMs(), 10) : null;
         long examplesNanos = 0;
         long gradientNanos = 0;
         long updateNanos = 0;
@@ -82,22 +82,11 @@ public final class InProcessLoop {
                             UserHistory.append(items, e.itemId(), worker.maxUserItems()));
                 }
                 long t1 = System.nanoTime();
-                if (serving != null) {
-                    // test, then learn: the batch is scored before its updates, as in the job
-                    float[] popularity = serving.popularityScores();
-                    float[] trending = serving.trendingScores(model.trendDecayPerMs());
+                if (ranker != null) {
+                    // test, then learn: the batch is ranked before its updates, as in the job
+                    ranker.startBatch();
                     for (int i = 0; i < batch.size(); i++) {
-                        UserEvent e = batch.get(i);
-                        Set<Integer> excluded = new HashSet<>();
-                        for (String item : histories.get(i)) {
-                            excluded.add(serving.itemIndexOf(item));
-                        }
-                        TopK.select(
-                                serving.score(e.userId(), histories.get(i), e.timestamp()),
-                                10,
-                                excluded);
-                        TopK.select(popularity, 10, excluded);
-                        TopK.select(trending, 10, excluded);
+                        ranker.ranks(batch.get(i), histories.get(i));
                     }
                 }
                 long t2 = System.nanoTime();

@@ -33,6 +33,7 @@ public final class ServingModel {
     private long[] positives = new long[0];
     private float[] logPositives = new float[0];
     private float[] trend = new float[0];
+    private float[] logTrend = new float[0];
     private long[] trendTime = new long[0];
 
     /**
@@ -42,6 +43,15 @@ public final class ServingModel {
     private float[] logTrendTerm = new float[0];
 
     private long termsAt = Long.MIN_VALUE;
+
+    /** The query-independent part of each item's score: bias, trend and popularity terms. */
+    private float[] statics = new float[0];
+
+    /**
+     * |v(i)| per item: with |q| it bounds the dot product (Cauchy-Schwarz), so a scan skips the
+     * items that cannot beat the score it needs.
+     */
+    private float[] norms = new float[0];
 
     /** Candidate generation for large catalogs (null: every request scores every item). */
     private ItemAnnIndex ann;
@@ -112,9 +122,11 @@ public final class ServingModel {
             positives[i] = row.positives();
             logPositives[i] = (float) Math.log1p(row.positives());
             trend[i] = row.trend();
+            logTrend[i] = row.trend() > 0f ? (float) Math.log(row.trend()) : 0f;
             trendTime[i] = row.trendTime();
             annDirty.set(i);
             logTrendTerm[i] = logTrendAt(i, termsAt);
+            statics[i] = staticTerms(i);
         } else if (RowKeys.isUser(key)) {
             float[] old = users.put(RowKeys.id(key), row.weights());
             userContributions += row.updates() - (old == null ? 0 : userUpdates(key));
@@ -131,6 +143,9 @@ public final class ServingModel {
             contentValid = false;
         } else if (key.equals(RowKeys.DENSE_PHI)) {
             densePhi = row.weights();
+            for (int i = 0; i < itemIds.size(); i++) {
+                statics[i] = staticTerms(i);
+            }
         } else if (key.equals(RowKeys.DENSE_U)) {
             denseU = row.weights();
             contentValid = false;
@@ -176,8 +191,11 @@ public final class ServingModel {
             positives = Arrays.copyOf(positives, cap);
             logPositives = Arrays.copyOf(logPositives, cap);
             trend = Arrays.copyOf(trend, cap);
+            logTrend = Arrays.copyOf(logTrend, cap);
             trendTime = Arrays.copyOf(trendTime, cap);
             logTrendTerm = Arrays.copyOf(logTrendTerm, cap);
+            statics = Arrays.copyOf(statics, cap);
+            norms = Arrays.copyOf(norms, cap);
             itemAttributes = Arrays.copyOf(itemAttributes, cap);
             itemVectors = Arrays.copyOf(itemVectors, cap);
         }
@@ -187,6 +205,7 @@ public final class ServingModel {
         float[] w = initializer.initialWeights(RowKeys.item(itemId));
         System.arraycopy(w, 0, itemEmb, n * d, d);
         itemBias[n] = w[d];
+        statics[n] = staticTerms(n);
         setContentInputs(n, itemId);
         return n;
     }
@@ -255,9 +274,12 @@ public final class ServingModel {
     }
 
     private void updateVector(int i) {
+        float squares = 0f;
         for (int k = i * d; k < (i + 1) * d; k++) {
             itemVec[k] = itemEmb[k] + content[k];
+            squares += itemVec[k] * itemVec[k];
         }
+        norms[i] = (float) Math.sqrt(squares);
     }
 
     /** All-time positives of an item as held here (0 for an unknown item). */
@@ -287,6 +309,39 @@ public final class ServingModel {
     }
 
     /**
+     * The position (0 = best) item {@code target} would take in this user's exact top {@code k}, or
+     * -1 when it would not be in it: the same answer as {@link TopK#rankOf} over {@link #score},
+     * without the score array, stopping once {@code k} items rank before it. Prequential evaluation
+     * asks this once per event; most targets are far from the top, so most scans stop early.
+     */
+    public int rankOf(
+            String userId, String[] userItems, long now, int target, int k, Set<Integer> excluded) {
+        if (excluded.contains(target)) {
+            return -1;
+        }
+        float[] q = query(userId, userItems);
+        refreshTrendTerms(now);
+        float t = scoreOf(target, q);
+        if (Float.isNaN(t)) {
+            return -1;
+        }
+        float qNorm = boundFactor(q);
+        float needed = t - slack(t);
+        int before = 0;
+        int n = itemIds.size();
+        for (int i = 0; i < n; i++) {
+            if (statics[i] + qNorm * norms[i] < needed) {
+                continue; // cannot reach the target's score
+            }
+            float s = scoreOf(i, q);
+            if ((s > t || (s == t && i < target)) && !excluded.contains(i) && ++before == k) {
+                return -1;
+            }
+        }
+        return before;
+    }
+
+    /**
      * Approximate retrieval from {@link #useAnnFrom} items on: uses the HNSW index for ten times
      * {@code k} candidates (plus the excluded items' count) and ranks them by their exact score;
      * below that size, or without it, every item is scored. Returns the top {@code k} item indices,
@@ -294,13 +349,7 @@ public final class ServingModel {
      */
     public Ranked topK(String userId, String[] userItems, long now, int k, Set<Integer> excluded) {
         if (itemIds.size() < annMinItems) {
-            float[] all = score(userId, userItems, now);
-            int[] top = TopK.select(all, k, excluded);
-            float[] topScores = new float[top.length];
-            for (int i = 0; i < top.length; i++) {
-                topScores[i] = all[top[i]];
-            }
-            return new Ranked(top, topScores);
+            return exactTopK(userId, userItems, now, k, excluded);
         }
         float[] q = query(userId, userItems);
         refreshTrendTerms(now);
@@ -323,6 +372,66 @@ public final class ServingModel {
             top[i] = candidates[top[i]];
         }
         return new Ranked(top, topScores);
+    }
+
+    /**
+     * The exact top k, as {@link TopK#select} over {@link #score} would pick them (ties to the
+     * lower index), scoring only the items whose bound reaches the current k-th best score.
+     */
+    private Ranked exactTopK(
+            String userId, String[] userItems, long now, int k, Set<Integer> excluded) {
+        float[] q = query(userId, userItems);
+        refreshTrendTerms(now);
+        float qNorm = boundFactor(q);
+        int[] best = new int[k];
+        float[] bestScore = new float[k];
+        int size = 0;
+        float needed = Float.NEGATIVE_INFINITY;
+        int n = itemIds.size();
+        for (int i = 0; i < n; i++) {
+            if (statics[i] + qNorm * norms[i] < needed) {
+                continue;
+            }
+            float s = scoreOf(i, q);
+            if (size == k && s <= bestScore[k - 1]) {
+                continue;
+            }
+            if (excluded.contains(i) || Float.isNaN(s)) {
+                continue;
+            }
+            int pos = size < k ? size : k - 1;
+            while (pos > 0 && bestScore[pos - 1] < s) {
+                best[pos] = best[pos - 1];
+                bestScore[pos] = bestScore[pos - 1];
+                pos--;
+            }
+            best[pos] = i;
+            bestScore[pos] = s;
+            if (size < k) {
+                size++;
+            }
+            if (size == k) {
+                needed = bestScore[k - 1] - slack(bestScore[k - 1]);
+            }
+        }
+        return new Ranked(Arrays.copyOf(best, size), Arrays.copyOf(bestScore, size));
+    }
+
+    /**
+     * |q| with room for float rounding: statics(i) + boundFactor(q) * |v(i)| is at least the score
+     * {@link #scoreOf} computes for item i.
+     */
+    private float boundFactor(float[] q) {
+        float squares = 0f;
+        for (float x : q) {
+            squares += x * x;
+        }
+        return (float) Math.sqrt(squares) * 1.0001f;
+    }
+
+    /** Below a score by more than this, a bound is below it despite float rounding. */
+    private static float slack(float score) {
+        return 1e-5f * (1f + Math.abs(score));
     }
 
     /** Item indices, best first, and their scores. */
@@ -412,10 +521,7 @@ public final class ServingModel {
         for (; k < d; k++) {
             a0 += q[k] * v[base + k];
         }
-        return itemBias[i]
-                + ((a0 + a1) + (a2 + a3))
-                + densePhi[0] * logTrendTerm[i]
-                + densePhi[1] * logPositives[i];
+        return statics[i] + ((a0 + a1) + (a2 + a3));
     }
 
     /** Recomputes the trend terms when event time has moved by a quantum since they were. */
@@ -426,6 +532,7 @@ public final class ServingModel {
         termsAt = now;
         for (int i = 0; i < itemIds.size(); i++) {
             logTrendTerm[i] = logTrendAt(i, now);
+            statics[i] = staticTerms(i);
         }
     }
 
@@ -433,9 +540,9 @@ public final class ServingModel {
         if (trend[i] == 0f || now == Long.MIN_VALUE) {
             return 0f; // never-interacted items skip the transcendental work
         }
-        double t = trend[i] * Math.exp(-Math.max(0, now - trendTime[i]) * config.trendDecayPerMs());
-        // Math.log is an intrinsic, log1p is not
-        return (float) Math.log(1.0 + t);
+        // log(1 + trend * e^(-decay * age)) = softplus(log(trend) - decay * age)
+        return Softplus.of(
+                logTrend[i] - Math.max(0, now - trendTime[i]) * config.trendDecayPerMs());
     }
 
     /** All-time interaction counts per item index (the popularity baseline's scores). */
@@ -457,7 +564,7 @@ public final class ServingModel {
             s[i] =
                     trend[i] <= 0f
                             ? Float.NEGATIVE_INFINITY
-                            : (float) (Math.log(trend[i]) + (trendTime[i] - 1.3e12) * decayPerMs);
+                            : (float) (logTrend[i] + (trendTime[i] - 1.3e12) * decayPerMs);
         }
         return s;
     }

@@ -22,10 +22,8 @@ import io.streamrec.source.ItemCatalog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -74,6 +72,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     private final String catalogTopic;
 
     private transient ServingModel model;
+    private transient EventRanker ranker;
     private transient ItemCatalogFeed itemFeed;
     private transient ListState<PrequentialCounts> countsState;
     private transient ListState<Tuple2<Long, Integer>> pendingState;
@@ -142,6 +141,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     public void open() throws Exception {
         super.open();
         model = new ServingModel(config, initializer, catalog);
+        ranker = new EventRanker(model, config.trendDecayPerMs(), EVAL_K);
         freshness = new LatencyHistogram();
         model.useAnnFrom(settings.annMinItems());
         answered = getMetricGroup().counter("answeredRequests");
@@ -228,9 +228,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         if (seen != 1) {
             return; // later copies: rows of this batch may already be applied
         }
-        // the replica does not change while one marker is evaluated: rank the baselines once
-        float[] popularity = null;
-        float[] trending = null;
+        ranker.startBatch();
         for (int i = 0; i < marker.events().size(); i++) {
             UserEvent e = marker.events().get(i);
             maxEventTime = Math.max(maxEventTime, e.timestamp());
@@ -246,36 +244,11 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
             if (!settings.evaluates(e.eventId())) {
                 continue;
             }
-            if (popularity == null) {
-                popularity = model.popularityScores();
-                trending = model.trendingScores(config.trendDecayPerMs());
-            }
-            evaluate(e, marker.userItems().get(i), popularity, trending);
+            counts.record(
+                    Math.floorDiv(e.timestamp(), settings.evalWindowMs()) * settings.evalWindowMs(),
+                    ranker.ranks(e, marker.userItems().get(i)));
+            evaluated.inc();
         }
-    }
-
-    private void evaluate(
-            UserEvent event, String[] userItems, float[] popularity, float[] trending) {
-        Set<Integer> exclude = excluded(userItems);
-        int target = model.itemIndexOf(event.itemId());
-        float[] scores = model.score(event.userId(), userItems, event.timestamp());
-        int[] ranks = {
-            TopK.rank(TopK.select(scores, EVAL_K, exclude), target),
-            TopK.rank(TopK.select(popularity, EVAL_K, exclude), target),
-            TopK.rank(TopK.select(trending, EVAL_K, exclude), target)
-        };
-        counts.record(
-                Math.floorDiv(event.timestamp(), settings.evalWindowMs()) * settings.evalWindowMs(),
-                ranks);
-        evaluated.inc();
-    }
-
-    private Set<Integer> excluded(String[] userItems) {
-        Set<Integer> exclude = new HashSet<>();
-        for (String item : userItems) {
-            exclude.add(model.itemIndexOf(item));
-        }
-        return exclude;
     }
 
     private void onRequest(ServingRequest serving) {
@@ -292,7 +265,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                         serving.userItems(),
                         now,
                         k,
-                        excluded(serving.userItems()));
+                        ranker.excluded(serving.userItems()));
         List<RecommendationResult.ScoredItem> items = new ArrayList<>(top.items().length);
         for (int j = 0; j < top.items().length; j++) {
             items.add(

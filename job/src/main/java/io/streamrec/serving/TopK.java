@@ -16,6 +16,26 @@ public final class TopK {
         return -1;
     }
 
+    /**
+     * The position {@code target} would take in {@code select(scores, k, excluded)} (0 = best), or
+     * -1 when it would not be there, without selecting: counts the items that rank before it and
+     * stops at {@code k} of them.
+     */
+    public static int rankOf(float[] scores, int target, int k, Set<Integer> excluded) {
+        if (target >= scores.length || excluded.contains(target) || Float.isNaN(scores[target])) {
+            return -1; // an item newer than the scores is not recommended by them
+        }
+        float t = scores[target];
+        int before = 0;
+        for (int i = 0; i < scores.length; i++) {
+            float s = scores[i];
+            if ((s > t || (s == t && i < target)) && !excluded.contains(i) && ++before == k) {
+                return -1;
+            }
+        }
+        return before;
+    }
+
     /** Indices of the {@code k} highest scores, best first; ties go to the lower index. */
     public static int[] select(float[] scores, int k, Set<Integer> excluded) {
         int[] best = new int[k];

@@ -114,4 +114,43 @@ class ServingModelTest {
         // candidates are rescored exactly, so a high overlap means the index finds the top items
         assertThat(overlap / 500.0).isGreaterThan(0.9);
     }
+
+    @Test
+    void rankOfAndTopKAgreeWithRankingTheFullScores() {
+        int d = 8;
+        ModelConfig config = new ModelConfig(d, 2, 3, 86_400_000L, 1L, 0);
+        List<ItemRecord> records = new java.util.ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            records.add(new ItemRecord("i" + i, "I" + i, List.of("g" + (i % 7))));
+        }
+        ServingModel model =
+                new ServingModel(config, new ModelRowInitializer(config), new ItemCatalog(records));
+        java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+        for (int i = 0; i < 500; i++) {
+            float[] w = new float[d + 1];
+            for (int k = 0; k < w.length; k++) {
+                w[k] = (float) (random.nextDouble() - 0.5);
+            }
+            model.apply(row(RowKeys.item("i" + i), w, i % 13, i % 5, 1000L * i));
+        }
+        int hits = 0;
+        for (int u = 0; u < 300; u++) {
+            String[] history = {"i" + (u % 500), "i" + ((u * 7 + 1) % 500)};
+            java.util.Set<Integer> excluded =
+                    java.util.Set.of(model.itemIndexOf(history[0]), model.itemIndexOf(history[1]));
+            long now = 600_000L + 1000L * u;
+            int[] top = TopK.select(model.score("user" + u, history, now), 10, excluded);
+            // half the targets from the exact top 10, half anywhere (mostly misses)
+            int target = u % 2 == 0 ? top[u % top.length] : random.nextInt(500);
+            assertThat(model.topK("user" + u, history, now, 10, excluded).items())
+                    .as("pruned exact top 10 of user %d", u)
+                    .containsExactly(top);
+            int expected = TopK.rank(top, target);
+            assertThat(model.rankOf("user" + u, history, now, target, 10, excluded))
+                    .as("user %d target %d", u, target)
+                    .isEqualTo(expected);
+            hits += expected >= 0 ? 1 : 0;
+        }
+        assertThat(hits).isGreaterThanOrEqualTo(150);
+    }
 }
