@@ -37,21 +37,29 @@ public final class ServingModel {
     private long[] trendTime = new long[0];
 
     /**
-     * log(1 + trend decayed to {@link #termsAt}) per item: the transcendental part of an item's
-     * score, shared by every request until event time moves by {@link #termsQuantumMs}.
+     * Per item, an upper bound of the query-independent part of its score (bias, trend and
+     * popularity terms) at any time from {@link #boundsAt} on: the decayed trend only shrinks. A
+     * scan computes the exact terms only for the items whose bound can reach the score it needs.
      */
-    private float[] logTrendTerm = new float[0];
+    private float[] staticBounds = new float[0];
 
-    private long termsAt = Long.MIN_VALUE;
-
-    /** The query-independent part of each item's score: bias, trend and popularity terms. */
-    private float[] statics = new float[0];
+    private long boundsAt = Long.MIN_VALUE;
 
     /**
      * |v(i)| per item: with |q| it bounds the dot product (Cauchy-Schwarz), so a scan skips the
      * items that cannot beat the score it needs.
      */
     private float[] norms = new float[0];
+
+    /**
+     * Item indices by descending static terms, re-sorted every {@link #SCANS_PER_ORDER} scans:
+     * scanning likely winners first raises a top-k's threshold early and ends a rank count early.
+     * Any order gives the same answer; items newer than the order are scanned after it.
+     */
+    private int[] scanOrder = new int[0];
+
+    private int scansSinceOrder;
+    private static final int SCANS_PER_ORDER = 256;
 
     /** Candidate generation for large catalogs (null: every request scores every item). */
     private ItemAnnIndex ann;
@@ -62,7 +70,9 @@ public final class ServingModel {
     /** Items whose row changed since they were last put into {@link #ann}. */
     private final java.util.BitSet annDirty = new java.util.BitSet();
 
-    private final long termsQuantumMs;
+    /** How long bounds stay in use: older ones still bound the score but prune less. */
+    private final long boundsTtlMs;
+
     private int[][] itemAttributes = new int[0][];
     private float[][] itemVectors = new float[0][];
     private float[] content = new float[0];
@@ -92,8 +102,7 @@ public final class ServingModel {
         this.initializer = initializer;
         this.catalog = catalog;
         this.d = config.dim();
-        // the decayed trend drifts by 0.07% over 1/1024 of a half-life: below what ranking notices
-        this.termsQuantumMs = Math.max(1, config.trendHalfLifeMs() / 1024);
+        this.boundsTtlMs = Math.max(1, config.trendHalfLifeMs() / 16);
         denseW = initializer.initialWeights(RowKeys.DENSE_W);
         denseC = initializer.initialWeights(RowKeys.DENSE_C);
         denseU =
@@ -125,8 +134,7 @@ public final class ServingModel {
             logTrend[i] = row.trend() > 0f ? (float) Math.log(row.trend()) : 0f;
             trendTime[i] = row.trendTime();
             annDirty.set(i);
-            logTrendTerm[i] = logTrendAt(i, termsAt);
-            statics[i] = staticTerms(i);
+            staticBounds[i] = staticBound(i);
         } else if (RowKeys.isUser(key)) {
             float[] old = users.put(RowKeys.id(key), row.weights());
             userContributions += row.updates() - (old == null ? 0 : userUpdates(key));
@@ -143,9 +151,7 @@ public final class ServingModel {
             contentValid = false;
         } else if (key.equals(RowKeys.DENSE_PHI)) {
             densePhi = row.weights();
-            for (int i = 0; i < itemIds.size(); i++) {
-                statics[i] = staticTerms(i);
-            }
+            boundsAt = Long.MIN_VALUE; // every bound depends on it: recomputed by the next scan
         } else if (key.equals(RowKeys.DENSE_U)) {
             denseU = row.weights();
             contentValid = false;
@@ -193,8 +199,7 @@ public final class ServingModel {
             trend = Arrays.copyOf(trend, cap);
             logTrend = Arrays.copyOf(logTrend, cap);
             trendTime = Arrays.copyOf(trendTime, cap);
-            logTrendTerm = Arrays.copyOf(logTrendTerm, cap);
-            statics = Arrays.copyOf(statics, cap);
+            staticBounds = Arrays.copyOf(staticBounds, cap);
             norms = Arrays.copyOf(norms, cap);
             itemAttributes = Arrays.copyOf(itemAttributes, cap);
             itemVectors = Arrays.copyOf(itemVectors, cap);
@@ -205,7 +210,7 @@ public final class ServingModel {
         float[] w = initializer.initialWeights(RowKeys.item(itemId));
         System.arraycopy(w, 0, itemEmb, n * d, d);
         itemBias[n] = w[d];
-        statics[n] = staticTerms(n);
+        staticBounds[n] = staticBound(n);
         setContentInputs(n, itemId);
         return n;
     }
@@ -299,11 +304,11 @@ public final class ServingModel {
      */
     public float[] score(String userId, String[] userItems, long now) {
         float[] q = query(userId, userItems);
-        refreshTrendTerms(now);
+        refreshBounds(now);
         int n = itemIds.size();
         float[] scores = new float[n];
         for (int i = 0; i < n; i++) {
-            scores[i] = scoreOf(i, q);
+            scores[i] = scoreOf(i, q, now);
         }
         return scores;
     }
@@ -320,20 +325,22 @@ public final class ServingModel {
             return -1;
         }
         float[] q = query(userId, userItems);
-        refreshTrendTerms(now);
-        float t = scoreOf(target, q);
+        refreshBounds(now);
+        float t = scoreOf(target, q, now);
         if (Float.isNaN(t)) {
             return -1;
         }
         float qNorm = boundFactor(q);
         float needed = t - slack(t);
         int before = 0;
+        int[] order = scanOrder();
         int n = itemIds.size();
-        for (int i = 0; i < n; i++) {
-            if (statics[i] + qNorm * norms[i] < needed) {
+        for (int j = 0; j < n; j++) {
+            int i = j < order.length ? order[j] : j;
+            if (staticBounds[i] + qNorm * norms[i] < needed) {
                 continue; // cannot reach the target's score
             }
-            float s = scoreOf(i, q);
+            float s = scoreOf(i, q, now);
             if ((s > t || (s == t && i < target)) && !excluded.contains(i) && ++before == k) {
                 return -1;
             }
@@ -352,12 +359,12 @@ public final class ServingModel {
             return exactTopK(userId, userItems, now, k, excluded);
         }
         float[] q = query(userId, userItems);
-        refreshTrendTerms(now);
+        refreshBounds(now);
         refreshAnn();
         int[] candidates = ann.candidates(q, Math.max(100, 10 * k + excluded.size()));
         float[] scores = new float[candidates.length];
         for (int c = 0; c < candidates.length; c++) {
-            scores[c] = scoreOf(candidates[c], q);
+            scores[c] = scoreOf(candidates[c], q, now);
         }
         Set<Integer> excludedPositions = new java.util.HashSet<>();
         for (int c = 0; c < candidates.length; c++) {
@@ -381,26 +388,28 @@ public final class ServingModel {
     private Ranked exactTopK(
             String userId, String[] userItems, long now, int k, Set<Integer> excluded) {
         float[] q = query(userId, userItems);
-        refreshTrendTerms(now);
+        refreshBounds(now);
         float qNorm = boundFactor(q);
         int[] best = new int[k];
         float[] bestScore = new float[k];
         int size = 0;
         float needed = Float.NEGATIVE_INFINITY;
+        int[] order = scanOrder();
         int n = itemIds.size();
-        for (int i = 0; i < n; i++) {
-            if (statics[i] + qNorm * norms[i] < needed) {
+        for (int j = 0; j < n; j++) {
+            int i = j < order.length ? order[j] : j;
+            if (staticBounds[i] + qNorm * norms[i] < needed) {
                 continue;
             }
-            float s = scoreOf(i, q);
-            if (size == k && s <= bestScore[k - 1]) {
+            float s = scoreOf(i, q, now);
+            if (size == k && !ranksBefore(s, i, bestScore[k - 1], best[k - 1])) {
                 continue;
             }
             if (excluded.contains(i) || Float.isNaN(s)) {
                 continue;
             }
             int pos = size < k ? size : k - 1;
-            while (pos > 0 && bestScore[pos - 1] < s) {
+            while (pos > 0 && ranksBefore(s, i, bestScore[pos - 1], best[pos - 1])) {
                 best[pos] = best[pos - 1];
                 bestScore[pos] = bestScore[pos - 1];
                 pos--;
@@ -417,9 +426,35 @@ public final class ServingModel {
         return new Ranked(Arrays.copyOf(best, size), Arrays.copyOf(bestScore, size));
     }
 
+    /** The order of {@link TopK#select}: higher score first, ties to the lower index. */
+    private static boolean ranksBefore(float s, int i, float other, int otherIndex) {
+        return s > other || (s == other && i < otherIndex);
+    }
+
+    private int[] scanOrder() {
+        int n = itemIds.size();
+        if (scansSinceOrder++ < SCANS_PER_ORDER && scanOrder.length > n / 2) {
+            return scanOrder;
+        }
+        scansSinceOrder = 0;
+        long[] keys = new long[n];
+        for (int i = 0; i < n; i++) {
+            // float bits made to sort as the floats do, negated for descending order
+            int bits = Float.floatToIntBits(staticBounds[i]);
+            bits ^= (bits >> 31) & 0x7fffffff;
+            keys[i] = (-(long) bits - 1) << 32 | i;
+        }
+        Arrays.sort(keys);
+        scanOrder = new int[n];
+        for (int j = 0; j < n; j++) {
+            scanOrder[j] = (int) keys[j];
+        }
+        return scanOrder;
+    }
+
     /**
-     * |q| with room for float rounding: statics(i) + boundFactor(q) * |v(i)| is at least the score
-     * {@link #scoreOf} computes for item i.
+     * |q| with room for float rounding: staticBounds[i] + boundFactor(q) * |v(i)| is at least the
+     * score {@link #scoreOf} computes for item i.
      */
     private float boundFactor(float[] q) {
         float squares = 0f;
@@ -454,7 +489,7 @@ public final class ServingModel {
             float[] statics = new float[n];
             double maxNorm = 0;
             for (int i = 0; i < n; i++) {
-                statics[i] = staticTerms(i);
+                statics[i] = staticBounds[i];
                 double norm = statics[i] * statics[i];
                 for (int k = 0; k < d; k++) {
                     norm += itemVec[i * d + k] * itemVec[i * d + k];
@@ -477,14 +512,27 @@ public final class ServingModel {
         for (int i = annDirty.nextSetBit(0);
                 i >= 0 && refreshed < 5000;
                 i = annDirty.nextSetBit(i + 1)) {
-            ann.put(i, itemVec, i * d, staticTerms(i));
+            ann.put(i, itemVec, i * d, staticBounds[i]);
             annDirty.clear(i);
             refreshed++;
         }
     }
 
-    private float staticTerms(int i) {
-        return itemBias[i] + densePhi[0] * logTrendTerm[i] + densePhi[1] * logPositives[i];
+    /** The query-independent terms of item i's score at event time {@code now}. */
+    private float staticTerms(int i, long now) {
+        return itemBias[i] + densePhi[0] * logTrendAt(i, now) + densePhi[1] * logPositives[i];
+    }
+
+    /**
+     * {@link #staticTerms} at {@link #boundsAt} if the trend weight is positive (the term only
+     * decays after it), else without the trend term (it is never negative).
+     */
+    private float staticBound(int i) {
+        float trendPart =
+                densePhi[0] > 0f
+                        ? densePhi[0] * logTrendAt(i, boundsAt == Long.MIN_VALUE ? 0L : boundsAt)
+                        : 0f;
+        return itemBias[i] + trendPart + densePhi[1] * logPositives[i];
     }
 
     /** The user's query vector: id embedding plus the mean of the recent items' vectors. */
@@ -502,8 +550,11 @@ public final class ServingModel {
         return q;
     }
 
-    /** An item's exact score for query {@code q}: dot product, bias, trend and popularity terms. */
-    private float scoreOf(int i, float[] q) {
+    /**
+     * An item's exact score for query {@code q} at event time {@code now}: dot product, bias, trend
+     * and popularity terms.
+     */
+    private float scoreOf(int i, float[] q, long now) {
         float[] v = itemVec;
         int base = i * d;
         // four independent sums: the JIT keeps them in registers and overlaps the multiplies
@@ -521,23 +572,26 @@ public final class ServingModel {
         for (; k < d; k++) {
             a0 += q[k] * v[base + k];
         }
-        return statics[i] + ((a0 + a1) + (a2 + a3));
+        return staticTerms(i, now) + ((a0 + a1) + (a2 + a3));
     }
 
-    /** Recomputes the trend terms when event time has moved by a quantum since they were. */
-    private void refreshTrendTerms(long now) {
-        if (termsAt != Long.MIN_VALUE && Math.abs(now - termsAt) < termsQuantumMs) {
+    /**
+     * Recomputes the bounds when {@code now} is before them (they would not bound), when they are
+     * older than {@link #boundsTtlMs}, or after the trend weight changed; computed a little before
+     * {@code now}, so that events slightly out of order do not force a recompute.
+     */
+    private void refreshBounds(long now) {
+        if (boundsAt != Long.MIN_VALUE && now >= boundsAt && now - boundsAt < boundsTtlMs) {
             return;
         }
-        termsAt = now;
+        boundsAt = now - boundsTtlMs / 16;
         for (int i = 0; i < itemIds.size(); i++) {
-            logTrendTerm[i] = logTrendAt(i, now);
-            statics[i] = staticTerms(i);
+            staticBounds[i] = staticBound(i);
         }
     }
 
     private float logTrendAt(int i, long now) {
-        if (trend[i] == 0f || now == Long.MIN_VALUE) {
+        if (trend[i] == 0f) {
             return 0f; // never-interacted items skip the transcendental work
         }
         // log(1 + trend * e^(-decay * age)) = softplus(log(trend) - decay * age)
