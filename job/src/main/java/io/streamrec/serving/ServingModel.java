@@ -37,11 +37,11 @@ public final class ServingModel {
     private long[] trendTime = new long[0];
 
     /**
-     * Per item, an upper bound of the query-independent part of its score (bias, trend and
-     * popularity terms) at any time from {@link #boundsAt} on: the decayed trend only shrinks. A
-     * scan computes the exact terms only for the items whose bound can reach the score it needs.
+     * Per item, its trend term at {@link #boundsAt}: at least the term at any later time (the
+     * decayed trend only shrinks), so {@link #staticBound} bounds the query-independent part of the
+     * score. A scan computes the exact terms only for items whose bound reaches what it needs.
      */
-    private float[] staticBounds = new float[0];
+    private float[] trendBounds = new float[0];
 
     private long boundsAt = Long.MIN_VALUE;
 
@@ -83,7 +83,7 @@ public final class ServingModel {
     private boolean contentValid;
     private boolean contentComputedOnce;
     private long contentRefreshedAt;
-    private static final long CONTENT_REFRESH_NANOS = 200_000_000L;
+    private static final long CONTENT_REFRESH_NANOS = 1_000_000_000L;
 
     private final Map<String, Integer> attrIndex = new HashMap<>();
     private final List<float[]> attrVectors = new ArrayList<>();
@@ -134,7 +134,7 @@ public final class ServingModel {
             logTrend[i] = row.trend() > 0f ? (float) Math.log(row.trend()) : 0f;
             trendTime[i] = row.trendTime();
             annDirty.set(i);
-            staticBounds[i] = staticBound(i);
+            trendBounds[i] = trendBound(i);
         } else if (RowKeys.isUser(key)) {
             float[] old = users.put(RowKeys.id(key), row.weights());
             userContributions += row.updates() - (old == null ? 0 : userUpdates(key));
@@ -151,7 +151,6 @@ public final class ServingModel {
             contentValid = false;
         } else if (key.equals(RowKeys.DENSE_PHI)) {
             densePhi = row.weights();
-            boundsAt = Long.MIN_VALUE; // every bound depends on it: recomputed by the next scan
         } else if (key.equals(RowKeys.DENSE_U)) {
             denseU = row.weights();
             contentValid = false;
@@ -199,7 +198,7 @@ public final class ServingModel {
             trend = Arrays.copyOf(trend, cap);
             logTrend = Arrays.copyOf(logTrend, cap);
             trendTime = Arrays.copyOf(trendTime, cap);
-            staticBounds = Arrays.copyOf(staticBounds, cap);
+            trendBounds = Arrays.copyOf(trendBounds, cap);
             norms = Arrays.copyOf(norms, cap);
             itemAttributes = Arrays.copyOf(itemAttributes, cap);
             itemVectors = Arrays.copyOf(itemVectors, cap);
@@ -210,7 +209,7 @@ public final class ServingModel {
         float[] w = initializer.initialWeights(RowKeys.item(itemId));
         System.arraycopy(w, 0, itemEmb, n * d, d);
         itemBias[n] = w[d];
-        staticBounds[n] = staticBound(n);
+        trendBounds[n] = trendBound(n);
         setContentInputs(n, itemId);
         return n;
     }
@@ -245,8 +244,8 @@ public final class ServingModel {
 
     /**
      * Recomputes the item content vectors after a dense or attribute row changed, at most every
-     * {@link #CONTENT_REFRESH_NANOS}: every micro-batch moves the dense rows a little, and
-     * recomputing all items per batch cost more than the scoring itself.
+     * {@link #CONTENT_REFRESH_NANOS} (a second): every micro-batch moves the dense rows a little,
+     * and recomputing all items per batch cost more than the scoring itself.
      */
     private void refreshContent() {
         if (contentValid
@@ -337,7 +336,7 @@ public final class ServingModel {
         int n = itemIds.size();
         for (int j = 0; j < n; j++) {
             int i = j < order.length ? order[j] : j;
-            if (staticBounds[i] + qNorm * norms[i] < needed) {
+            if (staticBound(i) + qNorm * norms[i] < needed) {
                 continue; // cannot reach the target's score
             }
             float s = scoreOf(i, q, now);
@@ -398,7 +397,7 @@ public final class ServingModel {
         int n = itemIds.size();
         for (int j = 0; j < n; j++) {
             int i = j < order.length ? order[j] : j;
-            if (staticBounds[i] + qNorm * norms[i] < needed) {
+            if (staticBound(i) + qNorm * norms[i] < needed) {
                 continue;
             }
             float s = scoreOf(i, q, now);
@@ -440,7 +439,7 @@ public final class ServingModel {
         long[] keys = new long[n];
         for (int i = 0; i < n; i++) {
             // float bits made to sort as the floats do, negated for descending order
-            int bits = Float.floatToIntBits(staticBounds[i]);
+            int bits = Float.floatToIntBits(staticBound(i));
             bits ^= (bits >> 31) & 0x7fffffff;
             keys[i] = (-(long) bits - 1) << 32 | i;
         }
@@ -453,7 +452,7 @@ public final class ServingModel {
     }
 
     /**
-     * |q| with room for float rounding: staticBounds[i] + boundFactor(q) * |v(i)| is at least the
+     * |q| with room for float rounding: staticBound(i) + boundFactor(q) * |v(i)| is at least the
      * score {@link #scoreOf} computes for item i.
      */
     private float boundFactor(float[] q) {
@@ -489,7 +488,7 @@ public final class ServingModel {
             float[] statics = new float[n];
             double maxNorm = 0;
             for (int i = 0; i < n; i++) {
-                statics[i] = staticBounds[i];
+                statics[i] = staticBound(i);
                 double norm = statics[i] * statics[i];
                 for (int k = 0; k < d; k++) {
                     norm += itemVec[i * d + k] * itemVec[i * d + k];
@@ -512,7 +511,7 @@ public final class ServingModel {
         for (int i = annDirty.nextSetBit(0);
                 i >= 0 && refreshed < 5000;
                 i = annDirty.nextSetBit(i + 1)) {
-            ann.put(i, itemVec, i * d, staticBounds[i]);
+            ann.put(i, itemVec, i * d, staticBound(i));
             annDirty.clear(i);
             refreshed++;
         }
@@ -524,15 +523,18 @@ public final class ServingModel {
     }
 
     /**
-     * {@link #staticTerms} at {@link #boundsAt} if the trend weight is positive (the term only
-     * decays after it), else without the trend term (it is never negative).
+     * At least {@link #staticTerms} at any time from {@link #boundsAt} on: the trend term at {@link
+     * #boundsAt} if its weight is positive, else none (the term is never negative). Reads the
+     * weights as they are, so a change of them needs no recompute.
      */
     private float staticBound(int i) {
-        float trendPart =
-                densePhi[0] > 0f
-                        ? densePhi[0] * logTrendAt(i, boundsAt == Long.MIN_VALUE ? 0L : boundsAt)
-                        : 0f;
-        return itemBias[i] + trendPart + densePhi[1] * logPositives[i];
+        return itemBias[i]
+                + Math.max(densePhi[0], 0f) * trendBounds[i]
+                + densePhi[1] * logPositives[i];
+    }
+
+    private float trendBound(int i) {
+        return logTrendAt(i, boundsAt == Long.MIN_VALUE ? 0L : boundsAt);
     }
 
     /** The user's query vector: id embedding plus the mean of the recent items' vectors. */
@@ -586,7 +588,7 @@ public final class ServingModel {
         }
         boundsAt = now - boundsTtlMs / 16;
         for (int i = 0; i < itemIds.size(); i++) {
-            staticBounds[i] = staticBound(i);
+            trendBounds[i] = trendBound(i);
         }
     }
 
