@@ -19,9 +19,9 @@ import java.util.function.Consumer;
 /**
  * Serving latency in the operator's own code path: a {@link ServingModel} replica holding a catalog
  * of {@code items} (the real catalog's items plus synthetic ones with its genres), trained rows for
- * every item and a thousand users; each request scores every item for a user with ten recent items
- * and selects the top 10 excluding them, as {@code ServingOperator} does. One thread, so requests/s
- * is per core.
+ * every item and a thousand users; each request asks {@link ServingModel#topK} for the top 10 of a
+ * user with ten recent items, excluding them, as {@code ServingOperator} does. One thread, so
+ * requests/s is per core.
  */
 public final class ServingBench {
     private static final float[] NO_SLOTS = new float[0];
@@ -135,12 +135,13 @@ public final class ServingBench {
     }
 
     /**
-     * Times {@code requests} requests after {@code warmup} untimed ones: exact (score every item,
-     * then the top 10) or through the approximate index ({@link ServingModel#topK}), whose
-     * recall@10 against the exact top 10 of the same request is checked outside the timed part.
-     * Requests/s is one thread's rate: requests over the summed request times.
+     * Times {@code requests} requests after {@code warmup} untimed ones through {@link
+     * ServingModel#topK}, as the operator answers them: exact, or through the approximate index,
+     * whose recall@10 against the exact top 10 of the same request is checked outside the timed
+     * part. Requests/s is one thread's rate: requests over the summed request times.
      */
     public Result run(int warmup, int requests, boolean approximate) {
+        model.useAnnFrom(approximate ? 0 : Integer.MAX_VALUE);
         long now = 1_400_000_000_000L;
         double[] latencies = new double[requests];
         long sink = 0;
@@ -157,10 +158,7 @@ public final class ServingBench {
             for (String h : history) {
                 excluded.add(model.itemIndexOf(h));
             }
-            int[] top =
-                    approximate
-                            ? model.topK(user, history, now, 10, excluded).items()
-                            : TopK.select(model.score(user, history, now), 10, excluded);
+            int[] top = model.topK(user, history, now, 10, excluded).items();
             long elapsed = System.nanoTime() - t;
             sink += top.length > 0 ? top[0] : 0;
             if (r >= 0) {

@@ -45,6 +45,13 @@ public final class ServingModel {
 
     private long boundsAt = Long.MIN_VALUE;
 
+    /** The trend term per item as of {@link #trendTermTime} (MIN_VALUE: not computed). */
+    private float[] trendTerm = new float[0];
+
+    private long[] trendTermTime = new long[0];
+
+    private final long termsQuantumMs;
+
     /**
      * |v(i)| per item: with |q| it bounds the dot product (Cauchy-Schwarz), so a scan skips the
      * items that cannot beat the score it needs.
@@ -103,6 +110,8 @@ public final class ServingModel {
         this.catalog = catalog;
         this.d = config.dim();
         this.boundsTtlMs = Math.max(1, config.trendHalfLifeMs() / 16);
+        // the decayed trend drifts by 0.07% over 1/1024 of a half-life: below what ranking notices
+        this.termsQuantumMs = Math.max(1, config.trendHalfLifeMs() / 1024);
         denseW = initializer.initialWeights(RowKeys.DENSE_W);
         denseC = initializer.initialWeights(RowKeys.DENSE_C);
         denseU =
@@ -133,6 +142,7 @@ public final class ServingModel {
             trend[i] = row.trend();
             logTrend[i] = row.trend() > 0f ? (float) Math.log(row.trend()) : 0f;
             trendTime[i] = row.trendTime();
+            trendTermTime[i] = Long.MIN_VALUE;
             annDirty.set(i);
             trendBounds[i] = trendBound(i);
         } else if (RowKeys.isUser(key)) {
@@ -198,6 +208,8 @@ public final class ServingModel {
             trend = Arrays.copyOf(trend, cap);
             logTrend = Arrays.copyOf(logTrend, cap);
             trendTime = Arrays.copyOf(trendTime, cap);
+            trendTerm = Arrays.copyOf(trendTerm, cap);
+            trendTermTime = Arrays.copyOf(trendTermTime, cap);
             trendBounds = Arrays.copyOf(trendBounds, cap);
             norms = Arrays.copyOf(norms, cap);
             itemAttributes = Arrays.copyOf(itemAttributes, cap);
@@ -210,6 +222,7 @@ public final class ServingModel {
         System.arraycopy(w, 0, itemEmb, n * d, d);
         itemBias[n] = w[d];
         trendBounds[n] = trendBound(n);
+        trendTermTime[n] = Long.MIN_VALUE;
         setContentInputs(n, itemId);
         return n;
     }
@@ -382,21 +395,21 @@ public final class ServingModel {
 
     /**
      * The exact top k, as {@link TopK#select} over {@link #score} would pick them (ties to the
-     * lower index), scoring only the items whose bound reaches the current k-th best score.
+     * lower index). A few likely winners (the head of {@link #scanOrder}) give a first k-th best
+     * score; then one pass in index order, memory-friendly for large catalogs, scores only the
+     * items whose bound reaches the current k-th best.
      */
     private Ranked exactTopK(
             String userId, String[] userItems, long now, int k, Set<Integer> excluded) {
         float[] q = query(userId, userItems);
         refreshBounds(now);
         float qNorm = boundFactor(q);
+        int n = itemIds.size();
+        float needed = seedThreshold(q, now, k, excluded);
         int[] best = new int[k];
         float[] bestScore = new float[k];
         int size = 0;
-        float needed = Float.NEGATIVE_INFINITY;
-        int[] order = scanOrder();
-        int n = itemIds.size();
-        for (int j = 0; j < n; j++) {
-            int i = j < order.length ? order[j] : j;
+        for (int i = 0; i < n; i++) {
             if (staticBound(i) + qNorm * norms[i] < needed) {
                 continue;
             }
@@ -419,10 +432,35 @@ public final class ServingModel {
                 size++;
             }
             if (size == k) {
-                needed = bestScore[k - 1] - slack(bestScore[k - 1]);
+                needed = Math.max(needed, bestScore[k - 1] - slack(bestScore[k - 1]));
             }
         }
         return new Ranked(Arrays.copyOf(best, size), Arrays.copyOf(bestScore, size));
+    }
+
+    /**
+     * A score every item of the top k reaches (less a rounding slack): the k-th best among the
+     * first {@code 32 k} items of the scan order, or minus infinity when they hold fewer than k
+     * eligible items. Any k items that score at least s leave no place for an item below s.
+     */
+    private float seedThreshold(float[] q, long now, int k, Set<Integer> excluded) {
+        int[] order = scanOrder();
+        int seeds = Math.min(order.length, 32 * k);
+        float[] scores = new float[seeds];
+        int eligible = 0;
+        for (int j = 0; j < seeds; j++) {
+            int i = order[j];
+            float s = scoreOf(i, q, now);
+            if (!excluded.contains(i) && !Float.isNaN(s)) {
+                scores[eligible++] = s;
+            }
+        }
+        if (eligible < k) {
+            return Float.NEGATIVE_INFINITY;
+        }
+        Arrays.sort(scores, 0, eligible);
+        float kth = scores[eligible - k];
+        return kth - slack(kth);
     }
 
     /** The order of {@link TopK#select}: higher score first, ties to the lower index. */
@@ -519,7 +557,23 @@ public final class ServingModel {
 
     /** The query-independent terms of item i's score at event time {@code now}. */
     private float staticTerms(int i, long now) {
-        return itemBias[i] + densePhi[0] * logTrendAt(i, now) + densePhi[1] * logPositives[i];
+        return itemBias[i] + densePhi[0] * trendTermAt(i, now) + densePhi[1] * logPositives[i];
+    }
+
+    /**
+     * Item i's trend term at {@code now}, reused while event time stays within {@link
+     * #termsQuantumMs} of when it was computed: a live catalog is scored many times per quantum, a
+     * fast replay moves past it between requests and computes only the items it scores.
+     */
+    private float trendTermAt(int i, long now) {
+        long at = trendTermTime[i];
+        if (at != Long.MIN_VALUE && Math.abs(now - at) < termsQuantumMs) {
+            return trendTerm[i];
+        }
+        float term = logTrendAt(i, now);
+        trendTerm[i] = term;
+        trendTermTime[i] = now;
+        return term;
     }
 
     /**

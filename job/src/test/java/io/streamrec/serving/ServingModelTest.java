@@ -68,7 +68,8 @@ class ServingModelTest {
         assertThat((double) scores[0]).isCloseTo(expectedA, within(1e-5));
         assertThat((double) scores[1]).isCloseTo(dotB + b[d], within(1e-5));
 
-        // the trend term is exact at any event time, however little it moved
+        // within 1/1024 of a half-life an item's trend term is reused; beyond, recomputed
+        assertThat(model.score("u", new String[0], now + day / 2048)[0]).isEqualTo(scores[0]);
         double laterA = dotA + a[d] + 0.7 * Math.log(1 + 4 * Math.pow(0.5, 1 + 1 / 64.0));
         laterA += 0.2 * Math.log1p(9);
         float later = model.score("u", new String[0], now + day / 64)[0];
