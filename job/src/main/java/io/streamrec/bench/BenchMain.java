@@ -306,8 +306,9 @@ public final class BenchMain {
                 String.format(
                         "Per event in the in-process loop (last run with evaluation): examples and"
                                 + " sampling %.1f us, DJL forward/backward %.1f us, row updates %.1f"
-                                + " us, prequential evaluation (scoring all %,d items for the"
-                                + " model, popularity and trending) %.1f us.",
+                                + " us, prequential evaluation (ranking the event's item among"
+                                + " all %,d items for the model, popularity and trending) %.1f"
+                                + " us.",
                         profile.examplesMicros(),
                         profile.gradientMicros(),
                         profile.rowUpdateMicros(),
@@ -336,6 +337,9 @@ public final class BenchMain {
             p2[r] =
                     pipeline.run("p=2 run " + (r + 1), events, catalog, 2, 0, false, 0)
                             .eventsPerSecond();
+            if (r == 0) {
+                cpuProfile(pipeline.lastCpuMicrosPerEvent());
+            }
         }
         // where the time goes: the same p=2 run evaluating a 10% sample of the events
         Configuration sampled = new Configuration();
@@ -384,6 +388,30 @@ public final class BenchMain {
             }
         }
         return s2.median();
+    }
+
+    /** Where the p=2 run's CPU went, per event and stage (first run). */
+    private void cpuProfile(Map<String, Double> microsPerEvent) {
+        ObjectNode p = details.putObject("pipeline_p2_cpu_us_per_event");
+        StringBuilder line = new StringBuilder();
+        double total = 0;
+        for (Map.Entry<String, Double> e : microsPerEvent.entrySet()) {
+            double micros = e.getValue();
+            total += micros;
+            p.put(e.getKey(), micros);
+            line.append(
+                    String.format(
+                            "%s%s %.0f us", line.length() > 0 ? "; " : "", e.getKey(), micros));
+        }
+        p.put("total", total);
+        progress("    CPU per event at p=2: " + line);
+        notes.add(
+                String.format(
+                        "CPU per event in the first p=2 pipeline run, first to last trained event"
+                                + " (thread CPU time by stage; replay producer and embedded broker"
+                                + " run in the same JVM): %s; total"
+                                + " %.0f us, i.e. at most %,.0f events/s on 2 cores.",
+                        line, total, 2e6 / total));
     }
 
     // ---- freshness ----

@@ -7,7 +7,9 @@ import io.streamrec.schema.UserEvent;
 import io.streamrec.source.ItemCatalog;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -23,11 +25,20 @@ public final class PipelineBench {
     private final Path workDir;
     private final Consumer<String> progress;
     private int runs;
+    private Map<String, Double> lastCpuMicrosPerEvent = Map.of();
 
     public PipelineBench(String bootstrapServers, Path workDir, Consumer<String> progress) {
         this.bootstrapServers = bootstrapServers;
         this.workDir = workDir;
         this.progress = progress;
+    }
+
+    /**
+     * CPU microseconds per trained event by stage in the last run, from its first to its last
+     * trained event (start-up excluded), largest first.
+     */
+    public Map<String, Double> lastCpuMicrosPerEvent() {
+        return lastCpuMicrosPerEvent;
     }
 
     /** One replay run; {@code rate} 0 is full speed. */
@@ -95,7 +106,19 @@ public final class PipelineBench {
                         .timeout(Duration.ofMinutes(30))
                         .progress(line -> {})
                         .build()) {
-            ReplayRun.Result result = replay.run(List.of(), false);
+            ReplayRun.Result result;
+            try (StageCpuSampler cpu = StageCpuSampler.start()) {
+                result = replay.run(List.of(), false);
+                cpu.close();
+                ReplayRun.TrainingWindow w = result.trainingWindow();
+                // events trained between the samples used: the rate times the sampled span
+                double trained =
+                        w.eventsPerSecond() * cpu.sampledSeconds(w.firstMillis(), w.lastMillis());
+                Map<String, Double> micros = new LinkedHashMap<>();
+                cpu.secondsByStage(w.firstMillis(), w.lastMillis())
+                        .forEach((stage, seconds) -> micros.put(stage, seconds * 1e6 / trained));
+                lastCpuMicrosPerEvent = micros;
+            }
             progress.accept(
                     String.format(
                             "    %,.0f events/s, HR@10 model %.4f, %d checkpoints",

@@ -186,7 +186,15 @@ public final class ReplayRun implements AutoCloseable {
             Map<String, Integer> resultsPerRequest,
             Map<String, Integer> deadLetterReasons,
             LatencyHistogram requestLatency,
-            LatencyHistogram freshness) {}
+            LatencyHistogram freshness,
+            TrainingWindow trainingWindow) {}
+
+    /** Trained events and the wall-clock span from the first to the last, over all subtasks. */
+    public record TrainingWindow(long events, long firstMillis, long lastMillis) {
+        public double eventsPerSecond() {
+            return lastMillis > firstMillis ? events * 1000.0 / (lastMillis - firstMillis) : 0.0;
+        }
+    }
 
     /**
      * Runs the replay.
@@ -287,7 +295,7 @@ public final class ReplayRun implements AutoCloseable {
             }
         }
         double wall = (System.nanoTime() - start) / 1e9;
-        double rate = throughput(latest);
+        TrainingWindow window = trainingWindow(latest);
         Map<String, List<String>> examples = new LinkedHashMap<>();
         Map<String, String> exampleReasons = new LinkedHashMap<>();
         if (!exampleUsers.isEmpty()) {
@@ -315,7 +323,7 @@ public final class ReplayRun implements AutoCloseable {
                 events.size(),
                 deadLetters,
                 trained(latest),
-                rate,
+                window.eventsPerSecond(),
                 wall,
                 checkpoints,
                 examples,
@@ -324,7 +332,8 @@ public final class ReplayRun implements AutoCloseable {
                 resultsPerRequest,
                 reasons,
                 requestLatency,
-                freshness);
+                freshness,
+                window);
     }
 
     private void produce(AtomicLong produced) {
@@ -456,8 +465,8 @@ public final class ReplayRun implements AutoCloseable {
                 settings.kafka().toProperties(), settings.get(topicOption), true);
     }
 
-    /** Events/s from the first to the last evaluated event, over all serving subtasks. */
-    private static double throughput(Map<Integer, EvalReportCodec.Report> latest) {
+    /** The span from the first to the last trained event, over all serving subtasks. */
+    private static TrainingWindow trainingWindow(Map<Integer, EvalReportCodec.Report> latest) {
         long events = 0;
         long first = Long.MAX_VALUE;
         long last = 0;
@@ -469,7 +478,7 @@ public final class ReplayRun implements AutoCloseable {
                 last = Math.max(last, t.lastMillis());
             }
         }
-        return last > first ? events * 1000.0 / (last - first) : 0.0;
+        return new TrainingWindow(events, first, last);
     }
 
     /** Evaluated events to wait for: all valid ones, or the sample of them that is evaluated. */

@@ -1,0 +1,192 @@
+package io.streamrec.bench;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Where a pipeline run's CPU goes: samples every thread's CPU time while the run lasts and groups
+ * it by what the thread does (Flink names task threads after their operator chain). A thread that
+ * ends during the run counts up to its last sample; what no Java thread accounts for (GC, JIT,
+ * RocksDB's native threads) is the process total less the threads' sum.
+ */
+public final class StageCpuSampler implements AutoCloseable {
+    private static final long SAMPLE_MILLIS = 100;
+
+    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    private final com.sun.management.OperatingSystemMXBean os =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private final Map<Long, Long> baseline = new HashMap<>();
+    private final Map<Long, Long> latest = new HashMap<>();
+    private final Map<Long, String> names = new HashMap<>();
+    private final java.util.List<Snapshot> snapshots = new java.util.ArrayList<>();
+    private final long processStart;
+    private final Thread sampler;
+    private volatile boolean running = true;
+
+    /** CPU seconds per stage since the start, and of the whole process, at a wall-clock time. */
+    private record Snapshot(long millis, Map<String, Double> byStage, double process) {}
+
+    private StageCpuSampler() {
+        threads.setThreadCpuTimeEnabled(true);
+        processStart = os.getProcessCpuTime();
+        sample(true);
+        sampler = new Thread(this::loop, "stage-cpu-sampler");
+        sampler.setDaemon(true);
+        sampler.start();
+    }
+
+    public static StageCpuSampler start() {
+        return new StageCpuSampler();
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                Thread.sleep(SAMPLE_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            sample(false);
+        }
+    }
+
+    private synchronized void sample(boolean first) {
+        long[] ids = threads.getAllThreadIds();
+        ThreadInfo[] infos = threads.getThreadInfo(ids, 0);
+        for (int j = 0; j < ids.length; j++) {
+            long cpu = threads.getThreadCpuTime(ids[j]);
+            if (cpu < 0 || infos[j] == null) {
+                continue;
+            }
+            names.putIfAbsent(ids[j], infos[j].getThreadName());
+            if (first) {
+                baseline.put(ids[j], cpu);
+            }
+            latest.put(ids[j], cpu);
+        }
+        Map<String, Double> byStage = new HashMap<>();
+        for (Map.Entry<Long, Long> e : latest.entrySet()) {
+            double seconds = (e.getValue() - baseline.getOrDefault(e.getKey(), 0L)) / 1e9;
+            byStage.merge(stageOf(names.get(e.getKey())), seconds, Double::sum);
+        }
+        snapshots.add(
+                new Snapshot(
+                        System.currentTimeMillis(),
+                        byStage,
+                        (os.getProcessCpuTime() - processStart) / 1e9));
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        sampler.interrupt();
+        try {
+            sampler.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        sample(false);
+    }
+
+    /**
+     * CPU seconds per stage between two wall-clock times (the samples nearest inside them; start up
+     * and shut down outside them are left out), largest first, ending with the part no Java thread
+     * accounts for.
+     */
+    public synchronized Map<String, Double> secondsByStage(long fromMillis, long toMillis) {
+        Snapshot from = snapshots.get(0);
+        Snapshot to = snapshots.get(snapshots.size() - 1);
+        for (Snapshot s : snapshots) {
+            if (s.millis() <= fromMillis) {
+                from = s;
+            }
+            if (s.millis() <= toMillis) {
+                to = s;
+            }
+        }
+        Map<String, Double> byStage = new HashMap<>();
+        double threadsTotal = 0;
+        for (Map.Entry<String, Double> e : to.byStage().entrySet()) {
+            double seconds = e.getValue() - from.byStage().getOrDefault(e.getKey(), 0.0);
+            byStage.put(e.getKey(), seconds);
+            threadsTotal += seconds;
+        }
+        Map<String, Double> sorted = new LinkedHashMap<>();
+        byStage.entrySet().stream()
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+        sorted.put(
+                "GC, JIT and native threads (RocksDB)",
+                Math.max(0, to.process() - from.process() - threadsTotal));
+        return sorted;
+    }
+
+    /** The wall-clock span between the samples {@link #secondsByStage} would use, in seconds. */
+    public synchronized double sampledSeconds(long fromMillis, long toMillis) {
+        long first = -1;
+        long last = -1;
+        for (Snapshot s : snapshots) {
+            if (s.millis() <= fromMillis || first < 0) {
+                first = s.millis();
+            }
+            if (s.millis() <= toMillis) {
+                last = s.millis();
+            }
+        }
+        return (last - first) / 1e3;
+    }
+
+    /** The stage a thread works for, from the name Flink, Kafka or the replay gives it. */
+    static String stageOf(String thread) {
+        if (thread.startsWith("workers")) {
+            return "workers (examples, DJL, local row updates)";
+        }
+        if (thread.startsWith("parameter-server")) {
+            return "parameter server (RocksDB rows, model-updates writer)";
+        }
+        if (thread.startsWith("serving")) {
+            return "serving + prequential evaluation, results writer";
+        }
+        if (thread.startsWith("Source: events")) {
+            return "events source + validation";
+        }
+        if (thread.startsWith("Source:")) {
+            return "other sources (requests, catalog)";
+        }
+        if (thread.startsWith("replay-producer")
+                || thread.startsWith("kafka-producer-network-thread")
+                || thread.startsWith("kafka-coordinator")
+                || thread.startsWith("Kafka Fetcher")
+                || thread.startsWith("Source Data Fetcher")
+                || thread.contains("consumer")) {
+            return "Kafka clients (replay producer, job's readers and writers)";
+        }
+        if (thread.startsWith("data-plane-kafka")
+                || thread.startsWith("kafka-")
+                || thread.startsWith("broker-")
+                || thread.startsWith("controller-")
+                || thread.startsWith("raft")
+                || thread.startsWith("quorum")
+                || thread.startsWith("ExpirationReaper")
+                || thread.contains("coordinator")
+                || thread.startsWith("transaction")
+                || thread.startsWith("LogDirFailureHandler")) {
+            return "Kafka broker (embedded)";
+        }
+        if (thread.startsWith("flink-")
+                || thread.startsWith("jobmanager")
+                || thread.startsWith("Checkpoint")
+                || thread.startsWith("AsyncOperations")
+                || thread.startsWith("pool-")
+                || thread.startsWith("Flink")
+                || thread.startsWith("OutputFlusher")
+                || thread.startsWith("mini-cluster")) {
+            return "Flink runtime (checkpoints, RPC, network flushers)";
+        }
+        return "other Java threads";
+    }
+}
