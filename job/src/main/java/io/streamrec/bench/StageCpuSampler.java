@@ -10,8 +10,10 @@ import java.util.Map;
 /**
  * Where a pipeline run's CPU goes: samples every thread's CPU time while the run lasts and groups
  * it by what the thread does (Flink names task threads after their operator chain). A thread that
- * ends during the run counts up to its last sample; what no Java thread accounts for (GC, JIT,
- * RocksDB's native threads) is the process total less the threads' sum.
+ * ends during the run counts up to its last sample. GC, JIT and RocksDB's background threads are
+ * read from /proc on Linux; what no thread accounts for is the process total less the threads' sum.
+ * Samples every 100 ms and keeps them, so a window inside the run (e.g. from the first to the last
+ * trained event) can be asked for.
  */
 public final class StageCpuSampler implements AutoCloseable {
     private static final long SAMPLE_MILLIS = 100;
@@ -23,6 +25,13 @@ public final class StageCpuSampler implements AutoCloseable {
     private final Map<Long, Long> latest = new HashMap<>();
     private final Map<Long, String> names = new HashMap<>();
     private final java.util.List<Snapshot> snapshots = new java.util.ArrayList<>();
+
+    /** The JVM's own and RocksDB's threads (no Java thread objects), by Linux task id. */
+    private final Map<Long, Long> nativeBaseline = new HashMap<>();
+
+    private final Map<Long, Long> nativeLatest = new HashMap<>();
+    private final Map<Long, String> nativeNames = new HashMap<>();
+    private static final double TICKS_PER_SECOND = 100.0; // USER_HZ on Linux
     private final long processStart;
     private final Thread sampler;
     private volatile boolean running = true;
@@ -73,6 +82,11 @@ public final class StageCpuSampler implements AutoCloseable {
             double seconds = (e.getValue() - baseline.getOrDefault(e.getKey(), 0L)) / 1e9;
             byStage.merge(stageOf(names.get(e.getKey())), seconds, Double::sum);
         }
+        readNativeThreads(first);
+        for (Map.Entry<Long, Long> e : nativeLatest.entrySet()) {
+            long ticks = e.getValue() - nativeBaseline.getOrDefault(e.getKey(), 0L);
+            byStage.merge(nativeNames.get(e.getKey()), ticks / TICKS_PER_SECOND, Double::sum);
+        }
         snapshots.add(
                 new Snapshot(
                         System.currentTimeMillis(),
@@ -120,7 +134,7 @@ public final class StageCpuSampler implements AutoCloseable {
                 .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
                 .forEach(e -> sorted.put(e.getKey(), e.getValue()));
         sorted.put(
-                "GC, JIT and native threads (RocksDB)",
+                "rest of the process (other native threads)",
                 Math.max(0, to.process() - from.process() - threadsTotal));
         return sorted;
     }
@@ -138,6 +152,60 @@ public final class StageCpuSampler implements AutoCloseable {
             }
         }
         return (last - first) / 1e3;
+    }
+
+    /**
+     * Reads the CPU ticks of the process's GC, JIT and RocksDB threads from /proc (Linux); Java
+     * threads are measured through the JVM instead. Elsewhere, their time stays in the remainder.
+     */
+    private void readNativeThreads(boolean first) {
+        java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
+        if (tasks == null) {
+            return;
+        }
+        for (java.io.File task : tasks) {
+            String stat;
+            try {
+                stat = java.nio.file.Files.readString(task.toPath().resolve("stat"));
+            } catch (java.io.IOException | RuntimeException e) {
+                continue; // the thread ended
+            }
+            int open = stat.indexOf('(');
+            int close = stat.lastIndexOf(')');
+            if (open < 0 || close < open) {
+                continue;
+            }
+            String group = nativeGroupOf(stat.substring(open + 1, close));
+            if (group == null) {
+                continue;
+            }
+            String[] fields = stat.substring(close + 2).split(" ");
+            // fields after the name start at stat(5)'s field 3 (state); utime is 14, stime 15
+            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            long tid = Long.parseLong(task.getName());
+            nativeNames.putIfAbsent(tid, group);
+            if (first) {
+                nativeBaseline.put(tid, ticks);
+            }
+            nativeLatest.put(tid, ticks);
+        }
+    }
+
+    /** The group of a thread the JVM does not expose as a Java thread, or null for the others. */
+    static String nativeGroupOf(String comm) {
+        if (comm.startsWith("GC Thread")
+                || comm.startsWith("G1 ")
+                || comm.startsWith("VM Thread")
+                || comm.startsWith("VM Periodic")) {
+            return "JVM garbage collection";
+        }
+        if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
+            return "JVM JIT compilers";
+        }
+        if (comm.startsWith("rocksdb")) {
+            return "RocksDB background threads (flush, compaction)";
+        }
+        return null;
     }
 
     /** The stage a thread works for, from the name Flink, Kafka or the replay gives it. */
