@@ -5,7 +5,7 @@
 # Writes target/bench/results.json, PNG plots and target/bench/report.html, and appends a dated
 # section to BENCHMARKS.md. About 25 minutes on 2 cores with the defaults; options:
 #
-#   deploy/bench.sh --repeats 3 --events 30000 --serving-sizes 10000,100000,1000000 \
+#   deploy/bench.sh --repeats 3 --events 100000 --serving-sizes 10000,100000,1000000 \
 #                   --scale-rows 1000000,10000000 --only serving,loop,pipeline,freshness,quality,scale
 set -euo pipefail
 cd "$(dirname "$0")/.."

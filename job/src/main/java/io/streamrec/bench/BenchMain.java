@@ -41,7 +41,8 @@ import org.apache.flink.configuration.Configuration;
  * <pre>
  * --out DIR              default target/bench
  * --repeats N            runs per figure (median, min, max), default 3
- * --events N             events per throughput/freshness run (first N in time order), default 30000
+ * --events N             events per throughput/freshness run (first N in time order), default all
+ *                        100,000 (runs long enough that JIT compilation is not part of the figure)
  * --serving-sizes A,B,C  catalog sizes, default 10000,100000,1000000
  * --scale-rows A,B       parameter rows, default 1000000,10000000
  * --only S1,S2           sections: serving, loop, pipeline, freshness, quality, scale (default all)
@@ -109,7 +110,7 @@ public final class BenchMain {
                 ItemCatalog.read(
                         Path.of("data/movietweetings-100k/movies.dat"),
                         ItemFormat.parse("movietweetings"));
-        int n = Math.min(all.size(), Integer.parseInt(opts.getOrDefault("events", "30000")));
+        int n = Math.min(all.size(), Integer.parseInt(opts.getOrDefault("events", "100000")));
         List<UserEvent> subset = all.subList(0, n);
         progress(
                 String.format(
