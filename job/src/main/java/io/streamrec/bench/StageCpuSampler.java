@@ -5,6 +5,7 @@ import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,7 +25,7 @@ public final class StageCpuSampler implements AutoCloseable {
     private final Map<Long, Long> baseline = new HashMap<>();
     private final Map<Long, Long> latest = new HashMap<>();
     private final Map<Long, String> names = new HashMap<>();
-    private final java.util.List<Snapshot> snapshots = new java.util.ArrayList<>();
+    private final List<Snapshot> snapshots = new java.util.ArrayList<>();
 
     /** The JVM's own and RocksDB's threads (no Java thread objects), by Linux task id. */
     private final Map<Long, Long> nativeBaseline = new HashMap<>();
@@ -112,16 +113,8 @@ public final class StageCpuSampler implements AutoCloseable {
      * accounts for.
      */
     public synchronized Map<String, Double> secondsByStage(long fromMillis, long toMillis) {
-        Snapshot from = snapshots.get(0);
-        Snapshot to = snapshots.get(snapshots.size() - 1);
-        for (Snapshot s : snapshots) {
-            if (s.millis() <= fromMillis) {
-                from = s;
-            }
-            if (s.millis() <= toMillis) {
-                to = s;
-            }
-        }
+        Snapshot from = sampleAtOrBefore(fromMillis);
+        Snapshot to = sampleAtOrBefore(toMillis);
         Map<String, Double> byStage = new HashMap<>();
         double threadsTotal = 0;
         for (Map.Entry<String, Double> e : to.byStage().entrySet()) {
@@ -141,17 +134,18 @@ public final class StageCpuSampler implements AutoCloseable {
 
     /** The wall-clock span between the samples {@link #secondsByStage} would use, in seconds. */
     public synchronized double sampledSeconds(long fromMillis, long toMillis) {
-        long first = -1;
-        long last = -1;
+        return (sampleAtOrBefore(toMillis).millis() - sampleAtOrBefore(fromMillis).millis()) / 1e3;
+    }
+
+    /** The last sample taken at or before a time, or the first sample if none was. */
+    private Snapshot sampleAtOrBefore(long millis) {
+        Snapshot found = snapshots.get(0);
         for (Snapshot s : snapshots) {
-            if (s.millis() <= fromMillis || first < 0) {
-                first = s.millis();
-            }
-            if (s.millis() <= toMillis) {
-                last = s.millis();
+            if (s.millis() <= millis) {
+                found = s;
             }
         }
-        return (last - first) / 1e3;
+        return found;
     }
 
     /**
@@ -208,52 +202,63 @@ public final class StageCpuSampler implements AutoCloseable {
         return null;
     }
 
+    /**
+     * Stages by the start of their threads' names (Flink names task threads after their operator
+     * chain), tried in order: the first match wins.
+     */
+    private static final List<Map.Entry<String, List<String>>> STAGES =
+            List.of(
+                    Map.entry("workers (examples, DJL, local row updates)", List.of("workers")),
+                    Map.entry(
+                            "parameter server (RocksDB rows, model-updates writer)",
+                            List.of("parameter-server")),
+                    Map.entry(
+                            "serving + prequential evaluation, results writer", List.of("serving")),
+                    Map.entry("events source + validation", List.of("Source: events")),
+                    Map.entry("other sources (requests, catalog)", List.of("Source:")),
+                    Map.entry(
+                            "Kafka clients (replay producer, job's readers and writers)",
+                            List.of(
+                                    "replay-producer",
+                                    "kafka-producer-network-thread",
+                                    "kafka-coordinator",
+                                    "Kafka Fetcher",
+                                    "Source Data Fetcher",
+                                    "consumer")),
+                    Map.entry(
+                            "Kafka broker (embedded)",
+                            List.of(
+                                    "data-plane-kafka",
+                                    "kafka-",
+                                    "broker-",
+                                    "controller-",
+                                    "raft",
+                                    "quorum",
+                                    "ExpirationReaper",
+                                    "transaction",
+                                    "group-coordinator",
+                                    "share-coordinator",
+                                    "LogDirFailureHandler")),
+                    Map.entry(
+                            "Flink runtime (checkpoints, RPC, network flushers)",
+                            List.of(
+                                    "flink-",
+                                    "jobmanager",
+                                    "Checkpoint",
+                                    "AsyncOperations",
+                                    "pool-",
+                                    "Flink",
+                                    "OutputFlusher",
+                                    "mini-cluster")));
+
     /** The stage a thread works for, from the name Flink, Kafka or the replay gives it. */
     static String stageOf(String thread) {
-        if (thread.startsWith("workers")) {
-            return "workers (examples, DJL, local row updates)";
-        }
-        if (thread.startsWith("parameter-server")) {
-            return "parameter server (RocksDB rows, model-updates writer)";
-        }
-        if (thread.startsWith("serving")) {
-            return "serving + prequential evaluation, results writer";
-        }
-        if (thread.startsWith("Source: events")) {
-            return "events source + validation";
-        }
-        if (thread.startsWith("Source:")) {
-            return "other sources (requests, catalog)";
-        }
-        if (thread.startsWith("replay-producer")
-                || thread.startsWith("kafka-producer-network-thread")
-                || thread.startsWith("kafka-coordinator")
-                || thread.startsWith("Kafka Fetcher")
-                || thread.startsWith("Source Data Fetcher")
-                || thread.contains("consumer")) {
-            return "Kafka clients (replay producer, job's readers and writers)";
-        }
-        if (thread.startsWith("data-plane-kafka")
-                || thread.startsWith("kafka-")
-                || thread.startsWith("broker-")
-                || thread.startsWith("controller-")
-                || thread.startsWith("raft")
-                || thread.startsWith("quorum")
-                || thread.startsWith("ExpirationReaper")
-                || thread.contains("coordinator")
-                || thread.startsWith("transaction")
-                || thread.startsWith("LogDirFailureHandler")) {
-            return "Kafka broker (embedded)";
-        }
-        if (thread.startsWith("flink-")
-                || thread.startsWith("jobmanager")
-                || thread.startsWith("Checkpoint")
-                || thread.startsWith("AsyncOperations")
-                || thread.startsWith("pool-")
-                || thread.startsWith("Flink")
-                || thread.startsWith("OutputFlusher")
-                || thread.startsWith("mini-cluster")) {
-            return "Flink runtime (checkpoints, RPC, network flushers)";
+        for (Map.Entry<String, List<String>> stage : STAGES) {
+            for (String prefix : stage.getValue()) {
+                if (thread.startsWith(prefix)) {
+                    return stage.getKey();
+                }
+            }
         }
         return "other Java threads";
     }

@@ -406,36 +406,21 @@ public final class ServingModel {
         float qNorm = boundFactor(q);
         int n = itemIds.size();
         float needed = seedThreshold(q, now, k, excluded);
-        int[] best = new int[k];
-        float[] bestScore = new float[k];
-        int size = 0;
+        TopK.Best best = new TopK.Best(k);
         for (int i = 0; i < n; i++) {
             if (staticBound(i) + qNorm * norms[i] < needed) {
                 continue;
             }
             float s = scoreOf(i, q, now);
-            if (size == k && !ranksBefore(s, i, bestScore[k - 1], best[k - 1])) {
+            if (!best.wouldTake(s, i) || excluded.contains(i) || Float.isNaN(s)) {
                 continue;
             }
-            if (excluded.contains(i) || Float.isNaN(s)) {
-                continue;
-            }
-            int pos = size < k ? size : k - 1;
-            while (pos > 0 && ranksBefore(s, i, bestScore[pos - 1], best[pos - 1])) {
-                best[pos] = best[pos - 1];
-                bestScore[pos] = bestScore[pos - 1];
-                pos--;
-            }
-            best[pos] = i;
-            bestScore[pos] = s;
-            if (size < k) {
-                size++;
-            }
-            if (size == k) {
-                needed = Math.max(needed, bestScore[k - 1] - slack(bestScore[k - 1]));
+            best.offer(i, s);
+            if (best.full()) {
+                needed = Math.max(needed, best.lowestScore() - slack(best.lowestScore()));
             }
         }
-        return new Ranked(Arrays.copyOf(best, size), Arrays.copyOf(bestScore, size));
+        return new Ranked(best.items(), best.scores());
     }
 
     /**
@@ -461,11 +446,6 @@ public final class ServingModel {
         Arrays.sort(scores, 0, eligible);
         float kth = scores[eligible - k];
         return kth - slack(kth);
-    }
-
-    /** The order of {@link TopK#select}: higher score first, ties to the lower index. */
-    private static boolean ranksBefore(float s, int i, float other, int otherIndex) {
-        return s > other || (s == other && i < otherIndex);
     }
 
     private int[] scanOrder() {

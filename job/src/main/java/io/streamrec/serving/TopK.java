@@ -1,5 +1,6 @@
 package io.streamrec.serving;
 
+import java.util.Arrays;
 import java.util.Set;
 
 /** Top-k selection over a score array, skipping excluded indices. */
@@ -38,29 +39,74 @@ public final class TopK {
 
     /** Indices of the {@code k} highest scores, best first; ties go to the lower index. */
     public static int[] select(float[] scores, int k, Set<Integer> excluded) {
-        int[] best = new int[k];
-        float[] bestScore = new float[k];
-        int size = 0;
+        Best best = new Best(k);
         for (int i = 0; i < scores.length; i++) {
             float s = scores[i];
-            if (size == k && s <= bestScore[k - 1]) {
-                continue;
+            if (best.wouldTake(s, i) && !excluded.contains(i) && !Float.isNaN(s)) {
+                best.offer(i, s);
             }
-            if (excluded.contains(i) || Float.isNaN(s)) {
-                continue;
+        }
+        return best.items();
+    }
+
+    /** Whether score {@code s} of item {@code i} ranks before {@code other} of item {@code j}. */
+    static boolean ranksBefore(float s, int i, float other, int j) {
+        return s > other || (s == other && i < j);
+    }
+
+    /**
+     * The {@code k} best items offered so far, in the order of {@link #select}: higher score first,
+     * ties to the lower index, whatever order they are offered in.
+     */
+    public static final class Best {
+        private final int k;
+        private final int[] items;
+        private final float[] scores;
+        private int size;
+
+        public Best(int k) {
+            this.k = k;
+            this.items = new int[k];
+            this.scores = new float[k];
+        }
+
+        /** Whether item {@code i} with score {@code s} would be taken in now. */
+        public boolean wouldTake(float s, int i) {
+            return size < k || ranksBefore(s, i, scores[k - 1], items[k - 1]);
+        }
+
+        public void offer(int i, float s) {
+            if (!wouldTake(s, i)) {
+                return;
             }
             int pos = size < k ? size : k - 1;
-            while (pos > 0 && bestScore[pos - 1] < s) {
-                best[pos] = best[pos - 1];
-                bestScore[pos] = bestScore[pos - 1];
+            while (pos > 0 && ranksBefore(s, i, scores[pos - 1], items[pos - 1])) {
+                items[pos] = items[pos - 1];
+                scores[pos] = scores[pos - 1];
                 pos--;
             }
-            best[pos] = i;
-            bestScore[pos] = s;
+            items[pos] = i;
+            scores[pos] = s;
             if (size < k) {
                 size++;
             }
         }
-        return size == k ? best : java.util.Arrays.copyOf(best, size);
+
+        public boolean full() {
+            return size == k;
+        }
+
+        /** The lowest score held; meaningful once {@link #full}. */
+        public float lowestScore() {
+            return scores[k - 1];
+        }
+
+        public int[] items() {
+            return Arrays.copyOf(items, size);
+        }
+
+        public float[] scores() {
+            return Arrays.copyOf(scores, size);
+        }
     }
 }

@@ -79,22 +79,7 @@ class ServingModelTest {
 
     @Test
     void approximateTopKMatchesExactOnASmallCatalogAndSkipsExcludedItems() {
-        int d = 8;
-        ModelConfig config = new ModelConfig(d, 2, 3, 86_400_000L, 1L, 0);
-        List<ItemRecord> records = new java.util.ArrayList<>();
-        for (int i = 0; i < 2000; i++) {
-            records.add(new ItemRecord("i" + i, "I" + i, List.of("g" + (i % 7))));
-        }
-        ServingModel model =
-                new ServingModel(config, new ModelRowInitializer(config), new ItemCatalog(records));
-        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
-        for (int i = 0; i < 2000; i++) {
-            float[] w = new float[d + 1];
-            for (int k = 0; k < w.length; k++) {
-                w[k] = (float) (random.nextDouble() - 0.5);
-            }
-            model.apply(row(RowKeys.item("i" + i), w, i % 50, 0f, 0L));
-        }
+        ServingModel model = randomModel(2000, new java.util.SplittableRandom(7), false);
         model.useAnnFrom(1000);
         int overlap = 0;
         for (int u = 0; u < 50; u++) {
@@ -121,22 +106,8 @@ class ServingModelTest {
 
     @Test
     void rankOfAndTopKAgreeWithRankingTheFullScores() {
-        int d = 8;
-        ModelConfig config = new ModelConfig(d, 2, 3, 86_400_000L, 1L, 0);
-        List<ItemRecord> records = new java.util.ArrayList<>();
-        for (int i = 0; i < 500; i++) {
-            records.add(new ItemRecord("i" + i, "I" + i, List.of("g" + (i % 7))));
-        }
-        ServingModel model =
-                new ServingModel(config, new ModelRowInitializer(config), new ItemCatalog(records));
         java.util.SplittableRandom random = new java.util.SplittableRandom(11);
-        for (int i = 0; i < 500; i++) {
-            float[] w = new float[d + 1];
-            for (int k = 0; k < w.length; k++) {
-                w[k] = (float) (random.nextDouble() - 0.5);
-            }
-            model.apply(row(RowKeys.item("i" + i), w, i % 13, i % 5, 1000L * i));
-        }
+        ServingModel model = randomModel(500, random, true);
         int hits = 0;
         for (int u = 0; u < 300; u++) {
             String[] history = {"i" + (u % 500), "i" + ((u * 7 + 1) % 500)};
@@ -156,5 +127,32 @@ class ServingModelTest {
             hits += expected >= 0 ? 1 : 0;
         }
         assertThat(hits).isGreaterThanOrEqualTo(150);
+    }
+
+    /**
+     * Items i0.. with random 8-dimensional rows over 7 genres; with {@code trending}, trend counts
+     * and times differ per item, so the trend terms take part in the ranking.
+     */
+    private static ServingModel randomModel(
+            int items, java.util.SplittableRandom random, boolean trending) {
+        int d = 8;
+        ModelConfig config = new ModelConfig(d, 2, 3, 86_400_000L, 1L, 0);
+        List<ItemRecord> records = new java.util.ArrayList<>();
+        for (int i = 0; i < items; i++) {
+            records.add(new ItemRecord("i" + i, "I" + i, List.of("g" + (i % 7))));
+        }
+        ServingModel model =
+                new ServingModel(config, new ModelRowInitializer(config), new ItemCatalog(records));
+        for (int i = 0; i < items; i++) {
+            float[] w = new float[d + 1];
+            for (int k = 0; k < w.length; k++) {
+                w[k] = (float) (random.nextDouble() - 0.5);
+            }
+            model.apply(
+                    trending
+                            ? row(RowKeys.item("i" + i), w, i % 13, i % 5, 1000L * i)
+                            : row(RowKeys.item("i" + i), w, i % 50, 0f, 0L));
+        }
+        return model;
     }
 }
