@@ -37,9 +37,10 @@ public final class ServingModel {
     private long[] trendTime = new long[0];
 
     /**
-     * Per item, its trend term at {@link #boundsAt}: at least the term at any later time (the
-     * decayed trend only shrinks), so {@link #staticBound} bounds the query-independent part of the
-     * score. A scan computes the exact terms only for items whose bound reaches what it needs.
+     * Per item, its trend term a quantum before {@link #boundsAt}: at least the term at any later
+     * time (the decayed trend only shrinks), so {@link #staticBound} bounds the query-independent
+     * part of the score. A scan computes the exact terms only for items whose bound reaches what it
+     * needs.
      */
     private float[] trendBounds = new float[0];
 
@@ -567,8 +568,12 @@ public final class ServingModel {
                 + densePhi[1] * logPositives[i];
     }
 
+    /**
+     * Item i's trend term a quantum before {@link #boundsAt}: a term cached by {@link #trendTermAt}
+     * for any time a scan may ask about was computed no earlier than that.
+     */
     private float trendBound(int i) {
-        return logTrendAt(i, boundsAt == Long.MIN_VALUE ? 0L : boundsAt);
+        return logTrendAt(i, boundsAt == Long.MIN_VALUE ? 0L : boundsAt - termsQuantumMs);
     }
 
     /** The user's query vector: id embedding plus the mean of the recent items' vectors. */

@@ -113,7 +113,8 @@ class ServingModelTest {
             String[] history = {"i" + (u % 500), "i" + ((u * 7 + 1) % 500)};
             java.util.Set<Integer> excluded =
                     java.util.Set.of(model.itemIndexOf(history[0]), model.itemIndexOf(history[1]));
-            long now = 600_000L + 1000L * u;
+            // event time jumps back and forth, as out-of-order events make it
+            long now = 600_000L + 97_000L * ((u * 37) % 300);
             int[] top = TopK.select(model.score("user" + u, history, now), 10, excluded);
             // half the targets from the exact top 10, half anywhere (mostly misses)
             int target = u % 2 == 0 ? top[u % top.length] : random.nextInt(500);
