@@ -150,14 +150,11 @@ public final class ServingBench {
         for (int r = -warmup; r < requests; r++) {
             String user = "bench-user-" + random.nextInt(users);
             String[] history = new String[10];
-            HashSet<Integer> excluded = new HashSet<>();
             for (int j = 0; j < history.length; j++) {
                 history[j] = itemIds.get(random.nextInt(itemIds.size()));
             }
             long t = System.nanoTime();
-            for (String h : history) {
-                excluded.add(model.itemIndexOf(h));
-            }
+            Set<Integer> excluded = model.indicesOf(history);
             int[] top = model.topK(user, history, now, 10, excluded).items();
             long elapsed = System.nanoTime() - t;
             sink += top.length > 0 ? top[0] : 0;

@@ -103,8 +103,7 @@ public final class BaselineEvaluator {
         Set<Integer> excluded = new HashSet<>(history);
         long window = Math.floorDiv(e.timestamp(), windowMs) * windowMs;
 
-        results.get("popularity")
-                .record(window, TopK.rank(TopK.select(popularity, k, excluded), target));
+        results.get("popularity").record(window, TopK.rankOf(popularity, target, k, excluded));
         for (int h = 0; h < halfLivesMs.length; h++) {
             int[] top = TopK.select(logTrend[h], k, excluded);
             results.get(trendingName(halfLivesMs[h])).record(window, TopK.rank(top, target));

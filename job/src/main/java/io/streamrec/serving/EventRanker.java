@@ -1,7 +1,6 @@
 package io.streamrec.serving;
 
 import io.streamrec.schema.UserEvent;
-import java.util.HashSet;
 import java.util.Set;
 
 /**
@@ -38,21 +37,12 @@ public final class EventRanker {
             popularity = model.popularityScores();
             trending = model.trendingScores(trendDecayPerMs);
         }
-        Set<Integer> excluded = excluded(userItems);
+        Set<Integer> excluded = model.indicesOf(userItems);
         int target = model.itemIndexOf(event.itemId());
         return new int[] {
             model.rankOf(event.userId(), userItems, event.timestamp(), target, k, excluded),
             TopK.rankOf(popularity, target, k, excluded),
             TopK.rankOf(trending, target, k, excluded)
         };
-    }
-
-    /** The replica's indices of a user's items. */
-    public Set<Integer> excluded(String[] userItems) {
-        Set<Integer> excluded = new HashSet<>();
-        for (String item : userItems) {
-            excluded.add(model.itemIndexOf(item));
-        }
-        return excluded;
     }
 }

@@ -300,6 +300,15 @@ public final class ServingModel {
         norms[i] = (float) Math.sqrt(squares);
     }
 
+    /** The indices of items (adding unknown ones), e.g. the items a user already has. */
+    public Set<Integer> indicesOf(String[] itemIds) {
+        Set<Integer> indices = new java.util.HashSet<>();
+        for (String item : itemIds) {
+            indices.add(itemIndexOf(item));
+        }
+        return indices;
+    }
+
     /** All-time positives of an item as held here (0 for an unknown item). */
     public long positivesOf(String itemId) {
         Integer i = itemIndex.get(itemId);
@@ -317,7 +326,6 @@ public final class ServingModel {
      */
     public float[] score(String userId, String[] userItems, long now) {
         float[] q = query(userId, userItems);
-        refreshBounds(now);
         int n = itemIds.size();
         float[] scores = new float[n];
         for (int i = 0; i < n; i++) {
@@ -354,7 +362,7 @@ public final class ServingModel {
                 continue; // cannot reach the target's score
             }
             float s = scoreOf(i, q, now);
-            if ((s > t || (s == t && i < target)) && !excluded.contains(i) && ++before == k) {
+            if (TopK.ranksBefore(s, i, t, target) && !excluded.contains(i) && ++before == k) {
                 return -1;
             }
         }
@@ -558,8 +566,8 @@ public final class ServingModel {
     }
 
     /**
-     * At least {@link #staticTerms} at any time from {@link #boundsAt} on: the trend term at {@link
-     * #boundsAt} if its weight is positive, else none (the term is never negative). Reads the
+     * At least {@link #staticTerms} at any time from {@link #boundsAt} on: the trend term of {@link
+     * #trendBounds} if its weight is positive, else none (the term is never negative). Reads the
      * weights as they are, so a change of them needs no recompute.
      */
     private float staticBound(int i) {
@@ -617,9 +625,9 @@ public final class ServingModel {
     }
 
     /**
-     * Recomputes the bounds when {@code now} is before them (they would not bound), when they are
-     * older than {@link #boundsTtlMs}, or after the trend weight changed; computed a little before
-     * {@code now}, so that events slightly out of order do not force a recompute.
+     * Recomputes the bounds when {@code now} is before them (they would not bound) or when they are
+     * older than {@link #boundsTtlMs}; computed a little before {@code now}, so that events
+     * slightly out of order do not force a recompute.
      */
     private void refreshBounds(long now) {
         if (boundsAt != Long.MIN_VALUE && now >= boundsAt && now - boundsAt < boundsTtlMs) {

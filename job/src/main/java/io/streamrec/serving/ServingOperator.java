@@ -265,7 +265,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                         serving.userItems(),
                         now,
                         k,
-                        ranker.excluded(serving.userItems()));
+                        model.indicesOf(serving.userItems()));
         List<RecommendationResult.ScoredItem> items = new ArrayList<>(top.items().length);
         for (int j = 0; j < top.items().length; j++) {
             items.add(

@@ -30,7 +30,7 @@ public final class TopK {
         int before = 0;
         for (int i = 0; i < scores.length; i++) {
             float s = scores[i];
-            if ((s > t || (s == t && i < target)) && !excluded.contains(i) && ++before == k) {
+            if (ranksBefore(s, i, t, target) && !excluded.contains(i) && ++before == k) {
                 return -1;
             }
         }
