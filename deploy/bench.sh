@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmark suite (io.streamrec.bench.BenchMain): training throughput at parallelism 1 and 2
+# The benchmark suite (io.streamrec.tools.bench.BenchMain): training throughput at parallelism 1 and 2
 # beside the in-process loop, freshness at half of peak, serving latency over 10k/100k/1M items,
 # quality against baselines on MovieTweetings, parameter rows per TaskManager with RocksDB.
 # Writes target/bench/results.json, PNG plots and target/bench/report.html, and appends a dated
@@ -17,5 +17,5 @@ build_classpath
 mkdir -p target/bench
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 [ -z "$(git status --porcelain 2>/dev/null)" ] || commit="$commit (with local changes)"
-run_streamrec_main 12g io.streamrec.bench.BenchMain \
+run_streamrec_main 12g io.streamrec.tools.bench.BenchMain \
   --commit "$commit" --command "deploy/bench.sh${*:+ $*}" "$@"

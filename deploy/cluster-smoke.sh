@@ -142,7 +142,7 @@ echo "Resumed at parallelism $parallelism from $restored: first checkpoint after
 produce_chunk 3
 echo "Auditing (waits for the job to commit everything) ..."
 set +e
-audit=$(java -cp "$STREAMREC_CP" io.streamrec.audit.ModelAudit "${JOB_OPTS[@]}" \
+audit=$(java -cp "$STREAMREC_CP" io.streamrec.tools.audit.ModelAudit "${JOB_OPTS[@]}" \
   --requests-prefix "$PREFIX-r" --requests $((4 * REQUESTS_PER_CHUNK)) --timeout-s 300 2> "$WORK/audit.log")
 audit_rc=$?
 set -e

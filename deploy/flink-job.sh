@@ -22,7 +22,7 @@ DIR="$(mkdir -p "${FLINK_DIR:-target/flink}/run" && cd "${FLINK_DIR:-target/flin
 REST="${FLINK_REST:-http://127.0.0.1:${FLINK_REST_PORT:-8081}}"
 ENTRY=io.streamrec.job.StreamrecMain
 
-jar_path() { ls job/target/streamrec-job-*-flink.jar 2>/dev/null | sed -n 1p; }
+jar_path() { ls job/pipeline/target/streamrec-job-*-flink.jar 2>/dev/null | sed -n 1p; }
 
 build_jar() {
   if [ "${STREAMREC_SKIP_BUILD:-}" != "1" ] || [ -z "$(jar_path)" ]; then

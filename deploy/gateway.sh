@@ -10,7 +10,7 @@ source deploy/ensure-tools.sh
 source deploy/java-opts.sh
 source deploy/build-classpath.sh
 ensure_tools
-build_classpath
+build_classpath gateway
 exec java -Xmx1g "${STREAMREC_JAVA_OPTS[@]}" \
   -Dlog4j.configurationFile="$PWD/deploy/log4j2-quickstart.properties" \
   -cp "$STREAMREC_CP" io.streamrec.gateway.GatewayMain "$@"

@@ -88,9 +88,9 @@ stop() {
 
 topics() {
   ensure_tools
-  mvn -B -q -DskipTests -Dspotless.check.skip=true install
-  (cd job && mvn -B -q dependency:build-classpath -Dmdep.includeScope=compile -Dmdep.outputFile=target/cp-compile.txt)
-  java -cp "job/target/classes:$(cat job/target/cp-compile.txt)" io.streamrec.job.TopicSetup \
+  source deploy/build-classpath.sh
+  build_classpath
+  java -cp "$STREAMREC_CP" io.streamrec.job.TopicSetup \
     -Dkafka.bootstrap-servers="$BOOTSTRAP" "$@"
 }
 

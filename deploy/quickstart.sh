@@ -16,4 +16,4 @@ ensure_tools
 source deploy/build-classpath.sh
 build_classpath
 mkdir -p target/quickstart
-run_streamrec_main 6g io.streamrec.quickstart.QuickstartMain "$@"
+run_streamrec_main 6g io.streamrec.tools.quickstart.QuickstartMain "$@"

@@ -1,0 +1,85 @@
+package io.streamrec.feeds;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.ToLongFunction;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * A consumer of every partition of one topic that sees only committed transactions ({@code
+ * read_committed}) and commits nothing: how every reader of the job's transactional topics
+ * (feedback rows, results, reports, dead letters) must read them.
+ */
+public final class CommittedReader {
+    private CommittedReader() {}
+
+    /**
+     * Polls with {@code pollOnce} until the reader's position reaches the end offsets seen at the
+     * call, i.e. everything committed up to now has been handed over. Returns what the polls
+     * counted.
+     */
+    public static long catchUp(
+            KafkaConsumer<byte[], byte[]> consumer, ToLongFunction<Duration> pollOnce) {
+        Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
+        long read = 0;
+        while (end.entrySet().stream()
+                .anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+            read += pollOnce.applyAsLong(Duration.ofMillis(200));
+        }
+        return read;
+    }
+
+    /**
+     * The topic's partitions, waiting for the topic to be created (a reader may start before the
+     * job has created its topics); an assignment of no partitions would read nothing, silently.
+     */
+    private static List<TopicPartition> partitions(
+            KafkaConsumer<byte[], byte[]> consumer, String topic, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<PartitionInfo> info = consumer.listTopics(timeout).get(topic);
+            if (info != null && !info.isEmpty()) {
+                return info.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            }
+            if (System.nanoTime() > deadline) {
+                consumer.close(Duration.ZERO);
+                throw new IllegalStateException(
+                        "topic " + topic + " does not exist after " + timeout.toSeconds() + " s");
+            }
+            try {
+                Thread.sleep(250); // polling the cluster's metadata for the topic to appear
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                consumer.close(Duration.ZERO);
+                throw new IllegalStateException("interrupted waiting for topic " + topic, e);
+            }
+        }
+    }
+
+    /** Opens the reader at the beginning of the topic, or at its end. */
+    public static KafkaConsumer<byte[], byte[]> open(
+            Properties kafkaProperties, String topic, boolean fromBeginning) {
+        Properties props = new Properties();
+        props.putAll(kafkaProperties);
+        props.put("isolation.level", "read_committed");
+        props.put("enable.auto.commit", "false");
+        props.remove("group.id");
+        KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(
+                        props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions = partitions(consumer, topic, Duration.ofSeconds(60));
+        consumer.assign(partitions);
+        if (fromBeginning) {
+            consumer.seekToBeginning(partitions);
+        } else {
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position); // resolve the end now, not at the first poll
+        }
+        return consumer;
+    }
+}

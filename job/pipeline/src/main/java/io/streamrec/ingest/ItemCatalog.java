@@ -1,0 +1,98 @@
+package io.streamrec.ingest;
+
+import io.streamrec.schema.ItemRecord;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The item catalog: attributes feed the model's content tower, titles make results readable, and
+ * the ids are the candidate set for negative sampling and serving from the first event on.
+ */
+public final class ItemCatalog implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(ItemCatalog.class);
+
+    private final LinkedHashMap<String, ItemRecord> items;
+
+    public ItemCatalog(Collection<ItemRecord> records) {
+        this.items = new LinkedHashMap<>();
+        for (ItemRecord r : records) {
+            items.put(r.itemId(), r);
+        }
+    }
+
+    public static ItemCatalog empty() {
+        return new ItemCatalog(List.of());
+    }
+
+    public static ItemCatalog read(Path file, ItemFormat format) throws IOException {
+        List<ItemRecord> records = new ArrayList<>();
+        int bad = 0;
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            long n = 0;
+            while ((line = in.readLine()) != null) {
+                n++;
+                if ((n == 1 && format.hasHeader()) || line.isBlank()) {
+                    continue;
+                }
+                try {
+                    records.add(format.parseLine(line));
+                } catch (InvalidRecordException e) {
+                    if (++bad <= 5) {
+                        LOG.warn("Skipping item line {} of {}: {}", n, file, e.getMessage());
+                    }
+                }
+            }
+        }
+        return new ItemCatalog(records);
+    }
+
+    public List<String> attributes(String itemId) {
+        ItemRecord r = items.get(itemId);
+        return r == null ? List.of() : r.attributes();
+    }
+
+    /** The item's pretrained content vector, empty if it has none. */
+    public float[] contentVector(String itemId) {
+        ItemRecord r = items.get(itemId);
+        return r == null ? new float[0] : r.contentVector();
+    }
+
+    /** Adds or replaces an item (catalog updates from the items topic). */
+    public void put(ItemRecord record) {
+        items.put(record.itemId(), record);
+    }
+
+    public boolean contains(String itemId) {
+        return items.containsKey(itemId);
+    }
+
+    public String title(String itemId) {
+        ItemRecord r = items.get(itemId);
+        return r == null ? itemId : r.title();
+    }
+
+    public List<String> ids() {
+        return new ArrayList<>(items.keySet());
+    }
+
+    public Map<String, ItemRecord> asMap() {
+        return items;
+    }
+
+    public int size() {
+        return items.size();
+    }
+}

@@ -1,0 +1,102 @@
+package io.streamrec.ingest;
+
+import io.streamrec.schema.ItemRecord;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/** Layouts of item files: id, title and attributes (genres). */
+public enum ItemFormat {
+    /** MovieTweetings {@code movies.dat}: {@code id#title (year)#genre|genre}. */
+    MOVIETWEETINGS,
+    /** MovieLens 100K {@code u.item}: {@code id|title|date|video date|url|19 genre flags}. */
+    MOVIELENS_100K,
+    /** MovieLens {@code movies.csv}: {@code movieId,title,genres} with a header, quoted titles. */
+    MOVIELENS_CSV;
+
+    private static final String[] ML100K_GENRES = {
+        "unknown",
+        "Action",
+        "Adventure",
+        "Animation",
+        "Children's",
+        "Comedy",
+        "Crime",
+        "Documentary",
+        "Drama",
+        "Fantasy",
+        "Film-Noir",
+        "Horror",
+        "Musical",
+        "Mystery",
+        "Romance",
+        "Sci-Fi",
+        "Thriller",
+        "War",
+        "Western"
+    };
+
+    public static ItemFormat parse(String name) {
+        return valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+    }
+
+    public boolean hasHeader() {
+        return this == MOVIELENS_CSV;
+    }
+
+    public ItemRecord parseLine(String line) throws InvalidRecordException {
+        switch (this) {
+            case MOVIETWEETINGS:
+                {
+                    String[] f = line.split("#", -1);
+                    if (f.length < 2 || f[0].isBlank()) {
+                        throw new InvalidRecordException(
+                                "missing_field", "expected id#title#genres");
+                    }
+                    return new ItemRecord(
+                            f[0].trim(), f[1].trim(), genres(f.length > 2 ? f[2] : ""));
+                }
+            case MOVIELENS_100K:
+                {
+                    String[] f = line.split("\\|", -1);
+                    if (f.length < 5 + ML100K_GENRES.length) {
+                        throw new InvalidRecordException("missing_field", "expected 24 fields");
+                    }
+                    List<String> genres = new ArrayList<>();
+                    for (int g = 0; g < ML100K_GENRES.length; g++) {
+                        if ("1".equals(f[5 + g].trim())) {
+                            genres.add(ML100K_GENRES[g]);
+                        }
+                    }
+                    return new ItemRecord(f[0].trim(), f[1].trim(), genres);
+                }
+            default:
+                {
+                    int first = line.indexOf(',');
+                    int last = line.lastIndexOf(',');
+                    if (first < 0 || last <= first) {
+                        throw new InvalidRecordException(
+                                "missing_field", "expected id,title,genres");
+                    }
+                    String title = line.substring(first + 1, last).trim();
+                    if (title.length() >= 2 && title.startsWith("\"") && title.endsWith("\"")) {
+                        title = title.substring(1, title.length() - 1).replace("\"\"", "\"");
+                    }
+                    String genres = line.substring(last + 1).trim();
+                    return new ItemRecord(
+                            line.substring(0, first).trim(),
+                            title,
+                            genres.equals("(no genres listed)") ? List.of() : genres(genres));
+                }
+        }
+    }
+
+    private static List<String> genres(String field) {
+        return Arrays.stream(field.split("\\|"))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .distinct()
+                .toList();
+    }
+}

@@ -1,0 +1,93 @@
+package io.streamrec.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamrec.schema.ItemRecord;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Items at the Kafka edge (topic {@code items}):
+ *
+ * <pre>{"itemId":"0114508","title":"Heat (1995)","attributes":["Action","Crime"],
+ *  "contentVector":[0.12,-0.5,...]}</pre>
+ *
+ * Only {@code itemId} is required. {@code contentVector} is a pretrained embedding of the item
+ * (text, image, ...) from any external model; its length must equal {@code model.content-dim}.
+ */
+public final class ItemJsonCodec implements RecordParser<ItemRecord> {
+    private static final long serialVersionUID = 1L;
+    private static final int MAX_ATTRIBUTES = 64;
+
+    private final int contentDim;
+
+    public ItemJsonCodec(int contentDim) {
+        this.contentDim = contentDim;
+    }
+
+    @Override
+    public ItemRecord parse(byte[] payload) throws InvalidRecordException {
+        JsonNode node = RecordParser.readObject(payload);
+        String itemId = RecordParser.id(node, "itemId");
+        String title = node.hasNonNull("title") ? RecordParser.text(node, "title") : itemId;
+        List<String> attributes = new ArrayList<>();
+        JsonNode attrs = node.get("attributes");
+        if (attrs != null && !attrs.isNull()) {
+            if (!attrs.isArray() || attrs.size() > MAX_ATTRIBUTES) {
+                throw new InvalidRecordException(
+                        "wrong_type", "attributes must be an array of at most 64 strings");
+            }
+            for (JsonNode a : attrs) {
+                if (!a.isTextual() || a.asText().isBlank() || a.asText().length() > 128) {
+                    throw new InvalidRecordException(
+                            "wrong_type", "attributes must be non-empty strings of <= 128 chars");
+                }
+                if (!attributes.contains(a.asText())) {
+                    attributes.add(a.asText());
+                }
+            }
+        }
+        float[] vector = new float[0];
+        JsonNode v = node.get("contentVector");
+        if (v != null && !v.isNull()) {
+            if (!v.isArray()) {
+                throw new InvalidRecordException("wrong_type", "contentVector must be an array");
+            }
+            if (v.size() != contentDim) {
+                throw new InvalidRecordException(
+                        "wrong_dimension",
+                        "contentVector has "
+                                + v.size()
+                                + " values, model.content-dim is "
+                                + contentDim);
+            }
+            vector = new float[v.size()];
+            for (int i = 0; i < vector.length; i++) {
+                JsonNode x = v.get(i);
+                if (!x.isNumber() || !Float.isFinite(x.floatValue())) {
+                    throw new InvalidRecordException(
+                            "non_finite_number", "contentVector[" + i + "] is not a finite number");
+                }
+                vector[i] = x.floatValue();
+            }
+        }
+        return new ItemRecord(itemId, title, List.copyOf(attributes), vector);
+    }
+
+    public static byte[] toJson(ItemRecord item) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("itemId", item.itemId());
+        node.put("title", item.title());
+        ArrayNode attrs = node.putArray("attributes");
+        item.attributes().forEach(attrs::add);
+        if (item.contentVector().length > 0) {
+            ArrayNode v = node.putArray("contentVector");
+            for (float x : item.contentVector()) {
+                v.add(x);
+            }
+        }
+        return node.toString().getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,79 @@
+package io.streamrec.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.regex.Pattern;
+
+/** Turns one raw payload into a record or an {@link InvalidRecordException} with the reason. */
+@FunctionalInterface
+public interface RecordParser<T> extends Serializable {
+    /** Ids: 1..128 characters of letters, digits and {@code . _ : -}. */
+    Pattern ID = Pattern.compile("[A-Za-z0-9._:\\-]{1,128}");
+
+    int MAX_PAYLOAD_BYTES = 64 * 1024;
+
+    ObjectMapper MAPPER = new ObjectMapper();
+
+    T parse(byte[] payload) throws InvalidRecordException;
+
+    /** Reads a payload that must be one JSON object of bounded size. */
+    static JsonNode readObject(byte[] payload) throws InvalidRecordException {
+        if (payload == null || payload.length == 0) {
+            throw new InvalidRecordException("empty_payload", "record has no value");
+        }
+        if (payload.length > MAX_PAYLOAD_BYTES) {
+            throw new InvalidRecordException(
+                    "oversized_payload", payload.length + " bytes > " + MAX_PAYLOAD_BYTES);
+        }
+        JsonNode node;
+        try {
+            node = MAPPER.readTree(payload);
+        } catch (IOException e) {
+            throw new InvalidRecordException(
+                    "unparseable_json",
+                    String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+        }
+        if (node == null || !node.isObject()) {
+            throw new InvalidRecordException("not_an_object", "top-level JSON must be an object");
+        }
+        return node;
+    }
+
+    static String text(JsonNode node, String field) throws InvalidRecordException {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            throw new InvalidRecordException("missing_field", field);
+        }
+        if (!v.isTextual() && !v.isIntegralNumber()) {
+            throw new InvalidRecordException("wrong_type", field + " must be a string");
+        }
+        return v.asText();
+    }
+
+    static String id(JsonNode node, String field) throws InvalidRecordException {
+        String id = text(node, field);
+        if (!ID.matcher(id).matches()) {
+            throw new InvalidRecordException(
+                    "invalid_id", field + " must be 1-128 of [A-Za-z0-9._:-]");
+        }
+        return id;
+    }
+
+    /** A required positive epoch-millisecond {@code timestamp} field. */
+    static long timestamp(JsonNode node) throws InvalidRecordException {
+        JsonNode ts = node.get("timestamp");
+        if (ts == null || ts.isNull()) {
+            throw new InvalidRecordException("missing_field", "timestamp");
+        }
+        if (!ts.isIntegralNumber() || !ts.canConvertToLong()) {
+            throw new InvalidRecordException("wrong_type", "timestamp must be epoch milliseconds");
+        }
+        long timestamp = ts.longValue();
+        if (timestamp <= 0) {
+            throw new InvalidRecordException("invalid_timestamp", "timestamp " + timestamp);
+        }
+        return timestamp;
+    }
+}

@@ -1,0 +1,72 @@
+package io.streamrec.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamrec.schema.RecommendationRequest;
+import io.streamrec.schema.RecommendationResult;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * JSON of requests and results at the Kafka edge. Request: {@code {"requestId":"r1",
+ * "userId":"42","k":10,"timestamp":1700000000000}} ({@code k} defaults to 10, at most 1000; {@code
+ * timestamp} defaults to the arrival time). Result: {@code {"requestId","userId",
+ * "items":[{"itemId","score"}],"reason","modelVersion","servedAt"}}.
+ */
+public final class RequestJsonCodec implements RecordParser<RecommendationRequest> {
+    private static final long serialVersionUID = 1L;
+    public static final int MAX_K = 1000;
+
+    @Override
+    public RecommendationRequest parse(byte[] payload) throws InvalidRecordException {
+        JsonNode node = RecordParser.readObject(payload);
+        String requestId = RecordParser.id(node, "requestId");
+        String userId = RecordParser.id(node, "userId");
+        int k = 10;
+        JsonNode kNode = node.get("k");
+        if (kNode != null && !kNode.isNull()) {
+            if (!kNode.isIntegralNumber()) {
+                throw new InvalidRecordException("wrong_type", "k must be an integer");
+            }
+            k = kNode.intValue();
+            if (k < 1 || k > MAX_K) {
+                throw new InvalidRecordException("out_of_range", "k must be 1.." + MAX_K);
+            }
+        }
+        long timestamp =
+                node.hasNonNull("timestamp")
+                        ? RecordParser.timestamp(node)
+                        : System.currentTimeMillis();
+        return new RecommendationRequest(requestId, userId, k, timestamp);
+    }
+
+    public static byte[] toJson(RecommendationRequest r) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("requestId", r.requestId());
+        node.put("userId", r.userId());
+        node.put("k", r.k());
+        node.put("timestamp", r.timestamp());
+        return node.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A request as a Kafka record on {@code topic}, keyed by user id. */
+    public static ProducerRecord<byte[], byte[]> producerRecord(
+            String topic, RecommendationRequest r) {
+        return new ProducerRecord<>(topic, r.userId().getBytes(StandardCharsets.UTF_8), toJson(r));
+    }
+
+    public static byte[] resultToJson(RecommendationResult r) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("requestId", r.requestId());
+        node.put("userId", r.userId());
+        ArrayNode items = node.putArray("items");
+        for (RecommendationResult.ScoredItem item : r.items()) {
+            items.addObject().put("itemId", item.itemId()).put("score", item.score());
+        }
+        node.put("reason", r.reason());
+        node.put("modelVersion", r.modelVersion());
+        node.put("servedAt", r.servedAt());
+        return node.toString().getBytes(StandardCharsets.UTF_8);
+    }
+}

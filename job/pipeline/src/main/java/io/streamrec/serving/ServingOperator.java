@@ -1,0 +1,323 @@
+package io.streamrec.serving;
+
+import io.streamrec.eval.EvalReportCodec;
+import io.streamrec.eval.LatencyHistogram;
+import io.streamrec.eval.PrequentialCounts;
+import io.streamrec.eval.PrequentialCountsSerializer;
+import io.streamrec.feeds.ItemCatalogFeed;
+import io.streamrec.feeds.KafkaSettings;
+import io.streamrec.feeds.ModelRowFeed;
+import io.streamrec.ingest.ItemCatalog;
+import io.streamrec.model.ModelConfig;
+import io.streamrec.model.RowKeys;
+import io.streamrec.ps.RowInitializer;
+import io.streamrec.schema.EvalMarker;
+import io.streamrec.schema.ItemRecord;
+import io.streamrec.schema.ModelUpdate;
+import io.streamrec.schema.ParameterRow;
+import io.streamrec.schema.RecommendationRequest;
+import io.streamrec.schema.RecommendationResult;
+import io.streamrec.schema.ServingRequest;
+import io.streamrec.schema.UserEvent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serving and prequential evaluation. Every subtask receives the parameter server's whole output on
+ * a broadcast edge and keeps a full {@link ServingModel} replica; requests and evaluation work are
+ * split between subtasks by id.
+ *
+ * <p>Evaluation: an {@link EvalMarker} arrives once per parameter-server shard; on the first copy
+ * the model has not yet seen any row the batch updated (each shard sends the marker before those
+ * rows), so each event is scored against a model that has not trained on it, beside the all-time
+ * and trending popularity baselines computed from the same replica. Counts are operator state and
+ * reported as JSON to the eval side output at every checkpoint.
+ *
+ * <p>The replica is not checkpointed: on (re)start it is rebuilt from the model-updates topic,
+ * which holds exactly the parameter-server state of the last completed checkpoint, and then kept
+ * fresh by the forward edge.
+ */
+public class ServingOperator extends AbstractStreamOperator<RecommendationResult>
+        implements OneInputStreamOperator<ModelUpdate, RecommendationResult> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(ServingOperator.class);
+    private static final int EVAL_K = 10;
+
+    public static final OutputTag<String> EVAL_REPORTS =
+            new OutputTag<>("eval-reports", Types.STRING);
+
+    private final ModelConfig config;
+    private final RowInitializer initializer;
+    private final ItemCatalog catalog;
+    private final ServingSettings settings;
+    private final KafkaSettings kafka;
+    private final String modelUpdatesTopic;
+    private final String catalogTopic;
+
+    private transient ServingModel model;
+    private transient EventRanker ranker;
+    private transient ItemCatalogFeed itemFeed;
+    private transient ListState<PrequentialCounts> countsState;
+    private transient ListState<Tuple2<Long, Integer>> pendingState;
+    private transient PrequentialCounts counts;
+    private transient Map<Long, Integer> pendingMarkers;
+    private transient long maxEventTime;
+    private transient long firstEventMillis;
+    private transient long lastEventMillis;
+    private transient long eventsSinceOpen;
+    private transient int subtask;
+    private transient int parallelism;
+    private transient Counter answered;
+    private transient Counter evaluated;
+    private transient LatencyHistogram freshness;
+
+    public ServingOperator(
+            ModelConfig config,
+            RowInitializer initializer,
+            ItemCatalog catalog,
+            ServingSettings settings,
+            KafkaSettings kafka,
+            String modelUpdatesTopic,
+            String catalogTopic) {
+        this.settings = settings;
+        this.catalogTopic = catalogTopic;
+        this.config = config;
+        this.initializer = initializer;
+        this.catalog = catalog;
+        this.kafka = kafka;
+        this.modelUpdatesTopic = modelUpdatesTopic;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
+        countsState =
+                context.getOperatorStateStore()
+                        .getUnionListState(
+                                new ListStateDescriptor<>(
+                                        "prequential-counts",
+                                        PrequentialCountsSerializer.INSTANCE));
+        pendingState =
+                context.getOperatorStateStore()
+                        .getListState(
+                                new ListStateDescriptor<>(
+                                        "pending-markers",
+                                        TypeInformation.of(
+                                                new org.apache.flink.api.common.typeinfo.TypeHint<
+                                                        Tuple2<Long, Integer>>() {})));
+        counts = new PrequentialCounts(subtask);
+        pendingMarkers = new HashMap<>();
+        // after a rescale, old subtask i's counts go to new subtask i % parallelism
+        for (PrequentialCounts c : countsState.get()) {
+            if (c.subtask() % parallelism == subtask) {
+                counts.addAll(c);
+            }
+        }
+        for (Tuple2<Long, Integer> p : pendingState.get()) {
+            pendingMarkers.put(p.f0, p.f1);
+        }
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        model = new ServingModel(config, initializer, catalog);
+        ranker = new EventRanker(model, config.trendDecayPerMs(), EVAL_K);
+        freshness = new LatencyHistogram();
+        model.useAnnFrom(settings.annMinItems());
+        answered = getMetricGroup().counter("answeredRequests");
+        evaluated = getMetricGroup().counter("evaluatedEvents");
+        for (int r = 0; r < PrequentialCounts.RECOMMENDERS.length; r++) {
+            int recommender = r;
+            getMetricGroup()
+                    .gauge(
+                            "hr10_" + PrequentialCounts.RECOMMENDERS[r],
+                            () -> counts.hitRate(recommender));
+            getMetricGroup()
+                    .gauge(
+                            "ndcg10_" + PrequentialCounts.RECOMMENDERS[r],
+                            () -> counts.ndcg(recommender));
+        }
+        for (int r = 0; r < PrequentialCounts.RECOMMENDERS.length; r++) {
+            int recommender = r;
+            getMetricGroup()
+                    .gauge(
+                            "hr10_window_" + PrequentialCounts.RECOMMENDERS[r],
+                            () -> counts.latestWindowHitRate(recommender));
+        }
+        getMetricGroup().gauge("modelVersion", () -> model.modelVersion());
+        if (kafka != null) {
+            itemFeed = new ItemCatalogFeed(kafka.toProperties(), catalogTopic, config.contentDim());
+            itemFeed.catchUp(this::onItem);
+            try (ModelRowFeed feed = new ModelRowFeed(kafka.toProperties(), modelUpdatesTopic)) {
+                long rows = feed.catchUp(model::apply);
+                LOG.info("Serving {} rebuilt its replica from {} committed rows", subtask, rows);
+            }
+        }
+    }
+
+    @Override
+    public void processElement(StreamRecord<ModelUpdate> element) throws Exception {
+        ModelUpdate update = element.getValue();
+        if (update.isMarker()) {
+            onMarker(update.marker());
+        } else if (update.isRequest()) {
+            onRequest(update.request());
+        } else {
+            applyRow(update.row());
+        }
+    }
+
+    /**
+     * Applies a row; for an item row that gained positives, records how far the replica now lags
+     * the newest event in it: wall clock minus that event's timestamp (the freshness, when events
+     * are stamped with their append time).
+     */
+    private void applyRow(ParameterRow row) {
+        boolean item = RowKeys.isItem(row.key());
+        long before = item ? model.positivesOf(RowKeys.id(row.key())) : 0;
+        if (model.apply(row) && item && row.positives() > before) {
+            freshness.record(Math.max(0, System.currentTimeMillis() - row.trendTime()));
+        }
+    }
+
+    private void onItem(ItemRecord item) {
+        catalog.put(item);
+        model.refreshItem(item.itemId());
+    }
+
+    private void pollCatalog() {
+        if (itemFeed != null) {
+            itemFeed.poll(Duration.ZERO, this::onItem);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (itemFeed != null) {
+            itemFeed.close();
+        }
+        super.close();
+    }
+
+    private void onMarker(EvalMarker marker) {
+        pollCatalog();
+        int seen = pendingMarkers.merge(marker.batchId(), 1, Integer::sum);
+        if (seen >= marker.copies()) {
+            pendingMarkers.remove(marker.batchId());
+        }
+        if (seen != 1) {
+            return; // later copies: rows of this batch may already be applied
+        }
+        ranker.startBatch();
+        for (int i = 0; i < marker.events().size(); i++) {
+            UserEvent e = marker.events().get(i);
+            maxEventTime = Math.max(maxEventTime, e.timestamp());
+            if (Math.floorMod(e.eventId().hashCode(), parallelism) != subtask) {
+                continue;
+            }
+            // this subtask's share of the trained events, evaluated or not: the throughput
+            long now = System.currentTimeMillis();
+            if (eventsSinceOpen++ == 0) {
+                firstEventMillis = now;
+            }
+            lastEventMillis = now;
+            if (!settings.evaluates(e.eventId())) {
+                continue;
+            }
+            counts.record(
+                    Math.floorDiv(e.timestamp(), settings.evalWindowMs()) * settings.evalWindowMs(),
+                    ranker.ranks(e, marker.userItems().get(i)));
+            evaluated.inc();
+        }
+    }
+
+    private void onRequest(ServingRequest serving) {
+        pollCatalog();
+        RecommendationRequest request = serving.request();
+        if (Math.floorMod(request.requestId().hashCode(), parallelism) != subtask) {
+            return;
+        }
+        long now = maxEventTime > 0 ? maxEventTime : request.timestamp();
+        int k = Math.max(1, Math.min(request.k(), 1000));
+        ServingModel.Ranked top =
+                model.topK(
+                        request.userId(),
+                        serving.userItems(),
+                        now,
+                        k,
+                        model.indicesOf(serving.userItems()));
+        List<RecommendationResult.ScoredItem> items = new ArrayList<>(top.items().length);
+        for (int j = 0; j < top.items().length; j++) {
+            items.add(
+                    new RecommendationResult.ScoredItem(
+                            model.itemId(top.items()[j]), top.scores()[j]));
+        }
+        boolean known = serving.userItems().length > 0 || model.knowsUser(request.userId());
+        output.collect(
+                new StreamRecord<>(
+                        new RecommendationResult(
+                                request.requestId(),
+                                request.userId(),
+                                items,
+                                known ? "model" : "cold-start",
+                                model.modelVersion(),
+                                System.currentTimeMillis())));
+        answered.inc();
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        super.prepareSnapshotPreBarrier(checkpointId);
+        emitReport();
+    }
+
+    @Override
+    public void finish() throws Exception {
+        emitReport();
+        super.finish();
+    }
+
+    private void emitReport() {
+        output.collect(
+                EVAL_REPORTS,
+                new StreamRecord<>(
+                        EvalReportCodec.encode(
+                                counts,
+                                parallelism,
+                                model.userContributions(),
+                                model.modelVersion(),
+                                System.currentTimeMillis(),
+                                new EvalReportCodec.Throughput(
+                                        eventsSinceOpen, firstEventMillis, lastEventMillis),
+                                freshness)));
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        countsState.update(List.of(counts.copy()));
+        List<Tuple2<Long, Integer>> pending = new ArrayList<>();
+        pendingMarkers.forEach((id, n) -> pending.add(Tuple2.of(id, n)));
+        pendingState.update(pending);
+    }
+}

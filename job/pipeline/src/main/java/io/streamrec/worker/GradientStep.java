@@ -1,0 +1,115 @@
+package io.streamrec.worker;
+
+import io.streamrec.ingest.ItemCatalog;
+import io.streamrec.model.BatchGradients;
+import io.streamrec.model.DjlBprTrainer;
+import io.streamrec.model.ItemFeatures;
+import io.streamrec.model.ModelConfig;
+import io.streamrec.model.RowKeys;
+import io.streamrec.model.TrainingBatch;
+import io.streamrec.model.TrainingExample;
+import io.streamrec.schema.ParameterRow;
+import io.streamrec.schema.ShardMessage;
+import io.streamrec.schema.UserEvent;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * One micro-batch's forward/backward pass turned into per-row gradient messages for the parameter
+ * server (with the positives and decayed trend increments of the batch's items). The worker
+ * operator runs it on its buffered events; the in-process benchmark loop runs the same step.
+ */
+public final class GradientStep {
+    private final ModelConfig model;
+    private final ItemCatalog catalog;
+    private final DjlBprTrainer trainer;
+
+    public GradientStep(ModelConfig model, ItemCatalog catalog, DjlBprTrainer trainer) {
+        this.model = model;
+        this.catalog = catalog;
+        this.trainer = trainer;
+    }
+
+    /** The batch's loss and one gradient message per row it touched. */
+    public record Result(double loss, List<ShardMessage> gradients) {}
+
+    /**
+     * The training example of an event: its user's recent items (oldest first), sampled negatives,
+     * and item features read from the model rows ({@code rows}: null for unknown).
+     */
+    public TrainingExample example(
+            UserEvent event,
+            String[] userItems,
+            String[] negatives,
+            Function<String, ParameterRow> rows) {
+        float[][] negativeFeatures = new float[negatives.length][];
+        for (int j = 0; j < negatives.length; j++) {
+            negativeFeatures[j] = features(negatives[j], event.timestamp(), rows);
+        }
+        int h = Math.min(model.historyLength(), userItems.length);
+        return new TrainingExample(
+                event.eventId(),
+                event.userId(),
+                event.itemId(),
+                negatives,
+                Arrays.copyOfRange(userItems, userItems.length - h, userItems.length),
+                features(event.itemId(), event.timestamp(), rows),
+                negativeFeatures,
+                event.timestamp());
+    }
+
+    private float[] features(String itemId, long now, Function<String, ParameterRow> rows) {
+        return ItemFeatures.of(rows.apply(RowKeys.item(itemId)), now, model.trendDecayPerMs());
+    }
+
+    /** Runs forward/backward on {@code examples} with the current {@code weights} of each row. */
+    public Result run(List<TrainingExample> examples, Function<String, float[]> weights) {
+        TrainingBatch batch =
+                TrainingBatch.of(
+                        examples, model, catalog::attributes, catalog::contentVector, weights);
+        BatchGradients gradients = trainer.gradients(batch);
+        Map<String, ItemPositives> positives = positives(examples);
+        List<ShardMessage> messages = new ArrayList<>(gradients.rows().size());
+        for (Map.Entry<String, float[]> e : gradients.rows().entrySet()) {
+            String key = e.getKey();
+            ItemPositives p = positives.getOrDefault(key, ItemPositives.NONE);
+            messages.add(
+                    ShardMessage.gradient(
+                            key,
+                            e.getValue(),
+                            batch.contributions.get(key),
+                            p.count,
+                            (float) p.trendIncrement,
+                            p.time));
+        }
+        return new Result(gradients.loss(), messages);
+    }
+
+    /** Positive counts and decayed trend increments per item row of a batch. */
+    private Map<String, ItemPositives> positives(List<TrainingExample> examples) {
+        Map<String, List<Long>> times = new HashMap<>();
+        for (TrainingExample ex : examples) {
+            times.computeIfAbsent(RowKeys.item(ex.positiveItem()), k -> new ArrayList<>())
+                    .add(ex.timestamp());
+        }
+        Map<String, ItemPositives> out = new HashMap<>();
+        double decay = model.trendDecayPerMs();
+        for (Map.Entry<String, List<Long>> e : times.entrySet()) {
+            long max = e.getValue().stream().mapToLong(Long::longValue).max().getAsLong();
+            double inc = 0;
+            for (long t : e.getValue()) {
+                inc += Math.exp(-(max - t) * decay);
+            }
+            out.put(e.getKey(), new ItemPositives(e.getValue().size(), inc, max));
+        }
+        return out;
+    }
+
+    private record ItemPositives(int count, double trendIncrement, long time) {
+        static final ItemPositives NONE = new ItemPositives(0, 0.0, 0L);
+    }
+}

@@ -1,0 +1,125 @@
+package io.streamrec.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamrec.schema.EventType;
+import io.streamrec.schema.UserEvent;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class EventParsingTest {
+    private final EventJsonCodec codec = new EventJsonCodec();
+
+    @Test
+    void roundTripsAnEvent() throws Exception {
+        UserEvent e = new UserEvent("e1", "u1", "0114508", EventType.RATING, 8f, 1365029107000L);
+        assertThat(codec.parse(codec.toJson(e))).isEqualTo(e);
+        UserEvent noValue = new UserEvent("e2", "u1", "i", EventType.CLICK, Float.NaN, 5L);
+        assertThat(codec.parse(codec.toJson(noValue)).value()).isNaN();
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{not json|unparseable_json",
+                "[1,2]|not_an_object",
+                "{\"userId\":\"u\",\"itemId\":\"i\",\"type\":\"click\",\"timestamp\":1}|missing_field",
+                "{\"eventId\":\"e\",\"userId\":\"u\",\"itemId\":\"i\",\"type\":\"click\",\"timestamp\":\"x\"}|wrong_type",
+                "{\"eventId\":\"e\",\"userId\":\"u u\",\"itemId\":\"i\",\"type\":\"click\",\"timestamp\":1}|invalid_id",
+                "{\"eventId\":\"e\",\"userId\":\"u\",\"itemId\":\"i\",\"type\":\"teleport\",\"timestamp\":1}|unknown_event_type",
+                "{\"eventId\":\"e\",\"userId\":\"u\",\"itemId\":\"i\",\"type\":\"click\",\"value\":1e999,\"timestamp\":1}|non_finite_number",
+                "{\"eventId\":\"e\",\"userId\":\"u\",\"itemId\":\"i\",\"type\":\"click\",\"timestamp\":-5}|invalid_timestamp",
+            })
+    void rejectsBadEventsWithAReason(String json, String reason) {
+        assertRejected(codec, json, reason);
+    }
+
+    @Test
+    void parsesItemsWithAttributesAndContentVectors() throws Exception {
+        ItemJsonCodec codec = new ItemJsonCodec(3);
+        var item =
+                codec.parse(
+                        "{\"itemId\":\"m1\",\"title\":\"Heat\",\"attributes\":[\"Action\",\"Crime\"],\"contentVector\":[0.5,-1,2]}"
+                                .getBytes(StandardCharsets.UTF_8));
+        assertThat(item.attributes()).containsExactly("Action", "Crime");
+        assertThat(item.contentVector()).containsExactly(0.5f, -1f, 2f);
+        assertThat(codec.parse(ItemJsonCodec.toJson(item)).contentVector())
+                .containsExactly(0.5f, -1f, 2f);
+        assertThat(codec.parse("{\"itemId\":\"m2\"}".getBytes(StandardCharsets.UTF_8)).title())
+                .isEqualTo("m2");
+        for (String[] bad :
+                new String[][] {
+                    {"{\"itemId\":\"m3\",\"contentVector\":[1,2]}", "wrong_dimension"},
+                    {"{\"itemId\":\"m3\",\"contentVector\":[1,2,1e999]}", "non_finite_number"},
+                    {"{\"itemId\":\"m3\",\"attributes\":\"Action\"}", "wrong_type"},
+                    {"{\"title\":\"no id\"}", "missing_field"}
+                }) {
+            assertRejected(codec, bad[0], bad[1]);
+        }
+    }
+
+    @Test
+    void parsesRequestsWithDefaultsAndRejectsBadOnes() throws Exception {
+        RequestJsonCodec codec = new RequestJsonCodec();
+        var r =
+                codec.parse(
+                        "{\"requestId\":\"r1\",\"userId\":\"u\"}".getBytes(StandardCharsets.UTF_8));
+        assertThat(r.k()).isEqualTo(10);
+        assertThat(r.timestamp()).isPositive();
+        for (String[] bad :
+                new String[][] {
+                    {"{\"requestId\":\"r1\",\"userId\":\"u\",\"k\":0}", "out_of_range"},
+                    {"{\"requestId\":\"r1\",\"userId\":\"u\",\"k\":1001}", "out_of_range"},
+                    {"{\"requestId\":\"r1\",\"userId\":\"u\",\"k\":\"ten\"}", "wrong_type"},
+                    {"{\"userId\":\"u\"}", "missing_field"}
+                }) {
+            assertRejected(codec, bad[0], bad[1]);
+        }
+    }
+
+    private static void assertRejected(RecordParser<?> parser, String json, String reason) {
+        assertThatThrownBy(() -> parser.parse(json.getBytes(StandardCharsets.UTF_8)))
+                .as(json)
+                .isInstanceOfSatisfying(
+                        InvalidRecordException.class,
+                        e -> assertThat(e.reason()).isEqualTo(reason));
+    }
+
+    @Test
+    void rejectsOversizedPayloads() {
+        byte[] big = new byte[RecordParser.MAX_PAYLOAD_BYTES + 1];
+        assertThatThrownBy(() -> codec.parse(big))
+                .isInstanceOfSatisfying(
+                        InvalidRecordException.class,
+                        e -> assertThat(e.reason()).isEqualTo("oversized_payload"));
+    }
+
+    @Test
+    void readsTheItemFormats(@TempDir Path dir) throws Exception {
+        Path movies = dir.resolve("movies.csv");
+        Files.writeString(
+                movies,
+                "movieId,title,genres\n1,Toy Story (1995),Adventure|Animation\n"
+                        + "11,\"American President, The (1995)\",Comedy|Drama|Romance\n");
+        ItemCatalog catalog = ItemCatalog.read(movies, ItemFormat.MOVIELENS_CSV);
+        assertThat(catalog.title("11")).isEqualTo("American President, The (1995)");
+        assertThat(catalog.attributes("1")).containsExactly("Adventure", "Animation");
+        Path uitem = dir.resolve("u.item");
+        Files.writeString(
+                uitem,
+                "1|Toy Story (1995)|01-Jan-1995||http://x|0|0|0|1|1|1|0|0|0|0|0|0|0|0|0|0|0|0|0\n");
+        assertThat(ItemCatalog.read(uitem, ItemFormat.MOVIELENS_100K).attributes("1"))
+                .containsExactly("Animation", "Children's", "Comedy");
+        Path mt = dir.resolve("movies.dat");
+        Files.writeString(mt, "0002844#Fantômas (1913)#Crime|Drama\n");
+        assertThat(ItemCatalog.read(mt, ItemFormat.MOVIETWEETINGS).attributes("0002844"))
+                .containsExactly("Crime", "Drama");
+    }
+}

@@ -1,0 +1,115 @@
+package io.streamrec.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The published JSON schemas (state-schemas/src/main/resources/schemas) and the codecs agree, and
+ * records written to every published schema version still parse. When a schema evolves, add the new
+ * version's files beside the old ones and keep the old fixtures here.
+ */
+class RecordSchemaCompatibilityTest {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private static byte[] resource(String path) throws Exception {
+        try (InputStream in = RecordSchemaCompatibilityTest.class.getResourceAsStream(path)) {
+            assertThat(in).as(path).isNotNull();
+            return in.readAllBytes();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/compat/event.v1.json", "/compat/event.v1-no-value.json"})
+    void publishedEventVersionsStillParse(String fixture) throws Exception {
+        assertThat(new EventJsonCodec().parse(resource(fixture)).eventId()).isNotEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/compat/request.v1.json", "/compat/request.v1-defaults.json"})
+    void publishedRequestVersionsStillParse(String fixture) throws Exception {
+        assertThat(new RequestJsonCodec().parse(resource(fixture)).k()).isEqualTo(10);
+    }
+
+    @Test
+    void publishedItemVersionsStillParse() throws Exception {
+        assertThat(new ItemJsonCodec(0).parse(resource("/compat/item.v1.json")).attributes())
+                .containsExactly("Action", "Crime");
+        JsonNode schema = MAPPER.readTree(resource("/schemas/item.v1.schema.json"));
+        assertThat(schema.get("required").get(0).asText()).isEqualTo("itemId");
+    }
+
+    @Test
+    void fieldsANewerProducerAddsAreIgnored() throws Exception {
+        ObjectNode event = (ObjectNode) MAPPER.readTree(resource("/compat/event.v1.json"));
+        event.put("sessionId", "s-1").putObject("context").put("device", "phone");
+        assertThat(new EventJsonCodec().parse(MAPPER.writeValueAsBytes(event)).userId())
+                .isEqualTo("42");
+    }
+
+    @Test
+    void everyRequiredFieldOfTheEventSchemaIsEnforced() throws Exception {
+        JsonNode schema = MAPPER.readTree(resource("/schemas/event.v1.schema.json"));
+        List<String> required = new ArrayList<>();
+        schema.get("required").forEach(f -> required.add(f.asText()));
+        assertThat(required)
+                .containsExactlyInAnyOrder("eventId", "userId", "itemId", "type", "timestamp");
+        for (String field : required) {
+            ObjectNode event = (ObjectNode) MAPPER.readTree(resource("/compat/event.v1.json"));
+            event.remove(field);
+            assertThatThrownBy(() -> new EventJsonCodec().parse(MAPPER.writeValueAsBytes(event)))
+                    .as(field)
+                    .isInstanceOfSatisfying(
+                            InvalidRecordException.class,
+                            e -> assertThat(e.reason()).isEqualTo("missing_field"));
+        }
+        List<String> types = new ArrayList<>();
+        schema.get("properties").get("type").get("enum").forEach(t -> types.add(t.asText()));
+        for (String type : types) {
+            ObjectNode event = (ObjectNode) MAPPER.readTree(resource("/compat/event.v1.json"));
+            event.put("type", type);
+            assertThat(new EventJsonCodec().parse(MAPPER.writeValueAsBytes(event)).type().name())
+                    .isEqualToIgnoringCase(type);
+        }
+    }
+
+    @Test
+    void theResultSchemaDescribesWhatServingWrites() throws Exception {
+        JsonNode schema = MAPPER.readTree(resource("/schemas/result.v1.schema.json"));
+        JsonNode written =
+                MAPPER.readTree(
+                        RequestJsonCodec.resultToJson(
+                                new io.streamrec.schema.RecommendationResult(
+                                        "r",
+                                        "u",
+                                        List.of(
+                                                new io.streamrec.schema.RecommendationResult
+                                                        .ScoredItem("i", 1f)),
+                                        "model",
+                                        3,
+                                        4)));
+        schema.get("required")
+                .forEach(f -> assertThat(written.has(f.asText())).as(f.asText()).isTrue());
+        JsonNode deadSchema = MAPPER.readTree(resource("/schemas/dead-letter.v1.schema.json"));
+        JsonNode dead =
+                MAPPER.readTree(
+                        DeadLetterJson.of(
+                                "unparseable_json",
+                                "x",
+                                "events",
+                                new io.streamrec.schema.RawRecord(
+                                        "events", 0, 1L, new byte[] {1})));
+        deadSchema
+                .get("required")
+                .forEach(f -> assertThat(dead.has(f.asText())).as(f.asText()).isTrue());
+    }
+}

@@ -1,0 +1,159 @@
+package io.streamrec.serving;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.streamrec.ingest.ItemCatalog;
+import io.streamrec.model.ModelConfig;
+import io.streamrec.model.ModelRowInitializer;
+import io.streamrec.model.RowKeys;
+import io.streamrec.schema.ItemRecord;
+import io.streamrec.schema.ParameterRow;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ServingModelTest {
+    @Test
+    void catalogUpdatesChangeContentAndAddItems() {
+        ModelConfig config = new ModelConfig(4, 2, 3, 86_400_000L, 1L, 2);
+        ItemCatalog catalog = new ItemCatalog(List.of(new ItemRecord("a", "A", List.of("g"))));
+        ServingModel model = new ServingModel(config, new ModelRowInitializer(config), catalog);
+        float before = model.score("u", new String[0], 0L)[0];
+
+        catalog.put(new ItemRecord("a", "A", List.of("g"), new float[] {3f, -2f}));
+        model.refreshItem("a");
+        assertThat(model.score("u", new String[0], 0L)[0]).isNotEqualTo(before);
+
+        catalog.put(new ItemRecord("b", "B", List.of("h"), new float[] {1f, 1f}));
+        model.refreshItem("b");
+        assertThat(model.items()).isEqualTo(2);
+        assertThat(model.itemId(1)).isEqualTo("b");
+    }
+
+    private static ParameterRow row(String key, float[] w, long positives, float trend, long at) {
+        return new ParameterRow(key, w, new float[0], 1, 1, positives, trend, at);
+    }
+
+    @Test
+    void scoresEqualTheModelsFormula() {
+        int d = 6; // not a multiple of the four-way unrolled sum
+        long day = 86_400_000L;
+        ModelConfig config = new ModelConfig(d, 2, 3, day, 1L, 0);
+        ItemCatalog catalog =
+                new ItemCatalog(
+                        List.of(
+                                new ItemRecord("a", "A", List.of()),
+                                new ItemRecord("b", "B", List.of())));
+        ServingModel model = new ServingModel(config, new ModelRowInitializer(config), catalog);
+        // content tower off: W = 0, c = 0 gives tanh(0) = 0, so an item's vector is its embedding
+        model.apply(row(RowKeys.DENSE_W, new float[d * d], 0, 0f, 0L));
+        model.apply(row(RowKeys.DENSE_C, new float[d], 0, 0f, 0L));
+        model.apply(row(RowKeys.DENSE_PHI, new float[] {0.7f, 0.2f}, 0, 0f, 0L));
+        float[] a = {0.1f, -0.2f, 0.3f, 0.05f, -0.4f, 0.25f, 0.5f}; // embedding + bias
+        float[] b = {-0.3f, 0.1f, 0.2f, -0.1f, 0.3f, 0.0f, -0.1f};
+        model.apply(row(RowKeys.item("a"), a, 9, 4f, 1000L));
+        model.apply(row(RowKeys.item("b"), b, 0, 0f, 0L));
+        float[] u = {0.2f, 0.4f, -0.1f, 0.3f, 0.1f, -0.2f};
+        model.apply(row(RowKeys.user("u"), u, 0, 0f, 0L));
+
+        long now = 1000L + day; // one half-life after a's trend was anchored
+        float[] scores = model.score("u", new String[0], now);
+        double dotA = 0;
+        double dotB = 0;
+        for (int k = 0; k < d; k++) {
+            dotA += u[k] * a[k];
+            dotB += u[k] * b[k];
+        }
+        double expectedA = dotA + a[d] + 0.7 * Math.log(1 + 4 * 0.5) + 0.2 * Math.log1p(9);
+        assertThat((double) scores[0]).isCloseTo(expectedA, within(1e-5));
+        assertThat((double) scores[1]).isCloseTo(dotB + b[d], within(1e-5));
+
+        // within 1/1024 of a half-life an item's trend term is reused; beyond, recomputed
+        assertThat(model.score("u", new String[0], now + day / 2048)[0]).isEqualTo(scores[0]);
+        double laterA = dotA + a[d] + 0.7 * Math.log(1 + 4 * Math.pow(0.5, 1 + 1 / 64.0));
+        laterA += 0.2 * Math.log1p(9);
+        float later = model.score("u", new String[0], now + day / 64)[0];
+        assertThat((double) later).isCloseTo(laterA, within(1e-5)).isLessThan(scores[0]);
+        assertThat(model.score("u", new String[0], now + day)[0]).isLessThan(later);
+    }
+
+    @Test
+    void approximateTopKMatchesExactOnASmallCatalogAndSkipsExcludedItems() {
+        ServingModel model = randomModel(2000, new java.util.SplittableRandom(7), false);
+        model.useAnnFrom(1000);
+        int overlap = 0;
+        for (int u = 0; u < 50; u++) {
+            String[] history = {"i" + u, "i" + (u + 100)};
+            java.util.Set<Integer> excluded =
+                    java.util.Set.of(
+                            model.itemIndexOf("i" + u), model.itemIndexOf("i" + (u + 100)));
+            int[] exact = TopK.select(model.score("user" + u, history, 0L), 10, excluded);
+            int[] approximate = model.topK("user" + u, history, 0L, 10, excluded).items();
+            assertThat(approximate).hasSize(10);
+            assertThat(java.util.Arrays.stream(approximate).boxed().toList())
+                    .doesNotContainAnyElementsOf(excluded);
+            java.util.Set<Integer> truth = new java.util.HashSet<>();
+            for (int i : exact) {
+                truth.add(i);
+            }
+            for (int i : approximate) {
+                overlap += truth.contains(i) ? 1 : 0;
+            }
+        }
+        // candidates are rescored exactly, so a high overlap means the index finds the top items
+        assertThat(overlap / 500.0).isGreaterThan(0.9);
+    }
+
+    @Test
+    void rankOfAndTopKAgreeWithRankingTheFullScores() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+        ServingModel model = randomModel(500, random, true);
+        int hits = 0;
+        for (int u = 0; u < 300; u++) {
+            String[] history = {"i" + (u % 500), "i" + ((u * 7 + 1) % 500)};
+            java.util.Set<Integer> excluded =
+                    java.util.Set.of(model.itemIndexOf(history[0]), model.itemIndexOf(history[1]));
+            // event time jumps back and forth, as out-of-order events make it
+            long now = 600_000L + 97_000L * ((u * 37) % 300);
+            int[] top = TopK.select(model.score("user" + u, history, now), 10, excluded);
+            // half the targets from the exact top 10, half anywhere (mostly misses)
+            int target = u % 2 == 0 ? top[u % top.length] : random.nextInt(500);
+            assertThat(model.topK("user" + u, history, now, 10, excluded).items())
+                    .as("pruned exact top 10 of user %d", u)
+                    .containsExactly(top);
+            int expected = TopK.rank(top, target);
+            assertThat(model.rankOf("user" + u, history, now, target, 10, excluded))
+                    .as("user %d target %d", u, target)
+                    .isEqualTo(expected);
+            hits += expected >= 0 ? 1 : 0;
+        }
+        assertThat(hits).isGreaterThanOrEqualTo(150);
+    }
+
+    /**
+     * Items i0.. with random 8-dimensional rows over 7 genres; with {@code trending}, trend counts
+     * and times differ per item, so the trend terms take part in the ranking.
+     */
+    private static ServingModel randomModel(
+            int items, java.util.SplittableRandom random, boolean trending) {
+        int d = 8;
+        ModelConfig config = new ModelConfig(d, 2, 3, 86_400_000L, 1L, 0);
+        List<ItemRecord> records = new java.util.ArrayList<>();
+        for (int i = 0; i < items; i++) {
+            records.add(new ItemRecord("i" + i, "I" + i, List.of("g" + (i % 7))));
+        }
+        ServingModel model =
+                new ServingModel(config, new ModelRowInitializer(config), new ItemCatalog(records));
+        for (int i = 0; i < items; i++) {
+            float[] w = new float[d + 1];
+            for (int k = 0; k < w.length; k++) {
+                w[k] = (float) (random.nextDouble() - 0.5);
+            }
+            model.apply(
+                    trending
+                            ? row(RowKeys.item("i" + i), w, i % 13, i % 5, 1000L * i)
+                            : row(RowKeys.item("i" + i), w, i % 50, 0f, 0L));
+        }
+        return model;
+    }
+}

@@ -1,0 +1,145 @@
+package io.streamrec.serving;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamrec.eval.EvalReportCodec;
+import io.streamrec.ingest.ItemCatalog;
+import io.streamrec.model.ModelConfig;
+import io.streamrec.model.ModelRowInitializer;
+import io.streamrec.model.RowKeys;
+import io.streamrec.schema.EvalMarker;
+import io.streamrec.schema.EventType;
+import io.streamrec.schema.ItemRecord;
+import io.streamrec.schema.ModelUpdate;
+import io.streamrec.schema.ParameterRow;
+import io.streamrec.schema.RecommendationRequest;
+import io.streamrec.schema.RecommendationResult;
+import io.streamrec.schema.ServingRequest;
+import io.streamrec.schema.UserEvent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+class ServingOperatorTest {
+    private static final ModelConfig MODEL = new ModelConfig(4, 2, 3, 86_400_000L, 1L);
+    private static final ModelRowInitializer INIT = new ModelRowInitializer(MODEL);
+    private static final ItemCatalog CATALOG =
+            new ItemCatalog(
+                    IntStream.range(0, 30)
+                            .mapToObj(i -> new ItemRecord("i" + i, "item " + i, List.of()))
+                            .toList());
+
+    private static OneInputStreamOperatorTestHarness<ModelUpdate, RecommendationResult> harness()
+            throws Exception {
+        return new OneInputStreamOperatorTestHarness<>(
+                new ServingOperator(
+                        MODEL,
+                        INIT,
+                        CATALOG,
+                        new ServingSettings(86_400_000L, 1.0, Integer.MAX_VALUE),
+                        null,
+                        null,
+                        null));
+    }
+
+    /** An item row whose bias and count make it the most popular and best-scored item. */
+    private static ModelUpdate popularItem(String item, long version, long count) {
+        float[] w = INIT.initialWeights(RowKeys.item(item));
+        w[MODEL.dim()] = 5f;
+        return ModelUpdate.of(
+                new ParameterRow(
+                        RowKeys.item(item), w, new float[0], version, count, count, count, 1000L));
+    }
+
+    private static ModelUpdate marker(
+            long batch, int copies, String user, String item, String... had) {
+        return ModelUpdate.of(
+                new EvalMarker(
+                        batch,
+                        copies,
+                        List.of(
+                                new UserEvent(
+                                        "e" + batch,
+                                        user,
+                                        item,
+                                        EventType.CLICK,
+                                        Float.NaN,
+                                        2000L)),
+                        List.<String[]>of(had)));
+    }
+
+    @Test
+    void evaluatesOnTheFirstMarkerCopyAndKeepsCountsAcrossRestore() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = harness()) {
+            h.open();
+            h.processElement(new StreamRecord<>(popularItem("i7", 1, 50)));
+            h.processElement(new StreamRecord<>(marker(1, 2, "u", "i7")));
+            // a row of the batch arrives between the copies; the second copy must not count again
+            h.processElement(new StreamRecord<>(popularItem("i8", 1, 80)));
+            h.processElement(new StreamRecord<>(marker(1, 2, "u", "i7")));
+            // the user already has i7: excluded, so a miss for everyone
+            h.processElement(new StreamRecord<>(marker(2, 1, "v", "i7", "i7")));
+            h.prepareSnapshotPreBarrier(1L);
+            snapshot = h.snapshot(1L, 1L);
+            List<String> reports = new ArrayList<>();
+            h.getSideOutput(ServingOperator.EVAL_REPORTS).forEach(r -> reports.add(r.getValue()));
+            EvalReportCodec.Report report = EvalReportCodec.decode(reports.get(0));
+            assertThat(report.counts().events()).isEqualTo(2);
+            assertThat(report.counts().hitRate(0)).isEqualTo(0.5);
+            assertThat(report.counts().hitRate(1)).isEqualTo(0.5);
+        }
+        try (var restored = harness()) {
+            restored.initializeState(snapshot);
+            restored.open();
+            restored.processElement(new StreamRecord<>(marker(3, 1, "w", "i29")));
+            restored.prepareSnapshotPreBarrier(2L);
+            List<String> reports = new ArrayList<>();
+            restored.getSideOutput(ServingOperator.EVAL_REPORTS)
+                    .forEach(r -> reports.add(r.getValue()));
+            EvalReportCodec.Report report = EvalReportCodec.decode(reports.get(0));
+            assertThat(report.counts().events()).isEqualTo(3);
+            assertThat(report.counts().hitRate(1)).isEqualTo(1.0 / 3);
+        }
+    }
+
+    @Test
+    void appliesOnlyNewerVersionsAndAnswersRequestsWithoutTheUsersItems() throws Exception {
+        try (var h = harness()) {
+            h.open();
+            h.processElement(new StreamRecord<>(popularItem("i3", 2, 40)));
+            h.processElement(new StreamRecord<>(popularItem("i4", 1, 30)));
+            // an older version of i3 (a re-delivery) must not replace the newer one
+            float[] stale = INIT.initialWeights(RowKeys.item("i3"));
+            stale[MODEL.dim()] = -50f;
+            h.processElement(
+                    new StreamRecord<>(
+                            ModelUpdate.of(
+                                    new ParameterRow(
+                                            RowKeys.item("i3"),
+                                            stale,
+                                            new float[0],
+                                            1,
+                                            1,
+                                            1,
+                                            1f,
+                                            1L))));
+            h.processElement(
+                    new StreamRecord<>(
+                            ModelUpdate.of(
+                                    new ServingRequest(
+                                            new RecommendationRequest("r1", "u", 2, 5L),
+                                            new String[] {"i4"}))));
+            RecommendationResult result = h.extractOutputValues().get(0);
+            assertThat(result.items()).hasSize(2);
+            assertThat(result.items().get(0).itemId()).isEqualTo("i3");
+            assertThat(result.items()).noneMatch(i -> i.itemId().equals("i4"));
+            assertThat(result.reason()).isEqualTo("model");
+            assertThat(result.modelVersion()).isEqualTo(3);
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package io.streamrec.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamrec.ingest.ItemCatalog;
+import io.streamrec.model.ModelConfig;
+import io.streamrec.model.ModelRowInitializer;
+import io.streamrec.model.RowKeys;
+import io.streamrec.ps.AdagradUpdater;
+import io.streamrec.ps.FrequencyAdaptiveL2;
+import io.streamrec.schema.EventType;
+import io.streamrec.schema.RecommendationRequest;
+import io.streamrec.schema.ShardMessage;
+import io.streamrec.schema.UserEvent;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+class TrainingWorkerOperatorTest {
+    private static final ModelConfig MODEL = new ModelConfig(4, 2, 3, 86_400_000L, 1L);
+
+    private static TrainingWorkerOperator worker(int batchSize, long flushMs) {
+        ItemCatalog catalog =
+                new ItemCatalog(
+                        IntStream.range(0, 20)
+                                .mapToObj(
+                                        i ->
+                                                new io.streamrec.schema.ItemRecord(
+                                                        "i" + i, "item " + i, List.of("g" + i % 3)))
+                                .toList());
+        return new TrainingWorkerOperator(
+                MODEL,
+                new WorkerSettings(batchSize, flushMs, true, false, 100, 0.5, 50, 3_600_000L),
+                new AdagradUpdater(0.1, 0.1, 1e-8),
+                new FrequencyAdaptiveL2(0.01),
+                new ModelRowInitializer(MODEL),
+                catalog,
+                2,
+                128,
+                null,
+                null,
+                null);
+    }
+
+    private static KeyedTwoInputStreamOperatorTestHarness<
+                    String, UserEvent, RecommendationRequest, ShardMessage>
+            harness(TrainingWorkerOperator op) throws Exception {
+        return new KeyedTwoInputStreamOperatorTestHarness<>(
+                op, UserEvent::userId, RecommendationRequest::userId, Types.STRING);
+    }
+
+    private static StreamRecord<UserEvent> event(int n, String user, String item) {
+        return new StreamRecord<>(
+                new UserEvent("e" + n, user, item, EventType.CLICK, Float.NaN, 1000L * n));
+    }
+
+    private static long markers(List<ShardMessage> out) {
+        return out.stream().filter(ShardMessage::isMarker).count();
+    }
+
+    @Test
+    void flushesWhenTheBatchIsFull() throws Exception {
+        try (var h = harness(worker(3, 60_000))) {
+            h.open();
+            h.processElement1(event(1, "a", "i1"));
+            h.processElement1(event(2, "b", "i2"));
+            assertThat(h.extractOutputValues()).isEmpty();
+            h.processElement1(event(3, "a", "i3"));
+            List<ShardMessage> out = h.extractOutputValues();
+            // one marker per shard, before any gradient
+            assertThat(markers(out)).isEqualTo(2);
+            assertThat(out.get(0).isMarker()).isTrue();
+            assertThat(out.get(1).isMarker()).isTrue();
+            assertThat(out.get(0).marker().events()).hasSize(3);
+            int userContributions =
+                    out.stream()
+                            .filter(m -> m.isGradient() && RowKeys.isUser(m.key()))
+                            .mapToInt(ShardMessage::contributions)
+                            .sum();
+            assertThat(userContributions).isEqualTo(3);
+            // the user's earlier item is attached for exclusion and history
+            assertThat(out.get(0).marker().userItems().get(2)).containsExactly("i1");
+        }
+    }
+
+    @Test
+    void flushesWhenTheIntervalPasses() throws Exception {
+        try (var h = harness(worker(100, 50))) {
+            h.open();
+            h.setProcessingTime(0);
+            h.processElement1(event(1, "a", "i1"));
+            h.setProcessingTime(49);
+            assertThat(h.extractOutputValues()).isEmpty();
+            h.setProcessingTime(50);
+            assertThat(markers(h.extractOutputValues())).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void flushesBeforeTheCheckpointBarrierAndRestoresUserHistory() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = harness(worker(100, 60_000))) {
+            h.open();
+            h.processElement1(event(1, "a", "i1"));
+            h.processElement1(event(2, "a", "i2"));
+            h.prepareSnapshotPreBarrier(1L);
+            assertThat(markers(h.extractOutputValues())).isEqualTo(2);
+            snapshot = h.snapshot(1L, 1L);
+        }
+        try (var restored = harness(worker(1, 60_000))) {
+            restored.initializeState(snapshot);
+            restored.open();
+            // an event id seen before the checkpoint is still a duplicate after the restore
+            restored.processElement1(event(2, "a", "i2"));
+            assertThat(restored.getSideOutput(TrainingWorkerOperator.DUPLICATES)).hasSize(1);
+            assertThat(restored.extractOutputValues()).isEmpty();
+            restored.processElement1(event(3, "a", "i3"));
+            List<ShardMessage> out = restored.extractOutputValues();
+            assertThat(out.get(0).marker().userItems().get(0)).containsExactly("i1", "i2");
+            restored.processElement2(
+                    new StreamRecord<>(new RecommendationRequest("r1", "a", 5, 1L)));
+            ShardMessage request = restored.extractOutputValues().get(out.size());
+            assertThat(request.isRequest()).isTrue();
+            assertThat(request.request().userItems()).containsExactly("i1", "i2", "i3");
+        }
+    }
+
+    @Test
+    void dropsDuplicateEventIdsWithAReason() throws Exception {
+        try (var h = harness(worker(2, 60_000))) {
+            h.open();
+            h.processElement1(event(1, "a", "i1"));
+            h.processElement1(event(1, "a", "i1"));
+            h.processElement1(event(2, "a", "i2"));
+            List<ShardMessage> out = h.extractOutputValues();
+            assertThat(out.get(0).marker().events())
+                    .extracting(UserEvent::eventId)
+                    .containsExactly("e1", "e2");
+            var dead = h.getSideOutput(TrainingWorkerOperator.DUPLICATES);
+            assertThat(dead).hasSize(1);
+            assertThat(dead.peek().getValue()).contains("\"reason\":\"duplicate_event\"");
+        }
+    }
+
+    @Test
+    void replayedEventsDrawTheSameNegatives() throws Exception {
+        NegativeSampler a = new NegativeSampler(7L, 0.5, 10);
+        NegativeSampler b = new NegativeSampler(7L, 0.5, 10);
+        for (int i = 0; i < 30; i++) {
+            a.add("i" + i);
+            b.add("i" + i);
+        }
+        List.of("i3", "i4", "i3")
+                .forEach(
+                        x -> {
+                            a.recordPositive(x);
+                            b.recordPositive(x);
+                        });
+        String[] negatives = a.sample("e1", "i5", 4);
+        assertThat(b.sample("e1", "i5", 4)).containsExactly(negatives);
+        assertThat(negatives).doesNotContain("i5").doesNotHaveDuplicates();
+        assertThat(b.recentPositives()).containsExactly("i3", "i4", "i3");
+    }
+}

@@ -1,0 +1,131 @@
+package io.streamrec.tools.bench;
+
+import io.streamrec.ingest.ItemCatalog;
+import io.streamrec.job.StreamrecOptions;
+import io.streamrec.schema.UserEvent;
+import io.streamrec.tools.quickstart.QuickstartMain;
+import io.streamrec.tools.quickstart.ReplayRun;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The whole pipeline as the quickstart runs it: events into Kafka, validation, workers, parameter
+ * server, refresh, serving and evaluation, results back to Kafka, on a MiniCluster with RocksDB and
+ * exactly-once checkpoints every second. Each run gets its own topics, consumer group and
+ * transactional ids on the shared broker, so runs do not see each other's records.
+ */
+public final class PipelineBench {
+    private final String bootstrapServers;
+    private final Path workDir;
+    private final Consumer<String> progress;
+    private int runs;
+    private Map<String, Double> lastCpuMicrosPerEvent = Map.of();
+
+    public PipelineBench(String bootstrapServers, Path workDir, Consumer<String> progress) {
+        this.bootstrapServers = bootstrapServers;
+        this.workDir = workDir;
+        this.progress = progress;
+    }
+
+    /**
+     * CPU microseconds per trained event by stage in the last run, from its first to its last
+     * trained event (start-up excluded), largest first.
+     */
+    public Map<String, Double> lastCpuMicrosPerEvent() {
+        return lastCpuMicrosPerEvent;
+    }
+
+    /** One replay run; {@code rate} 0 is full speed. */
+    public ReplayRun.Result run(
+            String label,
+            List<UserEvent> events,
+            ItemCatalog catalog,
+            int parallelism,
+            double rate,
+            boolean wallClockTimestamps,
+            int requestEvery)
+            throws Exception {
+        return run(
+                label,
+                events,
+                catalog,
+                parallelism,
+                rate,
+                wallClockTimestamps,
+                requestEvery,
+                new Configuration());
+    }
+
+    /** One replay run with job options beyond the defaults in {@code options}. */
+    public ReplayRun.Result run(
+            String label,
+            List<UserEvent> events,
+            ItemCatalog catalog,
+            int parallelism,
+            double rate,
+            boolean wallClockTimestamps,
+            int requestEvery,
+            Configuration options)
+            throws Exception {
+        int run = ++runs;
+        String suffix = "-bench" + run + "-" + System.currentTimeMillis();
+        Configuration conf = new Configuration(options);
+        conf.set(StreamrecOptions.BOOTSTRAP_SERVERS, bootstrapServers);
+        conf.set(StreamrecOptions.TRANSACTIONAL_ID_PREFIX, "streamrec" + suffix);
+        conf.set(StreamrecOptions.GROUP_ID, "streamrec" + suffix);
+        for (var topic : StreamrecOptions.TOPICS) {
+            conf.set(topic, topic.defaultValue() + suffix);
+        }
+        Configuration flinkConf =
+                QuickstartMain.embeddedClusterConfig(conf, workDir.resolve("checkpoints-" + run));
+        progress.accept(
+                String.format(
+                        "  %s: %,d events, parallelism %d, %s",
+                        label,
+                        events.size(),
+                        parallelism,
+                        rate > 0 ? String.format("paced at %,.0f events/s", rate) : "full speed"));
+        try (ReplayRun replay =
+                ReplayRun.builder()
+                        .configuration(flinkConf)
+                        .events(events)
+                        .catalog(catalog)
+                        .environment(
+                                c ->
+                                        StreamExecutionEnvironment.createLocalEnvironment(
+                                                parallelism, c))
+                        .eventsPerSecond(rate)
+                        .wallClockTimestamps(wallClockTimestamps)
+                        .requestEvery(requestEvery)
+                        .timeout(Duration.ofMinutes(30))
+                        .progress(line -> {})
+                        .build()) {
+            ReplayRun.Result result;
+            try (StageCpuSampler cpu = StageCpuSampler.start()) {
+                result = replay.run(List.of(), false);
+                cpu.close();
+                ReplayRun.TrainingWindow w = result.trainingWindow();
+                // events trained between the samples used: the rate times the sampled span
+                double trained =
+                        w.eventsPerSecond() * cpu.sampledSeconds(w.firstMillis(), w.lastMillis());
+                Map<String, Double> micros = new LinkedHashMap<>();
+                cpu.secondsByStage(w.firstMillis(), w.lastMillis())
+                        .forEach((stage, seconds) -> micros.put(stage, seconds * 1e6 / trained));
+                lastCpuMicrosPerEvent = micros;
+            }
+            progress.accept(
+                    String.format(
+                            "    %,.0f events/s, HR@10 model %.4f, %d checkpoints",
+                            result.eventsPerSecond(),
+                            result.counts().hitRate(0),
+                            result.checkpointsCompleted()));
+            return result;
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package io.streamrec.tools.datasets;
+
+import io.streamrec.ingest.InvalidRecordException;
+import io.streamrec.schema.EventType;
+import io.streamrec.schema.UserEvent;
+import java.util.Locale;
+
+/** Layouts of interaction history files that the replay reads. Times in the files are seconds. */
+public enum RatingsFormat {
+    /** MovieTweetings {@code ratings.dat}: {@code user::item::rating::time}. */
+    MOVIETWEETINGS("::", false),
+    /** MovieLens 100K {@code u.data}: tab-separated {@code user item rating time}. */
+    MOVIELENS_100K("\t", false),
+    /** MovieLens {@code ratings.csv}: {@code userId,movieId,rating,timestamp} with a header. */
+    MOVIELENS_CSV(",", true);
+
+    private final String separator;
+    private final boolean header;
+
+    RatingsFormat(String separator, boolean header) {
+        this.separator = separator;
+        this.header = header;
+    }
+
+    public boolean hasHeader() {
+        return header;
+    }
+
+    public static RatingsFormat parse(String name) {
+        return valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+    }
+
+    /** Parses one line; {@code lineNumber} (1-based) makes the event id. */
+    public UserEvent parseLine(String line, long lineNumber) throws InvalidRecordException {
+        String[] f = line.trim().split(java.util.regex.Pattern.quote(separator), -1);
+        if (f.length < 4) {
+            throw new InvalidRecordException(
+                    "missing_field", "expected 4 fields separated by '" + separator + "'");
+        }
+        float rating;
+        long seconds;
+        try {
+            rating = Float.parseFloat(f[2].trim());
+            seconds = Long.parseLong(f[3].trim());
+        } catch (NumberFormatException e) {
+            throw new InvalidRecordException("wrong_type", "rating and time must be numbers");
+        }
+        if (!Float.isFinite(rating)) {
+            throw new InvalidRecordException("non_finite_number", "rating " + f[2]);
+        }
+        String user = f[0].trim();
+        String item = f[1].trim();
+        if (user.isEmpty() || item.isEmpty()) {
+            throw new InvalidRecordException("missing_field", "empty user or item id");
+        }
+        return new UserEvent(
+                "line-" + lineNumber, user, item, EventType.RATING, rating, seconds * 1000L);
+    }
+}

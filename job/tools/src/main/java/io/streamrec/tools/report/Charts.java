@@ -1,0 +1,197 @@
+package io.streamrec.tools.report;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+
+/**
+ * PNG charts drawn with Java2D (headless, no plotting dependency): lines over labelled points, and
+ * cumulative distributions of latencies on a logarithmic axis.
+ */
+public final class Charts {
+    private static final Color[] COLORS = {
+        new Color(0x1f77b4), new Color(0x7f7f7f), new Color(0xff7f0e), new Color(0x2ca02c),
+        new Color(0xd62728), new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2)
+    };
+    private static final int WIDTH = 960;
+    private static final int HEIGHT = 500;
+    private static final int LEFT = 70;
+    private static final int RIGHT = 260;
+    private static final int TOP = 50;
+    private static final int BOTTOM = 60;
+
+    private Charts() {}
+
+    /** One line per series over the same labelled points (NaN: no point). */
+    public static void lines(
+            Path file,
+            String title,
+            String yLabel,
+            List<String> xLabels,
+            Map<String, double[]> series)
+            throws IOException {
+        double max = 0;
+        for (double[] values : series.values()) {
+            for (double v : values) {
+                if (!Double.isNaN(v)) {
+                    max = Math.max(max, v);
+                }
+            }
+        }
+        double step = niceStep(max);
+        max = Math.max(step, Math.ceil(max / step) * step);
+        Canvas c = new Canvas(title);
+        for (double y = 0; y <= max + 1e-9; y += step) {
+            c.gridY(c.py(y / max), String.format(step < 0.1 ? "%.2f" : "%.1f", y));
+        }
+        c.g.drawString(yLabel, 10, TOP - 10);
+        int n = xLabels.size();
+        for (int i = 0; i < n; i += Math.max(1, n / 8)) {
+            c.g.drawString(xLabels.get(i), c.px(n, i) - 30, HEIGHT - BOTTOM + 20);
+        }
+        int r = 0;
+        for (Map.Entry<String, double[]> s : series.entrySet()) {
+            c.pen(r);
+            int prevX = -1;
+            int prevY = -1;
+            for (int i = 0; i < s.getValue().length; i++) {
+                double v = s.getValue()[i];
+                if (Double.isNaN(v)) {
+                    continue;
+                }
+                int x = c.px(n, i);
+                int y = c.py(v / max);
+                if (prevX >= 0) {
+                    c.g.drawLine(prevX, prevY, x, y);
+                }
+                c.g.fillOval(x - 3, y - 3, 6, 6);
+                prevX = x;
+                prevY = y;
+            }
+            c.legend(r++, s.getKey());
+        }
+        c.write(file);
+    }
+
+    /** Cumulative distributions of latency samples (ms), x on a log scale. */
+    public static void cdf(Path file, String title, Map<String, double[]> sortedSamplesMs)
+            throws IOException {
+        double lo = Double.MAX_VALUE;
+        double hi = 0;
+        for (double[] s : sortedSamplesMs.values()) {
+            if (s.length > 0) {
+                lo = Math.min(lo, Math.max(0.01, s[0]));
+                hi = Math.max(hi, s[s.length - 1]);
+            }
+        }
+        double logLo = Math.floor(Math.log10(lo == Double.MAX_VALUE ? 0.1 : lo));
+        double logHi = Math.ceil(Math.log10(Math.max(hi, lo * 10)));
+        Canvas c = new Canvas(title);
+        for (int q = 0; q <= 10; q += 2) {
+            c.gridY(c.py(q / 10.0), String.format("%.1f", q / 10.0));
+        }
+        c.g.drawString("fraction <= x", 10, TOP - 10);
+        for (double e = logLo; e <= logHi; e++) {
+            int x = LEFT + (int) ((e - logLo) / (logHi - logLo) * (WIDTH - LEFT - RIGHT));
+            c.g.drawString(
+                    Math.pow(10, e) >= 1
+                            ? String.format("%.0f ms", Math.pow(10, e))
+                            : String.format("%.2f ms", Math.pow(10, e)),
+                    x - 20,
+                    HEIGHT - BOTTOM + 20);
+        }
+        int r = 0;
+        for (Map.Entry<String, double[]> s : sortedSamplesMs.entrySet()) {
+            c.pen(r);
+            double[] v = s.getValue();
+            int prevX = -1;
+            int prevY = -1;
+            for (int i = 0; i < v.length; i += Math.max(1, v.length / 500)) {
+                double lx =
+                        (Math.log10(Math.max(v[i], Math.pow(10, logLo))) - logLo) / (logHi - logLo);
+                int x = LEFT + (int) (lx * (WIDTH - LEFT - RIGHT));
+                int y = c.py((i + 1.0) / v.length);
+                if (prevX >= 0) {
+                    c.g.drawLine(prevX, prevY, x, y);
+                }
+                prevX = x;
+                prevY = y;
+            }
+            c.legend(r++, s.getKey());
+        }
+        c.write(file);
+    }
+
+    private static double niceStep(double max) {
+        if (max <= 0) {
+            return 0.05;
+        }
+        double raw = max / 6;
+        double p = Math.pow(10, Math.floor(Math.log10(raw)));
+        for (double m : new double[] {1, 2, 2.5, 5, 10}) {
+            if (raw <= m * p) {
+                return m * p;
+            }
+        }
+        return 10 * p;
+    }
+
+    /** A white chart area with a title, a y grid and a legend column. */
+    private static final class Canvas {
+        final BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
+        final Graphics2D g = image.createGraphics();
+
+        Canvas(String title) {
+            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, WIDTH, HEIGHT);
+            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
+            g.setColor(Color.BLACK);
+            g.drawString(title, LEFT, 30);
+            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        }
+
+        int px(int n, int i) {
+            int plotW = WIDTH - LEFT - RIGHT;
+            return LEFT + (n <= 1 ? plotW / 2 : i * plotW / (n - 1));
+        }
+
+        /** y pixel of a fraction (0..1) of the axis. */
+        int py(double fraction) {
+            int plotH = HEIGHT - TOP - BOTTOM;
+            return TOP + plotH - (int) (fraction * plotH);
+        }
+
+        void gridY(int y, String label) {
+            g.setColor(new Color(0xdddddd));
+            g.drawLine(LEFT, y, WIDTH - RIGHT, y);
+            g.setColor(Color.DARK_GRAY);
+            g.drawString(label, LEFT - 45, y + 4);
+        }
+
+        void pen(int r) {
+            g.setColor(COLORS[r % COLORS.length]);
+            g.setStroke(new BasicStroke(2.5f));
+        }
+
+        void legend(int r, String name) {
+            int y = TOP + 20 + r * 22;
+            g.drawLine(WIDTH - RIGHT + 15, y, WIDTH - RIGHT + 40, y);
+            g.setColor(Color.DARK_GRAY);
+            g.drawString(name, WIDTH - RIGHT + 45, y + 4);
+        }
+
+        void write(Path file) throws IOException {
+            g.dispose();
+            ImageIO.write(image, "png", file.toFile());
+        }
+    }
+}

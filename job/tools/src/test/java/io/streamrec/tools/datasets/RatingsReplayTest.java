@@ -1,0 +1,40 @@
+package io.streamrec.tools.datasets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamrec.schema.UserEvent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Dataset readers: time order, tie-breaks, bad lines, the MovieLens formats. */
+class RatingsReplayTest {
+    @Test
+    void replaysInTimeOrderWithALineTieBreakAndSkipsBadLines(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("ratings.dat");
+        Files.writeString(
+                file, "1::10::7::300\n2::11::8::100\nbroken line\n3::12::x::100\n4::13::5::100\n");
+        RatingsReplay replay = RatingsReplay.read(file, RatingsFormat.MOVIETWEETINGS);
+        assertThat(replay.events())
+                .extracting(UserEvent::eventId)
+                .containsExactly("line-2", "line-5", "line-1");
+        assertThat(replay.events().get(0).timestamp()).isEqualTo(100_000L);
+        assertThat(replay.rejected())
+                .containsEntry("missing_field", 1)
+                .containsEntry("wrong_type", 1);
+    }
+
+    @Test
+    void readsTheMovieLensFormats(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("ratings.csv");
+        Files.writeString(csv, "userId,movieId,rating,timestamp\n1,31,2.5,1260759144\n");
+        assertThat(RatingsReplay.read(csv, RatingsFormat.parse("movielens-csv")).events())
+                .singleElement()
+                .satisfies(e -> assertThat(e.itemId()).isEqualTo("31"));
+        Path data = dir.resolve("u.data");
+        Files.writeString(data, "196\t242\t3\t881250949\n");
+        assertThat(RatingsReplay.read(data, RatingsFormat.MOVIELENS_100K).events().get(0).userId())
+                .isEqualTo("196");
+    }
+}
