@@ -2,6 +2,7 @@ package io.streamrec.ps;
 
 import io.streamrec.schema.ModelUpdate;
 import io.streamrec.schema.ParameterRow;
+import io.streamrec.schema.SavepointContract;
 import io.streamrec.schema.ShardMessage;
 import java.util.HashMap;
 import java.util.Map;
@@ -30,7 +31,7 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
         implements OneInputStreamOperator<ShardMessage, ModelUpdate> {
     private static final long serialVersionUID = 1L;
 
-    public static final String ROWS_STATE = "parameter-rows";
+    public static final String ROWS_STATE = SavepointContract.StateNames.PARAMETER_ROWS;
 
     /**
      * Side output with the final value of every row changed since the previous checkpoint, emitted

@@ -1,6 +1,7 @@
 package io.streamrec.ingest;
 
 import io.streamrec.schema.RawRecord;
+import io.streamrec.schema.SavepointContract.StateNames;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -98,7 +99,8 @@ public class ValidationFunction<T> extends ProcessFunction<RawRecord, T>
         newestState =
                 context.getOperatorStateStore()
                         .getUnionListState(
-                                new ListStateDescriptor<>("newest-accepted-timestamp", Types.LONG));
+                                new ListStateDescriptor<>(
+                                        StateNames.NEWEST_ACCEPTED_TIMESTAMP, Types.LONG));
         newestAccepted = Long.MIN_VALUE;
         // after a rescale every subtask starts from the newest timestamp any subtask had accepted
         for (Long t : newestState.get()) {

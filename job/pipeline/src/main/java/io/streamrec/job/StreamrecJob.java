@@ -18,6 +18,7 @@ import io.streamrec.schema.ParameterRowSerializer;
 import io.streamrec.schema.RawRecord;
 import io.streamrec.schema.RecommendationRequest;
 import io.streamrec.schema.RecommendationResult;
+import io.streamrec.schema.SavepointContract.Uids;
 import io.streamrec.schema.ShardMessage;
 import io.streamrec.schema.UserEvent;
 import io.streamrec.serving.ServingOperator;
@@ -156,7 +157,7 @@ public final class StreamrecJob {
                                         i -> i.itemId().getBytes(StandardCharsets.UTF_8)),
                                 new RecordBytesSchema<>(
                                         ItemRecord.typeInfo(), ItemJsonCodec::toJson)))
-                .uid("item-catalog-sink")
+                .uid(Uids.ITEM_CATALOG_SINK)
                 .name("item catalog")
                 .setParallelism(1);
 
@@ -186,7 +187,7 @@ public final class StreamrecJob {
                                         kafka,
                                         modelUpdates,
                                         settings.get(StreamrecOptions.CATALOG_TOPIC)))
-                        .uid("workers")
+                        .uid(Uids.WORKERS)
                         .setParallelism(workers);
 
         deadLetters =
@@ -199,7 +200,7 @@ public final class StreamrecJob {
                                 "dead-letters",
                                 null,
                                 RecordBytesSchema.utf8()))
-                .uid("dead-letters-sink")
+                .uid(Uids.DEAD_LETTERS_SINK)
                 .name("dead letters");
 
         SingleOutputStreamOperator<ModelUpdate> shardOutput =
@@ -214,7 +215,7 @@ public final class StreamrecJob {
                                         initializer,
                                         model.trendHalfLifeMs(),
                                         settings.get(StreamrecOptions.PS_CACHE_ROWS)))
-                        .uid("parameter-server")
+                        .uid(Uids.PARAMETER_SERVER)
                         .setParallelism(shards)
                         .setMaxParallelism(shardsMax);
         shardOutput
@@ -230,7 +231,7 @@ public final class StreamrecJob {
                                 new RecordBytesSchema<>(
                                         ParameterRow.typeInfo(),
                                         ParameterRowSerializer.INSTANCE::toBytes)))
-                .uid("model-updates-sink")
+                .uid(Uids.MODEL_UPDATES_SINK)
                 .name("model updates")
                 .setParallelism(shards);
 
@@ -248,7 +249,7 @@ public final class StreamrecJob {
                                         kafka,
                                         modelUpdates,
                                         settings.get(StreamrecOptions.CATALOG_TOPIC)))
-                        .uid("serving")
+                        .uid(Uids.SERVING)
                         .setParallelism(
                                 settings.parallelism(
                                         StreamrecOptions.SERVING_PARALLELISM,
@@ -264,7 +265,7 @@ public final class StreamrecJob {
                                 new RecordBytesSchema<>(
                                         RecommendationResult.typeInfo(),
                                         RequestJsonCodec::resultToJson)))
-                .uid("results-sink")
+                .uid(Uids.RESULTS_SINK)
                 .name("results");
         results.getSideOutput(ServingOperator.EVAL_REPORTS)
                 .sinkTo(
@@ -274,7 +275,7 @@ public final class StreamrecJob {
                                 "eval-reports",
                                 null,
                                 RecordBytesSchema.utf8()))
-                .uid("eval-reports-sink")
+                .uid(Uids.EVAL_REPORTS_SINK)
                 .name("eval reports");
     }
 
@@ -292,11 +293,11 @@ public final class StreamrecJob {
             int parallelism) {
         return env.fromSource(
                         source(kafka, settings.get(topic)), WatermarkStrategy.noWatermarks(), name)
-                .uid(name + "-source")
+                .uid(Uids.source(name))
                 .setParallelism(parallelism)
                 .process(validation)
                 .returns(type)
-                .uid("validate-" + name)
+                .uid(Uids.validation(name))
                 .name("validate " + name)
                 .setParallelism(parallelism);
     }

@@ -17,6 +17,7 @@ import io.streamrec.schema.ModelUpdate;
 import io.streamrec.schema.ParameterRow;
 import io.streamrec.schema.RecommendationRequest;
 import io.streamrec.schema.RecommendationResult;
+import io.streamrec.schema.SavepointContract.StateNames;
 import io.streamrec.schema.ServingRequest;
 import io.streamrec.schema.UserEvent;
 import java.time.Duration;
@@ -114,13 +115,13 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                 context.getOperatorStateStore()
                         .getUnionListState(
                                 new ListStateDescriptor<>(
-                                        "prequential-counts",
+                                        StateNames.PREQUENTIAL_COUNTS,
                                         PrequentialCountsSerializer.INSTANCE));
         pendingState =
                 context.getOperatorStateStore()
                         .getListState(
                                 new ListStateDescriptor<>(
-                                        "pending-markers",
+                                        StateNames.PENDING_MARKERS,
                                         TypeInformation.of(
                                                 new org.apache.flink.api.common.typeinfo.TypeHint<
                                                         Tuple2<Long, Integer>>() {})));

@@ -18,6 +18,7 @@ import io.streamrec.schema.EvalMarker;
 import io.streamrec.schema.ItemRecord;
 import io.streamrec.schema.ParameterRow;
 import io.streamrec.schema.RecommendationRequest;
+import io.streamrec.schema.SavepointContract.StateNames;
 import io.streamrec.schema.ServingRequest;
 import io.streamrec.schema.ShardMessage;
 import io.streamrec.schema.UserEvent;
@@ -137,10 +138,12 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
                 context.getKeyedStateStore()
                         .getState(
                                 new ValueStateDescriptor<>(
-                                        "user-items", BasicArrayTypeInfo.STRING_ARRAY_TYPE_INFO));
+                                        StateNames.USER_ITEMS,
+                                        BasicArrayTypeInfo.STRING_ARRAY_TYPE_INFO));
         if (settings.dedupeWindowMs() > 0) {
             MapStateDescriptor<String, Boolean> seen =
-                    new MapStateDescriptor<>("seen-event-ids", Types.STRING, Types.BOOLEAN);
+                    new MapStateDescriptor<>(
+                            StateNames.SEEN_EVENT_IDS, Types.STRING, Types.BOOLEAN);
             // ids are forgotten after the window: dedupe state stays bounded
             seen.enableTimeToLive(
                     StateTtlConfig.newBuilder(Duration.ofMillis(settings.dedupeWindowMs()))
@@ -151,7 +154,9 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
         }
         recentPositivesState =
                 context.getOperatorStateStore()
-                        .getListState(new ListStateDescriptor<>("recent-positives", Types.STRING));
+                        .getListState(
+                                new ListStateDescriptor<>(
+                                        StateNames.RECENT_POSITIVES, Types.STRING));
         sampler =
                 new NegativeSampler(
                         model.seed(),

@@ -1,0 +1,67 @@
+package io.streamrec.schema;
+
+/**
+ * The savepoint contract: operator uids and state names. A savepoint maps state to operators by uid
+ * and to state handles by name, so changing any value here makes every existing checkpoint and
+ * savepoint unrestorable (or silently drops that state). Add new names; never rename or reuse one.
+ * {@code SavepointRestoreITCase} restores a savepoint committed by an earlier version.
+ */
+public final class SavepointContract {
+    private SavepointContract() {}
+
+    /** Operator uids. */
+    public static final class Uids {
+        private Uids() {}
+
+        public static final String EVENTS_SOURCE = "events-source";
+        public static final String VALIDATE_EVENTS = "validate-events";
+        public static final String REQUESTS_SOURCE = "requests-source";
+        public static final String VALIDATE_REQUESTS = "validate-requests";
+        public static final String ITEMS_SOURCE = "items-source";
+        public static final String VALIDATE_ITEMS = "validate-items";
+        public static final String ITEM_CATALOG_SINK = "item-catalog-sink";
+        public static final String WORKERS = "workers";
+        public static final String DEAD_LETTERS_SINK = "dead-letters-sink";
+        public static final String PARAMETER_SERVER = "parameter-server";
+        public static final String MODEL_UPDATES_SINK = "model-updates-sink";
+        public static final String SERVING = "serving";
+        public static final String RESULTS_SINK = "results-sink";
+        public static final String EVAL_REPORTS_SINK = "eval-reports-sink";
+
+        /** The uid of the Kafka source of the named input ("events", "requests", "items"). */
+        public static String source(String input) {
+            return input + "-source";
+        }
+
+        /** The uid of the validation stage of the named input. */
+        public static String validation(String input) {
+            return "validate-" + input;
+        }
+    }
+
+    /** State names, by the operator that owns them. */
+    public static final class StateNames {
+        private StateNames() {}
+
+        /** Validation: the newest accepted event time (operator union list state). */
+        public static final String NEWEST_ACCEPTED_TIMESTAMP = "newest-accepted-timestamp";
+
+        /** Workers: the items of each user (keyed value state). */
+        public static final String USER_ITEMS = "user-items";
+
+        /** Workers: event ids seen within the dedupe window (keyed map state). */
+        public static final String SEEN_EVENT_IDS = "seen-event-ids";
+
+        /** Workers: the negative sampler's ring of recent positives (operator list state). */
+        public static final String RECENT_POSITIVES = "recent-positives";
+
+        /** Parameter server: one row per key (keyed value state). */
+        public static final String PARAMETER_ROWS = "parameter-rows";
+
+        /** Serving: prequential evaluation counts (operator union list state). */
+        public static final String PREQUENTIAL_COUNTS = "prequential-counts";
+
+        /** Serving: evaluation markers waiting for their row versions (operator list state). */
+        public static final String PENDING_MARKERS = "pending-markers";
+    }
+}
