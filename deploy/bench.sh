@@ -9,10 +9,8 @@
 #                   --scale-rows 1000000,10000000 --only serving,loop,pipeline,freshness,quality,scale
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source deploy/ensure-tools.sh
-source deploy/java-opts.sh
+source deploy/lib.sh
 ensure_tools
-source deploy/build-classpath.sh
 build_classpath
 mkdir -p target/bench
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)

@@ -15,8 +15,7 @@
 #   deploy/cluster-smoke.sh            30,000 events (CI size); CLUSTER_SMOKE_EVENTS=100000 for all
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source deploy/ensure-tools.sh
-source deploy/build-classpath.sh
+source deploy/lib.sh
 ensure_tools
 ensure_commands kcat jq curl
 
@@ -39,31 +38,26 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-now_ms() { date +%s%3N; }
-consume() { kcat -b "$B" -C -t "$1" -o beginning -e -q -X isolation.level=read_committed 2>/dev/null || true; }
-trained() { consume eval-reports | jq -s 'map(.trained_events) | max // 0' 2>/dev/null || echo 0; }
+trained() { consume_committed eval-reports | jq -s 'map(.trained_events) | max // 0' 2>/dev/null || echo 0; }
 job_id() { cat "$FLINK_DIR/run/job.id"; }
 last_checkpoint() { # -> "trigger_ms ack_ms" of the latest completed checkpoint of the current job
   curl -sf "$REST/jobs/$(job_id)/checkpoints" 2>/dev/null \
     | jq -r '.latest.completed | if . == null then "0 0" else "\(.trigger_timestamp) \(.latest_ack_timestamp)" end' 2>/dev/null || echo "0 0"
 }
+checkpoint_triggered_after() { # time_ms; keeps the ack time in CHECKPOINT_ACK
+  local trigger
+  read -r trigger CHECKPOINT_ACK <<< "$(last_checkpoint)"
+  [ "$trigger" -gt "$1" ]
+}
 wait_checkpoint_after() { # time_ms what -> prints the ack time of the first checkpoint triggered after it
-  for _ in $(seq 1 600); do
-    read -r trigger ack <<< "$(last_checkpoint)"
-    if [ "$trigger" -gt "$1" ]; then echo "$ack"; return 0; fi
-    sleep 0.2
-  done
-  echo "no checkpoint completed within 120 s after $2" >&2
-  exit 1
+  WAIT_INTERVAL=0.2 wait_until 120 "a checkpoint after $2" checkpoint_triggered_after "$1" || exit 1
+  echo "$CHECKPOINT_ACK"
 }
+trained_at_least() { [ "$(trained)" -ge "$1" ]; }
 wait_trained() { # count
-  for _ in $(seq 1 600); do
-    [ "$(trained)" -ge "$1" ] && return 0
-    sleep 0.5
-  done
-  echo "the job did not train $1 events within 300 s (trained: $(trained)); see $FLINK_DIR/log" >&2
-  exit 1
+  wait_until 300 "the job to train $1 events ; see $FLINK_DIR/log" trained_at_least "$1" || exit 1
 }
+committed_reports() { [ -n "$(consume_committed eval-reports)" ]; }
 secs() { awk -v ms="$1" 'BEGIN { printf "%.1f", ms / 1000 }'; }
 
 # ---- start ----
@@ -73,11 +67,7 @@ deploy/kafka.sh start
 deploy/flink-cluster.sh start 2
 deploy/flink-job.sh submit -p 2 "${JOB_OPTS[@]}"
 echo "Waiting for the job's first committed checkpoint ..."
-for i in $(seq 1 240); do
-  [ -n "$(consume eval-reports)" ] && break
-  sleep 0.5
-  [ "$i" = 240 ] && { echo "job not ready after 120 s; see $FLINK_DIR/log" >&2; exit 1; }
-done
+wait_until 120 "the job's first committed checkpoint (see $FLINK_DIR/log)" committed_reports
 
 # ---- input: the first $EVENTS ratings in time order (stable tie-break by line), keyed by user ----
 awk -F'::' '{print $4" "NR" "$1" "$2" "$3}' data/movietweetings-100k/ratings.dat | sort -k1,1n -k2,2n \

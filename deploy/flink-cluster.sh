@@ -15,7 +15,7 @@
 # FLINK_RPC_PORT (default 6123) choose the JobManager's ports. Web UI and REST: http://localhost:8081
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source deploy/ensure-tools.sh
+source deploy/lib.sh
 DIR="$(mkdir -p "${FLINK_DIR:-target/flink}" && cd "${FLINK_DIR:-target/flink}" && pwd)"
 CONF_SRC="${FLINK_CONF:-flink-conf/config-cpu.yaml}"
 REST_PORT="${FLINK_REST_PORT:-8081}"
@@ -33,7 +33,6 @@ DYNAMIC=(
   -Dweb.tmpdir="$DIR/tmp"
 )
 
-alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 tm_pidfiles() { ls "$DIR"/run/taskmanager-*.pid 2>/dev/null | sort -t- -k2 -n || true; }
 
 fetch_jars() {
@@ -75,13 +74,13 @@ launch() { # name main-class resource-kind pidfile [extra -D settings]
 
 registered_tms() { curl -sf "$REST/taskmanagers" 2>/dev/null | jq '.taskmanagers | length' 2>/dev/null || echo 0; }
 
-wait_for_tm() { # resource id
-  for _ in $(seq 1 240); do
-    curl -sf "$REST/taskmanagers" 2>/dev/null | jq -e --arg id "$1" 'any(.taskmanagers[]; .id == $id)' >/dev/null 2>&1 && return 0
-    sleep 0.5
-  done
-  echo "TaskManager $1 did not register within 120 s; see $DIR/log/$1.*" >&2
-  return 1
+tm_registered() { # resource id
+  curl -sf "$REST/taskmanagers" 2>/dev/null | jq -e --arg id "$1" 'any(.taskmanagers[]; .id == $id)' >/dev/null 2>&1
+}
+
+jm_up() { # exits if the JobManager died
+  alive "$DIR/run/jobmanager.pid" || { echo "JobManager failed; see $DIR/log/jobmanager.*" >&2; tail -20 "$DIR/log/jobmanager.out" >&2; exit 1; }
+  curl -sf "$REST/overview" >/dev/null 2>&1
 }
 
 start_jm() {
@@ -91,13 +90,8 @@ start_jm() {
   fi
   launch jobmanager org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint \
     GET_JM_RESOURCE_PARAMS "$DIR/run/jobmanager.pid"
-  for _ in $(seq 1 120); do
-    curl -sf "$REST/overview" >/dev/null 2>&1 && { echo "JobManager up (pid $(cat "$DIR/run/jobmanager.pid")): $REST"; return; }
-    alive "$DIR/run/jobmanager.pid" || { echo "JobManager failed; see $DIR/log/jobmanager.*" >&2; tail -20 "$DIR/log/jobmanager.out" >&2; exit 1; }
-    sleep 0.5
-  done
-  echo "JobManager REST not up within 60 s; see $DIR/log" >&2
-  exit 1
+  wait_until 60 "the JobManager's REST API (see $DIR/log)" jm_up || exit 1
+  echo "JobManager up (pid $(cat "$DIR/run/jobmanager.pid")): $REST"
 }
 
 start_tm() {
@@ -106,7 +100,7 @@ start_tm() {
   launch "taskmanager-$n" org.apache.flink.runtime.taskexecutor.TaskManagerRunner \
     GET_TM_RESOURCE_PARAMS "$DIR/run/taskmanager-$n.pid" -Dtaskmanager.resource-id="taskmanager-$n"
   echo "TaskManager $n starting (pid $(cat "$DIR/run/taskmanager-$n.pid"))"
-  wait_for_tm "taskmanager-$n"
+  wait_until 120 "TaskManager $n to register (see $DIR/log/taskmanager-$n.*)" tm_registered "taskmanager-$n"
   echo "TaskManager $n registered"
 }
 
@@ -128,18 +122,6 @@ kill_tm() {
   kill -9 "$(cat "$pidfile")"
   echo "TaskManager $(basename "$pidfile" .pid) (pid $(cat "$pidfile")) killed with SIGKILL"
   rm -f "$pidfile"
-}
-
-stop_pidfile() {
-  local f=$1 pid
-  if alive "$f"; then
-    pid=$(cat "$f")
-    kill "$pid"
-    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-    kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
-    echo "$(basename "$f" .pid) (pid $pid) stopped"
-  fi
-  rm -f "$f"
 }
 
 stop() {

@@ -17,7 +17,7 @@
 # $FLINK_DIR/run/last-savepoint.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source deploy/ensure-tools.sh
+source deploy/lib.sh
 DIR="$(mkdir -p "${FLINK_DIR:-target/flink}/run" && cd "${FLINK_DIR:-target/flink}" && pwd)"
 REST="${FLINK_REST:-http://127.0.0.1:${FLINK_REST_PORT:-8081}}"
 ENTRY=io.streamrec.job.StreamrecMain
@@ -76,24 +76,21 @@ submit() { # [-p N] [-s SAVEPOINT] [-Dkey=value ...]
   echo "Submitted job $job${parallelism:+ at parallelism $parallelism}${savepoint:+ from $savepoint}"
 }
 
-wait_savepoint() { # job trigger-id -> prints the savepoint location
-  local status
-  for _ in $(seq 1 600); do
-    status=$(rest GET "/jobs/$1/savepoints/$2")
-    case "$(jq -r '.status.id' <<< "$status")" in
-      COMPLETED)
-        if jq -e '.operation."failure-cause"' <<< "$status" >/dev/null 2>&1; then
-          echo "savepoint failed: $(jq -r '.operation."failure-cause"."stack-trace"' <<< "$status" | sed -n 1,5p)" >&2
-          return 1
-        fi
-        jq -r '.operation.location' <<< "$status" | tee "$DIR/run/last-savepoint"
-        return 0 ;;
-    esac
-    sleep 0.5
-  done
-  echo "savepoint did not complete within 300 s" >&2
-  return 1
+savepoint_completed() { # job trigger-id; keeps the last answer in SAVEPOINT_STATUS
+  SAVEPOINT_STATUS=$(rest GET "/jobs/$1/savepoints/$2")
+  [ "$(jq -r '.status.id' <<< "$SAVEPOINT_STATUS")" = COMPLETED ]
 }
+
+wait_savepoint() { # job trigger-id -> prints the savepoint location
+  wait_until 300 "the savepoint" savepoint_completed "$1" "$2" || return 1
+  if jq -e '.operation."failure-cause"' <<< "$SAVEPOINT_STATUS" >/dev/null 2>&1; then
+    echo "savepoint failed: $(jq -r '.operation."failure-cause"."stack-trace"' <<< "$SAVEPOINT_STATUS" | sed -n 1,5p)" >&2
+    return 1
+  fi
+  jq -r '.operation.location' <<< "$SAVEPOINT_STATUS" | tee "$DIR/run/last-savepoint"
+}
+
+job_finished() { [ "$(rest GET "/jobs/$1" | jq -r '.state')" = FINISHED ]; }
 
 savepoint() {
   local job trigger
@@ -107,10 +104,7 @@ stop() {
   job=$(job_id)
   trigger=$(rest POST "/jobs/$job/stop" '{"drain": false}' | jq -r '.["request-id"]')
   location=$(wait_savepoint "$job" "$trigger")
-  for _ in $(seq 1 120); do
-    [ "$(rest GET "/jobs/$job" | jq -r '.state')" = FINISHED ] && break
-    sleep 0.5
-  done
+  wait_until 60 "job $job to finish" job_finished "$job" || true
   echo "Job $job stopped with savepoint $location"
 }
 

@@ -8,8 +8,7 @@
 # Prints one summary line; exits non-zero on any mismatch; stops everything it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source deploy/ensure-tools.sh
-source deploy/build-classpath.sh
+source deploy/lib.sh
 ensure_tools
 ensure_commands kcat jq curl
 
@@ -21,8 +20,8 @@ GW_PORT="${SMOKE_GATEWAY_PORT:-28080}"
 GW="http://127.0.0.1:$GW_PORT"
 job_pid=""; gw_pid=""
 cleanup() {
-  [ -n "$gw_pid" ] && kill "$gw_pid" 2>/dev/null && wait "$gw_pid" 2>/dev/null || true
-  [ -n "$job_pid" ] && kill "$job_pid" 2>/dev/null && wait "$job_pid" 2>/dev/null || true
+  [ -z "$gw_pid" ] || stop_pid "$gw_pid" gateway >/dev/null
+  [ -z "$job_pid" ] || stop_pid "$job_pid" job >/dev/null
   deploy/kafka.sh stop >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
@@ -38,21 +37,12 @@ job_pid=$!
 deploy/gateway.sh -Dkafka.bootstrap-servers="$B" -Dgateway.port="$GW_PORT" > "$WORK/gateway.log" 2>&1 &
 gw_pid=$!
 
-consume() { # topic -> every committed record, one per line
-  kcat -b "$B" -C -t "$1" -o beginning -e -q -X isolation.level=read_committed 2>/dev/null || true
-}
+job_alive() { kill -0 "$job_pid" 2>/dev/null || { echo "job exited; see $WORK/job.log" >&2; exit 1; }; }
+committed_reports() { job_alive; [ -n "$(consume_committed eval-reports)" ]; }
+gateway_healthy() { curl -sf "$GW/health" >/dev/null; }
 echo "Waiting for the job's first committed checkpoint ..."
-for i in $(seq 1 180); do
-  [ -n "$(consume eval-reports)" ] && break
-  kill -0 "$job_pid" 2>/dev/null || { echo "job exited; see $WORK/job.log" >&2; exit 1; }
-  sleep 1
-  [ "$i" = 180 ] && { echo "job not ready after 180 s" >&2; exit 1; }
-done
-for i in $(seq 1 60); do
-  curl -sf "$GW/health" >/dev/null && break
-  sleep 1
-  [ "$i" = 60 ] && { echo "gateway not ready; see $WORK/gateway.log" >&2; exit 1; }
-done
+wait_until 180 "the job's first committed checkpoint (see $WORK/job.log)" committed_reports
+wait_until 60 "the gateway (see $WORK/gateway.log)" gateway_healthy
 
 # ---- input ----
 VALID=3000
@@ -100,20 +90,29 @@ GW_BAD=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$GW/events" -d '{"event
 EXPECTED_VALID=$((VALID + 1))
 
 echo "Waiting for the job to evaluate and train every valid event ..."
-evaluated=0; trained=0
-for i in $(seq 1 300); do
-  consume eval-reports > "$WORK/reports.json"
+all_done() { # reads the committed topics; true once everything expected is there
+  job_alive
+  consume_committed eval-reports > "$WORK/reports.json"
   evaluated=$(jq -s 'group_by(.subtask) | map(last.events) | add // 0' "$WORK/reports.json")
   trained=$(jq -s 'map(.trained_events) | max // 0' "$WORK/reports.json")
-  consume results > "$WORK/results.json"
+  consume_committed results > "$WORK/results.json"
   answered=$(jq -r '.requestId' "$WORK/results.json" | grep -c '^smoke-r' || true)
-  consume dead-letters > "$WORK/dead.json"
+  consume_committed dead-letters > "$WORK/dead.json"
   dead=$(wc -l < "$WORK/dead.json")
-  if [ "$evaluated" -ge "$EXPECTED_VALID" ] && [ "$trained" -ge "$EXPECTED_VALID" ] \
-     && [ "$answered" -ge "$REQUESTS" ] && [ "$dead" -ge "$EXPECTED_DEAD" ]; then break; fi
-  kill -0 "$job_pid" 2>/dev/null || { echo "job exited; see $WORK/job.log" >&2; exit 1; }
-  sleep 1
-done
+  [ "$evaluated" -ge "$EXPECTED_VALID" ] && [ "$trained" -ge "$EXPECTED_VALID" ] \
+    && [ "$answered" -ge "$REQUESTS" ] && [ "$dead" -ge "$EXPECTED_DEAD" ]
+}
+# on a timeout the checks below say what is missing
+WAIT_INTERVAL=1 wait_until 300 "every valid event evaluated and trained" all_done || true
+# Request latency as a client sees it: GET through the gateway, which reads results with
+# read_committed, so an answer waits for the checkpoint that commits it (job idle here).
+echo "Timing 30 gateway requests one after another ..."
+for user in $(head -30 "$WORK/users.txt"); do
+  curl -s -o /dev/null -w '%{time_total}\n' "$GW/recommendations/$user?k=10"
+done | sort -n > "$WORK/gateway-latency-s.txt"
+latency_ms() { awk -v q="$1" '{v[NR]=$1} END {i=int(q*NR+0.999); if (i<1) i=1; printf "%.0f", v[i]*1000}' "$WORK/gateway-latency-s.txt"; }
+GW_P50=$(latency_ms 0.5); GW_MAX=$(latency_ms 1.0)
+
 jq -r '.reason' "$WORK/dead.json" | sort | uniq -c | awk '{print $2"="$1}' | sort > "$WORK/dead-reasons.txt"
 cat > "$WORK/expected-reasons.txt" <<REASONS
 duplicate_event=40
@@ -145,5 +144,5 @@ check "gateway POST valid" "$GW_POST" 202
 check "gateway POST invalid" "$GW_BAD" 400
 check "task failures" "$restarts" 0
 status=PASS; [ "$fail" = 0 ] || status=FAIL
-echo "kafka-smoke $status: valid $evaluated/$EXPECTED_VALID evaluated+trained, dead-letters $(wc -l < "$WORK/dead.json")/$EXPECTED_DEAD by reason, requests $answered/$REQUESTS (duplicates $duplicate_results), gateway $GW_OK/10 + POST $GW_POST/$GW_BAD, task failures $restarts"
+echo "kafka-smoke $status: valid $evaluated/$EXPECTED_VALID evaluated+trained, dead-letters $(wc -l < "$WORK/dead.json")/$EXPECTED_DEAD by reason, requests $answered/$REQUESTS (duplicates $duplicate_results), gateway $GW_OK/10 + POST $GW_POST/$GW_BAD, task failures $restarts; gateway request latency (read_committed client, 30 sequential GETs) p50 ${GW_P50} ms, max ${GW_MAX} ms"
 exit $fail

@@ -9,14 +9,14 @@
 # KAFKA_PORT (default 9092) and KAFKA_DIR (default target/kafka) choose where it runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source deploy/ensure-tools.sh
+source deploy/lib.sh
 PORT="${KAFKA_PORT:-9092}"
 CPORT=$((PORT + 1))
 DIR="$(mkdir -p "${KAFKA_DIR:-target/kafka}" && cd "${KAFKA_DIR:-target/kafka}" && pwd)"
 PIDFILE="$DIR/kafka.pid"
 BOOTSTRAP="127.0.0.1:$PORT"
 
-running() { [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
+running() { alive "$PIDFILE"; }
 
 start() {
   ensure_tools
@@ -52,43 +52,41 @@ PROPS
       -c "$DIR/config/server.properties" >/dev/null
   fi
   # server.log is appended across restarts: only a "started" line this start writes counts.
-  local before
-  before=$(grep -c "Kafka Server started" "$DIR/logs/server.log" 2>/dev/null || true)
+  STARTED_BEFORE=$(started_lines)
   nohup java "${java_opts[@]}" -cp "$DIR/lib/*" kafka.Kafka "$DIR/config/server.properties" \
     > "$DIR/logs/stdout.log" 2>&1 &
   echo $! > "$PIDFILE"
-  for _ in $(seq 1 120); do
-    local now
-    now=$(grep -c "Kafka Server started" "$DIR/logs/server.log" 2>/dev/null || true)
-    if [ "${now:-0}" -gt "${before:-0}" ] && (exec 3<> "/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
-      echo "Kafka started (pid $(cat "$PIDFILE")). Connect with bootstrap servers $BOOTSTRAP"
-      echo "  e.g. kcat -b $BOOTSTRAP -L"
-      return
-    fi
-    if ! running; then echo "Kafka failed to start; see $DIR/logs" >&2; tail -20 "$DIR/logs/stdout.log" >&2; exit 1; fi
-    sleep 0.5
-  done
-  echo "Kafka did not report ready within 60 s; see $DIR/logs" >&2
-  exit 1
+  if ! wait_until 60 "the broker at $BOOTSTRAP (see $DIR/logs)" ready; then
+    tail -20 "$DIR/logs/stdout.log" >&2
+    exit 1
+  fi
+  echo "Kafka started (pid $(cat "$PIDFILE")). Connect with bootstrap servers $BOOTSTRAP"
+  echo "  e.g. kcat -b $BOOTSTRAP -L"
+}
+
+started_lines() {
+  local n
+  n=$(grep -c "Kafka Server started" "$DIR/logs/server.log" 2>/dev/null) || true
+  echo "${n:-0}"
+}
+
+# a "started" line written by this start and an open port; exits if the broker died
+ready() {
+  running || { echo "Kafka failed to start; see $DIR/logs" >&2; tail -20 "$DIR/logs/stdout.log" >&2; exit 1; }
+  [ "$(started_lines)" -gt "${STARTED_BEFORE:-0}" ] && (exec 3<> "/dev/tcp/127.0.0.1/$PORT") 2>/dev/null
 }
 
 stop() {
   if running; then
-    local pid
-    pid=$(cat "$PIDFILE")
-    kill "$pid"
-    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-    kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
-    echo "Kafka (pid $pid) stopped"
+    stop_pidfile "$PIDFILE"
   else
     echo "Kafka is not running (no live pid in $PIDFILE)"
+    rm -f "$PIDFILE"
   fi
-  rm -f "$PIDFILE"
 }
 
 topics() {
   ensure_tools
-  source deploy/build-classpath.sh
   build_classpath
   java -cp "$STREAMREC_CP" io.streamrec.job.TopicSetup \
     -Dkafka.bootstrap-servers="$BOOTSTRAP" "$@"

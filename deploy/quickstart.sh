@@ -10,10 +10,8 @@
 #   deploy/quickstart.sh -Dworker.batch-size=128 -Dmodel.dim=64
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source deploy/ensure-tools.sh
-source deploy/java-opts.sh
+source deploy/lib.sh
 ensure_tools
-source deploy/build-classpath.sh
 build_classpath
 mkdir -p target/quickstart
 run_streamrec_main 6g io.streamrec.tools.quickstart.QuickstartMain "$@"

@@ -88,10 +88,6 @@ public final class ItemCatalog implements Serializable {
         return new ArrayList<>(items.keySet());
     }
 
-    public Map<String, ItemRecord> asMap() {
-        return items;
-    }
-
     public int size() {
         return items.size();
     }

@@ -1,0 +1,143 @@
+# The shell library every deploy script sources: tools, the build and its classpath, the JVM
+# launcher, waiting, stopping by pid, reading committed records. Source it from the repository root:
+#   cd "$(dirname "$0")/.." && source deploy/lib.sh
+
+# ---- tools ----
+
+# Runs apt-get install for the given packages, with sudo when not root.
+apt_install() {
+  echo "Installing $* with apt-get ..."
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq && $sudo apt-get install -y -qq "$@"
+}
+
+# Installs Java 17 and Maven from Debian if they are missing.
+ensure_tools() {
+  local missing=()
+  command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
+  command -v mvn >/dev/null 2>&1 || missing+=(maven)
+  [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+  local v
+  v=$(java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | sed -n 1p)
+  if [ "${v:-0}" -lt 17 ]; then
+    echo "streamrec needs Java 17 or newer (found: $(java -version 2>&1 | sed -n 1p))" >&2
+    exit 1
+  fi
+}
+
+# Installs command-line tools (jq, curl, kcat: package name = command name) if they are missing.
+ensure_commands() {
+  local missing=()
+  for c in "$@"; do command -v "$c" >/dev/null 2>&1 || missing+=("$c"); done
+  [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+}
+
+# ---- build and classpath ----
+
+# Builds streamrec (tests skipped) and sets STREAMREC_CP to a module's classes plus every
+# dependency an embedded run needs. MODULE under job/: tools (default: quickstart, benchmarks,
+# audit, and the pipeline they drive) or gateway. STREAMREC_SKIP_BUILD=1 reuses an earlier build.
+build_classpath() {
+  local module="job/${1:-tools}"
+  if [ "${STREAMREC_SKIP_BUILD:-}" != "1" ] || [ ! -f "$module/target/cp-runtime.txt" ]; then
+    echo "Building (mvn install, tests skipped; run the tests with: mvn -B verify) ..."
+    mvn -B -q -DskipTests -Dspotless.check.skip=true install
+    (cd "$module" && mvn -B -q dependency:build-classpath -Dmdep.includeScope=compile -Dmdep.outputFile=target/cp-compile.txt \
+      && mvn -B -q dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile=target/cp-runtime.txt)
+  fi
+  STREAMREC_CP="$module/target/classes:$(cat "$module/target/cp-compile.txt"):$(cat "$module/target/cp-runtime.txt")"
+  export DJL_CACHE_DIR="${DJL_CACHE_DIR:-$PWD/target/djl-cache}"
+}
+
+# ---- JVMs ----
+
+# Flink's --add-opens/--add-exports list for Java 17: one list, kept in pom.xml (jvm.add-opens).
+jvm_add_opens() { sed -n 's:.*<jvm.add-opens>\(.*\)</jvm.add-opens>.*:\1:p' pom.xml; }
+
+# JVM flags every streamrec JVM needs.
+# shellcheck disable=SC2207 # the list is space-separated flags without spaces inside
+STREAMREC_JAVA_OPTS=(
+  -Djava.awt.headless=true
+  -Dai.djl.offline=true
+  -Dai.djl.pytorch.num_threads=1
+  -Dai.djl.pytorch.num_interop_threads=1
+  $(jvm_add_opens)
+)
+
+# Sets STREAMREC_CMD to the java command line of a streamrec main class (classpath from
+# build_classpath).
+#   streamrec_command HEAP MAIN-CLASS [ARGS...]
+streamrec_command() {
+  local heap=$1 main=$2
+  shift 2
+  STREAMREC_CMD=(java "-Xmx$heap" "${STREAMREC_JAVA_OPTS[@]}"
+    -Djna.tmpdir="$PWD/target"
+    -Dlog4j.configurationFile="$PWD/deploy/log4j2-quickstart.properties"
+    -cp "$STREAMREC_CP" "$main" "$@")
+}
+
+# Replaces this shell with the main class's JVM (its pid becomes the script's, so stopping the
+# script stops the JVM).
+exec_streamrec_main() {
+  streamrec_command "$@"
+  exec "${STREAMREC_CMD[@]}"
+}
+
+# Runs a streamrec main class in the foreground; Ctrl-C or a kill of the calling script stops the
+# JVM, whose shutdown hooks stop what it started.
+#   run_streamrec_main HEAP MAIN-CLASS [ARGS...]
+run_streamrec_main() {
+  streamrec_command "$@"
+  "${STREAMREC_CMD[@]}" &
+  STREAMREC_MAIN_PID=$!
+  trap 'kill -TERM $STREAMREC_MAIN_PID 2>/dev/null; wait $STREAMREC_MAIN_PID 2>/dev/null; exit 130' INT TERM
+  wait $STREAMREC_MAIN_PID
+}
+
+# ---- waiting and stopping ----
+
+now_ms() { date +%s%3N; }
+
+# Runs COMMAND every WAIT_INTERVAL seconds (default 0.5) until it succeeds; after SECONDS fails
+# with WHAT.
+#   wait_until SECONDS WHAT COMMAND [ARGS...]
+wait_until() {
+  local seconds=$1 what=$2 deadline
+  shift 2
+  deadline=$(($(date +%s) + seconds))
+  until "$@"; do
+    if [ "$(date +%s)" -ge "$deadline" ]; then
+      echo "timed out after $seconds s waiting for $what" >&2
+      return 1
+    fi
+    sleep "${WAIT_INTERVAL:-0.5}"
+  done
+}
+
+# True while the process in PIDFILE runs.
+alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+# Stops a process by pid: SIGTERM, up to 30 s to exit, then SIGKILL. Prints NAME stopped.
+#   stop_pid PID NAME
+stop_pid() {
+  local pid=$1 name=$2
+  kill "$pid" 2>/dev/null || return 0
+  wait_until 30 "$name (pid $pid) to exit" not_running "$pid" || kill -9 "$pid" 2>/dev/null || true
+  echo "$name (pid $pid) stopped"
+}
+not_running() { ! kill -0 "$1" 2>/dev/null; }
+
+# Stops the process in PIDFILE (if alive) and removes the file.
+stop_pidfile() {
+  if alive "$1"; then stop_pid "$(cat "$1")" "$(basename "$1" .pid)"; fi
+  rm -f "$1"
+}
+
+# ---- Kafka ----
+
+# Every committed record of TOPIC (read_committed), one per line. BROKER defaults to $B.
+#   consume_committed TOPIC [BROKER]
+consume_committed() {
+  kcat -b "${2:-$B}" -C -t "$1" -o beginning -e -q -X isolation.level=read_committed 2>/dev/null || true
+}
