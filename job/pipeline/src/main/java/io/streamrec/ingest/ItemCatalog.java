@@ -1,17 +1,14 @@
 package io.streamrec.ingest;
 
 import io.streamrec.schema.ItemRecord;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Serializable;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,23 +33,30 @@ public final class ItemCatalog implements Serializable {
         return new ItemCatalog(List.of());
     }
 
+    /** Reads an item file, its charset detected (UTF-8, or ISO-8859-1 where that is safe). */
     public static ItemCatalog read(Path file, ItemFormat format) throws IOException {
+        return read(file, format, null);
+    }
+
+    /**
+     * Reads an item file in {@code charset} (null: detected, see {@link TextFileLines}). Bad lines
+     * are skipped with a warning; bytes that do not decode fail with the file, line and charset.
+     */
+    public static ItemCatalog read(Path file, ItemFormat format, Charset charset)
+            throws IOException {
         List<ItemRecord> records = new ArrayList<>();
         int bad = 0;
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            long n = 0;
-            while ((line = in.readLine()) != null) {
-                n++;
-                if ((n == 1 && format.hasHeader()) || line.isBlank()) {
-                    continue;
-                }
-                try {
-                    records.add(format.parseLine(line));
-                } catch (InvalidRecordException e) {
-                    if (++bad <= 5) {
-                        LOG.warn("Skipping item line {} of {}: {}", n, file, e.getMessage());
-                    }
+        List<String> lines = TextFileLines.read(file, charset);
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if ((i == 0 && format.hasHeader()) || line.isBlank()) {
+                continue;
+            }
+            try {
+                records.add(format.parseLine(line));
+            } catch (InvalidRecordException e) {
+                if (++bad <= 5) {
+                    LOG.warn("Skipping item line {} of {}: {}", i + 1, file, e.getMessage());
                 }
             }
         }

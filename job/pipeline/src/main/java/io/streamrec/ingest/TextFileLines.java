@@ -1,0 +1,128 @@
+package io.streamrec.ingest;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The lines of a small text file (an item catalog) in a given charset, or in one detected where
+ * that is safe. Detection: a file that decodes as UTF-8 is UTF-8; otherwise, if it holds no byte in
+ * 0x80-0x9F (which ISO-8859-1 maps to control characters, and windows-1252 to letters), it is
+ * ISO-8859-1; anything else is an error that names the file, the line and the charset to set.
+ * Decoding is strict either way: a byte that does not decode is an error, never a silent U+FFFD.
+ */
+public final class TextFileLines {
+    private TextFileLines() {}
+
+    /** Thrown when a file does not decode in its charset; the message names file, line, charset. */
+    public static final class UndecodableFileException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        UndecodableFileException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Reads {@code file}'s lines (without line terminators) in {@code charset}, or in the detected
+     * charset when {@code charset} is null.
+     */
+    public static List<String> read(Path file, Charset charset) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        Charset effective = charset != null ? charset : detect(bytes);
+        if (effective == null) {
+            int line = firstUndecodableLine(bytes, StandardCharsets.UTF_8);
+            throw new UndecodableFileException(
+                    String.format(
+                            "%s line %d is neither UTF-8 nor ISO-8859-1 text (it holds bytes in"
+                                    + " 0x80-0x9F, as windows-1252 does): set its charset, e.g."
+                                    + " --items-charset windows-1252 (job option items.charset)",
+                            file, line));
+        }
+        return decodeLines(file, bytes, effective);
+    }
+
+    /** UTF-8 or ISO-8859-1 where the bytes say so unambiguously, else null. */
+    static Charset detect(byte[] bytes) {
+        if (firstUndecodableLine(bytes, StandardCharsets.UTF_8) == 0) {
+            return StandardCharsets.UTF_8;
+        }
+        for (byte b : bytes) {
+            int v = b & 0xFF;
+            if (v >= 0x80 && v <= 0x9F) {
+                return null;
+            }
+        }
+        return StandardCharsets.ISO_8859_1;
+    }
+
+    private static List<String> decodeLines(Path file, byte[] bytes, Charset charset)
+            throws UndecodableFileException {
+        List<String> lines = new ArrayList<>();
+        int start = 0;
+        int lineNumber = 1;
+        while (start < bytes.length) {
+            int end = indexOfNewline(bytes, start);
+            try {
+                lines.add(stripCarriageReturn(decode(bytes, start, end, charset)));
+            } catch (CharacterCodingException e) {
+                throw new UndecodableFileException(
+                        String.format(
+                                "%s line %d is not valid %s: set the file's charset, e.g."
+                                        + " --items-charset ISO-8859-1 (job option items.charset)",
+                                file, lineNumber, charset.name()));
+            }
+            start = end + 1;
+            lineNumber++;
+        }
+        return lines;
+    }
+
+    /** The 1-based number of the first line that does not decode, 0 if all do. */
+    private static int firstUndecodableLine(byte[] bytes, Charset charset) {
+        int start = 0;
+        int lineNumber = 1;
+        while (start < bytes.length) {
+            int end = indexOfNewline(bytes, start);
+            try {
+                decode(bytes, start, end, charset);
+            } catch (CharacterCodingException e) {
+                return lineNumber;
+            }
+            start = end + 1;
+            lineNumber++;
+        }
+        return 0;
+    }
+
+    private static int indexOfNewline(byte[] bytes, int from) {
+        for (int i = from; i < bytes.length; i++) {
+            if (bytes[i] == '\n') {
+                return i;
+            }
+        }
+        return bytes.length;
+    }
+
+    private static String decode(byte[] bytes, int from, int to, Charset charset)
+            throws CharacterCodingException {
+        CharBuffer chars =
+                charset.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(bytes, from, to - from));
+        return chars.toString();
+    }
+
+    private static String stripCarriageReturn(String line) {
+        return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+    }
+}
