@@ -52,23 +52,6 @@ public final class ModelRowInitializer implements RowInitializer {
         }
     }
 
-    /** The number of weights of a row, without creating it. */
-    public int width(String key) {
-        int d = config.dim();
-        switch (key) {
-            case RowKeys.DENSE_W:
-                return d * d;
-            case RowKeys.DENSE_C:
-                return d;
-            case RowKeys.DENSE_PHI:
-                return ModelConfig.FEATURES;
-            case RowKeys.DENSE_U:
-                return config.contentDim() * d;
-            default:
-                return RowKeys.isItem(key) ? d + 1 : d;
-        }
-    }
-
     private static float[] gaussian(SplittableRandom random, int n, double std) {
         float[] w = new float[n];
         for (int i = 0; i < n; i++) {

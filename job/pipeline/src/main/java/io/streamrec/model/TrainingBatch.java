@@ -195,24 +195,40 @@ public final class TrainingBatch {
         layout.users.addAll(userPos.keySet());
         layout.items.addAll(itemPos.keySet());
         layout.attributes.addAll(attrPos.keySet());
-        int ni = layout.items.size();
-        int ng = layout.attributes.size();
-        float[] attributeMatrix = new float[ni * ng];
-        for (int i = 0; i < ni; i++) {
-            List<String> attrs = itemAttributes.apply(layout.items.get(i));
+        return new TrainingBatch(
+                layout,
+                attributeMatrix(layout.items, attrPos, itemAttributes),
+                contentVectors(layout.items, config.contentDim(), itemVectors),
+                rows);
+    }
+
+    /** items x attributes, 1/|attributes of item| where the item has the attribute. */
+    private static float[] attributeMatrix(
+            List<String> items,
+            Map<String, Integer> attributePositions,
+            Function<String, List<String>> itemAttributes) {
+        int ng = attributePositions.size();
+        float[] matrix = new float[items.size() * ng];
+        for (int i = 0; i < items.size(); i++) {
+            List<String> attrs = itemAttributes.apply(items.get(i));
             for (String attr : attrs) {
-                attributeMatrix[i * ng + attrPos.get(attr)] = 1f / attrs.size();
+                matrix[i * ng + attributePositions.get(attr)] = 1f / attrs.size();
             }
         }
-        int p = config.contentDim();
-        float[] contentVectors = new float[ni * p];
-        for (int i = 0; i < ni && p > 0; i++) {
-            float[] x = itemVectors.apply(layout.items.get(i));
-            if (x.length == p) {
-                System.arraycopy(x, 0, contentVectors, i * p, p);
+        return matrix;
+    }
+
+    /** items x contentDim pretrained vectors, zeros for items without one. */
+    private static float[] contentVectors(
+            List<String> items, int contentDim, Function<String, float[]> itemVectors) {
+        float[] vectors = new float[items.size() * contentDim];
+        for (int i = 0; i < items.size() && contentDim > 0; i++) {
+            float[] x = itemVectors.apply(items.get(i));
+            if (x.length == contentDim) {
+                System.arraycopy(x, 0, vectors, i * contentDim, contentDim);
             }
         }
-        return new TrainingBatch(layout, attributeMatrix, contentVectors, rows);
+        return vectors;
     }
 
     private static int index(Map<String, Integer> positions, String key) {

@@ -59,10 +59,6 @@ public final class NegativeSampler {
         }
     }
 
-    public int size() {
-        return candidates.size();
-    }
-
     /**
      * {@code k} distinct items other than {@code positive} (repeats only if the catalog is tiny).
      */

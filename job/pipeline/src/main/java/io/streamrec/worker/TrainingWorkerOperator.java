@@ -8,14 +8,11 @@ import io.streamrec.ingest.EventJsonCodec;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.model.DjlBprTrainer;
 import io.streamrec.model.ModelConfig;
-import io.streamrec.model.RowKeys;
-import io.streamrec.model.TrainingExample;
 import io.streamrec.ps.FrequencyAdaptiveL2;
 import io.streamrec.ps.RowInitializer;
 import io.streamrec.ps.RowOptimizer;
 import io.streamrec.ps.RowUpdater;
 import io.streamrec.schema.EvalMarker;
-import io.streamrec.schema.ItemRecord;
 import io.streamrec.schema.ParameterRow;
 import io.streamrec.schema.RecommendationRequest;
 import io.streamrec.schema.SavepointContract.StateNames;
@@ -24,9 +21,7 @@ import io.streamrec.schema.ShardMessage;
 import io.streamrec.schema.UserEvent;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -49,17 +44,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A training worker, keyed by user. Collects events into a micro-batch (flushed by size, by time,
- * and always before a checkpoint barrier so no buffered event can fall between a checkpoint's
- * source offsets and its state), runs the forward/backward pass with DJL and sends each touched
- * row's summed gradient to its parameter-server shard. Before the gradients it sends the batch's
- * events as an {@link EvalMarker} through every shard, for leak-free prequential evaluation.
+ * A training worker, keyed by user: the Flink side of {@link TrainingWorker}. Collects events into
+ * a micro-batch (flushed by size, by time, and always before a checkpoint barrier so no buffered
+ * event can fall between a checkpoint's source offsets and its state), has the worker run the
+ * forward/backward pass with DJL and sends each touched row's summed gradient to its
+ * parameter-server shard. Before the gradients it sends the batch's events as an {@link EvalMarker}
+ * through every shard, for leak-free prequential evaluation.
  *
- * <p>The worker's copy of the model comes from the model-updates topic (rows of completed
- * checkpoints, at least one checkpoint interval old). Until a newer version arrives it applies its
- * own updates to that copy with the same optimizer ({@link WorkerSettings#localUpdates()}), so a
- * fast replay does not train on rows that are many batches old. That copy is a cache: it is rebuilt
- * from the topic after a restart and never checkpointed.
+ * <p>This operator owns what is Flink's: the keyed state (each user's items, event ids seen within
+ * the dedupe window), the sampler's ring of recent positives as operator state, the flush timer,
+ * the outputs and the feeds. The worker's {@link ModelReplica} starts from the model-updates topic
+ * (rows of completed checkpoints, at least one checkpoint interval old) and is rebuilt from it
+ * after a restart, never checkpointed.
  *
  * <p>Input 1: events, input 2: recommendation requests, both keyed by user id. Requests get the
  * user's items attached and go straight on to serving.
@@ -88,20 +84,16 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
 
     private transient ValueState<String[]> userItems;
     private transient MapState<String, Boolean> seenEventIds;
-    private transient Counter duplicates;
-    private transient List<UserEvent> pendingEvents;
-    private transient List<String[]> pendingUserItems;
-    private transient List<String[]> pendingNegatives;
     private transient ListState<String> recentPositivesState;
-    private transient Map<String, ParameterRow> replica;
-    private transient NegativeSampler sampler;
+    private transient List<String> restoredRecentPositives;
+    private transient TrainingWorker worker;
     private transient DjlBprTrainer trainer;
-    private transient GradientStep step;
     private transient ModelRowFeed feed;
     private transient ItemCatalogFeed itemFeed;
     private transient String[] shardKeys;
     private transient SplittableRandom random;
     private transient boolean timerPending;
+    private transient Counter duplicates;
     private transient Counter trainedEvents;
     private transient Counter batches;
     private transient Counter feedbackRows;
@@ -157,24 +149,14 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
                         .getListState(
                                 new ListStateDescriptor<>(
                                         StateNames.RECENT_POSITIVES, Types.STRING));
-        sampler =
-                new NegativeSampler(
-                        model.seed(),
-                        settings.recentNegativeFraction(),
-                        settings.recentPositives());
-        for (String item : recentPositivesState.get()) {
-            sampler.recordPositive(item);
-        }
+        // the sampler's ring; the worker that holds it is built in open()
+        restoredRecentPositives = new ArrayList<>();
+        recentPositivesState.get().forEach(restoredRecentPositives::add);
     }
 
     @Override
     public void open() throws Exception {
         super.open();
-        pendingEvents = new ArrayList<>();
-        pendingUserItems = new ArrayList<>();
-        pendingNegatives = new ArrayList<>();
-        replica = new HashMap<>();
-        catalog.ids().forEach(sampler::add);
         shardKeys = ShardKeys.forParallelism(shardParallelism, shardMaxParallelism);
         int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         random =
@@ -190,78 +172,55 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
                                         .getExternalResourceInfos(GpuAssignment.RESOURCE_NAME))
                         .orElse(0);
         trainer = new DjlBprTrainer(DjlBprTrainer.chooseDevice(settings.preferGpu(), gpu));
-        step = new GradientStep(model, catalog, trainer);
+        worker =
+                new TrainingWorker(
+                        model,
+                        settings,
+                        catalog,
+                        new ModelReplica(initializer, updater),
+                        trainer,
+                        restoredRecentPositives);
+        restoredRecentPositives = null;
         trainedEvents = getMetricGroup().counter("trainedEvents");
         batches = getMetricGroup().counter("batches");
         feedbackRows = getMetricGroup().counter("feedbackRows");
         duplicates = getMetricGroup().counter("rejected_duplicate_event");
         getMetricGroup().gauge("batchLoss", () -> lastLoss);
         if (kafka != null) {
-            itemFeed = new ItemCatalogFeed(kafka.toProperties(), catalogTopic, model.contentDim());
-            long items = itemFeed.catchUp(this::onItem);
-            feed = new ModelRowFeed(kafka.toProperties(), modelUpdatesTopic);
-            long rows = feed.catchUp(this::onFeedbackRow);
-            LOG.info("Worker {} read {} catalog items", subtask, items);
-            LOG.info(
-                    "Worker {} trains on {}; rebuilt its model copy from {} committed rows",
-                    subtask,
-                    trainer.device(),
-                    rows);
+            openFeeds(subtask);
         }
     }
 
-    private void onItem(ItemRecord item) {
-        catalog.put(item);
-        sampler.add(item.itemId());
+    /** Reads the catalog and the model-updates topic up to their ends, then keeps them open. */
+    private void openFeeds(int subtask) {
+        itemFeed = new ItemCatalogFeed(kafka.toProperties(), catalogTopic, model.contentDim());
+        long items = itemFeed.catchUp(worker::addItem);
+        feed = new ModelRowFeed(kafka.toProperties(), modelUpdatesTopic);
+        long rows = feed.catchUp(this::onFeedbackRow);
+        LOG.info("Worker {} read {} catalog items", subtask, items);
+        LOG.info(
+                "Worker {} trains on {}; rebuilt its model copy from {} committed rows",
+                subtask,
+                trainer.device(),
+                rows);
     }
 
     private void onFeedbackRow(ParameterRow row) {
         feedbackRows.inc();
-        ParameterRow current = replica.get(row.key());
-        // local rows keep the version they were based on: a newer server version replaces them
-        if (current == null || row.version() > current.version()) {
-            replica.put(row.key(), row);
-        }
-        if (RowKeys.isItem(row.key())) {
-            sampler.add(RowKeys.id(row.key()));
-        }
+        worker.addServerRow(row);
     }
 
     @Override
     public void processElement1(StreamRecord<UserEvent> element) throws Exception {
         UserEvent event = element.getValue();
-        if (seenEventIds != null) {
-            if (seenEventIds.contains(event.eventId())) {
-                duplicates.inc();
-                output.collect(
-                        DUPLICATES,
-                        new StreamRecord<>(
-                                DeadLetterJson.of(
-                                        "duplicate_event",
-                                        "event id "
-                                                + event.eventId()
-                                                + " seen within the dedupe window",
-                                        "events",
-                                        "",
-                                        -1,
-                                        -1L,
-                                        EVENT_JSON.toJson(event))));
-                return;
-            }
-            seenEventIds.put(event.eventId(), Boolean.TRUE);
+        if (isDuplicate(event)) {
+            duplicates.inc();
+            output.collect(DUPLICATES, new StreamRecord<>(duplicateDeadLetter(event)));
+            return;
         }
         String[] items = userItems.value();
-        if (items == null) {
-            items = new String[0];
-        }
-        pendingEvents.add(event);
-        pendingUserItems.add(items);
-        sampler.add(event.itemId());
-        // drawn on arrival: depends only on the (checkpointed) stream prefix, not on batching
-        pendingNegatives.add(sampler.sample(event.eventId(), event.itemId(), model.negatives()));
-        sampler.recordPositive(event.itemId());
-        userItems.update(UserHistory.append(items, event.itemId(), settings.maxUserItems()));
-        if (pendingEvents.size() >= settings.batchSize()) {
+        userItems.update(worker.add(event, items == null ? new String[0] : items));
+        if (worker.isBatchFull()) {
             flush();
         } else if (!timerPending) {
             timerPending = true;
@@ -269,6 +228,29 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
             getProcessingTimeService()
                     .registerTimer(now + settings.flushIntervalMs(), t -> onFlushTimer());
         }
+    }
+
+    /** Whether the event's id was seen within the dedupe window; remembers it if not. */
+    private boolean isDuplicate(UserEvent event) throws Exception {
+        if (seenEventIds == null) {
+            return false;
+        }
+        if (seenEventIds.contains(event.eventId())) {
+            return true;
+        }
+        seenEventIds.put(event.eventId(), Boolean.TRUE);
+        return false;
+    }
+
+    private static String duplicateDeadLetter(UserEvent event) {
+        return DeadLetterJson.of(
+                "duplicate_event",
+                "event id " + event.eventId() + " seen within the dedupe window",
+                "events",
+                "",
+                -1,
+                -1L,
+                EVENT_JSON.toJson(event));
     }
 
     @Override
@@ -304,76 +286,33 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
 
     /** Trains on the pending events and sends markers and gradients to the shards. */
     void flush() {
-        if (pendingEvents.isEmpty()) {
+        if (worker.pending() == 0) {
             return;
         }
         if (feed != null) {
             feed.poll(Duration.ZERO, this::onFeedbackRow);
-            itemFeed.poll(Duration.ZERO, this::onItem);
+            itemFeed.poll(Duration.ZERO, worker::addItem);
         }
-        List<TrainingExample> examples = new ArrayList<>(pendingEvents.size());
-        for (int i = 0; i < pendingEvents.size(); i++) {
-            examples.add(
-                    step.example(
-                            pendingEvents.get(i),
-                            pendingUserItems.get(i),
-                            pendingNegatives.get(i),
-                            replica::get));
-        }
-        GradientStep.Result result = step.run(examples, this::weights);
-        lastLoss = result.loss() / examples.size();
-
+        MicroBatch batch = worker.takeBatch();
+        GradientStep.Result result = worker.train(batch);
+        lastLoss = result.loss() / batch.size();
         EvalMarker marker =
                 new EvalMarker(
-                        random.nextLong(),
-                        shardKeys.length,
-                        new ArrayList<>(pendingEvents),
-                        new ArrayList<>(pendingUserItems));
+                        random.nextLong(), shardKeys.length, batch.events(), batch.userItems());
         for (String shardKey : shardKeys) {
             output.collect(new StreamRecord<>(ShardMessage.marker(shardKey, marker)));
         }
-        for (ShardMessage msg : result.gradients()) {
-            output.collect(new StreamRecord<>(msg));
-            if (settings.localUpdates()) {
-                applyLocally(msg);
-            }
+        for (ShardMessage gradient : result.gradients()) {
+            output.collect(new StreamRecord<>(gradient));
         }
-        trainedEvents.inc(examples.size());
+        trainedEvents.inc(batch.size());
         batches.inc();
-        pendingEvents.clear();
-        pendingUserItems.clear();
-        pendingNegatives.clear();
     }
 
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        recentPositivesState.update(sampler.recentPositives());
-    }
-
-    private float[] weights(String key) {
-        ParameterRow row = replica.get(key);
-        return row != null ? row.weights() : initializer.initialWeights(key);
-    }
-
-    /**
-     * The worker's own update, applied optimistically to its copy; it keeps the copy's version, so
-     * the server's row (a higher version) replaces it when it arrives.
-     */
-    private void applyLocally(ShardMessage msg) {
-        ParameterRow row = replica.get(msg.key());
-        ParameterRow updated = updater.apply(row, msg);
-        replica.put(
-                msg.key(),
-                new ParameterRow(
-                        updated.key(),
-                        updated.weights(),
-                        updated.slots(),
-                        row == null ? 0L : row.version(),
-                        updated.updates(),
-                        updated.positives(),
-                        updated.trend(),
-                        updated.trendTime()));
+        recentPositivesState.update(worker.recentPositives());
     }
 
     @Override

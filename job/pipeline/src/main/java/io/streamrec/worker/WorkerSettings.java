@@ -18,4 +18,18 @@ public record WorkerSettings(
         double recentNegativeFraction,
         int recentPositives,
         long dedupeWindowMs)
-        implements Serializable {}
+        implements Serializable {
+
+    /** These settings with local updates switched on or off. */
+    public WorkerSettings withLocalUpdates(boolean on) {
+        return new WorkerSettings(
+                batchSize,
+                flushIntervalMs,
+                on,
+                preferGpu,
+                maxUserItems,
+                recentNegativeFraction,
+                recentPositives,
+                dedupeWindowMs);
+    }
+}

@@ -24,6 +24,10 @@ class TrainingWorkerOperatorTest {
     private static final ModelConfig MODEL = new ModelConfig(4, 2, 3, 86_400_000L, 1L);
 
     private static TrainingWorkerOperator worker(int batchSize, long flushMs) {
+        return worker(batchSize, flushMs, 3_600_000L);
+    }
+
+    private static TrainingWorkerOperator worker(int batchSize, long flushMs, long dedupeMs) {
         ItemCatalog catalog =
                 new ItemCatalog(
                         IntStream.range(0, 20)
@@ -34,7 +38,7 @@ class TrainingWorkerOperatorTest {
                                 .toList());
         return new TrainingWorkerOperator(
                 MODEL,
-                new WorkerSettings(batchSize, flushMs, true, false, 100, 0.5, 50, 3_600_000L),
+                new WorkerSettings(batchSize, flushMs, true, false, 100, 0.5, 50, dedupeMs),
                 new AdagradUpdater(0.1, 0.1, 1e-8),
                 new FrequencyAdaptiveL2(0.01),
                 new ModelRowInitializer(MODEL),
@@ -143,6 +147,31 @@ class TrainingWorkerOperatorTest {
             var dead = h.getSideOutput(TrainingWorkerOperator.DUPLICATES);
             assertThat(dead).hasSize(1);
             assertThat(dead.peek().getValue()).contains("\"reason\":\"duplicate_event\"");
+        }
+    }
+
+    @Test
+    void keepsDuplicatesWhenTheDedupeWindowIsZero() throws Exception {
+        try (var h = harness(worker(2, 60_000, 0L))) {
+            h.open();
+            h.processElement1(event(1, "a", "i1"));
+            h.processElement1(event(1, "a", "i1"));
+            List<ShardMessage> out = h.extractOutputValues();
+            assertThat(out.get(0).marker().events())
+                    .extracting(UserEvent::eventId)
+                    .containsExactly("e1", "e1");
+            assertThat(h.getSideOutput(TrainingWorkerOperator.DUPLICATES)).isNull();
+        }
+    }
+
+    @Test
+    void dropsAnIdSeenInAnEarlierBatch() throws Exception {
+        try (var h = harness(worker(1, 60_000))) {
+            h.open();
+            h.processElement1(event(1, "a", "i1"));
+            h.processElement1(event(1, "a", "i1"));
+            assertThat(markers(h.extractOutputValues())).isEqualTo(2);
+            assertThat(h.getSideOutput(TrainingWorkerOperator.DUPLICATES)).hasSize(1);
         }
     }
 

@@ -1,0 +1,69 @@
+package io.streamrec.worker;
+
+import io.streamrec.ps.RowInitializer;
+import io.streamrec.ps.RowUpdater;
+import io.streamrec.schema.ParameterRow;
+import io.streamrec.schema.ShardMessage;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A worker's copy of the model rows: the parameter server's rows (in the job, those of completed
+ * checkpoints, read from the model-updates topic) plus, optionally, the worker's own updates
+ * applied optimistically with the same {@link RowUpdater}. A locally updated row keeps the version
+ * it was based on, so the server's next version of the row replaces it. The copy is a cache: the
+ * job rebuilds it from the topic after a restart and never checkpoints it.
+ */
+public final class ModelReplica {
+    private final Map<String, ParameterRow> rows = new HashMap<>();
+    private final RowInitializer initializer;
+    private final RowUpdater updater;
+
+    public ModelReplica(RowInitializer initializer, RowUpdater updater) {
+        this.initializer = initializer;
+        this.updater = updater;
+    }
+
+    /** The held row, null when this copy has none. */
+    public ParameterRow row(String key) {
+        return rows.get(key);
+    }
+
+    /** The held row's weights, or the row's deterministic initial weights. */
+    public float[] weights(String key) {
+        ParameterRow row = rows.get(key);
+        return row != null ? row.weights() : initializer.initialWeights(key);
+    }
+
+    /** Takes a server row if it is newer than the held one; returns whether it was taken. */
+    public boolean offer(ParameterRow row) {
+        ParameterRow current = rows.get(row.key());
+        if (current != null && row.version() <= current.version()) {
+            return false;
+        }
+        rows.put(row.key(), row);
+        return true;
+    }
+
+    /** Applies the worker's own gradient to its row, which keeps the version it was based on. */
+    public void applyLocally(ShardMessage gradient) {
+        ParameterRow row = rows.get(gradient.key());
+        ParameterRow updated = updater.apply(row, gradient);
+        rows.put(
+                gradient.key(),
+                new ParameterRow(
+                        updated.key(),
+                        updated.weights(),
+                        updated.slots(),
+                        row == null ? 0L : row.version(),
+                        updated.updates(),
+                        updated.positives(),
+                        updated.trend(),
+                        updated.trendTime()));
+    }
+
+    /** The number of rows held. */
+    public int size() {
+        return rows.size();
+    }
+}

@@ -1,0 +1,136 @@
+package io.streamrec.worker;
+
+import io.streamrec.ingest.ItemCatalog;
+import io.streamrec.model.DjlBprTrainer;
+import io.streamrec.model.ModelConfig;
+import io.streamrec.model.RowKeys;
+import io.streamrec.model.TrainingExample;
+import io.streamrec.schema.ItemRecord;
+import io.streamrec.schema.ParameterRow;
+import io.streamrec.schema.ShardMessage;
+import io.streamrec.schema.UserEvent;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a training worker does, without Flink: buffer arriving events with their user's items and
+ * negatives drawn on arrival, turn a full buffer into a {@link MicroBatch}, and train on it ({@link
+ * GradientStep}) with the weights of its {@link ModelReplica}, to which it applies its own
+ * gradients when {@link WorkerSettings#localUpdates()} is on.
+ *
+ * <p>The caller keeps the per-user items (the job in keyed state, the in-process loop in a map),
+ * decides when to flush, and sends the batch and its gradients on. {@link TrainingWorkerOperator}
+ * is the job's adapter; the in-process benchmark loop drives the same class.
+ */
+public final class TrainingWorker {
+    private final ModelConfig model;
+    private final WorkerSettings settings;
+    private final ItemCatalog catalog;
+    private final NegativeSampler sampler;
+    private final ModelReplica replica;
+    private final GradientStep step;
+
+    private List<UserEvent> events = new ArrayList<>();
+    private List<String[]> userItems = new ArrayList<>();
+    private List<String[]> negatives = new ArrayList<>();
+
+    /**
+     * @param recentPositives the sampler's ring of recent positives, oldest first, as {@link
+     *     #recentPositives()} returned it at the last checkpoint (empty on a fresh start)
+     */
+    public TrainingWorker(
+            ModelConfig model,
+            WorkerSettings settings,
+            ItemCatalog catalog,
+            ModelReplica replica,
+            DjlBprTrainer trainer,
+            Iterable<String> recentPositives) {
+        this.model = model;
+        this.settings = settings;
+        this.catalog = catalog;
+        this.replica = replica;
+        this.step = new GradientStep(model, catalog, trainer);
+        this.sampler =
+                new NegativeSampler(
+                        model.seed(),
+                        settings.recentNegativeFraction(),
+                        settings.recentPositives());
+        recentPositives.forEach(sampler::recordPositive);
+        catalog.ids().forEach(sampler::add);
+    }
+
+    /**
+     * Buffers {@code event} with {@code itemsBefore}, its user's items before it, and draws its
+     * negatives; returns the user's items after it (at most {@link WorkerSettings#maxUserItems()}).
+     */
+    public String[] add(UserEvent event, String[] itemsBefore) {
+        sampler.add(event.itemId());
+        // drawn on arrival: depends only on the (checkpointed) stream prefix, not on batching
+        String[] drawn = sampler.sample(event.eventId(), event.itemId(), model.negatives());
+        sampler.recordPositive(event.itemId());
+        events.add(event);
+        userItems.add(itemsBefore);
+        negatives.add(drawn);
+        return UserHistory.append(itemsBefore, event.itemId(), settings.maxUserItems());
+    }
+
+    /** The number of buffered events. */
+    public int pending() {
+        return events.size();
+    }
+
+    /** Whether the buffer holds a full batch ({@link WorkerSettings#batchSize()} events). */
+    public boolean isBatchFull() {
+        return events.size() >= settings.batchSize();
+    }
+
+    /**
+     * The buffered events as a micro-batch, their examples' item features read from the replica
+     * now; the buffer starts empty again.
+     */
+    public MicroBatch takeBatch() {
+        List<TrainingExample> examples = new ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            examples.add(
+                    step.example(events.get(i), userItems.get(i), negatives.get(i), replica::row));
+        }
+        MicroBatch batch = new MicroBatch(events, userItems, examples);
+        events = new ArrayList<>();
+        userItems = new ArrayList<>();
+        negatives = new ArrayList<>();
+        return batch;
+    }
+
+    /**
+     * Forward/backward on {@code batch} with the replica's weights; applies the gradients to the
+     * replica when local updates are on.
+     */
+    public GradientStep.Result train(MicroBatch batch) {
+        GradientStep.Result result = step.run(batch.examples(), replica::weights);
+        if (settings.localUpdates()) {
+            for (ShardMessage gradient : result.gradients()) {
+                replica.applyLocally(gradient);
+            }
+        }
+        return result;
+    }
+
+    /** A catalog item, new or changed: its attributes for training, and a negative candidate. */
+    public void addItem(ItemRecord item) {
+        catalog.put(item);
+        sampler.add(item.itemId());
+    }
+
+    /** A row from the parameter server: into the replica if newer; its item a candidate. */
+    public void addServerRow(ParameterRow row) {
+        replica.offer(row);
+        if (RowKeys.isItem(row.key())) {
+            sampler.add(RowKeys.id(row.key()));
+        }
+    }
+
+    /** The sampler's ring of recent positives, oldest first, for checkpointing. */
+    public List<String> recentPositives() {
+        return sampler.recentPositives();
+    }
+}

@@ -1,0 +1,65 @@
+package io.streamrec.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.streamrec.model.ModelConfig;
+import io.streamrec.model.ModelRowInitializer;
+import io.streamrec.model.RowKeys;
+import io.streamrec.ps.AdagradUpdater;
+import io.streamrec.ps.FrequencyAdaptiveL2;
+import io.streamrec.ps.RowUpdater;
+import io.streamrec.schema.ParameterRow;
+import io.streamrec.schema.ShardMessage;
+import org.junit.jupiter.api.Test;
+
+class ModelReplicaTest {
+    private static final ModelConfig MODEL = new ModelConfig(2, 1, 0, 86_400_000L, 1L);
+    private static final ModelRowInitializer INITIALIZER = new ModelRowInitializer(MODEL);
+    private static final String USER = RowKeys.user("a");
+
+    private static ModelReplica replica() {
+        return new ModelReplica(
+                INITIALIZER,
+                new RowUpdater(
+                        new AdagradUpdater(0.5, 0.0, 1e-8),
+                        new FrequencyAdaptiveL2(0.0),
+                        INITIALIZER,
+                        1000L));
+    }
+
+    private static ParameterRow row(long version, float w0) {
+        return new ParameterRow(USER, new float[] {w0, 0f}, new float[0], version, 0, 0, 0f, 0L);
+    }
+
+    @Test
+    void anUnknownRowHasItsInitialWeights() {
+        ModelReplica replica = replica();
+        assertThat(replica.row(USER)).isNull();
+        assertThat(replica.weights(USER)).containsExactly(INITIALIZER.initialWeights(USER));
+    }
+
+    @Test
+    void onlyANewerServerVersionReplacesARow() {
+        ModelReplica replica = replica();
+        assertThat(replica.offer(row(2, 1f))).isTrue();
+        assertThat(replica.offer(row(2, 9f))).isFalse();
+        assertThat(replica.offer(row(1, 9f))).isFalse();
+        assertThat(replica.weights(USER)).containsExactly(1f, 0f);
+        assertThat(replica.offer(row(3, 5f))).isTrue();
+        assertThat(replica.weights(USER)).containsExactly(5f, 0f);
+    }
+
+    @Test
+    void aLocalUpdateKeepsTheVersionSoTheServersNextRowReplacesIt() {
+        ModelReplica replica = replica();
+        replica.offer(row(4, 1f));
+        replica.applyLocally(ShardMessage.gradient(USER, new float[] {2f, 0f}, 1, 0, 0f, 0L));
+        // AdaGrad from a zero accumulator, learning rate 0.5: 1 - 0.5 * 2 / sqrt(2 * 2)
+        assertThat(replica.weights(USER)[0]).isCloseTo(0.5f, within(1e-6f));
+        assertThat(replica.row(USER).version()).isEqualTo(4);
+        assertThat(replica.row(USER).updates()).isEqualTo(1);
+        assertThat(replica.offer(row(5, 7f))).isTrue();
+        assertThat(replica.weights(USER)).containsExactly(7f, 0f);
+    }
+}
