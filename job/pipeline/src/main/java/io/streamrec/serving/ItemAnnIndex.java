@@ -26,9 +26,32 @@ public final class ItemAnnIndex {
     }
 
     private final int d;
+    private final int capacity;
     private final HnswIndex<Integer, float[], Entry, Float> index;
     private final float maxNorm;
+
+    /** Entries put so far: HNSW gives each, a replacement too, a node of its capacity. */
     private long versions;
+
+    /**
+     * An index of {@code items} items ({@code v[i * d..(i + 1) * d)} and {@code staticTerms[i]}),
+     * with room for as many more entries, built with {@code threads} threads.
+     */
+    public static ItemAnnIndex build(int d, float[] v, float[] staticTerms, int items, int threads)
+            throws InterruptedException {
+        double maxNorm = 0;
+        for (int i = 0; i < items; i++) {
+            double norm = staticTerms[i] * staticTerms[i];
+            for (int k = 0; k < d; k++) {
+                norm += v[i * d + k] * v[i * d + k];
+            }
+            maxNorm = Math.max(maxNorm, Math.sqrt(norm));
+        }
+        // norms that grow later are clamped: their extra component becomes 0
+        ItemAnnIndex index = new ItemAnnIndex(d, Math.max(16, 2 * items), (float) maxNorm);
+        index.putAll(v, staticTerms, items, threads);
+        return index;
+    }
 
     /**
      * @param d the model dimension (vectors here have d + 2 components)
@@ -37,6 +60,7 @@ public final class ItemAnnIndex {
      */
     public ItemAnnIndex(int d, int capacity, float maxNorm) {
         this.d = d;
+        this.capacity = capacity;
         this.maxNorm = maxNorm;
         this.index =
                 HnswIndex.newBuilder(d + 2, DistanceFunctions.FLOAT_EUCLIDEAN_DISTANCE, capacity)
@@ -90,5 +114,10 @@ public final class ItemAnnIndex {
 
     public int size() {
         return index.size();
+    }
+
+    /** Whether the index has no room for another {@link #put}. */
+    public boolean full() {
+        return versions >= capacity;
     }
 }

@@ -217,6 +217,9 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         if (itemFeed != null) {
             itemFeed.close();
         }
+        if (model != null) {
+            model.close();
+        }
         super.close();
     }
 

@@ -9,7 +9,8 @@ import java.io.Serializable;
  * @param evalSampleRate share of events evaluated prequentially (chosen by event id, so the same
  *     events in every run); scoring every item per evaluated event is the pipeline's largest cost
  * @param annMinItems from this catalog size on, requests are answered through the approximate item
- *     index ({@link ServingModel#topK}); evaluation always scores every item
+ *     index ({@link ServingModel#topK}), once it is built in the background; 0: never. Evaluation
+ *     always ranks exactly
  */
 public record ServingSettings(long evalWindowMs, double evalSampleRate, int annMinItems)
         implements Serializable {

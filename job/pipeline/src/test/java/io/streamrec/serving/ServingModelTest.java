@@ -80,7 +80,7 @@ class ServingModelTest {
     @Test
     void approximateTopKMatchesExactOnASmallCatalogAndSkipsExcludedItems() {
         ServingModel model = randomModel(2000, new java.util.SplittableRandom(7), false);
-        model.useAnnFrom(1000);
+        model.useAnnFrom(1000, Runnable::run); // built by the first request, on its thread
         int overlap = 0;
         for (int u = 0; u < 50; u++) {
             String[] history = {"i" + u, "i" + (u + 100)};
@@ -102,6 +102,44 @@ class ServingModelTest {
         }
         // candidates are rescored exactly, so a high overlap means the index finds the top items
         assertThat(overlap / 500.0).isGreaterThan(0.9);
+    }
+
+    @Test
+    void answersExactlyUntilTheBackgroundIndexIsReadyThenSwapsItIn() {
+        ItemCatalog catalog = randomCatalog(2000);
+        java.util.Map<String, float[]> itemRows = new java.util.HashMap<>();
+        ServingModel model =
+                randomModel(catalog, new java.util.SplittableRandom(7), false, itemRows);
+        List<Runnable> builds = new java.util.ArrayList<>();
+        model.useAnnFrom(1000, builds::add); // a builder that runs only when the test says so
+        for (int u = 0; u < 20; u++) {
+            String[] history = {"i" + u, "i" + (u + 100)};
+            java.util.Set<Integer> excluded = model.indicesOf(history);
+            int[] exact = TopK.select(model.score("user" + u, history, 0L), 10, excluded);
+            assertThat(model.topK("user" + u, history, 0L, 10, excluded).items())
+                    .as("user %d before the index is ready", u)
+                    .containsExactly(exact);
+        }
+        assertThat(builds).as("one build, started by the first request").hasSize(1);
+        assertThat(model.annReady()).isFalse();
+
+        // an item added while the index is built is put into it when it is swapped in: a twin of
+        // user1's best item, scoring a little higher, is found only through the index
+        String[] history = {"i1", "i101"};
+        java.util.Set<Integer> excluded = model.indicesOf(history);
+        int best = TopK.select(model.score("user1", history, 0L), 1, excluded)[0];
+        String bestId = model.itemId(best);
+        catalog.put(new ItemRecord("twin", "twin", catalog.attributes(bestId)));
+        float[] twin = itemRows.get(bestId).clone();
+        twin[twin.length - 1] += 0.01f;
+        model.apply(row(RowKeys.item("twin"), twin, best % 50, 0f, 0L));
+        builds.get(0).run();
+        assertThat(model.annReady()).as("swapped in by the next request").isFalse();
+        int[] top = model.topK("user1", history, 0L, 10, excluded).items();
+        assertThat(model.annReady()).isTrue();
+        assertThat(builds).hasSize(1);
+        assertThat(top[0]).isEqualTo(model.itemIndexOf("twin"));
+        assertThat(top[1]).isEqualTo(best);
     }
 
     @Test
@@ -136,19 +174,34 @@ class ServingModelTest {
      */
     private static ServingModel randomModel(
             int items, java.util.SplittableRandom random, boolean trending) {
-        int d = 8;
-        ModelConfig config = new ModelConfig(d, 2, 3, 86_400_000L, 1L, 0);
+        return randomModel(randomCatalog(items), random, trending, new java.util.HashMap<>());
+    }
+
+    /** Items i0.. over 7 genres. */
+    private static ItemCatalog randomCatalog(int items) {
         List<ItemRecord> records = new java.util.ArrayList<>();
         for (int i = 0; i < items; i++) {
             records.add(new ItemRecord("i" + i, "I" + i, List.of("g" + (i % 7))));
         }
-        ServingModel model =
-                new ServingModel(config, new ModelRowInitializer(config), new ItemCatalog(records));
+        return new ItemCatalog(records);
+    }
+
+    /** As above, over a given catalog, putting each item's row weights into {@code itemRows}. */
+    private static ServingModel randomModel(
+            ItemCatalog catalog,
+            java.util.SplittableRandom random,
+            boolean trending,
+            java.util.Map<String, float[]> itemRows) {
+        int d = 8;
+        ModelConfig config = new ModelConfig(d, 2, 3, 86_400_000L, 1L, 0);
+        ServingModel model = new ServingModel(config, new ModelRowInitializer(config), catalog);
+        int items = catalog.size();
         for (int i = 0; i < items; i++) {
             float[] w = new float[d + 1];
             for (int k = 0; k < w.length; k++) {
                 w[k] = (float) (random.nextDouble() - 0.5);
             }
+            itemRows.put("i" + i, w);
             model.apply(
                     trending
                             ? row(RowKeys.item("i" + i), w, i % 13, i % 5, 1000L * i)

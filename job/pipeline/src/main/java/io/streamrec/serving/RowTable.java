@@ -1,0 +1,174 @@
+package io.streamrec.serving;
+
+import io.streamrec.schema.ParameterRow;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The rows a serving replica holds and the version of each: item rows in flat arrays by item index
+ * (so a scan over every item reads memory in order), user rows by user id. A row is taken only if
+ * its version is newer than the one held, so re-delivered rows are harmless.
+ */
+final class RowTable {
+    private final int d;
+    private final Map<String, Long> versions = new HashMap<>();
+    private final Map<String, Integer> itemIndex = new HashMap<>();
+    private final List<String> itemIds = new ArrayList<>();
+
+    /** Item i's embedding E[i] at {@code [i * d, (i + 1) * d)}. */
+    private float[] embeddings = new float[0];
+
+    private float[] bias = new float[0];
+    private long[] positives = new long[0];
+    private float[] logPositives = new float[0];
+    private float[] trend = new float[0];
+    private float[] logTrend = new float[0];
+    private long[] trendTime = new long[0];
+
+    private final Map<String, float[]> users = new HashMap<>();
+    private final Map<String, Long> userUpdateCounts = new HashMap<>();
+    private long modelVersion;
+    private long userContributions;
+
+    RowTable(int d) {
+        this.d = d;
+    }
+
+    /** Records the row's version if it is newer than the held one; returns whether it was. */
+    boolean takeVersion(ParameterRow row) {
+        Long held = versions.get(row.key());
+        if (held != null && held >= row.version()) {
+            return false;
+        }
+        versions.put(row.key(), row.version());
+        modelVersion += row.version() - (held == null ? 0 : held);
+        return true;
+    }
+
+    /** The index of a known item, or null. */
+    Integer indexOf(String itemId) {
+        return itemIndex.get(itemId);
+    }
+
+    /** Adds an item with its initial weights (embedding, then bias); returns its index. */
+    int addItem(String itemId, float[] initialWeights) {
+        int i = itemIds.size();
+        if (i == bias.length) {
+            grow(Math.max(16, 2 * i));
+        }
+        itemIndex.put(itemId, i);
+        itemIds.add(itemId);
+        System.arraycopy(initialWeights, 0, embeddings, i * d, d);
+        bias[i] = initialWeights[d];
+        return i;
+    }
+
+    private void grow(int capacity) {
+        embeddings = Arrays.copyOf(embeddings, capacity * d);
+        bias = Arrays.copyOf(bias, capacity);
+        positives = Arrays.copyOf(positives, capacity);
+        logPositives = Arrays.copyOf(logPositives, capacity);
+        trend = Arrays.copyOf(trend, capacity);
+        logTrend = Arrays.copyOf(logTrend, capacity);
+        trendTime = Arrays.copyOf(trendTime, capacity);
+    }
+
+    /** Puts an item row (embedding and bias, counts, trend) at item index i. */
+    void putItem(int i, ParameterRow row) {
+        System.arraycopy(row.weights(), 0, embeddings, i * d, d);
+        bias[i] = row.weights()[d];
+        positives[i] = row.positives();
+        logPositives[i] = (float) Math.log1p(row.positives());
+        trend[i] = row.trend();
+        logTrend[i] = row.trend() > 0f ? (float) Math.log(row.trend()) : 0f;
+        trendTime[i] = row.trendTime();
+    }
+
+    void putUser(String userId, ParameterRow row) {
+        float[] old = users.put(userId, row.weights());
+        long oldUpdates = old == null ? 0 : userUpdateCounts.getOrDefault(row.key(), 0L);
+        userContributions += row.updates() - oldUpdates;
+        userUpdateCounts.put(row.key(), row.updates());
+    }
+
+    /** The user's trained row, or null. */
+    float[] user(String userId) {
+        return users.get(userId);
+    }
+
+    /** Sum of all row versions held: grows with every applied update. */
+    long modelVersion() {
+        return modelVersion;
+    }
+
+    /** Sum of the user rows' update counters: the number of events trained into the model. */
+    long userContributions() {
+        return userContributions;
+    }
+
+    int items() {
+        return itemIds.size();
+    }
+
+    String itemId(int i) {
+        return itemIds.get(i);
+    }
+
+    /** All item embeddings, item i's at {@code i * d}; replaced when the table grows. */
+    float[] embeddings() {
+        return embeddings;
+    }
+
+    float bias(int i) {
+        return bias[i];
+    }
+
+    long positives(int i) {
+        return positives[i];
+    }
+
+    float logPositives(int i) {
+        return logPositives[i];
+    }
+
+    /** The item's trend count as of {@link #trendTime} (0: never interacted). */
+    float trend(int i) {
+        return trend[i];
+    }
+
+    /** ln of {@link #trend} (0 when the trend is 0). */
+    float logTrend(int i) {
+        return logTrend[i];
+    }
+
+    long trendTime(int i) {
+        return trendTime[i];
+    }
+
+    /** All-time interaction counts per item index (the popularity baseline's scores). */
+    float[] popularityScores() {
+        float[] s = new float[items()];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = positives[i];
+        }
+        return s;
+    }
+
+    /**
+     * Log of the decayed counts, up to a shared constant: ranking by {@code ln(trend) + t * decay}
+     * equals ranking by the counts decayed to any common time.
+     */
+    float[] trendingScores(double decayPerMs) {
+        float[] s = new float[items()];
+        for (int i = 0; i < s.length; i++) {
+            s[i] =
+                    trend[i] <= 0f
+                            ? Float.NEGATIVE_INFINITY
+                            : (float) (logTrend[i] + (trendTime[i] - 1.3e12) * decayPerMs);
+        }
+        return s;
+    }
+}
