@@ -9,7 +9,10 @@ package io.streamrec.schema;
 public final class SavepointContract {
     private SavepointContract() {}
 
-    /** Operator uids. */
+    /**
+     * Operator uids, one constant per operator, so that the whole contract reads here. A Kafka
+     * sink's committer takes its uid from its writer's (Flink's {@code "Sink Committer: " + uid}).
+     */
     public static final class Uids {
         private Uids() {}
 
@@ -27,16 +30,6 @@ public final class SavepointContract {
         public static final String SERVING = "serving";
         public static final String RESULTS_SINK = "results-sink";
         public static final String EVAL_REPORTS_SINK = "eval-reports-sink";
-
-        /** The uid of the Kafka source of the named input ("events", "requests", "items"). */
-        public static String source(String input) {
-            return input + "-source";
-        }
-
-        /** The uid of the validation stage of the named input. */
-        public static String validation(String input) {
-            return "validate-" + input;
-        }
     }
 
     /** State names, by the operator that owns them. */

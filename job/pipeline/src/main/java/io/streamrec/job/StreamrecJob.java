@@ -1,11 +1,9 @@
 package io.streamrec.job;
 
-import io.streamrec.feeds.KafkaSettings;
 import io.streamrec.ingest.EventJsonCodec;
 import io.streamrec.ingest.EventTimeGuard;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.ingest.ItemJsonCodec;
-import io.streamrec.ingest.RawRecordDeserializationSchema;
 import io.streamrec.ingest.RequestJsonCodec;
 import io.streamrec.ingest.ValidationFunction;
 import io.streamrec.model.ModelConfig;
@@ -15,7 +13,6 @@ import io.streamrec.schema.ItemRecord;
 import io.streamrec.schema.ModelUpdate;
 import io.streamrec.schema.ParameterRow;
 import io.streamrec.schema.ParameterRowSerializer;
-import io.streamrec.schema.RawRecord;
 import io.streamrec.schema.RecommendationRequest;
 import io.streamrec.schema.RecommendationResult;
 import io.streamrec.schema.SavepointContract.Uids;
@@ -24,22 +21,14 @@ import io.streamrec.schema.UserEvent;
 import io.streamrec.serving.ServingOperator;
 import io.streamrec.worker.TrainingWorkerOperator;
 import java.nio.charset.StandardCharsets;
-import java.util.Properties;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
-import org.apache.flink.connector.kafka.sink.KafkaSink;
-import org.apache.flink.connector.kafka.source.KafkaSource;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
  * Builds the streamrec dataflow:
@@ -49,18 +38,25 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  *                     ├─ keyBy(user) ─► workers ─ keyBy(row) ─► parameter server
  * requests ► validate ┘   (micro-batch, DJL)                    └─► broadcast ─► serving ─► results topic
  *                                                                                 └─► eval-reports topic
- * rejected input ─► dead-letters topic
+ * items ─► validate ─► item-catalog topic (compacted) ─► workers' and serving's catalogs
+ * rejected input, duplicate events ─► dead-letters topic
  * </pre>
+ *
+ * <p>{@link #addTo} composes one method per stage: {@code ingest} (sources, validation, catalog
+ * sink), {@code workers}, {@link #parameterServer}, {@code serving}, and one method per sink. Every
+ * operator takes its uid from {@link io.streamrec.schema.SavepointContract}.
  */
 public final class StreamrecJob {
     private final JobSettings settings;
     private final ItemCatalog catalog;
     private final UnaryOperator<DataStream<UserEvent>> eventInterceptor;
+    private final KafkaConnectors kafka;
 
     private StreamrecJob(Builder b) {
         this.settings = new JobSettings(b.configuration);
         this.catalog = b.catalog != null ? b.catalog : settings.catalog();
         this.eventInterceptor = b.eventInterceptor;
+        this.kafka = new KafkaConnectors(settings);
     }
 
     public static Builder builder() {
@@ -99,58 +95,116 @@ public final class StreamrecJob {
         return catalog;
     }
 
-    /** Adds the dataflow to {@code env}. */
+    /**
+     * Adds the dataflow to {@code env}, stage by stage. The stages are added in this order so that
+     * operators without a uid of their own (e.g. an event interceptor's) keep their generated ids.
+     */
     public void addTo(StreamExecutionEnvironment env) {
-        KafkaSettings kafka = settings.kafka();
-        ModelConfig model = settings.model();
-        ModelRowInitializer initializer = new ModelRowInitializer(model);
-        int workers =
-                settings.parallelism(StreamrecOptions.WORKER_PARALLELISM, env.getParallelism());
-        int shards = settings.parallelism(StreamrecOptions.SHARD_PARALLELISM, env.getParallelism());
-        int shardsMax = settings.get(StreamrecOptions.SHARD_MAX_PARALLELISM);
-        String modelUpdates = settings.get(StreamrecOptions.MODEL_UPDATES_TOPIC);
+        Inputs inputs = ingest(env);
+        SingleOutputStreamOperator<ShardMessage> toShards =
+                workers(inputs.events(), inputs.requests());
+        deadLettersSink(
+                inputs.rejected().union(toShards.getSideOutput(TrainingWorkerOperator.DUPLICATES)));
+        SingleOutputStreamOperator<ModelUpdate> updates = parameterServer(toShards, settings);
+        modelUpdatesSink(updates);
+        SingleOutputStreamOperator<RecommendationResult> results = serving(updates);
+        resultsSink(results);
+        evalReportsSink(results);
+    }
 
-        SingleOutputStreamOperator<UserEvent> validEvents =
+    // ---- ingest ----
+
+    /** The validated inputs the model works on, and every record validation rejected. */
+    private record Inputs(
+            DataStream<UserEvent> events,
+            DataStream<RecommendationRequest> requests,
+            DataStream<String> rejected) {}
+
+    /** A Kafka input: its topic, its name (the source's and in dead letters), its two uids. */
+    private record KafkaInput(
+            ConfigOption<String> topic, String name, String sourceUid, String validationUid) {}
+
+    private static final KafkaInput EVENTS =
+            new KafkaInput(
+                    StreamrecOptions.EVENTS_TOPIC,
+                    "events",
+                    Uids.EVENTS_SOURCE,
+                    Uids.VALIDATE_EVENTS);
+    private static final KafkaInput REQUESTS =
+            new KafkaInput(
+                    StreamrecOptions.REQUESTS_TOPIC,
+                    "requests",
+                    Uids.REQUESTS_SOURCE,
+                    Uids.VALIDATE_REQUESTS);
+    private static final KafkaInput ITEMS =
+            new KafkaInput(
+                    StreamrecOptions.ITEMS_TOPIC, "items", Uids.ITEMS_SOURCE, Uids.VALIDATE_ITEMS);
+
+    /**
+     * Events, requests and items, each validated; the items are also written to the compacted
+     * catalog topic that workers and serving read.
+     */
+    private Inputs ingest(StreamExecutionEnvironment env) {
+        int parallelism =
+                settings.parallelism(StreamrecOptions.WORKER_PARALLELISM, env.getParallelism());
+        EventTimeGuard<UserEvent> eventTimes =
+                new EventTimeGuard<>(
+                        UserEvent::timestamp,
+                        settings.get(StreamrecOptions.MAX_FUTURE).toMillis(),
+                        settings.get(StreamrecOptions.ALLOWED_LATENESS).toMillis());
+        SingleOutputStreamOperator<UserEvent> events =
                 validated(
                         env,
-                        kafka,
-                        StreamrecOptions.EVENTS_TOPIC,
-                        "events",
-                        new ValidationFunction<>(
-                                new EventJsonCodec(),
-                                "events",
-                                new EventTimeGuard<UserEvent>(
-                                        UserEvent::timestamp,
-                                        settings.get(StreamrecOptions.MAX_FUTURE).toMillis(),
-                                        settings.get(StreamrecOptions.ALLOWED_LATENESS)
-                                                .toMillis())),
+                        EVENTS,
+                        new ValidationFunction<>(new EventJsonCodec(), EVENTS.name(), eventTimes),
                         UserEvent.typeInfo(),
-                        workers);
-        SingleOutputStreamOperator<RecommendationRequest> validRequests =
+                        parallelism);
+        SingleOutputStreamOperator<RecommendationRequest> requests =
                 validated(
                         env,
-                        kafka,
-                        StreamrecOptions.REQUESTS_TOPIC,
-                        "requests",
-                        new ValidationFunction<>(new RequestJsonCodec(), "requests"),
+                        REQUESTS,
+                        new ValidationFunction<>(new RequestJsonCodec(), REQUESTS.name()),
                         RecommendationRequest.typeInfo(),
-                        workers);
-        // items: validated, then written to the compacted catalog topic that workers and serving
-        // read
-        SingleOutputStreamOperator<ItemRecord> validItems =
+                        parallelism);
+        ItemJsonCodec itemCodec = new ItemJsonCodec(settings.model().contentDim());
+        SingleOutputStreamOperator<ItemRecord> items =
                 validated(
                         env,
-                        kafka,
-                        StreamrecOptions.ITEMS_TOPIC,
-                        "items",
-                        new ValidationFunction<>(new ItemJsonCodec(model.contentDim()), "items"),
+                        ITEMS,
+                        new ValidationFunction<>(itemCodec, ITEMS.name()),
                         ItemRecord.typeInfo(),
                         1);
-        validItems
-                .sinkTo(
-                        sink(
-                                kafka,
-                                settings.get(StreamrecOptions.CATALOG_TOPIC),
+        itemCatalogSink(items);
+        DataStream<String> rejected =
+                events.getSideOutput(ValidationFunction.DEAD_LETTERS)
+                        .union(
+                                requests.getSideOutput(ValidationFunction.DEAD_LETTERS),
+                                items.getSideOutput(ValidationFunction.DEAD_LETTERS));
+        return new Inputs(eventInterceptor.apply(events), requests, rejected);
+    }
+
+    /** An input's Kafka source and its validation, chained. */
+    private <T> SingleOutputStreamOperator<T> validated(
+            StreamExecutionEnvironment env,
+            KafkaInput input,
+            ValidationFunction<T> validation,
+            TypeInformation<T> type,
+            int parallelism) {
+        return env.fromSource(
+                        kafka.source(input.topic()), WatermarkStrategy.noWatermarks(), input.name())
+                .uid(input.sourceUid())
+                .setParallelism(parallelism)
+                .process(validation)
+                .returns(type)
+                .uid(input.validationUid())
+                .name("validate " + input.name())
+                .setParallelism(parallelism);
+    }
+
+    private void itemCatalogSink(DataStream<ItemRecord> items) {
+        items.sinkTo(
+                        kafka.sink(
+                                StreamrecOptions.CATALOG_TOPIC,
                                 "item-catalog",
                                 new RecordBytesSchema<>(
                                         ItemRecord.typeInfo(),
@@ -160,70 +214,117 @@ public final class StreamrecJob {
                 .uid(Uids.ITEM_CATALOG_SINK)
                 .name("item catalog")
                 .setParallelism(1);
+    }
 
-        DataStream<String> deadLetters =
-                validEvents
-                        .getSideOutput(ValidationFunction.DEAD_LETTERS)
-                        .union(
-                                validRequests.getSideOutput(ValidationFunction.DEAD_LETTERS),
-                                validItems.getSideOutput(ValidationFunction.DEAD_LETTERS));
+    // ---- model: workers, parameter server, serving ----
 
-        DataStream<UserEvent> events = eventInterceptor.apply(validEvents);
-        SingleOutputStreamOperator<ShardMessage> shardInput =
-                events.connect(validRequests)
-                        .keyBy(UserEvent::userId, RecommendationRequest::userId)
-                        .transform(
-                                "workers",
-                                ShardMessage.typeInfo(),
-                                new TrainingWorkerOperator(
-                                        model,
-                                        settings.worker(),
-                                        settings.optimizer(),
-                                        settings.l2(),
-                                        initializer,
-                                        catalog,
-                                        shards,
-                                        shardsMax,
-                                        kafka,
-                                        modelUpdates,
-                                        settings.get(StreamrecOptions.CATALOG_TOPIC)))
-                        .uid(Uids.WORKERS)
-                        .setParallelism(workers);
+    /**
+     * Per user: micro-batches of events through the DJL model, one message per touched row (and per
+     * request) to the parameter-server shards; duplicate events to a side output.
+     */
+    private SingleOutputStreamOperator<ShardMessage> workers(
+            DataStream<UserEvent> events, DataStream<RecommendationRequest> requests) {
+        StreamExecutionEnvironment env = events.getExecutionEnvironment();
+        ModelConfig model = settings.model();
+        TrainingWorkerOperator worker =
+                new TrainingWorkerOperator(
+                        model,
+                        settings.worker(),
+                        settings.optimizer(),
+                        settings.l2(),
+                        new ModelRowInitializer(model),
+                        catalog,
+                        shards(settings, env),
+                        settings.get(StreamrecOptions.SHARD_MAX_PARALLELISM),
+                        settings.kafka(),
+                        settings.get(StreamrecOptions.MODEL_UPDATES_TOPIC),
+                        settings.get(StreamrecOptions.CATALOG_TOPIC));
+        return events.connect(requests)
+                .keyBy(UserEvent::userId, RecommendationRequest::userId)
+                .transform("workers", ShardMessage.typeInfo(), worker)
+                .uid(Uids.WORKERS)
+                .setParallelism(
+                        settings.parallelism(
+                                StreamrecOptions.WORKER_PARALLELISM, env.getParallelism()));
+    }
 
-        deadLetters =
-                deadLetters.union(shardInput.getSideOutput(TrainingWorkerOperator.DUPLICATES));
+    /**
+     * The parameter server: {@code toShards} keyed by row, one row per key in RocksDB behind a
+     * write-back cache. Emits refreshed rows and forwarded markers and requests; rows as of each
+     * checkpoint go to {@link ParameterShardOperator#CHECKPOINTED_ROWS}. Public for benchmarks that
+     * drive the parameter server alone; its parallelism defaults to that of {@code toShards}'
+     * environment, as in the job.
+     */
+    public static SingleOutputStreamOperator<ModelUpdate> parameterServer(
+            DataStream<ShardMessage> toShards, JobSettings settings) {
+        ModelConfig model = settings.model();
+        ParameterShardOperator shard =
+                new ParameterShardOperator(
+                        settings.optimizer(),
+                        settings.l2(),
+                        new ModelRowInitializer(model),
+                        model.trendHalfLifeMs(),
+                        settings.get(StreamrecOptions.PS_CACHE_ROWS));
+        return toShards.keyBy(ShardMessage::key)
+                .transform("parameter-server", ModelUpdate.typeInfo(), shard)
+                .uid(Uids.PARAMETER_SERVER)
+                .setParallelism(shards(settings, toShards.getExecutionEnvironment()))
+                .setMaxParallelism(settings.get(StreamrecOptions.SHARD_MAX_PARALLELISM));
+    }
+
+    /** The number of parameter-server shards. */
+    private static int shards(JobSettings settings, StreamExecutionEnvironment env) {
+        return settings.parallelism(StreamrecOptions.SHARD_PARALLELISM, env.getParallelism());
+    }
+
+    /**
+     * Every serving instance sees every update (broadcast), answers the requests addressed to it
+     * and evaluates prequentially; evaluation reports go to {@link ServingOperator#EVAL_REPORTS}.
+     */
+    private SingleOutputStreamOperator<RecommendationResult> serving(
+            DataStream<ModelUpdate> updates) {
+        ModelConfig model = settings.model();
+        ServingOperator serving =
+                new ServingOperator(
+                        model,
+                        new ModelRowInitializer(model),
+                        catalog,
+                        settings.serving(),
+                        settings.kafka(),
+                        settings.get(StreamrecOptions.MODEL_UPDATES_TOPIC),
+                        settings.get(StreamrecOptions.CATALOG_TOPIC));
+        return updates.broadcast()
+                .transform("serving", RecommendationResult.typeInfo(), serving)
+                .uid(Uids.SERVING)
+                .setParallelism(
+                        settings.parallelism(
+                                StreamrecOptions.SERVING_PARALLELISM,
+                                updates.getExecutionEnvironment().getParallelism()));
+    }
+
+    // ---- sinks ----
+
+    private void deadLettersSink(DataStream<String> deadLetters) {
         deadLetters
                 .sinkTo(
-                        sink(
-                                kafka,
-                                settings.get(StreamrecOptions.DEAD_LETTERS_TOPIC),
+                        kafka.sink(
+                                StreamrecOptions.DEAD_LETTERS_TOPIC,
                                 "dead-letters",
                                 null,
                                 RecordBytesSchema.utf8()))
                 .uid(Uids.DEAD_LETTERS_SINK)
                 .name("dead letters");
+    }
 
-        SingleOutputStreamOperator<ModelUpdate> shardOutput =
-                shardInput
-                        .keyBy(ShardMessage::key)
-                        .transform(
-                                "parameter-server",
-                                ModelUpdate.typeInfo(),
-                                new ParameterShardOperator(
-                                        settings.optimizer(),
-                                        settings.l2(),
-                                        initializer,
-                                        model.trendHalfLifeMs(),
-                                        settings.get(StreamrecOptions.PS_CACHE_ROWS)))
-                        .uid(Uids.PARAMETER_SERVER)
-                        .setParallelism(shards)
-                        .setMaxParallelism(shardsMax);
-        shardOutput
-                .getSideOutput(ParameterShardOperator.CHECKPOINTED_ROWS)
+    /**
+     * The rows as of each checkpoint, exactly once, chained to their shard: the topic workers and
+     * serving bootstrap their copies from.
+     */
+    private void modelUpdatesSink(SingleOutputStreamOperator<ModelUpdate> updates) {
+        updates.getSideOutput(ParameterShardOperator.CHECKPOINTED_ROWS)
                 .sinkTo(
-                        this.<ParameterRow>sink(
-                                kafka,
-                                modelUpdates,
+                        kafka.sink(
+                                StreamrecOptions.MODEL_UPDATES_TOPIC,
                                 "model-updates",
                                 new RecordBytesSchema<>(
                                         ParameterRow.typeInfo(),
@@ -233,31 +334,13 @@ public final class StreamrecJob {
                                         ParameterRowSerializer.INSTANCE::toBytes)))
                 .uid(Uids.MODEL_UPDATES_SINK)
                 .name("model updates")
-                .setParallelism(shards);
+                .setParallelism(updates.getParallelism());
+    }
 
-        SingleOutputStreamOperator<RecommendationResult> results =
-                shardOutput
-                        .broadcast()
-                        .transform(
-                                "serving",
-                                RecommendationResult.typeInfo(),
-                                new ServingOperator(
-                                        model,
-                                        initializer,
-                                        catalog,
-                                        settings.serving(),
-                                        kafka,
-                                        modelUpdates,
-                                        settings.get(StreamrecOptions.CATALOG_TOPIC)))
-                        .uid(Uids.SERVING)
-                        .setParallelism(
-                                settings.parallelism(
-                                        StreamrecOptions.SERVING_PARALLELISM,
-                                        env.getParallelism()));
+    private void resultsSink(DataStream<RecommendationResult> results) {
         results.sinkTo(
-                        sink(
-                                kafka,
-                                settings.get(StreamrecOptions.RESULTS_TOPIC),
+                        kafka.sink(
+                                StreamrecOptions.RESULTS_TOPIC,
                                 "results",
                                 new RecordBytesSchema<>(
                                         RecommendationResult.typeInfo(),
@@ -267,77 +350,17 @@ public final class StreamrecJob {
                                         RequestJsonCodec::resultToJson)))
                 .uid(Uids.RESULTS_SINK)
                 .name("results");
+    }
+
+    private void evalReportsSink(SingleOutputStreamOperator<RecommendationResult> results) {
         results.getSideOutput(ServingOperator.EVAL_REPORTS)
                 .sinkTo(
-                        sink(
-                                kafka,
-                                settings.get(StreamrecOptions.EVAL_REPORTS_TOPIC),
+                        kafka.sink(
+                                StreamrecOptions.EVAL_REPORTS_TOPIC,
                                 "eval-reports",
                                 null,
                                 RecordBytesSchema.utf8()))
                 .uid(Uids.EVAL_REPORTS_SINK)
                 .name("eval reports");
-    }
-
-    /**
-     * A Kafka source and its validation, with stable uids ({@code <name>-source}, {@code
-     * validate-<name>}) so savepoints keep mapping.
-     */
-    private <T> SingleOutputStreamOperator<T> validated(
-            StreamExecutionEnvironment env,
-            KafkaSettings kafka,
-            ConfigOption<String> topic,
-            String name,
-            ValidationFunction<T> validation,
-            TypeInformation<T> type,
-            int parallelism) {
-        return env.fromSource(
-                        source(kafka, settings.get(topic)), WatermarkStrategy.noWatermarks(), name)
-                .uid(Uids.source(name))
-                .setParallelism(parallelism)
-                .process(validation)
-                .returns(type)
-                .uid(Uids.validation(name))
-                .name("validate " + name)
-                .setParallelism(parallelism);
-    }
-
-    private KafkaSource<RawRecord> source(KafkaSettings kafka, String topic) {
-        return KafkaSource.<RawRecord>builder()
-                .setBootstrapServers(kafka.bootstrapServers())
-                .setProperties(kafka.toProperties())
-                .setTopics(topic)
-                .setGroupId(settings.get(StreamrecOptions.GROUP_ID))
-                .setStartingOffsets(
-                        OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                .setDeserializer(new RawRecordDeserializationSchema())
-                .setProperty("commit.offsets.on.checkpoint", "true")
-                .build();
-    }
-
-    private <T> KafkaSink<T> sink(
-            KafkaSettings kafka,
-            String topic,
-            String name,
-            SerializationSchema<T> key,
-            SerializationSchema<T> value) {
-        Properties props = kafka.toProperties();
-        // well above checkpoint interval + restart time, below the broker's 15 min maximum
-        props.setProperty("transaction.timeout.ms", "600000");
-        var serializer =
-                KafkaRecordSerializationSchema.<T>builder()
-                        .setTopic(topic)
-                        .setValueSerializationSchema(value);
-        if (key != null) {
-            serializer = serializer.setKeySerializationSchema(key);
-        }
-        return KafkaSink.<T>builder()
-                .setBootstrapServers(kafka.bootstrapServers())
-                .setKafkaProducerConfig(props)
-                .setRecordSerializer(serializer.build())
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(
-                        settings.get(StreamrecOptions.TRANSACTIONAL_ID_PREFIX) + "-" + name)
-                .build();
     }
 }

@@ -3,10 +3,8 @@ package io.streamrec.tools.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamrec.job.JobSettings;
-import io.streamrec.model.ModelConfig;
-import io.streamrec.model.ModelRowInitializer;
+import io.streamrec.job.StreamrecJob;
 import io.streamrec.ps.ParameterShardOperator;
-import io.streamrec.schema.ModelUpdate;
 import io.streamrec.schema.ShardMessage;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -29,10 +27,11 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 /**
  * Parameter rows held by one TaskManager: {@code rows} rows of {@code model.dim} weights (plus
  * AdaGrad slots) with synthetic ids, written through the real {@link ParameterShardOperator}
- * (write-back cache, RocksDB keyed state) on a one-slot MiniCluster. Once every row exists it
- * triggers a full checkpoint through Flink's REST API; after a tenth of the rows changed, an
- * incremental one; reads their size and duration from Flink's checkpoint statistics, then cancels
- * and restores the job from the incremental checkpoint and times until every task runs again.
+ * (write-back cache, RocksDB keyed state), added by the job's own stage {@link
+ * StreamrecJob#parameterServer}, on a one-slot MiniCluster. Once every row exists it triggers a
+ * full checkpoint through Flink's REST API; after a tenth of the rows changed, an incremental one;
+ * reads their size and duration from Flink's checkpoint statistics, then cancels and restores the
+ * job from the incremental checkpoint and times until every task runs again.
  */
 public final class ScaleBench {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -145,24 +144,14 @@ public final class ScaleBench {
 
     private JobClient submit(Configuration conf, long rows, JobSettings settings) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
-        ModelConfig model = settings.model();
-        int dim = model.dim();
+        int dim = settings.model().dim();
         // every row once, then random rows again: the job stays up for the checkpoints
         DataStream<ShardMessage> updates =
                 env.fromSequence(0, Long.MAX_VALUE)
                         .map(new SyntheticGradients(rows, dim))
                         .returns(ShardMessage.typeInfo());
-        updates.keyBy(ShardMessage::key)
-                .transform(
-                        "parameter-server",
-                        ModelUpdate.typeInfo(),
-                        new ParameterShardOperator(
-                                settings.optimizer(),
-                                settings.l2(),
-                                new ModelRowInitializer(model),
-                                model.trendHalfLifeMs(),
-                                settings.get(io.streamrec.job.StreamrecOptions.PS_CACHE_ROWS)))
-                .uid("parameter-server")
+        // the job's own parameter-server stage: parallelism.shards, by default the environment's 1
+        StreamrecJob.parameterServer(updates, settings)
                 .sinkTo(new DiscardingSink<>())
                 .name("discard");
         return env.executeAsync("streamrec scale " + rows);

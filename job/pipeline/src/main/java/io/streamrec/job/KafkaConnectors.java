@@ -1,0 +1,71 @@
+package io.streamrec.job;
+
+import io.streamrec.feeds.KafkaSettings;
+import io.streamrec.ingest.RawRecordDeserializationSchema;
+import io.streamrec.schema.RawRecord;
+import java.util.Properties;
+import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * The job's Kafka sources and exactly-once sinks: the broker, consumer group and transactional ids
+ * come from the job's settings, the topics from its topic options.
+ */
+final class KafkaConnectors {
+    private final JobSettings settings;
+    private final KafkaSettings kafka;
+
+    KafkaConnectors(JobSettings settings) {
+        this.settings = settings;
+        this.kafka = settings.kafka();
+    }
+
+    /** Raw records of {@code topic}, from the committed offsets (earliest for a new group). */
+    KafkaSource<RawRecord> source(ConfigOption<String> topic) {
+        return KafkaSource.<RawRecord>builder()
+                .setBootstrapServers(kafka.bootstrapServers())
+                .setProperties(kafka.toProperties())
+                .setTopics(settings.get(topic))
+                .setGroupId(settings.get(StreamrecOptions.GROUP_ID))
+                .setStartingOffsets(
+                        OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new RawRecordDeserializationSchema())
+                .setProperty("commit.offsets.on.checkpoint", "true")
+                .build();
+    }
+
+    /**
+     * An exactly-once sink to {@code topic}; {@code name} makes its transactional ids unique in the
+     * job. A null {@code key} writes records without keys.
+     */
+    <T> KafkaSink<T> sink(
+            ConfigOption<String> topic,
+            String name,
+            SerializationSchema<T> key,
+            SerializationSchema<T> value) {
+        Properties props = kafka.toProperties();
+        // well above checkpoint interval + restart time, below the broker's 15 min maximum
+        props.setProperty("transaction.timeout.ms", "600000");
+        var serializer =
+                KafkaRecordSerializationSchema.<T>builder()
+                        .setTopic(settings.get(topic))
+                        .setValueSerializationSchema(value);
+        if (key != null) {
+            serializer = serializer.setKeySerializationSchema(key);
+        }
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(kafka.bootstrapServers())
+                .setKafkaProducerConfig(props)
+                .setRecordSerializer(serializer.build())
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(
+                        settings.get(StreamrecOptions.TRANSACTIONAL_ID_PREFIX) + "-" + name)
+                .build();
+    }
+}

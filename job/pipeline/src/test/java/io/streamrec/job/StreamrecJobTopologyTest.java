@@ -1,0 +1,113 @@
+package io.streamrec.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamrec.ingest.ItemCatalog;
+import io.streamrec.schema.SavepointContract.Uids;
+import io.streamrec.schema.ShardMessage;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.flink.streaming.api.graph.StreamNode;
+import org.junit.jupiter.api.Test;
+
+/** The job graph against the savepoint contract: savepoints map state to operators by uid. */
+class StreamrecJobTopologyTest {
+    /** Flink derives a Kafka sink committer's uid from the sink's. */
+    private static final String COMMITTER_PREFIX = "Sink Committer: ";
+
+    @Test
+    void everyOperatorHasAContractUidAndEveryContractUidAnOperator() throws Exception {
+        StreamGraph graph = jobGraph(new Configuration());
+
+        assertThat(graph.getStreamNodes())
+                .allSatisfy(node -> assertThat(node.getTransformationUID()).isNotNull());
+        Set<String> uids =
+                graph.getStreamNodes().stream()
+                        .map(StreamNode::getTransformationUID)
+                        .map(uid -> uid.replace(COMMITTER_PREFIX, ""))
+                        .collect(Collectors.toSet());
+        assertThat(uids).isEqualTo(contractUids());
+    }
+
+    @Test
+    void operatorsKeepTheirNames() {
+        StreamGraph graph = jobGraph(new Configuration());
+
+        // task thread names (and StageCpuSampler's stages) come from these
+        assertThat(nameOf(graph, Uids.WORKERS)).isEqualTo("workers");
+        assertThat(nameOf(graph, Uids.PARAMETER_SERVER)).isEqualTo("parameter-server");
+        assertThat(nameOf(graph, Uids.SERVING)).isEqualTo("serving");
+        assertThat(nameOf(graph, Uids.VALIDATE_EVENTS)).isEqualTo("validate events");
+        assertThat(nameOf(graph, Uids.EVENTS_SOURCE)).isEqualTo("Source: events");
+        assertThat(nameOf(graph, Uids.MODEL_UPDATES_SINK)).isEqualTo("model updates: Writer");
+    }
+
+    @Test
+    void stageParallelismsFollowTheirOptions() {
+        Configuration conf = new Configuration();
+        conf.set(StreamrecOptions.WORKER_PARALLELISM, 2);
+        conf.set(StreamrecOptions.SHARD_PARALLELISM, 4);
+        conf.set(StreamrecOptions.SHARD_MAX_PARALLELISM, 64);
+        conf.set(StreamrecOptions.SERVING_PARALLELISM, 1);
+        StreamGraph graph = jobGraph(conf);
+
+        assertThat(node(graph, Uids.EVENTS_SOURCE).getParallelism()).isEqualTo(2);
+        assertThat(node(graph, Uids.WORKERS).getParallelism()).isEqualTo(2);
+        assertThat(node(graph, Uids.PARAMETER_SERVER).getParallelism()).isEqualTo(4);
+        assertThat(node(graph, Uids.PARAMETER_SERVER).getMaxParallelism()).isEqualTo(64);
+        // chained to its shard
+        assertThat(node(graph, Uids.MODEL_UPDATES_SINK).getParallelism()).isEqualTo(4);
+        assertThat(node(graph, Uids.SERVING).getParallelism()).isEqualTo(1);
+        assertThat(node(graph, Uids.ITEMS_SOURCE).getParallelism()).isEqualTo(1);
+        assertThat(node(graph, Uids.RESULTS_SINK).getParallelism()).isEqualTo(3);
+    }
+
+    @Test
+    void parameterServerStageStandsAlone() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2);
+        Configuration conf = new Configuration();
+        conf.set(StreamrecOptions.SHARD_MAX_PARALLELISM, 32);
+
+        StreamrecJob.parameterServer(
+                        env.fromData(ShardMessage.gradient("i:a", new float[33], 1, 0, 0f, 0L)),
+                        new JobSettings(conf))
+                .print();
+
+        StreamNode shard = node(env.getStreamGraph(), Uids.PARAMETER_SERVER);
+        assertThat(shard.getOperatorName()).isEqualTo("parameter-server");
+        assertThat(shard.getParallelism()).isEqualTo(2);
+        assertThat(shard.getMaxParallelism()).isEqualTo(32);
+    }
+
+    private static StreamGraph jobGraph(Configuration conf) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(3);
+        StreamrecJob.builder().configuration(conf).catalog(ItemCatalog.empty()).build().addTo(env);
+        return env.getStreamGraph();
+    }
+
+    private static StreamNode node(StreamGraph graph, String uid) {
+        return graph.getStreamNodes().stream()
+                .filter(n -> uid.equals(n.getTransformationUID()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no operator with uid " + uid));
+    }
+
+    private static String nameOf(StreamGraph graph, String uid) {
+        return node(graph, uid).getOperatorName();
+    }
+
+    private static Set<String> contractUids() throws IllegalAccessException {
+        Set<String> uids = new java.util.HashSet<>();
+        for (Field f : Uids.class.getFields()) {
+            if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class) {
+                uids.add((String) f.get(null));
+            }
+        }
+        return uids;
+    }
+}
