@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamrec.job.StreamrecOptions;
 import io.streamrec.tools.quickstart.EmbeddedKafka;
-import io.streamrec.tools.quickstart.QuickstartMain;
 import io.streamrec.tools.quickstart.ReplayRun;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -14,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -41,9 +41,8 @@ class DeadLetterFuzzITCase {
             jobConf.set(StreamrecOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
             jobConf.set(StreamrecOptions.TRANSACTIONAL_ID_PREFIX, "fuzz");
             jobConf.set(StreamrecOptions.DIM, 8);
-            Configuration conf = QuickstartMain.embeddedClusterConfig(jobConf, checkpoints);
-            conf.setString("execution.checkpointing.interval", "300 ms");
-            conf.setString("restart-strategy.type", "none");
+            Configuration conf = TestClusters.jobConfiguration(jobConf, checkpoints);
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
             ReplayRun.Result result;
             try (ReplayRun run =
                     ReplayRun.builder()

@@ -12,7 +12,6 @@ import io.streamrec.job.StreamrecOptions;
 import io.streamrec.job.TopicSetup;
 import io.streamrec.schema.ItemRecord;
 import io.streamrec.tools.quickstart.EmbeddedKafka;
-import io.streamrec.tools.quickstart.QuickstartMain;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,8 +49,7 @@ class GatewayITCase {
             jobConf.set(StreamrecOptions.TRANSACTIONAL_ID_PREFIX, "gateway-it");
             jobConf.set(StreamrecOptions.DIM, 8);
             jobConf.set(StreamrecOptions.CONTENT_DIM, 3);
-            Configuration conf = QuickstartMain.embeddedClusterConfig(jobConf, checkpoints);
-            conf.setString("execution.checkpointing.interval", "300 ms");
+            Configuration conf = TestClusters.jobConfiguration(jobConf, checkpoints);
             conf.set(GatewayOptions.PORT, 0);
             conf.set(GatewayOptions.REQUEST_TIMEOUT, Duration.ofSeconds(60));
             TopicSetup.createTopics(conf, 2, 1);

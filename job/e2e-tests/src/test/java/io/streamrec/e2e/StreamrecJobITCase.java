@@ -9,7 +9,6 @@ import io.streamrec.schema.ParameterRow;
 import io.streamrec.schema.UserEvent;
 import io.streamrec.tools.audit.ExpectedContributions;
 import io.streamrec.tools.quickstart.EmbeddedKafka;
-import io.streamrec.tools.quickstart.QuickstartMain;
 import io.streamrec.tools.quickstart.ReplayRun;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,9 +58,7 @@ class StreamrecJobITCase {
         jobConf.set(StreamrecOptions.TRANSACTIONAL_ID_PREFIX, run);
         jobConf.set(StreamrecOptions.DIM, 16);
         jobConf.set(StreamrecOptions.BATCH_SIZE, 32);
-        Configuration c = QuickstartMain.embeddedClusterConfig(jobConf, checkpoints.resolve(run));
-        c.setString("execution.checkpointing.interval", "300 ms");
-        return c;
+        return TestClusters.jobConfiguration(jobConf, checkpoints.resolve(run));
     }
 
     private static ReplayRun.Result replay(

@@ -1,17 +1,36 @@
 package io.streamrec.e2e;
 
+import io.streamrec.job.RuntimeDefaults;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
-/** The MiniCluster every integration test runs on: one TaskManager with two slots. */
+/**
+ * The MiniCluster every integration test runs on (one TaskManager with two slots) and the job
+ * configuration it runs with: streamrec's {@link RuntimeDefaults}, checkpoints more often.
+ */
 public final class TestClusters {
+    /** Results and model updates become visible per checkpoint; tests wait less at this pace. */
+    static final Duration CHECKPOINT_INTERVAL = Duration.ofMillis(300);
+
     private TestClusters() {}
 
     public static MiniClusterExtension twoSlots() {
         return new MiniClusterExtension(
                 new MiniClusterResourceConfiguration.Builder()
+                        .setConfiguration(RuntimeDefaults.embeddedCluster())
                         .setNumberTaskManagers(1)
                         .setNumberSlotsPerTaskManager(2)
                         .build());
+    }
+
+    /** {@link RuntimeDefaults#embedded} with checkpoints every {@link #CHECKPOINT_INTERVAL}. */
+    public static Configuration jobConfiguration(Configuration jobConf, Path checkpointDir) {
+        Configuration c = RuntimeDefaults.embedded(jobConf, checkpointDir);
+        c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, CHECKPOINT_INTERVAL);
+        return c;
     }
 }

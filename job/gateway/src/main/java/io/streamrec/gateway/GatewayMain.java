@@ -1,5 +1,6 @@
 package io.streamrec.gateway;
 
+import io.streamrec.job.CommandLine;
 import java.util.concurrent.CountDownLatch;
 import org.apache.flink.configuration.Configuration;
 
@@ -8,16 +9,15 @@ import org.apache.flink.configuration.Configuration;
  * ({@link GatewayOptions}) and the job's Kafka options (bootstrap servers, topics, properties).
  */
 public final class GatewayMain {
+    private static final CommandLine.Spec ARGUMENTS =
+            CommandLine.spec("deploy/gateway.sh")
+                    .options("a gateway option (gateway.*) or the job's Kafka and topic options");
+
     private GatewayMain() {}
 
     public static void main(String[] args) throws Exception {
-        Configuration conf = new Configuration();
-        for (String arg : args) {
-            if (!arg.startsWith("-D") || !arg.contains("=")) {
-                throw new IllegalArgumentException("expected -Dkey=value, got " + arg);
-            }
-            conf.setString(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
-        }
+        Configuration conf = ARGUMENTS.parseOrExit(args).options();
+        GatewayOptions.validate(conf);
         GatewayServer server = new GatewayServer(conf);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()

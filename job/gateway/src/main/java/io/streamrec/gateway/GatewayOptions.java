@@ -3,6 +3,7 @@ package io.streamrec.gateway;
 import java.time.Duration;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.ReadableConfig;
 
 /** Settings of the HTTP gateway; Kafka settings and topic names come from the job's options. */
 public final class GatewayOptions {
@@ -35,4 +36,20 @@ public final class GatewayOptions {
                     .intType()
                     .defaultValue(8)
                     .withDescription("HTTP worker threads (each waiting request holds one).");
+
+    /** Fails with a message naming the first out-of-range gateway option. */
+    public static void validate(ReadableConfig conf) {
+        require(PORT, conf.get(PORT) >= 0 && conf.get(PORT) <= 65535, conf.get(PORT), "a port");
+        Duration timeout = conf.get(REQUEST_TIMEOUT);
+        require(REQUEST_TIMEOUT, !timeout.isNegative() && !timeout.isZero(), timeout, "> 0");
+        require(MAX_BATCH, conf.get(MAX_BATCH) >= 1, conf.get(MAX_BATCH), ">= 1");
+        require(THREADS, conf.get(THREADS) >= 1, conf.get(THREADS), ">= 1");
+    }
+
+    private static void require(ConfigOption<?> option, boolean valid, Object value, String rule) {
+        if (!valid) {
+            throw new IllegalArgumentException(
+                    "option " + option.key() + " = " + value + " is out of range: must be " + rule);
+        }
+    }
 }

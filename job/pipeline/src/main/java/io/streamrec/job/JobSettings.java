@@ -13,23 +13,40 @@ import io.streamrec.worker.WorkerSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ReadableConfig;
 
-/** The one place that reads the job's configuration into typed settings. */
+/**
+ * The one place that reads the job's configuration into typed settings. It rejects out-of-range
+ * options when it is created, with a message that names the option, so a wrong value fails the job
+ * (or quickstart, gateway, tool) at start instead of deep inside an operator.
+ */
 public final class JobSettings {
     private final ReadableConfig conf;
 
     public JobSettings(ReadableConfig conf) {
         this.conf = conf;
+        checkModelAndOptimizer();
+        checkWorkersAndServing();
+        checkKafkaAndData();
     }
 
-    public <T> T get(org.apache.flink.configuration.ConfigOption<T> option) {
+    /** Fails with an {@link IllegalArgumentException} naming the first out-of-range option. */
+    public static void validate(ReadableConfig conf) {
+        new JobSettings(conf);
+    }
+
+    public <T> T get(ConfigOption<T> option) {
         return conf.get(option);
     }
 
     /** A stage's parallelism: its option if set, else the job's default parallelism. */
-    public int parallelism(
-            org.apache.flink.configuration.ConfigOption<Integer> option, int jobParallelism) {
+    public int parallelism(ConfigOption<Integer> option, int jobParallelism) {
         return conf.getOptional(option).orElse(jobParallelism);
     }
 
@@ -101,5 +118,111 @@ public final class JobSettings {
                             }
                         })
                 .orElseGet(ItemCatalog::empty);
+    }
+
+    private void checkModelAndOptimizer() {
+        atLeast(StreamrecOptions.DIM, 1);
+        atLeast(StreamrecOptions.NEGATIVES, 1);
+        atLeast(StreamrecOptions.HISTORY_LENGTH, 0);
+        atLeast(StreamrecOptions.CONTENT_DIM, 0);
+        positiveDuration(StreamrecOptions.TREND_HALF_LIFE);
+        share(StreamrecOptions.RECENT_NEGATIVE_FRACTION);
+        check(StreamrecOptions.LEARNING_RATE, v -> v > 0, "> 0");
+        nonNegativeNumber(StreamrecOptions.ADAGRAD_INITIAL_ACCUMULATOR);
+        nonNegativeNumber(StreamrecOptions.FTRL_BETA);
+        nonNegativeNumber(StreamrecOptions.FTRL_L1);
+        nonNegativeNumber(StreamrecOptions.L2);
+        conf.get(StreamrecOptions.OPTIMIZER); // an unknown name fails here, naming the key
+    }
+
+    private void checkWorkersAndServing() {
+        atLeast(StreamrecOptions.BATCH_SIZE, 1);
+        nonNegativeDuration(StreamrecOptions.FLUSH_INTERVAL);
+        atLeast(StreamrecOptions.MAX_USER_ITEMS, 1);
+        atLeast(StreamrecOptions.RECENT_POSITIVES, 1);
+        atLeast(StreamrecOptions.WORKER_PARALLELISM, 1);
+        atLeast(StreamrecOptions.SHARD_PARALLELISM, 1);
+        atLeast(StreamrecOptions.SERVING_PARALLELISM, 1);
+        // Flink's upper bound on max parallelism (key groups)
+        check(StreamrecOptions.SHARD_MAX_PARALLELISM, v -> v >= 1 && v <= 32768, "in [1, 32768]");
+        conf.getOptional(StreamrecOptions.SHARD_PARALLELISM)
+                .ifPresent(
+                        shards ->
+                                check(
+                                        StreamrecOptions.SHARD_MAX_PARALLELISM,
+                                        max -> max >= shards,
+                                        ">= " + StreamrecOptions.SHARD_PARALLELISM.key()));
+        atLeast(StreamrecOptions.PS_CACHE_ROWS, 0);
+        atLeast(StreamrecOptions.SERVING_ANN_MIN_ITEMS, 0);
+        positiveDuration(StreamrecOptions.EVAL_WINDOW);
+        share(StreamrecOptions.EVAL_SAMPLE_RATE);
+    }
+
+    private void checkKafkaAndData() {
+        notBlank(StreamrecOptions.BOOTSTRAP_SERVERS);
+        notBlank(StreamrecOptions.GROUP_ID);
+        notBlank(StreamrecOptions.TRANSACTIONAL_ID_PREFIX);
+        conf.get(StreamrecOptions.KAFKA_PROPERTIES);
+        Map<String, String> optionByTopic = new HashMap<>();
+        for (ConfigOption<String> topic : StreamrecOptions.TOPICS) {
+            notBlank(topic);
+            String other = optionByTopic.putIfAbsent(conf.get(topic), topic.key());
+            if (other != null) {
+                throw outOfRange(topic, conf.get(topic), "a topic of its own, not " + other + "'s");
+            }
+        }
+        nonNegativeDuration(StreamrecOptions.MAX_FUTURE);
+        nonNegativeDuration(StreamrecOptions.ALLOWED_LATENESS);
+        nonNegativeDuration(StreamrecOptions.DEDUPE_WINDOW);
+        String format = conf.get(StreamrecOptions.ITEMS_FORMAT);
+        try {
+            ItemFormat.parse(format);
+        } catch (IllegalArgumentException e) {
+            throw outOfRange(
+                    StreamrecOptions.ITEMS_FORMAT,
+                    format,
+                    "movietweetings, movielens-100k or movielens-csv");
+        }
+    }
+
+    private <T> void check(ConfigOption<T> option, Predicate<T> valid, String rule) {
+        // options without a default are checked only when set
+        (option.hasDefaultValue() ? Optional.of(conf.get(option)) : conf.getOptional(option))
+                .ifPresent(
+                        value -> {
+                            if (!valid.test(value)) {
+                                throw outOfRange(option, value, rule);
+                            }
+                        });
+    }
+
+    private void atLeast(ConfigOption<Integer> option, int min) {
+        check(option, v -> v >= min, ">= " + min);
+    }
+
+    private void nonNegativeNumber(ConfigOption<Double> option) {
+        check(option, v -> v >= 0, ">= 0");
+    }
+
+    private void share(ConfigOption<Double> option) {
+        check(option, v -> v >= 0 && v <= 1, "in [0, 1]");
+    }
+
+    private void positiveDuration(ConfigOption<Duration> option) {
+        check(option, d -> d.compareTo(Duration.ZERO) > 0, "> 0");
+    }
+
+    private void nonNegativeDuration(ConfigOption<Duration> option) {
+        check(option, d -> !d.isNegative(), ">= 0");
+    }
+
+    private void notBlank(ConfigOption<String> option) {
+        check(option, s -> !s.isBlank(), "not empty");
+    }
+
+    private static IllegalArgumentException outOfRange(
+            ConfigOption<?> option, Object value, String rule) {
+        return new IllegalArgumentException(
+                "option " + option.key() + " = " + value + " is out of range: must be " + rule);
     }
 }

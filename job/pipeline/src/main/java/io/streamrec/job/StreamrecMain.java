@@ -1,32 +1,43 @@
 package io.streamrec.job;
 
+import java.nio.file.Path;
+import java.util.List;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * Entry point of the job jar on a Flink cluster: {@code -Dkey=value} arguments set job options (see
- * {@link StreamrecOptions}); {@code --create-topics} creates missing topics first. State backend,
- * checkpointing and restarts come from the cluster's configuration.
+ * Entry point of the job jar: {@code -Dkey=value} arguments set job options (see {@link
+ * StreamrecOptions}) and any Flink option; {@code --create-topics} creates missing topics first. On
+ * a cluster, state backend, checkpointing and restarts come from the cluster's configuration;
+ * {@code --checkpoint-dir DIR} runs the job on an embedded MiniCluster with {@link
+ * RuntimeDefaults#embedded} instead ({@code deploy/job.sh}).
  */
 public final class StreamrecMain {
+    private static final CommandLine.Spec ARGUMENTS =
+            CommandLine.spec("StreamrecMain")
+                    .value(
+                            "checkpoint-dir",
+                            "DIR",
+                            "run embedded with streamrec's runtime defaults, checkpoints in DIR")
+                    .flag("create-topics", "create missing topics first")
+                    .options("a job option (README, Configuration) or a Flink option");
+
     private StreamrecMain() {}
 
     public static void main(String[] args) throws Exception {
-        Configuration conf = new Configuration();
-        boolean createTopics = false;
-        for (String arg : args) {
-            if (arg.equals("--create-topics")) {
-                createTopics = true;
-            } else if (arg.startsWith("-D") && arg.contains("=")) {
-                String kv = arg.substring(2);
-                conf.setString(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
-            } else {
-                throw new IllegalArgumentException(
-                        "unexpected argument '" + arg + "': use -Dkey=value or --create-topics");
-            }
+        if (List.of(args).contains("--help")) {
+            System.out.print(ARGUMENTS.usage());
+            return;
         }
+        // parse, not parseOrExit: a cluster may run this main inside the JobManager
+        CommandLine cli = ARGUMENTS.parse(args);
+        Configuration conf =
+                cli.value("checkpoint-dir")
+                        .map(dir -> RuntimeDefaults.embedded(cli.options(), Path.of(dir)))
+                        .orElse(cli.options());
+        JobSettings.validate(conf); // out-of-range options fail here, before anything starts
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        if (createTopics) {
+        if (cli.has("create-topics")) {
             // partitions: at least the worker parallelism, so every source subtask has work
             int partitions =
                     conf.getOptional(StreamrecOptions.WORKER_PARALLELISM)

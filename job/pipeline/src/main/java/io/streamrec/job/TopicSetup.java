@@ -74,20 +74,15 @@ public final class TopicSetup {
      */
     public static void main(String[] args) throws Exception {
         org.apache.flink.configuration.Configuration conf =
-                new org.apache.flink.configuration.Configuration();
-        int partitions = 2;
-        for (String arg : args) {
-            if (!arg.startsWith("-D") || !arg.contains("=")) {
-                throw new IllegalArgumentException("expected -Dkey=value, got " + arg);
-            }
-            String key = arg.substring(2, arg.indexOf('='));
-            String value = arg.substring(arg.indexOf('=') + 1);
-            if (key.equals("partitions")) {
-                partitions = Integer.parseInt(value);
-            } else {
-                conf.setString(key, value);
-            }
-        }
+                CommandLine.spec("TopicSetup")
+                        .options("bootstrap servers, topic names, partitions (default 2)")
+                        .parseOrExit(args)
+                        .options();
+        int partitions =
+                conf.get(
+                        org.apache.flink.configuration.ConfigOptions.key("partitions")
+                                .intType()
+                                .defaultValue(2));
         createTopics(conf, partitions, 1);
         JobSettings settings = new JobSettings(conf);
         try (Admin admin = Admin.create(settings.kafka().toProperties())) {

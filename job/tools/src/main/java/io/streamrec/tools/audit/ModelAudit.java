@@ -10,6 +10,7 @@ import io.streamrec.feeds.ModelRowFeed;
 import io.streamrec.ingest.EventJsonCodec;
 import io.streamrec.ingest.InvalidRecordException;
 import io.streamrec.ingest.ItemCatalog;
+import io.streamrec.job.CommandLine;
 import io.streamrec.job.JobSettings;
 import io.streamrec.job.StreamrecOptions;
 import io.streamrec.model.ModelConfig;
@@ -49,6 +50,15 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
  */
 public final class ModelAudit {
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final CommandLine.Spec ARGUMENTS =
+            CommandLine.spec("ModelAudit")
+                    .value("requests-prefix", "P", "request ids that must be answered start with P")
+                    .value("requests", "N", "how many such requests there are (default 0)")
+                    .value(
+                            "timeout-s",
+                            "T",
+                            "seconds to wait for the job to catch up (default 120)")
+                    .options("the job's options (bootstrap servers, topics, items.path, ...)");
 
     private final JobSettings settings;
     private final Properties kafka;
@@ -63,26 +73,13 @@ public final class ModelAudit {
     }
 
     public static void main(String[] args) throws Exception {
-        Configuration conf = new Configuration();
-        String prefix = "";
-        int requests = 0;
-        long timeoutS = 120;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.startsWith("-D") && a.contains("=")) {
-                conf.setString(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
-            } else if (a.equals("--requests-prefix")) {
-                prefix = args[++i];
-            } else if (a.equals("--requests")) {
-                requests = Integer.parseInt(args[++i]);
-            } else if (a.equals("--timeout-s")) {
-                timeoutS = Long.parseLong(args[++i]);
-            } else {
-                throw new IllegalArgumentException("unexpected argument " + a);
-            }
-        }
-        ObjectNode result =
-                new ModelAudit(conf, prefix, requests).run(Duration.ofSeconds(timeoutS));
+        CommandLine cli = ARGUMENTS.parseOrExit(args);
+        ModelAudit audit =
+                new ModelAudit(
+                        cli.options(),
+                        cli.value("requests-prefix", ""),
+                        cli.intValue("requests", 0));
+        ObjectNode result = audit.run(Duration.ofSeconds(cli.longValue("timeout-s", 120)));
         System.out.println(result);
         System.exit(result.get("mismatches").isEmpty() ? 0 : 1);
     }

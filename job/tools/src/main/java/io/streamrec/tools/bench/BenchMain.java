@@ -7,6 +7,7 @@ import io.streamrec.eval.LatencyHistogram;
 import io.streamrec.eval.PrequentialCounts;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.ingest.ItemFormat;
+import io.streamrec.job.CommandLine;
 import io.streamrec.job.JobSettings;
 import io.streamrec.job.StreamrecOptions;
 import io.streamrec.schema.UserEvent;
@@ -23,7 +24,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,21 +38,43 @@ import org.apache.flink.configuration.Configuration;
  * rows per TaskManager with RocksDB. Writes {@code results.json}, PNG plots and {@code report.html}
  * to {@code --out}, and appends a dated section to {@code BENCHMARKS.md}.
  *
- * <pre>
- * --out DIR              default target/bench
- * --repeats N            runs per figure (median, min, max), default 3
- * --events N             events per throughput/freshness run (first N in time order), default all
- *                        100,000 (runs long enough that JIT compilation is not part of the figure)
- * --serving-sizes A,B,C  catalog sizes, default 10000,100000,1000000
- * --scale-rows A,B       parameter rows, default 1000000,10000000
- * --only S1,S2           sections: serving, loop, pipeline, freshness, quality, scale (default all)
- * --commit SHA --command CMD --benchmarks FILE (BENCHMARKS.md to append to; "" for none)
- * </pre>
+ * <p>{@code --help} lists the arguments.
  */
 public final class BenchMain {
     private static final ObjectMapper JSON =
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final long START = System.nanoTime();
+    private static final CommandLine.Spec ARGUMENTS =
+            CommandLine.spec("deploy/bench.sh")
+                    .value(
+                            "out",
+                            "DIR",
+                            "where results, plots and report go (default target/bench)")
+                    .value("repeats", "N", "runs per figure: median, min, max (default 3)")
+                    .value(
+                            "events",
+                            "N",
+                            "events per throughput/freshness run, the first N in time order"
+                                    + " (default 100000: long enough that JIT compilation is not"
+                                    + " part of the figure)")
+                    .value("serving-sizes", "A,B,C", "catalog sizes (default 10000,100000,1000000)")
+                    .value(
+                            "ann-from",
+                            "N",
+                            "catalog size from which serving uses the ANN index (default 100000)")
+                    .value(
+                            "freshness-rate",
+                            "R",
+                            "freshness pace when no pipeline peak was measured (default 500)")
+                    .value("scale-rows", "A,B", "parameter rows (default 1000000,10000000)")
+                    .value(
+                            "only",
+                            "S1,S2",
+                            "sections: serving, loop, pipeline, freshness, quality, scale"
+                                    + " (default all)")
+                    .value("commit", "SHA", "the commit measured, for the report")
+                    .value("command", "CMD", "the command that ran, for the report")
+                    .value("benchmarks", "FILE", "BENCHMARKS.md to append to; \"\" for none");
 
     private final Map<String, String> opts;
     private final Path out;
@@ -76,13 +98,7 @@ public final class BenchMain {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> opts = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            if (!args[i].startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument " + args[i]);
-            }
-            opts.put(args[i].substring(2), args[i + 1]);
-        }
+        Map<String, String> opts = ARGUMENTS.parseOrExit(args).values();
         int status = 1;
         try {
             new BenchMain(opts).run();

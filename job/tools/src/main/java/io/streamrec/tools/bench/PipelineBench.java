@@ -1,9 +1,9 @@
 package io.streamrec.tools.bench;
 
 import io.streamrec.ingest.ItemCatalog;
+import io.streamrec.job.RuntimeDefaults;
 import io.streamrec.job.StreamrecOptions;
 import io.streamrec.schema.UserEvent;
-import io.streamrec.tools.quickstart.QuickstartMain;
 import io.streamrec.tools.quickstart.ReplayRun;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -83,7 +83,7 @@ public final class PipelineBench {
             conf.set(topic, topic.defaultValue() + suffix);
         }
         Configuration flinkConf =
-                QuickstartMain.embeddedClusterConfig(conf, workDir.resolve("checkpoints-" + run));
+                RuntimeDefaults.embedded(conf, workDir.resolve("checkpoints-" + run));
         progress.accept(
                 String.format(
                         "  %s: %,d events, parallelism %d, %s",

@@ -3,6 +3,7 @@ package io.streamrec.tools.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamrec.job.JobSettings;
+import io.streamrec.job.RuntimeDefaults;
 import io.streamrec.job.StreamrecJob;
 import io.streamrec.ps.ParameterShardOperator;
 import io.streamrec.schema.ShardMessage;
@@ -14,11 +15,16 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -69,18 +75,14 @@ public final class ScaleBench {
         int port = freePort();
         String rest = "http://127.0.0.1:" + port;
         Path checkpoints = workDir.resolve("scale-" + rows);
-        Configuration conf = new Configuration();
-        conf.setString("state.backend.type", "rocksdb");
-        conf.setString("execution.checkpointing.incremental", "true");
-        conf.setString("execution.checkpointing.storage", "filesystem");
-        conf.setString("execution.checkpointing.dir", checkpoints.toUri().toString());
-        // checkpoints only when triggered here
-        conf.setString("execution.checkpointing.interval", "1 h");
-        conf.setString(
-                "execution.checkpointing.externalized-checkpoint-retention",
-                "RETAIN_ON_CANCELLATION");
-        conf.setString("execution.checkpointing.timeout", "30 min");
-        conf.setString("taskmanager.memory.managed.size", "512m");
+        Configuration conf = RuntimeDefaults.embedded(new Configuration(), checkpoints);
+        // checkpoints only when triggered here, retained for the restore
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofHours(1));
+        conf.set(
+                CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        conf.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, Duration.ofMinutes(30));
+        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("512m"));
         conf.setString("rest.bind-port", Integer.toString(port));
         conf.setString("rest.port", Integer.toString(port));
 

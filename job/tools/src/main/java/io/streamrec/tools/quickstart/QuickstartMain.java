@@ -7,11 +7,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamrec.eval.PrequentialCounts;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.ingest.ItemFormat;
+import io.streamrec.job.CommandLine;
+import io.streamrec.job.JobSettings;
+import io.streamrec.job.RuntimeDefaults;
 import io.streamrec.job.StreamrecOptions;
 import io.streamrec.schema.UserEvent;
 import io.streamrec.tools.datasets.RatingsFormat;
 import io.streamrec.tools.datasets.RatingsReplay;
 import io.streamrec.tools.offline.QualityReport;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,73 +26,79 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.TimeUtils;
+import org.apache.flink.util.function.ThrowingRunnable;
 
 /**
  * The embedded default: starts a Kafka broker in this JVM (or uses {@code --bootstrap-servers}),
- * runs the job on a Flink MiniCluster with RocksDB and 1 s exactly-once checkpoints, replays a
- * ratings file in time order, and prints and saves what the model learned.
- *
- * <pre>
- * --ratings PATH          ratings file (default: data/movietweetings-100k/ratings.dat)
- * --ratings-format F      movietweetings | movielens-100k | movielens-csv
- * --items PATH            optional item file (default: the bundled movies.dat)
- * --items-format F        movietweetings | movielens-100k | movielens-csv
- * --rate N                replay pace in events/s (default 0: as fast as the job goes)
- * --limit N               replay only the first N events in time order
- * --output DIR            where summary.json goes (default: target/quickstart)
- * --bootstrap-servers S   use this Kafka instead of the in-process broker
- * -Dkey=value             any job option (see README), e.g. -Dworker.batch-size=128
- * </pre>
+ * runs the job on a Flink MiniCluster with streamrec's {@link RuntimeDefaults} (RocksDB, 1 s
+ * exactly-once checkpoints, exponential-delay restarts), replays a ratings file in time order, and
+ * prints and saves what the model learned. {@code --help} lists the arguments.
  */
 public final class QuickstartMain {
+    private static final String BUNDLED = "data/movietweetings-100k/";
+    private static final String FORMATS = "movietweetings | movielens-100k | movielens-csv";
+    private static final CommandLine.Spec ARGUMENTS =
+            CommandLine.spec("deploy/quickstart.sh")
+                    .value("ratings", "PATH", "ratings file (default: " + BUNDLED + "ratings.dat)")
+                    .value("ratings-format", "F", FORMATS + " (default: movietweetings)")
+                    .value("items", "PATH", "item file (default: the bundled movies.dat)")
+                    .value("items-format", "F", FORMATS + " (default: movietweetings)")
+                    .value("rate", "N", "replay pace in events/s (default 0: as fast as it goes)")
+                    .value("limit", "N", "replay only the first N events in time order")
+                    .value("output", "DIR", "where summary.json goes (default: target/quickstart)")
+                    .value("bootstrap-servers", "S", "this Kafka instead of an in-process broker")
+                    .options("any job option (README), e.g. -Dworker.batch-size=128");
+
     private QuickstartMain() {}
 
-    public static void main(String[] args) throws Exception {
-        Map<String, String> opts = new HashMap<>();
-        Map<String, String> jobOptions = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].startsWith("-D") && args[i].contains("=")) {
-                String kv = args[i].substring(2);
-                jobOptions.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
-            } else if (args[i].startsWith("--") && i + 1 < args.length) {
-                opts.put(args[i].substring(2), args[++i]);
-            } else {
-                throw new IllegalArgumentException("unexpected argument " + args[i]);
-            }
-        }
-        Path ratings =
-                Path.of(opts.getOrDefault("ratings", "data/movietweetings-100k/ratings.dat"));
-        RatingsFormat ratingsFormat =
-                RatingsFormat.parse(opts.getOrDefault("ratings-format", "movietweetings"));
-        String itemsDefault =
-                opts.containsKey("ratings") ? "" : "data/movietweetings-100k/movies.dat";
-        String itemsPath = opts.getOrDefault("items", itemsDefault);
-        Path output = Path.of(opts.getOrDefault("output", "target/quickstart"));
-        double rate = Double.parseDouble(opts.getOrDefault("rate", "0"));
-
-        System.out.println("streamrec quickstart");
-        RatingsReplay replay = RatingsReplay.read(ratings, ratingsFormat);
-        List<UserEvent> events = replay.events();
-        if (opts.containsKey("limit")) {
+    /** The replayed events and the item catalog. */
+    private record Input(List<UserEvent> events, ItemCatalog catalog) {
+        static Input read(CommandLine cli) throws IOException {
+            Path ratings = Path.of(cli.value("ratings", BUNDLED + "ratings.dat"));
+            RatingsFormat format =
+                    RatingsFormat.parse(cli.value("ratings-format", "movietweetings"));
+            // the bundled items go with the bundled ratings only
+            String items =
+                    cli.value(
+                            "items",
+                            cli.value("ratings").isPresent() ? "" : BUNDLED + "movies.dat");
+            RatingsReplay replay = RatingsReplay.read(ratings, format);
+            List<UserEvent> events = replay.events();
             events =
-                    events.subList(0, Math.min(events.size(), Integer.parseInt(opts.get("limit"))));
+                    events.subList(
+                            0, Math.min(events.size(), cli.intValue("limit", events.size())));
+            ItemCatalog catalog =
+                    items.isEmpty()
+                            ? ItemCatalog.empty()
+                            : ItemCatalog.read(
+                                    Path.of(items),
+                                    ItemFormat.parse(cli.value("items-format", "movietweetings")));
+            System.out.printf(
+                    "Read %,d events from %s (%s), skipped %s; %,d items in the catalog%n",
+                    events.size(), ratings, format, replay.rejected(), catalog.size());
+            return new Input(events, catalog);
         }
-        ItemCatalog catalog =
-                itemsPath.isEmpty()
-                        ? ItemCatalog.empty()
-                        : ItemCatalog.read(
-                                Path.of(itemsPath),
-                                ItemFormat.parse(
-                                        opts.getOrDefault("items-format", "movietweetings")));
-        System.out.printf(
-                "Read %,d events from %s (%s), skipped %s; %,d items in the catalog%n",
-                events.size(), ratings, ratingsFormat, replay.rejected(), catalog.size());
+    }
 
+    public static void main(String[] args) throws Exception {
+        CommandLine cli = ARGUMENTS.parseOrExit(args);
+        try {
+            JobSettings.validate(cli.options()); // before reading data and starting Kafka
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(2);
+        }
+        Path output = Path.of(cli.value("output", "target/quickstart"));
+        double rate = cli.doubleValue("rate", 0);
+        System.out.println("streamrec quickstart");
+        Input input = Input.read(cli);
         Files.createDirectories(output);
         EmbeddedKafka kafka = null;
-        String bootstrap = opts.get("bootstrap-servers");
+        String bootstrap = cli.value("bootstrap-servers").orElse(null);
         if (bootstrap == null) {
             System.out.println("Starting an in-process Kafka broker (KRaft) ...");
             kafka = EmbeddedKafka.start();
@@ -96,22 +106,19 @@ public final class QuickstartMain {
         }
         System.out.println("Kafka at " + bootstrap);
 
-        Configuration conf = new Configuration();
-        conf.set(StreamrecOptions.BOOTSTRAP_SERVERS, bootstrap);
-        conf.set(
+        Configuration jobConf = new Configuration();
+        jobConf.set(StreamrecOptions.BOOTSTRAP_SERVERS, bootstrap);
+        jobConf.set(
                 StreamrecOptions.TRANSACTIONAL_ID_PREFIX,
                 "streamrec-quickstart-" + System.currentTimeMillis());
-        jobOptions.forEach((k, v) -> conf.setString(k, v));
-        Path checkpoints = output.resolve("checkpoints").toAbsolutePath();
-        Configuration flinkConf = embeddedClusterConfig(conf, checkpoints);
-        int parallelism = conf.getOptional(StreamrecOptions.WORKER_PARALLELISM).orElse(2);
-
-        List<String> exampleUsers = exampleUsers(events);
+        jobConf.addAll(cli.options());
+        Configuration flinkConf = RuntimeDefaults.embedded(jobConf, output.resolve("checkpoints"));
+        int parallelism = jobConf.getOptional(StreamrecOptions.WORKER_PARALLELISM).orElse(2);
         ReplayRun run =
                 ReplayRun.builder()
                         .configuration(flinkConf)
-                        .events(events)
-                        .catalog(catalog)
+                        .events(input.events())
+                        .catalog(input.catalog())
                         .environment(
                                 c ->
                                         StreamExecutionEnvironment.createLocalEnvironment(
@@ -120,7 +127,28 @@ public final class QuickstartMain {
                         .timeout(Duration.ofMinutes(60))
                         .progress(System.out::println)
                         .build();
-        final EmbeddedKafka broker = kafka;
+        System.out.printf(
+                "Running the job on a MiniCluster (parallelism %d, RocksDB, checkpoints every %s)%n",
+                parallelism,
+                TimeUtils.formatWithHighestUnit(
+                        flinkConf.get(CheckpointingOptions.CHECKPOINTING_INTERVAL)));
+        runToTheEnd(run, kafka, () -> report(run, input, output, rate));
+    }
+
+    /** Runs the replay and prints and saves its summary. */
+    private static void report(ReplayRun run, Input input, Path output, double rate)
+            throws Exception {
+        ReplayRun.Result result = run.run(exampleUsers(input.events()), false);
+        run.close();
+        printAndSave(result, input.catalog(), output, rate);
+    }
+
+    /**
+     * Runs {@code work}, then stops the job and the broker and exits; Ctrl-C cancels the job and
+     * stops the broker instead. Kafka and Flink leave non-daemon threads behind, hence the exit.
+     */
+    private static void runToTheEnd(
+            ReplayRun run, EmbeddedKafka broker, ThrowingRunnable<Exception> work) {
         AtomicBoolean stopping = new AtomicBoolean();
         Runnable stopAll =
                 () -> {
@@ -145,14 +173,9 @@ public final class QuickstartMain {
                             stopAll.run();
                         });
         Runtime.getRuntime().addShutdownHook(onSignal);
-        System.out.printf(
-                "Running the job on a MiniCluster (parallelism %d, RocksDB, checkpoints every %s)%n",
-                parallelism, flinkConf.getString("execution.checkpointing.interval", "?"));
         int exitCode = 1;
         try {
-            ReplayRun.Result result = run.run(exampleUsers, false);
-            run.close();
-            printAndSave(result, catalog, output, rate);
+            work.run();
             exitCode = 0;
         } catch (Exception e) {
             if (stopping.get()) {
@@ -167,25 +190,7 @@ public final class QuickstartMain {
             return;
         }
         stopAll.run();
-        // Kafka and Flink leave non-daemon threads behind; the run is over either way
         System.exit(exitCode);
-    }
-
-    /** MiniCluster settings of the embedded default: RocksDB, 1 s checkpoints, restarts on. */
-    public static Configuration embeddedClusterConfig(Configuration jobConf, Path checkpointDir) {
-        Configuration c = new Configuration();
-        c.setString("state.backend.type", "rocksdb");
-        c.setString("execution.checkpointing.incremental", "true");
-        c.setString("execution.checkpointing.interval", "1 s");
-        c.setString("execution.checkpointing.mode", "EXACTLY_ONCE");
-        c.setString("execution.checkpointing.storage", "filesystem");
-        c.setString("execution.checkpointing.dir", checkpointDir.toUri().toString());
-        c.setString("restart-strategy.type", "fixed-delay");
-        c.setString("restart-strategy.fixed-delay.attempts", "10");
-        c.setString("restart-strategy.fixed-delay.delay", "1 s");
-        c.setString("taskmanager.memory.managed.size", "256m");
-        c.addAll(jobConf);
-        return c;
     }
 
     /** The three most active users and a user the replay has never seen (cold start). */

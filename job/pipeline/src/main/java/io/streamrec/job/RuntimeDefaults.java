@@ -1,0 +1,84 @@
+package io.streamrec.job;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+
+/**
+ * The Flink runtime settings streamrec is meant to run with, in one place: RocksDB with incremental
+ * checkpoints, exactly-once checkpoints every second, and exponential-delay restarts. The
+ * quickstart, {@code deploy/job.sh} ({@code StreamrecMain --checkpoint-dir}), the benchmarks and
+ * the integration tests run with {@link #embedded}; the cluster configurations in {@code
+ * flink-conf/} carry the same values (a test holds them to it).
+ *
+ * <p>Restarts back off exponentially (1 s, growing to 30 s, reset after 10 min without failure) and
+ * never give up: a streaming job outlives a broker or TaskManager that is gone for longer than a
+ * fixed number of quick retries would allow, without hammering it meanwhile.
+ */
+public final class RuntimeDefaults {
+    private RuntimeDefaults() {}
+
+    /**
+     * The model-updates feedback topic becomes visible at checkpoint completion, so the interval
+     * bounds how stale the workers' copy of the model gets (1 s is the design target).
+     */
+    public static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
+
+    /** RocksDB's managed memory on an embedded MiniCluster (a cluster sizes it as a fraction). */
+    public static final MemorySize EMBEDDED_MANAGED_MEMORY = MemorySize.parse("256m");
+
+    /**
+     * State backend, checkpointing and restarts: the settings every deployment shares. The
+     * checkpoint directory is the deployment's own.
+     */
+    public static Configuration checkpointsAndRestarts() {
+        Configuration c = new Configuration();
+        // parameter-server rows outgrow the heap; incremental checkpoints upload new SSTs only
+        c.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        c.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, CHECKPOINT_INTERVAL);
+        c.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        // a checkpoint that fails while a broker restarts should not fail the job by itself
+        c.set(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, 10);
+        c.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+        c.set(
+                RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF,
+                Duration.ofSeconds(1));
+        c.set(
+                RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF,
+                Duration.ofSeconds(30));
+        c.set(
+                RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_RESET_BACKOFF_THRESHOLD,
+                Duration.ofMinutes(10));
+        return c;
+    }
+
+    /**
+     * The configuration of a job on an embedded MiniCluster (or a local environment): {@link
+     * #checkpointsAndRestarts()} into {@code checkpointDir}, RocksDB's managed memory, then {@code
+     * jobConf} on top, so job options and any Flink option given there win.
+     */
+    public static Configuration embedded(Configuration jobConf, Path checkpointDir) {
+        Configuration c = checkpointsAndRestarts();
+        c.set(
+                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                checkpointDir.toAbsolutePath().toUri().toString());
+        c.addAll(embeddedCluster());
+        c.addAll(jobConf);
+        return c;
+    }
+
+    /** TaskManager settings of an embedded MiniCluster. */
+    public static Configuration embeddedCluster() {
+        Configuration c = new Configuration();
+        c.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, EMBEDDED_MANAGED_MEMORY);
+        return c;
+    }
+}

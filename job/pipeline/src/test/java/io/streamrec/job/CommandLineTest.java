@@ -1,0 +1,89 @@
+package io.streamrec.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class CommandLineTest {
+    private static final CommandLine.Spec SPEC =
+            CommandLine.spec("tool")
+                    .value("rate", "N", "events/s")
+                    .value("command", "CMD", "what ran")
+                    .flag("create-topics", "create topics")
+                    .options("job options");
+
+    @Test
+    void readsOptionsValuesAndSwitches() {
+        CommandLine cli =
+                SPEC.parse(
+                        "-Dmodel.dim=64",
+                        "--rate",
+                        "2000",
+                        "-Dkafka.properties=a:b,c:d=e",
+                        "--create-topics",
+                        "--command=deploy/bench.sh --only serving");
+
+        assertThat(cli.options().get(StreamrecOptions.DIM)).isEqualTo(64);
+        assertThat(cli.options().get(StreamrecOptions.KAFKA_PROPERTIES))
+                .containsEntry("a", "b")
+                .containsEntry("c", "d=e");
+        assertThat(cli.doubleValue("rate", 0)).isEqualTo(2000.0);
+        assertThat(cli.value("command")).hasValue("deploy/bench.sh --only serving");
+        assertThat(cli.has("create-topics")).isTrue();
+    }
+
+    @Test
+    void aValueMayLookLikeAnArgumentOrBeEmpty() {
+        CommandLine cli = SPEC.parse("--command", "--only serving", "--rate", "");
+
+        assertThat(cli.value("command")).hasValue("--only serving");
+        assertThat(cli.value("rate")).hasValue("");
+    }
+
+    @Test
+    void absentArgumentsFallBackToTheirDefaults() {
+        CommandLine cli = SPEC.parse();
+
+        assertThat(cli.intValue("rate", 7)).isEqualTo(7);
+        assertThat(cli.value("command", "x")).isEqualTo("x");
+        assertThat(cli.has("create-topics")).isFalse();
+        assertThat(cli.options().keySet()).isEmpty();
+    }
+
+    @Test
+    void anUnknownArgumentIsNamedAndTheUsageFollows() {
+        assertThatThrownBy(() -> SPEC.parse("--rate", "1", "--rat", "2"))
+                .isInstanceOf(CommandLine.UsageException.class)
+                .hasMessageStartingWith("unknown argument '--rat'")
+                .hasMessageContaining("usage: tool")
+                .hasMessageContaining("--rate N")
+                .hasMessageContaining("--create-topics")
+                .hasMessageContaining("-Dkey=value");
+        assertThatThrownBy(() -> SPEC.parse("stray"))
+                .hasMessageStartingWith("unknown argument 'stray'");
+        assertThatThrownBy(() -> SPEC.parse("--create-topics=yes"))
+                .hasMessageStartingWith("unknown argument '--create-topics=yes'");
+    }
+
+    @Test
+    void malformedArgumentsAreRejected() {
+        assertThatThrownBy(() -> SPEC.parse("--rate"))
+                .hasMessageStartingWith("--rate needs a value");
+        assertThatThrownBy(() -> SPEC.parse("-Dmodel.dim"))
+                .hasMessageStartingWith("expected -Dkey=value, got '-Dmodel.dim'");
+        assertThatThrownBy(() -> SPEC.parse("-D=3")).hasMessageStartingWith("expected -Dkey=value");
+        assertThatThrownBy(() -> SPEC.parse("--rate", "fast").intValue("rate", 0))
+                .isInstanceOf(CommandLine.UsageException.class)
+                .hasMessageStartingWith("--rate expects an integer, got 'fast'");
+    }
+
+    @Test
+    void optionsAreRejectedWhereAMainTakesNone() {
+        CommandLine.Spec noOptions = CommandLine.spec("bench").value("out", "DIR", "output");
+
+        assertThatThrownBy(() -> noOptions.parse("-Dmodel.dim=8"))
+                .hasMessageStartingWith("unknown argument '-Dmodel.dim=8'")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("-Dkey=value"));
+    }
+}

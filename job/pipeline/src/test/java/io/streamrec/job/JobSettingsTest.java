@@ -1,0 +1,106 @@
+package io.streamrec.job;
+
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class JobSettingsTest {
+
+    @Test
+    void theDefaultsAreInRange() {
+        assertThatCode(() -> JobSettings.validate(new Configuration())).doesNotThrowAnyException();
+    }
+
+    @Test
+    void boundaryValuesAreAccepted() {
+        Configuration conf =
+                Configuration.fromMap(
+                        Map.of(
+                                "model.dim", "1",
+                                "model.history-length", "0",
+                                "model.recent-negative-fraction", "1.0",
+                                "eval.sample-rate", "0",
+                                "validation.dedupe-window", "0 ms",
+                                "worker.flush-interval", "0 ms",
+                                "optimizer.l2", "0",
+                                "parallelism.shards", "128"));
+
+        assertThatCode(() -> JobSettings.validate(conf)).doesNotThrowAnyException();
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "model.dim                      | 0       | >= 1",
+                "model.negatives                | -1      | >= 1",
+                "model.content-dim              | -3      | >= 0",
+                "model.trend-half-life          | 0 ms    | > 0",
+                "model.recent-negative-fraction | 1.5     | in [0, 1]",
+                "eval.sample-rate               | -0.1    | in [0, 1]",
+                "eval.window                    | 0 s     | > 0",
+                "optimizer.learning-rate        | 0       | > 0",
+                "optimizer.l2                   | -0.01   | >= 0",
+                "worker.batch-size              | 0       | >= 1",
+                "worker.max-user-items          | 0       | >= 1",
+                "parallelism.workers            | 0       | >= 1",
+                "parallelism.shards-max         | 40000   | in [1, 32768]",
+                "ps.cache-rows                  | -1      | >= 0",
+                "kafka.bootstrap-servers        | ' '     | not empty",
+                "items.format                   | csv     | movietweetings, movielens-100k or movielens-csv",
+            })
+    void anOutOfRangeValueFailsNamingTheOption(String key, String value, String rule) {
+        Configuration conf = Configuration.fromMap(Map.of(key, value));
+
+        assertThatThrownBy(() -> JobSettings.validate(conf))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("option " + key + " = ")
+                .hasMessageEndingWith("must be " + rule);
+    }
+
+    @Test
+    void aNegativeDurationSetInCodeFailsNamingTheOption() {
+        // from a string Flink parses no negative duration; from code one can be set
+        Configuration conf = new Configuration();
+        conf.set(StreamrecOptions.ALLOWED_LATENESS, Duration.ofHours(-1));
+
+        assertThatThrownBy(() -> JobSettings.validate(conf))
+                .hasMessage(
+                        "option validation.allowed-lateness = PT-1H is out of range: must be >= 0");
+    }
+
+    @Test
+    void theShardsCannotOutnumberTheKeyGroups() {
+        Configuration conf =
+                Configuration.fromMap(
+                        Map.of("parallelism.shards", "16", "parallelism.shards-max", "8"));
+
+        assertThatThrownBy(() -> JobSettings.validate(conf))
+                .hasMessage(
+                        "option parallelism.shards-max = 8 is out of range: must be >="
+                                + " parallelism.shards");
+    }
+
+    @Test
+    void twoTopicOptionsCannotNameOneTopic() {
+        Configuration conf = new Configuration();
+        conf.set(StreamrecOptions.RESULTS_TOPIC, "events");
+
+        assertThatThrownBy(() -> JobSettings.validate(conf))
+                .hasMessageStartingWith("option topic.results = events is out of range")
+                .hasMessageContaining("topic.events");
+    }
+
+    @Test
+    void anUnparsableValueFailsNamingTheOption() {
+        Configuration conf = Configuration.fromMap(Map.of("optimizer.type", "SGD"));
+
+        assertThatThrownBy(() -> JobSettings.validate(conf)).hasMessageContaining("optimizer.type");
+    }
+}
