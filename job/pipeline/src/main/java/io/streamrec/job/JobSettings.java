@@ -112,12 +112,26 @@ public final class JobSettings {
                             try {
                                 return ItemCatalog.read(
                                         Path.of(p),
-                                        ItemFormat.parse(conf.get(StreamrecOptions.ITEMS_FORMAT)));
+                                        ItemFormat.parse(conf.get(StreamrecOptions.ITEMS_FORMAT)),
+                                        itemsCharset(conf.get(StreamrecOptions.ITEMS_CHARSET)));
                             } catch (IOException e) {
                                 throw new UncheckedIOException("cannot read items " + p, e);
                             }
                         })
                 .orElseGet(ItemCatalog::empty);
+    }
+
+    /** The charset {@code items.charset} names, or null for detection ("auto"). */
+    public static java.nio.charset.Charset itemsCharset(String name) {
+        if (name.equalsIgnoreCase("auto")) {
+            return null;
+        }
+        try {
+            return java.nio.charset.Charset.forName(name);
+        } catch (IllegalArgumentException e) {
+            throw outOfRange(
+                    StreamrecOptions.ITEMS_CHARSET, name, "auto or a charset this JVM knows");
+        }
     }
 
     private void checkModelAndOptimizer() {
@@ -163,6 +177,7 @@ public final class JobSettings {
         notBlank(StreamrecOptions.GROUP_ID);
         notBlank(StreamrecOptions.TRANSACTIONAL_ID_PREFIX);
         conf.get(StreamrecOptions.KAFKA_PROPERTIES);
+        itemsCharset(conf.get(StreamrecOptions.ITEMS_CHARSET));
         Map<String, String> optionByTopic = new HashMap<>();
         for (ConfigOption<String> topic : StreamrecOptions.TOPICS) {
             notBlank(topic);

@@ -292,6 +292,14 @@ public final class StreamrecOptions {
                     .stringType()
                     .defaultValue("movietweetings")
                     .withDescription("movietweetings, movielens-100k or movielens-csv.");
+    public static final ConfigOption<String> ITEMS_CHARSET =
+            ConfigOptions.key("items.charset")
+                    .stringType()
+                    .defaultValue("auto")
+                    .withDescription(
+                            "Charset of items.path, e.g. UTF-8, ISO-8859-1, windows-1252; auto"
+                                    + " reads UTF-8, or ISO-8859-1 where the bytes say so"
+                                    + " unambiguously, and otherwise fails naming the line.");
 
     /** Every topic the job reads or writes, e.g. to give a run its own set. */
     public static final java.util.List<ConfigOption<String>> TOPICS =

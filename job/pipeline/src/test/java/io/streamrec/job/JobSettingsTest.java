@@ -54,6 +54,7 @@ class JobSettingsTest {
                 "ps.cache-rows                  | -1      | >= 0",
                 "kafka.bootstrap-servers        | ' '     | not empty",
                 "items.format                   | csv     | movietweetings, movielens-100k or movielens-csv",
+                "items.charset                  | klingon | auto or a charset this JVM knows",
             })
     void anOutOfRangeValueFailsNamingTheOption(String key, String value, String rule) {
         Configuration conf = Configuration.fromMap(Map.of(key, value));

@@ -47,6 +47,11 @@ public final class QuickstartMain {
                     .value("ratings-format", "F", FORMATS + " (default: movietweetings)")
                     .value("items", "PATH", "item file (default: the bundled movies.dat)")
                     .value("items-format", "F", FORMATS + " (default: movietweetings)")
+                    .value(
+                            "items-charset",
+                            "C",
+                            "the item file's charset, e.g. ISO-8859-1 (default: auto, see"
+                                    + " items.charset)")
                     .value("rate", "N", "replay pace in events/s (default 0: as fast as it goes)")
                     .value("limit", "N", "replay only the first N events in time order")
                     .value("output", "DIR", "where summary.json goes (default: target/quickstart)")
@@ -76,7 +81,8 @@ public final class QuickstartMain {
                             ? ItemCatalog.empty()
                             : ItemCatalog.read(
                                     Path.of(items),
-                                    ItemFormat.parse(cli.value("items-format", "movietweetings")));
+                                    ItemFormat.parse(cli.value("items-format", "movietweetings")),
+                                    JobSettings.itemsCharset(cli.value("items-charset", "auto")));
             System.out.printf(
                     "Read %,d events from %s (%s), skipped %s; %,d items in the catalog%n",
                     events.size(), ratings, format, replay.rejected(), catalog.size());
