@@ -9,9 +9,6 @@
 #                   --scale-rows 1000000,10000000 --only serving,loop,pipeline,freshness,quality,scale
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source deploy/ensure-tools.sh
-source deploy/java-opts.sh
-ensure_tools
 source deploy/build-classpath.sh
 build_classpath
 mkdir -p target/bench

@@ -1,9 +1,14 @@
 # Builds streamrec (tests skipped) and sets STREAMREC_CP to a module's classes plus every
-# dependency an embedded run needs (sourced by the deploy scripts).
+# dependency an embedded run needs (sourced by the deploy scripts, from the repository root, with
+# ensure-tools.sh and java-opts.sh: all a script needs to start a streamrec JVM).
 #   build_classpath [MODULE]    MODULE under job/: tools (default: quickstart, benchmarks, audit,
 #                               and the pipeline they drive) or gateway
+source deploy/ensure-tools.sh
+source deploy/java-opts.sh
+
 build_classpath() {
   local module="job/${1:-tools}"
+  ensure_tools
   if [ "${STREAMREC_SKIP_BUILD:-}" != "1" ] || [ ! -f "$module/target/cp-runtime.txt" ]; then
     echo "Building (mvn install, tests skipped; run the tests with: mvn -B verify) ..."
     mvn -B -q -DskipTests -Dspotless.check.skip=true install

@@ -6,10 +6,7 @@
 # POST /events, GET /recommendations/{userId}?k=10, GET /health (see README). Ctrl-C stops it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source deploy/ensure-tools.sh
-source deploy/java-opts.sh
 source deploy/build-classpath.sh
-ensure_tools
 build_classpath gateway
 exec java -Xmx1g "${STREAMREC_JAVA_OPTS[@]}" \
   -Dlog4j.configurationFile="$PWD/deploy/log4j2-quickstart.properties" \

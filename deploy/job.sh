@@ -7,10 +7,7 @@
 # Topics are created if missing. Any job option (README) or Flink option goes as -Dkey=value.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source deploy/ensure-tools.sh
-source deploy/java-opts.sh
 source deploy/build-classpath.sh
-ensure_tools
 build_classpath
 CHECKPOINTS="${STREAMREC_CHECKPOINTS:-$PWD/target/job/checkpoints}"
 mkdir -p "$CHECKPOINTS"

@@ -10,9 +10,6 @@
 #   deploy/quickstart.sh -Dworker.batch-size=128 -Dmodel.dim=64
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source deploy/ensure-tools.sh
-source deploy/java-opts.sh
-ensure_tools
 source deploy/build-classpath.sh
 build_classpath
 mkdir -p target/quickstart
