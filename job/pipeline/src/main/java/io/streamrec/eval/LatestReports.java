@@ -1,5 +1,6 @@
 package io.streamrec.eval;
 
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -15,6 +16,7 @@ public final class LatestReports {
     private long currentTime = Long.MIN_VALUE;
     private long trainedEvents;
     private long reports;
+    private long checkpoints;
 
     public void add(EvalReportCodec.Report report) {
         byParallelism
@@ -26,10 +28,19 @@ public final class LatestReports {
         }
         trainedEvents = Math.max(trainedEvents, report.trainedEvents());
         reports++;
+        // every subtask reports once per completed checkpoint, and there is always a subtask 0
+        if (report.counts().subtask() == 0) {
+            checkpoints++;
+        }
     }
 
     public long reports() {
         return reports;
+    }
+
+    /** Checkpoints the job completed while it was read: the reports of subtask 0. */
+    public long checkpoints() {
+        return checkpoints;
     }
 
     /** Events the parameter server has trained on, as the newest report saw it. */
@@ -37,13 +48,46 @@ public final class LatestReports {
         return trainedEvents;
     }
 
+    /** The latest report of each subtask of the latest parallelism. */
+    public Collection<EvalReportCodec.Report> current() {
+        return byParallelism.getOrDefault(currentParallelism, Map.of()).values();
+    }
+
     /** The counts of all subtasks of the latest parallelism, merged. */
     public PrequentialCounts merged() {
         PrequentialCounts all = new PrequentialCounts(0);
-        byParallelism
-                .getOrDefault(currentParallelism, Map.of())
-                .values()
-                .forEach(r -> all.addAll(r.counts()));
+        current().forEach(r -> all.addAll(r.counts()));
         return all;
+    }
+
+    /** Events evaluated so far: {@code merged().events()} without the merge. */
+    public long evaluatedEvents() {
+        return current().stream().mapToLong(r -> r.counts().events()).sum();
+    }
+
+    /** The freshness samples of all subtasks of the latest parallelism, merged. */
+    public LatencyHistogram freshness() {
+        LatencyHistogram all = new LatencyHistogram();
+        current().forEach(r -> all.addAll(r.freshness()));
+        return all;
+    }
+
+    /**
+     * The trained events of all subtasks of the latest parallelism, from the first subtask's first
+     * to the last one's latest (first {@link Long#MAX_VALUE} and last 0 while none trained).
+     */
+    public EvalReportCodec.Throughput throughput() {
+        long events = 0;
+        long first = Long.MAX_VALUE;
+        long last = 0;
+        for (EvalReportCodec.Report r : current()) {
+            EvalReportCodec.Throughput t = r.throughput();
+            if (t.events() > 0) {
+                events += t.events();
+                first = Math.min(first, t.firstMillis());
+                last = Math.max(last, t.lastMillis());
+            }
+        }
+        return new EvalReportCodec.Throughput(events, first, last);
     }
 }

@@ -2,11 +2,11 @@ package io.streamrec.tools.offline;
 
 import io.streamrec.eval.PrequentialCounts;
 import io.streamrec.tools.report.Charts;
+import io.streamrec.tools.report.Html;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +17,11 @@ import java.util.Map;
  * headless) and writes an HTML page around it with the per-window table.
  */
 public final class QualityReport {
+    /** How the report names the recommenders, in {@link PrequentialCounts} order. */
+    public static final String[] RECOMMENDERS = {
+        "model", "all-time popularity", "trending popularity"
+    };
+
     private QualityReport() {}
 
     /** Writes {@code quality.png} and {@code report.html} into {@code dir}. */
@@ -24,24 +29,22 @@ public final class QualityReport {
         Files.createDirectories(dir);
         List<Long> starts = new ArrayList<>(counts.windows().keySet());
         List<double[]> windows = new ArrayList<>(counts.windows().values());
-        List<String> labels = new ArrayList<>();
         Map<String, double[]> series = new LinkedHashMap<>();
-        String[] names = {"model", "all-time popularity", "trending popularity"};
-        for (int r = 0; r < names.length; r++) {
+        for (int r = 0; r < RECOMMENDERS.length; r++) {
             double[] hr = new double[windows.size()];
             for (int i = 0; i < hr.length; i++) {
                 hr[i] = windows.get(i)[1 + r] / windows.get(i)[0];
             }
-            series.put(names[r], hr);
+            series.put(RECOMMENDERS[r], hr);
         }
-        starts.forEach(t -> labels.add(Instant.ofEpochMilli(t).toString().substring(0, 10)));
+        List<String> labels = starts.stream().map(Charts::dayLabel).toList();
         Charts.lines(dir.resolve("quality.png"), title, "HR@10", labels, series);
         StringBuilder html = new StringBuilder();
         html.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>")
-                .append(escape(title))
+                .append(Html.escape(title))
                 .append("</title><style>body{font-family:sans-serif;margin:2em}")
                 .append("td,th{padding:2px 10px;text-align:right}</style></head><body><h1>")
-                .append(escape(title))
+                .append(Html.escape(title))
                 .append(
                         "</h1><p>Prequential (test-then-learn) HR@10, the user's own items excluded.")
                 .append(" Overall: model ")
@@ -56,7 +59,7 @@ public final class QualityReport {
         for (int i = 0; i < starts.size(); i++) {
             double[] w = windows.get(i);
             html.append("<tr><td>")
-                    .append(Instant.ofEpochMilli(starts.get(i)).toString(), 0, 10)
+                    .append(Charts.dayLabel(starts.get(i)))
                     .append("</td><td>")
                     .append((long) w[0]);
             for (int r = 0; r < 3; r++) {
@@ -70,9 +73,5 @@ public final class QualityReport {
 
     private static String fmt(double v) {
         return String.format("%.4f", v);
-    }
-
-    private static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 }

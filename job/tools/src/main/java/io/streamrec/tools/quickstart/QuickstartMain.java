@@ -1,10 +1,5 @@
 package io.streamrec.tools.quickstart;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.streamrec.eval.PrequentialCounts;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.ingest.ItemFormat;
 import io.streamrec.job.CommandLine;
@@ -14,12 +9,10 @@ import io.streamrec.job.StreamrecOptions;
 import io.streamrec.schema.UserEvent;
 import io.streamrec.tools.datasets.RatingsFormat;
 import io.streamrec.tools.datasets.RatingsReplay;
-import io.streamrec.tools.offline.QualityReport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -219,103 +212,8 @@ public final class QuickstartMain {
 
     private static void printAndSave(
             ReplayRun.Result r, ItemCatalog catalog, Path output, double rate) throws Exception {
-        PrequentialCounts c = r.counts();
-        long valid = r.producedEvents() - r.deadLetters();
-        System.out.println();
-        System.out.println("=== streamrec quickstart summary ===");
-        System.out.printf(
-                "events processed      %,d (%,d dead-lettered)%n", valid, r.deadLetters());
-        System.out.printf(
-                "events/s              %,.0f (training loop, steady state)%n", r.eventsPerSecond());
-        System.out.printf(
-                "wall time             %.1f s (replay pace: %s)%n",
-                r.wallSeconds(), rate > 0 ? rate + " events/s" : "full speed");
-        System.out.printf("checkpoints completed %d%n", r.checkpointsCompleted());
-        System.out.println("prequential quality (test-then-learn, user's own items excluded):");
-        System.out.printf("  %-22s HR@10 %.4f   NDCG@10 %.4f%n", "model", c.hitRate(0), c.ndcg(0));
-        System.out.printf(
-                "  %-22s HR@10 %.4f   NDCG@10 %.4f%n",
-                "all-time popularity", c.hitRate(1), c.ndcg(1));
-        System.out.printf(
-                "  %-22s HR@10 %.4f   NDCG@10 %.4f%n",
-                "trending popularity", c.hitRate(2), c.ndcg(2));
-        System.out.println("HR@10 per 4-week window (model / popularity / trending):");
-        long weeks4 = Duration.ofDays(28).toMillis();
-        Map<Long, double[]> coarse = new java.util.TreeMap<>();
-        c.windows()
-                .forEach(
-                        (start, v) -> {
-                            double[] w =
-                                    coarse.computeIfAbsent(
-                                            Math.floorDiv(start, weeks4) * weeks4,
-                                            x -> new double[v.length]);
-                            for (int i = 0; i < v.length; i++) {
-                                w[i] += v[i];
-                            }
-                        });
-        coarse.forEach(
-                (start, v) ->
-                        System.out.printf(
-                                "  %s  n=%6.0f  %.3f / %.3f / %.3f%n",
-                                Instant.ofEpochMilli(start).toString().substring(0, 10),
-                                v[0],
-                                v[1] / v[0],
-                                v[2] / v[0],
-                                v[3] / v[0]));
-        System.out.println(
-                "example recommendations (top 5, excluding what the user already rated):");
-        r.examples()
-                .forEach(
-                        (user, items) -> {
-                            System.out.printf(
-                                    "  user %s (%s):%n", user, r.exampleReasons().get(user));
-                            items.forEach(i -> System.out.printf("    - %s%n", catalog.title(i)));
-                        });
-
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode json = mapper.createObjectNode();
-        json.put("events", valid);
-        json.put("dead_letters", r.deadLetters());
-        json.put("hr_at_10", c.hitRate(0));
-        json.put("ndcg_at_10", c.ndcg(0));
-        json.put("baseline_popularity_hr_at_10", c.hitRate(1));
-        json.put("baseline_popularity_ndcg_at_10", c.ndcg(1));
-        json.put("baseline_trending_hr_at_10", c.hitRate(2));
-        json.put("baseline_trending_ndcg_at_10", c.ndcg(2));
-        json.put("events_per_second", r.eventsPerSecond());
-        json.put("wall_seconds", r.wallSeconds());
-        json.put("replay_events_per_second_pace", rate);
-        json.put("checkpoints_completed", r.checkpointsCompleted());
-        ArrayNode windows = json.putArray("windows");
-        c.windows()
-                .forEach(
-                        (start, v) ->
-                                windows.addObject()
-                                        .put("start", Instant.ofEpochMilli(start).toString())
-                                        .put("events", v[0])
-                                        .put("hr_model", v[1] / v[0])
-                                        .put("hr_popularity", v[2] / v[0])
-                                        .put("hr_trending", v[3] / v[0]));
-        ObjectNode examples = json.putObject("examples");
-        r.examples()
-                .forEach(
-                        (user, items) -> {
-                            ArrayNode a = examples.putArray(user);
-                            items.forEach(
-                                    i ->
-                                            a.addObject()
-                                                    .put("itemId", i)
-                                                    .put("title", catalog.title(i)));
-                        });
-        Path file = output.resolve("summary.json");
-        mapper.writeValue(file.toFile(), json);
-        System.out.println("summary written to " + file);
-        QualityReport.write(c, "streamrec prequential HR@10 per event-time window", output);
-        System.out.println(
-                "quality plot written to "
-                        + output.resolve("quality.png")
-                        + " (and "
-                        + output.resolve("report.html")
-                        + ")");
+        QuickstartSummary summary = new QuickstartSummary(r, catalog, rate);
+        summary.print(System.out);
+        summary.save(output, System.out);
     }
 }

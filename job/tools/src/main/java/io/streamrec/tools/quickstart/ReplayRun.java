@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamrec.eval.EvalReportCodec;
 import io.streamrec.eval.LatencyHistogram;
+import io.streamrec.eval.LatestReports;
 import io.streamrec.eval.PrequentialCounts;
 import io.streamrec.feeds.CommittedReader;
 import io.streamrec.feeds.ModelRowFeed;
-import io.streamrec.ingest.EventJsonCodec;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.ingest.RequestJsonCodec;
 import io.streamrec.job.JobSettings;
@@ -18,6 +18,7 @@ import io.streamrec.schema.ParameterRow;
 import io.streamrec.schema.RecommendationRequest;
 import io.streamrec.schema.UserEvent;
 import io.streamrec.serving.ServingSettings;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,21 +26,21 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Replays a history of events through the streamrec job and collects what it learned: produces the
@@ -62,9 +63,6 @@ public final class ReplayRun implements AutoCloseable {
     private final List<byte[]> hostile;
     private final int requestEvery;
     private final boolean wallClockTimestamps;
-    private final List<String> requestIds = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final Map<String, Long> requestSentMillis =
-            new java.util.concurrent.ConcurrentHashMap<>();
     private volatile JobClient job;
 
     private ReplayRun(Builder b) {
@@ -191,6 +189,10 @@ public final class ReplayRun implements AutoCloseable {
 
     /** Trained events and the wall-clock span from the first to the last, over all subtasks. */
     public record TrainingWindow(long events, long firstMillis, long lastMillis) {
+        static TrainingWindow of(EvalReportCodec.Throughput t) {
+            return new TrainingWindow(t.events(), t.firstMillis(), t.lastMillis());
+        }
+
         public double eventsPerSecond() {
             return lastMillis > firstMillis ? events * 1000.0 / (lastMillis - firstMillis) : 0.0;
         }
@@ -214,88 +216,66 @@ public final class ReplayRun implements AutoCloseable {
         long start = System.nanoTime();
         job = env.executeAsync("streamrec replay");
         progress.accept("Submitted job " + job.getJobID());
+        ReplayProducer producer =
+                new ReplayProducer(
+                        settings.kafka().toProperties(),
+                        settings.get(StreamrecOptions.EVENTS_TOPIC),
+                        settings.get(StreamrecOptions.REQUESTS_TOPIC),
+                        events,
+                        hostile,
+                        eventsPerSecond,
+                        requestEvery,
+                        wallClockTimestamps);
+        Committed committed = followUntilTrained(producer);
+        double wall = (System.nanoTime() - start) / 1e9;
+        return result(committed, producer, wall, exampleUsers, readFinalRows);
+    }
 
-        AtomicLong produced = new AtomicLong();
-        Thread producer = new Thread(() -> produce(produced), "replay-producer");
-        producer.setDaemon(true);
-        boolean producerStarted = false;
-
-        Map<Integer, EvalReportCodec.Report> latest = new HashMap<>();
-        long deadLetters = 0;
-        Map<String, Integer> reasons = new java.util.TreeMap<>();
-        int checkpoints = 0;
-        long nextProgress = 0;
-        long lastPrinted = -1;
+    /**
+     * Follows the committed reports and dead letters, starts the producer once the pipeline runs,
+     * and returns when every valid event has been produced, evaluated and trained.
+     */
+    private Committed followUntilTrained(ReplayProducer producer) throws Exception {
+        Committed committed = new Committed();
         long deadline = System.nanoTime() + timeout.toNanos();
         try (KafkaConsumer<byte[], byte[]> reports =
                         committedReader(StreamrecOptions.EVAL_REPORTS_TOPIC);
                 KafkaConsumer<byte[], byte[]> dead =
                         committedReader(StreamrecOptions.DEAD_LETTERS_TOPIC)) {
             while (true) {
-                for (ConsumerRecord<byte[], byte[]> r : reports.poll(Duration.ofMillis(200))) {
-                    EvalReportCodec.Report report =
-                            EvalReportCodec.decode(new String(r.value(), StandardCharsets.UTF_8));
-                    latest.put(report.counts().subtask(), report);
-                    if (report.counts().subtask() == 0) {
-                        checkpoints++;
-                    }
-                }
-                if (!producerStarted && !latest.isEmpty()) {
-                    producerStarted = true;
+                committed.readReports(reports.poll(Duration.ofMillis(200)));
+                if (!producer.started() && committed.reports.reports() > 0) {
                     // the first committed report means every task is running and checkpoints
                     // complete: start the replay now, so start-up is not part of it
                     progress.accept("Pipeline ready (first checkpoint committed); replaying");
                     producer.start();
                 }
-                for (ConsumerRecord<byte[], byte[]> r : dead.poll(Duration.ZERO)) {
-                    deadLetters++;
-                    reasons.merge(
-                            MAPPER.readTree(r.value()).path("reason").asText(), 1, Integer::sum);
+                committed.readDeadLetters(dead.poll(Duration.ZERO));
+                if (producer.done() && committed.complete()) {
+                    return committed;
                 }
-                long evaluated = evaluated(latest);
-                long trained = trained(latest);
-                long valid = events.size() + hostile.size() - deadLetters;
-                boolean producerDone = producerStarted && !producer.isAlive();
-                if (producerDone && evaluated >= expectedEvaluated(valid) && trained >= valid) {
-                    break;
-                }
-                // a line per new committed report, or every 10 s while waiting
-                if (evaluated != lastPrinted || System.nanoTime() > nextProgress) {
-                    lastPrinted = evaluated;
-                    nextProgress = System.nanoTime() + 10_000_000_000L;
-                    PrequentialCounts c = merged(latest);
-                    progress.accept(
-                            String.format(
-                                    "  replay: produced %,d/%,d  evaluated %,d  trained %,d  dead-letters %,d"
-                                            + "  HR@10 model %.4f  popularity %.4f  trending %.4f",
-                                    produced.get(),
-                                    events.size(),
-                                    evaluated,
-                                    trained,
-                                    deadLetters,
-                                    c.hitRate(0),
-                                    c.hitRate(1),
-                                    c.hitRate(2)));
-                }
+                committed.printProgress(producer.produced());
                 JobStatus status = job.getJobStatus().get();
                 if (status.isGloballyTerminalState()) {
                     throw new IllegalStateException("job ended early: " + status);
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(
-                            "replay timed out after "
-                                    + timeout
-                                    + ": evaluated "
-                                    + evaluated
-                                    + ", trained "
-                                    + trained
-                                    + " of "
-                                    + valid);
+                    throw committed.timedOut();
                 }
             }
         }
-        double wall = (System.nanoTime() - start) / 1e9;
-        TrainingWindow window = trainingWindow(latest);
+    }
+
+    /** The replay's figures, once the examples and every request's results are in. */
+    private Result result(
+            Committed committed,
+            ReplayProducer producer,
+            double wall,
+            List<String> exampleUsers,
+            boolean readFinalRows)
+            throws Exception {
+        LatestReports reports = committed.reports;
+        TrainingWindow window = TrainingWindow.of(reports.throughput());
         Map<String, List<String>> examples = new LinkedHashMap<>();
         Map<String, String> exampleReasons = new LinkedHashMap<>();
         if (!exampleUsers.isEmpty()) {
@@ -303,103 +283,103 @@ public final class ReplayRun implements AutoCloseable {
         }
         Map<String, Integer> resultsPerRequest = new HashMap<>();
         LatencyHistogram requestLatency = new LatencyHistogram();
-        if (!requestIds.isEmpty()) {
-            resultsPerRequest = awaitResults(requestIds, requestLatency);
-        }
-        LatencyHistogram freshness = new LatencyHistogram();
-        latest.values().forEach(r -> freshness.addAll(r.freshness()));
-        Map<String, ParameterRow> rows = new HashMap<>();
-        if (readFinalRows) {
-            try (ModelRowFeed feed =
-                    new ModelRowFeed(
-                            settings.kafka().toProperties(),
-                            settings.get(StreamrecOptions.MODEL_UPDATES_TOPIC))) {
-                feed.catchUp(
-                        r -> rows.merge(r.key(), r, (a, b) -> a.version() >= b.version() ? a : b));
-            }
+        if (!producer.requestSentMillis().isEmpty()) {
+            resultsPerRequest = awaitResults(producer.requestSentMillis(), requestLatency);
         }
         return new Result(
-                merged(latest),
+                reports.merged(),
                 events.size(),
-                deadLetters,
-                trained(latest),
+                committed.deadLetters,
+                reports.trainedEvents(),
                 window.eventsPerSecond(),
                 wall,
-                checkpoints,
+                Math.toIntExact(reports.checkpoints()),
                 examples,
                 exampleReasons,
-                rows,
+                readFinalRows ? finalRows() : new HashMap<>(),
                 resultsPerRequest,
-                reasons,
+                committed.deadLetterReasons,
                 requestLatency,
-                freshness,
+                reports.freshness(),
                 window);
     }
 
-    private void produce(AtomicLong produced) {
-        Properties props = settings.kafka().toProperties();
-        props.put("acks", "all");
-        props.put("linger.ms", "5");
-        props.put("enable.idempotence", "true");
-        EventJsonCodec codec = new EventJsonCodec();
-        String topic = settings.get(StreamrecOptions.EVENTS_TOPIC);
-        long begin = System.nanoTime();
-        try (KafkaProducer<byte[], byte[]> producer =
-                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-            String requestsTopic = settings.get(StreamrecOptions.REQUESTS_TOPIC);
-            int nextHostile = 0;
-            for (int i = 0; i < events.size(); i++) {
-                UserEvent e = events.get(i);
-                if (wallClockTimestamps) {
-                    e =
-                            new UserEvent(
-                                    e.eventId(),
-                                    e.userId(),
-                                    e.itemId(),
-                                    e.type(),
-                                    e.value(),
-                                    System.currentTimeMillis());
-                }
-                producer.send(
-                        new ProducerRecord<>(
-                                topic,
-                                e.userId().getBytes(StandardCharsets.UTF_8),
-                                codec.toJson(e)));
-                long hostileDue = (long) hostile.size() * (i + 1) / events.size();
-                for (; nextHostile < hostileDue; nextHostile++) {
-                    producer.send(new ProducerRecord<>(topic, hostile.get(nextHostile)));
-                }
-                if (requestEvery > 0 && (i + 1) % requestEvery == 0) {
-                    String id = "replay-r" + (i + 1);
-                    requestIds.add(id);
-                    requestSentMillis.put(id, System.currentTimeMillis());
-                    producer.send(
-                            RequestJsonCodec.producerRecord(
-                                    requestsTopic,
-                                    new RecommendationRequest(id, e.userId(), 10, e.timestamp())));
-                }
-                long n = produced.incrementAndGet();
-                if (eventsPerSecond > 0) {
-                    long due = begin + (long) (n * 1e9 / eventsPerSecond);
-                    long wait = due - System.nanoTime();
-                    if (wait > 1_000_000) {
-                        Thread.sleep(wait / 1_000_000);
-                    }
-                }
+    /** What the job has committed while the replay runs: its reports and its dead letters. */
+    private final class Committed {
+        final LatestReports reports = new LatestReports();
+        final Map<String, Integer> deadLetterReasons = new TreeMap<>();
+        long deadLetters;
+        private long lastPrinted = -1;
+        private long nextPrint;
+
+        void readReports(ConsumerRecords<byte[], byte[]> records) throws IOException {
+            for (ConsumerRecord<byte[], byte[]> r : records) {
+                reports.add(EvalReportCodec.decode(new String(r.value(), StandardCharsets.UTF_8)));
             }
-            producer.flush();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        }
+
+        void readDeadLetters(ConsumerRecords<byte[], byte[]> records) throws IOException {
+            for (ConsumerRecord<byte[], byte[]> r : records) {
+                deadLetters++;
+                deadLetterReasons.merge(
+                        MAPPER.readTree(r.value()).path("reason").asText(), 1, Integer::sum);
+            }
+        }
+
+        /** Events the job should accept: all but those it dead-lettered. */
+        long valid() {
+            return events.size() + hostile.size() - deadLetters;
+        }
+
+        boolean complete() {
+            long valid = valid();
+            return reports.evaluatedEvents() >= expectedEvaluated(valid)
+                    && reports.trainedEvents() >= valid;
+        }
+
+        /** A line per new committed report, or every 10 s while waiting. */
+        void printProgress(long produced) {
+            long evaluated = reports.evaluatedEvents();
+            if (evaluated == lastPrinted && System.nanoTime() <= nextPrint) {
+                return;
+            }
+            lastPrinted = evaluated;
+            nextPrint = System.nanoTime() + 10_000_000_000L;
+            PrequentialCounts c = reports.merged();
+            progress.accept(
+                    String.format(
+                            "  replay: produced %,d/%,d  evaluated %,d  trained %,d  dead-letters %,d"
+                                    + "  HR@10 model %.4f  popularity %.4f  trending %.4f",
+                            produced,
+                            events.size(),
+                            evaluated,
+                            reports.trainedEvents(),
+                            deadLetters,
+                            c.hitRate(0),
+                            c.hitRate(1),
+                            c.hitRate(2)));
+        }
+
+        IllegalStateException timedOut() {
+            return new IllegalStateException(
+                    "replay timed out after "
+                            + timeout
+                            + ": evaluated "
+                            + reports.evaluatedEvents()
+                            + ", trained "
+                            + reports.trainedEvents()
+                            + " of "
+                            + valid());
         }
     }
 
+    /** Asks for a top 5 of each user and collects the answers (for up to 2 minutes). */
     private void requestExamples(
             List<String> users, Map<String, List<String>> examples, Map<String, String> reasons)
             throws Exception {
-        Properties props = settings.kafka().toProperties();
         Map<String, String> requestUser = new HashMap<>();
         try (KafkaProducer<byte[], byte[]> producer =
-                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+                ReplayProducer.open(settings.kafka().toProperties())) {
             for (String user : users) {
                 String id = "example-" + user + "-" + System.nanoTime();
                 requestUser.put(id, user);
@@ -410,22 +390,20 @@ public final class ReplayRun implements AutoCloseable {
                                         id, user, 5, System.currentTimeMillis())));
             }
         }
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         try (KafkaConsumer<byte[], byte[]> results =
                 committedReader(StreamrecOptions.RESULTS_TOPIC)) {
-            while (requestUser.size() > examples.size() && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : results.poll(Duration.ofMillis(200))) {
-                    JsonNode node = MAPPER.readTree(r.value());
-                    String user = requestUser.get(node.get("requestId").asText());
-                    if (user == null) {
-                        continue;
-                    }
-                    List<String> items = new ArrayList<>();
-                    node.get("items").forEach(i -> items.add(i.get("itemId").asText()));
-                    examples.put(user, items);
-                    reasons.put(user, node.get("reason").asText());
-                }
-            }
+            readResultsUntil(
+                    results,
+                    () -> examples.size() >= requestUser.size(),
+                    (appendMillis, result) -> {
+                        String user = requestUser.get(result.get("requestId").asText());
+                        if (user != null) {
+                            List<String> items = new ArrayList<>();
+                            result.get("items").forEach(i -> items.add(i.get("itemId").asText()));
+                            examples.put(user, items);
+                            reasons.put(user, result.get("reason").asText());
+                        }
+                    });
         }
     }
 
@@ -435,50 +413,69 @@ public final class ReplayRun implements AutoCloseable {
      * the result (its CreateTime), through Kafka both ways. A read_committed reader sees the result
      * once the next checkpoint commits it, on average half a checkpoint interval later.
      */
-    private Map<String, Integer> awaitResults(List<String> ids, LatencyHistogram latency)
-            throws Exception {
+    private Map<String, Integer> awaitResults(
+            Map<String, Long> requestSentMillis, LatencyHistogram latency) throws Exception {
         Map<String, Integer> counts = new HashMap<>();
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         try (KafkaConsumer<byte[], byte[]> results =
                 committedReader(StreamrecOptions.RESULTS_TOPIC)) {
-            while (System.nanoTime() < deadline && !counts.keySet().containsAll(ids)) {
-                for (ConsumerRecord<byte[], byte[]> r : results.poll(Duration.ofMillis(200))) {
-                    String id = MAPPER.readTree(r.value()).get("requestId").asText();
-                    Long sent = requestSentMillis.get(id);
-                    if (counts.merge(id, 1, Integer::sum) == 1 && sent != null) {
-                        // the result's append time (CreateTime, set by the job's producer)
-                        latency.record(Math.max(0, r.timestamp() - sent));
-                    }
-                }
-            }
+            readResultsUntil(
+                    results,
+                    () -> counts.keySet().containsAll(requestSentMillis.keySet()),
+                    (appendMillis, result) -> {
+                        String id = result.get("requestId").asText();
+                        Long sent = requestSentMillis.get(id);
+                        if (counts.merge(id, 1, Integer::sum) == 1 && sent != null) {
+                            latency.record(Math.max(0, appendMillis - sent));
+                        }
+                    });
             // one more read: a duplicate committed after the last id would show up here
-            for (ConsumerRecord<byte[], byte[]> r : results.poll(Duration.ofSeconds(2))) {
-                counts.merge(MAPPER.readTree(r.value()).get("requestId").asText(), 1, Integer::sum);
-            }
+            readResults(
+                    results,
+                    Duration.ofSeconds(2),
+                    (appendMillis, result) ->
+                            counts.merge(result.get("requestId").asText(), 1, Integer::sum));
         }
         return counts;
     }
 
-    private KafkaConsumer<byte[], byte[]> committedReader(
-            org.apache.flink.configuration.ConfigOption<String> topicOption) {
-        return CommittedReader.open(
-                settings.kafka().toProperties(), settings.get(topicOption), true);
+    /** What to do with each committed result: its append time (CreateTime) and its JSON. */
+    private interface ResultHandler {
+        void accept(long appendMillis, JsonNode result);
     }
 
-    /** The span from the first to the last trained event, over all serving subtasks. */
-    private static TrainingWindow trainingWindow(Map<Integer, EvalReportCodec.Report> latest) {
-        long events = 0;
-        long first = Long.MAX_VALUE;
-        long last = 0;
-        for (EvalReportCodec.Report r : latest.values()) {
-            EvalReportCodec.Throughput t = r.throughput();
-            if (t.events() > 0) {
-                events += t.events();
-                first = Math.min(first, t.firstMillis());
-                last = Math.max(last, t.lastMillis());
-            }
+    /** Hands committed results to {@code handler} until {@code done} or 2 minutes pass. */
+    private static void readResultsUntil(
+            KafkaConsumer<byte[], byte[]> results, BooleanSupplier done, ResultHandler handler)
+            throws IOException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (!done.getAsBoolean() && System.nanoTime() < deadline) {
+            readResults(results, Duration.ofMillis(200), handler);
         }
-        return new TrainingWindow(events, first, last);
+    }
+
+    private static void readResults(
+            KafkaConsumer<byte[], byte[]> results, Duration timeout, ResultHandler handler)
+            throws IOException {
+        for (ConsumerRecord<byte[], byte[]> r : results.poll(timeout)) {
+            handler.accept(r.timestamp(), MAPPER.readTree(r.value()));
+        }
+    }
+
+    /** The latest version of every committed parameter row. */
+    private Map<String, ParameterRow> finalRows() {
+        Map<String, ParameterRow> rows = new HashMap<>();
+        try (ModelRowFeed feed =
+                new ModelRowFeed(
+                        settings.kafka().toProperties(),
+                        settings.get(StreamrecOptions.MODEL_UPDATES_TOPIC))) {
+            feed.catchUp(r -> rows.merge(r.key(), r, (a, b) -> a.version() >= b.version() ? a : b));
+        }
+        return rows;
+    }
+
+    private KafkaConsumer<byte[], byte[]> committedReader(ConfigOption<String> topicOption) {
+        return CommittedReader.open(
+                settings.kafka().toProperties(), settings.get(topicOption), true);
     }
 
     /** Evaluated events to wait for: all valid ones, or the sample of them that is evaluated. */
@@ -488,24 +485,6 @@ public final class ReplayRun implements AutoCloseable {
             return valid;
         }
         return events.stream().filter(e -> serving.evaluates(e.eventId())).count();
-    }
-
-    private static long evaluated(Map<Integer, EvalReportCodec.Report> latest) {
-        return latest.values().stream().mapToLong(r -> r.counts().events()).sum();
-    }
-
-    private static long trained(Map<Integer, EvalReportCodec.Report> latest) {
-        // every serving subtask sees every row, so each reports the same training progress
-        return latest.values().stream()
-                .mapToLong(EvalReportCodec.Report::trainedEvents)
-                .max()
-                .orElse(0);
-    }
-
-    private static PrequentialCounts merged(Map<Integer, EvalReportCodec.Report> latest) {
-        PrequentialCounts all = new PrequentialCounts(-1);
-        latest.values().forEach(r -> all.addAll(r.counts()));
-        return all;
     }
 
     /** Cancels the job if it is still running. */

@@ -8,6 +8,7 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
@@ -29,6 +30,11 @@ public final class Charts {
     private static final int BOTTOM = 60;
 
     private Charts() {}
+
+    /** The UTC day of an event-time window's start ({@code 2013-02-28}): a point's label. */
+    public static String dayLabel(long epochMillis) {
+        return Instant.ofEpochMilli(epochMillis).toString().substring(0, 10);
+    }
 
     /** One line per series over the same labelled points (NaN: no point). */
     public static void lines(

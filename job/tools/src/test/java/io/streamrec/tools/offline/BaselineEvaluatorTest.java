@@ -16,16 +16,20 @@ class BaselineEvaluatorTest {
         return new UserEvent("e" + ids++, user, item, EventType.RATING, 5f, time);
     }
 
+    /** Top-1 over items a, b, c, with one trending half-life (1 h) and one blend weight. */
+    private static BaselineEvaluator topOneOfThree(double lambda) {
+        return new BaselineEvaluator(
+                List.of("a", "b", "c"),
+                1,
+                7 * 24 * HOUR,
+                1000,
+                new long[] {HOUR},
+                new double[] {lambda});
+    }
+
     @Test
     void popularityHitRateOnAHandMadeStream() {
-        BaselineEvaluator eval =
-                new BaselineEvaluator(
-                        List.of("a", "b", "c"),
-                        1,
-                        7 * 24 * HOUR,
-                        1000,
-                        new long[] {HOUR},
-                        new double[] {1.0});
+        BaselineEvaluator eval = topOneOfThree(1.0);
         // top-1 popularity before each event: a (tie, lowest index) hit; a hit; a, target b: miss;
         // a hit; a (3 vs 1), target b: miss
         for (String[] e :
@@ -40,14 +44,7 @@ class BaselineEvaluatorTest {
 
     @Test
     void trendingForgetsAndCoOccurrenceFollowsTheLastItem() {
-        BaselineEvaluator eval =
-                new BaselineEvaluator(
-                        List.of("a", "b", "c"),
-                        1,
-                        7 * 24 * HOUR,
-                        1000,
-                        new long[] {HOUR},
-                        new double[] {0.1});
+        BaselineEvaluator eval = topOneOfThree(0.1);
         // a is popular long ago, c recently; u9 then watches x -> b (b follows x for u1 and u2)
         eval.accept(event("u1", "a", 0));
         eval.accept(event("u2", "a", 0));

@@ -1,0 +1,93 @@
+package io.streamrec.eval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class LatestReportsTest {
+
+    @Test
+    void sumsTheLatestReportOfEachSubtask() {
+        LatestReports reports = new LatestReports();
+        reports.add(report(0, 2, 10, 3, 100, 1_000, 1_500, 7));
+        reports.add(report(1, 2, 10, 2, 100, 1_200, 1_400, 9));
+        reports.add(report(0, 2, 20, 5, 200, 1_000, 2_500, 11));
+        reports.add(report(1, 2, 20, 4, 200, 1_200, 2_400, 13));
+
+        assertThat(reports.reports()).isEqualTo(4);
+        assertThat(reports.checkpoints()).isEqualTo(2);
+        assertThat(reports.trainedEvents()).isEqualTo(200);
+        assertThat(reports.evaluatedEvents()).isEqualTo(9);
+        assertThat(reports.merged().events()).isEqualTo(9);
+        assertThat(reports.current()).hasSize(2);
+        assertThat(reports.freshness().count()).isEqualTo(2);
+        assertThat(reports.freshness().maxMs()).isEqualTo(13.0);
+        assertThat(reports.throughput())
+                .isEqualTo(new EvalReportCodec.Throughput(400, 1_000, 2_500));
+    }
+
+    @Test
+    void afterARescaleOnlyTheNewSubtasksCount() {
+        LatestReports reports = new LatestReports();
+        reports.add(report(0, 3, 10, 3, 100, 1_000, 1_500, 7));
+        reports.add(report(1, 3, 10, 2, 100, 1_000, 1_500, 7));
+        reports.add(report(2, 3, 10, 4, 100, 1_000, 1_500, 7));
+        // the job restarted at parallelism 2: its subtasks carry the old counts on, plus new ones
+        reports.add(report(0, 2, 20, 6, 150, 2_000, 2_200, 5));
+        reports.add(report(1, 2, 20, 5, 150, 2_100, 2_300, 6));
+
+        assertThat(reports.evaluatedEvents()).isEqualTo(11);
+        assertThat(reports.merged().events()).isEqualTo(11);
+        assertThat(reports.current()).allMatch(r -> r.parallelism() == 2);
+        assertThat(reports.freshness().count()).isEqualTo(2);
+        assertThat(reports.throughput())
+                .isEqualTo(new EvalReportCodec.Throughput(300, 2_000, 2_300));
+        assertThat(reports.checkpoints()).isEqualTo(2);
+    }
+
+    @Test
+    void aLateOlderReportReplacesNothing() {
+        LatestReports reports = new LatestReports();
+        reports.add(report(0, 1, 20, 5, 100, 1_000, 2_000, 1));
+        reports.add(report(0, 1, 10, 3, 50, 1_000, 1_000, 1));
+
+        assertThat(reports.evaluatedEvents()).isEqualTo(5);
+        assertThat(reports.trainedEvents()).isEqualTo(100);
+    }
+
+    @Test
+    void emptyBeforeTheFirstReport() {
+        LatestReports reports = new LatestReports();
+
+        assertThat(reports.reports()).isZero();
+        assertThat(reports.merged().events()).isZero();
+        assertThat(reports.throughput())
+                .isEqualTo(new EvalReportCodec.Throughput(0, Long.MAX_VALUE, 0));
+    }
+
+    /** A subtask's report with {@code evaluated} events (all hits) and one freshness sample. */
+    private static EvalReportCodec.Report report(
+            int subtask,
+            int parallelism,
+            long time,
+            int evaluated,
+            long trainedEvents,
+            long firstMillis,
+            long lastMillis,
+            double freshnessMs) {
+        PrequentialCounts counts = new PrequentialCounts(subtask);
+        for (int i = 0; i < evaluated; i++) {
+            counts.record(0L, new int[] {0, 0, 0});
+        }
+        LatencyHistogram freshness = new LatencyHistogram();
+        freshness.record(freshnessMs);
+        return new EvalReportCodec.Report(
+                counts,
+                parallelism,
+                trainedEvents,
+                0,
+                time,
+                new EvalReportCodec.Throughput(trainedEvents, firstMillis, lastMillis),
+                freshness);
+    }
+}

@@ -1,0 +1,115 @@
+package io.streamrec.tools.bench;
+
+import io.streamrec.eval.LatencyHistogram;
+import io.streamrec.ingest.ItemCatalog;
+import io.streamrec.schema.UserEvent;
+import io.streamrec.tools.quickstart.ReplayRun;
+import io.streamrec.tools.report.Charts;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Freshness at a paced load (half of peak when the pipeline section measured it): events stamped
+ * with their send time, so the serving side's event-time lag is how long an event takes to reach
+ * serving; and the end-to-end latency of requests sent meanwhile.
+ */
+final class FreshnessSection extends ReplaySection {
+    private final double rate;
+    private final double[] p50;
+    private final double[] p90;
+    private final double[] p99;
+    private final double[] max;
+
+    /** The end-to-end latencies of every run's requests. */
+    private final LatencyHistogram e2e = new LatencyHistogram();
+
+    private LatencyHistogram lastRun;
+
+    FreshnessSection(
+            BenchReport report,
+            PipelineBench pipeline,
+            List<UserEvent> events,
+            ItemCatalog catalog,
+            double rate) {
+        super(report, pipeline, events, catalog);
+        this.rate = rate;
+        this.p50 = new double[repeats];
+        this.p90 = new double[repeats];
+        this.p99 = new double[repeats];
+        this.max = new double[repeats];
+    }
+
+    @Override
+    void run() throws Exception {
+        progress(
+                "Freshness at half of peak load (%,.0f events/s), events stamped with their"
+                        + " send time",
+                rate);
+        for (int r = 0; r < repeats; r++) {
+            measure(r);
+        }
+        report.figure("freshness_ms_p50", Summary.of(p50), "ms");
+        report.figure("freshness_ms_p90", Summary.of(p90), "ms");
+        report.figure("freshness_ms_p99", Summary.of(p99), "ms");
+        report.figure("freshness_ms_max", Summary.of(max), "ms");
+        report.result("freshness_load_events_per_s", rate);
+        recordEndToEnd();
+        report.row("freshness p50 (event append -> serving uses it)", "–", Summary.of(p50), "ms");
+        report.row("freshness p99", "<= 500 ms", Summary.of(p99), "ms");
+        plotLastRun();
+    }
+
+    private void measure(int r) throws Exception {
+        ReplayRun.Result run =
+                pipeline.run("freshness run " + (r + 1), events, catalog, 2, rate, true, 100);
+        LatencyHistogram f = run.freshness();
+        e2e.addAll(run.requestLatency());
+        p50[r] = f.quantileMs(0.5);
+        p90[r] = f.quantileMs(0.9);
+        p99[r] = f.quantileMs(0.99);
+        max[r] = f.maxMs();
+        lastRun = f;
+        progress(
+                "    %,d samples: p50 %.0f ms, p90 %.0f ms, p99 %.0f ms, max %.0f ms",
+                f.count(), p50[r], p90[r], p99[r], max[r]);
+    }
+
+    private void recordEndToEnd() {
+        report.result("e2e_request_ms_p50", e2e.quantileMs(0.5));
+        report.result("e2e_request_ms_p99", e2e.quantileMs(0.99));
+        report.details("e2e_request_ms")
+                .put("requests", e2e.count())
+                .put("p90", e2e.quantileMs(0.9))
+                .put("max", e2e.maxMs())
+                .put(
+                        "what",
+                        "request sent to the requests topic -> result written to the results topic"
+                                + " (CreateTime), a request every 100 events in the freshness runs (half of peak load); a read_committed reader sees it"
+                                + " after the next checkpoint (+0.5 s on average)");
+        report.row(
+                "end to end request -> result through Kafka at half of peak, p50 / p99",
+                "–",
+                String.format(
+                        "%.0f / %.0f ms (%d requests)",
+                        e2e.quantileMs(0.5), e2e.quantileMs(0.99), e2e.count()));
+    }
+
+    /** The distribution of the last run, expanded from its buckets for the CDF plot. */
+    private void plotLastRun() throws Exception {
+        List<Double> samples = new ArrayList<>();
+        lastRun.distribution()
+                .forEach(
+                        (ms, count) -> {
+                            for (long i = 0; i < count; i++) {
+                                samples.add(ms);
+                            }
+                        });
+        double[] sorted = samples.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        Charts.cdf(
+                report.plot("freshness.png"),
+                String.format(
+                        "Freshness at %,.0f events/s (event append -> serving replica)", rate),
+                Map.of("freshness", sorted));
+    }
+}

@@ -1,0 +1,130 @@
+package io.streamrec.tools.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamrec.ingest.ItemCatalog;
+import io.streamrec.job.StreamrecOptions;
+import io.streamrec.schema.UserEvent;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import org.apache.flink.configuration.Configuration;
+
+/**
+ * Training throughput through the whole pipeline (Kafka, RocksDB, 1 s checkpoints) at parallelism 1
+ * and 2, the same at parallelism 2 evaluating a 10% sample, where the CPU goes, and the ratio to
+ * the in-process loop when that section ran before.
+ */
+final class PipelineSection extends ReplaySection {
+    private double peak = Double.NaN;
+
+    PipelineSection(
+            BenchReport report,
+            PipelineBench pipeline,
+            List<UserEvent> events,
+            ItemCatalog catalog) {
+        super(report, pipeline, events, catalog);
+    }
+
+    /** The median events/s at parallelism 2, once run; NaN before. */
+    double peak() {
+        return peak;
+    }
+
+    @Override
+    void run() throws Exception {
+        progress(
+                "Training throughput through the whole pipeline (Kafka, RocksDB, 1 s checkpoints)");
+        double[] p1 = new double[repeats];
+        double[] p2 = new double[repeats];
+        for (int r = 0; r < repeats; r++) {
+            p1[r] =
+                    pipeline.run("p=1 run " + (r + 1), events, catalog, 1, 0, false, 0)
+                            .eventsPerSecond();
+            p2[r] =
+                    pipeline.run("p=2 run " + (r + 1), events, catalog, 2, 0, false, 0)
+                            .eventsPerSecond();
+            if (r == 0) {
+                cpuProfile(pipeline.lastCpuMicrosPerEvent());
+            }
+        }
+        measureSampledEvaluation();
+        Summary s1 = Summary.of(p1);
+        Summary s2 = Summary.of(p2);
+        report.figure("train_events_per_s_p1", s1, "events/s");
+        report.figure("train_events_per_s_p2", s2, "events/s");
+        report.result("p2_over_p1", s2.median() / s1.median());
+        report.row("training throughput, p=1", "–", s1, "events/s");
+        report.row("training throughput, p=2", ">= 100,000", s2, "events/s");
+        report.row(
+                "p=2 / p=1 (same run)", ">= 1.8", String.format("%.2f", s2.median() / s1.median()));
+        compareToInProcessLoop(s2.median());
+        peak = s2.median();
+    }
+
+    /** Where the time goes: the same p=2 run evaluating a 10% sample of the events. */
+    private void measureSampledEvaluation() throws Exception {
+        Configuration sampled = new Configuration();
+        sampled.set(StreamrecOptions.EVAL_SAMPLE_RATE, 0.1);
+        double[] p2Sampled = new double[repeats];
+        for (int r = 0; r < repeats; r++) {
+            p2Sampled[r] =
+                    pipeline.run(
+                                    "p=2, 10% evaluated, run " + (r + 1),
+                                    events,
+                                    catalog,
+                                    2,
+                                    0,
+                                    false,
+                                    0,
+                                    sampled)
+                            .eventsPerSecond();
+        }
+        report.figure("train_events_per_s_p2_eval_sample_10pct", Summary.of(p2Sampled), "events/s");
+        report.row(
+                "training throughput, p=2, eval.sample-rate=0.1",
+                "–",
+                Summary.of(p2Sampled),
+                "events/s");
+    }
+
+    /** The pipeline's share of the in-process loop's rate, when that section ran before. */
+    private void compareToInProcessLoop(double p2) {
+        OptionalDouble loop = report.result("inprocess_loop_events_per_s");
+        if (loop.isEmpty()) {
+            return;
+        }
+        report.result("pipeline_to_inprocess_ratio", p2 / loop.getAsDouble());
+        report.row(
+                "pipeline p=2 / in-process loop (training only)",
+                ">= 0.3",
+                String.format("%.3f", p2 / loop.getAsDouble()));
+        OptionalDouble withEval = report.result("inprocess_loop_with_eval_events_per_s");
+        if (withEval.isPresent()) {
+            report.result("pipeline_to_inprocess_with_eval_ratio", p2 / withEval.getAsDouble());
+        }
+    }
+
+    /** Where the p=2 run's CPU went, per event and stage (first run). */
+    private void cpuProfile(Map<String, Double> microsPerEvent) {
+        ObjectNode p = report.details("pipeline_p2_cpu_us_per_event");
+        StringBuilder line = new StringBuilder();
+        double total = 0;
+        for (Map.Entry<String, Double> e : microsPerEvent.entrySet()) {
+            double micros = e.getValue();
+            total += micros;
+            p.put(e.getKey(), micros);
+            line.append(
+                    String.format(
+                            "%s%s %.0f us", line.length() > 0 ? "; " : "", e.getKey(), micros));
+        }
+        p.put("total", total);
+        progress("    CPU per event at p=2: " + line);
+        report.note(
+                String.format(
+                        "CPU per event in the first p=2 pipeline run, first to last trained event"
+                                + " (thread CPU time by stage; replay producer and embedded broker"
+                                + " run in the same JVM): %s; total"
+                                + " %.0f us, i.e. at most %,.0f events/s on 2 cores.",
+                        line, total, 2e6 / total));
+    }
+}

@@ -1,0 +1,147 @@
+package io.streamrec.tools.quickstart;
+
+import io.streamrec.ingest.EventJsonCodec;
+import io.streamrec.ingest.RequestJsonCodec;
+import io.streamrec.schema.RecommendationRequest;
+import io.streamrec.schema.UserEvent;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The producing side of a replay, on its own thread: the events in order to the events topic
+ * (optionally paced, optionally stamped with the wall clock), the hostile records spread evenly
+ * between them, and a recommendation request for the event's user after every n-th event.
+ */
+final class ReplayProducer {
+    private final Properties kafka;
+    private final String eventsTopic;
+    private final String requestsTopic;
+    private final List<UserEvent> events;
+    private final List<byte[]> hostile;
+    private final double eventsPerSecond;
+    private final int requestEvery;
+    private final boolean wallClockTimestamps;
+    private final EventJsonCodec codec = new EventJsonCodec();
+    private final AtomicLong produced = new AtomicLong();
+    private final Map<String, Long> requestSentMillis = new ConcurrentHashMap<>();
+    private Thread thread;
+
+    ReplayProducer(
+            Properties kafka,
+            String eventsTopic,
+            String requestsTopic,
+            List<UserEvent> events,
+            List<byte[]> hostile,
+            double eventsPerSecond,
+            int requestEvery,
+            boolean wallClockTimestamps) {
+        this.kafka = kafka;
+        this.eventsTopic = eventsTopic;
+        this.requestsTopic = requestsTopic;
+        this.events = events;
+        this.hostile = hostile;
+        this.eventsPerSecond = eventsPerSecond;
+        this.requestEvery = requestEvery;
+        this.wallClockTimestamps = wallClockTimestamps;
+    }
+
+    /** A producer of raw records with the given client properties. */
+    static KafkaProducer<byte[], byte[]> open(Properties props) {
+        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    void start() {
+        thread = new Thread(this::produce, "replay-producer");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    boolean started() {
+        return thread != null;
+    }
+
+    /** Whether it was started and has sent (and flushed) everything. */
+    boolean done() {
+        return thread != null && !thread.isAlive();
+    }
+
+    /** Events sent so far. */
+    long produced() {
+        return produced.get();
+    }
+
+    /** When each request was sent, by request id; complete once {@link #done()}. */
+    Map<String, Long> requestSentMillis() {
+        return requestSentMillis;
+    }
+
+    private void produce() {
+        Properties props = new Properties();
+        props.putAll(kafka);
+        props.put("acks", "all");
+        props.put("linger.ms", "5");
+        props.put("enable.idempotence", "true");
+        long begin = System.nanoTime();
+        try (KafkaProducer<byte[], byte[]> producer = open(props)) {
+            int nextHostile = 0;
+            for (int i = 0; i < events.size(); i++) {
+                UserEvent e = stamped(events.get(i));
+                producer.send(
+                        new ProducerRecord<>(
+                                eventsTopic,
+                                e.userId().getBytes(StandardCharsets.UTF_8),
+                                codec.toJson(e)));
+                long hostileDue = (long) hostile.size() * (i + 1) / events.size();
+                for (; nextHostile < hostileDue; nextHostile++) {
+                    producer.send(new ProducerRecord<>(eventsTopic, hostile.get(nextHostile)));
+                }
+                if (requestEvery > 0 && (i + 1) % requestEvery == 0) {
+                    sendRequest(producer, "replay-r" + (i + 1), e);
+                }
+                pace(begin, produced.incrementAndGet());
+            }
+            producer.flush();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private UserEvent stamped(UserEvent e) {
+        if (!wallClockTimestamps) {
+            return e;
+        }
+        return new UserEvent(
+                e.eventId(),
+                e.userId(),
+                e.itemId(),
+                e.type(),
+                e.value(),
+                System.currentTimeMillis());
+    }
+
+    private void sendRequest(KafkaProducer<byte[], byte[]> producer, String id, UserEvent e) {
+        requestSentMillis.put(id, System.currentTimeMillis());
+        producer.send(
+                RequestJsonCodec.producerRecord(
+                        requestsTopic,
+                        new RecommendationRequest(id, e.userId(), 10, e.timestamp())));
+    }
+
+    /** Sleeps until the {@code n}-th event is due at the replay pace (none: at once). */
+    private void pace(long begin, long n) throws InterruptedException {
+        if (eventsPerSecond > 0) {
+            long due = begin + (long) (n * 1e9 / eventsPerSecond);
+            long wait = due - System.nanoTime();
+            if (wait > 1_000_000) {
+                Thread.sleep(wait / 1_000_000);
+            }
+        }
+    }
+}
