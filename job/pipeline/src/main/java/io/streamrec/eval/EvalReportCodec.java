@@ -17,7 +17,13 @@ public final class EvalReportCodec {
 
     private EvalReportCodec() {}
 
-    /** A decoded report. */
+    /**
+     * One serving subtask's report.
+     *
+     * @param parallelism how many serving subtasks report: after a rescale the counts of the old
+     *     subtasks are merged into the new ones, so a reader sums the latest report of each subtask
+     *     of the latest parallelism only
+     */
     public record Report(
             PrequentialCounts counts,
             int parallelism,
@@ -33,29 +39,21 @@ public final class EvalReportCodec {
      */
     public record Throughput(long events, long firstMillis, long lastMillis) {}
 
-    /**
-     * @param parallelism how many serving subtasks report: after a rescale the counts of the old
-     *     subtasks are merged into the new ones, so a reader sums the latest report of each subtask
-     *     of the latest parallelism only
-     */
-    public static String encode(
-            PrequentialCounts counts,
-            int parallelism,
-            long trainedEvents,
-            long modelVersion,
-            long time,
-            Throughput throughput,
-            LatencyHistogram freshness) {
+    /** The report as the JSON the eval-reports topic carries. */
+    public static String encode(Report report) {
+        PrequentialCounts counts = report.counts();
+        Throughput throughput = report.throughput();
+        LatencyHistogram freshness = report.freshness();
         ObjectNode node = MAPPER.createObjectNode();
         node.put("events_since_start", throughput.events());
         node.put("first_event_time", throughput.firstMillis());
         node.put("last_event_time", throughput.lastMillis());
         node.put("subtask", counts.subtask);
-        node.put("parallelism", parallelism);
+        node.put("parallelism", report.parallelism());
         node.put("events", counts.events());
-        node.put("trained_events", trainedEvents);
-        node.put("model_version", modelVersion);
-        node.put("time", time);
+        node.put("trained_events", report.trainedEvents());
+        node.put("model_version", report.modelVersion());
+        node.put("time", report.time());
         ObjectNode hr = node.putObject("hr_at_10");
         for (int r = 0; r < PrequentialCounts.RECOMMENDERS.length; r++) {
             hr.put(PrequentialCounts.RECOMMENDERS[r], counts.hitRate(r));

@@ -306,14 +306,15 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                 EVAL_REPORTS,
                 new StreamRecord<>(
                         EvalReportCodec.encode(
-                                counts,
-                                parallelism,
-                                model.userContributions(),
-                                model.modelVersion(),
-                                System.currentTimeMillis(),
-                                new EvalReportCodec.Throughput(
-                                        eventsSinceOpen, firstEventMillis, lastEventMillis),
-                                freshness)));
+                                new EvalReportCodec.Report(
+                                        counts,
+                                        parallelism,
+                                        model.userContributions(),
+                                        model.modelVersion(),
+                                        System.currentTimeMillis(),
+                                        new EvalReportCodec.Throughput(
+                                                eventsSinceOpen, firstEventMillis, lastEventMillis),
+                                        freshness))));
     }
 
     @Override

@@ -26,13 +26,14 @@ class PrequentialCountsTest {
         PrequentialCounts decoded =
                 EvalReportCodec.decode(
                                 EvalReportCodec.encode(
-                                        c,
-                                        1,
-                                        4,
-                                        99,
-                                        5L,
-                                        new EvalReportCodec.Throughput(4, 1, 2),
-                                        new LatencyHistogram()))
+                                        new EvalReportCodec.Report(
+                                                c,
+                                                1,
+                                                4,
+                                                99,
+                                                5L,
+                                                new EvalReportCodec.Throughput(4, 1, 2),
+                                                new LatencyHistogram())))
                         .counts();
         assertThat(decoded.hitRate(2)).isEqualTo(0.5);
         PrequentialCounts copy =

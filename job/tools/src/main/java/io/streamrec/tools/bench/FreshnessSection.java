@@ -8,6 +8,7 @@ import io.streamrec.tools.report.Charts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.configuration.Configuration;
 
 /**
  * Freshness at a paced load (half of peak when the pipeline section measured it): events stamped
@@ -62,7 +63,15 @@ final class FreshnessSection extends ReplaySection {
 
     private void measure(int r) throws Exception {
         ReplayRun.Result run =
-                pipeline.run("freshness run " + (r + 1), events, catalog, 2, rate, true, 100);
+                pipeline.run(
+                        "freshness run " + (r + 1),
+                        events,
+                        catalog,
+                        2,
+                        rate,
+                        true,
+                        100,
+                        new Configuration());
         LatencyHistogram f = run.freshness();
         e2e.addAll(run.requestLatency());
         p50[r] = f.quantileMs(0.5);

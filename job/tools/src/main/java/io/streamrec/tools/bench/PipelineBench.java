@@ -41,28 +41,7 @@ public final class PipelineBench {
         return lastCpuMicrosPerEvent;
     }
 
-    /** One replay run; {@code rate} 0 is full speed. */
-    public ReplayRun.Result run(
-            String label,
-            List<UserEvent> events,
-            ItemCatalog catalog,
-            int parallelism,
-            double rate,
-            boolean wallClockTimestamps,
-            int requestEvery)
-            throws Exception {
-        return run(
-                label,
-                events,
-                catalog,
-                parallelism,
-                rate,
-                wallClockTimestamps,
-                requestEvery,
-                new Configuration());
-    }
-
-    /** One replay run with job options beyond the defaults in {@code options}. */
+    /** One replay run ({@code rate} 0 is full speed) with job options beyond the defaults. */
     public ReplayRun.Result run(
             String label,
             List<UserEvent> events,

@@ -38,10 +38,26 @@ final class PipelineSection extends ReplaySection {
         double[] p2 = new double[repeats];
         for (int r = 0; r < repeats; r++) {
             p1[r] =
-                    pipeline.run("p=1 run " + (r + 1), events, catalog, 1, 0, false, 0)
+                    pipeline.run(
+                                    "p=1 run " + (r + 1),
+                                    events,
+                                    catalog,
+                                    1,
+                                    0,
+                                    false,
+                                    0,
+                                    new Configuration())
                             .eventsPerSecond();
             p2[r] =
-                    pipeline.run("p=2 run " + (r + 1), events, catalog, 2, 0, false, 0)
+                    pipeline.run(
+                                    "p=2 run " + (r + 1),
+                                    events,
+                                    catalog,
+                                    2,
+                                    0,
+                                    false,
+                                    0,
+                                    new Configuration())
                             .eventsPerSecond();
             if (r == 0) {
                 cpuProfile(pipeline.lastCpuMicrosPerEvent());

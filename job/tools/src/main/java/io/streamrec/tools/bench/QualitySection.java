@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
+import org.apache.flink.configuration.Configuration;
 
 /**
  * Prequential quality: the full replay through the pipeline, against the baselines (popularity,
@@ -65,7 +66,8 @@ final class QualitySection extends ReplaySection {
     @Override
     void run() throws Exception {
         progress("Quality: the full replay through the pipeline, baselines on the same stream");
-        ReplayRun.Result run = pipeline.run("quality", events, catalog, 2, 0, false, 0);
+        ReplayRun.Result run =
+                pipeline.run("quality", events, catalog, 2, 0, false, 0, new Configuration());
         PrequentialCounts model = run.counts();
         Map<String, WindowedHits> baselines = evaluateBaselines();
         ObjectNode b = report.details("baselines_hr_at_10");
