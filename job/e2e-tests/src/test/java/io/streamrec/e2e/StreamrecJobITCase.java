@@ -82,8 +82,13 @@ class StreamrecJobITCase {
      * an event touches, and the two runs are compared row by row.
      */
     private static void loadCatalogThroughItemsTopic(Configuration conf) throws Exception {
-        TopicSetup.createTopics(conf, 2, 1);
         JobSettings settings = new JobSettings(conf);
+        // its own evaluation reports: the replay starts producing at the first committed report
+        Configuration loadConf = new Configuration(conf);
+        loadConf.set(
+                StreamrecOptions.EVAL_REPORTS_TOPIC,
+                settings.get(StreamrecOptions.EVAL_REPORTS_TOPIC) + "-catalog-load");
+        TopicSetup.createTopics(loadConf, 2, 1);
         List<ItemRecord> items = List.copyOf(STREAM.catalog.asMap().values());
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(
@@ -100,8 +105,13 @@ class StreamrecJobITCase {
                                 ItemJsonCodec.toJson(item)));
             }
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        StreamrecJob.builder().configuration(conf).catalog(ItemCatalog.empty()).build().addTo(env);
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(loadConf);
+        StreamrecJob.builder()
+                .configuration(loadConf)
+                .catalog(ItemCatalog.empty())
+                .build()
+                .addTo(env);
         JobClient job = env.executeAsync("catalog load");
         Set<String> committed = new HashSet<>();
         try (ItemCatalogFeed catalog =
