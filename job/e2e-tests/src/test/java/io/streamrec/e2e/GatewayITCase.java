@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamrec.feeds.CommittedReader;
 import io.streamrec.gateway.GatewayOptions;
 import io.streamrec.gateway.GatewayServer;
 import io.streamrec.ingest.ItemCatalog;
@@ -11,7 +12,6 @@ import io.streamrec.job.StreamrecJob;
 import io.streamrec.job.StreamrecOptions;
 import io.streamrec.job.TopicSetup;
 import io.streamrec.schema.ItemRecord;
-import io.streamrec.tools.quickstart.EmbeddedKafka;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,13 +19,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.stream.IntStream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -35,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The gateway round trip against a real broker and the running job. */
 class GatewayITCase {
-    @RegisterExtension static final MiniClusterExtension FLINK = TestClusters.twoSlots();
+    @RegisterExtension
+    static final StreamrecClusterExtension CLUSTERS = new StreamrecClusterExtension();
 
     @TempDir Path checkpoints;
 
@@ -43,126 +44,125 @@ class GatewayITCase {
 
     @Test
     void eventsInRecommendationsOut() throws Exception {
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            Configuration jobConf = new Configuration();
-            jobConf.set(StreamrecOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-            jobConf.set(StreamrecOptions.TRANSACTIONAL_ID_PREFIX, "gateway-it");
-            jobConf.set(StreamrecOptions.DIM, 8);
-            jobConf.set(StreamrecOptions.CONTENT_DIM, 3);
-            Configuration conf = TestClusters.jobConfiguration(jobConf, checkpoints);
-            conf.set(GatewayOptions.PORT, 0);
-            conf.set(GatewayOptions.REQUEST_TIMEOUT, Duration.ofSeconds(60));
-            TopicSetup.createTopics(conf, 2, 1);
+        Configuration jobConf = new Configuration();
+        jobConf.set(StreamrecOptions.BOOTSTRAP_SERVERS, CLUSTERS.bootstrapServers());
+        jobConf.set(StreamrecOptions.TRANSACTIONAL_ID_PREFIX, "gateway-it");
+        jobConf.set(StreamrecOptions.DIM, 8);
+        jobConf.set(StreamrecOptions.CONTENT_DIM, 3);
+        Configuration conf = TestClusters.jobConfiguration(jobConf, checkpoints);
+        conf.set(GatewayOptions.PORT, 0);
+        conf.set(GatewayOptions.REQUEST_TIMEOUT, Duration.ofSeconds(60));
+        TopicSetup.createTopics(conf, 2, 1);
 
-            ItemCatalog catalog =
-                    new ItemCatalog(
-                            IntStream.range(0, 50)
-                                    .mapToObj(
-                                            i ->
-                                                    new ItemRecord(
-                                                            "m" + i,
-                                                            "movie " + i,
-                                                            List.of("g" + i % 4)))
-                                    .toList());
-            StreamExecutionEnvironment env =
-                    StreamExecutionEnvironment.getExecutionEnvironment(conf);
-            StreamrecJob.builder().configuration(conf).catalog(catalog).build().addTo(env);
-            JobClient job = env.executeAsync("gateway-it");
-            HttpClient http = HttpClient.newHttpClient();
-            try (GatewayServer gateway = new GatewayServer(conf)) {
-                URI base = gateway.uri();
-                assertThat(get(http, base.resolve("/health")).statusCode()).isEqualTo(200);
+        ItemCatalog catalog =
+                new ItemCatalog(
+                        IntStream.range(0, 50)
+                                .mapToObj(
+                                        i ->
+                                                new ItemRecord(
+                                                        "m" + i,
+                                                        "movie " + i,
+                                                        List.of("g" + i % 4)))
+                                .toList());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        StreamrecJob.builder().configuration(conf).catalog(catalog).build().addTo(env);
+        JobClient job = env.executeAsync("gateway-it");
+        HttpClient http = HttpClient.newHttpClient();
+        try (GatewayServer gateway = new GatewayServer(conf)) {
+            URI base = gateway.uri();
+            assertThat(get(http, base.resolve("/health")).statusCode()).isEqualTo(200);
 
-                long now = System.currentTimeMillis();
-                StringBuilder batch = new StringBuilder("[");
-                for (int i = 0; i < 20; i++) {
-                    batch.append(i == 0 ? "" : ",")
-                            .append(
-                                    String.format(
-                                            "{\"eventId\":\"g%d\",\"userId\":\"alice\",\"itemId\":\"m%d\",\"type\":\"click\",\"timestamp\":%d}",
-                                            i, i, now - 1000 + i));
-                }
-                batch.append("]");
-                HttpResponse<String> accepted =
-                        post(http, base.resolve("/events"), batch.toString());
-                assertThat(accepted.statusCode()).isEqualTo(202);
-                assertThat(MAPPER.readTree(accepted.body()).get("accepted").asInt()).isEqualTo(20);
-
-                HttpResponse<String> mixed =
-                        post(
-                                http,
-                                base.resolve("/events"),
-                                "[{\"eventId\":\"x1\",\"userId\":\"bob\",\"itemId\":\"m1\",\"type\":\"view\",\"timestamp\":"
-                                        + now
-                                        + "},{\"eventId\":\"x2\",\"userId\":\"bob\",\"type\":\"view\",\"timestamp\":1}]");
-                assertThat(mixed.statusCode()).isEqualTo(400);
-                JsonNode mixedBody = MAPPER.readTree(mixed.body());
-                assertThat(mixedBody.get("accepted").asInt()).isEqualTo(1);
-                assertThat(mixedBody.get("rejected").get(0).get("reason").asText())
-                        .isEqualTo("missing_field");
-                assertThat(mixedBody.get("rejected").get(0).get("index").asInt()).isEqualTo(1);
-
-                HttpResponse<String> recs = get(http, base.resolve("/recommendations/alice?k=5"));
-                assertThat(recs.statusCode()).isEqualTo(200);
-                JsonNode result = MAPPER.readTree(recs.body());
-                assertThat(result.get("userId").asText()).isEqualTo("alice");
-                assertThat(result.get("items")).hasSize(5);
-                // a user's own items are never recommended back once the job has seen them;
-                // the request may overtake the events, so only check the shape and the user here
-                assertThat(result.get("modelVersion").asLong()).isGreaterThanOrEqualTo(0);
-
-                // catalog updates: a valid item reaches the catalog topic, a bad one the dead
-                // letters
-                Properties props = new Properties();
-                props.put("bootstrap.servers", kafka.bootstrapServers());
-                try (KafkaProducer<byte[], byte[]> producer =
-                        new KafkaProducer<>(
-                                props, new ByteArraySerializer(), new ByteArraySerializer())) {
-                    producer.send(
-                            new ProducerRecord<>(
-                                    "items",
-                                    "{\"itemId\":\"new-1\",\"title\":\"New\",\"attributes\":[\"g1\"],\"contentVector\":[1,0,-1]}"
-                                            .getBytes(StandardCharsets.UTF_8)));
-                    producer.send(
-                            new ProducerRecord<>(
-                                    "items",
-                                    "{\"itemId\":\"bad-1\",\"contentVector\":[1,0]}"
-                                            .getBytes(StandardCharsets.UTF_8)));
-                }
-                assertThat(readUntil(props, "item-catalog", "new-1"))
-                        .contains("\"contentVector\":[1.0,0.0,-1.0]");
-                assertThat(readUntil(props, "dead-letters", "wrong_dimension"))
-                        .contains("\"source\":\"items\"");
-
-                HttpResponse<String> cold = get(http, base.resolve("/recommendations/nobody?k=3"));
-                assertThat(cold.statusCode()).isEqualTo(200);
-                assertThat(MAPPER.readTree(cold.body()).get("reason").asText())
-                        .isEqualTo("cold-start");
-
-                assertThat(get(http, base.resolve("/recommendations/bad%20id")).statusCode())
-                        .isEqualTo(400);
-                assertThat(get(http, base.resolve("/recommendations/alice?k=0")).statusCode())
-                        .isEqualTo(400);
-            } finally {
-                job.cancel().get();
+            long now = System.currentTimeMillis();
+            StringBuilder batch = new StringBuilder("[");
+            for (int i = 0; i < 20; i++) {
+                batch.append(i == 0 ? "" : ",")
+                        .append(
+                                String.format(
+                                        "{\"eventId\":\"g%d\",\"userId\":\"alice\",\"itemId\":\"m%d\",\"type\":\"click\",\"timestamp\":%d}",
+                                        i, i, now - 1000 + i));
             }
+            batch.append("]");
+            HttpResponse<String> accepted = post(http, base.resolve("/events"), batch.toString());
+            assertThat(accepted.statusCode()).isEqualTo(202);
+            assertThat(MAPPER.readTree(accepted.body()).get("accepted").asInt()).isEqualTo(20);
+
+            HttpResponse<String> mixed =
+                    post(
+                            http,
+                            base.resolve("/events"),
+                            "[{\"eventId\":\"x1\",\"userId\":\"bob\",\"itemId\":\"m1\",\"type\":\"view\",\"timestamp\":"
+                                    + now
+                                    + "},{\"eventId\":\"x2\",\"userId\":\"bob\",\"type\":\"view\",\"timestamp\":1}]");
+            assertThat(mixed.statusCode()).isEqualTo(400);
+            JsonNode mixedBody = MAPPER.readTree(mixed.body());
+            assertThat(mixedBody.get("accepted").asInt()).isEqualTo(1);
+            assertThat(mixedBody.get("rejected").get(0).get("reason").asText())
+                    .isEqualTo("missing_field");
+            assertThat(mixedBody.get("rejected").get(0).get("index").asInt()).isEqualTo(1);
+
+            HttpResponse<String> recs = get(http, base.resolve("/recommendations/alice?k=5"));
+            assertThat(recs.statusCode()).isEqualTo(200);
+            JsonNode result = MAPPER.readTree(recs.body());
+            assertThat(result.get("userId").asText()).isEqualTo("alice");
+            assertThat(result.get("items")).hasSize(5);
+            // a user's own items are never recommended back once the job has seen them;
+            // the request may overtake the events, so only check the shape and the user here
+            assertThat(result.get("modelVersion").asLong()).isGreaterThanOrEqualTo(0);
+
+            // catalog updates: a valid item reaches the catalog topic, a bad one the dead
+            // letters
+            Properties props = new Properties();
+            props.put("bootstrap.servers", CLUSTERS.bootstrapServers());
+            try (KafkaProducer<byte[], byte[]> producer =
+                    new KafkaProducer<>(
+                            props, new ByteArraySerializer(), new ByteArraySerializer())) {
+                producer.send(
+                        new ProducerRecord<>(
+                                "items",
+                                "{\"itemId\":\"new-1\",\"title\":\"New\",\"attributes\":[\"g1\"],\"contentVector\":[1,0,-1]}"
+                                        .getBytes(StandardCharsets.UTF_8)));
+                producer.send(
+                        new ProducerRecord<>(
+                                "items",
+                                "{\"itemId\":\"bad-1\",\"contentVector\":[1,0]}"
+                                        .getBytes(StandardCharsets.UTF_8)));
+            }
+            assertThat(readUntil(props, "item-catalog", "new-1"))
+                    .contains("\"contentVector\":[1.0,0.0,-1.0]");
+            assertThat(readUntil(props, "dead-letters", "wrong_dimension"))
+                    .contains("\"source\":\"items\"");
+
+            HttpResponse<String> cold = get(http, base.resolve("/recommendations/nobody?k=3"));
+            assertThat(cold.statusCode()).isEqualTo(200);
+            assertThat(MAPPER.readTree(cold.body()).get("reason").asText()).isEqualTo("cold-start");
+
+            assertThat(get(http, base.resolve("/recommendations/bad%20id")).statusCode())
+                    .isEqualTo(400);
+            assertThat(get(http, base.resolve("/recommendations/alice?k=0")).statusCode())
+                    .isEqualTo(400);
+        } finally {
+            job.cancel().get();
         }
     }
 
     /** The first committed record of {@code topic} containing {@code text} (60 s at most). */
-    private static String readUntil(Properties props, String topic, String text) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        try (var consumer = io.streamrec.feeds.CommittedReader.open(props, topic, true)) {
-            while (System.nanoTime() < deadline) {
-                for (var r : consumer.poll(Duration.ofMillis(200))) {
-                    String value = new String(r.value(), StandardCharsets.UTF_8);
-                    if (value.contains(text)) {
-                        return value;
-                    }
-                }
-            }
+    private static String readUntil(Properties props, String topic, String text) throws Exception {
+        List<String> found = new ArrayList<>();
+        try (var consumer = CommittedReader.open(props, topic, true)) {
+            Await.waitUntil(
+                    "a committed record of " + topic + " contains " + text,
+                    Duration.ofSeconds(60),
+                    () -> {
+                        for (var r : consumer.poll(Duration.ofMillis(200))) {
+                            String value = new String(r.value(), StandardCharsets.UTF_8);
+                            if (value.contains(text)) {
+                                found.add(value);
+                            }
+                        }
+                        return !found.isEmpty();
+                    });
         }
-        return "";
+        return found.get(0);
     }
 
     private static HttpResponse<String> get(HttpClient http, URI uri) throws Exception {

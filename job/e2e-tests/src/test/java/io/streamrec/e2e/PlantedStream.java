@@ -15,11 +15,11 @@ import java.util.Random;
  */
 final class PlantedStream {
     final List<UserEvent> events = new ArrayList<>();
+    final List<ItemRecord> items = new ArrayList<>();
     final ItemCatalog catalog;
 
     PlantedStream(int clusters, int itemsPerCluster, int usersPerCluster, int n, long seed) {
         Random random = new Random(seed);
-        List<ItemRecord> items = new ArrayList<>();
         for (int c = 0; c < clusters; c++) {
             for (int i = 0; i < itemsPerCluster; i++) {
                 // a weak content signal: half of the items carry their cluster's genre

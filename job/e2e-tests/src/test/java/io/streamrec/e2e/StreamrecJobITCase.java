@@ -2,72 +2,68 @@ package io.streamrec.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamrec.feeds.ItemCatalogFeed;
+import io.streamrec.ingest.ItemCatalog;
+import io.streamrec.ingest.ItemJsonCodec;
 import io.streamrec.job.JobSettings;
+import io.streamrec.job.StreamrecJob;
 import io.streamrec.job.StreamrecOptions;
+import io.streamrec.job.TopicSetup;
 import io.streamrec.model.RowKeys;
+import io.streamrec.schema.ItemRecord;
 import io.streamrec.schema.ParameterRow;
 import io.streamrec.schema.UserEvent;
 import io.streamrec.tools.audit.ExpectedContributions;
-import io.streamrec.tools.quickstart.EmbeddedKafka;
 import io.streamrec.tools.quickstart.ReplayRun;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole loop on a MiniCluster with a real Kafka broker: Kafka in, workers (DJL), parameter
- * server (RocksDB), the transactional feedback topic, serving, evaluation, Kafka out.
+ * The whole loop on a MiniCluster with a real Kafka broker: items through the items and catalog
+ * topics, events in, workers (DJL), parameter server (RocksDB), the transactional feedback topic,
+ * serving, evaluation, Kafka out; then the same stream again with a failure in the middle, which
+ * must end with every parameter row counting the same contributions.
  */
 class StreamrecJobITCase {
-    @RegisterExtension static final MiniClusterExtension FLINK = TestClusters.twoSlots();
+    @RegisterExtension
+    static final StreamrecClusterExtension CLUSTERS = new StreamrecClusterExtension();
 
-    private static EmbeddedKafka kafka;
     private static final PlantedStream STREAM = new PlantedStream(5, 40, 60, 6000, 11L);
 
     @TempDir static Path checkpoints;
 
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        kafka.close();
-    }
-
     private static Configuration config(String run) {
-        Configuration jobConf = new Configuration();
-        jobConf.set(StreamrecOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-        for (var topic : StreamrecOptions.TOPICS) {
-            jobConf.set(topic, run + "-" + topic.defaultValue());
-        }
-        jobConf.set(StreamrecOptions.GROUP_ID, run);
-        jobConf.set(StreamrecOptions.TRANSACTIONAL_ID_PREFIX, run);
-        jobConf.set(StreamrecOptions.DIM, 16);
-        jobConf.set(StreamrecOptions.BATCH_SIZE, 32);
-        return TestClusters.jobConfiguration(jobConf, checkpoints.resolve(run));
+        Configuration c = CLUSTERS.runConfiguration(run, checkpoints.resolve(run));
+        c.set(StreamrecOptions.DIM, 16);
+        c.set(StreamrecOptions.BATCH_SIZE, 32);
+        return c;
     }
 
     private static ReplayRun.Result replay(
             String run, UnaryOperator<DataStream<UserEvent>> interceptor) throws Exception {
+        Configuration conf = config(run);
+        loadCatalogThroughItemsTopic(conf);
         try (ReplayRun replay =
                 ReplayRun.builder()
-                        .configuration(config(run))
+                        .configuration(conf)
                         .events(STREAM.events)
-                        .catalog(STREAM.catalog)
                         .environment(StreamExecutionEnvironment::getExecutionEnvironment)
                         .interceptEvents(interceptor)
                         .eventsPerSecond(3000)
@@ -75,6 +71,63 @@ class StreamrecJobITCase {
                         .timeout(Duration.ofMinutes(5))
                         .build()) {
             return replay.run(List.of("c0u1", "never-seen"), true);
+        }
+    }
+
+    /**
+     * Sends the catalog to the items topic and runs the job (with an empty built-in catalog) until
+     * it has committed every item to the catalog topic; the replay's job then starts by reading
+     * that topic. The catalog has to be complete before the first event, not arrive beside the
+     * events: it decides the negative-sampling candidates (and their order) and the attribute rows
+     * an event touches, and the two runs are compared row by row.
+     */
+    private static void loadCatalogThroughItemsTopic(Configuration conf) throws Exception {
+        JobSettings settings = new JobSettings(conf);
+        // its own evaluation reports: the replay starts producing at the first committed report
+        Configuration loadConf = new Configuration(conf);
+        loadConf.set(
+                StreamrecOptions.EVAL_REPORTS_TOPIC,
+                settings.get(StreamrecOptions.EVAL_REPORTS_TOPIC) + "-catalog-load");
+        TopicSetup.createTopics(loadConf, 2, 1);
+        List<ItemRecord> items = STREAM.items;
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(
+                        settings.kafka().toProperties(),
+                        new ByteArraySerializer(),
+                        new ByteArraySerializer())) {
+            for (ItemRecord item : items) {
+                // one partition, so the catalog topic holds the items in this order
+                producer.send(
+                        new ProducerRecord<>(
+                                settings.get(StreamrecOptions.ITEMS_TOPIC),
+                                0,
+                                item.itemId().getBytes(StandardCharsets.UTF_8),
+                                ItemJsonCodec.toJson(item)));
+            }
+        }
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(loadConf);
+        StreamrecJob.builder()
+                .configuration(loadConf)
+                .catalog(ItemCatalog.empty())
+                .build()
+                .addTo(env);
+        JobClient job = env.executeAsync("catalog load");
+        Set<String> committed = new HashSet<>();
+        try (ItemCatalogFeed catalog =
+                new ItemCatalogFeed(
+                        settings.kafka().toProperties(),
+                        settings.get(StreamrecOptions.CATALOG_TOPIC),
+                        settings.model().contentDim())) {
+            Await.waitUntil(
+                    "all " + items.size() + " items are committed to the catalog topic",
+                    Duration.ofMinutes(2),
+                    () -> {
+                        catalog.poll(Duration.ofMillis(200), i -> committed.add(i.itemId()));
+                        return committed.size() == items.size();
+                    });
+        } finally {
+            job.cancel().get();
         }
     }
 
@@ -106,9 +159,39 @@ class StreamrecJobITCase {
         assertThat(FailOnceAfterCheckpoint.FAILURES.get()).isEqualTo(failuresBefore + 1);
         assertThat(failed.counts().events()).isEqualTo(n);
         assertCountersMatchInput(failed.finalRows(), n);
+        assertSameRowCounters(clean.finalRows(), failed.finalRows());
         // every request answered exactly once under read_committed, across the failure too
         assertAnsweredOnce(clean, n / 100);
         assertAnsweredOnce(failed, n / 100);
+    }
+
+    /**
+     * The same rows, each with the same update and positive counters, in both runs (the latest
+     * committed value of every key of the model-updates topic). Versions are not compared: a
+     * version counts the gradients applied to the row, one per micro-batch that touched it, and
+     * micro-batches are cut by size, by the flush timer and by checkpoint barriers, so versions
+     * differ between any two runs, failure or not. What holds in every run is {@code 1 <= version
+     * <= updates}: each applied gradient carries at least one contribution.
+     */
+    private static void assertSameRowCounters(
+            Map<String, ParameterRow> clean, Map<String, ParameterRow> failed) {
+        assertThat(failed.keySet()).isEqualTo(clean.keySet());
+        assertThat(counters(failed)).isEqualTo(counters(clean));
+        for (Map<String, ParameterRow> rows : List.of(clean, failed)) {
+            assertThat(rows.values())
+                    .allSatisfy(
+                            r ->
+                                    assertThat(r.version())
+                                            .as("version of %s", r.key())
+                                            .isBetween(1L, r.updates()));
+        }
+    }
+
+    /** Per row: updates and positives. */
+    private static Map<String, List<Long>> counters(Map<String, ParameterRow> rows) {
+        Map<String, List<Long>> counters = new TreeMap<>();
+        rows.forEach((k, r) -> counters.put(k, List.of(r.updates(), r.positives())));
+        return counters;
     }
 
     private static void assertAnsweredOnce(ReplayRun.Result result, int requests) {
@@ -146,11 +229,5 @@ class StreamrecJobITCase {
                                 STREAM.events,
                                 STREAM.catalog,
                                 new JobSettings(new Configuration()).model()));
-    }
-
-    private static Map<String, Long> updateCounters(Map<String, ParameterRow> rows) {
-        Map<String, Long> counters = new TreeMap<>();
-        rows.forEach((k, r) -> counters.put(k, r.updates()));
-        return counters;
     }
 }

@@ -1,0 +1,80 @@
+package io.streamrec.e2e;
+
+import io.streamrec.eval.EvalReportCodec;
+import io.streamrec.feeds.CommittedReader;
+import io.streamrec.job.JobSettings;
+import io.streamrec.job.StreamrecOptions;
+import io.streamrec.schema.ParameterRow;
+import io.streamrec.schema.ParameterRowSerializer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+
+/**
+ * What a run of the job commits from the moment this reader opens, read with {@code
+ * read_committed}: the latest evaluation report of each serving subtask and the latest value of
+ * every parameter row (the model-updates topic).
+ */
+final class CommittedOutput implements AutoCloseable {
+    private final KafkaConsumer<byte[], byte[]> reports;
+    private final KafkaConsumer<byte[], byte[]> rowUpdates;
+    private final Map<Integer, EvalReportCodec.Report> latestReports = new HashMap<>();
+    private final Map<String, ParameterRow> rows = new HashMap<>();
+
+    CommittedOutput(Configuration conf) {
+        JobSettings settings = new JobSettings(conf);
+        this.reports =
+                CommittedReader.open(
+                        settings.kafka().toProperties(),
+                        settings.get(StreamrecOptions.EVAL_REPORTS_TOPIC),
+                        false);
+        this.rowUpdates =
+                CommittedReader.open(
+                        settings.kafka().toProperties(),
+                        settings.get(StreamrecOptions.MODEL_UPDATES_TOPIC),
+                        false);
+    }
+
+    /** Reads what has been committed since the last call. */
+    void poll() throws IOException {
+        for (ConsumerRecord<byte[], byte[]> r : reports.poll(Duration.ofMillis(100))) {
+            EvalReportCodec.Report report =
+                    EvalReportCodec.decode(new String(r.value(), StandardCharsets.UTF_8));
+            latestReports.put(report.counts().subtask(), report);
+        }
+        for (ConsumerRecord<byte[], byte[]> r : rowUpdates.poll(Duration.ofMillis(100))) {
+            if (r.value() == null) {
+                continue; // a tombstone of the compacted topic
+            }
+            ParameterRow row = ParameterRowSerializer.INSTANCE.fromBytes(r.value());
+            rows.merge(row.key(), row, (a, b) -> a.version() >= b.version() ? a : b);
+        }
+    }
+
+    /** Events evaluated over all serving subtasks, as of their latest committed reports. */
+    long evaluated() {
+        return latestReports.values().stream().mapToLong(r -> r.counts().events()).sum();
+    }
+
+    /** The latest committed value of every row committed since this reader opened. */
+    Map<String, ParameterRow> rows() {
+        return rows;
+    }
+
+    /** The update counter of a row, 0 if none has been committed. */
+    long updates(String key) {
+        ParameterRow row = rows.get(key);
+        return row == null ? 0 : row.updates();
+    }
+
+    @Override
+    public void close() {
+        reports.close(Duration.ofSeconds(5));
+        rowUpdates.close(Duration.ofSeconds(5));
+    }
+}

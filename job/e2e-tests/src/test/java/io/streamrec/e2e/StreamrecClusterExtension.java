@@ -1,0 +1,71 @@
+package io.streamrec.e2e;
+
+import io.streamrec.job.StreamrecOptions;
+import io.streamrec.tools.quickstart.EmbeddedKafka;
+import java.nio.file.Path;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * What every ITCase runs against, per test class: a real single-node Kafka broker in this JVM
+ * ({@code KafkaClusterTestKit}, started before the first test, closed after the last) and the Flink
+ * MiniCluster of {@link TestClusters#twoSlots()}, which the jobs of {@code
+ * StreamExecutionEnvironment.getExecutionEnvironment} are submitted to. Register it as a static
+ * field with {@code @RegisterExtension}.
+ */
+final class StreamrecClusterExtension
+        implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
+    private final MiniClusterExtension flink = TestClusters.twoSlots();
+    private EmbeddedKafka kafka;
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        kafka = EmbeddedKafka.start();
+        flink.beforeAll(context);
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) throws Exception {
+        flink.beforeEach(context);
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws Exception {
+        flink.afterEach(context);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        try {
+            flink.afterAll(context);
+        } finally {
+            kafka.close();
+        }
+    }
+
+    String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    /**
+     * The configuration of one run of the job on this broker: its own topics ({@code
+     * <run>-<topic>}), consumer group and transactional ids, so runs in one class never see each
+     * other's records; RocksDB with checkpoints every 300 ms under {@code checkpoints}.
+     */
+    Configuration runConfiguration(String run, Path checkpoints) {
+        Configuration job = new Configuration();
+        job.set(StreamrecOptions.BOOTSTRAP_SERVERS, bootstrapServers());
+        for (var topic : StreamrecOptions.TOPICS) {
+            job.set(topic, run + "-" + topic.defaultValue());
+        }
+        job.set(StreamrecOptions.GROUP_ID, run);
+        job.set(StreamrecOptions.TRANSACTIONAL_ID_PREFIX, run);
+        Configuration conf = TestClusters.jobConfiguration(job, checkpoints);
+        return conf;
+    }
+}

@@ -1,0 +1,160 @@
+package io.streamrec.schema;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.lang.reflect.Modifier;
+import java.net.URISyntaxException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.assertj.core.api.recursive.comparison.ComparingFields;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
+
+/**
+ * Bytes written by earlier versions of the record serializers, committed under {@code
+ * src/test/resources/serializer-fixtures}, still read with today's serializers: checkpoints,
+ * savepoints and the model-updates topic hold such bytes, so a reader that stops accepting them
+ * breaks restores. The fixtures are written once by {@link #writeMissingFixtures()} and never
+ * regenerated.
+ */
+class SerializerFixturesTest {
+    static final List<SerializerFixture<?>> FIXTURES = SerializerFixtures.ALL;
+
+    @ParameterizedTest(name = "{0}")
+    @FieldSource("FIXTURES")
+    void committedRecordsStillRead(SerializerFixture<?> fixture) throws IOException {
+        byte[] bytes = SerializerFixture.committed(fixture.recordsFile());
+        assertThat(bytes[0]).as("schema version byte").isEqualTo((byte) fixture.version());
+        assertSameRecords(
+                SerializerFixture.readAll(fixture.serializer(), bytes), fixture.records());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @FieldSource("FIXTURES")
+    void committedSnapshotsRestoreACompatibleSerializer(SerializerFixture<?> fixture)
+            throws IOException {
+        assertSnapshotCompatible(fixture);
+    }
+
+    private static <T> void assertSnapshotCompatible(SerializerFixture<T> fixture)
+            throws IOException {
+        TypeSerializerSnapshot<T> restored =
+                SerializerFixture.readSnapshot(SerializerFixture.committed(fixture.snapshotFile()));
+        assertThat(
+                        fixture.serializer()
+                                .snapshotConfiguration()
+                                .resolveSchemaCompatibility(restored)
+                                .isCompatibleAsIs())
+                .as("today's %s accepts the committed snapshot as is", fixture.type())
+                .isTrue();
+        assertSameRecords(
+                SerializerFixture.readAll(
+                        restored.restoreSerializer(),
+                        SerializerFixture.committed(fixture.recordsFile())),
+                fixture.records());
+    }
+
+    /**
+     * Field by field, arrays element by element, floats bit by bit (NaN equals NaN). Fields, not
+     * properties: AssertJ would otherwise read {@code marker} through {@code isMarker()}.
+     */
+    private static void assertSameRecords(List<?> actual, List<?> expected) {
+        assertThat(actual)
+                .usingRecursiveComparison()
+                .withIntrospectionStrategy(ComparingFields.COMPARING_FIELDS)
+                .withEqualsForType(Float::equals, Float.class)
+                .isEqualTo(expected);
+    }
+
+    /** A schema version bump without a fixture of the new version fails here. */
+    @Test
+    void everySerializerHasAFixtureOfTheVersionItWrites() throws Exception {
+        List<String> serializers = new ArrayList<>();
+        for (Class<?> c : schemaClasses()) {
+            if (VersionedRecordSerializer.class.isAssignableFrom(c)
+                    && !Modifier.isAbstract(c.getModifiers())) {
+                serializers.add(c.getSimpleName());
+                VersionedRecordSerializer<?> serializer =
+                        (VersionedRecordSerializer<?>) c.getField("INSTANCE").get(null);
+                assertThat(FIXTURES)
+                        .as("a fixture of %s v%d", c.getSimpleName(), serializer.currentVersion())
+                        .anyMatch(
+                                f ->
+                                        f.serializer() == serializer
+                                                && f.version() == serializer.currentVersion());
+            }
+        }
+        assertThat(serializers).contains("ParameterRowSerializer", "ShardMessageSerializer");
+    }
+
+    @Test
+    void everyCommittedFileHasExpectedRecords() throws Exception {
+        Set<String> known = new TreeSet<>(List.of("README.md"));
+        FIXTURES.forEach(f -> known.addAll(List.of(f.recordsFile(), f.snapshotFile())));
+        Path folder =
+                Path.of(
+                        SerializerFixturesTest.class
+                                .getResource("/" + SerializerFixture.FOLDER)
+                                .toURI());
+        try (Stream<Path> files = Files.list(folder)) {
+            assertThat(files.map(p -> p.getFileName().toString())).allMatch(known::contains);
+        }
+    }
+
+    /**
+     * Writes the fixtures of the current schema versions that are missing (never overwrites one):
+     * {@code mvn test -pl state-schemas -Dtest=SerializerFixturesTest#writeMissingFixtures
+     * -Dfixtures.write=true}, then commit the new files.
+     */
+    @Test
+    @EnabledIfSystemProperty(named = "fixtures.write", matches = "true")
+    void writeMissingFixtures() throws IOException {
+        Path folder = Path.of("src/test/resources", SerializerFixture.FOLDER);
+        for (SerializerFixture<?> fixture : FIXTURES) {
+            if (fixture.isCurrent()) {
+                fixture.writeMissing(folder).forEach(p -> System.out.println("Wrote " + p));
+            }
+        }
+    }
+
+    /** The classes of package io.streamrec.schema, from its classes folder or jar. */
+    private static List<Class<?>> schemaClasses() throws IOException, URISyntaxException {
+        Path root =
+                Path.of(
+                        VersionedRecordSerializer.class
+                                .getProtectionDomain()
+                                .getCodeSource()
+                                .getLocation()
+                                .toURI());
+        if (Files.isRegularFile(root)) {
+            root = FileSystems.newFileSystem(root).getPath("/");
+        }
+        List<Class<?>> classes = new ArrayList<>();
+        try (Stream<Path> files = Files.list(root.resolve("io/streamrec/schema"))) {
+            for (Path file : files.toList()) {
+                String name = file.getFileName().toString();
+                if (name.endsWith(".class") && !name.contains("$")) {
+                    try {
+                        classes.add(
+                                Class.forName(
+                                        "io.streamrec.schema."
+                                                + name.substring(0, name.length() - 6)));
+                    } catch (ClassNotFoundException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }
+        }
+        return classes;
+    }
+}
