@@ -197,15 +197,27 @@ class DeploymentManifestsTest {
             assertThat(c.get(RestartStrategyOptions.RESTART_STRATEGY))
                     .isEqualTo("exponential-delay");
             assertThat(c.get(TaskManagerOptions.MANAGED_MEMORY_FRACTION)).isBetween(0.1f, 0.9f);
-            assertThat(c.getString("env.java.opts.all", ""))
-                    .contains(
-                            "--add-opens=java.base/java.util=ALL-UNNAMED", "-Dai.djl.offline=true");
+            assertThat(c.getString("env.java.opts.all", "").split(" "))
+                    .as("the cluster JVMs carry pom.xml's one jvm.add-opens list")
+                    .contains(jvmAddOpens())
+                    .contains("-Dai.djl.offline=true");
             assertThat(c.getString("metrics.reporter.prom.factory.class", ""))
                     .endsWith("PrometheusReporterFactory");
         }
         assertThat(gpu.get(ExternalResourceOptions.EXTERNAL_RESOURCE_LIST))
                 .containsExactly(GpuAssignment.RESOURCE_NAME);
         assertThat(cpu.get(ExternalResourceOptions.EXTERNAL_RESOURCE_LIST)).isEmpty();
+    }
+
+    /** The one list of JVM module flags (pom.xml's jvm.add-opens; deploy/lib.sh reads it too). */
+    private static String[] jvmAddOpens() throws IOException {
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("<jvm.add-opens>([^<]+)</jvm.add-opens>")
+                        .matcher(Files.readString(ROOT.resolve("pom.xml")));
+        assertThat(m.find()).as("pom.xml defines jvm.add-opens").isTrue();
+        String[] flags = m.group(1).trim().split(" ");
+        assertThat(flags).contains("--add-opens=java.base/java.util=ALL-UNNAMED");
+        return flags;
     }
 
     private static Configuration load(Path dir, String file) throws IOException {
