@@ -1,26 +1,22 @@
 package io.streamrec.candidates;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.function.DoubleBinaryOperator;
 
 /**
- * One item's (or user's) neighbours with a weight each, at most {@code cap} of them: when a new
- * neighbour would make one too many, the weakest is evicted, ties going to the one updated least
- * recently. So a newcomer with weight 1 enters a full list of counts only by replacing a stale
- * count of 1, and a list of decayed weights (anchored, see {@link HalfLife}) keeps the strongest at
- * the current time.
+ * One item's (or user's) neighbours by index, with a weight each, at most {@code cap} of them: when
+ * a new neighbour would make one too many, the weakest is evicted, ties going to the one updated
+ * least recently. So a newcomer with weight 1 enters a full list of counts only by replacing a
+ * stale count of 1, and a list of decayed weights (anchored, see {@link HalfLife}) keeps the
+ * strongest at the current time.
  *
- * <p>Slots in arrays beside a key-to-slot map; the eviction scan is linear, which at a cap of a few
- * hundred is cheaper than keeping an ordered tree up to date on every increment.
+ * <p>Three parallel arrays, searched linearly: at a cap of a few hundred a scan of ints is cheaper
+ * than hashing, and an entry costs 20 bytes.
  */
 public final class BoundedNeighbours {
     private final int cap;
-    private final Map<String, Integer> slots = new HashMap<>();
-    private String[] keys = new String[4];
+    private int size;
+    private int[] keys = new int[4];
     private double[] weights = new double[4];
     private long[] touched = new long[4];
     private long clock;
@@ -33,22 +29,21 @@ public final class BoundedNeighbours {
     }
 
     /** Adds {@code amount} to the neighbour's weight (a new neighbour starts at 0). */
-    public void add(String key, double amount) {
+    public void add(int key, double amount) {
         merge(key, amount, Double::sum);
     }
 
     /**
      * Sets the weight to {@code combine(old, value)}, or to {@code value} for a new neighbour,
-     * which may evict the weakest (possibly the newcomer itself when it is strictly the weakest).
+     * which may evict the weakest (the newcomer itself when it is strictly the weakest).
      */
-    public void merge(String key, double value, DoubleBinaryOperator combine) {
-        Integer slot = slots.get(key);
-        if (slot != null) {
+    public void merge(int key, double value, DoubleBinaryOperator combine) {
+        int slot = slotOf(key);
+        if (slot >= 0) {
             weights[slot] = combine.applyAsDouble(weights[slot], value);
             touched[slot] = ++clock;
             return;
         }
-        int size = slots.size();
         if (size == keys.length) {
             int grown = Math.min(cap + 1, size * 2);
             keys = Arrays.copyOf(keys, grown);
@@ -58,15 +53,24 @@ public final class BoundedNeighbours {
         keys[size] = key;
         weights[size] = value;
         touched[size] = ++clock;
-        slots.put(key, size);
-        if (size + 1 > cap) {
+        size++;
+        if (size > cap) {
             remove(weakest());
         }
     }
 
+    private int slotOf(int key) {
+        for (int s = 0; s < size; s++) {
+            if (keys[s] == key) {
+                return s;
+            }
+        }
+        return -1;
+    }
+
     private int weakest() {
         int w = 0;
-        for (int s = 1; s < slots.size(); s++) {
+        for (int s = 1; s < size; s++) {
             if (weights[s] < weights[w] || (weights[s] == weights[w] && touched[s] < touched[w])) {
                 w = s;
             }
@@ -75,33 +79,24 @@ public final class BoundedNeighbours {
     }
 
     private void remove(int slot) {
-        int last = slots.size() - 1;
-        slots.remove(keys[slot]);
-        if (slot != last) {
-            keys[slot] = keys[last];
-            weights[slot] = weights[last];
-            touched[slot] = touched[last];
-            slots.put(keys[slot], slot);
-        }
-        keys[last] = null;
+        size--;
+        keys[slot] = keys[size];
+        weights[slot] = weights[size];
+        touched[slot] = touched[size];
     }
 
     /** The neighbour's weight, 0 when it is not (or no longer) a neighbour. */
-    public double weight(String key) {
-        Integer slot = slots.get(key);
-        return slot == null ? 0.0 : weights[slot];
+    public double weight(int key) {
+        int slot = slotOf(key);
+        return slot < 0 ? 0.0 : weights[slot];
     }
 
     public int size() {
-        return slots.size();
-    }
-
-    public int cap() {
-        return cap;
+        return size;
     }
 
     /** The neighbour at slot {@code i}, {@code 0 <= i < size()}; slot order is arbitrary. */
-    public String key(int i) {
+    public int key(int i) {
         return keys[i];
     }
 
@@ -110,16 +105,22 @@ public final class BoundedNeighbours {
         return weights[i];
     }
 
-    /** Neighbour keys, strongest first, ties by key. */
-    public List<String> strongest() {
-        List<Integer> order = new ArrayList<>(slots.values());
-        order.sort(
+    /** Neighbours, strongest first, ties by lower index. */
+    public int[] strongest() {
+        Integer[] order = new Integer[size];
+        for (int s = 0; s < size; s++) {
+            order[s] = s;
+        }
+        Arrays.sort(
+                order,
                 (a, b) -> {
                     int byWeight = Double.compare(weights[b], weights[a]);
-                    return byWeight != 0 ? byWeight : keys[a].compareTo(keys[b]);
+                    return byWeight != 0 ? byWeight : Integer.compare(keys[a], keys[b]);
                 });
-        List<String> out = new ArrayList<>(order.size());
-        order.forEach(s -> out.add(keys[s]));
+        int[] out = new int[size];
+        for (int i = 0; i < size; i++) {
+            out[i] = keys[order[i]];
+        }
         return out;
     }
 }

@@ -1,6 +1,5 @@
 package io.streamrec.candidates;
 
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -10,16 +9,16 @@ public final class Candidate {
 
     private final String itemId;
     private final double[] scores = new double[SOURCES.length];
-    private final int[] ranks = new int[SOURCES.length];
+
+    /** Rank + 1 per source, 0 where the source did not return the item. */
+    private final int[] places = new int[SOURCES.length];
 
     Candidate(String itemId) {
         this.itemId = itemId;
-        Arrays.fill(scores, Double.NaN);
-        Arrays.fill(ranks, -1);
     }
 
     void found(Source source, int rank, double score) {
-        ranks[source.ordinal()] = rank;
+        places[source.ordinal()] = rank + 1;
         scores[source.ordinal()] = score;
     }
 
@@ -28,17 +27,17 @@ public final class Candidate {
     }
 
     public boolean from(Source source) {
-        return ranks[source.ordinal()] >= 0;
+        return places[source.ordinal()] > 0;
     }
 
     /** The position in the source's list, 0 = best; -1 when the source did not return it. */
     public int rank(Source source) {
-        return ranks[source.ordinal()];
+        return places[source.ordinal()] - 1;
     }
 
     /** The source's score, NaN when the source did not return it. */
     public double score(Source source) {
-        return scores[source.ordinal()];
+        return from(source) ? scores[source.ordinal()] : Double.NaN;
     }
 
     public Set<Source> sources() {

@@ -1,8 +1,8 @@
 package io.streamrec.candidates;
 
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Item-to-item statistics, undecayed (decaying them hurt in the prototype): co-occurrence {@code
@@ -14,10 +14,10 @@ import java.util.Map;
  */
 final class ItemPairs {
     private final int cap;
-    private final Map<String, BoundedNeighbours> cooccurrence = new HashMap<>();
-    private final Map<String, BoundedNeighbours> transitions = new HashMap<>();
-    private final Map<String, Long> events = new HashMap<>();
-    private final Map<String, Long> transitionsOut = new HashMap<>();
+    private final List<BoundedNeighbours> cooccurrence = new ArrayList<>();
+    private final List<BoundedNeighbours> transitions = new ArrayList<>();
+    private long[] events = new long[16];
+    private long[] transitionsOut = new long[16];
 
     /**
      * @param cap neighbours kept per item in each of C and T
@@ -31,78 +31,79 @@ final class ItemPairs {
      *
      * @param recent the user's items before this event, most recent first, as many as pair with it
      */
-    void add(String item, List<String> recent) {
-        events.merge(item, 1L, Long::sum);
-        for (String other : recent) {
-            if (!other.equals(item)) {
-                row(cooccurrence, other).add(item, 1.0);
-                row(cooccurrence, item).add(other, 1.0);
+    void add(int item, int[] recent) {
+        grow(item);
+        events[item]++;
+        for (int other : recent) {
+            if (other != item) {
+                cooccurrence.get(other).add(item, 1.0);
+                cooccurrence.get(item).add(other, 1.0);
             }
         }
-        if (!recent.isEmpty() && !recent.get(0).equals(item)) {
-            String previous = recent.get(0);
-            row(transitions, previous).add(item, 1.0);
-            transitionsOut.merge(previous, 1L, Long::sum);
+        if (recent.length > 0 && recent[0] != item) {
+            transitions.get(recent[0]).add(item, 1.0);
+            transitionsOut[recent[0]]++;
         }
     }
 
-    private BoundedNeighbours row(Map<String, BoundedNeighbours> rows, String item) {
-        return rows.computeIfAbsent(item, i -> new BoundedNeighbours(cap));
+    private void grow(int item) {
+        while (cooccurrence.size() <= item) {
+            cooccurrence.add(new BoundedNeighbours(cap));
+            transitions.add(new BoundedNeighbours(cap));
+        }
+        if (item >= events.length) {
+            int grown = Math.max(item + 1, events.length * 2);
+            events = Arrays.copyOf(events, grown);
+            transitionsOut = Arrays.copyOf(transitionsOut, grown);
+        }
     }
 
     /**
-     * {@code sum_k decay^k * (C[r_k][j] / n(r_k) + T[r_k][j] / out(r_k))} for every neighbour
-     * {@code j} of the {@code recent} items {@code r_0, r_1, ...} (most recent first).
+     * Adds {@code sum_k decay^k * (C[r_k][j] / n(r_k) + T[r_k][j] / out(r_k))} to {@code scores}
+     * for every neighbour {@code j} of the {@code recent} items {@code r_0, r_1, ...} (most recent
+     * first).
      */
-    Map<String, Double> sequenceScores(List<String> recent, double decay) {
-        Map<String, Double> scores = new HashMap<>();
+    void sequenceScores(int[] recent, double decay, ItemScores scores) {
         double weight = 1.0;
-        for (String r : recent) {
-            accumulate(scores, cooccurrence.get(r), weight / Math.max(1, count(r)));
-            accumulate(scores, transitions.get(r), weight / Math.max(1, transitionsOut(r)));
+        for (int r : recent) {
+            if (r < cooccurrence.size()) {
+                accumulate(scores, cooccurrence.get(r), weight / Math.max(1, count(r)));
+                accumulate(scores, transitions.get(r), weight / Math.max(1, transitionsOut(r)));
+            }
             weight *= decay;
         }
-        return scores;
     }
 
-    private static void accumulate(
-            Map<String, Double> scores, BoundedNeighbours row, double scale) {
-        if (row == null) {
-            return;
-        }
+    private static void accumulate(ItemScores scores, BoundedNeighbours row, double scale) {
         for (int s = 0; s < row.size(); s++) {
-            scores.merge(row.key(s), scale * row.weightAt(s), Double::sum);
+            scores.add(row.key(s), scale * row.weightAt(s));
         }
     }
 
-    double cooccurrence(String a, String b) {
-        BoundedNeighbours row = cooccurrence.get(a);
-        return row == null ? 0.0 : row.weight(b);
+    double cooccurrence(int a, int b) {
+        return a < cooccurrence.size() ? cooccurrence.get(a).weight(b) : 0.0;
     }
 
-    double transition(String a, String b) {
-        BoundedNeighbours row = transitions.get(a);
-        return row == null ? 0.0 : row.weight(b);
+    double transition(int a, int b) {
+        return a < transitions.size() ? transitions.get(a).weight(b) : 0.0;
     }
 
     /** n(a): the item's events. */
-    long count(String item) {
-        return events.getOrDefault(item, 0L);
+    long count(int item) {
+        return item < events.length ? events[item] : 0L;
     }
 
     /** out(a): transitions out of the item. */
-    long transitionsOut(String item) {
-        return transitionsOut.getOrDefault(item, 0L);
+    long transitionsOut(int item) {
+        return item < transitionsOut.length ? transitionsOut[item] : 0L;
     }
 
     /** The longest row of C or T (at most the cap). */
     int longestRow() {
         int longest = 0;
-        for (BoundedNeighbours row : cooccurrence.values()) {
-            longest = Math.max(longest, row.size());
-        }
-        for (BoundedNeighbours row : transitions.values()) {
-            longest = Math.max(longest, row.size());
+        for (int i = 0; i < cooccurrence.size(); i++) {
+            longest = Math.max(longest, cooccurrence.get(i).size());
+            longest = Math.max(longest, transitions.get(i).size());
         }
         return longest;
     }

@@ -2,11 +2,8 @@ package io.streamrec.candidates;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeSet;
-import java.util.function.Predicate;
 
 /**
  * Items ordered by a key that changes only when the item itself is updated (an all-time count, an
@@ -14,39 +11,39 @@ import java.util.function.Predicate;
  * the top, skipping excluded items, so it costs {@code n} plus the exclusions met on the way.
  */
 final class RankedItems {
-    private record Ranked(String item, double key) {}
+    private record Ranked(int item, String id, double key) {}
 
     private static final Comparator<Ranked> HIGHEST_FIRST =
-            Comparator.comparingDouble(Ranked::key).reversed().thenComparing(Ranked::item);
+            Comparator.comparingDouble(Ranked::key).reversed().thenComparing(Ranked::id);
 
     private final TreeSet<Ranked> order = new TreeSet<>(HIGHEST_FIRST);
-    private final Map<String, Ranked> byItem = new HashMap<>();
+    private final List<Ranked> byItem = new ArrayList<>();
 
-    void put(String item, double key) {
+    void put(int item, String id, double key) {
+        while (byItem.size() <= item) {
+            byItem.add(null);
+        }
         Ranked old = byItem.get(item);
         if (old != null) {
             order.remove(old);
         }
-        Ranked now = new Ranked(item, key);
+        Ranked now = new Ranked(item, id, key);
         order.add(now);
-        byItem.put(item, now);
+        byItem.set(item, now);
     }
 
     /** Up to {@code n} items not {@code excluded}, highest key first. */
-    List<String> top(int n, Predicate<String> excluded) {
-        List<String> out = new ArrayList<>(n);
+    int[] top(int n, ExcludedItems excluded) {
+        int[] out = new int[n];
+        int k = 0;
         for (Ranked r : order) {
-            if (out.size() == n) {
+            if (k == n) {
                 break;
             }
-            if (!excluded.test(r.item())) {
-                out.add(r.item());
+            if (!excluded.contains(r.item())) {
+                out[k++] = r.item();
             }
         }
-        return out;
-    }
-
-    int size() {
-        return byItem.size();
+        return k == n ? out : java.util.Arrays.copyOf(out, k);
     }
 }

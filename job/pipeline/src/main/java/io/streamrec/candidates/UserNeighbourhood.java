@@ -1,9 +1,7 @@
 package io.streamrec.candidates;
 
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
 
 /**
  * Who else acts like a user: the recent users of each item, and per user the users who recently
@@ -16,8 +14,8 @@ final class UserNeighbourhood {
     private final int usersPerItem;
     private final int similarPerUser;
     private final HalfLife halfLife;
-    private final Map<String, RecentKeys> recentUsers = new HashMap<>();
-    private final Map<String, BoundedNeighbours> similar = new HashMap<>();
+    private final List<RecentIds> recentUsers = new ArrayList<>();
+    private final List<BoundedNeighbours> similar = new ArrayList<>();
 
     UserNeighbourhood(int usersPerItem, int similarPerUser, HalfLife halfLife) {
         this.usersPerItem = usersPerItem;
@@ -25,67 +23,60 @@ final class UserNeighbourhood {
         this.halfLife = halfLife;
     }
 
-    void add(String user, String item, long t) {
-        RecentKeys users = recentUsers.computeIfAbsent(item, i -> new RecentKeys(usersPerItem));
+    void add(int user, int item, long t) {
+        while (recentUsers.size() <= item) {
+            recentUsers.add(new RecentIds(usersPerItem));
+        }
+        while (similar.size() <= user) {
+            similar.add(new BoundedNeighbours(similarPerUser));
+        }
+        RecentIds users = recentUsers.get(item);
         double one = halfLife.anchor(1.0, t);
-        for (String other : users.mostRecent(usersPerItem)) {
-            if (!other.equals(user)) {
-                similarTo(user).merge(other, one, HalfLife::log2Sum);
-                similarTo(other).merge(user, one, HalfLife::log2Sum);
+        for (int other : users.mostRecent(usersPerItem)) {
+            if (other != user) {
+                similar.get(user).merge(other, one, HalfLife::log2Sum);
+                similar.get(other).merge(user, one, HalfLife::log2Sum);
             }
         }
         users.add(user);
     }
 
-    private BoundedNeighbours similarTo(String user) {
-        return similar.computeIfAbsent(user, u -> new BoundedNeighbours(similarPerUser));
-    }
-
     /** The similarity of {@code u} to {@code v} at time {@code t}: decayed shared events. */
-    double similarity(String u, String v, long t) {
-        BoundedNeighbours row = similar.get(u);
-        return row == null ? 0.0 : halfLife.valueAt(row.weight(v), t);
+    double similarity(int u, int v, long t) {
+        return u < similar.size() ? halfLife.valueAt(similar.get(u).weight(v), t) : 0.0;
     }
 
     /**
-     * {@code sum_v sim(u, v) * decay^p} over the similar users {@code v} of {@code user} and their
-     * {@code itemsPerUser} most recent items, {@code p} being the item's position (0 = latest).
+     * Adds {@code sum_v sim(u, v) * decay^p} to {@code scores} over the similar users {@code v} of
+     * {@code user} and their {@code itemsPerUser} latest items, {@code p} being the item's position
+     * (0 = latest) in {@code histories} (per user).
      */
-    Map<String, Double> recentItemsOfSimilar(
-            String user,
+    void recentItemsOfSimilar(
+            int user,
             long t,
-            Function<String, RecentKeys> histories,
+            List<RecentIds> histories,
             int itemsPerUser,
-            double decay) {
-        Map<String, Double> scores = new HashMap<>();
-        BoundedNeighbours row = similar.get(user);
-        if (row == null) {
-            return scores;
+            double decay,
+            ItemScores scores) {
+        if (user >= similar.size()) {
+            return;
         }
+        BoundedNeighbours row = similar.get(user);
         for (int s = 0; s < row.size(); s++) {
-            RecentKeys items = histories.apply(row.key(s));
-            if (items == null) {
-                continue;
-            }
             double weight = halfLife.valueAt(row.weightAt(s), t);
-            for (String item : items.mostRecent(itemsPerUser)) {
-                scores.merge(item, weight, Double::sum);
+            RecentIds items = histories.get(row.key(s));
+            for (int p = 0; p < Math.min(itemsPerUser, items.size()); p++) {
+                scores.add(items.get(p), weight);
                 weight *= decay;
             }
         }
-        return scores;
     }
 
     int longestRecentUsers() {
-        return recentUsers.values().stream().mapToInt(RecentKeys::size).max().orElse(0);
+        return recentUsers.stream().mapToInt(RecentIds::size).max().orElse(0);
     }
 
     int longestSimilarList() {
-        return similar.values().stream().mapToInt(BoundedNeighbours::size).max().orElse(0);
-    }
-
-    List<String> mostSimilar(String user) {
-        BoundedNeighbours row = similar.get(user);
-        return row == null ? List.of() : row.strongest();
+        return similar.stream().mapToInt(BoundedNeighbours::size).max().orElse(0);
     }
 }

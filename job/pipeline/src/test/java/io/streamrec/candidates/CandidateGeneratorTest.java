@@ -60,15 +60,15 @@ class CandidateGeneratorTest {
     @Test
     void statisticsAfterTheStream() {
         ItemPairs pairs = generator.pairs();
-        assertThat(pairs.cooccurrence("a", "c")).isEqualTo(2);
-        assertThat(pairs.cooccurrence("c", "a")).isEqualTo(2);
-        assertThat(pairs.cooccurrence("a", "d")).isEqualTo(1);
-        assertThat(pairs.cooccurrence("b", "b")).isZero();
-        assertThat(pairs.transition("c", "d")).isEqualTo(1);
-        assertThat(pairs.transition("d", "c")).isZero();
-        assertThat(pairs.count("a")).isEqualTo(2);
-        assertThat(pairs.transitionsOut("a")).isEqualTo(2);
-        assertThat(pairs.transitionsOut("d")).isZero();
+        assertThat(pairs.cooccurrence(item("a"), item("c"))).isEqualTo(2);
+        assertThat(pairs.cooccurrence(item("c"), item("a"))).isEqualTo(2);
+        assertThat(pairs.cooccurrence(item("a"), item("d"))).isEqualTo(1);
+        assertThat(pairs.cooccurrence(item("b"), item("b"))).isZero();
+        assertThat(pairs.transition(item("c"), item("d"))).isEqualTo(1);
+        assertThat(pairs.transition(item("d"), item("c"))).isZero();
+        assertThat(pairs.count(item("a"))).isEqualTo(2);
+        assertThat(pairs.transitionsOut(item("a"))).isEqualTo(2);
+        assertThat(pairs.transitionsOut(item("d"))).isZero();
         assertThat(generator.updates()).isEqualTo(7);
         assertThat(generator.userItems("u1")).containsExactly("d", "c", "b", "a");
     }
@@ -110,7 +110,7 @@ class CandidateGeneratorTest {
     void recentItemsOfSimilarUsers() {
         // u2 met u1 on a at 2 h and on c at 4 h: sim = 2^(-5/168) + 2^(-3/168) at 7 h (7 d)
         double sim = Math.pow(2, -5 / WEEK_H) + Math.pow(2, -3 / WEEK_H);
-        assertThat(generator.neighbourhood().similarity("u2", "u1", 7 * HOUR))
+        assertThat(generator.neighbourhood().similarity(user("u2"), user("u1"), 7 * HOUR))
                 .isCloseTo(sim, within(1e-9));
         // u1's items latest first: d, c, b, a, weighted 0.8^p; a and c excluded
         List<ScoredItem> list = generator.candidates("u2", 7 * HOUR).list(Source.SIMILAR_USERS);
@@ -173,6 +173,14 @@ class CandidateGeneratorTest {
         // wars is now on a, e and g: not rare at 2 items per word
         assertThat(ids(generator.candidates("u2", 7 * HOUR).list(Source.TITLE_WORDS)))
                 .containsExactly("b");
+    }
+
+    private int item(String id) {
+        return generator.item(id);
+    }
+
+    private int user(String id) {
+        return generator.user(id);
     }
 
     private static List<String> ids(List<ScoredItem> list) {
