@@ -105,6 +105,18 @@ public final class CandidateGenerator {
         return updates;
     }
 
+    /** What the statistics hold now. */
+    public StatisticsSize size() {
+        return new StatisticsSize(
+                items.size(),
+                users.size(),
+                pairs.cooccurrenceEntries(),
+                pairs.transitionEntries(),
+                neighbourhood.recentUserEntries(),
+                neighbourhood.similarUserEntries(),
+                userItems.stream().mapToLong(RecentIds::size).sum());
+    }
+
     /** Whether the user has had an event (and so a history the sources read). */
     public boolean knows(String userId) {
         return users.find(userId) >= 0;

@@ -98,6 +98,14 @@ final class ItemPairs {
         return item < transitionsOut.length ? transitionsOut[item] : 0L;
     }
 
+    long cooccurrenceEntries() {
+        return cooccurrence.stream().mapToLong(BoundedNeighbours::size).sum();
+    }
+
+    long transitionEntries() {
+        return transitions.stream().mapToLong(BoundedNeighbours::size).sum();
+    }
+
     /** The longest row of C or T (at most the cap). */
     int longestRow() {
         int longest = 0;

@@ -72,6 +72,14 @@ final class UserNeighbourhood {
         }
     }
 
+    long recentUserEntries() {
+        return recentUsers.stream().mapToLong(RecentIds::size).sum();
+    }
+
+    long similarUserEntries() {
+        return similar.stream().mapToLong(BoundedNeighbours::size).sum();
+    }
+
     int longestRecentUsers() {
         return recentUsers.stream().mapToInt(RecentIds::size).max().orElse(0);
     }

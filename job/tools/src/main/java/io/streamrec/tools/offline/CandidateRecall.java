@@ -169,6 +169,7 @@ public final class CandidateRecall {
                 events.size() / cpu,
                 recall.readCpuSeconds(),
                 recall.updateCpuSeconds());
+        System.out.println("state: " + recall.generator.size());
         recall.tallies().forEach((name, tally) -> tally.print(name, System.out));
     }
 }
