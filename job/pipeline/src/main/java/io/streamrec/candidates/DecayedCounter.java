@@ -1,5 +1,7 @@
 package io.streamrec.candidates;
 
+import java.util.Arrays;
+
 /**
  * One item's counts decayed at several half-lives, stored lazily: the values at the last update and
  * that update's time, decayed only when read or written. With {@code h} a half-life and {@code
@@ -30,7 +32,7 @@ public final class DecayedCounter {
 
     public void add(double weight, long t) {
         if (last == Long.MIN_VALUE) {
-            java.util.Arrays.fill(values, weight);
+            Arrays.fill(values, weight);
             last = t;
             return;
         }

@@ -1,6 +1,7 @@
 package io.streamrec.candidates;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.TreeSet;
@@ -44,6 +45,6 @@ final class RankedItems {
                 out[k++] = r.item();
             }
         }
-        return k == n ? out : java.util.Arrays.copyOf(out, k);
+        return k == n ? out : Arrays.copyOf(out, k);
     }
 }

@@ -1,6 +1,7 @@
 package io.streamrec.candidates;
 
 import java.util.List;
+import java.util.Locale;
 
 /** The candidate sources, in the order a candidate set lists them. */
 public enum Source {
@@ -36,6 +37,6 @@ public enum Source {
     }
 
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }
