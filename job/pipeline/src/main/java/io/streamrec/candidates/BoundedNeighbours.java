@@ -1,0 +1,126 @@
+package io.streamrec.candidates;
+
+import java.util.Arrays;
+import java.util.function.DoubleBinaryOperator;
+
+/**
+ * One item's (or user's) neighbours by index, with a weight each, at most {@code cap} of them: when
+ * a new neighbour would make one too many, the weakest is evicted, ties going to the one updated
+ * least recently. So a newcomer with weight 1 enters a full list of counts only by replacing a
+ * stale count of 1, and a list of decayed weights (anchored, see {@link HalfLife}) keeps the
+ * strongest at the current time.
+ *
+ * <p>Three parallel arrays, searched linearly: at a cap of a few hundred a scan of ints is cheaper
+ * than hashing, and an entry costs 20 bytes.
+ */
+public final class BoundedNeighbours {
+    private final int cap;
+    private int size;
+    private int[] keys = new int[4];
+    private double[] weights = new double[4];
+    private long[] touched = new long[4];
+    private long clock;
+
+    public BoundedNeighbours(int cap) {
+        if (cap <= 0) {
+            throw new IllegalArgumentException("cap must be positive: " + cap);
+        }
+        this.cap = cap;
+    }
+
+    /** Adds {@code amount} to the neighbour's weight (a new neighbour starts at 0). */
+    public void add(int key, double amount) {
+        merge(key, amount, Double::sum);
+    }
+
+    /**
+     * Sets the weight to {@code combine(old, value)}, or to {@code value} for a new neighbour,
+     * which may evict the weakest (the newcomer itself when it is strictly the weakest).
+     */
+    public void merge(int key, double value, DoubleBinaryOperator combine) {
+        int slot = slotOf(key);
+        if (slot >= 0) {
+            weights[slot] = combine.applyAsDouble(weights[slot], value);
+            touched[slot] = ++clock;
+            return;
+        }
+        if (size == keys.length) {
+            int grown = Math.min(cap + 1, size * 2);
+            keys = Arrays.copyOf(keys, grown);
+            weights = Arrays.copyOf(weights, grown);
+            touched = Arrays.copyOf(touched, grown);
+        }
+        keys[size] = key;
+        weights[size] = value;
+        touched[size] = ++clock;
+        size++;
+        if (size > cap) {
+            remove(weakest());
+        }
+    }
+
+    private int slotOf(int key) {
+        for (int s = 0; s < size; s++) {
+            if (keys[s] == key) {
+                return s;
+            }
+        }
+        return -1;
+    }
+
+    private int weakest() {
+        int w = 0;
+        for (int s = 1; s < size; s++) {
+            if (weights[s] < weights[w] || (weights[s] == weights[w] && touched[s] < touched[w])) {
+                w = s;
+            }
+        }
+        return w;
+    }
+
+    private void remove(int slot) {
+        size--;
+        keys[slot] = keys[size];
+        weights[slot] = weights[size];
+        touched[slot] = touched[size];
+    }
+
+    /** The neighbour's weight, 0 when it is not (or no longer) a neighbour. */
+    public double weight(int key) {
+        int slot = slotOf(key);
+        return slot < 0 ? 0.0 : weights[slot];
+    }
+
+    public int size() {
+        return size;
+    }
+
+    /** The neighbour at slot {@code i}, {@code 0 <= i < size()}; slot order is arbitrary. */
+    public int key(int i) {
+        return keys[i];
+    }
+
+    /** The weight at slot {@code i}. */
+    public double weightAt(int i) {
+        return weights[i];
+    }
+
+    /** Neighbours, strongest first, ties by lower index. */
+    public int[] strongest() {
+        Integer[] order = new Integer[size];
+        for (int s = 0; s < size; s++) {
+            order[s] = s;
+        }
+        Arrays.sort(
+                order,
+                (a, b) -> {
+                    int byWeight = Double.compare(weights[b], weights[a]);
+                    return byWeight != 0 ? byWeight : Integer.compare(keys[a], keys[b]);
+                });
+        int[] out = new int[size];
+        for (int i = 0; i < size; i++) {
+            out[i] = keys[order[i]];
+        }
+        return out;
+    }
+}

@@ -1,0 +1,167 @@
+package io.streamrec.candidates;
+
+import io.streamrec.ingest.ItemCatalog;
+import io.streamrec.schema.UserEvent;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+
+/**
+ * Candidate items for a user at an event time, from bounded statistics learned test-then-learn:
+ * read {@link #candidates} before an event, then apply it once with {@link #update}. Every source
+ * skips the user's own items; ties go to the lower item id, so a replay gives the same sets every
+ * time. Not thread-safe (one instance per task, like the worker's state).
+ *
+ * <p>State is per item (popularity counters, capped co-occurrence and transition rows, capped
+ * recent users, title words) and per user (capped recent items and similar users): it grows with
+ * items and users, never with their product. Ids are mapped to dense indices on first sight,
+ * catalog items first.
+ */
+public final class CandidateGenerator {
+    private final CandidateSettings settings;
+    private final IdIndex items = new IdIndex();
+    private final IdIndex users = new IdIndex();
+    private final ItemPopularity popularity = new ItemPopularity(items);
+    private final ItemPairs pairs;
+    private final UserNeighbourhood neighbourhood;
+    private final TitleWords titleWords;
+    private final List<RecentIds> userItems = new ArrayList<>();
+    private final ExcludedItems excluded = new ExcludedItems();
+    private final ItemScores scores = new ItemScores(items);
+    private long updates;
+
+    public CandidateGenerator(CandidateSettings settings, ItemCatalog catalog) {
+        this.settings = settings;
+        this.pairs = new ItemPairs(settings.neighbourCap());
+        this.neighbourhood =
+                new UserNeighbourhood(
+                        settings.usersPerItem(), settings.similarPerUser(), settings.similarity());
+        this.titleWords = new TitleWords(settings.maxItemsPerWord());
+        for (String id : catalog.ids()) {
+            putItem(id, catalog.title(id), catalog.attributes(id));
+        }
+    }
+
+    /** Applies one event to every statistic, exactly once. */
+    public void update(UserEvent event) {
+        int user = users.of(event.userId());
+        int item = items.of(event.itemId());
+        long t = event.timestamp();
+        while (userItems.size() <= user) {
+            userItems.add(new RecentIds(settings.userItems()));
+        }
+        RecentIds history = userItems.get(user);
+        pairs.add(item, history.mostRecent(settings.pairWindow()));
+        popularity.add(item, t);
+        neighbourhood.add(user, item, t);
+        history.add(item);
+        updates++;
+    }
+
+    /** Indexes a new or changed catalog item for the title-word source. */
+    public void putItem(String itemId, String title, List<String> attributes) {
+        titleWords.put(items.of(itemId), title, attributes);
+    }
+
+    /** Each source's top items for {@code user} at time {@code t}, united. */
+    public CandidateSet candidates(String userId, long t) {
+        int user = users.find(userId);
+        RecentIds history = user < 0 ? null : userItems.get(user);
+        excluded.set(history);
+        int n = settings.perSource();
+        EnumMap<Source, List<ScoredItem>> lists = new EnumMap<>(Source.class);
+        for (Source s : Source.decayedPopularity()) {
+            lists.put(s, popularity.top(s, n, excluded, t));
+        }
+        lists.put(
+                Source.POPULARITY_ALL_TIME,
+                popularity.top(Source.POPULARITY_ALL_TIME, n, excluded, t));
+        if (history != null) {
+            int[] recent = history.mostRecent(settings.sequenceItems());
+            pairs.sequenceScores(recent, settings.sequenceDecay(), scores);
+            lists.put(Source.ITEM_TO_ITEM, topScores());
+            neighbourhood.recentItemsOfSimilar(
+                    user,
+                    t,
+                    userItems,
+                    settings.itemsPerSimilarUser(),
+                    settings.similarItemDecay(),
+                    scores);
+            lists.put(Source.SIMILAR_USERS, topScores());
+            titleWords.sharedRareWords(history.mostRecent(settings.titleItems()), scores);
+            lists.put(Source.TITLE_WORDS, topScores());
+        }
+        return CandidateSet.union(lists);
+    }
+
+    private List<ScoredItem> topScores() {
+        List<ScoredItem> top = scores.top(settings.perSource(), excluded);
+        scores.clear();
+        return top;
+    }
+
+    /** Events applied so far. */
+    public long updates() {
+        return updates;
+    }
+
+    /** What the statistics hold now. */
+    public StatisticsSize size() {
+        return new StatisticsSize(
+                items.size(),
+                users.size(),
+                pairs.cooccurrenceEntries(),
+                pairs.transitionEntries(),
+                neighbourhood.recentUserEntries(),
+                neighbourhood.similarUserEntries(),
+                userItems.stream().mapToLong(RecentIds::size).sum());
+    }
+
+    /** Whether the user has had an event (and so a history the sources read). */
+    public boolean knows(String userId) {
+        return users.find(userId) >= 0;
+    }
+
+    /** The user's remembered items, most recent first. */
+    public List<String> userItems(String userId) {
+        int user = users.find(userId);
+        List<String> out = new ArrayList<>();
+        if (user >= 0) {
+            for (int item : userItems.get(user).mostRecent(settings.userItems())) {
+                out.add(items.id(item));
+            }
+        }
+        return out;
+    }
+
+    /** The dense index of an item id, -1 when unknown (tests). */
+    int item(String itemId) {
+        return items.find(itemId);
+    }
+
+    /** The dense index of a user id, -1 when unknown (tests). */
+    int user(String userId) {
+        return users.find(userId);
+    }
+
+    ItemPopularity popularity() {
+        return popularity;
+    }
+
+    ItemPairs pairs() {
+        return pairs;
+    }
+
+    UserNeighbourhood neighbourhood() {
+        return neighbourhood;
+    }
+
+    TitleWords titleWords() {
+        return titleWords;
+    }
+
+    /** The largest per-user item memory. */
+    int longestUserItems() {
+        return userItems.stream().mapToInt(RecentIds::size).max().orElse(0);
+    }
+}

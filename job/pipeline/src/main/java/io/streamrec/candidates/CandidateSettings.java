@@ -1,0 +1,40 @@
+package io.streamrec.candidates;
+
+/**
+ * Sizes and weights of the candidate statistics and sources; {@link #defaults()} are the
+ * prototype's (design notes, "A learned ranker over candidate sources").
+ *
+ * @param perSource items each source returns
+ * @param userItems items remembered per user (exclusion, history), as {@code worker.max-user-items}
+ * @param pairWindow a user's latest items that co-occur with the next one
+ * @param neighbourCap neighbours kept per item in co-occurrence and in transitions
+ * @param sequenceItems the user's latest items the item-to-item source reads
+ * @param sequenceDecay weight of the k-th latest item in the item-to-item source is decay^k
+ * @param usersPerItem recent users remembered per item
+ * @param similarPerUser similar users kept per user
+ * @param similarity decay of user-user similarity
+ * @param itemsPerSimilarUser latest items read from each similar user
+ * @param similarItemDecay weight of a similar user's p-th latest item is decay^p
+ * @param titleItems the user's latest items whose rare title words are looked up
+ * @param maxItemsPerWord a title word or attribute on more items than this is not rare
+ */
+public record CandidateSettings(
+        int perSource,
+        int userItems,
+        int pairWindow,
+        int neighbourCap,
+        int sequenceItems,
+        double sequenceDecay,
+        int usersPerItem,
+        int similarPerUser,
+        HalfLife similarity,
+        int itemsPerSimilarUser,
+        double similarItemDecay,
+        int titleItems,
+        int maxItemsPerWord) {
+
+    public static CandidateSettings defaults() {
+        return new CandidateSettings(
+                100, 1000, 20, 200, 5, 0.6, 100, 100, HalfLife.ofDays(7), 20, 0.8, 2, 100);
+    }
+}

@@ -1,0 +1,68 @@
+package io.streamrec.candidates;
+
+import java.util.Arrays;
+
+/**
+ * One item's counts decayed at several half-lives, stored lazily: the values at the last update and
+ * that update's time, decayed only when read or written. With {@code h} a half-life and {@code
+ * last} the last update time:
+ *
+ * <ul>
+ *   <li>read at {@code t >= last}: {@code value(t) = value * 2^(-(t - last) / h)};
+ *   <li>{@code add(w, t)} at {@code t >= last}: {@code value <- value(t) + w}, {@code last <- t};
+ *   <li>a late {@code add(w, t)}, {@code t < last}: {@code value <- value + w * 2^(-(last - t) /
+ *       h)}, {@code last} unchanged (the weight decayed to the stored time);
+ *   <li>a read at {@code t < last} gives the value at {@code last}: no decay backwards.
+ * </ul>
+ *
+ * The sum is exactly {@code sum_i w_i * 2^(-(t - t_i) / h)} over the adds, whatever their order.
+ */
+public final class DecayedCounter {
+    private final HalfLife[] halfLives;
+    private final double[] values;
+    private long last = Long.MIN_VALUE;
+
+    /**
+     * @param halfLives shared between counters, not copied
+     */
+    public DecayedCounter(HalfLife[] halfLives) {
+        this.halfLives = halfLives;
+        this.values = new double[halfLives.length];
+    }
+
+    public void add(double weight, long t) {
+        if (last == Long.MIN_VALUE) {
+            Arrays.fill(values, weight);
+            last = t;
+            return;
+        }
+        for (int h = 0; h < values.length; h++) {
+            if (t >= last) {
+                values[h] = values[h] * halfLives[h].factor(t - last) + weight;
+            } else {
+                values[h] += weight * halfLives[h].factor(last - t);
+            }
+        }
+        last = Math.max(last, t);
+    }
+
+    /** The count at half-life index {@code h}, decayed to time {@code t}. */
+    public double valueAt(int h, long t) {
+        if (last == Long.MIN_VALUE) {
+            return 0.0;
+        }
+        return t <= last ? values[h] : values[h] * halfLives[h].factor(t - last);
+    }
+
+    /** The count at half-life index {@code h} in anchored form, see {@link HalfLife}. */
+    public double anchored(int h) {
+        return last == Long.MIN_VALUE
+                ? Double.NEGATIVE_INFINITY
+                : halfLives[h].anchor(values[h], last);
+    }
+
+    /** The time of the latest update; {@link Long#MIN_VALUE} before the first. */
+    public long lastUpdate() {
+        return last;
+    }
+}

@@ -1,0 +1,28 @@
+package io.streamrec.candidates;
+
+import java.util.Arrays;
+
+/**
+ * The items one read must skip (the user's own), as a stamp per item index: marking costs the
+ * user's item count, testing one item is an array read, and nothing is cleared between reads.
+ */
+final class ExcludedItems {
+    private int[] stamps = new int[16];
+    private int stamp;
+
+    /** Excludes exactly {@code items} from now on (none for null). */
+    void set(RecentIds items) {
+        stamp++;
+        for (int i = 0; items != null && i < items.size(); i++) {
+            int item = items.get(i);
+            if (item >= stamps.length) {
+                stamps = Arrays.copyOf(stamps, Math.max(item + 1, stamps.length * 2));
+            }
+            stamps[item] = stamp;
+        }
+    }
+
+    boolean contains(int item) {
+        return item < stamps.length && stamps[item] == stamp;
+    }
+}

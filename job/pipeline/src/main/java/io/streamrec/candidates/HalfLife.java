@@ -1,0 +1,55 @@
+package io.streamrec.candidates;
+
+/**
+ * Exponential decay in event time: a weight {@code w} given at time {@code s} is worth {@code w *
+ * 2^(-(t - s) / h)} at a later time {@code t}, {@code h} being the half-life in milliseconds.
+ *
+ * <p>The anchored form of that weight, {@code log2(w) + s / h}, is the log of the weight referred
+ * back to time 0 (the epoch). It does not change as time passes, so anchored weights order decayed
+ * weights the same way at every time, and two of them add with {@link #log2Sum}. Near 2025 and at a
+ * 6 h half-life an anchor is about 8e4, where a double still resolves 1e-11.
+ */
+public record HalfLife(long millis) {
+    private static final long HOUR_MS = 3_600_000L;
+
+    public HalfLife {
+        if (millis <= 0) {
+            throw new IllegalArgumentException("half-life must be positive: " + millis);
+        }
+    }
+
+    public static HalfLife ofHours(long hours) {
+        return new HalfLife(hours * HOUR_MS);
+    }
+
+    public static HalfLife ofDays(long days) {
+        return ofHours(24 * days);
+    }
+
+    /** {@code 2^(-elapsed / h)}: what one unit of weight is worth {@code elapsedMs} later. */
+    public double factor(long elapsedMs) {
+        return Math.pow(2.0, -(double) elapsedMs / millis);
+    }
+
+    /** {@code log2(weight) + t / h}; negative infinity for a zero weight. */
+    public double anchor(double weight, long t) {
+        return Math.log(weight) / Math.log(2.0) + (double) t / millis;
+    }
+
+    /** The weight at time {@code t} of an anchored weight: {@code 2^(anchored - t / h)}. */
+    public double valueAt(double anchored, long t) {
+        return Math.pow(2.0, anchored - (double) t / millis);
+    }
+
+    /** {@code log2(2^a + 2^b)}: the sum of two anchored weights, still anchored. */
+    public static double log2Sum(double a, double b) {
+        if (a == Double.NEGATIVE_INFINITY) {
+            return b;
+        }
+        if (b == Double.NEGATIVE_INFINITY) {
+            return a;
+        }
+        double max = Math.max(a, b);
+        return max + Math.log1p(Math.pow(2.0, -Math.abs(a - b))) / Math.log(2.0);
+    }
+}

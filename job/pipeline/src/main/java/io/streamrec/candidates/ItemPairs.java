@@ -1,0 +1,118 @@
+package io.streamrec.candidates;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Item-to-item statistics, undecayed (decaying them hurt in the prototype): co-occurrence {@code
+ * C[a][b]} (symmetric; one count each time a user's event on one follows the other within the
+ * user's recent items), direct transitions {@code T[a][b]} (a user's previous item {@code a}, then
+ * {@code b}), the item's events {@code n(a)} and transitions out of it {@code out(a)}. Rows of C
+ * and T are {@link BoundedNeighbours}, so state grows with the items, not their square; {@code n}
+ * and {@code out} count everything, evicted neighbours included.
+ */
+final class ItemPairs {
+    private final int cap;
+    private final List<BoundedNeighbours> cooccurrence = new ArrayList<>();
+    private final List<BoundedNeighbours> transitions = new ArrayList<>();
+    private long[] events = new long[16];
+    private long[] transitionsOut = new long[16];
+
+    /**
+     * @param cap neighbours kept per item in each of C and T
+     */
+    ItemPairs(int cap) {
+        this.cap = cap;
+    }
+
+    /**
+     * Applies a user's event on {@code item}.
+     *
+     * @param recent the user's items before this event, most recent first, as many as pair with it
+     */
+    void add(int item, int[] recent) {
+        grow(item);
+        events[item]++;
+        for (int other : recent) {
+            if (other != item) {
+                cooccurrence.get(other).add(item, 1.0);
+                cooccurrence.get(item).add(other, 1.0);
+            }
+        }
+        if (recent.length > 0 && recent[0] != item) {
+            transitions.get(recent[0]).add(item, 1.0);
+            transitionsOut[recent[0]]++;
+        }
+    }
+
+    private void grow(int item) {
+        while (cooccurrence.size() <= item) {
+            cooccurrence.add(new BoundedNeighbours(cap));
+            transitions.add(new BoundedNeighbours(cap));
+        }
+        if (item >= events.length) {
+            int grown = Math.max(item + 1, events.length * 2);
+            events = Arrays.copyOf(events, grown);
+            transitionsOut = Arrays.copyOf(transitionsOut, grown);
+        }
+    }
+
+    /**
+     * Adds {@code sum_k decay^k * (C[r_k][j] / n(r_k) + T[r_k][j] / out(r_k))} to {@code scores}
+     * for every neighbour {@code j} of the {@code recent} items {@code r_0, r_1, ...} (most recent
+     * first).
+     */
+    void sequenceScores(int[] recent, double decay, ItemScores scores) {
+        double weight = 1.0;
+        for (int r : recent) {
+            if (r < cooccurrence.size()) {
+                accumulate(scores, cooccurrence.get(r), weight / Math.max(1, count(r)));
+                accumulate(scores, transitions.get(r), weight / Math.max(1, transitionsOut(r)));
+            }
+            weight *= decay;
+        }
+    }
+
+    private static void accumulate(ItemScores scores, BoundedNeighbours row, double scale) {
+        for (int s = 0; s < row.size(); s++) {
+            scores.add(row.key(s), scale * row.weightAt(s));
+        }
+    }
+
+    double cooccurrence(int a, int b) {
+        return a < cooccurrence.size() ? cooccurrence.get(a).weight(b) : 0.0;
+    }
+
+    double transition(int a, int b) {
+        return a < transitions.size() ? transitions.get(a).weight(b) : 0.0;
+    }
+
+    /** n(a): the item's events. */
+    long count(int item) {
+        return item < events.length ? events[item] : 0L;
+    }
+
+    /** out(a): transitions out of the item. */
+    long transitionsOut(int item) {
+        return item < transitionsOut.length ? transitionsOut[item] : 0L;
+    }
+
+    long cooccurrenceEntries() {
+        return cooccurrence.stream().mapToLong(BoundedNeighbours::size).sum();
+    }
+
+    long transitionEntries() {
+        return transitions.stream().mapToLong(BoundedNeighbours::size).sum();
+    }
+
+    /** The longest row of C or T (at most the cap). */
+    int longestRow() {
+        int longest = 0;
+        for (int i = 0; i < cooccurrence.size(); i++) {
+            longest = Math.max(longest, cooccurrence.get(i).size());
+            longest = Math.max(longest, transitions.get(i).size());
+        }
+        return longest;
+    }
+}

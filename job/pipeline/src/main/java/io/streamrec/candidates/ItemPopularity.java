@@ -1,0 +1,85 @@
+package io.streamrec.candidates;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Per item: the number of events (all-time, n(i)) and counts decayed at the half-lives of {@link
+ * Source#decayedPopularity()}, each with an item ordering for its top items. State: one counter and
+ * one ordering entry per item and source.
+ */
+final class ItemPopularity {
+    private static final List<Source> DECAYED = Source.decayedPopularity();
+    private static final HalfLife[] HALF_LIVES =
+            DECAYED.stream().map(Source::halfLife).toArray(HalfLife[]::new);
+
+    private final IdIndex items;
+    private final List<DecayedCounter> decayed = new ArrayList<>();
+    private long[] counts = new long[16];
+    private int counted;
+    private final Map<Source, RankedItems> rankings = new EnumMap<>(Source.class);
+
+    ItemPopularity(IdIndex items) {
+        this.items = items;
+        DECAYED.forEach(s -> rankings.put(s, new RankedItems()));
+        rankings.put(Source.POPULARITY_ALL_TIME, new RankedItems());
+    }
+
+    void add(int item, long t) {
+        while (decayed.size() <= item) {
+            decayed.add(new DecayedCounter(HALF_LIVES));
+        }
+        if (item >= counts.length) {
+            counts = Arrays.copyOf(counts, Math.max(item + 1, counts.length * 2));
+        }
+        DecayedCounter counter = decayed.get(item);
+        counter.add(1.0, t);
+        String id = items.id(item);
+        for (int h = 0; h < DECAYED.size(); h++) {
+            rankings.get(DECAYED.get(h)).put(item, id, counter.anchored(h));
+        }
+        if (counts[item]++ == 0) {
+            counted++;
+        }
+        rankings.get(Source.POPULARITY_ALL_TIME).put(item, id, counts[item]);
+    }
+
+    /** The item's events so far, n(i). */
+    long count(int item) {
+        return item < counts.length ? counts[item] : 0L;
+    }
+
+    /** The item's count in a popularity source, decayed to {@code t} for the decayed ones. */
+    double score(Source source, int item, long t) {
+        return score(DECAYED.indexOf(source), item, t);
+    }
+
+    /**
+     * @param h index into the decayed sources, -1 for all-time
+     */
+    private double score(int h, int item, long t) {
+        if (h < 0) {
+            return count(item);
+        }
+        return item < decayed.size() ? decayed.get(item).valueAt(h, t) : 0.0;
+    }
+
+    /** The {@code n} most popular items in {@code source} at {@code t}, not {@code excluded}. */
+    List<ScoredItem> top(Source source, int n, ExcludedItems excluded, long t) {
+        int h = DECAYED.indexOf(source);
+        int[] top = rankings.get(source).top(n, excluded);
+        List<ScoredItem> out = new ArrayList<>(top.length);
+        for (int item : top) {
+            out.add(new ScoredItem(items.id(item), score(h, item, t)));
+        }
+        return out;
+    }
+
+    /** Items with at least one event. */
+    int items() {
+        return counted;
+    }
+}

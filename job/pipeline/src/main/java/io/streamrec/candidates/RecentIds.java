@@ -1,0 +1,67 @@
+package io.streamrec.candidates;
+
+import java.util.Arrays;
+
+/**
+ * The most recent distinct indices (a user's items, an item's users), at most {@code cap}: adding
+ * one again makes it the most recent, and the oldest falls out beyond the cap. An int array, oldest
+ * first, searched linearly: caps are hundreds to a thousand.
+ */
+public final class RecentIds {
+    private final int cap;
+    private int[] ids = new int[4];
+    private int size;
+
+    public RecentIds(int cap) {
+        if (cap <= 0) {
+            throw new IllegalArgumentException("cap must be positive: " + cap);
+        }
+        this.cap = cap;
+    }
+
+    public void add(int id) {
+        int at = indexOf(id);
+        if (at >= 0) {
+            System.arraycopy(ids, at + 1, ids, at, size - at - 1);
+            size--;
+        } else if (size == cap) {
+            System.arraycopy(ids, 1, ids, 0, size - 1);
+            size--;
+        } else if (size == ids.length) {
+            ids = Arrays.copyOf(ids, Math.min(cap, size * 2));
+        }
+        ids[size++] = id;
+    }
+
+    private int indexOf(int id) {
+        for (int i = size - 1; i >= 0; i--) {
+            if (ids[i] == id) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    public boolean contains(int id) {
+        return indexOf(id) >= 0;
+    }
+
+    /** Up to {@code n} ids, the most recent first. */
+    public int[] mostRecent(int n) {
+        int k = Math.min(n, size);
+        int[] out = new int[k];
+        for (int i = 0; i < k; i++) {
+            out[i] = ids[size - 1 - i];
+        }
+        return out;
+    }
+
+    /** The {@code i}-th most recent id, {@code 0 <= i < size()}. */
+    public int get(int i) {
+        return ids[size - 1 - i];
+    }
+
+    public int size() {
+        return size;
+    }
+}

@@ -1,0 +1,85 @@
+package io.streamrec.candidates;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Catalog items by the words of their titles and by their attributes (as {@code attr:value} words),
+ * for the rare-word source. A word is rare when at most {@code maxItemsPerWord} items have it, and
+ * weighs its inverse document frequency {@code ln(N / df)}, N being the items indexed. Common words
+ * (and most genres) are never read: a lookup costs the rare postings only.
+ */
+final class TitleWords {
+    private final int maxItemsPerWord;
+    private final Map<String, List<Integer>> itemsByWord = new HashMap<>();
+    private final List<List<String>> wordsByItem = new ArrayList<>();
+    private int indexed;
+
+    TitleWords(int maxItemsPerWord) {
+        this.maxItemsPerWord = maxItemsPerWord;
+    }
+
+    /** Indexes an item, replacing what was indexed for it before. */
+    void put(int item, String title, List<String> attributes) {
+        while (wordsByItem.size() <= item) {
+            wordsByItem.add(null);
+        }
+        List<String> old = wordsByItem.get(item);
+        if (old != null) {
+            old.forEach(w -> itemsByWord.get(w).remove(Integer.valueOf(item)));
+            indexed--;
+        }
+        List<String> words = words(title, attributes);
+        wordsByItem.set(item, words);
+        indexed++;
+        words.forEach(w -> itemsByWord.computeIfAbsent(w, x -> new ArrayList<>()).add(item));
+    }
+
+    /** Lower-cased title words of two or more letters or digits, then {@code attr:} words. */
+    static List<String> words(String title, List<String> attributes) {
+        Set<String> words = new LinkedHashSet<>();
+        for (String w : title.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+")) {
+            if (w.length() >= 2) {
+                words.add(w);
+            }
+        }
+        attributes.forEach(a -> words.add("attr:" + a.toLowerCase(Locale.ROOT)));
+        return new ArrayList<>(words);
+    }
+
+    /**
+     * Adds {@code sum_w idf(w)} to {@code scores} for every item sharing a rare word {@code w} with
+     * each of {@code items}.
+     */
+    void sharedRareWords(int[] items, ItemScores scores) {
+        for (int item : items) {
+            List<String> words = item < wordsByItem.size() ? wordsByItem.get(item) : null;
+            if (words == null) {
+                continue;
+            }
+            for (String word : words) {
+                List<Integer> postings = itemsByWord.get(word);
+                if (postings.size() < 2 || postings.size() > maxItemsPerWord) {
+                    continue;
+                }
+                double idf = idf(word);
+                for (int other : postings) {
+                    scores.add(other, idf);
+                }
+            }
+        }
+    }
+
+    /** {@code ln(N / df)}; 0 for a word no item has. */
+    double idf(String word) {
+        List<Integer> postings = itemsByWord.get(word);
+        return postings == null || postings.isEmpty()
+                ? 0.0
+                : Math.log((double) indexed / postings.size());
+    }
+}

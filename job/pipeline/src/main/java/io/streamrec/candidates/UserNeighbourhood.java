@@ -1,0 +1,90 @@
+package io.streamrec.candidates;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Who else acts like a user: the recent users of each item, and per user the users who recently
+ * interacted with the same items, weighted by shared events decayed at {@code halfLife} (stored
+ * anchored, see {@link HalfLife}, so the bounded lists evict the weakest at the current time). An
+ * event of user {@code u} on item {@code i} adds 1 to the similarity of {@code u} and each recent
+ * user {@code v} of {@code i}, both ways. Both lists are capped: state grows with users and items.
+ */
+final class UserNeighbourhood {
+    private final int usersPerItem;
+    private final int similarPerUser;
+    private final HalfLife halfLife;
+    private final List<RecentIds> recentUsers = new ArrayList<>();
+    private final List<BoundedNeighbours> similar = new ArrayList<>();
+
+    UserNeighbourhood(int usersPerItem, int similarPerUser, HalfLife halfLife) {
+        this.usersPerItem = usersPerItem;
+        this.similarPerUser = similarPerUser;
+        this.halfLife = halfLife;
+    }
+
+    void add(int user, int item, long t) {
+        while (recentUsers.size() <= item) {
+            recentUsers.add(new RecentIds(usersPerItem));
+        }
+        while (similar.size() <= user) {
+            similar.add(new BoundedNeighbours(similarPerUser));
+        }
+        RecentIds users = recentUsers.get(item);
+        double one = halfLife.anchor(1.0, t);
+        for (int other : users.mostRecent(usersPerItem)) {
+            if (other != user) {
+                similar.get(user).merge(other, one, HalfLife::log2Sum);
+                similar.get(other).merge(user, one, HalfLife::log2Sum);
+            }
+        }
+        users.add(user);
+    }
+
+    /** The similarity of {@code u} to {@code v} at time {@code t}: decayed shared events. */
+    double similarity(int u, int v, long t) {
+        return u < similar.size() ? halfLife.valueAt(similar.get(u).weight(v), t) : 0.0;
+    }
+
+    /**
+     * Adds {@code sum_v sim(u, v) * decay^p} to {@code scores} over the similar users {@code v} of
+     * {@code user} and their {@code itemsPerUser} latest items, {@code p} being the item's position
+     * (0 = latest) in {@code histories} (per user).
+     */
+    void recentItemsOfSimilar(
+            int user,
+            long t,
+            List<RecentIds> histories,
+            int itemsPerUser,
+            double decay,
+            ItemScores scores) {
+        if (user >= similar.size()) {
+            return;
+        }
+        BoundedNeighbours row = similar.get(user);
+        for (int s = 0; s < row.size(); s++) {
+            double weight = halfLife.valueAt(row.weightAt(s), t);
+            RecentIds items = histories.get(row.key(s));
+            for (int p = 0; p < Math.min(itemsPerUser, items.size()); p++) {
+                scores.add(items.get(p), weight);
+                weight *= decay;
+            }
+        }
+    }
+
+    long recentUserEntries() {
+        return recentUsers.stream().mapToLong(RecentIds::size).sum();
+    }
+
+    long similarUserEntries() {
+        return similar.stream().mapToLong(BoundedNeighbours::size).sum();
+    }
+
+    int longestRecentUsers() {
+        return recentUsers.stream().mapToInt(RecentIds::size).max().orElse(0);
+    }
+
+    int longestSimilarList() {
+        return similar.stream().mapToInt(BoundedNeighbours::size).max().orElse(0);
+    }
+}

@@ -1,0 +1,189 @@
+package io.streamrec.candidates;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.streamrec.ingest.ItemCatalog;
+import io.streamrec.schema.EventType;
+import io.streamrec.schema.ItemRecord;
+import io.streamrec.schema.UserEvent;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Every source on a tiny stream, against values computed by hand in the comments. */
+class CandidateGeneratorTest {
+    private static final long HOUR = 3_600_000L;
+    private static final double WEEK_H = 168;
+
+    /** Rare words at most on 2 items: wars (a, e), trek (b, c), sci-fi (a, b), drama (d, f). */
+    private static final ItemCatalog CATALOG =
+            new ItemCatalog(
+                    List.of(
+                            new ItemRecord("a", "Star Wars (1977)", List.of("Sci-Fi")),
+                            new ItemRecord("b", "Star Trek (1979)", List.of("Sci-Fi")),
+                            new ItemRecord("c", "Trek Nation (2010)", List.of("Documentary")),
+                            new ItemRecord("d", "Casablanca (1942)", List.of("Drama")),
+                            new ItemRecord("e", "Wars of Roses (1989)", List.of("Comedy")),
+                            new ItemRecord("f", "A Star (1952)", List.of("Drama"))));
+
+    private CandidateGenerator generator;
+
+    static CandidateSettings settings() {
+        return new CandidateSettings(
+                10, 1000, 20, 200, 5, 0.6, 100, 100, HalfLife.ofDays(7), 20, 0.8, 2, 2);
+    }
+
+    static UserEvent event(String user, String item, long hour) {
+        return new UserEvent(user + item + hour, user, item, EventType.RATING, 5f, hour * HOUR);
+    }
+
+    /**
+     * u1: a 0h, b 1h, c 4h, d 5h; u2: a 2h, c 3h; u3: b 6h. Counts n: a 2, b 2, c 2, d 1.
+     * Co-occurrence: a-b 1, a-c 2 (u2, then u1), b-c 1, a-d, b-d, c-d 1. Transitions: a>b, a>c,
+     * b>c, c>d; out: a 2, b 1, c 1.
+     */
+    @BeforeEach
+    void replay() {
+        generator = new CandidateGenerator(settings(), CATALOG);
+        List.of(
+                        event("u1", "a", 0),
+                        event("u1", "b", 1),
+                        event("u2", "a", 2),
+                        event("u2", "c", 3),
+                        event("u1", "c", 4),
+                        event("u1", "d", 5),
+                        event("u3", "b", 6))
+                .forEach(generator::update);
+    }
+
+    @Test
+    void statisticsAfterTheStream() {
+        ItemPairs pairs = generator.pairs();
+        assertThat(pairs.cooccurrence(item("a"), item("c"))).isEqualTo(2);
+        assertThat(pairs.cooccurrence(item("c"), item("a"))).isEqualTo(2);
+        assertThat(pairs.cooccurrence(item("a"), item("d"))).isEqualTo(1);
+        assertThat(pairs.cooccurrence(item("b"), item("b"))).isZero();
+        assertThat(pairs.transition(item("c"), item("d"))).isEqualTo(1);
+        assertThat(pairs.transition(item("d"), item("c"))).isZero();
+        assertThat(pairs.count(item("a"))).isEqualTo(2);
+        assertThat(pairs.transitionsOut(item("a"))).isEqualTo(2);
+        assertThat(pairs.transitionsOut(item("d"))).isZero();
+        assertThat(generator.updates()).isEqualTo(7);
+        assertThat(generator.userItems("u1")).containsExactly("d", "c", "b", "a");
+    }
+
+    @Test
+    void popularityForANewUser() {
+        CandidateSet set = generator.candidates("u4", 7 * HOUR);
+        // all-time: a, b, c 2 each (ties by id), d 1
+        assertThat(ids(set.list(Source.POPULARITY_ALL_TIME))).containsExactly("a", "b", "c", "d");
+        // 6 h at 7 h: b 2^(-1) + 2^(-1/6) = 1.391, c 2^(-2/3) + 2^(-1/2) = 1.337,
+        // a 2^(-7/6) + 2^(-5/6) = 1.007, d 2^(-1/3) = 0.794
+        List<ScoredItem> sixHours = set.list(Source.POPULARITY_6H);
+        assertThat(ids(sixHours)).containsExactly("b", "c", "a", "d");
+        assertThat(sixHours.get(0).score())
+                .isCloseTo(Math.pow(2, -1) + Math.pow(2, -1 / 6.0), within(1e-12));
+        assertThat(sixHours.get(2).score())
+                .isCloseTo(Math.pow(2, -7 / 6.0) + Math.pow(2, -5 / 6.0), within(1e-12));
+        // 30 d: b 2^(-6/720) + 2^(-1/720) beats c 2^(-4/720) + 2^(-3/720)
+        assertThat(ids(set.list(Source.POPULARITY_30D))).containsExactly("b", "c", "a", "d");
+        // no history: nothing from the sources that read it
+        assertThat(set.list(Source.ITEM_TO_ITEM)).isEmpty();
+        assertThat(set.list(Source.SIMILAR_USERS)).isEmpty();
+        assertThat(set.list(Source.TITLE_WORDS)).isEmpty();
+        assertThat(set.size()).isEqualTo(4);
+    }
+
+    @Test
+    void itemToItemFromTheLastItems() {
+        // u2's last items: c, then a (weight 0.6); a and c excluded
+        // d: C[c][d] / n(c) + T[c][d] / out(c) + 0.6 C[a][d] / n(a) = 1/2 + 1/1 + 0.6 / 2 = 1.8
+        // b: C[c][b] / n(c) + 0.6 (C[a][b] / n(a) + T[a][b] / out(a)) = 1/2 + 0.6 (1/2 + 1/2)
+        List<ScoredItem> list = generator.candidates("u2", 7 * HOUR).list(Source.ITEM_TO_ITEM);
+        assertThat(ids(list)).containsExactly("d", "b");
+        assertThat(list.get(0).score()).isCloseTo(1.8, within(1e-12));
+        assertThat(list.get(1).score()).isCloseTo(1.1, within(1e-12));
+    }
+
+    @Test
+    void recentItemsOfSimilarUsers() {
+        // u2 met u1 on a at 2 h and on c at 4 h: sim = 2^(-5/168) + 2^(-3/168) at 7 h (7 d)
+        double sim = Math.pow(2, -5 / WEEK_H) + Math.pow(2, -3 / WEEK_H);
+        assertThat(generator.neighbourhood().similarity(user("u2"), user("u1"), 7 * HOUR))
+                .isCloseTo(sim, within(1e-9));
+        // u1's items latest first: d, c, b, a, weighted 0.8^p; a and c excluded
+        List<ScoredItem> list = generator.candidates("u2", 7 * HOUR).list(Source.SIMILAR_USERS);
+        assertThat(ids(list)).containsExactly("d", "b");
+        assertThat(list.get(0).score()).isCloseTo(sim, within(1e-9));
+        assertThat(list.get(1).score()).isCloseTo(sim * 0.64, within(1e-9));
+        // u3 met u1 on b at 6 h only
+        double sim3 = Math.pow(2, -1 / WEEK_H);
+        List<ScoredItem> u3 = generator.candidates("u3", 7 * HOUR).list(Source.SIMILAR_USERS);
+        assertThat(ids(u3)).containsExactly("d", "c", "a");
+        assertThat(u3.get(2).score()).isCloseTo(sim3 * 0.512, within(1e-9));
+    }
+
+    @Test
+    void itemsSharingRareTitleWords() {
+        // u2's last two items c (trek -> b) and a (wars -> e, sci-fi -> b); star is on 3 items,
+        // not rare; each rare word weighs ln(6 / 2)
+        double idf = Math.log(3);
+        List<ScoredItem> list = generator.candidates("u2", 7 * HOUR).list(Source.TITLE_WORDS);
+        assertThat(ids(list)).containsExactly("b", "e");
+        assertThat(list.get(0).score()).isCloseTo(2 * idf, within(1e-12));
+        assertThat(list.get(1).score()).isCloseTo(idf, within(1e-12));
+        assertThat(generator.titleWords().idf("star")).isCloseTo(Math.log(2), within(1e-12));
+    }
+
+    @Test
+    void unionKeepsEachItemOnceWithItsSources() {
+        CandidateSet set = generator.candidates("u2", 7 * HOUR);
+        assertThat(set.contains("a")).isFalse();
+        assertThat(set.contains("c")).isFalse();
+        assertThat(set.size()).isEqualTo(3);
+        assertThat(set.get("e").sources()).containsExactly(Source.TITLE_WORDS);
+        Candidate b = set.get("b");
+        assertThat(b.sources()).hasSize(Source.values().length);
+        assertThat(b.rank(Source.ITEM_TO_ITEM)).isEqualTo(1);
+        assertThat(b.rank(Source.TITLE_WORDS)).isZero();
+        assertThat(b.score(Source.POPULARITY_ALL_TIME)).isEqualTo(2.0);
+        assertThat(set.get("d").from(Source.TITLE_WORDS)).isFalse();
+        assertThat(set.get("d").score(Source.TITLE_WORDS)).isNaN();
+    }
+
+    @Test
+    void readingChangesNothingAndReplaysAreIdentical() {
+        String before = generator.candidates("u2", 7 * HOUR).candidates().toString();
+        generator.candidates("u1", 7 * HOUR);
+        generator.candidates("u9", 8 * HOUR);
+        assertThat(generator.candidates("u2", 7 * HOUR).candidates().toString()).isEqualTo(before);
+        assertThat(generator.updates()).isEqualTo(7);
+        CandidateGeneratorTest again = new CandidateGeneratorTest();
+        again.replay();
+        for (Source s : Source.values()) {
+            assertThat(again.generator.candidates("u2", 7 * HOUR).list(s))
+                    .isEqualTo(generator.candidates("u2", 7 * HOUR).list(s));
+        }
+    }
+
+    @Test
+    void aCatalogUpdateReachesTheTitleSource() {
+        generator.putItem("g", "Wars Again (2020)", List.of());
+        // wars is now on a, e and g: not rare at 2 items per word
+        assertThat(ids(generator.candidates("u2", 7 * HOUR).list(Source.TITLE_WORDS)))
+                .containsExactly("b");
+    }
+
+    private int item(String id) {
+        return generator.item(id);
+    }
+
+    private int user(String id) {
+        return generator.user(id);
+    }
+
+    private static List<String> ids(List<ScoredItem> list) {
+        return list.stream().map(ScoredItem::itemId).toList();
+    }
+}

@@ -1,0 +1,64 @@
+package io.streamrec.candidates;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class ItemScoresTest {
+    @Test
+    void topIsTheFullSortCutAtNIncludingTiesAndExclusions() {
+        Random random = new Random(5);
+        IdIndex ids = new IdIndex();
+        for (int i = 0; i < 500; i++) {
+            ids.of("item-" + random.nextInt(1_000_000)); // ids not in index order
+        }
+        ItemScores scores = new ItemScores(ids);
+        ExcludedItems excluded = new ExcludedItems();
+        for (int trial = 0; trial < 300; trial++) {
+            RecentIds own = new RecentIds(50);
+            List<ScoredItem> all = new ArrayList<>();
+            int touched = random.nextInt(ids.size());
+            for (int k = 0; k < touched; k++) {
+                int item = random.nextInt(ids.size());
+                // few distinct values: many ties
+                scores.add(item, random.nextInt(6));
+                if (random.nextInt(10) == 0) {
+                    own.add(item);
+                }
+            }
+            excluded.set(own);
+            for (int item = 0; item < ids.size(); item++) {
+                if (scores.score(item) > 0 && !own.contains(item)) {
+                    all.add(new ScoredItem(ids.id(item), scores.score(item)));
+                }
+            }
+            all.sort(
+                    Comparator.comparingDouble(ScoredItem::score)
+                            .reversed()
+                            .thenComparing(ScoredItem::itemId));
+            int n = 1 + random.nextInt(40);
+            assertThat(scores.top(n, excluded))
+                    .as("trial %d", trial)
+                    .isEqualTo(all.subList(0, Math.min(n, all.size())));
+            scores.clear();
+        }
+    }
+
+    @Test
+    void recentIdsKeepTheLatestDistinct() {
+        RecentIds r = new RecentIds(3);
+        r.add(1);
+        r.add(2);
+        r.add(1);
+        r.add(3);
+        r.add(4); // 2 falls out
+        assertThat(r.mostRecent(10)).containsExactly(4, 3, 1);
+        assertThat(r.get(0)).isEqualTo(4);
+        assertThat(r.contains(2)).isFalse();
+        assertThat(r.size()).isEqualTo(3);
+    }
+}
