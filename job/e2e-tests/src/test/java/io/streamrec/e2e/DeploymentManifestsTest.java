@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.streamrec.job.RuntimeDefaults;
 import io.streamrec.job.StreamrecMain;
 import io.streamrec.job.StreamrecOptions;
 import io.streamrec.worker.GpuAssignment;
@@ -80,6 +81,27 @@ class DeploymentManifestsTest {
             }
         }
         return options;
+    }
+
+    @Test
+    void flinkDeploymentRunsWithTheRuntimeDefaults() throws Exception {
+        JsonNode deployment =
+                only(documents("deploy/k8s/flink-deployment.yaml"), "FlinkDeployment");
+        Map<String, String> k8s = new java.util.HashMap<>();
+        deployment
+                .path("spec")
+                .path("flinkConfiguration")
+                .fields()
+                .forEachRemaining(e -> k8s.put(e.getKey(), e.getValue().asText()));
+        Map<String, String> cluster = Configuration.fromMap(k8s).toMap();
+        // the same checkpoint and restart settings as the embedded default and flink-conf/
+        RuntimeDefaults.checkpointsAndRestarts()
+                .toMap()
+                .forEach(
+                        (key, value) ->
+                                assertThat(cluster.get(key))
+                                        .as("flink-deployment.yaml " + key)
+                                        .isEqualTo(value));
     }
 
     @Test
