@@ -2,6 +2,7 @@ package io.streamrec.tools.quickstart;
 
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.ingest.ItemFormat;
+import io.streamrec.ingest.TextFileLines;
 import io.streamrec.job.CommandLine;
 import io.streamrec.job.JobSettings;
 import io.streamrec.job.RuntimeDefaults;
@@ -83,6 +84,17 @@ public final class QuickstartMain {
         }
     }
 
+    /** The input, or a one-line error naming the file, line and charset, and exit code 2. */
+    private static Input readInputOrExit(CommandLine cli) throws IOException {
+        try {
+            return Input.read(cli);
+        } catch (TextFileLines.UndecodableFileException | IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(2);
+            throw new AssertionError(e);
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         CommandLine cli = ARGUMENTS.parseOrExit(args);
         try {
@@ -94,7 +106,7 @@ public final class QuickstartMain {
         Path output = Path.of(cli.value("output", "target/quickstart"));
         double rate = cli.doubleValue("rate", 0);
         System.out.println("streamrec quickstart");
-        Input input = Input.read(cli);
+        Input input = readInputOrExit(cli);
         Files.createDirectories(output);
         EmbeddedKafka kafka = null;
         String bootstrap = cli.value("bootstrap-servers").orElse(null);
