@@ -4,16 +4,19 @@ import io.streamrec.feeds.KafkaSettings;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.ingest.ItemFormat;
 import io.streamrec.model.ModelConfig;
+import io.streamrec.model.PositiveWeights;
 import io.streamrec.ps.AdagradUpdater;
 import io.streamrec.ps.FrequencyAdaptiveL2;
 import io.streamrec.ps.FtrlProximalUpdater;
 import io.streamrec.ps.RowOptimizer;
+import io.streamrec.schema.EventType;
 import io.streamrec.serving.ServingSettings;
 import io.streamrec.worker.WorkerSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -63,7 +66,39 @@ public final class JobSettings {
                 conf.get(StreamrecOptions.HISTORY_LENGTH),
                 conf.get(StreamrecOptions.TREND_HALF_LIFE).toMillis(),
                 conf.get(StreamrecOptions.SEED),
-                conf.get(StreamrecOptions.CONTENT_DIM));
+                conf.get(StreamrecOptions.CONTENT_DIM),
+                positiveWeights());
+    }
+
+    /** How much each event counts as a positive, from model.event-weights and rating-*. */
+    public PositiveWeights positiveWeights() {
+        Map<EventType, Double> byType = new EnumMap<>(EventType.class);
+        for (Map.Entry<String, String> e : conf.get(StreamrecOptions.EVENT_WEIGHTS).entrySet()) {
+            EventType type = EventType.parse(e.getKey());
+            Double weight = parseWeight(e.getValue());
+            if (type == null || weight == null) {
+                throw outOfRange(
+                        StreamrecOptions.EVENT_WEIGHTS,
+                        e.getKey() + ":" + e.getValue(),
+                        "type:weight with a type of view, click, cart, purchase, rating and a"
+                                + " finite weight >= 0");
+            }
+            byType.put(type, weight);
+        }
+        return new PositiveWeights(
+                byType,
+                conf.get(StreamrecOptions.RATING_WEIGHTING)
+                        == StreamrecOptions.RatingWeighting.LINEAR,
+                conf.get(StreamrecOptions.RATING_MAX));
+    }
+
+    private static Double parseWeight(String text) {
+        try {
+            double weight = Double.parseDouble(text.trim());
+            return weight >= 0 && !Double.isInfinite(weight) ? weight : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     public RowOptimizer optimizer() {
@@ -141,6 +176,9 @@ public final class JobSettings {
         atLeast(StreamrecOptions.CONTENT_DIM, 0);
         positiveDuration(StreamrecOptions.TREND_HALF_LIFE);
         share(StreamrecOptions.RECENT_NEGATIVE_FRACTION);
+        check(StreamrecOptions.RATING_MAX, v -> v > 0 && !v.isInfinite(), "> 0");
+        conf.get(StreamrecOptions.RATING_WEIGHTING); // an unknown name fails here, naming the key
+        positiveWeights();
         check(StreamrecOptions.LEARNING_RATE, v -> v > 0, "> 0");
         nonNegativeNumber(StreamrecOptions.ADAGRAD_INITIAL_ACCUMULATOR);
         nonNegativeNumber(StreamrecOptions.FTRL_BETA);

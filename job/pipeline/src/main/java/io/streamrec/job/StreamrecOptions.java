@@ -15,6 +15,12 @@ public final class StreamrecOptions {
         FTRL
     }
 
+    /** Whether a rating event's value scales its weight as a positive. */
+    public enum RatingWeighting {
+        NONE,
+        LINEAR
+    }
+
     // ---- Kafka ----
     public static final ConfigOption<String> BOOTSTRAP_SERVERS =
             ConfigOptions.key("kafka.bootstrap-servers")
@@ -145,6 +151,31 @@ public final class StreamrecOptions {
                     .longType()
                     .defaultValue(42L)
                     .withDescription("Seed of row initialisation and negative sampling.");
+
+    public static final ConfigOption<Map<String, String>> EVENT_WEIGHTS =
+            ConfigOptions.key("model.event-weights")
+                    .mapType()
+                    .defaultValue(Map.of())
+                    .withDescription(
+                            "How much an event of each type counts as a positive in the loss,"
+                                    + " e.g. 'view:0.5,click:1,purchase:3' (>= 0; a type not"
+                                    + " listed weighs 1; 0 ignores the type). Types: view, click,"
+                                    + " cart, purchase, rating.");
+    public static final ConfigOption<RatingWeighting> RATING_WEIGHTING =
+            ConfigOptions.key("model.rating-weighting")
+                    .enumType(RatingWeighting.class)
+                    .defaultValue(RatingWeighting.NONE)
+                    .withDescription(
+                            "none: a rating counts like any event of its type; linear: a rating"
+                                    + " event's weight is multiplied by rating / model.rating-max"
+                                    + " (clamped to [0, 1]).");
+    public static final ConfigOption<Double> RATING_MAX =
+            ConfigOptions.key("model.rating-max")
+                    .doubleType()
+                    .defaultValue(10.0)
+                    .withDescription(
+                            "The rating that counts fully under linear rating weighting (10 for"
+                                    + " MovieTweetings, 5 for MovieLens).");
 
     public static final ConfigOption<Double> RECENT_NEGATIVE_FRACTION =
             ConfigOptions.key("model.recent-negative-fraction")

@@ -10,7 +10,7 @@ package io.streamrec.model;
  *   v(i)       = E[i] + content(i)                                  item vector
  *   q(u)       = P[u] + mean_{j in recent(u)} v(j)                  user vector (id + recent items)
  *   s(u, i)    = q(u) . v(i) + bias(i) + phi(i) . w_phi             score
- *   loss       = sum_examples mean_negatives softplus(s(u, neg) - s(u, pos))      (BPR)
+ *   loss       = sum_examples weight(e) mean_negatives softplus(s(u, neg) - s(u, pos))  (BPR)
  * </pre>
  */
 public final class BprModel {
@@ -93,7 +93,7 @@ public final class BprModel {
                 }
                 sum += softplus(sn - sp);
             }
-            total += sum / b.negatives;
+            total += b.exampleWeight[e] * sum / b.negatives;
         }
         return total;
     }

@@ -97,7 +97,8 @@ public final class DjlBprTrainer implements AutoCloseable {
             NDArray diff = sn.sub(sp.expandDims(1));
             // softplus(x) = max(x, 0) + log(1 + exp(-|x|)), stable for large |x|
             NDArray softplus = diff.maximum(0f).add(diff.abs().neg().exp().add(1f).log());
-            NDArray loss = softplus.sum().div((float) k);
+            NDArray exampleWeight = m.create(b.exampleWeight, new Shape(bs, 1));
+            NDArray loss = softplus.mul(exampleWeight).sum().div((float) k);
             JniUtils.backward((PtNDArray) loss, (PtNDArray) m.ones(loss.getShape()), false, false);
             return BatchGradients.of(
                     b,

@@ -30,6 +30,9 @@ public final class TrainingBatch {
     public final long[] negativeIndex;
     public final long[] historyIndex;
 
+    /** Per example: the weight of its loss terms ({@link TrainingExample#weight()}). */
+    public final float[] exampleWeight;
+
     /** 1/|history| for real history entries, 0 for padding. */
     public final float[] historyWeight;
 
@@ -62,6 +65,7 @@ public final class TrainingBatch {
         this.contentDim = config.contentDim();
         this.userIndex = new long[size];
         this.positiveIndex = new long[size];
+        this.exampleWeight = new float[size];
         this.negativeIndex = new long[size * negatives];
         this.historyIndex = new long[size * historyLength];
         this.historyWeight = new float[size * historyLength];
@@ -94,6 +98,7 @@ public final class TrainingBatch {
         this.attributes.addAll(layout.attributes);
         this.userIndex = layout.userIndex;
         this.positiveIndex = layout.positiveIndex;
+        this.exampleWeight = layout.exampleWeight;
         this.negativeIndex = layout.negativeIndex;
         this.historyIndex = layout.historyIndex;
         this.historyWeight = layout.historyWeight;
@@ -156,6 +161,7 @@ public final class TrainingBatch {
             layout.userIndex[b] = index(userPos, ex.userId());
             touched.add(RowKeys.user(ex.userId()));
             layout.positiveIndex[b] = index(itemPos, ex.positiveItem());
+            layout.exampleWeight[b] = ex.weight();
             touched.add(RowKeys.item(ex.positiveItem()));
             for (int j = 0; j < k; j++) {
                 layout.negativeIndex[b * k + j] = index(itemPos, ex.negativeItems()[j]);

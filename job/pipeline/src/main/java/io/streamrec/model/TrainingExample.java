@@ -3,7 +3,8 @@ package io.streamrec.model;
 /**
  * One positive interaction prepared for training: the user, the positive item, the sampled
  * negatives, the user's recent items before this event, and the item features (see {@link
- * ItemFeatures}) of the positive and of each negative as the worker saw them.
+ * ItemFeatures}) of the positive and of each negative as the worker saw them, and the weight of its
+ * loss terms ({@link PositiveWeights}).
  */
 public record TrainingExample(
         String eventId,
@@ -13,4 +14,28 @@ public record TrainingExample(
         String[] history,
         float[] positiveFeatures,
         float[][] negativeFeatures,
-        long timestamp) {}
+        long timestamp,
+        float weight) {
+
+    /** An example of weight 1. */
+    public TrainingExample(
+            String eventId,
+            String userId,
+            String positiveItem,
+            String[] negativeItems,
+            String[] history,
+            float[] positiveFeatures,
+            float[][] negativeFeatures,
+            long timestamp) {
+        this(
+                eventId,
+                userId,
+                positiveItem,
+                negativeItems,
+                history,
+                positiveFeatures,
+                negativeFeatures,
+                timestamp,
+                1f);
+    }
+}

@@ -39,7 +39,8 @@ public final class GradientStep {
 
     /**
      * The training example of an event: its user's recent items (oldest first), sampled negatives,
-     * and item features read from the model rows ({@code rows}: null for unknown).
+     * item features read from the model rows ({@code rows}: null for unknown), and its weight as a
+     * positive.
      */
     public TrainingExample example(
             UserEvent event,
@@ -59,7 +60,8 @@ public final class GradientStep {
                 Arrays.copyOfRange(userItems, userItems.length - h, userItems.length),
                 features(event.itemId(), event.timestamp(), rows),
                 negativeFeatures,
-                event.timestamp());
+                event.timestamp(),
+                model.positiveWeights().of(event.type(), event.value()));
     }
 
     private float[] features(String itemId, long now, Function<String, ParameterRow> rows) {

@@ -1,8 +1,11 @@
 package io.streamrec.job;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamrec.model.PositiveWeights;
+import io.streamrec.schema.EventType;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
@@ -15,6 +18,31 @@ class JobSettingsTest {
     @Test
     void theDefaultsAreInRange() {
         assertThatCode(() -> JobSettings.validate(new Configuration())).doesNotThrowAnyException();
+    }
+
+    @Test
+    void positiveWeightsAreReadFromTheEventWeightsAndRatingOptions() {
+        Configuration conf =
+                Configuration.fromMap(
+                        Map.of(
+                                "model.event-weights", "VIEW:0.5,purchase:3,click:0",
+                                "model.rating-weighting", "linear",
+                                "model.rating-max", "5"));
+
+        PositiveWeights weights = new JobSettings(conf).positiveWeights();
+
+        assertThat(weights.of(EventType.VIEW, 0f)).isEqualTo(0.5f);
+        assertThat(weights.of(EventType.PURCHASE, 1f)).isEqualTo(3f);
+        assertThat(weights.of(EventType.CLICK, 1f)).isEqualTo(0f);
+        assertThat(weights.of(EventType.CART, 1f)).isEqualTo(1f);
+        assertThat(weights.of(EventType.RATING, 4f)).isEqualTo(0.8f);
+        assertThat(new JobSettings(conf).model().positiveWeights()).isEqualTo(weights);
+    }
+
+    @Test
+    void theDefaultWeighsEveryEventOne() {
+        assertThat(new JobSettings(new Configuration()).positiveWeights())
+                .isEqualTo(PositiveWeights.UNIFORM);
     }
 
     @Test
@@ -43,6 +71,10 @@ class JobSettingsTest {
                 "model.content-dim              | -3      | >= 0",
                 "model.trend-half-life          | 0 ms    | > 0",
                 "model.recent-negative-fraction | 1.5     | in [0, 1]",
+                "model.rating-max               | 0       | > 0",
+                "model.event-weights            | purchase:-1 | type:weight with a type of view, click, cart, purchase, rating and a finite weight >= 0",
+                "model.event-weights            | like:2  | type:weight with a type of view, click, cart, purchase, rating and a finite weight >= 0",
+                "model.event-weights            | view:x  | type:weight with a type of view, click, cart, purchase, rating and a finite weight >= 0",
                 "eval.sample-rate               | -0.1    | in [0, 1]",
                 "eval.window                    | 0 s     | > 0",
                 "optimizer.learning-rate        | 0       | > 0",

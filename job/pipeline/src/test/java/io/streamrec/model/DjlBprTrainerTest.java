@@ -78,6 +78,66 @@ class DjlBprTrainerTest {
     }
 
     @Test
+    void weightedExamplesMatchTheReferenceAndFiniteDifferences() {
+        float[] weights = {0.5f, 2f, 0f, 1f, 3f, 0.25f}; // differ within the batch, one ignored
+        TrainingBatch batch = randomBatch(new Random(42), true, CONFIG, b -> weights[b]);
+        assertThat(batch.exampleWeight).containsExactly(weights);
+        BatchGradients grads = trainer.gradients(batch);
+
+        assertThat(grads.loss()).isCloseTo(BprModel.loss(batch), within(1e-4 * batch.size));
+        int d = CONFIG.dim();
+        int checked =
+                check(
+                        batch,
+                        batch.userWeights,
+                        grads,
+                        i -> RowKeys.user(batch.users.get(i / d)),
+                        i -> i % d);
+        checked +=
+                check(
+                        batch,
+                        batch.itemEmbeddings,
+                        grads,
+                        i -> RowKeys.item(batch.items.get(i / d)),
+                        i -> i % d);
+        checked += check(batch, batch.denseW, grads, i -> RowKeys.DENSE_W, i -> i);
+        checked += check(batch, batch.densePhi, grads, i -> RowKeys.DENSE_PHI, i -> i);
+        assertThat(checked).isGreaterThan(100);
+    }
+
+    @Test
+    void aWeightOfTwoDoublesTheLossAndEveryGradient() {
+        TrainingBatch once = randomBatch(new Random(11), true, CONFIG, b -> 1f);
+        TrainingBatch twice = randomBatch(new Random(11), true, CONFIG, b -> 2f);
+        BatchGradients g1 = trainer.gradients(once);
+        BatchGradients g2 = trainer.gradients(twice);
+
+        assertThat(BprModel.loss(twice)).isCloseTo(2 * BprModel.loss(once), within(1e-9));
+        assertThat((double) g2.loss()).isCloseTo(2.0 * g1.loss(), within(1e-4));
+        assertThat(g2.rows().keySet()).isEqualTo(g1.rows().keySet());
+        for (Map.Entry<String, float[]> row : g1.rows().entrySet()) {
+            float[] doubled = g2.rows().get(row.getKey());
+            for (int i = 0; i < doubled.length; i++) {
+                assertThat((double) doubled[i])
+                        .as("d loss / d %s[%d]", row.getKey(), i)
+                        .isCloseTo(2.0 * row.getValue()[i], within(1e-5));
+            }
+        }
+    }
+
+    @Test
+    void examplesOfWeightZeroContributeNoGradient() {
+        TrainingBatch batch = randomBatch(new Random(4), true, CONFIG, b -> 0f);
+        BatchGradients grads = trainer.gradients(batch);
+        assertThat(Math.abs(grads.loss())).isEqualTo(0.0);
+        for (float[] g : grads.rows().values()) {
+            for (float x : g) {
+                assertThat(Math.abs(x)).isEqualTo(0f);
+            }
+        }
+    }
+
+    @Test
     void itemsWithoutAttributesTrainToo() {
         TrainingBatch batch = randomBatch(new Random(3), false);
         BatchGradients grads = trainer.gradients(batch);
@@ -139,6 +199,15 @@ class DjlBprTrainerTest {
     }
 
     static TrainingBatch randomBatch(Random random, boolean withAttributes, ModelConfig config) {
+        return randomBatch(random, withAttributes, config, b -> 1f);
+    }
+
+    /** A batch of six examples, example {@code b} of weight {@code weight.apply(b)}. */
+    static TrainingBatch randomBatch(
+            Random random,
+            boolean withAttributes,
+            ModelConfig config,
+            java.util.function.IntFunction<Float> weight) {
         int k = config.negatives();
         List<TrainingExample> examples = new ArrayList<>();
         for (int b = 0; b < 6; b++) {
@@ -161,7 +230,8 @@ class DjlBprTrainerTest {
                             history,
                             new float[] {random.nextFloat(), random.nextFloat() * 3},
                             negFeatures,
-                            1000L * b));
+                            1000L * b,
+                            weight.apply(b)));
         }
         Map<String, float[]> rows = new HashMap<>();
         ModelRowInitializer init = new ModelRowInitializer(config, 0.5);
