@@ -168,7 +168,9 @@ public final class StreamrecOptions {
                     .withDescription(
                             "none: a rating counts like any event of its type; linear: a rating"
                                     + " event's weight is multiplied by rating / model.rating-max"
-                                    + " (clamped to [0, 1]).");
+                                    + " (clamped to [0, 1]). On MovieTweetings (ratings 0-10)"
+                                    + " linear did not beat none: HR@10 0.201 vs 0.204, within"
+                                    + " run-to-run noise.");
     public static final ConfigOption<Double> RATING_MAX =
             ConfigOptions.key("model.rating-max")
                     .doubleType()
