@@ -15,27 +15,4 @@ public record TrainingExample(
         float[] positiveFeatures,
         float[][] negativeFeatures,
         long timestamp,
-        float weight) {
-
-    /** An example of weight 1. */
-    public TrainingExample(
-            String eventId,
-            String userId,
-            String positiveItem,
-            String[] negativeItems,
-            String[] history,
-            float[] positiveFeatures,
-            float[][] negativeFeatures,
-            long timestamp) {
-        this(
-                eventId,
-                userId,
-                positiveItem,
-                negativeItems,
-                history,
-                positiveFeatures,
-                negativeFeatures,
-                timestamp,
-                1f);
-    }
-}
+        float weight) {}
