@@ -26,8 +26,12 @@ public final class TextFileLines {
     public static final class UndecodableFileException extends IOException {
         private static final long serialVersionUID = 1L;
 
-        UndecodableFileException(String message) {
+        /** The 1-based number of the line that does not decode. */
+        final int lineNumber;
+
+        UndecodableFileException(String message, int lineNumber) {
             super(message);
+            this.lineNumber = lineNumber;
         }
     }
 
@@ -37,31 +41,35 @@ public final class TextFileLines {
      */
     public static List<String> read(Path file, Charset charset) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
-        Charset effective = charset != null ? charset : detect(bytes);
-        if (effective == null) {
-            int line = firstUndecodableLine(bytes, StandardCharsets.UTF_8);
-            throw new UndecodableFileException(
-                    String.format(
-                            "%s line %d is neither UTF-8 nor ISO-8859-1 text (it holds bytes in"
-                                    + " 0x80-0x9F, as windows-1252 does): set its charset, e.g."
-                                    + " --items-charset windows-1252 (job option items.charset)",
-                            file, line));
+        if (charset != null) {
+            return decodeLines(file, bytes, charset);
         }
-        return decodeLines(file, bytes, effective);
+        try {
+            return decodeLines(file, bytes, StandardCharsets.UTF_8);
+        } catch (UndecodableFileException notUtf8) {
+            if (holdsC1Bytes(bytes)) {
+                throw new UndecodableFileException(
+                        String.format(
+                                "%s line %d is neither UTF-8 nor ISO-8859-1 text (it holds bytes in"
+                                        + " 0x80-0x9F, as windows-1252 does): set its charset, e.g."
+                                        + " --items-charset windows-1252 (job option items.charset)",
+                                file, notUtf8.lineNumber),
+                        notUtf8.lineNumber);
+            }
+            // every byte outside 0x80-0x9F is a printable ISO-8859-1 character
+            return decodeLines(file, bytes, StandardCharsets.ISO_8859_1);
+        }
     }
 
-    /** UTF-8 or ISO-8859-1 where the bytes say so unambiguously, else null. */
-    static Charset detect(byte[] bytes) {
-        if (firstUndecodableLine(bytes, StandardCharsets.UTF_8) == 0) {
-            return StandardCharsets.UTF_8;
-        }
+    /** Bytes that ISO-8859-1 maps to control characters and windows-1252 to letters. */
+    private static boolean holdsC1Bytes(byte[] bytes) {
         for (byte b : bytes) {
             int v = b & 0xFF;
             if (v >= 0x80 && v <= 0x9F) {
-                return null;
+                return true;
             }
         }
-        return StandardCharsets.ISO_8859_1;
+        return false;
     }
 
     private static List<String> decodeLines(Path file, byte[] bytes, Charset charset)
@@ -78,29 +86,13 @@ public final class TextFileLines {
                         String.format(
                                 "%s line %d is not valid %s: set the file's charset, e.g."
                                         + " --items-charset ISO-8859-1 (job option items.charset)",
-                                file, lineNumber, charset.name()));
+                                file, lineNumber, charset.name()),
+                        lineNumber);
             }
             start = end + 1;
             lineNumber++;
         }
         return lines;
-    }
-
-    /** The 1-based number of the first line that does not decode, 0 if all do. */
-    private static int firstUndecodableLine(byte[] bytes, Charset charset) {
-        int start = 0;
-        int lineNumber = 1;
-        while (start < bytes.length) {
-            int end = indexOfNewline(bytes, start);
-            try {
-                decode(bytes, start, end, charset);
-            } catch (CharacterCodingException e) {
-                return lineNumber;
-            }
-            start = end + 1;
-            lineNumber++;
-        }
-        return 0;
     }
 
     private static int indexOfNewline(byte[] bytes, int from) {
