@@ -34,21 +34,7 @@ class DjlBprTrainerTest {
 
         assertThat(grads.loss()).isCloseTo(BprModel.loss(batch), within(1e-4 * batch.size));
         int d = CONFIG.dim();
-        int checked = 0;
-        checked +=
-                check(
-                        batch,
-                        batch.userWeights,
-                        grads,
-                        i -> RowKeys.user(batch.users.get(i / d)),
-                        i -> i % d);
-        checked +=
-                check(
-                        batch,
-                        batch.itemEmbeddings,
-                        grads,
-                        i -> RowKeys.item(batch.items.get(i / d)),
-                        i -> i % d);
+        int checked = checkUserAndItemEmbeddings(batch, grads);
         checked +=
                 check(batch, batch.itemBias, grads, i -> RowKeys.item(batch.items.get(i)), i -> d);
         checked +=
@@ -85,21 +71,7 @@ class DjlBprTrainerTest {
         BatchGradients grads = trainer.gradients(batch);
 
         assertThat(grads.loss()).isCloseTo(BprModel.loss(batch), within(1e-4 * batch.size));
-        int d = CONFIG.dim();
-        int checked =
-                check(
-                        batch,
-                        batch.userWeights,
-                        grads,
-                        i -> RowKeys.user(batch.users.get(i / d)),
-                        i -> i % d);
-        checked +=
-                check(
-                        batch,
-                        batch.itemEmbeddings,
-                        grads,
-                        i -> RowKeys.item(batch.items.get(i / d)),
-                        i -> i % d);
+        int checked = checkUserAndItemEmbeddings(batch, grads);
         checked += check(batch, batch.denseW, grads, i -> RowKeys.DENSE_W, i -> i);
         checked += check(batch, batch.densePhi, grads, i -> RowKeys.DENSE_PHI, i -> i);
         assertThat(checked).isGreaterThan(100);
@@ -171,6 +143,23 @@ class DjlBprTrainerTest {
     }
 
     /** Compares every coordinate of {@code values} with a central difference of the loss. */
+    /** Checks the user weights and item embeddings; returns how many entries it checked. */
+    private static int checkUserAndItemEmbeddings(TrainingBatch batch, BatchGradients grads) {
+        int d = CONFIG.dim();
+        return check(
+                        batch,
+                        batch.userWeights,
+                        grads,
+                        i -> RowKeys.user(batch.users.get(i / d)),
+                        i -> i % d)
+                + check(
+                        batch,
+                        batch.itemEmbeddings,
+                        grads,
+                        i -> RowKeys.item(batch.items.get(i / d)),
+                        i -> i % d);
+    }
+
     private static int check(
             TrainingBatch batch,
             float[] values,
