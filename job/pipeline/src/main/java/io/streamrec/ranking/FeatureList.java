@@ -1,0 +1,29 @@
+package io.streamrec.ranking;
+
+/**
+ * One ranking list as the scorer reads it: a feature row per candidate (row-major, {@code
+ * candidates × features}) and the user's context, whose entries gate the linear weights.
+ *
+ * @param candidates rows
+ * @param features columns per row
+ * @param values {@code candidates * features} values, candidate-major
+ * @param context {@link #CONTEXT} values: 1 (the ungated bias), new user, within 30 minutes of the
+ *     user's previous event, log of the user's activity, returning after 30 days
+ */
+public record FeatureList(int candidates, int features, float[] values, float[] context) {
+    public static final int CONTEXT = 5;
+
+    public FeatureList {
+        if (values.length != candidates * features) {
+            throw new IllegalArgumentException(
+                    values.length + " values for " + candidates + " × " + features);
+        }
+        if (context.length != CONTEXT) {
+            throw new IllegalArgumentException(context.length + " context values, not " + CONTEXT);
+        }
+    }
+
+    public float value(int candidate, int feature) {
+        return values[candidate * features + feature];
+    }
+}
