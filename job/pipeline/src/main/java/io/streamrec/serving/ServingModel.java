@@ -6,6 +6,7 @@ import io.streamrec.model.RowKeys;
 import io.streamrec.ps.RowInitializer;
 import io.streamrec.schema.ParameterRow;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executor;
 
@@ -144,6 +145,23 @@ public final class ServingModel implements AutoCloseable {
         float[] scores = new float[rows.items()];
         for (int i = 0; i < scores.length; i++) {
             scores[i] = scorer.score(i, q, now);
+        }
+        return scores;
+    }
+
+    /**
+     * This model's scores of {@code itemIds} for a user, in order: the factorization term the
+     * learned ranker reads as a feature.
+     */
+    public float[] scoreItems(String userId, String[] userItems, long now, List<String> itemIds) {
+        int[] indices = new int[itemIds.size()];
+        for (int c = 0; c < indices.length; c++) {
+            indices[c] = itemIndexOf(itemIds.get(c));
+        }
+        float[] q = query(userId, userItems);
+        float[] scores = new float[indices.length];
+        for (int c = 0; c < indices.length; c++) {
+            scores[c] = scorer.score(indices[c], q, now);
         }
         return scores;
     }
