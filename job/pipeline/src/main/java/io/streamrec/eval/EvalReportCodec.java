@@ -5,8 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * JSON form of a serving subtask's cumulative evaluation, written to the eval-reports topic at
@@ -39,11 +42,17 @@ public final class EvalReportCodec {
      */
     public record Throughput(long events, long firstMillis, long lastMillis) {}
 
-    /** The report as the JSON the eval-reports topic carries. */
+    /**
+     * The report as the JSON the eval-reports topic carries. Per recommender (keys as in {@link
+     * PrequentialCounts#RECOMMENDERS}): {@code hr_at_10}, {@code ndcg_at_10}, {@code recall_at_10},
+     * {@code precision_at_10}, {@code f1_at_10} and {@code coverage_at_10} (null while a
+     * recommender supplied no top-10 lists), overall and, but for the coverage, per window. A
+     * window's {@code counts} are its raw counts in the order {@code recommenders} names; its
+     * {@code values} keep the first report format (the first three recommenders) for older readers.
+     */
     public static String encode(Report report) {
         PrequentialCounts counts = report.counts();
         Throughput throughput = report.throughput();
-        LatencyHistogram freshness = report.freshness();
         ObjectNode node = MAPPER.createObjectNode();
         node.put("events_since_start", throughput.events());
         node.put("first_event_time", throughput.firstMillis());
@@ -54,12 +63,61 @@ public final class EvalReportCodec {
         node.put("trained_events", report.trainedEvents());
         node.put("model_version", report.modelVersion());
         node.put("time", report.time());
-        ObjectNode hr = node.putObject("hr_at_10");
-        for (int r = 0; r < PrequentialCounts.RECOMMENDERS.length; r++) {
-            hr.put(PrequentialCounts.RECOMMENDERS[r], counts.hitRate(r));
+        ArrayNode names = node.putArray("recommenders");
+        for (String name : PrequentialCounts.RECOMMENDERS) {
+            names.add(name);
         }
-        // wall clock minus the event time of the newest event in each item row the replica
-        // applied, since the subtask (re)started
+        putQuality(node, counts.total());
+        putCoverage(node, counts);
+        putFreshness(node, report.freshness());
+        ArrayNode windows = node.putArray("windows");
+        counts.windows.forEach((start, values) -> putWindow(windows.addObject(), start, values));
+        return node.toString();
+    }
+
+    /** The quality metrics of each recommender over the events {@code values} counts. */
+    private static void putQuality(ObjectNode node, double[] values) {
+        ObjectNode hr = node.putObject("hr_at_10");
+        ObjectNode ndcg = node.putObject("ndcg_at_10");
+        ObjectNode recall = node.putObject("recall_at_10");
+        ObjectNode precision = node.putObject("precision_at_10");
+        ObjectNode f1 = node.putObject("f1_at_10");
+        for (int r = 0; r < PrequentialCounts.RECOMMENDERS.length; r++) {
+            String name = PrequentialCounts.RECOMMENDERS[r];
+            PrequentialCounts.Quality q = PrequentialCounts.quality(values, r);
+            hr.put(name, q.hitRate());
+            ndcg.put(name, q.ndcg());
+            recall.put(name, q.recall());
+            precision.put(name, q.precision());
+            f1.put(name, q.f1());
+        }
+    }
+
+    /** Coverage per recommender, and what it is made of so that subtasks' reports merge. */
+    private static void putCoverage(ObjectNode node, PrequentialCounts counts) {
+        ObjectNode coverage = node.putObject("coverage_at_10");
+        ObjectNode covered = node.putObject("covered_items");
+        node.put("items_known", counts.itemsKnown());
+        for (int r = 0; r < PrequentialCounts.RECOMMENDERS.length; r++) {
+            String name = PrequentialCounts.RECOMMENDERS[r];
+            OptionalDouble c = counts.coverage(r);
+            if (c.isPresent()) {
+                coverage.put(name, c.getAsDouble());
+            } else {
+                coverage.putNull(name);
+            }
+            if (counts.coveredItems(r) != null) {
+                ArrayNode items = covered.putArray(name);
+                counts.coveredItems(r).forEach(items::add);
+            }
+        }
+    }
+
+    /**
+     * Wall clock minus the event time of the newest event in each item row the replica applied,
+     * since the subtask (re)started.
+     */
+    private static void putFreshness(ObjectNode node, LatencyHistogram freshness) {
         ObjectNode f = node.putObject("freshness_ms");
         f.put("count", freshness.count());
         f.put("p50", freshness.quantileMs(0.5));
@@ -67,32 +125,63 @@ public final class EvalReportCodec {
         f.put("max", freshness.maxMs());
         ObjectNode fb = f.putObject("buckets");
         freshness.buckets().forEach((b, n) -> fb.put(Integer.toString(b), n));
-        ArrayNode windows = node.putArray("windows");
-        counts.windows.forEach(
-                (start, values) -> {
-                    ObjectNode w = windows.addObject();
-                    w.put("start", start);
-                    ArrayNode v = w.putArray("values");
-                    for (double x : values) {
-                        v.add(x);
-                    }
-                });
-        return node.toString();
     }
 
+    private static void putWindow(ObjectNode w, long start, double[] values) {
+        w.put("start", start);
+        ArrayNode legacy = w.putArray("values");
+        for (double x : firstFormat(values)) {
+            legacy.add(x);
+        }
+        ArrayNode all = w.putArray("counts");
+        for (double x : values) {
+            all.add(x);
+        }
+        putQuality(w, values);
+    }
+
+    /** A window's values in the first format: [n, hits, ndcg] of the version-1 recommenders. */
+    private static double[] firstFormat(double[] values) {
+        int n = PrequentialCounts.VERSION_1_RECOMMENDERS.length;
+        double[] v = new double[PrequentialCounts.fields(n)];
+        v[0] = values[0];
+        for (int i = 0; i < n; i++) {
+            int r = PrequentialCounts.indexOf(PrequentialCounts.VERSION_1_RECOMMENDERS[i]);
+            v[1 + i] = values[1 + r];
+            v[1 + n + i] = values[1 + PrequentialCounts.RECOMMENDERS.length + r];
+        }
+        return v;
+    }
+
+    /** Reads a report of this format or of an older one (no recommender list, no coverage). */
     public static Report decode(String json) throws IOException {
         JsonNode node = MAPPER.readTree(json);
+        String[] names = recommenders(node);
         TreeMap<Long, double[]> windows = new TreeMap<>();
         for (JsonNode w : node.get("windows")) {
-            JsonNode v = w.get("values");
-            double[] values = new double[v.size()];
-            for (int i = 0; i < values.length; i++) {
-                values[i] = v.get(i).asDouble();
-            }
-            windows.put(w.get("start").asLong(), values);
+            boolean hasCounts = w.has("counts");
+            double[] values = doubles(hasCounts ? w.get("counts") : w.get("values"));
+            String[] layout = hasCounts ? names : PrequentialCounts.VERSION_1_RECOMMENDERS;
+            windows.put(w.get("start").asLong(), PrequentialCounts.inCurrentLayout(layout, values));
         }
+        List<TreeSet<String>> covered = PrequentialCounts.noCoverage();
+        node.path("covered_items")
+                .fields()
+                .forEachRemaining(
+                        e -> {
+                            int r = PrequentialCounts.indexOf(e.getKey());
+                            if (r >= 0) {
+                                TreeSet<String> items = new TreeSet<>();
+                                e.getValue().forEach(item -> items.add(item.asText()));
+                                covered.set(r, items);
+                            }
+                        });
         return new Report(
-                new PrequentialCounts(node.get("subtask").asInt(), windows),
+                new PrequentialCounts(
+                        node.get("subtask").asInt(),
+                        windows,
+                        covered,
+                        node.path("items_known").asLong()),
                 node.path("parallelism").asInt(1),
                 node.get("trained_events").asLong(),
                 node.get("model_version").asLong(),
@@ -102,6 +191,26 @@ public final class EvalReportCodec {
                         node.path("first_event_time").asLong(),
                         node.path("last_event_time").asLong()),
                 freshness(node.path("freshness_ms")));
+    }
+
+    private static String[] recommenders(JsonNode node) {
+        JsonNode names = node.get("recommenders");
+        if (names == null) {
+            return PrequentialCounts.VERSION_1_RECOMMENDERS;
+        }
+        String[] out = new String[names.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = names.get(i).asText();
+        }
+        return out;
+    }
+
+    private static double[] doubles(JsonNode array) {
+        double[] values = new double[array.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = array.get(i).asDouble();
+        }
+        return values;
     }
 
     private static LatencyHistogram freshness(JsonNode f) {

@@ -1,37 +1,92 @@
 package io.streamrec.eval;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
- * Test-then-learn counters of one serving subtask, per event-time window: events evaluated, and for
- * each recommender the hits and the summed NDCG of its top-10. Kept in operator state, so the
- * counts are exactly-once like the model.
+ * Test-then-learn counters of one serving subtask. Per event-time window: events evaluated, and for
+ * each recommender the hits and the summed NDCG of its top-10. For the whole run: the distinct
+ * items each recommender put in its top-10 lists and how many items there were to choose from, the
+ * catalog coverage. Kept in operator state, so the counts are exactly-once like the model.
+ *
+ * <p>Every evaluated event has exactly one relevant item, the event's own: so recall@10 equals
+ * HR@10 and precision@10 is HR@10 / 10 (see {@link Quality}); they are derived, not counted.
  */
 public final class PrequentialCounts {
     /** Recommenders evaluated side by side, in this order. */
-    public static final String[] RECOMMENDERS = {"model", "popularity", "trending"};
+    public static final String[] RECOMMENDERS = {
+        "model", "popularity", "trending", "trending+cooccurrence"
+    };
 
-    static final int FIELDS = 1 + 2 * RECOMMENDERS.length;
+    /** The recommenders of schema version 1 of the state and of reports without a list. */
+    static final String[] VERSION_1_RECOMMENDERS = {"model", "popularity", "trending"};
+
+    /** The length of the lists evaluated: the 10 of HR@10. */
+    public static final int K = 10;
+
+    static final int FIELDS = fields(RECOMMENDERS.length);
 
     final int subtask;
 
     /** window start (epoch ms) -> [n, hits per recommender..., ndcg per recommender...]. */
     final TreeMap<Long, double[]> windows;
 
+    /**
+     * Per recommender, the distinct item ids of its top-10 lists so far; null while it supplied
+     * none, so its coverage is absent rather than 0. Bounded by the catalog.
+     */
+    final List<TreeSet<String>> coveredItems;
+
+    /** The most items a recommender could choose from at an evaluated event: coverage's base. */
+    long itemsKnown;
+
     public PrequentialCounts(int subtask) {
-        this(subtask, new TreeMap<>());
+        this(subtask, new TreeMap<>(), noCoverage(), 0);
     }
 
     PrequentialCounts(int subtask, TreeMap<Long, double[]> windows) {
+        this(subtask, windows, noCoverage(), 0);
+    }
+
+    PrequentialCounts(
+            int subtask,
+            TreeMap<Long, double[]> windows,
+            List<TreeSet<String>> coveredItems,
+            long itemsKnown) {
         this.subtask = subtask;
         this.windows = windows;
+        this.coveredItems = coveredItems;
+        this.itemsKnown = itemsKnown;
     }
 
     /**
-     * Records one evaluated event; {@code ranks[r]} is the 0-based rank of the item, -1 if missed.
+     * Records one evaluated event without top-10 lists (the coverage stays as it is); {@code
+     * ranks[r]} is the 0-based rank of the item, -1 if missed.
      */
     public void record(long windowStart, int[] ranks) {
+        record(windowStart, ranks, null, 0);
+    }
+
+    /**
+     * Records one evaluated event.
+     *
+     * @param ranks per recommender, the 0-based rank of the event's item, -1 if missed
+     * @param topItems per recommender, the item ids of its top-10 for this event; null for all, or
+     *     a null entry for one, when they are not known (that recommender's coverage stays absent
+     *     until lists come)
+     * @param itemsKnown how many items the recommenders could choose from at this event
+     */
+    public void record(long windowStart, int[] ranks, String[][] topItems, long itemsKnown) {
+        if (ranks.length != RECOMMENDERS.length) {
+            throw new IllegalArgumentException(
+                    ranks.length + " ranks for " + RECOMMENDERS.length + " recommenders");
+        }
         double[] w = windows.computeIfAbsent(windowStart, x -> new double[FIELDS]);
         w[0]++;
         for (int r = 0; r < RECOMMENDERS.length; r++) {
@@ -40,8 +95,17 @@ public final class PrequentialCounts {
                 w[1 + RECOMMENDERS.length + r] += 1.0 / (Math.log(ranks[r] + 2) / Math.log(2));
             }
         }
+        if (topItems != null) {
+            for (int r = 0; r < RECOMMENDERS.length; r++) {
+                if (topItems[r] != null) {
+                    coveredOf(r).addAll(Arrays.asList(topItems[r]));
+                }
+            }
+            this.itemsKnown = Math.max(this.itemsKnown, itemsKnown);
+        }
     }
 
+    /** Adds another subtask's counts: windows add up, covered items unite. */
     public void addAll(PrequentialCounts other) {
         other.windows.forEach(
                 (start, values) -> {
@@ -50,6 +114,19 @@ public final class PrequentialCounts {
                         w[i] += values[i];
                     }
                 });
+        for (int r = 0; r < RECOMMENDERS.length; r++) {
+            if (other.coveredItems.get(r) != null) {
+                coveredOf(r).addAll(other.coveredItems.get(r));
+            }
+        }
+        itemsKnown = Math.max(itemsKnown, other.itemsKnown);
+    }
+
+    private TreeSet<String> coveredOf(int r) {
+        if (coveredItems.get(r) == null) {
+            coveredItems.set(r, new TreeSet<>());
+        }
+        return coveredItems.get(r);
     }
 
     public int subtask() {
@@ -66,22 +143,46 @@ public final class PrequentialCounts {
 
     /** Hit rate at 10 of recommender {@code r} in the latest event-time window (0 if none). */
     public double latestWindowHitRate(int r) {
-        if (windows.isEmpty()) {
-            return 0;
-        }
-        double[] w = windows.lastEntry().getValue();
-        return w[0] == 0 ? 0 : w[1 + r] / w[0];
+        return windows.isEmpty() ? 0 : quality(windows.lastEntry().getValue(), r).hitRate();
     }
 
     /** Hit rate at 10 of recommender {@code r}. */
     public double hitRate(int r) {
-        double[] t = total();
-        return t[0] == 0 ? 0 : t[1 + r] / t[0];
+        return quality(r).hitRate();
     }
 
     public double ndcg(int r) {
-        double[] t = total();
-        return t[0] == 0 ? 0 : t[1 + RECOMMENDERS.length + r] / t[0];
+        return quality(r).ndcg();
+    }
+
+    /** The quality of recommender {@code r} over all windows. */
+    public Quality quality(int r) {
+        return quality(total(), r);
+    }
+
+    /** The quality of recommender {@code r} in one window, a value of {@link #windows()}. */
+    public static Quality quality(double[] window, int r) {
+        return new Quality(window[0], window[1 + r], window[1 + RECOMMENDERS.length + r]);
+    }
+
+    /**
+     * Catalog coverage@10 of recommender {@code r}: the distinct items of its top-10 lists over the
+     * evaluated events, over the items known; absent while it supplied no lists.
+     */
+    public OptionalDouble coverage(int r) {
+        Set<String> covered = coveredItems.get(r);
+        return covered == null || itemsKnown == 0
+                ? OptionalDouble.empty()
+                : OptionalDouble.of((double) covered.size() / itemsKnown);
+    }
+
+    /** The distinct items of recommender {@code r}'s top-10 lists, null while it supplied none. */
+    public Set<String> coveredItems(int r) {
+        return coveredItems.get(r);
+    }
+
+    public long itemsKnown() {
+        return itemsKnown;
     }
 
     double[] total() {
@@ -97,6 +198,90 @@ public final class PrequentialCounts {
     public PrequentialCounts copy() {
         TreeMap<Long, double[]> w = new TreeMap<>();
         windows.forEach((k, v) -> w.put(k, v.clone()));
-        return new PrequentialCounts(subtask, w);
+        List<TreeSet<String>> covered = new ArrayList<>();
+        for (TreeSet<String> items : coveredItems) {
+            covered.add(items == null ? null : new TreeSet<>(items));
+        }
+        return new PrequentialCounts(subtask, w, covered, itemsKnown);
+    }
+
+    static int fields(int recommenders) {
+        return 1 + 2 * recommenders;
+    }
+
+    /**
+     * The index of a recommender in {@link #RECOMMENDERS}, -1 when this code has none of that name.
+     */
+    static int indexOf(String recommender) {
+        return Arrays.asList(RECOMMENDERS).indexOf(recommender);
+    }
+
+    /**
+     * A window's values written for the recommenders {@code names}, in today's layout: the columns
+     * of recommenders they lack are 0 (never evaluated), those of unknown names are dropped.
+     */
+    static double[] inCurrentLayout(String[] names, double[] values) {
+        if (values.length != fields(names.length)) {
+            throw new IllegalArgumentException(
+                    values.length + " window values for " + names.length + " recommenders");
+        }
+        double[] w = new double[FIELDS];
+        w[0] = values[0];
+        for (int i = 0; i < names.length; i++) {
+            int r = indexOf(names[i]);
+            if (r >= 0) {
+                w[1 + r] = values[1 + i];
+                w[1 + RECOMMENDERS.length + r] = values[1 + names.length + i];
+            }
+        }
+        return w;
+    }
+
+    static List<TreeSet<String>> noCoverage() {
+        List<TreeSet<String>> covered = new ArrayList<>();
+        for (int r = 0; r < RECOMMENDERS.length; r++) {
+            covered.add(null);
+        }
+        return covered;
+    }
+
+    /**
+     * One recommender's quality over some evaluated events, micro-averaged over the events. Each
+     * event has exactly one relevant item (the event's own), which is what makes recall and
+     * precision simple functions of the hit rate here.
+     *
+     * @param events the events evaluated
+     * @param hits the events whose item was in the recommender's top 10
+     * @param ndcgSum the summed NDCG@10, 1 / log2(rank + 2) per hit
+     */
+    public record Quality(double events, double hits, double ndcgSum) {
+        /** HR@10: the share of events whose item was in the top 10. */
+        public double hitRate() {
+            return events == 0 ? 0 : hits / events;
+        }
+
+        /** NDCG@10; with one relevant item the ideal DCG is 1. */
+        public double ndcg() {
+            return events == 0 ? 0 : ndcgSum / events;
+        }
+
+        /** Recall@10: retrieved relevant items over relevant items; one per event, so HR@10. */
+        public double recall() {
+            return hitRate();
+        }
+
+        /**
+         * Precision@10: relevant items over the 10 slots; one relevant per event, so HR@10 / 10.
+         */
+        public double precision() {
+            return hitRate() / K;
+        }
+
+        /** F1@10 = 2PR / (P + R) of {@link #precision} and {@link #recall}: 2 HR@10 / 11 here. */
+        public double f1() {
+            double p = precision();
+            double r = recall();
+            return p + r == 0 ? 0 : 2 * p * r / (p + r);
+        }
     }
 }

@@ -2,13 +2,21 @@ package io.streamrec.eval;
 
 import io.streamrec.schema.VersionedRecordSerializer;
 import java.io.IOException;
+import java.util.List;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
-/** Serializer of {@link PrequentialCounts}. Schema version 1. */
+/**
+ * Serializer of {@link PrequentialCounts}. Schema version 2 names its recommenders and adds the
+ * covered items per recommender and the items known; version 1 had the three recommenders of {@link
+ * PrequentialCounts#VERSION_1_RECOMMENDERS} and no coverage. Windows are restored into today's
+ * recommenders by name: a recommender the bytes lack starts at 0, its coverage absent.
+ */
 public final class PrequentialCountsSerializer
         extends VersionedRecordSerializer<PrequentialCounts> {
     private static final long serialVersionUID = 1L;
@@ -16,12 +24,13 @@ public final class PrequentialCountsSerializer
 
     @Override
     public int currentVersion() {
-        return 1;
+        return 2;
     }
 
     @Override
     protected void writeFields(PrequentialCounts c, DataOutputView out) throws IOException {
         out.writeInt(c.subtask);
+        writeStrings(PrequentialCounts.RECOMMENDERS, out);
         out.writeInt(c.windows.size());
         for (var e : c.windows.entrySet()) {
             out.writeLong(e.getKey());
@@ -30,11 +39,19 @@ public final class PrequentialCountsSerializer
                 out.writeDouble(v);
             }
         }
+        out.writeLong(c.itemsKnown);
+        for (Set<String> covered : c.coveredItems) {
+            out.writeBoolean(covered != null);
+            if (covered != null) {
+                writeStrings(covered.toArray(String[]::new), out);
+            }
+        }
     }
 
     @Override
     protected PrequentialCounts readFields(int version, DataInputView in) throws IOException {
         int subtask = in.readInt();
+        String[] names = version == 1 ? PrequentialCounts.VERSION_1_RECOMMENDERS : readStrings(in);
         int n = in.readInt();
         TreeMap<Long, double[]> windows = new TreeMap<>();
         for (int i = 0; i < n; i++) {
@@ -43,9 +60,30 @@ public final class PrequentialCountsSerializer
             for (int j = 0; j < values.length; j++) {
                 values[j] = in.readDouble();
             }
-            windows.put(start, values);
+            windows.put(start, inCurrentLayout(names, values));
         }
-        return new PrequentialCounts(subtask, windows);
+        if (version == 1) {
+            return new PrequentialCounts(subtask, windows);
+        }
+        long itemsKnown = in.readLong();
+        List<TreeSet<String>> covered = PrequentialCounts.noCoverage();
+        for (String name : names) {
+            TreeSet<String> items =
+                    in.readBoolean() ? new TreeSet<>(List.of(readStrings(in))) : null;
+            int r = PrequentialCounts.indexOf(name);
+            if (r >= 0) {
+                covered.set(r, items);
+            }
+        }
+        return new PrequentialCounts(subtask, windows, covered, itemsKnown);
+    }
+
+    private static double[] inCurrentLayout(String[] names, double[] values) throws IOException {
+        try {
+            return PrequentialCounts.inCurrentLayout(names, values);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("Corrupt prequential counts: " + e.getMessage(), e);
+        }
     }
 
     @Override
@@ -73,7 +111,10 @@ public final class PrequentialCountsSerializer
         return new Snapshot();
     }
 
-    /** Serializer snapshot; record-level versions handle schema evolution. */
+    /**
+     * Serializer snapshot; record-level versions handle schema evolution, so the serializer a
+     * version-1 snapshot restores is today's, which reads version-1 records as they are.
+     */
     public static final class Snapshot extends SimpleTypeSerializerSnapshot<PrequentialCounts> {
         public Snapshot() {
             super(() -> INSTANCE);

@@ -6,8 +6,9 @@ import java.util.Set;
 /**
  * Test-then-learn ranks of an event's item for the recommenders prequential evaluation compares (in
  * the order of {@code PrequentialCounts.RECOMMENDERS}): the model, all-time popularity and trending
- * popularity, all read from one serving replica. The baselines' scores are taken once per batch:
- * the replica does not change while a batch is evaluated.
+ * popularity, all read from one serving replica; trending + co-occurrence is not ranked here yet
+ * (-1, a miss). The baselines' scores are taken once per batch: the replica does not change while a
+ * batch is evaluated.
  */
 public final class EventRanker {
     private final ServingModel model;
@@ -42,7 +43,8 @@ public final class EventRanker {
         return new int[] {
             model.rankOf(event.userId(), userItems, event.timestamp(), target, k, excluded),
             TopK.rankOf(popularity, target, k, excluded),
-            TopK.rankOf(trending, target, k, excluded)
+            TopK.rankOf(trending, target, k, excluded),
+            -1
         };
     }
 }

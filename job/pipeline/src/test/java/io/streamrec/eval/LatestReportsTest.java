@@ -46,6 +46,25 @@ class LatestReportsTest {
     }
 
     @Test
+    void mergedCoverageUnitesTheSubtasksLists() throws Exception {
+        LatestReports reports = new LatestReports();
+        PrequentialCounts first = new PrequentialCounts(0);
+        first.record(
+                0L, new int[] {0, -1, -1, -1}, new String[][] {{"a", "b"}, null, null, null}, 8);
+        PrequentialCounts second = new PrequentialCounts(1);
+        second.record(
+                0L, new int[] {-1, -1, -1, -1}, new String[][] {{"b", "c"}, null, null, null}, 8);
+        // through the topic's JSON, as the quickstart reads them
+        reports.add(EvalReportCodec.decode(EvalReportCodec.encode(report(first, 2, 10))));
+        reports.add(EvalReportCodec.decode(EvalReportCodec.encode(report(second, 2, 10))));
+
+        PrequentialCounts merged = reports.merged();
+        assertThat(merged.coverage(0)).hasValue(3.0 / 8);
+        assertThat(merged.coverage(1)).isEmpty();
+        assertThat(merged.quality(0).precision()).isEqualTo(0.05);
+    }
+
+    @Test
     void aLateOlderReportReplacesNothing() {
         LatestReports reports = new LatestReports();
         reports.add(report(0, 1, 20, 5, 100, 1_000, 2_000, 1));
@@ -77,7 +96,7 @@ class LatestReportsTest {
             double freshnessMs) {
         PrequentialCounts counts = new PrequentialCounts(subtask);
         for (int i = 0; i < evaluated; i++) {
-            counts.record(0L, new int[] {0, 0, 0});
+            counts.record(0L, new int[] {0, 0, 0, 0});
         }
         LatencyHistogram freshness = new LatencyHistogram();
         freshness.record(freshnessMs);
@@ -89,5 +108,17 @@ class LatestReportsTest {
                 time,
                 new EvalReportCodec.Throughput(trainedEvents, firstMillis, lastMillis),
                 freshness);
+    }
+
+    private static EvalReportCodec.Report report(
+            PrequentialCounts counts, int parallelism, long time) {
+        return new EvalReportCodec.Report(
+                counts,
+                parallelism,
+                0,
+                0,
+                time,
+                new EvalReportCodec.Throughput(0, Long.MAX_VALUE, 0),
+                new LatencyHistogram());
     }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshotSerializationUtil;
@@ -17,35 +18,56 @@ import org.apache.flink.core.memory.DataOutputSerializer;
 import org.assertj.core.api.recursive.comparison.ComparingFields;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Serving's evaluation state as schema version 1 of {@link PrequentialCountsSerializer} wrote it,
- * committed under {@code src/test/resources/serializer-fixtures}, still restores: the rules of
+ * Serving's evaluation state as each schema version of {@link PrequentialCountsSerializer} wrote
+ * it, committed under {@code src/test/resources/serializer-fixtures}, still restores: the rules of
  * state-schemas' serializer fixtures (see the README there) apply.
  */
 class PrequentialCountsFixtureTest {
     private static final String FOLDER = "serializer-fixtures";
-    private static final String RECORDS = "PrequentialCounts.v1.bin";
-    private static final String SNAPSHOT = "PrequentialCounts.snapshot.v1.bin";
 
-    /** What version 1 wrote: two subtasks' counts, one of them empty. */
+    /**
+     * What version 1 wrote (two subtasks' counts, one of them empty) as today's reader gives it:
+     * the recommender version 1 lacked, trending + co-occurrence, has zero counts and no coverage.
+     */
     private static List<PrequentialCounts> version1() {
         TreeMap<Long, double[]> windows = new TreeMap<>();
-        windows.put(1_600_000_000_000L, new double[] {4, 3, 1, 2, 2.130929753571457, 1, 1.5});
-        windows.put(1_600_003_600_000L, new double[] {1, 0, 0, 1, 0, 0, 0.5});
+        windows.put(1_600_000_000_000L, new double[] {4, 3, 1, 2, 0, 2.130929753571457, 1, 1.5, 0});
+        windows.put(1_600_003_600_000L, new double[] {1, 0, 0, 1, 0, 0, 0, 0.5, 0});
         return List.of(new PrequentialCounts(3, windows), new PrequentialCounts(0));
     }
 
-    @Test
-    void committedCountsStillRead() throws IOException {
-        byte[] bytes = committed(RECORDS);
-        assertThat(bytes[0]).as("schema version byte").isEqualTo((byte) 1);
-        assertSameCounts(readAll(PrequentialCountsSerializer.INSTANCE, bytes));
+    /**
+     * What version 2 wrote: four recommenders, covered items for the model and trending only, and
+     * an empty subtask.
+     */
+    private static List<PrequentialCounts> version2() {
+        TreeMap<Long, double[]> windows = new TreeMap<>();
+        windows.put(
+                1_600_000_000_000L,
+                new double[] {4, 3, 1, 2, 3, 2.130929753571457, 1, 1.5, 1.6309297535714575});
+        windows.put(1_600_003_600_000L, new double[] {1, 0, 0, 1, 1, 0, 0, 0.5, 1});
+        List<TreeSet<String>> covered = PrequentialCounts.noCoverage();
+        covered.set(0, new TreeSet<>(List.of("i1", "i2", "i3")));
+        covered.set(2, new TreeSet<>(List.of("i2", "ü")));
+        return List.of(new PrequentialCounts(3, windows, covered, 40), new PrequentialCounts(0));
     }
 
-    @Test
-    void committedSnapshotRestoresACompatibleSerializer() throws IOException {
-        DataInputDeserializer in = new DataInputDeserializer(committed(SNAPSHOT));
+    @ParameterizedTest(name = "version {0}")
+    @ValueSource(ints = {1, 2})
+    void committedCountsStillRead(int version) throws IOException {
+        byte[] bytes = committed(records(version));
+        assertThat(bytes[0]).as("schema version byte").isEqualTo((byte) version);
+        assertSameCounts(readAll(PrequentialCountsSerializer.INSTANCE, bytes), expected(version));
+    }
+
+    @ParameterizedTest(name = "version {0}")
+    @ValueSource(ints = {1, 2})
+    void committedSnapshotRestoresACompatibleSerializer(int version) throws IOException {
+        DataInputDeserializer in = new DataInputDeserializer(committed(snapshot(version)));
         TypeSerializerSnapshot<PrequentialCounts> restored =
                 TypeSerializerSnapshotSerializationUtil.readSerializerSnapshot(
                         in, getClass().getClassLoader());
@@ -56,35 +78,68 @@ class PrequentialCountsFixtureTest {
                                 .resolveSchemaCompatibility(restored)
                                 .isCompatibleAsIs())
                 .isTrue();
-        assertSameCounts(readAll(restored.restoreSerializer(), committed(RECORDS)));
+        // the serializer a checkpoint's snapshot restores reads that checkpoint's records
+        assertSameCounts(
+                readAll(restored.restoreSerializer(), committed(records(version))),
+                expected(version));
+    }
+
+    @Test
+    void rewritesVersion1CountsAsTheCurrentVersion() throws IOException {
+        List<PrequentialCounts> restored =
+                readAll(PrequentialCountsSerializer.INSTANCE, committed(records(1)));
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        for (PrequentialCounts counts : restored) {
+            PrequentialCountsSerializer.INSTANCE.serialize(counts, out);
+        }
+        byte[] rewritten = out.getCopyOfBuffer();
+        assertThat(rewritten[0]).isEqualTo((byte) 2);
+        assertSameCounts(readAll(PrequentialCountsSerializer.INSTANCE, rewritten), version1());
     }
 
     /**
-     * Writes the fixtures if they are missing (never overwrites one): {@code mvn test -pl
-     * job/pipeline -am -Dtest=PrequentialCountsFixtureTest#writeMissingFixtures
+     * Writes the current version's fixtures if they are missing (never overwrites one): {@code mvn
+     * test -pl job/pipeline -am -Dtest=PrequentialCountsFixtureTest#writeMissingFixtures
      * -Dfixtures.write=true -Dsurefire.failIfNoSpecifiedTests=false}.
      */
     @Test
     @EnabledIfSystemProperty(named = "fixtures.write", matches = "true")
     void writeMissingFixtures() throws IOException {
-        assertThat(PrequentialCountsSerializer.INSTANCE.currentVersion()).isEqualTo(1);
+        int version = PrequentialCountsSerializer.INSTANCE.currentVersion();
         DataOutputSerializer records = new DataOutputSerializer(256);
-        for (PrequentialCounts counts : version1()) {
+        for (PrequentialCounts counts : expected(version)) {
             PrequentialCountsSerializer.INSTANCE.serialize(counts, records);
         }
         DataOutputSerializer snapshot = new DataOutputSerializer(64);
         TypeSerializerSnapshotSerializationUtil.writeSerializerSnapshot(
                 snapshot, PrequentialCountsSerializer.INSTANCE.snapshotConfiguration());
         Path folder = Path.of("src/test/resources", FOLDER);
-        writeIfMissing(folder.resolve(RECORDS), records.getCopyOfBuffer());
-        writeIfMissing(folder.resolve(SNAPSHOT), snapshot.getCopyOfBuffer());
+        writeIfMissing(folder.resolve(records(version)), records.getCopyOfBuffer());
+        writeIfMissing(folder.resolve(snapshot(version)), snapshot.getCopyOfBuffer());
     }
 
-    private static void assertSameCounts(List<PrequentialCounts> actual) {
+    private static List<PrequentialCounts> expected(int version) {
+        return switch (version) {
+            case 1 -> version1();
+            case 2 -> version2();
+            default -> throw new IllegalArgumentException("no fixture of version " + version);
+        };
+    }
+
+    private static String records(int version) {
+        return "PrequentialCounts.v" + version + ".bin";
+    }
+
+    private static String snapshot(int version) {
+        return "PrequentialCounts.snapshot.v" + version + ".bin";
+    }
+
+    private static void assertSameCounts(
+            List<PrequentialCounts> actual, List<PrequentialCounts> expected) {
         assertThat(actual)
                 .usingRecursiveComparison()
                 .withIntrospectionStrategy(ComparingFields.COMPARING_FIELDS)
-                .isEqualTo(version1());
+                .isEqualTo(expected);
     }
 
     private static void writeIfMissing(Path file, byte[] bytes) throws IOException {

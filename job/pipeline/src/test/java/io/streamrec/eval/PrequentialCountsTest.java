@@ -1,45 +1,150 @@
 package io.streamrec.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 
 class PrequentialCountsTest {
+    private static final double LOG2_3 = Math.log(3) / Math.log(2);
+
     @Test
     void hitRateAndNdcgOfAHandMadeStream() throws Exception {
         PrequentialCounts c = new PrequentialCounts(0);
-        c.record(0L, new int[] {0, -1, 2});
-        c.record(0L, new int[] {1, -1, -1});
-        c.record(7L, new int[] {-1, 0, -1});
-        c.record(7L, new int[] {9, -1, 0});
+        c.record(0L, new int[] {0, -1, 2, -1});
+        c.record(0L, new int[] {1, -1, -1, 0});
+        c.record(7L, new int[] {-1, 0, -1, -1});
+        c.record(7L, new int[] {9, -1, 0, 1});
         assertThat(c.events()).isEqualTo(4);
         assertThat(c.hitRate(0)).isEqualTo(0.75);
         assertThat(c.hitRate(1)).isEqualTo(0.25);
         assertThat(c.hitRate(2)).isEqualTo(0.5);
+        assertThat(c.hitRate(3)).isEqualTo(0.5);
         // NDCG@10 with one relevant item: 1/log2(rank + 2)
-        double expected =
-                (1.0 + 1 / (Math.log(3) / Math.log(2)) + 1 / (Math.log(11) / Math.log(2))) / 4;
+        double expected = (1.0 + 1 / LOG2_3 + 1 / (Math.log(11) / Math.log(2))) / 4;
         assertThat(c.ndcg(0)).isCloseTo(expected, within(1e-12));
+        assertThat(c.ndcg(3)).isCloseTo((1.0 + 1 / LOG2_3) / 4, within(1e-12));
         assertThat(c.windows()).containsOnlyKeys(0L, 7L);
 
-        PrequentialCounts decoded =
-                EvalReportCodec.decode(
-                                EvalReportCodec.encode(
-                                        new EvalReportCodec.Report(
-                                                c,
-                                                1,
-                                                4,
-                                                99,
-                                                5L,
-                                                new EvalReportCodec.Throughput(4, 1, 2),
-                                                new LatencyHistogram())))
-                        .counts();
-        assertThat(decoded.hitRate(2)).isEqualTo(0.5);
         PrequentialCounts copy =
                 PrequentialCountsSerializer.INSTANCE.fromBytes(
                         PrequentialCountsSerializer.INSTANCE.toBytes(c));
         assertThat(copy.ndcg(0)).isEqualTo(c.ndcg(0));
+        assertThat(copy.hitRate(3)).isEqualTo(0.5);
         assertThat(copy.subtask()).isZero();
+    }
+
+    @Test
+    void recallPrecisionAndF1FollowFromOneRelevantItemPerEvent() {
+        PrequentialCounts c = new PrequentialCounts(0);
+        c.record(0L, new int[] {0, -1, -1, -1});
+        c.record(0L, new int[] {3, -1, -1, -1});
+        c.record(0L, new int[] {-1, -1, -1, -1});
+        c.record(0L, new int[] {-1, -1, -1, -1});
+
+        PrequentialCounts.Quality model = c.quality(0);
+        // 2 of 4 items found: recall 2/4; 2 relevant among 4 lists of 10 slots: precision 2/40
+        assertThat(model.recall()).isEqualTo(0.5);
+        assertThat(model.precision()).isEqualTo(0.05);
+        // 2 * 0.05 * 0.5 / 0.55 = 0.05 / 0.55 = 1/11
+        assertThat(model.f1()).isCloseTo(1.0 / 11, within(1e-15));
+        assertThat(model.ndcg())
+                .isCloseTo((1 + 1 / (Math.log(5) / Math.log(2))) / 4, within(1e-15));
+
+        PrequentialCounts.Quality never = c.quality(1);
+        assertThat(never.recall()).isZero();
+        assertThat(never.precision()).isZero();
+        assertThat(never.f1()).isZero();
+        assertThat(new PrequentialCounts(0).quality(0).f1()).isZero();
+    }
+
+    @Test
+    void perWindowQualityReadsOneWindow() {
+        PrequentialCounts c = new PrequentialCounts(0);
+        c.record(0L, new int[] {0, 0, -1, -1});
+        c.record(7L, new int[] {-1, 1, 0, -1});
+        c.record(7L, new int[] {-1, -1, 0, -1});
+
+        PrequentialCounts.Quality trending = PrequentialCounts.quality(c.windows().get(7L), 2);
+        assertThat(trending.events()).isEqualTo(2);
+        assertThat(trending.hitRate()).isEqualTo(1.0);
+        assertThat(trending.precision()).isEqualTo(0.1);
+        assertThat(PrequentialCounts.quality(c.windows().get(7L), 1).ndcg())
+                .isCloseTo(0.5 / LOG2_3, within(1e-15));
+        assertThat(c.latestWindowHitRate(1)).isEqualTo(0.5);
+    }
+
+    @Test
+    void coverageCountsDistinctListedItemsOverItemsKnown() throws Exception {
+        PrequentialCounts c = new PrequentialCounts(0);
+        c.record(0L, new int[] {0, -1, -1, -1}, lists(new String[] {"a", "b"}, null), 8);
+        c.record(0L, new int[] {-1, -1, -1, -1}, lists(new String[] {"b", "c"}, null), 10);
+        // lists unknown for this event: neither coverage nor the items known move
+        c.record(7L, new int[] {-1, -1, -1, -1}, null, 1_000);
+
+        assertThat(c.itemsKnown()).isEqualTo(10);
+        assertThat(c.coveredItems(0)).containsExactly("a", "b", "c");
+        assertThat(c.coverage(0)).hasValue(0.3);
+        assertThat(c.coverage(1)).as("popularity supplied no lists").isEmpty();
+        assertThat(new PrequentialCounts(0).coverage(0)).isEqualTo(OptionalDouble.empty());
+
+        PrequentialCounts copy =
+                PrequentialCountsSerializer.INSTANCE.fromBytes(
+                        PrequentialCountsSerializer.INSTANCE.toBytes(c));
+        assertThat(copy.coverage(0)).hasValue(0.3);
+        assertThat(copy.coverage(1)).isEmpty();
+        assertThat(copy.events()).isEqualTo(3);
+    }
+
+    @Test
+    void mergedCoverageUnitesTheItemsOfBothSubtasks() {
+        PrequentialCounts a = new PrequentialCounts(0);
+        a.record(0L, new int[] {0, 0, 0, 0}, lists(new String[] {"a", "b"}, null), 10);
+        PrequentialCounts b = new PrequentialCounts(1);
+        b.record(
+                0L, new int[] {0, 0, 0, 0}, lists(new String[] {"b", "c"}, new String[] {"x"}), 20);
+        PrequentialCounts copyOfA = a.copy();
+
+        a.addAll(b);
+
+        assertThat(a.events()).isEqualTo(2);
+        assertThat(a.itemsKnown()).isEqualTo(20);
+        assertThat(a.coverage(0)).hasValue(3.0 / 20);
+        assertThat(a.coverage(1)).hasValue(1.0 / 20);
+        assertThat(copyOfA.coveredItems(0)).as("a copy is independent").containsExactly("a", "b");
+        assertThat(copyOfA.coverage(1)).isEmpty();
+    }
+
+    @Test
+    void ranksOfAnotherNumberOfRecommendersAreRefused() {
+        PrequentialCounts c = new PrequentialCounts(0);
+        assertThatThrownBy(() -> c.record(0L, new int[] {0, 0, 0}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("3 ranks for 4 recommenders");
+    }
+
+    @Test
+    void windowsOfOtherRecommendersMapByName() {
+        double[] v1 = {4, 3, 1, 2, 2.5, 1, 1.5};
+        assertThat(PrequentialCounts.inCurrentLayout(PrequentialCounts.VERSION_1_RECOMMENDERS, v1))
+                .containsExactly(4, 3, 1, 2, 0, 2.5, 1, 1.5, 0);
+        double[] reordered = {5, 1, 2, 0.5, 0.25};
+        assertThat(
+                        PrequentialCounts.inCurrentLayout(
+                                new String[] {"trending+cooccurrence", "some-future-one"},
+                                reordered))
+                .containsExactly(5, 0, 0, 0, 1, 0, 0, 0, 0.5);
+        assertThatThrownBy(
+                        () ->
+                                PrequentialCounts.inCurrentLayout(
+                                        PrequentialCounts.VERSION_1_RECOMMENDERS, new double[5]))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** Top-10 lists of the model and popularity; trending's and the blend's unknown. */
+    private static String[][] lists(String[] model, String[] popularity) {
+        return new String[][] {model, popularity, null, null};
     }
 }

@@ -13,13 +13,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Draws prequential HR@10 per event-time window for the model and both baselines as a PNG (Java2D,
- * headless) and writes an HTML page around it with the per-window table.
+ * Draws prequential HR@10 per event-time window for the model and the baselines (popularity,
+ * trending, trending + co-occurrence) as a PNG (Java2D, headless) and writes an HTML page around it
+ * with the per-window table.
  */
 public final class QualityReport {
     /** How the report names the recommenders, in {@link PrequentialCounts} order. */
     public static final String[] RECOMMENDERS = {
-        "model", "all-time popularity", "trending popularity"
+        "model", "all-time popularity", "trending popularity", "trending + co-occurrence"
     };
 
     private QualityReport() {}
@@ -29,16 +30,8 @@ public final class QualityReport {
         Files.createDirectories(dir);
         List<Long> starts = new ArrayList<>(counts.windows().keySet());
         List<double[]> windows = new ArrayList<>(counts.windows().values());
-        Map<String, double[]> series = new LinkedHashMap<>();
-        for (int r = 0; r < RECOMMENDERS.length; r++) {
-            double[] hr = new double[windows.size()];
-            for (int i = 0; i < hr.length; i++) {
-                hr[i] = windows.get(i)[1 + r] / windows.get(i)[0];
-            }
-            series.put(RECOMMENDERS[r], hr);
-        }
         List<String> labels = starts.stream().map(Charts::dayLabel).toList();
-        Charts.lines(dir.resolve("quality.png"), title, "HR@10", labels, series);
+        Charts.lines(dir.resolve("quality.png"), title, "HR@10", labels, hitRates(windows));
         StringBuilder html = new StringBuilder();
         html.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>")
                 .append(Html.escape(title))
@@ -47,28 +40,45 @@ public final class QualityReport {
                 .append(Html.escape(title))
                 .append(
                         "</h1><p>Prequential (test-then-learn) HR@10, the user's own items excluded.")
-                .append(" Overall: model ")
-                .append(fmt(counts.hitRate(0)))
-                .append(", all-time popularity ")
-                .append(fmt(counts.hitRate(1)))
-                .append(", trending popularity ")
-                .append(fmt(counts.hitRate(2)))
-                .append(".</p><img src=\"quality.png\" alt=\"HR@10 per window\">")
-                .append("<table><tr><th>window</th><th>events</th><th>model</th>")
-                .append("<th>popularity</th><th>trending</th></tr>");
+                .append(" Overall:");
+        for (int r = 0; r < RECOMMENDERS.length; r++) {
+            html.append(r == 0 ? " " : ", ")
+                    .append(Html.escape(RECOMMENDERS[r]))
+                    .append(' ')
+                    .append(fmt(counts.hitRate(r)));
+        }
+        html.append(".</p><img src=\"quality.png\" alt=\"HR@10 per window\">")
+                .append("<table><tr><th>window</th><th>events</th>");
+        for (String name : RECOMMENDERS) {
+            html.append("<th>").append(Html.escape(name)).append("</th>");
+        }
+        html.append("</tr>");
         for (int i = 0; i < starts.size(); i++) {
             double[] w = windows.get(i);
             html.append("<tr><td>")
                     .append(Charts.dayLabel(starts.get(i)))
                     .append("</td><td>")
                     .append((long) w[0]);
-            for (int r = 0; r < 3; r++) {
-                html.append("</td><td>").append(fmt(w[1 + r] / w[0]));
+            for (int r = 0; r < RECOMMENDERS.length; r++) {
+                html.append("</td><td>").append(fmt(PrequentialCounts.quality(w, r).hitRate()));
             }
             html.append("</td></tr>");
         }
         html.append("</table></body></html>\n");
         Files.writeString(dir.resolve("report.html"), html, StandardCharsets.UTF_8);
+    }
+
+    /** Each recommender's HR@10 per window, the plot's lines. */
+    private static Map<String, double[]> hitRates(List<double[]> windows) {
+        Map<String, double[]> series = new LinkedHashMap<>();
+        for (int r = 0; r < RECOMMENDERS.length; r++) {
+            double[] hr = new double[windows.size()];
+            for (int i = 0; i < hr.length; i++) {
+                hr[i] = PrequentialCounts.quality(windows.get(i), r).hitRate();
+            }
+            series.put(RECOMMENDERS[r], hr);
+        }
+        return series;
     }
 
     private static String fmt(double v) {

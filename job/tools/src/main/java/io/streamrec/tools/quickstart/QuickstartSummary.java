@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.TreeMap;
 
 /**
@@ -27,7 +28,7 @@ final class QuickstartSummary {
 
     /** summary.json's key prefix of each recommender, in {@link PrequentialCounts} order. */
     private static final String[] JSON_PREFIXES = {
-        "", "baseline_popularity_", "baseline_trending_"
+        "", "baseline_popularity_", "baseline_trending_", "baseline_trending_cooccurrence_"
     };
 
     private final ReplayRun.Result result;
@@ -67,18 +68,36 @@ final class QuickstartSummary {
         printExamples(out);
     }
 
+    /**
+     * Each recommender's quality. Every evaluated event has one relevant item, its own, so
+     * recall@10 is HR@10 and precision@10 is HR@10 / 10: the note under the table says so.
+     */
     private void printQuality(PrintStream out) {
         out.println("prequential quality (test-then-learn, user's own items excluded):");
+        out.printf(
+                "  %-26s %7s %8s %10s %13s %7s %12s%n",
+                "", "HR@10", "NDCG@10", "recall@10", "precision@10", "F1@10", "coverage@10");
         for (int r = 0; r < QualityReport.RECOMMENDERS.length; r++) {
+            PrequentialCounts.Quality q = counts.quality(r);
+            OptionalDouble coverage = counts.coverage(r);
             out.printf(
-                    "  %-22s HR@10 %.4f   NDCG@10 %.4f%n",
-                    QualityReport.RECOMMENDERS[r], counts.hitRate(r), counts.ndcg(r));
+                    "  %-26s %7.4f %8.4f %10.4f %13.4f %7.4f %12s%n",
+                    QualityReport.RECOMMENDERS[r],
+                    q.hitRate(),
+                    q.ndcg(),
+                    q.recall(),
+                    q.precision(),
+                    q.f1(),
+                    coverage.isPresent() ? String.format("%.4f", coverage.getAsDouble()) : "n/a");
         }
+        out.println(
+                "  (one relevant item per event: recall@10 = HR@10, precision@10 = HR@10 / 10)");
     }
 
     /** The evaluation windows summed into 4-week windows: a table that fits a terminal. */
     private void printFourWeekWindows(PrintStream out) {
-        out.println("HR@10 per 4-week window (model / popularity / trending):");
+        out.println(
+                "HR@10 per 4-week window (model / popularity / trending / trending + co-occurrence):");
         Map<Long, double[]> coarse = new TreeMap<>();
         counts.windows()
                 .forEach(
@@ -94,12 +113,13 @@ final class QuickstartSummary {
         coarse.forEach(
                 (start, v) ->
                         out.printf(
-                                "  %s  n=%6.0f  %.3f / %.3f / %.3f%n",
+                                "  %s  n=%6.0f  %.3f / %.3f / %.3f / %.3f%n",
                                 Charts.dayLabel(start),
                                 v[0],
-                                v[1] / v[0],
-                                v[2] / v[0],
-                                v[3] / v[0]));
+                                PrequentialCounts.quality(v, 0).hitRate(),
+                                PrequentialCounts.quality(v, 1).hitRate(),
+                                PrequentialCounts.quality(v, 2).hitRate(),
+                                PrequentialCounts.quality(v, 3).hitRate()));
     }
 
     private void printExamples(PrintStream out) {
@@ -132,8 +152,7 @@ final class QuickstartSummary {
         json.put("events", validEvents());
         json.put("dead_letters", result.deadLetters());
         for (int r = 0; r < JSON_PREFIXES.length; r++) {
-            json.put(JSON_PREFIXES[r] + "hr_at_10", counts.hitRate(r));
-            json.put(JSON_PREFIXES[r] + "ndcg_at_10", counts.ndcg(r));
+            putQuality(json, JSON_PREFIXES[r], r);
         }
         json.put("events_per_second", result.eventsPerSecond());
         json.put("wall_seconds", result.wallSeconds());
@@ -146,9 +165,16 @@ final class QuickstartSummary {
                                 windows.addObject()
                                         .put("start", Instant.ofEpochMilli(start).toString())
                                         .put("events", v[0])
-                                        .put("hr_model", v[1] / v[0])
-                                        .put("hr_popularity", v[2] / v[0])
-                                        .put("hr_trending", v[3] / v[0]));
+                                        .put("hr_model", PrequentialCounts.quality(v, 0).hitRate())
+                                        .put(
+                                                "hr_popularity",
+                                                PrequentialCounts.quality(v, 1).hitRate())
+                                        .put(
+                                                "hr_trending",
+                                                PrequentialCounts.quality(v, 2).hitRate())
+                                        .put(
+                                                "hr_trending_cooccurrence",
+                                                PrequentialCounts.quality(v, 3).hitRate()));
         ObjectNode examples = json.putObject("examples");
         result.examples()
                 .forEach(
@@ -161,5 +187,21 @@ final class QuickstartSummary {
                                                     .put("title", catalog.title(i)));
                         });
         return json;
+    }
+
+    /** Recommender {@code r}'s metrics under summary.json keys that start with {@code prefix}. */
+    private void putQuality(ObjectNode json, String prefix, int r) {
+        PrequentialCounts.Quality q = counts.quality(r);
+        json.put(prefix + "hr_at_10", q.hitRate());
+        json.put(prefix + "ndcg_at_10", q.ndcg());
+        json.put(prefix + "recall_at_10", q.recall());
+        json.put(prefix + "precision_at_10", q.precision());
+        json.put(prefix + "f1_at_10", q.f1());
+        OptionalDouble coverage = counts.coverage(r);
+        if (coverage.isPresent()) {
+            json.put(prefix + "coverage_at_10", coverage.getAsDouble());
+        } else {
+            json.putNull(prefix + "coverage_at_10");
+        }
     }
 }

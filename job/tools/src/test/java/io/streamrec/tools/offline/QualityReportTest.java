@@ -11,21 +11,34 @@ class QualityReportTest {
     void writesAPlotAndAPage(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
         PrequentialCounts c = new PrequentialCounts(0);
-        c.record(0L, new int[] {0, -1, 2});
-        c.record(604_800_000L, new int[] {-1, 0, -1});
+        c.record(0L, new int[] {0, -1, 2, 1});
+        c.record(604_800_000L, new int[] {-1, 0, -1, 3});
         QualityReport.write(c, "test report", dir);
         java.awt.image.BufferedImage png =
                 javax.imageio.ImageIO.read(dir.resolve("quality.png").toFile());
         assertThat(png.getWidth()).isGreaterThan(400);
-        // the model's line (the first series' colour) was drawn
-        boolean modelLine = false;
-        for (int x = 0; x < png.getWidth() && !modelLine; x++) {
-            for (int y = 0; y < png.getHeight() && !modelLine; y++) {
-                modelLine = (png.getRGB(x, y) & 0xFFFFFF) == 0x1f77b4;
+        // the lines of the model, trending and trending + co-occurrence (their series' colours)
+        assertThat(drawn(png, 0x1f77b4)).as("model").isTrue();
+        assertThat(drawn(png, 0xff7f0e)).as("trending").isTrue();
+        assertThat(drawn(png, 0x2ca02c)).as("trending + co-occurrence").isTrue();
+        String html = java.nio.file.Files.readString(dir.resolve("report.html"));
+        assertThat(html)
+                .contains("test report", "1970-01-01", "1970-01-08", "quality.png")
+                .contains("<th>trending + co-occurrence</th>")
+                .contains("trending + co-occurrence 1.0000")
+                .contains(
+                        "<td>1970-01-08</td><td>1</td><td>0.0000</td><td>1.0000</td>"
+                                + "<td>0.0000</td><td>1.0000</td></tr>");
+    }
+
+    private static boolean drawn(java.awt.image.BufferedImage png, int rgb) {
+        for (int x = 0; x < png.getWidth(); x++) {
+            for (int y = 0; y < png.getHeight(); y++) {
+                if ((png.getRGB(x, y) & 0xFFFFFF) == rgb) {
+                    return true;
+                }
             }
         }
-        assertThat(modelLine).isTrue();
-        String html = java.nio.file.Files.readString(dir.resolve("report.html"));
-        assertThat(html).contains("test report", "1970-01-01", "1970-01-08", "quality.png");
+        return false;
     }
 }

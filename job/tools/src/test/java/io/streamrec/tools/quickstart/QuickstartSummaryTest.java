@@ -1,6 +1,7 @@
 package io.streamrec.tools.quickstart;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,11 +30,13 @@ class QuickstartSummaryTest {
     @Test
     void printsTheSummaryAndSavesItsFigures() throws Exception {
         PrequentialCounts counts = new PrequentialCounts(0);
-        // two weeks in one 4-week window: model hits 3 of 4, popularity 1, trending 2
-        counts.record(START, new int[] {0, 0, 0});
-        counts.record(START, new int[] {1, -1, -1});
-        counts.record(START + WEEK, new int[] {2, -1, 0});
-        counts.record(START + WEEK, new int[] {-1, -1, -1});
+        // two weeks in one 4-week window: model hits 3 of 4, popularity 1, trending 2, the blend 2;
+        // only the first event has a top-10 list, the model's: 2 of 4 items known
+        String[][] lists = {{"i1", "i2"}, null, null, null};
+        counts.record(START, new int[] {0, 0, 0, 0}, lists, 4);
+        counts.record(START, new int[] {1, -1, -1, -1});
+        counts.record(START + WEEK, new int[] {2, -1, 0, 1});
+        counts.record(START + WEEK, new int[] {-1, -1, -1, -1});
         ReplayRun.Result result =
                 new ReplayRun.Result(
                         counts,
@@ -63,9 +66,24 @@ class QuickstartSummaryTest {
                 .contains("events/s              1,234 (training loop, steady state)\n")
                 .contains("wall time             75.2 s (replay pace: full speed)\n")
                 .contains("checkpoints completed 18\n")
-                .contains("  model                  HR@10 0.7500   NDCG@10 ")
-                .contains("  all-time popularity    HR@10 0.2500   NDCG@10 0.2500\n")
-                .contains("  2013-02-28  n=     4  0.750 / 0.250 / 0.500\n")
+                .contains(
+                        "                               HR@10  NDCG@10  recall@10  precision@10"
+                                + "   F1@10  coverage@10\n")
+                // NDCG (1 + 1/log2 3 + 1/log2 4) / 4; precision 0.75 / 10;
+                // F1 2 * 0.075 * 0.75 / (0.075 + 0.75) = 0.13636
+                .contains(
+                        "  model                       0.7500   0.5327     0.7500        0.0750"
+                                + "  0.1364       0.5000\n")
+                // F1 2 * 0.025 * 0.25 / 0.275 = 0.04545; no lists: no coverage
+                .contains(
+                        "  all-time popularity         0.2500   0.2500     0.2500        0.0250"
+                                + "  0.0455          n/a\n")
+                // NDCG (1 + 1/log2 3) / 4 = 0.40773
+                .contains(
+                        "  trending + co-occurrence    0.5000   0.4077     0.5000        0.0500"
+                                + "  0.0909          n/a\n")
+                .contains("recall@10 = HR@10, precision@10 = HR@10 / 10)\n")
+                .contains("  2013-02-28  n=     4  0.750 / 0.250 / 0.500 / 0.500\n")
                 .contains("  user u1 (model):\n    - ")
                 .contains("summary written to " + output.resolve("summary.json"));
         JsonNode json = new ObjectMapper().readTree(output.resolve("summary.json").toFile());
@@ -73,6 +91,13 @@ class QuickstartSummaryTest {
         assertThat(json.get("hr_at_10").asDouble()).isEqualTo(0.75);
         assertThat(json.get("baseline_popularity_hr_at_10").asDouble()).isEqualTo(0.25);
         assertThat(json.get("baseline_trending_hr_at_10").asDouble()).isEqualTo(0.5);
+        assertThat(json.get("baseline_trending_cooccurrence_hr_at_10").asDouble()).isEqualTo(0.5);
+        assertThat(json.get("recall_at_10").asDouble()).isEqualTo(0.75);
+        assertThat(json.get("precision_at_10").asDouble()).isEqualTo(0.075);
+        assertThat(json.get("f1_at_10").asDouble()).isCloseTo(0.15 / 1.1, within(1e-15));
+        assertThat(json.get("coverage_at_10").asDouble()).isEqualTo(0.5);
+        assertThat(json.get("baseline_popularity_coverage_at_10").isNull()).isTrue();
+        assertThat(json.at("/windows/1/hr_trending_cooccurrence").asDouble()).isEqualTo(0.5);
         assertThat(json.get("windows")).hasSize(2);
         assertThat(json.get("examples").get("u1")).hasSize(2);
         assertThat(output.resolve("quality.png")).exists();

@@ -1,0 +1,100 @@
+package io.streamrec.eval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+class EvalReportCodecTest {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /** A report as the codec wrote it before it named its recommenders (three of them). */
+    private static final String FIRST_FORMAT =
+            """
+            {"events_since_start":4,"first_event_time":1,"last_event_time":2,"subtask":1,\
+            "parallelism":2,"events":4,"trained_events":4,"model_version":99,"time":5,\
+            "hr_at_10":{"model":0.75,"popularity":0.25,"trending":0.5},\
+            "freshness_ms":{"count":0,"p50":0.0,"p99":0.0,"max":0.0,"buckets":{}},\
+            "windows":[{"start":0,"values":[2.0,2.0,0.0,1.0,1.5,0.0,0.5]},\
+            {"start":7,"values":[2.0,1.0,1.0,1.0,0.25,1.0,1.0]}]}""";
+
+    @Test
+    void writesEveryMetricPerRecommender() throws Exception {
+        PrequentialCounts c = new PrequentialCounts(1);
+        // model hits at rank 0 and 1 of 4 events; the blend at rank 0 of 1; coverage of the model
+        // 3 items of 12 known, of popularity 1 item, trending's and the blend's lists unknown
+        String[][] lists = {{"a", "b"}, {"p"}, null, null};
+        c.record(0L, new int[] {0, 0, -1, -1}, lists, 12);
+        c.record(0L, new int[] {1, -1, -1, -1}, new String[][] {{"b", "c"}, {"p"}, null, null}, 12);
+        c.record(7L, new int[] {-1, -1, 0, 0});
+        c.record(7L, new int[] {-1, -1, -1, -1});
+
+        JsonNode json = MAPPER.readTree(EvalReportCodec.encode(report(c)));
+
+        assertThat(json.get("recommenders"))
+                .extracting(JsonNode::asText)
+                .containsExactly("model", "popularity", "trending", "trending+cooccurrence");
+        assertThat(json.at("/hr_at_10/model").asDouble()).isEqualTo(0.5);
+        assertThat(json.at("/recall_at_10/model").asDouble()).isEqualTo(0.5);
+        assertThat(json.at("/precision_at_10/model").asDouble()).isEqualTo(0.05);
+        assertThat(json.at("/f1_at_10/model").asDouble()).isCloseTo(1.0 / 11, within(1e-15));
+        assertThat(json.at("/ndcg_at_10/model").asDouble())
+                .isCloseTo((1 + 1 / (Math.log(3) / Math.log(2))) / 4, within(1e-15));
+        assertThat(json.at("/hr_at_10/trending+cooccurrence").asDouble()).isEqualTo(0.25);
+        assertThat(json.at("/coverage_at_10/model").asDouble()).isEqualTo(0.25);
+        assertThat(json.at("/coverage_at_10/popularity").asDouble()).isEqualTo(1.0 / 12);
+        assertThat(json.at("/coverage_at_10/trending").isNull()).isTrue();
+        assertThat(json.at("/items_known").asLong()).isEqualTo(12);
+
+        JsonNode window = json.at("/windows/1");
+        assertThat(window.at("/hr_at_10/trending").asDouble()).isEqualTo(0.5);
+        assertThat(window.at("/precision_at_10/trending").asDouble()).isEqualTo(0.05);
+        assertThat(window.at("/f1_at_10/model").asDouble()).isZero();
+        assertThat(window.get("counts")).hasSize(9);
+        // the first format's values: [n, hits, ndcg] of model, popularity and trending
+        assertThat(window.get("values"))
+                .extracting(JsonNode::asDouble)
+                .containsExactly(2.0, 0.0, 0.0, 1.0, 0.0, 0.0, 1.0);
+    }
+
+    @Test
+    void decodesWhatItEncodes() throws Exception {
+        PrequentialCounts c = new PrequentialCounts(1);
+        c.record(0L, new int[] {0, 2, -1, 4}, new String[][] {{"a"}, null, {"t"}, {"x", "y"}}, 5);
+        c.record(7L, new int[] {-1, -1, 3, 0});
+
+        PrequentialCounts decoded =
+                EvalReportCodec.decode(EvalReportCodec.encode(report(c))).counts();
+
+        assertThat(decoded.windows()).containsOnlyKeys(0L, 7L);
+        assertThat(decoded.windows().get(0L)).containsExactly(c.windows().get(0L));
+        assertThat(decoded.windows().get(7L)).containsExactly(c.windows().get(7L));
+        assertThat(decoded.coverage(3)).hasValue(0.4);
+        assertThat(decoded.coverage(1)).isEmpty();
+        assertThat(decoded.coveredItems(2)).containsExactly("t");
+        assertThat(decoded.subtask()).isEqualTo(1);
+    }
+
+    @Test
+    void readsTheFirstFormat() throws Exception {
+        EvalReportCodec.Report report = EvalReportCodec.decode(FIRST_FORMAT);
+        PrequentialCounts c = report.counts();
+
+        assertThat(report.parallelism()).isEqualTo(2);
+        assertThat(c.events()).isEqualTo(4);
+        assertThat(c.hitRate(0)).isEqualTo(0.75);
+        assertThat(c.hitRate(1)).isEqualTo(0.25);
+        assertThat(c.hitRate(2)).isEqualTo(0.5);
+        assertThat(c.ndcg(2)).isEqualTo(0.375);
+        assertThat(c.hitRate(3)).as("not evaluated then").isZero();
+        assertThat(c.coverage(0)).isEmpty();
+        assertThat(c.windows().get(7L)).containsExactly(2, 1, 1, 1, 0, 0.25, 1, 1, 0);
+    }
+
+    private static EvalReportCodec.Report report(PrequentialCounts c) {
+        return new EvalReportCodec.Report(
+                c, 1, 4, 99, 5L, new EvalReportCodec.Throughput(4, 1, 2), new LatencyHistogram());
+    }
+}
