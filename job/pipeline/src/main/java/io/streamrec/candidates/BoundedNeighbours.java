@@ -1,5 +1,8 @@
 package io.streamrec.candidates;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.function.DoubleBinaryOperator;
 
@@ -26,6 +29,56 @@ public final class BoundedNeighbours {
             throw new IllegalArgumentException("cap must be positive: " + cap);
         }
         this.cap = cap;
+    }
+
+    /**
+     * Writes the neighbours in slot order (the order readers sum them in), each with its key,
+     * weight and recency rank among the list: the ranks order ties exactly as the update clock did,
+     * and a list written again after a read gives the same bytes.
+     */
+    public void writeTo(DataOutput out) throws IOException {
+        int[] ranks = recencyRanks();
+        out.writeInt(size);
+        for (int s = 0; s < size; s++) {
+            out.writeInt(keys[s]);
+            out.writeDouble(weights[s]);
+            out.writeInt(ranks[s]);
+        }
+    }
+
+    /** The list {@link #writeTo} wrote, with at most {@code cap} neighbours. */
+    public static BoundedNeighbours readFrom(DataInput in, int cap) throws IOException {
+        BoundedNeighbours n = new BoundedNeighbours(cap);
+        int size = in.readInt();
+        if (size < 0 || size > cap) {
+            throw new IOException("neighbour list of " + size + " entries, cap " + cap);
+        }
+        int capacity = Math.max(4, size);
+        n.keys = new int[capacity];
+        n.weights = new double[capacity];
+        n.touched = new long[capacity];
+        for (int s = 0; s < size; s++) {
+            n.keys[s] = in.readInt();
+            n.weights[s] = in.readDouble();
+            n.touched[s] = in.readInt();
+            if (n.touched[s] < 1 || n.touched[s] > size) {
+                throw new IOException("recency rank " + n.touched[s] + " of " + size);
+            }
+        }
+        n.size = size;
+        n.clock = size;
+        return n;
+    }
+
+    /** 1 for the least recently updated slot, {@code size} for the latest (stamps are unique). */
+    private int[] recencyRanks() {
+        long[] sorted = Arrays.copyOf(touched, size);
+        Arrays.sort(sorted);
+        int[] ranks = new int[size];
+        for (int s = 0; s < size; s++) {
+            ranks[s] = Arrays.binarySearch(sorted, touched[s]) + 1;
+        }
+        return ranks;
     }
 
     /** Adds {@code amount} to the neighbour's weight (a new neighbour starts at 0). */

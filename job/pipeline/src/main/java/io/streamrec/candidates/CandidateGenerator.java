@@ -2,7 +2,11 @@ package io.streamrec.candidates;
 
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.schema.UserEvent;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 
@@ -56,6 +60,77 @@ public final class CandidateGenerator {
         neighbourhood.add(user, item, t);
         history.add(item);
         updates++;
+    }
+
+    /**
+     * Writes every statistic, not the settings nor the read scratch: the item and user indices
+     * first, then the state held by index. See {@link CandidateStatisticsSerializer}.
+     */
+    void writeTo(DataOutput out) throws IOException {
+        for (long bound : stateBounds(settings)) {
+            out.writeLong(bound);
+        }
+        out.writeLong(updates);
+        items.writeTo(out);
+        users.writeTo(out);
+        popularity.writeTo(out);
+        pairs.writeTo(out);
+        neighbourhood.writeTo(out);
+        titleWords.writeTo(out);
+        out.writeInt(userItems.size());
+        for (RecentIds history : userItems) {
+            history.writeTo(out);
+        }
+    }
+
+    /**
+     * A generator holding what {@link #writeTo} wrote, its lists capped by {@code settings} (which
+     * must cap them as the writer's did). The catalog is in the statistics already.
+     */
+    static CandidateGenerator readFrom(DataInput in, CandidateSettings settings)
+            throws IOException {
+        long[] written = new long[stateBounds(settings).length];
+        for (int b = 0; b < written.length; b++) {
+            written[b] = in.readLong();
+        }
+        if (!Arrays.equals(written, stateBounds(settings))) {
+            throw new IllegalArgumentException(
+                    "statistics written with caps and similarity half-life "
+                            + Arrays.toString(written)
+                            + ", settings say "
+                            + Arrays.toString(stateBounds(settings)));
+        }
+        CandidateGenerator restored = new CandidateGenerator(settings, ItemCatalog.empty());
+        restored.updates = in.readLong();
+        restored.items.readFrom(in);
+        restored.users.readFrom(in);
+        restored.popularity.readFrom(in);
+        restored.pairs.readFrom(in);
+        restored.neighbourhood.readFrom(in);
+        restored.titleWords.readFrom(in);
+        int users = in.readInt();
+        if (users != restored.users.size()) {
+            throw new IOException(
+                    users + " user histories for " + restored.users.size() + " users");
+        }
+        for (int u = 0; u < users; u++) {
+            restored.userItems.add(RecentIds.readFrom(in, settings.userItems()));
+        }
+        return restored;
+    }
+
+    /**
+     * The settings that shape the state (the other settings only steer reads and updates): user
+     * items, neighbours per item, users per item, similar users per user, similarity half-life.
+     */
+    private static long[] stateBounds(CandidateSettings s) {
+        return new long[] {
+            s.userItems(),
+            s.neighbourCap(),
+            s.usersPerItem(),
+            s.similarPerUser(),
+            s.similarity().millis()
+        };
     }
 
     /** Indexes a new or changed catalog item for the title-word source. */

@@ -1,5 +1,8 @@
 package io.streamrec.candidates;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.Arrays;
 
 /**
@@ -28,6 +31,28 @@ public final class DecayedCounter {
     public DecayedCounter(HalfLife[] halfLives) {
         this.halfLives = halfLives;
         this.values = new double[halfLives.length];
+    }
+
+    /** Writes the last update time, then the stored values unless there was no update. */
+    public void writeTo(DataOutput out) throws IOException {
+        out.writeLong(last);
+        if (last != Long.MIN_VALUE) {
+            for (double v : values) {
+                out.writeDouble(v);
+            }
+        }
+    }
+
+    /** The counter {@link #writeTo} wrote, at the same {@code halfLives} (shared, not copied). */
+    public static DecayedCounter readFrom(DataInput in, HalfLife[] halfLives) throws IOException {
+        DecayedCounter counter = new DecayedCounter(halfLives);
+        counter.last = in.readLong();
+        if (counter.last != Long.MIN_VALUE) {
+            for (int h = 0; h < counter.values.length; h++) {
+                counter.values[h] = in.readDouble();
+            }
+        }
+        return counter;
     }
 
     public void add(double weight, long t) {

@@ -1,5 +1,8 @@
 package io.streamrec.candidates;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,6 +27,28 @@ final class IdIndex {
         indices.put(id, next);
         ids.add(id);
         return next;
+    }
+
+    /** Writes the ids in index order. */
+    void writeTo(DataOutput out) throws IOException {
+        out.writeInt(ids.size());
+        for (String id : ids) {
+            out.writeUTF(id);
+        }
+    }
+
+    /** Reads what {@link #writeTo} wrote into this index, which must be empty. */
+    void readFrom(DataInput in) throws IOException {
+        if (!ids.isEmpty()) {
+            throw new IllegalStateException("reading ids into an index of " + ids.size());
+        }
+        int size = in.readInt();
+        for (int i = 0; i < size; i++) {
+            String id = in.readUTF();
+            if (of(id) != i) {
+                throw new IOException("id " + id + " appears twice");
+            }
+        }
     }
 
     /** The id's index, -1 when it was never seen. */

@@ -1,5 +1,8 @@
 package io.streamrec.candidates;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -55,6 +58,33 @@ final class ItemPairs {
             int grown = Math.max(item + 1, events.length * 2);
             events = Arrays.copyOf(events, grown);
             transitionsOut = Arrays.copyOf(transitionsOut, grown);
+        }
+    }
+
+    /** Writes per item n, out, and its rows of C and T. */
+    void writeTo(DataOutput out) throws IOException {
+        out.writeInt(cooccurrence.size());
+        for (int item = 0; item < cooccurrence.size(); item++) {
+            out.writeLong(events[item]);
+            out.writeLong(transitionsOut[item]);
+            cooccurrence.get(item).writeTo(out);
+            transitions.get(item).writeTo(out);
+        }
+    }
+
+    /** Reads what {@link #writeTo} wrote into these statistics, which must be empty. */
+    void readFrom(DataInput in) throws IOException {
+        if (!cooccurrence.isEmpty()) {
+            throw new IllegalStateException("reading pairs into " + cooccurrence.size() + " items");
+        }
+        int size = in.readInt();
+        events = new long[Math.max(16, size)];
+        transitionsOut = new long[Math.max(16, size)];
+        for (int item = 0; item < size; item++) {
+            events[item] = in.readLong();
+            transitionsOut[item] = in.readLong();
+            cooccurrence.add(BoundedNeighbours.readFrom(in, cap));
+            transitions.add(BoundedNeighbours.readFrom(in, cap));
         }
     }
 

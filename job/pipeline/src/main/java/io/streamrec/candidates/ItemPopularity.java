@@ -1,5 +1,8 @@
 package io.streamrec.candidates;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -43,6 +46,58 @@ final class ItemPopularity {
         }
         if (counts[item]++ == 0) {
             counted++;
+        }
+        rankings.get(Source.POPULARITY_ALL_TIME).put(item, id, counts[item]);
+    }
+
+    /**
+     * Writes the half-lives, then per item its decayed counter and all-time count. The rankings are
+     * not written: their keys are functions of those two.
+     */
+    void writeTo(DataOutput out) throws IOException {
+        out.writeInt(HALF_LIVES.length);
+        for (HalfLife h : HALF_LIVES) {
+            out.writeLong(h.millis());
+        }
+        out.writeInt(decayed.size());
+        for (int item = 0; item < decayed.size(); item++) {
+            decayed.get(item).writeTo(out);
+            out.writeLong(count(item));
+        }
+    }
+
+    /**
+     * Reads what {@link #writeTo} wrote into this, which must be empty, and ranks the items again;
+     * the item index must be read already.
+     */
+    void readFrom(DataInput in) throws IOException {
+        if (!decayed.isEmpty()) {
+            throw new IllegalStateException("reading popularity into " + decayed.size() + " items");
+        }
+        boolean sameHalfLives = in.readInt() == HALF_LIVES.length;
+        for (int h = 0; sameHalfLives && h < HALF_LIVES.length; h++) {
+            sameHalfLives = in.readLong() == HALF_LIVES[h].millis();
+        }
+        if (!sameHalfLives) {
+            throw new IOException("popularity written at other half-lives than " + DECAYED);
+        }
+        int size = in.readInt();
+        counts = new long[Math.max(16, size)];
+        for (int item = 0; item < size; item++) {
+            decayed.add(DecayedCounter.readFrom(in, HALF_LIVES));
+            counts[item] = in.readLong();
+            if (counts[item] > 0) {
+                counted++;
+                rank(item);
+            }
+        }
+    }
+
+    private void rank(int item) {
+        DecayedCounter counter = decayed.get(item);
+        String id = items.id(item);
+        for (int h = 0; h < DECAYED.size(); h++) {
+            rankings.get(DECAYED.get(h)).put(item, id, counter.anchored(h));
         }
         rankings.get(Source.POPULARITY_ALL_TIME).put(item, id, counts[item]);
     }

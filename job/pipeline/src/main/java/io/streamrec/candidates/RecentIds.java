@@ -1,5 +1,8 @@
 package io.streamrec.candidates;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.Arrays;
 
 /**
@@ -17,6 +20,29 @@ public final class RecentIds {
             throw new IllegalArgumentException("cap must be positive: " + cap);
         }
         this.cap = cap;
+    }
+
+    /** Writes the ids, oldest first. */
+    public void writeTo(DataOutput out) throws IOException {
+        out.writeInt(size);
+        for (int i = 0; i < size; i++) {
+            out.writeInt(ids[i]);
+        }
+    }
+
+    /** The ids {@link #writeTo} wrote, in their order, with at most {@code cap} of them. */
+    public static RecentIds readFrom(DataInput in, int cap) throws IOException {
+        RecentIds recent = new RecentIds(cap);
+        int size = in.readInt();
+        if (size < 0 || size > cap) {
+            throw new IOException("recent ids of " + size + " entries, cap " + cap);
+        }
+        recent.ids = new int[Math.max(4, size)];
+        for (int i = 0; i < size; i++) {
+            recent.ids[i] = in.readInt();
+        }
+        recent.size = size;
+        return recent;
     }
 
     public void add(int id) {

@@ -1,6 +1,10 @@
 package io.streamrec.candidates;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -38,6 +42,58 @@ final class TitleWords {
         wordsByItem.set(item, words);
         indexed++;
         words.forEach(w -> itemsByWord.computeIfAbsent(w, x -> new ArrayList<>()).add(item));
+    }
+
+    /**
+     * Writes the words, sorted, each with its items in posting order, then per item its words in
+     * order as indices into those (-1 for an item not indexed): each word is written once.
+     */
+    void writeTo(DataOutput out) throws IOException {
+        List<String> sorted = new ArrayList<>(itemsByWord.keySet());
+        Collections.sort(sorted);
+        Map<String, Integer> dictionary = new HashMap<>();
+        out.writeInt(sorted.size());
+        for (String word : sorted) {
+            dictionary.put(word, dictionary.size());
+            out.writeUTF(word);
+            List<Integer> postings = itemsByWord.get(word);
+            out.writeInt(postings.size());
+            for (int item : postings) {
+                out.writeInt(item);
+            }
+        }
+        out.writeInt(wordsByItem.size());
+        for (List<String> words : wordsByItem) {
+            out.writeInt(words == null ? -1 : words.size());
+            for (int w = 0; words != null && w < words.size(); w++) {
+                out.writeInt(dictionary.get(words.get(w)));
+            }
+        }
+    }
+
+    /** Reads what {@link #writeTo} wrote into this index, which must be empty. */
+    void readFrom(DataInput in) throws IOException {
+        if (!wordsByItem.isEmpty()) {
+            throw new IllegalStateException("reading title words into " + wordsByItem.size());
+        }
+        String[] dictionary = new String[in.readInt()];
+        for (int w = 0; w < dictionary.length; w++) {
+            dictionary[w] = in.readUTF();
+            List<Integer> postings = new ArrayList<>();
+            for (int p = in.readInt(); p > 0; p--) {
+                postings.add(in.readInt());
+            }
+            itemsByWord.put(dictionary[w], postings);
+        }
+        for (int items = in.readInt(); items > 0; items--) {
+            int count = in.readInt();
+            List<String> words = count < 0 ? null : new ArrayList<>(count);
+            for (int w = 0; w < count; w++) {
+                words.add(dictionary[in.readInt()]);
+            }
+            wordsByItem.add(words);
+            indexed += words == null ? 0 : 1;
+        }
     }
 
     /** Lower-cased title words of two or more letters or digits, then {@code attr:} words. */

@@ -1,5 +1,8 @@
 package io.streamrec.candidates;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -39,6 +42,33 @@ final class UserNeighbourhood {
             }
         }
         users.add(user);
+    }
+
+    /** Writes each item's recent users, then each user's similar users (anchored weights). */
+    void writeTo(DataOutput out) throws IOException {
+        out.writeInt(recentUsers.size());
+        for (RecentIds users : recentUsers) {
+            users.writeTo(out);
+        }
+        out.writeInt(similar.size());
+        for (BoundedNeighbours row : similar) {
+            row.writeTo(out);
+        }
+    }
+
+    /** Reads what {@link #writeTo} wrote into this neighbourhood, which must be empty. */
+    void readFrom(DataInput in) throws IOException {
+        if (!recentUsers.isEmpty() || !similar.isEmpty()) {
+            throw new IllegalStateException("reading a neighbourhood into a non-empty one");
+        }
+        int items = in.readInt();
+        for (int i = 0; i < items; i++) {
+            recentUsers.add(RecentIds.readFrom(in, usersPerItem));
+        }
+        int users = in.readInt();
+        for (int u = 0; u < users; u++) {
+            similar.add(BoundedNeighbours.readFrom(in, similarPerUser));
+        }
     }
 
     /** The similarity of {@code u} to {@code v} at time {@code t}: decayed shared events. */

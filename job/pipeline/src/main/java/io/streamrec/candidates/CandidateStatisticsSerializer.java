@@ -1,0 +1,86 @@
+package io.streamrec.candidates;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The bytes of a whole {@link CandidateGenerator}, for operator state in a checkpoint: a format
+ * version byte, then the generator's statistics (see {@link CandidateGenerator#writeTo}), ints,
+ * longs, doubles and modified-UTF-8 ids through {@link java.io.DataOutput}, no Java serialization.
+ * A restored generator gives exactly the candidates the written one would have, and both go on
+ * identically under the same events.
+ *
+ * <p>Version 1 sections, in order: the state-shaping settings (checked on read), the update count,
+ * item ids, user ids, item popularity, item pairs, user neighbourhood, title words, user items. A
+ * new section goes at the end of {@link #write}/{@link #read}; once a version has been released, a
+ * change of layout takes a new version number and keeps reading the old ones (the committed fixture
+ * under {@code serializer-fixtures} holds version 1).
+ */
+public final class CandidateStatisticsSerializer {
+    /** The version this code writes. */
+    public static final int VERSION = 1;
+
+    /** Buffers between the data streams and the arrays: most writes and reads are 4 bytes. */
+    private static final int BUFFER = 1 << 16;
+
+    private CandidateStatisticsSerializer() {}
+
+    public static byte[] toBytes(CandidateGenerator generator) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(BUFFER);
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(bytes, BUFFER))) {
+            out.writeByte(VERSION);
+            write(generator, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a byte array does not fail
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * The generator {@link #toBytes} wrote.
+     *
+     * @param settings caps and similarity half-life as the writer's; the other settings may differ
+     * @throws IllegalArgumentException for an unknown version, settings that bound the state
+     *     otherwise, or bytes that are not a whole snapshot
+     */
+    public static CandidateGenerator fromBytes(byte[] bytes, CandidateSettings settings) {
+        if (bytes.length == 0) {
+            throw new IllegalArgumentException("no candidate statistics: empty snapshot");
+        }
+        int version = bytes[0] & 0xff;
+        if (version != VERSION) {
+            throw new IllegalArgumentException(
+                    "unknown candidate statistics format version "
+                            + version
+                            + "; this code reads version "
+                            + VERSION);
+        }
+        ByteArrayInputStream stream = new ByteArrayInputStream(bytes, 1, bytes.length - 1);
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(stream, BUFFER))) {
+            CandidateGenerator generator = read(in, settings);
+            if (in.available() > 0) {
+                throw new IOException(in.available() + " bytes after the statistics");
+            }
+            return generator;
+        } catch (IOException e) {
+            throw new IllegalArgumentException(
+                    "corrupt candidate statistics (version " + version + "): " + e.getMessage(), e);
+        }
+    }
+
+    private static void write(CandidateGenerator generator, DataOutputStream out)
+            throws IOException {
+        generator.writeTo(out);
+    }
+
+    private static CandidateGenerator read(DataInputStream in, CandidateSettings settings)
+            throws IOException {
+        return CandidateGenerator.readFrom(in, settings);
+    }
+}

@@ -1,0 +1,139 @@
+package io.streamrec.candidates;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.streamrec.ingest.ItemCatalog;
+import io.streamrec.schema.EventType;
+import io.streamrec.schema.ItemRecord;
+import io.streamrec.schema.UserEvent;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * Candidate statistics as format version 1 of {@link CandidateStatisticsSerializer} wrote them,
+ * committed under {@code src/test/resources/serializer-fixtures}, still restore to the candidates
+ * computed by hand (as in {@link CandidateGeneratorTest}) and to those of a live replay.
+ */
+class CandidateStatisticsFixtureTest {
+    private static final String FOLDER = "serializer-fixtures";
+    private static final String FIXTURE = "CandidateStatistics.v1.bin";
+    private static final long HOUR = 3_600_000L;
+
+    private static final CandidateSettings SETTINGS =
+            new CandidateSettings(
+                    10, 1000, 20, 200, 5, 0.6, 100, 100, HalfLife.ofDays(7), 20, 0.8, 2, 2);
+
+    /**
+     * What version 1 wrote: the stream of {@link CandidateGeneratorTest} (u1: a 0h, b 1h, c 4h, d
+     * 5h; u2: a 2h, c 3h; u3: b 6h), then a new catalog item g titled "Wars Again".
+     */
+    private static CandidateGenerator version1() {
+        CandidateGenerator g =
+                new CandidateGenerator(
+                        SETTINGS,
+                        new ItemCatalog(
+                                List.of(
+                                        new ItemRecord("a", "Star Wars (1977)", List.of("Sci-Fi")),
+                                        new ItemRecord("b", "Star Trek (1979)", List.of("Sci-Fi")),
+                                        new ItemRecord("c", "Trek Nation (2010)", List.of("Doc")),
+                                        new ItemRecord("d", "Casablanca (1942)", List.of("Drama")),
+                                        new ItemRecord("e", "Wars of Roses (1989)", List.of()),
+                                        new ItemRecord("f", "A Star (1952)", List.of("Drama")))));
+        List.of("u1 a 0", "u1 b 1", "u2 a 2", "u2 c 3", "u1 c 4", "u1 d 5", "u3 b 6")
+                .forEach(e -> g.update(event(e)));
+        g.putItem("g", "Wars Again (2020)", List.of());
+        return g;
+    }
+
+    private static UserEvent event(String userItemHour) {
+        String[] f = userItemHour.split(" ");
+        long t = Long.parseLong(f[2]) * HOUR;
+        return new UserEvent(userItemHour, f[0], f[1], EventType.RATING, 5f, t);
+    }
+
+    @Test
+    void committedStatisticsGiveTheHandComputedCandidates() throws IOException {
+        byte[] bytes = committed();
+        assertThat(bytes[0]).as("format version byte").isEqualTo((byte) 1);
+        CandidateGenerator restored = CandidateStatisticsSerializer.fromBytes(bytes, SETTINGS);
+
+        assertThat(restored.updates()).isEqualTo(7);
+        assertThat(restored.userItems("u1")).containsExactly("d", "c", "b", "a");
+        CandidateSet u2 = restored.candidates("u2", 7 * HOUR);
+        // item-to-item: d 1/2 + 1/1 + 0.6 / 2, b 1/2 + 0.6 (1/2 + 1/2)
+        List<ScoredItem> itemToItem = u2.list(Source.ITEM_TO_ITEM);
+        assertThat(ids(itemToItem)).containsExactly("d", "b");
+        assertThat(itemToItem.get(0).score()).isCloseTo(1.8, within(1e-12));
+        assertThat(itemToItem.get(1).score()).isCloseTo(1.1, within(1e-12));
+        // similar users: u1 met on a at 2 h and c at 4 h, 7-day half-life, read at 7 h
+        double sim = Math.pow(2, -5 / 168.0) + Math.pow(2, -3 / 168.0);
+        assertThat(u2.list(Source.SIMILAR_USERS).get(0).score()).isCloseTo(sim, within(1e-12));
+        // title words: wars is on a, e and g now (not rare); trek and sci-fi lead to b, ln(7 / 2)
+        assertThat(ids(u2.list(Source.TITLE_WORDS))).containsExactly("b");
+        assertThat(u2.list(Source.TITLE_WORDS).get(0).score())
+                .isCloseTo(2 * Math.log(3.5), within(1e-12));
+        CandidateSet u4 = restored.candidates("u4", 7 * HOUR);
+        assertThat(ids(u4.list(Source.POPULARITY_ALL_TIME))).containsExactly("a", "b", "c", "d");
+        assertThat(u4.list(Source.POPULARITY_6H).get(0).score())
+                .isCloseTo(Math.pow(2, -1) + Math.pow(2, -1 / 6.0), within(1e-12));
+    }
+
+    @Test
+    void committedStatisticsGoOnAsALiveReplay() throws IOException {
+        CandidateGenerator restored =
+                CandidateStatisticsSerializer.fromBytes(committed(), SETTINGS);
+        CandidateGenerator live = version1();
+        assertThat(restored.size()).isEqualTo(live.size());
+        for (String event : List.of("u2 g 8", "u4 e 9", "u3 a 10", "u1 g 11", "u2 b 12")) {
+            UserEvent e = event(event);
+            for (String user : List.of("u1", "u2", "u3", "u4", "u5")) {
+                assertThat(
+                                CandidateStatisticsSerializerTest.describe(
+                                        restored.candidates(user, e.timestamp())))
+                        .as("%s before %s", user, event)
+                        .isEqualTo(
+                                CandidateStatisticsSerializerTest.describe(
+                                        live.candidates(user, e.timestamp())));
+            }
+            restored.update(e);
+            live.update(e);
+        }
+        assertThat(restored.size()).isEqualTo(live.size());
+    }
+
+    /**
+     * Writes the fixture if it is missing (never overwrites it): {@code mvn test -pl job/pipeline
+     * -am -Dtest=CandidateStatisticsFixtureTest#writeMissingFixture -Dfixtures.write=true
+     * -Dsurefire.failIfNoSpecifiedTests=false}.
+     */
+    @Test
+    @EnabledIfSystemProperty(named = "fixtures.write", matches = "true")
+    void writeMissingFixture() throws IOException {
+        assertThat(CandidateStatisticsSerializer.VERSION).isEqualTo(1);
+        Path file = Path.of("src/test/resources", FOLDER, FIXTURE);
+        if (!Files.exists(file)) {
+            Files.createDirectories(file.getParent());
+            Files.write(file, CandidateStatisticsSerializer.toBytes(version1()));
+            System.out.println("Wrote " + file);
+        }
+    }
+
+    private static byte[] committed() throws IOException {
+        try (InputStream in =
+                CandidateStatisticsFixtureTest.class.getResourceAsStream(
+                        "/" + FOLDER + "/" + FIXTURE)) {
+            assertThat(in).as("committed fixture %s/%s", FOLDER, FIXTURE).isNotNull();
+            return in.readAllBytes();
+        }
+    }
+
+    private static List<String> ids(List<ScoredItem> list) {
+        return list.stream().map(ScoredItem::itemId).toList();
+    }
+}
