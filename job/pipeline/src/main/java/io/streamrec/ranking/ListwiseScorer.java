@@ -1,0 +1,189 @@
+package io.streamrec.ranking;
+
+import ai.djl.Device;
+import io.streamrec.ps.AdagradUpdater;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * The context-gated listwise scorer: {@code score(c) = Σ_g ctx[g]·(W[g]·x_c) + u·relu(H·[x_c; ctx]
+ * + b)}, trained with a softmax cross-entropy of each list's target against its candidates and
+ * AdaGrad.
+ *
+ * <p>All parameters sit in one flat array ({@link ScorerLayout}) with one AdaGrad accumulator each,
+ * the weights and slots of a single parameter row; {@link #step} applies the parameter server's own
+ * {@link AdagradUpdater}. Serving scores one list in plain Java ({@link ScorerForward}), faster
+ * than a DJL call at a few hundred candidates; training runs the micro-batch through DJL. Not
+ * thread-safe.
+ */
+public final class ListwiseScorer implements AutoCloseable {
+    /** Version of the {@link #writeTo} format. */
+    static final byte SNAPSHOT_VERSION = 1;
+
+    private static final double ADAGRAD_EPSILON = 1e-8;
+
+    private final ScorerLayout layout;
+    private final ScorerSettings settings;
+    private final AdagradUpdater adagrad;
+    private final DjlListwiseTrainer trainer;
+    private final float[] parameters;
+    private final float[] accumulators;
+
+    public ListwiseScorer(int features, ScorerSettings settings, Device device) {
+        this.layout = new ScorerLayout(features);
+        this.settings = settings;
+        this.adagrad =
+                new AdagradUpdater(
+                        settings.learningRate(), settings.initialAccumulator(), ADAGRAD_EPSILON);
+        this.parameters = initialParameters(layout, settings.seed());
+        this.accumulators = adagrad.initSlots(parameters);
+        this.trainer = new DjlListwiseTrainer(device);
+    }
+
+    /**
+     * W zero: every feature starts neutral and the context gates learn from data. H random with
+     * unit-variance pre-activations for unit-scale inputs, so the hidden units start diverse; u
+     * small, so the untrained hidden layer barely moves the scores.
+     */
+    static float[] initialParameters(ScorerLayout layout, long seed) {
+        float[] p = new float[layout.size()];
+        Random random = new Random(seed);
+        double hScale = 1.0 / Math.sqrt(layout.hiddenInputs());
+        for (int i = layout.hOffset(); i < layout.bOffset(); i++) {
+            p[i] = (float) (random.nextGaussian() * hScale);
+        }
+        for (int i = layout.uOffset(); i < layout.size(); i++) {
+            p[i] = (float) (random.nextGaussian() * 0.01);
+        }
+        return p;
+    }
+
+    public ScorerLayout layout() {
+        return layout;
+    }
+
+    public ScorerSettings settings() {
+        return settings;
+    }
+
+    public Device device() {
+        return trainer.device();
+    }
+
+    /** A copy of the flat parameters. */
+    public float[] parameters() {
+        return parameters.clone();
+    }
+
+    /** A copy of the AdaGrad accumulators, one per parameter. */
+    public float[] accumulators() {
+        return accumulators.clone();
+    }
+
+    /** Score of every candidate of {@code list}, higher first; plain Java, for serving. */
+    public float[] scores(FeatureList list) {
+        double[] exact = ScorerForward.scores(layout, parameters, list);
+        float[] scores = new float[exact.length];
+        for (int c = 0; c < exact.length; c++) {
+            scores[c] = (float) exact[c];
+        }
+        return scores;
+    }
+
+    /**
+     * Scores of several lists in one DJL pass (for a GPU); {@code result[i]} has list i's length.
+     */
+    public float[][] batchScores(List<FeatureList> lists) {
+        PaddedListBatch batch = PaddedListBatch.of(layout, lists);
+        float[] flat = trainer.scores(layout, parameters, batch);
+        float[][] scores = new float[lists.size()][];
+        for (int i = 0; i < scores.length; i++) {
+            int from = i * batch.maxCandidates;
+            scores[i] = Arrays.copyOfRange(flat, from, from + lists.get(i).candidates());
+        }
+        return scores;
+    }
+
+    /** Mean loss and gradient of a micro-batch, each list's target at index {@code targets[i]}. */
+    public ScorerGradients gradients(List<FeatureList> lists, int[] targets) {
+        float[] weights = new float[lists.size()];
+        Arrays.fill(weights, 1f);
+        return gradients(lists, targets, weights);
+    }
+
+    /** As {@link #gradients(List, int[])}, list i's loss weighted by {@code weights[i]}. */
+    public ScorerGradients gradients(List<FeatureList> lists, int[] targets, float[] weights) {
+        return trainer.gradients(
+                layout, parameters, PaddedListBatch.of(layout, lists, targets, weights));
+    }
+
+    /** The mean weighted loss in double-precision plain Java: the reference for the DJL pass. */
+    public double loss(List<FeatureList> lists, int[] targets, float[] weights) {
+        return ScorerForward.meanLoss(layout, parameters, lists, targets, weights);
+    }
+
+    /** One AdaGrad step along {@code g}. */
+    public void step(ScorerGradients g) {
+        if (g.gradient().length != parameters.length) {
+            throw new IllegalArgumentException(
+                    g.gradient().length + " gradient values for " + parameters.length);
+        }
+        adagrad.apply(parameters, accumulators, g.gradient(), settings.l2());
+    }
+
+    /** Writes parameters and accumulators: version byte, feature count, hidden units, arrays. */
+    public void writeTo(DataOutput out) throws IOException {
+        out.writeByte(SNAPSHOT_VERSION);
+        out.writeInt(layout.features());
+        out.writeInt(ScorerLayout.HIDDEN);
+        for (int i = 0; i < parameters.length; i++) {
+            out.writeFloat(parameters[i]);
+        }
+        for (int i = 0; i < accumulators.length; i++) {
+            out.writeFloat(accumulators[i]);
+        }
+    }
+
+    /** Replaces parameters and accumulators with a snapshot {@link #writeTo} wrote. */
+    public void readFrom(DataInput in) throws IOException {
+        byte version = in.readByte();
+        if (version != SNAPSHOT_VERSION) {
+            throw new IOException(
+                    "scorer snapshot version " + version + ", expected " + SNAPSHOT_VERSION);
+        }
+        int features = in.readInt();
+        int hidden = in.readInt();
+        if (features != layout.features() || hidden != ScorerLayout.HIDDEN) {
+            throw new IOException(
+                    "scorer snapshot of "
+                            + features
+                            + " features and "
+                            + hidden
+                            + " hidden units for a scorer of "
+                            + layout.features()
+                            + " and "
+                            + ScorerLayout.HIDDEN);
+        }
+        float[] p = readFloats(in, parameters.length);
+        float[] a = readFloats(in, accumulators.length);
+        System.arraycopy(p, 0, parameters, 0, p.length);
+        System.arraycopy(a, 0, accumulators, 0, a.length);
+    }
+
+    private static float[] readFloats(DataInput in, int n) throws IOException {
+        float[] values = new float[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = in.readFloat();
+        }
+        return values;
+    }
+
+    @Override
+    public void close() {
+        trainer.close();
+    }
+}

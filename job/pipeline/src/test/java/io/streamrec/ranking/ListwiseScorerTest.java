@@ -1,0 +1,179 @@
+package io.streamrec.ranking;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.offset;
+
+import ai.djl.Device;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Training, serving and snapshots of the listwise scorer. */
+class ListwiseScorerTest {
+    private static final int FEATURES = 12;
+
+    @Test
+    void trainingOnAPlantedProblemDrivesLossDownAndTopOneAccuracyUp() {
+        PlantedRanking planted = new PlantedRanking(FEATURES, 1);
+        List<FeatureList> heldOut = planted.lists(400, 20, 40);
+        int[] heldOutTargets = planted.targets(heldOut);
+        try (ListwiseScorer scorer = scorer(ScorerSettings.defaults())) {
+            double accuracyBefore = PlantedRanking.topOneAccuracy(scorer, heldOut, heldOutTargets);
+            double lossBefore = scorer.loss(heldOut, heldOutTargets, ones(heldOut.size()));
+            for (int step = 0; step < 300; step++) {
+                List<FeatureList> lists = planted.lists(16, 20, 40);
+                scorer.step(scorer.gradients(lists, planted.targets(lists)));
+            }
+            double accuracyAfter = PlantedRanking.topOneAccuracy(scorer, heldOut, heldOutTargets);
+            double lossAfter = scorer.loss(heldOut, heldOutTargets, ones(heldOut.size()));
+
+            assertThat(accuracyBefore).isLessThan(0.1); // about 1 in 30 by chance
+            assertThat(accuracyAfter).isGreaterThan(0.85);
+            assertThat(lossAfter).isLessThan(lossBefore / 5);
+            // new users follow another hidden function: only the context gates can learn both
+            assertThat(accuracyOf(scorer, heldOut, heldOutTargets, true)).isGreaterThan(0.7);
+            assertThat(accuracyOf(scorer, heldOut, heldOutTargets, false)).isGreaterThan(0.85);
+        }
+    }
+
+    @Test
+    void theSameSeedGivesTheSameScorerAndWStartsNeutral() {
+        try (ListwiseScorer a = scorer(ScorerSettings.defaults());
+                ListwiseScorer b = scorer(ScorerSettings.defaults());
+                ListwiseScorer c = scorer(ScorerSettings.defaults().withSeed(43))) {
+            assertThat(a.parameters()).containsExactly(b.parameters());
+            assertThat(a.parameters()).isNotEqualTo(c.parameters());
+            ScorerLayout layout = a.layout();
+            float[] p = a.parameters();
+            for (int i = layout.wOffset(); i < layout.hOffset(); i++) {
+                assertThat(p[i]).isZero();
+            }
+            for (int i = layout.uOffset(); i < layout.size(); i++) {
+                assertThat(Math.abs(p[i])).isLessThan(0.05f);
+            }
+            assertThat(a.accumulators()).containsOnly(0.1f);
+        }
+    }
+
+    @Test
+    void snapshotThenRestoreGivesIdenticalScoresAndTraining() throws IOException {
+        PlantedRanking planted = new PlantedRanking(FEATURES, 2);
+        try (ListwiseScorer trained = scorer(ScorerSettings.defaults());
+                ListwiseScorer restored = scorer(ScorerSettings.defaults().withSeed(99))) {
+            for (int step = 0; step < 20; step++) {
+                List<FeatureList> lists = planted.lists(8, 5, 30);
+                trained.step(trained.gradients(lists, planted.targets(lists)));
+            }
+            restored.readFrom(input(snapshot(trained)));
+
+            assertThat(restored.parameters()).containsExactly(trained.parameters());
+            assertThat(restored.accumulators()).containsExactly(trained.accumulators());
+            for (FeatureList list : planted.lists(10, 1, 50)) {
+                assertThat(restored.scores(list)).containsExactly(trained.scores(list));
+            }
+            // the accumulators came back too: the next step is the same on both
+            List<FeatureList> lists = planted.lists(8, 5, 30);
+            int[] targets = planted.targets(lists);
+            trained.step(trained.gradients(lists, targets));
+            restored.step(restored.gradients(lists, targets));
+            assertThat(restored.parameters()).containsExactly(trained.parameters());
+        }
+    }
+
+    @Test
+    void aSnapshotOfAnotherVersionOrShapeIsRejected() throws IOException {
+        try (ListwiseScorer scorer = scorer(ScorerSettings.defaults());
+                ListwiseScorer wider =
+                        new ListwiseScorer(FEATURES + 1, ScorerSettings.defaults(), Device.cpu())) {
+            byte[] bytes = snapshot(scorer);
+            byte[] future = bytes.clone();
+            future[0] = (byte) (ListwiseScorer.SNAPSHOT_VERSION + 1);
+
+            assertThatThrownBy(() -> scorer.readFrom(input(future)))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("version");
+            assertThatThrownBy(() -> wider.readFrom(input(bytes)))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("12 features");
+            assertThat(bytes).hasSize(1 + 4 + 4 + 2 * 4 * scorer.layout().size());
+        }
+    }
+
+    @Test
+    void batchedDjlScoresAgreeWithTheJavaScores() {
+        Random random = new Random(6);
+        try (ListwiseScorer scorer = scorer(ScorerSettings.defaults())) {
+            List<FeatureList> lists = RandomLists.lists(random, 6, 1, 40, FEATURES);
+            scorer.step(scorer.gradients(lists, RandomLists.targets(random, lists)));
+
+            float[][] batched = scorer.batchScores(lists);
+
+            for (int i = 0; i < lists.size(); i++) {
+                float[] single = scorer.scores(lists.get(i));
+                assertThat(batched[i]).hasSize(lists.get(i).candidates());
+                for (int c = 0; c < single.length; c++) {
+                    assertThat(batched[i][c]).isCloseTo(single[c], offset(1e-4f));
+                }
+            }
+        }
+    }
+
+    @Test
+    void malformedInputIsRejected() {
+        Random random = new Random(8);
+        try (ListwiseScorer scorer = scorer(ScorerSettings.defaults())) {
+            FeatureList list = RandomLists.list(random, 5, FEATURES);
+            FeatureList narrow = RandomLists.list(random, 5, FEATURES - 1);
+
+            assertThatThrownBy(() -> scorer.gradients(List.of(list), new int[] {5}))
+                    .hasMessageContaining("target 5");
+            assertThatThrownBy(() -> scorer.scores(narrow)).hasMessageContaining("11 features");
+            assertThatThrownBy(() -> scorer.step(new ScorerGradients(0, new float[3], 1)))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> scorer.gradients(List.of(), new int[0]))
+                    .hasMessageContaining("no lists");
+        }
+    }
+
+    private static ListwiseScorer scorer(ScorerSettings settings) {
+        return new ListwiseScorer(FEATURES, settings, Device.cpu());
+    }
+
+    private static double accuracyOf(
+            ListwiseScorer scorer, List<FeatureList> lists, int[] targets, boolean newUsers) {
+        List<FeatureList> group = new ArrayList<>();
+        List<Integer> groupTargets = new ArrayList<>();
+        for (int i = 0; i < lists.size(); i++) {
+            if ((lists.get(i).context()[1] > 0) == newUsers) {
+                group.add(lists.get(i));
+                groupTargets.add(targets[i]);
+            }
+        }
+        assertThat(group).hasSizeGreaterThan(50);
+        int[] t = groupTargets.stream().mapToInt(Integer::intValue).toArray();
+        return PlantedRanking.topOneAccuracy(scorer, group, t);
+    }
+
+    private static float[] ones(int n) {
+        float[] w = new float[n];
+        java.util.Arrays.fill(w, 1f);
+        return w;
+    }
+
+    private static byte[] snapshot(ListwiseScorer scorer) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        scorer.writeTo(new DataOutputStream(bytes));
+        return bytes.toByteArray();
+    }
+
+    private static DataInputStream input(byte[] bytes) {
+        return new DataInputStream(new ByteArrayInputStream(bytes));
+    }
+}
