@@ -32,6 +32,7 @@ public final class CandidateGenerator {
     private final List<RecentIds> userItems = new ArrayList<>();
     private final ExcludedItems excluded = new ExcludedItems();
     private final ItemScores scores = new ItemScores(items);
+    private final ActivityStatistics activity = new ActivityStatistics();
     private long updates;
 
     public CandidateGenerator(CandidateSettings settings, ItemCatalog catalog) {
@@ -51,6 +52,7 @@ public final class CandidateGenerator {
         int user = users.of(event.userId());
         int item = items.of(event.itemId());
         long t = event.timestamp();
+        activity.add(user, item, event, popularity.count(item));
         while (userItems.size() <= user) {
             userItems.add(new RecentIds(settings.userItems()));
         }
@@ -136,6 +138,7 @@ public final class CandidateGenerator {
     /** Indexes a new or changed catalog item for the title-word source. */
     public void putItem(String itemId, String title, List<String> attributes) {
         titleWords.put(items.of(itemId), title, attributes);
+        activity.putItem(items.of(itemId), title, attributes);
     }
 
     /** Each source's top items for {@code user} at time {@code t}, united. */
@@ -233,6 +236,20 @@ public final class CandidateGenerator {
 
     TitleWords titleWords() {
         return titleWords;
+    }
+
+    /** What users and items have done, and item content: the ranker's further statistics. */
+    public ActivityStatistics activity() {
+        return activity;
+    }
+
+    CandidateSettings settings() {
+        return settings;
+    }
+
+    /** The user's remembered items, null for a user without events. */
+    RecentIds history(int user) {
+        return user >= 0 && user < userItems.size() ? userItems.get(user) : null;
     }
 
     /** The largest per-user item memory. */

@@ -118,6 +118,16 @@ final class ItemPairs {
         return a < transitions.size() ? transitions.get(a).weight(b) : 0.0;
     }
 
+    /** The item's row of C, null before its first pair. */
+    BoundedNeighbours cooccurrenceRow(int item) {
+        return item < cooccurrence.size() ? cooccurrence.get(item) : null;
+    }
+
+    /** The item's row of T, null before its first pair. */
+    BoundedNeighbours transitionRow(int item) {
+        return item < transitions.size() ? transitions.get(item) : null;
+    }
+
     /** n(a): the item's events. */
     long count(int item) {
         return item < events.length ? events[item] : 0L;

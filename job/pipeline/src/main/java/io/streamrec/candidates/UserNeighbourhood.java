@@ -102,6 +102,20 @@ final class UserNeighbourhood {
         }
     }
 
+    /** The user's similar users with anchored weights, null for a user without events. */
+    BoundedNeighbours similarUsers(int user) {
+        return user < similar.size() ? similar.get(user) : null;
+    }
+
+    /** The item's recent users, null for an item without events. */
+    RecentIds recentUsers(int item) {
+        return item < recentUsers.size() ? recentUsers.get(item) : null;
+    }
+
+    HalfLife halfLife() {
+        return halfLife;
+    }
+
     long recentUserEntries() {
         return recentUsers.stream().mapToLong(RecentIds::size).sum();
     }

@@ -1,0 +1,208 @@
+package io.streamrec.candidates;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What the catalog says of each item, as int tokens the ranker's content features compare without
+ * hashing: title words and attributes (the words of {@link TitleWords#words}, one dictionary), each
+ * token's document frequency for its idf {@code ln(N / df)}, and the release year when the title
+ * ends in one, as in "Star Wars (1977)". Arrays handed out are the stored ones: read, never write.
+ */
+public final class ItemContent {
+    /** A release year not known. */
+    public static final int NO_YEAR = 0;
+
+    private static final int FORMAT = 1;
+    private static final int[] NONE = new int[0];
+    private static final Pattern YEAR = Pattern.compile("\\((\\d{4})\\)");
+    private static final String ATTRIBUTE = "attr:";
+
+    private final IdIndex tokens = new IdIndex();
+    private final List<int[]> words = new ArrayList<>();
+    private final List<int[]> attributes = new ArrayList<>();
+    private int[] years = new int[16];
+    private int[] documentFrequency = new int[16];
+    private double[] logDocumentFrequency = new double[16];
+    private int attributeTokens;
+    private int indexed;
+    private double logIndexed;
+
+    /** Indexes an item, replacing what was indexed for it before. */
+    public void put(int item, String title, List<String> itemAttributes) {
+        while (words.size() <= item) {
+            words.add(null);
+            attributes.add(null);
+        }
+        if (words.get(item) != null) {
+            count(words.get(item), -1);
+            count(attributes.get(item), -1);
+            indexed--;
+        }
+        List<String> all = TitleWords.words(title, itemAttributes);
+        int[] titleTokens = tokensOf(all, false);
+        int[] attributeTokens = tokensOf(all, true);
+        words.set(item, titleTokens);
+        attributes.set(item, attributeTokens);
+        count(titleTokens, 1);
+        count(attributeTokens, 1);
+        indexed++;
+        logIndexed = Math.log(indexed);
+        if (item >= years.length) {
+            years = Arrays.copyOf(years, Math.max(item + 1, years.length * 2));
+        }
+        years[item] = releaseYear(title);
+    }
+
+    private int[] tokensOf(List<String> all, boolean attribute) {
+        return all.stream()
+                .filter(w -> w.startsWith(ATTRIBUTE) == attribute)
+                .mapToInt(this::token)
+                .toArray();
+    }
+
+    private int token(String word) {
+        int before = tokens.size();
+        int token = tokens.of(word);
+        if (tokens.size() > before) {
+            if (token >= documentFrequency.length) {
+                int grown = Math.max(token + 1, documentFrequency.length * 2);
+                documentFrequency = Arrays.copyOf(documentFrequency, grown);
+                logDocumentFrequency = Arrays.copyOf(logDocumentFrequency, grown);
+            }
+            if (word.startsWith(ATTRIBUTE)) {
+                attributeTokens++;
+            }
+        }
+        return token;
+    }
+
+    private void count(int[] itemTokens, int delta) {
+        for (int token : itemTokens) {
+            documentFrequency[token] += delta;
+            logDocumentFrequency[token] = Math.log(Math.max(1, documentFrequency[token]));
+        }
+    }
+
+    /** The year in the last "(dddd)" of the title, between 1800 and 2200; else {@link #NO_YEAR}. */
+    static int releaseYear(String title) {
+        Matcher m = YEAR.matcher(title);
+        int year = NO_YEAR;
+        while (m.find()) {
+            int y = Integer.parseInt(m.group(1));
+            year = y >= 1800 && y <= 2200 ? y : NO_YEAR;
+        }
+        return year;
+    }
+
+    /** The item's title-word tokens; empty when the catalog has no such item. */
+    public int[] words(int item) {
+        int[] w = item >= 0 && item < words.size() ? words.get(item) : null;
+        return w == null ? NONE : w;
+    }
+
+    /** The item's attribute tokens; empty when it has none. */
+    public int[] attributes(int item) {
+        int[] a = item >= 0 && item < attributes.size() ? attributes.get(item) : null;
+        return a == null ? NONE : a;
+    }
+
+    /** The release year, {@link #NO_YEAR} when not known. */
+    public int releaseYear(int item) {
+        return item >= 0 && item < years.length ? years[item] : NO_YEAR;
+    }
+
+    /** {@code ln(N / df)} of a token, N being the items indexed. */
+    public double idf(int token) {
+        return logIndexed - logDocumentFrequency[token];
+    }
+
+    /** Distinct tokens (words and attributes): token indices are below this. */
+    public int tokens() {
+        return tokens.size();
+    }
+
+    /** Distinct attributes ever indexed. */
+    public int attributeTokens() {
+        return attributeTokens;
+    }
+
+    /** Items indexed. */
+    public int items() {
+        return indexed;
+    }
+
+    /** The token's word (tests, reports): a title word, or {@code attr:} and the attribute. */
+    public String word(int token) {
+        return tokens.id(token);
+    }
+
+    public void writeTo(DataOutput out) throws IOException {
+        out.writeInt(FORMAT);
+        out.writeInt(tokens.size());
+        for (int t = 0; t < tokens.size(); t++) {
+            out.writeUTF(tokens.id(t));
+        }
+        out.writeInt(words.size());
+        for (int item = 0; item < words.size(); item++) {
+            boolean present = words.get(item) != null;
+            out.writeBoolean(present);
+            if (present) {
+                writeInts(out, words.get(item));
+                writeInts(out, attributes.get(item));
+                out.writeInt(years[item]);
+            }
+        }
+    }
+
+    public static ItemContent readFrom(DataInput in) throws IOException {
+        int format = in.readInt();
+        if (format != FORMAT) {
+            throw new IOException("ItemContent format " + format + ", expected " + FORMAT);
+        }
+        ItemContent content = new ItemContent();
+        int tokenCount = in.readInt();
+        for (int t = 0; t < tokenCount; t++) {
+            content.token(in.readUTF());
+        }
+        int items = in.readInt();
+        content.years = new int[Math.max(16, items)];
+        for (int item = 0; item < items; item++) {
+            int[] w = null;
+            int[] a = null;
+            if (in.readBoolean()) {
+                w = readInts(in);
+                a = readInts(in);
+                content.years[item] = in.readInt();
+                content.count(w, 1);
+                content.count(a, 1);
+                content.indexed++;
+            }
+            content.words.add(w);
+            content.attributes.add(a);
+        }
+        content.logIndexed = content.indexed == 0 ? 0.0 : Math.log(content.indexed);
+        return content;
+    }
+
+    private static void writeInts(DataOutput out, int[] values) throws IOException {
+        out.writeInt(values.length);
+        for (int v : values) {
+            out.writeInt(v);
+        }
+    }
+
+    private static int[] readInts(DataInput in) throws IOException {
+        int[] values = new int[in.readInt()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = in.readInt();
+        }
+        return values;
+    }
+}

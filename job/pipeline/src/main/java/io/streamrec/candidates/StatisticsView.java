@@ -1,0 +1,87 @@
+package io.streamrec.candidates;
+
+/**
+ * Read access, by dense index and without allocation, to a {@link CandidateGenerator}'s statistics,
+ * for a ranker's features: read it before the event is applied (test-then-learn). Rows and lists
+ * handed out are the live ones: read, never write. Item and user indices are the generator's; an
+ * unknown id is -1, which every read accepts as "nothing".
+ */
+public final class StatisticsView {
+    private static final BoundedNeighbours NO_NEIGHBOURS = new BoundedNeighbours(1);
+    private static final RecentIds NO_IDS = new RecentIds(1);
+
+    private final CandidateGenerator generator;
+
+    public StatisticsView(CandidateGenerator generator) {
+        this.generator = generator;
+    }
+
+    /** The item's index, -1 when neither the catalog nor an event named it. */
+    public int item(String itemId) {
+        return generator.item(itemId);
+    }
+
+    /** The user's index, -1 before the user's first event. */
+    public int user(String userId) {
+        return generator.user(userId);
+    }
+
+    /** The user's remembered items (most recent first by {@link RecentIds#get}). */
+    public RecentIds userItems(int user) {
+        RecentIds history = user < 0 ? null : generator.history(user);
+        return history == null ? NO_IDS : history;
+    }
+
+    /** The item's count in a popularity source, decayed to {@code t} for the decayed ones. */
+    public double popularity(Source source, int item, long t) {
+        return item < 0 ? 0.0 : generator.popularity().score(source, item, t);
+    }
+
+    /** n(i): the item's events. */
+    public long events(int item) {
+        return item < 0 ? 0L : generator.pairs().count(item);
+    }
+
+    /** The item's co-occurrence row C[i][.], counts by item index. */
+    public BoundedNeighbours cooccurrence(int item) {
+        return orNone(item < 0 ? null : generator.pairs().cooccurrenceRow(item));
+    }
+
+    /** The item's transition row T[i][.], counts by item index. */
+    public BoundedNeighbours transitions(int item) {
+        return orNone(item < 0 ? null : generator.pairs().transitionRow(item));
+    }
+
+    /** out(i): transitions out of the item. */
+    public long transitionsOut(int item) {
+        return item < 0 ? 0L : generator.pairs().transitionsOut(item);
+    }
+
+    /** The user's similar users, by user index, weights anchored at {@link #similarity()}. */
+    public BoundedNeighbours similarUsers(int user) {
+        return orNone(user < 0 ? null : generator.neighbourhood().similarUsers(user));
+    }
+
+    /** The decay of user-user similarity, to read {@link #similarUsers} weights at a time. */
+    public HalfLife similarity() {
+        return generator.neighbourhood().halfLife();
+    }
+
+    /** The item's recent users, by user index. */
+    public RecentIds recentUsers(int item) {
+        RecentIds users = item < 0 ? null : generator.neighbourhood().recentUsers(item);
+        return users == null ? NO_IDS : users;
+    }
+
+    public ActivityStatistics activity() {
+        return generator.activity();
+    }
+
+    public CandidateSettings settings() {
+        return generator.settings();
+    }
+
+    private static BoundedNeighbours orNone(BoundedNeighbours row) {
+        return row == null ? NO_NEIGHBOURS : row;
+    }
+}

@@ -1,0 +1,231 @@
+package io.streamrec.candidates;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Per user: the time of the latest event and the events so far (the ranker's context), running
+ * means of the log popularity and log age the user's items had when the user took them (what this
+ * user usually takes), and the user's counts per item attribute, at most {@code attributeCap} of
+ * them (a new attribute replaces the smallest count, ties the higher token); over all users, the
+ * events per attribute, the prior the user's counts are compared with.
+ *
+ * <p>The running means weigh the latest event {@code 1 / min(events, meanWindow)}: a plain mean at
+ * first, an exponential moving average over about {@code meanWindow} events later, so they follow a
+ * drifting taste. State per user is a few numbers and the capped attribute list.
+ */
+public final class UserActivity {
+    /** The time of a user without events. */
+    public static final long NEVER = Long.MIN_VALUE;
+
+    private static final int FORMAT = 1;
+
+    private static final class User {
+        long last = NEVER;
+        long events;
+        double meanLogPopularity;
+        double meanLogAge;
+        int attributes;
+        int[] tokens = new int[0];
+        double[] counts = new double[0];
+        double attributeEvents;
+    }
+
+    private final int attributeCap;
+    private final int meanWindow;
+    private final List<User> users = new ArrayList<>();
+    private double[] attributeEvents = new double[16];
+    private double allAttributeEvents;
+
+    /**
+     * @param attributeCap attributes counted per user
+     * @param meanWindow events after which the running means become moving averages
+     */
+    public UserActivity(int attributeCap, int meanWindow) {
+        if (attributeCap <= 0 || meanWindow <= 0) {
+            throw new IllegalArgumentException(
+                    "caps must be positive: " + attributeCap + ", " + meanWindow);
+        }
+        this.attributeCap = attributeCap;
+        this.meanWindow = meanWindow;
+    }
+
+    /**
+     * Applies an event of {@code user} at {@code t} on an item with {@code attributes} (tokens of
+     * {@link ItemContent}), popularity {@code logPopularity} and age {@code logAge} before it.
+     */
+    public void add(int user, long t, int[] attributes, double logPopularity, double logAge) {
+        while (users.size() <= user) {
+            users.add(new User());
+        }
+        User u = users.get(user);
+        u.last = u.last == NEVER ? t : Math.max(u.last, t);
+        u.events++;
+        double rate = 1.0 / Math.min(u.events, meanWindow);
+        u.meanLogPopularity += rate * (logPopularity - u.meanLogPopularity);
+        u.meanLogAge += rate * (logAge - u.meanLogAge);
+        for (int token : attributes) {
+            countAttribute(u, token);
+            if (token >= attributeEvents.length) {
+                attributeEvents =
+                        Arrays.copyOf(
+                                attributeEvents, Math.max(token + 1, attributeEvents.length * 2));
+            }
+            attributeEvents[token]++;
+            allAttributeEvents++;
+        }
+    }
+
+    private void countAttribute(User u, int token) {
+        u.attributeEvents++;
+        for (int s = 0; s < u.attributes; s++) {
+            if (u.tokens[s] == token) {
+                u.counts[s]++;
+                return;
+            }
+        }
+        if (u.attributes == attributeCap) {
+            int weakest = 0;
+            for (int s = 1; s < u.attributes; s++) {
+                if (u.counts[s] < u.counts[weakest]
+                        || (u.counts[s] == u.counts[weakest] && u.tokens[s] > u.tokens[weakest])) {
+                    weakest = s;
+                }
+            }
+            u.tokens[weakest] = token;
+            u.counts[weakest] = 1.0;
+            return;
+        }
+        if (u.attributes == u.tokens.length) {
+            int grown = Math.min(attributeCap, Math.max(4, u.attributes * 2));
+            u.tokens = Arrays.copyOf(u.tokens, grown);
+            u.counts = Arrays.copyOf(u.counts, grown);
+        }
+        u.tokens[u.attributes] = token;
+        u.counts[u.attributes++] = 1.0;
+    }
+
+    private User user(int user) {
+        return user >= 0 && user < users.size() ? users.get(user) : null;
+    }
+
+    /** The user's events so far. */
+    public long events(int user) {
+        User u = user(user);
+        return u == null ? 0L : u.events;
+    }
+
+    /** The time of the user's latest event, {@link #NEVER} without one. */
+    public long lastEvent(int user) {
+        User u = user(user);
+        return u == null ? NEVER : u.last;
+    }
+
+    /** The running mean of {@code ln(1 + events)} of the user's items when taken; 0 for none. */
+    public double meanLogPopularity(int user) {
+        User u = user(user);
+        return u == null ? 0.0 : u.meanLogPopularity;
+    }
+
+    /** The running mean of {@code ln(1 + age in days)} of the user's items when taken. */
+    public double meanLogAge(int user) {
+        User u = user(user);
+        return u == null ? 0.0 : u.meanLogAge;
+    }
+
+    /** Attributes counted for the user, at most the cap; slots {@code 0 .. attributes - 1}. */
+    public int attributes(int user) {
+        User u = user(user);
+        return u == null ? 0 : u.attributes;
+    }
+
+    /** The attribute token at slot {@code s} of the user's counts. */
+    public int attributeAt(int user, int s) {
+        return users.get(user).tokens[s];
+    }
+
+    /** The user's count of the attribute at slot {@code s}. */
+    public double attributeCountAt(int user, int s) {
+        return users.get(user).counts[s];
+    }
+
+    /** The user's attribute events (one per attribute of each item), evicted ones included. */
+    public double attributeEvents(int user) {
+        User u = user(user);
+        return u == null ? 0.0 : u.attributeEvents;
+    }
+
+    /** Events on items with the attribute, over all users. */
+    public double globalAttributeEvents(int token) {
+        return token >= 0 && token < attributeEvents.length ? attributeEvents[token] : 0.0;
+    }
+
+    /** Attribute events over all users. */
+    public double globalAttributeEvents() {
+        return allAttributeEvents;
+    }
+
+    /** The longest per-user attribute list (at most the cap). */
+    int longestAttributeList() {
+        return users.stream().mapToInt(u -> u.attributes).max().orElse(0);
+    }
+
+    public void writeTo(DataOutput out) throws IOException {
+        out.writeInt(FORMAT);
+        out.writeInt(attributeCap);
+        out.writeInt(meanWindow);
+        out.writeInt(users.size());
+        for (User u : users) {
+            out.writeLong(u.last);
+            out.writeLong(u.events);
+            out.writeDouble(u.meanLogPopularity);
+            out.writeDouble(u.meanLogAge);
+            out.writeDouble(u.attributeEvents);
+            out.writeInt(u.attributes);
+            for (int s = 0; s < u.attributes; s++) {
+                out.writeInt(u.tokens[s]);
+                out.writeDouble(u.counts[s]);
+            }
+        }
+        out.writeInt(attributeEvents.length);
+        for (double e : attributeEvents) {
+            out.writeDouble(e);
+        }
+        out.writeDouble(allAttributeEvents);
+    }
+
+    public static UserActivity readFrom(DataInput in) throws IOException {
+        int format = in.readInt();
+        if (format != FORMAT) {
+            throw new IOException("UserActivity format " + format + ", expected " + FORMAT);
+        }
+        UserActivity a = new UserActivity(in.readInt(), in.readInt());
+        int n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            User u = new User();
+            u.last = in.readLong();
+            u.events = in.readLong();
+            u.meanLogPopularity = in.readDouble();
+            u.meanLogAge = in.readDouble();
+            u.attributeEvents = in.readDouble();
+            u.attributes = in.readInt();
+            u.tokens = new int[u.attributes];
+            u.counts = new double[u.attributes];
+            for (int s = 0; s < u.attributes; s++) {
+                u.tokens[s] = in.readInt();
+                u.counts[s] = in.readDouble();
+            }
+            a.users.add(u);
+        }
+        a.attributeEvents = new double[in.readInt()];
+        for (int t = 0; t < a.attributeEvents.length; t++) {
+            a.attributeEvents[t] = in.readDouble();
+        }
+        a.allAttributeEvents = in.readDouble();
+        return a;
+    }
+}

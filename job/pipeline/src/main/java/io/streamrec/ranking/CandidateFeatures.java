@@ -1,0 +1,544 @@
+package io.streamrec.ranking;
+
+import io.streamrec.candidates.ActivityStatistics;
+import io.streamrec.candidates.BoundedNeighbours;
+import io.streamrec.candidates.Candidate;
+import io.streamrec.candidates.CandidateGenerator;
+import io.streamrec.candidates.CandidateSet;
+import io.streamrec.candidates.HalfLife;
+import io.streamrec.candidates.ItemActivity;
+import io.streamrec.candidates.ItemContent;
+import io.streamrec.candidates.RecentIds;
+import io.streamrec.candidates.Source;
+import io.streamrec.candidates.StatisticsView;
+import io.streamrec.candidates.UserActivity;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The ranker's {@link Feature}s of a user's candidates at an event time, read from a {@link
+ * CandidateGenerator}'s statistics as they are before the event is applied: extract, then update
+ * the generator (test-then-learn).
+ *
+ * <p>What depends on the user alone (the latest items' co-occurrence and transition rows, similar
+ * users, attribute counts, title tokens) is spread once per call into small scratch tables keyed by
+ * item, user or token index ({@link KeyedRows}); a candidate then costs one id lookup and a few
+ * table reads per feature, with no map entry or boxed value made. Families switched off are left at
+ * zero and not computed, for ablations. Not thread-safe: one instance per generator.
+ */
+public final class CandidateFeatures {
+    private static final double HOUR_MS = 3_600_000.0;
+    private static final double YEAR_MS = 365.2425 * 24 * HOUR_MS;
+    private static final long NEAR_MS = 30L * 60_000L;
+    private static final long AWAY_MS = 30L * 24 * 3_600_000L;
+
+    /** Ratings an item's mean is shrunk with, at the global mean. */
+    private static final double PRIOR_RATINGS = 5.0;
+
+    /** Attribute events a user's attribute shares are smoothed with, at the global shares. */
+    private static final double PRIOR_ATTRIBUTE_EVENTS = 5.0;
+
+    /** Bound of the standardised rating and the attribute log ratios. */
+    private static final double LIMIT = 5.0;
+
+    private static final Source[] SOURCES = Source.values();
+    private static final List<Source> DECAYED = Source.decayedPopularity();
+
+    /** Columns of the pair sums per item. */
+    private static final int CO_LAST = 0;
+
+    private static final int CO_RECENT = 1;
+    private static final int CO_COSINE = 2;
+    private static final int CO_COUNT = 3;
+    private static final int T_LAST = 4;
+    private static final int T_RECENT = 5;
+
+    private final StatisticsView stats;
+    private final boolean[] on = new boolean[FeatureFamily.values().length];
+    private final int sequenceItems;
+    private final double decay;
+
+    /** Per item: C and T sums over the latest items (columns CO_LAST ... T_RECENT). */
+    private final KeyedRows pairSums = new KeyedRows(6);
+
+    /** Per similar user: the similarity at the call's time. */
+    private final KeyedRows similar = new KeyedRows(1);
+
+    /** A 1024-bit filter of the similar users: most of an item's recent users skip the table. */
+    private final long[] similarFilter = new long[16];
+
+    /**
+     * Per token of the latest items: its weight in the latest item's unit idf vector, its weighted
+     * sum over the latest items' unit vectors, and a bit per latest item that has it (attributes).
+     */
+    private final KeyedRows recentTokens = new KeyedRows(3);
+
+    /** Per attribute: the user's affinity, computed at the first candidate that has it. */
+    private final KeyedRows affinities = new KeyedRows(1);
+
+    // The call's user, filled by prepare().
+    private ItemContent content;
+    private ItemActivity items;
+    private UserActivity users;
+    private int user;
+    private long events;
+    private int[] recent;
+    private final int[] recentAttributeCounts;
+    private final int[] sharedAttributes;
+    private double recentWeight;
+    private double recentYear;
+    private double similarTotal;
+    private double ratingMean;
+    private double ratingDeviation;
+    private double eventYear;
+
+    /** Features with every family on. */
+    public CandidateFeatures(CandidateGenerator generator) {
+        this(generator, EnumSet.noneOf(FeatureFamily.class));
+    }
+
+    /**
+     * @param switchedOff families whose columns stay zero (an ablation)
+     */
+    public CandidateFeatures(CandidateGenerator generator, Set<FeatureFamily> switchedOff) {
+        this.stats = new StatisticsView(generator);
+        for (FeatureFamily f : FeatureFamily.values()) {
+            on[f.ordinal()] = !switchedOff.contains(f);
+        }
+        this.sequenceItems = stats.settings().sequenceItems();
+        this.decay = stats.settings().sequenceDecay();
+        if (sequenceItems > 31) {
+            throw new IllegalArgumentException("at most 31 latest items: " + sequenceItems);
+        }
+        this.recentAttributeCounts = new int[sequenceItems];
+        this.sharedAttributes = new int[sequenceItems];
+    }
+
+    /** {@link #extract(String, long, List, CandidateSet, float[])} without source ranks. */
+    public FeatureList extract(
+            String userId, long t, List<String> itemIds, float[] factorizationScores) {
+        return extract(userId, t, itemIds, null, factorizationScores);
+    }
+
+    /**
+     * The features of {@code itemIds} for {@code userId} at {@code t}, a row per item in order.
+     *
+     * @param candidates the candidate set the items came from, for the source ranks (null: zero);
+     *     an item it lacks has zero source ranks
+     * @param factorizationScores a score per item, or null: that column zero
+     */
+    public FeatureList extract(
+            String userId,
+            long t,
+            List<String> itemIds,
+            CandidateSet candidates,
+            float[] factorizationScores) {
+        int n = itemIds.size();
+        if (factorizationScores != null && factorizationScores.length != n) {
+            throw new IllegalArgumentException(
+                    factorizationScores.length + " factorization scores for " + n + " items");
+        }
+        prepare(userId, t);
+        float[] values = new float[n * Feature.COUNT];
+        for (int c = 0; c < n; c++) {
+            String id = itemIds.get(c);
+            int item = stats.item(id);
+            int row = c * Feature.COUNT;
+            double logEvents = ln1p(stats.events(item));
+            double logAge = items.logAgeDays(item, t);
+            if (on(FeatureFamily.POPULARITY)) {
+                popularity(values, row, item, t, logEvents);
+            }
+            if (on(FeatureFamily.RECENCY)) {
+                recency(values, row, item, t, logAge);
+            }
+            if (on(FeatureFamily.SEQUENCE)) {
+                sequence(values, row, item);
+            }
+            if (on(FeatureFamily.NEIGHBOURS)) {
+                neighbours(values, row, item);
+            }
+            if (on(FeatureFamily.CONTENT)) {
+                content(values, row, item);
+            }
+            if (on(FeatureFamily.USER_FIT)) {
+                userFit(values, row, item, logEvents, logAge);
+            }
+            if (on(FeatureFamily.SOURCES) && candidates != null) {
+                sources(values, row, candidates.get(id));
+            }
+            if (on(FeatureFamily.FACTORIZATION) && factorizationScores != null) {
+                values[row + Feature.FACTORIZATION.column()] = factorizationScores[c];
+            }
+        }
+        return new FeatureList(n, Feature.COUNT, values, context(userId, t));
+    }
+
+    /**
+     * The user's context at {@code t}: 1, new user, within 30 minutes of the previous event, {@code
+     * ln(1 + events)}, returning after 30 days (see {@link FeatureList#context()}).
+     */
+    public float[] context(String userId, long t) {
+        UserActivity activity = stats.activity().users();
+        int u = stats.user(userId);
+        long n = activity.events(u);
+        if (n == 0) {
+            return new float[] {1f, 1f, 0f, 0f, 0f};
+        }
+        long gap = t - activity.lastEvent(u);
+        return new float[] {
+            1f, 0f, gap <= NEAR_MS ? 1f : 0f, (float) ln1p(n), gap > AWAY_MS ? 1f : 0f
+        };
+    }
+
+    private boolean on(FeatureFamily family) {
+        return on[family.ordinal()];
+    }
+
+    private static void put(float[] values, int row, Feature feature, double value) {
+        values[row + feature.column()] = (float) value;
+    }
+
+    private void prepare(String userId, long t) {
+        ActivityStatistics activity = stats.activity();
+        content = activity.content();
+        items = activity.items();
+        users = activity.users();
+        user = stats.user(userId);
+        events = users.events(user);
+        recent = stats.userItems(user).mostRecent(sequenceItems);
+        ratingMean = items.meanValue();
+        ratingDeviation = items.valueDeviation();
+        eventYear = 1970.0 + t / YEAR_MS;
+        if (on(FeatureFamily.SEQUENCE)) {
+            prepareSequence();
+        }
+        if (on(FeatureFamily.NEIGHBOURS)) {
+            prepareNeighbours(t);
+        }
+        if (on(FeatureFamily.CONTENT)) {
+            prepareContent();
+        }
+        affinities.clear();
+    }
+
+    /** Spreads the latest items' C and T rows into per-item sums, normalised as the source does. */
+    private void prepareSequence() {
+        pairSums.clear();
+        double w = 1.0;
+        for (int k = 0; k < recent.length; k++) {
+            int r = recent[k];
+            double perEvent = w / Math.max(1L, stats.events(r));
+            double perRootEvent = w / Math.sqrt(Math.max(1L, stats.events(r)));
+            BoundedNeighbours co = stats.cooccurrence(r);
+            for (int s = 0; s < co.size(); s++) {
+                double c = co.weightAt(s);
+                int at = pairSums.row(co.key(s));
+                double[] sums = pairSums.values();
+                sums[at + CO_RECENT] += perEvent * c;
+                sums[at + CO_COSINE] += perRootEvent * c;
+                sums[at + CO_COUNT] += w * c;
+                if (k == 0) {
+                    sums[at + CO_LAST] = c;
+                }
+            }
+            double perOut = w / Math.max(1L, stats.transitionsOut(r));
+            BoundedNeighbours next = stats.transitions(r);
+            for (int s = 0; s < next.size(); s++) {
+                double share = perOut * next.weightAt(s);
+                int at = pairSums.row(next.key(s));
+                double[] sums = pairSums.values();
+                sums[at + T_RECENT] += share;
+                if (k == 0) {
+                    sums[at + T_LAST] = share;
+                }
+            }
+            w *= decay;
+        }
+    }
+
+    /** Spreads the user's similar users' weights at {@code t} by user index. */
+    private void prepareNeighbours(long t) {
+        similar.clear();
+        Arrays.fill(similarFilter, 0L);
+        similarTotal = 0.0;
+        BoundedNeighbours row = stats.similarUsers(user);
+        HalfLife halfLife = stats.similarity();
+        for (int s = 0; s < row.size(); s++) {
+            double w = halfLife.valueAt(row.weightAt(s), t);
+            int v = row.key(s);
+            similar.set(v, 0, w);
+            int bit = filterBit(v);
+            similarFilter[bit >>> 6] |= 1L << bit;
+            similarTotal += w;
+        }
+    }
+
+    private static int filterBit(int user) {
+        return (user * 0x9E3779B9) >>> 22;
+    }
+
+    /**
+     * Spreads the latest items' unit idf-weighted token vectors by token (the latest alone, and
+     * weighted by recency), marks which latest items have each attribute, and takes the weighted
+     * mean release year of the latest items.
+     */
+    private void prepareContent() {
+        recentTokens.clear();
+        recentWeight = 0.0;
+        double yearSum = 0.0;
+        double yearWeight = 0.0;
+        double w = 1.0;
+        for (int k = 0; k < recent.length; k++) {
+            int r = recent[k];
+            recentWeight += w;
+            double norm =
+                    Math.sqrt(squaredNorm(content.words(r)) + squaredNorm(content.attributes(r)));
+            spreadTokens(content.words(r), k, w, norm, false);
+            spreadTokens(content.attributes(r), k, w, norm, true);
+            recentAttributeCounts[k] = content.attributes(r).length;
+            int year = content.releaseYear(r);
+            if (year != ItemContent.NO_YEAR) {
+                yearSum += w * year;
+                yearWeight += w;
+            }
+            w *= decay;
+        }
+        recentYear = yearWeight > 0.0 ? yearSum / yearWeight : Double.NaN;
+    }
+
+    private void spreadTokens(int[] tokens, int k, double weight, double norm, boolean attribute) {
+        for (int token : tokens) {
+            double x = norm > 0.0 ? content.idf(token) / norm : 0.0;
+            int at = recentTokens.row(token);
+            double[] v = recentTokens.values();
+            if (k == 0) {
+                v[at] = x;
+            }
+            v[at + 1] += weight * x;
+            if (attribute) {
+                v[at + 2] += 1 << k; // an item lists a token once: adding is setting bit k
+            }
+        }
+    }
+
+    private double squaredNorm(int[] tokens) {
+        double sum = 0.0;
+        for (int token : tokens) {
+            double idf = content.idf(token);
+            sum += idf * idf;
+        }
+        return sum;
+    }
+
+    private void popularity(float[] values, int row, int item, long t, double logEvents) {
+        if (item < 0) {
+            return;
+        }
+        for (int h = 0; h < DECAYED.size(); h++) {
+            values[row + Feature.COUNT_6H.column() + h] =
+                    (float) ln1p(stats.popularity(DECAYED.get(h), item, t));
+        }
+        put(values, row, Feature.COUNT_ALL_TIME, logEvents);
+        if (ratingDeviation > 0.0) {
+            double shrunk =
+                    (items.valueSum(item) + PRIOR_RATINGS * ratingMean)
+                            / (items.valueCount(item) + PRIOR_RATINGS);
+            put(values, row, Feature.RATING, clip((shrunk - ratingMean) / ratingDeviation));
+        }
+    }
+
+    private void recency(float[] values, int row, int item, long t, double logAge) {
+        long last = items.lastSeen(item);
+        if (last == ItemActivity.NEVER) {
+            put(values, row, Feature.UNSEEN, 1.0);
+        } else {
+            put(values, row, Feature.AGE, logAge);
+            put(values, row, Feature.IDLE, ln1p(Math.max(0L, t - last) / HOUR_MS));
+        }
+        int year = content.releaseYear(item);
+        if (year != ItemContent.NO_YEAR) {
+            put(values, row, Feature.RELEASE_AGE, ln1p(Math.max(0.0, eventYear - year)));
+            put(values, row, Feature.RELEASE_KNOWN, 1.0);
+        }
+    }
+
+    private void sequence(float[] values, int row, int item) {
+        int at = recent.length == 0 || item < 0 ? -1 : pairSums.rowIfPresent(item);
+        if (at < 0) {
+            return; // no pair with a latest item: every sequence feature is 0
+        }
+        double[] sums = pairSums.values();
+        int last = recent[0];
+        double lastEvents = Math.max(1L, stats.events(last));
+        double rootEvents = Math.sqrt(Math.max(1L, stats.events(item)));
+        double coLast = sums[at + CO_LAST];
+        put(values, row, Feature.COOCCURRENCE_LAST, ln1p(coLast));
+        put(values, row, Feature.COOCCURRENCE_LAST_SHARE, coLast / lastEvents);
+        put(
+                values,
+                row,
+                Feature.COOCCURRENCE_LAST_COSINE,
+                coLast / Math.sqrt(lastEvents) / rootEvents);
+        put(values, row, Feature.TRANSITION_LAST, sums[at + T_LAST]);
+        put(values, row, Feature.COOCCURRENCE_RECENT, sums[at + CO_RECENT]);
+        put(values, row, Feature.TRANSITION_RECENT, sums[at + T_RECENT]);
+        put(values, row, Feature.COOCCURRENCE_RECENT_COSINE, sums[at + CO_COSINE] / rootEvents);
+        put(values, row, Feature.COOCCURRENCE_RECENT_COUNT, ln1p(sums[at + CO_COUNT]));
+        if (coLast > 0.0) { // j -> r_0 implies co-occurrence: skip the row scan otherwise
+            double back = stats.transitions(item).weight(last);
+            put(
+                    values,
+                    row,
+                    Feature.TRANSITION_REVERSE,
+                    back / Math.max(1L, stats.transitionsOut(item)));
+        }
+    }
+
+    private void neighbours(float[] values, int row, int item) {
+        if (similarTotal <= 0.0 || item < 0) {
+            return;
+        }
+        RecentIds itemUsers = stats.recentUsers(item);
+        double support = 0.0;
+        int count = 0;
+        for (int i = 0; i < itemUsers.size(); i++) {
+            int v = itemUsers.get(i);
+            int bit = filterBit(v);
+            if ((similarFilter[bit >>> 6] & (1L << bit)) != 0L) {
+                double w = similar.get(v, 0);
+                if (w > 0.0) {
+                    support += w;
+                    count++;
+                }
+            }
+        }
+        put(values, row, Feature.NEIGHBOUR_SHARE, support / similarTotal);
+        put(values, row, Feature.NEIGHBOUR_SUPPORT, ln1p(support));
+        put(values, row, Feature.NEIGHBOUR_COUNT, ln1p(count));
+    }
+
+    private void content(float[] values, int row, int item) {
+        if (recent.length == 0 || item < 0) {
+            return;
+        }
+        Arrays.fill(sharedAttributes, 0);
+        int[] attributes = content.attributes(item);
+        double squaredNorm = 0.0;
+        double dotLast = 0.0;
+        double dotRecent = 0.0;
+        for (int pass = 0; pass < 2; pass++) {
+            for (int token : pass == 0 ? content.words(item) : attributes) {
+                double idf = content.idf(token);
+                squaredNorm += idf * idf;
+                int at = recentTokens.rowIfPresent(token);
+                if (at >= 0) {
+                    double[] v = recentTokens.values();
+                    dotLast += idf * v[at];
+                    dotRecent += idf * v[at + 1];
+                    for (int mask = (int) v[at + 2]; mask != 0; mask &= mask - 1) {
+                        sharedAttributes[Integer.numberOfTrailingZeros(mask)]++;
+                    }
+                }
+            }
+        }
+        double weighted = 0.0;
+        double w = 1.0;
+        for (int k = 0; k < recent.length; k++) {
+            int union = attributes.length + recentAttributeCounts[k] - sharedAttributes[k];
+            double jaccard = union > 0 ? (double) sharedAttributes[k] / union : 0.0;
+            if (k == 0) {
+                put(values, row, Feature.ATTRIBUTE_JACCARD_LAST, jaccard);
+            }
+            weighted += w * jaccard;
+            w *= decay;
+        }
+        put(values, row, Feature.ATTRIBUTE_JACCARD_RECENT, weighted / recentWeight);
+        if (squaredNorm > 0.0) {
+            double norm = Math.sqrt(squaredNorm);
+            put(values, row, Feature.TOKEN_COSINE_LAST, dotLast / norm);
+            put(values, row, Feature.TOKEN_COSINE_RECENT, dotRecent / (norm * recentWeight));
+        }
+        int year = content.releaseYear(item);
+        if (year != ItemContent.NO_YEAR && !Double.isNaN(recentYear)) {
+            put(values, row, Feature.RELEASE_DISTANCE, ln1p(Math.abs(year - recentYear)));
+        }
+    }
+
+    private void userFit(float[] values, int row, int item, double logEvents, double logAge) {
+        if (events == 0) {
+            return;
+        }
+        int[] attributes = content.attributes(item);
+        if (attributes.length > 0) {
+            double sum = 0.0;
+            double max = -LIMIT;
+            for (int a : attributes) {
+                double affinity = affinity(a);
+                sum += affinity;
+                max = Math.max(max, affinity);
+            }
+            put(values, row, Feature.ATTRIBUTE_AFFINITY_MEAN, sum / attributes.length);
+            put(values, row, Feature.ATTRIBUTE_AFFINITY_MAX, max);
+        }
+        double popularityGap = logEvents - users.meanLogPopularity(user);
+        put(values, row, Feature.POPULARITY_GAP, popularityGap);
+        put(values, row, Feature.POPULARITY_DISTANCE, Math.abs(popularityGap));
+        double ageGap = logAge - users.meanLogAge(user);
+        put(values, row, Feature.AGE_GAP, ageGap);
+        put(values, row, Feature.AGE_DISTANCE, Math.abs(ageGap));
+    }
+
+    /**
+     * {@code ln(p_u(a) / p(a))} in [-5, 5], with the prior {@code p(a) = (events with a + 1) / (all
+     * attribute events + attributes)} and the user's share {@code p_u(a) = (own events with a + 5
+     * p(a)) / (own attribute events + 5)}. Memoised per call: it depends on the user alone.
+     */
+    private double affinity(int attribute) {
+        int at = affinities.rowIfPresent(attribute);
+        if (at >= 0) {
+            return affinities.values()[at];
+        }
+        double prior =
+                (users.globalAttributeEvents(attribute) + 1.0)
+                        / (users.globalAttributeEvents() + content.attributeTokens());
+        double own = 0.0;
+        for (int s = 0; s < users.attributes(user); s++) {
+            if (users.attributeAt(user, s) == attribute) {
+                own = users.attributeCountAt(user, s);
+            }
+        }
+        double share =
+                (own + PRIOR_ATTRIBUTE_EVENTS * prior)
+                        / (users.attributeEvents(user) + PRIOR_ATTRIBUTE_EVENTS);
+        double affinity = clip(Math.log(share / prior));
+        affinities.set(attribute, 0, affinity);
+        return affinity;
+    }
+
+    private static void sources(float[] values, int row, Candidate candidate) {
+        if (candidate == null) {
+            return;
+        }
+        int found = 0;
+        for (Source s : SOURCES) {
+            int rank = candidate.rank(s);
+            if (rank >= 0) {
+                values[row + Feature.RANK_6H.column() + s.ordinal()] = 1f / (1 + rank);
+                found++;
+            }
+        }
+        put(values, row, Feature.SOURCE_SHARE, (double) found / SOURCES.length);
+    }
+
+    /** {@code ln(1 + x)} for {@code x >= 0}: Math.log is an intrinsic, Math.log1p a native call. */
+    private static double ln1p(double x) {
+        return Math.log(1.0 + x);
+    }
+
+    private static double clip(double x) {
+        return Math.max(-LIMIT, Math.min(LIMIT, x));
+    }
+}
