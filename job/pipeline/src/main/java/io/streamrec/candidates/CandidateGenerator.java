@@ -32,7 +32,7 @@ public final class CandidateGenerator {
     private final List<RecentIds> userItems = new ArrayList<>();
     private final ExcludedItems excluded = new ExcludedItems();
     private final ItemScores scores = new ItemScores(items);
-    private final ActivityStatistics activity = new ActivityStatistics();
+    private ActivityStatistics activity = new ActivityStatistics();
     private long updates;
 
     public CandidateGenerator(CandidateSettings settings, ItemCatalog catalog) {
@@ -83,13 +83,15 @@ public final class CandidateGenerator {
         for (RecentIds history : userItems) {
             history.writeTo(out);
         }
+        activity.writeTo(out);
     }
 
     /**
      * A generator holding what {@link #writeTo} wrote, its lists capped by {@code settings} (which
-     * must cap them as the writer's did). The catalog is in the statistics already.
+     * must cap them as the writer's did). The catalog is in the statistics already. Format version
+     * 1 had no activity statistics: they start empty and fill from the next events on.
      */
-    static CandidateGenerator readFrom(DataInput in, CandidateSettings settings)
+    static CandidateGenerator readFrom(DataInput in, CandidateSettings settings, int version)
             throws IOException {
         long[] written = new long[stateBounds(settings).length];
         for (int b = 0; b < written.length; b++) {
@@ -117,6 +119,9 @@ public final class CandidateGenerator {
         }
         for (int u = 0; u < users; u++) {
             restored.userItems.add(RecentIds.readFrom(in, settings.userItems()));
+        }
+        if (version >= 2) {
+            restored.activity = ActivityStatistics.readFrom(in);
         }
         return restored;
     }

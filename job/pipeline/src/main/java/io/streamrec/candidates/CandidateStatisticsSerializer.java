@@ -17,14 +17,19 @@ import java.io.UncheckedIOException;
  * identically under the same events.
  *
  * <p>Version 1 sections, in order: the state-shaping settings (checked on read), the update count,
- * item ids, user ids, item popularity, item pairs, user neighbourhood, title words, user items. A
- * new section goes at the end of {@link #write}/{@link #read}; once a version has been released, a
- * change of layout takes a new version number and keeps reading the old ones (the committed fixture
- * under {@code serializer-fixtures} holds version 1).
+ * item ids, user ids, item popularity, item pairs, user neighbourhood, title words, user items.
+ * Version 2 adds the activity statistics the ranker's features read ({@link ActivityStatistics});
+ * version 1 restores with them empty. A new section goes at the end of {@link #write}/{@link
+ * #read}; once a version has been released, a change of layout takes a new version number and keeps
+ * reading the old ones (the committed fixtures under {@code serializer-fixtures} hold versions 1
+ * and 2).
  */
 public final class CandidateStatisticsSerializer {
     /** The version this code writes. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
+
+    /** The oldest version this code reads. */
+    public static final int OLDEST_READ = 1;
 
     /** Buffers between the data streams and the arrays: most writes and reads are 4 bytes. */
     private static final int BUFFER = 1 << 16;
@@ -54,16 +59,18 @@ public final class CandidateStatisticsSerializer {
             throw new IllegalArgumentException("no candidate statistics: empty snapshot");
         }
         int version = bytes[0] & 0xff;
-        if (version != VERSION) {
+        if (version < OLDEST_READ || version > VERSION) {
             throw new IllegalArgumentException(
                     "unknown candidate statistics format version "
                             + version
-                            + "; this code reads version "
+                            + "; this code reads versions "
+                            + OLDEST_READ
+                            + " to "
                             + VERSION);
         }
         ByteArrayInputStream stream = new ByteArrayInputStream(bytes, 1, bytes.length - 1);
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(stream, BUFFER))) {
-            CandidateGenerator generator = read(in, settings);
+            CandidateGenerator generator = read(in, settings, version);
             if (in.available() > 0) {
                 throw new IOException(in.available() + " bytes after the statistics");
             }
@@ -79,8 +86,8 @@ public final class CandidateStatisticsSerializer {
         generator.writeTo(out);
     }
 
-    private static CandidateGenerator read(DataInputStream in, CandidateSettings settings)
-            throws IOException {
-        return CandidateGenerator.readFrom(in, settings);
+    private static CandidateGenerator read(
+            DataInputStream in, CandidateSettings settings, int version) throws IOException {
+        return CandidateGenerator.readFrom(in, settings, version);
     }
 }

@@ -7,6 +7,8 @@ import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.schema.EventType;
 import io.streamrec.schema.ItemRecord;
 import io.streamrec.schema.UserEvent;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -14,6 +16,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Candidate statistics as format version 1 of {@link CandidateStatisticsSerializer} wrote them,
@@ -22,7 +26,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  */
 class CandidateStatisticsFixtureTest {
     private static final String FOLDER = "serializer-fixtures";
-    private static final String FIXTURE = "CandidateStatistics.v1.bin";
+    private static final String V1 = "CandidateStatistics.v1.bin";
+    private static final String V2 = "CandidateStatistics.v2.bin";
     private static final long HOUR = 3_600_000L;
 
     private static final CandidateSettings SETTINGS =
@@ -57,10 +62,11 @@ class CandidateStatisticsFixtureTest {
         return new UserEvent(userItemHour, f[0], f[1], EventType.RATING, 5f, t);
     }
 
-    @Test
-    void committedStatisticsGiveTheHandComputedCandidates() throws IOException {
-        byte[] bytes = committed();
-        assertThat(bytes[0]).as("format version byte").isEqualTo((byte) 1);
+    @ParameterizedTest
+    @ValueSource(strings = {V1, V2})
+    void committedStatisticsGiveTheHandComputedCandidates(String fixture) throws IOException {
+        byte[] bytes = committed(fixture);
+        assertThat(bytes[0]).as("format version byte").isEqualTo(fixture.equals(V1) ? (byte) 1 : 2);
         CandidateGenerator restored = CandidateStatisticsSerializer.fromBytes(bytes, SETTINGS);
 
         assertThat(restored.updates()).isEqualTo(7);
@@ -84,10 +90,11 @@ class CandidateStatisticsFixtureTest {
                 .isCloseTo(Math.pow(2, -1) + Math.pow(2, -1 / 6.0), within(1e-12));
     }
 
-    @Test
-    void committedStatisticsGoOnAsALiveReplay() throws IOException {
+    @ParameterizedTest
+    @ValueSource(strings = {V1, V2})
+    void committedStatisticsGoOnAsALiveReplay(String fixture) throws IOException {
         CandidateGenerator restored =
-                CandidateStatisticsSerializer.fromBytes(committed(), SETTINGS);
+                CandidateStatisticsSerializer.fromBytes(committed(fixture), SETTINGS);
         CandidateGenerator live = version1();
         assertThat(restored.size()).isEqualTo(live.size());
         for (String event : List.of("u2 g 8", "u4 e 9", "u3 a 10", "u1 g 11", "u2 b 12")) {
@@ -107,6 +114,22 @@ class CandidateStatisticsFixtureTest {
         assertThat(restored.size()).isEqualTo(live.size());
     }
 
+    /** Version 2 also holds the activity statistics; version 1 restores them empty. */
+    @Test
+    void activityStatisticsRestoreFromVersion2Only() throws IOException {
+        CandidateGenerator v1 = CandidateStatisticsSerializer.fromBytes(committed(V1), SETTINGS);
+        CandidateGenerator v2 = CandidateStatisticsSerializer.fromBytes(committed(V2), SETTINGS);
+        int u1 = v2.user("u1");
+        assertThat(v2.activity().users().events(u1)).isEqualTo(4);
+        assertThat(v2.activity().users().lastEvent(u1)).isEqualTo(5 * HOUR);
+        assertThat(v1.activity().users().events(u1)).isZero();
+        ByteArrayOutputStream live = new ByteArrayOutputStream();
+        version1().activity().writeTo(new DataOutputStream(live));
+        ByteArrayOutputStream restored = new ByteArrayOutputStream();
+        v2.activity().writeTo(new DataOutputStream(restored));
+        assertThat(restored.toByteArray()).isEqualTo(live.toByteArray());
+    }
+
     /**
      * Writes the fixture if it is missing (never overwrites it): {@code mvn test -pl job/pipeline
      * -am -Dtest=CandidateStatisticsFixtureTest#writeMissingFixture -Dfixtures.write=true
@@ -115,8 +138,8 @@ class CandidateStatisticsFixtureTest {
     @Test
     @EnabledIfSystemProperty(named = "fixtures.write", matches = "true")
     void writeMissingFixture() throws IOException {
-        assertThat(CandidateStatisticsSerializer.VERSION).isEqualTo(1);
-        Path file = Path.of("src/test/resources", FOLDER, FIXTURE);
+        String fixture = "CandidateStatistics.v" + CandidateStatisticsSerializer.VERSION + ".bin";
+        Path file = Path.of("src/test/resources", FOLDER, fixture);
         if (!Files.exists(file)) {
             Files.createDirectories(file.getParent());
             Files.write(file, CandidateStatisticsSerializer.toBytes(version1()));
@@ -124,11 +147,11 @@ class CandidateStatisticsFixtureTest {
         }
     }
 
-    private static byte[] committed() throws IOException {
+    private static byte[] committed(String fixture) throws IOException {
         try (InputStream in =
                 CandidateStatisticsFixtureTest.class.getResourceAsStream(
-                        "/" + FOLDER + "/" + FIXTURE)) {
-            assertThat(in).as("committed fixture %s/%s", FOLDER, FIXTURE).isNotNull();
+                        "/" + FOLDER + "/" + fixture)) {
+            assertThat(in).as("committed fixture %s/%s", FOLDER, fixture).isNotNull();
             return in.readAllBytes();
         }
     }

@@ -74,11 +74,14 @@ class CandidateStatisticsSerializerTest {
     @Test
     void anUnknownVersionIsRejected() {
         byte[] bytes = CandidateStatisticsSerializer.toBytes(replayed(100));
-        bytes[0] = 2;
+        bytes[0] = (byte) (CandidateStatisticsSerializer.VERSION + 1);
         assertThatThrownBy(() -> CandidateStatisticsSerializer.fromBytes(bytes, SMALL))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("unknown candidate statistics format version 2")
-                .hasMessageContaining("reads version 1");
+                .hasMessageContaining(
+                        "unknown candidate statistics format version "
+                                + (CandidateStatisticsSerializer.VERSION + 1))
+                .hasMessageContaining(
+                        "reads versions 1 to " + CandidateStatisticsSerializer.VERSION);
     }
 
     @Test

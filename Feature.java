@@ -1,0 +1,105 @@
+package io.streamrec.ranking;
+
+import java.util.Locale;
+
+/**
+ * The ranker's features per (user, candidate), in column order of a {@link FeatureList}. In the
+ * formulas {@code j} is the candidate, {@code r_0, r_1, ...} the user's latest items (at most the
+ * candidate settings' {@code sequenceItems}, weighted {@code w_k = sequenceDecay^k}, as in the
+ * item-to-item source), {@code n} event counts, {@code C} co-occurrence, {@code T} transitions and
+ * {@code out} transitions out of an item. Every value is a log, a ratio or a flag (no constant
+ * taken from a dataset), and is 0 where its inputs are unknown.
+ */
+public enum Feature {
+    COUNT_6H(FeatureFamily.POPULARITY, "ln(1 + n(j) decayed at a 6 h half-life)"),
+    COUNT_1D(FeatureFamily.POPULARITY, "ln(1 + n(j) decayed at a 1 d half-life)"),
+    COUNT_7D(FeatureFamily.POPULARITY, "ln(1 + n(j) decayed at a 7 d half-life)"),
+    COUNT_30D(FeatureFamily.POPULARITY, "ln(1 + n(j) decayed at a 30 d half-life)"),
+    COUNT_ALL_TIME(FeatureFamily.POPULARITY, "ln(1 + n(j))"),
+    RATING(
+            FeatureFamily.POPULARITY,
+            "((sum of j's ratings + 5 mu) / (ratings + 5) - mu) / sigma over all ratings, in ±5"),
+
+    AGE(FeatureFamily.RECENCY, "ln(1 + days since j's first event)"),
+    IDLE(FeatureFamily.RECENCY, "ln(1 + hours since j's latest event)"),
+    UNSEEN(FeatureFamily.RECENCY, "1 when j has no event yet"),
+    RELEASE_AGE(FeatureFamily.RECENCY, "ln(1 + years since j's release year)"),
+    RELEASE_KNOWN(FeatureFamily.RECENCY, "1 when j's release year is known"),
+
+    COOCCURRENCE_LAST(FeatureFamily.SEQUENCE, "ln(1 + C[r_0][j])"),
+    COOCCURRENCE_LAST_SHARE(FeatureFamily.SEQUENCE, "C[r_0][j] / n(r_0)"),
+    COOCCURRENCE_LAST_COSINE(FeatureFamily.SEQUENCE, "C[r_0][j] / sqrt(n(r_0) n(j))"),
+    TRANSITION_LAST(FeatureFamily.SEQUENCE, "T[r_0][j] / out(r_0)"),
+    TRANSITION_REVERSE(FeatureFamily.SEQUENCE, "T[j][r_0] / out(j)"),
+    COOCCURRENCE_RECENT(FeatureFamily.SEQUENCE, "sum_k w_k C[r_k][j] / n(r_k)"),
+    TRANSITION_RECENT(FeatureFamily.SEQUENCE, "sum_k w_k T[r_k][j] / out(r_k)"),
+    COOCCURRENCE_RECENT_COSINE(FeatureFamily.SEQUENCE, "sum_k w_k C[r_k][j] / sqrt(n(r_k) n(j))"),
+    COOCCURRENCE_RECENT_COUNT(FeatureFamily.SEQUENCE, "ln(1 + sum_k w_k C[r_k][j])"),
+
+    NEIGHBOUR_SHARE(
+            FeatureFamily.NEIGHBOURS,
+            "sum of sim(u, v) over j's recent users v / sum over all of u's similar users"),
+    NEIGHBOUR_SUPPORT(FeatureFamily.NEIGHBOURS, "ln(1 + sum of sim(u, v) over j's recent users)"),
+    NEIGHBOUR_COUNT(FeatureFamily.NEIGHBOURS, "ln(1 + u's similar users among j's recent users)"),
+
+    ATTRIBUTE_JACCARD_LAST(FeatureFamily.CONTENT, "Jaccard of the attributes of j and r_0"),
+    ATTRIBUTE_JACCARD_RECENT(
+            FeatureFamily.CONTENT, "sum_k w_k Jaccard(attributes j, r_k) / sum_k w_k"),
+    TOKEN_COSINE_LAST(
+            FeatureFamily.CONTENT, "idf-weighted cosine of title words + attributes, j and r_0"),
+    TOKEN_COSINE_RECENT(FeatureFamily.CONTENT, "sum_k w_k token cosine(j, r_k) / sum_k w_k"),
+    RELEASE_DISTANCE(
+            FeatureFamily.CONTENT, "ln(1 + |year(j) - w-weighted mean year of the r_k|)"),
+
+    ATTRIBUTE_AFFINITY_MEAN(
+            FeatureFamily.USER_FIT,
+            "mean over j's attributes a of ln(p_u(a) / p(a)), p_u smoothed by 5 prior events"),
+    ATTRIBUTE_AFFINITY_MAX(FeatureFamily.USER_FIT, "max over j's attributes of that log ratio"),
+    POPULARITY_GAP(
+            FeatureFamily.USER_FIT, "ln(1 + n(j)) - u's mean ln(1 + n) of items when taken"),
+    POPULARITY_DISTANCE(FeatureFamily.USER_FIT, "|POPULARITY_GAP|"),
+    AGE_GAP(FeatureFamily.USER_FIT, "AGE - u's mean AGE of items when taken"),
+    AGE_DISTANCE(FeatureFamily.USER_FIT, "|AGE_GAP|"),
+
+    RANK_6H(FeatureFamily.SOURCES, "1 / (1 + rank) in the 6 h popularity source, 0 absent"),
+    RANK_1D(FeatureFamily.SOURCES, "1 / (1 + rank) in the 1 d popularity source"),
+    RANK_7D(FeatureFamily.SOURCES, "1 / (1 + rank) in the 7 d popularity source"),
+    RANK_30D(FeatureFamily.SOURCES, "1 / (1 + rank) in the 30 d popularity source"),
+    RANK_ALL_TIME(FeatureFamily.SOURCES, "1 / (1 + rank) in the all-time popularity source"),
+    RANK_ITEM_TO_ITEM(FeatureFamily.SOURCES, "1 / (1 + rank) in the item-to-item source"),
+    RANK_SIMILAR_USERS(FeatureFamily.SOURCES, "1 / (1 + rank) in the similar-users source"),
+    RANK_TITLE_WORDS(FeatureFamily.SOURCES, "1 / (1 + rank) in the title-words source"),
+    SOURCE_SHARE(FeatureFamily.SOURCES, "sources that returned j / all sources"),
+
+    FACTORIZATION(FeatureFamily.FACTORIZATION, "the factorization model's score q(u) . v(j)");
+
+    /** Columns of a feature list. */
+    public static final int COUNT = values().length;
+
+    private final FeatureFamily family;
+    private final String formula;
+
+    Feature(FeatureFamily family, String formula) {
+        this.family = family;
+        this.formula = formula;
+    }
+
+    public FeatureFamily family() {
+        return family;
+    }
+
+    /** The column: this feature's position in a row. */
+    public int column() {
+        return ordinal();
+    }
+
+    /** How the value is computed, in a line. */
+    public String formula() {
+        return formula;
+    }
+
+    /** The name in reports: {@code count-6h}, {@code transition-reverse}, ... */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+}
