@@ -56,5 +56,11 @@ public final class SavepointContract {
 
         /** Serving: evaluation markers waiting for their row versions (operator list state). */
         public static final String PENDING_MARKERS = "pending-markers";
+
+        /**
+         * Serving, {@code model.type: ranker}: the learned ranker's state per subtask, and the
+         * candidate statistics once (operator union list state of byte arrays).
+         */
+        public static final String LEARNED_RANKER = "learned-ranker";
     }
 }

@@ -10,6 +10,7 @@ import io.streamrec.ps.FrequencyAdaptiveL2;
 import io.streamrec.ps.FtrlProximalUpdater;
 import io.streamrec.ps.RowOptimizer;
 import io.streamrec.schema.EventType;
+import io.streamrec.serving.RankerSettings;
 import io.streamrec.serving.ServingSettings;
 import io.streamrec.worker.WorkerSettings;
 import java.io.IOException;
@@ -124,7 +125,11 @@ public final class JobSettings {
         return new ServingSettings(
                 conf.get(StreamrecOptions.EVAL_WINDOW).toMillis(),
                 conf.get(StreamrecOptions.EVAL_SAMPLE_RATE),
-                conf.get(StreamrecOptions.SERVING_ANN_MIN_ITEMS));
+                conf.get(StreamrecOptions.SERVING_ANN_MIN_ITEMS),
+                conf.get(StreamrecOptions.MODEL_TYPE),
+                new RankerSettings(
+                        conf.get(StreamrecOptions.RANKER_LEARNING_RATE),
+                        conf.get(StreamrecOptions.RANKER_SWITCHED_OFF)));
     }
 
     public WorkerSettings worker() {

@@ -1,6 +1,9 @@
 package io.streamrec.job;
 
+import io.streamrec.ranking.FeatureFamily;
+import io.streamrec.serving.ModelType;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -284,6 +287,29 @@ public final class StreamrecOptions {
                             "Parallelism of serving and evaluation; by default the job's parallelism"
                                     + " (parallelism.default, flink run -p), so a job resumed"
                                     + " from a savepoint with another parallelism rescales.");
+    public static final ConfigOption<ModelType> MODEL_TYPE =
+            ConfigOptions.key("model.type")
+                    .enumType(ModelType.class)
+                    .defaultValue(ModelType.RANKER)
+                    .withDescription(
+                            "RANKER: the learned ranker over candidate sources (decayed popularity,"
+                                    + " co-occurrence and transitions, similar users, title words),"
+                                    + " 44 features with the factorization score among them, a"
+                                    + " context-gated listwise scorer trained in DJL. BPR: the"
+                                    + " factorization model alone, every item scored.");
+    public static final ConfigOption<Double> RANKER_LEARNING_RATE =
+            ConfigOptions.key("ranker.learning-rate")
+                    .doubleType()
+                    .defaultValue(0.05)
+                    .withDescription("AdaGrad learning rate of the learned ranker's scorer.");
+    public static final ConfigOption<List<FeatureFamily>> RANKER_SWITCHED_OFF =
+            ConfigOptions.key("ranker.switched-off-features")
+                    .enumType(FeatureFamily.class)
+                    .asList()
+                    .defaultValues()
+                    .withDescription(
+                            "Feature families the learned ranker leaves out, e.g."
+                                    + " 'CONTENT;NEIGHBOURS' (an ablation).");
     public static final ConfigOption<Integer> SERVING_ANN_MIN_ITEMS =
             ConfigOptions.key("serving.ann-min-items")
                     .intType()

@@ -79,6 +79,14 @@ public final class ListwiseScorer implements AutoCloseable {
         return parameters.clone();
     }
 
+    /**
+     * Sets the ungated linear weight of one feature (the context's first entry is always 1): a
+     * starting point such as "rank by trending", before any {@link #step}.
+     */
+    public void setInitialWeight(int feature, float weight) {
+        parameters[layout.wOffset() + feature] = weight;
+    }
+
     /** A copy of the AdaGrad accumulators, one per parameter. */
     public float[] accumulators() {
         return accumulators.clone();

@@ -5,20 +5,28 @@ import java.util.Set;
 
 /**
  * Test-then-learn ranks of an event's item for the recommenders prequential evaluation compares (in
- * the order of {@code PrequentialCounts.RECOMMENDERS}): the model, all-time popularity and trending
- * popularity, all read from one serving replica; trending + co-occurrence is not ranked here yet
- * (-1, a miss). The baselines' scores are taken once per batch: the replica does not change while a
- * batch is evaluated.
+ * the order of {@code PrequentialCounts.RECOMMENDERS}): the model, all-time popularity, trending
+ * popularity and trending + co-occurrence. Under {@link ModelType#BPR} the model is the serving
+ * replica's factorization model and trending + co-occurrence is not ranked (-1, a miss); under
+ * {@link ModelType#RANKER} both come from {@link LearnedRanking}, which also learns the event. The
+ * popularity baselines' scores are taken once per batch: the replica does not change while a batch
+ * is evaluated.
  */
 public final class EventRanker {
     private final ServingModel model;
+    private final LearnedRanking learned;
     private final double trendDecayPerMs;
     private final int k;
     private float[] popularity;
     private float[] trending;
 
     public EventRanker(ServingModel model, double trendDecayPerMs, int k) {
+        this(model, null, trendDecayPerMs, k);
+    }
+
+    EventRanker(ServingModel model, LearnedRanking learned, double trendDecayPerMs, int k) {
         this.model = model;
+        this.learned = learned;
         this.trendDecayPerMs = trendDecayPerMs;
         this.k = k;
     }
@@ -29,22 +37,41 @@ public final class EventRanker {
         trending = null;
     }
 
+    /** Ranks and top-10 lists of one event, per recommender (a null list: not known). */
+    public record Ranks(int[] ranks, String[][] topItems) {}
+
     /**
      * Where each recommender ranks {@code event}'s item for its user (0 = best, -1 = not in the top
      * k), excluding the items the user already has ({@code userItems}, before this event).
      */
     public int[] ranks(UserEvent event, String[] userItems) {
+        return evaluate(event, userItems).ranks();
+    }
+
+    /** {@link #ranks}, with the learned ranker's and the heuristic's top-10 lists. */
+    public Ranks evaluate(UserEvent event, String[] userItems) {
         if (popularity == null) {
             popularity = model.popularityScores();
             trending = model.trendingScores(trendDecayPerMs);
         }
         Set<Integer> excluded = model.indicesOf(userItems);
         int target = model.itemIndexOf(event.itemId());
-        return new int[] {
-            model.rankOf(event.userId(), userItems, event.timestamp(), target, k, excluded),
-            TopK.rankOf(popularity, target, k, excluded),
-            TopK.rankOf(trending, target, k, excluded),
-            -1
-        };
+        int popularityRank = TopK.rankOf(popularity, target, k, excluded);
+        int trendingRank = TopK.rankOf(trending, target, k, excluded);
+        if (learned == null) {
+            int modelRank =
+                    model.rankOf(event.userId(), userItems, event.timestamp(), target, k, excluded);
+            return new Ranks(
+                    new int[] {modelRank, popularityRank, trendingRank, -1}, new String[4][]);
+        }
+        LearnedRanking.Evaluation e = learned.evaluateThenLearn(event, userItems);
+        return new Ranks(
+                new int[] {e.rank(), popularityRank, trendingRank, e.heuristicRank()},
+                new String[][] {
+                    e.top().toArray(String[]::new),
+                    null,
+                    null,
+                    e.heuristicTop().toArray(String[]::new)
+                });
     }
 }

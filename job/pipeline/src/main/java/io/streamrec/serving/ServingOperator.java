@@ -11,6 +11,7 @@ import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.model.ModelConfig;
 import io.streamrec.model.RowKeys;
 import io.streamrec.ps.RowInitializer;
+import io.streamrec.ranking.RankedCandidates;
 import io.streamrec.schema.EvalMarker;
 import io.streamrec.schema.ItemRecord;
 import io.streamrec.schema.ModelUpdate;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
@@ -73,7 +75,10 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     private final String catalogTopic;
 
     private transient ServingModel model;
+    private transient LearnedRanking learned;
     private transient EventRanker ranker;
+    private transient ListState<byte[]> learnedState;
+    private transient LearnedRankerState restoredRanker;
     private transient ItemCatalogFeed itemFeed;
     private transient ListState<PrequentialCounts> countsState;
     private transient ListState<Tuple2<Long, Integer>> pendingState;
@@ -136,13 +141,27 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         for (Tuple2<Long, Integer> p : pendingState.get()) {
             pendingMarkers.put(p.f0, p.f1);
         }
+        learnedState =
+                context.getOperatorStateStore()
+                        .getUnionListState(
+                                new ListStateDescriptor<>(
+                                        StateNames.LEARNED_RANKER,
+                                        PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        restoredRanker = LearnedRankerState.choose(learnedState.get(), subtask);
     }
 
     @Override
     public void open() throws Exception {
         super.open();
         model = new ServingModel(config, initializer, catalog);
-        ranker = new EventRanker(model, config.trendDecayPerMs(), EVAL_K);
+        if (settings.modelType() == ModelType.RANKER) {
+            learned = new LearnedRanking(model, settings.ranker(), catalog);
+            if (restoredRanker != null) {
+                learned.restore(restoredRanker.statistics(), restoredRanker.learned());
+                restoredRanker = null;
+            }
+        }
+        ranker = new EventRanker(model, learned, config.trendDecayPerMs(), EVAL_K);
         freshness = new LatencyHistogram();
         model.useAnnFrom(settings.annMinItems());
         answered = getMetricGroup().counter("answeredRequests");
@@ -204,6 +223,9 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     private void onItem(ItemRecord item) {
         catalog.put(item);
         model.refreshItem(item.itemId());
+        if (learned != null) {
+            learned.putItem(item.itemId(), item.title(), item.attributes());
+        }
     }
 
     private void pollCatalog() {
@@ -219,6 +241,9 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         }
         if (model != null) {
             model.close();
+        }
+        if (learned != null) {
+            learned.close();
         }
         super.close();
     }
@@ -236,7 +261,10 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         for (int i = 0; i < marker.events().size(); i++) {
             UserEvent e = marker.events().get(i);
             maxEventTime = Math.max(maxEventTime, e.timestamp());
-            if (Math.floorMod(e.eventId().hashCode(), parallelism) != subtask) {
+            if (!owns(e.userId())) {
+                if (learned != null) {
+                    learned.learnStatistics(e);
+                }
                 continue;
             }
             // this subtask's share of the trained events, evaluated or not: the throughput
@@ -245,38 +273,51 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                 firstEventMillis = now;
             }
             lastEventMillis = now;
+            String[] userItems = marker.userItems().get(i);
             if (!settings.evaluates(e.eventId())) {
+                if (learned != null) {
+                    learned.learn(e, userItems);
+                }
                 continue;
             }
+            EventRanker.Ranks ranks = ranker.evaluate(e, userItems);
             counts.record(
                     Math.floorDiv(e.timestamp(), settings.evalWindowMs()) * settings.evalWindowMs(),
-                    ranker.ranks(e, marker.userItems().get(i)));
+                    ranks.ranks(),
+                    ranks.topItems(),
+                    model.items());
             evaluated.inc();
         }
+        if (learned != null) {
+            learned.endBatch();
+        }
+    }
+
+    /**
+     * Whether this subtask evaluates (and, under the learned ranker, learns from) a user's events
+     * and answers the user's requests: one subtask per user, so a user's answers come from one
+     * ranker.
+     */
+    private boolean owns(String userId) {
+        return Math.floorMod(userId.hashCode(), parallelism) == subtask;
     }
 
     private void onRequest(ServingRequest serving) {
         pollCatalog();
         RecommendationRequest request = serving.request();
-        if (Math.floorMod(request.requestId().hashCode(), parallelism) != subtask) {
+        if (!owns(request.userId())) {
             return;
         }
         long now = maxEventTime > 0 ? maxEventTime : request.timestamp();
         int k = Math.max(1, Math.min(request.k(), 1000));
-        ServingModel.Ranked top =
-                model.topK(
-                        request.userId(),
-                        serving.userItems(),
-                        now,
-                        k,
-                        model.indicesOf(serving.userItems()));
-        List<RecommendationResult.ScoredItem> items = new ArrayList<>(top.items().length);
-        for (int j = 0; j < top.items().length; j++) {
-            items.add(
-                    new RecommendationResult.ScoredItem(
-                            model.itemId(top.items()[j]), top.scores()[j]));
-        }
-        boolean known = serving.userItems().length > 0 || model.knowsUser(request.userId());
+        List<RecommendationResult.ScoredItem> items =
+                learned != null
+                        ? rankerTopK(request.userId(), serving.userItems(), now, k)
+                        : modelTopK(request.userId(), serving.userItems(), now, k);
+        boolean known =
+                serving.userItems().length > 0
+                        || model.knowsUser(request.userId())
+                        || (learned != null && learned.knows(request.userId()));
         output.collect(
                 new StreamRecord<>(
                         new RecommendationResult(
@@ -287,6 +328,29 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                                 model.modelVersion(),
                                 System.currentTimeMillis())));
         answered.inc();
+    }
+
+    private List<RecommendationResult.ScoredItem> modelTopK(
+            String userId, String[] userItems, long now, int k) {
+        ServingModel.Ranked top = model.topK(userId, userItems, now, k, model.indicesOf(userItems));
+        List<RecommendationResult.ScoredItem> items = new ArrayList<>(top.items().length);
+        for (int j = 0; j < top.items().length; j++) {
+            items.add(
+                    new RecommendationResult.ScoredItem(
+                            model.itemId(top.items()[j]), top.scores()[j]));
+        }
+        return items;
+    }
+
+    private List<RecommendationResult.ScoredItem> rankerTopK(
+            String userId, String[] userItems, long now, int k) {
+        RankedCandidates ranked = learned.recommend(userId, userItems, now);
+        List<String> top = ranked.top(k);
+        List<RecommendationResult.ScoredItem> items = new ArrayList<>(top.size());
+        for (int j = 0; j < top.size(); j++) {
+            items.add(new RecommendationResult.ScoredItem(top.get(j), ranked.score(j)));
+        }
+        return items;
     }
 
     @Override
@@ -321,6 +385,16 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
         countsState.update(List.of(counts.copy()));
+        if (learned != null) {
+            // the statistics are alike on every subtask: subtask 0 writes them for all
+            learnedState.update(
+                    List.of(
+                            new LearnedRankerState(
+                                            subtask,
+                                            subtask == 0 ? learned.writeStatistics() : null,
+                                            learned.writeLearned())
+                                    .toBytes()));
+        }
         List<Tuple2<Long, Integer>> pending = new ArrayList<>();
         pendingMarkers.forEach((id, n) -> pending.add(Tuple2.of(id, n)));
         pendingState.update(pending);

@@ -11,9 +11,21 @@ import java.io.Serializable;
  * @param annMinItems from this catalog size on, requests are answered through the approximate item
  *     index ({@link ServingModel#topK}), once it is built in the background; 0: never. Evaluation
  *     always ranks exactly
+ * @param modelType the model that serves and is evaluated as "model"
+ * @param ranker the learned ranker's settings ({@link ModelType#RANKER})
  */
-public record ServingSettings(long evalWindowMs, double evalSampleRate, int annMinItems)
+public record ServingSettings(
+        long evalWindowMs,
+        double evalSampleRate,
+        int annMinItems,
+        ModelType modelType,
+        RankerSettings ranker)
         implements Serializable {
+
+    /** Settings of the factorization model alone ({@link ModelType#BPR}). */
+    public ServingSettings(long evalWindowMs, double evalSampleRate, int annMinItems) {
+        this(evalWindowMs, evalSampleRate, annMinItems, ModelType.BPR, null);
+    }
 
     /** Whether the event with this id is one of the evaluated sample. */
     public boolean evaluates(String eventId) {

@@ -39,7 +39,10 @@ class ReadmeConfigurationTableTest {
 
     private static void assertDefault(ConfigOption<?> option, String documented) {
         if (documented.equals(NONE)) {
-            assertThat(!option.hasDefaultValue() || option.defaultValue().equals(Map.of()))
+            assertThat(
+                            !option.hasDefaultValue()
+                                    || option.defaultValue().equals(Map.of())
+                                    || option.defaultValue().equals(List.of()))
                     .as(option.key() + " is documented without a default")
                     .isTrue();
             return;

@@ -1,0 +1,142 @@
+package io.streamrec.ranking;
+
+import io.streamrec.candidates.Candidate;
+import io.streamrec.candidates.CandidateGenerator;
+import io.streamrec.candidates.CandidateSet;
+import io.streamrec.schema.UserEvent;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The learned ranker over candidate sources, test-then-learn: {@link #rankThenLearn} ranks an
+ * event's user's candidates as the statistics were before the event, keeps the list as a training
+ * example and applies the event to the statistics; {@link #endBatch} trains the scorer on the
+ * batch's examples in one DJL pass. {@link #recommend} answers a request from the same state. One
+ * thread uses it.
+ *
+ * <p>An event whose item no source returned is a miss and no training example: its features would
+ * say "no source" for the one positive, teaching the scorer the opposite of what serving needs.
+ */
+public final class CandidateRanker implements AutoCloseable {
+    private final CandidateGenerator statistics;
+    private final CandidateFeatures features;
+    private final ListwiseScorer scorer;
+    private final FeatureScaler scaler;
+    private final List<FeatureList> lists = new ArrayList<>();
+    private final List<Integer> targets = new ArrayList<>();
+
+    /** Rows (candidates) the feature scaler averages over, about the last 300 events' lists. */
+    static final double SCALER_HORIZON = 100_000;
+
+    /**
+     * A ranker that starts as trending (weight 1 on the 1-day decayed count, the rest 0), so its
+     * first answers are already a strong heuristic's, and learns from there.
+     */
+    public CandidateRanker(
+            CandidateGenerator statistics, CandidateFeatures features, ListwiseScorer scorer) {
+        this.statistics = statistics;
+        this.features = features;
+        this.scorer = scorer;
+        this.scaler = new FeatureScaler(scorer.layout().features(), SCALER_HORIZON);
+        scorer.setInitialWeight(Feature.COUNT_1D.column(), 1f);
+    }
+
+    /** Scores of a list of items by another model (the factorization feature). */
+    @FunctionalInterface
+    public interface ItemScores {
+        float[] of(List<String> itemIds);
+    }
+
+    /**
+     * Ranks the candidates of {@code event}'s user at its time, keeps them as a training example
+     * when the event's item is among them, and applies the event to the statistics.
+     *
+     * @param factorization the factorization model's scores, or null (that feature stays zero)
+     */
+    public RankedCandidates rankThenLearn(UserEvent event, ItemScores factorization) {
+        return rankThenLearn(
+                event, statistics.candidates(event.userId(), event.timestamp()), factorization);
+    }
+
+    /**
+     * As {@link #rankThenLearn(UserEvent, ItemScores)}, with the candidates already read for the
+     * event (by {@link CandidateGenerator#candidates}, before the event was applied).
+     */
+    public RankedCandidates rankThenLearn(
+            UserEvent event, CandidateSet candidates, ItemScores factorization) {
+        List<String> itemIds = itemIds(candidates);
+        FeatureList list =
+                features.extract(
+                        event.userId(),
+                        event.timestamp(),
+                        itemIds,
+                        candidates,
+                        factorization == null ? null : factorization.of(itemIds));
+        scaler.observe(list);
+        scaler.standardise(list);
+        RankedCandidates ranked = RankedCandidates.of(itemIds, scorer.scores(list));
+        int target = itemIds.indexOf(event.itemId());
+        if (target >= 0) {
+            lists.add(list);
+            targets.add(target);
+        }
+        statistics.update(event);
+        return ranked;
+    }
+
+    /** Applies an event that another subtask ranks and learns to the statistics only. */
+    public void learnStatistics(UserEvent event) {
+        statistics.update(event);
+    }
+
+    /** Trains the scorer on the examples since the last call, in one batch; returns their count. */
+    public int endBatch() {
+        int n = lists.size();
+        if (n > 0) {
+            int[] t = targets.stream().mapToInt(Integer::intValue).toArray();
+            scorer.step(scorer.gradients(lists, t));
+            lists.clear();
+            targets.clear();
+        }
+        return n;
+    }
+
+    /** The user's candidates at time {@code t}, ranked. */
+    public RankedCandidates recommend(String userId, long t, ItemScores factorization) {
+        CandidateSet candidates = statistics.candidates(userId, t);
+        List<String> itemIds = itemIds(candidates);
+        FeatureList list =
+                features.extract(
+                        userId,
+                        t,
+                        itemIds,
+                        candidates,
+                        factorization == null ? null : factorization.of(itemIds));
+        return RankedCandidates.of(itemIds, scorer.scores(scaler.standardise(list)));
+    }
+
+    private static List<String> itemIds(CandidateSet candidates) {
+        List<String> itemIds = new ArrayList<>(candidates.size());
+        for (Candidate c : candidates.candidates()) {
+            itemIds.add(c.itemId());
+        }
+        return itemIds;
+    }
+
+    public CandidateGenerator statistics() {
+        return statistics;
+    }
+
+    public FeatureScaler scaler() {
+        return scaler;
+    }
+
+    public ListwiseScorer scorer() {
+        return scorer;
+    }
+
+    @Override
+    public void close() {
+        scorer.close();
+    }
+}

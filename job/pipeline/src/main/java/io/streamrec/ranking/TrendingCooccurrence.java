@@ -1,0 +1,58 @@
+package io.streamrec.ranking;
+
+import io.streamrec.candidates.BoundedNeighbours;
+import io.streamrec.candidates.Candidate;
+import io.streamrec.candidates.CandidateGenerator;
+import io.streamrec.candidates.CandidateSet;
+import io.streamrec.candidates.RecentIds;
+import io.streamrec.candidates.Source;
+import io.streamrec.candidates.StatisticsView;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The simple heuristic the learned ranker must beat, read from the same statistics: over the user's
+ * candidates, {@code C[last, j] / n(last) + lambda * p(j) / sum p}, where {@code last} is the
+ * user's latest item, C its co-occurrence row and p the 1-day decayed popularity (its sum taken
+ * over the candidates, which hold trending's top items). Users without history get trending.
+ */
+public final class TrendingCooccurrence {
+    /** The trending weight of the best blend of the project's baseline sweep (BENCHMARKS). */
+    public static final double LAMBDA = 3.0;
+
+    private final CandidateGenerator generator;
+    private final StatisticsView stats;
+
+    public TrendingCooccurrence(CandidateGenerator generator) {
+        this.generator = generator;
+        this.stats = new StatisticsView(generator);
+    }
+
+    /** The candidates ranked by the blend (read before the event is applied). */
+    public RankedCandidates rank(String userId, CandidateSet candidates, long t) {
+        List<String> itemIds = new ArrayList<>(candidates.size());
+        double[] trend = new double[candidates.size()];
+        double trendSum = 0;
+        int c = 0;
+        for (Candidate candidate : candidates.candidates()) {
+            itemIds.add(candidate.itemId());
+            trend[c] = stats.popularity(Source.POPULARITY_1D, stats.item(candidate.itemId()), t);
+            trendSum += trend[c++];
+        }
+        int user = stats.user(userId);
+        RecentIds history = user < 0 ? null : stats.userItems(user);
+        int last = history == null || history.size() == 0 ? -1 : history.mostRecent(1)[0];
+        BoundedNeighbours row = last < 0 ? null : stats.cooccurrence(last);
+        double occurrences = last < 0 ? 1 : Math.max(1, stats.events(last));
+        float[] scores = new float[itemIds.size()];
+        for (int i = 0; i < scores.length; i++) {
+            double co = row == null ? 0 : row.weight(stats.item(itemIds.get(i))) / occurrences;
+            scores[i] = (float) (co + LAMBDA * (trendSum > 0 ? trend[i] / trendSum : 0));
+        }
+        return RankedCandidates.of(itemIds, scores);
+    }
+
+    public CandidateGenerator generator() {
+        return generator;
+    }
+}

@@ -1,0 +1,86 @@
+package io.streamrec.serving;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * One serving subtask's entry in the learned ranker's union list state: its subtask index, the
+ * candidate statistics (written by subtask 0 only, as every subtask holds alike ones) and its
+ * scaler and scorer. Format version 1: version byte, subtask, statistics length (-1: none) and
+ * bytes, learned-state bytes to the end.
+ */
+record LearnedRankerState(int subtask, byte[] statistics, byte[] learned) {
+    private static final int VERSION = 1;
+
+    byte[] toBytes() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(VERSION);
+            out.writeInt(subtask);
+            out.writeInt(statistics == null ? -1 : statistics.length);
+            if (statistics != null) {
+                out.write(statistics);
+            }
+            out.write(learned);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    static LearnedRankerState fromBytes(byte[] bytes) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            int version = in.readUnsignedByte();
+            if (version != VERSION) {
+                throw new IllegalArgumentException(
+                        "unknown learned ranker state version " + version);
+            }
+            int subtask = in.readInt();
+            int length = in.readInt();
+            byte[] statistics = null;
+            if (length >= 0) {
+                statistics = in.readNBytes(length);
+            }
+            return new LearnedRankerState(subtask, statistics, in.readAllBytes());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("corrupt learned ranker state: " + e, e);
+        }
+    }
+
+    /**
+     * What a subtask restores from the entries of all old subtasks: the statistics, and the learned
+     * state of old subtask {@code subtask % old parallelism} (after a rescale, new subtasks reuse
+     * the old ones' scorers in turn). Null when there is nothing to restore (a fresh start).
+     */
+    static LearnedRankerState choose(Iterable<byte[]> entries, int subtask) throws Exception {
+        java.util.List<LearnedRankerState> all = new java.util.ArrayList<>();
+        for (byte[] entry : entries) {
+            all.add(fromBytes(entry));
+        }
+        if (all.isEmpty()) {
+            return null;
+        }
+        byte[] statistics = null;
+        LearnedRankerState own = null;
+        for (LearnedRankerState s : all) {
+            if (s.statistics() != null) {
+                statistics = s.statistics();
+            }
+            if (s.subtask() == subtask % all.size()) {
+                own = s;
+            }
+        }
+        if (statistics == null || own == null) {
+            throw new IllegalStateException(
+                    "learned ranker state without statistics or without subtask "
+                            + subtask % all.size()
+                            + " of "
+                            + all.size());
+        }
+        return new LearnedRankerState(own.subtask(), statistics, own.learned());
+    }
+}

@@ -1,0 +1,144 @@
+package io.streamrec.serving;
+
+import ai.djl.Device;
+import io.streamrec.candidates.CandidateGenerator;
+import io.streamrec.candidates.CandidateSet;
+import io.streamrec.candidates.CandidateSettings;
+import io.streamrec.candidates.CandidateStatisticsSerializer;
+import io.streamrec.ingest.ItemCatalog;
+import io.streamrec.ranking.CandidateFeatures;
+import io.streamrec.ranking.CandidateRanker;
+import io.streamrec.ranking.Feature;
+import io.streamrec.ranking.FeatureFamily;
+import io.streamrec.ranking.ListwiseScorer;
+import io.streamrec.ranking.RankedCandidates;
+import io.streamrec.ranking.ScorerSettings;
+import io.streamrec.ranking.TrendingCooccurrence;
+import io.streamrec.schema.UserEvent;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The serving side of the learned ranker ({@code model.type: ranker}): the candidate statistics,
+ * fed with every event, and the ranker, which ranks and learns the events of the users this subtask
+ * owns, with the factorization replica's score as one feature. Also ranks the trending +
+ * co-occurrence heuristic from the same statistics, for evaluation. Its state (statistics, feature
+ * scaler, scorer) is written with {@link #writeLearned} and {@link #writeStatistics}.
+ */
+final class LearnedRanking implements AutoCloseable {
+    private static final int K = 10;
+
+    private final ServingModel factorization;
+    private final RankerSettings settings;
+    private CandidateRanker ranker;
+    private TrendingCooccurrence heuristic;
+
+    LearnedRanking(ServingModel factorization, RankerSettings settings, ItemCatalog catalog) {
+        this.factorization = factorization;
+        this.settings = settings;
+        build(new CandidateGenerator(CandidateSettings.defaults(), catalog));
+    }
+
+    private void build(CandidateGenerator statistics) {
+        if (ranker != null) {
+            ranker.close();
+        }
+        Set<FeatureFamily> off = settings.switchedOff();
+        ScorerSettings scorer = ScorerSettings.defaults().withLearningRate(settings.learningRate());
+        ranker =
+                new CandidateRanker(
+                        statistics,
+                        new CandidateFeatures(statistics, off),
+                        new ListwiseScorer(Feature.COUNT, scorer, Device.cpu()));
+        heuristic = new TrendingCooccurrence(statistics);
+    }
+
+    /** What evaluation records for an event: ranks and top-10 lists of the ranker and heuristic. */
+    record Evaluation(int rank, List<String> top, int heuristicRank, List<String> heuristicTop) {}
+
+    /**
+     * Ranks {@code event}'s item before learning it, for the ranker and the heuristic, then learns
+     * the event (a training example, and the statistics).
+     */
+    Evaluation evaluateThenLearn(UserEvent event, String[] userItems) {
+        CandidateSet candidates = ranker.statistics().candidates(event.userId(), event.timestamp());
+        RankedCandidates blend = heuristic.rank(event.userId(), candidates, event.timestamp());
+        RankedCandidates ranked =
+                ranker.rankThenLearn(event, candidates, factorizationFor(event, userItems));
+        return new Evaluation(
+                ranked.rankOf(event.itemId(), K),
+                ranked.top(K),
+                blend.rankOf(event.itemId(), K),
+                blend.top(K));
+    }
+
+    /** Learns an event of an owned user without recording how it ranked. */
+    RankedCandidates learn(UserEvent event, String[] userItems) {
+        return ranker.rankThenLearn(event, factorizationFor(event, userItems));
+    }
+
+    private CandidateRanker.ItemScores factorizationFor(UserEvent event, String[] userItems) {
+        return items ->
+                factorization.scoreItems(event.userId(), userItems, event.timestamp(), items);
+    }
+
+    /** Applies an event of another subtask's user to the statistics. */
+    void learnStatistics(UserEvent event) {
+        ranker.learnStatistics(event);
+    }
+
+    /** Trains the scorer on the examples since the last call. */
+    void endBatch() {
+        ranker.endBatch();
+    }
+
+    RankedCandidates recommend(String userId, String[] userItems, long now) {
+        return ranker.recommend(
+                userId, now, items -> factorization.scoreItems(userId, userItems, now, items));
+    }
+
+    boolean knows(String userId) {
+        return ranker.statistics().knows(userId);
+    }
+
+    void putItem(String itemId, String title, List<String> attributes) {
+        ranker.statistics().putItem(itemId, title, attributes);
+    }
+
+    /** The scaler and scorer (this subtask's learned state). */
+    byte[] writeLearned() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            ranker.scaler().writeTo(out);
+            ranker.scorer().writeTo(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** The statistics, alike on every subtask (each sees every event). */
+    byte[] writeStatistics() {
+        return CandidateStatisticsSerializer.toBytes(ranker.statistics());
+    }
+
+    /** Restores from what {@link #writeStatistics} and {@link #writeLearned} wrote. */
+    void restore(byte[] statistics, byte[] learned) throws IOException {
+        build(CandidateStatisticsSerializer.fromBytes(statistics, CandidateSettings.defaults()));
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(learned))) {
+            ranker.scaler().readFrom(in);
+            ranker.scorer().readFrom(in);
+        }
+    }
+
+    @Override
+    public void close() {
+        ranker.close();
+    }
+}

@@ -1,0 +1,187 @@
+package io.streamrec.tools.offline;
+
+import ai.djl.Device;
+import io.streamrec.candidates.CandidateGenerator;
+import io.streamrec.candidates.CandidateSet;
+import io.streamrec.candidates.CandidateSettings;
+import io.streamrec.candidates.ScoredItem;
+import io.streamrec.candidates.Source;
+import io.streamrec.ingest.ItemCatalog;
+import io.streamrec.ingest.ItemFormat;
+import io.streamrec.ranking.CandidateFeatures;
+import io.streamrec.ranking.CandidateRanker;
+import io.streamrec.ranking.Feature;
+import io.streamrec.ranking.FeatureFamily;
+import io.streamrec.ranking.ListwiseScorer;
+import io.streamrec.ranking.RankedCandidates;
+import io.streamrec.ranking.ScorerSettings;
+import io.streamrec.ranking.TrendingCooccurrence;
+import io.streamrec.schema.UserEvent;
+import io.streamrec.tools.datasets.RatingsFormat;
+import io.streamrec.tools.datasets.RatingsReplay;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Replays a ratings file in time order through the learned ranker alone, without Flink or Kafka, as
+ * the serving operator runs it: each event ranked before it is learned, the scorer trained per
+ * micro-batch of {@value #BATCH} events (the workers' default batch size; {@code --batch N} changes
+ * it). Prints HR@10 and NDCG@10 of the ranker, trending (1-day decayed popularity) and trending +
+ * co-occurrence, and candidate recall, for all events, events of users with no history and events
+ * on items first seen in the last 7 days. {@code --without FAMILY,...} switches feature families
+ * off (the ablation table in BENCHMARKS).
+ *
+ * <p>Usage: {@code RankerReplay <ratings> <items> [format] [--without FAMILY,...] [--learning-rate
+ * R]}.
+ */
+public final class RankerReplay {
+    static final int BATCH = 64;
+    private final int batch;
+    private static final int K = 10;
+    private static final long NEW_ITEM_MS = 7L * 24 * 3_600_000L;
+    private static final String[] COLUMNS = {"ranker", "trending", "trending+cooccurrence"};
+
+    private final CandidateRanker ranker;
+    private final TrendingCooccurrence heuristic;
+    private final Map<String, Long> firstSeen = new HashMap<>();
+    private final Map<String, Tally> tallies = new LinkedHashMap<>();
+    private int inBatch;
+
+    RankerReplay(
+            ItemCatalog catalog, Set<FeatureFamily> switchedOff, ScorerSettings scorer, int batch) {
+        this.batch = batch;
+        CandidateGenerator statistics =
+                new CandidateGenerator(CandidateSettings.defaults(), catalog);
+        this.ranker =
+                new CandidateRanker(
+                        statistics,
+                        new CandidateFeatures(statistics, switchedOff),
+                        new ListwiseScorer(Feature.COUNT, scorer, Device.cpu()));
+        this.heuristic = new TrendingCooccurrence(statistics);
+        tallies.put("all events", new Tally());
+        tallies.put("users with no history", new Tally());
+        tallies.put("items first seen <= 7 d ago", new Tally());
+    }
+
+    /** Ranks, tallies and learns one event; trains the scorer after every {@value #BATCH}. */
+    void accept(UserEvent e) {
+        CandidateGenerator stats = ranker.statistics();
+        boolean newUser = !stats.knows(e.userId());
+        Long first = firstSeen.putIfAbsent(e.itemId(), e.timestamp());
+        boolean newItem = first == null || e.timestamp() - first <= NEW_ITEM_MS;
+        CandidateSet candidates = stats.candidates(e.userId(), e.timestamp());
+        int[] ranks = {
+            -1,
+            rankIn(candidates.list(Source.POPULARITY_1D), e.itemId()),
+            heuristic.rank(e.userId(), candidates, e.timestamp()).rankOf(e.itemId(), K)
+        };
+        boolean candidate = candidates.contains(e.itemId());
+        RankedCandidates ranked = ranker.rankThenLearn(e, null);
+        ranks[0] = ranked.rankOf(e.itemId(), K);
+        tallies.get("all events").record(ranks, candidate);
+        if (newUser) {
+            tallies.get("users with no history").record(ranks, candidate);
+        }
+        if (newItem) {
+            tallies.get("items first seen <= 7 d ago").record(ranks, candidate);
+        }
+        if (++inBatch == batch) {
+            ranker.endBatch();
+            inBatch = 0;
+        }
+    }
+
+    private static int rankIn(List<ScoredItem> list, String itemId) {
+        for (int r = 0; r < Math.min(K, list.size()); r++) {
+            if (list.get(r).itemId().equals(itemId)) {
+                return r;
+            }
+        }
+        return -1;
+    }
+
+    /** Hits, NDCG and candidate recall over a set of events. */
+    static final class Tally {
+        private final double[] hits = new double[COLUMNS.length];
+        private final double[] ndcg = new double[COLUMNS.length];
+        private long events;
+        private long inCandidates;
+
+        void record(int[] ranks, boolean candidate) {
+            events++;
+            inCandidates += candidate ? 1 : 0;
+            for (int c = 0; c < ranks.length; c++) {
+                if (ranks[c] >= 0) {
+                    hits[c]++;
+                    ndcg[c] += 1.0 / (Math.log(ranks[c] + 2) / Math.log(2));
+                }
+            }
+        }
+
+        double hitRate(int column) {
+            return events == 0 ? 0 : hits[column] / events;
+        }
+
+        void print(String name, PrintStream out) {
+            out.printf(
+                    "%n%s: %d events, candidate recall %.4f%n",
+                    name, events, events == 0 ? 0 : (double) inCandidates / events);
+            out.printf("  %-24s %8s %8s%n", "recommender", "HR@10", "NDCG@10");
+            for (int c = 0; c < COLUMNS.length; c++) {
+                out.printf(
+                        "  %-24s %8.4f %8.4f%n",
+                        COLUMNS[c], hitRate(c), events == 0 ? 0 : ndcg[c] / events);
+            }
+        }
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length < 2) {
+            System.err.println(
+                    "usage: RankerReplay <ratings> <items> [format] [--without FAMILY,...]");
+            System.exit(2);
+        }
+        String format = args.length > 2 && !args[2].startsWith("--") ? args[2] : "movietweetings";
+        Set<FeatureFamily> off = EnumSet.noneOf(FeatureFamily.class);
+        ScorerSettings scorer = ScorerSettings.defaults();
+        int batch = BATCH;
+        for (int i = 2; i < args.length - 1; i++) {
+            if (args[i].equals("--without")) {
+                for (String f : args[i + 1].split(",")) {
+                    off.add(FeatureFamily.valueOf(f.trim().toUpperCase(Locale.ROOT)));
+                }
+            } else if (args[i].equals("--batch")) {
+                batch = Integer.parseInt(args[i + 1]);
+            } else if (args[i].equals("--learning-rate")) {
+                scorer = scorer.withLearningRate(Double.parseDouble(args[i + 1]));
+            }
+        }
+        List<UserEvent> events =
+                RatingsReplay.read(Path.of(args[0]), RatingsFormat.parse(format)).events();
+        ItemCatalog catalog = ItemCatalog.read(Path.of(args[1]), ItemFormat.parse(format));
+        RankerReplay replay = new RankerReplay(catalog, off, scorer, batch);
+        long start = System.nanoTime();
+        for (int i = 0; i < events.size(); i++) {
+            replay.accept(events.get(i));
+            if ((i + 1) % 20_000 == 0) {
+                System.out.printf(
+                        "%,d events, HR@10 so far %.4f%n",
+                        i + 1, replay.tallies.get("all events").hitRate(0));
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf(
+                "%,d events in %.1f s (%.0f events/s), feature families off: %s, %s%n",
+                events.size(), seconds, events.size() / seconds, off, scorer);
+        replay.tallies.forEach((name, tally) -> tally.print(name, System.out));
+        replay.ranker.close();
+    }
+}
