@@ -173,7 +173,30 @@ public final class CandidateFeatures {
                 values[row + Feature.FACTORIZATION.column()] = factorizationScores[c];
             }
         }
+        if (on(FeatureFamily.POPULARITY)) {
+            relativePopularity(values, n);
+        }
         return new FeatureList(n, Feature.COUNT, values, context(userId, t));
+    }
+
+    /**
+     * Each log count less its largest value among the candidates: the same whatever the traffic's
+     * volume, which differs between catalogs and changes over time, while the absolute counts carry
+     * how popular the list's best items are.
+     */
+    private static void relativePopularity(float[] values, int n) {
+        int first = Feature.COUNT_6H.column();
+        int relative = Feature.RELATIVE_6H.column();
+        for (int h = 0; h <= Feature.COUNT_ALL_TIME.column() - first; h++) {
+            float max = Float.NEGATIVE_INFINITY;
+            for (int c = 0; c < n; c++) {
+                max = Math.max(max, values[c * Feature.COUNT + first + h]);
+            }
+            for (int c = 0; c < n; c++) {
+                int row = c * Feature.COUNT;
+                values[row + relative + h] = values[row + first + h] - max;
+            }
+        }
     }
 
     /**

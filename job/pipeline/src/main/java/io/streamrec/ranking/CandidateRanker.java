@@ -34,10 +34,21 @@ public final class CandidateRanker implements AutoCloseable {
      */
     public CandidateRanker(
             CandidateGenerator statistics, CandidateFeatures features, ListwiseScorer scorer) {
+        this(statistics, features, scorer, SCALER_HORIZON);
+    }
+
+    /**
+     * @param scalerHorizon rows (candidates) the feature standardisation averages over
+     */
+    public CandidateRanker(
+            CandidateGenerator statistics,
+            CandidateFeatures features,
+            ListwiseScorer scorer,
+            double scalerHorizon) {
         this.statistics = statistics;
         this.features = features;
         this.scorer = scorer;
-        this.scaler = new FeatureScaler(scorer.layout().features(), SCALER_HORIZON);
+        this.scaler = new FeatureScaler(scorer.layout().features(), scalerHorizon);
         scorer.setInitialWeight(Feature.COUNT_1D.column(), 1f);
     }
 

@@ -19,6 +19,11 @@ public enum Feature {
     RATING(
             FeatureFamily.POPULARITY,
             "((sum of j's ratings + 5 mu) / (j's ratings + 5) - mu) / sigma, in [-5, 5]"),
+    RELATIVE_6H(FeatureFamily.POPULARITY, "count-6h - its largest value in the list"),
+    RELATIVE_1D(FeatureFamily.POPULARITY, "count-1d - its largest value in the list"),
+    RELATIVE_7D(FeatureFamily.POPULARITY, "count-7d - its largest value in the list"),
+    RELATIVE_30D(FeatureFamily.POPULARITY, "count-30d - its largest value in the list"),
+    RELATIVE_ALL_TIME(FeatureFamily.POPULARITY, "count-all-time - its largest value in the list"),
 
     AGE(FeatureFamily.RECENCY, "ln(1 + days since j's first event)"),
     IDLE(FeatureFamily.RECENCY, "ln(1 + hours since j's latest event)"),

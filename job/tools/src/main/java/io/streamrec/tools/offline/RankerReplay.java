@@ -56,7 +56,11 @@ public final class RankerReplay {
     private int inBatch;
 
     RankerReplay(
-            ItemCatalog catalog, Set<FeatureFamily> switchedOff, ScorerSettings scorer, int batch) {
+            ItemCatalog catalog,
+            Set<FeatureFamily> switchedOff,
+            ScorerSettings scorer,
+            int batch,
+            double scalerHorizon) {
         this.batch = batch;
         CandidateGenerator statistics =
                 new CandidateGenerator(CandidateSettings.defaults(), catalog);
@@ -64,7 +68,8 @@ public final class RankerReplay {
                 new CandidateRanker(
                         statistics,
                         new CandidateFeatures(statistics, switchedOff),
-                        new ListwiseScorer(Feature.COUNT, scorer, Device.cpu()));
+                        new ListwiseScorer(Feature.COUNT, scorer, Device.cpu()),
+                        scalerHorizon);
         this.heuristic = new TrendingCooccurrence(statistics);
         tallies.put("all events", new Tally());
         tallies.put("users with no history", new Tally());
@@ -153,11 +158,14 @@ public final class RankerReplay {
         Set<FeatureFamily> off = EnumSet.noneOf(FeatureFamily.class);
         ScorerSettings scorer = ScorerSettings.defaults();
         int batch = BATCH;
+        double horizon = 100_000;
         for (int i = 2; i < args.length - 1; i++) {
             if (args[i].equals("--without")) {
                 for (String f : args[i + 1].split(",")) {
                     off.add(FeatureFamily.valueOf(f.trim().toUpperCase(Locale.ROOT)));
                 }
+            } else if (args[i].equals("--scaler-horizon")) {
+                horizon = Double.parseDouble(args[i + 1]);
             } else if (args[i].equals("--batch")) {
                 batch = Integer.parseInt(args[i + 1]);
             } else if (args[i].equals("--learning-rate")) {
@@ -167,7 +175,7 @@ public final class RankerReplay {
         List<UserEvent> events =
                 RatingsReplay.read(Path.of(args[0]), RatingsFormat.parse(format)).events();
         ItemCatalog catalog = ItemCatalog.read(Path.of(args[1]), ItemFormat.parse(format));
-        RankerReplay replay = new RankerReplay(catalog, off, scorer, batch);
+        RankerReplay replay = new RankerReplay(catalog, off, scorer, batch, horizon);
         long start = System.nanoTime();
         for (int i = 0; i < events.size(); i++) {
             replay.accept(events.get(i));
