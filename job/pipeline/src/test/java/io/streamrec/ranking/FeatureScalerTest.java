@@ -1,0 +1,131 @@
+package io.streamrec.ranking;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import org.junit.jupiter.api.Test;
+
+/** Running mean and variance of the feature scaler against values computed by hand. */
+class FeatureScalerTest {
+    /** The plain mean holds for the first 4 rows, then each row weighs 1/4. */
+    private static final double HORIZON = 4;
+
+    /** Rows of two columns: the first varies, the second is constant. */
+    private static FeatureList rows(float... firstColumn) {
+        float[] values = new float[firstColumn.length * 2];
+        for (int c = 0; c < firstColumn.length; c++) {
+            values[2 * c] = firstColumn[c];
+            values[2 * c + 1] = 7f;
+        }
+        return new FeatureList(firstColumn.length, 2, values, new float[] {1, 0, 0, 0, 0});
+    }
+
+    /** The standardised first column of one probe row. */
+    private static float standardised(FeatureScaler scaler, float x) {
+        return scaler.standardise(rows(x)).value(0, 0);
+    }
+
+    @Test
+    void aSingleRowHasNoVarianceSoEveryColumnIsZero() {
+        FeatureScaler scaler = new FeatureScaler(2, HORIZON);
+        scaler.observe(rows(3f));
+        FeatureList probe = scaler.standardise(rows(50f));
+        assertThat(probe.values()).containsExactly(0f, 0f);
+        assertThat(scaler.rows()).isEqualTo(1);
+    }
+
+    @Test
+    void plainMeanAndVarianceOverTheFirstRows() {
+        FeatureScaler scaler = new FeatureScaler(2, HORIZON);
+        // rows 1, 3 | 5, 11 in two lists: mean 5, variance (16 + 4 + 0 + 36) / 4 = 14
+        scaler.observe(rows(1f, 3f));
+        scaler.observe(rows(5f, 11f));
+        assertThat(scaler.rows()).isEqualTo(4);
+        assertThat(standardised(scaler, 5f)).isCloseTo(0f, within(1e-6f));
+        assertThat(standardised(scaler, 12f)).isCloseTo((float) (7 / Math.sqrt(14)), within(1e-6f));
+        assertThat(standardised(scaler, 1f)).isCloseTo((float) (-4 / Math.sqrt(14)), within(1e-6f));
+    }
+
+    @Test
+    void afterTheHorizonEachRowWeighsOneOverHorizon() {
+        FeatureScaler scaler = new FeatureScaler(2, HORIZON);
+        scaler.observe(rows(1f, 3f, 5f, 11f));
+        // row 5 (9), weight 1/4 (not 1/5): delta 4, mean 5 + 1 = 6,
+        // variance 3/4 (14 + 16 / 4) = 13.5
+        scaler.observe(rows(9f));
+        assertThat(standardised(scaler, 6f)).isCloseTo(0f, within(1e-6f));
+        assertThat(standardised(scaler, 9f))
+                .isCloseTo((float) (3 / Math.sqrt(13.5)), within(1e-6f));
+        // row 6 (2), weight 1/4: delta -4, mean 5 (a plain mean would be 31/6),
+        // variance 3/4 (13.5 + 16 / 4) = 13.125
+        scaler.observe(rows(2f));
+        assertThat(standardised(scaler, 5f)).isCloseTo(0f, within(1e-6f));
+        assertThat(standardised(scaler, 8f))
+                .isCloseTo((float) (3 / Math.sqrt(13.125)), within(1e-6f));
+        assertThat(scaler.rows()).isEqualTo(6);
+    }
+
+    @Test
+    void aConstantColumnStaysZeroWhateverTheValue() {
+        FeatureScaler scaler = new FeatureScaler(2, HORIZON);
+        scaler.observe(rows(1f, 3f, 5f, 11f, 9f));
+        // the second column was 7 in every row: no variance, so 0 even for 1000
+        FeatureList probe =
+                scaler.standardise(
+                        new FeatureList(
+                                2,
+                                2,
+                                new float[] {6f, 7f, 9f, 1000f},
+                                new float[] {1, 0, 0, 0, 0}));
+        assertThat(probe.value(0, 1)).isZero();
+        assertThat(probe.value(1, 1)).isZero();
+        assertThat(probe.value(0, 0)).isCloseTo(0f, within(1e-6f));
+        assertThat(probe.value(1, 0)).isCloseTo((float) (3 / Math.sqrt(13.5)), within(1e-6f));
+    }
+
+    @Test
+    void writeThenReadGivesIdenticalStandardisationAndLearning() throws IOException {
+        FeatureScaler written = new FeatureScaler(2, HORIZON);
+        written.observe(rows(1f, 3f, 5f, 11f, 9f, 2f));
+        FeatureScaler read = new FeatureScaler(2, HORIZON);
+        read.readFrom(input(bytes(written)));
+
+        assertThat(read.rows()).isEqualTo(6);
+        for (float x : new float[] {-3f, 0f, 5f, 8.5f, 100f}) {
+            assertThat(standardised(read, x)).isEqualTo(standardised(written, x));
+        }
+        // the row count is restored too: the next row weighs the same in both
+        written.observe(rows(40f));
+        read.observe(rows(40f));
+        assertThat(standardised(read, 3f)).isEqualTo(standardised(written, 3f));
+        assertThat(bytes(read)).isEqualTo(bytes(written));
+    }
+
+    @Test
+    void readingAnotherFeatureCountFails() throws IOException {
+        FeatureScaler written = new FeatureScaler(2, HORIZON);
+        written.observe(rows(1f, 3f));
+        FeatureScaler wider = new FeatureScaler(3, HORIZON);
+        assertThatThrownBy(() -> wider.readFrom(input(bytes(written))))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("2 scaled features written, 3 expected");
+    }
+
+    private static byte[] bytes(FeatureScaler scaler) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            scaler.writeTo(out);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static DataInputStream input(byte[] bytes) {
+        return new DataInputStream(new ByteArrayInputStream(bytes));
+    }
+}

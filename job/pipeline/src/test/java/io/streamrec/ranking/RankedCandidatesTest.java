@@ -1,0 +1,61 @@
+package io.streamrec.ranking;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Ordering, ties, ranks and top lists of ranked candidates. */
+class RankedCandidatesTest {
+    private static final List<String> ITEMS = List.of("a", "b", "c", "d", "e");
+
+    @Test
+    void ordersByScoreHighestFirst() {
+        RankedCandidates ranked = RankedCandidates.of(ITEMS, new float[] {0.1f, 3f, -2f, 1f, 2f});
+        assertThat(ranked.top(5)).containsExactly("b", "e", "d", "a", "c");
+        assertThat(ranked.size()).isEqualTo(5);
+        assertThat(ranked.score(0)).isEqualTo(3f);
+        assertThat(ranked.score(1)).isEqualTo(2f);
+        assertThat(ranked.score(4)).isEqualTo(-2f);
+    }
+
+    @Test
+    void tiesKeepTheCandidatesOrder() {
+        RankedCandidates ranked = RankedCandidates.of(ITEMS, new float[] {1f, 2f, 1f, 2f, 1f});
+        assertThat(ranked.top(5)).containsExactly("b", "d", "a", "c", "e");
+        RankedCandidates allEqual = RankedCandidates.of(ITEMS, new float[5]);
+        assertThat(allEqual.top(5)).containsExactlyElementsOf(ITEMS);
+    }
+
+    @Test
+    void rankOfCountsWithinTheFirstKOnly() {
+        RankedCandidates ranked = RankedCandidates.of(ITEMS, new float[] {0.1f, 3f, -2f, 1f, 2f});
+        assertThat(ranked.rankOf("b", 1)).isZero();
+        assertThat(ranked.rankOf("d", 3)).isEqualTo(2);
+        assertThat(ranked.rankOf("d", 2)).isEqualTo(-1);
+        assertThat(ranked.rankOf("c", 5)).isEqualTo(4);
+        assertThat(ranked.rankOf("c", 100)).isEqualTo(4);
+        assertThat(ranked.rankOf("z", 100)).isEqualTo(-1);
+        assertThat(ranked.rankOf("b", 0)).isEqualTo(-1);
+    }
+
+    @Test
+    void topKIsCappedByTheCandidates() {
+        RankedCandidates ranked = RankedCandidates.of(ITEMS, new float[] {0.1f, 3f, -2f, 1f, 2f});
+        assertThat(ranked.top(2)).containsExactly("b", "e");
+        assertThat(ranked.top(10)).hasSize(5);
+        assertThat(ranked.top(0)).isEmpty();
+        RankedCandidates none = RankedCandidates.of(List.of(), new float[0]);
+        assertThat(none.top(10)).isEmpty();
+        assertThat(none.rankOf("a", 10)).isEqualTo(-1);
+    }
+
+    @Test
+    void theInputIsNotReordered() {
+        List<String> items = new java.util.ArrayList<>(ITEMS);
+        float[] scores = {0.1f, 3f, -2f, 1f, 2f};
+        RankedCandidates.of(items, scores);
+        assertThat(items).containsExactlyElementsOf(ITEMS);
+        assertThat(scores).containsExactly(0.1f, 3f, -2f, 1f, 2f);
+    }
+}

@@ -1,0 +1,100 @@
+package io.streamrec.serving;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The learned ranker's union-state entries: bytes, and which entry a subtask restores. */
+class LearnedRankerStateTest {
+    private static final byte[] STATISTICS = {9, 8, 7, 6};
+
+    private static byte[] learned(int subtask) {
+        return new byte[] {(byte) subtask, 1, 2, 3, (byte) (10 + subtask)};
+    }
+
+    /** Old subtask i's entry; subtask 0 writes the statistics for all. */
+    private static byte[] entry(int subtask) {
+        return new LearnedRankerState(subtask, subtask == 0 ? STATISTICS : null, learned(subtask))
+                .toBytes();
+    }
+
+    @Test
+    void bytesRoundTripWithAndWithoutStatistics() {
+        LearnedRankerState with = LearnedRankerState.fromBytes(entry(0));
+        assertThat(with.subtask()).isZero();
+        assertThat(with.statistics()).containsExactly(STATISTICS);
+        assertThat(with.learned()).containsExactly(learned(0));
+
+        LearnedRankerState without = LearnedRankerState.fromBytes(entry(3));
+        assertThat(without.subtask()).isEqualTo(3);
+        assertThat(without.statistics()).isNull();
+        assertThat(without.learned()).containsExactly(learned(3));
+
+        // empty statistics are not "none"
+        LearnedRankerState empty =
+                LearnedRankerState.fromBytes(
+                        new LearnedRankerState(1, new byte[0], new byte[0]).toBytes());
+        assertThat(empty.statistics()).isEmpty();
+        assertThat(empty.learned()).isEmpty();
+    }
+
+    @Test
+    void anUnknownVersionOrATruncatedEntryIsRejected() {
+        byte[] bytes = entry(0);
+        bytes[0] = 2;
+        assertThatThrownBy(() -> LearnedRankerState.fromBytes(bytes))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("version 2");
+        byte[] truncated = Arrays.copyOf(entry(0), 6);
+        assertThatThrownBy(() -> LearnedRankerState.fromBytes(truncated))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void scalingFromTwoToThreeReusesTheOldScorersInTurn() throws Exception {
+        // union state lists entries in no particular order
+        List<byte[]> entries = List.of(entry(1), entry(0));
+        for (int subtask = 0; subtask < 3; subtask++) {
+            LearnedRankerState chosen = LearnedRankerState.choose(entries, subtask);
+            assertThat(chosen.subtask()).isEqualTo(subtask % 2);
+            assertThat(chosen.statistics()).containsExactly(STATISTICS);
+            assertThat(chosen.learned()).containsExactly(learned(subtask % 2));
+        }
+    }
+
+    @Test
+    void scalingFromThreeToOneKeepsSubtaskZerosScorer() throws Exception {
+        LearnedRankerState chosen =
+                LearnedRankerState.choose(List.of(entry(2), entry(1), entry(0)), 0);
+        assertThat(chosen.subtask()).isZero();
+        assertThat(chosen.statistics()).containsExactly(STATISTICS);
+        assertThat(chosen.learned()).containsExactly(learned(0));
+    }
+
+    @Test
+    void theSameParallelismRestoresItsOwnEntry() throws Exception {
+        List<byte[]> entries = List.of(entry(2), entry(0), entry(1));
+        for (int subtask = 0; subtask < 3; subtask++) {
+            assertThat(LearnedRankerState.choose(entries, subtask).learned())
+                    .containsExactly(learned(subtask));
+        }
+    }
+
+    @Test
+    void entriesWithoutStatisticsCannotBeRestored() {
+        byte[] zeroWithout = new LearnedRankerState(0, null, learned(0)).toBytes();
+        List<byte[]> entries = List.of(entry(1), zeroWithout);
+        assertThatThrownBy(() -> LearnedRankerState.choose(entries, 0))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("without statistics");
+    }
+
+    @Test
+    void noEntriesMeanAFreshStart() throws Exception {
+        assertThat(LearnedRankerState.choose(List.of(), 0)).isNull();
+        assertThat(LearnedRankerState.choose(List.of(), 5)).isNull();
+    }
+}

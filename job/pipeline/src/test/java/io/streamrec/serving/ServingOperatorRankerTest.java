@@ -1,0 +1,406 @@
+package io.streamrec.serving;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamrec.eval.EvalReportCodec;
+import io.streamrec.eval.PrequentialCounts;
+import io.streamrec.ingest.ItemCatalog;
+import io.streamrec.model.ModelConfig;
+import io.streamrec.model.ModelRowInitializer;
+import io.streamrec.schema.EvalMarker;
+import io.streamrec.schema.EventType;
+import io.streamrec.schema.ItemRecord;
+import io.streamrec.schema.ModelUpdate;
+import io.streamrec.schema.RecommendationRequest;
+import io.streamrec.schema.RecommendationResult;
+import io.streamrec.schema.ServingRequest;
+import io.streamrec.schema.UserEvent;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.IntStream;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+
+/** The serving operator under the learned ranker ({@link ModelType#RANKER}). */
+class ServingOperatorRankerTest {
+    private static final ModelConfig MODEL = new ModelConfig(4, 2, 3, 86_400_000L, 1L);
+    private static final ModelRowInitializer INIT = new ModelRowInitializer(MODEL);
+    private static final int ITEMS = 30;
+    private static final long START = 1_700_000_000_000L;
+    private static final long MINUTE = 60_000L;
+    private static final int MAX_PARALLELISM = 128;
+
+    private static ItemCatalog catalog() {
+        return new ItemCatalog(
+                IntStream.range(0, ITEMS)
+                        .mapToObj(i -> new ItemRecord("i" + i, "item " + i, List.of()))
+                        .toList());
+    }
+
+    private static ServingOperator operator() {
+        return new ServingOperator(
+                MODEL,
+                INIT,
+                catalog(),
+                new ServingSettings(
+                        86_400_000L,
+                        1.0,
+                        Integer.MAX_VALUE,
+                        ModelType.RANKER,
+                        new RankerSettings(0.05, List.of())),
+                null,
+                null,
+                null);
+    }
+
+    private static OneInputStreamOperatorTestHarness<ModelUpdate, RecommendationResult> harness()
+            throws Exception {
+        return new OneInputStreamOperatorTestHarness<>(operator());
+    }
+
+    private static OneInputStreamOperatorTestHarness<ModelUpdate, RecommendationResult> harness(
+            int parallelism, int subtask) throws Exception {
+        return new OneInputStreamOperatorTestHarness<>(
+                operator(), MAX_PARALLELISM, parallelism, subtask);
+    }
+
+    /**
+     * Events in markers of 8, with each user's items before the event; users walk a cycle of the
+     * catalog's items (i, then i + 1), a few at once, one event a minute.
+     */
+    static final class Stream {
+        private final Random random = new Random(5);
+        private final Map<String, List<String>> histories = new HashMap<>();
+        private final int[] user = new int[6];
+        private final int[] position = new int[6];
+        private int users;
+        private long batch;
+        private long time = START;
+
+        Stream() {
+            for (int a = 0; a < user.length; a++) {
+                user[a] = users++;
+                position[a] = random.nextInt(ITEMS);
+            }
+        }
+
+        List<ModelUpdate> markers(int count) {
+            List<ModelUpdate> markers = new ArrayList<>();
+            for (int m = 0; m < count; m++) {
+                List<UserEvent> events = new ArrayList<>();
+                for (int e = 0; e < 8; e++) {
+                    int a = random.nextInt(user.length);
+                    events.add(event("u" + user[a], "i" + position[a] % ITEMS, time));
+                    time += MINUTE;
+                    position[a]++;
+                    if (random.nextInt(8) == 0) {
+                        user[a] = users++;
+                        position[a] = random.nextInt(ITEMS);
+                    }
+                }
+                markers.add(marker(events));
+            }
+            return markers;
+        }
+
+        /** A marker of these events, with the users' items before each (oldest first). */
+        ModelUpdate marker(List<UserEvent> events) {
+            List<String[]> before = new ArrayList<>();
+            for (UserEvent e : events) {
+                List<String> history =
+                        histories.computeIfAbsent(e.userId(), u -> new ArrayList<>());
+                before.add(history.toArray(String[]::new));
+                history.add(e.itemId());
+            }
+            return ModelUpdate.of(new EvalMarker(++batch, 1, events, before));
+        }
+
+        String[] itemsOf(String userId) {
+            return histories.getOrDefault(userId, List.of()).toArray(String[]::new);
+        }
+
+        /** The latest event time: what the operator answers requests at. */
+        long lastEventTime() {
+            return time - MINUTE;
+        }
+
+        ModelUpdate request(String id, String userId, int k) {
+            return request(id, userId, k, lastEventTime());
+        }
+
+        ModelUpdate request(String id, String userId, int k, long timestamp) {
+            return ModelUpdate.of(
+                    new ServingRequest(
+                            new RecommendationRequest(id, userId, k, timestamp), itemsOf(userId)));
+        }
+    }
+
+    private static UserEvent event(String user, String item, long t) {
+        return new UserEvent(
+                user + "/" + item + "/" + t, user, item, EventType.CLICK, Float.NaN, t);
+    }
+
+    private static void feed(
+            OneInputStreamOperatorTestHarness<ModelUpdate, RecommendationResult> h,
+            List<ModelUpdate> updates)
+            throws Exception {
+        for (ModelUpdate u : updates) {
+            h.processElement(new StreamRecord<>(u));
+        }
+    }
+
+    /** The report the operator emits before a checkpoint's barrier. */
+    private static EvalReportCodec.Report report(
+            OneInputStreamOperatorTestHarness<ModelUpdate, RecommendationResult> h, long checkpoint)
+            throws Exception {
+        h.prepareSnapshotPreBarrier(checkpoint);
+        List<String> reports = new ArrayList<>();
+        h.getSideOutput(ServingOperator.EVAL_REPORTS).forEach(r -> reports.add(r.getValue()));
+        return EvalReportCodec.decode(reports.get(reports.size() - 1));
+    }
+
+    @Test
+    void evaluatesTheRankerAndTheHeuristicTestThenLearn() throws Exception {
+        Stream stream = new Stream();
+        try (var h = harness()) {
+            h.open();
+            // u1's i0: nothing seen yet, so no candidate, a miss for both;
+            // u2's i0: the only candidate (popular now), rank 0 for both
+            feed(
+                    h,
+                    List.of(
+                            stream.marker(
+                                    List.of(
+                                            event("u1", "i0", START - 2 * MINUTE),
+                                            event("v2", "i0", START - MINUTE)))));
+            EvalReportCodec.Report first = report(h, 1L);
+            assertThat(first.counts().events()).isEqualTo(2);
+            assertThat(first.counts().hitRate(0)).isEqualTo(0.5);
+            assertThat(first.counts().hitRate(3)).isEqualTo(0.5);
+            assertThat(first.counts().coveredItems(0)).containsExactly("i0");
+            assertThat(first.counts().coveredItems(3)).containsExactly("i0");
+
+            feed(h, stream.markers(40));
+            EvalReportCodec.Report report = report(h, 2L);
+            PrequentialCounts counts = report.counts();
+            assertThat(counts.events()).isEqualTo(2 + 40 * 8);
+            // users walk to the next item: co-occurrence finds it, so both beat chance clearly
+            assertThat(counts.hitRate(3)).isGreaterThan(0.5);
+            assertThat(counts.hitRate(0)).isGreaterThan(0.5);
+            // top-10 lists are known for the ranker and the heuristic only
+            assertThat(counts.coverage(0)).isPresent();
+            assertThat(counts.coverage(3)).isPresent();
+            assertThat(counts.coverage(1)).isEmpty();
+        }
+    }
+
+    @Test
+    void answersFromTheRankerWithoutTheUsersItems() throws Exception {
+        Stream stream = new Stream();
+        try (var h = harness()) {
+            h.open();
+            feed(h, stream.markers(30));
+            String user = "u3";
+            String[] had = stream.itemsOf(user);
+            assertThat(had).isNotEmpty();
+            feed(h, List.of(stream.request("r1", user, 5), stream.request("r2", "stranger", 7)));
+
+            List<RecommendationResult> results = h.extractOutputValues();
+            assertThat(results).hasSize(2);
+            RecommendationResult known = results.get(0);
+            assertThat(known.requestId()).isEqualTo("r1");
+            assertThat(known.reason()).isEqualTo("model");
+            assertThat(known.items()).hasSize(5);
+            assertThat(known.items())
+                    .extracting(RecommendationResult.ScoredItem::itemId)
+                    .doesNotContain(had)
+                    .doesNotHaveDuplicates();
+            assertThat(known.items())
+                    .extracting(RecommendationResult.ScoredItem::score)
+                    .isSortedAccordingTo((a, b) -> Float.compare(b, a));
+
+            RecommendationResult cold = results.get(1);
+            assertThat(cold.reason()).isEqualTo("cold-start");
+            assertThat(cold.items()).hasSize(7);
+            assertThat(cold.items())
+                    .extracting(RecommendationResult.ScoredItem::score)
+                    .isSortedAccordingTo((a, b) -> Float.compare(b, a));
+        }
+    }
+
+    /**
+     * A restored operator answers exactly as one that ran on: the statistics, the feature scaler
+     * and the scorer (parameters and AdaGrad accumulators) all come back, so it keeps learning
+     * alike too.
+     */
+    @Test
+    void restoredAnswersAndLearnsAsTheOperatorThatRanOn() throws Exception {
+        Stream stream = new Stream();
+        List<ModelUpdate> before = stream.markers(25);
+        List<ModelUpdate> firstRequests = requests(stream, "a");
+        List<ModelUpdate> after = stream.markers(15);
+        List<ModelUpdate> laterRequests = requests(stream, "b");
+        try (var ranOn = harness();
+                var restored = harness()) {
+            ranOn.open();
+            feed(ranOn, before);
+            ranOn.prepareSnapshotPreBarrier(1L);
+            OperatorSubtaskState snapshot = ranOn.snapshot(1L, 1L);
+            restored.initializeState(snapshot);
+            restored.open();
+
+            feed(ranOn, firstRequests);
+            feed(restored, firstRequests);
+            assertSameAnswers(restored.extractOutputValues(), ranOn.extractOutputValues(), 5);
+
+            feed(ranOn, after);
+            feed(restored, after);
+            feed(ranOn, laterRequests);
+            feed(restored, laterRequests);
+            assertSameAnswers(restored.extractOutputValues(), ranOn.extractOutputValues(), 10);
+            // the counts came back too, and the later events were ranked alike
+            assertThat(report(restored, 2L).counts().windows())
+                    .usingRecursiveComparison()
+                    .isEqualTo(report(ranOn, 2L).counts().windows());
+        }
+    }
+
+    /**
+     * A request stamped later than the latest event (a wall clock ahead of replayed events) is
+     * answered at the latest event's time ({@code maxEventTime}); a restored operator does not know
+     * that time until its first marker, so it answers at the request's time instead.
+     */
+    @Disabled(
+            "ServingOperator.maxEventTime is not checkpointed: after a restore, requests before the"
+                    + " first marker are answered at the request's timestamp, not the latest event"
+                    + " time, so decayed counts (and the scores) differ from the operator that ran"
+                    + " on")
+    @Test
+    void restoredAnswersARequestStampedAfterTheEventsAsTheOperatorThatRanOn() throws Exception {
+        Stream stream = new Stream();
+        List<ModelUpdate> before = stream.markers(25);
+        long later = stream.lastEventTime() + 6 * 60 * MINUTE;
+        List<ModelUpdate> requests = new ArrayList<>();
+        for (String user : List.of("u0", "u2", "u4", "stranger")) {
+            requests.add(stream.request("r-" + user, user, 10, later));
+        }
+        try (var ranOn = harness();
+                var restored = harness()) {
+            ranOn.open();
+            feed(ranOn, before);
+            ranOn.prepareSnapshotPreBarrier(1L);
+            restored.initializeState(ranOn.snapshot(1L, 1L));
+            restored.open();
+            feed(ranOn, requests);
+            feed(restored, requests);
+            assertSameAnswers(restored.extractOutputValues(), ranOn.extractOutputValues(), 4);
+        }
+    }
+
+    private static List<ModelUpdate> requests(Stream stream, String prefix) {
+        List<ModelUpdate> requests = new ArrayList<>();
+        for (String user : List.of("u0", "u2", "u4", "u6", "stranger")) {
+            requests.add(stream.request(prefix + user, user, 10));
+        }
+        return requests;
+    }
+
+    private static void assertSameAnswers(
+            List<RecommendationResult> actual, List<RecommendationResult> expected, int count) {
+        assertThat(actual).hasSameSizeAs(expected).hasSize(count);
+        for (int i = 0; i < expected.size(); i++) {
+            assertThat(actual.get(i).requestId()).isEqualTo(expected.get(i).requestId());
+            assertThat(actual.get(i).items()).isEqualTo(expected.get(i).items());
+            assertThat(actual.get(i).items()).isNotEmpty();
+            assertThat(actual.get(i).reason()).isEqualTo(expected.get(i).reason());
+        }
+    }
+
+    @Test
+    void atParallelismTwoOnlyTheUsersSubtaskAnswersAndEvaluates() throws Exception {
+        Stream stream = new Stream();
+        List<ModelUpdate> markers = stream.markers(20);
+        List<String> users = List.of("u0", "u1", "u2", "u3", "u4", "u5", "stranger");
+        try (var zero = harness(2, 0);
+                var one = harness(2, 1)) {
+            zero.open();
+            one.open();
+            feed(zero, markers);
+            feed(one, markers);
+            for (String user : users) {
+                ModelUpdate request = stream.request("r-" + user, user, 4);
+                zero.processElement(new StreamRecord<>(request));
+                one.processElement(new StreamRecord<>(request));
+            }
+            List<String> answeredByZero = answeredUsers(zero.extractOutputValues());
+            List<String> answeredByOne = answeredUsers(one.extractOutputValues());
+            for (String user : users) {
+                boolean ownedByZero = Math.floorMod(user.hashCode(), 2) == 0;
+                assertThat(answeredByZero.contains(user)).as(user).isEqualTo(ownedByZero);
+                assertThat(answeredByOne.contains(user)).as(user).isEqualTo(!ownedByZero);
+            }
+            assertThat(answeredByZero).isNotEmpty();
+            assertThat(answeredByOne).isNotEmpty();
+            long evaluatedByZero = report(zero, 1L).counts().events();
+            long evaluatedByOne = report(one, 1L).counts().events();
+            assertThat(evaluatedByZero).isPositive();
+            assertThat(evaluatedByOne).isPositive();
+            assertThat(evaluatedByZero + evaluatedByOne).isEqualTo(20 * 8);
+        }
+    }
+
+    private static List<String> answeredUsers(List<RecommendationResult> results) {
+        return results.stream().map(RecommendationResult::userId).toList();
+    }
+
+    /**
+     * Rescaling 2 → 1: the one subtask restores the statistics (written by old subtask 0 only) and
+     * old subtask 0's scaler and scorer, so it answers old subtask 0's users exactly as that did.
+     */
+    @Test
+    void scalingDownRestoresSubtaskZerosRanker() throws Exception {
+        Stream stream = new Stream();
+        List<ModelUpdate> markers = stream.markers(20);
+        List<String> zerosUsers = new ArrayList<>();
+        for (int u = 0; zerosUsers.size() < 3; u++) {
+            if (Math.floorMod(("u" + u).hashCode(), 2) == 0) {
+                zerosUsers.add("u" + u);
+            }
+        }
+        OperatorSubtaskState merged;
+        List<RecommendationResult> answersOfZero = new ArrayList<>();
+        try (var zero = harness(2, 0);
+                var one = harness(2, 1)) {
+            zero.open();
+            one.open();
+            feed(zero, markers);
+            feed(one, markers);
+            zero.prepareSnapshotPreBarrier(1L);
+            one.prepareSnapshotPreBarrier(1L);
+            merged =
+                    AbstractStreamOperatorTestHarness.repackageState(
+                            zero.snapshot(1L, 1L), one.snapshot(1L, 1L));
+            for (String user : zerosUsers) {
+                zero.processElement(new StreamRecord<>(stream.request("r-" + user, user, 10)));
+            }
+            answersOfZero.addAll(zero.extractOutputValues());
+        }
+        try (var single = harness(1, 0)) {
+            single.initializeState(
+                    AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                            merged, MAX_PARALLELISM, 2, 1, 0));
+            single.open();
+            for (String user : zerosUsers) {
+                single.processElement(new StreamRecord<>(stream.request("r-" + user, user, 10)));
+            }
+            assertSameAnswers(single.extractOutputValues(), answersOfZero, zerosUsers.size());
+        }
+    }
+}
