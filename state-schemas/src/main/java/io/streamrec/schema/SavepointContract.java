@@ -62,5 +62,11 @@ public final class SavepointContract {
          * candidate statistics once (operator union list state of byte arrays).
          */
         public static final String LEARNED_RANKER = "learned-ranker";
+
+        /**
+         * Serving: the newest event time seen, the "now" of requests (operator union list state;
+         * restored as the maximum).
+         */
+        public static final String SERVING_CLOCK = "serving-clock";
     }
 }

@@ -29,8 +29,9 @@ public final class CandidateRanker implements AutoCloseable {
     static final double SCALER_HORIZON = 100_000;
 
     /**
-     * A ranker that starts as trending (weight 1 on the 1-day decayed count, the rest 0), so its
-     * first answers are already a strong heuristic's, and learns from there.
+     * A ranker that starts close to trending (linear weight 1 on the 1-day decayed count, the other
+     * linear weights 0; the hidden layer's small random output weights move scores a little), so
+     * its first answers are already a strong heuristic's, and learns from there.
      */
     public CandidateRanker(
             CandidateGenerator statistics, CandidateFeatures features, ListwiseScorer scorer) {

@@ -78,6 +78,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     private transient LearnedRanking learned;
     private transient EventRanker ranker;
     private transient ListState<byte[]> learnedState;
+    private transient ListState<Long> clockState;
     private transient LearnedRankerState restoredRanker;
     private transient ItemCatalogFeed itemFeed;
     private transient ListState<PrequentialCounts> countsState;
@@ -148,6 +149,13 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                                         StateNames.LEARNED_RANKER,
                                         PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         restoredRanker = LearnedRankerState.choose(learnedState.get(), subtask);
+        clockState =
+                context.getOperatorStateStore()
+                        .getUnionListState(
+                                new ListStateDescriptor<>(StateNames.SERVING_CLOCK, Types.LONG));
+        for (Long clock : clockState.get()) {
+            maxEventTime = Math.max(maxEventTime, clock);
+        }
     }
 
     @Override
@@ -385,6 +393,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
         countsState.update(List.of(counts.copy()));
+        clockState.update(List.of(maxEventTime));
         if (learned != null) {
             // the statistics are alike on every subtask: subtask 0 writes them for all
             learnedState.update(

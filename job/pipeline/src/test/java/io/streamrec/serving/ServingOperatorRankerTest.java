@@ -25,7 +25,6 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** The serving operator under the learned ranker ({@link ModelType#RANKER}). */
@@ -277,11 +276,6 @@ class ServingOperatorRankerTest {
      * answered at the latest event's time ({@code maxEventTime}); a restored operator does not know
      * that time until its first marker, so it answers at the request's time instead.
      */
-    @Disabled(
-            "ServingOperator.maxEventTime is not checkpointed: after a restore, requests before the"
-                    + " first marker are answered at the request's timestamp, not the latest event"
-                    + " time, so decayed counts (and the scores) differ from the operator that ran"
-                    + " on")
     @Test
     void restoredAnswersARequestStampedAfterTheEventsAsTheOperatorThatRanOn() throws Exception {
         Stream stream = new Stream();

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The learned ranker alone, without Flink or Kafka: replays a ratings file in time order, each event
+# ranked before it is learned, the scorer trained per micro-batch as in serving. Prints HR@10 and
+# NDCG@10 of the ranker, trending and trending + co-occurrence, and candidate recall, for all
+# events, users with no history and items first seen in the last 7 days. Minutes, not seconds.
+#   deploy/ranker-replay.sh                                   # the bundled MovieTweetings data
+#   deploy/ranker-replay.sh ml-100k/u.data ml-100k/u.item movielens-100k
+#   deploy/ranker-replay.sh RATINGS ITEMS FORMAT --without CONTENT,NEIGHBOURS   # an ablation
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source deploy/lib.sh
+ensure_tools
+build_classpath
+if [ $# -lt 2 ]; then
+  set -- data/movietweetings-100k/ratings.dat data/movietweetings-100k/movies.dat movietweetings "$@"
+fi
+run_streamrec_main 4g io.streamrec.tools.offline.RankerReplay "$@"
