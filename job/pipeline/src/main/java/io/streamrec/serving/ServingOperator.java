@@ -24,8 +24,10 @@ import io.streamrec.schema.UserEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
@@ -350,13 +352,29 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         return items;
     }
 
+    /**
+     * The learned ranker's top k; when its candidates are fewer than k (a young catalog with few
+     * events), the factorization model's order fills the rest, scored below the ranker's items.
+     */
     private List<RecommendationResult.ScoredItem> rankerTopK(
             String userId, String[] userItems, long now, int k) {
         RankedCandidates ranked = learned.recommend(userId, userItems, now);
         List<String> top = ranked.top(k);
-        List<RecommendationResult.ScoredItem> items = new ArrayList<>(top.size());
+        List<RecommendationResult.ScoredItem> items = new ArrayList<>(k);
+        Set<String> taken = new HashSet<>(top);
+        float lowest = 0f;
         for (int j = 0; j < top.size(); j++) {
             items.add(new RecommendationResult.ScoredItem(top.get(j), ranked.score(j)));
+            lowest = ranked.score(j);
+        }
+        if (items.size() < k) {
+            for (RecommendationResult.ScoredItem filler :
+                    modelTopK(userId, userItems, now, k + top.size())) {
+                if (items.size() < k && taken.add(filler.itemId())) {
+                    lowest -= 1f;
+                    items.add(new RecommendationResult.ScoredItem(filler.itemId(), lowest));
+                }
+            }
         }
         return items;
     }

@@ -235,6 +235,29 @@ class ServingOperatorRankerTest {
     }
 
     /**
+     * Before any event no source has candidates: the factorization model's order fills the answer,
+     * so a request still gets k distinct items, scored in descending order.
+     */
+    @Test
+    void fewerCandidatesThanKAreFilledFromTheFactorizationModel() throws Exception {
+        Stream stream = new Stream();
+        try (var h = harness()) {
+            h.open();
+            feed(h, List.of(stream.request("r0", "first-user", 6)));
+
+            List<RecommendationResult> results = h.extractOutputValues();
+            assertThat(results).hasSize(1);
+            assertThat(results.get(0).items())
+                    .hasSize(6)
+                    .extracting(RecommendationResult.ScoredItem::itemId)
+                    .doesNotHaveDuplicates();
+            assertThat(results.get(0).items())
+                    .extracting(RecommendationResult.ScoredItem::score)
+                    .isSortedAccordingTo((a, b) -> Float.compare(b, a));
+        }
+    }
+
+    /**
      * A restored operator answers exactly as one that ran on: the statistics, the feature scaler
      * and the scorer (parameters and AdaGrad accumulators) all come back, so it keeps learning
      * alike too.
