@@ -122,13 +122,17 @@ final class ItemPopularity {
         return item < decayed.size() ? decayed.get(item).valueAt(h, t) : 0.0;
     }
 
-    /** The {@code n} most popular items in {@code source} at {@code t}, not {@code excluded}. */
-    List<ScoredItem> top(Source source, int n, ExcludedItems excluded, long t) {
+    /** The {@code n} most popular items in {@code source}, not {@code excluded}, best first. */
+    int[] top(Source source, int n, ExcludedItems excluded) {
+        return rankings.get(source).top(n, excluded);
+    }
+
+    /** The scores of {@code items} in {@code source} at {@code t}. */
+    double[] scores(Source source, int[] items, long t) {
         int h = DECAYED.indexOf(source);
-        int[] top = rankings.get(source).top(n, excluded);
-        List<ScoredItem> out = new ArrayList<>(top.length);
-        for (int item : top) {
-            out.add(new ScoredItem(items.id(item), score(h, item, t)));
+        double[] out = new double[items.length];
+        for (int i = 0; i < items.length; i++) {
+            out[i] = score(h, items[i], t);
         }
         return out;
     }
