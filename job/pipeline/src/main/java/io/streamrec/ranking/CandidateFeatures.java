@@ -66,8 +66,8 @@ public final class CandidateFeatures {
     /** Per similar user: the similarity at the call's time. */
     private final KeyedRows similar = new KeyedRows(1);
 
-    /** A 1024-bit filter of the similar users: most of an item's recent users skip the table. */
-    private final long[] similarFilter = new long[16];
+    /** A 4096-bit filter of the similar users: most of an item's recent users skip the table. */
+    private final long[] similarFilter = new long[64];
 
     /**
      * Per token of the latest items: its weight in the latest item's unit idf vector, its weighted
@@ -313,7 +313,7 @@ public final class CandidateFeatures {
     }
 
     private static int filterBit(int user) {
-        return (user * 0x9E3779B9) >>> 22;
+        return (user * 0x9E3779B9) >>> 20;
     }
 
     /**
