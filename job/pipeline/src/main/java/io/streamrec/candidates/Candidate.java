@@ -8,13 +8,22 @@ public final class Candidate {
     private static final Source[] SOURCES = Source.values();
 
     private final String itemId;
+
+    /** The generator's dense index of the item, -1 when not known. */
+    private final int item;
+
     private final double[] scores = new double[SOURCES.length];
 
     /** Rank + 1 per source, 0 where the source did not return the item. */
     private final int[] places = new int[SOURCES.length];
 
     Candidate(String itemId) {
+        this(itemId, -1);
+    }
+
+    Candidate(String itemId, int item) {
         this.itemId = itemId;
+        this.item = item;
     }
 
     void found(Source source, int rank, double score) {
@@ -24,6 +33,14 @@ public final class Candidate {
 
     public String itemId() {
         return itemId;
+    }
+
+    /**
+     * The dense index of the item in the statistics of the generator that made the set, -1 when not
+     * known: {@link StatisticsView#item(Candidate)} reads it without hashing the id.
+     */
+    public int item() {
+        return item;
     }
 
     public boolean from(Source source) {

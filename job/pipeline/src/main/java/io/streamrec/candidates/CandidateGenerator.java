@@ -7,7 +7,6 @@ import java.io.DataOutput;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.List;
 
 /**
@@ -32,6 +31,7 @@ public final class CandidateGenerator {
     private final List<RecentIds> userItems = new ArrayList<>();
     private final ExcludedItems excluded = new ExcludedItems();
     private final ItemScores scores = new ItemScores(items);
+    private final CandidateUnion union = new CandidateUnion(items);
     private ActivityStatistics activity = new ActivityStatistics();
     private long updates;
 
@@ -152,17 +152,15 @@ public final class CandidateGenerator {
         RecentIds history = user < 0 ? null : userItems.get(user);
         excluded.set(history);
         int n = settings.perSource();
-        EnumMap<Source, List<ScoredItem>> lists = new EnumMap<>(Source.class);
+        union.start();
         for (Source s : Source.decayedPopularity()) {
-            lists.put(s, popularity.top(s, n, excluded, t));
+            addPopularity(s, n, t);
         }
-        lists.put(
-                Source.POPULARITY_ALL_TIME,
-                popularity.top(Source.POPULARITY_ALL_TIME, n, excluded, t));
+        addPopularity(Source.POPULARITY_ALL_TIME, n, t);
         if (history != null) {
             int[] recent = history.mostRecent(settings.sequenceItems());
             pairs.sequenceScores(recent, settings.sequenceDecay(), scores);
-            lists.put(Source.ITEM_TO_ITEM, topScores());
+            addTopScores(Source.ITEM_TO_ITEM);
             neighbourhood.recentItemsOfSimilar(
                     user,
                     t,
@@ -170,17 +168,26 @@ public final class CandidateGenerator {
                     settings.itemsPerSimilarUser(),
                     settings.similarItemDecay(),
                     scores);
-            lists.put(Source.SIMILAR_USERS, topScores());
+            addTopScores(Source.SIMILAR_USERS);
             titleWords.sharedRareWords(history.mostRecent(settings.titleItems()), scores);
-            lists.put(Source.TITLE_WORDS, topScores());
+            addTopScores(Source.TITLE_WORDS);
         }
-        return CandidateSet.union(lists);
+        return union.finish();
     }
 
-    private List<ScoredItem> topScores() {
-        List<ScoredItem> top = scores.top(settings.perSource(), excluded);
+    private void addPopularity(Source source, int n, long t) {
+        int[] top = popularity.top(source, n, excluded);
+        union.add(source, top, popularity.scores(source, top, t));
+    }
+
+    private void addTopScores(Source source) {
+        int[] top = scores.topItems(settings.perSource(), excluded);
+        double[] topScores = new double[top.length];
+        for (int i = 0; i < top.length; i++) {
+            topScores[i] = scores.score(top[i]);
+        }
         scores.clear();
-        return top;
+        union.add(source, top, topScores);
     }
 
     /** Events applied so far. */
@@ -220,6 +227,11 @@ public final class CandidateGenerator {
     /** The dense index of an item id, -1 when unknown (tests). */
     int item(String itemId) {
         return items.find(itemId);
+    }
+
+    /** Whether {@code item} is the dense index of {@code itemId}. */
+    boolean isItem(int item, String itemId) {
+        return item < items.size() && items.id(item).equals(itemId);
     }
 
     /** The dense index of a user id, -1 when unknown (tests). */

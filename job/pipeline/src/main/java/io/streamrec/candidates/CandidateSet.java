@@ -1,9 +1,9 @@
 package io.streamrec.candidates;
 
-import java.util.Collection;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -13,37 +13,60 @@ import java.util.Map;
  */
 public final class CandidateSet {
     private final Map<Source, List<ScoredItem>> lists;
-    private final Map<String, Candidate> byItem;
+    private final List<Candidate> candidates;
 
-    private CandidateSet(Map<Source, List<ScoredItem>> lists, Map<String, Candidate> byItem) {
-        this.lists = lists;
-        this.byItem = byItem;
+    /** Candidates by item id, made at the first read by id: serving reads by position only. */
+    private Map<String, Candidate> byItem;
+
+    CandidateSet(Map<Source, List<ScoredItem>> lists, List<Candidate> candidates) {
+        this.lists = Collections.unmodifiableMap(lists);
+        this.candidates = Collections.unmodifiableList(candidates);
     }
 
     public static CandidateSet union(EnumMap<Source, List<ScoredItem>> lists) {
-        Map<String, Candidate> byItem = new LinkedHashMap<>();
+        Map<String, Candidate> byItem = new HashMap<>();
+        List<Candidate> candidates = new ArrayList<>();
         lists.forEach(
                 (source, list) -> {
                     for (int rank = 0; rank < list.size(); rank++) {
                         ScoredItem s = list.get(rank);
-                        byItem.computeIfAbsent(s.itemId(), Candidate::new)
-                                .found(source, rank, s.score());
+                        Candidate c = byItem.get(s.itemId());
+                        if (c == null) {
+                            c = new Candidate(s.itemId());
+                            byItem.put(s.itemId(), c);
+                            candidates.add(c);
+                        }
+                        c.found(source, rank, s.score());
                     }
                 });
-        return new CandidateSet(Collections.unmodifiableMap(lists), byItem);
+        CandidateSet set = new CandidateSet(lists, candidates);
+        set.byItem = byItem;
+        return set;
     }
 
     public boolean contains(String itemId) {
-        return byItem.containsKey(itemId);
+        return byItem().containsKey(itemId);
     }
 
     /** The candidate for {@code itemId}, null when no source returned it. */
     public Candidate get(String itemId) {
-        return byItem.get(itemId);
+        return byItem().get(itemId);
     }
 
-    public Collection<Candidate> candidates() {
-        return Collections.unmodifiableCollection(byItem.values());
+    private Map<String, Candidate> byItem() {
+        if (byItem == null) {
+            Map<String, Candidate> map = new HashMap<>();
+            for (Candidate c : candidates) {
+                map.put(c.itemId(), c);
+            }
+            byItem = map;
+        }
+        return byItem;
+    }
+
+    /** The candidates in order: by source, then by rank within the source. */
+    public List<Candidate> candidates() {
+        return candidates;
     }
 
     /** One source's list, best first (empty when it returned nothing). */
@@ -52,6 +75,6 @@ public final class CandidateSet {
     }
 
     public int size() {
-        return byItem.size();
+        return candidates.size();
     }
 }

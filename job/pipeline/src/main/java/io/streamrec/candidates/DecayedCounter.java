@@ -56,34 +56,50 @@ public final class DecayedCounter {
     }
 
     public void add(double weight, long t) {
-        if (last == Long.MIN_VALUE) {
-            Arrays.fill(values, weight);
-            last = t;
-            return;
-        }
-        for (int h = 0; h < values.length; h++) {
-            if (t >= last) {
-                values[h] = values[h] * halfLives[h].factor(t - last) + weight;
-            } else {
-                values[h] += weight * halfLives[h].factor(last - t);
-            }
-        }
-        last = Math.max(last, t);
+        last = add(halfLives, values, 0, last, weight, t);
     }
 
     /** The count at half-life index {@code h}, decayed to time {@code t}. */
     public double valueAt(int h, long t) {
-        if (last == Long.MIN_VALUE) {
-            return 0.0;
-        }
-        return t <= last ? values[h] : values[h] * halfLives[h].factor(t - last);
+        return valueAt(halfLives[h], values[h], last, t);
     }
 
     /** The count at half-life index {@code h} in anchored form, see {@link HalfLife}. */
     public double anchored(int h) {
-        return last == Long.MIN_VALUE
-                ? Double.NEGATIVE_INFINITY
-                : halfLives[h].anchor(values[h], last);
+        return anchored(halfLives[h], values[h], last);
+    }
+
+    /**
+     * {@link #add} on counts stored elsewhere ({@link DecayedCounters}): {@code values[offset + h]}
+     * at half-life h, last updated at {@code last}; returns the new last update time.
+     */
+    static long add(
+            HalfLife[] halfLives, double[] values, int offset, long last, double weight, long t) {
+        if (last == Long.MIN_VALUE) {
+            Arrays.fill(values, offset, offset + halfLives.length, weight);
+            return t;
+        }
+        for (int h = 0; h < halfLives.length; h++) {
+            if (t >= last) {
+                values[offset + h] = values[offset + h] * halfLives[h].factor(t - last) + weight;
+            } else {
+                values[offset + h] += weight * halfLives[h].factor(last - t);
+            }
+        }
+        return Math.max(last, t);
+    }
+
+    /** {@link #valueAt} of a count stored elsewhere, last updated at {@code last}. */
+    static double valueAt(HalfLife halfLife, double value, long last, long t) {
+        if (last == Long.MIN_VALUE) {
+            return 0.0;
+        }
+        return t <= last ? value : value * halfLife.factor(t - last);
+    }
+
+    /** {@link #anchored} of a count stored elsewhere, last updated at {@code last}. */
+    static double anchored(HalfLife halfLife, double value, long last) {
+        return last == Long.MIN_VALUE ? Double.NEGATIVE_INFINITY : halfLife.anchor(value, last);
     }
 
     /** The time of the latest update; {@link Long#MIN_VALUE} before the first. */

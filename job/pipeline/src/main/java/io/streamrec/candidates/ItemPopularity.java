@@ -3,7 +3,6 @@ package io.streamrec.candidates;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
@@ -19,8 +18,12 @@ final class ItemPopularity {
     private static final HalfLife[] HALF_LIVES =
             DECAYED.stream().map(Source::halfLife).toArray(HalfLife[]::new);
 
+    /** Per source ordinal: its index among the decayed sources, -1 for the others. */
+    private static final int[] DECAYED_INDEX =
+            Arrays.stream(Source.values()).mapToInt(DECAYED::indexOf).toArray();
+
     private final IdIndex items;
-    private final List<DecayedCounter> decayed = new ArrayList<>();
+    private final DecayedCounters decayed = new DecayedCounters(HALF_LIVES);
     private long[] counts = new long[16];
     private int counted;
     private final Map<Source, RankedItems> rankings = new EnumMap<>(Source.class);
@@ -32,17 +35,13 @@ final class ItemPopularity {
     }
 
     void add(int item, long t) {
-        while (decayed.size() <= item) {
-            decayed.add(new DecayedCounter(HALF_LIVES));
-        }
         if (item >= counts.length) {
             counts = Arrays.copyOf(counts, Math.max(item + 1, counts.length * 2));
         }
-        DecayedCounter counter = decayed.get(item);
-        counter.add(1.0, t);
+        decayed.add(item, 1.0, t);
         String id = items.id(item);
         for (int h = 0; h < DECAYED.size(); h++) {
-            rankings.get(DECAYED.get(h)).put(item, id, counter.anchored(h));
+            rankings.get(DECAYED.get(h)).put(item, id, decayed.anchored(item, h));
         }
         if (counts[item]++ == 0) {
             counted++;
@@ -61,7 +60,7 @@ final class ItemPopularity {
         }
         out.writeInt(decayed.size());
         for (int item = 0; item < decayed.size(); item++) {
-            decayed.get(item).writeTo(out);
+            decayed.writeTo(item, out);
             out.writeLong(count(item));
         }
     }
@@ -71,7 +70,7 @@ final class ItemPopularity {
      * the item index must be read already.
      */
     void readFrom(DataInput in) throws IOException {
-        if (!decayed.isEmpty()) {
+        if (decayed.size() > 0) {
             throw new IllegalStateException("reading popularity into " + decayed.size() + " items");
         }
         boolean sameHalfLives = in.readInt() == HALF_LIVES.length;
@@ -84,7 +83,7 @@ final class ItemPopularity {
         int size = in.readInt();
         counts = new long[Math.max(16, size)];
         for (int item = 0; item < size; item++) {
-            decayed.add(DecayedCounter.readFrom(in, HALF_LIVES));
+            decayed.readNext(in);
             counts[item] = in.readLong();
             if (counts[item] > 0) {
                 counted++;
@@ -94,10 +93,9 @@ final class ItemPopularity {
     }
 
     private void rank(int item) {
-        DecayedCounter counter = decayed.get(item);
         String id = items.id(item);
         for (int h = 0; h < DECAYED.size(); h++) {
-            rankings.get(DECAYED.get(h)).put(item, id, counter.anchored(h));
+            rankings.get(DECAYED.get(h)).put(item, id, decayed.anchored(item, h));
         }
         rankings.get(Source.POPULARITY_ALL_TIME).put(item, id, counts[item]);
     }
@@ -109,7 +107,7 @@ final class ItemPopularity {
 
     /** The item's count in a popularity source, decayed to {@code t} for the decayed ones. */
     double score(Source source, int item, long t) {
-        return score(DECAYED.indexOf(source), item, t);
+        return score(DECAYED_INDEX[source.ordinal()], item, t);
     }
 
     /**
@@ -119,16 +117,20 @@ final class ItemPopularity {
         if (h < 0) {
             return count(item);
         }
-        return item < decayed.size() ? decayed.get(item).valueAt(h, t) : 0.0;
+        return decayed.valueAt(item, h, t);
     }
 
-    /** The {@code n} most popular items in {@code source} at {@code t}, not {@code excluded}. */
-    List<ScoredItem> top(Source source, int n, ExcludedItems excluded, long t) {
-        int h = DECAYED.indexOf(source);
-        int[] top = rankings.get(source).top(n, excluded);
-        List<ScoredItem> out = new ArrayList<>(top.length);
-        for (int item : top) {
-            out.add(new ScoredItem(items.id(item), score(h, item, t)));
+    /** The {@code n} most popular items in {@code source}, not {@code excluded}, best first. */
+    int[] top(Source source, int n, ExcludedItems excluded) {
+        return rankings.get(source).top(n, excluded);
+    }
+
+    /** The scores of {@code items} in {@code source} at {@code t}. */
+    double[] scores(Source source, int[] items, long t) {
+        int h = DECAYED_INDEX[source.ordinal()];
+        double[] out = new double[items.length];
+        for (int i = 0; i < items.length; i++) {
+            out[i] = score(h, items[i], t);
         }
         return out;
     }

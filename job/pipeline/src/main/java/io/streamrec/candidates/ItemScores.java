@@ -15,6 +15,8 @@ final class ItemScores {
     private int[] touched = new int[16];
     private int count;
     private double[] selection = new double[16];
+    private int[] eligible = new int[16];
+    private int[] sortScratch = new int[16];
 
     ItemScores(IdIndex items) {
         this.items = items;
@@ -45,41 +47,90 @@ final class ItemScores {
      * score found by selection, then only the items at or above it sorted (linear, not a heap).
      */
     List<ScoredItem> top(int n, ExcludedItems excluded) {
-        List<Integer> eligible = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            int item = touched[i];
-            if (scores[item] > 0.0 && !excluded.contains(item)) {
-                eligible.add(item);
-            }
-        }
-        double cut = eligible.size() <= n ? 0.0 : nthHighest(eligible, n);
-        List<Integer> kept = new ArrayList<>(Math.min(n, eligible.size()) + 8);
-        for (int item : eligible) {
-            if (scores[item] >= cut) {
-                kept.add(item);
-            }
-        }
-        kept.sort(
-                (a, b) -> {
-                    int byScore = Double.compare(scores[b], scores[a]);
-                    return byScore != 0 ? byScore : items.id(a).compareTo(items.id(b));
-                });
-        List<ScoredItem> out = new ArrayList<>(n);
-        for (int i = 0; i < Math.min(n, kept.size()); i++) {
-            out.add(new ScoredItem(items.id(kept.get(i)), scores[kept.get(i)]));
+        int[] top = topItems(n, excluded);
+        List<ScoredItem> out = new ArrayList<>(top.length);
+        for (int item : top) {
+            out.add(new ScoredItem(items.id(item), scores[item]));
         }
         return out;
     }
 
-    /** The {@code n}-th highest score of {@code eligible} (quickselect, middle pivot). */
-    private double nthHighest(List<Integer> eligible, int n) {
-        int m = eligible.size();
+    /** The items of {@link #top}, best first, in int arrays throughout: no boxed index. */
+    int[] topItems(int n, ExcludedItems excluded) {
+        if (eligible.length < count) {
+            eligible = new int[Math.max(count, eligible.length * 2)];
+        }
+        int m = 0;
+        for (int i = 0; i < count; i++) {
+            int item = touched[i];
+            if (scores[item] > 0.0 && !excluded.contains(item)) {
+                eligible[m++] = item;
+            }
+        }
+        double cut = m <= n ? 0.0 : nthHighest(m, n);
+        int kept = 0;
+        for (int i = 0; i < m; i++) {
+            if (scores[eligible[i]] >= cut) {
+                eligible[kept++] = eligible[i];
+            }
+        }
+        sortBestFirst(eligible, kept);
+        return Arrays.copyOf(eligible, Math.min(n, kept));
+    }
+
+    /** Highest score first, ties by item id: a total order, so any correct sort gives the same. */
+    private int compare(int a, int b) {
+        int byScore = Double.compare(scores[b], scores[a]);
+        return byScore != 0 ? byScore : items.id(a).compareTo(items.id(b));
+    }
+
+    /** Sorts {@code a[0..n)} best first: merge sort over a scratch array. */
+    private void sortBestFirst(int[] a, int n) {
+        if (sortScratch.length < n) {
+            sortScratch = new int[Math.max(n, sortScratch.length * 2)];
+        }
+        mergeSort(a, sortScratch, 0, n);
+    }
+
+    private void mergeSort(int[] a, int[] scratch, int from, int to) {
+        if (to - from <= 16) {
+            for (int i = from + 1; i < to; i++) {
+                int x = a[i];
+                int j = i - 1;
+                while (j >= from && compare(a[j], x) > 0) {
+                    a[j + 1] = a[j];
+                    j--;
+                }
+                a[j + 1] = x;
+            }
+            return;
+        }
+        int mid = (from + to) >>> 1;
+        mergeSort(a, scratch, from, mid);
+        mergeSort(a, scratch, mid, to);
+        if (compare(a[mid - 1], a[mid]) <= 0) {
+            return;
+        }
+        System.arraycopy(a, from, scratch, from, to - from);
+        int i = from;
+        int j = mid;
+        for (int k = from; k < to; k++) {
+            if (j >= to || (i < mid && compare(scratch[i], scratch[j]) <= 0)) {
+                a[k] = scratch[i++];
+            } else {
+                a[k] = scratch[j++];
+            }
+        }
+    }
+
+    /** The {@code n}-th highest score of {@code eligible[0..m)} (quickselect, middle pivot). */
+    private double nthHighest(int m, int n) {
         if (selection.length < m) {
             selection = new double[Math.max(m, selection.length * 2)];
         }
         double[] v = selection;
         for (int i = 0; i < m; i++) {
-            v[i] = scores[eligible.get(i)];
+            v[i] = scores[eligible[i]];
         }
         int lo = 0;
         int hi = m - 1;

@@ -21,6 +21,17 @@ public final class StatisticsView {
         return generator.item(itemId);
     }
 
+    /**
+     * The index of a candidate's item: the one it carries when it is this generator's (no hashing
+     * of the id), else looked up as {@link #item(String)}.
+     */
+    public int item(Candidate candidate) {
+        int item = candidate.item();
+        return item >= 0 && generator.isItem(item, candidate.itemId())
+                ? item
+                : generator.item(candidate.itemId());
+    }
+
     /** The user's index, -1 before the user's first event. */
     public int user(String userId) {
         return generator.user(userId);

@@ -66,8 +66,8 @@ public final class CandidateFeatures {
     /** Per similar user: the similarity at the call's time. */
     private final KeyedRows similar = new KeyedRows(1);
 
-    /** A 1024-bit filter of the similar users: most of an item's recent users skip the table. */
-    private final long[] similarFilter = new long[16];
+    /** A 4096-bit filter of the similar users: most of an item's recent users skip the table. */
+    private final long[] similarFilter = new long[64];
 
     /**
      * Per token of the latest items: its weight in the latest item's unit idf vector, its weighted
@@ -144,7 +144,8 @@ public final class CandidateFeatures {
         float[] values = new float[n * Feature.COUNT];
         for (int c = 0; c < n; c++) {
             String id = itemIds.get(c);
-            int item = stats.item(id);
+            Candidate candidate = candidate(candidates, c, id);
+            int item = candidate == null ? stats.item(id) : stats.item(candidate);
             int row = c * Feature.COUNT;
             double logEvents = ln1p(stats.events(item));
             double logAge = items.logAgeDays(item, t);
@@ -167,7 +168,7 @@ public final class CandidateFeatures {
                 userFit(values, row, item, logEvents, logAge);
             }
             if (on(FeatureFamily.SOURCES) && candidates != null) {
-                sources(values, row, candidates.get(id));
+                sources(values, row, candidate);
             }
             if (on(FeatureFamily.FACTORIZATION) && factorizationScores != null) {
                 values[row + Feature.FACTORIZATION.column()] = factorizationScores[c];
@@ -177,6 +178,18 @@ public final class CandidateFeatures {
             relativePopularity(values, n);
         }
         return new FeatureList(n, Feature.COUNT, values, context(userId, t));
+    }
+
+    /**
+     * The candidate of {@code itemIds[c]}: the set's c-th when the ids are the set's own order (as
+     * the ranker passes them), found by id otherwise; null without a set or when it lacks the item.
+     */
+    private static Candidate candidate(CandidateSet candidates, int c, String id) {
+        if (candidates == null) {
+            return null;
+        }
+        List<Candidate> all = candidates.candidates();
+        return c < all.size() && all.get(c).itemId().equals(id) ? all.get(c) : candidates.get(id);
     }
 
     /**
@@ -300,7 +313,7 @@ public final class CandidateFeatures {
     }
 
     private static int filterBit(int user) {
-        return (user * 0x9E3779B9) >>> 22;
+        return (user * 0x9E3779B9) >>> 20;
     }
 
     /**

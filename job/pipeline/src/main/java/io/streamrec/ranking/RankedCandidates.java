@@ -16,16 +16,30 @@ public final class RankedCandidates {
 
     /** {@code itemIds} sorted by {@code scores}, highest first; a stable sort. */
     public static RankedCandidates of(List<String> itemIds, float[] scores) {
-        Integer[] order = new Integer[itemIds.size()];
-        Arrays.setAll(order, i -> i);
-        Arrays.sort(order, (a, b) -> Float.compare(scores[b], scores[a]));
-        List<String> items = new ArrayList<>(order.length);
-        float[] sorted = new float[order.length];
-        for (int r = 0; r < order.length; r++) {
-            items.add(itemIds.get(order[r]));
-            sorted[r] = scores[order[r]];
+        int n = itemIds.size();
+        long[] order = new long[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = ((long) ~sortableBits(scores[i]) << 32) | i;
+        }
+        Arrays.sort(order); // a primitive sort: no boxed index per candidate
+        List<String> items = new ArrayList<>(n);
+        float[] sorted = new float[n];
+        for (int r = 0; r < n; r++) {
+            int i = (int) order[r];
+            items.add(itemIds.get(i));
+            sorted[r] = scores[i];
         }
         return new RankedCandidates(items, sorted);
+    }
+
+    /**
+     * An int that orders as {@link Float#compare} orders the floats (-0 below 0, NaN above
+     * infinity), so "highest first, ties by index" is the ascending order of {@code ~bits << 32 |
+     * index}.
+     */
+    private static int sortableBits(float score) {
+        int bits = Float.floatToIntBits(score);
+        return bits ^ ((bits >> 31) & Integer.MAX_VALUE);
     }
 
     /** The position (0 = best) of an item within the first {@code k}, -1 when not there. */

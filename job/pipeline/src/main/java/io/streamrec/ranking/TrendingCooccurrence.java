@@ -31,12 +31,14 @@ public final class TrendingCooccurrence {
     /** The candidates ranked by the blend (read before the event is applied). */
     public RankedCandidates rank(String userId, CandidateSet candidates, long t) {
         List<String> itemIds = new ArrayList<>(candidates.size());
+        int[] items = new int[candidates.size()];
         double[] trend = new double[candidates.size()];
         double trendSum = 0;
         int c = 0;
         for (Candidate candidate : candidates.candidates()) {
             itemIds.add(candidate.itemId());
-            trend[c] = stats.popularity(Source.POPULARITY_1D, stats.item(candidate.itemId()), t);
+            items[c] = stats.item(candidate);
+            trend[c] = stats.popularity(Source.POPULARITY_1D, items[c], t);
             trendSum += trend[c++];
         }
         int user = stats.user(userId);
@@ -46,7 +48,7 @@ public final class TrendingCooccurrence {
         double occurrences = last < 0 ? 1 : Math.max(1, stats.events(last));
         float[] scores = new float[itemIds.size()];
         for (int i = 0; i < scores.length; i++) {
-            double co = row == null ? 0 : row.weight(stats.item(itemIds.get(i))) / occurrences;
+            double co = row == null ? 0 : row.weight(items[i]) / occurrences;
             scores[i] = (float) (co + LAMBDA * (trendSum > 0 ? trend[i] / trendSum : 0));
         }
         return RankedCandidates.of(itemIds, scores);

@@ -1,0 +1,53 @@
+package io.streamrec.candidates;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class RankedItemsTest {
+    /** Keys from a few values (many ties), moving up and down, read at random depths. */
+    @Test
+    void topIsTheFullSortAfterEveryUpdate() {
+        Random random = new Random(11);
+        IdIndex ids = new IdIndex();
+        for (int i = 0; i < 2_000; i++) {
+            ids.of("item-" + random.nextInt(1_000_000));
+        }
+        RankedItems ranked = new RankedItems();
+        Map<Integer, Double> keys = new HashMap<>();
+        ExcludedItems excluded = new ExcludedItems();
+        for (int step = 0; step < 20_000; step++) {
+            int item = random.nextInt(step < 5_000 ? 100 : ids.size());
+            double key = random.nextInt(4) == 0 ? random.nextInt(5) : random.nextInt(400);
+            ranked.put(item, ids.id(item), key);
+            keys.put(item, key);
+            if (step % 97 == 0) {
+                RecentIds own = new RecentIds(1_000);
+                int owned = random.nextInt(3) == 0 ? random.nextInt(1_000) : random.nextInt(20);
+                for (int k = 0; k < owned; k++) {
+                    own.add(random.nextInt(ids.size()));
+                }
+                excluded.set(own);
+                int n = 1 + random.nextInt(150);
+                assertThat(ranked.top(n, excluded))
+                        .as("step %d", step)
+                        .containsExactly(expectedTop(keys, ids, own, n));
+            }
+        }
+    }
+
+    private static int[] expectedTop(Map<Integer, Double> keys, IdIndex ids, RecentIds own, int n) {
+        List<Integer> items = new ArrayList<>(keys.keySet());
+        items.sort(
+                Comparator.comparingDouble((Integer i) -> keys.get(i))
+                        .reversed()
+                        .thenComparing(ids::id));
+        return items.stream().filter(i -> !own.contains(i)).limit(n).mapToInt(i -> i).toArray();
+    }
+}
