@@ -4,6 +4,7 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ import java.util.Map;
 final class IdIndex {
     private final Map<String, Integer> indices = new HashMap<>();
     private final List<String> ids = new ArrayList<>();
+    private long[] orderKeys = new long[16];
 
     /** The id's index, assigned now if the id is new. */
     int of(String id) {
@@ -26,6 +28,10 @@ final class IdIndex {
         int next = ids.size();
         indices.put(id, next);
         ids.add(id);
+        if (next == orderKeys.length) {
+            orderKeys = Arrays.copyOf(orderKeys, next * 2);
+        }
+        orderKeys[next] = orderKey(id);
         return next;
     }
 
@@ -55,6 +61,36 @@ final class IdIndex {
     int find(String id) {
         Integer index = indices.get(id);
         return index == null ? -1 : index;
+    }
+
+    /** {@code id(a).compareTo(id(b))} in sign, mostly from the ids' order keys. */
+    int compare(int a, int b) {
+        return compare(orderKeys[a], ids.get(a), orderKeys[b], ids.get(b));
+    }
+
+    /**
+     * The first eight chars of an id packed a byte each, 0 when one of them does not fit a byte:
+     * where two such keys are non-zero and differ, their unsigned order is the ids' order (a
+     * shorter id is padded with the lowest char), and comparing them costs no string read.
+     */
+    static long orderKey(String id) {
+        long key = 0;
+        for (int i = 0; i < Long.BYTES; i++) {
+            char c = i < id.length() ? id.charAt(i) : 0;
+            if (c > 0xFF) {
+                return 0;
+            }
+            key = key << 8 | c;
+        }
+        return key;
+    }
+
+    /** The order of two ids given with their {@link #orderKey}s. */
+    static int compare(long keyA, String a, long keyB, String b) {
+        if (keyA != keyB && keyA != 0 && keyB != 0) {
+            return Long.compareUnsigned(keyA, keyB);
+        }
+        return a.compareTo(b);
     }
 
     String id(int index) {

@@ -81,7 +81,7 @@ final class ItemScores {
     /** Highest score first, ties by item id: a total order, so any correct sort gives the same. */
     private int compare(int a, int b) {
         int byScore = Double.compare(scores[b], scores[a]);
-        return byScore != 0 ? byScore : items.id(a).compareTo(items.id(b));
+        return byScore != 0 ? byScore : items.compare(a, b);
     }
 
     /** Sorts {@code a[0..n)} best first: merge sort over a scratch array. */

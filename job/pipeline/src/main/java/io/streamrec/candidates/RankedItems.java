@@ -17,14 +17,14 @@ import java.util.TreeSet;
  * walks on in the tree and extends the head, up to {@value #MAX_HEAD} items.
  */
 final class RankedItems {
-    private record Ranked(int item, String id, double key) {}
+    private record Ranked(int item, String id, long idKey, double key) {}
 
     private static final int MAX_HEAD = 512;
 
     private static final Comparator<Ranked> HIGHEST_FIRST =
             (a, b) -> {
                 int byKey = Double.compare(b.key, a.key);
-                return byKey != 0 ? byKey : a.id.compareTo(b.id);
+                return byKey != 0 ? byKey : IdIndex.compare(a.idKey, a.id, b.idKey, b.id);
             };
 
     private final TreeSet<Ranked> order = new TreeSet<>(HIGHEST_FIRST);
@@ -44,7 +44,7 @@ final class RankedItems {
             order.remove(old);
             removeFromHead(old);
         }
-        Ranked now = new Ranked(item, id, key);
+        Ranked now = new Ranked(item, id, old == null ? IdIndex.orderKey(id) : old.idKey, key);
         order.add(now);
         byItem.set(item, now);
         addToHead(now);

@@ -32,6 +32,7 @@ public final class ListwiseScorer implements AutoCloseable {
     private final DjlListwiseTrainer trainer;
     private final float[] parameters;
     private final float[] accumulators;
+    private final ScorerForward forward;
 
     public ListwiseScorer(int features, ScorerSettings settings, Device device) {
         this.layout = new ScorerLayout(features);
@@ -42,6 +43,7 @@ public final class ListwiseScorer implements AutoCloseable {
         this.parameters = initialParameters(layout, settings.seed());
         this.accumulators = adagrad.initSlots(parameters);
         this.trainer = new DjlListwiseTrainer(device);
+        this.forward = new ScorerForward(layout);
     }
 
     /**
@@ -94,7 +96,7 @@ public final class ListwiseScorer implements AutoCloseable {
 
     /** Score of every candidate of {@code list}, higher first; plain Java, for serving. */
     public float[] scores(FeatureList list) {
-        double[] exact = ScorerForward.scores(layout, parameters, list);
+        double[] exact = forward.score(parameters, list);
         float[] scores = new float[exact.length];
         for (int c = 0; c < exact.length; c++) {
             scores[c] = (float) exact[c];

@@ -16,6 +16,7 @@ final class ScorerForward {
      */
     private static final int BLOCK = 128;
 
+    private final ScorerLayout layout;
     private final int features;
 
     /** The linear weights after gating: {@code Σ_g ctx[g] · W[g]}. */
@@ -38,29 +39,37 @@ final class ScorerForward {
     /** The block's linear parts, {@code Σ_i gated[i] · x[i][c]}. */
     private final double[] linear;
 
-    private ScorerForward(ScorerLayout layout, float[] p, float[] context, int block) {
+    /** A pass with its scratch, to score list after list: not thread-safe. */
+    ScorerForward(ScorerLayout layout) {
+        this.layout = layout;
         this.features = layout.features();
-        this.gated = gatedWeights(layout, p, context);
-        this.hiddenBias = hiddenBias(layout, p, context);
-        this.byFeature = hiddenByFeature(layout, p);
+        this.gated = new double[features];
+        this.hiddenBias = new double[ScorerLayout.HIDDEN];
+        this.byFeature = new double[features * ScorerLayout.HIDDEN];
         this.output = new double[ScorerLayout.HIDDEN];
-        for (int h = 0; h < output.length; h++) {
-            output[h] = p[layout.uOffset() + h];
-        }
-        this.x = new double[features][block];
-        this.pre = new double[ScorerLayout.HIDDEN][block];
-        this.linear = new double[block];
+        this.x = new double[features][BLOCK];
+        this.pre = new double[ScorerLayout.HIDDEN][BLOCK];
+        this.linear = new double[BLOCK];
     }
 
     /** Scores of every candidate of {@code list}. */
     static double[] scores(ScorerLayout layout, float[] p, FeatureList list) {
+        return new ScorerForward(layout).score(p, list);
+    }
+
+    /** Scores of every candidate of {@code list} under parameters {@code p}. */
+    double[] score(float[] p, FeatureList list) {
         checkFeatures(layout, list);
+        gatedWeights(layout, p, list.context(), gated);
+        hiddenBias(layout, p, list.context(), hiddenBias);
+        hiddenByFeature(layout, p, byFeature);
+        for (int h = 0; h < output.length; h++) {
+            output[h] = p[layout.uOffset() + h];
+        }
         int n = list.candidates();
-        ScorerForward forward =
-                new ScorerForward(layout, p, list.context(), Math.max(1, Math.min(BLOCK, n)));
         double[] scores = new double[n];
         for (int c = 0; c < n; c += BLOCK) {
-            forward.scoreBlock(list.values(), c, Math.min(BLOCK, n - c), scores);
+            scoreBlock(list.values(), c, Math.min(BLOCK, n - c), scores);
         }
         return scores;
     }
@@ -141,21 +150,20 @@ final class ScorerForward {
         return s;
     }
 
-    private static double[] gatedWeights(ScorerLayout layout, float[] p, float[] context) {
+    private static void gatedWeights(
+            ScorerLayout layout, float[] p, float[] context, double[] gated) {
         int f = layout.features();
-        double[] gated = new double[f];
+        Arrays.fill(gated, 0.0);
         for (int g = 0; g < ScorerLayout.CONTEXT; g++) {
             int wRow = layout.wOffset() + g * f;
             for (int i = 0; i < f; i++) {
                 gated[i] += context[g] * p[wRow + i];
             }
         }
-        return gated;
     }
 
-    private static double[] hiddenBias(ScorerLayout layout, float[] p, float[] context) {
+    private static void hiddenBias(ScorerLayout layout, float[] p, float[] context, double[] bias) {
         int f = layout.features();
-        double[] bias = new double[ScorerLayout.HIDDEN];
         for (int h = 0; h < bias.length; h++) {
             int hRow = layout.hOffset() + h * layout.hiddenInputs();
             double v = p[layout.bOffset() + h];
@@ -164,20 +172,17 @@ final class ScorerForward {
             }
             bias[h] = v;
         }
-        return bias;
     }
 
-    private static double[] hiddenByFeature(ScorerLayout layout, float[] p) {
+    private static void hiddenByFeature(ScorerLayout layout, float[] p, double[] byFeature) {
         int f = layout.features();
         int units = ScorerLayout.HIDDEN;
-        double[] byFeature = new double[f * units];
         for (int h = 0; h < units; h++) {
             int hRow = layout.hOffset() + h * layout.hiddenInputs();
             for (int i = 0; i < f; i++) {
                 byFeature[i * units + h] = p[hRow + i];
             }
         }
-        return byFeature;
     }
 
     static void checkFeatures(ScorerLayout layout, FeatureList list) {
