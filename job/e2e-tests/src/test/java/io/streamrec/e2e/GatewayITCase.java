@@ -141,7 +141,7 @@ class GatewayITCase {
             assertThat(get(http, base.resolve("/recommendations/alice?k=0")).statusCode())
                     .isEqualTo(400);
         } finally {
-            job.cancel().get();
+            TestClusters.cancelAndAwait(job);
         }
     }
 

@@ -186,7 +186,7 @@ class SavepointRestoreITCase {
             awaitCounted(job, output, SAVED);
             rows = new TreeMap<>(output.rows());
         } catch (Exception | Error e) {
-            job.cancel().get();
+            TestClusters.cancelAndAwait(job);
             throw e;
         }
         String path =
@@ -213,7 +213,7 @@ class SavepointRestoreITCase {
             return new TreeMap<>(output.rows());
         } finally {
             if (!job.getJobStatus().get().isGloballyTerminalState()) {
-                job.cancel().get();
+                TestClusters.cancelAndAwait(job);
             }
         }
     }

@@ -127,7 +127,7 @@ class StreamrecJobITCase {
                         return committed.size() == items.size();
                     });
         } finally {
-            job.cancel().get();
+            TestClusters.cancelAndAwait(job);
         }
     }
 

@@ -3,8 +3,10 @@ package io.streamrec.e2e;
 import io.streamrec.job.RuntimeDefaults;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
@@ -32,5 +34,23 @@ public final class TestClusters {
         Configuration c = RuntimeDefaults.embedded(jobConf, checkpointDir);
         c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, CHECKPOINT_INTERVAL);
         return c;
+    }
+
+    /**
+     * Cancels a job and waits until it has stopped, so nothing writes into its checkpoint directory
+     * any more when the test's temporary directory is deleted ({@code cancel()} only asks).
+     */
+    static void cancelAndAwait(JobClient job) throws Exception {
+        job.cancel().get();
+        Await.waitUntil(
+                "the cancelled job has stopped",
+                Duration.ofSeconds(60),
+                () -> {
+                    try {
+                        return job.getJobStatus().get().isGloballyTerminalState();
+                    } catch (ExecutionException gone) {
+                        return true; // no longer known to the cluster: stopped
+                    }
+                });
     }
 }
