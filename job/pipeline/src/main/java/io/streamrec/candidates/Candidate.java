@@ -3,7 +3,11 @@ package io.streamrec.candidates;
 import java.util.EnumSet;
 import java.util.Set;
 
-/** An item in a candidate set, with its score and rank (0 = best) in each source it came from. */
+/**
+ * An item in a candidate set, with its score and rank (0 = best) in each source it came from. The
+ * scores and ranks of a set's candidates share two arrays: a candidate holds its offset and a bit
+ * per source that returned it, one entry per such source in source order.
+ */
 public final class Candidate {
     private static final Source[] SOURCES = Source.values();
 
@@ -12,23 +16,20 @@ public final class Candidate {
     /** The generator's dense index of the item, -1 when not known. */
     private final int item;
 
-    private final double[] scores = new double[SOURCES.length];
+    /** Bit {@code s} set when the source of ordinal {@code s} returned the item. */
+    private final int mask;
 
-    /** Rank + 1 per source, 0 where the source did not return the item. */
-    private final int[] places = new int[SOURCES.length];
+    private final double[] scores;
+    private final int[] ranks;
+    private final int offset;
 
-    Candidate(String itemId) {
-        this(itemId, -1);
-    }
-
-    Candidate(String itemId, int item) {
+    Candidate(String itemId, int item, int mask, double[] scores, int[] ranks, int offset) {
         this.itemId = itemId;
         this.item = item;
-    }
-
-    void found(Source source, int rank, double score) {
-        places[source.ordinal()] = rank + 1;
-        scores[source.ordinal()] = score;
+        this.mask = mask;
+        this.scores = scores;
+        this.ranks = ranks;
+        this.offset = offset;
     }
 
     public String itemId() {
@@ -44,17 +45,22 @@ public final class Candidate {
     }
 
     public boolean from(Source source) {
-        return places[source.ordinal()] > 0;
+        return (mask & (1 << source.ordinal())) != 0;
     }
 
     /** The position in the source's list, 0 = best; -1 when the source did not return it. */
     public int rank(Source source) {
-        return places[source.ordinal()] - 1;
+        return from(source) ? ranks[entry(source)] : -1;
     }
 
     /** The source's score, NaN when the source did not return it. */
     public double score(Source source) {
-        return from(source) ? scores[source.ordinal()] : Double.NaN;
+        return from(source) ? scores[entry(source)] : Double.NaN;
+    }
+
+    /** Where the source's score and rank are: after those of the sources before it. */
+    private int entry(Source source) {
+        return offset + Integer.bitCount(mask & ((1 << source.ordinal()) - 1));
     }
 
     public Set<Source> sources() {

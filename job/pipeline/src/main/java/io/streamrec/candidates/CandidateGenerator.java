@@ -31,7 +31,7 @@ public final class CandidateGenerator {
     private final List<RecentIds> userItems = new ArrayList<>();
     private final ExcludedItems excluded = new ExcludedItems();
     private final ItemScores scores = new ItemScores(items);
-    private final CandidateUnion union = new CandidateUnion(items);
+    private final CandidateUnion union = new CandidateUnion(items, true);
     private ActivityStatistics activity = new ActivityStatistics();
     private long updates;
 
@@ -172,7 +172,7 @@ public final class CandidateGenerator {
             titleWords.sharedRareWords(history.mostRecent(settings.titleItems()), scores);
             addTopScores(Source.TITLE_WORDS);
         }
-        return union.finish();
+        return CandidateSet.of(union);
     }
 
     private void addPopularity(Source source, int n, long t) {

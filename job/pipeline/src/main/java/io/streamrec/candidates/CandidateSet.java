@@ -12,36 +12,51 @@ import java.util.Map;
  * Candidates are in source order, then rank within the source (deterministic).
  */
 public final class CandidateSet {
+    private static final Source[] SOURCES = Source.values();
+
+    /** The lists as given to {@link #union}; null for a generator's set, see {@link #ranked}. */
     private final Map<Source, List<ScoredItem>> lists;
+
+    /** A generator's lists as candidate positions by source ordinal (null: not read). */
+    private final int[][] ranked;
+
     private final List<Candidate> candidates;
+
+    /** A generator's lists as scored items, made at the first read of each (serving reads none). */
+    private final List<ScoredItem>[] listsMade;
 
     /** Candidates by item id, made at the first read by id: serving reads by position only. */
     private Map<String, Candidate> byItem;
 
-    CandidateSet(Map<Source, List<ScoredItem>> lists, List<Candidate> candidates) {
-        this.lists = Collections.unmodifiableMap(lists);
+    @SuppressWarnings("unchecked")
+    private CandidateSet(
+            Map<Source, List<ScoredItem>> lists, int[][] ranked, List<Candidate> candidates) {
+        this.lists = lists == null ? null : Collections.unmodifiableMap(lists);
+        this.ranked = ranked;
         this.candidates = Collections.unmodifiableList(candidates);
+        this.listsMade = new List[SOURCES.length];
+    }
+
+    /** The set of the lists a {@link CandidateUnion} was given since its start. */
+    static CandidateSet of(CandidateUnion union) {
+        return new CandidateSet(null, union.ranked(), union.candidates());
     }
 
     public static CandidateSet union(EnumMap<Source, List<ScoredItem>> lists) {
-        Map<String, Candidate> byItem = new HashMap<>();
-        List<Candidate> candidates = new ArrayList<>();
+        IdIndex ids = new IdIndex();
+        CandidateUnion union = new CandidateUnion(ids, false);
+        union.start();
         lists.forEach(
                 (source, list) -> {
+                    int[] top = new int[list.size()];
+                    double[] scores = new double[list.size()];
                     for (int rank = 0; rank < list.size(); rank++) {
-                        ScoredItem s = list.get(rank);
-                        Candidate c = byItem.get(s.itemId());
-                        if (c == null) {
-                            c = new Candidate(s.itemId());
-                            byItem.put(s.itemId(), c);
-                            candidates.add(c);
-                        }
-                        c.found(source, rank, s.score());
+                        top[rank] = ids.of(list.get(rank).itemId());
+                        scores[rank] = list.get(rank).score();
                     }
+                    union.add(source, top, scores);
                 });
-        CandidateSet set = new CandidateSet(lists, candidates);
-        set.byItem = byItem;
-        return set;
+        return new CandidateSet(lists, null, union.candidates());
     }
 
     public boolean contains(String itemId) {
@@ -71,7 +86,22 @@ public final class CandidateSet {
 
     /** One source's list, best first (empty when it returned nothing). */
     public List<ScoredItem> list(Source source) {
-        return lists.getOrDefault(source, List.of());
+        if (lists != null) {
+            return lists.getOrDefault(source, List.of());
+        }
+        int[] positions = ranked[source.ordinal()];
+        if (positions == null) {
+            return List.of();
+        }
+        if (listsMade[source.ordinal()] == null) {
+            List<ScoredItem> list = new ArrayList<>(positions.length);
+            for (int p : positions) {
+                Candidate c = candidates.get(p);
+                list.add(new ScoredItem(c.itemId(), c.score(source)));
+            }
+            listsMade[source.ordinal()] = Collections.unmodifiableList(list);
+        }
+        return listsMade[source.ordinal()];
     }
 
     public int size() {

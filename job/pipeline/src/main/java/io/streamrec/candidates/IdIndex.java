@@ -65,7 +65,20 @@ final class IdIndex {
 
     /** {@code id(a).compareTo(id(b))} in sign, mostly from the ids' order keys. */
     int compare(int a, int b) {
-        return compare(orderKeys[a], ids.get(a), orderKeys[b], ids.get(b));
+        return compare(a, orderKeys[a], b, orderKeys[b]);
+    }
+
+    /** {@link #compare(int, int)} with the ids' {@link #orderKey}s already read. */
+    int compare(int a, long keyA, int b, long keyB) {
+        if (keyA != keyB && keyA != 0 && keyB != 0) {
+            return Long.compareUnsigned(keyA, keyB);
+        }
+        return ids.get(a).compareTo(ids.get(b));
+    }
+
+    /** The {@link #orderKey} of the id at {@code index}. */
+    long orderKey(int index) {
+        return orderKeys[index];
     }
 
     /**

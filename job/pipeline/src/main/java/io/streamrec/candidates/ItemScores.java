@@ -16,6 +16,9 @@ final class ItemScores {
     private int count;
     private double[] selection = new double[16];
     private int[] eligible = new int[16];
+    private double[] eligibleScores = new double[16];
+    private long[] eligibleKeys = new long[16];
+    private int[] order = new int[16];
     private int[] sortScratch = new int[16];
 
     ItemScores(IdIndex items) {
@@ -55,43 +58,60 @@ final class ItemScores {
         return out;
     }
 
-    /** The items of {@link #top}, best first, in int arrays throughout: no boxed index. */
+    /**
+     * The items of {@link #top}, best first. The eligible items' scores and id order keys are
+     * copied to small dense arrays, which the selection and the sort read instead of the arrays by
+     * item index.
+     */
     int[] topItems(int n, ExcludedItems excluded) {
         if (eligible.length < count) {
-            eligible = new int[Math.max(count, eligible.length * 2)];
+            int grown = Math.max(count, eligible.length * 2);
+            eligible = new int[grown];
+            eligibleScores = new double[grown];
+            eligibleKeys = new long[grown];
+            order = new int[grown];
+            sortScratch = new int[grown];
         }
         int m = 0;
         for (int i = 0; i < count; i++) {
             int item = touched[i];
-            if (scores[item] > 0.0 && !excluded.contains(item)) {
-                eligible[m++] = item;
+            double score = scores[item];
+            if (score > 0.0 && !excluded.contains(item)) {
+                eligible[m] = item;
+                eligibleScores[m++] = score;
             }
         }
         double cut = m <= n ? 0.0 : nthHighest(m, n);
         int kept = 0;
         for (int i = 0; i < m; i++) {
-            if (scores[eligible[i]] >= cut) {
-                eligible[kept++] = eligible[i];
+            if (eligibleScores[i] >= cut) {
+                eligible[kept] = eligible[i];
+                eligibleScores[kept] = eligibleScores[i];
+                eligibleKeys[kept] = items.orderKey(eligible[i]);
+                order[kept] = kept;
+                kept++;
             }
         }
-        sortBestFirst(eligible, kept);
-        return Arrays.copyOf(eligible, Math.min(n, kept));
-    }
-
-    /** Highest score first, ties by item id: a total order, so any correct sort gives the same. */
-    private int compare(int a, int b) {
-        int byScore = Double.compare(scores[b], scores[a]);
-        return byScore != 0 ? byScore : items.compare(a, b);
-    }
-
-    /** Sorts {@code a[0..n)} best first: merge sort over a scratch array. */
-    private void sortBestFirst(int[] a, int n) {
-        if (sortScratch.length < n) {
-            sortScratch = new int[Math.max(n, sortScratch.length * 2)];
+        mergeSort(order, sortScratch, 0, kept);
+        int[] top = new int[Math.min(n, kept)];
+        for (int r = 0; r < top.length; r++) {
+            top[r] = eligible[order[r]];
         }
-        mergeSort(a, sortScratch, 0, n);
+        return top;
     }
 
+    /**
+     * Highest score first, ties by item id, of the kept items at positions {@code p} and {@code q}:
+     * a total order, so any correct sort gives the same.
+     */
+    private int compare(int p, int q) {
+        int byScore = Double.compare(eligibleScores[q], eligibleScores[p]);
+        return byScore != 0
+                ? byScore
+                : items.compare(eligible[p], eligibleKeys[p], eligible[q], eligibleKeys[q]);
+    }
+
+    /** Sorts positions {@code a[from..to)} by {@link #compare}: a merge sort. */
     private void mergeSort(int[] a, int[] scratch, int from, int to) {
         if (to - from <= 16) {
             for (int i = from + 1; i < to; i++) {
@@ -123,15 +143,13 @@ final class ItemScores {
         }
     }
 
-    /** The {@code n}-th highest score of {@code eligible[0..m)} (quickselect, middle pivot). */
+    /** The {@code n}-th highest of {@code eligibleScores[0..m)} (quickselect, middle pivot). */
     private double nthHighest(int m, int n) {
         if (selection.length < m) {
             selection = new double[Math.max(m, selection.length * 2)];
         }
         double[] v = selection;
-        for (int i = 0; i < m; i++) {
-            v[i] = scores[eligible[i]];
-        }
+        System.arraycopy(eligibleScores, 0, v, 0, m);
         int lo = 0;
         int hi = m - 1;
         int k = n - 1; // index of the n-th highest in descending order

@@ -142,36 +142,57 @@ public final class CandidateFeatures {
         }
         prepare(userId, t);
         float[] values = new float[n * Feature.COUNT];
+        int[] item = new int[n];
+        Candidate[] candidate = new Candidate[n];
+        double[] logEvents = new double[n];
+        double[] logAge = new double[n];
         for (int c = 0; c < n; c++) {
             String id = itemIds.get(c);
-            Candidate candidate = candidate(candidates, c, id);
-            int item = candidate == null ? stats.item(id) : stats.item(candidate);
-            int row = c * Feature.COUNT;
-            double logEvents = ln1p(stats.events(item));
-            double logAge = items.logAgeDays(item, t);
-            if (on(FeatureFamily.POPULARITY)) {
-                popularity(values, row, item, t, logEvents);
+            candidate[c] = candidate(candidates, c, id);
+            item[c] = candidate[c] == null ? stats.item(id) : stats.item(candidate[c]);
+            logEvents[c] = ln1p(stats.events(item[c]));
+            logAge[c] = items.logAgeDays(item[c], t);
+        }
+        // family by family over all candidates: the iterations of each loop are independent, so
+        // the CPU overlaps several candidates' statistics reads (cache misses) of one family
+        if (on(FeatureFamily.POPULARITY)) {
+            for (int c = 0; c < n; c++) {
+                popularity(values, c * Feature.COUNT, item[c], t, logEvents[c]);
             }
-            if (on(FeatureFamily.RECENCY)) {
-                recency(values, row, item, t, logAge);
+        }
+        if (on(FeatureFamily.RECENCY)) {
+            for (int c = 0; c < n; c++) {
+                recency(values, c * Feature.COUNT, item[c], t, logAge[c]);
             }
-            if (on(FeatureFamily.SEQUENCE)) {
-                sequence(values, row, item);
+        }
+        if (on(FeatureFamily.SEQUENCE)) {
+            for (int c = 0; c < n; c++) {
+                sequence(values, c * Feature.COUNT, item[c]);
             }
-            if (on(FeatureFamily.NEIGHBOURS)) {
-                neighbours(values, row, item);
+        }
+        if (on(FeatureFamily.NEIGHBOURS)) {
+            for (int c = 0; c < n; c++) {
+                neighbours(values, c * Feature.COUNT, item[c]);
             }
-            if (on(FeatureFamily.CONTENT)) {
-                content(values, row, item);
+        }
+        if (on(FeatureFamily.CONTENT)) {
+            for (int c = 0; c < n; c++) {
+                content(values, c * Feature.COUNT, item[c]);
             }
-            if (on(FeatureFamily.USER_FIT)) {
-                userFit(values, row, item, logEvents, logAge);
+        }
+        if (on(FeatureFamily.USER_FIT)) {
+            for (int c = 0; c < n; c++) {
+                userFit(values, c * Feature.COUNT, item[c], logEvents[c], logAge[c]);
             }
-            if (on(FeatureFamily.SOURCES) && candidates != null) {
-                sources(values, row, candidate);
+        }
+        if (on(FeatureFamily.SOURCES) && candidates != null) {
+            for (int c = 0; c < n; c++) {
+                sources(values, c * Feature.COUNT, candidate[c]);
             }
-            if (on(FeatureFamily.FACTORIZATION) && factorizationScores != null) {
-                values[row + Feature.FACTORIZATION.column()] = factorizationScores[c];
+        }
+        if (on(FeatureFamily.FACTORIZATION) && factorizationScores != null) {
+            for (int c = 0; c < n; c++) {
+                values[c * Feature.COUNT + Feature.FACTORIZATION.column()] = factorizationScores[c];
             }
         }
         if (on(FeatureFamily.POPULARITY)) {
