@@ -6,6 +6,8 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One serving subtask's entry in the learned ranker's union list state: its subtask index, the
@@ -57,7 +59,7 @@ record LearnedRankerState(int subtask, byte[] statistics, byte[] learned) {
      * the old ones' scorers in turn). Null when there is nothing to restore (a fresh start).
      */
     static LearnedRankerState choose(Iterable<byte[]> entries, int subtask) throws Exception {
-        java.util.List<LearnedRankerState> all = new java.util.ArrayList<>();
+        List<LearnedRankerState> all = new ArrayList<>();
         for (byte[] entry : entries) {
             all.add(fromBytes(entry));
         }

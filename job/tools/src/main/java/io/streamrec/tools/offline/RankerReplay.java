@@ -89,7 +89,7 @@ public final class RankerReplay {
             heuristic.rank(e.userId(), candidates, e.timestamp()).rankOf(e.itemId(), K)
         };
         boolean candidate = candidates.contains(e.itemId());
-        RankedCandidates ranked = ranker.rankThenLearn(e, null);
+        RankedCandidates ranked = ranker.rankThenLearn(e, candidates, null);
         ranks[0] = ranked.rankOf(e.itemId(), K);
         tallies.get("all events").record(ranks, candidate);
         if (newUser) {
