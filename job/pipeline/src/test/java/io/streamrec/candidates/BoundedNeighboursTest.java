@@ -62,4 +62,40 @@ class BoundedNeighboursTest {
         // the strongest keys of the skewed stream survive
         assertThat(present).contains(0, 1);
     }
+
+    @Test
+    void findsEveryKeptKeyAndNoOtherThroughGrowthEvictionAndRestore() throws Exception {
+        Random random = new Random(7);
+        BoundedNeighbours n = new BoundedNeighbours(200);
+        for (int i = 0; i < 50_000; i++) {
+            int key = random.nextInt(1_000) * 97 - 30_000; // negative keys and collisions too
+            n.add(key, random.nextInt(3) + 1);
+            if (i % 997 == 0 || i < 300) {
+                assertLookupsMatchSlots(n);
+            }
+        }
+        assertLookupsMatchSlots(n);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        n.writeTo(new java.io.DataOutputStream(bytes));
+        BoundedNeighbours restored =
+                BoundedNeighbours.readFrom(
+                        new java.io.DataInputStream(
+                                new java.io.ByteArrayInputStream(bytes.toByteArray())),
+                        200);
+        assertLookupsMatchSlots(restored);
+        restored.add(123_456, 1_000);
+        assertThat(restored.weight(123_456)).isEqualTo(1_000.0);
+        assertLookupsMatchSlots(restored);
+    }
+
+    private static void assertLookupsMatchSlots(BoundedNeighbours n) {
+        Map<Integer, Double> slots = new HashMap<>();
+        for (int s = 0; s < n.size(); s++) {
+            assertThat(slots.put(n.key(s), n.weightAt(s))).as("key %d twice", n.key(s)).isNull();
+        }
+        for (int k = 0; k < 1_000; k++) {
+            int key = k * 97 - 30_000;
+            assertThat(n.weight(key)).isEqualTo(slots.getOrDefault(key, 0.0));
+        }
+    }
 }
