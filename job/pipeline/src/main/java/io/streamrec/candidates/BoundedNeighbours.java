@@ -13,10 +13,8 @@ import java.util.function.DoubleBinaryOperator;
  * stale count of 1, and a list of decayed weights (anchored, see {@link HalfLife}) keeps the
  * strongest at the current time.
  *
- * <p>Three parallel arrays in slot order, plus, once a list holds {@value #INDEXED_FROM} or more,
- * an open-addressing index from key to slot: lists near their cap are searched on every event for
- * every recent item or user, and a linear scan of a few hundred ints dominated the serving thread.
- * An entry costs 20 bytes, and 8 to 16 more in the index of a long list.
+ * <p>Three parallel arrays, searched linearly: at a cap of a few hundred a scan of ints is cheaper
+ * than hashing, and an entry costs 20 bytes.
  */
 public final class BoundedNeighbours {
     private final int cap;
@@ -25,14 +23,6 @@ public final class BoundedNeighbours {
     private double[] weights = new double[4];
     private long[] touched = new long[4];
     private long clock;
-
-    /**
-     * Slot + 1 per key by linear probing, 0 for an empty cell; null while the list is short. Kept
-     * at most half full, so a probe sequence stays short.
-     */
-    private int[] index;
-
-    private static final int INDEXED_FROM = 16;
 
     public BoundedNeighbours(int cap) {
         if (cap <= 0) {
@@ -77,7 +67,6 @@ public final class BoundedNeighbours {
         }
         n.size = size;
         n.clock = size;
-        n.reindex();
         return n;
     }
 
@@ -118,78 +107,18 @@ public final class BoundedNeighbours {
         weights[size] = value;
         touched[size] = ++clock;
         size++;
-        if (index == null || 2 * size > index.length) {
-            reindex();
-        } else {
-            indexPut(key, size - 1);
-        }
         if (size > cap) {
             remove(weakest());
         }
     }
 
     private int slotOf(int key) {
-        if (index != null) {
-            int mask = index.length - 1;
-            for (int cell = cellOf(key, mask); index[cell] != 0; cell = (cell + 1) & mask) {
-                if (keys[index[cell] - 1] == key) {
-                    return index[cell] - 1;
-                }
-            }
-            return -1;
-        }
         for (int s = 0; s < size; s++) {
             if (keys[s] == key) {
                 return s;
             }
         }
         return -1;
-    }
-
-    private static int cellOf(int key, int mask) {
-        int h = key * 0x9E3779B9;
-        return (h ^ (h >>> 16)) & mask;
-    }
-
-    /** Builds the index afresh (or drops it for a short list), sized for twice the entries. */
-    private void reindex() {
-        if (size < INDEXED_FROM) {
-            index = null;
-            return;
-        }
-        index = new int[Integer.highestOneBit(size * 4 - 1)];
-        for (int s = 0; s < size; s++) {
-            indexPut(keys[s], s);
-        }
-    }
-
-    private void indexPut(int key, int slot) {
-        int mask = index.length - 1;
-        int cell = cellOf(key, mask);
-        while (index[cell] != 0 && keys[index[cell] - 1] != key) {
-            cell = (cell + 1) & mask;
-        }
-        index[cell] = slot + 1;
-    }
-
-    /** Removes a key's cell, shifting later cells of its probe run back (no tombstones). */
-    private void indexRemove(int key) {
-        int mask = index.length - 1;
-        int cell = cellOf(key, mask);
-        while (keys[index[cell] - 1] != key) {
-            cell = (cell + 1) & mask;
-        }
-        int next = (cell + 1) & mask;
-        while (index[next] != 0) {
-            int home = cellOf(keys[index[next] - 1], mask);
-            // move the entry back into the hole unless its home lies cyclically in (cell, next]
-            if (((next - home) & mask) >= ((next - cell) & mask)) {
-                index[cell] = index[next];
-                cell = next;
-            }
-            next = (next + 1) & mask;
-        }
-        index[cell] = 0;
     }
 
     private int weakest() {
@@ -203,14 +132,6 @@ public final class BoundedNeighbours {
     }
 
     private void remove(int slot) {
-        if (index != null) {
-            indexRemove(keys[slot]);
-            if (slot != size - 1) {
-                indexRemove(keys[size - 1]);
-                keys[slot] = keys[size - 1];
-                indexPut(keys[slot], slot);
-            }
-        }
         size--;
         keys[slot] = keys[size];
         weights[slot] = weights[size];

@@ -17,6 +17,11 @@ final class KeyedRows {
     private int mask;
     private int size;
 
+    /**
+     * The slots written since the last clear, so a clear costs the keys of one call, not the table.
+     */
+    private int[] used;
+
     KeyedRows(int width) {
         this.width = width;
         allocate(64);
@@ -26,16 +31,17 @@ final class KeyedRows {
         keys = new int[capacity];
         Arrays.fill(keys, EMPTY);
         values = new double[capacity * width];
+        used = new int[capacity / 2];
         mask = capacity - 1;
         size = 0;
     }
 
     /** Makes every row zero. */
     void clear() {
-        if (size > 0) {
-            Arrays.fill(keys, EMPTY);
-            size = 0;
+        for (int i = 0; i < size; i++) {
+            keys[used[i]] = EMPTY;
         }
+        size = 0;
     }
 
     void add(int key, int column, double amount) {
@@ -93,7 +99,7 @@ final class KeyedRows {
             if (keys[s] == EMPTY) {
                 keys[s] = key;
                 Arrays.fill(values, s * width, (s + 1) * width, 0.0);
-                size++;
+                used[size++] = s;
                 return s;
             }
             s = (s + 1) & mask;
