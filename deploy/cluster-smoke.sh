@@ -29,7 +29,9 @@ B="127.0.0.1:$KAFKA_PORT"
 REST="http://127.0.0.1:$FLINK_REST_PORT"
 ITEMS="$PWD/data/movietweetings-100k/movies.dat"
 PREFIX="cluster-smoke-$$"
-JOB_OPTS=(-Dkafka.bootstrap-servers="$B" -Dkafka.transactional-id-prefix="$PREFIX" -Ditems.path="$ITEMS")
+# results transactional: the drill checks every request is answered exactly once across faults
+JOB_OPTS=(-Dkafka.bootstrap-servers="$B" -Dkafka.transactional-id-prefix="$PREFIX" -Ditems.path="$ITEMS"
+  -Dresults.delivery-guarantee=exactly-once)
 
 cleanup() {
   deploy/flink-cluster.sh stop >/dev/null 2>&1 || true

@@ -23,7 +23,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.stream.IntStream;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -32,6 +35,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The gateway round trip against a real broker and the running job. */
 class GatewayITCase {
@@ -143,6 +148,75 @@ class GatewayITCase {
         } finally {
             TestClusters.cancelAndAwait(job);
         }
+    }
+
+    /**
+     * With no checkpoint completing (a 10 min interval), the gateway still answers, under either
+     * results delivery guarantee: it reads results uncommitted. A read_committed reader sees the
+     * at-least-once result at once and the transactional one not before its checkpoint.
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = DeliveryGuarantee.class,
+            names = {"AT_LEAST_ONCE", "EXACTLY_ONCE"})
+    void answersWithoutWaitingForACheckpoint(DeliveryGuarantee results) throws Exception {
+        String run = "fast-" + results.name().toLowerCase(java.util.Locale.ROOT);
+        Configuration conf = CLUSTERS.runConfiguration(run, checkpoints.resolve(run));
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMinutes(10));
+        conf.set(StreamrecOptions.RESULTS_DELIVERY_GUARANTEE, results);
+        conf.set(StreamrecOptions.DIM, 8);
+        conf.set(GatewayOptions.PORT, 0);
+        conf.set(GatewayOptions.REQUEST_TIMEOUT, Duration.ofSeconds(60));
+        TopicSetup.createTopics(conf, 1, 1);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        StreamrecJob.builder().configuration(conf).catalog(smallCatalog()).build().addTo(env);
+        JobClient job = env.executeAsync(run);
+        try (GatewayServer gateway = new GatewayServer(conf)) {
+            HttpResponse<String> answer =
+                    get(
+                            HttpClient.newHttpClient(),
+                            gateway.uri().resolve("/recommendations/carol?k=3"));
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+            String requestId = MAPPER.readTree(answer.body()).get("requestId").asText();
+            assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+
+            Properties props = new Properties();
+            props.put("bootstrap.servers", CLUSTERS.bootstrapServers());
+            List<String> committed =
+                    committedSoFar(props, conf.get(StreamrecOptions.RESULTS_TOPIC));
+            if (results == DeliveryGuarantee.AT_LEAST_ONCE) {
+                assertThat(committed).anySatisfy(r -> assertThat(r).contains(requestId));
+            } else {
+                assertThat(committed).noneSatisfy(r -> assertThat(r).contains(requestId));
+            }
+        } finally {
+            TestClusters.cancelAndAwait(job);
+        }
+    }
+
+    private static ItemCatalog smallCatalog() {
+        return new ItemCatalog(
+                IntStream.range(0, 20)
+                        .mapToObj(i -> new ItemRecord("m" + i, "movie " + i, List.of("g" + i % 4)))
+                        .toList());
+    }
+
+    /** Every record of {@code topic} a read_committed reader sees now, up to its end offsets. */
+    private static List<String> committedSoFar(Properties props, String topic) throws Exception {
+        List<String> values = new ArrayList<>();
+        try (var consumer = CommittedReader.open(props, topic, true)) {
+            CommittedReader.catchUp(
+                    consumer,
+                    timeout -> {
+                        int n = 0;
+                        for (var r : consumer.poll(timeout)) {
+                            values.add(new String(r.value(), StandardCharsets.UTF_8));
+                            n++;
+                        }
+                        return n;
+                    });
+        }
+        return values;
     }
 
     /** The first committed record of {@code topic} containing {@code text} (60 s at most). */

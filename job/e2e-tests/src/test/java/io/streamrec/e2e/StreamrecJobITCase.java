@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -57,8 +58,10 @@ class StreamrecJobITCase {
     }
 
     private static ReplayRun.Result replay(
-            String run, UnaryOperator<DataStream<UserEvent>> interceptor) throws Exception {
+            String run, UnaryOperator<DataStream<UserEvent>> interceptor, DeliveryGuarantee results)
+            throws Exception {
         Configuration conf = config(run);
+        conf.set(StreamrecOptions.RESULTS_DELIVERY_GUARANTEE, results);
         loadCatalogThroughItemsTopic(conf);
         try (ReplayRun replay =
                 ReplayRun.builder()
@@ -133,7 +136,8 @@ class StreamrecJobITCase {
 
     @Test
     void learnsPlantedStructureAndAppliesEveryEventExactlyOnceAcrossAFailure() throws Exception {
-        ReplayRun.Result clean = replay("clean", UnaryOperator.identity());
+        ReplayRun.Result clean =
+                replay("clean", UnaryOperator.identity(), DeliveryGuarantee.AT_LEAST_ONCE);
 
         int n = STREAM.events.size();
         assertThat(clean.counts().events()).isEqualTo(n);
@@ -155,12 +159,15 @@ class StreamrecJobITCase {
                         "failure",
                         events ->
                                 events.map(new FailOnceAfterCheckpoint(500))
-                                        .returns(UserEvent.typeInfo()));
+                                        .returns(UserEvent.typeInfo()),
+                        DeliveryGuarantee.EXACTLY_ONCE);
         assertThat(FailOnceAfterCheckpoint.FAILURES.get()).isEqualTo(failuresBefore + 1);
         assertThat(failed.counts().events()).isEqualTo(n);
         assertCountersMatchInput(failed.finalRows(), n);
         assertSameRowCounters(clean.finalRows(), failed.finalRows());
-        // every request answered exactly once under read_committed, across the failure too
+        // every request answered exactly once under read_committed: at-least-once results
+        // without a failure, transactional results across the failure (at-least-once results
+        // may answer a request again after a restore: README, "Results")
         assertAnsweredOnce(clean, n / 100);
         assertAnsweredOnce(failed, n / 100);
     }

@@ -24,8 +24,7 @@ public final class GatewayOptions {
                     .durationType()
                     .defaultValue(Duration.ofSeconds(10))
                     .withDescription(
-                            "How long GET /recommendations waits for the result (results are"
-                                    + " visible after the job's next checkpoint) before a 504.");
+                            "How long GET /recommendations waits for the result before a 504.");
     public static final ConfigOption<Integer> MAX_BATCH =
             ConfigOptions.key("gateway.max-batch")
                     .intType()

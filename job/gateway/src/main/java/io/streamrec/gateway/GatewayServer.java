@@ -39,6 +39,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
@@ -51,9 +52,11 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /events}: one event object or an array of them; valid ones go to the events
  *       topic. 202 {@code {"accepted":n}} when all are valid, else 400 with {@code "rejected":
  *       [{"index","reason","detail"}]} (the valid ones are still accepted).
- *   <li>{@code GET /recommendations/{userId}?k=10}: produces a request and waits for its result
- *       (read_committed) up to {@code gateway.request-timeout}; 200 with the result, 504 on
- *       timeout, 400 for a bad user id or k.
+ *   <li>{@code GET /recommendations/{userId}?k=10}: produces a request and waits for its result up
+ *       to {@code gateway.request-timeout}; 200 with the result, 504 on timeout, 400 for a bad user
+ *       id or k. Results are read uncommitted, as soon as serving writes them: an answer is a read
+ *       of the model and needs no commit, and a requestId answered twice (after a failover) is
+ *       answered with the first.
  *   <li>{@code GET /health}: 200 {@code {"status":"ok"}}; 503 if the results reader stopped.
  * </ul>
  */
@@ -87,12 +90,14 @@ public final class GatewayServer implements AutoCloseable {
         props.put("enable.idempotence", "true");
         props.put("linger.ms", "2");
         producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
-        // only results of requests made from now on matter
+        // only results of requests made from now on matter; read uncommitted so that an answer
+        // does not wait for the job's next checkpoint when results are transactional
         results =
                 CommittedReader.open(
                         settings.kafka().toProperties(),
                         settings.get(StreamrecOptions.RESULTS_TOPIC),
-                        false);
+                        false,
+                        IsolationLevel.READ_UNCOMMITTED);
         resultReader = new Thread(this::readResults, "gateway-results");
         resultReader.setDaemon(true);
         resultReader.start();

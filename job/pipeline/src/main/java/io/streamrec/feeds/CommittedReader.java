@@ -2,10 +2,12 @@ package io.streamrec.feeds;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.ToLongFunction;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -64,9 +66,23 @@ public final class CommittedReader {
     /** Opens the reader at the beginning of the topic, or at its end. */
     public static KafkaConsumer<byte[], byte[]> open(
             Properties kafkaProperties, String topic, boolean fromBeginning) {
+        return open(kafkaProperties, topic, fromBeginning, IsolationLevel.READ_COMMITTED);
+    }
+
+    /**
+     * {@link #open(Properties, String, boolean)} at another isolation level: {@code
+     * READ_UNCOMMITTED} sees records as soon as they are written, also those of transactions that
+     * are open or will be aborted (the gateway's results reader, which keeps a requestId's first
+     * answer and needs no commit to trust it).
+     */
+    public static KafkaConsumer<byte[], byte[]> open(
+            Properties kafkaProperties,
+            String topic,
+            boolean fromBeginning,
+            IsolationLevel isolation) {
         Properties props = new Properties();
         props.putAll(kafkaProperties);
-        props.put("isolation.level", "read_committed");
+        props.put("isolation.level", isolation.name().toLowerCase(Locale.ROOT));
         props.put("enable.auto.commit", "false");
         props.remove("group.id");
         KafkaConsumer<byte[], byte[]> consumer =

@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.function.Predicate;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 
 /**
  * The one place that reads the job's configuration into typed settings. It rejects out-of-range
@@ -219,6 +220,10 @@ public final class JobSettings {
         notBlank(StreamrecOptions.BOOTSTRAP_SERVERS);
         notBlank(StreamrecOptions.GROUP_ID);
         notBlank(StreamrecOptions.TRANSACTIONAL_ID_PREFIX);
+        check(
+                StreamrecOptions.RESULTS_DELIVERY_GUARANTEE,
+                g -> g != DeliveryGuarantee.NONE,
+                "at-least-once or exactly-once (none could lose results)");
         conf.get(StreamrecOptions.KAFKA_PROPERTIES);
         itemsCharset(conf.get(StreamrecOptions.ITEMS_CHARSET));
         Map<String, String> optionByTopic = new HashMap<>();

@@ -14,8 +14,9 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
- * The job's Kafka sources and exactly-once sinks: the broker, consumer group and transactional ids
- * come from the job's settings, the topics from its topic options.
+ * The job's Kafka sources and sinks: the broker, consumer group and transactional ids come from the
+ * job's settings, the topics from its topic options. Sinks are exactly-once (transactional) unless
+ * a sink's own option says otherwise.
  */
 final class KafkaConnectors {
     private final JobSettings settings;
@@ -49,6 +50,16 @@ final class KafkaConnectors {
             String name,
             SerializationSchema<T> key,
             SerializationSchema<T> value) {
+        return sink(topic, name, key, value, DeliveryGuarantee.EXACTLY_ONCE);
+    }
+
+    /** {@link #sink(ConfigOption, String, SerializationSchema, SerializationSchema)}, as given. */
+    <T> KafkaSink<T> sink(
+            ConfigOption<String> topic,
+            String name,
+            SerializationSchema<T> key,
+            SerializationSchema<T> value,
+            DeliveryGuarantee guarantee) {
         Properties props = kafka.toProperties();
         // well above checkpoint interval + restart time, below the broker's 15 min maximum
         props.setProperty("transaction.timeout.ms", "600000");
@@ -63,7 +74,7 @@ final class KafkaConnectors {
                 .setBootstrapServers(kafka.bootstrapServers())
                 .setKafkaProducerConfig(props)
                 .setRecordSerializer(serializer.build())
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setDeliveryGuarantee(guarantee)
                 .setTransactionalIdPrefix(
                         settings.get(StreamrecOptions.TRANSACTIONAL_ID_PREFIX) + "-" + name)
                 .build();

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -30,6 +31,9 @@ public final class RuntimeDefaults {
      */
     public static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
 
+    /** How long a network buffer waits to fill before it is sent anyway. */
+    public static final Duration BUFFER_TIMEOUT = Duration.ofMillis(10);
+
     /** RocksDB's managed memory on an embedded MiniCluster (a cluster sizes it as a fraction). */
     public static final MemorySize EMBEDDED_MANAGED_MEMORY = MemorySize.parse("256m");
 
@@ -47,6 +51,9 @@ public final class RuntimeDefaults {
         c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         // a checkpoint that fails while a broker restarts should not fail the job by itself
         c.set(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, 10);
+        // a request crosses three network exchanges (workers, shards, serving): at Flink's 100 ms
+        // flush timeout an idle job answers in up to 300 ms; under load buffers fill first
+        c.set(ExecutionOptions.BUFFER_TIMEOUT, BUFFER_TIMEOUT);
         c.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
         c.set(
                 RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF,

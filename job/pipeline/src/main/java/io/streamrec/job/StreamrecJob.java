@@ -347,7 +347,8 @@ public final class StreamrecJob {
                                         r -> r.userId().getBytes(StandardCharsets.UTF_8)),
                                 new RecordBytesSchema<>(
                                         RecommendationResult.typeInfo(),
-                                        RequestJsonCodec::resultToJson)))
+                                        RequestJsonCodec::resultToJson),
+                                settings.get(StreamrecOptions.RESULTS_DELIVERY_GUARANTEE)))
                 .uid(Uids.RESULTS_SINK)
                 .name("results");
     }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 
 /** Every setting of the streamrec job, with its default. Read in one place: {@link JobSettings}. */
 public final class StreamrecOptions {
@@ -63,7 +64,23 @@ public final class StreamrecOptions {
             ConfigOptions.key("topic.results")
                     .stringType()
                     .defaultValue("results")
-                    .withDescription("Topic of recommendation results (JSON, transactional).");
+                    .withDescription(
+                            "Topic of recommendation results (JSON), written as"
+                                    + " results.delivery-guarantee says.");
+    public static final ConfigOption<DeliveryGuarantee> RESULTS_DELIVERY_GUARANTEE =
+            ConfigOptions.key("results.delivery-guarantee")
+                    .enumType(DeliveryGuarantee.class)
+                    .defaultValue(DeliveryGuarantee.AT_LEAST_ONCE)
+                    .withDescription(
+                            "at-least-once: results are visible to every reader within"
+                                    + " milliseconds; after a failure a request may be answered twice"
+                                    + " (the same requestId: readers keep the first). exactly-once:"
+                                    + " results are written in the checkpoint's Kafka transaction,"
+                                    + " so a read_committed reader sees each once, but only when the"
+                                    + " next checkpoint completes (about a checkpoint interval"
+                                    + " later). A recommendation is a read, so the default is the"
+                                    + " fast one; the gateway answers as soon as a result is written"
+                                    + " under either.");
     public static final ConfigOption<String> MODEL_UPDATES_TOPIC =
             ConfigOptions.key("topic.model-updates")
                     .stringType()

@@ -87,6 +87,7 @@ class JobSettingsTest {
                 "kafka.bootstrap-servers        | ' '     | not empty",
                 "items.format                   | csv     | movietweetings, movielens-100k or movielens-csv",
                 "items.charset                  | klingon | auto or a charset this JVM knows",
+                "results.delivery-guarantee     | none    | at-least-once or exactly-once (none could lose results)",
             })
     void anOutOfRangeValueFailsNamingTheOption(String key, String value, String rule) {
         Configuration conf = Configuration.fromMap(Map.of(key, value));

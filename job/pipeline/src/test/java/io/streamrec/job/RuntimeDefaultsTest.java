@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -31,6 +32,7 @@ class RuntimeDefaultsTest {
                     CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE,
                     CheckpointingOptions.CHECKPOINT_STORAGE,
                     CheckpointingOptions.TOLERABLE_FAILURE_NUMBER,
+                    ExecutionOptions.BUFFER_TIMEOUT,
                     RestartStrategyOptions.RESTART_STRATEGY,
                     RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF,
                     RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF,
