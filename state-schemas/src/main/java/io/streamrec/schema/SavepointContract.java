@@ -36,8 +36,17 @@ public final class SavepointContract {
     public static final class StateNames {
         private StateNames() {}
 
-        /** Validation: the newest accepted event time (operator union list state). */
+        /**
+         * Validation, until clocks were per partition: the newest accepted event time (operator
+         * union list state); read once on restore, no longer written.
+         */
         public static final String NEWEST_ACCEPTED_TIMESTAMP = "newest-accepted-timestamp";
+
+        /**
+         * Validation: the newest accepted event time of each Kafka partition, as (topic, partition,
+         * timestamp) tuples (operator union list state).
+         */
+        public static final String NEWEST_ACCEPTED_PER_PARTITION = "newest-accepted-per-partition";
 
         /** Workers: the items of each user (keyed value state). */
         public static final String USER_ITEMS = "user-items";

@@ -109,8 +109,8 @@ public final class StreamrecOptions {
                     .durationType()
                     .defaultValue(Duration.ofDays(1))
                     .withDescription(
-                            "Events older than the newest accepted event minus this are"
-                                    + " dead-lettered (too_late).");
+                            "Events older than the newest accepted event of their Kafka"
+                                    + " partition minus this are dead-lettered (too_late).");
 
     public static final ConfigOption<Duration> DEDUPE_WINDOW =
             ConfigOptions.key("validation.dedupe-window")
