@@ -118,7 +118,8 @@ public final class StreamrecOptions {
                     .defaultValue(Duration.ofHours(1))
                     .withDescription(
                             "An event whose id its user already sent within this window"
-                                    + " (processing time) is dead-lettered (duplicate_event);"
+                                    + " (event time, before the user's newest event) is"
+                                    + " dead-lettered (duplicate_event);"
                                     + " 0 turns deduplication off.");
 
     // ---- model ----
