@@ -297,24 +297,4 @@ class TrainingWorkerOperatorTest {
         return new StreamRecord<>(
                 new UserEvent(id, user, "i1", EventType.CLICK, Float.NaN, timestamp));
     }
-
-    @Test
-    void replayedEventsDrawTheSameNegatives() throws Exception {
-        NegativeSampler a = new NegativeSampler(7L, 0.5, 10);
-        NegativeSampler b = new NegativeSampler(7L, 0.5, 10);
-        for (int i = 0; i < 30; i++) {
-            a.add("i" + i);
-            b.add("i" + i);
-        }
-        List.of("i3", "i4", "i3")
-                .forEach(
-                        x -> {
-                            a.recordPositive(x);
-                            b.recordPositive(x);
-                        });
-        String[] negatives = a.sample("e1", "i5", 4);
-        assertThat(b.sample("e1", "i5", 4)).containsExactly(negatives);
-        assertThat(negatives).doesNotContain("i5").doesNotHaveDuplicates();
-        assertThat(b.recentPositives()).containsExactly("i3", "i4", "i3");
-    }
 }
