@@ -36,14 +36,36 @@ public final class SavepointContract {
     public static final class StateNames {
         private StateNames() {}
 
-        /** Validation: the newest accepted event time (operator union list state). */
+        /**
+         * Validation, until clocks were per partition: the newest accepted event time (operator
+         * union list state); read once on restore, no longer written.
+         */
         public static final String NEWEST_ACCEPTED_TIMESTAMP = "newest-accepted-timestamp";
+
+        /**
+         * Validation: the newest accepted event time of each Kafka partition, as (topic, partition,
+         * timestamp) tuples (operator union list state).
+         */
+        public static final String NEWEST_ACCEPTED_PER_PARTITION = "newest-accepted-per-partition";
 
         /** Workers: the items of each user (keyed value state). */
         public static final String USER_ITEMS = "user-items";
 
-        /** Workers: event ids seen within the dedupe window (keyed map state). */
+        /**
+         * Workers, until dedupe expired by event time: event ids seen within the dedupe window of
+         * processing time (keyed map state with TTL); read for a window after a restore, no longer
+         * written.
+         */
         public static final String SEEN_EVENT_IDS = "seen-event-ids";
+
+        /**
+         * Workers: each event id seen within the dedupe window of event time, with its event time
+         * (keyed map state).
+         */
+        public static final String SEEN_EVENT_TIMES = "seen-event-times";
+
+        /** Workers: the newest event time of each user, the dedupe window's end (keyed value). */
+        public static final String NEWEST_EVENT_TIME = "newest-event-time";
 
         /** Workers: the negative sampler's ring of recent positives (operator list state). */
         public static final String RECENT_POSITIVES = "recent-positives";

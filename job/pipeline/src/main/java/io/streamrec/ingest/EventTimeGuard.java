@@ -5,7 +5,8 @@ import java.util.function.ToLongFunction;
 
 /**
  * Rejects records whose timestamp is too far in the future (against the wall clock) or older than
- * the allowed lateness behind the newest timestamp this source subtask has accepted.
+ * the allowed lateness behind the newest timestamp accepted from the same Kafka partition ({@link
+ * PartitionClocks}).
  */
 public final class EventTimeGuard<T> implements Serializable {
     private static final long serialVersionUID = 1L;

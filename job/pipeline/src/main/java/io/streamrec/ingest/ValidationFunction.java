@@ -3,11 +3,12 @@ package io.streamrec.ingest;
 import io.streamrec.schema.RawRecord;
 import io.streamrec.schema.SavepointContract.StateNames;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple3;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
@@ -20,10 +21,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Parses raw records of one source with a {@link RecordParser} and, when given an {@link
- * EventTimeGuard}, rejects timestamps too far in the future or too late. Valid records go on; every
- * invalid one is counted per reason (metric {@code rejected_<reason>}), logged (the first few per
- * reason) and emitted as a JSON dead letter with the reason, the original payload and where it came
- * from (topic, partition, offset), so nothing is lost and the job keeps running.
+ * EventTimeGuard}, rejects timestamps too far in the future or too late for their Kafka partition
+ * ({@link PartitionClocks}, checkpointed). Valid records go on; every invalid one is counted per
+ * reason (metric {@code rejected_<reason>}), logged (the first few per reason) and emitted as a
+ * JSON dead letter with the reason, the original payload and where it came from (topic, partition,
+ * offset), so nothing is lost and the job keeps running.
  */
 public class ValidationFunction<T> extends ProcessFunction<RawRecord, T>
         implements CheckpointedFunction {
@@ -39,8 +41,8 @@ public class ValidationFunction<T> extends ProcessFunction<RawRecord, T>
     private final EventTimeGuard<T> timeGuard;
     private transient Map<String, Counter> rejected;
     private transient Counter accepted;
-    private transient long newestAccepted = Long.MIN_VALUE;
-    private transient ListState<Long> newestState;
+    private transient PartitionClocks clocks;
+    private transient ListState<Tuple3<String, Integer, Long>> clockState;
 
     public ValidationFunction(RecordParser<T> parser, String sourceName) {
         this(parser, sourceName, null);
@@ -64,8 +66,9 @@ public class ValidationFunction<T> extends ProcessFunction<RawRecord, T>
         try {
             T record = parser.parse(raw.value());
             if (timeGuard != null) {
-                long t = timeGuard.check(record, newestAccepted, System.currentTimeMillis());
-                newestAccepted = Math.max(newestAccepted, t);
+                long newest = clocks.newest(raw.topic(), raw.partition());
+                long t = timeGuard.check(record, newest, System.currentTimeMillis());
+                clocks.advance(raw.topic(), raw.partition(), t);
             }
             out.collect(record);
             accepted.inc();
@@ -91,20 +94,47 @@ public class ValidationFunction<T> extends ProcessFunction<RawRecord, T>
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        newestState.update(List.of(newestAccepted));
+        clockState.clear();
+        for (PartitionClocks.Clock c : clocks.clocks()) {
+            clockState.add(Tuple3.of(c.topic(), c.partition(), c.newest()));
+        }
     }
 
+    /**
+     * Union state: after a rescale the subtask that reads a partition may be another one, so each
+     * restores every partition's clock (keeping the newest copy of each).
+     */
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
-        newestState =
+        TypeInformation<Tuple3<String, Integer, Long>> clockType =
+                Types.TUPLE(Types.STRING, Types.INT, Types.LONG);
+        clockState =
+                context.getOperatorStateStore()
+                        .getUnionListState(
+                                new ListStateDescriptor<>(
+                                        StateNames.NEWEST_ACCEPTED_PER_PARTITION, clockType));
+        clocks = new PartitionClocks(legacyClock(context));
+        for (Tuple3<String, Integer, Long> c : clockState.get()) {
+            clocks.advance(c.f0, c.f1, c.f2);
+        }
+    }
+
+    /**
+     * The one clock of checkpoints written before clocks were per partition (the newest event time
+     * any subtask had accepted), or {@link Long#MIN_VALUE}. It starts the clocks of partitions
+     * without their own, which judges them as those versions did, once; it is not written again.
+     */
+    private static long legacyClock(FunctionInitializationContext context) throws Exception {
+        ListState<Long> legacy =
                 context.getOperatorStateStore()
                         .getUnionListState(
                                 new ListStateDescriptor<>(
                                         StateNames.NEWEST_ACCEPTED_TIMESTAMP, Types.LONG));
-        newestAccepted = Long.MIN_VALUE;
-        // after a rescale every subtask starts from the newest timestamp any subtask had accepted
-        for (Long t : newestState.get()) {
-            newestAccepted = Math.max(newestAccepted, t);
+        long newest = Long.MIN_VALUE;
+        for (Long t : legacy.get()) {
+            newest = Math.max(newest, t);
         }
+        legacy.clear();
+        return newest;
     }
 }

@@ -126,8 +126,8 @@ public final class StreamrecOptions {
                     .durationType()
                     .defaultValue(Duration.ofDays(1))
                     .withDescription(
-                            "Events older than the newest accepted event minus this are"
-                                    + " dead-lettered (too_late).");
+                            "Events older than the newest accepted event of their Kafka"
+                                    + " partition minus this are dead-lettered (too_late).");
 
     public static final ConfigOption<Duration> DEDUPE_WINDOW =
             ConfigOptions.key("validation.dedupe-window")
@@ -135,7 +135,8 @@ public final class StreamrecOptions {
                     .defaultValue(Duration.ofHours(1))
                     .withDescription(
                             "An event whose id its user already sent within this window"
-                                    + " (processing time) is dead-lettered (duplicate_event);"
+                                    + " (event time, before the user's newest event) is"
+                                    + " dead-lettered (duplicate_event);"
                                     + " 0 turns deduplication off.");
 
     // ---- model ----

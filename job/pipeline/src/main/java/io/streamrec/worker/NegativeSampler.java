@@ -1,6 +1,7 @@
 package io.streamrec.worker;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -8,20 +9,34 @@ import java.util.SplittableRandom;
 
 /**
  * Negative sampling, seeded by the event id. A share of the negatives is drawn uniformly from the
- * known catalog; the rest from a ring of the most recent positives, i.e. in proportion to what is
+ * known items; the rest from a ring of the most recent positives, i.e. in proportion to what is
  * trending: uniform negatives alone are too easy once the model knows what is popular, and teach it
  * nothing about the order among popular items, which is where the hits are.
  *
- * <p>Draws happen when an event arrives, and the ring is part of the worker's checkpointed state: a
- * replayed event after a restore draws the same negatives, so the rows it touches (and their update
- * counters) are the same as in a run without failures.
+ * <p>A uniform draw depends on the event id and the set of known items, not on the order in which
+ * the items became known (catalog, feedback rows and events interleave by timing, and a restarted
+ * worker learns them in another order): it picks one of {@value #BUCKETS} buckets of items (by a
+ * hash of the item id) with probability proportional to its size, then the bucket's item with the
+ * smallest hash of (draw, item id). An item that is known in one run and not in another changes a
+ * draw only where it would have been picked, so a replay whose item set differs a little still
+ * draws nearly the same negatives. A draw costs one bucket's items, about 1/{@value #BUCKETS} of
+ * them.
+ *
+ * <p>The ring is part of the worker's checkpointed state, but its content (and so the recent share
+ * of the negatives) depends on how the events of different users interleaved at this subtask.
  */
 public final class NegativeSampler {
-    private final List<String> candidates = new ArrayList<>();
+    private static final int BUCKETS = 1024;
+
+    /** Below this many items a draw scans them all, rather than rejecting mostly empty buckets. */
+    private static final int SCAN_ALL_BELOW = 256;
+
     private final Set<String> known = new HashSet<>();
+    private final ItemBucket[] buckets = new ItemBucket[BUCKETS];
     private final long seed;
     private final double recentFraction;
     private final String[] recent;
+    private int largestBucket;
     private int recentCount;
     private int recentNext;
 
@@ -33,6 +48,9 @@ public final class NegativeSampler {
         this.seed = seed;
         this.recentFraction = recentFraction;
         this.recent = new String[Math.max(1, recentCapacity)];
+        for (int b = 0; b < BUCKETS; b++) {
+            buckets[b] = new ItemBucket();
+        }
     }
 
     /** Remembers a positive in the ring of recent positives. */
@@ -55,7 +73,10 @@ public final class NegativeSampler {
     /** Adds an item to the candidates if it is new. */
     public void add(String itemId) {
         if (known.add(itemId)) {
-            candidates.add(itemId);
+            long hash = mix(fnv(itemId));
+            ItemBucket bucket = buckets[(int) (hash >>> 54)];
+            bucket.add(itemId, hash);
+            largestBucket = Math.max(largestBucket, bucket.size);
         }
     }
 
@@ -66,7 +87,7 @@ public final class NegativeSampler {
         SplittableRandom random = new SplittableRandom(seed ^ fnv(eventId));
         String[] out = new String[k];
         Set<String> chosen = new HashSet<>();
-        int n = candidates.size();
+        int n = known.size();
         int fromRecent = recentCount == 0 ? 0 : (int) Math.round(k * recentFraction);
         for (int j = 0; j < k; j++) {
             String pick = positive;
@@ -75,7 +96,7 @@ public final class NegativeSampler {
                 String c =
                         useRecent && attempt < 16
                                 ? recent[random.nextInt(recentCount) % recent.length]
-                                : candidates.get(random.nextInt(n));
+                                : drawUniform(random, n);
                 if (!c.equals(positive) && (chosen.add(c) || n <= k)) {
                     pick = c;
                     break;
@@ -84,6 +105,75 @@ public final class NegativeSampler {
             out[j] = pick;
         }
         return out;
+    }
+
+    /** One of the {@code n} known items, each equally likely, whatever order they came in. */
+    private String drawUniform(SplittableRandom random, int n) {
+        if (n < SCAN_ALL_BELOW) {
+            long salt = random.nextLong();
+            ItemBucket.Pick best = new ItemBucket.Pick();
+            for (ItemBucket bucket : buckets) {
+                bucket.pickSmallest(salt, best);
+            }
+            return best.item;
+        }
+        // a bucket in proportion to its size (rejection against the largest), then uniform in
+        // it; a double rather than nextInt(largestBucket) keeps the other draws of a run whose
+        // largest bucket differs
+        while (true) {
+            ItemBucket bucket = buckets[random.nextInt(BUCKETS)];
+            if (random.nextDouble() * largestBucket < bucket.size) {
+                ItemBucket.Pick best = new ItemBucket.Pick();
+                bucket.pickSmallest(random.nextLong(), best);
+                return best.item;
+            }
+        }
+    }
+
+    /** A bucket's items and their hashes, in the order they came (which no draw depends on). */
+    private static final class ItemBucket {
+        private String[] items = new String[4];
+        private long[] hashes = new long[4];
+        private int size;
+
+        void add(String item, long hash) {
+            if (size == items.length) {
+                items = Arrays.copyOf(items, 2 * size);
+                hashes = Arrays.copyOf(hashes, 2 * size);
+            }
+            items[size] = item;
+            hashes[size] = hash;
+            size++;
+        }
+
+        /** Offers each item to {@code best} under the draw's hash (ties: the smaller id). */
+        void pickSmallest(long salt, Pick best) {
+            for (int i = 0; i < size; i++) {
+                long key = mix(hashes[i] ^ salt);
+                if (best.item == null
+                        || Long.compareUnsigned(key, best.key) < 0
+                        || (key == best.key && items[i].compareTo(best.item) < 0)) {
+                    best.item = items[i];
+                    best.key = key;
+                }
+            }
+        }
+
+        /** The item with the smallest key so far. */
+        static final class Pick {
+            String item;
+            long key;
+        }
+    }
+
+    /** The finaliser of MurmurHash3: spreads the bits of an id's hash, or of hash ^ salt. */
+    private static long mix(long h) {
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        return h;
     }
 
     private static long fnv(String s) {

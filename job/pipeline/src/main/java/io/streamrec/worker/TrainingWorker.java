@@ -65,7 +65,7 @@ public final class TrainingWorker {
      */
     public String[] add(UserEvent event, String[] itemsBefore) {
         sampler.add(event.itemId());
-        // drawn on arrival: depends only on the (checkpointed) stream prefix, not on batching
+        // drawn on arrival: depends on the event id and the set of known items, not on batching
         String[] drawn = sampler.sample(event.eventId(), event.itemId(), model.negatives());
         sampler.recordPositive(event.itemId());
         events.add(event);

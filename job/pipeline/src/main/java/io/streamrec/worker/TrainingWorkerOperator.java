@@ -25,9 +25,6 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.BasicArrayTypeInfo;
@@ -51,11 +48,11 @@ import org.slf4j.LoggerFactory;
  * parameter-server shard. Before the gradients it sends the batch's events as an {@link EvalMarker}
  * through every shard, for leak-free prequential evaluation.
  *
- * <p>This operator owns what is Flink's: the keyed state (each user's items, event ids seen within
- * the dedupe window), the sampler's ring of recent positives as operator state, the flush timer,
- * the outputs and the feeds. The worker's {@link ModelReplica} starts from the model-updates topic
- * (rows of completed checkpoints, at least one checkpoint interval old) and is rebuilt from it
- * after a restart, never checkpointed.
+ * <p>This operator owns what is Flink's: the keyed state (each user's items, the event ids seen
+ * within the dedupe window of event time: {@link SeenEventIds}), the sampler's ring of recent
+ * positives as operator state, the flush timer, the outputs and the feeds. The worker's {@link
+ * ModelReplica} starts from the model-updates topic (rows of completed checkpoints, at least one
+ * checkpoint interval old) and is rebuilt from it after a restart, never checkpointed.
  *
  * <p>Input 1: events, input 2: recommendation requests, both keyed by user id. Requests get the
  * user's items attached and go straight on to serving.
@@ -83,7 +80,7 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
     private final String catalogTopic;
 
     private transient ValueState<String[]> userItems;
-    private transient MapState<String, Boolean> seenEventIds;
+    private transient SeenEventIds seenEventIds;
     private transient ListState<String> recentPositivesState;
     private transient List<String> restoredRecentPositives;
     private transient TrainingWorker worker;
@@ -133,16 +130,12 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
                                         StateNames.USER_ITEMS,
                                         BasicArrayTypeInfo.STRING_ARRAY_TYPE_INFO));
         if (settings.dedupeWindowMs() > 0) {
-            MapStateDescriptor<String, Boolean> seen =
-                    new MapStateDescriptor<>(
-                            StateNames.SEEN_EVENT_IDS, Types.STRING, Types.BOOLEAN);
-            // ids are forgotten after the window: dedupe state stays bounded
-            seen.enableTimeToLive(
-                    StateTtlConfig.newBuilder(Duration.ofMillis(settings.dedupeWindowMs()))
-                            .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                            .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                            .build());
-            seenEventIds = context.getKeyedStateStore().getMapState(seen);
+            long now = getProcessingTimeService().getCurrentProcessingTime();
+            seenEventIds =
+                    new SeenEventIds(
+                            context.getKeyedStateStore(),
+                            settings.dedupeWindowMs(),
+                            context.isRestored() ? now : Long.MIN_VALUE);
         }
         recentPositivesState =
                 context.getOperatorStateStore()
@@ -232,14 +225,11 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
 
     /** Whether the event's id was seen within the dedupe window; remembers it if not. */
     private boolean isDuplicate(UserEvent event) throws Exception {
-        if (seenEventIds == null) {
-            return false;
-        }
-        if (seenEventIds.contains(event.eventId())) {
-            return true;
-        }
-        seenEventIds.put(event.eventId(), Boolean.TRUE);
-        return false;
+        return seenEventIds != null
+                && seenEventIds.isDuplicate(
+                        event.eventId(),
+                        event.timestamp(),
+                        getProcessingTimeService().getCurrentProcessingTime());
     }
 
     private static String duplicateDeadLetter(UserEvent event) {

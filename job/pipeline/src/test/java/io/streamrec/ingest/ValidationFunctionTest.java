@@ -5,12 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamrec.schema.RawRecord;
+import io.streamrec.schema.SavepointContract.StateNames;
 import io.streamrec.schema.UserEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
@@ -18,22 +24,40 @@ import org.junit.jupiter.api.Test;
 
 class ValidationFunctionTest {
     private static final long DAY = 86_400_000L;
+    private static final int MAX_PARALLELISM = 128;
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private long offset;
 
     private static OneInputStreamOperatorTestHarness<RawRecord, UserEvent> harness()
             throws Exception {
+        return harness(1, 0);
+    }
+
+    /** Subtask {@code subtask} of {@code parallelism} validating events. */
+    private static OneInputStreamOperatorTestHarness<RawRecord, UserEvent> harness(
+            int parallelism, int subtask) throws Exception {
         var guard = new EventTimeGuard<UserEvent>(UserEvent::timestamp, 60_000L, DAY);
         return new OneInputStreamOperatorTestHarness<>(
                 new ProcessOperator<>(
-                        new ValidationFunction<>(new EventJsonCodec(), "events", guard)));
+                        new ValidationFunction<>(new EventJsonCodec(), "events", guard)),
+                MAX_PARALLELISM,
+                parallelism,
+                subtask);
     }
 
     private StreamRecord<RawRecord> raw(byte[] value) {
-        return new StreamRecord<>(new RawRecord("events", 0, offset++, value));
+        return raw(0, value);
+    }
+
+    private StreamRecord<RawRecord> raw(int partition, byte[] value) {
+        return new StreamRecord<>(new RawRecord("events", partition, offset++, value));
     }
 
     private StreamRecord<RawRecord> event(String id, long timestamp) {
+        return event(0, id, timestamp);
+    }
+
+    private StreamRecord<RawRecord> event(int partition, String id, long timestamp) {
         String json =
                 "{\"eventId\":\""
                         + id
@@ -41,7 +65,7 @@ class ValidationFunctionTest {
                         + "\"timestamp\":"
                         + timestamp
                         + "}";
-        return raw(json.getBytes(StandardCharsets.UTF_8));
+        return raw(partition, json.getBytes(StandardCharsets.UTF_8));
     }
 
     private static List<JsonNode> deadLetters(
@@ -104,6 +128,113 @@ class ValidationFunctionTest {
             assertThat(deadLetters(restored))
                     .extracting(n -> n.get("reason").asText())
                     .containsExactly("too_late");
+        }
+    }
+
+    /**
+     * Two subtasks, one partition each, partition 1 three days behind partition 0: after a restore
+     * at the same parallelism and after a rescale to one subtask, each partition is judged by its
+     * own newest event, so partition 1's next events, which the failed attempt had accepted, are
+     * accepted again; an event late for its own partition is still rejected.
+     */
+    @Test
+    void judgesEachPartitionByItsOwnNewestEventAfterRestoreAndRescale() throws Exception {
+        OperatorSubtaskState ahead;
+        OperatorSubtaskState behind;
+        try (var h0 = harness(2, 0);
+                var h1 = harness(2, 1)) {
+            h0.open();
+            h1.open();
+            h0.processElement(event(0, "p0-a", 10 * DAY));
+            h1.processElement(event(1, "p1-a", 7 * DAY));
+            ahead = h0.snapshot(1L, 1L);
+            behind = h1.snapshot(1L, 1L);
+        }
+        OperatorSubtaskState both = OneInputStreamOperatorTestHarness.repackageState(ahead, behind);
+        try (var h1 = harness(2, 1)) {
+            h1.initializeState(
+                    OneInputStreamOperatorTestHarness.repartitionOperatorState(
+                            both, MAX_PARALLELISM, 2, 2, 1));
+            h1.open();
+            h1.processElement(event(1, "p1-b", 7 * DAY + 1));
+            h1.processElement(event(1, "p1-late", 5 * DAY));
+            assertThat(h1.extractOutputValues())
+                    .extracting(UserEvent::eventId)
+                    .containsExactly("p1-b");
+            assertThat(deadLetters(h1))
+                    .extracting(n -> n.get("reason").asText())
+                    .containsExactly("too_late");
+        }
+        try (var single = harness(1, 0)) {
+            single.initializeState(
+                    OneInputStreamOperatorTestHarness.repartitionOperatorState(
+                            both, MAX_PARALLELISM, 2, 1, 0));
+            single.open();
+            single.processElement(event(1, "p1-b", 7 * DAY + 1));
+            single.processElement(event(0, "p0-late", 8 * DAY));
+            single.processElement(event(0, "p0-b", 10 * DAY - 1));
+            assertThat(single.extractOutputValues())
+                    .extracting(UserEvent::eventId)
+                    .containsExactly("p1-b", "p0-b");
+            assertThat(deadLetters(single))
+                    .extracting(n -> n.get("reason").asText())
+                    .containsExactly("too_late");
+        }
+    }
+
+    /**
+     * A checkpoint of the single clock of earlier versions restores: that clock starts every
+     * partition without its own, once; the next checkpoint no longer carries it.
+     */
+    @Test
+    void restoresTheSingleClockOfEarlierCheckpointsOnce() throws Exception {
+        OperatorSubtaskState legacy;
+        try (var h = new OneInputStreamOperatorTestHarness<>(new LegacyClockOperator(10 * DAY))) {
+            h.open();
+            legacy = h.snapshot(1L, 1L);
+        }
+        OperatorSubtaskState migrated;
+        try (var h = harness()) {
+            h.initializeState(legacy);
+            h.open();
+            h.processElement(event(0, "late", 8 * DAY));
+            h.processElement(event(1, "p1", 10 * DAY));
+            assertThat(h.extractOutputValues())
+                    .extracting(UserEvent::eventId)
+                    .containsExactly("p1");
+            migrated = h.snapshot(2L, 2L);
+        }
+        try (var h = harness()) {
+            h.initializeState(migrated);
+            h.open();
+            h.processElement(event(0, "p0", 8 * DAY));
+            h.processElement(event(1, "p1-late", 8 * DAY));
+            assertThat(h.extractOutputValues())
+                    .extracting(UserEvent::eventId)
+                    .containsExactly("p0");
+        }
+    }
+
+    /** Writes the validation clock as versions before per-partition clocks did. */
+    private static final class LegacyClockOperator extends AbstractStreamOperator<UserEvent>
+            implements OneInputStreamOperator<RawRecord, UserEvent> {
+        private final long newest;
+
+        LegacyClockOperator(long newest) {
+            this.newest = newest;
+        }
+
+        @Override
+        public void processElement(StreamRecord<RawRecord> element) {}
+
+        @Override
+        public void snapshotState(StateSnapshotContext context) throws Exception {
+            super.snapshotState(context);
+            getOperatorStateBackend()
+                    .getUnionListState(
+                            new ListStateDescriptor<>(
+                                    StateNames.NEWEST_ACCEPTED_TIMESTAMP, Types.LONG))
+                    .update(List.of(newest));
         }
     }
 }

@@ -10,12 +10,19 @@ import io.streamrec.ps.AdagradUpdater;
 import io.streamrec.ps.FrequencyAdaptiveL2;
 import io.streamrec.schema.EventType;
 import io.streamrec.schema.RecommendationRequest;
+import io.streamrec.schema.SavepointContract.StateNames;
 import io.streamrec.schema.ShardMessage;
 import io.streamrec.schema.UserEvent;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
@@ -52,7 +59,8 @@ class TrainingWorkerOperatorTest {
 
     private static KeyedTwoInputStreamOperatorTestHarness<
                     String, UserEvent, RecommendationRequest, ShardMessage>
-            harness(TrainingWorkerOperator op) throws Exception {
+            harness(TwoInputStreamOperator<UserEvent, RecommendationRequest, ShardMessage> op)
+                    throws Exception {
         return new KeyedTwoInputStreamOperatorTestHarness<>(
                 op, UserEvent::userId, RecommendationRequest::userId, Types.STRING);
     }
@@ -175,23 +183,118 @@ class TrainingWorkerOperatorTest {
         }
     }
 
+    /**
+     * Dedupe expiry follows event time, not the wall clock: resumed from a checkpoint much older
+     * than the dedupe window, the replayed events are all recognised (none is trained twice).
+     */
     @Test
-    void replayedEventsDrawTheSameNegatives() throws Exception {
-        NegativeSampler a = new NegativeSampler(7L, 0.5, 10);
-        NegativeSampler b = new NegativeSampler(7L, 0.5, 10);
-        for (int i = 0; i < 30; i++) {
-            a.add("i" + i);
-            b.add("i" + i);
+    void remembersEventIdsAcrossARestoreHowEverLateInProcessingTime() throws Exception {
+        long window = 3_600_000L;
+        OperatorSubtaskState snapshot;
+        try (var h = harness(worker(100, 60_000, window))) {
+            h.open();
+            for (int n = 1; n <= 4; n++) {
+                h.processElement1(event(n, n % 2 == 0 ? "a" : "b", "i" + n));
+            }
+            h.prepareSnapshotPreBarrier(1L);
+            snapshot = h.snapshot(1L, 1L);
         }
-        List.of("i3", "i4", "i3")
-                .forEach(
-                        x -> {
-                            a.recordPositive(x);
-                            b.recordPositive(x);
-                        });
-        String[] negatives = a.sample("e1", "i5", 4);
-        assertThat(b.sample("e1", "i5", 4)).containsExactly(negatives);
-        assertThat(negatives).doesNotContain("i5").doesNotHaveDuplicates();
-        assertThat(b.recentPositives()).containsExactly("i3", "i4", "i3");
+        try (var restored = harness(worker(1, 60_000, window))) {
+            restored.initializeState(snapshot);
+            restored.setProcessingTime(100 * window);
+            restored.setStateTtlProcessingTime(100 * window);
+            restored.open();
+            for (int n = 1; n <= 4; n++) {
+                restored.processElement1(event(n, n % 2 == 0 ? "a" : "b", "i" + n));
+            }
+            assertThat(restored.extractOutputValues()).isEmpty();
+            assertThat(restored.getSideOutput(TrainingWorkerOperator.DUPLICATES)).hasSize(4);
+        }
+    }
+
+    /**
+     * An id is forgotten once its user's events have moved more than the window past it in event
+     * time, so the state stays bounded, whatever the processing time.
+     */
+    @Test
+    void forgetsEventIdsOlderThanTheWindowInEventTime() throws Exception {
+        long window = 3_600_000L;
+        try (var h = harness(worker(1, 60_000, window))) {
+            h.open();
+            h.processElement1(eventAt("e1", "a", 0L));
+            h.processElement1(eventAt("e2", "a", window));
+            h.processElement1(eventAt("e1", "a", 0L)); // still within the window of e2
+            h.processElement1(eventAt("e3", "a", 3 * window));
+            h.processElement1(eventAt("e2", "a", window)); // two windows behind e3: forgotten
+            assertThat(h.extractOutputValues())
+                    .filteredOn(ShardMessage::isMarker)
+                    .extracting(m -> m.marker().events().get(0).eventId())
+                    .containsExactly("e1", "e1", "e2", "e2", "e3", "e3", "e2", "e2");
+            assertThat(h.getSideOutput(TrainingWorkerOperator.DUPLICATES)).hasSize(1);
+        }
+    }
+
+    /**
+     * Checkpoints of versions that kept ids in processing-time TTL state restore, and their ids are
+     * still recognised until they expire, a window after the restore.
+     */
+    @Test
+    void recognisesIdsOfEarlierCheckpointsForAWindowAfterTheRestore() throws Exception {
+        long window = 3_600_000L;
+        OperatorSubtaskState legacy;
+        try (var h = harness(new LegacySeenIdsOperator(window))) {
+            h.open();
+            h.processElement1(eventAt("e1", "a", 0L));
+            h.processElement1(eventAt("e2", "a", 0L));
+            legacy = h.snapshot(1L, 1L);
+        }
+        try (var restored = harness(worker(1, 60_000, window))) {
+            restored.initializeState(legacy);
+            restored.open();
+            restored.processElement1(eventAt("e1", "a", 0L));
+            assertThat(restored.getSideOutput(TrainingWorkerOperator.DUPLICATES)).hasSize(1);
+            restored.setProcessingTime(window + 1);
+            restored.setStateTtlProcessingTime(window + 1);
+            restored.processElement1(eventAt("e2", "a", 0L));
+            assertThat(markers(restored.extractOutputValues())).isEqualTo(2);
+        }
+    }
+
+    /** Remembers event ids as versions before event-time expiry did. */
+    private static final class LegacySeenIdsOperator extends AbstractStreamOperator<ShardMessage>
+            implements TwoInputStreamOperator<UserEvent, RecommendationRequest, ShardMessage> {
+        private final long window;
+        private transient MapState<String, Boolean> seen;
+
+        LegacySeenIdsOperator(long window) {
+            this.window = window;
+        }
+
+        @Override
+        public void open() throws Exception {
+            super.open();
+            MapStateDescriptor<String, Boolean> descriptor =
+                    new MapStateDescriptor<>(
+                            StateNames.SEEN_EVENT_IDS, Types.STRING, Types.BOOLEAN);
+            descriptor.enableTimeToLive(
+                    StateTtlConfig.newBuilder(Duration.ofMillis(window))
+                            .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                            .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                            .build());
+            seen = getRuntimeContext().getMapState(descriptor);
+        }
+
+        @Override
+        public void processElement1(StreamRecord<UserEvent> element) throws Exception {
+            seen.put(element.getValue().eventId(), Boolean.TRUE);
+        }
+
+        @Override
+        public void processElement2(StreamRecord<RecommendationRequest> element) {}
+    }
+
+    private static StreamRecord<UserEvent> eventAt(String id, String user, long timestamp) {
+        return new StreamRecord<>(
+                new UserEvent(id, user, "i1", EventType.CLICK, Float.NaN, timestamp));
     }
 }

@@ -1,0 +1,102 @@
+package io.streamrec.worker;
+
+import io.streamrec.schema.SavepointContract.StateNames;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.state.KeyedStateStore;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+
+/**
+ * The event ids each user sent within the dedupe window, in keyed state, expired by event time: an
+ * id is forgotten once the user's newest event is more than the window past it. Whether an event is
+ * a duplicate therefore depends only on the user's events, never on the wall clock, so a run
+ * resumed from an old checkpoint recognises exactly the duplicates a run without failures does.
+ *
+ * <p>Each user's ids are pruned when the user's newest event time enters a new window, so a user
+ * keeps at most about two windows of ids (the last ones of a user who stopped sending).
+ */
+final class SeenEventIds {
+    private final long windowMs;
+    private final MapState<String, Long> eventTimes;
+    private final ValueState<Long> newest;
+    private final MapState<String, Boolean> legacy;
+    private final long legacyUntil;
+
+    /**
+     * @param restoredAt the processing time of a restore, or {@link Long#MIN_VALUE} on a fresh
+     *     start: only until a window after it can checkpoints of earlier versions hold ids
+     */
+    SeenEventIds(KeyedStateStore store, long windowMs, long restoredAt) {
+        this.windowMs = windowMs;
+        this.eventTimes =
+                store.getMapState(
+                        new MapStateDescriptor<>(
+                                StateNames.SEEN_EVENT_TIMES, Types.STRING, Types.LONG));
+        this.newest =
+                store.getState(
+                        new ValueStateDescriptor<>(StateNames.NEWEST_EVENT_TIME, Types.LONG));
+        this.legacy = store.getMapState(legacyDescriptor(windowMs));
+        this.legacyUntil = restoredAt == Long.MIN_VALUE ? Long.MIN_VALUE : restoredAt + windowMs;
+    }
+
+    /**
+     * Whether the current user sent {@code eventId} within the window before its newest event;
+     * remembers it if not.
+     *
+     * @param now the processing time, only to stop reading ids of earlier versions' checkpoints
+     */
+    boolean isDuplicate(String eventId, long eventTime, long now) throws Exception {
+        Long newestBefore = newest.value();
+        long horizon = newestBefore == null ? Long.MIN_VALUE : newestBefore - windowMs;
+        Long seenAt = eventTimes.get(eventId);
+        if (seenAt != null && seenAt >= horizon) {
+            return true;
+        }
+        if (now < legacyUntil && legacy.contains(eventId)) {
+            return true;
+        }
+        eventTimes.put(eventId, eventTime);
+        if (newestBefore == null || eventTime > newestBefore) {
+            newest.update(eventTime);
+            if (newestBefore != null && eventTime / windowMs > newestBefore / windowMs) {
+                prune(eventTime - windowMs);
+            }
+        }
+        return false;
+    }
+
+    private void prune(long horizon) throws Exception {
+        List<String> expired = new ArrayList<>();
+        for (Map.Entry<String, Long> e : eventTimes.entries()) {
+            if (e.getValue() < horizon) {
+                expired.add(e.getKey());
+            }
+        }
+        for (String id : expired) {
+            eventTimes.remove(id);
+        }
+    }
+
+    /**
+     * The ids of versions before event-time expiry, kept for the window in processing time (Flink
+     * TTL); registered as they were so that their checkpoints restore, and read only for a window
+     * after a restore, when they have all expired.
+     */
+    private static MapStateDescriptor<String, Boolean> legacyDescriptor(long windowMs) {
+        MapStateDescriptor<String, Boolean> seen =
+                new MapStateDescriptor<>(StateNames.SEEN_EVENT_IDS, Types.STRING, Types.BOOLEAN);
+        seen.enableTimeToLive(
+                StateTtlConfig.newBuilder(Duration.ofMillis(windowMs))
+                        .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                        .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                        .build());
+        return seen;
+    }
+}
