@@ -160,6 +160,11 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         }
     }
 
+    /** A recommender's name as a metric name: reporters rewrite characters such as '+'. */
+    static String metricName(String recommender) {
+        return recommender.replaceAll("[^A-Za-z0-9_]", "_");
+    }
+
     @Override
     public void open() throws Exception {
         super.open();
@@ -180,18 +185,18 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
             int recommender = r;
             getMetricGroup()
                     .gauge(
-                            "hr10_" + PrequentialCounts.RECOMMENDERS[r],
+                            "hr10_" + metricName(PrequentialCounts.RECOMMENDERS[r]),
                             () -> counts.hitRate(recommender));
             getMetricGroup()
                     .gauge(
-                            "ndcg10_" + PrequentialCounts.RECOMMENDERS[r],
+                            "ndcg10_" + metricName(PrequentialCounts.RECOMMENDERS[r]),
                             () -> counts.ndcg(recommender));
         }
         for (int r = 0; r < PrequentialCounts.RECOMMENDERS.length; r++) {
             int recommender = r;
             getMetricGroup()
                     .gauge(
-                            "hr10_window_" + PrequentialCounts.RECOMMENDERS[r],
+                            "hr10_window_" + metricName(PrequentialCounts.RECOMMENDERS[r]),
                             () -> counts.latestWindowHitRate(recommender));
         }
         getMetricGroup().gauge("modelVersion", () -> model.modelVersion());
