@@ -30,9 +30,12 @@ public final class CandidateRanker implements AutoCloseable {
     /** Rows (candidates) the feature scaler averages over, about the last 300 events' lists. */
     public static final double SCALER_HORIZON = 100_000;
 
-    /** The context entries standardised with the features. */
+    /**
+     * The context entries standardised with the features: the log activity (MovieTweetings HR@10
+     * +0.0020 over none, two seeds; all entries +0.0016).
+     */
     public static final FeatureScaler.ContextScaling CONTEXT_SCALING =
-            FeatureScaler.ContextScaling.NONE;
+            FeatureScaler.ContextScaling.ACTIVITY;
 
     /**
      * A ranker that starts close to trending (linear weight 1 on the 1-day decayed count, the other
