@@ -6,26 +6,59 @@ import java.io.IOException;
 
 /**
  * Standardises feature columns with a running mean and variance, so that every feature reaches the
- * scorer at unit scale whatever its units (AdaGrad then steps every weight alike). The averages
- * weigh each row {@code max(1/n, 1/horizon)}: a plain mean over the first rows, then an exponential
- * average over about the last {@code horizon} rows, following drift. Columns with no variance
- * (switched off, or constant so far) stay zero.
+ * scorer at unit scale whatever its units (AdaGrad then steps every weight alike). The context
+ * entries it is told to ({@link ContextScaling}) are standardised the same way: the log activity,
+ * unscaled, gates the linear weights up to 7 times as hard as the constant entry and shifts with
+ * the dataset's activity. The averages weigh each row {@code max(1/n, 1/horizon)}: a plain mean
+ * over the first rows, then an exponential average over about the last {@code horizon} rows,
+ * following drift. Columns with no variance (switched off, or constant so far) stay zero.
  */
 public final class FeatureScaler {
-    private static final int VERSION = 1;
+    /** Version 2 added the context's mean and variance; version 1 snapshots still read. */
+    private static final int VERSION = 2;
+
     private static final double EPSILON = 1e-8;
+
+    /** Which context entries the scaler standardises along with the features. */
+    public enum ContextScaling {
+        /** None: the context gates as {@link CandidateFeatures#context} made it. */
+        NONE,
+        /** Only the user's log activity, the one entry that is not a 0/1 flag. */
+        ACTIVITY,
+        /** Every entry but the constant first one. */
+        ALL
+    }
+
+    /** The context's log-activity entry ({@link FeatureList#context()}). */
+    static final int ACTIVITY_ENTRY = 3;
 
     private final int features;
     private final double horizon;
+    private final ContextScaling contextScaling;
     private final double[] mean;
     private final double[] variance;
+    private final double[] contextMean = new double[FeatureList.CONTEXT];
+    private final double[] contextVariance = new double[FeatureList.CONTEXT];
     private long rows;
 
     public FeatureScaler(int features, double horizon) {
+        this(features, horizon, ContextScaling.NONE);
+    }
+
+    public FeatureScaler(int features, double horizon, ContextScaling contextScaling) {
         this.features = features;
         this.horizon = horizon;
+        this.contextScaling = contextScaling;
         this.mean = new double[features];
         this.variance = new double[features];
+    }
+
+    private boolean scalesContext(int entry) {
+        return switch (contextScaling) {
+            case NONE -> false;
+            case ACTIVITY -> entry == ACTIVITY_ENTRY;
+            case ALL -> entry > 0;
+        };
     }
 
     /** Learns the mean and variance from every row of {@code list} (raw values). */
@@ -39,6 +72,12 @@ public final class FeatureScaler {
                 double delta = values[row + f] - mean[f];
                 mean[f] += a * delta;
                 variance[f] = (1 - a) * (variance[f] + a * delta * delta);
+            }
+            float[] context = list.context();
+            for (int g = 0; g < FeatureList.CONTEXT; g++) {
+                double delta = context[g] - contextMean[g];
+                contextMean[g] += a * delta;
+                contextVariance[g] = (1 - a) * (contextVariance[g] + a * delta * delta);
             }
         }
     }
@@ -56,6 +95,17 @@ public final class FeatureScaler {
                 values[row + f] = (float) ((values[row + f] - mean[f]) * scale[f]);
             }
         }
+        float[] context = list.context();
+        for (int g = 0; g < FeatureList.CONTEXT; g++) {
+            if (scalesContext(g)) {
+                context[g] =
+                        contextVariance[g] > EPSILON
+                                ? (float)
+                                        ((context[g] - contextMean[g])
+                                                / Math.sqrt(contextVariance[g]))
+                                : 0f;
+            }
+        }
         return list;
     }
 
@@ -71,12 +121,19 @@ public final class FeatureScaler {
             out.writeDouble(mean[f]);
             out.writeDouble(variance[f]);
         }
+        for (int g = 0; g < FeatureList.CONTEXT; g++) {
+            out.writeDouble(contextMean[g]);
+            out.writeDouble(contextVariance[g]);
+        }
     }
 
-    /** Reads what {@link #writeTo} wrote into this scaler (same feature count). */
+    /**
+     * Reads what {@link #writeTo} wrote into this scaler (same feature count). A version 1 snapshot
+     * has no context averages: they restart from zero and catch up within about a horizon.
+     */
     public void readFrom(DataInput in) throws IOException {
         int version = in.readUnsignedByte();
-        if (version != VERSION) {
+        if (version != 1 && version != VERSION) {
             throw new IOException("unknown feature scaler version " + version);
         }
         int written = in.readInt();
@@ -87,6 +144,10 @@ public final class FeatureScaler {
         for (int f = 0; f < features; f++) {
             mean[f] = in.readDouble();
             variance[f] = in.readDouble();
+        }
+        for (int g = 0; g < FeatureList.CONTEXT; g++) {
+            contextMean[g] = version == 1 ? 0.0 : in.readDouble();
+            contextVariance[g] = version == 1 ? 0.0 : in.readDouble();
         }
     }
 }

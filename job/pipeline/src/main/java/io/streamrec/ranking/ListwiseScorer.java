@@ -34,13 +34,18 @@ public final class ListwiseScorer implements AutoCloseable {
     private final float[] accumulators;
     private final ScorerForward forward;
 
+    /** Parameters an ablation holds at zero ({@link ScorerSettings}); null when none. */
+    private final boolean[] frozen;
+
     public ListwiseScorer(int features, ScorerSettings settings, Device device) {
         this.layout = new ScorerLayout(features);
         this.settings = settings;
         this.adagrad =
                 new AdagradUpdater(
                         settings.learningRate(), settings.initialAccumulator(), ADAGRAD_EPSILON);
+        this.frozen = frozen(layout, settings);
         this.parameters = initialParameters(layout, settings.seed());
+        zeroFrozen(parameters);
         this.accumulators = adagrad.initSlots(parameters);
         this.trainer = new DjlListwiseTrainer(device);
         this.forward = new ScorerForward(layout);
@@ -62,6 +67,29 @@ public final class ListwiseScorer implements AutoCloseable {
             p[i] = (float) (random.nextGaussian() * 0.01);
         }
         return p;
+    }
+
+    /** The hidden layer (H, b, u) when it is off; the gated rows of W when gating is off. */
+    private static boolean[] frozen(ScorerLayout layout, ScorerSettings settings) {
+        if (settings.hiddenLayer() && settings.contextGating()) {
+            return null;
+        }
+        boolean[] frozen = new boolean[layout.size()];
+        if (!settings.hiddenLayer()) {
+            Arrays.fill(frozen, layout.hOffset(), layout.size(), true);
+        }
+        if (!settings.contextGating()) {
+            Arrays.fill(frozen, layout.wOffset() + layout.features(), layout.hOffset(), true);
+        }
+        return frozen;
+    }
+
+    private void zeroFrozen(float[] values) {
+        if (frozen != null) {
+            for (int i = 0; i < values.length; i++) {
+                values[i] = frozen[i] ? 0f : values[i];
+            }
+        }
     }
 
     public ScorerLayout layout() {
@@ -142,7 +170,12 @@ public final class ListwiseScorer implements AutoCloseable {
             throw new IllegalArgumentException(
                     g.gradient().length + " gradient values for " + parameters.length);
         }
-        adagrad.apply(parameters, accumulators, g.gradient(), settings.l2());
+        float[] gradient = g.gradient();
+        if (frozen != null) {
+            gradient = gradient.clone();
+            zeroFrozen(gradient);
+        }
+        adagrad.apply(parameters, accumulators, gradient, settings.l2());
     }
 
     /** Writes parameters and accumulators: version byte, feature count, hidden units, arrays. */

@@ -91,12 +91,16 @@ class FeatureScalerTest {
 
     @Test
     void writeThenReadGivesIdenticalStandardisationAndLearning() throws IOException {
-        FeatureScaler written = new FeatureScaler(2, HORIZON);
+        FeatureScaler written =
+                new FeatureScaler(2, HORIZON, FeatureScaler.ContextScaling.ACTIVITY);
         written.observe(rows(1f, 3f, 5f, 11f, 9f, 2f));
-        FeatureScaler read = new FeatureScaler(2, HORIZON);
+        written.observe(withContext(4f, 0f));
+        FeatureScaler read = new FeatureScaler(2, HORIZON, FeatureScaler.ContextScaling.ACTIVITY);
         read.readFrom(input(bytes(written)));
 
-        assertThat(read.rows()).isEqualTo(6);
+        assertThat(read.rows()).isEqualTo(7);
+        assertThat(read.standardise(withContext(6f, 0f)).context())
+                .containsExactly(written.standardise(withContext(6f, 0f)).context());
         for (float x : new float[] {-3f, 0f, 5f, 8.5f, 100f}) {
             assertThat(standardised(read, x)).isEqualTo(standardised(written, x));
         }
@@ -115,6 +119,66 @@ class FeatureScalerTest {
         assertThatThrownBy(() -> wider.readFrom(input(bytes(written))))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("2 scaled features written, 3 expected");
+    }
+
+    /** One row whose context has log activity {@code activity} and the 0/1 "near" flag. */
+    private static FeatureList withContext(float activity, float near) {
+        return new FeatureList(1, 2, new float[] {0f, 0f}, new float[] {1, 0, near, activity, 0});
+    }
+
+    @Test
+    void activityScalingStandardisesOnlyTheLogActivity() {
+        FeatureScaler scaler = new FeatureScaler(2, HORIZON, FeatureScaler.ContextScaling.ACTIVITY);
+        // activity 1, 3, 5, 11: mean 5, variance 14 (as the first column above)
+        for (float a : new float[] {1f, 3f, 5f, 11f}) {
+            scaler.observe(withContext(a, a > 4 ? 1f : 0f));
+        }
+        float[] context = scaler.standardise(withContext(12f, 1f)).context();
+        assertThat(context[FeatureScaler.ACTIVITY_ENTRY])
+                .isCloseTo((float) (7 / Math.sqrt(14)), within(1e-6f));
+        assertThat(context).startsWith(1f, 0f, 1f).endsWith(0f);
+    }
+
+    @Test
+    void allScalingStandardisesEveryEntryButTheConstant() {
+        FeatureScaler scaler = new FeatureScaler(2, HORIZON, FeatureScaler.ContextScaling.ALL);
+        for (float a : new float[] {1f, 3f, 5f, 11f}) {
+            scaler.observe(withContext(a, a > 4 ? 1f : 0f));
+        }
+        float[] context = scaler.standardise(withContext(5f, 1f)).context();
+        // near: 0, 0, 1, 1: mean 1/2, variance 1/4; new user and away never varied
+        assertThat(context).containsExactly(1f, 0f, 1f, 0f, 0f);
+    }
+
+    @Test
+    void withoutContextScalingTheContextIsUntouched() {
+        FeatureScaler scaler = new FeatureScaler(2, HORIZON);
+        scaler.observe(withContext(1f, 0f));
+        scaler.observe(withContext(3f, 1f));
+        assertThat(scaler.standardise(withContext(7f, 1f)).context())
+                .containsExactly(1f, 0f, 1f, 7f, 0f);
+    }
+
+    @Test
+    void aVersionOneSnapshotReadsWithContextAveragesFromZero() throws IOException {
+        FeatureScaler written =
+                new FeatureScaler(2, HORIZON, FeatureScaler.ContextScaling.ACTIVITY);
+        written.observe(rows(1f, 3f, 5f, 11f));
+        ByteArrayOutputStream v1 = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(v1)) {
+            out.writeByte(1);
+            out.writeInt(2);
+            out.writeLong(4);
+            for (double v : new double[] {5, 14, 7, 0}) {
+                out.writeDouble(v);
+            }
+        }
+        FeatureScaler read = new FeatureScaler(2, HORIZON, FeatureScaler.ContextScaling.ACTIVITY);
+        read.readFrom(input(v1.toByteArray()));
+        assertThat(standardised(read, 12f)).isEqualTo(standardised(written, 12f));
+        // no context variance yet: the activity entry is neutral
+        assertThat(read.standardise(withContext(9f, 0f)).context()[FeatureScaler.ACTIVITY_ENTRY])
+                .isZero();
     }
 
     private static byte[] bytes(FeatureScaler scaler) throws IOException {

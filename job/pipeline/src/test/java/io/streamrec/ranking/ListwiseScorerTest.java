@@ -146,6 +146,47 @@ class ListwiseScorerTest {
         return new ListwiseScorer(FEATURES, settings, Device.cpu());
     }
 
+    @Test
+    void withoutTheHiddenLayerItsParametersStayZeroWhileWLearns() {
+        PlantedRanking planted = new PlantedRanking(FEATURES, 1);
+        try (ListwiseScorer scorer = scorer(ScorerSettings.defaults().withHiddenLayer(false))) {
+            ScorerLayout layout = scorer.layout();
+            for (int step = 0; step < 20; step++) {
+                List<FeatureList> lists = planted.lists(16, 20, 40);
+                scorer.step(scorer.gradients(lists, planted.targets(lists)));
+            }
+            float[] p = scorer.parameters();
+            for (int i = layout.hOffset(); i < layout.size(); i++) {
+                assertThat(p[i]).isZero();
+            }
+            assertThat(nonZero(p, layout.wOffset(), layout.hOffset())).isPositive();
+        }
+    }
+
+    @Test
+    void withoutContextGatingOnlyTheUngatedRowOfWLearns() {
+        PlantedRanking planted = new PlantedRanking(FEATURES, 1);
+        try (ListwiseScorer scorer = scorer(ScorerSettings.defaults().withContextGating(false))) {
+            ScorerLayout layout = scorer.layout();
+            for (int step = 0; step < 20; step++) {
+                List<FeatureList> lists = planted.lists(16, 20, 40);
+                scorer.step(scorer.gradients(lists, planted.targets(lists)));
+            }
+            float[] p = scorer.parameters();
+            assertThat(nonZero(p, layout.wOffset() + FEATURES, layout.hOffset())).isZero();
+            assertThat(nonZero(p, layout.wOffset(), layout.wOffset() + FEATURES)).isPositive();
+            assertThat(nonZero(p, layout.hOffset(), layout.size())).isPositive();
+        }
+    }
+
+    private static int nonZero(float[] p, int from, int to) {
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            n += p[i] != 0f ? 1 : 0;
+        }
+        return n;
+    }
+
     private static double accuracyOf(
             ListwiseScorer scorer, List<FeatureList> lists, int[] targets, boolean newUsers) {
         List<FeatureList> group = new ArrayList<>();

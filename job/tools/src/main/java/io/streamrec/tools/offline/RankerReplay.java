@@ -10,8 +10,10 @@ import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.ingest.ItemFormat;
 import io.streamrec.ranking.CandidateFeatures;
 import io.streamrec.ranking.CandidateRanker;
+import io.streamrec.ranking.EventWeighting;
 import io.streamrec.ranking.Feature;
 import io.streamrec.ranking.FeatureFamily;
+import io.streamrec.ranking.FeatureScaler;
 import io.streamrec.ranking.ListwiseScorer;
 import io.streamrec.ranking.RankedCandidates;
 import io.streamrec.ranking.ScorerSettings;
@@ -39,8 +41,11 @@ import java.util.Set;
  * on items first seen in the last 7 days. {@code --without FAMILY,...} switches feature families
  * off (the ablation table in BENCHMARKS).
  *
- * <p>Usage: {@code RankerReplay <ratings> <items> [format] [--without FAMILY,...] [--learning-rate
- * R]}.
+ * <p>Usage: {@code RankerReplay <ratings> <items> [format] [flags]}; flags: {@code --without
+ * FAMILY,...}, {@code --without-hidden}, {@code --without-gating}, {@code --batch N}, {@code
+ * --learning-rate R}, {@code --initial-accumulator G}, {@code --seed S}, {@code --scaler-horizon
+ * ROWS}, {@code --event-weighting uniform|linear|low-half|low-skip}, {@code --per-source N}, {@code
+ * --context-scaling none|activity|all}.
  */
 public final class RankerReplay {
     static final int BATCH = 64;
@@ -55,21 +60,17 @@ public final class RankerReplay {
     private final Map<String, Tally> tallies = new LinkedHashMap<>();
     private int inBatch;
 
-    RankerReplay(
-            ItemCatalog catalog,
-            Set<FeatureFamily> switchedOff,
-            ScorerSettings scorer,
-            int batch,
-            double scalerHorizon) {
-        this.batch = batch;
-        CandidateGenerator statistics =
-                new CandidateGenerator(CandidateSettings.defaults(), catalog);
+    RankerReplay(ItemCatalog catalog, Options options) {
+        this.batch = options.batch;
+        CandidateGenerator statistics = new CandidateGenerator(options.candidates(), catalog);
         this.ranker =
                 new CandidateRanker(
                         statistics,
-                        new CandidateFeatures(statistics, switchedOff),
-                        new ListwiseScorer(Feature.COUNT, scorer, Device.cpu()),
-                        scalerHorizon);
+                        new CandidateFeatures(statistics, options.switchedOff),
+                        new ListwiseScorer(Feature.COUNT, options.scorer, Device.cpu()),
+                        new FeatureScaler(
+                                Feature.COUNT, options.scalerHorizon, options.contextScaling),
+                        new EventWeighting(options.weighting));
         this.heuristic = new TrendingCooccurrence(statistics);
         tallies.put("all events", new Tally());
         tallies.put("users with no history", new Tally());
@@ -148,34 +149,106 @@ public final class RankerReplay {
         }
     }
 
-    public static void main(String[] args) throws IOException {
-        if (args.length < 2) {
-            System.err.println(
-                    "usage: RankerReplay <ratings> <items> [format] [--without FAMILY,...]");
-            System.exit(2);
-        }
-        String format = args.length > 2 && !args[2].startsWith("--") ? args[2] : "movietweetings";
-        Set<FeatureFamily> off = EnumSet.noneOf(FeatureFamily.class);
+    /** What a replay varies, from the command line; every flag is an experiment to reproduce. */
+    static final class Options {
+        Set<FeatureFamily> switchedOff = EnumSet.noneOf(FeatureFamily.class);
         ScorerSettings scorer = ScorerSettings.defaults();
         int batch = BATCH;
-        double horizon = 100_000;
-        for (int i = 2; i < args.length - 1; i++) {
-            if (args[i].equals("--without")) {
-                for (String f : args[i + 1].split(",")) {
-                    off.add(FeatureFamily.valueOf(f.trim().toUpperCase(Locale.ROOT)));
+        double scalerHorizon = CandidateRanker.SCALER_HORIZON;
+        EventWeighting.Mode weighting = EventWeighting.Mode.UNIFORM;
+        int perSource = CandidateSettings.defaults().perSource();
+        FeatureScaler.ContextScaling contextScaling = CandidateRanker.CONTEXT_SCALING;
+
+        static Options parse(String[] args, int from) {
+            Options o = new Options();
+            for (int i = from; i < args.length; i++) {
+                String flag = args[i];
+                switch (flag) {
+                    case "--without-hidden" -> o.scorer = o.scorer.withHiddenLayer(false);
+                    case "--without-gating" -> o.scorer = o.scorer.withContextGating(false);
+                    default -> o.parseValue(flag, value(args, ++i, flag));
                 }
-            } else if (args[i].equals("--scaler-horizon")) {
-                horizon = Double.parseDouble(args[i + 1]);
-            } else if (args[i].equals("--batch")) {
-                batch = Integer.parseInt(args[i + 1]);
-            } else if (args[i].equals("--learning-rate")) {
-                scorer = scorer.withLearningRate(Double.parseDouble(args[i + 1]));
+            }
+            return o;
+        }
+
+        private void parseValue(String flag, String value) {
+            switch (flag) {
+                case "--without" -> {
+                    for (String f : value.split(",")) {
+                        switchedOff.add(FeatureFamily.valueOf(f.trim().toUpperCase(Locale.ROOT)));
+                    }
+                }
+                case "--scaler-horizon" -> scalerHorizon = Double.parseDouble(value);
+                case "--batch" -> batch = Integer.parseInt(value);
+                case "--learning-rate" ->
+                        scorer = scorer.withLearningRate(Double.parseDouble(value));
+                case "--initial-accumulator" ->
+                        scorer = scorer.withInitialAccumulator(Double.parseDouble(value));
+                case "--seed" -> scorer = scorer.withSeed(Long.parseLong(value));
+                case "--event-weighting" -> weighting = EventWeighting.Mode.parse(value);
+                case "--per-source" -> perSource = Integer.parseInt(value);
+                case "--context-scaling" ->
+                        contextScaling =
+                                FeatureScaler.ContextScaling.valueOf(
+                                        value.trim().toUpperCase(Locale.ROOT));
+                default -> throw new IllegalArgumentException("unknown flag " + flag);
             }
         }
+
+        private static String value(String[] args, int i, String flag) {
+            if (i >= args.length) {
+                throw new IllegalArgumentException(flag + " needs a value");
+            }
+            return args[i];
+        }
+
+        CandidateSettings candidates() {
+            CandidateSettings d = CandidateSettings.defaults();
+            return new CandidateSettings(
+                    perSource,
+                    d.userItems(),
+                    d.pairWindow(),
+                    d.neighbourCap(),
+                    d.sequenceItems(),
+                    d.sequenceDecay(),
+                    d.usersPerItem(),
+                    d.similarPerUser(),
+                    d.similarity(),
+                    d.itemsPerSimilarUser(),
+                    d.similarItemDecay(),
+                    d.titleItems(),
+                    d.maxItemsPerWord());
+        }
+
+        @Override
+        public String toString() {
+            return String.format(
+                    Locale.ROOT,
+                    "families off %s, %s, batch %d, scaler horizon %.0f, weighting %s,"
+                            + " per source %d, context scaling %s",
+                    switchedOff,
+                    scorer,
+                    batch,
+                    scalerHorizon,
+                    weighting,
+                    perSource,
+                    contextScaling);
+        }
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length < 2) {
+            System.err.println("usage: RankerReplay <ratings> <items> [format] [--flag value]...");
+            System.exit(2);
+        }
+        boolean hasFormat = args.length > 2 && !args[2].startsWith("--");
+        String format = hasFormat ? args[2] : "movietweetings";
+        Options options = Options.parse(args, hasFormat ? 3 : 2);
         List<UserEvent> events =
                 RatingsReplay.read(Path.of(args[0]), RatingsFormat.parse(format)).events();
         ItemCatalog catalog = ItemCatalog.read(Path.of(args[1]), ItemFormat.parse(format));
-        RankerReplay replay = new RankerReplay(catalog, off, scorer, batch, horizon);
+        RankerReplay replay = new RankerReplay(catalog, options);
         long start = System.nanoTime();
         for (int i = 0; i < events.size(); i++) {
             replay.accept(events.get(i));
@@ -187,8 +260,8 @@ public final class RankerReplay {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf(
-                "%,d events in %.1f s (%.0f events/s), feature families off: %s, %s%n",
-                events.size(), seconds, events.size() / seconds, off, scorer);
+                "%,d events in %.1f s (%.0f events/s), %s%n",
+                events.size(), seconds, events.size() / seconds, options);
         replay.tallies.forEach((name, tally) -> tally.print(name, System.out));
         replay.ranker.close();
     }
