@@ -251,8 +251,10 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
      * feed stays open after the catch-up in {@link #open()}: after a restore the sink commits the
      * restored checkpoint's transaction whenever its committer gets to it, possibly after this
      * replica caught up, and those rows (the restored parameter-server state) come by no other way.
-     * Otherwise a committed row is one the forward edge already delivered before the checkpoint's
-     * barrier, so its version is not newer and the replica ignores it.
+     * Otherwise a committed row is one the broadcast edge already delivered before the checkpoint's
+     * barrier (aligned checkpoints: the checkpoint completes only after this subtask took every
+     * record before the barrier), so its version is not newer and the replica ignores it; nor can
+     * it bring a batch's rows ahead of the batch's marker.
      */
     private void pollFeeds() {
         if (itemFeed != null) {
@@ -404,6 +406,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
+        pollFeeds(); // the report's model version then counts restored rows committed late
         emitReport();
     }
 
