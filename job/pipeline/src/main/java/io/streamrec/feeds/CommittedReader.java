@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.ToLongFunction;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.PartitionInfo;
@@ -26,7 +27,7 @@ public final class CommittedReader {
      * counted.
      */
     public static long catchUp(
-            KafkaConsumer<byte[], byte[]> consumer, ToLongFunction<Duration> pollOnce) {
+            Consumer<byte[], byte[]> consumer, ToLongFunction<Duration> pollOnce) {
         Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
         long read = 0;
         while (end.entrySet().stream()

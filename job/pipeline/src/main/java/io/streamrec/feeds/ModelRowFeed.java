@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.Properties;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 
 /**
  * Reads the model-updates topic (written transactionally by the parameter server at every
@@ -18,10 +17,18 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
  * from the operator's task thread.
  */
 public final class ModelRowFeed implements AutoCloseable {
-    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer;
 
     public ModelRowFeed(Properties kafkaProperties, String topic) {
-        this.consumer = CommittedReader.open(kafkaProperties, topic, true);
+        this(CommittedReader.open(kafkaProperties, topic, true));
+    }
+
+    /**
+     * A feed over a consumer that the caller assigned and positioned (a {@code read_committed}
+     * consumer at the beginning of the topic, or a test's mock).
+     */
+    public ModelRowFeed(org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer) {
+        this.consumer = consumer;
     }
 
     /**

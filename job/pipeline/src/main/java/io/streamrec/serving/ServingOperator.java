@@ -57,7 +57,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The replica is not checkpointed: on (re)start it is rebuilt from the model-updates topic,
  * which holds exactly the parameter-server state of the last completed checkpoint, and then kept
- * fresh by the forward edge.
+ * fresh by the broadcast edge. The topic's reader stays open and is polled before every marker and
+ * request, because the restored checkpoint's own rows may be committed only after the rebuild.
  */
 public class ServingOperator extends AbstractStreamOperator<RecommendationResult>
         implements OneInputStreamOperator<ModelUpdate, RecommendationResult> {
@@ -83,6 +84,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     private transient ListState<Long> clockState;
     private transient LearnedRankerState restoredRanker;
     private transient ItemCatalogFeed itemFeed;
+    private transient ModelRowFeed rowFeed;
     private transient ListState<PrequentialCounts> countsState;
     private transient ListState<Tuple2<Long, Integer>> pendingState;
     private transient PrequentialCounts counts;
@@ -203,11 +205,17 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         if (kafka != null) {
             itemFeed = new ItemCatalogFeed(kafka.toProperties(), catalogTopic, config.contentDim());
             itemFeed.catchUp(this::onItem);
-            try (ModelRowFeed feed = new ModelRowFeed(kafka.toProperties(), modelUpdatesTopic)) {
-                long rows = feed.catchUp(model::apply);
-                LOG.info("Serving {} rebuilt its replica from {} committed rows", subtask, rows);
-            }
         }
+        rowFeed = openModelRowFeed();
+        if (rowFeed != null) {
+            long rows = rowFeed.catchUp(model::apply);
+            LOG.info("Serving {} rebuilt its replica from {} committed rows", subtask, rows);
+        }
+    }
+
+    /** The model-updates topic's reader, at its beginning; null when the job runs without Kafka. */
+    ModelRowFeed openModelRowFeed() {
+        return kafka == null ? null : new ModelRowFeed(kafka.toProperties(), modelUpdatesTopic);
     }
 
     @Override
@@ -243,9 +251,22 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         }
     }
 
-    private void pollCatalog() {
+    /**
+     * Reads what the catalog and the model-updates topic committed since the last call. The row
+     * feed stays open after the catch-up in {@link #open()}: after a restore the sink commits the
+     * restored checkpoint's transaction whenever its committer gets to it, possibly after this
+     * replica caught up, and those rows (the restored parameter-server state) come by no other way.
+     * Otherwise a committed row is one the broadcast edge already delivered before the checkpoint's
+     * barrier (aligned checkpoints: the checkpoint completes only after this subtask took every
+     * record before the barrier), so its version is not newer and the replica ignores it; nor can
+     * it bring a batch's rows ahead of the batch's marker.
+     */
+    private void pollFeeds() {
         if (itemFeed != null) {
             itemFeed.poll(Duration.ZERO, this::onItem);
+        }
+        if (rowFeed != null) {
+            rowFeed.poll(Duration.ZERO, model::apply);
         }
     }
 
@@ -253,6 +274,9 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     public void close() throws Exception {
         if (itemFeed != null) {
             itemFeed.close();
+        }
+        if (rowFeed != null) {
+            rowFeed.close();
         }
         if (model != null) {
             model.close();
@@ -264,7 +288,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     }
 
     private void onMarker(EvalMarker marker) {
-        pollCatalog();
+        pollFeeds();
         int seen = pendingMarkers.merge(marker.batchId(), 1, Integer::sum);
         if (seen >= marker.copies()) {
             pendingMarkers.remove(marker.batchId());
@@ -318,7 +342,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     }
 
     private void onRequest(ServingRequest serving) {
-        pollCatalog();
+        pollFeeds();
         RecommendationRequest request = serving.request();
         if (!owns(request.userId())) {
             return;
@@ -387,6 +411,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
+        pollFeeds(); // the report's model version then counts restored rows committed late
         emitReport();
     }
 

@@ -1,0 +1,194 @@
+package io.streamrec.serving;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamrec.eval.EvalReportCodec;
+import io.streamrec.feeds.ModelRowFeed;
+import io.streamrec.ingest.ItemCatalog;
+import io.streamrec.model.ModelConfig;
+import io.streamrec.model.ModelRowInitializer;
+import io.streamrec.model.RowKeys;
+import io.streamrec.schema.EvalMarker;
+import io.streamrec.schema.EventType;
+import io.streamrec.schema.ItemRecord;
+import io.streamrec.schema.ModelUpdate;
+import io.streamrec.schema.ParameterRow;
+import io.streamrec.schema.ParameterRowSerializer;
+import io.streamrec.schema.RecommendationRequest;
+import io.streamrec.schema.RecommendationResult;
+import io.streamrec.schema.ServingRequest;
+import io.streamrec.schema.UserEvent;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How a serving replica rebuilds the model after a restore from the model-updates topic, whose
+ * transactions the sink may commit at any time after the replica opened.
+ */
+class ServingOperatorRestoreTest {
+    private static final ModelConfig MODEL = new ModelConfig(4, 2, 3, 86_400_000L, 1L);
+    private static final ModelRowInitializer INIT = new ModelRowInitializer(MODEL);
+    private static final ItemCatalog CATALOG =
+            new ItemCatalog(
+                    IntStream.range(0, 30)
+                            .mapToObj(i -> new ItemRecord("i" + i, "item " + i, List.of()))
+                            .toList());
+    private static final TopicPartition TOPIC = new TopicPartition("model-updates", 0);
+
+    /** A serving operator whose model-updates feed reads {@code topic}. */
+    private static OneInputStreamOperatorTestHarness<ModelUpdate, RecommendationResult> harness(
+            MockConsumer<byte[], byte[]> topic) throws Exception {
+        return new OneInputStreamOperatorTestHarness<>(
+                new ServingOperator(
+                        MODEL,
+                        INIT,
+                        CATALOG,
+                        new ServingSettings(86_400_000L, 1.0, Integer.MAX_VALUE),
+                        null,
+                        null,
+                        null) {
+                    @Override
+                    ModelRowFeed openModelRowFeed() {
+                        return new ModelRowFeed(topic);
+                    }
+                });
+    }
+
+    private static MockConsumer<byte[], byte[]> emptyTopic() {
+        MockConsumer<byte[], byte[]> topic =
+                new MockConsumer<>("earliest") {
+                    @Override
+                    public synchronized void close(Duration timeout) {
+                        // a broker's topic takes commits after a reader closed: keep it writable
+                    }
+                };
+        topic.assign(List.of(TOPIC));
+        topic.updateBeginningOffsets(Map.of(TOPIC, 0L));
+        topic.updateEndOffsets(Map.of(TOPIC, 0L));
+        return topic;
+    }
+
+    /** Appends a committed row: it becomes visible to read_committed readers. */
+    private static void commit(MockConsumer<byte[], byte[]> topic, long offset, ParameterRow row) {
+        topic.addRecord(
+                new ConsumerRecord<>(
+                        TOPIC.topic(),
+                        TOPIC.partition(),
+                        offset,
+                        row.key().getBytes(),
+                        ParameterRowSerializer.INSTANCE.toBytes(row)));
+        topic.updateEndOffsets(Map.of(TOPIC, offset + 1));
+    }
+
+    /** An item row with the given bias: a high bias makes it the best-scored item. */
+    private static ParameterRow item(String item, long version, float bias) {
+        float[] w = INIT.initialWeights(RowKeys.item(item));
+        w[MODEL.dim()] = bias;
+        return new ParameterRow(
+                RowKeys.item(item), w, new float[0], version, version, version, 1f, 1000L);
+    }
+
+    private static StreamRecord<ModelUpdate> request(String id) {
+        return new StreamRecord<>(
+                ModelUpdate.of(
+                        new ServingRequest(
+                                new RecommendationRequest(id, "u", 1, 5L), new String[0])));
+    }
+
+    @Test
+    void rowsOfTheRestoredCheckpointCommittedAfterOpenReachServing() throws Exception {
+        OperatorSubtaskState checkpoint2;
+        try (var h = harness(emptyTopic())) {
+            h.open();
+            h.processElement(new StreamRecord<>(ModelUpdate.of(item("i3", 1, -5f))));
+            h.prepareSnapshotPreBarrier(1L);
+            h.snapshot(1L, 1L);
+            h.processElement(new StreamRecord<>(ModelUpdate.of(item("i3", 2, 5f))));
+            h.prepareSnapshotPreBarrier(2L);
+            checkpoint2 = h.snapshot(2L, 2L);
+            // checkpoint 2 completes, then the job fails before the sink commits its transaction
+        }
+        MockConsumer<byte[], byte[]> topic = emptyTopic();
+        commit(topic, 0, item("i3", 1, -5f)); // checkpoint 1's transaction
+        try (var restored = harness(topic)) {
+            restored.initializeState(checkpoint2);
+            restored.open();
+            // the restored sink commits checkpoint 2's pending transaction after serving opened
+            commit(topic, 1, item("i3", 2, 5f));
+            restored.processElement(request("r1"));
+
+            RecommendationResult answer = restored.extractOutputValues().get(0);
+            assertThat(answer.modelVersion()).isEqualTo(2);
+            assertThat(answer.items().get(0).itemId()).isEqualTo("i3");
+        }
+    }
+
+    private static StreamRecord<ModelUpdate> marker(long batch, String user, String item) {
+        return new StreamRecord<>(
+                ModelUpdate.of(
+                        new EvalMarker(
+                                batch,
+                                1,
+                                List.of(
+                                        new UserEvent(
+                                                "e" + batch,
+                                                user,
+                                                item,
+                                                EventType.CLICK,
+                                                Float.NaN,
+                                                2000L)),
+                                List.<String[]>of(new String[0]))));
+    }
+
+    /**
+     * Issue 12f, open: resuming from a checkpoint older than the newest one. The topic holds the
+     * abandoned timeline's rows, with versions as high as the recomputed ones or higher: serving
+     * reads them at open, so it scores replayed events with rows trained on them, and it ignores
+     * the recomputed rows of the same or lower versions. A fix (README, Architecture) gives rows a
+     * restore epoch and the checkpoint that committed them, and this test's topic rows those
+     * stamps.
+     */
+    @Test
+    @Disabled("issue 12f: rows carry no restore epoch yet")
+    void restoringAnOlderCheckpointNeitherLeaksNorShadows() throws Exception {
+        OperatorSubtaskState checkpoint1;
+        try (var h = harness(emptyTopic())) {
+            h.open();
+            h.processElement(new StreamRecord<>(ModelUpdate.of(item("i3", 1, -5f))));
+            h.prepareSnapshotPreBarrier(1L);
+            checkpoint1 = h.snapshot(1L, 1L);
+            h.processElement(marker(2, "u", "i3"));
+            h.processElement(new StreamRecord<>(ModelUpdate.of(item("i3", 2, 5f))));
+        }
+        MockConsumer<byte[], byte[]> topic = emptyTopic();
+        commit(topic, 0, item("i3", 1, -5f)); // checkpoint 1
+        commit(topic, 1, item("i3", 2, 5f)); // checkpoint 2, of the abandoned timeline
+        try (var restored = harness(topic)) {
+            restored.initializeState(checkpoint1);
+            restored.open();
+            // the replayed batch: i3's bias of checkpoint 1 ranks it last, a miss
+            restored.processElement(marker(2, "u", "i3"));
+            restored.prepareSnapshotPreBarrier(2L);
+            String report = restored.getSideOutput(ServingOperator.EVAL_REPORTS).peek().getValue();
+            assertThat(EvalReportCodec.decode(report).counts().hitRate(0))
+                    .as("the replayed event scored by a model that trained on it")
+                    .isEqualTo(0.0);
+            // the recomputed row of the new timeline, version 2 again
+            restored.processElement(new StreamRecord<>(ModelUpdate.of(item("i3", 2, -3f))));
+            restored.processElement(request("r1"));
+            assertThat(restored.extractOutputValues().get(0).items().get(0).itemId())
+                    .as("the recomputed row replaces the abandoned one")
+                    .isNotEqualTo("i3");
+        }
+    }
+}
