@@ -58,13 +58,7 @@ public final class RowUpdater implements Serializable {
             trendTime = current.trendTime();
         }
         if (msg.gradient().length != weights.length) {
-            throw new IllegalArgumentException(
-                    "gradient of row "
-                            + msg.key()
-                            + " has "
-                            + msg.gradient().length
-                            + " values, the row has "
-                            + weights.length);
+            throw widthMismatch(msg, weights.length);
         }
         optimizer.apply(weights, slots, msg.gradient(), l2.strength(updates));
         if (msg.positives() > 0) {
@@ -83,5 +77,28 @@ public final class RowUpdater implements Serializable {
                 positives + msg.positives(),
                 trend,
                 trendTime);
+    }
+
+    /**
+     * Names the side written under another {@code model.dim}: the row (restored state) or the
+     * gradient. The job cannot go on with either; the message says what to change.
+     */
+    private IllegalStateException widthMismatch(ShardMessage msg, int rowWidth) {
+        int expected = initializer.initialWeights(msg.key()).length;
+        String odd =
+                rowWidth != expected
+                        ? "row " + msg.key() + " (restored state) has " + rowWidth + " weights"
+                        : "a gradient of row "
+                                + msg.key()
+                                + " has "
+                                + msg.gradient().length
+                                + " values, the row has "
+                                + rowWidth;
+        return new IllegalStateException(
+                odd
+                        + ", this job's model.dim makes "
+                        + expected
+                        + ": it was written under another model.dim. Run with the model.dim it"
+                        + " was written under, or start without its state.");
     }
 }

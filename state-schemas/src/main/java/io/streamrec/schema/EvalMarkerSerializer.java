@@ -33,12 +33,14 @@ public final class EvalMarkerSerializer extends VersionedRecordSerializer<EvalMa
     protected EvalMarker readFields(int version, DataInputView in) throws IOException {
         long batchId = in.readLong();
         int copies = in.readInt();
-        int n = in.readInt();
+        int n =
+                ReadBounds.checkLength(
+                        in.readInt(), ReadBounds.MAX_LIST_LENGTH, "EvalMarker.events");
         List<UserEvent> events = new ArrayList<>(n);
         List<String[]> userItems = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             events.add(UserEventSerializer.INSTANCE.deserialize(in));
-            userItems.add(readStrings(in));
+            userItems.add(readStrings(in, "EvalMarker.userItems"));
         }
         return new EvalMarker(batchId, copies, events, userItems);
     }

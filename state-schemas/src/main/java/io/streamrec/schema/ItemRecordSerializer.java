@@ -27,7 +27,11 @@ public final class ItemRecordSerializer extends VersionedRecordSerializer<ItemRe
 
     @Override
     protected ItemRecord readFields(int version, DataInputView in) throws IOException {
-        return new ItemRecord(in.readUTF(), in.readUTF(), List.of(readStrings(in)), readFloats(in));
+        return new ItemRecord(
+                in.readUTF(),
+                in.readUTF(),
+                List.of(readStrings(in, "ItemRecord.attributes")),
+                readFloats(in, "ItemRecord.contentVector"));
     }
 
     @Override

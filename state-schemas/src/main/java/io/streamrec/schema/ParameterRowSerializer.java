@@ -32,8 +32,8 @@ public final class ParameterRowSerializer extends VersionedRecordSerializer<Para
     protected ParameterRow readFields(int version, DataInputView in) throws IOException {
         return new ParameterRow(
                 in.readUTF(),
-                readFloats(in),
-                readFloats(in),
+                readFloats(in, "ParameterRow.weights"),
+                readFloats(in, "ParameterRow.slots"),
                 in.readLong(),
                 in.readLong(),
                 in.readLong(),

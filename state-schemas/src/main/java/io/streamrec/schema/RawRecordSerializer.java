@@ -36,8 +36,11 @@ public final class RawRecordSerializer extends VersionedRecordSerializer<RawReco
         long offset = in.readLong();
         int n = in.readInt();
         byte[] value = null;
-        if (n >= 0) {
-            value = new byte[n];
+        if (n != -1) { // -1 stands for a null value
+            value =
+                    new byte
+                            [ReadBounds.checkLength(
+                                    n, ReadBounds.MAX_RECORD_BYTES, "RawRecord.value")];
             in.readFully(value);
         }
         return new RawRecord(topic, partition, offset, value);

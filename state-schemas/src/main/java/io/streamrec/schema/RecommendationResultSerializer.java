@@ -38,7 +38,9 @@ public final class RecommendationResultSerializer
     protected RecommendationResult readFields(int version, DataInputView in) throws IOException {
         String requestId = in.readUTF();
         String userId = in.readUTF();
-        int n = in.readInt();
+        int n =
+                ReadBounds.checkLength(
+                        in.readInt(), ReadBounds.MAX_LIST_LENGTH, "RecommendationResult.items");
         List<RecommendationResult.ScoredItem> items = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             items.add(new RecommendationResult.ScoredItem(in.readUTF(), in.readFloat()));

@@ -25,7 +25,8 @@ public final class ServingRequestSerializer extends VersionedRecordSerializer<Se
     @Override
     protected ServingRequest readFields(int version, DataInputView in) throws IOException {
         return new ServingRequest(
-                RecommendationRequestSerializer.INSTANCE.deserialize(in), readStrings(in));
+                RecommendationRequestSerializer.INSTANCE.deserialize(in),
+                readStrings(in, "ServingRequest.userItems"));
     }
 
     @Override

@@ -49,7 +49,12 @@ public final class ShardMessageSerializer extends VersionedRecordSerializer<Shar
             return ShardMessage.request(key, ServingRequestSerializer.INSTANCE.deserialize(in));
         }
         return ShardMessage.gradient(
-                key, readFloats(in), in.readInt(), in.readInt(), in.readFloat(), in.readLong());
+                key,
+                readFloats(in, "ShardMessage.gradient"),
+                in.readInt(),
+                in.readInt(),
+                in.readFloat(),
+                in.readLong());
     }
 
     @Override

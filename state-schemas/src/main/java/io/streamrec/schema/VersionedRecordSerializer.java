@@ -103,8 +103,9 @@ public abstract class VersionedRecordSerializer<T> extends TypeSerializerSinglet
         }
     }
 
-    protected static float[] readFloats(DataInputView in) throws IOException {
-        int n = in.readInt();
+    /** Reads what {@link #writeFloats} wrote; {@code what} names the vector in errors. */
+    protected static float[] readFloats(DataInputView in, String what) throws IOException {
+        int n = ReadBounds.checkLength(in.readInt(), ReadBounds.MAX_VECTOR_LENGTH, what);
         float[] values = new float[n];
         for (int i = 0; i < n; i++) {
             values[i] = in.readFloat();
@@ -119,8 +120,15 @@ public abstract class VersionedRecordSerializer<T> extends TypeSerializerSinglet
         }
     }
 
-    protected static String[] readStrings(DataInputView in) throws IOException {
-        String[] values = new String[in.readInt()];
+    /** Reads what {@link #writeStrings} wrote; {@code what} names the list in errors. */
+    protected static String[] readStrings(DataInputView in, String what) throws IOException {
+        return readStrings(in, ReadBounds.MAX_LIST_LENGTH, what);
+    }
+
+    /** Reads what {@link #writeStrings} wrote, at most {@code max} strings. */
+    protected static String[] readStrings(DataInputView in, int max, String what)
+            throws IOException {
+        String[] values = new String[ReadBounds.checkLength(in.readInt(), max, what)];
         for (int i = 0; i < values.length; i++) {
             values[i] = in.readUTF();
         }

@@ -1,5 +1,6 @@
 package io.streamrec.candidates;
 
+import io.streamrec.schema.ReadBounds;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -48,7 +49,7 @@ final class IdIndex {
         if (!ids.isEmpty()) {
             throw new IllegalStateException("reading ids into an index of " + ids.size());
         }
-        int size = in.readInt();
+        int size = ReadBounds.checkLength(in.readInt(), ReadBounds.MAX_IDS, "IdIndex.ids");
         for (int i = 0; i < size; i++) {
             String id = in.readUTF();
             if (of(id) != i) {

@@ -1,5 +1,6 @@
 package io.streamrec.candidates;
 
+import io.streamrec.schema.ReadBounds;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -127,7 +128,7 @@ public final class ItemActivity {
             throw new IOException("ItemActivity format " + format + ", expected " + FORMAT);
         }
         ItemActivity a = new ItemActivity();
-        int n = in.readInt();
+        int n = ReadBounds.checkLength(in.readInt(), ReadBounds.MAX_IDS, "ItemActivity.items");
         a.firstSeen = new long[n];
         a.lastSeen = new long[n];
         a.valueSums = new double[n];

@@ -1,5 +1,6 @@
 package io.streamrec.candidates;
 
+import io.streamrec.schema.ReadBounds;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -167,18 +168,19 @@ public final class ItemContent {
             throw new IOException("ItemContent format " + format + ", expected " + FORMAT);
         }
         ItemContent content = new ItemContent();
-        int tokenCount = in.readInt();
+        int tokenCount =
+                ReadBounds.checkLength(in.readInt(), ReadBounds.MAX_IDS, "ItemContent.tokens");
         for (int t = 0; t < tokenCount; t++) {
             content.token(in.readUTF());
         }
-        int items = in.readInt();
+        int items = ReadBounds.checkLength(in.readInt(), ReadBounds.MAX_IDS, "ItemContent.items");
         content.years = new int[Math.max(16, items)];
         for (int item = 0; item < items; item++) {
             int[] w = null;
             int[] a = null;
             if (in.readBoolean()) {
-                w = readInts(in);
-                a = readInts(in);
+                w = readInts(in, "ItemContent.words");
+                a = readInts(in, "ItemContent.attributes");
                 content.years[item] = in.readInt();
                 content.count(w, 1);
                 content.count(a, 1);
@@ -198,8 +200,9 @@ public final class ItemContent {
         }
     }
 
-    private static int[] readInts(DataInput in) throws IOException {
-        int[] values = new int[in.readInt()];
+    private static int[] readInts(DataInput in, String what) throws IOException {
+        int[] values =
+                new int[ReadBounds.checkLength(in.readInt(), ReadBounds.MAX_LIST_LENGTH, what)];
         for (int i = 0; i < values.length; i++) {
             values[i] = in.readInt();
         }

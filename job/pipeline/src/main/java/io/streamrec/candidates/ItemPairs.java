@@ -1,5 +1,6 @@
 package io.streamrec.candidates;
 
+import io.streamrec.schema.ReadBounds;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -77,7 +78,7 @@ final class ItemPairs {
         if (!cooccurrence.isEmpty()) {
             throw new IllegalStateException("reading pairs into " + cooccurrence.size() + " items");
         }
-        int size = in.readInt();
+        int size = ReadBounds.checkLength(in.readInt(), ReadBounds.MAX_IDS, "ItemPairs.items");
         events = new long[Math.max(16, size)];
         transitionsOut = new long[Math.max(16, size)];
         for (int item = 0; item < size; item++) {

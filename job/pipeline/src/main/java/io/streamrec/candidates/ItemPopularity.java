@@ -1,5 +1,6 @@
 package io.streamrec.candidates;
 
+import io.streamrec.schema.ReadBounds;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -80,7 +81,7 @@ final class ItemPopularity {
         if (!sameHalfLives) {
             throw new IOException("popularity written at other half-lives than " + DECAYED);
         }
-        int size = in.readInt();
+        int size = ReadBounds.checkLength(in.readInt(), ReadBounds.MAX_IDS, "ItemPopularity.items");
         counts = new long[Math.max(16, size)];
         for (int item = 0; item < size; item++) {
             decayed.readNext(in);

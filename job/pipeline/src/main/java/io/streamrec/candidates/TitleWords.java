@@ -1,5 +1,6 @@
 package io.streamrec.candidates;
 
+import io.streamrec.schema.ReadBounds;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -76,20 +77,42 @@ final class TitleWords {
         if (!wordsByItem.isEmpty()) {
             throw new IllegalStateException("reading title words into " + wordsByItem.size());
         }
-        String[] dictionary = new String[in.readInt()];
+        String[] dictionary =
+                new String
+                        [ReadBounds.checkLength(
+                                in.readInt(), ReadBounds.MAX_IDS, "TitleWords.dictionary")];
         for (int w = 0; w < dictionary.length; w++) {
             dictionary[w] = in.readUTF();
             List<Integer> postings = new ArrayList<>();
-            for (int p = in.readInt(); p > 0; p--) {
+            for (int p =
+                            ReadBounds.checkLength(
+                                    in.readInt(), ReadBounds.MAX_IDS, "TitleWords.postings");
+                    p > 0;
+                    p--) {
                 postings.add(in.readInt());
             }
             itemsByWord.put(dictionary[w], postings);
         }
-        for (int items = in.readInt(); items > 0; items--) {
-            int count = in.readInt();
+        for (int items =
+                        ReadBounds.checkLength(
+                                in.readInt(), ReadBounds.MAX_IDS, "TitleWords.items");
+                items > 0;
+                items--) {
+            int count = in.readInt(); // -1: an item without words
+            if (count != -1) {
+                ReadBounds.checkLength(count, ReadBounds.MAX_LIST_LENGTH, "TitleWords.words");
+            }
             List<String> words = count < 0 ? null : new ArrayList<>(count);
             for (int w = 0; w < count; w++) {
-                words.add(dictionary[in.readInt()]);
+                int word = in.readInt();
+                if (word < 0 || word >= dictionary.length) {
+                    throw new IOException(
+                            "corrupt TitleWords.word "
+                                    + word
+                                    + " of a dictionary of "
+                                    + dictionary.length);
+                }
+                words.add(dictionary[word]);
             }
             wordsByItem.add(words);
             indexed += words == null ? 0 : 1;

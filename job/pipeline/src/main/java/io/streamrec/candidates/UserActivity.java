@@ -1,5 +1,6 @@
 package io.streamrec.candidates;
 
+import io.streamrec.schema.ReadBounds;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -204,7 +205,7 @@ public final class UserActivity {
             throw new IOException("UserActivity format " + format + ", expected " + FORMAT);
         }
         UserActivity a = new UserActivity(in.readInt(), in.readInt());
-        int n = in.readInt();
+        int n = ReadBounds.checkLength(in.readInt(), ReadBounds.MAX_IDS, "UserActivity.users");
         for (int i = 0; i < n; i++) {
             User u = new User();
             u.last = in.readLong();
@@ -212,7 +213,8 @@ public final class UserActivity {
             u.meanLogPopularity = in.readDouble();
             u.meanLogAge = in.readDouble();
             u.attributeEvents = in.readDouble();
-            u.attributes = in.readInt();
+            u.attributes =
+                    ReadBounds.checkLength(in.readInt(), a.attributeCap, "UserActivity.attributes");
             u.tokens = new int[u.attributes];
             u.counts = new double[u.attributes];
             for (int s = 0; s < u.attributes; s++) {
@@ -221,7 +223,10 @@ public final class UserActivity {
             }
             a.users.add(u);
         }
-        a.attributeEvents = new double[in.readInt()];
+        a.attributeEvents =
+                new double
+                        [ReadBounds.checkLength(
+                                in.readInt(), ReadBounds.MAX_IDS, "UserActivity.attributeEvents")];
         for (int t = 0; t < a.attributeEvents.length; t++) {
             a.attributeEvents[t] = in.readDouble();
         }

@@ -1,5 +1,6 @@
 package io.streamrec.candidates;
 
+import io.streamrec.schema.ReadBounds;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -61,11 +62,13 @@ final class UserNeighbourhood {
         if (!recentUsers.isEmpty() || !similar.isEmpty()) {
             throw new IllegalStateException("reading a neighbourhood into a non-empty one");
         }
-        int items = in.readInt();
+        int items =
+                ReadBounds.checkLength(in.readInt(), ReadBounds.MAX_IDS, "UserNeighbourhood.items");
         for (int i = 0; i < items; i++) {
             recentUsers.add(RecentIds.readFrom(in, usersPerItem));
         }
-        int users = in.readInt();
+        int users =
+                ReadBounds.checkLength(in.readInt(), ReadBounds.MAX_IDS, "UserNeighbourhood.users");
         for (int u = 0; u < users; u++) {
             similar.add(BoundedNeighbours.readFrom(in, similarPerUser));
         }

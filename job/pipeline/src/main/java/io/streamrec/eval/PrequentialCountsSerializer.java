@@ -1,5 +1,6 @@
 package io.streamrec.eval;
 
+import io.streamrec.schema.ReadBounds;
 import io.streamrec.schema.VersionedRecordSerializer;
 import java.io.IOException;
 import java.util.List;
@@ -51,12 +52,22 @@ public final class PrequentialCountsSerializer
     @Override
     protected PrequentialCounts readFields(int version, DataInputView in) throws IOException {
         int subtask = in.readInt();
-        String[] names = version == 1 ? PrequentialCounts.VERSION_1_RECOMMENDERS : readStrings(in);
-        int n = in.readInt();
+        String[] names =
+                version == 1
+                        ? PrequentialCounts.VERSION_1_RECOMMENDERS
+                        : readStrings(in, "PrequentialCounts.recommenders");
+        int n =
+                ReadBounds.checkLength(
+                        in.readInt(), ReadBounds.MAX_LIST_LENGTH, "PrequentialCounts.windows");
         TreeMap<Long, double[]> windows = new TreeMap<>();
         for (int i = 0; i < n; i++) {
             long start = in.readLong();
-            double[] values = new double[in.readInt()];
+            double[] values =
+                    new double
+                            [ReadBounds.checkLength(
+                                    in.readInt(),
+                                    ReadBounds.MAX_VECTOR_LENGTH,
+                                    "PrequentialCounts.counts")];
             for (int j = 0; j < values.length; j++) {
                 values[j] = in.readDouble();
             }
@@ -69,7 +80,14 @@ public final class PrequentialCountsSerializer
         List<TreeSet<String>> covered = PrequentialCounts.noCoverage();
         for (String name : names) {
             TreeSet<String> items =
-                    in.readBoolean() ? new TreeSet<>(List.of(readStrings(in))) : null;
+                    in.readBoolean()
+                            ? new TreeSet<>(
+                                    List.of(
+                                            readStrings(
+                                                    in,
+                                                    ReadBounds.MAX_IDS,
+                                                    "PrequentialCounts.covered")))
+                            : null;
             int r = PrequentialCounts.indexOf(name);
             if (r >= 0) {
                 covered.set(r, items);

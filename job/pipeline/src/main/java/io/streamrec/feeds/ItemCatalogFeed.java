@@ -7,9 +7,6 @@ import java.time.Duration;
 import java.util.Properties;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Reads the job's catalog topic: items validated by the job and written transactionally, latest per
@@ -18,13 +15,18 @@ import org.slf4j.LoggerFactory;
  * not state. Not thread-safe: use it from the operator's task thread.
  */
 public final class ItemCatalogFeed implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(ItemCatalogFeed.class);
-
-    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer;
     private final ItemJsonCodec codec;
+    private final UnreadableRecords unreadable = new UnreadableRecords("the catalog");
 
     public ItemCatalogFeed(Properties kafkaProperties, String topic, int contentDim) {
-        this.consumer = CommittedReader.open(kafkaProperties, topic, true);
+        this(CommittedReader.open(kafkaProperties, topic, true), contentDim);
+    }
+
+    /** A feed over a consumer that the caller assigned and positioned (or a test's mock). */
+    public ItemCatalogFeed(
+            org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer, int contentDim) {
+        this.consumer = consumer;
         this.codec = new ItemJsonCodec(contentDim);
     }
 
@@ -37,15 +39,26 @@ public final class ItemCatalogFeed implements AutoCloseable {
     public long poll(Duration timeout, Consumer<ItemRecord> sink) {
         long items = 0;
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) {
-            try {
-                sink.accept(codec.parse(r.value()));
-                items++;
-            } catch (InvalidRecordException e) {
-                // the job validated it with the same codec; a mismatch means a changed content-dim
-                LOG.warn("Skipping catalog record at offset {}: {}", r.offset(), e.getMessage());
+            if (r.value() == null) {
+                continue; // tombstone
             }
+            ItemRecord item;
+            try {
+                item = codec.parse(r.value());
+            } catch (InvalidRecordException | RuntimeException e) {
+                // the job validated it with the same codec: a changed content-dim, or bad bytes
+                unreadable.skip(r.offset(), e);
+                continue;
+            }
+            sink.accept(item);
+            items++;
         }
         return items;
+    }
+
+    /** Records skipped since this feed opened because they could not be read. */
+    public long unreadableRecords() {
+        return unreadable.count();
     }
 
     @Override

@@ -1,9 +1,9 @@
 package io.streamrec.feeds;
 
+import io.streamrec.ps.RowInitializer;
 import io.streamrec.schema.ParameterRow;
 import io.streamrec.schema.ParameterRowSerializer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.function.Consumer;
@@ -18,6 +18,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  */
 public final class ModelRowFeed implements AutoCloseable {
     private final org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer;
+    private final UnreadableRecords unreadable = new UnreadableRecords("model-updates");
+    private RowWidths widths;
 
     public ModelRowFeed(Properties kafkaProperties, String topic) {
         this(CommittedReader.open(kafkaProperties, topic, true));
@@ -29,6 +31,15 @@ public final class ModelRowFeed implements AutoCloseable {
      */
     public ModelRowFeed(org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer) {
         this.consumer = consumer;
+    }
+
+    /**
+     * Makes this feed skip, as unreadable, rows whose width is not the one {@code initializer}
+     * gives their kind (rows written under another {@code model.dim}). Returns this feed.
+     */
+    public ModelRowFeed checkingWidthsOf(RowInitializer initializer) {
+        this.widths = new RowWidths(initializer);
+        return this;
     }
 
     /**
@@ -46,14 +57,28 @@ public final class ModelRowFeed implements AutoCloseable {
             if (r.value() == null) {
                 continue; // tombstone
             }
+            ParameterRow row;
             try {
-                sink.accept(ParameterRowSerializer.INSTANCE.fromBytes(r.value()));
-            } catch (IOException e) {
-                throw new UncheckedIOException("unreadable row at offset " + r.offset(), e);
+                row = ParameterRowSerializer.INSTANCE.fromBytes(r.value());
+            } catch (IOException | RuntimeException e) {
+                unreadable.skip(r.offset(), e);
+                continue;
             }
+            String mismatch =
+                    widths == null ? null : widths.mismatch(row.key(), row.weights().length);
+            if (mismatch != null) {
+                unreadable.skip(r.offset(), new IOException(mismatch));
+                continue;
+            }
+            sink.accept(row);
             rows++;
         }
         return rows;
+    }
+
+    /** Records skipped since this feed opened because they could not be read. */
+    public long unreadableRecords() {
+        return unreadable.count();
     }
 
     @Override

@@ -29,10 +29,11 @@ public final class RequestJsonCodec implements RecordParser<RecommendationReques
             if (!kNode.isIntegralNumber()) {
                 throw new InvalidRecordException("wrong_type", "k must be an integer");
             }
-            k = kNode.intValue();
-            if (k < 1 || k > MAX_K) {
+            // a long or a big integer would wrap around in intValue(): check before converting
+            if (!kNode.canConvertToInt() || kNode.intValue() < 1 || kNode.intValue() > MAX_K) {
                 throw new InvalidRecordException("out_of_range", "k must be 1.." + MAX_K);
             }
+            k = kNode.intValue();
         }
         long timestamp =
                 node.hasNonNull("timestamp")

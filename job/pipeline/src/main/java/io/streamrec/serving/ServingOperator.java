@@ -207,15 +207,24 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
             itemFeed.catchUp(this::onItem);
         }
         rowFeed = openModelRowFeed();
+        getMetricGroup().gauge("unreadableFeedRecords", this::unreadableFeedRecords);
         if (rowFeed != null) {
             long rows = rowFeed.catchUp(model::apply);
             LOG.info("Serving {} rebuilt its replica from {} committed rows", subtask, rows);
         }
     }
 
+    private long unreadableFeedRecords() {
+        return (itemFeed == null ? 0 : itemFeed.unreadableRecords())
+                + (rowFeed == null ? 0 : rowFeed.unreadableRecords());
+    }
+
     /** The model-updates topic's reader, at its beginning; null when the job runs without Kafka. */
     ModelRowFeed openModelRowFeed() {
-        return kafka == null ? null : new ModelRowFeed(kafka.toProperties(), modelUpdatesTopic);
+        return kafka == null
+                ? null
+                : new ModelRowFeed(kafka.toProperties(), modelUpdatesTopic)
+                        .checkingWidthsOf(initializer);
     }
 
     @Override

@@ -188,7 +188,13 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
     private void openFeeds(int subtask) {
         itemFeed = new ItemCatalogFeed(kafka.toProperties(), catalogTopic, model.contentDim());
         long items = itemFeed.catchUp(worker::addItem);
-        feed = new ModelRowFeed(kafka.toProperties(), modelUpdatesTopic);
+        feed =
+                new ModelRowFeed(kafka.toProperties(), modelUpdatesTopic)
+                        .checkingWidthsOf(initializer);
+        getMetricGroup()
+                .gauge(
+                        "unreadableFeedRecords",
+                        () -> feed.unreadableRecords() + itemFeed.unreadableRecords());
         long rows = feed.catchUp(this::onFeedbackRow);
         LOG.info("Worker {} read {} catalog items", subtask, items);
         LOG.info(

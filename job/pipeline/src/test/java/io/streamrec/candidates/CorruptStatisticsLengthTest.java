@@ -1,0 +1,111 @@
+package io.streamrec.candidates;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** A corrupt length in candidate statistics is an IOException, never an allocation. */
+class CorruptStatisticsLengthTest {
+
+    @ParameterizedTest
+    @ValueSource(ints = {Integer.MAX_VALUE, -5})
+    void itemActivityCount(int length) {
+        DataInputStream in =
+                bytes(
+                        out -> {
+                            out.writeInt(1); // format
+                            out.writeInt(length);
+                        });
+        assertCorrupt(() -> ItemActivity.readFrom(in), "ItemActivity.items", length);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {Integer.MAX_VALUE, -5})
+    void userActivityAttributes(int length) {
+        DataInputStream in =
+                bytes(
+                        out -> {
+                            out.writeInt(1); // format
+                            out.writeInt(8); // attribute cap
+                            out.writeInt(100); // mean window
+                            out.writeInt(1); // users
+                            out.writeLong(1L);
+                            out.writeLong(1L);
+                            out.writeDouble(0.0);
+                            out.writeDouble(0.0);
+                            out.writeDouble(0.0);
+                            out.writeInt(length);
+                        });
+        assertCorrupt(() -> UserActivity.readFrom(in), "UserActivity.attributes", length);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {Integer.MAX_VALUE, -5})
+    void itemContentWords(int length) {
+        DataInputStream in =
+                bytes(
+                        out -> {
+                            out.writeInt(1); // format
+                            out.writeInt(0); // tokens
+                            out.writeInt(1); // items
+                            out.writeBoolean(true);
+                            out.writeInt(length);
+                        });
+        assertCorrupt(() -> ItemContent.readFrom(in), "ItemContent.words", length);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {Integer.MAX_VALUE, -5})
+    void itemPairsCount(int length) {
+        DataInputStream in = bytes(out -> out.writeInt(length));
+        assertCorrupt(() -> new ItemPairs(4).readFrom(in), "ItemPairs.items", length);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {Integer.MAX_VALUE, -5})
+    void titleWordsDictionary(int length) {
+        DataInputStream in = bytes(out -> out.writeInt(length));
+        assertCorrupt(() -> new TitleWords(10).readFrom(in), "TitleWords.dictionary", length);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {Integer.MAX_VALUE, -5})
+    void titleWordsOfAnItemOutsideTheDictionary(int word) {
+        DataInputStream in =
+                bytes(
+                        out -> {
+                            out.writeInt(0); // dictionary
+                            out.writeInt(1); // items
+                            out.writeInt(1); // words of the item
+                            out.writeInt(word);
+                        });
+        assertCorrupt(() -> new TitleWords(10).readFrom(in), "TitleWords.word", word);
+    }
+
+    private static void assertCorrupt(ThrowingCallable read, String what, int length) {
+        assertThatThrownBy(read)
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining(what)
+                .hasMessageContaining(String.valueOf(length));
+    }
+
+    private interface Writer {
+        void write(DataOutputStream out) throws IOException;
+    }
+
+    private static DataInputStream bytes(Writer writer) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            writer.write(out);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return new DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()));
+    }
+}

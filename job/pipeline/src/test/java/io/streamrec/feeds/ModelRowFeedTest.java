@@ -1,0 +1,73 @@
+package io.streamrec.feeds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamrec.model.ModelConfig;
+import io.streamrec.model.ModelRowInitializer;
+import io.streamrec.model.RowKeys;
+import io.streamrec.schema.ParameterRow;
+import io.streamrec.schema.ParameterRowSerializer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+class ModelRowFeedTest {
+    private static final TopicPartition TOPIC = new TopicPartition("model-updates", 0);
+
+    @Test
+    void anUnreadableRecordIsSkippedAndCountedAndTheFeedReadsOn() {
+        MockConsumer<byte[], byte[]> topic = new MockConsumer<>("earliest");
+        topic.assign(List.of(TOPIC));
+        topic.updateBeginningOffsets(Map.of(TOPIC, 0L));
+        ParameterRow good =
+                new ParameterRow("i:1", new float[] {1, 2}, new float[0], 1, 1, 0, 0f, 0);
+        byte[] corrupt = {1, 0, 3, 'i', ':', '2', 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff};
+        add(topic, 0, corrupt); // a weights length of 2^31 - 1
+        add(topic, 1, new byte[] {9}); // a schema version this reader does not know
+        add(topic, 2, ParameterRowSerializer.INSTANCE.toBytes(good));
+        topic.updateEndOffsets(Map.of(TOPIC, 3L));
+
+        ModelRowFeed feed = new ModelRowFeed(topic);
+        List<ParameterRow> rows = new ArrayList<>();
+        long read = feed.catchUp(rows::add);
+
+        assertThat(read).isEqualTo(1);
+        assertThat(rows).extracting(ParameterRow::key).containsExactly("i:1");
+        assertThat(feed.unreadableRecords()).isEqualTo(2);
+    }
+
+    @Test
+    void aRowOfAnotherModelDimIsSkippedAndCounted() {
+        MockConsumer<byte[], byte[]> topic = new MockConsumer<>("earliest");
+        topic.assign(List.of(TOPIC));
+        topic.updateBeginningOffsets(Map.of(TOPIC, 0L));
+        ModelConfig dim8 = new ModelConfig(8, 4, 10, 1000L, 42L);
+        ModelConfig dim16 = new ModelConfig(16, 4, 10, 1000L, 42L);
+        String oldItem = RowKeys.item("old");
+        String newItem = RowKeys.item("new");
+        add(topic, 0, rowBytes(oldItem, new ModelRowInitializer(dim16).initialWeights(oldItem)));
+        add(topic, 1, rowBytes(newItem, new ModelRowInitializer(dim8).initialWeights(newItem)));
+        topic.updateEndOffsets(Map.of(TOPIC, 2L));
+
+        ModelRowFeed feed = new ModelRowFeed(topic).checkingWidthsOf(new ModelRowInitializer(dim8));
+        List<ParameterRow> rows = new ArrayList<>();
+        feed.catchUp(rows::add);
+
+        assertThat(rows).extracting(ParameterRow::key).containsExactly(newItem);
+        assertThat(feed.unreadableRecords()).isEqualTo(1);
+    }
+
+    private static byte[] rowBytes(String key, float[] weights) {
+        return ParameterRowSerializer.INSTANCE.toBytes(
+                new ParameterRow(key, weights, new float[0], 1, 1, 0, 0f, 0));
+    }
+
+    private static void add(MockConsumer<byte[], byte[]> topic, long offset, byte[] value) {
+        topic.addRecord(
+                new ConsumerRecord<>(TOPIC.topic(), TOPIC.partition(), offset, null, value));
+    }
+}

@@ -1,0 +1,49 @@
+package io.streamrec.schema;
+
+import java.io.IOException;
+
+/**
+ * Upper bounds on the lengths a deserializer reads before it allocates. A length beyond its bound
+ * can only come from corrupt bytes; checking it turns them into an {@link IOException} naming what
+ * was read, where an unchecked {@code new float[in.readInt()]} would be an {@link OutOfMemoryError}
+ * or a {@link NegativeArraySizeException}. The bounds are far above what the formats legitimately
+ * hold and change no format.
+ */
+public final class ReadBounds {
+    /**
+     * Floats in one vector: a row's weights or optimizer slots ({@code model.dim} plus a bias,
+     * twice for FTRL), a content vector ({@code model.content-dim}), a gradient. 4 MiB of floats.
+     */
+    public static final int MAX_VECTOR_LENGTH = 1 << 20;
+
+    /**
+     * Entries in one list: an item's attributes, the items a user remembers ({@code
+     * worker.max-user-items}), the events of one evaluation marker, the items of one result.
+     */
+    public static final int MAX_LIST_LENGTH = 1 << 20;
+
+    /** Bytes of one raw Kafka record value; Kafka's own default limit is 1 MiB. */
+    public static final int MAX_RECORD_BYTES = 64 << 20;
+
+    /**
+     * Ids in one subtask's dictionary (items, users, title words) and entries in the statistics
+     * indexed by them: 64 Mi, several GiB of heap per statistic.
+     */
+    public static final int MAX_IDS = 1 << 26;
+
+    private ReadBounds() {}
+
+    /**
+     * Returns {@code length} when it lies in {@code 0..max}.
+     *
+     * @param what what the length counts, e.g. {@code "ParameterRow.weights"}
+     * @throws IOException naming {@code what}, the length read and the bound otherwise
+     */
+    public static int checkLength(int length, int max, String what) throws IOException {
+        if (length < 0 || length > max) {
+            throw new IOException(
+                    "corrupt length " + length + " read for " + what + " (bound 0.." + max + ")");
+        }
+        return length;
+    }
+}

@@ -1,0 +1,122 @@
+package io.streamrec.schema;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.util.stream.Stream;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** A corrupt length read by a record serializer is an IOException, never an allocation. */
+class CorruptLengthTest {
+
+    @ParameterizedTest(name = "{0} length {2}")
+    @MethodSource("corruptRecords")
+    void aCorruptLengthIsAnIoExceptionNamingTheFieldAndTheBound(
+            String field, VersionedRecordSerializer<?> serializer, int length, byte[] bytes) {
+        assertThatThrownBy(() -> serializer.fromBytes(bytes))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining(field)
+                .hasMessageContaining(String.valueOf(length))
+                .hasMessageContaining("bound");
+    }
+
+    static Stream<Arguments> corruptRecords() throws IOException {
+        Stream.Builder<Arguments> cases = Stream.builder();
+        for (int length : new int[] {Integer.MAX_VALUE, -5}) {
+            cases.add(
+                    of(
+                            "ParameterRow.weights",
+                            ParameterRowSerializer.INSTANCE,
+                            length,
+                            parameterRow(length)));
+            cases.add(
+                    of(
+                            "ShardMessage.gradient",
+                            ShardMessageSerializer.INSTANCE,
+                            length,
+                            gradient(length)));
+            cases.add(
+                    of(
+                            "ItemRecord.attributes",
+                            ItemRecordSerializer.INSTANCE,
+                            length,
+                            item(length)));
+            cases.add(of("RawRecord.value", RawRecordSerializer.INSTANCE, length, raw(length)));
+            cases.add(
+                    of("EvalMarker.events", EvalMarkerSerializer.INSTANCE, length, marker(length)));
+            cases.add(
+                    of(
+                            "RecommendationResult.items",
+                            RecommendationResultSerializer.INSTANCE,
+                            length,
+                            result(length)));
+        }
+        return cases.build();
+    }
+
+    private static Arguments of(
+            String field, VersionedRecordSerializer<?> s, int length, byte[] bytes) {
+        return Arguments.of(field, s, length, bytes);
+    }
+
+    private static byte[] parameterRow(int length) throws IOException {
+        DataOutputSerializer out = header(ParameterRowSerializer.INSTANCE);
+        out.writeUTF("i:1");
+        out.writeInt(length);
+        return out.getCopyOfBuffer();
+    }
+
+    private static byte[] gradient(int length) throws IOException {
+        DataOutputSerializer out = header(ShardMessageSerializer.INSTANCE);
+        out.writeUTF("u:1");
+        out.writeByte(0); // neither marker nor request: a gradient
+        out.writeInt(length);
+        return out.getCopyOfBuffer();
+    }
+
+    private static byte[] item(int length) throws IOException {
+        DataOutputSerializer out = header(ItemRecordSerializer.INSTANCE);
+        out.writeUTF("i");
+        out.writeUTF("title");
+        out.writeInt(length);
+        return out.getCopyOfBuffer();
+    }
+
+    private static byte[] raw(int length) throws IOException {
+        DataOutputSerializer out = header(RawRecordSerializer.INSTANCE);
+        out.writeUTF("events");
+        out.writeInt(0);
+        out.writeLong(7L);
+        out.writeInt(length); // only -1 means a null value
+        return out.getCopyOfBuffer();
+    }
+
+    private static byte[] marker(int length) throws IOException {
+        DataOutputSerializer out = header(EvalMarkerSerializer.INSTANCE);
+        out.writeLong(1L);
+        out.writeInt(1);
+        out.writeInt(length);
+        return out.getCopyOfBuffer();
+    }
+
+    private static byte[] result(int length) throws IOException {
+        DataOutputSerializer out = header(RecommendationResultSerializer.INSTANCE);
+        out.writeUTF("r");
+        out.writeUTF("u");
+        out.writeInt(length);
+        return out.getCopyOfBuffer();
+    }
+
+    private static DataOutputSerializer header(VersionedRecordSerializer<?> serializer) {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        try {
+            out.writeByte(serializer.currentVersion());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return out;
+    }
+}
