@@ -1,0 +1,66 @@
+package io.streamrec.feeds;
+
+import java.time.Duration;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * A committed, compacted topic read from its beginning into an operator's cache (the model-updates
+ * rows, the item catalog): catch up at start, then poll. A record it cannot decode is skipped and
+ * counted ({@link UnreadableRecords}), never thrown: the cache is rebuilt at every start, so a
+ * failure would read the same record again and loop. Not thread-safe: use it from the operator's
+ * task thread.
+ *
+ * @param <T> what one record decodes to
+ */
+abstract class CommittedFeed<T> implements AutoCloseable {
+    private final org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer;
+    private final UnreadableRecords unreadable;
+
+    CommittedFeed(
+            org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer, String topic) {
+        this.consumer = consumer;
+        this.unreadable = new UnreadableRecords(topic);
+    }
+
+    /** The record's value, or an exception saying why it cannot be used. */
+    abstract T decode(byte[] value) throws Exception;
+
+    /**
+     * Reads everything committed up to now, blocking until the end offsets seen at the call are
+     * reached. Returns the number of records handed over.
+     */
+    public long catchUp(Consumer<T> sink) {
+        return CommittedReader.catchUp(consumer, timeout -> poll(timeout, sink));
+    }
+
+    /** Hands over whatever records have arrived, waiting at most {@code timeout}. */
+    public long poll(Duration timeout, Consumer<T> sink) {
+        long handed = 0;
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) {
+            if (r.value() == null) {
+                continue; // tombstone
+            }
+            T value;
+            try {
+                value = decode(r.value());
+            } catch (Exception e) {
+                unreadable.skip(r.offset(), e);
+                continue;
+            }
+            sink.accept(value);
+            handed++;
+        }
+        return handed;
+    }
+
+    /** Records skipped since this feed opened because they could not be read. */
+    public long unreadableRecords() {
+        return unreadable.count();
+    }
+
+    @Override
+    public void close() {
+        consumer.close(Duration.ofSeconds(5));
+    }
+}
