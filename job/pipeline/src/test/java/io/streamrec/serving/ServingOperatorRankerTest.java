@@ -1,15 +1,15 @@
 package io.streamrec.serving;
 
+import static io.streamrec.serving.ServingOperatorFixture.CATALOG;
+import static io.streamrec.serving.ServingOperatorFixture.INIT;
+import static io.streamrec.serving.ServingOperatorFixture.ITEMS;
+import static io.streamrec.serving.ServingOperatorFixture.MODEL;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamrec.eval.EvalReportCodec;
 import io.streamrec.eval.PrequentialCounts;
-import io.streamrec.ingest.ItemCatalog;
-import io.streamrec.model.ModelConfig;
-import io.streamrec.model.ModelRowInitializer;
 import io.streamrec.schema.EvalMarker;
 import io.streamrec.schema.EventType;
-import io.streamrec.schema.ItemRecord;
 import io.streamrec.schema.ModelUpdate;
 import io.streamrec.schema.RecommendationRequest;
 import io.streamrec.schema.RecommendationResult;
@@ -20,7 +20,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.IntStream;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
@@ -29,25 +28,15 @@ import org.junit.jupiter.api.Test;
 
 /** The serving operator under the learned ranker ({@link ModelType#RANKER}). */
 class ServingOperatorRankerTest {
-    private static final ModelConfig MODEL = new ModelConfig(4, 2, 3, 86_400_000L, 1L);
-    private static final ModelRowInitializer INIT = new ModelRowInitializer(MODEL);
-    private static final int ITEMS = 30;
     private static final long START = 1_700_000_000_000L;
     private static final long MINUTE = 60_000L;
     private static final int MAX_PARALLELISM = 128;
-
-    private static ItemCatalog catalog() {
-        return new ItemCatalog(
-                IntStream.range(0, ITEMS)
-                        .mapToObj(i -> new ItemRecord("i" + i, "item " + i, List.of()))
-                        .toList());
-    }
 
     private static ServingOperator operator() {
         return new ServingOperator(
                 MODEL,
                 INIT,
-                catalog(),
+                CATALOG,
                 new ServingSettings(
                         86_400_000L,
                         1.0,

@@ -1,15 +1,15 @@
 package io.streamrec.serving;
 
+import static io.streamrec.serving.ServingOperatorFixture.BPR;
+import static io.streamrec.serving.ServingOperatorFixture.CATALOG;
+import static io.streamrec.serving.ServingOperatorFixture.INIT;
+import static io.streamrec.serving.ServingOperatorFixture.MODEL;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamrec.eval.EvalReportCodec;
-import io.streamrec.ingest.ItemCatalog;
-import io.streamrec.model.ModelConfig;
-import io.streamrec.model.ModelRowInitializer;
 import io.streamrec.model.RowKeys;
 import io.streamrec.schema.EvalMarker;
 import io.streamrec.schema.EventType;
-import io.streamrec.schema.ItemRecord;
 import io.streamrec.schema.ModelUpdate;
 import io.streamrec.schema.ParameterRow;
 import io.streamrec.schema.RecommendationRequest;
@@ -18,32 +18,16 @@ import io.streamrec.schema.ServingRequest;
 import io.streamrec.schema.UserEvent;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.IntStream;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 class ServingOperatorTest {
-    private static final ModelConfig MODEL = new ModelConfig(4, 2, 3, 86_400_000L, 1L);
-    private static final ModelRowInitializer INIT = new ModelRowInitializer(MODEL);
-    private static final ItemCatalog CATALOG =
-            new ItemCatalog(
-                    IntStream.range(0, 30)
-                            .mapToObj(i -> new ItemRecord("i" + i, "item " + i, List.of()))
-                            .toList());
-
     private static OneInputStreamOperatorTestHarness<ModelUpdate, RecommendationResult> harness()
             throws Exception {
         return new OneInputStreamOperatorTestHarness<>(
-                new ServingOperator(
-                        MODEL,
-                        INIT,
-                        CATALOG,
-                        new ServingSettings(86_400_000L, 1.0, Integer.MAX_VALUE),
-                        null,
-                        null,
-                        null));
+                new ServingOperator(MODEL, INIT, CATALOG, BPR, null, null, null));
     }
 
     /** An item row whose bias and count make it the most popular and best-scored item. */
