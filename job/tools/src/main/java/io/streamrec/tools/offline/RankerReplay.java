@@ -157,6 +157,8 @@ public final class RankerReplay {
         double scalerHorizon = CandidateRanker.SCALER_HORIZON;
         EventWeighting.Mode weighting = EventWeighting.Mode.UNIFORM;
         int perSource = CandidateSettings.defaults().perSource();
+        int neighbourCap = CandidateSettings.defaults().neighbourCap();
+        int similarPerUser = CandidateSettings.defaults().similarPerUser();
         FeatureScaler.ContextScaling contextScaling = CandidateRanker.CONTEXT_SCALING;
 
         static Options parse(String[] args, int from) {
@@ -188,6 +190,8 @@ public final class RankerReplay {
                 case "--seed" -> scorer = scorer.withSeed(Long.parseLong(value));
                 case "--event-weighting" -> weighting = EventWeighting.Mode.parse(value);
                 case "--per-source" -> perSource = Integer.parseInt(value);
+                case "--neighbour-cap" -> neighbourCap = Integer.parseInt(value);
+                case "--similar-per-user" -> similarPerUser = Integer.parseInt(value);
                 case "--context-scaling" ->
                         contextScaling =
                                 FeatureScaler.ContextScaling.valueOf(
@@ -209,11 +213,11 @@ public final class RankerReplay {
                     perSource,
                     d.userItems(),
                     d.pairWindow(),
-                    d.neighbourCap(),
+                    neighbourCap,
                     d.sequenceItems(),
                     d.sequenceDecay(),
                     d.usersPerItem(),
-                    d.similarPerUser(),
+                    similarPerUser,
                     d.similarity(),
                     d.itemsPerSimilarUser(),
                     d.similarItemDecay(),
@@ -226,13 +230,16 @@ public final class RankerReplay {
             return String.format(
                     Locale.ROOT,
                     "families off %s, %s, batch %d, scaler horizon %.0f, weighting %s,"
-                            + " per source %d, context scaling %s",
+                            + " per source %d, neighbour cap %d, similar per user %d,"
+                            + " context scaling %s",
                     switchedOff,
                     scorer,
                     batch,
                     scalerHorizon,
                     weighting,
                     perSource,
+                    neighbourCap,
+                    similarPerUser,
                     contextScaling);
         }
     }
