@@ -7,7 +7,7 @@
   security-load.py measure HOST PORT RATE SECONDS USERS
       sends RATE requests/s for SECONDS, open loop (each at its scheduled time, so a slow answer
       does not slow the sender), half GET /health and half GET /recommendations/u<i>?k=10 over
-      keep-alive connections; prints: health_p99_ms get_p99_ms requests errors
+      keep-alive connections; prints: health_p99_ms get_p99_ms requests not_200 get_p50_ms
 """
 import asyncio
 import resource
@@ -116,7 +116,8 @@ async def measure(host, port, rate, seconds, users):
     health = [ms for kind, ms, _ in results if kind == "health"]
     gets = [ms for kind, ms, _ in results if kind == "get"]
     errors = sum(1 for _, _, status in results if status != 200)
-    print(f"{p99(health):.1f} {p99(gets):.1f} {len(results)} {errors}", flush=True)
+    p50 = sorted(gets)[len(gets) // 2] if gets else float("nan")
+    print(f"{p99(health):.1f} {p99(gets):.1f} {len(results)} {errors} {p50:.1f}", flush=True)
 
 
 def main():

@@ -136,6 +136,24 @@ class GatewayLimitsITCase {
     }
 
     @Test
+    void anOversizedHeadIsRefused() throws Exception {
+        try (GatewayServer gateway = new GatewayServer(gatewayConf("head"));
+                Socket socket = new Socket(gateway.uri().getHost(), gateway.uri().getPort())) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream()
+                    .write(
+                            ("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: "
+                                            + "b".repeat(20_000)
+                                            + "\r\n\r\n")
+                                    .getBytes(StandardCharsets.US_ASCII));
+
+            InputStream in = socket.getInputStream();
+            assertThat(readLine(in)).startsWith("HTTP/1.1 400");
+            assertThat(in.readAllBytes()).asString().contains("malformed request");
+        }
+    }
+
+    @Test
     void aFullPendingRequestBoundAnswers503WithRetryAfter() throws Exception {
         Configuration conf = gatewayConf("pending");
         conf.set(GatewayOptions.MAX_PENDING_REQUESTS, 2);
