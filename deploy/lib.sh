@@ -40,11 +40,18 @@ ensure_commands() {
 # audit, and the pipeline they drive) or gateway. STREAMREC_SKIP_BUILD=1 reuses an earlier build.
 build_classpath() {
   local module="job/${1:-tools}"
-  if [ "${STREAMREC_SKIP_BUILD:-}" != "1" ] || [ ! -f "$module/target/cp-runtime.txt" ]; then
+  # a pom newer than the classpath (a dependency added since) makes it stale: build again
+  if [ "${STREAMREC_SKIP_BUILD:-}" != "1" ] || [ ! -f "$module/target/cp-runtime.txt" ] \
+    || [ "$module/pom.xml" -nt "$module/target/cp-runtime.txt" ] || [ pom.xml -nt "$module/target/cp-runtime.txt" ]; then
     echo "Building (mvn install, tests skipped; run the tests with: mvn -B verify) ..."
     mvn -B -q -DskipTests -Dspotless.check.skip=true install
-    (cd "$module" && mvn -B -q dependency:build-classpath -Dmdep.includeScope=compile -Dmdep.outputFile=target/cp-compile.txt \
-      && mvn -B -q dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile=target/cp-runtime.txt)
+    # both runnable modules' classpaths, so that a later call with STREAMREC_SKIP_BUILD=1 finds
+    # the other current too
+    local m
+    for m in job/tools job/gateway; do
+      (cd "$m" && mvn -B -q dependency:build-classpath -Dmdep.includeScope=compile -Dmdep.outputFile=target/cp-compile.txt \
+        && mvn -B -q dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile=target/cp-runtime.txt)
+    done
   fi
   STREAMREC_CP="$module/target/classes:$(cat "$module/target/cp-compile.txt"):$(cat "$module/target/cp-runtime.txt")"
   export DJL_CACHE_DIR="${DJL_CACHE_DIR:-$PWD/target/djl-cache}"

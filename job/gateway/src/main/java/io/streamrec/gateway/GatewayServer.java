@@ -1,11 +1,23 @@
 package io.streamrec.gateway;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.streamrec.feeds.CommittedReader;
 import io.streamrec.ingest.EventJsonCodec;
 import io.streamrec.ingest.EventTimeGuard;
@@ -17,8 +29,6 @@ import io.streamrec.job.StreamrecOptions;
 import io.streamrec.schema.RecommendationRequest;
 import io.streamrec.schema.UserEvent;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -28,12 +38,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -46,7 +61,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP edge of streamrec, on the JDK's built-in server:
+ * The HTTP edge of streamrec:
  *
  * <ul>
  *   <li>{@code POST /events}: one event object or an array of them; valid ones go to the events
@@ -59,22 +74,44 @@ import org.slf4j.LoggerFactory;
  *       answered with the first.
  *   <li>{@code GET /health}: 200 {@code {"status":"ok"}}; 503 if the results reader stopped.
  * </ul>
+ *
+ * <p>Limits ({@link GatewayOptions}): 408 for a request not fully received within {@code
+ * gateway.read-timeout} of its first byte; 413 for a body over {@code gateway.max-body}, refused by
+ * its Content-Length and the connection closed unread; 503 with Retry-After when {@code
+ * gateway.max-pending-requests} requests wait or the worker queue is full; 429 with Retry-After
+ * over {@code gateway.user-rate}.
+ *
+ * <p>On Netty rather than the JDK's {@code com.sun.net.httpserver}: that server reads request heads
+ * on its executor threads, so a few clients trickling header bytes hold every thread and {@code
+ * /health} goes unanswered, and it has no read or idle timeouts to set. Netty's event loops read
+ * heads and bodies as bytes arrive and never block; a waiting request is a future and a timer, not
+ * a thread; the body limit applies to the Content-Length before the body is read; idle and read
+ * deadlines are handlers. {@code /health} is answered on the event loop, never queued behind
+ * request work, which runs on a bounded worker pool.
  */
 public final class GatewayServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final int MAX_BODY_BYTES = 8 * 1024 * 1024;
+    private static final long SEND_TIMEOUT_SECONDS = 30;
+    private static final long RETRY_AFTER_SECONDS = 1;
 
     private final JobSettings settings;
     private final ReadableConfig conf;
-    private final HttpServer server;
-    private final ExecutorService executor;
     private final KafkaProducer<byte[], byte[]> producer;
     private final KafkaConsumer<byte[], byte[]> results;
     private final Thread resultReader;
     private final Map<String, CompletableFuture<byte[]>> pending = new ConcurrentHashMap<>();
+    private final AtomicInteger waiting = new AtomicInteger();
+    private final int maxPending;
+    private final long requestTimeoutMillis;
+    private final UserRateLimiter rateLimiter;
     private final EventJsonCodec events = new EventJsonCodec();
     private final EventTimeGuard<UserEvent> timeGuard;
+    private final ThreadPoolExecutor workers;
+    private final HttpConnection.ConnectionCount connections;
+    private final EventLoopGroup acceptor;
+    private final EventLoopGroup io;
+    private final Channel server;
     private volatile boolean running = true;
 
     public GatewayServer(ReadableConfig conf) throws IOException {
@@ -85,6 +122,16 @@ public final class GatewayServer implements AutoCloseable {
                         UserEvent::timestamp,
                         conf.get(StreamrecOptions.MAX_FUTURE).toMillis(),
                         Long.MAX_VALUE / 4);
+        this.maxPending = conf.get(GatewayOptions.MAX_PENDING_REQUESTS);
+        this.requestTimeoutMillis = conf.get(GatewayOptions.REQUEST_TIMEOUT).toMillis();
+        double rate = conf.get(GatewayOptions.USER_RATE);
+        this.rateLimiter =
+                rate > 0
+                        ? new UserRateLimiter(
+                                rate,
+                                conf.get(GatewayOptions.USER_BURST),
+                                conf.get(GatewayOptions.RATE_LIMITED_USERS))
+                        : null;
         Properties props = settings.kafka().toProperties();
         props.put("acks", "all");
         props.put("enable.idempotence", "true");
@@ -101,22 +148,58 @@ public final class GatewayServer implements AutoCloseable {
         resultReader = new Thread(this::readResults, "gateway-results");
         resultReader.setDaemon(true);
         resultReader.start();
-        server =
-                HttpServer.create(
-                        new InetSocketAddress(
-                                conf.get(GatewayOptions.HOST), conf.get(GatewayOptions.PORT)),
-                        64);
-        executor = Executors.newFixedThreadPool(conf.get(GatewayOptions.THREADS));
-        server.setExecutor(executor);
-        server.createContext("/events", this::handleEvents);
-        server.createContext("/recommendations/", this::handleRecommendations);
-        server.createContext("/health", this::handleHealth);
-        server.start();
+        int threads = conf.get(GatewayOptions.THREADS);
+        workers =
+                new ThreadPoolExecutor(
+                        threads,
+                        threads,
+                        0,
+                        TimeUnit.MILLISECONDS,
+                        new ArrayBlockingQueue<>(conf.get(GatewayOptions.WORK_QUEUE)),
+                        new DefaultThreadFactory("gateway-worker", true));
+        connections = new HttpConnection.ConnectionCount(conf.get(GatewayOptions.MAX_CONNECTIONS));
+        acceptor = new NioEventLoopGroup(1, new DefaultThreadFactory("gateway-accept", true));
+        io =
+                new NioEventLoopGroup(
+                        conf.get(GatewayOptions.IO_THREADS),
+                        new DefaultThreadFactory("gateway-io", true));
+        server = bind(conf);
         LOG.info("Gateway listening on {}", uri());
     }
 
+    private Channel bind(ReadableConfig conf) throws IOException {
+        HttpConnection.Limits limits =
+                new HttpConnection.Limits(
+                        conf.get(GatewayOptions.READ_TIMEOUT).toMillis(),
+                        conf.get(GatewayOptions.IDLE_TIMEOUT).toMillis(),
+                        (int) conf.get(GatewayOptions.MAX_BODY).getBytes());
+        ServerBootstrap bootstrap =
+                new ServerBootstrap()
+                        .group(acceptor, io)
+                        .channel(NioServerSocketChannel.class)
+                        .option(ChannelOption.SO_BACKLOG, 1024)
+                        .childOption(ChannelOption.TCP_NODELAY, true)
+                        .childHandler(
+                                new ChannelInitializer<SocketChannel>() {
+                                    @Override
+                                    protected void initChannel(SocketChannel ch) {
+                                        HttpConnection.initialize(
+                                                ch, GatewayServer.this::route, connections, limits);
+                                    }
+                                });
+        try {
+            return bootstrap
+                    .bind(conf.get(GatewayOptions.HOST), conf.get(GatewayOptions.PORT))
+                    .sync()
+                    .channel();
+        } catch (Exception e) {
+            close();
+            throw new IOException("gateway could not listen: " + e.getMessage(), e);
+        }
+    }
+
     public URI uri() {
-        InetSocketAddress a = server.getAddress();
+        InetSocketAddress a = (InetSocketAddress) server.localAddress();
         return URI.create("http://" + a.getHostString() + ":" + a.getPort());
     }
 
@@ -142,35 +225,42 @@ public final class GatewayServer implements AutoCloseable {
         }
     }
 
-    private void handleEvents(HttpExchange ex) throws IOException {
-        if (!"POST".equals(ex.getRequestMethod())) {
-            respond(ex, 405, error("use POST"));
+    /**
+     * Answers a whole request; runs on an event loop, so anything that may block goes to a worker.
+     */
+    private void route(FullHttpRequest request, Exchange ex) {
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        String path = uri.path();
+        // the paths match as the JDK server's contexts did: by prefix
+        if (path.startsWith("/recommendations/")) {
+            handleRecommendations(request.method(), uri, ex);
+        } else if (path.startsWith("/events")) {
+            handleEvents(request, ex);
+        } else if (path.startsWith("/health")) {
+            handleHealth(ex);
+        } else {
+            ex.send(404, error("no such resource: " + path));
+        }
+    }
+
+    private void handleEvents(FullHttpRequest request, Exchange ex) {
+        if (!HttpMethod.POST.equals(request.method())) {
+            ex.send(405, error("use POST"));
             return;
         }
-        byte[] body;
-        try (InputStream in = ex.getRequestBody()) {
-            body = in.readNBytes(MAX_BODY_BYTES + 1);
-        }
-        if (body.length > MAX_BODY_BYTES) {
-            respond(ex, 413, error("body larger than " + MAX_BODY_BYTES + " bytes"));
-            return;
-        }
-        List<byte[]> records = new ArrayList<>();
+        byte[] body = ByteBufUtil.getBytes(request.content());
         try {
-            JsonNode node = MAPPER.readTree(body);
-            if (node != null && node.isArray()) {
-                for (JsonNode e : node) {
-                    records.add(MAPPER.writeValueAsBytes(e));
-                }
-            } else {
-                records.add(body);
-            }
-        } catch (IOException e) {
-            records.add(body); // the codec gives the precise reason
+            workers.execute(() -> acceptEvents(body, ex));
+        } catch (RejectedExecutionException e) {
+            ex.send(503, error("gateway busy: work queue full"), RETRY_AFTER_SECONDS);
         }
+    }
+
+    private void acceptEvents(byte[] body, Exchange ex) {
         int maxBatch = conf.get(GatewayOptions.MAX_BATCH);
-        if (records.size() > maxBatch) {
-            respond(ex, 413, error("more than " + maxBatch + " events in one request"));
+        List<byte[]> records = split(body, maxBatch);
+        if (records == null) {
+            ex.send(413, error("more than " + maxBatch + " events in one request"));
             return;
         }
         String topic = settings.get(StreamrecOptions.EVENTS_TOPIC);
@@ -180,20 +270,12 @@ public final class GatewayServer implements AutoCloseable {
             try {
                 UserEvent e = events.parse(records.get(i));
                 timeGuard.check(e, Long.MIN_VALUE, System.currentTimeMillis());
-                CompletableFuture<Void> sent = new CompletableFuture<>();
-                producer.send(
-                        new ProducerRecord<>(
-                                topic,
-                                e.userId().getBytes(StandardCharsets.UTF_8),
-                                events.toJson(e)),
-                        (md, err) -> {
-                            if (err != null) {
-                                sent.completeExceptionally(err);
-                            } else {
-                                sent.complete(null);
-                            }
-                        });
-                sends.add(sent);
+                sends.add(
+                        send(
+                                new ProducerRecord<>(
+                                        topic,
+                                        e.userId().getBytes(StandardCharsets.UTF_8),
+                                        events.toJson(e))));
             } catch (InvalidRecordException e) {
                 rejected.addObject()
                         .put("index", i)
@@ -201,103 +283,188 @@ public final class GatewayServer implements AutoCloseable {
                         .put("detail", e.getMessage());
             }
         }
-        try {
-            CompletableFuture.allOf(sends.toArray(new CompletableFuture[0]))
-                    .get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            respond(ex, 503, error("events could not be written to Kafka: " + e));
-            return;
-        }
-        ObjectNode out = MAPPER.createObjectNode();
-        out.put("accepted", sends.size());
-        out.put("rejected_count", rejected.size());
-        if (!rejected.isEmpty()) {
-            out.set("rejected", rejected);
-        }
-        respond(ex, rejected.isEmpty() ? 202 : 400, out.toString());
+        CompletableFuture.allOf(sends.toArray(new CompletableFuture[0]))
+                .orTimeout(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .whenComplete(
+                        (done, err) -> {
+                            if (err != null) {
+                                ex.send(503, error("events could not be written to Kafka: " + err));
+                                return;
+                            }
+                            ObjectNode out = MAPPER.createObjectNode();
+                            out.put("accepted", sends.size());
+                            out.put("rejected_count", rejected.size());
+                            if (!rejected.isEmpty()) {
+                                out.set("rejected", rejected);
+                            }
+                            ex.send(rejected.isEmpty() ? 202 : 400, out.toString());
+                        });
     }
 
-    private void handleRecommendations(HttpExchange ex) throws IOException {
-        if (!"GET".equals(ex.getRequestMethod())) {
-            respond(ex, 405, error("use GET"));
-            return;
-        }
-        String userId = ex.getRequestURI().getPath().substring("/recommendations/".length());
-        if (!RecordParser.ID.matcher(userId).matches()) {
-            respond(ex, 400, error("userId must be 1-128 of [A-Za-z0-9._:-]"));
-            return;
-        }
-        int k = 10;
-        String query = ex.getRequestURI().getQuery();
-        if (query != null) {
-            for (String part : query.split("&")) {
-                if (part.startsWith("k=")) {
-                    try {
-                        k = Integer.parseInt(part.substring(2));
-                    } catch (NumberFormatException e) {
-                        k = -1;
-                    }
-                }
+    /**
+     * The records of a body: an array's elements, else the body itself (the codec gives a malformed
+     * one its precise reason); null past {@code maxBatch} elements, counted while reading, so an
+     * oversized batch is never parsed whole.
+     */
+    private static List<byte[]> split(byte[] body, int maxBatch) {
+        try (JsonParser parser = MAPPER.createParser(body)) {
+            if (parser.nextToken() != JsonToken.START_ARRAY) {
+                return List.of(body);
             }
+            List<byte[]> records = new ArrayList<>();
+            while (parser.nextToken() != JsonToken.END_ARRAY) {
+                if (records.size() == maxBatch) {
+                    return null;
+                }
+                records.add(MAPPER.writeValueAsBytes(MAPPER.readTree(parser)));
+            }
+            return records;
+        } catch (IOException e) {
+            return List.of(body);
         }
-        if (k < 1 || k > RequestJsonCodec.MAX_K) {
-            respond(ex, 400, error("k must be 1.." + RequestJsonCodec.MAX_K));
+    }
+
+    private CompletableFuture<Void> send(ProducerRecord<byte[], byte[]> record) {
+        CompletableFuture<Void> sent = new CompletableFuture<>();
+        producer.send(
+                record,
+                (md, err) -> {
+                    if (err != null) {
+                        sent.completeExceptionally(err);
+                    } else {
+                        sent.complete(null);
+                    }
+                });
+        return sent;
+    }
+
+    private void handleRecommendations(HttpMethod method, QueryStringDecoder uri, Exchange ex) {
+        if (!HttpMethod.GET.equals(method)) {
+            ex.send(405, error("use GET"));
             return;
         }
+        String userId = uri.path().substring("/recommendations/".length());
+        if (!RecordParser.ID.matcher(userId).matches()) {
+            ex.send(400, error("userId must be 1-128 of [A-Za-z0-9._:-]"));
+            return;
+        }
+        int k = k(uri);
+        if (k < 1 || k > RequestJsonCodec.MAX_K) {
+            ex.send(400, error("k must be 1.." + RequestJsonCodec.MAX_K));
+            return;
+        }
+        long wait =
+                rateLimiter == null ? 0 : rateLimiter.acquire(userId, System.currentTimeMillis());
+        if (wait > 0) {
+            ex.send(429, error("too many requests for " + userId), (wait + 999) / 1000);
+            return;
+        }
+        if (waiting.incrementAndGet() > maxPending) {
+            waiting.decrementAndGet();
+            ex.send(
+                    503,
+                    error("gateway busy: " + maxPending + " requests waiting"),
+                    RETRY_AFTER_SECONDS);
+            return;
+        }
+        request(userId, k, ex);
+    }
+
+    /** The last {@code k=} of the query; -1 if it is not a number. */
+    private static int k(QueryStringDecoder uri) {
+        List<String> values = uri.parameters().get("k");
+        if (values == null) {
+            return 10;
+        }
+        try {
+            return Integer.parseInt(values.get(values.size() - 1));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Produces the request and answers when its result comes, times out or fails; holds no thread.
+     */
+    private void request(String userId, int k, Exchange ex) {
         String requestId = "gw-" + UUID.randomUUID();
         CompletableFuture<byte[]> result = new CompletableFuture<>();
         pending.put(requestId, result);
-        producer.send(
-                RequestJsonCodec.producerRecord(
-                        settings.get(StreamrecOptions.REQUESTS_TOPIC),
-                        new RecommendationRequest(
-                                requestId, userId, k, System.currentTimeMillis())));
+        ScheduledFuture<?> timeout =
+                ex.channel()
+                        .eventLoop()
+                        .schedule(
+                                () -> result.completeExceptionally(new TimeoutException()),
+                                requestTimeoutMillis,
+                                TimeUnit.MILLISECONDS);
+        result.whenComplete(
+                (body, err) -> {
+                    pending.remove(requestId);
+                    waiting.decrementAndGet();
+                    timeout.cancel(false);
+                    answer(requestId, body, err, ex);
+                });
+        ex.whenAbandoned(() -> result.cancel(false));
+        RecommendationRequest request =
+                new RecommendationRequest(requestId, userId, k, System.currentTimeMillis());
+        String topic = settings.get(StreamrecOptions.REQUESTS_TOPIC);
         try {
-            byte[] body =
-                    result.get(
-                            conf.get(GatewayOptions.REQUEST_TIMEOUT).toMillis(),
-                            TimeUnit.MILLISECONDS);
-            respond(ex, 200, new String(body, StandardCharsets.UTF_8));
-        } catch (TimeoutException e) {
-            respond(ex, 504, error("no result for " + requestId + " within the timeout"));
-        } catch (Exception e) {
-            respond(ex, 500, error(e.toString()));
-        } finally {
-            pending.remove(requestId);
+            // send may block (metadata, a full buffer): never on the event loop
+            workers.execute(
+                    () ->
+                            send(RequestJsonCodec.producerRecord(topic, request))
+                                    .whenComplete(
+                                            (v, err) -> {
+                                                if (err != null) {
+                                                    result.completeExceptionally(err);
+                                                }
+                                            }));
+        } catch (RejectedExecutionException e) {
+            result.completeExceptionally(e);
         }
     }
 
-    private void handleHealth(HttpExchange ex) throws IOException {
+    private static void answer(String requestId, byte[] body, Throwable err, Exchange ex) {
+        Throwable cause = err instanceof CompletionException ? err.getCause() : err;
+        if (cause == null) {
+            ex.send(200, new String(body, StandardCharsets.UTF_8));
+        } else if (cause instanceof TimeoutException) {
+            ex.send(504, error("no result for " + requestId + " within the timeout"));
+        } else if (cause instanceof RejectedExecutionException) {
+            ex.send(503, error("gateway busy: work queue full"), RETRY_AFTER_SECONDS);
+        } else if (!(cause instanceof CancellationException)) {
+            ex.send(503, error("request could not be written to Kafka: " + cause));
+        }
+    }
+
+    private void handleHealth(Exchange ex) {
         ObjectNode out = MAPPER.createObjectNode();
         if (!resultReader.isAlive()) {
             out.put("status", "results reader stopped; see the gateway log");
-            respond(ex, 503, out.toString());
+            ex.send(503, out.toString());
             return;
         }
         out.put("status", "ok");
         out.put("kafka", settings.kafka().bootstrapServers());
-        out.put("waiting_requests", pending.size());
-        respond(ex, 200, out.toString());
+        out.put("waiting_requests", waiting.get());
+        out.put("connections", connections.open());
+        out.put("queued_work", workers.getQueue().size());
+        ex.send(200, out.toString());
     }
 
-    private static String error(String message) {
+    static String error(String message) {
         return MAPPER.createObjectNode().put("error", message).toString();
-    }
-
-    private static void respond(HttpExchange ex, int status, String json) throws IOException {
-        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
-        }
     }
 
     @Override
     public void close() {
         running = false;
-        server.stop(0);
-        executor.shutdownNow();
+        if (server != null) {
+            server.close().syncUninterruptibly();
+        }
+        acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        io.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdownNow();
         results.wakeup();
         producer.close(Duration.ofSeconds(5));
     }

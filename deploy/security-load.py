@@ -1,0 +1,134 @@
+#!/usr/bin/env python3
+"""Load for deploy/security-smoke.sh, standard library only.
+
+  security-load.py slow HOST PORT CONNECTIONS SECONDS
+      holds CONNECTIONS connections that each trickle one byte of a never-ending request head
+      per second (a slowloris); reopens any the server closes. Prints how many it held at the end.
+  security-load.py measure HOST PORT RATE SECONDS USERS
+      sends RATE requests/s for SECONDS, open loop (each at its scheduled time, so a slow answer
+      does not slow the sender), half GET /health and half GET /recommendations/u<i>?k=10 over
+      keep-alive connections; prints: health_p99_ms get_p99_ms requests not_200 get_p50_ms
+"""
+import asyncio
+import resource
+import sys
+import time
+
+
+def raise_fd_limit():
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+async def slow_connection(host, port, stop_at, held):
+    head = b"GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"s" * 100000
+    while time.monotonic() < stop_at:
+        try:
+            reader, writer = await asyncio.open_connection(host, port)
+        except OSError:
+            await asyncio.sleep(1)
+            continue
+        held[0] += 1
+        try:
+            for i in range(len(head)):
+                if time.monotonic() >= stop_at:
+                    return
+                writer.write(head[i:i + 1])
+                await writer.drain()
+                if reader.at_eof():
+                    break
+                await asyncio.sleep(1)
+        except OSError:
+            pass
+        finally:
+            held[0] -= 1
+            writer.close()
+
+
+async def slow(host, port, n, seconds):
+    stop_at = time.monotonic() + seconds
+    held = [0]
+    tasks = []
+    for _ in range(n):
+        tasks.append(asyncio.create_task(slow_connection(host, port, stop_at, held)))
+        await asyncio.sleep(0.002)  # 1,000 in about 2 s: no accept-queue overflow
+    while time.monotonic() < stop_at - 1:
+        await asyncio.sleep(1)
+        print(f"slow connections held: {held[0]}", file=sys.stderr, flush=True)
+    print(held[0], flush=True)
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
+class Pool:
+    def __init__(self, host, port):
+        self.host, self.port, self.free = host, port, []
+
+    async def get(self, path):
+        conn = self.free.pop() if self.free else await asyncio.open_connection(self.host, self.port)
+        reader, writer = conn
+        writer.write(f"GET {path} HTTP/1.1\r\nHost: {self.host}\r\n\r\n".encode())
+        await writer.drain()
+        status = int((await reader.readline()).split()[1])
+        length, close = 0, False
+        while True:
+            line = (await reader.readline()).strip().lower()
+            if not line:
+                break
+            if line.startswith(b"content-length:"):
+                length = int(line.split(b":")[1])
+            if line == b"connection: close":
+                close = True
+        await reader.readexactly(length)
+        if close:
+            writer.close()
+        else:
+            self.free.append(conn)
+        return status
+
+
+async def one(pool, path, kind, results):
+    start = time.monotonic()
+    try:
+        status = await asyncio.wait_for(pool.get(path), 15)
+    except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError, ValueError, IndexError):
+        status = 0
+    results.append((kind, (time.monotonic() - start) * 1000, status))
+
+
+def p99(values):
+    values = sorted(values)
+    return values[max(0, int(0.99 * len(values) + 0.999) - 1)] if values else float("nan")
+
+
+async def measure(host, port, rate, seconds, users):
+    pool, results, tasks = Pool(host, port), [], []
+    start = time.monotonic()
+    for i in range(int(rate * seconds)):
+        delay = start + i / rate - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        if i % 2 == 0:
+            path, kind = "/health", "health"
+        else:
+            path, kind = f"/recommendations/u{i % users}?k=10", "get"
+        tasks.append(asyncio.create_task(one(pool, path, kind, results)))
+    await asyncio.gather(*tasks)
+    health = [ms for kind, ms, _ in results if kind == "health"]
+    gets = [ms for kind, ms, _ in results if kind == "get"]
+    errors = sum(1 for _, _, status in results if status != 200)
+    p50 = sorted(gets)[len(gets) // 2] if gets else float("nan")
+    print(f"{p99(health):.1f} {p99(gets):.1f} {len(results)} {errors} {p50:.1f}", flush=True)
+
+
+def main():
+    raise_fd_limit()
+    mode, host, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    if mode == "slow":
+        asyncio.run(slow(host, port, int(sys.argv[4]), float(sys.argv[5])))
+    else:
+        rate, seconds, users = float(sys.argv[4]), float(sys.argv[5]), int(sys.argv[6])
+        asyncio.run(measure(host, port, rate, seconds, users))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# The gateway cannot be stalled, checked end to end. Starts a real broker (deploy/kafka.sh), the
+# job (deploy/job.sh, MiniCluster) and the gateway (deploy/gateway.sh) as kafka-smoke.sh does, posts
+# a batch of events, then measures ~200 legitimate requests/s (half GET /health, half
+# GET /recommendations) with deploy/security-load.py: first unloaded, then while 1,000 slow
+# connections trickle one request-head byte per second each (reopened when the gateway's read
+# timeout closes them). Prints ONE summary line:
+#   security-smoke PASS|FAIL health_p99_ms=.. get_p99_ms_loaded=.. get_p99_ms_unloaded=.. slow_connections=1000
+# PASS iff the loaded health p99 < 100 ms and the loaded GET p99 <= 2x the unloaded GET p99, the
+# unloaded p99 floored at 20 ms so that a very fast unloaded run's noise does not fail it.
+# Exits non-zero on FAIL; stops everything it started. About 2 minutes after the build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source deploy/lib.sh
+ensure_tools
+ensure_commands kcat jq curl python3
+
+WORK="$PWD/target/security-smoke"
+rm -rf "$WORK"; mkdir -p "$WORK"
+export KAFKA_PORT="${SMOKE_KAFKA_PORT:-29192}" KAFKA_DIR="$WORK/kafka"
+B="127.0.0.1:$KAFKA_PORT"
+GW_PORT="${SMOKE_GATEWAY_PORT:-28180}"
+GW="http://127.0.0.1:$GW_PORT"
+SLOW=1000 RATE=200 SECONDS_EACH=20 WARMUP_SECONDS=15 USERS=200 FLOOR_MS=20
+job_pid=""; gw_pid=""; slow_pid=""
+cleanup() {
+  [ -z "$slow_pid" ] || kill "$slow_pid" 2>/dev/null || true
+  [ -z "$gw_pid" ] || stop_pid "$gw_pid" gateway >/dev/null
+  [ -z "$job_pid" ] || stop_pid "$job_pid" job >/dev/null
+  deploy/kafka.sh stop >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+build_classpath
+export STREAMREC_SKIP_BUILD=1
+deploy/kafka.sh start
+STREAMREC_CHECKPOINTS="$WORK/checkpoints" deploy/job.sh -Dkafka.bootstrap-servers="$B" \
+  -Dkafka.transactional-id-prefix="security-smoke-$$" -Ditems.path=data/movietweetings-100k/movies.dat \
+  > "$WORK/job.log" 2>&1 &
+job_pid=$!
+deploy/gateway.sh -Dkafka.bootstrap-servers="$B" -Dgateway.port="$GW_PORT" > "$WORK/gateway.log" 2>&1 &
+gw_pid=$!
+
+job_alive() { kill -0 "$job_pid" 2>/dev/null || { echo "job exited; see $WORK/job.log" >&2; exit 1; }; }
+committed_reports() { job_alive; [ -n "$(consume_committed eval-reports)" ]; }
+gateway_healthy() { curl -sf "$GW/health" >/dev/null; }
+echo "Waiting for the job's first committed checkpoint ..."
+wait_until 180 "the job's first committed checkpoint (see $WORK/job.log)" committed_reports
+wait_until 60 "the gateway (see $WORK/gateway.log)" gateway_healthy
+
+# some history for the users asked about, through the gateway
+NOW_MS=$(($(date +%s) * 1000))
+awk -F'::' 'NR <= 1000 {print $2}' data/movietweetings-100k/ratings.dat \
+  | awk -v now="$NOW_MS" -v users="$USERS" 'BEGIN {printf "["} {printf "%s{\"eventId\":\"sec-%d\",\"userId\":\"u%d\",\"itemId\":\"%s\",\"type\":\"click\",\"timestamp\":%d}", (NR > 1 ? "," : ""), NR, NR % users, $1, now - 1000} END {print "]"}' \
+  > "$WORK/events.json"
+posted=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$GW/events" --data-binary @"$WORK/events.json")
+[ "$posted" = 202 ] || { echo "POST /events answered $posted; see $WORK/gateway.log" >&2; exit 1; }
+
+echo "Warming up, then $RATE requests/s for $SECONDS_EACH s unloaded ..."
+# the job's first answers are slow (serving warms up): not part of the unloaded baseline
+python3 deploy/security-load.py measure 127.0.0.1 "$GW_PORT" "$RATE" "$WARMUP_SECONDS" "$USERS" >&2
+read -r HEALTH_UNLOADED GET_UNLOADED N_UNLOADED ERR_UNLOADED GET_P50_UNLOADED \
+  < <(python3 deploy/security-load.py measure 127.0.0.1 "$GW_PORT" "$RATE" "$SECONDS_EACH" "$USERS")
+
+echo "Opening $SLOW slow connections ..."
+python3 deploy/security-load.py slow 127.0.0.1 "$GW_PORT" "$SLOW" $((SECONDS_EACH + 15)) \
+  > "$WORK/slow.out" 2> "$WORK/slow.log" &
+slow_pid=$!
+held_all() { [ "$(grep -c "held: $SLOW" "$WORK/slow.log" || true)" -ge 1 ]; }
+wait_until 30 "$SLOW slow connections open (see $WORK/slow.log)" held_all
+echo "$RATE requests/s for $SECONDS_EACH s beside them ..."
+read -r HEALTH_LOADED GET_LOADED N_LOADED ERR_LOADED GET_P50_LOADED \
+  < <(python3 deploy/security-load.py measure 127.0.0.1 "$GW_PORT" "$RATE" "$SECONDS_EACH" "$USERS")
+HELD_AT_END=$(tail -1 "$WORK/slow.log" | awk '{print $NF}')
+wait "$slow_pid" 2>/dev/null || true
+slow_pid=""
+
+status=$(awk -v h="$HEALTH_LOADED" -v l="$GET_LOADED" -v u="$GET_UNLOADED" -v f="$FLOOR_MS" \
+  -v e="$ERR_LOADED" -v eu="$ERR_UNLOADED" \
+  'BEGIN { base = (u < f ? f : u); print (h < 100 && l <= 2 * base && e == 0 && eu == 0) ? "PASS" : "FAIL" }')
+echo "requests: unloaded $N_UNLOADED ($ERR_UNLOADED not 200, GET p50 $GET_P50_UNLOADED ms, health p99 $HEALTH_UNLOADED ms), loaded $N_LOADED ($ERR_LOADED not 200, GET p50 $GET_P50_LOADED ms); slow connections held at the end of the loaded run: $HELD_AT_END" >&2
+echo "security-smoke $status health_p99_ms=$HEALTH_LOADED get_p99_ms_loaded=$GET_LOADED get_p99_ms_unloaded=$GET_UNLOADED slow_connections=$SLOW"
+[ "$status" = PASS ]

@@ -1,0 +1,222 @@
+package io.streamrec.e2e;
+
+import static java.net.http.HttpResponse.BodyHandlers.ofString;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamrec.gateway.GatewayOptions;
+import io.streamrec.gateway.GatewayServer;
+import io.streamrec.job.StreamrecOptions;
+import io.streamrec.job.TopicSetup;
+import io.streamrec.tools.quickstart.EmbeddedKafka;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The gateway cannot be stalled: slow clients do not delay {@code /health}, an oversized body is
+ * refused without being read, and a full pending-request bound answers 503. A real broker, no job:
+ * recommendation requests are never answered here, so they stay pending.
+ */
+class GatewayLimitsITCase {
+    private static final int SLOW_CONNECTIONS = 64;
+    private static EmbeddedKafka kafka;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        kafka = EmbeddedKafka.start();
+    }
+
+    @AfterAll
+    static void stopBroker() throws Exception {
+        kafka.close();
+    }
+
+    private static Configuration gatewayConf(String run) throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(StreamrecOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        for (var topic : StreamrecOptions.TOPICS) {
+            conf.set(topic, run + "-" + topic.defaultValue());
+        }
+        conf.set(GatewayOptions.PORT, 0);
+        TopicSetup.createTopics(conf, 1, 1);
+        return conf;
+    }
+
+    @Test
+    void slowClientsTricklingHeadersDoNotDelayHealth() throws Exception {
+        ScheduledExecutorService trickler = Executors.newSingleThreadScheduledExecutor();
+        List<Socket> slow = new ArrayList<>();
+        try (GatewayServer gateway = new GatewayServer(gatewayConf("slow"))) {
+            URI base = gateway.uri();
+            // each header takes ~25 s at one byte per 100 ms: none completes during the test
+            byte[] header =
+                    ("GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: " + "s".repeat(200) + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII);
+            for (int i = 0; i < SLOW_CONNECTIONS; i++) {
+                Socket s = new Socket(base.getHost(), base.getPort());
+                s.getOutputStream().write(header[0]);
+                slow.add(s);
+            }
+            int[] sent = {1};
+            trickler.scheduleAtFixedRate(
+                    () -> {
+                        for (Socket s : slow) {
+                            try {
+                                s.getOutputStream().write(header[sent[0] % header.length]);
+                            } catch (IOException e) {
+                                // closed by the server: fine, the test checks health only
+                            }
+                        }
+                        sent[0]++;
+                    },
+                    100,
+                    100,
+                    TimeUnit.MILLISECONDS);
+
+            HttpClient http = HttpClient.newHttpClient();
+            long start = System.nanoTime();
+            HttpResponse<String> health =
+                    http.send(
+                            HttpRequest.newBuilder(base.resolve("/health"))
+                                    .timeout(Duration.ofSeconds(2))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            long millis = (System.nanoTime() - start) / 1_000_000;
+
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(millis).as("health answered after %d ms", millis).isLessThan(2000);
+        } finally {
+            trickler.shutdownNow();
+            for (Socket s : slow) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    void anOversizedBodyIsRefusedBeforeItIsRead() throws Exception {
+        Configuration conf = gatewayConf("oversized");
+        conf.set(GatewayOptions.MAX_BODY, MemorySize.parse("1 mb"));
+        try (GatewayServer gateway = new GatewayServer(conf);
+                Socket socket = new Socket(gateway.uri().getHost(), gateway.uri().getPort())) {
+            socket.setSoTimeout(5000);
+            long declared = 9L * 1024 * 1024;
+            OutputStream out = socket.getOutputStream();
+            out.write(
+                    ("POST /events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                    + "Content-Length: "
+                                    + declared
+                                    + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+            out.write(new byte[64 * 1024]); // a start of the body; the rest is never sent
+            out.flush();
+
+            InputStream in = socket.getInputStream();
+            assertThat(readLine(in)).startsWith("HTTP/1.1 413");
+            // the server ends the connection: after the head and the error body, end of stream
+            assertThat(in.readAllBytes()).asString().contains("body larger than");
+        }
+    }
+
+    @Test
+    void anOversizedHeadIsRefused() throws Exception {
+        try (GatewayServer gateway = new GatewayServer(gatewayConf("head"));
+                Socket socket = new Socket(gateway.uri().getHost(), gateway.uri().getPort())) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream()
+                    .write(
+                            ("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: "
+                                            + "b".repeat(20_000)
+                                            + "\r\n\r\n")
+                                    .getBytes(StandardCharsets.US_ASCII));
+
+            InputStream in = socket.getInputStream();
+            assertThat(readLine(in)).startsWith("HTTP/1.1 400");
+            assertThat(in.readAllBytes()).asString().contains("malformed request");
+        }
+    }
+
+    @Test
+    void aFullPendingRequestBoundAnswers503WithRetryAfter() throws Exception {
+        Configuration conf = gatewayConf("pending");
+        conf.set(GatewayOptions.MAX_PENDING_REQUESTS, 2);
+        conf.set(GatewayOptions.REQUEST_TIMEOUT, Duration.ofSeconds(60));
+        try (GatewayServer gateway = new GatewayServer(conf)) {
+            HttpClient http = HttpClient.newHttpClient();
+            URI base = gateway.uri();
+            // no job runs: these two are never answered and stay pending
+            var first = http.sendAsync(get(base, "/recommendations/a"), ofString());
+            var second = http.sendAsync(get(base, "/recommendations/b"), ofString());
+            Await.waitUntil(
+                    "two requests wait",
+                    Duration.ofSeconds(30),
+                    () ->
+                            http.send(get(base, "/health"), ofString())
+                                    .body()
+                                    .contains("\"waiting_requests\":2"));
+
+            HttpResponse<String> third = http.send(get(base, "/recommendations/c"), ofString());
+
+            assertThat(third.statusCode()).isEqualTo(503);
+            assertThat(third.headers().firstValue("Retry-After")).hasValue("1");
+            assertThat(http.send(get(base, "/health"), ofString()).statusCode()).isEqualTo(200);
+            assertThat(first).isNotDone();
+            assertThat(second).isNotDone();
+        }
+    }
+
+    @Test
+    void aUserOverItsRateGets429WithRetryAfter() throws Exception {
+        Configuration conf = gatewayConf("rate");
+        conf.set(GatewayOptions.USER_RATE, 0.1);
+        conf.set(GatewayOptions.USER_BURST, 1);
+        conf.set(GatewayOptions.REQUEST_TIMEOUT, Duration.ofMillis(200));
+        try (GatewayServer gateway = new GatewayServer(conf)) {
+            HttpClient http = HttpClient.newHttpClient();
+            URI base = gateway.uri();
+
+            HttpResponse<String> first = http.send(get(base, "/recommendations/u"), ofString());
+            HttpResponse<String> second = http.send(get(base, "/recommendations/u"), ofString());
+            HttpResponse<String> other = http.send(get(base, "/recommendations/v"), ofString());
+
+            assertThat(first.statusCode()).isEqualTo(504); // no job: times out
+            assertThat(second.statusCode()).isEqualTo(429);
+            assertThat(Long.parseLong(second.headers().firstValue("Retry-After").orElseThrow()))
+                    .isBetween(1L, 10L);
+            assertThat(other.statusCode()).isEqualTo(504);
+        }
+    }
+
+    private static HttpRequest get(URI base, String path) {
+        return HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(20)).build();
+    }
+
+    /** Reads one line of an HTTP response head (up to CRLF). */
+    static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        int c;
+        while ((c = in.read()) != -1 && c != '\n') {
+            if (c != '\r') {
+                line.append((char) c);
+            }
+        }
+        return line.toString();
+    }
+}

@@ -1,0 +1,106 @@
+package io.streamrec.gateway;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One request's answer: sent at most once, from any thread (it hops to the connection's event
+ * loop), so a request waiting for its result holds no thread, only this object.
+ */
+final class Exchange {
+    /**
+     * How long a refused connection stays half-open so the client reads the answer, not a reset.
+     */
+    static final long LINGER_MILLIS = 500;
+
+    private final Channel channel;
+    private final boolean keepAlive;
+    private final Runnable onSent;
+    private final AtomicBoolean sent = new AtomicBoolean();
+
+    Exchange(Channel channel, boolean keepAlive, Runnable onSent) {
+        this.channel = channel;
+        this.keepAlive = keepAlive;
+        this.onSent = onSent;
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    /** Runs {@code action} if the client goes away before the answer is sent. */
+    void whenAbandoned(Runnable action) {
+        channel.closeFuture().addListener(f -> action.run());
+    }
+
+    void send(int status, String json) {
+        send(status, json, 0);
+    }
+
+    /** Sends the answer, with {@code Retry-After: retryAfterSeconds} when that is above 0. */
+    void send(int status, String json, long retryAfterSeconds) {
+        if (!sent.compareAndSet(false, true)) {
+            return;
+        }
+        FullHttpResponse response = response(status, json, retryAfterSeconds);
+        if (!keepAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        ChannelFuture written = channel.writeAndFlush(response);
+        if (keepAlive) {
+            written.addListener(f -> channel.eventLoop().execute(onSent));
+        } else {
+            written.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    static FullHttpResponse response(int status, String json, long retryAfterSeconds) {
+        FullHttpResponse response =
+                new DefaultFullHttpResponse(
+                        HttpVersion.HTTP_1_1,
+                        HttpResponseStatus.valueOf(status),
+                        Unpooled.wrappedBuffer(json.getBytes(StandardCharsets.UTF_8)));
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+        if (retryAfterSeconds > 0) {
+            response.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfterSeconds);
+        }
+        return response;
+    }
+
+    /**
+     * Answers and ends the connection without reading what the client still sends: stops reading,
+     * writes the answer, half-closes, and closes after {@link #LINGER_MILLIS}, so the client reads
+     * the answer before the close resets the connection.
+     */
+    static void refuse(Channel channel, int status, String json) {
+        channel.config().setAutoRead(false);
+        FullHttpResponse response = response(status, json, 0);
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        channel.writeAndFlush(response)
+                .addListener(
+                        f -> {
+                            if (channel instanceof SocketChannel socket && socket.isActive()) {
+                                socket.shutdownOutput();
+                            }
+                            channel.eventLoop()
+                                    .schedule(
+                                            () -> channel.close(),
+                                            LINGER_MILLIS,
+                                            TimeUnit.MILLISECONDS);
+                        });
+    }
+}
