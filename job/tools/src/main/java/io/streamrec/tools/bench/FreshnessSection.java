@@ -18,6 +18,9 @@ import org.apache.flink.configuration.Configuration;
  * that).
  */
 final class FreshnessSection extends ReplaySection {
+    /** Client requests a second beside each run, half through the gateway, half through Kafka. */
+    private static final double CLIENT_REQUESTS_PER_S = 10.0;
+
     private final double rate;
     private final double[] p50;
     private final double[] p90;
@@ -26,6 +29,12 @@ final class FreshnessSection extends ReplaySection {
 
     /** Request -> result written (CreateTime) latencies of every run's requests. */
     private final LatencyHistogram e2e = new LatencyHistogram();
+
+    /** Requests timed at a client (gateway, Kafka directly) during every run's training window. */
+    private final LatencyHistogram clientGateway = new LatencyHistogram();
+
+    private final LatencyHistogram clientKafka = new LatencyHistogram();
+    private long clientUnanswered;
 
     private LatencyHistogram lastRun;
 
@@ -58,6 +67,7 @@ final class FreshnessSection extends ReplaySection {
         report.figure("freshness_ms_max", Summary.of(max), "ms");
         report.result("freshness_load_events_per_s", rate);
         recordEndToEnd();
+        recordClients();
         report.row("freshness p50 (event append -> serving uses it)", "–", Summary.of(p50), "ms");
         report.row("freshness p99", "<= 500 ms", Summary.of(p99), "ms");
         plotLastRun();
@@ -73,9 +83,14 @@ final class FreshnessSection extends ReplaySection {
                         rate,
                         true,
                         100,
-                        new Configuration());
+                        new Configuration(),
+                        CLIENT_REQUESTS_PER_S);
         LatencyHistogram f = run.freshness();
         e2e.addAll(run.requestLatency());
+        PipelineBench.ClientLatency client = pipeline.lastClientLatency();
+        clientGateway.addAll(client.gateway());
+        clientKafka.addAll(client.kafka());
+        clientUnanswered += client.unanswered();
         p50[r] = f.quantileMs(0.5);
         p90[r] = f.quantileMs(0.9);
         p99[r] = f.quantileMs(0.99);
@@ -104,6 +119,44 @@ final class FreshnessSection extends ReplaySection {
                 String.format(
                         "%.0f / %.0f ms (%d requests)",
                         e2e.quantileMs(0.5), e2e.quantileMs(0.99), e2e.count()));
+    }
+
+    private void recordClients() {
+        report.result("client_request_ms_p50", clientGateway.quantileMs(0.5));
+        report.result("client_request_ms_p99", clientGateway.quantileMs(0.99));
+        report.result("kafka_client_request_ms_p50", clientKafka.quantileMs(0.5));
+        report.result("kafka_client_request_ms_p99", clientKafka.quantileMs(0.99));
+        report.details("client_request_ms")
+                .put("gateway_requests", clientGateway.count())
+                .put("kafka_requests", clientKafka.count())
+                .put("unanswered", clientUnanswered)
+                .put("gateway_max", clientGateway.maxMs())
+                .put("kafka_max", clientKafka.maxMs())
+                .put(
+                        "what",
+                        "a client sends a request and holds its result, one at a time, "
+                                + CLIENT_REQUESTS_PER_S
+                                + " a second alternating GET /recommendations through an"
+                                + " in-process gateway and a request written to the requests"
+                                + " topic with the result read uncommitted; only requests sent"
+                                + " in each freshness run's training window (half of peak load)");
+        report.row(
+                "client request -> result in hand at half of peak, through the gateway, p50 / p99",
+                "p99 <= 50 ms",
+                String.format(
+                        "%.0f / %.0f ms (%d requests, %d unanswered in all)",
+                        clientGateway.quantileMs(0.5),
+                        clientGateway.quantileMs(0.99),
+                        clientGateway.count(),
+                        clientUnanswered));
+        report.row(
+                "client request -> result in hand at half of peak, through Kafka, p50 / p99",
+                "–",
+                String.format(
+                        "%.0f / %.0f ms (%d requests)",
+                        clientKafka.quantileMs(0.5),
+                        clientKafka.quantileMs(0.99),
+                        clientKafka.count()));
     }
 
     /** The distribution of the last run, expanded from its buckets for the CDF plot. */

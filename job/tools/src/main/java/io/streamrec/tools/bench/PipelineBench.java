@@ -1,5 +1,6 @@
 package io.streamrec.tools.bench;
 
+import io.streamrec.eval.LatencyHistogram;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.job.RuntimeDefaults;
 import io.streamrec.job.StreamrecOptions;
@@ -26,6 +27,14 @@ public final class PipelineBench {
     private final Consumer<String> progress;
     private int runs;
     private Map<String, Double> lastCpuMicrosPerEvent = Map.of();
+    private ClientLatency lastClientLatency;
+
+    /**
+     * Requests timed at a client during a run's training window: through the gateway, through Kafka
+     * directly, and how many got no answer.
+     */
+    public record ClientLatency(
+            LatencyHistogram gateway, LatencyHistogram kafka, long unanswered) {}
 
     public PipelineBench(String bootstrapServers, Path workDir, Consumer<String> progress) {
         this.bootstrapServers = bootstrapServers;
@@ -41,6 +50,11 @@ public final class PipelineBench {
         return lastCpuMicrosPerEvent;
     }
 
+    /** The last run's client latencies, null when it ran no client probe. */
+    public ClientLatency lastClientLatency() {
+        return lastClientLatency;
+    }
+
     /** One replay run ({@code rate} 0 is full speed) with job options beyond the defaults. */
     public ReplayRun.Result run(
             String label,
@@ -51,6 +65,33 @@ public final class PipelineBench {
             boolean wallClockTimestamps,
             int requestEvery,
             Configuration options)
+            throws Exception {
+        return run(
+                label,
+                events,
+                catalog,
+                parallelism,
+                rate,
+                wallClockTimestamps,
+                requestEvery,
+                options,
+                0.0);
+    }
+
+    /**
+     * {@link #run} with a {@link ClientLatencyProbe} sending {@code clientRequestsPerSecond}
+     * requests a second beside the replay (none at 0), timed at the client.
+     */
+    public ReplayRun.Result run(
+            String label,
+            List<UserEvent> events,
+            ItemCatalog catalog,
+            int parallelism,
+            double rate,
+            boolean wallClockTimestamps,
+            int requestEvery,
+            Configuration options,
+            double clientRequestsPerSecond)
             throws Exception {
         int run = ++runs;
         String suffix = "-bench" + run + "-" + System.currentTimeMillis();
@@ -86,10 +127,23 @@ public final class PipelineBench {
                         .progress(line -> {})
                         .build()) {
             ReplayRun.Result result;
-            try (StageCpuSampler cpu = StageCpuSampler.start()) {
+            lastClientLatency = null;
+            try (StageCpuSampler cpu = StageCpuSampler.start();
+                    ClientLatencyProbe probe =
+                            clientRequestsPerSecond > 0
+                                    ? ClientLatencyProbe.start(
+                                            conf, probeUsers(events), clientRequestsPerSecond)
+                                    : null) {
                 result = replay.run(List.of(), false);
                 cpu.close();
                 ReplayRun.TrainingWindow w = result.trainingWindow();
+                if (probe != null) {
+                    lastClientLatency =
+                            new ClientLatency(
+                                    probe.gateway(w.firstMillis(), w.lastMillis()),
+                                    probe.kafka(w.firstMillis(), w.lastMillis()),
+                                    probe.unanswered(w.firstMillis(), w.lastMillis()));
+                }
                 // events trained between the samples used: the rate times the sampled span
                 double trained =
                         w.eventsPerSecond() * cpu.sampledSeconds(w.firstMillis(), w.lastMillis());
@@ -106,5 +160,10 @@ public final class PipelineBench {
                             result.checkpointsCompleted()));
             return result;
         }
+    }
+
+    /** Users the replay brings, in order of their first event: requests for known users. */
+    private static List<String> probeUsers(List<UserEvent> events) {
+        return events.stream().map(UserEvent::userId).distinct().limit(1000).toList();
     }
 }
