@@ -6,10 +6,14 @@ import io.streamrec.schema.SavepointContract;
 import io.streamrec.schema.ShardMessage;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
+import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -77,6 +81,30 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
         dirty = new HashMap<>();
         appliedUpdates = getMetricGroup().counter("appliedUpdates");
         contributions = getMetricGroup().counter("appliedContributions");
+        checkRestoredWidth();
+    }
+
+    /**
+     * Reads one restored row and fails the job, without restarts, if this job's {@code model.dim}
+     * gives it another width: state of another {@code model.dim} would fail every restart at its
+     * first update, in a loop.
+     */
+    private void checkRestoredWidth() throws Exception {
+        KeyedStateBackend<String> backend = getKeyedStateBackend();
+        String first;
+        try (Stream<String> keys = backend.getKeys(ROWS_STATE, VoidNamespace.INSTANCE)) {
+            first = keys.findFirst().orElse(null);
+        }
+        if (first == null) {
+            return;
+        }
+        setCurrentKey(first);
+        ParameterRow row = rows.value();
+        try {
+            updater.checkRestored(row);
+        } catch (RowWidthMismatchException e) {
+            throw new SuppressRestartsException(e);
+        }
     }
 
     @Override
@@ -95,7 +123,12 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
         if (current == null) {
             current = rows.value();
         }
-        ParameterRow updated = apply(current, msg);
+        ParameterRow updated;
+        try {
+            updated = apply(current, msg);
+        } catch (RowWidthMismatchException e) {
+            throw new SuppressRestartsException(e);
+        }
         cache.put(key, updated);
         dirty.put(key, updated);
         appliedUpdates.inc();

@@ -83,8 +83,8 @@ public final class RowUpdater implements Serializable {
      * Names the side written under another {@code model.dim}: the row (restored state) or the
      * gradient. The job cannot go on with either; the message says what to change.
      */
-    private IllegalStateException widthMismatch(ShardMessage msg, int rowWidth) {
-        int expected = initializer.initialWeights(msg.key()).length;
+    private RowWidthMismatchException widthMismatch(ShardMessage msg, int rowWidth) {
+        int expected = expectedWidth(msg.key());
         String odd =
                 rowWidth != expected
                         ? "row " + msg.key() + " (restored state) has " + rowWidth + " weights"
@@ -94,11 +94,28 @@ public final class RowUpdater implements Serializable {
                                 + msg.gradient().length
                                 + " values, the row has "
                                 + rowWidth;
-        return new IllegalStateException(
-                odd
-                        + ", this job's model.dim makes "
-                        + expected
-                        + ": it was written under another model.dim. Run with the model.dim it"
-                        + " was written under, or start without its state.");
+        return new RowWidthMismatchException(odd, expected);
+    }
+
+    /** How many weights this job's {@code model.dim} gives the row {@code key}. */
+    public int expectedWidth(String key) {
+        return initializer.initialWeights(key).length;
+    }
+
+    /**
+     * Fails with {@link RowWidthMismatchException} when a restored row's width is not the one this
+     * job's {@code model.dim} gives it.
+     */
+    public void checkRestored(ParameterRow row) {
+        int expected = expectedWidth(row.key());
+        if (row.weights().length != expected) {
+            throw new RowWidthMismatchException(
+                    "row "
+                            + row.key()
+                            + " (restored state) has "
+                            + row.weights().length
+                            + " weights",
+                    expected);
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.streamrec.ps;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.streamrec.schema.EvalMarker;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -122,9 +124,41 @@ class ParameterShardOperatorTest {
         try (var h = harness(op)) {
             h.open();
             ShardMessage bad = ShardMessage.gradient("i:1", new float[] {1f, 2f, 3f}, 1, 0, 0f, 0L);
-            org.assertj.core.api.Assertions.assertThatThrownBy(
-                            () -> h.processElement(new StreamRecord<>(bad)))
+            // a restart would meet the same message: the job fails instead of looping
+            assertThatThrownBy(() -> h.processElement(new StreamRecord<>(bad)))
+                    .isInstanceOf(SuppressRestartsException.class)
+                    .cause()
                     .hasMessageContaining("has 3 values, the row has 2");
+        }
+    }
+
+    @Test
+    void stateOfAnotherModelDimFailsAtOpenWithoutRestarts() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = harness(newOperator())) {
+            h.open();
+            h.processElement(new StreamRecord<>(grad("i:1", 0.5f, 1, 1, 0L)));
+            h.prepareSnapshotPreBarrier(1L);
+            snapshot = h.snapshot(1L, 1L);
+        }
+        ParameterShardOperator wider =
+                new ParameterShardOperator(
+                        new AdagradUpdater(0.1, 0.0, 1e-12),
+                        new FrequencyAdaptiveL2(0.0),
+                        key -> new float[3],
+                        DAY,
+                        1000);
+        try (var restored = harness(wider)) {
+            restored.initializeState(snapshot);
+            assertThatThrownBy(restored::open)
+                    .isInstanceOf(SuppressRestartsException.class)
+                    .cause()
+                    .hasMessageContaining("row i:1 (restored state) has 2 weights")
+                    .hasMessageContaining("model.dim makes 3");
+        }
+        try (var restored = harness(newOperator())) {
+            restored.initializeState(snapshot);
+            restored.open(); // the same model.dim restores
         }
     }
 
