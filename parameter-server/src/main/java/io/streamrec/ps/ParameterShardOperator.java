@@ -4,8 +4,11 @@ import io.streamrec.schema.ModelUpdate;
 import io.streamrec.schema.ParameterRow;
 import io.streamrec.schema.SavepointContract;
 import io.streamrec.schema.ShardMessage;
-import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -29,7 +32,10 @@ import org.apache.flink.util.OutputTag;
  * <p>Rows live in Flink keyed state (RocksDB in the default configuration). Updated rows are kept
  * in a write-back cache and written to keyed state in {@link #prepareSnapshotPreBarrier}, so the
  * state in every checkpoint holds exactly the updates of the records before the barrier, while a
- * hot row costs one state read and one write per checkpoint instead of one per update.
+ * hot row costs one state read and one write per checkpoint instead of one per update. The cache
+ * holds at most {@code ps.cache-rows} rows, least recently used evicted first; an evicted row
+ * changed since the last checkpoint is written to state when it leaves, so memory stays bounded
+ * however many rows an interval touches.
  */
 public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
         implements OneInputStreamOperator<ShardMessage, ModelUpdate> {
@@ -51,8 +57,16 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
     private final int cacheCapacity;
 
     private transient ValueState<ParameterRow> rows;
-    private transient Map<String, ParameterRow> cache;
-    private transient Map<String, ParameterRow> dirty;
+
+    /**
+     * Rows by key in access order, at most {@code cacheCapacity}; see {@link #evictBeyondBound}.
+     */
+    private transient LinkedHashMap<String, ParameterRow> cache;
+
+    /** Keys of cached rows changed since the last flush (always a subset of the cache's keys). */
+    private transient Set<String> dirty;
+
+    private transient Counter evictedDirtyRows;
     private transient Counter appliedUpdates;
     private transient Counter contributions;
 
@@ -77,8 +91,9 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
     @Override
     public void open() throws Exception {
         super.open();
-        cache = new HashMap<>();
-        dirty = new HashMap<>();
+        cache = new LinkedHashMap<>(16, 0.75f, true);
+        dirty = new HashSet<>();
+        evictedDirtyRows = getMetricGroup().counter("evictedDirtyRows");
         appliedUpdates = getMetricGroup().counter("appliedUpdates");
         contributions = getMetricGroup().counter("appliedContributions");
         checkRestoredWidth();
@@ -130,7 +145,8 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
             throw new SuppressRestartsException(e);
         }
         cache.put(key, updated);
-        dirty.put(key, updated);
+        dirty.add(key);
+        evictBeyondBound(key);
         appliedUpdates.inc();
         contributions.inc(msg.contributions());
         // serving needs no optimizer slots; leave them out of the broadcast
@@ -166,15 +182,40 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
         super.finish();
     }
 
+    /**
+     * Keeps the cache within {@code cacheCapacity} rows by dropping the least recently used; a
+     * dropped row changed since the last flush is written to state and to the feedback topic now,
+     * as the flush would have: state before the barrier and the checkpoint's transaction still hold
+     * every update before the barrier, and the topic gets that row more than once per checkpoint
+     * (readers keep the highest version). {@code current} is the key being processed, restored as
+     * the state's current key afterwards.
+     */
+    private void evictBeyondBound(String current) throws Exception {
+        if (cache.size() <= cacheCapacity) {
+            return;
+        }
+        Iterator<Map.Entry<String, ParameterRow>> eldest = cache.entrySet().iterator();
+        while (cache.size() > cacheCapacity) {
+            Map.Entry<String, ParameterRow> e = eldest.next();
+            if (dirty.remove(e.getKey())) {
+                writeOut(e.getKey(), e.getValue());
+                evictedDirtyRows.inc();
+            }
+            eldest.remove();
+        }
+        setCurrentKey(current);
+    }
+
     private void flushDirtyRows() throws Exception {
-        for (Map.Entry<String, ParameterRow> e : dirty.entrySet()) {
-            setCurrentKey(e.getKey());
-            rows.update(e.getValue());
-            output.collect(CHECKPOINTED_ROWS, new StreamRecord<>(e.getValue()));
+        for (String key : dirty) {
+            writeOut(key, cache.get(key));
         }
         dirty.clear();
-        if (cache.size() > cacheCapacity) {
-            cache.clear();
-        }
+    }
+
+    private void writeOut(String key, ParameterRow row) throws Exception {
+        setCurrentKey(key);
+        rows.update(row);
+        output.collect(CHECKPOINTED_ROWS, new StreamRecord<>(row));
     }
 }

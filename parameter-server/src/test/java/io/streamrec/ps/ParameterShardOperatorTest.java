@@ -133,6 +133,45 @@ class ParameterShardOperatorTest {
     }
 
     @Test
+    void aFullCacheWritesEvictedChangedRowsToStateAndLosesNoUpdate() throws Exception {
+        ParameterShardOperator small =
+                new ParameterShardOperator(
+                        new AdagradUpdater(0.1, 0.0, 1e-12),
+                        new FrequencyAdaptiveL2(0.0),
+                        key -> new float[] {1.0f, -1.0f},
+                        DAY,
+                        2);
+        OperatorSubtaskState snapshot;
+        try (var h = harness(small)) {
+            h.open();
+            for (String key : List.of("i:1", "i:2", "i:3", "i:1", "i:4", "i:2")) {
+                h.processElement(new StreamRecord<>(grad(key, 0.5f, 1, 1, 0L)));
+            }
+            // i:1 and i:2 left the cache with changes twice each, i:3 once, before any flush
+            List<String> early = new ArrayList<>();
+            h.getSideOutput(ParameterShardOperator.CHECKPOINTED_ROWS)
+                    .forEach(r -> early.add(r.getValue().key()));
+            assertThat(early).containsExactly("i:1", "i:2", "i:3", "i:1");
+            h.prepareSnapshotPreBarrier(1L);
+            snapshot = h.snapshot(1L, 1L);
+        }
+        try (var restored = harness(newOperator())) {
+            restored.initializeState(snapshot);
+            restored.open();
+            for (String key : List.of("i:1", "i:2", "i:3", "i:4")) {
+                restored.processElement(new StreamRecord<>(grad(key, 0.5f, 1, 0, DAY)));
+            }
+            Map<String, ParameterRow> latest = latestRows(restored.extractOutputValues());
+            // every update before the checkpoint is in state: i:1 and i:2 twice, i:3 and i:4 once
+            assertThat(latest.get("i:1").version()).isEqualTo(3);
+            assertThat(latest.get("i:2").version()).isEqualTo(3);
+            assertThat(latest.get("i:3").version()).isEqualTo(2);
+            assertThat(latest.get("i:4").version()).isEqualTo(2);
+            assertThat(latest.get("i:1").positives()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void stateOfAnotherModelDimFailsAtOpenWithoutRestarts() throws Exception {
         OperatorSubtaskState snapshot;
         try (var h = harness(newOperator())) {

@@ -343,7 +343,10 @@ public final class StreamrecOptions {
             ConfigOptions.key("ps.cache-rows")
                     .intType()
                     .defaultValue(1_000_000)
-                    .withDescription("Rows a shard keeps in its write-back cache.");
+                    .withDescription(
+                            "Rows a parameter-server subtask keeps in its write-back cache, least"
+                                    + " recently used evicted first; an evicted row changed since"
+                                    + " the last checkpoint is written to state as it leaves.");
 
     // ---- evaluation and data ----
     public static final ConfigOption<Duration> EVAL_WINDOW =
