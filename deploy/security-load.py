@@ -10,9 +10,14 @@
       keep-alive connections; prints: health_p99_ms get_p99_ms requests not_200 get_p50_ms
 """
 import asyncio
+import os
 import resource
 import sys
 import time
+
+
+# the gateway's bearer token for the measured requests (security-smoke.sh sets an admin token)
+TOKEN = os.environ.get("GATEWAY_TOKEN", "")
 
 
 def raise_fd_limit():
@@ -66,7 +71,8 @@ class Pool:
     async def get(self, path):
         conn = self.free.pop() if self.free else await asyncio.open_connection(self.host, self.port)
         reader, writer = conn
-        writer.write(f"GET {path} HTTP/1.1\r\nHost: {self.host}\r\n\r\n".encode())
+        auth = f"Authorization: Bearer {TOKEN}\r\n" if TOKEN else ""
+        writer.write(f"GET {path} HTTP/1.1\r\nHost: {self.host}\r\n{auth}\r\n".encode())
         await writer.drain()
         status = int((await reader.readline()).split()[1])
         length, close = 0, False

@@ -4,10 +4,14 @@
 # a batch of events, then measures ~200 legitimate requests/s (half GET /health, half
 # GET /recommendations) with deploy/security-load.py: first unloaded, then while 1,000 slow
 # connections trickle one request-head byte per second each (reopened when the gateway's read
-# timeout closes them). Prints ONE summary line:
-#   security-smoke PASS|FAIL health_p99_ms=.. get_p99_ms_loaded=.. get_p99_ms_unloaded=.. slow_connections=1000
-# PASS iff the loaded health p99 < 100 ms and the loaded GET p99 <= 2x the unloaded GET p99, the
-# unloaded p99 floored at 20 ms so that a very fast unloaded run's noise does not fail it.
+# timeout closes them). The gateway requires bearer tokens (gateway.tokens-file, made with
+# deploy/gateway-token.sh); before the load it checks who may do what: no token -> 401 for POST and
+# GET, a token bound to u1 -> 403 for u2's recommendations and for writing events, 200 for u1's.
+# Prints ONE summary line:
+#   security-smoke PASS|FAIL health_p99_ms=.. get_p99_ms_loaded=.. get_p99_ms_unloaded=.. slow_connections=1000 auth=401/401/403/403/200
+# PASS iff the loaded health p99 < 100 ms, the loaded GET p99 <= 2x the unloaded GET p99 (the
+# unloaded p99 floored at 20 ms so that a very fast unloaded run's noise does not fail it), every
+# measured request got 200, and every auth check got its expected code.
 # Exits non-zero on FAIL; stops everything it started. About 2 minutes after the build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,7 +43,14 @@ STREAMREC_CHECKPOINTS="$WORK/checkpoints" deploy/job.sh -Dkafka.bootstrap-server
   -Dkafka.transactional-id-prefix="security-smoke-$$" -Ditems.path=data/movietweetings-100k/movies.dat \
   > "$WORK/job.log" 2>&1 &
 job_pid=$!
-deploy/gateway.sh -Dkafka.bootstrap-servers="$B" -Dgateway.port="$GW_PORT" > "$WORK/gateway.log" 2>&1 &
+# tokens: an admin for the measured traffic, a producer, and one user's app (u1 only)
+TOKENS="$WORK/gateway-tokens"
+ADMIN_TOKEN=$(deploy/gateway-token.sh "$TOKENS" admin)
+WRITER_TOKEN=$(deploy/gateway-token.sh "$TOKENS" events:write)
+U1_TOKEN=$(deploy/gateway-token.sh "$TOKENS" recommendations:read u1)
+export GATEWAY_TOKEN="$ADMIN_TOKEN"
+deploy/gateway.sh -Dkafka.bootstrap-servers="$B" -Dgateway.port="$GW_PORT" \
+  -Dgateway.tokens-file="$TOKENS" > "$WORK/gateway.log" 2>&1 &
 gw_pid=$!
 
 job_alive() { kill -0 "$job_pid" 2>/dev/null || { echo "job exited; see $WORK/job.log" >&2; exit 1; }; }
@@ -54,8 +65,19 @@ NOW_MS=$(($(date +%s) * 1000))
 awk -F'::' 'NR <= 1000 {print $2}' data/movietweetings-100k/ratings.dat \
   | awk -v now="$NOW_MS" -v users="$USERS" 'BEGIN {printf "["} {printf "%s{\"eventId\":\"sec-%d\",\"userId\":\"u%d\",\"itemId\":\"%s\",\"type\":\"click\",\"timestamp\":%d}", (NR > 1 ? "," : ""), NR, NR % users, $1, now - 1000} END {print "]"}' \
   > "$WORK/events.json"
-posted=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$GW/events" --data-binary @"$WORK/events.json")
+posted=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$GW/events" \
+  -H "Authorization: Bearer $WRITER_TOKEN" --data-binary @"$WORK/events.json")
 [ "$posted" = 202 ] || { echo "POST /events answered $posted; see $WORK/gateway.log" >&2; exit 1; }
+
+# who may do what: expected codes, in order
+code() { curl -s -o /dev/null -w '%{http_code}' -m 15 "$@"; }
+AUTH="$(code -X POST "$GW/events" --data-binary @"$WORK/events.json")"            # no token: 401
+AUTH="$AUTH/$(code "$GW/recommendations/u1")"                                      # no token: 401
+AUTH="$AUTH/$(code -H "Authorization: Bearer $U1_TOKEN" "$GW/recommendations/u2")" # another user: 403
+AUTH="$AUTH/$(code -H "Authorization: Bearer $U1_TOKEN" -X POST "$GW/events" \
+  --data-binary @"$WORK/events.json")"                                            # no write scope: 403
+AUTH="$AUTH/$(code -H "Authorization: Bearer $U1_TOKEN" "$GW/recommendations/u1")" # own: 200
+echo "auth: $AUTH (expected 401/401/403/403/200)"
 
 echo "Warming up, then $RATE requests/s for $SECONDS_EACH s unloaded ..."
 # the job's first answers are slow (serving warms up): not part of the unloaded baseline
@@ -77,8 +99,8 @@ wait "$slow_pid" 2>/dev/null || true
 slow_pid=""
 
 status=$(awk -v h="$HEALTH_LOADED" -v l="$GET_LOADED" -v u="$GET_UNLOADED" -v f="$FLOOR_MS" \
-  -v e="$ERR_LOADED" -v eu="$ERR_UNLOADED" \
-  'BEGIN { base = (u < f ? f : u); print (h < 100 && l <= 2 * base && e == 0 && eu == 0) ? "PASS" : "FAIL" }')
+  -v e="$ERR_LOADED" -v eu="$ERR_UNLOADED" -v auth="$AUTH" \
+  'BEGIN { base = (u < f ? f : u); print (h < 100 && l <= 2 * base && e == 0 && eu == 0 && auth == "401/401/403/403/200") ? "PASS" : "FAIL" }')
 echo "requests: unloaded $N_UNLOADED ($ERR_UNLOADED not 200, GET p50 $GET_P50_UNLOADED ms, health p99 $HEALTH_UNLOADED ms), loaded $N_LOADED ($ERR_LOADED not 200, GET p50 $GET_P50_LOADED ms); slow connections held at the end of the loaded run: $HELD_AT_END" >&2
-echo "security-smoke $status health_p99_ms=$HEALTH_LOADED get_p99_ms_loaded=$GET_LOADED get_p99_ms_unloaded=$GET_UNLOADED slow_connections=$SLOW"
+echo "security-smoke $status health_p99_ms=$HEALTH_LOADED get_p99_ms_loaded=$GET_LOADED get_p99_ms_unloaded=$GET_UNLOADED slow_connections=$SLOW auth=$AUTH"
 [ "$status" = PASS ]

@@ -49,12 +49,24 @@ final class Exchange {
         send(status, json, 0);
     }
 
+    /** 401 with the {@code WWW-Authenticate: Bearer} challenge. */
+    void sendUnauthorized(String json) {
+        send(401, json, 0, true);
+    }
+
     /** Sends the answer, with {@code Retry-After: retryAfterSeconds} when that is above 0. */
     void send(int status, String json, long retryAfterSeconds) {
+        send(status, json, retryAfterSeconds, false);
+    }
+
+    private void send(int status, String json, long retryAfterSeconds, boolean challenge) {
         if (!sent.compareAndSet(false, true)) {
             return;
         }
         FullHttpResponse response = response(status, json, retryAfterSeconds);
+        if (challenge) {
+            response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
+        }
         if (!keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }

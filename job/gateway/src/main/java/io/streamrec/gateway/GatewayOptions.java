@@ -102,6 +102,18 @@ public final class GatewayOptions {
                     .withDescription(
                             "Requests one user id may make at once before gateway.user-rate"
                                     + " applies (the bucket's size).");
+    public static final ConfigOption<String> TOKENS_FILE =
+            ConfigOptions.key("gateway.tokens-file")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "File of bearer tokens, stored as SHA-256 hashes, with their scopes"
+                                    + " (events:write, recommendations:read, admin) and optionally"
+                                    + " the one user each acts for (deploy/gateway-token.sh makes"
+                                    + " them). Set, every request but GET /health needs"
+                                    + " 'Authorization: Bearer <token>': 401 without a known"
+                                    + " token, 403 beyond its rights. Unset, the gateway is open"
+                                    + " to anyone who reaches it and says so at start.");
     public static final ConfigOption<Integer> RATE_LIMITED_USERS =
             ConfigOptions.key("gateway.rate-limited-users")
                     .intType()

@@ -15,6 +15,7 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -32,8 +33,10 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -105,6 +108,14 @@ public final class GatewayServer implements AutoCloseable {
     private final int maxPending;
     private final long requestTimeoutMillis;
     private final UserRateLimiter rateLimiter;
+
+    /** Every right, for every user: the grant of an open gateway (no tokens file). */
+    private static final AccessTokens.Grant OPEN =
+            new AccessTokens.Grant(EnumSet.of(AccessTokens.Scope.ADMIN), null);
+
+    /** Null when no tokens file is set: the gateway is open. */
+    private final AccessTokens tokens;
+
     private final EventJsonCodec events = new EventJsonCodec();
     private final EventTimeGuard<UserEvent> timeGuard;
     private final ThreadPoolExecutor workers;
@@ -124,6 +135,7 @@ public final class GatewayServer implements AutoCloseable {
                         Long.MAX_VALUE / 4);
         this.maxPending = conf.get(GatewayOptions.MAX_PENDING_REQUESTS);
         this.requestTimeoutMillis = conf.get(GatewayOptions.REQUEST_TIMEOUT).toMillis();
+        this.tokens = readTokens(conf);
         double rate = conf.get(GatewayOptions.USER_RATE);
         this.rateLimiter =
                 rate > 0
@@ -232,31 +244,70 @@ public final class GatewayServer implements AutoCloseable {
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         String path = uri.path();
         // the paths match as the JDK server's contexts did: by prefix
+        if (path.startsWith("/health")) {
+            handleHealth(ex); // liveness probes carry no token
+            return;
+        }
+        AccessTokens.Grant grant = authenticate(request, ex);
+        if (grant == null) {
+            return;
+        }
         if (path.startsWith("/recommendations/")) {
-            handleRecommendations(request.method(), uri, ex);
+            handleRecommendations(request.method(), uri, grant, ex);
         } else if (path.startsWith("/events")) {
-            handleEvents(request, ex);
-        } else if (path.startsWith("/health")) {
-            handleHealth(ex);
+            handleEvents(request, grant, ex);
         } else {
             ex.send(404, error("no such resource: " + path));
         }
     }
 
-    private void handleEvents(FullHttpRequest request, Exchange ex) {
+    private static AccessTokens readTokens(ReadableConfig conf) throws IOException {
+        String file = conf.getOptional(GatewayOptions.TOKENS_FILE).orElse("");
+        if (file.isBlank()) {
+            LOG.warn(
+                    "No gateway.tokens-file: anyone who reaches this gateway may write events"
+                            + " and read every user's recommendations");
+            return null;
+        }
+        AccessTokens tokens = AccessTokens.read(Path.of(file));
+        LOG.info("Gateway requires bearer tokens: {} known, from {}", tokens.size(), file);
+        return tokens;
+    }
+
+    /**
+     * The request's grant: everything when the gateway is open; null after answering 401 when its
+     * token is missing or unknown.
+     */
+    private AccessTokens.Grant authenticate(FullHttpRequest request, Exchange ex) {
+        if (tokens == null) {
+            return OPEN;
+        }
+        AccessTokens.Grant grant =
+                tokens.grant(request.headers().get(HttpHeaderNames.AUTHORIZATION));
+        if (grant == null) {
+            ex.sendUnauthorized(error("a known bearer token is required"));
+        }
+        return grant;
+    }
+
+    private void handleEvents(FullHttpRequest request, AccessTokens.Grant grant, Exchange ex) {
         if (!HttpMethod.POST.equals(request.method())) {
             ex.send(405, error("use POST"));
             return;
         }
+        if (!grant.allows(AccessTokens.Scope.EVENTS_WRITE)) {
+            ex.send(403, error("this token may not write events"));
+            return;
+        }
         byte[] body = ByteBufUtil.getBytes(request.content());
         try {
-            workers.execute(() -> acceptEvents(body, ex));
+            workers.execute(() -> acceptEvents(body, grant, ex));
         } catch (RejectedExecutionException e) {
             ex.send(503, error("gateway busy: work queue full"), RETRY_AFTER_SECONDS);
         }
     }
 
-    private void acceptEvents(byte[] body, Exchange ex) {
+    private void acceptEvents(byte[] body, AccessTokens.Grant grant, Exchange ex) {
         int maxBatch = conf.get(GatewayOptions.MAX_BATCH);
         List<byte[]> records = split(body, maxBatch);
         if (records == null) {
@@ -265,23 +316,34 @@ public final class GatewayServer implements AutoCloseable {
         }
         String topic = settings.get(StreamrecOptions.EVENTS_TOPIC);
         ArrayNode rejected = MAPPER.createArrayNode();
-        List<CompletableFuture<?>> sends = new ArrayList<>();
+        List<UserEvent> valid = new ArrayList<>();
         for (int i = 0; i < records.size(); i++) {
             try {
                 UserEvent e = events.parse(records.get(i));
                 timeGuard.check(e, Long.MIN_VALUE, System.currentTimeMillis());
-                sends.add(
-                        send(
-                                new ProducerRecord<>(
-                                        topic,
-                                        e.userId().getBytes(StandardCharsets.UTF_8),
-                                        events.toJson(e))));
+                valid.add(e);
             } catch (InvalidRecordException e) {
                 rejected.addObject()
                         .put("index", i)
                         .put("reason", e.reason())
                         .put("detail", e.getMessage());
             }
+        }
+        // a token bound to a user writes that user's events only: all or nothing
+        for (UserEvent e : valid) {
+            if (!grant.actsFor(e.userId())) {
+                ex.send(403, error("this token may not write events of user " + e.userId()));
+                return;
+            }
+        }
+        List<CompletableFuture<?>> sends = new ArrayList<>();
+        for (UserEvent e : valid) {
+            sends.add(
+                    send(
+                            new ProducerRecord<>(
+                                    topic,
+                                    e.userId().getBytes(StandardCharsets.UTF_8),
+                                    events.toJson(e))));
         }
         CompletableFuture.allOf(sends.toArray(new CompletableFuture[0]))
                 .orTimeout(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS)
@@ -338,7 +400,8 @@ public final class GatewayServer implements AutoCloseable {
         return sent;
     }
 
-    private void handleRecommendations(HttpMethod method, QueryStringDecoder uri, Exchange ex) {
+    private void handleRecommendations(
+            HttpMethod method, QueryStringDecoder uri, AccessTokens.Grant grant, Exchange ex) {
         if (!HttpMethod.GET.equals(method)) {
             ex.send(405, error("use GET"));
             return;
@@ -346,6 +409,10 @@ public final class GatewayServer implements AutoCloseable {
         String userId = uri.path().substring("/recommendations/".length());
         if (!RecordParser.ID.matcher(userId).matches()) {
             ex.send(400, error("userId must be 1-128 of [A-Za-z0-9._:-]"));
+            return;
+        }
+        if (!grant.allows(AccessTokens.Scope.RECOMMENDATIONS_READ) || !grant.actsFor(userId)) {
+            ex.send(403, error("this token may not read the recommendations of " + userId));
             return;
         }
         int k = k(uri);
