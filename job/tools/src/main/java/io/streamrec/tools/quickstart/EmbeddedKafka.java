@@ -2,6 +2,7 @@ package io.streamrec.tools.quickstart;
 
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.metadata.bootstrap.BootstrapMetadata;
 
 /** A real single-node KRaft Kafka broker inside this JVM, on ephemeral loopback ports. */
 public final class EmbeddedKafka implements AutoCloseable {
@@ -11,11 +12,30 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.cluster = cluster;
     }
 
+    /**
+     * A broker with the test kit's default features: transactions V2, as on a new Kafka 4 cluster.
+     */
     public static EmbeddedKafka start() throws Exception {
+        return start(new TestKitNodes.Builder());
+    }
+
+    /**
+     * A broker whose {@code transaction.version} feature is {@code level} instead of the default 2:
+     * 1 is the transaction protocol of brokers before KIP-890 (no epoch bump per transaction).
+     */
+    public static EmbeddedKafka withTransactionVersion(short level) throws Exception {
+        BootstrapMetadata features =
+                new TestKitNodes.Builder()
+                        .build()
+                        .bootstrapMetadata()
+                        .copyWithFeatureRecord("transaction.version", level);
+        return start(new TestKitNodes.Builder(features));
+    }
+
+    private static EmbeddedKafka start(TestKitNodes.Builder nodes) throws Exception {
         KafkaClusterTestKit cluster =
                 new KafkaClusterTestKit.Builder(
-                                new TestKitNodes.Builder()
-                                        .setCombined(true)
+                                nodes.setCombined(true)
                                         .setNumBrokerNodes(1)
                                         .setNumControllerNodes(1)
                                         .build())
