@@ -16,11 +16,14 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One shard of the parameter server, keyed by parameter row. Applies each row gradient with the
@@ -36,17 +39,25 @@ import org.apache.flink.util.OutputTag;
  * holds at most {@code ps.cache-rows} rows, least recently used evicted first; an evicted row
  * changed since the last checkpoint is written to state when it leaves, so memory stays bounded
  * however many rows an interval touches.
+ *
+ * <p>Rows on the feedback topic are stamped with this run's JobID and their checkpoint ({@link
+ * RunLineage}). After a restore from another run's snapshot (a savepoint, an older checkpoint) the
+ * first flush republishes every row in state: compaction may have left only the abandoned run's
+ * versions of a row on the topic, which replicas drop. That costs one scan of the shard's state per
+ * such restore.
  */
 public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
         implements OneInputStreamOperator<ShardMessage, ModelUpdate> {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(ParameterShardOperator.class);
 
     public static final String ROWS_STATE = SavepointContract.StateNames.PARAMETER_ROWS;
 
     /**
      * Side output with the final value of every row changed since the previous checkpoint, emitted
      * just before the barrier: the feedback topic gets one record per changed row per checkpoint,
-     * and its transaction commits exactly the state of that checkpoint.
+     * and its transaction commits exactly the state of that checkpoint. Rows are stamped with the
+     * run and the checkpoint that carries them (an evicted row: the one after the last flush).
      */
     public static final OutputTag<ParameterRow> CHECKPOINTED_ROWS =
             new OutputTag<>("checkpointed-rows", ParameterRow.typeInfo());
@@ -65,6 +76,14 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
 
     /** Keys of cached rows changed since the last flush (always a subset of the cache's keys). */
     private transient Set<String> dirty;
+
+    private transient RunLineage lineage;
+
+    /** Whether the next flush republishes every row in state (see the class comment). */
+    private transient boolean republish;
+
+    /** The checkpoint of the last flush in this run, 0 before the first. */
+    private transient long lastFlushed;
 
     private transient Counter evictedDirtyRows;
     private transient Counter appliedUpdates;
@@ -86,6 +105,8 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
         rows =
                 context.getKeyedStateStore()
                         .getState(new ValueStateDescriptor<>(ROWS_STATE, ParameterRow.typeInfo()));
+        lineage = RunLineage.restore(context, getRuntimeContext().getJobInfo().getJobId());
+        republish = lineage.restoredFromAnotherRun();
     }
 
     @Override
@@ -173,12 +194,19 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
-        flushDirtyRows();
+        flushDirtyRows(checkpointId);
+        lastFlushed = checkpointId;
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        lineage.snapshot(context.getCheckpointId());
     }
 
     @Override
     public void finish() throws Exception {
-        flushDirtyRows();
+        flushDirtyRows(lastFlushed + 1);
         super.finish();
     }
 
@@ -198,7 +226,8 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
         while (cache.size() > cacheCapacity) {
             Map.Entry<String, ParameterRow> e = eldest.next();
             if (dirty.remove(e.getKey())) {
-                writeOut(e.getKey(), e.getValue());
+                // carried by the next checkpoint or a later one: label it the next
+                writeOut(e.getKey(), e.getValue(), lastFlushed + 1);
                 evictedDirtyRows.inc();
             }
             eldest.remove();
@@ -206,16 +235,46 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
         setCurrentKey(current);
     }
 
-    private void flushDirtyRows() throws Exception {
+    /** Writes the changed rows out for checkpoint {@code label}, or republishes all rows. */
+    private void flushDirtyRows(long label) throws Exception {
         for (String key : dirty) {
-            writeOut(key, cache.get(key));
+            if (republish) {
+                setCurrentKey(key);
+                rows.update(cache.get(key)); // the republish below emits it
+            } else {
+                writeOut(key, cache.get(key), label);
+            }
         }
         dirty.clear();
+        if (republish) {
+            republishAll(label);
+            republish = false;
+        }
     }
 
-    private void writeOut(String key, ParameterRow row) throws Exception {
+    private void writeOut(String key, ParameterRow row, long label) throws Exception {
         setCurrentKey(key);
         rows.update(row);
-        output.collect(CHECKPOINTED_ROWS, new StreamRecord<>(row));
+        output.collect(CHECKPOINTED_ROWS, new StreamRecord<>(row.stamped(lineage.stamp(label))));
+    }
+
+    /** Emits every row in state, stamped with this run, on {@link #CHECKPOINTED_ROWS}. */
+    private void republishAll(long label) throws Exception {
+        long n = 0;
+        KeyedStateBackend<String> backend = getKeyedStateBackend();
+        try (Stream<String> keys = backend.getKeys(ROWS_STATE, VoidNamespace.INSTANCE)) {
+            for (Iterator<String> it = keys.iterator(); it.hasNext(); n++) {
+                setCurrentKey(it.next());
+                output.collect(
+                        CHECKPOINTED_ROWS,
+                        new StreamRecord<>(rows.value().stamped(lineage.stamp(label))));
+            }
+        }
+        LOG.info(
+                "Restored from another run ({}): republished all {} rows of this shard with"
+                        + " checkpoint {}",
+                lineage,
+                n,
+                label);
     }
 }

@@ -2,21 +2,26 @@ package io.streamrec.ps;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 import io.streamrec.schema.EvalMarker;
 import io.streamrec.schema.EventType;
 import io.streamrec.schema.ModelUpdate;
 import io.streamrec.schema.ParameterRow;
+import io.streamrec.schema.RunCheckpoint;
 import io.streamrec.schema.ShardMessage;
 import io.streamrec.schema.UserEvent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
+import org.apache.flink.runtime.operators.testutils.MockEnvironment;
+import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -199,6 +204,112 @@ class ParameterShardOperatorTest {
             restored.initializeState(snapshot);
             restored.open(); // the same model.dim restores
         }
+    }
+
+    @Test
+    void stampsTopicRowsWithTheRunAndTheirCheckpoint() throws Exception {
+        ParameterShardOperator small =
+                new ParameterShardOperator(
+                        new AdagradUpdater(0.1, 0.0, 1e-12),
+                        new FrequencyAdaptiveL2(0.0),
+                        key -> new float[] {1.0f, -1.0f},
+                        DAY,
+                        1);
+        try (var h = harness(small)) {
+            h.open();
+            JobID run = h.getEnvironment().getJobID();
+            h.processElement(new StreamRecord<>(grad("i:1", 0.5f, 1, 1, 0L)));
+            h.prepareSnapshotPreBarrier(4L);
+            h.processElement(new StreamRecord<>(grad("i:2", 0.5f, 1, 1, 0L)));
+            h.processElement(new StreamRecord<>(grad("i:3", 0.5f, 1, 1, 0L))); // evicts i:2
+            assertThat(checkpointedRows(h))
+                    .extracting(ParameterRow::key, ParameterRow::stamp)
+                    .containsExactly(
+                            tuple("i:1", new RunCheckpoint(run, 4L)),
+                            // evicted mid-interval: labelled with the next checkpoint
+                            tuple("i:2", new RunCheckpoint(run, 5L)));
+            // the broadcast edge carries no stamp
+            assertThat(h.extractOutputValues()).allMatch(u -> u.row().stamp() == null);
+        }
+    }
+
+    @Test
+    void aRestoreFromAnotherRunRepublishesEveryRowOnce() throws Exception {
+        OperatorSubtaskState snapshot;
+        JobID first;
+        try (var h = harness(newOperator())) {
+            h.open();
+            first = h.getEnvironment().getJobID();
+            h.processElement(new StreamRecord<>(grad("i:1", 0.5f, 1, 1, 0L)));
+            h.processElement(new StreamRecord<>(grad("i:2", 0.5f, 1, 1, 0L)));
+            h.prepareSnapshotPreBarrier(1L);
+            snapshot = h.snapshot(1L, 1L);
+        }
+        try (var restored = harness(newOperator())) {
+            JobID run = restored.getEnvironment().getJobID();
+            assertThat(run).isNotEqualTo(first); // a new submission (-s), a new JobID
+            restored.initializeState(snapshot);
+            restored.open();
+            restored.processElement(new StreamRecord<>(grad("i:1", 0.5f, 1, 0, DAY)));
+            restored.prepareSnapshotPreBarrier(2L);
+            // i:2 did not change, but compaction may have left only an abandoned version of it
+            assertThat(checkpointedRows(restored))
+                    .extracting(ParameterRow::key, ParameterRow::version, ParameterRow::stamp)
+                    .containsExactlyInAnyOrder(
+                            tuple("i:1", 2L, new RunCheckpoint(run, 2L)),
+                            tuple("i:2", 1L, new RunCheckpoint(run, 2L)));
+            restored.prepareSnapshotPreBarrier(3L);
+            assertThat(checkpointedRows(restored)).hasSize(2); // once only
+        }
+    }
+
+    @Test
+    void aFailoverWithinTheRunRepublishesNothing() throws Exception {
+        JobID run = new JobID();
+        OperatorSubtaskState snapshot;
+        try (MockEnvironment env = environment(run);
+                var h = harness(newOperator(), env)) {
+            h.open();
+            h.processElement(new StreamRecord<>(grad("i:1", 0.5f, 1, 1, 0L)));
+            h.processElement(new StreamRecord<>(grad("i:2", 0.5f, 1, 1, 0L)));
+            h.prepareSnapshotPreBarrier(1L);
+            snapshot = h.snapshot(1L, 1L);
+        }
+        try (MockEnvironment env = environment(run);
+                var restored = harness(newOperator(), env)) {
+            restored.initializeState(snapshot);
+            restored.open();
+            restored.processElement(new StreamRecord<>(grad("i:1", 0.5f, 1, 0, DAY)));
+            restored.prepareSnapshotPreBarrier(2L);
+            assertThat(checkpointedRows(restored))
+                    .extracting(ParameterRow::key)
+                    .containsExactly("i:1");
+        }
+    }
+
+    private static MockEnvironment environment(JobID job) {
+        return new MockEnvironmentBuilder()
+                .setTaskName("MockTask")
+                .setManagedMemorySize(3 * 1024 * 1024)
+                .setJobID(job)
+                .build();
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, ShardMessage, ModelUpdate>
+            harness(ParameterShardOperator op, MockEnvironment env) throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, ShardMessage, ModelUpdate> h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        op, ShardMessage::key, Types.STRING, env);
+        h.setStateBackend(new EmbeddedRocksDBStateBackend());
+        return h;
+    }
+
+    private static List<ParameterRow> checkpointedRows(
+            KeyedOneInputStreamOperatorTestHarness<String, ShardMessage, ModelUpdate> h) {
+        List<ParameterRow> rows = new ArrayList<>();
+        h.getSideOutput(ParameterShardOperator.CHECKPOINTED_ROWS)
+                .forEach(r -> rows.add(r.getValue()));
+        return rows;
     }
 
     private static Map<String, ParameterRow> latestRows(List<ModelUpdate> updates) {

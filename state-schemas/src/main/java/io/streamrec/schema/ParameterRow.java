@@ -13,6 +13,11 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
  * carry interaction statistics: all-time positives and an exponentially decayed "trending" count
  * anchored at {@code trendTime} (epoch ms).
  *
+ * <p>A row on the model-updates topic also carries a {@code stamp} (schema version 2): the run that
+ * wrote it and the checkpoint whose transaction carries it, which replicas use to drop rows of
+ * abandoned runs after a restore from an older checkpoint ({@code RunLineage}). Rows in state, on
+ * the job's own edges and on the topic as version 1 wrote it have none (null).
+ *
  * <p>Instances are treated as immutable: the parameter server builds a new row per update.
  */
 @TypeInfo(ParameterRow.Info.class)
@@ -24,7 +29,27 @@ public record ParameterRow(
         long updates,
         long positives,
         float trend,
-        long trendTime) {
+        long trendTime,
+        RunCheckpoint stamp) {
+
+    /** A row without a stamp. */
+    public ParameterRow(
+            String key,
+            float[] weights,
+            float[] slots,
+            long version,
+            long updates,
+            long positives,
+            float trend,
+            long trendTime) {
+        this(key, weights, slots, version, updates, positives, trend, trendTime, null);
+    }
+
+    /** This row with {@code stamp} in place of its own. */
+    public ParameterRow stamped(RunCheckpoint stamp) {
+        return new ParameterRow(
+                key, weights, slots, version, updates, positives, trend, trendTime, stamp);
+    }
 
     /** The trending count decayed to {@code now}, for a decay rate per millisecond. */
     public double trendAt(long now, double decayPerMs) {

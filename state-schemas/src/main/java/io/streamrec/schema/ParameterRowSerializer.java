@@ -6,14 +6,17 @@ import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
-/** Serializer of {@link ParameterRow}. Schema version 1. */
+/**
+ * Serializer of {@link ParameterRow}. Schema version 2 added the optional {@link RunCheckpoint}
+ * stamp; rows of version 1 read without one.
+ */
 public final class ParameterRowSerializer extends VersionedRecordSerializer<ParameterRow> {
     private static final long serialVersionUID = 1L;
     public static final ParameterRowSerializer INSTANCE = new ParameterRowSerializer();
 
     @Override
     public int currentVersion() {
-        return 1;
+        return 2;
     }
 
     @Override
@@ -26,19 +29,26 @@ public final class ParameterRowSerializer extends VersionedRecordSerializer<Para
         out.writeLong(r.positives());
         out.writeFloat(r.trend());
         out.writeLong(r.trendTime());
+        out.writeBoolean(r.stamp() != null);
+        if (r.stamp() != null) {
+            RunCheckpointSerializer.write(r.stamp(), out);
+        }
     }
 
     @Override
     protected ParameterRow readFields(int version, DataInputView in) throws IOException {
+        String key = in.readUTF();
+        float[] weights = readFloats(in, "ParameterRow.weights");
+        float[] slots = readFloats(in, "ParameterRow.slots");
+        long rowVersion = in.readLong();
+        long updates = in.readLong();
+        long positives = in.readLong();
+        float trend = in.readFloat();
+        long trendTime = in.readLong();
+        RunCheckpoint stamp =
+                version >= 2 && in.readBoolean() ? RunCheckpointSerializer.read(in) : null;
         return new ParameterRow(
-                in.readUTF(),
-                readFloats(in, "ParameterRow.weights"),
-                readFloats(in, "ParameterRow.slots"),
-                in.readLong(),
-                in.readLong(),
-                in.readLong(),
-                in.readFloat(),
-                in.readLong());
+                key, weights, slots, rowVersion, updates, positives, trend, trendTime, stamp);
     }
 
     @Override

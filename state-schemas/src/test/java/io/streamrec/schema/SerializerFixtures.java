@@ -2,6 +2,7 @@ package io.streamrec.schema;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.apache.flink.api.common.JobID;
 
 /**
  * The expected records of every committed serializer fixture. When a serializer's schema version
@@ -40,6 +41,9 @@ final class SerializerFixtures {
     private static final ParameterRow SERVING_ROW =
             new ParameterRow("u:u2", new float[] {1f, -0f}, new float[] {}, 1L, 1L, 0L, 0f, 0L);
 
+    private static final RunCheckpoint STAMP =
+            new RunCheckpoint(new JobID(0x0123456789abcdefL, 0xfedcba9876543210L), 7L);
+
     static final List<SerializerFixture<?>> ALL =
             List.of(
                     new SerializerFixture<>(
@@ -64,6 +68,16 @@ final class SerializerFixtures {
                             1,
                             ParameterRowSerializer.INSTANCE,
                             List.of(ITEM_ROW, SERVING_ROW)),
+                    new SerializerFixture<>(
+                            "ParameterRow",
+                            2,
+                            ParameterRowSerializer.INSTANCE,
+                            List.of(ITEM_ROW.stamped(STAMP), SERVING_ROW)),
+                    new SerializerFixture<>(
+                            "RunCheckpoint",
+                            1,
+                            RunCheckpointSerializer.INSTANCE,
+                            List.of(STAMP, new RunCheckpoint(new JobID(0L, 0L), 0L))),
                     new SerializerFixture<>(
                             "EvalMarker",
                             1,
