@@ -11,6 +11,7 @@ import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.model.ModelConfig;
 import io.streamrec.model.RowKeys;
 import io.streamrec.ps.RowInitializer;
+import io.streamrec.ps.RunLineage;
 import io.streamrec.ranking.RankedCandidates;
 import io.streamrec.schema.EvalMarker;
 import io.streamrec.schema.ItemRecord;
@@ -28,6 +29,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
@@ -59,6 +61,9 @@ import org.slf4j.LoggerFactory;
  * which holds exactly the parameter-server state of the last completed checkpoint, and then kept
  * fresh by the broadcast edge. The topic's reader stays open and is polled before every marker and
  * request, because the restored checkpoint's own rows may be committed only after the rebuild.
+ * Topic rows of runs the restored state abandoned (a restore from an older checkpoint or a
+ * savepoint) are dropped ({@link RunLineage}), so they neither shadow the recomputed rows nor score
+ * replayed events with rows that trained on them.
  */
 public class ServingOperator extends AbstractStreamOperator<RecommendationResult>
         implements OneInputStreamOperator<ModelUpdate, RecommendationResult> {
@@ -85,6 +90,11 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     private transient LearnedRankerState restoredRanker;
     private transient ItemCatalogFeed itemFeed;
     private transient ModelRowFeed rowFeed;
+    private transient RunLineage lineage;
+
+    /** The model's sink for model-updates rows: those of the state's lineage. */
+    private transient Consumer<ParameterRow> topicRows;
+
     private transient ListState<PrequentialCounts> countsState;
     private transient ListState<Tuple2<Long, Integer>> pendingState;
     private transient PrequentialCounts counts;
@@ -160,6 +170,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         for (Long clock : clockState.get()) {
             maxEventTime = Math.max(maxEventTime, clock);
         }
+        lineage = RunLineage.restore(context, getRuntimeContext().getJobInfo().getJobId());
     }
 
     /** A recommender's name as a metric name: reporters rewrite characters such as '+'. */
@@ -208,9 +219,17 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         }
         rowFeed = openModelRowFeed();
         getMetricGroup().gauge("unreadableFeedRecords", this::unreadableFeedRecords);
+        getMetricGroup().gauge("rowsOfAbandonedRuns", lineage::abandonedRows);
+        topicRows = lineage.filter(model::apply);
         if (rowFeed != null) {
-            long rows = rowFeed.catchUp(model::apply);
-            LOG.info("Serving {} rebuilt its replica from {} committed rows", subtask, rows);
+            long rows = rowFeed.catchUp(topicRows);
+            LOG.info(
+                    "Serving {} rebuilt its replica from {} committed rows, {} of them dropped as"
+                            + " rows of abandoned runs ({})",
+                    subtask,
+                    rows,
+                    lineage.abandonedRows(),
+                    lineage);
         }
     }
 
@@ -275,7 +294,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
             itemFeed.poll(Duration.ZERO, this::onItem);
         }
         if (rowFeed != null) {
-            rowFeed.poll(Duration.ZERO, model::apply);
+            rowFeed.poll(Duration.ZERO, topicRows);
         }
     }
 
@@ -451,6 +470,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         super.snapshotState(context);
         countsState.update(List.of(counts.copy()));
         clockState.update(List.of(maxEventTime));
+        lineage.snapshot(context.getCheckpointId());
         if (learned != null) {
             // the statistics are alike on every subtask: subtask 0 writes them for all
             learnedState.update(

@@ -121,6 +121,11 @@ public final class TrainingWorker {
         sampler.add(item.itemId());
     }
 
+    /** The replica's row, null when it has none. */
+    ParameterRow replicaRow(String key) {
+        return replica.row(key);
+    }
+
     /** A row from the parameter server: into the replica if newer; its item a candidate. */
     public void addServerRow(ParameterRow row) {
         replica.offer(row);

@@ -12,6 +12,7 @@ import io.streamrec.ps.FrequencyAdaptiveL2;
 import io.streamrec.ps.RowInitializer;
 import io.streamrec.ps.RowOptimizer;
 import io.streamrec.ps.RowUpdater;
+import io.streamrec.ps.RunLineage;
 import io.streamrec.schema.EvalMarker;
 import io.streamrec.schema.ParameterRow;
 import io.streamrec.schema.RecommendationRequest;
@@ -23,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -52,7 +54,8 @@ import org.slf4j.LoggerFactory;
  * within the dedupe window of event time: {@link SeenEventIds}), the sampler's ring of recent
  * positives as operator state, the flush timer, the outputs and the feeds. The worker's {@link
  * ModelReplica} starts from the model-updates topic (rows of completed checkpoints, at least one
- * checkpoint interval old) and is rebuilt from it after a restart, never checkpointed.
+ * checkpoint interval old) and is rebuilt from it after a restart, never checkpointed; rows of runs
+ * the restored state abandoned are dropped ({@link RunLineage}).
  *
  * <p>Input 1: events, input 2: recommendation requests, both keyed by user id. Requests get the
  * user's items attached and go straight on to serving.
@@ -87,6 +90,8 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
     private transient DjlBprTrainer trainer;
     private transient ModelRowFeed feed;
     private transient ItemCatalogFeed itemFeed;
+    private transient RunLineage lineage;
+    private transient Consumer<ParameterRow> topicRows;
     private transient String[] shardKeys;
     private transient SplittableRandom random;
     private transient boolean timerPending;
@@ -145,6 +150,7 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
         // the sampler's ring; the worker that holds it is built in open()
         restoredRecentPositives = new ArrayList<>();
         recentPositivesState.get().forEach(restoredRecentPositives::add);
+        lineage = RunLineage.restore(context, getRuntimeContext().getJobInfo().getJobId());
     }
 
     @Override
@@ -179,29 +185,49 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
         feedbackRows = getMetricGroup().counter("feedbackRows");
         duplicates = getMetricGroup().counter("rejected_duplicate_event");
         getMetricGroup().gauge("batchLoss", () -> lastLoss);
-        if (kafka != null) {
-            openFeeds(subtask);
-        }
+        getMetricGroup().gauge("rowsOfAbandonedRuns", lineage::abandonedRows);
+        topicRows = lineage.filter(this::onFeedbackRow);
+        openFeeds(subtask);
     }
 
     /** Reads the catalog and the model-updates topic up to their ends, then keeps them open. */
     private void openFeeds(int subtask) {
-        itemFeed = new ItemCatalogFeed(kafka.toProperties(), catalogTopic, model.contentDim());
-        long items = itemFeed.catchUp(worker::addItem);
-        feed =
-                new ModelRowFeed(kafka.toProperties(), modelUpdatesTopic)
-                        .checkingWidthsOf(initializer);
+        if (kafka != null) {
+            itemFeed = new ItemCatalogFeed(kafka.toProperties(), catalogTopic, model.contentDim());
+            LOG.info("Worker {} read {} catalog items", subtask, itemFeed.catchUp(worker::addItem));
+        }
+        feed = openModelRowFeed();
+        if (feed == null) {
+            return;
+        }
         getMetricGroup()
                 .gauge(
                         "unreadableFeedRecords",
-                        () -> feed.unreadableRecords() + itemFeed.unreadableRecords());
-        long rows = feed.catchUp(this::onFeedbackRow);
-        LOG.info("Worker {} read {} catalog items", subtask, items);
+                        () ->
+                                feed.unreadableRecords()
+                                        + (itemFeed == null ? 0 : itemFeed.unreadableRecords()));
+        long rows = feed.catchUp(topicRows);
         LOG.info(
-                "Worker {} trains on {}; rebuilt its model copy from {} committed rows",
+                "Worker {} trains on {}; rebuilt its model copy from {} committed rows, {} of"
+                        + " them dropped as rows of abandoned runs ({})",
                 subtask,
                 trainer.device(),
-                rows);
+                rows,
+                lineage.abandonedRows(),
+                lineage);
+    }
+
+    /** The model-updates topic's reader, at its beginning; null when the job runs without Kafka. */
+    ModelRowFeed openModelRowFeed() {
+        return kafka == null
+                ? null
+                : new ModelRowFeed(kafka.toProperties(), modelUpdatesTopic)
+                        .checkingWidthsOf(initializer);
+    }
+
+    /** The worker's copy of a row, null when it has none; for tests. */
+    ParameterRow replicaRow(String key) {
+        return worker.replicaRow(key);
     }
 
     private void onFeedbackRow(ParameterRow row) {
@@ -286,7 +312,9 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
             return;
         }
         if (feed != null) {
-            feed.poll(Duration.ZERO, this::onFeedbackRow);
+            feed.poll(Duration.ZERO, topicRows);
+        }
+        if (itemFeed != null) {
             itemFeed.poll(Duration.ZERO, worker::addItem);
         }
         MicroBatch batch = worker.takeBatch();
@@ -309,6 +337,7 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
         recentPositivesState.update(worker.recentPositives());
+        lineage.snapshot(context.getCheckpointId());
     }
 
     @Override

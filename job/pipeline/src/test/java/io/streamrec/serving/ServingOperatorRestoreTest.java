@@ -16,18 +16,19 @@ import io.streamrec.schema.ParameterRow;
 import io.streamrec.schema.ParameterRowSerializer;
 import io.streamrec.schema.RecommendationRequest;
 import io.streamrec.schema.RecommendationResult;
+import io.streamrec.schema.RunCheckpoint;
 import io.streamrec.schema.ServingRequest;
 import io.streamrec.schema.UserEvent;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -90,11 +91,20 @@ class ServingOperatorRestoreTest {
                                 new RecommendationRequest(id, "u", 1, 5L), new String[0])));
     }
 
+    /**
+     * A row as the parameter server of {@code run} writes it to the topic at {@code checkpoint}.
+     */
+    private static ParameterRow stamped(ParameterRow row, JobID run, long checkpoint) {
+        return row.stamped(new RunCheckpoint(run, checkpoint));
+    }
+
     @Test
     void rowsOfTheRestoredCheckpointCommittedAfterOpenReachServing() throws Exception {
         OperatorSubtaskState checkpoint2;
+        JobID run;
         try (var h = harness(emptyTopic())) {
             h.open();
+            run = h.getEnvironment().getJobID();
             h.processElement(new StreamRecord<>(ModelUpdate.of(item("i3", 1, -5f))));
             h.prepareSnapshotPreBarrier(1L);
             h.snapshot(1L, 1L);
@@ -104,12 +114,12 @@ class ServingOperatorRestoreTest {
             // checkpoint 2 completes, then the job fails before the sink commits its transaction
         }
         MockConsumer<byte[], byte[]> topic = emptyTopic();
-        commit(topic, 0, item("i3", 1, -5f)); // checkpoint 1's transaction
+        commit(topic, 0, stamped(item("i3", 1, -5f), run, 1)); // checkpoint 1's transaction
         try (var restored = harness(topic)) {
             restored.initializeState(checkpoint2);
             restored.open();
             // the restored sink commits checkpoint 2's pending transaction after serving opened
-            commit(topic, 1, item("i3", 2, 5f));
+            commit(topic, 1, stamped(item("i3", 2, 5f), run, 2));
             restored.processElement(request("r1"));
 
             RecommendationResult answer = restored.extractOutputValues().get(0);
@@ -136,19 +146,20 @@ class ServingOperatorRestoreTest {
     }
 
     /**
-     * Issue 12f, open: resuming from a checkpoint older than the newest one. The topic holds the
-     * abandoned timeline's rows, with versions as high as the recomputed ones or higher: serving
-     * reads them at open, so it scores replayed events with rows trained on them, and it ignores
-     * the recomputed rows of the same or lower versions. A fix (README, Architecture) gives rows a
-     * restore epoch and the checkpoint that committed them, and this test's topic rows those
-     * stamps.
+     * Issue 12f: resuming from a checkpoint older than the newest one. The topic holds the
+     * abandoned run's rows, with versions as high as the recomputed ones or higher; each row is
+     * stamped with the run (JobID) that wrote it and its checkpoint, and the restored replica drops
+     * the rows of that run after the restored checkpoint. Otherwise serving would score replayed
+     * events with rows trained on them, and ignore the recomputed rows of the same or lower
+     * versions. The restore runs under a new JobID, as a new submission does.
      */
     @Test
-    @Disabled("issue 12f: rows carry no restore epoch yet")
     void restoringAnOlderCheckpointNeitherLeaksNorShadows() throws Exception {
         OperatorSubtaskState checkpoint1;
+        JobID abandoned;
         try (var h = harness(emptyTopic())) {
             h.open();
+            abandoned = h.getEnvironment().getJobID();
             h.processElement(new StreamRecord<>(ModelUpdate.of(item("i3", 1, -5f))));
             h.prepareSnapshotPreBarrier(1L);
             checkpoint1 = h.snapshot(1L, 1L);
@@ -156,9 +167,11 @@ class ServingOperatorRestoreTest {
             h.processElement(new StreamRecord<>(ModelUpdate.of(item("i3", 2, 5f))));
         }
         MockConsumer<byte[], byte[]> topic = emptyTopic();
-        commit(topic, 0, item("i3", 1, -5f)); // checkpoint 1
-        commit(topic, 1, item("i3", 2, 5f)); // checkpoint 2, of the abandoned timeline
+        commit(topic, 0, stamped(item("i3", 1, -5f), abandoned, 1)); // checkpoint 1
+        // checkpoint 2, of the abandoned run
+        commit(topic, 1, stamped(item("i3", 2, 5f), abandoned, 2));
         try (var restored = harness(topic)) {
+            assertThat(restored.getEnvironment().getJobID()).isNotEqualTo(abandoned);
             restored.initializeState(checkpoint1);
             restored.open();
             // the replayed batch: i3's bias of checkpoint 1 ranks it last, a miss

@@ -2,6 +2,7 @@ package io.streamrec.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamrec.feeds.ModelRowFeed;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.model.ModelConfig;
 import io.streamrec.model.ModelRowInitializer;
@@ -9,13 +10,18 @@ import io.streamrec.model.RowKeys;
 import io.streamrec.ps.AdagradUpdater;
 import io.streamrec.ps.FrequencyAdaptiveL2;
 import io.streamrec.schema.EventType;
+import io.streamrec.schema.ParameterRow;
+import io.streamrec.schema.ParameterRowSerializer;
 import io.streamrec.schema.RecommendationRequest;
+import io.streamrec.schema.RunCheckpoint;
 import io.streamrec.schema.SavepointContract.StateNames;
 import io.streamrec.schema.ShardMessage;
 import io.streamrec.schema.UserEvent;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
@@ -25,24 +31,31 @@ import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 class TrainingWorkerOperatorTest {
+    private static final TopicPartition TOPIC = new TopicPartition("model-updates", 0);
     private static final ModelConfig MODEL = new ModelConfig(4, 2, 3, 86_400_000L, 1L);
 
     private static TrainingWorkerOperator worker(int batchSize, long flushMs) {
         return worker(batchSize, flushMs, 3_600_000L);
     }
 
+    private static ItemCatalog plainCatalog() {
+        return new ItemCatalog(
+                IntStream.range(0, 20)
+                        .mapToObj(
+                                i ->
+                                        new io.streamrec.schema.ItemRecord(
+                                                "i" + i, "item " + i, List.of("g" + i % 3)))
+                        .toList());
+    }
+
     private static TrainingWorkerOperator worker(int batchSize, long flushMs, long dedupeMs) {
-        ItemCatalog catalog =
-                new ItemCatalog(
-                        IntStream.range(0, 20)
-                                .mapToObj(
-                                        i ->
-                                                new io.streamrec.schema.ItemRecord(
-                                                        "i" + i, "item " + i, List.of("g" + i % 3)))
-                                .toList());
+        ItemCatalog catalog = plainCatalog();
         return new TrainingWorkerOperator(
                 MODEL,
                 new WorkerSettings(batchSize, flushMs, true, false, 100, 0.5, 50, dedupeMs),
@@ -68,6 +81,86 @@ class TrainingWorkerOperatorTest {
     private static StreamRecord<UserEvent> event(int n, String user, String item) {
         return new StreamRecord<>(
                 new UserEvent("e" + n, user, item, EventType.CLICK, Float.NaN, 1000L * n));
+    }
+
+    /** A worker like {@link #worker(int, long)} whose model-updates feed reads {@code topic}. */
+    private static TrainingWorkerOperator workerReading(MockConsumer<byte[], byte[]> topic) {
+        return new TrainingWorkerOperator(
+                MODEL,
+                new WorkerSettings(1, 60_000, true, false, 100, 0.5, 50, 3_600_000L),
+                new AdagradUpdater(0.1, 0.1, 1e-8),
+                new FrequencyAdaptiveL2(0.01),
+                new ModelRowInitializer(MODEL),
+                plainCatalog(),
+                2,
+                128,
+                null,
+                null,
+                null) {
+            @Override
+            ModelRowFeed openModelRowFeed() {
+                return new ModelRowFeed(topic);
+            }
+        };
+    }
+
+    private static MockConsumer<byte[], byte[]> emptyTopic() {
+        MockConsumer<byte[], byte[]> topic = new MockConsumer<>("earliest");
+        topic.assign(List.of(TOPIC));
+        topic.updateBeginningOffsets(Map.of(TOPIC, 0L));
+        topic.updateEndOffsets(Map.of(TOPIC, 0L));
+        return topic;
+    }
+
+    /** Appends a committed row to the model-updates topic. */
+    private static void commit(MockConsumer<byte[], byte[]> topic, long offset, ParameterRow row) {
+        topic.addRecord(
+                new ConsumerRecord<>(
+                        TOPIC.topic(),
+                        TOPIC.partition(),
+                        offset,
+                        row.key().getBytes(),
+                        ParameterRowSerializer.INSTANCE.toBytes(row)));
+        topic.updateEndOffsets(Map.of(TOPIC, offset + 1));
+    }
+
+    /** A row of a user without events (no local update touches it), {@code w[0]} = {@code mark}. */
+    private static ParameterRow userRow(long version, float mark, JobID run, long checkpoint) {
+        String key = RowKeys.user("z");
+        float[] w = new ModelRowInitializer(MODEL).initialWeights(key);
+        w[0] = mark;
+        return new ParameterRow(key, w, new float[0], version, version, 0, 0f, 0L)
+                .stamped(new RunCheckpoint(run, checkpoint));
+    }
+
+    @Test
+    void aRowOfAnAbandonedRunDoesNotShadowTheRestoredOne() throws Exception {
+        OperatorSubtaskState checkpoint1;
+        JobID abandoned;
+        try (var h = harness(workerReading(emptyTopic()))) {
+            h.open();
+            abandoned = h.getEnvironment().getJobID();
+            h.processElement1(event(1, "a", "i1"));
+            h.prepareSnapshotPreBarrier(1L);
+            checkpoint1 = h.snapshot(1L, 1L);
+        }
+        MockConsumer<byte[], byte[]> topic = emptyTopic();
+        commit(topic, 0, userRow(1, 0.25f, abandoned, 1)); // checkpoint 1
+        commit(topic, 1, userRow(2, 0.75f, abandoned, 2)); // the abandoned run's checkpoint 2
+        TrainingWorkerOperator op = workerReading(topic);
+        try (var restored = harness(op)) {
+            restored.initializeState(checkpoint1);
+            restored.open();
+            JobID run = restored.getEnvironment().getJobID();
+            assertThat(run).isNotEqualTo(abandoned); // a restore is a new submission
+            assertThat(op.replicaRow(RowKeys.user("z")).weights()[0]).isEqualTo(0.25f);
+            // the recomputed row of this run, version 2 again, read before the next batch
+            commit(topic, 2, userRow(2, -0.5f, run, 2));
+            restored.processElement1(event(2, "a", "i2"));
+            assertThat(op.replicaRow(RowKeys.user("z")).weights()[0])
+                    .as("the recomputed row replaces the restored one")
+                    .isEqualTo(-0.5f);
+        }
     }
 
     private static long markers(List<ShardMessage> out) {
