@@ -31,12 +31,19 @@ class ParameterShardOperatorTest {
     private static final long DAY = 86_400_000L;
 
     private static ParameterShardOperator newOperator() {
+        return newOperator(key -> new float[] {1.0f, -1.0f}, 1000);
+    }
+
+    /**
+     * The test's optimizer, with rows from {@code initializer} and a cache of {@code cacheRows}.
+     */
+    private static ParameterShardOperator newOperator(RowInitializer initializer, int cacheRows) {
         return new ParameterShardOperator(
                 new AdagradUpdater(0.1, 0.0, 1e-12),
                 new FrequencyAdaptiveL2(0.0),
-                key -> new float[] {1.0f, -1.0f},
+                initializer,
                 DAY,
-                1000);
+                cacheRows);
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, ShardMessage, ModelUpdate>
@@ -139,13 +146,7 @@ class ParameterShardOperatorTest {
 
     @Test
     void aFullCacheWritesEvictedChangedRowsToStateAndLosesNoUpdate() throws Exception {
-        ParameterShardOperator small =
-                new ParameterShardOperator(
-                        new AdagradUpdater(0.1, 0.0, 1e-12),
-                        new FrequencyAdaptiveL2(0.0),
-                        key -> new float[] {1.0f, -1.0f},
-                        DAY,
-                        2);
+        ParameterShardOperator small = newOperator(key -> new float[] {1.0f, -1.0f}, 2);
         OperatorSubtaskState snapshot;
         try (var h = harness(small)) {
             h.open();
@@ -185,13 +186,7 @@ class ParameterShardOperatorTest {
             h.prepareSnapshotPreBarrier(1L);
             snapshot = h.snapshot(1L, 1L);
         }
-        ParameterShardOperator wider =
-                new ParameterShardOperator(
-                        new AdagradUpdater(0.1, 0.0, 1e-12),
-                        new FrequencyAdaptiveL2(0.0),
-                        key -> new float[3],
-                        DAY,
-                        1000);
+        ParameterShardOperator wider = newOperator(key -> new float[3], 1000);
         try (var restored = harness(wider)) {
             restored.initializeState(snapshot);
             assertThatThrownBy(restored::open)
@@ -208,13 +203,7 @@ class ParameterShardOperatorTest {
 
     @Test
     void stampsTopicRowsWithTheRunAndTheirCheckpoint() throws Exception {
-        ParameterShardOperator small =
-                new ParameterShardOperator(
-                        new AdagradUpdater(0.1, 0.0, 1e-12),
-                        new FrequencyAdaptiveL2(0.0),
-                        key -> new float[] {1.0f, -1.0f},
-                        DAY,
-                        1);
+        ParameterShardOperator small = newOperator(key -> new float[] {1.0f, -1.0f}, 1);
         try (var h = harness(small)) {
             h.open();
             JobID run = h.getEnvironment().getJobID();
