@@ -8,27 +8,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamrec.eval.EvalReportCodec;
 import io.streamrec.feeds.ModelRowFeed;
+import io.streamrec.feeds.ModelUpdatesTopic;
 import io.streamrec.model.RowKeys;
 import io.streamrec.schema.EvalMarker;
 import io.streamrec.schema.EventType;
 import io.streamrec.schema.ModelUpdate;
 import io.streamrec.schema.ParameterRow;
-import io.streamrec.schema.ParameterRowSerializer;
 import io.streamrec.schema.RecommendationRequest;
 import io.streamrec.schema.RecommendationResult;
 import io.streamrec.schema.RunCheckpoint;
 import io.streamrec.schema.ServingRequest;
 import io.streamrec.schema.UserEvent;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,7 +32,6 @@ import org.junit.jupiter.api.Test;
  * transactions the sink may commit at any time after the replica opened.
  */
 class ServingOperatorRestoreTest {
-    private static final TopicPartition TOPIC = new TopicPartition("model-updates", 0);
 
     /** A serving operator whose model-updates feed reads {@code topic}. */
     private static OneInputStreamOperatorTestHarness<ModelUpdate, RecommendationResult> harness(
@@ -48,32 +43,6 @@ class ServingOperatorRestoreTest {
                         return new ModelRowFeed(topic);
                     }
                 });
-    }
-
-    private static MockConsumer<byte[], byte[]> emptyTopic() {
-        MockConsumer<byte[], byte[]> topic =
-                new MockConsumer<>("earliest") {
-                    @Override
-                    public synchronized void close(Duration timeout) {
-                        // a broker's topic takes commits after a reader closed: keep it writable
-                    }
-                };
-        topic.assign(List.of(TOPIC));
-        topic.updateBeginningOffsets(Map.of(TOPIC, 0L));
-        topic.updateEndOffsets(Map.of(TOPIC, 0L));
-        return topic;
-    }
-
-    /** Appends a committed row: it becomes visible to read_committed readers. */
-    private static void commit(MockConsumer<byte[], byte[]> topic, long offset, ParameterRow row) {
-        topic.addRecord(
-                new ConsumerRecord<>(
-                        TOPIC.topic(),
-                        TOPIC.partition(),
-                        offset,
-                        row.key().getBytes(),
-                        ParameterRowSerializer.INSTANCE.toBytes(row)));
-        topic.updateEndOffsets(Map.of(TOPIC, offset + 1));
     }
 
     /** An item row with the given bias: a high bias makes it the best-scored item. */
@@ -102,7 +71,7 @@ class ServingOperatorRestoreTest {
     void rowsOfTheRestoredCheckpointCommittedAfterOpenReachServing() throws Exception {
         OperatorSubtaskState checkpoint2;
         JobID run;
-        try (var h = harness(emptyTopic())) {
+        try (var h = harness(ModelUpdatesTopic.empty())) {
             h.open();
             run = h.getEnvironment().getJobID();
             h.processElement(new StreamRecord<>(ModelUpdate.of(item("i3", 1, -5f))));
@@ -113,13 +82,14 @@ class ServingOperatorRestoreTest {
             checkpoint2 = h.snapshot(2L, 2L);
             // checkpoint 2 completes, then the job fails before the sink commits its transaction
         }
-        MockConsumer<byte[], byte[]> topic = emptyTopic();
-        commit(topic, 0, stamped(item("i3", 1, -5f), run, 1)); // checkpoint 1's transaction
+        MockConsumer<byte[], byte[]> topic = ModelUpdatesTopic.empty();
+        ModelUpdatesTopic.commit(
+                topic, 0, stamped(item("i3", 1, -5f), run, 1)); // checkpoint 1's transaction
         try (var restored = harness(topic)) {
             restored.initializeState(checkpoint2);
             restored.open();
             // the restored sink commits checkpoint 2's pending transaction after serving opened
-            commit(topic, 1, stamped(item("i3", 2, 5f), run, 2));
+            ModelUpdatesTopic.commit(topic, 1, stamped(item("i3", 2, 5f), run, 2));
             restored.processElement(request("r1"));
 
             RecommendationResult answer = restored.extractOutputValues().get(0);
@@ -157,7 +127,7 @@ class ServingOperatorRestoreTest {
     void restoringAnOlderCheckpointNeitherLeaksNorShadows() throws Exception {
         OperatorSubtaskState checkpoint1;
         JobID abandoned;
-        try (var h = harness(emptyTopic())) {
+        try (var h = harness(ModelUpdatesTopic.empty())) {
             h.open();
             abandoned = h.getEnvironment().getJobID();
             h.processElement(new StreamRecord<>(ModelUpdate.of(item("i3", 1, -5f))));
@@ -166,10 +136,11 @@ class ServingOperatorRestoreTest {
             h.processElement(marker(2, "u", "i3"));
             h.processElement(new StreamRecord<>(ModelUpdate.of(item("i3", 2, 5f))));
         }
-        MockConsumer<byte[], byte[]> topic = emptyTopic();
-        commit(topic, 0, stamped(item("i3", 1, -5f), abandoned, 1)); // checkpoint 1
+        MockConsumer<byte[], byte[]> topic = ModelUpdatesTopic.empty();
+        ModelUpdatesTopic.commit(
+                topic, 0, stamped(item("i3", 1, -5f), abandoned, 1)); // checkpoint 1
         // checkpoint 2, of the abandoned run
-        commit(topic, 1, stamped(item("i3", 2, 5f), abandoned, 2));
+        ModelUpdatesTopic.commit(topic, 1, stamped(item("i3", 2, 5f), abandoned, 2));
         try (var restored = harness(topic)) {
             assertThat(restored.getEnvironment().getJobID()).isNotEqualTo(abandoned);
             restored.initializeState(checkpoint1);

@@ -3,6 +3,7 @@ package io.streamrec.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamrec.feeds.ModelRowFeed;
+import io.streamrec.feeds.ModelUpdatesTopic;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.model.ModelConfig;
 import io.streamrec.model.ModelRowInitializer;
@@ -11,7 +12,6 @@ import io.streamrec.ps.AdagradUpdater;
 import io.streamrec.ps.FrequencyAdaptiveL2;
 import io.streamrec.schema.EventType;
 import io.streamrec.schema.ParameterRow;
-import io.streamrec.schema.ParameterRowSerializer;
 import io.streamrec.schema.RecommendationRequest;
 import io.streamrec.schema.RunCheckpoint;
 import io.streamrec.schema.SavepointContract.StateNames;
@@ -19,7 +19,6 @@ import io.streamrec.schema.ShardMessage;
 import io.streamrec.schema.UserEvent;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.IntStream;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.state.MapState;
@@ -31,13 +30,10 @@ import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 class TrainingWorkerOperatorTest {
-    private static final TopicPartition TOPIC = new TopicPartition("model-updates", 0);
     private static final ModelConfig MODEL = new ModelConfig(4, 2, 3, 86_400_000L, 1L);
 
     private static TrainingWorkerOperator worker(int batchSize, long flushMs) {
@@ -104,26 +100,6 @@ class TrainingWorkerOperatorTest {
         };
     }
 
-    private static MockConsumer<byte[], byte[]> emptyTopic() {
-        MockConsumer<byte[], byte[]> topic = new MockConsumer<>("earliest");
-        topic.assign(List.of(TOPIC));
-        topic.updateBeginningOffsets(Map.of(TOPIC, 0L));
-        topic.updateEndOffsets(Map.of(TOPIC, 0L));
-        return topic;
-    }
-
-    /** Appends a committed row to the model-updates topic. */
-    private static void commit(MockConsumer<byte[], byte[]> topic, long offset, ParameterRow row) {
-        topic.addRecord(
-                new ConsumerRecord<>(
-                        TOPIC.topic(),
-                        TOPIC.partition(),
-                        offset,
-                        row.key().getBytes(),
-                        ParameterRowSerializer.INSTANCE.toBytes(row)));
-        topic.updateEndOffsets(Map.of(TOPIC, offset + 1));
-    }
-
     /** A row of a user without events (no local update touches it), {@code w[0]} = {@code mark}. */
     private static ParameterRow userRow(long version, float mark, JobID run, long checkpoint) {
         String key = RowKeys.user("z");
@@ -137,16 +113,17 @@ class TrainingWorkerOperatorTest {
     void aRowOfAnAbandonedRunDoesNotShadowTheRestoredOne() throws Exception {
         OperatorSubtaskState checkpoint1;
         JobID abandoned;
-        try (var h = harness(workerReading(emptyTopic()))) {
+        try (var h = harness(workerReading(ModelUpdatesTopic.empty()))) {
             h.open();
             abandoned = h.getEnvironment().getJobID();
             h.processElement1(event(1, "a", "i1"));
             h.prepareSnapshotPreBarrier(1L);
             checkpoint1 = h.snapshot(1L, 1L);
         }
-        MockConsumer<byte[], byte[]> topic = emptyTopic();
-        commit(topic, 0, userRow(1, 0.25f, abandoned, 1)); // checkpoint 1
-        commit(topic, 1, userRow(2, 0.75f, abandoned, 2)); // the abandoned run's checkpoint 2
+        MockConsumer<byte[], byte[]> topic = ModelUpdatesTopic.empty();
+        ModelUpdatesTopic.commit(topic, 0, userRow(1, 0.25f, abandoned, 1)); // checkpoint 1
+        ModelUpdatesTopic.commit(
+                topic, 1, userRow(2, 0.75f, abandoned, 2)); // the abandoned run's checkpoint 2
         TrainingWorkerOperator op = workerReading(topic);
         try (var restored = harness(op)) {
             restored.initializeState(checkpoint1);
@@ -155,7 +132,7 @@ class TrainingWorkerOperatorTest {
             assertThat(run).isNotEqualTo(abandoned); // a restore is a new submission
             assertThat(op.replicaRow(RowKeys.user("z")).weights()[0]).isEqualTo(0.25f);
             // the recomputed row of this run, version 2 again, read before the next batch
-            commit(topic, 2, userRow(2, -0.5f, run, 2));
+            ModelUpdatesTopic.commit(topic, 2, userRow(2, -0.5f, run, 2));
             restored.processElement1(event(2, "a", "i2"));
             assertThat(op.replicaRow(RowKeys.user("z")).weights()[0])
                     .as("the recomputed row replaces the restored one")
