@@ -80,10 +80,18 @@ public final class SavepointContract {
         public static final String PENDING_MARKERS = "pending-markers";
 
         /**
-         * Serving, {@code model.type: ranker}: the learned ranker's state per subtask, and the
-         * candidate statistics once (operator union list state of byte arrays).
+         * Serving, {@code model.type: ranker}: the learned ranker's state per subtask (operator
+         * union list state of byte arrays). Checkpoints before {@link #CANDIDATE_STATISTICS}
+         * existed also held the candidate statistics here, in subtask 0's entry.
          */
         public static final String LEARNED_RANKER = "learned-ranker";
+
+        /**
+         * Serving, {@code model.type: ranker}: the candidate statistics, alike on every subtask,
+         * written by subtask 0 as a base snapshot and the journal of changes since it (operator
+         * union list state, one entry).
+         */
+        public static final String CANDIDATE_STATISTICS = "candidate-statistics";
 
         /**
          * Serving: the newest event time seen, the "now" of requests (operator union list state;

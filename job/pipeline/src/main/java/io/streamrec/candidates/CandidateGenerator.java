@@ -33,7 +33,30 @@ public final class CandidateGenerator {
     private final ItemScores scores = new ItemScores(items);
     private final CandidateUnion union = new CandidateUnion(items, true);
     private ActivityStatistics activity = new ActivityStatistics();
+    private Changes changes = Changes.NONE;
     private long updates;
+
+    /**
+     * What changes the statistics, in the order applied: replaying the same calls on a copy of the
+     * statistics as they were before the first one gives the same statistics (every update is
+     * deterministic), so a journal of them can stand in for a full snapshot.
+     */
+    public interface Changes {
+        Changes NONE =
+                new Changes() {
+                    @Override
+                    public void event(UserEvent event) {}
+
+                    @Override
+                    public void item(String itemId, String title, List<String> attributes) {}
+                };
+
+        /** {@link #update} was called with this event. */
+        void event(UserEvent event);
+
+        /** {@link #putItem} was called with this item. */
+        void item(String itemId, String title, List<String> attributes);
+    }
 
     public CandidateGenerator(CandidateSettings settings, ItemCatalog catalog) {
         this.settings = settings;
@@ -47,8 +70,14 @@ public final class CandidateGenerator {
         }
     }
 
+    /** Reports every later change to {@code changes} (one listener; {@link Changes#NONE}: off). */
+    public void recordChangesTo(Changes changes) {
+        this.changes = changes;
+    }
+
     /** Applies one event to every statistic, exactly once. */
     public void update(UserEvent event) {
+        changes.event(event);
         int user = users.of(event.userId());
         int item = items.of(event.itemId());
         long t = event.timestamp();
@@ -142,6 +171,7 @@ public final class CandidateGenerator {
 
     /** Indexes a new or changed catalog item for the title-word source. */
     public void putItem(String itemId, String title, List<String> attributes) {
+        changes.item(itemId, title, attributes);
         titleWords.put(items.of(itemId), title, attributes);
         activity.putItem(items.of(itemId), title, attributes);
     }

@@ -11,9 +11,10 @@ import java.util.List;
 
 /**
  * One serving subtask's entry in the learned ranker's union list state: its subtask index, the
- * candidate statistics (written by subtask 0 only, as every subtask holds alike ones) and its
- * scaler and scorer. Format version 1: version byte, subtask, statistics length (-1: none) and
- * bytes, learned-state bytes to the end.
+ * candidate statistics (in checkpoints before the statistics got state of their own, {@link
+ * StatisticsCheckpoint}: written by subtask 0 only, as every subtask holds alike ones; now always
+ * none) and its scaler and scorer. Format version 1: version byte, subtask, statistics length (-1:
+ * none) and bytes, learned-state bytes to the end.
  */
 record LearnedRankerState(int subtask, byte[] statistics, byte[] learned) {
     private static final int VERSION = 1;
@@ -54,9 +55,10 @@ record LearnedRankerState(int subtask, byte[] statistics, byte[] learned) {
     }
 
     /**
-     * What a subtask restores from the entries of all old subtasks: the statistics, and the learned
-     * state of old subtask {@code subtask % old parallelism} (after a rescale, new subtasks reuse
-     * the old ones' scorers in turn). Null when there is nothing to restore (a fresh start).
+     * What a subtask restores from the entries of all old subtasks: the statistics (null unless an
+     * older checkpoint held them here), and the learned state of old subtask {@code subtask % old
+     * parallelism} (after a rescale, new subtasks reuse the old ones' scorers in turn). Null when
+     * there is nothing to restore (a fresh start).
      */
     static LearnedRankerState choose(Iterable<byte[]> entries, int subtask) throws Exception {
         List<LearnedRankerState> all = new ArrayList<>();
@@ -76,9 +78,9 @@ record LearnedRankerState(int subtask, byte[] statistics, byte[] learned) {
                 own = s;
             }
         }
-        if (statistics == null || own == null) {
+        if (own == null) {
             throw new IllegalStateException(
-                    "learned ranker state without statistics or without subtask "
+                    "learned ranker state without subtask "
                             + subtask % all.size()
                             + " of "
                             + all.size());

@@ -29,7 +29,7 @@ import java.util.Set;
  * fed with every event, and the ranker, which ranks and learns the events of the users this subtask
  * owns, with the factorization replica's score as one feature. Also ranks the trending +
  * co-occurrence heuristic from the same statistics, for evaluation. Its state (statistics, feature
- * scaler, scorer) is written with {@link #writeLearned} and {@link #writeStatistics}.
+ * scaler, scorer) is written with {@link #writeLearned} and {@link #checkpointStatistics}.
  */
 final class LearnedRanking implements AutoCloseable {
     private static final int K = 10;
@@ -38,6 +38,9 @@ final class LearnedRanking implements AutoCloseable {
     private final RankerSettings settings;
     private CandidateRanker ranker;
     private TrendingCooccurrence heuristic;
+
+    /** Set on the one subtask that checkpoints the statistics; null elsewhere. */
+    private StatisticsJournal journal;
 
     LearnedRanking(ServingModel factorization, RankerSettings settings, ItemCatalog catalog) {
         this.factorization = factorization;
@@ -57,6 +60,18 @@ final class LearnedRanking implements AutoCloseable {
                         new CandidateFeatures(statistics, off),
                         new ListwiseScorer(Feature.COUNT, scorer, Device.cpu()));
         heuristic = new TrendingCooccurrence(statistics);
+        if (journal != null) {
+            statistics.recordChangesTo(journal);
+        }
+    }
+
+    /**
+     * Makes this ranking the one that checkpoints the statistics (they are alike on every subtask):
+     * from now on every change is journaled, see {@link #checkpointStatistics}.
+     */
+    void journalStatistics() {
+        journal = new StatisticsJournal();
+        ranker.statistics().recordChangesTo(journal);
     }
 
     /** What evaluation records for an event: ranks and top-10 lists of the ranker and heuristic. */
@@ -123,14 +138,39 @@ final class LearnedRanking implements AutoCloseable {
         return bytes.toByteArray();
     }
 
-    /** The statistics, alike on every subtask (each sees every event). */
-    byte[] writeStatistics() {
-        return CandidateStatisticsSerializer.toBytes(ranker.statistics());
+    /**
+     * The statistics, alike on every subtask (each sees every event), as a base snapshot and the
+     * journal since it; only after {@link #journalStatistics}.
+     */
+    StatisticsCheckpoint checkpointStatistics() {
+        if (journal == null) {
+            throw new IllegalStateException("statistics are checkpointed by one subtask only");
+        }
+        return journal.checkpoint(ranker.statistics());
     }
 
-    /** Restores from what {@link #writeStatistics} and {@link #writeLearned} wrote. */
+    /** Restores from what {@link #checkpointStatistics} and {@link #writeLearned} wrote. */
+    void restore(StatisticsCheckpoint statistics, byte[] learned) throws IOException {
+        if (journal != null) {
+            journal = new StatisticsJournal(statistics);
+        }
+        build(StatisticsJournal.restore(statistics, CandidateSettings.defaults()));
+        restoreLearned(learned);
+    }
+
+    /**
+     * Restores from checkpoints of earlier versions, which held the whole statistics in every
+     * checkpoint; the next checkpoint writes them whole again as a base.
+     */
     void restore(byte[] statistics, byte[] learned) throws IOException {
+        if (journal != null) {
+            journal = new StatisticsJournal();
+        }
         build(CandidateStatisticsSerializer.fromBytes(statistics, CandidateSettings.defaults()));
+        restoreLearned(learned);
+    }
+
+    private void restoreLearned(byte[] learned) throws IOException {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(learned))) {
             ranker.scaler().readFrom(in);
             ranker.scorer().readFrom(in);

@@ -22,6 +22,7 @@ import io.streamrec.schema.RecommendationResult;
 import io.streamrec.schema.SavepointContract.StateNames;
 import io.streamrec.schema.ServingRequest;
 import io.streamrec.schema.UserEvent;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -86,6 +87,8 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     private transient LearnedRanking learned;
     private transient EventRanker ranker;
     private transient ListState<byte[]> learnedState;
+    private transient ListState<StatisticsCheckpoint> statisticsState;
+    private transient StatisticsCheckpoint restoredStatistics;
     private transient ListState<Long> clockState;
     private transient LearnedRankerState restoredRanker;
     private transient ItemCatalogFeed itemFeed;
@@ -163,6 +166,15 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                                         StateNames.LEARNED_RANKER,
                                         PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         restoredRanker = LearnedRankerState.choose(learnedState.get(), subtask);
+        statisticsState =
+                context.getOperatorStateStore()
+                        .getUnionListState(
+                                new ListStateDescriptor<>(
+                                        StateNames.CANDIDATE_STATISTICS,
+                                        StatisticsCheckpointSerializer.INSTANCE));
+        for (StatisticsCheckpoint statistics : statisticsState.get()) {
+            restoredStatistics = statistics; // one entry, written by old subtask 0
+        }
         clockState =
                 context.getOperatorStateStore()
                         .getUnionListState(
@@ -171,6 +183,25 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
             maxEventTime = Math.max(maxEventTime, clock);
         }
         lineage = RunLineage.restore(context, getRuntimeContext().getJobInfo().getJobId());
+    }
+
+    private void restoreLearnedRanking() throws IOException {
+        if (restoredRanker == null) {
+            return;
+        }
+        if (restoredStatistics != null) {
+            learned.restore(restoredStatistics, restoredRanker.learned());
+        } else if (restoredRanker.statistics() != null) {
+            learned.restore(restoredRanker.statistics(), restoredRanker.learned());
+        } else {
+            throw new IllegalStateException(
+                    "learned ranker state without candidate statistics: neither "
+                            + StateNames.CANDIDATE_STATISTICS
+                            + " nor an older checkpoint's statistics in "
+                            + StateNames.LEARNED_RANKER);
+        }
+        restoredRanker = null;
+        restoredStatistics = null;
     }
 
     /** A recommender's name as a metric name: reporters rewrite characters such as '+'. */
@@ -184,10 +215,10 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         model = new ServingModel(config, initializer, catalog);
         if (settings.modelType() == ModelType.RANKER) {
             learned = new LearnedRanking(model, settings.ranker(), catalog);
-            if (restoredRanker != null) {
-                learned.restore(restoredRanker.statistics(), restoredRanker.learned());
-                restoredRanker = null;
+            if (subtask == 0) {
+                learned.journalStatistics();
             }
+            restoreLearnedRanking();
         }
         ranker = new EventRanker(model, learned, config.trendDecayPerMs(), EVAL_K);
         freshness = new LatencyHistogram();
@@ -472,14 +503,13 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         clockState.update(List.of(maxEventTime));
         lineage.snapshot(context.getCheckpointId());
         if (learned != null) {
-            // the statistics are alike on every subtask: subtask 0 writes them for all
             learnedState.update(
                     List.of(
-                            new LearnedRankerState(
-                                            subtask,
-                                            subtask == 0 ? learned.writeStatistics() : null,
-                                            learned.writeLearned())
+                            new LearnedRankerState(subtask, null, learned.writeLearned())
                                     .toBytes()));
+            // the statistics are alike on every subtask: subtask 0 writes them for all
+            statisticsState.update(
+                    subtask == 0 ? List.of(learned.checkpointStatistics()) : List.of());
         }
         List<Tuple2<Long, Integer>> pending = new ArrayList<>();
         pendingMarkers.forEach((id, n) -> pending.add(Tuple2.of(id, n)));

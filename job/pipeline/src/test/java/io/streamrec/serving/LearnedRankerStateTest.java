@@ -84,12 +84,15 @@ class LearnedRankerStateTest {
     }
 
     @Test
-    void entriesWithoutStatisticsCannotBeRestored() {
-        byte[] zeroWithout = new LearnedRankerState(0, null, learned(0)).toBytes();
-        List<byte[]> entries = List.of(entry(1), zeroWithout);
-        assertThatThrownBy(() -> LearnedRankerState.choose(entries, 0))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("without statistics");
+    void entriesOfTodaysCheckpointsHoldNoStatistics() throws Exception {
+        // the statistics have state of their own now (StatisticsCheckpoint)
+        List<byte[]> entries =
+                List.of(
+                        new LearnedRankerState(1, null, learned(1)).toBytes(),
+                        new LearnedRankerState(0, null, learned(0)).toBytes());
+        LearnedRankerState chosen = LearnedRankerState.choose(entries, 0);
+        assertThat(chosen.statistics()).isNull();
+        assertThat(chosen.learned()).containsExactly(learned(0));
     }
 
     @Test

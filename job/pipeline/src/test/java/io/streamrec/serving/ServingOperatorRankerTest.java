@@ -24,6 +24,7 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OperatorSnapshotUtil;
 import org.junit.jupiter.api.Test;
 
 /** The serving operator under the learned ranker ({@link ModelType#RANKER}). */
@@ -247,23 +248,28 @@ class ServingOperatorRankerTest {
     }
 
     /**
-     * A restored operator answers exactly as one that ran on: the statistics, the feature scaler
-     * and the scorer (parameters and AdaGrad accumulators) all come back, so it keeps learning
-     * alike too.
+     * A restored operator answers exactly as one that ran on: the statistics (a base snapshot and
+     * the journal since it), the feature scaler and the scorer (parameters and AdaGrad
+     * accumulators) all come back, so it keeps learning alike too.
      */
     @Test
     void restoredAnswersAndLearnsAsTheOperatorThatRanOn() throws Exception {
         Stream stream = new Stream();
-        List<ModelUpdate> before = stream.markers(25);
+        List<ModelUpdate> beforeFirst = stream.markers(10);
+        List<ModelUpdate> beforeSecond = stream.markers(15);
         List<ModelUpdate> firstRequests = requests(stream, "a");
         List<ModelUpdate> after = stream.markers(15);
         List<ModelUpdate> laterRequests = requests(stream, "b");
         try (var ranOn = harness();
                 var restored = harness()) {
             ranOn.open();
-            feed(ranOn, before);
+            feed(ranOn, beforeFirst);
             ranOn.prepareSnapshotPreBarrier(1L);
-            OperatorSubtaskState snapshot = ranOn.snapshot(1L, 1L);
+            ranOn.snapshot(1L, 1L); // writes the statistics whole: the base
+            feed(ranOn, beforeSecond);
+            ranOn.prepareSnapshotPreBarrier(2L);
+            // the base of checkpoint 1 and the journal of the events since
+            OperatorSubtaskState snapshot = ranOn.snapshot(2L, 2L);
             restored.initializeState(snapshot);
             restored.open();
 
@@ -277,9 +283,49 @@ class ServingOperatorRankerTest {
             feed(restored, laterRequests);
             assertSameAnswers(restored.extractOutputValues(), ranOn.extractOutputValues(), 10);
             // the counts came back too, and the later events were ranked alike
-            assertThat(report(restored, 2L).counts().windows())
+            assertThat(report(restored, 3L).counts().windows())
                     .usingRecursiveComparison()
-                    .isEqualTo(report(ranOn, 2L).counts().windows());
+                    .isEqualTo(report(ranOn, 3L).counts().windows());
+        }
+    }
+
+    /**
+     * A checkpoint of the code before the statistics journal (statistics whole in subtask 0's
+     * learned-ranker entry; fixture written once by that code) restores to the operator that ran
+     * on: same answers, and it goes on learning and checkpointing in today's format.
+     */
+    @Test
+    void restoresACheckpointThatHeldTheStatisticsWhole() throws Exception {
+        Stream stream = new Stream();
+        List<ModelUpdate> before = stream.markers(25); // what the fixture's operator took
+        List<ModelUpdate> firstRequests = requests(stream, "a");
+        List<ModelUpdate> after = stream.markers(15);
+        List<ModelUpdate> laterRequests = requests(stream, "b");
+        try (var ranOn = harness();
+                var restored = harness()) {
+            ranOn.open();
+            feed(ranOn, before);
+            restored.initializeState(
+                    OperatorSnapshotUtil.readStateHandle(
+                            "src/test/resources/operator-fixtures/"
+                                    + "serving-ranker-whole-statistics.snapshot"));
+            restored.open();
+            feed(ranOn, firstRequests);
+            feed(restored, firstRequests);
+            assertSameAnswers(restored.extractOutputValues(), ranOn.extractOutputValues(), 5);
+
+            feed(restored, after);
+            restored.prepareSnapshotPreBarrier(2L);
+            OperatorSubtaskState today = restored.snapshot(2L, 2L);
+            try (var again = harness()) {
+                again.initializeState(today);
+                again.open();
+                feed(ranOn, after);
+                feed(ranOn, laterRequests);
+                feed(again, laterRequests);
+                assertSameAnswers(
+                        again.extractOutputValues(), ranOn.extractOutputValues().subList(5, 10), 5);
+            }
         }
     }
 

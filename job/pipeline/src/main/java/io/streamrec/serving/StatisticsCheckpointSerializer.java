@@ -1,0 +1,60 @@
+package io.streamrec.serving;
+
+import io.streamrec.schema.ReadBounds;
+import io.streamrec.schema.VersionedRecordSerializer;
+import java.io.IOException;
+import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+/**
+ * Serializer of {@link StatisticsCheckpoint}. Schema version 1: base length and bytes, journal
+ * length and bytes. Copies are the same instance (the arrays are never written after they are
+ * made), so a checkpoint's synchronous part does not copy tens of megabytes of statistics.
+ */
+public final class StatisticsCheckpointSerializer
+        extends VersionedRecordSerializer<StatisticsCheckpoint> {
+    private static final long serialVersionUID = 1L;
+    public static final StatisticsCheckpointSerializer INSTANCE =
+            new StatisticsCheckpointSerializer();
+
+    /** Larger than any statistics a subtask holds in memory; bounds a corrupt length. */
+    private static final int MAX_BYTES = 1 << 30;
+
+    @Override
+    public int currentVersion() {
+        return 1;
+    }
+
+    @Override
+    protected void writeFields(StatisticsCheckpoint checkpoint, DataOutputView out)
+            throws IOException {
+        out.writeInt(checkpoint.base().length);
+        out.write(checkpoint.base());
+        out.writeInt(checkpoint.journal().length);
+        out.write(checkpoint.journal());
+    }
+
+    @Override
+    protected StatisticsCheckpoint readFields(int version, DataInputView in) throws IOException {
+        byte[] base = new byte[ReadBounds.checkLength(in.readInt(), MAX_BYTES, "statistics base")];
+        in.readFully(base);
+        byte[] journal =
+                new byte[ReadBounds.checkLength(in.readInt(), MAX_BYTES, "statistics journal")];
+        in.readFully(journal);
+        return new StatisticsCheckpoint(base, journal);
+    }
+
+    @Override
+    public TypeSerializerSnapshot<StatisticsCheckpoint> snapshotConfiguration() {
+        return new Snapshot();
+    }
+
+    /** Serializer snapshot; record-level versions handle schema evolution. */
+    public static final class Snapshot extends SimpleTypeSerializerSnapshot<StatisticsCheckpoint> {
+        public Snapshot() {
+            super(() -> INSTANCE);
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package io.streamrec.serving;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamrec.candidates.CandidateGenerator;
+import io.streamrec.candidates.CandidateSettings;
+import io.streamrec.candidates.CandidateStatisticsSerializer;
+import io.streamrec.ingest.ItemCatalog;
+import io.streamrec.schema.EventType;
+import io.streamrec.schema.ItemRecord;
+import io.streamrec.schema.UserEvent;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The statistics checkpointed as a base and a journal restore to exactly the statistics written
+ * whole (byte for byte), and the whole is written again only when the journal outgrows its share.
+ */
+class StatisticsJournalTest {
+    private static final CandidateSettings SETTINGS = CandidateSettings.defaults();
+    private static final ItemCatalog CATALOG =
+            new ItemCatalog(
+                    List.of(
+                            new ItemRecord("i0", "Star Wars (1977)", List.of("Sci-Fi")),
+                            new ItemRecord("i1", "Casablanca (1942)", List.of("Drama"))));
+
+    /** Events of 300 users on 500 items, with a new or changed catalog item now and then. */
+    private static final class Stream {
+        private final Random random = new Random(11);
+        private long time = 1_400_000_000_000L;
+        private int id;
+
+        void apply(CandidateGenerator statistics, int events) {
+            for (int e = 0; e < events; e++) {
+                time += random.nextInt(600_000);
+                String item = "i" + (int) Math.abs(random.nextGaussian() * 120) % 500;
+                statistics.update(
+                        new UserEvent(
+                                "e" + id++,
+                                "u" + random.nextInt(300),
+                                item,
+                                EventType.RATING,
+                                1 + random.nextInt(10),
+                                time));
+                if (random.nextInt(50) == 0) {
+                    statistics.putItem(
+                            "i" + random.nextInt(600),
+                            random.nextBoolean() ? "Title " + id + " (199" + id % 10 + ")" : "",
+                            List.of("Drama", "G" + random.nextInt(5)));
+                }
+            }
+        }
+    }
+
+    private static byte[] whole(CandidateGenerator statistics) {
+        return CandidateStatisticsSerializer.toBytes(statistics);
+    }
+
+    @Test
+    void aBaseWithItsJournalRestoresTheStatisticsWrittenWhole() {
+        CandidateGenerator statistics = new CandidateGenerator(SETTINGS, CATALOG);
+        StatisticsJournal journal = new StatisticsJournal();
+        statistics.recordChangesTo(journal);
+        Stream stream = new Stream();
+        stream.apply(statistics, 500);
+        StatisticsCheckpoint first = journal.checkpoint(statistics);
+        assertThat(first.journal()).isEmpty(); // the first checkpoint writes the base
+        stream.apply(statistics, 700);
+        StatisticsCheckpoint second = journal.checkpoint(statistics);
+
+        assertThat(second.base()).isSameAs(first.base());
+        assertThat(second.journal()).isNotEmpty();
+        CandidateGenerator restored = StatisticsJournal.restore(second, SETTINGS);
+        assertThat(whole(restored)).isEqualTo(whole(statistics));
+        assertThat(restored.candidates("u7", stream.time).candidates())
+                .usingRecursiveFieldByFieldElementComparator()
+                .isEqualTo(statistics.candidates("u7", stream.time).candidates());
+    }
+
+    @Test
+    void aJournalGoesOnFromARestoredCheckpoint() {
+        CandidateGenerator statistics = new CandidateGenerator(SETTINGS, CATALOG);
+        StatisticsJournal journal = new StatisticsJournal();
+        statistics.recordChangesTo(journal);
+        Stream stream = new Stream();
+        stream.apply(statistics, 400);
+        journal.checkpoint(statistics);
+        stream.apply(statistics, 300);
+        StatisticsCheckpoint restoredFrom = journal.checkpoint(statistics);
+
+        CandidateGenerator restored = StatisticsJournal.restore(restoredFrom, SETTINGS);
+        StatisticsJournal goesOn = new StatisticsJournal(restoredFrom);
+        restored.recordChangesTo(goesOn);
+        Stream again = new Stream();
+        again.apply(new CandidateGenerator(SETTINGS, CATALOG), 700); // to the same place
+        again.apply(restored, 300);
+        stream.apply(statistics, 300);
+
+        StatisticsCheckpoint next = goesOn.checkpoint(restored);
+        assertThat(next.base()).isSameAs(restoredFrom.base());
+        assertThat(next.journal().length).isGreaterThan(restoredFrom.journal().length);
+        assertThat(whole(StatisticsJournal.restore(next, SETTINGS))).isEqualTo(whole(statistics));
+    }
+
+    @Test
+    void theWholeIsWrittenAgainOnceTheJournalOutgrowsItsShare() {
+        CandidateGenerator statistics = new CandidateGenerator(SETTINGS, CATALOG);
+        StatisticsJournal journal = new StatisticsJournal();
+        statistics.recordChangesTo(journal);
+        Stream stream = new Stream();
+        stream.apply(statistics, 100);
+        StatisticsCheckpoint base = journal.checkpoint(statistics);
+        StatisticsCheckpoint last = base;
+        int checkpoints = 0;
+        while (last.base() == base.base()) {
+            assertThat(last.journal().length)
+                    .isLessThanOrEqualTo(
+                            (int)
+                                    Math.max(
+                                            StatisticsJournal.MIN_REBASE_BYTES,
+                                            base.base().length * StatisticsJournal.REBASE_SHARE));
+            stream.apply(statistics, 2_000);
+            last = journal.checkpoint(statistics);
+            checkpoints++;
+        }
+        assertThat(checkpoints).isGreaterThan(1);
+        assertThat(journal.rebases()).isEqualTo(2);
+        assertThat(last.journal()).isEmpty();
+        assertThat(last.base()).isEqualTo(whole(statistics));
+    }
+
+    @Test
+    void theSerializerRoundTripsAndRejectsACorruptLength() throws IOException {
+        StatisticsCheckpoint checkpoint =
+                new StatisticsCheckpoint(new byte[] {2, 0, 1}, new byte[] {1, 7});
+        DataOutputSerializer out = new DataOutputSerializer(16);
+        StatisticsCheckpointSerializer.INSTANCE.serialize(checkpoint, out);
+        StatisticsCheckpoint read =
+                StatisticsCheckpointSerializer.INSTANCE.deserialize(
+                        new DataInputDeserializer(out.getCopyOfBuffer()));
+        assertThat(read.base()).containsExactly(2, 0, 1);
+        assertThat(read.journal()).containsExactly(1, 7);
+
+        byte[] corrupt = out.getCopyOfBuffer();
+        Arrays.fill(corrupt, 1, 5, (byte) 0x7f); // the base's length
+        assertThatThrownBy(
+                        () ->
+                                StatisticsCheckpointSerializer.INSTANCE.deserialize(
+                                        new DataInputDeserializer(corrupt)))
+                .isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void aCorruptJournalNamesWhereItBroke() {
+        CandidateGenerator statistics = new CandidateGenerator(SETTINGS, CATALOG);
+        byte[] base = whole(statistics);
+        assertThatThrownBy(
+                        () ->
+                                StatisticsJournal.restore(
+                                        new StatisticsCheckpoint(base, new byte[] {9}), SETTINGS))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("journal at byte 1")
+                .hasMessageContaining("unknown journal entry 9");
+    }
+}
