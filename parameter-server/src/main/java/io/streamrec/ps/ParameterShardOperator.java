@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * configured {@link RowOptimizer} and {@link FrequencyAdaptiveL2}, bumps the row's version, adds
  * the gradient's contributions to the row's update counter and emits the refreshed row. Markers
  * ({@link ShardMessage#isMarker()}) are forwarded before any later gradient, which is what keeps
- * prequential evaluation downstream free of leaks; requests pass through to serving.
+ * prequential evaluation downstream free of leaks; requests pass through to serving (the job routes
+ * them from the workers to serving directly; this path stays for messages of older jobs).
  *
  * <p>Rows live in Flink keyed state (RocksDB in the default configuration). Updated rows are kept
  * in a write-back cache and written to keyed state in {@link #prepareSnapshotPreBarrier}, so the

@@ -19,6 +19,7 @@ import io.streamrec.schema.SavepointContract.Uids;
 import io.streamrec.schema.ShardMessage;
 import io.streamrec.schema.UserEvent;
 import io.streamrec.serving.ServingOperator;
+import io.streamrec.serving.UserOwner;
 import io.streamrec.worker.TrainingWorkerOperator;
 import java.nio.charset.StandardCharsets;
 import java.util.function.UnaryOperator;
@@ -37,7 +38,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * events ─► validate ─┐                                ┌─► model-updates topic (exactly-once) ─► workers' copies
  *                     ├─ keyBy(user) ─► workers ─ keyBy(row) ─► parameter server
  * requests ► validate ┘   (micro-batch, DJL)                    └─► broadcast ─► serving ─► results topic
- *                                                                                 └─► eval-reports topic
+ *                         └─ requests with the user's items ─► to the user's owner ─┘  └─► eval-reports topic
  * items ─► validate ─► item-catalog topic (compacted) ─► workers' and serving's catalogs
  * rejected input, duplicate events ─► dead-letters topic
  * </pre>
@@ -107,7 +108,8 @@ public final class StreamrecJob {
                 inputs.rejected().union(toShards.getSideOutput(TrainingWorkerOperator.DUPLICATES)));
         SingleOutputStreamOperator<ModelUpdate> updates = parameterServer(toShards, settings);
         modelUpdatesSink(updates);
-        SingleOutputStreamOperator<RecommendationResult> results = serving(updates);
+        SingleOutputStreamOperator<RecommendationResult> results =
+                serving(updates, toShards.getSideOutput(TrainingWorkerOperator.REQUESTS));
         resultsSink(results);
         evalReportsSink(results);
     }
@@ -250,10 +252,10 @@ public final class StreamrecJob {
 
     /**
      * The parameter server: {@code toShards} keyed by row, one row per key in RocksDB behind a
-     * write-back cache. Emits refreshed rows and forwarded markers and requests; rows as of each
-     * checkpoint go to {@link ParameterShardOperator#CHECKPOINTED_ROWS}. Public for benchmarks that
-     * drive the parameter server alone; its parallelism defaults to that of {@code toShards}'
-     * environment, as in the job.
+     * write-back cache. Emits refreshed rows and forwarded markers; rows as of each checkpoint go
+     * to {@link ParameterShardOperator#CHECKPOINTED_ROWS}. Public for benchmarks that drive the
+     * parameter server alone; its parallelism defaults to that of {@code toShards}' environment, as
+     * in the job.
      */
     public static SingleOutputStreamOperator<ModelUpdate> parameterServer(
             DataStream<ShardMessage> toShards, JobSettings settings) {
@@ -278,11 +280,12 @@ public final class StreamrecJob {
     }
 
     /**
-     * Every serving instance sees every update (broadcast), answers the requests addressed to it
-     * and evaluates prequentially; evaluation reports go to {@link ServingOperator#EVAL_REPORTS}.
+     * Every serving instance sees every update (broadcast) and evaluates prequentially; evaluation
+     * reports go to {@link ServingOperator#EVAL_REPORTS}. Requests come from the workers straight
+     * to the subtask that owns the user ({@link UserOwner}), not through the parameter server.
      */
     private SingleOutputStreamOperator<RecommendationResult> serving(
-            DataStream<ModelUpdate> updates) {
+            DataStream<ModelUpdate> updates, DataStream<ModelUpdate> requests) {
         ModelConfig model = settings.model();
         ServingOperator serving =
                 new ServingOperator(
@@ -294,6 +297,7 @@ public final class StreamrecJob {
                         settings.get(StreamrecOptions.MODEL_UPDATES_TOPIC),
                         settings.get(StreamrecOptions.CATALOG_TOPIC));
         return updates.broadcast()
+                .union(requests.partitionCustom(new UserOwner(), UserOwner.REQUEST_USER))
                 .transform("serving", RecommendationResult.typeInfo(), serving)
                 .uid(Uids.SERVING)
                 .setParallelism(

@@ -397,7 +397,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
      * ranker.
      */
     private boolean owns(String userId) {
-        return Math.floorMod(userId.hashCode(), parallelism) == subtask;
+        return UserOwner.of(userId, parallelism) == subtask;
     }
 
     private void onRequest(ServingRequest serving) {

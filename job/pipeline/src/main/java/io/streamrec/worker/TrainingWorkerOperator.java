@@ -14,6 +14,7 @@ import io.streamrec.ps.RowOptimizer;
 import io.streamrec.ps.RowUpdater;
 import io.streamrec.ps.RunLineage;
 import io.streamrec.schema.EvalMarker;
+import io.streamrec.schema.ModelUpdate;
 import io.streamrec.schema.ParameterRow;
 import io.streamrec.schema.RecommendationRequest;
 import io.streamrec.schema.SavepointContract.StateNames;
@@ -58,7 +59,8 @@ import org.slf4j.LoggerFactory;
  * the restored state abandoned are dropped ({@link RunLineage}).
  *
  * <p>Input 1: events, input 2: recommendation requests, both keyed by user id. Requests get the
- * user's items attached and go straight on to serving.
+ * user's items attached and go straight on to serving through {@link #REQUESTS}, not behind the
+ * parameter server's rows: a request is a read and waits for no training.
  */
 public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
         implements TwoInputStreamOperator<UserEvent, RecommendationRequest, ShardMessage>,
@@ -66,6 +68,10 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(TrainingWorkerOperator.class);
     private static final EventJsonCodec EVENT_JSON = new EventJsonCodec();
+
+    /** Requests with the user's items, for the serving subtask that owns the user. */
+    public static final OutputTag<ModelUpdate> REQUESTS =
+            new OutputTag<>("serving-requests", ModelUpdate.typeInfo());
 
     /** Dead letters for events whose id was already seen within the dedupe window. */
     public static final OutputTag<String> DUPLICATES =
@@ -280,8 +286,7 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
         String[] items = userItems.value();
         ServingRequest request =
                 new ServingRequest(element.getValue(), items == null ? new String[0] : items);
-        String key = shardKeys[random.nextInt(shardKeys.length)];
-        output.collect(new StreamRecord<>(ShardMessage.request(key, request)));
+        output.collect(REQUESTS, new StreamRecord<>(ModelUpdate.of(request)));
     }
 
     private void onFlushTimer() throws Exception {

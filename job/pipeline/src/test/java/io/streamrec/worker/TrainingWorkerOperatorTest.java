@@ -11,6 +11,7 @@ import io.streamrec.model.RowKeys;
 import io.streamrec.ps.AdagradUpdater;
 import io.streamrec.ps.FrequencyAdaptiveL2;
 import io.streamrec.schema.EventType;
+import io.streamrec.schema.ModelUpdate;
 import io.streamrec.schema.ParameterRow;
 import io.streamrec.schema.RecommendationRequest;
 import io.streamrec.schema.RunCheckpoint;
@@ -205,7 +206,10 @@ class TrainingWorkerOperatorTest {
             assertThat(out.get(0).marker().userItems().get(0)).containsExactly("i1", "i2");
             restored.processElement2(
                     new StreamRecord<>(new RecommendationRequest("r1", "a", 5, 1L)));
-            ShardMessage request = restored.extractOutputValues().get(out.size());
+            // the request goes to serving directly, not to the parameter server
+            assertThat(restored.extractOutputValues()).hasSameSizeAs(out);
+            ModelUpdate request =
+                    restored.getSideOutput(TrainingWorkerOperator.REQUESTS).peek().getValue();
             assertThat(request.isRequest()).isTrue();
             assertThat(request.request().userItems()).containsExactly("i1", "i2", "i3");
         }
