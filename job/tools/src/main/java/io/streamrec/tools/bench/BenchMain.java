@@ -12,9 +12,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.flink.configuration.Configuration;
 
 /**
  * The benchmark suite ({@code deploy/bench.sh}): training throughput through the whole pipeline at
@@ -56,6 +58,11 @@ public final class BenchMain {
                             "S1,S2",
                             "sections: serving, loop, pipeline, freshness, quality, scale"
                                     + " (default all)")
+                    .value(
+                            "job-options",
+                            "K=V,K=V",
+                            "job or Flink options for every pipeline, freshness and quality run,"
+                                    + " e.g. execution.checkpointing.unaligned.enabled=true")
                     .value("commit", "SHA", "the commit measured, for the report")
                     .value("command", "CMD", "the command that ran, for the report")
                     .value("benchmarks", "FILE", "BENCHMARKS.md to append to; \"\" for none");
@@ -139,6 +146,24 @@ public final class BenchMain {
         appendToBenchmarks(report);
     }
 
+    /** {@code --job-options}: comma-separated {@code key=value} pairs. */
+    private Configuration jobOptions() {
+        Map<String, String> options = new LinkedHashMap<>();
+        String given = opts.getOrDefault("job-options", "");
+        for (String pair : given.split(",")) {
+            if (pair.isBlank()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException(
+                        "--job-options takes key=value pairs, got '" + pair + "'");
+            }
+            options.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+        }
+        return Configuration.fromMap(options);
+    }
+
     /** The sections that replay through the pipeline, on one in-process broker. */
     private void runKafkaSections(
             BenchReport report, List<UserEvent> all, List<UserEvent> subset, ItemCatalog catalog)
@@ -146,7 +171,8 @@ public final class BenchMain {
         progress("Starting an in-process Kafka broker (KRaft) ...");
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             PipelineBench pipeline =
-                    new PipelineBench(kafka.bootstrapServers(), out, BenchMain::progress);
+                    new PipelineBench(
+                            kafka.bootstrapServers(), out, BenchMain::progress, jobOptions());
             double peak = Double.NaN;
             if (sections.contains("pipeline")) {
                 PipelineSection throughput = new PipelineSection(report, pipeline, subset, catalog);

@@ -25,6 +25,7 @@ public final class PipelineBench {
     private final String bootstrapServers;
     private final Path workDir;
     private final Consumer<String> progress;
+    private final Configuration jobOptions;
     private int runs;
     private Map<String, Double> lastCpuMicrosPerEvent = Map.of();
     private ClientLatency lastClientLatency;
@@ -37,9 +38,22 @@ public final class PipelineBench {
             LatencyHistogram gateway, LatencyHistogram kafka, long unanswered) {}
 
     public PipelineBench(String bootstrapServers, Path workDir, Consumer<String> progress) {
+        this(bootstrapServers, workDir, progress, new Configuration());
+    }
+
+    /**
+     * @param jobOptions job and Flink options under every run's own (e.g. {@code
+     *     execution.checkpointing.unaligned.enabled: true}), to measure what a setting costs
+     */
+    public PipelineBench(
+            String bootstrapServers,
+            Path workDir,
+            Consumer<String> progress,
+            Configuration jobOptions) {
         this.bootstrapServers = bootstrapServers;
         this.workDir = workDir;
         this.progress = progress;
+        this.jobOptions = jobOptions;
     }
 
     /**
@@ -95,7 +109,8 @@ public final class PipelineBench {
             throws Exception {
         int run = ++runs;
         String suffix = "-bench" + run + "-" + System.currentTimeMillis();
-        Configuration conf = new Configuration(options);
+        Configuration conf = new Configuration(jobOptions);
+        conf.addAll(options);
         conf.set(StreamrecOptions.BOOTSTRAP_SERVERS, bootstrapServers);
         conf.set(StreamrecOptions.TRANSACTIONAL_ID_PREFIX, "streamrec" + suffix);
         conf.set(StreamrecOptions.GROUP_ID, "streamrec" + suffix);
