@@ -20,6 +20,8 @@ public final class SavepointContract {
         public static final String VALIDATE_EVENTS = "validate-events";
         public static final String REQUESTS_SOURCE = "requests-source";
         public static final String VALIDATE_REQUESTS = "validate-requests";
+        public static final String PSEUDONYMIZE_EVENTS = "pseudonymize-events";
+        public static final String PSEUDONYMIZE_REQUESTS = "pseudonymize-requests";
         public static final String ITEMS_SOURCE = "items-source";
         public static final String VALIDATE_ITEMS = "validate-items";
         public static final String ITEM_CATALOG_SINK = "item-catalog-sink";

@@ -8,6 +8,7 @@ import io.streamrec.feeds.CommittedReader;
 import io.streamrec.gateway.GatewayOptions;
 import io.streamrec.gateway.GatewayServer;
 import io.streamrec.ingest.ItemCatalog;
+import io.streamrec.ingest.UserPseudonyms;
 import io.streamrec.job.StreamrecJob;
 import io.streamrec.job.StreamrecOptions;
 import io.streamrec.job.TopicSetup;
@@ -188,6 +189,65 @@ class GatewayITCase {
                 assertThat(committed).anySatisfy(r -> assertThat(r).contains(requestId));
             } else {
                 assertThat(committed).noneSatisfy(r -> assertThat(r).contains(requestId));
+            }
+        } finally {
+            TestClusters.cancelAndAwait(job);
+        }
+    }
+
+    /**
+     * With {@code privacy.user-id-key-file}, no topic the job writes holds the raw user id (rows,
+     * results and reports carry the keyed pseudonym), and the gateway answers under the raw id.
+     */
+    @Test
+    void pseudonymizedUsersStayOutOfTopicsAndComeBackAtTheGateway() throws Exception {
+        String raw = "raw-alice-4711";
+        byte[] key = "an example key of 32+ bytes, not secret".getBytes(StandardCharsets.UTF_8);
+        Path keyFile = java.nio.file.Files.write(checkpoints.resolve("users.key"), key);
+        String pseudonym = new UserPseudonyms(key).of(raw);
+        Configuration conf = CLUSTERS.runConfiguration("pseudo", checkpoints.resolve("pseudo"));
+        conf.set(StreamrecOptions.USER_ID_KEY_FILE, keyFile.toString());
+        conf.set(StreamrecOptions.DIM, 8);
+        conf.set(GatewayOptions.PORT, 0);
+        conf.set(GatewayOptions.REQUEST_TIMEOUT, Duration.ofSeconds(60));
+        TopicSetup.createTopics(conf, 1, 1);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        StreamrecJob.builder().configuration(conf).catalog(smallCatalog()).build().addTo(env);
+        JobClient job = env.executeAsync("pseudo");
+        HttpClient http = HttpClient.newHttpClient();
+        try (GatewayServer gateway = new GatewayServer(conf)) {
+            long now = System.currentTimeMillis();
+            StringBuilder batch = new StringBuilder("[");
+            for (int i = 0; i < 10; i++) {
+                batch.append(i == 0 ? "" : ",")
+                        .append(
+                                String.format(
+                                        "{\"eventId\":\"p%d\",\"userId\":\"%s\",\"itemId\":\"m%d\",\"type\":\"click\",\"timestamp\":%d}",
+                                        i, raw, i, now - 1000 + i));
+            }
+            batch.append("]");
+            assertThat(post(http, gateway.uri().resolve("/events"), batch.toString()).statusCode())
+                    .isEqualTo(202);
+            HttpResponse<String> recs =
+                    get(http, gateway.uri().resolve("/recommendations/" + raw + "?k=3"));
+            assertThat(recs.statusCode()).as(recs.body()).isEqualTo(200);
+            assertThat(MAPPER.readTree(recs.body()).get("userId").asText()).isEqualTo(raw);
+
+            Properties props = new Properties();
+            props.put("bootstrap.servers", CLUSTERS.bootstrapServers());
+            // the user's row, committed at a checkpoint, is keyed by the pseudonym
+            readUntil(props, conf.get(StreamrecOptions.MODEL_UPDATES_TOPIC), pseudonym);
+            assertThat(committedSoFar(props, conf.get(StreamrecOptions.RESULTS_TOPIC)))
+                    .anySatisfy(r -> assertThat(r).contains(pseudonym))
+                    .noneSatisfy(r -> assertThat(r).contains(raw));
+            for (var topic :
+                    List.of(
+                            StreamrecOptions.MODEL_UPDATES_TOPIC,
+                            StreamrecOptions.EVAL_REPORTS_TOPIC,
+                            StreamrecOptions.DEAD_LETTERS_TOPIC)) {
+                assertThat(committedSoFar(props, conf.get(topic)))
+                        .as(topic.key())
+                        .noneSatisfy(r -> assertThat(r).contains(raw));
             }
         } finally {
             TestClusters.cancelAndAwait(job);

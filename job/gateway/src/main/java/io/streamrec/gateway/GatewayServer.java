@@ -2,6 +2,7 @@ package io.streamrec.gateway;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -469,7 +470,7 @@ public final class GatewayServer implements AutoCloseable {
                     pending.remove(requestId);
                     waiting.decrementAndGet();
                     timeout.cancel(false);
-                    answer(requestId, body, err, ex);
+                    answer(requestId, userId, body, err, ex);
                 });
         ex.whenAbandoned(() -> result.cancel(false));
         RecommendationRequest request =
@@ -491,10 +492,29 @@ public final class GatewayServer implements AutoCloseable {
         }
     }
 
-    private static void answer(String requestId, byte[] body, Throwable err, Exchange ex) {
+    /**
+     * The result with the user id the client asked for: a job with {@code privacy.user-id-key-file}
+     * answers under the user's pseudonym, which the gateway maps back (it knows which user each of
+     * its request ids was for).
+     */
+    private static String asAskedFor(byte[] body, String userId) {
+        try {
+            JsonNode result = MAPPER.readTree(body);
+            if (result instanceof ObjectNode o && !userId.equals(o.path("userId").asText())) {
+                o.put("userId", userId);
+                return MAPPER.writeValueAsString(o);
+            }
+        } catch (IOException e) {
+            // not JSON: pass it on as it came
+        }
+        return new String(body, StandardCharsets.UTF_8);
+    }
+
+    private static void answer(
+            String requestId, String userId, byte[] body, Throwable err, Exchange ex) {
         Throwable cause = err instanceof CompletionException ? err.getCause() : err;
         if (cause == null) {
-            ex.send(200, new String(body, StandardCharsets.UTF_8));
+            ex.send(200, asAskedFor(body, userId));
         } else if (cause instanceof TimeoutException) {
             ex.send(504, error("no result for " + requestId + " within the timeout"));
         } else if (cause instanceof RejectedExecutionException) {

@@ -4,6 +4,7 @@ import io.streamrec.ingest.EventJsonCodec;
 import io.streamrec.ingest.EventTimeGuard;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.ingest.ItemJsonCodec;
+import io.streamrec.ingest.PseudonymizeUsers;
 import io.streamrec.ingest.RequestJsonCodec;
 import io.streamrec.ingest.ValidationFunction;
 import io.streamrec.model.ModelConfig;
@@ -182,7 +183,30 @@ public final class StreamrecJob {
                         .union(
                                 requests.getSideOutput(ValidationFunction.DEAD_LETTERS),
                                 items.getSideOutput(ValidationFunction.DEAD_LETTERS));
-        return new Inputs(eventInterceptor.apply(events), requests, rejected);
+        return new Inputs(
+                eventInterceptor.apply(
+                        pseudonymized(events, PseudonymizeUsers.EVENTS, Uids.PSEUDONYMIZE_EVENTS)),
+                pseudonymized(requests, PseudonymizeUsers.REQUESTS, Uids.PSEUDONYMIZE_REQUESTS),
+                rejected);
+    }
+
+    /**
+     * {@code records} with user ids replaced by their keyed pseudonyms, chained to validation;
+     * {@code records} themselves when {@code privacy.user-id-key-file} is not set.
+     */
+    private <T> DataStream<T> pseudonymized(
+            SingleOutputStreamOperator<T> records,
+            PseudonymizeUsers.UserIdField<T> field,
+            String uid) {
+        String keyFile = settings.get(StreamrecOptions.USER_ID_KEY_FILE);
+        if (keyFile == null) {
+            return records;
+        }
+        return records.map(new PseudonymizeUsers<>(keyFile, field))
+                .returns(records.getType())
+                .uid(uid)
+                .name("pseudonymize users")
+                .setParallelism(records.getParallelism());
     }
 
     /** An input's Kafka source and its validation, chained. */

@@ -381,6 +381,17 @@ public final class StreamrecOptions {
                                     + " reads UTF-8, or ISO-8859-1 where the bytes say so"
                                     + " unambiguously, and otherwise fails naming the line.");
 
+    public static final ConfigOption<String> USER_ID_KEY_FILE =
+            ConfigOptions.key("privacy.user-id-key-file")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "File holding a secret key (at least 32 bytes, read as is on every"
+                                    + " TaskManager). Set, user ids are replaced right after"
+                                    + " validation by their keyed HMAC-SHA256 pseudonym, so state,"
+                                    + " internal topics, results, logs and metrics never hold a"
+                                    + " raw id; the gateway maps results back. Unset: raw ids.");
+
     /** Every topic the job reads or writes, e.g. to give a run its own set. */
     public static final java.util.List<ConfigOption<String>> TOPICS =
             java.util.List.of(
