@@ -7,6 +7,13 @@
 #   deploy/kafka.sh status
 #
 # KAFKA_PORT (default 9092) and KAFKA_DIR (default target/kafka) choose where it runs.
+# KAFKA_SASL_SSL=1 starts it secured instead: its client listener speaks SASL_SSL (SCRAM-SHA-512,
+# a self-signed certificate made with keytool), an authorizer with ACLs (nothing allowed without
+# one), and three principals with random passwords: admin (super user), streamrec and intruder.
+# Their client settings go to KAFKA_DIR/secrets/NAME.properties (Java clients; the password stays
+# in NAME.secret, read through Kafka's FileConfigProvider). Grant the job's principal its ACLs with
+# io.streamrec.tools.access.JobAccess (deploy/security-smoke.sh does). kcat 1.7.1 (librdkafka
+# 2.0.2) fails SCRAM-SHA-512 against this broker; the scripts use Java clients on it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/lib.sh
@@ -27,6 +34,10 @@ start() {
       -DoutputDirectory="$DIR/lib" -DincludeScope=runtime
   fi
   mkdir -p "$DIR/config" "$DIR/data" "$DIR/logs"
+  local scram=()
+  if [ "${KAFKA_SASL_SSL:-0}" = 1 ]; then
+    secure_config
+  else
   cat > "$DIR/config/server.properties" <<PROPS
 process.roles=broker,controller
 node.id=1
@@ -44,24 +55,100 @@ share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
 PROPS
+  fi
   local java_opts=(-Xmx1g -Dkafka.logs.dir="$DIR/logs" -Dlog4j.configurationFile="$PWD/deploy/log4j2-kafka.properties")
   if [ ! -f "$DIR/data/meta.properties" ]; then
     local cid
     cid=$(java -cp "$DIR/lib/*" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1)
     java "${java_opts[@]}" -cp "$DIR/lib/*" kafka.tools.StorageTool format -t "$cid" \
-      -c "$DIR/config/server.properties" >/dev/null
+      -c "$DIR/config/server.properties" ${scram[@]+"${scram[@]}"} >/dev/null
   fi
   # server.log is appended across restarts: only a "started" line this start writes counts.
   STARTED_BEFORE=$(started_lines)
   nohup java "${java_opts[@]}" -cp "$DIR/lib/*" kafka.Kafka "$DIR/config/server.properties" \
     > "$DIR/logs/stdout.log" 2>&1 &
   echo $! > "$PIDFILE"
-  if ! wait_until 60 "the broker at $BOOTSTRAP (see $DIR/logs)" ready; then
+  if ! wait_until 120 "the broker at $BOOTSTRAP (see $DIR/logs)" ready; then
     tail -20 "$DIR/logs/stdout.log" >&2
     exit 1
   fi
   echo "Kafka started (pid $(cat "$PIDFILE")). Connect with bootstrap servers $BOOTSTRAP"
   echo "  e.g. kcat -b $BOOTSTRAP -L"
+}
+
+# The secured broker's configuration, certificate and principals (first start only: the SCRAM
+# credentials are written when the storage is formatted).
+secure_config() {
+  local secrets="$DIR/secrets"
+  mkdir -p "$secrets" && chmod 700 "$secrets"
+  if [ ! -f "$secrets/broker.p12" ]; then
+    local pw; pw=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
+    echo "$pw" > "$secrets/keystore.password"
+    keytool -genkeypair -alias broker -keyalg RSA -keysize 2048 -validity 30 -storetype PKCS12 \
+      -keystore "$secrets/broker.p12" -storepass "$pw" -keypass "$pw" \
+      -dname "CN=localhost" -ext "SAN=ip:127.0.0.1,dns:localhost" >/dev/null 2>&1
+    keytool -exportcert -rfc -alias broker -keystore "$secrets/broker.p12" -storepass "$pw" \
+      -file "$secrets/ca.pem" >/dev/null 2>&1
+    for user in admin streamrec intruder; do
+      head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$secrets/$user.password"
+      client_files "$user"
+    done
+  fi
+  for user in admin streamrec intruder; do
+    scram+=(--add-scram "SCRAM-SHA-512=[name=$user,password=$(cat "$secrets/$user.password")]")
+  done
+  local kpw; kpw=$(cat "$secrets/keystore.password")
+  cat > "$DIR/config/server.properties" <<PROPS
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$CPORT
+listeners=SASL_SSL://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CPORT
+advertised.listeners=SASL_SSL://127.0.0.1:$PORT
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT
+inter.broker.listener.name=SASL_SSL
+sasl.enabled.mechanisms=SCRAM-SHA-512
+sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="$(cat "$secrets/admin.password")";
+ssl.keystore.location=$secrets/broker.p12
+ssl.keystore.type=PKCS12
+ssl.keystore.password=$kpw
+ssl.key.password=$kpw
+ssl.truststore.type=PEM
+ssl.truststore.location=$secrets/ca.pem
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+allow.everyone.if.no.acl.found=false
+# the controller listener (loopback, PLAINTEXT: KRaft controllers cannot use SCRAM) is ANONYMOUS
+super.users=User:admin;User:ANONYMOUS
+log.dirs=$DIR/data
+num.partitions=2
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+PROPS
+  chmod 600 "$DIR/config/server.properties"
+}
+
+# NAME.secret (the JAAS line with the password) and NAME.properties (Java clients; the secret by
+# reference through Kafka's FileConfigProvider) for a principal.
+client_files() {
+  local user="$1" secrets="$DIR/secrets" pw
+  pw=$(cat "$secrets/$user.password")
+  printf 'sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="%s" password="%s";\n' \
+    "$user" "$pw" > "$secrets/$user.secret"
+  cat > "$secrets/$user.properties" <<PROPS
+security.protocol=SASL_SSL
+sasl.mechanism=SCRAM-SHA-512
+ssl.truststore.type=PEM
+ssl.truststore.location=$secrets/ca.pem
+config.providers=file
+config.providers.file.class=org.apache.kafka.common.config.provider.FileConfigProvider
+sasl.jaas.config=\${file:$secrets/$user.secret:sasl.jaas.config}
+PROPS
+  chmod 600 "$secrets/$user".*
 }
 
 started_lines() {

@@ -7,11 +7,17 @@
 # timeout closes them). The gateway requires bearer tokens (gateway.tokens-file, made with
 # deploy/gateway-token.sh); before the load it checks who may do what: no token -> 401 for POST and
 # GET, a token bound to u1 -> 403 for u2's recommendations and for writing events, 200 for u1's.
+# The broker is secured (deploy/kafka.sh with KAFKA_SASL_SSL=1: SASL_SSL with SCRAM-SHA-512, ACLs):
+# the job and the gateway run as principal streamrec with the ACLs io.streamrec.tools.access.JobAccess
+# grants, their credentials from a properties file whose password is a FileConfigProvider reference;
+# an unprivileged principal (intruder) tries to read model-updates and to write results, and both
+# must be denied; Flink's REST API (job and JobManager configuration) must show no password.
 # Prints ONE summary line:
-#   security-smoke PASS|FAIL health_p99_ms=.. get_p99_ms_loaded=.. get_p99_ms_unloaded=.. slow_connections=1000 auth=401/401/403/403/200
+#   security-smoke PASS|FAIL health_p99_ms=.. get_p99_ms_loaded=.. get_p99_ms_unloaded=.. slow_connections=1000 auth=401/401/403/403/200 kafka=SASL_SSL intruder=denied/denied rest_secrets=0
 # PASS iff the loaded health p99 < 100 ms, the loaded GET p99 <= 2x the unloaded GET p99 (the
 # unloaded p99 floored at 20 ms so that a very fast unloaded run's noise does not fail it), every
-# measured request got 200, and every auth check got its expected code.
+# measured request got 200, every auth check got its expected code, both intruder operations were
+# denied and no secret appeared in the REST API.
 # Exits non-zero on FAIL; stops everything it started. About 2 minutes after the build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,10 +27,13 @@ ensure_commands kcat jq curl python3
 
 WORK="$PWD/target/security-smoke"
 rm -rf "$WORK"; mkdir -p "$WORK"
-export KAFKA_PORT="${SMOKE_KAFKA_PORT:-29192}" KAFKA_DIR="$WORK/kafka"
+export KAFKA_PORT="${SMOKE_KAFKA_PORT:-29192}" KAFKA_DIR="$WORK/kafka" KAFKA_SASL_SSL=1
 B="127.0.0.1:$KAFKA_PORT"
+SECRETS="$KAFKA_DIR/secrets"
 GW_PORT="${SMOKE_GATEWAY_PORT:-28180}"
 GW="http://127.0.0.1:$GW_PORT"
+REST_PORT="${SMOKE_REST_PORT:-28181}"
+PREFIX="security-smoke-$$"
 SLOW=1000 RATE=200 SECONDS_EACH=20 WARMUP_SECONDS=15 USERS=200 FLOOR_MS=20
 job_pid=""; gw_pid=""; slow_pid=""
 cleanup() {
@@ -39,8 +48,14 @@ trap 'exit 130' INT TERM
 build_classpath
 export STREAMREC_SKIP_BUILD=1
 deploy/kafka.sh start
+# a Java client as PRINCIPAL (its properties file from deploy/kafka.sh): JobAccess, AccessProbe
+as() { local who="$1"; shift; java -cp "$STREAMREC_CP" "$@" -Dkafka.bootstrap-servers="$B" \
+  -Dkafka.properties-file="$SECRETS/$who.properties" -Dkafka.transactional-id-prefix="$PREFIX" 2>>"$WORK/clients.log" | tail -1; }
+deploy/kafka.sh topics -Dkafka.properties-file="$SECRETS/admin.properties" >/dev/null
+as admin io.streamrec.tools.access.JobAccess --principal User:streamrec
 STREAMREC_CHECKPOINTS="$WORK/checkpoints" deploy/job.sh -Dkafka.bootstrap-servers="$B" \
-  -Dkafka.transactional-id-prefix="security-smoke-$$" -Ditems.path=data/movietweetings-100k/movies.dat \
+  -Dkafka.properties-file="$SECRETS/streamrec.properties" -Drest.port="$REST_PORT" \
+  -Dkafka.transactional-id-prefix="$PREFIX" -Ditems.path=data/movietweetings-100k/movies.dat \
   > "$WORK/job.log" 2>&1 &
 job_pid=$!
 # tokens: an admin for the measured traffic, a producer, and one user's app (u1 only)
@@ -50,11 +65,12 @@ WRITER_TOKEN=$(deploy/gateway-token.sh "$TOKENS" events:write)
 U1_TOKEN=$(deploy/gateway-token.sh "$TOKENS" recommendations:read u1)
 export GATEWAY_TOKEN="$ADMIN_TOKEN"
 deploy/gateway.sh -Dkafka.bootstrap-servers="$B" -Dgateway.port="$GW_PORT" \
+  -Dkafka.properties-file="$SECRETS/streamrec.properties" \
   -Dgateway.tokens-file="$TOKENS" > "$WORK/gateway.log" 2>&1 &
 gw_pid=$!
 
 job_alive() { kill -0 "$job_pid" 2>/dev/null || { echo "job exited; see $WORK/job.log" >&2; exit 1; }; }
-committed_reports() { job_alive; [ -n "$(consume_committed eval-reports)" ]; }
+committed_reports() { job_alive; [ "$(as admin io.streamrec.tools.access.AccessProbe --count eval-reports)" -gt 0 ] 2>/dev/null; }
 gateway_healthy() { curl -sf "$GW/health" >/dev/null; }
 echo "Waiting for the job's first committed checkpoint ..."
 wait_until 180 "the job's first committed checkpoint (see $WORK/job.log)" committed_reports
@@ -79,6 +95,26 @@ AUTH="$AUTH/$(code -H "Authorization: Bearer $U1_TOKEN" -X POST "$GW/events" \
 AUTH="$AUTH/$(code -H "Authorization: Bearer $U1_TOKEN" "$GW/recommendations/u1")" # own: 200
 echo "auth: $AUTH (expected 401/401/403/403/200)"
 
+# Kafka: the job runs as streamrec (it committed reports); the intruder may neither read the model
+# nor forge results
+INTRUDER="$(as intruder io.streamrec.tools.access.AccessProbe --read model-updates)"
+INTRUDER="$INTRUDER/$(as intruder io.streamrec.tools.access.AccessProbe --write results)"
+echo "intruder: read model-updates, write results: $INTRUDER (expected denied/denied)"
+# no password (SCRAM, keystore) in what Flink's REST API shows of the job and the JobManager
+REST="http://127.0.0.1:$REST_PORT"
+JOB_ID=$(curl -sf "$REST/jobs" | jq -r '.jobs[0].id')
+curl -sf "$REST/jobs/$JOB_ID/config" > "$WORK/rest-job-config.json"
+curl -sf "$REST/jobmanager/config" > "$WORK/rest-jobmanager-config.json"
+grep -q "kafka.properties-file" "$WORK/rest-jobmanager-config.json" "$WORK/rest-job-config.json" \
+  || { echo "the REST API shows no job configuration; see $WORK/rest-*.json" >&2; exit 1; }
+REST_SECRETS=0
+for secret in "$SECRETS"/*.password; do
+  if grep -qF "$(cat "$secret")" "$WORK/rest-job-config.json" "$WORK/rest-jobmanager-config.json"; then
+    REST_SECRETS=$((REST_SECRETS + 1))
+  fi
+done
+echo "secrets in the REST API's job and JobManager configuration: $REST_SECRETS (expected 0)"
+
 echo "Warming up, then $RATE requests/s for $SECONDS_EACH s unloaded ..."
 # the job's first answers are slow (serving warms up): not part of the unloaded baseline
 python3 deploy/security-load.py measure 127.0.0.1 "$GW_PORT" "$RATE" "$WARMUP_SECONDS" "$USERS" >&2
@@ -99,8 +135,8 @@ wait "$slow_pid" 2>/dev/null || true
 slow_pid=""
 
 status=$(awk -v h="$HEALTH_LOADED" -v l="$GET_LOADED" -v u="$GET_UNLOADED" -v f="$FLOOR_MS" \
-  -v e="$ERR_LOADED" -v eu="$ERR_UNLOADED" -v auth="$AUTH" \
-  'BEGIN { base = (u < f ? f : u); print (h < 100 && l <= 2 * base && e == 0 && eu == 0 && auth == "401/401/403/403/200") ? "PASS" : "FAIL" }')
+  -v e="$ERR_LOADED" -v eu="$ERR_UNLOADED" -v auth="$AUTH" -v intruder="$INTRUDER" -v rs="$REST_SECRETS" \
+  'BEGIN { base = (u < f ? f : u); print (h < 100 && l <= 2 * base && e == 0 && eu == 0 && auth == "401/401/403/403/200" && intruder == "denied/denied" && rs == 0) ? "PASS" : "FAIL" }')
 echo "requests: unloaded $N_UNLOADED ($ERR_UNLOADED not 200, GET p50 $GET_P50_UNLOADED ms, health p99 $HEALTH_UNLOADED ms), loaded $N_LOADED ($ERR_LOADED not 200, GET p50 $GET_P50_LOADED ms); slow connections held at the end of the loaded run: $HELD_AT_END" >&2
-echo "security-smoke $status health_p99_ms=$HEALTH_LOADED get_p99_ms_loaded=$GET_LOADED get_p99_ms_unloaded=$GET_UNLOADED slow_connections=$SLOW auth=$AUTH"
+echo "security-smoke $status health_p99_ms=$HEALTH_LOADED get_p99_ms_loaded=$GET_LOADED get_p99_ms_unloaded=$GET_UNLOADED slow_connections=$SLOW auth=$AUTH kafka=SASL_SSL intruder=$INTRUDER rest_secrets=$REST_SECRETS"
 [ "$status" = PASS ]

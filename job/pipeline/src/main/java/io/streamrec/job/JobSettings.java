@@ -14,13 +14,18 @@ import io.streamrec.serving.RankerSettings;
 import io.streamrec.serving.ServingSettings;
 import io.streamrec.worker.WorkerSettings;
 import java.io.IOException;
+import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
 import java.util.function.Predicate;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ReadableConfig;
@@ -55,10 +60,33 @@ public final class JobSettings {
         return conf.getOptional(option).orElse(jobParallelism);
     }
 
+    /**
+     * Bootstrap servers and client properties: those of {@code kafka.properties-file}, then {@code
+     * kafka.properties} over them.
+     */
     public KafkaSettings kafka() {
-        return new KafkaSettings(
-                conf.get(StreamrecOptions.BOOTSTRAP_SERVERS),
-                conf.get(StreamrecOptions.KAFKA_PROPERTIES));
+        Map<String, String> properties = new TreeMap<>(kafkaPropertiesFile());
+        properties.putAll(conf.get(StreamrecOptions.KAFKA_PROPERTIES));
+        return new KafkaSettings(conf.get(StreamrecOptions.BOOTSTRAP_SERVERS), properties);
+    }
+
+    private Map<String, String> kafkaPropertiesFile() {
+        Optional<String> file = conf.getOptional(StreamrecOptions.KAFKA_PROPERTIES_FILE);
+        if (file.isEmpty()) {
+            return Map.of();
+        }
+        Properties p = new Properties();
+        try (Reader in = Files.newBufferedReader(Path.of(file.get()), StandardCharsets.UTF_8)) {
+            p.load(in);
+        } catch (IOException e) {
+            throw outOfRange(
+                    StreamrecOptions.KAFKA_PROPERTIES_FILE,
+                    file.get(),
+                    "a readable properties file (" + e + ")");
+        }
+        Map<String, String> properties = new TreeMap<>();
+        p.stringPropertyNames().forEach(k -> properties.put(k, p.getProperty(k)));
+        return properties;
     }
 
     public ModelConfig model() {
@@ -225,6 +253,7 @@ public final class JobSettings {
                 g -> g != DeliveryGuarantee.NONE,
                 "at-least-once or exactly-once (none could lose results)");
         conf.get(StreamrecOptions.KAFKA_PROPERTIES);
+        kafkaPropertiesFile();
         itemsCharset(conf.get(StreamrecOptions.ITEMS_CHARSET));
         Map<String, String> optionByTopic = new HashMap<>();
         for (ConfigOption<String> topic : StreamrecOptions.TOPICS) {

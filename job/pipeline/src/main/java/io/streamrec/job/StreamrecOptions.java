@@ -38,6 +38,16 @@ public final class StreamrecOptions {
                     .withDescription(
                             "Extra Kafka client properties for all clients, e.g."
                                     + " 'security.protocol:SASL_SSL,sasl.mechanism:PLAIN'.");
+    public static final ConfigOption<String> KAFKA_PROPERTIES_FILE =
+            ConfigOptions.key("kafka.properties-file")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "A Java properties file of Kafka client properties for all clients"
+                                    + " (kafka.properties win over it). Keeps credentials out of"
+                                    + " program arguments and Flink's REST API; with Kafka's"
+                                    + " config providers (config.providers=file or env) secrets"
+                                    + " stay references, resolved by each client where it runs.");
     public static final ConfigOption<String> GROUP_ID =
             ConfigOptions.key("kafka.group-id")
                     .stringType()

@@ -6,10 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamrec.model.PositiveWeights;
 import io.streamrec.schema.EventType;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -37,6 +41,45 @@ class JobSettingsTest {
         assertThat(weights.of(EventType.CART, 1f)).isEqualTo(1f);
         assertThat(weights.of(EventType.RATING, 4f)).isEqualTo(0.8f);
         assertThat(new JobSettings(conf).model().positiveWeights()).isEqualTo(weights);
+    }
+
+    @Test
+    void kafkaPropertiesComeFromTheFileAndTheOptionWinsOverIt(@TempDir Path dir) throws Exception {
+        Path file =
+                Files.writeString(
+                        dir.resolve("client.properties"),
+                        "security.protocol=SASL_SSL\n"
+                                + "sasl.mechanism=SCRAM-SHA-512\n"
+                                + "config.providers=file\n"
+                                + "sasl.jaas.config=${file:/run/secrets/kafka.properties:jaas}\n");
+        Configuration conf =
+                Configuration.fromMap(
+                        Map.of(
+                                "kafka.properties-file",
+                                file.toString(),
+                                "kafka.properties",
+                                "sasl.mechanism:PLAIN"));
+
+        Properties client = new JobSettings(conf).kafka().toProperties();
+
+        assertThat(client)
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "PLAIN")
+                // a config provider's reference stays a reference: each client resolves it
+                .containsEntry("sasl.jaas.config", "${file:/run/secrets/kafka.properties:jaas}")
+                .containsEntry("bootstrap.servers", "localhost:9092");
+        assertThat(conf.toMap().toString()).doesNotContain("SCRAM");
+    }
+
+    @Test
+    void anUnreadableKafkaPropertiesFileIsRejectedNamingTheOption(@TempDir Path dir) {
+        Configuration conf =
+                Configuration.fromMap(
+                        Map.of("kafka.properties-file", dir.resolve("absent").toString()));
+        assertThatThrownBy(() -> JobSettings.validate(conf))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("kafka.properties-file")
+                .hasMessageContaining("a readable properties file");
     }
 
     @Test

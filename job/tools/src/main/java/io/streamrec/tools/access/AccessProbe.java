@@ -1,0 +1,104 @@
+package io.streamrec.tools.access;
+
+import io.streamrec.job.CommandLine;
+import io.streamrec.job.JobSettings;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Tries one Kafka operation as the principal of {@code kafka.properties-file} and prints what the
+ * broker said: {@code read TOPIC} (poll partition 0 from the beginning, read_committed), {@code
+ * write TOPIC} (produce one record), or {@code count TOPIC} (committed records of every partition).
+ * Prints {@code denied}, {@code allowed} or the count; exits 0 unless the probe itself failed
+ * otherwise.
+ */
+public final class AccessProbe {
+    private static final CommandLine.Spec ARGUMENTS =
+            CommandLine.spec("AccessProbe")
+                    .value("read", "TOPIC", "try to read TOPIC")
+                    .value("write", "TOPIC", "try to write one record to TOPIC")
+                    .value("count", "TOPIC", "count TOPIC's committed records")
+                    .options("kafka.bootstrap-servers and the principal's kafka.properties-file");
+
+    private AccessProbe() {}
+
+    public static void main(String[] args) throws Exception {
+        CommandLine cli = ARGUMENTS.parseOrExit(args);
+        Properties kafka = new JobSettings(cli.options()).kafka().toProperties();
+        if (cli.value("read").isPresent()) {
+            System.out.println(read(kafka, cli.value("read").get()));
+        } else if (cli.value("write").isPresent()) {
+            System.out.println(write(kafka, cli.value("write").get()));
+        } else if (cli.value("count").isPresent()) {
+            System.out.println(count(kafka, cli.value("count").get()));
+        } else {
+            throw new IllegalArgumentException("one of --read, --write, --count");
+        }
+    }
+
+    static String read(Properties kafka, String topic) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(kafka)) {
+            consumer.assign(List.of(new TopicPartition(topic, 0)));
+            consumer.seekToBeginning(consumer.assignment());
+            consumer.poll(Duration.ofSeconds(5));
+            return "allowed";
+        } catch (AuthorizationException e) {
+            return "denied";
+        }
+    }
+
+    static String write(Properties kafka, String topic) throws InterruptedException {
+        Properties p = new Properties();
+        p.putAll(kafka);
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic, "probe".getBytes(StandardCharsets.UTF_8)))
+                    .get();
+            return "allowed";
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof AuthorizationException) {
+                return "denied";
+            }
+            throw new IllegalStateException("writing " + topic + " failed: " + e.getCause(), e);
+        } catch (AuthorizationException e) {
+            return "denied";
+        }
+    }
+
+    static long count(Properties kafka, String topic) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(kafka)) {
+            List<TopicPartition> partitions =
+                    consumer.partitionsFor(topic).stream()
+                            .map(p -> new TopicPartition(topic, p.partition()))
+                            .toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            var end = consumer.endOffsets(partitions);
+            long n = 0;
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                n += consumer.poll(Duration.ofMillis(500)).count();
+            }
+            return n;
+        }
+    }
+
+    private static KafkaConsumer<byte[], byte[]> consumer(Properties kafka) {
+        Properties p = new Properties();
+        p.putAll(kafka);
+        p.put("isolation.level", "read_committed");
+        p.put("enable.auto.commit", "false");
+        return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+}

@@ -1,0 +1,110 @@
+package io.streamrec.tools.access;
+
+import io.streamrec.job.CommandLine;
+import io.streamrec.job.JobSettings;
+import io.streamrec.job.StreamrecOptions;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
+
+/**
+ * Grants a principal the Kafka ACLs the streamrec job and gateway need, and nothing else: read the
+ * input topics, write the outputs, read and write the model-updates and item-catalog topics (the
+ * job's own feeds), read results (the gateway), its consumer group and transactional ids (by
+ * prefix). Runs as an administrator ({@code kafka.properties-file} of a super user); the topic
+ * names, group id and transactional-id prefix are the job's options.
+ *
+ * <pre>
+ * java io.streamrec.tools.access.JobAccess --principal User:streamrec \
+ *     -Dkafka.bootstrap-servers=... -Dkafka.properties-file=admin.properties
+ * </pre>
+ */
+public final class JobAccess {
+    private static final CommandLine.Spec ARGUMENTS =
+            CommandLine.spec("JobAccess")
+                    .value("principal", "User:NAME", "whom to grant (required)")
+                    .options("the job's options, and the admin's kafka.properties-file");
+
+    private JobAccess() {}
+
+    public static void main(String[] args) throws Exception {
+        CommandLine cli = ARGUMENTS.parseOrExit(args);
+        String principal =
+                cli.value("principal")
+                        .orElseThrow(() -> new IllegalArgumentException("--principal is required"));
+        JobSettings settings = new JobSettings(cli.options());
+        List<AclBinding> grants = grants(settings, principal);
+        try (Admin admin = Admin.create(settings.kafka().toProperties())) {
+            admin.createAcls(grants).all().get();
+        }
+        System.out.println("Granted " + principal + " " + grants.size() + " ACLs");
+    }
+
+    /** The ACLs of {@code principal} for the job of {@code settings}. */
+    static List<AclBinding> grants(JobSettings settings, String principal) {
+        List<AclBinding> acls = new ArrayList<>();
+        for (ConfigOption<String> input :
+                List.of(
+                        StreamrecOptions.EVENTS_TOPIC,
+                        StreamrecOptions.REQUESTS_TOPIC,
+                        StreamrecOptions.ITEMS_TOPIC)) {
+            // read by the job; events and requests also written by the gateway
+            topic(acls, principal, settings.get(input), AclOperation.READ, AclOperation.WRITE);
+        }
+        for (ConfigOption<String> feed :
+                List.of(StreamrecOptions.MODEL_UPDATES_TOPIC, StreamrecOptions.CATALOG_TOPIC)) {
+            topic(acls, principal, settings.get(feed), AclOperation.READ, AclOperation.WRITE);
+        }
+        // results are also read by the gateway; reports and dead letters only written
+        topic(
+                acls,
+                principal,
+                settings.get(StreamrecOptions.RESULTS_TOPIC),
+                AclOperation.READ,
+                AclOperation.WRITE);
+        for (ConfigOption<String> output :
+                List.of(StreamrecOptions.EVAL_REPORTS_TOPIC, StreamrecOptions.DEAD_LETTERS_TOPIC)) {
+            topic(acls, principal, settings.get(output), AclOperation.WRITE);
+        }
+        acls.add(
+                allow(
+                        new ResourcePattern(
+                                ResourceType.GROUP,
+                                settings.get(StreamrecOptions.GROUP_ID),
+                                PatternType.PREFIXED),
+                        principal,
+                        AclOperation.READ));
+        ResourcePattern transactions =
+                new ResourcePattern(
+                        ResourceType.TRANSACTIONAL_ID,
+                        settings.get(StreamrecOptions.TRANSACTIONAL_ID_PREFIX),
+                        PatternType.PREFIXED);
+        acls.add(allow(transactions, principal, AclOperation.WRITE));
+        acls.add(allow(transactions, principal, AclOperation.DESCRIBE));
+        return acls;
+    }
+
+    private static void topic(
+            List<AclBinding> acls, String principal, String name, AclOperation... operations) {
+        ResourcePattern topic = new ResourcePattern(ResourceType.TOPIC, name, PatternType.LITERAL);
+        acls.add(allow(topic, principal, AclOperation.DESCRIBE));
+        for (AclOperation operation : operations) {
+            acls.add(allow(topic, principal, operation));
+        }
+    }
+
+    private static AclBinding allow(
+            ResourcePattern resource, String principal, AclOperation operation) {
+        return new AclBinding(
+                resource,
+                new AccessControlEntry(principal, "*", operation, AclPermissionType.ALLOW));
+    }
+}

@@ -1,0 +1,67 @@
+package io.streamrec.tools.access;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamrec.job.JobSettings;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourceType;
+import org.junit.jupiter.api.Test;
+
+/** The job's principal gets what the job and gateway use, by name, and nothing wholesale. */
+class JobAccessTest {
+    private static final List<AclBinding> GRANTS =
+            JobAccess.grants(
+                    new JobSettings(
+                            Configuration.fromMap(
+                                    Map.of(
+                                            "topic.results", "r1",
+                                            "kafka.group-id", "g1",
+                                            "kafka.transactional-id-prefix", "tx1"))),
+                    "User:streamrec");
+
+    private static List<String> granted(ResourceType type, String name) {
+        return GRANTS.stream()
+                .filter(b -> b.pattern().resourceType() == type && b.pattern().name().equals(name))
+                .map(b -> b.entry().operation().name())
+                .sorted()
+                .toList();
+    }
+
+    @Test
+    void topicsGetTheOperationsTheirStagesUse() {
+        assertThat(granted(ResourceType.TOPIC, "events"))
+                .containsExactly("DESCRIBE", "READ", "WRITE");
+        assertThat(granted(ResourceType.TOPIC, "model-updates"))
+                .containsExactly("DESCRIBE", "READ", "WRITE");
+        assertThat(granted(ResourceType.TOPIC, "r1")).containsExactly("DESCRIBE", "READ", "WRITE");
+        assertThat(granted(ResourceType.TOPIC, "eval-reports"))
+                .containsExactly("DESCRIBE", "WRITE");
+        assertThat(granted(ResourceType.TOPIC, "dead-letters"))
+                .containsExactly("DESCRIBE", "WRITE");
+        assertThat(granted(ResourceType.GROUP, "g1")).containsExactly("READ");
+        assertThat(granted(ResourceType.TRANSACTIONAL_ID, "tx1"))
+                .containsExactly("DESCRIBE", "WRITE");
+    }
+
+    @Test
+    void nothingIsGrantedWholesale() {
+        assertThat(GRANTS)
+                .allSatisfy(
+                        b -> {
+                            assertThat(b.entry().principal()).isEqualTo("User:streamrec");
+                            assertThat(b.entry().operation()).isNotEqualTo(AclOperation.ALL);
+                            assertThat(b.pattern().name()).isNotEqualTo("*");
+                            assertThat(b.pattern().resourceType())
+                                    .isNotEqualTo(ResourceType.CLUSTER);
+                        });
+        assertThat(GRANTS)
+                .filteredOn(b -> b.pattern().resourceType() == ResourceType.TOPIC)
+                .allSatisfy(
+                        b -> assertThat(b.pattern().patternType()).isEqualTo(PatternType.LITERAL));
+    }
+}
