@@ -38,23 +38,12 @@ start() {
   if [ "${KAFKA_SASL_SSL:-0}" = 1 ]; then
     secure_config
   else
-  cat > "$DIR/config/server.properties" <<PROPS
-process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@127.0.0.1:$CPORT
+  { cat <<PROPS
 listeners=PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CPORT
 advertised.listeners=PLAINTEXT://127.0.0.1:$PORT
-controller.listener.names=CONTROLLER
 listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
-log.dirs=$DIR/data
-num.partitions=2
-offsets.topic.replication.factor=1
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
-group.initial.rebalance.delay.ms=0
 PROPS
+    single_node_properties; } > "$DIR/config/server.properties"
   fi
   local java_opts=(-Xmx1g -Dkafka.logs.dir="$DIR/logs" -Dlog4j.configurationFile="$PWD/deploy/log4j2-kafka.properties")
   if [ ! -f "$DIR/data/meta.properties" ]; then
@@ -74,6 +63,24 @@ PROPS
   fi
   echo "Kafka started (pid $(cat "$PIDFILE")). Connect with bootstrap servers $BOOTSTRAP"
   echo "  e.g. kcat -b $BOOTSTRAP -L"
+}
+
+# What every configuration of this single-node broker (broker and controller in one) shares.
+single_node_properties() {
+  cat <<PROPS
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$CPORT
+controller.listener.names=CONTROLLER
+log.dirs=$DIR/data
+num.partitions=2
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+PROPS
 }
 
 # The secured broker's configuration, certificate and principals (first start only: the SCRAM
@@ -98,13 +105,9 @@ secure_config() {
     scram+=(--add-scram "SCRAM-SHA-512=[name=$user,password=$(cat "$secrets/$user.password")]")
   done
   local kpw; kpw=$(cat "$secrets/keystore.password")
-  cat > "$DIR/config/server.properties" <<PROPS
-process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@127.0.0.1:$CPORT
+  { cat <<PROPS
 listeners=SASL_SSL://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CPORT
 advertised.listeners=SASL_SSL://127.0.0.1:$PORT
-controller.listener.names=CONTROLLER
 listener.security.protocol.map=SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT
 inter.broker.listener.name=SASL_SSL
 sasl.enabled.mechanisms=SCRAM-SHA-512
@@ -120,15 +123,8 @@ authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
 allow.everyone.if.no.acl.found=false
 # the controller listener (loopback, PLAINTEXT: KRaft controllers cannot use SCRAM) is ANONYMOUS
 super.users=User:admin;User:ANONYMOUS
-log.dirs=$DIR/data
-num.partitions=2
-offsets.topic.replication.factor=1
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
-group.initial.rebalance.delay.ms=0
 PROPS
+    single_node_properties; } > "$DIR/config/server.properties"
   chmod 600 "$DIR/config/server.properties"
 }
 

@@ -78,17 +78,8 @@ class GatewayITCase {
             URI base = gateway.uri();
             assertThat(get(http, base.resolve("/health")).statusCode()).isEqualTo(200);
 
-            long now = System.currentTimeMillis();
-            StringBuilder batch = new StringBuilder("[");
-            for (int i = 0; i < 20; i++) {
-                batch.append(i == 0 ? "" : ",")
-                        .append(
-                                String.format(
-                                        "{\"eventId\":\"g%d\",\"userId\":\"alice\",\"itemId\":\"m%d\",\"type\":\"click\",\"timestamp\":%d}",
-                                        i, i, now - 1000 + i));
-            }
-            batch.append("]");
-            HttpResponse<String> accepted = post(http, base.resolve("/events"), batch.toString());
+            HttpResponse<String> accepted =
+                    post(http, base.resolve("/events"), clicks("g", "alice", 20));
             assertThat(accepted.statusCode()).isEqualTo(202);
             assertThat(MAPPER.readTree(accepted.body()).get("accepted").asInt()).isEqualTo(20);
 
@@ -97,7 +88,7 @@ class GatewayITCase {
                             http,
                             base.resolve("/events"),
                             "[{\"eventId\":\"x1\",\"userId\":\"bob\",\"itemId\":\"m1\",\"type\":\"view\",\"timestamp\":"
-                                    + now
+                                    + System.currentTimeMillis()
                                     + "},{\"eventId\":\"x2\",\"userId\":\"bob\",\"type\":\"view\",\"timestamp\":1}]");
             assertThat(mixed.statusCode()).isEqualTo(400);
             JsonNode mixedBody = MAPPER.readTree(mixed.body());
@@ -216,17 +207,9 @@ class GatewayITCase {
         JobClient job = env.executeAsync("pseudo");
         HttpClient http = HttpClient.newHttpClient();
         try (GatewayServer gateway = new GatewayServer(conf)) {
-            long now = System.currentTimeMillis();
-            StringBuilder batch = new StringBuilder("[");
-            for (int i = 0; i < 10; i++) {
-                batch.append(i == 0 ? "" : ",")
-                        .append(
-                                String.format(
-                                        "{\"eventId\":\"p%d\",\"userId\":\"%s\",\"itemId\":\"m%d\",\"type\":\"click\",\"timestamp\":%d}",
-                                        i, raw, i, now - 1000 + i));
-            }
-            batch.append("]");
-            assertThat(post(http, gateway.uri().resolve("/events"), batch.toString()).statusCode())
+            assertThat(
+                            post(http, gateway.uri().resolve("/events"), clicks("p", raw, 10))
+                                    .statusCode())
                     .isEqualTo(202);
             HttpResponse<String> recs =
                     get(http, gateway.uri().resolve("/recommendations/" + raw + "?k=3"));
@@ -297,6 +280,20 @@ class GatewayITCase {
                     });
         }
         return found.get(0);
+    }
+
+    /** A JSON batch of {@code n} clicks of {@code user} on items m0, m1, ..., just before now. */
+    private static String clicks(String idPrefix, String user, int n) {
+        long now = System.currentTimeMillis();
+        StringBuilder batch = new StringBuilder("[");
+        for (int i = 0; i < n; i++) {
+            batch.append(i == 0 ? "" : ",")
+                    .append(
+                            String.format(
+                                    "{\"eventId\":\"%s%d\",\"userId\":\"%s\",\"itemId\":\"m%d\",\"type\":\"click\",\"timestamp\":%d}",
+                                    idPrefix, i, user, i, now - 1000 + i));
+        }
+        return batch.append("]").toString();
     }
 
     private static HttpResponse<String> get(HttpClient http, URI uri) throws Exception {
