@@ -66,6 +66,9 @@ public final class SavepointContract {
          */
         public static final String SEEN_EVENT_TIMES = "seen-event-times";
 
+        /** Workers, with a flood limit: each user's token bucket (keyed value state). */
+        public static final String USER_FLOOD_BUCKET = "user-flood-bucket";
+
         /** Workers: the newest event time of each user, the dedupe window's end (keyed value). */
         public static final String NEWEST_EVENT_TIME = "newest-event-time";
 

@@ -12,6 +12,7 @@ import io.streamrec.ps.RowOptimizer;
 import io.streamrec.schema.EventType;
 import io.streamrec.serving.RankerSettings;
 import io.streamrec.serving.ServingSettings;
+import io.streamrec.worker.FloodLimit;
 import io.streamrec.worker.WorkerSettings;
 import java.io.IOException;
 import java.io.Reader;
@@ -170,7 +171,10 @@ public final class JobSettings {
                 conf.get(StreamrecOptions.MAX_USER_ITEMS),
                 conf.get(StreamrecOptions.RECENT_NEGATIVE_FRACTION),
                 conf.get(StreamrecOptions.RECENT_POSITIVES),
-                conf.get(StreamrecOptions.DEDUPE_WINDOW).toMillis());
+                conf.get(StreamrecOptions.DEDUPE_WINDOW).toMillis(),
+                new FloodLimit(
+                        conf.get(StreamrecOptions.USER_EVENTS_PER_HOUR),
+                        conf.get(StreamrecOptions.USER_BURST)));
     }
 
     /** The item catalog from {@code items.path}, or an empty one. */

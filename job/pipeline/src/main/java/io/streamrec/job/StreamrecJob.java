@@ -106,7 +106,8 @@ public final class StreamrecJob {
         SingleOutputStreamOperator<ShardMessage> toShards =
                 workers(inputs.events(), inputs.requests());
         deadLettersSink(
-                inputs.rejected().union(toShards.getSideOutput(TrainingWorkerOperator.DUPLICATES)));
+                inputs.rejected()
+                        .union(toShards.getSideOutput(TrainingWorkerOperator.DEAD_LETTERS)));
         SingleOutputStreamOperator<ModelUpdate> updates = parameterServer(toShards, settings);
         modelUpdatesSink(updates);
         SingleOutputStreamOperator<RecommendationResult> results =

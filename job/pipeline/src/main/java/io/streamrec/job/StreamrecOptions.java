@@ -139,6 +139,21 @@ public final class StreamrecOptions {
                             "Events older than the newest accepted event of their Kafka"
                                     + " partition minus this are dead-lettered (too_late).");
 
+    public static final ConfigOption<Double> USER_EVENTS_PER_HOUR =
+            ConfigOptions.key("guard.user-events-per-hour")
+                    .doubleType()
+                    .defaultValue(0.0)
+                    .withDescription(
+                            "Flood limit: events one user may contribute per hour of event time"
+                                    + " (a token bucket of guard.user-burst); events beyond it are"
+                                    + " dead-lettered (user_flood), not trained. 0: no limit.");
+    public static final ConfigOption<Integer> USER_BURST =
+            ConfigOptions.key("guard.user-burst")
+                    .intType()
+                    .defaultValue(200)
+                    .withDescription(
+                            "Flood limit: events one user may send at once before"
+                                    + " guard.user-events-per-hour applies.");
     public static final ConfigOption<Duration> DEDUPE_WINDOW =
             ConfigOptions.key("validation.dedupe-window")
                     .durationType()

@@ -73,9 +73,12 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
     public static final OutputTag<ModelUpdate> REQUESTS =
             new OutputTag<>("serving-requests", ModelUpdate.typeInfo());
 
-    /** Dead letters for events whose id was already seen within the dedupe window. */
-    public static final OutputTag<String> DUPLICATES =
-            new OutputTag<>("duplicate-events", Types.STRING);
+    /**
+     * Dead letters of the events a worker refuses: ids already seen within the dedupe window
+     * (duplicate_event), and events over their user's flood limit (user_flood).
+     */
+    public static final OutputTag<String> DEAD_LETTERS =
+            new OutputTag<>("worker-dead-letters", Types.STRING);
 
     private final ModelConfig model;
     private final WorkerSettings settings;
@@ -89,6 +92,7 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
     private final String catalogTopic;
 
     private transient ValueState<String[]> userItems;
+    private transient ValueState<FloodBucket> floodBucket;
     private transient SeenEventIds seenEventIds;
     private transient ListState<String> recentPositivesState;
     private transient List<String> restoredRecentPositives;
@@ -102,6 +106,7 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
     private transient SplittableRandom random;
     private transient boolean timerPending;
     private transient Counter duplicates;
+    private transient Counter flooded;
     private transient Counter trainedEvents;
     private transient Counter batches;
     private transient Counter feedbackRows;
@@ -140,6 +145,14 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
                                 new ValueStateDescriptor<>(
                                         StateNames.USER_ITEMS,
                                         BasicArrayTypeInfo.STRING_ARRAY_TYPE_INFO));
+        if (settings.userFlood().isOn()) {
+            floodBucket =
+                    context.getKeyedStateStore()
+                            .getState(
+                                    new ValueStateDescriptor<>(
+                                            StateNames.USER_FLOOD_BUCKET,
+                                            FloodBucketSerializer.INSTANCE));
+        }
         if (settings.dedupeWindowMs() > 0) {
             long now = getProcessingTimeService().getCurrentProcessingTime();
             seenEventIds =
@@ -190,6 +203,7 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
         batches = getMetricGroup().counter("batches");
         feedbackRows = getMetricGroup().counter("feedbackRows");
         duplicates = getMetricGroup().counter("rejected_duplicate_event");
+        flooded = getMetricGroup().counter("rejected_user_flood");
         getMetricGroup().gauge("batchLoss", () -> lastLoss);
         getMetricGroup().gauge("rowsOfAbandonedRuns", lineage::abandonedRows);
         topicRows = lineage.filter(this::onFeedbackRow);
@@ -246,7 +260,12 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
         UserEvent event = element.getValue();
         if (isDuplicate(event)) {
             duplicates.inc();
-            output.collect(DUPLICATES, new StreamRecord<>(duplicateDeadLetter(event)));
+            output.collect(DEAD_LETTERS, new StreamRecord<>(duplicateDeadLetter(event)));
+            return;
+        }
+        if (isFlood(event)) {
+            flooded.inc();
+            output.collect(DEAD_LETTERS, new StreamRecord<>(floodDeadLetter(event)));
             return;
         }
         String[] items = userItems.value();
@@ -268,6 +287,31 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
                         event.eventId(),
                         event.timestamp(),
                         getProcessingTimeService().getCurrentProcessingTime());
+    }
+
+    /** Whether the event is over its user's flood limit; takes its token if not. */
+    private boolean isFlood(UserEvent event) throws Exception {
+        if (floodBucket == null) {
+            return false;
+        }
+        FloodBucket bucket = settings.userFlood().refilled(floodBucket.value(), event.timestamp());
+        floodBucket.update(bucket.admits() ? bucket.taken() : bucket);
+        return !bucket.admits();
+    }
+
+    private String floodDeadLetter(UserEvent event) {
+        return DeadLetterJson.of(
+                "user_flood",
+                "user over guard.user-events-per-hour "
+                        + settings.userFlood().eventsPerHour()
+                        + " (burst "
+                        + settings.userFlood().burst()
+                        + ")",
+                "events",
+                "",
+                -1,
+                -1L,
+                EVENT_JSON.toJson(event));
     }
 
     private static String duplicateDeadLetter(UserEvent event) {

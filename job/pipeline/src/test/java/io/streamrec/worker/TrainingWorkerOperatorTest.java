@@ -52,10 +52,14 @@ class TrainingWorkerOperatorTest {
     }
 
     private static TrainingWorkerOperator worker(int batchSize, long flushMs, long dedupeMs) {
+        return worker(new WorkerSettings(batchSize, flushMs, true, false, 100, 0.5, 50, dedupeMs));
+    }
+
+    private static TrainingWorkerOperator worker(WorkerSettings settings) {
         ItemCatalog catalog = plainCatalog();
         return new TrainingWorkerOperator(
                 MODEL,
-                new WorkerSettings(batchSize, flushMs, true, false, 100, 0.5, 50, dedupeMs),
+                settings,
                 new AdagradUpdater(0.1, 0.1, 1e-8),
                 new FrequencyAdaptiveL2(0.01),
                 new ModelRowInitializer(MODEL),
@@ -199,7 +203,7 @@ class TrainingWorkerOperatorTest {
             restored.open();
             // an event id seen before the checkpoint is still a duplicate after the restore
             restored.processElement1(event(2, "a", "i2"));
-            assertThat(restored.getSideOutput(TrainingWorkerOperator.DUPLICATES)).hasSize(1);
+            assertThat(restored.getSideOutput(TrainingWorkerOperator.DEAD_LETTERS)).hasSize(1);
             assertThat(restored.extractOutputValues()).isEmpty();
             restored.processElement1(event(3, "a", "i3"));
             List<ShardMessage> out = restored.extractOutputValues();
@@ -215,6 +219,45 @@ class TrainingWorkerOperatorTest {
         }
     }
 
+    /**
+     * A user over the flood limit (2 at once, then 1 an hour of event time) has the excess
+     * dead-lettered with a reason and untrained; the bucket survives a restore, so a replay after a
+     * failover refuses the same events.
+     */
+    @Test
+    void dropsAUsersEventsBeyondTheFloodLimitAcrossARestore() throws Exception {
+        WorkerSettings limited =
+                new WorkerSettings(1, 60_000, true, false, 100, 0.5, 50, 0)
+                        .withUserFlood(new FloodLimit(1, 2));
+        OperatorSubtaskState snapshot;
+        try (var h = harness(worker(limited))) {
+            h.open();
+            h.processElement1(event(1, "a", "i1"));
+            h.processElement1(event(2, "a", "i2"));
+            h.processElement1(event(3, "a", "i3")); // 3 s in: no token left
+            h.processElement1(event(4, "b", "i3")); // another user has their own bucket
+            // a marker per batch of one event to each of the 2 shards: 3 events trained
+            assertThat(markers(h.extractOutputValues())).isEqualTo(6);
+            var dead = h.getSideOutput(TrainingWorkerOperator.DEAD_LETTERS);
+            assertThat(dead).hasSize(1);
+            assertThat(dead.peek().getValue()).contains("\"reason\":\"user_flood\"").contains("e3");
+            snapshot = h.snapshot(1L, 1L);
+        }
+        try (var restored = harness(worker(limited))) {
+            restored.initializeState(snapshot);
+            restored.open();
+            restored.processElement1(event(5, "a", "i4")); // still within the hour
+            assertThat(restored.getSideOutput(TrainingWorkerOperator.DEAD_LETTERS)).hasSize(1);
+            // an hour of event time later, one token again
+            restored.processElement1(
+                    new StreamRecord<>(
+                            new UserEvent(
+                                    "e6", "a", "i5", EventType.CLICK, Float.NaN, 3_605_000L)));
+            assertThat(markers(restored.extractOutputValues())).isEqualTo(2);
+            assertThat(restored.getSideOutput(TrainingWorkerOperator.DEAD_LETTERS)).hasSize(1);
+        }
+    }
+
     @Test
     void dropsDuplicateEventIdsWithAReason() throws Exception {
         try (var h = harness(worker(2, 60_000))) {
@@ -226,7 +269,7 @@ class TrainingWorkerOperatorTest {
             assertThat(out.get(0).marker().events())
                     .extracting(UserEvent::eventId)
                     .containsExactly("e1", "e2");
-            var dead = h.getSideOutput(TrainingWorkerOperator.DUPLICATES);
+            var dead = h.getSideOutput(TrainingWorkerOperator.DEAD_LETTERS);
             assertThat(dead).hasSize(1);
             assertThat(dead.peek().getValue()).contains("\"reason\":\"duplicate_event\"");
         }
@@ -242,7 +285,7 @@ class TrainingWorkerOperatorTest {
             assertThat(out.get(0).marker().events())
                     .extracting(UserEvent::eventId)
                     .containsExactly("e1", "e1");
-            assertThat(h.getSideOutput(TrainingWorkerOperator.DUPLICATES)).isNull();
+            assertThat(h.getSideOutput(TrainingWorkerOperator.DEAD_LETTERS)).isNull();
         }
     }
 
@@ -253,7 +296,7 @@ class TrainingWorkerOperatorTest {
             h.processElement1(event(1, "a", "i1"));
             h.processElement1(event(1, "a", "i1"));
             assertThat(markers(h.extractOutputValues())).isEqualTo(2);
-            assertThat(h.getSideOutput(TrainingWorkerOperator.DUPLICATES)).hasSize(1);
+            assertThat(h.getSideOutput(TrainingWorkerOperator.DEAD_LETTERS)).hasSize(1);
         }
     }
 
@@ -282,7 +325,7 @@ class TrainingWorkerOperatorTest {
                 restored.processElement1(event(n, n % 2 == 0 ? "a" : "b", "i" + n));
             }
             assertThat(restored.extractOutputValues()).isEmpty();
-            assertThat(restored.getSideOutput(TrainingWorkerOperator.DUPLICATES)).hasSize(4);
+            assertThat(restored.getSideOutput(TrainingWorkerOperator.DEAD_LETTERS)).hasSize(4);
         }
     }
 
@@ -304,7 +347,7 @@ class TrainingWorkerOperatorTest {
                     .filteredOn(ShardMessage::isMarker)
                     .extracting(m -> m.marker().events().get(0).eventId())
                     .containsExactly("e1", "e1", "e2", "e2", "e3", "e3", "e2", "e2");
-            assertThat(h.getSideOutput(TrainingWorkerOperator.DUPLICATES)).hasSize(1);
+            assertThat(h.getSideOutput(TrainingWorkerOperator.DEAD_LETTERS)).hasSize(1);
         }
     }
 
@@ -326,7 +369,7 @@ class TrainingWorkerOperatorTest {
             restored.initializeState(legacy);
             restored.open();
             restored.processElement1(eventAt("e1", "a", 0L));
-            assertThat(restored.getSideOutput(TrainingWorkerOperator.DUPLICATES)).hasSize(1);
+            assertThat(restored.getSideOutput(TrainingWorkerOperator.DEAD_LETTERS)).hasSize(1);
             restored.setProcessingTime(window + 1);
             restored.setStateTtlProcessingTime(window + 1);
             restored.processElement1(eventAt("e2", "a", 0L));

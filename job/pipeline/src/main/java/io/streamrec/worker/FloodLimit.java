@@ -1,0 +1,40 @@
+package io.streamrec.worker;
+
+import java.io.Serializable;
+
+/**
+ * How many events one user may contribute, in event time: a token bucket of {@code burst} events
+ * refilled at {@code eventsPerHour}. An event finding no token is not trained (a flood: a bot, a
+ * replayed export, a client in a loop), so no single user moves popularity, co-occurrence or the
+ * model faster than this. Event time, not arrival time: a replay decides alike, and a restored job
+ * decides as the failed one did. {@code eventsPerHour} 0 is no limit.
+ */
+public record FloodLimit(double eventsPerHour, int burst) implements Serializable {
+    public static final FloodLimit OFF = new FloodLimit(0, 0);
+
+    private static final double HOUR_MS = 3_600_000.0;
+
+    public FloodLimit {
+        if (eventsPerHour < 0 || burst < 0 || (eventsPerHour > 0 && burst < 1)) {
+            throw new IllegalArgumentException(
+                    "a flood limit needs events per hour >= 0 and, when on, a burst >= 1");
+        }
+    }
+
+    public boolean isOn() {
+        return eventsPerHour > 0;
+    }
+
+    /**
+     * The user's bucket refilled up to event time {@code t} ({@code before} null: a user's first
+     * event, a full bucket). Late events refill nothing and do not move the bucket's clock back.
+     */
+    FloodBucket refilled(FloodBucket before, long t) {
+        if (before == null) {
+            return new FloodBucket(burst, t);
+        }
+        long elapsed = Math.max(0, t - before.lastMillis());
+        double tokens = Math.min(burst, before.tokens() + elapsed * eventsPerHour / HOUR_MS);
+        return new FloodBucket(tokens, Math.max(t, before.lastMillis()));
+    }
+}
