@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 source deploy/lib.sh
 ensure_tools
 build_classpath
-if [ $# -lt 2 ]; then
+if [ $# -eq 0 ] || [[ "$1" == --* ]]; then
   set -- data/movietweetings-100k/ratings.dat data/movietweetings-100k/movies.dat movietweetings "$@"
 fi
 run_streamrec_main 4g io.streamrec.tools.offline.RankerReplay "$@"

@@ -29,7 +29,7 @@ public record FloodLimit(double eventsPerHour, int burst) implements Serializabl
      * The user's bucket refilled up to event time {@code t} ({@code before} null: a user's first
      * event, a full bucket). Late events refill nothing and do not move the bucket's clock back.
      */
-    FloodBucket refilled(FloodBucket before, long t) {
+    public FloodBucket refilled(FloodBucket before, long t) {
         if (before == null) {
             return new FloodBucket(burst, t);
         }

@@ -21,6 +21,8 @@ import io.streamrec.ranking.TrendingCooccurrence;
 import io.streamrec.schema.UserEvent;
 import io.streamrec.tools.datasets.RatingsFormat;
 import io.streamrec.tools.datasets.RatingsReplay;
+import io.streamrec.worker.FloodBucket;
+import io.streamrec.worker.FloodLimit;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -45,7 +47,10 @@ import java.util.Set;
  * FAMILY,...}, {@code --without-hidden}, {@code --without-gating}, {@code --batch N}, {@code
  * --learning-rate R}, {@code --initial-accumulator G}, {@code --seed S}, {@code --scaler-horizon
  * ROWS}, {@code --event-weighting uniform|linear|low-half|low-skip}, {@code --per-source N}, {@code
- * --context-scaling none|activity|all}.
+ * --context-scaling none|activity|all}; poisoning: {@code --bots SHARE} (bot accounts pushing an
+ * item nobody takes, that share of all events, over {@code --bot-window-days D} in the middle of
+ * the data, from {@code --bot-accounts N}), {@code --user-flood RATE/BURST} (the workers' flood
+ * limit, events per hour / burst).
  */
 public final class RankerReplay {
     static final int BATCH = 64;
@@ -58,10 +63,17 @@ public final class RankerReplay {
     private final TrendingCooccurrence heuristic;
     private final Map<String, Long> firstSeen = new HashMap<>();
     private final Map<String, Tally> tallies = new LinkedHashMap<>();
+    private final FloodLimit userFlood;
+    private final Map<String, FloodBucket> floodBuckets = new HashMap<>();
+    private final long[] flooded = new long[2]; // ordinary, bot
+    private BotTraffic attack;
+    private long ordinaryDuringAttack;
+    private long pushedInTop10;
     private int inBatch;
 
     RankerReplay(ItemCatalog catalog, Options options) {
         this.batch = options.batch;
+        this.userFlood = options.userFlood;
         CandidateGenerator statistics = new CandidateGenerator(options.candidates(), catalog);
         this.ranker =
                 new CandidateRanker(
@@ -77,8 +89,25 @@ public final class RankerReplay {
         tallies.put("items first seen <= 7 d ago", new Tally());
     }
 
-    /** Ranks, tallies and learns one event; trains the scorer after every {@value #BATCH}. */
+    /**
+     * Ranks, tallies and learns one event; trains the scorer after every {@value #BATCH}. An event
+     * over its user's flood limit is dropped, as the workers drop it.
+     */
     void accept(UserEvent e) {
+        if (userFlood.isOn()) {
+            FloodBucket bucket = userFlood.refilled(floodBuckets.get(e.userId()), e.timestamp());
+            floodBuckets.put(e.userId(), bucket.admits() ? bucket.taken() : bucket);
+            if (!bucket.admits()) {
+                flooded[BotTraffic.isBot(e.userId()) ? 1 : 0]++;
+                return;
+            }
+        }
+        if (attack != null && BotTraffic.isBot(e.userId())) {
+            ranker.rankThenLearn(
+                    e, ranker.statistics().candidates(e.userId(), e.timestamp()), null);
+            endBatchIfFull();
+            return; // bots are not evaluated
+        }
         CandidateGenerator stats = ranker.statistics();
         boolean newUser = !stats.knows(e.userId());
         Long first = firstSeen.putIfAbsent(e.itemId(), e.timestamp());
@@ -92,6 +121,10 @@ public final class RankerReplay {
         boolean candidate = candidates.contains(e.itemId());
         RankedCandidates ranked = ranker.rankThenLearn(e, candidates, null);
         ranks[0] = ranked.rankOf(e.itemId(), K);
+        if (attack != null && e.timestamp() >= attack.from()) {
+            ordinaryDuringAttack++;
+            pushedInTop10 += ranked.rankOf(attack.target(), K) >= 0 ? 1 : 0;
+        }
         tallies.get("all events").record(ranks, candidate);
         if (newUser) {
             tallies.get("users with no history").record(ranks, candidate);
@@ -99,9 +132,34 @@ public final class RankerReplay {
         if (newItem) {
             tallies.get("items first seen <= 7 d ago").record(ranks, candidate);
         }
+        endBatchIfFull();
+    }
+
+    private void endBatchIfFull() {
         if (++inBatch == batch) {
             ranker.endBatch();
             inBatch = 0;
+        }
+    }
+
+    /**
+     * The attack's effect: how often ordinary users were shown the pushed item, what was dropped.
+     */
+    private void printAttack(PrintStream out) {
+        if (attack != null) {
+            out.printf(
+                    "%nbots pushing %s from %d to %d: in the ranker's top 10 of %.4f of the %d"
+                            + " ordinary events from the attack on%n",
+                    attack.target(),
+                    attack.from(),
+                    attack.to(),
+                    ordinaryDuringAttack == 0 ? 0 : (double) pushedInTop10 / ordinaryDuringAttack,
+                    ordinaryDuringAttack);
+        }
+        if (userFlood.isOn()) {
+            out.printf(
+                    "flood limit %s dropped %d ordinary and %d bot events%n",
+                    userFlood, flooded[0], flooded[1]);
         }
     }
 
@@ -160,6 +218,10 @@ public final class RankerReplay {
         int neighbourCap = CandidateSettings.defaults().neighbourCap();
         int similarPerUser = CandidateSettings.defaults().similarPerUser();
         FeatureScaler.ContextScaling contextScaling = CandidateRanker.CONTEXT_SCALING;
+        double bots;
+        int botAccounts = 5;
+        double botWindowDays = 1;
+        FloodLimit userFlood = FloodLimit.OFF;
 
         static Options parse(String[] args, int from) {
             Options o = new Options();
@@ -192,6 +254,16 @@ public final class RankerReplay {
                 case "--per-source" -> perSource = Integer.parseInt(value);
                 case "--neighbour-cap" -> neighbourCap = Integer.parseInt(value);
                 case "--similar-per-user" -> similarPerUser = Integer.parseInt(value);
+                case "--bots" -> bots = Double.parseDouble(value);
+                case "--bot-accounts" -> botAccounts = Integer.parseInt(value);
+                case "--bot-window-days" -> botWindowDays = Double.parseDouble(value);
+                case "--user-flood" -> {
+                    String[] rateBurst = value.split("/");
+                    userFlood =
+                            new FloodLimit(
+                                    Double.parseDouble(rateBurst[0]),
+                                    Integer.parseInt(rateBurst[1]));
+                }
                 case "--context-scaling" ->
                         contextScaling =
                                 FeatureScaler.ContextScaling.valueOf(
@@ -231,7 +303,8 @@ public final class RankerReplay {
                     Locale.ROOT,
                     "families off %s, %s, batch %d, scaler horizon %.0f, weighting %s,"
                             + " per source %d, neighbour cap %d, similar per user %d,"
-                            + " context scaling %s",
+                            + " context scaling %s, bots %.3f (%d accounts, %.1f d),"
+                            + " user flood limit %s",
                     switchedOff,
                     scorer,
                     batch,
@@ -240,7 +313,11 @@ public final class RankerReplay {
                     perSource,
                     neighbourCap,
                     similarPerUser,
-                    contextScaling);
+                    contextScaling,
+                    bots,
+                    botAccounts,
+                    botWindowDays,
+                    userFlood);
         }
     }
 
@@ -256,6 +333,15 @@ public final class RankerReplay {
                 RatingsReplay.read(Path.of(args[0]), RatingsFormat.parse(format)).events();
         ItemCatalog catalog = ItemCatalog.read(Path.of(args[1]), ItemFormat.parse(format));
         RankerReplay replay = new RankerReplay(catalog, options);
+        if (options.bots > 0) {
+            replay.attack =
+                    BotTraffic.against(
+                            events,
+                            catalog,
+                            (long) (options.botWindowDays * 86_400_000L),
+                            options.botAccounts);
+            events = replay.attack.injectInto(events, options.bots);
+        }
         long start = System.nanoTime();
         for (int i = 0; i < events.size(); i++) {
             replay.accept(events.get(i));
@@ -270,6 +356,7 @@ public final class RankerReplay {
                 "%,d events in %.1f s (%.0f events/s), %s%n",
                 events.size(), seconds, events.size() / seconds, options);
         replay.tallies.forEach((name, tally) -> tally.print(name, System.out));
+        replay.printAttack(System.out);
         replay.ranker.close();
     }
 }
