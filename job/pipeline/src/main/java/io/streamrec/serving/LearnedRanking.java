@@ -5,6 +5,7 @@ import io.streamrec.candidates.CandidateGenerator;
 import io.streamrec.candidates.CandidateSet;
 import io.streamrec.candidates.CandidateSettings;
 import io.streamrec.candidates.CandidateStatisticsSerializer;
+import io.streamrec.candidates.ItemTextVectors;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.ranking.CandidateFeatures;
 import io.streamrec.ranking.CandidateRanker;
@@ -42,7 +43,11 @@ final class LearnedRanking implements AutoCloseable {
     LearnedRanking(ServingModel factorization, RankerSettings settings, ItemCatalog catalog) {
         this.factorization = factorization;
         this.settings = settings;
-        build(new CandidateGenerator(CandidateSettings.defaults(), catalog));
+        build(
+                new CandidateGenerator(
+                        CandidateSettings.defaults(),
+                        catalog,
+                        settings.itemTextVectors() ? ItemTextVectors.miniLm() : null));
     }
 
     private void build(CandidateGenerator statistics) {
@@ -130,7 +135,11 @@ final class LearnedRanking implements AutoCloseable {
 
     /** Restores from what {@link #writeStatistics} and {@link #writeLearned} wrote. */
     void restore(byte[] statistics, byte[] learned) throws IOException {
-        build(CandidateStatisticsSerializer.fromBytes(statistics, CandidateSettings.defaults()));
+        CandidateGenerator restored =
+                CandidateStatisticsSerializer.fromBytes(statistics, CandidateSettings.defaults());
+        // text vectors are not in the checkpoint: those of the catalog read at open() carry over
+        restored.adoptTextVectors(ranker.statistics());
+        build(restored);
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(learned))) {
             ranker.scaler().readFrom(in);
             ranker.scorer().readFrom(in);

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import io.streamrec.candidates.CandidateGenerator;
 import io.streamrec.candidates.CandidateSet;
 import io.streamrec.candidates.CandidateSettings;
+import io.streamrec.candidates.ItemTextVectors;
 import io.streamrec.candidates.ScoredItem;
 import io.streamrec.candidates.Source;
 import io.streamrec.ingest.ItemCatalog;
@@ -45,7 +46,9 @@ import java.util.Set;
  * FAMILY,...}, {@code --without-hidden}, {@code --without-gating}, {@code --batch N}, {@code
  * --learning-rate R}, {@code --initial-accumulator G}, {@code --seed S}, {@code --scaler-horizon
  * ROWS}, {@code --event-weighting uniform|linear|low-half|low-skip}, {@code --per-source N}, {@code
- * --context-scaling none|activity|all}.
+ * --context-scaling none|activity|all}, {@code --item-text-vectors} (MiniLM vectors of the
+ * catalog's titles and attributes: a source and the TEXT features; prints the catalog's encode
+ * time).
  */
 public final class RankerReplay {
     static final int BATCH = 64;
@@ -62,7 +65,11 @@ public final class RankerReplay {
 
     RankerReplay(ItemCatalog catalog, Options options) {
         this.batch = options.batch;
-        CandidateGenerator statistics = new CandidateGenerator(options.candidates(), catalog);
+        CandidateGenerator statistics =
+                new CandidateGenerator(
+                        options.candidates(),
+                        catalog,
+                        options.itemTextVectors ? ItemTextVectors.miniLm() : null);
         this.ranker =
                 new CandidateRanker(
                         statistics,
@@ -160,6 +167,7 @@ public final class RankerReplay {
         int neighbourCap = CandidateSettings.defaults().neighbourCap();
         int similarPerUser = CandidateSettings.defaults().similarPerUser();
         FeatureScaler.ContextScaling contextScaling = CandidateRanker.CONTEXT_SCALING;
+        boolean itemTextVectors;
 
         static Options parse(String[] args, int from) {
             Options o = new Options();
@@ -168,6 +176,7 @@ public final class RankerReplay {
                 switch (flag) {
                     case "--without-hidden" -> o.scorer = o.scorer.withHiddenLayer(false);
                     case "--without-gating" -> o.scorer = o.scorer.withContextGating(false);
+                    case "--item-text-vectors" -> o.itemTextVectors = true;
                     default -> o.parseValue(flag, value(args, ++i, flag));
                 }
             }
@@ -231,7 +240,7 @@ public final class RankerReplay {
                     Locale.ROOT,
                     "families off %s, %s, batch %d, scaler horizon %.0f, weighting %s,"
                             + " per source %d, neighbour cap %d, similar per user %d,"
-                            + " context scaling %s",
+                            + " context scaling %s, item text vectors %s",
                     switchedOff,
                     scorer,
                     batch,
@@ -240,7 +249,8 @@ public final class RankerReplay {
                     perSource,
                     neighbourCap,
                     similarPerUser,
-                    contextScaling);
+                    contextScaling,
+                    itemTextVectors);
         }
     }
 
@@ -255,7 +265,14 @@ public final class RankerReplay {
         List<UserEvent> events =
                 RatingsReplay.read(Path.of(args[0]), RatingsFormat.parse(format)).events();
         ItemCatalog catalog = ItemCatalog.read(Path.of(args[1]), ItemFormat.parse(format));
+        long cpuBefore = processCpuNanos();
         RankerReplay replay = new RankerReplay(catalog, options);
+        ItemTextVectors vectors = replay.ranker.statistics().textVectors();
+        if (vectors != null) {
+            System.out.printf(
+                    "item text vectors: %,d items encoded in %.1f s (model load included)%n",
+                    vectors.encoded(), vectors.encodeNanos() / 1e9);
+        }
         long start = System.nanoTime();
         for (int i = 0; i < events.size(); i++) {
             replay.accept(events.get(i));
@@ -269,7 +286,16 @@ public final class RankerReplay {
         System.out.printf(
                 "%,d events in %.1f s (%.0f events/s), %s%n",
                 events.size(), seconds, events.size() / seconds, options);
+        System.out.printf(
+                "process CPU %.1f s (catalog, encoding and replay)%n",
+                (processCpuNanos() - cpuBefore) / 1e9);
         replay.tallies.forEach((name, tally) -> tally.print(name, System.out));
         replay.ranker.close();
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 }
