@@ -108,6 +108,11 @@ final class LearnedRanking implements AutoCloseable {
                 userId, now, items -> factorization.scoreItems(userId, userItems, now, items));
     }
 
+    /** The candidate statistics (tests). */
+    CandidateGenerator statistics() {
+        return ranker.statistics();
+    }
+
     boolean knows(String userId) {
         return ranker.statistics().knows(userId);
     }
