@@ -13,6 +13,8 @@
 # FLINK_CONF (default flink-conf/config-cpu.yaml) is the cluster configuration; FLINK_DIR (default
 # target/flink) holds jars, logs, checkpoints and savepoints; FLINK_REST_PORT (default 8081) and
 # FLINK_RPC_PORT (default 6123) choose the JobManager's ports. Web UI and REST: http://localhost:8081
+# ITEM_TEXT_VECTORS=1 adds the MiniLM model and onnxruntime to lib/ at the first fetch (the
+# ranker.item-text-vectors option needs them; about 180 MB more).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/lib.sh
@@ -38,7 +40,9 @@ tm_pidfiles() { ls "$DIR"/run/taskmanager-*.pid 2>/dev/null | sort -t- -k2 -n ||
 fetch_jars() {
   if [ ! -d "$DIR/lib" ] || [ -z "$(ls -A "$DIR/lib" 2>/dev/null)" ]; then
     echo "Fetching the Flink 2.2.1 cluster jars (and DJL's PyTorch engine) from Maven Central ..."
-    mvn -B -q -f deploy/flink/pom.xml dependency:copy-dependencies \
+    local profile=()
+    [ "${ITEM_TEXT_VECTORS:-0}" = 1 ] && profile=(-Pitem-text-vectors)
+    mvn -B -q -f deploy/flink/pom.xml dependency:copy-dependencies "${profile[@]}" \
       -DoutputDirectory="$DIR/lib" -DincludeScope=runtime
   fi
   mkdir -p "$DIR/conf" "$DIR/log" "$DIR/run" "$DIR/tmp" "$DIR/checkpoints" "$DIR/savepoints"

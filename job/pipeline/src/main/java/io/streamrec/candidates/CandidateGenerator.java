@@ -58,15 +58,35 @@ public final class CandidateGenerator {
         void item(String itemId, String title, List<String> attributes);
     }
 
+    /** Item text vectors, null when off (then no encoder class is ever loaded). */
+    private ItemTextVectors textVectors;
+
     public CandidateGenerator(CandidateSettings settings, ItemCatalog catalog) {
+        this(settings, catalog, null);
+    }
+
+    /**
+     * @param textVectors language-model item vectors for the text-vector source and features, or
+     *     null (off); the catalog's items are encoded here, in one call
+     */
+    public CandidateGenerator(
+            CandidateSettings settings, ItemCatalog catalog, ItemTextVectors textVectors) {
         this.settings = settings;
+        this.textVectors = textVectors;
         this.pairs = new ItemPairs(settings.neighbourCap());
         this.neighbourhood =
                 new UserNeighbourhood(
                         settings.usersPerItem(), settings.similarPerUser(), settings.similarity());
         this.titleWords = new TitleWords(settings.maxItemsPerWord());
+        List<String> texts = new ArrayList<>();
+        int[] indexed = new int[catalog.ids().size()];
         for (String id : catalog.ids()) {
-            putItem(id, catalog.title(id), catalog.attributes(id));
+            indexed[texts.size()] = items.of(id);
+            indexWords(id, catalog.title(id), catalog.attributes(id));
+            texts.add(ItemTextVectors.text(catalog.title(id), catalog.attributes(id)));
+        }
+        if (textVectors != null) {
+            textVectors.putAll(indexed, texts);
         }
     }
 
@@ -169,11 +189,44 @@ public final class CandidateGenerator {
         };
     }
 
-    /** Indexes a new or changed catalog item for the title-word source. */
+    /**
+     * Indexes a new or changed catalog item for the title-word source and content features, and
+     * encodes its text when text vectors are on and the text changed (on the caller's thread: a few
+     * milliseconds, once per catalog change).
+     */
     public void putItem(String itemId, String title, List<String> attributes) {
         changes.item(itemId, title, attributes);
+        indexWords(itemId, title, attributes);
+        if (textVectors != null) {
+            textVectors.put(items.of(itemId), ItemTextVectors.text(title, attributes));
+        }
+    }
+
+    private void indexWords(String itemId, String title, List<String> attributes) {
         titleWords.put(items.of(itemId), title, attributes);
         activity.putItem(items.of(itemId), title, attributes);
+    }
+
+    /**
+     * Takes over the text vectors of {@code before}, the generator built from the catalog when the
+     * job started, for the items these (restored) statistics know: vectors are not checkpointed,
+     * and the catalog they came from is the one the restored job reads again.
+     */
+    public void adoptTextVectors(CandidateGenerator before) {
+        textVectors =
+                before.textVectors == null
+                        ? null
+                        : before.textVectors.reindexed(before.items, items);
+    }
+
+    /** The item text vectors, null when off. */
+    public ItemTextVectors textVectors() {
+        return textVectors;
+    }
+
+    /** Sources this generator runs: all but the text-vector one when text vectors are off. */
+    public int sourceCount() {
+        return Source.values().length - (textVectors == null ? 1 : 0);
     }
 
     /** Each source's top items for {@code user} at time {@code t}, united. */
@@ -201,8 +254,23 @@ public final class CandidateGenerator {
             addTopScores(Source.SIMILAR_USERS);
             titleWords.sharedRareWords(history.mostRecent(settings.titleItems()), scores);
             addTopScores(Source.TITLE_WORDS);
+            addNearestByText(history);
         }
         return CandidateSet.of(union);
+    }
+
+    /** The items nearest by text vector to the recency-weighted mean of the user's latest items. */
+    private void addNearestByText(RecentIds history) {
+        if (textVectors == null) {
+            return;
+        }
+        float[] mean =
+                textVectors.recentMean(
+                        history.mostRecent(settings.sequenceItems()), settings.sequenceDecay());
+        if (mean != null) {
+            textVectors.scoreAll(mean, scores);
+            addTopScores(Source.TEXT_VECTORS);
+        }
     }
 
     private void addPopularity(Source source, int n, long t) {

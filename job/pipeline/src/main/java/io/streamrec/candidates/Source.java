@@ -15,7 +15,12 @@ public enum Source {
     /** Recent items of the users most similar to this one. */
     SIMILAR_USERS(null),
     /** Items sharing rare title words or attributes with the user's last items. */
-    TITLE_WORDS(null);
+    TITLE_WORDS(null),
+    /**
+     * Nearest items by language-model text vector to the user's recent items' mean vector (only
+     * when item text vectors are on).
+     */
+    TEXT_VECTORS(null);
 
     private static final List<Source> DECAYED_POPULARITY =
             List.of(POPULARITY_6H, POPULARITY_1D, POPULARITY_7D, POPULARITY_30D);

@@ -84,6 +84,16 @@ public final class StatisticsView {
         return users == null ? NO_IDS : users;
     }
 
+    /** The item text vectors, null when off. */
+    public ItemTextVectors textVectors() {
+        return generator.textVectors();
+    }
+
+    /** The candidate sources the generator runs. */
+    public int sourceCount() {
+        return generator.sourceCount();
+    }
+
     public ActivityStatistics activity() {
         return generator.activity();
     }

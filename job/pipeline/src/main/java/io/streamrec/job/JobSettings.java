@@ -159,7 +159,8 @@ public final class JobSettings {
                 conf.get(StreamrecOptions.MODEL_TYPE),
                 new RankerSettings(
                         conf.get(StreamrecOptions.RANKER_LEARNING_RATE),
-                        conf.get(StreamrecOptions.RANKER_SWITCHED_OFF)));
+                        conf.get(StreamrecOptions.RANKER_SWITCHED_OFF),
+                        conf.get(StreamrecOptions.RANKER_ITEM_TEXT_VECTORS)));
     }
 
     public WorkerSettings worker() {

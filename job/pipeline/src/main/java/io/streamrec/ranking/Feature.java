@@ -7,8 +7,9 @@ import java.util.Locale;
  * formulas {@code j} is the candidate, {@code u} the user, {@code r_0, r_1, ...} the user's latest
  * items (the candidate settings' {@code sequenceItems}, weighted {@code w_k = sequenceDecay^k} as
  * in the item-to-item source), {@code n} event counts, {@code C} co-occurrence, {@code T}
- * transitions and {@code out} transitions out of an item. Every value is a log, a ratio or a flag
- * (no constant taken from a dataset), and 0 where its inputs are unknown.
+ * transitions and {@code out} transitions out of an item, {@code v} an item's unit text vector.
+ * Every value is a log, a ratio or a flag (no constant taken from a dataset), and 0 where its
+ * inputs are unknown.
  */
 public enum Feature {
     COUNT_6H(FeatureFamily.POPULARITY, "ln(1 + n(j) decayed at a 6 h half-life)"),
@@ -75,7 +76,17 @@ public enum Feature {
     RANK_TITLE_WORDS(FeatureFamily.SOURCES, "1 / (1 + rank) in the title-words source"),
     SOURCE_SHARE(FeatureFamily.SOURCES, "sources that returned j / all sources"),
 
-    FACTORIZATION(FeatureFamily.FACTORIZATION, "the factorization model's score q(u) . v(j)");
+    FACTORIZATION(FeatureFamily.FACTORIZATION, "the factorization model's score q(u) . v(j)"),
+
+    // Appended, not grouped with their families: the columns before keep their places, so a scorer
+    // or scaler snapshot of the 49 features before restores into the first 49 columns.
+    TEXT_COSINE_LAST(FeatureFamily.TEXT, "cosine of the MiniLM text vectors of j and r_0"),
+    TEXT_COSINE_RECENT(
+            FeatureFamily.TEXT, "cosine of j's text vector and the unit sum_k w_k v(r_k)"),
+    RANK_TEXT_VECTORS(FeatureFamily.SOURCES, "1 / (1 + rank) in the text-vector source");
+
+    /** Columns of the features before text vectors, as snapshots of that time hold them. */
+    public static final int COUNT_BEFORE_TEXT = TEXT_COSINE_LAST.ordinal();
 
     /** Columns of a feature list. */
     public static final int COUNT = values().length;

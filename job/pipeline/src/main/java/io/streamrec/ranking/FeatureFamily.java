@@ -17,5 +17,7 @@ public enum FeatureFamily {
     /** Where each candidate source ranked the item. */
     SOURCES,
     /** The factorization model's score. */
-    FACTORIZATION
+    FACTORIZATION,
+    /** Language-model text vectors against the user's latest items (zero when they are off). */
+    TEXT
 }

@@ -128,8 +128,10 @@ public final class FeatureScaler {
     }
 
     /**
-     * Reads what {@link #writeTo} wrote into this scaler (same feature count). A version 1 snapshot
-     * has no context averages: they restart from zero and catch up within about a horizon.
+     * Reads what {@link #writeTo} wrote into this scaler. A version 1 snapshot has no context
+     * averages: they restart from zero and catch up within about a horizon. A snapshot of fewer
+     * features (taken before features were appended) fills the first columns; the appended ones
+     * start from zero mean and variance, as in a new scaler.
      */
     public void readFrom(DataInput in) throws IOException {
         int version = in.readUnsignedByte();
@@ -137,13 +139,18 @@ public final class FeatureScaler {
             throw new IOException("unknown feature scaler version " + version);
         }
         int written = in.readInt();
-        if (written != features) {
-            throw new IOException(written + " scaled features written, " + features + " expected");
+        if (written <= 0 || written > features) {
+            throw new IOException(
+                    written + " scaled features written, at most " + features + " expected");
         }
         rows = in.readLong();
-        for (int f = 0; f < features; f++) {
+        for (int f = 0; f < written; f++) {
             mean[f] = in.readDouble();
             variance[f] = in.readDouble();
+        }
+        for (int f = written; f < features; f++) {
+            mean[f] = 0.0;
+            variance[f] = 0.0;
         }
         for (int g = 0; g < FeatureList.CONTEXT; g++) {
             contextMean[g] = version == 1 ? 0.0 : in.readDouble();

@@ -191,7 +191,11 @@ public final class ListwiseScorer implements AutoCloseable {
         }
     }
 
-    /** Replaces parameters and accumulators with a snapshot {@link #writeTo} wrote. */
+    /**
+     * Replaces parameters and accumulators with a snapshot {@link #writeTo} wrote. A snapshot of
+     * fewer features (one taken before features were appended) fills the first columns; the
+     * appended ones keep their initial weights and accumulators.
+     */
     public void readFrom(DataInput in) throws IOException {
         byte version = in.readByte();
         if (version != SNAPSHOT_VERSION) {
@@ -200,7 +204,7 @@ public final class ListwiseScorer implements AutoCloseable {
         }
         int features = in.readInt();
         int hidden = in.readInt();
-        if (features != layout.features() || hidden != ScorerLayout.HIDDEN) {
+        if (features <= 0 || features > layout.features() || hidden != ScorerLayout.HIDDEN) {
             throw new IOException(
                     "scorer snapshot of "
                             + features
@@ -211,10 +215,38 @@ public final class ListwiseScorer implements AutoCloseable {
                             + " and "
                             + ScorerLayout.HIDDEN);
         }
-        float[] p = readFloats(in, parameters.length);
-        float[] a = readFloats(in, accumulators.length);
-        System.arraycopy(p, 0, parameters, 0, p.length);
-        System.arraycopy(a, 0, accumulators, 0, a.length);
+        ScorerLayout written = new ScorerLayout(features);
+        float[] p = readFloats(in, written.size());
+        float[] a = readFloats(in, written.size());
+        int[] to = positions(written, layout);
+        for (int i = 0; i < to.length; i++) {
+            parameters[to[i]] = p[i];
+            accumulators[to[i]] = a[i];
+        }
+    }
+
+    /**
+     * Where each parameter of {@code from} lives in {@code to}, which has as many or more features.
+     */
+    static int[] positions(ScorerLayout from, ScorerLayout to) {
+        int[] at = new int[from.size()];
+        int fromF = from.features();
+        for (int g = 0; g < ScorerLayout.CONTEXT; g++) {
+            for (int f = 0; f < fromF; f++) {
+                at[from.wOffset() + g * fromF + f] = to.wOffset() + g * to.features() + f;
+            }
+        }
+        for (int h = 0; h < ScorerLayout.HIDDEN; h++) {
+            for (int i = 0; i < from.hiddenInputs(); i++) {
+                int column = i < fromF ? i : to.features() + (i - fromF);
+                at[from.hOffset() + h * from.hiddenInputs() + i] =
+                        to.hOffset() + h * to.hiddenInputs() + column;
+            }
+        }
+        for (int i = from.bOffset(); i < from.size(); i++) {
+            at[i] = to.bOffset() + (i - from.bOffset());
+        }
+        return at;
     }
 
     private static float[] readFloats(DataInput in, int n) throws IOException {

@@ -5,6 +5,7 @@ import io.streamrec.candidates.CandidateGenerator;
 import io.streamrec.candidates.CandidateSet;
 import io.streamrec.candidates.CandidateSettings;
 import io.streamrec.candidates.CandidateStatisticsSerializer;
+import io.streamrec.candidates.ItemTextVectors;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.ranking.CandidateFeatures;
 import io.streamrec.ranking.CandidateRanker;
@@ -45,7 +46,11 @@ final class LearnedRanking implements AutoCloseable {
     LearnedRanking(ServingModel factorization, RankerSettings settings, ItemCatalog catalog) {
         this.factorization = factorization;
         this.settings = settings;
-        build(new CandidateGenerator(CandidateSettings.defaults(), catalog));
+        build(
+                new CandidateGenerator(
+                        CandidateSettings.defaults(),
+                        catalog,
+                        settings.itemTextVectors() ? ItemTextVectors.miniLm() : null));
     }
 
     private void build(CandidateGenerator statistics) {
@@ -118,6 +123,11 @@ final class LearnedRanking implements AutoCloseable {
                 userId, now, items -> factorization.scoreItems(userId, userItems, now, items));
     }
 
+    /** The candidate statistics (tests). */
+    CandidateGenerator statistics() {
+        return ranker.statistics();
+    }
+
     boolean knows(String userId) {
         return ranker.statistics().knows(userId);
     }
@@ -154,7 +164,7 @@ final class LearnedRanking implements AutoCloseable {
         if (journal != null) {
             journal = new StatisticsJournal(statistics);
         }
-        build(StatisticsJournal.restore(statistics, CandidateSettings.defaults()));
+        build(withTextVectors(StatisticsJournal.restore(statistics, CandidateSettings.defaults())));
         restoreLearned(learned);
     }
 
@@ -166,8 +176,18 @@ final class LearnedRanking implements AutoCloseable {
         if (journal != null) {
             journal = new StatisticsJournal();
         }
-        build(CandidateStatisticsSerializer.fromBytes(statistics, CandidateSettings.defaults()));
+        build(withTextVectors(
+                CandidateStatisticsSerializer.fromBytes(statistics, CandidateSettings.defaults())));
         restoreLearned(learned);
+    }
+
+    /**
+     * {@code restored} with the text vectors of the statistics built at open(): they are not in
+     * checkpoints, and the catalog read at open() has them.
+     */
+    private CandidateGenerator withTextVectors(CandidateGenerator restored) {
+        restored.adoptTextVectors(ranker.statistics());
+        return restored;
     }
 
     private void restoreLearned(byte[] learned) throws IOException {

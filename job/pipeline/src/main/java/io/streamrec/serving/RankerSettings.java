@@ -11,12 +11,20 @@ import java.util.Set;
  *
  * @param learningRate AdaGrad learning rate of the scorer
  * @param switchedOff feature families left out (ablations)
+ * @param itemTextVectors language-model vectors of the catalog items' texts, for the text-vector
+ *     source and the TEXT features ({@code ranker.item-text-vectors})
  */
-public record RankerSettings(double learningRate, List<FeatureFamily> switchedOffFamilies)
+public record RankerSettings(
+        double learningRate, List<FeatureFamily> switchedOffFamilies, boolean itemTextVectors)
         implements Serializable {
 
     public RankerSettings {
         switchedOffFamilies = List.copyOf(switchedOffFamilies);
+    }
+
+    /** Without item text vectors. */
+    public RankerSettings(double learningRate, List<FeatureFamily> switchedOffFamilies) {
+        this(learningRate, switchedOffFamilies, false);
     }
 
     Set<FeatureFamily> switchedOff() {

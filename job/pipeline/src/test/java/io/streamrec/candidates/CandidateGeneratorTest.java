@@ -144,7 +144,7 @@ class CandidateGeneratorTest {
         assertThat(set.size()).isEqualTo(3);
         assertThat(set.get("e").sources()).containsExactly(Source.TITLE_WORDS);
         Candidate b = set.get("b");
-        assertThat(b.sources()).hasSize(Source.values().length);
+        assertThat(b.sources()).hasSize(generator.sourceCount());
         assertThat(b.rank(Source.ITEM_TO_ITEM)).isEqualTo(1);
         assertThat(b.rank(Source.TITLE_WORDS)).isZero();
         assertThat(b.score(Source.POPULARITY_ALL_TIME)).isEqualTo(2.0);

@@ -112,13 +112,29 @@ class FeatureScalerTest {
     }
 
     @Test
-    void readingAnotherFeatureCountFails() throws IOException {
+    void readingMoreFeaturesThanTheScalerHasFails() throws IOException {
         FeatureScaler written = new FeatureScaler(2, HORIZON);
         written.observe(rows(1f, 3f));
-        FeatureScaler wider = new FeatureScaler(3, HORIZON);
-        assertThatThrownBy(() -> wider.readFrom(input(bytes(written))))
+        FeatureScaler narrower = new FeatureScaler(1, HORIZON);
+        assertThatThrownBy(() -> narrower.readFrom(input(bytes(written))))
                 .isInstanceOf(IOException.class)
-                .hasMessageContaining("2 scaled features written, 3 expected");
+                .hasMessageContaining("2 scaled features written, at most 1 expected");
+    }
+
+    /** A snapshot from before features were appended: the first columns, then new ones at zero. */
+    @Test
+    void readingFewerFeaturesFillsTheFirstColumns() throws IOException {
+        FeatureScaler written = new FeatureScaler(2, HORIZON);
+        written.observe(rows(1f, 3f, 5f, 11f));
+        FeatureScaler wider = new FeatureScaler(3, HORIZON);
+        wider.readFrom(input(bytes(written)));
+        FeatureList row = new FeatureList(1, 3, new float[] {12f, 7f, 4f}, new float[5]);
+        // first column: mean 5, variance 14; the second never varied; the third is new
+        float[] values = wider.standardise(row).values();
+        assertThat(values[0]).isCloseTo((float) (7 / Math.sqrt(14)), within(1e-6f));
+        assertThat(values[1]).isZero();
+        assertThat(values[2]).isZero();
+        assertThat(wider.rows()).isEqualTo(4);
     }
 
     /** One row whose context has log activity {@code activity} and the 0/1 "near" flag. */

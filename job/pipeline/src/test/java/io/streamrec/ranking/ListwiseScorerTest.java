@@ -88,10 +88,10 @@ class ListwiseScorerTest {
     }
 
     @Test
-    void aSnapshotOfAnotherVersionOrShapeIsRejected() throws IOException {
+    void aSnapshotOfAnotherVersionOrOfMoreFeaturesIsRejected() throws IOException {
         try (ListwiseScorer scorer = scorer(ScorerSettings.defaults());
-                ListwiseScorer wider =
-                        new ListwiseScorer(FEATURES + 1, ScorerSettings.defaults(), Device.cpu())) {
+                ListwiseScorer narrower =
+                        new ListwiseScorer(FEATURES - 1, ScorerSettings.defaults(), Device.cpu())) {
             byte[] bytes = snapshot(scorer);
             byte[] future = bytes.clone();
             future[0] = (byte) (ListwiseScorer.SNAPSHOT_VERSION + 1);
@@ -99,11 +99,61 @@ class ListwiseScorerTest {
             assertThatThrownBy(() -> scorer.readFrom(input(future)))
                     .isInstanceOf(IOException.class)
                     .hasMessageContaining("version");
-            assertThatThrownBy(() -> wider.readFrom(input(bytes)))
+            assertThatThrownBy(() -> narrower.readFrom(input(bytes)))
                     .isInstanceOf(IOException.class)
                     .hasMessageContaining("12 features");
             assertThat(bytes).hasSize(1 + 4 + 4 + 2 * 4 * scorer.layout().size());
         }
+    }
+
+    /** A snapshot from before features were appended (the text features) fills the first ones. */
+    @Test
+    void aSnapshotOfFewerFeaturesRestoresIntoTheFirstColumns() throws IOException {
+        PlantedRanking planted = new PlantedRanking(FEATURES, 2);
+        try (ListwiseScorer trained = scorer(ScorerSettings.defaults());
+                ListwiseScorer wider =
+                        new ListwiseScorer(FEATURES + 3, ScorerSettings.defaults(), Device.cpu())) {
+            for (int step = 0; step < 20; step++) {
+                List<FeatureList> lists = planted.lists(8, 5, 30);
+                trained.step(trained.gradients(lists, planted.targets(lists)));
+            }
+            float[] appendedBefore = appendedW(wider);
+            wider.readFrom(input(snapshot(trained)));
+
+            for (FeatureList list : planted.lists(10, 1, 50)) {
+                float[] expected = trained.scores(list);
+                float[] actual = wider.scores(padded(list, 3));
+                for (int c = 0; c < expected.length; c++) {
+                    assertThat(actual[c]).isCloseTo(expected[c], offset(1e-6f));
+                }
+            }
+            assertThat(appendedW(wider)).containsExactly(appendedBefore);
+            int[] at = ListwiseScorer.positions(trained.layout(), wider.layout());
+            for (int i = 0; i < at.length; i++) {
+                assertThat(wider.accumulators()[at[i]]).isEqualTo(trained.accumulators()[i]);
+            }
+        }
+    }
+
+    /** W's entries of the appended columns. */
+    private static float[] appendedW(ListwiseScorer scorer) {
+        int f = scorer.layout().features();
+        float[] out = new float[3 * ScorerLayout.CONTEXT];
+        for (int g = 0; g < ScorerLayout.CONTEXT; g++) {
+            for (int k = 0; k < 3; k++) {
+                out[g * 3 + k] = scorer.parameters()[g * f + f - 3 + k];
+            }
+        }
+        return out;
+    }
+
+    private static FeatureList padded(FeatureList list, int extra) {
+        int f = list.features();
+        float[] values = new float[list.candidates() * (f + extra)];
+        for (int c = 0; c < list.candidates(); c++) {
+            System.arraycopy(list.values(), c * f, values, c * (f + extra), f);
+        }
+        return new FeatureList(list.candidates(), f + extra, values, list.context().clone());
     }
 
     @Test

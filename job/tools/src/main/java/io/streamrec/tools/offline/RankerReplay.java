@@ -4,6 +4,7 @@ import ai.djl.Device;
 import io.streamrec.candidates.CandidateGenerator;
 import io.streamrec.candidates.CandidateSet;
 import io.streamrec.candidates.CandidateSettings;
+import io.streamrec.candidates.ItemTextVectors;
 import io.streamrec.candidates.ScoredItem;
 import io.streamrec.candidates.Source;
 import io.streamrec.ingest.ItemCatalog;
@@ -47,10 +48,12 @@ import java.util.Set;
  * FAMILY,...}, {@code --without-hidden}, {@code --without-gating}, {@code --batch N}, {@code
  * --learning-rate R}, {@code --initial-accumulator G}, {@code --seed S}, {@code --scaler-horizon
  * ROWS}, {@code --event-weighting uniform|linear|low-half|low-skip}, {@code --per-source N}, {@code
- * --context-scaling none|activity|all}; poisoning: {@code --bots SHARE} (bot accounts pushing an
- * item nobody takes, that share of all events, over {@code --bot-window-days D} in the middle of
- * the data, from {@code --bot-accounts N}), {@code --user-flood RATE/BURST} (the workers' flood
- * limit, events per hour / burst).
+ * --context-scaling none|activity|all}, {@code --item-text-vectors} (MiniLM vectors of the
+ * catalog's titles and attributes: a source and the TEXT features; prints the catalog's encode
+ * time); poisoning: {@code --bots SHARE} (bot accounts pushing the least-taken item, that share of
+ * all events, over {@code --bot-window-days D} in the middle of the data, from {@code
+ * --bot-accounts N}), {@code --user-flood RATE/BURST} (the workers' flood limit, events per hour /
+ * burst).
  */
 public final class RankerReplay {
     static final int BATCH = 64;
@@ -74,7 +77,11 @@ public final class RankerReplay {
     RankerReplay(ItemCatalog catalog, Options options) {
         this.batch = options.batch;
         this.userFlood = options.userFlood;
-        CandidateGenerator statistics = new CandidateGenerator(options.candidates(), catalog);
+        CandidateGenerator statistics =
+                new CandidateGenerator(
+                        options.candidates(),
+                        catalog,
+                        options.itemTextVectors ? ItemTextVectors.miniLm() : null);
         this.ranker =
                 new CandidateRanker(
                         statistics,
@@ -218,6 +225,7 @@ public final class RankerReplay {
         int neighbourCap = CandidateSettings.defaults().neighbourCap();
         int similarPerUser = CandidateSettings.defaults().similarPerUser();
         FeatureScaler.ContextScaling contextScaling = CandidateRanker.CONTEXT_SCALING;
+        boolean itemTextVectors;
         double bots;
         int botAccounts = 5;
         double botWindowDays = 1;
@@ -230,6 +238,7 @@ public final class RankerReplay {
                 switch (flag) {
                     case "--without-hidden" -> o.scorer = o.scorer.withHiddenLayer(false);
                     case "--without-gating" -> o.scorer = o.scorer.withContextGating(false);
+                    case "--item-text-vectors" -> o.itemTextVectors = true;
                     default -> o.parseValue(flag, value(args, ++i, flag));
                 }
             }
@@ -303,8 +312,8 @@ public final class RankerReplay {
                     Locale.ROOT,
                     "families off %s, %s, batch %d, scaler horizon %.0f, weighting %s,"
                             + " per source %d, neighbour cap %d, similar per user %d,"
-                            + " context scaling %s, bots %.3f (%d accounts, %.1f d),"
-                            + " user flood limit %s",
+                            + " context scaling %s, item text vectors %s, bots %.3f"
+                            + " (%d accounts, %.1f d), user flood limit %s",
                     switchedOff,
                     scorer,
                     batch,
@@ -314,6 +323,7 @@ public final class RankerReplay {
                     neighbourCap,
                     similarPerUser,
                     contextScaling,
+                    itemTextVectors,
                     bots,
                     botAccounts,
                     botWindowDays,
@@ -332,6 +342,7 @@ public final class RankerReplay {
         List<UserEvent> events =
                 RatingsReplay.read(Path.of(args[0]), RatingsFormat.parse(format)).events();
         ItemCatalog catalog = ItemCatalog.read(Path.of(args[1]), ItemFormat.parse(format));
+        long cpuBefore = processCpuNanos();
         RankerReplay replay = new RankerReplay(catalog, options);
         if (options.bots > 0) {
             replay.attack =
@@ -341,6 +352,12 @@ public final class RankerReplay {
                             (long) (options.botWindowDays * 86_400_000L),
                             options.botAccounts);
             events = replay.attack.injectInto(events, options.bots);
+        }
+        ItemTextVectors vectors = replay.ranker.statistics().textVectors();
+        if (vectors != null) {
+            System.out.printf(
+                    "item text vectors: %,d items encoded in %.1f s (model load included)%n",
+                    vectors.encoded(), vectors.encodeNanos() / 1e9);
         }
         long start = System.nanoTime();
         for (int i = 0; i < events.size(); i++) {
@@ -355,8 +372,17 @@ public final class RankerReplay {
         System.out.printf(
                 "%,d events in %.1f s (%.0f events/s), %s%n",
                 events.size(), seconds, events.size() / seconds, options);
+        System.out.printf(
+                "process CPU %.1f s (catalog, encoding and replay)%n",
+                (processCpuNanos() - cpuBefore) / 1e9);
         replay.tallies.forEach((name, tally) -> tally.print(name, System.out));
         replay.printAttack(System.out);
         replay.ranker.close();
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 }
