@@ -176,8 +176,10 @@ final class LearnedRanking implements AutoCloseable {
         if (journal != null) {
             journal = new StatisticsJournal();
         }
-        build(withTextVectors(
-                CandidateStatisticsSerializer.fromBytes(statistics, CandidateSettings.defaults())));
+        build(
+                withTextVectors(
+                        CandidateStatisticsSerializer.fromBytes(
+                                statistics, CandidateSettings.defaults())));
         restoreLearned(learned);
     }
 

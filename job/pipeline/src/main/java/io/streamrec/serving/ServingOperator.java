@@ -264,6 +264,11 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         }
     }
 
+    /** The learned ranker's state (null under the factorization model alone); for tests. */
+    LearnedRanking learnedRanking() {
+        return learned;
+    }
+
     private long unreadableFeedRecords() {
         return (itemFeed == null ? 0 : itemFeed.unreadableRecords())
                 + (rowFeed == null ? 0 : rowFeed.unreadableRecords());

@@ -54,12 +54,13 @@ class LearnedRankingTextVectorsTest {
     @Test
     void theNearestTitleComesFirstAndTheVectorsSurviveARestore() throws Exception {
         try (LearnedRanking ranking = ranking(true)) {
+            ranking.journalStatistics();
             ranking.learnStatistics(new UserEvent("e1", "u1", "a", EventType.RATING, 9f, 0L));
             assertThat(textList(ranking)).first().isEqualTo("b");
             assertThat(textList(ranking)).containsExactlyInAnyOrder("b", "c", "d");
 
             try (LearnedRanking reopened = ranking(true)) {
-                reopened.restore(ranking.writeStatistics(), ranking.writeLearned());
+                reopened.restore(ranking.checkpointStatistics(), ranking.writeLearned());
                 assertThat(reopened.statistics().textVectors().items()).isEqualTo(4);
                 assertThat(textList(reopened)).isEqualTo(textList(ranking));
             }
@@ -81,8 +82,9 @@ class LearnedRankingTextVectorsTest {
         }
         try (LearnedRanking ranking = ranking(false);
                 LearnedRanking reopened = ranking(false)) {
+            ranking.journalStatistics();
             ranking.learnStatistics(new UserEvent("e1", "u1", "a", EventType.RATING, 9f, 0L));
-            reopened.restore(ranking.writeStatistics(), bytes.toByteArray());
+            reopened.restore(ranking.checkpointStatistics(), bytes.toByteArray());
             assertThat(reopened.knows("u1")).isTrue();
             assertThat(reopened.statistics().textVectors()).isNull();
         }
