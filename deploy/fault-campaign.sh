@@ -30,10 +30,11 @@ source deploy/lib.sh
 source deploy/cluster-lib.sh
 
 EVENTS=1000000
+AUDIT_TIMEOUT_S=1800
 FAULTS=tm-kill,broker-restart,rescale:1,tm-kill,older-checkpoint,rescale:2,tm-kill,jm-kill,broker-restart,tm-kill
 while [ $# -gt 0 ]; do
   case "$1" in
-    --short) EVENTS=30000; FAULTS=older-checkpoint,jm-kill; shift ;;
+    --short) EVENTS=30000; FAULTS=older-checkpoint,jm-kill; AUDIT_TIMEOUT_S=300; shift ;;
     --events) EVENTS=$2; shift 2 ;;
     --faults) FAULTS=$2; shift 2 ;;
     *) echo "usage: $0 [--short] [--events N] [--faults KIND,...]" >&2; exit 2 ;;
@@ -64,6 +65,8 @@ JOB_OPTS=(-Dkafka.bootstrap-servers="$B" -Dkafka.transactional-id-prefix="$PREFI
   -Dresults.delivery-guarantee=exactly-once)
 # the earlier runs the current job's state descends from, JOB:CHECKPOINT,... (ModelAudit --lineage)
 LINEAGE=""
+# the results offsets at each restore of an older checkpoint (ModelAudit --results-cuts)
+RESULTS_CUTS=""
 PARALLELISM=2
 FAULT_RECORDS="$WORK/faults.jsonl"
 
@@ -94,6 +97,14 @@ resubmit() { # old-job path
   deploy/flink-job.sh submit -p "$PARALLELISM" -s "$2" "${JOB_OPTS[@]}"
   WAIT_INTERVAL=0.2 wait_until 180 "the resubmitted job to restore" restored_known || exit 1
   LINEAGE="${LINEAGE:+$LINEAGE,}$1:$(restored_checkpoint_id)"
+}
+results_end_offsets() { # -> 0:N0,1:N1
+  local partitions p out=()
+  partitions=$(kcat -b "$B" -L -t results -J | jq '.topics[0].partitions | length')
+  for p in $(seq 0 $((partitions - 1))); do
+    out+=("$p:$(kcat -b "$B" -Q -t "results:$p:-1" | sed -n 's/.* offset \([0-9]*\).*/\1/p')")
+  done
+  (IFS=,; echo "${out[*]}")
 }
 restored_known() { [ "$(restored_checkpoint_id)" != none ]; }
 # Appends one fault's record: index kind detail fault_ms recovery_ms
@@ -174,6 +185,8 @@ fault_older_checkpoint() {
   deploy/flink-job.sh cancel
   wait_until 60 "job $old to be cancelled" job_ended || exit 1
   [ -f "$FLINK_DIR/checkpoints/$old/chk-$chk/_metadata" ] || { echo "chk-$chk was not retained on cancel" >&2; exit 1; }
+  # the abandoned run's answers end here; the restored run answers its requests again after it
+  RESULTS_CUTS="${RESULTS_CUTS:+$RESULTS_CUTS/}$(results_end_offsets)"
   resubmit "$old" "file://$FLINK_DIR/checkpoints/$old/chk-$chk"
   local ack
   ack=$(wait_checkpoint_after "$FAULT_MS" "the restore of an older checkpoint" 300)
@@ -228,7 +241,8 @@ produce_chunk $((CHUNKS - 1))
 # ---- audit ----
 echo "Auditing job $(job_id) (lineage: ${LINEAGE:-none}; waits for the job to commit everything) ..."
 run_audit --requests-prefix "$PREFIX-r" --requests $((CHUNKS * REQUESTS_PER_CHUNK)) \
-  --run "$(job_id)" --lineage "$LINEAGE" --timeout-s 1800
+  --run "$(job_id)" --lineage "$LINEAGE" --results-cuts "$RESULTS_CUTS" --timeout-s "$AUDIT_TIMEOUT_S" \
+  --rows-off "$WORK/rows-off.txt"
 ELAPSED_S=$(( ($(now_ms) - START_MS) / 1000 ))
 [ "$AUDIT_RC" = 0 ] || FAIL=1
 jq -n --slurpfile faults "$FAULT_RECORDS" --argjson events "$EVENTS" --arg list "$FAULTS" \
@@ -239,7 +253,7 @@ jq -n --slurpfile faults "$FAULT_RECORDS" --argjson events "$EVENTS" --arg list 
       | map({key: (.[0].kind | sub(":.*"; "")), value: map(.recovery_ms)}) | from_entries),
     audit: $audit}' > "$WORK/recovery.json"
 if [ -n "$AUDIT" ]; then
-  summary=$(jq -r '"events \(.user_row_updates)/\(.events) applied once, \(.rows_checked) rows: \(.rows_counters_off) with counters off the failure-free run, \(.rows_versions_off) versions outside 1..updates (row updates \(.row_updates) = expected \(.expected_row_updates), \(.rows_of_abandoned_runs) abandoned-run rows dropped), requests \(.requests_answered) answered, \(.requests_answered_twice) twice, \(.dead_lettered_accepted) accepted events dead-lettered"' <<< "$AUDIT")
+  summary=$(jq -r '"events \(.user_row_updates)/\(.events) applied once, \(.rows_checked) rows: \(.rows_counters_off) with counters off the failure-free run, \(.rows_versions_off) versions outside 1..updates (row updates \(.row_updates) = expected \(.expected_row_updates), \(.rows_of_abandoned_runs) abandoned-run rows dropped), requests \(.requests_answered) answered, \(.requests_answered_twice) twice (\(.requests_answered_again_after_older_checkpoint) again after restoring an older checkpoint), \(.dead_lettered_accepted) accepted events dead-lettered"' <<< "$AUDIT")
 else
   summary="audit failed: $(tail -3 "$WORK/audit.log")"; FAIL=1
 fi

@@ -72,6 +72,11 @@ public final class ModelAudit {
                             "T",
                             "seconds to wait for the job to catch up (default 120)")
                     .value("rows-off", "FILE", "write every row whose counters are off to FILE")
+                    .value(
+                            "results-cuts",
+                            "P:O,.../...",
+                            "results offsets per partition at each restore of an older checkpoint"
+                                    + " (the abandoned run answered up to there)")
                     .value("run", "J", "JobID of the audited job: take only its lineage's rows")
                     .value(
                             "lineage",
@@ -87,6 +92,12 @@ public final class ModelAudit {
     private final RunLineage lineage;
     private String rowsOffFile;
 
+    /** Per restore of an older checkpoint, the results end offset of each partition then. */
+    List<Map<Integer, Long>> resultsCuts = List.of();
+
+    /** Per request id, its answers in each stretch of results between cuts. */
+    private final Map<String, Map<Integer, Integer>> answersPerStretch = new HashMap<>();
+
     /** Per event key, how often the input repeats it after its first copy. */
     private final Map<String, Long> inputRepeats = new HashMap<>();
 
@@ -97,6 +108,36 @@ public final class ModelAudit {
         this.requestsPrefix = requestsPrefix;
         this.expectedRequests = expectedRequests;
         this.lineage = lineage;
+    }
+
+    /** {@code 0:12,1:34/0:56,1:78}: two cuts, each an offset per results partition. */
+    static List<Map<Integer, Long>> resultsCuts(String spec) {
+        List<Map<Integer, Long>> cuts = new ArrayList<>();
+        for (String cut : spec.split("/")) {
+            if (cut.isBlank()) {
+                continue;
+            }
+            Map<Integer, Long> offsets = new HashMap<>();
+            for (String entry : cut.split(",")) {
+                String[] partitionAndOffset = entry.trim().split(":");
+                offsets.put(
+                        Integer.parseInt(partitionAndOffset[0]),
+                        Long.parseLong(partitionAndOffset[1]));
+            }
+            cuts.add(offsets);
+        }
+        return cuts;
+    }
+
+    /** The stretch of results (between cuts) an offset of a partition is in. */
+    int stretch(int partition, long offset) {
+        int stretch = 0;
+        for (Map<Integer, Long> cut : resultsCuts) {
+            if (offset >= cut.getOrDefault(partition, Long.MAX_VALUE)) {
+                stretch++;
+            }
+        }
+        return stretch;
     }
 
     /** The lineage from {@code --run J --lineage J1:C1,J2:C2}; null without {@code --run}. */
@@ -126,6 +167,7 @@ public final class ModelAudit {
                         cli.intValue("requests", 0),
                         lineage(cli.value("run", ""), cli.value("lineage", "")));
         audit.rowsOffFile = cli.value("rows-off").orElse(null);
+        audit.resultsCuts = resultsCuts(cli.value("results-cuts", ""));
         ObjectNode result = audit.run(Duration.ofSeconds(cli.longValue("timeout-s", 120)));
         System.out.println(result);
         System.exit(passed(result) ? 0 : 1);
@@ -214,6 +256,12 @@ public final class ModelAudit {
         long answered =
                 answers.keySet().stream().filter(id -> id.startsWith(requestsPrefix)).count();
         long twice = answers.values().stream().filter(c -> c > 1).count();
+        // answered before a restore of an older checkpoint and again after it: the abandoned run's
+        // committed answers stay, and the restored run reads the request again
+        long againAfterRestore =
+                answersPerStretch.values().stream()
+                        .filter(stretches -> stretches.size() > 1)
+                        .count();
         if (expectedRequests > 0) {
             check(mismatches, "requests answered", answered, expectedRequests);
         }
@@ -237,6 +285,7 @@ public final class ModelAudit {
         out.put("expected_row_updates", expectedUpdates);
         out.put("requests_answered", answered);
         out.put("requests_answered_twice", twice);
+        out.put("requests_answered_again_after_older_checkpoint", againAfterRestore);
         out.put("evaluated_events", quality.events());
         out.put("hr_at_10_model", model);
         out.put("hr_at_10_popularity", popularity);
@@ -419,7 +468,11 @@ public final class ModelAudit {
             try {
                 String id = MAPPER.readTree(r.value()).path("requestId").asText();
                 if (id.startsWith(requestsPrefix)) {
-                    answers.merge(id, 1, Integer::sum);
+                    int count =
+                            answersPerStretch
+                                    .computeIfAbsent(id, k -> new HashMap<>())
+                                    .merge(stretch(r.partition(), r.offset()), 1, Integer::sum);
+                    answers.merge(id, count, Math::max);
                 }
             } catch (java.io.IOException e) {
                 throw new IllegalStateException("unreadable result at offset " + r.offset(), e);

@@ -55,4 +55,16 @@ class ModelAuditTest {
         assertThat(result.get("mismatches")).isNotEmpty();
         assertThat(ModelAudit.passed(result)).isFalse();
     }
+
+    @Test
+    void resultsAreSplitIntoStretchesAtEachRestoreOfAnOlderCheckpoint() {
+        ModelAudit audit = new ModelAudit(new Configuration(), "", 0, null);
+        audit.resultsCuts = ModelAudit.resultsCuts("0:10,1:20/0:30,1:40");
+
+        assertThat(audit.stretch(0, 9)).isZero();
+        assertThat(audit.stretch(0, 10)).isEqualTo(1);
+        assertThat(audit.stretch(1, 19)).isZero();
+        assertThat(audit.stretch(1, 45)).isEqualTo(2);
+        assertThat(audit.stretch(2, 1000)).isZero();
+    }
 }
