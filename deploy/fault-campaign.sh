@@ -23,7 +23,7 @@
 #   deploy/fault-campaign.sh            1,000,000 events, 10 faults (4 tm-kill, 2 broker-restart,
 #                                       2 rescale, 1 jm-kill, 1 older-checkpoint); 30-60 minutes
 #   deploy/fault-campaign.sh --short    30,000 events, 2 faults (older-checkpoint, jm-kill)
-#   deploy/fault-campaign.sh --events N --faults tm-kill,rescale:1,...
+#   deploy/fault-campaign.sh --events N --faults tm-kill,rescale:1,... [-- -Dmodel.type=BPR ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/lib.sh
@@ -31,13 +31,15 @@ source deploy/cluster-lib.sh
 
 EVENTS=1000000
 AUDIT_TIMEOUT_S=1800
+EXTRA_OPTS=()
 FAULTS=tm-kill,broker-restart,rescale:1,tm-kill,older-checkpoint,rescale:2,tm-kill,jm-kill,broker-restart,tm-kill
 while [ $# -gt 0 ]; do
   case "$1" in
     --short) EVENTS=30000; FAULTS=older-checkpoint,jm-kill; AUDIT_TIMEOUT_S=300; shift ;;
     --events) EVENTS=$2; shift 2 ;;
     --faults) FAULTS=$2; shift 2 ;;
-    *) echo "usage: $0 [--short] [--events N] [--faults KIND,...]" >&2; exit 2 ;;
+    --) shift; EXTRA_OPTS=("$@"); break ;;
+    *) echo "usage: $0 [--short] [--events N] [--faults KIND,...] [-- -Dkey=value ...]" >&2; exit 2 ;;
   esac
 done
 IFS=, read -r -a FAULT_LIST <<< "$FAULTS"
@@ -62,7 +64,7 @@ REST="http://127.0.0.1:$FLINK_REST_PORT"
 ITEMS="$PWD/data/movietweetings-100k/movies.dat"
 PREFIX="fault-campaign-$$"
 JOB_OPTS=(-Dkafka.bootstrap-servers="$B" -Dkafka.transactional-id-prefix="$PREFIX" -Ditems.path="$ITEMS"
-  -Dresults.delivery-guarantee=exactly-once)
+  -Dresults.delivery-guarantee=exactly-once ${EXTRA_OPTS[@]+"${EXTRA_OPTS[@]}"})
 # the earlier runs the current job's state descends from, JOB:CHECKPOINT,... (ModelAudit --lineage)
 LINEAGE=""
 # the results offsets at each restore of an older checkpoint (ModelAudit --results-cuts)
