@@ -21,7 +21,8 @@
 # target/fault-campaign/recovery.json, exits non-zero on any mismatch, stops only what it started.
 #
 #   deploy/fault-campaign.sh            1,000,000 events, 10 faults (4 tm-kill, 2 broker-restart,
-#                                       2 rescale, 1 jm-kill, 1 older-checkpoint); 30-60 minutes
+#                                       2 rescale, 1 jm-kill, 1 older-checkpoint); with
+#                                       -- -Dmodel.type=BPR 21 minutes on 2 shared cores
 #   deploy/fault-campaign.sh --short    30,000 events, 2 faults (older-checkpoint, jm-kill)
 #   deploy/fault-campaign.sh --events N --faults tm-kill,rescale:1,... [-- -Dmodel.type=BPR ...]
 set -euo pipefail
