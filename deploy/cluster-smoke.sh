@@ -16,6 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/lib.sh
+source deploy/cluster-lib.sh
 ensure_tools
 ensure_commands kcat jq curl
 
@@ -33,34 +34,8 @@ PREFIX="cluster-smoke-$$"
 JOB_OPTS=(-Dkafka.bootstrap-servers="$B" -Dkafka.transactional-id-prefix="$PREFIX" -Ditems.path="$ITEMS"
   -Dresults.delivery-guarantee=exactly-once)
 
-cleanup() {
-  deploy/flink-cluster.sh stop >/dev/null 2>&1 || true
-  deploy/kafka.sh stop >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
+trap cluster_cleanup EXIT
 trap 'exit 130' INT TERM
-
-trained() { consume_committed eval-reports | jq -s 'map(.trained_events) | max // 0' 2>/dev/null || echo 0; }
-job_id() { cat "$FLINK_DIR/run/job.id"; }
-last_checkpoint() { # -> "trigger_ms ack_ms" of the latest completed checkpoint of the current job
-  curl -sf "$REST/jobs/$(job_id)/checkpoints" 2>/dev/null \
-    | jq -r '.latest.completed | if . == null then "0 0" else "\(.trigger_timestamp) \(.latest_ack_timestamp)" end' 2>/dev/null || echo "0 0"
-}
-checkpoint_triggered_after() { # time_ms; keeps the ack time in CHECKPOINT_ACK
-  local trigger
-  read -r trigger CHECKPOINT_ACK <<< "$(last_checkpoint)"
-  [ "$trigger" -gt "$1" ]
-}
-wait_checkpoint_after() { # time_ms what -> prints the ack time of the first checkpoint triggered after it
-  WAIT_INTERVAL=0.2 wait_until 120 "a checkpoint after $2" checkpoint_triggered_after "$1" || exit 1
-  echo "$CHECKPOINT_ACK"
-}
-trained_at_least() { [ "$(trained)" -ge "$1" ]; }
-wait_trained() { # count
-  wait_until 300 "the job to train $1 events ; see $FLINK_DIR/log" trained_at_least "$1" || exit 1
-}
-committed_reports() { [ -n "$(consume_committed eval-reports)" ]; }
-secs() { awk -v ms="$1" 'BEGIN { printf "%.1f", ms / 1000 }'; }
 
 # ---- start ----
 build_classpath
@@ -72,24 +47,9 @@ echo "Waiting for the job's first committed checkpoint ..."
 wait_until 120 "the job's first committed checkpoint (see $FLINK_DIR/log)" committed_reports
 
 # ---- input: the first $EVENTS ratings in time order (stable tie-break by line), keyed by user ----
-awk -F'::' '{print $4" "NR" "$1" "$2" "$3}' data/movietweetings-100k/ratings.dat | sort -k1,1n -k2,2n \
-  | awk -v n="$EVENTS" 'NR <= n' \
-  | awk '{printf "%s|{\"eventId\":\"mt-%s\",\"userId\":\"%s\",\"itemId\":\"%s\",\"type\":\"rating\",\"value\":%s,\"timestamp\":%s000}\n", $3, $2, $3, $4, $5, $1}' \
-  > "$WORK/events.txt"
+replay_events "$EVENTS" "$WORK/events.txt"
 CHUNK=$(( (EVENTS + 3) / 4 ))
 split -l "$CHUNK" -d -a 1 "$WORK/events.txt" "$WORK/chunk-"
-produced=0
-produce_chunk() { # index
-  local f="$WORK/chunk-$1"
-  kcat -b "$B" -P -t events -K '|' < "$f"
-  produced=$((produced + $(wc -l < "$f")))
-  # requests for users of this chunk, answered while the chunk trains
-  cut -d'|' -f1 "$f" | awk '!seen[$0]++' | awk -v n=$REQUESTS_PER_CHUNK 'NR <= n' \
-    | awk -v c="$1" -v p="$PREFIX" '{printf "%s|{\"requestId\":\"%s-r%s-%d\",\"userId\":\"%s\",\"k\":10}\n", $1, p, c, NR, $1}' \
-    | kcat -b "$B" -P -t requests -K '|'
-  echo "Produced chunk $1: $produced of $EVENTS events"
-}
-half_of_chunk() { echo $((produced - $(wc -l < "$WORK/chunk-$1") / 2)); }
 
 # ---- 1: SIGKILL a TaskManager mid-chunk, start a replacement ----
 produce_chunk 0
@@ -126,19 +86,16 @@ resume_ms=$(now_ms)
 deploy/flink-job.sh resume -p 1 "${JOB_OPTS[@]}"
 resume_ack=$(wait_checkpoint_after "$resume_ms" "the resume")
 RESUME_MS=$((resume_ack - resume_ms))
-restored=$(curl -sf "$REST/jobs/$(job_id)/checkpoints" | jq -r '.latest.restored.external_path // "none"')
-parallelism=$(curl -sf "$REST/jobs/$(job_id)" | jq '[.vertices[] | select(.name == "workers" or (.name | startswith("parameter-server"))) | .parallelism] | max')
+restored=$(job_checkpoints | jq -r '.latest.restored.external_path // "none"')
+parallelism=$(job_parallelism)
 echo "Resumed at parallelism $parallelism from $restored: first checkpoint after $(secs $RESUME_MS) s"
 
 # ---- 4: the rest, then audit ----
 produce_chunk 3
 echo "Auditing (waits for the job to commit everything) ..."
-set +e
-audit=$(java -cp "$STREAMREC_CP" io.streamrec.tools.audit.ModelAudit "${JOB_OPTS[@]}" \
-  --requests-prefix "$PREFIX-r" --requests $((4 * REQUESTS_PER_CHUNK)) --timeout-s 300 2> "$WORK/audit.log")
-audit_rc=$?
-set -e
-echo "$audit" > "$WORK/audit.json"
+run_audit --requests-prefix "$PREFIX-r" --requests $((4 * REQUESTS_PER_CHUNK)) --timeout-s 300
+audit=$AUDIT
+audit_rc=$AUDIT_RC
 
 fail=0
 [ "$audit_rc" = 0 ] || fail=1
@@ -150,7 +107,6 @@ jq -n --argjson tm "$TM_RECOVERY_MS" --argjson broker "$BROKER_RECOVERY_MS" \
     stop_with_savepoint_ms: $sp_ms, savepoint_bytes: $sp_bytes, resume_p1_to_first_checkpoint_ms: $resume, audit: $audit}' \
   > "$WORK/recovery.json"
 if [ -n "$audit" ]; then
-  jq -r '.mismatches[] | "MISMATCH " + .' <<< "$audit" >&2 || true
   summary=$(jq -r '"events \(.user_row_updates)/\(.events) applied once (row updates \(.row_updates) = expected \(.expected_row_updates)), requests \(.requests_answered) answered, \(.requests_answered_twice) twice, HR@10 model \(.hr_at_10_model * 1000 | round / 1000) vs popularity \(.hr_at_10_popularity * 1000 | round / 1000)"' <<< "$audit")
 else
   summary="audit failed: $(tail -3 "$WORK/audit.log")"; fail=1

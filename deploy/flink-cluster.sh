@@ -7,6 +7,9 @@
 #                                         TaskManagers (default 2), wait until their slots register
 #   deploy/flink-cluster.sh start-tm      start one more TaskManager
 #   deploy/flink-cluster.sh kill-tm [I]   SIGKILL TaskManager I (default: the oldest), for fault drills
+#   deploy/flink-cluster.sh kill-jm       SIGKILL the JobManager, for fault drills (no HA: its jobs
+#                                         are gone; resubmit from a retained checkpoint)
+#   deploy/flink-cluster.sh start-jm      start a JobManager (TaskManagers reconnect to it)
 #   deploy/flink-cluster.sh stop          stop every JVM this script started (by pid)
 #   deploy/flink-cluster.sh status
 #
@@ -128,6 +131,14 @@ kill_tm() {
   rm -f "$pidfile"
 }
 
+kill_jm() {
+  local pidfile="$DIR/run/jobmanager.pid"
+  alive "$pidfile" || { echo "no JobManager running" >&2; exit 1; }
+  kill -9 "$(cat "$pidfile")"
+  echo "JobManager (pid $(cat "$pidfile")) killed with SIGKILL"
+  rm -f "$pidfile"
+}
+
 stop() {
   for f in $(tm_pidfiles); do stop_pidfile "$f"; done
   stop_pidfile "$DIR/run/jobmanager.pid"
@@ -149,7 +160,9 @@ case "${1:-}" in
   start) shift; start "${1:-2}" ;;
   start-tm) fetch_jars; start_tm ;;
   kill-tm) shift; kill_tm "${1:-}" ;;
+  kill-jm) kill_jm ;;
+  start-jm) fetch_jars; start_jm ;;
   stop) stop ;;
   status) status ;;
-  *) echo "usage: $0 start [N]|start-tm|kill-tm [I]|stop|status" >&2; exit 2 ;;
+  *) echo "usage: $0 start [N]|start-tm|kill-tm [I]|kill-jm|start-jm|stop|status" >&2; exit 2 ;;
 esac

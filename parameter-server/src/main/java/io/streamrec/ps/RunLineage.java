@@ -57,9 +57,10 @@ public final class RunLineage {
 
     /**
      * The lineage of state that stored {@code stored} ({@code restored}: state was restored at
-     * all), without operator state to write to.
+     * all), without operator state to write to: what an audit from outside the job filters the
+     * topic with.
      */
-    static RunLineage of(JobID run, Iterable<RunCheckpoint> stored, boolean restored) {
+    public static RunLineage of(JobID run, Iterable<RunCheckpoint> stored, boolean restored) {
         Map<JobID, Long> earlier = new LinkedHashMap<>();
         boolean ownRun = false;
         for (RunCheckpoint c : stored) {

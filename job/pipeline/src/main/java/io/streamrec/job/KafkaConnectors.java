@@ -11,7 +11,6 @@ import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
  * The job's Kafka sources and sinks: the broker, consumer group and transactional ids come from the
@@ -27,6 +26,15 @@ final class KafkaConnectors {
         this.kafka = settings.kafka();
     }
 
+    /**
+     * Where a source without state starts: the group's committed offsets (earliest where it has
+     * none), resolved when a partition is assigned, so that no checkpoint holds an unresolved
+     * offset.
+     */
+    static OffsetsInitializer startingOffsets() {
+        return new CommittedOrEarliestOffsets();
+    }
+
     /** Raw records of {@code topic}, from the committed offsets (earliest for a new group). */
     KafkaSource<RawRecord> source(ConfigOption<String> topic) {
         return KafkaSource.<RawRecord>builder()
@@ -34,8 +42,7 @@ final class KafkaConnectors {
                 .setProperties(kafka.toProperties())
                 .setTopics(settings.get(topic))
                 .setGroupId(settings.get(StreamrecOptions.GROUP_ID))
-                .setStartingOffsets(
-                        OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setStartingOffsets(startingOffsets())
                 .setDeserializer(new RawRecordDeserializationSchema())
                 .setProperty("commit.offsets.on.checkpoint", "true")
                 .build();

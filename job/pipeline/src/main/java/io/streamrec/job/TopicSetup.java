@@ -70,12 +70,16 @@ public final class TopicSetup {
 
     /**
      * Creates the topics for the options given as {@code -Dkey=value} (bootstrap servers, topic
-     * names); {@code -Dpartitions=N} sets the partitions of events' neighbours (default 2).
+     * names); {@code -Dpartitions=N} sets the partitions of events' neighbours (default 2), {@code
+     * -Devents-partitions=N} those of events (default 1, as the job creates it; more spread users
+     * over partitions, each partition's event time judged on its own).
      */
     public static void main(String[] args) throws Exception {
         org.apache.flink.configuration.Configuration conf =
                 CommandLine.spec("TopicSetup")
-                        .options("bootstrap servers, topic names, partitions (default 2)")
+                        .options(
+                                "bootstrap servers, topic names, partitions (default 2),"
+                                        + " events-partitions (default 1)")
                         .parseOrExit(args)
                         .options();
         int partitions =
@@ -83,7 +87,12 @@ public final class TopicSetup {
                         org.apache.flink.configuration.ConfigOptions.key("partitions")
                                 .intType()
                                 .defaultValue(2));
-        createTopics(conf, partitions, 1);
+        int eventPartitions =
+                conf.get(
+                        org.apache.flink.configuration.ConfigOptions.key("events-partitions")
+                                .intType()
+                                .defaultValue(1));
+        createTopics(conf, partitions, eventPartitions);
         JobSettings settings = new JobSettings(conf);
         try (Admin admin = Admin.create(settings.kafka().toProperties())) {
             System.out.println(

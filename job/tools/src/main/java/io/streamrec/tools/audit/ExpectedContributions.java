@@ -2,6 +2,7 @@ package io.streamrec.tools.audit;
 
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.model.ModelConfig;
+import io.streamrec.model.RowKeys;
 import io.streamrec.schema.UserEvent;
 import io.streamrec.worker.NegativeSampler;
 import java.util.ArrayList;
@@ -13,32 +14,49 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The number of row updates a stream of events implies, computed from the input alone: per event
- * one contribution to every distinct row its loss touches (the user, the positive item, the sampled
- * negatives, the user's recent items, their attributes, and the three dense rows). The sum of the
- * parameter server's per-row update counters must equal it exactly: one event applied twice or lost
- * changes it. Negatives are seeded by event id, so they can be drawn here too; this needs a catalog
- * that holds every item of the stream (otherwise the sampler's item set depends on arrival order),
- * see {@link #coveredBy}.
+ * The row updates a stream of events implies, computed from the input alone: per event one
+ * contribution to every distinct row its loss touches (the user, the positive item, the sampled
+ * negatives, the user's recent items, their attributes, and the dense rows), and one positive to
+ * its item's row. Every row's update and positive counters on the parameter server must equal these
+ * exactly, as in a run without failures: one event applied twice or lost changes them. Negatives
+ * are seeded by event id, so they can be drawn here too; this needs a catalog that holds every item
+ * of the stream (otherwise the sampler's item set depends on arrival order), see {@link
+ * #coveredBy}.
  */
 public final class ExpectedContributions {
     private ExpectedContributions() {}
+
+    /** A row's expected update and positive counters. */
+    public record Counters(long updates, long positives) {}
 
     /** Whether every event's item is in the catalog, which makes the count well defined. */
     public static boolean coveredBy(List<UserEvent> events, ItemCatalog catalog) {
         return events.stream().allMatch(e -> catalog.contains(e.itemId()));
     }
 
+    /** The sum of all rows' expected update counters; see {@link #perRow}. */
+    public static long count(List<UserEvent> events, ItemCatalog catalog, ModelConfig model) {
+        return perRow(events, catalog, model).values().stream().mapToLong(Counters::updates).sum();
+    }
+
     /**
+     * Every row's expected counters, by row key.
+     *
      * @param events the events in the order each user's events were processed (per user, the order
      *     of their Kafka partition)
      */
-    public static long count(List<UserEvent> events, ItemCatalog catalog, ModelConfig model) {
+    public static Map<String, Counters> perRow(
+            List<UserEvent> events, ItemCatalog catalog, ModelConfig model) {
         NegativeSampler sampler = new NegativeSampler(model.seed());
         catalog.ids().forEach(sampler::add);
         int l = model.historyLength();
+        List<String> dense =
+                new ArrayList<>(List.of(RowKeys.DENSE_W, RowKeys.DENSE_C, RowKeys.DENSE_PHI));
+        if (model.contentDim() > 0) {
+            dense.add(RowKeys.DENSE_U);
+        }
         Map<String, List<String>> history = new HashMap<>();
-        long total = 0;
+        Map<String, long[]> counts = new HashMap<>();
         for (UserEvent e : events) {
             List<String> items = history.computeIfAbsent(e.userId(), u -> new ArrayList<>());
             Set<String> exampleItems = new HashSet<>();
@@ -46,11 +64,18 @@ public final class ExpectedContributions {
             exampleItems.addAll(
                     Arrays.asList(sampler.sample(e.eventId(), e.itemId(), model.negatives())));
             exampleItems.addAll(items.subList(Math.max(0, items.size() - l), items.size()));
-            Set<String> attributes = new HashSet<>();
-            exampleItems.forEach(i -> attributes.addAll(catalog.attributes(i)));
-            total += 1 + exampleItems.size() + attributes.size() + 3;
+            Set<String> touched = new HashSet<>(dense);
+            touched.add(RowKeys.user(e.userId()));
+            for (String item : exampleItems) {
+                touched.add(RowKeys.item(item));
+                catalog.attributes(item).forEach(a -> touched.add(RowKeys.attribute(a)));
+            }
+            touched.forEach(key -> counts.computeIfAbsent(key, k -> new long[2])[0]++);
+            counts.get(RowKeys.item(e.itemId()))[1]++;
             items.add(e.itemId());
         }
-        return total;
+        Map<String, Counters> rows = new HashMap<>();
+        counts.forEach((key, c) -> rows.put(key, new Counters(c[0], c[1])));
+        return rows;
     }
 }

@@ -15,7 +15,9 @@ import io.streamrec.job.JobSettings;
 import io.streamrec.job.StreamrecOptions;
 import io.streamrec.model.ModelConfig;
 import io.streamrec.model.RowKeys;
+import io.streamrec.ps.RunLineage;
 import io.streamrec.schema.ParameterRow;
+import io.streamrec.schema.RunCheckpoint;
 import io.streamrec.schema.UserEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -27,6 +29,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -38,15 +42,24 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
  * <ul>
  *   <li>every user row's update counter equals that user's number of events (one contribution per
  *       event), the {@code dense:W} counter and the sum of positives equal the number of events;
- *   <li>the sum of all rows' update counters equals {@link ExpectedContributions} of the input;
+ *   <li>the sum of all rows' update counters equals {@link ExpectedContributions} of the input, and
+ *       so does every row's update and positive counter (what a run without failures ends with;
+ *       versions are not, README "Exactly-once model evolution": each is between 1 and the row's
+ *       updates);
  *   <li>every request id with the given prefix is in {@code results} exactly once (read_committed);
+ *   <li>no event the input makes valid and new is in {@code dead-letters};
  *   <li>the model's prequential HR@10 beats all-time popularity's.
  * </ul>
  *
- * It waits (up to {@code --timeout-s}) for the job to catch up, then prints one JSON line with the
- * figures and the mismatches, and exits non-zero on any. Usage: {@code ModelAudit
- * -Dkafka.bootstrap-servers=... -Ditems.path=... [--requests-prefix P --requests N] [--timeout-s
- * T]}.
+ * <p>After a restore from an older checkpoint the topic also holds rows of the abandoned run; with
+ * {@code --run} (the audited job's JobID) and {@code --lineage} (the earlier runs its state
+ * descends from, each with its last checkpoint in it) the audit takes only the rows the job's own
+ * replicas take ({@link RunLineage}).
+ *
+ * <p>It waits (up to {@code --timeout-s}) for the job to catch up, then prints one JSON line with
+ * the figures and the mismatches, and exits non-zero on any. Usage: {@code ModelAudit
+ * -Dkafka.bootstrap-servers=... -Ditems.path=... [--requests-prefix P --requests N] [--run J
+ * --lineage J1:C1,J2:C2] [--timeout-s T]}.
  */
 public final class ModelAudit {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -58,18 +71,91 @@ public final class ModelAudit {
                             "timeout-s",
                             "T",
                             "seconds to wait for the job to catch up (default 120)")
+                    .value("rows-off", "FILE", "write every row whose counters are off to FILE")
+                    .value(
+                            "results-cuts",
+                            "P:O,.../...",
+                            "results offsets per partition at each restore of an older checkpoint"
+                                    + " (the abandoned run answered up to there)")
+                    .value("run", "J", "JobID of the audited job: take only its lineage's rows")
+                    .value(
+                            "lineage",
+                            "J1:C1,...",
+                            "earlier runs the job's state descends from, each with its last"
+                                    + " checkpoint in it (with --run)")
                     .options("the job's options (bootstrap servers, topics, items.path, ...)");
 
     private final JobSettings settings;
     private final Properties kafka;
     private final String requestsPrefix;
     private final int expectedRequests;
+    private final RunLineage lineage;
+    private String rowsOffFile;
 
-    private ModelAudit(Configuration conf, String requestsPrefix, int expectedRequests) {
+    /** Per restore of an older checkpoint, the results end offset of each partition then. */
+    List<Map<Integer, Long>> resultsCuts = List.of();
+
+    /** Per request id, its answers in each stretch of results between cuts. */
+    private final Map<String, Map<Integer, Integer>> answersPerStretch = new HashMap<>();
+
+    /** Per event key, how often the input repeats it after its first copy. */
+    private final Map<String, Long> inputRepeats = new HashMap<>();
+
+    ModelAudit(
+            Configuration conf, String requestsPrefix, int expectedRequests, RunLineage lineage) {
         this.settings = new JobSettings(conf);
         this.kafka = settings.kafka().toProperties();
         this.requestsPrefix = requestsPrefix;
         this.expectedRequests = expectedRequests;
+        this.lineage = lineage;
+    }
+
+    /** {@code 0:12,1:34/0:56,1:78}: two cuts, each an offset per results partition. */
+    static List<Map<Integer, Long>> resultsCuts(String spec) {
+        List<Map<Integer, Long>> cuts = new ArrayList<>();
+        for (String cut : spec.split("/")) {
+            if (cut.isBlank()) {
+                continue;
+            }
+            Map<Integer, Long> offsets = new HashMap<>();
+            for (String entry : cut.split(",")) {
+                String[] partitionAndOffset = entry.trim().split(":");
+                offsets.put(
+                        Integer.parseInt(partitionAndOffset[0]),
+                        Long.parseLong(partitionAndOffset[1]));
+            }
+            cuts.add(offsets);
+        }
+        return cuts;
+    }
+
+    /** The stretch of results (between cuts) an offset of a partition is in. */
+    int stretch(int partition, long offset) {
+        int stretch = 0;
+        for (Map<Integer, Long> cut : resultsCuts) {
+            if (offset >= cut.getOrDefault(partition, Long.MAX_VALUE)) {
+                stretch++;
+            }
+        }
+        return stretch;
+    }
+
+    /** The lineage from {@code --run J --lineage J1:C1,J2:C2}; null without {@code --run}. */
+    static RunLineage lineage(String run, String earlier) {
+        if (run.isEmpty()) {
+            return null;
+        }
+        List<RunCheckpoint> stored = new ArrayList<>();
+        for (String entry : earlier.split(",")) {
+            if (!entry.isBlank()) {
+                String[] jobAndCheckpoint = entry.trim().split(":");
+                stored.add(
+                        new RunCheckpoint(
+                                JobID.fromHexString(jobAndCheckpoint[0]),
+                                Long.parseLong(jobAndCheckpoint[1])));
+            }
+        }
+        return RunLineage.of(JobID.fromHexString(run), stored, !stored.isEmpty());
     }
 
     public static void main(String[] args) throws Exception {
@@ -78,10 +164,13 @@ public final class ModelAudit {
                 new ModelAudit(
                         cli.options(),
                         cli.value("requests-prefix", ""),
-                        cli.intValue("requests", 0));
+                        cli.intValue("requests", 0),
+                        lineage(cli.value("run", ""), cli.value("lineage", "")));
+        audit.rowsOffFile = cli.value("rows-off").orElse(null);
+        audit.resultsCuts = resultsCuts(cli.value("results-cuts", ""));
         ObjectNode result = audit.run(Duration.ofSeconds(cli.longValue("timeout-s", 120)));
         System.out.println(result);
-        System.exit(result.get("mismatches").isEmpty() ? 0 : 1);
+        System.exit(passed(result) ? 0 : 1);
     }
 
     ObjectNode run(Duration timeout) throws Exception {
@@ -91,11 +180,20 @@ public final class ModelAudit {
         Map<String, Long> perUser = new TreeMap<>();
         events.forEach(e -> perUser.merge(RowKeys.user(e.userId()), 1L, Long::sum));
         boolean computable = ExpectedContributions.coveredBy(events, catalog);
+        Map<String, ExpectedContributions.Counters> expectedRows =
+                computable ? ExpectedContributions.perRow(events, catalog, model) : Map.of();
         long expectedUpdates =
-                computable ? ExpectedContributions.count(events, catalog, model) : -1;
+                computable
+                        ? expectedRows.values().stream()
+                                .mapToLong(ExpectedContributions.Counters::updates)
+                                .sum()
+                        : -1;
         long n = events.size();
 
         Map<String, ParameterRow> rows = new HashMap<>();
+        Consumer<ParameterRow> latest =
+                r -> rows.merge(r.key(), r, (a, b) -> a.version() >= b.version() ? a : b);
+        Consumer<ParameterRow> taken = lineage == null ? latest : lineage.filter(latest);
         Map<String, Integer> answers = new HashMap<>();
         LatestReports reports = new LatestReports();
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -109,8 +207,7 @@ public final class ModelAudit {
                         CommittedReader.open(
                                 kafka, settings.get(StreamrecOptions.EVAL_REPORTS_TOPIC), true)) {
             while (true) {
-                feed.catchUp(
-                        r -> rows.merge(r.key(), r, (a, b) -> a.version() >= b.version() ? a : b));
+                feed.catchUp(taken);
                 CommittedReader.catchUp(results, t -> readResults(results, t, answers));
                 CommittedReader.catchUp(evalReports, t -> readReports(evalReports, t, reports));
                 Totals totals = Totals.of(rows);
@@ -120,14 +217,18 @@ public final class ModelAudit {
                                 && (!computable || totals.updates >= expectedUpdates)
                                 && answers.size() >= expectedRequests;
                 if (caughtUp || System.nanoTime() > deadline) {
-                    return report(events, perUser, expectedUpdates, rows, answers, reports);
+                    ObjectNode out =
+                            report(events, perUser, expectedUpdates, rows, answers, reports);
+                    checkRows(out, expectedRows, rows);
+                    checkDeadLetters(out, events);
+                    return out;
                 }
                 Thread.sleep(500); // the job commits what it applied once per checkpoint
             }
         }
     }
 
-    private ObjectNode report(
+    ObjectNode report(
             List<UserEvent> events,
             Map<String, Long> perUser,
             long expectedUpdates,
@@ -155,6 +256,12 @@ public final class ModelAudit {
         long answered =
                 answers.keySet().stream().filter(id -> id.startsWith(requestsPrefix)).count();
         long twice = answers.values().stream().filter(c -> c > 1).count();
+        // answered before a restore of an older checkpoint and again after it: the abandoned run's
+        // committed answers stay, and the restored run reads the request again
+        long againAfterRestore =
+                answersPerStretch.values().stream()
+                        .filter(stretches -> stretches.size() > 1)
+                        .count();
         if (expectedRequests > 0) {
             check(mismatches, "requests answered", answered, expectedRequests);
         }
@@ -178,12 +285,139 @@ public final class ModelAudit {
         out.put("expected_row_updates", expectedUpdates);
         out.put("requests_answered", answered);
         out.put("requests_answered_twice", twice);
+        out.put("requests_answered_again_after_older_checkpoint", againAfterRestore);
         out.put("evaluated_events", quality.events());
         out.put("hr_at_10_model", model);
         out.put("hr_at_10_popularity", popularity);
         out.put("hr_at_10_trending", quality.hitRate(2));
-        out.putPOJO("mismatches", mismatches);
+        out.set("mismatches", MAPPER.valueToTree(mismatches));
         return out;
+    }
+
+    /**
+     * Every row's counters against the expected ones, every version between 1 and the row's
+     * updates.
+     */
+    private void checkRows(
+            ObjectNode out,
+            Map<String, ExpectedContributions.Counters> expected,
+            Map<String, ParameterRow> rows)
+            throws java.io.IOException {
+        if (expected.isEmpty()) {
+            return;
+        }
+        Set<String> keys = new HashSet<>(expected.keySet());
+        keys.addAll(rows.keySet());
+        long countersOff = 0;
+        long versionsOff = 0;
+        List<String> examples = new ArrayList<>();
+        List<String> off = new ArrayList<>();
+        for (String key : keys) {
+            ExpectedContributions.Counters want =
+                    expected.getOrDefault(key, new ExpectedContributions.Counters(0, 0));
+            ParameterRow row = rows.get(key);
+            long updates = row == null ? 0 : row.updates();
+            long positives = row == null ? 0 : row.positives();
+            if (updates != want.updates() || positives != want.positives()) {
+                countersOff++;
+                off.add(
+                        String.join(
+                                " ",
+                                key,
+                                "updates",
+                                updates + "/" + want.updates(),
+                                "positives",
+                                positives + "/" + want.positives(),
+                                "version",
+                                row == null ? "-" : Long.toString(row.version()),
+                                "stamp",
+                                row == null ? "-" : String.valueOf(row.stamp())));
+                if (examples.size() < 5) {
+                    examples.add(
+                            key
+                                    + " updates "
+                                    + updates
+                                    + "/"
+                                    + want.updates()
+                                    + " positives "
+                                    + positives
+                                    + "/"
+                                    + want.positives());
+                }
+            }
+            if (row != null && updates > 0 && (row.version() < 1 || row.version() > updates)) {
+                versionsOff++;
+            }
+        }
+        if (rowsOffFile != null) {
+            java.nio.file.Files.write(java.nio.file.Path.of(rowsOffFile), off);
+        }
+        List<String> mismatches = mismatches(out);
+        check(mismatches, "rows whose counters differ from a run without failures", countersOff, 0);
+        check(mismatches, "rows whose version is outside 1..updates", versionsOff, 0);
+        out.put("rows_checked", keys.size());
+        out.put("rows_counters_off", countersOff);
+        out.putPOJO("rows_counters_off_examples", examples);
+        out.put("rows_versions_off", versionsOff);
+        out.put("rows_of_abandoned_runs", lineage == null ? 0 : lineage.abandonedRows());
+        out.set("mismatches", MAPPER.valueToTree(mismatches));
+    }
+
+    /**
+     * Dead letters of valid events: an event id may be dead-lettered only as often as the input
+     * repeats it (a duplicate), never the copy the job accepts.
+     */
+    private void checkDeadLetters(ObjectNode out, List<UserEvent> events) throws Exception {
+        EventJsonCodec codec = new EventJsonCodec();
+        Map<String, Long> dead = new HashMap<>();
+        long[] total = new long[1];
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                CommittedReader.open(
+                        kafka, settings.get(StreamrecOptions.DEAD_LETTERS_TOPIC), true)) {
+            CommittedReader.catchUp(
+                    consumer,
+                    t -> {
+                        long read = 0;
+                        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(t)) {
+                            read++;
+                            total[0]++;
+                            try {
+                                String payload =
+                                        MAPPER.readTree(r.value()).path("payload").asText("");
+                                UserEvent e = codec.parse(payload.getBytes(StandardCharsets.UTF_8));
+                                dead.merge(key(e), 1L, Long::sum);
+                            } catch (InvalidRecordException | java.io.IOException e) {
+                                // not an event, or an invalid one: the job was right to reject it
+                            }
+                        }
+                        return read;
+                    });
+        }
+        long accepted =
+                events.stream()
+                        .map(ModelAudit::key)
+                        .filter(k -> dead.getOrDefault(k, 0L) > inputRepeats.getOrDefault(k, 0L))
+                        .count();
+        List<String> mismatches = mismatches(out);
+        check(mismatches, "accepted events dead-lettered", accepted, 0);
+        out.put("dead_letters", total[0]);
+        out.put("dead_lettered_accepted", accepted);
+        out.set("mismatches", MAPPER.valueToTree(mismatches));
+    }
+
+    private static String key(UserEvent e) {
+        return e.userId() + "\u0000" + e.eventId();
+    }
+
+    private static List<String> mismatches(ObjectNode out) {
+        List<String> list = new ArrayList<>();
+        out.get("mismatches").forEach(m -> list.add(m.asText()));
+        return list;
+    }
+
+    /** Whether an audit's result has no mismatches. */
+    static boolean passed(ObjectNode result) {
+        return result.get("mismatches").isEmpty();
     }
 
     private static void check(List<String> mismatches, String what, long actual, long expected) {
@@ -197,6 +431,7 @@ public final class ModelAudit {
         EventJsonCodec codec = new EventJsonCodec();
         List<UserEvent> events = new ArrayList<>();
         Set<String> seen = new HashSet<>();
+        inputRepeats.clear();
         try (KafkaConsumer<byte[], byte[]> consumer =
                 CommittedReader.open(kafka, settings.get(StreamrecOptions.EVENTS_TOPIC), true)) {
             CommittedReader.catchUp(
@@ -208,8 +443,10 @@ public final class ModelAudit {
                             try {
                                 UserEvent e = codec.parse(r.value());
                                 // the worker drops a repeated event id per user
-                                if (seen.add(e.userId() + "\u0000" + e.eventId())) {
+                                if (seen.add(key(e))) {
                                     events.add(e);
+                                } else {
+                                    inputRepeats.merge(key(e), 1L, Long::sum);
                                 }
                             } catch (InvalidRecordException e) {
                                 // dead-lettered by the job, not trained
@@ -231,7 +468,11 @@ public final class ModelAudit {
             try {
                 String id = MAPPER.readTree(r.value()).path("requestId").asText();
                 if (id.startsWith(requestsPrefix)) {
-                    answers.merge(id, 1, Integer::sum);
+                    int count =
+                            answersPerStretch
+                                    .computeIfAbsent(id, k -> new HashMap<>())
+                                    .merge(stretch(r.partition(), r.offset()), 1, Integer::sum);
+                    answers.merge(id, count, Math::max);
                 }
             } catch (java.io.IOException e) {
                 throw new IllegalStateException("unreadable result at offset " + r.offset(), e);

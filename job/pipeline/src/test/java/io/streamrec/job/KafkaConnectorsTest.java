@@ -1,0 +1,55 @@
+package io.streamrec.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+class KafkaConnectorsTest {
+    private static final TopicPartition COMMITTED = new TopicPartition("events", 0);
+    private static final TopicPartition NEW = new TopicPartition("events", 1);
+    private static final TopicPartition TRUNCATED = new TopicPartition("events", 2);
+
+    /** The group committed 24 on partition 0, nothing on 1; partition 2's log starts at 50. */
+    private static final class Broker implements OffsetsInitializer.PartitionOffsetsRetriever {
+        @Override
+        public Map<TopicPartition, Long> committedOffsets(Collection<TopicPartition> partitions) {
+            return Map.of(COMMITTED, 24L, TRUNCATED, 10L);
+        }
+
+        @Override
+        public Map<TopicPartition, Long> endOffsets(Collection<TopicPartition> partitions) {
+            return Map.of(COMMITTED, 100L, NEW, 100L, TRUNCATED, 100L);
+        }
+
+        @Override
+        public Map<TopicPartition, Long> beginningOffsets(Collection<TopicPartition> partitions) {
+            return Map.of(COMMITTED, 0L, NEW, 0L, TRUNCATED, 50L);
+        }
+
+        @Override
+        public Map<TopicPartition, OffsetAndTimestamp> offsetsForTimes(
+                Map<TopicPartition, Long> timestampsToSearch) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    // A marker instead (Flink's committedOffsets initializer) would be stored by a checkpoint taken
+    // before the first record and resolved again at a restore, against offsets the abandoned run
+    // committed since: the events in between were lost.
+    @Test
+    void startingOffsetsAreNumbersFromTheGroupElseTheEarliest() {
+        Map<TopicPartition, Long> offsets =
+                KafkaConnectors.startingOffsets()
+                        .getPartitionOffsets(List.of(COMMITTED, NEW, TRUNCATED), new Broker());
+
+        assertThat(offsets)
+                .containsExactlyInAnyOrderEntriesOf(
+                        Map.of(COMMITTED, 24L, NEW, 0L, TRUNCATED, 50L));
+    }
+}

@@ -1,0 +1,54 @@
+package io.streamrec.tools.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamrec.ingest.ItemCatalog;
+import io.streamrec.model.ModelConfig;
+import io.streamrec.schema.EventType;
+import io.streamrec.schema.ItemRecord;
+import io.streamrec.schema.UserEvent;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ExpectedContributionsTest {
+    // two items: the one negative of either is the other, so every row an event touches is known
+    private static final ItemCatalog CATALOG =
+            new ItemCatalog(
+                    List.of(
+                            new ItemRecord("A", "a", List.of("g1"), new float[0]),
+                            new ItemRecord("B", "b", List.of("g2"), new float[0])));
+    private static final ModelConfig MODEL = new ModelConfig(4, 1, 2, 86_400_000L, 7L);
+
+    private static UserEvent event(String id, String user, String item) {
+        return new UserEvent(id, user, item, EventType.RATING, 1f, 1L);
+    }
+
+    @Test
+    void everyTouchedRowCountsEachEventOnceAndItsItemOnePositive() {
+        List<UserEvent> events =
+                List.of(event("e1", "u1", "A"), event("e2", "u1", "B"), event("e3", "u2", "A"));
+
+        Map<String, ExpectedContributions.Counters> rows =
+                ExpectedContributions.perRow(events, CATALOG, MODEL);
+
+        assertThat(rows)
+                .containsOnlyKeys(
+                        "u:u1",
+                        "u:u2",
+                        "i:A",
+                        "i:B",
+                        "a:g1",
+                        "a:g2",
+                        "dense:W",
+                        "dense:c",
+                        "dense:phi");
+        assertThat(rows.get("u:u1")).isEqualTo(new ExpectedContributions.Counters(2, 0));
+        assertThat(rows.get("u:u2")).isEqualTo(new ExpectedContributions.Counters(1, 0));
+        assertThat(rows.get("i:A")).isEqualTo(new ExpectedContributions.Counters(3, 2));
+        assertThat(rows.get("i:B")).isEqualTo(new ExpectedContributions.Counters(3, 1));
+        assertThat(rows.get("a:g1").updates()).isEqualTo(3);
+        assertThat(rows.get("dense:W")).isEqualTo(new ExpectedContributions.Counters(3, 0));
+        assertThat(ExpectedContributions.count(events, CATALOG, MODEL)).isEqualTo(3 * 8);
+    }
+}
