@@ -4,6 +4,7 @@ import ai.djl.Device;
 import io.streamrec.candidates.CandidateGenerator;
 import io.streamrec.candidates.CandidateSet;
 import io.streamrec.candidates.CandidateSettings;
+import io.streamrec.candidates.CandidateStatisticsSerializer;
 import io.streamrec.candidates.ItemTextVectors;
 import io.streamrec.candidates.ScoredItem;
 import io.streamrec.candidates.Source;
@@ -375,6 +376,10 @@ public final class RankerReplay {
         System.out.printf(
                 "process CPU %.1f s (catalog, encoding and replay)%n",
                 (processCpuNanos() - cpuBefore) / 1e9);
+        System.out.printf(
+                "statistics: %s; %,d bytes as checkpointed%n",
+                replay.ranker.statistics().size(),
+                CandidateStatisticsSerializer.toBytes(replay.ranker.statistics()).length);
         replay.tallies.forEach((name, tally) -> tally.print(name, System.out));
         replay.printAttack(System.out);
         replay.ranker.close();
