@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * the gradient's contributions to the row's update counter and emits the refreshed row. Markers
  * ({@link ShardMessage#isMarker()}) are forwarded before any later gradient, which is what keeps
  * prequential evaluation downstream free of leaks; requests pass through to serving (the job routes
- * them from the workers to serving directly; this path stays for messages of older jobs).
+ * them from the workers to serving directly; this path stays for messages of older jobs). A forget
+ * marker's row copy ({@link io.streamrec.schema.EvalMarker#erasesRow()}) erases a forgotten user's
+ * row and writes its tombstone.
  *
  * <p>Rows live in Flink keyed state (RocksDB in the default configuration). Updated rows are kept
  * in a write-back cache and written to keyed state in {@link #prepareSnapshotPreBarrier}, so the
@@ -87,6 +89,7 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
     private transient long lastFlushed;
 
     private transient Counter evictedDirtyRows;
+    private transient Counter erasedRows;
     private transient Counter appliedUpdates;
     private transient Counter contributions;
 
@@ -116,6 +119,7 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
         cache = new LinkedHashMap<>(16, 0.75f, true);
         dirty = new HashSet<>();
         evictedDirtyRows = getMetricGroup().counter("evictedDirtyRows");
+        erasedRows = getMetricGroup().counter("erasedRows");
         appliedUpdates = getMetricGroup().counter("appliedUpdates");
         contributions = getMetricGroup().counter("appliedContributions");
         checkRestoredWidth();
@@ -147,6 +151,10 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
     @Override
     public void processElement(StreamRecord<ShardMessage> element) throws Exception {
         ShardMessage msg = element.getValue();
+        if (msg.isMarker() && msg.marker().erasesRow()) {
+            erase(msg.key());
+            return;
+        }
         if (msg.isMarker()) {
             output.collect(new StreamRecord<>(ModelUpdate.of(msg.marker())));
             return;
@@ -173,6 +181,19 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
         contributions.inc(msg.contributions());
         // serving needs no optimizer slots; leave them out of the broadcast
         output.collect(new StreamRecord<>(ModelUpdate.of(withoutSlots(updated))));
+    }
+
+    /**
+     * Erases a forgotten user's row (the current key) from the cache and from state, and writes its
+     * tombstone to the feedback topic in this checkpoint's transaction: after every value of the
+     * row written before, so compaction drops them all.
+     */
+    private void erase(String key) throws Exception {
+        cache.remove(key);
+        dirty.remove(key);
+        rows.clear();
+        erasedRows.inc();
+        output.collect(CHECKPOINTED_ROWS, new StreamRecord<>(ParameterRow.tombstone(key)));
     }
 
     private static ParameterRow withoutSlots(ParameterRow r) {

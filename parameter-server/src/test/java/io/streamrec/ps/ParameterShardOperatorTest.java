@@ -276,6 +276,40 @@ class ParameterShardOperatorTest {
         }
     }
 
+    @Test
+    void aForgottenUsersRowLeavesStateAndTheTopicGetsItsTombstone() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = harness(newOperator())) {
+            h.open();
+            h.processElement(new StreamRecord<>(grad("u:x", 0.5f, 1, 0, 0L)));
+            h.processElement(new StreamRecord<>(grad("u:y", 0.5f, 1, 0, 0L)));
+            h.prepareSnapshotPreBarrier(1L);
+            h.processElement(new StreamRecord<>(grad("u:x", 0.5f, 1, 0, 0L))); // dirty again
+            h.getSideOutput(ParameterShardOperator.CHECKPOINTED_ROWS).clear();
+            h.processElement(
+                    new StreamRecord<>(ShardMessage.marker("u:x", EvalMarker.eraseRow(7L, "x"))));
+            h.prepareSnapshotPreBarrier(2L);
+            // the tombstone, and no later value of the row in the checkpoint's transaction
+            assertThat(checkpointedRows(h))
+                    .extracting(ParameterRow::key, ParameterRow::isTombstone)
+                    .containsExactly(tuple("u:x", true));
+            assertThat(h.extractOutputValues()).noneMatch(ModelUpdate::isMarker);
+            snapshot = h.snapshot(2L, 2L);
+        }
+        try (var restored = harness(newOperator())) {
+            restored.initializeState(snapshot); // another run: republishes every row in state
+            restored.open();
+            restored.prepareSnapshotPreBarrier(3L);
+            assertThat(checkpointedRows(restored))
+                    .extracting(ParameterRow::key)
+                    .containsExactly("u:y");
+            // the user comes back as a new user: a fresh row from version 1
+            restored.processElement(new StreamRecord<>(grad("u:x", 0.5f, 1, 0, 0L)));
+            assertThat(latestRows(restored.extractOutputValues()).get("u:x").version())
+                    .isEqualTo(1L);
+        }
+    }
+
     private static MockEnvironment environment(JobID job) {
         return new MockEnvironmentBuilder()
                 .setTaskName("MockTask")

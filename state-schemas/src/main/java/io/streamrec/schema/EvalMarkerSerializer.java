@@ -8,14 +8,17 @@ import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
-/** Serializer of {@link EvalMarker}. Schema version 1. */
+/**
+ * Serializer of {@link EvalMarker}. Schema version 2 added the optional forgotten user; markers of
+ * version 1 read without one.
+ */
 public final class EvalMarkerSerializer extends VersionedRecordSerializer<EvalMarker> {
     private static final long serialVersionUID = 1L;
     public static final EvalMarkerSerializer INSTANCE = new EvalMarkerSerializer();
 
     @Override
     public int currentVersion() {
-        return 1;
+        return 2;
     }
 
     @Override
@@ -27,6 +30,7 @@ public final class EvalMarkerSerializer extends VersionedRecordSerializer<EvalMa
             UserEventSerializer.INSTANCE.serialize(m.events().get(i), out);
             writeStrings(m.userItems().get(i), out);
         }
+        writeNullableString(m.forgetUser(), out);
     }
 
     @Override
@@ -42,7 +46,8 @@ public final class EvalMarkerSerializer extends VersionedRecordSerializer<EvalMa
             events.add(UserEventSerializer.INSTANCE.deserialize(in));
             userItems.add(readStrings(in, "EvalMarker.userItems"));
         }
-        return new EvalMarker(batchId, copies, events, userItems);
+        return new EvalMarker(
+                batchId, copies, events, userItems, version >= 2 ? readNullableString(in) : null);
     }
 
     @Override

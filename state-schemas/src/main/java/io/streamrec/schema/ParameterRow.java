@@ -45,6 +45,19 @@ public record ParameterRow(
         this(key, weights, slots, version, updates, positives, trend, trendTime, null);
     }
 
+    /**
+     * The erasure of row {@code key} (a forgotten user's row): no weights, version -1. On the
+     * model-updates topic it is a Kafka tombstone (a null value), which compaction keeps only for
+     * the topic's {@code delete.retention.ms} and then removes with every earlier value of the key.
+     */
+    public static ParameterRow tombstone(String key) {
+        return new ParameterRow(key, new float[0], new float[0], -1L, 0L, 0L, 0f, 0L, null);
+    }
+
+    public boolean isTombstone() {
+        return version < 0 && weights.length == 0;
+    }
+
     /** This row with {@code stamp} in place of its own. */
     public ParameterRow stamped(RunCheckpoint stamp) {
         return new ParameterRow(

@@ -84,6 +84,11 @@ final class SerializerFixtures {
                             EvalMarkerSerializer.INSTANCE,
                             List.of(MARKER, new EvalMarker(0L, 1, List.of(), List.of()))),
                     new SerializerFixture<>(
+                            "EvalMarker",
+                            2,
+                            EvalMarkerSerializer.INSTANCE,
+                            List.of(MARKER, EvalMarker.forget(-5L, 3, "user-ü"))),
+                    new SerializerFixture<>(
                             "ShardMessage",
                             1,
                             ShardMessageSerializer.INSTANCE,

@@ -2,10 +2,14 @@ package io.streamrec.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamrec.feeds.CommittedReader;
 import io.streamrec.gateway.GatewayOptions;
 import io.streamrec.gateway.GatewayServer;
+import io.streamrec.ingest.RequestJsonCodec;
+import io.streamrec.job.JobSettings;
 import io.streamrec.job.StreamrecOptions;
 import io.streamrec.job.TopicSetup;
+import io.streamrec.schema.RecommendationRequest;
 import io.streamrec.tools.quickstart.EmbeddedKafka;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,8 +20,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import org.apache.flink.configuration.Configuration;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -86,6 +93,80 @@ class GatewayAuthITCase {
                     .isEqualTo(403);
             assertThat(post(base, event("alice"), ALICE).statusCode()).isEqualTo(202);
         }
+    }
+
+    /**
+     * {@code POST /admin/forget/{user}} needs the admin scope; an admin's forget puts a forget
+     * request on the requests topic, and both attempts are in the audit log, the admin's accepted
+     * and the other refused, each naming the token by its hash's prefix, never the token.
+     */
+    @Test
+    void onlyAnAdminForgetsAUserAndTheAuditLogRecordsIt(@TempDir Path dir) throws Exception {
+        String admin = "admin-token-3";
+        Path tokens = dir.resolve("tokens");
+        Files.writeString(
+                tokens,
+                sha256(ALICE) + "  recommendations:read  alice\n" + sha256(admin) + " admin\n");
+        Path auditLog = dir.resolve("audit.jsonl");
+        Configuration conf = new Configuration();
+        conf.set(StreamrecOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        for (var topic : StreamrecOptions.TOPICS) {
+            conf.set(topic, "forget-" + topic.defaultValue());
+        }
+        conf.set(GatewayOptions.PORT, 0);
+        conf.set(GatewayOptions.TOKENS_FILE, tokens.toString());
+        conf.set(GatewayOptions.AUDIT_LOG, auditLog.toString());
+        TopicSetup.createTopics(conf, 1, 1);
+        try (GatewayServer gateway = new GatewayServer(conf)) {
+            URI base = gateway.uri();
+            assertThat(forget(base, "alice", null).statusCode()).isEqualTo(401);
+            assertThat(forget(base, "alice", ALICE).statusCode()).isEqualTo(403);
+            HttpResponse<String> accepted = forget(base, "alice", admin);
+            assertThat(accepted.statusCode()).isEqualTo(202);
+            assertThat(accepted.body()).contains("\"requestId\":\"forget-");
+        }
+        List<String> lines = Files.readAllLines(auditLog);
+        assertThat(lines).hasSize(2);
+        String forbidden = lines.stream().filter(l -> l.contains("forbidden")).findFirst().get();
+        String done = lines.stream().filter(l -> l.contains("accepted")).findFirst().get();
+        assertThat(forbidden).contains("\"who\":\"token:" + sha256(ALICE).substring(0, 12));
+        assertThat(done)
+                .contains("\"who\":\"token:" + sha256(admin).substring(0, 12))
+                .contains("\"action\":\"forget\"", "\"user\":\"alice\"")
+                .doesNotContain(admin);
+        String requests = new JobSettings(conf).get(StreamrecOptions.REQUESTS_TOPIC);
+        try (KafkaConsumer<byte[], byte[]> reader =
+                CommittedReader.open(
+                        new JobSettings(conf).kafka().toProperties(), requests, true)) {
+            List<String> records = new ArrayList<>();
+            Await.waitUntil(
+                    "the forget request is on the requests topic",
+                    Duration.ofSeconds(30),
+                    () -> {
+                        reader.poll(Duration.ofMillis(200))
+                                .forEach(
+                                        r ->
+                                                records.add(
+                                                        new String(
+                                                                r.value(),
+                                                                StandardCharsets.UTF_8)));
+                        return !records.isEmpty();
+                    });
+            assertThat(records).hasSize(1);
+            assertThat(
+                            new RequestJsonCodec()
+                                    .parse(records.get(0).getBytes(StandardCharsets.UTF_8)))
+                    .matches(RecommendationRequest::isForget)
+                    .matches(r -> r.userId().equals("alice"));
+        }
+    }
+
+    private static HttpResponse<String> forget(URI base, String user, String token)
+            throws Exception {
+        return send(
+                HttpRequest.newBuilder(base.resolve("/admin/forget/" + user))
+                        .POST(HttpRequest.BodyPublishers.noBody()),
+                token);
     }
 
     private static String event(String user) {

@@ -56,7 +56,11 @@ final class AccessTokens {
     }
 
     /** One token's rights: its scopes, and the user it acts for (null: any user). */
-    record Grant(Set<Scope> scopes, String userId) {
+    record Grant(Set<Scope> scopes, String userId, String tokenId) {
+        Grant(Set<Scope> scopes, String userId) {
+            this(scopes, userId, "open");
+        }
+
         boolean allows(Scope scope) {
             return scopes.contains(scope) || scopes.contains(Scope.ADMIN);
         }
@@ -96,7 +100,8 @@ final class AccessTokens {
                 }
                 byHash.put(
                         fields[0].toLowerCase(Locale.ROOT),
-                        new Grant(scopes, fields.length == 3 ? fields[2] : null));
+                        new Grant(
+                                scopes, fields.length == 3 ? fields[2] : null, tokenId(fields[0])));
             } catch (IllegalArgumentException e) {
                 throw new IOException(file + " line " + (n + 1) + ": " + e.getMessage(), e);
             }
@@ -114,6 +119,14 @@ final class AccessTokens {
 
     int size() {
         return byHash.size();
+    }
+
+    /**
+     * Who a token is in audit records: the first 12 hex digits of its hash, which name its line in
+     * the tokens file and say nothing of the token itself.
+     */
+    static String tokenId(String hash) {
+        return "token:" + hash.substring(0, Math.min(12, hash.length())).toLowerCase(Locale.ROOT);
     }
 
     /** The hex SHA-256 of a token, as the tokens file stores it. */

@@ -122,6 +122,16 @@ public final class GatewayOptions {
                             "Most user ids whose buckets are kept; the least recently seen is"
                                     + " dropped (it starts again with a full bucket).");
 
+    public static final ConfigOption<String> AUDIT_LOG =
+            ConfigOptions.key("gateway.audit-log")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Append-only file of admin actions, one JSON line each (time, who:"
+                                    + " the token's id, action, user, requestId, result); with"
+                                    + " privacy.user-id-key-file set on the gateway the user is"
+                                    + " its pseudonym. Unset, admin actions are only logged.");
+
     /** Fails with a message naming the first out-of-range gateway option. */
     public static void validate(ReadableConfig conf) {
         require(PORT, conf.get(PORT) >= 0 && conf.get(PORT) <= 65535, conf.get(PORT), "a port");

@@ -26,6 +26,7 @@ import io.streamrec.ingest.EventTimeGuard;
 import io.streamrec.ingest.InvalidRecordException;
 import io.streamrec.ingest.RecordParser;
 import io.streamrec.ingest.RequestJsonCodec;
+import io.streamrec.ingest.UserPseudonyms;
 import io.streamrec.job.JobSettings;
 import io.streamrec.job.StreamrecOptions;
 import io.streamrec.schema.RecommendationRequest;
@@ -53,6 +54,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -76,6 +78,8 @@ import org.slf4j.LoggerFactory;
  *       id or k. Results are read uncommitted, as soon as serving writes them: an answer is a read
  *       of the model and needs no commit, and a requestId answered twice (after a failover) is
  *       answered with the first.
+ *   <li>{@code POST /admin/forget/{userId}} (admin scope): a forget request for the user on the
+ *       requests topic, recorded in {@code gateway.audit-log}; 202 {@code {"requestId"}}.
  *   <li>{@code GET /health}: 200 {@code {"status":"ok"}}; 503 if the results reader stopped.
  * </ul>
  *
@@ -109,6 +113,8 @@ public final class GatewayServer implements AutoCloseable {
     private final int maxPending;
     private final long requestTimeoutMillis;
     private final UserRateLimiter rateLimiter;
+    private final AuditLog auditLog;
+    private final UnaryOperator<String> auditedUser;
 
     /** Every right, for every user: the grant of an open gateway (no tokens file). */
     private static final AccessTokens.Grant OPEN =
@@ -137,6 +143,9 @@ public final class GatewayServer implements AutoCloseable {
         this.maxPending = conf.get(GatewayOptions.MAX_PENDING_REQUESTS);
         this.requestTimeoutMillis = conf.get(GatewayOptions.REQUEST_TIMEOUT).toMillis();
         this.tokens = readTokens(conf);
+        this.auditLog =
+                new AuditLog(conf.getOptional(GatewayOptions.AUDIT_LOG).map(Path::of).orElse(null));
+        this.auditedUser = auditedUser(conf);
         double rate = conf.get(GatewayOptions.USER_RATE);
         this.rateLimiter =
                 rate > 0
@@ -257,9 +266,97 @@ public final class GatewayServer implements AutoCloseable {
             handleRecommendations(request.method(), uri, grant, ex);
         } else if (path.startsWith("/events")) {
             handleEvents(request, grant, ex);
+        } else if (path.startsWith(FORGET_PATH)) {
+            handleForget(request.method(), path.substring(FORGET_PATH.length()), grant, ex);
         } else {
             ex.send(404, error("no such resource: " + path));
         }
+    }
+
+    private static final String FORGET_PATH = "/admin/forget/";
+
+    /**
+     * {@code POST /admin/forget/{userId}} (the {@code admin} scope): puts a forget request for the
+     * user on the requests topic and records the action in the audit log; 202 once both are
+     * written, with the request id. The job erases the user within the checkpoint that follows.
+     */
+    private void handleForget(
+            HttpMethod method, String userId, AccessTokens.Grant grant, Exchange ex) {
+        if (!HttpMethod.POST.equals(method)) {
+            ex.send(405, error("use POST"));
+            return;
+        }
+        if (!RecordParser.ID.matcher(userId).matches()) {
+            ex.send(400, error("userId must be 1-128 of [A-Za-z0-9._:-]"));
+            return;
+        }
+        String requestId = "forget-" + UUID.randomUUID();
+        if (!grant.scopes().contains(AccessTokens.Scope.ADMIN)) {
+            try {
+                workers.execute(() -> audit(grant, userId, requestId, "forbidden"));
+            } catch (RejectedExecutionException e) {
+                LOG.warn("Audit of a forbidden forget of {} dropped: work queue full", requestId);
+            }
+            ex.send(403, error("forgetting a user needs the admin scope"));
+            return;
+        }
+        try {
+            workers.execute(() -> forget(userId, requestId, grant, ex));
+        } catch (RejectedExecutionException e) {
+            ex.send(503, error("gateway busy: work queue full"), RETRY_AFTER_SECONDS);
+        }
+    }
+
+    private void forget(String userId, String requestId, AccessTokens.Grant grant, Exchange ex) {
+        RecommendationRequest forget =
+                RecommendationRequest.forget(requestId, userId, System.currentTimeMillis());
+        String topic = settings.get(StreamrecOptions.REQUESTS_TOPIC);
+        send(RequestJsonCodec.producerRecord(topic, forget))
+                .orTimeout(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .whenComplete(
+                        (v, err) -> {
+                            boolean recorded =
+                                    audit(
+                                            grant,
+                                            userId,
+                                            requestId,
+                                            err == null ? "accepted" : "failed");
+                            if (err != null) {
+                                ex.send(
+                                        503,
+                                        error("the forget request could not be written: " + err));
+                            } else if (!recorded) {
+                                ex.send(500, error("forget requested, but the audit log failed"));
+                            } else {
+                                ObjectNode out = MAPPER.createObjectNode();
+                                out.put("requestId", requestId);
+                                out.put("status", "accepted");
+                                ex.send(202, out.toString());
+                            }
+                        });
+    }
+
+    /** Records an admin action; false (and logged) when the audit log cannot be written. */
+    private boolean audit(
+            AccessTokens.Grant grant, String userId, String requestId, String result) {
+        try {
+            auditLog.record(
+                    grant.tokenId(), "forget", auditedUser.apply(userId), requestId, result);
+            return true;
+        } catch (IOException e) {
+            LOG.error("Could not write the audit log", e);
+            return false;
+        }
+    }
+
+    /** The user as audit records name it: its pseudonym when the gateway has the job's key. */
+    private static UnaryOperator<String> auditedUser(ReadableConfig conf) throws IOException {
+        String keyFile = conf.get(StreamrecOptions.USER_ID_KEY_FILE);
+        if (keyFile == null) {
+            return UnaryOperator.identity();
+        }
+        UserPseudonyms pseudonyms = UserPseudonyms.fromKeyFile(Path.of(keyFile));
+        return pseudonyms::of;
     }
 
     private static AccessTokens readTokens(ReadableConfig conf) throws IOException {

@@ -138,6 +138,14 @@ public final class BoundedNeighbours {
         touched[slot] = touched[size];
     }
 
+    /** Removes the neighbour {@code key} if present. */
+    public void removeKey(int key) {
+        int slot = slotOf(key);
+        if (slot >= 0) {
+            remove(slot);
+        }
+    }
+
     /** The neighbour's weight, 0 when it is not (or no longer) a neighbour. */
     public double weight(int key) {
         int slot = slotOf(key);

@@ -51,6 +51,12 @@ public final class CandidateGenerator {
                     public void item(String itemId, String title, List<String> attributes) {}
                 };
 
+        /**
+         * {@link #forget} was called for this user: earlier entries hold the user's events, so a
+         * journal must not outlive this call.
+         */
+        default void forget(String userId) {}
+
         /** {@link #update} was called with this event. */
         void event(UserEvent event);
 
@@ -111,6 +117,27 @@ public final class CandidateGenerator {
         neighbourhood.add(user, item, t);
         history.add(item);
         updates++;
+    }
+
+    /**
+     * Erases a user: the user's id (its index keeps a placeholder that no valid id can equal), item
+     * history and activity, its similar users, and the user in every other user's similar users and
+     * every item's recent users. A later event of the same id is a new user's. What the user's
+     * events added to item statistics (popularity, co-occurrence, item activity, attribute totals)
+     * is aggregated over users and stays.
+     */
+    public void forget(String userId) {
+        int user = users.find(userId);
+        changes.forget(userId);
+        if (user < 0) {
+            return;
+        }
+        users.forget(user);
+        if (user < userItems.size()) {
+            userItems.set(user, new RecentIds(settings.userItems()));
+        }
+        neighbourhood.forget(user);
+        activity.users().forget(user);
     }
 
     /**

@@ -36,6 +36,19 @@ final class IdIndex {
         return next;
     }
 
+    /**
+     * Replaces the id at {@code index} with a placeholder ({@code #} and the index: ids are
+     * validated to {@code [A-Za-z0-9._:-]}, so no id equals it); the id itself is dropped, and a
+     * later {@link #of} of it assigns a new index.
+     */
+    void forget(int index) {
+        indices.remove(ids.get(index));
+        String placeholder = "#" + index;
+        ids.set(index, placeholder);
+        indices.put(placeholder, index);
+        orderKeys[index] = orderKey(placeholder);
+    }
+
     /** Writes the ids in index order. */
     void writeTo(DataOutput out) throws IOException {
         out.writeInt(ids.size());

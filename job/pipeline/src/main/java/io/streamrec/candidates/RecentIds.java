@@ -59,6 +59,15 @@ public final class RecentIds {
         ids[size++] = id;
     }
 
+    /** Removes {@code id} if present; the others keep their order. */
+    public void remove(int id) {
+        int at = indexOf(id);
+        if (at >= 0) {
+            System.arraycopy(ids, at + 1, ids, at, size - at - 1);
+            size--;
+        }
+    }
+
     private int indexOf(int id) {
         for (int i = size - 1; i >= 0; i--) {
             if (ids[i] == id) {

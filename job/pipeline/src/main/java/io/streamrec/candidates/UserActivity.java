@@ -110,6 +110,16 @@ public final class UserActivity {
         u.counts[u.attributes++] = 1.0;
     }
 
+    /**
+     * Erases a user's activity (times, counts, means, attribute counts). The totals per attribute
+     * over all users keep the user's share: they are aggregates.
+     */
+    public void forget(int user) {
+        if (user >= 0 && user < users.size()) {
+            users.set(user, new User());
+        }
+    }
+
     private User user(int user) {
         return user >= 0 && user < users.size() ? users.get(user) : null;
     }

@@ -45,6 +45,22 @@ final class UserNeighbourhood {
         users.add(user);
     }
 
+    /**
+     * Removes a user: its similar users, and the user from every similar-user list and every item's
+     * recent users (similarity is added both ways but evicted per list, so every list is searched).
+     */
+    void forget(int user) {
+        if (user < similar.size()) {
+            similar.set(user, new BoundedNeighbours(similarPerUser));
+        }
+        for (BoundedNeighbours row : similar) {
+            row.removeKey(user);
+        }
+        for (RecentIds users : recentUsers) {
+            users.remove(user);
+        }
+    }
+
     /** Writes each item's recent users, then each user's similar users (anchored weights). */
     void writeTo(DataOutput out) throws IOException {
         out.writeInt(recentUsers.size());

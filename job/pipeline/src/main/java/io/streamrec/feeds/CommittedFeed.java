@@ -26,6 +26,11 @@ abstract class CommittedFeed<T> implements AutoCloseable {
     /** The record's value, or an exception saying why it cannot be used. */
     abstract T decode(byte[] value) throws Exception;
 
+    /** What a tombstone (a null value) of {@code key} hands over; null: nothing (skipped). */
+    T tombstone(byte[] key) {
+        return null;
+    }
+
     /**
      * Reads everything committed up to now, blocking until the end offsets seen at the call are
      * reached. Returns the number of records handed over.
@@ -39,7 +44,12 @@ abstract class CommittedFeed<T> implements AutoCloseable {
         long handed = 0;
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) {
             if (r.value() == null) {
-                continue; // tombstone
+                T erased = r.key() == null ? null : tombstone(r.key());
+                if (erased != null) {
+                    sink.accept(erased);
+                    handed++;
+                }
+                continue;
             }
             T value;
             try {

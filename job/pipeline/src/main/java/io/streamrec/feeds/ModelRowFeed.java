@@ -4,6 +4,7 @@ import io.streamrec.ps.RowInitializer;
 import io.streamrec.schema.ParameterRow;
 import io.streamrec.schema.ParameterRowSerializer;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.Consumer;
 
@@ -36,6 +37,12 @@ public final class ModelRowFeed extends CommittedFeed<ParameterRow> {
     public ModelRowFeed checkingWidthsOf(RowInitializer initializer) {
         this.widths = new RowWidths(initializer);
         return this;
+    }
+
+    /** A forgotten user's row: replicas drop what they hold of it. */
+    @Override
+    ParameterRow tombstone(byte[] key) {
+        return ParameterRow.tombstone(new String(key, StandardCharsets.UTF_8));
     }
 
     @Override

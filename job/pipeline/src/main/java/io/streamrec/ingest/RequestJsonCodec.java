@@ -11,8 +11,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /**
  * JSON of requests and results at the Kafka edge. Request: {@code {"requestId":"r1",
  * "userId":"42","k":10,"timestamp":1700000000000}} ({@code k} defaults to 10, at most 1000; {@code
- * timestamp} defaults to the arrival time). Result: {@code {"requestId","userId",
- * "items":[{"itemId","score"}],"reason","modelVersion","servedAt"}}.
+ * timestamp} defaults to the arrival time). A forget request: {@code {"requestId":"f1",
+ * "userId":"42","forget":true}} (erases the user's state in the job). Result: {@code
+ * {"requestId","userId", "items":[{"itemId","score"}],"reason","modelVersion","servedAt"}}.
  */
 public final class RequestJsonCodec implements RecordParser<RecommendationRequest> {
     private static final long serialVersionUID = 1L;
@@ -23,6 +24,13 @@ public final class RequestJsonCodec implements RecordParser<RecommendationReques
         JsonNode node = RecordParser.readObject(payload);
         String requestId = RecordParser.id(node, "requestId");
         String userId = RecordParser.id(node, "userId");
+        long timestamp =
+                node.hasNonNull("timestamp")
+                        ? RecordParser.timestamp(node)
+                        : System.currentTimeMillis();
+        if (isForget(node)) {
+            return RecommendationRequest.forget(requestId, userId, timestamp);
+        }
         int k = 10;
         JsonNode kNode = node.get("k");
         if (kNode != null && !kNode.isNull()) {
@@ -35,18 +43,29 @@ public final class RequestJsonCodec implements RecordParser<RecommendationReques
             }
             k = kNode.intValue();
         }
-        long timestamp =
-                node.hasNonNull("timestamp")
-                        ? RecordParser.timestamp(node)
-                        : System.currentTimeMillis();
         return new RecommendationRequest(requestId, userId, k, timestamp);
+    }
+
+    private static boolean isForget(JsonNode node) throws InvalidRecordException {
+        JsonNode forget = node.get("forget");
+        if (forget == null || forget.isNull()) {
+            return false;
+        }
+        if (!forget.isBoolean()) {
+            throw new InvalidRecordException("wrong_type", "forget must be true or false");
+        }
+        return forget.booleanValue();
     }
 
     public static byte[] toJson(RecommendationRequest r) {
         ObjectNode node = MAPPER.createObjectNode();
         node.put("requestId", r.requestId());
         node.put("userId", r.userId());
-        node.put("k", r.k());
+        if (r.isForget()) {
+            node.put("forget", true);
+        } else {
+            node.put("k", r.k());
+        }
         node.put("timestamp", r.timestamp());
         return node.toString().getBytes(StandardCharsets.UTF_8);
     }

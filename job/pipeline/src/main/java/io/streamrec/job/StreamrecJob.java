@@ -360,7 +360,11 @@ public final class StreamrecJob {
                                         r -> r.key().getBytes(StandardCharsets.UTF_8)),
                                 new RecordBytesSchema<>(
                                         ParameterRow.typeInfo(),
-                                        ParameterRowSerializer.INSTANCE::toBytes)))
+                                        r ->
+                                                r.isTombstone()
+                                                        ? null // a Kafka tombstone
+                                                        : ParameterRowSerializer.INSTANCE.toBytes(
+                                                                r))))
                 .uid(Uids.MODEL_UPDATES_SINK)
                 .name("model updates")
                 .setParallelism(updates.getParallelism());

@@ -128,6 +128,11 @@ final class LearnedRanking implements AutoCloseable {
         return ranker.statistics();
     }
 
+    /** Erases a user from the candidate statistics (see {@link CandidateGenerator#forget}). */
+    void forget(String userId) {
+        ranker.statistics().forget(userId);
+    }
+
     boolean knows(String userId) {
         return ranker.statistics().knows(userId);
     }

@@ -94,6 +94,18 @@ final class RowTable {
         userUpdateCounts.put(row.key(), row.updates());
     }
 
+    /**
+     * Drops a forgotten user's row and its version, so the user's next row (version 1 again) is
+     * taken. The model version, a sum that only grows, keeps what the row added.
+     */
+    void removeUser(String userId, String key) {
+        versions.remove(key);
+        if (users.remove(userId) != null) {
+            userContributions -= userUpdateCounts.getOrDefault(key, 0L);
+        }
+        userUpdateCounts.remove(key);
+    }
+
     /** The user's trained row, or null. */
     float[] user(String userId) {
         return users.get(userId);

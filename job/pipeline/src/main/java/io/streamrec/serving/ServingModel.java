@@ -46,6 +46,10 @@ public final class ServingModel implements AutoCloseable {
 
     /** Applies a row if it is newer than the held version; returns whether it was applied. */
     public boolean apply(ParameterRow row) {
+        if (row.isTombstone()) {
+            forgetRow(row.key());
+            return true;
+        }
         if (!rows.takeVersion(row)) {
             return false;
         }
@@ -65,6 +69,13 @@ public final class ServingModel implements AutoCloseable {
             content.putDense(key, row.weights());
         }
         return true;
+    }
+
+    /** Drops a forgotten user's row (a tombstone's key; only user rows are ever erased). */
+    public void forgetRow(String key) {
+        if (RowKeys.isUser(key)) {
+            rows.removeUser(RowKeys.id(key), key);
+        }
     }
 
     /** Sum of all row versions held: grows with every applied update. */

@@ -110,6 +110,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     private transient int parallelism;
     private transient Counter answered;
     private transient Counter evaluated;
+    private transient Counter forgotten;
     private transient LatencyHistogram freshness;
 
     public ServingOperator(
@@ -225,6 +226,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         model.useAnnFrom(settings.annMinItems());
         answered = getMetricGroup().counter("answeredRequests");
         evaluated = getMetricGroup().counter("evaluatedEvents");
+        forgotten = getMetricGroup().counter("forgottenUsers");
         for (int r = 0; r < PrequentialCounts.RECOMMENDERS.length; r++) {
             int recommender = r;
             getMetricGroup()
@@ -360,6 +362,10 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         if (seen != 1) {
             return; // later copies: rows of this batch may already be applied
         }
+        if (marker.isForget()) {
+            forget(marker.forgetUser());
+            return;
+        }
         ranker.startBatch();
         for (int i = 0; i < marker.events().size(); i++) {
             UserEvent e = marker.events().get(i);
@@ -394,6 +400,19 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         if (learned != null) {
             learned.endBatch();
         }
+    }
+
+    /**
+     * Erases a user from the replica (the user's row) and the candidate statistics, on every
+     * subtask at the first copy of the forget marker: after every earlier batch's first copy,
+     * before every later one's, so the statistics stay alike on every subtask.
+     */
+    private void forget(String userId) {
+        model.forgetRow(RowKeys.user(userId));
+        if (learned != null) {
+            learned.forget(userId);
+        }
+        forgotten.inc();
     }
 
     /**

@@ -6,4 +6,10 @@ package io.streamrec.serving;
  * changes since it ({@link StatisticsJournal}). Both arrays are never written after they are made,
  * so checkpoints share a base without copying it.
  */
-record StatisticsCheckpoint(byte[] base, byte[] journal) {}
+public record StatisticsCheckpoint(byte[] base, byte[] journal) {
+    /** The statistics this checkpoint holds (its base with its journal replayed), for audits. */
+    public io.streamrec.candidates.CandidateGenerator statistics() {
+        return StatisticsJournal.restore(
+                this, io.streamrec.candidates.CandidateSettings.defaults());
+    }
+}

@@ -20,7 +20,7 @@ import org.apache.flink.core.memory.DataOutputSerializer;
  * whole is written again only when the journal outgrows a quarter of the base (so a restore replays
  * at most that much). Format version 1 of the journal: entries of a tag byte, then a {@link
  * UserEventSerializer} event ({@link #EVENT}) or an item's id, title and attributes ({@link
- * #ITEM}).
+ * #ITEM}). A forgotten user is never journaled: the next checkpoint writes a new base.
  */
 final class StatisticsJournal implements CandidateGenerator.Changes {
     static final double REBASE_SHARE = 0.25;
@@ -34,6 +34,7 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
     private final DataOutputSerializer journal = new DataOutputSerializer(1 << 16);
     private byte[] base;
     private long rebases;
+    private boolean forgetting;
 
     /** A journal without a base: the first checkpoint writes the whole statistics. */
     StatisticsJournal() {}
@@ -76,10 +77,21 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
         }
     }
 
+    /**
+     * A user was forgotten: the base and the entries so far may hold the user, so the next
+     * checkpoint writes the whole statistics again, without the user, and an empty journal.
+     */
+    @Override
+    public void forget(String userId) {
+        forgetting = true;
+    }
+
     /** The checkpoint of {@code statistics}, which must be what this journal followed. */
     StatisticsCheckpoint checkpoint(CandidateGenerator statistics) {
         if (base == null
+                || forgetting
                 || journal.length() > Math.max(MIN_REBASE_BYTES, base.length * REBASE_SHARE)) {
+            forgetting = false;
             base = CandidateStatisticsSerializer.toBytes(statistics);
             journal.clear();
             rebases++;

@@ -37,6 +37,9 @@ public final class ModelReplica {
 
     /** Takes a server row if it is newer than the held one; returns whether it was taken. */
     public boolean offer(ParameterRow row) {
+        if (row.isTombstone()) {
+            return rows.remove(row.key()) != null;
+        }
         ParameterRow current = rows.get(row.key());
         if (current != null && row.version() <= current.version()) {
             return false;
@@ -60,6 +63,11 @@ public final class ModelReplica {
                         updated.positives(),
                         updated.trend(),
                         updated.trendTime()));
+    }
+
+    /** Drops a row (a forgotten user's), so the next one is taken whatever its version. */
+    public void remove(String key) {
+        rows.remove(key);
     }
 
     /** The number of rows held. */

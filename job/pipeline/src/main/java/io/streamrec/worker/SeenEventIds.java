@@ -72,6 +72,13 @@ final class SeenEventIds {
         return false;
     }
 
+    /** Forgets every id of the current user (a forgotten user starts afresh). */
+    void clear() {
+        eventTimes.clear();
+        newest.clear();
+        legacy.clear();
+    }
+
     private void prune(long horizon) throws Exception {
         List<String> expired = new ArrayList<>();
         for (Map.Entry<String, Long> e : eventTimes.entries()) {

@@ -126,6 +126,11 @@ public final class TrainingWorker {
         return replica.row(key);
     }
 
+    /** Drops a forgotten user's row from the model copy; flush the user's events first. */
+    public void forget(String userId) {
+        replica.remove(RowKeys.user(userId));
+    }
+
     /** A row from the parameter server: into the replica if newer; its item a candidate. */
     public void addServerRow(ParameterRow row) {
         replica.offer(row);

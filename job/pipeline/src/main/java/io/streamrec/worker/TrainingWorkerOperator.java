@@ -8,6 +8,7 @@ import io.streamrec.ingest.EventJsonCodec;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.model.DjlBprTrainer;
 import io.streamrec.model.ModelConfig;
+import io.streamrec.model.RowKeys;
 import io.streamrec.ps.FrequencyAdaptiveL2;
 import io.streamrec.ps.RowInitializer;
 import io.streamrec.ps.RowOptimizer;
@@ -58,7 +59,8 @@ import org.slf4j.LoggerFactory;
  * checkpoint interval old) and is rebuilt from it after a restart, never checkpointed; rows of runs
  * the restored state abandoned are dropped ({@link RunLineage}).
  *
- * <p>Input 1: events, input 2: recommendation requests, both keyed by user id. Requests get the
+ * <p>Input 1: events, input 2: recommendation and forget requests, both keyed by user id. A forget
+ * request erases the user here and sends forget markers on (see {@link #forget}). Requests get the
  * user's items attached and go straight on to serving through {@link #REQUESTS}, not behind the
  * parameter server's rows: a request is a read and waits for no training.
  */
@@ -107,6 +109,7 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
     private transient boolean timerPending;
     private transient Counter duplicates;
     private transient Counter flooded;
+    private transient Counter forgotten;
     private transient Counter trainedEvents;
     private transient Counter batches;
     private transient Counter feedbackRows;
@@ -204,6 +207,7 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
         feedbackRows = getMetricGroup().counter("feedbackRows");
         duplicates = getMetricGroup().counter("rejected_duplicate_event");
         flooded = getMetricGroup().counter("rejected_user_flood");
+        forgotten = getMetricGroup().counter("forgottenUsers");
         getMetricGroup().gauge("batchLoss", () -> lastLoss);
         getMetricGroup().gauge("rowsOfAbandonedRuns", lineage::abandonedRows);
         topicRows = lineage.filter(this::onFeedbackRow);
@@ -327,10 +331,42 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
 
     @Override
     public void processElement2(StreamRecord<RecommendationRequest> element) throws Exception {
+        if (element.getValue().isForget()) {
+            forget(element.getValue().userId());
+            return;
+        }
         String[] items = userItems.value();
         ServingRequest request =
                 new ServingRequest(element.getValue(), items == null ? new String[0] : items);
         output.collect(REQUESTS, new StreamRecord<>(ModelUpdate.of(request)));
+    }
+
+    /**
+     * Forgets the current user: trains the pending batch first (it may hold the user's events, and
+     * its marker must reach serving before the forget), clears the user's keyed state and model
+     * copy row, then sends a forget marker through every shard (serving erases the user there) and
+     * one to the shard that owns the user's row (it erases the row and writes its tombstone).
+     */
+    private void forget(String userId) throws Exception {
+        flush();
+        userItems.clear();
+        if (floodBucket != null) {
+            floodBucket.clear();
+        }
+        if (seenEventIds != null) {
+            seenEventIds.clear();
+        }
+        worker.forget(userId);
+        long id = random.nextLong();
+        EvalMarker marker = EvalMarker.forget(id, shardKeys.length, userId);
+        for (String shardKey : shardKeys) {
+            output.collect(new StreamRecord<>(ShardMessage.marker(shardKey, marker)));
+        }
+        output.collect(
+                new StreamRecord<>(
+                        ShardMessage.marker(
+                                RowKeys.user(userId), EvalMarker.eraseRow(id, userId))));
+        forgotten.inc();
     }
 
     private void onFlushTimer() throws Exception {

@@ -57,6 +57,42 @@ class CandidateGeneratorTest {
                 .forEach(generator::update);
     }
 
+    /**
+     * Forgetting u1 leaves no trace of u1 in the per-user statistics: not its id, history or
+     * activity, not in u2's or u3's similar users, not among any item's recent users, and not in
+     * the serialized statistics; u2 keeps its own. A later event of the id is a new user's.
+     */
+    @Test
+    void aForgottenUserLeavesNoPerUserTrace() throws Exception {
+        int u1 = generator.user("u1");
+        assertThat(generator.neighbourhood().similarUsers(generator.user("u2")).weight(u1))
+                .isNotZero();
+        generator.forget("u1");
+        assertThat(generator.knows("u1")).isFalse();
+        assertThat(generator.history(u1).size()).isZero();
+        assertThat(generator.activity().users().events(u1)).isZero();
+        assertThat(generator.neighbourhood().similarUsers(u1).size()).isZero();
+        for (String other : List.of("u2", "u3")) {
+            BoundedNeighbours similar =
+                    generator.neighbourhood().similarUsers(generator.user(other));
+            for (int s = 0; s < similar.size(); s++) {
+                assertThat(similar.key(s)).isNotEqualTo(u1);
+            }
+        }
+        for (String item : List.of("a", "b", "c", "d")) {
+            assertThat(generator.neighbourhood().recentUsers(item(item)).contains(u1)).isFalse();
+        }
+        assertThat(generator.userItems("u2")).containsExactly("c", "a");
+        String bytes =
+                new String(
+                        CandidateStatisticsSerializer.toBytes(generator),
+                        java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(bytes).doesNotContain("u1").contains("u2");
+        generator.update(event("u1", "e", 7));
+        assertThat(generator.user("u1")).isNotEqualTo(u1);
+        assertThat(generator.userItems("u1")).containsExactly("e");
+    }
+
     @Test
     void statisticsAfterTheStream() {
         ItemPairs pairs = generator.pairs();

@@ -41,4 +41,12 @@ public final class ModelUpdatesTopic {
                         ParameterRowSerializer.INSTANCE.toBytes(row)));
         topic.updateEndOffsets(Map.of(TOPIC, offset + 1));
     }
+
+    /** Appends a committed tombstone of {@code key} (a null value). */
+    public static void erase(MockConsumer<byte[], byte[]> topic, long offset, String key) {
+        topic.addRecord(
+                new ConsumerRecord<>(
+                        TOPIC.topic(), TOPIC.partition(), offset, key.getBytes(), null));
+        topic.updateEndOffsets(Map.of(TOPIC, offset + 1));
+    }
 }

@@ -331,6 +331,39 @@ class ServingOperatorRankerTest {
         }
     }
 
+    /**
+     * A forget marker erases the user from the candidate statistics at its first copy (later copies
+     * change nothing), and the next checkpoint writes the statistics whole without the user, so a
+     * restore from it does not know the user (its journal held the user's events) and holds the
+     * same statistics as the operator that ran on.
+     */
+    @Test
+    void aForgottenUserIsGoneFromTheStatisticsAndFromTheNextCheckpoint() throws Exception {
+        Stream stream = new Stream();
+        ServingOperator op = operator();
+        try (var ranOn = new OneInputStreamOperatorTestHarness<>(op);
+                var restored = harness()) {
+            ranOn.open();
+            feed(ranOn, stream.markers(10));
+            ranOn.prepareSnapshotPreBarrier(1L);
+            ranOn.snapshot(1L, 1L); // the base
+            feed(ranOn, stream.markers(5)); // journaled
+            assertThat(op.learnedRanking().knows("u0")).isTrue();
+            EvalMarker forget = EvalMarker.forget(99L, 2, "u0");
+            ranOn.processElement(new StreamRecord<>(ModelUpdate.of(forget)));
+            assertThat(op.learnedRanking().knows("u0")).isFalse();
+            byte[] afterForget = statisticsOf(op);
+            ranOn.processElement(new StreamRecord<>(ModelUpdate.of(forget))); // second copy
+            assertThat(statisticsOf(op)).isEqualTo(afterForget);
+            ranOn.prepareSnapshotPreBarrier(2L);
+            restored.initializeState(ranOn.snapshot(2L, 2L));
+            restored.open();
+            ServingOperator back = (ServingOperator) restored.getOneInputOperator();
+            assertThat(back.learnedRanking().knows("u0")).isFalse();
+            assertThat(statisticsOf(back)).isEqualTo(afterForget);
+        }
+    }
+
     private static byte[] statisticsOf(ServingOperator operator) {
         return CandidateStatisticsSerializer.toBytes(operator.learnedRanking().statistics());
     }

@@ -145,6 +145,66 @@ class TrainingWorkerOperatorTest {
         }
     }
 
+    /**
+     * A forget request trains the pending batch first (its marker goes before the forget), then
+     * sends forget markers through both shards and the row's erasure to the user's row key; the
+     * user's items and event ids are gone from the snapshot, another user's stay.
+     */
+    @Test
+    void forgetsAUserAcrossSnapshotAndRestore() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = harness(worker(100, 60_000))) {
+            h.open();
+            h.processElement1(event(1, "x", "i1"));
+            h.processElement1(event(2, "y", "i2"));
+            h.processElement2(new StreamRecord<>(RecommendationRequest.forget("f1", "x", 3L)));
+            List<ShardMessage> out = h.extractOutputValues();
+            List<ShardMessage> forgets =
+                    out.stream().filter(m -> m.isMarker() && m.marker().isForget()).toList();
+            assertThat(out.get(0).marker().events()).hasSize(2); // the batch, before the forget
+            assertThat(forgets)
+                    .extracting(ShardMessage::key)
+                    .contains(RowKeys.user("x"))
+                    .hasSize(3);
+            assertThat(forgets)
+                    .filteredOn(m -> m.key().equals(RowKeys.user("x")))
+                    .allMatch(m -> m.marker().erasesRow());
+            h.prepareSnapshotPreBarrier(1L);
+            snapshot = h.snapshot(1L, 1L);
+        }
+        try (var restored = harness(worker(1, 60_000))) {
+            restored.initializeState(snapshot);
+            restored.open();
+            restored.processElement1(event(1, "x", "i5")); // the same id: a new user's event
+            assertThat(restored.getSideOutput(TrainingWorkerOperator.DEAD_LETTERS)).isNull();
+            assertThat(restored.extractOutputValues().get(0).marker().userItems().get(0)).isEmpty();
+            restored.processElement2(
+                    new StreamRecord<>(new RecommendationRequest("r1", "y", 5, 1L)));
+            ModelUpdate request =
+                    restored.getSideOutput(TrainingWorkerOperator.REQUESTS).peek().getValue();
+            assertThat(request.request().userItems()).containsExactly("i2");
+        }
+    }
+
+    @Test
+    void aTombstoneOnTheTopicDropsTheRowFromTheModelCopy() throws Exception {
+        MockConsumer<byte[], byte[]> topic = ModelUpdatesTopic.empty();
+        JobID run = new JobID();
+        // unstamped: a fresh start takes no stamped rows of other runs
+        ModelUpdatesTopic.commit(topic, 0, userRow(5, 0.25f, run, 1).stamped(null));
+        TrainingWorkerOperator op = workerReading(topic);
+        try (var h = harness(op)) {
+            h.open();
+            assertThat(op.replicaRow(RowKeys.user("z"))).isNotNull();
+            ModelUpdatesTopic.erase(topic, 1, RowKeys.user("z"));
+            h.processElement1(event(1, "a", "i1")); // the feed is read before the batch
+            assertThat(op.replicaRow(RowKeys.user("z"))).isNull();
+            ModelUpdatesTopic.commit(topic, 2, userRow(1, -0.5f, run, 2).stamped(null)); // new, v1
+            h.processElement1(event(2, "a", "i2"));
+            assertThat(op.replicaRow(RowKeys.user("z")).weights()[0]).isEqualTo(-0.5f);
+        }
+    }
+
     private static long markers(List<ShardMessage> out) {
         return out.stream().filter(ShardMessage::isMarker).count();
     }

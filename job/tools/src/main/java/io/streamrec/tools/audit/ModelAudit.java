@@ -192,7 +192,13 @@ public final class ModelAudit {
 
         Map<String, ParameterRow> rows = new HashMap<>();
         Consumer<ParameterRow> latest =
-                r -> rows.merge(r.key(), r, (a, b) -> a.version() >= b.version() ? a : b);
+                r -> {
+                    if (r.isTombstone()) {
+                        rows.remove(r.key()); // a forgotten user's row
+                    } else {
+                        rows.merge(r.key(), r, (a, b) -> a.version() >= b.version() ? a : b);
+                    }
+                };
         Consumer<ParameterRow> taken = lineage == null ? latest : lineage.filter(latest);
         Map<String, Integer> answers = new HashMap<>();
         LatestReports reports = new LatestReports();

@@ -468,7 +468,14 @@ public final class ReplayRun implements AutoCloseable {
                 new ModelRowFeed(
                         settings.kafka().toProperties(),
                         settings.get(StreamrecOptions.MODEL_UPDATES_TOPIC))) {
-            feed.catchUp(r -> rows.merge(r.key(), r, (a, b) -> a.version() >= b.version() ? a : b));
+            feed.catchUp(
+                    r -> {
+                        if (r.isTombstone()) {
+                            rows.remove(r.key()); // a forgotten user's row
+                        } else {
+                            rows.merge(r.key(), r, (a, b) -> a.version() >= b.version() ? a : b);
+                        }
+                    });
         }
         return rows;
     }

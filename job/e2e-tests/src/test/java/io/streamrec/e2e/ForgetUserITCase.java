@@ -1,0 +1,166 @@
+package io.streamrec.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamrec.ingest.EventJsonCodec;
+import io.streamrec.ingest.RequestJsonCodec;
+import io.streamrec.job.JobSettings;
+import io.streamrec.job.StreamrecJob;
+import io.streamrec.job.StreamrecOptions;
+import io.streamrec.job.TopicSetup;
+import io.streamrec.model.RowKeys;
+import io.streamrec.schema.RecommendationRequest;
+import io.streamrec.schema.UserEvent;
+import io.streamrec.tools.privacy.ForgetAudit;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Forget-user end to end on a real broker: the job trains on the events of many users, among them
+ * {@code forget-me} and {@code keep-me}; a forget request for {@code forget-me} on the requests
+ * topic; once its tombstone is committed on model-updates the job stops with a savepoint, which
+ * {@link ForgetAudit} reads with the State Processor API: {@code forget-me} is in no worker,
+ * parameter-server or candidate-statistics state and the topic ends with its tombstone, while
+ * {@code keep-me} is everywhere. The same audit asked about {@code keep-me} fails.
+ */
+class ForgetUserITCase {
+    @RegisterExtension
+    static final StreamrecClusterExtension CLUSTERS = new StreamrecClusterExtension();
+
+    private static final PlantedStream STREAM = new PlantedStream(3, 20, 20, 400, 7L);
+    private static final String FORGOTTEN = "forget-me";
+    private static final String KEPT = "keep-me";
+
+    /** The stream with two of its users renamed. */
+    private static List<UserEvent> events() {
+        return STREAM.events.stream()
+                .map(
+                        e ->
+                                new UserEvent(
+                                        e.eventId(),
+                                        rename(e.userId()),
+                                        e.itemId(),
+                                        e.type(),
+                                        e.value(),
+                                        e.timestamp()))
+                .toList();
+    }
+
+    private static String rename(String user) {
+        return switch (user) {
+            case "c0u0" -> FORGOTTEN;
+            case "c1u0" -> KEPT;
+            default -> user;
+        };
+    }
+
+    @Test
+    void aForgottenUserIsInNoStateOfTheSavepointAndTombstonedOnTheTopic(@TempDir Path work)
+            throws Exception {
+        Configuration conf = CLUSTERS.runConfiguration("forget", work.resolve("checkpoints"));
+        conf.set(StreamrecOptions.DIM, 8);
+        conf.set(StreamrecOptions.BATCH_SIZE, 16);
+        List<UserEvent> events = events();
+        assertThat(events).anyMatch(e -> e.userId().equals(FORGOTTEN));
+        assertThat(events).anyMatch(e -> e.userId().equals(KEPT));
+        ForgetAudit audit = new ForgetAudit(new JobSettings(conf));
+        JobClient job = submit(conf);
+        String savepoint;
+        try (CommittedOutput output = new CommittedOutput(conf)) {
+            produceEvents(conf, events);
+            awaitCounted(output, events.size());
+            assertThat(output.updates(RowKeys.user(FORGOTTEN))).isPositive();
+            produceForget(conf, FORGOTTEN);
+            Await.waitUntil(
+                    "the forgotten user's tombstone is committed",
+                    Duration.ofMinutes(2),
+                    () -> audit.lastModelUpdate(RowKeys.user(FORGOTTEN)).equals("tombstone"));
+        } catch (Exception | Error e) {
+            TestClusters.cancelAndAwait(job);
+            throw e;
+        }
+        savepoint =
+                job.stopWithSavepoint(
+                                false,
+                                work.resolve("savepoints").toUri().toString(),
+                                SavepointFormatType.CANONICAL)
+                        .get();
+
+        ObjectNode forgotten = audit.audit(savepoint, FORGOTTEN, List.of(KEPT));
+        System.out.println("ForgetAudit " + forgotten);
+        assertThat(forgotten.get("findings")).as(forgotten.toString()).isEmpty();
+        assertThat(forgotten.get("passed").asBoolean()).isTrue();
+        assertThat(forgotten.get("statistics_entries").asInt()).isPositive();
+
+        ObjectNode kept = audit.audit(savepoint, KEPT, List.of());
+        assertThat(kept.get("passed").asBoolean()).as(kept.toString()).isFalse();
+        assertThat(kept.get("findings").toString())
+                .contains("workers hold state of the user")
+                .contains("parameter server holds u:<user>")
+                .contains("candidate statistics know the user")
+                .contains("model-updates ends with row");
+    }
+
+    private static void awaitCounted(CommittedOutput output, int events) throws Exception {
+        Await.waitUntil(
+                events + " events are counted by the dense row and evaluated",
+                Duration.ofMinutes(3),
+                () -> {
+                    output.poll();
+                    return output.updates(RowKeys.DENSE_W) == events
+                            && output.evaluated() == events;
+                });
+    }
+
+    private static JobClient submit(Configuration conf) throws Exception {
+        TopicSetup.createTopics(conf, 2, 1);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        StreamrecJob.builder().configuration(conf).catalog(STREAM.catalog).build().addTo(env);
+        return env.executeAsync("streamrec forget");
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer(Configuration conf) {
+        return new KafkaProducer<>(
+                new JobSettings(conf).kafka().toProperties(),
+                new ByteArraySerializer(),
+                new ByteArraySerializer());
+    }
+
+    private static void produceEvents(Configuration conf, List<UserEvent> events) {
+        String topic = new JobSettings(conf).get(StreamrecOptions.EVENTS_TOPIC);
+        EventJsonCodec codec = new EventJsonCodec();
+        try (KafkaProducer<byte[], byte[]> producer = producer(conf)) {
+            for (UserEvent e : events) {
+                producer.send(
+                        new ProducerRecord<>(
+                                topic,
+                                e.userId().getBytes(StandardCharsets.UTF_8),
+                                codec.toJson(e)));
+            }
+        }
+    }
+
+    private static void produceForget(Configuration conf, String user) {
+        String topic = new JobSettings(conf).get(StreamrecOptions.REQUESTS_TOPIC);
+        try (KafkaProducer<byte[], byte[]> producer = producer(conf)) {
+            producer.send(
+                    RequestJsonCodec.producerRecord(
+                            topic,
+                            RecommendationRequest.forget(
+                                    "forget-1", user, System.currentTimeMillis())));
+        }
+    }
+}

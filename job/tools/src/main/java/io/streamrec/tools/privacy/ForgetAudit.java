@@ -1,0 +1,265 @@
+package io.streamrec.tools.privacy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamrec.candidates.CandidateGenerator;
+import io.streamrec.feeds.CommittedReader;
+import io.streamrec.ingest.UserPseudonyms;
+import io.streamrec.job.CommandLine;
+import io.streamrec.job.JobSettings;
+import io.streamrec.job.StreamrecOptions;
+import io.streamrec.model.RowKeys;
+import io.streamrec.schema.ParameterRow;
+import io.streamrec.schema.SavepointContract.StateNames;
+import io.streamrec.schema.SavepointContract.Uids;
+import io.streamrec.serving.StatisticsCheckpoint;
+import io.streamrec.serving.StatisticsCheckpointSerializer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.BasicArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.state.api.OperatorIdentifier;
+import org.apache.flink.state.api.SavepointReader;
+import org.apache.flink.state.api.functions.KeyedStateReaderFunction;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.CloseableIterator;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+
+/**
+ * Checks that a forgotten user is gone, reading a savepoint (or retained checkpoint) taken after
+ * the forget with Flink's State Processor API and the model-updates topic with {@code
+ * read_committed}:
+ *
+ * <ul>
+ *   <li>the workers ({@code workers} uid) hold no keyed state under the user (items, event ids,
+ *       newest event time);
+ *   <li>the parameter server ({@code parameter-server}) holds no row {@code u:<user>};
+ *   <li>serving's candidate statistics ({@code candidate-statistics}, base and journal) do not know
+ *       the user, and their bytes do not contain the user's id;
+ *   <li>the latest committed record of {@code u:<user>} on model-updates is a tombstone.
+ * </ul>
+ *
+ * Users given with {@code --kept} must still be in all three operators: the check that the reader
+ * reads what it should. Ids are those the job sees; with {@code --key-file} they are given raw and
+ * pseudonymized as the job does. Prints one JSON line and exits non-zero on any finding. Usage:
+ * {@code ForgetAudit --savepoint URI --user ID [--kept ID,ID] [--key-file FILE]
+ * -Dkafka.bootstrap-servers=...}.
+ */
+public final class ForgetAudit {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final CommandLine.Spec ARGUMENTS =
+            CommandLine.spec("ForgetAudit")
+                    .value("savepoint", "URI", "savepoint or retained checkpoint to read")
+                    .value("user", "ID", "the forgotten user")
+                    .value("kept", "ID,...", "users that must still be there")
+                    .value("key-file", "FILE", "the job's privacy.user-id-key-file: ids are raw")
+                    .options("job options (kafka.*, topic.model-updates)");
+
+    private final JobSettings settings;
+
+    public ForgetAudit(JobSettings settings) {
+        this.settings = settings;
+    }
+
+    public static void main(String[] args) throws Exception {
+        CommandLine cli = ARGUMENTS.parseOrExit(args);
+        UnaryOperator<String> id = pseudonyms(cli.value("key-file", ""));
+        List<String> kept = new ArrayList<>();
+        for (String k : cli.value("kept", "").split(",")) {
+            if (!k.isBlank()) {
+                kept.add(id.apply(k.trim()));
+            }
+        }
+        ObjectNode result =
+                new ForgetAudit(new JobSettings(cli.options()))
+                        .audit(
+                                cli.value("savepoint").orElseThrow(),
+                                id.apply(cli.value("user").orElseThrow()),
+                                kept);
+        System.out.println(result);
+        System.exit(result.get("passed").asBoolean() ? 0 : 1);
+    }
+
+    private static UnaryOperator<String> pseudonyms(String keyFile) throws Exception {
+        if (keyFile.isEmpty()) {
+            return UnaryOperator.identity();
+        }
+        UserPseudonyms pseudonyms = UserPseudonyms.fromKeyFile(Path.of(keyFile));
+        return pseudonyms::of;
+    }
+
+    /** The findings as one JSON object; {@code passed} is whether there are none. */
+    public ObjectNode audit(String savepoint, String user, List<String> kept) throws Exception {
+        SavepointReader reader = reader(savepoint);
+        Set<String> workerUsers = new HashSet<>(collect(workerUsers(reader)));
+        Set<String> rowKeys = new HashSet<>(collect(rowKeys(reader)));
+        List<StatisticsCheckpoint> statistics = collect(statistics(reader));
+        List<String> findings = new ArrayList<>();
+        check(findings, !workerUsers.contains(user), "workers hold state of the user");
+        check(findings, !rowKeys.contains(RowKeys.user(user)), "parameter server holds u:<user>");
+        check(findings, !mentions(statistics, user), "candidate statistics know the user");
+        String last = lastModelUpdate(RowKeys.user(user));
+        check(findings, last.equals("tombstone"), "model-updates ends with " + last);
+        for (String k : kept) {
+            check(findings, workerUsers.contains(k), "workers lost kept user " + k);
+            check(findings, rowKeys.contains(RowKeys.user(k)), "parameter server lost " + k);
+            check(findings, !statistics.isEmpty() && knows(statistics, k), "statistics lost " + k);
+        }
+        ObjectNode out = MAPPER.createObjectNode();
+        out.put("savepoint", savepoint);
+        out.put("worker_users", workerUsers.size());
+        out.put("parameter_rows", rowKeys.size());
+        out.put("statistics_entries", statistics.size());
+        out.put("model_updates_last", last);
+        out.put("kept_users", kept.size());
+        findings.forEach(out.putArray("findings")::add);
+        out.put("passed", findings.isEmpty());
+        return out;
+    }
+
+    private static void check(List<String> findings, boolean ok, String finding) {
+        if (!ok) {
+            findings.add(finding);
+        }
+    }
+
+    private static boolean knows(List<StatisticsCheckpoint> statistics, String user) {
+        for (StatisticsCheckpoint s : statistics) {
+            CandidateGenerator restored = s.statistics();
+            if (restored.knows(user)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the statistics know the user, or hold its id's bytes anywhere (the journal). */
+    private static boolean mentions(List<StatisticsCheckpoint> statistics, String user) {
+        byte[] id = user.getBytes(StandardCharsets.UTF_8);
+        for (StatisticsCheckpoint s : statistics) {
+            if (contains(s.base(), id) || contains(s.journal(), id)) {
+                return true;
+            }
+        }
+        return knows(statistics, user);
+    }
+
+    private static boolean contains(byte[] bytes, byte[] part) {
+        for (int i = 0; i + part.length <= bytes.length; i++) {
+            if (Arrays.equals(bytes, i, i + part.length, part, 0, part.length)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static SavepointReader reader(String savepoint) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        return SavepointReader.read(env, savepoint);
+    }
+
+    private static DataStream<String> workerUsers(SavepointReader reader) throws Exception {
+        return reader.readKeyedState(OperatorIdentifier.forUid(Uids.WORKERS), new WorkerKeys());
+    }
+
+    private static DataStream<String> rowKeys(SavepointReader reader) throws Exception {
+        return reader.readKeyedState(
+                OperatorIdentifier.forUid(Uids.PARAMETER_SERVER), new RowKeysReader());
+    }
+
+    private static DataStream<StatisticsCheckpoint> statistics(SavepointReader reader)
+            throws Exception {
+        return reader.readUnionState(
+                OperatorIdentifier.forUid(Uids.SERVING),
+                StateNames.CANDIDATE_STATISTICS,
+                TypeInformation.of(StatisticsCheckpoint.class),
+                StatisticsCheckpointSerializer.INSTANCE);
+    }
+
+    private static <T> List<T> collect(DataStream<T> stream) throws Exception {
+        List<T> out = new ArrayList<>();
+        try (CloseableIterator<T> it = stream.executeAndCollect()) {
+            it.forEachRemaining(out::add);
+        }
+        return out;
+    }
+
+    /** "tombstone", "row" or "none": the latest committed record of {@code key}. */
+    public String lastModelUpdate(String key) {
+        Properties kafka = settings.kafka().toProperties();
+        Map<String, String> last = new HashMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                CommittedReader.open(
+                        kafka, settings.get(StreamrecOptions.MODEL_UPDATES_TOPIC), true)) {
+            CommittedReader.catchUp(
+                    consumer,
+                    timeout -> {
+                        long n = 0;
+                        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) {
+                            String k = new String(r.key(), StandardCharsets.UTF_8);
+                            last.put(k, r.value() == null ? "tombstone" : "row");
+                            n++;
+                        }
+                        return n;
+                    });
+        }
+        return last.getOrDefault(key, "none");
+    }
+
+    /** Every user the workers hold keyed state of. */
+    static final class WorkerKeys extends KeyedStateReaderFunction<String, String> {
+        @Override
+        public void open(OpenContext context) {
+            // registering the states makes their keys the ones read
+            getRuntimeContext()
+                    .getState(
+                            new ValueStateDescriptor<>(
+                                    StateNames.USER_ITEMS,
+                                    BasicArrayTypeInfo.STRING_ARRAY_TYPE_INFO));
+            getRuntimeContext()
+                    .getMapState(
+                            new MapStateDescriptor<>(
+                                    StateNames.SEEN_EVENT_TIMES, Types.STRING, Types.LONG));
+            getRuntimeContext()
+                    .getState(new ValueStateDescriptor<>(StateNames.NEWEST_EVENT_TIME, Types.LONG));
+        }
+
+        @Override
+        public void readKey(String user, Context context, Collector<String> out) {
+            out.collect(user);
+        }
+    }
+
+    /** Every row key of the parameter server. */
+    static final class RowKeysReader extends KeyedStateReaderFunction<String, String> {
+        @Override
+        public void open(OpenContext context) {
+            getRuntimeContext()
+                    .getState(
+                            new ValueStateDescriptor<>(
+                                    StateNames.PARAMETER_ROWS, ParameterRow.typeInfo()));
+        }
+
+        @Override
+        public void readKey(String key, Context context, Collector<String> out) {
+            out.collect(key);
+        }
+    }
+}
