@@ -92,6 +92,10 @@ import org.slf4j.LoggerFactory;
  * a thread; the body limit applies to the Content-Length before the body is read; idle and read
  * deadlines are handlers. {@code /health} is answered on the event loop, never queued behind
  * request work, which runs on a bounded worker pool.
+ *
+ * <p>With {@code gateway.tls.keystore} it speaks only HTTPS ({@link GatewayTls}): TLS is the first
+ * handler after the connection count, so every limit above applies to the decrypted request, and a
+ * client that stalls in the handshake is closed after {@code gateway.tls.handshake-timeout}.
  */
 public final class GatewayServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
@@ -121,6 +125,10 @@ public final class GatewayServer implements AutoCloseable {
     private final EventTimeGuard<UserEvent> timeGuard;
     private final ThreadPoolExecutor workers;
     private final HttpConnection.ConnectionCount connections;
+
+    /** Null when no keystore is set: plain HTTP. */
+    private final GatewayTls tls;
+
     private final EventLoopGroup acceptor;
     private final EventLoopGroup io;
     private final Channel server;
@@ -137,6 +145,7 @@ public final class GatewayServer implements AutoCloseable {
         this.maxPending = conf.get(GatewayOptions.MAX_PENDING_REQUESTS);
         this.requestTimeoutMillis = conf.get(GatewayOptions.REQUEST_TIMEOUT).toMillis();
         this.tokens = readTokens(conf);
+        this.tls = GatewayTls.fromOptions(conf); // before Kafka: a bad keystore leaks no client
         double rate = conf.get(GatewayOptions.USER_RATE);
         this.rateLimiter =
                 rate > 0
@@ -177,7 +186,10 @@ public final class GatewayServer implements AutoCloseable {
                         conf.get(GatewayOptions.IO_THREADS),
                         new DefaultThreadFactory("gateway-io", true));
         server = bind(conf);
-        LOG.info("Gateway listening on {}", uri());
+        LOG.info(
+                "Gateway listening on {}{}",
+                uri(),
+                tls == null ? " (plain HTTP: no gateway.tls.keystore)" : "");
     }
 
     private Channel bind(ReadableConfig conf) throws IOException {
@@ -198,6 +210,9 @@ public final class GatewayServer implements AutoCloseable {
                                     protected void initChannel(SocketChannel ch) {
                                         HttpConnection.initialize(
                                                 ch, GatewayServer.this::route, connections, limits);
+                                        if (tls != null) {
+                                            tls.addTo(ch.pipeline());
+                                        }
                                     }
                                 });
         try {
@@ -213,7 +228,8 @@ public final class GatewayServer implements AutoCloseable {
 
     public URI uri() {
         InetSocketAddress a = (InetSocketAddress) server.localAddress();
-        return URI.create("http://" + a.getHostString() + ":" + a.getPort());
+        String scheme = tls == null ? "http" : "https";
+        return URI.create(scheme + "://" + a.getHostString() + ":" + a.getPort());
     }
 
     private void readResults() {
