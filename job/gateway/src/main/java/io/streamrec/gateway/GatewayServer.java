@@ -568,6 +568,9 @@ public final class GatewayServer implements AutoCloseable {
         acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         io.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownNow();
+        if (tls != null) {
+            tls.close();
+        }
         results.wakeup();
         producer.close(Duration.ofSeconds(5));
     }

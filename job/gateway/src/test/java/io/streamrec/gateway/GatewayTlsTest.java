@@ -23,6 +23,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
@@ -45,6 +46,7 @@ class GatewayTlsTest {
 
     private final EventLoopGroup loop = new NioEventLoopGroup(1);
     private Channel listening;
+    private GatewayTls tls;
 
     @BeforeAll
     static void makeCertificates() throws Exception {
@@ -56,8 +58,9 @@ class GatewayTlsTest {
     void stop() {
         if (listening != null) {
             listening.close().syncUninterruptibly();
+            tls.close();
         }
-        loop.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
     @Test
@@ -150,7 +153,7 @@ class GatewayTlsTest {
         Configuration conf = tlsOptions();
         conf.set(GatewayOptions.TLS_KEYSTORE_PASSWORD_FILE, client.passwordFile().toString());
 
-        assertThatThrownBy(() -> GatewayTls.fromOptions(conf))
+        assertThatThrownBy(() -> GatewayTls.fromOptions(conf).close())
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("gateway.tls.keystore " + server.keystore());
     }
@@ -170,7 +173,7 @@ class GatewayTlsTest {
     /** The gateway's pipeline with TLS, answering every whole request with 200. */
     private URI start(Configuration conf) throws Exception {
         GatewayOptions.validate(conf);
-        GatewayTls tls = GatewayTls.fromOptions(conf);
+        tls = GatewayTls.fromOptions(conf);
         HttpConnection.Limits limits =
                 new HttpConnection.Limits(
                         conf.get(GatewayOptions.READ_TIMEOUT).toMillis(),
