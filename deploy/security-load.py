@@ -8,16 +8,26 @@
       sends RATE requests/s for SECONDS, open loop (each at its scheduled time, so a slow answer
       does not slow the sender), half GET /health and half GET /recommendations/u<i>?k=10 over
       keep-alive connections; prints: health_p99_ms get_p99_ms requests not_200 get_p50_ms
+Over HTTPS when GATEWAY_CA names the PEM file of the certificate to trust (both modes: a slow
+connection completes its handshake, then trickles its head one byte, one TLS record, per second).
 """
 import asyncio
 import os
 import resource
+import ssl
 import sys
 import time
 
 
 # the gateway's bearer token for the measured requests (security-smoke.sh sets an admin token)
 TOKEN = os.environ.get("GATEWAY_TOKEN", "")
+# the gateway's certificate (security-smoke.sh: deploy/gateway-tls.sh's ca.pem); unset: plain HTTP
+CA = os.environ.get("GATEWAY_CA", "")
+TLS = ssl.create_default_context(cafile=CA) if CA else None
+
+
+def connect(host, port):
+    return asyncio.open_connection(host, port, ssl=TLS)
 
 
 def raise_fd_limit():
@@ -29,7 +39,7 @@ async def slow_connection(host, port, stop_at, held):
     head = b"GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"s" * 100000
     while time.monotonic() < stop_at:
         try:
-            reader, writer = await asyncio.open_connection(host, port)
+            reader, writer = await connect(host, port)
         except OSError:
             await asyncio.sleep(1)
             continue
@@ -69,7 +79,7 @@ class Pool:
         self.host, self.port, self.free = host, port, []
 
     async def get(self, path):
-        conn = self.free.pop() if self.free else await asyncio.open_connection(self.host, self.port)
+        conn = self.free.pop() if self.free else await connect(self.host, self.port)
         reader, writer = conn
         auth = f"Authorization: Bearer {TOKEN}\r\n" if TOKEN else ""
         writer.write(f"GET {path} HTTP/1.1\r\nHost: {self.host}\r\n{auth}\r\n".encode())

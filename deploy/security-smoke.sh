@@ -12,12 +12,16 @@
 # grants, their credentials from a properties file whose password is a FileConfigProvider reference;
 # an unprivileged principal (intruder) tries to read model-updates and to write results, and both
 # must be denied; Flink's REST API (job and JobManager configuration) must show no password.
+# The gateway speaks HTTPS (gateway.tls.*, a test certificate from deploy/gateway-tls.sh): every
+# request above, the load and the slow connections go over TLS, trusting that certificate; plain
+# HTTP to its port and a client that does not trust the certificate must get no answer.
 # Prints ONE summary line:
-#   security-smoke PASS|FAIL health_p99_ms=.. get_p99_ms_loaded=.. get_p99_ms_unloaded=.. slow_connections=1000 auth=401/401/403/403/200 kafka=SASL_SSL intruder=denied/denied rest_secrets=0
+#   security-smoke PASS|FAIL health_p99_ms=.. get_p99_ms_loaded=.. get_p99_ms_unloaded=.. slow_connections=1000 auth=401/401/403/403/200 tls=on kafka=SASL_SSL intruder=denied/denied rest_secrets=0
 # PASS iff the loaded health p99 < 100 ms, the loaded GET p99 <= 2x the unloaded GET p99 (the
 # unloaded p99 floored at 20 ms so that a very fast unloaded run's noise does not fail it), every
-# measured request got 200, every auth check got its expected code, both intruder operations were
-# denied and no secret appeared in the REST API.
+# measured request got 200, every auth check got its expected code, the TLS checks held (tls=on;
+# else tls= shows the codes: https trusted/plain http/https untrusted, expected 200/000/000), both
+# intruder operations were denied and no secret appeared in the REST API.
 # Exits non-zero on FAIL; stops everything it started. About 2 minutes after the build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,7 +35,8 @@ export KAFKA_PORT="${SMOKE_KAFKA_PORT:-29192}" KAFKA_DIR="$WORK/kafka" KAFKA_SAS
 B="127.0.0.1:$KAFKA_PORT"
 SECRETS="$KAFKA_DIR/secrets"
 GW_PORT="${SMOKE_GATEWAY_PORT:-28180}"
-GW="http://127.0.0.1:$GW_PORT"
+GW="https://127.0.0.1:$GW_PORT"
+GW_TLS="$WORK/gateway-tls"
 REST_PORT="${SMOKE_REST_PORT:-28181}"
 PREFIX="security-smoke-$$"
 SLOW=1000 RATE=200 SECONDS_EACH=20 WARMUP_SECONDS=15 USERS=200 FLOOR_MS=20
@@ -64,14 +69,20 @@ ADMIN_TOKEN=$(deploy/gateway-token.sh "$TOKENS" admin)
 WRITER_TOKEN=$(deploy/gateway-token.sh "$TOKENS" events:write)
 U1_TOKEN=$(deploy/gateway-token.sh "$TOKENS" recommendations:read u1)
 export GATEWAY_TOKEN="$ADMIN_TOKEN"
+# HTTPS with a self-signed certificate; clients trust it by its PEM (curl --cacert, GATEWAY_CA)
+deploy/gateway-tls.sh "$GW_TLS" >/dev/null
+CA=(--cacert "$GW_TLS/ca.pem")
+export GATEWAY_CA="$GW_TLS/ca.pem"
 deploy/gateway.sh -Dkafka.bootstrap-servers="$B" -Dgateway.port="$GW_PORT" \
   -Dkafka.properties-file="$SECRETS/streamrec.properties" \
+  -Dgateway.tls.keystore="$GW_TLS/gateway.p12" \
+  -Dgateway.tls.keystore-password-file="$GW_TLS/gateway.password" \
   -Dgateway.tokens-file="$TOKENS" > "$WORK/gateway.log" 2>&1 &
 gw_pid=$!
 
 job_alive() { kill -0 "$job_pid" 2>/dev/null || { echo "job exited; see $WORK/job.log" >&2; exit 1; }; }
 committed_reports() { job_alive; [ "$(as admin io.streamrec.tools.access.AccessProbe --count eval-reports)" -gt 0 ] 2>/dev/null; }
-gateway_healthy() { curl -sf "$GW/health" >/dev/null; }
+gateway_healthy() { curl -sf "${CA[@]}" "$GW/health" >/dev/null; }
 echo "Waiting for the job's first committed checkpoint ..."
 wait_until 180 "the job's first committed checkpoint (see $WORK/job.log)" committed_reports
 wait_until 60 "the gateway (see $WORK/gateway.log)" gateway_healthy
@@ -81,12 +92,19 @@ NOW_MS=$(($(date +%s) * 1000))
 awk -F'::' 'NR <= 1000 {print $2}' data/movietweetings-100k/ratings.dat \
   | awk -v now="$NOW_MS" -v users="$USERS" 'BEGIN {printf "["} {printf "%s{\"eventId\":\"sec-%d\",\"userId\":\"u%d\",\"itemId\":\"%s\",\"type\":\"click\",\"timestamp\":%d}", (NR > 1 ? "," : ""), NR, NR % users, $1, now - 1000} END {print "]"}' \
   > "$WORK/events.json"
-posted=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$GW/events" \
+posted=$(curl -s "${CA[@]}" -o /dev/null -w '%{http_code}' -X POST "$GW/events" \
   -H "Authorization: Bearer $WRITER_TOKEN" --data-binary @"$WORK/events.json")
 [ "$posted" = 202 ] || { echo "POST /events answered $posted; see $WORK/gateway.log" >&2; exit 1; }
 
+# TLS: the trusted certificate answers; plain HTTP and an untrusted client get no HTTP answer (000)
+any_code() { curl -s -o /dev/null -w '%{http_code}' -m 15 "$@" || true; }
+TLS_CODES="$(any_code "${CA[@]}" "$GW/health")/$(any_code "http://127.0.0.1:$GW_PORT/health")"
+TLS_CODES="$TLS_CODES/$(any_code "$GW/health")"
+TLS=$([ "$TLS_CODES" = 200/000/000 ] && echo on || echo "$TLS_CODES")
+echo "tls: https trusted/plain http/https untrusted: $TLS_CODES (expected 200/000/000)"
+
 # who may do what: expected codes, in order
-code() { curl -s -o /dev/null -w '%{http_code}' -m 15 "$@"; }
+code() { curl -s "${CA[@]}" -o /dev/null -w '%{http_code}' -m 15 "$@"; }
 AUTH="$(code -X POST "$GW/events" --data-binary @"$WORK/events.json")"            # no token: 401
 AUTH="$AUTH/$(code "$GW/recommendations/u1")"                                      # no token: 401
 AUTH="$AUTH/$(code -H "Authorization: Bearer $U1_TOKEN" "$GW/recommendations/u2")" # another user: 403
@@ -135,8 +153,8 @@ wait "$slow_pid" 2>/dev/null || true
 slow_pid=""
 
 status=$(awk -v h="$HEALTH_LOADED" -v l="$GET_LOADED" -v u="$GET_UNLOADED" -v f="$FLOOR_MS" \
-  -v e="$ERR_LOADED" -v eu="$ERR_UNLOADED" -v auth="$AUTH" -v intruder="$INTRUDER" -v rs="$REST_SECRETS" \
-  'BEGIN { base = (u < f ? f : u); print (h < 100 && l <= 2 * base && e == 0 && eu == 0 && auth == "401/401/403/403/200" && intruder == "denied/denied" && rs == 0) ? "PASS" : "FAIL" }')
+  -v e="$ERR_LOADED" -v eu="$ERR_UNLOADED" -v auth="$AUTH" -v tls="$TLS" -v intruder="$INTRUDER" -v rs="$REST_SECRETS" \
+  'BEGIN { base = (u < f ? f : u); print (h < 100 && l <= 2 * base && e == 0 && eu == 0 && auth == "401/401/403/403/200" && tls == "on" && intruder == "denied/denied" && rs == 0) ? "PASS" : "FAIL" }')
 echo "requests: unloaded $N_UNLOADED ($ERR_UNLOADED not 200, GET p50 $GET_P50_UNLOADED ms, health p99 $HEALTH_UNLOADED ms), loaded $N_LOADED ($ERR_LOADED not 200, GET p50 $GET_P50_LOADED ms); slow connections held at the end of the loaded run: $HELD_AT_END" >&2
-echo "security-smoke $status health_p99_ms=$HEALTH_LOADED get_p99_ms_loaded=$GET_LOADED get_p99_ms_unloaded=$GET_UNLOADED slow_connections=$SLOW auth=$AUTH kafka=SASL_SSL intruder=$INTRUDER rest_secrets=$REST_SECRETS"
+echo "security-smoke $status health_p99_ms=$HEALTH_LOADED get_p99_ms_loaded=$GET_LOADED get_p99_ms_unloaded=$GET_UNLOADED slow_connections=$SLOW auth=$AUTH tls=$TLS kafka=SASL_SSL intruder=$INTRUDER rest_secrets=$REST_SECRETS"
 [ "$status" = PASS ]

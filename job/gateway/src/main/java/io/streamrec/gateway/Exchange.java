@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.SslHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -102,17 +103,23 @@ final class Exchange {
         channel.config().setAutoRead(false);
         FullHttpResponse response = response(status, json, 0);
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        channel.writeAndFlush(response)
-                .addListener(
-                        f -> {
-                            if (channel instanceof SocketChannel socket && socket.isActive()) {
-                                socket.shutdownOutput();
-                            }
-                            channel.eventLoop()
-                                    .schedule(
-                                            () -> channel.close(),
-                                            LINGER_MILLIS,
-                                            TimeUnit.MILLISECONDS);
-                        });
+        channel.writeAndFlush(response).addListener(f -> endOutput(channel));
+    }
+
+    /**
+     * Half-closes: over TLS after a close_notify, so that the client reads a clean end of the
+     * answer rather than a truncated TLS stream.
+     */
+    private static void endOutput(Channel channel) {
+        SslHandler tls = channel.pipeline().get(SslHandler.class);
+        ChannelFuture ended = tls == null ? channel.newSucceededFuture() : tls.closeOutbound();
+        ended.addListener(
+                f -> {
+                    if (channel instanceof SocketChannel socket && socket.isActive()) {
+                        socket.shutdownOutput();
+                    }
+                    channel.eventLoop()
+                            .schedule(() -> channel.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
+                });
     }
 }

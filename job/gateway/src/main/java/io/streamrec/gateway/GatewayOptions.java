@@ -132,6 +132,57 @@ public final class GatewayOptions {
                                     + " privacy.user-id-key-file set on the gateway the user is"
                                     + " its pseudonym. Unset, admin actions are only logged.");
 
+    /** Whether the gateway asks HTTPS clients for a certificate. */
+    public enum ClientAuth {
+        /** No client certificate is asked for. */
+        NONE,
+        /** A client may present a certificate; one that does must chain to the truststore. */
+        WANT,
+        /** Every client must present a certificate that chains to the truststore. */
+        NEED
+    }
+
+    public static final ConfigOption<String> TLS_KEYSTORE =
+            ConfigOptions.key("gateway.tls.keystore")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "PKCS12 keystore with the gateway's private key and certificate chain"
+                                    + " (deploy/gateway-tls.sh makes a self-signed one for tests)."
+                                    + " Set, the gateway speaks only HTTPS (TLS 1.2 and 1.3);"
+                                    + " unset, plain HTTP.");
+    public static final ConfigOption<String> TLS_KEYSTORE_PASSWORD_FILE =
+            ConfigOptions.key("gateway.tls.keystore-password-file")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "File whose first line is the password of gateway.tls.keystore (and of"
+                                    + " its key); required with it. A file, never an argument,"
+                                    + " so that the password shows in no process list or log.");
+    public static final ConfigOption<Duration> TLS_HANDSHAKE_TIMEOUT =
+            ConfigOptions.key("gateway.tls.handshake-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(10))
+                    .withDescription(
+                            "Longest a client may take to complete the TLS handshake, from"
+                                    + " connecting; then the connection is closed.");
+    public static final ConfigOption<ClientAuth> TLS_CLIENT_AUTH =
+            ConfigOptions.key("gateway.tls.client-auth")
+                    .enumType(ClientAuth.class)
+                    .defaultValue(ClientAuth.NONE)
+                    .withDescription(
+                            "none, want or need: whether HTTPS clients are asked for a certificate"
+                                    + " that chains to gateway.tls.truststore (need: a client"
+                                    + " without one fails the handshake).");
+    public static final ConfigOption<String> TLS_TRUSTSTORE =
+            ConfigOptions.key("gateway.tls.truststore")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "PEM file of the CA certificates that client certificates must chain"
+                                    + " to; required when gateway.tls.client-auth is want or"
+                                    + " need.");
+
     /** Fails with a message naming the first out-of-range gateway option. */
     public static void validate(ReadableConfig conf) {
         require(PORT, conf.get(PORT) >= 0 && conf.get(PORT) <= 65535, conf.get(PORT), "a port");
@@ -156,6 +207,29 @@ public final class GatewayOptions {
         require(USER_BURST, conf.get(USER_BURST) >= 1, conf.get(USER_BURST), ">= 1");
         int users = conf.get(RATE_LIMITED_USERS);
         require(RATE_LIMITED_USERS, users >= 1, users, ">= 1");
+        validateTls(conf);
+    }
+
+    private static void validateTls(ReadableConfig conf) {
+        requirePositive(conf, TLS_HANDSHAKE_TIMEOUT);
+        boolean keystore = !conf.getOptional(TLS_KEYSTORE).orElse("").isBlank();
+        boolean password = !conf.getOptional(TLS_KEYSTORE_PASSWORD_FILE).orElse("").isBlank();
+        require(
+                TLS_KEYSTORE_PASSWORD_FILE,
+                password || !keystore,
+                "(unset)",
+                "set with gateway.tls.keystore");
+        ClientAuth auth = conf.get(TLS_CLIENT_AUTH);
+        require(
+                TLS_CLIENT_AUTH,
+                auth == ClientAuth.NONE || keystore,
+                auth,
+                "none without gateway.tls.keystore");
+        require(
+                TLS_TRUSTSTORE,
+                auth == ClientAuth.NONE || !conf.getOptional(TLS_TRUSTSTORE).orElse("").isBlank(),
+                "(unset)",
+                "set when gateway.tls.client-auth is " + auth);
     }
 
     private static void requirePositive(ReadableConfig conf, ConfigOption<Duration> option) {

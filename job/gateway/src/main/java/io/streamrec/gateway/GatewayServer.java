@@ -96,6 +96,10 @@ import org.slf4j.LoggerFactory;
  * a thread; the body limit applies to the Content-Length before the body is read; idle and read
  * deadlines are handlers. {@code /health} is answered on the event loop, never queued behind
  * request work, which runs on a bounded worker pool.
+ *
+ * <p>With {@code gateway.tls.keystore} it speaks only HTTPS ({@link GatewayTls}): TLS is the first
+ * handler after the connection count, so every limit above applies to the decrypted request, and a
+ * client that stalls in the handshake is closed after {@code gateway.tls.handshake-timeout}.
  */
 public final class GatewayServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
@@ -127,6 +131,10 @@ public final class GatewayServer implements AutoCloseable {
     private final EventTimeGuard<UserEvent> timeGuard;
     private final ThreadPoolExecutor workers;
     private final HttpConnection.ConnectionCount connections;
+
+    /** Null when no keystore is set: plain HTTP. */
+    private final GatewayTls tls;
+
     private final EventLoopGroup acceptor;
     private final EventLoopGroup io;
     private final Channel server;
@@ -143,6 +151,7 @@ public final class GatewayServer implements AutoCloseable {
         this.maxPending = conf.get(GatewayOptions.MAX_PENDING_REQUESTS);
         this.requestTimeoutMillis = conf.get(GatewayOptions.REQUEST_TIMEOUT).toMillis();
         this.tokens = readTokens(conf);
+        this.tls = GatewayTls.fromOptions(conf); // before Kafka: a bad keystore leaks no client
         this.auditLog =
                 new AuditLog(conf.getOptional(GatewayOptions.AUDIT_LOG).map(Path::of).orElse(null));
         this.auditedUser = auditedUser(conf);
@@ -186,7 +195,10 @@ public final class GatewayServer implements AutoCloseable {
                         conf.get(GatewayOptions.IO_THREADS),
                         new DefaultThreadFactory("gateway-io", true));
         server = bind(conf);
-        LOG.info("Gateway listening on {}", uri());
+        LOG.info(
+                "Gateway listening on {}{}",
+                uri(),
+                tls == null ? " (plain HTTP: no gateway.tls.keystore)" : "");
     }
 
     private Channel bind(ReadableConfig conf) throws IOException {
@@ -207,6 +219,9 @@ public final class GatewayServer implements AutoCloseable {
                                     protected void initChannel(SocketChannel ch) {
                                         HttpConnection.initialize(
                                                 ch, GatewayServer.this::route, connections, limits);
+                                        if (tls != null) {
+                                            tls.addTo(ch.pipeline());
+                                        }
                                     }
                                 });
         try {
@@ -222,7 +237,8 @@ public final class GatewayServer implements AutoCloseable {
 
     public URI uri() {
         InetSocketAddress a = (InetSocketAddress) server.localAddress();
-        return URI.create("http://" + a.getHostString() + ":" + a.getPort());
+        String scheme = tls == null ? "http" : "https";
+        return URI.create(scheme + "://" + a.getHostString() + ":" + a.getPort());
     }
 
     private void readResults() {
@@ -649,6 +665,9 @@ public final class GatewayServer implements AutoCloseable {
         acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         io.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownNow();
+        if (tls != null) {
+            tls.close();
+        }
         results.wakeup();
         producer.close(Duration.ofSeconds(5));
     }

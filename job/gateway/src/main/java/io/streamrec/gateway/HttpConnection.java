@@ -35,6 +35,9 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpConnection.class);
 
+    /** The first handler of a connection's pipeline: TLS, when on, goes right after it. */
+    static final String COUNT = "count";
+
     /** Pipelined requests a connection may queue behind the one in progress. */
     private static final int MAX_QUEUED = 16;
 
@@ -53,7 +56,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
             SocketChannel channel, Router router, ConnectionCount count, Limits limits) {
         ReadDeadline deadline = new ReadDeadline(limits.readTimeoutMillis());
         channel.pipeline()
-                .addLast("count", count)
+                .addLast(COUNT, count)
                 .addLast(
                         "idle",
                         new IdleStateHandler(

@@ -54,7 +54,8 @@ class GatewayOptionsTest {
         "gateway.max-connections, 0",
         "gateway.user-rate, -1",
         "gateway.user-burst, 0",
-        "gateway.rate-limited-users, 0"
+        "gateway.rate-limited-users, 0",
+        "gateway.tls.handshake-timeout, 0 s"
     })
     void anOutOfRangeValueFailsNamingTheOption(String key, String value) {
         Configuration conf = Configuration.fromMap(Map.of(key, value));
@@ -62,5 +63,28 @@ class GatewayOptionsTest {
         assertThatThrownBy(() -> GatewayOptions.validate(conf))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("option " + key + " = ");
+    }
+
+    @Test
+    void tlsNeedsItsPasswordFileAndClientCertificatesATruststore() {
+        Map<String, String> keystore = Map.of("gateway.tls.keystore", "gateway.p12");
+        Map<String, String> withPassword =
+                Map.of(
+                        "gateway.tls.keystore", "gateway.p12",
+                        "gateway.tls.keystore-password-file", "gateway.password");
+
+        assertThatThrownBy(() -> GatewayOptions.validate(Configuration.fromMap(keystore)))
+                .hasMessageStartingWith("option gateway.tls.keystore-password-file = ");
+        assertThatCode(() -> GatewayOptions.validate(Configuration.fromMap(withPassword)))
+                .doesNotThrowAnyException();
+        Configuration need = Configuration.fromMap(withPassword);
+        need.setString("gateway.tls.client-auth", "need");
+        assertThatThrownBy(() -> GatewayOptions.validate(need))
+                .hasMessageStartingWith("option gateway.tls.truststore = ");
+        need.setString("gateway.tls.truststore", "clients.pem");
+        assertThatCode(() -> GatewayOptions.validate(need)).doesNotThrowAnyException();
+        Configuration noKeystore = Configuration.fromMap(Map.of("gateway.tls.client-auth", "want"));
+        assertThatThrownBy(() -> GatewayOptions.validate(noKeystore))
+                .hasMessageStartingWith("option gateway.tls.client-auth = ");
     }
 }

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Makes a self-signed test certificate for the gateway's HTTPS (for localhost and 127.0.0.1, EC
+# P-256, valid 30 days) under DIR, unless DIR already holds one:
+#   DIR/gateway.p12       PKCS12 keystore (gateway.tls.keystore)
+#   DIR/gateway.password  its random password (gateway.tls.keystore-password-file), mode 600
+#   DIR/ca.pem            the certificate, for clients to trust (curl --cacert DIR/ca.pem)
+# Prints the gateway options that use it, on stdout:
+#   deploy/gateway-tls.sh secrets/gateway-tls
+#   deploy/gateway.sh -Dkafka.bootstrap-servers=127.0.0.1:9092 $(deploy/gateway-tls.sh secrets/gateway-tls)
+#   curl --cacert secrets/gateway-tls/ca.pem https://localhost:8080/health
+# For anything but tests use a certificate from a CA your clients trust, in a PKCS12 keystore.
+set -euo pipefail
+if [ $# -ne 1 ]; then
+  sed -n '2,11p' "$0" >&2
+  exit 2
+fi
+dir=$1
+command -v keytool >/dev/null || { echo "keytool not found: install a JDK" >&2; exit 1; }
+# keytool's chatter only when it fails; then no half-made keystore stays behind
+keytool_quietly() {
+  local out
+  out=$(keytool "$@" 2>&1) || { echo "$out" >&2; rm -f "$dir/gateway.p12"; exit 1; }
+}
+mkdir -p "$dir" && chmod 700 "$dir"
+if [ ! -f "$dir/gateway.p12" ]; then
+  ( umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$dir/gateway.password" )
+  pw=$(cat "$dir/gateway.password")
+  # the password goes to keytool through the environment, never as an argument
+  export GATEWAY_TLS_PASSWORD="$pw"
+  keytool_quietly -genkeypair -alias gateway -keyalg EC -groupname secp256r1 \
+    -validity 30 -storetype PKCS12 -keystore "$dir/gateway.p12" \
+    -storepass:env GATEWAY_TLS_PASSWORD -keypass:env GATEWAY_TLS_PASSWORD \
+    -dname "CN=localhost" -ext "SAN=dns:localhost,ip:127.0.0.1"
+  keytool_quietly -exportcert -rfc -alias gateway -keystore "$dir/gateway.p12" \
+    -storepass:env GATEWAY_TLS_PASSWORD -file "$dir/ca.pem"
+  chmod 600 "$dir/gateway.p12"
+fi
+echo "-Dgateway.tls.keystore=$dir/gateway.p12 -Dgateway.tls.keystore-password-file=$dir/gateway.password"
