@@ -1,5 +1,6 @@
 package io.streamrec.tools.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamrec.eval.LatencyHistogram;
 import io.streamrec.feeds.CommittedReader;
@@ -40,8 +41,16 @@ final class ClientLatencyProbe implements AutoCloseable {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Duration RESULT_TIMEOUT = Duration.ofSeconds(10);
 
-    /** One request's latency at the client, by when it was sent. */
-    record Sample(long sentMillis, double latencyMs, boolean answered) {}
+    /**
+     * One request's latency at the client, by when it was sent; for a request through Kafka also
+     * the part before serving answered it (the result's {@code servedAt} less the send time, the
+     * same clock), NaN otherwise: where in the path a slow request waited.
+     */
+    record Sample(long sentMillis, double latencyMs, boolean answered, double servedMs) {
+        Sample(long sentMillis, double latencyMs, boolean answered) {
+            this(sentMillis, latencyMs, answered, Double.NaN);
+        }
+    }
 
     private final Configuration conf;
     private final List<String> users;
@@ -134,8 +143,10 @@ final class ClientLatencyProbe implements AutoCloseable {
         long deadline = start + RESULT_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             for (ConsumerRecord<byte[], byte[]> r : results.poll(Duration.ofMillis(50))) {
-                if (id.equals(MAPPER.readTree(r.value()).path("requestId").asText())) {
-                    return new Sample(sent, (System.nanoTime() - start) / 1e6, true);
+                JsonNode result = MAPPER.readTree(r.value());
+                if (id.equals(result.path("requestId").asText())) {
+                    double latency = (System.nanoTime() - start) / 1e6;
+                    return new Sample(sent, latency, true, result.path("servedAt").asLong() - sent);
                 }
             }
         }
@@ -150,6 +161,19 @@ final class ClientLatencyProbe implements AutoCloseable {
     /** The Kafka client's samples sent within {@code [fromMillis, toMillis]}. */
     LatencyHistogram kafka(long fromMillis, long toMillis) {
         return histogram(kafka, fromMillis, toMillis);
+    }
+
+    /** The Kafka client's samples sent within the span: request sent -> serving answered it. */
+    LatencyHistogram kafkaServed(long fromMillis, long toMillis) {
+        LatencyHistogram h = new LatencyHistogram();
+        synchronized (kafka) {
+            for (Sample s : kafka) {
+                if (s.answered() && s.sentMillis() >= fromMillis && s.sentMillis() <= toMillis) {
+                    h.record(Math.max(0.0, s.servedMs()));
+                }
+            }
+        }
+        return h;
     }
 
     /** Requests sent within the span that got no answer (non-200, or no result in 10 s). */

@@ -34,6 +34,7 @@ final class FreshnessSection extends ReplaySection {
     private final LatencyHistogram clientGateway = new LatencyHistogram();
 
     private final LatencyHistogram clientKafka = new LatencyHistogram();
+    private final LatencyHistogram clientKafkaServed = new LatencyHistogram();
     private long clientUnanswered;
 
     private LatencyHistogram lastRun;
@@ -90,6 +91,7 @@ final class FreshnessSection extends ReplaySection {
         PipelineBench.ClientLatency client = pipeline.lastClientLatency();
         clientGateway.addAll(client.gateway());
         clientKafka.addAll(client.kafka());
+        clientKafkaServed.addAll(client.kafkaServed());
         clientUnanswered += client.unanswered();
         p50[r] = f.quantileMs(0.5);
         p90[r] = f.quantileMs(0.9);
@@ -126,6 +128,8 @@ final class FreshnessSection extends ReplaySection {
         report.result("client_request_ms_p99", clientGateway.quantileMs(0.99));
         report.result("kafka_client_request_ms_p50", clientKafka.quantileMs(0.5));
         report.result("kafka_client_request_ms_p99", clientKafka.quantileMs(0.99));
+        report.result("kafka_client_served_ms_p50", clientKafkaServed.quantileMs(0.5));
+        report.result("kafka_client_served_ms_p99", clientKafkaServed.quantileMs(0.99));
         report.details("client_request_ms")
                 .put("gateway_requests", clientGateway.count())
                 .put("kafka_requests", clientKafka.count())
@@ -157,6 +161,12 @@ final class FreshnessSection extends ReplaySection {
                         clientKafka.quantileMs(0.5),
                         clientKafka.quantileMs(0.99),
                         clientKafka.count()));
+        report.row(
+                "of which request sent -> serving answered it (the result's servedAt), p50 / p99",
+                "–",
+                String.format(
+                        "%.0f / %.0f ms",
+                        clientKafkaServed.quantileMs(0.5), clientKafkaServed.quantileMs(0.99)));
     }
 
     /** The distribution of the last run, expanded from its buckets for the CDF plot. */

@@ -34,8 +34,15 @@ public final class PipelineBench {
      * Requests timed at a client during a run's training window: through the gateway, through Kafka
      * directly, and how many got no answer.
      */
+    /**
+     * @param kafkaServed the Kafka requests' part until serving answered them (its {@code
+     *     servedAt}); the rest of {@code kafka} is the result's way out to the client
+     */
     public record ClientLatency(
-            LatencyHistogram gateway, LatencyHistogram kafka, long unanswered) {}
+            LatencyHistogram gateway,
+            LatencyHistogram kafka,
+            LatencyHistogram kafkaServed,
+            long unanswered) {}
 
     public PipelineBench(String bootstrapServers, Path workDir, Consumer<String> progress) {
         this(bootstrapServers, workDir, progress, new Configuration());
@@ -157,6 +164,7 @@ public final class PipelineBench {
                             new ClientLatency(
                                     probe.gateway(w.firstMillis(), w.lastMillis()),
                                     probe.kafka(w.firstMillis(), w.lastMillis()),
+                                    probe.kafkaServed(w.firstMillis(), w.lastMillis()),
                                     probe.unanswered(w.firstMillis(), w.lastMillis()));
                 }
                 // events trained between the samples used: the rate times the sampled span
