@@ -53,6 +53,11 @@ final class BenchReport {
         return out.resolve(name);
     }
 
+    /** A data file {@code name} in the output folder, beside the report, not shown in it. */
+    Path dataFile(String name) {
+        return out.resolve(name);
+    }
+
     List<String> plots() {
         return plots;
     }

@@ -176,6 +176,40 @@ final class ClientLatencyProbe implements AutoCloseable {
         return h;
     }
 
+    /**
+     * The samples sent within the span as CSV lines {@code path,sent_ms_since_from,latency_ms,
+     * served_ms} (served_ms empty for the gateway), in send order: when the slow ones happened.
+     */
+    List<String> csv(long fromMillis, long toMillis) {
+        List<String> lines = new ArrayList<>();
+        lines.add("path,sent_ms,latency_ms,served_ms");
+        List<String[]> rows = new ArrayList<>();
+        synchronized (gateway) {
+            synchronized (kafka) {
+                addRows(rows, "gateway", gateway, fromMillis, toMillis);
+                addRows(rows, "kafka", kafka, fromMillis, toMillis);
+            }
+        }
+        rows.sort(java.util.Comparator.comparingLong(r -> Long.parseLong(r[1])));
+        rows.forEach(r -> lines.add(String.join(",", r)));
+        return lines;
+    }
+
+    private static void addRows(
+            List<String[]> rows, String path, List<Sample> samples, long from, long to) {
+        for (Sample s : samples) {
+            if (s.answered() && s.sentMillis() >= from && s.sentMillis() <= to) {
+                rows.add(
+                        new String[] {
+                            path,
+                            Long.toString(s.sentMillis() - from),
+                            String.format(java.util.Locale.ROOT, "%.1f", s.latencyMs()),
+                            Double.isNaN(s.servedMs()) ? "" : Long.toString((long) s.servedMs())
+                        });
+            }
+        }
+    }
+
     /** Requests sent within the span that got no answer (non-200, or no result in 10 s). */
     long unanswered(long fromMillis, long toMillis) {
         synchronized (gateway) {

@@ -5,6 +5,7 @@ import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.schema.UserEvent;
 import io.streamrec.tools.quickstart.ReplayRun;
 import io.streamrec.tools.report.Charts;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,8 @@ final class FreshnessSection extends ReplaySection {
 
     private final LatencyHistogram clientKafka = new LatencyHistogram();
     private final LatencyHistogram clientKafkaServed = new LatencyHistogram();
+    private final LatencyHistogram clientGatewayWarm = new LatencyHistogram();
+    private final LatencyHistogram clientKafkaWarm = new LatencyHistogram();
     private long clientUnanswered;
 
     private LatencyHistogram lastRun;
@@ -92,7 +95,12 @@ final class FreshnessSection extends ReplaySection {
         clientGateway.addAll(client.gateway());
         clientKafka.addAll(client.kafka());
         clientKafkaServed.addAll(client.kafkaServed());
+        clientGatewayWarm.addAll(client.gatewayWarm());
+        clientKafkaWarm.addAll(client.kafkaWarm());
         clientUnanswered += client.unanswered();
+        // every request of the run with its send time: whether slow ones cluster (start-up, a
+        // checkpoint) or spread
+        Files.write(report.dataFile("client-requests-run" + (r + 1) + ".csv"), client.csv());
         p50[r] = f.quantileMs(0.5);
         p90[r] = f.quantileMs(0.9);
         p99[r] = f.quantileMs(0.99);
@@ -128,6 +136,8 @@ final class FreshnessSection extends ReplaySection {
         report.result("client_request_ms_p99", clientGateway.quantileMs(0.99));
         report.result("kafka_client_request_ms_p50", clientKafka.quantileMs(0.5));
         report.result("kafka_client_request_ms_p99", clientKafka.quantileMs(0.99));
+        report.result("client_request_ms_p99_warm", clientGatewayWarm.quantileMs(0.99));
+        report.result("kafka_client_request_ms_p99_warm", clientKafkaWarm.quantileMs(0.99));
         report.result("kafka_client_served_ms_p50", clientKafkaServed.quantileMs(0.5));
         report.result("kafka_client_served_ms_p99", clientKafkaServed.quantileMs(0.99));
         report.details("client_request_ms")
@@ -161,6 +171,19 @@ final class FreshnessSection extends ReplaySection {
                         clientKafka.quantileMs(0.5),
                         clientKafka.quantileMs(0.99),
                         clientKafka.count()));
+        report.row(
+                "the same after the first "
+                        + PipelineBench.CLIENT_WARM_UP_S
+                        + " s of each run (JIT, first rows), gateway p50 / p99, Kafka p50 / p99",
+                "p99 <= 50 ms",
+                String.format(
+                        "%.0f / %.0f ms (%d), %.0f / %.0f ms (%d)",
+                        clientGatewayWarm.quantileMs(0.5),
+                        clientGatewayWarm.quantileMs(0.99),
+                        clientGatewayWarm.count(),
+                        clientKafkaWarm.quantileMs(0.5),
+                        clientKafkaWarm.quantileMs(0.99),
+                        clientKafkaWarm.count()));
         report.row(
                 "of which request sent -> serving answered it (the result's servedAt), p50 / p99",
                 "–",

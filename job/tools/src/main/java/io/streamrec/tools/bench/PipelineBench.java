@@ -34,15 +34,28 @@ public final class PipelineBench {
      * Requests timed at a client during a run's training window: through the gateway, through Kafka
      * directly, and how many got no answer.
      */
+    /** Seconds at the start of a run's training window that the warm client figures skip. */
+    public static final int CLIENT_WARM_UP_S = 20;
+
     /**
+     * A run's client latencies over its training window.
+     *
      * @param kafkaServed the Kafka requests' part until serving answered them (its {@code
      *     servedAt}); the rest of {@code kafka} is the result's way out to the client
+     * @param gatewayWarm {@code gateway} without the requests sent in the first {@link
+     *     #CLIENT_WARM_UP_S} seconds (JIT compilation, first model rows), as a job that has been
+     *     running a while answers
+     * @param kafkaWarm {@code kafka} likewise
+     * @param csv every request's send time, path and latencies
      */
     public record ClientLatency(
             LatencyHistogram gateway,
             LatencyHistogram kafka,
             LatencyHistogram kafkaServed,
-            long unanswered) {}
+            LatencyHistogram gatewayWarm,
+            LatencyHistogram kafkaWarm,
+            long unanswered,
+            List<String> csv) {}
 
     public PipelineBench(String bootstrapServers, Path workDir, Consumer<String> progress) {
         this(bootstrapServers, workDir, progress, new Configuration());
@@ -160,12 +173,16 @@ public final class PipelineBench {
                 cpu.close();
                 ReplayRun.TrainingWindow w = result.trainingWindow();
                 if (probe != null) {
+                    long warm = w.firstMillis() + CLIENT_WARM_UP_S * 1000L;
                     lastClientLatency =
                             new ClientLatency(
                                     probe.gateway(w.firstMillis(), w.lastMillis()),
                                     probe.kafka(w.firstMillis(), w.lastMillis()),
                                     probe.kafkaServed(w.firstMillis(), w.lastMillis()),
-                                    probe.unanswered(w.firstMillis(), w.lastMillis()));
+                                    probe.gateway(warm, w.lastMillis()),
+                                    probe.kafka(warm, w.lastMillis()),
+                                    probe.unanswered(w.firstMillis(), w.lastMillis()),
+                                    probe.csv(w.firstMillis(), w.lastMillis()));
                 }
                 // events trained between the samples used: the rate times the sampled span
                 double trained =
