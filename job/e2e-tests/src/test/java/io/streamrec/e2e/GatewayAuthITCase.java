@@ -8,9 +8,7 @@ import io.streamrec.gateway.GatewayServer;
 import io.streamrec.ingest.RequestJsonCodec;
 import io.streamrec.job.JobSettings;
 import io.streamrec.job.StreamrecOptions;
-import io.streamrec.job.TopicSetup;
 import io.streamrec.schema.RecommendationRequest;
-import io.streamrec.tools.quickstart.EmbeddedKafka;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,9 +23,8 @@ import java.util.HexFormat;
 import java.util.List;
 import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,17 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 class GatewayAuthITCase {
     private static final String WRITER = "writer-token-1";
     private static final String ALICE = "alice-token-2";
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        kafka.close();
-    }
+    @RegisterExtension static final GatewayBroker BROKER = new GatewayBroker();
 
     @Test
     void tokensDecideWhoWritesAndWhoReadsWhom(@TempDir Path dir) throws Exception {
@@ -61,15 +48,9 @@ class GatewayAuthITCase {
                         + "  events:write\n"
                         + sha256(ALICE)
                         + "  recommendations:read,events:write  alice\n");
-        Configuration conf = new Configuration();
-        conf.set(StreamrecOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-        for (var topic : StreamrecOptions.TOPICS) {
-            conf.set(topic, "auth-" + topic.defaultValue());
-        }
-        conf.set(GatewayOptions.PORT, 0);
+        Configuration conf = BROKER.gatewayConf("auth");
         conf.set(GatewayOptions.TOKENS_FILE, tokens.toString());
         conf.set(GatewayOptions.REQUEST_TIMEOUT, Duration.ofMillis(300));
-        TopicSetup.createTopics(conf, 1, 1);
         try (GatewayServer gateway = new GatewayServer(conf)) {
             URI base = gateway.uri();
             String event = event("bob");
@@ -108,15 +89,9 @@ class GatewayAuthITCase {
                 tokens,
                 sha256(ALICE) + "  recommendations:read  alice\n" + sha256(admin) + " admin\n");
         Path auditLog = dir.resolve("audit.jsonl");
-        Configuration conf = new Configuration();
-        conf.set(StreamrecOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-        for (var topic : StreamrecOptions.TOPICS) {
-            conf.set(topic, "forget-" + topic.defaultValue());
-        }
-        conf.set(GatewayOptions.PORT, 0);
+        Configuration conf = BROKER.gatewayConf("forget");
         conf.set(GatewayOptions.TOKENS_FILE, tokens.toString());
         conf.set(GatewayOptions.AUDIT_LOG, auditLog.toString());
-        TopicSetup.createTopics(conf, 1, 1);
         try (GatewayServer gateway = new GatewayServer(conf)) {
             URI base = gateway.uri();
             assertThat(forget(base, "alice", null).statusCode()).isEqualTo(401);

@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamrec.gateway.GatewayOptions;
 import io.streamrec.gateway.GatewayServer;
-import io.streamrec.job.StreamrecOptions;
-import io.streamrec.job.TopicSetup;
-import io.streamrec.tools.quickstart.EmbeddedKafka;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,9 +22,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The gateway cannot be stalled: slow clients do not delay {@code /health}, an oversized body is
@@ -36,34 +32,13 @@ import org.junit.jupiter.api.Test;
  */
 class GatewayLimitsITCase {
     private static final int SLOW_CONNECTIONS = 64;
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        kafka.close();
-    }
-
-    private static Configuration gatewayConf(String run) throws Exception {
-        Configuration conf = new Configuration();
-        conf.set(StreamrecOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-        for (var topic : StreamrecOptions.TOPICS) {
-            conf.set(topic, run + "-" + topic.defaultValue());
-        }
-        conf.set(GatewayOptions.PORT, 0);
-        TopicSetup.createTopics(conf, 1, 1);
-        return conf;
-    }
+    @RegisterExtension static final GatewayBroker BROKER = new GatewayBroker();
 
     @Test
     void slowClientsTricklingHeadersDoNotDelayHealth() throws Exception {
         ScheduledExecutorService trickler = Executors.newSingleThreadScheduledExecutor();
         List<Socket> slow = new ArrayList<>();
-        try (GatewayServer gateway = new GatewayServer(gatewayConf("slow"))) {
+        try (GatewayServer gateway = new GatewayServer(BROKER.gatewayConf("slow"))) {
             URI base = gateway.uri();
             // each header takes ~25 s at one byte per 100 ms: none completes during the test
             byte[] header =
@@ -112,7 +87,7 @@ class GatewayLimitsITCase {
 
     @Test
     void anOversizedBodyIsRefusedBeforeItIsRead() throws Exception {
-        Configuration conf = gatewayConf("oversized");
+        Configuration conf = BROKER.gatewayConf("oversized");
         conf.set(GatewayOptions.MAX_BODY, MemorySize.parse("1 mb"));
         try (GatewayServer gateway = new GatewayServer(conf);
                 Socket socket = new Socket(gateway.uri().getHost(), gateway.uri().getPort())) {
@@ -137,7 +112,7 @@ class GatewayLimitsITCase {
 
     @Test
     void anOversizedHeadIsRefused() throws Exception {
-        try (GatewayServer gateway = new GatewayServer(gatewayConf("head"));
+        try (GatewayServer gateway = new GatewayServer(BROKER.gatewayConf("head"));
                 Socket socket = new Socket(gateway.uri().getHost(), gateway.uri().getPort())) {
             socket.setSoTimeout(5000);
             socket.getOutputStream()
@@ -155,7 +130,7 @@ class GatewayLimitsITCase {
 
     @Test
     void aFullPendingRequestBoundAnswers503WithRetryAfter() throws Exception {
-        Configuration conf = gatewayConf("pending");
+        Configuration conf = BROKER.gatewayConf("pending");
         conf.set(GatewayOptions.MAX_PENDING_REQUESTS, 2);
         conf.set(GatewayOptions.REQUEST_TIMEOUT, Duration.ofSeconds(60));
         try (GatewayServer gateway = new GatewayServer(conf)) {
@@ -184,7 +159,7 @@ class GatewayLimitsITCase {
 
     @Test
     void aUserOverItsRateGets429WithRetryAfter() throws Exception {
-        Configuration conf = gatewayConf("rate");
+        Configuration conf = BROKER.gatewayConf("rate");
         conf.set(GatewayOptions.USER_RATE, 0.1);
         conf.set(GatewayOptions.USER_BURST, 1);
         conf.set(GatewayOptions.REQUEST_TIMEOUT, Duration.ofMillis(200));

@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamrec.gateway.GatewayOptions;
 import io.streamrec.gateway.GatewayServer;
-import io.streamrec.job.StreamrecOptions;
-import io.streamrec.job.TopicSetup;
-import io.streamrec.tools.quickstart.EmbeddedKafka;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -25,9 +22,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.TrustManagerFactory;
 import org.apache.flink.configuration.Configuration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,35 +33,19 @@ import org.junit.jupiter.api.io.TempDir;
  * that does not.
  */
 class GatewayTlsITCase {
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        kafka.close();
-    }
+    @RegisterExtension static final GatewayBroker BROKER = new GatewayBroker();
 
     @Test
     void theGatewaySpeaksHttpsWithTheScriptsCertificate(@TempDir Path dir) throws Exception {
         Path tls = dir.resolve("gateway-tls");
         makeCertificate(tls);
-        Configuration conf = new Configuration();
-        conf.set(StreamrecOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-        for (var topic : StreamrecOptions.TOPICS) {
-            conf.set(topic, "tls-" + topic.defaultValue());
-        }
-        conf.set(GatewayOptions.PORT, 0);
+        Configuration conf = BROKER.gatewayConf("tls");
         conf.set(GatewayOptions.REQUEST_TIMEOUT, Duration.ofMillis(300));
         conf.set(GatewayOptions.TLS_KEYSTORE, tls.resolve("gateway.p12").toString());
         conf.set(
                 GatewayOptions.TLS_KEYSTORE_PASSWORD_FILE,
                 tls.resolve("gateway.password").toString());
         GatewayOptions.validate(conf);
-        TopicSetup.createTopics(conf, 1, 1);
         try (GatewayServer gateway = new GatewayServer(conf)) {
             URI base = gateway.uri();
             assertThat(base.getScheme()).isEqualTo("https");
