@@ -59,7 +59,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
  * reads what it should. Ids are those the job sees; with {@code --key-file} they are given raw and
  * pseudonymized as the job does. Prints one JSON line and exits non-zero on any finding. Usage:
  * {@code ForgetAudit --savepoint URI --user ID [--kept ID,ID] [--key-file FILE]
- * -Dkafka.bootstrap-servers=...}.
+ * -Dkafka.bootstrap-servers=...}. With {@code --topic-only} it checks only the topic (no
+ * savepoint): a script polls it until the forget's tombstone is committed, then takes a savepoint.
  */
 public final class ForgetAudit {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -69,6 +70,7 @@ public final class ForgetAudit {
                     .value("user", "ID", "the forgotten user")
                     .value("kept", "ID,...", "users that must still be there")
                     .value("key-file", "FILE", "the job's privacy.user-id-key-file: ids are raw")
+                    .flag("topic-only", "check only that model-updates ends with the tombstone")
                     .options("job options (kafka.*, topic.model-updates)");
 
     private final JobSettings settings;
@@ -80,20 +82,24 @@ public final class ForgetAudit {
     public static void main(String[] args) throws Exception {
         CommandLine cli = ARGUMENTS.parseOrExit(args);
         UnaryOperator<String> id = pseudonyms(cli.value("key-file", ""));
+        ForgetAudit audit = new ForgetAudit(new JobSettings(cli.options()));
+        String user = id.apply(cli.value("user").orElseThrow());
+        ObjectNode result =
+                cli.has("topic-only")
+                        ? audit.topic(user)
+                        : audit.audit(cli.value("savepoint").orElseThrow(), user, kept(cli, id));
+        System.out.println(result);
+        System.exit(result.get("passed").asBoolean() ? 0 : 1);
+    }
+
+    private static List<String> kept(CommandLine cli, UnaryOperator<String> id) {
         List<String> kept = new ArrayList<>();
         for (String k : cli.value("kept", "").split(",")) {
             if (!k.isBlank()) {
                 kept.add(id.apply(k.trim()));
             }
         }
-        ObjectNode result =
-                new ForgetAudit(new JobSettings(cli.options()))
-                        .audit(
-                                cli.value("savepoint").orElseThrow(),
-                                id.apply(cli.value("user").orElseThrow()),
-                                kept);
-        System.out.println(result);
-        System.exit(result.get("passed").asBoolean() ? 0 : 1);
+        return kept;
     }
 
     private static UnaryOperator<String> pseudonyms(String keyFile) throws Exception {
@@ -128,6 +134,22 @@ public final class ForgetAudit {
         out.put("statistics_entries", statistics.size());
         out.put("model_updates_last", last);
         out.put("kept_users", kept.size());
+        findings.forEach(out.putArray("findings")::add);
+        out.put("passed", findings.isEmpty());
+        return out;
+    }
+
+    /**
+     * The topic part alone, without a savepoint: whether the latest committed record of {@code
+     * u:<user>} on model-updates is a tombstone; {@code passed} is whether it is.
+     */
+    public ObjectNode topic(String user) {
+        String last = lastModelUpdate(RowKeys.user(user));
+        List<String> findings = new ArrayList<>();
+        check(findings, last.equals("tombstone"), "model-updates ends with " + last);
+        ObjectNode out = MAPPER.createObjectNode();
+        out.put("user", user);
+        out.put("model_updates_last", last);
         findings.forEach(out.putArray("findings")::add);
         out.put("passed", findings.isEmpty());
         return out;
