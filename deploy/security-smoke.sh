@@ -15,12 +15,12 @@
 # The gateway speaks HTTPS (gateway.tls.*, a test certificate from deploy/gateway-tls.sh): every
 # request above, the load and the slow connections go over TLS, trusting that certificate; plain
 # HTTP to its port and a client that does not trust the certificate must get no answer.
-# After the load it forgets a user whose events it sent (u7, trained: model-updates holds its row)
-# with POST /admin/forget/u7 (admin token; 202), polls io.streamrec.tools.privacy.ForgetAudit
-# --topic-only until u:u7's latest committed record on model-updates is a tombstone, takes a
+# After the load it forgets a user whose events it sent (u199, trained: model-updates holds its
+# row) with POST /admin/forget/u199 (admin token; 202), polls io.streamrec.tools.privacy.ForgetAudit
+# --topic-only until u:u199's latest committed record on model-updates is a tombstone, takes a
 # savepoint through the MiniCluster's REST API (deploy/flink-job.sh savepoint; the job keeps
-# running) and runs ForgetAudit on it (u7 in no state, u8 kept everywhere); the gateway's audit log
-# (gateway.audit-log) must hold the action as accepted under the token's hash, never the token.
+# running) and runs ForgetAudit on it (u199 in no state, u198 kept everywhere); the gateway's audit
+# log (gateway.audit-log) must hold the action as accepted under the token's hash, never the token.
 # Prints ONE summary line:
 #   security-smoke PASS|FAIL health_p99_ms=.. get_p99_ms_loaded=.. get_p99_ms_unloaded=.. slow_connections=1000 auth=401/401/403/403/200 tls=on kafka=SASL_SSL intruder=denied/denied rest_secrets=0 forget=verified
 # PASS iff the loaded health p99 < 100 ms, the loaded GET p99 <= 2x the unloaded GET p99 (the
@@ -47,7 +47,9 @@ GW_TLS="$WORK/gateway-tls"
 REST_PORT="${SMOKE_REST_PORT:-28181}"
 PREFIX="security-smoke-$$"
 AUDIT_LOG="$WORK/gateway-audit.log"
-FORGET_USER=u7 KEPT_USER=u8 # both among the users whose events the smoke posts (u0..u199)
+# both among the users whose events the smoke posts (u0..u199); the forgotten id is in no other id,
+# as ForgetAudit also looks for its bytes in the statistics (u7 would match u70..u79)
+FORGET_USER=u199 KEPT_USER=u198
 SLOW=1000 RATE=200 SECONDS_EACH=20 WARMUP_SECONDS=15 USERS=200 FLOOR_MS=20
 job_pid=""; gw_pid=""; slow_pid=""
 cleanup() {
