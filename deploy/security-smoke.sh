@@ -15,14 +15,21 @@
 # The gateway speaks HTTPS (gateway.tls.*, a test certificate from deploy/gateway-tls.sh): every
 # request above, the load and the slow connections go over TLS, trusting that certificate; plain
 # HTTP to its port and a client that does not trust the certificate must get no answer.
+# After the load it forgets a user whose events it sent (u199, trained: model-updates holds its
+# row) with POST /admin/forget/u199 (admin token; 202), polls io.streamrec.tools.privacy.ForgetAudit
+# --topic-only until u:u199's latest committed record on model-updates is a tombstone, takes a
+# savepoint through the MiniCluster's REST API (deploy/flink-job.sh savepoint; the job keeps
+# running) and runs ForgetAudit on it (u199 in no state, u198 kept everywhere); the gateway's audit
+# log (gateway.audit-log) must hold the action as accepted under the token's hash, never the token.
 # Prints ONE summary line:
-#   security-smoke PASS|FAIL health_p99_ms=.. get_p99_ms_loaded=.. get_p99_ms_unloaded=.. slow_connections=1000 auth=401/401/403/403/200 tls=on kafka=SASL_SSL intruder=denied/denied rest_secrets=0
+#   security-smoke PASS|FAIL health_p99_ms=.. get_p99_ms_loaded=.. get_p99_ms_unloaded=.. slow_connections=1000 auth=401/401/403/403/200 tls=on kafka=SASL_SSL intruder=denied/denied rest_secrets=0 forget=verified
 # PASS iff the loaded health p99 < 100 ms, the loaded GET p99 <= 2x the unloaded GET p99 (the
 # unloaded p99 floored at 20 ms so that a very fast unloaded run's noise does not fail it), every
 # measured request got 200, every auth check got its expected code, the TLS checks held (tls=on;
 # else tls= shows the codes: https trusted/plain http/https untrusted, expected 200/000/000), both
-# intruder operations were denied and no secret appeared in the REST API.
-# Exits non-zero on FAIL; stops everything it started. About 2 minutes after the build.
+# intruder operations were denied, no secret appeared in the REST API and the forget was verified
+# (else forget=FAILED:<step>, the details on stderr and in the work directory).
+# Exits non-zero on FAIL; stops everything it started. About 3 minutes after the build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/lib.sh
@@ -39,6 +46,10 @@ GW="https://127.0.0.1:$GW_PORT"
 GW_TLS="$WORK/gateway-tls"
 REST_PORT="${SMOKE_REST_PORT:-28181}"
 PREFIX="security-smoke-$$"
+AUDIT_LOG="$WORK/gateway-audit.log"
+# both among the users whose events the smoke posts (u0..u199); the forgotten id is in no other id,
+# as ForgetAudit also looks for its bytes in the statistics (u7 would match u70..u79)
+FORGET_USER=u199 KEPT_USER=u198
 SLOW=1000 RATE=200 SECONDS_EACH=20 WARMUP_SECONDS=15 USERS=200 FLOOR_MS=20
 job_pid=""; gw_pid=""; slow_pid=""
 cleanup() {
@@ -61,7 +72,7 @@ as admin io.streamrec.tools.access.JobAccess --principal User:streamrec
 STREAMREC_CHECKPOINTS="$WORK/checkpoints" deploy/job.sh -Dkafka.bootstrap-servers="$B" \
   -Dkafka.properties-file="$SECRETS/streamrec.properties" -Drest.port="$REST_PORT" \
   -Dkafka.transactional-id-prefix="$PREFIX" -Ditems.path=data/movietweetings-100k/movies.dat \
-  > "$WORK/job.log" 2>&1 &
+  -Dexecution.checkpointing.savepoint-dir="file://$WORK/savepoints" > "$WORK/job.log" 2>&1 &
 job_pid=$!
 # tokens: an admin for the measured traffic, a producer, and one user's app (u1 only)
 TOKENS="$WORK/gateway-tokens"
@@ -77,7 +88,7 @@ deploy/gateway.sh -Dkafka.bootstrap-servers="$B" -Dgateway.port="$GW_PORT" \
   -Dkafka.properties-file="$SECRETS/streamrec.properties" \
   -Dgateway.tls.keystore="$GW_TLS/gateway.p12" \
   -Dgateway.tls.keystore-password-file="$GW_TLS/gateway.password" \
-  -Dgateway.tokens-file="$TOKENS" > "$WORK/gateway.log" 2>&1 &
+  -Dgateway.tokens-file="$TOKENS" -Dgateway.audit-log="$AUDIT_LOG" > "$WORK/gateway.log" 2>&1 &
 gw_pid=$!
 
 job_alive() { kill -0 "$job_pid" 2>/dev/null || { echo "job exited; see $WORK/job.log" >&2; exit 1; }; }
@@ -152,9 +163,50 @@ HELD_AT_END=$(tail -1 "$WORK/slow.log" | awk '{print $NF}')
 wait "$slow_pid" 2>/dev/null || true
 slow_pid=""
 
+# ---- forget: through the gateway, then verified on the topic and in a savepoint ----
+# ForgetAudit as the job's principal (it reads model-updates); prints its JSON line, exits as it does
+forget_audit() {
+  streamrec_command 1g io.streamrec.tools.privacy.ForgetAudit "$@" -Dkafka.bootstrap-servers="$B" \
+    -Dkafka.properties-file="$SECRETS/streamrec.properties"
+  "${STREAMREC_CMD[@]}" 2>>"$WORK/forget-audit.log" | grep '^{' | tail -1
+}
+tombstoned() { job_alive; forget_audit --topic-only --user "$FORGET_USER" > "$WORK/forget-topic.json"; }
+# the audit log's line for the accepted request, under the token's hash (never the token itself)
+audited() {
+  local who="token:$(printf '%s' "$ADMIN_TOKEN" | sha256sum | cut -c1-12)"
+  ! grep -qF "$ADMIN_TOKEN" "$AUDIT_LOG" && jq -e -s --arg who "$who" --arg user "$FORGET_USER" \
+    --arg id "$1" 'any(.[]; .action == "forget" and .result == "accepted" and .who == $who
+      and .user == $user and .requestId == $id)' "$AUDIT_LOG" >/dev/null
+}
+# sets FORGET to verified or FAILED:<step>
+verify_forget() {
+  local before posted request savepoint
+  # exits 1 while the row is there: what is asked here
+  before=$(forget_audit --topic-only --user "$FORGET_USER" | jq -r .model_updates_last || true)
+  [ "$before" = row ] || { FORGET="FAILED:untrained_$before"; return; }
+  posted=$(curl -s "${CA[@]}" -o "$WORK/forget.json" -w '%{http_code}' -m 15 -X POST \
+    -H "Authorization: Bearer $ADMIN_TOKEN" "$GW/admin/forget/$FORGET_USER" || true)
+  [ "$posted" = 202 ] || { FORGET="FAILED:post_$posted"; return; }
+  request=$(jq -r .requestId "$WORK/forget.json" || true)
+  audited "$request" || { FORGET="FAILED:audit_log"; return; }
+  wait_until 120 "the tombstone of u:$FORGET_USER on model-updates (see $WORK/forget-topic.json)" \
+    tombstoned || { FORGET="FAILED:no_tombstone"; return; }
+  mkdir -p "$WORK/flink/run"; echo "$JOB_ID" > "$WORK/flink/run/job.id"
+  savepoint=$(FLINK_DIR="$WORK/flink" FLINK_REST="$REST" deploy/flink-job.sh savepoint) \
+    || { FORGET="FAILED:savepoint"; return; }
+  echo "forget: $FORGET_USER tombstoned, savepoint $savepoint" >&2
+  forget_audit --savepoint "$savepoint" --user "$FORGET_USER" --kept "$KEPT_USER" > "$WORK/forget-audit.json" \
+    || { FORGET="FAILED:savepoint_audit"; cat "$WORK/forget-audit.json" >&2; return; }
+  FORGET=verified
+}
+echo "Forgetting $FORGET_USER through the gateway (kept: $KEPT_USER) ..."
+FORGET_MS=$(now_ms)
+verify_forget
+echo "forget: $FORGET in $(( ($(now_ms) - FORGET_MS) / 1000 )) s ($(cat "$WORK/forget-audit.json" 2>/dev/null || true))" >&2
+
 status=$(awk -v h="$HEALTH_LOADED" -v l="$GET_LOADED" -v u="$GET_UNLOADED" -v f="$FLOOR_MS" \
-  -v e="$ERR_LOADED" -v eu="$ERR_UNLOADED" -v auth="$AUTH" -v tls="$TLS" -v intruder="$INTRUDER" -v rs="$REST_SECRETS" \
-  'BEGIN { base = (u < f ? f : u); print (h < 100 && l <= 2 * base && e == 0 && eu == 0 && auth == "401/401/403/403/200" && tls == "on" && intruder == "denied/denied" && rs == 0) ? "PASS" : "FAIL" }')
+  -v e="$ERR_LOADED" -v eu="$ERR_UNLOADED" -v auth="$AUTH" -v tls="$TLS" -v intruder="$INTRUDER" -v rs="$REST_SECRETS" -v forget="$FORGET" \
+  'BEGIN { base = (u < f ? f : u); print (h < 100 && l <= 2 * base && e == 0 && eu == 0 && auth == "401/401/403/403/200" && tls == "on" && intruder == "denied/denied" && rs == 0 && forget == "verified") ? "PASS" : "FAIL" }')
 echo "requests: unloaded $N_UNLOADED ($ERR_UNLOADED not 200, GET p50 $GET_P50_UNLOADED ms, health p99 $HEALTH_UNLOADED ms), loaded $N_LOADED ($ERR_LOADED not 200, GET p50 $GET_P50_LOADED ms); slow connections held at the end of the loaded run: $HELD_AT_END" >&2
-echo "security-smoke $status health_p99_ms=$HEALTH_LOADED get_p99_ms_loaded=$GET_LOADED get_p99_ms_unloaded=$GET_UNLOADED slow_connections=$SLOW auth=$AUTH tls=$TLS kafka=SASL_SSL intruder=$INTRUDER rest_secrets=$REST_SECRETS"
+echo "security-smoke $status health_p99_ms=$HEALTH_LOADED get_p99_ms_loaded=$GET_LOADED get_p99_ms_unloaded=$GET_UNLOADED slow_connections=$SLOW auth=$AUTH tls=$TLS kafka=SASL_SSL intruder=$INTRUDER rest_secrets=$REST_SECRETS forget=$FORGET"
 [ "$status" = PASS ]

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -25,6 +26,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.function.UnaryOperator;
+import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -59,7 +61,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
  * reads what it should. Ids are those the job sees; with {@code --key-file} they are given raw and
  * pseudonymized as the job does. Prints one JSON line and exits non-zero on any finding. Usage:
  * {@code ForgetAudit --savepoint URI --user ID [--kept ID,ID] [--key-file FILE]
- * -Dkafka.bootstrap-servers=...}.
+ * -Dkafka.bootstrap-servers=...}. With {@code --topic-only} it checks only the topic (no
+ * savepoint): a script polls it until the forget's tombstone is committed, then takes a savepoint.
  */
 public final class ForgetAudit {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -69,6 +72,7 @@ public final class ForgetAudit {
                     .value("user", "ID", "the forgotten user")
                     .value("kept", "ID,...", "users that must still be there")
                     .value("key-file", "FILE", "the job's privacy.user-id-key-file: ids are raw")
+                    .flag("topic-only", "check only that model-updates ends with the tombstone")
                     .options("job options (kafka.*, topic.model-updates)");
 
     private final JobSettings settings;
@@ -80,20 +84,24 @@ public final class ForgetAudit {
     public static void main(String[] args) throws Exception {
         CommandLine cli = ARGUMENTS.parseOrExit(args);
         UnaryOperator<String> id = pseudonyms(cli.value("key-file", ""));
+        ForgetAudit audit = new ForgetAudit(new JobSettings(cli.options()));
+        String user = id.apply(cli.value("user").orElseThrow());
+        ObjectNode result =
+                cli.has("topic-only")
+                        ? audit.topic(user)
+                        : audit.audit(cli.value("savepoint").orElseThrow(), user, kept(cli, id));
+        System.out.println(result);
+        System.exit(result.get("passed").asBoolean() ? 0 : 1);
+    }
+
+    private static List<String> kept(CommandLine cli, UnaryOperator<String> id) {
         List<String> kept = new ArrayList<>();
         for (String k : cli.value("kept", "").split(",")) {
             if (!k.isBlank()) {
                 kept.add(id.apply(k.trim()));
             }
         }
-        ObjectNode result =
-                new ForgetAudit(new JobSettings(cli.options()))
-                        .audit(
-                                cli.value("savepoint").orElseThrow(),
-                                id.apply(cli.value("user").orElseThrow()),
-                                kept);
-        System.out.println(result);
-        System.exit(result.get("passed").asBoolean() ? 0 : 1);
+        return kept;
     }
 
     private static UnaryOperator<String> pseudonyms(String keyFile) throws Exception {
@@ -109,25 +117,49 @@ public final class ForgetAudit {
         SavepointReader reader = reader(savepoint);
         Set<String> workerUsers = new HashSet<>(collect(workerUsers(reader)));
         Set<String> rowKeys = new HashSet<>(collect(rowKeys(reader)));
-        List<StatisticsCheckpoint> statistics = collect(statistics(reader));
+        List<String> statistics =
+                collect(
+                        statistics(reader)
+                                .flatMap(new StatisticsFacts(user, kept))
+                                .returns(Types.STRING));
+        int entries = Collections.frequency(statistics, StatisticsFacts.ENTRY);
         List<String> findings = new ArrayList<>();
         check(findings, !workerUsers.contains(user), "workers hold state of the user");
         check(findings, !rowKeys.contains(RowKeys.user(user)), "parameter server holds u:<user>");
-        check(findings, !mentions(statistics, user), "candidate statistics know the user");
+        check(
+                findings,
+                !statistics.contains(StatisticsFacts.MENTIONS),
+                "candidate statistics know the user");
         String last = lastModelUpdate(RowKeys.user(user));
         check(findings, last.equals("tombstone"), "model-updates ends with " + last);
         for (String k : kept) {
             check(findings, workerUsers.contains(k), "workers lost kept user " + k);
             check(findings, rowKeys.contains(RowKeys.user(k)), "parameter server lost " + k);
-            check(findings, !statistics.isEmpty() && knows(statistics, k), "statistics lost " + k);
+            check(findings, statistics.contains(StatisticsFacts.knows(k)), "statistics lost " + k);
         }
         ObjectNode out = MAPPER.createObjectNode();
         out.put("savepoint", savepoint);
         out.put("worker_users", workerUsers.size());
         out.put("parameter_rows", rowKeys.size());
-        out.put("statistics_entries", statistics.size());
+        out.put("statistics_entries", entries);
         out.put("model_updates_last", last);
         out.put("kept_users", kept.size());
+        findings.forEach(out.putArray("findings")::add);
+        out.put("passed", findings.isEmpty());
+        return out;
+    }
+
+    /**
+     * The topic part alone, without a savepoint: whether the latest committed record of {@code
+     * u:<user>} on model-updates is a tombstone; {@code passed} is whether it is.
+     */
+    public ObjectNode topic(String user) {
+        String last = lastModelUpdate(RowKeys.user(user));
+        List<String> findings = new ArrayList<>();
+        check(findings, last.equals("tombstone"), "model-updates ends with " + last);
+        ObjectNode out = MAPPER.createObjectNode();
+        out.put("user", user);
+        out.put("model_updates_last", last);
         findings.forEach(out.putArray("findings")::add);
         out.put("passed", findings.isEmpty());
         return out;
@@ -137,27 +169,6 @@ public final class ForgetAudit {
         if (!ok) {
             findings.add(finding);
         }
-    }
-
-    private static boolean knows(List<StatisticsCheckpoint> statistics, String user) {
-        for (StatisticsCheckpoint s : statistics) {
-            CandidateGenerator restored = s.statistics();
-            if (restored.knows(user)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Whether the statistics know the user, or hold its id's bytes anywhere (the journal). */
-    private static boolean mentions(List<StatisticsCheckpoint> statistics, String user) {
-        byte[] id = user.getBytes(StandardCharsets.UTF_8);
-        for (StatisticsCheckpoint s : statistics) {
-            if (contains(s.base(), id) || contains(s.journal(), id)) {
-                return true;
-            }
-        }
-        return knows(statistics, user);
     }
 
     private static boolean contains(byte[] bytes, byte[] part) {
@@ -221,6 +232,44 @@ public final class ForgetAudit {
                     });
         }
         return last.getOrDefault(key, "none");
+    }
+
+    /**
+     * What the statistics of one serving subtask say about the users asked about, judged where the
+     * savepoint is read: a catalog's statistics are megabytes, more than the collect sink takes in
+     * one record. Emits {@link #ENTRY} once, {@link #MENTIONS} when the statistics know the user or
+     * hold its id's bytes anywhere (base or journal), and {@link #knows} per kept user they know.
+     */
+    static final class StatisticsFacts implements FlatMapFunction<StatisticsCheckpoint, String> {
+        static final String ENTRY = "entry";
+        static final String MENTIONS = "mentions the user";
+
+        private final String user;
+        private final ArrayList<String> kept;
+
+        StatisticsFacts(String user, List<String> kept) {
+            this.user = user;
+            this.kept = new ArrayList<>(kept);
+        }
+
+        static String knows(String user) {
+            return "knows " + user;
+        }
+
+        @Override
+        public void flatMap(StatisticsCheckpoint s, Collector<String> out) {
+            out.collect(ENTRY);
+            CandidateGenerator restored = s.statistics();
+            byte[] id = user.getBytes(StandardCharsets.UTF_8);
+            if (restored.knows(user) || contains(s.base(), id) || contains(s.journal(), id)) {
+                out.collect(MENTIONS);
+            }
+            for (String k : kept) {
+                if (restored.knows(k)) {
+                    out.collect(knows(k));
+                }
+            }
+        }
     }
 
     /** Every user the workers hold keyed state of. */
