@@ -47,8 +47,7 @@ GW_TLS="$WORK/gateway-tls"
 REST_PORT="${SMOKE_REST_PORT:-28181}"
 PREFIX="security-smoke-$$"
 AUDIT_LOG="$WORK/gateway-audit.log"
-# both among the users whose events the smoke posts (u0..u199); the forgotten id is in no other id,
-# as ForgetAudit also looks for its bytes in the statistics (u7 would match u70..u79)
+# both among the users whose events the smoke posts (u0..u199)
 FORGET_USER=u199 KEPT_USER=u198
 SLOW=1000 RATE=200 SECONDS_EACH=20 WARMUP_SECONDS=15 USERS=200 FLOOR_MS=20
 job_pid=""; gw_pid=""; slow_pid=""

@@ -14,6 +14,10 @@ import io.streamrec.schema.SavepointContract.StateNames;
 import io.streamrec.schema.SavepointContract.Uids;
 import io.streamrec.serving.StatisticsCheckpoint;
 import io.streamrec.serving.StatisticsCheckpointSerializer;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -171,7 +175,22 @@ public final class ForgetAudit {
         }
     }
 
-    private static boolean contains(byte[] bytes, byte[] part) {
+    /**
+     * The id as the statistics and their journal write ids ({@link java.io.DataOutput#writeUTF}: a
+     * two-byte length, then the bytes), so that forgetting {@code u7} is not refuted by {@code
+     * u70}.
+     */
+    static byte[] asWritten(String id) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeUTF(id);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    static boolean contains(byte[] bytes, byte[] part) {
         for (int i = 0; i + part.length <= bytes.length; i++) {
             if (Arrays.equals(bytes, i, i + part.length, part, 0, part.length)) {
                 return true;
@@ -260,7 +279,7 @@ public final class ForgetAudit {
         public void flatMap(StatisticsCheckpoint s, Collector<String> out) {
             out.collect(ENTRY);
             CandidateGenerator restored = s.statistics();
-            byte[] id = user.getBytes(StandardCharsets.UTF_8);
+            byte[] id = asWritten(user);
             if (restored.knows(user) || contains(s.base(), id) || contains(s.journal(), id)) {
                 out.collect(MENTIONS);
             }
