@@ -158,9 +158,15 @@ public final class JobSettings {
                 conf.get(StreamrecOptions.SERVING_ANN_MIN_ITEMS),
                 conf.get(StreamrecOptions.MODEL_TYPE),
                 new RankerSettings(
-                        conf.get(StreamrecOptions.RANKER_LEARNING_RATE),
-                        conf.get(StreamrecOptions.RANKER_SWITCHED_OFF),
-                        conf.get(StreamrecOptions.RANKER_ITEM_TEXT_VECTORS)));
+                                conf.get(StreamrecOptions.RANKER_LEARNING_RATE),
+                                conf.get(StreamrecOptions.RANKER_SWITCHED_OFF),
+                                conf.get(StreamrecOptions.RANKER_ITEM_TEXT_VECTORS))
+                        .withRobustTraining(
+                                conf.get(StreamrecOptions.RANKER_CLIP_NORM),
+                                conf.get(StreamrecOptions.RANKER_DP_NOISE_MULTIPLIER),
+                                new FloodLimit(
+                                        conf.get(StreamrecOptions.USER_EVENTS_PER_HOUR),
+                                        conf.get(StreamrecOptions.USER_BURST))));
     }
 
     public WorkerSettings worker() {
