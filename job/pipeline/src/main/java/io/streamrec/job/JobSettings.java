@@ -158,9 +158,15 @@ public final class JobSettings {
                 conf.get(StreamrecOptions.SERVING_ANN_MIN_ITEMS),
                 conf.get(StreamrecOptions.MODEL_TYPE),
                 new RankerSettings(
-                        conf.get(StreamrecOptions.RANKER_LEARNING_RATE),
-                        conf.get(StreamrecOptions.RANKER_SWITCHED_OFF),
-                        conf.get(StreamrecOptions.RANKER_ITEM_TEXT_VECTORS)));
+                                conf.get(StreamrecOptions.RANKER_LEARNING_RATE),
+                                conf.get(StreamrecOptions.RANKER_SWITCHED_OFF),
+                                conf.get(StreamrecOptions.RANKER_ITEM_TEXT_VECTORS))
+                        .withRobustTraining(
+                                conf.get(StreamrecOptions.RANKER_CLIP_NORM),
+                                conf.get(StreamrecOptions.RANKER_DP_NOISE_MULTIPLIER),
+                                new FloodLimit(
+                                        conf.get(StreamrecOptions.USER_EVENTS_PER_HOUR),
+                                        conf.get(StreamrecOptions.USER_BURST))));
     }
 
     public WorkerSettings worker() {
@@ -224,6 +230,15 @@ public final class JobSettings {
         nonNegativeNumber(StreamrecOptions.FTRL_L1);
         nonNegativeNumber(StreamrecOptions.L2);
         conf.get(StreamrecOptions.OPTIMIZER); // an unknown name fails here, naming the key
+        check(StreamrecOptions.RANKER_CLIP_NORM, v -> v >= 0 && !v.isInfinite(), ">= 0, finite");
+        nonNegativeNumber(StreamrecOptions.RANKER_DP_NOISE_MULTIPLIER);
+        if (conf.get(StreamrecOptions.RANKER_DP_NOISE_MULTIPLIER) > 0
+                && conf.get(StreamrecOptions.RANKER_CLIP_NORM) == 0) {
+            throw outOfRange(
+                    StreamrecOptions.RANKER_DP_NOISE_MULTIPLIER,
+                    conf.get(StreamrecOptions.RANKER_DP_NOISE_MULTIPLIER),
+                    "0 unless ranker.clip-norm is > 0 (the noise is scaled by the clip norm)");
+        }
     }
 
     private void checkWorkersAndServing() {

@@ -346,6 +346,27 @@ public final class StreamrecOptions {
                     .doubleType()
                     .defaultValue(0.05)
                     .withDescription("AdaGrad learning rate of the learned ranker's scorer.");
+    public static final ConfigOption<Double> RANKER_CLIP_NORM =
+            ConfigOptions.key("ranker.clip-norm")
+                    .doubleType()
+                    .defaultValue(0.0)
+                    .withDescription(
+                            "Clips each training event's gradient of the learned ranker's scorer"
+                                    + " to this L2 norm before a micro-batch's are averaged, so no"
+                                    + " one event moves the shared weights more than this; 0 (the"
+                                    + " default) is off. Costs a per-event backward pass"
+                                    + " (BENCHMARKS, robust training).");
+    public static final ConfigOption<Double> RANKER_DP_NOISE_MULTIPLIER =
+            ConfigOptions.key("ranker.dp-noise-multiplier")
+                    .doubleType()
+                    .defaultValue(0.0)
+                    .withDescription(
+                            "DP-SGD for the learned ranker's scorer: Gaussian noise of standard"
+                                    + " deviation this times ranker.clip-norm (which must be > 0)"
+                                    + " on each micro-batch's sum of clipped gradients; the"
+                                    + " privacy spent (ε at δ 1e-5) is logged at each checkpoint."
+                                    + " Covers the scorer's weights only, not the candidate"
+                                    + " statistics (README, Privacy). 0 (the default) is off.");
     public static final ConfigOption<List<FeatureFamily>> RANKER_SWITCHED_OFF =
             ConfigOptions.key("ranker.switched-off-features")
                     .enumType(FeatureFamily.class)

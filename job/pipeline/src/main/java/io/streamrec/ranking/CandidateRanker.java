@@ -27,6 +27,9 @@ public final class CandidateRanker implements AutoCloseable {
     private final List<Float> weights = new ArrayList<>();
     private final EventWeighting weighting;
 
+    /** Counts each user's training lists when the scorer trains with DP-SGD; null otherwise. */
+    private final PrivacyAccountant privacy;
+
     /** Rows (candidates) the feature scaler averages over, about the last 300 events' lists. */
     public static final double SCALER_HORIZON = 100_000;
 
@@ -96,6 +99,12 @@ public final class CandidateRanker implements AutoCloseable {
         this.features = features;
         this.scorer = scorer;
         this.scaler = scaler;
+        ScorerSettings s = scorer.settings();
+        this.privacy =
+                s.addsNoise()
+                        ? new PrivacyAccountant(
+                                s.noiseMultiplier(), PrivacyAccountant.DEFAULT_DELTA)
+                        : null;
         scorer.setInitialWeight(Feature.COUNT_1D.column(), 1f);
     }
 
@@ -139,6 +148,9 @@ public final class CandidateRanker implements AutoCloseable {
             lists.add(list);
             targets.add(target);
             weights.add(weight);
+            if (privacy != null) {
+                privacy.record(event.userId());
+            }
         }
         statistics.update(event);
         return ranked;
@@ -195,6 +207,11 @@ public final class CandidateRanker implements AutoCloseable {
 
     public FeatureScaler scaler() {
         return scaler;
+    }
+
+    /** The DP-SGD accounting, or null when the scorer adds no noise. */
+    public PrivacyAccountant privacy() {
+        return privacy;
     }
 
     public ListwiseScorer scorer() {

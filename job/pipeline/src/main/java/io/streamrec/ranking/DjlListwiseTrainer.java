@@ -11,6 +11,7 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * The scorer's forward and backward pass on a whole micro-batch of lists with DJL's PyTorch engine:
@@ -65,6 +66,79 @@ final class DjlListwiseTrainer implements AutoCloseable {
         } finally {
             JniUtils.setGradMode(previousMode);
         }
+    }
+
+    /**
+     * Each list's own weighted loss gradient, {@code [lists][parameters]}, in one backward pass:
+     * the parameters enter as one row per list ({@code [lists, parameters]}, all rows equal), so
+     * row i's gradient is list i's alone. The arithmetic is the batched pass's with per-list weight
+     * tensors (batched matrix products), for per-example clipping (DP-SGD).
+     *
+     * @return the per-list gradients; {@code loss[0]} receives the batch's mean weighted loss
+     */
+    float[][] exampleGradients(
+            ScorerLayout layout, float[] parameters, PaddedListBatch batch, double[] loss) {
+        boolean previousMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(true);
+        int lists = batch.lists;
+        int size = parameters.length;
+        try (NDManager m = manager.newSubManager()) {
+            float[] tiled = new float[lists * size];
+            for (int i = 0; i < lists; i++) {
+                System.arraycopy(parameters, 0, tiled, i * size, size);
+            }
+            NDArray rows = m.create(tiled, new Shape(lists, size));
+            rows.setRequiresGradient(true);
+            Shape listsByCandidates = new Shape(lists, batch.maxCandidates);
+            NDArray logProbabilities =
+                    exampleScores(m, layout, rows, batch)
+                            .add(m.create(batch.mask, listsByCandidates))
+                            .logSoftmax(1);
+            NDArray sum =
+                    logProbabilities
+                            .mul(m.create(batch.targetWeight, listsByCandidates))
+                            .sum()
+                            .neg();
+            JniUtils.backward((PtNDArray) sum, (PtNDArray) m.ones(sum.getShape()), false, false);
+            loss[0] = sum.getFloat() / lists;
+            try (NDArray gradient = rows.getGradient()) {
+                float[] flat = gradient.toFloatArray();
+                float[][] perList = new float[lists][];
+                for (int i = 0; i < lists; i++) {
+                    perList[i] = Arrays.copyOfRange(flat, i * size, (i + 1) * size);
+                }
+                return perList;
+            }
+        } finally {
+            JniUtils.setGradMode(previousMode);
+        }
+    }
+
+    /** As {@link #scores(NDManager, ScorerLayout, NDArray, PaddedListBatch)}, one row per list. */
+    private NDArray exampleScores(
+            NDManager m, ScorerLayout layout, NDArray rows, PaddedListBatch batch) {
+        int f = layout.features();
+        int ctxSize = FeatureList.CONTEXT;
+        int units = ScorerLayout.HIDDEN;
+        int lists = batch.lists;
+        NDArray w = rows(rows, layout.wOffset(), ctxSize * f).reshape(lists, ctxSize, f);
+        NDArray h = rows(rows, layout.hOffset(), units * layout.hiddenInputs());
+        h = h.reshape(lists, units, layout.hiddenInputs());
+        NDArray b = rows(rows, layout.bOffset(), units).reshape(lists, 1, units);
+        NDArray u = rows(rows, layout.uOffset(), units).reshape(lists, units, 1);
+
+        NDArray x = features(m, batch);
+        NDArray ctx = m.create(batch.context, new Shape(lists, 1, ctxSize));
+        NDArray linear = x.matMul(ctx.matMul(w).reshape(lists, f, 1));
+        NDArray hFeatures = h.get(new NDIndex(":, :, :{}", f)).transpose(0, 2, 1);
+        NDArray hContext = h.get(new NDIndex(":, :, {}:", f)).transpose(0, 2, 1);
+        NDArray listBias = ctx.matMul(hContext).add(b);
+        NDArray hidden = Activation.relu(x.matMul(hFeatures).add(listBias));
+        return linear.add(hidden.matMul(u)).reshape(lists, batch.maxCandidates);
+    }
+
+    private static NDArray rows(NDArray rows, int offset, int length) {
+        return rows.get(new NDIndex(":, {}:{}", offset, offset + length));
     }
 
     /** Scores of a batch, {@code [lists, maxCandidates]} row-major; padded entries are junk. */

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.function.DoubleConsumer;
 
 /**
  * The context-gated listwise scorer: {@code score(c) = Σ_g ctx[g]·(W[g]·x_c) + u·relu(H·[x_c; ctx]
@@ -22,7 +23,15 @@ import java.util.Random;
  */
 public final class ListwiseScorer implements AutoCloseable {
     /** Version of the {@link #writeTo} format. */
-    static final byte SNAPSHOT_VERSION = 1;
+    static final byte SNAPSHOT_VERSION = 2;
+
+    /**
+     * DP-SGD divides the noisy sum of clipped gradients by this fixed count, about the training
+     * lists of a 64-event micro-batch (0.56 of events have their item among the candidates): the
+     * actual count depends on the data, and dividing by it would make the step more than
+     * post-processing of the Gaussian mechanism. AdaGrad rescales steps anyway.
+     */
+    public static final int DP_EXPECTED_LISTS = 32;
 
     private static final double ADAGRAD_EPSILON = 1e-8;
 
@@ -37,9 +46,22 @@ public final class ListwiseScorer implements AutoCloseable {
     /** Parameters an ablation holds at zero ({@link ScorerSettings}); null when none. */
     private final boolean[] frozen;
 
+    /**
+     * Noisy batches so far: with the seed and {@link #noiseStream} it seeds each batch's noise. In
+     * snapshots, so a restored scorer draws the noise the failed one would have drawn next.
+     */
+    private long noisyBatches;
+
+    /** Told apart scorers with one seed (serving subtasks), so none shares another's noise. */
+    private long noiseStream;
+
+    private long clippedLists;
+    private long examinedLists;
+    private DoubleConsumer normSink;
+
     public ListwiseScorer(int features, ScorerSettings settings, Device device) {
         this.layout = new ScorerLayout(features);
-        this.settings = settings;
+        this.settings = settings.validated();
         this.adagrad =
                 new AdagradUpdater(
                         settings.learningRate(), settings.initialAccumulator(), ADAGRAD_EPSILON);
@@ -153,10 +175,100 @@ public final class ListwiseScorer implements AutoCloseable {
         return gradients(lists, targets, weights);
     }
 
-    /** As {@link #gradients(List, int[])}, list i's loss weighted by {@code weights[i]}. */
+    /**
+     * As {@link #gradients(List, int[])}, list i's loss weighted by {@code weights[i]}. With a clip
+     * norm, each list's gradient is clipped to it before they are averaged; with DP-SGD noise, the
+     * clipped sum gets Gaussian noise and is divided by {@link #DP_EXPECTED_LISTS}.
+     */
     public ScorerGradients gradients(List<FeatureList> lists, int[] targets, float[] weights) {
-        return trainer.gradients(
-                layout, parameters, PaddedListBatch.of(layout, lists, targets, weights));
+        PaddedListBatch batch = PaddedListBatch.of(layout, lists, targets, weights);
+        if (!settings.clips()) {
+            return trainer.gradients(layout, parameters, batch);
+        }
+        double[] loss = new double[1];
+        float[][] perList = trainer.exampleGradients(layout, parameters, batch, loss);
+        double[] sum = new double[parameters.length];
+        for (float[] g : perList) {
+            zeroFrozen(g);
+            addClipped(sum, g);
+        }
+        double divisor = batch.lists;
+        if (settings.addsNoise()) {
+            addNoise(sum);
+            divisor = DP_EXPECTED_LISTS;
+        }
+        float[] gradient = new float[sum.length];
+        for (int i = 0; i < sum.length; i++) {
+            gradient[i] = (float) (sum[i] / divisor);
+        }
+        return new ScorerGradients(loss[0], gradient, batch.lists);
+    }
+
+    /** Adds {@code g} scaled down to the clip norm where its L2 norm exceeds it. */
+    private void addClipped(double[] sum, float[] g) {
+        double norm = norm(g);
+        if (normSink != null) {
+            normSink.accept(norm);
+        }
+        examinedLists++;
+        double scale = 1;
+        if (norm > settings.clipNorm()) {
+            scale = settings.clipNorm() / norm;
+            clippedLists++;
+        }
+        for (int i = 0; i < g.length; i++) {
+            sum[i] += scale * g[i];
+        }
+    }
+
+    static double norm(float[] g) {
+        double squares = 0;
+        for (float v : g) {
+            squares += (double) v * v;
+        }
+        return Math.sqrt(squares);
+    }
+
+    /**
+     * N(0, σ²C²) on every trained parameter, from a generator seeded by the seed, the stream and
+     * the batch number: reproducible, and after a restore it continues the checkpointed sequence.
+     */
+    private void addNoise(double[] sum) {
+        long mixed = settings.seed() * 0x9E3779B97F4A7C15L + noiseStream * 0xBF58476D1CE4E5B9L;
+        Random random = new Random(mixed ^ (noisyBatches++ * 0x94D049BB133111EBL));
+        double sd = settings.noiseMultiplier() * settings.clipNorm();
+        for (int i = 0; i < sum.length; i++) {
+            if (frozen == null || !frozen[i]) {
+                sum[i] += sd * random.nextGaussian();
+            }
+        }
+    }
+
+    /**
+     * Sets the noise stream; scorers trained side by side (serving subtasks) each need their own,
+     * since equal noise on two models' steps would cancel in their difference.
+     */
+    public void setNoiseStream(long stream) {
+        this.noiseStream = stream;
+    }
+
+    /** Receives each list's gradient norm before clipping (a diagnostic; clipping on only). */
+    public void reportNormsTo(DoubleConsumer sink) {
+        this.normSink = sink;
+    }
+
+    /** Lists whose gradient was clipped, of {@link #examinedLists}. */
+    public long clippedLists() {
+        return clippedLists;
+    }
+
+    /** Lists whose gradient was computed on its own (clipping on). */
+    public long examinedLists() {
+        return examinedLists;
+    }
+
+    long noisyBatches() {
+        return noisyBatches;
     }
 
     /** The mean weighted loss in double-precision plain Java: the reference for the DJL pass. */
@@ -178,7 +290,10 @@ public final class ListwiseScorer implements AutoCloseable {
         adagrad.apply(parameters, accumulators, gradient, settings.l2());
     }
 
-    /** Writes parameters and accumulators: version byte, feature count, hidden units, arrays. */
+    /**
+     * Writes parameters and accumulators: version byte, feature count, hidden units, arrays, then
+     * the count of noisy batches (version 2).
+     */
     public void writeTo(DataOutput out) throws IOException {
         out.writeByte(SNAPSHOT_VERSION);
         out.writeInt(layout.features());
@@ -189,6 +304,7 @@ public final class ListwiseScorer implements AutoCloseable {
         for (int i = 0; i < accumulators.length; i++) {
             out.writeFloat(accumulators[i]);
         }
+        out.writeLong(noisyBatches);
     }
 
     /**
@@ -198,7 +314,7 @@ public final class ListwiseScorer implements AutoCloseable {
      */
     public void readFrom(DataInput in) throws IOException {
         byte version = in.readByte();
-        if (version != SNAPSHOT_VERSION) {
+        if (version != SNAPSHOT_VERSION && version != 1) {
             throw new IOException(
                     "scorer snapshot version " + version + ", expected " + SNAPSHOT_VERSION);
         }
@@ -223,6 +339,8 @@ public final class ListwiseScorer implements AutoCloseable {
             parameters[to[i]] = p[i];
             accumulators[to[i]] = a[i];
         }
+        // version 1 predates DP-SGD: no noise was drawn
+        noisyBatches = version == 1 ? 0 : in.readLong();
     }
 
     /**

@@ -12,8 +12,8 @@ import io.streamrec.ranking.CandidateRanker;
 import io.streamrec.ranking.Feature;
 import io.streamrec.ranking.FeatureFamily;
 import io.streamrec.ranking.ListwiseScorer;
+import io.streamrec.ranking.PrivacyAccountant;
 import io.streamrec.ranking.RankedCandidates;
-import io.streamrec.ranking.ScorerSettings;
 import io.streamrec.ranking.TrendingCooccurrence;
 import io.streamrec.schema.UserEvent;
 import java.io.ByteArrayInputStream;
@@ -40,6 +40,9 @@ final class LearnedRanking implements AutoCloseable {
     private CandidateRanker ranker;
     private TrendingCooccurrence heuristic;
 
+    /** This subtask's DP-SGD noise stream, kept across rebuilds on restore. */
+    private long noiseStream;
+
     /** Set on the one subtask that checkpoints the statistics; null elsewhere. */
     private StatisticsJournal journal;
 
@@ -58,16 +61,28 @@ final class LearnedRanking implements AutoCloseable {
             ranker.close();
         }
         Set<FeatureFamily> off = settings.switchedOff();
-        ScorerSettings scorer = ScorerSettings.defaults().withLearningRate(settings.learningRate());
-        ranker =
-                new CandidateRanker(
-                        statistics,
-                        new CandidateFeatures(statistics, off),
-                        new ListwiseScorer(Feature.COUNT, scorer, Device.cpu()));
+        ListwiseScorer scorer = new ListwiseScorer(Feature.COUNT, settings.scorer(), Device.cpu());
+        scorer.setNoiseStream(noiseStream);
+        ranker = new CandidateRanker(statistics, new CandidateFeatures(statistics, off), scorer);
         heuristic = new TrendingCooccurrence(statistics);
         if (journal != null) {
             statistics.recordChangesTo(journal);
         }
+    }
+
+    /** Gives this subtask's scorer its own DP-SGD noise (see {@link ListwiseScorer}). */
+    void useNoiseStream(long stream) {
+        noiseStream = stream;
+        ranker.scorer().setNoiseStream(stream);
+    }
+
+    /**
+     * The privacy spent by DP-SGD so far, a line for the log, or null when it is off. The per-user
+     * counts start with the task: after a restore they cover the events since.
+     */
+    String privacyReport() {
+        PrivacyAccountant privacy = ranker.privacy();
+        return privacy == null ? null : privacy.report(settings.floodBoundPerDay());
     }
 
     /**

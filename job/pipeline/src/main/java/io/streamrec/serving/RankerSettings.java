@@ -1,6 +1,8 @@
 package io.streamrec.serving;
 
 import io.streamrec.ranking.FeatureFamily;
+import io.streamrec.ranking.ScorerSettings;
+import io.streamrec.worker.FloodLimit;
 import java.io.Serializable;
 import java.util.EnumSet;
 import java.util.List;
@@ -13,13 +15,28 @@ import java.util.Set;
  * @param switchedOff feature families left out (ablations)
  * @param itemTextVectors language-model vectors of the catalog items' texts, for the text-vector
  *     source and the TEXT features ({@code ranker.item-text-vectors})
+ * @param clipNorm per-event gradient clipping of the scorer ({@code ranker.clip-norm}); 0: off
+ * @param dpNoiseMultiplier DP-SGD noise ({@code ranker.dp-noise-multiplier}); 0: off
+ * @param floodLimit the workers' per-user flood limit, for the privacy report's user-level bound
  */
 public record RankerSettings(
-        double learningRate, List<FeatureFamily> switchedOffFamilies, boolean itemTextVectors)
+        double learningRate,
+        List<FeatureFamily> switchedOffFamilies,
+        boolean itemTextVectors,
+        double clipNorm,
+        double dpNoiseMultiplier,
+        FloodLimit floodLimit)
         implements Serializable {
 
     public RankerSettings {
         switchedOffFamilies = List.copyOf(switchedOffFamilies);
+        scorer(learningRate, clipNorm, dpNoiseMultiplier); // fails early on a bad combination
+    }
+
+    /** Without clipping or DP-SGD. */
+    public RankerSettings(
+            double learningRate, List<FeatureFamily> switchedOffFamilies, boolean itemTextVectors) {
+        this(learningRate, switchedOffFamilies, itemTextVectors, 0, 0, FloodLimit.OFF);
     }
 
     /** Without item text vectors. */
@@ -27,9 +44,39 @@ public record RankerSettings(
         this(learningRate, switchedOffFamilies, false);
     }
 
+    /** With per-event clipping, DP-SGD noise and the flood limit the privacy report assumes. */
+    public RankerSettings withRobustTraining(
+            double clip, double noiseMultiplier, FloodLimit limit) {
+        return new RankerSettings(
+                learningRate, switchedOffFamilies, itemTextVectors, clip, noiseMultiplier, limit);
+    }
+
     Set<FeatureFamily> switchedOff() {
         return switchedOffFamilies.isEmpty()
                 ? EnumSet.noneOf(FeatureFamily.class)
                 : EnumSet.copyOf(switchedOffFamilies);
+    }
+
+    /** The scorer's settings: the defaults with these learning rate, clip norm and noise. */
+    ScorerSettings scorer() {
+        return scorer(learningRate, clipNorm, dpNoiseMultiplier);
+    }
+
+    private static ScorerSettings scorer(double rate, double clip, double noise) {
+        return ScorerSettings.defaults()
+                .withLearningRate(rate)
+                .withClipNorm(clip)
+                .withNoiseMultiplier(noise)
+                .validated();
+    }
+
+    /**
+     * The most events the flood limit lets one user contribute in a day (a full burst, then the
+     * hourly rate), or 0 when it is off.
+     */
+    long floodBoundPerDay() {
+        return floodLimit.isOn()
+                ? floodLimit.burst() + (long) Math.ceil(24 * floodLimit.eventsPerHour())
+                : 0;
     }
 }

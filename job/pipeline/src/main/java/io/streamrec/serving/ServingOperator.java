@@ -216,6 +216,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         model = new ServingModel(config, initializer, catalog);
         if (settings.modelType() == ModelType.RANKER) {
             learned = new LearnedRanking(model, settings.ranker(), catalog);
+            learned.useNoiseStream(subtask);
             if (subtask == 0) {
                 learned.journalStatistics();
             }
@@ -531,6 +532,14 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                     List.of(
                             new LearnedRankerState(subtask, null, learned.writeLearned())
                                     .toBytes()));
+            String privacy = learned.privacyReport();
+            if (privacy != null) {
+                LOG.info(
+                        "checkpoint {}, subtask {}: {}",
+                        context.getCheckpointId(),
+                        subtask,
+                        privacy);
+            }
             // the statistics are alike on every subtask: subtask 0 writes them for all
             statisticsState.update(
                     subtask == 0 ? List.of(learned.checkpointStatistics()) : List.of());

@@ -25,6 +25,34 @@ class JobSettingsTest {
     }
 
     @Test
+    void robustTrainingOptionsReachTheRankerAndNoiseNeedsAClipNorm() {
+        Configuration conf =
+                Configuration.fromMap(
+                        Map.of(
+                                "ranker.clip-norm", "13",
+                                "ranker.dp-noise-multiplier", "1.5",
+                                "guard.user-events-per-hour", "10"));
+
+        var ranker = new JobSettings(conf).serving().ranker();
+
+        assertThat(ranker.clipNorm()).isEqualTo(13.0);
+        assertThat(ranker.dpNoiseMultiplier()).isEqualTo(1.5);
+        assertThat(ranker.floodLimit().eventsPerHour()).isEqualTo(10.0);
+        assertThatThrownBy(
+                        () ->
+                                JobSettings.validate(
+                                        Configuration.fromMap(
+                                                Map.of("ranker.dp-noise-multiplier", "1"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ranker.dp-noise-multiplier");
+        assertThatThrownBy(
+                        () ->
+                                JobSettings.validate(
+                                        Configuration.fromMap(Map.of("ranker.clip-norm", "-1"))))
+                .hasMessageContaining("ranker.clip-norm");
+    }
+
+    @Test
     void positiveWeightsAreReadFromTheEventWeightsAndRatingOptions() {
         Configuration conf =
                 Configuration.fromMap(

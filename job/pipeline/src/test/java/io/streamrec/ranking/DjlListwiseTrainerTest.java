@@ -26,6 +26,44 @@ class DjlListwiseTrainerTest {
         trainer.close();
     }
 
+    /** Each row of the per-list pass is that list's gradient alone; their mean is the batch's. */
+    @Test
+    void perListGradientsAreEachListsOwnAndAverageToTheBatchGradient() {
+        Random random = new Random(11);
+        float[] p = RandomLists.parameters(random, LAYOUT);
+        List<FeatureList> lists = RandomLists.lists(random, 5, 2, 9, LAYOUT.features());
+        int[] targets = RandomLists.targets(random, lists);
+        float[] weights = {1f, 0.5f, 2f, 1f, 3f};
+        double[] loss = new double[1];
+
+        float[][] perList =
+                trainer.exampleGradients(
+                        LAYOUT, p, PaddedListBatch.of(LAYOUT, lists, targets, weights), loss);
+        ScorerGradients batch =
+                trainer.gradients(LAYOUT, p, PaddedListBatch.of(LAYOUT, lists, targets, weights));
+
+        assertThat(loss[0]).isCloseTo(batch.loss(), offset(1e-5));
+        float[] mean = new float[p.length];
+        for (int i = 0; i < lists.size(); i++) {
+            ScorerGradients alone =
+                    trainer.gradients(
+                            LAYOUT,
+                            p,
+                            PaddedListBatch.of(
+                                    LAYOUT,
+                                    List.of(lists.get(i)),
+                                    new int[] {targets[i]},
+                                    new float[] {weights[i]}));
+            for (int j = 0; j < p.length; j++) {
+                assertThat(perList[i][j]).isCloseTo(alone.gradient()[j], offset(1e-5f));
+                mean[j] += perList[i][j] / lists.size();
+            }
+        }
+        for (int j = 0; j < p.length; j++) {
+            assertThat(mean[j]).isCloseTo(batch.gradient()[j], offset(1e-5f));
+        }
+    }
+
     @Test
     void gradientsOfEveryBlockMatchCentralDifferencesOfTheJavaLoss() {
         Random random = new Random(7);

@@ -102,7 +102,26 @@ class ListwiseScorerTest {
             assertThatThrownBy(() -> narrower.readFrom(input(bytes)))
                     .isInstanceOf(IOException.class)
                     .hasMessageContaining("12 features");
-            assertThat(bytes).hasSize(1 + 4 + 4 + 2 * 4 * scorer.layout().size());
+            assertThat(bytes).hasSize(1 + 4 + 4 + 2 * 4 * scorer.layout().size() + 8);
+        }
+    }
+
+    /** Version 1 (before DP-SGD) had no count of noisy batches after the arrays. */
+    @Test
+    void aVersionOneSnapshotStillRestores() throws IOException {
+        PlantedRanking planted = new PlantedRanking(FEATURES, 2);
+        try (ListwiseScorer trained = scorer(ScorerSettings.defaults());
+                ListwiseScorer restored = scorer(ScorerSettings.defaults().withSeed(99))) {
+            List<FeatureList> lists = planted.lists(8, 5, 30);
+            trained.step(trained.gradients(lists, planted.targets(lists)));
+            byte[] current = snapshot(trained);
+            byte[] v1 = java.util.Arrays.copyOf(current, current.length - 8);
+            v1[0] = 1;
+
+            restored.readFrom(input(v1));
+
+            assertThat(restored.parameters()).containsExactly(trained.parameters());
+            assertThat(restored.noisyBatches()).isZero();
         }
     }
 

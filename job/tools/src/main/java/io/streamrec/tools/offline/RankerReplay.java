@@ -17,6 +17,7 @@ import io.streamrec.ranking.Feature;
 import io.streamrec.ranking.FeatureFamily;
 import io.streamrec.ranking.FeatureScaler;
 import io.streamrec.ranking.ListwiseScorer;
+import io.streamrec.ranking.PrivacyAccountant;
 import io.streamrec.ranking.RankedCandidates;
 import io.streamrec.ranking.ScorerSettings;
 import io.streamrec.ranking.TrendingCooccurrence;
@@ -28,6 +29,7 @@ import io.streamrec.worker.FloodLimit;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -54,7 +56,10 @@ import java.util.Set;
  * time); poisoning: {@code --bots SHARE} (bot accounts pushing the least-taken item, that share of
  * all events, over {@code --bot-window-days D} in the middle of the data, from {@code
  * --bot-accounts N}), {@code --user-flood RATE/BURST} (the workers' flood limit, events per hour /
- * burst).
+ * burst); robust training: {@code --clip-norm C} (per-event gradient clipping), {@code --dp-noise
+ * σ} (DP-SGD noise, with the privacy spent printed), {@code --gradient-norms} (prints percentiles
+ * of the per-event gradient norms; computes them on their own, clipping nothing, unless a clip norm
+ * is set).
  */
 public final class RankerReplay {
     static final int BATCH = 64;
@@ -74,6 +79,7 @@ public final class RankerReplay {
     private long ordinaryDuringAttack;
     private long pushedInTop10;
     private int inBatch;
+    private final List<Double> gradientNorms = new ArrayList<>();
 
     RankerReplay(ItemCatalog catalog, Options options) {
         this.batch = options.batch;
@@ -91,6 +97,9 @@ public final class RankerReplay {
                         new FeatureScaler(
                                 Feature.COUNT, options.scalerHorizon, options.contextScaling),
                         new EventWeighting(options.weighting));
+        if (options.gradientNorms) {
+            ranker.scorer().reportNormsTo(gradientNorms::add);
+        }
         this.heuristic = new TrendingCooccurrence(statistics);
         tallies.put("all events", new Tally());
         tallies.put("users with no history", new Tally());
@@ -171,6 +180,37 @@ public final class RankerReplay {
         }
     }
 
+    /** Clipping, gradient norms and the privacy spent, where the options asked for them. */
+    private void printRobustTraining(PrintStream out) {
+        ListwiseScorer scorer = ranker.scorer();
+        if (scorer.examinedLists() > 0) {
+            out.printf(
+                    "%nclip norm %s: %,d of %,d training lists clipped (%.4f)%n",
+                    scorer.settings().clipNorm(),
+                    scorer.clippedLists(),
+                    scorer.examinedLists(),
+                    (double) scorer.clippedLists() / scorer.examinedLists());
+        }
+        if (!gradientNorms.isEmpty()) {
+            double[] norms =
+                    gradientNorms.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            out.printf("per-list gradient norms (before clipping), %,d lists:", norms.length);
+            for (double q : new double[] {0.10, 0.25, 0.50, 0.75, 0.90, 0.95, 0.99}) {
+                out.printf(
+                        Locale.ROOT, " p%.0f %.4f", q * 100, norms[(int) (q * (norms.length - 1))]);
+            }
+            out.printf(Locale.ROOT, " max %.4f%n", norms[norms.length - 1]);
+        }
+        PrivacyAccountant privacy = ranker.privacy();
+        if (privacy != null) {
+            long floodBound =
+                    userFlood.isOn()
+                            ? userFlood.burst() + (long) Math.ceil(24 * userFlood.eventsPerHour())
+                            : 0;
+            out.println(privacy.report(floodBound));
+        }
+    }
+
     private static int rankIn(List<ScoredItem> list, String itemId) {
         for (int r = 0; r < Math.min(K, list.size()); r++) {
             if (list.get(r).itemId().equals(itemId)) {
@@ -231,6 +271,7 @@ public final class RankerReplay {
         int botAccounts = 5;
         double botWindowDays = 1;
         FloodLimit userFlood = FloodLimit.OFF;
+        boolean gradientNorms;
 
         static Options parse(String[] args, int from) {
             Options o = new Options();
@@ -240,8 +281,12 @@ public final class RankerReplay {
                     case "--without-hidden" -> o.scorer = o.scorer.withHiddenLayer(false);
                     case "--without-gating" -> o.scorer = o.scorer.withContextGating(false);
                     case "--item-text-vectors" -> o.itemTextVectors = true;
+                    case "--gradient-norms" -> o.gradientNorms = true;
                     default -> o.parseValue(flag, value(args, ++i, flag));
                 }
+            }
+            if (o.gradientNorms && !o.scorer.clips()) {
+                o.scorer = o.scorer.withClipNorm(Double.POSITIVE_INFINITY);
             }
             return o;
         }
@@ -264,6 +309,8 @@ public final class RankerReplay {
                 case "--per-source" -> perSource = Integer.parseInt(value);
                 case "--neighbour-cap" -> neighbourCap = Integer.parseInt(value);
                 case "--similar-per-user" -> similarPerUser = Integer.parseInt(value);
+                case "--clip-norm" -> scorer = scorer.withClipNorm(Double.parseDouble(value));
+                case "--dp-noise" -> scorer = scorer.withNoiseMultiplier(Double.parseDouble(value));
                 case "--bots" -> bots = Double.parseDouble(value);
                 case "--bot-accounts" -> botAccounts = Integer.parseInt(value);
                 case "--bot-window-days" -> botWindowDays = Double.parseDouble(value);
@@ -382,6 +429,7 @@ public final class RankerReplay {
                 CandidateStatisticsSerializer.toBytes(replay.ranker.statistics()).length);
         replay.tallies.forEach((name, tally) -> tally.print(name, System.out));
         replay.printAttack(System.out);
+        replay.printRobustTraining(System.out);
         replay.ranker.close();
     }
 

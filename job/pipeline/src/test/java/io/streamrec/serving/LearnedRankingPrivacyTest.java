@@ -1,0 +1,56 @@
+package io.streamrec.serving;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamrec.ingest.ItemCatalog;
+import io.streamrec.model.ModelConfig;
+import io.streamrec.model.ModelRowInitializer;
+import io.streamrec.schema.EventType;
+import io.streamrec.schema.UserEvent;
+import io.streamrec.worker.FloodLimit;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The serving side's DP-SGD report: per-user lists counted, the flood limit's daily bound. */
+class LearnedRankingPrivacyTest {
+    private static final ModelConfig CONFIG = new ModelConfig(4, 2, 3, 86_400_000L, 1L, 2);
+
+    private static LearnedRanking ranking(RankerSettings settings) {
+        ItemCatalog catalog = ItemCatalog.empty();
+        return new LearnedRanking(
+                new ServingModel(CONFIG, new ModelRowInitializer(CONFIG), catalog),
+                settings,
+                catalog);
+    }
+
+    @Test
+    void theReportCountsTrainedListsPerUserAndTheFloodBound() {
+        RankerSettings dp =
+                new RankerSettings(0.05, List.of())
+                        .withRobustTraining(1.0, 1.0, new FloodLimit(10, 150));
+        try (LearnedRanking ranking = ranking(dp);
+                LearnedRanking plain = ranking(new RankerSettings(0.05, List.of()))) {
+            ranking.useNoiseStream(3);
+            // an item's first event is a miss; later events on it (trending) are training lists
+            String[][] events = {{"u1", "a"}, {"u2", "a"}, {"u3", "b"}, {"u4", "b"}, {"u2", "b"}};
+            for (int i = 0; i < events.length; i++) {
+                ranking.learn(
+                        new UserEvent(
+                                "e" + i,
+                                events[i][0],
+                                events[i][1],
+                                EventType.RATING,
+                                9f,
+                                1_000L * i),
+                        new String[0]);
+            }
+            ranking.endBatch();
+
+            assertThat(ranking.privacyReport())
+                    .contains("event-level ε 5.30")
+                    .contains("3 lists, most from one user 2")
+                    .contains("daily bound (390 events)");
+            assertThat(plain.privacyReport()).isNull();
+        }
+    }
+}
