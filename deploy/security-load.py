@@ -8,8 +8,11 @@
       sends RATE requests/s for SECONDS, open loop (each at its scheduled time, so a slow answer
       does not slow the sender), half GET /health and half GET /recommendations/u<i>?k=10 over
       keep-alive connections; prints: health_p99_ms get_p99_ms requests not_200 get_p50_ms
-Over HTTPS when GATEWAY_CA names the PEM file of the certificate to trust (both modes: a slow
-connection completes its handshake, then trickles its head one byte, one TLS record, per second).
+Over HTTPS when GATEWAY_CA names the PEM file of the certificate to trust. Then half of the slow
+connections complete their handshake and trickle the head one byte, one TLS record, per second;
+the other half trickle the TLS ClientHello itself one byte per second (the handshake timeout's
+case). Both are slowlorises; the mix also keeps the attacker's own handshakes, which run on the
+same cores as the gateway here, from dominating what is measured.
 """
 import asyncio
 import os
@@ -30,16 +33,32 @@ def connect(host, port):
     return asyncio.open_connection(host, port, ssl=TLS)
 
 
+def client_hello():
+    """The bytes of a TLS ClientHello as this client would send them (nothing is connected)."""
+    incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+    tls = TLS.wrap_bio(incoming, outgoing, server_hostname="localhost")
+    try:
+        tls.do_handshake()
+    except ssl.SSLWantReadError:
+        pass
+    return outgoing.read()
+
+
 def raise_fd_limit():
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
-async def slow_connection(host, port, stop_at, held):
+async def slow_connection(host, port, stop_at, held, in_handshake=False):
     head = b"GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"s" * 100000
+    if in_handshake:
+        head = client_hello()
     while time.monotonic() < stop_at:
         try:
-            reader, writer = await connect(host, port)
+            if in_handshake:
+                reader, writer = await asyncio.open_connection(host, port)
+            else:
+                reader, writer = await connect(host, port)
         except OSError:
             await asyncio.sleep(1)
             continue
@@ -64,8 +83,10 @@ async def slow(host, port, n, seconds):
     stop_at = time.monotonic() + seconds
     held = [0]
     tasks = []
-    for _ in range(n):
-        tasks.append(asyncio.create_task(slow_connection(host, port, stop_at, held)))
+    for i in range(n):
+        in_handshake = TLS is not None and i % 2 == 1
+        tasks.append(
+            asyncio.create_task(slow_connection(host, port, stop_at, held, in_handshake)))
         await asyncio.sleep(0.002)  # 1,000 in about 2 s: no accept-queue overflow
     while time.monotonic() < stop_at - 1:
         await asyncio.sleep(1)

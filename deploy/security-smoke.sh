@@ -3,7 +3,8 @@
 # job (deploy/job.sh, MiniCluster) and the gateway (deploy/gateway.sh) as kafka-smoke.sh does, posts
 # a batch of events, then measures ~200 legitimate requests/s (half GET /health, half
 # GET /recommendations) with deploy/security-load.py: first unloaded, then while 1,000 slow
-# connections trickle one request-head byte per second each (reopened when the gateway's read
+# connections trickle one byte per second each, half of them the request head after a completed
+# TLS handshake, half the ClientHello itself (reopened when the gateway's read or handshake
 # timeout closes them). The gateway requires bearer tokens (gateway.tokens-file, made with
 # deploy/gateway-token.sh); before the load it checks who may do what: no token -> 401 for POST and
 # GET, a token bound to u1 -> 403 for u2's recommendations and for writing events, 200 for u1's.
