@@ -161,10 +161,16 @@ public final class CandidateRanker implements AutoCloseable {
         statistics.update(event);
     }
 
-    /** Trains the scorer on the examples since the last call, in one batch; returns their count. */
+    /**
+     * Trains the scorer on the examples since the last call, in one batch; returns their count.
+     * With DP-SGD noise a batch without examples takes a noise-only step, so whether the weights
+     * moved does not tell whether the batch had any list.
+     */
     public int endBatch() {
         int n = lists.size();
-        if (n > 0) {
+        if (n == 0 && scorer.settings().addsNoise()) {
+            scorer.step(scorer.noiseGradients());
+        } else if (n > 0) {
             int[] t = new int[n];
             float[] w = new float[n];
             for (int i = 0; i < n; i++) {

@@ -5,6 +5,7 @@ import io.streamrec.ps.AdagradUpdater;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -47,19 +48,39 @@ public final class ListwiseScorer implements AutoCloseable {
     private final boolean[] frozen;
 
     /**
-     * Noisy batches so far: with the seed and {@link #noiseStream} it seeds each batch's noise. In
-     * snapshots, so a restored scorer draws the noise the failed one would have drawn next.
+     * Draws the DP-SGD noise: a fresh, unseeded {@link SecureRandom} per scorer, so nobody can
+     * regenerate the noise and subtract it from the weights; seeded only where {@link
+     * #withSeededNoise} asks for reproducibility (not private).
+     */
+    private final Random noise;
+
+    /**
+     * Noisy batches so far, kept in snapshots (format version 2) for diagnostics. It no longer
+     * seeds the noise: a restored scorer draws fresh noise.
      */
     private long noisyBatches;
-
-    /** Told apart scorers with one seed (serving subtasks), so none shares another's noise. */
-    private long noiseStream;
 
     private long clippedLists;
     private long examinedLists;
     private DoubleConsumer normSink;
 
+    /** A scorer whose DP-SGD noise (if any) comes from a fresh {@link SecureRandom}. */
     public ListwiseScorer(int features, ScorerSettings settings, Device device) {
+        this(features, settings, device, new SecureRandom());
+    }
+
+    /**
+     * A scorer whose DP-SGD noise is drawn from {@code java.util.Random} seeded by the settings'
+     * seed: offline replays and tests that must be reproducible. Anyone who knows the seed can
+     * regenerate and subtract the noise, so its weights are NOT differentially private.
+     */
+    public static ListwiseScorer withSeededNoise(
+            int features, ScorerSettings settings, Device device) {
+        return new ListwiseScorer(features, settings, device, new Random(settings.seed()));
+    }
+
+    private ListwiseScorer(int features, ScorerSettings settings, Device device, Random noise) {
+        this.noise = noise;
         this.layout = new ScorerLayout(features);
         this.settings = settings.validated();
         this.adagrad =
@@ -229,27 +250,32 @@ public final class ListwiseScorer implements AutoCloseable {
         return Math.sqrt(squares);
     }
 
-    /**
-     * N(0, σ²C²) on every trained parameter, from a generator seeded by the seed, the stream and
-     * the batch number: reproducible, and after a restore it continues the checkpointed sequence.
-     */
+    /** N(0, σ²C²) on every trained parameter, from {@link #noise}. */
     private void addNoise(double[] sum) {
-        long mixed = settings.seed() * 0x9E3779B97F4A7C15L + noiseStream * 0xBF58476D1CE4E5B9L;
-        Random random = new Random(mixed ^ (noisyBatches++ * 0x94D049BB133111EBL));
+        noisyBatches++;
         double sd = settings.noiseMultiplier() * settings.clipNorm();
         for (int i = 0; i < sum.length; i++) {
             if (frozen == null || !frozen[i]) {
-                sum[i] += sd * random.nextGaussian();
+                sum[i] += sd * noise.nextGaussian();
             }
         }
     }
 
     /**
-     * Sets the noise stream; scorers trained side by side (serving subtasks) each need their own,
-     * since equal noise on two models' steps would cancel in their difference.
+     * The DP-SGD gradient of a batch without lists: the noise alone over {@link
+     * #DP_EXPECTED_LISTS}. Stepping on it keeps a batch's step from telling whether it had a list.
      */
-    public void setNoiseStream(long stream) {
-        this.noiseStream = stream;
+    public ScorerGradients noiseGradients() {
+        if (!settings.addsNoise()) {
+            throw new IllegalStateException("the scorer adds no DP-SGD noise");
+        }
+        double[] sum = new double[parameters.length];
+        addNoise(sum);
+        float[] gradient = new float[sum.length];
+        for (int i = 0; i < sum.length; i++) {
+            gradient[i] = (float) (sum[i] / DP_EXPECTED_LISTS);
+        }
+        return new ScorerGradients(0, gradient, 0);
     }
 
     /** Receives each list's gradient norm before clipping (a diagnostic; clipping on only). */
@@ -292,7 +318,7 @@ public final class ListwiseScorer implements AutoCloseable {
 
     /**
      * Writes parameters and accumulators: version byte, feature count, hidden units, arrays, then
-     * the count of noisy batches (version 2).
+     * the count of noisy batches (version 2; a diagnostic, it does not seed the noise).
      */
     public void writeTo(DataOutput out) throws IOException {
         out.writeByte(SNAPSHOT_VERSION);

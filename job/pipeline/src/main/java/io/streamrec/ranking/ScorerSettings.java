@@ -6,7 +6,8 @@ package io.streamrec.ranking;
  * @param learningRate AdaGrad's step size
  * @param initialAccumulator AdaGrad's starting squared-gradient sum: damps the first steps
  * @param l2 L2 strength added to every gradient
- * @param seed seeds the initial hidden layer (and, mixed with the step, DP-SGD's noise)
+ * @param seed seeds the initial hidden layer (and DP-SGD's noise only for {@link
+ *     ListwiseScorer#withSeededNoise}; otherwise the noise is unseeded)
  * @param hiddenLayer whether the hidden layer is on; off, its parameters stay zero (an ablation)
  * @param contextGating whether the context gates the linear weights; off, only the ungated row
  *     learns (an ablation)

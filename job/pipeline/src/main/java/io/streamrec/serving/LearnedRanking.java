@@ -40,9 +40,6 @@ final class LearnedRanking implements AutoCloseable {
     private CandidateRanker ranker;
     private TrendingCooccurrence heuristic;
 
-    /** This subtask's DP-SGD noise stream, kept across rebuilds on restore. */
-    private long noiseStream;
-
     /** Set on the one subtask that checkpoints the statistics; null elsewhere. */
     private StatisticsJournal journal;
 
@@ -62,7 +59,6 @@ final class LearnedRanking implements AutoCloseable {
         }
         Set<FeatureFamily> off = settings.switchedOff();
         ListwiseScorer scorer = new ListwiseScorer(Feature.COUNT, settings.scorer(), Device.cpu());
-        scorer.setNoiseStream(noiseStream);
         ranker = new CandidateRanker(statistics, new CandidateFeatures(statistics, off), scorer);
         heuristic = new TrendingCooccurrence(statistics);
         if (journal != null) {
@@ -70,15 +66,10 @@ final class LearnedRanking implements AutoCloseable {
         }
     }
 
-    /** Gives this subtask's scorer its own DP-SGD noise (see {@link ListwiseScorer}). */
-    void useNoiseStream(long stream) {
-        noiseStream = stream;
-        ranker.scorer().setNoiseStream(stream);
-    }
-
     /**
      * The privacy spent by DP-SGD so far, a line for the log, or null when it is off. The per-user
-     * counts start with the task: after a restore they cover the events since.
+     * counts are kept per run, not checkpointed: after a restore they cover the events since,
+     * including those replayed from the last checkpoint, which are trained again with fresh noise.
      */
     String privacyReport() {
         PrivacyAccountant privacy = ranker.privacy();
@@ -138,14 +129,25 @@ final class LearnedRanking implements AutoCloseable {
                 userId, now, items -> factorization.scoreItems(userId, userItems, now, items));
     }
 
+    /** The DP-SGD accounting, or null when it is off (tests). */
+    PrivacyAccountant privacy() {
+        return ranker.privacy();
+    }
+
     /** The candidate statistics (tests). */
     CandidateGenerator statistics() {
         return ranker.statistics();
     }
 
-    /** Erases a user from the candidate statistics (see {@link CandidateGenerator#forget}). */
+    /**
+     * Erases a user from the candidate statistics (see {@link CandidateGenerator#forget}) and from
+     * the DP-SGD per-user counts.
+     */
     void forget(String userId) {
         ranker.statistics().forget(userId);
+        if (ranker.privacy() != null) {
+            ranker.privacy().forget(userId);
+        }
     }
 
     boolean knows(String userId) {

@@ -216,7 +216,6 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         model = new ServingModel(config, initializer, catalog);
         if (settings.modelType() == ModelType.RANKER) {
             learned = new LearnedRanking(model, settings.ranker(), catalog);
-            learned.useNoiseStream(subtask);
             if (subtask == 0) {
                 learned.journalStatistics();
             }

@@ -27,12 +27,16 @@ class CandidateRankerTest {
     private static final float HIDDEN_TERM = 0.3f;
 
     private static CandidateRanker ranker() {
+        return ranker(ScorerSettings.defaults());
+    }
+
+    private static CandidateRanker ranker(ScorerSettings settings) {
         CandidateGenerator statistics =
                 new CandidateGenerator(CandidateSettings.defaults(), ItemCatalog.empty());
         return new CandidateRanker(
                 statistics,
                 new CandidateFeatures(statistics),
-                new ListwiseScorer(Feature.COUNT, ScorerSettings.defaults(), Device.cpu()));
+                new ListwiseScorer(Feature.COUNT, settings, Device.cpu()));
     }
 
     private static UserEvent event(String user, String item, long t) {
@@ -60,6 +64,29 @@ class CandidateRankerTest {
             assertThat(ranker.endBatch()).isEqualTo(2);
             assertThat(ranker.endBatch()).isZero();
             assertThat(ranker.statistics().updates()).isEqualTo(6);
+        }
+    }
+
+    /**
+     * With DP-SGD noise a batch without lists still takes a (noise-only) step, so whether the
+     * weights moved does not tell whether it had any; without noise it leaves them be.
+     */
+    @Test
+    void withNoiseABatchWithoutListsStillSteps() {
+        ScorerSettings clip = ScorerSettings.defaults().withClipNorm(1);
+        try (CandidateRanker noisy = ranker(clip.withNoiseMultiplier(1));
+                CandidateRanker clipped = ranker(clip)) {
+            for (CandidateRanker ranker : List.of(noisy, clipped)) {
+                ranker.rankThenLearn(event("u1", "a", START), null); // a miss: no list
+            }
+            float[] noisyBefore = noisy.scorer().parameters();
+            float[] clippedBefore = clipped.scorer().parameters();
+
+            assertThat(noisy.endBatch()).isZero();
+            assertThat(clipped.endBatch()).isZero();
+
+            assertThat(noisy.scorer().parameters()).isNotEqualTo(noisyBefore);
+            assertThat(clipped.scorer().parameters()).containsExactly(clippedBefore);
         }
     }
 

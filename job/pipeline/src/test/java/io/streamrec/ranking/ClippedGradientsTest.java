@@ -94,11 +94,37 @@ class ClippedGradientsTest {
     }
 
     /**
-     * The noise has standard deviation σC on the sum, so σC / 32 on the step; the same seed draws
-     * the same noise, another stream other noise.
+     * The noise has standard deviation σC on the sum, so σC / 32 on the step; a seeded scorer
+     * (offline replays) draws the same noise as another of its seed.
      */
     @Test
-    void noiseIsGaussianOfSigmaTimesClipOverTheExpectedListsAndSeeded() {
+    void noiseIsGaussianOfSigmaTimesClipOverTheExpectedListsAndSeededOnRequest() {
+        Random random = new Random(13);
+        List<FeatureList> lists = RandomLists.lists(random, 4, 5, 10, FEATURES);
+        int[] targets = RandomLists.targets(random, lists);
+        ScorerSettings dp = ScorerSettings.defaults().withClipNorm(0.5).withNoiseMultiplier(2);
+        try (ListwiseScorer clipOnly = scorer(ScorerSettings.defaults().withClipNorm(0.5));
+                ListwiseScorer a = seeded(dp);
+                ListwiseScorer b = seeded(dp);
+                ListwiseScorer c = seeded(dp.withSeed(43))) {
+            float[] clippedMean = clipOnly.gradients(lists, targets).gradient();
+            float[] ga = a.gradients(lists, targets).gradient();
+
+            assertThat(b.gradients(lists, targets).gradient()).containsExactly(ga);
+            assertThat(c.gradients(lists, targets).gradient()).isNotEqualTo(ga);
+            // the signal: the clipped sum over 32; the rest: noise of sd 2 · 0.5 / 32
+            assertThat(noiseSd(ga, clippedMean, lists.size()))
+                    .isCloseTo(1.0 / ListwiseScorer.DP_EXPECTED_LISTS, offset(0.003));
+            assertThat(a.noisyBatches()).isEqualTo(1);
+        }
+    }
+
+    /**
+     * The job's scorers draw their noise from SecureRandom: two of one seed (the default, known to
+     * anyone with the code) draw different noise, of the same spread.
+     */
+    @Test
+    void theJobsNoiseIsNotReproducibleFromTheSeed() {
         Random random = new Random(13);
         List<FeatureList> lists = RandomLists.lists(random, 4, 5, 10, FEATURES);
         int[] targets = RandomLists.targets(random, lists);
@@ -106,28 +132,23 @@ class ClippedGradientsTest {
         try (ListwiseScorer clipOnly = scorer(ScorerSettings.defaults().withClipNorm(0.5));
                 ListwiseScorer a = scorer(dp);
                 ListwiseScorer b = scorer(dp);
-                ListwiseScorer c = scorer(dp)) {
-            c.setNoiseStream(1);
+                ListwiseScorer replay = seeded(dp)) {
             float[] clippedMean = clipOnly.gradients(lists, targets).gradient();
             float[] ga = a.gradients(lists, targets).gradient();
 
-            assertThat(b.gradients(lists, targets).gradient()).containsExactly(ga);
-            assertThat(c.gradients(lists, targets).gradient()).isNotEqualTo(ga);
-            // the signal: the clipped sum over 32; the rest: noise of sd 2 · 0.5 / 32
-            double squares = 0;
-            for (int i = 0; i < ga.length; i++) {
-                double noise = ga[i] - clippedMean[i] * lists.size() / 32.0;
-                squares += noise * noise;
-            }
-            double sd = Math.sqrt(squares / ga.length);
-            assertThat(sd).isCloseTo(1.0 / ListwiseScorer.DP_EXPECTED_LISTS, offset(0.003));
-            assertThat(a.noisyBatches()).isEqualTo(1);
+            assertThat(b.gradients(lists, targets).gradient()).isNotEqualTo(ga);
+            assertThat(replay.gradients(lists, targets).gradient()).isNotEqualTo(ga);
+            assertThat(noiseSd(ga, clippedMean, lists.size()))
+                    .isCloseTo(1.0 / ListwiseScorer.DP_EXPECTED_LISTS, offset(0.003));
         }
     }
 
-    /** A restored scorer draws the noise the failed one would have drawn next. */
+    /**
+     * A restored scorer reads the count of noisy batches (snapshot version 2) but draws fresh
+     * noise, not the noise the failed one would have drawn next.
+     */
     @Test
-    void aRestoredScorerContinuesTheNoiseSequence() throws IOException {
+    void aRestoredScorerDrawsFreshNoise() throws IOException {
         Random random = new Random(17);
         ScorerSettings dp = ScorerSettings.defaults().withClipNorm(1).withNoiseMultiplier(1);
         try (ListwiseScorer original = scorer(dp);
@@ -137,13 +158,40 @@ class ClippedGradientsTest {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             original.writeTo(new DataOutputStream(bytes));
             restored.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+            assertThat(restored.parameters()).containsExactly(original.parameters());
+            assertThat(restored.noisyBatches()).isEqualTo(1);
 
             List<FeatureList> second = RandomLists.lists(random, 4, 5, 10, FEATURES);
             int[] targets = RandomLists.targets(random, second);
             assertThat(restored.gradients(second, targets).gradient())
-                    .containsExactly(original.gradients(second, targets).gradient());
+                    .isNotEqualTo(original.gradients(second, targets).gradient());
             assertThat(restored.noisyBatches()).isEqualTo(2);
         }
+    }
+
+    /** A batch without lists gets the noise alone, of sd σC / 32. */
+    @Test
+    void noiseGradientsAreTheNoiseAlone() {
+        ScorerSettings dp = ScorerSettings.defaults().withClipNorm(0.5).withNoiseMultiplier(2);
+        try (ListwiseScorer a = scorer(dp);
+                ListwiseScorer plain = scorer(ScorerSettings.defaults().withClipNorm(0.5))) {
+            ScorerGradients g = a.noiseGradients();
+            assertThat(g.lists()).isZero();
+            assertThat(noiseSd(g.gradient(), new float[g.gradient().length], 0))
+                    .isCloseTo(1.0 / ListwiseScorer.DP_EXPECTED_LISTS, offset(0.003));
+            assertThat(a.noisyBatches()).isEqualTo(1);
+            assertThatThrownBy(plain::noiseGradients).isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    /** The standard deviation of {@code noisy} less the clipped sum ({@code mean · lists}) / 32. */
+    private static double noiseSd(float[] noisy, float[] clippedMean, int lists) {
+        double squares = 0;
+        for (int i = 0; i < noisy.length; i++) {
+            double noise = noisy[i] - clippedMean[i] * lists / 32.0;
+            squares += noise * noise;
+        }
+        return Math.sqrt(squares / noisy.length);
     }
 
     @Test
@@ -177,5 +225,9 @@ class ClippedGradientsTest {
 
     private static ListwiseScorer scorer(ScorerSettings settings) {
         return new ListwiseScorer(FEATURES, settings, Device.cpu());
+    }
+
+    private static ListwiseScorer seeded(ScorerSettings settings) {
+        return ListwiseScorer.withSeededNoise(FEATURES, settings, Device.cpu());
     }
 }

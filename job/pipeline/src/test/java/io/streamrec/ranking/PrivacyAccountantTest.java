@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.offset;
 
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** The Rényi-DP accounting of DP-SGD against hand-computed values and a search over α. */
@@ -57,6 +61,74 @@ class PrivacyAccountantTest {
                                         java.util.Locale.ROOT, "%.3g", accountant.userEpsilon(2)))
                 .doesNotContain("flood");
         assertThat(accountant.report(390)).contains("flood limit's daily bound (390 events)");
+    }
+
+    /** Forgetting drops the user's id and count; the maximum stays, the weights saw the lists. */
+    @Test
+    void forgetDropsTheUserButKeepsTheMaximum() {
+        PrivacyAccountant accountant = new PrivacyAccountant(1.0, 1e-5);
+        for (String user : List.of("a", "a", "a", "b")) {
+            accountant.record(user);
+        }
+
+        accountant.forget("a");
+        accountant.forget("never seen");
+
+        assertThat(accountant.trackedUsers()).isEqualTo(1);
+        assertThat(accountant.listsOf("a")).isZero();
+        assertThat(accountant.listsOf("b")).isEqualTo(1);
+        assertThat(accountant.maxListsPerUser()).isEqualTo(3);
+        accountant.record("a");
+        assertThat(accountant.listsOf("a")).isEqualTo(1);
+        assertThat(accountant.trackedUsers()).isEqualTo(2);
+    }
+
+    /** Two tracked users: c evicts b (1 list), then b evicts c (2 lists) and starts above it. */
+    @Test
+    void aFullTableEvictsOneOfTheSmallestAndNewcomersStartAboveIt() {
+        PrivacyAccountant accountant = new PrivacyAccountant(1.0, 1e-5, 2);
+        for (String user : List.of("a", "a", "a", "b", "c")) {
+            accountant.record(user);
+        }
+        assertThat(accountant.listsOf("b")).isZero();
+        assertThat(accountant.listsOf("c")).isEqualTo(2);
+
+        accountant.record("b");
+
+        assertThat(accountant.trackedUsers()).isEqualTo(2);
+        assertThat(accountant.listsOf("c")).isZero();
+        assertThat(accountant.listsOf("b")).isEqualTo(3); // its true count is 2
+        assertThat(accountant.listsOf("a")).isEqualTo(3);
+        assertThat(accountant.maxListsPerUser()).isEqualTo(3);
+    }
+
+    /**
+     * With many more users than it keeps, the table stays bounded, every kept count is at least the
+     * user's true count, and the maximum bounds the most active user's; with room for all it is
+     * exact.
+     */
+    @Test
+    void boundedCountsNeverUnderstateTheMostActiveUser() {
+        Random random = new Random(5);
+        PrivacyAccountant bounded = new PrivacyAccountant(1.0, 1e-5, 20);
+        PrivacyAccountant exact = new PrivacyAccountant(1.0, 1e-5, 1_000);
+        Map<String, Integer> truth = new HashMap<>();
+        for (int i = 0; i < 20_000; i++) {
+            // skewed: a few heavy users among 500
+            String user = "u" + (int) (500 * Math.pow(random.nextDouble(), 3));
+            bounded.record(user);
+            exact.record(user);
+            truth.merge(user, 1, Integer::sum);
+            assertThat(bounded.trackedUsers()).isLessThanOrEqualTo(20);
+        }
+        int max = truth.values().stream().mapToInt(Integer::intValue).max().orElseThrow();
+        assertThat(exact.maxListsPerUser()).isEqualTo(max);
+        assertThat(bounded.maxListsPerUser()).isGreaterThanOrEqualTo(max);
+        truth.forEach(
+                (user, n) -> {
+                    int kept = bounded.listsOf(user);
+                    assertThat(kept == 0 || kept >= n).as(user).isTrue();
+                });
     }
 
     @Test

@@ -23,34 +23,50 @@ class LearnedRankingPrivacyTest {
                 catalog);
     }
 
+    private static final RankerSettings DP =
+            new RankerSettings(0.05, List.of())
+                    .withRobustTraining(1.0, 1.0, new FloodLimit(10, 150));
+
+    /** An item's first event is a miss; later events on it (trending) are training lists. */
+    private static void learnThree(LearnedRanking ranking) {
+        String[][] events = {{"u1", "a"}, {"u2", "a"}, {"u3", "b"}, {"u4", "b"}, {"u2", "b"}};
+        for (int i = 0; i < events.length; i++) {
+            ranking.learn(
+                    new UserEvent(
+                            "e" + i, events[i][0], events[i][1], EventType.RATING, 9f, 1_000L * i),
+                    new String[0]);
+        }
+        ranking.endBatch();
+    }
+
     @Test
     void theReportCountsTrainedListsPerUserAndTheFloodBound() {
-        RankerSettings dp =
-                new RankerSettings(0.05, List.of())
-                        .withRobustTraining(1.0, 1.0, new FloodLimit(10, 150));
-        try (LearnedRanking ranking = ranking(dp);
+        try (LearnedRanking ranking = ranking(DP);
                 LearnedRanking plain = ranking(new RankerSettings(0.05, List.of()))) {
-            ranking.useNoiseStream(3);
-            // an item's first event is a miss; later events on it (trending) are training lists
-            String[][] events = {{"u1", "a"}, {"u2", "a"}, {"u3", "b"}, {"u4", "b"}, {"u2", "b"}};
-            for (int i = 0; i < events.length; i++) {
-                ranking.learn(
-                        new UserEvent(
-                                "e" + i,
-                                events[i][0],
-                                events[i][1],
-                                EventType.RATING,
-                                9f,
-                                1_000L * i),
-                        new String[0]);
-            }
-            ranking.endBatch();
+            learnThree(ranking);
 
             assertThat(ranking.privacyReport())
                     .contains("event-level ε 5.30")
                     .contains("3 lists, most from one user 2")
                     .contains("daily bound (390 events)");
             assertThat(plain.privacyReport()).isNull();
+        }
+    }
+
+    /** Forgetting a user drops the id from the per-user counts too. */
+    @Test
+    void forgettingAUserDropsItsCount() {
+        try (LearnedRanking ranking = ranking(DP);
+                LearnedRanking plain = ranking(new RankerSettings(0.05, List.of()))) {
+            learnThree(ranking);
+            assertThat(ranking.privacy().listsOf("u2")).isEqualTo(2);
+
+            ranking.forget("u2");
+            plain.forget("u2"); // no accounting: nothing to drop
+
+            assertThat(ranking.privacy().listsOf("u2")).isZero();
+            assertThat(ranking.privacy().trackedUsers()).isEqualTo(1);
+            assertThat(ranking.privacy().maxListsPerUser()).isEqualTo(2);
         }
     }
 }

@@ -57,9 +57,10 @@ import java.util.Set;
  * all events, over {@code --bot-window-days D} in the middle of the data, from {@code
  * --bot-accounts N}), {@code --user-flood RATE/BURST} (the workers' flood limit, events per hour /
  * burst); robust training: {@code --clip-norm C} (per-event gradient clipping), {@code --dp-noise
- * σ} (DP-SGD noise, with the privacy spent printed), {@code --gradient-norms} (prints percentiles
- * of the per-event gradient norms; computes them on their own, clipping nothing, unless a clip norm
- * is set).
+ * σ} (DP-SGD noise, with the privacy spent printed; the noise is seeded by {@code --seed} so a
+ * replay is reproducible, which makes its weights not private: the job draws it from SecureRandom),
+ * {@code --gradient-norms} (prints percentiles of the per-event gradient norms; computes them on
+ * their own, clipping nothing, unless a clip norm is set).
  */
 public final class RankerReplay {
     static final int BATCH = 64;
@@ -93,7 +94,8 @@ public final class RankerReplay {
                 new CandidateRanker(
                         statistics,
                         new CandidateFeatures(statistics, options.switchedOff),
-                        new ListwiseScorer(Feature.COUNT, options.scorer, Device.cpu()),
+                        // seeded noise: the replay is reproducible, and so not private
+                        ListwiseScorer.withSeededNoise(Feature.COUNT, options.scorer, Device.cpu()),
                         new FeatureScaler(
                                 Feature.COUNT, options.scalerHorizon, options.contextScaling),
                         new EventWeighting(options.weighting));
