@@ -148,14 +148,14 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
                                 new ValueStateDescriptor<>(
                                         StateNames.USER_ITEMS,
                                         BasicArrayTypeInfo.STRING_ARRAY_TYPE_INFO));
-        if (settings.userFlood().isOn()) {
-            floodBucket =
-                    context.getKeyedStateStore()
-                            .getState(
-                                    new ValueStateDescriptor<>(
-                                            StateNames.USER_FLOOD_BUCKET,
-                                            FloodBucketSerializer.INSTANCE));
-        }
+        // registered even with the flood limit off: a forget must clear buckets an earlier run
+        // with it on left in the checkpoint
+        floodBucket =
+                context.getKeyedStateStore()
+                        .getState(
+                                new ValueStateDescriptor<>(
+                                        StateNames.USER_FLOOD_BUCKET,
+                                        FloodBucketSerializer.INSTANCE));
         if (settings.dedupeWindowMs() > 0) {
             long now = getProcessingTimeService().getCurrentProcessingTime();
             seenEventIds =
@@ -295,7 +295,7 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
 
     /** Whether the event is over its user's flood limit; takes its token if not. */
     private boolean isFlood(UserEvent event) throws Exception {
-        if (floodBucket == null) {
+        if (!settings.userFlood().isOn()) {
             return false;
         }
         FloodBucket bucket = settings.userFlood().refilled(floodBucket.value(), event.timestamp());
@@ -350,9 +350,7 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
     private void forget(String userId) throws Exception {
         flush();
         userItems.clear();
-        if (floodBucket != null) {
-            floodBucket.clear();
-        }
+        floodBucket.clear();
         if (seenEventIds != null) {
             seenEventIds.clear();
         }
