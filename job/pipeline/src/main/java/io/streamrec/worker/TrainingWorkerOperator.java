@@ -156,14 +156,14 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
                                 new ValueStateDescriptor<>(
                                         StateNames.USER_FLOOD_BUCKET,
                                         FloodBucketSerializer.INSTANCE));
-        if (settings.dedupeWindowMs() > 0) {
-            long now = getProcessingTimeService().getCurrentProcessingTime();
-            seenEventIds =
-                    new SeenEventIds(
-                            context.getKeyedStateStore(),
-                            settings.dedupeWindowMs(),
-                            context.isRestored() ? now : Long.MIN_VALUE);
-        }
+        // registered even with deduplication off, as the flood bucket (the window then only
+        // sizes the legacy state's TTL, which may change across restores)
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        seenEventIds =
+                new SeenEventIds(
+                        context.getKeyedStateStore(),
+                        Math.max(1L, settings.dedupeWindowMs()),
+                        context.isRestored() ? now : Long.MIN_VALUE);
         recentPositivesState =
                 context.getOperatorStateStore()
                         .getListState(
@@ -286,7 +286,7 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
 
     /** Whether the event's id was seen within the dedupe window; remembers it if not. */
     private boolean isDuplicate(UserEvent event) throws Exception {
-        return seenEventIds != null
+        return settings.dedupeWindowMs() > 0
                 && seenEventIds.isDuplicate(
                         event.eventId(),
                         event.timestamp(),
@@ -351,9 +351,7 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
         flush();
         userItems.clear();
         floodBucket.clear();
-        if (seenEventIds != null) {
-            seenEventIds.clear();
-        }
+        seenEventIds.clear();
         worker.forget(userId);
         long id = random.nextLong();
         EvalMarker marker = EvalMarker.forget(id, shardKeys.length, userId);

@@ -260,6 +260,30 @@ class TrainingWorkerOperatorTest {
         }
     }
 
+    /** As the flood bucket: a forget with deduplication off clears the ids an earlier run kept. */
+    @Test
+    void aForgetClearsTheEventIdsWithDeduplicationOff() throws Exception {
+        OperatorSubtaskState withIds;
+        try (var h = harness(worker(1, 60_000, 3_600_000L))) {
+            h.open();
+            h.processElement1(event(1, "a", "i1"));
+            withIds = h.snapshot(1L, 1L);
+        }
+        OperatorSubtaskState forgotten;
+        try (var off = harness(worker(1, 60_000, 0L))) {
+            off.initializeState(withIds);
+            off.open();
+            off.processElement2(new StreamRecord<>(RecommendationRequest.forget("f1", "a", 3L)));
+            forgotten = off.snapshot(2L, 2L);
+        }
+        try (var on = harness(worker(1, 60_000, 3_600_000L))) {
+            on.initializeState(forgotten);
+            on.open();
+            on.processElement1(event(1, "a", "i1")); // the same id: a new user's event
+            assertThat(on.getSideOutput(TrainingWorkerOperator.DEAD_LETTERS)).isNull();
+        }
+    }
+
     private static long markers(List<ShardMessage> out) {
         return out.stream().filter(ShardMessage::isMarker).count();
     }
