@@ -186,14 +186,19 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
     /**
      * Erases a forgotten user's row (the current key) from the cache and from state, and writes its
      * tombstone to the feedback topic in this checkpoint's transaction: after every value of the
-     * row written before, so compaction drops them all.
+     * row written before, so compaction drops them all. The tombstone also goes to serving on the
+     * main output, after every earlier value of the row on this channel: serving forgets the user
+     * at the marker's first copy, which may come from another shard before this shard's last row of
+     * the user; the tombstone removes that row again and lets the new user's version 1 in.
      */
     private void erase(String key) throws Exception {
         cache.remove(key);
         dirty.remove(key);
         rows.clear();
         erasedRows.inc();
-        output.collect(CHECKPOINTED_ROWS, new StreamRecord<>(ParameterRow.tombstone(key)));
+        ParameterRow tombstone = ParameterRow.tombstone(key);
+        output.collect(CHECKPOINTED_ROWS, new StreamRecord<>(tombstone));
+        output.collect(new StreamRecord<>(ModelUpdate.of(tombstone)));
     }
 
     private static ParameterRow withoutSlots(ParameterRow r) {

@@ -294,6 +294,11 @@ class ParameterShardOperatorTest {
                     .extracting(ParameterRow::key, ParameterRow::isTombstone)
                     .containsExactly(tuple("u:x", true));
             assertThat(h.extractOutputValues()).noneMatch(ModelUpdate::isMarker);
+            // serving gets the tombstone too, after the row's last value on this channel
+            List<ModelUpdate> broadcast = h.extractOutputValues();
+            assertThat(broadcast.get(broadcast.size() - 1).row())
+                    .extracting(ParameterRow::key, ParameterRow::isTombstone)
+                    .containsExactly("u:x", true);
             snapshot = h.snapshot(2L, 2L);
         }
         try (var restored = harness(newOperator())) {

@@ -66,7 +66,10 @@ public final class SavepointContract {
          */
         public static final String SEEN_EVENT_TIMES = "seen-event-times";
 
-        /** Workers, with a flood limit: each user's token bucket (keyed value state). */
+        /**
+         * Workers: each user's token bucket (keyed value state); written only with a flood limit,
+         * registered always so that a forget clears it.
+         */
         public static final String USER_FLOOD_BUCKET = "user-flood-bucket";
 
         /** Workers: the newest event time of each user, the dedupe window's end (keyed value). */

@@ -2,6 +2,7 @@ package io.streamrec.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamrec.feeds.CommittedReader;
 import io.streamrec.gateway.GatewayOptions;
 import io.streamrec.gateway.GatewayServer;
@@ -78,8 +79,9 @@ class GatewayAuthITCase {
 
     /**
      * {@code POST /admin/forget/{user}} needs the admin scope; an admin's forget puts a forget
-     * request on the requests topic, and both attempts are in the audit log, the admin's accepted
-     * and the other refused, each naming the token by its hash's prefix, never the token.
+     * request on the requests topic, and both attempts are in the audit log, the admin's requested
+     * then accepted and the other refused, each naming the token by its hash's prefix, never the
+     * token.
      */
     @Test
     void onlyAnAdminForgetsAUserAndTheAuditLogRecordsIt(@TempDir Path dir) throws Exception {
@@ -92,6 +94,7 @@ class GatewayAuthITCase {
         Configuration conf = BROKER.gatewayConf("forget");
         conf.set(GatewayOptions.TOKENS_FILE, tokens.toString());
         conf.set(GatewayOptions.AUDIT_LOG, auditLog.toString());
+        String requestId;
         try (GatewayServer gateway = new GatewayServer(conf)) {
             URI base = gateway.uri();
             assertThat(forget(base, "alice", null).statusCode()).isEqualTo(401);
@@ -99,11 +102,16 @@ class GatewayAuthITCase {
             HttpResponse<String> accepted = forget(base, "alice", admin);
             assertThat(accepted.statusCode()).isEqualTo(202);
             assertThat(accepted.body()).contains("\"requestId\":\"forget-");
+            requestId = new ObjectMapper().readTree(accepted.body()).get("requestId").asText();
         }
         List<String> lines = Files.readAllLines(auditLog);
-        assertThat(lines).hasSize(2);
+        assertThat(lines).hasSize(3);
         String forbidden = lines.stream().filter(l -> l.contains("forbidden")).findFirst().get();
         String done = lines.stream().filter(l -> l.contains("accepted")).findFirst().get();
+        // the attempt is recorded before the request is sent, the outcome after
+        assertThat(lines.stream().filter(l -> l.contains(requestId)))
+                .map(l -> l.replaceAll(".*\"result\":\"([a-z]+)\".*", "$1"))
+                .containsExactly("requested", "accepted");
         assertThat(forbidden).contains("\"who\":\"token:" + sha256(ALICE).substring(0, 12));
         assertThat(done)
                 .contains("\"who\":\"token:" + sha256(admin).substring(0, 12))

@@ -48,6 +48,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -308,11 +309,7 @@ public final class GatewayServer implements AutoCloseable {
         }
         String requestId = "forget-" + UUID.randomUUID();
         if (!grant.scopes().contains(AccessTokens.Scope.ADMIN)) {
-            try {
-                workers.execute(() -> audit(grant, userId, requestId, "forbidden"));
-            } catch (RejectedExecutionException e) {
-                LOG.warn("Audit of a forbidden forget of {} dropped: work queue full", requestId);
-            }
+            auditing().execute(() -> audit(grant, userId, requestId, "forbidden"));
             ex.send(403, error("forgetting a user needs the admin scope"));
             return;
         }
@@ -323,13 +320,22 @@ public final class GatewayServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Audits the attempt ("requested") before the forget is sent, so that a crash between Kafka's
+     * ack and the outcome's line loses no attempt, then the outcome ("accepted" or "failed") on a
+     * worker thread: never on the producer's I/O thread, which the log's fsync would stall.
+     */
     private void forget(String userId, String requestId, AccessTokens.Grant grant, Exchange ex) {
+        if (!audit(grant, userId, requestId, "requested")) {
+            ex.send(500, error("the audit log failed; the forget was not requested"));
+            return;
+        }
         RecommendationRequest forget =
                 RecommendationRequest.forget(requestId, userId, System.currentTimeMillis());
         String topic = settings.get(StreamrecOptions.REQUESTS_TOPIC);
         send(RequestJsonCodec.producerRecord(topic, forget))
                 .orTimeout(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS)
-                .whenComplete(
+                .whenCompleteAsync(
                         (v, err) -> {
                             boolean recorded =
                                     audit(
@@ -349,7 +355,22 @@ public final class GatewayServer implements AutoCloseable {
                                 out.put("status", "accepted");
                                 ex.send(202, out.toString());
                             }
-                        });
+                        },
+                        auditing());
+    }
+
+    /**
+     * The worker threads, or the calling thread when their queue is full: an audit line is never
+     * dropped, at the cost of an fsync on that thread (an I/O thread) only under overload.
+     */
+    private Executor auditing() {
+        return task -> {
+            try {
+                workers.execute(task);
+            } catch (RejectedExecutionException e) {
+                task.run();
+            }
+        };
     }
 
     /** Records an admin action; false (and logged) when the audit log cannot be written. */

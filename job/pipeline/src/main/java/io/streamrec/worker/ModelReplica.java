@@ -5,7 +5,9 @@ import io.streamrec.ps.RowUpdater;
 import io.streamrec.schema.ParameterRow;
 import io.streamrec.schema.ShardMessage;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A worker's copy of the model rows: the parameter server's rows (in the job, those of completed
@@ -16,6 +18,15 @@ import java.util.Map;
  */
 public final class ModelReplica {
     private final Map<String, ParameterRow> rows = new HashMap<>();
+
+    /**
+     * Rows erased here ({@link #remove}) whose tombstone the feed has not brought yet: until it
+     * does, the feed may still bring the erased row's earlier values (committed before the erase),
+     * which must not come back. Transient: after a restart the feed is read from its start, where
+     * those values come before the tombstone.
+     */
+    private final Set<String> erased = new HashSet<>();
+
     private final RowInitializer initializer;
     private final RowUpdater updater;
 
@@ -38,7 +49,11 @@ public final class ModelReplica {
     /** Takes a server row if it is newer than the held one; returns whether it was taken. */
     public boolean offer(ParameterRow row) {
         if (row.isTombstone()) {
+            erased.remove(row.key());
             return rows.remove(row.key()) != null;
+        }
+        if (erased.contains(row.key())) {
+            return false;
         }
         ParameterRow current = rows.get(row.key());
         if (current != null && row.version() <= current.version()) {
@@ -65,9 +80,13 @@ public final class ModelReplica {
                         updated.trendTime()));
     }
 
-    /** Drops a row (a forgotten user's), so the next one is taken whatever its version. */
+    /**
+     * Drops a row (a forgotten user's) and ignores server rows of it until its tombstone, so that
+     * the first server row after the tombstone is taken whatever its version.
+     */
     public void remove(String key) {
         rows.remove(key);
+        erased.add(key);
     }
 
     /** The number of rows held. */

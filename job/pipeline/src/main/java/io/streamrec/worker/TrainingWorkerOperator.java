@@ -148,22 +148,22 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
                                 new ValueStateDescriptor<>(
                                         StateNames.USER_ITEMS,
                                         BasicArrayTypeInfo.STRING_ARRAY_TYPE_INFO));
-        if (settings.userFlood().isOn()) {
-            floodBucket =
-                    context.getKeyedStateStore()
-                            .getState(
-                                    new ValueStateDescriptor<>(
-                                            StateNames.USER_FLOOD_BUCKET,
-                                            FloodBucketSerializer.INSTANCE));
-        }
-        if (settings.dedupeWindowMs() > 0) {
-            long now = getProcessingTimeService().getCurrentProcessingTime();
-            seenEventIds =
-                    new SeenEventIds(
-                            context.getKeyedStateStore(),
-                            settings.dedupeWindowMs(),
-                            context.isRestored() ? now : Long.MIN_VALUE);
-        }
+        // registered even with the flood limit off: a forget must clear buckets an earlier run
+        // with it on left in the checkpoint
+        floodBucket =
+                context.getKeyedStateStore()
+                        .getState(
+                                new ValueStateDescriptor<>(
+                                        StateNames.USER_FLOOD_BUCKET,
+                                        FloodBucketSerializer.INSTANCE));
+        // registered even with deduplication off, as the flood bucket (the window then only
+        // sizes the legacy state's TTL, which may change across restores)
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        seenEventIds =
+                new SeenEventIds(
+                        context.getKeyedStateStore(),
+                        Math.max(1L, settings.dedupeWindowMs()),
+                        context.isRestored() ? now : Long.MIN_VALUE);
         recentPositivesState =
                 context.getOperatorStateStore()
                         .getListState(
@@ -286,7 +286,7 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
 
     /** Whether the event's id was seen within the dedupe window; remembers it if not. */
     private boolean isDuplicate(UserEvent event) throws Exception {
-        return seenEventIds != null
+        return settings.dedupeWindowMs() > 0
                 && seenEventIds.isDuplicate(
                         event.eventId(),
                         event.timestamp(),
@@ -295,7 +295,7 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
 
     /** Whether the event is over its user's flood limit; takes its token if not. */
     private boolean isFlood(UserEvent event) throws Exception {
-        if (floodBucket == null) {
+        if (!settings.userFlood().isOn()) {
             return false;
         }
         FloodBucket bucket = settings.userFlood().refilled(floodBucket.value(), event.timestamp());
@@ -350,12 +350,8 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
     private void forget(String userId) throws Exception {
         flush();
         userItems.clear();
-        if (floodBucket != null) {
-            floodBucket.clear();
-        }
-        if (seenEventIds != null) {
-            seenEventIds.clear();
-        }
+        floodBucket.clear();
+        seenEventIds.clear();
         worker.forget(userId);
         long id = random.nextLong();
         EvalMarker marker = EvalMarker.forget(id, shardKeys.length, userId);

@@ -133,4 +133,50 @@ class ServingOperatorTest {
             assertThat(result.modelVersion()).isEqualTo(3);
         }
     }
+
+    private static ModelUpdate userRow(String user, long version) {
+        return ModelUpdate.of(
+                new ParameterRow(
+                        RowKeys.user(user),
+                        INIT.initialWeights(RowKeys.user(user)),
+                        new float[0],
+                        version,
+                        version,
+                        0L,
+                        0f,
+                        0L));
+    }
+
+    private static String reasonFor(
+            OneInputStreamOperatorTestHarness<ModelUpdate, RecommendationResult> h, String user)
+            throws Exception {
+        h.processElement(
+                new StreamRecord<>(
+                        ModelUpdate.of(
+                                new ServingRequest(
+                                        new RecommendationRequest("r", user, 2, 5L),
+                                        new String[0]))));
+        List<RecommendationResult> out = h.extractOutputValues();
+        return out.get(out.size() - 1).reason();
+    }
+
+    @Test
+    void theOwningShardsTombstoneRemovesAStaleRowThatCameAfterTheForget() throws Exception {
+        try (var h = harness()) {
+            h.open();
+            h.processElement(new StreamRecord<>(userRow("x", 4)));
+            // another shard's copy of the forget marker comes first ...
+            h.processElement(new StreamRecord<>(ModelUpdate.of(EvalMarker.forget(9L, 2, "x"))));
+            // ... then the owning shard's last row of the user, still in flight, is taken again
+            h.processElement(new StreamRecord<>(userRow("x", 5)));
+            assertThat(reasonFor(h, "x")).isEqualTo("model");
+            // the owning shard's tombstone follows that row on its channel and removes it
+            h.processElement(new StreamRecord<>(ModelUpdate.of(ParameterRow.tombstone("u:x"))));
+            assertThat(reasonFor(h, "x")).isEqualTo("cold-start");
+            h.processElement(new StreamRecord<>(ModelUpdate.of(EvalMarker.forget(9L, 2, "x"))));
+            // the new user's first row (version 1) is taken
+            h.processElement(new StreamRecord<>(userRow("x", 1)));
+            assertThat(reasonFor(h, "x")).isEqualTo("model");
+        }
+    }
 }

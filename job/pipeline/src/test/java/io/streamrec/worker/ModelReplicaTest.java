@@ -62,4 +62,22 @@ class ModelReplicaTest {
         assertThat(replica.offer(row(5, 7f))).isTrue();
         assertThat(replica.weights(USER)).containsExactly(7f, 0f);
     }
+
+    @Test
+    void anErasedRowsEarlierServerValuesStayOutUntilItsTombstone() {
+        ModelReplica replica = replica();
+        replica.offer(row(4, 1f));
+        replica.remove(USER);
+        // the feed still brings values committed before the erase
+        assertThat(replica.offer(row(5, 9f))).isFalse();
+        assertThat(replica.weights(USER)).containsExactly(INITIALIZER.initialWeights(USER));
+        // the new user's events train locally on fresh weights
+        replica.applyLocally(ShardMessage.gradient(USER, new float[] {2f, 0f}, 1, 0, 0f, 0L));
+        assertThat(replica.row(USER).version()).isZero();
+        replica.offer(ParameterRow.tombstone(USER));
+        assertThat(replica.row(USER)).isNull();
+        // after the tombstone, the new user's rows from version 1
+        assertThat(replica.offer(row(1, 3f))).isTrue();
+        assertThat(replica.weights(USER)).containsExactly(3f, 0f);
+    }
 }

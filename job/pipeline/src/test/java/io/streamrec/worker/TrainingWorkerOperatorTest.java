@@ -205,6 +205,85 @@ class TrainingWorkerOperatorTest {
         }
     }
 
+    /**
+     * A row of the user committed after the forget (a checkpoint holding the user's last updates)
+     * must not come back into the model copy; the tombstone ends that, and the new user's version 1
+     * is taken.
+     */
+    @Test
+    void aForgottenUsersRowCommittedAfterTheForgetStaysOutUntilItsTombstone() throws Exception {
+        MockConsumer<byte[], byte[]> topic = ModelUpdatesTopic.empty();
+        JobID run = new JobID();
+        TrainingWorkerOperator op = workerReading(topic);
+        try (var h = harness(op)) {
+            h.open();
+            h.processElement2(new StreamRecord<>(RecommendationRequest.forget("f1", "z", 1L)));
+            ModelUpdatesTopic.commit(topic, 0, userRow(5, 0.25f, run, 1).stamped(null));
+            h.processElement1(event(1, "a", "i1")); // the feed is read before the batch
+            assertThat(op.replicaRow(RowKeys.user("z"))).isNull();
+            ModelUpdatesTopic.erase(topic, 1, RowKeys.user("z"));
+            ModelUpdatesTopic.commit(topic, 2, userRow(1, -0.5f, run, 2).stamped(null)); // new, v1
+            h.processElement1(event(2, "a", "i2"));
+            assertThat(op.replicaRow(RowKeys.user("z")).weights()[0]).isEqualTo(-0.5f);
+        }
+    }
+
+    /**
+     * A forget clears the user's flood bucket even when this run has the limit off: a later run
+     * with it on must not refuse the new user's events with the old user's bucket.
+     */
+    @Test
+    void aForgetClearsTheFloodBucketWithTheLimitOff() throws Exception {
+        WorkerSettings limited =
+                new WorkerSettings(1, 60_000, true, false, 100, 0.5, 50, 0)
+                        .withUserFlood(new FloodLimit(1, 2));
+        OperatorSubtaskState withBucket;
+        try (var h = harness(worker(limited))) {
+            h.open();
+            h.processElement1(event(1, "a", "i1"));
+            h.processElement1(event(2, "a", "i2")); // the bucket is empty
+            withBucket = h.snapshot(1L, 1L);
+        }
+        OperatorSubtaskState forgotten;
+        try (var unlimited = harness(worker(1, 60_000))) {
+            unlimited.initializeState(withBucket);
+            unlimited.open();
+            unlimited.processElement2(
+                    new StreamRecord<>(RecommendationRequest.forget("f1", "a", 3L)));
+            forgotten = unlimited.snapshot(2L, 2L);
+        }
+        try (var again = harness(worker(limited))) {
+            again.initializeState(forgotten);
+            again.open();
+            again.processElement1(event(3, "a", "i3"));
+            assertThat(again.getSideOutput(TrainingWorkerOperator.DEAD_LETTERS)).isNull();
+        }
+    }
+
+    /** As the flood bucket: a forget with deduplication off clears the ids an earlier run kept. */
+    @Test
+    void aForgetClearsTheEventIdsWithDeduplicationOff() throws Exception {
+        OperatorSubtaskState withIds;
+        try (var h = harness(worker(1, 60_000, 3_600_000L))) {
+            h.open();
+            h.processElement1(event(1, "a", "i1"));
+            withIds = h.snapshot(1L, 1L);
+        }
+        OperatorSubtaskState forgotten;
+        try (var off = harness(worker(1, 60_000, 0L))) {
+            off.initializeState(withIds);
+            off.open();
+            off.processElement2(new StreamRecord<>(RecommendationRequest.forget("f1", "a", 3L)));
+            forgotten = off.snapshot(2L, 2L);
+        }
+        try (var on = harness(worker(1, 60_000, 3_600_000L))) {
+            on.initializeState(forgotten);
+            on.open();
+            on.processElement1(event(1, "a", "i1")); // the same id: a new user's event
+            assertThat(on.getSideOutput(TrainingWorkerOperator.DEAD_LETTERS)).isNull();
+        }
+    }
+
     private static long markers(List<ShardMessage> out) {
         return out.stream().filter(ShardMessage::isMarker).count();
     }

@@ -14,12 +14,14 @@ import io.streamrec.schema.SavepointContract.StateNames;
 import io.streamrec.schema.SavepointContract.Uids;
 import io.streamrec.serving.StatisticsCheckpoint;
 import io.streamrec.serving.StatisticsCheckpointSerializer;
+import io.streamrec.worker.FloodBucketSerializer;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -33,6 +35,7 @@ import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.BasicArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -307,6 +310,28 @@ public final class ForgetAudit {
                                     StateNames.SEEN_EVENT_TIMES, Types.STRING, Types.LONG));
             getRuntimeContext()
                     .getState(new ValueStateDescriptor<>(StateNames.NEWEST_EVENT_TIME, Types.LONG));
+            getRuntimeContext()
+                    .getState(
+                            new ValueStateDescriptor<>(
+                                    StateNames.USER_FLOOD_BUCKET, FloodBucketSerializer.INSTANCE));
+            getRuntimeContext().getMapState(legacySeenEventIds());
+        }
+
+        /**
+         * The dedupe ids of versions before event-time expiry, with TTL as the workers register
+         * them (a TTL state restores only as one); the duration only decides what reads return, and
+         * only the keys are read here.
+         */
+        private static MapStateDescriptor<String, Boolean> legacySeenEventIds() {
+            MapStateDescriptor<String, Boolean> seen =
+                    new MapStateDescriptor<>(
+                            StateNames.SEEN_EVENT_IDS, Types.STRING, Types.BOOLEAN);
+            seen.enableTimeToLive(
+                    StateTtlConfig.newBuilder(Duration.ofDays(1))
+                            .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                            .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                            .build());
+            return seen;
         }
 
         @Override
