@@ -22,6 +22,7 @@ public final class SavepointContract {
         public static final String VALIDATE_REQUESTS = "validate-requests";
         public static final String PSEUDONYMIZE_EVENTS = "pseudonymize-events";
         public static final String PSEUDONYMIZE_REQUESTS = "pseudonymize-requests";
+        public static final String ITEM_FLOOD_GUARD = "item-flood-guard";
         public static final String ITEMS_SOURCE = "items-source";
         public static final String VALIDATE_ITEMS = "validate-items";
         public static final String ITEM_CATALOG_SINK = "item-catalog-sink";
@@ -71,6 +72,12 @@ public final class SavepointContract {
          * registered always so that a forget clears it.
          */
         public static final String USER_FLOOD_BUCKET = "user-flood-bucket";
+
+        /**
+         * Item flood guard: each item's token bucket (keyed value state, keyed by item; the
+         * operator exists only with guard.item-events-per-hour set).
+         */
+        public static final String ITEM_FLOOD_BUCKET = "item-flood-bucket";
 
         /** Workers: the newest event time of each user, the dedupe window's end (keyed value). */
         public static final String NEWEST_EVENT_TIME = "newest-event-time";

@@ -184,6 +184,13 @@ public final class JobSettings {
                         conf.get(StreamrecOptions.USER_BURST)));
     }
 
+    /** The item flood guard's limit ({@link FloodLimit#OFF}: no guard stage). */
+    public FloodLimit itemFlood() {
+        return new FloodLimit(
+                conf.get(StreamrecOptions.ITEM_EVENTS_PER_HOUR),
+                conf.get(StreamrecOptions.ITEM_BURST));
+    }
+
     /** The item catalog from {@code items.path}, or an empty one. */
     public ItemCatalog catalog() {
         return conf.getOptional(StreamrecOptions.ITEMS_PATH)

@@ -1,5 +1,6 @@
 package io.streamrec.job;
 
+import io.streamrec.guard.ItemFloodGuard;
 import io.streamrec.ingest.EventJsonCodec;
 import io.streamrec.ingest.EventTimeGuard;
 import io.streamrec.ingest.ItemCatalog;
@@ -21,6 +22,7 @@ import io.streamrec.schema.ShardMessage;
 import io.streamrec.schema.UserEvent;
 import io.streamrec.serving.ServingOperator;
 import io.streamrec.serving.UserOwner;
+import io.streamrec.worker.FloodLimit;
 import io.streamrec.worker.TrainingWorkerOperator;
 import java.nio.charset.StandardCharsets;
 import java.util.function.UnaryOperator;
@@ -41,12 +43,16 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * requests ► validate ┘   (micro-batch, DJL)                    └─► broadcast ─► serving ─► results topic
  *                         └─ requests with the user's items ─► to the user's owner ─┘  └─► eval-reports topic
  * items ─► validate ─► item-catalog topic (compacted) ─► workers' and serving's catalogs
- * rejected input, duplicate events ─► dead-letters topic
+ * rejected input, duplicate events, flooded events ─► dead-letters topic
  * </pre>
  *
+ * <p>With {@code guard.item-events-per-hour} set, events pass {@code keyBy(item) ─► item flood
+ * guard} between validation and the workers.
+ *
  * <p>{@link #addTo} composes one method per stage: {@code ingest} (sources, validation, catalog
- * sink), {@code workers}, {@link #parameterServer}, {@code serving}, and one method per sink. Every
- * operator takes its uid from {@link io.streamrec.schema.SavepointContract}.
+ * sink), {@code itemFloodGuarded}, {@code workers}, {@link #parameterServer}, {@code serving}, and
+ * one method per sink. Every operator takes its uid from {@link
+ * io.streamrec.schema.SavepointContract}.
  */
 public final class StreamrecJob {
     private final JobSettings settings;
@@ -102,7 +108,7 @@ public final class StreamrecJob {
      * operators without a uid of their own (e.g. an event interceptor's) keep their generated ids.
      */
     public void addTo(StreamExecutionEnvironment env) {
-        Inputs inputs = ingest(env);
+        Inputs inputs = itemFloodGuarded(ingest(env));
         SingleOutputStreamOperator<ShardMessage> toShards =
                 workers(inputs.events(), inputs.requests());
         deadLettersSink(
@@ -189,6 +195,35 @@ public final class StreamrecJob {
                         pseudonymized(events, PseudonymizeUsers.EVENTS, Uids.PSEUDONYMIZE_EVENTS)),
                 pseudonymized(requests, PseudonymizeUsers.REQUESTS, Uids.PSEUDONYMIZE_REQUESTS),
                 rejected);
+    }
+
+    /**
+     * The inputs with events keyed by item through the {@link ItemFloodGuard}, its quarantined
+     * events added to the rejected ones; the inputs themselves when {@code
+     * guard.item-events-per-hour} is 0.
+     */
+    private Inputs itemFloodGuarded(Inputs inputs) {
+        FloodLimit limit = settings.itemFlood();
+        if (!limit.isOn()) {
+            return inputs;
+        }
+        SingleOutputStreamOperator<UserEvent> admitted =
+                inputs.events()
+                        .keyBy(UserEvent::itemId)
+                        .process(new ItemFloodGuard(limit))
+                        .returns(UserEvent.typeInfo())
+                        .uid(Uids.ITEM_FLOOD_GUARD)
+                        .name("item flood guard")
+                        .setParallelism(
+                                settings.parallelism(
+                                        StreamrecOptions.WORKER_PARALLELISM,
+                                        inputs.events()
+                                                .getExecutionEnvironment()
+                                                .getParallelism()));
+        return new Inputs(
+                admitted,
+                inputs.requests(),
+                inputs.rejected().union(admitted.getSideOutput(ItemFloodGuard.DEAD_LETTERS)));
     }
 
     /**

@@ -154,6 +154,23 @@ public final class StreamrecOptions {
                     .withDescription(
                             "Flood limit: events one user may send at once before"
                                     + " guard.user-events-per-hour applies.");
+    public static final ConfigOption<Double> ITEM_EVENTS_PER_HOUR =
+            ConfigOptions.key("guard.item-events-per-hour")
+                    .doubleType()
+                    .defaultValue(0.0)
+                    .withDescription(
+                            "Item flood guard: events one item may receive per hour of event time,"
+                                    + " from all users together (a token bucket of"
+                                    + " guard.item-burst); events beyond it are dead-lettered"
+                                    + " (item_flood), not trained. 0: no guard (the stage is not"
+                                    + " in the job).");
+    public static final ConfigOption<Integer> ITEM_BURST =
+            ConfigOptions.key("guard.item-burst")
+                    .intType()
+                    .defaultValue(200)
+                    .withDescription(
+                            "Item flood guard: events one item may receive at once before"
+                                    + " guard.item-events-per-hour applies.");
     public static final ConfigOption<Duration> DEDUPE_WINDOW =
             ConfigOptions.key("validation.dedupe-window")
                     .durationType()

@@ -3,11 +3,13 @@ package io.streamrec.worker;
 import java.io.Serializable;
 
 /**
- * How many events one user may contribute, in event time: a token bucket of {@code burst} events
- * refilled at {@code eventsPerHour}. An event finding no token is not trained (a flood: a bot, a
- * replayed export, a client in a loop), so no single user moves popularity, co-occurrence or the
- * model faster than this. Event time, not arrival time: a replay decides alike, and a restored job
- * decides as the failed one did. {@code eventsPerHour} 0 is no limit.
+ * How many events one user may contribute, or one item receive, in event time: a token bucket of
+ * {@code burst} events refilled at {@code eventsPerHour}. An event finding no token is not trained
+ * (a flood: a bot, a replayed export, a client in a loop, many accounts pushing one item), so no
+ * single user or item moves popularity, co-occurrence or the model faster than this. The workers
+ * apply it per user; {@code io.streamrec.guard.ItemFloodGuard} per item. Event time, not arrival
+ * time: a replay decides alike, and a restored job decides as the failed one did. {@code
+ * eventsPerHour} 0 is no limit.
  */
 public record FloodLimit(double eventsPerHour, int burst) implements Serializable {
     public static final FloodLimit OFF = new FloodLimit(0, 0);

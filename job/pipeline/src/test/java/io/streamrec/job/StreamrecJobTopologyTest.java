@@ -22,9 +22,11 @@ class StreamrecJobTopologyTest {
 
     @Test
     void everyOperatorHasAContractUidAndEveryContractUidAnOperator() throws Exception {
-        // every optional stage on: pseudonymization exists only with a key file (read at run time)
+        // every optional stage on: pseudonymization exists only with a key file (read at run time),
+        // the item flood guard only with a limit
         Configuration conf = new Configuration();
         conf.set(StreamrecOptions.USER_ID_KEY_FILE, "/run/secrets/user-id.key");
+        conf.set(StreamrecOptions.ITEM_EVENTS_PER_HOUR, 50.0);
         StreamGraph graph = jobGraph(conf);
 
         assertThat(graph.getStreamNodes())

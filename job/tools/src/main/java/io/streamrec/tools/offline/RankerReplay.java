@@ -24,7 +24,6 @@ import io.streamrec.ranking.TrendingCooccurrence;
 import io.streamrec.schema.UserEvent;
 import io.streamrec.tools.datasets.RatingsFormat;
 import io.streamrec.tools.datasets.RatingsReplay;
-import io.streamrec.worker.FloodBucket;
 import io.streamrec.worker.FloodLimit;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -56,11 +55,12 @@ import java.util.Set;
  * time); poisoning: {@code --bots SHARE} (bot accounts pushing the least-taken item, that share of
  * all events, over {@code --bot-window-days D} in the middle of the data, from {@code
  * --bot-accounts N}), {@code --user-flood RATE/BURST} (the workers' flood limit, events per hour /
- * burst); robust training: {@code --clip-norm C} (per-event gradient clipping), {@code --dp-noise
- * σ} (DP-SGD noise, with the privacy spent printed; the noise is seeded by {@code --seed} so a
- * replay is reproducible, which makes its weights not private: the job draws it from SecureRandom),
- * {@code --gradient-norms} (prints percentiles of the per-event gradient norms; computes them on
- * their own, clipping nothing, unless a clip norm is set).
+ * burst), {@code --item-flood RATE/BURST} (the item flood guard's); robust training: {@code
+ * --clip-norm C} (per-event gradient clipping), {@code --dp-noise σ} (DP-SGD noise, with the
+ * privacy spent printed; the noise is seeded by {@code --seed} so a replay is reproducible, which
+ * makes its weights not private: the job draws it from SecureRandom), {@code --gradient-norms}
+ * (prints percentiles of the per-event gradient norms; computes them on their own, clipping
+ * nothing, unless a clip norm is set).
  */
 public final class RankerReplay {
     static final int BATCH = 64;
@@ -73,9 +73,8 @@ public final class RankerReplay {
     private final TrendingCooccurrence heuristic;
     private final Map<String, Long> firstSeen = new HashMap<>();
     private final Map<String, Tally> tallies = new LinkedHashMap<>();
-    private final FloodLimit userFlood;
-    private final Map<String, FloodBucket> floodBuckets = new HashMap<>();
-    private final long[] flooded = new long[2]; // ordinary, bot
+    private final FloodGate itemFlood;
+    private final FloodGate userFlood;
     private BotTraffic attack;
     private long ordinaryDuringAttack;
     private long pushedInTop10;
@@ -84,7 +83,8 @@ public final class RankerReplay {
 
     RankerReplay(ItemCatalog catalog, Options options) {
         this.batch = options.batch;
-        this.userFlood = options.userFlood;
+        this.itemFlood = new FloodGate("item flood guard", options.itemFlood, UserEvent::itemId);
+        this.userFlood = new FloodGate("user flood limit", options.userFlood, UserEvent::userId);
         CandidateGenerator statistics =
                 new CandidateGenerator(
                         options.candidates(),
@@ -110,16 +110,12 @@ public final class RankerReplay {
 
     /**
      * Ranks, tallies and learns one event; trains the scorer after every {@value #BATCH}. An event
-     * over its user's flood limit is dropped, as the workers drop it.
+     * over its item's or its user's flood limit is dropped, as the job drops it: the item flood
+     * guard first, then the workers' user limit.
      */
     void accept(UserEvent e) {
-        if (userFlood.isOn()) {
-            FloodBucket bucket = userFlood.refilled(floodBuckets.get(e.userId()), e.timestamp());
-            floodBuckets.put(e.userId(), bucket.admits() ? bucket.taken() : bucket);
-            if (!bucket.admits()) {
-                flooded[BotTraffic.isBot(e.userId()) ? 1 : 0]++;
-                return;
-            }
+        if (!itemFlood.admits(e) || !userFlood.admits(e)) {
+            return;
         }
         if (attack != null && BotTraffic.isBot(e.userId())) {
             ranker.rankThenLearn(
@@ -175,11 +171,8 @@ public final class RankerReplay {
                     ordinaryDuringAttack == 0 ? 0 : (double) pushedInTop10 / ordinaryDuringAttack,
                     ordinaryDuringAttack);
         }
-        if (userFlood.isOn()) {
-            out.printf(
-                    "flood limit %s dropped %d ordinary and %d bot events%n",
-                    userFlood, flooded[0], flooded[1]);
-        }
+        itemFlood.print(out);
+        userFlood.print(out);
     }
 
     /** Clipping, gradient norms and the privacy spent, where the options asked for them. */
@@ -205,10 +198,9 @@ public final class RankerReplay {
         }
         PrivacyAccountant privacy = ranker.privacy();
         if (privacy != null) {
+            FloodLimit limit = userFlood.limit();
             long floodBound =
-                    userFlood.isOn()
-                            ? userFlood.burst() + (long) Math.ceil(24 * userFlood.eventsPerHour())
-                            : 0;
+                    limit.isOn() ? limit.burst() + (long) Math.ceil(24 * limit.eventsPerHour()) : 0;
             out.println(privacy.report(floodBound));
         }
     }
@@ -273,6 +265,7 @@ public final class RankerReplay {
         int botAccounts = 5;
         double botWindowDays = 1;
         FloodLimit userFlood = FloodLimit.OFF;
+        FloodLimit itemFlood = FloodLimit.OFF;
         boolean gradientNorms;
 
         static Options parse(String[] args, int from) {
@@ -316,19 +309,20 @@ public final class RankerReplay {
                 case "--bots" -> bots = Double.parseDouble(value);
                 case "--bot-accounts" -> botAccounts = Integer.parseInt(value);
                 case "--bot-window-days" -> botWindowDays = Double.parseDouble(value);
-                case "--user-flood" -> {
-                    String[] rateBurst = value.split("/");
-                    userFlood =
-                            new FloodLimit(
-                                    Double.parseDouble(rateBurst[0]),
-                                    Integer.parseInt(rateBurst[1]));
-                }
+                case "--user-flood" -> userFlood = floodLimit(value);
+                case "--item-flood" -> itemFlood = floodLimit(value);
                 case "--context-scaling" ->
                         contextScaling =
                                 FeatureScaler.ContextScaling.valueOf(
                                         value.trim().toUpperCase(Locale.ROOT));
                 default -> throw new IllegalArgumentException("unknown flag " + flag);
             }
+        }
+
+        /** {@code RATE/BURST}: events per hour / burst. */
+        private static FloodLimit floodLimit(String value) {
+            String[] rateBurst = value.split("/");
+            return new FloodLimit(Double.parseDouble(rateBurst[0]), Integer.parseInt(rateBurst[1]));
         }
 
         private static String value(String[] args, int i, String flag) {
@@ -363,7 +357,7 @@ public final class RankerReplay {
                     "families off %s, %s, batch %d, scaler horizon %.0f, weighting %s,"
                             + " per source %d, neighbour cap %d, similar per user %d,"
                             + " context scaling %s, item text vectors %s, bots %.3f"
-                            + " (%d accounts, %.1f d), user flood limit %s",
+                            + " (%d accounts, %.1f d), user flood limit %s, item flood guard %s",
                     switchedOff,
                     scorer,
                     batch,
@@ -377,7 +371,8 @@ public final class RankerReplay {
                     bots,
                     botAccounts,
                     botWindowDays,
-                    userFlood);
+                    userFlood,
+                    itemFlood);
         }
     }
 
