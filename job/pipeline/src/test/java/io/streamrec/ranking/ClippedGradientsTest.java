@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 /** Per-list gradient clipping and DP-SGD noise of the listwise scorer. */
 class ClippedGradientsTest {
     private static final int FEATURES = 8;
+    private static final int DRAWS = 200;
 
     /** Clipping that never bites gives the batched pass's step, up to float rounding. */
     @Test
@@ -138,8 +139,15 @@ class ClippedGradientsTest {
 
             assertThat(b.gradients(lists, targets).gradient()).isNotEqualTo(ga);
             assertThat(replay.gradients(lists, targets).gradient()).isNotEqualTo(ga);
-            assertThat(noiseSd(ga, clippedMean, lists.size()))
-                    .isCloseTo(1.0 / ListwiseScorer.DP_EXPECTED_LISTS, offset(0.003));
+            // pooled over many draws: one draw's few coordinates leave the spread too uncertain
+            double squares = 0;
+            for (int draw = 0; draw < DRAWS; draw++) {
+                double sd =
+                        noiseSd(a.gradients(lists, targets).gradient(), clippedMean, lists.size());
+                squares += sd * sd;
+            }
+            assertThat(Math.sqrt(squares / DRAWS))
+                    .isCloseTo(1.0 / ListwiseScorer.DP_EXPECTED_LISTS, offset(0.002));
         }
     }
 
