@@ -218,7 +218,10 @@ class SavepointRestoreITCase {
         }
     }
 
-    /** Waits until the dense row counts {@code events} and the evaluation reports as many. */
+    /**
+     * Waits until the dense row and every user's row count {@code events} and the evaluation
+     * reports as many.
+     */
     private static void awaitCounted(JobClient job, CommittedOutput output, int events)
             throws Exception {
         Await.waitUntil(
@@ -230,8 +233,22 @@ class SavepointRestoreITCase {
                     }
                     output.poll();
                     return output.updates(RowKeys.DENSE_W) == events
-                            && output.evaluated() == events;
+                            && output.evaluated() == events
+                            && userRowsCount(output, events);
                 });
+    }
+
+    /**
+     * Whether every user row counts the user's events among the first {@code events}: each shard
+     * commits its own transaction, so the dense row's shard may be read before another shard's.
+     */
+    private static boolean userRowsCount(CommittedOutput output, int events) {
+        Map<String, Long> perUser = new TreeMap<>();
+        STREAM.events
+                .subList(0, events)
+                .forEach(e -> perUser.merge(RowKeys.user(e.userId()), 1L, Long::sum));
+        return perUser.entrySet().stream()
+                .allMatch(u -> output.updates(u.getKey()) == u.getValue());
     }
 
     /** The job ended while a test waited for it. */
