@@ -19,6 +19,7 @@ public final class EventRanker {
     private final int k;
     private float[] popularity;
     private float[] trending;
+    private boolean scoresStale = true;
 
     public EventRanker(ServingModel model, double trendDecayPerMs, int k) {
         this(model, null, trendDecayPerMs, k);
@@ -33,8 +34,7 @@ public final class EventRanker {
 
     /** Forgets the baselines' scores: call before the events of a new batch. */
     public void startBatch() {
-        popularity = null;
-        trending = null;
+        scoresStale = true;
     }
 
     /** Ranks and top-10 lists of one event, per recommender (a null list: not known). */
@@ -50,9 +50,11 @@ public final class EventRanker {
 
     /** {@link #ranks}, with the learned ranker's and the heuristic's top-10 lists. */
     public Ranks evaluate(UserEvent event, String[] userItems) {
-        if (popularity == null) {
-            popularity = model.popularityScores();
-            trending = model.trendingScores(trendDecayPerMs);
+        if (scoresStale) {
+            // the arrays of the batch before are refilled, not thrown away
+            popularity = model.popularityScores(popularity);
+            trending = model.trendingScores(trendDecayPerMs, trending);
+            scoresStale = false;
         }
         Set<Integer> excluded = model.indicesOf(userItems);
         int target = model.itemIndexOf(event.itemId());

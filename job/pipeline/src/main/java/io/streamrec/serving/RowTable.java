@@ -160,9 +160,13 @@ final class RowTable {
         return trendTime[i];
     }
 
-    /** All-time interaction counts per item index (the popularity baseline's scores). */
-    float[] popularityScores() {
-        float[] s = new float[items()];
+    /**
+     * All-time interaction counts per item index (the popularity baseline's scores), written into
+     * {@code into} when it has one entry per item (evaluation asks once per batch, so reusing the
+     * array spares an item-count array of garbage each time), else into a new array.
+     */
+    float[] popularityScores(float[] into) {
+        float[] s = sized(into);
         for (int i = 0; i < s.length; i++) {
             s[i] = positives[i];
         }
@@ -171,10 +175,11 @@ final class RowTable {
 
     /**
      * Log of the decayed counts, up to a shared constant: ranking by {@code ln(trend) + t * decay}
-     * equals ranking by the counts decayed to any common time.
+     * equals ranking by the counts decayed to any common time. Into {@code into} as {@link
+     * #popularityScores}.
      */
-    float[] trendingScores(double decayPerMs) {
-        float[] s = new float[items()];
+    float[] trendingScores(double decayPerMs, float[] into) {
+        float[] s = sized(into);
         for (int i = 0; i < s.length; i++) {
             s[i] =
                     trend[i] <= 0f
@@ -182,5 +187,9 @@ final class RowTable {
                             : (float) (logTrend[i] + (trendTime[i] - 1.3e12) * decayPerMs);
         }
         return s;
+    }
+
+    private float[] sized(float[] into) {
+        return into != null && into.length == items() ? into : new float[items()];
     }
 }

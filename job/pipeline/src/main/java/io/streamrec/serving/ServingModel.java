@@ -298,16 +298,20 @@ public final class ServingModel implements AutoCloseable {
         return q;
     }
 
-    /** All-time interaction counts per item index (the popularity baseline's scores). */
-    public float[] popularityScores() {
-        return rows.popularityScores();
+    /**
+     * All-time interaction counts per item index (the popularity baseline's scores), into {@code
+     * into} when it has one entry per item, else into a new array.
+     */
+    public float[] popularityScores(float[] into) {
+        return rows.popularityScores(into);
     }
 
     /**
      * Log of the decayed counts, up to a shared constant: ranking by {@code ln(trend) + t * decay}
-     * equals ranking by the counts decayed to any common time.
+     * equals ranking by the counts decayed to any common time. Into {@code into} as {@link
+     * #popularityScores}.
      */
-    public float[] trendingScores(double decayPerMs) {
-        return rows.trendingScores(decayPerMs);
+    public float[] trendingScores(double decayPerMs, float[] into) {
+        return rows.trendingScores(decayPerMs, into);
     }
 }
