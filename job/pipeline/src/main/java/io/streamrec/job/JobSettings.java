@@ -166,7 +166,8 @@ public final class JobSettings {
                                 conf.get(StreamrecOptions.RANKER_DP_NOISE_MULTIPLIER),
                                 new FloodLimit(
                                         conf.get(StreamrecOptions.USER_EVENTS_PER_HOUR),
-                                        conf.get(StreamrecOptions.USER_BURST))));
+                                        conf.get(StreamrecOptions.USER_BURST))),
+                conf.get(StreamrecOptions.SERVING_EVALUATION_SLICE).toNanos());
     }
 
     public WorkerSettings worker() {

