@@ -1,7 +1,6 @@
 package io.streamrec.guard;
 
 import io.streamrec.ingest.DeadLetterJson;
-import io.streamrec.ingest.EventJsonCodec;
 import io.streamrec.schema.SavepointContract.StateNames;
 import io.streamrec.schema.UserEvent;
 import io.streamrec.worker.FloodBucket;
@@ -30,7 +29,6 @@ public final class ItemFloodGuard extends KeyedProcessFunction<String, UserEvent
     private static final long serialVersionUID = 1L;
     public static final OutputTag<String> DEAD_LETTERS =
             new OutputTag<>("item-flood-dead-letters") {};
-    private static final EventJsonCodec EVENT_JSON = new EventJsonCodec();
 
     private final FloodLimit limit;
     private transient ValueState<FloodBucket> bucket;
@@ -69,7 +67,7 @@ public final class ItemFloodGuard extends KeyedProcessFunction<String, UserEvent
     }
 
     private String deadLetter(UserEvent event) {
-        return DeadLetterJson.of(
+        return DeadLetterJson.ofEvent(
                 "item_flood",
                 "item "
                         + event.itemId()
@@ -78,10 +76,6 @@ public final class ItemFloodGuard extends KeyedProcessFunction<String, UserEvent
                         + " (burst "
                         + limit.burst()
                         + ")",
-                "events",
-                "",
-                -1,
-                -1L,
-                EVENT_JSON.toJson(event));
+                event);
     }
 }

@@ -3,6 +3,7 @@ package io.streamrec.ingest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamrec.schema.RawRecord;
+import io.streamrec.schema.UserEvent;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -16,8 +17,18 @@ import java.util.Base64;
  */
 public final class DeadLetterJson {
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final EventJsonCodec EVENT_JSON = new EventJsonCodec();
 
     private DeadLetterJson() {}
+
+    /**
+     * A dead letter of a valid event that a later stage turned away (a duplicate, a flood): its
+     * source is {@code events} and its payload the event as JSON; where it came from in Kafka is no
+     * longer known (-1).
+     */
+    public static String ofEvent(String reason, String detail, UserEvent event) {
+        return of(reason, detail, "events", "", -1, -1L, EVENT_JSON.toJson(event));
+    }
 
     public static String of(String reason, String detail, String source, RawRecord raw) {
         return of(reason, detail, source, raw.topic(), raw.partition(), raw.offset(), raw.value());

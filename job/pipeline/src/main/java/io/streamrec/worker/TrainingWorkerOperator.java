@@ -4,7 +4,6 @@ import io.streamrec.feeds.ItemCatalogFeed;
 import io.streamrec.feeds.KafkaSettings;
 import io.streamrec.feeds.ModelRowFeed;
 import io.streamrec.ingest.DeadLetterJson;
-import io.streamrec.ingest.EventJsonCodec;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.model.DjlBprTrainer;
 import io.streamrec.model.ModelConfig;
@@ -69,7 +68,6 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
                 BoundedMultiInput {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(TrainingWorkerOperator.class);
-    private static final EventJsonCodec EVENT_JSON = new EventJsonCodec();
 
     /** Requests with the user's items, for the serving subtask that owns the user. */
     public static final OutputTag<ModelUpdate> REQUESTS =
@@ -304,29 +302,21 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
     }
 
     private String floodDeadLetter(UserEvent event) {
-        return DeadLetterJson.of(
+        return DeadLetterJson.ofEvent(
                 "user_flood",
                 "user over guard.user-events-per-hour "
                         + settings.userFlood().eventsPerHour()
                         + " (burst "
                         + settings.userFlood().burst()
                         + ")",
-                "events",
-                "",
-                -1,
-                -1L,
-                EVENT_JSON.toJson(event));
+                event);
     }
 
     private static String duplicateDeadLetter(UserEvent event) {
-        return DeadLetterJson.of(
+        return DeadLetterJson.ofEvent(
                 "duplicate_event",
                 "event id " + event.eventId() + " seen within the dedupe window",
-                "events",
-                "",
-                -1,
-                -1L,
-                EVENT_JSON.toJson(event));
+                event);
     }
 
     @Override

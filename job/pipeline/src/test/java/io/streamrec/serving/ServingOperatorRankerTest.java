@@ -137,7 +137,7 @@ class ServingOperatorRankerTest {
                 user + "/" + item + "/" + t, user, item, EventType.CLICK, Float.NaN, t);
     }
 
-    private static void feed(
+    static void feed(
             OneInputStreamOperatorTestHarness<ModelUpdate, RecommendationResult> h,
             List<ModelUpdate> updates)
             throws Exception {
@@ -147,7 +147,7 @@ class ServingOperatorRankerTest {
     }
 
     /** The report the operator emits before a checkpoint's barrier. */
-    private static EvalReportCodec.Report report(
+    static EvalReportCodec.Report report(
             OneInputStreamOperatorTestHarness<ModelUpdate, RecommendationResult> h, long checkpoint)
             throws Exception {
         h.prepareSnapshotPreBarrier(checkpoint);

@@ -3,6 +3,8 @@ package io.streamrec.serving;
 import static io.streamrec.serving.ServingOperatorFixture.CATALOG;
 import static io.streamrec.serving.ServingOperatorFixture.INIT;
 import static io.streamrec.serving.ServingOperatorFixture.MODEL;
+import static io.streamrec.serving.ServingOperatorRankerTest.feed;
+import static io.streamrec.serving.ServingOperatorRankerTest.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamrec.eval.EvalReportCodec;
@@ -45,15 +47,6 @@ class ServingOperatorSlicingTest {
         return h;
     }
 
-    private static void feed(
-            OneInputStreamOperatorTestHarness<ModelUpdate, RecommendationResult> h,
-            List<ModelUpdate> updates)
-            throws Exception {
-        for (ModelUpdate u : updates) {
-            h.processElement(new StreamRecord<>(u));
-        }
-    }
-
     private static int pendingContinuations(
             OneInputStreamOperatorTestHarness<ModelUpdate, RecommendationResult> h) {
         return h.getProcessingTimeService().getNumActiveTimers();
@@ -66,15 +59,6 @@ class ServingOperatorSlicingTest {
         while (pendingContinuations(h) > 0) {
             h.setProcessingTime(h.getProcessingTime() + 1);
         }
-    }
-
-    private static EvalReportCodec.Report report(
-            OneInputStreamOperatorTestHarness<ModelUpdate, RecommendationResult> h, long checkpoint)
-            throws Exception {
-        h.prepareSnapshotPreBarrier(checkpoint);
-        List<String> reports = new ArrayList<>();
-        h.getSideOutput(ServingOperator.EVAL_REPORTS).forEach(r -> reports.add(r.getValue()));
-        return EvalReportCodec.decode(reports.get(reports.size() - 1));
     }
 
     @Test
