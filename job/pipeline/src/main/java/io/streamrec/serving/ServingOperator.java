@@ -61,8 +61,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A batch is evaluated in slices ({@link ServingSettings#evaluationSliceNanos}) so that requests
  * are answered between its events; rows and markers arriving meanwhile queue behind it in order
- * (they may carry the batch's own training), and the queue runs to its end before every barrier,
- * so what is checkpointed is what whole batches give.
+ * (they may carry the batch's own training), and the queue runs to its end before every barrier, so
+ * what is checkpointed is what whole batches give.
  *
  * <p>The replica is not checkpointed: on (re)start it is rebuilt from the model-updates topic,
  * which holds exactly the parameter-server state of the last completed checkpoint, and then kept
