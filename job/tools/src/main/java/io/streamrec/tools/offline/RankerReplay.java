@@ -78,6 +78,13 @@ public final class RankerReplay {
     private BotTraffic attack;
     private long ordinaryDuringAttack;
     private long pushedInTop10;
+
+    /**
+     * The pushed item's rank (1 = first) for each ordinary event from the attack on; MAX_VALUE: not
+     * a candidate.
+     */
+    private final List<Integer> pushedRanks = new ArrayList<>();
+
     private int inBatch;
     private final List<Double> gradientNorms = new ArrayList<>();
 
@@ -139,6 +146,8 @@ public final class RankerReplay {
         if (attack != null && e.timestamp() >= attack.from()) {
             ordinaryDuringAttack++;
             pushedInTop10 += ranked.rankOf(attack.target(), K) >= 0 ? 1 : 0;
+            int rank = ranked.rankOf(attack.target(), Integer.MAX_VALUE);
+            pushedRanks.add(rank < 0 ? Integer.MAX_VALUE : rank + 1);
         }
         tallies.get("all events").record(ranks, candidate);
         if (newUser) {
@@ -170,9 +179,34 @@ public final class RankerReplay {
                     attack.to(),
                     ordinaryDuringAttack == 0 ? 0 : (double) pushedInTop10 / ordinaryDuringAttack,
                     ordinaryDuringAttack);
+            printPushedRanks(out);
         }
         itemFlood.print(out);
         userFlood.print(out);
+    }
+
+    /**
+     * The pushed item's rank for ordinary users: how often it was a candidate at all, and the
+     * rank's quartiles over all their events, an event where it was no candidate counting as ranked
+     * after every candidate.
+     */
+    private void printPushedRanks(PrintStream out) {
+        if (pushedRanks.isEmpty()) {
+            return;
+        }
+        List<Integer> sorted = new ArrayList<>(pushedRanks);
+        sorted.sort(null);
+        long candidate = sorted.stream().filter(r -> r != Integer.MAX_VALUE).count();
+        out.printf(
+                "pushed item a candidate in %.4f of them; its rank p25 / p50 / p75: %s / %s / %s%n",
+                (double) candidate / sorted.size(),
+                rankText(sorted.get(sorted.size() / 4)),
+                rankText(sorted.get(sorted.size() / 2)),
+                rankText(sorted.get(3 * sorted.size() / 4)));
+    }
+
+    private static String rankText(int rank) {
+        return rank == Integer.MAX_VALUE ? "not a candidate" : Integer.toString(rank);
     }
 
     /** Clipping, gradient norms and the privacy spent, where the options asked for them. */
