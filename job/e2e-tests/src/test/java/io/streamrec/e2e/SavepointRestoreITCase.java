@@ -122,8 +122,7 @@ class SavepointRestoreITCase {
      */
     private static void assertContinuedFrom(
             Map<String, ParameterRow> saved, Map<String, ParameterRow> rows) {
-        Map<String, Long> perUser = new TreeMap<>();
-        STREAM.events.forEach(e -> perUser.merge(RowKeys.user(e.userId()), 1L, Long::sum));
+        Map<String, Long> perUser = eventsPerUserRow(STREAM.events.size());
         List<String> later =
                 STREAM.events.subList(SAVED, STREAM.events.size()).stream()
                         .map(e -> RowKeys.user(e.userId()))
@@ -243,12 +242,17 @@ class SavepointRestoreITCase {
      * commits its own transaction, so the dense row's shard may be read before another shard's.
      */
     private static boolean userRowsCount(CommittedOutput output, int events) {
+        return eventsPerUserRow(events).entrySet().stream()
+                .allMatch(u -> output.updates(u.getKey()) == u.getValue());
+    }
+
+    /** Each user row's events among the first {@code events} of the stream. */
+    private static Map<String, Long> eventsPerUserRow(int events) {
         Map<String, Long> perUser = new TreeMap<>();
         STREAM.events
                 .subList(0, events)
                 .forEach(e -> perUser.merge(RowKeys.user(e.userId()), 1L, Long::sum));
-        return perUser.entrySet().stream()
-                .allMatch(u -> output.updates(u.getKey()) == u.getValue());
+        return perUser;
     }
 
     /** The job ended while a test waited for it. */

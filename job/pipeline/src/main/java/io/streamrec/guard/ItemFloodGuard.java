@@ -56,11 +56,10 @@ public final class ItemFloodGuard extends KeyedProcessFunction<String, UserEvent
     public void processElement(UserEvent event, Context ctx, Collector<UserEvent> out)
             throws Exception {
         FloodBucket refilled = limit.refilled(bucket.value(), event.timestamp());
+        bucket.update(refilled.afterEvent());
         if (refilled.admits()) {
-            bucket.update(refilled.taken());
             out.collect(event);
         } else {
-            bucket.update(refilled);
             quarantined.inc();
             ctx.output(DEAD_LETTERS, deadLetter(event));
         }
@@ -69,13 +68,7 @@ public final class ItemFloodGuard extends KeyedProcessFunction<String, UserEvent
     private String deadLetter(UserEvent event) {
         return DeadLetterJson.ofEvent(
                 "item_flood",
-                "item "
-                        + event.itemId()
-                        + " over guard.item-events-per-hour "
-                        + limit.eventsPerHour()
-                        + " (burst "
-                        + limit.burst()
-                        + ")",
+                "item " + event.itemId() + " " + limit.overDetail("guard.item-events-per-hour"),
                 event);
     }
 }

@@ -7,8 +7,8 @@ public record FloodBucket(double tokens, long lastMillis) {
         return tokens >= 1;
     }
 
-    /** The bucket after an admitted event took its token. */
-    public FloodBucket taken() {
-        return new FloodBucket(tokens - 1, lastMillis);
+    /** The bucket after an event found it: less the event's token if it {@link #admits} it. */
+    public FloodBucket afterEvent() {
+        return admits() ? new FloodBucket(tokens - 1, lastMillis) : this;
     }
 }

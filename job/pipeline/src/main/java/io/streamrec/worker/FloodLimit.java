@@ -27,6 +27,11 @@ public record FloodLimit(double eventsPerHour, int burst) implements Serializabl
         return eventsPerHour > 0;
     }
 
+    /** Why an event was turned away, after its subject: "over OPTION rate (burst b)". */
+    public String overDetail(String rateOption) {
+        return "over " + rateOption + " " + eventsPerHour + " (burst " + burst + ")";
+    }
+
     /**
      * The user's bucket refilled up to event time {@code t} ({@code before} null: a user's first
      * event, a full bucket). Late events refill nothing and do not move the bucket's clock back.

@@ -297,18 +297,14 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
             return false;
         }
         FloodBucket bucket = settings.userFlood().refilled(floodBucket.value(), event.timestamp());
-        floodBucket.update(bucket.admits() ? bucket.taken() : bucket);
+        floodBucket.update(bucket.afterEvent());
         return !bucket.admits();
     }
 
     private String floodDeadLetter(UserEvent event) {
         return DeadLetterJson.ofEvent(
                 "user_flood",
-                "user over guard.user-events-per-hour "
-                        + settings.userFlood().eventsPerHour()
-                        + " (burst "
-                        + settings.userFlood().burst()
-                        + ")",
+                "user " + settings.userFlood().overDetail("guard.user-events-per-hour"),
                 event);
     }
 

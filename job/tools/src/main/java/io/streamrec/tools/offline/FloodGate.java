@@ -36,8 +36,9 @@ final class FloodGate {
         if (!limit.isOn()) {
             return true;
         }
-        FloodBucket bucket = limit.refilled(buckets.get(key.apply(e)), e.timestamp());
-        buckets.put(key.apply(e), bucket.admits() ? bucket.taken() : bucket);
+        String k = key.apply(e);
+        FloodBucket bucket = limit.refilled(buckets.get(k), e.timestamp());
+        buckets.put(k, bucket.afterEvent());
         if (!bucket.admits()) {
             if (BotTraffic.isBot(e.userId())) {
                 droppedBots++;
