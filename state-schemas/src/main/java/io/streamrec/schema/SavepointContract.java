@@ -22,6 +22,7 @@ public final class SavepointContract {
         public static final String VALIDATE_REQUESTS = "validate-requests";
         public static final String PSEUDONYMIZE_EVENTS = "pseudonymize-events";
         public static final String PSEUDONYMIZE_REQUESTS = "pseudonymize-requests";
+        public static final String FORGET_REQUESTS_ONLY = "forget-requests-only";
         public static final String ITEM_FLOOD_GUARD = "item-flood-guard";
         public static final String ITEMS_SOURCE = "items-source";
         public static final String VALIDATE_ITEMS = "validate-items";
@@ -121,5 +122,12 @@ public final class SavepointContract {
          * same on every subtask). Decides which model-updates rows are of abandoned runs.
          */
         public static final String RUN_LINEAGE = "run-lineage";
+
+        /**
+         * Serving's positions in the requests topic it reads itself ({@code
+         * serving.direct-requests}): per partition the first offset not yet answered (operator
+         * union list state of (partition, offset); a restore takes the lowest per partition).
+         */
+        public static final String DIRECT_REQUEST_POSITIONS = "direct-request-positions";
     }
 }

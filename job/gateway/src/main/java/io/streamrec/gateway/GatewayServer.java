@@ -167,7 +167,9 @@ public final class GatewayServer implements AutoCloseable {
         Properties props = settings.kafka().toProperties();
         props.put("acks", "all");
         props.put("enable.idempotence", "true");
-        props.put("linger.ms", "2");
+        props.put(
+                "linger.ms",
+                "0"); // a client waits for each request; sends in flight batch the rest
         producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
         // only results of requests made from now on matter; read uncommitted so that an answer
         // does not wait for the job's next checkpoint when results are transactional

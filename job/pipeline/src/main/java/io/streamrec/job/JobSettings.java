@@ -10,6 +10,8 @@ import io.streamrec.ps.FrequencyAdaptiveL2;
 import io.streamrec.ps.FtrlProximalUpdater;
 import io.streamrec.ps.RowOptimizer;
 import io.streamrec.schema.EventType;
+import io.streamrec.serving.DirectRequestSettings;
+import io.streamrec.serving.ModelType;
 import io.streamrec.serving.RankerSettings;
 import io.streamrec.serving.ServingSettings;
 import io.streamrec.worker.FloodLimit;
@@ -168,6 +170,23 @@ public final class JobSettings {
                                         conf.get(StreamrecOptions.USER_EVENTS_PER_HOUR),
                                         conf.get(StreamrecOptions.USER_BURST))),
                 conf.get(StreamrecOptions.SERVING_EVALUATION_SLICE).toNanos());
+    }
+
+    /**
+     * Whether serving reads recommendation requests from the topic itself: {@code
+     * serving.direct-requests} under the learned ranker only.
+     */
+    public DirectRequestSettings directRequests() {
+        boolean on =
+                conf.get(StreamrecOptions.SERVING_DIRECT_REQUESTS)
+                        && serving().modelType() == ModelType.RANKER;
+        return on
+                ? new DirectRequestSettings(
+                        true,
+                        conf.get(StreamrecOptions.REQUESTS_TOPIC),
+                        conf.get(StreamrecOptions.GROUP_ID),
+                        conf.get(StreamrecOptions.USER_ID_KEY_FILE))
+                : DirectRequestSettings.OFF;
     }
 
     public WorkerSettings worker() {

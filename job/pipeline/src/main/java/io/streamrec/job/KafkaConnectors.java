@@ -70,6 +70,10 @@ final class KafkaConnectors {
         Properties props = kafka.toProperties();
         // well above checkpoint interval + restart time, below the broker's 15 min maximum
         props.setProperty("transaction.timeout.ms", "600000");
+        if (guarantee != DeliveryGuarantee.EXACTLY_ONCE) {
+            // Kafka 4 producers wait 5 ms to fill a batch; a client is waiting for each result
+            props.putIfAbsent("linger.ms", "0");
+        }
         var serializer =
                 KafkaRecordSerializationSchema.<T>builder()
                         .setTopic(settings.get(topic))

@@ -193,8 +193,24 @@ public final class StreamrecJob {
         return new Inputs(
                 eventInterceptor.apply(
                         pseudonymized(events, PseudonymizeUsers.EVENTS, Uids.PSEUDONYMIZE_EVENTS)),
-                pseudonymized(requests, PseudonymizeUsers.REQUESTS, Uids.PSEUDONYMIZE_REQUESTS),
+                throughWorkers(
+                        pseudonymized(
+                                requests, PseudonymizeUsers.REQUESTS, Uids.PSEUDONYMIZE_REQUESTS)),
                 rejected);
+    }
+
+    /**
+     * The requests the workers see: all of them, or only forgets when serving reads recommendation
+     * requests from the topic itself ({@code serving.direct-requests}).
+     */
+    private DataStream<RecommendationRequest> throughWorkers(
+            DataStream<RecommendationRequest> requests) {
+        if (!settings.directRequests().enabled()) {
+            return requests;
+        }
+        return requests.filter(RecommendationRequest::isForget)
+                .uid(Uids.FORGET_REQUESTS_ONLY)
+                .name("forget requests only");
     }
 
     /**
@@ -355,7 +371,8 @@ public final class StreamrecJob {
                         settings.serving(),
                         settings.kafka(),
                         settings.get(StreamrecOptions.MODEL_UPDATES_TOPIC),
-                        settings.get(StreamrecOptions.CATALOG_TOPIC));
+                        settings.get(StreamrecOptions.CATALOG_TOPIC),
+                        settings.directRequests());
         return updates.broadcast()
                 .union(requests.partitionCustom(new UserOwner(), UserOwner.REQUEST_USER))
                 .transform("serving", RecommendationResult.typeInfo(), serving)

@@ -416,6 +416,19 @@ public final class StreamrecOptions {
                                     + " rows and markers that arrive meanwhile wait their turn, and"
                                     + " all of it runs before each checkpoint's barrier. 0: a batch"
                                     + " runs whole when it arrives.");
+    public static final ConfigOption<Boolean> SERVING_DIRECT_REQUESTS =
+            ConfigOptions.key("serving.direct-requests")
+                    .booleanType()
+                    .defaultValue(true)
+                    .withDescription(
+                            "Under the learned ranker (model.type RANKER), each serving subtask"
+                                    + " reads the requests topic itself on a thread of its own and"
+                                    + " answers its users' requests through the task's mailbox, so"
+                                    + " a request waits neither behind a worker's checkpoint nor"
+                                    + " behind barrier alignment; its positions are operator state"
+                                    + " (results at-least-once). Forget requests still go through"
+                                    + " the workers. false, or model.type BPR: every request goes"
+                                    + " through the workers, which add the user's items.");
     public static final ConfigOption<Integer> SERVING_ANN_MIN_ITEMS =
             ConfigOptions.key("serving.ann-min-items")
                     .intType()

@@ -124,6 +124,19 @@ final class LearnedRanking implements AutoCloseable {
         ranker.endBatch();
     }
 
+    /**
+     * The user's items as the statistics remember them, oldest first as the workers keep them: for
+     * a request serving reads from the topic itself.
+     */
+    String[] userItemsOldestFirst(String userId) {
+        List<String> recentFirst = ranker.statistics().userItems(userId);
+        String[] out = new String[recentFirst.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = recentFirst.get(out.length - 1 - i);
+        }
+        return out;
+    }
+
     RankedCandidates recommend(String userId, String[] userItems, long now) {
         return ranker.recommend(
                 userId, now, items -> factorization.scoreItems(userId, userItems, now, items));

@@ -8,6 +8,7 @@ import io.streamrec.feeds.ItemCatalogFeed;
 import io.streamrec.feeds.KafkaSettings;
 import io.streamrec.feeds.ModelRowFeed;
 import io.streamrec.ingest.ItemCatalog;
+import io.streamrec.ingest.UserPseudonyms;
 import io.streamrec.model.ModelConfig;
 import io.streamrec.model.RowKeys;
 import io.streamrec.ps.RowInitializer;
@@ -23,6 +24,7 @@ import io.streamrec.schema.SavepointContract.StateNames;
 import io.streamrec.schema.ServingRequest;
 import io.streamrec.schema.UserEvent;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -32,12 +34,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.api.java.tuple.Tuple4;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
@@ -81,6 +85,12 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     /** Queued updates beyond which the queue runs whole at once (about a second at 200 ev/s). */
     private static final int MAX_QUEUED = 10_000;
 
+    /**
+     * The user items of a request read from the topic by serving itself: taken from the statistics
+     * when it is answered (after a queued forget, they are gone). Compared by identity.
+     */
+    private static final String[] ITEMS_AT_ANSWER = new String[0];
+
     public static final OutputTag<String> EVAL_REPORTS =
             new OutputTag<>("eval-reports", Types.STRING);
 
@@ -91,6 +101,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     private final KafkaSettings kafka;
     private final String modelUpdatesTopic;
     private final String catalogTopic;
+    private final DirectRequestSettings direct;
 
     private transient ServingModel model;
     private transient LearnedRanking learned;
@@ -135,6 +146,18 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
 
     private transient boolean continuationScheduled;
 
+    /** Positions of the requests topic as restored, until the ledger takes them over. */
+    private transient Map<Integer, Long> restoredDirectPositions;
+
+    private transient ListState<Tuple4<Integer, Integer, Integer, Long>> directPositionsState;
+    private transient DirectRequestFetcher directFetcher;
+
+    /** Requests serving reads from the topic itself; null when they come through the workers. */
+    private transient DirectRequestLedger directLedger;
+
+    /** Set once the operator finished: a poll handed off after that is dropped. */
+    private transient boolean finished;
+
     public ServingOperator(
             ModelConfig config,
             RowInitializer initializer,
@@ -143,6 +166,31 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
             KafkaSettings kafka,
             String modelUpdatesTopic,
             String catalogTopic) {
+        this(
+                config,
+                initializer,
+                catalog,
+                settings,
+                kafka,
+                modelUpdatesTopic,
+                catalogTopic,
+                DirectRequestSettings.OFF);
+    }
+
+    /**
+     * @param direct whether (and where) serving reads recommendation requests from the requests
+     *     topic itself; used only under the learned ranker, whose statistics hold each user's items
+     */
+    public ServingOperator(
+            ModelConfig config,
+            RowInitializer initializer,
+            ItemCatalog catalog,
+            ServingSettings settings,
+            KafkaSettings kafka,
+            String modelUpdatesTopic,
+            String catalogTopic,
+            DirectRequestSettings direct) {
+        this.direct = direct;
         this.settings = settings;
         this.catalogTopic = catalogTopic;
         this.config = config;
@@ -206,6 +254,20 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
             maxEventTime = Math.max(maxEventTime, clock);
         }
         lineage = RunLineage.restore(context, getRuntimeContext().getJobInfo().getJobId());
+        directPositionsState =
+                context.getOperatorStateStore()
+                        .getUnionListState(
+                                new ListStateDescriptor<>(
+                                        StateNames.DIRECT_REQUEST_POSITIONS,
+                                        TypeInformation.of(
+                                                new org.apache.flink.api.common.typeinfo.TypeHint<
+                                                        Tuple4<
+                                                                Integer,
+                                                                Integer,
+                                                                Integer,
+                                                                Long>>() {})));
+        restoredDirectPositions =
+                DirectRequestLedger.restore(directPositionsState.get(), subtask, parallelism);
     }
 
     private void restoreLearnedRanking() throws IOException {
@@ -287,6 +349,92 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                     rows,
                     lineage.abandonedRows(),
                     lineage);
+        }
+        startDirectRequests();
+    }
+
+    /**
+     * Starts reading requests from the topic on a thread of its own, each poll handed to this
+     * task's mailbox: under the learned ranker only (its statistics hold each user's items, which
+     * the factorization model gets from the workers), and only with Kafka.
+     */
+    private void startDirectRequests() throws IOException {
+        if (!direct.enabled() || learned == null || kafka == null) {
+            return;
+        }
+        UserPseudonyms pseudonyms =
+                direct.userIdKeyFile() == null
+                        ? null
+                        : UserPseudonyms.fromKeyFile(Path.of(direct.userIdKeyFile()));
+        directFetcher =
+                new DirectRequestFetcher(
+                        kafka.toProperties(),
+                        direct.topic(),
+                        direct.groupId(),
+                        restoredDirectPositions,
+                        new DirectRequestDecoder(subtask, parallelism, pseudonyms),
+                        "streamrec-serving-requests-" + subtask);
+        directLedger = new DirectRequestLedger(directFetcher.startPositions());
+        getMetricGroup().gauge("directRequestsHeld", directLedger::held);
+        MailboxExecutor mailbox =
+                getContainingTask()
+                        .getMailboxExecutorFactory()
+                        .createExecutor(getOperatorConfig().getChainIndex());
+        directFetcher.start(
+                new DirectRequestFetcher.Handoff() {
+                    @Override
+                    public void accept(DirectRequestBatch batch) {
+                        mailbox.execute(() -> onDirectBatch(batch), "direct requests");
+                    }
+
+                    @Override
+                    public void fail(Throwable cause) {
+                        try {
+                            mailbox.execute(
+                                    () -> {
+                                        throw new IOException(
+                                                "reading the requests topic failed", cause);
+                                    },
+                                    "direct requests failed");
+                        } catch (RuntimeException closed) {
+                            LOG.warn("Serving {} is closing; dropped: {}", subtask, cause, closed);
+                        }
+                    }
+                },
+                "serving requests " + subtask);
+        LOG.info(
+                "Serving {} reads requests from {} itself, from offsets {}",
+                subtask,
+                direct.topic(),
+                directFetcher.startPositions());
+    }
+
+    private void onDirectBatch(DirectRequestBatch batch) {
+        try {
+            if (finished) {
+                return;
+            }
+            for (RecommendationRequest r : directLedger.accept(batch, System.currentTimeMillis())) {
+                answerDirect(r);
+            }
+            continueEvaluation();
+        } finally {
+            if (directFetcher != null) {
+                directFetcher.done();
+            }
+        }
+    }
+
+    /**
+     * Answers a request read from the topic, with the user's items from the statistics; behind a
+     * queued forget of its user it waits in the queue, as a request from the workers does.
+     */
+    private void answerDirect(RecommendationRequest request) {
+        ServingRequest serving = new ServingRequest(request, ITEMS_AT_ANSWER);
+        if (queuedForgets.containsKey(request.userId())) {
+            enqueue(ModelUpdate.of(serving));
+        } else {
+            onRequest(serving);
         }
     }
 
@@ -439,6 +587,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
 
     @Override
     public void close() throws Exception {
+        closeDirectRequests(); // first: its polls run on this task's thread
         if (itemFeed != null) {
             itemFeed.close();
         }
@@ -523,6 +672,13 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
             learned.forget(userId);
         }
         forgotten.inc();
+        if (directLedger != null && owns(userId)) {
+            // requests read after this forget waited for it: answered now, without history
+            for (RecommendationRequest r :
+                    directLedger.forgetApplied(userId, System.currentTimeMillis())) {
+                answerDirect(r);
+            }
+        }
     }
 
     /**
@@ -539,6 +695,9 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         RecommendationRequest request = serving.request();
         if (!owns(request.userId())) {
             return;
+        }
+        if (serving.userItems() == ITEMS_AT_ANSWER) {
+            serving = new ServingRequest(request, learned.userItemsOldestFirst(request.userId()));
         }
         long now = maxEventTime > 0 ? maxEventTime : request.timestamp();
         int k = Math.max(1, Math.min(request.k(), 1000));
@@ -611,6 +770,8 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
 
     @Override
     public void finish() throws Exception {
+        finished = true;
+        closeDirectRequests();
         runQueued(Long.MAX_VALUE);
         emitReport();
         super.finish();
@@ -658,5 +819,18 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         List<Tuple2<Long, Integer>> pending = new ArrayList<>();
         pendingMarkers.forEach((id, n) -> pending.add(Tuple2.of(id, n)));
         pendingState.update(pending);
+        // kept while the path is off too, for a later run that turns it on
+        directPositionsState.update(
+                directLedger != null
+                        ? directLedger.toState(subtask, parallelism)
+                        : DirectRequestLedger.asState(
+                                restoredDirectPositions, subtask, parallelism));
+    }
+
+    private void closeDirectRequests() throws InterruptedException {
+        if (directFetcher != null) {
+            directFetcher.close();
+            directFetcher = null;
+        }
     }
 }

@@ -1,0 +1,53 @@
+package io.streamrec.serving;
+
+import io.streamrec.ingest.InvalidRecordException;
+import io.streamrec.ingest.RequestJsonCodec;
+import io.streamrec.ingest.UserPseudonyms;
+import io.streamrec.schema.RecommendationRequest;
+
+/**
+ * Turns a requests-topic record into a {@link DirectRequest} for the serving subtask that owns its
+ * user, as the job's own request path would: parsed by {@link RequestJsonCodec}, the user id
+ * replaced by its pseudonym when a key is set, then routed by {@link UserOwner}. Unreadable records
+ * give null: the job's validation stage reads the same topic and dead-letters them with the reason.
+ */
+final class DirectRequestDecoder {
+    private final RequestJsonCodec codec = new RequestJsonCodec();
+    private final int subtask;
+    private final int parallelism;
+    private final UserPseudonyms pseudonyms;
+
+    /**
+     * @param pseudonyms the job's user-id pseudonyms, or null when ids are kept as they are
+     */
+    DirectRequestDecoder(int subtask, int parallelism, UserPseudonyms pseudonyms) {
+        this.subtask = subtask;
+        this.parallelism = parallelism;
+        this.pseudonyms = pseudonyms;
+    }
+
+    /** The record as a request of a user this subtask owns; null for another's or unreadable. */
+    DirectRequest decode(int partition, long offset, byte[] value) {
+        if (value == null) {
+            return null;
+        }
+        RecommendationRequest request;
+        try {
+            request = codec.parse(value);
+        } catch (InvalidRecordException e) {
+            return null;
+        }
+        if (pseudonyms != null) {
+            request =
+                    new RecommendationRequest(
+                            request.requestId(),
+                            pseudonyms.of(request.userId()),
+                            request.k(),
+                            request.timestamp());
+        }
+        if (UserOwner.of(request.userId(), parallelism) != subtask) {
+            return null;
+        }
+        return new DirectRequest(partition, offset, request);
+    }
+}

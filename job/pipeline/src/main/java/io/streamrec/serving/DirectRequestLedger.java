@@ -1,0 +1,222 @@
+package io.streamrec.serving;
+
+import io.streamrec.schema.RecommendationRequest;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.java.tuple.Tuple4;
+
+/**
+ * A serving subtask's account of the requests it reads from the topic itself, kept on the task
+ * thread: which offset of each partition it has dealt with (what a checkpoint stores), and the
+ * order of a user's requests against the user's forgets.
+ *
+ * <p>A forget reaches serving through the workers and the parameter server, a request read from the
+ * topic at once: a request read after a forget of its user is held until serving has erased the
+ * user, so that it is answered as a user without history, as on the job's own path. A forget that
+ * serving applies before this subtask read it is remembered for a while so the two cancel. Either
+ * side waits at most {@link #FORGET_WAIT_MS}: a forget the job never applies (for example one
+ * dead-lettered) must not hold its user's requests for ever.
+ *
+ * <p>A checkpoint stores, per partition, the first offset not yet dealt with (a held request, or a
+ * forget not yet applied, counts as not dealt with), so after a restore the requests answered since
+ * that checkpoint are answered again: at-least-once results are given twice (clients drop a
+ * repeated {@code requestId}), exactly-once results lose their uncommitted answers with the aborted
+ * transaction and get them once more.
+ */
+final class DirectRequestLedger {
+    /** The longest a request waits behind its user's forget, and a forget for its request. */
+    static final long FORGET_WAIT_MS = 60_000;
+
+    private final Map<Integer, Long> next = new HashMap<>();
+
+    /** Per user: forgets read from the topic that serving has not applied yet, in order. */
+    private final Map<String, ArrayDeque<Waiting>> forgetsAhead = new HashMap<>();
+
+    /** Per user: requests read after a forget of the user that serving has not applied yet. */
+    private final Map<String, List<DirectRequest>> held = new HashMap<>();
+
+    /** Per user: when serving applied forgets this subtask had not read from the topic yet. */
+    private final Map<String, ArrayDeque<Long>> appliedUnread = new HashMap<>();
+
+    private long released;
+
+    private record Waiting(DirectRequest forget, long sinceMs) {}
+
+    /**
+     * @param start the first offset to deal with per partition (restored or where reading starts)
+     */
+    DirectRequestLedger(Map<Integer, Long> start) {
+        next.putAll(start);
+    }
+
+    /** The requests of {@code batch} to answer now, in order; the rest wait for forgets. */
+    List<RecommendationRequest> accept(DirectRequestBatch batch, long nowMs) {
+        List<RecommendationRequest> answer = new ArrayList<>(expire(nowMs));
+        for (DirectRequest r : batch.requests()) {
+            String user = r.userId();
+            if (r.isForget()) {
+                if (!cancelApplied(user)) {
+                    forgetsAhead
+                            .computeIfAbsent(user, u -> new ArrayDeque<>())
+                            .add(new Waiting(r, nowMs));
+                }
+            } else if (forgetsAhead.containsKey(user)) {
+                held.computeIfAbsent(user, u -> new ArrayList<>()).add(r);
+            } else {
+                answer.add(r.request());
+            }
+        }
+        batch.nextOffsets().forEach((p, o) -> next.merge(p, o, Math::max));
+        return answer;
+    }
+
+    /**
+     * Serving has erased {@code user} (a forget marker's first copy): the requests that waited for
+     * this forget, to answer now.
+     */
+    List<RecommendationRequest> forgetApplied(String user, long nowMs) {
+        List<RecommendationRequest> answer = new ArrayList<>(expire(nowMs));
+        ArrayDeque<Waiting> ahead = forgetsAhead.get(user);
+        if (ahead == null) {
+            appliedUnread.computeIfAbsent(user, u -> new ArrayDeque<>()).add(nowMs);
+            return answer;
+        }
+        ahead.poll();
+        if (ahead.isEmpty()) {
+            forgetsAhead.remove(user);
+            answer.addAll(release(user));
+        }
+        return answer;
+    }
+
+    private boolean cancelApplied(String user) {
+        ArrayDeque<Long> applied = appliedUnread.get(user);
+        if (applied == null) {
+            return false;
+        }
+        applied.poll();
+        if (applied.isEmpty()) {
+            appliedUnread.remove(user);
+        }
+        return true;
+    }
+
+    private List<RecommendationRequest> release(String user) {
+        List<RecommendationRequest> out = new ArrayList<>();
+        List<DirectRequest> waiting = held.remove(user);
+        if (waiting != null) {
+            for (DirectRequest r : waiting) {
+                out.add(r.request());
+            }
+        }
+        return out;
+    }
+
+    /** Drops waits older than {@link #FORGET_WAIT_MS}; returns the requests that stop waiting. */
+    private List<RecommendationRequest> expire(long nowMs) {
+        long cutoff = nowMs - FORGET_WAIT_MS;
+        appliedUnread.values().removeIf(times -> dropBefore(times, cutoff));
+        List<RecommendationRequest> out = new ArrayList<>();
+        Iterator<Map.Entry<String, ArrayDeque<Waiting>>> users = forgetsAhead.entrySet().iterator();
+        while (users.hasNext()) {
+            Map.Entry<String, ArrayDeque<Waiting>> e = users.next();
+            ArrayDeque<Waiting> ahead = e.getValue();
+            while (!ahead.isEmpty() && ahead.peek().sinceMs() < cutoff) {
+                ahead.poll();
+            }
+            if (ahead.isEmpty()) {
+                users.remove();
+                List<RecommendationRequest> freed = release(e.getKey());
+                released += freed.size();
+                out.addAll(freed);
+            }
+        }
+        return out;
+    }
+
+    private static boolean dropBefore(ArrayDeque<Long> times, long cutoff) {
+        while (!times.isEmpty() && times.peek() < cutoff) {
+            times.poll();
+        }
+        return times.isEmpty();
+    }
+
+    /** Requests held behind a forget now. */
+    int held() {
+        int n = 0;
+        for (List<DirectRequest> h : held.values()) {
+            n += h.size();
+        }
+        return n;
+    }
+
+    /** Requests answered without their forget having been applied, after waiting their longest. */
+    long releasedUnapplied() {
+        return released;
+    }
+
+    /**
+     * Per partition, the first offset not dealt with: the next unread one, or the earliest held
+     * request or unapplied forget of the partition.
+     */
+    Map<Integer, Long> positions() {
+        Map<Integer, Long> out = new HashMap<>(next);
+        for (ArrayDeque<Waiting> ahead : forgetsAhead.values()) {
+            for (Waiting w : ahead) {
+                lower(out, w.forget());
+            }
+        }
+        for (List<DirectRequest> waiting : held.values()) {
+            for (DirectRequest r : waiting) {
+                lower(out, r);
+            }
+        }
+        return out;
+    }
+
+    private static void lower(Map<Integer, Long> positions, DirectRequest r) {
+        positions.merge(r.partition(), r.offset(), Math::min);
+    }
+
+    /** The positions as operator-state entries of this subtask. */
+    List<Tuple4<Integer, Integer, Integer, Long>> toState(int subtask, int parallelism) {
+        return asState(positions(), subtask, parallelism);
+    }
+
+    /** Entries (subtask, parallelism, partition, offset) of {@code positions}. */
+    static List<Tuple4<Integer, Integer, Integer, Long>> asState(
+            Map<Integer, Long> positions, int subtask, int parallelism) {
+        List<Tuple4<Integer, Integer, Integer, Long>> out = new ArrayList<>();
+        positions.forEach((p, o) -> out.add(Tuple4.of(subtask, parallelism, p, o)));
+        return out;
+    }
+
+    /**
+     * Where subtask {@code subtask} of {@code parallelism} starts. Every subtask reads every
+     * partition and answers its own users, and its positions are in the union state tagged with its
+     * index: at the same parallelism a subtask takes its own (an answer committed before the
+     * checkpoint is not given again, which exactly-once results rely on). After a rescale users
+     * move between subtasks, so each takes the lowest position per partition of all: nothing is
+     * skipped, and some requests are answered twice.
+     */
+    static Map<Integer, Long> restore(
+            Iterable<Tuple4<Integer, Integer, Integer, Long>> entries,
+            int subtask,
+            int parallelism) {
+        Map<Integer, Long> own = new HashMap<>();
+        Map<Integer, Long> lowest = new HashMap<>();
+        boolean sameParallelism = true;
+        for (Tuple4<Integer, Integer, Integer, Long> e : entries) {
+            sameParallelism &= e.f1 == parallelism;
+            lowest.merge(e.f2, e.f3, Math::min);
+            if (e.f0 == subtask) {
+                own.merge(e.f2, e.f3, Math::min);
+            }
+        }
+        return sameParallelism && !own.isEmpty() ? own : lowest;
+    }
+}

@@ -1,0 +1,23 @@
+package io.streamrec.serving;
+
+import java.io.Serializable;
+
+/**
+ * Where serving reads recommendation requests itself ({@code serving.direct-requests}): the
+ * requests topic, the job's consumer group (whose committed offsets a subtask without state starts
+ * from) and the pseudonym key file, if user ids are pseudonymised.
+ *
+ * @param enabled whether serving answers requests straight from the topic; off, they come through
+ *     the workers as records of the job's graph
+ * @param topic the requests topic
+ * @param groupId the job's consumer group: only read from, never committed to by serving
+ * @param userIdKeyFile the {@code privacy.user-id-key-file}, or null
+ */
+public record DirectRequestSettings(
+        boolean enabled, String topic, String groupId, String userIdKeyFile)
+        implements Serializable {
+
+    /** Requests come through the workers. */
+    public static final DirectRequestSettings OFF =
+            new DirectRequestSettings(false, null, null, null);
+}

@@ -1,0 +1,150 @@
+package io.streamrec.serving;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamrec.schema.RecommendationRequest;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.java.tuple.Tuple4;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The task-thread side of requests serving reads itself: what is answered when, how a request waits
+ * for its user's forget, and which offsets a checkpoint stores and a restore takes.
+ */
+class DirectRequestLedgerTest {
+    private static final long T = 1_000_000L;
+
+    private static DirectRequest request(int partition, long offset, String id, String user) {
+        return new DirectRequest(partition, offset, new RecommendationRequest(id, user, 10, T));
+    }
+
+    private static DirectRequest forget(int partition, long offset, String user) {
+        return new DirectRequest(
+                partition, offset, RecommendationRequest.forget("f" + offset, user, T));
+    }
+
+    private static DirectRequestBatch batch(Map<Integer, Long> next, DirectRequest... requests) {
+        return new DirectRequestBatch(List.of(requests), next);
+    }
+
+    private static List<String> ids(List<RecommendationRequest> requests) {
+        return requests.stream().map(RecommendationRequest::requestId).toList();
+    }
+
+    @Test
+    void answersRequestsAtOnceAndMovesPastEveryReadOffset() {
+        DirectRequestLedger ledger = new DirectRequestLedger(Map.of(0, 5L, 1, 0L));
+        assertThat(ledger.positions()).isEqualTo(Map.of(0, 5L, 1, 0L));
+
+        List<RecommendationRequest> answer =
+                ledger.accept(
+                        batch(Map.of(0, 9L), request(0, 5, "r1", "a"), request(0, 7, "r2", "b")),
+                        T);
+
+        assertThat(ids(answer)).containsExactly("r1", "r2");
+        // offsets 6 and 8 were other subtasks' users: dealt with too
+        assertThat(ledger.positions()).isEqualTo(Map.of(0, 9L, 1, 0L));
+    }
+
+    @Test
+    void aRequestAfterItsUsersForgetWaitsUntilServingHasErasedTheUser() {
+        DirectRequestLedger ledger = new DirectRequestLedger(Map.of(0, 0L));
+
+        List<RecommendationRequest> answer =
+                ledger.accept(
+                        batch(
+                                Map.of(0, 4L),
+                                request(0, 0, "before", "a"),
+                                forget(0, 1, "a"),
+                                request(0, 2, "after", "a"),
+                                request(0, 3, "other", "b")),
+                        T);
+
+        assertThat(ids(answer)).containsExactly("before", "other");
+        assertThat(ledger.held()).isEqualTo(1);
+        // the unapplied forget and the held request are not dealt with: a restore reads them again
+        assertThat(ledger.positions()).isEqualTo(Map.of(0, 1L));
+
+        assertThat(ledger.forgetApplied("b", T)).isEmpty();
+        assertThat(ids(ledger.forgetApplied("a", T + 10))).containsExactly("after");
+        assertThat(ledger.held()).isZero();
+        assertThat(ledger.positions()).isEqualTo(Map.of(0, 4L));
+    }
+
+    @Test
+    void twoForgetsAheadHoldTheRequestUntilBothAreApplied() {
+        DirectRequestLedger ledger = new DirectRequestLedger(Map.of(0, 0L));
+        ledger.accept(
+                batch(Map.of(0, 3L), forget(0, 0, "a"), forget(0, 1, "a"), request(0, 2, "r", "a")),
+                T);
+
+        assertThat(ledger.forgetApplied("a", T)).isEmpty();
+        assertThat(ledger.positions()).isEqualTo(Map.of(0, 1L));
+        assertThat(ids(ledger.forgetApplied("a", T))).containsExactly("r");
+    }
+
+    @Test
+    void aForgetServingAppliedBeforeItWasReadHoldsNothing() {
+        DirectRequestLedger ledger = new DirectRequestLedger(Map.of(0, 0L));
+        assertThat(ledger.forgetApplied("a", T)).isEmpty();
+
+        List<RecommendationRequest> answer =
+                ledger.accept(batch(Map.of(0, 2L), forget(0, 0, "a"), request(0, 1, "r", "a")), T);
+
+        assertThat(ids(answer)).containsExactly("r");
+        assertThat(ledger.positions()).isEqualTo(Map.of(0, 2L));
+    }
+
+    @Test
+    void aForgetNeverAppliedHoldsItsUsersRequestsForTheLongestWaitOnly() {
+        DirectRequestLedger ledger = new DirectRequestLedger(Map.of(0, 0L));
+        ledger.accept(batch(Map.of(0, 2L), forget(0, 0, "a"), request(0, 1, "r", "a")), T);
+
+        assertThat(ledger.accept(batch(Map.of()), T + DirectRequestLedger.FORGET_WAIT_MS))
+                .isEmpty();
+        List<RecommendationRequest> released =
+                ledger.accept(batch(Map.of()), T + DirectRequestLedger.FORGET_WAIT_MS + 1);
+
+        assertThat(ids(released)).containsExactly("r");
+        assertThat(ledger.releasedUnapplied()).isEqualTo(1);
+        assertThat(ledger.positions()).isEqualTo(Map.of(0, 2L));
+    }
+
+    @Test
+    void anAppliedForgetNotReadInTimeNoLongerCancelsALaterOne() {
+        DirectRequestLedger ledger = new DirectRequestLedger(Map.of(0, 0L));
+        ledger.forgetApplied("a", T);
+
+        long later = T + DirectRequestLedger.FORGET_WAIT_MS + 1;
+        List<RecommendationRequest> answer =
+                ledger.accept(
+                        batch(Map.of(0, 2L), forget(0, 0, "a"), request(0, 1, "r", "a")), later);
+
+        assertThat(answer).isEmpty();
+        assertThat(ledger.held()).isEqualTo(1);
+    }
+
+    @Test
+    void atTheSameParallelismEachSubtaskRestoresItsOwnPositions() {
+        List<Tuple4<Integer, Integer, Integer, Long>> state =
+                new java.util.ArrayList<>(DirectRequestLedger.asState(Map.of(0, 10L, 1, 3L), 0, 2));
+        state.addAll(DirectRequestLedger.asState(Map.of(0, 7L, 1, 8L), 1, 2));
+
+        assertThat(DirectRequestLedger.restore(state, 0, 2)).isEqualTo(Map.of(0, 10L, 1, 3L));
+        assertThat(DirectRequestLedger.restore(state, 1, 2)).isEqualTo(Map.of(0, 7L, 1, 8L));
+    }
+
+    @Test
+    void afterARescaleEverySubtaskStartsAtTheLowestPositionOfAll() {
+        List<Tuple4<Integer, Integer, Integer, Long>> state =
+                new java.util.ArrayList<>(DirectRequestLedger.asState(Map.of(0, 10L, 1, 3L), 0, 2));
+        state.addAll(DirectRequestLedger.asState(Map.of(0, 7L, 1, 8L), 1, 2));
+
+        Map<Integer, Long> lowest = Map.of(0, 7L, 1, 3L);
+        assertThat(DirectRequestLedger.restore(state, 0, 3)).isEqualTo(lowest);
+        assertThat(DirectRequestLedger.restore(state, 2, 3)).isEqualTo(lowest);
+        assertThat(DirectRequestLedger.restore(state, 0, 1)).isEqualTo(lowest);
+        assertThat(DirectRequestLedger.restore(List.of(), 0, 2)).isEmpty();
+    }
+}
