@@ -2,7 +2,10 @@ package io.streamrec.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamrec.feeds.CommittedReader;
 import io.streamrec.ingest.EventJsonCodec;
 import io.streamrec.ingest.RequestJsonCodec;
 import io.streamrec.job.JobSettings;
@@ -16,13 +19,18 @@ import io.streamrec.tools.privacy.ForgetAudit;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -42,6 +50,7 @@ class ForgetUserITCase {
     static final StreamrecClusterExtension CLUSTERS = new StreamrecClusterExtension();
 
     private static final PlantedStream STREAM = new PlantedStream(3, 20, 20, 400, 7L);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String FORGOTTEN = "forget-me";
     private static final String KEPT = "keep-me";
 
@@ -84,7 +93,28 @@ class ForgetUserITCase {
             produceEvents(conf, events);
             awaitCounted(output, events.size());
             assertThat(output.updates(RowKeys.user(FORGOTTEN))).isPositive();
-            produceForget(conf, FORGOTTEN);
+            // a request read right after the forget waits until serving has erased the user
+            // (serving reads requests itself, the forget comes through the workers): it is
+            // answered as a user without history, and the kept user's as before
+            Map<String, String> reasons = new HashMap<>();
+            try (KafkaConsumer<byte[], byte[]> results = resultsFromNow(conf)) {
+                produceForgetThenRequests(conf, FORGOTTEN);
+                Await.waitUntil(
+                        "both requests sent after the forget are answered",
+                        Duration.ofMinutes(2),
+                        () -> {
+                            for (ConsumerRecord<byte[], byte[]> r :
+                                    results.poll(Duration.ofMillis(100))) {
+                                JsonNode result = MAPPER.readTree(r.value());
+                                reasons.putIfAbsent(
+                                        result.path("requestId").asText(),
+                                        result.path("reason").asText());
+                            }
+                            return reasons.keySet().containsAll(List.of("forgotten", "kept"));
+                        });
+            }
+            assertThat(reasons).containsEntry("forgotten", "cold-start");
+            assertThat(reasons).containsEntry("kept", "model");
             Await.waitUntil(
                     "the forgotten user's tombstone is committed",
                     Duration.ofMinutes(2),
@@ -159,14 +189,29 @@ class ForgetUserITCase {
         }
     }
 
-    private static void produceForget(Configuration conf, String user) {
+    /** A forget of {@code user}, then a request of the user and one of {@link #KEPT}. */
+    private static void produceForgetThenRequests(Configuration conf, String user) {
         String topic = new JobSettings(conf).get(StreamrecOptions.REQUESTS_TOPIC);
+        long now = System.currentTimeMillis();
         try (KafkaProducer<byte[], byte[]> producer = producer(conf)) {
             producer.send(
                     RequestJsonCodec.producerRecord(
-                            topic,
-                            RecommendationRequest.forget(
-                                    "forget-1", user, System.currentTimeMillis())));
+                            topic, RecommendationRequest.forget("forget-1", user, now)));
+            producer.send(
+                    RequestJsonCodec.producerRecord(
+                            topic, new RecommendationRequest("forgotten", user, 10, now)));
+            producer.send(
+                    RequestJsonCodec.producerRecord(
+                            topic, new RecommendationRequest("kept", KEPT, 10, now)));
         }
+    }
+
+    private static KafkaConsumer<byte[], byte[]> resultsFromNow(Configuration conf) {
+        JobSettings settings = new JobSettings(conf);
+        return CommittedReader.open(
+                settings.kafka().toProperties(),
+                settings.get(StreamrecOptions.RESULTS_TOPIC),
+                false,
+                IsolationLevel.READ_UNCOMMITTED);
     }
 }
