@@ -33,6 +33,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.common.state.ListState;
@@ -154,6 +155,9 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
 
     /** Requests serving reads from the topic itself; null when they come through the workers. */
     private transient DirectRequestLedger directLedger;
+
+    /** Polls of the requests topic handed off by the fetcher's thread, not yet answered. */
+    private transient ConcurrentLinkedQueue<DirectRequestBatch> directBatches;
 
     /** Set once the operator finished: a poll handed off after that is dropped. */
     private transient boolean finished;
@@ -309,6 +313,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         freshness = new LatencyHistogram();
         queued = new ArrayDeque<>();
         queuedForgets = new HashMap<>();
+        directBatches = new ConcurrentLinkedQueue<>();
         model.useAnnFrom(settings.annMinItems());
         answered = getMetricGroup().counter("answeredRequests");
         evaluated = getMetricGroup().counter("evaluatedEvents");
@@ -384,7 +389,9 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                 new DirectRequestFetcher.Handoff() {
                     @Override
                     public void accept(DirectRequestBatch batch) {
-                        mailbox.execute(() -> onDirectBatch(batch), "direct requests");
+                        directBatches.add(batch);
+                        mailbox.execute(
+                                ServingOperator.this::answerDirectBatches, "direct requests");
                     }
 
                     @Override
@@ -409,18 +416,25 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                 directFetcher.startPositions());
     }
 
-    private void onDirectBatch(DirectRequestBatch batch) {
-        try {
-            if (finished) {
-                return;
-            }
-            for (RecommendationRequest r : directLedger.accept(batch, System.currentTimeMillis())) {
-                answerDirect(r);
-            }
-            continueEvaluation();
-        } finally {
-            if (directFetcher != null) {
-                directFetcher.done();
+    /**
+     * Answers the polls handed off so far. Runs as a mail, and also between any two pieces of
+     * queued work ({@link #runQueued}): a request then waits for one event's evaluation, not for a
+     * slice, nor for the whole queue that runs before a checkpoint barrier.
+     */
+    private void answerDirectBatches() {
+        DirectRequestBatch batch;
+        while ((batch = directBatches.poll()) != null) {
+            try {
+                if (!finished) {
+                    for (RecommendationRequest r :
+                            directLedger.accept(batch, System.currentTimeMillis())) {
+                        answerDirect(r);
+                    }
+                }
+            } finally {
+                if (directFetcher != null) {
+                    directFetcher.done();
+                }
             }
         }
     }
@@ -538,6 +552,9 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                             next.marker().forgetUser(), (u, n) -> n == 1 ? null : n - 1);
                 }
                 apply(next);
+            }
+            if (!directBatches.isEmpty()) {
+                answerDirectBatches();
             }
             if (deadline != Long.MAX_VALUE && System.nanoTime() >= deadline) {
                 return;
