@@ -1,7 +1,9 @@
 package io.streamrec.eval;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,6 +19,7 @@ public final class LatestReports {
     private long trainedEvents;
     private long reports;
     private long checkpoints;
+    private final List<Long> checkpointTimes = new ArrayList<>();
 
     public void add(EvalReportCodec.Report report) {
         byParallelism
@@ -31,6 +34,7 @@ public final class LatestReports {
         // every subtask reports once per completed checkpoint, and there is always a subtask 0
         if (report.counts().subtask() == 0) {
             checkpoints++;
+            checkpointTimes.add(report.time());
         }
     }
 
@@ -44,6 +48,14 @@ public final class LatestReports {
     }
 
     /** Events the parameter server has trained on, as the newest report saw it. */
+    /**
+     * When serving subtask 0 wrote each report read, in order: one per completed checkpoint, taken
+     * as the checkpoint's barrier passed serving (the last stage before the sinks).
+     */
+    public List<Long> checkpointTimes() {
+        return List.copyOf(checkpointTimes);
+    }
+
     public long trainedEvents() {
         return trainedEvents;
     }

@@ -2,8 +2,10 @@ package io.streamrec.tools.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamrec.ingest.ItemCatalog;
+import io.streamrec.job.RuntimeDefaults;
 import io.streamrec.job.StreamrecOptions;
 import io.streamrec.schema.UserEvent;
+import io.streamrec.tools.quickstart.ReplayRun;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -48,19 +50,21 @@ final class PipelineSection extends ReplaySection {
                                     0,
                                     new Configuration())
                             .eventsPerSecond();
-            p2[r] =
+            double p1Cpu = total(pipeline.lastCpuMicrosPerEvent());
+            ReplayRun.Result atP2 =
                     pipeline.run(
-                                    "p=2 run " + (r + 1),
-                                    events,
-                                    catalog,
-                                    2,
-                                    0,
-                                    false,
-                                    0,
-                                    new Configuration())
-                            .eventsPerSecond();
+                            "p=2 run " + (r + 1),
+                            events,
+                            catalog,
+                            2,
+                            0,
+                            false,
+                            0,
+                            new Configuration());
+            p2[r] = atP2.eventsPerSecond();
             if (r == 0) {
-                cpuProfile(pipeline.lastCpuMicrosPerEvent());
+                cpuProfile(pipeline.lastCpuMicrosPerEvent(), p1Cpu);
+                checkpointIntervals(atP2);
             }
         }
         measureSampledEvaluation();
@@ -120,8 +124,35 @@ final class PipelineSection extends ReplaySection {
         }
     }
 
-    /** Where the p=2 run's CPU went, per event and stage (first run). */
-    private void cpuProfile(Map<String, Double> microsPerEvent) {
+    private static double total(Map<String, Double> microsPerEvent) {
+        return microsPerEvent.values().stream().mapToDouble(Double::doubleValue).sum();
+    }
+
+    /**
+     * How far apart checkpoints completed in the first p=2 run, at full speed, against the
+     * configured interval (issue 11: p99 at most twice it).
+     */
+    private void checkpointIntervals(ReplayRun.Result run) {
+        double p50 = run.checkpointIntervalSeconds(0.5);
+        double p99 = run.checkpointIntervalSeconds(0.99);
+        double max = run.checkpointIntervalSeconds(1.0);
+        report.result("checkpoint_interval_achieved_s_p50", p50);
+        report.result("checkpoint_interval_achieved_s_p99", p99);
+        report.result("checkpoint_interval_achieved_s_max", max);
+        double configured = RuntimeDefaults.CHECKPOINT_INTERVAL.toMillis() / 1000.0;
+        String measured =
+                String.format(
+                        "p50 %.2f s, p99 %.2f s, max %.2f s (%d intervals)",
+                        p50, p99, max, run.checkpointIntervalsSeconds().length);
+        report.row(
+                "checkpoint interval achieved at full speed, p=2 (configured " + configured + " s)",
+                "p99 <= " + 2 * configured + " s",
+                measured);
+        progress("    checkpoints apart at full speed: " + measured);
+    }
+
+    /** Where the p=2 run's CPU went, per event and stage (first run), and its ratio to p=1's. */
+    private void cpuProfile(Map<String, Double> microsPerEvent, double p1Total) {
         ObjectNode p = report.details("pipeline_p2_cpu_us_per_event");
         StringBuilder line = new StringBuilder();
         double total = 0;
@@ -134,6 +165,13 @@ final class PipelineSection extends ReplaySection {
                             "%s%s %.0f us", line.length() > 0 ? "; " : "", e.getKey(), micros));
         }
         p.put("total", total);
+        report.result("pipeline_p2_cpu_us_per_event_total", total);
+        report.result("pipeline_p1_cpu_us_per_event_total", p1Total);
+        report.result("cpu_us_per_event_p2_over_p1", total / p1Total);
+        report.row(
+                "CPU per event, p=2 / p=1 (first runs)",
+                "<= 1.15",
+                String.format("%.0f / %.0f us = %.2f", total, p1Total, total / p1Total));
         progress("    CPU per event at p=2: " + line);
         report.note(
                 String.format(

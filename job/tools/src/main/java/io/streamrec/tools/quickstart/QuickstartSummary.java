@@ -62,10 +62,21 @@ final class QuickstartSummary {
         out.printf(
                 "wall time             %.1f s (replay pace: %s)%n",
                 result.wallSeconds(), rate > 0 ? rate + " events/s" : "full speed");
-        out.printf("checkpoints completed %d%n", result.checkpointsCompleted());
+        out.printf("checkpoints completed %d%s%n", result.checkpointsCompleted(), intervals());
         printQuality(out);
         printFourWeekWindows(out);
         printExamples(out);
+    }
+
+    /** How far apart checkpoints completed while the job trained, when two or more did. */
+    private String intervals() {
+        double p50 = result.checkpointIntervalSeconds(0.5);
+        if (Double.isNaN(p50)) {
+            return "";
+        }
+        return String.format(
+                " (apart while training: p50 %.1f s, p99 %.1f s, max %.1f s)",
+                p50, result.checkpointIntervalSeconds(0.99), result.checkpointIntervalSeconds(1.0));
     }
 
     /**
@@ -158,6 +169,11 @@ final class QuickstartSummary {
         json.put("wall_seconds", result.wallSeconds());
         json.put("replay_events_per_second_pace", rate);
         json.put("checkpoints_completed", result.checkpointsCompleted());
+        if (!Double.isNaN(result.checkpointIntervalSeconds(0.5))) {
+            json.put("checkpoint_interval_s_p50", result.checkpointIntervalSeconds(0.5));
+            json.put("checkpoint_interval_s_p99", result.checkpointIntervalSeconds(0.99));
+            json.put("checkpoint_interval_s_max", result.checkpointIntervalSeconds(1.0));
+        }
         ArrayNode windows = json.putArray("windows");
         counts.windows()
                 .forEach(

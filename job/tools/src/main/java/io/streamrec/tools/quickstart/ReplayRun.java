@@ -185,7 +185,42 @@ public final class ReplayRun implements AutoCloseable {
             Map<String, Integer> deadLetterReasons,
             LatencyHistogram requestLatency,
             LatencyHistogram freshness,
-            TrainingWindow trainingWindow) {}
+            TrainingWindow trainingWindow,
+            List<Long> checkpointTimes) {
+
+        /**
+         * Seconds between consecutive completed checkpoints whose barriers passed serving within
+         * the training window: the checkpoint interval the job achieved while it trained.
+         */
+        public double[] checkpointIntervalsSeconds() {
+            List<Long> inWindow =
+                    checkpointTimes.stream()
+                            .filter(
+                                    t ->
+                                            t >= trainingWindow.firstMillis()
+                                                    && t <= trainingWindow.lastMillis())
+                            .toList();
+            double[] out = new double[Math.max(0, inWindow.size() - 1)];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = (inWindow.get(i + 1) - inWindow.get(i)) / 1000.0;
+            }
+            return out;
+        }
+
+        /**
+         * The {@code quantile} (nearest rank) of {@link #checkpointIntervalsSeconds()}; NaN with no
+         * interval.
+         */
+        public double checkpointIntervalSeconds(double quantile) {
+            double[] sorted = checkpointIntervalsSeconds();
+            if (sorted.length == 0) {
+                return Double.NaN;
+            }
+            java.util.Arrays.sort(sorted);
+            int rank = (int) Math.ceil(quantile * sorted.length);
+            return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+        }
+    }
 
     /** Trained events and the wall-clock span from the first to the last, over all subtasks. */
     public record TrainingWindow(long events, long firstMillis, long lastMillis) {
@@ -301,7 +336,8 @@ public final class ReplayRun implements AutoCloseable {
                 committed.deadLetterReasons,
                 requestLatency,
                 reports.freshness(),
-                window);
+                window,
+                reports.checkpointTimes());
     }
 
     /** What the job has committed while the replay runs: its reports and its dead letters. */

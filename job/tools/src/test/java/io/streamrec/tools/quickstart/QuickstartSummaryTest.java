@@ -53,7 +53,8 @@ class QuickstartSummaryTest {
                         Map.of(),
                         new LatencyHistogram(),
                         new LatencyHistogram(),
-                        new ReplayRun.TrainingWindow(4, 0, 1));
+                        new ReplayRun.TrainingWindow(4, 0, 1),
+                        List.of());
         QuickstartSummary summary = new QuickstartSummary(result, ItemCatalog.empty(), 0);
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
