@@ -373,9 +373,13 @@ public final class StreamrecJob {
                         settings.get(StreamrecOptions.MODEL_UPDATES_TOPIC),
                         settings.get(StreamrecOptions.CATALOG_TOPIC),
                         settings.directRequests());
-        return updates.broadcast()
-                .union(requests.partitionCustom(new UserOwner(), UserOwner.REQUEST_USER))
-                .transform("serving", RecommendationResult.typeInfo(), serving)
+        DataStream<ModelUpdate> input = updates.broadcast();
+        if (!settings.directRequests().enabled()) {
+            input = input.union(requests.partitionCustom(new UserOwner(), UserOwner.REQUEST_USER));
+        }
+        // with serving reading requests itself the workers send none: without that edge's custom
+        // partitioner the job also admits unaligned checkpoints
+        return input.transform("serving", RecommendationResult.typeInfo(), serving)
                 .uid(Uids.SERVING)
                 .setParallelism(
                         settings.parallelism(
