@@ -9,6 +9,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -50,7 +51,7 @@ final class DirectRequestFetcher implements AutoCloseable {
         void fail(Throwable cause);
     }
 
-    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Consumer<byte[], byte[]> consumer;
     private final Map<Integer, Long> start;
     private final DirectRequestDecoder decoder;
     private final Semaphore inFlight = new Semaphore(IN_FLIGHT);
@@ -58,18 +59,19 @@ final class DirectRequestFetcher implements AutoCloseable {
     private Thread thread;
 
     /**
-     * Assigns every partition of {@code topic} and seeks it to where this subtask starts: the
-     * restored position, else the group's committed offset (where the job's own request source
-     * starts), else the beginning.
+     * A fetcher with a consumer of its own on the job's brokers: every partition of {@code topic},
+     * each from where this subtask starts (see {@link #DirectRequestFetcher(Consumer, String, Map,
+     * DirectRequestDecoder)}).
+     *
+     * @param groupId the job's consumer group: its committed offsets are read, never written
      */
-    DirectRequestFetcher(
+    static DirectRequestFetcher open(
             Properties kafka,
             String topic,
             String groupId,
             Map<Integer, Long> restored,
             DirectRequestDecoder decoder,
             String clientId) {
-        this.decoder = decoder;
         Properties p = new Properties();
         p.putAll(kafka);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
@@ -78,17 +80,32 @@ final class DirectRequestFetcher implements AutoCloseable {
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         // as the job's request source: a forget in an aborted transaction is no forget
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        this.consumer =
+        KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         try {
-            List<TopicPartition> partitions = partitions(topic);
-            consumer.assign(partitions);
-            this.start = startOffsets(partitions, restored);
-            start.forEach((partition, o) -> consumer.seek(new TopicPartition(topic, partition), o));
+            return new DirectRequestFetcher(consumer, topic, restored, decoder);
         } catch (RuntimeException e) {
             consumer.close();
             throw e;
         }
+    }
+
+    /**
+     * Assigns every partition of {@code topic} to {@code consumer} and seeks it to where this
+     * subtask starts: the restored position, else the consumer group's committed offset (where the
+     * job's own request source starts), else the beginning.
+     */
+    DirectRequestFetcher(
+            Consumer<byte[], byte[]> consumer,
+            String topic,
+            Map<Integer, Long> restored,
+            DirectRequestDecoder decoder) {
+        this.consumer = consumer;
+        this.decoder = decoder;
+        List<TopicPartition> partitions = partitions(topic);
+        consumer.assign(partitions);
+        this.start = startOffsets(partitions, restored);
+        start.forEach((partition, o) -> consumer.seek(new TopicPartition(topic, partition), o));
     }
 
     private List<TopicPartition> partitions(String topic) {

@@ -372,7 +372,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                         ? null
                         : UserPseudonyms.fromKeyFile(Path.of(direct.userIdKeyFile()));
         directFetcher =
-                new DirectRequestFetcher(
+                DirectRequestFetcher.open(
                         kafka.toProperties(),
                         direct.topic(),
                         direct.groupId(),
