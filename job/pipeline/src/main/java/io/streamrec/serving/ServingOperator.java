@@ -162,25 +162,6 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     /** Set once the operator finished: a poll handed off after that is dropped. */
     private transient boolean finished;
 
-    public ServingOperator(
-            ModelConfig config,
-            RowInitializer initializer,
-            ItemCatalog catalog,
-            ServingSettings settings,
-            KafkaSettings kafka,
-            String modelUpdatesTopic,
-            String catalogTopic) {
-        this(
-                config,
-                initializer,
-                catalog,
-                settings,
-                kafka,
-                modelUpdatesTopic,
-                catalogTopic,
-                DirectRequestSettings.OFF);
-    }
-
     /**
      * @param direct whether (and where) serving reads recommendation requests from the requests
      *     topic itself; used only under the learned ranker, whose statistics hold each user's items

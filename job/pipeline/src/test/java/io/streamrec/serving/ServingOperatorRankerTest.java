@@ -47,7 +47,8 @@ class ServingOperatorRankerTest {
                         new RankerSettings(0.05, List.of())),
                 null,
                 null,
-                null);
+                null,
+                DirectRequestSettings.OFF);
     }
 
     private static OneInputStreamOperatorTestHarness<ModelUpdate, RecommendationResult> harness()

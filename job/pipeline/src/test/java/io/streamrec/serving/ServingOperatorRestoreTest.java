@@ -37,7 +37,8 @@ class ServingOperatorRestoreTest {
     private static OneInputStreamOperatorTestHarness<ModelUpdate, RecommendationResult> harness(
             MockConsumer<byte[], byte[]> topic) throws Exception {
         return new OneInputStreamOperatorTestHarness<>(
-                new ServingOperator(MODEL, INIT, CATALOG, BPR, null, null, null) {
+                new ServingOperator(
+                        MODEL, INIT, CATALOG, BPR, null, null, null, DirectRequestSettings.OFF) {
                     @Override
                     ModelRowFeed openModelRowFeed() {
                         return new ModelRowFeed(topic);

@@ -42,7 +42,15 @@ class ServingOperatorSlicingTest {
                         .withEvaluationSlice(sliceNanos);
         var h =
                 new OneInputStreamOperatorTestHarness<>(
-                        new ServingOperator(MODEL, INIT, CATALOG, settings, null, null, null));
+                        new ServingOperator(
+                                MODEL,
+                                INIT,
+                                CATALOG,
+                                settings,
+                                null,
+                                null,
+                                null,
+                                DirectRequestSettings.OFF));
         h.open();
         return h;
     }
@@ -146,7 +154,8 @@ class ServingOperatorSlicingTest {
                                 ServingOperatorFixture.BPR.withEvaluationSlice(ONE_EVENT_PER_SLICE),
                                 null,
                                 null,
-                                null))) {
+                                null,
+                                DirectRequestSettings.OFF))) {
             h.open();
             // eleven items taken 50 times fill the popularity top 10 before any batch
             for (int i = 10; i <= 20; i++) {

@@ -27,7 +27,8 @@ class ServingOperatorTest {
     private static OneInputStreamOperatorTestHarness<ModelUpdate, RecommendationResult> harness()
             throws Exception {
         return new OneInputStreamOperatorTestHarness<>(
-                new ServingOperator(MODEL, INIT, CATALOG, BPR, null, null, null));
+                new ServingOperator(
+                        MODEL, INIT, CATALOG, BPR, null, null, null, DirectRequestSettings.OFF));
     }
 
     /** An item row whose bias and count make it the most popular and best-scored item. */
