@@ -64,6 +64,12 @@ import org.slf4j.LoggerFactory;
  * and trending popularity baselines computed from the same replica. Counts are operator state and
  * reported as JSON to the eval side output at every checkpoint.
  *
+ * <p>Under the learned ranker with {@code serving.direct-requests}, recommendation requests do not
+ * come on this operator's input: a {@link DirectRequestFetcher} thread reads the requests topic and
+ * hands each poll to the task's mailbox, answered between records and between any two pieces of
+ * queued work ({@link DirectRequestLedger} keeps the positions and holds a request behind its
+ * user's forget).
+ *
  * <p>A batch is evaluated in slices ({@link ServingSettings#evaluationSliceNanos}) so that requests
  * are answered between its events; rows and markers arriving meanwhile queue behind it in order
  * (they may carry the batch's own training), and the queue runs to its end before every barrier, so
