@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * The items' score vectors {@code v(i) = E[i] + content(i)} and their norms, where {@code
@@ -50,8 +51,15 @@ final class ContentTower {
     private boolean computedOnce;
     private long refreshedAt;
 
+    private final LongSupplier nanoClock;
+
     ContentTower(
-            ModelConfig config, RowInitializer initializer, ItemCatalog catalog, RowTable rows) {
+            ModelConfig config,
+            RowInitializer initializer,
+            ItemCatalog catalog,
+            RowTable rows,
+            LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
         this.d = config.dim();
         this.contentDim = config.contentDim();
         this.initializer = initializer;
@@ -120,10 +128,10 @@ final class ContentTower {
      * all items per batch cost more than the scoring itself.
      */
     void refresh() {
-        if (valid || (computedOnce && System.nanoTime() - refreshedAt < REFRESH_NANOS)) {
+        if (valid || (computedOnce && nanoClock.getAsLong() - refreshedAt < REFRESH_NANOS)) {
             return;
         }
-        refreshedAt = System.nanoTime();
+        refreshedAt = nanoClock.getAsLong();
         computedOnce = true;
         float[] pooled = new float[d];
         float[] out = new float[d];
@@ -131,6 +139,13 @@ final class ContentTower {
             computeContent(i, pooled, out);
         }
         valid = true;
+    }
+
+    /** Computes every item's content if it never was; otherwise leaves it as it is. */
+    void ensureComputed() {
+        if (!computedOnce) {
+            refresh();
+        }
     }
 
     private void computeContent(int i, float[] pooled, float[] out) {

@@ -139,7 +139,9 @@ final class LearnedRanking implements AutoCloseable {
 
     RankedCandidates recommend(String userId, String[] userItems, long now) {
         return ranker.recommend(
-                userId, now, items -> factorization.scoreItems(userId, userItems, now, items));
+                userId,
+                now,
+                items -> factorization.scoreItemsWithCurrentContent(userId, userItems, now, items));
     }
 
     /** The DP-SGD accounting, or null when it is off (tests). */

@@ -30,6 +30,43 @@ class ServingModelTest {
         assertThat(model.itemId(1)).isEqualTo("b");
     }
 
+    @Test
+    void aRequestsScoresUseTheContentAsLastComputedAndComputeItOnlyIfItNeverWas() {
+        int d = 4;
+        ModelConfig config = new ModelConfig(d, 2, 3, 86_400_000L, 1L, 0);
+        ItemCatalog catalog =
+                new ItemCatalog(
+                        List.of(
+                                new ItemRecord("a", "A", List.of("g")),
+                                new ItemRecord("b", "B", List.of("h"))));
+        long[] clock = {0L};
+        ServingModel model =
+                new ServingModel(config, new ModelRowInitializer(config), catalog, () -> clock[0]);
+        ServingModel twin =
+                new ServingModel(config, new ModelRowInitializer(config), catalog, () -> clock[0]);
+        List<String> items = List.of("a", "b");
+
+        // never computed: a request computes it, as evaluation would
+        float[] first = model.scoreItemsWithCurrentContent("u", new String[0], 0L, items);
+        assertThat(first).containsExactly(twin.scoreItems("u", new String[0], 0L, items));
+
+        // the dense rows move (a micro-batch), and the once-a-second recomputation is due
+        float[] w = new float[d * d];
+        for (int k = 0; k < w.length; k++) {
+            w[k] = 0.5f - (k % 3) * 0.4f;
+        }
+        model.apply(row(RowKeys.DENSE_W, w, 0, 0f, 0L));
+        twin.apply(row(RowKeys.DENSE_W, w, 0, 0f, 0L));
+        clock[0] += 2_000_000_000L;
+
+        // a request leaves it as it is; evaluation recomputes it
+        assertThat(model.scoreItemsWithCurrentContent("u", new String[0], 0L, items))
+                .containsExactly(first);
+        float[] recomputed = twin.scoreItems("u", new String[0], 0L, items);
+        assertThat(recomputed).isNotEqualTo(first);
+        assertThat(model.scoreItems("u", new String[0], 0L, items)).containsExactly(recomputed);
+    }
+
     private static ParameterRow row(String key, float[] w, long positives, float trend, long at) {
         return new ParameterRow(key, w, new float[0], 1, 1, positives, trend, at);
     }
