@@ -368,6 +368,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                         "streamrec-serving-requests-" + subtask);
         directLedger = new DirectRequestLedger(directFetcher.startPositions());
         getMetricGroup().gauge("directRequestsHeld", directLedger::held);
+        getMetricGroup().gauge("directRequestsReleasedUnapplied", directLedger::releasedUnapplied);
         MailboxExecutor mailbox =
                 getContainingTask()
                         .getMailboxExecutorFactory()
