@@ -135,10 +135,35 @@ final class ContentTower {
         computedOnce = true;
         float[] pooled = new float[d];
         float[] out = new float[d];
+        // without a pretrained vector an item's content depends on its attribute list alone:
+        // computed once per distinct list (MovieTweetings: far fewer genre lists than movies)
+        Map<AttributeList, Integer> firstWith = new HashMap<>();
         for (int i = 0; i < rows.items(); i++) {
-            computeContent(i, pooled, out);
+            Integer same =
+                    pretrained[i].length == 0
+                            ? firstWith.putIfAbsent(new AttributeList(itemAttributes[i]), i)
+                            : null;
+            if (same == null) {
+                computeContent(i, pooled, out);
+            } else {
+                System.arraycopy(content, same * d, content, i * d, d);
+                embeddingChanged(i);
+            }
         }
         valid = true;
+    }
+
+    /** Attribute indices as a map key: the same list in the same order gives the same content. */
+    private record AttributeList(int[] indices) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof AttributeList other && Arrays.equals(indices, other.indices);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(indices);
+        }
     }
 
     /** Computes every item's content if it never was; otherwise leaves it as it is. */

@@ -67,6 +67,57 @@ class ServingModelTest {
         assertThat(model.scoreItems("u", new String[0], 0L, items)).containsExactly(recomputed);
     }
 
+    @Test
+    void everyItemsScoreFollowsTheContentFormulaWhenItemsShareAttributeLists() {
+        int d = 4;
+        ModelConfig config = new ModelConfig(d, 2, 3, 86_400_000L, 1L, 0);
+        ModelRowInitializer init = new ModelRowInitializer(config);
+        List<ItemRecord> records =
+                List.of(
+                        new ItemRecord("a", "A", List.of("g", "h")),
+                        new ItemRecord("b", "B", List.of("g", "h")),
+                        new ItemRecord("c", "C", List.of("h")),
+                        new ItemRecord("e", "E", List.of("g")),
+                        new ItemRecord("f", "F", List.of()));
+        long[] clock = {0L};
+        ServingModel model =
+                new ServingModel(config, init, new ItemCatalog(records), () -> clock[0]);
+        float[] w = new float[d * d];
+        for (int k = 0; k < w.length; k++) {
+            w[k] = 0.3f - (k % 5) * 0.15f;
+        }
+        float[] c = {0.1f, -0.2f, 0.05f, 0.3f};
+        model.apply(row(RowKeys.DENSE_W, w, 0, 0f, 0L));
+        model.apply(row(RowKeys.DENSE_C, c, 0, 0f, 0L));
+        model.apply(row(RowKeys.DENSE_PHI, new float[] {0f, 0f}, 0, 0f, 0L));
+        float[] q = {0.2f, 0.4f, -0.1f, 0.3f};
+        model.apply(row(RowKeys.user("u"), q, 0, 0f, 0L));
+        clock[0] += 2_000_000_000L;
+
+        List<String> ids = records.stream().map(ItemRecord::itemId).toList();
+        float[] scores = model.scoreItems("u", new String[0], 0L, ids);
+
+        for (int i = 0; i < ids.size(); i++) {
+            List<String> attributes = records.get(i).attributes();
+            float[] pooled = new float[d];
+            for (String a : attributes) {
+                float[] v = init.initialWeights(RowKeys.attribute(a));
+                for (int k = 0; k < d; k++) {
+                    pooled[k] += v[k] / attributes.size();
+                }
+            }
+            float[] content = new float[d];
+            io.streamrec.model.BprModel.content(
+                    pooled, new float[0], w, new float[0], c, d, content);
+            float[] item = init.initialWeights(RowKeys.item(ids.get(i)));
+            double expected = item[d]; // the bias; trend and count weigh 0
+            for (int k = 0; k < d; k++) {
+                expected += q[k] * (item[k] + content[k]);
+            }
+            assertThat((double) scores[i]).as(ids.get(i)).isCloseTo(expected, within(1e-5));
+        }
+    }
+
     private static ParameterRow row(String key, float[] w, long positives, float trend, long at) {
         return new ParameterRow(key, w, new float[0], 1, 1, positives, trend, at);
     }
