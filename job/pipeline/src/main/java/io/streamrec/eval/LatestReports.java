@@ -47,7 +47,6 @@ public final class LatestReports {
         return checkpoints;
     }
 
-    /** Events the parameter server has trained on, as the newest report saw it. */
     /**
      * When serving subtask 0 wrote each report read, in order: one per completed checkpoint, taken
      * as the checkpoint's barrier passed serving (the last stage before the sinks).
@@ -56,6 +55,7 @@ public final class LatestReports {
         return List.copyOf(checkpointTimes);
     }
 
+    /** Events the parameter server has trained on, as the newest report saw it. */
     public long trainedEvents() {
         return trainedEvents;
     }

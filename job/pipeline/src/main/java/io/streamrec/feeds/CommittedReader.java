@@ -40,9 +40,10 @@ public final class CommittedReader {
     /**
      * The topic's partitions, waiting for the topic to be created (a reader may start before the
      * job has created its topics); an assignment of no partitions would read nothing, silently.
+     * Fails after {@code timeout} without the topic; the caller closes {@code consumer}.
      */
-    private static List<TopicPartition> partitions(
-            KafkaConsumer<byte[], byte[]> consumer, String topic, Duration timeout) {
+    public static List<TopicPartition> partitions(
+            Consumer<byte[], byte[]> consumer, String topic, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             List<PartitionInfo> info = consumer.listTopics(timeout).get(topic);
@@ -50,7 +51,6 @@ public final class CommittedReader {
                 return info.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
             }
             if (System.nanoTime() > deadline) {
-                consumer.close(Duration.ZERO);
                 throw new IllegalStateException(
                         "topic " + topic + " does not exist after " + timeout.toSeconds() + " s");
             }
@@ -58,7 +58,6 @@ public final class CommittedReader {
                 Thread.sleep(250); // polling the cluster's metadata for the topic to appear
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                consumer.close(Duration.ZERO);
                 throw new IllegalStateException("interrupted waiting for topic " + topic, e);
             }
         }
@@ -89,7 +88,13 @@ public final class CommittedReader {
         KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(
                         props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> partitions = partitions(consumer, topic, Duration.ofSeconds(60));
+        List<TopicPartition> partitions;
+        try {
+            partitions = partitions(consumer, topic, Duration.ofSeconds(60));
+        } catch (IllegalStateException e) {
+            consumer.close(Duration.ZERO);
+            throw e;
+        }
         consumer.assign(partitions);
         if (fromBeginning) {
             consumer.seekToBeginning(partitions);

@@ -1,6 +1,7 @@
 package io.streamrec.serving;
 
 import io.streamrec.ingest.InvalidRecordException;
+import io.streamrec.ingest.PseudonymizeUsers;
 import io.streamrec.ingest.RequestJsonCodec;
 import io.streamrec.ingest.UserPseudonyms;
 import io.streamrec.schema.RecommendationRequest;
@@ -39,11 +40,7 @@ final class DirectRequestDecoder {
         }
         if (pseudonyms != null) {
             request =
-                    new RecommendationRequest(
-                            request.requestId(),
-                            pseudonyms.of(request.userId()),
-                            request.k(),
-                            request.timestamp());
+                    PseudonymizeUsers.REQUESTS.withUserId(request, pseudonyms.of(request.userId()));
         }
         if (UserOwner.of(request.userId(), parallelism) != subtask) {
             return null;

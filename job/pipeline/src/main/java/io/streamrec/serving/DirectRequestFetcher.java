@@ -1,5 +1,6 @@
 package io.streamrec.serving;
 
+import io.streamrec.feeds.CommittedReader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,7 +16,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -102,22 +102,11 @@ final class DirectRequestFetcher implements AutoCloseable {
             DirectRequestDecoder decoder) {
         this.consumer = consumer;
         this.decoder = decoder;
-        List<TopicPartition> partitions = partitions(topic);
+        List<TopicPartition> partitions =
+                CommittedReader.partitions(consumer, topic, Duration.ofSeconds(60));
         consumer.assign(partitions);
         this.start = startOffsets(partitions, restored);
         start.forEach((partition, o) -> consumer.seek(new TopicPartition(topic, partition), o));
-    }
-
-    private List<TopicPartition> partitions(String topic) {
-        List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(60));
-        if (infos == null || infos.isEmpty()) {
-            throw new IllegalStateException("requests topic " + topic + " has no partitions");
-        }
-        List<TopicPartition> out = new ArrayList<>();
-        for (PartitionInfo info : infos) {
-            out.add(new TopicPartition(topic, info.partition()));
-        }
-        return out;
     }
 
     private Map<Integer, Long> startOffsets(

@@ -202,13 +202,12 @@ public final class ServingModel implements AutoCloseable {
         for (int c = 0; c < indices.length; c++) {
             indices[c] = itemIndexOf(itemIds.get(c));
         }
-        float[] q;
         if (refreshContent) {
-            q = query(userId, userItems);
+            content.refresh();
         } else {
             content.ensureComputed();
-            q = queryOfCurrentContent(userId, userItems);
         }
+        float[] q = queryOfCurrentContent(userId, userItems);
         float[] scores = new float[indices.length];
         for (int c = 0; c < indices.length; c++) {
             scores[c] = scorer.score(indices[c], q, now);

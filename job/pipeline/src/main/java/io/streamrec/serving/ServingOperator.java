@@ -432,11 +432,15 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
      * queued forget of its user it waits in the queue, as a request from the workers does.
      */
     private void answerDirect(RecommendationRequest request) {
-        ServingRequest serving = new ServingRequest(request, ITEMS_AT_ANSWER);
-        if (queuedForgets.containsKey(request.userId())) {
-            enqueue(ModelUpdate.of(serving));
+        answerOrQueue(new ServingRequest(request, ITEMS_AT_ANSWER));
+    }
+
+    /** Answers a request at once, unless a forget of its user is queued: then behind it. */
+    private void answerOrQueue(ServingRequest request) {
+        if (queuedForgets.containsKey(request.request().userId())) {
+            enqueue(ModelUpdate.of(request));
         } else {
-            onRequest(serving);
+            onRequest(request);
         }
     }
 
@@ -466,8 +470,8 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     @Override
     public void processElement(StreamRecord<ModelUpdate> element) throws Exception {
         ModelUpdate update = element.getValue();
-        if (update.isRequest() && !queuedForgets.containsKey(update.request().request().userId())) {
-            onRequest(update.request());
+        if (update.isRequest()) {
+            answerOrQueue(update.request()); // a queued forget means the queue is busy
         } else if (busy()) {
             enqueue(update);
         } else {

@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -216,7 +217,7 @@ public final class ReplayRun implements AutoCloseable {
             if (sorted.length == 0) {
                 return Double.NaN;
             }
-            java.util.Arrays.sort(sorted);
+            Arrays.sort(sorted);
             int rank = (int) Math.ceil(quantile * sorted.length);
             return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
         }
