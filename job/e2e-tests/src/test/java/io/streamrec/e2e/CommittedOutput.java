@@ -4,13 +4,17 @@ import io.streamrec.eval.EvalReportCodec;
 import io.streamrec.feeds.CommittedReader;
 import io.streamrec.job.JobSettings;
 import io.streamrec.job.StreamrecOptions;
+import io.streamrec.model.RowKeys;
 import io.streamrec.schema.ParameterRow;
 import io.streamrec.schema.ParameterRowSerializer;
+import io.streamrec.schema.UserEvent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -64,6 +68,22 @@ final class CommittedOutput implements AutoCloseable {
     /** The latest committed value of every row committed since this reader opened. */
     Map<String, ParameterRow> rows() {
         return rows;
+    }
+
+    /**
+     * Whether the row of every user of {@code events} counts exactly that user's events there: each
+     * shard commits its own transaction, so the dense row's shard may be read before another's.
+     */
+    boolean countsEveryUser(List<UserEvent> events) {
+        return eventsPerUserRow(events).entrySet().stream()
+                .allMatch(u -> updates(u.getKey()) == u.getValue());
+    }
+
+    /** The events of each user's row among {@code events}, by row key. */
+    static Map<String, Long> eventsPerUserRow(List<UserEvent> events) {
+        Map<String, Long> perUser = new TreeMap<>();
+        events.forEach(e -> perUser.merge(RowKeys.user(e.userId()), 1L, Long::sum));
+        return perUser;
     }
 
     /** The update counter of a row, 0 if none has been committed. */

@@ -91,7 +91,7 @@ class ForgetUserITCase {
         String savepoint;
         try (CommittedOutput output = new CommittedOutput(conf)) {
             produceEvents(conf, events);
-            awaitCounted(output, events.size());
+            awaitCounted(output, events);
             assertThat(output.updates(RowKeys.user(FORGOTTEN))).isPositive();
             // a request read right after the forget waits until serving has erased the user
             // (serving reads requests itself, the forget comes through the workers): it is
@@ -150,14 +150,18 @@ class ForgetUserITCase {
                 .contains("model-updates ends with row");
     }
 
-    private static void awaitCounted(CommittedOutput output, int events) throws Exception {
+    /** Waits until the dense row and every user's row count {@code events}, all evaluated. */
+    private static void awaitCounted(CommittedOutput output, List<UserEvent> events)
+            throws Exception {
+        int n = events.size();
         Await.waitUntil(
-                events + " events are counted by the dense row and evaluated",
+                n + " events are counted by the dense row and every user's row, and evaluated",
                 Duration.ofMinutes(3),
                 () -> {
                     output.poll();
-                    return output.updates(RowKeys.DENSE_W) == events
-                            && output.evaluated() == events;
+                    return output.updates(RowKeys.DENSE_W) == n
+                            && output.evaluated() == n
+                            && output.countsEveryUser(events);
                 });
     }
 

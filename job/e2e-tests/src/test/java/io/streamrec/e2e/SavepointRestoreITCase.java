@@ -122,7 +122,7 @@ class SavepointRestoreITCase {
      */
     private static void assertContinuedFrom(
             Map<String, ParameterRow> saved, Map<String, ParameterRow> rows) {
-        Map<String, Long> perUser = eventsPerUserRow(STREAM.events.size());
+        Map<String, Long> perUser = CommittedOutput.eventsPerUserRow(STREAM.events);
         List<String> later =
                 STREAM.events.subList(SAVED, STREAM.events.size()).stream()
                         .map(e -> RowKeys.user(e.userId()))
@@ -233,26 +233,8 @@ class SavepointRestoreITCase {
                     output.poll();
                     return output.updates(RowKeys.DENSE_W) == events
                             && output.evaluated() == events
-                            && userRowsCount(output, events);
+                            && output.countsEveryUser(STREAM.events.subList(0, events));
                 });
-    }
-
-    /**
-     * Whether every user row counts the user's events among the first {@code events}: each shard
-     * commits its own transaction, so the dense row's shard may be read before another shard's.
-     */
-    private static boolean userRowsCount(CommittedOutput output, int events) {
-        return eventsPerUserRow(events).entrySet().stream()
-                .allMatch(u -> output.updates(u.getKey()) == u.getValue());
-    }
-
-    /** Each user row's events among the first {@code events} of the stream. */
-    private static Map<String, Long> eventsPerUserRow(int events) {
-        Map<String, Long> perUser = new TreeMap<>();
-        STREAM.events
-                .subList(0, events)
-                .forEach(e -> perUser.merge(RowKeys.user(e.userId()), 1L, Long::sum));
-        return perUser;
     }
 
     /** The job ended while a test waited for it. */
