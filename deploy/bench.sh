@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # The benchmark suite (io.streamrec.tools.bench.BenchMain): training throughput at parallelism 1 and 2
 # beside the in-process loop, freshness at half of peak, serving latency over 10k/100k/1M items,
-# quality against baselines on MovieTweetings, parameter rows per TaskManager with RocksDB.
+# quality against baselines on MovieTweetings, parameter rows per TaskManager with RocksDB, serving
+# heap per subtask at parallelism 1 and 2.
 # Writes target/bench/results.json, PNG plots and target/bench/report.html, and appends a dated
 # section to BENCHMARKS.md. About 30 minutes on 2 cores with the defaults; options:
 #
 #   deploy/bench.sh --repeats 3 --events 100000 --serving-sizes 10000,100000,1000000 \
-#                   --scale-rows 1000000,10000000 --only serving,loop,pipeline,freshness,quality,scale
+#                   --scale-rows 1000000,10000000 --heap-load 1000000,100000,3 \
+#                   --only serving,loop,pipeline,freshness,quality,scale,heap
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/lib.sh

@@ -9,12 +9,13 @@ cluster_cleanup() {
   deploy/kafka.sh stop >/dev/null 2>&1 || true
 }
 
-# Events the job has trained, as serving's latest committed reports count them (each serving
-# subtask's replica counts every user row's contributions); the latest reports only, because an
-# older checkpoint's restore counts down again.
+# Events the job has trained, as serving's latest committed reports count them: each serving
+# subtask counts its own users' rows, so the latest report of each subtask of the latest
+# parallelism adds up to the whole (the latest only: an older checkpoint's restore counts down).
 trained() {
   kcat -b "$B" -C -t eval-reports -o -20 -e -q -X isolation.level=read_committed 2>/dev/null \
-    | jq -s 'sort_by(.time) | .[-4:] | map(.trained_events) | max // 0' 2>/dev/null || echo 0
+    | jq -s 'sort_by(.time) | (last.parallelism) as $p | map(select(.parallelism == $p))
+             | group_by(.subtask) | map(max_by(.time).trained_events) | add // 0' 2>/dev/null || echo 0
 }
 trained_at_least() { [ "$(trained)" -ge "$1" ]; }
 wait_trained() { # count [seconds]

@@ -94,7 +94,7 @@ all_done() { # reads the committed topics; true once everything expected is ther
   job_alive
   consume_committed eval-reports > "$WORK/reports.json"
   evaluated=$(jq -s 'group_by(.subtask) | map(last.events) | add // 0' "$WORK/reports.json")
-  trained=$(jq -s 'map(.trained_events) | max // 0' "$WORK/reports.json")
+  trained=$(jq -s 'group_by(.subtask) | map(last.trained_events) | add // 0' "$WORK/reports.json")
   consume_committed results > "$WORK/results.json"
   answered=$(jq -r '.requestId' "$WORK/results.json" | grep -c '^smoke-r' || true)
   consume_committed dead-letters > "$WORK/dead.json"

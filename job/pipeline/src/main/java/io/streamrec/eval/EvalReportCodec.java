@@ -26,6 +26,8 @@ public final class EvalReportCodec {
      * @param parallelism how many serving subtasks report: after a rescale the counts of the old
      *     subtasks are merged into the new ones, so a reader sums the latest report of each subtask
      *     of the latest parallelism only
+     * @param trainedEvents the events of this subtask's users that the parameter server trained on
+     *     (each subtask holds only its own users' rows): summed like the counts
      */
     public record Report(
             PrequentialCounts counts,

@@ -16,7 +16,6 @@ public final class LatestReports {
             new HashMap<>();
     private int currentParallelism = -1;
     private long currentTime = Long.MIN_VALUE;
-    private long trainedEvents;
     private long reports;
     private long checkpoints;
     private final List<Long> checkpointTimes = new ArrayList<>();
@@ -29,7 +28,6 @@ public final class LatestReports {
             currentTime = report.time();
             currentParallelism = report.parallelism();
         }
-        trainedEvents = Math.max(trainedEvents, report.trainedEvents());
         reports++;
         // every subtask reports once per completed checkpoint, and there is always a subtask 0
         if (report.counts().subtask() == 0) {
@@ -55,9 +53,13 @@ public final class LatestReports {
         return List.copyOf(checkpointTimes);
     }
 
-    /** Events the parameter server has trained on, as the newest report saw it. */
+    /**
+     * Events the parameter server has trained on, as the latest reports saw them: each subtask
+     * reports its own users' share, so the latest report of each subtask of the latest parallelism
+     * adds up to the whole.
+     */
     public long trainedEvents() {
-        return trainedEvents;
+        return current().stream().mapToLong(EvalReportCodec.Report::trainedEvents).sum();
     }
 
     /** The latest report of each subtask of the latest parallelism. */

@@ -28,8 +28,12 @@ final class RowTable {
     private float[] logTrend = new float[0];
     private long[] trendTime = new long[0];
 
-    private final Map<String, float[]> users = new HashMap<>();
-    private final Map<String, Long> userUpdateCounts = new HashMap<>();
+    /**
+     * User rows by user id, version and update count with the weights: one map entry per user and
+     * no second copy of the key, since user rows are most of a replica's entries.
+     */
+    private final Map<String, UserRow> users = new HashMap<>();
+
     private long modelVersion;
     private long userContributions;
 
@@ -37,7 +41,12 @@ final class RowTable {
         this.d = d;
     }
 
-    /** Records the row's version if it is newer than the held one; returns whether it was. */
+    private record UserRow(float[] weights, long version, long updates) {}
+
+    /**
+     * Records the version of a row other than a user's if it is newer than the held one; returns
+     * whether it was.
+     */
     boolean takeVersion(ParameterRow row) {
         Long held = versions.get(row.key());
         if (held != null && held >= row.version()) {
@@ -87,28 +96,33 @@ final class RowTable {
         trendTime[i] = row.trendTime();
     }
 
-    void putUser(String userId, ParameterRow row) {
-        float[] old = users.put(userId, row.weights());
-        long oldUpdates = old == null ? 0 : userUpdateCounts.getOrDefault(row.key(), 0L);
-        userContributions += row.updates() - oldUpdates;
-        userUpdateCounts.put(row.key(), row.updates());
+    /** Puts a user row if it is newer than the held one; returns whether it was. */
+    boolean putUser(String userId, ParameterRow row) {
+        UserRow old = users.get(userId);
+        if (old != null && old.version() >= row.version()) {
+            return false;
+        }
+        users.put(userId, new UserRow(row.weights(), row.version(), row.updates()));
+        modelVersion += row.version() - (old == null ? 0 : old.version());
+        userContributions += row.updates() - (old == null ? 0 : old.updates());
+        return true;
     }
 
     /**
      * Drops a forgotten user's row and its version, so the user's next row (version 1 again) is
      * taken. The model version, a sum that only grows, keeps what the row added.
      */
-    void removeUser(String userId, String key) {
-        versions.remove(key);
-        if (users.remove(userId) != null) {
-            userContributions -= userUpdateCounts.getOrDefault(key, 0L);
+    void removeUser(String userId) {
+        UserRow old = users.remove(userId);
+        if (old != null) {
+            userContributions -= old.updates();
         }
-        userUpdateCounts.remove(key);
     }
 
     /** The user's trained row, or null. */
     float[] user(String userId) {
-        return users.get(userId);
+        UserRow row = users.get(userId);
+        return row == null ? null : row.weights();
     }
 
     /** Sum of all row versions held: grows with every applied update. */

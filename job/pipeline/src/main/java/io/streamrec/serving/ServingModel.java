@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 /**
  * A serving replica of the whole model, laid out for scoring every item: the rows ({@link
@@ -28,13 +29,30 @@ public final class ServingModel implements AutoCloseable {
     private final ItemScorer scorer;
     private final ExactScan exact;
 
+    /** Whether this replica holds a user's row: its own users only, when serving is partitioned. */
+    private final Predicate<String> holdsUser;
+
     /** Candidate generation for large catalogs (null: off, every request scores every item). */
     private BackgroundAnnIndex ann;
 
     private int annMinItems;
 
+    /** A replica of every row: all items and all users. */
     public ServingModel(ModelConfig config, RowInitializer initializer, ItemCatalog catalog) {
-        this(config, initializer, catalog, System::nanoTime);
+        this(config, initializer, catalog, userId -> true);
+    }
+
+    /**
+     * A replica of every item row and of the rows of the users {@code holdsUser} accepts (a serving
+     * subtask's own users): its memory grows with items + users / parallelism, not with all users.
+     * Rows of other users are dropped on arrival, versions included.
+     */
+    public ServingModel(
+            ModelConfig config,
+            RowInitializer initializer,
+            ItemCatalog catalog,
+            Predicate<String> holdsUser) {
+        this(config, initializer, catalog, holdsUser, System::nanoTime);
     }
 
     /**
@@ -45,7 +63,17 @@ public final class ServingModel implements AutoCloseable {
             RowInitializer initializer,
             ItemCatalog catalog,
             LongSupplier nanoClock) {
+        this(config, initializer, catalog, userId -> true, nanoClock);
+    }
+
+    private ServingModel(
+            ModelConfig config,
+            RowInitializer initializer,
+            ItemCatalog catalog,
+            Predicate<String> holdsUser,
+            LongSupplier nanoClock) {
         this.config = config;
+        this.holdsUser = holdsUser;
         this.initializer = initializer;
         this.d = config.dim();
         this.rows = new RowTable(d);
@@ -56,23 +84,30 @@ public final class ServingModel implements AutoCloseable {
         catalog.ids().forEach(this::itemIndexOf);
     }
 
-    /** Applies a row if it is newer than the held version; returns whether it was applied. */
+    /**
+     * Applies a row if it is newer than the held version and, for a user row, of a user this
+     * replica holds; returns whether it was applied.
+     */
     public boolean apply(ParameterRow row) {
+        if (RowKeys.isUser(row.key()) && !holdsUser.test(RowKeys.id(row.key()))) {
+            return false;
+        }
         if (row.isTombstone()) {
             forgetRow(row.key());
             return true;
         }
+        String key = row.key();
+        if (RowKeys.isUser(key)) {
+            return rows.putUser(RowKeys.id(key), row);
+        }
         if (!rows.takeVersion(row)) {
             return false;
         }
-        String key = row.key();
         if (RowKeys.isItem(key)) {
             int i = itemIndexOf(RowKeys.id(key));
             rows.putItem(i, row);
             content.embeddingChanged(i);
             itemChanged(i);
-        } else if (RowKeys.isUser(key)) {
-            rows.putUser(RowKeys.id(key), row);
         } else if (RowKeys.isAttribute(key)) {
             content.putAttribute(RowKeys.id(key), row.weights());
         } else if (key.equals(RowKeys.DENSE_PHI)) {
@@ -86,7 +121,7 @@ public final class ServingModel implements AutoCloseable {
     /** Drops a forgotten user's row (a tombstone's key; only user rows are ever erased). */
     public void forgetRow(String key) {
         if (RowKeys.isUser(key)) {
-            rows.removeUser(RowKeys.id(key), key);
+            rows.removeUser(RowKeys.id(key));
         }
     }
 
@@ -95,7 +130,10 @@ public final class ServingModel implements AutoCloseable {
         return rows.modelVersion();
     }
 
-    /** Sum of the user rows' update counters: the number of events trained into the model. */
+    /**
+     * Sum of the held user rows' update counters: the events of this replica's users trained into
+     * the model (all events when it holds every user).
+     */
     public long userContributions() {
         return rows.userContributions();
     }

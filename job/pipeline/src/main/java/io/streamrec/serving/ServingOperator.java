@@ -288,7 +288,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     @Override
     public void open() throws Exception {
         super.open();
-        model = new ServingModel(config, initializer, catalog);
+        model = new ServingModel(config, initializer, catalog, this::owns);
         if (settings.modelType() == ModelType.RANKER) {
             learned = new LearnedRanking(model, settings.ranker(), catalog);
             if (subtask == 0) {

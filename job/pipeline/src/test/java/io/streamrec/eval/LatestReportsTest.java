@@ -11,8 +11,8 @@ class LatestReportsTest {
         LatestReports reports = new LatestReports();
         reports.add(report(0, 2, 10, 3, 100, 1_000, 1_500, 7));
         reports.add(report(1, 2, 10, 2, 100, 1_200, 1_400, 9));
-        reports.add(report(0, 2, 20, 5, 200, 1_000, 2_500, 11));
-        reports.add(report(1, 2, 20, 4, 200, 1_200, 2_400, 13));
+        reports.add(report(0, 2, 20, 5, 120, 1_000, 2_500, 11));
+        reports.add(report(1, 2, 20, 4, 80, 1_200, 2_400, 13));
 
         assertThat(reports.reports()).isEqualTo(4);
         assertThat(reports.checkpoints()).isEqualTo(2);
@@ -23,7 +23,7 @@ class LatestReportsTest {
         assertThat(reports.freshness().count()).isEqualTo(2);
         assertThat(reports.freshness().maxMs()).isEqualTo(13.0);
         assertThat(reports.throughput())
-                .isEqualTo(new EvalReportCodec.Throughput(400, 1_000, 2_500));
+                .isEqualTo(new EvalReportCodec.Throughput(200, 1_000, 2_500));
     }
 
     @Test
@@ -37,6 +37,7 @@ class LatestReportsTest {
         reports.add(report(1, 2, 20, 5, 150, 2_100, 2_300, 6));
 
         assertThat(reports.evaluatedEvents()).isEqualTo(11);
+        assertThat(reports.trainedEvents()).isEqualTo(300);
         assertThat(reports.merged().events()).isEqualTo(11);
         assertThat(reports.current()).allMatch(r -> r.parallelism() == 2);
         assertThat(reports.freshness().count()).isEqualTo(2);

@@ -180,4 +180,43 @@ class ServingOperatorTest {
             assertThat(reasonFor(h, "x")).isEqualTo("model");
         }
     }
+
+    @Test
+    void aSubtaskHoldsOnlyItsOwnUsersRowsAndReportsTheirShareOfTrainedEvents() throws Exception {
+        String mine = userOwnedBy(0);
+        String theirs = userOwnedBy(1);
+        try (var h =
+                new OneInputStreamOperatorTestHarness<>(
+                        new ServingOperator(
+                                MODEL,
+                                INIT,
+                                CATALOG,
+                                BPR,
+                                null,
+                                null,
+                                null,
+                                DirectRequestSettings.OFF),
+                        2,
+                        2,
+                        0)) {
+            h.open();
+            h.processElement(new StreamRecord<>(userRow(mine, 3)));
+            h.processElement(new StreamRecord<>(userRow(theirs, 4)));
+            h.prepareSnapshotPreBarrier(1L);
+            List<String> reports = new ArrayList<>();
+            h.getSideOutput(ServingOperator.EVAL_REPORTS).forEach(r -> reports.add(r.getValue()));
+            EvalReportCodec.Report report = EvalReportCodec.decode(reports.get(0));
+            // the other subtask's user is not held: its 4 updates are that subtask's to report
+            assertThat(report.trainedEvents()).isEqualTo(3);
+            assertThat(report.modelVersion()).isEqualTo(3);
+        }
+    }
+
+    private static String userOwnedBy(int subtask) {
+        for (int i = 0; ; i++) {
+            if (UserOwner.of("user-" + i, 2) == subtask) {
+                return "user-" + i;
+            }
+        }
+    }
 }

@@ -54,9 +54,14 @@ public final class BenchMain {
                             "freshness pace when no pipeline peak was measured (default 500)")
                     .value("scale-rows", "A,B", "parameter rows (default 1000000,10000000)")
                     .value(
+                            "heap-load",
+                            "USERS,ITEMS,E",
+                            "serving heap: users, items, events per user (default"
+                                    + " 1000000,100000,3)")
+                    .value(
                             "only",
                             "S1,S2",
-                            "sections: serving, loop, pipeline, freshness, quality, scale"
+                            "sections: serving, loop, pipeline, freshness, quality, scale, heap"
                                     + " (default all)")
                     .value(
                             "job-options",
@@ -78,7 +83,9 @@ public final class BenchMain {
         this.repeats = Integer.parseInt(opts.getOrDefault("repeats", "3"));
         this.sections =
                 Set.of(
-                        opts.getOrDefault("only", "serving,loop,pipeline,freshness,quality,scale")
+                        opts.getOrDefault(
+                                        "only",
+                                        "serving,loop,pipeline,freshness,quality,scale,heap")
                                 .split(","));
     }
 
@@ -142,6 +149,13 @@ public final class BenchMain {
             List<Long> rows =
                     list("scale-rows", "1000000,10000000").stream().map(Long::valueOf).toList();
             runSection(new ScaleSection(report, out, rows), report);
+        }
+        if (sections.contains("heap")) {
+            List<Integer> heap =
+                    list("heap-load", "1000000,100000,3").stream().map(Integer::valueOf).toList();
+            runSection(
+                    new ServingHeapSection(report, catalog, heap.get(0), heap.get(1), heap.get(2)),
+                    report);
         }
         appendToBenchmarks(report);
     }

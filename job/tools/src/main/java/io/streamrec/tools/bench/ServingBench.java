@@ -4,11 +4,9 @@ import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.model.ModelConfig;
 import io.streamrec.model.ModelRowInitializer;
 import io.streamrec.model.RowKeys;
-import io.streamrec.schema.ItemRecord;
 import io.streamrec.schema.ParameterRow;
 import io.streamrec.serving.ServingModel;
 import io.streamrec.serving.TopK;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -50,35 +48,8 @@ public final class ServingBench {
             long seed,
             Consumer<String> progress) {
         random = new SplittableRandom(seed);
-        List<String> genres = new ArrayList<>();
-        realCatalog
-                .ids()
-                .forEach(
-                        id ->
-                                realCatalog
-                                        .attributes(id)
-                                        .forEach(
-                                                g -> {
-                                                    if (!genres.contains(g)) genres.add(g);
-                                                }));
-        List<ItemRecord> records = new ArrayList<>();
-        for (String id : realCatalog.ids()) {
-            if (records.size() == items) {
-                break;
-            }
-            records.add(
-                    new ItemRecord(
-                            id, realCatalog.title(id), realCatalog.attributes(id), new float[0]));
-        }
-        for (int n = 0; records.size() < items; n++) {
-            List<String> attrs = new ArrayList<>();
-            for (int g = 0; g < 1 + random.nextInt(3) && !genres.isEmpty(); g++) {
-                attrs.add(genres.get(random.nextInt(genres.size())));
-            }
-            records.add(new ItemRecord("syn-" + n, "synthetic " + n, attrs, new float[0]));
-        }
         progress.accept(String.format("  serving: building a replica of %,d items", items));
-        ItemCatalog catalog = new ItemCatalog(records);
+        ItemCatalog catalog = SyntheticCatalog.of(realCatalog, items, random);
         model = new ServingModel(config, new ModelRowInitializer(config), catalog);
         itemIds = catalog.ids();
         int d = config.dim();

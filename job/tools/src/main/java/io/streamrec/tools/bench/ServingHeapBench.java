@@ -1,0 +1,141 @@
+package io.streamrec.tools.bench;
+
+import io.streamrec.candidates.CandidateGenerator;
+import io.streamrec.candidates.CandidateSettings;
+import io.streamrec.ingest.ItemCatalog;
+import io.streamrec.model.ModelConfig;
+import io.streamrec.model.ModelRowInitializer;
+import io.streamrec.model.RowKeys;
+import io.streamrec.schema.EventType;
+import io.streamrec.schema.ParameterRow;
+import io.streamrec.schema.UserEvent;
+import io.streamrec.serving.ServingModel;
+import io.streamrec.serving.UserOwner;
+import java.lang.management.ManagementFactory;
+import java.lang.ref.Reference;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+/**
+ * The heap one serving subtask holds, subtask 0 of {@code parallelism}: its {@link ServingModel}
+ * (every item row, and the rows of the users it owns, as {@code ServingOperator} builds it) and,
+ * under the learned ranker, the candidate statistics ({@link CandidateGenerator}, updated by every
+ * event as on every subtask). Users act {@code eventsPerUser} times each, in rounds, on items drawn
+ * from a long-tailed distribution; the heap is the live heap after a full GC, loaded minus empty.
+ */
+public final class ServingHeapBench {
+    private static final float[] NO_SLOTS = new float[0];
+    private static final long START_MS = 1_600_000_000_000L;
+
+    /** One loaded subtask: its live heap and how long loading took. */
+    public record Result(
+            int parallelism,
+            boolean ranker,
+            int users,
+            int items,
+            long events,
+            long heapBytes,
+            double loadSeconds) {}
+
+    private final ItemCatalog realCatalog;
+    private final ModelConfig config;
+    private final long seed;
+    private final Consumer<String> progress;
+
+    public ServingHeapBench(
+            ItemCatalog realCatalog, ModelConfig config, long seed, Consumer<String> progress) {
+        this.realCatalog = realCatalog;
+        this.config = config;
+        this.seed = seed;
+        this.progress = progress;
+    }
+
+    /** Loads subtask 0 of {@code parallelism} and measures its heap. */
+    public Result run(int parallelism, boolean ranker, int users, int items, int eventsPerUser) {
+        SplittableRandom random = new SplittableRandom(seed);
+        long before = liveHeap();
+        long start = System.nanoTime();
+        ItemCatalog catalog = SyntheticCatalog.of(realCatalog, items, random);
+        ModelRowInitializer initializer = new ModelRowInitializer(config);
+        ServingModel model =
+                new ServingModel(
+                        config, initializer, catalog, id -> UserOwner.of(id, parallelism) == 0);
+        List<String> itemIds = catalog.ids();
+        for (String item : itemIds) {
+            model.apply(itemRow(item, random));
+        }
+        for (int u = 0; u < users; u++) {
+            model.apply(userRow(userId(u), random));
+        }
+        CandidateGenerator statistics = null;
+        long events = 0;
+        if (ranker) {
+            statistics = new CandidateGenerator(CandidateSettings.defaults(), catalog);
+            for (int round = 0; round < eventsPerUser; round++) {
+                for (int u = 0; u < users; u++) {
+                    statistics.update(event(events++, u, itemIds, random));
+                }
+                progress.accept(
+                        String.format(
+                                "    p=%d ranker: %,d of %,d events into the statistics",
+                                parallelism, events, (long) users * eventsPerUser));
+            }
+        }
+        if (statistics != null) {
+            progress.accept("    statistics: " + statistics.size());
+        }
+        double loadSeconds = (System.nanoTime() - start) / 1e9;
+        long heap = liveHeap() - before;
+        Reference.reachabilityFence(model);
+        Reference.reachabilityFence(statistics);
+        Reference.reachabilityFence(catalog);
+        return new Result(parallelism, ranker, users, items, events, heap, loadSeconds);
+    }
+
+    private ParameterRow itemRow(String item, SplittableRandom random) {
+        long positives = 1 + random.nextInt(1000);
+        return new ParameterRow(
+                RowKeys.item(item),
+                uniform(config.dim() + 1, random),
+                NO_SLOTS,
+                1,
+                positives,
+                positives,
+                (float) random.nextDouble(20),
+                START_MS);
+    }
+
+    private ParameterRow userRow(String user, SplittableRandom random) {
+        return new ParameterRow(
+                RowKeys.user(user), uniform(config.dim(), random), NO_SLOTS, 1, 3, 0, 0f, 0L);
+    }
+
+    /** Item index {@code items · x³} for uniform x: a few items take most events, as in ratings. */
+    private static UserEvent event(long n, int user, List<String> itemIds, SplittableRandom r) {
+        double x = r.nextDouble();
+        String item = itemIds.get((int) (itemIds.size() * x * x * x));
+        return new UserEvent(
+                "e" + n, userId(user), item, EventType.CLICK, Float.NaN, START_MS + n * 1000L);
+    }
+
+    private static String userId(int u) {
+        return "bench-user-" + u;
+    }
+
+    private static float[] uniform(int n, SplittableRandom random) {
+        float[] w = new float[n];
+        for (int i = 0; i < n; i++) {
+            w[i] = (float) (random.nextDouble(-0.1, 0.1));
+        }
+        return w;
+    }
+
+    /** Heap in use after full collections: what is reachable. */
+    private static long liveHeap() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+}
