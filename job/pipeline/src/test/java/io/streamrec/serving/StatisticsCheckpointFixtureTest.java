@@ -1,0 +1,83 @@
+package io.streamrec.serving;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamrec.candidates.CandidateGenerator;
+import io.streamrec.candidates.CandidateSettings;
+import io.streamrec.ingest.ItemCatalog;
+import io.streamrec.schema.EventType;
+import io.streamrec.schema.ItemRecord;
+import io.streamrec.schema.UserEvent;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A candidate-statistics checkpoint written by schema version 1 of {@link
+ * StatisticsCheckpointSerializer} (one entry, written by subtask 0, of every user's statistics)
+ * still restores.
+ */
+class StatisticsCheckpointFixtureTest {
+    private static final String FIXTURE = "/serializer-fixtures/StatisticsCheckpoint.v1.bin";
+
+    /** Three users on two items, then a fourth user: base after three events, journal after. */
+    static CandidateGenerator tinyStream(
+            StatisticsJournal journal, List<StatisticsCheckpoint> out) {
+        ItemCatalog catalog =
+                new ItemCatalog(
+                        List.of(
+                                new ItemRecord("i1", "One", List.of("Drama")),
+                                new ItemRecord("i2", "Two", List.of("Comedy"))));
+        CandidateGenerator statistics =
+                new CandidateGenerator(CandidateSettings.defaults(), catalog);
+        statistics.recordChangesTo(journal);
+        String[][] events = {{"a", "i1"}, {"b", "i1"}, {"c", "i1"}, {"d", "i1"}, {"d", "i2"}};
+        for (int e = 0; e < events.length; e++) {
+            statistics.update(
+                    new UserEvent(
+                            "e" + e,
+                            events[e][0],
+                            events[e][1],
+                            EventType.CLICK,
+                            Float.NaN,
+                            1_000_000L * (e + 1)));
+            if (e == 2) {
+                out.add(journal.checkpoint(statistics));
+            }
+        }
+        out.add(journal.checkpoint(statistics));
+        return statistics;
+    }
+
+    @Disabled("writes the fixture once, with the serializer of its version; never regenerate")
+    @Test
+    void writeFixture() throws Exception {
+        List<StatisticsCheckpoint> checkpoints = new java.util.ArrayList<>();
+        tinyStream(new StatisticsJournal(), checkpoints);
+        DataOutputSerializer out = new DataOutputSerializer(1024);
+        StatisticsCheckpointSerializer.INSTANCE.serialize(checkpoints.get(1), out);
+        Files.write(Path.of("src/test/resources" + FIXTURE), out.getCopyOfBuffer());
+    }
+
+    @Test
+    void readsTheVersionOneFixture() throws Exception {
+        byte[] bytes;
+        try (InputStream in = getClass().getResourceAsStream(FIXTURE)) {
+            bytes = in.readAllBytes();
+        }
+        StatisticsCheckpoint read =
+                StatisticsCheckpointSerializer.INSTANCE.deserialize(
+                        new DataInputDeserializer(bytes));
+        assertThat(read.journal()).isNotEmpty(); // two events after the base
+        CandidateGenerator restored = read.statistics();
+        assertThat(restored.updates()).isEqualTo(5);
+        assertThat(List.of("a", "b", "c", "d")).allMatch(restored::knows);
+        // a, b, c, d on i1: every pair similar both ways, 12 entries
+        assertThat(restored.size().similarUserEntries()).isEqualTo(12);
+    }
+}
