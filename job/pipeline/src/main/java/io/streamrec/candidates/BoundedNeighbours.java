@@ -70,6 +70,29 @@ public final class BoundedNeighbours {
         return n;
     }
 
+    /**
+     * A copy with every key {@code k} replaced by {@code toNew[k]} (ids indexed differently
+     * elsewhere); a key mapped to -1 is dropped. Weights, slot order and recency are kept.
+     */
+    BoundedNeighbours withKeys(int[] toNew) {
+        BoundedNeighbours n = new BoundedNeighbours(cap);
+        int capacity = Math.max(4, size);
+        n.keys = new int[capacity];
+        n.weights = new double[capacity];
+        n.touched = new long[capacity];
+        for (int s = 0; s < size; s++) {
+            int key = keys[s] < toNew.length ? toNew[keys[s]] : -1;
+            if (key >= 0) {
+                n.keys[n.size] = key;
+                n.weights[n.size] = weights[s];
+                n.touched[n.size] = touched[s];
+                n.size++;
+            }
+        }
+        n.clock = clock;
+        return n;
+    }
+
     /** 1 for the least recently updated slot, {@code size} for the latest (stamps are unique). */
     private int[] recencyRanks() {
         long[] sorted = Arrays.copyOf(touched, size);

@@ -7,7 +7,9 @@ import java.io.DataOutput;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Candidate items for a user at an event time, from bounded statistics learned test-then-learn:
@@ -35,6 +37,17 @@ public final class CandidateGenerator {
     private ActivityStatistics activity = new ActivityStatistics();
     private Changes changes = Changes.NONE;
     private long updates;
+
+    /**
+     * Whose similar users this generator keeps: a serving subtask's own users (the only ones it
+     * ranks). Everything else is kept for every user and item, because every subtask needs it.
+     */
+    private Predicate<String> holdsSimilarUsersOf = userId -> true;
+
+    /** By user index: whether {@link #holdsSimilarUsersOf} was asked, and what it said. */
+    private final BitSet ownershipKnown = new BitSet();
+
+    private final BitSet owned = new BitSet();
 
     /**
      * What changes the statistics, in the order applied: replaying the same calls on a copy of the
@@ -96,6 +109,41 @@ public final class CandidateGenerator {
         }
     }
 
+    /**
+     * Keeps the similar users of only the users {@code holds} accepts from now on, and drops those
+     * already held of other users: a serving subtask's share, so the largest per-user statistic
+     * divides by parallelism. A list is updated exactly as when every list is kept, so a held
+     * user's similar users are the same.
+     */
+    public void holdSimilarUsersOf(Predicate<String> holds) {
+        holdsSimilarUsersOf = holds;
+        ownershipKnown.clear();
+        owned.clear();
+        neighbourhood.dropSimilarUsersUnless(this::holdsSimilarUsers);
+    }
+
+    private boolean holdsSimilarUsers(int user) {
+        if (!ownershipKnown.get(user)) {
+            ownershipKnown.set(user);
+            if (holdsSimilarUsersOf.test(users.id(user))) {
+                owned.set(user);
+            }
+        }
+        return owned.get(user);
+    }
+
+    /**
+     * Takes the similar users of every user this generator holds and {@code other} has a list for
+     * (another subtask's share after a rescale), translated to this generator's user indices.
+     */
+    public void adoptSimilarUsers(CandidateGenerator other) {
+        int[] toMine = new int[other.users.size()];
+        for (int u = 0; u < toMine.length; u++) {
+            toMine[u] = users.find(other.users.id(u));
+        }
+        neighbourhood.adoptSimilarUsers(other.neighbourhood, toMine, this::holdsSimilarUsers);
+    }
+
     /** Reports every later change to {@code changes} (one listener; {@link Changes#NONE}: off). */
     public void recordChangesTo(Changes changes) {
         this.changes = changes;
@@ -114,7 +162,7 @@ public final class CandidateGenerator {
         RecentIds history = userItems.get(user);
         pairs.add(item, history.mostRecent(settings.pairWindow()));
         popularity.add(item, t);
-        neighbourhood.add(user, item, t);
+        neighbourhood.add(user, item, t, this::holdsSimilarUsers);
         history.add(item);
         updates++;
     }
@@ -133,6 +181,8 @@ public final class CandidateGenerator {
             return;
         }
         users.forget(user);
+        ownershipKnown.clear(user);
+        owned.clear(user);
         if (user < userItems.size()) {
             userItems.set(user, new RecentIds(settings.userItems()));
         }

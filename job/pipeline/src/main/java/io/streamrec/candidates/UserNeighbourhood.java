@@ -6,6 +6,7 @@ import java.io.DataOutput;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntPredicate;
 
 /**
  * Who else acts like a user: the recent users of each item, and per user the users who recently
@@ -13,6 +14,8 @@ import java.util.List;
  * anchored, see {@link HalfLife}, so the bounded lists evict the weakest at the current time). An
  * event of user {@code u} on item {@code i} adds 1 to the similarity of {@code u} and each recent
  * user {@code v} of {@code i}, both ways. Both lists are capped: state grows with users and items.
+ * Similar users may be kept for a share of the users only (a serving subtask's own): each list is
+ * updated by the same events either way.
  */
 final class UserNeighbourhood {
     private final int usersPerItem;
@@ -27,7 +30,8 @@ final class UserNeighbourhood {
         this.halfLife = halfLife;
     }
 
-    void add(int user, int item, long t) {
+    /** An event of {@code user} on {@code item}; similar users are kept for {@code held} only. */
+    void add(int user, int item, long t, IntPredicate held) {
         while (recentUsers.size() <= item) {
             recentUsers.add(new RecentIds(usersPerItem));
         }
@@ -36,10 +40,15 @@ final class UserNeighbourhood {
         }
         RecentIds users = recentUsers.get(item);
         double one = halfLife.anchor(1.0, t);
+        boolean holdsUser = held.test(user);
         for (int other : users.mostRecent(usersPerItem)) {
             if (other != user) {
-                similar.get(user).merge(other, one, HalfLife::log2Sum);
-                similar.get(other).merge(user, one, HalfLife::log2Sum);
+                if (holdsUser) {
+                    similar.get(user).merge(other, one, HalfLife::log2Sum);
+                }
+                if (held.test(other)) {
+                    similar.get(other).merge(user, one, HalfLife::log2Sum);
+                }
             }
         }
         users.add(user);
@@ -58,6 +67,33 @@ final class UserNeighbourhood {
         }
         for (RecentIds users : recentUsers) {
             users.remove(user);
+        }
+    }
+
+    /** Empties the similar users of every user {@code held} rejects. */
+    void dropSimilarUsersUnless(IntPredicate held) {
+        for (int u = 0; u < similar.size(); u++) {
+            if (similar.get(u).size() > 0 && !held.test(u)) {
+                similar.set(u, new BoundedNeighbours(similarPerUser));
+            }
+        }
+    }
+
+    /**
+     * Takes {@code other}'s similar users of every user {@code held} accepts that {@code other} has
+     * a list for, translating user indices by {@code toMine} (-1: unknown here, skipped).
+     */
+    void adoptSimilarUsers(UserNeighbourhood other, int[] toMine, IntPredicate held) {
+        for (int u = 0; u < other.similar.size(); u++) {
+            BoundedNeighbours theirs = other.similar.get(u);
+            int mine = toMine[u];
+            if (theirs.size() == 0 || mine < 0 || !held.test(mine)) {
+                continue;
+            }
+            while (similar.size() <= mine) {
+                similar.add(new BoundedNeighbours(similarPerUser));
+            }
+            similar.set(mine, theirs.withKeys(toMine));
         }
     }
 

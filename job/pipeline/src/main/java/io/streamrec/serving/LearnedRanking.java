@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The serving side of the learned ranker ({@code model.type: ranker}): the candidate statistics,
@@ -40,8 +41,11 @@ final class LearnedRanking implements AutoCloseable {
     private CandidateRanker ranker;
     private TrendingCooccurrence heuristic;
 
-    /** Set on the one subtask that checkpoints the statistics; null elsewhere. */
+    /** Set once the statistics are checkpointed ({@link #serveShare}); null before. */
     private StatisticsJournal journal;
+
+    /** The users whose similar users this ranking keeps, null for all ({@link #serveShare}). */
+    private Predicate<String> share;
 
     LearnedRanking(ServingModel factorization, RankerSettings settings, ItemCatalog catalog) {
         this.factorization = factorization;
@@ -77,11 +81,23 @@ final class LearnedRanking implements AutoCloseable {
     }
 
     /**
-     * Makes this ranking the one that checkpoints the statistics (they are alike on every subtask):
-     * from now on every change is journaled, see {@link #checkpointStatistics}.
+     * Journals every change of the statistics from now on, for {@link #checkpointStatistics}; the
+     * statistics of every user (one ranking serving all users).
      */
     void journalStatistics() {
         journal = new StatisticsJournal();
+        ranker.statistics().recordChangesTo(journal);
+    }
+
+    /**
+     * Makes this ranking serving subtask {@code subtask} of {@code parallelism}: its statistics
+     * keep similar users for the subtask's own users only (the others' are what the other subtasks
+     * keep), and every change is journaled for {@link #checkpointStatistics}.
+     */
+    void serveShare(int subtask, int parallelism) {
+        share = UserOwner.share(subtask, parallelism);
+        ranker.statistics().holdSimilarUsersOf(share);
+        journal = new StatisticsJournal(subtask, parallelism);
         ranker.statistics().recordChangesTo(journal);
     }
 
@@ -186,23 +202,66 @@ final class LearnedRanking implements AutoCloseable {
     }
 
     /**
-     * The statistics, alike on every subtask (each sees every event), as a base snapshot and the
-     * journal since it; only after {@link #journalStatistics}.
+     * The statistics as a base snapshot and the journal since it; only after {@link
+     * #journalStatistics} or {@link #serveShare}.
      */
     StatisticsCheckpoint checkpointStatistics() {
         if (journal == null) {
-            throw new IllegalStateException("statistics are checkpointed by one subtask only");
+            throw new IllegalStateException("statistics checkpointed before they were journaled");
         }
         return journal.checkpoint(ranker.statistics());
     }
 
     /** Restores from what {@link #checkpointStatistics} and {@link #writeLearned} wrote. */
     void restore(StatisticsCheckpoint statistics, byte[] learned) throws IOException {
-        if (journal != null) {
-            journal = new StatisticsJournal(statistics);
+        restore(List.of(statistics), learned);
+    }
+
+    /**
+     * Restores from what the serving subtasks' {@link #checkpointStatistics} wrote (every entry of
+     * the union state) and {@link #writeLearned}. At the same parallelism a subtask takes its own
+     * entry and its journal goes on; otherwise (a rescale, or one entry of every user's statistics
+     * from before statistics were kept per subtask) the statistics of items and histories come from
+     * one entry, each user's similar users from the entry of the subtask that kept them, and the
+     * next checkpoint writes a new base.
+     */
+    void restore(List<StatisticsCheckpoint> entries, byte[] learned) throws IOException {
+        StatisticsCheckpoint own = ownEntry(entries);
+        CandidateGenerator statistics;
+        if (own != null) {
+            statistics = StatisticsJournal.restore(own, CandidateSettings.defaults());
+            journal = journal == null ? null : new StatisticsJournal(own);
+        } else {
+            statistics = merged(entries);
+            journal = journal == null ? null : journal.fresh();
         }
-        build(withTextVectors(StatisticsJournal.restore(statistics, CandidateSettings.defaults())));
+        build(withTextVectors(statistics));
         restoreLearned(learned);
+    }
+
+    /** The entry this ranking wrote before the restore, when {@code entries} hold it. */
+    private StatisticsCheckpoint ownEntry(List<StatisticsCheckpoint> entries) {
+        for (StatisticsCheckpoint entry : entries) {
+            if (journal != null ? journal.wrote(entry) : share == null && entry.whole()) {
+                return entry;
+            }
+        }
+        return null;
+    }
+
+    /** One entry's statistics with every entry's similar users of this ranking's users. */
+    private CandidateGenerator merged(List<StatisticsCheckpoint> entries) {
+        if (entries.isEmpty()) {
+            throw new IllegalArgumentException("no candidate statistics to restore");
+        }
+        CandidateGenerator statistics =
+                StatisticsJournal.restore(entries.get(0), CandidateSettings.defaults());
+        statistics.holdSimilarUsersOf(share == null ? userId -> true : share);
+        for (StatisticsCheckpoint other : entries.subList(1, entries.size())) {
+            statistics.adoptSimilarUsers(
+                    StatisticsJournal.restore(other, CandidateSettings.defaults()));
+        }
+        return statistics;
     }
 
     /**
@@ -210,13 +269,13 @@ final class LearnedRanking implements AutoCloseable {
      * checkpoint; the next checkpoint writes them whole again as a base.
      */
     void restore(byte[] statistics, byte[] learned) throws IOException {
-        if (journal != null) {
-            journal = new StatisticsJournal();
+        journal = journal == null ? null : journal.fresh();
+        CandidateGenerator restored =
+                CandidateStatisticsSerializer.fromBytes(statistics, CandidateSettings.defaults());
+        if (share != null) {
+            restored.holdSimilarUsersOf(share);
         }
-        build(
-                withTextVectors(
-                        CandidateStatisticsSerializer.fromBytes(
-                                statistics, CandidateSettings.defaults())));
+        build(withTextVectors(restored));
         restoreLearned(learned);
     }
 

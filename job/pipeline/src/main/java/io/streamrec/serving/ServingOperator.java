@@ -115,7 +115,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     private transient EventRanker ranker;
     private transient ListState<byte[]> learnedState;
     private transient ListState<StatisticsCheckpoint> statisticsState;
-    private transient StatisticsCheckpoint restoredStatistics;
+    private transient List<StatisticsCheckpoint> restoredStatistics;
     private transient ListState<Long> clockState;
     private transient LearnedRankerState restoredRanker;
     private transient ItemCatalogFeed itemFeed;
@@ -234,9 +234,8 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                                 new ListStateDescriptor<>(
                                         StateNames.CANDIDATE_STATISTICS,
                                         StatisticsCheckpointSerializer.INSTANCE));
-        for (StatisticsCheckpoint statistics : statisticsState.get()) {
-            restoredStatistics = statistics; // one entry, written by old subtask 0
-        }
+        restoredStatistics = new ArrayList<>(); // one entry per old subtask (one: version 1)
+        statisticsState.get().forEach(restoredStatistics::add);
         clockState =
                 context.getOperatorStateStore()
                         .getUnionListState(
@@ -265,7 +264,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         if (restoredRanker == null) {
             return;
         }
-        if (restoredStatistics != null) {
+        if (restoredStatistics != null && !restoredStatistics.isEmpty()) {
             learned.restore(restoredStatistics, restoredRanker.learned());
         } else if (restoredRanker.statistics() != null) {
             learned.restore(restoredRanker.statistics(), restoredRanker.learned());
@@ -291,9 +290,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         model = new ServingModel(config, initializer, catalog, this::owns);
         if (settings.modelType() == ModelType.RANKER) {
             learned = new LearnedRanking(model, settings.ranker(), catalog);
-            if (subtask == 0) {
-                learned.journalStatistics();
-            }
+            learned.serveShare(subtask, parallelism);
             restoreLearnedRanking();
         }
         ranker = new EventRanker(model, learned, config.trendDecayPerMs(), EVAL_K);
@@ -821,9 +818,8 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                         subtask,
                         privacy);
             }
-            // the statistics are alike on every subtask: subtask 0 writes them for all
-            statisticsState.update(
-                    subtask == 0 ? List.of(learned.checkpointStatistics()) : List.of());
+            // alike on every subtask but for the similar users, kept by each user's owner
+            statisticsState.update(List.of(learned.checkpointStatistics()));
         }
         List<Tuple2<Long, Integer>> pending = new ArrayList<>();
         pendingMarkers.forEach((id, n) -> pending.add(Tuple2.of(id, n)));

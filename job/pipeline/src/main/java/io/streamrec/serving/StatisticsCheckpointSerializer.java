@@ -9,9 +9,11 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * Serializer of {@link StatisticsCheckpoint}. Schema version 1: base length and bytes, journal
- * length and bytes. Copies are the same instance (the arrays are never written after they are
- * made), so a checkpoint's synchronous part does not copy tens of megabytes of statistics.
+ * Serializer of {@link StatisticsCheckpoint}. Schema version 2: base length and bytes, journal
+ * length and bytes, the writer's subtask index and parallelism. Version 1 had no writer: its one
+ * entry holds every user's statistics ({@link StatisticsCheckpoint#WHOLE}). Copies are the same
+ * instance (the arrays are never written after they are made), so a checkpoint's synchronous part
+ * does not copy tens of megabytes of statistics.
  */
 public final class StatisticsCheckpointSerializer
         extends VersionedRecordSerializer<StatisticsCheckpoint> {
@@ -24,7 +26,7 @@ public final class StatisticsCheckpointSerializer
 
     @Override
     public int currentVersion() {
-        return 1;
+        return 2;
     }
 
     @Override
@@ -34,6 +36,8 @@ public final class StatisticsCheckpointSerializer
         out.write(checkpoint.base());
         out.writeInt(checkpoint.journal().length);
         out.write(checkpoint.journal());
+        out.writeInt(checkpoint.subtask());
+        out.writeInt(checkpoint.parallelism());
     }
 
     @Override
@@ -43,7 +47,16 @@ public final class StatisticsCheckpointSerializer
         byte[] journal =
                 new byte[ReadBounds.checkLength(in.readInt(), MAX_BYTES, "statistics journal")];
         in.readFully(journal);
-        return new StatisticsCheckpoint(base, journal);
+        if (version < 2) {
+            return new StatisticsCheckpoint(base, journal);
+        }
+        int subtask = in.readInt();
+        int parallelism = in.readInt();
+        if (subtask < StatisticsCheckpoint.WHOLE || (subtask >= 0 && subtask >= parallelism)) {
+            throw new IOException(
+                    "statistics of subtask " + subtask + " of parallelism " + parallelism);
+        }
+        return new StatisticsCheckpoint(base, journal, subtask, parallelism);
     }
 
     @Override

@@ -32,21 +32,48 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
     private static final int ITEM = 2;
 
     private final DataOutputSerializer journal = new DataOutputSerializer(1 << 16);
+    private final int subtask;
+    private final int parallelism;
     private byte[] base;
     private long rebases;
     private boolean forgetting;
 
-    /** A journal without a base: the first checkpoint writes the whole statistics. */
-    StatisticsJournal() {}
+    /**
+     * A journal of every user's statistics without a base: the first checkpoint writes the whole
+     * statistics.
+     */
+    StatisticsJournal() {
+        this(StatisticsCheckpoint.WHOLE, 0);
+    }
+
+    /**
+     * A journal of the statistics of serving subtask {@code subtask} of {@code parallelism} (its
+     * own users' similar users), without a base.
+     */
+    StatisticsJournal(int subtask, int parallelism) {
+        this.subtask = subtask;
+        this.parallelism = parallelism;
+    }
 
     /** A journal that goes on from a restored checkpoint: its base and its entries so far. */
     StatisticsJournal(StatisticsCheckpoint restored) {
+        this(restored.subtask(), restored.parallelism());
         base = restored.base();
         try {
             journal.write(restored.journal());
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a byte array does not fail
         }
+    }
+
+    /** A journal of the same statistics without a base: the next checkpoint writes a new one. */
+    StatisticsJournal fresh() {
+        return new StatisticsJournal(subtask, parallelism);
+    }
+
+    /** Whether a journal of the same statistics (same subtask and parallelism) wrote {@code e}. */
+    boolean wrote(StatisticsCheckpoint e) {
+        return e.subtask() == subtask && e.parallelism() == parallelism;
     }
 
     @Override
@@ -96,7 +123,7 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
             journal.clear();
             rebases++;
         }
-        return new StatisticsCheckpoint(base, journal.getCopyOfBuffer());
+        return new StatisticsCheckpoint(base, journal.getCopyOfBuffer(), subtask, parallelism);
     }
 
     /** How often a checkpoint wrote the whole statistics since this journal was made. */
@@ -104,10 +131,17 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
         return rebases;
     }
 
-    /** The statistics a checkpoint holds: its base with its journal replayed in order. */
+    /**
+     * The statistics a checkpoint holds: its base with its journal replayed in order, keeping
+     * similar users for the users its writer kept them for, as it did.
+     */
     static CandidateGenerator restore(StatisticsCheckpoint checkpoint, CandidateSettings settings) {
         CandidateGenerator statistics =
                 CandidateStatisticsSerializer.fromBytes(checkpoint.base(), settings);
+        if (!checkpoint.whole()) {
+            statistics.holdSimilarUsersOf(
+                    UserOwner.share(checkpoint.subtask(), checkpoint.parallelism()));
+        }
         DataInputDeserializer in = new DataInputDeserializer(checkpoint.journal());
         try {
             while (in.available() > 0) {

@@ -1,6 +1,7 @@
 package io.streamrec.serving;
 
 import io.streamrec.schema.ModelUpdate;
+import java.util.function.Predicate;
 import org.apache.flink.api.common.functions.Partitioner;
 import org.apache.flink.api.java.functions.KeySelector;
 
@@ -19,6 +20,11 @@ public final class UserOwner implements Partitioner<String> {
     /** The subtask index, of {@code parallelism}, that owns {@code userId}. */
     public static int of(String userId, int parallelism) {
         return Math.floorMod(userId.hashCode(), parallelism);
+    }
+
+    /** Whether a user is owned by {@code subtask} of {@code parallelism}: that subtask's share. */
+    public static Predicate<String> share(int subtask, int parallelism) {
+        return userId -> of(userId, parallelism) == subtask;
     }
 
     @Override

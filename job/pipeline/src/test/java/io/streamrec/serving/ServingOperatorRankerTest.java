@@ -495,4 +495,82 @@ class ServingOperatorRankerTest {
             assertSameAnswers(single.extractOutputValues(), answersOfZero, zerosUsers.size());
         }
     }
+
+    /**
+     * At parallelism 2 each subtask keeps the similar users of its own users only: the two shares
+     * add up to exactly the similar users one subtask keeps for everyone.
+     */
+    @Test
+    void atParallelismTwoEachSubtaskKeepsItsOwnUsersSimilarUsers() throws Exception {
+        List<ModelUpdate> markers = new Stream().markers(20);
+        ServingOperator all = operator();
+        ServingOperator zeroOp = operator();
+        ServingOperator oneOp = operator();
+        try (var whole = new OneInputStreamOperatorTestHarness<>(all);
+                var zero = new OneInputStreamOperatorTestHarness<>(zeroOp, MAX_PARALLELISM, 2, 0);
+                var one = new OneInputStreamOperatorTestHarness<>(oneOp, MAX_PARALLELISM, 2, 1)) {
+            for (var h : List.of(whole, zero, one)) {
+                h.open();
+                feed(h, markers);
+            }
+            long everyone = similarUserEntries(all);
+            assertThat(similarUserEntries(zeroOp)).isPositive().isLessThan(everyone);
+            assertThat(similarUserEntries(oneOp)).isPositive().isLessThan(everyone);
+            assertThat(similarUserEntries(zeroOp) + similarUserEntries(oneOp)).isEqualTo(everyone);
+        }
+    }
+
+    /**
+     * Rescaling 2 → 1 brings every user's similar users back from the subtask that kept them: the
+     * one subtask holds, byte for byte, the statistics of a subtask that ran at parallelism 1; and
+     * 1 → 2 gives each subtask the statistics of the subtask that ran at parallelism 2.
+     */
+    @Test
+    void rescalingKeepsEveryUsersSimilarUsers() throws Exception {
+        List<ModelUpdate> markers = new Stream().markers(20);
+        ServingOperator all = operator();
+        ServingOperator zeroOp = operator();
+        ServingOperator oneOp = operator();
+        OperatorSubtaskState atOne;
+        OperatorSubtaskState atTwo;
+        try (var whole = new OneInputStreamOperatorTestHarness<>(all);
+                var zero = new OneInputStreamOperatorTestHarness<>(zeroOp, MAX_PARALLELISM, 2, 0);
+                var one = new OneInputStreamOperatorTestHarness<>(oneOp, MAX_PARALLELISM, 2, 1)) {
+            for (var h : List.of(whole, zero, one)) {
+                h.open();
+                feed(h, markers);
+                h.prepareSnapshotPreBarrier(1L);
+            }
+            atOne = whole.snapshot(1L, 1L);
+            atTwo =
+                    AbstractStreamOperatorTestHarness.repackageState(
+                            zero.snapshot(1L, 1L), one.snapshot(1L, 1L));
+        }
+        ServingOperator scaledDown = operator();
+        try (var single =
+                new OneInputStreamOperatorTestHarness<>(scaledDown, MAX_PARALLELISM, 1, 0)) {
+            single.initializeState(
+                    AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                            atTwo, MAX_PARALLELISM, 2, 1, 0));
+            single.open();
+            assertThat(statisticsOf(scaledDown)).isEqualTo(statisticsOf(all));
+        }
+        for (ServingOperator ranOn : List.of(zeroOp, oneOp)) {
+            int subtask = ranOn == zeroOp ? 0 : 1;
+            ServingOperator scaledUp = operator();
+            try (var h =
+                    new OneInputStreamOperatorTestHarness<>(
+                            scaledUp, MAX_PARALLELISM, 2, subtask)) {
+                h.initializeState(
+                        AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                                atOne, MAX_PARALLELISM, 1, 2, subtask));
+                h.open();
+                assertThat(statisticsOf(scaledUp)).isEqualTo(statisticsOf(ranOn));
+            }
+        }
+    }
+
+    private static long similarUserEntries(ServingOperator operator) {
+        return operator.learnedRanking().statistics().size().similarUserEntries();
+    }
 }

@@ -74,6 +74,7 @@ class StatisticsCheckpointFixtureTest {
                 StatisticsCheckpointSerializer.INSTANCE.deserialize(
                         new DataInputDeserializer(bytes));
         assertThat(read.journal()).isNotEmpty(); // two events after the base
+        assertThat(read.whole()).isTrue();
         CandidateGenerator restored = read.statistics();
         assertThat(restored.updates()).isEqualTo(5);
         assertThat(List.of("a", "b", "c", "d")).allMatch(restored::knows);

@@ -138,7 +138,7 @@ class StatisticsJournalTest {
     @Test
     void theSerializerRoundTripsAndRejectsACorruptLength() throws IOException {
         StatisticsCheckpoint checkpoint =
-                new StatisticsCheckpoint(new byte[] {2, 0, 1}, new byte[] {1, 7});
+                new StatisticsCheckpoint(new byte[] {2, 0, 1}, new byte[] {1, 7}, 1, 3);
         DataOutputSerializer out = new DataOutputSerializer(16);
         StatisticsCheckpointSerializer.INSTANCE.serialize(checkpoint, out);
         StatisticsCheckpoint read =
@@ -146,6 +146,9 @@ class StatisticsJournalTest {
                         new DataInputDeserializer(out.getCopyOfBuffer()));
         assertThat(read.base()).containsExactly(2, 0, 1);
         assertThat(read.journal()).containsExactly(1, 7);
+        assertThat(read.subtask()).isEqualTo(1);
+        assertThat(read.parallelism()).isEqualTo(3);
+        assertThat(read.whole()).isFalse();
 
         byte[] corrupt = out.getCopyOfBuffer();
         Arrays.fill(corrupt, 1, 5, (byte) 0x7f); // the base's length

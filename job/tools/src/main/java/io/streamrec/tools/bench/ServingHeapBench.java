@@ -21,8 +21,9 @@ import java.util.function.Consumer;
  * The heap one serving subtask holds, subtask 0 of {@code parallelism}: its {@link ServingModel}
  * (every item row, and the rows of the users it owns, as {@code ServingOperator} builds it) and,
  * under the learned ranker, the candidate statistics ({@link CandidateGenerator}, updated by every
- * event as on every subtask). Users act {@code eventsPerUser} times each, in rounds, on items drawn
- * from a long-tailed distribution; the heap is the live heap after a full GC, loaded minus empty.
+ * event as on every subtask, similar users kept for the subtask's own users). Users act {@code
+ * eventsPerUser} times each, in rounds, on items drawn from a long-tailed distribution; the heap is
+ * the live heap after a full GC, loaded minus empty.
  */
 public final class ServingHeapBench {
     private static final float[] NO_SLOTS = new float[0];
@@ -59,8 +60,7 @@ public final class ServingHeapBench {
         ItemCatalog catalog = SyntheticCatalog.of(realCatalog, items, random);
         ModelRowInitializer initializer = new ModelRowInitializer(config);
         ServingModel model =
-                new ServingModel(
-                        config, initializer, catalog, id -> UserOwner.of(id, parallelism) == 0);
+                new ServingModel(config, initializer, catalog, UserOwner.share(0, parallelism));
         List<String> itemIds = catalog.ids();
         for (String item : itemIds) {
             model.apply(itemRow(item, random));
@@ -72,6 +72,7 @@ public final class ServingHeapBench {
         long events = 0;
         if (ranker) {
             statistics = new CandidateGenerator(CandidateSettings.defaults(), catalog);
+            statistics.holdSimilarUsersOf(UserOwner.share(0, parallelism));
             for (int round = 0; round < eventsPerUser; round++) {
                 for (int u = 0; u < users; u++) {
                     statistics.update(event(events++, u, itemIds, random));
