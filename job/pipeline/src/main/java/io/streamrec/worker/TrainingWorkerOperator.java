@@ -33,6 +33,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.BasicArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -252,9 +253,26 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
         return worker.replicaRow(key);
     }
 
+    /**
+     * A committed row of the model-updates topic: taken into the model copy unless it is the row of
+     * a user keyed to another worker subtask, which this one never trains (so a worker holds the
+     * item rows and its own users' rows, not every user's).
+     */
     private void onFeedbackRow(ParameterRow row) {
         feedbackRows.inc();
+        if (RowKeys.isUser(row.key()) && !ownsUser(RowKeys.id(row.key()))) {
+            return;
+        }
         worker.addServerRow(row);
+    }
+
+    private boolean ownsUser(String userId) {
+        var task = getRuntimeContext().getTaskInfo();
+        return KeyGroupRangeAssignment.assignKeyToParallelOperator(
+                        userId,
+                        task.getMaxNumberOfParallelSubtasks(),
+                        task.getNumberOfParallelSubtasks())
+                == task.getIndexOfThisSubtask();
     }
 
     @Override

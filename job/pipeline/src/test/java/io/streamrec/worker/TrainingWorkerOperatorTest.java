@@ -27,6 +27,7 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -552,5 +553,54 @@ class TrainingWorkerOperatorTest {
     private static StreamRecord<UserEvent> eventAt(String id, String user, long timestamp) {
         return new StreamRecord<>(
                 new UserEvent(id, user, "i1", EventType.CLICK, Float.NaN, timestamp));
+    }
+
+    /** At parallelism 2 a worker keeps the item rows and its own users' rows, not the others'. */
+    @Test
+    void aWorkerHoldsOnlyItsOwnUsersRows() throws Exception {
+        String mine = userKeyedTo(0);
+        String theirs = userKeyedTo(1);
+        MockConsumer<byte[], byte[]> topic = ModelUpdatesTopic.empty();
+        ModelUpdatesTopic.commit(topic, 0, rowOf(RowKeys.user(mine)));
+        ModelUpdatesTopic.commit(topic, 1, rowOf(RowKeys.user(theirs)));
+        ModelUpdatesTopic.commit(topic, 2, rowOf(RowKeys.item("i1")));
+        TrainingWorkerOperator op = workerReading(topic);
+        try (var h =
+                new KeyedTwoInputStreamOperatorTestHarness<>(
+                        op,
+                        UserEvent::userId,
+                        RecommendationRequest::userId,
+                        Types.STRING,
+                        128,
+                        2,
+                        0)) {
+            h.open();
+            assertThat(op.replicaRow(RowKeys.user(mine))).isNotNull();
+            assertThat(op.replicaRow(RowKeys.item("i1"))).isNotNull();
+            assertThat(op.replicaRow(RowKeys.user(theirs))).isNull();
+        }
+    }
+
+    private static String userKeyedTo(int subtask) {
+        for (int i = 0; ; i++) {
+            String user = "user-" + i;
+            int keyGroup = KeyGroupRangeAssignment.assignToKeyGroup(user, 128);
+            if (KeyGroupRangeAssignment.computeOperatorIndexForKeyGroup(128, 2, keyGroup)
+                    == subtask) {
+                return user;
+            }
+        }
+    }
+
+    private static ParameterRow rowOf(String key) {
+        return new ParameterRow(
+                key,
+                new ModelRowInitializer(MODEL).initialWeights(key),
+                new float[0],
+                1,
+                1,
+                0,
+                0f,
+                0L);
     }
 }
