@@ -45,16 +45,18 @@ public final class ActivityStatistics {
 
     /**
      * Applies an event of {@code user} on {@code item}, which had {@code itemEvents} events before
-     * it: the user's means take the item's popularity and age as they were when the user took it.
+     * it: the user's means take the item's popularity and age as they were when the user took it
+     * (kept only if {@code keepsUser}; the totals over all users always).
      */
-    void add(int user, int item, UserEvent event, long itemEvents) {
+    void add(int user, int item, UserEvent event, long itemEvents, boolean keepsUser) {
         long t = event.timestamp();
         users.add(
                 user,
                 t,
                 content.attributes(item),
                 Math.log(1.0 + itemEvents),
-                items.logAgeDays(item, t));
+                items.logAgeDays(item, t),
+                keepsUser);
         items.add(item, t, event.value());
     }
 

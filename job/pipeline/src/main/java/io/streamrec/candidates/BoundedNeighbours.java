@@ -19,9 +19,14 @@ import java.util.function.DoubleBinaryOperator;
 public final class BoundedNeighbours {
     private final int cap;
     private int size;
-    private int[] keys = new int[4];
-    private double[] weights = new double[4];
-    private long[] touched = new long[4];
+    // empty until the first neighbour: most users' lists on a serving subtask are other subtasks'
+    private static final int[] NO_KEYS = new int[0];
+    private static final double[] NO_WEIGHTS = new double[0];
+    private static final long[] NO_STAMPS = new long[0];
+
+    private int[] keys = NO_KEYS;
+    private double[] weights = NO_WEIGHTS;
+    private long[] touched = NO_STAMPS;
     private long clock;
 
     public BoundedNeighbours(int cap) {
@@ -53,10 +58,7 @@ public final class BoundedNeighbours {
         if (size < 0 || size > cap) {
             throw new IOException("neighbour list of " + size + " entries, cap " + cap);
         }
-        int capacity = Math.max(4, size);
-        n.keys = new int[capacity];
-        n.weights = new double[capacity];
-        n.touched = new long[capacity];
+        n.allocate(size);
         for (int s = 0; s < size; s++) {
             n.keys[s] = in.readInt();
             n.weights[s] = in.readDouble();
@@ -76,10 +78,7 @@ public final class BoundedNeighbours {
      */
     BoundedNeighbours withKeys(int[] toNew) {
         BoundedNeighbours n = new BoundedNeighbours(cap);
-        int capacity = Math.max(4, size);
-        n.keys = new int[capacity];
-        n.weights = new double[capacity];
-        n.touched = new long[capacity];
+        n.allocate(size);
         for (int s = 0; s < size; s++) {
             int key = keys[s] < toNew.length ? toNew[keys[s]] : -1;
             if (key >= 0) {
@@ -91,6 +90,16 @@ public final class BoundedNeighbours {
         }
         n.clock = clock;
         return n;
+    }
+
+    /** Room for {@code size} neighbours, none while empty. */
+    private void allocate(int size) {
+        if (size > 0) {
+            int capacity = Math.max(4, size);
+            keys = new int[capacity];
+            weights = new double[capacity];
+            touched = new long[capacity];
+        }
     }
 
     /** 1 for the least recently updated slot, {@code size} for the latest (stamps are unique). */
@@ -121,7 +130,7 @@ public final class BoundedNeighbours {
             return;
         }
         if (size == keys.length) {
-            int grown = Math.min(cap + 1, size * 2);
+            int grown = Math.min(cap + 1, Math.max(4, size * 2));
             keys = Arrays.copyOf(keys, grown);
             weights = Arrays.copyOf(weights, grown);
             touched = Arrays.copyOf(touched, grown);

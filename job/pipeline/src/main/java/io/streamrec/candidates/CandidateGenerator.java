@@ -39,12 +39,13 @@ public final class CandidateGenerator {
     private long updates;
 
     /**
-     * Whose similar users this generator keeps: a serving subtask's own users (the only ones it
-     * ranks). Everything else is kept for every user and item, because every subtask needs it.
+     * Whose similar users and activity this generator keeps: a serving subtask's own users (the
+     * only ones it ranks). Everything else is kept for every user and item, because every subtask
+     * needs it.
      */
-    private Predicate<String> holdsSimilarUsersOf = userId -> true;
+    private Predicate<String> keepsUserStatisticsOf = userId -> true;
 
-    /** By user index: whether {@link #holdsSimilarUsersOf} was asked, and what it said. */
+    /** By user index: whether {@link #keepsUserStatisticsOf} was asked, and what it said. */
     private final BitSet ownershipKnown = new BitSet();
 
     private final BitSet owned = new BitSet();
@@ -110,22 +111,23 @@ public final class CandidateGenerator {
     }
 
     /**
-     * Keeps the similar users of only the users {@code holds} accepts from now on, and drops those
-     * already held of other users: a serving subtask's share, so the largest per-user statistic
-     * divides by parallelism. A list is updated exactly as when every list is kept, so a held
-     * user's similar users are the same.
+     * Keeps the similar users and activity (times, means, attribute counts) of only the users
+     * {@code keeps} accepts from now on, and drops those already held of other users: a serving
+     * subtask's share, so the largest per-user statistics divide by parallelism. A user's numbers
+     * are updated exactly as when every user's are kept, so a kept user's are the same.
      */
-    public void holdSimilarUsersOf(Predicate<String> holds) {
-        holdsSimilarUsersOf = holds;
+    public void keepUserStatisticsOf(Predicate<String> keeps) {
+        keepsUserStatisticsOf = keeps;
         ownershipKnown.clear();
         owned.clear();
-        neighbourhood.dropSimilarUsersUnless(this::holdsSimilarUsers);
+        neighbourhood.dropSimilarUsersUnless(this::keepsUserStatistics);
+        activity.users().dropUnless(this::keepsUserStatistics);
     }
 
-    private boolean holdsSimilarUsers(int user) {
+    private boolean keepsUserStatistics(int user) {
         if (!ownershipKnown.get(user)) {
             ownershipKnown.set(user);
-            if (holdsSimilarUsersOf.test(users.id(user))) {
+            if (keepsUserStatisticsOf.test(users.id(user))) {
                 owned.set(user);
             }
         }
@@ -133,15 +135,16 @@ public final class CandidateGenerator {
     }
 
     /**
-     * Takes the similar users of every user this generator holds and {@code other} has a list for
-     * (another subtask's share after a rescale), translated to this generator's user indices.
+     * Takes the similar users and activity of every user this generator keeps that {@code other}
+     * has (another subtask's share after a rescale), translated to this generator's user indices.
      */
-    public void adoptSimilarUsers(CandidateGenerator other) {
+    public void adoptUserStatistics(CandidateGenerator other) {
         int[] toMine = new int[other.users.size()];
         for (int u = 0; u < toMine.length; u++) {
             toMine[u] = users.find(other.users.id(u));
         }
-        neighbourhood.adoptSimilarUsers(other.neighbourhood, toMine, this::holdsSimilarUsers);
+        neighbourhood.adoptSimilarUsers(other.neighbourhood, toMine, this::keepsUserStatistics);
+        activity.users().adopt(other.activity.users(), toMine, this::keepsUserStatistics);
     }
 
     /** Reports every later change to {@code changes} (one listener; {@link Changes#NONE}: off). */
@@ -155,14 +158,14 @@ public final class CandidateGenerator {
         int user = users.of(event.userId());
         int item = items.of(event.itemId());
         long t = event.timestamp();
-        activity.add(user, item, event, popularity.count(item));
+        activity.add(user, item, event, popularity.count(item), keepsUserStatistics(user));
         while (userItems.size() <= user) {
             userItems.add(new RecentIds(settings.userItems()));
         }
         RecentIds history = userItems.get(user);
         pairs.add(item, history.mostRecent(settings.pairWindow()));
         popularity.add(item, t);
-        neighbourhood.add(user, item, t, this::holdsSimilarUsers);
+        neighbourhood.add(user, item, t, this::keepsUserStatistics);
         history.add(item);
         updates++;
     }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntPredicate;
 
 /**
  * Per user: the time of the latest event and the events so far (the ranker's context), running
@@ -25,6 +26,9 @@ public final class UserActivity {
 
     private static final int FORMAT = 1;
 
+    /** What a user without events (or kept elsewhere: null in the list) is written as. */
+    private static final User NONE = new User();
+
     private static final class User {
         long last = NEVER;
         long events;
@@ -34,6 +38,23 @@ public final class UserActivity {
         int[] tokens = new int[0];
         double[] counts = new double[0];
         double attributeEvents;
+
+        User copy() {
+            User c = new User();
+            c.last = last;
+            c.events = events;
+            c.meanLogPopularity = meanLogPopularity;
+            c.meanLogAge = meanLogAge;
+            c.attributes = attributes;
+            c.tokens = tokens.clone();
+            c.counts = counts.clone();
+            c.attributeEvents = attributeEvents;
+            return c;
+        }
+
+        boolean isEmpty() {
+            return last == NEVER && events == 0 && attributes == 0 && attributeEvents == 0.0;
+        }
     }
 
     private final int attributeCap;
@@ -60,10 +81,32 @@ public final class UserActivity {
      * {@link ItemContent}), popularity {@code logPopularity} and age {@code logAge} before it.
      */
     public void add(int user, long t, int[] attributes, double logPopularity, double logAge) {
+        add(user, t, attributes, logPopularity, logAge, true);
+    }
+
+    /**
+     * As {@link #add(int, long, int[], double, double)}, the user's own numbers only if {@code
+     * keepsUser} (a serving subtask keeps its own users'); the totals over all users always.
+     */
+    public void add(
+            int user,
+            long t,
+            int[] attributes,
+            double logPopularity,
+            double logAge,
+            boolean keepsUser) {
         while (users.size() <= user) {
-            users.add(new User());
+            users.add(null); // a slot for every user, so every subtask's list is as long
+        }
+        if (!keepsUser) {
+            countGlobally(attributes);
+            return;
         }
         User u = users.get(user);
+        if (u == null) {
+            u = new User();
+            users.set(user, u);
+        }
         u.last = u.last == NEVER ? t : Math.max(u.last, t);
         u.events++;
         double rate = 1.0 / Math.min(u.events, meanWindow);
@@ -71,6 +114,12 @@ public final class UserActivity {
         u.meanLogAge += rate * (logAge - u.meanLogAge);
         for (int token : attributes) {
             countAttribute(u, token);
+        }
+        countGlobally(attributes);
+    }
+
+    private void countGlobally(int[] attributes) {
+        for (int token : attributes) {
             if (token >= attributeEvents.length) {
                 attributeEvents =
                         Arrays.copyOf(
@@ -116,7 +165,34 @@ public final class UserActivity {
      */
     public void forget(int user) {
         if (user >= 0 && user < users.size()) {
-            users.set(user, new User());
+            users.set(user, null);
+        }
+    }
+
+    /** Drops the numbers of every user {@code keeps} rejects. */
+    void dropUnless(IntPredicate keeps) {
+        for (int u = 0; u < users.size(); u++) {
+            if (users.get(u) != null && !keeps.test(u)) {
+                users.set(u, null);
+            }
+        }
+    }
+
+    /**
+     * Takes {@code other}'s numbers of every user {@code keeps} accepts that {@code other} has,
+     * user indices translated by {@code toMine} (-1: unknown here, skipped).
+     */
+    void adopt(UserActivity other, int[] toMine, IntPredicate keeps) {
+        for (int u = 0; u < other.users.size(); u++) {
+            User theirs = other.users.get(u);
+            int mine = toMine[u];
+            if (theirs == null || mine < 0 || !keeps.test(mine)) {
+                continue;
+            }
+            while (users.size() <= mine) {
+                users.add(null);
+            }
+            users.set(mine, theirs.copy());
         }
     }
 
@@ -182,7 +258,7 @@ public final class UserActivity {
 
     /** The longest per-user attribute list (at most the cap). */
     int longestAttributeList() {
-        return users.stream().mapToInt(u -> u.attributes).max().orElse(0);
+        return users.stream().mapToInt(u -> u == null ? 0 : u.attributes).max().orElse(0);
     }
 
     public void writeTo(DataOutput out) throws IOException {
@@ -190,7 +266,8 @@ public final class UserActivity {
         out.writeInt(attributeCap);
         out.writeInt(meanWindow);
         out.writeInt(users.size());
-        for (User u : users) {
+        for (User kept : users) {
+            User u = kept == null ? NONE : kept;
             out.writeLong(u.last);
             out.writeLong(u.events);
             out.writeDouble(u.meanLogPopularity);
@@ -231,7 +308,7 @@ public final class UserActivity {
                 u.tokens[s] = in.readInt();
                 u.counts[s] = in.readDouble();
             }
-            a.users.add(u);
+            a.users.add(u.isEmpty() ? null : u);
         }
         a.attributeEvents =
                 new double

@@ -96,7 +96,7 @@ final class LearnedRanking implements AutoCloseable {
      */
     void serveShare(int subtask, int parallelism) {
         share = UserOwner.share(subtask, parallelism);
-        ranker.statistics().holdSimilarUsersOf(share);
+        ranker.statistics().keepUserStatisticsOf(share);
         journal = new StatisticsJournal(subtask, parallelism);
         ranker.statistics().recordChangesTo(journal);
     }
@@ -256,9 +256,9 @@ final class LearnedRanking implements AutoCloseable {
         }
         CandidateGenerator statistics =
                 StatisticsJournal.restore(entries.get(0), CandidateSettings.defaults());
-        statistics.holdSimilarUsersOf(share == null ? userId -> true : share);
+        statistics.keepUserStatisticsOf(share == null ? userId -> true : share);
         for (StatisticsCheckpoint other : entries.subList(1, entries.size())) {
-            statistics.adoptSimilarUsers(
+            statistics.adoptUserStatistics(
                     StatisticsJournal.restore(other, CandidateSettings.defaults()));
         }
         return statistics;
@@ -273,7 +273,7 @@ final class LearnedRanking implements AutoCloseable {
         CandidateGenerator restored =
                 CandidateStatisticsSerializer.fromBytes(statistics, CandidateSettings.defaults());
         if (share != null) {
-            restored.holdSimilarUsersOf(share);
+            restored.keepUserStatisticsOf(share);
         }
         build(withTextVectors(restored));
         restoreLearned(learned);

@@ -55,8 +55,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serving and prequential evaluation. Every subtask receives the parameter server's whole output on
- * a broadcast edge and keeps a full {@link ServingModel} replica; requests and evaluation work are
- * split between subtasks by id.
+ * a broadcast edge and keeps a {@link ServingModel} replica of every item row and of the rows of
+ * the users it owns ({@link UserOwner}); requests and evaluation work are split between subtasks by
+ * user the same way.
  *
  * <p>Evaluation: an {@link EvalMarker} arrives once per parameter-server shard; on the first copy
  * the model has not yet seen any row the batch updated (each shard sends the marker before those

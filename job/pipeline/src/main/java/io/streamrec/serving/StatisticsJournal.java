@@ -139,7 +139,7 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
         CandidateGenerator statistics =
                 CandidateStatisticsSerializer.fromBytes(checkpoint.base(), settings);
         if (!checkpoint.whole()) {
-            statistics.holdSimilarUsersOf(
+            statistics.keepUserStatisticsOf(
                     UserOwner.share(checkpoint.subtask(), checkpoint.parallelism()));
         }
         DataInputDeserializer in = new DataInputDeserializer(checkpoint.journal());

@@ -127,8 +127,8 @@ class ActivityStatisticsTest {
             UserEvent e = event(random, i, 10_000 + i);
             int user = random.nextInt(200);
             int item = random.nextInt(400);
-            original.add(user, item, e, 7);
-            restored.add(user, item, e, 7);
+            original.add(user, item, e, 7, true);
+            restored.add(user, item, e, 7, true);
         }
         original.putItem(401, "New (2024)", List.of("Western"));
         restored.putItem(401, "New (2024)", List.of("Western"));

@@ -6,7 +6,9 @@ import static io.streamrec.serving.ServingOperatorFixture.ITEMS;
 import static io.streamrec.serving.ServingOperatorFixture.MODEL;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamrec.candidates.CandidateGenerator;
 import io.streamrec.candidates.CandidateStatisticsSerializer;
+import io.streamrec.candidates.StatisticsView;
 import io.streamrec.eval.EvalReportCodec;
 import io.streamrec.eval.PrequentialCounts;
 import io.streamrec.schema.EvalMarker;
@@ -517,7 +519,20 @@ class ServingOperatorRankerTest {
             assertThat(similarUserEntries(zeroOp)).isPositive().isLessThan(everyone);
             assertThat(similarUserEntries(oneOp)).isPositive().isLessThan(everyone);
             assertThat(similarUserEntries(zeroOp) + similarUserEntries(oneOp)).isEqualTo(everyone);
+            // so is each user's activity: only the owner counts the user's events
+            for (String user : List.of("u0", "u1", "u2", "u3")) {
+                long events = eventsOf(all, user);
+                boolean zeroOwns = UserOwner.of(user, 2) == 0;
+                assertThat(events).isPositive();
+                assertThat(eventsOf(zeroOp, user)).as(user).isEqualTo(zeroOwns ? events : 0);
+                assertThat(eventsOf(oneOp, user)).as(user).isEqualTo(zeroOwns ? 0 : events);
+            }
         }
+    }
+
+    private static long eventsOf(ServingOperator operator, String user) {
+        CandidateGenerator statistics = operator.learnedRanking().statistics();
+        return statistics.activity().users().events(new StatisticsView(statistics).user(user));
     }
 
     /**

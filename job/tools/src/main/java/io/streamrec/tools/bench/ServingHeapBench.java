@@ -72,7 +72,7 @@ public final class ServingHeapBench {
         long events = 0;
         if (ranker) {
             statistics = new CandidateGenerator(CandidateSettings.defaults(), catalog);
-            statistics.holdSimilarUsersOf(UserOwner.share(0, parallelism));
+            statistics.keepUserStatisticsOf(UserOwner.share(0, parallelism));
             for (int round = 0; round < eventsPerUser; round++) {
                 for (int u = 0; u < users; u++) {
                     statistics.update(event(events++, u, itemIds, random));
