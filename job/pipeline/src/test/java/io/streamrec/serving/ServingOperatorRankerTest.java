@@ -499,34 +499,60 @@ class ServingOperatorRankerTest {
     }
 
     /**
-     * At parallelism 2 each subtask keeps the similar users of its own users only: the two shares
-     * add up to exactly the similar users one subtask keeps for everyone.
+     * The same markers taken by one subtask at parallelism 1 ({@code all}) and by both subtasks at
+     * parallelism 2, each checkpointed once ({@code atOne}, and {@code atTwo} repackaged).
+     */
+    private record RanAtOneAndTwo(
+            ServingOperator all,
+            ServingOperator zero,
+            ServingOperator one,
+            OperatorSubtaskState atOne,
+            OperatorSubtaskState atTwo) {
+
+        static RanAtOneAndTwo run(List<ModelUpdate> markers) throws Exception {
+            ServingOperator all = operator();
+            ServingOperator zero = operator();
+            ServingOperator one = operator();
+            try (var atOne = new OneInputStreamOperatorTestHarness<>(all);
+                    var atTwoZero =
+                            new OneInputStreamOperatorTestHarness<>(zero, MAX_PARALLELISM, 2, 0);
+                    var atTwoOne =
+                            new OneInputStreamOperatorTestHarness<>(one, MAX_PARALLELISM, 2, 1)) {
+                for (var h : List.of(atOne, atTwoZero, atTwoOne)) {
+                    h.open();
+                    feed(h, markers);
+                    h.prepareSnapshotPreBarrier(1L);
+                }
+                return new RanAtOneAndTwo(
+                        all,
+                        zero,
+                        one,
+                        atOne.snapshot(1L, 1L),
+                        AbstractStreamOperatorTestHarness.repackageState(
+                                atTwoZero.snapshot(1L, 1L), atTwoOne.snapshot(1L, 1L)));
+            }
+        }
+    }
+
+    /**
+     * At parallelism 2 each subtask keeps the similar users and the activity of its own users only:
+     * the two shares of similar users add up to exactly those one subtask keeps for everyone, and
+     * only a user's owner counts the user's events.
      */
     @Test
-    void atParallelismTwoEachSubtaskKeepsItsOwnUsersSimilarUsers() throws Exception {
-        List<ModelUpdate> markers = new Stream().markers(20);
-        ServingOperator all = operator();
-        ServingOperator zeroOp = operator();
-        ServingOperator oneOp = operator();
-        try (var whole = new OneInputStreamOperatorTestHarness<>(all);
-                var zero = new OneInputStreamOperatorTestHarness<>(zeroOp, MAX_PARALLELISM, 2, 0);
-                var one = new OneInputStreamOperatorTestHarness<>(oneOp, MAX_PARALLELISM, 2, 1)) {
-            for (var h : List.of(whole, zero, one)) {
-                h.open();
-                feed(h, markers);
-            }
-            long everyone = similarUserEntries(all);
-            assertThat(similarUserEntries(zeroOp)).isPositive().isLessThan(everyone);
-            assertThat(similarUserEntries(oneOp)).isPositive().isLessThan(everyone);
-            assertThat(similarUserEntries(zeroOp) + similarUserEntries(oneOp)).isEqualTo(everyone);
-            // so is each user's activity: only the owner counts the user's events
-            for (String user : List.of("u0", "u1", "u2", "u3")) {
-                long events = eventsOf(all, user);
-                boolean zeroOwns = UserOwner.of(user, 2) == 0;
-                assertThat(events).isPositive();
-                assertThat(eventsOf(zeroOp, user)).as(user).isEqualTo(zeroOwns ? events : 0);
-                assertThat(eventsOf(oneOp, user)).as(user).isEqualTo(zeroOwns ? 0 : events);
-            }
+    void atParallelismTwoEachSubtaskKeepsItsOwnUsersStatistics() throws Exception {
+        RanAtOneAndTwo ran = RanAtOneAndTwo.run(new Stream().markers(20));
+        long everyone = similarUserEntries(ran.all());
+        assertThat(similarUserEntries(ran.zero())).isPositive().isLessThan(everyone);
+        assertThat(similarUserEntries(ran.one())).isPositive().isLessThan(everyone);
+        assertThat(similarUserEntries(ran.zero()) + similarUserEntries(ran.one()))
+                .isEqualTo(everyone);
+        for (String user : List.of("u0", "u1", "u2", "u3")) {
+            long events = eventsOf(ran.all(), user);
+            boolean zeroOwns = UserOwner.of(user, 2) == 0;
+            assertThat(events).isPositive();
+            assertThat(eventsOf(ran.zero(), user)).as(user).isEqualTo(zeroOwns ? events : 0);
+            assertThat(eventsOf(ran.one(), user)).as(user).isEqualTo(zeroOwns ? 0 : events);
         }
     }
 
@@ -536,51 +562,34 @@ class ServingOperatorRankerTest {
     }
 
     /**
-     * Rescaling 2 → 1 brings every user's similar users back from the subtask that kept them: the
-     * one subtask holds, byte for byte, the statistics of a subtask that ran at parallelism 1; and
-     * 1 → 2 gives each subtask the statistics of the subtask that ran at parallelism 2.
+     * Rescaling 2 → 1 brings every user's similar users and activity back from the subtask that
+     * kept them: the one subtask holds, byte for byte, the statistics of a subtask that ran at
+     * parallelism 1; and 1 → 2 gives each subtask the statistics of the subtask that ran at
+     * parallelism 2.
      */
     @Test
-    void rescalingKeepsEveryUsersSimilarUsers() throws Exception {
-        List<ModelUpdate> markers = new Stream().markers(20);
-        ServingOperator all = operator();
-        ServingOperator zeroOp = operator();
-        ServingOperator oneOp = operator();
-        OperatorSubtaskState atOne;
-        OperatorSubtaskState atTwo;
-        try (var whole = new OneInputStreamOperatorTestHarness<>(all);
-                var zero = new OneInputStreamOperatorTestHarness<>(zeroOp, MAX_PARALLELISM, 2, 0);
-                var one = new OneInputStreamOperatorTestHarness<>(oneOp, MAX_PARALLELISM, 2, 1)) {
-            for (var h : List.of(whole, zero, one)) {
-                h.open();
-                feed(h, markers);
-                h.prepareSnapshotPreBarrier(1L);
-            }
-            atOne = whole.snapshot(1L, 1L);
-            atTwo =
-                    AbstractStreamOperatorTestHarness.repackageState(
-                            zero.snapshot(1L, 1L), one.snapshot(1L, 1L));
-        }
+    void rescalingKeepsEveryUsersStatistics() throws Exception {
+        RanAtOneAndTwo ran = RanAtOneAndTwo.run(new Stream().markers(20));
         ServingOperator scaledDown = operator();
         try (var single =
                 new OneInputStreamOperatorTestHarness<>(scaledDown, MAX_PARALLELISM, 1, 0)) {
             single.initializeState(
                     AbstractStreamOperatorTestHarness.repartitionOperatorState(
-                            atTwo, MAX_PARALLELISM, 2, 1, 0));
+                            ran.atTwo(), MAX_PARALLELISM, 2, 1, 0));
             single.open();
-            assertThat(statisticsOf(scaledDown)).isEqualTo(statisticsOf(all));
+            assertThat(statisticsOf(scaledDown)).isEqualTo(statisticsOf(ran.all()));
         }
-        for (ServingOperator ranOn : List.of(zeroOp, oneOp)) {
-            int subtask = ranOn == zeroOp ? 0 : 1;
+        List<ServingOperator> ranAtTwo = List.of(ran.zero(), ran.one());
+        for (int subtask = 0; subtask < 2; subtask++) {
             ServingOperator scaledUp = operator();
             try (var h =
                     new OneInputStreamOperatorTestHarness<>(
                             scaledUp, MAX_PARALLELISM, 2, subtask)) {
                 h.initializeState(
                         AbstractStreamOperatorTestHarness.repartitionOperatorState(
-                                atOne, MAX_PARALLELISM, 1, 2, subtask));
+                                ran.atOne(), MAX_PARALLELISM, 1, 2, subtask));
                 h.open();
-                assertThat(statisticsOf(scaledUp)).isEqualTo(statisticsOf(ranOn));
+                assertThat(statisticsOf(scaledUp)).isEqualTo(statisticsOf(ranAtTwo.get(subtask)));
             }
         }
     }

@@ -26,9 +26,18 @@ import org.junit.jupiter.api.Test;
 class ServingOperatorTest {
     private static OneInputStreamOperatorTestHarness<ModelUpdate, RecommendationResult> harness()
             throws Exception {
+        return harness(1, 0);
+    }
+
+    /** Subtask {@code subtask} of {@code parallelism} (at most 2). */
+    private static OneInputStreamOperatorTestHarness<ModelUpdate, RecommendationResult> harness(
+            int parallelism, int subtask) throws Exception {
         return new OneInputStreamOperatorTestHarness<>(
                 new ServingOperator(
-                        MODEL, INIT, CATALOG, BPR, null, null, null, DirectRequestSettings.OFF));
+                        MODEL, INIT, CATALOG, BPR, null, null, null, DirectRequestSettings.OFF),
+                2,
+                parallelism,
+                subtask);
     }
 
     /** An item row whose bias and count make it the most popular and best-scored item. */
@@ -185,20 +194,7 @@ class ServingOperatorTest {
     void aSubtaskHoldsOnlyItsOwnUsersRowsAndReportsTheirShareOfTrainedEvents() throws Exception {
         String mine = userOwnedBy(0);
         String theirs = userOwnedBy(1);
-        try (var h =
-                new OneInputStreamOperatorTestHarness<>(
-                        new ServingOperator(
-                                MODEL,
-                                INIT,
-                                CATALOG,
-                                BPR,
-                                null,
-                                null,
-                                null,
-                                DirectRequestSettings.OFF),
-                        2,
-                        2,
-                        0)) {
+        try (var h = harness(2, 0)) {
             h.open();
             h.processElement(new StreamRecord<>(userRow(mine, 3)));
             h.processElement(new StreamRecord<>(userRow(theirs, 4)));
