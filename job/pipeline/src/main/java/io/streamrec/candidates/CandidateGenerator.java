@@ -111,10 +111,11 @@ public final class CandidateGenerator {
     }
 
     /**
-     * Keeps the similar users and activity (times, means, attribute counts) of only the users
-     * {@code keeps} accepts from now on, and drops those already held of other users: a serving
-     * subtask's share, so the largest per-user statistics divide by parallelism. A user's numbers
-     * are updated exactly as when every user's are kept, so a kept user's are the same.
+     * Keeps the similar users, activity (times, means, attribute counts) and full history of only
+     * the users {@code keeps} accepts from now on, of other users only their latest items that
+     * other users' statistics read, and drops what is already held beyond that: a serving subtask's
+     * share, so the largest per-user statistics divide by parallelism. A user's numbers are updated
+     * exactly as when every user's are kept, so a kept user's are the same.
      */
     public void keepUserStatisticsOf(Predicate<String> keeps) {
         keepsUserStatisticsOf = keeps;
@@ -122,6 +123,22 @@ public final class CandidateGenerator {
         owned.clear();
         neighbourhood.dropSimilarUsersUnless(this::keepsUserStatistics);
         activity.users().dropUnless(this::keepsUserStatistics);
+        for (int u = 0; u < userItems.size(); u++) {
+            if (userItems.get(u).cap() != historyCap(u)) {
+                userItems.set(u, userItems.get(u).withCap(historyCap(u)));
+            }
+        }
+    }
+
+    /**
+     * How many of a user's latest items this generator keeps: {@link CandidateSettings#userItems}
+     * for a kept user (its exclusions and history), otherwise only what other users' statistics
+     * read (co-occurrence windows, the similar-users source).
+     */
+    private int historyCap(int user) {
+        return keepsUserStatistics(user)
+                ? settings.userItems()
+                : Math.max(settings.pairWindow(), settings.itemsPerSimilarUser());
     }
 
     private boolean keepsUserStatistics(int user) {
@@ -135,8 +152,9 @@ public final class CandidateGenerator {
     }
 
     /**
-     * Takes the similar users and activity of every user this generator keeps that {@code other}
-     * has (another subtask's share after a rescale), translated to this generator's user indices.
+     * Takes the similar users, activity and full history of every user this generator keeps that
+     * {@code other} kept (another subtask's share after a rescale), translated to this generator's
+     * user and item indices.
      */
     public void adoptUserStatistics(CandidateGenerator other) {
         int[] toMine = new int[other.users.size()];
@@ -145,6 +163,16 @@ public final class CandidateGenerator {
         }
         neighbourhood.adoptSimilarUsers(other.neighbourhood, toMine, this::keepsUserStatistics);
         activity.users().adopt(other.activity.users(), toMine, this::keepsUserStatistics);
+        int[] toMineItems = new int[other.items.size()];
+        for (int i = 0; i < toMineItems.length; i++) {
+            toMineItems[i] = items.find(other.items.id(i));
+        }
+        for (int u = 0; u < Math.min(toMine.length, other.userItems.size()); u++) {
+            int mine = toMine[u];
+            if (mine >= 0 && keepsUserStatistics(mine) && other.keepsUserStatistics(u)) {
+                userItems.set(mine, other.userItems.get(u).withIds(toMineItems));
+            }
+        }
     }
 
     /** Reports every later change to {@code changes} (one listener; {@link Changes#NONE}: off). */
@@ -160,7 +188,7 @@ public final class CandidateGenerator {
         long t = event.timestamp();
         activity.add(user, item, event, popularity.count(item), keepsUserStatistics(user));
         while (userItems.size() <= user) {
-            userItems.add(new RecentIds(settings.userItems()));
+            userItems.add(new RecentIds(historyCap(userItems.size())));
         }
         RecentIds history = userItems.get(user);
         pairs.add(item, history.mostRecent(settings.pairWindow()));
@@ -187,7 +215,7 @@ public final class CandidateGenerator {
         ownershipKnown.clear(user);
         owned.clear(user);
         if (user < userItems.size()) {
-            userItems.set(user, new RecentIds(settings.userItems()));
+            userItems.set(user, new RecentIds(historyCap(user)));
         }
         neighbourhood.forget(user);
         activity.users().forget(user);

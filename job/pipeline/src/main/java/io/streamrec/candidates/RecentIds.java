@@ -45,6 +45,34 @@ public final class RecentIds {
         return recent;
     }
 
+    public int cap() {
+        return cap;
+    }
+
+    /** A copy holding at most {@code newCap}: the most recent of these, in order. */
+    RecentIds withCap(int newCap) {
+        return translated(newCap, null);
+    }
+
+    /**
+     * A copy with every id {@code i} replaced by {@code toNew[i]} (ids indexed differently
+     * elsewhere), an id mapped to -1 dropped; order and cap are kept.
+     */
+    RecentIds withIds(int[] toNew) {
+        return translated(cap, toNew);
+    }
+
+    private RecentIds translated(int newCap, int[] toNew) {
+        RecentIds copy = new RecentIds(newCap);
+        for (int i = Math.max(0, size - newCap); i < size; i++) {
+            int id = toNew == null ? ids[i] : ids[i] < toNew.length ? toNew[ids[i]] : -1;
+            if (id >= 0) {
+                copy.add(id);
+            }
+        }
+        return copy;
+    }
+
     public void add(int id) {
         int at = indexOf(id);
         if (at >= 0) {

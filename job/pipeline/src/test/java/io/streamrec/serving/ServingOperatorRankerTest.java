@@ -541,12 +541,24 @@ class ServingOperatorRankerTest {
      */
     @Test
     void atParallelismTwoEachSubtaskKeepsItsOwnUsersStatistics() throws Exception {
-        RanAtOneAndTwo ran = RanAtOneAndTwo.run(new Stream().markers(20));
+        RanAtOneAndTwo ran = RanAtOneAndTwo.run(withHeavyUsers(new Stream()));
         long everyone = similarUserEntries(ran.all());
         assertThat(similarUserEntries(ran.zero())).isPositive().isLessThan(everyone);
         assertThat(similarUserEntries(ran.one())).isPositive().isLessThan(everyone);
         assertThat(similarUserEntries(ran.zero()) + similarUserEntries(ran.one()))
                 .isEqualTo(everyone);
+        // a user's whole history on its owner, its latest 20 items (what others' statistics read)
+        // elsewhere
+        assertThat(HEAVY_USERS.stream().map(u -> UserOwner.of(u, 2))).containsExactly(1, 0);
+        for (String user : HEAVY_USERS) {
+            List<String> whole = ran.all().learnedRanking().statistics().userItems(user);
+            boolean zeroOwns = UserOwner.of(user, 2) == 0;
+            assertThat(whole).hasSize(ITEMS);
+            assertThat(ran.zero().learnedRanking().statistics().userItems(user))
+                    .isEqualTo(zeroOwns ? whole : whole.subList(0, 20));
+            assertThat(ran.one().learnedRanking().statistics().userItems(user))
+                    .isEqualTo(zeroOwns ? whole.subList(0, 20) : whole);
+        }
         for (String user : List.of("u0", "u1", "u2", "u3")) {
             long events = eventsOf(ran.all(), user);
             boolean zeroOwns = UserOwner.of(user, 2) == 0;
@@ -555,6 +567,23 @@ class ServingOperatorRankerTest {
             assertThat(eventsOf(ran.one(), user)).as(user).isEqualTo(zeroOwns ? 0 : events);
         }
     }
+
+    /** The stream's markers, then two users with every item of the catalog, more than 20 each. */
+    private static List<ModelUpdate> withHeavyUsers(Stream stream) {
+        List<ModelUpdate> markers = new ArrayList<>(stream.markers(20));
+        List<UserEvent> heavy = new ArrayList<>();
+        long t = stream.lastEventTime();
+        for (int i = 0; i < ITEMS; i++) {
+            for (String user : HEAVY_USERS) {
+                heavy.add(event(user, "i" + i, t += MINUTE));
+            }
+        }
+        markers.add(stream.marker(heavy));
+        return markers;
+    }
+
+    /** Two users, one owned by each subtask at parallelism 2. */
+    private static final List<String> HEAVY_USERS = List.of("heavy-1", "heavy-2");
 
     private static long eventsOf(ServingOperator operator, String user) {
         CandidateGenerator statistics = operator.learnedRanking().statistics();
@@ -569,7 +598,7 @@ class ServingOperatorRankerTest {
      */
     @Test
     void rescalingKeepsEveryUsersStatistics() throws Exception {
-        RanAtOneAndTwo ran = RanAtOneAndTwo.run(new Stream().markers(20));
+        RanAtOneAndTwo ran = RanAtOneAndTwo.run(withHeavyUsers(new Stream()));
         ServingOperator scaledDown = operator();
         try (var single =
                 new OneInputStreamOperatorTestHarness<>(scaledDown, MAX_PARALLELISM, 1, 0)) {
