@@ -14,7 +14,7 @@ import java.util.function.DoubleBinaryOperator;
  * strongest at the current time.
  *
  * <p>Three parallel arrays, searched linearly: at a cap of a few hundred a scan of ints is cheaper
- * than hashing, and an entry costs 20 bytes.
+ * than hashing, and an entry costs 16 bytes.
  */
 public final class BoundedNeighbours {
     private final int cap;
@@ -22,14 +22,26 @@ public final class BoundedNeighbours {
     // empty until the first neighbour: most users' lists on a serving subtask are other subtasks'
     private static final int[] NO_KEYS = new int[0];
     private static final double[] NO_WEIGHTS = new double[0];
-    private static final long[] NO_STAMPS = new long[0];
+    private static final int[] NO_STAMPS = new int[0];
 
     private int[] keys = NO_KEYS;
     private double[] weights = NO_WEIGHTS;
-    private long[] touched = NO_STAMPS;
-    private long clock;
+
+    /**
+     * When each slot was last updated, by the list's own clock: ints, as most entries of the
+     * statistics are neighbours; the clock restarts from the recency ranks before it overflows.
+     */
+    private int[] touched = NO_STAMPS;
+
+    private int clock;
 
     public BoundedNeighbours(int cap) {
+        this(cap, 0);
+    }
+
+    /** A list whose update clock starts at {@code clock} (tests of the clock's overflow). */
+    BoundedNeighbours(int cap, int clock) {
+        this.clock = clock;
         if (cap <= 0) {
             throw new IllegalArgumentException("cap must be positive: " + cap);
         }
@@ -92,19 +104,31 @@ public final class BoundedNeighbours {
         return n;
     }
 
+    /**
+     * The next stamp; before the clock would overflow, stamps become recency ranks (same order).
+     */
+    private int tick() {
+        if (clock == Integer.MAX_VALUE) {
+            int[] ranks = recencyRanks();
+            System.arraycopy(ranks, 0, touched, 0, size);
+            clock = size;
+        }
+        return ++clock;
+    }
+
     /** Room for {@code size} neighbours, none while empty. */
     private void allocate(int size) {
         if (size > 0) {
             int capacity = Math.max(4, size);
             keys = new int[capacity];
             weights = new double[capacity];
-            touched = new long[capacity];
+            touched = new int[capacity];
         }
     }
 
     /** 1 for the least recently updated slot, {@code size} for the latest (stamps are unique). */
     private int[] recencyRanks() {
-        long[] sorted = Arrays.copyOf(touched, size);
+        int[] sorted = Arrays.copyOf(touched, size);
         Arrays.sort(sorted);
         int[] ranks = new int[size];
         for (int s = 0; s < size; s++) {
@@ -126,7 +150,7 @@ public final class BoundedNeighbours {
         int slot = slotOf(key);
         if (slot >= 0) {
             weights[slot] = combine.applyAsDouble(weights[slot], value);
-            touched[slot] = ++clock;
+            touched[slot] = tick();
             return;
         }
         if (size == keys.length) {
@@ -137,7 +161,7 @@ public final class BoundedNeighbours {
         }
         keys[size] = key;
         weights[size] = value;
-        touched[size] = ++clock;
+        touched[size] = tick();
         size++;
         if (size > cap) {
             remove(weakest());

@@ -98,4 +98,28 @@ class BoundedNeighboursTest {
             assertThat(n.weight(key)).isEqualTo(slots.getOrDefault(key, 0.0));
         }
     }
+
+    /**
+     * The update clock restarts from the recency ranks before it would overflow: a list whose clock
+     * starts just below the limit keeps, evicts and writes exactly what a fresh one does.
+     */
+    @Test
+    void aClockAboutToOverflowOrdersTiesAsAFreshOne() throws Exception {
+        BoundedNeighbours fresh = new BoundedNeighbours(3);
+        BoundedNeighbours late = new BoundedNeighbours(3, Integer.MAX_VALUE - 2);
+        Random random = new Random(3);
+        for (int step = 0; step < 200; step++) {
+            int key = random.nextInt(6);
+            double amount = 1 + random.nextInt(2);
+            fresh.add(key, amount);
+            late.add(key, amount);
+            assertThat(bytes(late)).as("step %d", step).isEqualTo(bytes(fresh));
+        }
+    }
+
+    private static byte[] bytes(BoundedNeighbours n) throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        n.writeTo(new java.io.DataOutputStream(out));
+        return out.toByteArray();
+    }
 }
