@@ -39,9 +39,9 @@ public final class CandidateGenerator {
     private long updates;
 
     /**
-     * Whose similar users and activity this generator keeps: a serving subtask's own users (the
-     * only ones it ranks). Everything else is kept for every user and item, because every subtask
-     * needs it.
+     * Whose similar users, activity and whole history this generator keeps: a serving subtask's own
+     * users (the only ones it ranks). Everything else is kept for every user and item, because
+     * every subtask needs it.
      */
     private Predicate<String> keepsUserStatisticsOf = userId -> true;
 
