@@ -4,7 +4,7 @@
 # quality against baselines on MovieTweetings, parameter rows per TaskManager with RocksDB, serving
 # heap per subtask at parallelism 1 and 2.
 # Writes target/bench/results.json, PNG plots and target/bench/report.html, and appends a dated
-# section to BENCHMARKS.md. About 30 minutes on 2 cores with the defaults; options:
+# section to BENCHMARKS.md. About 40 minutes on 2 cores with the defaults (the heap section about 8); options:
 #
 #   deploy/bench.sh --repeats 3 --events 100000 --serving-sizes 10000,100000,1000000 \
 #                   --scale-rows 1000000,10000000 --heap-load 1000000,100000,3 \
