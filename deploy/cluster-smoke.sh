@@ -24,8 +24,10 @@ WORK="$PWD/target/cluster-smoke"
 rm -rf "$WORK"; mkdir -p "$WORK"
 EVENTS="${CLUSTER_SMOKE_EVENTS:-30000}"
 REQUESTS_PER_CHUNK=25
-export KAFKA_PORT="${CLUSTER_SMOKE_KAFKA_PORT:-39092}" KAFKA_DIR="$WORK/kafka"
-export FLINK_DIR="$WORK/flink" FLINK_REST_PORT="${CLUSTER_SMOKE_REST_PORT:-38081}" FLINK_RPC_PORT="${CLUSTER_SMOKE_RPC_PORT:-36123}"
+# below 32768: ports in Linux's ephemeral range (32768-60999) can be held by any outgoing
+# connection at the moment a listener binds (CI failed once with 39092 "Address already in use")
+export KAFKA_PORT="${CLUSTER_SMOKE_KAFKA_PORT:-30092}" KAFKA_DIR="$WORK/kafka"
+export FLINK_DIR="$WORK/flink" FLINK_REST_PORT="${CLUSTER_SMOKE_REST_PORT:-30081}" FLINK_RPC_PORT="${CLUSTER_SMOKE_RPC_PORT:-30123}"
 B="127.0.0.1:$KAFKA_PORT"
 REST="http://127.0.0.1:$FLINK_REST_PORT"
 ITEMS="$PWD/data/movietweetings-100k/movies.dat"

@@ -55,8 +55,10 @@ for d in "$WORK"/* "$WORK"/kafka/* "$WORK"/flink/*; do
 done
 REQUESTS_PER_CHUNK=25
 # ports apart from cluster-smoke's and the defaults, so that both can run beside it
-export KAFKA_PORT="${FAULT_CAMPAIGN_KAFKA_PORT:-49092}" KAFKA_DIR="$WORK/kafka"
-export FLINK_DIR="$WORK/flink" FLINK_REST_PORT="${FAULT_CAMPAIGN_REST_PORT:-48081}" FLINK_RPC_PORT="${FAULT_CAMPAIGN_RPC_PORT:-46123}"
+# below 32768: ports in Linux's ephemeral range (32768-60999) can be held by any outgoing
+# connection at the moment a listener binds (CI failed once with 39092 "Address already in use")
+export KAFKA_PORT="${FAULT_CAMPAIGN_KAFKA_PORT:-31092}" KAFKA_DIR="$WORK/kafka"
+export FLINK_DIR="$WORK/flink" FLINK_REST_PORT="${FAULT_CAMPAIGN_REST_PORT:-31081}" FLINK_RPC_PORT="${FAULT_CAMPAIGN_RPC_PORT:-31123}"
 # the cluster's configuration, retaining enough checkpoints that an older one is still there
 export FLINK_CONF="$WORK/config.yaml"
 { cat flink-conf/config-cpu.yaml; echo "execution.checkpointing.num-retained: 10"; } > "$FLINK_CONF"
