@@ -38,6 +38,9 @@ final class ContentTower {
 
     private float[][] pretrained = new float[0][];
 
+    /** An item's pretrained vector when it has none (shared: most items have none). */
+    private static final float[] NO_VECTOR = new float[0];
+
     /** content(i) at {@code i * d}. */
     private float[] content = new float[0];
 
@@ -75,7 +78,7 @@ final class ContentTower {
         if (items <= norms.length) {
             return;
         }
-        int capacity = Math.max(16, 2 * items);
+        int capacity = Math.max(16, items + items / 2);
         content = Arrays.copyOf(content, capacity * d);
         vectors = Arrays.copyOf(vectors, capacity * d);
         norms = Arrays.copyOf(norms, capacity);
@@ -88,7 +91,7 @@ final class ContentTower {
         itemAttributes[i] =
                 catalog.attributes(itemId).stream().mapToInt(this::attributeIndexOf).toArray();
         float[] x = catalog.contentVector(itemId);
-        pretrained[i] = x.length == contentDim ? x : new float[0];
+        pretrained[i] = x.length == contentDim ? x : NO_VECTOR;
         computeContent(i, new float[d], new float[d]);
     }
 

@@ -28,6 +28,9 @@ final class RowTable {
     private float[] logTrend = new float[0];
     private long[] trendTime = new long[0];
 
+    /** Item i's row version at {@code i}, 0 while no row of it was taken (versions start at 1). */
+    private long[] itemVersions = new long[0];
+
     /**
      * User rows by user id, version and update count with the weights: one map entry per user and
      * no second copy of the key, since user rows are most of a replica's entries.
@@ -44,8 +47,8 @@ final class RowTable {
     private record UserRow(float[] weights, long version, long updates) {}
 
     /**
-     * Records the version of a row other than a user's if it is newer than the held one; returns
-     * whether it was.
+     * Records the version of a row other than a user's or an item's if it is newer than the held
+     * one; returns whether it was.
      */
     boolean takeVersion(ParameterRow row) {
         Long held = versions.get(row.key());
@@ -54,6 +57,17 @@ final class RowTable {
         }
         versions.put(row.key(), row.version());
         modelVersion += row.version() - (held == null ? 0 : held);
+        return true;
+    }
+
+    /** Records item i's row version if it is newer than the held one; returns whether it was. */
+    boolean takeItemVersion(int i, long version) {
+        long held = itemVersions[i];
+        if (held != 0 && held >= version) {
+            return false;
+        }
+        itemVersions[i] = version;
+        modelVersion += version - held;
         return true;
     }
 
@@ -66,7 +80,7 @@ final class RowTable {
     int addItem(String itemId, float[] initialWeights) {
         int i = itemIds.size();
         if (i == bias.length) {
-            grow(Math.max(16, 2 * i));
+            grow(Math.max(16, i + i / 2));
         }
         itemIndex.put(itemId, i);
         itemIds.add(itemId);
@@ -83,6 +97,7 @@ final class RowTable {
         trend = Arrays.copyOf(trend, capacity);
         logTrend = Arrays.copyOf(logTrend, capacity);
         trendTime = Arrays.copyOf(trendTime, capacity);
+        itemVersions = Arrays.copyOf(itemVersions, capacity);
     }
 
     /** Puts an item row (embedding and bias, counts, trend) at item index i. */

@@ -100,15 +100,20 @@ public final class ServingModel implements AutoCloseable {
         if (RowKeys.isUser(key)) {
             return rows.putUser(RowKeys.id(key), row);
         }
-        if (!rows.takeVersion(row)) {
-            return false;
-        }
         if (RowKeys.isItem(key)) {
             int i = itemIndexOf(RowKeys.id(key));
+            if (!rows.takeItemVersion(i, row.version())) {
+                return false;
+            }
             rows.putItem(i, row);
             content.embeddingChanged(i);
             itemChanged(i);
-        } else if (RowKeys.isAttribute(key)) {
+            return true;
+        }
+        if (!rows.takeVersion(row)) {
+            return false;
+        }
+        if (RowKeys.isAttribute(key)) {
             content.putAttribute(RowKeys.id(key), row.weights());
         } else if (key.equals(RowKeys.DENSE_PHI)) {
             statics.setWeights(row.weights());

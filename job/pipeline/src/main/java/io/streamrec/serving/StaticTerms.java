@@ -50,7 +50,7 @@ final class StaticTerms {
         if (items <= trendBounds.length) {
             return;
         }
-        int capacity = Math.max(16, 2 * items);
+        int capacity = Math.max(16, items + items / 2);
         trendTerm = Arrays.copyOf(trendTerm, capacity);
         trendTermTime = Arrays.copyOf(trendTermTime, capacity);
         trendBounds = Arrays.copyOf(trendBounds, capacity);
