@@ -17,13 +17,13 @@ import java.util.function.DoubleBinaryOperator;
  * than hashing, and an entry costs 16 bytes.
  */
 public final class BoundedNeighbours {
-    private final int cap;
-    private int size;
     // empty until the first neighbour: most users' lists on a serving subtask are other subtasks'
     private static final int[] NO_KEYS = new int[0];
     private static final double[] NO_WEIGHTS = new double[0];
     private static final int[] NO_STAMPS = new int[0];
 
+    private final int cap;
+    private int size;
     private int[] keys = NO_KEYS;
     private double[] weights = NO_WEIGHTS;
 

@@ -157,16 +157,10 @@ public final class CandidateGenerator {
      * user and item indices.
      */
     public void adoptUserStatistics(CandidateGenerator other) {
-        int[] toMine = new int[other.users.size()];
-        for (int u = 0; u < toMine.length; u++) {
-            toMine[u] = users.find(other.users.id(u));
-        }
+        int[] toMine = other.users.indicesIn(users);
         neighbourhood.adoptSimilarUsers(other.neighbourhood, toMine, this::keepsUserStatistics);
         activity.users().adopt(other.activity.users(), toMine, this::keepsUserStatistics);
-        int[] toMineItems = new int[other.items.size()];
-        for (int i = 0; i < toMineItems.length; i++) {
-            toMineItems[i] = items.find(other.items.id(i));
-        }
+        int[] toMineItems = other.items.indicesIn(items);
         for (int u = 0; u < Math.min(toMine.length, other.userItems.size()); u++) {
             int mine = toMine[u];
             if (mine >= 0 && keepsUserStatistics(mine) && other.keepsUserStatistics(u)) {

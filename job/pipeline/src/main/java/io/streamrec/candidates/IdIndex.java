@@ -120,6 +120,15 @@ final class IdIndex {
         return a.compareTo(b);
     }
 
+    /** For each index here, the same id's index in {@code other} (-1 where it has none). */
+    int[] indicesIn(IdIndex other) {
+        int[] indices = new int[ids.size()];
+        for (int i = 0; i < indices.length; i++) {
+            indices[i] = other.find(ids.get(i));
+        }
+        return indices;
+    }
+
     String id(int index) {
         return ids.get(index);
     }

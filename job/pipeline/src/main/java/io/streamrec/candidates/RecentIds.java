@@ -45,7 +45,7 @@ public final class RecentIds {
         return recent;
     }
 
-    public int cap() {
+    int cap() {
         return cap;
     }
 

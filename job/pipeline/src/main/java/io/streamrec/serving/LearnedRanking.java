@@ -44,7 +44,10 @@ final class LearnedRanking implements AutoCloseable {
     /** Set once the statistics are checkpointed ({@link #serveShare}); null before. */
     private StatisticsJournal journal;
 
-    /** The users whose similar users this ranking keeps, null for all ({@link #serveShare}). */
+    /**
+     * The users whose similar users, activity and whole history this ranking keeps, null for all
+     * ({@link #serveShare}).
+     */
     private Predicate<String> share;
 
     LearnedRanking(ServingModel factorization, RankerSettings settings, ItemCatalog catalog) {
@@ -91,8 +94,9 @@ final class LearnedRanking implements AutoCloseable {
 
     /**
      * Makes this ranking serving subtask {@code subtask} of {@code parallelism}: its statistics
-     * keep similar users for the subtask's own users only (the others' are what the other subtasks
-     * keep), and every change is journaled for {@link #checkpointStatistics}.
+     * keep similar users, activity and whole history for the subtask's own users only (the others'
+     * are what the other subtasks keep), and every change is journaled for {@link
+     * #checkpointStatistics}.
      */
     void serveShare(int subtask, int parallelism) {
         share = UserOwner.share(subtask, parallelism);
@@ -221,9 +225,9 @@ final class LearnedRanking implements AutoCloseable {
      * Restores from what the serving subtasks' {@link #checkpointStatistics} wrote (every entry of
      * the union state) and {@link #writeLearned}. At the same parallelism a subtask takes its own
      * entry and its journal goes on; otherwise (a rescale, or one entry of every user's statistics
-     * from before statistics were kept per subtask) the statistics of items and histories come from
-     * one entry, each user's similar users from the entry of the subtask that kept them, and the
-     * next checkpoint writes a new base.
+     * from before statistics were kept per subtask) the statistics of items come from one entry,
+     * each user's similar users, activity and history from the entry of the subtask that kept them,
+     * and the next checkpoint writes a new base.
      */
     void restore(List<StatisticsCheckpoint> entries, byte[] learned) throws IOException {
         StatisticsCheckpoint own = ownEntry(entries);
@@ -242,14 +246,14 @@ final class LearnedRanking implements AutoCloseable {
     /** The entry this ranking wrote before the restore, when {@code entries} hold it. */
     private StatisticsCheckpoint ownEntry(List<StatisticsCheckpoint> entries) {
         for (StatisticsCheckpoint entry : entries) {
-            if (journal != null ? journal.wrote(entry) : share == null && entry.whole()) {
+            if (journal != null ? journal.wrote(entry) : entry.whole()) {
                 return entry;
             }
         }
         return null;
     }
 
-    /** One entry's statistics with every entry's similar users of this ranking's users. */
+    /** One entry's statistics with every entry's per-user statistics of this ranking's users. */
     private CandidateGenerator merged(List<StatisticsCheckpoint> entries) {
         if (entries.isEmpty()) {
             throw new IllegalArgumentException("no candidate statistics to restore");

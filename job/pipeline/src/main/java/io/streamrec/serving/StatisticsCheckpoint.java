@@ -9,16 +9,17 @@ import io.streamrec.candidates.CandidateSettings;
  * changes since it ({@link StatisticsJournal}). Both arrays are never written after they are made,
  * so checkpoints share a base without copying it.
  *
- * <p>Each serving subtask writes its own: the statistics of items and user histories are alike on
- * every subtask, but similar users are kept for the subtask's own users only ({@link
- * UserOwner}{@code .of(user, parallelism) == subtask}). Checkpoints of schema version 1 held one
- * entry, written by subtask 0, with every user's similar users: {@link #WHOLE} as the subtask.
+ * <p>Each serving subtask writes its own: the statistics of items and each user's latest items are
+ * alike on every subtask, but similar users, activity and whole histories are kept for the
+ * subtask's own users only ({@link UserOwner}{@code .of(user, parallelism) == subtask}).
+ * Checkpoints of schema version 1 held one entry, written by subtask 0, with every user's
+ * statistics: {@link #WHOLE} as the subtask.
  *
  * @param subtask the writer's subtask index, or {@link #WHOLE}
  * @param parallelism the writer's parallelism (0 with {@link #WHOLE})
  */
 public record StatisticsCheckpoint(byte[] base, byte[] journal, int subtask, int parallelism) {
-    /** The subtask of an entry holding every user's similar users. */
+    /** The subtask of an entry holding every user's statistics. */
     public static final int WHOLE = -1;
 
     /** An entry of every user's statistics, as schema version 1 wrote them. */
@@ -26,7 +27,7 @@ public record StatisticsCheckpoint(byte[] base, byte[] journal, int subtask, int
         this(base, journal, WHOLE, 0);
     }
 
-    /** Whether it holds the similar users of every user (schema version 1). */
+    /** Whether it holds every user's statistics (schema version 1). */
     public boolean whole() {
         return subtask == WHOLE;
     }

@@ -48,7 +48,7 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
 
     /**
      * A journal of the statistics of serving subtask {@code subtask} of {@code parallelism} (its
-     * own users' similar users), without a base.
+     * own users' per-user statistics), without a base.
      */
     StatisticsJournal(int subtask, int parallelism) {
         this.subtask = subtask;
@@ -133,7 +133,7 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
 
     /**
      * The statistics a checkpoint holds: its base with its journal replayed in order, keeping
-     * similar users for the users its writer kept them for, as it did.
+     * per-user statistics for the users its writer kept them for, as it did.
      */
     static CandidateGenerator restore(StatisticsCheckpoint checkpoint, CandidateSettings settings) {
         CandidateGenerator statistics =
