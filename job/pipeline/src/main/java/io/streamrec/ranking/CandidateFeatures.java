@@ -68,11 +68,12 @@ public final class CandidateFeatures {
     /** Per item: C and T sums over the latest items (columns CO_LAST ... T_RECENT). */
     private final KeyedRows pairSums = new KeyedRows(6);
 
-    /** Per similar user: the similarity at the call's time. */
-    private final KeyedRows similar = new KeyedRows(1);
-
-    /** A 4096-bit filter of the similar users: most of an item's recent users skip the table. */
-    private final long[] similarFilter = new long[64];
+    /**
+     * Per item among the similar users' latest items: the sum of their similarities at the call's
+     * time, and their number. Spread once per call from the user's side (at most 100 similar users
+     * times 20 items), so a candidate costs one lookup instead of a scan of its recent users.
+     */
+    private final KeyedRows neighbourSupport = new KeyedRows(2);
 
     /**
      * Per token of the latest items: its weight in the latest item's unit idf vector, its weighted
@@ -334,25 +335,28 @@ public final class CandidateFeatures {
         }
     }
 
-    /** Spreads the user's similar users' weights at {@code t} by user index. */
+    /**
+     * Spreads the user's similar users' similarities at {@code t} over each one's latest items
+     * ({@code itemsPerSimilarUser}, the part of a history every serving subtask keeps, so the
+     * features do not depend on which subtask ranks).
+     */
     private void prepareNeighbours(long t) {
-        similar.clear();
-        Arrays.fill(similarFilter, 0L);
+        neighbourSupport.clear();
         similarTotal = 0.0;
         BoundedNeighbours row = stats.similarUsers(user);
         HalfLife halfLife = stats.similarity();
+        int itemsPerUser = stats.settings().itemsPerSimilarUser();
         for (int s = 0; s < row.size(); s++) {
             double w = halfLife.valueAt(row.weightAt(s), t);
-            int v = row.key(s);
-            similar.set(v, 0, w);
-            int bit = filterBit(v);
-            similarFilter[bit >>> 6] |= 1L << bit;
             similarTotal += w;
+            RecentIds items = stats.userItems(row.key(s));
+            for (int p = 0; p < Math.min(itemsPerUser, items.size()); p++) {
+                int at = neighbourSupport.row(items.get(p));
+                double[] sums = neighbourSupport.values();
+                sums[at] += w;
+                sums[at + 1] += 1.0;
+            }
         }
-    }
-
-    private static int filterBit(int user) {
-        return (user * 0x9E3779B9) >>> 20;
     }
 
     /**
@@ -473,26 +477,14 @@ public final class CandidateFeatures {
     }
 
     private void neighbours(float[] values, int row, int item) {
-        if (similarTotal <= 0.0 || item < 0) {
+        int at = similarTotal <= 0.0 || item < 0 ? -1 : neighbourSupport.rowIfPresent(item);
+        if (at < 0) {
             return;
         }
-        RecentIds itemUsers = stats.recentUsers(item);
-        double support = 0.0;
-        int count = 0;
-        for (int i = 0; i < itemUsers.size(); i++) {
-            int v = itemUsers.get(i);
-            int bit = filterBit(v);
-            if ((similarFilter[bit >>> 6] & (1L << bit)) != 0L) {
-                double w = similar.get(v, 0);
-                if (w > 0.0) {
-                    support += w;
-                    count++;
-                }
-            }
-        }
-        put(values, row, Feature.NEIGHBOUR_SHARE, support / similarTotal);
-        put(values, row, Feature.NEIGHBOUR_SUPPORT, ln1p(support));
-        put(values, row, Feature.NEIGHBOUR_COUNT, ln1p(count));
+        double[] sums = neighbourSupport.values();
+        put(values, row, Feature.NEIGHBOUR_SHARE, sums[at] / similarTotal);
+        put(values, row, Feature.NEIGHBOUR_SUPPORT, ln1p(sums[at]));
+        put(values, row, Feature.NEIGHBOUR_COUNT, ln1p(sums[at + 1]));
     }
 
     private void content(float[] values, int row, int item) {

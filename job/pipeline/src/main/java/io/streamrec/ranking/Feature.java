@@ -44,9 +44,14 @@ public enum Feature {
 
     NEIGHBOUR_SHARE(
             FeatureFamily.NEIGHBOURS,
-            "sum of sim(u, v) over j's recent users v / sum over all u's similar users"),
-    NEIGHBOUR_SUPPORT(FeatureFamily.NEIGHBOURS, "ln(1 + sum of sim(u, v) over j's recent users)"),
-    NEIGHBOUR_COUNT(FeatureFamily.NEIGHBOURS, "ln(1 + u's similar users among j's recent users)"),
+            "sum of sim(u, v) over u's similar users v with j among their latest 20 items / sum over"
+                    + " all u's similar users"),
+    NEIGHBOUR_SUPPORT(
+            FeatureFamily.NEIGHBOURS,
+            "ln(1 + sum of sim(u, v) over u's similar users v with j among their latest 20 items)"),
+    NEIGHBOUR_COUNT(
+            FeatureFamily.NEIGHBOURS,
+            "ln(1 + u's similar users with j among their latest 20 items)"),
 
     ATTRIBUTE_JACCARD_LAST(FeatureFamily.CONTENT, "Jaccard of the attributes of j and r_0"),
     ATTRIBUTE_JACCARD_RECENT(

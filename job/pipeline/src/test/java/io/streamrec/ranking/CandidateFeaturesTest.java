@@ -66,6 +66,11 @@ class CandidateFeaturesTest {
     @BeforeEach
     void replay() {
         generator = new CandidateGenerator(settings(), CATALOG);
+        replay(generator);
+        features = new CandidateFeatures(generator);
+    }
+
+    private static void replay(CandidateGenerator generator) {
         List.of(
                         rating("u1", "a", 0, 8),
                         rating("u1", "b", 1, 6),
@@ -75,7 +80,6 @@ class CandidateFeaturesTest {
                         rating("u1", "d", 5, 10),
                         rating("u3", "b", 6, 9))
                 .forEach(generator::update);
-        features = new CandidateFeatures(generator);
     }
 
     private FeatureList u2At7h() {
@@ -195,6 +199,38 @@ class CandidateFeaturesTest {
         assertThat(u3.value(0, Feature.NEIGHBOUR_SUPPORT.column()))
                 .isCloseTo((float) Math.log1p(sim3), CLOSE);
         assertThat(u3.value(0, Feature.NEIGHBOUR_SHARE.column())).isCloseTo(1f, CLOSE);
+    }
+
+    /**
+     * Support counts a similar user's latest {@code itemsPerSimilarUser} items only: the part of a
+     * history every serving subtask keeps, so a feature does not depend on which subtask ranks.
+     */
+    @Test
+    void neighbourSupportReadsOnlyASimilarUsersLatestItems() {
+        CandidateSettings s = settings();
+        CandidateSettings latestTwo =
+                new CandidateSettings(
+                        s.perSource(),
+                        s.userItems(),
+                        s.pairWindow(),
+                        s.neighbourCap(),
+                        s.sequenceItems(),
+                        s.sequenceDecay(),
+                        s.usersPerItem(),
+                        s.similarPerUser(),
+                        s.similarity(),
+                        2,
+                        s.similarItemDecay(),
+                        s.titleItems(),
+                        s.maxItemsPerWord());
+        generator = new CandidateGenerator(latestTwo, CATALOG);
+        replay(generator);
+        FeatureList list =
+                new CandidateFeatures(generator).extract("u2", T0 + 7 * HOUR, ITEMS, null);
+        // u1's latest two are d and c; b (u1's third latest) is u1's but no longer counts
+        assertThat(value(list, "d", Feature.NEIGHBOUR_COUNT)).isCloseTo((float) Math.log(2), CLOSE);
+        assertThat(value(list, "b", Feature.NEIGHBOUR_COUNT)).isZero();
+        assertThat(value(list, "b", Feature.NEIGHBOUR_SUPPORT)).isZero();
     }
 
     @Test
