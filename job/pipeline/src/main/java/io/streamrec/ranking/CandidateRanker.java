@@ -132,6 +132,43 @@ public final class CandidateRanker implements AutoCloseable {
     public RankedCandidates rankThenLearn(
             UserEvent event, CandidateSet candidates, ItemScores factorization) {
         List<String> itemIds = itemIds(candidates);
+        FeatureList list = standardised(event, itemIds, candidates, factorization);
+        RankedCandidates ranked = RankedCandidates.of(itemIds, scorer.scores(list));
+        keep(event, itemIds, list);
+        statistics.update(event);
+        return ranked;
+    }
+
+    /**
+     * Learns {@code event} as {@link #rankThenLearn} does, the same training example and
+     * statistics, without scoring its candidates: for an event nobody reads the ranking of.
+     */
+    public void learn(UserEvent event, ItemScores factorization) {
+        CandidateSet candidates = statistics.candidates(event.userId(), event.timestamp());
+        List<String> itemIds = itemIds(candidates);
+        keep(event, itemIds, standardised(event, itemIds, candidates, factorization));
+        statistics.update(event);
+    }
+
+    /**
+     * Ranks {@code event}'s candidates as {@link #rankThenLearn} does and applies the event to the
+     * statistics, but keeps no training example: the scorer does not learn from it.
+     */
+    public RankedCandidates rankWithoutTraining(
+            UserEvent event, CandidateSet candidates, ItemScores factorization) {
+        List<String> itemIds = itemIds(candidates);
+        FeatureList list = standardised(event, itemIds, candidates, factorization);
+        RankedCandidates ranked = RankedCandidates.of(itemIds, scorer.scores(list));
+        statistics.update(event);
+        return ranked;
+    }
+
+    /** The candidates' features, the scaler's averages updated with them, standardised. */
+    private FeatureList standardised(
+            UserEvent event,
+            List<String> itemIds,
+            CandidateSet candidates,
+            ItemScores factorization) {
         FeatureList list =
                 features.extract(
                         event.userId(),
@@ -140,8 +177,11 @@ public final class CandidateRanker implements AutoCloseable {
                         candidates,
                         factorization == null ? null : factorization.of(itemIds));
         scaler.observe(list);
-        scaler.standardise(list);
-        RankedCandidates ranked = RankedCandidates.of(itemIds, scorer.scores(list));
+        return scaler.standardise(list);
+    }
+
+    /** Keeps the list as a training example when the event's item is among its candidates. */
+    private void keep(UserEvent event, List<String> itemIds, FeatureList list) {
         int target = itemIds.indexOf(event.itemId());
         float weight = weighting.weigh(event);
         if (target >= 0 && weight > 0f) {
@@ -152,8 +192,6 @@ public final class CandidateRanker implements AutoCloseable {
                 privacy.record(event.userId());
             }
         }
-        statistics.update(event);
-        return ranked;
     }
 
     /** Applies an event that another subtask ranks and learns to the statistics only. */

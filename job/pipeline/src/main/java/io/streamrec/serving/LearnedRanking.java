@@ -124,9 +124,12 @@ final class LearnedRanking implements AutoCloseable {
                 blend.top(K));
     }
 
-    /** Learns an event of an owned user without recording how it ranked. */
-    RankedCandidates learn(UserEvent event, String[] userItems) {
-        return ranker.rankThenLearn(event, factorizationFor(event, userItems));
+    /**
+     * Learns an event of an owned user that is not evaluated: the same training example and
+     * statistics as {@link #evaluateThenLearn}, without ranking it.
+     */
+    void learn(UserEvent event, String[] userItems) {
+        ranker.learn(event, factorizationFor(event, userItems));
     }
 
     private CandidateRanker.ItemScores factorizationFor(UserEvent event, String[] userItems) {

@@ -1,5 +1,6 @@
 package io.streamrec.serving;
 
+import io.streamrec.eval.EventSample;
 import java.io.Serializable;
 
 /**
@@ -54,11 +55,6 @@ public record ServingSettings(
 
     /** Whether the event with this id is one of the evaluated sample. */
     public boolean evaluates(String eventId) {
-        if (evalSampleRate >= 1.0) {
-            return true;
-        }
-        // a mixed hash: String.hashCode's low bits follow the id's last characters
-        long h = eventId.hashCode() * 0x9E3779B97F4A7C15L;
-        return ((h >>> 40) & 0xFFFFFF) < evalSampleRate * 0x1000000;
+        return EventSample.includes(eventId, evalSampleRate);
     }
 }

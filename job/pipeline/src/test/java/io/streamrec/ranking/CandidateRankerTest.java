@@ -195,6 +195,44 @@ class CandidateRankerTest {
         }
     }
 
+    /** An event learned without ranking trains the scorer exactly as one ranked, then learned. */
+    @Test
+    void learningWithoutRankingTrainsAsRankingThenLearningDoes() {
+        List<UserEvent> events = new SuccessorStream(30, 8, 11).events(400);
+        try (CandidateRanker ranked = ranker();
+                CandidateRanker unranked = ranker()) {
+            for (int i = 0; i < events.size(); i++) {
+                ranked.rankThenLearn(events.get(i), null);
+                unranked.learn(events.get(i), null);
+                if (i % 20 == 19) {
+                    assertThat(unranked.endBatch()).isEqualTo(ranked.endBatch()).isPositive();
+                }
+            }
+            assertThat(unranked.scorer().parameters())
+                    .containsExactly(ranked.scorer().parameters());
+            assertThat(unranked.scaler().rows()).isEqualTo(ranked.scaler().rows());
+        }
+    }
+
+    /** Ranking without training applies the statistics but keeps no training example. */
+    @Test
+    void rankingWithoutTrainingKeepsNoExample() {
+        List<UserEvent> events = new SuccessorStream(30, 8, 11).events(200);
+        try (CandidateRanker ranker = ranker();
+                CandidateRanker reference = ranker()) {
+            for (UserEvent e : events) {
+                RankedCandidates a =
+                        ranker.rankWithoutTraining(
+                                e, ranker.statistics().candidates(e.userId(), e.timestamp()), null);
+                RankedCandidates b = reference.rankThenLearn(e, null);
+                assertThat(a.top(100)).isEqualTo(b.top(100));
+            }
+            assertThat(ranker.endBatch()).isZero();
+            assertThat(reference.endBatch()).isPositive();
+            assertThat(ranker.statistics().updates()).isEqualTo(events.size());
+        }
+    }
+
     /**
      * Users walk a cycle of items, i then i + 1: trending rarely has the next item in its top 3;
      * the trained ranker, which reads the transitions, nearly always has.

@@ -8,6 +8,7 @@ import io.streamrec.candidates.CandidateStatisticsSerializer;
 import io.streamrec.candidates.ItemTextVectors;
 import io.streamrec.candidates.ScoredItem;
 import io.streamrec.candidates.Source;
+import io.streamrec.eval.EventSample;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.ingest.ItemFormat;
 import io.streamrec.ranking.CandidateFeatures;
@@ -65,6 +66,7 @@ import java.util.Set;
 public final class RankerReplay {
     static final int BATCH = 64;
     private final int batch;
+    private final double learnSampleRate;
     private static final int K = 10;
     private static final long NEW_ITEM_MS = 7L * 24 * 3_600_000L;
     private static final String[] COLUMNS = {"ranker", "trending", "trending+cooccurrence"};
@@ -90,6 +92,7 @@ public final class RankerReplay {
 
     RankerReplay(ItemCatalog catalog, Options options) {
         this.batch = options.batch;
+        this.learnSampleRate = options.learnSampleRate;
         this.itemFlood = new FloodGate("item flood guard", options.itemFlood, UserEvent::itemId);
         this.userFlood = new FloodGate("user flood limit", options.userFlood, UserEvent::userId);
         CandidateGenerator statistics =
@@ -141,7 +144,10 @@ public final class RankerReplay {
             heuristic.rank(e.userId(), candidates, e.timestamp()).rankOf(e.itemId(), K)
         };
         boolean candidate = candidates.contains(e.itemId());
-        RankedCandidates ranked = ranker.rankThenLearn(e, candidates, null);
+        RankedCandidates ranked =
+                EventSample.includes(e.eventId(), learnSampleRate)
+                        ? ranker.rankThenLearn(e, candidates, null)
+                        : ranker.rankWithoutTraining(e, candidates, null);
         ranks[0] = ranked.rankOf(e.itemId(), K);
         if (attack != null && e.timestamp() >= attack.from()) {
             ordinaryDuringAttack++;
@@ -288,6 +294,7 @@ public final class RankerReplay {
         Set<FeatureFamily> switchedOff = EnumSet.noneOf(FeatureFamily.class);
         ScorerSettings scorer = ScorerSettings.defaults();
         int batch = BATCH;
+        double learnSampleRate = 1.0;
         double scalerHorizon = CandidateRanker.SCALER_HORIZON;
         EventWeighting.Mode weighting = EventWeighting.Mode.UNIFORM;
         int perSource = CandidateSettings.defaults().perSource();
@@ -329,6 +336,7 @@ public final class RankerReplay {
                 }
                 case "--scaler-horizon" -> scalerHorizon = Double.parseDouble(value);
                 case "--batch" -> batch = Integer.parseInt(value);
+                case "--learn-sample-rate" -> learnSampleRate = Double.parseDouble(value);
                 case "--learning-rate" ->
                         scorer = scorer.withLearningRate(Double.parseDouble(value));
                 case "--initial-accumulator" ->

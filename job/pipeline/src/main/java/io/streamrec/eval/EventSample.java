@@ -1,0 +1,19 @@
+package io.streamrec.eval;
+
+/**
+ * A share of events chosen by event id: the same events on every subtask and in every run, so a
+ * sampled figure is reproducible and a replayed event is sampled as it was the first time.
+ */
+public final class EventSample {
+    private EventSample() {}
+
+    /** Whether the event with this id is in a sample of {@code rate} (0 to 1) of all events. */
+    public static boolean includes(String eventId, double rate) {
+        if (rate >= 1.0) {
+            return true;
+        }
+        // a mixed hash: String.hashCode's low bits follow the id's last characters
+        long h = eventId.hashCode() * 0x9E3779B97F4A7C15L;
+        return ((h >>> 40) & 0xFFFFFF) < rate * 0x1000000;
+    }
+}
