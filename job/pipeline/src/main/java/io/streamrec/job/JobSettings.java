@@ -168,7 +168,8 @@ public final class JobSettings {
                                 conf.get(StreamrecOptions.RANKER_DP_NOISE_MULTIPLIER),
                                 new FloodLimit(
                                         conf.get(StreamrecOptions.USER_EVENTS_PER_HOUR),
-                                        conf.get(StreamrecOptions.USER_BURST))),
+                                        conf.get(StreamrecOptions.USER_BURST)))
+                        .withLearnSampleRate(conf.get(StreamrecOptions.RANKER_LEARN_SAMPLE_RATE)),
                 conf.get(StreamrecOptions.SERVING_EVALUATION_SLICE).toNanos());
     }
 
@@ -259,6 +260,7 @@ public final class JobSettings {
         conf.get(StreamrecOptions.OPTIMIZER); // an unknown name fails here, naming the key
         check(StreamrecOptions.RANKER_CLIP_NORM, v -> v >= 0 && !v.isInfinite(), ">= 0, finite");
         nonNegativeNumber(StreamrecOptions.RANKER_DP_NOISE_MULTIPLIER);
+        check(StreamrecOptions.RANKER_LEARN_SAMPLE_RATE, v -> v > 0 && v <= 1, "in (0, 1]");
         if (conf.get(StreamrecOptions.RANKER_DP_NOISE_MULTIPLIER) > 0
                 && conf.get(StreamrecOptions.RANKER_CLIP_NORM) == 0) {
             throw outOfRange(

@@ -363,6 +363,16 @@ public final class StreamrecOptions {
                     .doubleType()
                     .defaultValue(0.05)
                     .withDescription("AdaGrad learning rate of the learned ranker's scorer.");
+    public static final ConfigOption<Double> RANKER_LEARN_SAMPLE_RATE =
+            ConfigOptions.key("ranker.learn-sample-rate")
+                    .doubleType()
+                    .defaultValue(1.0)
+                    .withDescription(
+                            "Share of events (by event id) the learned ranker's scorer learns"
+                                    + " from; the candidate statistics learn from every event."
+                                    + " Below 1 an event neither learned from nor evaluated costs"
+                                    + " only its statistics update: less CPU, a less trained"
+                                    + " scorer.");
     public static final ConfigOption<Double> RANKER_CLIP_NORM =
             ConfigOptions.key("ranker.clip-norm")
                     .doubleType()

@@ -132,8 +132,10 @@ public final class CandidateRanker implements AutoCloseable {
     public RankedCandidates rankThenLearn(
             UserEvent event, CandidateSet candidates, ItemScores factorization) {
         List<String> itemIds = itemIds(candidates);
-        FeatureList list = standardised(event, itemIds, candidates, factorization);
-        RankedCandidates ranked = RankedCandidates.of(itemIds, scorer.scores(list));
+        FeatureList list = extract(event, itemIds, candidates, factorization);
+        scaler.observe(list);
+        RankedCandidates ranked =
+                RankedCandidates.of(itemIds, scorer.scores(scaler.standardise(list)));
         keep(event, itemIds, list);
         statistics.update(event);
         return ranked;
@@ -146,38 +148,37 @@ public final class CandidateRanker implements AutoCloseable {
     public void learn(UserEvent event, ItemScores factorization) {
         CandidateSet candidates = statistics.candidates(event.userId(), event.timestamp());
         List<String> itemIds = itemIds(candidates);
-        keep(event, itemIds, standardised(event, itemIds, candidates, factorization));
+        FeatureList list = extract(event, itemIds, candidates, factorization);
+        scaler.observe(list);
+        keep(event, itemIds, scaler.standardise(list));
         statistics.update(event);
     }
 
     /**
      * Ranks {@code event}'s candidates as {@link #rankThenLearn} does and applies the event to the
-     * statistics, but keeps no training example: the scorer does not learn from it.
+     * statistics, but neither the scorer nor the feature scaler learns from it.
      */
     public RankedCandidates rankWithoutTraining(
             UserEvent event, CandidateSet candidates, ItemScores factorization) {
         List<String> itemIds = itemIds(candidates);
-        FeatureList list = standardised(event, itemIds, candidates, factorization);
-        RankedCandidates ranked = RankedCandidates.of(itemIds, scorer.scores(list));
+        FeatureList list = extract(event, itemIds, candidates, factorization);
+        RankedCandidates ranked =
+                RankedCandidates.of(itemIds, scorer.scores(scaler.standardise(list)));
         statistics.update(event);
         return ranked;
     }
 
-    /** The candidates' features, the scaler's averages updated with them, standardised. */
-    private FeatureList standardised(
+    private FeatureList extract(
             UserEvent event,
             List<String> itemIds,
             CandidateSet candidates,
             ItemScores factorization) {
-        FeatureList list =
-                features.extract(
-                        event.userId(),
-                        event.timestamp(),
-                        itemIds,
-                        candidates,
-                        factorization == null ? null : factorization.of(itemIds));
-        scaler.observe(list);
-        return scaler.standardise(list);
+        return features.extract(
+                event.userId(),
+                event.timestamp(),
+                itemIds,
+                candidates,
+                factorization == null ? null : factorization.of(itemIds));
     }
 
     /** Keeps the list as a training example when the event's item is among its candidates. */

@@ -110,13 +110,16 @@ final class LearnedRanking implements AutoCloseable {
 
     /**
      * Ranks {@code event}'s item before learning it, for the ranker and the heuristic, then learns
-     * the event (a training example, and the statistics).
+     * the event (a training example, when the scorer learns from it, and the statistics).
      */
     Evaluation evaluateThenLearn(UserEvent event, String[] userItems) {
         CandidateSet candidates = ranker.statistics().candidates(event.userId(), event.timestamp());
         RankedCandidates blend = heuristic.rank(event.userId(), candidates, event.timestamp());
+        CandidateRanker.ItemScores factorization = factorizationFor(event, userItems);
         RankedCandidates ranked =
-                ranker.rankThenLearn(event, candidates, factorizationFor(event, userItems));
+                settings.learnsFrom(event.eventId())
+                        ? ranker.rankThenLearn(event, candidates, factorization)
+                        : ranker.rankWithoutTraining(event, candidates, factorization);
         return new Evaluation(
                 ranked.rankOf(event.itemId(), K),
                 ranked.top(K),
@@ -125,11 +128,15 @@ final class LearnedRanking implements AutoCloseable {
     }
 
     /**
-     * Learns an event of an owned user that is not evaluated: the same training example and
-     * statistics as {@link #evaluateThenLearn}, without ranking it.
+     * Learns an event of an owned user that is not evaluated: the same training example (when the
+     * scorer learns from it) and statistics as {@link #evaluateThenLearn}, without ranking it.
      */
     void learn(UserEvent event, String[] userItems) {
-        ranker.learn(event, factorizationFor(event, userItems));
+        if (settings.learnsFrom(event.eventId())) {
+            ranker.learn(event, factorizationFor(event, userItems));
+        } else {
+            ranker.learnStatistics(event);
+        }
     }
 
     private CandidateRanker.ItemScores factorizationFor(UserEvent event, String[] userItems) {

@@ -1,5 +1,6 @@
 package io.streamrec.serving;
 
+import io.streamrec.eval.EventSample;
 import io.streamrec.ranking.FeatureFamily;
 import io.streamrec.ranking.ScorerSettings;
 import io.streamrec.worker.FloodLimit;
@@ -18,6 +19,8 @@ import java.util.Set;
  * @param clipNorm per-event gradient clipping of the scorer ({@code ranker.clip-norm}); 0: off
  * @param dpNoiseMultiplier DP-SGD noise ({@code ranker.dp-noise-multiplier}); 0: off
  * @param floodLimit the workers' per-user flood limit, for the privacy report's user-level bound
+ * @param learnSampleRate share of events (by event id) the scorer learns from ({@code
+ *     ranker.learn-sample-rate}); the statistics learn from every event
  */
 public record RankerSettings(
         double learningRate,
@@ -25,18 +28,23 @@ public record RankerSettings(
         boolean itemTextVectors,
         double clipNorm,
         double dpNoiseMultiplier,
-        FloodLimit floodLimit)
+        FloodLimit floodLimit,
+        double learnSampleRate)
         implements Serializable {
 
     public RankerSettings {
         switchedOffFamilies = List.copyOf(switchedOffFamilies);
+        if (!(learnSampleRate > 0 && learnSampleRate <= 1)) {
+            throw new IllegalArgumentException(
+                    "learn sample rate not in (0, 1]: " + learnSampleRate);
+        }
         scorer(learningRate, clipNorm, dpNoiseMultiplier); // fails early on a bad combination
     }
 
     /** Without clipping or DP-SGD. */
     public RankerSettings(
             double learningRate, List<FeatureFamily> switchedOffFamilies, boolean itemTextVectors) {
-        this(learningRate, switchedOffFamilies, itemTextVectors, 0, 0, FloodLimit.OFF);
+        this(learningRate, switchedOffFamilies, itemTextVectors, 0, 0, FloodLimit.OFF, 1.0);
     }
 
     /** Without item text vectors. */
@@ -48,7 +56,30 @@ public record RankerSettings(
     public RankerSettings withRobustTraining(
             double clip, double noiseMultiplier, FloodLimit limit) {
         return new RankerSettings(
-                learningRate, switchedOffFamilies, itemTextVectors, clip, noiseMultiplier, limit);
+                learningRate,
+                switchedOffFamilies,
+                itemTextVectors,
+                clip,
+                noiseMultiplier,
+                limit,
+                learnSampleRate);
+    }
+
+    /** With the scorer learning from {@code rate} of the events. */
+    public RankerSettings withLearnSampleRate(double rate) {
+        return new RankerSettings(
+                learningRate,
+                switchedOffFamilies,
+                itemTextVectors,
+                clipNorm,
+                dpNoiseMultiplier,
+                floodLimit,
+                rate);
+    }
+
+    /** Whether the scorer learns from the event with this id. */
+    boolean learnsFrom(String eventId) {
+        return EventSample.includes(eventId, learnSampleRate);
     }
 
     Set<FeatureFamily> switchedOff() {
