@@ -4,36 +4,69 @@ import io.streamrec.schema.ReadBounds;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Dense indices for string ids (items or users), in order of first sight: the statistics keep
  * per-id state in arrays and neighbour lists of ints, which is several times smaller and faster
- * than maps of strings.
+ * than maps of strings. The ids are found through an open-addressing table of indices (linear
+ * probing, at most half full): a serving subtask holds every user's id, so an id costs its string
+ * and about 20 bytes, not a map entry and a boxed index besides.
  */
 final class IdIndex {
-    private final Map<String, Integer> indices = new HashMap<>();
-    private final List<String> ids = new ArrayList<>();
+    private String[] ids = new String[16];
     private long[] orderKeys = new long[16];
+    private int size;
+
+    /** Per slot: an index + 1, 0 when empty. */
+    private int[] table = new int[32];
 
     /** The id's index, assigned now if the id is new. */
     int of(String id) {
-        Integer index = indices.get(id);
-        if (index != null) {
-            return index;
+        int slot = slotOf(id);
+        if (table[slot] != 0) {
+            return table[slot] - 1;
         }
-        int next = ids.size();
-        indices.put(id, next);
-        ids.add(id);
-        if (next == orderKeys.length) {
+        int next = size++;
+        if (next == ids.length) {
+            ids = Arrays.copyOf(ids, next * 2);
             orderKeys = Arrays.copyOf(orderKeys, next * 2);
         }
+        ids[next] = id;
         orderKeys[next] = orderKey(id);
+        table[slot] = next + 1;
+        if (2 * size > table.length) {
+            rehash(table.length * 2);
+        }
         return next;
+    }
+
+    /** The slot holding {@code id}, or the empty slot where it would go. */
+    private int slotOf(String id) {
+        int mask = table.length - 1;
+        for (int s = hash(id) & mask; ; s = (s + 1) & mask) {
+            int entry = table[s];
+            if (entry == 0 || ids[entry - 1].equals(id)) {
+                return s;
+            }
+        }
+    }
+
+    private static int hash(String id) {
+        int h = id.hashCode() * 0x9E3779B9;
+        return h ^ (h >>> 16);
+    }
+
+    private void rehash(int capacity) {
+        table = new int[capacity];
+        int mask = capacity - 1;
+        for (int index = 0; index < size; index++) {
+            int s = hash(ids[index]) & mask;
+            while (table[s] != 0) {
+                s = (s + 1) & mask;
+            }
+            table[s] = index + 1;
+        }
     }
 
     /**
@@ -42,25 +75,24 @@ final class IdIndex {
      * later {@link #of} of it assigns a new index.
      */
     void forget(int index) {
-        indices.remove(ids.get(index));
         String placeholder = "#" + index;
-        ids.set(index, placeholder);
-        indices.put(placeholder, index);
+        ids[index] = placeholder;
         orderKeys[index] = orderKey(placeholder);
+        rehash(table.length); // linear probing: rebuilt rather than a hole left in a probe chain
     }
 
     /** Writes the ids in index order. */
     void writeTo(DataOutput out) throws IOException {
-        out.writeInt(ids.size());
-        for (String id : ids) {
-            out.writeUTF(id);
+        out.writeInt(size);
+        for (int i = 0; i < size; i++) {
+            out.writeUTF(ids[i]);
         }
     }
 
     /** Reads what {@link #writeTo} wrote into this index, which must be empty. */
     void readFrom(DataInput in) throws IOException {
-        if (!ids.isEmpty()) {
-            throw new IllegalStateException("reading ids into an index of " + ids.size());
+        if (size > 0) {
+            throw new IllegalStateException("reading ids into an index of " + size);
         }
         int size = ReadBounds.checkLength(in.readInt(), ReadBounds.MAX_IDS, "IdIndex.ids");
         for (int i = 0; i < size; i++) {
@@ -73,8 +105,7 @@ final class IdIndex {
 
     /** The id's index, -1 when it was never seen. */
     int find(String id) {
-        Integer index = indices.get(id);
-        return index == null ? -1 : index;
+        return table[slotOf(id)] - 1;
     }
 
     /** {@code id(a).compareTo(id(b))} in sign, mostly from the ids' order keys. */
@@ -87,7 +118,7 @@ final class IdIndex {
         if (keyA != keyB && keyA != 0 && keyB != 0) {
             return Long.compareUnsigned(keyA, keyB);
         }
-        return ids.get(a).compareTo(ids.get(b));
+        return ids[a].compareTo(ids[b]);
     }
 
     /** The {@link #orderKey} of the id at {@code index}. */
@@ -122,18 +153,21 @@ final class IdIndex {
 
     /** For each index here, the same id's index in {@code other} (-1 where it has none). */
     int[] indicesIn(IdIndex other) {
-        int[] indices = new int[ids.size()];
+        int[] indices = new int[size];
         for (int i = 0; i < indices.length; i++) {
-            indices[i] = other.find(ids.get(i));
+            indices[i] = other.find(ids[i]);
         }
         return indices;
     }
 
     String id(int index) {
-        return ids.get(index);
+        if (index >= size) {
+            throw new IndexOutOfBoundsException("index " + index + " of " + size + " ids");
+        }
+        return ids[index];
     }
 
     int size() {
-        return ids.size();
+        return size;
     }
 }

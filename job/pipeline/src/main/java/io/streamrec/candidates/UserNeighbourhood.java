@@ -18,6 +18,12 @@ import java.util.function.IntPredicate;
  * updated by the same events either way.
  */
 final class UserNeighbourhood {
+    /**
+     * The similar users of every user without any: most users' on a serving subtask, whose lists
+     * other subtasks keep. Shared and never changed: {@link #similarOf} replaces it before a merge.
+     */
+    private static final BoundedNeighbours NONE = new BoundedNeighbours(1);
+
     private final int usersPerItem;
     private final int similarPerUser;
     private final HalfLife halfLife;
@@ -36,7 +42,7 @@ final class UserNeighbourhood {
             recentUsers.add(new RecentIds(usersPerItem));
         }
         while (similar.size() <= user) {
-            similar.add(new BoundedNeighbours(similarPerUser));
+            similar.add(NONE);
         }
         RecentIds users = recentUsers.get(item);
         double one = halfLife.anchor(1.0, t);
@@ -44,14 +50,24 @@ final class UserNeighbourhood {
         for (int other : users.mostRecent(usersPerItem)) {
             if (other != user) {
                 if (holdsUser) {
-                    similar.get(user).merge(other, one, HalfLife::log2Sum);
+                    similarOf(user).merge(other, one, HalfLife::log2Sum);
                 }
                 if (held.test(other)) {
-                    similar.get(other).merge(user, one, HalfLife::log2Sum);
+                    similarOf(other).merge(user, one, HalfLife::log2Sum);
                 }
             }
         }
         users.add(user);
+    }
+
+    /** The user's list of similar users to change: its own, never {@link #NONE}. */
+    private BoundedNeighbours similarOf(int user) {
+        BoundedNeighbours row = similar.get(user);
+        if (row == NONE) {
+            row = new BoundedNeighbours(similarPerUser);
+            similar.set(user, row);
+        }
+        return row;
     }
 
     /**
@@ -60,7 +76,7 @@ final class UserNeighbourhood {
      */
     void forget(int user) {
         if (user < similar.size()) {
-            similar.set(user, new BoundedNeighbours(similarPerUser));
+            similar.set(user, NONE);
         }
         for (BoundedNeighbours row : similar) {
             row.removeKey(user);
@@ -74,7 +90,7 @@ final class UserNeighbourhood {
     void dropSimilarUsersUnless(IntPredicate held) {
         for (int u = 0; u < similar.size(); u++) {
             if (similar.get(u).size() > 0 && !held.test(u)) {
-                similar.set(u, new BoundedNeighbours(similarPerUser));
+                similar.set(u, NONE);
             }
         }
     }
@@ -91,7 +107,7 @@ final class UserNeighbourhood {
                 continue;
             }
             while (similar.size() <= mine) {
-                similar.add(new BoundedNeighbours(similarPerUser));
+                similar.add(NONE);
             }
             similar.set(mine, theirs.withKeys(toMine));
         }
@@ -122,7 +138,8 @@ final class UserNeighbourhood {
         int users =
                 ReadBounds.checkLength(in.readInt(), ReadBounds.MAX_IDS, "UserNeighbourhood.users");
         for (int u = 0; u < users; u++) {
-            similar.add(BoundedNeighbours.readFrom(in, similarPerUser));
+            BoundedNeighbours row = BoundedNeighbours.readFrom(in, similarPerUser);
+            similar.add(row.size() == 0 ? NONE : row);
         }
     }
 

@@ -27,4 +27,26 @@ class IdIndexTest {
                     .isEqualTo(Integer.signum(ids.id(a).compareTo(ids.id(b))));
         }
     }
+
+    /** Every id keeps its index through the table's growth; a forgotten id is a new one after. */
+    @Test
+    void findsEveryIdThroughGrowthAndForgetsOne() {
+        IdIndex ids = new IdIndex();
+        for (int i = 0; i < 10_000; i++) {
+            assertThat(ids.of("user-" + i)).isEqualTo(i);
+        }
+        assertThat(ids.of("user-77")).isEqualTo(77);
+        ids.forget(77);
+        assertThat(ids.find("user-77")).isEqualTo(-1);
+        assertThat(ids.find("#77")).isEqualTo(77);
+        assertThat(ids.id(77)).isEqualTo("#77");
+        for (int i = 0; i < 10_000; i++) {
+            if (i != 77) {
+                assertThat(ids.find("user-" + i)).isEqualTo(i);
+            }
+        }
+        assertThat(ids.find("user-10000")).isEqualTo(-1);
+        assertThat(ids.of("user-77")).isEqualTo(10_000);
+        assertThat(ids.size()).isEqualTo(10_001);
+    }
 }
