@@ -167,12 +167,7 @@ public final class ListwiseScorer implements AutoCloseable {
 
     /** Score of every candidate of {@code list}, higher first; plain Java, for serving. */
     public float[] scores(FeatureList list) {
-        double[] exact = forward.score(parameters, list);
-        float[] scores = new float[exact.length];
-        for (int c = 0; c < exact.length; c++) {
-            scores[c] = (float) exact[c];
-        }
-        return scores;
+        return forward.score(parameters, list);
     }
 
     /**

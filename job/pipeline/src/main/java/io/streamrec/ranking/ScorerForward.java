@@ -4,15 +4,16 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The scorer's math in plain Java, in double precision: the serving forward pass for one list and
- * the reference loss the DJL gradients are checked against. {@code score(c) = Σ_g ctx[g]·(W[g]·x_c)
- * + u·relu(H·[x_c; ctx] + b)}, parameters laid out as {@link ScorerLayout} says.
+ * The scorer's math in plain Java: {@code score(c) = Σ_g ctx[g]·(W[g]·x_c) + u·relu(H·[x_c; ctx] +
+ * b)}, parameters laid out as {@link ScorerLayout} says. Two forms: the static reference in double
+ * precision, one candidate at a time (the loss the DJL gradients are checked against), and the
+ * serving pass of an instance, in float like the DJL trainer, blocked so that the JIT vectorises it
+ * (twice as many floats as doubles per vector instruction); a test holds the two together.
  */
 final class ScorerForward {
     /**
      * Candidates scored together. Each step of the pass is one loop across the block's candidates
-     * on the same index of two arrays, which the JIT vectorises; every sum still adds its terms in
-     * feature order, so the scores are those of one candidate at a time, bit for bit.
+     * on the same index of two arrays, which the JIT vectorises.
      */
     private static final int BLOCK = 128;
 
@@ -20,58 +21,144 @@ final class ScorerForward {
     private final int features;
 
     /** The linear weights after gating: {@code Σ_g ctx[g] · W[g]}. */
-    private final double[] gated;
+    private final float[] gated;
 
     /** The part of each hidden pre-activation shared by the list: {@code b + H_ctx · ctx}. */
-    private final double[] hiddenBias;
+    private final float[] hiddenBias;
 
     /** The feature part of H, feature-major: {@code H[h][i]} at {@code i·HIDDEN + h}. */
-    private final double[] byFeature;
+    private final float[] byFeature;
 
-    private final double[] output;
+    private final float[] output;
 
     /** The block's features, feature-major: {@code x[i][c]}. */
-    private final double[][] x;
+    private final float[][] x;
 
     /** The block's hidden pre-activations, unit-major: {@code pre[h][c]}. */
-    private final double[][] pre;
+    private final float[][] pre;
 
     /** The block's linear parts, {@code Σ_i gated[i] · x[i][c]}. */
-    private final double[] linear;
+    private final float[] linear;
 
     /** A pass with its scratch, to score list after list: not thread-safe. */
     ScorerForward(ScorerLayout layout) {
         this.layout = layout;
         this.features = layout.features();
-        this.gated = new double[features];
-        this.hiddenBias = new double[ScorerLayout.HIDDEN];
-        this.byFeature = new double[features * ScorerLayout.HIDDEN];
-        this.output = new double[ScorerLayout.HIDDEN];
-        this.x = new double[features][BLOCK];
-        this.pre = new double[ScorerLayout.HIDDEN][BLOCK];
-        this.linear = new double[BLOCK];
+        this.gated = new float[features];
+        this.hiddenBias = new float[ScorerLayout.HIDDEN];
+        this.byFeature = new float[features * ScorerLayout.HIDDEN];
+        this.output = new float[ScorerLayout.HIDDEN];
+        this.x = new float[features][BLOCK];
+        this.pre = new float[ScorerLayout.HIDDEN][BLOCK];
+        this.linear = new float[BLOCK];
     }
 
-    /** Scores of every candidate of {@code list}. */
-    static double[] scores(ScorerLayout layout, float[] p, FeatureList list) {
-        return new ScorerForward(layout).score(p, list);
-    }
-
-    /** Scores of every candidate of {@code list} under parameters {@code p}. */
-    double[] score(float[] p, FeatureList list) {
+    /** Scores of every candidate of {@code list} under parameters {@code p}, in float. */
+    float[] score(float[] p, FeatureList list) {
         checkFeatures(layout, list);
-        gatedWeights(layout, p, list.context(), gated);
-        hiddenBias(layout, p, list.context(), hiddenBias);
-        hiddenByFeature(layout, p, byFeature);
-        for (int h = 0; h < output.length; h++) {
+        float[] context = list.context();
+        int f = features;
+        for (int i = 0; i < f; i++) {
+            double g = 0;
+            for (int k = 0; k < ScorerLayout.CONTEXT; k++) {
+                g += context[k] * p[layout.wOffset() + k * f + i];
+            }
+            gated[i] = (float) g;
+        }
+        for (int h = 0; h < ScorerLayout.HIDDEN; h++) {
+            hiddenBias[h] = (float) hiddenBias(layout, p, context, h);
+            int hRow = layout.hOffset() + h * layout.hiddenInputs();
+            for (int i = 0; i < f; i++) {
+                byFeature[i * ScorerLayout.HIDDEN + h] = p[hRow + i];
+            }
             output[h] = p[layout.uOffset() + h];
         }
         int n = list.candidates();
-        double[] scores = new double[n];
+        float[] scores = new float[n];
         for (int c = 0; c < n; c += BLOCK) {
             scoreBlock(list.values(), c, Math.min(BLOCK, n - c), scores);
         }
         return scores;
+    }
+
+    /** Scores the {@code m} candidates from {@code first} into {@code out[first...]}. */
+    private void scoreBlock(float[] values, int first, int m, float[] out) {
+        int f = features;
+        int units = ScorerLayout.HIDDEN;
+        for (int c = 0; c < m; c++) {
+            int row = (first + c) * f;
+            for (int i = 0; i < f; i++) {
+                x[i][c] = values[row + i];
+            }
+        }
+        for (int h = 0; h < units; h++) {
+            Arrays.fill(pre[h], 0, m, hiddenBias[h]);
+        }
+        Arrays.fill(linear, 0, m, 0f);
+        for (int i = 0; i < f; i++) {
+            float[] xi = x[i];
+            addScaled(linear, gated[i], xi, m);
+            int o = i * units;
+            for (int h = 0; h < units; h++) {
+                addScaled(pre[h], byFeature[o + h], xi, m);
+            }
+        }
+        for (int h = 0; h < units; h++) {
+            float u = output[h];
+            float[] a = pre[h];
+            for (int c = 0; c < m; c++) {
+                linear[c] += u * Math.max(a[c], 0f);
+            }
+        }
+        System.arraycopy(linear, 0, out, first, m);
+    }
+
+    /** {@code sums[c] += w · x[c]} for {@code c < m}. */
+    private static void addScaled(float[] sums, float w, float[] x, int m) {
+        for (int c = 0; c < m; c++) {
+            sums[c] += w * x[c];
+        }
+    }
+
+    /** Scores of every candidate of {@code list}: the reference, in double. */
+    static double[] scores(ScorerLayout layout, float[] p, FeatureList list) {
+        checkFeatures(layout, list);
+        int f = layout.features();
+        float[] context = list.context();
+        float[] values = list.values();
+        double[] scores = new double[list.candidates()];
+        for (int c = 0; c < scores.length; c++) {
+            int row = c * f;
+            double s = 0;
+            for (int g = 0; g < ScorerLayout.CONTEXT; g++) {
+                int wRow = layout.wOffset() + g * f;
+                for (int i = 0; i < f; i++) {
+                    s += context[g] * p[wRow + i] * values[row + i];
+                }
+            }
+            for (int h = 0; h < ScorerLayout.HIDDEN; h++) {
+                int hRow = layout.hOffset() + h * layout.hiddenInputs();
+                double a = hiddenBias(layout, p, context, h);
+                for (int i = 0; i < f; i++) {
+                    a += (double) p[hRow + i] * values[row + i];
+                }
+                if (a > 0) {
+                    s += p[layout.uOffset() + h] * a;
+                }
+            }
+            scores[c] = s;
+        }
+        return scores;
+    }
+
+    /** {@code b[h] + H_ctx[h] · ctx}: the part of unit h's pre-activation shared by a list. */
+    private static double hiddenBias(ScorerLayout layout, float[] p, float[] context, int h) {
+        int hRow = layout.hOffset() + h * layout.hiddenInputs();
+        double v = p[layout.bOffset() + h];
+        for (int g = 0; g < ScorerLayout.CONTEXT; g++) {
+            v += (double) p[hRow + layout.features() + g] * context[g];
+        }
+        return v;
     }
 
     /** Softmax cross-entropy of candidate {@code target} against all candidates of the list. */
@@ -102,87 +189,6 @@ final class ScorerForward {
             total += weights[i] * listLoss(layout, p, lists.get(i), targets[i]);
         }
         return total / lists.size();
-    }
-
-    /** Scores the {@code m} candidates from {@code first} into {@code out[first...]}. */
-    private void scoreBlock(float[] values, int first, int m, double[] out) {
-        int f = features;
-        int units = ScorerLayout.HIDDEN;
-        for (int c = 0; c < m; c++) {
-            int row = (first + c) * f;
-            for (int i = 0; i < f; i++) {
-                x[i][c] = values[row + i];
-            }
-        }
-        for (int h = 0; h < units; h++) {
-            Arrays.fill(pre[h], 0, m, hiddenBias[h]);
-        }
-        Arrays.fill(linear, 0, m, 0.0);
-        for (int i = 0; i < f; i++) {
-            double[] xi = x[i];
-            addScaled(linear, gated[i], xi, m);
-            int o = i * units;
-            for (int h = 0; h < units; h++) {
-                addScaled(pre[h], byFeature[o + h], xi, m);
-            }
-        }
-        for (int c = 0; c < m; c++) {
-            out[first + c] = linear[c] + hiddenOutput(c);
-        }
-    }
-
-    /** {@code sums[c] += w · x[c]} for {@code c < m}. */
-    private static void addScaled(double[] sums, double w, double[] x, int m) {
-        for (int c = 0; c < m; c++) {
-            sums[c] += w * x[c];
-        }
-    }
-
-    /** {@code u · relu(pre)} of candidate {@code c} of the block. */
-    private double hiddenOutput(int c) {
-        double s = 0;
-        for (int h = 0; h < ScorerLayout.HIDDEN; h++) {
-            double a = pre[h][c];
-            if (a > 0) {
-                s += output[h] * a;
-            }
-        }
-        return s;
-    }
-
-    private static void gatedWeights(
-            ScorerLayout layout, float[] p, float[] context, double[] gated) {
-        int f = layout.features();
-        Arrays.fill(gated, 0.0);
-        for (int g = 0; g < ScorerLayout.CONTEXT; g++) {
-            int wRow = layout.wOffset() + g * f;
-            for (int i = 0; i < f; i++) {
-                gated[i] += context[g] * p[wRow + i];
-            }
-        }
-    }
-
-    private static void hiddenBias(ScorerLayout layout, float[] p, float[] context, double[] bias) {
-        int f = layout.features();
-        for (int h = 0; h < bias.length; h++) {
-            int hRow = layout.hOffset() + h * layout.hiddenInputs();
-            double v = p[layout.bOffset() + h];
-            for (int g = 0; g < ScorerLayout.CONTEXT; g++) {
-                v += p[hRow + f + g] * context[g];
-            }
-            bias[h] = v;
-        }
-    }
-
-    private static void hiddenByFeature(ScorerLayout layout, float[] p, double[] byFeature) {
-        int f = layout.features();
-        int units = ScorerLayout.HIDDEN;
-        for (int h = 0; h < units; h++) {
-            int hRow = layout.hOffset() + h * layout.hiddenInputs();
-            for (int i = 0; i < f; i++) {
-                byFeature[i * units + h] = p[hRow + i];
-            }
-        }
     }
 
     static void checkFeatures(ScorerLayout layout, FeatureList list) {
