@@ -42,6 +42,9 @@ final class ScorerForward {
 
     /** A pass with its scratch, to score list after list: not thread-safe. */
     ScorerForward(ScorerLayout layout) {
+        if (ScorerLayout.HIDDEN % 4 != 0) {
+            throw new IllegalStateException("the pass sums hidden units four at a time");
+        }
         this.layout = layout;
         this.features = layout.features();
         this.gated = new float[features];
@@ -99,8 +102,8 @@ final class ScorerForward {
             float[] xi = x[i];
             addScaled(linear, gated[i], xi, m);
             int o = i * units;
-            for (int h = 0; h < units; h++) {
-                addScaled(pre[h], byFeature[o + h], xi, m);
+            for (int h = 0; h < units; h += 4) {
+                addScaled4(pre, h, byFeature, o + h, xi, m);
             }
         }
         for (int h = 0; h < units; h++) {
@@ -111,6 +114,28 @@ final class ScorerForward {
             }
         }
         System.arraycopy(linear, 0, out, first, m);
+    }
+
+    /**
+     * {@code pre[h + k][c] += w[o + k] · x[c]} for four units {@code k < 4} and {@code c < m}: each
+     * {@code x[c]} read once for four sums.
+     */
+    private static void addScaled4(float[][] pre, int h, float[] w, int o, float[] x, int m) {
+        float[] s0 = pre[h];
+        float[] s1 = pre[h + 1];
+        float[] s2 = pre[h + 2];
+        float[] s3 = pre[h + 3];
+        float w0 = w[o];
+        float w1 = w[o + 1];
+        float w2 = w[o + 2];
+        float w3 = w[o + 3];
+        for (int c = 0; c < m; c++) {
+            float v = x[c];
+            s0[c] += w0 * v;
+            s1[c] += w1 * v;
+            s2[c] += w2 * v;
+            s3[c] += w3 * v;
+        }
     }
 
     /** {@code sums[c] += w · x[c]} for {@code c < m}. */
