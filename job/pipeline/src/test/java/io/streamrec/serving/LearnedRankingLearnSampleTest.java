@@ -2,9 +2,6 @@ package io.streamrec.serving;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamrec.ingest.ItemCatalog;
-import io.streamrec.model.ModelConfig;
-import io.streamrec.model.ModelRowInitializer;
 import io.streamrec.schema.EventType;
 import io.streamrec.schema.UserEvent;
 import java.util.List;
@@ -12,14 +9,9 @@ import org.junit.jupiter.api.Test;
 
 /** {@code ranker.learn-sample-rate}: the scorer learns from the sample, the statistics from all. */
 class LearnedRankingLearnSampleTest {
-    private static final ModelConfig CONFIG = new ModelConfig(4, 2, 3, 86_400_000L, 1L, 2);
-
     private static LearnedRanking ranking(double learnSampleRate) {
-        ItemCatalog catalog = ItemCatalog.empty();
-        return new LearnedRanking(
-                new ServingModel(CONFIG, new ModelRowInitializer(CONFIG), catalog),
-                new RankerSettings(0.05, List.of()).withLearnSampleRate(learnSampleRate),
-                catalog);
+        return LearnedRankings.of(
+                new RankerSettings(0.05, List.of()).withLearnSampleRate(learnSampleRate));
     }
 
     /** Two items trending in turn: from the second event on, each event's item is a candidate. */

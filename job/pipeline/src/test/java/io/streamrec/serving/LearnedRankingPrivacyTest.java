@@ -2,9 +2,6 @@ package io.streamrec.serving;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamrec.ingest.ItemCatalog;
-import io.streamrec.model.ModelConfig;
-import io.streamrec.model.ModelRowInitializer;
 import io.streamrec.schema.EventType;
 import io.streamrec.schema.UserEvent;
 import io.streamrec.worker.FloodLimit;
@@ -13,16 +10,6 @@ import org.junit.jupiter.api.Test;
 
 /** The serving side's DP-SGD report: per-user lists counted, the flood limit's daily bound. */
 class LearnedRankingPrivacyTest {
-    private static final ModelConfig CONFIG = new ModelConfig(4, 2, 3, 86_400_000L, 1L, 2);
-
-    private static LearnedRanking ranking(RankerSettings settings) {
-        ItemCatalog catalog = ItemCatalog.empty();
-        return new LearnedRanking(
-                new ServingModel(CONFIG, new ModelRowInitializer(CONFIG), catalog),
-                settings,
-                catalog);
-    }
-
     private static final RankerSettings DP =
             new RankerSettings(0.05, List.of())
                     .withRobustTraining(1.0, 1.0, new FloodLimit(10, 150));
@@ -41,8 +28,8 @@ class LearnedRankingPrivacyTest {
 
     @Test
     void theReportCountsTrainedListsPerUserAndTheFloodBound() {
-        try (LearnedRanking ranking = ranking(DP);
-                LearnedRanking plain = ranking(new RankerSettings(0.05, List.of()))) {
+        try (LearnedRanking ranking = LearnedRankings.of(DP);
+                LearnedRanking plain = LearnedRankings.of(new RankerSettings(0.05, List.of()))) {
             learnThree(ranking);
 
             assertThat(ranking.privacyReport())
@@ -56,8 +43,8 @@ class LearnedRankingPrivacyTest {
     /** Forgetting a user drops the id from the per-user counts too. */
     @Test
     void forgettingAUserDropsItsCount() {
-        try (LearnedRanking ranking = ranking(DP);
-                LearnedRanking plain = ranking(new RankerSettings(0.05, List.of()))) {
+        try (LearnedRanking ranking = LearnedRankings.of(DP);
+                LearnedRanking plain = LearnedRankings.of(new RankerSettings(0.05, List.of()))) {
             learnThree(ranking);
             assertThat(ranking.privacy().listsOf("u2")).isEqualTo(2);
 
