@@ -78,12 +78,6 @@ public final class StatisticsView {
         return generator.neighbourhood().halfLife();
     }
 
-    /** The item's recent users, by user index. */
-    public RecentIds recentUsers(int item) {
-        RecentIds users = item < 0 ? null : generator.neighbourhood().recentUsers(item);
-        return users == null ? NO_IDS : users;
-    }
-
     /** The item text vectors, null when off. */
     public ItemTextVectors textVectors() {
         return generator.textVectors();
