@@ -3,6 +3,7 @@ package io.streamrec.ranking;
 import io.streamrec.candidates.Candidate;
 import io.streamrec.candidates.CandidateGenerator;
 import io.streamrec.candidates.CandidateSet;
+import io.streamrec.eval.EventSample;
 import io.streamrec.schema.UserEvent;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,7 @@ public final class CandidateRanker implements AutoCloseable {
     private final List<Integer> targets = new ArrayList<>();
     private final List<Float> weights = new ArrayList<>();
     private final EventWeighting weighting;
+    private double learnSampleRate = 1.0;
 
     /** Counts each user's training lists when the scorer trains with DP-SGD; null otherwise. */
     private final PrivacyAccountant privacy;
@@ -116,7 +118,8 @@ public final class CandidateRanker implements AutoCloseable {
 
     /**
      * Ranks the candidates of {@code event}'s user at its time, keeps them as a training example
-     * when the event's item is among them, and applies the event to the statistics.
+     * when the event's item is among them and the event is in the learn sample ({@link
+     * #learnFrom}), and applies the event to the statistics.
      *
      * @param factorization the factorization model's scores, or null (that feature stays zero)
      */
@@ -131,14 +134,7 @@ public final class CandidateRanker implements AutoCloseable {
      */
     public RankedCandidates rankThenLearn(
             UserEvent event, CandidateSet candidates, ItemScores factorization) {
-        List<String> itemIds = itemIds(candidates);
-        FeatureList list = extract(event, itemIds, candidates, factorization);
-        scaler.observe(list);
-        RankedCandidates ranked =
-                RankedCandidates.of(itemIds, scorer.scores(scaler.standardise(list)));
-        keep(event, itemIds, list);
-        statistics.update(event);
-        return ranked;
+        return step(event, candidates, factorization, learnsFrom(event), true);
     }
 
     /**
@@ -146,24 +142,50 @@ public final class CandidateRanker implements AutoCloseable {
      * statistics, without scoring its candidates: for an event nobody reads the ranking of.
      */
     public void learn(UserEvent event, ItemScores factorization) {
+        if (!learnsFrom(event)) {
+            statistics.update(event); // neither ranked nor learned from: no candidates needed
+            return;
+        }
         CandidateSet candidates = statistics.candidates(event.userId(), event.timestamp());
-        List<String> itemIds = itemIds(candidates);
-        FeatureList list = extract(event, itemIds, candidates, factorization);
-        scaler.observe(list);
-        keep(event, itemIds, scaler.standardise(list));
-        statistics.update(event);
+        step(event, candidates, factorization, true, false);
     }
 
     /**
-     * Ranks {@code event}'s candidates as {@link #rankThenLearn} does and applies the event to the
-     * statistics, but neither the scorer nor the feature scaler learns from it.
+     * The scorer (and its feature scaler) learns from {@code sampleRate} of the events, chosen by
+     * event id ({@link EventSample}); the statistics learn from every event. 1 (the default): all.
      */
-    public RankedCandidates rankWithoutTraining(
-            UserEvent event, CandidateSet candidates, ItemScores factorization) {
+    public void learnFrom(double sampleRate) {
+        if (!(sampleRate > 0 && sampleRate <= 1)) {
+            throw new IllegalArgumentException("learn sample rate not in (0, 1]: " + sampleRate);
+        }
+        this.learnSampleRate = sampleRate;
+    }
+
+    private boolean learnsFrom(UserEvent event) {
+        return EventSample.includes(event.eventId(), learnSampleRate);
+    }
+
+    /**
+     * One event through the ranker, before its statistics update: the candidates' features, the
+     * scaler's averages ({@code trains}), standardised; their scores ({@code ranks}, else null);
+     * the training example ({@code trains}); then the statistics.
+     */
+    private RankedCandidates step(
+            UserEvent event,
+            CandidateSet candidates,
+            ItemScores factorization,
+            boolean trains,
+            boolean ranks) {
         List<String> itemIds = itemIds(candidates);
         FeatureList list = extract(event, itemIds, candidates, factorization);
-        RankedCandidates ranked =
-                RankedCandidates.of(itemIds, scorer.scores(scaler.standardise(list)));
+        if (trains) {
+            scaler.observe(list);
+        }
+        scaler.standardise(list);
+        RankedCandidates ranked = ranks ? RankedCandidates.of(itemIds, scorer.scores(list)) : null;
+        if (trains) {
+            keep(event, itemIds, list);
+        }
         statistics.update(event);
         return ranked;
     }

@@ -67,6 +67,7 @@ final class LearnedRanking implements AutoCloseable {
         Set<FeatureFamily> off = settings.switchedOff();
         ListwiseScorer scorer = new ListwiseScorer(Feature.COUNT, settings.scorer(), Device.cpu());
         ranker = new CandidateRanker(statistics, new CandidateFeatures(statistics, off), scorer);
+        ranker.learnFrom(settings.learnSampleRate());
         heuristic = new TrendingCooccurrence(statistics);
         if (journal != null) {
             statistics.recordChangesTo(journal);
@@ -115,11 +116,8 @@ final class LearnedRanking implements AutoCloseable {
     Evaluation evaluateThenLearn(UserEvent event, String[] userItems) {
         CandidateSet candidates = ranker.statistics().candidates(event.userId(), event.timestamp());
         RankedCandidates blend = heuristic.rank(event.userId(), candidates, event.timestamp());
-        CandidateRanker.ItemScores factorization = factorizationFor(event, userItems);
         RankedCandidates ranked =
-                settings.learnsFrom(event.eventId())
-                        ? ranker.rankThenLearn(event, candidates, factorization)
-                        : ranker.rankWithoutTraining(event, candidates, factorization);
+                ranker.rankThenLearn(event, candidates, factorizationFor(event, userItems));
         return new Evaluation(
                 ranked.rankOf(event.itemId(), K),
                 ranked.top(K),
@@ -132,11 +130,7 @@ final class LearnedRanking implements AutoCloseable {
      * scorer learns from it) and statistics as {@link #evaluateThenLearn}, without ranking it.
      */
     void learn(UserEvent event, String[] userItems) {
-        if (settings.learnsFrom(event.eventId())) {
-            ranker.learn(event, factorizationFor(event, userItems));
-        } else {
-            ranker.learnStatistics(event);
-        }
+        ranker.learn(event, factorizationFor(event, userItems));
     }
 
     private CandidateRanker.ItemScores factorizationFor(UserEvent event, String[] userItems) {

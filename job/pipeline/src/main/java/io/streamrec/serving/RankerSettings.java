@@ -1,6 +1,5 @@
 package io.streamrec.serving;
 
-import io.streamrec.eval.EventSample;
 import io.streamrec.ranking.FeatureFamily;
 import io.streamrec.ranking.ScorerSettings;
 import io.streamrec.worker.FloodLimit;
@@ -75,11 +74,6 @@ public record RankerSettings(
                 dpNoiseMultiplier,
                 floodLimit,
                 rate);
-    }
-
-    /** Whether the scorer learns from the event with this id. */
-    boolean learnsFrom(String eventId) {
-        return EventSample.includes(eventId, learnSampleRate);
     }
 
     Set<FeatureFamily> switchedOff() {

@@ -8,7 +8,6 @@ import io.streamrec.candidates.CandidateStatisticsSerializer;
 import io.streamrec.candidates.ItemTextVectors;
 import io.streamrec.candidates.ScoredItem;
 import io.streamrec.candidates.Source;
-import io.streamrec.eval.EventSample;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.ingest.ItemFormat;
 import io.streamrec.ranking.CandidateFeatures;
@@ -66,7 +65,6 @@ import java.util.Set;
 public final class RankerReplay {
     static final int BATCH = 64;
     private final int batch;
-    private final double learnSampleRate;
     private static final int K = 10;
     private static final long NEW_ITEM_MS = 7L * 24 * 3_600_000L;
     private static final String[] COLUMNS = {"ranker", "trending", "trending+cooccurrence"};
@@ -92,7 +90,6 @@ public final class RankerReplay {
 
     RankerReplay(ItemCatalog catalog, Options options) {
         this.batch = options.batch;
-        this.learnSampleRate = options.learnSampleRate;
         this.itemFlood = new FloodGate("item flood guard", options.itemFlood, UserEvent::itemId);
         this.userFlood = new FloodGate("user flood limit", options.userFlood, UserEvent::userId);
         CandidateGenerator statistics =
@@ -109,6 +106,7 @@ public final class RankerReplay {
                         new FeatureScaler(
                                 Feature.COUNT, options.scalerHorizon, options.contextScaling),
                         new EventWeighting(options.weighting));
+        ranker.learnFrom(options.learnSampleRate);
         if (options.gradientNorms) {
             ranker.scorer().reportNormsTo(gradientNorms::add);
         }
@@ -144,10 +142,7 @@ public final class RankerReplay {
             heuristic.rank(e.userId(), candidates, e.timestamp()).rankOf(e.itemId(), K)
         };
         boolean candidate = candidates.contains(e.itemId());
-        RankedCandidates ranked =
-                EventSample.includes(e.eventId(), learnSampleRate)
-                        ? ranker.rankThenLearn(e, candidates, null)
-                        : ranker.rankWithoutTraining(e, candidates, null);
+        RankedCandidates ranked = ranker.rankThenLearn(e, candidates, null);
         ranks[0] = ranked.rankOf(e.itemId(), K);
         if (attack != null && e.timestamp() >= attack.from()) {
             ordinaryDuringAttack++;
