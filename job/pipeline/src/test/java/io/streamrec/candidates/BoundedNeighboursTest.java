@@ -2,6 +2,11 @@ package io.streamrec.candidates;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -75,13 +80,9 @@ class BoundedNeighboursTest {
             }
         }
         assertLookupsMatchSlots(n);
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        n.writeTo(new java.io.DataOutputStream(bytes));
         BoundedNeighbours restored =
                 BoundedNeighbours.readFrom(
-                        new java.io.DataInputStream(
-                                new java.io.ByteArrayInputStream(bytes.toByteArray())),
-                        200);
+                        new DataInputStream(new ByteArrayInputStream(bytes(n))), 200);
         assertLookupsMatchSlots(restored);
         restored.add(123_456, 1_000);
         assertThat(restored.weight(123_456)).isEqualTo(1_000.0);
@@ -117,9 +118,9 @@ class BoundedNeighboursTest {
         }
     }
 
-    private static byte[] bytes(BoundedNeighbours n) throws Exception {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        n.writeTo(new java.io.DataOutputStream(out));
+    private static byte[] bytes(BoundedNeighbours n) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        n.writeTo(new DataOutputStream(out));
         return out.toByteArray();
     }
 }
