@@ -25,8 +25,8 @@ import java.util.function.Predicate;
 public final class CandidateGenerator {
     private final CandidateSettings settings;
     private final IdIndex items = new IdIndex();
-    private final IdIndex users = new IdIndex();
-    private final ItemPopularity popularity = new ItemPopularity(items);
+    private final IdIndex users = IdIndex.packed();
+    private final ItemPopularity popularity;
     private final ItemPairs pairs;
     private final UserNeighbourhood neighbourhood;
     private final TitleWords titleWords;
@@ -93,6 +93,8 @@ public final class CandidateGenerator {
             CandidateSettings settings, ItemCatalog catalog, ItemTextVectors textVectors) {
         this.settings = settings;
         this.textVectors = textVectors;
+        // a source's read skips at most the user's history, so this many ranked keep it exact
+        this.popularity = new ItemPopularity(items, settings.perSource() + settings.userItems());
         this.pairs = new ItemPairs(settings.neighbourCap());
         this.neighbourhood =
                 new UserNeighbourhood(

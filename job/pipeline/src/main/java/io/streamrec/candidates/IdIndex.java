@@ -4,22 +4,34 @@ import io.streamrec.schema.ReadBounds;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import java.util.Arrays;
 
 /**
  * Dense indices for string ids (items or users), in order of first sight: the statistics keep
  * per-id state in arrays and neighbour lists of ints, which is several times smaller and faster
  * than maps of strings. The ids are found through an open-addressing table of indices (linear
- * probing, at most half full): a serving subtask holds every user's id, so an id costs its string
- * and about 20 bytes, not a map entry and a boxed index besides.
+ * probing, at most half full) and kept in an {@link IdStore}: as strings for items, whose ids every
+ * ranked candidate carries, and {@link #packed} as bytes for users, whose ids every serving subtask
+ * holds and rarely reads back.
  */
 final class IdIndex {
-    private String[] ids = new String[16];
-    private long[] orderKeys = new long[16];
-    private int size;
+    private final IdStore ids;
 
     /** Per slot: an index + 1, 0 when empty. */
     private int[] table = new int[32];
+
+    /** An index that keeps its ids as strings. */
+    IdIndex() {
+        this(new StringIds());
+    }
+
+    private IdIndex(IdStore ids) {
+        this.ids = ids;
+    }
+
+    /** An index that keeps its ids packed as bytes: smaller, and slower to read an id back. */
+    static IdIndex packed() {
+        return new IdIndex(new PackedIds());
+    }
 
     /** The id's index, assigned now if the id is new. */
     int of(String id) {
@@ -27,15 +39,9 @@ final class IdIndex {
         if (table[slot] != 0) {
             return table[slot] - 1;
         }
-        int next = size++;
-        if (next == ids.length) {
-            ids = Arrays.copyOf(ids, next * 2);
-            orderKeys = Arrays.copyOf(orderKeys, next * 2);
-        }
-        ids[next] = id;
-        orderKeys[next] = orderKey(id);
+        int next = ids.add(id);
         table[slot] = next + 1;
-        if (2 * size > table.length) {
+        if (2 * ids.size() > table.length) {
             rehash(table.length * 2);
         }
         return next;
@@ -44,24 +50,24 @@ final class IdIndex {
     /** The slot holding {@code id}, or the empty slot where it would go. */
     private int slotOf(String id) {
         int mask = table.length - 1;
-        for (int s = hash(id) & mask; ; s = (s + 1) & mask) {
+        for (int s = mix(ids.hashOf(id)) & mask; ; s = (s + 1) & mask) {
             int entry = table[s];
-            if (entry == 0 || ids[entry - 1].equals(id)) {
+            if (entry == 0 || ids.matches(entry - 1, id)) {
                 return s;
             }
         }
     }
 
-    private static int hash(String id) {
-        int h = id.hashCode() * 0x9E3779B9;
+    private static int mix(int hash) {
+        int h = hash * 0x9E3779B9;
         return h ^ (h >>> 16);
     }
 
     private void rehash(int capacity) {
         table = new int[capacity];
         int mask = capacity - 1;
-        for (int index = 0; index < size; index++) {
-            int s = hash(ids[index]) & mask;
+        for (int index = 0; index < ids.size(); index++) {
+            int s = mix(ids.hash(index)) & mask;
             while (table[s] != 0) {
                 s = (s + 1) & mask;
             }
@@ -75,24 +81,22 @@ final class IdIndex {
      * later {@link #of} of it assigns a new index.
      */
     void forget(int index) {
-        String placeholder = "#" + index;
-        ids[index] = placeholder;
-        orderKeys[index] = orderKey(placeholder);
+        ids.replace(index, "#" + index);
         rehash(table.length); // linear probing: rebuilt rather than a hole left in a probe chain
     }
 
     /** Writes the ids in index order. */
     void writeTo(DataOutput out) throws IOException {
-        out.writeInt(size);
-        for (int i = 0; i < size; i++) {
-            out.writeUTF(ids[i]);
+        out.writeInt(ids.size());
+        for (int i = 0; i < ids.size(); i++) {
+            out.writeUTF(ids.id(i));
         }
     }
 
     /** Reads what {@link #writeTo} wrote into this index, which must be empty. */
     void readFrom(DataInput in) throws IOException {
-        if (size > 0) {
-            throw new IllegalStateException("reading ids into an index of " + size);
+        if (ids.size() > 0) {
+            throw new IllegalStateException("reading ids into an index of " + ids.size());
         }
         int size = ReadBounds.checkLength(in.readInt(), ReadBounds.MAX_IDS, "IdIndex.ids");
         for (int i = 0; i < size; i++) {
@@ -110,7 +114,7 @@ final class IdIndex {
 
     /** {@code id(a).compareTo(id(b))} in sign, mostly from the ids' order keys. */
     int compare(int a, int b) {
-        return compare(a, orderKeys[a], b, orderKeys[b]);
+        return compare(a, ids.orderKey(a), b, ids.orderKey(b));
     }
 
     /** {@link #compare(int, int)} with the ids' {@link #orderKey}s already read. */
@@ -118,12 +122,12 @@ final class IdIndex {
         if (keyA != keyB && keyA != 0 && keyB != 0) {
             return Long.compareUnsigned(keyA, keyB);
         }
-        return ids[a].compareTo(ids[b]);
+        return ids.id(a).compareTo(ids.id(b));
     }
 
     /** The {@link #orderKey} of the id at {@code index}. */
     long orderKey(int index) {
-        return orderKeys[index];
+        return ids.orderKey(index);
     }
 
     /**
@@ -153,21 +157,21 @@ final class IdIndex {
 
     /** For each index here, the same id's index in {@code other} (-1 where it has none). */
     int[] indicesIn(IdIndex other) {
-        int[] indices = new int[size];
+        int[] indices = new int[ids.size()];
         for (int i = 0; i < indices.length; i++) {
-            indices[i] = other.find(ids[i]);
+            indices[i] = other.find(ids.id(i));
         }
         return indices;
     }
 
     String id(int index) {
-        if (index >= size) {
-            throw new IndexOutOfBoundsException("index " + index + " of " + size + " ids");
+        if (index >= ids.size()) {
+            throw new IndexOutOfBoundsException("index " + index + " of " + ids.size() + " ids");
         }
-        return ids[index];
+        return ids.id(index);
     }
 
     int size() {
-        return size;
+        return ids.size();
     }
 }

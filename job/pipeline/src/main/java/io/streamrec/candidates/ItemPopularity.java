@@ -23,16 +23,18 @@ final class ItemPopularity {
     private static final int[] DECAYED_INDEX =
             Arrays.stream(Source.values()).mapToInt(DECAYED::indexOf).toArray();
 
-    private final IdIndex items;
     private final DecayedCounters decayed = new DecayedCounters(HALF_LIVES);
     private long[] counts = new long[16];
     private int counted;
     private final Map<Source, RankedItems> rankings = new EnumMap<>(Source.class);
 
-    ItemPopularity(IdIndex items) {
-        this.items = items;
-        DECAYED.forEach(s -> rankings.put(s, new RankedItems()));
-        rankings.put(Source.POPULARITY_ALL_TIME, new RankedItems());
+    /**
+     * @param ranked how many items each source keeps ranked: reads are exact for the top {@code n}
+     *     with {@code e} items excluded while {@code n + e <= ranked}
+     */
+    ItemPopularity(IdIndex items, int ranked) {
+        DECAYED.forEach(s -> rankings.put(s, new RankedItems(items, ranked)));
+        rankings.put(Source.POPULARITY_ALL_TIME, new RankedItems(items, ranked));
     }
 
     void add(int item, long t) {
@@ -40,14 +42,10 @@ final class ItemPopularity {
             counts = Arrays.copyOf(counts, Math.max(item + 1, counts.length * 2));
         }
         decayed.add(item, 1.0, t);
-        String id = items.id(item);
-        for (int h = 0; h < DECAYED.size(); h++) {
-            rankings.get(DECAYED.get(h)).put(item, id, decayed.anchored(item, h));
-        }
         if (counts[item]++ == 0) {
             counted++;
         }
-        rankings.get(Source.POPULARITY_ALL_TIME).put(item, id, counts[item]);
+        rank(item);
     }
 
     /**
@@ -94,11 +92,10 @@ final class ItemPopularity {
     }
 
     private void rank(int item) {
-        String id = items.id(item);
         for (int h = 0; h < DECAYED.size(); h++) {
-            rankings.get(DECAYED.get(h)).put(item, id, decayed.anchored(item, h));
+            rankings.get(DECAYED.get(h)).put(item, decayed.anchored(item, h));
         }
-        rankings.get(Source.POPULARITY_ALL_TIME).put(item, id, counts[item]);
+        rankings.get(Source.POPULARITY_ALL_TIME).put(item, counts[item]);
     }
 
     /** The item's events so far, n(i). */

@@ -1,118 +1,109 @@
 package io.streamrec.candidates;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.List;
-import java.util.TreeSet;
 
 /**
- * Items ordered by a key that changes only when the item itself is updated (an all-time count, an
- * anchored decayed count): highest key first, ties by item id. Reading the top {@code n} walks from
- * the top, skipping excluded items, so it costs {@code n} plus the exclusions met on the way.
+ * The {@code capacity} items with the highest keys, highest first, ties by item id, for a key that
+ * only grows and only when the item itself is updated (an all-time count, an anchored decayed
+ * count). An item outside them can enter only by its own update, so keeping just these is exact: no
+ * other item's order is needed. A read of the top {@code n} skipping {@code e} excluded items is
+ * exact while {@code n + e <= capacity}; the generator sizes it for the most items per source plus
+ * a user's whole history.
  *
- * <p>The first items of the order are also kept in an array, the head, which reads walk instead of
- * the tree's scattered nodes; an update moves an item within the head (or in or out of it) at the
- * cost of a binary search and an array shift. A read that needs more items than the head holds
- * walks on in the tree and extends the head, up to {@value #MAX_HEAD} items.
+ * <p>State is three arrays of {@code capacity} entries, whatever the catalog's size: a tree of
+ * every item took about 80 bytes per item and source.
  */
 final class RankedItems {
-    private record Ranked(int item, String id, long idKey, double key) {}
+    private final IdIndex ids;
+    private final int capacity;
+    private int[] items = new int[16];
+    private double[] keys = new double[16];
+    private int size;
 
-    private static final int MAX_HEAD = 512;
-
-    private static final Comparator<Ranked> HIGHEST_FIRST =
-            (a, b) -> {
-                int byKey = Double.compare(b.key, a.key);
-                return byKey != 0 ? byKey : IdIndex.compare(a.idKey, a.id, b.idKey, b.id);
-            };
-
-    private final TreeSet<Ranked> order = new TreeSet<>(HIGHEST_FIRST);
-    private final List<Ranked> byItem = new ArrayList<>();
-
-    /** The first {@code headSize} entries of {@link #order}, in order. */
-    private Ranked[] head = new Ranked[16];
-
-    private int headSize;
-
-    void put(int item, String id, double key) {
-        while (byItem.size() <= item) {
-            byItem.add(null);
+    RankedItems(IdIndex ids, int capacity) {
+        if (capacity <= 0) {
+            throw new IllegalArgumentException("capacity must be positive: " + capacity);
         }
-        Ranked old = byItem.get(item);
-        if (old != null) {
-            order.remove(old);
-            removeFromHead(old);
-        }
-        Ranked now = new Ranked(item, id, old == null ? IdIndex.orderKey(id) : old.idKey, key);
-        order.add(now);
-        byItem.set(item, now);
-        addToHead(now);
+        this.ids = ids;
+        this.capacity = capacity;
     }
 
-    private void removeFromHead(Ranked old) {
-        if (headSize == 0 || HIGHEST_FIRST.compare(old, head[headSize - 1]) > 0) {
-            return; // after the head
+    /** Sets the item's key, which must not be lower than the one it had. */
+    void put(int item, double key) {
+        int at = indexOf(item);
+        if (at >= 0) {
+            if (key < keys[at]) {
+                throw new IllegalArgumentException(
+                        "item " + item + " key " + key + " below its earlier " + keys[at]);
+            }
+            System.arraycopy(items, at + 1, items, at, size - at - 1);
+            System.arraycopy(keys, at + 1, keys, at, size - at - 1);
+            size--;
+        } else if (size == capacity && !before(item, key, size - 1)) {
+            return;
         }
-        int at = Arrays.binarySearch(head, 0, headSize, old, HIGHEST_FIRST);
-        System.arraycopy(head, at + 1, head, at, headSize - at - 1);
-        head[--headSize] = null;
+        int to = insertionPoint(item, key);
+        if (size == capacity) {
+            size--; // the last one falls out
+        } else if (size == items.length) {
+            int grown = Math.min(capacity, size * 2);
+            items = Arrays.copyOf(items, grown);
+            keys = Arrays.copyOf(keys, grown);
+        }
+        System.arraycopy(items, to, items, to + 1, size - to);
+        System.arraycopy(keys, to, keys, to + 1, size - to);
+        items[to] = item;
+        keys[to] = key;
+        size++;
     }
 
-    /** Inserts {@code now}, just added to the order, when it falls within the head. */
-    private void addToHead(Ranked now) {
-        boolean headHadAll = headSize == order.size() - 1;
-        if (!headHadAll && (headSize == 0 || HIGHEST_FIRST.compare(now, head[headSize - 1]) > 0)) {
-            return; // after the head, or the head empty while the order is not
+    private int indexOf(int item) {
+        for (int i = 0; i < size; i++) {
+            if (items[i] == item) {
+                return i;
+            }
         }
-        int at = -Arrays.binarySearch(head, 0, headSize, now, HIGHEST_FIRST) - 1;
-        if (at == MAX_HEAD) {
-            return; // the head is full and now comes right after it
+        return -1;
+    }
+
+    /** Whether {@code item} with {@code key} comes before the entry at {@code at}. */
+    private boolean before(int item, double key, int at) {
+        int byKey = Double.compare(keys[at], key);
+        return byKey != 0 ? byKey < 0 : ids.compare(item, items[at]) < 0;
+    }
+
+    /** The first position whose entry {@code item} comes before (binary search). */
+    private int insertionPoint(int item, double key) {
+        int low = 0;
+        int high = size;
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            if (before(item, key, mid)) {
+                high = mid;
+            } else {
+                low = mid + 1;
+            }
         }
-        if (headSize == head.length) {
-            head = Arrays.copyOf(head, Math.min(MAX_HEAD + 1, headSize * 2));
-        }
-        System.arraycopy(head, at, head, at + 1, headSize - at);
-        head[at] = now;
-        headSize++;
-        if (headSize > MAX_HEAD) {
-            head[--headSize] = null;
-        }
+        return low;
     }
 
     /** Up to {@code n} items not {@code excluded}, highest key first. */
     int[] top(int n, ExcludedItems excluded) {
         int[] out = new int[n];
         int k = 0;
-        for (int i = 0; i < headSize && k < n; i++) {
-            if (!excluded.contains(head[i].item())) {
-                out[k++] = head[i].item();
+        for (int i = 0; i < size && k < n; i++) {
+            if (!excluded.contains(items[i])) {
+                out[k++] = items[i];
             }
         }
-        if (k < n && headSize < order.size()) {
-            Iterable<Ranked> rest =
-                    headSize == 0 ? order : order.tailSet(head[headSize - 1], false);
-            for (Ranked r : rest) {
-                if (k == n) {
-                    break;
-                }
-                extendHead(r);
-                if (!excluded.contains(r.item())) {
-                    out[k++] = r.item();
-                }
-            }
+        if (k < n && size == capacity) {
+            throw new IllegalStateException(
+                    "the top "
+                            + n
+                            + " beyond "
+                            + capacity
+                            + " ranked items: more excluded than the generator sized for");
         }
         return k == n ? out : Arrays.copyOf(out, k);
-    }
-
-    /** Appends the entry that follows the head in the order, while the head has room. */
-    private void extendHead(Ranked next) {
-        if (headSize == MAX_HEAD) {
-            return;
-        }
-        if (headSize == head.length) {
-            head = Arrays.copyOf(head, Math.min(MAX_HEAD + 1, headSize * 2));
-        }
-        head[headSize++] = next;
     }
 }

@@ -2,16 +2,34 @@ package io.streamrec.candidates;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class IdIndexTest {
+    static Stream<Arguments> stores() {
+        return Stream.of(
+                Arguments.of("strings", (Supplier<IdIndex>) IdIndex::new),
+                Arguments.of("packed", (Supplier<IdIndex>) IdIndex::packed));
+    }
+
     /** Short ids from a few chars (prefixes, the lowest char, chars beyond a byte, long ids). */
-    @Test
-    void compareOrdersIdsAsStringCompareTo() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("stores")
+    void compareOrdersIdsAsStringCompareTo(String store, Supplier<IdIndex> index) {
         Random random = new Random(3);
         char[] alphabet = {'\0', '0', '1', '9', 'a', 'z', '\u00ff', '\u0100', '\u20ac'};
-        IdIndex ids = new IdIndex();
+        IdIndex ids = index.get();
         for (int i = 0; i < 3_000; i++) {
             StringBuilder id = new StringBuilder();
             for (int k = random.nextInt(11); k > 0; k--) {
@@ -29,9 +47,10 @@ class IdIndexTest {
     }
 
     /** Every id keeps its index through the table's growth; a forgotten id is a new one after. */
-    @Test
-    void findsEveryIdThroughGrowthAndForgetsOne() {
-        IdIndex ids = new IdIndex();
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("stores")
+    void findsEveryIdThroughGrowthAndForgetsOne(String store, Supplier<IdIndex> index) {
+        IdIndex ids = index.get();
         for (int i = 0; i < 10_000; i++) {
             assertThat(ids.of("user-" + i)).isEqualTo(i);
         }
@@ -48,5 +67,38 @@ class IdIndexTest {
         assertThat(ids.find("user-10000")).isEqualTo(-1);
         assertThat(ids.of("user-77")).isEqualTo(10_000);
         assertThat(ids.size()).isEqualTo(10_001);
+    }
+
+    /**
+     * Packed ids over several chunks, of lengths that take one to three length bytes, with chars
+     * beyond ASCII: each is found, read back and matched only by itself, and a checkpoint of the
+     * index restores the same indices into a string index.
+     */
+    @Test
+    void packedIdsReadBackAcrossChunksAndLengths() throws Exception {
+        Random random = new Random(5);
+        char[] alphabet = {'a', 'Z', '7', '-', '\u00e9', '\u20ac', '\u00ff'};
+        IdIndex packed = IdIndex.packed();
+        List<String> written = new ArrayList<>();
+        for (int i = 0; i < 4_000; i++) {
+            int length = i % 100 == 0 ? 20_000 : i % 10 == 0 ? 200 : random.nextInt(30);
+            StringBuilder id = new StringBuilder().append(i).append(':');
+            for (int k = 0; k < length; k++) {
+                id.append(alphabet[random.nextInt(i % 2 == 0 ? 4 : alphabet.length)]);
+            }
+            written.add(id.toString());
+            assertThat(packed.of(id.toString())).isEqualTo(i);
+        }
+        for (int i = 0; i < written.size(); i++) {
+            assertThat(packed.id(i)).isEqualTo(written.get(i));
+            assertThat(packed.find(packed.id(i))).isEqualTo(i);
+            assertThat(packed.find(written.get(i) + "x")).isEqualTo(-1);
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        packed.writeTo(new DataOutputStream(bytes));
+        IdIndex strings = new IdIndex();
+        strings.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        assertThat(packed.indicesIn(strings)).containsExactly(strings.indicesIn(packed));
+        assertThat(strings.indicesIn(packed)[3_999]).isEqualTo(3_999);
     }
 }

@@ -1,6 +1,7 @@
 package io.streamrec.candidates;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -11,7 +12,10 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class RankedItemsTest {
-    /** Keys from a few values (many ties), moving up and down, read at random depths. */
+    /**
+     * Keys growing by a few values (many ties) over 2,000 items, of which 300 stay ranked, read at
+     * random depths past up to 150 exclusions: the top is the full sort's every time.
+     */
     @Test
     void topIsTheFullSortAfterEveryUpdate() {
         Random random = new Random(11);
@@ -19,16 +23,17 @@ class RankedItemsTest {
         for (int i = 0; i < 2_000; i++) {
             ids.of("item-" + random.nextInt(1_000_000));
         }
-        RankedItems ranked = new RankedItems();
+        RankedItems ranked = new RankedItems(ids, 300);
         Map<Integer, Double> keys = new HashMap<>();
         ExcludedItems excluded = new ExcludedItems();
         for (int step = 0; step < 20_000; step++) {
             int item = random.nextInt(step < 5_000 ? 100 : ids.size());
-            double key = random.nextInt(4) == 0 ? random.nextInt(5) : random.nextInt(400);
-            ranked.put(item, ids.id(item), key);
+            double grows = random.nextInt(4) == 0 ? random.nextInt(2) : random.nextInt(40);
+            double key = keys.getOrDefault(item, 0.0) + grows;
+            ranked.put(item, key);
             keys.put(item, key);
             if (step % 97 == 0) {
-                RecentIds own = new RecentIds(1_000);
+                RecentIds own = new RecentIds(150);
                 int owned = random.nextInt(3) == 0 ? random.nextInt(1_000) : random.nextInt(20);
                 for (int k = 0; k < owned; k++) {
                     own.add(random.nextInt(ids.size()));
@@ -49,5 +54,21 @@ class RankedItemsTest {
                         .reversed()
                         .thenComparing(ids::id));
         return items.stream().filter(i -> !own.contains(i)).limit(n).mapToInt(i -> i).toArray();
+    }
+
+    /** A read that would need items past the ranked ones fails instead of answering short. */
+    @Test
+    void readingPastTheCapacityFails() {
+        IdIndex ids = new IdIndex();
+        RankedItems ranked = new RankedItems(ids, 3);
+        RecentIds own = new RecentIds(10);
+        for (int i = 0; i < 5; i++) {
+            ranked.put(ids.of("item-" + i), 10 - i);
+            own.add(i);
+        }
+        ExcludedItems excluded = new ExcludedItems();
+        excluded.set(own);
+        assertThatThrownBy(() -> ranked.top(2, excluded)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> ranked.put(0, 1)).isInstanceOf(IllegalArgumentException.class);
     }
 }
