@@ -2,6 +2,7 @@ package io.streamrec.eval;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -45,6 +46,13 @@ public final class PrequentialCounts {
 
     /** The most items a recommender could choose from at an evaluated event: coverage's base. */
     long itemsKnown;
+
+    /**
+     * Per recommender, the same items as {@link #coveredItems} in a hash set, filled on first use:
+     * most top-10 items are covered already, and finding one here costs a hash instead of a walk
+     * down the sorted tree that the reports and state are written from.
+     */
+    private final List<Set<String>> seenItems = new ArrayList<>();
 
     public PrequentialCounts(int subtask) {
         this(subtask, new TreeMap<>(), noCoverage(), 0);
@@ -98,7 +106,7 @@ public final class PrequentialCounts {
         if (topItems != null) {
             for (int r = 0; r < RECOMMENDERS.length; r++) {
                 if (topItems[r] != null) {
-                    coveredOf(r).addAll(Arrays.asList(topItems[r]));
+                    cover(r, topItems[r]);
                 }
             }
             this.itemsKnown = Math.max(this.itemsKnown, itemsKnown);
@@ -117,9 +125,29 @@ public final class PrequentialCounts {
         for (int r = 0; r < RECOMMENDERS.length; r++) {
             if (other.coveredItems.get(r) != null) {
                 coveredOf(r).addAll(other.coveredItems.get(r));
+                if (r < seenItems.size() && seenItems.get(r) != null) {
+                    seenItems.get(r).addAll(other.coveredItems.get(r));
+                }
             }
         }
         itemsKnown = Math.max(itemsKnown, other.itemsKnown);
+    }
+
+    private void cover(int r, String[] items) {
+        TreeSet<String> covered = coveredOf(r);
+        while (seenItems.size() <= r) {
+            seenItems.add(null);
+        }
+        Set<String> seen = seenItems.get(r);
+        if (seen == null) {
+            seen = new HashSet<>(covered);
+            seenItems.set(r, seen);
+        }
+        for (String item : items) {
+            if (seen.add(item)) {
+                covered.add(item);
+            }
+        }
     }
 
     private TreeSet<String> coveredOf(int r) {

@@ -96,6 +96,9 @@ class PrequentialCountsTest {
         assertThat(copy.coverage(0)).hasValue(0.3);
         assertThat(copy.coverage(1)).isEmpty();
         assertThat(copy.events()).isEqualTo(3);
+        // the restored copy knows what it covered: only d is new
+        copy.record(0L, new int[] {-1, -1, -1, -1}, lists(new String[] {"c", "d"}, null), 10);
+        assertThat(copy.coveredItems(0)).containsExactly("a", "b", "c", "d");
     }
 
     @Test
@@ -107,6 +110,11 @@ class PrequentialCountsTest {
                 0L, new int[] {0, 0, 0, 0}, lists(new String[] {"b", "c"}, new String[] {"x"}), 20);
         PrequentialCounts copyOfA = a.copy();
 
+        a.addAll(b);
+        // after the merge, c counts once however it comes again
+        a.record(0L, new int[] {0, 0, 0, 0}, lists(new String[] {"c"}, null), 10);
+        assertThat(a.coveredItems(0)).containsExactly("a", "b", "c");
+        a = copyOfA.copy();
         a.addAll(b);
 
         assertThat(a.events()).isEqualTo(2);
