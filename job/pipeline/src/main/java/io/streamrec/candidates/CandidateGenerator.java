@@ -94,7 +94,8 @@ public final class CandidateGenerator {
         this.settings = settings;
         this.textVectors = textVectors;
         // a source's read skips at most the user's history, so this many ranked keep it exact
-        this.popularity = new ItemPopularity(items, settings.perSource() + settings.userItems());
+        this.popularity =
+                new ItemPopularity(items, settings.popularityPerSource() + settings.userItems());
         this.pairs = new ItemPairs(settings.neighbourCap());
         this.neighbourhood =
                 new UserNeighbourhood(
@@ -338,7 +339,7 @@ public final class CandidateGenerator {
         int user = users.find(userId);
         RecentIds history = user < 0 ? null : userItems.get(user);
         excluded.set(history);
-        int n = settings.perSource();
+        int n = settings.popularityPerSource();
         union.start();
         for (Source s : Source.decayedPopularity()) {
             addPopularity(s, n, t);

@@ -4,7 +4,8 @@ package io.streamrec.candidates;
  * Sizes and weights of the candidate statistics and sources; {@link #defaults()} are the
  * prototype's (design notes, "A learned ranker over candidate sources").
  *
- * @param perSource items each source returns
+ * @param perSource items each personal source returns (item-to-item, similar users, title words,
+ *     text vectors)
  * @param userItems items remembered per user (exclusion, history), as {@code worker.max-user-items}
  * @param pairWindow a user's latest items that co-occur with the next one
  * @param neighbourCap neighbours kept per item in co-occurrence and in transitions
@@ -17,6 +18,10 @@ package io.streamrec.candidates;
  * @param similarItemDecay weight of a similar user's p-th latest item is decay^p
  * @param titleItems the user's latest items whose rare title words are looked up
  * @param maxItemsPerWord a title word or attribute on more items than this is not rare
+ * @param popularityPerSource items each popularity source returns. Fewer than the personal sources:
+ *     the five popularity lists overlap, and an item deep in one reaches a user's top 10 only
+ *     through personal signals, which the personal sources bring as candidates of their own
+ *     (BENCHMARKS, "Fewer popularity candidates")
  */
 public record CandidateSettings(
         int perSource,
@@ -31,10 +36,11 @@ public record CandidateSettings(
         int itemsPerSimilarUser,
         double similarItemDecay,
         int titleItems,
-        int maxItemsPerWord) {
+        int maxItemsPerWord,
+        int popularityPerSource) {
 
     public static CandidateSettings defaults() {
         return new CandidateSettings(
-                100, 1000, 20, 200, 5, 0.6, 100, 100, HalfLife.ofDays(7), 20, 0.8, 2, 100);
+                100, 1000, 20, 200, 5, 0.6, 100, 100, HalfLife.ofDays(7), 20, 0.8, 2, 100, 50);
     }
 }

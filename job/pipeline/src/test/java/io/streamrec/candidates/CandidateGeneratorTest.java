@@ -31,7 +31,7 @@ class CandidateGeneratorTest {
 
     static CandidateSettings settings() {
         return new CandidateSettings(
-                10, 1000, 20, 200, 5, 0.6, 100, 100, HalfLife.ofDays(7), 20, 0.8, 2, 2);
+                10, 1000, 20, 200, 5, 0.6, 100, 100, HalfLife.ofDays(7), 20, 0.8, 2, 2, 10);
     }
 
     static UserEvent event(String user, String item, long hour) {

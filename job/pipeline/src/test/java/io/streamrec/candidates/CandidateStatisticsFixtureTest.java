@@ -32,7 +32,7 @@ class CandidateStatisticsFixtureTest {
 
     private static final CandidateSettings SETTINGS =
             new CandidateSettings(
-                    10, 1000, 20, 200, 5, 0.6, 100, 100, HalfLife.ofDays(7), 20, 0.8, 2, 2);
+                    10, 1000, 20, 200, 5, 0.6, 100, 100, HalfLife.ofDays(7), 20, 0.8, 2, 2, 10);
 
     /**
      * What version 1 wrote: the stream of {@link CandidateGeneratorTest} (u1: a 0h, b 1h, c 4h, d

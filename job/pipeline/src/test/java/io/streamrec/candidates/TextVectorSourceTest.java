@@ -40,7 +40,20 @@ class TextVectorSourceTest {
 
     static CandidateSettings settings(int perSource) {
         return new CandidateSettings(
-                perSource, 1000, 20, 200, 5, 0.6, 100, 100, HalfLife.ofDays(7), 20, 0.8, 2, 2);
+                perSource,
+                1000,
+                20,
+                200,
+                5,
+                0.6,
+                100,
+                100,
+                HalfLife.ofDays(7),
+                20,
+                0.8,
+                2,
+                2,
+                perSource);
     }
 
     static UserEvent event(String user, String item, long hour) {

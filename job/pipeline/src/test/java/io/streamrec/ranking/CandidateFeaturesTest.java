@@ -50,7 +50,7 @@ class CandidateFeaturesTest {
 
     static CandidateSettings settings() {
         return new CandidateSettings(
-                10, 1000, 20, 200, 5, 0.6, 100, 100, HalfLife.ofDays(7), 20, 0.8, 2, 2);
+                10, 1000, 20, 200, 5, 0.6, 100, 100, HalfLife.ofDays(7), 20, 0.8, 2, 2, 10);
     }
 
     static UserEvent rating(String user, String item, long hour, float value) {
@@ -222,7 +222,8 @@ class CandidateFeaturesTest {
                         2,
                         s.similarItemDecay(),
                         s.titleItems(),
-                        s.maxItemsPerWord());
+                        s.maxItemsPerWord(),
+                        s.perSource());
         generator = new CandidateGenerator(latestTwo, CATALOG);
         replay(generator);
         FeatureList list =

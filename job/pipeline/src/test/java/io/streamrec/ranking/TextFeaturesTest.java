@@ -51,7 +51,7 @@ class TextFeaturesTest {
     void replay() {
         CandidateSettings settings =
                 new CandidateSettings(
-                        10, 1000, 20, 200, 5, 0.6, 100, 100, HalfLife.ofDays(7), 20, 0.8, 2, 2);
+                        10, 1000, 20, 200, 5, 0.6, 100, 100, HalfLife.ofDays(7), 20, 0.8, 2, 2, 10);
         generator =
                 new CandidateGenerator(
                         settings,

@@ -50,17 +50,17 @@ import java.util.Set;
  * FAMILY,...}, {@code --without-hidden}, {@code --without-gating}, {@code --batch N}, {@code
  * --learning-rate R}, {@code --initial-accumulator G}, {@code --seed S}, {@code --scaler-horizon
  * ROWS}, {@code --event-weighting uniform|linear|low-half|low-skip}, {@code --per-source N}, {@code
- * --context-scaling none|activity|all}, {@code --item-text-vectors} (MiniLM vectors of the
- * catalog's titles and attributes: a source and the TEXT features; prints the catalog's encode
- * time); poisoning: {@code --bots SHARE} (bot accounts pushing the least-taken item, that share of
- * all events, over {@code --bot-window-days D} in the middle of the data, from {@code
- * --bot-accounts N}), {@code --user-flood RATE/BURST} (the workers' flood limit, events per hour /
- * burst), {@code --item-flood RATE/BURST} (the item flood guard's); robust training: {@code
- * --clip-norm C} (per-event gradient clipping), {@code --dp-noise σ} (DP-SGD noise, with the
- * privacy spent printed; the noise is seeded by {@code --seed} so a replay is reproducible, which
- * makes its weights not private: the job draws it from SecureRandom), {@code --gradient-norms}
- * (prints percentiles of the per-event gradient norms; computes them on their own, clipping
- * nothing, unless a clip norm is set).
+ * --popularity-per-source N}, {@code --context-scaling none|activity|all}, {@code
+ * --item-text-vectors} (MiniLM vectors of the catalog's titles and attributes: a source and the
+ * TEXT features; prints the catalog's encode time); poisoning: {@code --bots SHARE} (bot accounts
+ * pushing the least-taken item, that share of all events, over {@code --bot-window-days D} in the
+ * middle of the data, from {@code --bot-accounts N}), {@code --user-flood RATE/BURST} (the workers'
+ * flood limit, events per hour / burst), {@code --item-flood RATE/BURST} (the item flood guard's);
+ * robust training: {@code --clip-norm C} (per-event gradient clipping), {@code --dp-noise σ}
+ * (DP-SGD noise, with the privacy spent printed; the noise is seeded by {@code --seed} so a replay
+ * is reproducible, which makes its weights not private: the job draws it from SecureRandom), {@code
+ * --gradient-norms} (prints percentiles of the per-event gradient norms; computes them on their
+ * own, clipping nothing, unless a clip norm is set).
  */
 public final class RankerReplay {
     static final int BATCH = 64;
@@ -293,6 +293,7 @@ public final class RankerReplay {
         double scalerHorizon = CandidateRanker.SCALER_HORIZON;
         EventWeighting.Mode weighting = EventWeighting.Mode.UNIFORM;
         int perSource = CandidateSettings.defaults().perSource();
+        int popularityPerSource = CandidateSettings.defaults().popularityPerSource();
         int neighbourCap = CandidateSettings.defaults().neighbourCap();
         int similarPerUser = CandidateSettings.defaults().similarPerUser();
         FeatureScaler.ContextScaling contextScaling = CandidateRanker.CONTEXT_SCALING;
@@ -339,6 +340,7 @@ public final class RankerReplay {
                 case "--seed" -> scorer = scorer.withSeed(Long.parseLong(value));
                 case "--event-weighting" -> weighting = EventWeighting.Mode.parse(value);
                 case "--per-source" -> perSource = Integer.parseInt(value);
+                case "--popularity-per-source" -> popularityPerSource = Integer.parseInt(value);
                 case "--neighbour-cap" -> neighbourCap = Integer.parseInt(value);
                 case "--similar-per-user" -> similarPerUser = Integer.parseInt(value);
                 case "--clip-norm" -> scorer = scorer.withClipNorm(Double.parseDouble(value));
@@ -384,7 +386,8 @@ public final class RankerReplay {
                     d.itemsPerSimilarUser(),
                     d.similarItemDecay(),
                     d.titleItems(),
-                    d.maxItemsPerWord());
+                    d.maxItemsPerWord(),
+                    popularityPerSource);
         }
 
         @Override
@@ -392,7 +395,8 @@ public final class RankerReplay {
             return String.format(
                     Locale.ROOT,
                     "families off %s, %s, batch %d, scaler horizon %.0f, weighting %s,"
-                            + " per source %d, neighbour cap %d, similar per user %d,"
+                            + " per source %d (popularity %d), neighbour cap %d,"
+                            + " similar per user %d,"
                             + " context scaling %s, item text vectors %s, bots %.3f"
                             + " (%d accounts, %.1f d), user flood limit %s, item flood guard %s",
                     switchedOff,
@@ -401,6 +405,7 @@ public final class RankerReplay {
                     scalerHorizon,
                     weighting,
                     perSource,
+                    popularityPerSource,
                     neighbourCap,
                     similarPerUser,
                     contextScaling,
