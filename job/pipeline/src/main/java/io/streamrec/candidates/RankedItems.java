@@ -28,14 +28,14 @@ final class RankedItems {
         this.capacity = capacity;
     }
 
-    /** Sets the item's key, which must not be lower than the one it had. */
+    /**
+     * Sets the item's key. Keys only grow; a lower one (not reachable through the counters) keeps
+     * the earlier key rather than failing the task on every restart.
+     */
     void put(int item, double key) {
         int at = indexOf(item);
         if (at >= 0) {
-            if (key < keys[at]) {
-                throw new IllegalArgumentException(
-                        "item " + item + " key " + key + " below its earlier " + keys[at]);
-            }
+            key = Math.max(key, keys[at]);
             System.arraycopy(items, at + 1, items, at, size - at - 1);
             System.arraycopy(keys, at + 1, keys, at, size - at - 1);
             size--;

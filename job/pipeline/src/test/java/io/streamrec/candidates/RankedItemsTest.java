@@ -56,7 +56,10 @@ class RankedItemsTest {
         return items.stream().filter(i -> !own.contains(i)).limit(n).mapToInt(i -> i).toArray();
     }
 
-    /** A read that would need items past the ranked ones fails instead of answering short. */
+    /**
+     * A read that would need items past the ranked ones fails instead of answering short; a lower
+     * key does not move an item down.
+     */
     @Test
     void readingPastTheCapacityFails() {
         IdIndex ids = new IdIndex();
@@ -69,6 +72,8 @@ class RankedItemsTest {
         ExcludedItems excluded = new ExcludedItems();
         excluded.set(own);
         assertThatThrownBy(() -> ranked.top(2, excluded)).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> ranked.put(0, 1)).isInstanceOf(IllegalArgumentException.class);
+        ranked.put(0, 1); // a lower key keeps the earlier one
+        excluded.set(null);
+        assertThat(ranked.top(1, excluded)).containsExactly(0);
     }
 }
