@@ -28,6 +28,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -537,6 +539,13 @@ public final class ReplayRun implements AutoCloseable {
         JobClient client = job;
         if (client != null && !client.getJobStatus().get().isGloballyTerminalState()) {
             client.cancel().get();
+            // the cancel is acknowledged before the tasks stop: wait for them, so that nothing
+            // still writes checkpoint files when the caller removes the directory
+            try {
+                client.getJobExecutionResult().get(1, TimeUnit.MINUTES);
+            } catch (ExecutionException cancelled) {
+                // the job ended cancelled, as asked
+            }
         }
     }
 }
