@@ -11,8 +11,8 @@ import java.util.Map;
 
 /**
  * Per item: the number of events (all-time, n(i)) and counts decayed at the half-lives of {@link
- * Source#decayedPopularity()}, each with an item ordering for its top items. State: one counter and
- * one ordering entry per item and source.
+ * Source#decayedPopularity()}, each with a {@link RankedItems} of its top items. State: one counter
+ * per item and source, and a ranking of a fixed size per source.
  */
 final class ItemPopularity {
     private static final List<Source> DECAYED = Source.decayedPopularity();
