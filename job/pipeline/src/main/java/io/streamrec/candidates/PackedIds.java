@@ -81,14 +81,9 @@ final class PackedIds implements IdStore {
         return chunks[starts[index] >>> CHUNK_BITS];
     }
 
-    /** Where the id's bytes start in its chunk, after its length. */
-    private int from(int index) {
-        int p = starts[index] & WITHIN;
-        byte[] c = chunk(index);
-        while (c[p] < 0) {
-            p++;
-        }
-        return p + 1;
+    /** Where the id's bytes start in its chunk, after its {@code length}. */
+    private int from(int index, int length) {
+        return (starts[index] & WITHIN) + lengthBytes(length);
     }
 
     private int length(int index) {
@@ -107,8 +102,8 @@ final class PackedIds implements IdStore {
     @Override
     public boolean matches(int index, String id) {
         byte[] c = chunk(index);
-        int from = from(index);
         int length = length(index);
+        int from = from(index, length);
         for (int i = 0; i < id.length(); i++) {
             char ch = id.charAt(i);
             if (ch >= 0x80) {
@@ -124,9 +119,9 @@ final class PackedIds implements IdStore {
 
     @Override
     public int hash(int index) {
-        byte[] c = chunk(index);
-        int from = from(index);
-        return hashOf(c, from, from + length(index));
+        int length = length(index);
+        int from = from(index, length);
+        return hashOf(chunk(index), from, from + length);
     }
 
     /** The bytes' hash as {@link String#hashCode} would give it for their chars, read unsigned. */
@@ -154,15 +149,16 @@ final class PackedIds implements IdStore {
 
     @Override
     public String id(int index) {
-        return new String(chunk(index), from(index), length(index), StandardCharsets.UTF_8);
+        int length = length(index);
+        return new String(chunk(index), from(index, length), length, StandardCharsets.UTF_8);
     }
 
     /** As {@link IdIndex#orderKey(String)} of ASCII ids; 0 where a non-ASCII char comes first. */
     @Override
     public long orderKey(int index) {
         byte[] c = chunk(index);
-        int from = from(index);
         int length = length(index);
+        int from = from(index, length);
         long key = 0;
         for (int i = 0; i < Long.BYTES; i++) {
             byte b = i < length ? c[from + i] : 0;

@@ -7,6 +7,16 @@ package io.streamrec.eval;
 public final class EventSample {
     private EventSample() {}
 
+    /**
+     * {@code rate} when it is a sample rate, in (0, 1]; else an {@link IllegalArgumentException}.
+     */
+    public static double checkRate(double rate, String what) {
+        if (!(rate > 0 && rate <= 1)) {
+            throw new IllegalArgumentException(what + " not in (0, 1]: " + rate);
+        }
+        return rate;
+    }
+
     /** Whether the event with this id is in a sample of {@code rate} (0 to 1) of all events. */
     public static boolean includes(String eventId, double rate) {
         if (rate >= 1.0) {

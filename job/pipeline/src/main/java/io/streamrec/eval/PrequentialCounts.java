@@ -2,6 +2,8 @@ package io.streamrec.eval;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +54,8 @@ public final class PrequentialCounts {
      * most top-10 items are covered already, and finding one here costs a hash instead of a walk
      * down the sorted tree that the reports and state are written from.
      */
-    private final List<Set<String>> seenItems = new ArrayList<>();
+    private final List<Set<String>> seenItems =
+            new ArrayList<>(Collections.nCopies(RECOMMENDERS.length, null));
 
     public PrequentialCounts(int subtask) {
         this(subtask, new TreeMap<>(), noCoverage(), 0);
@@ -106,7 +109,7 @@ public final class PrequentialCounts {
         if (topItems != null) {
             for (int r = 0; r < RECOMMENDERS.length; r++) {
                 if (topItems[r] != null) {
-                    cover(r, topItems[r]);
+                    cover(r, Arrays.asList(topItems[r]));
                 }
             }
             this.itemsKnown = Math.max(this.itemsKnown, itemsKnown);
@@ -124,20 +127,15 @@ public final class PrequentialCounts {
                 });
         for (int r = 0; r < RECOMMENDERS.length; r++) {
             if (other.coveredItems.get(r) != null) {
-                coveredOf(r).addAll(other.coveredItems.get(r));
-                if (r < seenItems.size() && seenItems.get(r) != null) {
-                    seenItems.get(r).addAll(other.coveredItems.get(r));
-                }
+                cover(r, other.coveredItems.get(r));
             }
         }
         itemsKnown = Math.max(itemsKnown, other.itemsKnown);
     }
 
-    private void cover(int r, String[] items) {
+    /** Adds {@code items} to recommender {@code r}'s covered items. */
+    private void cover(int r, Collection<String> items) {
         TreeSet<String> covered = coveredOf(r);
-        while (seenItems.size() <= r) {
-            seenItems.add(null);
-        }
         Set<String> seen = seenItems.get(r);
         if (seen == null) {
             seen = new HashSet<>(covered);

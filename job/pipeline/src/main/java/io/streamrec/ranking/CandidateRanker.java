@@ -155,10 +155,7 @@ public final class CandidateRanker implements AutoCloseable {
      * event id ({@link EventSample}); the statistics learn from every event. 1 (the default): all.
      */
     public void learnFrom(double sampleRate) {
-        if (!(sampleRate > 0 && sampleRate <= 1)) {
-            throw new IllegalArgumentException("learn sample rate not in (0, 1]: " + sampleRate);
-        }
-        this.learnSampleRate = sampleRate;
+        this.learnSampleRate = EventSample.checkRate(sampleRate, "learn sample rate");
     }
 
     private boolean learnsFrom(UserEvent event) {

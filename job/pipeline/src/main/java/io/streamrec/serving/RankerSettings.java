@@ -1,5 +1,6 @@
 package io.streamrec.serving;
 
+import io.streamrec.eval.EventSample;
 import io.streamrec.ranking.FeatureFamily;
 import io.streamrec.ranking.ScorerSettings;
 import io.streamrec.worker.FloodLimit;
@@ -33,10 +34,7 @@ public record RankerSettings(
 
     public RankerSettings {
         switchedOffFamilies = List.copyOf(switchedOffFamilies);
-        if (!(learnSampleRate > 0 && learnSampleRate <= 1)) {
-            throw new IllegalArgumentException(
-                    "learn sample rate not in (0, 1]: " + learnSampleRate);
-        }
+        EventSample.checkRate(learnSampleRate, "learn sample rate");
         scorer(learningRate, clipNorm, dpNoiseMultiplier); // fails early on a bad combination
     }
 
