@@ -98,7 +98,9 @@ final class KeyedRows {
         while (keys[s] != key) {
             if (keys[s] == EMPTY) {
                 keys[s] = key;
-                Arrays.fill(values, s * width, (s + 1) * width, 0.0);
+                for (int i = s * width, end = i + width; i < end; i++) {
+                    values[i] = 0.0; // a row is a few doubles: a loop, not a call to Arrays.fill
+                }
                 used[size++] = s;
                 return s;
             }

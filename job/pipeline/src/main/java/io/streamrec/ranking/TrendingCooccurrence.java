@@ -23,6 +23,12 @@ public final class TrendingCooccurrence {
     private final CandidateGenerator generator;
     private final StatisticsView stats;
 
+    /**
+     * The latest item's co-occurrence row by item, spread once per call: a candidate then costs a
+     * lookup instead of a scan of the row (up to 200 entries for each of about 200 candidates).
+     */
+    private final KeyedRows lastRow = new KeyedRows(1);
+
     public TrendingCooccurrence(CandidateGenerator generator) {
         this.generator = generator;
         this.stats = new StatisticsView(generator);
@@ -44,14 +50,26 @@ public final class TrendingCooccurrence {
         int user = stats.user(userId);
         RecentIds history = user < 0 ? null : stats.userItems(user);
         int last = history == null || history.size() == 0 ? -1 : history.mostRecent(1)[0];
-        BoundedNeighbours row = last < 0 ? null : stats.cooccurrence(last);
+        spreadCooccurrence(last);
         double occurrences = last < 0 ? 1 : Math.max(1, stats.events(last));
         float[] scores = new float[itemIds.size()];
         for (int i = 0; i < scores.length; i++) {
-            double co = row == null ? 0 : row.weight(items[i]) / occurrences;
+            double co = items[i] < 0 ? 0 : lastRow.get(items[i], 0) / occurrences;
             scores[i] = (float) (co + LAMBDA * (trendSum > 0 ? trend[i] / trendSum : 0));
         }
         return RankedCandidates.of(itemIds, scores);
+    }
+
+    /** Fills {@link #lastRow} with C[last, j] by j; empty for a user without history. */
+    private void spreadCooccurrence(int last) {
+        lastRow.clear();
+        if (last < 0) {
+            return;
+        }
+        BoundedNeighbours row = stats.cooccurrence(last);
+        for (int s = 0; s < row.size(); s++) {
+            lastRow.set(row.key(s), 0, row.weightAt(s));
+        }
     }
 
     public CandidateGenerator generator() {
