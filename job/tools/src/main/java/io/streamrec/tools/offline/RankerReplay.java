@@ -150,12 +150,12 @@ public final class RankerReplay {
             int rank = ranked.rankOf(attack.target(), Integer.MAX_VALUE);
             pushedRanks.add(rank < 0 ? Integer.MAX_VALUE : rank + 1);
         }
-        tallies.get("all events").record(ranks, candidate);
+        tallies.get("all events").record(ranks, candidate, candidates.size());
         if (newUser) {
-            tallies.get("users with no history").record(ranks, candidate);
+            tallies.get("users with no history").record(ranks, candidate, candidates.size());
         }
         if (newItem) {
-            tallies.get("items first seen <= 7 d ago").record(ranks, candidate);
+            tallies.get("items first seen <= 7 d ago").record(ranks, candidate, candidates.size());
         }
         endBatchIfFull();
     }
@@ -255,10 +255,12 @@ public final class RankerReplay {
         private final double[] ndcg = new double[COLUMNS.length];
         private long events;
         private long inCandidates;
+        private long candidateCount;
 
-        void record(int[] ranks, boolean candidate) {
+        void record(int[] ranks, boolean candidate, int candidates) {
             events++;
             inCandidates += candidate ? 1 : 0;
+            candidateCount += candidates;
             for (int c = 0; c < ranks.length; c++) {
                 if (ranks[c] >= 0) {
                     hits[c]++;
@@ -273,8 +275,11 @@ public final class RankerReplay {
 
         void print(String name, PrintStream out) {
             out.printf(
-                    "%n%s: %d events, candidate recall %.4f%n",
-                    name, events, events == 0 ? 0 : (double) inCandidates / events);
+                    "%n%s: %d events, candidate recall %.4f, %.1f candidates per event%n",
+                    name,
+                    events,
+                    events == 0 ? 0 : (double) inCandidates / events,
+                    events == 0 ? 0 : (double) candidateCount / events);
             out.printf("  %-24s %8s %8s%n", "recommender", "HR@10", "NDCG@10");
             for (int c = 0; c < COLUMNS.length; c++) {
                 out.printf(
