@@ -19,6 +19,15 @@ final class IdIndex {
     /** Per slot: an index + 1, 0 when empty. */
     private int[] table = new int[32];
 
+    /**
+     * The last id {@link #find} found, by reference, and its index: one event's user id is looked
+     * up several times (candidates, features, context, statistics), each a hash and a byte compare
+     * of a packed id otherwise. Only found ids are kept, so a later {@link #of} cannot outdate one.
+     */
+    private String lastFound;
+
+    private int lastIndex;
+
     /** An index that keeps its ids as strings. */
     IdIndex() {
         this(new StringIds());
@@ -35,6 +44,9 @@ final class IdIndex {
 
     /** The id's index, assigned now if the id is new. */
     int of(String id) {
+        if (id == lastFound) {
+            return lastIndex;
+        }
         int slot = slotOf(id);
         if (table[slot] != 0) {
             return table[slot] - 1;
@@ -81,6 +93,7 @@ final class IdIndex {
      * later {@link #of} of it assigns a new index.
      */
     void forget(int index) {
+        lastFound = null;
         ids.replace(index, "#" + index);
         rehash(table.length); // linear probing: rebuilt rather than a hole left in a probe chain
     }
@@ -109,7 +122,15 @@ final class IdIndex {
 
     /** The id's index, -1 when it was never seen. */
     int find(String id) {
-        return table[slotOf(id)] - 1;
+        if (id == lastFound) {
+            return lastIndex;
+        }
+        int index = table[slotOf(id)] - 1;
+        if (index >= 0) {
+            lastFound = id;
+            lastIndex = index;
+        }
+        return index;
     }
 
     /** {@code id(a).compareTo(id(b))} in sign, mostly from the ids' order keys. */

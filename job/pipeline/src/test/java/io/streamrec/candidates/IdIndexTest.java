@@ -70,6 +70,30 @@ class IdIndexTest {
     }
 
     /**
+     * One event's id is looked up several times by the same string: the index remembers the last
+     * one found, and forgetting it or finding another does not leave a stale answer.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("stores")
+    void theSameIdObjectFoundAgainAfterAForgetIsNew(String store, Supplier<IdIndex> index) {
+        IdIndex ids = index.get();
+        String a = "user-a";
+        String b = "user-b";
+        assertThat(ids.find(a)).isEqualTo(-1);
+        assertThat(ids.of(a)).isEqualTo(0);
+        assertThat(ids.of(b)).isEqualTo(1);
+        assertThat(ids.find(a)).isEqualTo(0);
+        assertThat(ids.find(a)).isEqualTo(0);
+        assertThat(ids.find(b)).isEqualTo(1);
+        assertThat(ids.find(a)).isEqualTo(0);
+        ids.forget(0);
+        assertThat(ids.find(a)).isEqualTo(-1);
+        assertThat(ids.of(a)).isEqualTo(2);
+        assertThat(ids.find(a)).isEqualTo(2);
+        assertThat(ids.of(a)).isEqualTo(2);
+    }
+
+    /**
      * Packed ids over several chunks, of lengths that take one to three length bytes, with chars
      * beyond ASCII: each is found, read back and matched only by itself, and a checkpoint of the
      * index restores the same indices into a string index.
