@@ -6,6 +6,7 @@
 #   deploy/ranker-replay.sh                                   # the bundled MovieTweetings data
 #   deploy/ranker-replay.sh ml-100k/u.data ml-100k/u.item movielens-100k
 #   deploy/ranker-replay.sh RATINGS ITEMS FORMAT --without CONTENT,NEIGHBOURS   # an ablation
+#   deploy/ranker-replay.sh --min-user-events 20   # only users with long histories, as MovieLens'
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/lib.sh

@@ -60,7 +60,8 @@ import java.util.Set;
  * (DP-SGD noise, with the privacy spent printed; the noise is seeded by {@code --seed} so a replay
  * is reproducible, which makes its weights not private: the job draws it from SecureRandom), {@code
  * --gradient-norms} (prints percentiles of the per-event gradient norms; computes them on their
- * own, clipping nothing, unless a clip norm is set).
+ * own, clipping nothing, unless a clip norm is set); data shape: {@code --min-user-events N} (only
+ * the users with at least N events, a history as long as MovieLens' users have at 20).
  */
 public final class RankerReplay {
     static final int BATCH = 64;
@@ -309,6 +310,7 @@ public final class RankerReplay {
         FloodLimit userFlood = FloodLimit.OFF;
         FloodLimit itemFlood = FloodLimit.OFF;
         boolean gradientNorms;
+        int minUserEvents;
 
         static Options parse(String[] args, int from) {
             Options o = new Options();
@@ -345,6 +347,7 @@ public final class RankerReplay {
                 case "--seed" -> scorer = scorer.withSeed(Long.parseLong(value));
                 case "--event-weighting" -> weighting = EventWeighting.Mode.parse(value);
                 case "--per-source" -> perSource = Integer.parseInt(value);
+                case "--min-user-events" -> minUserEvents = Integer.parseInt(value);
                 case "--popularity-per-source" -> popularityPerSource = Integer.parseInt(value);
                 case "--neighbour-cap" -> neighbourCap = Integer.parseInt(value);
                 case "--similar-per-user" -> similarPerUser = Integer.parseInt(value);
@@ -403,7 +406,8 @@ public final class RankerReplay {
                             + " per source %d (popularity %d), neighbour cap %d,"
                             + " similar per user %d,"
                             + " context scaling %s, item text vectors %s, bots %.3f"
-                            + " (%d accounts, %.1f d), user flood limit %s, item flood guard %s",
+                            + " (%d accounts, %.1f d), user flood limit %s, item flood guard %s,"
+                            + " users with at least %d events",
                     switchedOff,
                     scorer,
                     batch,
@@ -419,7 +423,8 @@ public final class RankerReplay {
                     botAccounts,
                     botWindowDays,
                     userFlood,
-                    itemFlood);
+                    itemFlood,
+                    minUserEvents);
         }
     }
 
@@ -432,7 +437,9 @@ public final class RankerReplay {
         String format = hasFormat ? args[2] : "movietweetings";
         Options options = Options.parse(args, hasFormat ? 3 : 2);
         List<UserEvent> events =
-                RatingsReplay.read(Path.of(args[0]), RatingsFormat.parse(format)).events();
+                usersWithAtLeast(
+                        options.minUserEvents,
+                        RatingsReplay.read(Path.of(args[0]), RatingsFormat.parse(format)).events());
         ItemCatalog catalog = ItemCatalog.read(Path.of(args[1]), ItemFormat.parse(format));
         long cpuBefore = processCpuNanos();
         RankerReplay replay = new RankerReplay(catalog, options);
@@ -475,6 +482,20 @@ public final class RankerReplay {
         replay.printAttack(System.out);
         replay.printRobustTraining(System.out);
         replay.ranker.close();
+    }
+
+    /**
+     * The events of the users with at least {@code n} events in {@code events}, in order: a dataset
+     * of long histories cut from one of mostly short ones (MovieLens keeps only users with at least
+     * 20 ratings), to check that a change does not hold on the bundled data's shape alone.
+     */
+    static List<UserEvent> usersWithAtLeast(int n, List<UserEvent> events) {
+        if (n <= 1) {
+            return events;
+        }
+        Map<String, Integer> counts = new HashMap<>();
+        events.forEach(e -> counts.merge(e.userId(), 1, Integer::sum));
+        return events.stream().filter(e -> counts.get(e.userId()) >= n).toList();
     }
 
     private static long processCpuNanos() {

@@ -1,0 +1,34 @@
+package io.streamrec.tools.offline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamrec.schema.EventType;
+import io.streamrec.schema.UserEvent;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RankerReplayTest {
+    private static UserEvent event(String user, String item, long t) {
+        return new UserEvent(user + item + t, user, item, EventType.RATING, 8f, t);
+    }
+
+    @Test
+    void keepsTheEventsOfUsersWithAtLeastNEventsInOrder() {
+        List<UserEvent> events =
+                List.of(
+                        event("a", "1", 1),
+                        event("b", "1", 2),
+                        event("a", "2", 3),
+                        event("c", "3", 4),
+                        event("b", "2", 5),
+                        event("a", "3", 6));
+
+        assertThat(RankerReplay.usersWithAtLeast(2, events))
+                .extracting(UserEvent::eventId)
+                .containsExactly("a11", "b12", "a23", "b25", "a36");
+        assertThat(RankerReplay.usersWithAtLeast(3, events))
+                .extracting(UserEvent::eventId)
+                .containsExactly("a11", "a23", "a36");
+        assertThat(RankerReplay.usersWithAtLeast(1, events)).isSameAs(events);
+    }
+}
