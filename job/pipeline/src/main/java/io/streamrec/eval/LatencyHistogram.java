@@ -57,6 +57,25 @@ public final class LatencyHistogram {
         return MIN_MS * Math.pow(10, (double) bucket / PER_DECADE);
     }
 
+    /**
+     * The samples recorded after {@code earlier}, a copy of this histogram taken before (a
+     * subtask's previous report): bucket by bucket, with the maximum of the buckets left (the exact
+     * maximum of those samples is not kept).
+     */
+    public LatencyHistogram since(LatencyHistogram earlier) {
+        LatencyHistogram out = new LatencyHistogram();
+        buckets.forEach(
+                (b, c) -> {
+                    long n = c - earlier.buckets.getOrDefault(b, 0L);
+                    if (n > 0) {
+                        out.buckets.put(b, n);
+                        out.count += n;
+                        out.maxMs = Math.min(maxMs, upperMs(b));
+                    }
+                });
+        return out;
+    }
+
     /** Bucket index to count, for encoding. */
     public Map<Integer, Long> buckets() {
         return java.util.Collections.unmodifiableMap(buckets);

@@ -2,9 +2,12 @@ package io.streamrec.eval;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * The job's quality so far from its eval-reports topic: each serving subtask reports its cumulative
@@ -19,11 +22,23 @@ public final class LatestReports {
     private long reports;
     private long checkpoints;
     private final List<Long> checkpointTimes = new ArrayList<>();
+    private final TreeMap<Long, LatencyHistogram> freshnessBySecond = new TreeMap<>();
 
     public void add(EvalReportCodec.Report report) {
-        byParallelism
-                .computeIfAbsent(report.parallelism(), p -> new HashMap<>())
-                .merge(report.counts().subtask(), report, (a, b) -> b.time() >= a.time() ? b : a);
+        Map<Integer, EvalReportCodec.Report> latest =
+                byParallelism.computeIfAbsent(report.parallelism(), p -> new HashMap<>());
+        EvalReportCodec.Report before = latest.get(report.counts().subtask());
+        if (before == null || report.time() > before.time()) {
+            // a subtask that restarted records its samples afresh
+            LatencyHistogram recent =
+                    before == null || report.freshness().count() < before.freshness().count()
+                            ? report.freshness()
+                            : report.freshness().since(before.freshness());
+            freshnessBySecond
+                    .computeIfAbsent(report.time() / 1000, s -> new LatencyHistogram())
+                    .addAll(recent);
+        }
+        latest.merge(report.counts().subtask(), report, (a, b) -> b.time() >= a.time() ? b : a);
         if (report.time() >= currentTime) {
             currentTime = report.time();
             currentParallelism = report.parallelism();
@@ -84,6 +99,15 @@ public final class LatestReports {
         LatencyHistogram all = new LatencyHistogram();
         current().forEach(r -> all.addAll(r.freshness()));
         return all;
+    }
+
+    /**
+     * The freshness samples of every subtask by the second (epoch seconds) of the report that
+     * brought them: each report adds what its subtask recorded since its previous one, so a stall
+     * shows as the seconds whose samples lag, which the whole run's percentiles hide.
+     */
+    public SortedMap<Long, LatencyHistogram> freshnessBySecond() {
+        return Collections.unmodifiableSortedMap(freshnessBySecond);
     }
 
     /**

@@ -27,4 +27,22 @@ class LatencyHistogramTest {
         assertThat(copy.quantileMs(0.9)).isCloseTo(all.quantileMs(0.9), within(1e-9));
         assertThat(new LatencyHistogram().quantileMs(0.5)).isZero();
     }
+
+    @Test
+    void sinceAnEarlierCopyHoldsOnlyTheSamplesRecordedAfter() {
+        LatencyHistogram h = new LatencyHistogram();
+        for (int ms = 1; ms <= 100; ms++) {
+            h.record(ms);
+        }
+        LatencyHistogram earlier = LatencyHistogram.of(h.buckets(), h.maxMs());
+        h.record(50);
+        h.record(700);
+
+        LatencyHistogram recent = h.since(earlier);
+
+        assertThat(recent.count()).isEqualTo(2);
+        assertThat(recent.quantileMs(0.5)).isBetween(50.0, 50 * 1.122);
+        assertThat(recent.maxMs()).isEqualTo(700.0);
+        assertThat(h.since(h).count()).isZero();
+    }
 }

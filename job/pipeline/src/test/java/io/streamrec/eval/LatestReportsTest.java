@@ -76,6 +76,37 @@ class LatestReportsTest {
     }
 
     @Test
+    void freshnessBySecondHoldsWhatEachReportAdded() {
+        LatestReports reports = new LatestReports();
+        reports.add(report(0, 2, 1_000, 1, 10, 0, 0, histogram(10, 20)));
+        reports.add(report(1, 2, 1_400, 1, 10, 0, 0, histogram(30)));
+        reports.add(report(0, 2, 2_100, 1, 10, 0, 0, histogram(10, 20, 900, 1_000)));
+        reports.add(report(1, 2, 2_300, 1, 10, 0, 0, histogram(30, 2_000)));
+        // subtask 1 restarted: its histogram starts again
+        reports.add(report(1, 2, 3_500, 1, 10, 0, 0, histogram(40)));
+        // a late older report adds nothing
+        reports.add(report(0, 2, 1_500, 1, 10, 0, 0, histogram(10, 20, 5_000)));
+
+        assertThat(reports.freshnessBySecond()).containsOnlyKeys(1L, 2L, 3L);
+        LatencyHistogram first = reports.freshnessBySecond().get(1L);
+        assertThat(first.count()).isEqualTo(3);
+        assertThat(first.maxMs()).isEqualTo(30.0);
+        LatencyHistogram second = reports.freshnessBySecond().get(2L);
+        assertThat(second.count()).isEqualTo(3);
+        assertThat(second.quantileMs(0.01)).isGreaterThan(800.0);
+        assertThat(second.maxMs()).isBetween(2_000.0, 2_300.0);
+        assertThat(reports.freshnessBySecond().get(3L).count()).isEqualTo(1);
+    }
+
+    private static LatencyHistogram histogram(double... samplesMs) {
+        LatencyHistogram h = new LatencyHistogram();
+        for (double ms : samplesMs) {
+            h.record(ms);
+        }
+        return h;
+    }
+
+    @Test
     void emptyBeforeTheFirstReport() {
         LatestReports reports = new LatestReports();
 
@@ -95,12 +126,30 @@ class LatestReportsTest {
             long firstMillis,
             long lastMillis,
             double freshnessMs) {
+        return report(
+                subtask,
+                parallelism,
+                time,
+                evaluated,
+                trainedEvents,
+                firstMillis,
+                lastMillis,
+                histogram(freshnessMs));
+    }
+
+    private static EvalReportCodec.Report report(
+            int subtask,
+            int parallelism,
+            long time,
+            int evaluated,
+            long trainedEvents,
+            long firstMillis,
+            long lastMillis,
+            LatencyHistogram freshness) {
         PrequentialCounts counts = new PrequentialCounts(subtask);
         for (int i = 0; i < evaluated; i++) {
             counts.record(0L, new int[] {0, 0, 0, 0});
         }
-        LatencyHistogram freshness = new LatencyHistogram();
-        freshness.record(freshnessMs);
         return new EvalReportCodec.Report(
                 counts,
                 parallelism,

@@ -7,8 +7,10 @@ import io.streamrec.tools.quickstart.ReplayRun;
 import io.streamrec.tools.report.Charts;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import org.apache.flink.configuration.Configuration;
 
 /**
@@ -41,6 +43,7 @@ final class FreshnessSection extends ReplaySection {
     private long clientUnanswered;
 
     private LatencyHistogram lastRun;
+    private SortedMap<Long, LatencyHistogram> lastRunBySecond;
 
     FreshnessSection(
             BenchReport report,
@@ -90,6 +93,7 @@ final class FreshnessSection extends ReplaySection {
                         new Configuration(),
                         CLIENT_REQUESTS_PER_S);
         LatencyHistogram f = run.freshness();
+        lastRunBySecond = run.freshnessBySecond();
         e2e.addAll(run.requestLatency());
         PipelineBench.ClientLatency client = pipeline.lastClientLatency();
         clientGateway.addAll(client.gateway());
@@ -208,5 +212,37 @@ final class FreshnessSection extends ReplaySection {
                 String.format(
                         "Freshness at %,.0f events/s (event append -> serving replica)", rate),
                 Map.of("freshness", sorted));
+        plotLastRunOverTime();
+    }
+
+    /**
+     * The last run's freshness p50 and p99 second by second (the samples each second's reports
+     * brought): whether the tail is a steady spread or a few stalls that build a backlog.
+     */
+    private void plotLastRunOverTime() throws Exception {
+        if (lastRunBySecond.isEmpty()) {
+            return;
+        }
+        long first = lastRunBySecond.firstKey();
+        int seconds = Math.toIntExact(lastRunBySecond.lastKey() - first + 1);
+        List<String> labels = new ArrayList<>();
+        double[] p50 = new double[seconds];
+        double[] p99 = new double[seconds];
+        for (int s = 0; s < seconds; s++) {
+            labels.add(s + " s");
+            LatencyHistogram h = lastRunBySecond.get(first + s);
+            boolean empty = h == null || h.count() == 0;
+            p50[s] = empty ? Double.NaN : h.quantileMs(0.5);
+            p99[s] = empty ? Double.NaN : h.quantileMs(0.99);
+        }
+        Map<String, double[]> series = new LinkedHashMap<>();
+        series.put("p50", p50);
+        series.put("p99", p99);
+        Charts.lines(
+                report.plot("freshness-over-time.png"),
+                String.format("Freshness at %,.0f events/s, second by second", rate),
+                "ms",
+                labels,
+                series);
     }
 }

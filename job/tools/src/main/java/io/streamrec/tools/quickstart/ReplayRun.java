@@ -27,6 +27,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -172,7 +173,12 @@ public final class ReplayRun implements AutoCloseable {
         }
     }
 
-    /** What a replay measured. */
+    /**
+     * What a replay measured.
+     *
+     * @param freshnessBySecond the freshness samples by the second (epoch) of the report that
+     *     brought them ({@link LatestReports#freshnessBySecond})
+     */
     public record Result(
             PrequentialCounts counts,
             long producedEvents,
@@ -189,7 +195,8 @@ public final class ReplayRun implements AutoCloseable {
             LatencyHistogram requestLatency,
             LatencyHistogram freshness,
             TrainingWindow trainingWindow,
-            List<Long> checkpointTimes) {
+            List<Long> checkpointTimes,
+            SortedMap<Long, LatencyHistogram> freshnessBySecond) {
 
         /**
          * Seconds between consecutive completed checkpoints whose barriers passed serving within
@@ -340,7 +347,8 @@ public final class ReplayRun implements AutoCloseable {
                 requestLatency,
                 reports.freshness(),
                 window,
-                reports.checkpointTimes());
+                reports.checkpointTimes(),
+                reports.freshnessBySecond());
     }
 
     /** What the job has committed while the replay runs: its reports and its dead letters. */

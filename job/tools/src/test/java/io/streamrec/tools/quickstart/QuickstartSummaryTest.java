@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,7 +55,8 @@ class QuickstartSummaryTest {
                         new LatencyHistogram(),
                         new LatencyHistogram(),
                         new ReplayRun.TrainingWindow(4, 0, 1),
-                        List.of());
+                        List.of(),
+                        new TreeMap<>());
         QuickstartSummary summary = new QuickstartSummary(result, ItemCatalog.empty(), 0);
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);

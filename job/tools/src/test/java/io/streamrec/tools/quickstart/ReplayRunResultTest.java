@@ -7,6 +7,7 @@ import io.streamrec.eval.LatencyHistogram;
 import io.streamrec.eval.PrequentialCounts;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,7 +31,8 @@ class ReplayRunResultTest {
                 new LatencyHistogram(),
                 new LatencyHistogram(),
                 new ReplayRun.TrainingWindow(1, first, last),
-                checkpointTimes);
+                checkpointTimes,
+                new TreeMap<>());
     }
 
     @Test
