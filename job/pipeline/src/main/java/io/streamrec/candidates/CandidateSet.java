@@ -70,7 +70,7 @@ public final class CandidateSet {
 
     private Map<String, Candidate> byItem() {
         if (byItem == null) {
-            Map<String, Candidate> map = new HashMap<>();
+            Map<String, Candidate> map = new HashMap<>(2 * candidates.size()); // no rehash
             for (Candidate c : candidates) {
                 map.put(c.itemId(), c);
             }
