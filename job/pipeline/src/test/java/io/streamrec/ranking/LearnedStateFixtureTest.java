@@ -72,6 +72,23 @@ class LearnedStateFixtureTest {
                         .isCloseTo(expected, within(1e-5));
             }
 
+            // the new columns count their rows from the restore: 2, then 4, mean 3, variance 1
+            for (float v : new float[] {2f, 4f}) {
+                float[] x = new float[Feature.COUNT];
+                Arrays.fill(x, oldFeatures, Feature.COUNT, v);
+                scaler.observe(new FeatureList(1, Feature.COUNT, x, new float[] {1, 0, 0, 0, 0}));
+            }
+            float[] probe = new float[Feature.COUNT];
+            Arrays.fill(probe, oldFeatures, Feature.COUNT, 5f);
+            float[] z =
+                    scaler.standardise(
+                                    new FeatureList(
+                                            1, Feature.COUNT, probe, new float[] {1, 0, 0, 0, 0}))
+                            .values();
+            for (int f = oldFeatures; f < Feature.COUNT; f++) {
+                assertThat(z[f]).as("column %d", f).isCloseTo(2f, within(1e-5f));
+            }
+
             // the 16 units and 52 columns as written, the rest as a fresh scorer starts
             int[] at = ListwiseScorer.positions(old, scorer.layout());
             float[] expectedP = fresh.parameters();
