@@ -50,9 +50,9 @@ public final class FeatureScaler {
 
     /**
      * Per column, the rows before it was appended (0 for a column from the start); non-decreasing.
-     * Averaged over all rows, an appended column would start at weight {@code 1/horizon}: after its
-     * first hundred rows a variance a thousandth of the true one, and standardised values thirty
-     * times too large.
+     * Averaged over all rows, an appended column would start at weight {@code 1/horizon}: at a
+     * horizon of 100,000 rows, after its first hundred a variance a thousandth of the true one, and
+     * standardised values thirty times too large.
      */
     private final long[] since;
 
