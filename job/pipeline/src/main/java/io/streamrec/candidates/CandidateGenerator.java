@@ -238,12 +238,14 @@ public final class CandidateGenerator {
             history.writeTo(out);
         }
         activity.writeTo(out);
+        popularity.writeShortTermTo(out);
     }
 
     /**
      * A generator holding what {@link #writeTo} wrote, its lists capped by {@code settings} (which
      * must cap them as the writer's did). The catalog is in the statistics already. Format version
-     * 1 had no activity statistics: they start empty and fill from the next events on.
+     * 1 had no activity statistics, versions 1 and 2 no short-term popularity counts: they start
+     * empty and fill from the next events on.
      */
     static CandidateGenerator readFrom(DataInput in, CandidateSettings settings, int version)
             throws IOException {
@@ -276,6 +278,9 @@ public final class CandidateGenerator {
         }
         if (version >= 2) {
             restored.activity = ActivityStatistics.readFrom(in);
+        }
+        if (version >= 3) {
+            restored.popularity.readShortTermFrom(in);
         }
         return restored;
     }

@@ -48,6 +48,14 @@ public final class StatisticsView {
         return item < 0 ? 0.0 : generator.popularity().score(source, item, t);
     }
 
+    /**
+     * The item's count decayed at the short-term half-life (2 h) to {@code t}: a feature only, no
+     * source ranks by it.
+     */
+    public double shortTermPopularity(int item, long t) {
+        return item < 0 ? 0.0 : generator.popularity().shortTerm(item, t);
+    }
+
     /** n(i): the item's events. */
     public long events(int item) {
         return item < 0 ? 0L : generator.pairs().count(item);

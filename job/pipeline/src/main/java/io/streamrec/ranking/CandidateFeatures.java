@@ -59,14 +59,25 @@ public final class CandidateFeatures {
     private static final int CO_COUNT = 3;
     private static final int T_LAST = 4;
     private static final int T_RECENT = 5;
+    private static final int CO_HISTORY = 6;
+
+    /**
+     * The user's latest items the history co-occurrence features sum over, unweighted: as many as a
+     * co-occurrence window (the default {@code pairWindow}), a longer memory than the 5 decayed
+     * items of the other sequence features.
+     */
+    static final int HISTORY_ITEMS = 20;
 
     private final StatisticsView stats;
     private final boolean[] on = new boolean[FeatureFamily.values().length];
     private final int sequenceItems;
     private final double decay;
 
-    /** Per item: C and T sums over the latest items (columns CO_LAST ... T_RECENT). */
-    private final KeyedRows pairSums = new KeyedRows(6);
+    /**
+     * Per item: C and T sums over the latest items (columns CO_LAST ... T_RECENT) and the C cosine
+     * sum over the latest {@link #HISTORY_ITEMS} (CO_HISTORY).
+     */
+    private final KeyedRows pairSums = new KeyedRows(7);
 
     /**
      * Per item among the similar users' latest items: the sum of their similarities at the call's
@@ -91,6 +102,7 @@ public final class CandidateFeatures {
     private int user;
     private long events;
     private int[] recent;
+    private int historyItems;
     private final int[] recentAttributeCounts;
     private final int[] sharedAttributes;
     private double recentWeight;
@@ -245,6 +257,16 @@ public final class CandidateFeatures {
                 values[row + relative + h] = values[row + first + h] - max;
             }
         }
+        // the 2 h count was appended after the others (Feature.COUNT_BEFORE_HISTORY)
+        float max = Float.NEGATIVE_INFINITY;
+        for (int c = 0; c < n; c++) {
+            max = Math.max(max, values[c * Feature.COUNT + Feature.COUNT_2H.column()]);
+        }
+        for (int c = 0; c < n; c++) {
+            int row = c * Feature.COUNT;
+            values[row + Feature.RELATIVE_2H.column()] =
+                    values[row + Feature.COUNT_2H.column()] - max;
+        }
     }
 
     /**
@@ -300,14 +322,24 @@ public final class CandidateFeatures {
         affinities.clear();
     }
 
-    /** Spreads the latest items' C and T rows into per-item sums, normalised as the source does. */
+    /**
+     * Spreads the latest items' C and T rows into per-item sums, normalised as the source does, and
+     * the latest {@link #HISTORY_ITEMS} items' C rows into the unweighted history cosine. The
+     * latest items' C rows are read once for both: only the older history items take a loop of
+     * their own.
+     */
     private void prepareSequence() {
         pairSums.clear();
+        RecentIds history = stats.userItems(user);
+        historyItems = Math.min(HISTORY_ITEMS, history.size());
         double w = 1.0;
         for (int k = 0; k < recent.length; k++) {
             int r = recent[k];
             double perEvent = w / Math.max(1L, stats.events(r));
             double perRootEvent = w / Math.sqrt(Math.max(1L, stats.events(r)));
+            // adding 0 leaves a sum as it is: no branch in the loop when k is past the history
+            double historyPerRootEvent =
+                    k < historyItems ? 1.0 / Math.sqrt(Math.max(1L, stats.events(r))) : 0.0;
             BoundedNeighbours co = stats.cooccurrence(r);
             for (int s = 0; s < co.size(); s++) {
                 double c = co.weightAt(s);
@@ -316,6 +348,7 @@ public final class CandidateFeatures {
                 sums[at + CO_RECENT] += perEvent * c;
                 sums[at + CO_COSINE] += perRootEvent * c;
                 sums[at + CO_COUNT] += w * c;
+                sums[at + CO_HISTORY] += historyPerRootEvent * c;
                 if (k == 0) {
                     sums[at + CO_LAST] = c;
                 }
@@ -332,6 +365,15 @@ public final class CandidateFeatures {
                 }
             }
             w *= decay;
+        }
+        for (int k = recent.length; k < historyItems; k++) {
+            int r = history.get(k);
+            double perRootEvent = 1.0 / Math.sqrt(Math.max(1L, stats.events(r)));
+            BoundedNeighbours co = stats.cooccurrence(r);
+            for (int s = 0; s < co.size(); s++) {
+                int at = pairSums.row(co.key(s));
+                pairSums.values()[at + CO_HISTORY] += perRootEvent * co.weightAt(s);
+            }
         }
     }
 
@@ -421,6 +463,7 @@ public final class CandidateFeatures {
                     (float) ln1p(stats.popularity(DECAYED.get(h), item, t));
         }
         put(values, row, Feature.COUNT_ALL_TIME, logEvents);
+        put(values, row, Feature.COUNT_2H, ln1p(stats.shortTermPopularity(item, t)));
         if (ratingDeviation > 0.0) {
             double shrunk =
                     (items.valueSum(item) + PRIOR_RATINGS * ratingMean)
@@ -466,6 +509,9 @@ public final class CandidateFeatures {
         put(values, row, Feature.TRANSITION_RECENT, sums[at + T_RECENT]);
         put(values, row, Feature.COOCCURRENCE_RECENT_COSINE, sums[at + CO_COSINE] / rootEvents);
         put(values, row, Feature.COOCCURRENCE_RECENT_COUNT, ln1p(sums[at + CO_COUNT]));
+        double historyCosine = sums[at + CO_HISTORY] / rootEvents;
+        put(values, row, Feature.COOCCURRENCE_HISTORY_COSINE, historyCosine);
+        put(values, row, Feature.COOCCURRENCE_HISTORY_COSINE_MEAN, historyCosine / historyItems);
         if (coLast > 0.0) { // j -> r_0 implies co-occurrence: skip the row scan otherwise
             double back = stats.transitions(item).weight(last);
             put(

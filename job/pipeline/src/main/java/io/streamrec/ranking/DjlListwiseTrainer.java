@@ -119,7 +119,7 @@ final class DjlListwiseTrainer implements AutoCloseable {
             NDManager m, ScorerLayout layout, NDArray rows, PaddedListBatch batch) {
         int f = layout.features();
         int ctxSize = FeatureList.CONTEXT;
-        int units = ScorerLayout.HIDDEN;
+        int units = layout.hidden();
         int lists = batch.lists;
         NDArray w = rows(rows, layout.wOffset(), ctxSize * f).reshape(lists, ctxSize, f);
         NDArray h = rows(rows, layout.hOffset(), units * layout.hiddenInputs());
@@ -156,7 +156,7 @@ final class DjlListwiseTrainer implements AutoCloseable {
     private NDArray scores(NDManager m, ScorerLayout layout, NDArray flat, PaddedListBatch batch) {
         int f = layout.features();
         int ctxSize = FeatureList.CONTEXT;
-        int units = ScorerLayout.HIDDEN;
+        int units = layout.hidden();
         int lists = batch.lists;
         NDArray w = slice(flat, layout.wOffset(), ctxSize * f).reshape(ctxSize, f);
         NDArray h = slice(flat, layout.hOffset(), units * layout.hiddenInputs());

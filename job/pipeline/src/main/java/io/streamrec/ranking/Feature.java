@@ -88,10 +88,26 @@ public enum Feature {
     TEXT_COSINE_LAST(FeatureFamily.TEXT, "cosine of the MiniLM text vectors of j and r_0"),
     TEXT_COSINE_RECENT(
             FeatureFamily.TEXT, "cosine of j's text vector and the unit sum_k w_k v(r_k)"),
-    RANK_TEXT_VECTORS(FeatureFamily.SOURCES, "1 / (1 + rank) in the text-vector source");
+    RANK_TEXT_VECTORS(FeatureFamily.SOURCES, "1 / (1 + rank) in the text-vector source"),
+
+    // Appended likewise: a snapshot of the 52 features before restores into the first 52 columns.
+    COOCCURRENCE_HISTORY_COSINE(
+            FeatureFamily.SEQUENCE,
+            "sum over u's latest 20 items r (unweighted) of C[r][j] / sqrt(n(r) n(j))"),
+    COOCCURRENCE_HISTORY_COSINE_MEAN(
+            FeatureFamily.SEQUENCE,
+            "cooccurrence-history-cosine / the number of u's latest items summed (at most 20)"),
+    COUNT_2H(FeatureFamily.POPULARITY, "ln(1 + n(j) decayed at a 2 h half-life)"),
+    RELATIVE_2H(FeatureFamily.POPULARITY, "count-2h - its largest value in the list");
 
     /** Columns of the features before text vectors, as snapshots of that time hold them. */
     public static final int COUNT_BEFORE_TEXT = TEXT_COSINE_LAST.ordinal();
+
+    /**
+     * Columns of the features before the history co-occurrence and 2 h counts, as snapshots of that
+     * time hold them.
+     */
+    public static final int COUNT_BEFORE_HISTORY = COOCCURRENCE_HISTORY_COSINE.ordinal();
 
     /** Columns of a feature list. */
     public static final int COUNT = values().length;

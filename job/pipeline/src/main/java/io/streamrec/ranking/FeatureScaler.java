@@ -3,6 +3,8 @@ package io.streamrec.ranking;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.util.Arrays;
+import java.util.stream.IntStream;
 
 /**
  * Standardises feature columns with a running mean and variance, so that every feature reaches the
@@ -11,11 +13,16 @@ import java.io.IOException;
  * unscaled, gates the linear weights up to 7 times as hard as the constant entry and shifts with
  * the dataset's activity. The averages weigh each row {@code max(1/n, 1/horizon)}: a plain mean
  * over the first rows, then an exponential average over about the last {@code horizon} rows,
- * following drift. Columns with no variance (switched off, or constant so far) stay zero.
+ * following drift. Columns with no variance (switched off, or constant so far) stay zero. A column
+ * appended by {@link #readFrom} of a narrower snapshot counts its rows from there, so it too starts
+ * with a plain mean.
  */
 public final class FeatureScaler {
-    /** Version 2 added the context's mean and variance; version 1 snapshots still read. */
-    private static final int VERSION = 2;
+    /**
+     * Version 2 added the context's mean and variance, version 3 the row each column counts from;
+     * version 1 and 2 snapshots still read.
+     */
+    private static final int VERSION = 3;
 
     private static final double EPSILON = 1e-8;
 
@@ -41,6 +48,17 @@ public final class FeatureScaler {
     private final double[] contextVariance = new double[FeatureList.CONTEXT];
     private long rows;
 
+    /**
+     * Per column, the rows before it was appended (0 for a column from the start); non-decreasing.
+     * Averaged over all rows, an appended column would start at weight {@code 1/horizon}: at a
+     * horizon of 100,000 rows, after its first hundred a variance a thousandth of the true one, and
+     * standardised values thirty times too large.
+     */
+    private final long[] since;
+
+    /** Where each run of columns of one {@link #since} ends, the last at {@code features}. */
+    private int[] runEnds;
+
     public FeatureScaler(int features, double horizon) {
         this(features, horizon, ContextScaling.NONE);
     }
@@ -51,6 +69,8 @@ public final class FeatureScaler {
         this.contextScaling = contextScaling;
         this.mean = new double[features];
         this.variance = new double[features];
+        this.since = new long[features];
+        this.runEnds = new int[] {features};
     }
 
     private boolean scalesContext(int entry) {
@@ -68,10 +88,16 @@ public final class FeatureScaler {
             rows++;
             double a = Math.max(1.0 / rows, 1.0 / horizon);
             int row = c * features;
-            for (int f = 0; f < features; f++) {
-                double delta = values[row + f] - mean[f];
-                mean[f] += a * delta;
-                variance[f] = (1 - a) * (variance[f] + a * delta * delta);
+            // one weight per run of columns appended together: a single run but after a migration
+            int from = 0;
+            for (int to : runEnds) {
+                double w = Math.max(1.0 / (rows - since[from]), 1.0 / horizon);
+                for (int f = from; f < to; f++) {
+                    double delta = values[row + f] - mean[f];
+                    mean[f] += w * delta;
+                    variance[f] = (1 - w) * (variance[f] + w * delta * delta);
+                }
+                from = to;
             }
             float[] context = list.context();
             for (int g = 0; g < FeatureList.CONTEXT; g++) {
@@ -128,17 +154,21 @@ public final class FeatureScaler {
             out.writeDouble(contextMean[g]);
             out.writeDouble(contextVariance[g]);
         }
+        for (int f = 0; f < features; f++) {
+            out.writeLong(since[f]);
+        }
     }
 
     /**
      * Reads what {@link #writeTo} wrote into this scaler. A version 1 snapshot has no context
      * averages: they restart from zero and catch up within about a horizon. A snapshot of fewer
      * features (taken before features were appended) fills the first columns; the appended ones
-     * start from zero mean and variance, as in a new scaler.
+     * start from zero mean and variance and count their rows from here, as in a new scaler.
+     * Versions 1 and 2 had no appended columns.
      */
     public void readFrom(DataInput in) throws IOException {
         int version = in.readUnsignedByte();
-        if (version != 1 && version != VERSION) {
+        if (version < 1 || version > VERSION) {
             throw new IOException("unknown feature scaler version " + version);
         }
         int written = in.readInt();
@@ -159,5 +189,16 @@ public final class FeatureScaler {
             contextMean[g] = version == 1 ? 0.0 : in.readDouble();
             contextVariance[g] = version == 1 ? 0.0 : in.readDouble();
         }
+        for (int f = 0; f < written; f++) {
+            since[f] = version < 3 ? 0L : in.readLong();
+            if (since[f] < 0 || since[f] > rows || (f > 0 && since[f] < since[f - 1])) {
+                throw new IOException("column " + f + " counted from row " + since[f]);
+            }
+        }
+        Arrays.fill(since, written, features, rows);
+        runEnds =
+                IntStream.rangeClosed(1, features)
+                        .filter(f -> f == features || since[f] != since[f - 1])
+                        .toArray();
     }
 }

@@ -318,7 +318,7 @@ public final class ListwiseScorer implements AutoCloseable {
     public void writeTo(DataOutput out) throws IOException {
         out.writeByte(SNAPSHOT_VERSION);
         out.writeInt(layout.features());
-        out.writeInt(ScorerLayout.HIDDEN);
+        out.writeInt(layout.hidden());
         for (int i = 0; i < parameters.length; i++) {
             out.writeFloat(parameters[i]);
         }
@@ -330,8 +330,10 @@ public final class ListwiseScorer implements AutoCloseable {
 
     /**
      * Replaces parameters and accumulators with a snapshot {@link #writeTo} wrote. A snapshot of
-     * fewer features (one taken before features were appended) fills the first columns; the
-     * appended ones keep their initial weights and accumulators.
+     * fewer features (one taken before features were appended) fills the first columns, one of
+     * fewer hidden units (16 before the layer had 32) the first units; the appended columns and
+     * units keep the weights and accumulators this scorer started with, as a fresh scorer of the
+     * same seed has them.
      */
     public void readFrom(DataInput in) throws IOException {
         byte version = in.readByte();
@@ -341,7 +343,10 @@ public final class ListwiseScorer implements AutoCloseable {
         }
         int features = in.readInt();
         int hidden = in.readInt();
-        if (features <= 0 || features > layout.features() || hidden != ScorerLayout.HIDDEN) {
+        if (features <= 0
+                || features > layout.features()
+                || hidden <= 0
+                || hidden > layout.hidden()) {
             throw new IOException(
                     "scorer snapshot of "
                             + features
@@ -350,9 +355,9 @@ public final class ListwiseScorer implements AutoCloseable {
                             + " hidden units for a scorer of "
                             + layout.features()
                             + " and "
-                            + ScorerLayout.HIDDEN);
+                            + layout.hidden());
         }
-        ScorerLayout written = new ScorerLayout(features);
+        ScorerLayout written = new ScorerLayout(features, hidden);
         float[] p = readFloats(in, written.size());
         float[] a = readFloats(in, written.size());
         int[] to = positions(written, layout);
@@ -365,7 +370,9 @@ public final class ListwiseScorer implements AutoCloseable {
     }
 
     /**
-     * Where each parameter of {@code from} lives in {@code to}, which has as many or more features.
+     * Where each parameter of {@code from} lives in {@code to}, which has as many or more features
+     * and hidden units: feature {@code f}, context entry {@code g} and unit {@code h} keep their
+     * indices.
      */
     static int[] positions(ScorerLayout from, ScorerLayout to) {
         int[] at = new int[from.size()];
@@ -375,15 +382,14 @@ public final class ListwiseScorer implements AutoCloseable {
                 at[from.wOffset() + g * fromF + f] = to.wOffset() + g * to.features() + f;
             }
         }
-        for (int h = 0; h < ScorerLayout.HIDDEN; h++) {
+        for (int h = 0; h < from.hidden(); h++) {
             for (int i = 0; i < from.hiddenInputs(); i++) {
                 int column = i < fromF ? i : to.features() + (i - fromF);
                 at[from.hOffset() + h * from.hiddenInputs() + i] =
                         to.hOffset() + h * to.hiddenInputs() + column;
             }
-        }
-        for (int i = from.bOffset(); i < from.size(); i++) {
-            at[i] = to.bOffset() + (i - from.bOffset());
+            at[from.bOffset() + h] = to.bOffset() + h;
+            at[from.uOffset() + h] = to.uOffset() + h;
         }
         return at;
     }

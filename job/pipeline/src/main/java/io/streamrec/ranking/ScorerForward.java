@@ -45,6 +45,14 @@ final class ScorerForward {
         if (ScorerLayout.HIDDEN % 4 != 0) {
             throw new IllegalStateException("the pass sums hidden units four at a time");
         }
+        // the pass loops over the constant, which the JIT can unroll
+        if (layout.hidden() != ScorerLayout.HIDDEN) {
+            throw new IllegalArgumentException(
+                    "serving scores "
+                            + ScorerLayout.HIDDEN
+                            + " hidden units, not "
+                            + layout.hidden());
+        }
         this.layout = layout;
         this.features = layout.features();
         this.gated = new float[features];
@@ -161,7 +169,7 @@ final class ScorerForward {
                     s += context[g] * p[wRow + i] * values[row + i];
                 }
             }
-            for (int h = 0; h < ScorerLayout.HIDDEN; h++) {
+            for (int h = 0; h < layout.hidden(); h++) {
                 int hRow = layout.hOffset() + h * layout.hiddenInputs();
                 double a = hiddenBias(layout, p, context, h);
                 for (int i = 0; i < f; i++) {

@@ -3,7 +3,8 @@ package io.streamrec.ranking;
 /**
  * Where each parameter block of the {@link ListwiseScorer} lives in its one flat {@code float[]},
  * so the whole scorer can be stored and updated as a single parameter row. With {@code F} features,
- * {@code C = }{@link FeatureList#CONTEXT} and {@code U = }{@link #HIDDEN}:
+ * {@code C = }{@link FeatureList#CONTEXT} and {@code U} hidden units ({@link #HIDDEN} in a live
+ * scorer):
  *
  * <pre>
  *   block  shape       offset               element
@@ -13,13 +14,18 @@ package io.streamrec.ranking;
  *   u      U           bOffset + U          u[h] at uOffset + h
  * </pre>
  *
- * Size: {@code C·F + U·(F + C) + 2·U}, 1,057 floats for 45 features.
+ * Size: {@code C·F + U·(F + C) + 2·U}, 2,296 floats for 56 features and 32 units.
  *
  * @param features features per candidate ({@code F})
+ * @param hidden units of the hidden layer ({@code U}): {@link #HIDDEN}, or {@link
+ *     #HIDDEN_BEFORE_32} for a snapshot of that time being read
  */
-public record ScorerLayout(int features) {
+public record ScorerLayout(int features, int hidden) {
     /** Units of the hidden layer. */
-    public static final int HIDDEN = 16;
+    public static final int HIDDEN = 32;
+
+    /** Units of the hidden layer before it had {@link #HIDDEN}, as snapshots of that time hold. */
+    public static final int HIDDEN_BEFORE_32 = 16;
 
     static final int CONTEXT = FeatureList.CONTEXT;
 
@@ -27,6 +33,14 @@ public record ScorerLayout(int features) {
         if (features <= 0) {
             throw new IllegalArgumentException("features must be positive: " + features);
         }
+        if (hidden <= 0) {
+            throw new IllegalArgumentException("hidden units must be positive: " + hidden);
+        }
+    }
+
+    /** The layout of a live scorer: {@link #HIDDEN} units. */
+    public ScorerLayout(int features) {
+        this(features, HIDDEN);
     }
 
     /** Width of a hidden unit's input: the features followed by the context. */
@@ -43,15 +57,15 @@ public record ScorerLayout(int features) {
     }
 
     public int bOffset() {
-        return hOffset() + HIDDEN * hiddenInputs();
+        return hOffset() + hidden * hiddenInputs();
     }
 
     public int uOffset() {
-        return bOffset() + HIDDEN;
+        return bOffset() + hidden;
     }
 
     /** Number of parameters. */
     public int size() {
-        return uOffset() + HIDDEN;
+        return uOffset() + hidden;
     }
 }

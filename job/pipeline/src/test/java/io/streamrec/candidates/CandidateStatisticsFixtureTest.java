@@ -20,14 +20,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Candidate statistics as format version 1 of {@link CandidateStatisticsSerializer} wrote them,
- * committed under {@code src/test/resources/serializer-fixtures}, still restore to the candidates
- * computed by hand (as in {@link CandidateGeneratorTest}) and to those of a live replay.
+ * Candidate statistics as format versions 1 to 3 of {@link CandidateStatisticsSerializer} wrote
+ * them, committed under {@code src/test/resources/serializer-fixtures}, still restore to the
+ * candidates computed by hand (as in {@link CandidateGeneratorTest}) and to those of a live replay.
  */
 class CandidateStatisticsFixtureTest {
     private static final String FOLDER = "serializer-fixtures";
     private static final String V1 = "CandidateStatistics.v1.bin";
     private static final String V2 = "CandidateStatistics.v2.bin";
+    private static final String V3 = "CandidateStatistics.v3.bin";
     private static final long HOUR = 3_600_000L;
 
     private static final CandidateSettings SETTINGS =
@@ -63,10 +64,10 @@ class CandidateStatisticsFixtureTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {V1, V2})
+    @ValueSource(strings = {V1, V2, V3})
     void committedStatisticsGiveTheHandComputedCandidates(String fixture) throws IOException {
         byte[] bytes = committed(fixture);
-        assertThat(bytes[0]).as("format version byte").isEqualTo(fixture.equals(V1) ? (byte) 1 : 2);
+        assertThat(bytes[0]).as("format version byte").isEqualTo(version(fixture));
         CandidateGenerator restored = CandidateStatisticsSerializer.fromBytes(bytes, SETTINGS);
 
         assertThat(restored.updates()).isEqualTo(7);
@@ -91,7 +92,7 @@ class CandidateStatisticsFixtureTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {V1, V2})
+    @ValueSource(strings = {V1, V2, V3})
     void committedStatisticsGoOnAsALiveReplay(String fixture) throws IOException {
         CandidateGenerator restored =
                 CandidateStatisticsSerializer.fromBytes(committed(fixture), SETTINGS);
@@ -128,6 +129,41 @@ class CandidateStatisticsFixtureTest {
         ByteArrayOutputStream restored = new ByteArrayOutputStream();
         v2.activity().writeTo(new DataOutputStream(restored));
         assertThat(restored.toByteArray()).isEqualTo(live.toByteArray());
+    }
+
+    /**
+     * Version 3 also holds the short-term (2 h) popularity counts; versions 1 and 2 restore them
+     * empty, and they fill from the next events on.
+     */
+    @Test
+    void shortTermCountsRestoreFromVersion3Only() throws IOException {
+        CandidateGenerator v2 = CandidateStatisticsSerializer.fromBytes(committed(V2), SETTINGS);
+        CandidateGenerator v3 = CandidateStatisticsSerializer.fromBytes(committed(V3), SETTINGS);
+        // b at 1 h and 6 h, read at 7 h at a 2 h half-life
+        assertThat(v3.popularity().shortTerm(v3.item("b"), 7 * HOUR))
+                .isCloseTo(Math.pow(2, -3) + Math.pow(2, -0.5), within(1e-12));
+        assertThat(v2.popularity().shortTerm(v2.item("b"), 7 * HOUR)).isZero();
+        CandidateGenerator live = version1();
+        assertThat(shortTermBytes(v3)).isEqualTo(shortTermBytes(live));
+        UserEvent next = event("u2 b 8");
+        for (CandidateGenerator g : List.of(v2, v3, live)) {
+            g.update(next);
+        }
+        assertThat(shortTermBytes(v3)).isEqualTo(shortTermBytes(live));
+        // version 2 lacks the earlier events' 2^(-3.5) + 2^(-1), less by half every 2 h
+        assertThat(v2.popularity().shortTerm(v2.item("b"), 8 * HOUR)).isEqualTo(1.0);
+        assertThat(live.popularity().shortTerm(live.item("b"), 8 * HOUR))
+                .isCloseTo(1 + Math.pow(2, -3.5) + Math.pow(2, -1), within(1e-12));
+    }
+
+    private static byte[] shortTermBytes(CandidateGenerator g) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        g.popularity().writeShortTermTo(new DataOutputStream(bytes));
+        return bytes.toByteArray();
+    }
+
+    private static byte version(String fixture) {
+        return (byte) Integer.parseInt(fixture.replaceAll("\\D", ""));
     }
 
     /**

@@ -12,6 +12,7 @@ import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.schema.EventType;
 import io.streamrec.schema.ItemRecord;
 import io.streamrec.schema.UserEvent;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import org.assertj.core.data.Offset;
@@ -111,6 +112,22 @@ class CandidateFeaturesTest {
     }
 
     @Test
+    void shortTermPopularityAtA2HourHalfLife() {
+        FeatureList list = u2At7h();
+        // b's events at 1 h and 6 h, read at 7 h: 2^(-3) + 2^(-1/2); d's at 5 h: 2^(-1)
+        float b = (float) Math.log1p(0.125 + Math.pow(2, -0.5));
+        float d = (float) Math.log(1.5);
+        assertThat(value(list, "b", Feature.COUNT_2H)).isCloseTo(b, CLOSE);
+        assertThat(value(list, "d", Feature.COUNT_2H)).isCloseTo(d, CLOSE);
+        assertThat(value(list, "e", Feature.COUNT_2H)).isZero();
+        assertThat(value(list, "x", Feature.COUNT_2H)).isZero();
+        // less the list's largest, b's
+        assertThat(value(list, "b", Feature.RELATIVE_2H)).isZero();
+        assertThat(value(list, "d", Feature.RELATIVE_2H)).isCloseTo(d - b, CLOSE);
+        assertThat(value(list, "x", Feature.RELATIVE_2H)).isCloseTo(-b, CLOSE);
+    }
+
+    @Test
     void recency() {
         FeatureList list = u2At7h();
         // b first seen at 1 h: 6 h = 0.25 days old; last seen at 6 h: 1 hour idle
@@ -165,6 +182,51 @@ class CandidateFeaturesTest {
         assertThat(set.get("b").score(Source.ITEM_TO_ITEM)).isCloseTo(0.8 + 0.3, within(1e-9));
         assertThat(set.get("d").score(Source.ITEM_TO_ITEM)).isCloseTo(0.8 + 1.0, within(1e-9));
         assertThat(value(list, "e", Feature.COOCCURRENCE_RECENT)).isZero();
+    }
+
+    @Test
+    void historyCosineOverTheLatestItemsUnweighted() {
+        // u2's latest: c, a, each weighing 1. d: C[c][d] = C[a][d] = 1, n(c) = n(a) = 2, n(d) = 1:
+        // (1 / sqrt(2) + 1 / sqrt(2)) / sqrt(1), over 2 items; b: C[c][b] = C[a][b] = 1, n(b) = 2
+        FeatureList list = u2At7h();
+        assertThat(value(list, "d", Feature.COOCCURRENCE_HISTORY_COSINE))
+                .isCloseTo((float) Math.sqrt(2), CLOSE);
+        assertThat(value(list, "d", Feature.COOCCURRENCE_HISTORY_COSINE_MEAN))
+                .isCloseTo((float) (Math.sqrt(2) / 2), CLOSE);
+        assertThat(value(list, "b", Feature.COOCCURRENCE_HISTORY_COSINE)).isCloseTo(1f, CLOSE);
+        assertThat(value(list, "b", Feature.COOCCURRENCE_HISTORY_COSINE_MEAN))
+                .isCloseTo(0.5f, CLOSE);
+        assertThat(value(list, "e", Feature.COOCCURRENCE_HISTORY_COSINE)).isZero();
+        assertThat(value(list, "x", Feature.COOCCURRENCE_HISTORY_COSINE_MEAN)).isZero();
+    }
+
+    /**
+     * The history sums reach past the 5 latest items of the other sequence features to the latest
+     * 20, and no further: v takes h0 ... h21 (1 h apart), then o takes h0, h3, h20 and j.
+     */
+    @Test
+    void historyCosineReadsTheLatest20ItemsOnly() {
+        CandidateGenerator g = new CandidateGenerator(settings(), ItemCatalog.empty());
+        for (int i = 0; i < 22; i++) {
+            g.update(rating("v", "h" + i, i, 5));
+        }
+        List<String> taken = List.of("h0", "h3", "h20", "j");
+        for (int i = 0; i < taken.size(); i++) {
+            g.update(rating("o", taken.get(i), 22 + i, 5));
+        }
+        FeatureList list =
+                new CandidateFeatures(g).extract("v", T0 + 30 * HOUR, List.of("j", "x"), null);
+        // v's latest 20 are h21 ... h2: h20 (1st, among the 5 latest) and h3 (18th) count, h0
+        // (21st) does not. C[h20][j] = C[h3][j] = 1, n(h20) = n(h3) = 2, n(j) = 1
+        double sum = 2 / Math.sqrt(2);
+        assertThat(list.value(0, Feature.COOCCURRENCE_HISTORY_COSINE.column()))
+                .isCloseTo((float) sum, CLOSE);
+        assertThat(list.value(0, Feature.COOCCURRENCE_HISTORY_COSINE_MEAN.column()))
+                .isCloseTo((float) (sum / 20), CLOSE);
+        // the decayed sums read the 5 latest only: h20 at weight 0.6
+        assertThat(list.value(0, Feature.COOCCURRENCE_RECENT_COSINE.column()))
+                .isCloseTo((float) (0.6 / Math.sqrt(2)), CLOSE);
+        assertThat(list.value(1, Feature.COOCCURRENCE_HISTORY_COSINE.column())).isZero();
     }
 
     @Test
@@ -387,12 +449,27 @@ class CandidateFeaturesTest {
     }
 
     @Test
-    void everyFeatureHasAFamilyAndAFormulaAndTheCountIsAboutFifty() {
-        assertThat(Feature.COUNT).isBetween(45, 55);
+    void everyFeatureHasAFamilyAndAFormulaAndTheCountIsAboutFiftyFive() {
+        assertThat(Feature.COUNT).isBetween(50, 60);
         for (Feature f : Feature.values()) {
             assertThat(f.family()).isNotNull();
             assertThat(f.formula()).isNotBlank();
         }
         assertThat(Feature.values()[Feature.COUNT_6H.column() + 3]).isEqualTo(Feature.COUNT_30D);
+    }
+
+    /** Appended after the text features, so snapshots of 52 features restore into the first. */
+    @Test
+    void theHistoryAndTwoHourColumnsComeAfterTheOldOnes() {
+        assertThat(Feature.COUNT_BEFORE_HISTORY).isEqualTo(Feature.COUNT_BEFORE_TEXT + 3);
+        assertThat(Feature.RANK_TEXT_VECTORS.column()).isEqualTo(Feature.COUNT_BEFORE_HISTORY - 1);
+        assertThat(
+                        Arrays.copyOfRange(
+                                Feature.values(), Feature.COUNT_BEFORE_HISTORY, Feature.COUNT))
+                .containsExactly(
+                        Feature.COOCCURRENCE_HISTORY_COSINE,
+                        Feature.COOCCURRENCE_HISTORY_COSINE_MEAN,
+                        Feature.COUNT_2H,
+                        Feature.RELATIVE_2H);
     }
 }

@@ -137,6 +137,39 @@ class FeatureScalerTest {
         assertThat(wider.rows()).isEqualTo(4);
     }
 
+    /**
+     * An appended column averages over its own rows, a plain mean at first as in a new scaler, not
+     * at the weight the other columns have reached; snapshots keep where it started.
+     */
+    @Test
+    void anAppendedColumnCountsItsRowsFromTheRestore() throws IOException {
+        FeatureScaler written = new FeatureScaler(2, 100);
+        written.observe(rows(1f, 3f, 5f, 11f));
+        FeatureScaler wider = new FeatureScaler(3, 100);
+        wider.readFrom(input(bytes(written)));
+        wider.observe(threeColumns(5f, 7f, 2f));
+        wider.observe(threeColumns(5f, 7f, 4f));
+        // first column: 1, 3, 5, 11, 5, 5, mean 5, variance 56 / 6; the third: 2, 4, mean 3,
+        // variance 1 (counted from the first row, at weights 1/5 and 1/6: mean 1, variance 7/3)
+        float[] values = wider.standardise(threeColumns(12f, 7f, 5f)).values();
+        assertThat(values[0]).isCloseTo((float) (7 / Math.sqrt(56.0 / 6)), within(1e-6f));
+        assertThat(values[1]).isZero();
+        assertThat(values[2]).isCloseTo(2f, within(1e-6f));
+
+        FeatureScaler again = new FeatureScaler(3, 100);
+        again.readFrom(input(bytes(wider)));
+        wider.observe(threeColumns(5f, 7f, 3f));
+        again.observe(threeColumns(5f, 7f, 3f));
+        // the third column's third row weighs 1/3: 2, 4, 3, variance 2/3
+        assertThat(again.standardise(threeColumns(5f, 7f, 4f)).values()[2])
+                .isCloseTo((float) (1 / Math.sqrt(2.0 / 3)), within(1e-6f));
+        assertThat(bytes(again)).isEqualTo(bytes(wider));
+    }
+
+    private static FeatureList threeColumns(float a, float b, float c) {
+        return new FeatureList(1, 3, new float[] {a, b, c}, new float[] {1, 0, 0, 0, 0});
+    }
+
     /** One row whose context has log activity {@code activity} and the 0/1 "near" flag. */
     private static FeatureList withContext(float activity, float near) {
         return new FeatureList(1, 2, new float[] {0f, 0f}, new float[] {1, 0, near, activity, 0});

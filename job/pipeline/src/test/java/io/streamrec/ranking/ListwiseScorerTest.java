@@ -103,7 +103,109 @@ class ListwiseScorerTest {
                     .isInstanceOf(IOException.class)
                     .hasMessageContaining("12 features");
             assertThat(bytes).hasSize(1 + 4 + 4 + 2 * 4 * scorer.layout().size() + 8);
+            ScorerLayout wider = new ScorerLayout(FEATURES, ScorerLayout.HIDDEN + 4);
+            float[] zeros = new float[wider.size()];
+            byte[] moreUnits = snapshotOf(wider, zeros, zeros, 0L);
+            assertThatThrownBy(() -> scorer.readFrom(input(moreUnits)))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining((ScorerLayout.HIDDEN + 4) + " hidden units");
         }
+    }
+
+    /**
+     * A snapshot of 16 hidden units (before the layer had 32) and fewer features fills the first
+     * units and columns, accumulators too; the other units and columns keep what a fresh scorer of
+     * the same seed starts with.
+     */
+    @Test
+    void aSnapshotOfFewerHiddenUnitsRestoresIntoTheFirstUnits() throws IOException {
+        ScorerLayout old = new ScorerLayout(FEATURES, ScorerLayout.HIDDEN_BEFORE_32);
+        Random random = new Random(3);
+        float[] p = new float[old.size()];
+        float[] a = new float[old.size()];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = (float) random.nextGaussian();
+            a[i] = 0.1f + random.nextFloat();
+        }
+        try (ListwiseScorer fresh = scorer(FEATURES + 3);
+                ListwiseScorer restored = scorer(FEATURES + 3)) {
+            restored.readFrom(input(snapshotOf(old, p, a, 7L)));
+
+            ScorerLayout now = restored.layout();
+            assertThat(now.hidden()).isEqualTo(2 * old.hidden());
+            int[] at = ListwiseScorer.positions(old, now);
+            // unit h's H row (features, then context), b and u land on unit h's
+            int lastOld = old.hidden() - 1;
+            assertThat(at[old.hOffset() + lastOld * old.hiddenInputs() + FEATURES])
+                    .isEqualTo(now.hOffset() + lastOld * now.hiddenInputs() + FEATURES + 3);
+            assertThat(at[old.bOffset() + lastOld]).isEqualTo(now.bOffset() + lastOld);
+            assertThat(at[old.uOffset() + lastOld]).isEqualTo(now.uOffset() + lastOld);
+            float[] expectedP = fresh.parameters();
+            float[] expectedA = fresh.accumulators();
+            for (int i = 0; i < at.length; i++) {
+                expectedP[at[i]] = p[i];
+                expectedA[at[i]] = a[i];
+            }
+            assertThat(restored.parameters()).containsExactly(expectedP);
+            assertThat(restored.accumulators()).containsExactly(expectedA);
+            assertThat(restored.noisyBatches()).isEqualTo(7L);
+            // the new units start as a fresh scorer's: random H, small u, so they add a little
+            for (FeatureList list : new PlantedRanking(FEATURES, 4).lists(5, 1, 40)) {
+                assertRestoredScores(old, p, restored, list);
+            }
+        }
+    }
+
+    /**
+     * {@code restored}'s scores of {@code list} padded with zero columns: the snapshot's (its
+     * layout {@code old}, parameters {@code p}) plus the term of the units it did not have.
+     */
+    static void assertRestoredScores(
+            ScorerLayout old, float[] p, ListwiseScorer restored, FeatureList list) {
+        int extra = restored.layout().features() - old.features();
+        FeatureList wide = padded(list, extra);
+        double[] expected = ScorerForward.scores(old, p, list);
+        float[] actual = restored.scores(wide);
+        float[] q = restored.parameters();
+        ScorerLayout now = restored.layout();
+        for (int c = 0; c < expected.length; c++) {
+            double newUnits = 0;
+            for (int h = old.hidden(); h < now.hidden(); h++) {
+                int row = now.hOffset() + h * now.hiddenInputs();
+                double pre = q[now.bOffset() + h];
+                for (int i = 0; i < now.features(); i++) {
+                    pre += q[row + i] * wide.values()[c * now.features() + i];
+                }
+                for (int g = 0; g < ScorerLayout.CONTEXT; g++) {
+                    pre += q[row + now.features() + g] * wide.context()[g];
+                }
+                newUnits += q[now.uOffset() + h] * Math.max(pre, 0);
+            }
+            assertThat(newUnits).isNotZero();
+            assertThat((double) actual[c]).isCloseTo(expected[c] + newUnits, offset(1e-4));
+        }
+    }
+
+    private static ListwiseScorer scorer(int features) {
+        return new ListwiseScorer(features, ScorerSettings.defaults(), Device.cpu());
+    }
+
+    /** The bytes {@link ListwiseScorer#writeTo} writes, for a layout no live scorer has. */
+    private static byte[] snapshotOf(ScorerLayout layout, float[] p, float[] a, long noisy)
+            throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeByte(ListwiseScorer.SNAPSHOT_VERSION);
+        out.writeInt(layout.features());
+        out.writeInt(layout.hidden());
+        for (float v : p) {
+            out.writeFloat(v);
+        }
+        for (float v : a) {
+            out.writeFloat(v);
+        }
+        out.writeLong(noisy);
+        return bytes.toByteArray();
     }
 
     /** Version 1 (before DP-SGD) had no count of noisy batches after the arrays. */
@@ -166,7 +268,7 @@ class ListwiseScorerTest {
         return out;
     }
 
-    private static FeatureList padded(FeatureList list, int extra) {
+    static FeatureList padded(FeatureList list, int extra) {
         int f = list.features();
         float[] values = new float[list.candidates() * (f + extra)];
         for (int c = 0; c < list.candidates(); c++) {

@@ -120,6 +120,6 @@ class TextFeaturesTest {
     void theTextColumnsComeAfterTheOldOnes() {
         assertThat(Feature.COUNT_BEFORE_TEXT).isEqualTo(49);
         assertThat(Feature.FACTORIZATION.column()).isEqualTo(Feature.COUNT_BEFORE_TEXT - 1);
-        assertThat(Feature.COUNT).isEqualTo(Feature.COUNT_BEFORE_TEXT + 3);
+        assertThat(Feature.COUNT_BEFORE_HISTORY).isEqualTo(Feature.COUNT_BEFORE_TEXT + 3);
     }
 }
