@@ -248,24 +248,21 @@ public final class CandidateFeatures {
         int first = Feature.COUNT_6H.column();
         int relative = Feature.RELATIVE_6H.column();
         for (int h = 0; h <= Feature.COUNT_ALL_TIME.column() - first; h++) {
-            float max = Float.NEGATIVE_INFINITY;
-            for (int c = 0; c < n; c++) {
-                max = Math.max(max, values[c * Feature.COUNT + first + h]);
-            }
-            for (int c = 0; c < n; c++) {
-                int row = c * Feature.COUNT;
-                values[row + relative + h] = values[row + first + h] - max;
-            }
+            relativeToLargest(values, n, first + h, relative + h);
         }
         // the 2 h count was appended after the others (Feature.COUNT_BEFORE_HISTORY)
+        relativeToLargest(values, n, Feature.COUNT_2H.column(), Feature.RELATIVE_2H.column());
+    }
+
+    /** Column {@code relative} of every row: column {@code count} less its largest value. */
+    private static void relativeToLargest(float[] values, int n, int count, int relative) {
         float max = Float.NEGATIVE_INFINITY;
         for (int c = 0; c < n; c++) {
-            max = Math.max(max, values[c * Feature.COUNT + Feature.COUNT_2H.column()]);
+            max = Math.max(max, values[c * Feature.COUNT + count]);
         }
         for (int c = 0; c < n; c++) {
             int row = c * Feature.COUNT;
-            values[row + Feature.RELATIVE_2H.column()] =
-                    values[row + Feature.COUNT_2H.column()] - max;
+            values[row + relative] = values[row + count] - max;
         }
     }
 
