@@ -38,7 +38,9 @@ public final class LatestReports {
                     .computeIfAbsent(report.time() / 1000, s -> new LatencyHistogram())
                     .addAll(recent);
         }
-        latest.merge(report.counts().subtask(), report, (a, b) -> b.time() >= a.time() ? b : a);
+        if (before == null || report.time() >= before.time()) {
+            latest.put(report.counts().subtask(), report);
+        }
         if (report.time() >= currentTime) {
             currentTime = report.time();
             currentParallelism = report.parallelism();
