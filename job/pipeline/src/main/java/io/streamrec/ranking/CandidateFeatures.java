@@ -51,7 +51,7 @@ public final class CandidateFeatures {
 
     private static final List<Source> DECAYED = Source.decayedPopularity();
 
-    /** Columns of the pair sums per item. */
+    /** Columns of the sums per candidate ({@link #sums}). */
     private static final int CO_LAST = 0;
 
     private static final int CO_RECENT = 1;
@@ -60,6 +60,8 @@ public final class CandidateFeatures {
     private static final int T_LAST = 4;
     private static final int T_RECENT = 5;
     private static final int CO_HISTORY = 6;
+    private static final int NEIGHBOUR_SUM = 7;
+    private static final int NEIGHBOUR_COUNT = 8;
 
     /**
      * The user's latest items the history co-occurrence features sum over, unweighted: as many as a
@@ -74,17 +76,14 @@ public final class CandidateFeatures {
     private final double decay;
 
     /**
-     * Per item: C and T sums over the latest items (columns CO_LAST ... T_RECENT) and the C cosine
-     * sum over the latest {@link #HISTORY_ITEMS} (CO_HISTORY).
+     * Per candidate: C and T sums over the latest items (columns CO_LAST ... T_RECENT), the C
+     * cosine sum over the latest {@link #HISTORY_ITEMS} (CO_HISTORY), and, over the similar users'
+     * latest items, the sum of their similarities at the call's time and their number
+     * (NEIGHBOUR_SUM, NEIGHBOUR_COUNT). Spread once per call from the user's side (every neighbour
+     * of the latest items; at most 100 similar users times 20 items), so a candidate costs one
+     * lookup instead of scans of rows.
      */
-    private final KeyedRows pairSums = new KeyedRows(7);
-
-    /**
-     * Per item among the similar users' latest items: the sum of their similarities at the call's
-     * time, and their number. Spread once per call from the user's side (at most 100 similar users
-     * times 20 items), so a candidate costs one lookup instead of a scan of its recent users.
-     */
-    private final KeyedRows neighbourSupport = new KeyedRows(2);
+    private final CandidateRows sums = new CandidateRows(9);
 
     /**
      * Per token of the latest items: its weight in the latest item's unit idf vector, its weighted
@@ -174,6 +173,7 @@ public final class CandidateFeatures {
             logEvents[c] = ln1p(stats.events(item[c]));
             logAge[c] = items.logAgeDays(item[c], t);
         }
+        spreadOver(item, n, t);
         // family by family over all candidates: the iterations of each loop are independent, so
         // the CPU overlaps several candidates' statistics reads (cache misses) of one family
         if (on(FeatureFamily.POPULARITY)) {
@@ -302,12 +302,6 @@ public final class CandidateFeatures {
         ratingMean = items.meanValue();
         ratingDeviation = items.valueDeviation();
         eventYear = 1970.0 + t / YEAR_MS;
-        if (on(FeatureFamily.SEQUENCE)) {
-            prepareSequence();
-        }
-        if (on(FeatureFamily.NEIGHBOURS)) {
-            prepareNeighbours(t);
-        }
         if (on(FeatureFamily.CONTENT)) {
             prepareContent();
         }
@@ -320,13 +314,30 @@ public final class CandidateFeatures {
     }
 
     /**
-     * Spreads the latest items' C and T rows into per-item sums, normalised as the source does, and
-     * the latest {@link #HISTORY_ITEMS} items' C rows into the unweighted history cosine. The
-     * latest items' C rows are read once for both: only the older history items take a loop of
-     * their own.
+     * Spreads the latest items' pair rows and the similar users' latest items into the sums of the
+     * call's {@code n} items only ({@link CandidateRows}).
+     */
+    private void spreadOver(int[] item, int n, long t) {
+        boolean sequence = on(FeatureFamily.SEQUENCE);
+        boolean neighbours = on(FeatureFamily.NEIGHBOURS);
+        if (sequence || neighbours) {
+            sums.reset(item, n);
+        }
+        if (sequence) {
+            prepareSequence();
+        }
+        if (neighbours) {
+            prepareNeighbours(t);
+        }
+    }
+
+    /**
+     * Spreads the latest items' C and T rows into the per-item sums of the rows made, normalised as
+     * the source does, and the latest {@link #HISTORY_ITEMS} items' C rows into the unweighted
+     * history cosine. The latest items' C rows are read once for both: only the older history items
+     * take a loop of their own.
      */
     private void prepareSequence() {
-        pairSums.clear();
         RecentIds history = stats.userItems(user);
         historyItems = Math.min(HISTORY_ITEMS, history.size());
         double w = 1.0;
@@ -339,26 +350,32 @@ public final class CandidateFeatures {
                     k < historyItems ? 1.0 / Math.sqrt(Math.max(1L, stats.events(r))) : 0.0;
             BoundedNeighbours co = stats.cooccurrence(r);
             for (int s = 0; s < co.size(); s++) {
+                int at = sums.rowOf(co.key(s));
+                if (at < 0) {
+                    continue;
+                }
                 double c = co.weightAt(s);
-                int at = pairSums.row(co.key(s));
-                double[] sums = pairSums.values();
-                sums[at + CO_RECENT] += perEvent * c;
-                sums[at + CO_COSINE] += perRootEvent * c;
-                sums[at + CO_COUNT] += w * c;
-                sums[at + CO_HISTORY] += historyPerRootEvent * c;
+                double[] v = sums.values();
+                v[at + CO_RECENT] += perEvent * c;
+                v[at + CO_COSINE] += perRootEvent * c;
+                v[at + CO_COUNT] += w * c;
+                v[at + CO_HISTORY] += historyPerRootEvent * c;
                 if (k == 0) {
-                    sums[at + CO_LAST] = c;
+                    v[at + CO_LAST] = c;
                 }
             }
             double perOut = w / Math.max(1L, stats.transitionsOut(r));
             BoundedNeighbours next = stats.transitions(r);
             for (int s = 0; s < next.size(); s++) {
+                int at = sums.rowOf(next.key(s));
+                if (at < 0) {
+                    continue;
+                }
                 double share = perOut * next.weightAt(s);
-                int at = pairSums.row(next.key(s));
-                double[] sums = pairSums.values();
-                sums[at + T_RECENT] += share;
+                double[] v = sums.values();
+                v[at + T_RECENT] += share;
                 if (k == 0) {
-                    sums[at + T_LAST] = share;
+                    v[at + T_LAST] = share;
                 }
             }
             w *= decay;
@@ -368,8 +385,10 @@ public final class CandidateFeatures {
             double perRootEvent = 1.0 / Math.sqrt(Math.max(1L, stats.events(r)));
             BoundedNeighbours co = stats.cooccurrence(r);
             for (int s = 0; s < co.size(); s++) {
-                int at = pairSums.row(co.key(s));
-                pairSums.values()[at + CO_HISTORY] += perRootEvent * co.weightAt(s);
+                int at = sums.rowOf(co.key(s));
+                if (at >= 0) {
+                    sums.values()[at + CO_HISTORY] += perRootEvent * co.weightAt(s);
+                }
             }
         }
     }
@@ -380,7 +399,6 @@ public final class CandidateFeatures {
      * features do not depend on which subtask ranks).
      */
     private void prepareNeighbours(long t) {
-        neighbourSupport.clear();
         similarTotal = 0.0;
         BoundedNeighbours row = stats.similarUsers(user);
         HalfLife halfLife = stats.similarity();
@@ -390,10 +408,13 @@ public final class CandidateFeatures {
             similarTotal += w;
             RecentIds items = stats.userItems(row.key(s));
             for (int p = 0; p < Math.min(itemsPerUser, items.size()); p++) {
-                int at = neighbourSupport.row(items.get(p));
-                double[] sums = neighbourSupport.values();
-                sums[at] += w;
-                sums[at + 1] += 1.0;
+                int at = sums.rowOf(items.get(p));
+                if (at < 0) {
+                    continue;
+                }
+                double[] v = sums.values();
+                v[at + NEIGHBOUR_SUM] += w;
+                v[at + NEIGHBOUR_COUNT] += 1.0;
             }
         }
     }
@@ -485,15 +506,15 @@ public final class CandidateFeatures {
     }
 
     private void sequence(float[] values, int row, int item) {
-        int at = recent.length == 0 || item < 0 ? -1 : pairSums.rowIfPresent(item);
+        int at = recent.length == 0 || item < 0 ? -1 : sums.rowOf(item);
         if (at < 0) {
             return; // no pair with a latest item: every sequence feature is 0
         }
-        double[] sums = pairSums.values();
+        double[] v = sums.values();
         int last = recent[0];
         double lastEvents = Math.max(1L, stats.events(last));
         double rootEvents = Math.sqrt(Math.max(1L, stats.events(item)));
-        double coLast = sums[at + CO_LAST];
+        double coLast = v[at + CO_LAST];
         put(values, row, Feature.COOCCURRENCE_LAST, ln1p(coLast));
         put(values, row, Feature.COOCCURRENCE_LAST_SHARE, coLast / lastEvents);
         put(
@@ -501,12 +522,12 @@ public final class CandidateFeatures {
                 row,
                 Feature.COOCCURRENCE_LAST_COSINE,
                 coLast / Math.sqrt(lastEvents) / rootEvents);
-        put(values, row, Feature.TRANSITION_LAST, sums[at + T_LAST]);
-        put(values, row, Feature.COOCCURRENCE_RECENT, sums[at + CO_RECENT]);
-        put(values, row, Feature.TRANSITION_RECENT, sums[at + T_RECENT]);
-        put(values, row, Feature.COOCCURRENCE_RECENT_COSINE, sums[at + CO_COSINE] / rootEvents);
-        put(values, row, Feature.COOCCURRENCE_RECENT_COUNT, ln1p(sums[at + CO_COUNT]));
-        double historyCosine = sums[at + CO_HISTORY] / rootEvents;
+        put(values, row, Feature.TRANSITION_LAST, v[at + T_LAST]);
+        put(values, row, Feature.COOCCURRENCE_RECENT, v[at + CO_RECENT]);
+        put(values, row, Feature.TRANSITION_RECENT, v[at + T_RECENT]);
+        put(values, row, Feature.COOCCURRENCE_RECENT_COSINE, v[at + CO_COSINE] / rootEvents);
+        put(values, row, Feature.COOCCURRENCE_RECENT_COUNT, ln1p(v[at + CO_COUNT]));
+        double historyCosine = v[at + CO_HISTORY] / rootEvents;
         put(values, row, Feature.COOCCURRENCE_HISTORY_COSINE, historyCosine);
         put(values, row, Feature.COOCCURRENCE_HISTORY_COSINE_MEAN, historyCosine / historyItems);
         if (coLast > 0.0) { // j -> r_0 implies co-occurrence: skip the row scan otherwise
@@ -520,14 +541,14 @@ public final class CandidateFeatures {
     }
 
     private void neighbours(float[] values, int row, int item) {
-        int at = similarTotal <= 0.0 || item < 0 ? -1 : neighbourSupport.rowIfPresent(item);
+        int at = similarTotal <= 0.0 || item < 0 ? -1 : sums.rowOf(item);
         if (at < 0) {
             return;
         }
-        double[] sums = neighbourSupport.values();
-        put(values, row, Feature.NEIGHBOUR_SHARE, sums[at] / similarTotal);
-        put(values, row, Feature.NEIGHBOUR_SUPPORT, ln1p(sums[at]));
-        put(values, row, Feature.NEIGHBOUR_COUNT, ln1p(sums[at + 1]));
+        double[] v = sums.values();
+        put(values, row, Feature.NEIGHBOUR_SHARE, v[at + NEIGHBOUR_SUM] / similarTotal);
+        put(values, row, Feature.NEIGHBOUR_SUPPORT, ln1p(v[at + NEIGHBOUR_SUM]));
+        put(values, row, Feature.NEIGHBOUR_COUNT, ln1p(v[at + NEIGHBOUR_COUNT]));
     }
 
     private void content(float[] values, int row, int item) {
