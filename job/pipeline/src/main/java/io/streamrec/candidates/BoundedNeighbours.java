@@ -29,7 +29,7 @@ public final class BoundedNeighbours {
 
     /**
      * When each slot was last updated, by the list's own clock: ints, as most entries of the
-     * statistics are neighbours; the clock restarts from the recency ranks before it overflows.
+     * statistics are neighbours; the clock moves back before it overflows ({@link #tick}).
      */
     private int[] touched = NO_STAMPS;
 
@@ -50,37 +50,77 @@ public final class BoundedNeighbours {
 
     /**
      * Writes the neighbours in slot order (the order readers sum them in), each with its key,
-     * weight and recency rank among the list: the ranks order ties exactly as the update clock did,
-     * and a list written again after a read gives the same bytes.
+     * weight and update stamp, after the list's clock: stamps and clock counted from the oldest
+     * stamp (which is written as 1), so a restored list goes on exactly as this one and a list
+     * written again after a read gives the same bytes. The format of statistics version 4; before,
+     * {@link #readRankedFrom}.
      */
     public void writeTo(DataOutput out) throws IOException {
-        int[] ranks = recencyRanks();
+        int before = size == 0 ? clock : oldestStamp() - 1;
         out.writeInt(size);
+        out.writeInt(clock - before);
         for (int s = 0; s < size; s++) {
             out.writeInt(keys[s]);
             out.writeDouble(weights[s]);
-            out.writeInt(ranks[s]);
+            out.writeInt(touched[s] - before);
         }
+    }
+
+    private int oldestStamp() {
+        int oldest = touched[0];
+        for (int s = 1; s < size; s++) {
+            oldest = Math.min(oldest, touched[s]);
+        }
+        return oldest;
     }
 
     /** The list {@link #writeTo} wrote, with at most {@code cap} neighbours. */
     public static BoundedNeighbours readFrom(DataInput in, int cap) throws IOException {
+        BoundedNeighbours n = readEntries(in, cap, true);
+        for (int s = 0; s < n.size; s++) {
+            if (n.touched[s] < 1 || n.touched[s] > n.clock) {
+                throw new IOException("update stamp " + n.touched[s] + " of clock " + n.clock);
+            }
+        }
+        return n;
+    }
+
+    /**
+     * A list as statistics versions 1 to 3 wrote it: no clock, and each neighbour's recency rank
+     * among the list (1 for the least recently updated) in place of its stamp. The ranks order ties
+     * as the stamps did, and the clock goes on from the latest.
+     */
+    public static BoundedNeighbours readRankedFrom(DataInput in, int cap) throws IOException {
+        BoundedNeighbours n = readEntries(in, cap, false);
+        for (int s = 0; s < n.size; s++) {
+            if (n.touched[s] < 1 || n.touched[s] > n.size) {
+                throw new IOException("recency rank " + n.touched[s] + " of " + n.size);
+            }
+        }
+        n.clock = n.size;
+        return n;
+    }
+
+    private static BoundedNeighbours readEntries(DataInput in, int cap, boolean clocked)
+            throws IOException {
         BoundedNeighbours n = new BoundedNeighbours(cap);
         int size = in.readInt();
         if (size < 0 || size > cap) {
             throw new IOException("neighbour list of " + size + " entries, cap " + cap);
+        }
+        if (clocked) {
+            n.clock = in.readInt();
+            if (n.clock < size) {
+                throw new IOException("clock " + n.clock + " of a list of " + size);
+            }
         }
         n.allocate(size);
         for (int s = 0; s < size; s++) {
             n.keys[s] = in.readInt();
             n.weights[s] = in.readDouble();
             n.touched[s] = in.readInt();
-            if (n.touched[s] < 1 || n.touched[s] > size) {
-                throw new IOException("recency rank " + n.touched[s] + " of " + size);
-            }
         }
         n.size = size;
-        n.clock = size;
         return n;
     }
 
@@ -105,15 +145,34 @@ public final class BoundedNeighbours {
     }
 
     /**
-     * The next stamp; before the clock would overflow, stamps become recency ranks (same order).
+     * The next stamp. Before the clock would overflow, stamps and clock move back by the oldest
+     * stamp (so the list writes the same bytes), or, when the oldest is too old for that to gain
+     * much, become recency ranks: the same order either way.
      */
     private int tick() {
         if (clock == Integer.MAX_VALUE) {
-            int[] ranks = recencyRanks();
-            System.arraycopy(ranks, 0, touched, 0, size);
-            clock = size;
+            int before = size == 0 ? clock : oldestStamp() - 1;
+            if (before >= Integer.MAX_VALUE / 2) {
+                for (int s = 0; s < size; s++) {
+                    touched[s] -= before;
+                }
+                clock -= before;
+            } else {
+                compactStamps();
+            }
         }
         return ++clock;
+    }
+
+    /**
+     * Makes the stamps recency ranks and the clock the list's size: the same order, in the form
+     * statistics versions 1 to 3 wrote and a restore of them holds (so tests compare such a restore
+     * with a list that ran on).
+     */
+    void compactStamps() {
+        int[] ranks = recencyRanks();
+        System.arraycopy(ranks, 0, touched, 0, size);
+        clock = size;
     }
 
     /** Room for {@code size} neighbours, none while empty. */

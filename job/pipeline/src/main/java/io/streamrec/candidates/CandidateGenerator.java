@@ -245,7 +245,8 @@ public final class CandidateGenerator {
      * A generator holding what {@link #writeTo} wrote, its lists capped by {@code settings} (which
      * must cap them as the writer's did). The catalog is in the statistics already. Format version
      * 1 had no activity statistics, versions 1 and 2 no short-term popularity counts: they start
-     * empty and fill from the next events on.
+     * empty and fill from the next events on. Versions 1 to 3 wrote neighbour lists with recency
+     * ranks instead of update stamps and clock.
      */
     static CandidateGenerator readFrom(DataInput in, CandidateSettings settings, int version)
             throws IOException {
@@ -265,8 +266,9 @@ public final class CandidateGenerator {
         restored.items.readFrom(in);
         restored.users.readFrom(in);
         restored.popularity.readFrom(in);
-        restored.pairs.readFrom(in);
-        restored.neighbourhood.readFrom(in);
+        boolean ranked = version < 4; // neighbour lists with recency ranks, no clock
+        restored.pairs.readFrom(in, ranked);
+        restored.neighbourhood.readFrom(in, ranked);
         restored.titleWords.readFrom(in);
         int users = in.readInt();
         if (users != restored.users.size()) {
@@ -466,6 +468,16 @@ public final class CandidateGenerator {
     /** What users and items have done, and item content: the ranker's further statistics. */
     public ActivityStatistics activity() {
         return activity;
+    }
+
+    /**
+     * Makes every neighbour list's update stamps recency ranks ({@link
+     * BoundedNeighbours#compactStamps}): statistics then write what a restore of versions 1 to 3,
+     * which kept only the ranks, writes after the same events (tests).
+     */
+    void compactUpdateStamps() {
+        pairs.compactUpdateStamps();
+        neighbourhood.compactUpdateStamps();
     }
 
     CandidateSettings settings() {

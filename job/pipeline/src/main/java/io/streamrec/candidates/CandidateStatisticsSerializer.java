@@ -17,14 +17,16 @@ import org.apache.flink.core.memory.DataOutputSerializer;
  * Version 2 adds the activity statistics the ranker's features read ({@link ActivityStatistics});
  * version 1 restores with them empty. Version 3 adds the items' short-term (2 h) popularity counts,
  * a ranker feature; versions 1 and 2 restore with them empty (a 2 h count cannot be derived from
- * the 6 h one, and what it misses halves every 2 h). A new section goes at the end of {@link
- * #write}/{@link #read}; once a version has been released, a change of layout takes a new version
- * number and keeps reading the old ones (the committed fixtures under {@code serializer-fixtures}
- * hold versions 1 to 3).
+ * the 6 h one, and what it misses halves every 2 h). Version 4 writes each neighbour list's update
+ * stamps and clock counted from its oldest stamp instead of recency ranks: the ranks took a sort
+ * per list, three quarters of the time to write the statistics. A new section goes at the end of
+ * {@link #write}/{@link #read}; once a version has been released, a change of layout takes a new
+ * version number and keeps reading the old ones (the committed fixtures under {@code
+ * serializer-fixtures} hold versions 1 to 4).
  */
 public final class CandidateStatisticsSerializer {
     /** The version this code writes. */
-    public static final int VERSION = 3;
+    public static final int VERSION = 4;
 
     /** The oldest version this code reads. */
     public static final int OLDEST_READ = 1;

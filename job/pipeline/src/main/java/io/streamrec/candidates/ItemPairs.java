@@ -73,8 +73,11 @@ final class ItemPairs {
         }
     }
 
-    /** Reads what {@link #writeTo} wrote into these statistics, which must be empty. */
-    void readFrom(DataInput in) throws IOException {
+    /**
+     * Reads what {@link #writeTo} wrote into these statistics, which must be empty; {@code ranked}:
+     * lists as statistics versions 1 to 3 wrote them ({@link BoundedNeighbours#readRankedFrom}).
+     */
+    void readFrom(DataInput in, boolean ranked) throws IOException {
         if (!cooccurrence.isEmpty()) {
             throw new IllegalStateException("reading pairs into " + cooccurrence.size() + " items");
         }
@@ -84,9 +87,21 @@ final class ItemPairs {
         for (int item = 0; item < size; item++) {
             events[item] = in.readLong();
             transitionsOut[item] = in.readLong();
-            cooccurrence.add(BoundedNeighbours.readFrom(in, cap));
-            transitions.add(BoundedNeighbours.readFrom(in, cap));
+            cooccurrence.add(list(in, ranked));
+            transitions.add(list(in, ranked));
         }
+    }
+
+    /** {@link BoundedNeighbours#compactStamps} of every list. */
+    void compactUpdateStamps() {
+        cooccurrence.forEach(BoundedNeighbours::compactStamps);
+        transitions.forEach(BoundedNeighbours::compactStamps);
+    }
+
+    private BoundedNeighbours list(DataInput in, boolean ranked) throws IOException {
+        return ranked
+                ? BoundedNeighbours.readRankedFrom(in, cap)
+                : BoundedNeighbours.readFrom(in, cap);
     }
 
     /**

@@ -125,8 +125,12 @@ final class UserNeighbourhood {
         }
     }
 
-    /** Reads what {@link #writeTo} wrote into this neighbourhood, which must be empty. */
-    void readFrom(DataInput in) throws IOException {
+    /**
+     * Reads what {@link #writeTo} wrote into this neighbourhood, which must be empty; {@code
+     * ranked}: lists as statistics versions 1 to 3 wrote them ({@link
+     * BoundedNeighbours#readRankedFrom}).
+     */
+    void readFrom(DataInput in, boolean ranked) throws IOException {
         if (!recentUsers.isEmpty() || !similar.isEmpty()) {
             throw new IllegalStateException("reading a neighbourhood into a non-empty one");
         }
@@ -138,9 +142,17 @@ final class UserNeighbourhood {
         int users =
                 ReadBounds.checkLength(in.readInt(), ReadBounds.MAX_IDS, "UserNeighbourhood.users");
         for (int u = 0; u < users; u++) {
-            BoundedNeighbours row = BoundedNeighbours.readFrom(in, similarPerUser);
+            BoundedNeighbours row =
+                    ranked
+                            ? BoundedNeighbours.readRankedFrom(in, similarPerUser)
+                            : BoundedNeighbours.readFrom(in, similarPerUser);
             similar.add(row.size() == 0 ? NONE : row);
         }
+    }
+
+    /** {@link BoundedNeighbours#compactStamps} of every similar-user list. */
+    void compactUpdateStamps() {
+        similar.forEach(BoundedNeighbours::compactStamps);
     }
 
     /** The similarity of {@code u} to {@code v} at time {@code t}: decayed shared events. */

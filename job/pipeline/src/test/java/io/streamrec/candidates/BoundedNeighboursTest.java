@@ -101,6 +101,33 @@ class BoundedNeighboursTest {
     }
 
     /**
+     * A list restored from what it wrote goes on exactly as the list that ran on, bytes included,
+     * also when the newest entry had gone (the clock is then ahead of every stamp).
+     */
+    @Test
+    void aRestoredListWritesWhatTheListThatRanOnWrites() throws Exception {
+        BoundedNeighbours live = new BoundedNeighbours(3);
+        Random random = new Random(11);
+        int last = 0;
+        for (int i = 0; i < 40; i++) {
+            last = random.nextInt(8);
+            live.add(last, 1 + random.nextInt(2));
+        }
+        live.removeKey(last);
+        BoundedNeighbours restored =
+                BoundedNeighbours.readFrom(
+                        new DataInputStream(new ByteArrayInputStream(bytes(live))), 3);
+        assertThat(bytes(restored)).isEqualTo(bytes(live));
+        for (int step = 0; step < 100; step++) {
+            int key = random.nextInt(8);
+            double amount = 1 + random.nextInt(2);
+            live.add(key, amount);
+            restored.add(key, amount);
+            assertThat(bytes(restored)).as("step %d", step).isEqualTo(bytes(live));
+        }
+    }
+
+    /**
      * The update clock restarts from the recency ranks before it would overflow: a list whose clock
      * starts just below the limit keeps, evicts and writes exactly what a fresh one does.
      */

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Candidate statistics as format versions 1 to 3 of {@link CandidateStatisticsSerializer} wrote
+ * Candidate statistics as format versions 1 to 4 of {@link CandidateStatisticsSerializer} wrote
  * them, committed under {@code src/test/resources/serializer-fixtures}, still restore to the
  * candidates computed by hand (as in {@link CandidateGeneratorTest}) and to those of a live replay.
  */
@@ -29,6 +29,7 @@ class CandidateStatisticsFixtureTest {
     private static final String V1 = "CandidateStatistics.v1.bin";
     private static final String V2 = "CandidateStatistics.v2.bin";
     private static final String V3 = "CandidateStatistics.v3.bin";
+    private static final String V4 = "CandidateStatistics.v4.bin";
     private static final long HOUR = 3_600_000L;
 
     private static final CandidateSettings SETTINGS =
@@ -64,7 +65,7 @@ class CandidateStatisticsFixtureTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {V1, V2, V3})
+    @ValueSource(strings = {V1, V2, V3, V4})
     void committedStatisticsGiveTheHandComputedCandidates(String fixture) throws IOException {
         byte[] bytes = committed(fixture);
         assertThat(bytes[0]).as("format version byte").isEqualTo(version(fixture));
@@ -92,7 +93,7 @@ class CandidateStatisticsFixtureTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {V1, V2, V3})
+    @ValueSource(strings = {V1, V2, V3, V4})
     void committedStatisticsGoOnAsALiveReplay(String fixture) throws IOException {
         CandidateGenerator restored =
                 CandidateStatisticsSerializer.fromBytes(committed(fixture), SETTINGS);
@@ -115,19 +116,33 @@ class CandidateStatisticsFixtureTest {
         assertThat(restored.size()).isEqualTo(live.size());
     }
 
-    /** Version 2 also holds the activity statistics; version 1 restores them empty. */
-    /**
-     * The current version's fixture, read and written again, gives its bytes: the writer's format
-     * did not change when it moved from the JDK's data streams to Flink's byte-array views.
-     */
+    /** The current version's fixture, read and written again, gives its bytes. */
     @Test
     void theCurrentVersionWrittenAgainGivesTheCommittedBytes() throws IOException {
-        byte[] bytes = committed(V3);
+        byte[] bytes = committed(V4);
         CandidateGenerator restored = CandidateStatisticsSerializer.fromBytes(bytes, SETTINGS);
 
         assertThat(CandidateStatisticsSerializer.toBytes(restored)).isEqualTo(bytes);
     }
 
+    /**
+     * Version 4 writes each neighbour list's update stamps and clock where version 3 wrote recency
+     * ranks. A list restored from ranks has stamps 1 to its size and that size as its clock, so
+     * version 3's statistics written again are version 4's of the same events, once the live lists'
+     * stamps are ranks too.
+     */
+    @Test
+    void version3WrittenAgainIsVersion4OfTheSameEventsWithRanksAsStamps() throws IOException {
+        CandidateGenerator restored =
+                CandidateStatisticsSerializer.fromBytes(committed(V3), SETTINGS);
+        CandidateGenerator live = version1();
+        live.compactUpdateStamps();
+
+        assertThat(CandidateStatisticsSerializer.toBytes(restored))
+                .isEqualTo(CandidateStatisticsSerializer.toBytes(live));
+    }
+
+    /** Version 2 also holds the activity statistics; version 1 restores them empty. */
     @Test
     void activityStatisticsRestoreFromVersion2Only() throws IOException {
         CandidateGenerator v1 = CandidateStatisticsSerializer.fromBytes(committed(V1), SETTINGS);

@@ -10,14 +10,22 @@ import java.util.Arrays;
 /**
  * For tests outside this package: the short-term popularity counts, the section that format version
  * 3 of {@link CandidateStatisticsSerializer} appended, which a restore of versions 1 and 2 starts
- * empty.
+ * empty; and the statistics as those versions held them.
  */
 public final class ShortTermCounts {
     private ShortTermCounts() {}
 
-    /** The statistics' bytes without the short-term section: what versions 1 and 2 held. */
+    /**
+     * The statistics' bytes without the short-term section, with the neighbour lists' update stamps
+     * as recency ranks ({@link CandidateGenerator#compactUpdateStamps}, on a copy): what versions 1
+     * and 2 held, in a form a restore of them and the statistics that ran on write alike.
+     */
     public static byte[] statisticsWithout(CandidateGenerator statistics) {
-        byte[] all = CandidateStatisticsSerializer.toBytes(statistics);
+        CandidateGenerator copy =
+                CandidateStatisticsSerializer.fromBytes(
+                        CandidateStatisticsSerializer.toBytes(statistics), statistics.settings());
+        copy.compactUpdateStamps();
+        byte[] all = CandidateStatisticsSerializer.toBytes(copy);
         return Arrays.copyOf(all, all.length - section(statistics).length);
     }
 
