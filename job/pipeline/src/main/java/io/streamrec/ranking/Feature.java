@@ -98,7 +98,15 @@ public enum Feature {
             FeatureFamily.SEQUENCE,
             "cooccurrence-history-cosine / the number of u's latest items summed (at most 20)"),
     COUNT_2H(FeatureFamily.POPULARITY, "ln(1 + n(j) decayed at a 2 h half-life)"),
-    RELATIVE_2H(FeatureFamily.POPULARITY, "count-2h - its largest value in the list");
+    RELATIVE_2H(FeatureFamily.POPULARITY, "count-2h - its largest value in the list"),
+
+    // Appended likewise: a snapshot of the 56 features before restores into the first 56 columns.
+    COOCCURRENCE_RECENT_COSINE_SHARE(
+            FeatureFamily.SEQUENCE,
+            "cooccurrence-recent-cosine / its largest value in the list (0 when that is 0)"),
+    COOCCURRENCE_HISTORY_COSINE_SHARE(
+            FeatureFamily.SEQUENCE,
+            "cooccurrence-history-cosine / its largest value in the list (0 when that is 0)");
 
     /** Columns of the features before text vectors, as snapshots of that time hold them. */
     public static final int COUNT_BEFORE_TEXT = TEXT_COSINE_LAST.ordinal();
@@ -108,6 +116,13 @@ public enum Feature {
      * time hold them.
      */
     public static final int COUNT_BEFORE_HISTORY = COOCCURRENCE_HISTORY_COSINE.ordinal();
+
+    /**
+     * Columns of the features before the co-occurrence cosines relative to the list, as snapshots
+     * of that time hold them.
+     */
+    public static final int COUNT_BEFORE_SEQUENCE_SHARES =
+            COOCCURRENCE_RECENT_COSINE_SHARE.ordinal();
 
     /** Columns of a feature list. */
     public static final int COUNT = values().length;

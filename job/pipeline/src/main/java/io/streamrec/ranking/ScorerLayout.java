@@ -14,7 +14,7 @@ package io.streamrec.ranking;
  *   u      U           bOffset + U          u[h] at uOffset + h
  * </pre>
  *
- * Size: {@code C·F + U·(F + C) + 2·U}, 2,296 floats for 56 features and 32 units.
+ * Size: {@code C·F + U·(F + C) + 2·U}, 2,370 floats for 58 features and 32 units.
  *
  * @param features features per candidate ({@code F})
  * @param hidden units of the hidden layer ({@code U}): {@link #HIDDEN}, or {@link

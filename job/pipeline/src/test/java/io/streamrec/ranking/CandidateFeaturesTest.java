@@ -465,11 +465,63 @@ class CandidateFeaturesTest {
         assertThat(Feature.RANK_TEXT_VECTORS.column()).isEqualTo(Feature.COUNT_BEFORE_HISTORY - 1);
         assertThat(
                         Arrays.copyOfRange(
-                                Feature.values(), Feature.COUNT_BEFORE_HISTORY, Feature.COUNT))
+                                Feature.values(),
+                                Feature.COUNT_BEFORE_HISTORY,
+                                Feature.COUNT_BEFORE_SEQUENCE_SHARES))
                 .containsExactly(
                         Feature.COOCCURRENCE_HISTORY_COSINE,
                         Feature.COOCCURRENCE_HISTORY_COSINE_MEAN,
                         Feature.COUNT_2H,
                         Feature.RELATIVE_2H);
+    }
+
+    /** Appended after the 2 h count, so snapshots of 56 features restore into the first. */
+    @Test
+    void theSequenceShareColumnsComeLast() {
+        assertThat(Feature.COUNT_BEFORE_SEQUENCE_SHARES).isEqualTo(56);
+        assertThat(
+                        Arrays.copyOfRange(
+                                Feature.values(),
+                                Feature.COUNT_BEFORE_SEQUENCE_SHARES,
+                                Feature.COUNT))
+                .containsExactly(
+                        Feature.COOCCURRENCE_RECENT_COSINE_SHARE,
+                        Feature.COOCCURRENCE_HISTORY_COSINE_SHARE);
+    }
+
+    @Test
+    void cooccurrenceCosinesOverTheirLargestInTheList() {
+        // recent cosine: d 1.6 / sqrt(2) (the largest), b 0.8, e and x 0; history cosine: d
+        // sqrt(2) (the largest), b 1, e and x 0 (sequenceWithTheUsersLatestItems and
+        // historyCosineOverTheLatestItemsUnweighted)
+        FeatureList list = u2At7h();
+        assertThat(value(list, "d", Feature.COOCCURRENCE_RECENT_COSINE_SHARE)).isEqualTo(1f);
+        assertThat(value(list, "b", Feature.COOCCURRENCE_RECENT_COSINE_SHARE))
+                .isCloseTo((float) (0.8 * Math.sqrt(2) / 1.6), CLOSE);
+        assertThat(value(list, "e", Feature.COOCCURRENCE_RECENT_COSINE_SHARE)).isZero();
+        assertThat(value(list, "x", Feature.COOCCURRENCE_RECENT_COSINE_SHARE)).isZero();
+        assertThat(value(list, "d", Feature.COOCCURRENCE_HISTORY_COSINE_SHARE)).isEqualTo(1f);
+        assertThat(value(list, "b", Feature.COOCCURRENCE_HISTORY_COSINE_SHARE))
+                .isCloseTo((float) (1 / Math.sqrt(2)), CLOSE);
+        assertThat(value(list, "e", Feature.COOCCURRENCE_HISTORY_COSINE_SHARE)).isZero();
+    }
+
+    @Test
+    void noSequenceSharesWithoutAnyCooccurrence() {
+        // u9 has no history: every cosine is 0, and so is every share (no division by 0)
+        FeatureList list = features.extract("u9", T0 + 7 * HOUR, ITEMS, null);
+        for (int c = 0; c < ITEMS.size(); c++) {
+            assertThat(list.value(c, Feature.COOCCURRENCE_RECENT_COSINE_SHARE.column())).isZero();
+            assertThat(list.value(c, Feature.COOCCURRENCE_HISTORY_COSINE_SHARE.column())).isZero();
+        }
+    }
+
+    @Test
+    void noSequenceSharesWithTheSequenceFamilyOff() {
+        FeatureList list =
+                new CandidateFeatures(generator, EnumSet.of(FeatureFamily.SEQUENCE))
+                        .extract("u2", T0 + 7 * HOUR, ITEMS, null);
+        assertThat(value(list, "d", Feature.COOCCURRENCE_RECENT_COSINE_SHARE)).isZero();
+        assertThat(value(list, "d", Feature.COOCCURRENCE_HISTORY_COSINE_SHARE)).isZero();
     }
 }
