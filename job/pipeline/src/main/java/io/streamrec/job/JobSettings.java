@@ -169,7 +169,8 @@ public final class JobSettings {
                                 new FloodLimit(
                                         conf.get(StreamrecOptions.USER_EVENTS_PER_HOUR),
                                         conf.get(StreamrecOptions.USER_BURST)))
-                        .withLearnSampleRate(conf.get(StreamrecOptions.RANKER_LEARN_SAMPLE_RATE)),
+                        .withLearnSampleRate(conf.get(StreamrecOptions.RANKER_LEARN_SAMPLE_RATE))
+                        .withTrainingPasses(conf.get(StreamrecOptions.RANKER_TRAINING_PASSES)),
                 conf.get(StreamrecOptions.SERVING_EVALUATION_SLICE).toNanos());
     }
 
@@ -261,6 +262,7 @@ public final class JobSettings {
         check(StreamrecOptions.RANKER_CLIP_NORM, v -> v >= 0 && !v.isInfinite(), ">= 0, finite");
         nonNegativeNumber(StreamrecOptions.RANKER_DP_NOISE_MULTIPLIER);
         check(StreamrecOptions.RANKER_LEARN_SAMPLE_RATE, v -> v > 0 && v <= 1, "in (0, 1]");
+        check(StreamrecOptions.RANKER_TRAINING_PASSES, v -> v >= 1, "at least 1");
         if (conf.get(StreamrecOptions.RANKER_DP_NOISE_MULTIPLIER) > 0
                 && conf.get(StreamrecOptions.RANKER_CLIP_NORM) == 0) {
             throw outOfRange(

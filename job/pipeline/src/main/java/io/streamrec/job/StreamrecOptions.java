@@ -1,5 +1,6 @@
 package io.streamrec.job;
 
+import io.streamrec.ranking.CandidateRanker;
 import io.streamrec.ranking.FeatureFamily;
 import io.streamrec.serving.ModelType;
 import java.time.Duration;
@@ -354,7 +355,7 @@ public final class StreamrecOptions {
                     .withDescription(
                             "RANKER: the learned ranker over candidate sources (decayed popularity,"
                                     + " co-occurrence and transitions, similar users, title words),"
-                                    + " 52 features with the factorization score among them (3"
+                                    + " 58 features with the factorization score among them (3"
                                     + " zero unless ranker.item-text-vectors is on), a"
                                     + " context-gated listwise scorer trained in DJL. BPR: the"
                                     + " factorization model alone, every item scored.");
@@ -373,6 +374,15 @@ public final class StreamrecOptions {
                                     + " Below 1 an event neither learned from nor evaluated costs"
                                     + " only its statistics update: less CPU, a less trained"
                                     + " scorer.");
+    public static final ConfigOption<Integer> RANKER_TRAINING_PASSES =
+            ConfigOptions.key("ranker.training-passes")
+                    .intType()
+                    .defaultValue(CandidateRanker.TRAINING_PASSES)
+                    .withDescription(
+                            "AdaGrad steps the learned ranker's scorer takes on each micro-batch's"
+                                    + " lists, each from the weights the last one left (one with"
+                                    + " DP-SGD noise). 2 recovers part of what batching costs"
+                                    + " for about a tenth more ranker CPU; 1 is cheaper.");
     public static final ConfigOption<Double> RANKER_CLIP_NORM =
             ConfigOptions.key("ranker.clip-norm")
                     .doubleType()

@@ -28,6 +28,7 @@ public final class CandidateRanker implements AutoCloseable {
     private final List<Float> weights = new ArrayList<>();
     private final EventWeighting weighting;
     private double learnSampleRate = 1.0;
+    private int trainingPasses = TRAINING_PASSES;
 
     /** Counts each user's training lists when the scorer trains with DP-SGD; null otherwise. */
     private final PrivacyAccountant privacy;
@@ -36,12 +37,12 @@ public final class CandidateRanker implements AutoCloseable {
     public static final double SCALER_HORIZON = 100_000;
 
     /**
-     * AdaGrad steps the scorer takes on each batch's lists, each from the gradient at the weights
-     * the previous one left: a batch of 64 events makes one step where per-event steps made 64, and
-     * a second pass recovers part of what batching costs (MovieTweetings replay, with the sequence
-     * share columns: HR@10 0.2661 / 0.2657 for seeds 42 / 7 from 0.2655 / 0.2652 with one pass;
-     * users with at least 20 events 0.2014 from 0.1997), for about a tenth more replay CPU. With
-     * DP-SGD noise one pass: a second would spend the privacy budget twice.
+     * AdaGrad steps the scorer takes on each batch's lists by default ({@link #trainingPasses}),
+     * each from the gradient at the weights the previous one left: a batch of 64 events makes one
+     * step where per-event steps made 64, and a second pass recovers part of what batching costs
+     * (MovieTweetings replay, with the sequence share columns: HR@10 0.2661 / 0.2657 for seeds 42 /
+     * 7 from 0.2655 / 0.2652 with one pass; users with at least 20 events 0.2014 from 0.1997), for
+     * about a tenth more replay CPU. Three passes did worse (0.2653 / 0.2654).
      */
     public static final int TRAINING_PASSES = 2;
 
@@ -168,6 +169,17 @@ public final class CandidateRanker implements AutoCloseable {
         this.learnSampleRate = EventSample.checkRate(sampleRate, "learn sample rate");
     }
 
+    /**
+     * The scorer takes {@code passes} AdaGrad steps on each batch's lists ({@link #TRAINING_PASSES}
+     * by default); one with DP-SGD noise, where a second would spend the privacy budget twice.
+     */
+    public void trainingPasses(int passes) {
+        if (passes < 1) {
+            throw new IllegalArgumentException("training passes must be at least 1: " + passes);
+        }
+        this.trainingPasses = passes;
+    }
+
     private boolean learnsFrom(UserEvent event) {
         return EventSample.includes(event.eventId(), learnSampleRate);
     }
@@ -230,7 +242,7 @@ public final class CandidateRanker implements AutoCloseable {
     }
 
     /**
-     * Trains the scorer on the examples since the last call, in one batch ({@link #TRAINING_PASSES}
+     * Trains the scorer on the examples since the last call, in one batch ({@link #trainingPasses}
      * steps); returns their count. With DP-SGD noise a batch without examples takes a noise-only
      * step, so whether the weights moved does not tell whether the batch had any list.
      */
@@ -245,7 +257,7 @@ public final class CandidateRanker implements AutoCloseable {
                 t[i] = targets.get(i);
                 w[i] = weights.get(i);
             }
-            int passes = scorer.settings().addsNoise() ? 1 : TRAINING_PASSES;
+            int passes = scorer.settings().addsNoise() ? 1 : trainingPasses;
             for (int p = 0; p < passes; p++) {
                 scorer.step(scorer.gradients(lists, t, w));
             }

@@ -68,6 +68,7 @@ final class LearnedRanking implements AutoCloseable {
         ListwiseScorer scorer = new ListwiseScorer(Feature.COUNT, settings.scorer(), Device.cpu());
         ranker = new CandidateRanker(statistics, new CandidateFeatures(statistics, off), scorer);
         ranker.learnFrom(settings.learnSampleRate());
+        ranker.trainingPasses(settings.trainingPasses());
         heuristic = new TrendingCooccurrence(statistics);
         if (journal != null) {
             statistics.recordChangesTo(journal);

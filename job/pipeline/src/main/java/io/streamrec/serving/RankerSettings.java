@@ -1,6 +1,7 @@
 package io.streamrec.serving;
 
 import io.streamrec.eval.EventSample;
+import io.streamrec.ranking.CandidateRanker;
 import io.streamrec.ranking.FeatureFamily;
 import io.streamrec.ranking.ScorerSettings;
 import io.streamrec.worker.FloodLimit;
@@ -21,6 +22,8 @@ import java.util.Set;
  * @param floodLimit the workers' per-user flood limit, for the privacy report's user-level bound
  * @param learnSampleRate share of events (by event id) the scorer learns from ({@code
  *     ranker.learn-sample-rate}); the statistics learn from every event
+ * @param trainingPasses AdaGrad steps the scorer takes on each micro-batch's lists ({@code
+ *     ranker.training-passes})
  */
 public record RankerSettings(
         double learningRate,
@@ -29,19 +32,32 @@ public record RankerSettings(
         double clipNorm,
         double dpNoiseMultiplier,
         FloodLimit floodLimit,
-        double learnSampleRate)
+        double learnSampleRate,
+        int trainingPasses)
         implements Serializable {
 
     public RankerSettings {
         switchedOffFamilies = List.copyOf(switchedOffFamilies);
         EventSample.checkRate(learnSampleRate, "learn sample rate");
+        if (trainingPasses < 1) {
+            throw new IllegalArgumentException(
+                    "training passes must be at least 1: " + trainingPasses);
+        }
         scorer(learningRate, clipNorm, dpNoiseMultiplier); // fails early on a bad combination
     }
 
     /** Without clipping or DP-SGD. */
     public RankerSettings(
             double learningRate, List<FeatureFamily> switchedOffFamilies, boolean itemTextVectors) {
-        this(learningRate, switchedOffFamilies, itemTextVectors, 0, 0, FloodLimit.OFF, 1.0);
+        this(
+                learningRate,
+                switchedOffFamilies,
+                itemTextVectors,
+                0,
+                0,
+                FloodLimit.OFF,
+                1.0,
+                CandidateRanker.TRAINING_PASSES);
     }
 
     /** Without item text vectors. */
@@ -59,7 +75,8 @@ public record RankerSettings(
                 clip,
                 noiseMultiplier,
                 limit,
-                learnSampleRate);
+                learnSampleRate,
+                trainingPasses);
     }
 
     /** With the scorer learning from {@code rate} of the events. */
@@ -71,7 +88,21 @@ public record RankerSettings(
                 clipNorm,
                 dpNoiseMultiplier,
                 floodLimit,
-                rate);
+                rate,
+                trainingPasses);
+    }
+
+    /** With the scorer taking {@code passes} steps on each micro-batch's lists. */
+    public RankerSettings withTrainingPasses(int passes) {
+        return new RankerSettings(
+                learningRate,
+                switchedOffFamilies,
+                itemTextVectors,
+                clipNorm,
+                dpNoiseMultiplier,
+                floodLimit,
+                learnSampleRate,
+                passes);
     }
 
     Set<FeatureFamily> switchedOff() {

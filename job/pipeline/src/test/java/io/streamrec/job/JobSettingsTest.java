@@ -53,6 +53,21 @@ class JobSettingsTest {
     }
 
     @Test
+    void trainingPassesReachTheRankerAndMustBeAtLeastOne() {
+        assertThat(new JobSettings(new Configuration()).serving().ranker().trainingPasses())
+                .isEqualTo(2);
+        Configuration one = Configuration.fromMap(Map.of("ranker.training-passes", "1"));
+        assertThat(new JobSettings(one).serving().ranker().trainingPasses()).isEqualTo(1);
+        assertThatThrownBy(
+                        () ->
+                                JobSettings.validate(
+                                        Configuration.fromMap(
+                                                Map.of("ranker.training-passes", "0"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ranker.training-passes");
+    }
+
+    @Test
     void positiveWeightsAreReadFromTheEventWeightsAndRatingOptions() {
         Configuration conf =
                 Configuration.fromMap(

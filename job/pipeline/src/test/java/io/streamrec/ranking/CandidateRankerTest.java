@@ -1,6 +1,7 @@
 package io.streamrec.ranking;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
@@ -211,6 +212,35 @@ class CandidateRankerTest {
             assertThat(unranked.scorer().parameters())
                     .containsExactly(ranked.scorer().parameters());
             assertThat(unranked.scaler().rows()).isEqualTo(ranked.scaler().rows());
+        }
+    }
+
+    /**
+     * Each batch takes as many AdaGrad steps as passes, each from the weights the last one left:
+     * one, two (the default) and three passes over the same lists end at three different weights.
+     */
+    @Test
+    void eachBatchTakesOneStepPerPass() {
+        List<UserEvent> events = new SuccessorStream(30, 8, 11).events(200);
+        try (CandidateRanker one = ranker();
+                CandidateRanker two = ranker();
+                CandidateRanker three = ranker()) {
+            one.trainingPasses(1);
+            three.trainingPasses(3);
+            for (UserEvent e : events) {
+                for (CandidateRanker r : List.of(one, two, three)) {
+                    r.rankThenLearn(e, null);
+                }
+            }
+            for (CandidateRanker r : List.of(one, two, three)) {
+                assertThat(r.endBatch()).isPositive();
+            }
+            assertThat(two.scorer().parameters())
+                    .isNotEqualTo(one.scorer().parameters())
+                    .isNotEqualTo(three.scorer().parameters());
+            assertThat(one.scorer().parameters()).isNotEqualTo(three.scorer().parameters());
+            assertThatThrownBy(() -> one.trainingPasses(0))
+                    .isInstanceOf(IllegalArgumentException.class);
         }
     }
 

@@ -48,20 +48,21 @@ import java.util.Set;
  *
  * <p>Usage: {@code RankerReplay <ratings> <items> [format] [flags]}; flags: {@code --without
  * FAMILY,...}, {@code --without-hidden}, {@code --without-gating}, {@code --batch N}, {@code
- * --learning-rate R}, {@code --initial-accumulator G}, {@code --seed S}, {@code --scaler-horizon
- * ROWS}, {@code --event-weighting uniform|linear|low-half|low-skip}, {@code --per-source N}, {@code
- * --popularity-per-source N}, {@code --context-scaling none|activity|all}, {@code
- * --item-text-vectors} (MiniLM vectors of the catalog's titles and attributes: a source and the
- * TEXT features; prints the catalog's encode time); poisoning: {@code --bots SHARE} (bot accounts
- * pushing the least-taken item, that share of all events, over {@code --bot-window-days D} in the
- * middle of the data, from {@code --bot-accounts N}), {@code --user-flood RATE/BURST} (the workers'
- * flood limit, events per hour / burst), {@code --item-flood RATE/BURST} (the item flood guard's);
- * robust training: {@code --clip-norm C} (per-event gradient clipping), {@code --dp-noise σ}
- * (DP-SGD noise, with the privacy spent printed; the noise is seeded by {@code --seed} so a replay
- * is reproducible, which makes its weights not private: the job draws it from SecureRandom), {@code
- * --gradient-norms} (prints percentiles of the per-event gradient norms; computes them on their
- * own, clipping nothing, unless a clip norm is set); data shape: {@code --min-user-events N} (only
- * the users with at least N events, a history as long as MovieLens' users have at 20).
+ * --training-passes N}, {@code --learning-rate R}, {@code --initial-accumulator G}, {@code --seed
+ * S}, {@code --scaler-horizon ROWS}, {@code --event-weighting uniform|linear|low-half|low-skip},
+ * {@code --per-source N}, {@code --popularity-per-source N}, {@code --context-scaling
+ * none|activity|all}, {@code --item-text-vectors} (MiniLM vectors of the catalog's titles and
+ * attributes: a source and the TEXT features; prints the catalog's encode time); poisoning: {@code
+ * --bots SHARE} (bot accounts pushing the least-taken item, that share of all events, over {@code
+ * --bot-window-days D} in the middle of the data, from {@code --bot-accounts N}), {@code
+ * --user-flood RATE/BURST} (the workers' flood limit, events per hour / burst), {@code --item-flood
+ * RATE/BURST} (the item flood guard's); robust training: {@code --clip-norm C} (per-event gradient
+ * clipping), {@code --dp-noise σ} (DP-SGD noise, with the privacy spent printed; the noise is
+ * seeded by {@code --seed} so a replay is reproducible, which makes its weights not private: the
+ * job draws it from SecureRandom), {@code --gradient-norms} (prints percentiles of the per-event
+ * gradient norms; computes them on their own, clipping nothing, unless a clip norm is set); data
+ * shape: {@code --min-user-events N} (only the users with at least N events, a history as long as
+ * MovieLens' users have at 20).
  */
 public final class RankerReplay {
     static final int BATCH = 64;
@@ -108,6 +109,7 @@ public final class RankerReplay {
                                 Feature.COUNT, options.scalerHorizon, options.contextScaling),
                         new EventWeighting(options.weighting));
         ranker.learnFrom(options.learnSampleRate);
+        ranker.trainingPasses(options.trainingPasses);
         if (options.gradientNorms) {
             ranker.scorer().reportNormsTo(gradientNorms::add);
         }
@@ -296,6 +298,7 @@ public final class RankerReplay {
         ScorerSettings scorer = ScorerSettings.defaults();
         int batch = BATCH;
         double learnSampleRate = 1.0;
+        int trainingPasses = CandidateRanker.TRAINING_PASSES;
         double scalerHorizon = CandidateRanker.SCALER_HORIZON;
         EventWeighting.Mode weighting = EventWeighting.Mode.UNIFORM;
         int perSource = CandidateSettings.defaults().perSource();
@@ -340,6 +343,7 @@ public final class RankerReplay {
                 case "--scaler-horizon" -> scalerHorizon = Double.parseDouble(value);
                 case "--batch" -> batch = Integer.parseInt(value);
                 case "--learn-sample-rate" -> learnSampleRate = Double.parseDouble(value);
+                case "--training-passes" -> trainingPasses = Integer.parseInt(value);
                 case "--learning-rate" ->
                         scorer = scorer.withLearningRate(Double.parseDouble(value));
                 case "--initial-accumulator" ->
