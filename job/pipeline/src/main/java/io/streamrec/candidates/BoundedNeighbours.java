@@ -56,7 +56,7 @@ public final class BoundedNeighbours {
      * {@link #readRankedFrom}.
      */
     public void writeTo(DataOutput out) throws IOException {
-        int before = size == 0 ? clock : oldestStamp() - 1;
+        int before = beforeOldestStamp();
         out.writeInt(size);
         out.writeInt(clock - before);
         for (int s = 0; s < size; s++) {
@@ -66,23 +66,21 @@ public final class BoundedNeighbours {
         }
     }
 
-    private int oldestStamp() {
+    /** The stamp just before the oldest, the clock for an empty list: what stamps count from. */
+    private int beforeOldestStamp() {
+        if (size == 0) {
+            return clock;
+        }
         int oldest = touched[0];
         for (int s = 1; s < size; s++) {
             oldest = Math.min(oldest, touched[s]);
         }
-        return oldest;
+        return oldest - 1;
     }
 
     /** The list {@link #writeTo} wrote, with at most {@code cap} neighbours. */
     public static BoundedNeighbours readFrom(DataInput in, int cap) throws IOException {
-        BoundedNeighbours n = readEntries(in, cap, true);
-        for (int s = 0; s < n.size; s++) {
-            if (n.touched[s] < 1 || n.touched[s] > n.clock) {
-                throw new IOException("update stamp " + n.touched[s] + " of clock " + n.clock);
-            }
-        }
-        return n;
+        return read(in, cap, true);
     }
 
     /**
@@ -91,34 +89,31 @@ public final class BoundedNeighbours {
      * as the stamps did, and the clock goes on from the latest.
      */
     public static BoundedNeighbours readRankedFrom(DataInput in, int cap) throws IOException {
-        BoundedNeighbours n = readEntries(in, cap, false);
-        for (int s = 0; s < n.size; s++) {
-            if (n.touched[s] < 1 || n.touched[s] > n.size) {
-                throw new IOException("recency rank " + n.touched[s] + " of " + n.size);
-            }
-        }
-        n.clock = n.size;
-        return n;
+        return read(in, cap, false);
     }
 
-    private static BoundedNeighbours readEntries(DataInput in, int cap, boolean clocked)
+    private static BoundedNeighbours read(DataInput in, int cap, boolean clocked)
             throws IOException {
         BoundedNeighbours n = new BoundedNeighbours(cap);
         int size = in.readInt();
         if (size < 0 || size > cap) {
             throw new IOException("neighbour list of " + size + " entries, cap " + cap);
         }
-        if (clocked) {
-            n.clock = in.readInt();
-            if (n.clock < size) {
-                throw new IOException("clock " + n.clock + " of a list of " + size);
-            }
+        n.clock = clocked ? in.readInt() : size;
+        if (n.clock < size) {
+            throw new IOException("clock " + n.clock + " of a list of " + size);
         }
         n.allocate(size);
         for (int s = 0; s < size; s++) {
             n.keys[s] = in.readInt();
             n.weights[s] = in.readDouble();
             n.touched[s] = in.readInt();
+            if (n.touched[s] < 1 || n.touched[s] > n.clock) {
+                throw new IOException(
+                        clocked
+                                ? "update stamp " + n.touched[s] + " of clock " + n.clock
+                                : "recency rank " + n.touched[s] + " of " + size);
+            }
         }
         n.size = size;
         return n;
@@ -151,7 +146,7 @@ public final class BoundedNeighbours {
      */
     private int tick() {
         if (clock == Integer.MAX_VALUE) {
-            int before = size == 0 ? clock : oldestStamp() - 1;
+            int before = beforeOldestStamp();
             if (before >= Integer.MAX_VALUE / 2) {
                 for (int s = 0; s < size; s++) {
                     touched[s] -= before;

@@ -1,6 +1,7 @@
 package io.streamrec.candidates;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -127,8 +128,42 @@ class BoundedNeighboursTest {
         }
     }
 
+    /** A stamp beyond the clock, or a rank beyond the size, is refused with what it was. */
+    @Test
+    void aStampBeyondTheClockOrARankBeyondTheSizeIsRefused() throws Exception {
+        ByteArrayOutputStream stamped = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(stamped);
+        out.writeInt(1); // size
+        out.writeInt(3); // clock
+        out.writeInt(7); // key
+        out.writeDouble(1.0);
+        out.writeInt(4); // stamp after the clock
+        assertThatThrownBy(
+                        () ->
+                                BoundedNeighbours.readFrom(
+                                        new DataInputStream(
+                                                new ByteArrayInputStream(stamped.toByteArray())),
+                                        3))
+                .isInstanceOf(IOException.class)
+                .hasMessage("update stamp 4 of clock 3");
+        ByteArrayOutputStream ranked = new ByteArrayOutputStream();
+        out = new DataOutputStream(ranked);
+        out.writeInt(1); // size
+        out.writeInt(7); // key
+        out.writeDouble(1.0);
+        out.writeInt(2); // rank after the size
+        assertThatThrownBy(
+                        () ->
+                                BoundedNeighbours.readRankedFrom(
+                                        new DataInputStream(
+                                                new ByteArrayInputStream(ranked.toByteArray())),
+                                        3))
+                .isInstanceOf(IOException.class)
+                .hasMessage("recency rank 2 of 1");
+    }
+
     /**
-     * The update clock restarts from the recency ranks before it would overflow: a list whose clock
+     * The update clock moves back by the oldest stamp before it would overflow: a list whose clock
      * starts just below the limit keeps, evicts and writes exactly what a fresh one does.
      */
     @Test
