@@ -62,7 +62,8 @@ import java.util.Set;
  * job draws it from SecureRandom), {@code --gradient-norms} (prints percentiles of the per-event
  * gradient norms; computes them on their own, clipping nothing, unless a clip norm is set); data
  * shape: {@code --min-user-events N} (only the users with at least N events, a history as long as
- * MovieLens' users have at 20).
+ * MovieLens' users have at 20); order: {@code --pipeline-order W} (the events in the order the
+ * job's serving sees them at full speed with W workers, {@link PipelineOrder}).
  */
 public final class RankerReplay {
     static final int BATCH = 64;
@@ -314,6 +315,7 @@ public final class RankerReplay {
         FloodLimit itemFlood = FloodLimit.OFF;
         boolean gradientNorms;
         int minUserEvents;
+        int workers = 1;
 
         static Options parse(String[] args, int from) {
             Options o = new Options();
@@ -352,6 +354,7 @@ public final class RankerReplay {
                 case "--event-weighting" -> weighting = EventWeighting.Mode.parse(value);
                 case "--per-source" -> perSource = Integer.parseInt(value);
                 case "--min-user-events" -> minUserEvents = Integer.parseInt(value);
+                case "--pipeline-order" -> workers = Integer.parseInt(value);
                 case "--popularity-per-source" -> popularityPerSource = Integer.parseInt(value);
                 case "--neighbour-cap" -> neighbourCap = Integer.parseInt(value);
                 case "--similar-per-user" -> similarPerUser = Integer.parseInt(value);
@@ -411,7 +414,7 @@ public final class RankerReplay {
                             + " similar per user %d,"
                             + " context scaling %s, item text vectors %s, bots %.3f"
                             + " (%d accounts, %.1f d), user flood limit %s, item flood guard %s,"
-                            + " users with at least %d events",
+                            + " users with at least %d events, %s",
                     switchedOff,
                     scorer,
                     batch,
@@ -428,7 +431,10 @@ public final class RankerReplay {
                     botWindowDays,
                     userFlood,
                     itemFlood,
-                    minUserEvents);
+                    minUserEvents,
+                    workers > 1
+                            ? "in the order serving sees " + workers + " workers' batches"
+                            : "in time order");
         }
     }
 
@@ -456,6 +462,7 @@ public final class RankerReplay {
                             options.botAccounts);
             events = replay.attack.injectInto(events, options.bots);
         }
+        events = PipelineOrder.of(events, options.workers, options.batch);
         ItemTextVectors vectors = replay.ranker.statistics().textVectors();
         if (vectors != null) {
             System.out.printf(
