@@ -22,6 +22,7 @@ import io.streamrec.ranking.RankedCandidates;
 import io.streamrec.ranking.ScorerSettings;
 import io.streamrec.ranking.TrendingCooccurrence;
 import io.streamrec.schema.UserEvent;
+import io.streamrec.serving.UserOwner;
 import io.streamrec.tools.datasets.RatingsFormat;
 import io.streamrec.tools.datasets.RatingsReplay;
 import io.streamrec.worker.FloodLimit;
@@ -63,7 +64,9 @@ import java.util.Set;
  * gradient norms; computes them on their own, clipping nothing, unless a clip norm is set); data
  * shape: {@code --min-user-events N} (only the users with at least N events, a history as long as
  * MovieLens' users have at 20); order: {@code --pipeline-order W} (the events in the order the
- * job's serving sees them at full speed with W workers, {@link PipelineOrder}).
+ * job's serving sees them at full speed with W workers, {@link PipelineOrder}); {@code
+ * --serving-subtasks S} (a scorer and feature scaler per serving subtask, each learning from and
+ * ranking its own users' events, as the job's S serving subtasks do; the statistics are shared).
  */
 public final class RankerReplay {
     static final int BATCH = 64;
@@ -73,6 +76,7 @@ public final class RankerReplay {
     private static final String[] COLUMNS = {"ranker", "trending", "trending+cooccurrence"};
 
     private final CandidateRanker ranker;
+    private final List<CandidateRanker> others = new ArrayList<>();
     private final TrendingCooccurrence heuristic;
     private final Map<String, Long> firstSeen = new HashMap<>();
     private final Map<String, Tally> tallies = new LinkedHashMap<>();
@@ -100,7 +104,23 @@ public final class RankerReplay {
                         options.candidates(),
                         catalog,
                         options.itemTextVectors ? ItemTextVectors.miniLm() : null);
-        this.ranker =
+        this.ranker = newRanker(statistics, options);
+        // the other serving subtasks' rankers: the same statistics (every subtask applies every
+        // event), a scorer and scaler each, learning from their own users' events only
+        for (int s = 1; s < options.servingSubtasks; s++) {
+            others.add(newRanker(statistics, options));
+        }
+        if (options.gradientNorms) {
+            ranker.scorer().reportNormsTo(gradientNorms::add);
+        }
+        this.heuristic = new TrendingCooccurrence(statistics);
+        tallies.put("all events", new Tally());
+        tallies.put("users with no history", new Tally());
+        tallies.put("items first seen <= 7 d ago", new Tally());
+    }
+
+    private static CandidateRanker newRanker(CandidateGenerator statistics, Options options) {
+        CandidateRanker ranker =
                 new CandidateRanker(
                         statistics,
                         new CandidateFeatures(statistics, options.switchedOff),
@@ -111,13 +131,13 @@ public final class RankerReplay {
                         new EventWeighting(options.weighting));
         ranker.learnFrom(options.learnSampleRate);
         ranker.trainingPasses(options.trainingPasses);
-        if (options.gradientNorms) {
-            ranker.scorer().reportNormsTo(gradientNorms::add);
-        }
-        this.heuristic = new TrendingCooccurrence(statistics);
-        tallies.put("all events", new Tally());
-        tallies.put("users with no history", new Tally());
-        tallies.put("items first seen <= 7 d ago", new Tally());
+        return ranker;
+    }
+
+    /** The ranker of the serving subtask that owns {@code userId} ({@link UserOwner}). */
+    private CandidateRanker rankerOf(String userId) {
+        int owner = UserOwner.of(userId, 1 + others.size());
+        return owner == 0 ? ranker : others.get(owner - 1);
     }
 
     /**
@@ -130,8 +150,9 @@ public final class RankerReplay {
             return;
         }
         if (attack != null && BotTraffic.isBot(e.userId())) {
-            ranker.rankThenLearn(
-                    e, ranker.statistics().candidates(e.userId(), e.timestamp()), null);
+            rankerOf(e.userId())
+                    .rankThenLearn(
+                            e, ranker.statistics().candidates(e.userId(), e.timestamp()), null);
             endBatchIfFull();
             return; // bots are not evaluated
         }
@@ -146,7 +167,7 @@ public final class RankerReplay {
             heuristic.rank(e.userId(), candidates, e.timestamp()).rankOf(e.itemId(), K)
         };
         boolean candidate = candidates.contains(e.itemId());
-        RankedCandidates ranked = ranker.rankThenLearn(e, candidates, null);
+        RankedCandidates ranked = rankerOf(e.userId()).rankThenLearn(e, candidates, null);
         ranks[0] = ranked.rankOf(e.itemId(), K);
         if (attack != null && e.timestamp() >= attack.from()) {
             ordinaryDuringAttack++;
@@ -167,6 +188,7 @@ public final class RankerReplay {
     private void endBatchIfFull() {
         if (++inBatch == batch) {
             ranker.endBatch();
+            others.forEach(CandidateRanker::endBatch);
             inBatch = 0;
         }
     }
@@ -316,6 +338,7 @@ public final class RankerReplay {
         boolean gradientNorms;
         int minUserEvents;
         int workers = 1;
+        int servingSubtasks = 1;
 
         static Options parse(String[] args, int from) {
             Options o = new Options();
@@ -355,6 +378,7 @@ public final class RankerReplay {
                 case "--per-source" -> perSource = Integer.parseInt(value);
                 case "--min-user-events" -> minUserEvents = Integer.parseInt(value);
                 case "--pipeline-order" -> workers = Integer.parseInt(value);
+                case "--serving-subtasks" -> servingSubtasks = Integer.parseInt(value);
                 case "--popularity-per-source" -> popularityPerSource = Integer.parseInt(value);
                 case "--neighbour-cap" -> neighbourCap = Integer.parseInt(value);
                 case "--similar-per-user" -> similarPerUser = Integer.parseInt(value);
@@ -414,7 +438,7 @@ public final class RankerReplay {
                             + " similar per user %d,"
                             + " context scaling %s, item text vectors %s, bots %.3f"
                             + " (%d accounts, %.1f d), user flood limit %s, item flood guard %s,"
-                            + " users with at least %d events, %s",
+                            + " users with at least %d events, %s, %d scorer(s) split by user",
                     switchedOff,
                     scorer,
                     batch,
@@ -434,7 +458,8 @@ public final class RankerReplay {
                     minUserEvents,
                     workers > 1
                             ? "in the order serving sees " + workers + " workers' batches"
-                            : "in time order");
+                            : "in time order",
+                    servingSubtasks);
         }
     }
 
@@ -493,6 +518,7 @@ public final class RankerReplay {
         replay.printAttack(System.out);
         replay.printRobustTraining(System.out);
         replay.ranker.close();
+        replay.others.forEach(CandidateRanker::close);
     }
 
     /**

@@ -31,4 +31,19 @@ class RankerReplayTest {
                 .containsExactly("a11", "a23", "a36");
         assertThat(RankerReplay.usersWithAtLeast(1, events)).isSameAs(events);
     }
+
+    @Test
+    void theOrderAndTheScorersOfThePipelineAreFlags() {
+        RankerReplay.Options options =
+                RankerReplay.Options.parse(
+                        new String[] {"--pipeline-order", "2", "--serving-subtasks", "3"}, 0);
+
+        assertThat(options.workers).isEqualTo(2);
+        assertThat(options.servingSubtasks).isEqualTo(3);
+        assertThat(options.toString())
+                .endsWith(
+                        "in the order serving sees 2 workers' batches, 3 scorer(s) split by user");
+        assertThat(RankerReplay.Options.parse(new String[0], 0).toString())
+                .endsWith("in time order, 1 scorer(s) split by user");
+    }
 }
