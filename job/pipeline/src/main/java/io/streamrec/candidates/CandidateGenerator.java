@@ -424,10 +424,15 @@ public final class CandidateGenerator {
 
     /** The user's remembered items, most recent first. */
     public List<String> userItems(String userId) {
+        return userItems(userId, settings.userItems());
+    }
+
+    /** The user's latest {@code n} remembered items (fewer if it has fewer), most recent first. */
+    public List<String> userItems(String userId, int n) {
         int user = users.find(userId);
         List<String> out = new ArrayList<>();
         if (user >= 0) {
-            for (int item : userItems.get(user).mostRecent(settings.userItems())) {
+            for (int item : userItems.get(user).mostRecent(Math.min(n, settings.userItems()))) {
                 out.add(items.id(item));
             }
         }

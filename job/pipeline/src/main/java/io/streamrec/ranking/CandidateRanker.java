@@ -26,6 +26,11 @@ public final class CandidateRanker implements AutoCloseable {
     private final List<FeatureList> lists = new ArrayList<>();
     private final List<Integer> targets = new ArrayList<>();
     private final List<Float> weights = new ArrayList<>();
+    private final List<ItemInteraction.Example> examples = new ArrayList<>();
+
+    /** The scorer's item interaction, or null when it is off. */
+    private final ItemInteraction interaction;
+
     private final EventWeighting weighting;
     private double learnSampleRate = 1.0;
     private int trainingPasses = TRAINING_PASSES;
@@ -119,6 +124,8 @@ public final class CandidateRanker implements AutoCloseable {
                                 s.noiseMultiplier(), PrivacyAccountant.DEFAULT_DELTA)
                         : null;
         scorer.setInitialWeight(Feature.COUNT_1D.column(), 1f);
+        ItemInteraction i = scorer.itemInteraction();
+        this.interaction = i.on() && !s.clips() ? i : null;
     }
 
     /** Scores of a list of items by another model (the factorization feature). */
@@ -201,9 +208,11 @@ public final class CandidateRanker implements AutoCloseable {
             scaler.observe(list);
         }
         scaler.standardise(list);
-        RankedCandidates ranked = ranks ? RankedCandidates.of(itemIds, scorer.scores(list)) : null;
+        List<String> history = history(event.userId());
+        RankedCandidates ranked =
+                ranks ? RankedCandidates.of(itemIds, scores(list, itemIds, history)) : null;
         if (trains) {
-            keep(event, itemIds, list);
+            keep(event, itemIds, list, history);
         }
         statistics.update(event);
         return ranked;
@@ -222,14 +231,37 @@ public final class CandidateRanker implements AutoCloseable {
                 factorization == null ? null : factorization.of(itemIds));
     }
 
+    /** The user's latest items the item interaction reads, null when it is off. */
+    private List<String> history(String userId) {
+        return interaction == null
+                ? null
+                : statistics.userItems(userId, interaction.historyItems());
+    }
+
+    /** The scorer's scores plus the item interaction's terms (when on). */
+    private float[] scores(FeatureList list, List<String> itemIds, List<String> history) {
+        float[] scores = scorer.scores(list);
+        if (interaction != null) {
+            float[] offsets = interaction.terms(itemIds, history);
+            for (int i = 0; i < scores.length; i++) {
+                scores[i] += offsets[i];
+            }
+        }
+        return scores;
+    }
+
     /** Keeps the list as a training example when the event's item is among its candidates. */
-    private void keep(UserEvent event, List<String> itemIds, FeatureList list) {
+    private void keep(
+            UserEvent event, List<String> itemIds, FeatureList list, List<String> history) {
         int target = itemIds.indexOf(event.itemId());
         float weight = weighting.weigh(event);
         if (target >= 0 && weight > 0f) {
             lists.add(list);
             targets.add(target);
             weights.add(weight);
+            if (interaction != null) {
+                examples.add(interaction.example(itemIds, history));
+            }
             if (privacy != null) {
                 privacy.record(event.userId());
             }
@@ -259,8 +291,20 @@ public final class CandidateRanker implements AutoCloseable {
             }
             int passes = scorer.settings().addsNoise() ? 1 : trainingPasses;
             for (int p = 0; p < passes; p++) {
-                scorer.step(scorer.gradients(lists, t, w));
+                if (interaction == null) {
+                    scorer.step(scorer.gradients(lists, t, w));
+                } else {
+                    // both at the scores with the terms, the softmax the loss differentiates
+                    float[][] terms = new float[n][];
+                    for (int i = 0; i < n; i++) {
+                        terms[i] = interaction.terms(examples.get(i));
+                    }
+                    float[][] probabilities = new float[n][];
+                    scorer.step(scorer.gradients(lists, t, w, terms, probabilities));
+                    interaction.step(examples, probabilities, t, w);
+                }
             }
+            examples.clear();
             lists.clear();
             targets.clear();
             weights.clear();
@@ -279,7 +323,9 @@ public final class CandidateRanker implements AutoCloseable {
                         itemIds,
                         candidates,
                         factorization == null ? null : factorization.of(itemIds));
-        return RankedCandidates.of(itemIds, scorer.scores(scaler.standardise(list)));
+        scaler.standardise(list);
+        List<String> history = history(userId);
+        return RankedCandidates.of(itemIds, scores(list, itemIds, history));
     }
 
     private static List<String> itemIds(CandidateSet candidates) {

@@ -43,6 +43,15 @@ final class DjlListwiseTrainer implements AutoCloseable {
 
     /** Mean weighted softmax cross-entropy of the batch and its gradient. */
     ScorerGradients gradients(ScorerLayout layout, float[] parameters, PaddedListBatch batch) {
+        return gradients(layout, parameters, batch, null);
+    }
+
+    /**
+     * As {@link #gradients(ScorerLayout, float[], PaddedListBatch)}; {@code probabilities}, when
+     * not null, receives each candidate's softmax probability, {@code [lists, maxCandidates]}.
+     */
+    ScorerGradients gradients(
+            ScorerLayout layout, float[] parameters, PaddedListBatch batch, float[] probabilities) {
         boolean previousMode = JniUtils.isGradMode();
         JniUtils.setGradMode(true);
         try (NDManager m = manager.newSubManager()) {
@@ -60,6 +69,10 @@ final class DjlListwiseTrainer implements AutoCloseable {
                             .neg()
                             .div((float) batch.lists);
             JniUtils.backward((PtNDArray) loss, (PtNDArray) m.ones(loss.getShape()), false, false);
+            if (probabilities != null) {
+                float[] p = logProbabilities.exp().toFloatArray();
+                System.arraycopy(p, 0, probabilities, 0, p.length);
+            }
             try (NDArray gradient = flat.getGradient()) {
                 return new ScorerGradients(loss.getFloat(), gradient.toFloatArray(), batch.lists);
             }

@@ -24,7 +24,7 @@ import java.util.function.DoubleConsumer;
  */
 public final class ListwiseScorer implements AutoCloseable {
     /** Version of the {@link #writeTo} format. */
-    static final byte SNAPSHOT_VERSION = 2;
+    static final byte SNAPSHOT_VERSION = 3;
 
     /**
      * DP-SGD divides the noisy sum of clipped gradients by this fixed count, about the training
@@ -43,6 +43,7 @@ public final class ListwiseScorer implements AutoCloseable {
     private final float[] parameters;
     private final float[] accumulators;
     private final ScorerForward forward;
+    private ItemInteraction itemInteraction;
 
     /** Parameters an ablation holds at zero ({@link ScorerSettings}); null when none. */
     private final boolean[] frozen;
@@ -92,6 +93,58 @@ public final class ListwiseScorer implements AutoCloseable {
         this.accumulators = adagrad.initSlots(parameters);
         this.trainer = new DjlListwiseTrainer(device);
         this.forward = new ScorerForward(layout);
+        this.itemInteraction =
+                new ItemInteraction(
+                        settings.clips()
+                                ? ItemInteraction.Settings.off()
+                                : ItemInteraction.Settings.defaults(settings.seed()));
+    }
+
+    /**
+     * The learned item interaction whose terms {@link CandidateRanker} adds to the scores, trained
+     * with the scorer and kept in its snapshots. Off where the scorer clips gradients (robust
+     * training, DP-SGD): its per-item vectors would learn from each list unclipped.
+     */
+    public ItemInteraction itemInteraction() {
+        return itemInteraction;
+    }
+
+    /**
+     * Replaces the item interaction with a fresh one of {@code s} (off where the scorer clips), as
+     * an ablation; before the scorer serves a {@link CandidateRanker}, which reads it once.
+     */
+    public ListwiseScorer withItemInteraction(ItemInteraction.Settings s) {
+        this.itemInteraction =
+                new ItemInteraction(settings.clips() ? ItemInteraction.Settings.off() : s);
+        return this;
+    }
+
+    /**
+     * The mean loss and gradient of the scorer's parameters as {@link #gradients(List, int[],
+     * float[])}, with {@code offsets[i]} added to list i's scores (the item interaction's terms,
+     * which this pass does not differentiate); {@code probabilities[i]}, when not null, receives
+     * list i's softmax probabilities. No clipping: the item interaction is off where the scorer
+     * clips.
+     */
+    public ScorerGradients gradients(
+            List<FeatureList> lists,
+            int[] targets,
+            float[] weights,
+            float[][] offsets,
+            float[][] probabilities) {
+        if (settings.clips()) {
+            throw new IllegalStateException("score offsets with clipped gradients");
+        }
+        PaddedListBatch batch = PaddedListBatch.of(layout, lists, targets, weights, offsets);
+        float[] flat = probabilities == null ? null : new float[batch.lists * batch.maxCandidates];
+        ScorerGradients g = trainer.gradients(layout, parameters, batch, flat);
+        if (probabilities != null) {
+            for (int i = 0; i < batch.lists; i++) {
+                int from = i * batch.maxCandidates;
+                probabilities[i] = Arrays.copyOfRange(flat, from, from + lists.get(i).candidates());
+            }
+        }
+        return g;
     }
 
     /**
@@ -313,7 +366,8 @@ public final class ListwiseScorer implements AutoCloseable {
 
     /**
      * Writes parameters and accumulators: version byte, feature count, hidden units, arrays, then
-     * the count of noisy batches (version 2; a diagnostic, it does not seed the noise).
+     * the count of noisy batches (version 2; a diagnostic, it does not seed the noise), then the
+     * item interaction's vectors (version 3, {@link ItemInteraction#writeTo}).
      */
     public void writeTo(DataOutput out) throws IOException {
         out.writeByte(SNAPSHOT_VERSION);
@@ -326,6 +380,7 @@ public final class ListwiseScorer implements AutoCloseable {
             out.writeFloat(accumulators[i]);
         }
         out.writeLong(noisyBatches);
+        itemInteraction.writeTo(out);
     }
 
     /**
@@ -337,7 +392,7 @@ public final class ListwiseScorer implements AutoCloseable {
      */
     public void readFrom(DataInput in) throws IOException {
         byte version = in.readByte();
-        if (version != SNAPSHOT_VERSION && version != 1) {
+        if (version != SNAPSHOT_VERSION && version != 2 && version != 1) {
             throw new IOException(
                     "scorer snapshot version " + version + ", expected " + SNAPSHOT_VERSION);
         }
@@ -367,6 +422,12 @@ public final class ListwiseScorer implements AutoCloseable {
         }
         // version 1 predates DP-SGD: no noise was drawn
         noisyBatches = version == 1 ? 0 : in.readLong();
+        // version 3 added the item interaction; from before it, the item vectors start fresh
+        if (version >= 3) {
+            itemInteraction.readFrom(in);
+        } else {
+            itemInteraction.clear();
+        }
     }
 
     /**

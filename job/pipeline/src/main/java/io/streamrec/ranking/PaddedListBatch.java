@@ -52,6 +52,20 @@ final class PaddedListBatch {
     /** Lists with the index of each list's target and each list's weight in the loss. */
     static PaddedListBatch of(
             ScorerLayout layout, List<FeatureList> lists, int[] targets, float[] weights) {
+        return of(layout, lists, targets, weights, null);
+    }
+
+    /**
+     * As {@link #of(ScorerLayout, List, int[], float[])}, with {@code offsets[i][c]} (when not
+     * null) added to candidate c's score of list i through the mask: terms of the score the DJL
+     * pass does not differentiate ({@link ItemInteraction}).
+     */
+    static PaddedListBatch of(
+            ScorerLayout layout,
+            List<FeatureList> lists,
+            int[] targets,
+            float[] weights,
+            float[][] offsets) {
         if (targets.length != lists.size() || weights.length != lists.size()) {
             throw new IllegalArgumentException(
                     lists.size()
@@ -62,6 +76,16 @@ final class PaddedListBatch {
                             + " weights");
         }
         PaddedListBatch batch = of(layout, lists);
+        if (offsets != null) {
+            for (int i = 0; i < offsets.length; i++) {
+                if (offsets[i] != null) {
+                    int from = i * batch.maxCandidates;
+                    for (int c = 0; c < offsets[i].length; c++) {
+                        batch.mask[from + c] += offsets[i][c];
+                    }
+                }
+            }
+        }
         for (int i = 0; i < targets.length; i++) {
             if (targets[i] < 0 || targets[i] >= lists.get(i).candidates()) {
                 throw new IllegalArgumentException(

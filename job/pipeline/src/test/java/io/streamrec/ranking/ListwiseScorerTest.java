@@ -102,7 +102,8 @@ class ListwiseScorerTest {
             assertThatThrownBy(() -> narrower.readFrom(input(bytes)))
                     .isInstanceOf(IOException.class)
                     .hasMessageContaining("12 features");
-            assertThat(bytes).hasSize(1 + 4 + 4 + 2 * 4 * scorer.layout().size() + 8);
+            // then the untrained item interaction: version, dimension and no item
+            assertThat(bytes).hasSize(1 + 4 + 4 + 2 * 4 * scorer.layout().size() + 8 + 1 + 4 + 4);
             ScorerLayout wider = new ScorerLayout(FEATURES, ScorerLayout.HIDDEN + 4);
             float[] zeros = new float[wider.size()];
             byte[] moreUnits = snapshotOf(wider, zeros, zeros, 0L);
@@ -205,7 +206,95 @@ class ListwiseScorerTest {
             out.writeFloat(v);
         }
         out.writeLong(noisy);
+        new ItemInteraction(ItemInteraction.Settings.off()).writeTo(out);
         return bytes.toByteArray();
+    }
+
+    /**
+     * The item interaction's vectors travel with the scorer (version 3); a version 2 snapshot, from
+     * before them, restores the scorer with fresh vectors.
+     */
+    @Test
+    void theItemVectorsTravelInTheSnapshotAndStartFreshFromVersionTwo() throws IOException {
+        Random random = new Random(5);
+        List<FeatureList> lists = RandomLists.lists(random, 4, 3, 6, FEATURES);
+        int[] targets = RandomLists.targets(random, lists);
+        float[] w = ones(lists.size());
+        List<String> items = List.of("a", "b", "c", "d", "e", "f");
+        try (ListwiseScorer trained = scorer(ScorerSettings.defaults());
+                ListwiseScorer restored = scorer(ScorerSettings.defaults());
+                ListwiseScorer old = scorer(ScorerSettings.defaults())) {
+            ItemInteraction terms = trained.itemInteraction();
+            assertThat(terms.on()).isTrue();
+            List<ItemInteraction.Example> examples = new ArrayList<>();
+            float[][] offsets = new float[lists.size()][];
+            for (int i = 0; i < lists.size(); i++) {
+                examples.add(
+                        terms.example(
+                                items.subList(0, lists.get(i).candidates()), List.of("h" + i)));
+                offsets[i] = terms.terms(examples.get(i));
+            }
+            float[][] probabilities = new float[lists.size()][];
+            trained.step(trained.gradients(lists, targets, w, offsets, probabilities));
+            terms.step(examples, probabilities, targets, w);
+
+            byte[] bytes = snapshot(trained);
+            restored.readFrom(input(bytes));
+            assertThat(restored.itemInteraction().vector("a")).containsExactly(terms.vector("a"));
+            assertThat(snapshot(restored)).isEqualTo(bytes);
+
+            // version 2: the same bytes up to the noisy-batch count, without the vectors
+            byte[] v2 = java.util.Arrays.copyOf(bytes, 1 + 8 + 2 * 4 * trained.layout().size() + 8);
+            v2[0] = 2;
+            old.itemInteraction().example(List.of("z"), List.of());
+            DataInputStream in = input(v2);
+            old.readFrom(in);
+            assertThat(in.available()).isZero();
+            assertThat(old.parameters()).containsExactly(trained.parameters());
+            assertThat(old.itemInteraction().size()).isZero();
+        }
+    }
+
+    /**
+     * With offsets the DJL pass's softmax (the probabilities it returns, and so the loss and
+     * gradient) is over the scores plus the offsets.
+     */
+    @Test
+    void offsetsShiftTheSoftmaxTheGradientIsTakenAt() {
+        Random random = new Random(9);
+        List<FeatureList> lists = RandomLists.lists(random, 3, 4, 7, FEATURES);
+        int[] targets = RandomLists.targets(random, lists);
+        float[] w = ones(lists.size());
+        try (ListwiseScorer scorer = scorer(ScorerSettings.defaults())) {
+            float[][] offsets = new float[lists.size()][];
+            for (int i = 0; i < lists.size(); i++) {
+                offsets[i] = new float[lists.get(i).candidates()];
+                for (int c = 0; c < offsets[i].length; c++) {
+                    offsets[i][c] = (float) random.nextGaussian();
+                }
+            }
+            float[][] probabilities = new float[lists.size()][];
+            ScorerGradients shifted = scorer.gradients(lists, targets, w, offsets, probabilities);
+            ScorerGradients plain = scorer.gradients(lists, targets, w);
+            for (int i = 0; i < lists.size(); i++) {
+                float[] s = scorer.scores(lists.get(i));
+                double max = Double.NEGATIVE_INFINITY;
+                for (int c = 0; c < s.length; c++) {
+                    max = Math.max(max, s[c] + offsets[i][c]);
+                }
+                double sum = 0;
+                for (int c = 0; c < s.length; c++) {
+                    sum += Math.exp(s[c] + offsets[i][c] - max);
+                }
+                assertThat(probabilities[i]).hasSize(s.length);
+                for (int c = 0; c < s.length; c++) {
+                    double p = Math.exp(s[c] + offsets[i][c] - max) / sum;
+                    assertThat((double) probabilities[i][c]).isCloseTo(p, offset(1e-5));
+                }
+            }
+            assertThat(shifted.gradient()).isNotEqualTo(plain.gradient());
+            assertThat(shifted.loss()).isNotEqualTo(plain.loss());
+        }
     }
 
     /** Version 1 (before DP-SGD) had no count of noisy batches after the arrays. */

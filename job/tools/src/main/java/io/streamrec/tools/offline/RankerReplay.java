@@ -16,6 +16,7 @@ import io.streamrec.ranking.EventWeighting;
 import io.streamrec.ranking.Feature;
 import io.streamrec.ranking.FeatureFamily;
 import io.streamrec.ranking.FeatureScaler;
+import io.streamrec.ranking.ItemInteraction;
 import io.streamrec.ranking.ListwiseScorer;
 import io.streamrec.ranking.PrivacyAccountant;
 import io.streamrec.ranking.RankedCandidates;
@@ -49,24 +50,25 @@ import java.util.Set;
  *
  * <p>Usage: {@code RankerReplay <ratings> <items> [format] [flags]}; flags: {@code --without
  * FAMILY,...}, {@code --without-hidden}, {@code --without-gating}, {@code --batch N}, {@code
- * --training-passes N}, {@code --learning-rate R}, {@code --initial-accumulator G}, {@code --seed
- * S}, {@code --scaler-horizon ROWS}, {@code --event-weighting uniform|linear|low-half|low-skip},
- * {@code --per-source N}, {@code --popularity-per-source N}, {@code --context-scaling
- * none|activity|all}, {@code --item-text-vectors} (MiniLM vectors of the catalog's titles and
- * attributes: a source and the TEXT features; prints the catalog's encode time); poisoning: {@code
- * --bots SHARE} (bot accounts pushing the least-taken item, that share of all events, over {@code
- * --bot-window-days D} in the middle of the data, from {@code --bot-accounts N}), {@code
- * --user-flood RATE/BURST} (the workers' flood limit, events per hour / burst), {@code --item-flood
- * RATE/BURST} (the item flood guard's); robust training: {@code --clip-norm C} (per-event gradient
- * clipping), {@code --dp-noise σ} (DP-SGD noise, with the privacy spent printed; the noise is
- * seeded by {@code --seed} so a replay is reproducible, which makes its weights not private: the
- * job draws it from SecureRandom), {@code --gradient-norms} (prints percentiles of the per-event
- * gradient norms; computes them on their own, clipping nothing, unless a clip norm is set); data
- * shape: {@code --min-user-events N} (only the users with at least N events, a history as long as
- * MovieLens' users have at 20); order: {@code --pipeline-order W} (the events in the order the
- * job's serving sees them at full speed with W workers, {@link PipelineOrder}); {@code
- * --serving-subtasks S} (a scorer and feature scaler per serving subtask, each learning from and
- * ranking its own users' events, as the job's S serving subtasks do; the statistics are shared).
+ * --training-passes N}, {@code --item-vectors D} (the item interaction's dimension, 0: off), {@code
+ * --learning-rate R}, {@code --initial-accumulator G}, {@code --seed S}, {@code --scaler-horizon
+ * ROWS}, {@code --event-weighting uniform|linear|low-half|low-skip}, {@code --per-source N}, {@code
+ * --popularity-per-source N}, {@code --context-scaling none|activity|all}, {@code
+ * --item-text-vectors} (MiniLM vectors of the catalog's titles and attributes: a source and the
+ * TEXT features; prints the catalog's encode time); poisoning: {@code --bots SHARE} (bot accounts
+ * pushing the least-taken item, that share of all events, over {@code --bot-window-days D} in the
+ * middle of the data, from {@code --bot-accounts N}), {@code --user-flood RATE/BURST} (the workers'
+ * flood limit, events per hour / burst), {@code --item-flood RATE/BURST} (the item flood guard's);
+ * robust training: {@code --clip-norm C} (per-event gradient clipping), {@code --dp-noise σ}
+ * (DP-SGD noise, with the privacy spent printed; the noise is seeded by {@code --seed} so a replay
+ * is reproducible, which makes its weights not private: the job draws it from SecureRandom), {@code
+ * --gradient-norms} (prints percentiles of the per-event gradient norms; computes them on their
+ * own, clipping nothing, unless a clip norm is set); data shape: {@code --min-user-events N} (only
+ * the users with at least N events, a history as long as MovieLens' users have at 20); order:
+ * {@code --pipeline-order W} (the events in the order the job's serving sees them at full speed
+ * with W workers, {@link PipelineOrder}); {@code --serving-subtasks S} (a scorer and feature scaler
+ * per serving subtask, each learning from and ranking its own users' events, as the job's S serving
+ * subtasks do; the statistics are shared).
  */
 public final class RankerReplay {
     static final int BATCH = 64;
@@ -125,7 +127,10 @@ public final class RankerReplay {
                         statistics,
                         new CandidateFeatures(statistics, options.switchedOff),
                         // seeded noise: the replay is reproducible, and so not private
-                        ListwiseScorer.withSeededNoise(Feature.COUNT, options.scorer, Device.cpu()),
+                        ListwiseScorer.withSeededNoise(Feature.COUNT, options.scorer, Device.cpu())
+                                .withItemInteraction(
+                                        ItemInteraction.Settings.defaults(options.scorer.seed())
+                                                .withDimension(options.itemVectors)),
                         new FeatureScaler(
                                 Feature.COUNT, options.scalerHorizon, options.contextScaling),
                         new EventWeighting(options.weighting));
@@ -319,6 +324,7 @@ public final class RankerReplay {
     static final class Options {
         Set<FeatureFamily> switchedOff = EnumSet.noneOf(FeatureFamily.class);
         ScorerSettings scorer = ScorerSettings.defaults();
+        int itemVectors = ItemInteraction.Settings.defaults(0).dimension();
         int batch = BATCH;
         double learnSampleRate = 1.0;
         int trainingPasses = CandidateRanker.TRAINING_PASSES;
@@ -369,6 +375,7 @@ public final class RankerReplay {
                 case "--batch" -> batch = Integer.parseInt(value);
                 case "--learn-sample-rate" -> learnSampleRate = Double.parseDouble(value);
                 case "--training-passes" -> trainingPasses = Integer.parseInt(value);
+                case "--item-vectors" -> itemVectors = Integer.parseInt(value);
                 case "--learning-rate" ->
                         scorer = scorer.withLearningRate(Double.parseDouble(value));
                 case "--initial-accumulator" ->
@@ -433,7 +440,7 @@ public final class RankerReplay {
         public String toString() {
             return String.format(
                     Locale.ROOT,
-                    "families off %s, %s, batch %d, scaler horizon %.0f, weighting %s,"
+                    "families off %s, %s, item vectors %d, batch %d, scaler horizon %.0f, weighting %s,"
                             + " per source %d (popularity %d), neighbour cap %d,"
                             + " similar per user %d,"
                             + " context scaling %s, item text vectors %s, bots %.3f"
@@ -441,6 +448,7 @@ public final class RankerReplay {
                             + " users with at least %d events, %s, %d scorer(s) split by user",
                     switchedOff,
                     scorer,
+                    itemVectors,
                     batch,
                     scalerHorizon,
                     weighting,

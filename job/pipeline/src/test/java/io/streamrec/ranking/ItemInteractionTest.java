@@ -1,0 +1,167 @@
+package io.streamrec.ranking;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The item interaction's terms, its gradient step and its snapshots. */
+class ItemInteractionTest {
+    private static final double LR = 0.1;
+    private static final double ACC = 0.5;
+
+    private static ItemInteraction interaction(int dim, int history) {
+        return new ItemInteraction(new ItemInteraction.Settings(dim, history, LR, ACC, 0, 0.1, 3L));
+    }
+
+    @Test
+    void aTermIsTheCandidatesVectorDotTheMeanOfTheLatestItemsVectors() {
+        ItemInteraction terms = interaction(2, 2);
+        terms.setVector("h1", new float[] {1, 2});
+        terms.setVector("h2", new float[] {3, 0});
+        terms.setVector("h3", new float[] {100, 100}); // beyond the latest 2: not read
+        terms.setVector("a", new float[] {1, -1});
+
+        // q = ((1, 2) + (3, 0)) / 2 = (2, 1); unknown items score 0 and make no vector
+        float[] t = terms.terms(List.of("a", "unknown"), List.of("h1", "h2", "h3"));
+        assertThat(t[0]).isCloseTo(2 * 1 + 1 * -1, offset(1e-6f));
+        assertThat(t[1]).isZero();
+        assertThat(terms.vector("unknown")).isNull();
+        // no history: no term
+        assertThat(terms.terms(List.of("a"), List.of())[0]).isZero();
+    }
+
+    /**
+     * One list, candidates a (the target) and b at softmax 0.25 / 0.75, weight 2, history h and k:
+     * q = (v_h + v_k) / 2, the residuals are r_a = 2 (0.25 − 1) = −1.5 and r_b = 2 · 0.75 = 1.5, so
+     * g(v_a) = r_a q, g(v_b) = r_b q and g(v_h) = g(v_k) = (r_a v_a + r_b v_b) / 2, and each entry
+     * moves by −lr g / sqrt(G0 + g²).
+     */
+    @Test
+    void aStepFollowsTheHandComputedListwiseGradient() {
+        ItemInteraction terms = interaction(2, 5);
+        float[] va = {0.5f, -1f};
+        float[] vb = {2f, 1f};
+        float[] vh = {1f, 3f};
+        float[] vk = {-1f, 1f};
+        terms.setVector("a", va);
+        terms.setVector("b", vb);
+        terms.setVector("h", vh);
+        terms.setVector("k", vk);
+        ItemInteraction.Example e = terms.example(List.of("a", "b"), List.of("h", "k"));
+        float[] q = {(vh[0] + vk[0]) / 2, (vh[1] + vk[1]) / 2};
+        float[] before = terms.terms(e);
+        assertThat(before[0]).isCloseTo(q[0] * va[0] + q[1] * va[1], offset(1e-6f));
+
+        terms.step(List.of(e), new float[][] {{0.25f, 0.75f}}, new int[] {0}, new float[] {2f});
+
+        float[] ga = {-1.5f * q[0], -1.5f * q[1]};
+        float[] gb = {1.5f * q[0], 1.5f * q[1]};
+        float[] gh = {(-1.5f * va[0] + 1.5f * vb[0]) / 2, (-1.5f * va[1] + 1.5f * vb[1]) / 2};
+        assertMoved(terms.vector("a"), va, ga);
+        assertMoved(terms.vector("b"), vb, gb);
+        assertMoved(terms.vector("h"), vh, gh);
+        assertMoved(terms.vector("k"), vk, gh);
+        // the target's term rose, the other's fell
+        float[] after = terms.terms(e);
+        assertThat(after[0]).isGreaterThan(before[0]);
+        assertThat(after[1]).isLessThan(before[1]);
+    }
+
+    private static void assertMoved(float[] actual, float[] before, float[] g) {
+        for (int k = 0; k < before.length; k++) {
+            double expected = before[k] - LR * g[k] / Math.sqrt(ACC + (double) g[k] * g[k]);
+            assertThat((double) actual[k]).as("entry %d", k).isCloseTo(expected, offset(1e-6));
+        }
+    }
+
+    /**
+     * Users who took x want p, users who took y want r, among the same candidates: the vectors
+     * learn the pairing from the lists alone.
+     */
+    @Test
+    void trainingLearnsWhichCandidateGoesWithWhichHistory() {
+        ItemInteraction terms = interaction(4, 3);
+        List<String> candidates = List.of("p", "r", "s");
+        for (int batch = 0; batch < 200; batch++) {
+            List<ItemInteraction.Example> examples = new ArrayList<>();
+            examples.add(terms.example(candidates, List.of("x")));
+            examples.add(terms.example(candidates, List.of("y")));
+            float[][] probabilities = new float[2][];
+            for (int i = 0; i < 2; i++) {
+                probabilities[i] = softmax(terms.terms(examples.get(i)));
+            }
+            terms.step(examples, probabilities, new int[] {0, 1}, new float[] {1f, 1f});
+        }
+        float[] forX = softmax(terms.terms(candidates, List.of("x")));
+        float[] forY = softmax(terms.terms(candidates, List.of("y")));
+        assertThat(forX[0]).isGreaterThan(0.9f);
+        assertThat(forY[1]).isGreaterThan(0.9f);
+    }
+
+    private static float[] softmax(float[] s) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : s) {
+            max = Math.max(max, v);
+        }
+        double sum = 0;
+        for (float v : s) {
+            sum += Math.exp(v - max);
+        }
+        float[] p = new float[s.length];
+        for (int i = 0; i < s.length; i++) {
+            p[i] = (float) (Math.exp(s[i] - max) / sum);
+        }
+        return p;
+    }
+
+    @Test
+    void aSnapshotRestoresTheVectorsAndAnotherDimensionStartsFresh() throws IOException {
+        ItemInteraction trained = interaction(3, 2);
+        ItemInteraction.Example e = trained.example(List.of("a", "b"), List.of("h"));
+        trained.step(List.of(e), new float[][] {{0.4f, 0.6f}}, new int[] {1}, new float[] {1f});
+        byte[] bytes = snapshot(trained);
+
+        ItemInteraction restored = interaction(3, 2);
+        restored.readFrom(input(bytes));
+        for (String id : List.of("a", "b", "h")) {
+            assertThat(restored.vector(id)).containsExactly(trained.vector(id));
+        }
+        assertThat(snapshot(restored)).isEqualTo(bytes);
+        assertThat(restored.terms(List.of("a", "b"), List.of("h")))
+                .containsExactly(trained.terms(List.of("a", "b"), List.of("h")));
+
+        ItemInteraction wider = interaction(4, 2);
+        DataInputStream in = input(bytes);
+        wider.readFrom(in);
+        assertThat(in.available()).isZero();
+        assertThat(wider.size()).isZero();
+    }
+
+    @Test
+    void theSameSeedAndIdGiveTheSameFreshVectorWhateverTheOrder() {
+        ItemInteraction one = interaction(4, 2);
+        ItemInteraction other = interaction(4, 2);
+        one.example(List.of("a", "b"), List.of());
+        other.example(List.of("b", "a"), List.of());
+        assertThat(one.vector("a")).containsExactly(other.vector("a"));
+        assertThat(one.vector("a")).isNotEqualTo(one.vector("b"));
+    }
+
+    private static byte[] snapshot(ItemInteraction terms) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        terms.writeTo(new DataOutputStream(bytes));
+        return bytes.toByteArray();
+    }
+
+    private static DataInputStream input(byte[] bytes) {
+        return new DataInputStream(new ByteArrayInputStream(bytes));
+    }
+}
