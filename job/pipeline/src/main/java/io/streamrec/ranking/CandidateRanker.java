@@ -124,8 +124,9 @@ public final class CandidateRanker implements AutoCloseable {
                                 s.noiseMultiplier(), PrivacyAccountant.DEFAULT_DELTA)
                         : null;
         scorer.setInitialWeight(Feature.COUNT_1D.column(), 1f);
+        // the scorer keeps the interaction off where it clips gradients
         ItemInteraction i = scorer.itemInteraction();
-        this.interaction = i.on() && !s.clips() ? i : null;
+        this.interaction = i.on() ? i : null;
     }
 
     /** Scores of a list of items by another model (the factorization feature). */

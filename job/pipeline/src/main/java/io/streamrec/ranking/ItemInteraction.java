@@ -1,5 +1,6 @@
 package io.streamrec.ranking;
 
+import io.streamrec.schema.ReadBounds;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -346,12 +347,10 @@ public final class ItemInteraction {
             throw new IOException(
                     "item vector snapshot version " + version + ", expected " + SNAPSHOT_VERSION);
         }
-        int written = in.readInt();
-        int n = in.readInt();
-        if (written < 0 || n < 0) {
-            throw new IOException(
-                    "item vector snapshot of dimension " + written + ", " + n + " items");
-        }
+        int written =
+                ReadBounds.checkLength(
+                        in.readInt(), ReadBounds.MAX_VECTOR_LENGTH, "ItemInteraction.dimension");
+        int n = ReadBounds.checkLength(in.readInt(), ReadBounds.MAX_IDS, "ItemInteraction.items");
         clear();
         for (int i = 0; i < n; i++) {
             String id = in.readUTF();

@@ -93,11 +93,7 @@ public final class ListwiseScorer implements AutoCloseable {
         this.accumulators = adagrad.initSlots(parameters);
         this.trainer = new DjlListwiseTrainer(device);
         this.forward = new ScorerForward(layout);
-        this.itemInteraction =
-                new ItemInteraction(
-                        settings.clips()
-                                ? ItemInteraction.Settings.off()
-                                : ItemInteraction.Settings.defaults(settings.seed()));
+        withItemInteraction(ItemInteraction.Settings.defaults(settings.seed()));
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.streamrec.ranking;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.offset;
 
 import java.io.ByteArrayInputStream;
@@ -143,6 +144,25 @@ class ItemInteractionTest {
         wider.readFrom(in);
         assertThat(in.available()).isZero();
         assertThat(wider.size()).isZero();
+    }
+
+    @Test
+    void aSnapshotOfACorruptDimensionIsRefusedWithWhatWasRead() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeByte(ItemInteraction.SNAPSHOT_VERSION);
+        out.writeInt(-1); // dimension
+        out.writeInt(0);
+
+        assertThatThrownBy(
+                        () ->
+                                interaction(2, 2)
+                                        .readFrom(
+                                                new DataInputStream(
+                                                        new ByteArrayInputStream(
+                                                                bytes.toByteArray()))))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("-1 read for ItemInteraction.dimension");
     }
 
     @Test

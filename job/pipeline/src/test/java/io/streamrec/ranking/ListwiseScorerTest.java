@@ -214,6 +214,23 @@ class ListwiseScorerTest {
      * The item interaction's vectors travel with the scorer (version 3); a version 2 snapshot, from
      * before them, restores the scorer with fresh vectors.
      */
+    /** Clipping bounds each list's influence; per-item vectors would learn from it unclipped. */
+    @Test
+    void aScorerThatClipsKeepsTheItemInteractionOff() {
+        ScorerSettings clipping = ScorerSettings.defaults().withClipNorm(1.0);
+        try (ListwiseScorer plain =
+                        new ListwiseScorer(FEATURES, ScorerSettings.defaults(), Device.cpu());
+                ListwiseScorer clipped = new ListwiseScorer(FEATURES, clipping, Device.cpu())) {
+            assertThat(plain.itemInteraction().on()).isTrue();
+            assertThat(clipped.itemInteraction().on()).isFalse();
+            assertThat(
+                            clipped.withItemInteraction(ItemInteraction.Settings.defaults(1L))
+                                    .itemInteraction()
+                                    .on())
+                    .isFalse();
+        }
+    }
+
     @Test
     void theItemVectorsTravelInTheSnapshotAndStartFreshFromVersionTwo() throws IOException {
         Random random = new Random(5);
