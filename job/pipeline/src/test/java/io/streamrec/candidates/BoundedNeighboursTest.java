@@ -81,9 +81,7 @@ class BoundedNeighboursTest {
             }
         }
         assertLookupsMatchSlots(n);
-        BoundedNeighbours restored =
-                BoundedNeighbours.readFrom(
-                        new DataInputStream(new ByteArrayInputStream(bytes(n))), 200);
+        BoundedNeighbours restored = BoundedNeighbours.readFrom(input(bytes(n)), 200);
         assertLookupsMatchSlots(restored);
         restored.add(123_456, 1_000);
         assertThat(restored.weight(123_456)).isEqualTo(1_000.0);
@@ -115,9 +113,7 @@ class BoundedNeighboursTest {
             live.add(last, 1 + random.nextInt(2));
         }
         live.removeKey(last);
-        BoundedNeighbours restored =
-                BoundedNeighbours.readFrom(
-                        new DataInputStream(new ByteArrayInputStream(bytes(live))), 3);
+        BoundedNeighbours restored = BoundedNeighbours.readFrom(input(bytes(live)), 3);
         assertThat(bytes(restored)).isEqualTo(bytes(live));
         for (int step = 0; step < 100; step++) {
             int key = random.nextInt(8);
@@ -138,12 +134,7 @@ class BoundedNeighboursTest {
         out.writeInt(7); // key
         out.writeDouble(1.0);
         out.writeInt(4); // stamp after the clock
-        assertThatThrownBy(
-                        () ->
-                                BoundedNeighbours.readFrom(
-                                        new DataInputStream(
-                                                new ByteArrayInputStream(stamped.toByteArray())),
-                                        3))
+        assertThatThrownBy(() -> BoundedNeighbours.readFrom(input(stamped.toByteArray()), 3))
                 .isInstanceOf(IOException.class)
                 .hasMessage("update stamp 4 of clock 3");
         ByteArrayOutputStream ranked = new ByteArrayOutputStream();
@@ -152,12 +143,7 @@ class BoundedNeighboursTest {
         out.writeInt(7); // key
         out.writeDouble(1.0);
         out.writeInt(2); // rank after the size
-        assertThatThrownBy(
-                        () ->
-                                BoundedNeighbours.readRankedFrom(
-                                        new DataInputStream(
-                                                new ByteArrayInputStream(ranked.toByteArray())),
-                                        3))
+        assertThatThrownBy(() -> BoundedNeighbours.readRankedFrom(input(ranked.toByteArray()), 3))
                 .isInstanceOf(IOException.class)
                 .hasMessage("recency rank 2 of 1");
     }
@@ -178,6 +164,10 @@ class BoundedNeighboursTest {
             late.add(key, amount);
             assertThat(bytes(late)).as("step %d", step).isEqualTo(bytes(fresh));
         }
+    }
+
+    private static DataInputStream input(byte[] bytes) {
+        return new DataInputStream(new ByteArrayInputStream(bytes));
     }
 
     private static byte[] bytes(BoundedNeighbours n) throws IOException {
