@@ -10,9 +10,10 @@ import org.apache.kafka.metadata.bootstrap.BootstrapMetadata;
  *
  * <p>It does not compact: its log cleaner would compact the model-updates topic (a few hundred MB
  * of rows a minute at 1,000 events/s) on the job's own cores, and that stalled the whole pipeline
- * for several seconds once a minute (freshness p99 0.9-11 s against 0.40-0.45 s without it;
- * BENCHMARKS, tenth session). A broker of its own, as in production, compacts on its own machines;
- * here compaction would only bound the disk and shorten a restart's read of the topic.
+ * for seconds at a time (warm standalone freshness runs: p99 0.9 and 11 s with it, 0.40 and 0.45 s
+ * without; the benchmark's own freshness run has an episode of another cause; BENCHMARKS, tenth
+ * session). A broker of its own, as in production, compacts on its own machines; here compaction
+ * would only bound the disk and shorten a restart's read of the topic.
  */
 public final class EmbeddedKafka implements AutoCloseable {
     private final KafkaClusterTestKit cluster;
