@@ -189,12 +189,12 @@ final class DjlListwiseTrainer implements AutoCloseable {
     }
 
     private NDArray features(NDManager m, PaddedListBatch batch) {
-        int bytes = batch.values.length * Float.BYTES;
+        int bytes = batch.valueCount() * Float.BYTES;
         if (featureBuffer.capacity() < bytes) {
             featureBuffer = ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
         }
         featureBuffer.clear();
-        featureBuffer.asFloatBuffer().put(batch.values);
+        batch.writeValues(featureBuffer.asFloatBuffer());
         featureBuffer.limit(bytes);
         Shape shape = new Shape(batch.lists, batch.maxCandidates, batch.features);
         return m.create(featureBuffer, shape, DataType.FLOAT32);

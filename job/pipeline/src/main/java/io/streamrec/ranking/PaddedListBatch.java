@@ -1,5 +1,6 @@
 package io.streamrec.ranking;
 
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.List;
 
@@ -8,6 +9,11 @@ import java.util.List;
  * shape the DJL pass reads. Padded candidates have zero features and a mask of {@link #PADDING},
  * added to their scores so the softmax gives them no weight. Finite, not {@code -inf}: the loss
  * multiplies log-probabilities by zero target weights, and {@code 0 · -inf} would be NaN.
+ *
+ * <p>The feature block is not copied into an array of its own: {@link #writeValues} writes it
+ * straight into the trainer's direct buffer. A block of 64 lists of 300 candidates is about 4 MB,
+ * and making one per training pass was a third of the replay's allocated bytes and, as a humongous
+ * object, started a concurrent G1 cycle every few seconds.
  */
 final class PaddedListBatch {
     static final float PADDING = -1e9f;
@@ -16,8 +22,8 @@ final class PaddedListBatch {
     final int maxCandidates;
     final int features;
 
-    /** {@code [lists, maxCandidates, features]}, zero for padded candidates. */
-    final float[] values;
+    /** The lists, whose features make the {@code [lists, maxCandidates, features]} block. */
+    private final List<FeatureList> source;
 
     /** {@code [lists, CONTEXT]}. */
     final float[] context;
@@ -28,11 +34,11 @@ final class PaddedListBatch {
     /** {@code [lists, maxCandidates]}: the list's weight at its target, 0 elsewhere. */
     final float[] targetWeight;
 
-    private PaddedListBatch(int lists, int maxCandidates, int features) {
-        this.lists = lists;
+    private PaddedListBatch(List<FeatureList> source, int maxCandidates, int features) {
+        this.source = source;
+        this.lists = source.size();
         this.maxCandidates = maxCandidates;
         this.features = features;
-        this.values = new float[lists * maxCandidates * features];
         this.context = new float[lists * FeatureList.CONTEXT];
         this.mask = new float[lists * maxCandidates];
         this.targetWeight = new float[lists * maxCandidates];
@@ -40,11 +46,10 @@ final class PaddedListBatch {
 
     /** Lists to score only: no targets. */
     static PaddedListBatch of(ScorerLayout layout, List<FeatureList> lists) {
-        PaddedListBatch batch =
-                new PaddedListBatch(lists.size(), maxCandidates(lists), layout.features());
+        PaddedListBatch batch = new PaddedListBatch(lists, maxCandidates(lists), layout.features());
         for (int i = 0; i < lists.size(); i++) {
             ScorerForward.checkFeatures(layout, lists.get(i));
-            batch.copy(i, lists.get(i));
+            batch.copyContextAndMask(i, lists.get(i));
         }
         return batch;
     }
@@ -96,9 +101,26 @@ final class PaddedListBatch {
         return batch;
     }
 
-    private void copy(int i, FeatureList list) {
-        System.arraycopy(
-                list.values(), 0, values, i * maxCandidates * features, list.values().length);
+    /** Floats in the {@code [lists, maxCandidates, features]} block. */
+    int valueCount() {
+        return lists * maxCandidates * features;
+    }
+
+    /**
+     * Writes the {@code [lists, maxCandidates, features]} block at {@code out}'s position, zero for
+     * padded candidates (the buffer may hold an earlier batch's values).
+     */
+    void writeValues(FloatBuffer out) {
+        float[] zeros = new float[features];
+        for (FeatureList list : source) {
+            out.put(list.values());
+            for (int c = list.candidates(); c < maxCandidates; c++) {
+                out.put(zeros);
+            }
+        }
+    }
+
+    private void copyContextAndMask(int i, FeatureList list) {
         System.arraycopy(list.context(), 0, context, i * FeatureList.CONTEXT, FeatureList.CONTEXT);
         int from = i * maxCandidates;
         Arrays.fill(mask, from + list.candidates(), from + maxCandidates, PADDING);
