@@ -20,7 +20,9 @@ record LearnedRankerState(int subtask, byte[] statistics, byte[] learned) {
     private static final int VERSION = 1;
 
     byte[] toBytes() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        // sized up front: the learned state is megabytes, and this runs at every checkpoint
+        int size = 9 + (statistics == null ? 0 : statistics.length) + learned.length;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(size);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(VERSION);
             out.writeInt(subtask);

@@ -17,14 +17,13 @@ import io.streamrec.ranking.RankedCandidates;
 import io.streamrec.ranking.TrendingCooccurrence;
 import io.streamrec.schema.UserEvent;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
+import org.apache.flink.core.memory.DataOutputSerializer;
 
 /**
  * The serving side of the learned ranker ({@code model.type: ranker}): the candidate statistics,
@@ -43,6 +42,9 @@ final class LearnedRanking implements AutoCloseable {
 
     /** Set once the statistics are checkpointed ({@link #serveShare}); null before. */
     private StatisticsJournal journal;
+
+    /** Bytes the last {@link #writeLearned} wrote: the next one starts with room for as many. */
+    private int learnedSize;
 
     /**
      * The users whose similar users, activity and whole history this ranking keeps, null for all
@@ -198,16 +200,22 @@ final class LearnedRanking implements AutoCloseable {
         ranker.statistics().putItem(itemId, title, attributes);
     }
 
-    /** The scaler and scorer (this subtask's learned state). */
+    /**
+     * The scaler and scorer (this subtask's learned state). Written at every checkpoint on the task
+     * thread, so through a {@link DataOutputSerializer}, sized from the last one: the same bytes as
+     * a {@code DataOutputStream}, whose synchronized per-byte writes took the item vectors (1.4 MB
+     * at 10k items) 8 ms instead of 2-4 ms and were 80% of serving's checkpoint pause.
+     */
     byte[] writeLearned() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
+        DataOutputSerializer out = new DataOutputSerializer(Math.max(1 << 16, learnedSize));
+        try {
             ranker.scaler().writeTo(out);
             ranker.scorer().writeTo(out);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException(e); // a byte array does not fail
         }
-        return bytes.toByteArray();
+        learnedSize = out.length();
+        return out.getCopyOfBuffer();
     }
 
     /**

@@ -11,6 +11,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
 
 /** The item interaction's terms, its gradient step and its snapshots. */
@@ -163,6 +164,28 @@ class ItemInteractionTest {
                                                                 bytes.toByteArray()))))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("-1 read for ItemInteraction.dimension");
+    }
+
+    /**
+     * Serving writes its learned state through Flink's {@code DataOutputSerializer} (a checkpoint's
+     * pause on the task thread); restores and the committed fixtures read it as a {@code
+     * DataOutput} stream wrote it, ids in modified UTF-8 included.
+     */
+    @Test
+    void aSnapshotThroughFlinksSerializerIsTheBytesOfADataOutputStream() throws IOException {
+        ItemInteraction trained = interaction(3, 2);
+        List<String> ids = List.of("tt0111161", "Amélie", "a\u0000b", "\uD83C\uDFAC film");
+        ItemInteraction.Example e = trained.example(ids, List.of("h"));
+        trained.step(
+                List.of(e),
+                new float[][] {{0.1f, 0.2f, 0.3f, 0.4f}},
+                new int[] {2},
+                new float[] {1f});
+
+        DataOutputSerializer serializer = new DataOutputSerializer(16);
+        trained.writeTo(serializer);
+
+        assertThat(serializer.getCopyOfBuffer()).isEqualTo(snapshot(trained));
     }
 
     @Test
