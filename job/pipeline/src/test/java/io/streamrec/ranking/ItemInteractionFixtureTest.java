@@ -1,0 +1,75 @@
+package io.streamrec.ranking;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/** Item-vector snapshots written by earlier formats of {@link ItemInteraction#writeTo} restore. */
+class ItemInteractionFixtureTest {
+    private static final String FOLDER = "serializer-fixtures";
+    private static final String V1 = "ItemInteraction.v1.bin";
+    private static final List<String> IDS = List.of("tt0111161", "Amélie", "\uD83C\uDFAC film");
+
+    /**
+     * What the fixtures hold: 3 dimensions over the latest 2 items, seed 7, after one step on a
+     * list of the three ids with history "h".
+     */
+    private static ItemInteraction trained() {
+        ItemInteraction terms =
+                new ItemInteraction(new ItemInteraction.Settings(3, 2, 0.1, 0.5, 0.01, 0.1, 7L));
+        ItemInteraction.Example e = terms.example(IDS, List.of("h"));
+        terms.step(List.of(e), new float[][] {{0.2f, 0.5f, 0.3f}}, new int[] {1}, new float[] {1f});
+        return terms;
+    }
+
+    @Test
+    void readsTheVersionOneFixture() throws IOException {
+        ItemInteraction restored =
+                new ItemInteraction(new ItemInteraction.Settings(3, 2, 0.1, 0.5, 0.01, 0.1, 7L));
+        try (InputStream in = getClass().getResourceAsStream("/" + FOLDER + "/" + V1)) {
+            assertThat(in).as("committed fixture %s", V1).isNotNull();
+            DataInputStream data = new DataInputStream(in);
+            restored.readFrom(data);
+            assertThat(data.read()).as("read to its end").isEqualTo(-1);
+        }
+        ItemInteraction expected = trained();
+        assertThat(restored.size()).isEqualTo(4);
+        for (String id : List.of("tt0111161", "Amélie", "\uD83C\uDFAC film", "h")) {
+            assertThat(restored.vector(id)).as(id).containsExactly(expected.vector(id));
+        }
+        // the accumulators came back too: the next step moves both alike
+        ItemInteraction.Example e = restored.example(IDS, List.of("h"));
+        restored.step(
+                List.of(e), new float[][] {{0.6f, 0.1f, 0.3f}}, new int[] {0}, new float[] {1f});
+        ItemInteraction.Example f = expected.example(IDS, List.of("h"));
+        expected.step(
+                List.of(f), new float[][] {{0.6f, 0.1f, 0.3f}}, new int[] {0}, new float[] {1f});
+        assertThat(restored.vector("Amélie")).containsExactly(expected.vector("Amélie"));
+    }
+
+    /**
+     * Writes the version 1 fixture if it is missing (never overwrites it): {@code mvn test -pl
+     * job/pipeline -Dtest=ItemInteractionFixtureTest#writeMissingFixture -Dfixtures.write=true
+     * -Dsurefire.failIfNoSpecifiedTests=false}.
+     */
+    @Test
+    @EnabledIfSystemProperty(named = "fixtures.write", matches = "true")
+    void writeMissingFixture() throws IOException {
+        Path file = Path.of("src/test/resources", FOLDER, V1);
+        if (!Files.exists(file)) {
+            try (OutputStream out = Files.newOutputStream(file)) {
+                trained().writeTo(new DataOutputStream(out));
+            }
+            System.out.println("Wrote " + file);
+        }
+    }
+}
