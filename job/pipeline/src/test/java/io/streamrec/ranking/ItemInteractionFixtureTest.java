@@ -13,7 +13,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
-/** Item-vector snapshots written by earlier formats of {@link ItemInteraction#writeTo} restore. */
+/**
+ * Item-vector snapshots as version 1 of {@link ItemInteraction#writeTo} wrote them (the current
+ * format) restore, accumulators included: a format change must keep reading them.
+ */
 class ItemInteractionFixtureTest {
     private static final String FOLDER = "serializer-fixtures";
     private static final String V1 = "ItemInteraction.v1.bin";
