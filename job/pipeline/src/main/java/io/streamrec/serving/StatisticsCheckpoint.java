@@ -2,12 +2,15 @@ package io.streamrec.serving;
 
 import io.streamrec.candidates.CandidateGenerator;
 import io.streamrec.candidates.CandidateSettings;
+import java.io.ByteArrayOutputStream;
+import java.util.List;
 
 /**
  * The candidate statistics in a checkpoint: a full snapshot taken at some earlier checkpoint (the
  * base, bytes of {@link io.streamrec.candidates.CandidateStatisticsSerializer}) and the journal of
- * changes since it ({@link StatisticsJournal}). Both arrays are never written after they are made,
- * so checkpoints share a base without copying it.
+ * changes since it ({@link StatisticsJournal}), in chunks that follow each other. No array is
+ * written after it is made, so checkpoints share the base and the journal's sealed chunks without
+ * copying them.
  *
  * <p>Each serving subtask writes its own: the statistics of items and each user's latest items are
  * alike on every subtask, but similar users, activity and whole histories are kept for the
@@ -15,16 +18,48 @@ import io.streamrec.candidates.CandidateSettings;
  * Checkpoints of schema version 1 held one entry, written by subtask 0, with every user's
  * statistics: {@link #WHOLE} as the subtask.
  *
+ * @param journalChunks the journal's bytes, chunk after chunk
  * @param subtask the writer's subtask index, or {@link #WHOLE}
  * @param parallelism the writer's parallelism (0 with {@link #WHOLE})
  */
-public record StatisticsCheckpoint(byte[] base, byte[] journal, int subtask, int parallelism) {
+public record StatisticsCheckpoint(
+        byte[] base, List<byte[]> journalChunks, int subtask, int parallelism) {
     /** The subtask of an entry holding every user's statistics. */
     public static final int WHOLE = -1;
+
+    public StatisticsCheckpoint {
+        journalChunks = List.copyOf(journalChunks);
+    }
+
+    /** A checkpoint whose journal is one array. */
+    public StatisticsCheckpoint(byte[] base, byte[] journal, int subtask, int parallelism) {
+        this(base, List.of(journal), subtask, parallelism);
+    }
 
     /** An entry of every user's statistics, as schema version 1 wrote them. */
     public StatisticsCheckpoint(byte[] base, byte[] journal) {
         this(base, journal, WHOLE, 0);
+    }
+
+    /** The journal's length in bytes. */
+    public int journalLength() {
+        int length = 0;
+        for (byte[] chunk : journalChunks) {
+            length += chunk.length;
+        }
+        return length;
+    }
+
+    /** The journal's bytes in one array (a copy when it is in several chunks). */
+    public byte[] journal() {
+        if (journalChunks.size() == 1) {
+            return journalChunks.get(0);
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(journalLength());
+        for (byte[] chunk : journalChunks) {
+            bytes.writeBytes(chunk);
+        }
+        return bytes.toByteArray();
     }
 
     /** Whether it holds every user's statistics (schema version 1). */

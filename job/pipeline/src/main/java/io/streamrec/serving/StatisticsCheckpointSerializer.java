@@ -34,8 +34,10 @@ public final class StatisticsCheckpointSerializer
             throws IOException {
         out.writeInt(checkpoint.base().length);
         out.write(checkpoint.base());
-        out.writeInt(checkpoint.journal().length);
-        out.write(checkpoint.journal());
+        out.writeInt(checkpoint.journalLength());
+        for (byte[] chunk : checkpoint.journalChunks()) {
+            out.write(chunk);
+        }
         out.writeInt(checkpoint.subtask());
         out.writeInt(checkpoint.parallelism());
     }

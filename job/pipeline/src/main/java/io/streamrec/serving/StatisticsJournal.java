@@ -31,7 +31,22 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
     private static final int EVENT = 1;
     private static final int ITEM = 2;
 
+    /**
+     * Bytes in a sealed chunk of the journal. A checkpoint copies only the unsealed tail and shares
+     * the sealed chunks with the checkpoints before it. Copying the whole journal (up to a quarter
+     * of the base: megabytes) at every checkpoint was a copy on the task thread and as many bytes
+     * of arrays that lived one checkpoint, which young collections then copied again.
+     */
+    static final int CHUNK_BYTES = 1 << 18;
+
+    /** The journal's sealed chunks, in order; never written after they are sealed. */
+    private final List<byte[]> sealed = new ArrayList<>();
+
+    private int sealedBytes;
+
+    /** The journal's tail, after the sealed chunks. */
     private final DataOutputSerializer journal = new DataOutputSerializer(1 << 16);
+
     private final int subtask;
     private final int parallelism;
     private byte[] base;
@@ -59,10 +74,8 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
     StatisticsJournal(StatisticsCheckpoint restored) {
         this(restored.subtask(), restored.parallelism());
         base = restored.base();
-        try {
-            journal.write(restored.journal());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a byte array does not fail
+        for (byte[] chunk : restored.journalChunks()) {
+            seal(chunk);
         }
     }
 
@@ -84,6 +97,7 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        sealIfFull();
     }
 
     @Override
@@ -102,6 +116,27 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        sealIfFull();
+    }
+
+    /** Seals the tail as a chunk once it holds {@link #CHUNK_BYTES}; entries never straddle. */
+    private void sealIfFull() {
+        if (journal.length() >= CHUNK_BYTES) {
+            seal(journal.getCopyOfBuffer());
+            journal.clear();
+        }
+    }
+
+    private void seal(byte[] chunk) {
+        if (chunk.length > 0) {
+            sealed.add(chunk);
+            sealedBytes += chunk.length;
+        }
+    }
+
+    /** The journal's length in bytes. */
+    private int length() {
+        return sealedBytes + journal.length();
     }
 
     /**
@@ -117,13 +152,20 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
     StatisticsCheckpoint checkpoint(CandidateGenerator statistics) {
         if (base == null
                 || forgetting
-                || journal.length() > Math.max(MIN_REBASE_BYTES, base.length * REBASE_SHARE)) {
+                || length() > Math.max(MIN_REBASE_BYTES, base.length * REBASE_SHARE)) {
             forgetting = false;
             base = CandidateStatisticsSerializer.toBytes(statistics);
+            sealed.clear();
+            sealedBytes = 0;
             journal.clear();
             rebases++;
         }
-        return new StatisticsCheckpoint(base, journal.getCopyOfBuffer(), subtask, parallelism);
+        List<byte[]> chunks = new ArrayList<>(sealed.size() + 1);
+        chunks.addAll(sealed);
+        if (journal.length() > 0) {
+            chunks.add(journal.getCopyOfBuffer());
+        }
+        return new StatisticsCheckpoint(base, chunks, subtask, parallelism);
     }
 
     /** How often a checkpoint wrote the whole statistics since this journal was made. */

@@ -109,6 +109,45 @@ class StatisticsJournalTest {
     }
 
     @Test
+    void aCheckpointSharesTheSealedChunksAndWritesTheBytesOfOneJournal() throws IOException {
+        CandidateGenerator statistics = new CandidateGenerator(SETTINGS, CATALOG);
+        StatisticsJournal journal = new StatisticsJournal(0, 1);
+        statistics.recordChangesTo(journal);
+        Stream stream = new Stream();
+        stream.apply(statistics, 3_000);
+        journal.checkpoint(statistics); // the base
+        stream.apply(statistics, 20_000); // a journal of more than two chunks
+        StatisticsCheckpoint first = journal.checkpoint(statistics);
+        stream.apply(statistics, 10);
+        StatisticsCheckpoint second = journal.checkpoint(statistics);
+
+        assertThat(second.base()).isSameAs(first.base());
+        assertThat(first.journalChunks()).hasSizeGreaterThan(2);
+        assertThat(first.journalLength()).isLessThan(StatisticsJournal.MIN_REBASE_BYTES);
+        for (int c = 0; c < first.journalChunks().size() - 1; c++) {
+            assertThat(first.journalChunks().get(c))
+                    .hasSizeGreaterThanOrEqualTo(StatisticsJournal.CHUNK_BYTES);
+            assertThat(second.journalChunks().get(c)).isSameAs(first.journalChunks().get(c));
+        }
+        assertThat(whole(StatisticsJournal.restore(second, SETTINGS))).isEqualTo(whole(statistics));
+        // in a checkpoint, the chunks are the bytes of one journal array
+        assertThat(serialized(second))
+                .isEqualTo(
+                        serialized(
+                                new StatisticsCheckpoint(
+                                        second.base(),
+                                        second.journal(),
+                                        second.subtask(),
+                                        second.parallelism())));
+    }
+
+    private static byte[] serialized(StatisticsCheckpoint checkpoint) throws IOException {
+        DataOutputSerializer out = new DataOutputSerializer(1 << 16);
+        StatisticsCheckpointSerializer.INSTANCE.serialize(checkpoint, out);
+        return out.getCopyOfBuffer();
+    }
+
+    @Test
     void theWholeIsWrittenAgainOnceTheJournalOutgrowsItsShare() {
         CandidateGenerator statistics = new CandidateGenerator(SETTINGS, CATALOG);
         StatisticsJournal journal = new StatisticsJournal();
