@@ -21,7 +21,8 @@ record LearnedRankerState(int subtask, byte[] statistics, byte[] learned) {
 
     byte[] toBytes() {
         // sized up front: the learned state is megabytes, and this runs at every checkpoint
-        int size = 9 + (statistics == null ? 0 : statistics.length) + learned.length;
+        int header = Byte.BYTES + 2 * Integer.BYTES; // version, subtask, statistics length
+        int size = header + (statistics == null ? 0 : statistics.length) + learned.length;
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(size);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(VERSION);

@@ -42,8 +42,6 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
     /** The journal's sealed chunks, in order; never written after they are sealed. */
     private final List<byte[]> sealed = new ArrayList<>();
 
-    private int sealedBytes;
-
     /** The journal's tail, after the sealed chunks. */
     private final DataOutputSerializer journal = new DataOutputSerializer(1 << 16);
 
@@ -130,13 +128,16 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
     private void seal(byte[] chunk) {
         if (chunk.length > 0) {
             sealed.add(chunk);
-            sealedBytes += chunk.length;
         }
     }
 
     /** The journal's length in bytes. */
     private int length() {
-        return sealedBytes + journal.length();
+        int length = journal.length();
+        for (byte[] chunk : sealed) {
+            length += chunk.length;
+        }
+        return length;
     }
 
     /**
@@ -156,7 +157,6 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
             forgetting = false;
             base = CandidateStatisticsSerializer.toBytes(statistics);
             sealed.clear();
-            sealedBytes = 0;
             journal.clear();
             rebases++;
         }
