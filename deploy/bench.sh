@@ -17,5 +17,10 @@ build_classpath
 mkdir -p target/bench
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 [ -z "$(git status --porcelain 2>/dev/null)" ] || commit="$commit (with local changes)"
+# A fixed, pre-touched heap, as latency-sensitive JVMs are run (Flink's TaskManagers fix -Xms to
+# -Xmx too): the heap's first touches are paid before the first run instead of inside the
+# freshness run, where on a VM whose host reclaims freed guest memory they stalled serving for
+# seconds (BENCHMARKS, twelfth session). Pre-touching 12 GB takes a few seconds at start.
+STREAMREC_JAVA_OPTS+=(-Xms12g -XX:+AlwaysPreTouch)
 run_streamrec_main 12g io.streamrec.tools.bench.BenchMain \
   --commit "$commit" --command "deploy/bench.sh${*:+ $*}" "$@"
