@@ -42,7 +42,16 @@ public final class CandidateStatisticsSerializer {
     private CandidateStatisticsSerializer() {}
 
     public static byte[] toBytes(CandidateGenerator generator) {
-        DataOutputSerializer out = new DataOutputSerializer(BUFFER);
+        return toBytes(generator, 0);
+    }
+
+    /**
+     * {@link #toBytes(CandidateGenerator)} into a buffer that starts with room for {@code
+     * expectedBytes}: the statistics are tens of MB, and a buffer grown by doubling from small
+     * allocates and copies about twice that on the task thread.
+     */
+    public static byte[] toBytes(CandidateGenerator generator, int expectedBytes) {
+        DataOutputSerializer out = new DataOutputSerializer(Math.max(BUFFER, expectedBytes));
         try {
             out.writeByte(VERSION);
             generator.writeTo(out);

@@ -1,11 +1,9 @@
 package io.streamrec.serving;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,22 +18,19 @@ record LearnedRankerState(int subtask, byte[] statistics, byte[] learned) {
     private static final int VERSION = 1;
 
     byte[] toBytes() {
-        // sized up front: the learned state is megabytes, and this runs at every checkpoint
+        // one array of the final size, written in place: the learned state is megabytes, and this
+        // runs at every checkpoint (a ByteBuffer is big-endian, as a DataOutputStream writes)
         int header = Byte.BYTES + 2 * Integer.BYTES; // version, subtask, statistics length
         int size = header + (statistics == null ? 0 : statistics.length) + learned.length;
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(size);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(VERSION);
-            out.writeInt(subtask);
-            out.writeInt(statistics == null ? -1 : statistics.length);
-            if (statistics != null) {
-                out.write(statistics);
-            }
-            out.write(learned);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        ByteBuffer out = ByteBuffer.allocate(size);
+        out.put((byte) VERSION);
+        out.putInt(subtask);
+        out.putInt(statistics == null ? -1 : statistics.length);
+        if (statistics != null) {
+            out.put(statistics);
         }
-        return bytes.toByteArray();
+        out.put(learned);
+        return out.array();
     }
 
     static LearnedRankerState fromBytes(byte[] bytes) {

@@ -155,7 +155,13 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
                 || forgetting
                 || length() > Math.max(MIN_REBASE_BYTES, base.length * REBASE_SHARE)) {
             forgetting = false;
-            base = CandidateStatisticsSerializer.toBytes(statistics);
+            // the new base is about the old one plus what the journal added since (an upper bound:
+            // the journal repeats entries that changed more than once)
+            int expected =
+                    base == null
+                            ? 0
+                            : (int) Math.min(Integer.MAX_VALUE - 8, (long) base.length + length());
+            base = CandidateStatisticsSerializer.toBytes(statistics, expected);
             sealed.clear();
             journal.clear();
             rebases++;

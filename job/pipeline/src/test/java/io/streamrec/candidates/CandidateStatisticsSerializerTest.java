@@ -72,6 +72,16 @@ class CandidateStatisticsSerializerTest {
     }
 
     @Test
+    void aBufferSizedUpFrontWritesTheSameBytes() {
+        CandidateGenerator statistics = replayed(EVENTS);
+        byte[] grown = CandidateStatisticsSerializer.toBytes(statistics);
+        assertThat(CandidateStatisticsSerializer.toBytes(statistics, grown.length / 3))
+                .isEqualTo(grown);
+        assertThat(CandidateStatisticsSerializer.toBytes(statistics, grown.length * 2))
+                .isEqualTo(grown);
+    }
+
+    @Test
     void anUnknownVersionIsRejected() {
         byte[] bytes = CandidateStatisticsSerializer.toBytes(replayed(100));
         bytes[0] = (byte) (CandidateStatisticsSerializer.VERSION + 1);

@@ -42,6 +42,15 @@ class LearnedRankerStateTest {
     }
 
     @Test
+    void anEntryIsFormatVersionOneByteForByte() {
+        // version, subtask, statistics length (-1: none) and bytes, learned bytes: big-endian, as
+        // the DataOutputStream that wrote the first checkpoints
+        assertThat(entry(0)).containsExactly(1, 0, 0, 0, 0, 0, 0, 0, 4, 9, 8, 7, 6, 0, 1, 2, 3, 10);
+        assertThat(new LearnedRankerState(258, null, new byte[] {5}).toBytes())
+                .containsExactly(1, 0, 0, 1, 2, -1, -1, -1, -1, 5);
+    }
+
+    @Test
     void anUnknownVersionOrATruncatedEntryIsRejected() {
         byte[] bytes = entry(0);
         bytes[0] = 2;

@@ -49,4 +49,17 @@ class LearnedRankingLearnSampleTest {
             }
         }
     }
+
+    @Test
+    void aLaterWriteOfTheLearnedStateLeavesAnEarlierOneAlone() {
+        try (LearnedRanking ranking = ranking(1.0)) {
+            byte[] before = ranking.writeLearned();
+            byte[] kept = before.clone();
+            feed(ranking, true);
+            byte[] after = ranking.writeLearned();
+            assertThat(after).isNotEqualTo(kept);
+            assertThat(before).isEqualTo(kept);
+            assertThat(ranking.writeLearned()).isEqualTo(after);
+        }
+    }
 }
