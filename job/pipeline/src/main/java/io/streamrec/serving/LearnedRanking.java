@@ -44,10 +44,12 @@ final class LearnedRanking implements AutoCloseable {
     private StatisticsJournal journal;
 
     /**
-     * The buffer {@link #writeLearned} writes into, kept between checkpoints: a new one sized from
-     * the last write still doubled (and copied) whenever the state had grown since.
+     * Bytes the last {@link #writeLearned} wrote: the next one starts with a quarter more room, as
+     * the state grows with new items and a buffer sized to the last write doubled (and copied) at
+     * nearly every checkpoint. Not a buffer kept between checkpoints: that would hold the learned
+     * state's size again on every serving subtask's heap.
      */
-    private final DataOutputSerializer learnedOut = new DataOutputSerializer(1 << 16);
+    private int learnedSize;
 
     /**
      * The users whose similar users, activity and whole history this ranking keeps, null for all
@@ -208,17 +210,19 @@ final class LearnedRanking implements AutoCloseable {
      * thread, so through a {@link DataOutputSerializer}, sized from the last one: the same bytes as
      * a {@code DataOutputStream}, whose synchronized per-byte writes took the item vectors 7.5 ms
      * instead of 2 ms at 10k items (1.4 MB) and 78 ms instead of 19 ms at 100k, and were 80% of
-     * serving's checkpoint pause. The buffer is reused, so the only new array is the copy returned.
+     * serving's checkpoint pause.
      */
     byte[] writeLearned() {
-        learnedOut.clear();
+        DataOutputSerializer out =
+                new DataOutputSerializer(Math.max(1 << 16, learnedSize + learnedSize / 4));
         try {
-            ranker.scaler().writeTo(learnedOut);
-            ranker.scorer().writeTo(learnedOut);
+            ranker.scaler().writeTo(out);
+            ranker.scorer().writeTo(out);
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a byte array does not fail
         }
-        return learnedOut.getCopyOfBuffer();
+        learnedSize = out.length();
+        return out.getCopyOfBuffer();
     }
 
     /**

@@ -155,8 +155,8 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
                 || forgetting
                 || length() > Math.max(MIN_REBASE_BYTES, base.length * REBASE_SHARE)) {
             forgetting = false;
-            // the new base is about the old one plus what the journal added since (an upper bound:
-            // the journal repeats entries that changed more than once)
+            // room for about the old base plus what the journal recorded since; where the
+            // statistics grew by more, the buffer grows by doubling as before
             int expected =
                     base == null
                             ? 0
