@@ -149,19 +149,24 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
         forgetting = true;
     }
 
+    /**
+     * Room for the next base: about the old base plus what the journal recorded since (where the
+     * statistics grew by more, the buffer grows by doubling as before); 0 before the first base.
+     */
+    private int rebaseBytes(int journalLength) {
+        return base == null
+                ? 0
+                : (int) Math.min(Integer.MAX_VALUE - 8, (long) base.length + journalLength);
+    }
+
     /** The checkpoint of {@code statistics}, which must be what this journal followed. */
     StatisticsCheckpoint checkpoint(CandidateGenerator statistics) {
+        int journalLength = length();
         if (base == null
                 || forgetting
-                || length() > Math.max(MIN_REBASE_BYTES, base.length * REBASE_SHARE)) {
+                || journalLength > Math.max(MIN_REBASE_BYTES, base.length * REBASE_SHARE)) {
             forgetting = false;
-            // room for about the old base plus what the journal recorded since; where the
-            // statistics grew by more, the buffer grows by doubling as before
-            int expected =
-                    base == null
-                            ? 0
-                            : (int) Math.min(Integer.MAX_VALUE - 8, (long) base.length + length());
-            base = CandidateStatisticsSerializer.toBytes(statistics, expected);
+            base = CandidateStatisticsSerializer.toBytes(statistics, rebaseBytes(journalLength));
             sealed.clear();
             journal.clear();
             rebases++;
