@@ -166,6 +166,12 @@ public final class CandidateRanker implements AutoCloseable {
             return;
         }
         CandidateSet candidates = statistics.candidates(event.userId(), event.timestamp());
+        if (!returned(candidates, event.itemId())) {
+            // no training list: nobody would read these candidates' features
+            weighting.weigh(event); // the event's value still counts in the running mean
+            statistics.update(event);
+            return;
+        }
         step(event, candidates, factorization, true, false);
     }
 
@@ -194,8 +200,10 @@ public final class CandidateRanker implements AutoCloseable {
 
     /**
      * One event through the ranker, before its statistics update: the candidates' features, the
-     * scaler's averages ({@code trains}), standardised; their scores ({@code ranks}, else null);
-     * the training example ({@code trains}); then the statistics.
+     * scaler's averages (when the list trains), standardised; their scores ({@code ranks}, else
+     * null); the training example (when {@code trains} and the event's item is a candidate); then
+     * the statistics. The scaler averages the training lists only, so an event nobody ranks and
+     * whose item no source returned needs no features at all ({@link #learn}).
      */
     private RankedCandidates step(
             UserEvent event,
@@ -204,16 +212,21 @@ public final class CandidateRanker implements AutoCloseable {
             boolean trains,
             boolean ranks) {
         List<String> itemIds = itemIds(candidates);
+        float weight = trains ? weighting.weigh(event) : 0f;
+        int target = weight > 0f ? itemIds.indexOf(event.itemId()) : -1;
+        if (target < 0) {
+            weight = 0f; // no training list, and none for the scaler to average
+        }
         FeatureList list = extract(event, itemIds, candidates, factorization);
-        if (trains) {
+        if (weight > 0f) {
             scaler.observe(list);
         }
         scaler.standardise(list);
         List<String> history = history(event.userId());
         RankedCandidates ranked =
                 ranks ? RankedCandidates.of(itemIds, scores(list, itemIds, history)) : null;
-        if (trains) {
-            keep(event, itemIds, list, history);
+        if (weight > 0f) {
+            keep(event.userId(), itemIds, list, history, target, weight);
         }
         statistics.update(event);
         return ranked;
@@ -251,21 +264,22 @@ public final class CandidateRanker implements AutoCloseable {
         return scores;
     }
 
-    /** Keeps the list as a training example when the event's item is among its candidates. */
+    /** Keeps the list as a training example, its event's item at {@code target}. */
     private void keep(
-            UserEvent event, List<String> itemIds, FeatureList list, List<String> history) {
-        int target = itemIds.indexOf(event.itemId());
-        float weight = weighting.weigh(event);
-        if (target >= 0 && weight > 0f) {
-            lists.add(list);
-            targets.add(target);
-            weights.add(weight);
-            if (interaction != null) {
-                examples.add(interaction.example(itemIds, history));
-            }
-            if (privacy != null) {
-                privacy.record(event.userId());
-            }
+            String userId,
+            List<String> itemIds,
+            FeatureList list,
+            List<String> history,
+            int target,
+            float weight) {
+        lists.add(list);
+        targets.add(target);
+        weights.add(weight);
+        if (interaction != null) {
+            examples.add(interaction.example(itemIds, history));
+        }
+        if (privacy != null) {
+            privacy.record(userId);
         }
     }
 
@@ -327,6 +341,16 @@ public final class CandidateRanker implements AutoCloseable {
         scaler.standardise(list);
         List<String> history = history(userId);
         return RankedCandidates.of(itemIds, scores(list, itemIds, history));
+    }
+
+    /** Whether a source returned {@code itemId}: a scan, cheaper than the set's map for once. */
+    private static boolean returned(CandidateSet candidates, String itemId) {
+        for (Candidate c : candidates.candidates()) {
+            if (c.itemId().equals(itemId)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static List<String> itemIds(CandidateSet candidates) {

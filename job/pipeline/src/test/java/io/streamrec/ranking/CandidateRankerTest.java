@@ -55,10 +55,13 @@ class CandidateRankerTest {
             RankedCandidates ranked = ranker.rankThenLearn(event("u2", "a", START + MINUTE), null);
             assertThat(ranked.top(10)).containsExactly("a");
             assertThat(ranker.endBatch()).isEqualTo(1);
+            assertThat(ranker.scaler().rows()).isEqualTo(1);
             // u2 had a (excluded from u2's candidates); z was never seen
             ranker.rankThenLearn(event("u2", "a", START + 2 * MINUTE), null);
             ranker.rankThenLearn(event("u3", "z", START + 3 * MINUTE), null);
             assertThat(ranker.endBatch()).isZero();
+            // u3's list (a) was ranked but trains nothing: the scaler averages training lists only
+            assertThat(ranker.scaler().rows()).isEqualTo(1);
             // two examples in one batch
             ranker.rankThenLearn(event("u4", "a", START + 4 * MINUTE), null);
             ranker.rankThenLearn(event("u4", "z", START + 5 * MINUTE), null);

@@ -8,6 +8,7 @@ import io.streamrec.candidates.CandidateStatisticsSerializer;
 import io.streamrec.candidates.ItemTextVectors;
 import io.streamrec.candidates.ScoredItem;
 import io.streamrec.candidates.Source;
+import io.streamrec.eval.EventSample;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.ingest.ItemFormat;
 import io.streamrec.ranking.CandidateFeatures;
@@ -68,11 +69,14 @@ import java.util.Set;
  * {@code --pipeline-order W} (the events in the order the job's serving sees them at full speed
  * with W workers, {@link PipelineOrder}); {@code --serving-subtasks S} (a scorer and feature scaler
  * per serving subtask, each learning from and ranking its own users' events, as the job's S serving
- * subtasks do; the statistics are shared).
+ * subtasks do; the statistics are shared); {@code --eval-sample-rate R} (only that share of the
+ * events, by event id as {@code eval.sample-rate} takes it, is ranked and tallied; the others are
+ * learned as serving learns an unevaluated event: the CPU of the job's sampled evaluation).
  */
 public final class RankerReplay {
     static final int BATCH = 64;
     private final int batch;
+    private final double evalSampleRate;
     private static final int K = 10;
     private static final long NEW_ITEM_MS = 7L * 24 * 3_600_000L;
     private static final String[] COLUMNS = {"ranker", "trending", "trending+cooccurrence"};
@@ -99,6 +103,7 @@ public final class RankerReplay {
 
     RankerReplay(ItemCatalog catalog, Options options) {
         this.batch = options.batch;
+        this.evalSampleRate = options.evalSampleRate;
         this.itemFlood = new FloodGate("item flood guard", options.itemFlood, UserEvent::itemId);
         this.userFlood = new FloodGate("user flood limit", options.userFlood, UserEvent::userId);
         CandidateGenerator statistics =
@@ -160,6 +165,13 @@ public final class RankerReplay {
                             e, ranker.statistics().candidates(e.userId(), e.timestamp()), null);
             endBatchIfFull();
             return; // bots are not evaluated
+        }
+        if (!EventSample.includes(e.eventId(), evalSampleRate)) {
+            // learned as serving learns an event outside eval.sample-rate: nothing ranked
+            firstSeen.putIfAbsent(e.itemId(), e.timestamp());
+            rankerOf(e.userId()).learn(e, null);
+            endBatchIfFull();
+            return;
         }
         CandidateGenerator stats = ranker.statistics();
         boolean newUser = !stats.knows(e.userId());
@@ -327,6 +339,7 @@ public final class RankerReplay {
         int itemVectors = ItemInteraction.Settings.defaults(0).dimension();
         int batch = BATCH;
         double learnSampleRate = 1.0;
+        double evalSampleRate = 1.0;
         int trainingPasses = CandidateRanker.TRAINING_PASSES;
         double scalerHorizon = CandidateRanker.SCALER_HORIZON;
         EventWeighting.Mode weighting = EventWeighting.Mode.UNIFORM;
@@ -374,6 +387,10 @@ public final class RankerReplay {
                 case "--scaler-horizon" -> scalerHorizon = Double.parseDouble(value);
                 case "--batch" -> batch = Integer.parseInt(value);
                 case "--learn-sample-rate" -> learnSampleRate = Double.parseDouble(value);
+                case "--eval-sample-rate" ->
+                        evalSampleRate =
+                                EventSample.checkRate(
+                                        Double.parseDouble(value), "eval sample rate");
                 case "--training-passes" -> trainingPasses = Integer.parseInt(value);
                 case "--item-vectors" -> itemVectors = Integer.parseInt(value);
                 case "--learning-rate" ->
@@ -445,7 +462,8 @@ public final class RankerReplay {
                             + " similar per user %d,"
                             + " context scaling %s, item text vectors %s, bots %.3f"
                             + " (%d accounts, %.1f d), user flood limit %s, item flood guard %s,"
-                            + " users with at least %d events, %s, %d scorer(s) split by user",
+                            + " users with at least %d events, %s, %d scorer(s) split by user,"
+                            + " evaluated %.2f of the events",
                     switchedOff,
                     scorer,
                     itemVectors,
@@ -467,7 +485,8 @@ public final class RankerReplay {
                     workers > 1
                             ? "in the order serving sees " + workers + " workers' batches"
                             : "in time order",
-                    servingSubtasks);
+                    servingSubtasks,
+                    evalSampleRate);
         }
     }
 

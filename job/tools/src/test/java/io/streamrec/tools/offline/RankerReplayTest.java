@@ -1,6 +1,7 @@
 package io.streamrec.tools.offline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamrec.schema.EventType;
 import io.streamrec.schema.UserEvent;
@@ -41,9 +42,23 @@ class RankerReplayTest {
         assertThat(options.workers).isEqualTo(2);
         assertThat(options.servingSubtasks).isEqualTo(3);
         assertThat(options.toString())
-                .endsWith(
+                .contains(
                         "in the order serving sees 2 workers' batches, 3 scorer(s) split by user");
         assertThat(RankerReplay.Options.parse(new String[0], 0).toString())
-                .endsWith("in time order, 1 scorer(s) split by user");
+                .contains("in time order, 1 scorer(s) split by user")
+                .endsWith("evaluated 1.00 of the events");
+    }
+
+    @Test
+    void theEvaluatedShareIsAFlagWithinZeroToOne() {
+        assertThat(
+                        RankerReplay.Options.parse(new String[] {"--eval-sample-rate", "0.1"}, 0)
+                                .evalSampleRate)
+                .isEqualTo(0.1);
+        assertThatThrownBy(
+                        () ->
+                                RankerReplay.Options.parse(
+                                        new String[] {"--eval-sample-rate", "1.5"}, 0))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }
