@@ -24,7 +24,7 @@ import java.util.function.DoubleConsumer;
  */
 public final class ListwiseScorer implements AutoCloseable {
     /** Version of the {@link #writeTo} format. */
-    static final byte SNAPSHOT_VERSION = 3;
+    static final byte SNAPSHOT_VERSION = 4;
 
     /**
      * DP-SGD divides the noisy sum of clipped gradients by this fixed count, about the training
@@ -43,6 +43,24 @@ public final class ListwiseScorer implements AutoCloseable {
     private final float[] parameters;
     private final float[] accumulators;
     private final ScorerForward forward;
+
+    /**
+     * The weights scores are computed with: an exponential average of the parameters after each
+     * step ({@link #AVERAGE_DECAY}), null before the first step (scores then read the parameters).
+     * Training differentiates at the parameters themselves. One micro-batch's AdaGrad step is
+     * noisy; the average over the last few steps (Polyak averaging) ranks better and varies less
+     * with the seed: MovieTweetings replay HR@10 0.2671 / 0.2671 / 0.2668 for seeds 42 / 7 / 1
+     * against 0.2666 / 0.2663 / 0.2655, users with at least 20 events 0.2020 / 0.2014 / 0.2009
+     * against 0.2020 / 0.2009 / 0.2010, no CPU measurably.
+     */
+    private float[] averaged;
+
+    /**
+     * Weight of the previous average at each step: about the last 10 steps (5 micro-batches of 64
+     * events at two passes each) averaged; 0.7 and 0.97 gave the same HR@10 in the replay.
+     */
+    static final float AVERAGE_DECAY = 0.9f;
+
     private ItemInteraction itemInteraction;
 
     /** Parameters an ablation holds at zero ({@link ScorerSettings}); null when none. */
@@ -214,9 +232,18 @@ public final class ListwiseScorer implements AutoCloseable {
         return accumulators.clone();
     }
 
+    /** A copy of the weights scores are computed with: the average, or the parameters. */
+    public float[] scoringWeights() {
+        return weights().clone();
+    }
+
+    private float[] weights() {
+        return averaged == null ? parameters : averaged;
+    }
+
     /** Score of every candidate of {@code list}, higher first; plain Java, for serving. */
     public float[] scores(FeatureList list) {
-        return forward.score(parameters, list);
+        return forward.score(weights(), list);
     }
 
     /**
@@ -224,7 +251,7 @@ public final class ListwiseScorer implements AutoCloseable {
      */
     public float[][] batchScores(List<FeatureList> lists) {
         PaddedListBatch batch = PaddedListBatch.of(layout, lists);
-        float[] flat = trainer.scores(layout, parameters, batch);
+        float[] flat = trainer.scores(layout, weights(), batch);
         float[][] scores = new float[lists.size()][];
         for (int i = 0; i < scores.length; i++) {
             int from = i * batch.maxCandidates;
@@ -358,12 +385,24 @@ public final class ListwiseScorer implements AutoCloseable {
             zeroFrozen(gradient);
         }
         adagrad.apply(parameters, accumulators, gradient, settings.l2());
+        average();
+    }
+
+    private void average() {
+        if (averaged == null) {
+            averaged = parameters.clone();
+            return;
+        }
+        for (int i = 0; i < parameters.length; i++) {
+            averaged[i] = AVERAGE_DECAY * averaged[i] + (1f - AVERAGE_DECAY) * parameters[i];
+        }
     }
 
     /**
      * Writes parameters and accumulators: version byte, feature count, hidden units, arrays, then
      * the count of noisy batches (version 2; a diagnostic, it does not seed the noise), then the
-     * item interaction's vectors (version 3, {@link ItemInteraction#writeTo}).
+     * item interaction's vectors (version 3, {@link ItemInteraction#writeTo}), then whether the
+     * scorer has an average and, if so, its values (version 4).
      */
     public void writeTo(DataOutput out) throws IOException {
         out.writeByte(SNAPSHOT_VERSION);
@@ -377,6 +416,12 @@ public final class ListwiseScorer implements AutoCloseable {
         }
         out.writeLong(noisyBatches);
         itemInteraction.writeTo(out);
+        out.writeBoolean(averaged != null);
+        if (averaged != null) {
+            for (float v : averaged) {
+                out.writeFloat(v);
+            }
+        }
     }
 
     /**
@@ -388,7 +433,7 @@ public final class ListwiseScorer implements AutoCloseable {
      */
     public void readFrom(DataInput in) throws IOException {
         byte version = in.readByte();
-        if (version != SNAPSHOT_VERSION && version != 2 && version != 1) {
+        if (version < 1 || version > SNAPSHOT_VERSION) {
             throw new IOException(
                     "scorer snapshot version " + version + ", expected " + SNAPSHOT_VERSION);
         }
@@ -423,6 +468,15 @@ public final class ListwiseScorer implements AutoCloseable {
             itemInteraction.readFrom(in);
         } else {
             itemInteraction.clear();
+        }
+        // version 4 added the average; from before it, scores read the parameters until a step
+        averaged = null;
+        if (version >= 4 && in.readBoolean()) {
+            float[] average = readFloats(in, p.length);
+            averaged = parameters.clone(); // appended columns and units: as the parameters
+            for (int i = 0; i < to.length; i++) {
+                averaged[to[i]] = average[i];
+            }
         }
     }
 

@@ -52,6 +52,12 @@ class ListwiseScorerFixtureTest {
             // as today's code trains the same scorer (to be pinned by value if training changes)
             assertThat(restored.parameters()).containsExactly(expected.parameters());
             assertThat(restored.accumulators()).containsExactly(expected.accumulators());
+            // no average in version 3: scores read the parameters until the next step starts one
+            assertThat(restored.scoringWeights()).containsExactly(restored.parameters());
+            PlantedRanking planted = new PlantedRanking(FEATURES, 9);
+            List<FeatureList> lists = planted.lists(4, 5, 8);
+            restored.step(restored.gradients(lists, planted.targets(lists)));
+            assertThat(restored.scoringWeights()).containsExactly(restored.parameters());
         }
     }
 

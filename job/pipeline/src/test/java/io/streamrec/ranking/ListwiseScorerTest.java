@@ -75,6 +75,9 @@ class ListwiseScorerTest {
 
             assertThat(restored.parameters()).containsExactly(trained.parameters());
             assertThat(restored.accumulators()).containsExactly(trained.accumulators());
+            assertThat(restored.scoringWeights())
+                    .containsExactly(trained.scoringWeights())
+                    .isNotEqualTo(trained.parameters());
             for (FeatureList list : planted.lists(10, 1, 50)) {
                 assertThat(restored.scores(list)).containsExactly(trained.scores(list));
             }
@@ -103,7 +106,9 @@ class ListwiseScorerTest {
                     .isInstanceOf(IOException.class)
                     .hasMessageContaining("12 features");
             // then the untrained item interaction: version, dimension and no item
-            assertThat(bytes).hasSize(1 + 4 + 4 + 2 * 4 * scorer.layout().size() + 8 + 1 + 4 + 4);
+            // and no average (the scorer never stepped)
+            assertThat(bytes)
+                    .hasSize(1 + 4 + 4 + 2 * 4 * scorer.layout().size() + 8 + 1 + 4 + 4 + 1);
             ScorerLayout wider = new ScorerLayout(FEATURES, ScorerLayout.HIDDEN + 4);
             float[] zeros = new float[wider.size()];
             byte[] moreUnits = snapshotOf(wider, zeros, zeros, 0L);
@@ -207,6 +212,7 @@ class ListwiseScorerTest {
         }
         out.writeLong(noisy);
         new ItemInteraction(ItemInteraction.Settings.off()).writeTo(out);
+        out.writeBoolean(false); // no average: a scorer that never stepped
         return bytes.toByteArray();
     }
 
@@ -330,6 +336,67 @@ class ListwiseScorerTest {
 
             assertThat(restored.parameters()).containsExactly(trained.parameters());
             assertThat(restored.noisyBatches()).isZero();
+        }
+    }
+
+    /**
+     * Scores are computed with an exponential average of the parameters after each step: the
+     * parameters themselves before the first step and right after it, then {@code 0.9 average + 0.1
+     * parameters} at each step; training goes on from the parameters.
+     */
+    @Test
+    void scoresUseTheAverageOfTheParametersAfterEachStep() {
+        PlantedRanking planted = new PlantedRanking(FEATURES, 3);
+        assertThat(ListwiseScorer.AVERAGE_DECAY).isEqualTo(0.9f);
+        try (ListwiseScorer scorer = scorer(ScorerSettings.defaults())) {
+            assertThat(scorer.scoringWeights()).containsExactly(scorer.parameters());
+            List<FeatureList> lists = planted.lists(8, 5, 30);
+            scorer.step(scorer.gradients(lists, planted.targets(lists)));
+            float[] first = scorer.parameters();
+            assertThat(scorer.scoringWeights()).containsExactly(first);
+
+            lists = planted.lists(8, 5, 30);
+            scorer.step(scorer.gradients(lists, planted.targets(lists)));
+            float[] second = scorer.parameters();
+            float[] expected = new float[first.length];
+            for (int i = 0; i < expected.length; i++) {
+                float d = ListwiseScorer.AVERAGE_DECAY;
+                expected[i] = d * first[i] + (1f - d) * second[i];
+            }
+            assertThat(scorer.scoringWeights()).containsExactly(expected);
+            assertThat(second).isNotEqualTo(expected);
+            for (FeatureList list : planted.lists(5, 1, 20)) {
+                double[] byAverage = ScorerForward.scores(scorer.layout(), expected, list);
+                float[] actual = scorer.scores(list);
+                for (int c = 0; c < actual.length; c++) {
+                    assertThat((double) actual[c]).isCloseTo(byAverage[c], offset(1e-4));
+                }
+            }
+        }
+    }
+
+    /**
+     * The average of a narrower scorer's snapshot fills the first columns, as its parameters do.
+     */
+    @Test
+    void theAverageOfAnarrowerSnapshotRestoresIntoTheFirstColumns() throws IOException {
+        PlantedRanking planted = new PlantedRanking(FEATURES - 2, 6);
+        try (ListwiseScorer narrow = scorer(FEATURES - 2);
+                ListwiseScorer wider = scorer(FEATURES)) {
+            for (int step = 0; step < 3; step++) {
+                List<FeatureList> lists = planted.lists(8, 5, 30);
+                narrow.step(narrow.gradients(lists, planted.targets(lists)));
+            }
+            wider.readFrom(input(snapshot(narrow)));
+
+            int[] at = ListwiseScorer.positions(narrow.layout(), wider.layout());
+            float[] expected = wider.parameters(); // appended columns: as the parameters
+            float[] average = narrow.scoringWeights();
+            for (int i = 0; i < at.length; i++) {
+                expected[at[i]] = average[i];
+            }
+            assertThat(wider.scoringWeights()).containsExactly(expected);
+            assertThat(average).isNotEqualTo(narrow.parameters());
         }
     }
 
