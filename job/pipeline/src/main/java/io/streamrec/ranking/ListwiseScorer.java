@@ -49,9 +49,9 @@ public final class ListwiseScorer implements AutoCloseable {
      * step ({@link #AVERAGE_DECAY}), null before the first step (scores then read the parameters).
      * Training differentiates at the parameters themselves. One micro-batch's AdaGrad step is
      * noisy; the average over the last few steps (Polyak averaging) ranks better and varies less
-     * with the seed: MovieTweetings replay HR@10 0.2671 / 0.2671 / 0.2668 for seeds 42 / 7 / 1
-     * against 0.2666 / 0.2663 / 0.2655, users with at least 20 events 0.2020 / 0.2014 / 0.2009
-     * against 0.2020 / 0.2009 / 0.2010, no CPU measurably.
+     * with the seed: MovieTweetings replay HR@10 0.2667 / 0.2667 / 0.2665 for seeds 42 / 7 / 1
+     * against 0.2666 / 0.2663 / 0.2655 before it (and before the scaler averaged training lists
+     * only; with the scaler as it was, 0.2671 / 0.2671 / 0.2668), no CPU measurably.
      */
     private float[] averaged;
 
@@ -234,16 +234,16 @@ public final class ListwiseScorer implements AutoCloseable {
 
     /** A copy of the weights scores are computed with: the average, or the parameters. */
     public float[] scoringWeights() {
-        return weights().clone();
+        return scoringParameters().clone();
     }
 
-    private float[] weights() {
+    private float[] scoringParameters() {
         return averaged == null ? parameters : averaged;
     }
 
     /** Score of every candidate of {@code list}, higher first; plain Java, for serving. */
     public float[] scores(FeatureList list) {
-        return forward.score(weights(), list);
+        return forward.score(scoringParameters(), list);
     }
 
     /**
@@ -251,7 +251,7 @@ public final class ListwiseScorer implements AutoCloseable {
      */
     public float[][] batchScores(List<FeatureList> lists) {
         PaddedListBatch batch = PaddedListBatch.of(layout, lists);
-        float[] flat = trainer.scores(layout, weights(), batch);
+        float[] flat = trainer.scores(layout, scoringParameters(), batch);
         float[][] scores = new float[lists.size()][];
         for (int i = 0; i < scores.length; i++) {
             int from = i * batch.maxCandidates;
