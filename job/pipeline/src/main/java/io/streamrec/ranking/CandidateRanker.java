@@ -166,7 +166,7 @@ public final class CandidateRanker implements AutoCloseable {
             return;
         }
         CandidateSet candidates = statistics.candidates(event.userId(), event.timestamp());
-        if (!returned(candidates, event.itemId())) {
+        if (!candidates.contains(event.itemId())) {
             // no training list: nobody would read these candidates' features
             weighting.weigh(event); // the event's value still counts in the running mean
             statistics.update(event);
@@ -341,16 +341,6 @@ public final class CandidateRanker implements AutoCloseable {
         scaler.standardise(list);
         List<String> history = history(userId);
         return RankedCandidates.of(itemIds, scores(list, itemIds, history));
-    }
-
-    /** Whether a source returned {@code itemId}: a scan, cheaper than the set's map for once. */
-    private static boolean returned(CandidateSet candidates, String itemId) {
-        for (Candidate c : candidates.candidates()) {
-            if (c.itemId().equals(itemId)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static List<String> itemIds(CandidateSet candidates) {

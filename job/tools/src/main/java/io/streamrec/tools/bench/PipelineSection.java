@@ -116,10 +116,8 @@ final class PipelineSection extends ReplaySection {
      * that name stays the fully evaluated run's (comparable with earlier reports).
      */
     private void sampledCpuProfile(Map<String, Double> microsPerEvent) {
-        ObjectNode p = report.details("pipeline_p2_eval_sample_10pct_cpu_us_per_event");
-        microsPerEvent.forEach(p::put);
-        double total = total(microsPerEvent);
-        p.put("total", total);
+        double total =
+                stageDetails("pipeline_p2_eval_sample_10pct_cpu_us_per_event", microsPerEvent);
         report.result("pipeline_p2_eval_sample_10pct_cpu_us_per_event_total", total);
         report.row(
                 "CPU per event, p=2, eval.sample-rate=0.1 (first run)",
@@ -132,6 +130,16 @@ final class PipelineSection extends ReplaySection {
                         + ")");
     }
 
+    /** Writes each stage's CPU per event and their total under {@code name}; returns the total. */
+    private double stageDetails(String name, Map<String, Double> microsPerEvent) {
+        ObjectNode p = report.details(name);
+        microsPerEvent.forEach(p::put);
+        double total = total(microsPerEvent);
+        p.put("total", total);
+        return total;
+    }
+
+    /** The stages' CPU per event in a line: "stage 12 us; other stage 3 us". */
     private static String stages(Map<String, Double> microsPerEvent) {
         StringBuilder line = new StringBuilder();
         microsPerEvent.forEach(
@@ -189,18 +197,8 @@ final class PipelineSection extends ReplaySection {
 
     /** Where the p=2 run's CPU went, per event and stage (first run), and its ratio to p=1's. */
     private void cpuProfile(Map<String, Double> microsPerEvent, double p1Total) {
-        ObjectNode p = report.details("pipeline_p2_cpu_us_per_event");
-        StringBuilder line = new StringBuilder();
-        double total = 0;
-        for (Map.Entry<String, Double> e : microsPerEvent.entrySet()) {
-            double micros = e.getValue();
-            total += micros;
-            p.put(e.getKey(), micros);
-            line.append(
-                    String.format(
-                            "%s%s %.0f us", line.length() > 0 ? "; " : "", e.getKey(), micros));
-        }
-        p.put("total", total);
+        double total = stageDetails("pipeline_p2_cpu_us_per_event", microsPerEvent);
+        String line = stages(microsPerEvent);
         report.result("pipeline_p2_cpu_us_per_event_total", total);
         report.result("pipeline_p1_cpu_us_per_event_total", p1Total);
         report.result("cpu_us_per_event_p2_over_p1", total / p1Total);
