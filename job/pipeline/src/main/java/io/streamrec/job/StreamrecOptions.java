@@ -295,13 +295,23 @@ public final class StreamrecOptions {
     public static final ConfigOption<Integer> BATCH_SIZE =
             ConfigOptions.key("worker.batch-size")
                     .intType()
-                    .defaultValue(64)
-                    .withDescription("Micro-batch size that triggers a flush.");
+                    .noDefaultValue()
+                    .withDescription(
+                            "Micro-batch size that triggers a flush; unset: 256 under"
+                                    + " model.type RANKER, 64 under BPR. A flush is one DJL"
+                                    + " forward and backward pass and one aggregated update per"
+                                    + " touched row, so larger batches cost less CPU per event;"
+                                    + " the factorization model alone loses quality with them,"
+                                    + " the ranker (whose scorer steps every ranker.batch-size"
+                                    + " events) does not.");
     public static final ConfigOption<Duration> FLUSH_INTERVAL =
             ConfigOptions.key("worker.flush-interval")
                     .durationType()
-                    .defaultValue(Duration.ofMillis(50))
-                    .withDescription("Longest time an event waits in a micro-batch.");
+                    .noDefaultValue()
+                    .withDescription(
+                            "Longest time an event waits in a micro-batch; unset: 100 ms under"
+                                    + " model.type RANKER, 50 ms under BPR. Below full load it"
+                                    + " sets the batch size, and it adds to freshness.");
     public static final ConfigOption<Boolean> LOCAL_UPDATES =
             ConfigOptions.key("worker.local-updates")
                     .booleanType()
@@ -383,6 +393,14 @@ public final class StreamrecOptions {
                                     + " lists, each from the weights the last one left (one with"
                                     + " DP-SGD noise). 2 recovers part of what batching costs"
                                     + " for about a tenth more ranker CPU; 1 is cheaper.");
+    public static final ConfigOption<Integer> RANKER_BATCH_SIZE =
+            ConfigOptions.key("ranker.batch-size")
+                    .intType()
+                    .defaultValue(64)
+                    .withDescription(
+                            "A serving subtask's scorer takes its step after this many of its"
+                                    + " own events, and at the end of each worker micro-batch:"
+                                    + " the step's batch, whatever size the workers batch at.");
     public static final ConfigOption<Double> RANKER_CLIP_NORM =
             ConfigOptions.key("ranker.clip-norm")
                     .doubleType()

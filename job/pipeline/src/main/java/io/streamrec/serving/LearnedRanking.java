@@ -52,6 +52,13 @@ final class LearnedRanking implements AutoCloseable {
     private int learnedSize;
 
     /**
+     * Own events learned since the scorer's last step: it steps at {@link
+     * RankerSettings#batchEvents} of them, and at each micro-batch's end. Not state: a checkpoint
+     * runs every queued batch to its end first, so it is 0 at every snapshot.
+     */
+    private int sinceStep;
+
+    /**
      * The users whose similar users, activity and whole history this ranking keeps, null for all
      * ({@link #serveShare}).
      */
@@ -126,6 +133,7 @@ final class LearnedRanking implements AutoCloseable {
         RankedCandidates blend = heuristic.rank(event.userId(), candidates, event.timestamp());
         RankedCandidates ranked =
                 ranker.rankThenLearn(event, candidates, factorizationFor(event, userItems));
+        stepIfBatchFull();
         return new Evaluation(
                 ranked.rankOf(event.itemId(), K),
                 ranked.top(K),
@@ -139,6 +147,13 @@ final class LearnedRanking implements AutoCloseable {
      */
     void learn(UserEvent event, String[] userItems) {
         ranker.learn(event, factorizationFor(event, userItems));
+        stepIfBatchFull();
+    }
+
+    private void stepIfBatchFull() {
+        if (++sinceStep >= settings.batchEvents()) {
+            endBatch();
+        }
     }
 
     private CandidateRanker.ItemScores factorizationFor(UserEvent event, String[] userItems) {
@@ -151,9 +166,10 @@ final class LearnedRanking implements AutoCloseable {
         ranker.learnStatistics(event);
     }
 
-    /** Trains the scorer on the examples since the last call. */
-    void endBatch() {
-        ranker.endBatch();
+    /** Trains the scorer on the examples since the last call; returns their count. */
+    int endBatch() {
+        sinceStep = 0;
+        return ranker.endBatch();
     }
 
     /**

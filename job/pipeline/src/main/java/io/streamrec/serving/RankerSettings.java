@@ -24,6 +24,8 @@ import java.util.Set;
  *     ranker.learn-sample-rate}); the statistics learn from every event
  * @param trainingPasses AdaGrad steps the scorer takes on each micro-batch's lists ({@code
  *     ranker.training-passes})
+ * @param batchEvents own events after which the scorer steps within a worker's micro-batch ({@code
+ *     ranker.batch-size})
  */
 public record RankerSettings(
         double learningRate,
@@ -33,8 +35,14 @@ public record RankerSettings(
         double dpNoiseMultiplier,
         FloodLimit floodLimit,
         double learnSampleRate,
-        int trainingPasses)
+        int trainingPasses,
+        int batchEvents)
         implements Serializable {
+    /**
+     * {@code ranker.batch-size}'s default: the batch the replay's figures were measured at ({@code
+     * deploy/ranker-replay.sh --batch}; 256 costs 0.0023 HR@10 there).
+     */
+    public static final int DEFAULT_BATCH_EVENTS = 64;
 
     public RankerSettings {
         switchedOffFamilies = List.copyOf(switchedOffFamilies);
@@ -42,6 +50,9 @@ public record RankerSettings(
         if (trainingPasses < 1) {
             throw new IllegalArgumentException(
                     "training passes must be at least 1: " + trainingPasses);
+        }
+        if (batchEvents < 1) {
+            throw new IllegalArgumentException("batch events must be at least 1: " + batchEvents);
         }
         scorer(learningRate, clipNorm, dpNoiseMultiplier); // fails early on a bad combination
     }
@@ -57,7 +68,8 @@ public record RankerSettings(
                 0,
                 FloodLimit.OFF,
                 1.0,
-                CandidateRanker.TRAINING_PASSES);
+                CandidateRanker.TRAINING_PASSES,
+                DEFAULT_BATCH_EVENTS);
     }
 
     /** Without item text vectors. */
@@ -76,7 +88,8 @@ public record RankerSettings(
                 noiseMultiplier,
                 limit,
                 learnSampleRate,
-                trainingPasses);
+                trainingPasses,
+                batchEvents);
     }
 
     /** With the scorer learning from {@code rate} of the events. */
@@ -89,7 +102,8 @@ public record RankerSettings(
                 dpNoiseMultiplier,
                 floodLimit,
                 rate,
-                trainingPasses);
+                trainingPasses,
+                batchEvents);
     }
 
     /** With the scorer taking {@code passes} steps on each micro-batch's lists. */
@@ -102,7 +116,22 @@ public record RankerSettings(
                 dpNoiseMultiplier,
                 floodLimit,
                 learnSampleRate,
-                passes);
+                passes,
+                batchEvents);
+    }
+
+    /** With the scorer stepping after every {@code events} own events within a micro-batch. */
+    public RankerSettings withBatchEvents(int events) {
+        return new RankerSettings(
+                learningRate,
+                switchedOffFamilies,
+                itemTextVectors,
+                clipNorm,
+                dpNoiseMultiplier,
+                floodLimit,
+                learnSampleRate,
+                trainingPasses,
+                events);
     }
 
     Set<FeatureFamily> switchedOff() {

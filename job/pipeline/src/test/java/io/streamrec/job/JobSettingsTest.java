@@ -68,6 +68,33 @@ class JobSettingsTest {
     }
 
     @Test
+    void workerBatchesDefaultByModelAndTheScorerStepsAtTheRankerBatchSize() {
+        var ranker = new JobSettings(new Configuration());
+        var factorization = new JobSettings(Configuration.fromMap(Map.of("model.type", "BPR")));
+        var set =
+                new JobSettings(
+                        Configuration.fromMap(
+                                Map.of(
+                                        "worker.batch-size", "32",
+                                        "worker.flush-interval", "20 ms",
+                                        "ranker.batch-size", "16")));
+
+        assertThat(ranker.worker().batchSize()).isEqualTo(256);
+        assertThat(ranker.worker().flushIntervalMs()).isEqualTo(100);
+        assertThat(ranker.serving().ranker().batchEvents()).isEqualTo(64);
+        assertThat(factorization.worker().batchSize()).isEqualTo(64);
+        assertThat(factorization.worker().flushIntervalMs()).isEqualTo(50);
+        assertThat(set.worker().batchSize()).isEqualTo(32);
+        assertThat(set.worker().flushIntervalMs()).isEqualTo(20);
+        assertThat(set.serving().ranker().batchEvents()).isEqualTo(16);
+        for (String key : new String[] {"worker.batch-size", "ranker.batch-size"}) {
+            assertThatThrownBy(() -> JobSettings.validate(Configuration.fromMap(Map.of(key, "0"))))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(key);
+        }
+    }
+
+    @Test
     void positiveWeightsAreReadFromTheEventWeightsAndRatingOptions() {
         Configuration conf =
                 Configuration.fromMap(
