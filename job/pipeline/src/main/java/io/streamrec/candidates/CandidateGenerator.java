@@ -243,10 +243,11 @@ public final class CandidateGenerator {
 
     /**
      * A generator holding what {@link #writeTo} wrote, its lists capped by {@code settings} (which
-     * must cap them as the writer's did). The catalog is in the statistics already. Format version
-     * 1 had no activity statistics, versions 1 and 2 no short-term popularity counts: they start
-     * empty and fill from the next events on. Versions 1 to 3 wrote neighbour lists with recency
-     * ranks instead of update stamps and clock.
+     * must cap them as the writer's did, but for the recent users per item, which are cut to the
+     * newest {@code settings.usersPerItem()}). The catalog is in the statistics already. Format
+     * version 1 had no activity statistics, versions 1 and 2 no short-term popularity counts: they
+     * start empty and fill from the next events on. Versions 1 to 3 wrote neighbour lists with
+     * recency ranks instead of update stamps and clock.
      */
     static CandidateGenerator readFrom(DataInput in, CandidateSettings settings, int version)
             throws IOException {
@@ -254,7 +255,11 @@ public final class CandidateGenerator {
         for (int b = 0; b < written.length; b++) {
             written[b] = in.readLong();
         }
+        // the recent users per item may change: lists are read whole and keep their newest
+        int writtenUsersPerItem = (int) written[USERS_PER_ITEM_BOUND];
+        written[USERS_PER_ITEM_BOUND] = settings.usersPerItem();
         if (!Arrays.equals(written, stateBounds(settings))) {
+            written[USERS_PER_ITEM_BOUND] = writtenUsersPerItem;
             throw new IllegalArgumentException(
                     "statistics written with caps and similarity half-life "
                             + Arrays.toString(written)
@@ -268,7 +273,7 @@ public final class CandidateGenerator {
         restored.popularity.readFrom(in);
         boolean ranked = version < 4; // neighbour lists with recency ranks, no clock
         restored.pairs.readFrom(in, ranked);
-        restored.neighbourhood.readFrom(in, ranked);
+        restored.neighbourhood.readFrom(in, ranked, writtenUsersPerItem);
         restored.titleWords.readFrom(in);
         int users = in.readInt();
         if (users != restored.users.size()) {
@@ -287,9 +292,14 @@ public final class CandidateGenerator {
         return restored;
     }
 
+    /** Position of the users per item in {@link #stateBounds}. */
+    private static final int USERS_PER_ITEM_BOUND = 2;
+
     /**
      * The settings that shape the state (the other settings only steer reads and updates): user
      * items, neighbours per item, users per item, similar users per user, similarity half-life.
+     * Statistics restore only into the same bounds, but for the users per item: a list written
+     * longer than the settings allow keeps its newest users.
      */
     private static long[] stateBounds(CandidateSettings s) {
         return new long[] {

@@ -128,16 +128,18 @@ final class UserNeighbourhood {
     /**
      * Reads what {@link #writeTo} wrote into this neighbourhood, which must be empty; {@code
      * ranked}: lists as statistics versions 1 to 3 wrote them ({@link
-     * BoundedNeighbours#readRankedFrom}).
+     * BoundedNeighbours#readRankedFrom}); {@code writtenUsersPerItem}: the writer's cap of an
+     * item's recent users, whose lists keep their newest {@code usersPerItem} here.
      */
-    void readFrom(DataInput in, boolean ranked) throws IOException {
+    void readFrom(DataInput in, boolean ranked, int writtenUsersPerItem) throws IOException {
         if (!recentUsers.isEmpty() || !similar.isEmpty()) {
             throw new IllegalStateException("reading a neighbourhood into a non-empty one");
         }
         int items =
                 ReadBounds.checkLength(in.readInt(), ReadBounds.MAX_IDS, "UserNeighbourhood.items");
         for (int i = 0; i < items; i++) {
-            recentUsers.add(RecentIds.readFrom(in, usersPerItem));
+            RecentIds users = RecentIds.readFrom(in, Math.max(usersPerItem, writtenUsersPerItem));
+            recentUsers.add(users.cap() == usersPerItem ? users : users.withCap(usersPerItem));
         }
         int users =
                 ReadBounds.checkLength(in.readInt(), ReadBounds.MAX_IDS, "UserNeighbourhood.users");

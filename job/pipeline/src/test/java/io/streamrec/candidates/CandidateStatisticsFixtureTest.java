@@ -1,6 +1,7 @@
 package io.streamrec.candidates;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.streamrec.ingest.ItemCatalog;
@@ -114,6 +115,38 @@ class CandidateStatisticsFixtureTest {
             live.update(e);
         }
         assertThat(restored.size()).isEqualTo(live.size());
+    }
+
+    /**
+     * Statistics written with 100 recent users per item restore under a smaller cap, each item
+     * keeping its newest users: after the restore, u4 on a meets only a's newest user (u2), whose
+     * items alone become u4's similar-user candidates. Under any other changed bound they do not
+     * restore.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {V3, V4})
+    void fewerRecentUsersPerItemKeepTheNewest(String fixture) throws IOException {
+        CandidateSettings fewer =
+                new CandidateSettings(
+                        10, 1000, 20, 200, 5, 0.6, 1, 100, HalfLife.ofDays(7), 20, 0.8, 2, 2, 10);
+        CandidateGenerator one = CandidateStatisticsSerializer.fromBytes(committed(fixture), fewer);
+        CandidateGenerator all =
+                CandidateStatisticsSerializer.fromBytes(committed(fixture), SETTINGS);
+        one.update(event("u4 a 9"));
+        all.update(event("u4 a 9"));
+
+        assertThat(ids(one.candidates("u4", 9 * HOUR).list(Source.SIMILAR_USERS)))
+                .containsExactly("c");
+        assertThat(ids(all.candidates("u4", 9 * HOUR).list(Source.SIMILAR_USERS)))
+                .containsExactlyInAnyOrder("b", "c", "d");
+        CandidateSettings otherNeighbourCap =
+                new CandidateSettings(
+                        10, 1000, 20, 100, 5, 0.6, 100, 100, HalfLife.ofDays(7), 20, 0.8, 2, 2, 10);
+        assertThatThrownBy(
+                        () ->
+                                CandidateStatisticsSerializer.fromBytes(
+                                        committed(fixture), otherNeighbourCap))
+                .hasMessageContaining("statistics written with caps");
     }
 
     /** The current version's fixture, read and written again, gives its bytes. */
