@@ -23,6 +23,9 @@ import java.util.function.Predicate;
  * catalog items first.
  */
 public final class CandidateGenerator {
+    /** Position of the users per item in {@link #stateBounds}. */
+    private static final int USERS_PER_ITEM_BOUND = 2;
+
     private final CandidateSettings settings;
     private final IdIndex items = new IdIndex();
     private final IdIndex users = IdIndex.packed();
@@ -291,9 +294,6 @@ public final class CandidateGenerator {
         }
         return restored;
     }
-
-    /** Position of the users per item in {@link #stateBounds}. */
-    private static final int USERS_PER_ITEM_BOUND = 2;
 
     /**
      * The settings that shape the state (the other settings only steer reads and updates): user
