@@ -194,9 +194,7 @@ public final class JobSettings {
      * serving.direct-requests} under the learned ranker only.
      */
     public DirectRequestSettings directRequests() {
-        boolean on =
-                conf.get(StreamrecOptions.SERVING_DIRECT_REQUESTS)
-                        && serving().modelType() == ModelType.RANKER;
+        boolean on = conf.get(StreamrecOptions.SERVING_DIRECT_REQUESTS) && ranker();
         return on
                 ? new DirectRequestSettings(
                         true,

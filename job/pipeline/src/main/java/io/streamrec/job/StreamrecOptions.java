@@ -3,6 +3,7 @@ package io.streamrec.job;
 import io.streamrec.ranking.CandidateRanker;
 import io.streamrec.ranking.FeatureFamily;
 import io.streamrec.serving.ModelType;
+import io.streamrec.serving.RankerSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -396,7 +397,7 @@ public final class StreamrecOptions {
     public static final ConfigOption<Integer> RANKER_BATCH_SIZE =
             ConfigOptions.key("ranker.batch-size")
                     .intType()
-                    .defaultValue(64)
+                    .defaultValue(RankerSettings.DEFAULT_BATCH_EVENTS)
                     .withDescription(
                             "A serving subtask's scorer takes its step after this many of its"
                                     + " own events, and at the end of each worker micro-batch:"
