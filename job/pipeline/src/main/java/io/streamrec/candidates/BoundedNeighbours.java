@@ -222,9 +222,20 @@ public final class BoundedNeighbours {
         }
     }
 
+    /**
+     * The key's slot, -1 when absent. Four slots per step: the JIT does not unroll a search loop
+     * (it has two exits), and this scan is most of what a list costs.
+     */
     private int slotOf(int key) {
-        for (int s = 0; s < size; s++) {
-            if (keys[s] == key) {
+        int[] k = keys;
+        int s = 0;
+        for (int end = size - 3; s < end; s += 4) {
+            if (k[s] == key | k[s + 1] == key | k[s + 2] == key | k[s + 3] == key) {
+                return k[s] == key ? s : k[s + 1] == key ? s + 1 : k[s + 2] == key ? s + 2 : s + 3;
+            }
+        }
+        for (; s < size; s++) {
+            if (k[s] == key) {
                 return s;
             }
         }

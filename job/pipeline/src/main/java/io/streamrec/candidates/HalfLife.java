@@ -11,6 +11,7 @@ package io.streamrec.candidates;
  */
 public record HalfLife(long millis) {
     private static final long HOUR_MS = 3_600_000L;
+    private static final double LN_2 = Math.log(2.0);
 
     public HalfLife {
         if (millis <= 0) {
@@ -33,7 +34,7 @@ public record HalfLife(long millis) {
 
     /** {@code log2(weight) + t / h}; negative infinity for a zero weight. */
     public double anchor(double weight, long t) {
-        return Math.log(weight) / Math.log(2.0) + (double) t / millis;
+        return Math.log(weight) / LN_2 + (double) t / millis;
     }
 
     /** The weight at time {@code t} of an anchored weight: {@code 2^(anchored - t / h)}. */
@@ -50,6 +51,6 @@ public record HalfLife(long millis) {
             return a;
         }
         double max = Math.max(a, b);
-        return max + Math.log1p(Math.pow(2.0, -Math.abs(a - b))) / Math.log(2.0);
+        return max + Math.log1p(Math.pow(2.0, -Math.abs(a - b))) / LN_2;
     }
 }

@@ -223,10 +223,13 @@ public final class CandidateRanker implements AutoCloseable {
         }
         scaler.standardise(list);
         List<String> history = history(event.userId());
-        RankedCandidates ranked =
-                ranks ? RankedCandidates.of(itemIds, scores(list, itemIds, history)) : null;
+        ItemInteraction.Lookup found =
+                interaction == null || !(ranks || weight > 0f)
+                        ? null
+                        : interaction.find(itemIds, history);
+        RankedCandidates ranked = ranks ? RankedCandidates.of(itemIds, scores(list, found)) : null;
         if (weight > 0f) {
-            keep(event.userId(), itemIds, list, history, target, weight);
+            keep(event.userId(), itemIds, list, history, found, target, weight);
         }
         statistics.update(event);
         return ranked;
@@ -252,11 +255,11 @@ public final class CandidateRanker implements AutoCloseable {
                 : statistics.userItems(userId, interaction.historyItems());
     }
 
-    /** The scorer's scores plus the item interaction's terms (when on). */
-    private float[] scores(FeatureList list, List<String> itemIds, List<String> history) {
+    /** The scorer's scores plus the item interaction's terms (when on: {@code found} not null). */
+    private float[] scores(FeatureList list, ItemInteraction.Lookup found) {
         float[] scores = scorer.scores(list);
-        if (interaction != null) {
-            float[] offsets = interaction.terms(itemIds, history);
+        if (found != null) {
+            float[] offsets = interaction.terms(found);
             for (int i = 0; i < scores.length; i++) {
                 scores[i] += offsets[i];
             }
@@ -270,13 +273,14 @@ public final class CandidateRanker implements AutoCloseable {
             List<String> itemIds,
             FeatureList list,
             List<String> history,
+            ItemInteraction.Lookup found,
             int target,
             float weight) {
         lists.add(list);
         targets.add(target);
         weights.add(weight);
         if (interaction != null) {
-            examples.add(interaction.example(itemIds, history));
+            examples.add(interaction.example(found, itemIds, history));
         }
         if (privacy != null) {
             privacy.record(userId);
@@ -340,7 +344,9 @@ public final class CandidateRanker implements AutoCloseable {
                         factorization == null ? null : factorization.of(itemIds));
         scaler.standardise(list);
         List<String> history = history(userId);
-        return RankedCandidates.of(itemIds, scores(list, itemIds, history));
+        return RankedCandidates.of(
+                itemIds,
+                scores(list, interaction == null ? null : interaction.find(itemIds, history)));
     }
 
     private static List<String> itemIds(CandidateSet candidates) {

@@ -172,17 +172,49 @@ public final class ItemInteraction {
     }
 
     /**
+     * The slots of a list's candidates and of the user's latest items ({@code history}, most recent
+     * first, at most {@link #historyItems}) as they are now, -1 for an item without a vector: one
+     * lookup per item for both the list's serving terms and its training example.
+     */
+    public record Lookup(int[] candidates, int[] history) {}
+
+    /** Looks up a list's items; makes no vector. */
+    public Lookup find(List<String> candidates, List<String> history) {
+        int[] c = new int[candidates.size()];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = find(candidates.get(i));
+        }
+        int[] h = new int[Math.min(history.size(), settings.historyItems())];
+        for (int i = 0; i < h.length; i++) {
+            h[i] = find(history.get(i));
+        }
+        return new Lookup(c, h);
+    }
+
+    /**
      * The example of a training list: slots of its candidates and of the user's latest items
      * ({@code history} most recent first), made where missing.
      */
     public Example example(List<String> candidates, List<String> history) {
-        int[] c = new int[candidates.size()];
+        return example(find(candidates, history), candidates, history);
+    }
+
+    /**
+     * The example of a list {@link #find} looked up (with no vector made since): the slots found,
+     * and new ones made, in the list's order, for the items that had none.
+     */
+    public Example example(Lookup found, List<String> candidates, List<String> history) {
+        int[] c = found.candidates().clone();
         for (int i = 0; i < c.length; i++) {
-            c[i] = slot(candidates.get(i));
+            if (c[i] < 0) {
+                c[i] = slot(candidates.get(i));
+            }
         }
-        int[] h = new int[Math.min(history.size(), settings.historyItems())];
+        int[] h = found.history().clone();
         for (int i = 0; i < h.length; i++) {
-            h[i] = slot(history.get(i));
+            if (h[i] < 0) {
+                h[i] = slot(history.get(i));
+            }
         }
         return new Example(c, h);
     }
@@ -192,19 +224,22 @@ public final class ItemInteraction {
      * recent first), for serving: an item without a vector counts as none. Makes no vector.
      */
     public float[] terms(List<String> candidates, List<String> history) {
-        int[] c = new int[candidates.size()];
-        for (int i = 0; i < c.length; i++) {
-            c[i] = find(candidates.get(i));
-        }
-        int[] h = new int[Math.min(history.size(), settings.historyItems())];
-        int known = 0;
-        for (int i = 0; i < h.length; i++) {
-            int s = find(history.get(i));
+        return terms(find(candidates, history));
+    }
+
+    /**
+     * The serving terms of a list {@link #find} looked up: items without a vector count as none.
+     */
+    public float[] terms(Lookup found) {
+        int[] h = found.history();
+        int[] known = new int[h.length];
+        int n = 0;
+        for (int s : h) {
             if (s >= 0) {
-                h[known++] = s;
+                known[n++] = s;
             }
         }
-        return terms(new Example(c, Arrays.copyOf(h, known)));
+        return terms(new Example(found.candidates(), Arrays.copyOf(known, n)));
     }
 
     /** The terms of an example's candidates at the current vectors; a slot of -1 gives 0. */

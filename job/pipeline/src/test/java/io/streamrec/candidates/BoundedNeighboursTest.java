@@ -31,6 +31,22 @@ class BoundedNeighboursTest {
         assertThat(n.weight(1)).isZero();
     }
 
+    /** The scan reads four slots a step: every position of lists of every length up to 11. */
+    @Test
+    void findsEveryNeighbourWhateverItsSlotAndTheListsLength() {
+        for (int size = 0; size <= 11; size++) {
+            BoundedNeighbours n = new BoundedNeighbours(16);
+            for (int k = 0; k < size; k++) {
+                n.add(100 + k, k + 1);
+            }
+            for (int k = 0; k < size; k++) {
+                assertThat(n.weight(100 + k)).as("key %d of %d", k, size).isEqualTo(k + 1.0);
+            }
+            assertThat(n.weight(100 + size)).isZero();
+            assertThat(n.weight(99)).isZero();
+        }
+    }
+
     @Test
     void aNewcomerWeakerThanEveryNeighbourDoesNotEnter() {
         BoundedNeighbours n = new BoundedNeighbours(2);

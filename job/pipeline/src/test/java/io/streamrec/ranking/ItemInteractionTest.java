@@ -41,6 +41,38 @@ class ItemInteractionTest {
     }
 
     /**
+     * One lookup serves both a list's terms and its example: the example made from it holds the
+     * slots a direct example would, new items made in the list's order (so their vectors are the
+     * same), and the lookup itself made none.
+     */
+    @Test
+    void anExampleFromALookupIsTheDirectExample() {
+        ItemInteraction direct = interaction(3, 2);
+        ItemInteraction looked = interaction(3, 2);
+        for (ItemInteraction i : List.of(direct, looked)) {
+            i.setVector("a", new float[] {1, 0, 2});
+            i.setVector("h1", new float[] {0, 1, 1});
+        }
+        List<String> candidates = List.of("new1", "a", "new2");
+        List<String> history = List.of("h1", "new3", "beyond");
+
+        ItemInteraction.Lookup found = looked.find(candidates, history);
+        assertThat(found.candidates()).containsExactly(-1, 0, -1);
+        assertThat(found.history()).containsExactly(1, -1);
+        assertThat(looked.size()).isEqualTo(2);
+        assertThat(looked.terms(found)).containsExactly(looked.terms(candidates, history));
+
+        ItemInteraction.Example e = looked.example(found, candidates, history);
+        ItemInteraction.Example d = direct.example(candidates, history);
+        assertThat(e.candidates()).containsExactly(d.candidates());
+        assertThat(e.history()).containsExactly(d.history());
+        for (String id : List.of("new1", "new2", "new3")) {
+            assertThat(looked.vector(id)).containsExactly(direct.vector(id));
+        }
+        assertThat(found.candidates()).containsExactly(-1, 0, -1); // the lookup is left as found
+    }
+
+    /**
      * One list, candidates a (the target) and b at softmax 0.25 / 0.75, weight 2, history h and k:
      * q = (v_h + v_k) / 2, the residuals are r_a = 2 (0.25 − 1) = −1.5 and r_b = 2 · 0.75 = 1.5, so
      * g(v_a) = r_a q, g(v_b) = r_b q and g(v_h) = g(v_k) = (r_a v_a + r_b v_b) / 2, and each entry
