@@ -15,27 +15,28 @@ public enum ItemFormat {
     /** MovieLens {@code movies.csv}: {@code movieId,title,genres} with a header, quoted titles. */
     MOVIELENS_CSV;
 
-    private static final String[] ML100K_GENRES = {
-        "unknown",
-        "Action",
-        "Adventure",
-        "Animation",
-        "Children's",
-        "Comedy",
-        "Crime",
-        "Documentary",
-        "Drama",
-        "Fantasy",
-        "Film-Noir",
-        "Horror",
-        "Musical",
-        "Mystery",
-        "Romance",
-        "Sci-Fi",
-        "Thriller",
-        "War",
-        "Western"
-    };
+    /** MovieLens 100K's genres, in the order of {@code u.item}'s flag columns. */
+    public static final List<String> MOVIELENS_100K_GENRES =
+            List.of(
+                    "unknown",
+                    "Action",
+                    "Adventure",
+                    "Animation",
+                    "Children's",
+                    "Comedy",
+                    "Crime",
+                    "Documentary",
+                    "Drama",
+                    "Fantasy",
+                    "Film-Noir",
+                    "Horror",
+                    "Musical",
+                    "Mystery",
+                    "Romance",
+                    "Sci-Fi",
+                    "Thriller",
+                    "War",
+                    "Western");
 
     public static ItemFormat parse(String name) {
         return valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
@@ -60,13 +61,13 @@ public enum ItemFormat {
             case MOVIELENS_100K:
                 {
                     String[] f = line.split("\\|", -1);
-                    if (f.length < 5 + ML100K_GENRES.length) {
+                    if (f.length < 5 + MOVIELENS_100K_GENRES.size()) {
                         throw new InvalidRecordException("missing_field", "expected 24 fields");
                     }
                     List<String> genres = new ArrayList<>();
-                    for (int g = 0; g < ML100K_GENRES.length; g++) {
+                    for (int g = 0; g < MOVIELENS_100K_GENRES.size(); g++) {
                         if ("1".equals(f[5 + g].trim())) {
-                            genres.add(ML100K_GENRES[g]);
+                            genres.add(MOVIELENS_100K_GENRES.get(g));
                         }
                     }
                     return new ItemRecord(f[0].trim(), f[1].trim(), genres);

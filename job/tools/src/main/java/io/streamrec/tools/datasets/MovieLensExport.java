@@ -36,29 +36,6 @@ import java.util.regex.Pattern;
  * </pre>
  */
 public final class MovieLensExport {
-    /** MovieLens 100K's genre flags, in the order of its {@code u.item} columns. */
-    static final List<String> ML100K_GENRES =
-            List.of(
-                    "unknown",
-                    "Action",
-                    "Adventure",
-                    "Animation",
-                    "Children's",
-                    "Comedy",
-                    "Crime",
-                    "Documentary",
-                    "Drama",
-                    "Fantasy",
-                    "Film-Noir",
-                    "Horror",
-                    "Musical",
-                    "Mystery",
-                    "Romance",
-                    "Sci-Fi",
-                    "Thriller",
-                    "War",
-                    "Western");
-
     /** The genres of MovieLens' {@code movies.csv}. */
     static final List<String> CSV_GENRES =
             List.of(
@@ -82,8 +59,11 @@ public final class MovieLensExport {
                     "War",
                     "Western");
 
-    /** MovieTweetings (IMDb) genres MovieLens names otherwise. */
-    private static final Map<String, String> RENAMED =
+    /** MovieTweetings (IMDb) genres MovieLens names otherwise, in each layout. */
+    private static final Map<String, String> RENAMED_100K =
+            Map.of("Family", "Children's", "Music", "Musical");
+
+    private static final Map<String, String> RENAMED_CSV =
             Map.of("Family", "Children", "Music", "Musical");
 
     private static final Pattern YEAR = Pattern.compile("\\((\\d{4})\\)\\s*$");
@@ -156,7 +136,7 @@ public final class MovieLensExport {
                 line.append(releaseDate(title)).append("||http://us.imdb.com/title/tt");
                 line.append(id).append('/');
                 List<String> genres = ml100kGenres(items.attributes(id));
-                for (String g : ML100K_GENRES) {
+                for (String g : ItemFormat.MOVIELENS_100K_GENRES) {
                     line.append('|').append(genres.contains(g) ? '1' : '0');
                 }
                 w.write(line.append('\n').toString());
@@ -206,21 +186,21 @@ public final class MovieLensExport {
     }
 
     static List<String> ml100kGenres(List<String> genres) {
-        List<String> out = new ArrayList<>();
-        for (String g : genres) {
-            String named = g.equals("Family") ? "Children's" : RENAMED.getOrDefault(g, g);
-            if (ML100K_GENRES.contains(named) && !out.contains(named)) {
-                out.add(named);
-            }
-        }
+        List<String> out = genres(genres, ItemFormat.MOVIELENS_100K_GENRES, RENAMED_100K);
         return out.isEmpty() ? List.of("unknown") : out;
     }
 
     static List<String> csvGenres(List<String> genres) {
+        return genres(genres, CSV_GENRES, RENAMED_CSV);
+    }
+
+    /** The genres a layout has, renamed as it names them, each once. */
+    private static List<String> genres(
+            List<String> genres, List<String> known, Map<String, String> renamed) {
         List<String> out = new ArrayList<>();
         for (String g : genres) {
-            String named = RENAMED.getOrDefault(g, g);
-            if (CSV_GENRES.contains(named) && !out.contains(named)) {
+            String named = renamed.getOrDefault(g, g);
+            if (known.contains(named) && !out.contains(named)) {
                 out.add(named);
             }
         }
