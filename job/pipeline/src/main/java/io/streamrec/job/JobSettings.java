@@ -173,19 +173,20 @@ public final class JobSettings {
                 conf.get(StreamrecOptions.EVAL_SAMPLE_RATE),
                 conf.get(StreamrecOptions.SERVING_ANN_MIN_ITEMS),
                 conf.get(StreamrecOptions.MODEL_TYPE),
-                new RankerSettings(
-                                conf.get(StreamrecOptions.RANKER_LEARNING_RATE),
-                                conf.get(StreamrecOptions.RANKER_SWITCHED_OFF),
-                                conf.get(StreamrecOptions.RANKER_ITEM_TEXT_VECTORS))
-                        .withRobustTraining(
+                RankerSettings.builder()
+                        .learningRate(conf.get(StreamrecOptions.RANKER_LEARNING_RATE))
+                        .switchedOff(conf.get(StreamrecOptions.RANKER_SWITCHED_OFF))
+                        .itemTextVectors(conf.get(StreamrecOptions.RANKER_ITEM_TEXT_VECTORS))
+                        .robustTraining(
                                 conf.get(StreamrecOptions.RANKER_CLIP_NORM),
                                 conf.get(StreamrecOptions.RANKER_DP_NOISE_MULTIPLIER),
                                 new FloodLimit(
                                         conf.get(StreamrecOptions.USER_EVENTS_PER_HOUR),
                                         conf.get(StreamrecOptions.USER_BURST)))
-                        .withLearnSampleRate(conf.get(StreamrecOptions.RANKER_LEARN_SAMPLE_RATE))
-                        .withTrainingPasses(conf.get(StreamrecOptions.RANKER_TRAINING_PASSES))
-                        .withBatchEvents(conf.get(StreamrecOptions.RANKER_BATCH_SIZE)),
+                        .learnSampleRate(conf.get(StreamrecOptions.RANKER_LEARN_SAMPLE_RATE))
+                        .trainingPasses(conf.get(StreamrecOptions.RANKER_TRAINING_PASSES))
+                        .batchEvents(conf.get(StreamrecOptions.RANKER_BATCH_SIZE))
+                        .build(),
                 conf.get(StreamrecOptions.SERVING_EVALUATION_SLICE).toNanos());
     }
 

@@ -57,81 +57,84 @@ public record RankerSettings(
         scorer(learningRate, clipNorm, dpNoiseMultiplier); // fails early on a bad combination
     }
 
-    /** Without clipping or DP-SGD. */
-    public RankerSettings(
-            double learningRate, List<FeatureFamily> switchedOffFamilies, boolean itemTextVectors) {
-        this(
-                learningRate,
-                switchedOffFamilies,
-                itemTextVectors,
-                0,
-                0,
-                FloodLimit.OFF,
-                1.0,
-                CandidateRanker.TRAINING_PASSES,
-                DEFAULT_BATCH_EVENTS);
+    /** Settings from the defaults: {@link Builder} says which. */
+    public static Builder builder() {
+        return new Builder();
     }
 
-    /** Without item text vectors. */
-    public RankerSettings(double learningRate, List<FeatureFamily> switchedOffFamilies) {
-        this(learningRate, switchedOffFamilies, false);
-    }
+    /**
+     * Builds {@link RankerSettings}. Unset, the scorer's default learning rate, every feature
+     * family, no item text vectors, no clipping, DP-SGD noise or flood limit, learning from every
+     * event, {@link CandidateRanker#TRAINING_PASSES} passes and steps every {@link
+     * #DEFAULT_BATCH_EVENTS}.
+     */
+    public static final class Builder {
+        private double learningRate = ScorerSettings.defaults().learningRate();
+        private List<FeatureFamily> switchedOff = List.of();
+        private boolean itemTextVectors;
+        private double clipNorm;
+        private double dpNoiseMultiplier;
+        private FloodLimit floodLimit = FloodLimit.OFF;
+        private double learnSampleRate = 1.0;
+        private int trainingPasses = CandidateRanker.TRAINING_PASSES;
+        private int batchEvents = DEFAULT_BATCH_EVENTS;
 
-    /** With per-event clipping, DP-SGD noise and the flood limit the privacy report assumes. */
-    public RankerSettings withRobustTraining(
-            double clip, double noiseMultiplier, FloodLimit limit) {
-        return new RankerSettings(
-                learningRate,
-                switchedOffFamilies,
-                itemTextVectors,
-                clip,
-                noiseMultiplier,
-                limit,
-                learnSampleRate,
-                trainingPasses,
-                batchEvents);
-    }
+        private Builder() {}
 
-    /** With the scorer learning from {@code rate} of the events. */
-    public RankerSettings withLearnSampleRate(double rate) {
-        return new RankerSettings(
-                learningRate,
-                switchedOffFamilies,
-                itemTextVectors,
-                clipNorm,
-                dpNoiseMultiplier,
-                floodLimit,
-                rate,
-                trainingPasses,
-                batchEvents);
-    }
+        public Builder learningRate(double rate) {
+            this.learningRate = rate;
+            return this;
+        }
 
-    /** With the scorer taking {@code passes} steps on each micro-batch's lists. */
-    public RankerSettings withTrainingPasses(int passes) {
-        return new RankerSettings(
-                learningRate,
-                switchedOffFamilies,
-                itemTextVectors,
-                clipNorm,
-                dpNoiseMultiplier,
-                floodLimit,
-                learnSampleRate,
-                passes,
-                batchEvents);
-    }
+        public Builder switchedOff(List<FeatureFamily> families) {
+            this.switchedOff = families;
+            return this;
+        }
 
-    /** With the scorer stepping after every {@code events} own events within a micro-batch. */
-    public RankerSettings withBatchEvents(int events) {
-        return new RankerSettings(
-                learningRate,
-                switchedOffFamilies,
-                itemTextVectors,
-                clipNorm,
-                dpNoiseMultiplier,
-                floodLimit,
-                learnSampleRate,
-                trainingPasses,
-                events);
+        public Builder itemTextVectors(boolean on) {
+            this.itemTextVectors = on;
+            return this;
+        }
+
+        /** Per-event clipping, DP-SGD noise and the flood limit the privacy report assumes. */
+        public Builder robustTraining(double clip, double noiseMultiplier, FloodLimit limit) {
+            this.clipNorm = clip;
+            this.dpNoiseMultiplier = noiseMultiplier;
+            this.floodLimit = limit;
+            return this;
+        }
+
+        /** The scorer learns from {@code rate} of the events. */
+        public Builder learnSampleRate(double rate) {
+            this.learnSampleRate = rate;
+            return this;
+        }
+
+        /** The scorer takes {@code passes} steps on each micro-batch's lists. */
+        public Builder trainingPasses(int passes) {
+            this.trainingPasses = passes;
+            return this;
+        }
+
+        /** The scorer steps after every {@code events} own events within a micro-batch. */
+        public Builder batchEvents(int events) {
+            this.batchEvents = events;
+            return this;
+        }
+
+        /** The settings, checked. */
+        public RankerSettings build() {
+            return new RankerSettings(
+                    learningRate,
+                    switchedOff,
+                    itemTextVectors,
+                    clipNorm,
+                    dpNoiseMultiplier,
+                    floodLimit,
+                    learnSampleRate,
+                    trainingPasses,
+                    batchEvents);
+        }
     }
 
     Set<FeatureFamily> switchedOff() {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamrec.schema.EventType;
 import io.streamrec.schema.UserEvent;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -13,7 +12,8 @@ import org.junit.jupiter.api.Test;
  */
 class LearnedRankingBatchTest {
     private static LearnedRanking ranking(int batchEvents) {
-        return LearnedRankings.of(new RankerSettings(0.05, List.of()).withBatchEvents(batchEvents));
+        return LearnedRankings.of(
+                RankerSettings.builder().learningRate(0.05).batchEvents(batchEvents).build());
     }
 
     /** Two items trending in turn: from the second event on, each event's item is a candidate. */

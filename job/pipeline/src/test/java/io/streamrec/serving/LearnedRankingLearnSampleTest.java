@@ -4,14 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamrec.schema.EventType;
 import io.streamrec.schema.UserEvent;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** {@code ranker.learn-sample-rate}: the scorer learns from the sample, the statistics from all. */
 class LearnedRankingLearnSampleTest {
     private static LearnedRanking ranking(double learnSampleRate) {
         return LearnedRankings.of(
-                new RankerSettings(0.05, List.of()).withLearnSampleRate(learnSampleRate));
+                RankerSettings.builder()
+                        .learningRate(0.05)
+                        .learnSampleRate(learnSampleRate)
+                        .build());
     }
 
     /** Two items trending in turn: from the second event on, each event's item is a candidate. */

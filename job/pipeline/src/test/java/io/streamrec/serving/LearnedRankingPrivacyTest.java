@@ -5,14 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.streamrec.schema.EventType;
 import io.streamrec.schema.UserEvent;
 import io.streamrec.worker.FloodLimit;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The serving side's DP-SGD report: per-user lists counted, the flood limit's daily bound. */
 class LearnedRankingPrivacyTest {
     private static final RankerSettings DP =
-            new RankerSettings(0.05, List.of())
-                    .withRobustTraining(1.0, 1.0, new FloodLimit(10, 150));
+            RankerSettings.builder()
+                    .learningRate(0.05)
+                    .robustTraining(1.0, 1.0, new FloodLimit(10, 150))
+                    .build();
 
     /** An item's first event is a miss; later events on it (trending) are training lists. */
     private static void learnThree(LearnedRanking ranking) {
@@ -29,7 +30,8 @@ class LearnedRankingPrivacyTest {
     @Test
     void theReportCountsTrainedListsPerUserAndTheFloodBound() {
         try (LearnedRanking ranking = LearnedRankings.of(DP);
-                LearnedRanking plain = LearnedRankings.of(new RankerSettings(0.05, List.of()))) {
+                LearnedRanking plain =
+                        LearnedRankings.of(RankerSettings.builder().learningRate(0.05).build())) {
             learnThree(ranking);
 
             assertThat(ranking.privacyReport())
@@ -44,7 +46,8 @@ class LearnedRankingPrivacyTest {
     @Test
     void forgettingAUserDropsItsCount() {
         try (LearnedRanking ranking = LearnedRankings.of(DP);
-                LearnedRanking plain = LearnedRankings.of(new RankerSettings(0.05, List.of()))) {
+                LearnedRanking plain =
+                        LearnedRankings.of(RankerSettings.builder().learningRate(0.05).build())) {
             learnThree(ranking);
             assertThat(ranking.privacy().listsOf("u2")).isEqualTo(2);
 

@@ -41,7 +41,7 @@ class LearnedRankingTextVectorsTest {
     private static LearnedRanking ranking(boolean textVectors) {
         return new LearnedRanking(
                 new ServingModel(CONFIG, new ModelRowInitializer(CONFIG), CATALOG),
-                new RankerSettings(0.05, List.of(), textVectors),
+                RankerSettings.builder().learningRate(0.05).itemTextVectors(textVectors).build(),
                 CATALOG);
     }
 

@@ -47,7 +47,7 @@ class ServingOperatorRankerTest {
                         1.0,
                         Integer.MAX_VALUE,
                         ModelType.RANKER,
-                        new RankerSettings(0.05, List.of())),
+                        RankerSettings.builder().learningRate(0.05).build()),
                 null,
                 null,
                 null,

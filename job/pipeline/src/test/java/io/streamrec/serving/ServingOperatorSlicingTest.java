@@ -38,7 +38,7 @@ class ServingOperatorSlicingTest {
                                 1.0,
                                 Integer.MAX_VALUE,
                                 ModelType.RANKER,
-                                new RankerSettings(0.05, List.of()))
+                                RankerSettings.builder().learningRate(0.05).build())
                         .withEvaluationSlice(sliceNanos);
         var h =
                 new OneInputStreamOperatorTestHarness<>(
