@@ -2,6 +2,7 @@ package io.streamrec.tools.offline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.streamrec.schema.EventType;
 import io.streamrec.schema.UserEvent;
@@ -31,6 +32,26 @@ class RankerReplayTest {
                 .extracting(UserEvent::eventId)
                 .containsExactly("a11", "a23", "a36");
         assertThat(RankerReplay.usersWithAtLeast(1, events)).isSameAs(events);
+    }
+
+    @Test
+    void aTimeScaleStretchesEveryGapFromTheFirstEvent() {
+        List<UserEvent> events =
+                List.of(event("a", "1", 10), event("b", "1", 12), event("a", "2", 17));
+
+        assertThat(RankerReplay.timeScaled(30, events))
+                .extracting(UserEvent::eventId, UserEvent::timestamp)
+                .containsExactly(
+                        tuple("a110", events.get(0).timestamp()),
+                        tuple("b112", events.get(0).timestamp() + 30 * gap(events, 1)),
+                        tuple("a217", events.get(0).timestamp() + 30 * gap(events, 2)));
+        assertThat(RankerReplay.timeScaled(1, events)).isSameAs(events);
+        assertThat(RankerReplay.Options.parse(new String[] {"--time-scale", "0.1"}, 0).timeScale)
+                .isEqualTo(0.1);
+    }
+
+    private static long gap(List<UserEvent> events, int i) {
+        return events.get(i).timestamp() - events.get(0).timestamp();
     }
 
     @Test
