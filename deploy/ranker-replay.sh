@@ -7,6 +7,7 @@
 #   deploy/ranker-replay.sh ml-100k/u.data ml-100k/u.item movielens-100k
 #   deploy/ranker-replay.sh RATINGS ITEMS FORMAT --without CONTENT,NEIGHBOURS   # an ablation
 #   deploy/ranker-replay.sh --min-user-events 20   # only users with long histories, as MovieLens'
+#   deploy/ranker-replay.sh --time-scale 30         # every gap between events 30 times as long
 #   deploy/ranker-replay.sh --pipeline-order 2      # events in the order serving sees 2 workers' batches
 #   deploy/ranker-replay.sh --serving-subtasks 2    # a scorer per serving subtask, each on its own users
 set -euo pipefail
