@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -24,7 +25,15 @@ import java.util.TreeMap;
 final class QuickstartSummary {
     private static final ObjectMapper JSON =
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final long FOUR_WEEKS = Duration.ofDays(28).toMillis();
+    private static final long WEEK = Duration.ofDays(7).toMillis();
+
+    /**
+     * The printed table's rows, in weeks: the first that needs at most {@link #MAX_ROWS} rows for
+     * the replay's span (4 for the bundled 7 months, 52 for MovieLens latest-small's 22 years).
+     */
+    private static final int[] ROW_WEEKS = {4, 12, 52, 260};
+
+    private static final int MAX_ROWS = 24;
 
     /** summary.json's key prefix of each recommender, in {@link PrequentialCounts} order. */
     private static final String[] JSON_PREFIXES = {
@@ -64,7 +73,7 @@ final class QuickstartSummary {
                 result.wallSeconds(), rate > 0 ? rate + " events/s" : "full speed");
         out.printf("checkpoints completed %d%s%n", result.checkpointsCompleted(), intervals());
         printQuality(out);
-        printFourWeekWindows(out);
+        printWindows(out);
         printExamples(out);
     }
 
@@ -105,17 +114,24 @@ final class QuickstartSummary {
                 "  (one relevant item per event: recall@10 = HR@10, precision@10 = HR@10 / 10)");
     }
 
-    /** The evaluation windows summed into 4-week windows: a table that fits a terminal. */
-    private void printFourWeekWindows(PrintStream out) {
-        out.println(
-                "HR@10 per 4-week window (model / popularity / trending / trending + co-occurrence):");
+    /**
+     * The evaluation windows summed into rows of 4 weeks, or of 12, 52 or 260 where the replay's
+     * span would otherwise print more than {@link #MAX_ROWS}: a table that fits a terminal.
+     */
+    private void printWindows(PrintStream out) {
+        int weeks = rowWeeks(counts.windows().keySet());
+        long row = weeks * WEEK;
+        out.printf(
+                "HR@10 per %d-week window (model / popularity / trending / trending +"
+                        + " co-occurrence):%n",
+                weeks);
         Map<Long, double[]> coarse = new TreeMap<>();
         counts.windows()
                 .forEach(
                         (start, v) -> {
                             double[] w =
                                     coarse.computeIfAbsent(
-                                            Math.floorDiv(start, FOUR_WEEKS) * FOUR_WEEKS,
+                                            Math.floorDiv(start, row) * row,
                                             x -> new double[v.length]);
                             for (int i = 0; i < v.length; i++) {
                                 w[i] += v[i];
@@ -131,6 +147,18 @@ final class QuickstartSummary {
                                 PrequentialCounts.quality(v, 1).hitRate(),
                                 PrequentialCounts.quality(v, 2).hitRate(),
                                 PrequentialCounts.quality(v, 3).hitRate()));
+    }
+
+    /** The shortest of {@link #ROW_WEEKS} whose rows over {@code starts} are at most MAX_ROWS. */
+    static int rowWeeks(Set<Long> starts) {
+        for (int weeks : ROW_WEEKS) {
+            long row = weeks * WEEK;
+            long rows = starts.stream().map(s -> Math.floorDiv(s, row)).distinct().count();
+            if (rows <= MAX_ROWS) {
+                return weeks;
+            }
+        }
+        return ROW_WEEKS[ROW_WEEKS.length - 1];
     }
 
     private void printExamples(PrintStream out) {

@@ -16,7 +16,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +29,29 @@ class QuickstartSummaryTest {
     private static final long START = Instant.parse("2013-02-28T00:00:00Z").toEpochMilli();
 
     @TempDir Path output;
+
+    /**
+     * Rows of 4 weeks for the bundled data's 7 months; longer rows where a replay spans years
+     * (MovieLens latest-small: 22), so the table stays at most 24 rows.
+     */
+    @Test
+    void theWindowTableTakesLongerRowsForLongerReplays() {
+        assertThat(QuickstartSummary.rowWeeks(weeklyStarts(30))).isEqualTo(4);
+        assertThat(QuickstartSummary.rowWeeks(weeklyStarts(4 * 24))).isEqualTo(4);
+        assertThat(QuickstartSummary.rowWeeks(weeklyStarts(4 * 24 + 1))).isEqualTo(12);
+        assertThat(QuickstartSummary.rowWeeks(weeklyStarts(52 * 22))).isEqualTo(52);
+        assertThat(QuickstartSummary.rowWeeks(weeklyStarts(52 * 100))).isEqualTo(260);
+        assertThat(QuickstartSummary.rowWeeks(Set.of())).isEqualTo(4);
+    }
+
+    /** {@code n} consecutive weekly window starts from {@link #START}. */
+    private static Set<Long> weeklyStarts(int n) {
+        Set<Long> starts = new TreeSet<>();
+        for (int w = 0; w < n; w++) {
+            starts.add(START + w * WEEK);
+        }
+        return starts;
+    }
 
     @Test
     void printsTheSummaryAndSavesItsFigures() throws Exception {
