@@ -223,8 +223,8 @@ public final class BoundedNeighbours {
     }
 
     /**
-     * The key's slot, -1 when absent. Four slots per step: the JIT does not unroll a search loop
-     * (it has two exits), and this scan is most of what a list costs.
+     * The key's slot, -1 when absent. Four slots per step, as C2 does not unroll a loop with two
+     * exits; the replay's CPU did not move measurably either way (BENCHMARKS, fifteenth session).
      */
     private int slotOf(int key) {
         int[] k = keys;
