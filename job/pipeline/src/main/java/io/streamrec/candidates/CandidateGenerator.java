@@ -1,6 +1,7 @@
 package io.streamrec.candidates;
 
 import io.streamrec.ingest.ItemCatalog;
+import io.streamrec.schema.ReadBounds;
 import io.streamrec.schema.UserEvent;
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -259,16 +260,21 @@ public final class CandidateGenerator {
             written[b] = in.readLong();
         }
         // the recent users per item may change: lists are read whole and keep their newest
-        int writtenUsersPerItem = (int) written[USERS_PER_ITEM_BOUND];
-        written[USERS_PER_ITEM_BOUND] = settings.usersPerItem();
-        if (!Arrays.equals(written, stateBounds(settings))) {
-            written[USERS_PER_ITEM_BOUND] = writtenUsersPerItem;
+        long[] restorable = stateBounds(settings);
+        restorable[USERS_PER_ITEM_BOUND] = written[USERS_PER_ITEM_BOUND];
+        if (!Arrays.equals(written, restorable)) {
             throw new IllegalArgumentException(
                     "statistics written with caps and similarity half-life "
                             + Arrays.toString(written)
                             + ", settings say "
                             + Arrays.toString(stateBounds(settings)));
         }
+        long usersPerItem = written[USERS_PER_ITEM_BOUND]; // read as lists' capacity: bounded
+        int writtenUsersPerItem =
+                ReadBounds.checkLength(
+                        usersPerItem == (int) usersPerItem ? (int) usersPerItem : -1,
+                        ReadBounds.MAX_LIST_LENGTH,
+                        "CandidateGenerator.usersPerItem");
         CandidateGenerator restored = new CandidateGenerator(settings, ItemCatalog.empty());
         restored.updates = in.readLong();
         restored.items.readFrom(in);

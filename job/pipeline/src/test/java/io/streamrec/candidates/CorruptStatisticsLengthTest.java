@@ -88,6 +88,29 @@ class CorruptStatisticsLengthTest {
         assertCorrupt(() -> new TitleWords(10).readFrom(in), "TitleWords.word", word);
     }
 
+    /**
+     * The recent users per item may differ from the settings' (each list keeps its newest), so the
+     * written value sizes what is read: a corrupt one is refused before any list is.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {Integer.MAX_VALUE, -5})
+    void usersPerItemOfTheWriter(int usersPerItem) {
+        CandidateSettings s = CandidateSettings.defaults();
+        DataInputStream in =
+                bytes(
+                        out -> {
+                            out.writeLong(s.userItems());
+                            out.writeLong(s.neighbourCap());
+                            out.writeLong(usersPerItem);
+                            out.writeLong(s.similarPerUser());
+                            out.writeLong(s.similarity().millis());
+                        });
+        assertCorrupt(
+                () -> CandidateGenerator.readFrom(in, s, 4),
+                "CandidateGenerator.usersPerItem",
+                usersPerItem);
+    }
+
     private static void assertCorrupt(ThrowingCallable read, String what, int length) {
         assertThatThrownBy(read)
                 .isInstanceOf(IOException.class)
