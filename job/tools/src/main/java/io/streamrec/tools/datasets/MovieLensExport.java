@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 
 /**
  * Writes a MovieTweetings history in the two MovieLens layouts the README's replay commands read,
- * byte for byte as MovieLens ships them: {@code ml-100k/u.data} (tab-separated, in no time order)
+ * laid out as MovieLens ships its files: {@code ml-100k/u.data} (tab-separated, in no time order)
  * with a Latin-1 {@code ml-100k/u.item} (release date, URL and 19 genre flags), and {@code
  * ml-latest-small/ratings.csv} (sorted by user, half-star ratings) with a UTF-8 {@code movies.csv}
  * (quoted titles, {@code |}-separated genres, {@code (no genres listed)}). The public sets' licence
@@ -104,22 +104,14 @@ public final class MovieLensExport {
         Collections.shuffle(shuffled, new Random(SHUFFLE_SEED));
         try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.US_ASCII)) {
             for (UserEvent e : shuffled) {
-                w.write(
-                        e.userId()
-                                + "\t"
-                                + number(e.itemId())
-                                + "\t"
-                                + stars(e.value())
-                                + "\t"
-                                + e.timestamp() / 1000L
-                                + "\n");
+                w.write(ratingLine(e, "\t", Integer.toString(stars(e.value()))));
             }
         }
     }
 
     /**
      * {@code id|title|release date|video release date|IMDb URL|19 flags} in ISO-8859-1, a title's
-     * characters outside it written as {@code ?} (as MovieLens 100K's own titles were).
+     * characters outside it written as {@code ?}.
      */
     private static void writeUItem(ItemCatalog items, Path file) throws IOException {
         CharsetEncoder latin1 =
@@ -153,15 +145,7 @@ public final class MovieLensExport {
         try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             w.write("userId,movieId,rating,timestamp\n");
             for (UserEvent e : byUser) {
-                w.write(
-                        e.userId()
-                                + ","
-                                + number(e.itemId())
-                                + ","
-                                + halfStars(e.value())
-                                + ","
-                                + e.timestamp() / 1000L
-                                + "\n");
+                w.write(ratingLine(e, ",", halfStars(e.value())));
             }
         }
     }
@@ -205,6 +189,17 @@ public final class MovieLensExport {
             }
         }
         return out;
+    }
+
+    /** {@code user item rating seconds}, separated by {@code separator}, with a line end. */
+    private static String ratingLine(UserEvent e, String separator, String rating) {
+        return String.join(
+                        separator,
+                        e.userId(),
+                        number(e.itemId()),
+                        rating,
+                        Long.toString(e.timestamp() / 1000L))
+                + "\n";
     }
 
     /** MovieTweetings' 0-10 as MovieLens 100K's whole stars, 1-5. */
