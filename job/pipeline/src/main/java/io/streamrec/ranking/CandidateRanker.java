@@ -153,7 +153,16 @@ public final class CandidateRanker implements AutoCloseable {
      */
     public RankedCandidates rankThenLearn(
             UserEvent event, CandidateSet candidates, ItemScores factorization) {
-        return step(event, candidates, factorization, learnsFrom(event), true);
+        return complete(prepareRanking(event, candidates, factorization));
+    }
+
+    /**
+     * The first half of {@link #rankThenLearn(UserEvent, CandidateSet, ItemScores)}, on the
+     * statistics' thread; {@link #complete} finishes it, in order.
+     */
+    public Prepared prepareRanking(
+            UserEvent event, CandidateSet candidates, ItemScores factorization) {
+        return prepare(event, candidates, factorization, learnsFrom(event), true);
     }
 
     /**
@@ -161,18 +170,25 @@ public final class CandidateRanker implements AutoCloseable {
      * statistics, without scoring its candidates: for an event nobody reads the ranking of.
      */
     public void learn(UserEvent event, ItemScores factorization) {
+        complete(prepareLearning(event, factorization));
+    }
+
+    /**
+     * The first half of {@link #learn}, on the statistics' thread: the candidates' features, when
+     * the event trains, and the statistics update. {@link #complete} finishes it, in order.
+     */
+    public Prepared prepareLearning(UserEvent event, ItemScores factorization) {
         if (!learnsFrom(event)) {
             statistics.update(event); // neither ranked nor learned from: no candidates needed
-            return;
+            return Prepared.NOTHING;
         }
         CandidateSet candidates = statistics.candidates(event.userId(), event.timestamp());
         if (!candidates.contains(event.itemId())) {
             // no training list: nobody would read these candidates' features
-            weighting.weigh(event); // the event's value still counts in the running mean
             statistics.update(event);
-            return;
+            return new Prepared(event, null, null, null, -1, true, false);
         }
-        step(event, candidates, factorization, true, false);
+        return prepare(event, candidates, factorization, true, false);
     }
 
     /**
@@ -199,39 +215,92 @@ public final class CandidateRanker implements AutoCloseable {
     }
 
     /**
-     * One event through the ranker, before its statistics update: the candidates' features, the
-     * scaler's averages (when the list trains), standardised; their scores ({@code ranks}, else
-     * null); the training example (when {@code trains} and the event's item is a candidate); then
-     * the statistics. The scaler averages the training lists only, so an event nobody ranks and
-     * whose item no source returned needs no features at all ({@link #learn}).
+     * What an event or request needs from the statistics, read before the event is applied to them:
+     * the candidates' raw features and the user's latest items. Everything after it ({@link
+     * #complete}: the event's weight, the feature scaler, the scorer, the item interaction and the
+     * training example) reads none of the statistics, so it can run on another thread while the
+     * next events are prepared, and gives the same results as long as the prepared work completes
+     * in the order it was prepared.
      */
-    private RankedCandidates step(
+    public static final class Prepared {
+        /** Work with nothing left to do after the statistics update. */
+        static final Prepared NOTHING = new Prepared(null, null, null, null, -1, false, false);
+
+        private final UserEvent event;
+        private final List<String> itemIds;
+        private final FeatureList list;
+        private final List<String> history;
+        private final int target;
+        private final boolean trains;
+        private final boolean ranks;
+
+        private Prepared(
+                UserEvent event,
+                List<String> itemIds,
+                FeatureList list,
+                List<String> history,
+                int target,
+                boolean trains,
+                boolean ranks) {
+            this.event = event;
+            this.itemIds = itemIds;
+            this.list = list;
+            this.history = history;
+            this.target = target;
+            this.trains = trains;
+            this.ranks = ranks;
+        }
+    }
+
+    /**
+     * One event's first half: its candidates' features (standardised only in {@link #complete}),
+     * the position of its item among them, the user's latest items, then the statistics update.
+     */
+    private Prepared prepare(
             UserEvent event,
             CandidateSet candidates,
             ItemScores factorization,
             boolean trains,
             boolean ranks) {
         List<String> itemIds = itemIds(candidates);
-        float weight = trains ? weighting.weigh(event) : 0f;
-        int target = weight > 0f ? itemIds.indexOf(event.itemId()) : -1;
-        if (target < 0) {
+        int target = itemIds.indexOf(event.itemId());
+        FeatureList list = extract(event, itemIds, candidates, factorization);
+        List<String> history = history(event.userId());
+        statistics.update(event);
+        return new Prepared(event, itemIds, list, history, target, trains, ranks);
+    }
+
+    /**
+     * The second half of an event's or request's work, in the order they were prepared: the event's
+     * weight, the scaler's averages (when the list trains), standardised features, their scores
+     * ({@code ranks}, else null) and the training example (when the event trains and its item is a
+     * candidate). The scaler averages the training lists only, so an event nobody ranks and whose
+     * item no source returned has no features at all ({@link #prepareLearning}).
+     */
+    public RankedCandidates complete(Prepared p) {
+        if (p.event == null && p.list == null) {
+            return null; // nothing after the statistics update
+        }
+        float weight = p.trains && p.event != null ? weighting.weigh(p.event) : 0f;
+        if (p.list == null) {
+            return null; // a miss: its value still counts in the weighting's running mean
+        }
+        if (p.target < 0) {
             weight = 0f; // no training list, and none for the scaler to average
         }
-        FeatureList list = extract(event, itemIds, candidates, factorization);
         if (weight > 0f) {
-            scaler.observe(list);
+            scaler.observe(p.list);
         }
-        scaler.standardise(list);
-        List<String> history = history(event.userId());
+        scaler.standardise(p.list);
         ItemInteraction.Lookup found =
-                interaction == null || !(ranks || weight > 0f)
+                interaction == null || !(p.ranks || weight > 0f)
                         ? null
-                        : interaction.find(itemIds, history);
-        RankedCandidates ranked = ranks ? RankedCandidates.of(itemIds, scores(list, found)) : null;
+                        : interaction.find(p.itemIds, p.history);
+        RankedCandidates ranked =
+                p.ranks ? RankedCandidates.of(p.itemIds, scores(p.list, found)) : null;
         if (weight > 0f) {
-            keep(event.userId(), itemIds, list, history, found, target, weight);
+            keep(p.event.userId(), p.itemIds, p.list, p.history, found, p.target, weight);
         }
-        statistics.update(event);
         return ranked;
     }
 
@@ -333,6 +402,11 @@ public final class CandidateRanker implements AutoCloseable {
 
     /** The user's candidates at time {@code t}, ranked. */
     public RankedCandidates recommend(String userId, long t, ItemScores factorization) {
+        return complete(prepareRecommendation(userId, t, factorization));
+    }
+
+    /** The first half of {@link #recommend}; {@link #complete} finishes it, in order. */
+    public Prepared prepareRecommendation(String userId, long t, ItemScores factorization) {
         CandidateSet candidates = statistics.candidates(userId, t);
         List<String> itemIds = itemIds(candidates);
         FeatureList list =
@@ -342,11 +416,7 @@ public final class CandidateRanker implements AutoCloseable {
                         itemIds,
                         candidates,
                         factorization == null ? null : factorization.of(itemIds));
-        scaler.standardise(list);
-        List<String> history = history(userId);
-        return RankedCandidates.of(
-                itemIds,
-                scores(list, interaction == null ? null : interaction.find(itemIds, history)));
+        return new Prepared(null, itemIds, list, history(userId), -1, false, true);
     }
 
     private static List<String> itemIds(CandidateSet candidates) {

@@ -22,6 +22,7 @@ import io.streamrec.ranking.ListwiseScorer;
 import io.streamrec.ranking.PrivacyAccountant;
 import io.streamrec.ranking.RankedCandidates;
 import io.streamrec.ranking.ScorerSettings;
+import io.streamrec.ranking.ScoringStage;
 import io.streamrec.ranking.TrendingCooccurrence;
 import io.streamrec.schema.UserEvent;
 import io.streamrec.serving.UserOwner;
@@ -76,6 +77,10 @@ import java.util.Set;
  */
 public final class RankerReplay {
     static final int BATCH = 64;
+
+    /** Events prepared ahead of the scoring thread, at most ({@code --scoring-thread}). */
+    static final int MAX_IN_FLIGHT = 64;
+
     private final int batch;
     private final double evalSampleRate;
     private static final int K = 10;
@@ -100,6 +105,10 @@ public final class RankerReplay {
     private final List<Integer> pushedRanks = new ArrayList<>();
 
     private int inBatch;
+
+    /** Where the ranker's second half runs: inline, or on a thread of its own. */
+    private final ScoringStage scoring;
+
     private final List<Double> gradientNorms = new ArrayList<>();
 
     RankerReplay(ItemCatalog catalog, Options options) {
@@ -122,6 +131,11 @@ public final class RankerReplay {
             ranker.scorer().reportNormsTo(gradientNorms::add);
         }
         this.heuristic = new TrendingCooccurrence(statistics);
+        // the replay's loop hands results over at each event: nothing to wake
+        this.scoring =
+                options.scoringThread
+                        ? ScoringStage.onThread("ranker scoring", MAX_IN_FLIGHT, () -> {})
+                        : ScoringStage.inline();
         tallies.put("all events", new Tally());
         tallies.put("users with no history", new Tally());
         tallies.put("items first seen <= 7 d ago", new Tally());
@@ -156,21 +170,26 @@ public final class RankerReplay {
      * over its item's or its user's flood limit is dropped, as the job drops it: the item flood
      * guard first, then the workers' user limit.
      */
-    void accept(UserEvent e) {
+    void accept(UserEvent e) throws InterruptedException {
+        scoring.deliver();
         if (!itemFlood.admits(e) || !userFlood.admits(e)) {
             return;
         }
         if (attack != null && BotTraffic.isBot(e.userId())) {
-            rankerOf(e.userId())
-                    .rankThenLearn(
+            CandidateRanker owner = rankerOf(e.userId());
+            CandidateRanker.Prepared p =
+                    owner.prepareRanking(
                             e, ranker.statistics().candidates(e.userId(), e.timestamp()), null);
+            scoring.submit(() -> owner.complete(p), ranked -> {});
             endBatchIfFull();
             return; // bots are not evaluated
         }
         if (!EventSample.includes(e.eventId(), evalSampleRate)) {
             // learned as serving learns an event outside eval.sample-rate: nothing ranked
             firstSeen.putIfAbsent(e.itemId(), e.timestamp());
-            rankerOf(e.userId()).learn(e, null);
+            CandidateRanker owner = rankerOf(e.userId());
+            CandidateRanker.Prepared p = owner.prepareLearning(e, null);
+            scoring.submit(() -> owner.complete(p), ranked -> {});
             endBatchIfFull();
             return;
         }
@@ -185,7 +204,24 @@ public final class RankerReplay {
             heuristic.rank(e.userId(), candidates, e.timestamp()).rankOf(e.itemId(), K)
         };
         boolean candidate = candidates.contains(e.itemId());
-        RankedCandidates ranked = rankerOf(e.userId()).rankThenLearn(e, candidates, null);
+        int candidateCount = candidates.size();
+        CandidateRanker owner = rankerOf(e.userId());
+        CandidateRanker.Prepared p = owner.prepareRanking(e, candidates, null);
+        scoring.submit(
+                () -> owner.complete(p),
+                ranked -> tally(e, ranked, ranks, candidate, candidateCount, newUser, newItem));
+        endBatchIfFull();
+    }
+
+    /** Tallies an evaluated event once its ranking is back. */
+    private void tally(
+            UserEvent e,
+            RankedCandidates ranked,
+            int[] ranks,
+            boolean candidate,
+            int candidates,
+            boolean newUser,
+            boolean newItem) {
         ranks[0] = ranked.rankOf(e.itemId(), K);
         if (attack != null && e.timestamp() >= attack.from()) {
             ordinaryDuringAttack++;
@@ -193,22 +229,34 @@ public final class RankerReplay {
             int rank = ranked.rankOf(attack.target(), Integer.MAX_VALUE);
             pushedRanks.add(rank < 0 ? Integer.MAX_VALUE : rank + 1);
         }
-        tallies.get("all events").record(ranks, candidate, candidates.size());
+        tallies.get("all events").record(ranks, candidate, candidates);
         if (newUser) {
-            tallies.get("users with no history").record(ranks, candidate, candidates.size());
+            tallies.get("users with no history").record(ranks, candidate, candidates);
         }
         if (newItem) {
-            tallies.get("items first seen <= 7 d ago").record(ranks, candidate, candidates.size());
+            tallies.get("items first seen <= 7 d ago").record(ranks, candidate, candidates);
         }
-        endBatchIfFull();
     }
 
-    private void endBatchIfFull() {
+    private void endBatchIfFull() throws InterruptedException {
         if (++inBatch == batch) {
-            ranker.endBatch();
-            others.forEach(CandidateRanker::endBatch);
+            scoring.run(
+                    () -> {
+                        ranker.endBatch();
+                        others.forEach(CandidateRanker::endBatch);
+                    });
             inBatch = 0;
         }
+    }
+
+    /** HR@10, NDCG@10 and candidate recall of each tally. */
+    void printTallies(PrintStream out) {
+        tallies.forEach((name, tally) -> tally.print(name, out));
+    }
+
+    /** Waits for the scoring thread's work and results (every tally complete). */
+    void awaitScoring() throws InterruptedException {
+        scoring.awaitIdle();
     }
 
     /**
@@ -360,6 +408,7 @@ public final class RankerReplay {
         double timeScale = 1.0;
         int workers = 1;
         int servingSubtasks = 1;
+        boolean scoringThread;
 
         static Options parse(String[] args, int from) {
             Options o = new Options();
@@ -370,6 +419,7 @@ public final class RankerReplay {
                     case "--without-gating" -> o.scorer = o.scorer.withContextGating(false);
                     case "--item-text-vectors" -> o.itemTextVectors = true;
                     case "--gradient-norms" -> o.gradientNorms = true;
+                    case "--scoring-thread" -> o.scoringThread = true;
                     default -> o.parseValue(flag, value(args, ++i, flag));
                 }
             }
@@ -467,7 +517,7 @@ public final class RankerReplay {
                             + " (%d accounts, %.1f d), user flood limit %s, item flood guard %s,"
                             + " users with at least %d events, time x%s, %s, %d scorer(s) split by"
                             + " user,"
-                            + " evaluated %.2f of the events",
+                            + " evaluated %.2f of the events, scoring %s",
                     switchedOff,
                     scorer,
                     itemVectors,
@@ -491,11 +541,12 @@ public final class RankerReplay {
                             ? "in the order serving sees " + workers + " workers' batches"
                             : "in time order",
                     servingSubtasks,
-                    evalSampleRate);
+                    evalSampleRate,
+                    scoringThread ? "on its own thread" : "inline");
         }
     }
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws IOException, InterruptedException {
         if (args.length < 2) {
             System.err.println("usage: RankerReplay <ratings> <items> [format] [--flag value]...");
             System.exit(2);
@@ -538,6 +589,7 @@ public final class RankerReplay {
                         i + 1, replay.tallies.get("all events").hitRate(0));
             }
         }
+        replay.awaitScoring();
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf(
                 "%,d events in %.1f s (%.0f events/s), %s%n",
@@ -549,9 +601,10 @@ public final class RankerReplay {
                 "statistics: %s; %,d bytes as checkpointed%n",
                 replay.ranker.statistics().size(),
                 CandidateStatisticsSerializer.toBytes(replay.ranker.statistics()).length);
-        replay.tallies.forEach((name, tally) -> tally.print(name, System.out));
+        replay.printTallies(System.out);
         replay.printAttack(System.out);
         replay.printRobustTraining(System.out);
+        replay.scoring.close();
         replay.ranker.close();
         replay.others.forEach(CandidateRanker::close);
     }

@@ -4,9 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.schema.EventType;
 import io.streamrec.schema.UserEvent;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class RankerReplayTest {
@@ -67,7 +72,27 @@ class RankerReplayTest {
                         "in the order serving sees 2 workers' batches, 3 scorer(s) split by user");
         assertThat(RankerReplay.Options.parse(new String[0], 0).toString())
                 .contains("in time order, 1 scorer(s) split by user")
-                .endsWith("evaluated 1.00 of the events");
+                .endsWith("evaluated 1.00 of the events, scoring inline");
+    }
+
+    /** The scoring thread changes when work runs, not what it computes: the same tallies. */
+    @Test
+    void aScoringThreadTalliesExactlyWhatInlineScoringDoes() throws Exception {
+        assertThat(tallies("--scoring-thread")).isEqualTo(tallies()).contains("ranker");
+    }
+
+    private static String tallies(String... flags) throws Exception {
+        RankerReplay replay =
+                new RankerReplay(ItemCatalog.empty(), RankerReplay.Options.parse(flags, 0));
+        Random random = new Random(5);
+        for (int e = 0; e < 1500; e++) {
+            int item = (int) Math.floor(50 * Math.pow(random.nextDouble(), 2));
+            replay.accept(event("u" + random.nextInt(80), "i" + item, 1_000L * e));
+        }
+        replay.awaitScoring();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        replay.printTallies(new PrintStream(out, true, StandardCharsets.UTF_8));
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     @Test

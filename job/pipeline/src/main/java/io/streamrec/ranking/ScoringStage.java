@@ -1,0 +1,165 @@
+package io.streamrec.ranking;
+
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * The ranker's second half ({@link CandidateRanker#complete} and the scorer's steps) on a thread of
+ * its own, while the thread that owns the candidate statistics (the owner) prepares the next
+ * events: the two halves of consecutive events overlap on two cores. Work runs in the order it was
+ * submitted, so the scorer sees exactly the sequence it would see on one thread, and each result is
+ * handed back to the owner, in order, when the owner calls {@link #deliver} (or waits in {@link
+ * #submit} or {@link #awaitIdle}): results never run on the owner's thread in the middle of other
+ * work.
+ *
+ * <p>{@link #inline()} runs each piece of work at once on the caller's thread, as the ranker ran
+ * before this stage existed. Not thread safe: the owner alone calls every method.
+ */
+public final class ScoringStage implements AutoCloseable {
+    /** A piece of work's result and what the owner does with it, or the failure. */
+    private record Done<T>(T result, Consumer<T> then, Throwable failure) {
+        void handOver() {
+            if (failure != null) {
+                throw new IllegalStateException("the ranker's scoring thread failed", failure);
+            }
+            then.accept(result);
+        }
+    }
+
+    private final ExecutorService thread;
+    private final int maxInFlight;
+    private final Runnable wakeOwner;
+    private final BlockingQueue<Done<?>> done = new LinkedBlockingQueue<>();
+    private final AtomicBoolean wakePending = new AtomicBoolean();
+    private int inFlight;
+
+    private ScoringStage(ExecutorService thread, int maxInFlight, Runnable wakeOwner) {
+        this.thread = thread;
+        this.maxInFlight = maxInFlight;
+        this.wakeOwner = wakeOwner;
+    }
+
+    /** Runs each piece of work on the caller's thread, at once. */
+    public static ScoringStage inline() {
+        return new ScoringStage(null, 1, () -> {});
+    }
+
+    /**
+     * A stage with a thread of its own.
+     *
+     * @param name the thread's name
+     * @param maxInFlight pieces of work submitted and not yet handed back, at most; {@link #submit}
+     *     waits beyond it, so the owner cannot run further ahead than this
+     * @param wakeOwner called on the stage's thread when results are waiting and no earlier call is
+     *     pending: it must make the owner call {@link #deliver} soon (a Flink task: a mail)
+     */
+    public static ScoringStage onThread(String name, int maxInFlight, Runnable wakeOwner) {
+        if (maxInFlight < 1) {
+            throw new IllegalArgumentException("in flight must be at least 1: " + maxInFlight);
+        }
+        ExecutorService thread =
+                Executors.newSingleThreadExecutor(
+                        r -> {
+                            Thread t = new Thread(r, name);
+                            t.setDaemon(true);
+                            return t;
+                        });
+        return new ScoringStage(thread, maxInFlight, wakeOwner);
+    }
+
+    /** Whether work runs on a thread of its own. */
+    public boolean threaded() {
+        return thread != null;
+    }
+
+    /**
+     * Runs {@code work} after all work submitted before it; the owner then gets its result in
+     * {@code then}, after the results of all earlier work. Waits (handing results over) while as
+     * much work as the stage allows is in flight.
+     */
+    public <T> void submit(Callable<T> work, Consumer<T> then) throws InterruptedException {
+        if (thread == null) {
+            T result;
+            try {
+                result = work.call();
+            } catch (Exception e) {
+                throw new IllegalStateException("the ranker's scoring failed", e);
+            }
+            then.accept(result);
+            return;
+        }
+        while (inFlight >= maxInFlight) {
+            handOver(done.take());
+        }
+        inFlight++;
+        thread.execute(() -> complete(work, then));
+    }
+
+    /** Runs {@code work} in order, as {@link #submit} does, with nothing to hand back. */
+    public void run(Runnable work) throws InterruptedException {
+        submit(
+                () -> {
+                    work.run();
+                    return null;
+                },
+                ignored -> {});
+    }
+
+    private <T> void complete(Callable<T> work, Consumer<T> then) {
+        Done<T> d;
+        try {
+            d = new Done<>(work.call(), then, null);
+        } catch (Throwable t) {
+            d = new Done<>(null, then, t);
+        }
+        done.add(d);
+        if (wakePending.compareAndSet(false, true)) {
+            wakeOwner.run();
+        }
+    }
+
+    /** Hands over the results that are ready, in order, without waiting. */
+    public void deliver() {
+        wakePending.set(false); // a result added from now on wakes the owner again
+        Done<?> d;
+        while ((d = done.poll()) != null) {
+            handOver(d);
+        }
+    }
+
+    /** Waits until every piece of work submitted so far ran and its result was handed over. */
+    public void awaitIdle() throws InterruptedException {
+        while (inFlight > 0) {
+            handOver(done.take());
+        }
+        wakePending.set(false);
+    }
+
+    private void handOver(Done<?> d) {
+        inFlight--;
+        d.handOver();
+    }
+
+    /** Pieces of work submitted whose results were not handed over yet. */
+    public int inFlight() {
+        return inFlight;
+    }
+
+    /**
+     * Stops the thread; work still queued is dropped (a failing or cancelled task's, or one that
+     * waited for it with {@link #awaitIdle} first).
+     */
+    @Override
+    public void close() throws InterruptedException {
+        if (thread != null) {
+            thread.shutdownNow();
+            thread.awaitTermination(10, TimeUnit.SECONDS);
+        }
+    }
+}
