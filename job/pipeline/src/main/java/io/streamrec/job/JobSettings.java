@@ -186,6 +186,7 @@ public final class JobSettings {
                         .learnSampleRate(conf.get(StreamrecOptions.RANKER_LEARN_SAMPLE_RATE))
                         .trainingPasses(conf.get(StreamrecOptions.RANKER_TRAINING_PASSES))
                         .batchEvents(conf.get(StreamrecOptions.RANKER_BATCH_SIZE))
+                        .scoringInFlight(conf.get(StreamrecOptions.RANKER_SCORING_IN_FLIGHT))
                         .build(),
                 conf.get(StreamrecOptions.SERVING_EVALUATION_SLICE).toNanos());
     }
@@ -285,6 +286,7 @@ public final class JobSettings {
         check(StreamrecOptions.RANKER_LEARN_SAMPLE_RATE, v -> v > 0 && v <= 1, "in (0, 1]");
         check(StreamrecOptions.RANKER_TRAINING_PASSES, v -> v >= 1, "at least 1");
         atLeast(StreamrecOptions.RANKER_BATCH_SIZE, 1);
+        atLeast(StreamrecOptions.RANKER_SCORING_IN_FLIGHT, 0);
         if (conf.get(StreamrecOptions.RANKER_DP_NOISE_MULTIPLIER) > 0
                 && conf.get(StreamrecOptions.RANKER_CLIP_NORM) == 0) {
             throw outOfRange(

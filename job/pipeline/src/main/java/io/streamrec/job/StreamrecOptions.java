@@ -402,6 +402,16 @@ public final class StreamrecOptions {
                             "A serving subtask's scorer takes its step after this many of its"
                                     + " own events, and at the end of each worker micro-batch:"
                                     + " the step's batch, whatever size the workers batch at.");
+    public static final ConfigOption<Integer> RANKER_SCORING_IN_FLIGHT =
+            ConfigOptions.key("ranker.scoring-in-flight")
+                    .intType()
+                    .defaultValue(RankerSettings.DEFAULT_SCORING_IN_FLIGHT)
+                    .withDescription(
+                            "Events (and requests) whose scores and scorer training a serving"
+                                    + " subtask's second thread may hold while its task thread"
+                                    + " prepares the next ones (candidates, features, statistics);"
+                                    + " the results are the same, in the same order. 0: the task"
+                                    + " thread does both.");
     public static final ConfigOption<Double> RANKER_CLIP_NORM =
             ConfigOptions.key("ranker.clip-norm")
                     .doubleType()

@@ -1,7 +1,10 @@
 package io.streamrec.serving;
 
 import io.streamrec.schema.UserEvent;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Test-then-learn ranks of an event's item for the recommenders prequential evaluation compares (in
@@ -50,6 +53,19 @@ public final class EventRanker {
 
     /** {@link #ranks}, with the learned ranker's and the heuristic's top-10 lists. */
     public Ranks evaluate(UserEvent event, String[] userItems) {
+        List<Ranks> out = new ArrayList<>(1);
+        evaluate(event, userItems, out::add);
+        if (out.isEmpty()) {
+            throw new IllegalStateException("the learned ranker scores on a thread of its own");
+        }
+        return out.get(0);
+    }
+
+    /**
+     * {@link #evaluate(UserEvent, String[])}, the ranks to {@code then}: at once, or once the
+     * learned ranker's scoring thread hands them over ({@link LearnedRanking#scoreOnThread}).
+     */
+    public void evaluate(UserEvent event, String[] userItems, Consumer<Ranks> then) {
         if (scoresStale) {
             // the arrays of the batch before are refilled, not thrown away
             popularity = model.popularityScores(popularity);
@@ -63,17 +79,29 @@ public final class EventRanker {
         if (learned == null) {
             int modelRank =
                     model.rankOf(event.userId(), userItems, event.timestamp(), target, k, excluded);
-            return new Ranks(
-                    new int[] {modelRank, popularityRank, trendingRank, -1}, new String[4][]);
+            then.accept(
+                    new Ranks(
+                            new int[] {modelRank, popularityRank, trendingRank, -1},
+                            new String[4][]));
+            return;
         }
-        LearnedRanking.Evaluation e = learned.evaluateThenLearn(event, userItems);
-        return new Ranks(
-                new int[] {e.rank(), popularityRank, trendingRank, e.heuristicRank()},
-                new String[][] {
-                    e.top().toArray(String[]::new),
-                    null,
-                    null,
-                    e.heuristicTop().toArray(String[]::new)
-                });
+        learned.evaluateThenLearn(
+                event,
+                userItems,
+                e ->
+                        then.accept(
+                                new Ranks(
+                                        new int[] {
+                                            e.rank(),
+                                            popularityRank,
+                                            trendingRank,
+                                            e.heuristicRank()
+                                        },
+                                        new String[][] {
+                                            e.top().toArray(String[]::new),
+                                            null,
+                                            null,
+                                            e.heuristicTop().toArray(String[]::new)
+                                        })));
     }
 }

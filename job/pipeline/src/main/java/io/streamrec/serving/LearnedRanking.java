@@ -14,14 +14,19 @@ import io.streamrec.ranking.FeatureFamily;
 import io.streamrec.ranking.ListwiseScorer;
 import io.streamrec.ranking.PrivacyAccountant;
 import io.streamrec.ranking.RankedCandidates;
+import io.streamrec.ranking.ScoringStage;
 import io.streamrec.ranking.TrendingCooccurrence;
 import io.streamrec.schema.UserEvent;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.apache.flink.core.memory.DataOutputSerializer;
 
@@ -39,6 +44,13 @@ final class LearnedRanking implements AutoCloseable {
     private final RankerSettings settings;
     private CandidateRanker ranker;
     private TrendingCooccurrence heuristic;
+
+    /**
+     * Where each event's second half (scores, training example) and the scorer's steps run: on the
+     * caller's thread until {@link #scoreOnThread}. The first half (candidates, features, the
+     * statistics update) always runs on the caller's.
+     */
+    private ScoringStage scoring = ScoringStage.inline();
 
     /** Set once the statistics are checkpointed ({@link #serveShare}); null before. */
     private StatisticsJournal journal;
@@ -76,6 +88,7 @@ final class LearnedRanking implements AutoCloseable {
 
     private void build(CandidateGenerator statistics) {
         if (ranker != null) {
+            requireScoringIdle(); // the scoring thread's work holds the ranker it was given
             ranker.close();
         }
         Set<FeatureFamily> off = settings.switchedOff();
@@ -95,6 +108,7 @@ final class LearnedRanking implements AutoCloseable {
      * including those replayed from the last checkpoint, which are trained again with fresh noise.
      */
     String privacyReport() {
+        requireScoringIdle();
         PrivacyAccountant privacy = ranker.privacy();
         return privacy == null ? null : privacy.report(settings.floodBoundPerDay());
     }
@@ -121,24 +135,64 @@ final class LearnedRanking implements AutoCloseable {
         ranker.statistics().recordChangesTo(journal);
     }
 
+    /**
+     * Runs each event's scores and training, and the scorer's steps, on a thread of its own, at
+     * most {@link RankerSettings#scoringInFlight} events behind the caller; results come back
+     * through {@link #deliverScoring}, which {@code wakeOwner} must have the caller's thread call
+     * soon. Call before the first event.
+     */
+    void scoreOnThread(String threadName, Runnable wakeOwner) {
+        if (settings.scoringInFlight() > 0) {
+            scoring = ScoringStage.onThread(threadName, settings.scoringInFlight(), wakeOwner);
+        }
+    }
+
+    /** Hands over the scoring results that are ready (on the caller's thread). */
+    void deliverScoring() {
+        scoring.deliver();
+    }
+
+    /**
+     * Waits until every event and request given so far is scored and learned and its result handed
+     * over: before the scaler and scorer are written, and at the end of input.
+     */
+    void awaitScoring() throws InterruptedException {
+        scoring.awaitIdle();
+    }
+
     /** What evaluation records for an event: ranks and top-10 lists of the ranker and heuristic. */
     record Evaluation(int rank, List<String> top, int heuristicRank, List<String> heuristicTop) {}
 
     /**
      * Ranks {@code event}'s item before learning it, for the ranker and the heuristic, then learns
-     * the event (a training example, when the scorer learns from it, and the statistics).
+     * the event (a training example, when the scorer learns from it, and the statistics); the
+     * evaluation goes to {@code then}, at once or, scoring on a thread of its own, once it is
+     * handed over.
      */
-    Evaluation evaluateThenLearn(UserEvent event, String[] userItems) {
+    void evaluateThenLearn(UserEvent event, String[] userItems, Consumer<Evaluation> then) {
         CandidateSet candidates = ranker.statistics().candidates(event.userId(), event.timestamp());
         RankedCandidates blend = heuristic.rank(event.userId(), candidates, event.timestamp());
-        RankedCandidates ranked =
-                ranker.rankThenLearn(event, candidates, factorizationFor(event, userItems));
+        CandidateRanker.Prepared prepared =
+                ranker.prepareRanking(event, candidates, factorizationFor(event, userItems));
+        CandidateRanker r = ranker;
+        submit(
+                () -> r.complete(prepared),
+                ranked ->
+                        then.accept(
+                                new Evaluation(
+                                        ranked.rankOf(event.itemId(), K),
+                                        ranked.top(K),
+                                        blend.rankOf(event.itemId(), K),
+                                        blend.top(K))));
         stepIfBatchFull();
-        return new Evaluation(
-                ranked.rankOf(event.itemId(), K),
-                ranked.top(K),
-                blend.rankOf(event.itemId(), K),
-                blend.top(K));
+    }
+
+    /** {@link #evaluateThenLearn} with the scoring on the caller's thread (tests). */
+    Evaluation evaluateThenLearn(UserEvent event, String[] userItems) {
+        List<Evaluation> out = new ArrayList<>(1);
+        evaluateThenLearn(event, userItems, out::add);
+        awaitScoringUninterrupted();
+        return out.get(0);
     }
 
     /**
@@ -146,13 +200,38 @@ final class LearnedRanking implements AutoCloseable {
      * scorer learns from it) and statistics as {@link #evaluateThenLearn}, without ranking it.
      */
     void learn(UserEvent event, String[] userItems) {
-        ranker.learn(event, factorizationFor(event, userItems));
+        CandidateRanker.Prepared prepared =
+                ranker.prepareLearning(event, factorizationFor(event, userItems));
+        CandidateRanker r = ranker;
+        submit(() -> r.complete(prepared), ranked -> {});
         stepIfBatchFull();
     }
 
     private void stepIfBatchFull() {
         if (++sinceStep >= settings.batchEvents()) {
             endBatch();
+        }
+    }
+
+    /**
+     * Hands {@code work} to the scoring stage. Only a cancelled task interrupts its thread while
+     * the stage is full; the task is going away then, so an unchecked exception ends the work.
+     */
+    private <T> void submit(Callable<T> work, Consumer<T> then) {
+        try {
+            scoring.submit(work, then);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted waiting for the scoring thread");
+        }
+    }
+
+    private void awaitScoringUninterrupted() {
+        try {
+            scoring.awaitIdle();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted waiting for the scoring thread");
         }
     }
 
@@ -166,10 +245,23 @@ final class LearnedRanking implements AutoCloseable {
         ranker.learnStatistics(event);
     }
 
-    /** Trains the scorer on the examples since the last call; returns their count. */
-    int endBatch() {
+    /** Trains the scorer on the examples since the last call, in order with the events'. */
+    void endBatch() {
+        endBatch(lists -> {});
+    }
+
+    /** {@link #endBatch}, waiting for the step; returns how many lists it trained (tests). */
+    int endBatchAndWait() {
+        int[] lists = new int[1];
+        endBatch(n -> lists[0] = n);
+        awaitScoringUninterrupted();
+        return lists[0];
+    }
+
+    private void endBatch(Consumer<Integer> trained) {
         sinceStep = 0;
-        return ranker.endBatch();
+        CandidateRanker r = ranker;
+        submit(r::endBatch, trained);
     }
 
     /**
@@ -185,11 +277,20 @@ final class LearnedRanking implements AutoCloseable {
         return out;
     }
 
-    RankedCandidates recommend(String userId, String[] userItems, long now) {
-        return ranker.recommend(
-                userId,
-                now,
-                items -> factorization.scoreItemsWithCurrentContent(userId, userItems, now, items));
+    /**
+     * The user's candidates ranked, to {@code then}: at once or, scoring on a thread of its own,
+     * once handed over, after every earlier event was scored and learned.
+     */
+    void recommend(String userId, String[] userItems, long now, Consumer<RankedCandidates> then) {
+        CandidateRanker.Prepared prepared =
+                ranker.prepareRecommendation(
+                        userId,
+                        now,
+                        items ->
+                                factorization.scoreItemsWithCurrentContent(
+                                        userId, userItems, now, items));
+        CandidateRanker r = ranker;
+        submit(() -> r.complete(prepared), then);
     }
 
     /** The DP-SGD accounting, or null when it is off (tests). */
@@ -208,8 +309,15 @@ final class LearnedRanking implements AutoCloseable {
      */
     void forget(String userId) {
         ranker.statistics().forget(userId);
-        if (ranker.privacy() != null) {
-            ranker.privacy().forget(userId);
+        PrivacyAccountant privacy = ranker.privacy();
+        if (privacy != null) {
+            // the accountant counts on the scoring thread: forgotten after the user's last list
+            submit(
+                    () -> {
+                        privacy.forget(userId);
+                        return null;
+                    },
+                    done -> {});
         }
     }
 
@@ -229,6 +337,7 @@ final class LearnedRanking implements AutoCloseable {
      * serving's checkpoint pause.
      */
     byte[] writeLearned() {
+        requireScoringIdle();
         DataOutputSerializer out =
                 new DataOutputSerializer(Math.max(1 << 16, learnedSize + learnedSize / 4));
         try {
@@ -335,8 +444,22 @@ final class LearnedRanking implements AutoCloseable {
         }
     }
 
+    private void requireScoringIdle() {
+        if (scoring.inFlight() > 0) {
+            throw new IllegalStateException(
+                    scoring.inFlight() + " events still being scored: await the scoring first");
+        }
+    }
+
+    /** Stops the scoring thread (its queued work is dropped), then the ranker. */
     @Override
     public void close() {
-        ranker.close();
+        try {
+            scoring.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            ranker.close();
+        }
     }
 }

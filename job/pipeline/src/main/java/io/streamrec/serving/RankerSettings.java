@@ -26,6 +26,9 @@ import java.util.Set;
  *     ranker.training-passes})
  * @param batchEvents own events after which the scorer steps within a worker's micro-batch ({@code
  *     ranker.batch-size})
+ * @param scoringInFlight events (and requests) whose second half, scores and training, a thread of
+ *     their own may hold while the task thread prepares the next ones ({@code
+ *     ranker.scoring-in-flight}); 0: the task thread does both
  */
 public record RankerSettings(
         double learningRate,
@@ -36,13 +39,21 @@ public record RankerSettings(
         FloodLimit floodLimit,
         double learnSampleRate,
         int trainingPasses,
-        int batchEvents)
+        int batchEvents,
+        int scoringInFlight)
         implements Serializable {
     /**
      * {@code ranker.batch-size}'s default: the batch the replay's figures were measured at ({@code
      * deploy/ranker-replay.sh --batch}; 256 costs 0.0023 HR@10 there).
      */
     public static final int DEFAULT_BATCH_EVENTS = 64;
+
+    /**
+     * {@code ranker.scoring-in-flight}'s default: enough to keep both threads busy when one event's
+     * features take longer than the next one's (the replay held 64), while a request waits for at
+     * most this many events' scores and steps ahead of it.
+     */
+    public static final int DEFAULT_SCORING_IN_FLIGHT = 32;
 
     public RankerSettings {
         switchedOffFamilies = List.copyOf(switchedOffFamilies);
@@ -53,6 +64,10 @@ public record RankerSettings(
         }
         if (batchEvents < 1) {
             throw new IllegalArgumentException("batch events must be at least 1: " + batchEvents);
+        }
+        if (scoringInFlight < 0) {
+            throw new IllegalArgumentException(
+                    "scoring in flight cannot be negative: " + scoringInFlight);
         }
         scorer(learningRate, clipNorm, dpNoiseMultiplier); // fails early on a bad combination
     }
@@ -65,8 +80,9 @@ public record RankerSettings(
     /**
      * Builds {@link RankerSettings}. Unset, the scorer's default learning rate, every feature
      * family, no item text vectors, no clipping, DP-SGD noise or flood limit, learning from every
-     * event, {@link CandidateRanker#TRAINING_PASSES} passes and steps every {@link
-     * #DEFAULT_BATCH_EVENTS}.
+     * event, {@link CandidateRanker#TRAINING_PASSES} passes, steps every {@link
+     * #DEFAULT_BATCH_EVENTS} and scoring on the task thread (the job's option runs it on a thread
+     * of its own: {@link #DEFAULT_SCORING_IN_FLIGHT}).
      */
     public static final class Builder {
         private double learningRate = ScorerSettings.defaults().learningRate();
@@ -78,6 +94,7 @@ public record RankerSettings(
         private double learnSampleRate = 1.0;
         private int trainingPasses = CandidateRanker.TRAINING_PASSES;
         private int batchEvents = DEFAULT_BATCH_EVENTS;
+        private int scoringInFlight;
 
         private Builder() {}
 
@@ -122,6 +139,15 @@ public record RankerSettings(
             return this;
         }
 
+        /**
+         * Scores and training on a thread of their own, at most {@code events} behind the task
+         * thread; 0: on the task thread.
+         */
+        public Builder scoringInFlight(int events) {
+            this.scoringInFlight = events;
+            return this;
+        }
+
         /** The settings, checked. */
         public RankerSettings build() {
             return new RankerSettings(
@@ -133,7 +159,8 @@ public record RankerSettings(
                     floodLimit,
                     learnSampleRate,
                     trainingPasses,
-                    batchEvents);
+                    batchEvents,
+                    scoringInFlight);
         }
     }
 

@@ -293,6 +293,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
             learned = new LearnedRanking(model, settings.ranker(), catalog);
             learned.serveShare(subtask, parallelism);
             restoreLearnedRanking();
+            scoreOnThread();
         }
         ranker = new EventRanker(model, learned, config.trendDecayPerMs(), EVAL_K);
         freshness = new LatencyHistogram();
@@ -341,6 +342,29 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                     lineage);
         }
         startDirectRequests();
+    }
+
+    /**
+     * Scores and trains on a second thread ({@code ranker.scoring-in-flight}), each result handed
+     * back through this task's mailbox: the task thread meanwhile prepares the next events'
+     * candidates and features. Everything that reads the results (evaluation counts, answers) runs
+     * as a mail, between records, and a checkpoint waits for all of them first.
+     */
+    private void scoreOnThread() {
+        MailboxExecutor mailbox =
+                getContainingTask()
+                        .getMailboxExecutorFactory()
+                        .createExecutor(getOperatorConfig().getChainIndex());
+        LearnedRanking ranking = learned;
+        ranking.scoreOnThread(
+                "serving scoring " + subtask,
+                () -> {
+                    try {
+                        mailbox.execute(ranking::deliverScoring, "scoring results");
+                    } catch (RuntimeException closed) {
+                        LOG.debug("Serving {} is closing; results not handed over", subtask);
+                    }
+                });
     }
 
     /**
@@ -652,13 +676,16 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
             }
             return;
         }
-        EventRanker.Ranks ranks = ranker.evaluate(e, userItems);
-        counts.record(
-                Math.floorDiv(e.timestamp(), settings.evalWindowMs()) * settings.evalWindowMs(),
-                ranks.ranks(),
-                ranks.topItems(),
-                model.items());
-        evaluated.inc();
+        long window =
+                Math.floorDiv(e.timestamp(), settings.evalWindowMs()) * settings.evalWindowMs();
+        int items = model.items(); // the catalog as the event met it, whenever its ranks come
+        ranker.evaluate(
+                e,
+                userItems,
+                ranks -> {
+                    counts.record(window, ranks.ranks(), ranks.topItems(), items);
+                    evaluated.inc();
+                });
     }
 
     private void endBatch() {
@@ -708,14 +735,30 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         }
         long now = maxEventTime > 0 ? maxEventTime : request.timestamp();
         int k = Math.max(1, Math.min(request.k(), 1000));
-        List<RecommendationResult.ScoredItem> items =
-                learned != null
-                        ? rankerTopK(request.userId(), serving.userItems(), now, k)
-                        : modelTopK(request.userId(), serving.userItems(), now, k);
+        String[] userItems = serving.userItems();
         boolean known =
-                serving.userItems().length > 0
+                userItems.length > 0
                         || model.knowsUser(request.userId())
                         || (learned != null && learned.knows(request.userId()));
+        if (learned == null) {
+            answer(request, modelTopK(request.userId(), userItems, now, k), known);
+        } else {
+            learned.recommend(
+                    request.userId(),
+                    userItems,
+                    now,
+                    ranked ->
+                            answer(
+                                    request,
+                                    rankerTopK(ranked, request.userId(), userItems, now, k),
+                                    known));
+        }
+    }
+
+    private void answer(
+            RecommendationRequest request,
+            List<RecommendationResult.ScoredItem> items,
+            boolean known) {
         output.collect(
                 new StreamRecord<>(
                         new RecommendationResult(
@@ -745,8 +788,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
      * events), the factorization model's order fills the rest, scored below the ranker's items.
      */
     private List<RecommendationResult.ScoredItem> rankerTopK(
-            String userId, String[] userItems, long now, int k) {
-        RankedCandidates ranked = learned.recommend(userId, userItems, now);
+            RankedCandidates ranked, String userId, String[] userItems, long now, int k) {
         List<String> top = ranked.top(k);
         List<RecommendationResult.ScoredItem> items = new ArrayList<>(k);
         Set<String> taken = new HashSet<>(top);
@@ -771,6 +813,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
         runQueued(Long.MAX_VALUE); // the state as if every record before the barrier ran whole
+        awaitScoring();
         pollFeeds(); // the report's model version then counts restored rows committed late
         emitReport();
     }
@@ -780,8 +823,16 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         finished = true;
         closeDirectRequests();
         runQueued(Long.MAX_VALUE);
+        awaitScoring();
         emitReport();
         super.finish();
+    }
+
+    /** Waits for the scoring thread's results: every evaluation counted, every answer sent. */
+    private void awaitScoring() throws InterruptedException {
+        if (learned != null) {
+            learned.awaitScoring();
+        }
     }
 
     private void emitReport() {

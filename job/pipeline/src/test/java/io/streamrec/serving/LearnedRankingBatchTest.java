@@ -43,8 +43,8 @@ class LearnedRankingBatchTest {
                     inSmallBatches.endBatch(); // a worker's micro-batch of 10 ends
                 }
             }
-            assertThat(stepping.endBatch()).as("every list already trained").isZero();
-            assertThat(inOneBatch.endBatch()).as("one step on every list").isPositive();
+            assertThat(stepping.endBatchAndWait()).as("every list already trained").isZero();
+            assertThat(inOneBatch.endBatchAndWait()).as("one step on every list").isPositive();
             assertThat(stepping.writeLearned()).isEqualTo(inSmallBatches.writeLearned());
             assertThat(stepping.writeLearned()).isNotEqualTo(inOneBatch.writeLearned());
         }

@@ -1,0 +1,131 @@
+package io.streamrec.serving;
+
+import static io.streamrec.serving.ServingOperatorFixture.CATALOG;
+import static io.streamrec.serving.ServingOperatorFixture.INIT;
+import static io.streamrec.serving.ServingOperatorFixture.MODEL;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamrec.eval.EvalReportCodec;
+import io.streamrec.eval.PrequentialCounts;
+import io.streamrec.schema.ModelUpdate;
+import io.streamrec.schema.RecommendationResult;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Serving with the ranker's scores and training on a second thread ({@code
+ * ranker.scoring-in-flight}) evaluates, answers and checkpoints exactly as serving on one thread:
+ * the checkpoint's pre-barrier step waits for every result, so the reports, the answers and the
+ * learned state before a barrier are the same.
+ */
+class ServingOperatorScoringThreadTest {
+    private static OneInputStreamOperatorTestHarness<ModelUpdate, RecommendationResult> harness(
+            int scoringInFlight) throws Exception {
+        return new OneInputStreamOperatorTestHarness<>(
+                new ServingOperator(
+                        MODEL,
+                        INIT,
+                        CATALOG,
+                        new ServingSettings(
+                                86_400_000L,
+                                1.0,
+                                Integer.MAX_VALUE,
+                                ModelType.RANKER,
+                                RankerSettings.builder()
+                                        .scoringInFlight(scoringInFlight)
+                                        .batchEvents(16)
+                                        .build()),
+                        null,
+                        null,
+                        null,
+                        DirectRequestSettings.OFF));
+    }
+
+    /** Markers with requests between them: a request must see every event before it. */
+    private static List<ModelUpdate> input(ServingOperatorRankerTest.Stream stream, int round) {
+        List<ModelUpdate> updates = new ArrayList<>(stream.markers(10));
+        for (String user : List.of("u0", "u3", "u5", "stranger")) {
+            updates.add(stream.request("r" + round + "-" + user, user, 10));
+        }
+        return updates;
+    }
+
+    private record Run(
+            List<PrequentialCounts> reports,
+            List<RecommendationResult> answers,
+            OperatorSubtaskState snapshot) {}
+
+    private static Run run(int scoringInFlight) throws Exception {
+        ServingOperatorRankerTest.Stream stream = new ServingOperatorRankerTest.Stream();
+        List<PrequentialCounts> reports = new ArrayList<>();
+        try (var h = harness(scoringInFlight)) {
+            h.open();
+            OperatorSubtaskState snapshot = null;
+            for (int checkpoint = 1; checkpoint <= 3; checkpoint++) {
+                ServingOperatorRankerTest.feed(h, input(stream, checkpoint));
+                reports.add(ServingOperatorRankerTest.report(h, checkpoint).counts());
+                snapshot = h.snapshot(checkpoint, checkpoint);
+            }
+            return new Run(reports, new ArrayList<>(h.extractOutputValues()), snapshot);
+        }
+    }
+
+    @Test
+    void aSecondScoringThreadEvaluatesAnswersAndCheckpointsAsOneThreadDoes() throws Exception {
+        Run inline = run(0);
+        Run threaded = run(4);
+
+        assertThat(inline.answers()).hasSize(12);
+        assertThat(threaded.answers()).hasSize(12);
+        for (int i = 0; i < inline.answers().size(); i++) {
+            RecommendationResult expected = inline.answers().get(i);
+            RecommendationResult actual = threaded.answers().get(i);
+            assertThat(actual.requestId()).isEqualTo(expected.requestId());
+            assertThat(actual.items()).isEqualTo(expected.items());
+            assertThat(actual.reason()).isEqualTo(expected.reason());
+        }
+        for (int c = 0; c < inline.reports().size(); c++) {
+            PrequentialCounts expected = inline.reports().get(c);
+            PrequentialCounts actual = threaded.reports().get(c);
+            assertThat(actual.events()).isEqualTo(expected.events()).isEqualTo(80L * (c + 1));
+            for (int r = 0; r < PrequentialCounts.RECOMMENDERS.length; r++) {
+                assertThat(actual.hitRate(r)).isEqualTo(expected.hitRate(r));
+                assertThat(actual.ndcg(r)).isEqualTo(expected.ndcg(r));
+                assertThat(actual.coverage(r)).isEqualTo(expected.coverage(r));
+            }
+        }
+
+        // the learned state each wrote answers alike after a restore on one thread
+        ServingOperatorRankerTest.Stream later = new ServingOperatorRankerTest.Stream();
+        List<ModelUpdate> requests = input(later, 9).subList(10, 14);
+        List<List<RecommendationResult>> restoredAnswers = new ArrayList<>();
+        for (OperatorSubtaskState snapshot : List.of(inline.snapshot(), threaded.snapshot())) {
+            try (var restored = harness(0)) {
+                restored.initializeState(snapshot);
+                restored.open();
+                ServingOperatorRankerTest.feed(restored, requests);
+                restoredAnswers.add(restored.extractOutputValues());
+            }
+        }
+        assertThat(restoredAnswers.get(1)).hasSize(4);
+        for (int i = 0; i < 4; i++) {
+            assertThat(restoredAnswers.get(1).get(i).items())
+                    .isEqualTo(restoredAnswers.get(0).get(i).items());
+        }
+    }
+
+    @Test
+    void beforeTheBarrierEveryEventIsCountedAndEveryRequestAnswered() throws Exception {
+        ServingOperatorRankerTest.Stream stream = new ServingOperatorRankerTest.Stream();
+        try (var h = harness(64)) {
+            h.open();
+            ServingOperatorRankerTest.feed(h, input(stream, 1));
+            EvalReportCodec.Report report = ServingOperatorRankerTest.report(h, 1L);
+            assertThat(report.counts().events()).isEqualTo(80);
+            assertThat(h.extractOutputValues()).hasSize(4);
+        }
+    }
+}
