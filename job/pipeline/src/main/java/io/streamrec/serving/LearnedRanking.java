@@ -187,7 +187,7 @@ final class LearnedRanking implements AutoCloseable {
         stepIfBatchFull();
     }
 
-    /** {@link #evaluateThenLearn} with the scoring on the caller's thread (tests). */
+    /** {@link #evaluateThenLearn}, waiting for the event's scoring (tests). */
     Evaluation evaluateThenLearn(UserEvent event, String[] userItems) {
         List<Evaluation> out = new ArrayList<>(1);
         evaluateThenLearn(event, userItems, out::add);

@@ -38,16 +38,16 @@ class ServingOperatorRankerTest {
     private static final int MAX_PARALLELISM = 128;
 
     private static ServingOperator operator() {
+        return operator(RankerSettings.builder().learningRate(0.05).build());
+    }
+
+    /** Serving under the learned ranker with these settings, every event evaluated. */
+    static ServingOperator operator(RankerSettings ranker) {
         return new ServingOperator(
                 MODEL,
                 INIT,
                 CATALOG,
-                new ServingSettings(
-                        86_400_000L,
-                        1.0,
-                        Integer.MAX_VALUE,
-                        ModelType.RANKER,
-                        RankerSettings.builder().learningRate(0.05).build()),
+                new ServingSettings(86_400_000L, 1.0, Integer.MAX_VALUE, ModelType.RANKER, ranker),
                 null,
                 null,
                 null,

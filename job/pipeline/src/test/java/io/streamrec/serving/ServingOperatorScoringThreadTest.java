@@ -1,8 +1,5 @@
 package io.streamrec.serving;
 
-import static io.streamrec.serving.ServingOperatorFixture.CATALOG;
-import static io.streamrec.serving.ServingOperatorFixture.INIT;
-import static io.streamrec.serving.ServingOperatorFixture.MODEL;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamrec.eval.EvalReportCodec;
@@ -25,23 +22,11 @@ class ServingOperatorScoringThreadTest {
     private static OneInputStreamOperatorTestHarness<ModelUpdate, RecommendationResult> harness(
             int scoringInFlight) throws Exception {
         return new OneInputStreamOperatorTestHarness<>(
-                new ServingOperator(
-                        MODEL,
-                        INIT,
-                        CATALOG,
-                        new ServingSettings(
-                                86_400_000L,
-                                1.0,
-                                Integer.MAX_VALUE,
-                                ModelType.RANKER,
-                                RankerSettings.builder()
-                                        .scoringInFlight(scoringInFlight)
-                                        .batchEvents(16)
-                                        .build()),
-                        null,
-                        null,
-                        null,
-                        DirectRequestSettings.OFF));
+                ServingOperatorRankerTest.operator(
+                        RankerSettings.builder()
+                                .scoringInFlight(scoringInFlight)
+                                .batchEvents(16)
+                                .build()));
     }
 
     /** Markers with requests between them: a request must see every event before it. */
