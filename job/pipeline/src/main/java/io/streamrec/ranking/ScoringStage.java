@@ -37,7 +37,9 @@ public final class ScoringStage implements AutoCloseable {
     private final Runnable wakeOwner;
     private final BlockingQueue<Done<?>> done = new LinkedBlockingQueue<>();
     private final AtomicBoolean wakePending = new AtomicBoolean();
-    private int inFlight;
+
+    /** Written by the owner alone; volatile so that a metrics thread reads a recent value. */
+    private volatile int inFlight;
 
     private ScoringStage(ExecutorService thread, int maxInFlight, Runnable wakeOwner) {
         this.thread = thread;
@@ -146,7 +148,7 @@ public final class ScoringStage implements AutoCloseable {
         d.handOver();
     }
 
-    /** Pieces of work submitted whose results were not handed over yet. */
+    /** Pieces of work submitted whose results were not handed over yet (any thread may read). */
     public int inFlight() {
         return inFlight;
     }

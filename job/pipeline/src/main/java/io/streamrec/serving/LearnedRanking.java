@@ -147,6 +147,11 @@ final class LearnedRanking implements AutoCloseable {
         }
     }
 
+    /** Events and requests given to the scoring thread whose results are not back yet. */
+    int scoringInFlight() {
+        return scoring.inFlight();
+    }
+
     /** Hands over the scoring results that are ready (on the caller's thread). */
     void deliverScoring() {
         scoring.deliver();

@@ -356,6 +356,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                         .getMailboxExecutorFactory()
                         .createExecutor(getOperatorConfig().getChainIndex());
         LearnedRanking ranking = learned;
+        getMetricGroup().gauge("scoringInFlight", ranking::scoringInFlight);
         ranking.scoreOnThread(
                 "serving scoring " + subtask,
                 () -> {
