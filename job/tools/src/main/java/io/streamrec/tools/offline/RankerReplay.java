@@ -73,7 +73,9 @@ import java.util.Set;
  * serving subtask, each learning from and ranking its own users' events, as the job's S serving
  * subtasks do; the statistics are shared); {@code --eval-sample-rate R} (only that share of the
  * events, by event id as {@code eval.sample-rate} takes it, is ranked and tallied; the others are
- * learned as serving learns an unevaluated event: the CPU of the job's sampled evaluation).
+ * learned as serving learns an unevaluated event: the CPU of the job's sampled evaluation); {@code
+ * --scoring-thread} (scores and training on a second thread, as serving runs them: the same
+ * tallies, in less time on two cores).
  */
 public final class RankerReplay {
     static final int BATCH = 64;
