@@ -10,7 +10,7 @@
 #   deploy/ranker-replay.sh --time-scale 30         # every gap between events 30 times as long
 #   deploy/ranker-replay.sh --pipeline-order 2      # events in the order serving sees 2 workers' batches
 #   deploy/ranker-replay.sh --serving-subtasks 2    # a scorer per serving subtask, each on its own users
-#   deploy/ranker-replay.sh --scoring-thread        # scores and training on a second thread, as serving
+#   deploy/ranker-replay.sh --scoring-inline        # scores and training on the replay's one thread
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/lib.sh

@@ -74,13 +74,13 @@ import java.util.Set;
  * subtasks do; the statistics are shared); {@code --eval-sample-rate R} (only that share of the
  * events, by event id as {@code eval.sample-rate} takes it, is ranked and tallied; the others are
  * learned as serving learns an unevaluated event: the CPU of the job's sampled evaluation); {@code
- * --scoring-thread} (scores and training on a second thread, as serving runs them: the same
- * tallies, in less time on two cores).
+ * --scoring-inline} (scores and training on the replay's thread, where by default they run on a
+ * second one, as serving runs them: the same tallies, in more time on two cores).
  */
 public final class RankerReplay {
     static final int BATCH = 64;
 
-    /** Events prepared ahead of the scoring thread, at most ({@code --scoring-thread}). */
+    /** Events prepared ahead of the scoring thread, at most (unless {@code --scoring-inline}). */
     static final int MAX_IN_FLIGHT = 64;
 
     private final int batch;
@@ -410,7 +410,7 @@ public final class RankerReplay {
         double timeScale = 1.0;
         int workers = 1;
         int servingSubtasks = 1;
-        boolean scoringThread;
+        boolean scoringThread = true;
 
         static Options parse(String[] args, int from) {
             Options o = new Options();
@@ -421,7 +421,7 @@ public final class RankerReplay {
                     case "--without-gating" -> o.scorer = o.scorer.withContextGating(false);
                     case "--item-text-vectors" -> o.itemTextVectors = true;
                     case "--gradient-norms" -> o.gradientNorms = true;
-                    case "--scoring-thread" -> o.scoringThread = true;
+                    case "--scoring-inline" -> o.scoringThread = false;
                     default -> o.parseValue(flag, value(args, ++i, flag));
                 }
             }

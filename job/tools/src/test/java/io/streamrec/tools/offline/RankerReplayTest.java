@@ -72,13 +72,13 @@ class RankerReplayTest {
                         "in the order serving sees 2 workers' batches, 3 scorer(s) split by user");
         assertThat(RankerReplay.Options.parse(new String[0], 0).toString())
                 .contains("in time order, 1 scorer(s) split by user")
-                .endsWith("evaluated 1.00 of the events, scoring inline");
+                .endsWith("evaluated 1.00 of the events, scoring on its own thread");
     }
 
     /** The scoring thread changes when work runs, not what it computes: the same tallies. */
     @Test
     void aScoringThreadTalliesExactlyWhatInlineScoringDoes() throws Exception {
-        assertThat(tallies("--scoring-thread")).isEqualTo(tallies()).contains("ranker");
+        assertThat(tallies()).isEqualTo(tallies("--scoring-inline")).contains("ranker");
     }
 
     private static String tallies(String... flags) throws Exception {
