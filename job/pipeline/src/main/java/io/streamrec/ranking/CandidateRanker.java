@@ -250,6 +250,11 @@ public final class CandidateRanker implements AutoCloseable {
             this.trains = trains;
             this.ranks = ranks;
         }
+
+        /** The candidates the list holds (0 when there is no list). */
+        public int candidates() {
+            return itemIds == null ? 0 : itemIds.size();
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.streamrec.ranking;
 
+import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -37,6 +38,11 @@ public final class ScoringStage implements AutoCloseable {
     private final Runnable wakeOwner;
     private final BlockingQueue<Done<?>> done = new LinkedBlockingQueue<>();
     private final AtomicBoolean wakePending = new AtomicBoolean();
+
+    /** The longest {@link #stop} waits for the piece of work running. */
+    static final Duration STOP_WAIT = Duration.ofSeconds(30);
+
+    private boolean closed;
 
     /** Written by the owner alone; volatile so that a metrics thread reads a recent value. */
     private volatile int inFlight;
@@ -99,8 +105,8 @@ public final class ScoringStage implements AutoCloseable {
         while (inFlight >= maxInFlight) {
             handOver(done.take());
         }
+        thread.execute(() -> complete(work, then)); // throws after close: nothing counted
         inFlight++;
-        thread.execute(() -> complete(work, then));
     }
 
     /** Runs {@code work} in order, as {@link #submit} does, with nothing to hand back. */
@@ -126,8 +132,14 @@ public final class ScoringStage implements AutoCloseable {
         }
     }
 
-    /** Hands over the results that are ready, in order, without waiting. */
+    /**
+     * Hands over the results that are ready, in order, without waiting; nothing once the stage is
+     * closed (a wake-up that comes after the owner closed).
+     */
     public void deliver() {
+        if (closed) {
+            return;
+        }
         wakePending.set(false); // a result added from now on wakes the owner again
         Done<?> d;
         while ((d = done.poll()) != null) {
@@ -155,13 +167,38 @@ public final class ScoringStage implements AutoCloseable {
 
     /**
      * Stops the thread; work still queued is dropped (a failing or cancelled task's, or one that
-     * waited for it with {@link #awaitIdle} first).
+     * waited for it with {@link #awaitIdle} first). Waits for the piece of work running, also when
+     * interrupted (the interrupt is kept), for at most {@link #STOP_WAIT}.
+     *
+     * @return whether the thread stopped: only then may what its work uses be released
      */
-    @Override
-    public void close() throws InterruptedException {
-        if (thread != null) {
-            thread.shutdownNow();
-            thread.awaitTermination(10, TimeUnit.SECONDS);
+    public boolean stop() {
+        closed = true;
+        if (thread == null) {
+            return true;
         }
+        thread.shutdownNow();
+        long deadline = System.nanoTime() + STOP_WAIT.toNanos();
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return thread.awaitTermination(
+                            Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true; // a cancelled task: still wait for the running step
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** {@link #stop}. */
+    @Override
+    public void close() {
+        stop();
     }
 }

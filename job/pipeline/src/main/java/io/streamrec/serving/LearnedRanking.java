@@ -27,6 +27,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import java.util.function.Predicate;
 import org.apache.flink.core.memory.DataOutputSerializer;
 
@@ -284,9 +285,15 @@ final class LearnedRanking implements AutoCloseable {
 
     /**
      * The user's candidates ranked, to {@code then}: at once or, scoring on a thread of its own,
-     * once handed over, after every earlier event was scored and learned.
+     * once handed over, after every earlier event was scored and learned. Their number goes to
+     * {@code candidates} at once, before the ranking is even started.
      */
-    void recommend(String userId, String[] userItems, long now, Consumer<RankedCandidates> then) {
+    void recommend(
+            String userId,
+            String[] userItems,
+            long now,
+            Consumer<RankedCandidates> then,
+            IntConsumer candidates) {
         CandidateRanker.Prepared prepared =
                 ranker.prepareRecommendation(
                         userId,
@@ -294,6 +301,7 @@ final class LearnedRanking implements AutoCloseable {
                         items ->
                                 factorization.scoreItemsWithCurrentContent(
                                         userId, userItems, now, items));
+        candidates.accept(prepared.candidates());
         CandidateRanker r = ranker;
         submit(() -> r.complete(prepared), then);
     }
@@ -456,14 +464,13 @@ final class LearnedRanking implements AutoCloseable {
         }
     }
 
-    /** Stops the scoring thread (its queued work is dropped), then the ranker. */
+    /**
+     * Stops the scoring thread (its queued work is dropped), then the ranker, but only once the
+     * thread stopped: the ranker's native memory must not go while a step still runs in it.
+     */
     @Override
     public void close() {
-        try {
-            scoring.close();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
+        if (scoring.stop()) {
             ranker.close();
         }
     }

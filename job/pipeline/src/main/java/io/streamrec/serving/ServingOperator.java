@@ -571,6 +571,9 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
             if (!directBatches.isEmpty()) {
                 answerDirectBatches();
             }
+            if (learned != null) {
+                learned.deliverScoring(); // answers and counts ready, between two pieces of work
+            }
             if (deadline != Long.MAX_VALUE && System.nanoTime() >= deadline) {
                 return;
             }
@@ -741,25 +744,32 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                 userItems.length > 0
                         || model.knowsUser(request.userId())
                         || (learned != null && learned.knows(request.userId()));
+        long version = model.modelVersion();
         if (learned == null) {
-            answer(request, modelTopK(request.userId(), userItems, now, k), known);
-        } else {
-            learned.recommend(
-                    request.userId(),
-                    userItems,
-                    now,
-                    ranked ->
-                            answer(
-                                    request,
-                                    rankerTopK(ranked, request.userId(), userItems, now, k),
-                                    known));
+            answer(request, modelTopK(request.userId(), userItems, now, k), known, version);
+            return;
         }
+        // what the answer reads of the replica is read now, not when the scores come back: rows
+        // applied meanwhile must not change it
+        List<RecommendationResult.ScoredItem> fill = new ArrayList<>();
+        learned.recommend(
+                request.userId(),
+                userItems,
+                now,
+                ranked -> answer(request, rankerTopK(ranked, fill, k), known, version),
+                candidates -> {
+                    if (candidates < k) {
+                        // a young catalog: the factorization model's order fills the rest
+                        fill.addAll(modelTopK(request.userId(), userItems, now, k + candidates));
+                    }
+                });
     }
 
     private void answer(
             RecommendationRequest request,
             List<RecommendationResult.ScoredItem> items,
-            boolean known) {
+            boolean known,
+            long modelVersion) {
         output.collect(
                 new StreamRecord<>(
                         new RecommendationResult(
@@ -767,7 +777,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                                 request.userId(),
                                 items,
                                 known ? "model" : "cold-start",
-                                model.modelVersion(),
+                                modelVersion,
                                 System.currentTimeMillis())));
         answered.inc();
     }
@@ -786,10 +796,11 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
 
     /**
      * The learned ranker's top k; when its candidates are fewer than k (a young catalog with few
-     * events), the factorization model's order fills the rest, scored below the ranker's items.
+     * events), the factorization model's order ({@code fill}, read when the request was) fills the
+     * rest, scored below the ranker's items.
      */
-    private List<RecommendationResult.ScoredItem> rankerTopK(
-            RankedCandidates ranked, String userId, String[] userItems, long now, int k) {
+    private static List<RecommendationResult.ScoredItem> rankerTopK(
+            RankedCandidates ranked, List<RecommendationResult.ScoredItem> fill, int k) {
         List<String> top = ranked.top(k);
         List<RecommendationResult.ScoredItem> items = new ArrayList<>(k);
         Set<String> taken = new HashSet<>(top);
@@ -799,8 +810,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
             lowest = ranked.score(j);
         }
         if (items.size() < k) {
-            for (RecommendationResult.ScoredItem filler :
-                    modelTopK(userId, userItems, now, k + top.size())) {
+            for (RecommendationResult.ScoredItem filler : fill) {
                 if (items.size() < k && taken.add(filler.itemId())) {
                     lowest -= 1f;
                     items.add(new RecommendationResult.ScoredItem(filler.itemId(), lowest));

@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -200,6 +201,39 @@ class ScoringStageTest {
                     .hasRootCauseMessage("broken scorer");
             assertThat(stage.inFlight()).isZero();
         }
+    }
+
+    /**
+     * Stopping waits for the piece of work running (the scorer's native memory is released only
+     * after), drops what is queued, and a wake-up that comes later hands nothing over.
+     */
+    @Test
+    void stoppingWaitsForTheRunningWorkAndDropsTheRest() throws Exception {
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger finished = new AtomicInteger();
+        List<Integer> handed = new ArrayList<>();
+        ScoringStage stage = ScoringStage.onThread("scoring", 4, () -> {});
+        stage.submit(
+                () -> {
+                    running.countDown();
+                    release.await();
+                    return finished.incrementAndGet();
+                },
+                handed::add);
+        stage.submit(finished::incrementAndGet, handed::add);
+        assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+        Thread releaser = new Thread(release::countDown);
+        // the running work is interrupted by the stop and ends at once, or ends when released
+        releaser.start();
+        assertThat(stage.stop()).isTrue();
+        releaser.join();
+        assertThat(finished.get()).isLessThanOrEqualTo(1); // the queued second never ran
+        stage.deliver();
+        assertThat(handed).isEmpty();
+        assertThatThrownBy(() -> stage.submit(() -> 1, r -> {}))
+                .isInstanceOf(RejectedExecutionException.class);
+        assertThat(stage.inFlight()).isEqualTo(2); // the submissions before the stop
     }
 
     @Test

@@ -71,6 +71,7 @@ class ServingOperatorScoringThreadTest {
             assertThat(actual.requestId()).isEqualTo(expected.requestId());
             assertThat(actual.items()).isEqualTo(expected.items());
             assertThat(actual.reason()).isEqualTo(expected.reason());
+            assertThat(actual.modelVersion()).isEqualTo(expected.modelVersion());
         }
         for (int c = 0; c < inline.reports().size(); c++) {
             PrequentialCounts expected = inline.reports().get(c);
@@ -99,6 +100,23 @@ class ServingOperatorScoringThreadTest {
         for (int i = 0; i < 4; i++) {
             assertThat(restoredAnswers.get(1).get(i).items())
                     .isEqualTo(restoredAnswers.get(0).get(i).items());
+        }
+    }
+
+    /** The factorization model's fill is read when the request is, and the answer is whole. */
+    @Test
+    void fewerCandidatesThanKAreFilledOnTheScoringThreadToo() throws Exception {
+        ServingOperatorRankerTest.Stream stream = new ServingOperatorRankerTest.Stream();
+        try (var h = harness(8)) {
+            h.open();
+            ServingOperatorRankerTest.feed(h, List.of(stream.request("r0", "first-user", 6)));
+            h.prepareSnapshotPreBarrier(1L);
+            List<RecommendationResult> results = h.extractOutputValues();
+            assertThat(results).hasSize(1);
+            assertThat(results.get(0).items())
+                    .hasSize(6)
+                    .extracting(RecommendationResult.ScoredItem::itemId)
+                    .doesNotHaveDuplicates();
         }
     }
 

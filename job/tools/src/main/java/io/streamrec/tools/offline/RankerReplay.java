@@ -251,6 +251,13 @@ public final class RankerReplay {
         }
     }
 
+    /** Stops the scoring thread, then closes the rankers. */
+    void close() {
+        scoring.close();
+        ranker.close();
+        others.forEach(CandidateRanker::close);
+    }
+
     /** HR@10, NDCG@10 and candidate recall of each tally. */
     void printTallies(PrintStream out) {
         tallies.forEach((name, tally) -> tally.print(name, out));
@@ -606,9 +613,7 @@ public final class RankerReplay {
         replay.printTallies(System.out);
         replay.printAttack(System.out);
         replay.printRobustTraining(System.out);
-        replay.scoring.close();
-        replay.ranker.close();
-        replay.others.forEach(CandidateRanker::close);
+        replay.close();
     }
 
     /**

@@ -92,6 +92,7 @@ class RankerReplayTest {
         replay.awaitScoring();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         replay.printTallies(new PrintStream(out, true, StandardCharsets.UTF_8));
+        replay.close();
         return out.toString(StandardCharsets.UTF_8);
     }
 
