@@ -147,6 +147,22 @@ public final class ScoringStage implements AutoCloseable {
         }
     }
 
+    /**
+     * Hands over the results that are ready, as {@link #deliver} does, but leaves a wake-up that is
+     * pending as it is: for the owner's own look between two pieces of its work, which would
+     * otherwise have the stage wake it once per result. The pending wake-up's {@link #deliver}
+     * still comes, so nothing waits for it.
+     */
+    public void deliverReady() {
+        if (closed) {
+            return;
+        }
+        Done<?> d;
+        while ((d = done.poll()) != null) {
+            handOver(d);
+        }
+    }
+
     /** Waits until every piece of work submitted so far ran and its result was handed over. */
     public void awaitIdle() throws InterruptedException {
         while (inFlight > 0) {

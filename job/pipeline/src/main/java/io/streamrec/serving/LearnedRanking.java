@@ -153,9 +153,14 @@ final class LearnedRanking implements AutoCloseable {
         return scoring.inFlight();
     }
 
-    /** Hands over the scoring results that are ready (on the caller's thread). */
+    /** Hands over the scoring results that are ready (on the caller's thread): the wake-up. */
     void deliverScoring() {
         scoring.deliver();
+    }
+
+    /** {@link #deliverScoring} between two pieces of the caller's work, not as the wake-up. */
+    void deliverReadyScoring() {
+        scoring.deliverReady();
     }
 
     /**

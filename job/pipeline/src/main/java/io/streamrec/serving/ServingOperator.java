@@ -572,7 +572,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                 answerDirectBatches();
             }
             if (learned != null) {
-                learned.deliverScoring(); // answers and counts ready, between two pieces of work
+                learned.deliverReadyScoring(); // answers and counts ready, between two pieces
             }
             if (deadline != Long.MAX_VALUE && System.nanoTime() >= deadline) {
                 return;
