@@ -9,8 +9,13 @@ import io.streamrec.schema.RecommendationResult;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.tasks.OneInputStreamTask;
+import org.apache.flink.streaming.runtime.tasks.StreamTaskMailboxTestHarness;
+import org.apache.flink.streaming.runtime.tasks.StreamTaskMailboxTestHarnessBuilder;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Serving with the ranker's scores and training on a second thread ({@code
@@ -118,6 +123,45 @@ class ServingOperatorScoringThreadTest {
                     .extracting(RecommendationResult.ScoredItem::itemId)
                     .doesNotHaveDuplicates();
         }
+    }
+
+    /**
+     * In a running task the scoring thread's wake-up mail hands a result over between records, with
+     * no checkpoint to wait for it: a request is answered while the task is otherwise idle.
+     */
+    @Test
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a lost wake-up hangs
+    void aRunningTaskGetsItsAnswersThroughTheMailbox() throws Exception {
+        ServingOperatorRankerTest.Stream stream = new ServingOperatorRankerTest.Stream();
+        try (StreamTaskMailboxTestHarness<RecommendationResult> h =
+                new StreamTaskMailboxTestHarnessBuilder<>(
+                                OneInputStreamTask::new, RecommendationResult.typeInfo())
+                        .addInput(ModelUpdate.typeInfo())
+                        .setupOutputForSingletonOperatorChain(
+                                ServingOperatorRankerTest.operator(
+                                        RankerSettings.builder().scoringInFlight(64).build()))
+                        .build()) {
+            for (ModelUpdate marker : stream.markers(10)) {
+                h.processElement(new StreamRecord<>(marker));
+            }
+            h.processElement(new StreamRecord<>(stream.request("r1", "u0", 10)));
+            // runs the task's mails (and nothing else arrives) until the answer is out
+            h.processUntil(() -> !answers(h).isEmpty());
+            assertThat(answers(h)).hasSize(1);
+            assertThat(answers(h).get(0).requestId()).isEqualTo("r1");
+            assertThat(answers(h).get(0).items()).hasSize(10);
+        }
+    }
+
+    private static List<RecommendationResult> answers(
+            StreamTaskMailboxTestHarness<RecommendationResult> h) {
+        List<RecommendationResult> out = new ArrayList<>();
+        for (Object o : h.getOutput()) {
+            if (o instanceof StreamRecord<?> r && r.getValue() instanceof RecommendationResult a) {
+                out.add(a);
+            }
+        }
+        return out;
     }
 
     @Test
