@@ -240,16 +240,20 @@ class ServingOperatorRankerTest {
             h.open();
             feed(h, List.of(stream.request("r0", "first-user", 6)));
 
-            List<RecommendationResult> results = h.extractOutputValues();
-            assertThat(results).hasSize(1);
-            assertThat(results.get(0).items())
-                    .hasSize(6)
-                    .extracting(RecommendationResult.ScoredItem::itemId)
-                    .doesNotHaveDuplicates();
-            assertThat(results.get(0).items())
-                    .extracting(RecommendationResult.ScoredItem::score)
-                    .isSortedAccordingTo((a, b) -> Float.compare(b, a));
+            assertOneFilledAnswer(h.extractOutputValues(), 6);
         }
+    }
+
+    /** One answer of {@code k} distinct items, best first. */
+    static void assertOneFilledAnswer(List<RecommendationResult> results, int k) {
+        assertThat(results).hasSize(1);
+        assertThat(results.get(0).items())
+                .hasSize(k)
+                .extracting(RecommendationResult.ScoredItem::itemId)
+                .doesNotHaveDuplicates();
+        assertThat(results.get(0).items())
+                .extracting(RecommendationResult.ScoredItem::score)
+                .isSortedAccordingTo((a, b) -> Float.compare(b, a));
     }
 
     /**

@@ -116,12 +116,7 @@ class ServingOperatorScoringThreadTest {
             h.open();
             ServingOperatorRankerTest.feed(h, List.of(stream.request("r0", "first-user", 6)));
             h.prepareSnapshotPreBarrier(1L);
-            List<RecommendationResult> results = h.extractOutputValues();
-            assertThat(results).hasSize(1);
-            assertThat(results.get(0).items())
-                    .hasSize(6)
-                    .extracting(RecommendationResult.ScoredItem::itemId)
-                    .doesNotHaveDuplicates();
+            ServingOperatorRankerTest.assertOneFilledAnswer(h.extractOutputValues(), 6);
         }
     }
 
