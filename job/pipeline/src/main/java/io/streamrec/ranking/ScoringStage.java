@@ -137,13 +137,9 @@ public final class ScoringStage implements AutoCloseable {
      * closed (a wake-up that comes after the owner closed).
      */
     public void deliver() {
-        if (closed) {
-            return;
-        }
-        wakePending.set(false); // a result added from now on wakes the owner again
-        Done<?> d;
-        while ((d = done.poll()) != null) {
-            handOver(d);
+        if (!closed) {
+            wakePending.set(false); // a result added from now on wakes the owner again
+            deliverReady();
         }
     }
 

@@ -185,9 +185,8 @@ final class LearnedRanking implements AutoCloseable {
         RankedCandidates blend = heuristic.rank(event.userId(), candidates, event.timestamp());
         CandidateRanker.Prepared prepared =
                 ranker.prepareRanking(event, candidates, factorizationFor(event, userItems));
-        CandidateRanker r = ranker;
-        submit(
-                () -> r.complete(prepared),
+        complete(
+                prepared,
                 ranked ->
                         then.accept(
                                 new Evaluation(
@@ -213,8 +212,7 @@ final class LearnedRanking implements AutoCloseable {
     void learn(UserEvent event, String[] userItems) {
         CandidateRanker.Prepared prepared =
                 ranker.prepareLearning(event, factorizationFor(event, userItems));
-        CandidateRanker r = ranker;
-        submit(() -> r.complete(prepared), ranked -> {});
+        complete(prepared, ranked -> {});
         stepIfBatchFull();
     }
 
@@ -222,6 +220,12 @@ final class LearnedRanking implements AutoCloseable {
         if (++sinceStep >= settings.batchEvents()) {
             endBatch();
         }
+    }
+
+    /** Finishes prepared work on the scoring stage, with the ranker that prepared it. */
+    private void complete(CandidateRanker.Prepared prepared, Consumer<RankedCandidates> then) {
+        CandidateRanker r = ranker;
+        submit(() -> r.complete(prepared), then);
     }
 
     /**
@@ -307,8 +311,7 @@ final class LearnedRanking implements AutoCloseable {
                                 factorization.scoreItemsWithCurrentContent(
                                         userId, userItems, now, items));
         candidates.accept(prepared.candidates());
-        CandidateRanker r = ranker;
-        submit(() -> r.complete(prepared), then);
+        complete(prepared, then);
     }
 
     /** The DP-SGD accounting, or null when it is off (tests). */

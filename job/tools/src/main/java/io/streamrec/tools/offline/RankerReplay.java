@@ -40,6 +40,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Replays a ratings file in time order through the learned ranker alone, without Flink or Kafka, as
@@ -179,10 +180,11 @@ public final class RankerReplay {
         }
         if (attack != null && BotTraffic.isBot(e.userId())) {
             CandidateRanker owner = rankerOf(e.userId());
-            CandidateRanker.Prepared p =
+            complete(
+                    owner,
                     owner.prepareRanking(
-                            e, ranker.statistics().candidates(e.userId(), e.timestamp()), null);
-            scoring.submit(() -> owner.complete(p), ranked -> {});
+                            e, ranker.statistics().candidates(e.userId(), e.timestamp()), null),
+                    ranked -> {});
             endBatchIfFull();
             return; // bots are not evaluated
         }
@@ -190,8 +192,7 @@ public final class RankerReplay {
             // learned as serving learns an event outside eval.sample-rate: nothing ranked
             firstSeen.putIfAbsent(e.itemId(), e.timestamp());
             CandidateRanker owner = rankerOf(e.userId());
-            CandidateRanker.Prepared p = owner.prepareLearning(e, null);
-            scoring.submit(() -> owner.complete(p), ranked -> {});
+            complete(owner, owner.prepareLearning(e, null), ranked -> {});
             endBatchIfFull();
             return;
         }
@@ -208,11 +209,20 @@ public final class RankerReplay {
         boolean candidate = candidates.contains(e.itemId());
         int candidateCount = candidates.size();
         CandidateRanker owner = rankerOf(e.userId());
-        CandidateRanker.Prepared p = owner.prepareRanking(e, candidates, null);
-        scoring.submit(
-                () -> owner.complete(p),
+        complete(
+                owner,
+                owner.prepareRanking(e, candidates, null),
                 ranked -> tally(e, ranked, ranks, candidate, candidateCount, newUser, newItem));
         endBatchIfFull();
+    }
+
+    /** Finishes an event's prepared work on the scoring stage; {@code then} gets its ranking. */
+    private void complete(
+            CandidateRanker owner,
+            CandidateRanker.Prepared prepared,
+            Consumer<RankedCandidates> then)
+            throws InterruptedException {
+        scoring.submit(() -> owner.complete(prepared), then);
     }
 
     /** Tallies an evaluated event once its ranking is back. */
