@@ -13,10 +13,11 @@ import org.apache.flink.core.execution.CheckpointingMode;
 
 /**
  * The Flink runtime settings streamrec is meant to run with, in one place: RocksDB with incremental
- * checkpoints, exactly-once checkpoints every second, and exponential-delay restarts. The
- * quickstart, {@code deploy/job.sh} ({@code StreamrecMain --checkpoint-dir}), the benchmarks and
- * the integration tests run with {@link #embedded}; the cluster configurations in {@code
- * flink-conf/} carry the same values (a test holds them to it).
+ * checkpoints, exactly-once checkpoints every second that stay on time under load (network buffer
+ * debloating), and exponential-delay restarts. The quickstart, {@code deploy/job.sh} ({@code
+ * StreamrecMain --checkpoint-dir}), the benchmarks and the integration tests run with {@link
+ * #embedded}; the cluster configurations in {@code flink-conf/} carry the same values (a test holds
+ * them to it).
  *
  * <p>Restarts back off exponentially (1 s, growing to 30 s, reset after 10 min without failure) and
  * never give up: a streaming job outlives a broker or TaskManager that is gone for longer than a
@@ -54,6 +55,10 @@ public final class RuntimeDefaults {
         // a request crosses three network exchanges (workers, shards, serving): at Flink's 100 ms
         // flush timeout an idle job answers in up to 300 ms; under load buffers fill first
         c.set(ExecutionOptions.BUFFER_TIMEOUT, BUFFER_TIMEOUT);
+        // at full speed an aligned barrier waits behind every event buffered in front of the
+        // workers (1.5 of 2.1 s); debloating sizes the buffers to about a second of throughput, so
+        // checkpoints, and with them the workers' copy of the model, keep to about the interval
+        c.set(TaskManagerOptions.BUFFER_DEBLOAT_ENABLED, true);
         c.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
         c.set(
                 RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF,

@@ -33,6 +33,7 @@ class RuntimeDefaultsTest {
                     CheckpointingOptions.CHECKPOINT_STORAGE,
                     CheckpointingOptions.TOLERABLE_FAILURE_NUMBER,
                     ExecutionOptions.BUFFER_TIMEOUT,
+                    TaskManagerOptions.BUFFER_DEBLOAT_ENABLED,
                     RestartStrategyOptions.RESTART_STRATEGY,
                     RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF,
                     RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF,
