@@ -62,13 +62,20 @@ build_classpath() {
 # Flink's --add-opens/--add-exports list for Java 17: one list, kept in pom.xml (jvm.add-opens).
 jvm_add_opens() { sed -n 's:.*<jvm.add-opens>\(.*\)</jvm.add-opens>.*:\1:p' pom.xml; }
 
-# JVM flags every streamrec JVM needs, and transparent huge pages for the heap (the kernel's
-# "madvise" mode, the common default): the ranker's statistics are read at random, and 2 MB pages
-# miss the TLB less. deploy/quickstart.sh ran 3-5% faster with them in four alternating pairs
-# (BENCHMARKS, 2026-12-03). Where the kernel has them off, the JVM warns and runs as before.
+# Transparent huge pages for the heap where the kernel hands them out on request ("madvise", the
+# common default; "always" gives them without asking, "never" not at all): the ranker's statistics
+# are read at random, and 2 MB pages miss the TLB less. deploy/quickstart.sh ran 3-5% faster with
+# them in four alternating pairs (BENCHMARKS, 2026-12-03).
+huge_pages_flag() {
+  if grep -qs '\[madvise\]' /sys/kernel/mm/transparent_hugepage/enabled; then
+    echo -XX:+UseTransparentHugePages
+  fi
+}
+
+# JVM flags every streamrec JVM needs.
 # shellcheck disable=SC2207 # the list is space-separated flags without spaces inside
 STREAMREC_JAVA_OPTS=(
-  -XX:+UseTransparentHugePages
+  $(huge_pages_flag)
   -Djava.awt.headless=true
   -Dai.djl.offline=true
   -Dai.djl.pytorch.num_threads=1
