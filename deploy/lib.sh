@@ -64,8 +64,8 @@ jvm_add_opens() { sed -n 's:.*<jvm.add-opens>\(.*\)</jvm.add-opens>.*:\1:p' pom.
 
 # Transparent huge pages for the heap where the kernel hands them out on request ("madvise", the
 # common default; "always" gives them without asking, "never" not at all): the ranker's statistics
-# are read at random, and 2 MB pages miss the TLB less. deploy/quickstart.sh ran 3-5% faster with
-# them in four alternating pairs (BENCHMARKS, 2026-12-03).
+# are read at random, and 2 MB pages miss the TLB less. deploy/quickstart.sh ran 2.5-5% faster
+# with them in four alternating pairs (BENCHMARKS, 2026-12-03).
 huge_pages_flag() {
   if grep -qs '\[madvise\]' /sys/kernel/mm/transparent_hugepage/enabled; then
     echo -XX:+UseTransparentHugePages
