@@ -415,6 +415,7 @@ public final class RankerReplay {
         int popularityPerSource = CandidateSettings.defaults().popularityPerSource();
         int neighbourCap = CandidateSettings.defaults().neighbourCap();
         int similarPerUser = CandidateSettings.defaults().similarPerUser();
+        int itemsPerSimilarUser = CandidateSettings.defaults().itemsPerSimilarUser();
         FeatureScaler.ContextScaling contextScaling = CandidateRanker.CONTEXT_SCALING;
         boolean itemTextVectors;
         double bots;
@@ -478,6 +479,7 @@ public final class RankerReplay {
                 case "--popularity-per-source" -> popularityPerSource = Integer.parseInt(value);
                 case "--neighbour-cap" -> neighbourCap = Integer.parseInt(value);
                 case "--similar-per-user" -> similarPerUser = Integer.parseInt(value);
+                case "--items-per-similar-user" -> itemsPerSimilarUser = Integer.parseInt(value);
                 case "--clip-norm" -> scorer = scorer.withClipNorm(Double.parseDouble(value));
                 case "--dp-noise" -> scorer = scorer.withNoiseMultiplier(Double.parseDouble(value));
                 case "--bots" -> bots = Double.parseDouble(value);
@@ -518,7 +520,7 @@ public final class RankerReplay {
                     d.usersPerItem(),
                     similarPerUser,
                     d.similarity(),
-                    d.itemsPerSimilarUser(),
+                    itemsPerSimilarUser,
                     d.similarItemDecay(),
                     d.titleItems(),
                     d.maxItemsPerWord(),
@@ -531,7 +533,7 @@ public final class RankerReplay {
                     Locale.ROOT,
                     "families off %s, %s, item vectors %d, batch %d, scaler horizon %.0f, weighting %s,"
                             + " per source %d (popularity %d), neighbour cap %d,"
-                            + " similar per user %d,"
+                            + " similar per user %d (their latest %d items),"
                             + " context scaling %s, item text vectors %s, bots %.3f"
                             + " (%d accounts, %.1f d), user flood limit %s, item flood guard %s,"
                             + " users with at least %d events, time x%s, %s, %d scorer(s) split by"
@@ -547,6 +549,7 @@ public final class RankerReplay {
                     popularityPerSource,
                     neighbourCap,
                     similarPerUser,
+                    itemsPerSimilarUser,
                     contextScaling,
                     itemTextVectors,
                     bots,
