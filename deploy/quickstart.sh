@@ -14,4 +14,5 @@ source deploy/lib.sh
 ensure_tools
 build_classpath
 mkdir -p target/quickstart
+STREAMREC_JAVA_OPTS+=("${SHORT_RUN_JIT_FLAGS[@]}")
 run_streamrec_main 6g io.streamrec.tools.quickstart.QuickstartMain "$@"
