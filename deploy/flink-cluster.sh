@@ -13,6 +13,13 @@
 #   deploy/flink-cluster.sh stop          stop every JVM this script started (by pid)
 #   deploy/flink-cluster.sh status
 #
+# A standalone cluster has no resource manager to replace a TaskManager that exits by itself, so
+# `start` also starts a supervisor (log: $FLINK_DIR/log/supervisor.log) that starts a new
+# TaskManager for each one that exited while its pidfile says it should run. Flink ends a
+# TaskManager on a fatal error: in CI one did so while it cleaned up after the TaskManager a drill
+# had killed ("FATAL - exception in exception handler", a lost peer's error rethrown as its input
+# buffers were recycled). kill-tm and stop remove the pidfile first, so a drill's kill stays a kill.
+#
 # FLINK_CONF (default flink-conf/config-cpu.yaml) is the cluster configuration; FLINK_DIR (default
 # target/flink) holds jars, logs, checkpoints and savepoints; FLINK_REST_PORT (default 8081) and
 # FLINK_RPC_PORT (default 6123) choose the JobManager's ports. Web UI and REST: http://localhost:8081
@@ -119,16 +126,39 @@ start() {
   local want=${1:-2} have
   have=$(tm_pidfiles | while read -r f; do alive "$f" && echo "$f"; done | wc -l)
   for _ in $(seq $((have + 1)) "$want"); do start_tm; done
+  start_supervisor
   echo "Flink cluster ready: $(registered_tms) TaskManagers, web UI and REST at $REST"
 }
 
+start_supervisor() {
+  alive "$DIR/run/supervisor.pid" && return
+  FLINK_DIR="$DIR" FLINK_CONF="$CONF_SRC" FLINK_REST_PORT="$REST_PORT" FLINK_RPC_PORT="$RPC_PORT" \
+    nohup "$PWD/deploy/flink-cluster.sh" supervise >> "$DIR/log/supervisor.log" 2>&1 &
+  echo $! > "$DIR/run/supervisor.pid"
+}
+
+# Runs until `stop` removes its pidfile: replaces TaskManagers that exited by themselves.
+supervise() {
+  while [ "$(cat "$DIR/run/supervisor.pid" 2>/dev/null)" = "$$" ]; do
+    for f in $(tm_pidfiles); do
+      if [ -f "$f" ] && ! alive "$f"; then
+        echo "$(date -u +%FT%TZ) $(basename "$f" .pid) (pid $(cat "$f")) exited by itself; starting another"
+        mv "$f" "$f.exited"
+        start_tm || echo "$(date -u +%FT%TZ) the new TaskManager did not register"
+      fi
+    done
+    sleep 1
+  done
+}
+
 kill_tm() {
-  local pidfile
+  local pidfile pid
   if [ -n "${1:-}" ]; then pidfile="$DIR/run/taskmanager-$1.pid"; else pidfile=$(tm_pidfiles | sed -n 1p); fi
   if [ -z "$pidfile" ] || ! alive "$pidfile"; then echo "no such TaskManager running" >&2; exit 1; fi
-  kill -9 "$(cat "$pidfile")"
-  echo "TaskManager $(basename "$pidfile" .pid) (pid $(cat "$pidfile")) killed with SIGKILL"
-  rm -f "$pidfile"
+  pid=$(cat "$pidfile")
+  rm -f "$pidfile" # first: the supervisor replaces a TaskManager whose pidfile outlives it
+  kill -9 "$pid"
+  echo "TaskManager $(basename "$pidfile" .pid) (pid $pid) killed with SIGKILL"
 }
 
 kill_jm() {
@@ -140,6 +170,7 @@ kill_jm() {
 }
 
 stop() {
+  stop_pidfile "$DIR/run/supervisor.pid"
   for f in $(tm_pidfiles); do stop_pidfile "$f"; done
   stop_pidfile "$DIR/run/jobmanager.pid"
 }
@@ -153,6 +184,7 @@ status() {
   for f in $(tm_pidfiles); do
     if alive "$f"; then echo "$(basename "$f" .pid) running (pid $(cat "$f"))"; fi
   done
+  if alive "$DIR/run/supervisor.pid"; then echo "supervisor running (pid $(cat "$DIR/run/supervisor.pid"))"; fi
   echo "registered TaskManagers: $(registered_tms)"
 }
 
@@ -164,5 +196,6 @@ case "${1:-}" in
   start-jm) fetch_jars; start_jm ;;
   stop) stop ;;
   status) status ;;
+  supervise) supervise ;;
   *) echo "usage: $0 start [N]|start-tm|kill-tm [I]|kill-jm|start-jm|stop|status" >&2; exit 2 ;;
 esac

@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -128,12 +127,7 @@ class ForgetUserITCase {
             TestClusters.cancelAndAwait(job);
             throw e;
         }
-        savepoint =
-                job.stopWithSavepoint(
-                                false,
-                                work.resolve("savepoints").toUri().toString(),
-                                SavepointFormatType.CANONICAL)
-                        .get();
+        savepoint = TestClusters.stopWithSavepoint(job, work.resolve("savepoints"));
 
         ObjectNode forgotten = audit.audit(savepoint, FORGOTTEN, List.of(KEPT));
         System.out.println("ForgetAudit " + forgotten);

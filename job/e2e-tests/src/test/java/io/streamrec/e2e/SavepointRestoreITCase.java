@@ -26,7 +26,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.ExceptionUtils;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -188,12 +187,7 @@ class SavepointRestoreITCase {
             TestClusters.cancelAndAwait(job);
             throw e;
         }
-        String path =
-                job.stopWithSavepoint(
-                                false,
-                                work.resolve("savepoints").toUri().toString(),
-                                SavepointFormatType.CANONICAL)
-                        .get();
+        String path = TestClusters.stopWithSavepoint(job, work.resolve("savepoints"));
         return new Savepoint(path, rows);
     }
 

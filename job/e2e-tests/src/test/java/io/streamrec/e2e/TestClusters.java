@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutionException;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
@@ -34,6 +35,40 @@ public final class TestClusters {
         Configuration c = RuntimeDefaults.embedded(jobConf, checkpointDir);
         c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, CHECKPOINT_INTERVAL);
         return c;
+    }
+
+    /**
+     * Stops a job with a canonical savepoint under {@code directory} and returns its path. Flink
+     * 2.2 can refuse a stop when the source subtasks stop at different moments (the race in {@code
+     * deploy/flink-job.sh}'s {@code stop}); the job then restarts from its last checkpoint, so the
+     * stop is asked again until one is taken.
+     */
+    static String stopWithSavepoint(JobClient job, Path directory) throws Exception {
+        String[] savepoint = new String[1];
+        Exception[] refused = new Exception[1];
+        try {
+            Await.waitUntil(
+                    "the job stops with a savepoint",
+                    Duration.ofMinutes(3),
+                    () -> {
+                        try {
+                            savepoint[0] =
+                                    job.stopWithSavepoint(
+                                                    false,
+                                                    directory.toUri().toString(),
+                                                    SavepointFormatType.CANONICAL)
+                                            .get();
+                            return true;
+                        } catch (ExecutionException e) {
+                            refused[0] = e;
+                            return false;
+                        }
+                    });
+        } catch (AssertionError timedOut) {
+            timedOut.initCause(refused[0]);
+            throw timedOut;
+        }
+        return savepoint[0];
     }
 
     /**
