@@ -18,7 +18,8 @@
 # TaskManager for each one that exited while its pidfile says it should run. Flink ends a
 # TaskManager on a fatal error: in CI one did so while it cleaned up after the TaskManager a drill
 # had killed ("FATAL - exception in exception handler", a lost peer's error rethrown as its input
-# buffers were recycled). kill-tm and stop remove the pidfile first, so a drill's kill stays a kill.
+# buffers were recycled). kill-tm removes the pidfile before the kill, so a drill's kill stays a
+# kill; stop stops the supervisor first.
 #
 # FLINK_CONF (default flink-conf/config-cpu.yaml) is the cluster configuration; FLINK_DIR (default
 # target/flink) holds jars, logs, checkpoints and savepoints; FLINK_REST_PORT (default 8081) and
@@ -110,11 +111,15 @@ start_jm() {
 
 start_tm() {
   local n=1
-  while [ -e "$DIR/run/taskmanager-$n.pid" ] || [ -e "$DIR/log/taskmanager-$n.log" ]; do n=$((n + 1)); done
+  # claims a number by creating its pidfile (empty until launch writes the pid), so the supervisor
+  # and a drill's start-tm never pick the same one
+  while [ -e "$DIR/log/taskmanager-$n.log" ] || ! (set -C; : > "$DIR/run/taskmanager-$n.pid") 2>/dev/null; do
+    n=$((n + 1))
+  done
   launch "taskmanager-$n" org.apache.flink.runtime.taskexecutor.TaskManagerRunner \
     GET_TM_RESOURCE_PARAMS "$DIR/run/taskmanager-$n.pid" -Dtaskmanager.resource-id="taskmanager-$n"
   echo "TaskManager $n starting (pid $(cat "$DIR/run/taskmanager-$n.pid"))"
-  wait_until 120 "TaskManager $n to register (see $DIR/log/taskmanager-$n.*)" tm_registered "taskmanager-$n"
+  wait_until 120 "TaskManager $n to register (see $DIR/log/taskmanager-$n.*)" tm_registered "taskmanager-$n" || return 1
   echo "TaskManager $n registered"
 }
 
@@ -139,11 +144,12 @@ start_supervisor() {
 
 # Runs until `stop` removes its pidfile: replaces TaskManagers that exited by themselves.
 supervise() {
+  echo $$ > "$DIR/run/supervisor.pid" # also written by start_supervisor, maybe after this reads it
   while [ "$(cat "$DIR/run/supervisor.pid" 2>/dev/null)" = "$$" ]; do
     for f in $(tm_pidfiles); do
-      if [ -f "$f" ] && ! alive "$f"; then
-        echo "$(date -u +%FT%TZ) $(basename "$f" .pid) (pid $(cat "$f")) exited by itself; starting another"
-        mv "$f" "$f.exited"
+      # an empty pidfile is a TaskManager being launched; kill-tm may remove one at any time
+      if [ -s "$f" ] && ! alive "$f" && mv "$f" "$f.exited" 2>/dev/null; then
+        echo "$(date -u +%FT%TZ) $(basename "$f" .pid) (pid $(cat "$f.exited")) exited by itself; starting another"
         start_tm || echo "$(date -u +%FT%TZ) the new TaskManager did not register"
       fi
     done

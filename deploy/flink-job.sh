@@ -116,9 +116,8 @@ stop() {
   local job trigger location attempt=1 before
   job=$(job_id)
   while :; do
-    before=$(latest_checkpoint "$job")
-    trigger=$(rest POST "/jobs/$job/stop" '{"drain": false}' | jq -r '.["request-id"]')
-    if location=$(wait_savepoint "$job" "$trigger"); then
+    if trigger=$(rest POST "/jobs/$job/stop" '{"drain": false}' | jq -r '.["request-id"]') \
+      && location=$(wait_savepoint "$job" "$trigger"); then
       break
     fi
     if [ "$attempt" -ge "${STOP_ATTEMPTS:-3}" ]; then
@@ -126,6 +125,8 @@ stop() {
       return 1
     fi
     attempt=$((attempt + 1))
+    # read after the failure: only a checkpoint completed since then shows the job ran again
+    before=$(latest_checkpoint "$job" || echo 0)
     echo "Job $job restarts after the failed stop; stopping again (attempt $attempt) once it has checkpointed ..." >&2
     wait_until 300 "job $job to run and checkpoint again" running_with_checkpoint_after "$job" "$before" || return 1
   done

@@ -85,8 +85,8 @@ STREAMREC_JAVA_OPTS=(
 
 # A smaller C2 inlining budget (JDK 17's defaults: 35 / 325 / 2500 bytes) for bounded runs that
 # end before the compiler settles: in deploy/quickstart.sh C2 took about a fifth of two cores'
-# CPU during the 43-s replay, over 2,000 compilations. With these it ran 10-20% faster in
-# alternating runs (BENCHMARKS, eighteenth session). Not for long-running JVMs: there compile time
+# CPU during the 42-s replay, over 2,000 compilations. With these it ran faster in each of seven
+# alternating rounds, by 5-22% (BENCHMARKS, eighteenth session). Not for long-running JVMs: there compile time
 # is paid once, and the benchmark's warm runs did not show a gain.
 SHORT_RUN_JIT_FLAGS=(-XX:MaxInlineSize=20 -XX:FreqInlineSize=150 -XX:InlineSmallCode=1000)
 

@@ -3,13 +3,19 @@ package io.streamrec.e2e;
 import io.streamrec.job.RuntimeDefaults;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.checkpoint.CheckpointException;
+import org.apache.flink.runtime.checkpoint.FinishedTaskStateProvider.PartialFinishingNotSupportedByStateException;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.ExceptionUtils;
 
 /**
  * The MiniCluster every integration test runs on (one TaskManager with two slots) and the job
@@ -18,6 +24,9 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 public final class TestClusters {
     /** Results and model updates become visible per checkpoint; tests wait less at this pace. */
     static final Duration CHECKPOINT_INTERVAL = Duration.ofMillis(300);
+
+    /** How long {@link #stopWithSavepoint} asks again after refused stops. */
+    static final Duration STOP_TIMEOUT = Duration.ofMinutes(3);
 
     private TestClusters() {}
 
@@ -40,16 +49,17 @@ public final class TestClusters {
     /**
      * Stops a job with a canonical savepoint under {@code directory} and returns its path. Flink
      * 2.2 can refuse a stop when the source subtasks stop at different moments (the race in {@code
-     * deploy/flink-job.sh}'s {@code stop}); the job then restarts from its last checkpoint, so the
-     * stop is asked again until one is taken.
+     * deploy/flink-job.sh}'s {@code stop}); the job then restarts from its last checkpoint, so a
+     * stop that failed on a checkpoint is asked again, for {@link #STOP_TIMEOUT} at most. Any other
+     * failure, or the timeout, cancels the job and is thrown with the earlier refusals.
      */
     static String stopWithSavepoint(JobClient job, Path directory) throws Exception {
         String[] savepoint = new String[1];
-        Exception[] refused = new Exception[1];
+        List<Exception> refusals = new ArrayList<>();
         try {
             Await.waitUntil(
                     "the job stops with a savepoint",
-                    Duration.ofMinutes(3),
+                    STOP_TIMEOUT,
                     () -> {
                         try {
                             savepoint[0] =
@@ -57,18 +67,34 @@ public final class TestClusters {
                                                     false,
                                                     directory.toUri().toString(),
                                                     SavepointFormatType.CANONICAL)
-                                            .get();
+                                            .get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                             return true;
                         } catch (ExecutionException e) {
-                            refused[0] = e;
+                            if (!refusedCheckpoint(e)
+                                    || job.getJobStatus().get().isGloballyTerminalState()) {
+                                throw e;
+                            }
+                            refusals.add(e);
                             return false;
                         }
                     });
-        } catch (AssertionError timedOut) {
-            timedOut.initCause(refused[0]);
-            throw timedOut;
+        } catch (Exception | AssertionError e) {
+            refusals.forEach(e::addSuppressed);
+            try {
+                cancelAndAwait(job);
+            } catch (Exception notCancelled) {
+                e.addSuppressed(notCancelled);
+            }
+            throw e;
         }
         return savepoint[0];
+    }
+
+    private static boolean refusedCheckpoint(Throwable t) {
+        return ExceptionUtils.findThrowable(t, CheckpointException.class).isPresent()
+                || ExceptionUtils.findThrowable(
+                                t, PartialFinishingNotSupportedByStateException.class)
+                        .isPresent();
     }
 
     /**
