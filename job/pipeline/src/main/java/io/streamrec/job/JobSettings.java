@@ -185,6 +185,7 @@ public final class JobSettings {
                                         conf.get(StreamrecOptions.USER_BURST)))
                         .learnSampleRate(conf.get(StreamrecOptions.RANKER_LEARN_SAMPLE_RATE))
                         .trainingPasses(conf.get(StreamrecOptions.RANKER_TRAINING_PASSES))
+                        .trainingNegatives(conf.get(StreamrecOptions.RANKER_TRAINING_NEGATIVES))
                         .batchEvents(conf.get(StreamrecOptions.RANKER_BATCH_SIZE))
                         .scoringInFlight(conf.get(StreamrecOptions.RANKER_SCORING_IN_FLIGHT))
                         .build(),
@@ -285,6 +286,7 @@ public final class JobSettings {
         nonNegativeNumber(StreamrecOptions.RANKER_DP_NOISE_MULTIPLIER);
         check(StreamrecOptions.RANKER_LEARN_SAMPLE_RATE, v -> v > 0 && v <= 1, "in (0, 1]");
         check(StreamrecOptions.RANKER_TRAINING_PASSES, v -> v >= 1, "at least 1");
+        check(StreamrecOptions.RANKER_TRAINING_NEGATIVES, v -> v > 0 && v <= 1, "in (0, 1]");
         atLeast(StreamrecOptions.RANKER_BATCH_SIZE, 1);
         atLeast(StreamrecOptions.RANKER_SCORING_IN_FLIGHT, 0);
         if (conf.get(StreamrecOptions.RANKER_DP_NOISE_MULTIPLIER) > 0

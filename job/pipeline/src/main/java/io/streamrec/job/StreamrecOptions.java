@@ -394,6 +394,17 @@ public final class StreamrecOptions {
                                     + " lists, each from the weights the last one left (one with"
                                     + " DP-SGD noise). 2 recovers part of what batching costs"
                                     + " for about a tenth more ranker CPU; 1 is cheaper.");
+    public static final ConfigOption<Double> RANKER_TRAINING_NEGATIVES =
+            ConfigOptions.key("ranker.training-negatives")
+                    .doubleType()
+                    .defaultValue(CandidateRanker.TRAINING_NEGATIVES)
+                    .withDescription(
+                            "Share of each training list's negatives (its candidates other than"
+                                    + " the event's item) the learned ranker's scorer learns"
+                                    + " from, chosen by event id, their scores corrected by"
+                                    + " ln(1/share) in the loss (sampled softmax). A list nobody"
+                                    + " ranks gets features for those rows only. 1: every"
+                                    + " negative; always 1 where ranker.clip-norm clips.");
     public static final ConfigOption<Integer> RANKER_BATCH_SIZE =
             ConfigOptions.key("ranker.batch-size")
                     .intType()

@@ -155,10 +155,34 @@ public final class CandidateFeatures {
             List<String> itemIds,
             CandidateSet candidates,
             float[] factorizationScores) {
+        return extract(userId, t, itemIds, candidates, factorizationScores, null);
+    }
+
+    /**
+     * As {@link #extract(String, long, List, CandidateSet, float[])}, a row for each item {@code
+     * rows} keeps (every item when null), in order: a training list of sampled negatives ({@link
+     * NegativeSample}). The columns relative to the list (each count less the candidates' largest,
+     * the co-occurrence cosines over theirs) still compare with every item, so a kept row equals
+     * its row of the whole list's features; the families without such columns are computed for the
+     * kept rows only.
+     *
+     * @param factorizationScores a score per kept item, or null: that column zero
+     */
+    public FeatureList extract(
+            String userId,
+            long t,
+            List<String> itemIds,
+            CandidateSet candidates,
+            float[] factorizationScores,
+            boolean[] rows) {
         int n = itemIds.size();
-        if (factorizationScores != null && factorizationScores.length != n) {
+        if (rows != null && rows.length != n) {
+            throw new IllegalArgumentException(rows.length + " row marks for " + n + " items");
+        }
+        int kept = NegativeSample.kept(rows, n);
+        if (factorizationScores != null && factorizationScores.length != kept) {
             throw new IllegalArgumentException(
-                    factorizationScores.length + " factorization scores for " + n + " items");
+                    factorizationScores.length + " factorization scores for " + kept + " items");
         }
         prepare(userId, t);
         float[] values = new float[n * Feature.COUNT];
@@ -183,7 +207,9 @@ public final class CandidateFeatures {
         }
         if (on(FeatureFamily.RECENCY)) {
             for (int c = 0; c < n; c++) {
-                recency(values, c * Feature.COUNT, item[c], t, logAge[c]);
+                if (rows == null || rows[c]) {
+                    recency(values, c * Feature.COUNT, item[c], t, logAge[c]);
+                }
             }
         }
         if (on(FeatureFamily.SEQUENCE)) {
@@ -193,32 +219,37 @@ public final class CandidateFeatures {
         }
         if (on(FeatureFamily.NEIGHBOURS)) {
             for (int c = 0; c < n; c++) {
-                neighbours(values, c * Feature.COUNT, item[c]);
+                if (rows == null || rows[c]) {
+                    neighbours(values, c * Feature.COUNT, item[c]);
+                }
             }
         }
         if (on(FeatureFamily.CONTENT)) {
             for (int c = 0; c < n; c++) {
-                content(values, c * Feature.COUNT, item[c]);
+                if (rows == null || rows[c]) {
+                    content(values, c * Feature.COUNT, item[c]);
+                }
             }
         }
         if (on(FeatureFamily.USER_FIT)) {
             for (int c = 0; c < n; c++) {
-                userFit(values, c * Feature.COUNT, item[c], logEvents[c], logAge[c]);
+                if (rows == null || rows[c]) {
+                    userFit(values, c * Feature.COUNT, item[c], logEvents[c], logAge[c]);
+                }
             }
         }
         if (on(FeatureFamily.SOURCES) && candidates != null) {
             for (int c = 0; c < n; c++) {
-                sources(values, c * Feature.COUNT, candidate[c], stats.sourceCount());
+                if (rows == null || rows[c]) {
+                    sources(values, c * Feature.COUNT, candidate[c], stats.sourceCount());
+                }
             }
         }
         if (on(FeatureFamily.TEXT) && textVectors != null) {
             for (int c = 0; c < n; c++) {
-                text(values, c * Feature.COUNT, item[c]);
-            }
-        }
-        if (on(FeatureFamily.FACTORIZATION) && factorizationScores != null) {
-            for (int c = 0; c < n; c++) {
-                values[c * Feature.COUNT + Feature.FACTORIZATION.column()] = factorizationScores[c];
+                if (rows == null || rows[c]) {
+                    text(values, c * Feature.COUNT, item[c]);
+                }
             }
         }
         if (on(FeatureFamily.POPULARITY)) {
@@ -227,7 +258,23 @@ public final class CandidateFeatures {
         if (on(FeatureFamily.SEQUENCE)) {
             sequenceShares(values, n);
         }
-        return new FeatureList(n, Feature.COUNT, values, context(userId, t));
+        values = keptRows(values, rows);
+        if (on(FeatureFamily.FACTORIZATION) && factorizationScores != null) {
+            for (int c = 0; c < kept; c++) {
+                values[c * Feature.COUNT + Feature.FACTORIZATION.column()] = factorizationScores[c];
+            }
+        }
+        return new FeatureList(kept, Feature.COUNT, values, context(userId, t));
+    }
+
+    /** The rows {@code rows} keeps, in order; {@code values} itself when it keeps all. */
+    private static float[] keptRows(float[] values, boolean[] rows) {
+        return rows == null
+                ? values
+                : new FeatureList(
+                                rows.length, Feature.COUNT, values, new float[FeatureList.CONTEXT])
+                        .rows(rows)
+                        .values();
     }
 
     /**

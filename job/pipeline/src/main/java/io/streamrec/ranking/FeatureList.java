@@ -26,4 +26,20 @@ public record FeatureList(int candidates, int features, float[] values, float[] 
     public float value(int candidate, int feature) {
         return values[candidate * features + feature];
     }
+
+    /** A copy of the rows {@code keep} marks, in order, and of the context. */
+    public FeatureList rows(boolean[] keep) {
+        if (keep.length != candidates) {
+            throw new IllegalArgumentException(keep.length + " row marks for " + candidates);
+        }
+        int kept = NegativeSample.kept(keep, candidates);
+        float[] out = new float[kept * features];
+        int k = 0;
+        for (int c = 0; c < candidates; c++) {
+            if (keep[c]) {
+                System.arraycopy(values, c * features, out, k++ * features, features);
+            }
+        }
+        return new FeatureList(kept, features, out, context.clone());
+    }
 }

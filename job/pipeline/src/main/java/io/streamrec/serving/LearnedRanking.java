@@ -97,6 +97,7 @@ final class LearnedRanking implements AutoCloseable {
         ranker = new CandidateRanker(statistics, new CandidateFeatures(statistics, off), scorer);
         ranker.learnFrom(settings.learnSampleRate());
         ranker.trainingPasses(settings.trainingPasses());
+        ranker.trainingNegatives(settings.trainingNegatives());
         heuristic = new TrendingCooccurrence(statistics);
         if (journal != null) {
             statistics.recordChangesTo(journal);

@@ -24,6 +24,8 @@ import java.util.Set;
  *     ranker.learn-sample-rate}); the statistics learn from every event
  * @param trainingPasses AdaGrad steps the scorer takes on each micro-batch's lists ({@code
  *     ranker.training-passes})
+ * @param trainingNegatives share of each training list's negatives the scorer learns from ({@code
+ *     ranker.training-negatives})
  * @param batchEvents own events after which the scorer steps within a worker's micro-batch ({@code
  *     ranker.batch-size})
  * @param scoringInFlight events (and requests) whose second half, scores and training, a thread of
@@ -39,6 +41,7 @@ public record RankerSettings(
         FloodLimit floodLimit,
         double learnSampleRate,
         int trainingPasses,
+        double trainingNegatives,
         int batchEvents,
         int scoringInFlight)
         implements Serializable {
@@ -62,6 +65,7 @@ public record RankerSettings(
             throw new IllegalArgumentException(
                     "training passes must be at least 1: " + trainingPasses);
         }
+        EventSample.checkRate(trainingNegatives, "training negatives share");
         if (batchEvents < 1) {
             throw new IllegalArgumentException("batch events must be at least 1: " + batchEvents);
         }
@@ -80,7 +84,8 @@ public record RankerSettings(
     /**
      * Builds {@link RankerSettings}. Unset, the scorer's default learning rate, every feature
      * family, no item text vectors, no clipping, DP-SGD noise or flood limit, learning from every
-     * event, {@link CandidateRanker#TRAINING_PASSES} passes, steps every {@link
+     * event, {@link CandidateRanker#TRAINING_PASSES} passes on {@link
+     * CandidateRanker#TRAINING_NEGATIVES} of the negatives, steps every {@link
      * #DEFAULT_BATCH_EVENTS} and scoring on the task thread (the job's option runs it on a thread
      * of its own: {@link #DEFAULT_SCORING_IN_FLIGHT}).
      */
@@ -93,6 +98,7 @@ public record RankerSettings(
         private FloodLimit floodLimit = FloodLimit.OFF;
         private double learnSampleRate = 1.0;
         private int trainingPasses = CandidateRanker.TRAINING_PASSES;
+        private double trainingNegatives = CandidateRanker.TRAINING_NEGATIVES;
         private int batchEvents = DEFAULT_BATCH_EVENTS;
         private int scoringInFlight;
 
@@ -133,6 +139,12 @@ public record RankerSettings(
             return this;
         }
 
+        /** The scorer learns from {@code share} of each training list's negatives. */
+        public Builder trainingNegatives(double share) {
+            this.trainingNegatives = share;
+            return this;
+        }
+
         /** The scorer steps after every {@code events} own events within a micro-batch. */
         public Builder batchEvents(int events) {
             this.batchEvents = events;
@@ -159,6 +171,7 @@ public record RankerSettings(
                     floodLimit,
                     learnSampleRate,
                     trainingPasses,
+                    trainingNegatives,
                     batchEvents,
                     scoringInFlight);
         }

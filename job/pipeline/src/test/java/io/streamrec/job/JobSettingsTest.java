@@ -53,6 +53,23 @@ class JobSettingsTest {
     }
 
     @Test
+    void trainingNegativesReachTheRankerAndMustBeAShare() {
+        assertThat(new JobSettings(new Configuration()).serving().ranker().trainingNegatives())
+                .isEqualTo(0.25);
+        Configuration all = Configuration.fromMap(Map.of("ranker.training-negatives", "1"));
+        assertThat(new JobSettings(all).serving().ranker().trainingNegatives()).isEqualTo(1.0);
+        for (String bad : new String[] {"0", "1.5"}) {
+            assertThatThrownBy(
+                            () ->
+                                    JobSettings.validate(
+                                            Configuration.fromMap(
+                                                    Map.of("ranker.training-negatives", bad))))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("ranker.training-negatives");
+        }
+    }
+
+    @Test
     void trainingPassesReachTheRankerAndMustBeAtLeastOne() {
         assertThat(new JobSettings(new Configuration()).serving().ranker().trainingPasses())
                 .isEqualTo(2);

@@ -12,6 +12,7 @@ import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.schema.EventType;
 import io.streamrec.schema.UserEvent;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -216,6 +217,124 @@ class CandidateRankerTest {
                     .containsExactly(ranked.scorer().parameters());
             assertThat(unranked.scaler().rows()).isEqualTo(ranked.scaler().rows());
         }
+    }
+
+    /**
+     * A training list's sampled rows have exactly their values in the whole list's features, the
+     * columns relative to the list's largest values included, though only those rows are computed.
+     */
+    @Test
+    void sampledRowsHaveTheFeaturesOfTheWholeList() {
+        CandidateGenerator statistics =
+                new CandidateGenerator(CandidateSettings.defaults(), ItemCatalog.empty());
+        CandidateFeatures features = new CandidateFeatures(statistics);
+        int compared = 0;
+        for (UserEvent e : new SuccessorStream(30, 8, 11).events(400)) {
+            CandidateSet candidates = statistics.candidates(e.userId(), e.timestamp());
+            List<String> ids = new ArrayList<>();
+            candidates.candidates().forEach(c -> ids.add(c.itemId()));
+            boolean[] rows =
+                    NegativeSample.rows(e.eventId(), ids.size(), ids.indexOf(e.itemId()), 0.3);
+            FeatureList whole = features.extract(e.userId(), e.timestamp(), ids, candidates, null);
+            FeatureList sample =
+                    features.extract(e.userId(), e.timestamp(), ids, candidates, null, rows);
+            assertThat(sample.values()).containsExactly(whole.rows(rows).values());
+            assertThat(sample.context()).containsExactly(whole.context());
+            compared += sample.candidates() < whole.candidates() ? 1 : 0;
+            statistics.update(e);
+        }
+        assertThat(compared).isGreaterThan(300);
+    }
+
+    /**
+     * A list nobody ranks trains on its event's item and the sampled negatives, each negative's
+     * score raised by ln(1 / share): after every batch the ranker's weights are those of a scorer
+     * stepped by hand on exactly those rows, standardised as the ranker's scaler does, with those
+     * corrections (the item interaction off: its terms would join the corrections).
+     */
+    @Test
+    void aSampledListTrainsOnItsRowsWithTheCorrection() {
+        double share = 0.5;
+        CandidateGenerator statistics =
+                new CandidateGenerator(CandidateSettings.defaults(), ItemCatalog.empty());
+        CandidateFeatures features = new CandidateFeatures(statistics);
+        FeatureScaler scaler =
+                new FeatureScaler(
+                        Feature.COUNT,
+                        CandidateRanker.SCALER_HORIZON,
+                        CandidateRanker.CONTEXT_SCALING);
+        List<FeatureList> lists = new ArrayList<>();
+        List<Integer> targets = new ArrayList<>();
+        List<float[]> corrections = new ArrayList<>();
+        int sampledAway = 0;
+        try (CandidateRanker ranker =
+                        new CandidateRanker(
+                                statistics,
+                                features,
+                                new ListwiseScorer(
+                                                Feature.COUNT,
+                                                ScorerSettings.defaults(),
+                                                Device.cpu())
+                                        .withItemInteraction(ItemInteraction.Settings.off()));
+                ListwiseScorer reference =
+                        new ListwiseScorer(
+                                Feature.COUNT, ScorerSettings.defaults(), Device.cpu())) {
+            ranker.trainingNegatives(share);
+            reference.setInitialWeight(Feature.COUNT_1D.column(), 1f);
+            List<UserEvent> events = new SuccessorStream(30, 8, 11).events(200);
+            for (int i = 0; i < events.size(); i++) {
+                UserEvent e = events.get(i);
+                CandidateSet candidates = statistics.candidates(e.userId(), e.timestamp());
+                List<String> ids = new ArrayList<>();
+                candidates.candidates().forEach(c -> ids.add(c.itemId()));
+                int target = ids.indexOf(e.itemId());
+                if (target >= 0) {
+                    boolean[] rows = NegativeSample.rows(e.eventId(), ids.size(), target, share);
+                    FeatureList sample =
+                            features.extract(
+                                    e.userId(), e.timestamp(), ids, candidates, null, rows);
+                    scaler.observe(sample);
+                    scaler.standardise(sample);
+                    int kept = NegativeSample.kept(Arrays.copyOf(rows, target), target);
+                    float[] correction = new float[sample.candidates()];
+                    Arrays.fill(correction, (float) Math.log(1 / share));
+                    correction[kept] = 0f;
+                    lists.add(sample);
+                    targets.add(kept);
+                    corrections.add(correction);
+                    sampledAway += ids.size() - sample.candidates();
+                }
+                ranker.learn(e, null);
+                if (i % 20 == 19) {
+                    assertThat(ranker.endBatch()).isEqualTo(lists.size());
+                    stepByHand(reference, lists, targets, corrections);
+                    assertThat(ranker.scorer().parameters())
+                            .containsExactly(reference.parameters());
+                }
+            }
+        }
+        assertThat(sampledAway).isGreaterThan(1000);
+    }
+
+    /** Two passes, as the ranker takes by default, on the lists kept since the last batch. */
+    private static void stepByHand(
+            ListwiseScorer scorer,
+            List<FeatureList> lists,
+            List<Integer> targets,
+            List<float[]> corrections) {
+        if (lists.isEmpty()) {
+            return;
+        }
+        int[] t = targets.stream().mapToInt(Integer::intValue).toArray();
+        float[] w = new float[t.length];
+        Arrays.fill(w, 1f);
+        float[][] offsets = corrections.toArray(new float[0][]);
+        for (int pass = 0; pass < CandidateRanker.TRAINING_PASSES; pass++) {
+            scorer.step(scorer.gradients(lists, t, w, offsets, null));
+        }
+        lists.clear();
+        targets.clear();
+        corrections.clear();
     }
 
     /**

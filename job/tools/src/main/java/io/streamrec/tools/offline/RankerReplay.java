@@ -53,9 +53,10 @@ import java.util.function.Consumer;
  *
  * <p>Usage: {@code RankerReplay <ratings> <items> [format] [flags]}; flags: {@code --without
  * FAMILY,...}, {@code --without-hidden}, {@code --without-gating}, {@code --batch N}, {@code
- * --training-passes N}, {@code --item-vectors D} (the item interaction's dimension, 0: off), {@code
- * --learning-rate R}, {@code --initial-accumulator G}, {@code --seed S}, {@code --scaler-horizon
- * ROWS}, {@code --event-weighting uniform|linear|low-half|low-skip}, {@code --per-source N}, {@code
+ * --training-passes N}, {@code --training-negatives SHARE} (of each training list's negatives, 1:
+ * all), {@code --item-vectors D} (the item interaction's dimension, 0: off), {@code --learning-rate
+ * R}, {@code --initial-accumulator G}, {@code --seed S}, {@code --scaler-horizon ROWS}, {@code
+ * --event-weighting uniform|linear|low-half|low-skip}, {@code --per-source N}, {@code
  * --popularity-per-source N}, {@code --context-scaling none|activity|all}, {@code
  * --item-text-vectors} (MiniLM vectors of the catalog's titles and attributes: a source and the
  * TEXT features; prints the catalog's encode time); poisoning: {@code --bots SHARE} (bot accounts
@@ -159,6 +160,7 @@ public final class RankerReplay {
                         new EventWeighting(options.weighting));
         ranker.learnFrom(options.learnSampleRate);
         ranker.trainingPasses(options.trainingPasses);
+        ranker.trainingNegatives(options.trainingNegatives);
         return ranker;
     }
 
@@ -409,6 +411,7 @@ public final class RankerReplay {
         double learnSampleRate = 1.0;
         double evalSampleRate = 1.0;
         int trainingPasses = CandidateRanker.TRAINING_PASSES;
+        double trainingNegatives = CandidateRanker.TRAINING_NEGATIVES;
         double scalerHorizon = CandidateRanker.SCALER_HORIZON;
         EventWeighting.Mode weighting = EventWeighting.Mode.UNIFORM;
         int perSource = CandidateSettings.defaults().perSource();
@@ -464,6 +467,10 @@ public final class RankerReplay {
                                 EventSample.checkRate(
                                         Double.parseDouble(value), "eval sample rate");
                 case "--training-passes" -> trainingPasses = Integer.parseInt(value);
+                case "--training-negatives" ->
+                        trainingNegatives =
+                                EventSample.checkRate(
+                                        Double.parseDouble(value), "training negatives share");
                 case "--item-vectors" -> itemVectors = Integer.parseInt(value);
                 case "--learning-rate" ->
                         scorer = scorer.withLearningRate(Double.parseDouble(value));
@@ -531,7 +538,8 @@ public final class RankerReplay {
         public String toString() {
             return String.format(
                     Locale.ROOT,
-                    "families off %s, %s, item vectors %d, batch %d, scaler horizon %.0f, weighting %s,"
+                    "families off %s, %s, item vectors %d, batch %d, training negatives %.2f,"
+                            + " scaler horizon %.0f, weighting %s,"
                             + " per source %d (popularity %d), neighbour cap %d,"
                             + " similar per user %d (their latest %d items),"
                             + " context scaling %s, item text vectors %s, bots %.3f"
@@ -543,6 +551,7 @@ public final class RankerReplay {
                     scorer,
                     itemVectors,
                     batch,
+                    trainingNegatives,
                     scalerHorizon,
                     weighting,
                     perSource,

@@ -1,0 +1,55 @@
+package io.streamrec.ranking;
+
+import io.streamrec.eval.EventSample;
+import java.util.SplittableRandom;
+
+/**
+ * The rows of a training list the scorer learns from: the event's item and each other candidate
+ * with probability {@code share}, chosen by the event's id, so an event trains on the same rows on
+ * every subtask, in every run, after a restore, and whether or not its list was also ranked.
+ *
+ * <p>A softmax over a uniform sample of the negatives, each kept negative's score raised by {@link
+ * #correction} ({@code ln(1 / share)}), has in expectation the full list's normaliser: each kept
+ * {@code exp(s + ln(1/q)) = exp(s) / q} stands for the {@code 1 / q} negatives it was drawn from
+ * (the "logQ correction" of sampled softmax). The scorer's gradient sits mostly on the few
+ * candidates with high probability, so a quarter of the negatives trains about as well as all of
+ * them (MovieTweetings replay, BENCHMARKS) for a quarter of the features and scorer passes.
+ */
+public final class NegativeSample {
+    private NegativeSample() {}
+
+    /**
+     * Which of a list's {@code candidates} rows train, its {@code target} always; null when {@code
+     * share} is 1 (every row).
+     */
+    public static boolean[] rows(String eventId, int candidates, int target, double share) {
+        EventSample.checkRate(share, "training negatives share");
+        if (share >= 1.0) {
+            return null;
+        }
+        // the id's mixed hash, as EventSample mixes it, then a stream of its own
+        SplittableRandom random = new SplittableRandom(eventId.hashCode() * 0x9E3779B97F4A7C15L);
+        boolean[] rows = new boolean[candidates];
+        for (int i = 0; i < candidates; i++) {
+            rows[i] = random.nextDouble() < share || i == target;
+        }
+        return rows;
+    }
+
+    /** What a kept negative's score gains in the training loss: {@code ln(1 / share)}. */
+    public static float correction(double share) {
+        return (float) Math.log(1.0 / share);
+    }
+
+    /** The number of rows {@code rows} keeps ({@code candidates} when it is null). */
+    public static int kept(boolean[] rows, int candidates) {
+        if (rows == null) {
+            return candidates;
+        }
+        int n = 0;
+        for (boolean row : rows) {
+            n += row ? 1 : 0;
+        }
+        return n;
+    }
+}
