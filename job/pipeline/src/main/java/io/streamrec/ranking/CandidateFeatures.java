@@ -258,23 +258,15 @@ public final class CandidateFeatures {
         if (on(FeatureFamily.SEQUENCE)) {
             sequenceShares(values, n);
         }
-        values = keptRows(values, rows);
+        if (rows != null) {
+            values = FeatureList.keptRows(values, Feature.COUNT, rows);
+        }
         if (on(FeatureFamily.FACTORIZATION) && factorizationScores != null) {
             for (int c = 0; c < kept; c++) {
                 values[c * Feature.COUNT + Feature.FACTORIZATION.column()] = factorizationScores[c];
             }
         }
         return new FeatureList(kept, Feature.COUNT, values, context(userId, t));
-    }
-
-    /** The rows {@code rows} keeps, in order; {@code values} itself when it keeps all. */
-    private static float[] keptRows(float[] values, boolean[] rows) {
-        return rows == null
-                ? values
-                : new FeatureList(
-                                rows.length, Feature.COUNT, values, new float[FeatureList.CONTEXT])
-                        .rows(rows)
-                        .values();
     }
 
     /**

@@ -43,7 +43,10 @@ public final class CandidateRanker implements AutoCloseable {
     /** Counts each user's training lists when the scorer trains with DP-SGD; null otherwise. */
     private final PrivacyAccountant privacy;
 
-    /** Rows (candidates) the feature scaler averages over, about the last 300 events' lists. */
+    /**
+     * Rows (candidates) the feature scaler averages over: the training rows of about the last 1,200
+     * events (a quarter of each list's negatives, {@link #TRAINING_NEGATIVES}).
+     */
     public static final double SCALER_HORIZON = 100_000;
 
     /**
@@ -58,10 +61,11 @@ public final class CandidateRanker implements AutoCloseable {
 
     /**
      * The share of a training list's negatives the scorer learns from by default ({@link
-     * NegativeSample}): the same HR@10 as every negative in the MovieTweetings replay (0.2673 /
-     * 0.2673 for seeds 42 / 7 against 0.2675 / 0.2673; users with at least 20 events 0.2025 against
-     * 0.2023; down to a tenth, 0.2671), for a quarter of the scorer's training work and, on a list
-     * nobody ranks, of its features.
+     * NegativeSample}). MovieTweetings replay HR@10 0.2668 / 0.2668 for seeds 42 / 7 against 0.2675
+     * / 0.2673 with every negative (a half: 0.2671 / 0.2673), users with at least 20 events 0.2031
+     * against 0.2023: within a seed's spread, for training passes over a quarter of the rows and,
+     * on a list nobody ranks, most features for a quarter of them (replay at 10% evaluated: 13%
+     * less CPU).
      */
     public static final double TRAINING_NEGATIVES = 0.25;
 
@@ -200,7 +204,7 @@ public final class CandidateRanker implements AutoCloseable {
         if (!candidates.contains(event.itemId())) {
             // no training list: nobody would read these candidates' features
             statistics.update(event);
-            return new Prepared(event, null, null, null, -1, true, false, null, false);
+            return new Prepared(event, null, null, null, -1, true, false, null, 0f);
         }
         return prepare(event, candidates, factorization, true, false);
     }
@@ -253,7 +257,7 @@ public final class CandidateRanker implements AutoCloseable {
     public static final class Prepared {
         /** Work with nothing left to do after the statistics update. */
         static final Prepared NOTHING =
-                new Prepared(null, null, null, null, -1, false, false, null, false);
+                new Prepared(null, null, null, null, -1, false, false, null, 0f);
 
         private final UserEvent event;
         private final List<String> itemIds;
@@ -266,8 +270,11 @@ public final class CandidateRanker implements AutoCloseable {
         /** The rows of {@code list} the scorer trains on; null: all of them. */
         private final boolean[] trainingRows;
 
-        /** Whether the training rows are a sample of the negatives (they get corrections). */
-        private final boolean sampled;
+        /**
+         * What each kept negative's score gains in the loss ({@link NegativeSample#correction}),
+         * fixed with the rows it was drawn for; 0 when the list trains on every row.
+         */
+        private final float correction;
 
         private Prepared(
                 UserEvent event,
@@ -278,7 +285,7 @@ public final class CandidateRanker implements AutoCloseable {
                 boolean trains,
                 boolean ranks,
                 boolean[] trainingRows,
-                boolean sampled) {
+                float correction) {
             this.event = event;
             this.itemIds = itemIds;
             this.list = list;
@@ -287,7 +294,7 @@ public final class CandidateRanker implements AutoCloseable {
             this.trains = trains;
             this.ranks = ranks;
             this.trainingRows = trainingRows;
-            this.sampled = sampled;
+            this.correction = correction;
         }
 
         /** The candidates the list holds (0 when there is no list). */
@@ -308,40 +315,39 @@ public final class CandidateRanker implements AutoCloseable {
             boolean ranks) {
         List<String> itemIds = itemIds(candidates);
         int target = itemIds.indexOf(event.itemId());
+        double share = negativesShare();
         boolean[] rows =
                 trains && target >= 0
-                        ? NegativeSample.rows(
-                                event.eventId(), itemIds.size(), target, negativesShare())
+                        ? NegativeSample.rows(event.eventId(), itemIds.size(), target, share)
                         : null;
-        Prepared prepared;
-        if (rows == null || ranks) {
-            FeatureList list = extract(event, itemIds, candidates, factorization, null);
-            prepared =
-                    new Prepared(
-                            event,
-                            itemIds,
-                            list,
-                            history(event.userId()),
-                            target,
-                            trains,
-                            ranks,
-                            rows,
-                            rows != null);
-        } else {
-            // nobody reads this list's ranking: features for its training rows only
-            FeatureList list = extract(event, itemIds, candidates, factorization, rows);
-            prepared =
-                    new Prepared(
-                            event,
-                            keptIds(itemIds, rows),
-                            list,
-                            history(event.userId()),
-                            keptIndex(rows, target),
-                            true,
-                            false,
-                            null,
-                            true);
-        }
+        float correction = rows == null ? 0f : NegativeSample.correction(share);
+        // nobody reads this list's ranking: features for its training rows only, then all it has
+        boolean trainingRowsOnly = rows != null && !ranks;
+        FeatureList list =
+                extract(event, itemIds, candidates, factorization, trainingRowsOnly ? rows : null);
+        List<String> history = history(event.userId());
+        Prepared prepared =
+                trainingRowsOnly
+                        ? new Prepared(
+                                event,
+                                keptIds(itemIds, rows),
+                                list,
+                                history,
+                                keptIndex(rows, target),
+                                true,
+                                false,
+                                null,
+                                correction)
+                        : new Prepared(
+                                event,
+                                itemIds,
+                                list,
+                                history,
+                                target,
+                                trains,
+                                ranks,
+                                rows,
+                                correction);
         statistics.update(event);
         return prepared;
     }
@@ -422,9 +428,9 @@ public final class CandidateRanker implements AutoCloseable {
             found = new ItemInteraction.Lookup(slots, found.history());
         }
         float[] correction = null;
-        if (p.sampled) {
+        if (p.correction != 0f) {
             correction = new float[itemIds.size()];
-            Arrays.fill(correction, NegativeSample.correction(negativesShare()));
+            Arrays.fill(correction, p.correction);
             correction[target] = 0f;
         }
         keep(p.event.userId(), itemIds, training, p.history, found, target, weight, correction);
@@ -510,12 +516,15 @@ public final class CandidateRanker implements AutoCloseable {
                 w[i] = weights.get(i);
             }
             int passes = scorer.settings().addsNoise() ? 1 : trainingPasses;
+            // per list, null for one of every negative; none at all where the scorer clips
+            float[][] offsets = corrections.toArray(new float[0][]);
             boolean corrected = corrections.stream().anyMatch(c -> c != null);
             for (int p = 0; p < passes; p++) {
-                if (interaction == null && !corrected) {
-                    scorer.step(scorer.gradients(lists, t, w));
-                } else if (interaction == null) {
-                    scorer.step(scorer.gradients(lists, t, w, correctionsOf(n), null));
+                if (interaction == null) {
+                    scorer.step(
+                            corrected
+                                    ? scorer.gradients(lists, t, w, offsets, null)
+                                    : scorer.gradients(lists, t, w));
                 } else {
                     // both at the scores with the terms, the softmax the loss differentiates
                     float[][] terms = new float[n][];
@@ -535,16 +544,6 @@ public final class CandidateRanker implements AutoCloseable {
             weights.clear();
         }
         return n;
-    }
-
-    /** The kept lists' corrections, zero for a list of every negative. */
-    private float[][] correctionsOf(int n) {
-        float[][] out = new float[n][];
-        for (int i = 0; i < n; i++) {
-            float[] c = corrections.get(i);
-            out[i] = c != null ? c : new float[lists.get(i).candidates()];
-        }
-        return out;
     }
 
     private static void addCorrection(float[] scores, float[] correction) {
@@ -571,7 +570,7 @@ public final class CandidateRanker implements AutoCloseable {
                         itemIds,
                         candidates,
                         factorization == null ? null : factorization.of(itemIds));
-        return new Prepared(null, itemIds, list, history(userId), -1, false, true, null, false);
+        return new Prepared(null, itemIds, list, history(userId), -1, false, true, null, 0f);
     }
 
     private static List<String> itemIds(CandidateSet candidates) {

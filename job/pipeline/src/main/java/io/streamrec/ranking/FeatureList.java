@@ -32,14 +32,22 @@ public record FeatureList(int candidates, int features, float[] values, float[] 
         if (keep.length != candidates) {
             throw new IllegalArgumentException(keep.length + " row marks for " + candidates);
         }
-        int kept = NegativeSample.kept(keep, candidates);
-        float[] out = new float[kept * features];
+        return new FeatureList(
+                NegativeSample.kept(keep, candidates),
+                features,
+                keptRows(values, features, keep),
+                context.clone());
+    }
+
+    /** The rows of {@code values} ({@code features} columns each) that {@code keep} marks. */
+    static float[] keptRows(float[] values, int features, boolean[] keep) {
+        float[] out = new float[NegativeSample.kept(keep, keep.length) * features];
         int k = 0;
-        for (int c = 0; c < candidates; c++) {
+        for (int c = 0; c < keep.length; c++) {
             if (keep[c]) {
                 System.arraycopy(values, c * features, out, k++ * features, features);
             }
         }
-        return new FeatureList(kept, features, out, context.clone());
+        return out;
     }
 }

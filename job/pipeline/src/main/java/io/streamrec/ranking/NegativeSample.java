@@ -13,7 +13,8 @@ import java.util.SplittableRandom;
  * {@code exp(s + ln(1/q)) = exp(s) / q} stands for the {@code 1 / q} negatives it was drawn from
  * (the "logQ correction" of sampled softmax). The scorer's gradient sits mostly on the few
  * candidates with high probability, so a quarter of the negatives trains about as well as all of
- * them (MovieTweetings replay, BENCHMARKS) for a quarter of the features and scorer passes.
+ * them (MovieTweetings replay, BENCHMARKS), each training pass over a quarter of the rows, and a
+ * list nobody ranks needs most of its features for those rows only.
  */
 public final class NegativeSample {
     private NegativeSample() {}

@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Training examples, the trending start, determinism and learning of the candidate ranker. */
 class CandidateRankerTest {
@@ -250,11 +252,12 @@ class CandidateRankerTest {
      * A list nobody ranks trains on its event's item and the sampled negatives, each negative's
      * score raised by ln(1 / share): after every batch the ranker's weights are those of a scorer
      * stepped by hand on exactly those rows, standardised as the ranker's scaler does, with those
-     * corrections (the item interaction off: its terms would join the corrections).
+     * corrections (the item interaction off: its terms would join the corrections). A share of 1
+     * trains on every row, uncorrected.
      */
-    @Test
-    void aSampledListTrainsOnItsRowsWithTheCorrection() {
-        double share = 0.5;
+    @ParameterizedTest
+    @ValueSource(doubles = {0.5, 1.0})
+    void aSampledListTrainsOnItsRowsWithTheCorrection(double share) {
         CandidateGenerator statistics =
                 new CandidateGenerator(CandidateSettings.defaults(), ItemCatalog.empty());
         CandidateFeatures features = new CandidateFeatures(statistics);
@@ -295,10 +298,16 @@ class CandidateRankerTest {
                                     e.userId(), e.timestamp(), ids, candidates, null, rows);
                     scaler.observe(sample);
                     scaler.standardise(sample);
-                    int kept = NegativeSample.kept(Arrays.copyOf(rows, target), target);
-                    float[] correction = new float[sample.candidates()];
-                    Arrays.fill(correction, (float) Math.log(1 / share));
-                    correction[kept] = 0f;
+                    int kept =
+                            rows == null
+                                    ? target
+                                    : NegativeSample.kept(Arrays.copyOf(rows, target), target);
+                    float[] correction = null;
+                    if (rows != null) {
+                        correction = new float[sample.candidates()];
+                        Arrays.fill(correction, (float) Math.log(1 / share));
+                        correction[kept] = 0f;
+                    }
                     lists.add(sample);
                     targets.add(kept);
                     corrections.add(correction);
@@ -313,7 +322,11 @@ class CandidateRankerTest {
                 }
             }
         }
-        assertThat(sampledAway).isGreaterThan(1000);
+        if (share < 1) {
+            assertThat(sampledAway).isGreaterThan(1000);
+        } else {
+            assertThat(sampledAway).isZero();
+        }
     }
 
     /** Two passes, as the ranker takes by default, on the lists kept since the last batch. */
