@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Training examples, the trending start, determinism and learning of the candidate ranker. */
 class CandidateRankerTest {
@@ -252,12 +252,12 @@ class CandidateRankerTest {
      * A list nobody ranks trains on its event's item and the sampled negatives, each negative's
      * score raised by ln(1 / share): after every batch the ranker's weights are those of a scorer
      * stepped by hand on exactly those rows, standardised as the ranker's scaler does, with those
-     * corrections (the item interaction off: its terms would join the corrections). A share of 1
-     * trains on every row, uncorrected.
+     * corrections, the item interaction's terms added when it is on. A share of 1 trains on every
+     * row, uncorrected.
      */
     @ParameterizedTest
-    @ValueSource(doubles = {0.5, 1.0})
-    void aSampledListTrainsOnItsRowsWithTheCorrection(double share) {
+    @CsvSource({"0.5, false", "1.0, false", "0.5, true"})
+    void aSampledListTrainsOnItsRowsWithTheCorrection(double share, boolean interaction) {
         CandidateGenerator statistics =
                 new CandidateGenerator(CandidateSettings.defaults(), ItemCatalog.empty());
         CandidateFeatures features = new CandidateFeatures(statistics);
@@ -269,6 +269,11 @@ class CandidateRankerTest {
         List<FeatureList> lists = new ArrayList<>();
         List<Integer> targets = new ArrayList<>();
         List<float[]> corrections = new ArrayList<>();
+        List<ItemInteraction.Example> examples = new ArrayList<>();
+        ItemInteraction.Settings vectors =
+                interaction
+                        ? ItemInteraction.Settings.defaults(ScorerSettings.defaults().seed())
+                        : ItemInteraction.Settings.off();
         int sampledAway = 0;
         try (CandidateRanker ranker =
                         new CandidateRanker(
@@ -278,10 +283,10 @@ class CandidateRankerTest {
                                                 Feature.COUNT,
                                                 ScorerSettings.defaults(),
                                                 Device.cpu())
-                                        .withItemInteraction(ItemInteraction.Settings.off()));
+                                        .withItemInteraction(vectors));
                 ListwiseScorer reference =
-                        new ListwiseScorer(
-                                Feature.COUNT, ScorerSettings.defaults(), Device.cpu())) {
+                        new ListwiseScorer(Feature.COUNT, ScorerSettings.defaults(), Device.cpu())
+                                .withItemInteraction(vectors)) {
             ranker.trainingNegatives(share);
             reference.setInitialWeight(Feature.COUNT_1D.column(), 1f);
             List<UserEvent> events = new SuccessorStream(30, 8, 11).events(200);
@@ -311,12 +316,23 @@ class CandidateRankerTest {
                     lists.add(sample);
                     targets.add(kept);
                     corrections.add(correction);
+                    if (interaction) {
+                        ItemInteraction v = reference.itemInteraction();
+                        List<String> keptIds = new ArrayList<>();
+                        for (int r = 0; r < ids.size(); r++) {
+                            if (rows == null || rows[r]) {
+                                keptIds.add(ids.get(r));
+                            }
+                        }
+                        List<String> history = statistics.userItems(e.userId(), v.historyItems());
+                        examples.add(v.example(keptIds, history));
+                    }
                     sampledAway += ids.size() - sample.candidates();
                 }
                 ranker.learn(e, null);
                 if (i % 20 == 19) {
                     assertThat(ranker.endBatch()).isEqualTo(lists.size());
-                    stepByHand(reference, lists, targets, corrections);
+                    stepByHand(reference, lists, targets, corrections, examples);
                     assertThat(ranker.scorer().parameters())
                             .containsExactly(reference.parameters());
                 }
@@ -334,20 +350,34 @@ class CandidateRankerTest {
             ListwiseScorer scorer,
             List<FeatureList> lists,
             List<Integer> targets,
-            List<float[]> corrections) {
+            List<float[]> corrections,
+            List<ItemInteraction.Example> examples) {
         if (lists.isEmpty()) {
             return;
         }
         int[] t = targets.stream().mapToInt(Integer::intValue).toArray();
         float[] w = new float[t.length];
         Arrays.fill(w, 1f);
-        float[][] offsets = corrections.toArray(new float[0][]);
+        ItemInteraction vectors = examples.isEmpty() ? null : scorer.itemInteraction();
         for (int pass = 0; pass < CandidateRanker.TRAINING_PASSES; pass++) {
-            scorer.step(scorer.gradients(lists, t, w, offsets, null));
+            float[][] offsets = new float[t.length][];
+            for (int i = 0; i < t.length; i++) {
+                float[] c = corrections.get(i);
+                offsets[i] = vectors == null ? c : vectors.terms(examples.get(i));
+                for (int j = 0; vectors != null && c != null && j < c.length; j++) {
+                    offsets[i][j] += c[j];
+                }
+            }
+            float[][] probabilities = new float[t.length][];
+            scorer.step(scorer.gradients(lists, t, w, offsets, probabilities));
+            if (vectors != null) {
+                vectors.step(examples, probabilities, t, w);
+            }
         }
         lists.clear();
         targets.clear();
         corrections.clear();
+        examples.clear();
     }
 
     /**
