@@ -323,14 +323,21 @@ public final class CandidateRanker implements AutoCloseable {
         float correction = rows == null ? 0f : NegativeSample.correction(share);
         // nobody reads this list's ranking: features for its training rows only, then all it has
         boolean trainingRowsOnly = rows != null && !ranks;
+        List<String> listIds = trainingRowsOnly ? keptIds(itemIds, rows) : itemIds;
         FeatureList list =
-                extract(event, itemIds, candidates, factorization, trainingRowsOnly ? rows : null);
+                extract(
+                        event,
+                        itemIds,
+                        candidates,
+                        factorization,
+                        trainingRowsOnly ? rows : null,
+                        listIds);
         List<String> history = history(event.userId());
         Prepared prepared =
                 trainingRowsOnly
                         ? new Prepared(
                                 event,
-                                keptIds(itemIds, rows),
+                                listIds,
                                 list,
                                 history,
                                 keptIndex(rows, target),
@@ -436,20 +443,20 @@ public final class CandidateRanker implements AutoCloseable {
         keep(p.event.userId(), itemIds, training, p.history, found, target, weight, correction);
     }
 
-    /** The features of the rows {@code rows} keeps (all when null). */
+    /** The features of the rows {@code rows} keeps (all when null): the items {@code keptIds}. */
     private FeatureList extract(
             UserEvent event,
             List<String> itemIds,
             CandidateSet candidates,
             ItemScores factorization,
-            boolean[] rows) {
-        List<String> scored = rows == null ? itemIds : keptIds(itemIds, rows);
+            boolean[] rows,
+            List<String> keptIds) {
         return features.extract(
                 event.userId(),
                 event.timestamp(),
                 itemIds,
                 candidates,
-                factorization == null ? null : factorization.of(scored),
+                factorization == null ? null : factorization.of(keptIds),
                 rows);
     }
 
