@@ -22,8 +22,14 @@ public final class EventSample {
         if (rate >= 1.0) {
             return true;
         }
-        // a mixed hash: String.hashCode's low bits follow the id's last characters
-        long h = eventId.hashCode() * 0x9E3779B97F4A7C15L;
-        return ((h >>> 40) & 0xFFFFFF) < rate * 0x1000000;
+        return ((mixedHash(eventId) >>> 40) & 0xFFFFFF) < rate * 0x1000000;
+    }
+
+    /**
+     * The event id's hash with its bits mixed (String.hashCode's low bits follow the id's last
+     * characters): what the sample decides on, and a seed for other per-event draws.
+     */
+    public static long mixedHash(String eventId) {
+        return eventId.hashCode() * 0x9E3779B97F4A7C15L;
     }
 }

@@ -323,7 +323,7 @@ public final class CandidateRanker implements AutoCloseable {
         float correction = rows == null ? 0f : NegativeSample.correction(share);
         // nobody reads this list's ranking: features for its training rows only, then all it has
         boolean trainingRowsOnly = rows != null && !ranks;
-        List<String> listIds = trainingRowsOnly ? keptIds(itemIds, rows) : itemIds;
+        List<String> listIds = trainingRowsOnly ? NegativeSample.keptItems(itemIds, rows) : itemIds;
         FeatureList list =
                 extract(
                         event,
@@ -340,7 +340,7 @@ public final class CandidateRanker implements AutoCloseable {
                                 listIds,
                                 list,
                                 history,
-                                keptIndex(rows, target),
+                                NegativeSample.keptIndex(rows, target),
                                 true,
                                 false,
                                 null,
@@ -357,25 +357,6 @@ public final class CandidateRanker implements AutoCloseable {
                                 correction);
         statistics.update(event);
         return prepared;
-    }
-
-    private static List<String> keptIds(List<String> itemIds, boolean[] rows) {
-        List<String> kept = new ArrayList<>(NegativeSample.kept(rows, rows.length));
-        for (int i = 0; i < rows.length; i++) {
-            if (rows[i]) {
-                kept.add(itemIds.get(i));
-            }
-        }
-        return kept;
-    }
-
-    /** Row {@code row}'s index among the rows {@code rows} keeps. */
-    private static int keptIndex(boolean[] rows, int row) {
-        int index = 0;
-        for (int i = 0; i < row; i++) {
-            index += rows[i] ? 1 : 0;
-        }
-        return index;
     }
 
     /**
@@ -423,16 +404,12 @@ public final class CandidateRanker implements AutoCloseable {
     private void keepTraining(
             Prepared p, FeatureList training, ItemInteraction.Lookup found, float weight) {
         boolean[] rows = p.trainingRows;
-        List<String> itemIds = rows == null ? p.itemIds : keptIds(p.itemIds, rows);
-        int target = rows == null ? p.target : keptIndex(rows, p.target);
+        List<String> itemIds = rows == null ? p.itemIds : NegativeSample.keptItems(p.itemIds, rows);
+        int target = rows == null ? p.target : NegativeSample.keptIndex(rows, p.target);
         if (rows != null && found != null) {
-            int[] slots = new int[itemIds.size()];
-            for (int i = 0, k = 0; i < rows.length; i++) {
-                if (rows[i]) {
-                    slots[k++] = found.candidates()[i];
-                }
-            }
-            found = new ItemInteraction.Lookup(slots, found.history());
+            found =
+                    new ItemInteraction.Lookup(
+                            NegativeSample.keptSlots(found.candidates(), rows), found.history());
         }
         float[] correction = null;
         if (p.correction != 0f) {

@@ -1,6 +1,8 @@
 package io.streamrec.ranking;
 
 import io.streamrec.eval.EventSample;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -28,8 +30,7 @@ public final class NegativeSample {
         if (share >= 1.0) {
             return null;
         }
-        // the id's mixed hash, as EventSample mixes it, then a stream of its own
-        SplittableRandom random = new SplittableRandom(eventId.hashCode() * 0x9E3779B97F4A7C15L);
+        SplittableRandom random = new SplittableRandom(EventSample.mixedHash(eventId));
         boolean[] rows = new boolean[candidates];
         for (int i = 0; i < candidates; i++) {
             rows[i] = random.nextDouble() < share || i == target;
@@ -52,5 +53,36 @@ public final class NegativeSample {
             n += row ? 1 : 0;
         }
         return n;
+    }
+
+    /** The items of the rows {@code rows} keeps, in order. */
+    public static <T> List<T> keptItems(List<T> items, boolean[] rows) {
+        List<T> kept = new ArrayList<>(kept(rows, rows.length));
+        for (int i = 0; i < rows.length; i++) {
+            if (rows[i]) {
+                kept.add(items.get(i));
+            }
+        }
+        return kept;
+    }
+
+    /** The entries of the rows {@code rows} keeps, in order. */
+    static int[] keptSlots(int[] slots, boolean[] rows) {
+        int[] kept = new int[kept(rows, rows.length)];
+        for (int i = 0, k = 0; i < rows.length; i++) {
+            if (rows[i]) {
+                kept[k++] = slots[i];
+            }
+        }
+        return kept;
+    }
+
+    /** Row {@code row}'s index among the rows {@code rows} keeps. */
+    static int keptIndex(boolean[] rows, int row) {
+        int index = 0;
+        for (int i = 0; i < row; i++) {
+            index += rows[i] ? 1 : 0;
+        }
+        return index;
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class NegativeSampleTest {
@@ -41,5 +42,17 @@ class NegativeSampleTest {
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("training negatives share");
         }
+    }
+
+    @Test
+    void theKeptItemsSlotsAndTargetIndexAgreeWithTheRows() {
+        boolean[] rows = {true, false, false, true, true, false};
+        assertThat(NegativeSample.keptItems(List.of("a", "b", "c", "d", "e", "f"), rows))
+                .containsExactly("a", "d", "e");
+        assertThat(NegativeSample.keptSlots(new int[] {10, 11, 12, 13, 14, 15}, rows))
+                .containsExactly(10, 13, 14);
+        assertThat(NegativeSample.keptIndex(rows, 0)).isZero();
+        assertThat(NegativeSample.keptIndex(rows, 3)).isEqualTo(1);
+        assertThat(NegativeSample.keptIndex(rows, 4)).isEqualTo(2);
     }
 }
