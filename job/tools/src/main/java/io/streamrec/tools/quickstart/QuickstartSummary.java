@@ -66,7 +66,7 @@ final class QuickstartSummary {
                 "events processed      %,d (%,d dead-lettered)%n",
                 validEvents(), result.deadLetters());
         out.printf(
-                "events/s              %,.0f (training loop, steady state)%n",
+                "events/s              %,.0f (first to last trained event, JIT warm-up included)%n",
                 result.eventsPerSecond());
         out.printf(
                 "wall time             %.1f s (replay pace: %s)%n",

@@ -91,7 +91,8 @@ class QuickstartSummaryTest {
 
         assertThat(printed.toString(StandardCharsets.UTF_8))
                 .contains("events processed      4 (2 dead-lettered)\n")
-                .contains("events/s              1,234 (training loop, steady state)\n")
+                .contains(
+                        "events/s              1,234 (first to last trained event, JIT warm-up included)\n")
                 .contains("wall time             75.2 s (replay pace: full speed)\n")
                 .contains("checkpoints completed 18\n")
                 .contains(
