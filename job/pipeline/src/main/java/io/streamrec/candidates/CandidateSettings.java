@@ -6,14 +6,13 @@ package io.streamrec.candidates;
  * each source returns.
  *
  * @param perSource items each personal source returns (item-to-item, similar users, title words,
- *     text vectors). 40, where the prototype took 100: HR@10 was the same at 50 on the bundled data
- *     and on its users with at least 20 events (a history as long as MovieLens' users have), for
- *     about a sixth less CPU per event; items a source ranks below 50 were not ranked into a top 10
- *     (BENCHMARKS, "Fewer personal candidates"). At 40 the replay's HR@10 was 0.2670 / 0.2670
- *     (seeds 42 / 7) against 0.2668 / 0.2668, on users with at least 20 events 0.2032 against
- *     0.2031, with 105 candidates per event instead of 119, and the quickstart ran 2-9% faster in
- *     three alternating rounds (BENCHMARKS, twentieth session); at 30 HR@10 began to fall (0.2667 /
- *     0.2666, long histories 0.2025)
+ *     text vectors): 40. The prototype took 100. At 50 HR@10 was the same as at 100 on the bundled
+ *     data and on its users with at least 20 events (a history as long as MovieLens' users have),
+ *     for about a sixth less CPU per event (BENCHMARKS, "Fewer personal candidates"). At 40 the
+ *     replay's HR@10 was 0.2670 / 0.2670 (seeds 42 / 7) against 0.2668 / 0.2668 at 50, on users
+ *     with at least 20 events 0.2032 against 0.2031, with 105 candidates per event instead of 119,
+ *     and the quickstart ran 2-9% faster in three alternating rounds (BENCHMARKS, twentieth
+ *     session). At 30 HR@10 began to fall (0.2667 / 0.2666, long histories 0.2025)
  * @param userItems items remembered per user (exclusion, history), as {@code worker.max-user-items}
  * @param pairWindow a user's latest items that co-occur with the next one
  * @param neighbourCap neighbours kept per item in co-occurrence and in transitions
