@@ -284,9 +284,9 @@ public final class JobSettings {
         conf.get(StreamrecOptions.OPTIMIZER); // an unknown name fails here, naming the key
         check(StreamrecOptions.RANKER_CLIP_NORM, v -> v >= 0 && !v.isInfinite(), ">= 0, finite");
         nonNegativeNumber(StreamrecOptions.RANKER_DP_NOISE_MULTIPLIER);
-        check(StreamrecOptions.RANKER_LEARN_SAMPLE_RATE, v -> v > 0 && v <= 1, "in (0, 1]");
+        positiveShare(StreamrecOptions.RANKER_LEARN_SAMPLE_RATE);
         check(StreamrecOptions.RANKER_TRAINING_PASSES, v -> v >= 1, "at least 1");
-        check(StreamrecOptions.RANKER_TRAINING_NEGATIVES, v -> v > 0 && v <= 1, "in (0, 1]");
+        positiveShare(StreamrecOptions.RANKER_TRAINING_NEGATIVES);
         atLeast(StreamrecOptions.RANKER_BATCH_SIZE, 1);
         atLeast(StreamrecOptions.RANKER_SCORING_IN_FLIGHT, 0);
         if (conf.get(StreamrecOptions.RANKER_DP_NOISE_MULTIPLIER) > 0
@@ -375,6 +375,11 @@ public final class JobSettings {
 
     private void share(ConfigOption<Double> option) {
         check(option, v -> v >= 0 && v <= 1, "in [0, 1]");
+    }
+
+    /** A share that must keep something: in (0, 1]. */
+    private void positiveShare(ConfigOption<Double> option) {
+        check(option, v -> v > 0 && v <= 1, "in (0, 1]");
     }
 
     private void positiveDuration(ConfigOption<Duration> option) {

@@ -198,6 +198,8 @@ public final class CandidateFeatures {
             logAge[c] = items.logAgeDays(item[c], t);
         }
         spreadOver(item, n, t);
+        // the families without columns relative to the list: for the kept rows only
+        int[] computed = NegativeSample.keptRowIndices(rows, n);
         // family by family over all candidates: the iterations of each loop are independent, so
         // the CPU overlaps several candidates' statistics reads (cache misses) of one family
         if (on(FeatureFamily.POPULARITY)) {
@@ -206,10 +208,8 @@ public final class CandidateFeatures {
             }
         }
         if (on(FeatureFamily.RECENCY)) {
-            for (int c = 0; c < n; c++) {
-                if (rows == null || rows[c]) {
-                    recency(values, c * Feature.COUNT, item[c], t, logAge[c]);
-                }
+            for (int c : computed) {
+                recency(values, c * Feature.COUNT, item[c], t, logAge[c]);
             }
         }
         if (on(FeatureFamily.SEQUENCE)) {
@@ -218,38 +218,28 @@ public final class CandidateFeatures {
             }
         }
         if (on(FeatureFamily.NEIGHBOURS)) {
-            for (int c = 0; c < n; c++) {
-                if (rows == null || rows[c]) {
-                    neighbours(values, c * Feature.COUNT, item[c]);
-                }
+            for (int c : computed) {
+                neighbours(values, c * Feature.COUNT, item[c]);
             }
         }
         if (on(FeatureFamily.CONTENT)) {
-            for (int c = 0; c < n; c++) {
-                if (rows == null || rows[c]) {
-                    content(values, c * Feature.COUNT, item[c]);
-                }
+            for (int c : computed) {
+                content(values, c * Feature.COUNT, item[c]);
             }
         }
         if (on(FeatureFamily.USER_FIT)) {
-            for (int c = 0; c < n; c++) {
-                if (rows == null || rows[c]) {
-                    userFit(values, c * Feature.COUNT, item[c], logEvents[c], logAge[c]);
-                }
+            for (int c : computed) {
+                userFit(values, c * Feature.COUNT, item[c], logEvents[c], logAge[c]);
             }
         }
         if (on(FeatureFamily.SOURCES) && candidates != null) {
-            for (int c = 0; c < n; c++) {
-                if (rows == null || rows[c]) {
-                    sources(values, c * Feature.COUNT, candidate[c], stats.sourceCount());
-                }
+            for (int c : computed) {
+                sources(values, c * Feature.COUNT, candidate[c], stats.sourceCount());
             }
         }
         if (on(FeatureFamily.TEXT) && textVectors != null) {
-            for (int c = 0; c < n; c++) {
-                if (rows == null || rows[c]) {
-                    text(values, c * Feature.COUNT, item[c]);
-                }
+            for (int c : computed) {
+                text(values, c * Feature.COUNT, item[c]);
             }
         }
         if (on(FeatureFamily.POPULARITY)) {

@@ -41,12 +41,10 @@ public record FeatureList(int candidates, int features, float[] values, float[] 
 
     /** The rows of {@code values} ({@code features} columns each) that {@code keep} marks. */
     static float[] keptRows(float[] values, int features, boolean[] keep) {
-        float[] out = new float[NegativeSample.kept(keep, keep.length) * features];
-        int k = 0;
-        for (int c = 0; c < keep.length; c++) {
-            if (keep[c]) {
-                System.arraycopy(values, c * features, out, k++ * features, features);
-            }
+        int[] kept = NegativeSample.keptRowIndices(keep, keep.length);
+        float[] out = new float[kept.length * features];
+        for (int k = 0; k < kept.length; k++) {
+            System.arraycopy(values, kept[k] * features, out, k * features, features);
         }
         return out;
     }

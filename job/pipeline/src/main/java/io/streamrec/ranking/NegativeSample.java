@@ -55,26 +55,35 @@ public final class NegativeSample {
         return n;
     }
 
-    /** The items of the rows {@code rows} keeps, in order. */
-    public static <T> List<T> keptItems(List<T> items, boolean[] rows) {
-        List<T> kept = new ArrayList<>(kept(rows, rows.length));
-        for (int i = 0; i < rows.length; i++) {
-            if (rows[i]) {
-                kept.add(items.get(i));
+    /** The indices of the rows {@code rows} keeps, in order: all {@code candidates} when null. */
+    static int[] keptRowIndices(boolean[] rows, int candidates) {
+        int[] kept = new int[kept(rows, candidates)];
+        for (int i = 0, k = 0; i < candidates; i++) {
+            if (rows == null || rows[i]) {
+                kept[k++] = i;
             }
         }
         return kept;
     }
 
+    /** The items of the rows {@code rows} keeps, in order. */
+    public static <T> List<T> keptItems(List<T> items, boolean[] rows) {
+        int[] kept = keptRowIndices(rows, rows.length);
+        List<T> out = new ArrayList<>(kept.length);
+        for (int i : kept) {
+            out.add(items.get(i));
+        }
+        return out;
+    }
+
     /** The entries of the rows {@code rows} keeps, in order. */
     static int[] keptSlots(int[] slots, boolean[] rows) {
-        int[] kept = new int[kept(rows, rows.length)];
-        for (int i = 0, k = 0; i < rows.length; i++) {
-            if (rows[i]) {
-                kept[k++] = slots[i];
-            }
+        int[] kept = keptRowIndices(rows, rows.length);
+        int[] out = new int[kept.length];
+        for (int k = 0; k < kept.length; k++) {
+            out[k] = slots[kept[k]];
         }
-        return kept;
+        return out;
     }
 
     /** Row {@code row}'s index among the rows {@code rows} keeps. */

@@ -53,20 +53,11 @@ class JobSettingsTest {
     }
 
     @Test
-    void trainingNegativesReachTheRankerAndMustBeAShare() {
+    void trainingNegativesReachTheRanker() {
         assertThat(new JobSettings(new Configuration()).serving().ranker().trainingNegatives())
                 .isEqualTo(0.25);
         Configuration all = Configuration.fromMap(Map.of("ranker.training-negatives", "1"));
         assertThat(new JobSettings(all).serving().ranker().trainingNegatives()).isEqualTo(1.0);
-        for (String bad : new String[] {"0", "1.5"}) {
-            assertThatThrownBy(
-                            () ->
-                                    JobSettings.validate(
-                                            Configuration.fromMap(
-                                                    Map.of("ranker.training-negatives", bad))))
-                    .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("ranker.training-negatives");
-        }
     }
 
     @Test
@@ -206,6 +197,9 @@ class JobSettingsTest {
                 "model.event-weights            | like:2  | type:weight with a type of view, click, cart, purchase, rating and a finite weight >= 0",
                 "model.event-weights            | view:x  | type:weight with a type of view, click, cart, purchase, rating and a finite weight >= 0",
                 "eval.sample-rate               | -0.1    | in [0, 1]",
+                "ranker.learn-sample-rate       | 0       | in (0, 1]",
+                "ranker.training-negatives      | 0       | in (0, 1]",
+                "ranker.training-negatives      | 1.5     | in (0, 1]",
                 "eval.window                    | 0 s     | > 0",
                 "optimizer.learning-rate        | 0       | > 0",
                 "optimizer.l2                   | -0.01   | >= 0",

@@ -45,12 +45,14 @@ class NegativeSampleTest {
     }
 
     @Test
-    void theKeptItemsSlotsAndTargetIndexAgreeWithTheRows() {
+    void theKeptIndicesItemsSlotsAndTargetIndexAgreeWithTheRows() {
         boolean[] rows = {true, false, false, true, true, false};
         assertThat(NegativeSample.keptItems(List.of("a", "b", "c", "d", "e", "f"), rows))
                 .containsExactly("a", "d", "e");
         assertThat(NegativeSample.keptSlots(new int[] {10, 11, 12, 13, 14, 15}, rows))
                 .containsExactly(10, 13, 14);
+        assertThat(NegativeSample.keptRowIndices(rows, 6)).containsExactly(0, 3, 4);
+        assertThat(NegativeSample.keptRowIndices(null, 3)).containsExactly(0, 1, 2);
         assertThat(NegativeSample.keptIndex(rows, 0)).isZero();
         assertThat(NegativeSample.keptIndex(rows, 3)).isEqualTo(1);
         assertThat(NegativeSample.keptIndex(rows, 4)).isEqualTo(2);
