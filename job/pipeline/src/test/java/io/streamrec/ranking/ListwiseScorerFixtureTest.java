@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -23,6 +24,14 @@ class ListwiseScorerFixtureTest {
     private static final String FOLDER = "serializer-fixtures";
     private static final String V3 = "ListwiseScorer.v3.bin";
     private static final int FEATURES = 6;
+
+    /**
+     * Today's training may land a few float roundings from the fixture's values (1e-6 of the value,
+     * 1e-7 near 0): on an AMD host, 1.5e-8 off among the parameters and 1.9e-6 among accumulators
+     * up to 30. A change of the training rule moves them by orders of magnitude more.
+     */
+    private static final Comparator<Float> TRAINING_ROUNDING =
+            (a, b) -> Math.abs(a - b) <= 1e-7 + 1e-6 * Math.abs(b) ? 0 : Float.compare(a, b);
 
     /** What the fixture holds: 6 features, seed 42, three steps on planted lists of seed 5. */
     private static ListwiseScorer trained() {
@@ -49,9 +58,15 @@ class ListwiseScorerFixtureTest {
                 restored.readFrom(data);
                 assertThat(data.read()).as("read to its end").isEqualTo(-1);
             }
-            // as today's code trains the same scorer (to be pinned by value if training changes)
-            assertThat(restored.parameters()).containsExactly(expected.parameters());
-            assertThat(restored.accumulators()).containsExactly(expected.accumulators());
+            // as today's code trains the same scorer (to be pinned by value if training changes),
+            // up to rounding: PyTorch's CPU kernels sum in another order on another instruction
+            // set (an AMD host trained -0.07051803 where the writer's wrote -0.07051804)
+            assertThat(restored.parameters())
+                    .usingElementComparator(TRAINING_ROUNDING)
+                    .containsExactly(expected.parameters());
+            assertThat(restored.accumulators())
+                    .usingElementComparator(TRAINING_ROUNDING)
+                    .containsExactly(expected.accumulators());
             // no average in version 3: scores read the parameters until the next step starts one
             assertThat(restored.scoringWeights()).containsExactly(restored.parameters());
             PlantedRanking planted = new PlantedRanking(FEATURES, 9);
