@@ -268,6 +268,11 @@ public final class BoundedNeighbours {
     }
 
     /** The neighbour's weight, 0 when it is not (or no longer) a neighbour. */
+    /** Whether {@code key} is among the neighbours. */
+    public boolean contains(int key) {
+        return slotOf(key) >= 0;
+    }
+
     public double weight(int key) {
         int slot = slotOf(key);
         return slot < 0 ? 0.0 : weights[slot];

@@ -103,7 +103,10 @@ public final class CandidateGenerator {
         this.pairs = new ItemPairs(settings.neighbourCap());
         this.neighbourhood =
                 new UserNeighbourhood(
-                        settings.usersPerItem(), settings.similarPerUser(), settings.similarity());
+                        settings.usersPerItem(),
+                        settings.similarPerUser(),
+                        settings.similarity(),
+                        settings.similarUsers());
         this.titleWords = new TitleWords(settings.maxItemsPerWord());
         List<String> texts = new ArrayList<>();
         int[] indexed = new int[catalog.ids().size()];

@@ -36,6 +36,9 @@ package io.streamrec.candidates;
  *     through personal signals, which the personal sources bring as candidates of their own
  *     (BENCHMARKS, "Fewer popularity candidates"; 30 since 2026-12-03: HR@10 flat down to 20 on all
  *     events, new items, users without history and users with long histories, lower at 10)
+ * @param similarUsers which users an event makes similar: {@link SimilarUsers#EARLIER}. Not a bound
+ *     of the state: statistics written under either rule restore under the other, and their lists
+ *     go on under the rule of the code that restored them
  */
 public record CandidateSettings(
         int perSource,
@@ -51,10 +54,45 @@ public record CandidateSettings(
         double similarItemDecay,
         int titleItems,
         int maxItemsPerWord,
-        int popularityPerSource) {
+        int popularityPerSource,
+        SimilarUsers similarUsers) {
 
     public static CandidateSettings defaults() {
         return new CandidateSettings(
-                40, 1000, 20, 200, 5, 0.6, 50, 100, HalfLife.ofDays(7), 20, 0.8, 2, 100, 30);
+                40,
+                1000,
+                20,
+                200,
+                5,
+                0.6,
+                50,
+                100,
+                HalfLife.ofDays(7),
+                20,
+                0.8,
+                2,
+                100,
+                30,
+                SimilarUsers.EARLIER);
+    }
+
+    /** These settings with users made similar by {@code rule}. */
+    public CandidateSettings withSimilarUsers(SimilarUsers rule) {
+        return new CandidateSettings(
+                perSource,
+                userItems,
+                pairWindow,
+                neighbourCap,
+                sequenceItems,
+                sequenceDecay,
+                usersPerItem,
+                similarPerUser,
+                similarity,
+                itemsPerSimilarUser,
+                similarItemDecay,
+                titleItems,
+                maxItemsPerWord,
+                popularityPerSource,
+                rule);
     }
 }

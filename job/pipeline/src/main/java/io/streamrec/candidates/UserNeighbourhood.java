@@ -12,10 +12,10 @@ import java.util.function.IntPredicate;
  * Who else acts like a user: the recent users of each item, and per user the users who recently
  * interacted with the same items, weighted by shared events decayed at {@code halfLife} (stored
  * anchored, see {@link HalfLife}, so the bounded lists evict the weakest at the current time). An
- * event of user {@code u} on item {@code i} adds 1 to the similarity of {@code u} and each recent
- * user {@code v} of {@code i}, both ways. Both lists are capped: state grows with users and items.
- * Similar users may be kept for a share of the users only (a serving subtask's own): each list is
- * updated by the same events either way.
+ * event of user {@code u} on item {@code i} adds 1 to the similarity of {@code u} to each recent
+ * user {@code v} of {@code i}, and under {@link SimilarUsers#BOTH_WAYS} of {@code v} to {@code u}.
+ * Both lists are capped: state grows with users and items. Similar users may be kept for a share of
+ * the users only (a serving subtask's own): each list is updated by the same events either way.
  */
 final class UserNeighbourhood {
     /**
@@ -27,13 +27,15 @@ final class UserNeighbourhood {
     private final int usersPerItem;
     private final int similarPerUser;
     private final HalfLife halfLife;
+    private final boolean bothWays;
     private final List<RecentIds> recentUsers = new ArrayList<>();
     private final List<BoundedNeighbours> similar = new ArrayList<>();
 
-    UserNeighbourhood(int usersPerItem, int similarPerUser, HalfLife halfLife) {
+    UserNeighbourhood(int usersPerItem, int similarPerUser, HalfLife halfLife, SimilarUsers rule) {
         this.usersPerItem = usersPerItem;
         this.similarPerUser = similarPerUser;
         this.halfLife = halfLife;
+        this.bothWays = rule == SimilarUsers.BOTH_WAYS;
     }
 
     /** An event of {@code user} on {@code item}; similar users are kept for {@code held} only. */
@@ -47,13 +49,15 @@ final class UserNeighbourhood {
         RecentIds users = recentUsers.get(item);
         double one = halfLife.anchor(1.0, t);
         boolean holdsUser = held.test(user);
-        for (int other : users.mostRecent(usersPerItem)) {
-            if (other != user) {
-                if (holdsUser) {
-                    similarOf(user).merge(other, one, HalfLife::log2Sum);
-                }
-                if (held.test(other)) {
-                    similarOf(other).merge(user, one, HalfLife::log2Sum);
+        if (holdsUser || bothWays) {
+            for (int other : users.mostRecent(usersPerItem)) {
+                if (other != user) {
+                    if (holdsUser) {
+                        similarOf(user).merge(other, one, HalfLife::log2Sum);
+                    }
+                    if (bothWays && held.test(other)) {
+                        similarOf(other).merge(user, one, HalfLife::log2Sum);
+                    }
                 }
             }
         }
@@ -72,7 +76,9 @@ final class UserNeighbourhood {
 
     /**
      * Removes a user: its similar users, and the user from every similar-user list and every item's
-     * recent users (similarity is added both ways but evicted per list, so every list is searched).
+     * recent users (any list may hold the user: similarity goes into the lists of the users an
+     * event meets, under {@link SimilarUsers#BOTH_WAYS}, and lists written under either rule may
+     * have been restored).
      */
     void forget(int user) {
         if (user < similar.size()) {
@@ -157,9 +163,15 @@ final class UserNeighbourhood {
         similar.forEach(BoundedNeighbours::compactStamps);
     }
 
-    /** The similarity of {@code u} to {@code v} at time {@code t}: decayed shared events. */
+    /**
+     * The similarity of {@code u} to {@code v} at time {@code t}: decayed shared events, 0 where
+     * {@code v} is not among {@code u}'s similar users (an anchored weight of 0 is not that).
+     */
     double similarity(int u, int v, long t) {
-        return u < similar.size() ? halfLife.valueAt(similar.get(u).weight(v), t) : 0.0;
+        if (u >= similar.size() || !similar.get(u).contains(v)) {
+            return 0.0;
+        }
+        return halfLife.valueAt(similar.get(u).weight(v), t);
     }
 
     /**

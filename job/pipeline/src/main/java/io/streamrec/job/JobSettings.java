@@ -186,6 +186,7 @@ public final class JobSettings {
                         .learnSampleRate(conf.get(StreamrecOptions.RANKER_LEARN_SAMPLE_RATE))
                         .trainingPasses(conf.get(StreamrecOptions.RANKER_TRAINING_PASSES))
                         .trainingNegatives(conf.get(StreamrecOptions.RANKER_TRAINING_NEGATIVES))
+                        .similarUsers(conf.get(StreamrecOptions.RANKER_SIMILAR_USERS))
                         .batchEvents(conf.get(StreamrecOptions.RANKER_BATCH_SIZE))
                         .scoringInFlight(conf.get(StreamrecOptions.RANKER_SCORING_IN_FLIGHT))
                         .build(),

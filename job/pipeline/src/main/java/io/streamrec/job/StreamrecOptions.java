@@ -1,5 +1,7 @@
 package io.streamrec.job;
 
+import io.streamrec.candidates.CandidateSettings;
+import io.streamrec.candidates.SimilarUsers;
 import io.streamrec.ranking.CandidateRanker;
 import io.streamrec.ranking.FeatureFamily;
 import io.streamrec.serving.ModelType;
@@ -405,6 +407,17 @@ public final class StreamrecOptions {
                                     + " ln(1/share) in the loss (sampled softmax). A list nobody"
                                     + " ranks gets features for those rows only. 1: every"
                                     + " negative; always 1 where ranker.clip-norm clips.");
+    public static final ConfigOption<SimilarUsers> RANKER_SIMILAR_USERS =
+            ConfigOptions.key("ranker.similar-users")
+                    .enumType(SimilarUsers.class)
+                    .defaultValue(CandidateSettings.defaults().similarUsers())
+                    .withDescription(
+                            "Which users an event of user u on item i makes similar, for the"
+                                    + " similar-users candidate source and features. EARLIER: u"
+                                    + " to the item's recent users, who took it before u. BOTH_WAYS:"
+                                    + " also each of them to u (twice the similarity updates)."
+                                    + " Statistics restore under either rule and go on under the"
+                                    + " configured one.");
     public static final ConfigOption<Integer> RANKER_BATCH_SIZE =
             ConfigOptions.key("ranker.batch-size")
                     .intType()

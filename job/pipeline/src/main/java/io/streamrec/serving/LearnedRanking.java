@@ -3,7 +3,6 @@ package io.streamrec.serving;
 import ai.djl.Device;
 import io.streamrec.candidates.CandidateGenerator;
 import io.streamrec.candidates.CandidateSet;
-import io.streamrec.candidates.CandidateSettings;
 import io.streamrec.candidates.CandidateStatisticsSerializer;
 import io.streamrec.candidates.ItemTextVectors;
 import io.streamrec.ingest.ItemCatalog;
@@ -82,7 +81,7 @@ final class LearnedRanking implements AutoCloseable {
         this.settings = settings;
         build(
                 new CandidateGenerator(
-                        CandidateSettings.defaults(),
+                        settings.candidates(),
                         catalog,
                         settings.itemTextVectors() ? ItemTextVectors.miniLm() : null));
     }
@@ -400,7 +399,7 @@ final class LearnedRanking implements AutoCloseable {
         StatisticsCheckpoint own = ownEntry(entries);
         CandidateGenerator statistics;
         if (own != null) {
-            statistics = StatisticsJournal.restore(own, CandidateSettings.defaults());
+            statistics = StatisticsJournal.restore(own, settings.candidates());
             journal = journal == null ? null : new StatisticsJournal(own);
         } else {
             statistics = merged(entries);
@@ -426,11 +425,10 @@ final class LearnedRanking implements AutoCloseable {
             throw new IllegalArgumentException("no candidate statistics to restore");
         }
         CandidateGenerator statistics =
-                StatisticsJournal.restore(entries.get(0), CandidateSettings.defaults());
+                StatisticsJournal.restore(entries.get(0), settings.candidates());
         statistics.keepUserStatisticsOf(share == null ? userId -> true : share);
         for (StatisticsCheckpoint other : entries.subList(1, entries.size())) {
-            statistics.adoptUserStatistics(
-                    StatisticsJournal.restore(other, CandidateSettings.defaults()));
+            statistics.adoptUserStatistics(StatisticsJournal.restore(other, settings.candidates()));
         }
         return statistics;
     }
@@ -442,7 +440,7 @@ final class LearnedRanking implements AutoCloseable {
     void restore(byte[] statistics, byte[] learned) throws IOException {
         journal = journal == null ? null : journal.fresh();
         CandidateGenerator restored =
-                CandidateStatisticsSerializer.fromBytes(statistics, CandidateSettings.defaults());
+                CandidateStatisticsSerializer.fromBytes(statistics, settings.candidates());
         if (share != null) {
             restored.keepUserStatisticsOf(share);
         }

@@ -1,5 +1,7 @@
 package io.streamrec.serving;
 
+import io.streamrec.candidates.CandidateSettings;
+import io.streamrec.candidates.SimilarUsers;
 import io.streamrec.eval.EventSample;
 import io.streamrec.ranking.CandidateRanker;
 import io.streamrec.ranking.FeatureFamily;
@@ -8,6 +10,7 @@ import io.streamrec.worker.FloodLimit;
 import java.io.Serializable;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -26,6 +29,8 @@ import java.util.Set;
  *     ranker.training-passes})
  * @param trainingNegatives share of each training list's negatives the scorer learns from ({@code
  *     ranker.training-negatives})
+ * @param similarUsers which users an event makes similar in the candidate statistics ({@code
+ *     ranker.similar-users})
  * @param batchEvents own events after which the scorer steps within a worker's micro-batch ({@code
  *     ranker.batch-size})
  * @param scoringInFlight events (and requests) whose second half, scores and training, a thread of
@@ -42,6 +47,7 @@ public record RankerSettings(
         double learnSampleRate,
         int trainingPasses,
         double trainingNegatives,
+        SimilarUsers similarUsers,
         int batchEvents,
         int scoringInFlight)
         implements Serializable {
@@ -66,6 +72,7 @@ public record RankerSettings(
                     "training passes must be at least 1: " + trainingPasses);
         }
         EventSample.checkRate(trainingNegatives, "training negatives share");
+        Objects.requireNonNull(similarUsers, "similarUsers");
         if (batchEvents < 1) {
             throw new IllegalArgumentException("batch events must be at least 1: " + batchEvents);
         }
@@ -85,9 +92,10 @@ public record RankerSettings(
      * Builds {@link RankerSettings}. Unset, the scorer's default learning rate, every feature
      * family, no item text vectors, no clipping, DP-SGD noise or flood limit, learning from every
      * event, {@link CandidateRanker#TRAINING_PASSES} passes on {@link
-     * CandidateRanker#TRAINING_NEGATIVES} of the negatives, steps every {@link
-     * #DEFAULT_BATCH_EVENTS} and scoring on the task thread (the job's option runs it on a thread
-     * of its own: {@link #DEFAULT_SCORING_IN_FLIGHT}).
+     * CandidateRanker#TRAINING_NEGATIVES} of the negatives, similar users as {@link
+     * CandidateSettings#defaults()} makes them, steps every {@link #DEFAULT_BATCH_EVENTS} and
+     * scoring on the task thread (the job's option runs it on a thread of its own: {@link
+     * #DEFAULT_SCORING_IN_FLIGHT}).
      */
     public static final class Builder {
         private double learningRate = ScorerSettings.defaults().learningRate();
@@ -99,6 +107,7 @@ public record RankerSettings(
         private double learnSampleRate = 1.0;
         private int trainingPasses = CandidateRanker.TRAINING_PASSES;
         private double trainingNegatives = CandidateRanker.TRAINING_NEGATIVES;
+        private SimilarUsers similarUsers = CandidateSettings.defaults().similarUsers();
         private int batchEvents = DEFAULT_BATCH_EVENTS;
         private int scoringInFlight;
 
@@ -145,6 +154,12 @@ public record RankerSettings(
             return this;
         }
 
+        /** Users made similar in the candidate statistics by {@code rule}. */
+        public Builder similarUsers(SimilarUsers rule) {
+            this.similarUsers = rule;
+            return this;
+        }
+
         /** The scorer steps after every {@code events} own events within a micro-batch. */
         public Builder batchEvents(int events) {
             this.batchEvents = events;
@@ -172,9 +187,15 @@ public record RankerSettings(
                     learnSampleRate,
                     trainingPasses,
                     trainingNegatives,
+                    similarUsers,
                     batchEvents,
                     scoringInFlight);
         }
+    }
+
+    /** The candidate statistics' settings: the defaults with these similar users. */
+    CandidateSettings candidates() {
+        return CandidateSettings.defaults().withSimilarUsers(similarUsers);
     }
 
     Set<FeatureFamily> switchedOff() {

@@ -67,8 +67,17 @@ public record StatisticsCheckpoint(
         return subtask == WHOLE;
     }
 
-    /** The statistics this checkpoint holds (its base with its journal replayed), for audits. */
+    /**
+     * The statistics this checkpoint holds (its base with its journal replayed under the default
+     * settings), for audits of which users and items they know: that does not depend on the
+     * settings' similarity rule ({@link CandidateSettings#similarUsers}).
+     */
     public CandidateGenerator statistics() {
-        return StatisticsJournal.restore(this, CandidateSettings.defaults());
+        return statistics(CandidateSettings.defaults());
+    }
+
+    /** The statistics this checkpoint holds, its journal replayed under {@code settings}. */
+    public CandidateGenerator statistics(CandidateSettings settings) {
+        return StatisticsJournal.restore(this, settings);
     }
 }

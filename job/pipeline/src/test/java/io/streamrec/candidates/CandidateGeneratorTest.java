@@ -31,7 +31,21 @@ class CandidateGeneratorTest {
 
     static CandidateSettings settings() {
         return new CandidateSettings(
-                10, 1000, 20, 200, 5, 0.6, 100, 100, HalfLife.ofDays(7), 20, 0.8, 2, 2, 10);
+                10,
+                1000,
+                20,
+                200,
+                5,
+                0.6,
+                100,
+                100,
+                HalfLife.ofDays(7),
+                20,
+                0.8,
+                2,
+                2,
+                10,
+                SimilarUsers.BOTH_WAYS);
     }
 
     static UserEvent event(String user, String item, long hour) {
@@ -158,6 +172,43 @@ class CandidateGeneratorTest {
         List<ScoredItem> u3 = generator.candidates("u3", 7 * HOUR).list(Source.SIMILAR_USERS);
         assertThat(ids(u3)).containsExactly("d", "c", "a");
         assertThat(u3.get(2).score()).isCloseTo(sim3 * 0.512, within(1e-9));
+    }
+
+    /**
+     * Under {@link SimilarUsers#EARLIER} (the default) an event makes its user similar to the
+     * item's earlier users only: u2 to u1 on a at 2 h, u1 to u2 on c at 4 h, u3 to u1 on b at 6 h.
+     */
+    @Test
+    void earlierUsersAreSimilarOneWay() {
+        CandidateGenerator earlier =
+                new CandidateGenerator(settings().withSimilarUsers(SimilarUsers.EARLIER), CATALOG);
+        List.of(
+                        event("u1", "a", 0),
+                        event("u1", "b", 1),
+                        event("u2", "a", 2),
+                        event("u2", "c", 3),
+                        event("u1", "c", 4),
+                        event("u1", "d", 5),
+                        event("u3", "b", 6))
+                .forEach(earlier::update);
+        UserNeighbourhood n = earlier.neighbourhood();
+        int u1 = earlier.user("u1");
+        int u2 = earlier.user("u2");
+        int u3 = earlier.user("u3");
+        double sim21 = Math.pow(2, -5 / WEEK_H); // a at 2 h only, read at 7 h
+        assertThat(n.similarity(u2, u1, 7 * HOUR)).isCloseTo(sim21, within(1e-9));
+        assertThat(n.similarity(u1, u2, 7 * HOUR))
+                .isCloseTo(Math.pow(2, -3 / WEEK_H), within(1e-9));
+        assertThat(n.similarity(u3, u1, 7 * HOUR))
+                .isCloseTo(Math.pow(2, -1 / WEEK_H), within(1e-9));
+        assertThat(n.similarity(u1, u3, 7 * HOUR)).isZero();
+        assertThat(n.similarUsers(u1).size()).isEqualTo(1); // u2; both ways: u2 and u3
+        assertThat(generator.neighbourhood().similarUsers(user("u1")).size()).isEqualTo(2);
+        // u1's items latest first: d, c, b, a, weighted 0.8^p; a and c excluded
+        List<ScoredItem> list = earlier.candidates("u2", 7 * HOUR).list(Source.SIMILAR_USERS);
+        assertThat(ids(list)).containsExactly("d", "b");
+        assertThat(list.get(0).score()).isCloseTo(sim21, within(1e-9));
+        assertThat(list.get(1).score()).isCloseTo(sim21 * 0.64, within(1e-9));
     }
 
     @Test

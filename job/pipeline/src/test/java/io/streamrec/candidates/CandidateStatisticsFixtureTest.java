@@ -35,7 +35,21 @@ class CandidateStatisticsFixtureTest {
 
     private static final CandidateSettings SETTINGS =
             new CandidateSettings(
-                    10, 1000, 20, 200, 5, 0.6, 100, 100, HalfLife.ofDays(7), 20, 0.8, 2, 2, 10);
+                    10,
+                    1000,
+                    20,
+                    200,
+                    5,
+                    0.6,
+                    100,
+                    100,
+                    HalfLife.ofDays(7),
+                    20,
+                    0.8,
+                    2,
+                    2,
+                    10,
+                    SimilarUsers.BOTH_WAYS);
 
     /**
      * What version 1 wrote: the stream of {@link CandidateGeneratorTest} (u1: a 0h, b 1h, c 4h, d
@@ -118,6 +132,41 @@ class CandidateStatisticsFixtureTest {
     }
 
     /**
+     * The similarity rule is not part of the state: statistics the fixtures' code wrote (users made
+     * similar both ways) restored under {@link SimilarUsers#EARLIER} go on as today's statistics of
+     * the same events would, restored under that rule, and no longer as a replay that kept making
+     * users similar both ways.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {V1, V2, V3, V4})
+    void committedStatisticsGoOnUnderTheRuleTheyAreRestoredUnder(String fixture)
+            throws IOException {
+        CandidateSettings earlier = SETTINGS.withSimilarUsers(SimilarUsers.EARLIER);
+        CandidateGenerator restored =
+                CandidateStatisticsSerializer.fromBytes(committed(fixture), earlier);
+        CandidateGenerator switched =
+                CandidateStatisticsSerializer.fromBytes(
+                        CandidateStatisticsSerializer.toBytes(version1()), earlier);
+        CandidateGenerator bothWays = version1();
+        for (String event : List.of("u2 g 8", "u4 e 9", "u3 a 10", "u1 g 11", "u2 b 12")) {
+            for (CandidateGenerator g : List.of(restored, switched, bothWays)) {
+                g.update(event(event));
+            }
+        }
+        for (String user : List.of("u1", "u2", "u3", "u4", "u5")) {
+            assertThat(describe(restored, user)).as(user).isEqualTo(describe(switched, user));
+        }
+        assertThat(restored.size()).isEqualTo(switched.size());
+        // u3 on a at 10 h met u2 (and u1): both ways u2 became similar to u3 then, one way only
+        // on b at 12 h, so u2's similar users' items weigh less one way
+        assertThat(describe(restored, "u2")).isNotEqualTo(describe(bothWays, "u2"));
+    }
+
+    private static List<String> describe(CandidateGenerator g, String user) {
+        return CandidateStatisticsSerializerTest.describe(g.candidates(user, 13 * HOUR));
+    }
+
+    /**
      * Statistics written with 100 recent users per item restore under a smaller cap, each item
      * keeping its newest users: after the restore, u4 on a meets only a's newest user (u2), whose
      * items alone become u4's similar-user candidates. Under any other changed bound they do not
@@ -128,7 +177,21 @@ class CandidateStatisticsFixtureTest {
     void fewerRecentUsersPerItemKeepTheNewest(String fixture) throws IOException {
         CandidateSettings fewer =
                 new CandidateSettings(
-                        10, 1000, 20, 200, 5, 0.6, 1, 100, HalfLife.ofDays(7), 20, 0.8, 2, 2, 10);
+                        10,
+                        1000,
+                        20,
+                        200,
+                        5,
+                        0.6,
+                        1,
+                        100,
+                        HalfLife.ofDays(7),
+                        20,
+                        0.8,
+                        2,
+                        2,
+                        10,
+                        SimilarUsers.BOTH_WAYS);
         CandidateGenerator one = CandidateStatisticsSerializer.fromBytes(committed(fixture), fewer);
         CandidateGenerator all =
                 CandidateStatisticsSerializer.fromBytes(committed(fixture), SETTINGS);
@@ -141,7 +204,21 @@ class CandidateStatisticsFixtureTest {
                 .containsExactlyInAnyOrder("b", "c", "d");
         CandidateSettings otherNeighbourCap =
                 new CandidateSettings(
-                        10, 1000, 20, 100, 5, 0.6, 100, 100, HalfLife.ofDays(7), 20, 0.8, 2, 2, 10);
+                        10,
+                        1000,
+                        20,
+                        100,
+                        5,
+                        0.6,
+                        100,
+                        100,
+                        HalfLife.ofDays(7),
+                        20,
+                        0.8,
+                        2,
+                        2,
+                        10,
+                        SimilarUsers.BOTH_WAYS);
         assertThatThrownBy(
                         () ->
                                 CandidateStatisticsSerializer.fromBytes(

@@ -27,7 +27,21 @@ class CandidateStatisticsSerializerTest {
     /** Caps small enough that co-occurrence, transitions and both user lists evict. */
     private static final CandidateSettings SMALL =
             new CandidateSettings(
-                    20, 30, 20, 15, 5, 0.6, 10, 12, HalfLife.ofDays(7), 20, 0.8, 2, 12, 20);
+                    20,
+                    30,
+                    20,
+                    15,
+                    5,
+                    0.6,
+                    10,
+                    12,
+                    HalfLife.ofDays(7),
+                    20,
+                    0.8,
+                    2,
+                    12,
+                    20,
+                    SimilarUsers.BOTH_WAYS);
 
     @ParameterizedTest(name = "snapshot after {0} events")
     @ValueSource(ints = {0, 1, 1_500})
@@ -61,7 +75,21 @@ class CandidateStatisticsSerializerTest {
         CandidateGenerator original = replayed(EVENTS);
         CandidateSettings wider =
                 new CandidateSettings(
-                        50, 30, 10, 15, 3, 0.5, 10, 12, HalfLife.ofDays(7), 5, 0.9, 1, 40, 50);
+                        50,
+                        30,
+                        10,
+                        15,
+                        3,
+                        0.5,
+                        10,
+                        12,
+                        HalfLife.ofDays(7),
+                        5,
+                        0.9,
+                        1,
+                        40,
+                        50,
+                        SimilarUsers.BOTH_WAYS);
         CandidateGenerator restored =
                 CandidateStatisticsSerializer.fromBytes(
                         CandidateStatisticsSerializer.toBytes(original), wider);
@@ -99,7 +127,21 @@ class CandidateStatisticsSerializerTest {
         byte[] bytes = CandidateStatisticsSerializer.toBytes(replayed(100));
         CandidateSettings smallerRows =
                 new CandidateSettings(
-                        20, 30, 20, 14, 5, 0.6, 10, 12, HalfLife.ofDays(7), 20, 0.8, 2, 12, 20);
+                        20,
+                        30,
+                        20,
+                        14,
+                        5,
+                        0.6,
+                        10,
+                        12,
+                        HalfLife.ofDays(7),
+                        20,
+                        0.8,
+                        2,
+                        12,
+                        20,
+                        SimilarUsers.BOTH_WAYS);
         assertThatThrownBy(() -> CandidateStatisticsSerializer.fromBytes(bytes, smallerRows))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("[30, 15, 10, 12, 604800000]")

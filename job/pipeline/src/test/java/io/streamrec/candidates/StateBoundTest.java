@@ -14,7 +14,21 @@ class StateBoundTest {
     void listsStayWithinTheirCapsUnderALongRandomStream() {
         CandidateSettings small =
                 new CandidateSettings(
-                        20, 30, 20, 15, 5, 0.6, 10, 12, HalfLife.ofDays(7), 20, 0.8, 2, 100, 20);
+                        20,
+                        30,
+                        20,
+                        15,
+                        5,
+                        0.6,
+                        10,
+                        12,
+                        HalfLife.ofDays(7),
+                        20,
+                        0.8,
+                        2,
+                        100,
+                        20,
+                        SimilarUsers.BOTH_WAYS);
         CandidateGenerator generator = new CandidateGenerator(small, ItemCatalog.empty());
         Random random = new Random(11);
         long t = 1_400_000_000_000L;

@@ -53,7 +53,8 @@ class TextVectorSourceTest {
                 0.8,
                 2,
                 2,
-                perSource);
+                perSource,
+                SimilarUsers.BOTH_WAYS);
     }
 
     static UserEvent event(String user, String item, long hour) {

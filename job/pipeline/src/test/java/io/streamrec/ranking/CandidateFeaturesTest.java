@@ -7,6 +7,7 @@ import io.streamrec.candidates.CandidateGenerator;
 import io.streamrec.candidates.CandidateSet;
 import io.streamrec.candidates.CandidateSettings;
 import io.streamrec.candidates.HalfLife;
+import io.streamrec.candidates.SimilarUsers;
 import io.streamrec.candidates.Source;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.schema.EventType;
@@ -51,7 +52,21 @@ class CandidateFeaturesTest {
 
     static CandidateSettings settings() {
         return new CandidateSettings(
-                10, 1000, 20, 200, 5, 0.6, 100, 100, HalfLife.ofDays(7), 20, 0.8, 2, 2, 10);
+                10,
+                1000,
+                20,
+                200,
+                5,
+                0.6,
+                100,
+                100,
+                HalfLife.ofDays(7),
+                20,
+                0.8,
+                2,
+                2,
+                10,
+                SimilarUsers.BOTH_WAYS);
     }
 
     static UserEvent rating(String user, String item, long hour, float value) {
@@ -285,7 +300,8 @@ class CandidateFeaturesTest {
                         s.similarItemDecay(),
                         s.titleItems(),
                         s.maxItemsPerWord(),
-                        s.perSource());
+                        s.perSource(),
+                        SimilarUsers.BOTH_WAYS);
         generator = new CandidateGenerator(latestTwo, CATALOG);
         replay(generator);
         FeatureList list =

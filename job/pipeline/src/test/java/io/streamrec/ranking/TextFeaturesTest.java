@@ -9,6 +9,7 @@ import io.streamrec.candidates.CandidateSettings;
 import io.streamrec.candidates.FixedTextEncoder;
 import io.streamrec.candidates.HalfLife;
 import io.streamrec.candidates.ItemTextVectors;
+import io.streamrec.candidates.SimilarUsers;
 import io.streamrec.candidates.Source;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.schema.EventType;
@@ -51,7 +52,21 @@ class TextFeaturesTest {
     void replay() {
         CandidateSettings settings =
                 new CandidateSettings(
-                        10, 1000, 20, 200, 5, 0.6, 100, 100, HalfLife.ofDays(7), 20, 0.8, 2, 2, 10);
+                        10,
+                        1000,
+                        20,
+                        200,
+                        5,
+                        0.6,
+                        100,
+                        100,
+                        HalfLife.ofDays(7),
+                        20,
+                        0.8,
+                        2,
+                        2,
+                        10,
+                        SimilarUsers.BOTH_WAYS);
         generator =
                 new CandidateGenerator(
                         settings,

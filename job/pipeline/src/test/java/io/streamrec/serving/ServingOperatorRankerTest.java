@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.streamrec.candidates.CandidateGenerator;
 import io.streamrec.candidates.CandidateStatisticsSerializer;
 import io.streamrec.candidates.ShortTermCounts;
+import io.streamrec.candidates.SimilarUsers;
 import io.streamrec.candidates.StatisticsView;
 import io.streamrec.eval.EvalReportCodec;
 import io.streamrec.eval.PrequentialCounts;
@@ -304,7 +305,8 @@ class ServingOperatorRankerTest {
      * columns and 16 hidden units) restores the statistics of the operator that ran on, byte for
      * byte, keeps them alike under later events, and checkpoints again in today's format, which
      * restores to the same answers. All but the short-term popularity counts, which that code did
-     * not keep: they start empty and hold the events since the restore.
+     * not keep: they start empty and hold the events since the restore. Both operators make users
+     * similar both ways, as that code did ({@code ranker.similar-users}).
      */
     @Test
     void restoresACheckpointThatHeldTheStatisticsWhole() throws Exception {
@@ -312,8 +314,13 @@ class ServingOperatorRankerTest {
         List<ModelUpdate> before = stream.markers(25); // what the fixture's operator took
         List<ModelUpdate> after = stream.markers(15);
         List<ModelUpdate> laterRequests = requests(stream, "b");
-        ServingOperator ranOnOperator = operator();
-        ServingOperator restoredOperator = operator();
+        RankerSettings asWritten =
+                RankerSettings.builder()
+                        .learningRate(0.05)
+                        .similarUsers(SimilarUsers.BOTH_WAYS)
+                        .build();
+        ServingOperator ranOnOperator = operator(asWritten);
+        ServingOperator restoredOperator = operator(asWritten);
         try (var ranOn = new OneInputStreamOperatorTestHarness<>(ranOnOperator);
                 var restored = new OneInputStreamOperatorTestHarness<>(restoredOperator)) {
             ranOn.open();
@@ -338,7 +345,7 @@ class ServingOperatorRankerTest {
 
             restored.prepareSnapshotPreBarrier(2L);
             OperatorSubtaskState today = restored.snapshot(2L, 2L);
-            try (var again = harness()) {
+            try (var again = new OneInputStreamOperatorTestHarness<>(operator(asWritten))) {
                 again.initializeState(today);
                 again.open();
                 feed(restored, laterRequests);

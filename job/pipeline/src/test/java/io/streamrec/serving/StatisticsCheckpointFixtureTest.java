@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamrec.candidates.CandidateGenerator;
 import io.streamrec.candidates.CandidateSettings;
+import io.streamrec.candidates.SimilarUsers;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.schema.EventType;
 import io.streamrec.schema.ItemRecord;
@@ -33,8 +34,10 @@ class StatisticsCheckpointFixtureTest {
                         List.of(
                                 new ItemRecord("i1", "One", List.of("Drama")),
                                 new ItemRecord("i2", "Two", List.of("Comedy"))));
-        CandidateGenerator statistics =
-                new CandidateGenerator(CandidateSettings.defaults(), catalog);
+        CandidateGenerator statistics = // the rule of the code that wrote the fixture
+                new CandidateGenerator(
+                        CandidateSettings.defaults().withSimilarUsers(SimilarUsers.BOTH_WAYS),
+                        catalog);
         statistics.recordChangesTo(journal);
         String[][] events = {{"a", "i1"}, {"b", "i1"}, {"c", "i1"}, {"d", "i1"}, {"d", "i2"}};
         for (int e = 0; e < events.length; e++) {
@@ -75,10 +78,17 @@ class StatisticsCheckpointFixtureTest {
                         new DataInputDeserializer(bytes));
         assertThat(read.journal()).isNotEmpty(); // two events after the base
         assertThat(read.whole()).isTrue();
-        CandidateGenerator restored = read.statistics();
+        CandidateGenerator restored =
+                read.statistics(
+                        CandidateSettings.defaults().withSimilarUsers(SimilarUsers.BOTH_WAYS));
         assertThat(restored.updates()).isEqualTo(5);
         assertThat(List.of("a", "b", "c", "d")).allMatch(restored::knows);
-        // a, b, c, d on i1: every pair similar both ways, 12 entries
+        // a, b, c, d on i1 under the writer's rule: every pair similar both ways, 12 entries
         assertThat(restored.size().similarUserEntries()).isEqualTo(12);
+        // the journal (d on i1, d on i2) replayed under today's default: d similar to a, b and
+        // c, not they to d; the base's 6 entries among a, b and c as written
+        CandidateGenerator underDefaults = read.statistics();
+        assertThat(underDefaults.updates()).isEqualTo(5);
+        assertThat(underDefaults.size().similarUserEntries()).isEqualTo(9);
     }
 }

@@ -7,6 +7,7 @@ import io.streamrec.candidates.CandidateSettings;
 import io.streamrec.candidates.CandidateStatisticsSerializer;
 import io.streamrec.candidates.ItemTextVectors;
 import io.streamrec.candidates.ScoredItem;
+import io.streamrec.candidates.SimilarUsers;
 import io.streamrec.candidates.Source;
 import io.streamrec.eval.EventSample;
 import io.streamrec.ingest.ItemCatalog;
@@ -57,27 +58,28 @@ import java.util.function.Consumer;
  * all), {@code --item-vectors D} (the item interaction's dimension, 0: off), {@code --learning-rate
  * R}, {@code --initial-accumulator G}, {@code --seed S}, {@code --scaler-horizon ROWS}, {@code
  * --event-weighting uniform|linear|low-half|low-skip}, {@code --per-source N}, {@code
- * --popularity-per-source N}, {@code --context-scaling none|activity|all}, {@code
- * --item-text-vectors} (MiniLM vectors of the catalog's titles and attributes: a source and the
- * TEXT features; prints the catalog's encode time); poisoning: {@code --bots SHARE} (bot accounts
- * pushing the least-taken item, that share of all events, over {@code --bot-window-days D} in the
- * middle of the data, from {@code --bot-accounts N}), {@code --user-flood RATE/BURST} (the workers'
- * flood limit, events per hour / burst), {@code --item-flood RATE/BURST} (the item flood guard's);
- * robust training: {@code --clip-norm C} (per-event gradient clipping), {@code --dp-noise σ}
- * (DP-SGD noise, with the privacy spent printed; the noise is seeded by {@code --seed} so a replay
- * is reproducible, which makes its weights not private: the job draws it from SecureRandom), {@code
- * --gradient-norms} (prints percentiles of the per-event gradient norms; computes them on their
- * own, clipping nothing, unless a clip norm is set); data shape: {@code --min-user-events N} (only
- * the users with at least N events, a history as long as MovieLens' users have at 20), {@code
- * --time-scale K} (every gap between events K times as long, {@link #timeScaled}); order: {@code
- * --pipeline-order W} (the events in the order the job's serving sees them at full speed with W
- * workers, {@link PipelineOrder}); {@code --serving-subtasks S} (a scorer and feature scaler per
- * serving subtask, each learning from and ranking its own users' events, as the job's S serving
- * subtasks do; the statistics are shared); {@code --eval-sample-rate R} (only that share of the
- * events, by event id as {@code eval.sample-rate} takes it, is ranked and tallied; the others are
- * learned as serving learns an unevaluated event: the CPU of the job's sampled evaluation); {@code
- * --scoring-inline} (scores and training on the replay's thread, where by default they run on a
- * second one, as serving runs them: the same tallies, in more time on two cores).
+ * --popularity-per-source N}, {@code --similar-users earlier|both-ways} ({@link SimilarUsers}),
+ * {@code --context-scaling none|activity|all}, {@code --item-text-vectors} (MiniLM vectors of the
+ * catalog's titles and attributes: a source and the TEXT features; prints the catalog's encode
+ * time); poisoning: {@code --bots SHARE} (bot accounts pushing the least-taken item, that share of
+ * all events, over {@code --bot-window-days D} in the middle of the data, from {@code
+ * --bot-accounts N}), {@code --user-flood RATE/BURST} (the workers' flood limit, events per hour /
+ * burst), {@code --item-flood RATE/BURST} (the item flood guard's); robust training: {@code
+ * --clip-norm C} (per-event gradient clipping), {@code --dp-noise σ} (DP-SGD noise, with the
+ * privacy spent printed; the noise is seeded by {@code --seed} so a replay is reproducible, which
+ * makes its weights not private: the job draws it from SecureRandom), {@code --gradient-norms}
+ * (prints percentiles of the per-event gradient norms; computes them on their own, clipping
+ * nothing, unless a clip norm is set); data shape: {@code --min-user-events N} (only the users with
+ * at least N events, a history as long as MovieLens' users have at 20), {@code --time-scale K}
+ * (every gap between events K times as long, {@link #timeScaled}); order: {@code --pipeline-order
+ * W} (the events in the order the job's serving sees them at full speed with W workers, {@link
+ * PipelineOrder}); {@code --serving-subtasks S} (a scorer and feature scaler per serving subtask,
+ * each learning from and ranking its own users' events, as the job's S serving subtasks do; the
+ * statistics are shared); {@code --eval-sample-rate R} (only that share of the events, by event id
+ * as {@code eval.sample-rate} takes it, is ranked and tallied; the others are learned as serving
+ * learns an unevaluated event: the CPU of the job's sampled evaluation); {@code --scoring-inline}
+ * (scores and training on the replay's thread, where by default they run on a second one, as
+ * serving runs them: the same tallies, in more time on two cores).
  */
 public final class RankerReplay {
     static final int BATCH = 64;
@@ -419,6 +421,7 @@ public final class RankerReplay {
         int neighbourCap = CandidateSettings.defaults().neighbourCap();
         int similarPerUser = CandidateSettings.defaults().similarPerUser();
         int itemsPerSimilarUser = CandidateSettings.defaults().itemsPerSimilarUser();
+        SimilarUsers similarUsers = CandidateSettings.defaults().similarUsers();
         FeatureScaler.ContextScaling contextScaling = CandidateRanker.CONTEXT_SCALING;
         boolean itemTextVectors;
         double bots;
@@ -487,6 +490,10 @@ public final class RankerReplay {
                 case "--neighbour-cap" -> neighbourCap = Integer.parseInt(value);
                 case "--similar-per-user" -> similarPerUser = Integer.parseInt(value);
                 case "--items-per-similar-user" -> itemsPerSimilarUser = Integer.parseInt(value);
+                case "--similar-users" ->
+                        similarUsers =
+                                SimilarUsers.valueOf(
+                                        value.trim().replace('-', '_').toUpperCase(Locale.ROOT));
                 case "--clip-norm" -> scorer = scorer.withClipNorm(Double.parseDouble(value));
                 case "--dp-noise" -> scorer = scorer.withNoiseMultiplier(Double.parseDouble(value));
                 case "--bots" -> bots = Double.parseDouble(value);
@@ -531,7 +538,8 @@ public final class RankerReplay {
                     d.similarItemDecay(),
                     d.titleItems(),
                     d.maxItemsPerWord(),
-                    popularityPerSource);
+                    popularityPerSource,
+                    similarUsers);
         }
 
         @Override
@@ -541,7 +549,7 @@ public final class RankerReplay {
                     "families off %s, %s, item vectors %d, batch %d, training negatives %.2f,"
                             + " scaler horizon %.0f, weighting %s,"
                             + " per source %d (popularity %d), neighbour cap %d,"
-                            + " similar per user %d (their latest %d items),"
+                            + " similar per user %d (their latest %d items, made similar %s),"
                             + " context scaling %s, item text vectors %s, bots %.3f"
                             + " (%d accounts, %.1f d), user flood limit %s, item flood guard %s,"
                             + " users with at least %d events, time x%s, %s, %d scorer(s) split by"
@@ -559,6 +567,7 @@ public final class RankerReplay {
                     neighbourCap,
                     similarPerUser,
                     itemsPerSimilarUser,
+                    similarUsers,
                     contextScaling,
                     itemTextVectors,
                     bots,
