@@ -146,7 +146,7 @@ final class TitleWords {
                 if (postings.size() < 2 || postings.size() > maxItemsPerWord) {
                     continue;
                 }
-                double idf = idf(word);
+                double idf = Math.log((double) indexed / postings.size()); // idf(word), no lookup
                 for (int other : postings) {
                     scores.add(other, idf);
                 }
