@@ -30,26 +30,23 @@ class CandidateGeneratorTest {
     private CandidateGenerator generator;
 
     static CandidateSettings settings() {
-        return new CandidateSettings(
-                10,
-                1000,
-                20,
-                200,
-                5,
-                0.6,
-                100,
-                100,
-                HalfLife.ofDays(7),
-                20,
-                0.8,
-                2,
-                2,
-                10,
-                SimilarUsers.BOTH_WAYS);
+        return HandComputedSettings.standard();
     }
 
     static UserEvent event(String user, String item, long hour) {
         return new UserEvent(user + item + hour, user, item, EventType.RATING, 5f, hour * HOUR);
+    }
+
+    /** The stream {@link #replay} describes. */
+    static List<UserEvent> stream() {
+        return List.of(
+                event("u1", "a", 0),
+                event("u1", "b", 1),
+                event("u2", "a", 2),
+                event("u2", "c", 3),
+                event("u1", "c", 4),
+                event("u1", "d", 5),
+                event("u3", "b", 6));
     }
 
     /**
@@ -60,15 +57,7 @@ class CandidateGeneratorTest {
     @BeforeEach
     void replay() {
         generator = new CandidateGenerator(settings(), CATALOG);
-        List.of(
-                        event("u1", "a", 0),
-                        event("u1", "b", 1),
-                        event("u2", "a", 2),
-                        event("u2", "c", 3),
-                        event("u1", "c", 4),
-                        event("u1", "d", 5),
-                        event("u3", "b", 6))
-                .forEach(generator::update);
+        stream().forEach(generator::update);
     }
 
     /**
@@ -182,15 +171,7 @@ class CandidateGeneratorTest {
     void earlierUsersAreSimilarOneWay() {
         CandidateGenerator earlier =
                 new CandidateGenerator(settings().withSimilarUsers(SimilarUsers.EARLIER), CATALOG);
-        List.of(
-                        event("u1", "a", 0),
-                        event("u1", "b", 1),
-                        event("u2", "a", 2),
-                        event("u2", "c", 3),
-                        event("u1", "c", 4),
-                        event("u1", "d", 5),
-                        event("u3", "b", 6))
-                .forEach(earlier::update);
+        stream().forEach(earlier::update);
         UserNeighbourhood n = earlier.neighbourhood();
         int u1 = earlier.user("u1");
         int u2 = earlier.user("u2");

@@ -33,23 +33,7 @@ class CandidateStatisticsFixtureTest {
     private static final String V4 = "CandidateStatistics.v4.bin";
     private static final long HOUR = 3_600_000L;
 
-    private static final CandidateSettings SETTINGS =
-            new CandidateSettings(
-                    10,
-                    1000,
-                    20,
-                    200,
-                    5,
-                    0.6,
-                    100,
-                    100,
-                    HalfLife.ofDays(7),
-                    20,
-                    0.8,
-                    2,
-                    2,
-                    10,
-                    SimilarUsers.BOTH_WAYS);
+    private static final CandidateSettings SETTINGS = HandComputedSettings.standard();
 
     /**
      * What version 1 wrote: the stream of {@link CandidateGeneratorTest} (u1: a 0h, b 1h, c 4h, d
@@ -175,23 +159,7 @@ class CandidateStatisticsFixtureTest {
     @ParameterizedTest
     @ValueSource(strings = {V3, V4})
     void fewerRecentUsersPerItemKeepTheNewest(String fixture) throws IOException {
-        CandidateSettings fewer =
-                new CandidateSettings(
-                        10,
-                        1000,
-                        20,
-                        200,
-                        5,
-                        0.6,
-                        1,
-                        100,
-                        HalfLife.ofDays(7),
-                        20,
-                        0.8,
-                        2,
-                        2,
-                        10,
-                        SimilarUsers.BOTH_WAYS);
+        CandidateSettings fewer = HandComputedSettings.of(10, 1, 200);
         CandidateGenerator one = CandidateStatisticsSerializer.fromBytes(committed(fixture), fewer);
         CandidateGenerator all =
                 CandidateStatisticsSerializer.fromBytes(committed(fixture), SETTINGS);
@@ -202,23 +170,7 @@ class CandidateStatisticsFixtureTest {
                 .containsExactly("c");
         assertThat(ids(all.candidates("u4", 9 * HOUR).list(Source.SIMILAR_USERS)))
                 .containsExactlyInAnyOrder("b", "c", "d");
-        CandidateSettings otherNeighbourCap =
-                new CandidateSettings(
-                        10,
-                        1000,
-                        20,
-                        100,
-                        5,
-                        0.6,
-                        100,
-                        100,
-                        HalfLife.ofDays(7),
-                        20,
-                        0.8,
-                        2,
-                        2,
-                        10,
-                        SimilarUsers.BOTH_WAYS);
+        CandidateSettings otherNeighbourCap = HandComputedSettings.of(10, 100, 100);
         assertThatThrownBy(
                         () ->
                                 CandidateStatisticsSerializer.fromBytes(

@@ -25,23 +25,30 @@ class CandidateStatisticsSerializerTest {
     private static final int CATALOG_ITEMS = 300;
 
     /** Caps small enough that co-occurrence, transitions and both user lists evict. */
-    private static final CandidateSettings SMALL =
-            new CandidateSettings(
-                    20,
-                    30,
-                    20,
-                    15,
-                    5,
-                    0.6,
-                    10,
-                    12,
-                    HalfLife.ofDays(7),
-                    20,
-                    0.8,
-                    2,
-                    12,
-                    20,
-                    SimilarUsers.BOTH_WAYS);
+    private static final CandidateSettings SMALL = smallCaps(15, 12);
+
+    /**
+     * Caps small enough that co-occurrence, transitions and both user lists evict, users made
+     * similar both ways (the more lists each event changes).
+     */
+    static CandidateSettings smallCaps(int neighbourCap, int maxItemsPerWord) {
+        return new CandidateSettings(
+                20,
+                30,
+                20,
+                neighbourCap,
+                5,
+                0.6,
+                10,
+                12,
+                HalfLife.ofDays(7),
+                20,
+                0.8,
+                2,
+                maxItemsPerWord,
+                20,
+                SimilarUsers.BOTH_WAYS);
+    }
 
     @ParameterizedTest(name = "snapshot after {0} events")
     @ValueSource(ints = {0, 1, 1_500})
@@ -125,23 +132,7 @@ class CandidateStatisticsSerializerTest {
     @Test
     void settingsThatBoundTheStateOtherwiseAreRejected() {
         byte[] bytes = CandidateStatisticsSerializer.toBytes(replayed(100));
-        CandidateSettings smallerRows =
-                new CandidateSettings(
-                        20,
-                        30,
-                        20,
-                        14,
-                        5,
-                        0.6,
-                        10,
-                        12,
-                        HalfLife.ofDays(7),
-                        20,
-                        0.8,
-                        2,
-                        12,
-                        20,
-                        SimilarUsers.BOTH_WAYS);
+        CandidateSettings smallerRows = smallCaps(14, 12);
         assertThatThrownBy(() -> CandidateStatisticsSerializer.fromBytes(bytes, smallerRows))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("[30, 15, 10, 12, 604800000]")

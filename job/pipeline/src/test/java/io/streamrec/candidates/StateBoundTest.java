@@ -12,23 +12,7 @@ import org.junit.jupiter.api.Test;
 class StateBoundTest {
     @Test
     void listsStayWithinTheirCapsUnderALongRandomStream() {
-        CandidateSettings small =
-                new CandidateSettings(
-                        20,
-                        30,
-                        20,
-                        15,
-                        5,
-                        0.6,
-                        10,
-                        12,
-                        HalfLife.ofDays(7),
-                        20,
-                        0.8,
-                        2,
-                        100,
-                        20,
-                        SimilarUsers.BOTH_WAYS);
+        CandidateSettings small = CandidateStatisticsSerializerTest.smallCaps(15, 100);
         CandidateGenerator generator = new CandidateGenerator(small, ItemCatalog.empty());
         Random random = new Random(11);
         long t = 1_400_000_000_000L;

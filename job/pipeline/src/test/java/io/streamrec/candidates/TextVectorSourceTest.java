@@ -39,22 +39,7 @@ class TextVectorSourceTest {
     private CandidateGenerator generator;
 
     static CandidateSettings settings(int perSource) {
-        return new CandidateSettings(
-                perSource,
-                1000,
-                20,
-                200,
-                5,
-                0.6,
-                100,
-                100,
-                HalfLife.ofDays(7),
-                20,
-                0.8,
-                2,
-                2,
-                perSource,
-                SimilarUsers.BOTH_WAYS);
+        return HandComputedSettings.of(perSource, 100, 200);
     }
 
     static UserEvent event(String user, String item, long hour) {

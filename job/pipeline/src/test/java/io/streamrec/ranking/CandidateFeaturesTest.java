@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.streamrec.candidates.CandidateGenerator;
 import io.streamrec.candidates.CandidateSet;
 import io.streamrec.candidates.CandidateSettings;
-import io.streamrec.candidates.HalfLife;
+import io.streamrec.candidates.HandComputedSettings;
 import io.streamrec.candidates.SimilarUsers;
 import io.streamrec.candidates.Source;
 import io.streamrec.ingest.ItemCatalog;
@@ -51,22 +51,7 @@ class CandidateFeaturesTest {
     private CandidateFeatures features;
 
     static CandidateSettings settings() {
-        return new CandidateSettings(
-                10,
-                1000,
-                20,
-                200,
-                5,
-                0.6,
-                100,
-                100,
-                HalfLife.ofDays(7),
-                20,
-                0.8,
-                2,
-                2,
-                10,
-                SimilarUsers.BOTH_WAYS);
+        return HandComputedSettings.standard();
     }
 
     static UserEvent rating(String user, String item, long hour, float value) {

@@ -7,9 +7,8 @@ import io.streamrec.candidates.CandidateGenerator;
 import io.streamrec.candidates.CandidateSet;
 import io.streamrec.candidates.CandidateSettings;
 import io.streamrec.candidates.FixedTextEncoder;
-import io.streamrec.candidates.HalfLife;
+import io.streamrec.candidates.HandComputedSettings;
 import io.streamrec.candidates.ItemTextVectors;
-import io.streamrec.candidates.SimilarUsers;
 import io.streamrec.candidates.Source;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.schema.EventType;
@@ -50,23 +49,7 @@ class TextFeaturesTest {
     /** u1 takes a, then c: r_0 = c, r_1 = a, weights 1 and 0.6. */
     @BeforeEach
     void replay() {
-        CandidateSettings settings =
-                new CandidateSettings(
-                        10,
-                        1000,
-                        20,
-                        200,
-                        5,
-                        0.6,
-                        100,
-                        100,
-                        HalfLife.ofDays(7),
-                        20,
-                        0.8,
-                        2,
-                        2,
-                        10,
-                        SimilarUsers.BOTH_WAYS);
+        CandidateSettings settings = HandComputedSettings.standard();
         generator =
                 new CandidateGenerator(
                         settings,
