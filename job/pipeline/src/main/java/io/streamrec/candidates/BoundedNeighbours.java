@@ -268,14 +268,17 @@ public final class BoundedNeighbours {
     }
 
     /** The neighbour's weight, 0 when it is not (or no longer) a neighbour. */
-    /** Whether {@code key} is among the neighbours. */
-    public boolean contains(int key) {
-        return slotOf(key) >= 0;
+    public double weight(int key) {
+        return weight(key, 0.0);
     }
 
-    public double weight(int key) {
+    /**
+     * The neighbour's weight, {@code absent} when it is not a neighbour: for anchored weights (see
+     * {@link HalfLife}) no weight at all is {@code -Infinity}, not 0.
+     */
+    public double weight(int key, double absent) {
         int slot = slotOf(key);
-        return slot < 0 ? 0.0 : weights[slot];
+        return slot < 0 ? absent : weights[slot];
     }
 
     public int size() {

@@ -146,7 +146,7 @@ final class TitleWords {
                 if (postings.size() < 2 || postings.size() > maxItemsPerWord) {
                     continue;
                 }
-                double idf = Math.log((double) indexed / postings.size()); // idf(word), no lookup
+                double idf = idf(postings.size()); // the postings in hand: no second lookup
                 for (int other : postings) {
                     scores.add(other, idf);
                 }
@@ -157,8 +157,10 @@ final class TitleWords {
     /** {@code ln(N / df)}; 0 for a word no item has. */
     double idf(String word) {
         List<Integer> postings = itemsByWord.get(word);
-        return postings == null || postings.isEmpty()
-                ? 0.0
-                : Math.log((double) indexed / postings.size());
+        return postings == null || postings.isEmpty() ? 0.0 : idf(postings.size());
+    }
+
+    private double idf(int documentFrequency) {
+        return Math.log((double) indexed / documentFrequency);
     }
 }

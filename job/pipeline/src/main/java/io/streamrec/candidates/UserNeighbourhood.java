@@ -168,10 +168,9 @@ final class UserNeighbourhood {
      * {@code v} is not among {@code u}'s similar users (an anchored weight of 0 is not that).
      */
     double similarity(int u, int v, long t) {
-        if (u >= similar.size() || !similar.get(u).contains(v)) {
-            return 0.0;
-        }
-        return halfLife.valueAt(similar.get(u).weight(v), t);
+        return u < similar.size()
+                ? halfLife.valueAt(similar.get(u).weight(v, Double.NEGATIVE_INFINITY), t)
+                : 0.0;
     }
 
     /**
