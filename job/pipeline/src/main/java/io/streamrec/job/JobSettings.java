@@ -288,6 +288,7 @@ public final class JobSettings {
         positiveShare(StreamrecOptions.RANKER_LEARN_SAMPLE_RATE);
         check(StreamrecOptions.RANKER_TRAINING_PASSES, v -> v >= 1, "at least 1");
         positiveShare(StreamrecOptions.RANKER_TRAINING_NEGATIVES);
+        conf.get(StreamrecOptions.RANKER_SIMILAR_USERS); // an unknown name fails here, naming it
         atLeast(StreamrecOptions.RANKER_BATCH_SIZE, 1);
         atLeast(StreamrecOptions.RANKER_SCORING_IN_FLIGHT, 0);
         if (conf.get(StreamrecOptions.RANKER_DP_NOISE_MULTIPLIER) > 0

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamrec.candidates.SimilarUsers;
 import io.streamrec.model.PositiveWeights;
 import io.streamrec.schema.EventType;
 import java.nio.file.Files;
@@ -58,6 +59,15 @@ class JobSettingsTest {
                 .isEqualTo(0.25);
         Configuration all = Configuration.fromMap(Map.of("ranker.training-negatives", "1"));
         assertThat(new JobSettings(all).serving().ranker().trainingNegatives()).isEqualTo(1.0);
+    }
+
+    @Test
+    void similarUsersReachTheRanker() {
+        assertThat(new JobSettings(new Configuration()).serving().ranker().similarUsers())
+                .isEqualTo(SimilarUsers.EARLIER);
+        Configuration both = Configuration.fromMap(Map.of("ranker.similar-users", "BOTH_WAYS"));
+        assertThat(new JobSettings(both).serving().ranker().similarUsers())
+                .isEqualTo(SimilarUsers.BOTH_WAYS);
     }
 
     @Test
@@ -255,10 +265,11 @@ class JobSettingsTest {
                 .hasMessageContaining("topic.events");
     }
 
-    @Test
-    void anUnparsableValueFailsNamingTheOption() {
-        Configuration conf = Configuration.fromMap(Map.of("optimizer.type", "SGD"));
+    @ParameterizedTest
+    @CsvSource({"optimizer.type, SGD", "ranker.similar-users, SIDEWAYS"})
+    void anUnparsableValueFailsNamingTheOption(String key, String value) {
+        Configuration conf = Configuration.fromMap(Map.of(key, value));
 
-        assertThatThrownBy(() -> JobSettings.validate(conf)).hasMessageContaining("optimizer.type");
+        assertThatThrownBy(() -> JobSettings.validate(conf)).hasMessageContaining(key);
     }
 }
