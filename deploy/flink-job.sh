@@ -111,7 +111,8 @@ running_with_checkpoint_after() { # job checkpoint-id
 # clocks' union state in the source's chain Flink then rejects the savepoint
 # (PartialFinishingNotSupportedByStateException) and restarts the job from its last checkpoint:
 # nothing lost or applied twice. So the stop is tried again once the job runs and has checkpointed;
-# STOP_ATTEMPTS (default 3) bounds the tries.
+# STOP_ATTEMPTS (default 6; a slow host refused 4 of 5 tries on 2026-12-03, and 3 in a row once)
+# bounds the tries.
 stop() {
   local job trigger location attempt=1 before
   job=$(job_id)
@@ -120,7 +121,7 @@ stop() {
       && location=$(wait_savepoint "$job" "$trigger"); then
       break
     fi
-    if [ "$attempt" -ge "${STOP_ATTEMPTS:-3}" ]; then
+    if [ "$attempt" -ge "${STOP_ATTEMPTS:-6}" ]; then
       echo "stop-with-savepoint failed $attempt times; job $job was not stopped" >&2
       return 1
     fi
