@@ -107,12 +107,12 @@ running_with_checkpoint_after() { # job checkpoint-id
 
 # A stop-with-savepoint can fail in Flink 2.2: each source subtask is stopped in its task thread
 # but its savepoint is triggered from an RPC thread, so on a busy machine one subtask may snapshot
-# after its operators finished and another before (the race of FLINK-23884). With the validation
-# clocks' union state in the source's chain Flink then rejects the savepoint
-# (PartialFinishingNotSupportedByStateException) and restarts the job from its last checkpoint:
-# nothing lost or applied twice. So the stop is tried again once the job runs and has checkpointed;
-# STOP_ATTEMPTS (default 6; a slow host refused 4 of 5 tries on 2026-12-03, and 3 in a row once)
-# bounds the tries.
+# after its operators finished and another before (the race of FLINK-23884). With union state in
+# the source's chain Flink then rejects the savepoint (PartialFinishingNotSupportedByStateException)
+# and restarts the job from its last checkpoint: nothing lost or applied twice. The validation
+# clocks were such state until 2026-12-03 (a slow host refused 4 of 5 tries then); a job restored
+# from an older checkpoint still carries it, empty. So the stop is tried again once the job runs
+# and has checkpointed; STOP_ATTEMPTS (default 6) bounds the tries.
 stop() {
   local job trigger location attempt=1 before
   job=$(job_id)

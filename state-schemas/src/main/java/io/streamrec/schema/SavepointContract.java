@@ -47,10 +47,18 @@ public final class SavepointContract {
         public static final String NEWEST_ACCEPTED_TIMESTAMP = "newest-accepted-timestamp";
 
         /**
-         * Validation: the newest accepted event time of each Kafka partition, as (topic, partition,
-         * timestamp) tuples (operator union list state).
+         * Validation, until 2026-12-03: the newest accepted event time of each Kafka partition, as
+         * (topic, partition, timestamp) tuples (operator union list state); read once on restore,
+         * then carried empty.
          */
         public static final String NEWEST_ACCEPTED_PER_PARTITION = "newest-accepted-per-partition";
+
+        /**
+         * Validation: the newest accepted event time of each Kafka partition a subtask has judged
+         * or restored, as (topic, partition, timestamp) tuples (operator list state, split among
+         * subtasks on a rescale, as the Kafka source's own splits are).
+         */
+        public static final String PARTITION_CLOCKS = "partition-clocks";
 
         /** Workers: the items of each user (keyed value state). */
         public static final String USER_ITEMS = "user-items";

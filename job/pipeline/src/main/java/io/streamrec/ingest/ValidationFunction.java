@@ -1,11 +1,17 @@
 package io.streamrec.ingest;
 
+import static io.streamrec.schema.SavepointContract.StateNames.NEWEST_ACCEPTED_PER_PARTITION;
+import static io.streamrec.schema.SavepointContract.StateNames.NEWEST_ACCEPTED_TIMESTAMP;
+import static io.streamrec.schema.SavepointContract.StateNames.PARTITION_CLOCKS;
+
 import io.streamrec.schema.RawRecord;
-import io.streamrec.schema.SavepointContract.StateNames;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.OperatorStateStore;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple3;
@@ -43,6 +49,9 @@ public class ValidationFunction<T> extends ProcessFunction<RawRecord, T>
     private transient Counter accepted;
     private transient PartitionClocks clocks;
     private transient ListState<Tuple3<String, Integer, Long>> clockState;
+
+    private static final TypeInformation<Tuple3<String, Integer, Long>> CLOCK_TYPE =
+            Types.TUPLE(Types.STRING, Types.INT, Types.LONG);
 
     public ValidationFunction(RecordParser<T> parser, String sourceName) {
         this(parser, sourceName, null);
@@ -101,20 +110,24 @@ public class ValidationFunction<T> extends ProcessFunction<RawRecord, T>
     }
 
     /**
-     * Union state: after a rescale the subtask that reads a partition may be another one, so each
-     * restores every partition's clock (keeping the newest copy of each).
+     * Split list state, not union state: a source chain with union state cannot take a savepoint
+     * while some of its subtasks have finished their operators and others have not, which Flink
+     * 2.2's stop-with-savepoint races into on a busy machine (FLINK-23884,
+     * PartialFinishingNotSupportedByStateException). At the same parallelism each subtask gets its
+     * own clocks back, as the Kafka source gets its own splits; after a rescale a partition's clock
+     * may restore on a subtask that no longer reads it, and the reading subtask then judges
+     * lateness from the partition's first event after the rescale.
      */
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
-        TypeInformation<Tuple3<String, Integer, Long>> clockType =
-                Types.TUPLE(Types.STRING, Types.INT, Types.LONG);
-        clockState =
-                context.getOperatorStateStore()
-                        .getUnionListState(
-                                new ListStateDescriptor<>(
-                                        StateNames.NEWEST_ACCEPTED_PER_PARTITION, clockType));
-        clocks = new PartitionClocks(legacyClock(context));
+        OperatorStateStore store = context.getOperatorStateStore();
+        clockState = store.getListState(new ListStateDescriptor<>(PARTITION_CLOCKS, CLOCK_TYPE));
+        clocks = new PartitionClocks(legacyClock(store));
         for (Tuple3<String, Integer, Long> c : clockState.get()) {
+            clocks.advance(c.f0, c.f1, c.f2);
+        }
+        for (Tuple3<String, Integer, Long> c :
+                restoredUnion(store, NEWEST_ACCEPTED_PER_PARTITION, CLOCK_TYPE)) {
             clocks.advance(c.f0, c.f1, c.f2);
         }
     }
@@ -124,17 +137,28 @@ public class ValidationFunction<T> extends ProcessFunction<RawRecord, T>
      * any subtask had accepted), or {@link Long#MIN_VALUE}. It starts the clocks of partitions
      * without their own, which judges them as those versions did, once; it is not written again.
      */
-    private static long legacyClock(FunctionInitializationContext context) throws Exception {
-        ListState<Long> legacy =
-                context.getOperatorStateStore()
-                        .getUnionListState(
-                                new ListStateDescriptor<>(
-                                        StateNames.NEWEST_ACCEPTED_TIMESTAMP, Types.LONG));
+    private static long legacyClock(OperatorStateStore store) throws Exception {
         long newest = Long.MIN_VALUE;
-        for (Long t : legacy.get()) {
+        for (Long t : restoredUnion(store, NEWEST_ACCEPTED_TIMESTAMP, Types.LONG)) {
             newest = Math.max(newest, t);
         }
-        legacy.clear();
         return newest;
+    }
+
+    /**
+     * The entries of a union state that earlier versions wrote, emptied once read, or none where
+     * the checkpoint has no such state: the state is only touched when restored, so a job that
+     * started on this version registers no union state at all.
+     */
+    private static <T> List<T> restoredUnion(
+            OperatorStateStore store, String name, TypeInformation<T> type) throws Exception {
+        if (!store.getRegisteredStateNames().contains(name)) {
+            return List.of();
+        }
+        ListState<T> state = store.getUnionListState(new ListStateDescriptor<>(name, type));
+        List<T> entries = new ArrayList<>();
+        state.get().forEach(entries::add);
+        state.clear();
+        return entries;
     }
 }

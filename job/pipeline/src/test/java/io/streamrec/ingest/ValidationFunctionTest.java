@@ -11,15 +11,19 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.OperatorStateHandle;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OperatorSnapshotUtil;
 import org.junit.jupiter.api.Test;
 
 class ValidationFunctionTest {
@@ -213,6 +217,109 @@ class ValidationFunctionTest {
                     .extracting(UserEvent::eventId)
                     .containsExactly("p0");
         }
+    }
+
+    /**
+     * The clocks are split list state: a source chain with union state cannot take the savepoint of
+     * a stop in which some source subtasks have finished their operators and others have not (Flink
+     * 2.2, FLINK-23884).
+     */
+    @Test
+    void aCheckpointOfAJobStartedFreshHoldsNoUnionState() throws Exception {
+        try (var h = harness()) {
+            h.open();
+            h.processElement(event(0, "p0", 10 * DAY));
+            assertThat(distributionModes(h.snapshot(1L, 1L)))
+                    .containsOnlyKeys(StateNames.PARTITION_CLOCKS)
+                    .containsValue(OperatorStateHandle.Mode.SPLIT_DISTRIBUTE);
+        }
+    }
+
+    /**
+     * The committed checkpoint of two subtasks whose clocks were union state (written by 4a5e0b6),
+     * restored at the same parallelism and on one subtask: each partition is judged by its own
+     * newest event, and the next checkpoint carries the clocks as split state (the union state
+     * stays, empty).
+     */
+    @Test
+    void restoresTheUnionClocksOfACommittedCheckpoint() throws Exception {
+        OperatorSubtaskState both =
+                OneInputStreamOperatorTestHarness.repackageState(
+                        OperatorSnapshotUtil.readStateHandle(FIXTURES + "subtask-0.snapshot"),
+                        OperatorSnapshotUtil.readStateHandle(FIXTURES + "subtask-1.snapshot"));
+        OperatorSubtaskState migrated;
+        try (var h1 = harness(2, 1)) {
+            h1.initializeState(
+                    OneInputStreamOperatorTestHarness.repartitionOperatorState(
+                            both, MAX_PARALLELISM, 2, 2, 1));
+            h1.open();
+            h1.processElement(event(1, "p1-b", 7 * DAY + 1));
+            h1.processElement(event(1, "p1-late", 5 * DAY));
+            h1.processElement(event(0, "p0-late", 8 * DAY));
+            assertThat(h1.extractOutputValues())
+                    .extracting(UserEvent::eventId)
+                    .containsExactly("p1-b");
+            migrated = h1.snapshot(2L, 2L);
+            assertThat(distributionModes(migrated))
+                    .containsEntry(
+                            StateNames.PARTITION_CLOCKS, OperatorStateHandle.Mode.SPLIT_DISTRIBUTE)
+                    .containsEntry(
+                            StateNames.NEWEST_ACCEPTED_PER_PARTITION,
+                            OperatorStateHandle.Mode.UNION);
+        }
+        try (var single = harness(1, 0)) {
+            single.initializeState(migrated);
+            single.open();
+            single.processElement(event(0, "p0-late", 8 * DAY));
+            single.processElement(event(1, "p1-c", 6 * DAY + 2));
+            assertThat(single.extractOutputValues())
+                    .extracting(UserEvent::eventId)
+                    .containsExactly("p1-c");
+        }
+    }
+
+    /**
+     * What split state gives up: scaled from one subtask to two, a partition's clock may restore on
+     * the subtask that no longer reads it, and the reading subtask judges lateness from the
+     * partition's first event after the rescale. No clock is lost: the other subtask carries it.
+     */
+    @Test
+    void afterScalingUpAPartitionWhoseClockRestoredElsewhereStartsFromItsNextEvent()
+            throws Exception {
+        OperatorSubtaskState single;
+        try (var h = harness(1, 0)) {
+            h.open();
+            h.processElement(event(0, "p0", 10 * DAY));
+            h.processElement(event(1, "p1", 10 * DAY));
+            single = h.snapshot(1L, 1L);
+        }
+        List<String> acceptedLate = new ArrayList<>();
+        for (int subtask = 0; subtask < 2; subtask++) {
+            try (var h = harness(2, subtask)) {
+                h.initializeState(
+                        OneInputStreamOperatorTestHarness.repartitionOperatorState(
+                                single, MAX_PARALLELISM, 1, 2, subtask));
+                h.open();
+                h.processElement(event(0, "p0-late-on-" + subtask, 8 * DAY));
+                h.processElement(event(1, "p1-late-on-" + subtask, 8 * DAY));
+                h.extractOutputValues().forEach(e -> acceptedLate.add(e.eventId()));
+            }
+        }
+        // each subtask restored one of the two clocks and judges the other partition afresh
+        assertThat(acceptedLate).hasSize(2).doesNotHaveDuplicates();
+    }
+
+    private static final String FIXTURES =
+            "src/test/resources/operator-fixtures/validation-union-clocks-";
+
+    private static Map<String, OperatorStateHandle.Mode> distributionModes(
+            OperatorSubtaskState state) {
+        Map<String, OperatorStateHandle.Mode> modes = new TreeMap<>();
+        for (OperatorStateHandle handle : state.getManagedOperatorState()) {
+            handle.getStateNameToPartitionOffsets()
+                    .forEach((name, meta) -> modes.put(name, meta.getDistributionMode()));
+        }
+        return modes;
     }
 
     /** Writes the validation clock as versions before per-partition clocks did. */
