@@ -16,6 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/lib.sh
+help_if_asked "$@"
 source deploy/cluster-lib.sh
 ensure_tools
 ensure_commands kcat jq curl

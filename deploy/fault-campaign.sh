@@ -28,6 +28,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/lib.sh
+help_if_asked "$@"
 source deploy/cluster-lib.sh
 
 EVENTS=1000000

@@ -29,6 +29,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/lib.sh
+help_if_asked "$@"
 DIR="$(mkdir -p "${FLINK_DIR:-target/flink}" && cd "${FLINK_DIR:-target/flink}" && pwd)"
 CONF_SRC="${FLINK_CONF:-flink-conf/config-cpu.yaml}"
 REST_PORT="${FLINK_REST_PORT:-8081}"

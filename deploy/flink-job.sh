@@ -18,6 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/lib.sh
+help_if_asked "$@"
 DIR="$(mkdir -p "${FLINK_DIR:-target/flink}/run" && cd "${FLINK_DIR:-target/flink}" && pwd)"
 REST="${FLINK_REST:-http://127.0.0.1:${FLINK_REST_PORT:-8081}}"
 ENTRY=io.streamrec.job.StreamrecMain

@@ -10,6 +10,7 @@
 #   curl --cacert secrets/gateway-tls/ca.pem https://localhost:8080/health
 # For anything but tests use a certificate from a CA your clients trust, in a PKCS12 keystore.
 set -euo pipefail
+case "${1:-}" in -h | --help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 if [ $# -ne 1 ]; then
   sed -n '2,11p' "$0" >&2
   exit 2

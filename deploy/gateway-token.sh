@@ -8,6 +8,7 @@
 # Scopes: events:write, recommendations:read, admin (comma-separated). The gateway reads the file
 # at start: restart it after adding a token.
 set -euo pipefail
+case "${1:-}" in -h | --help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 if [ $# -lt 2 ] || [ $# -gt 3 ]; then
   sed -n '2,9p' "$0" >&2
   exit 2

@@ -17,6 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/lib.sh
+help_if_asked "$@"
 PORT="${KAFKA_PORT:-9092}"
 CPORT=$((PORT + 1))
 DIR="$(mkdir -p "${KAFKA_DIR:-target/kafka}" && cd "${KAFKA_DIR:-target/kafka}" && pwd)"

@@ -2,6 +2,20 @@
 # launcher, waiting, stopping by pid, reading committed records. Source it from the repository root:
 #   cd "$(dirname "$0")/.." && source deploy/lib.sh
 
+# ---- usage ----
+
+# Prints the calling script's header comment (its usage) and exits 0 when any argument is --help or
+# -h. Scripts whose arguments go to a Java main with its own --help do not call it.
+help_if_asked() {
+  local arg
+  for arg in "$@"; do
+    if [ "$arg" = --help ] || [ "$arg" = -h ]; then
+      awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "${BASH_SOURCE[1]}"
+      exit 0
+    fi
+  done
+}
+
 # ---- tools ----
 
 # Runs apt-get install for the given packages, with sudo when not root.

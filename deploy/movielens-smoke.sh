@@ -10,6 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/lib.sh
+help_if_asked "$@"
 ensure_tools
 ensure_commands jq
 build_classpath

@@ -14,6 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/lib.sh
+help_if_asked "$@"
 ensure_tools
 build_classpath
 if [ $# -eq 0 ] || [[ "$1" == --* ]]; then

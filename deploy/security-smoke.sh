@@ -37,6 +37,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/lib.sh
+help_if_asked "$@"
 ensure_tools
 ensure_commands kcat jq curl python3
 
