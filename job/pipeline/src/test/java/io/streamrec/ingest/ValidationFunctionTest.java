@@ -49,6 +49,21 @@ class ValidationFunctionTest {
                 subtask);
     }
 
+    /**
+     * Subtask {@code subtask} of {@code parallelism}, opened on {@code state} as Flink repartitions
+     * it.
+     */
+    private static OneInputStreamOperatorTestHarness<RawRecord, UserEvent> restored(
+            OperatorSubtaskState state, int oldParallelism, int parallelism, int subtask)
+            throws Exception {
+        var h = harness(parallelism, subtask);
+        h.initializeState(
+                OneInputStreamOperatorTestHarness.repartitionOperatorState(
+                        state, MAX_PARALLELISM, oldParallelism, parallelism, subtask));
+        h.open();
+        return h;
+    }
+
     private StreamRecord<RawRecord> raw(byte[] value) {
         return raw(0, value);
     }
@@ -155,11 +170,7 @@ class ValidationFunctionTest {
             behind = h1.snapshot(1L, 1L);
         }
         OperatorSubtaskState both = OneInputStreamOperatorTestHarness.repackageState(ahead, behind);
-        try (var h1 = harness(2, 1)) {
-            h1.initializeState(
-                    OneInputStreamOperatorTestHarness.repartitionOperatorState(
-                            both, MAX_PARALLELISM, 2, 2, 1));
-            h1.open();
+        try (var h1 = restored(both, 2, 2, 1)) {
             h1.processElement(event(1, "p1-b", 7 * DAY + 1));
             h1.processElement(event(1, "p1-late", 5 * DAY));
             assertThat(h1.extractOutputValues())
@@ -169,11 +180,7 @@ class ValidationFunctionTest {
                     .extracting(n -> n.get("reason").asText())
                     .containsExactly("too_late");
         }
-        try (var single = harness(1, 0)) {
-            single.initializeState(
-                    OneInputStreamOperatorTestHarness.repartitionOperatorState(
-                            both, MAX_PARALLELISM, 2, 1, 0));
-            single.open();
+        try (var single = restored(both, 2, 1, 0)) {
             single.processElement(event(1, "p1-b", 7 * DAY + 1));
             single.processElement(event(0, "p0-late", 8 * DAY));
             single.processElement(event(0, "p0-b", 10 * DAY - 1));
@@ -248,11 +255,7 @@ class ValidationFunctionTest {
                         OperatorSnapshotUtil.readStateHandle(FIXTURES + "subtask-0.snapshot"),
                         OperatorSnapshotUtil.readStateHandle(FIXTURES + "subtask-1.snapshot"));
         OperatorSubtaskState migrated;
-        try (var h1 = harness(2, 1)) {
-            h1.initializeState(
-                    OneInputStreamOperatorTestHarness.repartitionOperatorState(
-                            both, MAX_PARALLELISM, 2, 2, 1));
-            h1.open();
+        try (var h1 = restored(both, 2, 2, 1)) {
             h1.processElement(event(1, "p1-b", 7 * DAY + 1));
             h1.processElement(event(1, "p1-late", 5 * DAY));
             h1.processElement(event(0, "p0-late", 8 * DAY));
@@ -295,11 +298,7 @@ class ValidationFunctionTest {
         }
         List<String> acceptedLate = new ArrayList<>();
         for (int subtask = 0; subtask < 2; subtask++) {
-            try (var h = harness(2, subtask)) {
-                h.initializeState(
-                        OneInputStreamOperatorTestHarness.repartitionOperatorState(
-                                single, MAX_PARALLELISM, 1, 2, subtask));
-                h.open();
+            try (var h = restored(single, 1, 2, subtask)) {
                 h.processElement(event(0, "p0-late-on-" + subtask, 8 * DAY));
                 h.processElement(event(1, "p1-late-on-" + subtask, 8 * DAY));
                 h.extractOutputValues().forEach(e -> acceptedLate.add(e.eventId()));
