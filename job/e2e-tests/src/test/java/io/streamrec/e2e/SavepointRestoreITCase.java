@@ -9,23 +9,33 @@ import io.streamrec.job.StreamrecOptions;
 import io.streamrec.job.TopicSetup;
 import io.streamrec.model.RowKeys;
 import io.streamrec.schema.ParameterRow;
+import io.streamrec.schema.SavepointContract.Uids;
 import io.streamrec.schema.UserEvent;
 import java.io.IOException;
+import java.lang.reflect.Field;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.checkpoint.OperatorState;
+import org.apache.flink.runtime.jobgraph.OperatorID;
+import org.apache.flink.runtime.state.OperatorStateHandle;
+import org.apache.flink.state.api.OperatorIdentifier;
+import org.apache.flink.state.api.runtime.SavepointLoader;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.ExceptionUtils;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -111,7 +121,46 @@ class SavepointRestoreITCase {
     void continuesFromTheStateOfItsOwnSavepoint(@TempDir Path work) throws Exception {
         Configuration conf = config("own", work.resolve("checkpoints"));
         Savepoint savepoint = takeSavepoint(conf, work);
+        // union state only behind keyed or broadcast exchanges: a source chain holding it cannot
+        // take a stop's
+        // savepoint once some of its subtasks have finished their operators (FLINK-23884)
+        assertThat(operatorsWithUnionState(savepoint.path()))
+                .containsOnly(Uids.WORKERS, Uids.PARAMETER_SERVER, Uids.SERVING);
         assertContinuedFrom(savepoint.rows(), restoreAndContinue(conf, savepoint.path()));
+    }
+
+    /**
+     * The uids (or, for operators without a streamrec uid, the ids) of operators with union state.
+     */
+    private static Set<String> operatorsWithUnionState(String savepoint) throws Exception {
+        Map<OperatorID, String> uids = new HashMap<>();
+        for (Field field : Uids.class.getFields()) {
+            String uid = (String) field.get(null);
+            uids.put(OperatorIdentifier.forUid(uid).getOperatorId(), uid);
+        }
+        Set<String> withUnion = new TreeSet<>();
+        for (OperatorState operator :
+                SavepointLoader.loadSavepointMetadata(savepoint).getOperatorStates()) {
+            boolean union =
+                    operator.getStates().stream()
+                            .flatMap(subtask -> subtask.getManagedOperatorState().stream())
+                            .flatMap(
+                                    handle ->
+                                            handle
+                                                    .getStateNameToPartitionOffsets()
+                                                    .values()
+                                                    .stream())
+                            .anyMatch(
+                                    meta ->
+                                            meta.getDistributionMode()
+                                                    == OperatorStateHandle.Mode.UNION);
+            if (union) {
+                withUnion.add(
+                        uids.getOrDefault(
+                                operator.getOperatorID(), operator.getOperatorID().toString()));
+            }
+        }
+        return withUnion;
     }
 
     /**
