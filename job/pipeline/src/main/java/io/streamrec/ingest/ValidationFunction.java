@@ -42,6 +42,10 @@ public class ValidationFunction<T> extends ProcessFunction<RawRecord, T>
     public static final OutputTag<String> DEAD_LETTERS =
             new OutputTag<>("dead-letters", Types.STRING);
 
+    /** A partition's clock as checkpointed: (topic, partition, newest accepted event time). */
+    private static final TypeInformation<Tuple3<String, Integer, Long>> CLOCK_TYPE =
+            Types.TUPLE(Types.STRING, Types.INT, Types.LONG);
+
     private final RecordParser<T> parser;
     private final String sourceName;
     private final EventTimeGuard<T> timeGuard;
@@ -49,9 +53,6 @@ public class ValidationFunction<T> extends ProcessFunction<RawRecord, T>
     private transient Counter accepted;
     private transient PartitionClocks clocks;
     private transient ListState<Tuple3<String, Integer, Long>> clockState;
-
-    private static final TypeInformation<Tuple3<String, Integer, Long>> CLOCK_TYPE =
-            Types.TUPLE(Types.STRING, Types.INT, Types.LONG);
 
     public ValidationFunction(RecordParser<T> parser, String sourceName) {
         this(parser, sourceName, null);
