@@ -7,7 +7,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/lib.sh
-help_if_asked "$@"
 ensure_tools
 build_classpath
 exec_streamrec_main 512m io.streamrec.tools.access.JobAccess "$@"

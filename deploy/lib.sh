@@ -4,13 +4,16 @@
 
 # ---- usage ----
 
-# Prints the calling script's header comment (its usage) and exits 0 when any argument is --help or
-# -h. Scripts whose arguments go to a Java main with its own --help do not call it.
+# Prints the calling script's header comment (its usage) and exits 0 when an argument before any
+# "--" is --help or -h. Scripts whose arguments go to a Java main with its own --help do not call
+# it. The caller has changed to the repository root, so its path is deploy/ plus its name.
 help_if_asked() {
   local arg
   for arg in "$@"; do
+    [ "$arg" = -- ] && return 0
     if [ "$arg" = --help ] || [ "$arg" = -h ]; then
-      awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "${BASH_SOURCE[1]}"
+      awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' \
+        "deploy/$(basename "${BASH_SOURCE[1]}")"
       exit 0
     fi
   done

@@ -122,8 +122,8 @@ class SavepointRestoreITCase {
         Configuration conf = config("own", work.resolve("checkpoints"));
         Savepoint savepoint = takeSavepoint(conf, work);
         // union state only behind keyed or broadcast exchanges: a source chain holding it cannot
-        // take a stop's
-        // savepoint once some of its subtasks have finished their operators (FLINK-23884)
+        // take a stop's savepoint once some of its subtasks have finished their operators
+        // (FLINK-23884)
         assertThat(operatorsWithUnionState(savepoint.path()))
                 .containsOnly(Uids.WORKERS, Uids.PARAMETER_SERVER, Uids.SERVING);
         assertContinuedFrom(savepoint.rows(), restoreAndContinue(conf, savepoint.path()));

@@ -115,9 +115,10 @@ public class ValidationFunction<T> extends ProcessFunction<RawRecord, T>
      * while some of its subtasks have finished their operators and others have not, which Flink
      * 2.2's stop-with-savepoint races into on a busy machine (FLINK-23884,
      * PartialFinishingNotSupportedByStateException). At the same parallelism each subtask gets its
-     * own clocks back, as the Kafka source gets its own splits; after a rescale a partition's clock
-     * may restore on a subtask that no longer reads it, and the reading subtask then judges
-     * lateness from the partition's first event after the rescale.
+     * own clocks back, as the Kafka source gets its own splits; after a rescale the reading subtask
+     * may restore only an older copy of a partition's clock (a subtask keeps writing the clocks of
+     * partitions it no longer reads, and copies merge by the newest) or none, and judges lateness
+     * against that copy or from the partition's next event: never stricter, possibly more lenient.
      */
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
