@@ -28,7 +28,9 @@
 # absolute 100 ms until 2026-12-03, which a slow host failed with 76 ms unloaded; slow connections
 # that starve the gateway show as seconds, its read timeout being 10 s), and
 # the loaded GET p99 <= 2x the unloaded GET p99 (floored at 20 ms so that a very fast unloaded run's
-# noise does not fail it), every
+# noise does not fail it; a miss is measured once more beside the slow connections, and if that
+# misses too, the unloaded run is measured again after they close and the slower of the two
+# unloaded runs is the base: a host stall that began after the first unloaded run), every
 # measured request got 200, every auth check got its expected code, the TLS checks held (tls=on;
 # else tls= shows the codes: https trusted/plain http/https untrusted, expected 200/000/000), both
 # intruder operations were denied, no secret appeared in the REST API and the forget was verified
@@ -167,11 +169,16 @@ measure_loaded() {
     < <(python3 deploy/security-load.py measure 127.0.0.1 "$GW_PORT" "$RATE" "$SECONDS_EACH" "$USERS")
   HELD_AT_END=$(tail -1 "$WORK/slow.log" | awk '{print $NF}')
 }
-# true when each loaded p99, GET and health, is within twice its unloaded one (or its floor)
+# the unloaded run after the slow connections closed, measured only when the loaded runs miss
+HEALTH_UNLOADED_AFTER=0 GET_UNLOADED_AFTER=0 ERR_UNLOADED_AFTER=0
+# true when each loaded p99, GET and health, is within twice its unloaded one (or its floor); the
+# unloaded one is the slower of the runs before and after the slow connections
 loaded_within_bound() {
-  awk -v l="$GET_LOADED" -v u="$GET_UNLOADED" -v f="$FLOOR_MS" \
-    -v hl="$HEALTH_LOADED" -v hu="$HEALTH_UNLOADED" -v hf="$HEALTH_FLOOR_MS" \
-    'BEGIN { base = (u < f ? f : u); hbase = (hu < hf ? hf : hu)
+  awk -v l="$GET_LOADED" -v u="$GET_UNLOADED" -v ua="$GET_UNLOADED_AFTER" -v f="$FLOOR_MS" \
+    -v hl="$HEALTH_LOADED" -v hu="$HEALTH_UNLOADED" -v hua="$HEALTH_UNLOADED_AFTER" \
+    -v hf="$HEALTH_FLOOR_MS" \
+    'BEGIN { if (ua > u) u = ua; if (hua > hu) hu = hua
+             base = (u < f ? f : u); hbase = (hu < hf ? hf : hu)
              exit !(l <= 2 * base && hl <= 2 * hbase) }'
 }
 measure_loaded
@@ -188,6 +195,16 @@ fi
 kill "$slow_pid" 2>/dev/null || true
 wait "$slow_pid" 2>/dev/null || true
 slow_pid=""
+# A host that stalls for seconds (seen on CI's VMs) slows the unloaded runs as much as the loaded
+# ones, but it may start after the first unloaded run. Slow connections that starve the gateway
+# slow only the loaded runs. So a miss is judged once more against an unloaded run measured now,
+# with the slow connections closed: a gateway the slow clients starve still fails.
+if ! loaded_within_bound; then
+  echo "loaded p99s still over their bound; measuring $SECONDS_EACH s unloaded again" >&2
+  read -r HEALTH_UNLOADED_AFTER GET_UNLOADED_AFTER _ ERR_UNLOADED_AFTER _ \
+    < <(python3 deploy/security-load.py measure 127.0.0.1 "$GW_PORT" "$RATE" "$SECONDS_EACH" "$USERS")
+  LOADED_RUNS="$LOADED_RUNS, unloaded again after them: GET p99 $GET_UNLOADED_AFTER ms, health p99 $HEALTH_UNLOADED_AFTER ms"
+fi
 
 # ---- forget: through the gateway, then verified on the topic and in a savepoint ----
 # ForgetAudit as the job's principal (it reads model-updates); prints its JSON line, exits as it does
@@ -232,8 +249,8 @@ echo "forget: $FORGET in $(( ($(now_ms) - FORGET_MS) / 1000 )) s ($(cat "$WORK/f
 
 LOADED_BOUND=$(loaded_within_bound && echo met || echo missed)
 status=$(awk -v bound="$LOADED_BOUND" \
-  -v e="$ERR_LOADED" -v eu="$ERR_UNLOADED" -v auth="$AUTH" -v tls="$TLS" -v intruder="$INTRUDER" -v rs="$REST_SECRETS" -v forget="$FORGET" \
-  'BEGIN { print (bound == "met" && e == 0 && eu == 0 && auth == "401/401/403/403/200" && tls == "on" && intruder == "denied/denied" && rs == 0 && forget == "verified") ? "PASS" : "FAIL" }')
+  -v e="$ERR_LOADED" -v eu="$ERR_UNLOADED" -v eua="$ERR_UNLOADED_AFTER" -v auth="$AUTH" -v tls="$TLS" -v intruder="$INTRUDER" -v rs="$REST_SECRETS" -v forget="$FORGET" \
+  'BEGIN { print (bound == "met" && e == 0 && eu == 0 && eua == 0 && auth == "401/401/403/403/200" && tls == "on" && intruder == "denied/denied" && rs == 0 && forget == "verified") ? "PASS" : "FAIL" }')
 echo "requests: unloaded $N_UNLOADED ($ERR_UNLOADED not 200, GET p50 $GET_P50_UNLOADED ms, health p99 $HEALTH_UNLOADED ms), loaded $N_LOADED ($ERR_LOADED not 200, GET p50 $GET_P50_LOADED ms, runs: $LOADED_RUNS); slow connections held at the end of the loaded run: $HELD_AT_END" >&2
 echo "security-smoke $status health_p99_ms=$HEALTH_LOADED health_p99_ms_unloaded=$HEALTH_UNLOADED get_p99_ms_loaded=$GET_LOADED get_p99_ms_unloaded=$GET_UNLOADED slow_connections=$SLOW auth=$AUTH tls=$TLS kafka=SASL_SSL intruder=$INTRUDER rest_secrets=$REST_SECRETS forget=$FORGET"
 [ "$status" = PASS ]
