@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # The benchmark suite (io.streamrec.tools.bench.BenchMain): training throughput at parallelism 1 and 2
-# beside the in-process loop, freshness at half of peak, serving latency over 10k/100k/1M items,
-# quality against baselines on MovieTweetings, parameter rows per TaskManager with RocksDB, serving
+# beside the in-process loop, freshness at half of peak, serving latency over 10k/100k/1M items
+# (the factorization model's exact and HNSW scoring; the learned ranker's candidates, over the
+# bundled events and synthetic ones, about 2 minutes), quality against baselines on MovieTweetings, parameter rows per TaskManager with RocksDB, serving
 # heap per subtask at parallelism 1 and 2.
 # Writes target/bench/results.json, PNG plots and target/bench/report.html, and appends a dated
 # section to BENCHMARKS.md. About 40 minutes on 2 cores with the defaults (the heap section about 8); options:
 #
 #   deploy/bench.sh --repeats 3 --events 100000 --serving-sizes 10000,100000,1000000 \
 #                   --scale-rows 1000000,10000000 --heap-load 1000000,100000,3 \
-#                   --only serving,loop,pipeline,freshness,quality,scale,heap
+#                   --ranker-load 100000,5 \
+#                   --only serving,ranker-serving,loop,pipeline,freshness,quality,scale,heap
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/lib.sh

@@ -21,9 +21,10 @@ import org.apache.flink.configuration.Configuration;
 /**
  * The benchmark suite ({@code deploy/bench.sh}): training throughput through the whole pipeline at
  * parallelism 1 and 2 beside the in-process loop, freshness at half of peak load, serving latency
- * over 10k/100k/1M items, prequential quality against baselines on MovieTweetings, and parameter
- * rows per TaskManager with RocksDB. Writes {@code results.json}, PNG plots and {@code report.html}
- * to {@code --out}, and appends a dated section to {@code BENCHMARKS.md}.
+ * over 10k/100k/1M items (the factorization model's exact and HNSW scoring, and the learned
+ * ranker's candidates), prequential quality against baselines on MovieTweetings, and parameter rows
+ * per TaskManager with RocksDB. Writes {@code results.json}, PNG plots and {@code report.html} to
+ * {@code --out}, and appends a dated section to {@code BENCHMARKS.md}.
  *
  * <p>{@code --help} lists the arguments.
  */
@@ -59,10 +60,15 @@ public final class BenchMain {
                             "serving heap: users, items, events per user (default"
                                     + " 1000000,100000,3)")
                     .value(
+                            "ranker-load",
+                            "USERS,E",
+                            "learned ranker serving: synthetic users and events per user loaded"
+                                    + " at each catalog size (default 100000,5)")
+                    .value(
                             "only",
                             "S1,S2",
-                            "sections: serving, loop, pipeline, freshness, quality, scale, heap"
-                                    + " (default all)")
+                            "sections: serving, ranker-serving, loop, pipeline, freshness,"
+                                    + " quality, scale, heap (default all)")
                     .value(
                             "job-options",
                             "K=V,K=V",
@@ -85,7 +91,8 @@ public final class BenchMain {
                 Set.of(
                         opts.getOrDefault(
                                         "only",
-                                        "serving,loop,pipeline,freshness,quality,scale,heap")
+                                        "serving,ranker-serving,loop,pipeline,freshness,"
+                                                + "quality,scale,heap")
                                 .split(","));
     }
 
@@ -136,6 +143,17 @@ public final class BenchMain {
                             .toList();
             int annFrom = Integer.parseInt(opts.getOrDefault("ann-from", "100000"));
             runSection(new ServingSection(report, catalog, sizes, annFrom), report);
+        }
+        if (sections.contains("ranker-serving")) {
+            List<Integer> sizes =
+                    list("serving-sizes", "10000,100000,1000000").stream()
+                            .map(Integer::valueOf)
+                            .toList();
+            List<Integer> load =
+                    list("ranker-load", "100000,5").stream().map(Integer::valueOf).toList();
+            runSection(
+                    new RankerServingSection(report, catalog, all, sizes, load.get(0), load.get(1)),
+                    report);
         }
         if (sections.contains("loop")) {
             runSection(new LoopSection(report, subset, catalog), report);
