@@ -4,6 +4,8 @@ import ai.djl.Device;
 import io.streamrec.candidates.CandidateGenerator;
 import io.streamrec.candidates.CandidateSettings;
 import io.streamrec.ingest.ItemCatalog;
+import io.streamrec.model.ModelConfig;
+import io.streamrec.model.ModelRowInitializer;
 import io.streamrec.ranking.CandidateFeatures;
 import io.streamrec.ranking.CandidateRanker;
 import io.streamrec.ranking.Feature;
@@ -12,6 +14,7 @@ import io.streamrec.ranking.RankedCandidates;
 import io.streamrec.ranking.ScorerSettings;
 import io.streamrec.schema.EventType;
 import io.streamrec.schema.UserEvent;
+import io.streamrec.serving.ServingModel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -27,9 +30,9 @@ import java.util.function.Consumer;
  * (real co-occurrence and similar users) or from synthetic events over a catalog of any size
  * ({@link SyntheticCatalog}, items drawn long-tailed as {@link ServingHeapBench} draws them). The
  * last {@link #TRAINED_EVENTS} events also train the scorer, in batches of 64, so that its weights
- * and feature scaling are a trained ranker's. The factorization feature is left out (its scores
- * null): in the pipeline it is a dot product per candidate from the serving model, 3-6% of
- * serving's samples in the profiles.
+ * and feature scaling are a trained ranker's. The factorization feature comes from a {@link
+ * ServingModel} replica holding a row per item and per user ({@link SyntheticRows}: random, not
+ * trained, which costs the same), scored as serving scores a request's candidates.
  */
 public final class RankerServingBench implements AutoCloseable {
     /** Events at the end of the load that also train the scorer. */
@@ -48,13 +51,18 @@ public final class RankerServingBench implements AutoCloseable {
             double[] latenciesMs) {}
 
     private final CandidateRanker ranker;
+    private final ServingModel factorization;
     private final List<String> users;
     private final long now;
     private final int items;
     private final long events;
 
     private RankerServingBench(
-            ItemCatalog catalog, List<UserEvent> load, Consumer<String> progress) {
+            ItemCatalog catalog,
+            List<UserEvent> load,
+            ModelConfig config,
+            SplittableRandom random,
+            Consumer<String> progress) {
         CandidateGenerator statistics =
                 new CandidateGenerator(CandidateSettings.defaults(), catalog);
         ranker =
@@ -81,6 +89,10 @@ public final class RankerServingBench implements AutoCloseable {
         }
         ranker.endBatch();
         users = new ArrayList<>(seen);
+        factorization = new ServingModel(config, new ModelRowInitializer(config), catalog);
+        SyntheticRows rows = new SyntheticRows(config, random, load.get(0).timestamp());
+        catalog.ids().forEach(item -> factorization.apply(rows.item(item)));
+        users.forEach(user -> factorization.apply(rows.user(user)));
         now = load.get(load.size() - 1).timestamp() + 60_000L;
         items = catalog.size();
         events = load.size();
@@ -88,8 +100,13 @@ public final class RankerServingBench implements AutoCloseable {
 
     /** Statistics of {@code events} (time order) over {@code catalog}. */
     public static RankerServingBench ofEvents(
-            ItemCatalog catalog, List<UserEvent> events, Consumer<String> progress) {
-        return new RankerServingBench(catalog, events, progress);
+            ItemCatalog catalog,
+            List<UserEvent> events,
+            ModelConfig config,
+            long seed,
+            Consumer<String> progress) {
+        return new RankerServingBench(
+                catalog, events, config, new SplittableRandom(seed), progress);
     }
 
     /**
@@ -101,6 +118,7 @@ public final class RankerServingBench implements AutoCloseable {
             int items,
             int users,
             int eventsPerUser,
+            ModelConfig config,
             long seed,
             Consumer<String> progress) {
         SplittableRandom random = new SplittableRandom(seed);
@@ -122,7 +140,7 @@ public final class RankerServingBench implements AutoCloseable {
                                 START_MS + n * 1000L));
             }
         }
-        return new RankerServingBench(catalog, load, progress);
+        return new RankerServingBench(catalog, load, config, random, progress);
     }
 
     int items() {
@@ -162,9 +180,25 @@ public final class RankerServingBench implements AutoCloseable {
 
     private RankedCandidates recommend(SplittableRandom random) {
         String user = users.get(random.nextInt(users.size()));
-        RankedCandidates ranked = ranker.recommend(user, now, null);
+        String[] userItems = oldestFirst(ranker.statistics().userItems(user));
+        RankedCandidates ranked =
+                ranker.recommend(
+                        user,
+                        now,
+                        items ->
+                                factorization.scoreItemsWithCurrentContent(
+                                        user, userItems, now, items));
         ranked.top(10);
         return ranked;
+    }
+
+    /** As serving hands a request's user items to the factorization model. */
+    private static String[] oldestFirst(List<String> recentFirst) {
+        String[] out = new String[recentFirst.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = recentFirst.get(out.length - 1 - i);
+        }
+        return out;
     }
 
     private static double percentile(double[] sorted, double q) {

@@ -45,14 +45,21 @@ final class RankerServingSection extends BenchSection {
         progress("Serving latency, learned ranker (in-operator code path, one thread)");
         progress("  bundled: %,d MovieTweetings events", bundled.size());
         try (RankerServingBench bench =
-                RankerServingBench.ofEvents(catalog, bundled, BenchMain::progress)) {
+                RankerServingBench.ofEvents(
+                        catalog, bundled, defaults.model(), 42, BenchMain::progress)) {
             measure(bench, "bundled", "MovieTweetings, " + sizeLabel(bench.items()) + " items");
         }
         for (int items : sizes) {
             progress("  synthetic: %,d items, %,d users x %d events", items, users, eventsPerUser);
             try (RankerServingBench bench =
                     RankerServingBench.synthetic(
-                            catalog, items, users, eventsPerUser, 42, BenchMain::progress)) {
+                            catalog,
+                            items,
+                            users,
+                            eventsPerUser,
+                            defaults.model(),
+                            42,
+                            BenchMain::progress)) {
                 String label = sizeLabel(items);
                 measure(bench, label, label + " items, synthetic");
             }

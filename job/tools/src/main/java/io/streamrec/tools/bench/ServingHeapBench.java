@@ -5,9 +5,7 @@ import io.streamrec.candidates.CandidateSettings;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.model.ModelConfig;
 import io.streamrec.model.ModelRowInitializer;
-import io.streamrec.model.RowKeys;
 import io.streamrec.schema.EventType;
-import io.streamrec.schema.ParameterRow;
 import io.streamrec.schema.UserEvent;
 import io.streamrec.serving.ServingModel;
 import io.streamrec.serving.UserOwner;
@@ -26,7 +24,6 @@ import java.util.function.Consumer;
  * the live heap after a full GC, loaded minus empty.
  */
 public final class ServingHeapBench {
-    private static final float[] NO_SLOTS = new float[0];
     private static final long START_MS = 1_600_000_000_000L;
 
     /** One loaded subtask: its live heap and how long loading took. */
@@ -62,11 +59,12 @@ public final class ServingHeapBench {
         ServingModel model =
                 new ServingModel(config, initializer, catalog, UserOwner.share(0, parallelism));
         List<String> itemIds = catalog.ids();
+        SyntheticRows rows = new SyntheticRows(config, random, START_MS);
         for (String item : itemIds) {
-            model.apply(itemRow(item, random));
+            model.apply(rows.item(item));
         }
         for (int u = 0; u < users; u++) {
-            model.apply(userRow(userId(u), random));
+            model.apply(rows.user(userId(u)));
         }
         CandidateGenerator statistics = null;
         long events = 0;
@@ -94,24 +92,6 @@ public final class ServingHeapBench {
         return new Result(parallelism, ranker, users, items, events, heap, loadSeconds);
     }
 
-    private ParameterRow itemRow(String item, SplittableRandom random) {
-        long positives = 1 + random.nextInt(1000);
-        return new ParameterRow(
-                RowKeys.item(item),
-                uniform(config.dim() + 1, random),
-                NO_SLOTS,
-                1,
-                positives,
-                positives,
-                (float) random.nextDouble(20),
-                START_MS);
-    }
-
-    private ParameterRow userRow(String user, SplittableRandom random) {
-        return new ParameterRow(
-                RowKeys.user(user), uniform(config.dim(), random), NO_SLOTS, 1, 3, 0, 0f, 0L);
-    }
-
     /** Item index {@code items · x³} for uniform x: a few items take most events, as in ratings. */
     private static UserEvent event(long n, int user, List<String> itemIds, SplittableRandom r) {
         double x = r.nextDouble();
@@ -122,14 +102,6 @@ public final class ServingHeapBench {
 
     private static String userId(int u) {
         return "bench-user-" + u;
-    }
-
-    private static float[] uniform(int n, SplittableRandom random) {
-        float[] w = new float[n];
-        for (int i = 0; i < n; i++) {
-            w[i] = (float) (random.nextDouble(-0.1, 0.1));
-        }
-        return w;
     }
 
     /** Heap in use after full collections: what is reachable. */

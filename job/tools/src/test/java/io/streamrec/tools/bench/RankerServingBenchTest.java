@@ -3,10 +3,12 @@ package io.streamrec.tools.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamrec.ingest.ItemCatalog;
+import io.streamrec.job.JobSettings;
 import io.streamrec.schema.ItemRecord;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
+import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
 
 class RankerServingBenchTest {
@@ -24,7 +26,14 @@ class RankerServingBenchTest {
     @Test
     void answersEveryRequestWithARankingOfTheUsersCandidates() {
         try (RankerServingBench bench =
-                RankerServingBench.synthetic(REAL, 300, 200, 4, 7, line -> {})) {
+                RankerServingBench.synthetic(
+                        REAL,
+                        300,
+                        200,
+                        4,
+                        new JobSettings(new Configuration()).model(),
+                        7,
+                        line -> {})) {
             assertThat(bench.items()).isEqualTo(300);
             assertThat(bench.events()).isEqualTo(800);
 
