@@ -1,16 +1,10 @@
 package io.streamrec.serving;
 
-import ai.djl.Device;
 import io.streamrec.candidates.CandidateGenerator;
 import io.streamrec.candidates.CandidateSet;
 import io.streamrec.candidates.CandidateStatisticsSerializer;
-import io.streamrec.candidates.ItemTextVectors;
 import io.streamrec.ingest.ItemCatalog;
-import io.streamrec.ranking.CandidateFeatures;
 import io.streamrec.ranking.CandidateRanker;
-import io.streamrec.ranking.Feature;
-import io.streamrec.ranking.FeatureFamily;
-import io.streamrec.ranking.ListwiseScorer;
 import io.streamrec.ranking.PrivacyAccountant;
 import io.streamrec.ranking.RankedCandidates;
 import io.streamrec.ranking.ScoringStage;
@@ -22,7 +16,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
@@ -79,11 +72,7 @@ final class LearnedRanking implements AutoCloseable {
     LearnedRanking(ServingModel factorization, RankerSettings settings, ItemCatalog catalog) {
         this.factorization = factorization;
         this.settings = settings;
-        build(
-                new CandidateGenerator(
-                        settings.candidates(),
-                        catalog,
-                        settings.itemTextVectors() ? ItemTextVectors.miniLm() : null));
+        build(settings.newStatistics(catalog));
     }
 
     private void build(CandidateGenerator statistics) {
@@ -91,12 +80,7 @@ final class LearnedRanking implements AutoCloseable {
             requireScoringIdle(); // the scoring thread's work holds the ranker it was given
             ranker.close();
         }
-        Set<FeatureFamily> off = settings.switchedOff();
-        ListwiseScorer scorer = new ListwiseScorer(Feature.COUNT, settings.scorer(), Device.cpu());
-        ranker = new CandidateRanker(statistics, new CandidateFeatures(statistics, off), scorer);
-        ranker.learnFrom(settings.learnSampleRate());
-        ranker.trainingPasses(settings.trainingPasses());
-        ranker.trainingNegatives(settings.trainingNegatives());
+        ranker = settings.newRanker(statistics);
         heuristic = new TrendingCooccurrence(statistics);
         if (journal != null) {
             statistics.recordChangesTo(journal);

@@ -1,10 +1,17 @@
 package io.streamrec.serving;
 
+import ai.djl.Device;
+import io.streamrec.candidates.CandidateGenerator;
 import io.streamrec.candidates.CandidateSettings;
+import io.streamrec.candidates.ItemTextVectors;
 import io.streamrec.candidates.SimilarUsers;
 import io.streamrec.eval.EventSample;
+import io.streamrec.ingest.ItemCatalog;
+import io.streamrec.ranking.CandidateFeatures;
 import io.streamrec.ranking.CandidateRanker;
+import io.streamrec.ranking.Feature;
 import io.streamrec.ranking.FeatureFamily;
+import io.streamrec.ranking.ListwiseScorer;
 import io.streamrec.ranking.ScorerSettings;
 import io.streamrec.worker.FloodLimit;
 import java.io.Serializable;
@@ -191,6 +198,30 @@ public record RankerSettings(
                     batchEvents,
                     scoringInFlight);
         }
+    }
+
+    /**
+     * Empty candidate statistics over {@code catalog} under these settings, with MiniLM text
+     * vectors when they are on.
+     */
+    public CandidateGenerator newStatistics(ItemCatalog catalog) {
+        return new CandidateGenerator(
+                candidates(), catalog, itemTextVectors ? ItemTextVectors.miniLm() : null);
+    }
+
+    /**
+     * A fresh ranker over {@code statistics} under these settings: serving's, and the benchmarks'
+     * that time serving's code path.
+     */
+    public CandidateRanker newRanker(CandidateGenerator statistics) {
+        ListwiseScorer scorer = new ListwiseScorer(Feature.COUNT, scorer(), Device.cpu());
+        CandidateRanker ranker =
+                new CandidateRanker(
+                        statistics, new CandidateFeatures(statistics, switchedOff()), scorer);
+        ranker.learnFrom(learnSampleRate);
+        ranker.trainingPasses(trainingPasses);
+        ranker.trainingNegatives(trainingNegatives);
+        return ranker;
     }
 
     /** The candidate statistics' settings: the defaults with these similar users. */

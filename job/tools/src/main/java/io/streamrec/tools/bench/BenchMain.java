@@ -137,20 +137,13 @@ public final class BenchMain {
                         opts.getOrDefault("command", "deploy/bench.sh"),
                         opts.get("commit"));
         if (sections.contains("serving")) {
-            List<Integer> sizes =
-                    list("serving-sizes", "10000,100000,1000000").stream()
-                            .map(Integer::valueOf)
-                            .toList();
+            List<Integer> sizes = integers("serving-sizes", "10000,100000,1000000", 1);
             int annFrom = Integer.parseInt(opts.getOrDefault("ann-from", "100000"));
             runSection(new ServingSection(report, catalog, sizes, annFrom), report);
         }
         if (sections.contains("ranker-serving")) {
-            List<Integer> sizes =
-                    list("serving-sizes", "10000,100000,1000000").stream()
-                            .map(Integer::valueOf)
-                            .toList();
-            List<Integer> load =
-                    list("ranker-load", "100000,5").stream().map(Integer::valueOf).toList();
+            List<Integer> sizes = integers("serving-sizes", "10000,100000,1000000", 1);
+            List<Integer> load = integers("ranker-load", "100000,5", 2);
             runSection(
                     new RankerServingSection(report, catalog, all, sizes, load.get(0), load.get(1)),
                     report);
@@ -228,6 +221,16 @@ public final class BenchMain {
     private static void runSection(BenchSection section, BenchReport report) throws Exception {
         section.run();
         report.write();
+    }
+
+    /** The comma-separated whole numbers of an option, at least {@code min} of them. */
+    private List<Integer> integers(String option, String defaults, int min) {
+        List<Integer> values = list(option, defaults).stream().map(Integer::valueOf).toList();
+        if (values.size() < min) {
+            throw new IllegalArgumentException(
+                    "--" + option + " takes " + min + " comma-separated numbers, got " + values);
+        }
+        return values;
     }
 
     /** The comma-separated values of an option. */

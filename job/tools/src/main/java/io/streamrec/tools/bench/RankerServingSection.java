@@ -46,7 +46,12 @@ final class RankerServingSection extends BenchSection {
         progress("  bundled: %,d MovieTweetings events", bundled.size());
         try (RankerServingBench bench =
                 RankerServingBench.ofEvents(
-                        catalog, bundled, defaults.model(), 42, BenchMain::progress)) {
+                        catalog,
+                        bundled,
+                        defaults.model(),
+                        defaults.serving().ranker(),
+                        42,
+                        BenchMain::progress)) {
             measure(bench, "bundled", "MovieTweetings, " + sizeLabel(bench.items()) + " items");
         }
         for (int items : sizes) {
@@ -58,6 +63,7 @@ final class RankerServingSection extends BenchSection {
                             users,
                             eventsPerUser,
                             defaults.model(),
+                            defaults.serving().ranker(),
                             42,
                             BenchMain::progress)) {
                 String label = sizeLabel(items);
@@ -100,7 +106,7 @@ final class RankerServingSection extends BenchSection {
         report.figure("ranker_serving_candidates_" + label, Summary.of(candidates), "");
         boolean target = label.equals("100k");
         report.row(
-                "serving p99, learned ranker, " + what + ", in-operator",
+                "serving p99, learned ranker, " + what + ", requests only, one thread",
                 target ? "<= 10 ms" : "–",
                 Summary.of(p99),
                 "ms");
