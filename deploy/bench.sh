@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# The benchmark suite (io.streamrec.tools.bench.BenchMain): training throughput at parallelism 1 and 2
-# beside the in-process loop, freshness at half of peak, serving latency over 10k/100k/1M items
-# (the factorization model's exact and HNSW scoring; the learned ranker's candidates, over the
-# bundled events and synthetic ones, about 2 minutes), quality against baselines on MovieTweetings, parameter rows per TaskManager with RocksDB, serving
-# heap per subtask at parallelism 1 and 2.
+# The benchmark suite (io.streamrec.tools.bench.BenchMain): training throughput at parallelism 1
+# and 2 beside the in-process loop, freshness at half of peak, serving latency over 10k/100k/1M
+# items (--serving-sizes, for both: the factorization model's exact and HNSW scoring, and the
+# learned ranker's requests over the bundled events and synthetic ones, about 2 minutes), quality
+# against baselines on MovieTweetings, parameter rows per TaskManager with RocksDB, serving heap per
+# subtask at parallelism 1 and 2.
 # Writes target/bench/results.json, PNG plots and target/bench/report.html, and appends a dated
 # section to BENCHMARKS.md. About 40 minutes on 2 cores with the defaults (the heap section about 8); options:
 #
