@@ -177,7 +177,7 @@ measure_loaded() {
 }
 # the unloaded run after the slow connections closed, measured only when the loaded runs miss
 HEALTH_UNLOADED_AFTER=0 GET_UNLOADED_AFTER=0 ERR_UNLOADED_AFTER=0
-UNLOADED_AFTER_SHOWN="- -"
+HEALTH_AFTER_SHOWN=- GET_AFTER_SHOWN=- # as the summary line shows them
 # non-200 answers over every loaded run, not only the last
 ERR_LOADED_RUNS=0
 # true when each loaded p99, GET and health, is within twice its unloaded one (or its floor); the
@@ -208,17 +208,16 @@ slow_pid=""
 # ones, but it may start after the first unloaded run. Slow connections that starve the gateway
 # slow only the loaded runs. So a miss is judged once more against an unloaded run measured after
 # they close. The gateway drops a closed client's connection at its read timeout at the latest
-# (gateway.read-timeout, GATEWAY_READ_TIMEOUT_S), so the run waits that long first: starvation that outlived the
-# slow clients would otherwise raise the base.
+# (gateway.read-timeout, GATEWAY_READ_TIMEOUT_S), so the run waits that long first: starvation
+# that outlived the slow clients would otherwise raise the base.
 if ! loaded_within_bound; then
   echo "loaded p99s still over their bound; measuring $SECONDS_EACH s unloaded again, after the gateway's read timeout" >&2
   sleep $((GATEWAY_READ_TIMEOUT_S + 2))
   read -r HEALTH_UNLOADED_AFTER GET_UNLOADED_AFTER _ ERR_UNLOADED_AFTER _ \
     < <(python3 deploy/security-load.py measure 127.0.0.1 "$GW_PORT" "$RATE" "$SECONDS_EACH" "$USERS")
-  UNLOADED_AFTER_SHOWN="$HEALTH_UNLOADED_AFTER $GET_UNLOADED_AFTER"
+  HEALTH_AFTER_SHOWN=$HEALTH_UNLOADED_AFTER GET_AFTER_SHOWN=$GET_UNLOADED_AFTER
   LOADED_RUNS="$LOADED_RUNS, unloaded again after them: GET p99 $GET_UNLOADED_AFTER ms, health p99 $HEALTH_UNLOADED_AFTER ms, $ERR_UNLOADED_AFTER not 200"
 fi
-read -r HEALTH_AFTER_SHOWN GET_AFTER_SHOWN <<< "$UNLOADED_AFTER_SHOWN"
 
 # ---- forget: through the gateway, then verified on the topic and in a savepoint ----
 # ForgetAudit as the job's principal (it reads model-updates); prints its JSON line, exits as it does

@@ -446,6 +446,19 @@ public final class CandidateGenerator {
         return userItems(userId, settings.userItems());
     }
 
+    /**
+     * The user's remembered items, oldest first as the workers keep them: what a request carries to
+     * the factorization model when serving reads it from the topic itself.
+     */
+    public String[] userItemsOldestFirst(String userId) {
+        List<String> recentFirst = userItems(userId);
+        String[] out = new String[recentFirst.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = recentFirst.get(out.length - 1 - i);
+        }
+        return out;
+    }
+
     /** The user's latest {@code n} remembered items (fewer if it has fewer), most recent first. */
     public List<String> userItems(String userId, int n) {
         int user = users.find(userId);

@@ -263,17 +263,9 @@ final class LearnedRanking implements AutoCloseable {
         submit(r::endBatch, trained);
     }
 
-    /**
-     * The user's items as the statistics remember them, oldest first as the workers keep them: for
-     * a request serving reads from the topic itself.
-     */
+    /** {@link CandidateGenerator#userItemsOldestFirst}: for a request serving reads itself. */
     String[] userItemsOldestFirst(String userId) {
-        List<String> recentFirst = ranker.statistics().userItems(userId);
-        String[] out = new String[recentFirst.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = recentFirst.get(out.length - 1 - i);
-        }
-        return out;
+        return ranker.statistics().userItemsOldestFirst(userId);
     }
 
     /**

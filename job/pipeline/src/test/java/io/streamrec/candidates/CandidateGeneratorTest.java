@@ -110,6 +110,8 @@ class CandidateGeneratorTest {
         assertThat(pairs.transitionsOut(item("d"))).isZero();
         assertThat(generator.updates()).isEqualTo(7);
         assertThat(generator.userItems("u1")).containsExactly("d", "c", "b", "a");
+        assertThat(generator.userItemsOldestFirst("u1")).containsExactly("a", "b", "c", "d");
+        assertThat(generator.userItemsOldestFirst("nobody")).isEmpty();
     }
 
     @Test

@@ -192,7 +192,7 @@ public final class RankerServingBench implements AutoCloseable {
     /** Answers a request of a user drawn at random; its candidates. */
     private int answer(SplittableRandom random) {
         String user = users.get(random.nextInt(users.size()));
-        String[] userItems = oldestFirst(ranker.statistics().userItems(user));
+        String[] userItems = ranker.statistics().userItemsOldestFirst(user);
         RankedCandidates ranked =
                 ranker.recommend(
                         user,
@@ -206,15 +206,6 @@ public final class RankerServingBench implements AutoCloseable {
             answer.add(new RecommendationResult.ScoredItem(top.get(r), ranked.score(r)));
         }
         return answer.isEmpty() ? 0 : ranked.size();
-    }
-
-    /** As serving hands a request's user items to the factorization model. */
-    private static String[] oldestFirst(List<String> recentFirst) {
-        String[] out = new String[recentFirst.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = recentFirst.get(out.length - 1 - i);
-        }
-        return out;
     }
 
     @Override
