@@ -8,6 +8,9 @@
       sends RATE requests/s for SECONDS, open loop (each at its scheduled time, so a slow answer
       does not slow the sender), half GET /health and half GET /recommendations/u<i>?k=10 over
       keep-alive connections; prints: health_p99_ms get_p99_ms requests not_200 get_p50_ms
+  security-load.py slowest TRACE N
+      the N seconds of TRACE (SECURITY_LOAD_TRACE's file) with the slowest request: when, how
+      many requests, max and p50 ms; to tell a tail spread over a run from one stalled second
 Over HTTPS when GATEWAY_CA names the PEM file of the certificate to trust. Then half of the slow
 connections complete their handshake and trickle the head one byte, one TLS record, per second;
 the other half trickle the TLS ClientHello itself one byte per second (the handshake timeout's
@@ -27,6 +30,8 @@ TOKEN = os.environ.get("GATEWAY_TOKEN", "")
 # the gateway's certificate (security-smoke.sh: deploy/gateway-tls.sh's ca.pem); unset: plain HTTP
 CA = os.environ.get("GATEWAY_CA", "")
 TLS = ssl.create_default_context(cafile=CA) if CA else None
+# a file each measured request is appended to (when it was sent, kind, ms, status); unset: none
+TRACE = os.environ.get("SECURITY_LOAD_TRACE", "")
 
 
 def connect(host, port):
@@ -90,7 +95,7 @@ async def slow(host, port, n, seconds):
         await asyncio.sleep(0.002)  # 1,000 in about 2 s: no accept-queue overflow
     while time.monotonic() < stop_at - 1:
         await asyncio.sleep(1)
-        print(f"slow connections held: {held[0]}", file=sys.stderr, flush=True)
+        print(f"{time.time():.1f} slow connections held: {held[0]}", file=sys.stderr, flush=True)
     print(held[0], flush=True)
     await asyncio.gather(*tasks, return_exceptions=True)
 
@@ -124,12 +129,12 @@ class Pool:
 
 
 async def one(pool, path, kind, results):
-    start = time.monotonic()
+    start, sent = time.monotonic(), time.time()
     try:
         status = await asyncio.wait_for(pool.get(path), 15)
     except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError, ValueError, IndexError):
         status = 0
-    results.append((kind, (time.monotonic() - start) * 1000, status))
+    results.append((kind, (time.monotonic() - start) * 1000, status, sent))
 
 
 def p99(values):
@@ -150,14 +155,34 @@ async def measure(host, port, rate, seconds, users):
             path, kind = f"/recommendations/u{i % users}?k=10", "get"
         tasks.append(asyncio.create_task(one(pool, path, kind, results)))
     await asyncio.gather(*tasks)
-    health = [ms for kind, ms, _ in results if kind == "health"]
-    gets = [ms for kind, ms, _ in results if kind == "get"]
-    errors = sum(1 for _, _, status in results if status != 200)
+    health = [ms for kind, ms, _, _ in results if kind == "health"]
+    gets = [ms for kind, ms, _, _ in results if kind == "get"]
+    errors = sum(1 for _, _, status, _ in results if status != 200)
+    if TRACE:
+        with open(TRACE, "a") as trace:
+            for kind, ms, status, sent in results:
+                trace.write(f"{sent:.3f} {kind} {ms:.1f} {status}\n")
     p50 = sorted(gets)[len(gets) // 2] if gets else float("nan")
     print(f"{p99(health):.1f} {p99(gets):.1f} {len(results)} {errors} {p50:.1f}", flush=True)
 
 
+def slowest(trace, n):
+    seconds = {}
+    for line in open(trace):
+        sent, _, ms, _ = line.split()
+        seconds.setdefault(int(float(sent)), []).append(float(ms))
+    worst = sorted(seconds.items(), key=lambda kv: -max(kv[1]))[:n]
+    for second, values in sorted(worst):
+        values.sort()
+        stamp = time.strftime("%H:%M:%S", time.gmtime(second))
+        print(f"  {stamp} UTC: {len(values)} requests, max {values[-1]:.0f} ms,"
+              f" p50 {values[len(values) // 2]:.1f} ms", flush=True)
+
+
 def main():
+    if sys.argv[1] == "slowest":
+        slowest(sys.argv[2], int(sys.argv[3]))
+        return
     raise_fd_limit()
     mode, host, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
     if mode == "slow":

@@ -33,7 +33,9 @@
 # them, and unloaded is measured again (the *_unloaded_after figures; "-" when not measured): each
 # bound's base is then the slower of its two unloaded p99s. A host that keeps stalling for seconds
 # slows that run too and passes; slow connections that starve the gateway slow only the loaded runs
-# and still fail. Every
+# and still fail. A missed bound also prints each run's three slowest seconds (when, how many requests,
+# max and p50; every request in target/security-smoke/requests-*.txt, the slow connections held each
+# second in slow.log), to tell one stalled second from a tail spread over the run. Every
 # measured request got 200, every auth check got its expected code, the TLS checks held (tls=on;
 # else tls= shows the codes: https trusted/plain http/https untrusted, expected 200/000/000), both
 # intruder operations were denied, no secret appeared in the REST API and the forget was verified
@@ -159,7 +161,8 @@ echo "Warming up, then $RATE requests/s for $SECONDS_EACH s unloaded ..."
 # the job's first answers are slow (serving warms up): not part of the unloaded baseline
 python3 deploy/security-load.py measure 127.0.0.1 "$GW_PORT" "$RATE" "$WARMUP_SECONDS" "$USERS" >&2
 read -r HEALTH_UNLOADED GET_UNLOADED N_UNLOADED ERR_UNLOADED GET_P50_UNLOADED \
-  < <(python3 deploy/security-load.py measure 127.0.0.1 "$GW_PORT" "$RATE" "$SECONDS_EACH" "$USERS")
+  < <(SECURITY_LOAD_TRACE="$WORK/requests-unloaded.txt" \
+    python3 deploy/security-load.py measure 127.0.0.1 "$GW_PORT" "$RATE" "$SECONDS_EACH" "$USERS")
 
 echo "Opening $SLOW slow connections ..."
 # held long enough for a second loaded run (below); stopped once the measuring is done
@@ -170,10 +173,22 @@ held_all() { [ "$(grep -c "held: $SLOW" "$WORK/slow.log" || true)" -ge 1 ]; }
 wait_until 30 "$SLOW slow connections open (see $WORK/slow.log)" held_all
 measure_loaded() {
   echo "$RATE requests/s for $SECONDS_EACH s beside them ..."
+  LOADED_TRACE="$WORK/requests-loaded-$((${#LOADED_TRACES[@]} + 1)).txt"
+  LOADED_TRACES+=("$LOADED_TRACE")
   read -r HEALTH_LOADED GET_LOADED N_LOADED ERR_LOADED GET_P50_LOADED \
-    < <(python3 deploy/security-load.py measure 127.0.0.1 "$GW_PORT" "$RATE" "$SECONDS_EACH" "$USERS")
+    < <(SECURITY_LOAD_TRACE="$LOADED_TRACE" \
+      python3 deploy/security-load.py measure 127.0.0.1 "$GW_PORT" "$RATE" "$SECONDS_EACH" "$USERS")
   ERR_LOADED_RUNS=$((ERR_LOADED_RUNS + ERR_LOADED))
   HELD_AT_END=$(tail -1 "$WORK/slow.log" | awk '{print $NF}')
+}
+# each measured run's requests (security-load.py's trace), for the slowest seconds shown on a miss
+LOADED_TRACES=()
+show_slowest_seconds() {
+  local trace
+  for trace in "$WORK/requests-unloaded.txt" "${LOADED_TRACES[@]}" "$@"; do
+    echo "slowest seconds of $(basename "$trace" .txt) (slow connections held each second: $WORK/slow.log):" >&2
+    python3 deploy/security-load.py slowest "$trace" 3 >&2
+  done
 }
 # the unloaded run after the slow connections closed, measured only when the loaded runs miss
 HEALTH_UNLOADED_AFTER=0 GET_UNLOADED_AFTER=0 ERR_UNLOADED_AFTER=0
@@ -214,7 +229,8 @@ if ! loaded_within_bound; then
   echo "loaded p99s still over their bound; measuring $SECONDS_EACH s unloaded again, after the gateway's read timeout" >&2
   sleep $((GATEWAY_READ_TIMEOUT_S + 2))
   read -r HEALTH_UNLOADED_AFTER GET_UNLOADED_AFTER _ ERR_UNLOADED_AFTER _ \
-    < <(python3 deploy/security-load.py measure 127.0.0.1 "$GW_PORT" "$RATE" "$SECONDS_EACH" "$USERS")
+    < <(SECURITY_LOAD_TRACE="$WORK/requests-unloaded-after.txt" \
+      python3 deploy/security-load.py measure 127.0.0.1 "$GW_PORT" "$RATE" "$SECONDS_EACH" "$USERS")
   HEALTH_AFTER_SHOWN=$HEALTH_UNLOADED_AFTER GET_AFTER_SHOWN=$GET_UNLOADED_AFTER
   LOADED_RUNS="$LOADED_RUNS, unloaded again after them: GET p99 $GET_UNLOADED_AFTER ms, health p99 $HEALTH_UNLOADED_AFTER ms, $ERR_UNLOADED_AFTER not 200"
 fi
@@ -261,6 +277,14 @@ verify_forget
 echo "forget: $FORGET in $(( ($(now_ms) - FORGET_MS) / 1000 )) s ($(cat "$WORK/forget-audit.json" 2>/dev/null || true))" >&2
 
 LOADED_BOUND=$(loaded_within_bound && echo met || echo missed)
+if [ "$LOADED_BOUND" = missed ]; then
+  # one stalled second and a tail spread over the run read alike as a p99; these tell them apart
+  if [ -f "$WORK/requests-unloaded-after.txt" ]; then
+    show_slowest_seconds "$WORK/requests-unloaded-after.txt"
+  else
+    show_slowest_seconds
+  fi
+fi
 status=$(awk -v bound="$LOADED_BOUND" \
   -v e="$ERR_LOADED_RUNS" -v eu="$ERR_UNLOADED" -v eua="$ERR_UNLOADED_AFTER" -v auth="$AUTH" -v tls="$TLS" -v intruder="$INTRUDER" -v rs="$REST_SECRETS" -v forget="$FORGET" \
   'BEGIN { print (bound == "met" && e == 0 && eu == 0 && eua == 0 && auth == "401/401/403/403/200" && tls == "on" && intruder == "denied/denied" && rs == 0 && forget == "verified") ? "PASS" : "FAIL" }')
