@@ -19,12 +19,13 @@ import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
- * A candidate-statistics checkpoint written by schema version 1 of {@link
- * StatisticsCheckpointSerializer} (one entry, written by subtask 0, of every user's statistics)
- * still restores.
+ * Candidate-statistics checkpoints written by schema versions 1 (one entry, written by subtask 0,
+ * of every user's statistics) and 2 (each subtask's own, the base uncompressed) of {@link
+ * StatisticsCheckpointSerializer} still restore.
  */
 class StatisticsCheckpointFixtureTest {
     private static final String FIXTURE = "/serializer-fixtures/StatisticsCheckpoint.v1.bin";
+    private static final String FIXTURE_V2 = "/serializer-fixtures/StatisticsCheckpoint.v2.bin";
 
     /** Three users on two items, then a fourth user: base after three events, journal after. */
     static CandidateGenerator tinyStream(
@@ -67,15 +68,47 @@ class StatisticsCheckpointFixtureTest {
         Files.write(Path.of("src/test/resources" + FIXTURE), out.getCopyOfBuffer());
     }
 
+    @Disabled("writes the fixture once, with the serializer of its version; never regenerate")
     @Test
-    void readsTheVersionOneFixture() throws Exception {
+    void writeVersionTwoFixture() throws Exception {
+        List<StatisticsCheckpoint> checkpoints = new java.util.ArrayList<>();
+        tinyStream(new StatisticsJournal(1, 2), checkpoints);
+        DataOutputSerializer out = new DataOutputSerializer(1024);
+        StatisticsCheckpointSerializer.INSTANCE.serialize(checkpoints.get(1), out);
+        Files.write(Path.of("src/test/resources" + FIXTURE_V2), out.getCopyOfBuffer());
+    }
+
+    private StatisticsCheckpoint read(String fixture) throws Exception {
         byte[] bytes;
-        try (InputStream in = getClass().getResourceAsStream(FIXTURE)) {
+        try (InputStream in = getClass().getResourceAsStream(fixture)) {
             bytes = in.readAllBytes();
         }
-        StatisticsCheckpoint read =
-                StatisticsCheckpointSerializer.INSTANCE.deserialize(
-                        new DataInputDeserializer(bytes));
+        return StatisticsCheckpointSerializer.INSTANCE.deserialize(
+                new DataInputDeserializer(bytes));
+    }
+
+    @Test
+    void readsTheVersionTwoFixture() throws Exception {
+        StatisticsCheckpoint read = read(FIXTURE_V2);
+        assertThat(read.whole()).isFalse();
+        assertThat(read.subtask()).isEqualTo(1);
+        assertThat(read.parallelism()).isEqualTo(2);
+        assertThat(read.journal()).isNotEmpty(); // two events after the base
+        CandidateGenerator restored =
+                read.statistics(
+                        CandidateSettings.defaults().withSimilarUsers(SimilarUsers.BOTH_WAYS));
+        assertThat(restored.updates()).isEqualTo(5);
+        assertThat(List.of("a", "b", "c", "d")).allMatch(restored::knows);
+        // the same statistics as a live journal of subtask 1 of 2 checkpoints, byte for byte
+        List<StatisticsCheckpoint> live = new java.util.ArrayList<>();
+        tinyStream(new StatisticsJournal(1, 2), live);
+        assertThat(read.base()).isEqualTo(live.get(1).base());
+        assertThat(read.journal()).isEqualTo(live.get(1).journal());
+    }
+
+    @Test
+    void readsTheVersionOneFixture() throws Exception {
+        StatisticsCheckpoint read = read(FIXTURE);
         assertThat(read.journal()).isNotEmpty(); // two events after the base
         assertThat(read.whole()).isTrue();
         CandidateGenerator restored =
