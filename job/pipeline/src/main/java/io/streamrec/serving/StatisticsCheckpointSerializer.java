@@ -9,11 +9,12 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * Serializer of {@link StatisticsCheckpoint}. Schema version 2: base length and bytes, journal
- * length and bytes, the writer's subtask index and parallelism. Version 1 had no writer: its one
- * entry holds every user's statistics ({@link StatisticsCheckpoint#WHOLE}). Copies are the same
- * instance (the arrays are never written after they are made), so a checkpoint's synchronous part
- * does not copy tens of megabytes of statistics.
+ * Serializer of {@link StatisticsCheckpoint}. Schema version 3: the base's length, the length and
+ * bytes of its LZ4 block ({@link BaseCompression}), journal length and bytes, the writer's subtask
+ * index and parallelism. Version 2 wrote the base's bytes as they are; version 1 also had no
+ * writer: its one entry holds every user's statistics ({@link StatisticsCheckpoint#WHOLE}). Copies
+ * are the same instance (the arrays are never written after they are made), so a checkpoint's
+ * synchronous part does not copy tens of megabytes of statistics.
  */
 public final class StatisticsCheckpointSerializer
         extends VersionedRecordSerializer<StatisticsCheckpoint> {
@@ -26,14 +27,16 @@ public final class StatisticsCheckpointSerializer
 
     @Override
     public int currentVersion() {
-        return 2;
+        return 3;
     }
 
     @Override
     protected void writeFields(StatisticsCheckpoint checkpoint, DataOutputView out)
             throws IOException {
+        byte[] block = BaseCompression.block(checkpoint.base());
         out.writeInt(checkpoint.base().length);
-        out.write(checkpoint.base());
+        out.writeInt(block.length);
+        out.write(block);
         out.writeInt(checkpoint.journalLength());
         for (byte[] chunk : checkpoint.journalChunks()) {
             out.write(chunk);
@@ -44,8 +47,7 @@ public final class StatisticsCheckpointSerializer
 
     @Override
     protected StatisticsCheckpoint readFields(int version, DataInputView in) throws IOException {
-        byte[] base = new byte[ReadBounds.checkLength(in.readInt(), MAX_BYTES, "statistics base")];
-        in.readFully(base);
+        byte[] base = readBase(version, in);
         byte[] journal =
                 new byte[ReadBounds.checkLength(in.readInt(), MAX_BYTES, "statistics journal")];
         in.readFully(journal);
@@ -59,6 +61,19 @@ public final class StatisticsCheckpointSerializer
                     "statistics of subtask " + subtask + " of parallelism " + parallelism);
         }
         return new StatisticsCheckpoint(base, journal, subtask, parallelism);
+    }
+
+    private static byte[] readBase(int version, DataInputView in) throws IOException {
+        int length = ReadBounds.checkLength(in.readInt(), MAX_BYTES, "statistics base");
+        if (version < 3) {
+            byte[] base = new byte[length];
+            in.readFully(base);
+            return base;
+        }
+        byte[] block =
+                new byte[ReadBounds.checkLength(in.readInt(), MAX_BYTES, "statistics base block")];
+        in.readFully(block);
+        return BaseCompression.decompress(block, length);
     }
 
     @Override

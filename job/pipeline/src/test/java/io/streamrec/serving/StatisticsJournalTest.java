@@ -199,6 +199,56 @@ class StatisticsJournalTest {
     }
 
     @Test
+    void theBaseIsWrittenAsOneBlockSharedByTheCheckpointsOfThatBase() throws IOException {
+        CandidateGenerator statistics = new CandidateGenerator(SETTINGS, CATALOG);
+        StatisticsJournal journal = new StatisticsJournal(0, 2);
+        statistics.recordChangesTo(journal);
+        Stream stream = new Stream();
+        stream.apply(statistics, 3_000);
+        StatisticsCheckpoint first = journal.checkpoint(statistics);
+        stream.apply(statistics, 20);
+        StatisticsCheckpoint second = journal.checkpoint(statistics);
+        assertThat(second.base()).isSameAs(first.base()); // no rebase for 20 events
+        assertThat(BaseCompression.block(second.base()))
+                .isSameAs(BaseCompression.block(first.base()));
+
+        DataOutputSerializer out = new DataOutputSerializer(1 << 16);
+        StatisticsCheckpointSerializer.INSTANCE.serialize(second, out);
+        // the statistics' ids, counts and stamps compress: the checkpoint is under 3/4 of the base
+        assertThat(out.length()).isLessThan(first.base().length * 3 / 4);
+        StatisticsCheckpoint read =
+                StatisticsCheckpointSerializer.INSTANCE.deserialize(
+                        new DataInputDeserializer(out.getCopyOfBuffer()));
+        assertThat(read.base()).isEqualTo(first.base());
+        assertThat(read.journal()).isEqualTo(second.journal());
+        assertThat(whole(read.statistics())).isEqualTo(whole(second.statistics()));
+    }
+
+    @Test
+    void aCorruptBaseBlockIsAnIoErrorNotAWrongBase() throws IOException {
+        byte[] base = whole(new CandidateGenerator(SETTINGS, CATALOG));
+        DataOutputSerializer out = new DataOutputSerializer(1 << 12);
+        StatisticsCheckpointSerializer.INSTANCE.serialize(
+                new StatisticsCheckpoint(base, new byte[0], 0, 1), out);
+        byte[] wrongLength = out.getCopyOfBuffer();
+        wrongLength[4] ^= 1; // the lowest byte of the base's length, after the version byte
+        assertThatThrownBy(
+                        () ->
+                                StatisticsCheckpointSerializer.INSTANCE.deserialize(
+                                        new DataInputDeserializer(wrongLength)))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("statistics base block");
+        byte[] corruptBlock = out.getCopyOfBuffer();
+        Arrays.fill(corruptBlock, 9, 13, (byte) 0xff); // the block's first token and literals
+        assertThatThrownBy(
+                        () ->
+                                StatisticsCheckpointSerializer.INSTANCE.deserialize(
+                                        new DataInputDeserializer(corruptBlock)))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("statistics base block");
+    }
+
+    @Test
     void aCorruptJournalNamesWhereItBroke() {
         CandidateGenerator statistics = new CandidateGenerator(SETTINGS, CATALOG);
         byte[] base = whole(statistics);

@@ -26,6 +26,8 @@ import io.streamrec.ranking.ScorerSettings;
 import io.streamrec.ranking.ScoringStage;
 import io.streamrec.ranking.TrendingCooccurrence;
 import io.streamrec.schema.UserEvent;
+import io.streamrec.serving.StatisticsCheckpoint;
+import io.streamrec.serving.StatisticsCheckpointSerializer;
 import io.streamrec.serving.UserOwner;
 import io.streamrec.tools.datasets.RatingsFormat;
 import io.streamrec.tools.datasets.RatingsReplay;
@@ -42,6 +44,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.apache.flink.core.memory.DataOutputSerializer;
 
 /**
  * Replays a ratings file in time order through the learned ranker alone, without Flink or Kafka, as
@@ -637,14 +640,24 @@ public final class RankerReplay {
         System.out.printf(
                 "process CPU %.1f s (catalog, encoding and replay)%n",
                 (processCpuNanos() - cpuBefore) / 1e9);
+        byte[] statistics = CandidateStatisticsSerializer.toBytes(replay.ranker.statistics());
         System.out.printf(
-                "statistics: %s; %,d bytes as checkpointed%n",
+                "statistics: %s; %,d bytes serialized, %,d as serving checkpoints them%n",
                 replay.ranker.statistics().size(),
-                CandidateStatisticsSerializer.toBytes(replay.ranker.statistics()).length);
+                statistics.length,
+                checkpointedBytes(statistics));
         replay.printTallies(System.out);
         replay.printAttack(System.out);
         replay.printRobustTraining(System.out);
         replay.close();
+    }
+
+    /** The bytes of serving's checkpoint of {@code statistics} as one subtask's base. */
+    private static int checkpointedBytes(byte[] statistics) throws IOException {
+        DataOutputSerializer out = new DataOutputSerializer(statistics.length / 2);
+        StatisticsCheckpointSerializer.INSTANCE.serialize(
+                new StatisticsCheckpoint(statistics, new byte[0], 0, 1), out);
+        return out.length();
     }
 
     /**
