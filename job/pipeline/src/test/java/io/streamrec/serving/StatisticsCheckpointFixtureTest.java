@@ -20,12 +20,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Candidate-statistics checkpoints written by schema versions 1 (one entry, written by subtask 0,
- * of every user's statistics) and 2 (each subtask's own, the base uncompressed) of {@link
- * StatisticsCheckpointSerializer} still restore.
+ * of every user's statistics), 2 (each subtask's own, the base uncompressed) and 3 (the base as an
+ * LZ4 block) of {@link StatisticsCheckpointSerializer} still restore.
  */
 class StatisticsCheckpointFixtureTest {
     private static final String FIXTURE = "/serializer-fixtures/StatisticsCheckpoint.v1.bin";
     private static final String FIXTURE_V2 = "/serializer-fixtures/StatisticsCheckpoint.v2.bin";
+    private static final String FIXTURE_V3 = "/serializer-fixtures/StatisticsCheckpoint.v3.bin";
 
     /** Three users on two items, then a fourth user: base after three events, journal after. */
     static CandidateGenerator tinyStream(
@@ -78,6 +79,16 @@ class StatisticsCheckpointFixtureTest {
         Files.write(Path.of("src/test/resources" + FIXTURE_V2), out.getCopyOfBuffer());
     }
 
+    @Disabled("writes the fixture once, with the serializer of its version; never regenerate")
+    @Test
+    void writeVersionThreeFixture() throws Exception {
+        List<StatisticsCheckpoint> checkpoints = new java.util.ArrayList<>();
+        tinyStream(new StatisticsJournal(1, 2), checkpoints);
+        DataOutputSerializer out = new DataOutputSerializer(1024);
+        StatisticsCheckpointSerializer.INSTANCE.serialize(checkpoints.get(1), out);
+        Files.write(Path.of("src/test/resources" + FIXTURE_V3), out.getCopyOfBuffer());
+    }
+
     private StatisticsCheckpoint read(String fixture) throws Exception {
         byte[] bytes;
         try (InputStream in = getClass().getResourceAsStream(fixture)) {
@@ -88,8 +99,17 @@ class StatisticsCheckpointFixtureTest {
     }
 
     @Test
+    void readsTheVersionThreeFixture() throws Exception {
+        readsSubtaskOneOfTwo(FIXTURE_V3);
+    }
+
+    @Test
     void readsTheVersionTwoFixture() throws Exception {
-        StatisticsCheckpoint read = read(FIXTURE_V2);
+        readsSubtaskOneOfTwo(FIXTURE_V2);
+    }
+
+    private void readsSubtaskOneOfTwo(String fixture) throws Exception {
+        StatisticsCheckpoint read = read(fixture);
         assertThat(read.whole()).isFalse();
         assertThat(read.subtask()).isEqualTo(1);
         assertThat(read.parallelism()).isEqualTo(2);
