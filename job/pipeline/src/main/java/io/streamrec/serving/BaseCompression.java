@@ -29,9 +29,20 @@ final class BaseCompression {
 
     private BaseCompression() {}
 
-    /** The LZ4 block of {@code base}, made on the first call for this array. */
+    /**
+     * The LZ4 block of {@code base}, made on the first call for this array. Compressed outside the
+     * map's lock, so the checkpoints of two subtasks in one JVM do not wait for each other's base;
+     * two first calls for one array may both compress it, and the first block stored is the one.
+     */
     static byte[] block(byte[] base) {
-        return BLOCKS.computeIfAbsent(base, BaseCompression::compress);
+        byte[] block = BLOCKS.get(base);
+        if (block != null) {
+            return block;
+        }
+        byte[] made = compress(base);
+        synchronized (BLOCKS) {
+            return BLOCKS.computeIfAbsent(base, b -> made);
+        }
     }
 
     private static byte[] compress(byte[] base) {

@@ -62,31 +62,28 @@ class StatisticsCheckpointFixtureTest {
     @Disabled("writes the fixture once, with the serializer of its version; never regenerate")
     @Test
     void writeFixture() throws Exception {
-        List<StatisticsCheckpoint> checkpoints = new java.util.ArrayList<>();
-        tinyStream(new StatisticsJournal(), checkpoints);
-        DataOutputSerializer out = new DataOutputSerializer(1024);
-        StatisticsCheckpointSerializer.INSTANCE.serialize(checkpoints.get(1), out);
-        Files.write(Path.of("src/test/resources" + FIXTURE), out.getCopyOfBuffer());
+        write(new StatisticsJournal(), FIXTURE);
     }
 
     @Disabled("writes the fixture once, with the serializer of its version; never regenerate")
     @Test
     void writeVersionTwoFixture() throws Exception {
-        List<StatisticsCheckpoint> checkpoints = new java.util.ArrayList<>();
-        tinyStream(new StatisticsJournal(1, 2), checkpoints);
-        DataOutputSerializer out = new DataOutputSerializer(1024);
-        StatisticsCheckpointSerializer.INSTANCE.serialize(checkpoints.get(1), out);
-        Files.write(Path.of("src/test/resources" + FIXTURE_V2), out.getCopyOfBuffer());
+        write(new StatisticsJournal(1, 2), FIXTURE_V2);
     }
 
     @Disabled("writes the fixture once, with the serializer of its version; never regenerate")
     @Test
     void writeVersionThreeFixture() throws Exception {
+        write(new StatisticsJournal(1, 2), FIXTURE_V3);
+    }
+
+    /** The tiny stream's last checkpoint, as this version's serializer writes it. */
+    private static void write(StatisticsJournal journal, String fixture) throws Exception {
         List<StatisticsCheckpoint> checkpoints = new java.util.ArrayList<>();
-        tinyStream(new StatisticsJournal(1, 2), checkpoints);
+        tinyStream(journal, checkpoints);
         DataOutputSerializer out = new DataOutputSerializer(1024);
         StatisticsCheckpointSerializer.INSTANCE.serialize(checkpoints.get(1), out);
-        Files.write(Path.of("src/test/resources" + FIXTURE_V3), out.getCopyOfBuffer());
+        Files.write(Path.of("src/test/resources" + fixture), out.getCopyOfBuffer());
     }
 
     private StatisticsCheckpoint read(String fixture) throws Exception {
