@@ -128,15 +128,7 @@ public final class PipelineBench {
             double clientRequestsPerSecond)
             throws Exception {
         int run = ++runs;
-        String suffix = "-bench" + run + "-" + System.currentTimeMillis();
-        Configuration conf = new Configuration(jobOptions);
-        conf.addAll(options);
-        conf.set(StreamrecOptions.BOOTSTRAP_SERVERS, bootstrapServers);
-        conf.set(StreamrecOptions.TRANSACTIONAL_ID_PREFIX, "streamrec" + suffix);
-        conf.set(StreamrecOptions.GROUP_ID, "streamrec" + suffix);
-        for (var topic : StreamrecOptions.TOPICS) {
-            conf.set(topic, topic.defaultValue() + suffix);
-        }
+        Configuration conf = runConfiguration(run, options);
         Configuration flinkConf =
                 RuntimeDefaults.embedded(conf, workDir.resolve("checkpoints-" + run));
         progress.accept(
@@ -173,24 +165,9 @@ public final class PipelineBench {
                 cpu.close();
                 ReplayRun.TrainingWindow w = result.trainingWindow();
                 if (probe != null) {
-                    long warm = w.firstMillis() + CLIENT_WARM_UP_S * 1000L;
-                    lastClientLatency =
-                            new ClientLatency(
-                                    probe.gateway(w.firstMillis(), w.lastMillis()),
-                                    probe.kafka(w.firstMillis(), w.lastMillis()),
-                                    probe.kafkaServed(w.firstMillis(), w.lastMillis()),
-                                    probe.gateway(warm, w.lastMillis()),
-                                    probe.kafka(warm, w.lastMillis()),
-                                    probe.unanswered(w.firstMillis(), w.lastMillis()),
-                                    probe.csv(w.firstMillis(), w.lastMillis()));
+                    lastClientLatency = clientLatency(probe, w);
                 }
-                // events trained between the samples used: the rate times the sampled span
-                double trained =
-                        w.eventsPerSecond() * cpu.sampledSeconds(w.firstMillis(), w.lastMillis());
-                Map<String, Double> micros = new LinkedHashMap<>();
-                cpu.secondsByStage(w.firstMillis(), w.lastMillis())
-                        .forEach((stage, seconds) -> micros.put(stage, seconds * 1e6 / trained));
-                lastCpuMicrosPerEvent = micros;
+                lastCpuMicrosPerEvent = cpuMicrosPerEvent(cpu, w);
             }
             progress.accept(
                     String.format(
@@ -200,6 +177,45 @@ public final class PipelineBench {
                             result.checkpointsCompleted()));
             return result;
         }
+    }
+
+    /** The job's settings for run {@code run}: its own topics, consumer group and transactions. */
+    private Configuration runConfiguration(int run, Configuration options) {
+        String suffix = "-bench" + run + "-" + System.currentTimeMillis();
+        Configuration conf = new Configuration(jobOptions);
+        conf.addAll(options);
+        conf.set(StreamrecOptions.BOOTSTRAP_SERVERS, bootstrapServers);
+        conf.set(StreamrecOptions.TRANSACTIONAL_ID_PREFIX, "streamrec" + suffix);
+        conf.set(StreamrecOptions.GROUP_ID, "streamrec" + suffix);
+        for (var topic : StreamrecOptions.TOPICS) {
+            conf.set(topic, topic.defaultValue() + suffix);
+        }
+        return conf;
+    }
+
+    /** The probe's requests within the training window, and after its warm-up. */
+    private static ClientLatency clientLatency(
+            ClientLatencyProbe probe, ReplayRun.TrainingWindow w) {
+        long warm = w.firstMillis() + CLIENT_WARM_UP_S * 1000L;
+        return new ClientLatency(
+                probe.gateway(w.firstMillis(), w.lastMillis()),
+                probe.kafka(w.firstMillis(), w.lastMillis()),
+                probe.kafkaServed(w.firstMillis(), w.lastMillis()),
+                probe.gateway(warm, w.lastMillis()),
+                probe.kafka(warm, w.lastMillis()),
+                probe.unanswered(w.firstMillis(), w.lastMillis()),
+                probe.csv(w.firstMillis(), w.lastMillis()));
+    }
+
+    /** Each stage's CPU within the training window, per event trained in it. */
+    private static Map<String, Double> cpuMicrosPerEvent(
+            StageCpuSampler cpu, ReplayRun.TrainingWindow w) {
+        // events trained between the samples used: the rate times the sampled span
+        double trained = w.eventsPerSecond() * cpu.sampledSeconds(w.firstMillis(), w.lastMillis());
+        Map<String, Double> micros = new LinkedHashMap<>();
+        cpu.secondsByStage(w.firstMillis(), w.lastMillis())
+                .forEach((stage, seconds) -> micros.put(stage, seconds * 1e6 / trained));
+        return micros;
     }
 
     /** Users the replay brings, in order of their first event: requests for known users. */
