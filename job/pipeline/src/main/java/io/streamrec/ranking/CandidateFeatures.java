@@ -186,6 +186,32 @@ public final class CandidateFeatures {
         }
         prepare(userId, t);
         float[] values = new float[n * Feature.COUNT];
+        ListItems list = listItems(itemIds, candidates, t);
+        spreadOver(list.item, n, t);
+        fillColumns(values, list, NegativeSample.keptRowIndices(rows, n), candidates != null, t);
+        if (on(FeatureFamily.POPULARITY)) {
+            relativePopularity(values, n);
+        }
+        if (on(FeatureFamily.SEQUENCE)) {
+            sequenceShares(values, n);
+        }
+        if (rows != null) {
+            values = FeatureList.keptRows(values, Feature.COUNT, rows);
+        }
+        if (on(FeatureFamily.FACTORIZATION) && factorizationScores != null) {
+            for (int c = 0; c < kept; c++) {
+                values[c * Feature.COUNT + Feature.FACTORIZATION.column()] = factorizationScores[c];
+            }
+        }
+        return new FeatureList(kept, Feature.COUNT, values, context(userId, t));
+    }
+
+    /** A list's items, as {@link #extract} reads them: indices, candidates, two logs per item. */
+    private record ListItems(
+            int[] item, Candidate[] candidate, double[] logEvents, double[] logAge) {}
+
+    private ListItems listItems(List<String> itemIds, CandidateSet candidates, long t) {
+        int n = itemIds.size();
         int[] item = new int[n];
         Candidate[] candidate = new Candidate[n];
         double[] logEvents = new double[n];
@@ -197,19 +223,27 @@ public final class CandidateFeatures {
             logEvents[c] = ln1p(stats.events(item[c]));
             logAge[c] = items.logAgeDays(item[c], t);
         }
-        spreadOver(item, n, t);
-        // the families without columns relative to the list: for the kept rows only
-        int[] computed = NegativeSample.keptRowIndices(rows, n);
-        // family by family over all candidates: the iterations of each loop are independent, so
-        // the CPU overlaps several candidates' statistics reads (cache misses) of one family
+        return new ListItems(item, candidate, logEvents, logAge);
+    }
+
+    /**
+     * Every family's own columns, family by family over the list: the iterations of each loop are
+     * independent, so the CPU overlaps several candidates' statistics reads (cache misses) of one
+     * family. POPULARITY and SEQUENCE for every row (the list-relative columns read them all), the
+     * others for the {@code computed} rows only.
+     */
+    private void fillColumns(
+            float[] values, ListItems list, int[] computed, boolean withSources, long t) {
+        int n = list.item.length;
+        int[] item = list.item;
         if (on(FeatureFamily.POPULARITY)) {
             for (int c = 0; c < n; c++) {
-                popularity(values, c * Feature.COUNT, item[c], t, logEvents[c]);
+                popularity(values, c * Feature.COUNT, item[c], t, list.logEvents[c]);
             }
         }
         if (on(FeatureFamily.RECENCY)) {
             for (int c : computed) {
-                recency(values, c * Feature.COUNT, item[c], t, logAge[c]);
+                recency(values, c * Feature.COUNT, item[c], t, list.logAge[c]);
             }
         }
         if (on(FeatureFamily.SEQUENCE)) {
@@ -229,12 +263,12 @@ public final class CandidateFeatures {
         }
         if (on(FeatureFamily.USER_FIT)) {
             for (int c : computed) {
-                userFit(values, c * Feature.COUNT, item[c], logEvents[c], logAge[c]);
+                userFit(values, c * Feature.COUNT, item[c], list.logEvents[c], list.logAge[c]);
             }
         }
-        if (on(FeatureFamily.SOURCES) && candidates != null) {
+        if (on(FeatureFamily.SOURCES) && withSources) {
             for (int c : computed) {
-                sources(values, c * Feature.COUNT, candidate[c], stats.sourceCount());
+                sources(values, c * Feature.COUNT, list.candidate[c], stats.sourceCount());
             }
         }
         if (on(FeatureFamily.TEXT) && textVectors != null) {
@@ -242,21 +276,6 @@ public final class CandidateFeatures {
                 text(values, c * Feature.COUNT, item[c]);
             }
         }
-        if (on(FeatureFamily.POPULARITY)) {
-            relativePopularity(values, n);
-        }
-        if (on(FeatureFamily.SEQUENCE)) {
-            sequenceShares(values, n);
-        }
-        if (rows != null) {
-            values = FeatureList.keptRows(values, Feature.COUNT, rows);
-        }
-        if (on(FeatureFamily.FACTORIZATION) && factorizationScores != null) {
-            for (int c = 0; c < kept; c++) {
-                values[c * Feature.COUNT + Feature.FACTORIZATION.column()] = factorizationScores[c];
-            }
-        }
-        return new FeatureList(kept, Feature.COUNT, values, context(userId, t));
     }
 
     /**
