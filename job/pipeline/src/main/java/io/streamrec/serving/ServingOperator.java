@@ -38,7 +38,9 @@ import java.util.function.Consumer;
 import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.OperatorStateStore;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeHint;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
@@ -197,20 +199,39 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         super.initializeState(context);
         subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
+        OperatorStateStore store = context.getOperatorStateStore();
+        restoreEvaluation(store);
+        restoreLearning(store);
+        clockState =
+                store.getUnionListState(
+                        new ListStateDescriptor<>(StateNames.SERVING_CLOCK, Types.LONG));
+        for (Long clock : clockState.get()) {
+            maxEventTime = Math.max(maxEventTime, clock);
+        }
+        lineage = RunLineage.restore(context, getRuntimeContext().getJobInfo().getJobId());
+        directPositionsState =
+                store.getUnionListState(
+                        new ListStateDescriptor<>(
+                                StateNames.DIRECT_REQUEST_POSITIONS,
+                                TypeInformation.of(
+                                        new TypeHint<
+                                                Tuple4<Integer, Integer, Integer, Long>>() {})));
+        restoredDirectPositions =
+                DirectRequestLedger.restore(directPositionsState.get(), subtask, parallelism);
+    }
+
+    /** The prequential counts and the markers still waiting for their evaluation. */
+    private void restoreEvaluation(OperatorStateStore store) throws Exception {
         countsState =
-                context.getOperatorStateStore()
-                        .getUnionListState(
-                                new ListStateDescriptor<>(
-                                        StateNames.PREQUENTIAL_COUNTS,
-                                        PrequentialCountsSerializer.INSTANCE));
+                store.getUnionListState(
+                        new ListStateDescriptor<>(
+                                StateNames.PREQUENTIAL_COUNTS,
+                                PrequentialCountsSerializer.INSTANCE));
         pendingState =
-                context.getOperatorStateStore()
-                        .getListState(
-                                new ListStateDescriptor<>(
-                                        StateNames.PENDING_MARKERS,
-                                        TypeInformation.of(
-                                                new org.apache.flink.api.common.typeinfo.TypeHint<
-                                                        Tuple2<Long, Integer>>() {})));
+                store.getListState(
+                        new ListStateDescriptor<>(
+                                StateNames.PENDING_MARKERS,
+                                TypeInformation.of(new TypeHint<Tuple2<Long, Integer>>() {})));
         counts = new PrequentialCounts(subtask);
         pendingMarkers = new HashMap<>();
         // after a rescale, old subtask i's counts go to new subtask i % parallelism
@@ -222,43 +243,26 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         for (Tuple2<Long, Integer> p : pendingState.get()) {
             pendingMarkers.put(p.f0, p.f1);
         }
+    }
+
+    /**
+     * The learned ranker's scorer and its candidate statistics, kept as restored until {@link
+     * #open} builds the ranking from them.
+     */
+    private void restoreLearning(OperatorStateStore store) throws Exception {
         learnedState =
-                context.getOperatorStateStore()
-                        .getUnionListState(
-                                new ListStateDescriptor<>(
-                                        StateNames.LEARNED_RANKER,
-                                        PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+                store.getUnionListState(
+                        new ListStateDescriptor<>(
+                                StateNames.LEARNED_RANKER,
+                                PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         restoredRanker = LearnedRankerState.choose(learnedState.get(), subtask);
         statisticsState =
-                context.getOperatorStateStore()
-                        .getUnionListState(
-                                new ListStateDescriptor<>(
-                                        StateNames.CANDIDATE_STATISTICS,
-                                        StatisticsCheckpointSerializer.INSTANCE));
+                store.getUnionListState(
+                        new ListStateDescriptor<>(
+                                StateNames.CANDIDATE_STATISTICS,
+                                StatisticsCheckpointSerializer.INSTANCE));
         restoredStatistics = new ArrayList<>(); // one entry per old subtask (one: version 1)
         statisticsState.get().forEach(restoredStatistics::add);
-        clockState =
-                context.getOperatorStateStore()
-                        .getUnionListState(
-                                new ListStateDescriptor<>(StateNames.SERVING_CLOCK, Types.LONG));
-        for (Long clock : clockState.get()) {
-            maxEventTime = Math.max(maxEventTime, clock);
-        }
-        lineage = RunLineage.restore(context, getRuntimeContext().getJobInfo().getJobId());
-        directPositionsState =
-                context.getOperatorStateStore()
-                        .getUnionListState(
-                                new ListStateDescriptor<>(
-                                        StateNames.DIRECT_REQUEST_POSITIONS,
-                                        TypeInformation.of(
-                                                new org.apache.flink.api.common.typeinfo.TypeHint<
-                                                        Tuple4<
-                                                                Integer,
-                                                                Integer,
-                                                                Integer,
-                                                                Long>>() {})));
-        restoredDirectPositions =
-                DirectRequestLedger.restore(directPositionsState.get(), subtask, parallelism);
     }
 
     private void restoreLearnedRanking() throws IOException {
