@@ -152,32 +152,12 @@ public final class TrainingBatch {
         Map<String, Integer> userPos = new LinkedHashMap<>();
         Map<String, Integer> itemPos = new LinkedHashMap<>();
         Map<String, Integer> attrPos = new LinkedHashMap<>();
-        int k = config.negatives();
-        int l = config.historyLength();
-        int f = ModelConfig.FEATURES;
         for (int b = 0; b < examples.size(); b++) {
             TrainingExample ex = examples.get(b);
             Set<String> touched = new HashSet<>();
             layout.userIndex[b] = index(userPos, ex.userId());
             touched.add(RowKeys.user(ex.userId()));
-            layout.positiveIndex[b] = index(itemPos, ex.positiveItem());
-            layout.exampleWeight[b] = ex.weight();
-            touched.add(RowKeys.item(ex.positiveItem()));
-            for (int j = 0; j < k; j++) {
-                layout.negativeIndex[b * k + j] = index(itemPos, ex.negativeItems()[j]);
-                touched.add(RowKeys.item(ex.negativeItems()[j]));
-                System.arraycopy(
-                        ex.negativeFeatures()[j], 0, layout.negativeFeatures, (b * k + j) * f, f);
-            }
-            System.arraycopy(ex.positiveFeatures(), 0, layout.positiveFeatures, b * f, f);
-            int h = Math.min(l, ex.history().length);
-            int offset = ex.history().length - h; // the most recent h items
-            for (int j = 0; j < h; j++) {
-                String item = ex.history()[offset + j];
-                layout.historyIndex[b * l + j] = index(itemPos, item);
-                layout.historyWeight[b * l + j] = 1f / h;
-                touched.add(RowKeys.item(item));
-            }
+            int offset = layOutItems(layout, b, ex, config, itemPos, touched);
             Set<String> exampleItems = new HashSet<>();
             exampleItems.add(ex.positiveItem());
             exampleItems.addAll(Arrays.asList(ex.negativeItems()));
@@ -206,6 +186,43 @@ public final class TrainingBatch {
                 attributeMatrix(layout.items, attrPos, itemAttributes),
                 contentVectors(layout.items, config.contentDim(), itemVectors),
                 rows);
+    }
+
+    /**
+     * Example {@code b}'s positive, negatives (with their features) and latest history items in
+     * {@code layout}, each item's row key added to {@code touched}.
+     *
+     * @return where in the example's history the items laid out start (the most recent ones)
+     */
+    private static int layOutItems(
+            TrainingBatch layout,
+            int b,
+            TrainingExample ex,
+            ModelConfig config,
+            Map<String, Integer> itemPos,
+            Set<String> touched) {
+        int k = config.negatives();
+        int l = config.historyLength();
+        int f = ModelConfig.FEATURES;
+        layout.positiveIndex[b] = index(itemPos, ex.positiveItem());
+        layout.exampleWeight[b] = ex.weight();
+        touched.add(RowKeys.item(ex.positiveItem()));
+        for (int j = 0; j < k; j++) {
+            layout.negativeIndex[b * k + j] = index(itemPos, ex.negativeItems()[j]);
+            touched.add(RowKeys.item(ex.negativeItems()[j]));
+            System.arraycopy(
+                    ex.negativeFeatures()[j], 0, layout.negativeFeatures, (b * k + j) * f, f);
+        }
+        System.arraycopy(ex.positiveFeatures(), 0, layout.positiveFeatures, b * f, f);
+        int h = Math.min(l, ex.history().length);
+        int offset = ex.history().length - h; // the most recent h items
+        for (int j = 0; j < h; j++) {
+            String item = ex.history()[offset + j];
+            layout.historyIndex[b * l + j] = index(itemPos, item);
+            layout.historyWeight[b * l + j] = 1f / h;
+            touched.add(RowKeys.item(item));
+        }
+        return offset;
     }
 
     /** items x attributes, 1/|attributes of item| where the item has the attribute. */
