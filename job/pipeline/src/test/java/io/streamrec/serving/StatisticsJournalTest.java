@@ -108,13 +108,20 @@ class StatisticsJournalTest {
         assertThat(whole(StatisticsJournal.restore(next, SETTINGS))).isEqualTo(whole(statistics));
     }
 
+    /** Fresh statistics after {@code events} of {@code stream}, journaled from the start. */
+    private static CandidateGenerator journaled(
+            StatisticsJournal journal, Stream stream, int events) {
+        CandidateGenerator statistics = new CandidateGenerator(SETTINGS, CATALOG);
+        statistics.recordChangesTo(journal);
+        stream.apply(statistics, events);
+        return statistics;
+    }
+
     @Test
     void aCheckpointSharesTheSealedChunksAndWritesTheBytesOfOneJournal() throws IOException {
-        CandidateGenerator statistics = new CandidateGenerator(SETTINGS, CATALOG);
         StatisticsJournal journal = new StatisticsJournal(0, 1);
-        statistics.recordChangesTo(journal);
         Stream stream = new Stream();
-        stream.apply(statistics, 3_000);
+        CandidateGenerator statistics = journaled(journal, stream, 3_000);
         journal.checkpoint(statistics); // the base
         stream.apply(statistics, 20_000); // a journal of more than two chunks
         StatisticsCheckpoint first = journal.checkpoint(statistics);
@@ -200,11 +207,9 @@ class StatisticsJournalTest {
 
     @Test
     void theBaseIsWrittenAsOneBlockSharedByTheCheckpointsOfThatBase() throws IOException {
-        CandidateGenerator statistics = new CandidateGenerator(SETTINGS, CATALOG);
         StatisticsJournal journal = new StatisticsJournal(0, 2);
-        statistics.recordChangesTo(journal);
         Stream stream = new Stream();
-        stream.apply(statistics, 3_000);
+        CandidateGenerator statistics = journaled(journal, stream, 3_000);
         StatisticsCheckpoint first = journal.checkpoint(statistics);
         stream.apply(statistics, 20);
         StatisticsCheckpoint second = journal.checkpoint(statistics);
