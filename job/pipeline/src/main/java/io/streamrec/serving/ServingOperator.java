@@ -305,6 +305,30 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         queuedForgets = new HashMap<>();
         directBatches = new ConcurrentLinkedQueue<>();
         model.useAnnFrom(settings.annMinItems());
+        registerMetrics();
+        if (kafka != null) {
+            itemFeed = new ItemCatalogFeed(kafka.toProperties(), catalogTopic, config.contentDim());
+            itemFeed.catchUp(this::onItem);
+        }
+        rowFeed = openModelRowFeed();
+        getMetricGroup().gauge("unreadableFeedRecords", this::unreadableFeedRecords);
+        getMetricGroup().gauge("rowsOfAbandonedRuns", lineage::abandonedRows);
+        topicRows = lineage.filter(model::apply);
+        if (rowFeed != null) {
+            long rows = rowFeed.catchUp(topicRows);
+            LOG.info(
+                    "Serving {} rebuilt its replica from {} committed rows, {} of them dropped as"
+                            + " rows of abandoned runs ({})",
+                    subtask,
+                    rows,
+                    lineage.abandonedRows(),
+                    lineage);
+        }
+        startDirectRequests();
+    }
+
+    /** Counters of answers, evaluations and forgets; per recommender HR@10 and NDCG@10 gauges. */
+    private void registerMetrics() {
         answered = getMetricGroup().counter("answeredRequests");
         evaluated = getMetricGroup().counter("evaluatedEvents");
         forgotten = getMetricGroup().counter("forgottenUsers");
@@ -327,25 +351,6 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                             () -> counts.latestWindowHitRate(recommender));
         }
         getMetricGroup().gauge("modelVersion", () -> model.modelVersion());
-        if (kafka != null) {
-            itemFeed = new ItemCatalogFeed(kafka.toProperties(), catalogTopic, config.contentDim());
-            itemFeed.catchUp(this::onItem);
-        }
-        rowFeed = openModelRowFeed();
-        getMetricGroup().gauge("unreadableFeedRecords", this::unreadableFeedRecords);
-        getMetricGroup().gauge("rowsOfAbandonedRuns", lineage::abandonedRows);
-        topicRows = lineage.filter(model::apply);
-        if (rowFeed != null) {
-            long rows = rowFeed.catchUp(topicRows);
-            LOG.info(
-                    "Serving {} rebuilt its replica from {} committed rows, {} of them dropped as"
-                            + " rows of abandoned runs ({})",
-                    subtask,
-                    rows,
-                    lineage.abandonedRows(),
-                    lineage);
-        }
-        startDirectRequests();
     }
 
     /**

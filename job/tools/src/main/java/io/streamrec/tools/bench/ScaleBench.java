@@ -74,18 +74,7 @@ public final class ScaleBench {
     public Result run(long rows, JobSettings settings) throws Exception {
         int port = freePort();
         String rest = "http://127.0.0.1:" + port;
-        Path checkpoints = workDir.resolve("scale-" + rows);
-        Configuration conf = RuntimeDefaults.embedded(new Configuration(), checkpoints);
-        // checkpoints only when triggered here, retained for the restore
-        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofHours(1));
-        conf.set(
-                CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
-                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
-        conf.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, Duration.ofMinutes(30));
-        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("512m"));
-        conf.setString("rest.bind-port", Integer.toString(port));
-        conf.setString("rest.port", Integer.toString(port));
-
+        Configuration conf = configuration(workDir.resolve("scale-" + rows), port);
         System.gc();
         long heapBefore = heapUsed();
         GENERATED.set(0);
@@ -94,14 +83,7 @@ public final class ScaleBench {
         JobClient job = submit(conf, rows, settings);
         progress.accept(
                 String.format("  scale: writing %,d rows through the parameter server", rows));
-        long nextReport = System.nanoTime();
-        while (GENERATED.get() < rows) {
-            if (System.nanoTime() > nextReport) {
-                progress.accept(String.format("    %,d rows", GENERATED.get()));
-                nextReport = System.nanoTime() + 10_000_000_000L;
-            }
-            Thread.sleep(200); // polling the generator's progress counter
-        }
+        awaitRowsWithProgress(rows);
         double load = (System.nanoTime() - start) / 1e9;
         System.gc();
         long heap = heapUsed() - heapBefore;
@@ -119,19 +101,7 @@ public final class ScaleBench {
         JsonNode incremental = checkpoint(rest, id, "CONFIGURED");
         String path = incremental.path("external_path").asText();
         job.cancel().get();
-        progress.accept("    restoring from " + path);
-
-        Configuration restore = new Configuration(conf);
-        restore.setString("execution.state-recovery.path", path);
-        // a new port: the cancelled job's MiniCluster may still be shutting down on the old one
-        int restorePort = freePort();
-        restore.setString("rest.bind-port", Integer.toString(restorePort));
-        restore.setString("rest.port", Integer.toString(restorePort));
-        long restoreStart = System.nanoTime();
-        JobClient restored = submit(restore, 0, settings);
-        awaitAllRunning("http://127.0.0.1:" + restorePort, restored.getJobID().toString());
-        double restoreSeconds = (System.nanoTime() - restoreStart) / 1e9;
-        restored.cancel().get();
+        double restoreSeconds = restoreSeconds(conf, path, settings);
         return new Result(
                 rows,
                 load,
@@ -142,6 +112,50 @@ public final class ScaleBench {
                 incremental.path("state_size").asLong(),
                 incremental.path("end_to_end_duration").asLong() / 1e3,
                 restoreSeconds);
+    }
+
+    /** Checkpoints only when triggered here, retained for the restore; REST on {@code port}. */
+    private static Configuration configuration(Path checkpoints, int port) {
+        Configuration conf = RuntimeDefaults.embedded(new Configuration(), checkpoints);
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofHours(1));
+        conf.set(
+                CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        conf.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, Duration.ofMinutes(30));
+        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("512m"));
+        conf.setString("rest.bind-port", Integer.toString(port));
+        conf.setString("rest.port", Integer.toString(port));
+        return conf;
+    }
+
+    /** Waits until the generator has written {@code rows}, a progress line every 10 s. */
+    private void awaitRowsWithProgress(long rows) throws InterruptedException {
+        long nextReport = System.nanoTime();
+        while (GENERATED.get() < rows) {
+            if (System.nanoTime() > nextReport) {
+                progress.accept(String.format("    %,d rows", GENERATED.get()));
+                nextReport = System.nanoTime() + 10_000_000_000L;
+            }
+            Thread.sleep(200); // polling the generator's progress counter
+        }
+    }
+
+    /** Seconds from submitting a job restored from {@code path} to all its tasks running. */
+    private double restoreSeconds(Configuration conf, String path, JobSettings settings)
+            throws Exception {
+        progress.accept("    restoring from " + path);
+        Configuration restore = new Configuration(conf);
+        restore.setString("execution.state-recovery.path", path);
+        // a new port: the cancelled job's MiniCluster may still be shutting down on the old one
+        int restorePort = freePort();
+        restore.setString("rest.bind-port", Integer.toString(restorePort));
+        restore.setString("rest.port", Integer.toString(restorePort));
+        long restoreStart = System.nanoTime();
+        JobClient restored = submit(restore, 0, settings);
+        awaitAllRunning("http://127.0.0.1:" + restorePort, restored.getJobID().toString());
+        double seconds = (System.nanoTime() - restoreStart) / 1e9;
+        restored.cancel().get();
+        return seconds;
     }
 
     private JobClient submit(Configuration conf, long rows, JobSettings settings) throws Exception {

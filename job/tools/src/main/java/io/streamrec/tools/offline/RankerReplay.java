@@ -597,13 +597,7 @@ public final class RankerReplay {
         boolean hasFormat = args.length > 2 && !args[2].startsWith("--");
         String format = hasFormat ? args[2] : "movietweetings";
         Options options = Options.parse(args, hasFormat ? 3 : 2);
-        List<UserEvent> events =
-                timeScaled(
-                        options.timeScale,
-                        usersWithAtLeast(
-                                options.minUserEvents,
-                                RatingsReplay.read(Path.of(args[0]), RatingsFormat.parse(format))
-                                        .events()));
+        List<UserEvent> events = readEvents(Path.of(args[0]), format, options);
         ItemCatalog catalog = ItemCatalog.read(Path.of(args[1]), ItemFormat.parse(format));
         long cpuBefore = processCpuNanos();
         RankerReplay replay = new RankerReplay(catalog, options);
@@ -623,33 +617,51 @@ public final class RankerReplay {
                     "item text vectors: %,d items encoded in %.1f s (model load included)%n",
                     vectors.encoded(), vectors.encodeNanos() / 1e9);
         }
-        long start = System.nanoTime();
-        for (int i = 0; i < events.size(); i++) {
-            replay.accept(events.get(i));
-            if ((i + 1) % 20_000 == 0) {
-                System.out.printf(
-                        "%,d events, HR@10 so far %.4f%n",
-                        i + 1, replay.tallies.get("all events").hitRate(0));
-            }
-        }
-        replay.awaitScoring();
-        double seconds = (System.nanoTime() - start) / 1e9;
+        double seconds = replay.replayAll(events);
         System.out.printf(
                 "%,d events in %.1f s (%.0f events/s), %s%n",
                 events.size(), seconds, events.size() / seconds, options);
         System.out.printf(
                 "process CPU %.1f s (catalog, encoding and replay)%n",
                 (processCpuNanos() - cpuBefore) / 1e9);
-        byte[] statistics = CandidateStatisticsSerializer.toBytes(replay.ranker.statistics());
-        System.out.printf(
-                "statistics: %s; %,d bytes serialized, %,d as serving checkpoints them%n",
-                replay.ranker.statistics().size(),
-                statistics.length,
-                checkpointedBytes(statistics));
+        replay.printStatistics(System.out);
         replay.printTallies(System.out);
         replay.printAttack(System.out);
         replay.printRobustTraining(System.out);
         replay.close();
+    }
+
+    /** The ratings as events, in time order, after the options' user filter and time scale. */
+    private static List<UserEvent> readEvents(Path ratings, String format, Options options)
+            throws IOException {
+        return timeScaled(
+                options.timeScale,
+                usersWithAtLeast(
+                        options.minUserEvents,
+                        RatingsReplay.read(ratings, RatingsFormat.parse(format)).events()));
+    }
+
+    /** Replays every event, with a progress line every 20,000; the seconds it took. */
+    private double replayAll(List<UserEvent> events) throws InterruptedException {
+        long start = System.nanoTime();
+        for (int i = 0; i < events.size(); i++) {
+            accept(events.get(i));
+            if ((i + 1) % 20_000 == 0) {
+                System.out.printf(
+                        "%,d events, HR@10 so far %.4f%n",
+                        i + 1, tallies.get("all events").hitRate(0));
+            }
+        }
+        awaitScoring();
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    /** What the statistics hold, and their size serialized and as serving checkpoints them. */
+    private void printStatistics(PrintStream out) throws IOException {
+        byte[] statistics = CandidateStatisticsSerializer.toBytes(ranker.statistics());
+        out.printf(
+                "statistics: %s; %,d bytes serialized, %,d as serving checkpoints them%n",
+                ranker.statistics().size(), statistics.length, checkpointedBytes(statistics));
     }
 
     /** The bytes of serving's checkpoint of {@code statistics} as one subtask's base. */
