@@ -123,9 +123,14 @@ public final class ScaleBench {
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         conf.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, Duration.ofMinutes(30));
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("512m"));
+        restOn(conf, port);
+        return conf;
+    }
+
+    /** The MiniCluster's REST endpoint on {@code port}, where the checkpoints are triggered. */
+    private static void restOn(Configuration conf, int port) {
         conf.setString("rest.bind-port", Integer.toString(port));
         conf.setString("rest.port", Integer.toString(port));
-        return conf;
     }
 
     /** Waits until the generator has written {@code rows}, a progress line every 10 s. */
@@ -148,8 +153,7 @@ public final class ScaleBench {
         restore.setString("execution.state-recovery.path", path);
         // a new port: the cancelled job's MiniCluster may still be shutting down on the old one
         int restorePort = freePort();
-        restore.setString("rest.bind-port", Integer.toString(restorePort));
-        restore.setString("rest.port", Integer.toString(restorePort));
+        restOn(restore, restorePort);
         long restoreStart = System.nanoTime();
         JobClient restored = submit(restore, 0, settings);
         awaitAllRunning("http://127.0.0.1:" + restorePort, restored.getJobID().toString());
