@@ -7,10 +7,9 @@ import java.util.List;
 
 /**
  * The candidate statistics in a checkpoint: a full snapshot taken at some earlier checkpoint (the
- * base, bytes of {@link io.streamrec.candidates.CandidateStatisticsSerializer}) and the journal of
- * changes since it ({@link StatisticsJournal}), in chunks that follow each other. No array is
- * written after it is made, so checkpoints share the base and the journal's sealed chunks without
- * copying them.
+ * {@link StatisticsBase}) and the journal of changes since it ({@link StatisticsJournal}), in
+ * chunks that follow each other. No array is written after it is made, so checkpoints share the
+ * base (and its compressed block) and the journal's sealed chunks without copying them.
  *
  * <p>Each serving subtask writes its own: the statistics of items and each user's latest items are
  * alike on every subtask, but similar users, activity and whole histories are kept for the
@@ -18,12 +17,13 @@ import java.util.List;
  * Checkpoints of schema version 1 held one entry, written by subtask 0, with every user's
  * statistics: {@link #WHOLE} as the subtask.
  *
+ * @param base the full snapshot the journal goes on from
  * @param journalChunks the journal's bytes, chunk after chunk
  * @param subtask the writer's subtask index, or {@link #WHOLE}
  * @param parallelism the writer's parallelism (0 with {@link #WHOLE})
  */
 public record StatisticsCheckpoint(
-        byte[] base, List<byte[]> journalChunks, int subtask, int parallelism) {
+        StatisticsBase base, List<byte[]> journalChunks, int subtask, int parallelism) {
     /** The subtask of an entry holding every user's statistics. */
     public static final int WHOLE = -1;
 
@@ -32,13 +32,23 @@ public record StatisticsCheckpoint(
     }
 
     /** A checkpoint whose journal is one array. */
-    public StatisticsCheckpoint(byte[] base, byte[] journal, int subtask, int parallelism) {
+    public StatisticsCheckpoint(StatisticsBase base, byte[] journal, int subtask, int parallelism) {
         this(base, List.of(journal), subtask, parallelism);
     }
 
+    /** A checkpoint of base bytes {@code base} whose journal is one array. */
+    public StatisticsCheckpoint(byte[] base, byte[] journal, int subtask, int parallelism) {
+        this(new StatisticsBase(base), journal, subtask, parallelism);
+    }
+
     /** An entry of every user's statistics, as schema version 1 wrote them. */
-    public StatisticsCheckpoint(byte[] base, byte[] journal) {
+    public StatisticsCheckpoint(StatisticsBase base, byte[] journal) {
         this(base, journal, WHOLE, 0);
+    }
+
+    /** An entry of every user's statistics of base bytes {@code base}. */
+    public StatisticsCheckpoint(byte[] base, byte[] journal) {
+        this(new StatisticsBase(base), journal);
     }
 
     /** The journal's length in bytes. */

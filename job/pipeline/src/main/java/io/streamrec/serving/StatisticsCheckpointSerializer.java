@@ -10,11 +10,11 @@ import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * Serializer of {@link StatisticsCheckpoint}. Schema version 3: the base's length, the length and
- * bytes of its LZ4 block ({@link BaseCompression}), journal length and bytes, the writer's subtask
- * index and parallelism. Version 2 wrote the base's bytes as they are; version 1 also had no
- * writer: its one entry holds every user's statistics ({@link StatisticsCheckpoint#WHOLE}). Copies
- * are the same instance (the arrays are never written after they are made), so a checkpoint's
- * synchronous part does not copy tens of megabytes of statistics.
+ * bytes of its LZ4 block ({@link StatisticsBase#block}), journal length and bytes, the writer's
+ * subtask index and parallelism. Version 2 wrote the base's bytes as they are; version 1 also had
+ * no writer: its one entry holds every user's statistics ({@link StatisticsCheckpoint#WHOLE}).
+ * Copies are the same instance (the arrays are never written after they are made), so a
+ * checkpoint's synchronous part does not copy tens of megabytes of statistics.
  */
 public final class StatisticsCheckpointSerializer
         extends VersionedRecordSerializer<StatisticsCheckpoint> {
@@ -33,8 +33,8 @@ public final class StatisticsCheckpointSerializer
     @Override
     protected void writeFields(StatisticsCheckpoint checkpoint, DataOutputView out)
             throws IOException {
-        byte[] block = BaseCompression.block(checkpoint.base());
-        out.writeInt(checkpoint.base().length);
+        byte[] block = checkpoint.base().block();
+        out.writeInt(checkpoint.base().length());
         out.writeInt(block.length);
         out.write(block);
         out.writeInt(checkpoint.journalLength());
@@ -47,7 +47,7 @@ public final class StatisticsCheckpointSerializer
 
     @Override
     protected StatisticsCheckpoint readFields(int version, DataInputView in) throws IOException {
-        byte[] base = readBase(version, in);
+        StatisticsBase base = readBase(version, in);
         byte[] journal =
                 new byte[ReadBounds.checkLength(in.readInt(), MAX_BYTES, "statistics journal")];
         in.readFully(journal);
@@ -63,17 +63,17 @@ public final class StatisticsCheckpointSerializer
         return new StatisticsCheckpoint(base, journal, subtask, parallelism);
     }
 
-    private static byte[] readBase(int version, DataInputView in) throws IOException {
+    private static StatisticsBase readBase(int version, DataInputView in) throws IOException {
         int length = ReadBounds.checkLength(in.readInt(), MAX_BYTES, "statistics base");
         if (version < 3) {
             byte[] base = new byte[length];
             in.readFully(base);
-            return base;
+            return new StatisticsBase(base);
         }
         byte[] block =
                 new byte[ReadBounds.checkLength(in.readInt(), MAX_BYTES, "statistics base block")];
         in.readFully(block);
-        return BaseCompression.decompress(block, length);
+        return StatisticsBase.ofBlock(block, length);
     }
 
     @Override

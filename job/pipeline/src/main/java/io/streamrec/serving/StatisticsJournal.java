@@ -47,7 +47,7 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
 
     private final int subtask;
     private final int parallelism;
-    private byte[] base;
+    private StatisticsBase base;
     private long rebases;
     private boolean forgetting;
 
@@ -156,7 +156,7 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
     private int rebaseBytes(int journalLength) {
         return base == null
                 ? 0
-                : (int) Math.min(Integer.MAX_VALUE - 8, (long) base.length + journalLength);
+                : (int) Math.min(Integer.MAX_VALUE - 8, (long) base.length() + journalLength);
     }
 
     /** The checkpoint of {@code statistics}, which must be what this journal followed. */
@@ -164,9 +164,12 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
         int journalLength = length();
         if (base == null
                 || forgetting
-                || journalLength > Math.max(MIN_REBASE_BYTES, base.length * REBASE_SHARE)) {
+                || journalLength > Math.max(MIN_REBASE_BYTES, base.length() * REBASE_SHARE)) {
             forgetting = false;
-            base = CandidateStatisticsSerializer.toBytes(statistics, rebaseBytes(journalLength));
+            base =
+                    new StatisticsBase(
+                            CandidateStatisticsSerializer.toBytes(
+                                    statistics, rebaseBytes(journalLength)));
             sealed.clear();
             journal.clear();
             rebases++;
@@ -190,7 +193,7 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
      */
     static CandidateGenerator restore(StatisticsCheckpoint checkpoint, CandidateSettings settings) {
         CandidateGenerator statistics =
-                CandidateStatisticsSerializer.fromBytes(checkpoint.base(), settings);
+                CandidateStatisticsSerializer.fromBytes(checkpoint.base().bytes(), settings);
         if (!checkpoint.whole()) {
             statistics.keepUserStatisticsOf(
                     UserOwner.share(checkpoint.subtask(), checkpoint.parallelism()));

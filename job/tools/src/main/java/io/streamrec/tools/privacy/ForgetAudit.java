@@ -283,7 +283,9 @@ public final class ForgetAudit {
             out.collect(ENTRY);
             CandidateGenerator restored = s.statistics();
             byte[] id = asWritten(user);
-            if (restored.knows(user) || contains(s.base(), id) || contains(s.journal(), id)) {
+            if (restored.knows(user)
+                    || contains(s.base().bytes(), id)
+                    || contains(s.journal(), id)) {
                 out.collect(MENTIONS);
             }
             for (String k : kept) {
