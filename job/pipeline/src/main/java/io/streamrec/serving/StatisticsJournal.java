@@ -21,6 +21,10 @@ import org.apache.flink.core.memory.DataOutputSerializer;
  * at most that much). Format version 1 of the journal: entries of a tag byte, then a {@link
  * UserEventSerializer} event ({@link #EVENT}) or an item's id, title and attributes ({@link
  * #ITEM}). A forgotten user is never journaled: the next checkpoint writes a new base.
+ *
+ * <p>The journal is bounded without checkpoints too: once it outgrows its share, the next
+ * checkpoint writes a new base whatever comes after, so the entries are dropped at once instead of
+ * held until then (a job run without checkpointing would otherwise keep every event in memory).
  */
 final class StatisticsJournal implements CandidateGenerator.Changes {
     static final double REBASE_SHARE = 0.25;
@@ -49,7 +53,15 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
     private final int parallelism;
     private StatisticsBase base;
     private long rebases;
-    private boolean forgetting;
+
+    /** Bytes in {@link #sealed}. */
+    private long sealedBytes;
+
+    /**
+     * The next checkpoint writes a new base: a user was forgotten, or the journal outgrew its share
+     * and was dropped.
+     */
+    private boolean rebaseDue;
 
     /**
      * A journal of every user's statistics without a base: the first checkpoint writes the whole
@@ -117,27 +129,42 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
         sealIfFull();
     }
 
-    /** Seals the tail as a chunk once it holds {@link #CHUNK_BYTES}; entries never straddle. */
+    /**
+     * Seals the tail as a chunk once it holds {@link #CHUNK_BYTES} (entries never straddle), and
+     * drops the journal once it outgrows its share: the next checkpoint rebases anyway.
+     */
     private void sealIfFull() {
         if (journal.length() >= CHUNK_BYTES) {
             seal(journal.getCopyOfBuffer());
             journal.clear();
+            if (base != null && outgrew(sealedBytes)) {
+                rebaseDue = true;
+                dropEntries();
+            }
         }
     }
 
     private void seal(byte[] chunk) {
         if (chunk.length > 0) {
             sealed.add(chunk);
+            sealedBytes += chunk.length;
         }
     }
 
-    /** The journal's length in bytes. */
-    private int length() {
-        int length = journal.length();
-        for (byte[] chunk : sealed) {
-            length += chunk.length;
-        }
-        return length;
+    private void dropEntries() {
+        sealed.clear();
+        sealedBytes = 0;
+        journal.clear();
+    }
+
+    /** Whether a journal of {@code length} bytes is past the share that calls for a new base. */
+    private boolean outgrew(long length) {
+        return length > Math.max(MIN_REBASE_BYTES, base.length() * REBASE_SHARE);
+    }
+
+    /** The bytes the journal holds now (after a drop, less than it recorded since the base). */
+    long length() {
+        return sealedBytes + journal.length();
     }
 
     /**
@@ -146,32 +173,29 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
      */
     @Override
     public void forget(String userId) {
-        forgetting = true;
+        rebaseDue = true;
     }
 
     /**
-     * Room for the next base: about the old base plus what the journal recorded since (where the
-     * statistics grew by more, the buffer grows by doubling as before); 0 before the first base.
+     * Room for the next base: about the old base plus what the journal holds (where the statistics
+     * grew by more, the buffer grows by doubling as before); 0 before the first base.
      */
-    private int rebaseBytes(int journalLength) {
+    private int rebaseBytes(long journalLength) {
         return base == null
                 ? 0
-                : (int) Math.min(Integer.MAX_VALUE - 8, (long) base.length() + journalLength);
+                : (int) Math.min(Integer.MAX_VALUE - 8, base.length() + journalLength);
     }
 
     /** The checkpoint of {@code statistics}, which must be what this journal followed. */
     StatisticsCheckpoint checkpoint(CandidateGenerator statistics) {
-        int journalLength = length();
-        if (base == null
-                || forgetting
-                || journalLength > Math.max(MIN_REBASE_BYTES, base.length() * REBASE_SHARE)) {
-            forgetting = false;
+        long journalLength = length();
+        if (base == null || rebaseDue || outgrew(journalLength)) {
+            rebaseDue = false;
             base =
                     new StatisticsBase(
                             CandidateStatisticsSerializer.toBytes(
                                     statistics, rebaseBytes(journalLength)));
-            sealed.clear();
-            journal.clear();
+            dropEntries();
             rebases++;
         }
         List<byte[]> chunks = new ArrayList<>(sealed.size() + 1);

@@ -182,6 +182,36 @@ class StatisticsJournalTest {
     }
 
     @Test
+    void withoutCheckpointsTheJournalStaysWithinItsShare() {
+        StatisticsJournal journal = new StatisticsJournal(0, 1);
+        Stream stream = new Stream();
+        CandidateGenerator statistics = journaled(journal, stream, 3_000);
+        StatisticsCheckpoint base = journal.checkpoint(statistics);
+        long bound =
+                (long)
+                                Math.max(
+                                        StatisticsJournal.MIN_REBASE_BYTES,
+                                        base.base().length() * StatisticsJournal.REBASE_SHARE)
+                        + StatisticsJournal.CHUNK_BYTES;
+        long longest = 0;
+        int drops = 0;
+        for (int round = 0; round < 300; round++) { // 60,000 events, no checkpoint
+            long before = journal.length();
+            stream.apply(statistics, 200);
+            drops += journal.length() < before ? 1 : 0;
+            longest = Math.max(longest, journal.length());
+        }
+        assertThat(drops).isPositive(); // and without the drop it would pass the bound
+        assertThat(longest).isLessThan(bound);
+
+        StatisticsCheckpoint next = journal.checkpoint(statistics);
+        assertThat(next.base()).isNotSameAs(base.base());
+        assertThat(next.journal()).isEmpty();
+        assertThat(next.base().bytes()).isEqualTo(whole(statistics));
+        assertThat(journal.rebases()).isEqualTo(2);
+    }
+
+    @Test
     void theSerializerRoundTripsAndRejectsACorruptLength() throws IOException {
         StatisticsCheckpoint checkpoint =
                 new StatisticsCheckpoint(new byte[] {2, 0, 1}, new byte[] {1, 7}, 1, 3);
