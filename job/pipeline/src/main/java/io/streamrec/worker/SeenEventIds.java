@@ -20,7 +20,8 @@ import org.apache.flink.api.common.typeinfo.Types;
  * resumed from an old checkpoint recognises exactly the duplicates a run without failures does.
  *
  * <p>Each user's ids are pruned when the user's newest event time enters a new window, so a user
- * keeps at most about two windows of ids (the last ones of a user who stopped sending).
+ * keeps at most about two windows of ids (the last ones of a user who stopped sending). A late
+ * event already more than the window behind its user's newest is not kept at all.
  */
 final class SeenEventIds {
     private final long windowMs;
@@ -61,6 +62,9 @@ final class SeenEventIds {
         }
         if (now < legacyUntil && legacy.contains(eventId)) {
             return true;
+        }
+        if (eventTime < horizon) {
+            return false; // already past the window: a second copy could not be a duplicate either
         }
         eventTimes.put(eventId, eventTime);
         if (newestBefore == null || eventTime > newestBefore) {

@@ -20,6 +20,7 @@ import io.streamrec.schema.ShardMessage;
 import io.streamrec.schema.UserEvent;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.state.MapState;
@@ -488,6 +489,30 @@ class TrainingWorkerOperatorTest {
                     .extracting(m -> m.marker().events().get(0).eventId())
                     .containsExactly("e1", "e1", "e2", "e2", "e3", "e3", "e2", "e2");
             assertThat(h.getSideOutput(TrainingWorkerOperator.DEAD_LETTERS)).hasSize(1);
+        }
+    }
+
+    /**
+     * A late event already more than the window behind its user's newest cannot be recognised as a
+     * duplicate, so its id is not kept either: a thousand of them take no more state than one id.
+     */
+    @Test
+    void keepsNoIdsOfEventsAlreadyPastTheWindow() throws Exception {
+        assertThat(stateAfterLateEvents(i -> "late" + i))
+                .isEqualTo(stateAfterLateEvents(i -> "late"));
+    }
+
+    /** The keyed state's size after 1,000 events two windows late, with ids {@code ids}. */
+    private static long stateAfterLateEvents(IntFunction<String> ids) throws Exception {
+        long window = 3_600_000L;
+        try (var h = harness(worker(1, 60_000, window))) {
+            h.open();
+            h.processElement1(eventAt("e1", "a", 3 * window));
+            for (int i = 0; i < 1_000; i++) {
+                h.processElement1(eventAt(ids.apply(i), "a", window));
+            }
+            assertThat(h.getSideOutput(TrainingWorkerOperator.DEAD_LETTERS)).isNull(); // trained
+            return h.snapshot(1L, 1L).getManagedKeyedState().getStateSize();
         }
     }
 
