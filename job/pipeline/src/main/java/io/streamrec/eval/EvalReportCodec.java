@@ -51,6 +51,8 @@ public final class EvalReportCodec {
      * recommender supplied no top-10 lists), overall and, but for the coverage, per window. A
      * window's {@code counts} are its raw counts in the order {@code recommenders} names; its
      * {@code values} keep the first report format (the first three recommenders) for older readers.
+     * {@code earlier_counts} are the counts of the windows before those listed, folded into one
+     * ({@link PrequentialCounts#MAX_WINDOWS}); the overall figures include them.
      */
     public static String encode(Report report) {
         PrequentialCounts counts = report.counts();
@@ -74,6 +76,10 @@ public final class EvalReportCodec {
         putFreshness(node, report.freshness());
         ArrayNode windows = node.putArray("windows");
         counts.windows.forEach((start, values) -> putWindow(windows.addObject(), start, values));
+        ArrayNode earlier = node.putArray("earlier_counts");
+        for (double x : counts.earlier) {
+            earlier.add(x);
+        }
         return node.toString();
     }
 
@@ -166,6 +172,11 @@ public final class EvalReportCodec {
             String[] layout = hasCounts ? names : PrequentialCounts.VERSION_1_RECOMMENDERS;
             windows.put(w.get("start").asLong(), PrequentialCounts.inCurrentLayout(layout, values));
         }
+        double[] earlier =
+                node.has("earlier_counts")
+                        ? PrequentialCounts.inCurrentLayout(
+                                names, doubles(node.get("earlier_counts")))
+                        : new double[PrequentialCounts.FIELDS];
         List<TreeSet<String>> covered = PrequentialCounts.noCoverage();
         node.path("covered_items")
                 .fields()
@@ -182,6 +193,7 @@ public final class EvalReportCodec {
                 new PrequentialCounts(
                         node.get("subtask").asInt(),
                         windows,
+                        earlier,
                         covered,
                         node.path("items_known").asLong()),
                 node.path("parallelism").asInt(1),

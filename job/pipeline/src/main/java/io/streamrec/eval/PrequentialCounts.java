@@ -18,6 +18,10 @@ import java.util.TreeSet;
  * items each recommender put in its top-10 lists and how many items there were to choose from, the
  * catalog coverage. Kept in operator state, so the counts are exactly-once like the model.
  *
+ * <p>The latest {@link #MAX_WINDOWS} windows are kept apart; older ones fold into one earlier
+ * total, so the whole run's figures stay exact while the state, and the report each checkpoint
+ * writes, stay bounded however long the job runs and however short {@code eval.window} is.
+ *
  * <p>Every evaluated event has exactly one relevant item, the event's own: so recall@10 equals
  * HR@10 and precision@10 is HR@10 / 10 (see {@link Quality}); they are derived, not counted.
  */
@@ -35,10 +39,21 @@ public final class PrequentialCounts {
 
     static final int FIELDS = fields(RECOMMENDERS.length);
 
+    /**
+     * Windows kept apart: five years of the default weekly window, ten days of hourly ones. A
+     * window is about 800 bytes of report JSON, written at every checkpoint, and a report must stay
+     * well inside Kafka's default 1 MB record limit: MovieLens latest-small spans 22 years, 1,150
+     * weeks, which would not fit.
+     */
+    public static final int MAX_WINDOWS = 260;
+
     final int subtask;
 
     /** window start (epoch ms) -> [n, hits per recommender..., ndcg per recommender...]. */
     final TreeMap<Long, double[]> windows;
+
+    /** The counts of the windows before {@link #windows}, folded into one, in the same layout. */
+    final double[] earlier;
 
     /**
      * Per recommender, the distinct item ids of its top-10 lists so far; null while it supplied
@@ -70,10 +85,24 @@ public final class PrequentialCounts {
             TreeMap<Long, double[]> windows,
             List<TreeSet<String>> coveredItems,
             long itemsKnown) {
+        this(subtask, windows, new double[FIELDS], coveredItems, itemsKnown);
+    }
+
+    /**
+     * Counts of {@code windows} and the {@code earlier} ones, at most {@link #MAX_WINDOWS} apart.
+     */
+    PrequentialCounts(
+            int subtask,
+            TreeMap<Long, double[]> windows,
+            double[] earlier,
+            List<TreeSet<String>> coveredItems,
+            long itemsKnown) {
         this.subtask = subtask;
         this.windows = windows;
+        this.earlier = earlier;
         this.coveredItems = coveredItems;
         this.itemsKnown = itemsKnown;
+        foldOldWindows();
     }
 
     /**
@@ -98,7 +127,7 @@ public final class PrequentialCounts {
             throw new IllegalArgumentException(
                     ranks.length + " ranks for " + RECOMMENDERS.length + " recommenders");
         }
-        double[] w = windows.computeIfAbsent(windowStart, x -> new double[FIELDS]);
+        double[] w = window(windowStart);
         w[0]++;
         for (int r = 0; r < RECOMMENDERS.length; r++) {
             if (ranks[r] >= 0) {
@@ -116,15 +145,41 @@ public final class PrequentialCounts {
         }
     }
 
-    /** Adds another subtask's counts: windows add up, covered items unite. */
+    /**
+     * The counts of the window starting at {@code windowStart}: the earlier total when all {@link
+     * #MAX_WINDOWS} windows kept are later (a late event); a new window folds the oldest.
+     */
+    private double[] window(long windowStart) {
+        double[] w = windows.get(windowStart);
+        if (w != null) {
+            return w;
+        }
+        if (windows.size() >= MAX_WINDOWS && windowStart < windows.firstKey()) {
+            return earlier;
+        }
+        w = new double[FIELDS];
+        windows.put(windowStart, w);
+        foldOldWindows();
+        return w;
+    }
+
+    /** Folds the oldest windows into {@link #earlier} until {@link #MAX_WINDOWS} are left. */
+    private void foldOldWindows() {
+        while (windows.size() > MAX_WINDOWS) {
+            addTo(earlier, windows.pollFirstEntry().getValue());
+        }
+    }
+
+    private static void addTo(double[] sum, double[] values) {
+        for (int i = 0; i < FIELDS; i++) {
+            sum[i] += values[i];
+        }
+    }
+
+    /** Adds another subtask's counts: windows and earlier totals add up, covered items unite. */
     public void addAll(PrequentialCounts other) {
-        other.windows.forEach(
-                (start, values) -> {
-                    double[] w = windows.computeIfAbsent(start, x -> new double[FIELDS]);
-                    for (int i = 0; i < FIELDS; i++) {
-                        w[i] += values[i];
-                    }
-                });
+        other.windows.forEach((start, values) -> addTo(window(start), values));
+        addTo(earlier, other.earlier);
         for (int r = 0; r < RECOMMENDERS.length; r++) {
             if (other.coveredItems.get(r) != null) {
                 cover(r, other.coveredItems.get(r));
@@ -159,8 +214,17 @@ public final class PrequentialCounts {
         return subtask;
     }
 
+    /**
+     * The latest {@link #MAX_WINDOWS} windows by start; the events before them are {@link
+     * #earlier()}.
+     */
     public Map<Long, double[]> windows() {
         return windows;
+    }
+
+    /** The counts of the windows before {@link #windows()}, folded into one (zeros when none). */
+    public double[] earlier() {
+        return earlier;
     }
 
     public long events() {
@@ -181,7 +245,7 @@ public final class PrequentialCounts {
         return quality(r).ndcg();
     }
 
-    /** The quality of recommender {@code r} over all windows. */
+    /** The quality of recommender {@code r} over all windows, the folded earlier ones too. */
     public Quality quality(int r) {
         return quality(total(), r);
     }
@@ -212,11 +276,9 @@ public final class PrequentialCounts {
     }
 
     double[] total() {
-        double[] t = new double[FIELDS];
+        double[] t = earlier.clone();
         for (double[] w : windows.values()) {
-            for (int i = 0; i < FIELDS; i++) {
-                t[i] += w[i];
-            }
+            addTo(t, w);
         }
         return t;
     }
@@ -228,7 +290,7 @@ public final class PrequentialCounts {
         for (TreeSet<String> items : coveredItems) {
             covered.add(items == null ? null : new TreeSet<>(items));
         }
-        return new PrequentialCounts(subtask, w, covered, itemsKnown);
+        return new PrequentialCounts(subtask, w, earlier.clone(), covered, itemsKnown);
     }
 
     static int fields(int recommenders) {

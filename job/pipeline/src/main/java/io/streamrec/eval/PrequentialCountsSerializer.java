@@ -13,10 +13,12 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * Serializer of {@link PrequentialCounts}. Schema version 2 names its recommenders and adds the
- * covered items per recommender and the items known; version 1 had the three recommenders of {@link
- * PrequentialCounts#VERSION_1_RECOMMENDERS} and no coverage. Windows are restored into today's
- * recommenders by name: a recommender the bytes lack starts at 0, its coverage absent.
+ * Serializer of {@link PrequentialCounts}. Schema version 3 adds, after the windows, the counts of
+ * the windows folded before them ({@link PrequentialCounts#earlier()}). Version 2 names its
+ * recommenders and adds the covered items per recommender and the items known; version 1 had the
+ * three recommenders of {@link PrequentialCounts#VERSION_1_RECOMMENDERS} and no coverage. Windows
+ * are restored into today's recommenders by name: a recommender the bytes lack starts at 0, its
+ * coverage absent.
  */
 public final class PrequentialCountsSerializer
         extends VersionedRecordSerializer<PrequentialCounts> {
@@ -25,7 +27,7 @@ public final class PrequentialCountsSerializer
 
     @Override
     public int currentVersion() {
-        return 2;
+        return 3;
     }
 
     @Override
@@ -35,11 +37,9 @@ public final class PrequentialCountsSerializer
         out.writeInt(c.windows.size());
         for (var e : c.windows.entrySet()) {
             out.writeLong(e.getKey());
-            out.writeInt(e.getValue().length);
-            for (double v : e.getValue()) {
-                out.writeDouble(v);
-            }
+            writeCounts(e.getValue(), out);
         }
+        writeCounts(c.earlier, out);
         out.writeLong(c.itemsKnown);
         for (Set<String> covered : c.coveredItems) {
             out.writeBoolean(covered != null);
@@ -62,20 +62,15 @@ public final class PrequentialCountsSerializer
         TreeMap<Long, double[]> windows = new TreeMap<>();
         for (int i = 0; i < n; i++) {
             long start = in.readLong();
-            double[] values =
-                    new double
-                            [ReadBounds.checkLength(
-                                    in.readInt(),
-                                    ReadBounds.MAX_VECTOR_LENGTH,
-                                    "PrequentialCounts.counts")];
-            for (int j = 0; j < values.length; j++) {
-                values[j] = in.readDouble();
-            }
-            windows.put(start, inCurrentLayout(names, values));
+            windows.put(start, inCurrentLayout(names, readCounts(in)));
         }
         if (version == 1) {
             return new PrequentialCounts(subtask, windows);
         }
+        double[] earlier =
+                version >= 3
+                        ? inCurrentLayout(names, readCounts(in))
+                        : new double[PrequentialCounts.FIELDS];
         long itemsKnown = in.readLong();
         List<TreeSet<String>> covered = PrequentialCounts.noCoverage();
         for (String name : names) {
@@ -93,7 +88,27 @@ public final class PrequentialCountsSerializer
                 covered.set(r, items);
             }
         }
-        return new PrequentialCounts(subtask, windows, covered, itemsKnown);
+        return new PrequentialCounts(subtask, windows, earlier, covered, itemsKnown);
+    }
+
+    private static void writeCounts(double[] counts, DataOutputView out) throws IOException {
+        out.writeInt(counts.length);
+        for (double v : counts) {
+            out.writeDouble(v);
+        }
+    }
+
+    private static double[] readCounts(DataInputView in) throws IOException {
+        double[] values =
+                new double
+                        [ReadBounds.checkLength(
+                                in.readInt(),
+                                ReadBounds.MAX_VECTOR_LENGTH,
+                                "PrequentialCounts.counts")];
+        for (int j = 0; j < values.length; j++) {
+            values[j] = in.readDouble();
+        }
+        return values;
     }
 
     private static double[] inCurrentLayout(String[] names, double[] values) throws IOException {

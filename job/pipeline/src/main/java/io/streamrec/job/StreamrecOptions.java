@@ -527,7 +527,10 @@ public final class StreamrecOptions {
             ConfigOptions.key("eval.window")
                     .durationType()
                     .defaultValue(Duration.ofDays(7))
-                    .withDescription("Event-time window of the per-window quality figures.");
+                    .withDescription(
+                            "Event-time window of the per-window quality figures. The latest 260"
+                                    + " windows are kept apart; older ones fold into one earlier"
+                                    + " total that the whole run's figures include.");
     public static final ConfigOption<Double> EVAL_SAMPLE_RATE =
             ConfigOptions.key("eval.sample-rate")
                     .doubleType()

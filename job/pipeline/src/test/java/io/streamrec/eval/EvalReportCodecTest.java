@@ -78,6 +78,25 @@ class EvalReportCodecTest {
     }
 
     @Test
+    void carriesTheFoldedEarlierWindows() throws Exception {
+        PrequentialCounts c = new PrequentialCounts(0);
+        for (long w = 0; w <= PrequentialCounts.MAX_WINDOWS; w++) {
+            c.record(w, new int[] {w == 0 ? 0 : -1, -1, -1, -1});
+        }
+        String json = EvalReportCodec.encode(report(c));
+        PrequentialCounts decoded = EvalReportCodec.decode(json).counts();
+
+        assertThat(c.earlier()[0]).isEqualTo(1); // window 0, its one hit with it
+        assertThat(decoded.earlier()).containsExactly(c.earlier());
+        assertThat(decoded.windows()).hasSize(PrequentialCounts.MAX_WINDOWS);
+        assertThat(decoded.hitRate(0)).isEqualTo(1.0 / (PrequentialCounts.MAX_WINDOWS + 1));
+        assertThat(MAPPER.readTree(json).at("/hr_at_10/model").asDouble())
+                .isEqualTo(decoded.hitRate(0));
+        // a report written before windows were folded has no earlier counts: zeros
+        assertThat(EvalReportCodec.decode(FIRST_FORMAT).counts().earlier()).containsOnly(0.0);
+    }
+
+    @Test
     void readsTheFirstFormat() throws Exception {
         EvalReportCodec.Report report = EvalReportCodec.decode(FIRST_FORMAT);
         PrequentialCounts c = report.counts();

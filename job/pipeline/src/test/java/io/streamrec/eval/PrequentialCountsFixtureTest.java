@@ -56,8 +56,26 @@ class PrequentialCountsFixtureTest {
         return List.of(new PrequentialCounts(3, windows, covered, 40), new PrequentialCounts(0));
     }
 
+    /**
+     * What version 3 wrote: version 2's counts with the counts of two windows folded before them,
+     * and an empty subtask.
+     */
+    private static List<PrequentialCounts> version3() {
+        TreeMap<Long, double[]> windows = new TreeMap<>();
+        windows.put(
+                1_600_000_000_000L,
+                new double[] {4, 3, 1, 2, 3, 2.130929753571457, 1, 1.5, 1.6309297535714575});
+        windows.put(1_600_003_600_000L, new double[] {1, 0, 0, 1, 1, 0, 0, 0.5, 1});
+        double[] earlier = {7, 2, 1, 0, 3, 1.5, 1, 0, 2.5};
+        List<TreeSet<String>> covered = PrequentialCounts.noCoverage();
+        covered.set(0, new TreeSet<>(List.of("i1", "i2", "i3")));
+        covered.set(3, new TreeSet<>(List.of("i4")));
+        return List.of(
+                new PrequentialCounts(3, windows, earlier, covered, 40), new PrequentialCounts(0));
+    }
+
     @ParameterizedTest(name = "version {0}")
-    @ValueSource(ints = {1, 2})
+    @ValueSource(ints = {1, 2, 3})
     void committedCountsStillRead(int version) throws IOException {
         byte[] bytes = committed(records(version));
         assertThat(bytes[0]).as("schema version byte").isEqualTo((byte) version);
@@ -65,7 +83,7 @@ class PrequentialCountsFixtureTest {
     }
 
     @ParameterizedTest(name = "version {0}")
-    @ValueSource(ints = {1, 2})
+    @ValueSource(ints = {1, 2, 3})
     void committedSnapshotRestoresACompatibleSerializer(int version) throws IOException {
         DataInputDeserializer in = new DataInputDeserializer(committed(snapshot(version)));
         TypeSerializerSnapshot<PrequentialCounts> restored =
@@ -93,7 +111,8 @@ class PrequentialCountsFixtureTest {
             PrequentialCountsSerializer.INSTANCE.serialize(counts, out);
         }
         byte[] rewritten = out.getCopyOfBuffer();
-        assertThat(rewritten[0]).isEqualTo((byte) 2);
+        assertThat(rewritten[0])
+                .isEqualTo((byte) PrequentialCountsSerializer.INSTANCE.currentVersion());
         assertSameCounts(readAll(PrequentialCountsSerializer.INSTANCE, rewritten), version1());
     }
 
@@ -122,6 +141,7 @@ class PrequentialCountsFixtureTest {
         return switch (version) {
             case 1 -> version1();
             case 2 -> version2();
+            case 3 -> version3();
             default -> throw new IllegalArgumentException("no fixture of version " + version);
         };
     }

@@ -36,6 +36,75 @@ class PrequentialCountsTest {
         assertThat(copy.subtask()).isZero();
     }
 
+    /**
+     * Counts of {@code windows} windows a week apart, from week 0: in window w, w % 3 + 1 events,
+     * the model hitting at rank 0 in the first of them and missing the rest.
+     */
+    private static PrequentialCounts weeks(int subtask, int from, int windows) {
+        PrequentialCounts c = new PrequentialCounts(subtask);
+        for (int w = from; w < from + windows; w++) {
+            for (int e = 0; e <= w % 3; e++) {
+                c.record(w * WEEK, new int[] {e == 0 ? 0 : -1, -1, -1, -1});
+            }
+        }
+        return c;
+    }
+
+    private static final long WEEK = 604_800_000L;
+
+    /** Events and model hits of windows {@code from} to {@code to} (excluded) of {@link #weeks}. */
+    private static double[] eventsAndHits(int from, int to) {
+        double events = 0;
+        for (int w = from; w < to; w++) {
+            events += w % 3 + 1;
+        }
+        return new double[] {events, to - from};
+    }
+
+    @Test
+    void theOldestWindowsFoldIntoOneEarlierTotalAndTheWholeStaysExact() throws Exception {
+        int max = PrequentialCounts.MAX_WINDOWS;
+        PrequentialCounts c = weeks(0, 0, max + 10);
+
+        assertThat(c.windows()).hasSize(max);
+        assertThat(c.windows().keySet().iterator().next()).isEqualTo(10 * WEEK);
+        double[] folded = eventsAndHits(0, 10);
+        assertThat(c.earlier()[0]).isEqualTo(folded[0]);
+        assertThat(c.earlier()[1]).isEqualTo(folded[1]);
+        double[] all = eventsAndHits(0, max + 10);
+        assertThat(c.events()).isEqualTo((long) all[0]);
+        assertThat(c.hitRate(0)).isEqualTo(all[1] / all[0]);
+
+        // a late event of a folded window counts in the earlier total, not as a window again
+        c.record(3 * WEEK, new int[] {0, -1, -1, -1});
+        assertThat(c.windows()).hasSize(max).doesNotContainKey(3 * WEEK);
+        assertThat(c.earlier()[0]).isEqualTo(folded[0] + 1);
+
+        PrequentialCounts read =
+                PrequentialCountsSerializer.INSTANCE.fromBytes(
+                        PrequentialCountsSerializer.INSTANCE.toBytes(c));
+        assertThat(read.earlier()).containsExactly(c.earlier());
+        assertThat(read.windows()).containsOnlyKeys(c.windows().keySet());
+        assertThat(read.hitRate(0)).isEqualTo(c.hitRate(0));
+        assertThat(c.copy().earlier()).containsExactly(c.earlier()).isNotSameAs(c.earlier());
+    }
+
+    @Test
+    void mergedSubtasksKeepTheLatestWindowsAndAddTheEarlierTotals() {
+        int max = PrequentialCounts.MAX_WINDOWS;
+        PrequentialCounts a = weeks(0, 0, max + 5); // weeks 5 .. max + 4 apart
+        PrequentialCounts b = weeks(1, 20, max); // weeks 20 .. max + 19, none folded
+
+        a.addAll(b);
+
+        assertThat(a.windows()).hasSize(max);
+        assertThat(a.windows().keySet().iterator().next()).isEqualTo(20 * WEEK);
+        double events = eventsAndHits(0, max + 5)[0] + eventsAndHits(20, max + 20)[0];
+        assertThat(a.events()).isEqualTo((long) events);
+        // a's weeks 0-19 and nothing of b's are earlier now
+        assertThat(a.earlier()[0]).isEqualTo(eventsAndHits(0, 20)[0]);
+    }
+
     @Test
     void recallPrecisionAndF1FollowFromOneRelevantItemPerEvent() {
         PrequentialCounts c = new PrequentialCounts(0);
