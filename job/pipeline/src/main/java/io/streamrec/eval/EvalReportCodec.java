@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -17,6 +18,14 @@ import java.util.TreeSet;
  */
 public final class EvalReportCodec {
     private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /**
+     * Covered items a report lists by id, per recommender; beyond this it carries their {@link
+     * CoverageSketch} (about 22 KB of Base64). Four lists of 10,000 ids are about 400 KB, which
+     * with {@link PrequentialCounts#MAX_WINDOWS} windows keeps a report inside Kafka's default 1 MB
+     * record limit; a report over the limit would fail the job at every checkpoint.
+     */
+    public static final int MAX_LISTED_ITEMS = 10_000;
 
     private EvalReportCodec() {}
 
@@ -101,10 +110,14 @@ public final class EvalReportCodec {
         }
     }
 
-    /** Coverage per recommender, and what it is made of so that subtasks' reports merge. */
+    /**
+     * Coverage per recommender, and what it is made of so that subtasks' reports merge: the covered
+     * ids, or their sketch where there are more than {@link #MAX_LISTED_ITEMS}.
+     */
     private static void putCoverage(ObjectNode node, PrequentialCounts counts) {
         ObjectNode coverage = node.putObject("coverage_at_10");
         ObjectNode covered = node.putObject("covered_items");
+        ObjectNode sketches = node.putObject("covered_items_sketch");
         node.put("items_known", counts.itemsKnown());
         for (int r = 0; r < PrequentialCounts.RECOMMENDERS.length; r++) {
             String name = PrequentialCounts.RECOMMENDERS[r];
@@ -114,9 +127,14 @@ public final class EvalReportCodec {
             } else {
                 coverage.putNull(name);
             }
-            if (counts.coveredItems(r) != null) {
+            Set<String> ids = counts.coveredItems(r);
+            if (ids != null && ids.size() <= MAX_LISTED_ITEMS) {
                 ArrayNode items = covered.putArray(name);
-                counts.coveredItems(r).forEach(items::add);
+                ids.forEach(items::add);
+            } else if (ids != null) {
+                sketches.put(name, CoverageSketch.of(ids).toBase64());
+            } else if (counts.coverageSketch(r) != null) {
+                sketches.put(name, counts.coverageSketch(r).toBase64());
             }
         }
     }
@@ -189,13 +207,16 @@ public final class EvalReportCodec {
                                 covered.set(r, items);
                             }
                         });
-        return new Report(
+        PrequentialCounts counts =
                 new PrequentialCounts(
                         node.get("subtask").asInt(),
                         windows,
                         earlier,
                         covered,
-                        node.path("items_known").asLong()),
+                        node.path("items_known").asLong());
+        readSketches(node.path("covered_items_sketch"), counts);
+        return new Report(
+                counts,
                 node.path("parallelism").asInt(1),
                 node.get("trained_events").asLong(),
                 node.get("model_version").asLong(),
@@ -205,6 +226,23 @@ public final class EvalReportCodec {
                         node.path("first_event_time").asLong(),
                         node.path("last_event_time").asLong()),
                 freshness(node.path("freshness_ms")));
+    }
+
+    private static void readSketches(JsonNode sketches, PrequentialCounts counts)
+            throws IOException {
+        var fields = sketches.fields();
+        while (fields.hasNext()) {
+            var e = fields.next();
+            int r = PrequentialCounts.indexOf(e.getKey());
+            if (r >= 0) {
+                try {
+                    counts.coverageSketches.set(
+                            r, CoverageSketch.fromBase64(e.getValue().asText()));
+                } catch (IllegalArgumentException bad) {
+                    throw new IOException("corrupt covered_items_sketch of " + e.getKey(), bad);
+                }
+            }
+        }
     }
 
     private static String[] recommenders(JsonNode node) {

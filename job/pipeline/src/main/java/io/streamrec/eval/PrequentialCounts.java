@@ -61,6 +61,15 @@ public final class PrequentialCounts {
      */
     final List<TreeSet<String>> coveredItems;
 
+    /**
+     * Per recommender, a sketch of its covered items where a report carried that instead of the ids
+     * (too many to fit a Kafka record: {@link EvalReportCodec}); null where the ids are known or
+     * none were supplied. Only counts read from reports have sketches; a serving subtask's own
+     * counts keep the ids.
+     */
+    final List<CoverageSketch> coverageSketches =
+            new ArrayList<>(Collections.nCopies(RECOMMENDERS.length, null));
+
     /** The most items a recommender could choose from at an evaluated event: coverage's base. */
     long itemsKnown;
 
@@ -176,20 +185,45 @@ public final class PrequentialCounts {
         }
     }
 
-    /** Adds another subtask's counts: windows and earlier totals add up, covered items unite. */
+    /**
+     * Adds another subtask's counts: windows and earlier totals add up, covered items unite (as a
+     * sketch where either side has only a sketch of them).
+     */
     public void addAll(PrequentialCounts other) {
         other.windows.forEach((start, values) -> addTo(window(start), values));
         addTo(earlier, other.earlier);
         for (int r = 0; r < RECOMMENDERS.length; r++) {
             if (other.coveredItems.get(r) != null) {
                 cover(r, other.coveredItems.get(r));
+            } else if (other.coverageSketches.get(r) != null) {
+                sketchOf(r).addAll(other.coverageSketches.get(r));
             }
         }
         itemsKnown = Math.max(itemsKnown, other.itemsKnown);
     }
 
+    /**
+     * Recommender {@code r}'s covered items as a sketch from now on, the ids known so far in it.
+     */
+    private CoverageSketch sketchOf(int r) {
+        CoverageSketch sketch = coverageSketches.get(r);
+        if (sketch == null) {
+            TreeSet<String> ids = coveredItems.get(r);
+            sketch = ids == null ? new CoverageSketch() : CoverageSketch.of(ids);
+            coverageSketches.set(r, sketch);
+            coveredItems.set(r, null);
+            seenItems.set(r, null);
+        }
+        return sketch;
+    }
+
     /** Adds {@code items} to recommender {@code r}'s covered items. */
     private void cover(int r, Collection<String> items) {
+        CoverageSketch sketch = coverageSketches.get(r);
+        if (sketch != null) {
+            items.forEach(sketch::add);
+            return;
+        }
         TreeSet<String> covered = coveredOf(r);
         Set<String> seen = seenItems.get(r);
         if (seen == null) {
@@ -257,18 +291,34 @@ public final class PrequentialCounts {
 
     /**
      * Catalog coverage@10 of recommender {@code r}: the distinct items of its top-10 lists over the
-     * evaluated events, over the items known; absent while it supplied no lists.
+     * evaluated events, over the items known; absent while it supplied no lists. Estimated (to
+     * about 1%) where a report carried a sketch of the items instead of their ids.
      */
     public OptionalDouble coverage(int r) {
+        if (itemsKnown == 0) {
+            return OptionalDouble.empty();
+        }
         Set<String> covered = coveredItems.get(r);
-        return covered == null || itemsKnown == 0
+        if (covered != null) {
+            return OptionalDouble.of((double) covered.size() / itemsKnown);
+        }
+        CoverageSketch sketch = coverageSketches.get(r);
+        return sketch == null
                 ? OptionalDouble.empty()
-                : OptionalDouble.of((double) covered.size() / itemsKnown);
+                : OptionalDouble.of(Math.min(1.0, (double) sketch.estimate() / itemsKnown));
     }
 
-    /** The distinct items of recommender {@code r}'s top-10 lists, null while it supplied none. */
+    /**
+     * The distinct items of recommender {@code r}'s top-10 lists; null while it supplied none, or
+     * where only a sketch of them is known ({@link #coverageSketch}).
+     */
     public Set<String> coveredItems(int r) {
         return coveredItems.get(r);
+    }
+
+    /** The sketch of recommender {@code r}'s covered items where only that is known, else null. */
+    public CoverageSketch coverageSketch(int r) {
+        return coverageSketches.get(r);
     }
 
     public long itemsKnown() {
@@ -290,7 +340,13 @@ public final class PrequentialCounts {
         for (TreeSet<String> items : coveredItems) {
             covered.add(items == null ? null : new TreeSet<>(items));
         }
-        return new PrequentialCounts(subtask, w, earlier.clone(), covered, itemsKnown);
+        PrequentialCounts copy =
+                new PrequentialCounts(subtask, w, earlier.clone(), covered, itemsKnown);
+        for (int r = 0; r < RECOMMENDERS.length; r++) {
+            CoverageSketch sketch = coverageSketches.get(r);
+            copy.coverageSketches.set(r, sketch == null ? null : sketch.copy());
+        }
+        return copy;
     }
 
     static int fields(int recommenders) {

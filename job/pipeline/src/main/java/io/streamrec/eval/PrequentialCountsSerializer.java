@@ -32,6 +32,10 @@ public final class PrequentialCountsSerializer
 
     @Override
     protected void writeFields(PrequentialCounts c, DataOutputView out) throws IOException {
+        if (c.coverageSketches.stream().anyMatch(java.util.Objects::nonNull)) {
+            // only counts read from reports have sketches; state keeps the ids it counted
+            throw new IllegalStateException("counts with sketched coverage are not state");
+        }
         out.writeInt(c.subtask);
         writeStrings(PrequentialCounts.RECOMMENDERS, out);
         out.writeInt(c.windows.size());

@@ -1,7 +1,9 @@
 package io.streamrec.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -94,6 +96,54 @@ class EvalReportCodecTest {
                 .isEqualTo(decoded.hitRate(0));
         // a report written before windows were folded has no earlier counts: zeros
         assertThat(EvalReportCodec.decode(FIRST_FORMAT).counts().earlier()).containsOnly(0.0);
+    }
+
+    /**
+     * Counts of subtask {@code subtask} whose model covered the items {@code from} to {@code to}.
+     */
+    private static PrequentialCounts covering(int subtask, int from, int to) {
+        PrequentialCounts c = new PrequentialCounts(subtask);
+        for (int i = from; i < to; i += 10) {
+            String[] top = new String[10];
+            for (int k = 0; k < 10; k++) {
+                top[k] = "tt" + (1_000_000 + i + k);
+            }
+            c.record(
+                    0L, new int[] {0, -1, -1, -1}, new String[][] {top, null, null, null}, 500_000);
+        }
+        return c;
+    }
+
+    @Test
+    void manyCoveredItemsTravelAsASketchThatMergesAcrossSubtasks() throws Exception {
+        PrequentialCounts a = covering(0, 0, 120_000);
+        PrequentialCounts b = covering(1, 80_000, 200_000);
+        String ja = EvalReportCodec.encode(report(a));
+        String jb = EvalReportCodec.encode(report(b));
+        // 120,000 ids would be about 1.3 MB, over Kafka's default 1 MB record limit
+        assertThat(ja.length()).isLessThan(100_000);
+        assertThat(MAPPER.readTree(ja).at("/covered_items").has("model")).isFalse();
+        assertThat(MAPPER.readTree(ja).at("/coverage_at_10/model").asDouble()).isEqualTo(0.24);
+
+        LatestReports reports = new LatestReports();
+        reports.add(EvalReportCodec.decode(ja));
+        reports.add(EvalReportCodec.decode(jb));
+        PrequentialCounts merged = reports.merged();
+        assertThat(merged.coveredItems(0)).isNull();
+        assertThat(merged.coverage(0).getAsDouble()).isCloseTo(0.4, withinPercentage(3));
+        assertThatThrownBy(() -> PrequentialCountsSerializer.INSTANCE.toBytes(merged))
+                .isInstanceOf(IllegalStateException.class);
+
+        // a short list stays exact, and merges exactly with the items behind a sketch
+        PrequentialCounts few = covering(0, 0, 100);
+        assertThat(
+                        EvalReportCodec.decode(EvalReportCodec.encode(report(few)))
+                                .counts()
+                                .coveredItems(0))
+                .hasSize(100);
+        few.addAll(EvalReportCodec.decode(ja).counts());
+        assertThat(few.coverageSketch(0))
+                .isEqualTo(EvalReportCodec.decode(ja).counts().coverageSketch(0));
     }
 
     @Test

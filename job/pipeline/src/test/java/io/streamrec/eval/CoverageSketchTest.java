@@ -1,0 +1,60 @@
+package io.streamrec.eval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.withinPercentage;
+
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class CoverageSketchTest {
+    private static List<String> items(int from, int to) {
+        return IntStream.range(from, to).mapToObj(i -> "tt" + (1_000_000 + i)).toList();
+    }
+
+    @Test
+    void estimatesDistinctItemsToAboutOnePercent() {
+        assertThat(new CoverageSketch().estimate()).isZero();
+        assertThat(CoverageSketch.of(items(0, 100)).estimate()).isBetween(98L, 102L);
+        assertThat(CoverageSketch.of(items(0, 10_000)).estimate())
+                .isCloseTo(10_000, withinPercentage(2));
+        assertThat(CoverageSketch.of(items(0, 300_000)).estimate())
+                .isCloseTo(300_000, withinPercentage(3));
+    }
+
+    @Test
+    void addingAnItemAgainChangesNothing() {
+        List<String> twice = new ArrayList<>(items(0, 5_000));
+        twice.addAll(items(0, 5_000));
+        assertThat(CoverageSketch.of(twice)).isEqualTo(CoverageSketch.of(items(0, 5_000)));
+    }
+
+    @Test
+    void theMergeOfTwoSketchesIsTheSketchOfTheUnion() {
+        CoverageSketch a = CoverageSketch.of(items(0, 60_000));
+        CoverageSketch b = CoverageSketch.of(items(40_000, 100_000));
+        a.addAll(b);
+        assertThat(a).isEqualTo(CoverageSketch.of(items(0, 100_000)));
+        assertThat(a.estimate()).isCloseTo(100_000, withinPercentage(3));
+    }
+
+    @Test
+    void roundTripsThroughBase64AndRefusesWhatIsNotASketch() {
+        CoverageSketch sketch = CoverageSketch.of(items(0, 2_000));
+        assertThat(CoverageSketch.fromBase64(sketch.toBase64())).isEqualTo(sketch);
+        assertThatThrownBy(() -> CoverageSketch.fromBase64("AAAA"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("registers");
+        byte[] outOfRange = new byte[CoverageSketch.REGISTERS];
+        outOfRange[7] = 100;
+        assertThatThrownBy(
+                        () ->
+                                CoverageSketch.fromBase64(
+                                        Base64.getEncoder().encodeToString(outOfRange)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("out of range");
+    }
+}
