@@ -23,7 +23,7 @@ public final class EvalReportCodec {
      * Covered items a report lists by id, per recommender; beyond this it carries their {@link
      * CoverageSketch} (about 22 KB of Base64). Four lists of 10,000 ids are about 400 KB, which
      * with {@link PrequentialCounts#MAX_WINDOWS} windows keeps a report inside Kafka's default 1 MB
-     * record limit; a report over the limit would fail the job at every checkpoint.
+     * record limit ({@code max.request.size}): the producer refuses a larger record.
      */
     public static final int MAX_LISTED_ITEMS = 10_000;
 
