@@ -21,7 +21,8 @@ import org.apache.flink.api.common.typeinfo.Types;
  *
  * <p>Each user's ids are pruned when the user's newest event time enters a new window, so a user
  * keeps at most about two windows of ids (the last ones of a user who stopped sending). A late
- * event already more than the window behind its user's newest is not kept at all.
+ * event already more than the window behind its user's newest is not kept at all, nor is an event
+ * turned away.
  */
 final class SeenEventIds {
     private final long windowMs;
@@ -48,23 +49,26 @@ final class SeenEventIds {
     }
 
     /**
-     * Whether the current user sent {@code eventId} within the window before its newest event;
-     * remembers it if not.
+     * Whether the current user sent {@code eventId} within the window before its newest event.
      *
      * @param now the processing time, only to stop reading ids of earlier versions' checkpoints
      */
-    boolean isDuplicate(String eventId, long eventTime, long now) throws Exception {
-        Long newestBefore = newest.value();
-        long horizon = newestBefore == null ? Long.MIN_VALUE : newestBefore - windowMs;
+    boolean isDuplicate(String eventId, long now) throws Exception {
         Long seenAt = eventTimes.get(eventId);
-        if (seenAt != null && seenAt >= horizon) {
+        if (seenAt != null && seenAt >= horizon()) {
             return true;
         }
-        if (now < legacyUntil && legacy.contains(eventId)) {
-            return true;
-        }
-        if (eventTime < horizon) {
-            return false; // already past the window: a second copy could not be a duplicate either
+        return now < legacyUntil && legacy.contains(eventId);
+    }
+
+    /**
+     * Remembers an accepted event of the current user. Only accepted events: one turned away (over
+     * the flood limit) may be sent again once accepted, replayed from its dead letter.
+     */
+    void remember(String eventId, long eventTime) throws Exception {
+        Long newestBefore = newest.value();
+        if (newestBefore != null && eventTime < newestBefore - windowMs) {
+            return; // already past the window: a second copy could not be a duplicate either
         }
         eventTimes.put(eventId, eventTime);
         if (newestBefore == null || eventTime > newestBefore) {
@@ -73,7 +77,12 @@ final class SeenEventIds {
                 prune(eventTime - windowMs);
             }
         }
-        return false;
+    }
+
+    /** The oldest event time of the current user's ids still in the window. */
+    private long horizon() throws Exception {
+        Long newestTime = newest.value();
+        return newestTime == null ? Long.MIN_VALUE : newestTime - windowMs;
     }
 
     /** Forgets every id of the current user (a forgotten user starts afresh). */

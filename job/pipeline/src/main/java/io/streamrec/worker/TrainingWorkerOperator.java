@@ -288,6 +288,9 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
             output.collect(DEAD_LETTERS, new StreamRecord<>(floodDeadLetter(event)));
             return;
         }
+        if (settings.dedupeWindowMs() > 0) {
+            seenEventIds.remember(event.eventId(), event.timestamp());
+        }
         String[] items = userItems.value();
         userItems.update(worker.add(event, items == null ? new String[0] : items));
         if (worker.isBatchFull()) {
@@ -300,13 +303,13 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
         }
     }
 
-    /** Whether the event's id was seen within the dedupe window; remembers it if not. */
+    /**
+     * Whether the event's id was seen within the dedupe window (accepted events are remembered).
+     */
     private boolean isDuplicate(UserEvent event) throws Exception {
         return settings.dedupeWindowMs() > 0
                 && seenEventIds.isDuplicate(
-                        event.eventId(),
-                        event.timestamp(),
-                        getProcessingTimeService().getCurrentProcessingTime());
+                        event.eventId(), getProcessingTimeService().getCurrentProcessingTime());
     }
 
     /** Whether the event is over its user's flood limit; takes its token if not. */

@@ -493,6 +493,31 @@ class TrainingWorkerOperatorTest {
     }
 
     /**
+     * An event turned away over the flood limit is not remembered as seen: replayed from its dead
+     * letter once its user has tokens again, it is trained, not refused as a duplicate.
+     */
+    @Test
+    void aFloodedEventReplayedLaterIsNotADuplicate() throws Exception {
+        WorkerSettings limited =
+                new WorkerSettings(1, 60_000, true, false, 100, 0.5, 50, 86_400_000L)
+                        .withUserFlood(new FloodLimit(1, 2));
+        try (var h = harness(worker(limited))) {
+            h.open();
+            h.processElement1(eventAt("e1", "a", 1_000L));
+            h.processElement1(eventAt("e2", "a", 2_000L));
+            h.processElement1(eventAt("e3", "a", 3_000L)); // no token left: quarantined
+            h.processElement1(eventAt("e4", "a", 3 * 3_600_000L)); // tokens again
+            h.processElement1(eventAt("e3", "a", 3_000L)); // the quarantined event, replayed
+            h.processElement1(eventAt("e3", "a", 3_000L)); // and a copy of it
+            var dead = h.getSideOutput(TrainingWorkerOperator.DEAD_LETTERS);
+            assertThat(dead).hasSize(2);
+            assertThat(dead.poll().getValue()).contains("\"reason\":\"user_flood\"");
+            assertThat(dead.poll().getValue()).contains("\"reason\":\"duplicate_event\"");
+            assertThat(markers(h.extractOutputValues())).isEqualTo(2 * 4); // e1, e2, e4, e3
+        }
+    }
+
+    /**
      * A late event already more than the window behind its user's newest cannot be recognised as a
      * duplicate, so its id is not kept either: a thousand of them take no more state than one id.
      */
