@@ -22,9 +22,10 @@ import org.apache.flink.core.memory.DataOutputSerializer;
  * UserEventSerializer} event ({@link #EVENT}) or an item's id, title and attributes ({@link
  * #ITEM}). A forgotten user is never journaled: the next checkpoint writes a new base.
  *
- * <p>The journal is bounded without checkpoints too: once it outgrows its share, the next
- * checkpoint writes a new base whatever comes after, so the entries are dropped at once instead of
- * held until then (a job run without checkpointing would otherwise keep every event in memory).
+ * <p>The journal is bounded without checkpoints too: before the first base, and once it outgrows
+ * its share, the next checkpoint writes a new base whatever comes after, so nothing is recorded
+ * until then and what was is dropped (a job run without checkpointing, or whose checkpoints keep
+ * failing, would otherwise keep every event in memory).
  */
 final class StatisticsJournal implements CandidateGenerator.Changes {
     static final double REBASE_SHARE = 0.25;
@@ -56,6 +57,9 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
 
     /** Bytes in {@link #sealed}. */
     private long sealedBytes;
+
+    /** Bytes recorded since the base and dropped: to size the next base's buffer. */
+    private long droppedBytes;
 
     /**
      * The next checkpoint writes a new base: a user was forgotten, or the journal outgrew its share
@@ -99,8 +103,19 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
         return e.subtask() == subtask && e.parallelism() == parallelism;
     }
 
+    /**
+     * Whether the next checkpoint writes a new base whatever is recorded now: before the first
+     * base, after a forget, and once the journal outgrew its share.
+     */
+    private boolean rebaseComes() {
+        return base == null || rebaseDue;
+    }
+
     @Override
     public void event(UserEvent event) {
+        if (rebaseComes()) {
+            return;
+        }
         try {
             journal.writeByte(EVENT);
             UserEventSerializer.INSTANCE.serialize(event, journal);
@@ -112,6 +127,9 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
 
     @Override
     public void item(String itemId, String title, List<String> attributes) {
+        if (rebaseComes()) {
+            return;
+        }
         try {
             journal.writeByte(ITEM);
             journal.writeUTF(itemId);
@@ -137,8 +155,9 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
         if (journal.length() >= CHUNK_BYTES) {
             seal(journal.getCopyOfBuffer());
             journal.clear();
-            if (base != null && outgrew(sealedBytes)) {
+            if (outgrew(sealedBytes)) {
                 rebaseDue = true;
+                droppedBytes = length();
                 dropEntries();
             }
         }
@@ -173,28 +192,36 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
      */
     @Override
     public void forget(String userId) {
-        rebaseDue = true;
+        if (!rebaseComes()) {
+            rebaseDue = true;
+            droppedBytes = length();
+            dropEntries();
+        }
     }
 
     /**
-     * Room for the next base: about the old base plus what the journal holds (where the statistics
-     * grew by more, the buffer grows by doubling as before); 0 before the first base.
+     * Room for the next base: about the old base plus what the journal recorded since it (where the
+     * statistics grew by more, the buffer grows by doubling as before); 0 before the first base.
      */
     private int rebaseBytes(long journalLength) {
         return base == null
                 ? 0
-                : (int) Math.min(Integer.MAX_VALUE - 8, base.length() + journalLength);
+                : (int)
+                        Math.min(
+                                Integer.MAX_VALUE - 8,
+                                base.length() + droppedBytes + journalLength);
     }
 
     /** The checkpoint of {@code statistics}, which must be what this journal followed. */
     StatisticsCheckpoint checkpoint(CandidateGenerator statistics) {
         long journalLength = length();
         if (base == null || rebaseDue || outgrew(journalLength)) {
-            rebaseDue = false;
             base =
                     new StatisticsBase(
                             CandidateStatisticsSerializer.toBytes(
                                     statistics, rebaseBytes(journalLength)));
+            rebaseDue = false;
+            droppedBytes = 0;
             dropEntries();
             rebases++;
         }

@@ -182,6 +182,16 @@ class StatisticsJournalTest {
     }
 
     @Test
+    void beforeItsFirstBaseAJournalRecordsNothing() {
+        StatisticsJournal journal = new StatisticsJournal(0, 1);
+        CandidateGenerator statistics = journaled(journal, new Stream(), 30_000);
+        assertThat(journal.length()).isZero(); // the first checkpoint writes the whole anyway
+        StatisticsCheckpoint first = journal.checkpoint(statistics);
+        assertThat(first.journal()).isEmpty();
+        assertThat(first.base().bytes()).isEqualTo(whole(statistics));
+    }
+
+    @Test
     void withoutCheckpointsTheJournalStaysWithinItsShare() {
         StatisticsJournal journal = new StatisticsJournal(0, 1);
         Stream stream = new Stream();
