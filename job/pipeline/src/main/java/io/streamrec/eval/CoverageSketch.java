@@ -8,13 +8,18 @@ import net.jpountz.xxhash.XXHashFactory;
 
 /**
  * A HyperLogLog sketch of a set of item ids: how many distinct items a recommender put in its
- * top-10 lists, to within about 1% (1.04 / √{@link #REGISTERS}), in {@link #REGISTERS} bytes
- * however many items there are, and mergeable across serving subtasks. A report carries it instead
- * of the ids once those would not fit in a Kafka record (Flajolet et al., 2007, with the
- * small-range correction by linear counting).
+ * top-10 lists, to about 1% (standard error 1.04 / √{@link #REGISTERS} = 0.8%), in {@link
+ * #REGISTERS} bytes however many items there are, and mergeable across serving subtasks. A report
+ * carries it instead of the ids once those would not fit in a Kafka record. Estimated with Ertl's
+ * improved estimator ("New cardinality estimation algorithms for HyperLogLog sketches", 2017),
+ * which has no bias from a few items to billions, unlike the classic estimator between its
+ * small-range correction and 5 × the registers.
  */
 public final class CoverageSketch {
     private static final int P = 14;
+
+    /** The bits of a hash after the register index: ranks run from 1 to Q + 1. */
+    private static final int Q = 64 - P;
 
     /** Registers: 2^14, 16 KB. */
     public static final int REGISTERS = 1 << P;
@@ -46,7 +51,7 @@ public final class CoverageSketch {
         long hash = HASH.hash(bytes, 0, bytes.length, SEED);
         int register = (int) (hash >>> (64 - P));
         // the position of the first 1 bit in the remaining 64 - P bits, 1-based
-        int rank = Long.numberOfLeadingZeros((hash << P) | (1L << (P - 1))) + 1;
+        int rank = Long.numberOfLeadingZeros((hash << P) | (1L << (P - 1))) + 1; // 1 .. Q + 1
         if (rank > registers[register]) {
             registers[register] = (byte) rank;
         }
@@ -59,20 +64,53 @@ public final class CoverageSketch {
         }
     }
 
-    /** The estimated number of distinct items added. */
+    /** The estimated number of distinct items added (Ertl 2017, algorithm 6). */
     public long estimate() {
-        double sum = 0;
-        int zeros = 0;
+        int[] histogram = new int[Q + 2];
         for (byte r : registers) {
-            sum += Math.scalb(1.0, -r);
-            zeros += r == 0 ? 1 : 0;
+            histogram[r]++;
         }
         double m = REGISTERS;
-        double raw = 0.7213 / (1 + 1.079 / m) * m * m / sum;
-        if (raw <= 2.5 * m && zeros > 0) {
-            return Math.round(m * Math.log(m / zeros));
+        double z = m * tau(1 - histogram[Q + 1] / m);
+        for (int k = Q; k >= 1; k--) {
+            z = 0.5 * (z + histogram[k]);
         }
-        return Math.round(raw);
+        z += m * sigma(histogram[0] / m);
+        return Math.round(m * m / (2 * Math.log(2)) / z);
+    }
+
+    /** Ertl's σ(x) = x + Σ_{k≥1} x^(2^k) 2^(k-1), for the registers still 0. */
+    private static double sigma(double x) {
+        if (x == 1) {
+            return Double.POSITIVE_INFINITY;
+        }
+        double y = 1;
+        double z = x;
+        double before;
+        do {
+            x *= x;
+            before = z;
+            z += x * y;
+            y += y;
+        } while (z != before);
+        return z;
+    }
+
+    /** Ertl's τ(x), for the registers at their largest rank. */
+    private static double tau(double x) {
+        if (x == 0 || x == 1) {
+            return 0;
+        }
+        double y = 1;
+        double z = 1 - x;
+        double before;
+        do {
+            x = Math.sqrt(x);
+            before = z;
+            y *= 0.5;
+            z -= Math.pow(1 - x, 2) * y;
+        } while (z != before);
+        return z / 3;
     }
 
     public CoverageSketch copy() {
@@ -96,7 +134,7 @@ public final class CoverageSketch {
                     "a coverage sketch has " + REGISTERS + " registers, not " + registers.length);
         }
         for (byte r : registers) {
-            if (r < 0 || r > 64 - P + 1) {
+            if (r < 0 || r > Q + 1) {
                 throw new IllegalArgumentException("coverage sketch register out of range: " + r);
             }
         }

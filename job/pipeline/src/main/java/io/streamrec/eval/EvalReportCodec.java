@@ -20,12 +20,13 @@ public final class EvalReportCodec {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /**
-     * Covered items a report lists by id, per recommender; beyond this it carries their {@link
-     * CoverageSketch} (about 22 KB of Base64). Four lists of 10,000 ids are about 400 KB, which
-     * with {@link PrequentialCounts#MAX_WINDOWS} windows keeps a report inside Kafka's default 1 MB
-     * record limit ({@code max.request.size}): the producer refuses a larger record.
+     * The most bytes of ids a report lists per recommender; beyond this it carries their {@link
+     * CoverageSketch} (about 22 KB of Base64). Four lists of 100 KB (10,000 ids of ten characters),
+     * with {@link PrequentialCounts#MAX_WINDOWS} windows of about 800 bytes, keep a report inside
+     * Kafka's default 1 MB record limit ({@code max.request.size}): the producer refuses a larger
+     * record.
      */
-    public static final int MAX_LISTED_ITEMS = 10_000;
+    public static final int MAX_LISTED_BYTES = 100_000;
 
     private EvalReportCodec() {}
 
@@ -112,7 +113,7 @@ public final class EvalReportCodec {
 
     /**
      * Coverage per recommender, and what it is made of so that subtasks' reports merge: the covered
-     * ids, or their sketch where there are more than {@link #MAX_LISTED_ITEMS}.
+     * ids, or their sketch where those would take more than {@link #MAX_LISTED_BYTES}.
      */
     private static void putCoverage(ObjectNode node, PrequentialCounts counts) {
         ObjectNode coverage = node.putObject("coverage_at_10");
@@ -128,7 +129,7 @@ public final class EvalReportCodec {
                 coverage.putNull(name);
             }
             Set<String> ids = counts.coveredItems(r);
-            if (ids != null && ids.size() <= MAX_LISTED_ITEMS) {
+            if (ids != null && listedBytes(ids) <= MAX_LISTED_BYTES) {
                 ArrayNode items = covered.putArray(name);
                 ids.forEach(items::add);
             } else if (ids != null) {
@@ -137,6 +138,18 @@ public final class EvalReportCodec {
                 sketches.put(name, counts.coverageSketch(r).toBase64());
             }
         }
+    }
+
+    /** The bytes {@code ids} take in a JSON list: each id quoted, and a comma. */
+    private static long listedBytes(Set<String> ids) {
+        if (ids.size() > MAX_LISTED_BYTES / 3) {
+            return Long.MAX_VALUE; // no list of more ids fits
+        }
+        long bytes = 0;
+        for (String id : ids) {
+            bytes += id.length() + 3; // validated ids are ASCII (RecordParser.ID)
+        }
+        return bytes;
     }
 
     /**

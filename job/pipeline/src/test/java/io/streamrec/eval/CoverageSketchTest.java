@@ -25,6 +25,26 @@ class CoverageSketchTest {
                 .isCloseTo(300_000, withinPercentage(3));
     }
 
+    /**
+     * No bias where the classic estimator has one (between its small-range correction, 2.5 × the
+     * registers, and 5 ×): over 20 sets of each size the mean error stays within 0.7%, where the
+     * classic one was 2.5% high at 41,000.
+     */
+    @Test
+    void estimatesWithoutBiasAcrossTheMidRange() {
+        for (int n : new int[] {30_000, 41_000, 46_000, 55_000, 90_000}) {
+            double sum = 0;
+            for (int set = 0; set < 20; set++) {
+                CoverageSketch sketch = new CoverageSketch();
+                for (int i = 0; i < n; i++) {
+                    sketch.add("s" + set + ":" + i);
+                }
+                sum += sketch.estimate();
+            }
+            assertThat(sum / 20).as("mean estimate of %d", n).isCloseTo(n, withinPercentage(0.7));
+        }
+    }
+
     @Test
     void addingAnItemAgainChangesNothing() {
         List<String> twice = new ArrayList<>(items(0, 5_000));

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.withinPercentage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class EvalReportCodecTest {
@@ -133,6 +134,24 @@ class EvalReportCodecTest {
         assertThat(merged.coverage(0).getAsDouble()).isCloseTo(0.4, withinPercentage(3));
         assertThatThrownBy(() -> PrequentialCountsSerializer.INSTANCE.toBytes(merged))
                 .isInstanceOf(IllegalStateException.class);
+
+        // what decides is the list's bytes: 5,000 ids of 36 characters travel as a sketch too
+        PrequentialCounts longIds = new PrequentialCounts(0);
+        for (int i = 0; i < 5_000; i += 10) {
+            String[] top = new String[10];
+            for (int k = 0; k < 10; k++) {
+                byte[] name = {(byte) i, (byte) (i >> 8), (byte) k};
+                top[k] = UUID.nameUUIDFromBytes(name).toString();
+            }
+            longIds.record(
+                    0L, new int[] {0, -1, -1, -1}, new String[][] {top, null, null, null}, 9_000);
+        }
+        assertThat(longIds.coveredItems(0)).hasSize(5_000);
+        assertThat(
+                        MAPPER.readTree(EvalReportCodec.encode(report(longIds)))
+                                .at("/covered_items_sketch")
+                                .has("model"))
+                .isTrue();
 
         // a short list stays exact, and merges exactly with the items behind a sketch
         PrequentialCounts few = covering(0, 0, 100);
