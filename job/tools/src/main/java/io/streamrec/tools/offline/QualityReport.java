@@ -53,19 +53,23 @@ public final class QualityReport {
             html.append("<th>").append(Html.escape(name)).append("</th>");
         }
         html.append("</tr>");
+        if (counts.earlier()[0] > 0 && !starts.isEmpty()) {
+            // the windows the job folded into one (more than PrequentialCounts.MAX_WINDOWS)
+            appendRow(html, "before " + labels.get(0), counts.earlier());
+        }
         for (int i = 0; i < starts.size(); i++) {
-            double[] w = windows.get(i);
-            html.append("<tr><td>")
-                    .append(Charts.dayLabel(starts.get(i)))
-                    .append("</td><td>")
-                    .append((long) w[0]);
-            for (int r = 0; r < RECOMMENDERS.length; r++) {
-                html.append("</td><td>").append(fmt(PrequentialCounts.quality(w, r).hitRate()));
-            }
-            html.append("</td></tr>");
+            appendRow(html, labels.get(i), windows.get(i));
         }
         html.append("</table></body></html>\n");
         Files.writeString(dir.resolve("report.html"), html, StandardCharsets.UTF_8);
+    }
+
+    private static void appendRow(StringBuilder html, String label, double[] w) {
+        html.append("<tr><td>").append(Html.escape(label)).append("</td><td>").append((long) w[0]);
+        for (int r = 0; r < RECOMMENDERS.length; r++) {
+            html.append("</td><td>").append(fmt(PrequentialCounts.quality(w, r).hitRate()));
+        }
+        html.append("</td></tr>");
     }
 
     /** Each recommender's HR@10 per window, the plot's lines. */

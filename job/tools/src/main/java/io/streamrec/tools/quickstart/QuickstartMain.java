@@ -1,5 +1,6 @@
 package io.streamrec.tools.quickstart;
 
+import io.streamrec.eval.PrequentialCounts;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.ingest.ItemFormat;
 import io.streamrec.ingest.TextFileLines;
@@ -35,6 +36,8 @@ import org.apache.flink.util.function.ThrowingRunnable;
 public final class QuickstartMain {
     /** Serving's parallelism unless {@code -Dparallelism.serving} says otherwise. */
     static final int QUICKSTART_SERVING_PARALLELISM = 1;
+
+    private static final Duration ONE_WEEK = Duration.ofDays(7);
 
     private static final String BUNDLED = "data/movietweetings-100k/";
     private static final String FORMATS = "movietweetings | movielens-100k | movielens-csv";
@@ -120,7 +123,14 @@ public final class QuickstartMain {
         }
         System.out.println("Kafka at " + bootstrap);
 
-        Configuration jobConf = jobConfiguration(bootstrap, cli.options());
+        Configuration jobConf =
+                jobConfiguration(bootstrap, cli.options(), evalWindowFor(input.events()));
+        if (!jobConf.get(StreamrecOptions.EVAL_WINDOW).equals(ONE_WEEK)) {
+            System.out.printf(
+                    "Evaluation windows of %s: the replay spans more than %d weeks%n",
+                    TimeUtils.formatWithHighestUnit(jobConf.get(StreamrecOptions.EVAL_WINDOW)),
+                    PrequentialCounts.MAX_WINDOWS);
+        }
         Configuration flinkConf = RuntimeDefaults.embedded(jobConf, output.resolve("checkpoints"));
         int parallelism = jobConf.getOptional(StreamrecOptions.WORKER_PARALLELISM).orElse(2);
         ReplayRun run =
@@ -146,10 +156,15 @@ public final class QuickstartMain {
         runToTheEnd(run, kafka, () -> report(run, input, output, rate));
     }
 
-    /** The job's options: the quickstart's own, then {@code options} (the -D flags) on top. */
-    static Configuration jobConfiguration(String bootstrap, Configuration options) {
+    /**
+     * The job's options: the quickstart's own, then {@code options} (the -D flags) on top. Unless
+     * the flags set it, {@code evalWindow} is the evaluation window.
+     */
+    static Configuration jobConfiguration(
+            String bootstrap, Configuration options, Duration evalWindow) {
         Configuration jobConf = new Configuration();
         jobConf.set(StreamrecOptions.BOOTSTRAP_SERVERS, bootstrap);
+        jobConf.set(StreamrecOptions.EVAL_WINDOW, evalWindow);
         jobConf.set(
                 StreamrecOptions.TRANSACTIONAL_ID_PREFIX,
                 "streamrec-quickstart-" + System.currentTimeMillis());
@@ -159,6 +174,21 @@ public final class QuickstartMain {
         jobConf.set(StreamrecOptions.SERVING_PARALLELISM, QUICKSTART_SERVING_PARALLELISM);
         jobConf.addAll(options);
         return jobConf;
+    }
+
+    /**
+     * Whole weeks, as few as keep the replay's span in {@link PrequentialCounts#MAX_WINDOWS}
+     * evaluation windows (one week for the bundled 7 months, 5 for MovieLens latest-small's 22
+     * years), so the per-window table and plot cover the whole replay: the job folds older windows
+     * into one total.
+     */
+    static Duration evalWindowFor(List<UserEvent> events) {
+        long first = events.stream().mapToLong(UserEvent::timestamp).min().orElse(0);
+        long last = events.stream().mapToLong(UserEvent::timestamp).max().orElse(0);
+        // windows start at multiples of their length, so a span may touch one more than it fills
+        long spanWeeks = (last - first) / ONE_WEEK.toMillis() + 2;
+        long weeks = Math.max(1, -Math.floorDiv(-spanWeeks, PrequentialCounts.MAX_WINDOWS));
+        return ONE_WEEK.multipliedBy(weeks);
     }
 
     /** Runs the replay and prints and saves its summary. */

@@ -137,16 +137,25 @@ final class QuickstartSummary {
                                 w[i] += v[i];
                             }
                         });
-        coarse.forEach(
-                (start, v) ->
-                        out.printf(
-                                "  %s  n=%6.0f  %.3f / %.3f / %.3f / %.3f%n",
-                                Charts.dayLabel(start),
-                                v[0],
-                                PrequentialCounts.quality(v, 0).hitRate(),
-                                PrequentialCounts.quality(v, 1).hitRate(),
-                                PrequentialCounts.quality(v, 2).hitRate(),
-                                PrequentialCounts.quality(v, 3).hitRate()));
+        if (counts.earlier()[0] > 0 && !coarse.isEmpty()) {
+            // windows the job folded (more than PrequentialCounts.MAX_WINDOWS): one row before
+            printRow(
+                    out,
+                    "before " + Charts.dayLabel(coarse.keySet().iterator().next()),
+                    counts.earlier());
+        }
+        coarse.forEach((start, v) -> printRow(out, Charts.dayLabel(start), v));
+    }
+
+    private static void printRow(PrintStream out, String label, double[] v) {
+        out.printf(
+                "  %s  n=%6.0f  %.3f / %.3f / %.3f / %.3f%n",
+                label,
+                v[0],
+                PrequentialCounts.quality(v, 0).hitRate(),
+                PrequentialCounts.quality(v, 1).hitRate(),
+                PrequentialCounts.quality(v, 2).hitRate(),
+                PrequentialCounts.quality(v, 3).hitRate());
     }
 
     /** The shortest of {@link #ROW_WEEKS} whose rows over {@code starts} are at most MAX_ROWS. */
@@ -186,6 +195,14 @@ final class QuickstartSummary {
                         + ")");
     }
 
+    private static void putHitRates(ObjectNode window, double[] v) {
+        window.put("events", v[0])
+                .put("hr_model", PrequentialCounts.quality(v, 0).hitRate())
+                .put("hr_popularity", PrequentialCounts.quality(v, 1).hitRate())
+                .put("hr_trending", PrequentialCounts.quality(v, 2).hitRate())
+                .put("hr_trending_cooccurrence", PrequentialCounts.quality(v, 3).hitRate());
+    }
+
     private ObjectNode toJson() {
         ObjectNode json = JSON.createObjectNode();
         json.put("events", validEvents());
@@ -206,19 +223,16 @@ final class QuickstartSummary {
         counts.windows()
                 .forEach(
                         (start, v) ->
-                                windows.addObject()
-                                        .put("start", Instant.ofEpochMilli(start).toString())
-                                        .put("events", v[0])
-                                        .put("hr_model", PrequentialCounts.quality(v, 0).hitRate())
-                                        .put(
-                                                "hr_popularity",
-                                                PrequentialCounts.quality(v, 1).hitRate())
-                                        .put(
-                                                "hr_trending",
-                                                PrequentialCounts.quality(v, 2).hitRate())
-                                        .put(
-                                                "hr_trending_cooccurrence",
-                                                PrequentialCounts.quality(v, 3).hitRate()));
+                                putHitRates(
+                                        windows.addObject()
+                                                .put(
+                                                        "start",
+                                                        Instant.ofEpochMilli(start).toString()),
+                                        v));
+        if (counts.earlier()[0] > 0) {
+            // the windows the job folded, before the first of "windows"
+            putHitRates(json.putObject("windows_before"), counts.earlier());
+        }
         ObjectNode examples = json.putObject("examples");
         result.examples()
                 .forEach(

@@ -3,13 +3,44 @@ package io.streamrec.tools.quickstart;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamrec.job.StreamrecOptions;
+import io.streamrec.schema.EventType;
+import io.streamrec.schema.UserEvent;
+import java.time.Duration;
+import java.util.List;
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
 
 class QuickstartJobConfigurationTest {
+    private static final Duration WEEK = Duration.ofDays(7);
+
+    private static UserEvent at(long millis) {
+        return new UserEvent("e" + millis, "u", "i", EventType.RATING, 5, millis);
+    }
+
+    @Test
+    void evaluationWindowsWidenSoALongReplayKeepsItsWindowsApart() {
+        long week = WEEK.toMillis();
+        long start = 1_362_000_000_000L;
+        // the bundled data: 7 months
+        assertThat(QuickstartMain.evalWindowFor(List.of(at(start), at(start + 30 * week))))
+                .isEqualTo(WEEK);
+        // MovieLens latest-small: 22 years, 1,150 weeks, in windows of 5 weeks (231 of them)
+        assertThat(QuickstartMain.evalWindowFor(List.of(at(start), at(start + 1_150 * week))))
+                .isEqualTo(WEEK.multipliedBy(5));
+        assertThat(QuickstartMain.evalWindowFor(List.of())).isEqualTo(WEEK);
+
+        Configuration flags = new Configuration();
+        flags.set(StreamrecOptions.EVAL_WINDOW, Duration.ofDays(1));
+        assertThat(
+                        QuickstartMain.jobConfiguration("b:9092", flags, WEEK.multipliedBy(5))
+                                .get(StreamrecOptions.EVAL_WINDOW))
+                .isEqualTo(Duration.ofDays(1));
+    }
+
     @Test
     void servingRunsAsOneSubtaskUnlessAFlagSaysOtherwise() {
-        Configuration defaults = QuickstartMain.jobConfiguration("b:9092", new Configuration());
+        Configuration defaults =
+                QuickstartMain.jobConfiguration("b:9092", new Configuration(), WEEK);
 
         assertThat(defaults.get(StreamrecOptions.SERVING_PARALLELISM)).isEqualTo(1);
         assertThat(defaults.getOptional(StreamrecOptions.WORKER_PARALLELISM)).isEmpty();
@@ -18,7 +49,7 @@ class QuickstartJobConfigurationTest {
         Configuration flags = new Configuration();
         flags.set(StreamrecOptions.SERVING_PARALLELISM, 2);
         assertThat(
-                        QuickstartMain.jobConfiguration("b:9092", flags)
+                        QuickstartMain.jobConfiguration("b:9092", flags, WEEK)
                                 .get(StreamrecOptions.SERVING_PARALLELISM))
                 .isEqualTo(2);
     }

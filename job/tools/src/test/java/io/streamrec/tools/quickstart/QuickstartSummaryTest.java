@@ -63,25 +63,7 @@ class QuickstartSummaryTest {
         counts.record(START, new int[] {1, -1, -1, -1});
         counts.record(START + WEEK, new int[] {2, -1, 0, 1});
         counts.record(START + WEEK, new int[] {-1, -1, -1, -1});
-        ReplayRun.Result result =
-                new ReplayRun.Result(
-                        counts,
-                        6,
-                        2,
-                        4,
-                        1234.4,
-                        75.24,
-                        18,
-                        Map.of("u1", List.of("i1", "i2")),
-                        Map.of("u1", "model"),
-                        Map.of(),
-                        Map.of(),
-                        Map.of(),
-                        new LatencyHistogram(),
-                        new LatencyHistogram(),
-                        new ReplayRun.TrainingWindow(4, 0, 1),
-                        List.of(),
-                        new TreeMap<>());
+        ReplayRun.Result result = result(counts);
         QuickstartSummary summary = new QuickstartSummary(result, ItemCatalog.empty(), 0);
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
@@ -131,5 +113,48 @@ class QuickstartSummaryTest {
         assertThat(json.get("examples").get("u1")).hasSize(2);
         assertThat(output.resolve("quality.png")).exists();
         assertThat(output.resolve("report.html")).exists();
+    }
+
+    private static ReplayRun.Result result(PrequentialCounts counts) {
+        return new ReplayRun.Result(
+                counts,
+                6,
+                2,
+                4,
+                1234.4,
+                75.24,
+                18,
+                Map.of("u1", List.of("i1", "i2")),
+                Map.of("u1", "model"),
+                Map.of(),
+                Map.of(),
+                Map.of(),
+                new LatencyHistogram(),
+                new LatencyHistogram(),
+                new ReplayRun.TrainingWindow(4, 0, 1),
+                List.of(),
+                new TreeMap<>());
+    }
+
+    /** Windows the job folded show as one row before the others, and in summary.json. */
+    @Test
+    void windowsFoldedByTheJobShowAsOneRowBeforeTheOthers() throws Exception {
+        PrequentialCounts counts = new PrequentialCounts(0);
+        for (int w = 0; w < PrequentialCounts.MAX_WINDOWS + 3; w++) {
+            counts.record(START + w * WEEK, new int[] {w < 3 ? 0 : -1, -1, -1, -1});
+        }
+        QuickstartSummary summary = new QuickstartSummary(result(counts), ItemCatalog.empty(), 0);
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
+
+        summary.print(out);
+        summary.save(output, out);
+
+        assertThat(printed.toString(StandardCharsets.UTF_8))
+                .containsPattern("\\n  before \\S+  n=     3  1.000 / 0.000 / 0.000 / 0.000\\n");
+        JsonNode json = new ObjectMapper().readTree(output.resolve("summary.json").toFile());
+        assertThat(json.at("/windows_before/events").asDouble()).isEqualTo(3);
+        assertThat(json.get("windows")).hasSize(PrequentialCounts.MAX_WINDOWS);
+        assertThat(output.resolve("report.html")).content().contains("<td>before ");
     }
 }
