@@ -165,6 +165,39 @@ class EvalReportCodecTest {
                 .isEqualTo(EvalReportCodec.decode(ja).counts().coverageSketch(0));
     }
 
+    /**
+     * The largest report: every window kept apart, and each recommender's list just under the bytes
+     * that turn it into a sketch. It stays inside Kafka's default 1 MB record limit; before windows
+     * folded and long lists became sketches, 1,150 weekly windows alone were about 1 MB.
+     */
+    @Test
+    void theLargestReportFitsAKafkaRecord() throws Exception {
+        PrequentialCounts c = new PrequentialCounts(0);
+        int ids = EvalReportCodec.MAX_LISTED_BYTES / (36 + 3) - 10; // UUIDs, quoted, a comma each
+        for (int w = 0; w < 2_000; w++) {
+            String[][] top = new String[4][];
+            for (int r = 0; r < 4; r++) {
+                top[r] = new String[10];
+                for (int k = 0; k < 10; k++) {
+                    int n = (w * 10 + k) % ids;
+                    byte[] name = {(byte) r, (byte) n, (byte) (n >> 8)};
+                    top[r][k] = UUID.nameUUIDFromBytes(name).toString();
+                }
+            }
+            c.record(w * 1_000L, new int[] {0, 1, 2, 3}, top, 1_000_000);
+        }
+        for (int r = 0; r < 4; r++) {
+            assertThat(c.coveredItems(r))
+                    .hasSizeGreaterThan(ids - 10)
+                    .hasSizeLessThanOrEqualTo(ids);
+        }
+
+        String json = EvalReportCodec.encode(report(c));
+
+        assertThat(MAPPER.readTree(json).at("/covered_items_sketch").isEmpty()).isTrue();
+        assertThat(json.length()).isBetween(500_000, 1_000_000);
+    }
+
     @Test
     void readsTheFirstFormat() throws Exception {
         EvalReportCodec.Report report = EvalReportCodec.decode(FIRST_FORMAT);
