@@ -128,7 +128,20 @@ public final class CoverageSketch {
      * @throws IllegalArgumentException when the text is not a sketch of this size
      */
     public static CoverageSketch fromBase64(String text) {
-        byte[] registers = Base64.getDecoder().decode(text);
+        return ofRegisters(Base64.getDecoder().decode(text));
+    }
+
+    /** The registers, for state; not to be written. */
+    byte[] registers() {
+        return registers;
+    }
+
+    /**
+     * The sketch of these registers, as {@link #registers} gave them.
+     *
+     * @throws IllegalArgumentException when they are not a sketch's
+     */
+    static CoverageSketch ofRegisters(byte[] registers) {
         if (registers.length != REGISTERS) {
             throw new IllegalArgumentException(
                     "a coverage sketch has " + REGISTERS + " registers, not " + registers.length);

@@ -56,16 +56,23 @@ public final class PrequentialCounts {
     final double[] earlier;
 
     /**
-     * Per recommender, the distinct item ids of its top-10 lists so far; null while it supplied
-     * none, so its coverage is absent rather than 0. Bounded by the catalog.
+     * Covered items kept by id per recommender; beyond this, as a {@link CoverageSketch} (16 KB
+     * however large the catalog), so the state, its copy at every checkpoint and the report stay
+     * small where a model covers hundreds of thousands of items.
+     */
+    static final int MAX_EXACT_COVERED = 20_000;
+
+    /**
+     * Per recommender, the distinct item ids of its top-10 lists so far, at most {@link
+     * #MAX_EXACT_COVERED}; null while it supplied none (its coverage is absent rather than 0) or
+     * once its items are a sketch.
      */
     final List<TreeSet<String>> coveredItems;
 
     /**
-     * Per recommender, a sketch of its covered items where a report carried that instead of the ids
-     * (too many to fit a Kafka record: {@link EvalReportCodec}); null where the ids are known or
-     * none were supplied. Only counts read from reports have sketches; a serving subtask's own
-     * counts keep the ids.
+     * Per recommender, a sketch of its covered items once there are more than {@link
+     * #MAX_EXACT_COVERED}, or where a report carried a sketch (too many ids to fit a Kafka record:
+     * {@link EvalReportCodec}); null where the ids are kept or none were supplied.
      */
     final List<CoverageSketch> coverageSketches =
             new ArrayList<>(Collections.nCopies(RECOMMENDERS.length, null));
@@ -234,6 +241,9 @@ public final class PrequentialCounts {
             if (seen.add(item)) {
                 covered.add(item);
             }
+        }
+        if (covered.size() > MAX_EXACT_COVERED) {
+            sketchOf(r);
         }
     }
 

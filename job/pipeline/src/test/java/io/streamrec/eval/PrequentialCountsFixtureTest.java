@@ -74,8 +74,20 @@ class PrequentialCountsFixtureTest {
                 new PrequentialCounts(3, windows, earlier, covered, 40), new PrequentialCounts(0));
     }
 
+    /**
+     * What version 4 wrote: version 3's counts, the blend's covered items as a sketch (of three
+     * ids, standing for the more than 20,000 that make one).
+     */
+    private static List<PrequentialCounts> version4() {
+        List<PrequentialCounts> counts = version3();
+        PrequentialCounts first = counts.get(0);
+        first.coveredItems.set(3, null);
+        first.coverageSketches.set(3, CoverageSketch.of(List.of("i4", "i5", "i6")));
+        return counts;
+    }
+
     @ParameterizedTest(name = "version {0}")
-    @ValueSource(ints = {1, 2, 3})
+    @ValueSource(ints = {1, 2, 3, 4})
     void committedCountsStillRead(int version) throws IOException {
         byte[] bytes = committed(records(version));
         assertThat(bytes[0]).as("schema version byte").isEqualTo((byte) version);
@@ -83,7 +95,7 @@ class PrequentialCountsFixtureTest {
     }
 
     @ParameterizedTest(name = "version {0}")
-    @ValueSource(ints = {1, 2, 3})
+    @ValueSource(ints = {1, 2, 3, 4})
     void committedSnapshotRestoresACompatibleSerializer(int version) throws IOException {
         DataInputDeserializer in = new DataInputDeserializer(committed(snapshot(version)));
         TypeSerializerSnapshot<PrequentialCounts> restored =
@@ -142,6 +154,7 @@ class PrequentialCountsFixtureTest {
             case 1 -> version1();
             case 2 -> version2();
             case 3 -> version3();
+            case 4 -> version4();
             default -> throw new IllegalArgumentException("no fixture of version " + version);
         };
     }

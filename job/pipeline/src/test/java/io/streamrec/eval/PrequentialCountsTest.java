@@ -3,6 +3,7 @@ package io.streamrec.eval;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
 import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
@@ -103,6 +104,39 @@ class PrequentialCountsTest {
         assertThat(a.events()).isEqualTo((long) events);
         // a's weeks 0-19 and nothing of b's are earlier now
         assertThat(a.earlier()[0]).isEqualTo(eventsAndHits(0, 20)[0]);
+    }
+
+    @Test
+    void manyCoveredItemsAreKeptAsASketch() throws Exception {
+        PrequentialCounts c = new PrequentialCounts(0);
+        int items = PrequentialCounts.MAX_EXACT_COVERED + 5_000;
+        for (int i = 0; i < items; i += 10) {
+            String[] top = new String[10];
+            for (int k = 0; k < 10; k++) {
+                top[k] = "i" + (i + k);
+            }
+            c.record(
+                    0L,
+                    new int[] {0, -1, -1, -1},
+                    new String[][] {top, null, null, {"i0"}},
+                    100_000);
+        }
+
+        assertThat(c.coveredItems(0)).isNull();
+        assertThat(c.coverageSketch(0)).isNotNull();
+        assertThat(c.coverage(0).getAsDouble()).isCloseTo(items / 100_000.0, withinPercentage(2));
+        assertThat(c.coveredItems(3)).containsExactly("i0"); // a short list stays ids
+        PrequentialCounts read =
+                PrequentialCountsSerializer.INSTANCE.fromBytes(
+                        PrequentialCountsSerializer.INSTANCE.toBytes(c));
+        assertThat(read.coverageSketch(0)).isEqualTo(c.coverageSketch(0));
+        assertThat(read.coverage(0)).isEqualTo(c.coverage(0));
+        assertThat(read.coveredItems(3)).containsExactly("i0");
+        PrequentialCounts copy = c.copy();
+        c.record(0L, new int[] {0, -1, -1, -1}, new String[][] {{"new"}, null, null, null}, 1);
+        assertThat(copy.coverageSketch(0))
+                .isNotEqualTo(c.coverageSketch(0))
+                .isEqualTo(read.coverageSketch(0));
     }
 
     @Test
