@@ -1,0 +1,73 @@
+package io.streamrec.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Every test README and BENCHMARKS name as the evidence of a figure or a guarantee ({@code
+ * `SomethingTest#method`} or {@code `SomethingITCase`}) exists: a renamed or deleted test must not
+ * leave a claim that nothing backs.
+ */
+class DocumentedTestsTest {
+    private static final Pattern NAMED =
+            Pattern.compile("`([A-Z][A-Za-z0-9]*(?:Test|ITCase))(?:#([A-Za-z0-9_]+))?`");
+
+    @ParameterizedTest
+    @ValueSource(strings = {"README.md", "BENCHMARKS.md"})
+    void everyTestTheDocumentNamesExists(String document) throws IOException {
+        Path root = RepositoryFiles.root();
+        Map<String, String> sources = testSources(root);
+        List<String> missing = new ArrayList<>();
+        Matcher m = NAMED.matcher(Files.readString(root.resolve(document)));
+        int named = 0;
+        while (m.find()) {
+            named++;
+            String source = sources.get(m.group(1));
+            if (source == null) {
+                missing.add(m.group(1));
+            } else if (m.group(2) != null
+                    && !Pattern.compile("\\b" + m.group(2) + "\\s*\\(").matcher(source).find()) {
+                missing.add(m.group(1) + "#" + m.group(2));
+            }
+        }
+        assertThat(named).as("tests %s names", document).isPositive();
+        assertThat(missing).as("tests %s names that do not exist", document).isEmpty();
+    }
+
+    /** Each test class's source by simple name, from every module's src/test/java. */
+    private static Map<String, String> testSources(Path root) throws IOException {
+        Map<String, String> sources = new HashMap<>();
+        try (Stream<Path> files = Files.walk(root)) {
+            files.filter(p -> p.toString().contains("/src/test/java/"))
+                    .filter(p -> p.toString().endsWith(".java"))
+                    .filter(p -> !p.toString().contains("/target/"))
+                    .forEach(
+                            p -> {
+                                String name = p.getFileName().toString().replace(".java", "");
+                                sources.merge(name, read(p), String::concat);
+                            });
+        }
+        return sources;
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
