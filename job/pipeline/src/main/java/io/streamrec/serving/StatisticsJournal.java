@@ -156,9 +156,7 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
             seal(journal.getCopyOfBuffer());
             journal.clear();
             if (outgrew(sealedBytes)) {
-                rebaseDue = true;
-                droppedBytes = length();
-                dropEntries();
+                dropUntilTheRebase();
             }
         }
     }
@@ -168,6 +166,13 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
             sealed.add(chunk);
             sealedBytes += chunk.length;
         }
+    }
+
+    /** The next checkpoint writes a new base: what the journal holds is of no use to it. */
+    private void dropUntilTheRebase() {
+        rebaseDue = true;
+        droppedBytes = length();
+        dropEntries();
     }
 
     private void dropEntries() {
@@ -193,9 +198,7 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
     @Override
     public void forget(String userId) {
         if (!rebaseComes()) {
-            rebaseDue = true;
-            droppedBytes = length();
-            dropEntries();
+            dropUntilTheRebase();
         }
     }
 

@@ -55,7 +55,7 @@ final class SeenEventIds {
      */
     boolean isDuplicate(String eventId, long now) throws Exception {
         Long seenAt = eventTimes.get(eventId);
-        if (seenAt != null && seenAt >= horizon()) {
+        if (seenAt != null && seenAt >= horizon(newest.value())) {
             return true;
         }
         return now < legacyUntil && legacy.contains(eventId);
@@ -67,7 +67,7 @@ final class SeenEventIds {
      */
     void remember(String eventId, long eventTime) throws Exception {
         Long newestBefore = newest.value();
-        if (newestBefore != null && eventTime < newestBefore - windowMs) {
+        if (eventTime < horizon(newestBefore)) {
             return; // already past the window: a second copy could not be a duplicate either
         }
         eventTimes.put(eventId, eventTime);
@@ -79,9 +79,8 @@ final class SeenEventIds {
         }
     }
 
-    /** The oldest event time of the current user's ids still in the window. */
-    private long horizon() throws Exception {
-        Long newestTime = newest.value();
+    /** The oldest event time still in the window of a user whose newest is {@code newestTime}. */
+    private long horizon(Long newestTime) {
         return newestTime == null ? Long.MIN_VALUE : newestTime - windowMs;
     }
 

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.LongSummaryStatistics;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -123,13 +124,13 @@ public final class QuickstartMain {
         }
         System.out.println("Kafka at " + bootstrap);
 
-        Configuration jobConf =
-                jobConfiguration(bootstrap, cli.options(), evalWindowFor(input.events()));
-        if (!jobConf.get(StreamrecOptions.EVAL_WINDOW).equals(ONE_WEEK)) {
+        Duration evalWindow = evalWindowFor(input.events());
+        Configuration jobConf = jobConfiguration(bootstrap, cli.options(), evalWindow);
+        if (jobConf.get(StreamrecOptions.EVAL_WINDOW).equals(evalWindow)
+                && !evalWindow.equals(ONE_WEEK)) {
             System.out.printf(
                     "Evaluation windows of %s: the replay spans more than %d weeks%n",
-                    TimeUtils.formatWithHighestUnit(jobConf.get(StreamrecOptions.EVAL_WINDOW)),
-                    PrequentialCounts.MAX_WINDOWS);
+                    TimeUtils.formatWithHighestUnit(evalWindow), PrequentialCounts.MAX_WINDOWS);
         }
         Configuration flinkConf = RuntimeDefaults.embedded(jobConf, output.resolve("checkpoints"));
         int parallelism = jobConf.getOptional(StreamrecOptions.WORKER_PARALLELISM).orElse(2);
@@ -183,10 +184,11 @@ public final class QuickstartMain {
      * into one total.
      */
     static Duration evalWindowFor(List<UserEvent> events) {
-        long first = events.stream().mapToLong(UserEvent::timestamp).min().orElse(0);
-        long last = events.stream().mapToLong(UserEvent::timestamp).max().orElse(0);
+        LongSummaryStatistics times =
+                events.stream().mapToLong(UserEvent::timestamp).summaryStatistics();
+        long span = events.isEmpty() ? 0 : times.getMax() - times.getMin();
         // windows start at multiples of their length, so a span may touch one more than it fills
-        long spanWeeks = (last - first) / ONE_WEEK.toMillis() + 2;
+        long spanWeeks = span / ONE_WEEK.toMillis() + 2;
         long weeks = Math.max(1, -Math.floorDiv(-spanWeeks, PrequentialCounts.MAX_WINDOWS));
         return ONE_WEEK.multipliedBy(weeks);
     }
