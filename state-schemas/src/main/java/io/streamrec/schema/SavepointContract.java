@@ -77,6 +77,13 @@ public final class SavepointContract {
         public static final String SEEN_EVENT_TIMES = "seen-event-times";
 
         /**
+         * Workers: how many ids {@link #SEEN_EVENT_TIMES} holds for each user (keyed value state),
+         * so that a user's ids stay under their cap; absent in checkpoints before 2026-12-04, when
+         * counting starts at the user's next event.
+         */
+        public static final String SEEN_EVENT_ID_COUNT = "seen-event-id-count";
+
+        /**
          * Workers: each user's token bucket (keyed value state); written only with a flood limit,
          * registered always so that a forget clears it.
          */

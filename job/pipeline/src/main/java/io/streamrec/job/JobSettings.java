@@ -225,6 +225,7 @@ public final class JobSettings {
                 conf.get(StreamrecOptions.RECENT_NEGATIVE_FRACTION),
                 conf.get(StreamrecOptions.RECENT_POSITIVES),
                 conf.get(StreamrecOptions.DEDUPE_WINDOW).toMillis(),
+                conf.get(StreamrecOptions.DEDUPE_MAX_IDS),
                 new FloodLimit(
                         conf.get(StreamrecOptions.USER_EVENTS_PER_HOUR),
                         conf.get(StreamrecOptions.USER_BURST)));
@@ -345,6 +346,7 @@ public final class JobSettings {
         nonNegativeDuration(StreamrecOptions.MAX_FUTURE);
         nonNegativeDuration(StreamrecOptions.ALLOWED_LATENESS);
         nonNegativeDuration(StreamrecOptions.DEDUPE_WINDOW);
+        check(StreamrecOptions.DEDUPE_MAX_IDS, v -> v >= 4, "at least 4");
         String format = conf.get(StreamrecOptions.ITEMS_FORMAT);
         try {
             ItemFormat.parse(format);

@@ -6,6 +6,7 @@ import io.streamrec.ranking.CandidateRanker;
 import io.streamrec.ranking.FeatureFamily;
 import io.streamrec.serving.ModelType;
 import io.streamrec.serving.RankerSettings;
+import io.streamrec.worker.WorkerSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -184,6 +185,16 @@ public final class StreamrecOptions {
                                     + " (event time, before the user's newest event) is"
                                     + " dead-lettered (duplicate_event);"
                                     + " 0 turns deduplication off.");
+    public static final ConfigOption<Integer> DEDUPE_MAX_IDS =
+            ConfigOptions.key("validation.dedupe-max-ids")
+                    .intType()
+                    .defaultValue(WorkerSettings.DEFAULT_DEDUPE_MAX_IDS)
+                    .withDescription(
+                            "The most event ids one user keeps for deduplication (at least 4):"
+                                    + " past it, the ids of the oldest event times are dropped"
+                                    + " and a copy of one of them is no longer recognised. The"
+                                    + " window bounds the ids of a user whose event times move;"
+                                    + " this bounds those of a user whose event times do not.");
 
     // ---- model ----
     public static final ConfigOption<Integer> DIM =

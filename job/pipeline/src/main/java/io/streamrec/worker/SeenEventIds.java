@@ -3,6 +3,7 @@ package io.streamrec.worker;
 import io.streamrec.schema.SavepointContract.StateNames;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.state.KeyedStateStore;
@@ -22,21 +23,37 @@ import org.apache.flink.api.common.typeinfo.Types;
  * <p>Each user's ids are pruned when the user's newest event time enters a new window, so a user
  * keeps at most about two windows of ids (the last ones of a user who stopped sending). A late
  * event already more than the window behind its user's newest is not kept at all, nor is an event
- * turned away.
+ * turned away. A user whose event times stop moving (a client that sends one timestamp) never
+ * enters a new window, so the ids are also capped per user: past {@code maxIds}, those of the
+ * oldest event times are dropped until a quarter of the cap is free (ties by id, so that a restored
+ * run drops the same ones), and a copy of a dropped id is no longer recognised.
  */
 final class SeenEventIds {
+    /** Newest event time first; among equal times the greater id, so that drops are repeatable. */
+    private static final Comparator<Map.Entry<String, Long>> NEWEST_FIRST =
+            Comparator.<Map.Entry<String, Long>, Long>comparing(Map.Entry::getValue)
+                    .thenComparing(Map.Entry::getKey)
+                    .reversed();
+
     private final long windowMs;
+    private final int maxIds;
     private final MapState<String, Long> eventTimes;
     private final ValueState<Long> newest;
+    private final ValueState<Integer> count;
     private final MapState<String, Boolean> legacy;
     private final long legacyUntil;
 
     /**
+     * @param maxIds the most ids one user keeps
      * @param restoredAt the processing time of a restore, or {@link Long#MIN_VALUE} on a fresh
      *     start: only until a window after it can checkpoints of earlier versions hold ids
      */
-    SeenEventIds(KeyedStateStore store, long windowMs, long restoredAt) {
+    SeenEventIds(KeyedStateStore store, long windowMs, int maxIds, long restoredAt) {
+        if (maxIds < 4) {
+            throw new IllegalArgumentException("maxIds " + maxIds + " < 4");
+        }
         this.windowMs = windowMs;
+        this.maxIds = maxIds;
         this.eventTimes =
                 store.getMapState(
                         new MapStateDescriptor<>(
@@ -44,6 +61,9 @@ final class SeenEventIds {
         this.newest =
                 store.getState(
                         new ValueStateDescriptor<>(StateNames.NEWEST_EVENT_TIME, Types.LONG));
+        this.count =
+                store.getState(
+                        new ValueStateDescriptor<>(StateNames.SEEN_EVENT_ID_COUNT, Types.INT));
         this.legacy = store.getMapState(legacyDescriptor(windowMs));
         this.legacyUntil = restoredAt == Long.MIN_VALUE ? Long.MIN_VALUE : restoredAt + windowMs;
     }
@@ -71,12 +91,20 @@ final class SeenEventIds {
             return; // already past the window: a second copy could not be a duplicate either
         }
         eventTimes.put(eventId, eventTime);
+        // an id put again (sent once more after its window, before a prune) counts twice: the
+        // next prune counts exactly
+        Integer before = count.value();
+        int held = (before == null ? 0 : before) + 1;
         if (newestBefore == null || eventTime > newestBefore) {
             newest.update(eventTime);
             if (newestBefore != null && eventTime / windowMs > newestBefore / windowMs) {
-                prune(eventTime - windowMs);
+                held = prune(eventTime - windowMs);
             }
         }
+        if (held > maxIds) {
+            held = keepNewest(maxIds - maxIds / 4);
+        }
+        count.update(held);
     }
 
     /** The oldest event time still in the window of a user whose newest is {@code newestTime}. */
@@ -88,12 +116,16 @@ final class SeenEventIds {
     void clear() {
         eventTimes.clear();
         newest.clear();
+        count.clear();
         legacy.clear();
     }
 
-    private void prune(long horizon) throws Exception {
+    /** Drops the ids older than {@code horizon}; returns how many stay. */
+    private int prune(long horizon) throws Exception {
         List<String> expired = new ArrayList<>();
+        int held = 0;
         for (Map.Entry<String, Long> e : eventTimes.entries()) {
+            held++;
             if (e.getValue() < horizon) {
                 expired.add(e.getKey());
             }
@@ -101,6 +133,26 @@ final class SeenEventIds {
         for (String id : expired) {
             eventTimes.remove(id);
         }
+        return held - expired.size();
+    }
+
+    /**
+     * Keeps the {@code n} ids of the newest event times (ties: the greater ids); returns how many
+     * stay.
+     */
+    private int keepNewest(int n) throws Exception {
+        List<Map.Entry<String, Long>> held = new ArrayList<>();
+        for (Map.Entry<String, Long> e : eventTimes.entries()) {
+            held.add(Map.entry(e.getKey(), e.getValue()));
+        }
+        if (held.size() <= n) {
+            return held.size();
+        }
+        held.sort(NEWEST_FIRST);
+        for (Map.Entry<String, Long> dropped : held.subList(n, held.size())) {
+            eventTimes.remove(dropped.getKey());
+        }
+        return n;
     }
 
     /**

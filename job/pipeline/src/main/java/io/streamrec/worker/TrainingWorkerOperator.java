@@ -162,6 +162,7 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
                 new SeenEventIds(
                         context.getKeyedStateStore(),
                         Math.max(1L, settings.dedupeWindowMs()),
+                        settings.dedupeMaxIds(),
                         context.isRestored() ? now : Long.MIN_VALUE);
         recentPositivesState =
                 context.getOperatorStateStore()

@@ -7,8 +7,9 @@ import java.io.Serializable;
  * flushIntervalMs} after its first event; apply their own updates to their replica until the
  * parameter server's newer version arrives ({@code localUpdates}); use a GPU when there is one;
  * remember {@code maxUserItems} per user; draw {@code recentNegativeFraction} of the negatives from
- * the last {@code recentPositives} positives; dead-letter each user's events beyond {@code
- * userFlood}.
+ * the last {@code recentPositives} positives; dead-letter an event id its user sent within {@code
+ * dedupeWindowMs}, keeping at most {@code dedupeMaxIds} ids per user; dead-letter each user's
+ * events beyond {@code userFlood}.
  */
 public record WorkerSettings(
         int batchSize,
@@ -19,10 +20,14 @@ public record WorkerSettings(
         double recentNegativeFraction,
         int recentPositives,
         long dedupeWindowMs,
+        int dedupeMaxIds,
         FloodLimit userFlood)
         implements Serializable {
 
-    /** Settings without a flood limit. */
+    /** {@code validation.dedupe-max-ids}' default. */
+    public static final int DEFAULT_DEDUPE_MAX_IDS = 10_000;
+
+    /** Settings without a flood limit, with the default cap on dedupe ids. */
     public WorkerSettings(
             int batchSize,
             long flushIntervalMs,
@@ -41,6 +46,7 @@ public record WorkerSettings(
                 recentNegativeFraction,
                 recentPositives,
                 dedupeWindowMs,
+                DEFAULT_DEDUPE_MAX_IDS,
                 FloodLimit.OFF);
     }
 
@@ -55,6 +61,7 @@ public record WorkerSettings(
                 recentNegativeFraction,
                 recentPositives,
                 dedupeWindowMs,
+                dedupeMaxIds,
                 userFlood);
     }
 
@@ -69,6 +76,22 @@ public record WorkerSettings(
                 recentNegativeFraction,
                 recentPositives,
                 dedupeWindowMs,
+                dedupeMaxIds,
                 limit);
+    }
+
+    /** These settings with at most {@code maxIds} dedupe ids kept per user. */
+    public WorkerSettings withDedupeMaxIds(int maxIds) {
+        return new WorkerSettings(
+                batchSize,
+                flushIntervalMs,
+                localUpdates,
+                preferGpu,
+                maxUserItems,
+                recentNegativeFraction,
+                recentPositives,
+                dedupeWindowMs,
+                maxIds,
+                userFlood);
     }
 }

@@ -542,6 +542,67 @@ class TrainingWorkerOperatorTest {
     }
 
     /**
+     * A client that sends one timestamp never moves its user's window on, so only the cap bounds
+     * the user's ids: a thousand distinct ids at one time take no more state than the cap's worth.
+     */
+    @Test
+    void aUserWhoseEventTimesStandStillKeepsNoMoreIdsThanTheCap() throws Exception {
+        assertThat(stateAfterEventsAtOneTime(1_000)).isEqualTo(stateAfterEventsAtOneTime(100));
+    }
+
+    /** The keyed state's size after {@code events} events of one user at one time, cap 8. */
+    private static long stateAfterEventsAtOneTime(int events) throws Exception {
+        WorkerSettings capped =
+                new WorkerSettings(1, 60_000, true, false, 100, 0.5, 50, 3_600_000L)
+                        .withDedupeMaxIds(8);
+        try (var h = harness(worker(capped))) {
+            h.open();
+            for (int i = 0; i < events; i++) {
+                h.processElement1(eventAt(String.format("s%04d", i), "a", 1_000L));
+            }
+            assertThat(h.getSideOutput(TrainingWorkerOperator.DEAD_LETTERS)).isNull(); // trained
+            return h.snapshot(1L, 1L).getManagedKeyedState().getStateSize();
+        }
+    }
+
+    /**
+     * At the cap the ids of the oldest event times go first: a copy of a recent event is still a
+     * duplicate, one of the first is not; and the count restores with the ids, so a restored worker
+     * drops the same ones.
+     */
+    @Test
+    void pastTheCapTheOldestIdsAreDroppedAndTheNewestStillRecognised() throws Exception {
+        WorkerSettings capped =
+                new WorkerSettings(1, 60_000, true, false, 100, 0.5, 50, 3_600_000L)
+                        .withDedupeMaxIds(8);
+        OperatorSubtaskState checkpoint;
+        try (var h = harness(worker(capped))) {
+            h.open();
+            for (int i = 0; i < 100; i++) {
+                h.processElement1(eventAt("e" + i, "a", 1_000L + i));
+            }
+            checkpoint = h.snapshot(1L, 1L);
+        }
+        try (var restored = harness(worker(capped))) {
+            restored.initializeState(checkpoint);
+            restored.open();
+            restored.processElement1(eventAt("e99", "a", 1_099L));
+            restored.processElement1(eventAt("e94", "a", 1_094L));
+            assertThat(restored.getSideOutput(TrainingWorkerOperator.DEAD_LETTERS)).hasSize(2);
+            restored.processElement1(eventAt("e0", "a", 1_000L)); // dropped at the cap: trained
+            assertThat(restored.getSideOutput(TrainingWorkerOperator.DEAD_LETTERS)).hasSize(2);
+            // the restored count goes on: 7 more ids reach the cap again, and e94 is dropped
+            for (int i = 100; i < 107; i++) {
+                restored.processElement1(eventAt("e" + i, "a", 1_000L + i));
+            }
+            restored.processElement1(eventAt("e94", "a", 1_094L));
+            assertThat(restored.getSideOutput(TrainingWorkerOperator.DEAD_LETTERS)).hasSize(2);
+            restored.processElement1(eventAt("e106", "a", 1_106L));
+            assertThat(restored.getSideOutput(TrainingWorkerOperator.DEAD_LETTERS)).hasSize(3);
+        }
+    }
+
+    /**
      * Checkpoints of versions that kept ids in processing-time TTL state restore, and their ids are
      * still recognised until they expire, a window after the restore.
      */

@@ -314,6 +314,9 @@ public final class ForgetAudit {
                     .getState(new ValueStateDescriptor<>(StateNames.NEWEST_EVENT_TIME, Types.LONG));
             getRuntimeContext()
                     .getState(
+                            new ValueStateDescriptor<>(StateNames.SEEN_EVENT_ID_COUNT, Types.INT));
+            getRuntimeContext()
+                    .getState(
                             new ValueStateDescriptor<>(
                                     StateNames.USER_FLOOD_BUCKET, FloodBucketSerializer.INSTANCE));
             getRuntimeContext().getMapState(legacySeenEventIds());
