@@ -84,11 +84,13 @@ final class SeenEventIds {
     /**
      * Remembers an accepted event of the current user. Only accepted events: one turned away (over
      * the flood limit) may be sent again once accepted, replayed from its dead letter.
+     *
+     * @return how many of the user's ids were dropped at the cap (0 nearly always)
      */
-    void remember(String eventId, long eventTime) throws Exception {
+    int remember(String eventId, long eventTime) throws Exception {
         Long newestBefore = newest.value();
         if (eventTime < horizon(newestBefore)) {
-            return; // already past the window: a second copy could not be a duplicate either
+            return 0; // already past the window: a second copy could not be a duplicate either
         }
         eventTimes.put(eventId, eventTime);
         // an id put again (sent once more after its window, before a prune) counts twice: the
@@ -101,10 +103,15 @@ final class SeenEventIds {
                 held = prune(eventTime - windowMs);
             }
         }
+        int dropped = 0;
         if (held > maxIds) {
-            held = keepNewest(maxIds - maxIds / 4);
+            int keep = maxIds - maxIds / 4;
+            int total = keepNewest(keep);
+            dropped = Math.max(0, total - keep);
+            held = Math.min(total, keep);
         }
         count.update(held);
+        return dropped;
     }
 
     /** The oldest event time still in the window of a user whose newest is {@code newestTime}. */
@@ -138,21 +145,20 @@ final class SeenEventIds {
 
     /**
      * Keeps the {@code n} ids of the newest event times (ties: the greater ids); returns how many
-     * stay.
+     * there were before.
      */
     private int keepNewest(int n) throws Exception {
         List<Map.Entry<String, Long>> held = new ArrayList<>();
         for (Map.Entry<String, Long> e : eventTimes.entries()) {
             held.add(Map.entry(e.getKey(), e.getValue()));
         }
-        if (held.size() <= n) {
-            return held.size();
+        if (held.size() > n) {
+            held.sort(NEWEST_FIRST);
+            for (Map.Entry<String, Long> dropped : held.subList(n, held.size())) {
+                eventTimes.remove(dropped.getKey());
+            }
         }
-        held.sort(NEWEST_FIRST);
-        for (Map.Entry<String, Long> dropped : held.subList(n, held.size())) {
-            eventTimes.remove(dropped.getKey());
-        }
-        return n;
+        return held.size();
     }
 
     /**

@@ -108,6 +108,7 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
     private transient boolean timerPending;
     private transient Counter duplicates;
     private transient Counter flooded;
+    private transient Counter dedupeIdsDropped;
     private transient Counter forgotten;
     private transient Counter trainedEvents;
     private transient Counter batches;
@@ -207,6 +208,7 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
         feedbackRows = getMetricGroup().counter("feedbackRows");
         duplicates = getMetricGroup().counter("rejected_duplicate_event");
         flooded = getMetricGroup().counter("rejected_user_flood");
+        dedupeIdsDropped = getMetricGroup().counter("dedupeIdsDropped");
         forgotten = getMetricGroup().counter("forgottenUsers");
         getMetricGroup().gauge("batchLoss", () -> lastLoss);
         getMetricGroup().gauge("rowsOfAbandonedRuns", lineage::abandonedRows);
@@ -290,7 +292,7 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
             return;
         }
         if (settings.dedupeWindowMs() > 0) {
-            seenEventIds.remember(event.eventId(), event.timestamp());
+            dedupeIdsDropped.inc(seenEventIds.remember(event.eventId(), event.timestamp()));
         }
         String[] items = userItems.value();
         userItems.update(worker.add(event, items == null ? new String[0] : items));
