@@ -78,8 +78,8 @@ public final class SavepointContract {
 
         /**
          * Workers: how many ids {@link #SEEN_EVENT_TIMES} holds for each user (keyed value state),
-         * so that a user's ids stay under their cap; absent in checkpoints before 2026-12-04, when
-         * counting starts at the user's next event.
+         * so that a user's ids stay under their cap; absent in checkpoints before 2026-12-04, whose
+         * ids are counted at their user's next event.
          */
         public static final String SEEN_EVENT_ID_COUNT = "seen-event-id-count";
 

@@ -4,6 +4,7 @@ import io.streamrec.schema.SavepointContract.StateNames;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.state.KeyedStateStore;
@@ -94,9 +95,10 @@ final class SeenEventIds {
         }
         eventTimes.put(eventId, eventTime);
         // an id put again (sent once more after its window, before a prune) counts twice: the
-        // next prune counts exactly
+        // next prune counts exactly. No count yet: a new user, or one restored from a checkpoint
+        // before counts (whose ids are counted once here, so that the cap holds for them too).
         Integer before = count.value();
-        int held = (before == null ? 0 : before) + 1;
+        int held = before == null ? size() : before + 1;
         if (newestBefore == null || eventTime > newestBefore) {
             newest.update(eventTime);
             if (newestBefore != null && eventTime / windowMs > newestBefore / windowMs) {
@@ -125,6 +127,14 @@ final class SeenEventIds {
         newest.clear();
         count.clear();
         legacy.clear();
+    }
+
+    private int size() throws Exception {
+        int size = 0;
+        for (Iterator<String> ids = eventTimes.keys().iterator(); ids.hasNext(); ids.next()) {
+            size++;
+        }
+        return size;
     }
 
     /** Drops the ids older than {@code horizon}; returns how many stay. */

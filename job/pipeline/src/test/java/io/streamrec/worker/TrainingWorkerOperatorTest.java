@@ -26,6 +26,8 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
@@ -626,6 +628,68 @@ class TrainingWorkerOperatorTest {
             restored.processElement1(eventAt("e2", "a", 0L));
             assertThat(markers(restored.extractOutputValues())).isEqualTo(2);
         }
+    }
+
+    /**
+     * Checkpoints written before ids were counted hold ids and no count: a restored user's ids are
+     * counted at its next event, so the cap holds for them as for new ones.
+     */
+    @Test
+    void idsOfCheckpointsBeforeTheCountAreCountedAtTheUsersNextEvent() throws Exception {
+        OperatorSubtaskState uncounted;
+        try (var h = harness(new UncountedSeenTimesOperator())) {
+            h.open();
+            for (int i = 0; i < 100; i++) {
+                h.processElement1(eventAt("e" + i, "a", 1_000L + i));
+            }
+            uncounted = h.snapshot(1L, 1L);
+        }
+        WorkerSettings capped =
+                new WorkerSettings(1, 60_000, true, false, 100, 0.5, 50, 3_600_000L)
+                        .withDedupeMaxIds(8);
+        try (var restored = harness(worker(capped))) {
+            restored.initializeState(uncounted);
+            restored.open();
+            restored.processElement1(eventAt("e50", "a", 1_050L)); // restored: a duplicate
+            assertThat(restored.getSideOutput(TrainingWorkerOperator.DEAD_LETTERS)).hasSize(1);
+            restored.processElement1(eventAt("x", "a", 1_200L)); // 101 ids: the newest 6 stay
+            restored.processElement1(eventAt("e95", "a", 1_095L));
+            assertThat(restored.getSideOutput(TrainingWorkerOperator.DEAD_LETTERS)).hasSize(2);
+            restored.processElement1(eventAt("e94", "a", 1_094L)); // dropped: trained
+            assertThat(restored.getSideOutput(TrainingWorkerOperator.DEAD_LETTERS)).hasSize(2);
+        }
+    }
+
+    /** Remembers event ids by event time as versions before the per-user count did. */
+    private static final class UncountedSeenTimesOperator
+            extends AbstractStreamOperator<ShardMessage>
+            implements TwoInputStreamOperator<UserEvent, RecommendationRequest, ShardMessage> {
+        private transient MapState<String, Long> seen;
+        private transient ValueState<Long> newest;
+
+        @Override
+        public void open() throws Exception {
+            super.open();
+            seen =
+                    getRuntimeContext()
+                            .getMapState(
+                                    new MapStateDescriptor<>(
+                                            StateNames.SEEN_EVENT_TIMES, Types.STRING, Types.LONG));
+            newest =
+                    getRuntimeContext()
+                            .getState(
+                                    new ValueStateDescriptor<>(
+                                            StateNames.NEWEST_EVENT_TIME, Types.LONG));
+        }
+
+        @Override
+        public void processElement1(StreamRecord<UserEvent> element) throws Exception {
+            seen.put(element.getValue().eventId(), element.getValue().timestamp());
+            newest.update(element.getValue().timestamp());
+        }
+
+        @Override
+        public void processElement2(StreamRecord<RecommendationRequest> element) {}
     }
 
     /** Remembers event ids as versions before event-time expiry did. */

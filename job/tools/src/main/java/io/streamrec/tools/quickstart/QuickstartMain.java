@@ -187,9 +187,10 @@ public final class QuickstartMain {
         LongSummaryStatistics times =
                 events.stream().mapToLong(UserEvent::timestamp).summaryStatistics();
         long span = events.isEmpty() ? 0 : times.getMax() - times.getMin();
-        // windows start at multiples of their length, so a span may touch one more than it fills
-        long spanWeeks = span / ONE_WEEK.toMillis() + 2;
-        long weeks = Math.max(1, -Math.floorDiv(-spanWeeks, PrequentialCounts.MAX_WINDOWS));
+        // windows start at multiples of their length, so a span of S windows touches up to
+        // floor(S) + 2 of them: the smallest whole number of weeks k with floor(span / k) + 2 <=
+        // MAX
+        long weeks = span / (ONE_WEEK.toMillis() * (PrequentialCounts.MAX_WINDOWS - 1)) + 1;
         return ONE_WEEK.multipliedBy(weeks);
     }
 

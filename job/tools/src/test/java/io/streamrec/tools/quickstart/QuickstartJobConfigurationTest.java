@@ -2,6 +2,7 @@ package io.streamrec.tools.quickstart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamrec.eval.PrequentialCounts;
 import io.streamrec.job.StreamrecOptions;
 import io.streamrec.schema.EventType;
 import io.streamrec.schema.UserEvent;
@@ -28,6 +29,20 @@ class QuickstartJobConfigurationTest {
         assertThat(QuickstartMain.evalWindowFor(List.of(at(start), at(start + 1_150 * week))))
                 .isEqualTo(WEEK.multipliedBy(5));
         assertThat(QuickstartMain.evalWindowFor(List.of())).isEqualTo(WEEK);
+        // 518.5 weeks: windows of 2 weeks could touch 261, so 3
+        assertThat(QuickstartMain.evalWindowFor(List.of(at(start), at(start + 1037 * week / 2))))
+                .isEqualTo(WEEK.multipliedBy(3));
+        // whatever the span and where it starts, the windows it touches fit
+        for (long spanDays = 0; spanDays < 7 * 3_000; spanDays += 13) {
+            for (long offsetDays = 0; offsetDays < 7 * 6; offsetDays += 5) {
+                long first = start + offsetDays * week / 7;
+                long last = first + spanDays * week / 7;
+                long window = QuickstartMain.evalWindowFor(List.of(at(first), at(last))).toMillis();
+                assertThat(last / window - first / window + 1)
+                        .as("windows touched by %d days from day %d", spanDays, offsetDays)
+                        .isLessThanOrEqualTo(PrequentialCounts.MAX_WINDOWS);
+            }
+        }
 
         Configuration flags = new Configuration();
         flags.set(StreamrecOptions.EVAL_WINDOW, Duration.ofDays(1));
