@@ -131,6 +131,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     private transient ListState<PrequentialCounts> countsState;
     private transient ListState<Tuple2<Long, Integer>> pendingState;
     private transient PrequentialCounts counts;
+    private transient QualityGauges gauges;
     private transient Map<Long, Integer> pendingMarkers;
     private transient long maxEventTime;
     private transient long firstEventMillis;
@@ -332,24 +333,9 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         answered = getMetricGroup().counter("answeredRequests");
         evaluated = getMetricGroup().counter("evaluatedEvents");
         forgotten = getMetricGroup().counter("forgottenUsers");
-        for (int r = 0; r < PrequentialCounts.RECOMMENDERS.length; r++) {
-            int recommender = r;
-            getMetricGroup()
-                    .gauge(
-                            "hr10_" + metricName(PrequentialCounts.RECOMMENDERS[r]),
-                            () -> counts.hitRate(recommender));
-            getMetricGroup()
-                    .gauge(
-                            "ndcg10_" + metricName(PrequentialCounts.RECOMMENDERS[r]),
-                            () -> counts.ndcg(recommender));
-        }
-        for (int r = 0; r < PrequentialCounts.RECOMMENDERS.length; r++) {
-            int recommender = r;
-            getMetricGroup()
-                    .gauge(
-                            "hr10_window_" + metricName(PrequentialCounts.RECOMMENDERS[r]),
-                            () -> counts.latestWindowHitRate(recommender));
-        }
+        gauges = new QualityGauges();
+        gauges.register(getMetricGroup());
+        gauges.publish(counts);
         getMetricGroup().gauge("modelVersion", () -> model.modelVersion());
     }
 
@@ -698,6 +684,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                 ranks -> {
                     counts.record(window, ranks.ranks(), ranks.topItems(), items);
                     evaluated.inc();
+                    gauges.maybePublish(counts);
                 });
     }
 
@@ -875,6 +862,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
         countsState.update(List.of(counts.copy()));
+        gauges.publish(counts);
         clockState.update(List.of(maxEventTime));
         lineage.snapshot(context.getCheckpointId());
         if (learned != null) {

@@ -1,0 +1,59 @@
+package io.streamrec.serving;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamrec.eval.PrequentialCounts;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
+import org.junit.jupiter.api.Test;
+
+class QualityGaugesTest {
+    /** A metric group that keeps its gauges, so that a test can read them as a reporter does. */
+    private static final class GaugesKept extends UnregisteredMetricsGroup {
+        final Map<String, Gauge<?>> gauges = new HashMap<>();
+
+        @Override
+        public <T, G extends Gauge<T>> G gauge(String name, G gauge) {
+            gauges.put(name, gauge);
+            return gauge;
+        }
+
+        double read(String name) {
+            return ((Number) gauges.get(name).getValue()).doubleValue();
+        }
+    }
+
+    /**
+     * Gauges read what the task thread last published, not the counts as they change: the metrics
+     * thread never touches the counts' maps.
+     */
+    @Test
+    void gaugesReadTheLastPublishedValuesNotTheLiveCounts() {
+        PrequentialCounts counts = new PrequentialCounts(0);
+        GaugesKept group = new GaugesKept();
+        QualityGauges gauges = new QualityGauges();
+        gauges.register(group);
+        assertThat(group.gauges).hasSize(3 * PrequentialCounts.RECOMMENDERS.length);
+
+        int[] hitForModelOnly = new int[PrequentialCounts.RECOMMENDERS.length];
+        Arrays.fill(hitForModelOnly, -1);
+        hitForModelOnly[0] = 0; // the model ranked the item first; the others missed
+        counts.record(0L, hitForModelOnly);
+        assertThat(group.read("hr10_model")).isZero(); // not published yet
+
+        gauges.publish(counts);
+        assertThat(group.read("hr10_model")).isEqualTo(1.0);
+        assertThat(group.read("ndcg10_model")).isEqualTo(1.0);
+        assertThat(group.read("hr10_window_model")).isEqualTo(1.0);
+        assertThat(group.read("hr10_popularity")).isZero();
+
+        counts.record(0L, new int[PrequentialCounts.RECOMMENDERS.length]);
+        gauges.maybePublish(counts); // within a second of the last: not yet
+        assertThat(group.read("hr10_popularity")).isZero();
+        gauges.publish(counts);
+        assertThat(group.read("hr10_popularity")).isEqualTo(0.5);
+    }
+}
