@@ -29,7 +29,7 @@ public final class CandidateGenerator {
 
     private final CandidateSettings settings;
     private final IdIndex items = new IdIndex();
-    private final IdIndex users = IdIndex.packed();
+    private final IdIndex users = IdIndex.users();
     private final ItemPopularity popularity;
     private final ItemPairs pairs;
     private final UserNeighbourhood neighbourhood;
@@ -187,7 +187,10 @@ public final class CandidateGenerator {
     /** Applies one event to every statistic, exactly once. */
     public void update(UserEvent event) {
         changes.event(event);
-        int user = users.of(event.userId());
+        int user = users.find(event.userId());
+        if (user < 0) {
+            user = newUser(event.userId());
+        }
         int item = items.of(event.itemId());
         long t = event.timestamp();
         activity.add(user, item, event, popularity.count(item), keepsUserStatistics(user));
@@ -203,11 +206,27 @@ public final class CandidateGenerator {
     }
 
     /**
+     * Indexes a user's first event (or first after a forget). A forgotten user's index, given to
+     * the new user, has had its statistics erased; only its ownership and history cap, which follow
+     * the id, are found again.
+     */
+    private int newUser(String userId) {
+        int user = users.of(userId);
+        if (user < userItems.size()) {
+            ownershipKnown.clear(user);
+            owned.clear(user);
+            userItems.set(user, new RecentIds(historyCap(user)));
+        }
+        return user;
+    }
+
+    /**
      * Erases a user: the user's id (its index keeps a placeholder that no valid id can equal), item
      * history and activity, its similar users, and the user in every other user's similar users and
-     * every item's recent users. A later event of the same id is a new user's. What the user's
-     * events added to item statistics (popularity, co-occurrence, item activity, attribute totals)
-     * is aggregated over users and stays.
+     * every item's recent users. A later event of the same id is a new user's, and the next new
+     * user takes the index (the lowest forgotten one first), so forgets do not grow the index. What
+     * the user's events added to item statistics (popularity, co-occurrence, item activity,
+     * attribute totals) is aggregated over users and stays.
      */
     public void forget(String userId) {
         int user = users.find(userId);

@@ -4,6 +4,7 @@ import io.streamrec.schema.ReadBounds;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.util.BitSet;
 
 /**
  * Dense indices for string ids (items or users), in order of first sight: the statistics keep
@@ -15,6 +16,15 @@ import java.io.IOException;
  */
 final class IdIndex {
     private final IdStore ids;
+
+    /**
+     * Whether a new id takes a forgotten id's index ({@link #users}): then the index grows with
+     * distinct ids held, not with forget-then-return cycles.
+     */
+    private final boolean reusesForgotten;
+
+    /** The forgotten indices not yet given again, when {@link #reusesForgotten}. */
+    private final BitSet forgotten = new BitSet();
 
     /** Per slot: an index + 1, 0 when empty. */
     private int[] table = new int[32];
@@ -30,16 +40,27 @@ final class IdIndex {
 
     /** An index that keeps its ids as strings. */
     IdIndex() {
-        this(new StringIds());
+        this(new StringIds(), false);
     }
 
-    private IdIndex(IdStore ids) {
+    private IdIndex(IdStore ids, boolean reusesForgotten) {
         this.ids = ids;
+        this.reusesForgotten = reusesForgotten;
     }
 
     /** An index that keeps its ids packed as bytes: smaller, and slower to read an id back. */
     static IdIndex packed() {
-        return new IdIndex(new PackedIds());
+        return new IdIndex(new PackedIds(), false);
+    }
+
+    /**
+     * A {@link #packed} index of user ids, whose new ids take forgotten users' indices, the lowest
+     * first, also after a restore (a forgotten index holds its placeholder, which no valid id
+     * equals: user ids are validated). The caller resets what it keeps by index when {@link #of}
+     * gives an index below {@link #size} to an id {@link #find} did not know.
+     */
+    static IdIndex users() {
+        return new IdIndex(new PackedIds(), true);
     }
 
     /** The id's index, assigned now if the id is new. */
@@ -50,6 +71,13 @@ final class IdIndex {
         int slot = slotOf(id);
         if (table[slot] != 0) {
             return table[slot] - 1;
+        }
+        int free = forgotten.nextSetBit(0);
+        if (free >= 0) {
+            forgotten.clear(free);
+            ids.replace(free, id);
+            rehash(table.length); // the placeholder's slot is not the id's
+            return free;
         }
         int next = ids.add(id);
         table[slot] = next + 1;
@@ -90,12 +118,19 @@ final class IdIndex {
     /**
      * Replaces the id at {@code index} with a placeholder ({@code #} and the index: ids are
      * validated to {@code [A-Za-z0-9._:-]}, so no id equals it); the id itself is dropped, and a
-     * later {@link #of} of it assigns a new index.
+     * later {@link #of} of it assigns an index anew (this one, in a {@link #users} index).
      */
     void forget(int index) {
         lastFound = null;
-        ids.replace(index, "#" + index);
+        ids.replace(index, placeholder(index));
         rehash(table.length); // linear probing: rebuilt rather than a hole left in a probe chain
+        if (reusesForgotten) {
+            forgotten.set(index);
+        }
+    }
+
+    private static String placeholder(int index) {
+        return "#" + index;
     }
 
     /** Writes the ids in index order. */
@@ -112,12 +147,17 @@ final class IdIndex {
             throw new IllegalStateException("reading ids into an index of " + ids.size());
         }
         int size = ReadBounds.checkLength(in.readInt(), ReadBounds.MAX_IDS, "IdIndex.ids");
+        BitSet placeholders = new BitSet();
         for (int i = 0; i < size; i++) {
             String id = in.readUTF();
             if (of(id) != i) {
                 throw new IOException("id " + id + " appears twice");
             }
+            if (reusesForgotten && id.equals(placeholder(i))) {
+                placeholders.set(i);
+            }
         }
+        forgotten.or(placeholders); // only now: while reading, each id takes the next index
     }
 
     /** The id's index, -1 when it was never seen. */
@@ -194,5 +234,10 @@ final class IdIndex {
 
     int size() {
         return ids.size();
+    }
+
+    /** The bytes a packed index's store holds, replaced ids' included; -1 for strings (tests). */
+    long packedBytes() {
+        return ids instanceof PackedIds packed ? packed.bytesHeld() : -1;
     }
 }

@@ -25,6 +25,9 @@ final class PackedIds implements IdStore {
 
     private int size;
 
+    /** Bytes of ids replaced since the last {@link #compact}, still in the chunks. */
+    private long garbage;
+
     @Override
     public int add(String id) {
         if (size == starts.length) {
@@ -36,7 +39,39 @@ final class PackedIds implements IdStore {
 
     @Override
     public void replace(int index, String id) {
+        if (index < size) {
+            int length = length(index);
+            garbage += lengthBytes(length) + length;
+        }
         starts[index] = place(id.getBytes(StandardCharsets.UTF_8));
+        if (garbage > CHUNK && garbage > end / 2) {
+            compact();
+        }
+    }
+
+    /**
+     * Writes the ids again without the replaced ones: a replaced id's bytes stay where they were
+     * (ids are appended), so ids replaced again and again (forgotten users' placeholders, and the
+     * new users given their indices) would otherwise grow the chunks without bound.
+     */
+    private void compact() {
+        byte[][] live = new byte[size][];
+        for (int i = 0; i < size; i++) {
+            int length = length(i);
+            int from = from(i, length);
+            live[i] = Arrays.copyOfRange(chunk(i), from, from + length);
+        }
+        chunks = new byte[1][];
+        end = 0;
+        garbage = 0;
+        for (int i = 0; i < size; i++) {
+            starts[i] = place(live[i]);
+        }
+    }
+
+    /** Bytes the chunks hold up to the last id, replaced ids' bytes included (tests). */
+    long bytesHeld() {
+        return end;
     }
 
     private int place(byte[] bytes) {

@@ -92,8 +92,32 @@ class CandidateGeneratorTest {
                         java.nio.charset.StandardCharsets.ISO_8859_1);
         assertThat(bytes).doesNotContain("u1").contains("u2");
         generator.update(event("u1", "e", 7));
-        assertThat(generator.user("u1")).isNotEqualTo(u1);
         assertThat(generator.userItems("u1")).containsExactly("e");
+    }
+
+    /**
+     * A forgotten user's index goes to the next new user, so users forgotten and new ones coming do
+     * not grow the statistics; the new user starts with none of the forgotten one's numbers, and
+     * with the history cap its own ownership gives.
+     */
+    @Test
+    void aNewUserTakesAForgottenUsersIndexAndNothingElse() {
+        generator.keepUserStatisticsOf(id -> !id.startsWith("guest"));
+        int u1 = generator.user("u1");
+        int users = generator.size().users();
+        for (int cycle = 0; cycle < 50; cycle++) {
+            String forgotten = cycle == 0 ? "u1" : "guest" + (cycle - 1);
+            generator.forget(forgotten);
+            generator.update(event("guest" + cycle, "e", 7 + cycle));
+            assertThat(generator.user("guest" + cycle)).isEqualTo(u1);
+        }
+        assertThat(generator.size().users()).isEqualTo(users);
+        int guest = generator.user("guest49");
+        assertThat(generator.userItems("guest49")).containsExactly("e");
+        assertThat(generator.activity().users().events(guest)).isZero(); // not a user it keeps
+        assertThat(generator.neighbourhood().similarUsers(guest).size()).isZero();
+        assertThat(generator.history(guest).cap())
+                .isEqualTo(Math.max(settings().pairWindow(), settings().itemsPerSimilarUser()));
     }
 
     @Test

@@ -70,6 +70,52 @@ class IdIndexTest {
     }
 
     /**
+     * A users index gives forgotten indices to new ids, the lowest first, and after a restore too
+     * (the placeholders say which are free); its packed bytes stay bounded however many ids are
+     * forgotten and replaced.
+     */
+    @Test
+    void aUsersIndexGivesForgottenIndicesToNewIdsAlsoAfterARestore() throws Exception {
+        IdIndex ids = IdIndex.users();
+        for (int i = 0; i < 100; i++) {
+            ids.of("user-" + i);
+        }
+        ids.forget(40);
+        ids.forget(7);
+        assertThat(ids.of("new-a")).isEqualTo(7);
+        assertThat(ids.find("new-a")).isEqualTo(7);
+        ids.forget(3);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ids.writeTo(new DataOutputStream(bytes));
+        IdIndex restored = IdIndex.users();
+        restored.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        for (IdIndex index : List.of(ids, restored)) {
+            assertThat(index.of("new-b")).isEqualTo(3);
+            assertThat(index.of("new-c")).isEqualTo(40);
+            assertThat(index.of("new-d")).isEqualTo(100);
+            assertThat(index.find("user-3")).isEqualTo(-1);
+            assertThat(index.find("user-99")).isEqualTo(99);
+            assertThat(index.find("#40")).isEqualTo(-1);
+        }
+        // an index of other ids (title words) keeps placeholder-like ids as ids
+        IdIndex words = new IdIndex();
+        words.of("#0");
+        words.forget(0);
+        assertThat(words.of("x")).isEqualTo(1);
+
+        IdIndex churn = IdIndex.users();
+        for (int i = 0; i < 1_000; i++) {
+            churn.of("user-" + i);
+        }
+        for (int i = 0; i < 50_000; i++) {
+            churn.forget(i % 1_000);
+            assertThat(churn.of("returning-user-" + i)).isEqualTo(i % 1_000);
+        }
+        assertThat(churn.size()).isEqualTo(1_000);
+        assertThat(churn.packedBytes()).isLessThan(1 << 19);
+    }
+
+    /**
      * One event's id is looked up several times by the same string: the index remembers the last
      * one found, and forgetting it or finding another does not leave a stale answer.
      */

@@ -22,9 +22,11 @@ import io.streamrec.schema.ServingRequest;
 import io.streamrec.schema.UserEvent;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
@@ -385,6 +387,23 @@ class ServingOperatorRankerTest {
             ServingOperator back = (ServingOperator) restored.getOneInputOperator();
             assertThat(back.learnedRanking().knows("u0")).isFalse();
             assertThat(statisticsOf(back)).isEqualTo(afterForget);
+            // new users come: the first takes u0's index, in the restored operator too
+            int users = op.learnedRanking().statistics().size().users();
+            List<ModelUpdate> later = stream.markers(10);
+            Set<String> newUsers = new HashSet<>();
+            for (ModelUpdate m : later) {
+                for (UserEvent e : m.marker().events()) {
+                    if (!op.learnedRanking().knows(e.userId())) {
+                        newUsers.add(e.userId());
+                    }
+                }
+            }
+            assertThat(newUsers).isNotEmpty();
+            feed(ranOn, later);
+            feed(restored, later);
+            assertThat(statisticsOf(back)).isEqualTo(statisticsOf(op));
+            assertThat(op.learnedRanking().statistics().size().users())
+                    .isEqualTo(users + newUsers.size() - 1);
         }
     }
 
