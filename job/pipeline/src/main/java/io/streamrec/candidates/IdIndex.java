@@ -23,7 +23,10 @@ final class IdIndex {
      */
     private final boolean reusesForgotten;
 
-    /** The forgotten indices not yet given again, when {@link #reusesForgotten}. */
+    /**
+     * The forgotten indices not yet given again, when {@link #reusesForgotten}; their placeholders
+     * are not in the table, so no id (not even one equal to a placeholder) finds them.
+     */
     private final BitSet forgotten = new BitSet();
 
     /** Per slot: an index + 1, 0 when empty. */
@@ -107,6 +110,9 @@ final class IdIndex {
         table = new int[capacity];
         int mask = capacity - 1;
         for (int index = 0; index < ids.size(); index++) {
+            if (forgotten.get(index)) {
+                continue; // a placeholder no lookup may find: its index is for the next new id
+            }
             int s = mix(ids.hash(index)) & mask;
             while (table[s] != 0) {
                 s = (s + 1) & mask;
@@ -123,10 +129,10 @@ final class IdIndex {
     void forget(int index) {
         lastFound = null;
         ids.replace(index, placeholder(index));
-        rehash(table.length); // linear probing: rebuilt rather than a hole left in a probe chain
         if (reusesForgotten) {
             forgotten.set(index);
         }
+        rehash(table.length); // linear probing: rebuilt rather than a hole left in a probe chain
     }
 
     private static String placeholder(int index) {
@@ -157,7 +163,10 @@ final class IdIndex {
                 placeholders.set(i);
             }
         }
-        forgotten.or(placeholders); // only now: while reading, each id takes the next index
+        if (!placeholders.isEmpty()) {
+            forgotten.or(placeholders); // only now: while reading, each id takes the next index
+            rehash(table.length);
+        }
     }
 
     /** The id's index, -1 when it was never seen. */

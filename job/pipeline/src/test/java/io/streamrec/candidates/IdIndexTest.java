@@ -82,6 +82,7 @@ class IdIndexTest {
         }
         ids.forget(40);
         ids.forget(7);
+        assertThat(ids.find("#7")).isEqualTo(-1); // a free index is found by no id
         assertThat(ids.of("new-a")).isEqualTo(7);
         assertThat(ids.find("new-a")).isEqualTo(7);
         ids.forget(3);
@@ -97,6 +98,11 @@ class IdIndexTest {
             assertThat(index.find("user-99")).isEqualTo(99);
             assertThat(index.find("#40")).isEqualTo(-1);
         }
+        IdIndex freeAfterRestore = IdIndex.users();
+        freeAfterRestore.readFrom(
+                new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        assertThat(freeAfterRestore.find("#3")).isEqualTo(-1);
+        assertThat(freeAfterRestore.of("#3")).isEqualTo(3); // an id like it is a new user's
         // an index of other ids (title words) keeps placeholder-like ids as ids
         IdIndex words = new IdIndex();
         words.of("#0");
