@@ -93,7 +93,10 @@ job_ended() { curl -sf "$REST/jobs/$(job_id)" | jq -e '.state | IN("CANCELED", "
 tms_registered() { [ "$(curl -sf "$REST/taskmanagers" 2>/dev/null | jq '.taskmanagers | length' 2>/dev/null || echo 0)" -ge 2 ]; }
 # completed, retained checkpoints of job $1 (ids, ascending): a chk dir with its metadata
 retained_checkpoints() {
-  ls -d "$FLINK_DIR/checkpoints/$1"/chk-* 2>/dev/null | while read -r d; do
+  local d
+  # a glob, not ls: Flink deletes subsumed checkpoints meanwhile, and ls exits 2 for one gone
+  # between the glob and its stat, which pipefail and set -e turned into a silent exit 2 (CI, once)
+  for d in "$FLINK_DIR/checkpoints/$1"/chk-*; do
     if [ -f "$d/_metadata" ]; then echo "${d##*/chk-}"; fi
   done | sort -n
 }
