@@ -79,7 +79,7 @@ final class IdIndex {
         if (free >= 0) {
             forgotten.clear(free);
             ids.replace(free, id);
-            rehash(table.length); // the placeholder's slot is not the id's
+            table[slot] = free + 1; // a free index's placeholder holds no slot
             return free;
         }
         int next = ids.add(id);
