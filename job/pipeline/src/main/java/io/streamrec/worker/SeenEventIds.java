@@ -95,10 +95,11 @@ final class SeenEventIds {
         }
         eventTimes.put(eventId, eventTime);
         // an id put again (sent once more after its window, before a prune) counts twice: the
-        // next prune counts exactly. No count yet: a new user, or one restored from a checkpoint
-        // before counts (whose ids are counted once here, so that the cap holds for them too).
+        // next prune counts exactly. No count yet: a new user (no newest event, so this id is its
+        // only one), or one restored from a checkpoint before counts, whose ids are counted once
+        // here so that the cap holds for them too.
         Integer before = count.value();
-        int held = before == null ? size() : before + 1;
+        int held = before != null ? before + 1 : newestBefore == null ? 1 : size();
         if (newestBefore == null || eventTime > newestBefore) {
             newest.update(eventTime);
             if (newestBefore != null && eventTime / windowMs > newestBefore / windowMs) {
