@@ -52,21 +52,21 @@ public record WorkerSettings(
 
     /** These settings with local updates switched on or off. */
     public WorkerSettings withLocalUpdates(boolean on) {
-        return new WorkerSettings(
-                batchSize,
-                flushIntervalMs,
-                on,
-                preferGpu,
-                maxUserItems,
-                recentNegativeFraction,
-                recentPositives,
-                dedupeWindowMs,
-                dedupeMaxIds,
-                userFlood);
+        return with(on, dedupeMaxIds, userFlood);
     }
 
     /** These settings with {@code limit} on each user's events. */
     public WorkerSettings withUserFlood(FloodLimit limit) {
+        return with(localUpdates, dedupeMaxIds, limit);
+    }
+
+    /** These settings with at most {@code maxIds} dedupe ids kept per user. */
+    public WorkerSettings withDedupeMaxIds(int maxIds) {
+        return with(localUpdates, maxIds, userFlood);
+    }
+
+    /** A copy with the settings the withers above change. */
+    private WorkerSettings with(boolean localUpdates, int dedupeMaxIds, FloodLimit userFlood) {
         return new WorkerSettings(
                 batchSize,
                 flushIntervalMs,
@@ -77,21 +77,6 @@ public record WorkerSettings(
                 recentPositives,
                 dedupeWindowMs,
                 dedupeMaxIds,
-                limit);
-    }
-
-    /** These settings with at most {@code maxIds} dedupe ids kept per user. */
-    public WorkerSettings withDedupeMaxIds(int maxIds) {
-        return new WorkerSettings(
-                batchSize,
-                flushIntervalMs,
-                localUpdates,
-                preferGpu,
-                maxUserItems,
-                recentNegativeFraction,
-                recentPositives,
-                dedupeWindowMs,
-                maxIds,
                 userFlood);
     }
 }
