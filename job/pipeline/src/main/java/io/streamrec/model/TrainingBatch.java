@@ -2,6 +2,7 @@ package io.streamrec.model;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -149,67 +150,78 @@ public final class TrainingBatch {
             Function<String, float[]> itemVectors,
             Function<String, float[]> rows) {
         TrainingBatch layout = new TrainingBatch(examples.size(), config);
-        Map<String, Integer> userPos = new LinkedHashMap<>();
-        Map<String, Integer> itemPos = new LinkedHashMap<>();
-        Map<String, Integer> attrPos = new LinkedHashMap<>();
+        Positions users = new Positions();
+        Positions items = new Positions();
+        Positions attributes = new Positions();
+        List<List<String>> attributesOfItem = new ArrayList<>();
         for (int b = 0; b < examples.size(); b++) {
             TrainingExample ex = examples.get(b);
-            Set<String> touched = new HashSet<>();
-            layout.userIndex[b] = index(userPos, ex.userId());
-            touched.add(RowKeys.user(ex.userId()));
-            int offset = layOutItems(layout, b, ex, config, itemPos, touched);
+            layout.userIndex[b] = users.touch(ex.userId(), b);
+            int offset = layOutItems(layout, b, ex, config, items);
+            // the attributes' order (the attribute matrix's columns) follows this set's
             Set<String> exampleItems = new HashSet<>();
             exampleItems.add(ex.positiveItem());
             exampleItems.addAll(Arrays.asList(ex.negativeItems()));
             exampleItems.addAll(Arrays.asList(ex.history()).subList(offset, ex.history().length));
             for (String item : exampleItems) {
-                for (String attr : itemAttributes.apply(item)) {
-                    index(attrPos, attr);
-                    touched.add(RowKeys.attribute(attr));
+                int i = items.position(item);
+                for (String attr : attributesOf(i, attributesOfItem, items, itemAttributes)) {
+                    attributes.touch(attr, b);
                 }
             }
-            touched.add(RowKeys.DENSE_W);
-            touched.add(RowKeys.DENSE_C);
-            touched.add(RowKeys.DENSE_PHI);
+        }
+        layout.users.addAll(users.ids);
+        layout.items.addAll(items.ids);
+        layout.attributes.addAll(attributes.ids);
+        users.countInto(layout.contributions, RowKeys::user);
+        items.countInto(layout.contributions, RowKeys::item);
+        attributes.countInto(layout.contributions, RowKeys::attribute);
+        if (layout.size > 0) {
+            // every example's loss touches every dense row
+            layout.contributions.put(RowKeys.DENSE_W, layout.size);
+            layout.contributions.put(RowKeys.DENSE_C, layout.size);
+            layout.contributions.put(RowKeys.DENSE_PHI, layout.size);
             if (config.contentDim() > 0) {
-                touched.add(RowKeys.DENSE_U);
-            }
-            for (String key : touched) {
-                layout.contributions.merge(key, 1, Integer::sum);
+                layout.contributions.put(RowKeys.DENSE_U, layout.size);
             }
         }
-        layout.users.addAll(userPos.keySet());
-        layout.items.addAll(itemPos.keySet());
-        layout.attributes.addAll(attrPos.keySet());
+        for (int i = attributesOfItem.size(); i < items.ids.size(); i++) {
+            attributesOf(i, attributesOfItem, items, itemAttributes);
+        }
         return new TrainingBatch(
                 layout,
-                attributeMatrix(layout.items, attrPos, itemAttributes),
+                attributeMatrix(attributes, attributesOfItem),
                 contentVectors(layout.items, config.contentDim(), itemVectors),
                 rows);
     }
 
+    /** The attributes of the item at {@code position}, read from the catalog once per batch. */
+    private static List<String> attributesOf(
+            int position,
+            List<List<String>> attributesOfItem,
+            Positions items,
+            Function<String, List<String>> itemAttributes) {
+        while (attributesOfItem.size() <= position) {
+            attributesOfItem.add(itemAttributes.apply(items.ids.get(attributesOfItem.size())));
+        }
+        return attributesOfItem.get(position);
+    }
+
     /**
      * Example {@code b}'s positive, negatives (with their features) and latest history items in
-     * {@code layout}, each item's row key added to {@code touched}.
+     * {@code layout}, each item touched by the example in {@code items}.
      *
      * @return where in the example's history the items laid out start (the most recent ones)
      */
     private static int layOutItems(
-            TrainingBatch layout,
-            int b,
-            TrainingExample ex,
-            ModelConfig config,
-            Map<String, Integer> itemPos,
-            Set<String> touched) {
+            TrainingBatch layout, int b, TrainingExample ex, ModelConfig config, Positions items) {
         int k = config.negatives();
         int l = config.historyLength();
         int f = ModelConfig.FEATURES;
-        layout.positiveIndex[b] = index(itemPos, ex.positiveItem());
+        layout.positiveIndex[b] = items.touch(ex.positiveItem(), b);
         layout.exampleWeight[b] = ex.weight();
-        touched.add(RowKeys.item(ex.positiveItem()));
         for (int j = 0; j < k; j++) {
-            layout.negativeIndex[b * k + j] = index(itemPos, ex.negativeItems()[j]);
-            touched.add(RowKeys.item(ex.negativeItems()[j]));
+            layout.negativeIndex[b * k + j] = items.touch(ex.negativeItems()[j], b);
             System.arraycopy(
                     ex.negativeFeatures()[j], 0, layout.negativeFeatures, (b * k + j) * f, f);
         }
@@ -218,24 +230,66 @@ public final class TrainingBatch {
         int offset = ex.history().length - h; // the most recent h items
         for (int j = 0; j < h; j++) {
             String item = ex.history()[offset + j];
-            layout.historyIndex[b * l + j] = index(itemPos, item);
+            layout.historyIndex[b * l + j] = items.touch(item, b);
             layout.historyWeight[b * l + j] = 1f / h;
-            touched.add(RowKeys.item(item));
         }
         return offset;
     }
 
+    /**
+     * The ids of one kind of row in the order a batch first touches them, and how many of its
+     * examples touch each: a row's gradient contributions, one per example however often the
+     * example touches it. Counted by position, so no row key is built per touch.
+     */
+    private static final class Positions {
+        final List<String> ids = new ArrayList<>();
+        private final Map<String, Integer> positions = new HashMap<>();
+        private int[] examples = new int[16];
+        private int[] lastExample = new int[16];
+
+        /** The id's position (added if new), counting example {@code b} unless it already was. */
+        int touch(String id, int b) {
+            Integer known = positions.get(id);
+            int p;
+            if (known != null) {
+                p = known;
+            } else {
+                p = ids.size();
+                positions.put(id, p);
+                ids.add(id);
+                if (p == examples.length) {
+                    examples = Arrays.copyOf(examples, 2 * p);
+                    lastExample = Arrays.copyOf(lastExample, 2 * p);
+                }
+            }
+            if (lastExample[p] != b + 1) {
+                lastExample[p] = b + 1;
+                examples[p]++;
+            }
+            return p;
+        }
+
+        /** The position of an id already touched. */
+        int position(String id) {
+            return positions.get(id);
+        }
+
+        void countInto(Map<String, Integer> contributions, Function<String, String> rowKey) {
+            for (int p = 0; p < ids.size(); p++) {
+                contributions.put(rowKey.apply(ids.get(p)), examples[p]);
+            }
+        }
+    }
+
     /** items x attributes, 1/|attributes of item| where the item has the attribute. */
     private static float[] attributeMatrix(
-            List<String> items,
-            Map<String, Integer> attributePositions,
-            Function<String, List<String>> itemAttributes) {
-        int ng = attributePositions.size();
-        float[] matrix = new float[items.size() * ng];
-        for (int i = 0; i < items.size(); i++) {
-            List<String> attrs = itemAttributes.apply(items.get(i));
+            Positions attributes, List<List<String>> attributesOfItem) {
+        int ng = attributes.ids.size();
+        float[] matrix = new float[attributesOfItem.size() * ng];
+        for (int i = 0; i < attributesOfItem.size(); i++) {
+            List<String> attrs = attributesOfItem.get(i);
             for (String attr : attrs) {
-                matrix[i * ng + attributePositions.get(attr)] = 1f / attrs.size();
+                matrix[i * ng + attributes.position(attr)] = 1f / attrs.size();
             }
         }
         return matrix;
@@ -252,9 +306,5 @@ public final class TrainingBatch {
             }
         }
         return vectors;
-    }
-
-    private static int index(Map<String, Integer> positions, String key) {
-        return positions.computeIfAbsent(key, x -> positions.size());
     }
 }
