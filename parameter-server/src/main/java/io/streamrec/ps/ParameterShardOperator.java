@@ -85,7 +85,12 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
     /** Whether the next flush republishes every row in state (see the class comment). */
     private transient boolean republish;
 
-    /** The checkpoint of the last flush in this run, 0 before the first. */
+    /**
+     * The checkpoint of the last flush, or the restored one before the first: a row written out
+     * before the next barrier is labelled one past it. Never lower than the checkpoint the state
+     * descends from, since a label at or below it would claim that a restore from it holds the
+     * row's later updates (after a failover a run's checkpoint ids go on from the restored one).
+     */
     private transient long lastFlushed;
 
     private transient Counter evictedDirtyRows;
@@ -111,6 +116,7 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
                         .getState(new ValueStateDescriptor<>(ROWS_STATE, ParameterRow.typeInfo()));
         lineage = RunLineage.restore(context, getRuntimeContext().getJobInfo().getJobId());
         republish = lineage.restoredFromAnotherRun();
+        lastFlushed = context.getRestoredCheckpointId().orElse(0L);
     }
 
     @Override

@@ -223,6 +223,44 @@ class ParameterShardOperatorTest {
     }
 
     @Test
+    void rowsWrittenOutBeforeTheFirstBarrierAfterAFailoverAreLabelledPastTheRestoredCheckpoint()
+            throws Exception {
+        JobID run = new JobID();
+        OperatorSubtaskState checkpoint7;
+        try (MockEnvironment env = environment(run);
+                var h = harness(newOperator(key -> new float[] {1.0f, -1.0f}, 1), env)) {
+            h.open();
+            h.processElement(new StreamRecord<>(grad("i:1", 0.5f, 1, 1, 0L)));
+            h.prepareSnapshotPreBarrier(7L);
+            checkpoint7 = h.snapshot(7L, 7L);
+        }
+        try (MockEnvironment env = environment(run);
+                var restored = harness(newOperator(key -> new float[] {1.0f, -1.0f}, 1), env)) {
+            restored.setRestoredCheckpointId(7L); // a failover to checkpoint 7, the same JobID
+            restored.initializeState(checkpoint7);
+            restored.open();
+            restored.processElement(new StreamRecord<>(grad("i:2", 0.5f, 1, 1, 0L)));
+            restored.processElement(new StreamRecord<>(grad("i:3", 0.5f, 1, 1, 0L))); // evicts i:2
+            List<ParameterRow> evicted = checkpointedRows(restored);
+            assertThat(evicted)
+                    .extracting(ParameterRow::key, ParameterRow::stamp)
+                    .containsExactly(tuple("i:2", new RunCheckpoint(run, 8L)));
+            // a later submission restored from checkpoint 5 of this run must not take the row
+            RunLineage fromCheckpoint5 =
+                    RunLineage.of(new JobID(), List.of(new RunCheckpoint(run, 5L)), true);
+            assertThat(fromCheckpoint5.accepts(evicted.get(0))).isFalse();
+
+            restored.getOperator()
+                    .finish(); // a stop before the first barrier labels its flush alike
+            assertThat(checkpointedRows(restored))
+                    .extracting(ParameterRow::key, ParameterRow::stamp)
+                    .containsExactly(
+                            tuple("i:2", new RunCheckpoint(run, 8L)),
+                            tuple("i:3", new RunCheckpoint(run, 8L)));
+        }
+    }
+
+    @Test
     void aRestoreFromAnotherRunRepublishesEveryRowOnce() throws Exception {
         OperatorSubtaskState snapshot;
         JobID first;
