@@ -1,10 +1,13 @@
 package io.streamrec.e2e;
 
 import static java.net.http.HttpResponse.BodyHandlers.ofString;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamrec.gateway.GatewayOptions;
 import io.streamrec.gateway.GatewayServer;
+import io.streamrec.job.StreamrecOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,11 +20,20 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -32,6 +44,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class GatewayLimitsITCase {
     private static final int SLOW_CONNECTIONS = 64;
+    private static final ObjectMapper MAPPER = new ObjectMapper();
     @RegisterExtension static final GatewayBroker BROKER = new GatewayBroker();
 
     @Test
@@ -177,6 +190,53 @@ class GatewayLimitsITCase {
                     .isBetween(1L, 10L);
             assertThat(other.statusCode()).isEqualTo(504);
         }
+    }
+
+    @Test
+    void aResultWithoutAValueLeavesTheResultsReaderAnswering() throws Exception {
+        Configuration conf = BROKER.gatewayConf("null-result");
+        conf.set(GatewayOptions.REQUEST_TIMEOUT, Duration.ofSeconds(30));
+        try (GatewayServer gateway = new GatewayServer(conf);
+                KafkaConsumer<byte[], byte[]> requests = consumer();
+                KafkaProducer<byte[], byte[]> producer = producer()) {
+            HttpClient http = HttpClient.newHttpClient();
+            var answer = http.sendAsync(get(gateway.uri(), "/recommendations/a"), ofString());
+            // no job runs: this test reads the request and writes its result as the job would
+            requests.subscribe(List.of(conf.get(StreamrecOptions.REQUESTS_TOPIC)));
+            String requestId = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (requestId == null && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : requests.poll(Duration.ofMillis(200))) {
+                    requestId = MAPPER.readTree(r.value()).path("requestId").asText();
+                }
+            }
+            assertThat(requestId).as("the gateway's request").isNotNull();
+            String topic = conf.get(StreamrecOptions.RESULTS_TOPIC);
+            producer.send(new ProducerRecord<>(topic, "a".getBytes(UTF_8), null)).get();
+            String result = "{\"requestId\":\"" + requestId + "\",\"userId\":\"a\",\"items\":[]}";
+            producer.send(new ProducerRecord<>(topic, "a".getBytes(UTF_8), result.getBytes(UTF_8)))
+                    .get();
+
+            HttpResponse<String> response = answer.get(30, TimeUnit.SECONDS);
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).contains(requestId);
+            assertThat(http.send(get(gateway.uri(), "/health"), ofString()).statusCode())
+                    .isEqualTo(200);
+        }
+    }
+
+    private static KafkaConsumer<byte[], byte[]> consumer() {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "null-result-test");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer() {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.bootstrapServers());
+        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     private static HttpRequest get(URI base, String path) {

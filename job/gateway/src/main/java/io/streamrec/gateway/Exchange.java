@@ -12,6 +12,8 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GenericFutureListener;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -30,6 +32,7 @@ final class Exchange {
     private final boolean keepAlive;
     private final Runnable onSent;
     private final AtomicBoolean sent = new AtomicBoolean();
+    private volatile GenericFutureListener<Future<Void>> abandoned;
 
     Exchange(Channel channel, boolean keepAlive, Runnable onSent) {
         this.channel = channel;
@@ -41,9 +44,23 @@ final class Exchange {
         return channel;
     }
 
-    /** Runs {@code action} if the client goes away before the answer is sent. */
+    /**
+     * Runs {@code action} if the client goes away before the answer is sent. The listener leaves
+     * the connection's close future when the answer is sent: a keep-alive connection serves request
+     * after request, and each listener holds what its action holds (a result's body).
+     */
     void whenAbandoned(Runnable action) {
-        channel.closeFuture().addListener(f -> action.run());
+        GenericFutureListener<Future<Void>> listener =
+                f -> {
+                    if (!sent.get()) {
+                        action.run();
+                    }
+                };
+        abandoned = listener;
+        channel.closeFuture().addListener(listener);
+        if (sent.get()) {
+            channel.closeFuture().removeListener(listener); // answered meanwhile
+        }
     }
 
     void send(int status, String json) {
@@ -63,6 +80,10 @@ final class Exchange {
     private void send(int status, String json, long retryAfterSeconds, boolean challenge) {
         if (!sent.compareAndSet(false, true)) {
             return;
+        }
+        GenericFutureListener<Future<Void>> listener = abandoned;
+        if (listener != null) {
+            channel.closeFuture().removeListener(listener);
         }
         FullHttpResponse response = response(status, json, retryAfterSeconds);
         if (challenge) {

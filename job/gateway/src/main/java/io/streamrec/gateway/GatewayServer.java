@@ -248,6 +248,11 @@ public final class GatewayServer implements AutoCloseable {
         try {
             while (running) {
                 for (ConsumerRecord<byte[], byte[]> r : results.poll(Duration.ofMillis(200))) {
+                    if (r.value() == null) {
+                        // the job writes none, but anyone who may write the topic can
+                        LOG.warn("Result without a value at offset {}: skipped", r.offset());
+                        continue;
+                    }
                     try {
                         String requestId = MAPPER.readTree(r.value()).path("requestId").asText();
                         CompletableFuture<byte[]> f = pending.remove(requestId);
