@@ -32,6 +32,9 @@ public final class ServingModel implements AutoCloseable {
     /** Whether this replica holds a user's row: its own users only, when serving is partitioned. */
     private final Predicate<String> holdsUser;
 
+    /** Users erased by a forget whose tombstone the model-updates topic has not brought yet. */
+    private final Set<String> erasedAwaitingTombstone = new HashSet<>();
+
     /** Candidate generation for large catalogs (null: off, every request scores every item). */
     private BackgroundAnnIndex ann;
 
@@ -128,6 +131,33 @@ public final class ServingModel implements AutoCloseable {
         if (RowKeys.isUser(key)) {
             rows.removeUser(RowKeys.id(key));
         }
+    }
+
+    /**
+     * Erases a forgotten user's row at the forget. The model-updates topic may still bring the
+     * user's earlier rows, committed with the checkpoint that carried them after serving applied
+     * the forget; they come before the user's tombstone on the topic, so the user's rows from the
+     * topic are ignored until it ({@link #applyCommitted}). The tombstone is committed with the
+     * next checkpoint at the latest, which completes only after serving took the forget.
+     */
+    public void forgetUser(String userId, boolean awaitCommittedTombstone) {
+        rows.removeUser(userId);
+        if (awaitCommittedTombstone) {
+            erasedAwaitingTombstone.add(userId);
+        }
+    }
+
+    /** {@link #apply} for a row read from the model-updates topic. */
+    public boolean applyCommitted(ParameterRow row) {
+        if (RowKeys.isUser(row.key())) {
+            String user = RowKeys.id(row.key());
+            if (row.isTombstone()) {
+                erasedAwaitingTombstone.remove(user);
+            } else if (erasedAwaitingTombstone.contains(user)) {
+                return false;
+            }
+        }
+        return apply(row);
     }
 
     /** Sum of all row versions held: grows with every applied update. */

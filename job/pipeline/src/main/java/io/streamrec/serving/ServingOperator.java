@@ -314,7 +314,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         rowFeed = openModelRowFeed();
         getMetricGroup().gauge("unreadableFeedRecords", this::unreadableFeedRecords);
         getMetricGroup().gauge("rowsOfAbandonedRuns", lineage::abandonedRows);
-        topicRows = lineage.filter(model::apply);
+        topicRows = lineage.filter(model::applyCommitted);
         if (rowFeed != null) {
             long rows = rowFeed.catchUp(topicRows);
             LOG.info(
@@ -701,7 +701,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
      * before every later one's, so the statistics stay alike on every subtask.
      */
     private void forget(String userId) {
-        model.forgetRow(RowKeys.user(userId));
+        model.forgetUser(userId, rowFeed != null);
         if (learned != null) {
             learned.forget(userId);
         }

@@ -99,6 +99,61 @@ class ServingOperatorRestoreTest {
         }
     }
 
+    private static ParameterRow userRow(String user, long version) {
+        return new ParameterRow(
+                RowKeys.user(user),
+                INIT.initialWeights(RowKeys.user(user)),
+                new float[0],
+                version,
+                version,
+                0L,
+                0f,
+                0L);
+    }
+
+    private static String reasonFor(
+            OneInputStreamOperatorTestHarness<ModelUpdate, RecommendationResult> h, String user)
+            throws Exception {
+        h.processElement(
+                new StreamRecord<>(
+                        ModelUpdate.of(
+                                new ServingRequest(
+                                        new RecommendationRequest("r-" + user, user, 2, 5L),
+                                        new String[0]))));
+        List<RecommendationResult> out = h.extractOutputValues();
+        return out.get(out.size() - 1).reason();
+    }
+
+    @Test
+    void aForgottenUsersRowCommittedAfterTheForgetDoesNotComeBackFromTheTopic() throws Exception {
+        MockConsumer<byte[], byte[]> topic = ModelUpdatesTopic.empty();
+        try (var h = harness(topic)) {
+            h.open();
+            JobID run = h.getEnvironment().getJobID();
+            h.processElement(new StreamRecord<>(ModelUpdate.of(userRow("x", 5))));
+            assertThat(reasonFor(h, "x")).isEqualTo("model");
+            h.processElement(new StreamRecord<>(ModelUpdate.of(EvalMarker.forget(9L, 1, "x"))));
+            h.processElement(new StreamRecord<>(ModelUpdate.of(ParameterRow.tombstone("u:x"))));
+            // the checkpoint before the forget's barrier commits the user's last row now
+            ModelUpdatesTopic.commit(topic, 0, stamped(userRow("x", 5), run, 3));
+            assertThat(reasonFor(h, "x")).isEqualTo("cold-start");
+
+            // the user comes back before the tombstone is committed: the broadcast edge serves it
+            h.processElement(new StreamRecord<>(ModelUpdate.of(userRow("x", 1))));
+            assertThat(reasonFor(h, "x")).isEqualTo("model");
+
+            // once the tombstone is committed the topic's rows of the user count again
+            h.processElement(new StreamRecord<>(ModelUpdate.of(userRow("y", 5))));
+            h.processElement(new StreamRecord<>(ModelUpdate.of(EvalMarker.forget(10L, 1, "y"))));
+            h.processElement(new StreamRecord<>(ModelUpdate.of(ParameterRow.tombstone("u:y"))));
+            ModelUpdatesTopic.commit(topic, 1, stamped(userRow("y", 5), run, 4));
+            assertThat(reasonFor(h, "y")).isEqualTo("cold-start");
+            ModelUpdatesTopic.erase(topic, 2, "u:y");
+            ModelUpdatesTopic.commit(topic, 3, stamped(userRow("y", 1), run, 5));
+            assertThat(reasonFor(h, "y")).isEqualTo("model");
+        }
+    }
+
     private static StreamRecord<ModelUpdate> marker(long batch, String user, String item) {
         return new StreamRecord<>(
                 ModelUpdate.of(
