@@ -42,7 +42,13 @@ final class DirectRequestLedger {
     /** Per user: when serving applied forgets this subtask had not read from the topic yet. */
     private final Map<String, ArrayDeque<Long>> appliedUnread = new HashMap<>();
 
-    private long released;
+    /**
+     * Requests in {@link #held} and those released unapplied: written by the task thread, read by
+     * the metrics thread (a gauge), which must not iterate the maps the task thread changes.
+     */
+    private volatile int heldCount;
+
+    private volatile long released;
 
     private record Waiting(DirectRequest forget, long sinceMs) {}
 
@@ -66,6 +72,7 @@ final class DirectRequestLedger {
                 }
             } else if (forgetsAhead.containsKey(user)) {
                 held.computeIfAbsent(user, u -> new ArrayList<>()).add(r);
+                heldCount++;
             } else {
                 answer.add(r.request());
             }
@@ -109,6 +116,7 @@ final class DirectRequestLedger {
         List<RecommendationRequest> out = new ArrayList<>();
         List<DirectRequest> waiting = held.remove(user);
         if (waiting != null) {
+            heldCount -= waiting.size();
             for (DirectRequest r : waiting) {
                 out.add(r.request());
             }
@@ -145,16 +153,15 @@ final class DirectRequestLedger {
         return times.isEmpty();
     }
 
-    /** Requests held behind a forget now. */
+    /** Requests held behind a forget now (any thread). */
     int held() {
-        int n = 0;
-        for (List<DirectRequest> h : held.values()) {
-            n += h.size();
-        }
-        return n;
+        return heldCount;
     }
 
-    /** Requests answered without their forget having been applied, after waiting their longest. */
+    /**
+     * Requests answered without their forget having been applied, after waiting their longest (any
+     * thread).
+     */
     long releasedUnapplied() {
         return released;
     }
