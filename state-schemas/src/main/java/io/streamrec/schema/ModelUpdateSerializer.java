@@ -32,13 +32,16 @@ public final class ModelUpdateSerializer extends VersionedRecordSerializer<Model
 
     @Override
     protected ModelUpdate readFields(int version, DataInputView in) throws IOException {
-        switch (in.readUnsignedByte()) {
+        int kind = in.readUnsignedByte();
+        switch (kind) {
             case 1:
                 return ModelUpdate.of(EvalMarkerSerializer.INSTANCE.deserialize(in));
             case 2:
                 return ModelUpdate.of(ServingRequestSerializer.INSTANCE.deserialize(in));
-            default:
+            case 0:
                 return ModelUpdate.of(ParameterRowSerializer.INSTANCE.deserialize(in));
+            default:
+                throw new IOException("corrupt ModelUpdate kind " + kind + " (bound 0..2)");
         }
     }
 

@@ -32,9 +32,18 @@ public final class UserEventSerializer extends VersionedRecordSerializer<UserEve
                 in.readUTF(),
                 in.readUTF(),
                 in.readUTF(),
-                EventType.values()[in.readUnsignedByte()],
+                eventType(in.readUnsignedByte()),
                 in.readFloat(),
                 in.readLong());
+    }
+
+    private static EventType eventType(int ordinal) throws IOException {
+        EventType[] types = EventType.values();
+        if (ordinal >= types.length) {
+            throw new IOException(
+                    "corrupt UserEvent.type " + ordinal + " (bound 0.." + (types.length - 1) + ")");
+        }
+        return types[ordinal];
     }
 
     @Override

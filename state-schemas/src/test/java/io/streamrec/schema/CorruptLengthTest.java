@@ -9,7 +9,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** A corrupt length read by a record serializer is an IOException, never an allocation. */
+/**
+ * A corrupt length, enum ordinal or kind read by a record serializer is an IOException, never an
+ * allocation or another exception.
+ */
 class CorruptLengthTest {
 
     @ParameterizedTest(name = "{0} length {2}")
@@ -54,7 +57,27 @@ class CorruptLengthTest {
                             length,
                             result(length)));
         }
+        cases.add(of("UserEvent.type", UserEventSerializer.INSTANCE, 200, userEvent(200)));
+        cases.add(of("ModelUpdate kind", ModelUpdateSerializer.INSTANCE, 7, modelUpdate(7)));
         return cases.build();
+    }
+
+    private static byte[] userEvent(int type) throws IOException {
+        DataOutputSerializer out = header(UserEventSerializer.INSTANCE);
+        out.writeUTF("e");
+        out.writeUTF("u");
+        out.writeUTF("i");
+        out.writeByte(type);
+        out.writeFloat(1f);
+        out.writeLong(0L);
+        return out.getCopyOfBuffer();
+    }
+
+    private static byte[] modelUpdate(int kind) throws IOException {
+        DataOutputSerializer out = header(ModelUpdateSerializer.INSTANCE);
+        out.writeByte(kind);
+        out.write(ParameterRowSerializer.INSTANCE.toBytes(ParameterRow.tombstone("u:x")));
+        return out.getCopyOfBuffer();
     }
 
     private static Arguments of(
