@@ -1,6 +1,7 @@
 package io.streamrec.candidates;
 
 import io.streamrec.ingest.ItemCatalog;
+import io.streamrec.ingest.ItemJsonCodec;
 import io.streamrec.schema.ReadBounds;
 import io.streamrec.schema.UserEvent;
 import java.io.DataInput;
@@ -24,6 +25,9 @@ import java.util.function.Predicate;
  * catalog items first.
  */
 public final class CandidateGenerator {
+    /** Characters of an item's title or attribute the statistics keep (see {@link #bounded}). */
+    static final int MAX_TEXT_CHARS = ItemJsonCodec.MAX_TITLE_CHARS;
+
     /** Position of the users per item in {@link #stateBounds}. */
     private static final int USERS_PER_ITEM_BOUND = 2;
 
@@ -345,11 +349,30 @@ public final class CandidateGenerator {
      * milliseconds, once per catalog change).
      */
     public void putItem(String itemId, String title, List<String> attributes) {
-        changes.item(itemId, title, attributes);
-        indexWords(itemId, title, attributes);
+        String t = bounded(title);
+        List<String> a = attributes.stream().map(CandidateGenerator::bounded).toList();
+        changes.item(itemId, t, a);
+        indexWords(itemId, t, a);
         if (textVectors != null) {
-            textVectors.put(items.of(itemId), ItemTextVectors.text(title, attributes));
+            textVectors.put(items.of(itemId), ItemTextVectors.text(t, a));
         }
+    }
+
+    /**
+     * The first {@link #MAX_TEXT_CHARS} characters of a title or attribute. Validation rejects
+     * longer ones on the catalog topic, but item files and records accepted before that bound are
+     * read too, and the statistics write each word as modified UTF-8 (at most 64 KiB): one longer
+     * word would fail every checkpoint, and every restart, which reads the catalog again.
+     */
+    private static String bounded(String text) {
+        if (text.length() <= MAX_TEXT_CHARS) {
+            return text;
+        }
+        int end = MAX_TEXT_CHARS;
+        if (Character.isHighSurrogate(text.charAt(end - 1))) {
+            end--; // not half a character
+        }
+        return text.substring(0, end);
     }
 
     private void indexWords(String itemId, String title, List<String> attributes) {

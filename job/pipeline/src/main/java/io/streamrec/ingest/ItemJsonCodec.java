@@ -21,6 +21,12 @@ public final class ItemJsonCodec implements RecordParser<ItemRecord> {
     private static final long serialVersionUID = 1L;
     private static final int MAX_ATTRIBUTES = 64;
 
+    /**
+     * The longest title taken, in UTF-16 characters: at most 3 KiB of modified UTF-8, well inside
+     * the 64 KiB a checkpoint writes per word or title.
+     */
+    public static final int MAX_TITLE_CHARS = 1024;
+
     private final int contentDim;
 
     public ItemJsonCodec(int contentDim) {
@@ -32,6 +38,11 @@ public final class ItemJsonCodec implements RecordParser<ItemRecord> {
         JsonNode node = RecordParser.readObject(payload);
         String itemId = RecordParser.id(node, "itemId");
         String title = node.hasNonNull("title") ? RecordParser.text(node, "title") : itemId;
+        if (title.length() > MAX_TITLE_CHARS) {
+            throw new InvalidRecordException(
+                    "wrong_type",
+                    "title must be a string of at most " + MAX_TITLE_CHARS + " chars");
+        }
         List<String> attributes = new ArrayList<>();
         JsonNode attrs = node.get("attributes");
         if (attrs != null && !attrs.isNull()) {

@@ -7,7 +7,9 @@ import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.schema.EventType;
 import io.streamrec.schema.ItemRecord;
 import io.streamrec.schema.UserEvent;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -58,6 +60,38 @@ class CandidateGeneratorTest {
     void replay() {
         generator = new CandidateGenerator(settings(), CATALOG);
         stream().forEach(generator::update);
+    }
+
+    /**
+     * An item file's title (or one the catalog topic took before titles had a bound) longer than a
+     * checkpoint can write as one word: the statistics keep its first 1,024 characters, so they are
+     * written, and through the journal too, instead of failing every checkpoint.
+     */
+    @Test
+    void aTitleTooLongForACheckpointIsCutAndTheStatisticsAreWritten() throws Exception {
+        String word = "a".repeat(70_000); // one word, 70,000 bytes of modified UTF-8
+        String wide = new String(Character.toChars(0x20000)).repeat(20_000); // 6 bytes each
+        Map<String, String> journalled = new HashMap<>();
+        generator.recordChangesTo(
+                new CandidateGenerator.Changes() {
+                    @Override
+                    public void event(UserEvent event) {}
+
+                    @Override
+                    public void item(String itemId, String title, List<String> attributes) {
+                        journalled.put(itemId, title);
+                        assertThat(attributes).allMatch(a -> a.length() <= 1024);
+                    }
+                });
+        generator.putItem("long", word, List.of("g".repeat(2_000)));
+        generator.putItem("wide", wide, List.of());
+        byte[] bytes = CandidateStatisticsSerializer.toBytes(generator);
+        assertThat(journalled).containsEntry("long", "a".repeat(1024));
+        assertThat(journalled.get("wide")).hasSize(1024); // 512 whole characters
+        assertThat(journalled.get("wide").codePoints()).containsOnly(0x20000);
+        CandidateGenerator restored =
+                CandidateStatisticsSerializer.fromBytes(bytes, generator.settings());
+        assertThat(CandidateStatisticsSerializer.toBytes(restored)).isEqualTo(bytes);
     }
 
     /**

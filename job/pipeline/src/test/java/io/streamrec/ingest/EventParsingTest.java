@@ -59,10 +59,18 @@ class EventParsingTest {
                     {"{\"itemId\":\"m3\",\"contentVector\":[1,2]}", "wrong_dimension"},
                     {"{\"itemId\":\"m3\",\"contentVector\":[1,2,1e999]}", "non_finite_number"},
                     {"{\"itemId\":\"m3\",\"attributes\":\"Action\"}", "wrong_type"},
-                    {"{\"title\":\"no id\"}", "missing_field"}
+                    {"{\"title\":\"no id\"}", "missing_field"},
+                    {"{\"itemId\":\"m3\",\"title\":\"" + "x".repeat(1025) + "\"}", "wrong_type"}
                 }) {
             assertRejected(codec, bad[0], bad[1]);
         }
+        String longest = "x".repeat(ItemJsonCodec.MAX_TITLE_CHARS);
+        assertThat(
+                        codec.parse(
+                                        ("{\"itemId\":\"m4\",\"title\":\"" + longest + "\"}")
+                                                .getBytes(StandardCharsets.UTF_8))
+                                .title())
+                .isEqualTo(longest);
     }
 
     @Test
