@@ -10,9 +10,21 @@ final class ExcludedItems {
     private int[] stamps = new int[16];
     private int stamp;
 
+    ExcludedItems() {
+        this(0);
+    }
+
+    /** Starting from stamp {@code stamp} (tests start near the wrap). */
+    ExcludedItems(int stamp) {
+        this.stamp = stamp;
+    }
+
     /** Excludes exactly {@code items} from now on (none for null). */
     void set(RecentIds items) {
-        stamp++;
+        if (++stamp == 0) { // wrapped after 2^32 reads: every unmarked item would match
+            Arrays.fill(stamps, 0);
+            stamp = 1;
+        }
         for (int i = 0; items != null && i < items.size(); i++) {
             int item = items.get(i);
             if (item >= stamps.length) {
