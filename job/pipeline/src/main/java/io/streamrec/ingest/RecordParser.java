@@ -1,7 +1,10 @@
 package io.streamrec.ingest;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.regex.Pattern;
@@ -14,7 +17,15 @@ public interface RecordParser<T> extends Serializable {
 
     int MAX_PAYLOAD_BYTES = 64 * 1024;
 
-    ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * Reads exactly one JSON value with each key once: {@code {..}{..}} would otherwise train the
+     * first object and drop the second unseen, and a repeated key would silently keep its last.
+     */
+    ObjectMapper MAPPER =
+            JsonMapper.builder()
+                    .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .build();
 
     T parse(byte[] payload) throws InvalidRecordException;
 

@@ -80,7 +80,9 @@ public final class TextFileLines {
         while (start < bytes.length) {
             int end = indexOfNewline(bytes, start);
             try {
-                lines.add(stripCarriageReturn(decode(bytes, start, end, charset)));
+                String line = stripCarriageReturn(decode(bytes, start, end, charset));
+                // a byte-order mark is no part of the first field (the first item's id)
+                lines.add(lineNumber == 1 && line.startsWith("\uFEFF") ? line.substring(1) : line);
             } catch (CharacterCodingException e) {
                 throw new UndecodableFileException(
                         String.format(

@@ -36,6 +36,9 @@ class EventParsingTest {
                 "{\"eventId\":\"e\",\"userId\":\"u\",\"itemId\":\"i\",\"type\":\"teleport\",\"timestamp\":1}|unknown_event_type",
                 "{\"eventId\":\"e\",\"userId\":\"u\",\"itemId\":\"i\",\"type\":\"click\",\"value\":1e999,\"timestamp\":1}|non_finite_number",
                 "{\"eventId\":\"e\",\"userId\":\"u\",\"itemId\":\"i\",\"type\":\"click\",\"timestamp\":-5}|invalid_timestamp",
+                // two events in one record: the second must not be dropped unseen
+                "{\"eventId\":\"a\",\"userId\":\"u\",\"itemId\":\"i\",\"type\":\"click\",\"timestamp\":1}{\"eventId\":\"b\"}|unparseable_json",
+                "{\"eventId\":\"a\",\"userId\":\"u\",\"userId\":\"v\",\"itemId\":\"i\",\"type\":\"click\",\"timestamp\":1}|unparseable_json",
             })
     void rejectsBadEventsWithAReason(String json, String reason) {
         assertRejected(codec, json, reason);

@@ -27,6 +27,20 @@ class TextFileLinesTest {
     }
 
     @Test
+    void aByteOrderMarkIsNoPartOfTheFirstItemsId() throws Exception {
+        byte[] text = ("1|Toy Story (1995)" + GENRES + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] withMark = new byte[text.length + 3];
+        withMark[0] = (byte) 0xEF;
+        withMark[1] = (byte) 0xBB;
+        withMark[2] = (byte) 0xBF;
+        System.arraycopy(text, 0, withMark, 3, text.length);
+        Path f = write("u.item", withMark);
+        ItemCatalog catalog = ItemCatalog.read(f, ItemFormat.MOVIELENS_100K);
+        assertThat(catalog.contains("1")).isTrue();
+        assertThat(catalog.title("1")).isEqualTo("Toy Story (1995)");
+    }
+
+    @Test
     void detectsLatin1WhereItIsUnambiguous() throws Exception {
         // MovieLens 100K's u.item is ISO-8859-1: 0xE9 alone is not UTF-8
         Path f =
