@@ -118,7 +118,8 @@ public class ValidationFunction<T> extends ProcessFunction<RawRecord, T>
      * own clocks back, as the Kafka source gets its own splits; after a rescale the reading subtask
      * may restore only an older copy of a partition's clock (a subtask keeps writing the clocks of
      * partitions it no longer reads, and copies merge by the newest) or none, and judges lateness
-     * against that copy or from the partition's next event: never stricter, possibly more lenient.
+     * against that copy or from the partition's next event, possibly more leniently; a rescale out
+     * and back in can also bring back a copy stricter than the clock in force just before.
      */
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
