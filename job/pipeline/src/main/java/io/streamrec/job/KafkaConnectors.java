@@ -3,6 +3,7 @@ package io.streamrec.job;
 import io.streamrec.feeds.KafkaSettings;
 import io.streamrec.ingest.RawRecordDeserializationSchema;
 import io.streamrec.schema.RawRecord;
+import java.time.Duration;
 import java.util.Properties;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.configuration.ConfigOption;
@@ -27,6 +28,13 @@ final class KafkaConnectors {
     }
 
     /**
+     * How long a sink's transaction may stay open: from the barrier that starts it to the next
+     * completed checkpoint, which commits it. {@link RuntimeDefaults#CHECKPOINT_TIMEOUT} times the
+     * failures tolerated in a row stays below it.
+     */
+    static final Duration TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
+
+    /**
      * Where a source without state starts: the group's committed offsets (earliest where it has
      * none), resolved when a partition is assigned, so that no checkpoint holds an unresolved
      * offset.
@@ -45,6 +53,8 @@ final class KafkaConnectors {
                 .setStartingOffsets(startingOffsets())
                 .setDeserializer(new RawRecordDeserializationSchema())
                 .setProperty("commit.offsets.on.checkpoint", "true")
+                // an upstream producer's aborted transaction is no input: no event, item or forget
+                .setProperty("isolation.level", "read_committed")
                 .build();
     }
 
@@ -68,8 +78,8 @@ final class KafkaConnectors {
             SerializationSchema<T> value,
             DeliveryGuarantee guarantee) {
         Properties props = kafka.toProperties();
-        // well above checkpoint interval + restart time, below the broker's 15 min maximum
-        props.setProperty("transaction.timeout.ms", "600000");
+        // the broker's default maximum; kafka.properties may set less for a broker that allows less
+        props.putIfAbsent("transaction.timeout.ms", String.valueOf(TRANSACTION_TIMEOUT.toMillis()));
         if (guarantee != DeliveryGuarantee.EXACTLY_ONCE) {
             // Kafka 4 producers wait 5 ms to fill a batch; a client is waiting for each result
             props.putIfAbsent("linger.ms", "0");

@@ -32,6 +32,15 @@ public final class RuntimeDefaults {
      */
     public static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
 
+    /** Checkpoint failures in a row the job rides out (a broker restarting declines them). */
+    public static final int TOLERABLE_FAILED_CHECKPOINTS = 10;
+
+    /**
+     * The longest a checkpoint may take: with every tolerated failure taking this long, a sink's
+     * transaction still ends within {@link KafkaConnectors#TRANSACTION_TIMEOUT}.
+     */
+    public static final Duration CHECKPOINT_TIMEOUT = Duration.ofMinutes(1);
+
     /** How long a network buffer waits to fill before it is sent anyway. */
     public static final Duration BUFFER_TIMEOUT = Duration.ofMillis(10);
 
@@ -51,7 +60,11 @@ public final class RuntimeDefaults {
         c.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         // a checkpoint that fails while a broker restarts should not fail the job by itself
-        c.set(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, 10);
+        c.set(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, TOLERABLE_FAILED_CHECKPOINTS);
+        // a sink's transaction stays open until a checkpoint completes, across every failed one
+        // between: that must end within the transaction timeout, or the broker aborts it and the
+        // commit after it finds the output gone (RuntimeDefaultsTest holds the two together)
+        c.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, CHECKPOINT_TIMEOUT);
         // a request crosses three network exchanges (workers, shards, serving): at Flink's 100 ms
         // flush timeout an idle job answers in up to 300 ms; under load buffers fill first
         c.set(ExecutionOptions.BUFFER_TIMEOUT, BUFFER_TIMEOUT);

@@ -2,9 +2,13 @@ package io.streamrec.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.reflect.Field;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
@@ -51,5 +55,17 @@ class KafkaConnectorsTest {
         assertThat(offsets)
                 .containsExactlyInAnyOrderEntriesOf(
                         Map.of(COMMITTED, 24L, NEW, 0L, TRUNCATED, 50L));
+    }
+
+    /** An upstream producer's aborted transaction is no input: no event, item or forget. */
+    @Test
+    void sourcesReadCommittedRecordsOnly() throws Exception {
+        KafkaSource<?> source =
+                new KafkaConnectors(new JobSettings(new Configuration()))
+                        .source(StreamrecOptions.EVENTS_TOPIC);
+        Field props = KafkaSource.class.getDeclaredField("props");
+        props.setAccessible(true);
+        assertThat(((Properties) props.get(source)).getProperty("isolation.level"))
+                .isEqualTo("read_committed");
     }
 }

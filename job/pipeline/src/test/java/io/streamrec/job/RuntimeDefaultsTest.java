@@ -32,6 +32,7 @@ class RuntimeDefaultsTest {
                     CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE,
                     CheckpointingOptions.CHECKPOINT_STORAGE,
                     CheckpointingOptions.TOLERABLE_FAILURE_NUMBER,
+                    CheckpointingOptions.CHECKPOINTING_TIMEOUT,
                     ExecutionOptions.BUFFER_TIMEOUT,
                     TaskManagerOptions.BUFFER_DEBLOAT_ENABLED,
                     RestartStrategyOptions.RESTART_STRATEGY,
@@ -46,6 +47,28 @@ class RuntimeDefaultsTest {
                     CheckpointingOptions.CHECKPOINTS_DIRECTORY.key(),
                     CheckpointingOptions.SAVEPOINT_DIRECTORY.key(),
                     CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION.key());
+
+    /**
+     * A sink's transaction stays open until a checkpoint completes: through every failed one the
+     * job tolerates in a row (each up to the checkpoint timeout) and a restart's longest backoff.
+     * Past the transaction timeout the broker aborts it, and the commit after finds it gone.
+     */
+    @Test
+    void aSinksTransactionOutlivesEveryToleratedFailedCheckpointAndARestart() {
+        Configuration c = RuntimeDefaults.checkpointsAndRestarts();
+        Duration longestOpen =
+                c.get(CheckpointingOptions.CHECKPOINTING_TIMEOUT)
+                        .multipliedBy(c.get(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER) + 1)
+                        .plus(c.get(CheckpointingOptions.CHECKPOINTING_INTERVAL))
+                        .plus(
+                                c.get(
+                                        RestartStrategyOptions
+                                                .RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF));
+        assertThat(longestOpen).isLessThan(KafkaConnectors.TRANSACTION_TIMEOUT);
+        assertThat(KafkaConnectors.TRANSACTION_TIMEOUT)
+                .as("at most the broker's default transaction.max.timeout.ms")
+                .isLessThanOrEqualTo(Duration.ofMinutes(15));
+    }
 
     @Test
     void theSharedSettingsAreTheOnesListedHere() {
