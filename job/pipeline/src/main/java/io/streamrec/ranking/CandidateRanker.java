@@ -377,17 +377,22 @@ public final class CandidateRanker implements AutoCloseable {
         if (p.target < 0) {
             weight = 0f; // no training list, and none for the scaler to average
         }
-        // the scaler averages the rows the scorer trains on; standardising is per row, so a
-        // copy of the training rows standardised alone equals those rows of the standardised list
-        FeatureList training =
-                weight > 0f && p.trainingRows != null ? p.list.rows(p.trainingRows) : p.list;
+        // the scaler averages the rows the scorer trains on, the event's answer among them, so a
+        // ranked list is standardised before it learns them (ranked with the averages of earlier
+        // events alone: test, then learn) and its training rows, a copy, after
+        FeatureList training = p.list;
+        if (weight > 0f && p.trainingRows != null) {
+            training = p.list.rows(p.trainingRows);
+        } else if (weight > 0f && p.ranks) {
+            training = p.list.copy();
+        }
+        if (training != p.list) {
+            scaler.standardise(p.list);
+        }
         if (weight > 0f) {
             scaler.observe(training);
         }
-        scaler.standardise(p.list);
-        if (training != p.list) {
-            scaler.standardise(training);
-        }
+        scaler.standardise(training);
         ItemInteraction.Lookup found =
                 interaction == null || !(p.ranks || weight > 0f)
                         ? null

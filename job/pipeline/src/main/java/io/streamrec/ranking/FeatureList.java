@@ -27,6 +27,11 @@ public record FeatureList(int candidates, int features, float[] values, float[] 
         return values[candidate * features + feature];
     }
 
+    /** A copy of every row and of the context. */
+    public FeatureList copy() {
+        return new FeatureList(candidates, features, values.clone(), context.clone());
+    }
+
     /** A copy of the rows {@code keep} marks, in order, and of the context. */
     public FeatureList rows(boolean[] keep) {
         if (keep.length != candidates) {

@@ -202,6 +202,39 @@ class CandidateRankerTest {
         }
     }
 
+    /**
+     * Test, then learn: an event's list is ranked with what earlier events taught, so its scores do
+     * not depend on which candidate the event took (the feature scaler learns the event's training
+     * rows, the answer's among them, only after standardising the ranked list).
+     */
+    @Test
+    void anEventIsRankedAsARequestAtItsTimeIsWhateverItsAnswer() {
+        List<UserEvent> events = new SuccessorStream(30, 8, 11).events(401);
+        try (CandidateRanker asked = ranker();
+                CandidateRanker evaluated = ranker()) {
+            int compared = 0;
+            for (int i = 0; i < events.size(); i++) {
+                UserEvent e = events.get(i);
+                RankedCandidates request = asked.recommend(e.userId(), e.timestamp(), null);
+                RankedCandidates ranked = evaluated.rankThenLearn(e, null);
+                asked.learn(e, null);
+                if (ranked.rankOf(e.itemId(), ranked.size()) >= 0) {
+                    assertThat(ranked.top(ranked.size()))
+                            .as("event %d", i)
+                            .isEqualTo(request.top(request.size()));
+                    for (int r = 0; r < ranked.size(); r++) {
+                        assertThat(ranked.score(r)).isEqualTo(request.score(r));
+                    }
+                    compared++;
+                }
+                if (i % 20 == 19) {
+                    assertThat(asked.endBatch()).isEqualTo(evaluated.endBatch());
+                }
+            }
+            assertThat(compared).isGreaterThan(100);
+        }
+    }
+
     /** An event learned without ranking trains the scorer exactly as one ranked, then learned. */
     @Test
     void learningWithoutRankingTrainsAsRankingThenLearningDoes() {
