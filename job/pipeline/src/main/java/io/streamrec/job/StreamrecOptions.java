@@ -57,7 +57,7 @@ public final class StreamrecOptions {
             ConfigOptions.key("kafka.group-id")
                     .stringType()
                     .defaultValue("streamrec")
-                    .withDescription("Consumer group of the event and request sources.");
+                    .withDescription("Consumer group of the event, request and item sources.");
     public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX =
             ConfigOptions.key("kafka.transactional-id-prefix")
                     .stringType()
@@ -342,7 +342,10 @@ public final class StreamrecOptions {
             ConfigOptions.key("worker.max-user-items")
                     .intType()
                     .defaultValue(1000)
-                    .withDescription("Items remembered per user for exclusion and history.");
+                    .withDescription(
+                            "Items the workers remember per user for exclusion and history. The"
+                                    + " learned ranker's statistics remember 1,000 per user"
+                                    + " whatever this says.");
     public static final ConfigOption<Integer> WORKER_PARALLELISM =
             ConfigOptions.key("parallelism.workers")
                     .intType()

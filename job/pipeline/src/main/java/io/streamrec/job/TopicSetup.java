@@ -3,6 +3,7 @@ package io.streamrec.job;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.flink.configuration.ReadableConfig;
@@ -110,7 +111,16 @@ public final class TopicSetup {
             int partitions,
             Map<String, String> configs) {
         if (!existing.contains(name)) {
-            topics.add(new NewTopic(name, partitions, (short) 1).configs(configs));
+            topics.add(newTopic(name, partitions, configs));
         }
+    }
+
+    /**
+     * A topic with the broker's {@code default.replication.factor}: on a cluster that keeps several
+     * copies (and asks acks=all writes for {@code min.insync.replicas} of them), one replica would
+     * refuse the job's transactional writes, or lose the topic with its broker.
+     */
+    static NewTopic newTopic(String name, int partitions, Map<String, String> configs) {
+        return new NewTopic(name, Optional.of(partitions), Optional.empty()).configs(configs);
     }
 }
