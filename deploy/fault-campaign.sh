@@ -129,8 +129,9 @@ record_fault() {
 fault_tm_kill() {
   local tm
   tm=$(busy_tm)
-  FAULT_MS=$(now_ms)
   deploy/flink-cluster.sh kill-tm "$tm"
+  # after the kill: a checkpoint triggered (and done) while kill-tm started up must not count
+  FAULT_MS=$(now_ms)
   deploy/flink-cluster.sh start-tm
   local ack
   ack=$(wait_checkpoint_after "$FAULT_MS" "the TaskManager kill" 300)

@@ -47,7 +47,13 @@ DYNAMIC=(
   -Dweb.tmpdir="$DIR/tmp"
 )
 
-tm_pidfiles() { ls "$DIR"/run/taskmanager-*.pid 2>/dev/null | sort -t- -k2 -n || true; }
+# oldest first, by the TaskManager's number (a "-" in $DIR must not decide the order)
+tm_pidfiles() {
+  local f
+  for f in "$DIR"/run/taskmanager-*.pid; do
+    [ -e "$f" ] && echo "${f##*taskmanager-} $f"
+  done | sort -n | cut -d' ' -f2- || true
+}
 
 fetch_jars() {
   if [ ! -d "$DIR/lib" ] || [ -z "$(ls -A "$DIR/lib" 2>/dev/null)" ]; then
@@ -130,7 +136,8 @@ start() {
   fetch_jars
   start_jm
   local want=${1:-2} have
-  have=$(tm_pidfiles | while read -r f; do alive "$f" && echo "$f"; done | wc -l)
+  # "if", not "&&": a stale last pidfile must not end the loop (and under set -e the script) with 1
+  have=$(tm_pidfiles | while read -r f; do if alive "$f"; then echo "$f"; fi; done | wc -l)
   for _ in $(seq $((have + 1)) "$want"); do start_tm; done
   start_supervisor
   echo "Flink cluster ready: $(registered_tms) TaskManagers, web UI and REST at $REST"

@@ -130,7 +130,8 @@ wrong_type=30
 REASONS
 sort -o "$WORK/expected-reasons.txt" "$WORK/expected-reasons.txt"
 duplicate_results=$(jq -r '.requestId' "$WORK/results.json" | sort | uniq -d | wc -l)
-restarts=$(grep -c "switched from RUNNING to FAILED" "$WORK/job.log" || true)
+# any task that failed, also while it started (INITIALIZING or DEPLOYING) and the restart recovered
+restarts=$(grep -c "switched from [A-Z]* to FAILED" "$WORK/job.log" || true)
 
 fail=0
 check() { if [ "$2" != "$3" ]; then echo "MISMATCH $1: expected $3, got $2" >&2; fail=1; fi; }
