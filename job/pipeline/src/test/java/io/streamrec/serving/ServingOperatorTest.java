@@ -4,6 +4,7 @@ import static io.streamrec.serving.ServingOperatorFixture.BPR;
 import static io.streamrec.serving.ServingOperatorFixture.CATALOG;
 import static io.streamrec.serving.ServingOperatorFixture.INIT;
 import static io.streamrec.serving.ServingOperatorFixture.MODEL;
+import static io.streamrec.serving.ServingOperatorFixture.reasonFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamrec.eval.EvalReportCodec;
@@ -145,29 +146,7 @@ class ServingOperatorTest {
     }
 
     private static ModelUpdate userRow(String user, long version) {
-        return ModelUpdate.of(
-                new ParameterRow(
-                        RowKeys.user(user),
-                        INIT.initialWeights(RowKeys.user(user)),
-                        new float[0],
-                        version,
-                        version,
-                        0L,
-                        0f,
-                        0L));
-    }
-
-    private static String reasonFor(
-            OneInputStreamOperatorTestHarness<ModelUpdate, RecommendationResult> h, String user)
-            throws Exception {
-        h.processElement(
-                new StreamRecord<>(
-                        ModelUpdate.of(
-                                new ServingRequest(
-                                        new RecommendationRequest("r", user, 2, 5L),
-                                        new String[0]))));
-        List<RecommendationResult> out = h.extractOutputValues();
-        return out.get(out.size() - 1).reason();
+        return ModelUpdate.of(ServingOperatorFixture.userRow(user, version));
     }
 
     @Test
