@@ -86,6 +86,21 @@ half_of_chunk() { echo $((PRODUCED - $(wc -l < "$WORK/chunk-$1") / 2)); }
 # Runs ModelAudit (reading Kafka only, read_committed) with the job options and ARGS; sets AUDIT
 # (its JSON line, empty if it failed to run) and AUDIT_RC, logs to WORK/audit.log.
 #   run_audit [ModelAudit args...]
+# The audit read every produced event as valid (the replay holds valid events only, so fewer means
+# the audit's parser, the job's own, dropped some) and derived every row's expected count (-1 when
+# an event's item is not in the catalog: then the per-row checks were skipped). Prints MISMATCH.
+#   audit_covers_input EVENTS
+audit_covers_input() {
+  local ok=0
+  if [ "$(jq -r '.events' <<< "$AUDIT")" != "$1" ]; then
+    echo "MISMATCH audit events: expected $1 produced, read $(jq -r '.events' <<< "$AUDIT")" >&2; ok=1
+  fi
+  if [ "$(jq -r '.expected_row_updates >= 0' <<< "$AUDIT")" != true ]; then
+    echo "MISMATCH audit: expected row counts not derived (an item missing from the catalog)" >&2; ok=1
+  fi
+  return $ok
+}
+
 run_audit() {
   set +e
   AUDIT=$(java -cp "$STREAMREC_CP" io.streamrec.tools.audit.ModelAudit "${JOB_OPTS[@]}" "$@" 2> "$WORK/audit.log")

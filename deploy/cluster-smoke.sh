@@ -103,6 +103,7 @@ audit_rc=$AUDIT_RC
 
 fail=0
 [ "$audit_rc" = 0 ] || fail=1
+[ -z "$audit" ] || audit_covers_input "$EVENTS" || fail=1
 [ "$parallelism" = 1 ] || { echo "MISMATCH resumed parallelism: expected 1, got $parallelism" >&2; fail=1; }
 jq -n --argjson tm "$TM_RECOVERY_MS" --argjson broker "$BROKER_RECOVERY_MS" \
   --argjson sp_ms "$SAVEPOINT_MS" --argjson sp_bytes "$SAVEPOINT_BYTES" --argjson resume "$RESUME_MS" \

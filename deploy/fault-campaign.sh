@@ -259,6 +259,7 @@ run_audit --requests-prefix "$PREFIX-r" --requests $((CHUNKS * REQUESTS_PER_CHUN
   --rows-off "$WORK/rows-off.txt"
 ELAPSED_S=$(( ($(now_ms) - START_MS) / 1000 ))
 [ "$AUDIT_RC" = 0 ] || FAIL=1
+[ -z "$AUDIT" ] || audit_covers_input "$EVENTS" || FAIL=1
 jq -n --slurpfile faults "$FAULT_RECORDS" --argjson events "$EVENTS" --arg list "$FAULTS" \
   --argjson audit "${AUDIT:-null}" --arg date "$(date -u +%FT%TZ)" --argjson elapsed "$ELAPSED_S" \
   --arg lineage "$LINEAGE" \
