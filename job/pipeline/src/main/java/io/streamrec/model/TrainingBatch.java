@@ -158,14 +158,17 @@ public final class TrainingBatch {
             TrainingExample ex = examples.get(b);
             layout.userIndex[b] = users.touch(ex.userId(), b);
             int offset = layOutItems(layout, b, ex, config, items);
+            // the attributes of the items new to the batch, read from the catalog once
+            while (attributesOfItem.size() < items.ids.size()) {
+                attributesOfItem.add(itemAttributes.apply(items.ids.get(attributesOfItem.size())));
+            }
             // the attributes' order (the attribute matrix's columns) follows this set's
             Set<String> exampleItems = new HashSet<>();
             exampleItems.add(ex.positiveItem());
             exampleItems.addAll(Arrays.asList(ex.negativeItems()));
             exampleItems.addAll(Arrays.asList(ex.history()).subList(offset, ex.history().length));
             for (String item : exampleItems) {
-                int i = items.position(item);
-                for (String attr : attributesOf(i, attributesOfItem, items, itemAttributes)) {
+                for (String attr : attributesOfItem.get(items.position(item))) {
                     attributes.touch(attr, b);
                 }
             }
@@ -185,26 +188,11 @@ public final class TrainingBatch {
                 layout.contributions.put(RowKeys.DENSE_U, layout.size);
             }
         }
-        for (int i = attributesOfItem.size(); i < items.ids.size(); i++) {
-            attributesOf(i, attributesOfItem, items, itemAttributes);
-        }
         return new TrainingBatch(
                 layout,
                 attributeMatrix(attributes, attributesOfItem),
                 contentVectors(layout.items, config.contentDim(), itemVectors),
                 rows);
-    }
-
-    /** The attributes of the item at {@code position}, read from the catalog once per batch. */
-    private static List<String> attributesOf(
-            int position,
-            List<List<String>> attributesOfItem,
-            Positions items,
-            Function<String, List<String>> itemAttributes) {
-        while (attributesOfItem.size() <= position) {
-            attributesOfItem.add(itemAttributes.apply(items.ids.get(attributesOfItem.size())));
-        }
-        return attributesOfItem.get(position);
     }
 
     /**
