@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Load for deploy/security-smoke.sh, standard library only.
 
-  security-load.py slow HOST PORT CONNECTIONS SECONDS
+  security-load.py slow HOST PORT CONNECTIONS SECONDS [OPEN_SECONDS]
       holds CONNECTIONS connections that each trickle one byte of a never-ending request head
       per second (a slowloris); reopens any the server closes. Prints how many it held at the end.
+      Opens them evenly over OPEN_SECONDS (default 2); see slow() for why that matters.
   security-load.py measure HOST PORT RATE SECONDS USERS
       sends RATE requests/s for SECONDS, open loop (each at its scheduled time, so a slow answer
       does not slow the sender), half GET /health and half GET /recommendations/u<i>?k=10 over
-      keep-alive connections; prints: health_p99_ms get_p99_ms requests not_200 get_p50_ms
+      keep-alive connections (OPEN_AHEAD of them opened before the clock starts); prints:
+      health_p99_ms get_p99_ms requests not_200 get_p50_ms
   security-load.py slowest TRACE N
       the N seconds of TRACE (SECURITY_LOAD_TRACE's file) with the slowest request: when, how
       many requests, max and p50 ms; to tell a tail spread over a run from one stalled second
@@ -32,6 +34,9 @@ CA = os.environ.get("GATEWAY_CA", "")
 TLS = ssl.create_default_context(cafile=CA) if CA else None
 # a file each measured request is appended to (when it was sent, kind, ms, status); unset: none
 TRACE = os.environ.get("SECURITY_LOAD_TRACE", "")
+# keep-alive connections a measured run opens before its clock starts (about 4x what 200 requests/s
+# at 20 ms need at once); more are opened when all are busy
+OPEN_AHEAD = 16
 
 
 def connect(host, port):
@@ -84,7 +89,13 @@ async def slow_connection(host, port, stop_at, held, in_handshake=False):
             writer.close()
 
 
-async def slow(host, port, n, seconds):
+async def slow(host, port, n, seconds, open_seconds):
+    # The server closes each connection its read timeout after the first byte, and the connection
+    # is reopened at once, so connections keep the phase they were opened in. Opened all within
+    # 2 s, they are closed and reopened (half of them with a TLS handshake) in a burst every read
+    # timeout; on a shared 2-core host this attacker's own handshakes then stall the measuring
+    # client and the gateway for a second or two, which a remote attacker would not. Opened over
+    # most of the read timeout, the same reconnects come as a steady stream.
     stop_at = time.monotonic() + seconds
     held = [0]
     tasks = []
@@ -92,7 +103,7 @@ async def slow(host, port, n, seconds):
         in_handshake = TLS is not None and i % 2 == 1
         tasks.append(
             asyncio.create_task(slow_connection(host, port, stop_at, held, in_handshake)))
-        await asyncio.sleep(0.002)  # 1,000 in about 2 s: no accept-queue overflow
+        await asyncio.sleep(open_seconds / n)  # no accept-queue overflow
     while time.monotonic() < stop_at - 1:
         await asyncio.sleep(1)
         print(f"{time.time():.1f} slow connections held: {held[0]}", file=sys.stderr, flush=True)
@@ -101,8 +112,8 @@ async def slow(host, port, n, seconds):
 
 
 class Pool:
-    def __init__(self, host, port):
-        self.host, self.port, self.free = host, port, []
+    def __init__(self, host, port, free=None):
+        self.host, self.port, self.free = host, port, free if free is not None else []
 
     async def get(self, path):
         conn = self.free.pop() if self.free else await connect(self.host, self.port)
@@ -142,8 +153,18 @@ def p99(values):
     return values[max(0, int(0.99 * len(values) + 0.999) - 1)] if values else float("nan")
 
 
+async def open_ahead(pool, n):
+    """Opens n keep-alive connections, one /health on each, before the clock starts. Opened on
+    demand, the first requests of a run each paid a TLS handshake, and on a busy host their queue
+    grew into a second of handshakes: the run's p99 measured its own start, not the gateway."""
+    each = [Pool(pool.host, pool.port, [await connect(pool.host, pool.port)]) for _ in range(n)]
+    await asyncio.gather(*(one.get("/health") for one in each))
+    pool.free.extend(conn for one in each for conn in one.free)  # those kept alive
+
+
 async def measure(host, port, rate, seconds, users):
     pool, results, tasks = Pool(host, port), [], []
+    await open_ahead(pool, OPEN_AHEAD)
     start = time.monotonic()
     for i in range(int(rate * seconds)):
         delay = start + i / rate - time.monotonic()
@@ -186,7 +207,8 @@ def main():
     raise_fd_limit()
     mode, host, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
     if mode == "slow":
-        asyncio.run(slow(host, port, int(sys.argv[4]), float(sys.argv[5])))
+        open_seconds = float(sys.argv[6]) if len(sys.argv) > 6 else 2.0
+        asyncio.run(slow(host, port, int(sys.argv[4]), float(sys.argv[5]), open_seconds))
     else:
         rate, seconds, users = float(sys.argv[4]), float(sys.argv[5]), int(sys.argv[6])
         asyncio.run(measure(host, port, rate, seconds, users))
