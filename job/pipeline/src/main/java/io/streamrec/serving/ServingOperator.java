@@ -299,6 +299,9 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
             learned.serveShare(subtask, parallelism);
             restoreLearnedRanking();
             scoreOnThread();
+        } else {
+            restoredRanker = null; // the state itself stays, written back by subtask 0
+            restoredStatistics = null;
         }
         ranker = new EventRanker(model, learned, config.trendDecayPerMs(), EVAL_K);
         freshness = new LatencyHistogram();
@@ -880,6 +883,13 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
             }
             // alike on every subtask but for the similar users, kept by each user's owner
             statisticsState.update(List.of(learned.checkpointStatistics()));
+        } else if (subtask != 0) {
+            // Another model runs: the restored ranker state is kept for a later ranker, as
+            // restored.
+            // Each subtask restored every union entry, so only subtask 0 writes them back; each
+            // writing its own copy multiplied the entries at every restore.
+            learnedState.clear();
+            statisticsState.clear();
         }
         List<Tuple2<Long, Integer>> pending = new ArrayList<>();
         pendingMarkers.forEach((id, n) -> pending.add(Tuple2.of(id, n)));

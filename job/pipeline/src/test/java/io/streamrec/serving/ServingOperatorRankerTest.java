@@ -18,6 +18,7 @@ import io.streamrec.schema.EventType;
 import io.streamrec.schema.ModelUpdate;
 import io.streamrec.schema.RecommendationRequest;
 import io.streamrec.schema.RecommendationResult;
+import io.streamrec.schema.SavepointContract.StateNames;
 import io.streamrec.schema.ServingRequest;
 import io.streamrec.schema.UserEvent;
 import java.util.ArrayList;
@@ -28,6 +29,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.OperatorStateHandle;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
@@ -540,6 +542,89 @@ class ServingOperatorRankerTest {
             }
             assertSameAnswers(single.extractOutputValues(), answersOfZero, zerosUsers.size());
         }
+    }
+
+    /**
+     * A ranker checkpoint resumed under BPR keeps the ranker's union state as it was, each entry
+     * once: every subtask restores every entry, and all of them writing back what they restored
+     * doubled the entries at each restore, until the ranker, turned on again at another
+     * parallelism, found no scorer of its old subtask (a restart loop).
+     */
+    @Test
+    void aRankerCheckpointResumedUnderBprKeepsTheRankersStateOnceForALaterRanker()
+            throws Exception {
+        Stream stream = new Stream();
+        OperatorSubtaskState state;
+        try (var zero = harness(2, 0);
+                var one = harness(2, 1)) {
+            zero.open();
+            one.open();
+            List<ModelUpdate> markers = stream.markers(20);
+            feed(zero, markers);
+            feed(one, markers);
+            zero.prepareSnapshotPreBarrier(1L);
+            one.prepareSnapshotPreBarrier(1L);
+            state =
+                    AbstractStreamOperatorTestHarness.repackageState(
+                            zero.snapshot(1L, 1L), one.snapshot(1L, 1L));
+        }
+        for (long checkpoint = 2; checkpoint <= 3; checkpoint++) {
+            state = resumedUnderBpr(state, checkpoint);
+            assertThat(entries(state, StateNames.LEARNED_RANKER)).isEqualTo(2);
+            assertThat(entries(state, StateNames.CANDIDATE_STATISTICS)).isEqualTo(2);
+        }
+        try (var third = harness(3, 2)) {
+            third.initializeState(
+                    AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                            state, MAX_PARALLELISM, 2, 3, 2));
+            third.open();
+            String user = "u0";
+            for (int u = 1; UserOwner.of(user, 3) != 2; u++) {
+                user = "u" + u;
+            }
+            third.processElement(new StreamRecord<>(stream.request("r", user, 10)));
+            assertThat(answeredUsers(third.extractOutputValues())).containsExactly(user);
+        }
+    }
+
+    /** Both subtasks at parallelism 2 under BPR, restored from {@code state}, checkpointed. */
+    private static OperatorSubtaskState resumedUnderBpr(OperatorSubtaskState state, long checkpoint)
+            throws Exception {
+        List<OperatorSubtaskState> snapshots = new ArrayList<>();
+        for (int subtask = 0; subtask < 2; subtask++) {
+            ServingOperator bpr =
+                    new ServingOperator(
+                            MODEL,
+                            INIT,
+                            CATALOG,
+                            ServingOperatorFixture.BPR,
+                            null,
+                            null,
+                            null,
+                            DirectRequestSettings.OFF);
+            try (var h =
+                    new OneInputStreamOperatorTestHarness<>(bpr, MAX_PARALLELISM, 2, subtask)) {
+                h.initializeState(
+                        AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                                state, MAX_PARALLELISM, 2, 2, subtask));
+                h.open();
+                h.prepareSnapshotPreBarrier(checkpoint);
+                snapshots.add(h.snapshot(checkpoint, checkpoint));
+            }
+        }
+        return AbstractStreamOperatorTestHarness.repackageState(
+                snapshots.toArray(OperatorSubtaskState[]::new));
+    }
+
+    /** How many entries the operator list state {@code name} holds over every subtask. */
+    private static int entries(OperatorSubtaskState state, String name) {
+        int entries = 0;
+        for (OperatorStateHandle handle : state.getManagedOperatorState()) {
+            OperatorStateHandle.StateMetaInfo info =
+                    handle.getStateNameToPartitionOffsets().get(name);
+            entries += info == null ? 0 : info.getOffsets().length;
+        }
+        return entries;
     }
 
     /**
