@@ -48,6 +48,9 @@ public final class ShardMessageSerializer extends VersionedRecordSerializer<Shar
         if (kind == KIND_REQUEST) {
             return ShardMessage.request(key, ServingRequestSerializer.INSTANCE.deserialize(in));
         }
+        if (kind != KIND_GRADIENT) {
+            throw new IOException("corrupt ShardMessage kind " + kind + " (bound 0..2)");
+        }
         return ShardMessage.gradient(
                 key,
                 readFloats(in, "ShardMessage.gradient"),

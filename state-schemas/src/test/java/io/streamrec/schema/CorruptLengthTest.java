@@ -59,6 +59,7 @@ class CorruptLengthTest {
         }
         cases.add(of("UserEvent.type", UserEventSerializer.INSTANCE, 200, userEvent(200)));
         cases.add(of("ModelUpdate kind", ModelUpdateSerializer.INSTANCE, 7, modelUpdate(7)));
+        cases.add(of("ShardMessage kind", ShardMessageSerializer.INSTANCE, 7, shardMessage(7)));
         return cases.build();
     }
 
@@ -77,6 +78,20 @@ class CorruptLengthTest {
         DataOutputSerializer out = header(ModelUpdateSerializer.INSTANCE);
         out.writeByte(kind);
         out.write(ParameterRowSerializer.INSTANCE.toBytes(ParameterRow.tombstone("u:x")));
+        return out.getCopyOfBuffer();
+    }
+
+    /** A gradient's body behind a kind that is none of gradient, marker or request. */
+    private static byte[] shardMessage(int kind) throws IOException {
+        DataOutputSerializer out = header(ShardMessageSerializer.INSTANCE);
+        out.writeUTF("u:1");
+        out.writeByte(kind);
+        out.writeInt(1);
+        out.writeFloat(0.5f);
+        out.writeInt(1);
+        out.writeInt(1);
+        out.writeFloat(0f);
+        out.writeLong(0L);
         return out.getCopyOfBuffer();
     }
 

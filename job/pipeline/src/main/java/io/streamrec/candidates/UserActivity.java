@@ -67,6 +67,9 @@ public final class UserActivity {
      * @param attributeCap attributes counted per user
      * @param meanWindow events after which the running means become moving averages
      */
+    /** The largest attribute cap a checkpoint may hold (the job writes 32). */
+    static final int MAX_ATTRIBUTE_CAP = 4096;
+
     public UserActivity(int attributeCap, int meanWindow) {
         if (attributeCap <= 0 || meanWindow <= 0) {
             throw new IllegalArgumentException(
@@ -291,7 +294,18 @@ public final class UserActivity {
         if (format != FORMAT) {
             throw new IOException("UserActivity format " + format + ", expected " + FORMAT);
         }
-        UserActivity a = new UserActivity(in.readInt(), in.readInt());
+        // the cap bounds every user's arrays below: a corrupt one must not make them huge
+        int attributeCap =
+                ReadBounds.checkLength(
+                        in.readInt(), MAX_ATTRIBUTE_CAP, "UserActivity.attributeCap");
+        int meanWindow =
+                ReadBounds.checkLength(
+                        in.readInt(), ReadBounds.MAX_LIST_LENGTH, "UserActivity.meanWindow");
+        if (attributeCap == 0 || meanWindow == 0) {
+            throw new IOException(
+                    "corrupt UserActivity caps " + attributeCap + ", " + meanWindow + " (0)");
+        }
+        UserActivity a = new UserActivity(attributeCap, meanWindow);
         int n = ReadBounds.checkLength(in.readInt(), ReadBounds.MAX_IDS, "UserActivity.users");
         for (int i = 0; i < n; i++) {
             User u = new User();

@@ -45,6 +45,27 @@ class CorruptStatisticsLengthTest {
         assertCorrupt(() -> UserActivity.readFrom(in), "UserActivity.attributes", length);
     }
 
+    /** The cap read bounds every user's attribute arrays, so it is bounded itself. */
+    @ParameterizedTest
+    @ValueSource(ints = {Integer.MAX_VALUE, 4097, -3})
+    void userActivityAttributeCap(int cap) {
+        DataInputStream in =
+                bytes(
+                        out -> {
+                            out.writeInt(1); // format
+                            out.writeInt(cap);
+                            out.writeInt(100); // mean window
+                            out.writeInt(1); // users
+                            out.writeLong(1L);
+                            out.writeLong(1L);
+                            out.writeDouble(0.0);
+                            out.writeDouble(0.0);
+                            out.writeDouble(0.0);
+                            out.writeInt(Integer.MAX_VALUE - 8); // attributes
+                        });
+        assertCorrupt(() -> UserActivity.readFrom(in), "UserActivity.attributeCap", cap);
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {Integer.MAX_VALUE, -5})
     void itemContentWords(int length) {
