@@ -40,6 +40,10 @@ final class Exchange {
         this.onSent = onSent;
     }
 
+    boolean isSent() {
+        return sent.get();
+    }
+
     Channel channel() {
         return channel;
     }
@@ -94,7 +98,15 @@ final class Exchange {
         }
         ChannelFuture written = channel.writeAndFlush(response);
         if (keepAlive) {
-            written.addListener(f -> channel.eventLoop().execute(onSent));
+            // a failed write leaves the client without its answer: no request after it is routed
+            written.addListener(
+                    f -> {
+                        if (f.isSuccess()) {
+                            channel.eventLoop().execute(onSent);
+                        } else {
+                            channel.close();
+                        }
+                    });
         } else {
             written.addListener(ChannelFutureListener.CLOSE);
         }

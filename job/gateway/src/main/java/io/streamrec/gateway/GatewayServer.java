@@ -108,6 +108,18 @@ public final class GatewayServer implements AutoCloseable {
     private static final long SEND_TIMEOUT_SECONDS = 30;
     private static final long RETRY_AFTER_SECONDS = 1;
 
+    /**
+     * The producer gives up on a record before the gateway stops waiting for it ({@value
+     * #SEND_TIMEOUT_SECONDS} s): with Kafka's defaults it kept trying for 2 min, so a forget
+     * answered 503 and audited as failed could still be written and applied. A metadata wait counts
+     * apart (before the send returns), bounded too. Settings in {@code kafka.properties} win.
+     */
+    static void producerTimeouts(Properties props) {
+        props.putIfAbsent("max.block.ms", "5000");
+        props.putIfAbsent("request.timeout.ms", "20000");
+        props.putIfAbsent("delivery.timeout.ms", String.valueOf((SEND_TIMEOUT_SECONDS - 5) * 1000));
+    }
+
     private final JobSettings settings;
     private final ReadableConfig conf;
     private final KafkaProducer<byte[], byte[]> producer;
@@ -170,6 +182,7 @@ public final class GatewayServer implements AutoCloseable {
         props.put(
                 "linger.ms",
                 "0"); // a client waits for each request; sends in flight batch the rest
+        producerTimeouts(props);
         producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
         // only results of requests made from now on matter; read uncommitted so that an answer
         // does not wait for the job's next checkpoint when results are transactional
@@ -530,15 +543,21 @@ public final class GatewayServer implements AutoCloseable {
 
     private CompletableFuture<Void> send(ProducerRecord<byte[], byte[]> record) {
         CompletableFuture<Void> sent = new CompletableFuture<>();
-        producer.send(
-                record,
-                (md, err) -> {
-                    if (err != null) {
-                        sent.completeExceptionally(err);
-                    } else {
-                        sent.complete(null);
-                    }
-                });
+        try {
+            producer.send(
+                    record,
+                    (md, err) -> {
+                        if (err != null) {
+                            sent.completeExceptionally(err);
+                        } else {
+                            sent.complete(null);
+                        }
+                    });
+        } catch (RuntimeException e) {
+            // send throws at once for some failures (metadata not in time, a closed or fatally
+            // failed producer): answered like a failed write, not left waiting
+            sent.completeExceptionally(e);
+        }
         return sent;
     }
 

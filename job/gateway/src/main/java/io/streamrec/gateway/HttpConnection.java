@@ -1,16 +1,17 @@
 package io.streamrec.gateway;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
@@ -26,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * the read timeout of its first byte; a body over the limit is refused by its Content-Length before
  * it is read; a connection with nothing to do past the idle timeout is closed. One request is
  * handled at a time; reading pauses while it waits, and pipelined ones queue behind it.
+ *
+ * <p>Answers go out in the order of their requests, as HTTP/1.1 pipelining needs: a refusal that
+ * ends the connection (413, 408, 429 for a queue over its bound) is queued behind the requests
+ * before it, which are answered first, and nothing after it is routed.
  */
 final class HttpConnection extends ChannelInboundHandlerAdapter {
     /** What answers a whole request; it must not block (the caller is an event loop). */
@@ -43,8 +48,22 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
 
     private final Router router;
     private final ReadDeadline deadline;
-    private final ArrayDeque<FullHttpRequest> queued = new ArrayDeque<>();
+
+    /**
+     * Requests read while one is in progress, each a {@link FullHttpRequest} or a {@link Refusal}.
+     */
+    private final ArrayDeque<Object> queued = new ArrayDeque<>();
+
     private boolean busy;
+
+    /** A refusal is queued or sent: nothing read after it is routed. */
+    private boolean refusing;
+
+    /**
+     * An answer that ends the connection, decided by a handler before this one (the body limit, the
+     * read deadline) and passed down the pipeline, so it is sent in its request's turn.
+     */
+    record Refusal(int status, String json) {}
 
     private HttpConnection(Router router, ReadDeadline deadline) {
         this.router = router;
@@ -52,8 +71,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     }
 
     /** Builds a new connection's pipeline. */
-    static void initialize(
-            SocketChannel channel, Router router, ConnectionCount count, Limits limits) {
+    static void initialize(Channel channel, Router router, ConnectionCount count, Limits limits) {
         ReadDeadline deadline = new ReadDeadline(limits.readTimeoutMillis());
         channel.pipeline()
                 .addLast(COUNT, count)
@@ -71,47 +89,99 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof Refusal refusal) {
+            refuseInTurn(ctx, refusal);
+            return;
+        }
         if (!(msg instanceof FullHttpRequest request)) {
             ReferenceCountUtil.release(msg);
             return;
         }
         deadline.requestRead();
-        if (busy) {
+        if (refusing) {
+            request.release();
+        } else if (!busy) {
+            start(ctx, request);
+        } else if (queued.size() < MAX_QUEUED) {
             queued.add(request);
-            if (queued.size() > MAX_QUEUED) {
-                Exchange.refuse(ctx.channel(), 429, GatewayServer.error("too many pipelined"));
-            }
+        } else {
+            request.release();
+            refuseInTurn(ctx, new Refusal(429, GatewayServer.error("too many pipelined")));
+        }
+    }
+
+    /** Stops reading, and refuses once the requests before are answered (at once if none). */
+    private void refuseInTurn(ChannelHandlerContext ctx, Refusal refusal) {
+        if (refusing) {
             return;
         }
-        start(ctx, request);
+        refusing = true;
+        ctx.channel().config().setAutoRead(false);
+        if (busy) {
+            queued.add(refusal);
+        } else {
+            refuse(ctx, refusal);
+        }
+    }
+
+    private void refuse(ChannelHandlerContext ctx, Refusal refusal) {
+        refusing = true;
+        Exchange.refuse(ctx.channel(), refusal.status(), refusal.json());
     }
 
     private void start(ChannelHandlerContext ctx, FullHttpRequest request) {
         busy = true;
         ctx.channel().config().setAutoRead(false);
+        Exchange exchange = null;
         try {
             if (request.decoderResult().isFailure()) {
-                Exchange.refuse(
-                        ctx.channel(),
-                        400,
-                        GatewayServer.error(
-                                "malformed request: " + request.decoderResult().cause()));
+                String cause = String.valueOf(request.decoderResult().cause());
+                refuse(ctx, new Refusal(400, GatewayServer.error("malformed request: " + cause)));
+                return;
+            }
+            String malformed = malformedUri(request.uri());
+            if (malformed != null) {
+                refuse(ctx, new Refusal(400, GatewayServer.error(malformed)));
                 return;
             }
             boolean keepAlive = HttpUtil.isKeepAlive(request);
-            router.handle(request, new Exchange(ctx.channel(), keepAlive, () -> next(ctx)));
+            exchange = new Exchange(ctx.channel(), keepAlive, () -> next(ctx));
+            router.handle(request, exchange);
+        } catch (RuntimeException e) {
+            // a bug, not the client's fault: answered, or the connection would wait for ever
+            LOG.warn("Request {} {} failed", request.method(), request.uri(), e);
+            if (exchange == null || !exchange.isSent()) {
+                refuse(ctx, new Refusal(500, GatewayServer.error("internal error")));
+            } else {
+                refusing = true;
+                ctx.close();
+            }
         } finally {
             request.release();
         }
     }
 
-    /** The answer is written: the next queued request, or read on. */
+    /** Why the URI's percent-encoding cannot be decoded, or null when it can. */
+    static String malformedUri(String uri) {
+        try {
+            QueryStringDecoder decoded = new QueryStringDecoder(uri);
+            decoded.path();
+            decoded.parameters();
+            return null;
+        } catch (IllegalArgumentException e) {
+            return "malformed request URI: " + e.getMessage();
+        }
+    }
+
+    /** The answer is written: the next queued request (or refusal), or read on. */
     private void next(ChannelHandlerContext ctx) {
         busy = false;
-        FullHttpRequest request = queued.poll();
-        if (request != null) {
+        Object next = queued.poll();
+        if (next instanceof FullHttpRequest request) {
             start(ctx, request);
-        } else {
+        } else if (next instanceof Refusal refusal) {
+            refuse(ctx, refusal);
+        } else if (!refusing) {
             ctx.channel().config().setAutoRead(true);
             ctx.read();
         }
@@ -127,7 +197,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        queued.forEach(FullHttpRequest::release);
+        queued.forEach(ReferenceCountUtil::release);
         queued.clear();
         ctx.fireChannelInactive();
     }
@@ -154,13 +224,14 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
                         ctx.executor()
                                 .schedule(
                                         () ->
-                                                Exchange.refuse(
-                                                        ctx.channel(),
-                                                        408,
-                                                        GatewayServer.error(
-                                                                "request not received within "
-                                                                        + timeoutMillis
-                                                                        + " ms")),
+                                                ctx.fireChannelRead(
+                                                        new Refusal(
+                                                                408,
+                                                                GatewayServer.error(
+                                                                        "request not received"
+                                                                                + " within "
+                                                                                + timeoutMillis
+                                                                                + " ms"))),
                                         timeoutMillis,
                                         TimeUnit.MILLISECONDS);
             }
@@ -196,10 +267,10 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
 
         @Override
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-            Exchange.refuse(
-                    ctx.channel(),
-                    413,
-                    GatewayServer.error("body larger than " + maxBytes + " bytes"));
+            ctx.channel().config().setAutoRead(false); // the rest of the body is not read
+            ctx.fireChannelRead(
+                    new Refusal(
+                            413, GatewayServer.error("body larger than " + maxBytes + " bytes")));
         }
     }
 

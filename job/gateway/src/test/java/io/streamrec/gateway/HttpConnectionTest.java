@@ -1,0 +1,155 @@
+package io.streamrec.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One connection's pipeline, driven in memory: answers leave in the order of their requests, and a
+ * request that cannot be routed is answered and ends its connection instead of holding it.
+ */
+class HttpConnectionTest {
+    private static final HttpConnection.Limits LIMITS =
+            new HttpConnection.Limits(10_000, 30_000, 1 << 20);
+    private static final Pattern STATUS = Pattern.compile("HTTP/1\\.1 (\\d{3})");
+
+    /** Holds every request's exchange unanswered and remembers the paths it was given. */
+    private static final class HoldingRouter implements HttpConnection.Router {
+        final List<String> paths = new ArrayList<>();
+        final List<Exchange> held = new ArrayList<>();
+
+        @Override
+        public void handle(FullHttpRequest request, Exchange exchange) {
+            paths.add(request.uri());
+            held.add(exchange);
+        }
+    }
+
+    private static EmbeddedChannel connection(HttpConnection.Router router) {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        HttpConnection.initialize(channel, router, new HttpConnection.ConnectionCount(10), LIMITS);
+        return channel;
+    }
+
+    private static void send(EmbeddedChannel channel, String requests) {
+        channel.writeInbound(Unpooled.copiedBuffer(requests, StandardCharsets.US_ASCII));
+        channel.runPendingTasks();
+    }
+
+    private static String get(String path) {
+        return "GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n";
+    }
+
+    /** The status codes written so far, in order. */
+    private static List<Integer> statuses(EmbeddedChannel channel) {
+        StringBuilder wire = new StringBuilder();
+        for (Object out; (out = channel.readOutbound()) != null; ) {
+            ByteBuf bytes = (ByteBuf) out;
+            wire.append(bytes.toString(StandardCharsets.US_ASCII));
+            bytes.release();
+        }
+        List<Integer> statuses = new ArrayList<>();
+        Matcher m = STATUS.matcher(wire);
+        while (m.find()) {
+            statuses.add(Integer.parseInt(m.group(1)));
+        }
+        return statuses;
+    }
+
+    @Test
+    void aRequestPipelinedBeyondTheQueueIsRefusedAfterTheAnswersOfThoseBeforeIt() {
+        HoldingRouter router = new HoldingRouter();
+        EmbeddedChannel channel = connection(router);
+        StringBuilder requests = new StringBuilder();
+        for (int i = 0; i < 18; i++) {
+            requests.append(get("/q" + i));
+        }
+        send(channel, requests.toString());
+        assertThat(router.paths).containsExactly("/q0");
+        assertThat(statuses(channel)).as("nothing answered ahead of /q0").isEmpty();
+
+        for (int answered = 0; answered < 17; answered++) {
+            router.held.get(answered).send(200, "{}");
+            channel.runPendingTasks();
+        }
+        List<Integer> statuses = statuses(channel);
+        assertThat(statuses).hasSize(18);
+        assertThat(statuses.subList(0, 17)).containsOnly(200);
+        assertThat(statuses.get(17)).isEqualTo(429);
+        assertThat(router.paths).hasSize(17).doesNotContain("/q17");
+        closesAfterTheLinger(channel);
+    }
+
+    @Test
+    void aPipelinedRequestWhoseUriCannotBeDecodedIsAnswered400AndEndsTheConnection() {
+        AtomicInteger routed = new AtomicInteger();
+        EmbeddedChannel channel =
+                connection(
+                        (request, exchange) -> {
+                            new QueryStringDecoder(request.uri()).path(); // as the gateway does
+                            routed.incrementAndGet();
+                            exchange.send(200, "{}");
+                        });
+        send(channel, get("/health") + get("/%zz") + get("/health"));
+        assertThat(statuses(channel)).containsExactly(200, 400);
+        assertThat(routed).hasValue(1);
+        closesAfterTheLinger(channel);
+    }
+
+    @Test
+    void aRouterThatFailsAnswers500AndEndsTheConnection() {
+        EmbeddedChannel channel =
+                connection(
+                        (request, exchange) -> {
+                            throw new IllegalStateException("a bug");
+                        });
+        send(channel, get("/health"));
+        assertThat(statuses(channel)).containsExactly(500);
+        closesAfterTheLinger(channel);
+    }
+
+    @Test
+    void anAnswerThatCannotBeWrittenRoutesNothingAfterIt() {
+        HoldingRouter router = new HoldingRouter();
+        EmbeddedChannel channel = connection(router);
+        send(channel, get("/forget-first") + get("/then-this"));
+        channel.pipeline()
+                .addFirst(
+                        new ChannelOutboundHandlerAdapter() {
+                            @Override
+                            public void write(
+                                    ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+                                ReferenceCountUtil.release(msg);
+                                promise.setFailure(new IOException("connection reset"));
+                            }
+                        });
+        router.held.get(0).send(200, "{}");
+        channel.runPendingTasks();
+        assertThat(router.paths).containsExactly("/forget-first");
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    private static void closesAfterTheLinger(EmbeddedChannel channel) {
+        assertThat(channel.isOpen()).isTrue(); // the client reads the answer first
+        channel.advanceTimeBy(Exchange.LINGER_MILLIS, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(channel.isOpen()).isFalse();
+    }
+}
