@@ -7,9 +7,12 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -80,7 +83,8 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
                         new IdleStateHandler(
                                 0, 0, limits.idleTimeoutMillis(), TimeUnit.MILLISECONDS))
                 .addLast("deadline", deadline)
-                .addLast("codec", new HttpServerCodec(4096, 8192, 8192))
+                .addLast("decoder", new StrictRequestDecoder())
+                .addLast("encoder", new HttpResponseEncoder())
                 .addLast("body", new BodyLimit(limits.maxBodyBytes()))
                 .addLast("app", new HttpConnection(router, deadline));
     }
@@ -140,6 +144,12 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
                 return;
             }
             String malformed = malformedUri(request.uri());
+            if (malformed == null
+                    && request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+                // the aggregator removes a chunked one; any other could frame the body otherwise
+                // for a proxy in front than for the decoder
+                malformed = "Transfer-Encoding other than chunked";
+            }
             if (malformed != null) {
                 refuse(ctx, new Refusal(400, GatewayServer.error(malformed)));
                 return;
@@ -158,6 +168,28 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
             }
         } finally {
             request.release();
+        }
+    }
+
+    /**
+     * Request heads as RFC 9112 frames them, where a proxy in front and this gateway could disagree
+     * about where a request ends (request smuggling): lines end in CRLF only, and a request with
+     * both Content-Length and {@code Transfer-Encoding: chunked} is malformed (400 and close), not
+     * read as chunked on a connection kept alive.
+     */
+    static final class StrictRequestDecoder extends HttpRequestDecoder {
+        StrictRequestDecoder() {
+            super(
+                    new HttpDecoderConfig()
+                            .setMaxInitialLineLength(4096)
+                            .setMaxHeaderSize(8192)
+                            .setMaxChunkSize(8192)
+                            .setStrictLineParsing(true));
+        }
+
+        @Override
+        protected void handleTransferEncodingChunkedWithContentLength(HttpMessage message) {
+            throw new IllegalArgumentException("both Content-Length and Transfer-Encoding");
         }
     }
 

@@ -146,6 +146,66 @@ class HttpConnectionTest {
         assertThat(channel.isOpen()).isFalse();
     }
 
+    /** Answers 200 at once and keeps each routed request's path and body. */
+    private static final class AnsweringRouter implements HttpConnection.Router {
+        final List<String> routed = new ArrayList<>();
+
+        @Override
+        public void handle(FullHttpRequest request, Exchange exchange) {
+            routed.add(request.uri() + " " + request.content().toString(StandardCharsets.US_ASCII));
+            exchange.send(200, "{}");
+        }
+    }
+
+    @Test
+    void aRequestFramedBothByLengthAndByChunksIsRefusedAndNothingBehindItIsRouted() {
+        AnsweringRouter router = new AnsweringRouter();
+        EmbeddedChannel channel = connection(router);
+        send(
+                channel,
+                "POST /events HTTP/1.1\r\nHost: x\r\nContent-Length: 40\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+                        + get("/smuggled"));
+        assertThat(statuses(channel)).containsExactly(400);
+        assertThat(router.routed).isEmpty();
+        closesAfterTheLinger(channel);
+    }
+
+    @Test
+    void aTransferEncodingOtherThanChunkedIsRefused() {
+        AnsweringRouter router = new AnsweringRouter();
+        EmbeddedChannel channel = connection(router);
+        send(
+                channel,
+                "POST /events HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"
+                        + "Transfer-Encoding: xchunked\r\n\r\nab");
+        assertThat(statuses(channel)).containsExactly(400);
+        assertThat(router.routed).isEmpty();
+    }
+
+    @Test
+    void aHeadWithBareLineFeedsIsRefused() {
+        AnsweringRouter router = new AnsweringRouter();
+        EmbeddedChannel channel = connection(router);
+        send(channel, "GET /health HTTP/1.1\nHost: x\n\n");
+        assertThat(statuses(channel)).containsExactly(400);
+        assertThat(router.routed).isEmpty();
+    }
+
+    @Test
+    void aChunkedBodyIsRoutedWhole() {
+        AnsweringRouter router = new AnsweringRouter();
+        EmbeddedChannel channel = connection(router);
+        send(
+                channel,
+                "POST /events HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        + "2\r\nab\r\n1\r\nc\r\n0\r\n\r\n"
+                        + get("/health"));
+        assertThat(statuses(channel)).containsExactly(200, 200);
+        assertThat(router.routed).containsExactly("/events abc", "/health ");
+        assertThat(channel.isOpen()).isTrue();
+    }
+
     private static void closesAfterTheLinger(EmbeddedChannel channel) {
         assertThat(channel.isOpen()).isTrue(); // the client reads the answer first
         channel.advanceTimeBy(Exchange.LINGER_MILLIS, TimeUnit.MILLISECONDS);
