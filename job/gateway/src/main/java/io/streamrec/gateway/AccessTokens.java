@@ -111,7 +111,9 @@ final class AccessTokens {
 
     /** The grant of an {@code Authorization: Bearer <token>} header; null if missing or unknown. */
     Grant grant(String authorization) {
-        if (authorization == null || !authorization.startsWith(BEARER)) {
+        // the scheme is case-insensitive (RFC 9110 11.1), the token not
+        if (authorization == null
+                || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             return null;
         }
         return byHash.get(hash(authorization.substring(BEARER.length()).strip()));

@@ -41,6 +41,8 @@ class AccessTokensTest {
         assertThat(t.grant(null)).isNull();
         assertThat(t.grant("Bearer nope")).isNull();
         assertThat(t.grant("Basic s3cret")).isNull();
+        assertThat(t.grant("bearer s3cret")).as("the scheme in any case").isEqualTo(user);
+        assertThat(t.grant("BEARER S3CRET")).as("the token exactly").isNull();
         // the file holds the hash, so the hash itself is no token
         assertThat(t.grant("Bearer " + AccessTokens.hash("s3cret"))).isNull();
     }
