@@ -13,10 +13,13 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshotSerializationUtil;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Candidate-statistics checkpoints written by schema versions 1 (one entry, written by subtask 0,
@@ -27,6 +30,8 @@ class StatisticsCheckpointFixtureTest {
     private static final String FIXTURE = "/serializer-fixtures/StatisticsCheckpoint.v1.bin";
     private static final String FIXTURE_V2 = "/serializer-fixtures/StatisticsCheckpoint.v2.bin";
     private static final String FIXTURE_V3 = "/serializer-fixtures/StatisticsCheckpoint.v3.bin";
+    private static final String SNAPSHOT_V3 =
+            "/serializer-fixtures/StatisticsCheckpoint.snapshot.v3.bin";
 
     /** Three users on two items, then a fourth user: base after three events, journal after. */
     static CandidateGenerator tinyStream(
@@ -93,6 +98,53 @@ class StatisticsCheckpointFixtureTest {
         }
         return StatisticsCheckpointSerializer.INSTANCE.deserialize(
                 new DataInputDeserializer(bytes));
+    }
+
+    /**
+     * The serializer snapshot a checkpoint holds beside the state (written once, at version 3): a
+     * renamed or moved snapshot class fails here instead of in a user's restore.
+     */
+    @Test
+    void theCommittedSnapshotRestoresASerializerThatReadsTheFixture() throws Exception {
+        byte[] bytes;
+        try (InputStream in = getClass().getResourceAsStream(SNAPSHOT_V3)) {
+            assertThat(in).as("committed fixture %s", SNAPSHOT_V3).isNotNull();
+            bytes = in.readAllBytes();
+        }
+        DataInputDeserializer in = new DataInputDeserializer(bytes);
+        TypeSerializerSnapshot<StatisticsCheckpoint> restored =
+                TypeSerializerSnapshotSerializationUtil.readSerializerSnapshot(
+                        in, getClass().getClassLoader());
+        assertThat(in.available()).isZero();
+        assertThat(
+                        StatisticsCheckpointSerializer.INSTANCE
+                                .snapshotConfiguration()
+                                .resolveSchemaCompatibility(restored)
+                                .isCompatibleAsIs())
+                .isTrue();
+        StatisticsCheckpoint read;
+        try (InputStream records = getClass().getResourceAsStream(FIXTURE_V3)) {
+            read =
+                    restored.restoreSerializer()
+                            .deserialize(new DataInputDeserializer(records.readAllBytes()));
+        }
+        assertThat(read.subtask()).isEqualTo(1);
+    }
+
+    /**
+     * Writes the snapshot fixture if it is missing (never overwrites it); run with
+     * -Dfixtures.write=true.
+     */
+    @Test
+    @EnabledIfSystemProperty(named = "fixtures.write", matches = "true")
+    void writeMissingSnapshotFixture() throws Exception {
+        Path file = Path.of("src/test/resources" + SNAPSHOT_V3);
+        if (!Files.exists(file)) {
+            DataOutputSerializer out = new DataOutputSerializer(64);
+            TypeSerializerSnapshotSerializationUtil.writeSerializerSnapshot(
+                    out, StatisticsCheckpointSerializer.INSTANCE.snapshotConfiguration());
+            Files.write(file, out.getCopyOfBuffer());
+        }
     }
 
     @Test

@@ -1,0 +1,106 @@
+package io.streamrec.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshotSerializationUtil;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * The flood limits' keyed state (workers' user buckets, the item flood guard's) as version 1 of
+ * {@link FloodBucketSerializer} wrote it, with the serializer snapshot a checkpoint holds for it,
+ * committed under {@code src/test/resources/serializer-fixtures}: the rules of state-schemas'
+ * serializer fixtures apply (written once, never regenerated). A renamed or moved snapshot class,
+ * or a changed record layout, fails here instead of in a user's restore.
+ */
+class FloodBucketFixtureTest {
+    private static final String FOLDER = "serializer-fixtures";
+    private static final String RECORDS = "FloodBucket.v1.bin";
+    private static final String SNAPSHOT = "FloodBucket.snapshot.v1.bin";
+
+    private static List<FloodBucket> version1() {
+        return List.of(
+                new FloodBucket(0.0, 0L),
+                new FloodBucket(2.75, 1_700_000_000_000L),
+                new FloodBucket(-0.5, Long.MAX_VALUE));
+    }
+
+    @Test
+    void committedBucketsStillRead() throws IOException {
+        byte[] bytes = committed(RECORDS);
+        assertThat(bytes[0]).as("schema version byte").isEqualTo((byte) 1);
+        assertThat(readAll(FloodBucketSerializer.INSTANCE, bytes))
+                .containsExactlyElementsOf(version1());
+    }
+
+    @Test
+    void committedSnapshotRestoresACompatibleSerializer() throws IOException {
+        DataInputDeserializer in = new DataInputDeserializer(committed(SNAPSHOT));
+        TypeSerializerSnapshot<FloodBucket> restored =
+                TypeSerializerSnapshotSerializationUtil.readSerializerSnapshot(
+                        in, getClass().getClassLoader());
+        assertThat(in.available()).isZero();
+        assertThat(
+                        FloodBucketSerializer.INSTANCE
+                                .snapshotConfiguration()
+                                .resolveSchemaCompatibility(restored)
+                                .isCompatibleAsIs())
+                .isTrue();
+        assertThat(readAll(restored.restoreSerializer(), committed(RECORDS)))
+                .containsExactlyElementsOf(version1());
+    }
+
+    /**
+     * Writes the fixtures if they are missing (never overwrites one): {@code mvn test -pl
+     * job/pipeline -Dtest=FloodBucketFixtureTest#writeMissingFixtures -Dfixtures.write=true}.
+     */
+    @Test
+    @EnabledIfSystemProperty(named = "fixtures.write", matches = "true")
+    void writeMissingFixtures() throws IOException {
+        DataOutputSerializer records = new DataOutputSerializer(64);
+        for (FloodBucket bucket : version1()) {
+            FloodBucketSerializer.INSTANCE.serialize(bucket, records);
+        }
+        DataOutputSerializer snapshot = new DataOutputSerializer(64);
+        TypeSerializerSnapshotSerializationUtil.writeSerializerSnapshot(
+                snapshot, FloodBucketSerializer.INSTANCE.snapshotConfiguration());
+        Path folder = Path.of("src/test/resources", FOLDER);
+        writeIfMissing(folder.resolve(RECORDS), records.getCopyOfBuffer());
+        writeIfMissing(folder.resolve(SNAPSHOT), snapshot.getCopyOfBuffer());
+    }
+
+    private static void writeIfMissing(Path file, byte[] bytes) throws IOException {
+        if (!Files.exists(file)) {
+            Files.write(file, bytes);
+            System.out.println("Wrote " + file);
+        }
+    }
+
+    private static byte[] committed(String file) throws IOException {
+        try (InputStream in =
+                FloodBucketFixtureTest.class.getResourceAsStream("/" + FOLDER + "/" + file)) {
+            assertThat(in).as("committed fixture %s/%s", FOLDER, file).isNotNull();
+            return in.readAllBytes();
+        }
+    }
+
+    private static <T> List<T> readAll(TypeSerializer<T> serializer, byte[] bytes)
+            throws IOException {
+        DataInputDeserializer in = new DataInputDeserializer(bytes);
+        List<T> out = new ArrayList<>();
+        while (in.available() > 0) {
+            out.add(serializer.deserialize(in));
+        }
+        return out;
+    }
+}
