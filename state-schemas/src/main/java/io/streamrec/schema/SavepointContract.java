@@ -144,5 +144,13 @@ public final class SavepointContract {
          * union list state of (partition, offset); a restore takes the lowest per partition).
          */
         public static final String DIRECT_REQUEST_POSITIONS = "direct-request-positions";
+
+        /**
+         * Serving: the forgets it has applied that a restore reads again from the requests topic
+         * (operator union list state of (subtask, partition, offset, user), partition -1 for one
+         * applied before it was read); a restored subtask takes its own users' as applied.
+         */
+        public static final String DIRECT_REQUEST_APPLIED_FORGETS =
+                "direct-request-applied-forgets";
     }
 }

@@ -26,6 +26,12 @@ import org.apache.flink.api.java.tuple.Tuple4;
  * that checkpoint are answered again: at-least-once results are given twice (clients drop a
  * repeated {@code requestId}), exactly-once results lose their uncommitted answers with the aborted
  * transaction and get them once more.
+ *
+ * <p>A restore reads again from those offsets, among them forgets serving had already applied
+ * before the checkpoint (read and applied while an earlier request was held, or applied before this
+ * subtask read them): serving never applies them again, so a checkpoint also stores them ({@link
+ * #appliedForgetsState}), and a restored ledger takes each as applied when it reads it, instead of
+ * holding the user's requests behind it for {@link #FORGET_WAIT_MS}.
  */
 final class DirectRequestLedger {
     /** The longest a request waits behind its user's forget, and a forget for its request. */
@@ -43,6 +49,17 @@ final class DirectRequestLedger {
     private final Map<String, ArrayDeque<Long>> appliedUnread = new HashMap<>();
 
     /**
+     * Forgets read and applied, kept while a restore would read them again (at or above the
+     * position of their partition); pruned at each checkpoint.
+     */
+    private final List<DirectRequest> appliedRead = new ArrayList<>();
+
+    /** Where a restore reads again forgets applied before its checkpoint: applied when read. */
+    private final Map<Position, String> restoredApplied = new HashMap<>();
+
+    private record Position(int partition, long offset) {}
+
+    /**
      * Requests in {@link #held} and those released unapplied: written by the task thread, read by
      * the metrics thread (a gauge), which must not iterate the maps the task thread changes.
      */
@@ -56,7 +73,28 @@ final class DirectRequestLedger {
      * @param start the first offset to deal with per partition (restored or where reading starts)
      */
     DirectRequestLedger(Map<Integer, Long> start) {
+        this(start, List.of(), 0L);
+    }
+
+    /**
+     * @param start the first offset to deal with per partition (restored or where reading starts)
+     * @param applied this subtask's users' entries of {@link #appliedForgetsState} in the restored
+     *     checkpoint
+     * @param nowMs when the ledger starts: a restored forget applied before it was read waits for
+     *     its reading from then on, at most {@link #FORGET_WAIT_MS}
+     */
+    DirectRequestLedger(
+            Map<Integer, Long> start,
+            List<Tuple4<Integer, Integer, Long, String>> applied,
+            long nowMs) {
         next.putAll(start);
+        for (Tuple4<Integer, Integer, Long, String> a : applied) {
+            if (a.f1 < 0) {
+                appliedUnread.computeIfAbsent(a.f3, u -> new ArrayDeque<>()).add(nowMs);
+            } else {
+                restoredApplied.put(new Position(a.f1, a.f2), a.f3);
+            }
+        }
     }
 
     /** The requests of {@code batch} to answer now, in order; the rest wait for forgets. */
@@ -65,7 +103,10 @@ final class DirectRequestLedger {
         for (DirectRequest r : batch.requests()) {
             String user = r.userId();
             if (r.isForget()) {
-                if (!cancelApplied(user)) {
+                if (restoredApplied.remove(new Position(r.partition(), r.offset())) != null
+                        || cancelApplied(user)) {
+                    appliedRead.add(r);
+                } else {
                     forgetsAhead
                             .computeIfAbsent(user, u -> new ArrayDeque<>())
                             .add(new Waiting(r, nowMs));
@@ -92,7 +133,7 @@ final class DirectRequestLedger {
             appliedUnread.computeIfAbsent(user, u -> new ArrayDeque<>()).add(nowMs);
             return answer;
         }
-        ahead.poll();
+        appliedRead.add(ahead.poll().forget());
         if (ahead.isEmpty()) {
             forgetsAhead.remove(user);
             answer.addAll(release(user));
@@ -187,6 +228,29 @@ final class DirectRequestLedger {
 
     private static void lower(Map<Integer, Long> positions, DirectRequest r) {
         positions.merge(r.partition(), r.offset(), Math::min);
+    }
+
+    /**
+     * The forgets serving has applied that a restore from a checkpoint taken now would read again,
+     * as entries (subtask, partition, offset, user): those read at or above their partition's
+     * position, and (partition -1) those not read yet, one per forget. Prunes the read ones below
+     * it, which no restore reads again.
+     */
+    List<Tuple4<Integer, Integer, Long, String>> appliedForgetsState(int subtask) {
+        Map<Integer, Long> positions = positions();
+        appliedRead.removeIf(f -> f.offset() < positions.getOrDefault(f.partition(), 0L));
+        restoredApplied
+                .keySet()
+                .removeIf(p -> p.offset() < positions.getOrDefault(p.partition(), 0L));
+        List<Tuple4<Integer, Integer, Long, String>> out = new ArrayList<>();
+        for (DirectRequest f : appliedRead) {
+            out.add(Tuple4.of(subtask, f.partition(), f.offset(), f.userId()));
+        }
+        restoredApplied.forEach(
+                (p, user) -> out.add(Tuple4.of(subtask, p.partition(), p.offset(), user)));
+        appliedUnread.forEach(
+                (user, times) -> times.forEach(t -> out.add(Tuple4.of(subtask, -1, -1L, user))));
+        return out;
     }
 
     /** The positions as operator-state entries of this subtask. */

@@ -161,6 +161,8 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     private transient Map<Integer, Long> restoredDirectPositions;
 
     private transient ListState<Tuple4<Integer, Integer, Integer, Long>> directPositionsState;
+    private transient ListState<Tuple4<Integer, Integer, Long, String>> appliedForgetsState;
+    private transient List<Tuple4<Integer, Integer, Long, String>> restoredAppliedForgets;
     private transient DirectRequestFetcher directFetcher;
 
     /** Requests serving reads from the topic itself; null when they come through the workers. */
@@ -219,6 +221,19 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                                                 Tuple4<Integer, Integer, Integer, Long>>() {})));
         restoredDirectPositions =
                 DirectRequestLedger.restore(directPositionsState.get(), subtask, parallelism);
+        appliedForgetsState =
+                store.getUnionListState(
+                        new ListStateDescriptor<>(
+                                StateNames.DIRECT_REQUEST_APPLIED_FORGETS,
+                                TypeInformation.of(
+                                        new TypeHint<
+                                                Tuple4<Integer, Integer, Long, String>>() {})));
+        restoredAppliedForgets = new ArrayList<>();
+        for (Tuple4<Integer, Integer, Long, String> a : appliedForgetsState.get()) {
+            if (owns(a.f3)) { // after a rescale, the user's new owner takes them
+                restoredAppliedForgets.add(Tuple4.of(subtask, a.f1, a.f2, a.f3));
+            }
+        }
     }
 
     /** The prequential counts and the markers still waiting for their evaluation. */
@@ -387,7 +402,11 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                         restoredDirectPositions,
                         new DirectRequestDecoder(subtask, parallelism, pseudonyms),
                         "streamrec-serving-requests-" + subtask);
-        directLedger = new DirectRequestLedger(directFetcher.startPositions());
+        directLedger =
+                new DirectRequestLedger(
+                        directFetcher.startPositions(),
+                        restoredAppliedForgets,
+                        System.currentTimeMillis());
         getMetricGroup().gauge("directRequestsHeld", directLedger::held);
         getMetricGroup().gauge("directRequestsReleasedUnapplied", directLedger::releasedUnapplied);
         MailboxExecutor mailbox =
@@ -900,6 +919,10 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                         ? directLedger.toState(subtask, parallelism)
                         : DirectRequestLedger.asState(
                                 restoredDirectPositions, subtask, parallelism));
+        appliedForgetsState.update(
+                directLedger != null
+                        ? directLedger.appliedForgetsState(subtask)
+                        : restoredAppliedForgets);
     }
 
     private void closeDirectRequests() throws InterruptedException {

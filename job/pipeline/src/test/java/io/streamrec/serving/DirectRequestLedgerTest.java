@@ -125,6 +125,54 @@ class DirectRequestLedgerTest {
         assertThat(ledger.held()).isEqualTo(1);
     }
 
+    /**
+     * A checkpoint taken while a's forget (offset 0) holds a's request stores position 0, so a
+     * restore reads again b's forget (offset 2), read and applied before the checkpoint, and c's
+     * (offset 4), applied before it was read: serving never applies them again, and b's and c's
+     * requests after them are answered at once, not after the longest wait.
+     */
+    @Test
+    void forgetsAppliedBeforeACheckpointAndReadAgainAfterItsRestoreHoldNothing() {
+        DirectRequestLedger before = new DirectRequestLedger(Map.of(0, 0L));
+        before.accept(
+                batch(
+                        Map.of(0, 3L),
+                        forget(0, 0, "a"),
+                        request(0, 1, "held", "a"),
+                        forget(0, 2, "b")),
+                T);
+        assertThat(before.forgetApplied("b", T)).isEmpty();
+        assertThat(before.forgetApplied("c", T)).isEmpty(); // read after the checkpoint
+        Map<Integer, Long> positions = before.positions();
+        List<Tuple4<Integer, Integer, Long, String>> applied = before.appliedForgetsState(0);
+        assertThat(positions).isEqualTo(Map.of(0, 0L));
+        assertThat(applied)
+                .containsExactlyInAnyOrder(Tuple4.of(0, 0, 2L, "b"), Tuple4.of(0, -1, -1L, "c"));
+
+        DirectRequestLedger restored = new DirectRequestLedger(positions, applied, T + 5);
+        List<RecommendationRequest> answer =
+                restored.accept(
+                        batch(
+                                Map.of(0, 6L),
+                                forget(0, 0, "a"),
+                                request(0, 1, "held", "a"),
+                                forget(0, 2, "b"),
+                                request(0, 3, "of-b", "b"),
+                                forget(0, 4, "c"),
+                                request(0, 5, "of-c", "c")),
+                        T + 5);
+
+        assertThat(ids(answer)).containsExactly("of-b", "of-c");
+        assertThat(restored.held()).isEqualTo(1); // a's forget is not applied yet: it waits
+        assertThat(restored.forgetApplied("a", T + 6))
+                .extracting("requestId")
+                .containsExactly("held");
+        assertThat(restored.appliedForgetsState(0))
+                .as("read past: no restore reads them")
+                .isEmpty();
+        assertThat(restored.positions()).isEqualTo(Map.of(0, 6L));
+    }
+
     @Test
     void atTheSameParallelismEachSubtaskRestoresItsOwnPositions() {
         List<Tuple4<Integer, Integer, Integer, Long>> state =
