@@ -25,7 +25,7 @@ public final class StreamrecMain {
     private StreamrecMain() {}
 
     public static void main(String[] args) throws Exception {
-        if (List.of(args).contains("--help")) {
+        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
             System.out.print(ARGUMENTS.usage());
             return;
         }

@@ -524,7 +524,8 @@ public final class StreamrecOptions {
                             "From this catalog size on, requests are answered from an HNSW index's"
                                     + " candidates (rescored exactly) instead of scoring every item;"
                                     + " 0 (the default) is off. Off until the index reaches"
-                                    + " recall@10 >= 0.95 (0.34 at 1M synthetic items). The index"
+                                    + " recall@10 >= 0.95 (0.35 at 1M synthetic items). BPR only."
+                                    + " The index"
                                     + " is built off the task thread; until it is ready, requests"
                                     + " are answered by the exact scan.");
     public static final ConfigOption<Integer> PS_CACHE_ROWS =
@@ -550,9 +551,11 @@ public final class StreamrecOptions {
                     .doubleType()
                     .defaultValue(1.0)
                     .withDescription(
-                            "Share of events evaluated prequentially (by event id). Evaluation"
-                                    + " scores every item per event, the pipeline's largest cost;"
-                                    + " a sample keeps the quality figures at a fraction of it.");
+                            "Share of events evaluated prequentially (by event id): the model"
+                                    + " ranks the event's item (among all items under BPR, among"
+                                    + " the event's candidates under RANKER), as do the three"
+                                    + " baselines; a sample keeps the quality figures at a fraction"
+                                    + " of the cost.");
     public static final ConfigOption<String> ITEMS_PATH =
             ConfigOptions.key("items.path")
                     .stringType()
