@@ -62,7 +62,11 @@ class GatewayAuthITCase {
             assertThat(post(base, event, null).statusCode()).isEqualTo(401);
             assertThat(get(base, "/recommendations/alice", "not-a-token").statusCode())
                     .isEqualTo(401);
-            assertThat(get(base, "/health", null).statusCode()).isEqualTo(200);
+            HttpResponse<String> health = get(base, "/health", null);
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(health.body()).isEqualTo("{\"status\":\"ok\"}"); // no brokers, no load
+            assertThat(get(base, "/health", ALICE).body()).doesNotContain("kafka");
+            assertThat(get(base, "/healthz", null).statusCode()).isEqualTo(401);
 
             // alice's token reads alice, not bob; the writer's token reads nobody
             assertThat(get(base, "/recommendations/alice", ALICE).statusCode()).isEqualTo(504);
@@ -98,6 +102,7 @@ class GatewayAuthITCase {
         try (GatewayServer gateway = new GatewayServer(conf)) {
             URI base = gateway.uri();
             assertThat(forget(base, "alice", null).statusCode()).isEqualTo(401);
+            assertThat(get(base, "/health", admin).body()).contains("\"kafka\"", "connections");
             assertThat(forget(base, "alice", ALICE).statusCode()).isEqualTo(403);
             HttpResponse<String> accepted = forget(base, "alice", admin);
             assertThat(accepted.statusCode()).isEqualTo(202);

@@ -290,11 +290,13 @@ public final class GatewayServer implements AutoCloseable {
     private void route(FullHttpRequest request, Exchange ex) {
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         String path = uri.path();
-        // the paths match as the JDK server's contexts did: by prefix
-        if (path.startsWith("/health")) {
-            handleHealth(ex); // liveness probes carry no token
+        if (path.equals("/health")) {
+            // liveness probes carry no token; the details (the brokers' addresses, the load) only
+            // to an admin, or to anyone when there are no tokens
+            handleHealth(ex, tokens == null || isAdmin(request));
             return;
         }
+        // the other paths match as the JDK server's contexts did: by prefix
         AccessTokens.Grant grant = authenticate(request, ex);
         if (grant == null) {
             return;
@@ -684,7 +686,13 @@ public final class GatewayServer implements AutoCloseable {
         }
     }
 
-    private void handleHealth(Exchange ex) {
+    private boolean isAdmin(FullHttpRequest request) {
+        AccessTokens.Grant grant =
+                tokens.grant(request.headers().get(HttpHeaderNames.AUTHORIZATION));
+        return grant != null && grant.scopes().contains(AccessTokens.Scope.ADMIN);
+    }
+
+    private void handleHealth(Exchange ex, boolean details) {
         ObjectNode out = MAPPER.createObjectNode();
         if (!resultReader.isAlive()) {
             out.put("status", "results reader stopped; see the gateway log");
@@ -692,6 +700,10 @@ public final class GatewayServer implements AutoCloseable {
             return;
         }
         out.put("status", "ok");
+        if (!details) {
+            ex.send(200, out.toString());
+            return;
+        }
         out.put("kafka", settings.kafka().bootstrapServers());
         out.put("waiting_requests", waiting.get());
         out.put("connections", connections.open());
