@@ -4,7 +4,8 @@
   security-load.py slow HOST PORT CONNECTIONS SECONDS [OPEN_SECONDS]
       holds CONNECTIONS connections that each trickle one byte of a never-ending request head
       per second (a slowloris); reopens any the server closes. Prints how many it held at the end.
-      Opens them evenly over OPEN_SECONDS (default 2); see slow() for why that matters.
+      Opens them evenly over OPEN_SECONDS (default 2); see slow() for why that matters. Prints
+      each second how many were reopened so far and how many are held.
   security-load.py measure HOST PORT RATE SECONDS USERS
       sends RATE requests/s for SECONDS, open loop (each at its scheduled time, so a slow answer
       does not slow the sender), half GET /health and half GET /recommendations/u<i>?k=10 over
@@ -59,11 +60,15 @@ def raise_fd_limit():
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
-async def slow_connection(host, port, stop_at, held, in_handshake=False):
+async def slow_connection(host, port, stop_at, held, reopened, in_handshake=False):
     head = b"GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"s" * 100000
     if in_handshake:
         head = client_hello()
+    first = True
     while time.monotonic() < stop_at:
+        if not first:
+            reopened[0] += 1
+        first = False
         try:
             if in_handshake:
                 reader, writer = await asyncio.open_connection(host, port)
@@ -97,16 +102,18 @@ async def slow(host, port, n, seconds, open_seconds):
     # client and the gateway for a second or two, which a remote attacker would not. Opened over
     # most of the read timeout, the same reconnects come as a steady stream.
     stop_at = time.monotonic() + seconds
-    held = [0]
+    held, reopened = [0], [0]
     tasks = []
     for i in range(n):
         in_handshake = TLS is not None and i % 2 == 1
         tasks.append(
-            asyncio.create_task(slow_connection(host, port, stop_at, held, in_handshake)))
+            asyncio.create_task(
+                slow_connection(host, port, stop_at, held, reopened, in_handshake)))
         await asyncio.sleep(open_seconds / n)  # no accept-queue overflow
     while time.monotonic() < stop_at - 1:
         await asyncio.sleep(1)
-        print(f"{time.time():.1f} slow connections held: {held[0]}", file=sys.stderr, flush=True)
+        print(f"{time.time():.1f} slow connections reopened: {reopened[0]} held: {held[0]}",
+              file=sys.stderr, flush=True)
     print(held[0], flush=True)
     await asyncio.gather(*tasks, return_exceptions=True)
 

@@ -392,6 +392,13 @@ public final class CandidateGenerator {
                         : before.textVectors.reindexed(before.items, items);
     }
 
+    /** Closes the item text vectors' encoder (see {@link ItemTextVectors#closeEncoder}), if any. */
+    public void closeTextEncoder() {
+        if (textVectors != null) {
+            textVectors.closeEncoder();
+        }
+    }
+
     /** The item text vectors, null when off. */
     public ItemTextVectors textVectors() {
         return textVectors;

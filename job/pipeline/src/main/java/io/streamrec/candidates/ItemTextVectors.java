@@ -206,6 +206,23 @@ public final class ItemTextVectors {
         return encoded;
     }
 
+    /** Whether the encoder is loaded (at the first text, until {@link #closeEncoder}). */
+    public boolean encoderLoaded() {
+        return encoder != null;
+    }
+
+    /**
+     * Closes the encoder, freeing the language model's native memory; a later text loads it again.
+     * Copies made by {@link #reindexed} share it, so this is for the last of them.
+     */
+    public void closeEncoder() {
+        if (encoder != null) {
+            TextEncoder closing = encoder;
+            encoder = null;
+            closing.close();
+        }
+    }
+
     /** Wall time spent in the encoder so far. */
     public long encodeNanos() {
         return encodeNanos;

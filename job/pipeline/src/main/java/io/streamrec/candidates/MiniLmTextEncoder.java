@@ -26,6 +26,15 @@ public final class MiniLmTextEncoder implements TextEncoder {
         return out;
     }
 
+    /** Closes the model's onnxruntime session: its native memory is freed only by a close. */
+    @Override
+    public synchronized void close() {
+        if (model != null) {
+            model.close();
+            model = null;
+        }
+    }
+
     private static MiniLmModel load() {
         try {
             return new MiniLmModel();

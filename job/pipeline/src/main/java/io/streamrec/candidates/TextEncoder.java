@@ -7,7 +7,11 @@ import java.util.List;
  * same vector. {@link MiniLmTextEncoder} is the language model; tests hand in small fixed ones.
  */
 @FunctionalInterface
-public interface TextEncoder {
+public interface TextEncoder extends AutoCloseable {
     /** A unit vector per text, in order. */
     float[][] encode(List<String> texts);
+
+    /** Releases what the encoder holds outside the heap (a model's native session). */
+    @Override
+    default void close() {}
 }

@@ -453,8 +453,13 @@ final class LearnedRanking implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (scoring.stop()) {
-            ranker.close();
+        try {
+            if (scoring.stop()) {
+                ranker.close();
+            }
+        } finally {
+            // the encoder runs on the caller's thread, never the scoring one: always safe to close
+            ranker.statistics().closeTextEncoder();
         }
     }
 }

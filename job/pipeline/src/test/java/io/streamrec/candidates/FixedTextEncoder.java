@@ -27,6 +27,18 @@ public final class FixedTextEncoder implements TextEncoder {
         return out;
     }
 
+    private int closed;
+
+    @Override
+    public void close() {
+        closed++;
+    }
+
+    /** How often {@link #close} was called. */
+    public int closed() {
+        return closed;
+    }
+
     /** Every text encoded so far, in order. */
     public List<String> encoded() {
         return encoded;

@@ -48,6 +48,26 @@ class ItemTextVectorsTest {
         assertThat(vectors.vector(-1)).isNull();
     }
 
+    /** The encoder's native memory is freed by a close only: the vectors' owner closes it. */
+    @Test
+    void closingTheEncoderClosesItOnceAndALaterTextLoadsItAgain() {
+        AtomicInteger made = new AtomicInteger();
+        ItemTextVectors vectors =
+                new ItemTextVectors(
+                        () -> {
+                            made.incrementAndGet();
+                            return encoder;
+                        });
+        vectors.put(0, "x");
+        assertThat(vectors.encoderLoaded()).isTrue();
+        vectors.closeEncoder();
+        vectors.closeEncoder();
+        assertThat(encoder.closed()).isEqualTo(1);
+        assertThat(vectors.encoderLoaded()).isFalse();
+        vectors.put(1, "y");
+        assertThat(made).hasValue(2);
+    }
+
     @Test
     void recentMeanIsTheUnitDecayWeightedSumOfTheItemsWithAVector() {
         ItemTextVectors vectors = new ItemTextVectors(() -> encoder);

@@ -67,6 +67,18 @@ class LearnedRankingTextVectorsTest {
         }
     }
 
+    /**
+     * Closing the ranking (the operator's close, at every failover) closes the MiniLM model's
+     * onnxruntime session, whose 90 MB of native memory nothing else frees.
+     */
+    @Test
+    void closingTheRankingClosesTheLanguageModel() throws Exception {
+        LearnedRanking ranking = ranking(true);
+        assertThat(ranking.statistics().textVectors().encoderLoaded()).isTrue(); // the catalog
+        ranking.close();
+        assertThat(ranking.statistics().textVectors().encoderLoaded()).isFalse();
+    }
+
     /** A scaler and scorer written before the text features (49 columns) still restore. */
     @Test
     void aLearnedStateFromBeforeTheTextFeaturesRestores() throws Exception {

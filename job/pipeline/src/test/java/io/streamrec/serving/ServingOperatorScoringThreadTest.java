@@ -1,11 +1,14 @@
 package io.streamrec.serving;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamrec.eval.EvalReportCodec;
 import io.streamrec.eval.PrequentialCounts;
+import io.streamrec.feeds.ModelRowFeed;
 import io.streamrec.schema.ModelUpdate;
 import io.streamrec.schema.RecommendationResult;
+import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -16,6 +19,7 @@ import org.apache.flink.streaming.runtime.tasks.StreamTaskMailboxTestHarnessBuil
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.mockito.Mockito;
 
 /**
  * Serving with the ranker's scores and training on a second thread ({@code
@@ -169,5 +173,41 @@ class ServingOperatorScoringThreadTest {
             assertThat(report.counts().events()).isEqualTo(80);
             assertThat(h.extractOutputValues()).hasSize(4);
         }
+    }
+
+    /**
+     * A feed whose close fails (a Kafka consumer's close throws once Flink has interrupted the
+     * task) does not keep the operator from stopping the scoring thread: it lived on otherwise, one
+     * more at every failover, holding the job's classloader.
+     */
+    @Test
+    void aFailingCloseBeforeItStillStopsTheScoringThread() throws Exception {
+        ServingOperator operator =
+                ServingOperatorRankerTest.operator(
+                        RankerSettings.builder().scoringInFlight(4).batchEvents(16).build());
+        List<Thread> others = scoringThreads(); // other tests' in this JVM
+        var h = new OneInputStreamOperatorTestHarness<>(operator);
+        h.open();
+        ServingOperatorRankerTest.feed(h, new ServingOperatorRankerTest.Stream().markers(4));
+        List<Thread> ours = new ArrayList<>(scoringThreads());
+        ours.removeAll(others);
+        assertThat(ours).isNotEmpty();
+        ModelRowFeed failing = Mockito.mock(ModelRowFeed.class);
+        Mockito.doThrow(new IllegalStateException("interrupted")).when(failing).close();
+        Field rowFeed = ServingOperator.class.getDeclaredField("rowFeed");
+        rowFeed.setAccessible(true);
+        rowFeed.set(operator, failing);
+
+        assertThatThrownBy(h::close).hasMessageContaining("interrupted");
+        for (Thread t : ours) {
+            t.join(10_000);
+        }
+        assertThat(ours).noneMatch(Thread::isAlive);
+    }
+
+    private static List<Thread> scoringThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("serving scoring") && t.isAlive())
+                .toList();
     }
 }
