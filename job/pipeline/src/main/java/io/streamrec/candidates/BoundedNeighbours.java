@@ -201,11 +201,20 @@ public final class BoundedNeighbours {
      * which may evict the weakest (the newcomer itself when it is strictly the weakest).
      */
     public void merge(int key, double value, DoubleBinaryOperator combine) {
+        mergeEvicting(key, value, combine);
+    }
+
+    /** {@link #add}, returning the key evicted to make room ({@code key} itself may be), or -1. */
+    int addEvicting(int key, double amount) {
+        return mergeEvicting(key, amount, Double::sum);
+    }
+
+    private int mergeEvicting(int key, double value, DoubleBinaryOperator combine) {
         int slot = slotOf(key);
         if (slot >= 0) {
             weights[slot] = combine.applyAsDouble(weights[slot], value);
             touched[slot] = tick();
-            return;
+            return -1;
         }
         if (size == keys.length) {
             int grown = Math.min(cap + 1, Math.max(4, size * 2));
@@ -218,8 +227,12 @@ public final class BoundedNeighbours {
         touched[size] = tick();
         size++;
         if (size > cap) {
-            remove(weakest());
+            int weakest = weakest();
+            int evicted = keys[weakest];
+            remove(weakest);
+            return evicted;
         }
+        return -1;
     }
 
     /**

@@ -20,6 +20,10 @@ final class ItemPairs {
     private final int cap;
     private final List<BoundedNeighbours> cooccurrence = new ArrayList<>();
     private final List<BoundedNeighbours> transitions = new ArrayList<>();
+
+    /** Per item b, the rows of T holding b: derived from {@link #transitions}, not written. */
+    private final List<IncomingTransitions> incoming = new ArrayList<>();
+
     private long[] events = new long[16];
     private long[] transitionsOut = new long[16];
 
@@ -45,8 +49,15 @@ final class ItemPairs {
             }
         }
         if (recent.length > 0 && recent[0] != item) {
-            transitions.get(recent[0]).add(item, 1.0);
-            transitionsOut[recent[0]]++;
+            int from = recent[0];
+            int evicted = transitions.get(from).addEvicting(item, 1.0);
+            if (evicted != item) {
+                incoming.get(item).add(from, 1.0); // the same sum of ones as the row's weight
+            }
+            if (evicted >= 0 && evicted != item) {
+                incoming.get(evicted).remove(from);
+            }
+            transitionsOut[from]++;
         }
     }
 
@@ -54,6 +65,7 @@ final class ItemPairs {
         while (cooccurrence.size() <= item) {
             cooccurrence.add(new BoundedNeighbours(cap));
             transitions.add(new BoundedNeighbours(cap));
+            incoming.add(new IncomingTransitions());
         }
         if (item >= events.length) {
             int grown = Math.max(item + 1, events.length * 2);
@@ -89,6 +101,17 @@ final class ItemPairs {
             transitionsOut[item] = in.readLong();
             cooccurrence.add(list(in, ranked));
             transitions.add(list(in, ranked));
+            incoming.add(new IncomingTransitions());
+        }
+        for (int a = 0; a < size; a++) {
+            BoundedNeighbours row = transitions.get(a);
+            for (int s = 0; s < row.size(); s++) {
+                int b = row.key(s);
+                if (b < 0 || b >= size) {
+                    throw new IOException("corrupt transition " + a + " -> " + b + " of " + size);
+                }
+                incoming.get(b).add(a, row.weightAt(s));
+            }
         }
     }
 
@@ -137,6 +160,11 @@ final class ItemPairs {
     /** The item's row of C, null before its first pair. */
     BoundedNeighbours cooccurrenceRow(int item) {
         return item < cooccurrence.size() ? cooccurrence.get(item) : null;
+    }
+
+    /** The rows of T holding the item, null before its first pair. */
+    IncomingTransitions incomingRow(int item) {
+        return item >= 0 && item < incoming.size() ? incoming.get(item) : null;
     }
 
     /** The item's row of T, null before its first pair. */

@@ -71,6 +71,12 @@ public final class StatisticsView {
         return orNone(item < 0 ? null : generator.pairs().transitionRow(item));
     }
 
+    /** The items with a transition into the item, each with {@code T[a][item]}. */
+    public IncomingTransitions transitionsInto(int item) {
+        IncomingTransitions row = generator.pairs().incomingRow(item);
+        return row == null ? IncomingTransitions.NONE : row;
+    }
+
     /** out(i): transitions out of the item. */
     public long transitionsOut(int item) {
         return item < 0 ? 0L : generator.pairs().transitionsOut(item);

@@ -6,6 +6,7 @@ import io.streamrec.candidates.Candidate;
 import io.streamrec.candidates.CandidateGenerator;
 import io.streamrec.candidates.CandidateSet;
 import io.streamrec.candidates.HalfLife;
+import io.streamrec.candidates.IncomingTransitions;
 import io.streamrec.candidates.ItemActivity;
 import io.streamrec.candidates.ItemContent;
 import io.streamrec.candidates.ItemTextVectors;
@@ -62,6 +63,7 @@ public final class CandidateFeatures {
     private static final int CO_HISTORY = 6;
     private static final int NEIGHBOUR_SUM = 7;
     private static final int NEIGHBOUR_COUNT = 8;
+    private static final int T_BACK = 9;
 
     /**
      * The user's latest items the history co-occurrence features sum over, unweighted: as many as a
@@ -79,11 +81,12 @@ public final class CandidateFeatures {
      * Per candidate: C and T sums over the latest items (columns CO_LAST ... T_RECENT), the C
      * cosine sum over the latest {@link #HISTORY_ITEMS} (CO_HISTORY), and, over the similar users'
      * latest items, the sum of their similarities at the call's time and their number
-     * (NEIGHBOUR_SUM, NEIGHBOUR_COUNT). Spread once per call from the user's side (every neighbour
-     * of the latest items; at most 100 similar users times 20 items), so a candidate costs one
-     * lookup instead of scans of rows.
+     * (NEIGHBOUR_SUM, NEIGHBOUR_COUNT), and the transition from the candidate to the latest item
+     * (T_BACK). Spread once per call from the user's side (every neighbour of the latest items; at
+     * most 100 similar users times 20 items), so a candidate costs one lookup instead of scans of
+     * rows.
      */
-    private final CandidateRows sums = new CandidateRows(9);
+    private final CandidateRows sums = new CandidateRows(10);
 
     /**
      * Per token of the latest items: its weight in the latest item's unit idf vector, its weighted
@@ -470,6 +473,17 @@ public final class CandidateFeatures {
             }
             w *= decay;
         }
+        if (recent.length > 0) {
+            // T[j][r_0] for every candidate j from r_0's incoming transitions, instead of a scan
+            // of each candidate's row of T (a tenth of the ranker's CPU)
+            IncomingTransitions back = stats.transitionsInto(recent[0]);
+            for (int s = 0; s < back.size(); s++) {
+                int at = sums.rowOf(back.from(s));
+                if (at >= 0) {
+                    sums.values()[at + T_BACK] = back.weightAt(s);
+                }
+            }
+        }
         for (int k = recent.length; k < historyItems; k++) {
             int r = history.get(k);
             double perRootEvent = 1.0 / Math.sqrt(Math.max(1L, stats.events(r)));
@@ -620,8 +634,8 @@ public final class CandidateFeatures {
         double historyCosine = v[at + CO_HISTORY] / rootEvents;
         put(values, row, Feature.COOCCURRENCE_HISTORY_COSINE, historyCosine);
         put(values, row, Feature.COOCCURRENCE_HISTORY_COSINE_MEAN, historyCosine / historyItems);
-        if (coLast > 0.0) { // j -> r_0 implies co-occurrence: skip the row scan otherwise
-            double back = stats.transitions(item).weight(last);
+        if (coLast > 0.0) { // j -> r_0 implies co-occurrence
+            double back = v[at + T_BACK];
             put(
                     values,
                     row,

@@ -1,0 +1,60 @@
+package io.streamrec.candidates;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Item-to-item statistics: the incoming transitions mirror the capped rows of T exactly. */
+class ItemPairsTest {
+    private static final int ITEMS = 12;
+    private static final int CAP = 3;
+
+    @Test
+    void incomingTransitionsMirrorEveryRowOfTThroughEvictionsAndARestore() throws IOException {
+        ItemPairs pairs = new ItemPairs(CAP);
+        Random random = new Random(11);
+        int previous = -1;
+        for (int e = 0; e < 5_000; e++) {
+            int item = random.nextInt(random.nextInt(ITEMS) + 1); // low indices popular
+            pairs.add(item, previous < 0 ? new int[0] : new int[] {previous});
+            previous = random.nextInt(10) == 0 ? -1 : item; // now and then a new user
+            if (e % 97 == 0) {
+                assertMirrors(pairs);
+            }
+        }
+        assertMirrors(pairs);
+        // rows full and evicting: more successors were seen than a row keeps
+        assertThat(pairs.transitionEntries()).isEqualTo((long) ITEMS * CAP);
+
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        pairs.writeTo(new DataOutputStream(bytes));
+        ItemPairs restored = new ItemPairs(CAP);
+        restored.readFrom(
+                new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), false);
+        assertMirrors(restored);
+        for (int e = 0; e < 500; e++) {
+            int item = random.nextInt(ITEMS);
+            int[] recent = {random.nextInt(ITEMS)};
+            pairs.add(item, recent);
+            restored.add(item, recent);
+        }
+        assertMirrors(restored);
+    }
+
+    /** For every pair, the weight in b's incoming list is exactly T[a][b] (0 when absent). */
+    private static void assertMirrors(ItemPairs pairs) {
+        for (int a = 0; a < ITEMS; a++) {
+            for (int b = 0; b < ITEMS; b++) {
+                IncomingTransitions into = pairs.incomingRow(b);
+                double mirrored = into == null ? 0.0 : into.weight(a);
+                assertThat(mirrored).as("T[%d][%d]", a, b).isEqualTo(pairs.transition(a, b));
+            }
+        }
+    }
+}
