@@ -56,6 +56,9 @@ class DeadLetterFuzzITCase {
         Map<String, Integer> reasons = result.deadLetterReasons();
         assertThat(reasons.values().stream().mapToInt(Integer::intValue).sum())
                 .isEqualTo(hostile.size());
+        // the re-sent valid events, caught by deduplication alone (the other records are
+        // malformed), and not under some other reason
+        assertThat(reasons).containsEntry("duplicate_event", 200);
         assertThat(reasons)
                 .doesNotContainKey("")
                 .containsKeys(

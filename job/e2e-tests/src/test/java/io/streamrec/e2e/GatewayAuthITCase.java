@@ -24,6 +24,7 @@ import java.util.HexFormat;
 import java.util.List;
 import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,6 +79,14 @@ class GatewayAuthITCase {
             assertThat(post(base, "[" + event("alice") + "," + event + "]", ALICE).statusCode())
                     .isEqualTo(403);
             assertThat(post(base, event("alice"), ALICE).statusCode()).isEqualTo(202);
+        }
+        // all or nothing on the topic too: the refused batch wrote neither of its events, so
+        // the topic (one partition, each 202 given after the broker's ack) holds the two accepted
+        String events = new JobSettings(conf).get(StreamrecOptions.EVENTS_TOPIC);
+        try (KafkaConsumer<byte[], byte[]> reader =
+                CommittedReader.open(new JobSettings(conf).kafka().toProperties(), events, true)) {
+            TopicPartition partition = new TopicPartition(events, 0);
+            assertThat(reader.endOffsets(List.of(partition)).get(partition)).isEqualTo(2L);
         }
     }
 

@@ -50,11 +50,13 @@ class ServingOperatorScoringThreadTest {
     private record Run(
             List<PrequentialCounts> reports,
             List<RecommendationResult> answers,
-            OperatorSubtaskState snapshot) {}
+            OperatorSubtaskState snapshot,
+            boolean onScoringThread) {}
 
     private static Run run(int scoringInFlight) throws Exception {
         ServingOperatorRankerTest.Stream stream = new ServingOperatorRankerTest.Stream();
         List<PrequentialCounts> reports = new ArrayList<>();
+        List<Thread> others = scoringThreads();
         try (var h = harness(scoringInFlight)) {
             h.open();
             OperatorSubtaskState snapshot = null;
@@ -63,7 +65,9 @@ class ServingOperatorScoringThreadTest {
                 reports.add(ServingOperatorRankerTest.report(h, checkpoint).counts());
                 snapshot = h.snapshot(checkpoint, checkpoint);
             }
-            return new Run(reports, new ArrayList<>(h.extractOutputValues()), snapshot);
+            boolean onScoringThread = scoringThreads().stream().anyMatch(t -> !others.contains(t));
+            return new Run(
+                    reports, new ArrayList<>(h.extractOutputValues()), snapshot, onScoringThread);
         }
     }
 
@@ -71,6 +75,8 @@ class ServingOperatorScoringThreadTest {
     void aSecondScoringThreadEvaluatesAnswersAndCheckpointsAsOneThreadDoes() throws Exception {
         Run inline = run(0);
         Run threaded = run(4);
+        assertThat(inline.onScoringThread()).isFalse();
+        assertThat(threaded.onScoringThread()).as("a second thread did the scoring").isTrue();
 
         assertThat(inline.answers()).hasSize(12);
         assertThat(threaded.answers()).hasSize(12);

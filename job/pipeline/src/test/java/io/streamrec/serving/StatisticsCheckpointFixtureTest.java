@@ -88,7 +88,11 @@ class StatisticsCheckpointFixtureTest {
         tinyStream(journal, checkpoints);
         DataOutputSerializer out = new DataOutputSerializer(1024);
         StatisticsCheckpointSerializer.INSTANCE.serialize(checkpoints.get(1), out);
-        Files.write(Path.of("src/test/resources" + fixture), out.getCopyOfBuffer());
+        Path file = Path.of("src/test/resources" + fixture);
+        // never over a committed fixture: one written by today's serializer reads itself
+        if (!Files.exists(file)) {
+            Files.write(file, out.getCopyOfBuffer());
+        }
     }
 
     private StatisticsCheckpoint read(String fixture) throws Exception {
