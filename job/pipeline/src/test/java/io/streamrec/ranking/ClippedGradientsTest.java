@@ -181,7 +181,10 @@ class ClippedGradientsTest {
     @Test
     void noiseGradientsAreTheNoiseAlone() {
         ScorerSettings dp = ScorerSettings.defaults().withClipNorm(0.5).withNoiseMultiplier(2);
-        try (ListwiseScorer a = scorer(dp);
+        // seeded: one draw of an unseeded scorer's noise missed the bound now and then (a flaky
+        // test); the unseeded noise's spread is pooled over many draws in
+        // theJobsNoiseIsNotReproducibleFromTheSeed
+        try (ListwiseScorer a = seeded(dp);
                 ListwiseScorer plain = scorer(ScorerSettings.defaults().withClipNorm(0.5))) {
             ScorerGradients g = a.noiseGradients();
             assertThat(g.lists()).isZero();
