@@ -168,7 +168,9 @@ echo "Opening $SLOW slow connections ..."
 # held long enough for a second loaded run (below); stopped once the measuring is done
 # opened over 70% of the read timeout, so that the gateway's 408s and the reconnects are spread
 # out rather than a burst every read timeout (security-load.py's slow() says why that matters)
-python3 deploy/security-load.py slow 127.0.0.1 "$GW_PORT" "$SLOW" $((2 * SECONDS_EACH + 30)) \
+# (held through the first reconnect wave, below, and two loaded runs, with 30 s to spare)
+python3 deploy/security-load.py slow 127.0.0.1 "$GW_PORT" "$SLOW" \
+  $((2 * SECONDS_EACH + 30 + 3 * GATEWAY_READ_TIMEOUT_S + 10)) \
   $((GATEWAY_READ_TIMEOUT_S * 7 / 10)) > "$WORK/slow.out" 2> "$WORK/slow.log" &
 slow_pid=$!
 # all but 2% at once: the first ones are reopened at their read timeout while the last open

@@ -44,6 +44,14 @@ final class Exchange {
         return sent.get();
     }
 
+    /**
+     * Takes the right to answer from this exchange, so that a send from elsewhere (a worker the
+     * request was handed to) writes nothing; false when it was answered already.
+     */
+    boolean claim() {
+        return sent.compareAndSet(false, true);
+    }
+
     Channel channel() {
         return channel;
     }

@@ -117,7 +117,14 @@ public final class GatewayServer implements AutoCloseable {
     static void producerTimeouts(Properties props) {
         props.putIfAbsent("max.block.ms", "5000");
         props.putIfAbsent("request.timeout.ms", "20000");
-        props.putIfAbsent("delivery.timeout.ms", String.valueOf((SEND_TIMEOUT_SECONDS - 5) * 1000));
+        // Kafka refuses a delivery timeout below request timeout + linger: a longer request
+        // timeout from kafka.properties lengthens it rather than failing the gateway's start
+        long atLeast =
+                Long.parseLong(props.getProperty("request.timeout.ms").trim())
+                        + Long.parseLong(props.getProperty("linger.ms", "0").trim());
+        props.putIfAbsent(
+                "delivery.timeout.ms",
+                String.valueOf(Math.max((SEND_TIMEOUT_SECONDS - 5) * 1000, atLeast)));
     }
 
     private final JobSettings settings;

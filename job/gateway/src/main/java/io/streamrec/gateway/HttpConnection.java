@@ -6,6 +6,7 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -22,6 +23,7 @@ import java.util.ArrayDeque;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,9 +75,15 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         this.deadline = deadline;
     }
 
+    /** Whether a request is in progress (called on the connection's event loop). */
+    private boolean isBusy() {
+        return busy;
+    }
+
     /** Builds a new connection's pipeline. */
     static void initialize(Channel channel, Router router, ConnectionCount count, Limits limits) {
         ReadDeadline deadline = new ReadDeadline(limits.readTimeoutMillis());
+        HttpConnection connection = new HttpConnection(router, deadline);
         channel.pipeline()
                 .addLast(COUNT, count)
                 .addLast(
@@ -85,8 +93,8 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
                 .addLast("deadline", deadline)
                 .addLast("decoder", new StrictRequestDecoder())
                 .addLast("encoder", new HttpResponseEncoder())
-                .addLast("body", new BodyLimit(limits.maxBodyBytes()))
-                .addLast("app", new HttpConnection(router, deadline));
+                .addLast("body", new BodyLimit(limits.maxBodyBytes(), connection::isBusy))
+                .addLast("app", connection);
     }
 
     record Limits(long readTimeoutMillis, long idleTimeoutMillis, int maxBodyBytes) {}
@@ -158,12 +166,15 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
             exchange = new Exchange(ctx.channel(), keepAlive, () -> next(ctx));
             router.handle(request, exchange);
         } catch (RuntimeException e) {
-            // a bug, not the client's fault: answered, or the connection would wait for ever
+            // a bug, not the client's fault: answered, or the connection would wait for ever; the
+            // requests queued behind it are not routed (the connection ends)
             LOG.warn("Request {} {} failed", request.method(), request.uri(), e);
-            if (exchange == null || !exchange.isSent()) {
+            refusing = true;
+            queued.forEach(ReferenceCountUtil::release);
+            queued.clear();
+            if (exchange == null || exchange.claim()) {
                 refuse(ctx, new Refusal(500, GatewayServer.error("internal error")));
             } else {
-                refusing = true;
                 ctx.close();
             }
         } finally {
@@ -208,6 +219,9 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     /** The answer is written: the next queued request (or refusal), or read on. */
     private void next(ChannelHandlerContext ctx) {
         busy = false;
+        if (!ctx.channel().isActive()) {
+            return; // closed meanwhile: nothing more is routed
+        }
         Object next = queued.poll();
         if (next instanceof FullHttpRequest request) {
             start(ctx, request);
@@ -291,10 +305,40 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     /** The body limit: a request over it gets 413 and its connection ends unread. */
     static final class BodyLimit extends HttpObjectAggregator {
         private final int maxBytes;
+        private final BooleanSupplier busy;
 
-        BodyLimit(int maxBytes) {
+        BodyLimit(int maxBytes, BooleanSupplier busy) {
             super(maxBytes);
             this.maxBytes = maxBytes;
+            this.busy = busy;
+        }
+
+        /**
+         * Answers to {@code Expect} go in their request's turn too: an oversized body is refused by
+         * {@link #handleOversizedMessage} (413, closed), an expectation other than 100-continue by
+         * a 417 refusal, and no 100 Continue goes out ahead of the answer in progress (the client
+         * sends its body after its own wait). Netty would write each at once.
+         */
+        @Override
+        protected Object newContinueResponse(
+                HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
+            String expect = start.headers().get(HttpHeaderNames.EXPECT);
+            if (expect == null) {
+                return null;
+            }
+            if (expect.equalsIgnoreCase("100-continue")
+                    && HttpUtil.getContentLength(start, -1L) <= maxContentLength
+                    && !busy.getAsBoolean()) {
+                return super.newContinueResponse(start, maxContentLength, pipeline);
+            }
+            start.headers().remove(HttpHeaderNames.EXPECT);
+            if (!expect.equalsIgnoreCase("100-continue")) {
+                pipeline.context(this)
+                        .fireChannelRead(
+                                new Refusal(
+                                        417, GatewayServer.error("unsupported Expect: " + expect)));
+            }
+            return null;
         }
 
         @Override

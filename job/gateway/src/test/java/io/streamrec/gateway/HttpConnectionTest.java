@@ -206,6 +206,82 @@ class HttpConnectionTest {
         assertThat(channel.isOpen()).isTrue();
     }
 
+    @Test
+    void anOversizedBodyExpectingAContinueIsRefusedInItsTurn() {
+        HoldingRouter router = new HoldingRouter();
+        EmbeddedChannel channel = connection(router);
+        send(
+                channel,
+                get("/first")
+                        + "POST /events HTTP/1.1\r\nHost: x\r\nContent-Length: 2000000\r\n"
+                        + "Expect: 100-continue\r\n\r\n");
+        assertThat(statuses(channel)).as("nothing ahead of /first's answer").isEmpty();
+        router.held.get(0).send(200, "{}");
+        channel.runPendingTasks();
+        assertThat(statuses(channel)).containsExactly(200, 413);
+        assertThat(router.paths).containsExactly("/first");
+        closesAfterTheLinger(channel);
+    }
+
+    @Test
+    void anUnsupportedExpectationIsRefusedInItsTurn() {
+        HoldingRouter router = new HoldingRouter();
+        EmbeddedChannel channel = connection(router);
+        send(
+                channel,
+                get("/first")
+                        + "POST /events HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"
+                        + "Expect: coffee\r\n\r\nab");
+        assertThat(statuses(channel)).isEmpty();
+        router.held.get(0).send(200, "{}");
+        channel.runPendingTasks();
+        assertThat(statuses(channel)).containsExactly(200, 417);
+        assertThat(router.paths).containsExactly("/first");
+    }
+
+    @Test
+    void aContinueIsSentOnlyWhenNoAnswerIsInProgress() {
+        AnsweringRouter router = new AnsweringRouter();
+        EmbeddedChannel channel = connection(router);
+        send(
+                channel,
+                "POST /events HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"
+                        + "Expect: 100-continue\r\n\r\n");
+        assertThat(statuses(channel)).containsExactly(100);
+        send(channel, "ab");
+        assertThat(statuses(channel)).containsExactly(200);
+        assertThat(router.routed).containsExactly("/events ab");
+
+        HoldingRouter holding = new HoldingRouter();
+        EmbeddedChannel pipelined = connection(holding);
+        send(
+                pipelined,
+                get("/first")
+                        + "POST /events HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"
+                        + "Expect: 100-continue\r\n\r\nab");
+        assertThat(statuses(pipelined)).as("no 100 ahead of /first's answer").isEmpty();
+        holding.held.get(0).send(200, "{}");
+        pipelined.runPendingTasks();
+        holding.held.get(1).send(202, "{}");
+        pipelined.runPendingTasks();
+        assertThat(statuses(pipelined)).containsExactly(200, 202);
+    }
+
+    @Test
+    void aRouterThatAnswersAndThenFailsRoutesNothingQueuedBehindIt() {
+        List<String> routed = new ArrayList<>();
+        EmbeddedChannel channel =
+                connection(
+                        (request, exchange) -> {
+                            routed.add(request.uri());
+                            exchange.send(200, "{}");
+                            throw new IllegalStateException("a bug after the answer");
+                        });
+        send(channel, get("/a") + get("/b"));
+        assertThat(routed).containsExactly("/a");
+        assertThat(channel.isOpen()).isFalse();
+    }
+
     private static void closesAfterTheLinger(EmbeddedChannel channel) {
         assertThat(channel.isOpen()).isTrue(); // the client reads the answer first
         channel.advanceTimeBy(Exchange.LINGER_MILLIS, TimeUnit.MILLISECONDS);

@@ -12,9 +12,18 @@ import java.util.Arrays;
 public final class IncomingTransitions {
     static final IncomingTransitions NONE = new IncomingTransitions();
 
+    /** Lists up to this long are scanned; longer ones (a popular item's) get a hash index. */
+    private static final int SCANNED = 16;
+
     private int[] from = new int[0];
     private double[] weights = new double[0];
     private int size;
+
+    /**
+     * Open addressing from an item to its entry + 1 (0: empty), at most half full; null while the
+     * list is short, and after a removal until the next lookup rebuilds it.
+     */
+    private int[] index;
 
     /** Entries, in no particular order. */
     public int size() {
@@ -45,6 +54,13 @@ public final class IncomingTransitions {
         }
         from[size] = a;
         weights[size++] = amount;
+        if (index != null) {
+            if (2 * size > index.length) {
+                index = null; // rebuilt larger at the next lookup
+            } else {
+                place(a, size - 1);
+            }
+        }
     }
 
     void remove(int a) {
@@ -53,6 +69,7 @@ public final class IncomingTransitions {
             size--;
             from[s] = from[size];
             weights[s] = weights[size];
+            index = null; // evictions are rare here: rebuilt at the next lookup of a long list
         }
     }
 
@@ -63,11 +80,43 @@ public final class IncomingTransitions {
     }
 
     private int slotOf(int a) {
-        for (int s = 0; s < size; s++) {
-            if (from[s] == a) {
-                return s;
+        if (size <= SCANNED) {
+            for (int s = 0; s < size; s++) {
+                if (from[s] == a) {
+                    return s;
+                }
+            }
+            return -1;
+        }
+        if (index == null) {
+            index = new int[Integer.highestOneBit(size) * 4];
+            for (int s = 0; s < size; s++) {
+                place(from[s], s);
             }
         }
-        return -1;
+        int mask = index.length - 1;
+        for (int h = hash(a) & mask; ; h = (h + 1) & mask) {
+            int entry = index[h];
+            if (entry == 0) {
+                return -1;
+            }
+            if (from[entry - 1] == a) {
+                return entry - 1;
+            }
+        }
+    }
+
+    private void place(int a, int slot) {
+        int mask = index.length - 1;
+        int h = hash(a) & mask;
+        while (index[h] != 0) {
+            h = (h + 1) & mask;
+        }
+        index[h] = slot + 1;
+    }
+
+    private static int hash(int a) {
+        int h = a * 0x9E3779B9;
+        return h ^ (h >>> 16);
     }
 }

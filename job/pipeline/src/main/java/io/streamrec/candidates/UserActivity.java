@@ -63,13 +63,13 @@ public final class UserActivity {
     private double[] attributeEvents = new double[16];
     private double allAttributeEvents;
 
+    /** The largest attribute cap a checkpoint may hold (the job writes 32). */
+    static final int MAX_ATTRIBUTE_CAP = 4096;
+
     /**
      * @param attributeCap attributes counted per user
      * @param meanWindow events after which the running means become moving averages
      */
-    /** The largest attribute cap a checkpoint may hold (the job writes 32). */
-    static final int MAX_ATTRIBUTE_CAP = 4096;
-
     public UserActivity(int attributeCap, int meanWindow) {
         if (attributeCap <= 0 || meanWindow <= 0) {
             throw new IllegalArgumentException(

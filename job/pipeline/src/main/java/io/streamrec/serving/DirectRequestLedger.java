@@ -81,7 +81,9 @@ final class DirectRequestLedger {
      * @param applied this subtask's users' entries of {@link #appliedForgetsState} in the restored
      *     checkpoint
      * @param nowMs when the ledger starts: a restored forget applied before it was read waits for
-     *     its reading from then on, at most {@link #FORGET_WAIT_MS}
+     *     its reading until {@link #FORGET_WAIT_MS} after it was applied, as it would have without
+     *     the restore (one applied longer ago is dropped, so a stale one never cancels a new forget
+     *     of its user)
      */
     DirectRequestLedger(
             Map<Integer, Long> start,
@@ -90,7 +92,9 @@ final class DirectRequestLedger {
         next.putAll(start);
         for (Tuple4<Integer, Integer, Long, String> a : applied) {
             if (a.f1 < 0) {
-                appliedUnread.computeIfAbsent(a.f3, u -> new ArrayDeque<>()).add(nowMs);
+                if (nowMs - a.f2 <= FORGET_WAIT_MS) {
+                    appliedUnread.computeIfAbsent(a.f3, u -> new ArrayDeque<>()).add(a.f2);
+                }
             } else {
                 restoredApplied.put(new Position(a.f1, a.f2), a.f3);
             }
@@ -103,7 +107,7 @@ final class DirectRequestLedger {
         for (DirectRequest r : batch.requests()) {
             String user = r.userId();
             if (r.isForget()) {
-                if (restoredApplied.remove(new Position(r.partition(), r.offset())) != null
+                if (restoredApplied.remove(new Position(r.partition(), r.offset()), user)
                         || cancelApplied(user)) {
                     appliedRead.add(r);
                 } else {
@@ -233,8 +237,8 @@ final class DirectRequestLedger {
     /**
      * The forgets serving has applied that a restore from a checkpoint taken now would read again,
      * as entries (subtask, partition, offset, user): those read at or above their partition's
-     * position, and (partition -1) those not read yet, one per forget. Prunes the read ones below
-     * it, which no restore reads again.
+     * position, and (partition -1, the offset being when it was applied) those not read yet, one
+     * per forget. Prunes the read ones below it, which no restore reads again.
      */
     List<Tuple4<Integer, Integer, Long, String>> appliedForgetsState(int subtask) {
         Map<Integer, Long> positions = positions();
@@ -249,7 +253,7 @@ final class DirectRequestLedger {
         restoredApplied.forEach(
                 (p, user) -> out.add(Tuple4.of(subtask, p.partition(), p.offset(), user)));
         appliedUnread.forEach(
-                (user, times) -> times.forEach(t -> out.add(Tuple4.of(subtask, -1, -1L, user))));
+                (user, times) -> times.forEach(t -> out.add(Tuple4.of(subtask, -1, t, user))));
         return out;
     }
 

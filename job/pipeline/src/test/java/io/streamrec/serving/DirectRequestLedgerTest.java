@@ -147,7 +147,7 @@ class DirectRequestLedgerTest {
         List<Tuple4<Integer, Integer, Long, String>> applied = before.appliedForgetsState(0);
         assertThat(positions).isEqualTo(Map.of(0, 0L));
         assertThat(applied)
-                .containsExactlyInAnyOrder(Tuple4.of(0, 0, 2L, "b"), Tuple4.of(0, -1, -1L, "c"));
+                .containsExactlyInAnyOrder(Tuple4.of(0, 0, 2L, "b"), Tuple4.of(0, -1, T, "c"));
 
         DirectRequestLedger restored = new DirectRequestLedger(positions, applied, T + 5);
         List<RecommendationRequest> answer =
@@ -171,6 +171,31 @@ class DirectRequestLedgerTest {
                 .as("read past: no restore reads them")
                 .isEmpty();
         assertThat(restored.positions()).isEqualTo(Map.of(0, 6L));
+    }
+
+    /**
+     * A restored forget applied before it was read keeps its own deadline: one applied longer than
+     * the longest wait before the restore is dropped, so it never cancels a new forget of its user,
+     * and a forget read at another position than the stored one holds as any.
+     */
+    @Test
+    void aRestoredAppliedForgetKeepsItsDeadlineAndItsPlace() {
+        List<Tuple4<Integer, Integer, Long, String>> applied =
+                List.of(Tuple4.of(0, -1, T, "stale"), Tuple4.of(0, 0, 1L, "b"));
+        DirectRequestLedger restored =
+                new DirectRequestLedger(
+                        Map.of(0, 0L), applied, T + DirectRequestLedger.FORGET_WAIT_MS + 1);
+        List<RecommendationRequest> answer =
+                restored.accept(
+                        batch(
+                                Map.of(0, 4L),
+                                forget(0, 0, "stale"),
+                                request(0, 1, "of-stale", "stale"),
+                                forget(0, 2, "b"),
+                                request(0, 3, "of-b", "b")),
+                        T + DirectRequestLedger.FORGET_WAIT_MS + 1);
+        assertThat(answer).isEmpty();
+        assertThat(restored.held()).isEqualTo(2);
     }
 
     @Test
