@@ -7,14 +7,17 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -92,6 +95,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
                                 0, 0, limits.idleTimeoutMillis(), TimeUnit.MILLISECONDS))
                 .addLast("deadline", deadline)
                 .addLast("decoder", new StrictRequestDecoder())
+                .addLast("framing", new FramingCheck())
                 .addLast("encoder", new HttpResponseEncoder())
                 .addLast("body", new BodyLimit(limits.maxBodyBytes(), connection::isBusy))
                 .addLast("app", connection);
@@ -201,6 +205,31 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         @Override
         protected void handleTransferEncodingChunkedWithContentLength(HttpMessage message) {
             throw new IllegalArgumentException("both Content-Length and Transfer-Encoding");
+        }
+    }
+
+    /**
+     * A body framed by {@code Transfer-Encoding} in anything but HTTP/1.1 without {@code
+     * Content-Length} is malformed (RFC 9112 6.1): the decoder checks HTTP/1.1 itself, and an
+     * HTTP/1.0 request with both would be read as chunked (the aggregator then drops the header the
+     * connection's check looks at).
+     */
+    static final class FramingCheck extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof HttpRequest head
+                    && head.decoderResult().isSuccess()
+                    && head.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)
+                    && (!HttpVersion.HTTP_1_1.equals(head.protocolVersion())
+                            || head.headers().contains(HttpHeaderNames.CONTENT_LENGTH))) {
+                head.setDecoderResult(
+                        DecoderResult.failure(
+                                new IllegalArgumentException(
+                                        "Transfer-Encoding in "
+                                                + head.protocolVersion()
+                                                + " or with Content-Length")));
+            }
+            ctx.fireChannelRead(msg);
         }
     }
 

@@ -172,6 +172,19 @@ class HttpConnectionTest {
     }
 
     @Test
+    void anHttp10RequestFramedBothByLengthAndByChunksIsRefused() {
+        AnsweringRouter router = new AnsweringRouter();
+        EmbeddedChannel channel = connection(router);
+        send(
+                channel,
+                "POST /events HTTP/1.0\r\nHost: x\r\nContent-Length: 40\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+                        + get("/smuggled"));
+        assertThat(statuses(channel)).containsExactly(400);
+        assertThat(router.routed).isEmpty();
+    }
+
+    @Test
     void aTransferEncodingOtherThanChunkedIsRefused() {
         AnsweringRouter router = new AnsweringRouter();
         EmbeddedChannel channel = connection(router);
