@@ -2,15 +2,11 @@ package io.streamrec.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamrec.fixtures.CommittedFixtures;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshotSerializationUtil;
 import org.apache.flink.core.memory.DataInputDeserializer;
@@ -27,7 +23,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * state-schemas' serializer fixtures (see the README there) apply.
  */
 class PrequentialCountsFixtureTest {
-    private static final String FOLDER = "serializer-fixtures";
 
     /**
      * What version 1 wrote (two subtasks' counts, one of them empty) as today's reader gives it:
@@ -89,15 +84,18 @@ class PrequentialCountsFixtureTest {
     @ParameterizedTest(name = "version {0}")
     @ValueSource(ints = {1, 2, 3, 4})
     void committedCountsStillRead(int version) throws IOException {
-        byte[] bytes = committed(records(version));
+        byte[] bytes = CommittedFixtures.read(records(version));
         assertThat(bytes[0]).as("schema version byte").isEqualTo((byte) version);
-        assertSameCounts(readAll(PrequentialCountsSerializer.INSTANCE, bytes), expected(version));
+        assertSameCounts(
+                CommittedFixtures.readAll(PrequentialCountsSerializer.INSTANCE, bytes),
+                expected(version));
     }
 
     @ParameterizedTest(name = "version {0}")
     @ValueSource(ints = {1, 2, 3, 4})
     void committedSnapshotRestoresACompatibleSerializer(int version) throws IOException {
-        DataInputDeserializer in = new DataInputDeserializer(committed(snapshot(version)));
+        DataInputDeserializer in =
+                new DataInputDeserializer(CommittedFixtures.read(snapshot(version)));
         TypeSerializerSnapshot<PrequentialCounts> restored =
                 TypeSerializerSnapshotSerializationUtil.readSerializerSnapshot(
                         in, getClass().getClassLoader());
@@ -110,14 +108,16 @@ class PrequentialCountsFixtureTest {
                 .isTrue();
         // the serializer a checkpoint's snapshot restores reads that checkpoint's records
         assertSameCounts(
-                readAll(restored.restoreSerializer(), committed(records(version))),
+                CommittedFixtures.readAll(
+                        restored.restoreSerializer(), CommittedFixtures.read(records(version))),
                 expected(version));
     }
 
     @Test
     void rewritesVersion1CountsAsTheCurrentVersion() throws IOException {
         List<PrequentialCounts> restored =
-                readAll(PrequentialCountsSerializer.INSTANCE, committed(records(1)));
+                CommittedFixtures.readAll(
+                        PrequentialCountsSerializer.INSTANCE, CommittedFixtures.read(records(1)));
         DataOutputSerializer out = new DataOutputSerializer(256);
         for (PrequentialCounts counts : restored) {
             PrequentialCountsSerializer.INSTANCE.serialize(counts, out);
@@ -125,7 +125,9 @@ class PrequentialCountsFixtureTest {
         byte[] rewritten = out.getCopyOfBuffer();
         assertThat(rewritten[0])
                 .isEqualTo((byte) PrequentialCountsSerializer.INSTANCE.currentVersion());
-        assertSameCounts(readAll(PrequentialCountsSerializer.INSTANCE, rewritten), version1());
+        assertSameCounts(
+                CommittedFixtures.readAll(PrequentialCountsSerializer.INSTANCE, rewritten),
+                version1());
     }
 
     /**
@@ -144,9 +146,8 @@ class PrequentialCountsFixtureTest {
         DataOutputSerializer snapshot = new DataOutputSerializer(64);
         TypeSerializerSnapshotSerializationUtil.writeSerializerSnapshot(
                 snapshot, PrequentialCountsSerializer.INSTANCE.snapshotConfiguration());
-        Path folder = Path.of("src/test/resources", FOLDER);
-        writeIfMissing(folder.resolve(records(version)), records.getCopyOfBuffer());
-        writeIfMissing(folder.resolve(snapshot(version)), snapshot.getCopyOfBuffer());
+        CommittedFixtures.writeIfMissing(records(version), records.getCopyOfBuffer());
+        CommittedFixtures.writeIfMissing(snapshot(version), snapshot.getCopyOfBuffer());
     }
 
     private static List<PrequentialCounts> expected(int version) {
@@ -173,31 +174,5 @@ class PrequentialCountsFixtureTest {
                 .usingRecursiveComparison()
                 .withIntrospectionStrategy(ComparingFields.COMPARING_FIELDS)
                 .isEqualTo(expected);
-    }
-
-    private static void writeIfMissing(Path file, byte[] bytes) throws IOException {
-        if (!Files.exists(file)) {
-            Files.createDirectories(file.getParent());
-            Files.write(file, bytes);
-            System.out.println("Wrote " + file);
-        }
-    }
-
-    private static byte[] committed(String file) throws IOException {
-        try (InputStream in =
-                PrequentialCountsFixtureTest.class.getResourceAsStream("/" + FOLDER + "/" + file)) {
-            assertThat(in).as("committed fixture %s/%s", FOLDER, file).isNotNull();
-            return in.readAllBytes();
-        }
-    }
-
-    private static <T> List<T> readAll(TypeSerializer<T> serializer, byte[] bytes)
-            throws IOException {
-        DataInputDeserializer in = new DataInputDeserializer(bytes);
-        List<T> out = new ArrayList<>();
-        while (in.available() > 0) {
-            out.add(serializer.deserialize(in));
-        }
-        return out;
     }
 }

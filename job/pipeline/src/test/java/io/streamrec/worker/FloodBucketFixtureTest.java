@@ -2,13 +2,9 @@ package io.streamrec.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamrec.fixtures.CommittedFixtures;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshotSerializationUtil;
 import org.apache.flink.core.memory.DataInputDeserializer;
@@ -24,7 +20,6 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * or a changed record layout, fails here instead of in a user's restore.
  */
 class FloodBucketFixtureTest {
-    private static final String FOLDER = "serializer-fixtures";
     private static final String RECORDS = "FloodBucket.v1.bin";
     private static final String SNAPSHOT = "FloodBucket.snapshot.v1.bin";
 
@@ -37,15 +32,15 @@ class FloodBucketFixtureTest {
 
     @Test
     void committedBucketsStillRead() throws IOException {
-        byte[] bytes = committed(RECORDS);
+        byte[] bytes = CommittedFixtures.read(RECORDS);
         assertThat(bytes[0]).as("schema version byte").isEqualTo((byte) 1);
-        assertThat(readAll(FloodBucketSerializer.INSTANCE, bytes))
+        assertThat(CommittedFixtures.readAll(FloodBucketSerializer.INSTANCE, bytes))
                 .containsExactlyElementsOf(version1());
     }
 
     @Test
     void committedSnapshotRestoresACompatibleSerializer() throws IOException {
-        DataInputDeserializer in = new DataInputDeserializer(committed(SNAPSHOT));
+        DataInputDeserializer in = new DataInputDeserializer(CommittedFixtures.read(SNAPSHOT));
         TypeSerializerSnapshot<FloodBucket> restored =
                 TypeSerializerSnapshotSerializationUtil.readSerializerSnapshot(
                         in, getClass().getClassLoader());
@@ -56,7 +51,9 @@ class FloodBucketFixtureTest {
                                 .resolveSchemaCompatibility(restored)
                                 .isCompatibleAsIs())
                 .isTrue();
-        assertThat(readAll(restored.restoreSerializer(), committed(RECORDS)))
+        assertThat(
+                        CommittedFixtures.readAll(
+                                restored.restoreSerializer(), CommittedFixtures.read(RECORDS)))
                 .containsExactlyElementsOf(version1());
     }
 
@@ -74,33 +71,7 @@ class FloodBucketFixtureTest {
         DataOutputSerializer snapshot = new DataOutputSerializer(64);
         TypeSerializerSnapshotSerializationUtil.writeSerializerSnapshot(
                 snapshot, FloodBucketSerializer.INSTANCE.snapshotConfiguration());
-        Path folder = Path.of("src/test/resources", FOLDER);
-        writeIfMissing(folder.resolve(RECORDS), records.getCopyOfBuffer());
-        writeIfMissing(folder.resolve(SNAPSHOT), snapshot.getCopyOfBuffer());
-    }
-
-    private static void writeIfMissing(Path file, byte[] bytes) throws IOException {
-        if (!Files.exists(file)) {
-            Files.write(file, bytes);
-            System.out.println("Wrote " + file);
-        }
-    }
-
-    private static byte[] committed(String file) throws IOException {
-        try (InputStream in =
-                FloodBucketFixtureTest.class.getResourceAsStream("/" + FOLDER + "/" + file)) {
-            assertThat(in).as("committed fixture %s/%s", FOLDER, file).isNotNull();
-            return in.readAllBytes();
-        }
-    }
-
-    private static <T> List<T> readAll(TypeSerializer<T> serializer, byte[] bytes)
-            throws IOException {
-        DataInputDeserializer in = new DataInputDeserializer(bytes);
-        List<T> out = new ArrayList<>();
-        while (in.available() > 0) {
-            out.add(serializer.deserialize(in));
-        }
-        return out;
+        CommittedFixtures.writeIfMissing(RECORDS, records.getCopyOfBuffer());
+        CommittedFixtures.writeIfMissing(SNAPSHOT, snapshot.getCopyOfBuffer());
     }
 }
