@@ -7,9 +7,8 @@ import java.io.IOException;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshotSerializationUtil;
-import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.assertj.core.api.recursive.comparison.ComparingFields;
 import org.junit.jupiter.api.Test;
@@ -94,22 +93,12 @@ class PrequentialCountsFixtureTest {
     @ParameterizedTest(name = "version {0}")
     @ValueSource(ints = {1, 2, 3, 4})
     void committedSnapshotRestoresACompatibleSerializer(int version) throws IOException {
-        DataInputDeserializer in =
-                new DataInputDeserializer(CommittedFixtures.read(snapshot(version)));
-        TypeSerializerSnapshot<PrequentialCounts> restored =
-                TypeSerializerSnapshotSerializationUtil.readSerializerSnapshot(
-                        in, getClass().getClassLoader());
-        assertThat(in.available()).isZero();
-        assertThat(
-                        PrequentialCountsSerializer.INSTANCE
-                                .snapshotConfiguration()
-                                .resolveSchemaCompatibility(restored)
-                                .isCompatibleAsIs())
-                .isTrue();
+        TypeSerializer<PrequentialCounts> restored =
+                CommittedFixtures.restoredCompatible(
+                        snapshot(version), PrequentialCountsSerializer.INSTANCE);
         // the serializer a checkpoint's snapshot restores reads that checkpoint's records
         assertSameCounts(
-                CommittedFixtures.readAll(
-                        restored.restoreSerializer(), CommittedFixtures.read(records(version))),
+                CommittedFixtures.readAll(restored, CommittedFixtures.read(records(version))),
                 expected(version));
     }
 

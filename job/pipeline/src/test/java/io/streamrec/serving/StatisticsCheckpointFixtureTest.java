@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.streamrec.candidates.CandidateGenerator;
 import io.streamrec.candidates.CandidateSettings;
 import io.streamrec.candidates.SimilarUsers;
+import io.streamrec.fixtures.CommittedFixtures;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.schema.EventType;
 import io.streamrec.schema.ItemRecord;
@@ -13,7 +14,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshotSerializationUtil;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
@@ -30,8 +31,9 @@ class StatisticsCheckpointFixtureTest {
     private static final String FIXTURE = "/serializer-fixtures/StatisticsCheckpoint.v1.bin";
     private static final String FIXTURE_V2 = "/serializer-fixtures/StatisticsCheckpoint.v2.bin";
     private static final String FIXTURE_V3 = "/serializer-fixtures/StatisticsCheckpoint.v3.bin";
-    private static final String SNAPSHOT_V3 =
-            "/serializer-fixtures/StatisticsCheckpoint.snapshot.v3.bin";
+
+    /** In {@link CommittedFixtures#FOLDER}, where the record fixtures above are too. */
+    private static final String SNAPSHOT_V3 = "StatisticsCheckpoint.snapshot.v3.bin";
 
     /** Three users on two items, then a fourth user: base after three events, journal after. */
     static CandidateGenerator tinyStream(
@@ -110,27 +112,12 @@ class StatisticsCheckpointFixtureTest {
      */
     @Test
     void theCommittedSnapshotRestoresASerializerThatReadsTheFixture() throws Exception {
-        byte[] bytes;
-        try (InputStream in = getClass().getResourceAsStream(SNAPSHOT_V3)) {
-            assertThat(in).as("committed fixture %s", SNAPSHOT_V3).isNotNull();
-            bytes = in.readAllBytes();
-        }
-        DataInputDeserializer in = new DataInputDeserializer(bytes);
-        TypeSerializerSnapshot<StatisticsCheckpoint> restored =
-                TypeSerializerSnapshotSerializationUtil.readSerializerSnapshot(
-                        in, getClass().getClassLoader());
-        assertThat(in.available()).isZero();
-        assertThat(
-                        StatisticsCheckpointSerializer.INSTANCE
-                                .snapshotConfiguration()
-                                .resolveSchemaCompatibility(restored)
-                                .isCompatibleAsIs())
-                .isTrue();
+        TypeSerializer<StatisticsCheckpoint> restored =
+                CommittedFixtures.restoredCompatible(
+                        SNAPSHOT_V3, StatisticsCheckpointSerializer.INSTANCE);
         StatisticsCheckpoint read;
         try (InputStream records = getClass().getResourceAsStream(FIXTURE_V3)) {
-            read =
-                    restored.restoreSerializer()
-                            .deserialize(new DataInputDeserializer(records.readAllBytes()));
+            read = restored.deserialize(new DataInputDeserializer(records.readAllBytes()));
         }
         assertThat(read.subtask()).isEqualTo(1);
     }
@@ -142,13 +129,10 @@ class StatisticsCheckpointFixtureTest {
     @Test
     @EnabledIfSystemProperty(named = "fixtures.write", matches = "true")
     void writeMissingSnapshotFixture() throws Exception {
-        Path file = Path.of("src/test/resources" + SNAPSHOT_V3);
-        if (!Files.exists(file)) {
-            DataOutputSerializer out = new DataOutputSerializer(64);
-            TypeSerializerSnapshotSerializationUtil.writeSerializerSnapshot(
-                    out, StatisticsCheckpointSerializer.INSTANCE.snapshotConfiguration());
-            Files.write(file, out.getCopyOfBuffer());
-        }
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        TypeSerializerSnapshotSerializationUtil.writeSerializerSnapshot(
+                out, StatisticsCheckpointSerializer.INSTANCE.snapshotConfiguration());
+        CommittedFixtures.writeIfMissing(SNAPSHOT_V3, out.getCopyOfBuffer());
     }
 
     @Test
