@@ -40,10 +40,6 @@ final class Exchange {
         this.onSent = onSent;
     }
 
-    boolean isSent() {
-        return sent.get();
-    }
-
     /**
      * Takes the right to answer from this exchange, so that a send from elsewhere (a worker the
      * request was handed to) writes nothing; false when it was answered already.

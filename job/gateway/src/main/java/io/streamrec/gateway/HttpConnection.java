@@ -23,6 +23,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -156,12 +157,6 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
                 return;
             }
             String malformed = malformedUri(request.uri());
-            if (malformed == null
-                    && request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)) {
-                // the aggregator removes a chunked one; any other could frame the body otherwise
-                // for a proxy in front than for the decoder
-                malformed = "Transfer-Encoding other than chunked";
-            }
             if (malformed != null) {
                 refuse(ctx, new Refusal(400, GatewayServer.error(malformed)));
                 return;
@@ -209,10 +204,10 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * A body framed by {@code Transfer-Encoding} in anything but HTTP/1.1 without {@code
-     * Content-Length} is malformed (RFC 9112 6.1): the decoder checks HTTP/1.1 itself, and an
-     * HTTP/1.0 request with both would be read as chunked (the aggregator then drops the header the
-     * connection's check looks at).
+     * A body framed by {@code Transfer-Encoding} other than {@code chunked} alone, in anything but
+     * HTTP/1.1, or beside {@code Content-Length} is malformed (RFC 9112 6.1): a proxy in front
+     * could frame it otherwise than the decoder. The decoder checks the last in HTTP/1.1 only, and
+     * reads an HTTP/1.0 body with both as chunked.
      */
     static final class FramingCheck extends ChannelInboundHandlerAdapter {
         @Override
@@ -221,15 +216,29 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
                     && head.decoderResult().isSuccess()
                     && head.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)
                     && (!HttpVersion.HTTP_1_1.equals(head.protocolVersion())
-                            || head.headers().contains(HttpHeaderNames.CONTENT_LENGTH))) {
+                            || head.headers().contains(HttpHeaderNames.CONTENT_LENGTH)
+                            || !chunkedAlone(
+                                    head.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING)))) {
                 head.setDecoderResult(
                         DecoderResult.failure(
                                 new IllegalArgumentException(
-                                        "Transfer-Encoding in "
+                                        "Transfer-Encoding other than chunked, in "
                                                 + head.protocolVersion()
                                                 + " or with Content-Length")));
             }
             ctx.fireChannelRead(msg);
+        }
+
+        /** Whether every coding the header values list is {@code chunked}. */
+        private static boolean chunkedAlone(List<String> values) {
+            for (String value : values) {
+                for (String coding : value.split(",")) {
+                    if (!coding.trim().equalsIgnoreCase("chunked")) {
+                        return false;
+                    }
+                }
+            }
+            return true;
         }
     }
 

@@ -194,6 +194,16 @@ class HttpConnectionTest {
                         + "Transfer-Encoding: xchunked\r\n\r\nab");
         assertThat(statuses(channel)).containsExactly(400);
         assertThat(router.routed).isEmpty();
+
+        // and without a Content-Length: a coding beside chunked, which the decoder reads as
+        // chunked while a proxy may not
+        EmbeddedChannel alone = connection(router);
+        send(
+                alone,
+                "POST /events HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"
+                        + "2\r\nab\r\n0\r\n\r\n");
+        assertThat(statuses(alone)).containsExactly(400);
+        assertThat(router.routed).isEmpty();
     }
 
     @Test
