@@ -51,11 +51,11 @@ final class ItemPairs {
         if (recent.length > 0 && recent[0] != item) {
             int from = recent[0];
             int evicted = transitions.get(from).addEvicting(item, 1.0);
-            if (evicted != item) {
+            if (evicted != item) { // else the newcomer itself was the weakest: nothing changed
                 incoming.get(item).add(from, 1.0); // the same sum of ones as the row's weight
-            }
-            if (evicted >= 0 && evicted != item) {
-                incoming.get(evicted).remove(from);
+                if (evicted >= 0) {
+                    incoming.get(evicted).remove(from);
+                }
             }
             transitionsOut[from]++;
         }

@@ -896,10 +896,9 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
             // alike on every subtask but for the similar users, kept by each user's owner
             statisticsState.update(List.of(learned.checkpointStatistics()));
         } else if (subtask != 0) {
-            // Another model runs: the restored ranker state is kept for a later ranker, as
-            // restored.
-            // Each subtask restored every union entry, so only subtask 0 writes them back; each
-            // writing its own copy multiplied the entries at every restore.
+            // another model runs: the restored ranker state is kept, as restored, for a later
+            // ranker; each subtask restored every union entry, so only subtask 0 writes them back
+            // (each writing its own copy multiplied the entries at every restore)
             learnedState.clear();
             statisticsState.clear();
         }
