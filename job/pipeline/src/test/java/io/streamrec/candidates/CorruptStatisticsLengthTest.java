@@ -28,20 +28,7 @@ class CorruptStatisticsLengthTest {
     @ParameterizedTest
     @ValueSource(ints = {Integer.MAX_VALUE, -5})
     void userActivityAttributes(int length) {
-        DataInputStream in =
-                bytes(
-                        out -> {
-                            out.writeInt(1); // format
-                            out.writeInt(8); // attribute cap
-                            out.writeInt(100); // mean window
-                            out.writeInt(1); // users
-                            out.writeLong(1L);
-                            out.writeLong(1L);
-                            out.writeDouble(0.0);
-                            out.writeDouble(0.0);
-                            out.writeDouble(0.0);
-                            out.writeInt(length);
-                        });
+        DataInputStream in = userActivity(8, length);
         assertCorrupt(() -> UserActivity.readFrom(in), "UserActivity.attributes", length);
     }
 
@@ -49,21 +36,25 @@ class CorruptStatisticsLengthTest {
     @ParameterizedTest
     @ValueSource(ints = {Integer.MAX_VALUE, 4097, -3})
     void userActivityAttributeCap(int cap) {
-        DataInputStream in =
-                bytes(
-                        out -> {
-                            out.writeInt(1); // format
-                            out.writeInt(cap);
-                            out.writeInt(100); // mean window
-                            out.writeInt(1); // users
-                            out.writeLong(1L);
-                            out.writeLong(1L);
-                            out.writeDouble(0.0);
-                            out.writeDouble(0.0);
-                            out.writeDouble(0.0);
-                            out.writeInt(Integer.MAX_VALUE - 8); // attributes
-                        });
+        DataInputStream in = userActivity(cap, Integer.MAX_VALUE - 8);
         assertCorrupt(() -> UserActivity.readFrom(in), "UserActivity.attributeCap", cap);
+    }
+
+    /** Format 1 of one user's activity, up to its attribute count: {@code cap}, then {@code n}. */
+    private static DataInputStream userActivity(int cap, int attributes) {
+        return bytes(
+                out -> {
+                    out.writeInt(1); // format
+                    out.writeInt(cap);
+                    out.writeInt(100); // mean window
+                    out.writeInt(1); // users
+                    out.writeLong(1L);
+                    out.writeLong(1L);
+                    out.writeDouble(0.0);
+                    out.writeDouble(0.0);
+                    out.writeDouble(0.0);
+                    out.writeInt(attributes);
+                });
     }
 
     @ParameterizedTest

@@ -26,12 +26,7 @@ class ItemTextVectorsTest {
     @Test
     void encodesOnlyNewOrChangedTextsAndMakesTheEncoderAtTheFirst() {
         AtomicInteger made = new AtomicInteger();
-        ItemTextVectors vectors =
-                new ItemTextVectors(
-                        () -> {
-                            made.incrementAndGet();
-                            return encoder;
-                        });
+        ItemTextVectors vectors = countingEncoders(made);
         vectors.putAll(new int[0], List.of());
         vectors.put(0, "");
         assertThat(made).hasValue(0);
@@ -52,12 +47,7 @@ class ItemTextVectorsTest {
     @Test
     void closingTheEncoderClosesItOnceAndALaterTextLoadsItAgain() {
         AtomicInteger made = new AtomicInteger();
-        ItemTextVectors vectors =
-                new ItemTextVectors(
-                        () -> {
-                            made.incrementAndGet();
-                            return encoder;
-                        });
+        ItemTextVectors vectors = countingEncoders(made);
         vectors.put(0, "x");
         assertThat(vectors.encoderLoaded()).isTrue();
         vectors.closeEncoder();
@@ -66,6 +56,15 @@ class ItemTextVectorsTest {
         assertThat(vectors.encoderLoaded()).isFalse();
         vectors.put(1, "y");
         assertThat(made).hasValue(2);
+    }
+
+    /** Vectors whose encoder factory counts in {@code made} how often it was called. */
+    private ItemTextVectors countingEncoders(AtomicInteger made) {
+        return new ItemTextVectors(
+                () -> {
+                    made.incrementAndGet();
+                    return encoder;
+                });
     }
 
     @Test
