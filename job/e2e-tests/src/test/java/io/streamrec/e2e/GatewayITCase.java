@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
 import java.util.stream.IntStream;
@@ -103,8 +104,19 @@ class GatewayITCase {
             assertThat(result.get("userId").asText()).isEqualTo("alice");
             assertThat(result.get("items")).hasSize(5);
             // a user's own items are never recommended back once the job has seen them;
-            // the request may overtake the events, so only check the shape and the user here
-            assertThat(result.get("modelVersion").asLong()).isGreaterThanOrEqualTo(0);
+            // the request may overtake the events, so only check the shape and the user here:
+            // five distinct catalog items, best first, and the model version that ranked them
+            List<String> recommended = new ArrayList<>();
+            List<Double> scores = new ArrayList<>();
+            for (JsonNode item : result.get("items")) {
+                recommended.add(item.get("itemId").asText());
+                scores.add(item.get("score").asDouble());
+            }
+            assertThat(recommended).doesNotHaveDuplicates();
+            assertThat(catalog.ids()).containsAll(recommended);
+            assertThat(scores).isSortedAccordingTo(Comparator.reverseOrder());
+            assertThat(result.get("modelVersion").isIntegralNumber()).isTrue();
+            assertThat(result.get("modelVersion").asLong()).isNotNegative();
 
             // catalog updates: a valid item reaches the catalog topic, a bad one the dead
             // letters
