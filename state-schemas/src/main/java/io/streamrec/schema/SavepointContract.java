@@ -1,5 +1,7 @@
 package io.streamrec.schema;
 
+import java.util.List;
+
 /**
  * The savepoint contract: operator uids and state names. A savepoint maps state to operators by uid
  * and to state handles by name, so changing any value here makes every existing checkpoint and
@@ -10,8 +12,25 @@ public final class SavepointContract {
     private SavepointContract() {}
 
     /**
+     * The uids of the job's Kafka sinks, each of which has a committer whose state holds the
+     * transactions a checkpoint pre-committed ({@link #committerOf}).
+     */
+    public static final List<String> KAFKA_SINKS =
+            List.of(
+                    Uids.ITEM_CATALOG_SINK,
+                    Uids.DEAD_LETTERS_SINK,
+                    Uids.MODEL_UPDATES_SINK,
+                    Uids.RESULTS_SINK,
+                    Uids.EVAL_REPORTS_SINK);
+
+    /** The uid Flink gives a sink's committer ({@code SinkTransformationTranslator}). */
+    public static String committerOf(String sinkUid) {
+        return "Sink Committer: " + sinkUid;
+    }
+
+    /**
      * Operator uids, one constant per operator, so that the whole contract reads here. A Kafka
-     * sink's committer takes its uid from its writer's (Flink's {@code "Sink Committer: " + uid}).
+     * sink's committer takes its uid from its writer's ({@link SavepointContract#committerOf}).
      */
     public static final class Uids {
         private Uids() {}

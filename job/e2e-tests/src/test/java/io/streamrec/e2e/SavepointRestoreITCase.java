@@ -1,6 +1,7 @@
 package io.streamrec.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamrec.ingest.EventJsonCodec;
 import io.streamrec.job.JobSettings;
@@ -9,6 +10,7 @@ import io.streamrec.job.StreamrecOptions;
 import io.streamrec.job.TopicSetup;
 import io.streamrec.model.RowKeys;
 import io.streamrec.schema.ParameterRow;
+import io.streamrec.schema.SavepointContract;
 import io.streamrec.schema.SavepointContract.Uids;
 import io.streamrec.schema.UserEvent;
 import io.streamrec.tools.savepoint.WithoutPendingTransactions;
@@ -21,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -38,8 +41,10 @@ import org.apache.flink.runtime.state.OperatorStateHandle;
 import org.apache.flink.state.api.OperatorIdentifier;
 import org.apache.flink.state.api.runtime.SavepointLoader;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.ExceptionUtils;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.InvalidPidMappingException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
@@ -83,8 +88,8 @@ class SavepointRestoreITCase {
     /**
      * The committed savepoint against this class's broker, which has never seen its topics or
      * transactions. Its Kafka sinks' committer state is dropped first ({@link
-     * WithoutPendingTransactions}: the connector fails on transactions a broker does not know,
-     * FLINK-39072); every other operator's state is restored as 0.1 wrote it.
+     * WithoutPendingTransactions}: the connector fails on transactions a broker does not know, as
+     * the next test shows); every other operator's state is restored as 0.1 wrote it.
      */
     @Test
     @DisabledIfSystemProperty(named = "savepoint.write", matches = "true")
@@ -97,13 +102,52 @@ class SavepointRestoreITCase {
         String restorable = work.resolve("restore-from").toUri().toString();
         assertThat(WithoutPendingTransactions.write(savepoint.toUri().toString(), restorable))
                 .as("sinks with transactions in the savepoint")
-                .containsExactlyInAnyOrder(
-                        Uids.ITEM_CATALOG_SINK,
-                        Uids.DEAD_LETTERS_SINK,
-                        Uids.MODEL_UPDATES_SINK,
-                        Uids.RESULTS_SINK,
-                        Uids.EVAL_REPORTS_SINK);
+                .containsExactlyInAnyOrderElementsOf(SavepointContract.KAFKA_SINKS);
+        Set<OperatorID> committers = new HashSet<>();
+        for (String sink : SavepointContract.KAFKA_SINKS) {
+            committers.add(
+                    OperatorIdentifier.forUid(SavepointContract.committerOf(sink)).getOperatorId());
+        }
+        Set<OperatorID> kept = operatorIds(savepoint.toUri().toString());
+        kept.removeAll(committers);
+        assertThat(operatorIds(restorable)).as("operators in the copy").isEqualTo(kept);
         assertContinuedFrom(saved, restoreAndContinue(conf, restorable));
+    }
+
+    /**
+     * The committed savepoint as it is, against the same fresh broker: the sinks' committers fail
+     * the job on the savepoint's transactions (FLINK-39072), which is why the test above restores a
+     * copy without them. Once a connector release commits or skips them, this fails: restore the
+     * savepoint as it is above and drop the copy (README, "Exactly-once").
+     */
+    @Test
+    @DisabledIfSystemProperty(named = "savepoint.write", matches = "true")
+    void theCommittedSavepointAsItIsFailsOnTransactionsTheBrokerNeverRan(@TempDir Path work)
+            throws Exception {
+        Path savepoint = work.resolve("committed");
+        copyTree(committed().resolve("savepoint"), savepoint);
+        Configuration conf = config(COMMITTED_RUN, work.resolve("checkpoints"));
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+
+        assertThatThrownBy(() -> restoreAndContinue(conf, savepoint.toUri().toString()))
+                .isInstanceOf(JobFailed.class)
+                .satisfies(
+                        e ->
+                                assertThat(
+                                                ExceptionUtils.findThrowableSerializedAware(
+                                                        e,
+                                                        InvalidPidMappingException.class,
+                                                        getClass().getClassLoader()))
+                                        .isPresent());
+    }
+
+    private static Set<OperatorID> operatorIds(String savepoint) throws IOException {
+        Set<OperatorID> ids = new HashSet<>();
+        for (OperatorState operator :
+                SavepointLoader.loadSavepointMetadata(savepoint).getOperatorStates()) {
+            ids.add(operator.getOperatorID());
+        }
+        return ids;
     }
 
     /** Today's job, stopped with a savepoint and restored on the same broker. */

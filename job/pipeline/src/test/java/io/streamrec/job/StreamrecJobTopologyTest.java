@@ -3,6 +3,7 @@ package io.streamrec.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamrec.ingest.ItemCatalog;
+import io.streamrec.schema.SavepointContract;
 import io.streamrec.schema.SavepointContract.Uids;
 import io.streamrec.schema.ShardMessage;
 import java.lang.reflect.Field;
@@ -37,6 +38,23 @@ class StreamrecJobTopologyTest {
                         .map(uid -> uid.replace(COMMITTER_PREFIX, ""))
                         .collect(Collectors.toSet());
         assertThat(uids).isEqualTo(contractUids());
+    }
+
+    @Test
+    void theContractsKafkaSinksAreTheSinksWithACommitter() {
+        Configuration conf = new Configuration();
+        conf.set(StreamrecOptions.USER_ID_KEY_FILE, "/run/secrets/user-id.key");
+        conf.set(StreamrecOptions.ITEM_EVENTS_PER_HOUR, 50.0);
+
+        // the committers whose state WithoutPendingTransactions leaves out of a savepoint's copy
+        assertThat(
+                        jobGraph(conf).getStreamNodes().stream()
+                                .map(StreamNode::getTransformationUID)
+                                .filter(uid -> uid.startsWith(COMMITTER_PREFIX)))
+                .containsExactlyInAnyOrderElementsOf(
+                        SavepointContract.KAFKA_SINKS.stream()
+                                .map(SavepointContract::committerOf)
+                                .toList());
     }
 
     @Test

@@ -1,11 +1,12 @@
 package io.streamrec.tools.savepoint;
 
 import io.streamrec.job.CommandLine;
-import io.streamrec.schema.SavepointContract.Uids;
+import io.streamrec.schema.SavepointContract;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.apache.flink.core.fs.Path;
 import org.apache.flink.runtime.checkpoint.OperatorState;
 import org.apache.flink.runtime.jobgraph.OperatorID;
 import org.apache.flink.state.api.OperatorIdentifier;
@@ -14,30 +15,23 @@ import org.apache.flink.state.api.runtime.SavepointLoader;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * Writes a copy of a savepoint (or retained checkpoint) without its Kafka sinks' committer state,
- * with Flink's State Processor API; every other operator's state is copied unchanged.
+ * Writes a copy of a savepoint without its Kafka sinks' committer state, with Flink's State
+ * Processor API; every other operator's state is copied unchanged.
  *
  * <p>That state holds the transactions the savepoint pre-committed, and on restore each sink's
- * committer commits them again. A broker that ran them answers that they are committed already. A
- * broker that does not know their producer ids (another Kafka cluster, or the same one after {@code
- * transactional.id.expiration.ms}, 7 days by default, without the job running) answers {@code
- * InvalidPidMappingException}, which flink-connector-kafka 5.0.0-2.2 treats as an unknown failure
- * (FLINK-39072): the job fails at every restart. Restoring the copy skips those commits. Their
- * transactions were committed when the savepoint completed (a stop-with-savepoint waits for that)
- * or, on a broker that forgot them, have long been aborted: the copy loses nothing the original
- * could still deliver there. On the broker that ran them, within the expiration, restore the
- * original instead. Usage: {@code WithoutPendingTransactions --from URI --to URI}.
+ * committer commits them again. A broker that does not know their producer ids (another Kafka
+ * cluster, or the same one after {@code transactional.id.expiration.ms}, 7 days by default, without
+ * the job running) answers {@code InvalidPidMappingException}, which flink-connector-kafka
+ * 5.0.0-2.2 treats as an unknown failure (FLINK-39072): the job fails at every restart. Such a
+ * broker has no transaction of the savepoint's to commit or abort, so the copy loses nothing the
+ * original could deliver there. Make the copy only once restoring the original has failed that way:
+ * on a broker that still holds one of those transactions open (a savepoint taken while the job ran,
+ * restored within {@code transaction.timeout.ms}), nobody would commit it and its records would be
+ * lost. The job's writers name transactions by incrementing checkpoint ids, so their state holds no
+ * transaction of its own. The copy may refer to the original's files (shared state of incremental
+ * checkpoints): keep the original. Usage: {@code WithoutPendingTransactions --from URI --to URI}.
  */
 public final class WithoutPendingTransactions {
-    /** The job's Kafka sinks, by uid. */
-    static final List<String> KAFKA_SINKS =
-            List.of(
-                    Uids.ITEM_CATALOG_SINK,
-                    Uids.DEAD_LETTERS_SINK,
-                    Uids.MODEL_UPDATES_SINK,
-                    Uids.RESULTS_SINK,
-                    Uids.EVAL_REPORTS_SINK);
-
     private static final CommandLine.Spec ARGUMENTS =
             CommandLine.spec("WithoutPendingTransactions")
                     .value("from", "URI", "savepoint or retained checkpoint to copy")
@@ -48,7 +42,14 @@ public final class WithoutPendingTransactions {
     public static void main(String[] args) throws Exception {
         CommandLine cli = ARGUMENTS.parseOrExit(args);
         String to = cli.value("to").orElseThrow();
-        List<String> dropped = write(cli.value("from").orElseThrow(), to);
+        List<String> dropped;
+        try {
+            dropped = write(cli.value("from").orElseThrow(), to);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(1);
+            return;
+        }
         System.out.println(
                 "Wrote "
                         + to
@@ -59,10 +60,15 @@ public final class WithoutPendingTransactions {
     }
 
     /**
-     * Writes the copy of {@code from} to {@code to} and returns the uids of the sinks whose
-     * committer state it left out; every operator's state but theirs is in the copy.
+     * Writes the copy of {@code from} to {@code to}, which must not exist, and returns the uids of
+     * the sinks whose committer state it left out; every operator's state but theirs is in the
+     * copy.
      */
     public static List<String> write(String from, String to) throws Exception {
+        Path target = new Path(to);
+        if (target.getFileSystem().exists(target)) {
+            throw new IllegalArgumentException(to + " exists; the copy needs a new path");
+        }
         Set<OperatorID> saved = new HashSet<>();
         for (OperatorState operator :
                 SavepointLoader.loadSavepointMetadata(from).getOperatorStates()) {
@@ -72,8 +78,9 @@ public final class WithoutPendingTransactions {
         env.setParallelism(1);
         SavepointWriter writer = SavepointWriter.fromExistingSavepoint(env, from);
         List<String> dropped = new ArrayList<>();
-        for (String sink : KAFKA_SINKS) {
-            OperatorIdentifier committer = committerOf(sink);
+        for (String sink : SavepointContract.KAFKA_SINKS) {
+            OperatorIdentifier committer =
+                    OperatorIdentifier.forUid(SavepointContract.committerOf(sink));
             if (saved.contains(committer.getOperatorId())) {
                 writer.removeOperator(committer);
                 dropped.add(sink);
@@ -82,10 +89,5 @@ public final class WithoutPendingTransactions {
         writer.write(to);
         env.execute("streamrec savepoint without pending transactions");
         return dropped;
-    }
-
-    /** The uid Flink gives a sink's committer ({@code SinkTransformationTranslator}). */
-    static OperatorIdentifier committerOf(String sinkUid) {
-        return OperatorIdentifier.forUid("Sink Committer: " + sinkUid);
     }
 }
