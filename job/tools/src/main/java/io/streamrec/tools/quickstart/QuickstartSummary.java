@@ -55,19 +55,16 @@ final class QuickstartSummary {
         this.rate = rate;
     }
 
-    private long validEvents() {
-        return result.producedEvents() - result.deadLetters();
-    }
-
     void print(PrintStream out) {
         out.println();
         out.println("=== streamrec quickstart summary ===");
         out.printf(
-                "events processed      %,d (%,d dead-lettered)%n",
-                validEvents(), result.deadLetters());
+                "events trained        %,d of %,d produced (%,d dead-lettered)%n",
+                result.trainedEvents(), result.producedEvents(), result.deadLetters());
         out.printf(
-                "events/s              %,.0f (first to last trained event, JIT warm-up included)%n",
-                result.eventsPerSecond());
+                "events/s              %,.0f (first event sent to last result committed, JIT"
+                        + " warm-up included; serving's first to last trained event: %,.0f)%n",
+                result.eventsPerSecond(), result.trainingWindow().eventsPerSecond());
         out.printf(
                 "wall time             %.1f s (replay pace: %s)%n",
                 result.wallSeconds(), rate > 0 ? rate + " events/s" : "full speed");
@@ -205,12 +202,14 @@ final class QuickstartSummary {
 
     private ObjectNode toJson() {
         ObjectNode json = JSON.createObjectNode();
-        json.put("events", validEvents());
+        json.put("events", result.trainedEvents());
+        json.put("produced_events", result.producedEvents());
         json.put("dead_letters", result.deadLetters());
         for (int r = 0; r < JSON_PREFIXES.length; r++) {
             putQuality(json, JSON_PREFIXES[r], r);
         }
         json.put("events_per_second", result.eventsPerSecond());
+        json.put("serving_events_per_second", result.trainingWindow().eventsPerSecond());
         json.put("wall_seconds", result.wallSeconds());
         json.put("replay_events_per_second_pace", rate);
         json.put("checkpoints_completed", result.checkpointsCompleted());

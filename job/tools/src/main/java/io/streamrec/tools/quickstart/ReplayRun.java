@@ -176,6 +176,9 @@ public final class ReplayRun implements AutoCloseable {
     /**
      * What a replay measured.
      *
+     * @param eventsPerSecond trained events over the time from the first event sent to the
+     *     committed reports showing every valid event trained and evaluated (the first event in to
+     *     the last result out; {@link #trainingWindow} is serving's span alone)
      * @param freshnessBySecond the freshness samples by the second (epoch) of the report that
      *     brought them ({@link LatestReports#freshnessBySecond})
      */
@@ -293,10 +296,12 @@ public final class ReplayRun implements AutoCloseable {
                     // the first committed report means every task is running and checkpoints
                     // complete: start the replay now, so start-up is not part of it
                     progress.accept("Pipeline ready (first checkpoint committed); replaying");
+                    committed.firstSentNanos = System.nanoTime();
                     producer.start();
                 }
                 committed.readDeadLetters(dead.poll(Duration.ZERO));
                 if (producer.done() && committed.complete()) {
+                    committed.lastResultNanos = System.nanoTime();
                     return committed;
                 }
                 committed.printProgress(producer.produced());
@@ -321,6 +326,7 @@ public final class ReplayRun implements AutoCloseable {
             throws Exception {
         LatestReports reports = committed.reports;
         TrainingWindow window = TrainingWindow.of(reports.throughput());
+        double replaySeconds = (committed.lastResultNanos - committed.firstSentNanos) / 1e9;
         Map<String, List<String>> examples = new LinkedHashMap<>();
         Map<String, String> exampleReasons = new LinkedHashMap<>();
         if (!exampleUsers.isEmpty()) {
@@ -336,7 +342,7 @@ public final class ReplayRun implements AutoCloseable {
                 events.size(),
                 committed.deadLetters,
                 reports.trainedEvents(),
-                window.eventsPerSecond(),
+                replaySeconds > 0 ? reports.trainedEvents() / replaySeconds : 0.0,
                 wall,
                 Math.toIntExact(reports.checkpoints()),
                 examples,
@@ -356,6 +362,16 @@ public final class ReplayRun implements AutoCloseable {
         final LatestReports reports = new LatestReports();
         final Map<String, Integer> deadLetterReasons = new TreeMap<>();
         long deadLetters;
+
+        /** When the producer started: the first event in. */
+        long firstSentNanos;
+
+        /**
+         * When the committed reports first showed every valid event trained and evaluated: the last
+         * result out, to the poll's 200 ms.
+         */
+        long lastResultNanos;
+
         private long lastPrinted = -1;
         private long nextPrint;
 

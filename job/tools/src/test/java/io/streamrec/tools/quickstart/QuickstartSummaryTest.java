@@ -72,9 +72,11 @@ class QuickstartSummaryTest {
         summary.save(output, out);
 
         assertThat(printed.toString(StandardCharsets.UTF_8))
-                .contains("events processed      4 (2 dead-lettered)\n")
+                .contains("events trained        4 of 6 produced (2 dead-lettered)\n")
                 .contains(
-                        "events/s              1,234 (first to last trained event, JIT warm-up included)\n")
+                        "events/s              1,234 (first event sent to last result committed,"
+                                + " JIT warm-up included; serving's first to last trained event:"
+                                + " 4,000)\n")
                 .contains("wall time             75.2 s (replay pace: full speed)\n")
                 .contains("checkpoints completed 18\n")
                 .contains(
