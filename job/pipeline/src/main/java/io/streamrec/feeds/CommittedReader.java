@@ -88,20 +88,35 @@ public final class CommittedReader {
         KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(
                         props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> partitions;
+        positionOrClose(consumer, topic, fromBeginning);
+        return consumer;
+    }
+
+    /**
+     * Assigns {@code consumer} every partition of {@code topic} at its beginning or end, or closes
+     * it and rethrows when that fails (no topic, a broker that does not answer, no permission, an
+     * interrupt on cancel): the caller never held it, so nothing else would close it, and every
+     * restart would leak one.
+     */
+    static void positionOrClose(
+            Consumer<byte[], byte[]> consumer, String topic, boolean fromBeginning) {
         try {
-            partitions = partitions(consumer, topic, Duration.ofSeconds(60));
-        } catch (IllegalStateException e) {
-            consumer.close(Duration.ZERO);
+            List<TopicPartition> partitions = partitions(consumer, topic, Duration.ofSeconds(60));
+            consumer.assign(partitions);
+            if (fromBeginning) {
+                consumer.seekToBeginning(partitions);
+            } else {
+                consumer.seekToEnd(partitions);
+                partitions.forEach(
+                        consumer::position); // resolve the end now, not at the first poll
+            }
+        } catch (RuntimeException e) {
+            try {
+                consumer.close(Duration.ZERO);
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
             throw e;
         }
-        consumer.assign(partitions);
-        if (fromBeginning) {
-            consumer.seekToBeginning(partitions);
-        } else {
-            consumer.seekToEnd(partitions);
-            partitions.forEach(consumer::position); // resolve the end now, not at the first poll
-        }
-        return consumer;
     }
 }

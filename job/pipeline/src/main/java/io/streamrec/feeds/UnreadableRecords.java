@@ -16,7 +16,9 @@ final class UnreadableRecords {
     private static final Logger LOG = LoggerFactory.getLogger(UnreadableRecords.class);
 
     private final String topic;
-    private long count;
+
+    /** Written by the task thread only; volatile for the metrics thread's gauge. */
+    private volatile long count;
 
     UnreadableRecords(String topic) {
         this.topic = topic;

@@ -2,12 +2,10 @@ package io.streamrec.ingest;
 
 import io.streamrec.schema.RecommendationRequest;
 import io.streamrec.schema.UserEvent;
-import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Path;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
-import org.apache.flink.runtime.execution.SuppressRestartsException;
 
 /**
  * Replaces each record's user id by its keyed pseudonym ({@link UserPseudonyms}), right after
@@ -65,12 +63,7 @@ public final class PseudonymizeUsers<T> extends RichMapFunction<T, T> {
 
     @Override
     public void open(OpenContext context) throws Exception {
-        try {
-            pseudonyms = UserPseudonyms.fromKeyFile(Path.of(keyFile));
-        } catch (IOException e) {
-            // a missing or short key stays so on every restart: fail once, clearly
-            throw new SuppressRestartsException(e);
-        }
+        pseudonyms = UserPseudonyms.forTask(Path.of(keyFile));
     }
 
     @Override

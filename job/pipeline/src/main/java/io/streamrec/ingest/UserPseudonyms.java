@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
 
 /**
  * Keyed pseudonyms of user ids: {@code p-} and the first 128 bits of HMAC-SHA256(key, user id),
@@ -44,6 +45,18 @@ public final class UserPseudonyms {
             throw new IllegalArgumentException("unusable user id key: " + e.getMessage(), e);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(ALGORITHM + " is not available in this JVM", e);
+        }
+    }
+
+    /**
+     * {@link #fromKeyFile} for a task that opens: a missing or short key stays so on every restart,
+     * so it fails the job once, clearly, without restarts.
+     */
+    public static UserPseudonyms forTask(Path keyFile) {
+        try {
+            return fromKeyFile(keyFile);
+        } catch (IOException e) {
+            throw new SuppressRestartsException(e);
         }
     }
 

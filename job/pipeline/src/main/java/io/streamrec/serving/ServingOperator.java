@@ -394,7 +394,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         UserPseudonyms pseudonyms =
                 direct.userIdKeyFile() == null
                         ? null
-                        : UserPseudonyms.fromKeyFile(Path.of(direct.userIdKeyFile()));
+                        : UserPseudonyms.forTask(Path.of(direct.userIdKeyFile()));
         directFetcher =
                 DirectRequestFetcher.open(
                         kafka.toProperties(),

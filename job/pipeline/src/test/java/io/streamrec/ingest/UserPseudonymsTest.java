@@ -63,6 +63,15 @@ class UserPseudonymsTest {
     }
 
     @Test
+    void aTaskWithoutItsKeyFailsTheJobWithoutRestarts() {
+        // the pseudonymizing maps and serving reading requests itself open their key this way
+        assertThatThrownBy(() -> UserPseudonyms.forTask(dir.resolve("none.key")))
+                .isInstanceOf(SuppressRestartsException.class)
+                .cause()
+                .hasMessageContaining("privacy.user-id-key-file");
+    }
+
+    @Test
     void theMapReplacesOnlyTheUserId() throws Exception {
         Path key = Files.write(dir.resolve("users.key"), KEY);
         String alice = new UserPseudonyms(KEY).of("alice");

@@ -1,0 +1,50 @@
+package io.streamrec.feeds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.junit.jupiter.api.Test;
+
+class CommittedReaderTest {
+    @Test
+    void aConsumerThatCannotBePositionedIsClosed() {
+        MockConsumer<byte[], byte[]> consumer =
+                new MockConsumer<>(OffsetResetStrategy.EARLIEST) {
+                    @Override
+                    public synchronized Map<String, List<PartitionInfo>> listTopics(
+                            Duration timeout) {
+                        throw new TimeoutException("no broker answered");
+                    }
+                };
+
+        assertThatThrownBy(() -> CommittedReader.positionOrClose(consumer, "model-updates", true))
+                .isInstanceOf(TimeoutException.class);
+        assertThat(consumer.closed()).isTrue();
+    }
+
+    @Test
+    void aPositionedConsumerIsAssignedEveryPartitionAndKeptOpen() {
+        MockConsumer<byte[], byte[]> consumer = new MockConsumer<>(OffsetResetStrategy.EARLIEST);
+        TopicPartition p0 = new TopicPartition("model-updates", 0);
+        TopicPartition p1 = new TopicPartition("model-updates", 1);
+        consumer.updatePartitions(
+                "model-updates",
+                List.of(
+                        new PartitionInfo("model-updates", 0, null, null, null),
+                        new PartitionInfo("model-updates", 1, null, null, null)));
+        consumer.updateBeginningOffsets(Map.of(p0, 0L, p1, 0L));
+
+        CommittedReader.positionOrClose(consumer, "model-updates", true);
+
+        assertThat(consumer.assignment()).containsExactlyInAnyOrder(p0, p1);
+        assertThat(consumer.closed()).isFalse();
+    }
+}
