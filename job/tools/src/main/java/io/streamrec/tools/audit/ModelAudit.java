@@ -249,6 +249,11 @@ public final class ModelAudit {
         check(mismatches, "positives", totals.positives, n);
         if (expectedUpdates >= 0) {
             check(mismatches, "all row updates", totals.updates, expectedUpdates);
+        } else {
+            // no per-row check can run: say so rather than pass on the totals alone
+            mismatches.add(
+                    "expected row counts not derivable: an event's item is not in the catalog"
+                            + " (items.path), so no row's counters were checked");
         }
         long usersOff =
                 perUser.entrySet().stream()

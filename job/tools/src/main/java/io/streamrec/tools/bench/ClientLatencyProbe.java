@@ -36,10 +36,16 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * deploy/gateway.sh} runs it) and a request written to the requests topic with the result read from
  * the results topic uncommitted, as a Kafka client would. Each sample keeps its send time so that
  * the caller keeps only those sent while the load it measures was on.
+ *
+ * <p>Requests are due on a fixed schedule and each is timed from when it was due, not from when the
+ * previous one let it go: a stall of the job then shows in every request due during it, as users
+ * arriving at that rate would see it, not in the one request that waited (coordinated omission). A
+ * request without a result (not 200, or none within {@link #RESULT_TIMEOUT}) counts at that timeout
+ * or its own time, whichever is longer.
  */
 final class ClientLatencyProbe implements AutoCloseable {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final Duration RESULT_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration RESULT_TIMEOUT = Duration.ofSeconds(10);
 
     /**
      * One request's latency at the client, by when it was sent; for a request through Kafka also
@@ -54,7 +60,7 @@ final class ClientLatencyProbe implements AutoCloseable {
 
     private final Configuration conf;
     private final List<String> users;
-    private final long pauseMillis;
+    private final long intervalNanos;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final List<Sample> gateway = Collections.synchronizedList(new ArrayList<>());
     private final List<Sample> kafka = Collections.synchronizedList(new ArrayList<>());
@@ -73,7 +79,7 @@ final class ClientLatencyProbe implements AutoCloseable {
         this.conf = new Configuration(conf);
         this.conf.set(GatewayOptions.PORT, 0);
         this.users = users;
-        this.pauseMillis = Math.round(1000.0 / perSecond);
+        this.intervalNanos = Math.round(1e9 / perSecond);
         this.thread = new Thread(this::probe, "client-latency-probe");
         thread.setDaemon(true);
         thread.start();
@@ -95,14 +101,22 @@ final class ClientLatencyProbe implements AutoCloseable {
                                 IsolationLevel.READ_UNCOMMITTED)) {
             HttpClient http = HttpClient.newHttpClient();
             String requests = settings.get(StreamrecOptions.REQUESTS_TOPIC);
+            long startNanos = System.nanoTime();
+            long startMillis = System.currentTimeMillis();
             for (long n = 0; running.get(); n++) {
+                long due = startNanos + n * intervalNanos;
+                long early = due - System.nanoTime();
+                if (early > 0) {
+                    // pacing the client to its schedule, not synchronising with the job
+                    Thread.sleep(early / 1_000_000, (int) (early % 1_000_000));
+                }
+                Due when = new Due(due, startMillis + (due - startNanos) / 1_000_000);
                 String user = users.get((int) (n % users.size()));
                 if (n % 2 == 0) {
-                    gateway.add(throughGateway(http, server.uri(), user));
+                    gateway.add(throughGateway(http, server.uri(), user, when));
                 } else {
-                    kafka.add(throughKafka(producer, results, requests, user, n));
+                    kafka.add(throughKafka(producer, results, requests, user, n, when));
                 }
-                Thread.sleep(pauseMillis); // pacing the client, not synchronising with it
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -111,18 +125,24 @@ final class ClientLatencyProbe implements AutoCloseable {
         }
     }
 
-    private static Sample throughGateway(HttpClient http, URI base, String user) throws Exception {
+    /** When a request was due: on the monotonic clock, and on the wall clock samples keep. */
+    private record Due(long nanos, long millis) {
+        double msSince() {
+            return (System.nanoTime() - nanos) / 1e6;
+        }
+    }
+
+    private static Sample throughGateway(HttpClient http, URI base, String user, Due due)
+            throws Exception {
         HttpRequest get =
                 HttpRequest.newBuilder(base.resolve("/recommendations/" + user + "?k=10"))
                         .timeout(RESULT_TIMEOUT)
                         .build();
-        long sent = System.currentTimeMillis();
-        long start = System.nanoTime();
         try {
             int status = http.send(get, HttpResponse.BodyHandlers.discarding()).statusCode();
-            return new Sample(sent, (System.nanoTime() - start) / 1e6, status == 200);
+            return new Sample(due.millis(), due.msSince(), status == 200);
         } catch (HttpTimeoutException e) {
-            return new Sample(sent, RESULT_TIMEOUT.toMillis(), false);
+            return new Sample(due.millis(), due.msSince(), false);
         }
     }
 
@@ -131,26 +151,28 @@ final class ClientLatencyProbe implements AutoCloseable {
             KafkaConsumer<byte[], byte[]> results,
             String topic,
             String user,
-            long n)
+            long n,
+            Due due)
             throws Exception {
         String id = "probe-" + n + "-" + System.nanoTime();
-        long sent = System.currentTimeMillis();
-        long start = System.nanoTime();
+        long deadline = System.nanoTime() + RESULT_TIMEOUT.toNanos();
         producer.send(
                 RequestJsonCodec.producerRecord(
-                        topic, new RecommendationRequest(id, user, 10, sent)));
+                        topic, new RecommendationRequest(id, user, 10, due.millis())));
         producer.flush();
-        long deadline = start + RESULT_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             for (ConsumerRecord<byte[], byte[]> r : results.poll(Duration.ofMillis(50))) {
                 JsonNode result = MAPPER.readTree(r.value());
                 if (id.equals(result.path("requestId").asText())) {
-                    double latency = (System.nanoTime() - start) / 1e6;
-                    return new Sample(sent, latency, true, result.path("servedAt").asLong() - sent);
+                    return new Sample(
+                            due.millis(),
+                            due.msSince(),
+                            true,
+                            result.path("servedAt").asLong() - due.millis());
                 }
             }
         }
-        return new Sample(sent, RESULT_TIMEOUT.toMillis(), false);
+        return new Sample(due.millis(), due.msSince(), false);
     }
 
     /** The gateway's samples sent within {@code [fromMillis, toMillis]}. */
@@ -222,13 +244,19 @@ final class ClientLatencyProbe implements AutoCloseable {
         }
     }
 
-    private static LatencyHistogram histogram(
-            List<Sample> samples, long fromMillis, long toMillis) {
+    /**
+     * The samples due within the span; one without a result at {@link #RESULT_TIMEOUT} or its own
+     * time, whichever is longer: a user who got none waited at least that long.
+     */
+    static LatencyHistogram histogram(List<Sample> samples, long fromMillis, long toMillis) {
         LatencyHistogram h = new LatencyHistogram();
         synchronized (samples) {
             for (Sample s : samples) {
-                if (s.answered() && s.sentMillis() >= fromMillis && s.sentMillis() <= toMillis) {
-                    h.record(s.latencyMs());
+                if (s.sentMillis() >= fromMillis && s.sentMillis() <= toMillis) {
+                    h.record(
+                            s.answered()
+                                    ? s.latencyMs()
+                                    : Math.max(s.latencyMs(), RESULT_TIMEOUT.toMillis()));
                 }
             }
         }

@@ -156,8 +156,11 @@ final class FreshnessSection extends ReplaySection {
                                 + CLIENT_REQUESTS_PER_S
                                 + " a second alternating GET /recommendations through an"
                                 + " in-process gateway and a request written to the requests"
-                                + " topic with the result read uncommitted; only requests sent"
-                                + " in each freshness run's training window (half of peak load)");
+                                + " topic with the result read uncommitted; each timed from when"
+                                + " it was due on that schedule (a stall delays every request due"
+                                + " during it), one without a result counted at 10 s or more;"
+                                + " only requests due in each freshness run's training window"
+                                + " (half of peak load)");
         report.row(
                 "client request -> result in hand at half of peak, through the gateway, p50 / p99",
                 "p99 <= 50 ms",

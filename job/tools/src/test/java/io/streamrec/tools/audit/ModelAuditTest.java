@@ -57,6 +57,20 @@ class ModelAuditTest {
     }
 
     @Test
+    void anInputWhoseRowsCannotBeDerivedFailsTheAudit() {
+        ModelAudit audit = new ModelAudit(new Configuration(), "", 0, null);
+        List<UserEvent> events = List.of(new UserEvent("e1", "u1", "A", EventType.RATING, 1f, 1L));
+
+        // expected updates -1: item A is not in the catalog, so no row could be checked
+        ObjectNode result =
+                audit.report(
+                        events, Map.of("u:u1", 1L), -1, Map.of(), Map.of(), new LatestReports());
+
+        assertThat(result.get("mismatches"))
+                .anySatisfy(m -> assertThat(m.asText()).startsWith("expected row counts not"));
+    }
+
+    @Test
     void resultsAreSplitIntoStretchesAtEachRestoreOfAnOlderCheckpoint() {
         ModelAudit audit = new ModelAudit(new Configuration(), "", 0, null);
         audit.resultsCuts = ModelAudit.resultsCuts("0:10,1:20/0:30,1:40");
