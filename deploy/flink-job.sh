@@ -7,9 +7,13 @@
 #   deploy/flink-job.sh status                           state, parallelism, last checkpoint
 #   deploy/flink-job.sh savepoint                        take a savepoint, the job keeps running
 #   deploy/flink-job.sh stop                             stop with a savepoint (printed)
-#   deploy/flink-job.sh resume [-p N] [-s PATH] [-Dkey=value ...]
+#   deploy/flink-job.sh resume [-p N] [-s PATH] [--allow-non-restored-state] [-Dkey=value ...]
 #                                                        start from a savepoint (default: the last
-#                                                        one taken here), optionally rescaled
+#                                                        one taken here), optionally rescaled;
+#                                                        --allow-non-restored-state drops the state
+#                                                        of operators the job no longer has (the
+#                                                        item flood guard turned off), which is
+#                                                        refused otherwise
 #   deploy/flink-job.sh cancel
 #
 # Job options (README, "Configuration") go as -Dkey=value, e.g. -Dkafka.bootstrap-servers=host:9092.
@@ -52,12 +56,13 @@ rest() { # method path [json]
   echo "$out"
 }
 
-submit() { # [-p N] [-s SAVEPOINT] [-Dkey=value ...]
-  local parallelism="" savepoint="" args=()
+submit() { # [-p N] [-s SAVEPOINT] [--allow-non-restored-state] [-Dkey=value ...]
+  local parallelism="" savepoint="" allow_non_restored=false args=()
   while [ $# -gt 0 ]; do
     case "$1" in
       -p) parallelism=$2; shift 2 ;;
       -s) savepoint=$2; shift 2 ;;
+      --allow-non-restored-state) allow_non_restored=true; shift ;;
       *) args+=("$1"); shift ;;
     esac
   done
@@ -68,10 +73,10 @@ submit() { # [-p N] [-s SAVEPOINT] [-Dkey=value ...]
   local program_args
   program_args=$(printf '%s\n' --create-topics "${args[@]}" | jq -R . | jq -s -c .)
   body=$(jq -n --arg entry "$ENTRY" --arg p "$parallelism" --arg sp "$savepoint" \
-    --argjson args "$program_args" \
+    --argjson args "$program_args" --argjson allow "$allow_non_restored" \
     '{entryClass: $entry, programArgsList: $args}
      + (if $p != "" then {parallelism: ($p | tonumber)} else {} end)
-     + (if $sp != "" then {savepointPath: $sp, allowNonRestoredState: false} else {} end)')
+     + (if $sp != "" then {savepointPath: $sp, allowNonRestoredState: $allow} else {} end)')
   job=$(rest POST "/jars/$jar_id/run" "$body" | jq -r '.jobid')
   echo "$job" > "$DIR/run/job.id"
   echo "Submitted job $job${parallelism:+ at parallelism $parallelism}${savepoint:+ from $savepoint}"
@@ -174,5 +179,5 @@ case "${1:-}" in
   stop) stop ;;
   resume) shift; resume "$@" ;;
   cancel) cancel ;;
-  *) echo "usage: $0 jar|submit [-p N] [-Dk=v ...]|status|savepoint|stop|resume [-p N] [-s PATH] [-Dk=v ...]|cancel" >&2; exit 2 ;;
+  *) echo "usage: $0 jar|submit [-p N] [-Dk=v ...]|status|savepoint|stop|resume [-p N] [-s PATH] [--allow-non-restored-state] [-Dk=v ...]|cancel" >&2; exit 2 ;;
 esac
