@@ -22,19 +22,56 @@ public final class CommittedReader {
     private CommittedReader() {}
 
     /**
+     * How long {@link #catchUp} waits without its position moving before it gives up: a broker that
+     * went away mid-read would otherwise hold a task in {@code open()} for ever, where no
+     * checkpoint can time out and fail it.
+     */
+    static final Duration STALL_TIMEOUT = Duration.ofMinutes(2);
+
+    /**
      * Polls with {@code pollOnce} until the reader's position reaches the end offsets seen at the
      * call, i.e. everything committed up to now has been handed over. Returns what the polls
-     * counted.
+     * counted. Fails when the position has not moved for {@link #STALL_TIMEOUT}.
      */
     public static long catchUp(
             Consumer<byte[], byte[]> consumer, ToLongFunction<Duration> pollOnce) {
+        return catchUp(consumer, pollOnce, STALL_TIMEOUT);
+    }
+
+    static long catchUp(
+            Consumer<byte[], byte[]> consumer,
+            ToLongFunction<Duration> pollOnce,
+            Duration stallTimeout) {
         Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
         long read = 0;
-        while (end.entrySet().stream()
-                .anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+        long position = -1;
+        long movedAt = System.nanoTime();
+        while (true) {
+            long behind = 0;
+            long now = 0;
+            for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+                long p = consumer.position(e.getKey());
+                behind += Math.max(0, e.getValue() - p);
+                now += p;
+            }
+            if (behind == 0) {
+                return read;
+            }
+            if (now != position) {
+                position = now;
+                movedAt = System.nanoTime();
+            } else if (System.nanoTime() - movedAt > stallTimeout.toNanos()) {
+                throw new IllegalStateException(
+                        "reading "
+                                + end.keySet()
+                                + " made no progress for "
+                                + stallTimeout.toSeconds()
+                                + " s with "
+                                + behind
+                                + " records behind: is the broker reachable?");
+            }
             read += pollOnce.applyAsLong(Duration.ofMillis(200));
         }
-        return read;
     }
 
     /**

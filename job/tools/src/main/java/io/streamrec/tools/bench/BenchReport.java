@@ -64,17 +64,26 @@ final class BenchReport {
 
     /** A headline figure measured in repeated runs: its median, with all runs in the details. */
     void figure(String key, Summary s, String unit) {
-        results.put(key, s.median());
+        result(key, s.median());
         ObjectNode d = details.putObject(key);
-        d.put("median", s.median());
-        d.put("min", s.min());
-        d.put("max", s.max());
+        putNumber(d, "median", s.median());
+        putNumber(d, "min", s.min());
+        putNumber(d, "max", s.max());
         d.put("unit", unit);
         d.putPOJO("runs", s.runs());
     }
 
+    /** A headline figure; NaN (nothing measured) is written as null. */
     void result(String key, double value) {
-        results.put(key, value);
+        putNumber(results, key, value);
+    }
+
+    private static void putNumber(ObjectNode node, String key, double value) {
+        if (Double.isNaN(value)) {
+            node.putNull(key);
+        } else {
+            node.put(key, value);
+        }
     }
 
     void result(String key, String value) {
@@ -83,7 +92,7 @@ final class BenchReport {
 
     /** A headline figure recorded earlier, by its key. */
     OptionalDouble result(String key) {
-        return results.has(key)
+        return results.has(key) && !results.get(key).isNull()
                 ? OptionalDouble.of(results.get(key).asDouble())
                 : OptionalDouble.empty();
     }

@@ -21,6 +21,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -31,11 +32,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * A client beside a running job, measuring what a user of the job waits for: it sends a
- * recommendation request and times it until it holds the result, one request at a time, alternating
- * two ways in: a GET through an in-process gateway ({@link GatewayServer}, as {@code
- * deploy/gateway.sh} runs it) and a request written to the requests topic with the result read from
- * the results topic uncommitted, as a Kafka client would. Each sample keeps its send time so that
- * the caller keeps only those sent while the load it measures was on.
+ * recommendation request and times it until it holds the result, two ways in, each on its own
+ * thread, one request at a time: a GET through an in-process gateway ({@link GatewayServer}, as
+ * {@code deploy/gateway.sh} runs it) and a request written to the requests topic with the result
+ * read from the results topic uncommitted, as a Kafka client would. Each sample keeps the time it
+ * was due so that the caller keeps only those due while the load it measures was on.
  *
  * <p>Requests are due on a fixed schedule and each is timed from when it was due, not from when the
  * previous one let it go: a stall of the job then shows in every request due during it, as users
@@ -48,14 +49,19 @@ final class ClientLatencyProbe implements AutoCloseable {
     static final Duration RESULT_TIMEOUT = Duration.ofSeconds(10);
 
     /**
-     * One request's latency at the client, by when it was sent; for a request through Kafka also
-     * the part before serving answered it (the result's {@code servedAt} less the send time, the
-     * same clock), NaN otherwise: where in the path a slow request waited.
+     * One request's latency at the client, by when it was due; for a request through Kafka also the
+     * part before serving answered it (the result's {@code servedAt} less the time the request was
+     * sent, the same clock), NaN otherwise: where in the path a slow request waited.
      */
-    record Sample(long sentMillis, double latencyMs, boolean answered, double servedMs) {
-        Sample(long sentMillis, double latencyMs, boolean answered) {
-            this(sentMillis, latencyMs, answered, Double.NaN);
+    record Sample(long dueMillis, double latencyMs, boolean answered, double servedMs) {
+        Sample(long dueMillis, double latencyMs, boolean answered) {
+            this(dueMillis, latencyMs, answered, Double.NaN);
         }
+    }
+
+    /** One request of a path: the {@code n}-th on its schedule, due at {@code due}. */
+    private interface Request {
+        Sample send(long n, Due due) throws Exception;
     }
 
     private final Configuration conf;
@@ -64,12 +70,12 @@ final class ClientLatencyProbe implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final List<Sample> gateway = Collections.synchronizedList(new ArrayList<>());
     private final List<Sample> kafka = Collections.synchronizedList(new ArrayList<>());
-    private final Thread thread;
+    private final List<Thread> threads;
     private volatile Exception failure;
 
     /**
      * Starts probing the job configured by {@code conf} (topics, brokers), {@code perSecond}
-     * requests a second in all, for users drawn in turn from {@code users}.
+     * requests a second in all, half through each path, for users drawn in turn from {@code users}.
      */
     static ClientLatencyProbe start(Configuration conf, List<String> users, double perSecond) {
         return new ClientLatencyProbe(conf, users, perSecond);
@@ -79,18 +85,33 @@ final class ClientLatencyProbe implements AutoCloseable {
         this.conf = new Configuration(conf);
         this.conf.set(GatewayOptions.PORT, 0);
         this.users = users;
-        this.intervalNanos = Math.round(1e9 / perSecond);
-        this.thread = new Thread(this::probe, "client-latency-probe");
-        thread.setDaemon(true);
-        thread.start();
+        // each path on its own thread and schedule: a slow answer on one never delays the other
+        this.intervalNanos = Math.round(2e9 / perSecond);
+        this.threads =
+                List.of(
+                        new Thread(this::probeGateway, "client-latency-probe-gateway"),
+                        new Thread(this::probeKafka, "client-latency-probe-kafka"));
+        threads.forEach(
+                t -> {
+                    t.setDaemon(true);
+                    t.start();
+                });
     }
 
-    private void probe() {
-        // both clients wait (up to a minute) for the job to create its topics
+    private void probeGateway() {
+        // the gateway waits (up to a minute) for the job to create its topics
+        try (GatewayServer server = new GatewayServer(conf)) {
+            HttpClient http = HttpClient.newHttpClient();
+            onSchedule(gateway, (n, due) -> throughGateway(http, server.uri(), user(2 * n), due));
+        } catch (Exception e) {
+            stoppedBy(e);
+        }
+    }
+
+    private void probeKafka() {
         JobSettings settings = new JobSettings(conf);
         Properties props = settings.kafka().toProperties();
-        try (GatewayServer server = new GatewayServer(conf);
-                KafkaProducer<byte[], byte[]> producer =
+        try (KafkaProducer<byte[], byte[]> producer =
                         new KafkaProducer<>(
                                 props, new ByteArraySerializer(), new ByteArraySerializer());
                 KafkaConsumer<byte[], byte[]> results =
@@ -99,29 +120,47 @@ final class ClientLatencyProbe implements AutoCloseable {
                                 settings.get(StreamrecOptions.RESULTS_TOPIC),
                                 false,
                                 IsolationLevel.READ_UNCOMMITTED)) {
-            HttpClient http = HttpClient.newHttpClient();
             String requests = settings.get(StreamrecOptions.REQUESTS_TOPIC);
-            long startNanos = System.nanoTime();
-            long startMillis = System.currentTimeMillis();
-            for (long n = 0; running.get(); n++) {
-                long due = startNanos + n * intervalNanos;
-                long early = due - System.nanoTime();
-                if (early > 0) {
-                    // pacing the client to its schedule, not synchronising with the job
-                    Thread.sleep(early / 1_000_000, (int) (early % 1_000_000));
-                }
-                Due when = new Due(due, startMillis + (due - startNanos) / 1_000_000);
-                String user = users.get((int) (n % users.size()));
-                if (n % 2 == 0) {
-                    gateway.add(throughGateway(http, server.uri(), user, when));
-                } else {
-                    kafka.add(throughKafka(producer, results, requests, user, n, when));
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            onSchedule(
+                    kafka,
+                    (n, due) -> throughKafka(producer, results, requests, user(2 * n + 1), n, due));
         } catch (Exception e) {
+            stoppedBy(e);
+        }
+    }
+
+    private String user(long n) {
+        return users.get((int) (n % users.size()));
+    }
+
+    /** A failure while probing; one that stopping the probe caused (an interrupt) is none. */
+    private void stoppedBy(Exception e) {
+        if (running.get()) {
             failure = e;
+        }
+    }
+
+    /**
+     * Sends {@code request} on a fixed schedule until closed. A request more than {@link
+     * #RESULT_TIMEOUT} overdue (the job or this client stalled longer) is not sent: it is recorded
+     * unanswered at how long it has waited, as a user due then got no result in time, and the
+     * schedule goes on without a burst of late requests.
+     */
+    private void onSchedule(List<Sample> samples, Request request) throws Exception {
+        long startNanos = System.nanoTime();
+        long startMillis = System.currentTimeMillis();
+        for (long n = 0; running.get(); n++) {
+            long dueNanos = startNanos + n * intervalNanos;
+            long early;
+            while ((early = dueNanos - System.nanoTime()) > 0 && running.get()) {
+                LockSupport.parkNanos(early); // pacing to the schedule, not synchronising
+            }
+            Due due = new Due(dueNanos, startMillis + (dueNanos - startNanos) / 1_000_000);
+            if (due.msSince() > RESULT_TIMEOUT.toMillis()) {
+                samples.add(new Sample(due.millis(), due.msSince(), false));
+            } else if (running.get()) {
+                samples.add(request.send(n, due));
+            }
         }
     }
 
@@ -156,9 +195,10 @@ final class ClientLatencyProbe implements AutoCloseable {
             throws Exception {
         String id = "probe-" + n + "-" + System.nanoTime();
         long deadline = System.nanoTime() + RESULT_TIMEOUT.toNanos();
+        long sent = System.currentTimeMillis();
         producer.send(
                 RequestJsonCodec.producerRecord(
-                        topic, new RecommendationRequest(id, user, 10, due.millis())));
+                        topic, new RecommendationRequest(id, user, 10, sent)));
         producer.flush();
         while (System.nanoTime() < deadline) {
             for (ConsumerRecord<byte[], byte[]> r : results.poll(Duration.ofMillis(50))) {
@@ -168,29 +208,31 @@ final class ClientLatencyProbe implements AutoCloseable {
                             due.millis(),
                             due.msSince(),
                             true,
-                            result.path("servedAt").asLong() - due.millis());
+                            result.path("servedAt").asLong() - sent);
                 }
             }
         }
         return new Sample(due.millis(), due.msSince(), false);
     }
 
-    /** The gateway's samples sent within {@code [fromMillis, toMillis]}. */
+    /** The gateway's samples due within {@code [fromMillis, toMillis]}. */
     LatencyHistogram gateway(long fromMillis, long toMillis) {
         return histogram(gateway, fromMillis, toMillis);
     }
 
-    /** The Kafka client's samples sent within {@code [fromMillis, toMillis]}. */
+    /** The Kafka client's samples due within {@code [fromMillis, toMillis]}. */
     LatencyHistogram kafka(long fromMillis, long toMillis) {
         return histogram(kafka, fromMillis, toMillis);
     }
 
-    /** The Kafka client's samples sent within the span: request sent -> serving answered it. */
+    /**
+     * The Kafka client's answered samples due within the span: request sent -> serving answered it.
+     */
     LatencyHistogram kafkaServed(long fromMillis, long toMillis) {
         LatencyHistogram h = new LatencyHistogram();
         synchronized (kafka) {
             for (Sample s : kafka) {
-                if (s.answered() && s.sentMillis() >= fromMillis && s.sentMillis() <= toMillis) {
+                if (s.answered() && s.dueMillis() >= fromMillis && s.dueMillis() <= toMillis) {
                     h.record(Math.max(0.0, s.servedMs()));
                 }
             }
@@ -199,12 +241,14 @@ final class ClientLatencyProbe implements AutoCloseable {
     }
 
     /**
-     * The samples sent within the span as CSV lines {@code path,sent_ms_since_from,latency_ms,
-     * served_ms} (served_ms empty for the gateway), in send order: when the slow ones happened.
+     * The samples due within the span as CSV lines {@code
+     * path,due_ms,latency_ms,served_ms,answered} ({@code due_ms} since {@code fromMillis};
+     * served_ms empty for the gateway and for requests without a result), in due order: when the
+     * slow ones happened.
      */
     List<String> csv(long fromMillis, long toMillis) {
         List<String> lines = new ArrayList<>();
-        lines.add("path,sent_ms,latency_ms,served_ms");
+        lines.add("path,due_ms,latency_ms,served_ms,answered");
         List<String[]> rows = new ArrayList<>();
         synchronized (gateway) {
             synchronized (kafka) {
@@ -220,24 +264,28 @@ final class ClientLatencyProbe implements AutoCloseable {
     private static void addRows(
             List<String[]> rows, String path, List<Sample> samples, long from, long to) {
         for (Sample s : samples) {
-            if (s.answered() && s.sentMillis() >= from && s.sentMillis() <= to) {
+            if (s.dueMillis() >= from && s.dueMillis() <= to) {
                 rows.add(
                         new String[] {
                             path,
-                            Long.toString(s.sentMillis() - from),
+                            Long.toString(s.dueMillis() - from),
                             String.format(java.util.Locale.ROOT, "%.1f", s.latencyMs()),
-                            Double.isNaN(s.servedMs()) ? "" : Long.toString((long) s.servedMs())
+                            Double.isNaN(s.servedMs()) ? "" : Long.toString((long) s.servedMs()),
+                            Boolean.toString(s.answered())
                         });
             }
         }
     }
 
-    /** Requests sent within the span that got no answer (non-200, or no result in 10 s). */
+    /**
+     * Requests due within the span that got no answer (non-200, no result in 10 s, or not sent 10 s
+     * overdue).
+     */
     long unanswered(long fromMillis, long toMillis) {
         synchronized (gateway) {
             synchronized (kafka) {
                 return Stream.concat(gateway.stream(), kafka.stream())
-                        .filter(s -> s.sentMillis() >= fromMillis && s.sentMillis() <= toMillis)
+                        .filter(s -> s.dueMillis() >= fromMillis && s.dueMillis() <= toMillis)
                         .filter(s -> !s.answered())
                         .count();
             }
@@ -252,7 +300,7 @@ final class ClientLatencyProbe implements AutoCloseable {
         LatencyHistogram h = new LatencyHistogram();
         synchronized (samples) {
             for (Sample s : samples) {
-                if (s.sentMillis() >= fromMillis && s.sentMillis() <= toMillis) {
+                if (s.dueMillis() >= fromMillis && s.dueMillis() <= toMillis) {
                     h.record(
                             s.answered()
                                     ? s.latencyMs()
@@ -266,8 +314,12 @@ final class ClientLatencyProbe implements AutoCloseable {
     @Override
     public void close() throws Exception {
         running.set(false);
-        thread.interrupt();
-        thread.join(30_000);
+        for (Thread t : threads) {
+            t.interrupt();
+        }
+        for (Thread t : threads) {
+            t.join(30_000);
+        }
         if (failure != null) {
             throw new IllegalStateException("the client latency probe failed", failure);
         }

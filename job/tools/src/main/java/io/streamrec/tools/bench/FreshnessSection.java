@@ -105,10 +105,10 @@ final class FreshnessSection extends ReplaySection {
         // every request of the run with its send time: whether slow ones cluster (start-up, a
         // checkpoint) or spread
         Files.write(report.dataFile("client-requests-run" + (r + 1) + ".csv"), client.csv());
-        p50[r] = f.quantileMs(0.5);
-        p90[r] = f.quantileMs(0.9);
-        p99[r] = f.quantileMs(0.99);
-        max[r] = f.maxMs();
+        p50[r] = quantile(f, 0.5);
+        p90[r] = quantile(f, 0.9);
+        p99[r] = quantile(f, 0.99);
+        max[r] = f.count() == 0 ? Double.NaN : f.maxMs();
         lastRun = f;
         progress(
                 "    %,d samples: p50 %.0f ms, p90 %.0f ms, p99 %.0f ms, max %.0f ms",
@@ -116,11 +116,11 @@ final class FreshnessSection extends ReplaySection {
     }
 
     private void recordEndToEnd() {
-        report.result("e2e_request_ms_p50", e2e.quantileMs(0.5));
-        report.result("e2e_request_ms_p99", e2e.quantileMs(0.99));
+        report.result("e2e_request_ms_p50", quantile(e2e, 0.5));
+        report.result("e2e_request_ms_p99", quantile(e2e, 0.99));
         report.details("e2e_request_ms")
                 .put("requests", e2e.count())
-                .put("p90", e2e.quantileMs(0.9))
+                .put("p90", quantile(e2e, 0.9))
                 .put("max", e2e.maxMs())
                 .put(
                         "what",
@@ -132,18 +132,18 @@ final class FreshnessSection extends ReplaySection {
                 "–",
                 String.format(
                         "%.0f / %.0f ms (%d requests)",
-                        e2e.quantileMs(0.5), e2e.quantileMs(0.99), e2e.count()));
+                        quantile(e2e, 0.5), quantile(e2e, 0.99), e2e.count()));
     }
 
     private void recordClients() {
-        report.result("client_request_ms_p50", clientGateway.quantileMs(0.5));
-        report.result("client_request_ms_p99", clientGateway.quantileMs(0.99));
-        report.result("kafka_client_request_ms_p50", clientKafka.quantileMs(0.5));
-        report.result("kafka_client_request_ms_p99", clientKafka.quantileMs(0.99));
-        report.result("client_request_ms_p99_warm", clientGatewayWarm.quantileMs(0.99));
-        report.result("kafka_client_request_ms_p99_warm", clientKafkaWarm.quantileMs(0.99));
-        report.result("kafka_client_served_ms_p50", clientKafkaServed.quantileMs(0.5));
-        report.result("kafka_client_served_ms_p99", clientKafkaServed.quantileMs(0.99));
+        report.result("client_request_ms_p50", quantile(clientGateway, 0.5));
+        report.result("client_request_ms_p99", quantile(clientGateway, 0.99));
+        report.result("kafka_client_request_ms_p50", quantile(clientKafka, 0.5));
+        report.result("kafka_client_request_ms_p99", quantile(clientKafka, 0.99));
+        report.result("client_request_ms_p99_warm", quantile(clientGatewayWarm, 0.99));
+        report.result("kafka_client_request_ms_p99_warm", quantile(clientKafkaWarm, 0.99));
+        report.result("kafka_client_served_ms_p50", quantile(clientKafkaServed, 0.5));
+        report.result("kafka_client_served_ms_p99", quantile(clientKafkaServed, 0.99));
         report.details("client_request_ms")
                 .put("gateway_requests", clientGateway.count())
                 .put("kafka_requests", clientKafka.count())
@@ -166,8 +166,8 @@ final class FreshnessSection extends ReplaySection {
                 "p99 <= 50 ms",
                 String.format(
                         "%.0f / %.0f ms (%d requests, %d unanswered in all)",
-                        clientGateway.quantileMs(0.5),
-                        clientGateway.quantileMs(0.99),
+                        quantile(clientGateway, 0.5),
+                        quantile(clientGateway, 0.99),
                         clientGateway.count(),
                         clientUnanswered));
         report.row(
@@ -175,8 +175,8 @@ final class FreshnessSection extends ReplaySection {
                 "–",
                 String.format(
                         "%.0f / %.0f ms (%d requests)",
-                        clientKafka.quantileMs(0.5),
-                        clientKafka.quantileMs(0.99),
+                        quantile(clientKafka, 0.5),
+                        quantile(clientKafka, 0.99),
                         clientKafka.count()));
         report.row(
                 "the same after the first "
@@ -185,18 +185,18 @@ final class FreshnessSection extends ReplaySection {
                 "p99 <= 50 ms",
                 String.format(
                         "%.0f / %.0f ms (%d), %.0f / %.0f ms (%d)",
-                        clientGatewayWarm.quantileMs(0.5),
-                        clientGatewayWarm.quantileMs(0.99),
+                        quantile(clientGatewayWarm, 0.5),
+                        quantile(clientGatewayWarm, 0.99),
                         clientGatewayWarm.count(),
-                        clientKafkaWarm.quantileMs(0.5),
-                        clientKafkaWarm.quantileMs(0.99),
+                        quantile(clientKafkaWarm, 0.5),
+                        quantile(clientKafkaWarm, 0.99),
                         clientKafkaWarm.count()));
         report.row(
                 "of which request sent -> serving answered it (the result's servedAt), p50 / p99",
                 "–",
                 String.format(
                         "%.0f / %.0f ms",
-                        clientKafkaServed.quantileMs(0.5), clientKafkaServed.quantileMs(0.99)));
+                        quantile(clientKafkaServed, 0.5), quantile(clientKafkaServed, 0.99)));
     }
 
     /** The distribution of the last run, expanded from its buckets for the CDF plot. */
@@ -235,8 +235,8 @@ final class FreshnessSection extends ReplaySection {
             labels.add(s + " s");
             LatencyHistogram h = lastRunBySecond.get(first + s);
             boolean empty = h == null || h.count() == 0;
-            p50[s] = empty ? Double.NaN : h.quantileMs(0.5);
-            p99[s] = empty ? Double.NaN : h.quantileMs(0.99);
+            p50[s] = empty ? Double.NaN : quantile(h, 0.5);
+            p99[s] = empty ? Double.NaN : quantile(h, 0.99);
         }
         Map<String, double[]> series = new LinkedHashMap<>();
         series.put("p50", p50);
@@ -247,5 +247,13 @@ final class FreshnessSection extends ReplaySection {
                 "ms",
                 labels,
                 series);
+    }
+
+    /**
+     * The histogram's {@code q}-quantile; NaN without samples, so that a run that measured nothing
+     * reads as such (null in results.json, NaN in the table), never as 0 ms against a target.
+     */
+    private static double quantile(LatencyHistogram h, double q) {
+        return h.count() == 0 ? Double.NaN : h.quantileMs(q);
     }
 }

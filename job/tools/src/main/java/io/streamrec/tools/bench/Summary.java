@@ -5,7 +5,14 @@ import java.util.Arrays;
 /** A figure measured in repeated runs: median with min and max, and every run. */
 public record Summary(double median, double min, double max, double[] runs) {
 
+    /**
+     * The runs' summary; NaN throughout when any run is NaN (measured nothing), so that an empty
+     * run never hides behind the others' median.
+     */
     public static Summary of(double... runs) {
+        if (Arrays.stream(runs).anyMatch(Double::isNaN)) {
+            return new Summary(Double.NaN, Double.NaN, Double.NaN, runs.clone());
+        }
         double[] sorted = runs.clone();
         Arrays.sort(sorted);
         int n = sorted.length;

@@ -18,6 +18,7 @@ class BenchReportTest {
         BenchReport report = new BenchReport(out, 3, "deploy/bench.sh --only loop", null);
         report.figure("train_events_per_s_p2", Summary.of(1000, 2000, 1500), "events/s");
         report.result("best_baseline", "popularity");
+        report.result("client_request_ms_p99", Double.NaN); // no request measured
         report.details("scale_1m").put("rows", 1_000_000);
         report.row(
                 "training throughput, p=2", ">= 100,000", Summary.of(1000, 2000, 1500), "events/s");
@@ -54,6 +55,8 @@ class BenchReportTest {
         assertThat(details.get("scale_1m").get("rows").asLong()).isEqualTo(1_000_000);
         assertThat(report.result("train_events_per_s_p2")).hasValue(1500);
         assertThat(report.result("pipeline_to_inprocess_ratio")).isEmpty();
+        assertThat(results.get("client_request_ms_p99").isNull()).isTrue();
+        assertThat(report.result("client_request_ms_p99")).isEmpty();
         assertThat(Files.readString(out.resolve("report.html")))
                 .contains("<td>&gt;= 1.8</td>")
                 .contains("<p>CPU per event: &lt;1 us</p>")

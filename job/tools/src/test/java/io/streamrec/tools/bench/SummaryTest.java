@@ -16,6 +16,15 @@ class SummaryTest {
     }
 
     @Test
+    void aRunThatMeasuredNothingMakesTheSummaryNothingMeasured() {
+        // sorted, NaN would go last and the median of three would be a real run's figure
+        Summary withEmpty = Summary.of(300, Double.NaN, 200);
+        assertThat(withEmpty.median()).isNaN();
+        assertThat(withEmpty.max()).isNaN();
+        assertThat(withEmpty.runs()).hasSize(3);
+    }
+
+    @Test
     void nearestRankQuantiles() {
         double[] sorted = new double[100];
         for (int i = 0; i < 100; i++) {
