@@ -53,12 +53,7 @@ class CommittedReaderTest {
     @Test
     @Timeout(30) // without the stall bound it reads for ever
     void catchingUpGivesUpWhenThePositionStopsMoving() {
-        MockConsumer<byte[], byte[]> consumer = new MockConsumer<>(OffsetResetStrategy.EARLIEST);
-        TopicPartition p0 = new TopicPartition("model-updates", 0);
-        consumer.assign(List.of(p0));
-        consumer.updateBeginningOffsets(Map.of(p0, 0L));
-        consumer.updateEndOffsets(Map.of(p0, 5L));
-        consumer.seekToBeginning(List.of(p0));
+        MockConsumer<byte[], byte[]> consumer = atTheBeginningOfOnePartitionOf(5);
 
         // five records committed, none of them arriving: a broker gone mid-read
         assertThatThrownBy(
@@ -74,12 +69,7 @@ class CommittedReaderTest {
 
     @Test
     void catchingUpReadsToTheEndOffsetsSeenAtTheCall() {
-        MockConsumer<byte[], byte[]> consumer = new MockConsumer<>(OffsetResetStrategy.EARLIEST);
-        TopicPartition p0 = new TopicPartition("model-updates", 0);
-        consumer.assign(List.of(p0));
-        consumer.updateBeginningOffsets(Map.of(p0, 0L));
-        consumer.updateEndOffsets(Map.of(p0, 2L));
-        consumer.seekToBeginning(List.of(p0));
+        MockConsumer<byte[], byte[]> consumer = atTheBeginningOfOnePartitionOf(2);
         for (long offset = 0; offset < 2; offset++) {
             consumer.addRecord(
                     new ConsumerRecord<>("model-updates", 0, offset, new byte[0], new byte[0]));
@@ -92,5 +82,16 @@ class CommittedReaderTest {
                         Duration.ofMillis(300));
 
         assertThat(read).isEqualTo(2);
+    }
+
+    /** A consumer at offset 0 of a partition whose committed records end at {@code end}. */
+    private static MockConsumer<byte[], byte[]> atTheBeginningOfOnePartitionOf(long end) {
+        MockConsumer<byte[], byte[]> consumer = new MockConsumer<>(OffsetResetStrategy.EARLIEST);
+        TopicPartition p0 = new TopicPartition("model-updates", 0);
+        consumer.assign(List.of(p0));
+        consumer.updateBeginningOffsets(Map.of(p0, 0L));
+        consumer.updateEndOffsets(Map.of(p0, end));
+        consumer.seekToBeginning(List.of(p0));
+        return consumer;
     }
 }

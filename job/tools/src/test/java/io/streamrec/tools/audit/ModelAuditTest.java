@@ -44,13 +44,8 @@ class ModelAuditTest {
 
     @Test
     void aMismatchFailsTheAudit() {
-        ModelAudit audit = new ModelAudit(new Configuration(), "", 0, null);
-        List<UserEvent> events = List.of(new UserEvent("e1", "u1", "A", EventType.RATING, 1f, 1L));
-
         // no rows at all: the user's one event was never applied
-        ObjectNode result =
-                audit.report(
-                        events, Map.of("u:u1", 1L), -1, Map.of(), Map.of(), new LatestReports());
+        ObjectNode result = reportOfOneEventAndNoRows();
 
         assertThat(result.get("mismatches")).isNotEmpty();
         assertThat(ModelAudit.passed(result)).isFalse();
@@ -58,16 +53,19 @@ class ModelAuditTest {
 
     @Test
     void anInputWhoseRowsCannotBeDerivedFailsTheAudit() {
-        ModelAudit audit = new ModelAudit(new Configuration(), "", 0, null);
-        List<UserEvent> events = List.of(new UserEvent("e1", "u1", "A", EventType.RATING, 1f, 1L));
-
         // expected updates -1: item A is not in the catalog, so no row could be checked
-        ObjectNode result =
-                audit.report(
-                        events, Map.of("u:u1", 1L), -1, Map.of(), Map.of(), new LatestReports());
+        ObjectNode result = reportOfOneEventAndNoRows();
 
         assertThat(result.get("mismatches"))
                 .anySatisfy(m -> assertThat(m.asText()).startsWith("expected row counts not"));
+    }
+
+    /** The audit of user u1's one event on item A, outside the catalog, with no rows read. */
+    private static ObjectNode reportOfOneEventAndNoRows() {
+        ModelAudit audit = new ModelAudit(new Configuration(), "", 0, null);
+        List<UserEvent> events = List.of(new UserEvent("e1", "u1", "A", EventType.RATING, 1f, 1L));
+        return audit.report(
+                events, Map.of("u:u1", 1L), -1, Map.of(), Map.of(), new LatestReports());
     }
 
     @Test
