@@ -102,9 +102,12 @@ final class FreshnessSection extends ReplaySection {
         clientGatewayWarm.addAll(client.gatewayWarm());
         clientKafkaWarm.addAll(client.kafkaWarm());
         clientUnanswered += client.unanswered();
-        // every request of the run with its send time: whether slow ones cluster (start-up, a
-        // checkpoint) or spread
+        // every request of the run with its due time, and when serving took each checkpoint on
+        // the same clock: whether slow ones cluster (start-up, a checkpoint) or spread
         Files.write(report.dataFile("client-requests-run" + (r + 1) + ".csv"), client.csv());
+        Files.write(
+                report.dataFile("checkpoints-run" + (r + 1) + ".csv"),
+                checkpointsCsv(run.checkpointTimes(), run.trainingWindow()));
         p50[r] = quantile(f, 0.5);
         p90[r] = quantile(f, 0.9);
         p99[r] = quantile(f, 0.99);
@@ -255,5 +258,19 @@ final class FreshnessSection extends ReplaySection {
      */
     private static double quantile(LatencyHistogram h, double q) {
         return h.count() == 0 ? Double.NaN : h.quantileMs(q);
+    }
+
+    /**
+     * The times serving subtasks took a checkpoint (their eval report's time) within the training
+     * window, as {@code checkpoint_ms} since its start: the clock of the client requests' CSV.
+     */
+    static List<String> checkpointsCsv(List<Long> checkpointTimes, ReplayRun.TrainingWindow w) {
+        List<String> lines = new ArrayList<>();
+        lines.add("checkpoint_ms");
+        checkpointTimes.stream()
+                .filter(t -> t >= w.firstMillis() && t <= w.lastMillis())
+                .sorted()
+                .forEach(t -> lines.add(Long.toString(t - w.firstMillis())));
+        return lines;
     }
 }
