@@ -145,6 +145,12 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     private transient Counter forgotten;
     private transient LatencyHistogram freshness;
 
+    /** A checkpoint's task-thread work that is logged by part ({@link #logSlowCheckpoint}). */
+    static final long SLOW_CHECKPOINT_MS = 50;
+
+    /** The parts of the running checkpoint's run-up (nanoseconds), until its snapshot logs them. */
+    private transient long[] checkpointRunUp;
+
     /** The marker batch being evaluated in slices, or null, and its next event. */
     private transient EvalMarker sliced;
 
@@ -834,10 +840,37 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
+        long start = System.nanoTime();
         runQueued(Long.MAX_VALUE); // the state as if every record before the barrier ran whole
+        long queued = System.nanoTime();
         awaitScoring();
+        long scored = System.nanoTime();
         pollFeeds(); // the report's model version then counts restored rows committed late
         emitReport();
+        checkpointRunUp = new long[] {queued - start, scored - queued, System.nanoTime() - scored};
+    }
+
+    /**
+     * Logs a checkpoint whose work on the task thread took over {@link #SLOW_CHECKPOINT_MS}, by
+     * part: requests that serving reads itself wait for all of it.
+     */
+    private void logSlowCheckpoint(long checkpointId, long snapshotNanos) {
+        long[] runUp = checkpointRunUp == null ? new long[3] : checkpointRunUp;
+        checkpointRunUp = null;
+        long total = runUp[0] + runUp[1] + runUp[2] + snapshotNanos;
+        if (total > SLOW_CHECKPOINT_MS * 1_000_000L) {
+            LOG.info(
+                    "Serving {} spent {} ms of checkpoint {} on its task thread: queue run whole {}"
+                            + " ms, waiting for the scoring thread {} ms, feeds and report {} ms,"
+                            + " snapshot {} ms",
+                    subtask,
+                    total / 1_000_000,
+                    checkpointId,
+                    runUp[0] / 1_000_000,
+                    runUp[1] / 1_000_000,
+                    runUp[2] / 1_000_000,
+                    snapshotNanos / 1_000_000);
+        }
     }
 
     @Override
@@ -875,6 +908,12 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
 
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
+        long start = System.nanoTime();
+        snapshotOwnState(context);
+        logSlowCheckpoint(context.getCheckpointId(), System.nanoTime() - start);
+    }
+
+    private void snapshotOwnState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
         countsState.update(List.of(counts.copy()));
         gauges.publish(counts);
