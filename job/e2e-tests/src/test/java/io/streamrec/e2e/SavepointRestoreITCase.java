@@ -108,9 +108,11 @@ class SavepointRestoreITCase {
             committers.add(
                     OperatorIdentifier.forUid(SavepointContract.committerOf(sink)).getOperatorId());
         }
-        Set<OperatorID> kept = operatorIds(savepoint.toUri().toString());
+        Set<OperatorID> kept = WithoutPendingTransactions.operatorIds(savepoint.toUri().toString());
         kept.removeAll(committers);
-        assertThat(operatorIds(restorable)).as("operators in the copy").isEqualTo(kept);
+        assertThat(WithoutPendingTransactions.operatorIds(restorable))
+                .as("operators in the copy")
+                .isEqualTo(kept);
         assertContinuedFrom(saved, restoreAndContinue(conf, restorable));
     }
 
@@ -139,15 +141,6 @@ class SavepointRestoreITCase {
                                                         InvalidPidMappingException.class,
                                                         getClass().getClassLoader()))
                                         .isPresent());
-    }
-
-    private static Set<OperatorID> operatorIds(String savepoint) throws IOException {
-        Set<OperatorID> ids = new HashSet<>();
-        for (OperatorState operator :
-                SavepointLoader.loadSavepointMetadata(savepoint).getOperatorStates()) {
-            ids.add(operator.getOperatorID());
-        }
-        return ids;
     }
 
     /** Today's job, stopped with a savepoint and restored on the same broker. */

@@ -57,6 +57,11 @@ final class ClientLatencyProbe implements AutoCloseable {
         Sample(long dueMillis, double latencyMs, boolean answered) {
             this(dueMillis, latencyMs, answered, Double.NaN);
         }
+
+        /** Whether the request was due within {@code [fromMillis, toMillis]}. */
+        boolean dueWithin(long fromMillis, long toMillis) {
+            return dueMillis >= fromMillis && dueMillis <= toMillis;
+        }
     }
 
     /** One request of a path: the {@code n}-th on its schedule, due at {@code due}. */
@@ -232,7 +237,7 @@ final class ClientLatencyProbe implements AutoCloseable {
         LatencyHistogram h = new LatencyHistogram();
         synchronized (kafka) {
             for (Sample s : kafka) {
-                if (s.answered() && s.dueMillis() >= fromMillis && s.dueMillis() <= toMillis) {
+                if (s.answered() && s.dueWithin(fromMillis, toMillis)) {
                     h.record(Math.max(0.0, s.servedMs()));
                 }
             }
@@ -264,7 +269,7 @@ final class ClientLatencyProbe implements AutoCloseable {
     private static void addRows(
             List<String[]> rows, String path, List<Sample> samples, long from, long to) {
         for (Sample s : samples) {
-            if (s.dueMillis() >= from && s.dueMillis() <= to) {
+            if (s.dueWithin(from, to)) {
                 rows.add(
                         new String[] {
                             path,
@@ -285,7 +290,7 @@ final class ClientLatencyProbe implements AutoCloseable {
         synchronized (gateway) {
             synchronized (kafka) {
                 return Stream.concat(gateway.stream(), kafka.stream())
-                        .filter(s -> s.dueMillis() >= fromMillis && s.dueMillis() <= toMillis)
+                        .filter(s -> s.dueWithin(fromMillis, toMillis))
                         .filter(s -> !s.answered())
                         .count();
             }
@@ -300,7 +305,7 @@ final class ClientLatencyProbe implements AutoCloseable {
         LatencyHistogram h = new LatencyHistogram();
         synchronized (samples) {
             for (Sample s : samples) {
-                if (s.dueMillis() >= fromMillis && s.dueMillis() <= toMillis) {
+                if (s.dueWithin(fromMillis, toMillis)) {
                     h.record(
                             s.answered()
                                     ? s.latencyMs()

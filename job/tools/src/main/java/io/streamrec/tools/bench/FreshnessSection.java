@@ -237,9 +237,9 @@ final class FreshnessSection extends ReplaySection {
         for (int s = 0; s < seconds; s++) {
             labels.add(s + " s");
             LatencyHistogram h = lastRunBySecond.get(first + s);
-            boolean empty = h == null || h.count() == 0;
-            p50[s] = empty ? Double.NaN : quantile(h, 0.5);
-            p99[s] = empty ? Double.NaN : quantile(h, 0.99);
+            // a second without reports, or whose reports brought no samples, is a gap
+            p50[s] = h == null ? Double.NaN : quantile(h, 0.5);
+            p99[s] = h == null ? Double.NaN : quantile(h, 0.99);
         }
         Map<String, double[]> series = new LinkedHashMap<>();
         series.put("p50", p50);

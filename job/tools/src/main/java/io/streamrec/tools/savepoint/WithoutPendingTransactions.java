@@ -2,6 +2,7 @@ package io.streamrec.tools.savepoint;
 
 import io.streamrec.job.CommandLine;
 import io.streamrec.schema.SavepointContract;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -69,11 +70,7 @@ public final class WithoutPendingTransactions {
         if (target.getFileSystem().exists(target)) {
             throw new IllegalArgumentException(to + " exists; the copy needs a new path");
         }
-        Set<OperatorID> saved = new HashSet<>();
-        for (OperatorState operator :
-                SavepointLoader.loadSavepointMetadata(from).getOperatorStates()) {
-            saved.add(operator.getOperatorID());
-        }
+        Set<OperatorID> saved = operatorIds(from);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
         SavepointWriter writer = SavepointWriter.fromExistingSavepoint(env, from);
@@ -89,5 +86,15 @@ public final class WithoutPendingTransactions {
         writer.write(to);
         env.execute("streamrec savepoint without pending transactions");
         return dropped;
+    }
+
+    /** The ids of the operators whose state {@code savepoint} holds. */
+    public static Set<OperatorID> operatorIds(String savepoint) throws IOException {
+        Set<OperatorID> ids = new HashSet<>();
+        for (OperatorState operator :
+                SavepointLoader.loadSavepointMetadata(savepoint).getOperatorStates()) {
+            ids.add(operator.getOperatorID());
+        }
+        return ids;
     }
 }
