@@ -189,6 +189,8 @@ public final class JobSettings {
                         .similarUsers(conf.get(StreamrecOptions.RANKER_SIMILAR_USERS))
                         .batchEvents(conf.get(StreamrecOptions.RANKER_BATCH_SIZE))
                         .scoringInFlight(conf.get(StreamrecOptions.RANKER_SCORING_IN_FLIGHT))
+                        .rebaseOffTaskThread(
+                                conf.get(StreamrecOptions.RANKER_STATISTICS_REBASE_OFF_TASK_THREAD))
                         .build(),
                 conf.get(StreamrecOptions.SERVING_EVALUATION_SLICE).toNanos());
     }

@@ -450,6 +450,23 @@ public final class StreamrecOptions {
                                     + " prepares the next ones (candidates, features, statistics);"
                                     + " the results are the same, in the same order. 0: the task"
                                     + " thread does both.");
+    public static final ConfigOption<Boolean> RANKER_STATISTICS_REBASE_OFF_TASK_THREAD =
+            ConfigOptions.key("ranker.statistics-rebase-off-task-thread")
+                    .booleanType()
+                    .defaultValue(true)
+                    .withDescription(
+                            "A serving subtask checkpoints its candidate statistics as a base and"
+                                    + " a journal of the events since, and writes a new base once"
+                                    + " the journal outgrows a quarter of it. true: the first base"
+                                    + " is written at open, and a thread of the subtask's own"
+                                    + " builds each new one by replaying the checkpointed journal,"
+                                    + " so requests do not wait for it (on the task thread, a"
+                                    + " pause of 60-260 ms per new base at the bundled 100,000"
+                                    + " events, growing with the statistics), for that thread's"
+                                    + " replay and a second copy of the statistics on the heap"
+                                    + " meanwhile; a forget, a failed build or a journal at twice"
+                                    + " its share first still rebase on the task thread. false:"
+                                    + " the task thread writes each new base at the checkpoint.");
     public static final ConfigOption<Double> RANKER_CLIP_NORM =
             ConfigOptions.key("ranker.clip-norm")
                     .doubleType()

@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import java.util.function.Predicate;
@@ -47,6 +49,9 @@ final class LearnedRanking implements AutoCloseable {
 
     /** Set once the statistics are checkpointed ({@link #serveShare}); null before. */
     private StatisticsJournal journal;
+
+    /** Where the journal builds new bases of the statistics ({@link #serveShare}); or null. */
+    private ExecutorService rebaseThread;
 
     /**
      * Bytes the last {@link #writeLearned} wrote: the next one starts with a quarter more room, as
@@ -117,7 +122,30 @@ final class LearnedRanking implements AutoCloseable {
         share = UserOwner.share(subtask, parallelism);
         ranker.statistics().keepUserStatisticsOf(share);
         journal = new StatisticsJournal(subtask, parallelism);
+        if (settings.rebaseOffTaskThread()) {
+            rebaseThread =
+                    Executors.newSingleThreadExecutor(
+                            r -> {
+                                Thread thread =
+                                        new Thread(r, "streamrec-statistics-rebase-" + subtask);
+                                thread.setDaemon(true);
+                                return thread;
+                            });
+            journal = journal.rebasingOn(rebaseThread, settings.candidates());
+        }
         ranker.statistics().recordChangesTo(journal);
+    }
+
+    /**
+     * Writes the statistics' checkpoint base now, where they have none yet (a fresh start, a
+     * rescale) and new bases are built off the task thread: the first checkpoint then writes only a
+     * journal, and no base is ever written on the task thread while requests wait. Call at open,
+     * after any restore.
+     */
+    void baseStatisticsNow() {
+        if (journal != null && rebaseThread != null) {
+            journal.baseNow(ranker.statistics());
+        }
     }
 
     /**
@@ -376,7 +404,7 @@ final class LearnedRanking implements AutoCloseable {
         CandidateGenerator statistics;
         if (own != null) {
             statistics = StatisticsJournal.restore(own, settings.candidates());
-            journal = journal == null ? null : new StatisticsJournal(own);
+            journal = journal == null ? null : journal.goingOnFrom(own);
         } else {
             statistics = merged(entries);
             journal = journal == null ? null : journal.fresh();
@@ -458,6 +486,10 @@ final class LearnedRanking implements AutoCloseable {
                 ranker.close();
             }
         } finally {
+            if (rebaseThread != null) {
+                journal.abandonPending(); // a base being built is of no use any more
+                rebaseThread.shutdownNow();
+            }
             // the encoder runs on the caller's thread, never the scoring one: always safe to close
             ranker.statistics().closeTextEncoder();
         }

@@ -43,6 +43,8 @@ import java.util.Set;
  * @param scoringInFlight events (and requests) whose second half, scores and training, a thread of
  *     their own may hold while the task thread prepares the next ones ({@code
  *     ranker.scoring-in-flight}); 0: the task thread does both
+ * @param rebaseOffTaskThread whether a serving subtask builds its candidate statistics' new
+ *     checkpoint bases on a thread of its own ({@code ranker.statistics-rebase-off-task-thread})
  */
 public record RankerSettings(
         double learningRate,
@@ -56,7 +58,8 @@ public record RankerSettings(
         double trainingNegatives,
         SimilarUsers similarUsers,
         int batchEvents,
-        int scoringInFlight)
+        int scoringInFlight,
+        boolean rebaseOffTaskThread)
         implements Serializable {
     /**
      * {@code ranker.batch-size}'s default: the batch the replay's figures were measured at ({@code
@@ -102,7 +105,8 @@ public record RankerSettings(
      * CandidateRanker#TRAINING_NEGATIVES} of the negatives, similar users as {@link
      * CandidateSettings#defaults()} makes them, steps every {@link #DEFAULT_BATCH_EVENTS} and
      * scoring on the task thread (the job's option runs it on a thread of its own: {@link
-     * #DEFAULT_SCORING_IN_FLIGHT}).
+     * #DEFAULT_SCORING_IN_FLIGHT}), and the statistics' new checkpoint bases built on the task
+     * thread (the job's option builds them on a thread of their own).
      */
     public static final class Builder {
         private double learningRate = ScorerSettings.defaults().learningRate();
@@ -117,6 +121,7 @@ public record RankerSettings(
         private SimilarUsers similarUsers = CandidateSettings.defaults().similarUsers();
         private int batchEvents = DEFAULT_BATCH_EVENTS;
         private int scoringInFlight;
+        private boolean rebaseOffTaskThread;
 
         private Builder() {}
 
@@ -182,6 +187,15 @@ public record RankerSettings(
             return this;
         }
 
+        /**
+         * New bases of the candidate statistics' checkpoints built on a thread of their own ({@code
+         * true}) or on the task thread.
+         */
+        public Builder rebaseOffTaskThread(boolean on) {
+            this.rebaseOffTaskThread = on;
+            return this;
+        }
+
         /** The settings, checked. */
         public RankerSettings build() {
             return new RankerSettings(
@@ -196,7 +210,8 @@ public record RankerSettings(
                     trainingNegatives,
                     similarUsers,
                     batchEvents,
-                    scoringInFlight);
+                    scoringInFlight,
+                    rebaseOffTaskThread);
         }
     }
 

@@ -151,6 +151,9 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     /** The parts of the running checkpoint's run-up (nanoseconds), until its snapshot logs them. */
     private transient long[] checkpointRunUp;
 
+    /** The snapshot's ranker and statistics writes of the checkpoint being taken, in ns. */
+    private transient long[] snapshotParts;
+
     /** The marker batch being evaluated in slices, or null, and its next event. */
     private transient EvalMarker sliced;
 
@@ -207,6 +210,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
+        snapshotParts = new long[2];
         subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
         OperatorStateStore store = context.getOperatorStateStore();
@@ -320,6 +324,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
             learned = new LearnedRanking(model, settings.ranker(), catalog);
             learned.serveShare(subtask, parallelism);
             restoreLearnedRanking();
+            learned.baseStatisticsNow();
             scoreOnThread();
         } else {
             restoredRanker = null; // the state itself stays, written back by subtask 0
@@ -862,15 +867,19 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
             LOG.info(
                     "Serving {} spent {} ms of checkpoint {} on its task thread: queue run whole {}"
                             + " ms, waiting for the scoring thread {} ms, feeds and report {} ms,"
-                            + " snapshot {} ms",
+                            + " snapshot {} ms (ranker {} ms, statistics {} ms)",
                     subtask,
                     total / 1_000_000,
                     checkpointId,
                     runUp[0] / 1_000_000,
                     runUp[1] / 1_000_000,
                     runUp[2] / 1_000_000,
-                    snapshotNanos / 1_000_000);
+                    snapshotNanos / 1_000_000,
+                    snapshotParts[0] / 1_000_000,
+                    snapshotParts[1] / 1_000_000);
         }
+        snapshotParts[0] = 0;
+        snapshotParts[1] = 0;
     }
 
     @Override
@@ -920,10 +929,12 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         clockState.update(List.of(maxEventTime));
         lineage.snapshot(context.getCheckpointId());
         if (learned != null) {
+            long rankerStart = System.nanoTime();
             learnedState.update(
                     List.of(
                             new LearnedRankerState(subtask, null, learned.writeLearned())
                                     .toBytes()));
+            snapshotParts[0] = System.nanoTime() - rankerStart;
             String privacy = learned.privacyReport();
             if (privacy != null) {
                 LOG.info(
@@ -933,7 +944,9 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                         privacy);
             }
             // alike on every subtask but for the similar users, kept by each user's owner
+            long statisticsStart = System.nanoTime();
             statisticsState.update(List.of(learned.checkpointStatistics()));
+            snapshotParts[1] = System.nanoTime() - statisticsStart;
         } else if (subtask != 0) {
             // another model runs: the restored ranker state is kept, as restored, for a later
             // ranker; each subtask restored every union entry, so only subtask 0 writes them back

@@ -10,17 +10,39 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Checkpoints the candidate statistics as a base snapshot plus a journal of the changes since it.
  * Writing the whole statistics (tens of MB at 100k events) on the task thread at every checkpoint
  * stalled requests for 100-200 ms each second; appending each change costs microseconds, and the
  * whole is written again only when the journal outgrows a quarter of the base (so a restore replays
- * at most that much). Format version 1 of the journal: entries of a tag byte, then a {@link
- * UserEventSerializer} event ({@link #EVENT}) or an item's id, title and attributes ({@link
- * #ITEM}). A forgotten user is never journaled: the next checkpoint writes a new base.
+ * about that much; twice that with new bases built off the task thread, below). Format version 1 of
+ * the journal: entries of a tag byte, then a {@link UserEventSerializer} event ({@link #EVENT}) or
+ * an item's id, title and attributes ({@link #ITEM}). A forgotten user is never journaled: the next
+ * checkpoint writes a new base.
+ *
+ * <p>With an executor to rebase on ({@link #rebasingOn}), a journal past its share does not stop
+ * the checkpoint that finds it: that checkpoint writes the old base and the whole journal, and the
+ * executor builds the new base from them as a restore would (the base read, the journal replayed,
+ * the result written whole: byte for byte the statistics at that checkpoint). A later checkpoint
+ * takes the new base and keeps only the journal after it. Writing tens of MB whole on the task
+ * thread held every request for 60-260 ms at each rebase; off it, the executor's thread reads the
+ * base, applies every journaled event to it once more and writes the result (with the base read,
+ * about 2.5 s of that thread for 12 MB of base and 3 MB of journal), and the heap holds a second
+ * copy of the statistics meanwhile. A forget still rebases on the task thread (the next checkpoint
+ * must not hold the user), and so does a journal that outgrows twice its share before its new base
+ * is ready, and a build that failed; a checkpoint's journal, and so the replay of a restore, may
+ * then reach twice the share.
  *
  * <p>The journal is bounded without checkpoints too: before the first base, and once it outgrows
  * its share, the next checkpoint writes a new base whatever comes after, so nothing is recorded
@@ -28,6 +50,8 @@ import org.apache.flink.core.memory.DataOutputSerializer;
  * failing, would otherwise keep every event in memory).
  */
 final class StatisticsJournal implements CandidateGenerator.Changes {
+    private static final Logger LOG = LoggerFactory.getLogger(StatisticsJournal.class);
+
     static final double REBASE_SHARE = 0.25;
 
     /** Below this size a journal is never worth a new base. */
@@ -52,11 +76,20 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
 
     private final int subtask;
     private final int parallelism;
+
+    /** Where new bases are built off the task thread; null: on the task thread, at once. */
+    private final Background background;
+
+    /** A new base being built off the task thread, or null. */
+    private PendingRebase pending;
+
     private StatisticsBase base;
     private long rebases;
 
     /** Bytes in {@link #sealed}. */
     private long sealedBytes;
+
+    private long failedRebases;
 
     /** Bytes recorded since the base and dropped: to size the next base's buffer. */
     private long droppedBytes;
@@ -80,22 +113,47 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
      * own users' per-user statistics), without a base.
      */
     StatisticsJournal(int subtask, int parallelism) {
+        this(subtask, parallelism, null);
+    }
+
+    private StatisticsJournal(int subtask, int parallelism, Background background) {
         this.subtask = subtask;
         this.parallelism = parallelism;
+        this.background = background;
     }
 
     /** A journal that goes on from a restored checkpoint: its base and its entries so far. */
     StatisticsJournal(StatisticsCheckpoint restored) {
-        this(restored.subtask(), restored.parallelism());
+        this(restored, null);
+    }
+
+    private StatisticsJournal(StatisticsCheckpoint restored, Background background) {
+        this(restored.subtask(), restored.parallelism(), background);
         base = restored.base();
         for (byte[] chunk : restored.journalChunks()) {
             seal(chunk);
         }
     }
 
+    /**
+     * A journal like this one, before its first base, that builds new bases on {@code executor}
+     * from statistics restored under {@code settings} (those of the statistics it follows).
+     */
+    StatisticsJournal rebasingOn(Executor executor, CandidateSettings settings) {
+        if (base != null) {
+            throw new IllegalStateException("the executor is chosen before the first base");
+        }
+        return new StatisticsJournal(subtask, parallelism, new Background(executor, settings));
+    }
+
     /** A journal of the same statistics without a base: the next checkpoint writes a new one. */
     StatisticsJournal fresh() {
-        return new StatisticsJournal(subtask, parallelism);
+        return new StatisticsJournal(subtask, parallelism, background);
+    }
+
+    /** A journal like this one that goes on from {@code restored}, its base and entries. */
+    StatisticsJournal goingOnFrom(StatisticsCheckpoint restored) {
+        return new StatisticsJournal(restored, background);
     }
 
     /** Whether a journal of the same statistics (same subtask and parallelism) wrote {@code e}. */
@@ -155,7 +213,8 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
         if (journal.length() >= CHUNK_BYTES) {
             seal(journal.getCopyOfBuffer());
             journal.clear();
-            if (outgrew(sealedBytes)) {
+            takeFinishedRebase(); // a new base ready now leaves only the entries after it
+            if (rebaseDue || outgrew(sealedBytes, background == null ? 1 : 2)) {
                 dropUntilTheRebase();
             }
         }
@@ -170,6 +229,7 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
 
     /** The next checkpoint writes a new base: what the journal holds is of no use to it. */
     private void dropUntilTheRebase() {
+        abandonPending();
         rebaseDue = true;
         droppedBytes = length();
         dropEntries();
@@ -183,7 +243,12 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
 
     /** Whether a journal of {@code length} bytes is past the share that calls for a new base. */
     private boolean outgrew(long length) {
-        return length > Math.max(MIN_REBASE_BYTES, base.length() * REBASE_SHARE);
+        return outgrew(length, 1);
+    }
+
+    /** Whether a journal of {@code length} bytes is past {@code shares} times that share. */
+    private boolean outgrew(long length, int shares) {
+        return length > shares * Math.max(MIN_REBASE_BYTES, base.length() * REBASE_SHARE);
     }
 
     /** The bytes the journal holds now (after a drop, less than it recorded since the base). */
@@ -215,14 +280,36 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
                                 base.length() + droppedBytes + journalLength);
     }
 
+    /**
+     * Writes the base of {@code statistics} now if the journal has none (a fresh start, a rescale):
+     * at open, before requests wait for the task thread, where the first checkpoint would.
+     */
+    void baseNow(CandidateGenerator statistics) {
+        if (base == null) {
+            base = new StatisticsBase(CandidateStatisticsSerializer.toBytes(statistics));
+            rebaseDue = false;
+            droppedBytes = 0;
+            dropEntries();
+            rebases++;
+        }
+    }
+
     /** The checkpoint of {@code statistics}, which must be what this journal followed. */
     StatisticsCheckpoint checkpoint(CandidateGenerator statistics) {
+        takeFinishedRebase();
         long journalLength = length();
-        if (base == null || rebaseDue || outgrew(journalLength)) {
+        boolean due = base == null || rebaseDue || outgrew(journalLength);
+        boolean onTaskThread =
+                background == null || base == null || rebaseDue || outgrew(journalLength, 2);
+        if (due && !onTaskThread && pending == null && !startRebase()) {
+            onTaskThread = true;
+        }
+        if (due && onTaskThread) {
+            abandonPending();
             base =
                     new StatisticsBase(
                             CandidateStatisticsSerializer.toBytes(
-                                    statistics, rebaseBytes(journalLength)));
+                                    statistics, rebaseBytes(length())));
             rebaseDue = false;
             droppedBytes = 0;
             dropEntries();
@@ -235,6 +322,125 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
         }
         return new StatisticsCheckpoint(base, chunks, subtask, parallelism);
     }
+
+    /**
+     * Starts building the base of what is recorded now off the task thread; false when the executor
+     * takes no more work (the task thread builds it then). The tail is sealed, so that the new base
+     * stands for exactly the chunks sealed so far.
+     */
+    private boolean startRebase() {
+        seal(journal.getCopyOfBuffer());
+        journal.clear();
+        StatisticsCheckpoint upToNow =
+                new StatisticsCheckpoint(base, List.copyOf(sealed), subtask, parallelism);
+        int expected = rebaseBytes(sealedBytes);
+        CandidateSettings settings = background.settings();
+        AtomicBoolean abandoned = new AtomicBoolean();
+        try {
+            pending =
+                    new PendingRebase(
+                            sealed.size(),
+                            abandoned,
+                            CompletableFuture.supplyAsync(
+                                    () -> rebuild(upToNow, settings, expected, abandoned),
+                                    background.executor()));
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
+        }
+    }
+
+    /** The base of what {@code upToNow} holds, built as a restore would: off the task thread. */
+    private static StatisticsBase rebuild(
+            StatisticsCheckpoint upToNow,
+            CandidateSettings settings,
+            int expectedBytes,
+            AtomicBoolean abandoned) {
+        long start = System.nanoTime();
+        CandidateGenerator statistics = restore(upToNow, settings);
+        long replayed = System.nanoTime();
+        if (abandoned.get()) { // a forget, or the subtask closed: write nothing more
+            throw new CancellationException("abandoned");
+        }
+        StatisticsBase base =
+                new StatisticsBase(
+                        CandidateStatisticsSerializer.toBytes(statistics, expectedBytes));
+        LOG.info(
+                "Serving {} built its statistics' new base off the task thread: {} KB of base and"
+                        + " {} KB of journal replayed in {} ms, {} KB written in {} ms",
+                upToNow.subtask(),
+                upToNow.base().length() / 1024,
+                upToNow.journalLength() / 1024,
+                (replayed - start) / 1_000_000,
+                base.length() / 1024,
+                (System.nanoTime() - replayed) / 1_000_000);
+        return base;
+    }
+
+    /**
+     * Takes the new base built off the task thread, if it is ready, with the journal after it; a
+     * build that failed leaves the journal as it is, and the next checkpoint rebases on the task
+     * thread.
+     */
+    private void takeFinishedRebase() {
+        if (pending == null || !pending.base().isDone()) {
+            return;
+        }
+        PendingRebase done = pending;
+        pending = null;
+        try {
+            base = done.base().get();
+        } catch (ExecutionException | InterruptedException | CancellationException e) {
+            // the journal is still whole: only the new base is missing, and the task thread
+            // writes it at the next checkpoint
+            rebaseDue = true;
+            failedRebases++;
+            // the build is a restore of the checkpoints since the base: they may not restore
+            LOG.error(
+                    "Serving {} could not rebuild its candidate statistics from their base and"
+                            + " journal, as a restore of its checkpoints since that base would;"
+                            + " those checkpoints may not restore. The next checkpoint writes"
+                            + " the statistics whole from the task thread.",
+                    subtask,
+                    e instanceof ExecutionException ? e.getCause() : e);
+            return;
+        }
+        List<byte[]> after = new ArrayList<>(sealed.subList(done.chunks(), sealed.size()));
+        sealed.clear();
+        sealedBytes = 0;
+        after.forEach(this::seal);
+        droppedBytes = 0;
+        rebases++;
+    }
+
+    /**
+     * Forgets a new base being built (it would hold a forgotten user or miss dropped entries, or
+     * its subtask closes); a build under way writes nothing more.
+     */
+    void abandonPending() {
+        if (pending != null) {
+            pending.abandoned().set(true);
+            pending.base().cancel(false);
+            pending = null;
+        }
+    }
+
+    /** How often a new base built off the task thread failed (the task thread then built it). */
+    long failedRebases() {
+        return failedRebases;
+    }
+
+    /** Whether a new base is being built off the task thread. */
+    boolean rebasing() {
+        return pending != null;
+    }
+
+    /** Where new bases are built, and the settings the statistics are restored under there. */
+    private record Background(Executor executor, CandidateSettings settings) {}
+
+    /** A new base being built for the first {@code chunks} sealed chunks of the journal. */
+    private record PendingRebase(
+            int chunks, AtomicBoolean abandoned, CompletableFuture<StatisticsBase> base) {}
 
     /** How often a checkpoint wrote the whole statistics since this journal was made. */
     long rebases() {

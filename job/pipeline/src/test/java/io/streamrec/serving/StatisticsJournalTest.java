@@ -11,12 +11,16 @@ import io.streamrec.schema.EventType;
 import io.streamrec.schema.ItemRecord;
 import io.streamrec.schema.UserEvent;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.RejectedExecutionException;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The statistics checkpointed as a base and a journal restore to exactly the statistics written
@@ -306,5 +310,158 @@ class StatisticsJournalTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("journal at byte 1")
                 .hasMessageContaining("unknown journal entry 9");
+    }
+
+    /** Checkpoints of 2,000 events each until one starts a new base off the task thread. */
+    private static StatisticsCheckpoint checkpointsUntilARebaseStarts(
+            StatisticsJournal journal, Stream stream, CandidateGenerator statistics) {
+        for (int checkpoints = 0; checkpoints < 100; checkpoints++) {
+            stream.apply(statistics, 2_000);
+            StatisticsCheckpoint last = journal.checkpoint(statistics);
+            if (journal.rebasing()) {
+                return last;
+            }
+        }
+        throw new AssertionError("no new base started in 200,000 events");
+    }
+
+    @ParameterizedTest(name = "subtask {0} of {1}")
+    @CsvSource({"0, 1", "1, 2"})
+    void aJournalPastItsShareGetsItsNewBaseOffTheTaskThreadAndKeepsOnlyTheEntriesAfterIt(
+            int subtask, int parallelism) {
+        List<Runnable> rebaseTasks = new ArrayList<>();
+        StatisticsJournal journal =
+                new StatisticsJournal(subtask, parallelism).rebasingOn(rebaseTasks::add, SETTINGS);
+        Stream stream = new Stream();
+        CandidateGenerator statistics = new CandidateGenerator(SETTINGS, CATALOG);
+        // at parallelism 2, per-user statistics of the subtask's own users only, as serving keeps
+        statistics.keepUserStatisticsOf(UserOwner.share(subtask, parallelism));
+        statistics.recordChangesTo(journal);
+        stream.apply(statistics, 3_000);
+        StatisticsCheckpoint first = journal.checkpoint(statistics); // on the task thread
+        StatisticsCheckpoint cut = checkpointsUntilARebaseStarts(journal, stream, statistics);
+        byte[] atTheCut = whole(statistics);
+
+        // the checkpoint that starts the build writes the old base and the whole journal
+        assertThat(cut.base()).isSameAs(first.base());
+        assertThat(cut.journalLength())
+                .isGreaterThan((int) (first.base().length() * StatisticsJournal.REBASE_SHARE));
+        assertThat(whole(StatisticsJournal.restore(cut, SETTINGS))).isEqualTo(atTheCut);
+        stream.apply(statistics, 500);
+        StatisticsCheckpoint whileBuilding = journal.checkpoint(statistics);
+        assertThat(whileBuilding.base()).isSameAs(first.base());
+        assertThat(rebaseTasks).hasSize(1); // one build at a time
+        assertThat(journal.rebases()).isEqualTo(1);
+
+        rebaseTasks.remove(0).run();
+        stream.apply(statistics, 500);
+        StatisticsCheckpoint rebased = journal.checkpoint(statistics);
+        assertThat(rebased.base().bytes()).isEqualTo(atTheCut);
+        assertThat(rebased.journalLength()).isPositive().isLessThan(cut.journalLength() / 4);
+        assertThat(whole(StatisticsJournal.restore(rebased, SETTINGS)))
+                .isEqualTo(whole(statistics));
+        assertThat(journal.rebases()).isEqualTo(2);
+        assertThat(journal.rebasing()).isFalse();
+    }
+
+    @Test
+    void aForgetWhileANewBaseIsBuiltRebasesOnTheTaskThreadWithoutTheUser() {
+        List<Runnable> rebaseTasks = new ArrayList<>();
+        StatisticsJournal journal =
+                new StatisticsJournal(0, 1).rebasingOn(rebaseTasks::add, SETTINGS);
+        Stream stream = new Stream();
+        CandidateGenerator statistics = journaled(journal, stream, 3_000);
+        journal.checkpoint(statistics);
+        checkpointsUntilARebaseStarts(journal, stream, statistics);
+        byte[] withTheUser = whole(statistics);
+
+        statistics.forget("u7");
+        rebaseTasks.remove(0).run(); // a base that still holds u7
+        StatisticsCheckpoint afterTheForget = journal.checkpoint(statistics);
+
+        assertThat(whole(statistics)).isNotEqualTo(withTheUser);
+        assertThat(afterTheForget.base().bytes()).isEqualTo(whole(statistics));
+        assertThat(afterTheForget.journal()).isEmpty();
+        assertThat(journal.rebasing()).isFalse();
+    }
+
+    @Test
+    void anExecutorThatTakesNoMoreWorkLeavesTheNewBaseToTheTaskThread() {
+        StatisticsJournal journal =
+                new StatisticsJournal(0, 1)
+                        .rebasingOn(
+                                task -> {
+                                    throw new RejectedExecutionException("shut down");
+                                },
+                                SETTINGS);
+        Stream stream = new Stream();
+        CandidateGenerator statistics = journaled(journal, stream, 3_000);
+        StatisticsCheckpoint first = journal.checkpoint(statistics);
+        StatisticsCheckpoint last = first;
+        for (int checkpoints = 0; checkpoints < 100 && last.base() == first.base(); checkpoints++) {
+            stream.apply(statistics, 2_000);
+            last = journal.checkpoint(statistics);
+        }
+        assertThat(last.base()).isNotSameAs(first.base());
+        assertThat(journal.rebasing()).isFalse();
+        assertThat(last.journal()).isEmpty();
+        assertThat(last.base().bytes()).isEqualTo(whole(statistics));
+    }
+
+    @Test
+    void aBaseWrittenBeforeTheFirstCheckpointLeavesItTheJournalOnly() {
+        StatisticsJournal journal = new StatisticsJournal(0, 1);
+        Stream stream = new Stream();
+        CandidateGenerator statistics = journaled(journal, stream, 3_000);
+        journal.baseNow(statistics);
+        byte[] atOpen = whole(statistics);
+        stream.apply(statistics, 500);
+
+        StatisticsCheckpoint first = journal.checkpoint(statistics);
+        assertThat(first.base().bytes()).isEqualTo(atOpen);
+        assertThat(first.journal()).isNotEmpty();
+        assertThat(whole(StatisticsJournal.restore(first, SETTINGS))).isEqualTo(whole(statistics));
+    }
+
+    @Test
+    void aJournalAtTwiceItsShareBeforeItsNewBaseIsReadyRebasesOnTheTaskThread() {
+        List<Runnable> neverRun = new ArrayList<>();
+        StatisticsJournal journal = new StatisticsJournal(0, 1).rebasingOn(neverRun::add, SETTINGS);
+        Stream stream = new Stream();
+        CandidateGenerator statistics = journaled(journal, stream, 3_000);
+        StatisticsCheckpoint first = journal.checkpoint(statistics);
+        StatisticsCheckpoint cut = checkpointsUntilARebaseStarts(journal, stream, statistics);
+        StatisticsCheckpoint last = cut;
+        for (int checkpoints = 0; checkpoints < 100 && last.base() == first.base(); checkpoints++) {
+            stream.apply(statistics, 2_000);
+            last = journal.checkpoint(statistics);
+        }
+
+        assertThat(neverRun).hasSize(1);
+        assertThat(last.base().bytes()).isEqualTo(whole(statistics));
+        assertThat(last.journal()).isEmpty();
+        assertThat(journal.rebasing()).isFalse();
+    }
+
+    @Test
+    void aNewBaseReadyBetweenCheckpointsIsTakenBeforeTheJournalWouldBeDropped() {
+        List<Runnable> rebaseTasks = new ArrayList<>();
+        StatisticsJournal journal =
+                new StatisticsJournal(0, 1).rebasingOn(rebaseTasks::add, SETTINGS);
+        Stream stream = new Stream();
+        CandidateGenerator statistics = journaled(journal, stream, 3_000);
+        StatisticsCheckpoint first = journal.checkpoint(statistics);
+        checkpointsUntilARebaseStarts(journal, stream, statistics);
+        byte[] atTheCut = whole(statistics);
+        rebaseTasks.remove(0).run();
+        // more than twice the share of events without a checkpoint: without the new base taken
+        // first, the journal would be dropped and the next checkpoint would rebase on the task
+        // thread
+        stream.apply(statistics, 60_000);
+
+        StatisticsCheckpoint next = journal.checkpoint(statistics);
+        assertThat(next.base()).isNotSameAs(first.base());
+        assertThat(next.base().bytes()).isEqualTo(atTheCut);
+        assertThat(whole(StatisticsJournal.restore(next, SETTINGS))).isEqualTo(whole(statistics));
     }
 }
