@@ -851,8 +851,12 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         awaitScoring();
         long scored = System.nanoTime();
         pollFeeds(); // the report's model version then counts restored rows committed late
+        long polled = System.nanoTime();
         emitReport();
-        checkpointRunUp = new long[] {queued - start, scored - queued, System.nanoTime() - scored};
+        checkpointRunUp =
+                new long[] {
+                    queued - start, scored - queued, polled - scored, System.nanoTime() - polled
+                };
     }
 
     /**
@@ -860,20 +864,21 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
      * part: requests that serving reads itself wait for all of it.
      */
     private void logSlowCheckpoint(long checkpointId, long snapshotNanos) {
-        long[] runUp = checkpointRunUp == null ? new long[3] : checkpointRunUp;
+        long[] runUp = checkpointRunUp == null ? new long[4] : checkpointRunUp;
         checkpointRunUp = null;
-        long total = runUp[0] + runUp[1] + runUp[2] + snapshotNanos;
+        long total = runUp[0] + runUp[1] + runUp[2] + runUp[3] + snapshotNanos;
         if (total > SLOW_CHECKPOINT_MS * 1_000_000L) {
             LOG.info(
                     "Serving {} spent {} ms of checkpoint {} on its task thread: queue run whole {}"
-                            + " ms, waiting for the scoring thread {} ms, feeds and report {} ms,"
-                            + " snapshot {} ms (ranker {} ms, statistics {} ms)",
+                            + " ms, waiting for the scoring thread {} ms, feeds {} ms, report {}"
+                            + " ms, snapshot {} ms (ranker {} ms, statistics {} ms)",
                     subtask,
                     total / 1_000_000,
                     checkpointId,
                     runUp[0] / 1_000_000,
                     runUp[1] / 1_000_000,
                     runUp[2] / 1_000_000,
+                    runUp[3] / 1_000_000,
                     snapshotNanos / 1_000_000,
                     snapshotParts[0] / 1_000_000,
                     snapshotParts[1] / 1_000_000);
