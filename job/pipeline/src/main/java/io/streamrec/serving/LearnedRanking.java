@@ -127,7 +127,7 @@ final class LearnedRanking implements AutoCloseable {
                     Executors.newSingleThreadExecutor(
                             r -> {
                                 Thread thread =
-                                        new Thread(r, "streamrec-statistics-rebase-" + subtask);
+                                        new Thread(r, "serving statistics rebase " + subtask);
                                 thread.setDaemon(true);
                                 return thread;
                             });

@@ -15,7 +15,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Predicate;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
@@ -312,100 +314,113 @@ class StatisticsJournalTest {
                 .hasMessageContaining("unknown journal entry 9");
     }
 
-    /** Checkpoints of 2,000 events each until one starts a new base off the task thread. */
-    private static StatisticsCheckpoint checkpointsUntilARebaseStarts(
-            StatisticsJournal journal, Stream stream, CandidateGenerator statistics) {
-        for (int checkpoints = 0; checkpoints < 100; checkpoints++) {
-            stream.apply(statistics, 2_000);
-            StatisticsCheckpoint last = journal.checkpoint(statistics);
-            if (journal.rebasing()) {
-                return last;
-            }
+    /**
+     * Statistics journaled from the start by a journal that builds new bases on the executor given
+     * (by default, as tasks the test runs), past their first base.
+     */
+    private static final class Rebasing {
+        final List<Runnable> tasks = new ArrayList<>();
+        final Stream stream = new Stream();
+        final StatisticsJournal journal;
+        final CandidateGenerator statistics = new CandidateGenerator(SETTINGS, CATALOG);
+        final StatisticsCheckpoint first;
+
+        Rebasing(int subtask, int parallelism) {
+            this(subtask, parallelism, null);
         }
-        throw new AssertionError("no new base started in 200,000 events");
+
+        Rebasing(int subtask, int parallelism, Executor executor) {
+            journal =
+                    new StatisticsJournal(subtask, parallelism)
+                            .rebasingOn(executor != null ? executor : tasks::add, SETTINGS);
+            // per-user statistics of the subtask's own users only, as serving keeps them
+            statistics.keepUserStatisticsOf(UserOwner.share(subtask, parallelism));
+            statistics.recordChangesTo(journal);
+            stream.apply(statistics, 3_000);
+            first = journal.checkpoint(statistics); // the first base, on the task thread
+        }
+
+        /** Checkpoints of 2,000 events each until one starts a new base off the task thread. */
+        StatisticsCheckpoint untilARebaseStarts() {
+            return until(checkpoint -> journal.rebasing());
+        }
+
+        /** Checkpoints of 2,000 events each until one holds a base other than the first. */
+        StatisticsCheckpoint untilANewBase() {
+            return until(checkpoint -> checkpoint.base() != first.base());
+        }
+
+        private StatisticsCheckpoint until(Predicate<StatisticsCheckpoint> done) {
+            for (int checkpoints = 0; checkpoints < 100; checkpoints++) {
+                stream.apply(statistics, 2_000);
+                StatisticsCheckpoint checkpoint = journal.checkpoint(statistics);
+                if (done.test(checkpoint)) {
+                    return checkpoint;
+                }
+            }
+            throw new AssertionError("not within 200,000 events");
+        }
     }
 
     @ParameterizedTest(name = "subtask {0} of {1}")
     @CsvSource({"0, 1", "1, 2"})
     void aJournalPastItsShareGetsItsNewBaseOffTheTaskThreadAndKeepsOnlyTheEntriesAfterIt(
             int subtask, int parallelism) {
-        List<Runnable> rebaseTasks = new ArrayList<>();
-        StatisticsJournal journal =
-                new StatisticsJournal(subtask, parallelism).rebasingOn(rebaseTasks::add, SETTINGS);
-        Stream stream = new Stream();
-        CandidateGenerator statistics = new CandidateGenerator(SETTINGS, CATALOG);
-        // at parallelism 2, per-user statistics of the subtask's own users only, as serving keeps
-        statistics.keepUserStatisticsOf(UserOwner.share(subtask, parallelism));
-        statistics.recordChangesTo(journal);
-        stream.apply(statistics, 3_000);
-        StatisticsCheckpoint first = journal.checkpoint(statistics); // on the task thread
-        StatisticsCheckpoint cut = checkpointsUntilARebaseStarts(journal, stream, statistics);
-        byte[] atTheCut = whole(statistics);
+        Rebasing r = new Rebasing(subtask, parallelism);
+        StatisticsCheckpoint cut = r.untilARebaseStarts();
+        byte[] atTheCut = whole(r.statistics);
 
         // the checkpoint that starts the build writes the old base and the whole journal
-        assertThat(cut.base()).isSameAs(first.base());
+        assertThat(cut.base()).isSameAs(r.first.base());
         assertThat(cut.journalLength())
-                .isGreaterThan((int) (first.base().length() * StatisticsJournal.REBASE_SHARE));
+                .isGreaterThan((int) (r.first.base().length() * StatisticsJournal.REBASE_SHARE));
         assertThat(whole(StatisticsJournal.restore(cut, SETTINGS))).isEqualTo(atTheCut);
-        stream.apply(statistics, 500);
-        StatisticsCheckpoint whileBuilding = journal.checkpoint(statistics);
-        assertThat(whileBuilding.base()).isSameAs(first.base());
-        assertThat(rebaseTasks).hasSize(1); // one build at a time
-        assertThat(journal.rebases()).isEqualTo(1);
+        r.stream.apply(r.statistics, 500);
+        StatisticsCheckpoint whileBuilding = r.journal.checkpoint(r.statistics);
+        assertThat(whileBuilding.base()).isSameAs(r.first.base());
+        assertThat(r.tasks).hasSize(1); // one build at a time
+        assertThat(r.journal.rebases()).isEqualTo(1);
 
-        rebaseTasks.remove(0).run();
-        stream.apply(statistics, 500);
-        StatisticsCheckpoint rebased = journal.checkpoint(statistics);
+        r.tasks.remove(0).run();
+        r.stream.apply(r.statistics, 500);
+        StatisticsCheckpoint rebased = r.journal.checkpoint(r.statistics);
         assertThat(rebased.base().bytes()).isEqualTo(atTheCut);
         assertThat(rebased.journalLength()).isPositive().isLessThan(cut.journalLength() / 4);
         assertThat(whole(StatisticsJournal.restore(rebased, SETTINGS)))
-                .isEqualTo(whole(statistics));
-        assertThat(journal.rebases()).isEqualTo(2);
-        assertThat(journal.rebasing()).isFalse();
+                .isEqualTo(whole(r.statistics));
+        assertThat(r.journal.rebases()).isEqualTo(2);
+        assertThat(r.journal.rebasing()).isFalse();
     }
 
     @Test
     void aForgetWhileANewBaseIsBuiltRebasesOnTheTaskThreadWithoutTheUser() {
-        List<Runnable> rebaseTasks = new ArrayList<>();
-        StatisticsJournal journal =
-                new StatisticsJournal(0, 1).rebasingOn(rebaseTasks::add, SETTINGS);
-        Stream stream = new Stream();
-        CandidateGenerator statistics = journaled(journal, stream, 3_000);
-        journal.checkpoint(statistics);
-        checkpointsUntilARebaseStarts(journal, stream, statistics);
-        byte[] withTheUser = whole(statistics);
+        Rebasing r = new Rebasing(0, 1);
+        r.untilARebaseStarts();
+        byte[] withTheUser = whole(r.statistics);
 
-        statistics.forget("u7");
-        rebaseTasks.remove(0).run(); // a base that still holds u7
-        StatisticsCheckpoint afterTheForget = journal.checkpoint(statistics);
+        r.statistics.forget("u7");
+        r.tasks.remove(0).run(); // a base that still holds u7
+        StatisticsCheckpoint afterTheForget = r.journal.checkpoint(r.statistics);
 
-        assertThat(whole(statistics)).isNotEqualTo(withTheUser);
-        assertThat(afterTheForget.base().bytes()).isEqualTo(whole(statistics));
+        assertThat(whole(r.statistics)).isNotEqualTo(withTheUser);
+        assertThat(afterTheForget.base().bytes()).isEqualTo(whole(r.statistics));
         assertThat(afterTheForget.journal()).isEmpty();
-        assertThat(journal.rebasing()).isFalse();
+        assertThat(r.journal.rebasing()).isFalse();
     }
 
     @Test
     void anExecutorThatTakesNoMoreWorkLeavesTheNewBaseToTheTaskThread() {
-        StatisticsJournal journal =
-                new StatisticsJournal(0, 1)
-                        .rebasingOn(
-                                task -> {
-                                    throw new RejectedExecutionException("shut down");
-                                },
-                                SETTINGS);
-        Stream stream = new Stream();
-        CandidateGenerator statistics = journaled(journal, stream, 3_000);
-        StatisticsCheckpoint first = journal.checkpoint(statistics);
-        StatisticsCheckpoint last = first;
-        for (int checkpoints = 0; checkpoints < 100 && last.base() == first.base(); checkpoints++) {
-            stream.apply(statistics, 2_000);
-            last = journal.checkpoint(statistics);
-        }
-        assertThat(last.base()).isNotSameAs(first.base());
-        assertThat(journal.rebasing()).isFalse();
+        Rebasing r =
+                new Rebasing(
+                        0,
+                        1,
+                        task -> {
+                            throw new RejectedExecutionException("shut down");
+                        });
+        StatisticsCheckpoint last = r.untilANewBase();
+        assertThat(r.journal.rebasing()).isFalse();
         assertThat(last.journal()).isEmpty();
-        assertThat(last.base().bytes()).isEqualTo(whole(statistics));
+        assertThat(last.base().bytes()).isEqualTo(whole(r.statistics));
     }
 
     @Test
@@ -425,43 +440,30 @@ class StatisticsJournalTest {
 
     @Test
     void aJournalAtTwiceItsShareBeforeItsNewBaseIsReadyRebasesOnTheTaskThread() {
-        List<Runnable> neverRun = new ArrayList<>();
-        StatisticsJournal journal = new StatisticsJournal(0, 1).rebasingOn(neverRun::add, SETTINGS);
-        Stream stream = new Stream();
-        CandidateGenerator statistics = journaled(journal, stream, 3_000);
-        StatisticsCheckpoint first = journal.checkpoint(statistics);
-        StatisticsCheckpoint cut = checkpointsUntilARebaseStarts(journal, stream, statistics);
-        StatisticsCheckpoint last = cut;
-        for (int checkpoints = 0; checkpoints < 100 && last.base() == first.base(); checkpoints++) {
-            stream.apply(statistics, 2_000);
-            last = journal.checkpoint(statistics);
-        }
+        Rebasing r = new Rebasing(0, 1); // whose tasks never run
+        r.untilARebaseStarts();
+        StatisticsCheckpoint last = r.untilANewBase();
 
-        assertThat(neverRun).hasSize(1);
-        assertThat(last.base().bytes()).isEqualTo(whole(statistics));
+        assertThat(r.tasks).hasSize(1);
+        assertThat(last.base().bytes()).isEqualTo(whole(r.statistics));
         assertThat(last.journal()).isEmpty();
-        assertThat(journal.rebasing()).isFalse();
+        assertThat(r.journal.rebasing()).isFalse();
     }
 
     @Test
     void aNewBaseReadyBetweenCheckpointsIsTakenBeforeTheJournalWouldBeDropped() {
-        List<Runnable> rebaseTasks = new ArrayList<>();
-        StatisticsJournal journal =
-                new StatisticsJournal(0, 1).rebasingOn(rebaseTasks::add, SETTINGS);
-        Stream stream = new Stream();
-        CandidateGenerator statistics = journaled(journal, stream, 3_000);
-        StatisticsCheckpoint first = journal.checkpoint(statistics);
-        checkpointsUntilARebaseStarts(journal, stream, statistics);
-        byte[] atTheCut = whole(statistics);
-        rebaseTasks.remove(0).run();
+        Rebasing r = new Rebasing(0, 1);
+        r.untilARebaseStarts();
+        byte[] atTheCut = whole(r.statistics);
+        r.tasks.remove(0).run();
         // more than twice the share of events without a checkpoint: without the new base taken
         // first, the journal would be dropped and the next checkpoint would rebase on the task
         // thread
-        stream.apply(statistics, 60_000);
+        r.stream.apply(r.statistics, 60_000);
 
-        StatisticsCheckpoint next = journal.checkpoint(statistics);
-        assertThat(next.base()).isNotSameAs(first.base());
+        StatisticsCheckpoint next = r.journal.checkpoint(r.statistics);
+        assertThat(next.base()).isNotSameAs(r.first.base());
         assertThat(next.base().bytes()).isEqualTo(atTheCut);
-        assertThat(whole(StatisticsJournal.restore(next, SETTINGS))).isEqualTo(whole(statistics));
+        assertThat(whole(StatisticsJournal.restore(next, SETTINGS))).isEqualTo(whole(r.statistics));
     }
 }
