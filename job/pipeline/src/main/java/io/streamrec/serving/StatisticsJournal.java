@@ -357,7 +357,9 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
             int expectedBytes,
             AtomicBoolean abandoned) {
         long start = System.nanoTime();
-        CandidateGenerator statistics = restore(upToNow, settings);
+        CandidateGenerator statistics = readBase(upToNow, settings);
+        long read = System.nanoTime();
+        replayJournal(upToNow, statistics);
         long replayed = System.nanoTime();
         if (abandoned.get()) { // a forget, or the subtask closed: write nothing more
             throw new CancellationException("abandoned");
@@ -366,12 +368,13 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
                 new StatisticsBase(
                         CandidateStatisticsSerializer.toBytes(statistics, expectedBytes));
         LOG.info(
-                "Serving {} built its statistics' new base off the task thread: {} KB of base and"
-                        + " {} KB of journal replayed in {} ms, {} KB written in {} ms",
+                "Serving {} built its statistics' new base off the task thread: {} KB of base read"
+                        + " in {} ms, {} KB of journal replayed in {} ms, {} KB written in {} ms",
                 upToNow.subtask(),
                 upToNow.base().length() / 1024,
+                (read - start) / 1_000_000,
                 upToNow.journalLength() / 1024,
-                (replayed - start) / 1_000_000,
+                (replayed - read) / 1_000_000,
                 base.length() / 1024,
                 (System.nanoTime() - replayed) / 1_000_000);
         return base;
@@ -452,12 +455,26 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
      * per-user statistics for the users its writer kept them for, as it did.
      */
     static CandidateGenerator restore(StatisticsCheckpoint checkpoint, CandidateSettings settings) {
+        CandidateGenerator statistics = readBase(checkpoint, settings);
+        replayJournal(checkpoint, statistics);
+        return statistics;
+    }
+
+    /** The statistics a checkpoint's base holds, kept per user as its writer kept them. */
+    private static CandidateGenerator readBase(
+            StatisticsCheckpoint checkpoint, CandidateSettings settings) {
         CandidateGenerator statistics =
                 CandidateStatisticsSerializer.fromBytes(checkpoint.base().bytes(), settings);
         if (!checkpoint.whole()) {
             statistics.keepUserStatisticsOf(
                     UserOwner.share(checkpoint.subtask(), checkpoint.parallelism()));
         }
+        return statistics;
+    }
+
+    /** Applies a checkpoint's journal, in order, to the statistics of its base. */
+    private static void replayJournal(
+            StatisticsCheckpoint checkpoint, CandidateGenerator statistics) {
         DataInputDeserializer in = new DataInputDeserializer(checkpoint.journal());
         try {
             while (in.available() > 0) {
@@ -478,7 +495,6 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
                             + e.getMessage(),
                     e);
         }
-        return statistics;
     }
 
     private static void replayItem(DataInputDeserializer in, CandidateGenerator statistics)
