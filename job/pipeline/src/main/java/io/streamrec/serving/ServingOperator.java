@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -148,11 +149,12 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     /** A checkpoint's task-thread work that is logged by part ({@link #logSlowCheckpoint}). */
     static final long SLOW_CHECKPOINT_MS = 50;
 
-    /** The parts of the running checkpoint's run-up (nanoseconds), until its snapshot logs them. */
-    private transient long[] checkpointRunUp;
-
-    /** The snapshot's ranker and statistics writes of the checkpoint being taken, in ns. */
-    private transient long[] snapshotParts;
+    /**
+     * The running checkpoint's task-thread work by part, in ns, until its snapshot logs it: the
+     * queue run whole, the wait for the scoring thread, the feeds, the report, then within the
+     * snapshot the ranker's and the statistics' writes.
+     */
+    private transient long[] checkpointParts;
 
     /** The marker batch being evaluated in slices, or null, and its next event. */
     private transient EvalMarker sliced;
@@ -210,7 +212,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        snapshotParts = new long[2];
+        checkpointParts = new long[6];
         subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
         OperatorStateStore store = context.getOperatorStateStore();
@@ -853,10 +855,10 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         pollFeeds(); // the report's model version then counts restored rows committed late
         long polled = System.nanoTime();
         emitReport();
-        checkpointRunUp =
-                new long[] {
-                    queued - start, scored - queued, polled - scored, System.nanoTime() - polled
-                };
+        checkpointParts[0] = queued - start;
+        checkpointParts[1] = scored - queued;
+        checkpointParts[2] = polled - scored;
+        checkpointParts[3] = System.nanoTime() - polled;
     }
 
     /**
@@ -864,9 +866,8 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
      * part: requests that serving reads itself wait for all of it.
      */
     private void logSlowCheckpoint(long checkpointId, long snapshotNanos) {
-        long[] runUp = checkpointRunUp == null ? new long[4] : checkpointRunUp;
-        checkpointRunUp = null;
-        long total = runUp[0] + runUp[1] + runUp[2] + runUp[3] + snapshotNanos;
+        long[] parts = checkpointParts;
+        long total = parts[0] + parts[1] + parts[2] + parts[3] + snapshotNanos;
         if (total > SLOW_CHECKPOINT_MS * 1_000_000L) {
             LOG.info(
                     "Serving {} spent {} ms of checkpoint {} on its task thread: queue run whole {}"
@@ -875,16 +876,15 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                     subtask,
                     total / 1_000_000,
                     checkpointId,
-                    runUp[0] / 1_000_000,
-                    runUp[1] / 1_000_000,
-                    runUp[2] / 1_000_000,
-                    runUp[3] / 1_000_000,
+                    parts[0] / 1_000_000,
+                    parts[1] / 1_000_000,
+                    parts[2] / 1_000_000,
+                    parts[3] / 1_000_000,
                     snapshotNanos / 1_000_000,
-                    snapshotParts[0] / 1_000_000,
-                    snapshotParts[1] / 1_000_000);
+                    parts[4] / 1_000_000,
+                    parts[5] / 1_000_000);
         }
-        snapshotParts[0] = 0;
-        snapshotParts[1] = 0;
+        Arrays.fill(parts, 0);
     }
 
     @Override
@@ -939,7 +939,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                     List.of(
                             new LearnedRankerState(subtask, null, learned.writeLearned())
                                     .toBytes()));
-            snapshotParts[0] = System.nanoTime() - rankerStart;
+            checkpointParts[4] = System.nanoTime() - rankerStart;
             String privacy = learned.privacyReport();
             if (privacy != null) {
                 LOG.info(
@@ -951,7 +951,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
             // alike on every subtask but for the similar users, kept by each user's owner
             long statisticsStart = System.nanoTime();
             statisticsState.update(List.of(learned.checkpointStatistics()));
-            snapshotParts[1] = System.nanoTime() - statisticsStart;
+            checkpointParts[5] = System.nanoTime() - statisticsStart;
         } else if (subtask != 0) {
             // another model runs: the restored ranker state is kept, as restored, for a later
             // ranker; each subtask restored every union entry, so only subtask 0 writes them back

@@ -89,8 +89,6 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
     /** Bytes in {@link #sealed}. */
     private long sealedBytes;
 
-    private long failedRebases;
-
     /** Bytes recorded since the base and dropped: to size the next base's buffer. */
     private long droppedBytes;
 
@@ -286,12 +284,17 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
      */
     void baseNow(CandidateGenerator statistics) {
         if (base == null) {
-            base = new StatisticsBase(CandidateStatisticsSerializer.toBytes(statistics));
-            rebaseDue = false;
-            droppedBytes = 0;
-            dropEntries();
-            rebases++;
+            writeBase(statistics, 0);
         }
+    }
+
+    /** Writes {@code statistics} whole as the new base, here, with an empty journal after it. */
+    private void writeBase(CandidateGenerator statistics, int expectedBytes) {
+        base = new StatisticsBase(CandidateStatisticsSerializer.toBytes(statistics, expectedBytes));
+        rebaseDue = false;
+        droppedBytes = 0;
+        dropEntries();
+        rebases++;
     }
 
     /** The checkpoint of {@code statistics}, which must be what this journal followed. */
@@ -306,14 +309,7 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
         }
         if (due && onTaskThread) {
             abandonPending();
-            base =
-                    new StatisticsBase(
-                            CandidateStatisticsSerializer.toBytes(
-                                    statistics, rebaseBytes(length())));
-            rebaseDue = false;
-            droppedBytes = 0;
-            dropEntries();
-            rebases++;
+            writeBase(statistics, rebaseBytes(journalLength));
         }
         List<byte[]> chunks = new ArrayList<>(sealed.size() + 1);
         chunks.addAll(sealed);
@@ -397,7 +393,6 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
             // the journal is still whole: only the new base is missing, and the task thread
             // writes it at the next checkpoint
             rebaseDue = true;
-            failedRebases++;
             // the build is a restore of the checkpoints since the base: they may not restore
             LOG.error(
                     "Serving {} could not rebuild its candidate statistics from their base and"
@@ -426,11 +421,6 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
             pending.base().cancel(false);
             pending = null;
         }
-    }
-
-    /** How often a new base built off the task thread failed (the task thread then built it). */
-    long failedRebases() {
-        return failedRebases;
     }
 
     /** Whether a new base is being built off the task thread. */

@@ -403,8 +403,13 @@ class StatisticsJournalTest {
         StatisticsCheckpoint afterTheForget = r.journal.checkpoint(r.statistics);
 
         assertThat(whole(r.statistics)).isNotEqualTo(withTheUser);
-        assertThat(afterTheForget.base().bytes()).isEqualTo(whole(r.statistics));
-        assertThat(afterTheForget.journal()).isEmpty();
+        assertWholeOnTheTaskThread(r, afterTheForget);
+    }
+
+    /** {@code checkpoint} holds the statistics whole, written on the task thread, and no build. */
+    private static void assertWholeOnTheTaskThread(Rebasing r, StatisticsCheckpoint checkpoint) {
+        assertThat(checkpoint.base().bytes()).isEqualTo(whole(r.statistics));
+        assertThat(checkpoint.journal()).isEmpty();
         assertThat(r.journal.rebasing()).isFalse();
     }
 
@@ -417,10 +422,7 @@ class StatisticsJournalTest {
                         task -> {
                             throw new RejectedExecutionException("shut down");
                         });
-        StatisticsCheckpoint last = r.untilANewBase();
-        assertThat(r.journal.rebasing()).isFalse();
-        assertThat(last.journal()).isEmpty();
-        assertThat(last.base().bytes()).isEqualTo(whole(r.statistics));
+        assertWholeOnTheTaskThread(r, r.untilANewBase());
     }
 
     @Test
@@ -445,9 +447,7 @@ class StatisticsJournalTest {
         StatisticsCheckpoint last = r.untilANewBase();
 
         assertThat(r.tasks).hasSize(1);
-        assertThat(last.base().bytes()).isEqualTo(whole(r.statistics));
-        assertThat(last.journal()).isEmpty();
-        assertThat(r.journal.rebasing()).isFalse();
+        assertWholeOnTheTaskThread(r, last);
     }
 
     @Test
