@@ -192,7 +192,8 @@ public final class JobSettings {
                         .rebaseOffTaskThread(
                                 conf.get(StreamrecOptions.RANKER_STATISTICS_REBASE_OFF_TASK_THREAD))
                         .build(),
-                conf.get(StreamrecOptions.SERVING_EVALUATION_SLICE).toNanos());
+                conf.get(StreamrecOptions.SERVING_EVALUATION_SLICE).toNanos(),
+                conf.get(StreamrecOptions.EVAL_REPORT_OFF_TASK_THREAD));
     }
 
     /**

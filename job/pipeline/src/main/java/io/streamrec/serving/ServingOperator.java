@@ -67,7 +67,9 @@ import org.slf4j.LoggerFactory;
  * the model has not yet seen any row the batch updated (each shard sends the marker before those
  * rows), so each event is scored against a model that has not trained on it, beside the all-time
  * and trending popularity baselines computed from the same replica. Counts are operator state and
- * reported as JSON to the eval side output at every checkpoint.
+ * reported as JSON to the eval side output at every checkpoint, encoded off the task thread and
+ * emitted when ready ({@link EvalReportPublisher}) unless {@code eval.report-off-task-thread} is
+ * off.
  *
  * <p>Under the learned ranker with {@code serving.direct-requests}, recommendation requests do not
  * come on this operator's input: a {@link DirectRequestFetcher} thread reads the requests topic and
@@ -145,6 +147,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     private transient Counter evaluated;
     private transient Counter forgotten;
     private transient LatencyHistogram freshness;
+    private transient EvalReportPublisher reports;
 
     /** A checkpoint's task-thread work that is logged by part ({@link #logSlowCheckpoint}). */
     static final long SLOW_CHECKPOINT_MS = 50;
@@ -334,6 +337,14 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         }
         ranker = new EventRanker(model, learned, config.trendDecayPerMs(), EVAL_K);
         freshness = new LatencyHistogram();
+        MailboxExecutor mailbox = mailbox();
+        reports =
+                settings.reportOffTaskThread()
+                        ? EvalReportPublisher.offTaskThread(
+                                "serving eval report " + subtask,
+                                mail -> mailbox.execute(mail::run, "eval report"),
+                                this::emitReport)
+                        : EvalReportPublisher.onTaskThread(this::emitReport);
         queued = new ArrayDeque<>();
         queuedForgets = new HashMap<>();
         directBatches = new ConcurrentLinkedQueue<>();
@@ -378,10 +389,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
      * as a mail, between records, and a checkpoint waits for all of them first.
      */
     private void scoreOnThread() {
-        MailboxExecutor mailbox =
-                getContainingTask()
-                        .getMailboxExecutorFactory()
-                        .createExecutor(getOperatorConfig().getChainIndex());
+        MailboxExecutor mailbox = mailbox();
         LearnedRanking ranking = learned;
         getMetricGroup().gauge("scoringInFlight", ranking::scoringInFlight);
         ranking.scoreOnThread(
@@ -393,6 +401,13 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                         LOG.debug("Serving {} is closing; results not handed over", subtask);
                     }
                 });
+    }
+
+    /** This operator's executor of the task's mailbox: what it runs, runs on the task thread. */
+    private MailboxExecutor mailbox() {
+        return getContainingTask()
+                .getMailboxExecutorFactory()
+                .createExecutor(getOperatorConfig().getChainIndex());
     }
 
     /**
@@ -658,7 +673,13 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         // otherwise, one more at every failover; the direct requests first, their polls run on
         // this task's thread
         IOUtils.closeAll(
-                this::closeDirectRequests, itemFeed, rowFeed, model, learned, super::close);
+                this::closeDirectRequests,
+                itemFeed,
+                rowFeed,
+                model,
+                learned,
+                reports,
+                super::close);
     }
 
     private void onMarker(EvalMarker marker) {
@@ -854,7 +875,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         long scored = System.nanoTime();
         pollFeeds(); // the report's model version then counts restored rows committed late
         long polled = System.nanoTime();
-        emitReport();
+        takeReport(finished); // after the end of input no later checkpoint would carry it
         checkpointParts[0] = queued - start;
         checkpointParts[1] = scored - queued;
         checkpointParts[2] = polled - scored;
@@ -893,7 +914,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         closeDirectRequests();
         runQueued(Long.MAX_VALUE);
         awaitScoring();
-        emitReport();
+        takeReport(true); // the last: nothing after it would emit one taken before it
         super.finish();
     }
 
@@ -904,20 +925,36 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         }
     }
 
-    private void emitReport() {
-        output.collect(
-                EVAL_REPORTS,
-                new StreamRecord<>(
-                        EvalReportCodec.encode(
-                                new EvalReportCodec.Report(
-                                        counts,
-                                        parallelism,
-                                        model.userContributions(),
-                                        model.modelVersion(),
-                                        System.currentTimeMillis(),
-                                        new EvalReportCodec.Throughput(
-                                                eventsSinceOpen, firstEventMillis, lastEventMillis),
-                                        freshness))));
+    /**
+     * Takes the report of the counts now: encoded and emitted at once ({@code atOnce}, or where
+     * reports are encoded on the task thread), or encoded from copies on the publisher's thread.
+     */
+    private void takeReport(boolean atOnce) {
+        boolean copies = !atOnce && reports.encodesOffTaskThread();
+        LatencyHistogram freshnessNow = freshness;
+        if (copies) {
+            freshnessNow = new LatencyHistogram();
+            freshnessNow.addAll(freshness);
+        }
+        EvalReportCodec.Report report =
+                new EvalReportCodec.Report(
+                        copies ? counts.copy() : counts,
+                        parallelism,
+                        model.userContributions(),
+                        model.modelVersion(),
+                        System.currentTimeMillis(),
+                        new EvalReportCodec.Throughput(
+                                eventsSinceOpen, firstEventMillis, lastEventMillis),
+                        freshnessNow);
+        if (atOnce) {
+            reports.publishNow(() -> EvalReportCodec.encode(report));
+        } else {
+            reports.publish(() -> EvalReportCodec.encode(report));
+        }
+    }
+
+    private void emitReport(String json) {
+        output.collect(EVAL_REPORTS, new StreamRecord<>(json));
     }
 
     @Override

@@ -17,6 +17,9 @@ import java.io.Serializable;
  * @param evaluationSliceNanos the longest stretch serving evaluates a marker batch's events (and
  *     the updates queued behind it) before it takes its input again, so that a request waits for at
  *     most about this long; 0: a batch runs whole when it arrives
+ * @param reportOffTaskThread whether a checkpoint's eval report is encoded on a thread of its own
+ *     and emitted when ready ({@link EvalReportPublisher}), or encoded and emitted before the
+ *     barrier on the task thread
  */
 public record ServingSettings(
         long evalWindowMs,
@@ -24,7 +27,8 @@ public record ServingSettings(
         int annMinItems,
         ModelType modelType,
         RankerSettings ranker,
-        long evaluationSliceNanos)
+        long evaluationSliceNanos,
+        boolean reportOffTaskThread)
         implements Serializable {
 
     public ServingSettings {
@@ -33,14 +37,14 @@ public record ServingSettings(
         }
     }
 
-    /** Batches evaluated whole when they arrive. */
+    /** Batches evaluated whole when they arrive, reports encoded on the task thread. */
     public ServingSettings(
             long evalWindowMs,
             double evalSampleRate,
             int annMinItems,
             ModelType modelType,
             RankerSettings ranker) {
-        this(evalWindowMs, evalSampleRate, annMinItems, modelType, ranker, 0);
+        this(evalWindowMs, evalSampleRate, annMinItems, modelType, ranker, 0, false);
     }
 
     /** Settings of the factorization model alone ({@link ModelType#BPR}). */
@@ -50,7 +54,24 @@ public record ServingSettings(
 
     public ServingSettings withEvaluationSlice(long nanos) {
         return new ServingSettings(
-                evalWindowMs, evalSampleRate, annMinItems, modelType, ranker, nanos);
+                evalWindowMs,
+                evalSampleRate,
+                annMinItems,
+                modelType,
+                ranker,
+                nanos,
+                reportOffTaskThread);
+    }
+
+    public ServingSettings withReportOffTaskThread(boolean on) {
+        return new ServingSettings(
+                evalWindowMs,
+                evalSampleRate,
+                annMinItems,
+                modelType,
+                ranker,
+                evaluationSliceNanos,
+                on);
     }
 
     /** Whether the event with this id is one of the evaluated sample. */

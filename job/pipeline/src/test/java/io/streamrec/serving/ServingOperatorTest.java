@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.tasks.mailbox.TaskMailbox;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
@@ -193,5 +194,78 @@ class ServingOperatorTest {
                 return "user-" + i;
             }
         }
+    }
+
+    /**
+     * Off the task thread, a checkpoint's report leaves the task thread with the counts at its
+     * barrier and comes out only when the task runs the encoder's hand-back: events counted after
+     * the barrier are not in it, and none of it is emitted before the barrier.
+     */
+    @Test
+    void aReportEncodedOffTheTaskThreadHoldsTheCountsAtItsBarrierAndComesThroughTheMailbox()
+            throws Exception {
+        try (var h = offTaskThreadReports()) {
+            h.open();
+            h.processElement(new StreamRecord<>(popularItem("i7", 1, 50)));
+            h.processElement(new StreamRecord<>(marker(1, 1, "u", "i7")));
+            h.prepareSnapshotPreBarrier(1L);
+            h.snapshot(1L, 1L);
+            assertThat(reports(h)).isEmpty();
+            h.processElement(new StreamRecord<>(marker(2, 1, "v", "i29")));
+
+            h.getTaskMailbox().take(TaskMailbox.MIN_PRIORITY).run();
+
+            assertThat(reports(h)).hasSize(1);
+            EvalReportCodec.Report report = EvalReportCodec.decode(reports(h).get(0));
+            assertThat(report.counts().events()).isEqualTo(1);
+            assertThat(report.counts().hitRate(1)).isEqualTo(1.0);
+        }
+    }
+
+    /**
+     * The report at the end of input goes out at once, and a report of an earlier checkpoint still
+     * being encoded is dropped: the latest report out is the whole run's.
+     */
+    @Test
+    void theReportAtTheEndOfInputIsTheLastOutEvenWithAnEarlierOneStillBeingEncoded()
+            throws Exception {
+        try (var h = offTaskThreadReports()) {
+            h.open();
+            h.processElement(new StreamRecord<>(popularItem("i7", 1, 50)));
+            h.processElement(new StreamRecord<>(marker(1, 1, "u", "i7")));
+            h.prepareSnapshotPreBarrier(1L);
+            h.processElement(new StreamRecord<>(marker(2, 1, "v", "i29")));
+
+            h.getOperator().finish();
+            assertThat(reports(h)).hasSize(1);
+            h.getTaskMailbox().take(TaskMailbox.MIN_PRIORITY).run(); // checkpoint 1's hand-back
+
+            assertThat(reports(h)).hasSize(1);
+            assertThat(EvalReportCodec.decode(reports(h).get(0)).counts().events()).isEqualTo(2);
+        }
+    }
+
+    private static OneInputStreamOperatorTestHarness<ModelUpdate, RecommendationResult>
+            offTaskThreadReports() throws Exception {
+        return new OneInputStreamOperatorTestHarness<>(
+                new ServingOperator(
+                        MODEL,
+                        INIT,
+                        CATALOG,
+                        BPR.withReportOffTaskThread(true),
+                        null,
+                        null,
+                        null,
+                        DirectRequestSettings.OFF));
+    }
+
+    private static List<String> reports(
+            OneInputStreamOperatorTestHarness<ModelUpdate, RecommendationResult> h) {
+        List<String> reports = new ArrayList<>();
+        var side = h.getSideOutput(ServingOperator.EVAL_REPORTS);
+        if (side != null) {
+            side.forEach(r -> reports.add(r.getValue()));
+        }
+        return reports;
     }
 }

@@ -1,0 +1,156 @@
+package io.streamrec.serving;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class EvalReportPublisherTest {
+    /**
+     * A task thread's mailbox: hand-backs wait here until the test runs them, as the task would.
+     */
+    private final BlockingQueue<Runnable> mailbox = new LinkedBlockingQueue<>();
+
+    private final List<String> emitted = new ArrayList<>();
+
+    private EvalReportPublisher offTaskThread() {
+        return EvalReportPublisher.offTaskThread("test eval report", mailbox::add, emitted::add);
+    }
+
+    /** Runs the next hand-back, waiting for the encoder to post it. */
+    private void runNextMail() throws InterruptedException {
+        Runnable mail = mailbox.poll(30, TimeUnit.SECONDS);
+        assertThat(mail).as("a hand-back from the encoder").isNotNull();
+        mail.run();
+    }
+
+    @Test
+    void aReportIsEncodedOnItsOwnThreadAndEmittedOnlyByTheTaskThread() throws Exception {
+        Thread caller = Thread.currentThread();
+        List<Thread> encodedOn = new ArrayList<>();
+        try (EvalReportPublisher publisher = offTaskThread()) {
+            assertThat(publisher.encodesOffTaskThread()).isTrue();
+            publisher.publish(
+                    () -> {
+                        encodedOn.add(Thread.currentThread());
+                        return "r1";
+                    });
+            assertThat(emitted).isEmpty();
+
+            runNextMail();
+
+            assertThat(emitted).containsExactly("r1");
+            assertThat(encodedOn).hasSize(1);
+            assertThat(encodedOn.get(0)).isNotSameAs(caller);
+            assertThat(encodedOn.get(0).getName()).isEqualTo("test eval report");
+        }
+    }
+
+    @Test
+    void reportsGoOutInTheOrderTheyWereTaken() throws Exception {
+        CountDownLatch slowFirst = new CountDownLatch(1);
+        try (EvalReportPublisher publisher = offTaskThread()) {
+            publisher.publish(
+                    () -> {
+                        await(slowFirst);
+                        return "r1";
+                    });
+            publisher.publish(() -> "r2");
+            publisher.publish(() -> "r3");
+            slowFirst.countDown();
+
+            runNextMail();
+            runNextMail();
+            runNextMail();
+
+            assertThat(emitted).containsExactly("r1", "r2", "r3");
+        }
+    }
+
+    @Test
+    void aReportEmittedAtOnceDropsTheOnesTakenBeforeItThatAreNotOutYet() throws Exception {
+        CountDownLatch encoding = new CountDownLatch(1);
+        try (EvalReportPublisher publisher = offTaskThread()) {
+            publisher.publish(() -> "r1");
+            runNextMail();
+            publisher.publish(
+                    () -> {
+                        await(encoding);
+                        return "r2";
+                    });
+
+            publisher.publishNow(() -> "last");
+            encoding.countDown();
+            runNextMail(); // r2's hand-back, after the last report
+
+            assertThat(emitted).containsExactly("r1", "last");
+        }
+    }
+
+    @Test
+    void aFailedEncodingFailsOnTheTaskThread() throws Exception {
+        try (EvalReportPublisher publisher = offTaskThread()) {
+            publisher.publish(
+                    () -> {
+                        throw new IllegalArgumentException("no such window");
+                    });
+
+            Runnable mail = mailbox.poll(30, TimeUnit.SECONDS);
+            assertThat(mail).isNotNull();
+            assertThatThrownBy(mail::run)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasRootCauseMessage("no such window");
+            assertThat(emitted).isEmpty();
+        }
+    }
+
+    @Test
+    void afterCloseNothingIsEmittedAndNothingIsTaken() throws Exception {
+        EvalReportPublisher publisher = offTaskThread();
+        publisher.publish(() -> "r1");
+        Runnable mail = mailbox.poll(30, TimeUnit.SECONDS);
+        publisher.close();
+
+        mail.run();
+        publisher.publish(() -> "r2"); // a checkpoint racing the close: dropped, not thrown
+
+        assertThat(emitted).isEmpty();
+        assertThat(mailbox).isEmpty(); // refused as it was taken: nothing comes later
+    }
+
+    @Test
+    void onTheTaskThreadAReportIsEncodedAndEmittedWhenTaken() {
+        Thread caller = Thread.currentThread();
+        List<Thread> encodedOn = new ArrayList<>();
+        Supplier<String> encoding =
+                () -> {
+                    encodedOn.add(Thread.currentThread());
+                    return "r1";
+                };
+        try (EvalReportPublisher publisher = EvalReportPublisher.onTaskThread(emitted::add)) {
+            assertThat(publisher.encodesOffTaskThread()).isFalse();
+            publisher.publish(encoding);
+
+            assertThat(emitted).containsExactly("r1");
+            assertThat(encodedOn).containsExactly(caller);
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
