@@ -149,6 +149,14 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     private transient LatencyHistogram freshness;
     private transient EvalReportPublisher reports;
 
+    /**
+     * The counts copied for the report of checkpoint {@link #countsCopiedFor} before its barrier:
+     * its state takes the same copy (both only read it) instead of a second one.
+     */
+    private transient PrequentialCounts countsAtBarrier;
+
+    private transient long countsCopiedFor = -1;
+
     /** A checkpoint's task-thread work that is logged by part ({@link #logSlowCheckpoint}). */
     static final long SLOW_CHECKPOINT_MS = 50;
 
@@ -875,7 +883,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         long scored = System.nanoTime();
         pollFeeds(); // the report's model version then counts restored rows committed late
         long polled = System.nanoTime();
-        takeReport(finished); // after the end of input no later checkpoint would carry it
+        takeReport(finished, checkpointId); // after the end of input no checkpoint would carry it
         checkpointParts[0] = queued - start;
         checkpointParts[1] = scored - queued;
         checkpointParts[2] = polled - scored;
@@ -914,7 +922,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         closeDirectRequests();
         runQueued(Long.MAX_VALUE);
         awaitScoring();
-        takeReport(true); // the last: nothing after it would emit one taken before it
+        takeReport(true, -1); // the last: nothing after it would emit one taken before it
         super.finish();
     }
 
@@ -927,18 +935,23 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
 
     /**
      * Takes the report of the counts now: encoded and emitted at once ({@code atOnce}, or where
-     * reports are encoded on the task thread), or encoded from copies on the publisher's thread.
+     * reports are encoded on the task thread), or encoded from copies on the publisher's thread;
+     * checkpoint {@code checkpointId}'s state then takes the same copy of the counts.
      */
-    private void takeReport(boolean atOnce) {
+    private void takeReport(boolean atOnce, long checkpointId) {
         boolean copies = !atOnce && reports.encodesOffTaskThread();
+        PrequentialCounts countsNow = counts;
         LatencyHistogram freshnessNow = freshness;
         if (copies) {
+            countsNow = counts.copy();
+            countsAtBarrier = countsNow;
+            countsCopiedFor = checkpointId;
             freshnessNow = new LatencyHistogram();
             freshnessNow.addAll(freshness);
         }
         EvalReportCodec.Report report =
                 new EvalReportCodec.Report(
-                        copies ? counts.copy() : counts,
+                        countsNow,
                         parallelism,
                         model.userContributions(),
                         model.modelVersion(),
@@ -966,7 +979,9 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
 
     private void snapshotOwnState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        countsState.update(List.of(counts.copy()));
+        boolean copied = countsAtBarrier != null && countsCopiedFor == context.getCheckpointId();
+        countsState.update(List.of(copied ? countsAtBarrier : counts.copy()));
+        countsAtBarrier = null;
         gauges.publish(counts);
         clockState.update(List.of(maxEventTime));
         lineage.snapshot(context.getCheckpointId());

@@ -204,12 +204,13 @@ class ServingOperatorTest {
     @Test
     void aReportEncodedOffTheTaskThreadHoldsTheCountsAtItsBarrierAndComesThroughTheMailbox()
             throws Exception {
+        OperatorSubtaskState snapshot;
         try (var h = offTaskThreadReports()) {
             h.open();
             h.processElement(new StreamRecord<>(popularItem("i7", 1, 50)));
             h.processElement(new StreamRecord<>(marker(1, 1, "u", "i7")));
             h.prepareSnapshotPreBarrier(1L);
-            h.snapshot(1L, 1L);
+            snapshot = h.snapshot(1L, 1L);
             assertThat(reports(h)).isEmpty();
             h.processElement(new StreamRecord<>(marker(2, 1, "v", "i29")));
 
@@ -219,6 +220,14 @@ class ServingOperatorTest {
             EvalReportCodec.Report report = EvalReportCodec.decode(reports(h).get(0));
             assertThat(report.counts().events()).isEqualTo(1);
             assertThat(report.counts().hitRate(1)).isEqualTo(1.0);
+        }
+        // the checkpoint holds the same counts as its report (the copy both share)
+        try (var restored = harness()) {
+            restored.initializeState(snapshot);
+            restored.open();
+            restored.prepareSnapshotPreBarrier(2L);
+            assertThat(EvalReportCodec.decode(reports(restored).get(0)).counts().events())
+                    .isEqualTo(1);
         }
     }
 
