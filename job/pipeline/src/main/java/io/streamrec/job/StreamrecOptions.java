@@ -581,7 +581,9 @@ public final class StreamrecOptions {
                             "Each serving subtask encodes the eval report it takes at a checkpoint"
                                     + " (about 160 KB of JSON at the bundled data) on a thread of"
                                     + " its own and emits it when ready, in the next checkpoint's"
-                                    + " transaction, so requests do not wait for the encoding; the"
+                                    + " transaction, so requests do not wait for the encoding (one"
+                                    + " report is encoded at a time; of those taken meanwhile only"
+                                    + " the newest waits, each report being cumulative); the"
                                     + " report at the end of input is emitted at once. false: the"
                                     + " task thread encodes and emits each report before the"
                                     + " barrier, 5-20 ms per checkpoint at the bundled data.");

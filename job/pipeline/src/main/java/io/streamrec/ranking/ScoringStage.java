@@ -1,10 +1,10 @@
 package io.streamrec.ranking;
 
+import io.streamrec.concurrent.NamedThreadExecutor;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -71,14 +71,7 @@ public final class ScoringStage implements AutoCloseable {
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("in flight must be at least 1: " + maxInFlight);
         }
-        ExecutorService thread =
-                Executors.newSingleThreadExecutor(
-                        r -> {
-                            Thread t = new Thread(r, name);
-                            t.setDaemon(true);
-                            return t;
-                        });
-        return new ScoringStage(thread, maxInFlight, wakeOwner);
+        return new ScoringStage(NamedThreadExecutor.of(name), maxInFlight, wakeOwner);
     }
 
     /** Whether work runs on a thread of its own. */

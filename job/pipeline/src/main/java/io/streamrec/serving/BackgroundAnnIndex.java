@@ -1,12 +1,12 @@
 package io.streamrec.serving;
 
+import io.streamrec.concurrent.NamedThreadExecutor;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,13 +57,7 @@ final class BackgroundAnnIndex implements AutoCloseable {
 
     /** Builds on a daemon thread of its own, stopped by {@link #close}. */
     static BackgroundAnnIndex withBuilderThread(int d) {
-        ExecutorService thread =
-                Executors.newSingleThreadExecutor(
-                        task -> {
-                            Thread t = new Thread(task, "serving-ann-builder");
-                            t.setDaemon(true);
-                            return t;
-                        });
+        ExecutorService thread = NamedThreadExecutor.of("serving-ann-builder");
         return new BackgroundAnnIndex(d, thread, thread);
     }
 

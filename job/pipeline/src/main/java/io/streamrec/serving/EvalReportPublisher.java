@@ -1,8 +1,8 @@
 package io.streamrec.serving;
 
+import io.streamrec.concurrent.NamedThreadExecutor;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -17,9 +17,11 @@ import org.slf4j.LoggerFactory;
  * task thread, which emits it: it then goes out in the next checkpoint's transaction, an interval
  * later. Reports are cumulative, so a reader that takes the latest loses nothing by that.
  *
- * <p>Reports are emitted in the order they were taken. One emitted at once ({@link #publishNow},
- * the last report at the end of input) supersedes any taken before it and still being encoded:
- * those are dropped, so the latest report out is always the newest.
+ * <p>Reports are emitted in the order they were taken. A report taken while another is being
+ * encoded waits, and a newer one taken meanwhile replaces it: one report is encoded at a time and
+ * at most one waits, so a slow encoding cannot pile up copies of the counts. One emitted at once
+ * ({@link #publishNow}, the last report at the end of input) supersedes any taken before it and not
+ * out yet: those are dropped, so the latest report out is always the newest.
  *
  * <p>Not thread-safe: every method but the encoding runs on the task thread, and so do the
  * hand-backs, through the executor the task gives ({@code taskThread}, its mailbox).
@@ -52,14 +54,8 @@ final class EvalReportPublisher implements AutoCloseable {
      */
     static EvalReportPublisher offTaskThread(
             String threadName, Executor taskThread, Consumer<String> emit) {
-        ExecutorService encoder =
-                Executors.newSingleThreadExecutor(
-                        r -> {
-                            Thread t = new Thread(r, threadName);
-                            t.setDaemon(true);
-                            return t;
-                        });
-        return new EvalReportPublisher(emit, taskThread, encoder);
+        return new EvalReportPublisher(
+                emit, taskThread, NamedThreadExecutor.newestOnly(threadName));
     }
 
     /** Whether {@link #publish} encodes on another thread: its encoding must then read copies. */

@@ -3,6 +3,7 @@ package io.streamrec.serving;
 import io.streamrec.candidates.CandidateGenerator;
 import io.streamrec.candidates.CandidateSet;
 import io.streamrec.candidates.CandidateStatisticsSerializer;
+import io.streamrec.concurrent.NamedThreadExecutor;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.ranking.CandidateRanker;
 import io.streamrec.ranking.PrivacyAccountant;
@@ -19,7 +20,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import java.util.function.Predicate;
@@ -123,14 +123,7 @@ final class LearnedRanking implements AutoCloseable {
         ranker.statistics().keepUserStatisticsOf(share);
         journal = new StatisticsJournal(subtask, parallelism);
         if (settings.rebaseOffTaskThread()) {
-            rebaseThread =
-                    Executors.newSingleThreadExecutor(
-                            r -> {
-                                Thread thread =
-                                        new Thread(r, "serving statistics rebase " + subtask);
-                                thread.setDaemon(true);
-                                return thread;
-                            });
+            rebaseThread = NamedThreadExecutor.of("serving statistics rebase " + subtask);
             journal = journal.rebasingOn(rebaseThread, settings.candidates());
         }
         ranker.statistics().recordChangesTo(journal);

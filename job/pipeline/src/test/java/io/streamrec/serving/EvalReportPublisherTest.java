@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -57,22 +58,49 @@ class EvalReportPublisherTest {
 
     @Test
     void reportsGoOutInTheOrderTheyWereTaken() throws Exception {
+        try (EvalReportPublisher publisher = offTaskThread()) {
+            for (String r : List.of("r1", "r2", "r3")) {
+                publisher.publish(() -> r);
+                runNextMail();
+            }
+
+            assertThat(emitted).containsExactly("r1", "r2", "r3");
+        }
+    }
+
+    /**
+     * Reports taken while one is being encoded do not pile up: the newest waits, the ones before it
+     * are never encoded.
+     */
+    @Test
+    void whileAReportIsEncodedOnlyTheNewestOfThoseTakenMeanwhileWaits() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
         CountDownLatch slowFirst = new CountDownLatch(1);
+        List<String> encoded = new CopyOnWriteArrayList<>();
         try (EvalReportPublisher publisher = offTaskThread()) {
             publisher.publish(
                     () -> {
+                        started.countDown();
                         await(slowFirst);
+                        encoded.add("r1");
                         return "r1";
                     });
-            publisher.publish(() -> "r2");
-            publisher.publish(() -> "r3");
+            started.await();
+            for (String r : List.of("r2", "r3", "r4")) {
+                publisher.publish(
+                        () -> {
+                            encoded.add(r);
+                            return r;
+                        });
+            }
             slowFirst.countDown();
 
             runNextMail();
             runNextMail();
-            runNextMail();
 
-            assertThat(emitted).containsExactly("r1", "r2", "r3");
+            assertThat(emitted).containsExactly("r1", "r4");
+            assertThat(encoded).containsExactly("r1", "r4");
+            assertThat(mailbox).isEmpty();
         }
     }
 

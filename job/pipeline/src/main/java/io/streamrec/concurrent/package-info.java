@@ -1,0 +1,2 @@
+/** Threads the job's operators start beside their task thread. */
+package io.streamrec.concurrent;
