@@ -584,7 +584,10 @@ public final class StreamrecOptions {
                                     + " transaction, so requests do not wait for the encoding (one"
                                     + " report is encoded at a time; of those taken meanwhile only"
                                     + " the newest waits, each report being cumulative); the"
-                                    + " report at the end of input is emitted at once. false: the"
+                                    + " report at the end of input is emitted at once. After a"
+                                    + " failover or a stop without drain the latest report is one"
+                                    + " checkpoint older than the restored counts until the next"
+                                    + " checkpoint. false: the"
                                     + " task thread encodes and emits each report before the"
                                     + " barrier, 5-20 ms per checkpoint at the bundled data.");
     public static final ConfigOption<String> ITEMS_PATH =

@@ -3,7 +3,6 @@ package io.streamrec.serving;
 import io.streamrec.concurrent.NamedThreadExecutor;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -73,11 +72,8 @@ final class EvalReportPublisher implements AutoCloseable {
             return;
         }
         long report = ++taken;
-        try {
-            encoder.execute(() -> handBack(encode(report, encoding)));
-        } catch (RejectedExecutionException closed) {
-            LOG.debug("Eval report {} not encoded: the publisher is closed", report);
-        }
+        // after close the executor drops it without a word (its policy drops, never refuses)
+        encoder.execute(() -> handBack(encode(report, encoding)));
     }
 
     /** Encodes and emits a report now, dropping those taken before it that are not out yet. */
@@ -90,10 +86,13 @@ final class EvalReportPublisher implements AutoCloseable {
         try {
             String json = encoding.get();
             return () -> emitIfNewest(report, json);
-        } catch (RuntimeException e) {
-            // fails the task as the encoding failed it on the task thread
+        } catch (Throwable e) { // an Error too: it would end this thread and lose reports quietly
+            // fails the task as the encoding failed it on the task thread, unless no longer wanted
             return () -> {
-                throw new IllegalStateException("Encoding eval report " + report + " failed", e);
+                if (isNewest(report)) {
+                    throw new IllegalStateException(
+                            "Encoding eval report " + report + " failed", e);
+                }
             };
         }
     }
@@ -107,10 +106,15 @@ final class EvalReportPublisher implements AutoCloseable {
     }
 
     private void emitIfNewest(long report, String json) {
-        if (!closed && report > emitted) {
+        if (isNewest(report)) {
             emitted = report;
             emit.accept(json);
         }
+    }
+
+    /** Whether {@code report} would go out: nothing newer is out and the publisher is open. */
+    private boolean isNewest(long report) {
+        return !closed && report > emitted;
     }
 
     /** Stops encoding; reports still being encoded are not emitted. */

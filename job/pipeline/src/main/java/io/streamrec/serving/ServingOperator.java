@@ -151,7 +151,8 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
 
     /**
      * The counts copied for the report of checkpoint {@link #countsCopiedFor} before its barrier:
-     * its state takes the same copy (both only read it) instead of a second one.
+     * its state takes the same copy instead of a second one. The encoder thread reads it while the
+     * state backend copies it, so nothing may change it after it is taken.
      */
     private transient PrequentialCounts countsAtBarrier;
 
@@ -940,6 +941,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
      */
     private void takeReport(boolean atOnce, long checkpointId) {
         boolean copies = !atOnce && reports.encodesOffTaskThread();
+        countsAtBarrier = null; // one left by a checkpoint declined after its barrier
         PrequentialCounts countsNow = counts;
         LatencyHistogram freshnessNow = freshness;
         if (copies) {

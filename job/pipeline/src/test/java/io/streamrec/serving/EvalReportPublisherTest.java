@@ -3,11 +3,13 @@ package io.streamrec.serving;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -125,6 +127,23 @@ class EvalReportPublisherTest {
     }
 
     @Test
+    void anErrorInTheEncodingFailsOnTheTaskThreadAndTheNextReportStillGoesOut() throws Exception {
+        try (EvalReportPublisher publisher = offTaskThread()) {
+            publisher.publish(
+                    () -> {
+                        throw new StackOverflowError("deep");
+                    });
+            Runnable failed = mailbox.poll(30, TimeUnit.SECONDS);
+            assertThatThrownBy(failed::run).hasRootCauseInstanceOf(StackOverflowError.class);
+
+            publisher.publish(() -> "r2");
+            runNextMail();
+
+            assertThat(emitted).containsExactly("r2");
+        }
+    }
+
+    @Test
     void aFailedEncodingFailsOnTheTaskThread() throws Exception {
         try (EvalReportPublisher publisher = offTaskThread()) {
             publisher.publish(
@@ -142,17 +161,31 @@ class EvalReportPublisherTest {
     }
 
     @Test
-    void afterCloseNothingIsEmittedAndNothingIsTaken() throws Exception {
+    void afterCloseNothingIsEmittedAndNothingIsEncoded() throws Exception {
         EvalReportPublisher publisher = offTaskThread();
         publisher.publish(() -> "r1");
         Runnable mail = mailbox.poll(30, TimeUnit.SECONDS);
         publisher.close();
+        List<String> encodedAfterClose = new CopyOnWriteArrayList<>();
 
         mail.run();
-        publisher.publish(() -> "r2"); // a checkpoint racing the close: dropped, not thrown
+        publisher.publish( // a checkpoint racing the close: dropped, not thrown
+                () -> {
+                    encodedAfterClose.add("r2");
+                    return "r2";
+                });
 
         assertThat(emitted).isEmpty();
-        assertThat(mailbox).isEmpty(); // refused as it was taken: nothing comes later
+        // the executor refuses it as it is taken, so it can never run later
+        assertThat(((ExecutorService) encoderOf(publisher)).isShutdown()).isTrue();
+        assertThat(encodedAfterClose).isEmpty();
+        assertThat(mailbox).isEmpty();
+    }
+
+    private static Object encoderOf(EvalReportPublisher publisher) throws Exception {
+        Field f = EvalReportPublisher.class.getDeclaredField("encoder");
+        f.setAccessible(true);
+        return f.get(publisher);
     }
 
     @Test
