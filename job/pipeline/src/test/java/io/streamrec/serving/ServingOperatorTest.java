@@ -209,10 +209,7 @@ class ServingOperatorTest {
             throws Exception {
         OperatorSubtaskState snapshot;
         try (var h = offTaskThreadReports()) {
-            h.open();
-            h.processElement(new StreamRecord<>(popularItem("i7", 1, 50)));
-            h.processElement(new StreamRecord<>(marker(1, 1, "u", "i7")));
-            h.prepareSnapshotPreBarrier(1L);
+            oneEventThenItsBarrier(h);
             snapshot = h.snapshot(1L, 1L);
             assertThat(reports(h)).isEmpty();
             h.processElement(new StreamRecord<>(marker(2, 1, "v", "i29")));
@@ -225,13 +222,7 @@ class ServingOperatorTest {
             assertThat(report.counts().hitRate(1)).isEqualTo(1.0);
         }
         // the checkpoint holds the same counts as its report (the copy both share)
-        try (var restored = harness()) {
-            restored.initializeState(snapshot);
-            restored.open();
-            restored.prepareSnapshotPreBarrier(2L);
-            assertThat(EvalReportCodec.decode(reports(restored).get(0)).counts().events())
-                    .isEqualTo(1);
-        }
+        assertThat(eventsReportedAfterRestoring(snapshot)).isEqualTo(1);
     }
 
     /**
@@ -242,20 +233,11 @@ class ServingOperatorTest {
     void aCheckpointHoldsItsOwnCountsNotACopyLeftByAnEarlierBarrier() throws Exception {
         OperatorSubtaskState snapshot;
         try (var h = offTaskThreadReports()) {
-            h.open();
-            h.processElement(new StreamRecord<>(popularItem("i7", 1, 50)));
-            h.processElement(new StreamRecord<>(marker(1, 1, "u", "i7")));
-            h.prepareSnapshotPreBarrier(1L); // a copy with 1 event, for checkpoint 1 only
+            oneEventThenItsBarrier(h); // a copy with 1 event, for checkpoint 1 only
             h.processElement(new StreamRecord<>(marker(2, 1, "v", "i29")));
             snapshot = h.snapshot(2L, 2L);
         }
-        try (var restored = harness()) {
-            restored.initializeState(snapshot);
-            restored.open();
-            restored.prepareSnapshotPreBarrier(3L);
-            assertThat(EvalReportCodec.decode(reports(restored).get(0)).counts().events())
-                    .isEqualTo(2);
-        }
+        assertThat(eventsReportedAfterRestoring(snapshot)).isEqualTo(2);
     }
 
     /**
@@ -267,10 +249,7 @@ class ServingOperatorTest {
     void theReportAtTheEndOfInputIsTheLastOutEvenWithAnEarlierOneStillBeingEncoded()
             throws Exception {
         try (var h = offTaskThreadReports()) {
-            h.open();
-            h.processElement(new StreamRecord<>(popularItem("i7", 1, 50)));
-            h.processElement(new StreamRecord<>(marker(1, 1, "u", "i7")));
-            h.prepareSnapshotPreBarrier(1L);
+            oneEventThenItsBarrier(h);
             h.processElement(new StreamRecord<>(marker(2, 1, "v", "i29")));
 
             h.getOperator().finish();
@@ -279,6 +258,27 @@ class ServingOperatorTest {
 
             assertThat(reports(h)).hasSize(1);
             assertThat(EvalReportCodec.decode(reports(h).get(0)).counts().events()).isEqualTo(2);
+        }
+    }
+
+    /** Opens {@code h}, evaluates one event (a hit) and runs checkpoint 1's pre-barrier step. */
+    private static void oneEventThenItsBarrier(
+            OneInputStreamOperatorTestHarness<ModelUpdate, RecommendationResult> h)
+            throws Exception {
+        h.open();
+        h.processElement(new StreamRecord<>(popularItem("i7", 1, 50)));
+        h.processElement(new StreamRecord<>(marker(1, 1, "u", "i7")));
+        h.prepareSnapshotPreBarrier(1L);
+    }
+
+    /** The events counted by the first report of serving restored from {@code snapshot}. */
+    private static long eventsReportedAfterRestoring(OperatorSubtaskState snapshot)
+            throws Exception {
+        try (var restored = harness()) {
+            restored.initializeState(snapshot);
+            restored.open();
+            restored.prepareSnapshotPreBarrier(3L);
+            return EvalReportCodec.decode(reports(restored).get(0)).counts().events();
         }
     }
 
