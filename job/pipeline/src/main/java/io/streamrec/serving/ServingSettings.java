@@ -53,25 +53,16 @@ public record ServingSettings(
     }
 
     public ServingSettings withEvaluationSlice(long nanos) {
-        return new ServingSettings(
-                evalWindowMs,
-                evalSampleRate,
-                annMinItems,
-                modelType,
-                ranker,
-                nanos,
-                reportOffTaskThread);
+        return with(nanos, reportOffTaskThread);
     }
 
     public ServingSettings withReportOffTaskThread(boolean on) {
+        return with(evaluationSliceNanos, on);
+    }
+
+    private ServingSettings with(long slice, boolean reportOff) {
         return new ServingSettings(
-                evalWindowMs,
-                evalSampleRate,
-                annMinItems,
-                modelType,
-                ranker,
-                evaluationSliceNanos,
-                on);
+                evalWindowMs, evalSampleRate, annMinItems, modelType, ranker, slice, reportOff);
     }
 
     /** Whether the event with this id is one of the evaluated sample. */
