@@ -447,10 +447,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                         System.currentTimeMillis());
         getMetricGroup().gauge("directRequestsHeld", directLedger::held);
         getMetricGroup().gauge("directRequestsReleasedUnapplied", directLedger::releasedUnapplied);
-        MailboxExecutor mailbox =
-                getContainingTask()
-                        .getMailboxExecutorFactory()
-                        .createExecutor(getOperatorConfig().getChainIndex());
+        MailboxExecutor mailbox = mailbox();
         directFetcher.start(
                 new DirectRequestFetcher.Handoff() {
                     @Override
