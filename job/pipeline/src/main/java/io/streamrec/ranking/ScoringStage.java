@@ -33,6 +33,9 @@ public final class ScoringStage implements AutoCloseable {
         }
     }
 
+    /** Not a result: what {@link #wakeWaiter} puts in {@link #done} to wake an owner waiting. */
+    private static final Done<Void> WAKE = new Done<>(null, ignored -> {}, null);
+
     private final ExecutorService thread;
     private final int maxInFlight;
     private final Runnable wakeOwner;
@@ -43,6 +46,11 @@ public final class ScoringStage implements AutoCloseable {
     static final Duration STOP_WAIT = Duration.ofSeconds(30);
 
     private boolean closed;
+
+    /** Pieces of work submitted and handed over since the start (the owner's alone). */
+    private long submitted;
+
+    private long handedOver;
 
     /** Written by the owner alone; volatile so that a metrics thread reads a recent value. */
     private volatile int inFlight;
@@ -96,10 +104,11 @@ public final class ScoringStage implements AutoCloseable {
             return;
         }
         while (inFlight >= maxInFlight) {
-            handOver(done.take());
+            handOver(takeResult());
         }
         thread.execute(() -> complete(work, then)); // throws after close: nothing counted
         inFlight++;
+        submitted++;
     }
 
     /** Runs {@code work} in order, as {@link #submit} does, with nothing to hand back. */
@@ -148,20 +157,58 @@ public final class ScoringStage implements AutoCloseable {
         }
         Done<?> d;
         while ((d = done.poll()) != null) {
-            handOver(d);
+            if (d != WAKE) {
+                handOver(d);
+            }
         }
     }
 
     /** Waits until every piece of work submitted so far ran and its result was handed over. */
     public void awaitIdle() throws InterruptedException {
+        awaitIdle(() -> {});
+    }
+
+    /**
+     * {@link #awaitIdle}, running {@code meanwhile} on the owner's thread at each {@link
+     * #wakeWaiter} that comes while work submitted before this call is still to be handed over.
+     * Work {@code meanwhile} submits is waited for as well, but once the earlier work is done, the
+     * wait takes nothing new: a steady stream of wake-ups cannot keep it waiting.
+     */
+    public void awaitIdle(Runnable meanwhile) throws InterruptedException {
+        long earlier = submitted;
         while (inFlight > 0) {
-            handOver(done.take());
+            Done<?> d = done.take();
+            if (d != WAKE) {
+                handOver(d);
+            } else if (handedOver < earlier) {
+                meanwhile.run();
+            }
         }
         wakePending.set(false);
     }
 
+    /**
+     * Makes an {@link #awaitIdle(Runnable)} in progress run its {@code meanwhile} soon; without a
+     * wait in progress it costs the owner one look at a queue entry. Any thread may call it.
+     */
+    public void wakeWaiter() {
+        if (thread != null) {
+            done.add(WAKE);
+        }
+    }
+
+    /** The next result, waiting for it; wake-ups on the way are dropped. */
+    private Done<?> takeResult() throws InterruptedException {
+        Done<?> d;
+        do {
+            d = done.take();
+        } while (d == WAKE);
+        return d;
+    }
+
     private void handOver(Done<?> d) {
         inFlight--;
+        handedOver++;
         d.handOver();
     }
 

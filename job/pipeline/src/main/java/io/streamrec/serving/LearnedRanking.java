@@ -176,6 +176,20 @@ final class LearnedRanking implements AutoCloseable {
         scoring.awaitIdle();
     }
 
+    /**
+     * {@link #awaitScoring}, running {@code meanwhile} (on the caller's thread) whenever the waker
+     * of {@link #scoringWaitWaker} is called while events given before the wait are still being
+     * scored ({@link ScoringStage#awaitIdle(Runnable)}).
+     */
+    void awaitScoring(Runnable meanwhile) throws InterruptedException {
+        scoring.awaitIdle(meanwhile);
+    }
+
+    /** What any thread calls to have a wait in {@link #awaitScoring(Runnable)} look up. */
+    Runnable scoringWaitWaker() {
+        return scoring::wakeWaiter;
+    }
+
     /** What evaluation records for an event: ranks and top-10 lists of the ranker and heuristic. */
     record Evaluation(int rank, List<String> top, int heuristicRank, List<String> heuristicTop) {}
 

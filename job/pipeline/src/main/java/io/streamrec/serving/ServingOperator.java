@@ -168,6 +168,9 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
      */
     private transient long[] checkpointParts;
 
+    /** Requests read directly that a checkpoint's wait for the scoring thread took; logged. */
+    private transient int requestsTakenWaitingForScoring;
+
     /** The marker batch being evaluated in slices, or null, and its next event. */
     private transient EvalMarker sliced;
 
@@ -448,6 +451,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         getMetricGroup().gauge("directRequestsHeld", directLedger::held);
         getMetricGroup().gauge("directRequestsReleasedUnapplied", directLedger::releasedUnapplied);
         MailboxExecutor mailbox = mailbox();
+        Runnable wakeScoringWait = learned.scoringWaitWaker();
         directFetcher.start(
                 new DirectRequestFetcher.Handoff() {
                     @Override
@@ -455,6 +459,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                         directBatches.add(batch);
                         mailbox.execute(
                                 ServingOperator.this::answerDirectBatches, "direct requests");
+                        wakeScoringWait.run(); // a checkpoint's wait answers it (awaitScoring)
                     }
 
                     @Override
@@ -484,7 +489,8 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
      * queued work ({@link #runQueued}): a request then waits for one event's evaluation, not for a
      * slice, nor for the whole queue that runs before a checkpoint barrier.
      */
-    private void answerDirectBatches() {
+    private int answerDirectBatches() {
+        int taken = 0;
         DirectRequestBatch batch;
         while ((batch = directBatches.poll()) != null) {
             try {
@@ -492,6 +498,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                     for (RecommendationRequest r :
                             directLedger.accept(batch, System.currentTimeMillis())) {
                         answerDirect(r);
+                        taken++;
                     }
                 }
             } finally {
@@ -500,6 +507,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                 }
             }
         }
+        return taken;
     }
 
     /**
@@ -877,7 +885,10 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         long start = System.nanoTime();
         runQueued(Long.MAX_VALUE); // the state as if every record before the barrier ran whole
         long queued = System.nanoTime();
-        awaitScoring();
+        if (learned != null) {
+            // requests that serving reads itself are answered meanwhile, not after the snapshot
+            learned.awaitScoring(() -> requestsTakenWaitingForScoring += answerDirectBatches());
+        }
         long scored = System.nanoTime();
         pollFeeds(); // the report's model version then counts restored rows committed late
         long polled = System.nanoTime();
@@ -898,13 +909,15 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         if (total > SLOW_CHECKPOINT_MS * 1_000_000L) {
             LOG.info(
                     "Serving {} spent {} ms of checkpoint {} on its task thread: queue run whole {}"
-                            + " ms, waiting for the scoring thread {} ms, feeds {} ms, report {}"
-                            + " ms, snapshot {} ms (ranker {} ms, statistics {} ms)",
+                            + " ms, waiting for the scoring thread {} ms ({} requests taken"
+                            + " meanwhile), feeds {} ms, report {} ms, snapshot {} ms (ranker {}"
+                            + " ms, statistics {} ms)",
                     subtask,
                     total / 1_000_000,
                     checkpointId,
                     parts[0] / 1_000_000,
                     parts[1] / 1_000_000,
+                    requestsTakenWaitingForScoring,
                     parts[2] / 1_000_000,
                     parts[3] / 1_000_000,
                     snapshotNanos / 1_000_000,
@@ -912,6 +925,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                     parts[5] / 1_000_000);
         }
         Arrays.fill(parts, 0);
+        requestsTakenWaitingForScoring = 0;
     }
 
     @Override

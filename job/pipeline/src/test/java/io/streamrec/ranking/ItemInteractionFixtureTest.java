@@ -2,6 +2,7 @@ package io.streamrec.ranking;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -62,6 +63,19 @@ class ItemInteractionFixtureTest {
         expected.step(
                 List.of(f), new float[][] {{0.6f, 0.1f, 0.3f}}, new int[] {0}, new float[] {1f});
         assertThat(restored.vector("Amélie")).containsExactly(expected.vector("Amélie"));
+    }
+
+    /** Today's writer still writes version 1 byte for byte: the fixture's own bytes. */
+    @Test
+    void writesTheVersionOneFixturesBytes() throws IOException {
+        byte[] committed;
+        try (InputStream in = getClass().getResourceAsStream("/" + FOLDER + "/" + V1)) {
+            assertThat(in).as("committed fixture %s", V1).isNotNull();
+            committed = in.readAllBytes();
+        }
+        ByteArrayOutputStream written = new ByteArrayOutputStream();
+        trained().writeTo(new DataOutputStream(written));
+        assertThat(written.toByteArray()).isEqualTo(committed);
     }
 
     /**

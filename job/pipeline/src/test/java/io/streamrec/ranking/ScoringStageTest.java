@@ -18,6 +18,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The ranker's second half on a thread of its own: same results, in order, on the owner. */
 class ScoringStageTest {
@@ -184,6 +185,66 @@ class ScoringStageTest {
             release.countDown();
             third.join(TimeUnit.SECONDS.toMillis(10));
             assertThat(third.isAlive()).isFalse();
+        }
+    }
+
+    /**
+     * A checkpoint's wait answers requests that arrive meanwhile: each wake-up that comes while
+     * work given before the wait is still out runs {@code meanwhile}, whose own work is waited for;
+     * a wake-up after that work is handed over runs nothing.
+     */
+    @Test
+    @Timeout(30) // a wait that never ran meanwhile would hold the earlier work for ever
+    void aWaitRunsWhatWakesItOnlyWhileEarlierWorkIsOut() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> results = new ArrayList<>();
+        AtomicInteger meanwhileRuns = new AtomicInteger();
+        try (ScoringStage stage = ScoringStage.onThread("scoring", 4, () -> {})) {
+            stage.submit(
+                    () -> {
+                        release.await();
+                        return "earlier";
+                    },
+                    results::add);
+            stage.wakeWaiter(); // a request handed over before the wait looked
+            stage.awaitIdle(
+                    () -> {
+                        meanwhileRuns.incrementAndGet();
+                        assertThat(results).as("the earlier work is still out").isEmpty();
+                        try {
+                            stage.submit(
+                                    () -> {
+                                        stage.wakeWaiter(); // after the earlier work's result
+                                        return "taken meanwhile";
+                                    },
+                                    results::add);
+                        } catch (InterruptedException e) {
+                            throw new AssertionError(e);
+                        }
+                        release.countDown();
+                    });
+            assertThat(results).containsExactly("earlier", "taken meanwhile");
+            assertThat(meanwhileRuns.get()).isEqualTo(1);
+            assertThat(stage.inFlight()).isZero();
+        }
+    }
+
+    /** Wake-ups nobody waits for are not results: they neither count nor end a wait early. */
+    @Test
+    void wakeUpsWithoutAWaitHandOverNothing() throws Exception {
+        List<Integer> results = new ArrayList<>();
+        try (ScoringStage stage = ScoringStage.onThread("scoring", 1, () -> {})) {
+            stage.wakeWaiter();
+            stage.deliverReady();
+            assertThat(stage.inFlight()).isZero();
+            stage.wakeWaiter();
+            stage.wakeWaiter();
+            stage.submit(() -> 1, results::add);
+            stage.submit(() -> 2, results::add); // waits for the first result, past the wakes
+            stage.wakeWaiter();
+            stage.awaitIdle();
+            assertThat(results).containsExactly(1, 2);
+            assertThat(stage.inFlight()).isZero();
         }
     }
 
