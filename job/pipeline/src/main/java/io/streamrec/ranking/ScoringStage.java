@@ -20,7 +20,8 @@ import java.util.function.Consumer;
  * work.
  *
  * <p>{@link #inline()} runs each piece of work at once on the caller's thread, as the ranker ran
- * before this stage existed. Not thread safe: the owner alone calls every method.
+ * before this stage existed. Not thread safe: the owner alone calls every method but {@link
+ * #wakeWaiter} and {@link #inFlight}.
  */
 public final class ScoringStage implements AutoCloseable {
     /** A piece of work's result and what the owner does with it, or the failure. */
@@ -41,6 +42,9 @@ public final class ScoringStage implements AutoCloseable {
     private final Runnable wakeOwner;
     private final BlockingQueue<Done<?>> done = new LinkedBlockingQueue<>();
     private final AtomicBoolean wakePending = new AtomicBoolean();
+
+    /** Whether a {@link #WAKE} is in {@link #done} not yet taken: one at a time is enough. */
+    private final AtomicBoolean wakeQueued = new AtomicBoolean();
 
     /** The longest {@link #stop} waits for the piece of work running. */
     static final Duration STOP_WAIT = Duration.ofSeconds(30);
@@ -157,7 +161,7 @@ public final class ScoringStage implements AutoCloseable {
         }
         Done<?> d;
         while ((d = done.poll()) != null) {
-            if (d != WAKE) {
+            if (!isWake(d)) {
                 handOver(d);
             }
         }
@@ -178,7 +182,7 @@ public final class ScoringStage implements AutoCloseable {
         long earlier = submitted;
         while (inFlight > 0) {
             Done<?> d = done.take();
-            if (d != WAKE) {
+            if (!isWake(d)) {
                 handOver(d);
             } else if (handedOver < earlier) {
                 meanwhile.run();
@@ -189,12 +193,26 @@ public final class ScoringStage implements AutoCloseable {
 
     /**
      * Makes an {@link #awaitIdle(Runnable)} in progress run its {@code meanwhile} soon; without a
-     * wait in progress it costs the owner one look at a queue entry. Any thread may call it.
+     * wait in progress it costs the owner one look at a queue entry (one at most however many calls
+     * come before the owner looks). Any thread may call it.
      */
     public void wakeWaiter() {
-        if (thread != null) {
+        if (thread != null && wakeQueued.compareAndSet(false, true)) {
             done.add(WAKE);
         }
+    }
+
+    /**
+     * Whether {@code d} is the wake-up rather than a result; taking it lets the next {@link
+     * #wakeWaiter} queue one again, so a wake-up that comes while {@code meanwhile} runs is not
+     * lost.
+     */
+    private boolean isWake(Done<?> d) {
+        if (d != WAKE) {
+            return false;
+        }
+        wakeQueued.set(false);
+        return true;
     }
 
     /** The next result, waiting for it; wake-ups on the way are dropped. */
@@ -202,7 +220,7 @@ public final class ScoringStage implements AutoCloseable {
         Done<?> d;
         do {
             d = done.take();
-        } while (d == WAKE);
+        } while (isWake(d));
         return d;
     }
 

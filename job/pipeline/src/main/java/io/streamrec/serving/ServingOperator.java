@@ -486,13 +486,22 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
 
     /**
      * Answers the polls handed off so far. Runs as a mail, and also between any two pieces of
-     * queued work ({@link #runQueued}): a request then waits for one event's evaluation, not for a
-     * slice, nor for the whole queue that runs before a checkpoint barrier.
+     * queued work ({@link #runQueued}) and while a checkpoint waits for the scoring thread: a
+     * request then waits for one event's evaluation, not for a slice, nor for the whole queue that
+     * runs before a checkpoint barrier, nor for the snapshot.
      */
-    private int answerDirectBatches() {
+    private void answerDirectBatches() {
+        answerDirectBatches(Integer.MAX_VALUE);
+    }
+
+    /**
+     * Answers at most {@code limit} of the polls handed off so far; returns how many requests it
+     * answered (or queued behind a forget).
+     */
+    private int answerDirectBatches(int limit) {
         int taken = 0;
         DirectRequestBatch batch;
-        while ((batch = directBatches.poll()) != null) {
+        for (int b = 0; b < limit && (batch = directBatches.poll()) != null; b++) {
             try {
                 if (!finished) {
                     for (RecommendationRequest r :
@@ -886,8 +895,12 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         runQueued(Long.MAX_VALUE); // the state as if every record before the barrier ran whole
         long queued = System.nanoTime();
         if (learned != null) {
-            // requests that serving reads itself are answered meanwhile, not after the snapshot
-            learned.awaitScoring(() -> requestsTakenWaitingForScoring += answerDirectBatches());
+            // requests that serving reads itself are answered meanwhile, not after the snapshot;
+            // only the polls there already: a backlog must not hold the barrier back
+            learned.awaitScoring(
+                    () ->
+                            requestsTakenWaitingForScoring +=
+                                    answerDirectBatches(directBatches.size()));
         }
         long scored = System.nanoTime();
         pollFeeds(); // the report's model version then counts restored rows committed late
@@ -901,7 +914,8 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
 
     /**
      * Logs a checkpoint whose work on the task thread took over {@link #SLOW_CHECKPOINT_MS}, by
-     * part: requests that serving reads itself wait for all of it.
+     * part: requests that serving reads itself wait for all of it but the queue and the wait for
+     * the scoring thread, which answer them.
      */
     private void logSlowCheckpoint(long checkpointId, long snapshotNanos) {
         long[] parts = checkpointParts;

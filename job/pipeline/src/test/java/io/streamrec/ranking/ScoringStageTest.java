@@ -229,8 +229,57 @@ class ScoringStageTest {
         }
     }
 
+    /**
+     * A wake-up that a full stage's {@code submit} passes over inside {@code meanwhile} lets the
+     * next one through: a request handed over later, while earlier work is still out, is answered
+     * in the same wait.
+     */
+    @Test
+    @Timeout(30) // a lost wake-up would leave the second earlier piece waiting for ever
+    void aWakeUpPassedOverInsideMeanwhileLetsTheNextOneThrough() throws Exception {
+        CountDownLatch releaseFirst = new CountDownLatch(1);
+        CountDownLatch releaseSecond = new CountDownLatch(1);
+        List<String> results = new ArrayList<>();
+        AtomicInteger meanwhileRuns = new AtomicInteger();
+        try (ScoringStage stage = ScoringStage.onThread("scoring", 2, () -> {})) {
+            stage.submit(
+                    () -> {
+                        releaseFirst.await();
+                        return "first";
+                    },
+                    results::add);
+            stage.submit(
+                    () -> {
+                        releaseSecond.await();
+                        return "second";
+                    },
+                    results::add);
+            stage.wakeWaiter();
+            stage.awaitIdle(
+                    () -> {
+                        if (meanwhileRuns.incrementAndGet() == 1) {
+                            stage.wakeWaiter(); // queued ahead of the first result
+                            releaseFirst.countDown();
+                            try {
+                                // the stage is full: submit takes that wake-up, then "first"
+                                stage.submit(() -> "taken meanwhile", results::add);
+                            } catch (InterruptedException e) {
+                                throw new AssertionError(e);
+                            }
+                            stage.wakeWaiter(); // "second" still out: must run meanwhile again
+                        } else {
+                            releaseSecond.countDown();
+                        }
+                    });
+            assertThat(meanwhileRuns.get()).isEqualTo(2);
+            assertThat(results).containsExactly("first", "second", "taken meanwhile");
+            assertThat(stage.inFlight()).isZero();
+        }
+    }
+
     /** Wake-ups nobody waits for are not results: they neither count nor end a wait early. */
     @Test
+    @Timeout(30)
     void wakeUpsWithoutAWaitHandOverNothing() throws Exception {
         List<Integer> results = new ArrayList<>();
         try (ScoringStage stage = ScoringStage.onThread("scoring", 1, () -> {})) {
@@ -241,7 +290,6 @@ class ScoringStageTest {
             stage.wakeWaiter();
             stage.submit(() -> 1, results::add);
             stage.submit(() -> 2, results::add); // waits for the first result, past the wakes
-            stage.wakeWaiter();
             stage.awaitIdle();
             assertThat(results).containsExactly(1, 2);
             assertThat(stage.inFlight()).isZero();
