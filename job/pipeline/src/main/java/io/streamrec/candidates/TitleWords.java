@@ -5,6 +5,7 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -20,9 +21,51 @@ import java.util.Set;
  * (and most genres) are never read: a lookup costs the rare postings only.
  */
 final class TitleWords {
+    /**
+     * A word and the items that have it, in the order they were indexed. Each word's text is held
+     * once (the key of {@link #byWord}), and items refer to words by {@link #id}: a catalog of 100k
+     * items holds hundreds of thousands of words, on every serving subtask.
+     */
+    private static final class Word {
+        final int id;
+        final String text;
+        int[] items = new int[1];
+        int count;
+
+        Word(int id, String text) {
+            this.id = id;
+            this.text = text;
+        }
+
+        void add(int item) {
+            if (count == items.length) {
+                items = Arrays.copyOf(items, count * 2);
+            }
+            items[count++] = item;
+        }
+
+        /** Removes the item's first posting, keeping the others' order. */
+        void remove(int item) {
+            for (int i = 0; i < count; i++) {
+                if (items[i] == item) {
+                    System.arraycopy(items, i + 1, items, i, count - i - 1);
+                    count--;
+                    return;
+                }
+            }
+        }
+    }
+
+    private static final int[] NOT_INDEXED = null;
+
     private final int maxItemsPerWord;
-    private final Map<String, List<Integer>> itemsByWord = new HashMap<>();
-    private final List<List<String>> wordsByItem = new ArrayList<>();
+    private final Map<String, Word> byWord = new HashMap<>();
+    private final List<Word> byId = new ArrayList<>();
+
+    /** Per item index its words' ids in order; null for an item not indexed. */
+    private int[][] wordsByItem = new int[0][];
+
+    private int items;
     private int indexed;
 
     TitleWords(int maxItemsPerWord) {
@@ -31,18 +74,37 @@ final class TitleWords {
 
     /** Indexes an item, replacing what was indexed for it before. */
     void put(int item, String title, List<String> attributes) {
-        while (wordsByItem.size() <= item) {
-            wordsByItem.add(null);
-        }
-        List<String> old = wordsByItem.get(item);
-        if (old != null) {
-            old.forEach(w -> itemsByWord.get(w).remove(Integer.valueOf(item)));
+        grow(item + 1);
+        int[] old = wordsByItem[item];
+        if (old != NOT_INDEXED) {
+            for (int id : old) {
+                byId.get(id).remove(item);
+            }
             indexed--;
         }
         List<String> words = words(title, attributes);
-        wordsByItem.set(item, words);
+        int[] ids = new int[words.size()];
+        for (int k = 0; k < ids.length; k++) {
+            Word word = byWord.computeIfAbsent(words.get(k), this::newWord);
+            word.add(item);
+            ids[k] = word.id;
+        }
+        wordsByItem[item] = ids;
         indexed++;
-        words.forEach(w -> itemsByWord.computeIfAbsent(w, x -> new ArrayList<>()).add(item));
+    }
+
+    private Word newWord(String text) {
+        Word word = new Word(byId.size(), text);
+        byId.add(word);
+        return word;
+    }
+
+    /** Makes room for {@code n} items, the ones not seen yet not indexed. */
+    private void grow(int n) {
+        if (n > wordsByItem.length) {
+            wordsByItem = Arrays.copyOf(wordsByItem, Math.max(n, wordsByItem.length * 2));
+        }
+        items = Math.max(items, n);
     }
 
     /**
@@ -50,60 +112,59 @@ final class TitleWords {
      * order as indices into those (-1 for an item not indexed): each word is written once.
      */
     void writeTo(DataOutput out) throws IOException {
-        List<String> sorted = new ArrayList<>(itemsByWord.keySet());
+        List<String> sorted = new ArrayList<>(byWord.keySet());
         Collections.sort(sorted);
-        Map<String, Integer> dictionary = new HashMap<>();
+        int[] position = new int[byId.size()];
         out.writeInt(sorted.size());
-        for (String word : sorted) {
-            dictionary.put(word, dictionary.size());
-            out.writeUTF(word);
-            List<Integer> postings = itemsByWord.get(word);
-            out.writeInt(postings.size());
-            for (int item : postings) {
-                out.writeInt(item);
+        for (int w = 0; w < sorted.size(); w++) {
+            Word word = byWord.get(sorted.get(w));
+            position[word.id] = w;
+            out.writeUTF(word.text);
+            out.writeInt(word.count);
+            for (int i = 0; i < word.count; i++) {
+                out.writeInt(word.items[i]);
             }
         }
-        out.writeInt(wordsByItem.size());
-        for (List<String> words : wordsByItem) {
-            out.writeInt(words == null ? -1 : words.size());
-            for (int w = 0; words != null && w < words.size(); w++) {
-                out.writeInt(dictionary.get(words.get(w)));
+        out.writeInt(items);
+        for (int item = 0; item < items; item++) {
+            int[] ids = wordsByItem[item];
+            out.writeInt(ids == NOT_INDEXED ? -1 : ids.length);
+            for (int k = 0; ids != NOT_INDEXED && k < ids.length; k++) {
+                out.writeInt(position[ids[k]]);
             }
         }
     }
 
     /** Reads what {@link #writeTo} wrote into this index, which must be empty. */
     void readFrom(DataInput in) throws IOException {
-        if (!wordsByItem.isEmpty()) {
-            throw new IllegalStateException("reading title words into " + wordsByItem.size());
+        if (items > 0) {
+            throw new IllegalStateException("reading title words into " + items);
         }
-        String[] dictionary =
-                new String
+        Word[] dictionary =
+                new Word
                         [ReadBounds.checkLength(
                                 in.readInt(), ReadBounds.MAX_IDS, "TitleWords.dictionary")];
         for (int w = 0; w < dictionary.length; w++) {
-            dictionary[w] = in.readUTF();
-            List<Integer> postings = new ArrayList<>();
+            Word word = newWord(in.readUTF());
             for (int p =
                             ReadBounds.checkLength(
                                     in.readInt(), ReadBounds.MAX_IDS, "TitleWords.postings");
                     p > 0;
                     p--) {
-                postings.add(in.readInt());
+                word.add(in.readInt());
             }
-            itemsByWord.put(dictionary[w], postings);
+            byWord.put(word.text, word);
+            dictionary[w] = word;
         }
-        for (int items =
-                        ReadBounds.checkLength(
-                                in.readInt(), ReadBounds.MAX_IDS, "TitleWords.items");
-                items > 0;
-                items--) {
+        int written = ReadBounds.checkLength(in.readInt(), ReadBounds.MAX_IDS, "TitleWords.items");
+        grow(written);
+        for (int item = 0; item < written; item++) {
             int count = in.readInt(); // -1: an item without words
             if (count != -1) {
                 ReadBounds.checkLength(count, ReadBounds.MAX_LIST_LENGTH, "TitleWords.words");
             }
-            List<String> words = count < 0 ? null : new ArrayList<>(count);
-            for (int w = 0; w < count; w++) {
+            int[] ids = count < 0 ? NOT_INDEXED : new int[count];
+            for (int k = 0; k < count; k++) {
                 int word = in.readInt();
                 if (word < 0 || word >= dictionary.length) {
                     throw new IOException(
@@ -112,10 +173,11 @@ final class TitleWords {
                                     + " of a dictionary of "
                                     + dictionary.length);
                 }
-                words.add(dictionary[word]);
+                // by text, as the index finds a word: a dictionary repeating a word keeps the last
+                ids[k] = byWord.get(dictionary[word].text).id;
             }
-            wordsByItem.add(words);
-            indexed += words == null ? 0 : 1;
+            wordsByItem[item] = ids;
+            indexed += ids == NOT_INDEXED ? 0 : 1;
         }
     }
 
@@ -137,18 +199,18 @@ final class TitleWords {
      */
     void sharedRareWords(int[] items, ItemScores scores) {
         for (int item : items) {
-            List<String> words = item < wordsByItem.size() ? wordsByItem.get(item) : null;
-            if (words == null) {
+            int[] ids = item < this.items ? wordsByItem[item] : NOT_INDEXED;
+            if (ids == NOT_INDEXED) {
                 continue;
             }
-            for (String word : words) {
-                List<Integer> postings = itemsByWord.get(word);
-                if (postings.size() < 2 || postings.size() > maxItemsPerWord) {
+            for (int id : ids) {
+                Word word = byId.get(id);
+                if (word.count < 2 || word.count > maxItemsPerWord) {
                     continue;
                 }
-                double idf = idf(postings.size()); // the postings in hand: no second lookup
-                for (int other : postings) {
-                    scores.add(other, idf);
+                double idf = idf(word.count);
+                for (int i = 0; i < word.count; i++) {
+                    scores.add(word.items[i], idf);
                 }
             }
         }
@@ -156,8 +218,8 @@ final class TitleWords {
 
     /** {@code ln(N / df)}; 0 for a word no item has. */
     double idf(String word) {
-        List<Integer> postings = itemsByWord.get(word);
-        return postings == null || postings.isEmpty() ? 0.0 : idf(postings.size());
+        Word w = byWord.get(word);
+        return w == null || w.count == 0 ? 0.0 : idf(w.count);
     }
 
     private double idf(int documentFrequency) {

@@ -1,0 +1,121 @@
+package io.streamrec.candidates;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The rare-word index: postings in indexing order, re-indexed items, idf, bytes. */
+class TitleWordsTest {
+    private static final double LN_3_OVER_2 = Math.log(3.0 / 2.0);
+
+    /** Items 0-2 of "star" titles, item 1 then re-indexed as "Moon" with a genre. */
+    private static TitleWords reindexed() {
+        TitleWords words = new TitleWords(5);
+        words.put(0, "Star Wars", List.of());
+        words.put(1, "Star Trek", List.of());
+        words.put(2, "Star Dust", List.of("Drama"));
+        words.put(1, "Moon", List.of("Drama"));
+        return words;
+    }
+
+    private static double[] shared(TitleWords words, int... items) {
+        IdIndex ids = new IdIndex();
+        for (int i = 0; i < 3; i++) {
+            ids.of("i" + i);
+        }
+        ItemScores scores = new ItemScores(ids);
+        words.sharedRareWords(items, scores);
+        return new double[] {scores.score(0), scores.score(1), scores.score(2)};
+    }
+
+    private static byte[] bytes(TitleWords words) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        words.writeTo(new DataOutputStream(out));
+        return out.toByteArray();
+    }
+
+    @Test
+    void aReindexedItemLeavesItsOldWordsAndTakesItsNewOnes() {
+        TitleWords words = reindexed();
+        // three items indexed; "star" has items 0 and 2 left, "trek" none, "drama" 2 and 1
+        assertThat(words.idf("star")).isCloseTo(LN_3_OVER_2, within(1e-12));
+        assertThat(words.idf("trek")).isZero();
+        assertThat(words.idf("attr:drama")).isCloseTo(LN_3_OVER_2, within(1e-12));
+        assertThat(words.idf("moon")).isCloseTo(Math.log(3.0), within(1e-12));
+        // item 0 shares "star" (df 2) with 0 and 2; "wars" (df 1) is no one else's
+        assertThat(shared(words, 0)).containsExactly(LN_3_OVER_2, 0.0, LN_3_OVER_2);
+        // item 1 shares "attr:drama" with 1 and 2, no longer "star"
+        assertThat(shared(words, 1)).containsExactly(0.0, LN_3_OVER_2, LN_3_OVER_2);
+        // a word's postings over the cap are not read
+        TitleWords capped = new TitleWords(1);
+        capped.put(0, "Star", List.of());
+        capped.put(1, "Star", List.of());
+        capped.put(2, "Other", List.of());
+        IdIndex ids = new IdIndex();
+        ItemScores none = new ItemScores(ids);
+        capped.sharedRareWords(new int[] {0}, none);
+        assertThat(none.score(0)).isZero();
+    }
+
+    /**
+     * Words sorted, each with its items in posting order (item 1 moved behind item 2 in "drama"),
+     * then each item's words as dictionary positions: the layout the statistics' fixtures hold.
+     */
+    @Test
+    void writesTheSortedDictionaryThenEachItemsWords() throws IOException {
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(expected);
+        // attr:drama, dust, moon, star, trek, wars
+        out.writeInt(6);
+        writeWord(out, "attr:drama", 2, 1);
+        writeWord(out, "dust", 2);
+        writeWord(out, "moon", 1);
+        writeWord(out, "star", 0, 2);
+        writeWord(out, "trek");
+        writeWord(out, "wars", 0);
+        out.writeInt(3);
+        writeItem(out, 3, 5); // star wars
+        writeItem(out, 2, 0); // moon, attr:drama
+        writeItem(out, 3, 1, 0); // star dust, attr:drama
+        assertThat(bytes(reindexed())).isEqualTo(expected.toByteArray());
+    }
+
+    @Test
+    void readBackItAnswersAndWritesAsTheIndexItWasWrittenFrom() throws IOException {
+        TitleWords original = reindexed();
+        TitleWords restored = new TitleWords(5);
+        restored.readFrom(new DataInputStream(new ByteArrayInputStream(bytes(original))));
+        assertThat(bytes(restored)).isEqualTo(bytes(original));
+        assertThat(shared(restored, 0, 1)).containsExactly(shared(original, 0, 1));
+        // both go on alike: item 0 re-indexed, a new item
+        for (TitleWords w : List.of(original, restored)) {
+            w.put(0, "Moon Dust", List.of());
+            w.put(3, "Wars", List.of());
+        }
+        assertThat(bytes(restored)).isEqualTo(bytes(original));
+        assertThat(restored.idf("dust")).isEqualTo(original.idf("dust"));
+    }
+
+    private static void writeWord(DataOutputStream out, String word, int... items)
+            throws IOException {
+        out.writeUTF(word);
+        out.writeInt(items.length);
+        for (int item : items) {
+            out.writeInt(item);
+        }
+    }
+
+    private static void writeItem(DataOutputStream out, int... positions) throws IOException {
+        out.writeInt(positions.length);
+        for (int p : positions) {
+            out.writeInt(p);
+        }
+    }
+}
