@@ -188,6 +188,18 @@ class ScoringStageTest {
         }
     }
 
+    /** Work that gives {@code result} once {@code release} opens, then adds it to {@code to}. */
+    private static void submitReleasedBy(
+            ScoringStage stage, CountDownLatch release, String result, List<String> to)
+            throws InterruptedException {
+        stage.submit(
+                () -> {
+                    release.await();
+                    return result;
+                },
+                to::add);
+    }
+
     /**
      * A checkpoint's wait answers requests that arrive meanwhile: each wake-up that comes while
      * work given before the wait is still out runs {@code meanwhile}, whose own work is waited for;
@@ -200,12 +212,7 @@ class ScoringStageTest {
         List<String> results = new ArrayList<>();
         AtomicInteger meanwhileRuns = new AtomicInteger();
         try (ScoringStage stage = ScoringStage.onThread("scoring", 4, () -> {})) {
-            stage.submit(
-                    () -> {
-                        release.await();
-                        return "earlier";
-                    },
-                    results::add);
+            submitReleasedBy(stage, release, "earlier", results);
             stage.wakeWaiter(); // a request handed over before the wait looked
             stage.awaitIdle(
                     () -> {
@@ -242,18 +249,8 @@ class ScoringStageTest {
         List<String> results = new ArrayList<>();
         AtomicInteger meanwhileRuns = new AtomicInteger();
         try (ScoringStage stage = ScoringStage.onThread("scoring", 2, () -> {})) {
-            stage.submit(
-                    () -> {
-                        releaseFirst.await();
-                        return "first";
-                    },
-                    results::add);
-            stage.submit(
-                    () -> {
-                        releaseSecond.await();
-                        return "second";
-                    },
-                    results::add);
+            submitReleasedBy(stage, releaseFirst, "first", results);
+            submitReleasedBy(stage, releaseSecond, "second", results);
             stage.wakeWaiter();
             stage.awaitIdle(
                     () -> {
