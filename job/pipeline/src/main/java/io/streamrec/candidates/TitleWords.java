@@ -157,7 +157,6 @@ final class TitleWords {
             dictionary[w] = word;
         }
         int written = ReadBounds.checkLength(in.readInt(), ReadBounds.MAX_IDS, "TitleWords.items");
-        grow(written);
         for (int item = 0; item < written; item++) {
             int count = in.readInt(); // -1: an item without words
             if (count != -1) {
@@ -176,6 +175,7 @@ final class TitleWords {
                 // by text, as the index finds a word: a dictionary repeating a word keeps the last
                 ids[k] = byWord.get(dictionary[word].text).id;
             }
+            grow(item + 1); // as items arrive: a cut-off input allocates no more than it held
             wordsByItem[item] = ids;
             indexed += ids == NOT_INDEXED ? 0 : 1;
         }

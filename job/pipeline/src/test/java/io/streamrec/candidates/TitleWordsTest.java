@@ -1,6 +1,7 @@
 package io.streamrec.candidates;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.io.ByteArrayInputStream;
@@ -13,15 +14,19 @@ import org.junit.jupiter.api.Test;
 
 /** The rare-word index: postings in indexing order, re-indexed items, idf, bytes. */
 class TitleWordsTest {
-    private static final double LN_3_OVER_2 = Math.log(3.0 / 2.0);
+    private static final double LN_4_OVER_2 = Math.log(4.0 / 2.0);
 
-    /** Items 0-2 of "star" titles, item 1 then re-indexed as "Moon" with a genre. */
+    /**
+     * Items 0-2 of "star" titles, item 1 then re-indexed as "Moon" with a genre; item 4 indexed
+     * without words, item 3 never.
+     */
     private static TitleWords reindexed() {
         TitleWords words = new TitleWords(5);
         words.put(0, "Star Wars", List.of());
         words.put(1, "Star Trek", List.of());
         words.put(2, "Star Dust", List.of("Drama"));
         words.put(1, "Moon", List.of("Drama"));
+        words.put(4, "-", List.of());
         return words;
     }
 
@@ -44,15 +49,15 @@ class TitleWordsTest {
     @Test
     void aReindexedItemLeavesItsOldWordsAndTakesItsNewOnes() {
         TitleWords words = reindexed();
-        // three items indexed; "star" has items 0 and 2 left, "trek" none, "drama" 2 and 1
-        assertThat(words.idf("star")).isCloseTo(LN_3_OVER_2, within(1e-12));
+        // four items indexed; "star" has items 0 and 2 left, "trek" none, "drama" 2 and 1
+        assertThat(words.idf("star")).isCloseTo(LN_4_OVER_2, within(1e-12));
         assertThat(words.idf("trek")).isZero();
-        assertThat(words.idf("attr:drama")).isCloseTo(LN_3_OVER_2, within(1e-12));
-        assertThat(words.idf("moon")).isCloseTo(Math.log(3.0), within(1e-12));
+        assertThat(words.idf("attr:drama")).isCloseTo(LN_4_OVER_2, within(1e-12));
+        assertThat(words.idf("moon")).isCloseTo(Math.log(4.0), within(1e-12));
         // item 0 shares "star" (df 2) with 0 and 2; "wars" (df 1) is no one else's
-        assertThat(shared(words, 0)).containsExactly(LN_3_OVER_2, 0.0, LN_3_OVER_2);
-        // item 1 shares "attr:drama" with 1 and 2, no longer "star"
-        assertThat(shared(words, 1)).containsExactly(0.0, LN_3_OVER_2, LN_3_OVER_2);
+        assertThat(shared(words, 0)).containsExactly(LN_4_OVER_2, 0.0, LN_4_OVER_2);
+        // item 1 shares "attr:drama" with 1 and 2, no longer "star"; items 3 and 4 share nothing
+        assertThat(shared(words, 1, 3, 4)).containsExactly(0.0, LN_4_OVER_2, LN_4_OVER_2);
         // a word's postings over the cap are not read
         TitleWords capped = new TitleWords(1);
         capped.put(0, "Star", List.of());
@@ -80,10 +85,12 @@ class TitleWordsTest {
         writeWord(out, "star", 0, 2);
         writeWord(out, "trek");
         writeWord(out, "wars", 0);
-        out.writeInt(3);
+        out.writeInt(5);
         writeItem(out, 3, 5); // star wars
         writeItem(out, 2, 0); // moon, attr:drama
         writeItem(out, 3, 1, 0); // star dust, attr:drama
+        out.writeInt(-1); // item 3: never indexed
+        writeItem(out); // item 4: indexed, no words
         assertThat(bytes(reindexed())).isEqualTo(expected.toByteArray());
     }
 
@@ -101,6 +108,12 @@ class TitleWordsTest {
         }
         assertThat(bytes(restored)).isEqualTo(bytes(original));
         assertThat(restored.idf("dust")).isEqualTo(original.idf("dust"));
+        assertThatThrownBy(
+                        () ->
+                                restored.readFrom(
+                                        new DataInputStream(
+                                                new ByteArrayInputStream(bytes(original)))))
+                .isInstanceOf(IllegalStateException.class);
     }
 
     private static void writeWord(DataOutputStream out, String word, int... items)
