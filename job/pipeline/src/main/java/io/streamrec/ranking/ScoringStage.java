@@ -51,9 +51,7 @@ public final class ScoringStage implements AutoCloseable {
 
     private boolean closed;
 
-    /** Pieces of work submitted and handed over since the start (the owner's alone). */
-    private long submitted;
-
+    /** Pieces of work handed over since the start (the owner's alone). */
     private long handedOver;
 
     /** Written by the owner alone; volatile so that a metrics thread reads a recent value. */
@@ -112,7 +110,6 @@ public final class ScoringStage implements AutoCloseable {
         }
         thread.execute(() -> complete(work, then)); // throws after close: nothing counted
         inFlight++;
-        submitted++;
     }
 
     /** Runs {@code work} in order, as {@link #submit} does, with nothing to hand back. */
@@ -179,7 +176,7 @@ public final class ScoringStage implements AutoCloseable {
      * wait takes nothing new: a steady stream of wake-ups cannot keep it waiting.
      */
     public void awaitIdle(Runnable meanwhile) throws InterruptedException {
-        long earlier = submitted;
+        long earlier = handedOver + inFlight; // handed over once the work out now is
         while (inFlight > 0) {
             Done<?> d = done.take();
             if (!isWake(d)) {

@@ -2,6 +2,7 @@ package io.streamrec.ranking;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -39,12 +40,9 @@ class ItemInteractionFixtureTest {
     void readsTheVersionOneFixture() throws IOException {
         ItemInteraction restored =
                 new ItemInteraction(new ItemInteraction.Settings(3, 2, 0.1, 0.5, 0.01, 0.1, 7L));
-        try (InputStream in = getClass().getResourceAsStream("/" + FOLDER + "/" + V1)) {
-            assertThat(in).as("committed fixture %s", V1).isNotNull();
-            DataInputStream data = new DataInputStream(in);
-            restored.readFrom(data);
-            assertThat(data.read()).as("read to its end").isEqualTo(-1);
-        }
+        DataInputStream data = new DataInputStream(new ByteArrayInputStream(committedFixture()));
+        restored.readFrom(data);
+        assertThat(data.read()).as("read to its end").isEqualTo(-1);
         // as the committed bytes hold it, whatever today's initial vectors and step are
         assertThat(restored.vector("Amélie"))
                 .containsExactly(-0.110994481f, 0.0458564833f, -0.0832930654f);
@@ -68,14 +66,16 @@ class ItemInteractionFixtureTest {
     /** Today's writer still writes version 1 byte for byte: the fixture's own bytes. */
     @Test
     void writesTheVersionOneFixturesBytes() throws IOException {
-        byte[] committed;
-        try (InputStream in = getClass().getResourceAsStream("/" + FOLDER + "/" + V1)) {
-            assertThat(in).as("committed fixture %s", V1).isNotNull();
-            committed = in.readAllBytes();
-        }
         ByteArrayOutputStream written = new ByteArrayOutputStream();
         trained().writeTo(new DataOutputStream(written));
-        assertThat(written.toByteArray()).isEqualTo(committed);
+        assertThat(written.toByteArray()).isEqualTo(committedFixture());
+    }
+
+    private byte[] committedFixture() throws IOException {
+        try (InputStream in = getClass().getResourceAsStream("/" + FOLDER + "/" + V1)) {
+            assertThat(in).as("committed fixture %s", V1).isNotNull();
+            return in.readAllBytes();
+        }
     }
 
     /**

@@ -171,7 +171,7 @@ class EvalReportPublisherTest {
                 });
 
         assertThat(emitted).isEmpty();
-        // the executor refuses it as it is taken, so it can never run later
+        // the executor, shut down, drops it as it is taken, so it can never run later
         assertThat(((ExecutorService) encoderOf(publisher)).isShutdown()).isTrue();
         assertThat(encodedAfterClose).isEmpty();
         assertThat(mailbox).isEmpty();
