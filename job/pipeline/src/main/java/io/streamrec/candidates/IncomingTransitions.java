@@ -16,7 +16,7 @@ public final class IncomingTransitions {
     private static final int SCANNED = 16;
 
     private int[] from = new int[0];
-    private double[] weights = new double[0];
+    private int[] weights = new int[0];
     private int size;
 
     /**
@@ -36,19 +36,22 @@ public final class IncomingTransitions {
     }
 
     /** {@code T[a][b]} of entry {@code s}. */
-    public double weightAt(int s) {
+    public int weightAt(int s) {
         return weights[s];
     }
 
-    /** Adds {@code amount} to {@code a}'s weight, {@code amount} for a new one. */
-    void add(int a, double amount) {
+    /**
+     * Adds {@code amount} to {@code a}'s weight, {@code amount} for a new one; a weight stops at
+     * {@link Integer#MAX_VALUE}, as a {@link BoundedCounts} count does.
+     */
+    void add(int a, int amount) {
         int s = slotOf(a);
         if (s >= 0) {
-            weights[s] += amount;
+            weights[s] = (int) Math.min(Integer.MAX_VALUE, (long) weights[s] + amount);
             return;
         }
         if (size == from.length) {
-            int grown = Math.max(4, size * 2);
+            int grown = Math.max(4, size + (size >> 1)); // by half: most lists stay short
             from = Arrays.copyOf(from, grown);
             weights = Arrays.copyOf(weights, grown);
         }
@@ -74,9 +77,9 @@ public final class IncomingTransitions {
     }
 
     /** {@code a}'s weight, 0 when {@code a} has no transition into the item. */
-    double weight(int a) {
+    int weight(int a) {
         int s = slotOf(a);
-        return s < 0 ? 0.0 : weights[s];
+        return s < 0 ? 0 : weights[s];
     }
 
     private int slotOf(int a) {

@@ -13,13 +13,13 @@ import java.util.List;
  * C[a][b]} (symmetric; one count each time a user's event on one follows the other within the
  * user's recent items), direct transitions {@code T[a][b]} (a user's previous item {@code a}, then
  * {@code b}), the item's events {@code n(a)} and transitions out of it {@code out(a)}. Rows of C
- * and T are {@link BoundedNeighbours}, so state grows with the items, not their square; {@code n}
- * and {@code out} count everything, evicted neighbours included.
+ * and T are {@link BoundedCounts}, so state grows with the items, not their square; {@code n} and
+ * {@code out} count everything, evicted neighbours included.
  */
 final class ItemPairs {
     private final int cap;
-    private final List<BoundedNeighbours> cooccurrence = new ArrayList<>();
-    private final List<BoundedNeighbours> transitions = new ArrayList<>();
+    private final List<BoundedCounts> cooccurrence = new ArrayList<>();
+    private final List<BoundedCounts> transitions = new ArrayList<>();
 
     /** Per item b, the rows of T holding b: derived from {@link #transitions}, not written. */
     private final List<IncomingTransitions> incoming = new ArrayList<>();
@@ -44,15 +44,15 @@ final class ItemPairs {
         events[item]++;
         for (int other : recent) {
             if (other != item) {
-                cooccurrence.get(other).add(item, 1.0);
-                cooccurrence.get(item).add(other, 1.0);
+                cooccurrence.get(other).increment(item);
+                cooccurrence.get(item).increment(other);
             }
         }
         if (recent.length > 0 && recent[0] != item) {
             int from = recent[0];
-            int evicted = transitions.get(from).addEvicting(item, 1.0);
+            int evicted = transitions.get(from).increment(item);
             if (evicted != item) { // else the newcomer itself was the weakest: nothing changed
-                incoming.get(item).add(from, 1.0); // the same sum of ones as the row's weight
+                incoming.get(item).add(from, 1); // the same count as the row's
                 if (evicted >= 0) {
                     incoming.get(evicted).remove(from);
                 }
@@ -63,8 +63,8 @@ final class ItemPairs {
 
     private void grow(int item) {
         while (cooccurrence.size() <= item) {
-            cooccurrence.add(new BoundedNeighbours(cap));
-            transitions.add(new BoundedNeighbours(cap));
+            cooccurrence.add(new BoundedCounts(cap));
+            transitions.add(new BoundedCounts(cap));
             incoming.add(new IncomingTransitions());
         }
         if (item >= events.length) {
@@ -87,7 +87,7 @@ final class ItemPairs {
 
     /**
      * Reads what {@link #writeTo} wrote into these statistics, which must be empty; {@code ranked}:
-     * lists as statistics versions 1 to 3 wrote them ({@link BoundedNeighbours#readRankedFrom}).
+     * lists as statistics versions 1 to 3 wrote them ({@link BoundedCounts#readRankedFrom}).
      */
     void readFrom(DataInput in, boolean ranked) throws IOException {
         if (!cooccurrence.isEmpty()) {
@@ -104,27 +104,25 @@ final class ItemPairs {
             incoming.add(new IncomingTransitions());
         }
         for (int a = 0; a < size; a++) {
-            BoundedNeighbours row = transitions.get(a);
+            BoundedCounts row = transitions.get(a);
             for (int s = 0; s < row.size(); s++) {
                 int b = row.key(s);
                 if (b < 0 || b >= size) {
                     throw new IOException("corrupt transition " + a + " -> " + b + " of " + size);
                 }
-                incoming.get(b).add(a, row.weightAt(s));
+                incoming.get(b).add(a, row.countAt(s));
             }
         }
     }
 
-    /** {@link BoundedNeighbours#compactStamps} of every list. */
+    /** {@link BoundedSlots#compactStamps} of every list. */
     void compactUpdateStamps() {
-        cooccurrence.forEach(BoundedNeighbours::compactStamps);
-        transitions.forEach(BoundedNeighbours::compactStamps);
+        cooccurrence.forEach(BoundedSlots::compactStamps);
+        transitions.forEach(BoundedSlots::compactStamps);
     }
 
-    private BoundedNeighbours list(DataInput in, boolean ranked) throws IOException {
-        return ranked
-                ? BoundedNeighbours.readRankedFrom(in, cap)
-                : BoundedNeighbours.readFrom(in, cap);
+    private BoundedCounts list(DataInput in, boolean ranked) throws IOException {
+        return ranked ? BoundedCounts.readRankedFrom(in, cap) : BoundedCounts.readFrom(in, cap);
     }
 
     /**
@@ -143,22 +141,22 @@ final class ItemPairs {
         }
     }
 
-    private static void accumulate(ItemScores scores, BoundedNeighbours row, double scale) {
+    private static void accumulate(ItemScores scores, BoundedCounts row, double scale) {
         for (int s = 0; s < row.size(); s++) {
-            scores.add(row.key(s), scale * row.weightAt(s));
+            scores.add(row.key(s), scale * row.countAt(s));
         }
     }
 
-    double cooccurrence(int a, int b) {
-        return a < cooccurrence.size() ? cooccurrence.get(a).weight(b) : 0.0;
+    int cooccurrence(int a, int b) {
+        return a < cooccurrence.size() ? cooccurrence.get(a).count(b) : 0;
     }
 
-    double transition(int a, int b) {
-        return a < transitions.size() ? transitions.get(a).weight(b) : 0.0;
+    int transition(int a, int b) {
+        return a < transitions.size() ? transitions.get(a).count(b) : 0;
     }
 
     /** The item's row of C, null before its first pair. */
-    BoundedNeighbours cooccurrenceRow(int item) {
+    BoundedCounts cooccurrenceRow(int item) {
         return item < cooccurrence.size() ? cooccurrence.get(item) : null;
     }
 
@@ -168,7 +166,7 @@ final class ItemPairs {
     }
 
     /** The item's row of T, null before its first pair. */
-    BoundedNeighbours transitionRow(int item) {
+    BoundedCounts transitionRow(int item) {
         return item < transitions.size() ? transitions.get(item) : null;
     }
 
@@ -183,11 +181,11 @@ final class ItemPairs {
     }
 
     long cooccurrenceEntries() {
-        return cooccurrence.stream().mapToLong(BoundedNeighbours::size).sum();
+        return cooccurrence.stream().mapToLong(BoundedCounts::size).sum();
     }
 
     long transitionEntries() {
-        return transitions.stream().mapToLong(BoundedNeighbours::size).sum();
+        return transitions.stream().mapToLong(BoundedCounts::size).sum();
     }
 
     /** The longest row of C or T (at most the cap). */

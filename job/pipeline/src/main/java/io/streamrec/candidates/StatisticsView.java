@@ -8,6 +8,7 @@ package io.streamrec.candidates;
  */
 public final class StatisticsView {
     private static final BoundedNeighbours NO_NEIGHBOURS = new BoundedNeighbours(1);
+    private static final BoundedCounts NO_COUNTS = new BoundedCounts(1);
     private static final RecentIds NO_IDS = new RecentIds(1);
 
     private final CandidateGenerator generator;
@@ -62,13 +63,13 @@ public final class StatisticsView {
     }
 
     /** The item's co-occurrence row C[i][.], counts by item index. */
-    public BoundedNeighbours cooccurrence(int item) {
-        return orNone(item < 0 ? null : generator.pairs().cooccurrenceRow(item));
+    public BoundedCounts cooccurrence(int item) {
+        return orNoCounts(item < 0 ? null : generator.pairs().cooccurrenceRow(item));
     }
 
     /** The item's transition row T[i][.], counts by item index. */
-    public BoundedNeighbours transitions(int item) {
-        return orNone(item < 0 ? null : generator.pairs().transitionRow(item));
+    public BoundedCounts transitions(int item) {
+        return orNoCounts(item < 0 ? null : generator.pairs().transitionRow(item));
     }
 
     /** The items with a transition into the item, each with {@code T[a][item]}. */
@@ -112,5 +113,9 @@ public final class StatisticsView {
 
     private static BoundedNeighbours orNone(BoundedNeighbours row) {
         return row == null ? NO_NEIGHBOURS : row;
+    }
+
+    private static BoundedCounts orNoCounts(BoundedCounts row) {
+        return row == null ? NO_COUNTS : row;
     }
 }

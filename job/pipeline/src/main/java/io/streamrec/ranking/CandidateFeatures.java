@@ -1,6 +1,7 @@
 package io.streamrec.ranking;
 
 import io.streamrec.candidates.ActivityStatistics;
+import io.streamrec.candidates.BoundedCounts;
 import io.streamrec.candidates.BoundedNeighbours;
 import io.streamrec.candidates.Candidate;
 import io.streamrec.candidates.CandidateGenerator;
@@ -441,13 +442,13 @@ public final class CandidateFeatures {
             // adding 0 leaves a sum as it is: no branch in the loop when k is past the history
             double historyPerRootEvent =
                     k < historyItems ? 1.0 / Math.sqrt(Math.max(1L, stats.events(r))) : 0.0;
-            BoundedNeighbours co = stats.cooccurrence(r);
+            BoundedCounts co = stats.cooccurrence(r);
             for (int s = 0; s < co.size(); s++) {
                 int at = sums.rowOf(co.key(s));
                 if (at < 0) {
                     continue;
                 }
-                double c = co.weightAt(s);
+                double c = co.countAt(s);
                 double[] v = sums.values();
                 v[at + CO_RECENT] += perEvent * c;
                 v[at + CO_COSINE] += perRootEvent * c;
@@ -458,13 +459,13 @@ public final class CandidateFeatures {
                 }
             }
             double perOut = w / Math.max(1L, stats.transitionsOut(r));
-            BoundedNeighbours next = stats.transitions(r);
+            BoundedCounts next = stats.transitions(r);
             for (int s = 0; s < next.size(); s++) {
                 int at = sums.rowOf(next.key(s));
                 if (at < 0) {
                     continue;
                 }
-                double share = perOut * next.weightAt(s);
+                double share = perOut * next.countAt(s);
                 double[] v = sums.values();
                 v[at + T_RECENT] += share;
                 if (k == 0) {
@@ -487,11 +488,11 @@ public final class CandidateFeatures {
         for (int k = recent.length; k < historyItems; k++) {
             int r = history.get(k);
             double perRootEvent = 1.0 / Math.sqrt(Math.max(1L, stats.events(r)));
-            BoundedNeighbours co = stats.cooccurrence(r);
+            BoundedCounts co = stats.cooccurrence(r);
             for (int s = 0; s < co.size(); s++) {
                 int at = sums.rowOf(co.key(s));
                 if (at >= 0) {
-                    sums.values()[at + CO_HISTORY] += perRootEvent * co.weightAt(s);
+                    sums.values()[at + CO_HISTORY] += perRootEvent * co.countAt(s);
                 }
             }
         }

@@ -1,6 +1,6 @@
 package io.streamrec.ranking;
 
-import io.streamrec.candidates.BoundedNeighbours;
+import io.streamrec.candidates.BoundedCounts;
 import io.streamrec.candidates.Candidate;
 import io.streamrec.candidates.CandidateGenerator;
 import io.streamrec.candidates.CandidateSet;
@@ -66,9 +66,9 @@ public final class TrendingCooccurrence {
         if (last < 0) {
             return;
         }
-        BoundedNeighbours row = stats.cooccurrence(last);
+        BoundedCounts row = stats.cooccurrence(last);
         for (int s = 0; s < row.size(); s++) {
-            lastRow.set(row.key(s), 0, row.weightAt(s));
+            lastRow.set(row.key(s), 0, row.countAt(s));
         }
     }
 

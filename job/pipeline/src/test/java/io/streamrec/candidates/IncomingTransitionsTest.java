@@ -13,7 +13,7 @@ class IncomingTransitionsTest {
     @Test
     void readsAsAMapThroughAddsAndRemovesAcrossTheIndexedLength() {
         IncomingTransitions list = new IncomingTransitions();
-        Map<Integer, Double> expected = new HashMap<>();
+        Map<Integer, Integer> expected = new HashMap<>();
         Random random = new Random(3);
         int longest = 0;
         for (int step = 0; step < 20_000; step++) {
@@ -23,19 +23,28 @@ class IncomingTransitionsTest {
                 list.remove(a);
                 expected.remove(a);
             } else {
-                list.add(a, 1.0);
-                expected.merge(a, 1.0, Double::sum);
+                list.add(a, 1);
+                expected.merge(a, 1, Integer::sum);
             }
             longest = Math.max(longest, list.size());
             int probe = random.nextInt(220);
-            assertThat(list.weight(probe)).isEqualTo(expected.getOrDefault(probe, 0.0));
+            assertThat(list.weight(probe)).isEqualTo(expected.getOrDefault(probe, 0));
         }
         assertThat(longest).as("long enough to be indexed").isGreaterThan(100);
         assertThat(list.size()).isEqualTo(expected.size());
-        Map<Integer, Double> entries = new HashMap<>();
+        Map<Integer, Integer> entries = new HashMap<>();
         for (int s = 0; s < list.size(); s++) {
             entries.put(list.from(s), list.weightAt(s));
         }
         assertThat(entries).isEqualTo(expected);
+    }
+
+    @Test
+    void aWeightStopsAtTheLargestInt() {
+        IncomingTransitions list = new IncomingTransitions();
+        list.add(7, Integer.MAX_VALUE - 1);
+        list.add(7, 1);
+        list.add(7, 1);
+        assertThat(list.weight(7)).isEqualTo(Integer.MAX_VALUE);
     }
 }

@@ -52,7 +52,7 @@ class ItemPairsTest {
         for (int a = 0; a < ITEMS; a++) {
             for (int b = 0; b < ITEMS; b++) {
                 IncomingTransitions into = pairs.incomingRow(b);
-                double mirrored = into == null ? 0.0 : into.weight(a);
+                int mirrored = into == null ? 0 : into.weight(a);
                 assertThat(mirrored).as("T[%d][%d]", a, b).isEqualTo(pairs.transition(a, b));
             }
         }

@@ -1,0 +1,110 @@
+package io.streamrec.candidates;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.Arrays;
+
+/**
+ * One item's neighbours by index, each with a count that grows by one, at most {@code cap} of them:
+ * a newcomer (count 1) enters a full list only by replacing a stale count of 1, the one updated
+ * least recently ({@link BoundedSlots}). The rows of the item-pair statistics, which every serving
+ * subtask holds whole: an entry costs 12 bytes where a {@link BoundedNeighbours} entry costs 16,
+ * and the arrays grow by half, not double, as most rows stay short.
+ *
+ * <p>Written as a {@link BoundedNeighbours} of the same sums of ones is, so statistics written
+ * before counts had their own type read as they were.
+ */
+public final class BoundedCounts extends BoundedSlots {
+    private static final int[] NO_COUNTS = new int[0];
+
+    private int[] counts = NO_COUNTS;
+
+    public BoundedCounts(int cap) {
+        super(cap, 0);
+    }
+
+    /** The list {@link #writeTo} wrote, with at most {@code cap} neighbours. */
+    public static BoundedCounts readFrom(DataInput in, int cap) throws IOException {
+        BoundedCounts n = new BoundedCounts(cap);
+        n.readSlots(in, true);
+        return n;
+    }
+
+    /** A list as statistics versions 1 to 3 wrote it ({@link BoundedSlots#readSlots}). */
+    public static BoundedCounts readRankedFrom(DataInput in, int cap) throws IOException {
+        BoundedCounts n = new BoundedCounts(cap);
+        n.readSlots(in, false);
+        return n;
+    }
+
+    @Override
+    int grownCapacity(int size) {
+        return size + (size >> 1);
+    }
+
+    @Override
+    void resizeWeights(int capacity) {
+        counts = Arrays.copyOf(counts, capacity);
+    }
+
+    @Override
+    void moveWeight(int from, int to) {
+        counts[to] = counts[from];
+    }
+
+    @Override
+    boolean lighter(int a, int b) {
+        return counts[a] < counts[b];
+    }
+
+    @Override
+    boolean sameWeight(int a, int b) {
+        return counts[a] == counts[b];
+    }
+
+    @Override
+    void writeWeight(DataOutput out, int slot) throws IOException {
+        out.writeDouble(counts[slot]);
+    }
+
+    @Override
+    void readWeight(DataInput in, int slot) throws IOException {
+        double count = in.readDouble();
+        if (!(count >= 1 && count <= Integer.MAX_VALUE) || count != Math.rint(count)) {
+            throw new IOException("count " + count + " is not a whole number from 1 to 2^31 - 1");
+        }
+        counts[slot] = (int) count;
+    }
+
+    /**
+     * Counts one more for the neighbour, 1 for a new one, which may evict the weakest; a count at
+     * {@link Integer#MAX_VALUE} stays there.
+     *
+     * @return the key evicted to make room ({@code key} itself may be), or -1
+     */
+    int increment(int key) {
+        int slot = slotOf(key);
+        if (slot >= 0) {
+            if (counts[slot] < Integer.MAX_VALUE) {
+                counts[slot]++;
+            }
+            touch(slot);
+            return -1;
+        }
+        int added = newSlot(key); // first: it may replace the array
+        counts[added] = 1;
+        return evictOverCap();
+    }
+
+    /** The neighbour's count, 0 when it is not (or no longer) a neighbour. */
+    public int count(int key) {
+        int slot = slotOf(key);
+        return slot < 0 ? 0 : counts[slot];
+    }
+
+    /** The count at slot {@code i}. */
+    public int countAt(int i) {
+        return counts[i];
+    }
+}
