@@ -10,13 +10,16 @@ import java.util.Arrays;
  * checkpointed: rebuilt from the rows on restore.
  */
 public final class IncomingTransitions {
+    // shared while empty, before NONE is built: most items have no transition into them yet
+    private static final int[] EMPTY = new int[0];
+
     static final IncomingTransitions NONE = new IncomingTransitions();
 
     /** Lists up to this long are scanned; longer ones (a popular item's) get a hash index. */
     private static final int SCANNED = 16;
 
-    private int[] from = new int[0];
-    private int[] weights = new int[0];
+    private int[] from = EMPTY;
+    private int[] weights = EMPTY;
     private int size;
 
     /**
