@@ -110,10 +110,11 @@ public final class ItemInteraction {
     private float[] vectors = new float[0];
     private float[] accumulators = new float[0];
 
-    // a step's scratch: each touched slot's gradient
-    private float[] gradient = new float[0];
-    private boolean[] touched = new boolean[0];
+    // a step's scratch, sized by the slots it touches, not by every item (which every serving
+    // subtask holds): per slot its place among them + 1 (0: untouched), and their gradients
+    private int[] touchedAt = new int[0];
     private int[] touchedSlots = new int[16];
+    private float[] gradient = new float[0];
 
     public ItemInteraction(Settings settings) {
         this.settings = settings;
@@ -160,8 +161,7 @@ public final class ItemInteraction {
             int capacity = Math.max(slot + 1, Math.max(16, 2 * vectors.length / dim));
             vectors = Arrays.copyOf(vectors, capacity * dim);
             accumulators = Arrays.copyOf(accumulators, capacity * dim);
-            gradient = Arrays.copyOf(gradient, capacity * dim);
-            touched = Arrays.copyOf(touched, capacity);
+            touchedAt = Arrays.copyOf(touchedAt, capacity);
         }
         Random random = new Random(settings.seed() * 1_000_003L + itemId.hashCode());
         for (int k = slot * dim; k < (slot + 1) * dim; k++) {
@@ -304,16 +304,18 @@ public final class ItemInteraction {
                 float r = weights[i] * (p[j] - (j == targets[i] ? 1f : 0f));
                 int s = c[j];
                 count = touch(s, count);
+                int g = (touchedAt[s] - 1) * dim;
                 for (int k = 0; k < dim; k++) {
-                    gradient[s * dim + k] += r * q[k];
+                    gradient[g + k] += r * q[k];
                     gq[k] += r * vectors[s * dim + k];
                 }
             }
             float share = 1f / e.history().length;
             for (int s : e.history()) {
                 count = touch(s, count);
+                int g = (touchedAt[s] - 1) * dim;
                 for (int k = 0; k < dim; k++) {
-                    gradient[s * dim + k] += gq[k] * share;
+                    gradient[g + k] += gq[k] * share;
                 }
             }
         }
@@ -321,24 +323,28 @@ public final class ItemInteraction {
         double l2 = settings.l2();
         for (int t = 0; t < count; t++) {
             int s = touchedSlots[t];
-            touched[s] = false;
-            for (int k = s * dim; k < (s + 1) * dim; k++) {
-                double g = gradient[k] + l2 * vectors[k];
+            touchedAt[s] = 0;
+            for (int k = s * dim, gk = t * dim; k < (s + 1) * dim; k++, gk++) {
+                double g = gradient[gk] + l2 * vectors[k];
                 double acc = accumulators[k] + g * g;
                 accumulators[k] = (float) acc;
                 vectors[k] = (float) (vectors[k] - lr * g / (Math.sqrt(acc) + EPSILON));
-                gradient[k] = 0f;
+                gradient[gk] = 0f;
             }
         }
     }
 
+    /** Gives the slot the next place in this step's scratch unless it has one. */
     private int touch(int slot, int count) {
-        if (touched[slot]) {
+        if (touchedAt[slot] != 0) {
             return count;
         }
-        touched[slot] = true;
+        touchedAt[slot] = count + 1;
         if (count == touchedSlots.length) {
             touchedSlots = Arrays.copyOf(touchedSlots, count * 2);
+        }
+        if ((count + 1) * dim > gradient.length) {
+            gradient = Arrays.copyOf(gradient, Math.max(16, 2 * (count + 1)) * dim);
         }
         touchedSlots[count] = slot;
         return count + 1;
@@ -411,7 +417,6 @@ public final class ItemInteraction {
         ids.clear();
         vectors = new float[0];
         accumulators = new float[0];
-        gradient = new float[0];
-        touched = new boolean[0];
+        touchedAt = new int[0];
     }
 }

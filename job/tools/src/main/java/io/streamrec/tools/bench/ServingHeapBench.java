@@ -5,6 +5,7 @@ import io.streamrec.candidates.CandidateSettings;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.model.ModelConfig;
 import io.streamrec.model.ModelRowInitializer;
+import io.streamrec.ranking.ItemInteraction;
 import io.streamrec.schema.EventType;
 import io.streamrec.schema.UserEvent;
 import io.streamrec.serving.ServingModel;
@@ -19,7 +20,8 @@ import java.util.function.Consumer;
  * The heap one serving subtask holds, subtask 0 of {@code parallelism}: its {@link ServingModel}
  * (every item row, and the rows of the users it owns, as {@code ServingOperator} builds it) and,
  * under the learned ranker, the candidate statistics ({@link CandidateGenerator}, updated by every
- * event as on every subtask, similar users kept for the subtask's own users). Users act {@code
+ * event as on every subtask, similar users kept for the subtask's own users) and the scorer's item
+ * vectors ({@link ItemInteraction}) as if every item had been a candidate. Users act {@code
  * eventsPerUser} times each, in rounds, on items drawn from a long-tailed distribution; the heap is
  * the live heap after a full GC, loaded minus empty.
  */
@@ -67,6 +69,7 @@ public final class ServingHeapBench {
             model.apply(rows.user(userId(u)));
         }
         CandidateGenerator statistics = null;
+        ItemInteraction itemVectors = null;
         long events = 0;
         if (ranker) {
             statistics = new CandidateGenerator(CandidateSettings.defaults(), catalog);
@@ -83,13 +86,29 @@ public final class ServingHeapBench {
         }
         if (statistics != null) {
             progress.accept("    statistics: " + statistics.size());
+            itemVectors = everyItemsVector(itemIds);
+            progress.accept("    item vectors: " + itemVectors.size());
         }
         double loadSeconds = (System.nanoTime() - start) / 1e9;
         long heap = liveHeap() - before;
         Reference.reachabilityFence(model);
         Reference.reachabilityFence(statistics);
+        Reference.reachabilityFence(itemVectors);
         Reference.reachabilityFence(catalog);
         return new Result(parallelism, ranker, users, items, events, heap, loadSeconds);
+    }
+
+    /**
+     * The scorer's item vectors once every item has been a candidate: the most a serving subtask
+     * holds of them (it makes one for an item the first time it trains on a list holding it).
+     */
+    private ItemInteraction everyItemsVector(List<String> itemIds) {
+        ItemInteraction vectors = new ItemInteraction(ItemInteraction.Settings.defaults(seed));
+        for (int from = 0; from < itemIds.size(); from += 1000) {
+            int to = Math.min(itemIds.size(), from + 1000);
+            vectors.example(itemIds.subList(from, to), List.of());
+        }
+        return vectors;
     }
 
     /** Item index {@code items · x³} for uniform x: a few items take most events, as in ratings. */
