@@ -10,10 +10,12 @@ import java.util.Arrays;
  * a newcomer (count 1) enters a full list only by replacing a stale count of 1, the one updated
  * least recently ({@link BoundedSlots}). The rows of the item-pair statistics, which every serving
  * subtask holds whole: an entry costs 12 bytes where a {@link BoundedNeighbours} entry costs 16,
- * and the arrays grow by half, not double, as most rows stay short.
+ * and the arrays grow by half, not double, so a row that has grown holds less unused room. A count
+ * stops at {@link Integer#MAX_VALUE}, where the doubles the rows held before kept counting.
  *
  * <p>Written as a {@link BoundedNeighbours} of the same sums of ones is, so statistics written
- * before counts had their own type read as they were.
+ * before counts had their own type read as they were; a count that is not a whole number from 1 to
+ * 2^31 - 1, which no such sum is, is refused.
  */
 public final class BoundedCounts extends BoundedSlots {
     private static final int[] NO_COUNTS = new int[0];
@@ -54,6 +56,11 @@ public final class BoundedCounts extends BoundedSlots {
     }
 
     @Override
+    void copyWeight(BoundedSlots source, int from, int to) {
+        counts[to] = ((BoundedCounts) source).counts[from];
+    }
+
+    @Override
     boolean lighter(int a, int b) {
         return counts[a] < counts[b];
     }
@@ -72,7 +79,8 @@ public final class BoundedCounts extends BoundedSlots {
     void readWeight(DataInput in, int slot) throws IOException {
         double count = in.readDouble();
         if (!(count >= 1 && count <= Integer.MAX_VALUE) || count != Math.rint(count)) {
-            throw new IOException("count " + count + " is not a whole number from 1 to 2^31 - 1");
+            throw new IOException(
+                    "neighbour count " + count + ": counts are whole numbers from 1 to 2^31 - 1");
         }
         counts[slot] = (int) count;
     }

@@ -59,6 +59,11 @@ public final class BoundedNeighbours extends BoundedSlots {
     }
 
     @Override
+    void copyWeight(BoundedSlots source, int from, int to) {
+        weights[to] = ((BoundedNeighbours) source).weights[from];
+    }
+
+    @Override
     boolean lighter(int a, int b) {
         return weights[a] < weights[b];
     }
@@ -83,19 +88,17 @@ public final class BoundedNeighbours extends BoundedSlots {
      * elsewhere); a key mapped to -1 is dropped. Weights, slot order and recency are kept.
      */
     BoundedNeighbours withKeys(int[] toNew) {
-        BoundedNeighbours n = new BoundedNeighbours(cap);
-        n.allocate(size);
-        for (int s = 0; s < size; s++) {
-            int key = keys[s] < toNew.length ? toNew[keys[s]] : -1;
-            if (key >= 0) {
-                n.keys[n.size] = key;
-                n.weights[n.size] = weights[s];
-                n.touched[n.size] = touched[s];
-                n.size++;
-            }
-        }
-        n.clock = clock;
+        BoundedNeighbours n = new BoundedNeighbours(cap());
+        n.copyRenumbered(this, toNew);
         return n;
+    }
+
+    /** Removes the neighbour {@code key} if present. */
+    public void removeKey(int key) {
+        int slot = slotOf(key);
+        if (slot >= 0) {
+            remove(slot);
+        }
     }
 
     /** Adds {@code amount} to the neighbour's weight (a new neighbour starts at 0). */
@@ -140,6 +143,7 @@ public final class BoundedNeighbours extends BoundedSlots {
 
     /** Neighbours, strongest first, ties by lower index. */
     public int[] strongest() {
+        int size = size();
         Integer[] order = new Integer[size];
         for (int s = 0; s < size; s++) {
             order[s] = s;
@@ -148,11 +152,11 @@ public final class BoundedNeighbours extends BoundedSlots {
                 order,
                 (a, b) -> {
                     int byWeight = Double.compare(weights[b], weights[a]);
-                    return byWeight != 0 ? byWeight : Integer.compare(keys[a], keys[b]);
+                    return byWeight != 0 ? byWeight : Integer.compare(key(a), key(b));
                 });
         int[] out = new int[size];
         for (int i = 0; i < size; i++) {
-            out[i] = keys[order[i]];
+            out[i] = key(order[i]);
         }
         return out;
     }

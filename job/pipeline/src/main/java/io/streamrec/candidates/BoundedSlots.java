@@ -18,17 +18,17 @@ abstract class BoundedSlots {
     // empty until the first neighbour: most users' lists on a serving subtask are other subtasks'
     private static final int[] NONE = new int[0];
 
-    final int cap;
-    int size;
-    int[] keys = NONE;
+    private final int cap;
+    private int size;
+    private int[] keys = NONE;
 
     /**
      * When each slot was last updated, by the list's own clock: ints, as most entries of the
      * statistics are neighbours; the clock moves back before it overflows ({@link #tick}).
      */
-    int[] touched = NONE;
+    private int[] touched = NONE;
 
-    int clock;
+    private int clock;
 
     BoundedSlots(int cap, int clock) {
         if (cap <= 0) {
@@ -46,6 +46,12 @@ abstract class BoundedSlots {
 
     /** Copies the weight of slot {@code from} to slot {@code to}. */
     abstract void moveWeight(int from, int to);
+
+    /**
+     * Copies the weight of {@code source}'s slot {@code from}, a list of this type, to slot {@code
+     * to}.
+     */
+    abstract void copyWeight(BoundedSlots source, int from, int to);
 
     /** Whether slot {@code a}'s weight is lower than slot {@code b}'s. */
     abstract boolean lighter(int a, int b);
@@ -160,8 +166,27 @@ abstract class BoundedSlots {
         return ranks;
     }
 
+    /**
+     * Fills this empty list with {@code source}'s neighbours whose keys {@code toNew} maps (ids
+     * indexed differently elsewhere; a key mapped to -1 is dropped), with their weights, slot order
+     * and recency, and its clock.
+     */
+    void copyRenumbered(BoundedSlots source, int[] toNew) {
+        allocate(source.size);
+        for (int s = 0; s < source.size; s++) {
+            int key = source.keys[s] < toNew.length ? toNew[source.keys[s]] : -1;
+            if (key >= 0) {
+                keys[size] = key;
+                copyWeight(source, s, size);
+                touched[size] = source.touched[s];
+                size++;
+            }
+        }
+        clock = source.clock;
+    }
+
     /** Room for {@code length} neighbours, none while empty. */
-    void allocate(int length) {
+    private void allocate(int length) {
         if (length > 0) {
             int capacity = Math.max(4, length);
             keys = new int[capacity];
@@ -229,19 +254,16 @@ abstract class BoundedSlots {
         return w;
     }
 
-    private void remove(int slot) {
+    /** Removes the neighbour at {@code slot}; the last slot's takes its place. */
+    void remove(int slot) {
         size--;
         keys[slot] = keys[size];
         moveWeight(size, slot);
         touched[slot] = touched[size];
     }
 
-    /** Removes the neighbour {@code key} if present. */
-    public void removeKey(int key) {
-        int slot = slotOf(key);
-        if (slot >= 0) {
-            remove(slot);
-        }
+    int cap() {
+        return cap;
     }
 
     public int size() {

@@ -558,8 +558,8 @@ public final class CandidateGenerator {
 
     /**
      * Makes every neighbour list's update stamps recency ranks ({@link
-     * BoundedNeighbours#compactStamps}): statistics then write what a restore of versions 1 to 3,
-     * which kept only the ranks, writes after the same events (tests).
+     * BoundedSlots#compactStamps}): statistics then write what a restore of versions 1 to 3, which
+     * kept only the ranks, writes after the same events (tests).
      */
     void compactUpdateStamps() {
         pairs.compactUpdateStamps();

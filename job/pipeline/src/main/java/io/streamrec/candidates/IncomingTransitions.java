@@ -10,7 +10,8 @@ import java.util.Arrays;
  * checkpointed: rebuilt from the rows on restore.
  */
 public final class IncomingTransitions {
-    // shared while empty, before NONE is built: most items have no transition into them yet
+    // shared while a list is empty (an item no transition has reached yet holds no arrays of its
+    // own); declared before NONE, which uses it
     private static final int[] EMPTY = new int[0];
 
     static final IncomingTransitions NONE = new IncomingTransitions();
@@ -54,7 +55,7 @@ public final class IncomingTransitions {
             return;
         }
         if (size == from.length) {
-            int grown = Math.max(4, size + (size >> 1)); // by half: most lists stay short
+            int grown = Math.max(4, size + (size >> 1)); // by half: less unused room once grown
             from = Arrays.copyOf(from, grown);
             weights = Arrays.copyOf(weights, grown);
         }

@@ -103,12 +103,28 @@ public final class ItemInteraction {
     /** A training list's candidates and the user's latest items (most recent first), as slots. */
     public record Example(int[] candidates, int[] history) {}
 
+    /**
+     * Entries per block of vectors (or of AdaGrad sums): 64 KB. Blocks, not one array as long as
+     * the catalog, which every serving subtask holds: G1 gives an array of half a region or more
+     * whole regions of its own (at 100k items and 16 dimensions, 8 MB and 16 bytes took two 8 MB
+     * regions), and growing it copied it whole.
+     */
+    private static final int BLOCK_ENTRIES = 1 << 14;
+
     private final Settings settings;
     private final int dim;
+
+    /**
+     * Items per block, a power of two: slot {@code s} is at {@code s & blockMask} of block {@code s
+     * >>> blockShift}.
+     */
+    private final int blockShift;
+
+    private final int blockMask;
     private final Map<String, Integer> slots = new HashMap<>();
     private final List<String> ids = new ArrayList<>();
-    private float[] vectors = new float[0];
-    private float[] accumulators = new float[0];
+    private float[][] vectors = new float[0][];
+    private float[][] accumulators = new float[0][];
 
     // a step's scratch, sized by the slots it touches, not by every item (which every serving
     // subtask holds): per slot its place among them + 1 (0: untouched), and their gradients
@@ -119,6 +135,24 @@ public final class ItemInteraction {
     public ItemInteraction(Settings settings) {
         this.settings = settings;
         this.dim = settings.on() ? settings.dimension() : 0;
+        this.blockShift =
+                Integer.numberOfTrailingZeros(
+                        Integer.highestOneBit(Math.max(1, BLOCK_ENTRIES / Math.max(1, dim))));
+        this.blockMask = (1 << blockShift) - 1;
+    }
+
+    /** The block of vectors holding slot {@code s}'s, at {@link #offset}. */
+    private float[] vectorBlock(int s) {
+        return vectors[s >>> blockShift];
+    }
+
+    private float[] accumulatorBlock(int s) {
+        return accumulators[s >>> blockShift];
+    }
+
+    /** Where slot {@code s}'s entries start in its block. */
+    private int offset(int s) {
+        return (s & blockMask) * dim;
     }
 
     public Settings settings() {
@@ -157,16 +191,22 @@ public final class ItemInteraction {
         int slot = ids.size();
         ids.add(itemId);
         slots.put(itemId, slot);
-        if (vectors.length < (slot + 1) * dim) {
-            int capacity = Math.max(slot + 1, Math.max(16, 2 * vectors.length / dim));
-            vectors = Arrays.copyOf(vectors, capacity * dim);
-            accumulators = Arrays.copyOf(accumulators, capacity * dim);
-            touchedAt = Arrays.copyOf(touchedAt, capacity);
+        int block = slot >>> blockShift;
+        if (block == vectors.length) {
+            vectors = Arrays.copyOf(vectors, block + 1);
+            accumulators = Arrays.copyOf(accumulators, block + 1);
+            vectors[block] = new float[(blockMask + 1) * dim];
+            accumulators[block] = new float[(blockMask + 1) * dim];
+        }
+        if (slot == touchedAt.length) {
+            touchedAt = Arrays.copyOf(touchedAt, Math.max(16, 2 * slot));
         }
         Random random = new Random(settings.seed() * 1_000_003L + itemId.hashCode());
-        for (int k = slot * dim; k < (slot + 1) * dim; k++) {
-            vectors[k] = (float) (random.nextGaussian() * settings.initialScale());
-            accumulators[k] = (float) settings.initialAccumulator();
+        float[] v = vectors[block];
+        float[] a = accumulators[block];
+        for (int k = offset(slot); k < offset(slot) + dim; k++) {
+            v[k] = (float) (random.nextGaussian() * settings.initialScale());
+            a[k] = (float) settings.initialAccumulator();
         }
         return slot;
     }
@@ -253,9 +293,11 @@ public final class ItemInteraction {
         for (int i = 0; i < c.length; i++) {
             int s = c[i];
             if (s >= 0) {
+                float[] block = vectorBlock(s);
+                int o = offset(s);
                 double v = 0;
                 for (int k = 0; k < dim; k++) {
-                    v += q[k] * vectors[s * dim + k];
+                    v += q[k] * block[o + k];
                 }
                 out[i] = (float) v;
             }
@@ -270,8 +312,10 @@ public final class ItemInteraction {
         }
         float[] q = new float[dim];
         for (int s : history) {
+            float[] block = vectorBlock(s);
+            int o = offset(s);
             for (int k = 0; k < dim; k++) {
-                q[k] += vectors[s * dim + k];
+                q[k] += block[o + k];
             }
         }
         for (int k = 0; k < dim; k++) {
@@ -305,9 +349,11 @@ public final class ItemInteraction {
                 int s = c[j];
                 count = touch(s, count);
                 int g = (touchedAt[s] - 1) * dim;
+                float[] block = vectorBlock(s);
+                int o = offset(s);
                 for (int k = 0; k < dim; k++) {
                     gradient[g + k] += r * q[k];
-                    gq[k] += r * vectors[s * dim + k];
+                    gq[k] += r * block[o + k];
                 }
             }
             float share = 1f / e.history().length;
@@ -324,11 +370,13 @@ public final class ItemInteraction {
         for (int t = 0; t < count; t++) {
             int s = touchedSlots[t];
             touchedAt[s] = 0;
-            for (int k = s * dim, gk = t * dim; k < (s + 1) * dim; k++, gk++) {
-                double g = gradient[gk] + l2 * vectors[k];
-                double acc = accumulators[k] + g * g;
-                accumulators[k] = (float) acc;
-                vectors[k] = (float) (vectors[k] - lr * g / (Math.sqrt(acc) + EPSILON));
+            float[] v = vectorBlock(s);
+            float[] a = accumulatorBlock(s);
+            for (int k = offset(s), gk = t * dim; gk < (t + 1) * dim; k++, gk++) {
+                double g = gradient[gk] + l2 * v[k];
+                double acc = a[k] + g * g;
+                a[k] = (float) acc;
+                v[k] = (float) (v[k] - lr * g / (Math.sqrt(acc) + EPSILON));
                 gradient[gk] = 0f;
             }
         }
@@ -353,13 +401,13 @@ public final class ItemInteraction {
     /** A copy of an item's vector, null without one (tests). */
     float[] vector(String itemId) {
         int s = find(itemId);
-        return s < 0 ? null : Arrays.copyOfRange(vectors, s * dim, (s + 1) * dim);
+        return s < 0 ? null : Arrays.copyOfRange(vectorBlock(s), offset(s), offset(s) + dim);
     }
 
     /** Sets an item's vector, made if missing (tests). */
     void setVector(String itemId, float[] v) {
         int s = slot(itemId);
-        System.arraycopy(v, 0, vectors, s * dim, dim);
+        System.arraycopy(v, 0, vectorBlock(s), offset(s), dim);
     }
 
     /** Writes version, dimension, item count, then per item its id, vector and accumulators. */
@@ -369,11 +417,13 @@ public final class ItemInteraction {
         out.writeInt(ids.size());
         for (int s = 0; s < ids.size(); s++) {
             out.writeUTF(ids.get(s));
-            for (int k = s * dim; k < (s + 1) * dim; k++) {
-                out.writeFloat(vectors[k]);
+            float[] v = vectorBlock(s);
+            for (int k = offset(s); k < offset(s) + dim; k++) {
+                out.writeFloat(v[k]);
             }
-            for (int k = s * dim; k < (s + 1) * dim; k++) {
-                out.writeFloat(accumulators[k]);
+            float[] a = accumulatorBlock(s);
+            for (int k = offset(s); k < offset(s) + dim; k++) {
+                out.writeFloat(a[k]);
             }
         }
     }
@@ -405,8 +455,8 @@ public final class ItemInteraction {
             }
             if (written == dim && dim > 0) {
                 int s = slot(id);
-                System.arraycopy(v, 0, vectors, s * dim, dim);
-                System.arraycopy(a, 0, accumulators, s * dim, dim);
+                System.arraycopy(v, 0, vectorBlock(s), offset(s), dim);
+                System.arraycopy(a, 0, accumulatorBlock(s), offset(s), dim);
             }
         }
     }
@@ -415,8 +465,9 @@ public final class ItemInteraction {
     public void clear() {
         slots.clear();
         ids.clear();
-        vectors = new float[0];
-        accumulators = new float[0];
+        vectors = new float[0][];
+        accumulators = new float[0][];
         touchedAt = new int[0];
+        gradient = new float[0]; // not zero after a step that threw
     }
 }

@@ -20,29 +20,35 @@ class BoundedCountsTest {
 
     @Test
     void countsWriteTheBytesOfNeighboursAddingOnesThroughEvictionsAndRestores() throws IOException {
+        // a short cap (growth 4, 6, 8) and the statistics' own (4, 6, 9, ... 94, 141, 201)
+        writeTheBytesOfNeighbours(CAP, 30, 20_000);
+        writeTheBytesOfNeighbours(200, 800, 60_000);
+    }
+
+    private static void writeTheBytesOfNeighbours(int cap, int keys, int steps) throws IOException {
         Random random = new Random(5);
-        BoundedCounts counts = new BoundedCounts(CAP);
-        BoundedNeighbours ones = new BoundedNeighbours(CAP);
-        for (int step = 0; step < 20_000; step++) {
-            int key = random.nextInt(random.nextInt(30) + 1); // low keys frequent
+        BoundedCounts counts = new BoundedCounts(cap);
+        BoundedNeighbours ones = new BoundedNeighbours(cap);
+        for (int step = 0; step < steps; step++) {
+            int key = random.nextInt(random.nextInt(keys) + 1); // low keys frequent
             counts.increment(key);
             ones.add(key, 1.0);
             if (step % 501 == 0) {
-                assertThat(bytes(counts)).as("step %d", step).isEqualTo(bytes(ones));
+                assertThat(bytes(counts)).as("cap %d, step %d", cap, step).isEqualTo(bytes(ones));
                 // go on from a restore of each, as a job restarted from a checkpoint does
-                counts = BoundedCounts.readFrom(input(bytes(counts)), CAP);
-                ones = BoundedNeighbours.readFrom(input(bytes(ones)), CAP);
+                counts = BoundedCounts.readFrom(input(bytes(counts)), cap);
+                ones = BoundedNeighbours.readFrom(input(bytes(ones)), cap);
             }
         }
-        assertThat(counts.size()).isEqualTo(CAP);
+        assertThat(counts.size()).isEqualTo(cap);
         assertThat(bytes(counts)).isEqualTo(bytes(ones));
-        for (int key = 0; key < 30; key++) {
+        for (int key = 0; key < keys; key++) {
             assertThat((double) counts.count(key)).as("key %d", key).isEqualTo(ones.weight(key));
         }
     }
 
     @Test
-    void incrementReturnsTheEvictedKeyAsNeighboursDo() {
+    void incrementReturnsTheKeyItEvicted() {
         BoundedCounts counts = new BoundedCounts(2);
         assertThat(counts.increment(1)).isEqualTo(-1);
         assertThat(counts.increment(1)).isEqualTo(-1);
@@ -70,11 +76,14 @@ class BoundedCountsTest {
 
     @Test
     void aCountThatIsNoWholeNumberIsRefused() {
-        for (double bad : new double[] {0.5, 0.0, -1.0, 2.5, 3e9, Double.NaN}) {
-            assertThatThrownBy(() -> BoundedCounts.readFrom(input(oneEntry(bad)), CAP))
-                    .as("count %s", bad)
+        double[] bad = {
+            0.5, 0.0, -1.0, 2.5, 2147483648.0, 3e9, Double.NaN, Double.POSITIVE_INFINITY, -0.0
+        };
+        for (double count : bad) {
+            assertThatThrownBy(() -> BoundedCounts.readFrom(input(oneEntry(count)), CAP))
+                    .as("count %s", count)
                     .isInstanceOf(IOException.class)
-                    .hasMessageContaining("is not a whole number");
+                    .hasMessageContaining("counts are whole numbers");
         }
     }
 

@@ -47,6 +47,34 @@ class ItemPairsTest {
         assertMirrors(restored);
     }
 
+    @Test
+    void aTransitionAtTheLargestCountStaysMirroredAfterARestore() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeInt(2); // items
+        for (int item = 0; item < 2; item++) {
+            out.writeLong(Integer.MAX_VALUE); // n
+            out.writeLong(item == 0 ? Integer.MAX_VALUE : 0); // out
+            out.writeInt(0); // C: no neighbours, clock 0
+            out.writeInt(0);
+            if (item == 0) { // T[0][1] = 2^31 - 1
+                out.writeInt(1);
+                out.writeInt(1);
+                out.writeInt(1);
+                out.writeDouble(Integer.MAX_VALUE);
+                out.writeInt(1);
+            } else {
+                out.writeInt(0);
+                out.writeInt(0);
+            }
+        }
+        ItemPairs pairs = new ItemPairs(CAP);
+        pairs.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), false);
+        pairs.add(1, new int[] {0});
+        assertThat(pairs.transition(0, 1)).isEqualTo(Integer.MAX_VALUE);
+        assertMirrors(pairs);
+    }
+
     /** For every pair, the weight in b's incoming list is exactly T[a][b] (0 when absent). */
     private static void assertMirrors(ItemPairs pairs) {
         for (int a = 0; a < ITEMS; a++) {

@@ -10,7 +10,11 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
 
@@ -177,6 +181,154 @@ class ItemInteractionTest {
         wider.readFrom(in);
         assertThat(in.available()).isZero();
         assertThat(wider.size()).isZero();
+    }
+
+    @Test
+    void itemsInDifferentBlocksKeepTheirOwnVectorsThroughStepsAndASnapshot() throws IOException {
+        // 100 dimensions: 128 items to a block of 16,384 entries, so 300 items fill three blocks
+        ItemInteraction many = interaction(100, 1);
+        List<String> items = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            items.add("item-" + i);
+            float[] v = new float[100];
+            v[i % 100] = i;
+            many.setVector(items.get(i), v);
+        }
+        // one list across the blocks, trained twice: the second step reuses the scratch
+        ItemInteraction.Example e =
+                many.example(List.of("item-5", "item-140", "item-290"), List.of("item-200"));
+        float[] before290 = many.vector("item-290");
+        for (int pass = 0; pass < 2; pass++) {
+            many.step(
+                    List.of(e),
+                    new float[][] {{0.2f, 0.3f, 0.5f}},
+                    new int[] {2},
+                    new float[] {1f});
+        }
+        for (int i = 0; i < 300; i++) {
+            float[] v = many.vector(items.get(i));
+            if (i == 5 || i == 140 || i == 290 || i == 200) {
+                continue; // stepped
+            }
+            assertThat(v[i % 100]).as("item %d", i).isEqualTo((float) i);
+        }
+        // the target's score rose: its vector moved towards the query (item-200's vector)
+        assertThat(many.vector("item-290")[0]).isGreaterThan(before290[0]);
+
+        ItemInteraction restored = interaction(100, 1);
+        restored.readFrom(input(snapshot(many)));
+        for (String id : items) {
+            assertThat(restored.vector(id)).as(id).containsExactly(many.vector(id));
+        }
+    }
+
+    @Test
+    void aStepMovesEachItemAsItWouldWhateverOrderTheItemsGotTheirSlotsIn() {
+        // 40 items, more than a step's first scratch holds, shared between lists
+        List<String> items = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            items.add("item-" + i);
+        }
+        ItemInteraction forwards = interaction(3, 2);
+        ItemInteraction backwards = interaction(3, 2);
+        for (int i = 0; i < 40; i++) {
+            forwards.setVector(items.get(i), new float[] {i, 1, -i});
+            int j = 39 - i;
+            backwards.setVector(items.get(j), new float[] {j, 1, -j});
+        }
+        Map<String, float[]> expected = new HashMap<>();
+        for (int i = 0; i < 40; i++) {
+            expected.put(items.get(i), new float[] {i, 1, -i});
+        }
+        float[][] p = new float[4][12];
+        for (float[] row : p) {
+            Arrays.fill(row, 1f / 12);
+        }
+        int[] targets = {0, 3, 5, 11};
+        float[] weights = {1f, 1f, 0.5f, 2f};
+        List<List<String>> candidates = new ArrayList<>();
+        for (int l = 0; l < 4; l++) {
+            candidates.add(items.subList(l * 8, l * 8 + 12));
+        }
+        List<String> history = items.subList(36, 38);
+        for (ItemInteraction vectors : List.of(forwards, backwards)) {
+            List<ItemInteraction.Example> lists = new ArrayList<>();
+            for (List<String> list : candidates) {
+                lists.add(vectors.example(list, history));
+            }
+            for (int pass = 0; pass < 2; pass++) {
+                vectors.step(lists, p, targets, weights);
+            }
+        }
+        Map<String, float[]> sums = new HashMap<>();
+        for (int pass = 0; pass < 2; pass++) {
+            denseStep(expected, sums, candidates, history, p, targets, weights);
+        }
+        for (String id : items) {
+            assertThat(forwards.vector(id)).as(id).containsExactly(expected.get(id));
+            assertThat(backwards.vector(id)).as(id).containsExactly(expected.get(id));
+        }
+        assertThat(expected.get("item-20")).isNotEqualTo(new float[] {20, 1, -20});
+    }
+
+    /**
+     * The step as the class documents it, with a gradient per item id: the same float sums in the
+     * same order, whatever scratch the class keeps them in.
+     */
+    private static void denseStep(
+            Map<String, float[]> vectors,
+            Map<String, float[]> accumulators,
+            List<List<String>> candidates,
+            List<String> history,
+            float[][] p,
+            int[] targets,
+            float[] weights) {
+        int dim = vectors.values().iterator().next().length;
+        Map<String, float[]> gradient = new LinkedHashMap<>();
+        for (int i = 0; i < candidates.size(); i++) {
+            float[] q = new float[dim];
+            for (String h : history) {
+                for (int k = 0; k < dim; k++) {
+                    q[k] += vectors.get(h)[k];
+                }
+            }
+            for (int k = 0; k < dim; k++) {
+                q[k] /= history.size();
+            }
+            float[] gq = new float[dim];
+            for (int j = 0; j < candidates.get(i).size(); j++) {
+                String c = candidates.get(i).get(j);
+                float r = weights[i] * (p[i][j] - (j == targets[i] ? 1f : 0f));
+                float[] g = gradient.computeIfAbsent(c, x -> new float[dim]);
+                for (int k = 0; k < dim; k++) {
+                    g[k] += r * q[k];
+                    gq[k] += r * vectors.get(c)[k];
+                }
+            }
+            float share = 1f / history.size();
+            for (String h : history) {
+                float[] g = gradient.computeIfAbsent(h, x -> new float[dim]);
+                for (int k = 0; k < dim; k++) {
+                    g[k] += gq[k] * share;
+                }
+            }
+        }
+        gradient.forEach(
+                (id, g) -> {
+                    float[] v = vectors.get(id);
+                    float[] a = accumulators.computeIfAbsent(id, x -> filled(dim, (float) ACC));
+                    for (int k = 0; k < dim; k++) {
+                        double acc = a[k] + (double) g[k] * g[k];
+                        a[k] = (float) acc;
+                        v[k] = (float) (v[k] - LR * g[k] / (Math.sqrt(acc) + 1e-8));
+                    }
+                });
+    }
+
+    private static float[] filled(int n, float value) {
+        float[] a = new float[n];
+        Arrays.fill(a, value);
+        return a;
     }
 
     @Test

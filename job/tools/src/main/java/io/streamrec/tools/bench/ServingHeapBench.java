@@ -86,7 +86,7 @@ public final class ServingHeapBench {
         }
         if (statistics != null) {
             progress.accept("    statistics: " + statistics.size());
-            itemVectors = everyItemsVector(itemIds);
+            itemVectors = vectorsForEveryItem(itemIds);
             progress.accept("    item vectors: " + itemVectors.size());
         }
         double loadSeconds = (System.nanoTime() - start) / 1e9;
@@ -102,7 +102,7 @@ public final class ServingHeapBench {
      * The scorer's item vectors once every item has been a candidate: the most a serving subtask
      * holds of them (it makes one for an item the first time it trains on a list holding it).
      */
-    private ItemInteraction everyItemsVector(List<String> itemIds) {
+    private ItemInteraction vectorsForEveryItem(List<String> itemIds) {
         ItemInteraction vectors = new ItemInteraction(ItemInteraction.Settings.defaults(seed));
         for (int from = 0; from < itemIds.size(); from += 1000) {
             int to = Math.min(itemIds.size(), from + 1000);

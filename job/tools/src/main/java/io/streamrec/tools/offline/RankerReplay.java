@@ -44,6 +44,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.zip.CRC32;
 import org.apache.flink.core.memory.DataOutputSerializer;
 
 /**
@@ -656,12 +657,21 @@ public final class RankerReplay {
         return (System.nanoTime() - start) / 1e9;
     }
 
-    /** What the statistics hold, and their size serialized and as serving checkpoints them. */
+    /**
+     * What the statistics hold, and their size serialized (with a CRC-32 of the bytes, to tell two
+     * versions' statistics apart where the size cannot) and as serving checkpoints them.
+     */
     private void printStatistics(PrintStream out) throws IOException {
         byte[] statistics = CandidateStatisticsSerializer.toBytes(ranker.statistics());
+        CRC32 crc = new CRC32();
+        crc.update(statistics);
         out.printf(
-                "statistics: %s; %,d bytes serialized, %,d as serving checkpoints them%n",
-                ranker.statistics().size(), statistics.length, checkpointedBytes(statistics));
+                "statistics: %s; %,d bytes serialized (CRC-32 %08x), %,d as serving checkpoints"
+                        + " them%n",
+                ranker.statistics().size(),
+                statistics.length,
+                crc.getValue(),
+                checkpointedBytes(statistics));
     }
 
     /** The bytes of serving's checkpoint of {@code statistics} as one subtask's base. */
