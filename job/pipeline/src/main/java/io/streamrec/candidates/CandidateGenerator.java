@@ -38,7 +38,7 @@ public final class CandidateGenerator {
     private final ItemPairs pairs;
     private final UserNeighbourhood neighbourhood;
     private final TitleWords titleWords;
-    private final List<RecentIds> userItems = new ArrayList<>();
+    private final UserHistories userItems = new UserHistories();
     private final ExcludedItems excluded = new ExcludedItems();
     private final ItemScores scores = new ItemScores(items);
     private final CandidateUnion union = new CandidateUnion(items, true);
@@ -137,10 +137,8 @@ public final class CandidateGenerator {
         owned.clear();
         neighbourhood.dropSimilarUsersUnless(this::keepsUserStatistics);
         activity.users().dropUnless(this::keepsUserStatistics);
-        for (int u = 0; u < userItems.size(); u++) {
-            if (userItems.get(u).cap() != historyCap(u)) {
-                userItems.set(u, userItems.get(u).withCap(historyCap(u)));
-            }
+        for (int u = 0; u < userItems.users(); u++) {
+            userItems.trim(u, historyCap(u));
         }
     }
 
@@ -175,10 +173,11 @@ public final class CandidateGenerator {
         neighbourhood.adoptSimilarUsers(other.neighbourhood, toMine, this::keepsUserStatistics);
         activity.users().adopt(other.activity.users(), toMine, this::keepsUserStatistics);
         int[] toMineItems = other.items.indicesIn(items);
-        for (int u = 0; u < Math.min(toMine.length, other.userItems.size()); u++) {
+        for (int u = 0; u < Math.min(toMine.length, other.userItems.users()); u++) {
             int mine = toMine[u];
             if (mine >= 0 && keepsUserStatistics(mine) && other.keepsUserStatistics(u)) {
-                userItems.set(mine, other.userItems.get(u).withIds(toMineItems));
+                userItems.ensureUsers(mine + 1);
+                userItems.copyTranslated(other.userItems, u, mine, toMineItems, historyCap(mine));
             }
         }
     }
@@ -198,14 +197,11 @@ public final class CandidateGenerator {
         int item = items.of(event.itemId());
         long t = event.timestamp();
         activity.add(user, item, event, popularity.count(item), keepsUserStatistics(user));
-        while (userItems.size() <= user) {
-            userItems.add(new RecentIds(historyCap(userItems.size())));
-        }
-        RecentIds history = userItems.get(user);
-        pairs.add(item, history.mostRecent(settings.pairWindow()));
+        userItems.ensureUsers(user + 1);
+        pairs.add(item, userItems.mostRecent(user, settings.pairWindow()));
         popularity.add(item, t);
         neighbourhood.add(user, item, t, this::keepsUserStatistics);
-        history.add(item);
+        userItems.add(user, item, historyCap(user));
         updates++;
     }
 
@@ -216,10 +212,10 @@ public final class CandidateGenerator {
      */
     private int newUser(String userId) {
         int user = users.of(userId);
-        if (user < userItems.size()) {
+        if (user < userItems.users()) {
             ownershipKnown.clear(user);
             owned.clear(user);
-            userItems.set(user, new RecentIds(historyCap(user)));
+            userItems.clear(user);
         }
         return user;
     }
@@ -241,8 +237,8 @@ public final class CandidateGenerator {
         users.forget(user);
         ownershipKnown.clear(user);
         owned.clear(user);
-        if (user < userItems.size()) {
-            userItems.set(user, new RecentIds(historyCap(user)));
+        if (user < userItems.users()) {
+            userItems.clear(user);
         }
         neighbourhood.forget(user);
         activity.users().forget(user);
@@ -263,10 +259,7 @@ public final class CandidateGenerator {
         pairs.writeTo(out);
         neighbourhood.writeTo(out);
         titleWords.writeTo(out);
-        out.writeInt(userItems.size());
-        for (RecentIds history : userItems) {
-            history.writeTo(out);
-        }
+        userItems.writeTo(out);
         activity.writeTo(out);
         popularity.writeShortTermTo(out);
     }
@@ -316,7 +309,7 @@ public final class CandidateGenerator {
                     users + " user histories for " + restored.users.size() + " users");
         }
         for (int u = 0; u < users; u++) {
-            restored.userItems.add(RecentIds.readFrom(in, settings.userItems()));
+            restored.userItems.readUser(in, settings.userItems());
         }
         if (version >= 2) {
             restored.activity = ActivityStatistics.readFrom(in);
@@ -412,16 +405,15 @@ public final class CandidateGenerator {
     /** Each source's top items for {@code user} at time {@code t}, united. */
     public CandidateSet candidates(String userId, long t) {
         int user = users.find(userId);
-        RecentIds history = user < 0 ? null : userItems.get(user);
-        excluded.set(history);
+        excluded.set(userItems, user);
         int n = settings.popularityPerSource();
         union.start();
         for (Source s : Source.decayedPopularity()) {
             addPopularity(s, n, t);
         }
         addPopularity(Source.POPULARITY_ALL_TIME, n, t);
-        if (history != null) {
-            int[] recent = history.mostRecent(settings.sequenceItems());
+        if (user >= 0) {
+            int[] recent = userItems.mostRecent(user, settings.sequenceItems());
             pairs.sequenceScores(recent, settings.sequenceDecay(), scores);
             addTopScores(Source.ITEM_TO_ITEM);
             neighbourhood.recentItemsOfSimilar(
@@ -432,21 +424,19 @@ public final class CandidateGenerator {
                     settings.similarItemDecay(),
                     scores);
             addTopScores(Source.SIMILAR_USERS);
-            titleWords.sharedRareWords(history.mostRecent(settings.titleItems()), scores);
+            titleWords.sharedRareWords(userItems.mostRecent(user, settings.titleItems()), scores);
             addTopScores(Source.TITLE_WORDS);
-            addNearestByText(history);
+            addNearestByText(recent);
         }
         return CandidateSet.of(union);
     }
 
     /** The items nearest by text vector to the recency-weighted mean of the user's latest items. */
-    private void addNearestByText(RecentIds history) {
+    private void addNearestByText(int[] recent) {
         if (textVectors == null) {
             return;
         }
-        float[] mean =
-                textVectors.recentMean(
-                        history.mostRecent(settings.sequenceItems()), settings.sequenceDecay());
+        float[] mean = textVectors.recentMean(recent, settings.sequenceDecay());
         if (mean != null) {
             textVectors.scoreAll(mean, scores);
             addTopScores(Source.TEXT_VECTORS);
@@ -482,7 +472,7 @@ public final class CandidateGenerator {
                 pairs.transitionEntries(),
                 neighbourhood.recentUserEntries(),
                 neighbourhood.similarUserEntries(),
-                userItems.stream().mapToLong(RecentIds::size).sum());
+                userItems.totalSize());
     }
 
     /** Whether the user has had an event (and so a history the sources read). */
@@ -513,7 +503,7 @@ public final class CandidateGenerator {
         int user = users.find(userId);
         List<String> out = new ArrayList<>();
         if (user >= 0) {
-            for (int item : userItems.get(user).mostRecent(Math.min(n, settings.userItems()))) {
+            for (int item : userItems.mostRecent(user, Math.min(n, settings.userItems()))) {
                 out.add(items.id(item));
             }
         }
@@ -570,13 +560,13 @@ public final class CandidateGenerator {
         return settings;
     }
 
-    /** The user's remembered items, null for a user without events. */
-    RecentIds history(int user) {
-        return user >= 0 && user < userItems.size() ? userItems.get(user) : null;
+    /** Every user's remembered items, by user index. */
+    UserHistories histories() {
+        return userItems;
     }
 
     /** The largest per-user item memory. */
     int longestUserItems() {
-        return userItems.stream().mapToInt(RecentIds::size).max().orElse(0);
+        return userItems.longest();
     }
 }

@@ -19,14 +19,14 @@ final class ExcludedItems {
         this.stamp = stamp;
     }
 
-    /** Excludes exactly {@code items} from now on (none for null). */
-    void set(RecentIds items) {
+    /** Excludes exactly the user's items from now on (none for user -1). */
+    void set(UserHistories histories, int user) {
         if (++stamp == 0) { // wrapped after 2^32 reads: every unmarked item would match
             Arrays.fill(stamps, 0);
             stamp = 1;
         }
-        for (int i = 0; items != null && i < items.size(); i++) {
-            int item = items.get(i);
+        for (int i = 0; i < histories.size(user); i++) {
+            int item = histories.get(user, i);
             if (item >= stamps.length) {
                 stamps = Arrays.copyOf(stamps, Math.max(item + 1, stamps.length * 2));
             }

@@ -6,9 +6,9 @@ import java.io.IOException;
 import java.util.Arrays;
 
 /**
- * The most recent distinct indices (a user's items, an item's users), at most {@code cap}: adding
- * one again makes it the most recent, and the oldest falls out beyond the cap. An int array, oldest
- * first, searched linearly: caps are hundreds to a thousand.
+ * The most recent distinct indices (an item's users; users' items are {@link UserHistories}), at
+ * most {@code cap}: adding one again makes it the most recent, and the oldest falls out beyond the
+ * cap. An int array, oldest first, searched linearly: caps are hundreds to a thousand.
  */
 public final class RecentIds {
     private final int cap;
@@ -51,24 +51,9 @@ public final class RecentIds {
 
     /** A copy holding at most {@code newCap}: the most recent of these, in order. */
     RecentIds withCap(int newCap) {
-        return translated(newCap, null);
-    }
-
-    /**
-     * A copy with every id {@code i} replaced by {@code toNew[i]} (ids indexed differently
-     * elsewhere), an id mapped to -1 dropped; order and cap are kept.
-     */
-    RecentIds withIds(int[] toNew) {
-        return translated(cap, toNew);
-    }
-
-    private RecentIds translated(int newCap, int[] toNew) {
         RecentIds copy = new RecentIds(newCap);
         for (int i = Math.max(0, size - newCap); i < size; i++) {
-            int id = toNew == null ? ids[i] : ids[i] < toNew.length ? toNew[ids[i]] : -1;
-            if (id >= 0) {
-                copy.add(id);
-            }
+            copy.add(ids[i]);
         }
         return copy;
     }

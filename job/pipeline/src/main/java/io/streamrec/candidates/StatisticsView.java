@@ -9,7 +9,6 @@ package io.streamrec.candidates;
 public final class StatisticsView {
     private static final BoundedNeighbours NO_NEIGHBOURS = new BoundedNeighbours(1);
     private static final BoundedCounts NO_COUNTS = new BoundedCounts(1);
-    private static final RecentIds NO_IDS = new RecentIds(1);
 
     private final CandidateGenerator generator;
 
@@ -38,10 +37,12 @@ public final class StatisticsView {
         return generator.user(userId);
     }
 
-    /** The user's remembered items (most recent first by {@link RecentIds#get}). */
-    public RecentIds userItems(int user) {
-        RecentIds history = user < 0 ? null : generator.history(user);
-        return history == null ? NO_IDS : history;
+    /**
+     * Every user's remembered items by user index (most recent first by {@link UserHistories#get});
+     * none for user -1.
+     */
+    public UserHistories userItems() {
+        return generator.histories();
     }
 
     /** The item's count in a popularity source, decayed to {@code t} for the decayed ones. */

@@ -181,7 +181,7 @@ final class UserNeighbourhood {
     void recentItemsOfSimilar(
             int user,
             long t,
-            List<RecentIds> histories,
+            UserHistories histories,
             int itemsPerUser,
             double decay,
             ItemScores scores) {
@@ -191,9 +191,9 @@ final class UserNeighbourhood {
         BoundedNeighbours row = similar.get(user);
         for (int s = 0; s < row.size(); s++) {
             double weight = halfLife.valueAt(row.weightAt(s), t);
-            RecentIds items = histories.get(row.key(s));
-            for (int p = 0; p < Math.min(itemsPerUser, items.size()); p++) {
-                scores.add(items.get(p), weight);
+            int other = row.key(s);
+            for (int p = 0; p < Math.min(itemsPerUser, histories.size(other)); p++) {
+                scores.add(histories.get(other, p), weight);
                 weight *= decay;
             }
         }

@@ -11,10 +11,10 @@ import io.streamrec.candidates.IncomingTransitions;
 import io.streamrec.candidates.ItemActivity;
 import io.streamrec.candidates.ItemContent;
 import io.streamrec.candidates.ItemTextVectors;
-import io.streamrec.candidates.RecentIds;
 import io.streamrec.candidates.Source;
 import io.streamrec.candidates.StatisticsView;
 import io.streamrec.candidates.UserActivity;
+import io.streamrec.candidates.UserHistories;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
@@ -392,7 +392,7 @@ public final class CandidateFeatures {
         users = activity.users();
         user = stats.user(userId);
         events = users.events(user);
-        recent = stats.userItems(user).mostRecent(sequenceItems);
+        recent = stats.userItems().mostRecent(user, sequenceItems);
         ratingMean = items.meanValue();
         ratingDeviation = items.valueDeviation();
         eventYear = 1970.0 + t / YEAR_MS;
@@ -432,8 +432,8 @@ public final class CandidateFeatures {
      * take a loop of their own.
      */
     private void prepareSequence() {
-        RecentIds history = stats.userItems(user);
-        historyItems = Math.min(HISTORY_ITEMS, history.size());
+        UserHistories histories = stats.userItems();
+        historyItems = Math.min(HISTORY_ITEMS, histories.size(user));
         double w = 1.0;
         for (int k = 0; k < recent.length; k++) {
             int r = recent[k];
@@ -486,7 +486,7 @@ public final class CandidateFeatures {
             }
         }
         for (int k = recent.length; k < historyItems; k++) {
-            int r = history.get(k);
+            int r = histories.get(user, k);
             double perRootEvent = 1.0 / Math.sqrt(Math.max(1L, stats.events(r)));
             BoundedCounts co = stats.cooccurrence(r);
             for (int s = 0; s < co.size(); s++) {
@@ -511,9 +511,10 @@ public final class CandidateFeatures {
         for (int s = 0; s < row.size(); s++) {
             double w = halfLife.valueAt(row.weightAt(s), t);
             similarTotal += w;
-            RecentIds items = stats.userItems(row.key(s));
-            for (int p = 0; p < Math.min(itemsPerUser, items.size()); p++) {
-                int at = sums.rowOf(items.get(p));
+            int other = row.key(s);
+            UserHistories histories = stats.userItems();
+            for (int p = 0; p < Math.min(itemsPerUser, histories.size(other)); p++) {
+                int at = sums.rowOf(histories.get(other, p));
                 if (at < 0) {
                     continue;
                 }

@@ -4,9 +4,9 @@ import io.streamrec.candidates.BoundedCounts;
 import io.streamrec.candidates.Candidate;
 import io.streamrec.candidates.CandidateGenerator;
 import io.streamrec.candidates.CandidateSet;
-import io.streamrec.candidates.RecentIds;
 import io.streamrec.candidates.Source;
 import io.streamrec.candidates.StatisticsView;
+import io.streamrec.candidates.UserHistories;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -48,8 +48,8 @@ public final class TrendingCooccurrence {
             trendSum += trend[c++];
         }
         int user = stats.user(userId);
-        RecentIds history = user < 0 ? null : stats.userItems(user);
-        int last = history == null || history.size() == 0 ? -1 : history.mostRecent(1)[0];
+        UserHistories histories = stats.userItems();
+        int last = histories.size(user) == 0 ? -1 : histories.get(user, 0);
         spreadCooccurrence(last);
         double occurrences = last < 0 ? 1 : Math.max(1, stats.events(last));
         float[] scores = new float[itemIds.size()];

@@ -10,38 +10,30 @@ class ExcludedItemsTest {
     @Test
     void excludesExactlyTheLastSetsItems() {
         ExcludedItems excluded = new ExcludedItems();
-        excluded.set(items(3, 20));
+        OneUserItems.of(3, 20).excludeIn(excluded);
         assertThat(excluded.contains(3)).isTrue();
         assertThat(excluded.contains(20)).isTrue();
         assertThat(excluded.contains(4)).isFalse();
-        excluded.set(items(4));
+        OneUserItems.of(4).excludeIn(excluded);
         assertThat(excluded.contains(3)).isFalse();
         assertThat(excluded.contains(4)).isTrue();
-        excluded.set(null);
+        OneUserItems.excludeNoneIn(excluded);
         assertThat(excluded.contains(4)).isFalse();
     }
 
     @Test
     void afterTheCounterWrapsNoItemIsExcludedThatTheLastSetDidNotName() {
         ExcludedItems excluded = new ExcludedItems(-3);
-        excluded.set(items(5)); // stamp -2
-        excluded.set(null); // -1
-        excluded.set(items(7)); // 0 would match every item never marked: wraps to 1
+        OneUserItems.of(5).excludeIn(excluded); // stamp -2
+        OneUserItems.excludeNoneIn(excluded); // -1
+        OneUserItems.of(7).excludeIn(excluded); // 0 would match every item never marked: wraps to 1
         assertThat(excluded.contains(7)).isTrue();
         for (int item = 0; item < 16; item++) {
             if (item != 7) {
                 assertThat(excluded.contains(item)).as("item %d", item).isFalse();
             }
         }
-        excluded.set(null);
+        OneUserItems.excludeNoneIn(excluded);
         assertThat(excluded.contains(7)).isFalse();
-    }
-
-    private static RecentIds items(int... ids) {
-        RecentIds recent = new RecentIds(16);
-        for (int id : ids) {
-            recent.add(id);
-        }
-        return recent;
     }
 }

@@ -19,7 +19,7 @@ class ItemScoresTest {
         ItemScores scores = new ItemScores(ids);
         ExcludedItems excluded = new ExcludedItems();
         for (int trial = 0; trial < 300; trial++) {
-            RecentIds own = new RecentIds(50);
+            OneUserItems own = new OneUserItems(50);
             List<ScoredItem> all = new ArrayList<>();
             int touched = random.nextInt(ids.size());
             for (int k = 0; k < touched; k++) {
@@ -30,7 +30,7 @@ class ItemScoresTest {
                     own.add(item);
                 }
             }
-            excluded.set(own);
+            own.excludeIn(excluded);
             for (int item = 0; item < ids.size(); item++) {
                 if (scores.score(item) > 0 && !own.contains(item)) {
                     all.add(new ScoredItem(ids.id(item), scores.score(item)));

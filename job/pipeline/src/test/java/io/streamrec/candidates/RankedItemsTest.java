@@ -33,12 +33,12 @@ class RankedItemsTest {
             ranked.put(item, key);
             keys.put(item, key);
             if (step % 97 == 0) {
-                RecentIds own = new RecentIds(150);
+                OneUserItems own = new OneUserItems(150);
                 int owned = random.nextInt(3) == 0 ? random.nextInt(1_000) : random.nextInt(20);
                 for (int k = 0; k < owned; k++) {
                     own.add(random.nextInt(ids.size()));
                 }
-                excluded.set(own);
+                own.excludeIn(excluded);
                 int n = 1 + random.nextInt(150);
                 assertThat(ranked.top(n, excluded))
                         .as("step %d", step)
@@ -47,7 +47,8 @@ class RankedItemsTest {
         }
     }
 
-    private static int[] expectedTop(Map<Integer, Double> keys, IdIndex ids, RecentIds own, int n) {
+    private static int[] expectedTop(
+            Map<Integer, Double> keys, IdIndex ids, OneUserItems own, int n) {
         List<Integer> items = new ArrayList<>(keys.keySet());
         items.sort(
                 Comparator.comparingDouble((Integer i) -> keys.get(i))
@@ -64,16 +65,16 @@ class RankedItemsTest {
     void readingPastTheCapacityFails() {
         IdIndex ids = new IdIndex();
         RankedItems ranked = new RankedItems(ids, 3);
-        RecentIds own = new RecentIds(10);
+        OneUserItems own = new OneUserItems(10);
         for (int i = 0; i < 5; i++) {
             ranked.put(ids.of("item-" + i), 10 - i);
             own.add(i);
         }
         ExcludedItems excluded = new ExcludedItems();
-        excluded.set(own);
+        own.excludeIn(excluded);
         assertThatThrownBy(() -> ranked.top(2, excluded)).isInstanceOf(IllegalStateException.class);
         ranked.put(0, 1); // a lower key keeps the earlier one
-        excluded.set(null);
+        OneUserItems.excludeNoneIn(excluded);
         assertThat(ranked.top(1, excluded)).containsExactly(0);
     }
 }

@@ -1,0 +1,135 @@
+package io.streamrec.candidates;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every user's latest items keep, order and write exactly what a {@link RecentIds} per user did,
+ * the form they had before: statistics written by either read the same.
+ */
+class UserHistoriesTest {
+    private static final int USERS = 40;
+
+    @Test
+    void eachUserReadsAndWritesAsARecentIdsOfTheSameCapThroughGrowthAndEviction()
+            throws IOException {
+        Random random = new Random(9);
+        UserHistories histories = new UserHistories();
+        List<RecentIds> expected = new ArrayList<>();
+        int[] caps = new int[USERS];
+        for (int u = 0; u < USERS; u++) {
+            caps[u] = u % 3 == 0 ? 1 : u % 3 == 1 ? 5 : 60; // a cap of one, short, and long
+            expected.add(new RecentIds(caps[u]));
+        }
+        histories.ensureUsers(USERS);
+        for (int step = 0; step < 20_000; step++) {
+            int u = random.nextInt(USERS);
+            int item = random.nextInt(random.nextInt(100) + 1); // repeats, to move items up
+            histories.add(u, item, caps[u]);
+            expected.get(u).add(item);
+        }
+        for (int u = 0; u < USERS; u++) {
+            RecentIds recent = expected.get(u);
+            assertThat(histories.size(u)).as("user %d", u).isEqualTo(recent.size());
+            assertThat(histories.mostRecent(u, 1000))
+                    .as("user %d", u)
+                    .containsExactly(recent.mostRecent(1000));
+            for (int i = 0; i < recent.size(); i++) {
+                assertThat(histories.get(u, i)).isEqualTo(recent.get(i));
+            }
+        }
+        assertThat(bytes(histories)).isEqualTo(bytes(expected));
+        assertThat(histories.longest()).isEqualTo(60);
+        assertThat(histories.totalSize())
+                .isEqualTo(expected.stream().mapToLong(RecentIds::size).sum());
+
+        UserHistories restored = new UserHistories();
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes(histories)));
+        int users = in.readInt();
+        for (int u = 0; u < users; u++) {
+            restored.readUser(in, 60);
+        }
+        assertThat(bytes(restored)).isEqualTo(bytes(histories));
+    }
+
+    @Test
+    void aTrimKeepsTheMostRecentAndACopyTranslatesItemsDroppingUnmapped() {
+        UserHistories histories = new UserHistories();
+        histories.ensureUsers(2);
+        for (int item = 0; item < 8; item++) {
+            histories.add(0, item, 10);
+        }
+        histories.trim(0, 3);
+        assertThat(histories.mostRecent(0, 10)).containsExactly(7, 6, 5);
+        histories.add(0, 8, 3); // the cap holds from now on: 5 falls out
+        assertThat(histories.mostRecent(0, 10)).containsExactly(8, 7, 6);
+
+        UserHistories mine = new UserHistories();
+        mine.ensureUsers(5);
+        int[] toMine = {-1, -1, -1, -1, -1, -1, 60, 70, 80}; // 6 -> 60, 7 -> 70, 8 -> 80
+        toMine[7] = -1; // 7 is not known here
+        mine.copyTranslated(histories, 0, 4, toMine, 10);
+        assertThat(mine.mostRecent(4, 10)).containsExactly(80, 60);
+        assertThat(mine.size(0)).isZero();
+    }
+
+    @Test
+    void aClearedUserStartsEmptyAndAnUnknownUserHasNothing() {
+        UserHistories histories = new UserHistories();
+        histories.ensureUsers(1);
+        histories.add(0, 3, 4);
+        histories.clear(0);
+        assertThat(histories.size(0)).isZero();
+        histories.add(0, 4, 4);
+        assertThat(histories.mostRecent(0, 4)).containsExactly(4);
+        assertThat(histories.size(-1)).isZero();
+        assertThat(histories.size(1)).isZero();
+        assertThat(histories.mostRecent(-1, 4)).isEmpty();
+    }
+
+    @Test
+    void aListLongerThanTheCapIsRefused() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeInt(3);
+        out.writeInt(1);
+        out.writeInt(2);
+        out.writeInt(3);
+        UserHistories histories = new UserHistories();
+        assertThatThrownBy(
+                        () ->
+                                histories.readUser(
+                                        new DataInputStream(
+                                                new ByteArrayInputStream(bytes.toByteArray())),
+                                        2))
+                .isInstanceOf(IOException.class)
+                .hasMessage("recent ids of 3 entries, cap 2");
+    }
+
+    private static byte[] bytes(UserHistories histories) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        histories.writeTo(new DataOutputStream(bytes));
+        return bytes.toByteArray();
+    }
+
+    /** What the statistics wrote before: the count, then each user's {@link RecentIds}. */
+    private static byte[] bytes(List<RecentIds> histories) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeInt(histories.size());
+        for (RecentIds recent : histories) {
+            recent.writeTo(out);
+        }
+        return bytes.toByteArray();
+    }
+}
