@@ -8,7 +8,7 @@ import java.util.Arrays;
 /**
  * The most recent distinct indices (an item's users; users' items are {@link UserHistories}), at
  * most {@code cap}: adding one again makes it the most recent, and the oldest falls out beyond the
- * cap. An int array, oldest first, searched linearly: caps are hundreds to a thousand.
+ * cap. An int array, oldest first, searched linearly: caps are tens (50 users per item by default).
  */
 public final class RecentIds {
     private final int cap;

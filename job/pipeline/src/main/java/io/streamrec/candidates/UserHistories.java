@@ -63,18 +63,20 @@ public final class UserHistories {
 
     /**
      * Makes {@code item} the user's most recent, dropping the oldest when the user already has
-     * {@code cap} items (as {@link RecentIds#add}).
+     * {@code cap} items (as {@link RecentIds#add}); a list longer than {@code cap} (its cap was
+     * larger) first keeps its latest {@code cap}.
      */
     void add(int user, int item, int cap) {
+        trim(user, cap);
         int[] list = lists[user];
         int size = list[0];
         int at = positionOf(list, item);
         if (at > 0) {
             System.arraycopy(list, at + 1, list, at, size - at);
             size--;
-        } else if (size >= cap) {
-            System.arraycopy(list, 2 + size - cap, list, 1, cap - 1);
-            size = cap - 1;
+        } else if (size == cap) {
+            System.arraycopy(list, 2, list, 1, size - 1);
+            size--;
         } else if (size + 1 == list.length) {
             // by half, from one: most users have few items, and each array is held everywhere
             int grown = Math.min(cap, Math.max(size + 1, size + (size >> 1)));
@@ -97,13 +99,16 @@ public final class UserHistories {
 
     /** Keeps the user's {@code cap} most recent items. */
     void trim(int user, int cap) {
+        if (cap <= 0) {
+            throw new IllegalArgumentException("cap must be positive: " + cap);
+        }
         int[] list = lists[user];
         int size = list[0];
         if (size > cap) {
             int[] kept = new int[1 + cap];
             System.arraycopy(list, 1 + size - cap, kept, 1, cap);
             kept[0] = cap;
-            lists[user] = cap == 0 ? EMPTY : kept;
+            lists[user] = kept;
         }
     }
 
@@ -112,8 +117,8 @@ public final class UserHistories {
      * {@code i} as {@code toNew[i]} (indexed differently elsewhere), an item mapped to -1 dropped.
      */
     void copyTranslated(UserHistories other, int from, int to, int[] toNew, int cap) {
+        int[] source = other.lists[from]; // before the clear: other may be this
         clear(to);
-        int[] source = other.lists[from];
         for (int p = Math.max(1, source[0] - cap + 1); p <= source[0]; p++) {
             int item = source[p] < toNew.length ? toNew[source[p]] : -1;
             if (item >= 0) {

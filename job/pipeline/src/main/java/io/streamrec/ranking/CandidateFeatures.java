@@ -508,11 +508,11 @@ public final class CandidateFeatures {
         BoundedNeighbours row = stats.similarUsers(user);
         HalfLife halfLife = stats.similarity();
         int itemsPerUser = stats.settings().itemsPerSimilarUser();
+        UserHistories histories = stats.userItems();
         for (int s = 0; s < row.size(); s++) {
             double w = halfLife.valueAt(row.weightAt(s), t);
             similarTotal += w;
             int other = row.key(s);
-            UserHistories histories = stats.userItems();
             for (int p = 0; p < Math.min(itemsPerUser, histories.size(other)); p++) {
                 int at = sums.rowOf(histories.get(other, p));
                 if (at < 0) {

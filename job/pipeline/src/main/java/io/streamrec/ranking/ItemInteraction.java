@@ -104,10 +104,10 @@ public final class ItemInteraction {
     public record Example(int[] candidates, int[] history) {}
 
     /**
-     * Entries per block of vectors (or of AdaGrad sums): 64 KB. Blocks, not one array as long as
-     * the catalog, which every serving subtask holds: G1 gives an array of half a region or more
-     * whole regions of its own (at 100k items and 16 dimensions, 8 MB and 16 bytes took two 8 MB
-     * regions), and growing it copied it whole.
+     * Entries per block of vectors (or of AdaGrad sums) at most: 64 KB, a power of two items.
+     * Blocks, not one array as long as the catalog, which every serving subtask holds: G1 gives an
+     * array of half a region or more whole regions of its own (at 100k items and 16 dimensions, 8
+     * MB and 16 bytes took two 8 MB regions), and growing it copied it whole.
      */
     private static final int BLOCK_ENTRIES = 1 << 14;
 
@@ -193,8 +193,11 @@ public final class ItemInteraction {
         slots.put(itemId, slot);
         int block = slot >>> blockShift;
         if (block == vectors.length) {
-            vectors = Arrays.copyOf(vectors, block + 1);
-            accumulators = Arrays.copyOf(accumulators, block + 1);
+            int grown = Math.max(4, block + (block >> 1));
+            vectors = Arrays.copyOf(vectors, grown);
+            accumulators = Arrays.copyOf(accumulators, grown);
+        }
+        if (vectors[block] == null) {
             vectors[block] = new float[(blockMask + 1) * dim];
             accumulators[block] = new float[(blockMask + 1) * dim];
         }

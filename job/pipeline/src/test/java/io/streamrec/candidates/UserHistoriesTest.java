@@ -60,6 +60,14 @@ class UserHistoriesTest {
             restored.readUser(in, 60);
         }
         assertThat(bytes(restored)).isEqualTo(bytes(histories));
+        // a restored list, held at its exact length, goes on as the one that ran on
+        for (int step = 0; step < 2_000; step++) {
+            int u = random.nextInt(USERS);
+            int item = random.nextInt(100);
+            restored.add(u, item, caps[u]);
+            histories.add(u, item, caps[u]);
+        }
+        assertThat(bytes(restored)).isEqualTo(bytes(histories));
     }
 
     @Test
@@ -74,13 +82,38 @@ class UserHistoriesTest {
         histories.add(0, 8, 3); // the cap holds from now on: 5 falls out
         assertThat(histories.mostRecent(0, 10)).containsExactly(8, 7, 6);
 
+        // 7 is not known here, and 8 lies past the translation's end
+        int[] toMine = {-1, -1, -1, -1, -1, -1, 60, -1};
         UserHistories mine = new UserHistories();
         mine.ensureUsers(5);
-        int[] toMine = {-1, -1, -1, -1, -1, -1, 60, 70, 80}; // 6 -> 60, 7 -> 70, 8 -> 80
-        toMine[7] = -1; // 7 is not known here
         mine.copyTranslated(histories, 0, 4, toMine, 10);
-        assertThat(mine.mostRecent(4, 10)).containsExactly(80, 60);
+        assertThat(mine.mostRecent(4, 10)).containsExactly(60);
         assertThat(mine.size(0)).isZero();
+
+        // a copy under a smaller cap takes the latest of the source
+        for (int item = 10; item < 14; item++) {
+            histories.add(1, item, 10);
+        }
+        int[] same = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13};
+        mine.copyTranslated(histories, 1, 2, same, 2);
+        assertThat(mine.mostRecent(2, 10)).containsExactly(13, 12);
+        // a copy onto itself keeps the list
+        histories.copyTranslated(histories, 1, 1, same, 10);
+        assertThat(histories.mostRecent(1, 10)).containsExactly(13, 12, 11, 10);
+    }
+
+    @Test
+    void aListOverTheCapKeepsItsLatestBeforeAnAddAndACapBelowOneIsRefused() {
+        UserHistories histories = new UserHistories();
+        histories.ensureUsers(1);
+        for (int item = 0; item < 6; item++) {
+            histories.add(0, item, 10);
+        }
+        histories.add(0, 3, 4); // already held, and the list is over the new cap
+        assertThat(histories.mostRecent(0, 10)).containsExactly(3, 5, 4, 2);
+        assertThatThrownBy(() -> histories.add(0, 1, 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("cap must be positive: 0");
     }
 
     @Test

@@ -185,7 +185,7 @@ class ItemInteractionTest {
 
     @Test
     void itemsInDifferentBlocksKeepTheirOwnVectorsThroughStepsAndASnapshot() throws IOException {
-        // 100 dimensions: 128 items to a block of 16,384 entries, so 300 items fill three blocks
+        // 100 dimensions: 128 items (12,800 entries) to a block, so 300 items fill three blocks
         ItemInteraction many = interaction(100, 1);
         List<String> items = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
