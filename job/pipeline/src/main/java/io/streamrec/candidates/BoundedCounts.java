@@ -56,11 +56,6 @@ public final class BoundedCounts extends BoundedSlots {
     }
 
     @Override
-    void copyWeight(BoundedSlots source, int from, int to) {
-        counts[to] = ((BoundedCounts) source).counts[from];
-    }
-
-    @Override
     boolean lighter(int a, int b) {
         return counts[a] < counts[b];
     }

@@ -59,11 +59,6 @@ public final class BoundedNeighbours extends BoundedSlots {
     }
 
     @Override
-    void copyWeight(BoundedSlots source, int from, int to) {
-        weights[to] = ((BoundedNeighbours) source).weights[from];
-    }
-
-    @Override
     boolean lighter(int a, int b) {
         return weights[a] < weights[b];
     }
@@ -89,7 +84,10 @@ public final class BoundedNeighbours extends BoundedSlots {
      */
     BoundedNeighbours withKeys(int[] toNew) {
         BoundedNeighbours n = new BoundedNeighbours(cap());
-        n.copyRenumbered(this, toNew);
+        int[] from = n.copyRenumbered(this, toNew);
+        for (int s = 0; s < from.length; s++) {
+            n.weights[s] = weights[from[s]];
+        }
         return n;
     }
 

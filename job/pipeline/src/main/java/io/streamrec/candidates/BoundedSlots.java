@@ -47,12 +47,6 @@ abstract class BoundedSlots {
     /** Copies the weight of slot {@code from} to slot {@code to}. */
     abstract void moveWeight(int from, int to);
 
-    /**
-     * Copies the weight of {@code source}'s slot {@code from}, a list of this type, to slot {@code
-     * to}.
-     */
-    abstract void copyWeight(BoundedSlots source, int from, int to);
-
     /** Whether slot {@code a}'s weight is lower than slot {@code b}'s. */
     abstract boolean lighter(int a, int b);
 
@@ -168,21 +162,24 @@ abstract class BoundedSlots {
 
     /**
      * Fills this empty list with {@code source}'s neighbours whose keys {@code toNew} maps (ids
-     * indexed differently elsewhere; a key mapped to -1 is dropped), with their weights, slot order
-     * and recency, and its clock.
+     * indexed differently elsewhere; a key mapped to -1 is dropped), in slot order with their
+     * recency, and its clock; the caller copies the weights.
+     *
+     * @return per slot filled, the source slot it came from
      */
-    void copyRenumbered(BoundedSlots source, int[] toNew) {
+    int[] copyRenumbered(BoundedSlots source, int[] toNew) {
         allocate(source.size);
+        int[] from = new int[source.size];
         for (int s = 0; s < source.size; s++) {
             int key = source.keys[s] < toNew.length ? toNew[source.keys[s]] : -1;
             if (key >= 0) {
                 keys[size] = key;
-                copyWeight(source, s, size);
                 touched[size] = source.touched[s];
-                size++;
+                from[size++] = s;
             }
         }
         clock = source.clock;
+        return Arrays.copyOf(from, size);
     }
 
     /** Room for {@code length} neighbours, none while empty. */
