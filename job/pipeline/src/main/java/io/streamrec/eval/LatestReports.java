@@ -23,6 +23,7 @@ public final class LatestReports {
     private long checkpoints;
     private final List<Long> checkpointTimes = new ArrayList<>();
     private final TreeMap<Long, LatencyHistogram> freshnessBySecond = new TreeMap<>();
+    private final TreeMap<Long, Long> trainedByTime = new TreeMap<>();
 
     public void add(EvalReportCodec.Report report) {
         Map<Integer, EvalReportCodec.Report> latest =
@@ -45,6 +46,7 @@ public final class LatestReports {
             currentTime = report.time();
             currentParallelism = report.parallelism();
         }
+        trainedByTime.put(report.time(), trainedEvents());
         reports++;
         // every subtask reports once per completed checkpoint, and there is always a subtask 0
         if (report.counts().subtask() == 0) {
@@ -77,6 +79,14 @@ public final class LatestReports {
      */
     public long trainedEvents() {
         return current().stream().mapToLong(EvalReportCodec.Report::trainedEvents).sum();
+    }
+
+    /**
+     * {@link #trainedEvents()} as each report read left it, by the report's wall-clock time (epoch
+     * ms): the training progress over time, one point per report.
+     */
+    public SortedMap<Long, Long> trainedEventsByTime() {
+        return Collections.unmodifiableSortedMap(trainedByTime);
     }
 
     /** The latest report of each subtask of the latest parallelism. */

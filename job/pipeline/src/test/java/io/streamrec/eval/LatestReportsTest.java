@@ -1,6 +1,7 @@
 package io.streamrec.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import org.junit.jupiter.api.Test;
 
@@ -107,11 +108,23 @@ class LatestReportsTest {
     }
 
     @Test
+    void trainedEventsByTimeIsTheSumEachReportLeft() {
+        LatestReports reports = new LatestReports();
+        reports.add(report(0, 2, 10, 3, 100, 1_000, 1_500, 7));
+        reports.add(report(1, 2, 12, 2, 40, 1_200, 1_400, 9));
+        reports.add(report(0, 2, 20, 5, 120, 1_000, 2_500, 11));
+
+        assertThat(reports.trainedEventsByTime())
+                .containsExactly(entry(10L, 100L), entry(12L, 140L), entry(20L, 160L));
+    }
+
+    @Test
     void emptyBeforeTheFirstReport() {
         LatestReports reports = new LatestReports();
 
         assertThat(reports.reports()).isZero();
         assertThat(reports.merged().events()).isZero();
+        assertThat(reports.trainedEventsByTime()).isEmpty();
         assertThat(reports.throughput())
                 .isEqualTo(new EvalReportCodec.Throughput(0, Long.MAX_VALUE, 0));
     }

@@ -25,8 +25,22 @@ public final class QualityReport {
 
     private QualityReport() {}
 
+    /**
+     * A plot already written into the report's directory, shown below the quality table.
+     *
+     * @param file the image's name in the directory
+     * @param caption what it shows, as plain text
+     */
+    public record Figure(String file, String caption) {}
+
     /** Writes {@code quality.png} and {@code report.html} into {@code dir}. */
     public static void write(PrequentialCounts counts, String title, Path dir) throws IOException {
+        write(counts, title, dir, List.of());
+    }
+
+    /** As {@link #write(PrequentialCounts, String, Path)}, {@code more} shown after the table. */
+    public static void write(PrequentialCounts counts, String title, Path dir, List<Figure> more)
+            throws IOException {
         Files.createDirectories(dir);
         List<Long> starts = new ArrayList<>(counts.windows().keySet());
         List<double[]> windows = new ArrayList<>(counts.windows().values());
@@ -60,7 +74,17 @@ public final class QualityReport {
         for (int i = 0; i < starts.size(); i++) {
             appendRow(html, labels.get(i), windows.get(i));
         }
-        html.append("</table></body></html>\n");
+        html.append("</table>");
+        for (Figure f : more) {
+            html.append("<p>")
+                    .append(Html.escape(f.caption()))
+                    .append("</p><img src=\"")
+                    .append(Html.escape(f.file()))
+                    .append("\" alt=\"")
+                    .append(Html.escape(f.caption()))
+                    .append("\">");
+        }
+        html.append("</body></html>\n");
         Files.writeString(dir.resolve("report.html"), html, StandardCharsets.UTF_8);
     }
 

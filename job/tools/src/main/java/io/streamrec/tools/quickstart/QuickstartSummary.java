@@ -13,6 +13,8 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
@@ -23,6 +25,8 @@ import java.util.TreeMap;
  * quality plot with its page.
  */
 final class QuickstartSummary {
+    static final String THROUGHPUT_PNG = "throughput.png";
+
     private static final ObjectMapper JSON =
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final long WEEK = Duration.ofDays(7).toMillis();
@@ -65,6 +69,13 @@ final class QuickstartSummary {
                 "events/s              %,.0f (first event sent to last result committed, JIT"
                         + " warm-up included; serving's first to last trained event: %,.0f)%n",
                 result.eventsPerSecond(), result.trainingWindow().eventsPerSecond());
+        ThroughputOverTime overTime = result.throughputOverTime();
+        if (!Double.isNaN(overTime.firstHalf())) {
+            out.printf(
+                    "events/s by half      %,.0f until half of the events were trained, %,.0f over"
+                            + " the other half (the JIT compiler's warm-up is in the first)%n",
+                    overTime.firstHalf(), overTime.secondHalf());
+        }
         out.printf(
                 "wall time             %.1f s (replay pace: %s)%n",
                 result.wallSeconds(), rate > 0 ? rate + " events/s" : "full speed");
@@ -183,13 +194,46 @@ final class QuickstartSummary {
         Path file = output.resolve("summary.json");
         JSON.writeValue(file.toFile(), toJson());
         out.println("summary written to " + file);
-        QualityReport.write(counts, "streamrec prequential HR@10 per event-time window", output);
+        QualityReport.Figure throughput = writeThroughputPlot(output);
+        QualityReport.write(
+                counts,
+                "streamrec prequential HR@10 per event-time window",
+                output,
+                throughput == null ? List.of() : List.of(throughput));
         out.println(
                 "quality plot written to "
                         + output.resolve("quality.png")
+                        + (throughput == null
+                                ? ""
+                                : ", throughput to " + output.resolve(THROUGHPUT_PNG))
                         + " (and "
                         + output.resolve("report.html")
                         + ")");
+    }
+
+    /** Draws trained events/s over the replay, null when nothing trained. */
+    private QualityReport.Figure writeThroughputPlot(Path output) throws IOException {
+        ThroughputOverTime t = result.throughputOverTime();
+        if (t.eventsPerSecond().length == 0) {
+            return null;
+        }
+        List<String> labels = new ArrayList<>();
+        for (int k = 0; k < t.eventsPerSecond().length; k++) {
+            labels.add(String.format("%.0f s", k * t.bucketSeconds()));
+        }
+        Charts.lines(
+                output.resolve(THROUGHPUT_PNG),
+                "trained events/s over the replay (from the first event sent)",
+                "events/s",
+                labels,
+                Map.of("trained events/s", t.eventsPerSecond()));
+        return new QualityReport.Figure(
+                THROUGHPUT_PNG,
+                String.format(
+                        "Trained events/s by %.0f s since the first event sent: %,.0f until half of"
+                                + " the events were trained, %,.0f over the other half. The JIT"
+                                + " compiler's warm-up falls in the first seconds.",
+                        t.bucketSeconds(), t.firstHalf(), t.secondHalf()));
     }
 
     private static void putHitRates(ObjectNode window, double[] v) {
@@ -210,6 +254,7 @@ final class QuickstartSummary {
         }
         json.put("events_per_second", result.eventsPerSecond());
         json.put("serving_events_per_second", result.trainingWindow().eventsPerSecond());
+        putThroughputOverTime(json, result.throughputOverTime());
         json.put("wall_seconds", result.wallSeconds());
         json.put("replay_events_per_second_pace", rate);
         json.put("checkpoints_completed", result.checkpointsCompleted());
@@ -244,6 +289,22 @@ final class QuickstartSummary {
                                                     .put("title", catalog.title(i)));
                         });
         return json;
+    }
+
+    /** Events/s by half of the events and by bucket of seconds since the first event sent. */
+    private static void putThroughputOverTime(ObjectNode json, ThroughputOverTime t) {
+        if (Double.isNaN(t.firstHalf())) {
+            return;
+        }
+        json.put("events_per_second_first_half", t.firstHalf());
+        json.put("events_per_second_second_half", t.secondHalf());
+        ArrayNode buckets = json.putArray("events_per_second_over_time");
+        double[] rates = t.eventsPerSecond();
+        for (int k = 0; k < rates.length; k++) {
+            buckets.addObject()
+                    .put("from_s", k * t.bucketSeconds())
+                    .put("events_per_second", rates[k]);
+        }
     }
 
     /** Recommender {@code r}'s metrics under summary.json keys that start with {@code prefix}. */

@@ -53,6 +53,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
  * optionally reads the final parameter rows, and cancels the job.
  */
 public final class ReplayRun implements AutoCloseable {
+    /** The width of {@link Result#throughputOverTime}'s buckets. */
+    static final double THROUGHPUT_BUCKET_SECONDS = 2.0;
+
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final Configuration conf;
@@ -181,6 +184,8 @@ public final class ReplayRun implements AutoCloseable {
      *     the last result out; {@link #trainingWindow} is serving's span alone)
      * @param freshnessBySecond the freshness samples by the second (epoch) of the report that
      *     brought them ({@link LatestReports#freshnessBySecond})
+     * @param throughputOverTime trained events/s over the replay's course, from the first event
+     *     sent
      */
     public record Result(
             PrequentialCounts counts,
@@ -199,7 +204,8 @@ public final class ReplayRun implements AutoCloseable {
             LatencyHistogram freshness,
             TrainingWindow trainingWindow,
             List<Long> checkpointTimes,
-            SortedMap<Long, LatencyHistogram> freshnessBySecond) {
+            SortedMap<Long, LatencyHistogram> freshnessBySecond,
+            ThroughputOverTime throughputOverTime) {
 
         /**
          * Seconds between consecutive completed checkpoints whose barriers passed serving within
@@ -297,6 +303,7 @@ public final class ReplayRun implements AutoCloseable {
                     // complete: start the replay now, so start-up is not part of it
                     progress.accept("Pipeline ready (first checkpoint committed); replaying");
                     committed.firstSentNanos = System.nanoTime();
+                    committed.firstSentMillis = System.currentTimeMillis();
                     producer.start();
                 }
                 committed.readDeadLetters(dead.poll(Duration.ZERO));
@@ -354,7 +361,11 @@ public final class ReplayRun implements AutoCloseable {
                 reports.freshness(),
                 window,
                 reports.checkpointTimes(),
-                reports.freshnessBySecond());
+                reports.freshnessBySecond(),
+                ThroughputOverTime.of(
+                        reports.trainedEventsByTime(),
+                        committed.firstSentMillis,
+                        THROUGHPUT_BUCKET_SECONDS));
     }
 
     /** What the job has committed while the replay runs: its reports and its dead letters. */
@@ -365,6 +376,9 @@ public final class ReplayRun implements AutoCloseable {
 
         /** When the producer started: the first event in. */
         long firstSentNanos;
+
+        /** {@link #firstSentNanos} on the wall clock (epoch ms) that reports are stamped with. */
+        long firstSentMillis;
 
         /**
          * When the committed reports first showed every valid event trained and evaluated: the last

@@ -77,6 +77,9 @@ class QuickstartSummaryTest {
                         "events/s              1,234 (first event sent to last result committed,"
                                 + " JIT warm-up included; serving's first to last trained event:"
                                 + " 4,000)\n")
+                .contains(
+                        "events/s by half      1 until half of the events were trained, 2 over"
+                                + " the other half (the JIT compiler's warm-up is in the first)\n")
                 .contains("wall time             75.2 s (replay pace: full speed)\n")
                 .contains("checkpoints completed 18\n")
                 .contains(
@@ -113,8 +116,18 @@ class QuickstartSummaryTest {
         assertThat(json.at("/windows/1/hr_trending_cooccurrence").asDouble()).isEqualTo(0.5);
         assertThat(json.get("windows")).hasSize(2);
         assertThat(json.get("examples").get("u1")).hasSize(2);
+        assertThat(json.get("events_per_second_first_half").asDouble())
+                .isCloseTo(2.5 / 2.75, within(1e-9));
+        assertThat(json.get("events_per_second_second_half").asDouble())
+                .isCloseTo(2.0, within(1e-9));
+        assertThat(json.at("/events_per_second_over_time/0/events_per_second").asDouble())
+                .isCloseTo(0.5, within(1e-9));
+        assertThat(json.at("/events_per_second_over_time/1/from_s").asDouble()).isEqualTo(2.0);
+        assertThat(json.at("/events_per_second_over_time/1/events_per_second").asDouble())
+                .isCloseTo(2.0, within(1e-9));
         assertThat(output.resolve("quality.png")).exists();
-        assertThat(output.resolve("report.html")).exists();
+        assertThat(output.resolve("throughput.png")).exists();
+        assertThat(output.resolve("report.html")).content().contains("src=\"throughput.png\"");
     }
 
     private static ReplayRun.Result result(PrequentialCounts counts) {
@@ -135,7 +148,10 @@ class QuickstartSummaryTest {
                 new LatencyHistogram(),
                 new ReplayRun.TrainingWindow(4, 0, 1),
                 List.of(),
-                new TreeMap<>());
+                new TreeMap<>(),
+                // 1 event 2 s after the first sent, 5 at 4 s: half (2.5) at 2.75 s
+                ThroughputOverTime.of(
+                        new TreeMap<>(Map.of(1_000L, 0L, 3_000L, 1L, 5_000L, 5L)), 1_000, 2));
     }
 
     /** Windows the job folded show as one row before the others, and in summary.json. */

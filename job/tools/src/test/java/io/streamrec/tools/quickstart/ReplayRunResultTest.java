@@ -32,7 +32,8 @@ class ReplayRunResultTest {
                 new LatencyHistogram(),
                 new ReplayRun.TrainingWindow(1, first, last),
                 checkpointTimes,
-                new TreeMap<>());
+                new TreeMap<>(),
+                ThroughputOverTime.none(2));
     }
 
     @Test

@@ -1,0 +1,60 @@
+package io.streamrec.tools.quickstart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/** Events/s over a replay's course from the reports' cumulative trained events, by hand. */
+class ThroughputOverTimeTest {
+
+    @Test
+    void bucketsAndHalvesFromTheFirstEventSent() {
+        // sent at 10 s; 100 trained by 12 s, 400 by 14 s, 1,000 by 15 s
+        ThroughputOverTime t =
+                ThroughputOverTime.of(
+                        new TreeMap<>(Map.of(12_000L, 100L, 14_000L, 400L, 15_000L, 1_000L)),
+                        10_000,
+                        2);
+
+        // [0, 2): 100 / 2; [2, 4): 300 / 2; [4, 5): the last bucket ends at the last event, 600 / 1
+        assertThat(t.eventsPerSecond()).containsExactly(50.0, 150.0, 600.0);
+        // 500 trained at 4 + 100 / 600 s: 500 events in 4.1667 s, then 500 in 0.8333 s
+        assertThat(t.firstHalf()).isCloseTo(500 / (4 + 1 / 6.0), within(1e-9));
+        assertThat(t.secondHalf()).isCloseTo(500 / (1 - 1 / 6.0), within(1e-9));
+        assertThat(t.bucketSeconds()).isEqualTo(2.0);
+    }
+
+    @Test
+    void eventsTrainedBeforeTheStartAndReportsAfterTheLastEventAreLeftOut() {
+        ThroughputOverTime t =
+                ThroughputOverTime.of(
+                        new TreeMap<>(
+                                Map.of(
+                                        5_000L, 70L, // before the first event sent
+                                        11_000L, 80L,
+                                        12_000L, 90L,
+                                        20_000L, 90L, // an idle job's later report
+                                        30_000L, 90L)),
+                        10_000,
+                        1);
+
+        // 20 events in 2 s after the 70 of an earlier run: 10 in each second
+        assertThat(t.eventsPerSecond()).containsExactly(10.0, 10.0);
+        assertThat(t.firstHalf()).isCloseTo(10.0, within(1e-9));
+        assertThat(t.secondHalf()).isCloseTo(10.0, within(1e-9));
+    }
+
+    @Test
+    void nothingTrainedGivesNoFigures() {
+        ThroughputOverTime t =
+                ThroughputOverTime.of(new TreeMap<>(Map.of(5_000L, 70L, 12_000L, 70L)), 10_000, 2);
+
+        assertThat(t.eventsPerSecond()).isEmpty();
+        assertThat(t.firstHalf()).isNaN();
+        assertThat(t.secondHalf()).isNaN();
+        assertThat(ThroughputOverTime.of(new TreeMap<>(), 10_000, 2).eventsPerSecond()).isEmpty();
+    }
+}
