@@ -200,13 +200,19 @@ public final class StreamrecOptions {
     public static final ConfigOption<Integer> DIM =
             ConfigOptions.key("model.dim")
                     .intType()
-                    .defaultValue(32)
-                    .withDescription("Embedding dimension.");
+                    .noDefaultValue()
+                    .withDescription(
+                            "Embedding dimension of the factorization model; unset: 16 under"
+                                    + " model.type RANKER, where its score is one of the ranker's"
+                                    + " features, 32 under BPR. State keeps the width it was"
+                                    + " written with: restore with the model.dim it ran under.");
     public static final ConfigOption<Integer> NEGATIVES =
             ConfigOptions.key("model.negatives")
                     .intType()
-                    .defaultValue(4)
-                    .withDescription("Sampled negatives per positive (BPR).");
+                    .noDefaultValue()
+                    .withDescription(
+                            "Sampled negatives per positive of the factorization model; unset: 1"
+                                    + " under model.type RANKER, 4 under BPR.");
     public static final ConfigOption<Integer> HISTORY_LENGTH =
             ConfigOptions.key("model.history-length")
                     .intType()

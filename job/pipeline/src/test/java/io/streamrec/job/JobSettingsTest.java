@@ -86,6 +86,30 @@ class JobSettingsTest {
     }
 
     @Test
+    void theFactorizationModelsSizeDefaultsByModel() {
+        var ranker = new JobSettings(new Configuration()).model();
+        var factorization =
+                new JobSettings(Configuration.fromMap(Map.of("model.type", "BPR"))).model();
+        var set =
+                new JobSettings(
+                                Configuration.fromMap(
+                                        Map.of("model.dim", "32", "model.negatives", "4")))
+                        .model();
+
+        assertThat(ranker.dim()).isEqualTo(16);
+        assertThat(ranker.negatives()).isEqualTo(1);
+        assertThat(factorization.dim()).isEqualTo(32);
+        assertThat(factorization.negatives()).isEqualTo(4);
+        assertThat(set.dim()).isEqualTo(32);
+        assertThat(set.negatives()).isEqualTo(4);
+        for (String key : new String[] {"model.dim", "model.negatives"}) {
+            assertThatThrownBy(() -> JobSettings.validate(Configuration.fromMap(Map.of(key, "0"))))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(key);
+        }
+    }
+
+    @Test
     void workerBatchesDefaultByModelAndTheScorerStepsAtTheRankerBatchSize() {
         var ranker = new JobSettings(new Configuration());
         var factorization = new JobSettings(Configuration.fromMap(Map.of("model.type", "BPR")));

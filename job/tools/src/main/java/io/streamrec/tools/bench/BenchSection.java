@@ -1,6 +1,7 @@
 package io.streamrec.tools.bench;
 
 import io.streamrec.job.JobSettings;
+import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 
 /**
@@ -11,6 +12,13 @@ import org.apache.flink.configuration.Configuration;
 abstract class BenchSection {
     /** The job's default settings: what the suite measures. */
     protected final JobSettings defaults = new JobSettings(new Configuration());
+
+    /**
+     * The defaults of the factorization model alone ({@code model.type: BPR}), whose rows are wider
+     * than the ranker's factorization feature's.
+     */
+    protected final JobSettings factorizationDefaults =
+            new JobSettings(Configuration.fromMap(Map.of("model.type", "BPR")));
 
     protected final BenchReport report;
     protected final int repeats;

@@ -1,6 +1,7 @@
 package io.streamrec.tools.bench;
 
 import io.streamrec.ingest.ItemCatalog;
+import io.streamrec.model.ModelConfig;
 
 /**
  * Heap per serving subtask with many users and items loaded, at parallelism 1 and 2 (subtask 0),
@@ -27,9 +28,10 @@ final class ServingHeapSection extends BenchSection {
         progress(
                 "Serving heap per subtask: %,d users, %,d items, %d events per user (ranker)",
                 users, items, eventsPerUser);
-        ServingHeapBench bench =
-                new ServingHeapBench(catalog, defaults.model(), 42, BenchMain::progress);
         for (boolean ranker : new boolean[] {false, true}) {
+            // each model with its own defaults: the factorization model's rows are wider alone
+            ModelConfig model = ranker ? defaults.model() : factorizationDefaults.model();
+            ServingHeapBench bench = new ServingHeapBench(catalog, model, 42, BenchMain::progress);
             ServingHeapBench.Result p1 = measure(bench, 1, ranker);
             ServingHeapBench.Result p2 = measure(bench, 2, ranker);
             record(ranker ? "" : "bpr_", p1, p2);

@@ -53,7 +53,8 @@ final class ServingSection extends BenchSection {
     private void measure(int items) {
         String label = sizeLabel(items);
         ServingBench bench =
-                new ServingBench(catalog, items, defaults.model(), 42, BenchMain::progress);
+                new ServingBench(
+                        catalog, items, factorizationDefaults.model(), 42, BenchMain::progress);
         int requests = items >= 1_000_000 ? 300 : items >= 100_000 ? 2000 : 5000;
         Measured exact = repeat(bench, label + " items", requests / 5, requests, false);
         exact.record(report, "serving_", label);
