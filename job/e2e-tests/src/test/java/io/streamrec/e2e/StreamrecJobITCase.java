@@ -15,6 +15,7 @@ import io.streamrec.schema.ParameterRow;
 import io.streamrec.schema.UserEvent;
 import io.streamrec.tools.audit.ExpectedContributions;
 import io.streamrec.tools.quickstart.ReplayRun;
+import io.streamrec.tools.quickstart.ThroughputOverTime;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -151,6 +152,13 @@ class StreamrecJobITCase {
         assertThat(clean.examples()).containsKeys("c0u1", "never-seen");
         assertThat(clean.exampleReasons().get("never-seen")).isEqualTo("cold-start");
         assertCountersMatchInput(clean.finalRows(), n);
+        // the reports' times and the first event sent on one clock: both halves measured, and
+        // together no slower than the whole replay, which ends later (at the committed report read)
+        ThroughputOverTime overTime = clean.throughputOverTime();
+        assertThat(overTime.firstHalf()).isPositive().isFinite();
+        assertThat(overTime.secondHalf()).isPositive().isFinite();
+        assertThat(1 / (0.5 / overTime.firstHalf() + 0.5 / overTime.secondHalf()))
+                .isGreaterThanOrEqualTo(0.9 * clean.eventsPerSecond());
 
         int failuresBefore = FailOnceAfterCheckpoint.FAILURES.get();
         FailOnceAfterCheckpoint.ARMED.set(true);

@@ -83,7 +83,9 @@ public final class LatestReports {
 
     /**
      * {@link #trainedEvents()} as each report read left it, by the report's wall-clock time (epoch
-     * ms): the training progress over time, one point per report.
+     * ms): the training progress over time, one point per report. With several subtasks a report
+     * read out of order, or a rescale before every new subtask reported, can leave a point below an
+     * earlier one.
      */
     public SortedMap<Long, Long> trainedEventsByTime() {
         return Collections.unmodifiableSortedMap(trainedByTime);

@@ -23,7 +23,9 @@ final class ScaleSection extends BenchSection {
         progress("Parameter rows per TaskManager (RocksDB, one slot)");
         ScaleBench bench = new ScaleBench(workDir, BenchMain::progress);
         for (long rows : rowCounts) {
-            record(sizeLabel(rows), bench.run(rows, defaults));
+            // the factorization model's rows, the wider ones (32 floats): comparable with earlier
+            // runs, and the larger case for a TaskManager
+            record(sizeLabel(rows), bench.run(rows, factorizationDefaults));
         }
     }
 
@@ -57,7 +59,7 @@ final class ScaleSection extends BenchSection {
         report.row(
                 String.format(
                         "%s rows x %d dims: full / incremental checkpoint, restore",
-                        label, defaults.model().dim()),
+                        label, factorizationDefaults.model().dim()),
                 "–",
                 String.format(
                         "%.0f MB in %.1f s / %.0f MB in %.1f s, restore %.1f s (heap +%.0f MB)",

@@ -11,11 +11,13 @@ import java.util.SortedMap;
  *
  * <p>Read from the committed reports' cumulative trained events ({@link
  * io.streamrec.eval.LatestReports#trainedEventsByTime}), one point per checkpoint, linear in
- * between.
+ * between, so the end is the first report that shows every event trained: as the replay's one
+ * figure, to a checkpoint interval. A point below an earlier one (reports read out of order) counts
+ * as the earlier.
  *
  * @param bucketSeconds the width of each bucket of {@code eventsPerSecond}
  * @param eventsPerSecond trained events/s in bucket k, [k, k + 1) × {@code bucketSeconds} after the
- *     first event sent; the last bucket ends when the last event was trained
+ *     first event sent; the last bucket ends at the end, and may be narrower
  * @param firstHalf events/s from the first event sent until half of the events were trained
  * @param secondHalf events/s over the other half; NaN, as {@code firstHalf}, when none trained
  */
