@@ -32,7 +32,10 @@ import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.CheckpointConfig;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds the streamrec dataflow:
@@ -55,6 +58,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * io.streamrec.schema.SavepointContract}.
  */
 public final class StreamrecJob {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamrecJob.class);
+
     private final JobSettings settings;
     private final ItemCatalog catalog;
     private final UnaryOperator<DataStream<UserEvent>> eventInterceptor;
@@ -376,15 +381,33 @@ public final class StreamrecJob {
         DataStream<ModelUpdate> input = updates.broadcast();
         if (!settings.directRequests().enabled()) {
             input = input.union(requests.partitionCustom(new UserOwner(), UserOwner.REQUEST_USER));
+            alignedCheckpointsUnlessForced(updates.getExecutionEnvironment());
         }
         // with serving reading requests itself the workers send none: without that edge's custom
-        // partitioner the job also admits unaligned checkpoints
+        // partitioner the job admits unaligned checkpoints
         return input.transform("serving", RecommendationResult.typeInfo(), serving)
                 .uid(Uids.SERVING)
                 .setParallelism(
                         settings.parallelism(
                                 StreamrecOptions.SERVING_PARALLELISM,
                                 updates.getExecutionEnvironment().getParallelism()));
+    }
+
+    /**
+     * Requests routed to their user's subtask by a custom partitioner could not be redistributed
+     * from a checkpoint's in-flight data on a rescale, so Flink refuses unaligned checkpoints for
+     * such a job unless they are forced. A cluster configured for unaligned checkpoints then runs
+     * this job with aligned ones instead of failing its submission.
+     */
+    private static void alignedCheckpointsUnlessForced(StreamExecutionEnvironment env) {
+        CheckpointConfig checkpoints = env.getCheckpointConfig();
+        if (checkpoints.isUnalignedCheckpointsEnabled()
+                && !checkpoints.isForceUnalignedCheckpoints()) {
+            LOG.info(
+                    "Aligned checkpoints: requests reach serving through a custom partitioner"
+                            + " (serving.direct-requests off, or model.type BPR)");
+            checkpoints.enableUnalignedCheckpoints(false);
+        }
     }
 
     // ---- sinks ----

@@ -6,14 +6,18 @@ import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.schema.SavepointContract;
 import io.streamrec.schema.SavepointContract.Uids;
 import io.streamrec.schema.ShardMessage;
+import io.streamrec.serving.ModelType;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
+import org.apache.flink.streaming.api.graph.StreamingJobGraphGenerator;
 import org.junit.jupiter.api.Test;
 
 /** The job graph against the savepoint contract: savepoints map state to operators by uid. */
@@ -107,8 +111,56 @@ class StreamrecJobTopologyTest {
         assertThat(shard.getMaxParallelism()).isEqualTo(32);
     }
 
+    @Test
+    void theRankerWithDirectRequestsTakesUnalignedCheckpoints() {
+        StreamGraph graph = jobGraph(new Configuration(), unalignedCheckpoints());
+
+        JobGraph job = StreamingJobGraphGenerator.createJobGraph(graph);
+        assertThat(unaligned(job)).isTrue();
+    }
+
+    @Test
+    void requestsRoutedByACustomPartitionerTakeAlignedCheckpoints() {
+        Configuration conf = new Configuration();
+        conf.set(StreamrecOptions.MODEL_TYPE, ModelType.BPR);
+        StreamGraph graph = jobGraph(conf, unalignedCheckpoints());
+
+        // Flink refuses unaligned checkpoints with a custom partitioner: this would throw
+        JobGraph job = StreamingJobGraphGenerator.createJobGraph(graph);
+        assertThat(unaligned(job)).isFalse();
+    }
+
+    @Test
+    void forcedUnalignedCheckpointsStayWithACustomPartitioner() {
+        Configuration conf = new Configuration();
+        conf.set(StreamrecOptions.SERVING_DIRECT_REQUESTS, false);
+        Configuration runtime = unalignedCheckpoints();
+        runtime.set(CheckpointingOptions.FORCE_UNALIGNED, true);
+
+        JobGraph job = StreamingJobGraphGenerator.createJobGraph(jobGraph(conf, runtime));
+        assertThat(unaligned(job)).isTrue();
+    }
+
+    /** The runtime defaults with unaligned checkpoints, as README "Operations" describes them. */
+    private static Configuration unalignedCheckpoints() {
+        Configuration runtime = RuntimeDefaults.checkpointsAndRestarts();
+        runtime.set(CheckpointingOptions.ENABLE_UNALIGNED, true);
+        return runtime;
+    }
+
+    private static boolean unaligned(JobGraph job) {
+        return job.getCheckpointingSettings()
+                .getCheckpointCoordinatorConfiguration()
+                .isUnalignedCheckpointsEnabled();
+    }
+
     private static StreamGraph jobGraph(Configuration conf) {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(3);
+        return jobGraph(conf, new Configuration());
+    }
+
+    private static StreamGraph jobGraph(Configuration conf, Configuration runtime) {
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createLocalEnvironment(3, runtime);
         StreamrecJob.builder().configuration(conf).catalog(ItemCatalog.empty()).build().addTo(env);
         return env.getStreamGraph();
     }
