@@ -403,7 +403,7 @@ public final class StreamrecJob {
         CheckpointConfig checkpoints = env.getCheckpointConfig();
         if (checkpoints.isUnalignedCheckpointsEnabled()
                 && !checkpoints.isForceUnalignedCheckpoints()) {
-            LOG.info(
+            LOG.warn(
                     "Aligned checkpoints: requests reach serving through a custom partitioner"
                             + " (serving.direct-requests off, or model.type BPR)");
             checkpoints.enableUnalignedCheckpoints(false);
