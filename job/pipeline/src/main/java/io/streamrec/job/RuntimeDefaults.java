@@ -13,8 +13,8 @@ import org.apache.flink.core.execution.CheckpointingMode;
 
 /**
  * The Flink runtime settings streamrec is meant to run with, in one place: RocksDB with incremental
- * checkpoints, exactly-once checkpoints every second that stay on time under load (network buffer
- * debloating), and exponential-delay restarts. The quickstart, {@code deploy/job.sh} ({@code
+ * checkpoints, exactly-once checkpoints every second, kept closer to that under load by network
+ * buffer debloating, and exponential-delay restarts. The quickstart, {@code deploy/job.sh} ({@code
  * StreamrecMain --checkpoint-dir}), the benchmarks and the integration tests run with {@link
  * #embedded}; the cluster configurations in {@code flink-conf/} carry the same values (a test holds
  * them to it).
@@ -70,7 +70,8 @@ public final class RuntimeDefaults {
         c.set(ExecutionOptions.BUFFER_TIMEOUT, BUFFER_TIMEOUT);
         // at full speed an aligned barrier waits behind every event buffered in front of the
         // workers (1.5 of 2.1 s); debloating sizes the buffers to about a second of throughput, so
-        // checkpoints, and with them the workers' copy of the model, keep to about the interval
+        // checkpoints, and with them the workers' copy of the model, keep closer to the interval
+        // (unaligned ones keep to it, but cost HR@10 in replays: README, "Operations")
         c.set(TaskManagerOptions.BUFFER_DEBLOAT_ENABLED, true);
         c.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
         c.set(

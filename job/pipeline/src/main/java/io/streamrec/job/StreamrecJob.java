@@ -28,6 +28,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -401,11 +402,15 @@ public final class StreamrecJob {
      */
     private static void alignedCheckpointsUnlessForced(StreamExecutionEnvironment env) {
         CheckpointConfig checkpoints = env.getCheckpointConfig();
-        if (checkpoints.isUnalignedCheckpointsEnabled()
+        if (checkpoints.isCheckpointingEnabled()
+                && checkpoints.isUnalignedCheckpointsEnabled()
                 && !checkpoints.isForceUnalignedCheckpoints()) {
             LOG.warn(
-                    "Aligned checkpoints: requests reach serving through a custom partitioner"
-                            + " (serving.direct-requests off, or model.type BPR)");
+                    "Aligned checkpoints, {} ignored: requests reach serving through a custom"
+                            + " partitioner (serving.direct-requests off, or model.type BPR),"
+                            + " which Flink refuses unaligned ones with unless {} is set",
+                    CheckpointingOptions.ENABLE_UNALIGNED.key(),
+                    CheckpointingOptions.FORCE_UNALIGNED.key());
             checkpoints.enableUnalignedCheckpoints(false);
         }
     }

@@ -18,7 +18,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
 import org.apache.flink.streaming.api.graph.StreamingJobGraphGenerator;
+import org.apache.flink.streaming.runtime.partitioner.CustomPartitionerWrapper;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The job graph against the savepoint contract: savepoints map state to operators by uid. */
 class StreamrecJobTopologyTest {
@@ -114,16 +117,23 @@ class StreamrecJobTopologyTest {
     @Test
     void theRankerWithDirectRequestsTakesUnalignedCheckpoints() {
         StreamGraph graph = jobGraph(new Configuration(), unalignedCheckpoints());
+        assertThat(routesByACustomPartitioner(graph)).isFalse();
 
         JobGraph job = StreamingJobGraphGenerator.createJobGraph(graph);
         assertThat(unaligned(job)).isTrue();
     }
 
-    @Test
-    void requestsRoutedByACustomPartitionerTakeAlignedCheckpoints() {
+    @ParameterizedTest
+    @ValueSource(strings = {"BPR", "RANKER without direct requests"})
+    void requestsRoutedByACustomPartitionerTakeAlignedCheckpoints(String setup) {
         Configuration conf = new Configuration();
-        conf.set(StreamrecOptions.MODEL_TYPE, ModelType.BPR);
+        if (setup.equals("BPR")) {
+            conf.set(StreamrecOptions.MODEL_TYPE, ModelType.BPR);
+        } else {
+            conf.set(StreamrecOptions.SERVING_DIRECT_REQUESTS, false);
+        }
         StreamGraph graph = jobGraph(conf, unalignedCheckpoints());
+        assertThat(routesByACustomPartitioner(graph)).isTrue();
 
         // Flink refuses unaligned checkpoints with a custom partitioner: this would throw
         JobGraph job = StreamingJobGraphGenerator.createJobGraph(graph);
@@ -136,9 +146,17 @@ class StreamrecJobTopologyTest {
         conf.set(StreamrecOptions.SERVING_DIRECT_REQUESTS, false);
         Configuration runtime = unalignedCheckpoints();
         runtime.set(CheckpointingOptions.FORCE_UNALIGNED, true);
+        StreamGraph graph = jobGraph(conf, runtime);
+        assertThat(routesByACustomPartitioner(graph)).isTrue();
 
-        JobGraph job = StreamingJobGraphGenerator.createJobGraph(jobGraph(conf, runtime));
+        JobGraph job = StreamingJobGraphGenerator.createJobGraph(graph);
         assertThat(unaligned(job)).isTrue();
+    }
+
+    private static boolean routesByACustomPartitioner(StreamGraph graph) {
+        return graph.getStreamNodes().stream()
+                .flatMap(n -> n.getInEdges().stream())
+                .anyMatch(e -> e.getPartitioner() instanceof CustomPartitionerWrapper);
     }
 
     /** The runtime defaults with unaligned checkpoints, as README "Operations" describes them. */
