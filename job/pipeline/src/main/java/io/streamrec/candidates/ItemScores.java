@@ -6,12 +6,12 @@ import java.util.List;
 
 /**
  * One source's scores for one read, dense by item index, and their top {@code n}: highest score
- * first, ties by item id. Reused between reads; {@link #clear} costs the items touched.
+ * first, ties by item id. Reused between reads; {@link #clear} costs the items touched. Only
+ * positive amounts are added, so a score of 0 marks an item not yet touched: no second array.
  */
 final class ItemScores {
     private final IdIndex items;
     private double[] scores = new double[16];
-    private boolean[] listed = new boolean[16];
     private int[] touched = new int[16];
     private int count;
     private double[] selection = new double[16];
@@ -25,20 +25,25 @@ final class ItemScores {
         this.items = items;
     }
 
+    /**
+     * Adds {@code amount} to the item's score; an amount that is not positive (0, or NaN from a
+     * broken input) adds nothing, which keeps every touched score positive and every other 0.
+     */
     void add(int item, double amount) {
-        if (item >= scores.length) {
-            int grown = Math.max(item + 1, scores.length * 2);
-            scores = Arrays.copyOf(scores, grown);
-            listed = Arrays.copyOf(listed, grown);
+        if (!(amount > 0.0)) {
+            return;
         }
-        if (!listed[item]) {
+        if (item >= scores.length) {
+            scores = Arrays.copyOf(scores, Math.max(item + 1, scores.length * 2));
+        }
+        double before = scores[item];
+        if (before == 0.0) {
             if (count == touched.length) {
                 touched = Arrays.copyOf(touched, count * 2);
             }
             touched[count++] = item;
-            listed[item] = true;
         }
-        scores[item] += amount;
+        scores[item] = before + amount;
     }
 
     double score(int item) {
@@ -185,7 +190,6 @@ final class ItemScores {
     void clear() {
         for (int i = 0; i < count; i++) {
             scores[touched[i]] = 0.0;
-            listed[touched[i]] = false;
         }
         count = 0;
     }

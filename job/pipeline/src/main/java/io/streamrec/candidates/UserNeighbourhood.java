@@ -190,12 +190,8 @@ final class UserNeighbourhood {
         }
         BoundedNeighbours row = similar.get(user);
         for (int s = 0; s < row.size(); s++) {
-            double weight = halfLife.valueAt(row.weightAt(s), t);
-            int other = row.key(s);
-            for (int p = 0; p < Math.min(itemsPerUser, histories.size(other)); p++) {
-                scores.add(histories.get(other, p), weight);
-                weight *= decay;
-            }
+            histories.addLatest(
+                    row.key(s), itemsPerUser, halfLife.valueAt(row.weightAt(s), t), decay, scores);
         }
     }
 

@@ -49,6 +49,29 @@ class ItemScoresTest {
     }
 
     @Test
+    void anAmountThatIsNotPositiveLeavesTheItemOutAndAClearForgetsEveryScore() {
+        IdIndex ids = new IdIndex();
+        for (int i = 0; i < 4; i++) {
+            ids.of("item-" + i);
+        }
+        ItemScores scores = new ItemScores(ids);
+        scores.add(0, 0.0);
+        scores.add(1, Double.NaN);
+        scores.add(2, 0.5);
+        scores.add(2, Double.NaN);
+        scores.add(3, 1.0);
+        ExcludedItems none = new ExcludedItems();
+        none.set(new UserHistories(), -1);
+        assertThat(scores.top(10, none))
+                .containsExactly(new ScoredItem("item-3", 1.0), new ScoredItem("item-2", 0.5));
+        scores.clear();
+        for (int item = 0; item < 4; item++) {
+            assertThat(scores.score(item)).as("item %d", item).isZero();
+        }
+        assertThat(scores.top(10, none)).isEmpty();
+    }
+
+    @Test
     void recentIdsKeepTheLatestDistinct() {
         RecentIds r = new RecentIds(3);
         r.add(1);

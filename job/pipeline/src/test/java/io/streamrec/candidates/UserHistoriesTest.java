@@ -71,6 +71,25 @@ class UserHistoriesTest {
     }
 
     @Test
+    void addLatestWeighsTheNewestItemsByDecayAndSkipsUnknownUsers() {
+        UserHistories histories = new UserHistories();
+        histories.ensureUsers(2);
+        for (int item = 1; item <= 4; item++) {
+            histories.add(0, item, 10);
+        }
+        ItemScores scores = new ItemScores(new IdIndex());
+        histories.addLatest(0, 3, 2.0, 0.5, scores); // items 4, 3, 2 at 2, 1, 0.5
+        histories.addLatest(0, 10, 1.0, 0.5, scores); // the whole list: 4, 3, 2, 1 at 1 ... 1/8
+        histories.addLatest(1, 3, 1.0, 0.5, scores); // an empty list
+        histories.addLatest(2, 3, 1.0, 0.5, scores); // no list
+        histories.addLatest(-1, 3, 1.0, 0.5, scores);
+        assertThat(new double[] {scores.score(4), scores.score(3), scores.score(2)})
+                .containsExactly(3.0, 1.5, 0.75);
+        assertThat(scores.score(1)).isEqualTo(0.125);
+        assertThat(scores.score(0)).isZero();
+    }
+
+    @Test
     void aTrimKeepsTheMostRecentAndACopyTranslatesItemsDroppingUnmapped() {
         UserHistories histories = new UserHistories();
         histories.ensureUsers(2);
