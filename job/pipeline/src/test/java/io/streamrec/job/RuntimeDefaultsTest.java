@@ -35,6 +35,7 @@ class RuntimeDefaultsTest {
                     CheckpointingOptions.CHECKPOINTING_TIMEOUT,
                     ExecutionOptions.BUFFER_TIMEOUT,
                     TaskManagerOptions.BUFFER_DEBLOAT_ENABLED,
+                    TaskManagerOptions.BUFFER_DEBLOAT_TARGET,
                     RestartStrategyOptions.RESTART_STRATEGY,
                     RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF,
                     RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF,
