@@ -48,7 +48,7 @@ public final class RuntimeDefaults {
      * The in-flight data buffer debloating aims at, as time to process it (Flink's default 1 s). An
      * aligned barrier waits behind that much at every exchange: at 1 s, checkpoints came p99
      * 2.2-3.0 s apart at full speed in eight suite runs, at 200 ms 1.2-1.8 s in six, for 6-9% of
-     * the suite's throughput and about 8% of the quickstart's (BENCHMARKS, thirty-seventh session).
+     * the suite's throughput and 8-15% of the quickstart's (BENCHMARKS, thirty-seventh session).
      */
     public static final Duration BUFFER_DEBLOAT_TARGET = Duration.ofMillis(200);
 
