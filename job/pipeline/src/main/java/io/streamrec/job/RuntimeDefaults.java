@@ -13,11 +13,11 @@ import org.apache.flink.core.execution.CheckpointingMode;
 
 /**
  * The Flink runtime settings streamrec is meant to run with, in one place: RocksDB with incremental
- * checkpoints, exactly-once checkpoints every second, kept within two seconds under load by network
- * buffer debloating to 200 ms of in-flight data, and exponential-delay restarts. The quickstart,
- * {@code deploy/job.sh} ({@code StreamrecMain --checkpoint-dir}), the benchmarks and the
- * integration tests run with {@link #embedded}; the cluster configurations in {@code flink-conf/}
- * carry the same values (a test holds them to it).
+ * checkpoints, exactly-once checkpoints every second (at full speed within two seconds of each
+ * other in the benchmarks, with network buffer debloating to 200 ms of in-flight data), and
+ * exponential-delay restarts. The quickstart, {@code deploy/job.sh} ({@code StreamrecMain
+ * --checkpoint-dir}), the benchmarks and the integration tests run with {@link #embedded}; the
+ * cluster configurations in {@code flink-conf/} carry the same values (a test holds them to it).
  *
  * <p>Restarts back off exponentially (1 s, growing to 30 s, reset after 10 min without failure) and
  * never give up: a streaming job outlives a broker or TaskManager that is gone for longer than a
@@ -77,10 +77,9 @@ public final class RuntimeDefaults {
         // flush timeout an idle job answers in up to 300 ms; under load buffers fill first
         c.set(ExecutionOptions.BUFFER_TIMEOUT, BUFFER_TIMEOUT);
         // at full speed an aligned barrier waits behind every event buffered in front of the
-        // workers (1.5 of 2.1 s); debloating sizes the buffers to a fifth of a second of
-        // throughput, so checkpoints, and with them the workers' copy of the model and the
-        // committed results, keep to twice the interval (unaligned ones keep to it too, but cost
-        // HR@10 in replays: README, "Operations")
+        // workers (1.5 of 2.1 s); debloating bounds that to BUFFER_DEBLOAT_TARGET's worth, and with
+        // the checkpoints the workers' copy of the model and the committed results (unaligned
+        // checkpoints keep on time too, but cost HR@10 in replays: README, "Operations")
         c.set(TaskManagerOptions.BUFFER_DEBLOAT_ENABLED, true);
         c.set(TaskManagerOptions.BUFFER_DEBLOAT_TARGET, BUFFER_DEBLOAT_TARGET);
         c.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
