@@ -16,6 +16,9 @@ public final class Candidate {
     /** The generator's dense index of the item, -1 when not known. */
     private final int item;
 
+    /** The index {@link #item} is in, null when not known. */
+    private final IdIndex indexedIn;
+
     /** Bit {@code s} set when the source of ordinal {@code s} returned the item. */
     private final int mask;
 
@@ -23,9 +26,17 @@ public final class Candidate {
     private final int[] ranks;
     private final int offset;
 
-    Candidate(String itemId, int item, int mask, double[] scores, int[] ranks, int offset) {
+    Candidate(
+            String itemId,
+            int item,
+            IdIndex indexedIn,
+            int mask,
+            double[] scores,
+            int[] ranks,
+            int offset) {
         this.itemId = itemId;
-        this.item = item;
+        this.item = indexedIn == null ? -1 : item;
+        this.indexedIn = indexedIn;
         this.mask = mask;
         this.scores = scores;
         this.ranks = ranks;
@@ -42,6 +53,14 @@ public final class Candidate {
      */
     public int item() {
         return item;
+    }
+
+    /**
+     * Whether {@link #item} is the item's index in {@code index}: a compare of references, where
+     * comparing the ids would read two strings from memory for each candidate.
+     */
+    boolean indexedIn(IdIndex index) {
+        return indexedIn == index && index != null;
     }
 
     public boolean from(Source source) {

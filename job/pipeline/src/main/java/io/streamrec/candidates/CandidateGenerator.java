@@ -515,9 +515,9 @@ public final class CandidateGenerator {
         return items.find(itemId);
     }
 
-    /** Whether {@code item} is the dense index of {@code itemId}. */
-    boolean isItem(int item, String itemId) {
-        return item < items.size() && items.id(item).equals(itemId);
+    /** Whether the candidate carries its item's dense index in this generator's statistics. */
+    boolean indexes(Candidate candidate) {
+        return candidate.indexedIn(items);
     }
 
     /** The dense index of a user id, -1 when unknown (tests). */

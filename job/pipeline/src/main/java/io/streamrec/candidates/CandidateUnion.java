@@ -111,7 +111,8 @@ final class CandidateUnion {
             out.add(
                     new Candidate(
                             items.id(item),
-                            generatorIndices ? item : -1,
+                            item,
+                            generatorIndices ? items : null,
                             maskAt[p],
                             scores,
                             ranks,

@@ -94,7 +94,7 @@ public final class DecayedCounter {
         if (last == Long.MIN_VALUE) {
             return 0.0;
         }
-        return t <= last ? value : value * halfLife.factor(t - last);
+        return t <= last ? value : value * halfLife.readFactor(t - last);
     }
 
     /** {@link #anchored} of a count stored elsewhere, last updated at {@code last}. */

@@ -26,10 +26,7 @@ public final class StatisticsView {
      * of the id), else looked up as {@link #item(String)}.
      */
     public int item(Candidate candidate) {
-        int item = candidate.item();
-        return item >= 0 && generator.isItem(item, candidate.itemId())
-                ? item
-                : generator.item(candidate.itemId());
+        return generator.indexes(candidate) ? candidate.item() : generator.item(candidate.itemId());
     }
 
     /** The user's index, -1 before the user's first event. */

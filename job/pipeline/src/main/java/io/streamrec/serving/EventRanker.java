@@ -2,9 +2,10 @@ package io.streamrec.serving;
 
 import io.streamrec.schema.UserEvent;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.IntPredicate;
 
 /**
  * Test-then-learn ranks of an event's item for the recommenders prequential evaluation compares (in
@@ -12,14 +13,22 @@ import java.util.function.Consumer;
  * popularity and trending + co-occurrence. Under {@link ModelType#BPR} the model is the serving
  * replica's factorization model and trending + co-occurrence is not ranked (-1, a miss); under
  * {@link ModelType#RANKER} both come from {@link LearnedRanking}, which also learns the event. The
- * popularity baselines' scores are taken once per batch: the replica does not change while a batch
- * is evaluated.
+ * popularity baselines' scores, and their leading items, are taken once per batch: the replica does
+ * not change while a batch is evaluated.
  */
 public final class EventRanker {
+    /**
+     * Leaders beyond k each baseline keeps, so 64 at k = 10: a user holding more than 54 of them is
+     * answered by a scan of every score instead.
+     */
+    private static final int LEADERS_SPARE = 54;
+
     private final ServingModel model;
     private final LearnedRanking learned;
     private final double trendDecayPerMs;
     private final int k;
+    private final TopK.Leaders popularityLeaders;
+    private final TopK.Leaders trendingLeaders;
     private float[] popularity;
     private float[] trending;
     private boolean scoresStale = true;
@@ -33,6 +42,8 @@ public final class EventRanker {
         this.learned = learned;
         this.trendDecayPerMs = trendDecayPerMs;
         this.k = k;
+        this.popularityLeaders = new TopK.Leaders(k + LEADERS_SPARE);
+        this.trendingLeaders = new TopK.Leaders(k + LEADERS_SPARE);
     }
 
     /** Forgets the baselines' scores: call before the events of a new batch. */
@@ -70,15 +81,24 @@ public final class EventRanker {
             // the arrays of the batch before are refilled, not thrown away
             popularity = model.popularityScores(popularity);
             trending = model.trendingScores(trendDecayPerMs, trending);
+            popularityLeaders.take(popularity);
+            trendingLeaders.take(trending);
             scoresStale = false;
         }
-        Set<Integer> excluded = model.indicesOf(userItems);
+        int[] excludedSorted = model.sortedIndicesOf(userItems);
+        IntPredicate excluded = i -> Arrays.binarySearch(excludedSorted, i) >= 0;
         int target = model.itemIndexOf(event.itemId());
-        int popularityRank = TopK.rankOf(popularity, target, k, excluded);
-        int trendingRank = TopK.rankOf(trending, target, k, excluded);
+        int popularityRank = popularityLeaders.rankOf(target, k, excluded);
+        int trendingRank = trendingLeaders.rankOf(target, k, excluded);
         if (learned == null) {
             int modelRank =
-                    model.rankOf(event.userId(), userItems, event.timestamp(), target, k, excluded);
+                    model.rankOf(
+                            event.userId(),
+                            userItems,
+                            event.timestamp(),
+                            target,
+                            k,
+                            model.indicesOf(userItems));
             then.accept(
                     new Ranks(
                             new int[] {modelRank, popularityRank, trendingRank, -1},

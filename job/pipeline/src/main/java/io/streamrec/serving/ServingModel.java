@@ -5,6 +5,7 @@ import io.streamrec.model.ModelConfig;
 import io.streamrec.model.RowKeys;
 import io.streamrec.ps.RowInitializer;
 import io.streamrec.schema.ParameterRow;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -183,8 +184,8 @@ public final class ServingModel implements AutoCloseable {
 
     /** Index of an item, adding it (with initial weights) if it is new. */
     public int itemIndexOf(String itemId) {
-        Integer known = rows.indexOf(itemId);
-        if (known != null) {
+        int known = rows.askIndex(itemId);
+        if (known >= 0) {
             return known;
         }
         int i = rows.addItem(itemId, initializer.initialWeights(RowKeys.item(itemId)));
@@ -210,6 +211,16 @@ public final class ServingModel implements AutoCloseable {
         } else {
             content.readCatalog(i, itemId);
         }
+    }
+
+    /** {@link #indicesOf} as a sorted array (repeats kept), for a binary search. */
+    public int[] sortedIndicesOf(String[] itemIds) {
+        int[] indices = new int[itemIds.length];
+        for (int c = 0; c < indices.length; c++) {
+            indices[c] = itemIndexOf(itemIds[c]);
+        }
+        Arrays.sort(indices);
+        return indices;
     }
 
     /** The indices of items (adding unknown ones), e.g. the items a user already has. */

@@ -7,6 +7,9 @@ import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.schema.EventType;
 import io.streamrec.schema.ItemRecord;
 import io.streamrec.schema.UserEvent;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +63,40 @@ class CandidateGeneratorTest {
     void replay() {
         generator = new CandidateGenerator(settings(), CATALOG);
         stream().forEach(generator::update);
+    }
+
+    /**
+     * A candidate carries its item's index in the statistics that made it; statistics that index
+     * items in another order, or a set merged from plain lists, are answered by the item's id.
+     */
+    @Test
+    void aCandidatesIndexIsReadOnlyByTheStatisticsThatMadeIt() {
+        // the same items and events, the items indexed in another order: an empty catalog
+        // indexes them as the events first name them, here the stream's last event first
+        CandidateGenerator reversed = new CandidateGenerator(settings(), ItemCatalog.empty());
+        List<UserEvent> events = new ArrayList<>(stream());
+        Collections.reverse(events);
+        events.forEach(reversed::update);
+        StatisticsView own = new StatisticsView(generator);
+        StatisticsView other = new StatisticsView(reversed);
+        CandidateSet made = generator.candidates("u3", 7 * HOUR);
+        assertThat(made.candidates()).isNotEmpty();
+        int differentIndices = 0;
+        for (Candidate c : made.candidates()) {
+            assertThat(own.item(c)).isEqualTo(c.item()).isEqualTo(own.item(c.itemId()));
+            assertThat(other.item(c)).isEqualTo(other.item(c.itemId())).isNotNegative();
+            differentIndices += other.item(c) != c.item() ? 1 : 0;
+        }
+        assertThat(differentIndices).as("the two orders differ").isPositive();
+        CandidateSet merged =
+                CandidateSet.union(
+                        new EnumMap<>(
+                                Map.of(
+                                        Source.POPULARITY_ALL_TIME,
+                                        List.of(new ScoredItem("d", 1.0)))));
+        Candidate plain = merged.candidates().get(0);
+        assertThat(plain.item()).isEqualTo(-1);
+        assertThat(own.item(plain)).isEqualTo(own.item("d")).isNotNegative();
     }
 
     /**

@@ -31,6 +31,27 @@ class ServingModelTest {
     }
 
     @Test
+    void anItemsIndexIsItsOwnWhicheverStringAsksAndWhateverIdSharesItsHash() {
+        ModelConfig config = new ModelConfig(4, 2, 3, 86_400_000L, 1L, 0);
+        ServingModel model =
+                new ServingModel(
+                        config, new ModelRowInitializer(config), new ItemCatalog(List.of()));
+        String first = "Aa";
+        String second = "BB"; // the same hash as "Aa": one slot of the ids asked lately
+        assertThat(first.hashCode()).isEqualTo(second.hashCode());
+        int a = model.itemIndexOf(first);
+        int b = model.itemIndexOf(second);
+        assertThat(b).isNotEqualTo(a);
+        assertThat(model.itemIndexOf(first)).isEqualTo(a);
+        assertThat(model.itemIndexOf(new String(first.toCharArray()))).isEqualTo(a);
+        assertThat(model.itemIndexOf(second)).isEqualTo(b);
+        assertThat(model.itemId(a)).isEqualTo("Aa");
+        assertThat(model.sortedIndicesOf(new String[] {second, first, second}))
+                .containsExactly(Math.min(a, b), Math.max(a, b), Math.max(a, b))
+                .isSorted();
+    }
+
+    @Test
     void aRequestsScoresUseTheContentAsLastComputedAndComputeItOnlyIfItNeverWas() {
         int d = 4;
         ModelConfig config = new ModelConfig(d, 2, 3, 86_400_000L, 1L, 0);

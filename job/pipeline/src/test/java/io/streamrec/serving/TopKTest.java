@@ -2,6 +2,7 @@ package io.streamrec.serving;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Random;
 import java.util.Set;
@@ -40,6 +41,41 @@ class TopKTest {
             hits += expected >= 0 ? 1 : 0;
         }
         assertThat(hits).as("both hits and misses are exercised").isBetween(200, 1800);
+    }
+
+    @Test
+    void leadersAnswerAsSelectDoesEvenWhenTheWalkRunsOutOfThem() {
+        Random random = new Random(11);
+        int hits = 0;
+        int walksRunOut = 0;
+        TopK.Leaders leaders = new TopK.Leaders(6);
+        for (int trial = 0; trial < 2000; trial++) {
+            float[] scores = new float[1 + random.nextInt(60)];
+            for (int i = 0; i < scores.length; i++) {
+                scores[i] = random.nextInt(20) == 0 ? Float.NaN : random.nextInt(8);
+            }
+            leaders.take(scores);
+            int[] leading = TopK.select(scores, 6, Set.of());
+            // up to half the items excluded: some users hold most of the leaders
+            Set<Integer> excluded = new HashSet<>();
+            int share = 1 + random.nextInt(2);
+            for (int i = 0; i < scores.length; i++) {
+                if (random.nextInt(4) < share) {
+                    excluded.add(i);
+                }
+            }
+            int target = random.nextInt(scores.length);
+            int k = 1 + random.nextInt(5);
+            int expected = TopK.rank(TopK.select(scores, k, excluded), target);
+            assertThat(leaders.rankOf(target, k, excluded::contains))
+                    .as("trial %d", trial)
+                    .isEqualTo(expected);
+            hits += expected >= 0 ? 1 : 0;
+            long leadersKept = Arrays.stream(leading).filter(i -> !excluded.contains(i)).count();
+            walksRunOut += leadersKept < k && TopK.rank(leading, target) < 0 ? 1 : 0;
+        }
+        assertThat(hits).as("both hits and misses are exercised").isBetween(200, 1800);
+        assertThat(walksRunOut).as("walks that fall back to the scan").isGreaterThan(50);
     }
 
     @Test

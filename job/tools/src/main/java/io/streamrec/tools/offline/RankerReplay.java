@@ -618,13 +618,17 @@ public final class RankerReplay {
                     "item text vectors: %,d items encoded in %.1f s (model load included)%n",
                     vectors.encoded(), vectors.encodeNanos() / 1e9);
         }
+        long threadCpuBefore = threadCpuNanos();
         double seconds = replay.replayAll(events);
+        long replayThreadCpu = threadCpuNanos() - threadCpuBefore;
         System.out.printf(
                 "%,d events in %.1f s (%.0f events/s), %s%n",
                 events.size(), seconds, events.size() / seconds, options);
+        // the replay's own thread apart: the JIT's and the collector's threads, which share the
+        // host's cores with it, move the process's figure more from run to run
         System.out.printf(
-                "process CPU %.1f s (catalog, encoding and replay)%n",
-                (processCpuNanos() - cpuBefore) / 1e9);
+                "process CPU %.1f s (catalog, encoding and replay), the replay's thread %.1f s%n",
+                (processCpuNanos() - cpuBefore) / 1e9, replayThreadCpu / 1e9);
         replay.printStatistics(System.out);
         replay.printTallies(System.out);
         replay.printAttack(System.out);
@@ -716,6 +720,10 @@ public final class RankerReplay {
         Map<String, Integer> counts = new HashMap<>();
         events.forEach(e -> counts.merge(e.userId(), 1, Integer::sum));
         return events.stream().filter(e -> counts.get(e.userId()) >= n).toList();
+    }
+
+    private static long threadCpuNanos() {
+        return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
     }
 
     private static long processCpuNanos() {
