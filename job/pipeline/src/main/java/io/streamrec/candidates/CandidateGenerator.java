@@ -42,6 +42,7 @@ public final class CandidateGenerator {
     private final ExcludedItems excluded = new ExcludedItems();
     private final ItemScores scores = new ItemScores(items);
     private final CandidateUnion union = new CandidateUnion(items, true);
+    private final NeighbourSupport neighbourSupport = new NeighbourSupport();
     private ActivityStatistics activity = new ActivityStatistics();
     private Changes changes = Changes.NONE;
     private long updates;
@@ -132,6 +133,7 @@ public final class CandidateGenerator {
      * exactly as when every user's are kept, so a kept user's are the same.
      */
     public void keepUserStatisticsOf(Predicate<String> keeps) {
+        neighbourSupport.invalidate();
         keepsUserStatisticsOf = keeps;
         ownershipKnown.clear();
         owned.clear();
@@ -169,6 +171,7 @@ public final class CandidateGenerator {
      * user and item indices.
      */
     public void adoptUserStatistics(CandidateGenerator other) {
+        neighbourSupport.invalidate();
         int[] toMine = other.users.indicesIn(users);
         neighbourhood.adoptSimilarUsers(other.neighbourhood, toMine, this::keepsUserStatistics);
         activity.users().adopt(other.activity.users(), toMine, this::keepsUserStatistics);
@@ -189,6 +192,7 @@ public final class CandidateGenerator {
 
     /** Applies one event to every statistic, exactly once. */
     public void update(UserEvent event) {
+        neighbourSupport.invalidate();
         changes.event(event);
         int user = users.find(event.userId());
         if (user < 0) {
@@ -231,6 +235,7 @@ public final class CandidateGenerator {
     public void forget(String userId) {
         int user = users.find(userId);
         changes.forget(userId);
+        neighbourSupport.invalidate();
         if (user < 0) {
             return;
         }
@@ -422,7 +427,8 @@ public final class CandidateGenerator {
                     userItems,
                     settings.itemsPerSimilarUser(),
                     settings.similarItemDecay(),
-                    scores);
+                    scores,
+                    neighbourSupport);
             addTopScores(Source.SIMILAR_USERS);
             titleWords.sharedRareWords(userItems.mostRecent(user, settings.titleItems()), scores);
             addTopScores(Source.TITLE_WORDS);
@@ -456,6 +462,11 @@ public final class CandidateGenerator {
         }
         scores.clear();
         union.add(source, top, topScores);
+    }
+
+    /** The similar-users source's last walk ({@link NeighbourSupport#isFor} says for whom). */
+    NeighbourSupport neighbourSupport() {
+        return neighbourSupport;
     }
 
     /** Events applied so far. */
@@ -552,6 +563,7 @@ public final class CandidateGenerator {
      * kept only the ranks, writes after the same events (tests).
      */
     void compactUpdateStamps() {
+        neighbourSupport.invalidate();
         pairs.compactUpdateStamps();
         neighbourhood.compactUpdateStamps();
     }

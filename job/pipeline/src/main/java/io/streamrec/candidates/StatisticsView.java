@@ -86,6 +86,15 @@ public final class StatisticsView {
         return orNone(user < 0 ? null : generator.neighbourhood().similarUsers(user));
     }
 
+    /**
+     * The similar-users source's walk for {@code user} at {@code t}, null when the last walk was
+     * another's or the statistics changed since: then walk {@link #similarUsers} instead.
+     */
+    public NeighbourSupport neighbourSupport(int user, long t) {
+        NeighbourSupport support = generator.neighbourSupport();
+        return support.isFor(user, t) ? support : null;
+    }
+
     /** The decay of user-user similarity, to read {@link #similarUsers} weights at a time. */
     public HalfLife similarity() {
         return generator.neighbourhood().halfLife();

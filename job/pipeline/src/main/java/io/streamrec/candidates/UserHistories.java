@@ -56,6 +56,17 @@ public final class UserHistories {
      * {@code p < n}: one read of the user's list, where {@link #get} per item reads it each time.
      */
     void addLatest(int user, int n, double weight, double decay, ItemScores scores) {
+        addLatest(user, n, weight, decay, scores, null);
+    }
+
+    /** {@link #addLatest}, each item also added to {@code support} at {@code weight}, if given. */
+    void addLatest(
+            int user,
+            int n,
+            double weight,
+            double decay,
+            ItemScores scores,
+            NeighbourSupport support) {
         if (user < 0 || user >= users) {
             return;
         }
@@ -64,7 +75,11 @@ public final class UserHistories {
         int end = Math.min(n, newest);
         double w = weight;
         for (int p = 0; p < end; p++) {
-            scores.add(list[newest - p], w);
+            int item = list[newest - p];
+            scores.add(item, w);
+            if (support != null) {
+                support.addItem(item, weight);
+            }
             w *= decay;
         }
     }

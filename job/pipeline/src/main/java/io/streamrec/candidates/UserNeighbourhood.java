@@ -176,7 +176,7 @@ final class UserNeighbourhood {
     /**
      * Adds {@code sum_v sim(u, v) * decay^p} to {@code scores} over the similar users {@code v} of
      * {@code user} and their {@code itemsPerUser} latest items, {@code p} being the item's position
-     * (0 = latest) in {@code histories} (per user).
+     * (0 = latest) in {@code histories} (per user), and fills {@code support} on the way.
      */
     void recentItemsOfSimilar(
             int user,
@@ -184,14 +184,17 @@ final class UserNeighbourhood {
             UserHistories histories,
             int itemsPerUser,
             double decay,
-            ItemScores scores) {
+            ItemScores scores,
+            NeighbourSupport support) {
+        support.start(user, t);
         if (user >= similar.size()) {
             return;
         }
         BoundedNeighbours row = similar.get(user);
         for (int s = 0; s < row.size(); s++) {
-            histories.addLatest(
-                    row.key(s), itemsPerUser, halfLife.valueAt(row.weightAt(s), t), decay, scores);
+            double w = halfLife.valueAt(row.weightAt(s), t);
+            support.addUser(w);
+            histories.addLatest(row.key(s), itemsPerUser, w, decay, scores, support);
         }
     }
 

@@ -11,6 +11,7 @@ import io.streamrec.candidates.IncomingTransitions;
 import io.streamrec.candidates.ItemActivity;
 import io.streamrec.candidates.ItemContent;
 import io.streamrec.candidates.ItemTextVectors;
+import io.streamrec.candidates.NeighbourSupport;
 import io.streamrec.candidates.Source;
 import io.streamrec.candidates.StatisticsView;
 import io.streamrec.candidates.UserActivity;
@@ -421,7 +422,7 @@ public final class CandidateFeatures {
             prepareSequence();
         }
         if (neighbours) {
-            prepareNeighbours(t);
+            prepareNeighbours(item, n, t);
         }
     }
 
@@ -499,11 +500,34 @@ public final class CandidateFeatures {
     }
 
     /**
+     * The user's similar users' similarities at {@code t} summed per item over each one's latest
+     * items: as the similar-users source's walk left them when it was this user's at this time (the
+     * candidates just made), else walked here.
+     */
+    private void prepareNeighbours(int[] item, int n, long t) {
+        NeighbourSupport support = stats.neighbourSupport(user, t);
+        if (support == null) {
+            walkNeighbours(t);
+            return;
+        }
+        similarTotal = support.total();
+        double[] v = sums.values();
+        for (int c = 0; c < n; c++) {
+            int at = item[c] < 0 ? -1 : sums.rowOf(item[c]);
+            int holders = support.count(item[c]);
+            if (at >= 0 && holders > 0) {
+                v[at + NEIGHBOUR_SUM] = support.sum(item[c]);
+                v[at + NEIGHBOUR_COUNT] = holders;
+            }
+        }
+    }
+
+    /**
      * Spreads the user's similar users' similarities at {@code t} over each one's latest items
      * ({@code itemsPerSimilarUser}, the part of a history every serving subtask keeps, so the
      * features do not depend on which subtask ranks).
      */
-    private void prepareNeighbours(long t) {
+    private void walkNeighbours(long t) {
         similarTotal = 0.0;
         BoundedNeighbours row = stats.similarUsers(user);
         HalfLife halfLife = stats.similarity();

@@ -10,6 +10,7 @@ import java.util.Arrays;
  */
 final class KeyedRows {
     private static final int EMPTY = -1;
+    private static final int WRITTEN_WORDS = 64;
 
     private final int width;
     private int[] keys;
@@ -21,6 +22,13 @@ final class KeyedRows {
      * The slots written since the last clear, so a clear costs the keys of one call, not the table.
      */
     private int[] used;
+
+    /**
+     * A bit per key modulo 4,096, set for the keys written since the last clear: most keys asked
+     * for were never written (a candidate's tokens, against the latest items' few), and the bit
+     * answers those without a probe of the table.
+     */
+    private final long[] written = new long[WRITTEN_WORDS];
 
     KeyedRows(int width) {
         this.width = width;
@@ -42,6 +50,7 @@ final class KeyedRows {
             keys[used[i]] = EMPTY;
         }
         size = 0;
+        Arrays.fill(written, 0L);
     }
 
     void add(int key, int column, double amount) {
@@ -80,6 +89,9 @@ final class KeyedRows {
     }
 
     private int find(int key) {
+        if ((written[(key >>> 6) & (WRITTEN_WORDS - 1)] & (1L << key)) == 0) {
+            return -1;
+        }
         for (int s = hash(key); ; s = (s + 1) & mask) {
             if (keys[s] == key) {
                 return s;
@@ -102,6 +114,7 @@ final class KeyedRows {
                     values[i] = 0.0; // a row is a few doubles: a loop, not a call to Arrays.fill
                 }
                 used[size++] = s;
+                written[(key >>> 6) & (WRITTEN_WORDS - 1)] |= 1L << key;
                 return s;
             }
             s = (s + 1) & mask;

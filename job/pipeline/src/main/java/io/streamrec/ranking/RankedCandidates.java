@@ -3,6 +3,7 @@ package io.streamrec.ranking;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /** Candidate items best first, with their scores; ties keep the candidates' (source) order. */
 public final class RankedCandidates {
@@ -16,17 +17,26 @@ public final class RankedCandidates {
 
     /** {@code itemIds} sorted by {@code scores}, highest first; a stable sort. */
     public static RankedCandidates of(List<String> itemIds, float[] scores) {
-        int n = itemIds.size();
+        return best(itemIds::get, scores, scores.length);
+    }
+
+    /**
+     * The first {@code k} of {@link #of} over the items {@code itemId} names by position, the
+     * others not listed: for a ranking asked only about its top.
+     */
+    public static RankedCandidates best(IntFunction<String> itemId, float[] scores, int k) {
+        int n = scores.length;
         long[] order = new long[n];
         for (int i = 0; i < n; i++) {
             order[i] = ((long) ~sortableBits(scores[i]) << 32) | i;
         }
         Arrays.sort(order); // a primitive sort: no boxed index per candidate
-        List<String> items = new ArrayList<>(n);
-        float[] sorted = new float[n];
-        for (int r = 0; r < n; r++) {
+        int listed = Math.min(Math.max(k, 0), n);
+        List<String> items = new ArrayList<>(listed);
+        float[] sorted = new float[listed];
+        for (int r = 0; r < listed; r++) {
             int i = (int) order[r];
-            items.add(itemIds.get(i));
+            items.add(itemId.apply(i));
             sorted[r] = scores[i];
         }
         return new RankedCandidates(items, sorted);

@@ -7,7 +7,6 @@ import io.streamrec.candidates.CandidateSet;
 import io.streamrec.candidates.Source;
 import io.streamrec.candidates.StatisticsView;
 import io.streamrec.candidates.UserHistories;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -34,15 +33,17 @@ public final class TrendingCooccurrence {
         this.stats = new StatisticsView(generator);
     }
 
-    /** The candidates ranked by the blend (read before the event is applied). */
-    public RankedCandidates rank(String userId, CandidateSet candidates, long t) {
-        List<String> itemIds = new ArrayList<>(candidates.size());
-        int[] items = new int[candidates.size()];
-        double[] trend = new double[candidates.size()];
+    /**
+     * The best {@code k} candidates by the blend (read before the event is applied); the rest are
+     * not listed: evaluation asks only where the event's item is among the first k.
+     */
+    public RankedCandidates rank(String userId, CandidateSet candidates, long t, int k) {
+        List<Candidate> list = candidates.candidates();
+        int[] items = new int[list.size()];
+        double[] trend = new double[list.size()];
         double trendSum = 0;
         int c = 0;
-        for (Candidate candidate : candidates.candidates()) {
-            itemIds.add(candidate.itemId());
+        for (Candidate candidate : list) {
             items[c] = stats.item(candidate);
             trend[c] = stats.popularity(Source.POPULARITY_1D, items[c], t);
             trendSum += trend[c++];
@@ -52,12 +53,12 @@ public final class TrendingCooccurrence {
         int last = histories.size(user) == 0 ? -1 : histories.get(user, 0);
         spreadCooccurrence(last);
         double occurrences = last < 0 ? 1 : Math.max(1, stats.events(last));
-        float[] scores = new float[itemIds.size()];
+        float[] scores = new float[list.size()];
         for (int i = 0; i < scores.length; i++) {
             double co = items[i] < 0 ? 0 : lastRow.get(items[i], 0) / occurrences;
             scores[i] = (float) (co + LAMBDA * (trendSum > 0 ? trend[i] / trendSum : 0));
         }
-        return RankedCandidates.of(itemIds, scores);
+        return RankedCandidates.best(i -> list.get(i).itemId(), scores, k);
     }
 
     /** Fills {@link #lastRow} with C[last, j] by j; empty for a user without history. */

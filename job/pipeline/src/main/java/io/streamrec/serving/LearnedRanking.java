@@ -201,7 +201,7 @@ final class LearnedRanking implements AutoCloseable {
      */
     void evaluateThenLearn(UserEvent event, String[] userItems, Consumer<Evaluation> then) {
         CandidateSet candidates = ranker.statistics().candidates(event.userId(), event.timestamp());
-        RankedCandidates blend = heuristic.rank(event.userId(), candidates, event.timestamp());
+        RankedCandidates blend = heuristic.rank(event.userId(), candidates, event.timestamp(), K);
         CandidateRanker.Prepared prepared =
                 ranker.prepareRanking(event, candidates, factorizationFor(event, userItems));
         complete(

@@ -184,10 +184,21 @@ public final class ServingModel implements AutoCloseable {
 
     /** Index of an item, adding it (with initial weights) if it is new. */
     public int itemIndexOf(String itemId) {
+        Integer known = rows.indexOf(itemId);
+        return known != null ? known : addItem(itemId);
+    }
+
+    /**
+     * {@link #itemIndexOf} of an id asked as the same string object again and again (the learned
+     * ranker's candidates, the statistics' own ids), through {@link RowTable#askIndex}. Ids that
+     * arrive as new strings each time (a request's, an event's) would only push those out.
+     */
+    private int candidateIndexOf(String itemId) {
         int known = rows.askIndex(itemId);
-        if (known >= 0) {
-            return known;
-        }
+        return known >= 0 ? known : addItem(itemId);
+    }
+
+    private int addItem(String itemId) {
         int i = rows.addItem(itemId, initializer.initialWeights(RowKeys.item(itemId)));
         content.ensureCapacity(i + 1);
         statics.ensureCapacity(i + 1);
@@ -284,7 +295,7 @@ public final class ServingModel implements AutoCloseable {
             boolean refreshContent) {
         int[] indices = new int[itemIds.size()];
         for (int c = 0; c < indices.length; c++) {
-            indices[c] = itemIndexOf(itemIds.get(c));
+            indices[c] = candidateIndexOf(itemIds.get(c));
         }
         if (refreshContent) {
             content.refresh();

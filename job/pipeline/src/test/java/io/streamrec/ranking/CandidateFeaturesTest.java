@@ -264,6 +264,34 @@ class CandidateFeaturesTest {
     }
 
     /**
+     * Right after the user's candidates, the neighbour features read the similar-users source's
+     * walk; otherwise they walk the similar users themselves. Both give the same features to the
+     * last bit, and a walk made before the statistics changed is not read.
+     */
+    @Test
+    void neighbourFeaturesFromTheSourcesWalkEqualTheirOwnWalk() {
+        long t = T0 + 7 * HOUR;
+        List<String> items = List.of("a", "b", "c", "d", "e", "f", "x");
+        for (String user : List.of("u1", "u2", "u3", "u9")) {
+            generator.candidates("u9", t + 1); // another user's walk: not read for this one
+            float[] walked = features.extract(user, t, items, null).values();
+            generator.candidates(user, t);
+            float[] read = features.extract(user, t, items, null).values();
+            assertThat(read).as(user).containsExactly(walked);
+        }
+        FeatureList before = features.extract("u2", t, ITEMS, null);
+        generator.candidates("u2", t);
+        // after the walk, u2's similar user u1 takes e: e now counts for u2
+        generator.update(rating("u1", "e", 6, 8));
+        FeatureList after = features.extract("u2", t, ITEMS, null);
+        generator.candidates("u9", t + 1);
+        assertThat(after.values())
+                .containsExactly(features.extract("u2", t, ITEMS, null).values())
+                .isNotEqualTo(before.values());
+        assertThat(value(after, "e", Feature.NEIGHBOUR_COUNT)).isPositive();
+    }
+
+    /**
      * Support counts a similar user's latest {@code itemsPerSimilarUser} items only: the part of a
      * history every serving subtask keeps, so a feature does not depend on which subtask ranks.
      */

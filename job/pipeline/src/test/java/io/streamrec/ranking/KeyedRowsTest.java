@@ -37,4 +37,24 @@ class KeyedRowsTest {
         assertThat(rows.get(7, 0)).isZero();
         assertThat(rows.get(7, 1)).isEqualTo(3.0);
     }
+
+    /**
+     * Keys 4,096 apart share a bit of the written-keys filter: the table still tells them apart.
+     */
+    @Test
+    void keysThatShareAFilterBitAreToldApartAndAClearForgetsThem() {
+        KeyedRows rows = new KeyedRows(1);
+        rows.set(5, 0, 1.0);
+        assertThat(rows.rowIfPresent(5 + 4_096)).isEqualTo(-1);
+        assertThat(rows.rowIfPresent(5 - 4_096)).isEqualTo(-1);
+        rows.set(5 + 4_096, 0, 2.0);
+        assertThat(rows.get(5, 0)).isEqualTo(1.0);
+        assertThat(rows.get(5 + 4_096, 0)).isEqualTo(2.0);
+        rows.clear();
+        assertThat(rows.rowIfPresent(5)).isEqualTo(-1);
+        assertThat(rows.rowIfPresent(5 + 4_096)).isEqualTo(-1);
+        rows.set(-3, 0, 4.0); // a negative key takes a bit as well
+        assertThat(rows.get(-3, 0)).isEqualTo(4.0);
+        assertThat(rows.rowIfPresent(-3 + 4_096)).isEqualTo(-1);
+    }
 }

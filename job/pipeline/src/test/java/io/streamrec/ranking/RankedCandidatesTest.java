@@ -51,6 +51,17 @@ class RankedCandidatesTest {
     }
 
     @Test
+    void theBestKAreTheFirstKOfTheWholeRankingTiesIncluded() {
+        float[] scores = {1f, 2f, 1f, 2f, 1f};
+        RankedCandidates whole = RankedCandidates.of(ITEMS, scores);
+        for (int k = 0; k <= 6; k++) {
+            RankedCandidates best = RankedCandidates.best(ITEMS::get, scores, k);
+            assertThat(best.top(10)).containsExactlyElementsOf(whole.top(k));
+            assertThat(best.size()).isEqualTo(Math.min(k, 5));
+        }
+    }
+
+    @Test
     void theInputIsNotReordered() {
         List<String> items = new java.util.ArrayList<>(ITEMS);
         float[] scores = {0.1f, 3f, -2f, 1f, 2f};

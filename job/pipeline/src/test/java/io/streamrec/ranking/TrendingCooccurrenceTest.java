@@ -70,13 +70,23 @@ class TrendingCooccurrenceTest {
         double scoreE = 0.0 / 4 + 3 * e / sum; // 1.283
         double scoreD = 1.0 / 4 + 3 * d / sum; // 0.25 + 0.606 = 0.856
 
-        RankedCandidates ranked = blend.rank("u3", candidates, NOW);
+        RankedCandidates ranked = blend.rank("u3", candidates, NOW, 10);
 
         // trending alone would put e first: the co-occurrence share lifts c above it
         assertThat(ranked.top(10)).containsExactly("c", "e", "d");
         assertThat(ranked.score(0)).isCloseTo((float) scoreC, within(1e-5f));
         assertThat(ranked.score(1)).isCloseTo((float) scoreE, within(1e-5f));
         assertThat(ranked.score(2)).isCloseTo((float) scoreD, within(1e-5f));
+    }
+
+    @Test
+    void aShorterListIsTheFirstOfTheLongerOne() {
+        CandidateSet candidates = generator.candidates("u3", NOW);
+        RankedCandidates two = blend.rank("u3", candidates, NOW, 2);
+        assertThat(two.top(10)).containsExactly("c", "e");
+        assertThat(two.rankOf("e", 10)).isEqualTo(1);
+        assertThat(two.rankOf("d", 10)).as("not listed").isEqualTo(-1);
+        assertThat(blend.rank("u3", candidates, NOW, 0).top(10)).isEmpty();
     }
 
     @Test
@@ -89,7 +99,7 @@ class TrendingCooccurrenceTest {
         double e = trend(8, 8);
         double sum = a + b + c + d + e;
 
-        RankedCandidates ranked = blend.rank("u9", candidates, NOW);
+        RankedCandidates ranked = blend.rank("u9", candidates, NOW, 10);
 
         // b 3.40, e 1.94, a 1.72, c 1.68, d 0.92
         assertThat(ranked.top(10)).containsExactly("b", "e", "a", "c", "d");
@@ -102,7 +112,7 @@ class TrendingCooccurrenceTest {
     @Test
     void theTrendingShareIsTakenOverTheCandidatesOnly() {
         // u1 had a, b, c: candidates d and e; last item c, C[c][d] = C[c][e] = 0
-        RankedCandidates ranked = blend.rank("u1", generator.candidates("u1", NOW), NOW);
+        RankedCandidates ranked = blend.rank("u1", generator.candidates("u1", NOW), NOW, 10);
         double d = trend(6);
         double e = trend(8, 8);
         assertThat(ranked.top(10)).containsExactly("e", "d");

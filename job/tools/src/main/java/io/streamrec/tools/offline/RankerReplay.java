@@ -212,7 +212,7 @@ public final class RankerReplay {
         int[] ranks = {
             -1,
             rankIn(candidates.list(Source.POPULARITY_1D), e.itemId()),
-            heuristic.rank(e.userId(), candidates, e.timestamp()).rankOf(e.itemId(), K)
+            heuristic.rank(e.userId(), candidates, e.timestamp(), K).rankOf(e.itemId(), K)
         };
         boolean candidate = candidates.contains(e.itemId());
         int candidateCount = candidates.size();
