@@ -45,6 +45,15 @@ public final class UserHistories {
         return user >= 0 && user < users ? lists[user][0] : 0;
     }
 
+    /** The user's most recent item; 0 for a user without items (as for item 0: a read only). */
+    int newest(int user) {
+        if (user < 0 || user >= users) {
+            return 0;
+        }
+        int[] list = lists[user];
+        return list[list[0]];
+    }
+
     /** The user's {@code i}-th most recent item, {@code 0 <= i < size(user)}. */
     public int get(int user, int i) {
         int[] list = lists[user];

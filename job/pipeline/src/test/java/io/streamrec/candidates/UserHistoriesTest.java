@@ -87,6 +87,10 @@ class UserHistoriesTest {
                 .containsExactly(3.0, 1.5, 0.75);
         assertThat(scores.score(1)).isEqualTo(0.125);
         assertThat(scores.score(0)).isZero();
+        assertThat(histories.newest(0)).isEqualTo(4);
+        assertThat(histories.newest(1)).as("an empty list").isZero();
+        assertThat(histories.newest(2)).as("no list").isZero();
+        assertThat(histories.newest(-1)).isZero();
     }
 
     @Test
