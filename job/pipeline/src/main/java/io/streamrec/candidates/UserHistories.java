@@ -60,15 +60,16 @@ public final class UserHistories {
         return list[list[0] - i];
     }
 
-    /**
-     * Adds {@code weight * decay^p} to the score of the user's {@code p}-th most recent item, for
-     * {@code p < n}: one read of the user's list, where {@link #get} per item reads it each time.
-     */
+    /** {@link #addLatest(int, int, double, double, ItemScores, NeighbourSupport)} alone (tests). */
     void addLatest(int user, int n, double weight, double decay, ItemScores scores) {
         addLatest(user, n, weight, decay, scores, null);
     }
 
-    /** {@link #addLatest}, each item also added to {@code support} at {@code weight}, if given. */
+    /**
+     * Adds {@code weight * decay^p} to the score of the user's {@code p}-th most recent item, for
+     * {@code p < n}: one read of the user's list, where {@link #get} per item reads it each time.
+     * Each item is also added to {@code support}, if given, at {@code weight}.
+     */
     void addLatest(
             int user,
             int n,

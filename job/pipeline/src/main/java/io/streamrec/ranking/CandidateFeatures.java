@@ -94,10 +94,10 @@ public final class CandidateFeatures {
      * Per token of the latest items: its weight in the latest item's unit idf vector, its weighted
      * sum over the latest items' unit vectors, and a bit per latest item that has it (attributes).
      */
+    private final KeyedRows recentTokens = new KeyedRows(3);
+
     /** Scratch of {@link #readTokensAhead}: each computed item's token count. */
     private int[] tokenCounts = new int[0];
-
-    private final KeyedRows recentTokens = new KeyedRows(3);
 
     /** Per attribute: the user's affinity, computed at the first candidate that has it. */
     private final KeyedRows affinities = new KeyedRows(1);
@@ -294,6 +294,9 @@ public final class CandidateFeatures {
      * so the reads are not dropped as unused.
      */
     private void readTokensAhead(int[] item, int[] computed) {
+        if (recent.length == 0) {
+            return; // content() reads nothing then
+        }
         if (tokenCounts.length < item.length) {
             tokenCounts = new int[item.length];
         }

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.IntPredicate;
+import java.util.stream.Collectors;
 
 /**
  * Test-then-learn ranks of an event's item for the recommenders prequential evaluation compares (in
@@ -98,7 +99,7 @@ public final class EventRanker {
                             event.timestamp(),
                             target,
                             k,
-                            model.indicesOf(userItems));
+                            Arrays.stream(excludedSorted).boxed().collect(Collectors.toSet()));
             then.accept(
                     new Ranks(
                             new int[] {modelRank, popularityRank, trendingRank, -1},

@@ -9,6 +9,7 @@ import io.streamrec.candidates.CandidateSettings;
 import io.streamrec.candidates.HandComputedSettings;
 import io.streamrec.candidates.SimilarUsers;
 import io.streamrec.candidates.Source;
+import io.streamrec.candidates.StatisticsView;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.schema.EventType;
 import io.streamrec.schema.ItemRecord;
@@ -265,17 +266,23 @@ class CandidateFeaturesTest {
 
     /**
      * Right after the user's candidates, the neighbour features read the similar-users source's
-     * walk; otherwise they walk the similar users themselves. Both give the same features to the
-     * last bit, and a walk made before the statistics changed is not read.
+     * walk; otherwise (another user's walk, another time's) they walk the similar users themselves.
+     * Both give the same features to the last bit, and a walk made before the statistics changed is
+     * not read.
      */
     @Test
     void neighbourFeaturesFromTheSourcesWalkEqualTheirOwnWalk() {
         long t = T0 + 7 * HOUR;
+        StatisticsView view = new StatisticsView(generator);
         List<String> items = List.of("a", "b", "c", "d", "e", "f", "x");
-        for (String user : List.of("u1", "u2", "u3", "u9")) {
-            generator.candidates("u9", t + 1); // another user's walk: not read for this one
+        for (String user : List.of("u1", "u2", "u3")) {
+            generator.candidates(user.equals("u1") ? "u2" : "u1", t); // another user's walk
             float[] walked = features.extract(user, t, items, null).values();
+            generator.candidates(user, t + 1); // this user's, another time's
+            assertThat(view.neighbourSupport(view.user(user), t)).isNull();
+            assertThat(features.extract(user, t, items, null).values()).containsExactly(walked);
             generator.candidates(user, t);
+            assertThat(view.neighbourSupport(view.user(user), t)).as(user).isNotNull();
             float[] read = features.extract(user, t, items, null).values();
             assertThat(read).as(user).containsExactly(walked);
         }
@@ -283,12 +290,33 @@ class CandidateFeaturesTest {
         generator.candidates("u2", t);
         // after the walk, u2's similar user u1 takes e: e now counts for u2
         generator.update(rating("u1", "e", 6, 8));
+        assertThat(view.neighbourSupport(view.user("u2"), t)).isNull();
         FeatureList after = features.extract("u2", t, ITEMS, null);
-        generator.candidates("u9", t + 1);
+        generator.candidates("u1", t + 1);
         assertThat(after.values())
                 .containsExactly(features.extract("u2", t, ITEMS, null).values())
                 .isNotEqualTo(before.values());
         assertThat(value(after, "e", Feature.NEIGHBOUR_COUNT)).isPositive();
+    }
+
+    /** Every change to the similar users or histories makes the last walk answer for no one. */
+    @Test
+    void aWalkIsNotReadAfterAForgetOrAChangeOfWhoseStatisticsAreKept() {
+        long t = T0 + 7 * HOUR;
+        StatisticsView view = new StatisticsView(generator);
+        List<Runnable> changes =
+                List.of(
+                        () -> generator.forget("u3"),
+                        () -> generator.keepUserStatisticsOf(id -> true),
+                        () ->
+                                generator.adoptUserStatistics(
+                                        new CandidateGenerator(settings(), CATALOG)));
+        for (Runnable change : changes) {
+            generator.candidates("u2", t);
+            assertThat(view.neighbourSupport(view.user("u2"), t)).isNotNull();
+            change.run();
+            assertThat(view.neighbourSupport(view.user("u2"), t)).isNull();
+        }
     }
 
     /**
