@@ -48,6 +48,9 @@ final class ClientLatencyProbe implements AutoCloseable {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     static final Duration RESULT_TIMEOUT = Duration.ofSeconds(10);
 
+    /** How long {@link #close} lets the probes stop on their own before interrupting them. */
+    private static final long STOP_GRACE_MS = 1_000;
+
     /**
      * One request's latency at the client, by when it was due; for a request through Kafka also the
      * part before serving answered it (the result's {@code servedAt} less the time the request was
@@ -107,7 +110,12 @@ final class ClientLatencyProbe implements AutoCloseable {
         // the gateway waits (up to a minute) for the job to create its topics
         try (GatewayServer server = new GatewayServer(conf)) {
             HttpClient http = HttpClient.newHttpClient();
-            onSchedule(gateway, (n, due) -> throughGateway(http, server.uri(), user(2 * n), due));
+            try {
+                onSchedule(
+                        gateway, (n, due) -> throughGateway(http, server.uri(), user(2 * n), due));
+            } finally {
+                closingUninterrupted();
+            }
         } catch (Exception e) {
             stoppedBy(e);
         }
@@ -126,9 +134,14 @@ final class ClientLatencyProbe implements AutoCloseable {
                                 false,
                                 IsolationLevel.READ_UNCOMMITTED)) {
             String requests = settings.get(StreamrecOptions.REQUESTS_TOPIC);
-            onSchedule(
-                    kafka,
-                    (n, due) -> throughKafka(producer, results, requests, user(2 * n + 1), n, due));
+            try {
+                onSchedule(
+                        kafka,
+                        (n, due) ->
+                                throughKafka(producer, results, requests, user(2 * n + 1), n, due));
+            } finally {
+                closingUninterrupted();
+            }
         } catch (Exception e) {
             stoppedBy(e);
         }
@@ -136,6 +149,15 @@ final class ClientLatencyProbe implements AutoCloseable {
 
     private String user(long n) {
         return users.get((int) (n % users.size()));
+    }
+
+    /**
+     * Clears the interrupt {@link #close} stops a waiting probe with, before the probe's clients
+     * close: Kafka's clients log an ERROR when they are closed from an interrupted thread, and
+     * {@link #close} bounds the wait for them anyway.
+     */
+    private static void closingUninterrupted() {
+        Thread.interrupted();
     }
 
     /** A failure while probing; one that stopping the probe caused (an interrupt) is none. */
@@ -319,6 +341,11 @@ final class ClientLatencyProbe implements AutoCloseable {
     @Override
     public void close() throws Exception {
         running.set(false);
+        // most threads stop at their next scheduled request; only one still waiting for a
+        // result (up to RESULT_TIMEOUT) is interrupted
+        for (Thread t : threads) {
+            t.join(STOP_GRACE_MS);
+        }
         for (Thread t : threads) {
             t.interrupt();
         }
