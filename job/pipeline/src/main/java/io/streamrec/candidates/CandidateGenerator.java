@@ -464,8 +464,27 @@ public final class CandidateGenerator {
         union.add(source, top, topScores);
     }
 
-    /** The similar-users source's last walk ({@link NeighbourSupport#isFor} says for whom). */
-    NeighbourSupport neighbourSupport() {
+    /** Whether the similar-users source's last walk is {@code user}'s at {@code t}, still valid. */
+    boolean walkedFor(int user, long t) {
+        return neighbourSupport.isFor(user, t);
+    }
+
+    /**
+     * The similar users' support for {@code user} at {@code t}: the similar-users source's last
+     * walk when it was this one ({@link #candidates} just ran for them), else the same walk run now
+     * without the source's scores. One walk serves both, so the features equal the source's.
+     */
+    NeighbourSupport neighbourSupport(int user, long t) {
+        if (!neighbourSupport.isFor(user, t)) {
+            neighbourhood.recentItemsOfSimilar(
+                    user,
+                    t,
+                    userItems,
+                    settings.itemsPerSimilarUser(),
+                    settings.similarItemDecay(),
+                    null,
+                    neighbourSupport);
+        }
         return neighbourSupport;
     }
 

@@ -87,12 +87,16 @@ public final class StatisticsView {
     }
 
     /**
-     * The similar-users source's walk for {@code user} at {@code t}, null when the last walk was
-     * another's or the statistics changed since: then walk {@link #similarUsers} instead.
+     * What {@code user}'s similar users hold at {@code t}, per item: the similar-users source's
+     * walk when it was this user's at this time, else walked now.
      */
     public NeighbourSupport neighbourSupport(int user, long t) {
-        NeighbourSupport support = generator.neighbourSupport();
-        return support.isFor(user, t) ? support : null;
+        return generator.neighbourSupport(user, t);
+    }
+
+    /** Whether the similar-users source's last walk is {@code user}'s at {@code t}, still valid. */
+    public boolean walkedFor(int user, long t) {
+        return generator.walkedFor(user, t);
     }
 
     /** The decay of user-user similarity, to read {@link #similarUsers} weights at a time. */

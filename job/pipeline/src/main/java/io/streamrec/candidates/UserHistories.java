@@ -68,7 +68,8 @@ public final class UserHistories {
     /**
      * Adds {@code weight * decay^p} to the score of the user's {@code p}-th most recent item, for
      * {@code p < n}: one read of the user's list, where {@link #get} per item reads it each time.
-     * Each item is also added to {@code support}, if given, at {@code weight}.
+     * Each item is also added to {@code support}, if given, at {@code weight}; {@code scores} may
+     * be null when only {@code support} is filled.
      */
     void addLatest(
             int user,
@@ -86,7 +87,9 @@ public final class UserHistories {
         double w = weight;
         for (int p = 0; p < end; p++) {
             int item = list[newest - p];
-            scores.add(item, w);
+            if (scores != null) {
+                scores.add(item, w);
+            }
             if (support != null) {
                 support.addItem(item, weight);
             }

@@ -181,7 +181,8 @@ final class UserNeighbourhood {
     /**
      * Adds {@code sum_v sim(u, v) * decay^p} to {@code scores} over the similar users {@code v} of
      * {@code user} and their {@code itemsPerUser} latest items, {@code p} being the item's position
-     * (0 = latest) in {@code histories} (per user), and fills {@code support} on the way.
+     * (0 = latest) in {@code histories} (per user), and fills {@code support} on the way; with
+     * {@code scores} null, fills only {@code support}.
      */
     void recentItemsOfSimilar(
             int user,
@@ -192,7 +193,7 @@ final class UserNeighbourhood {
             ItemScores scores,
             NeighbourSupport support) {
         support.start(user, t);
-        if (user >= similar.size()) {
+        if (user < 0 || user >= similar.size()) {
             return;
         }
         BoundedNeighbours row = similar.get(user);

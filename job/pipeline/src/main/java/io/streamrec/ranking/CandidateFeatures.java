@@ -2,11 +2,9 @@ package io.streamrec.ranking;
 
 import io.streamrec.candidates.ActivityStatistics;
 import io.streamrec.candidates.BoundedCounts;
-import io.streamrec.candidates.BoundedNeighbours;
 import io.streamrec.candidates.Candidate;
 import io.streamrec.candidates.CandidateGenerator;
 import io.streamrec.candidates.CandidateSet;
-import io.streamrec.candidates.HalfLife;
 import io.streamrec.candidates.IncomingTransitions;
 import io.streamrec.candidates.ItemActivity;
 import io.streamrec.candidates.ItemContent;
@@ -524,15 +522,11 @@ public final class CandidateFeatures {
 
     /**
      * The user's similar users' similarities at {@code t} summed per item over each one's latest
-     * items: as the similar-users source's walk left them when it was this user's at this time (the
-     * candidates just made), else walked here.
+     * items ({@code itemsPerSimilarUser}, the part of a history every serving subtask keeps, so the
+     * features do not depend on which subtask ranks), as the similar-users source walks them.
      */
     private void prepareNeighbours(int[] item, int n, long t) {
         NeighbourSupport support = stats.neighbourSupport(user, t);
-        if (support == null) {
-            walkNeighbours(t);
-            return;
-        }
         similarTotal = support.total();
         double[] v = sums.values();
         for (int c = 0; c < n; c++) {
@@ -541,33 +535,6 @@ public final class CandidateFeatures {
             if (at >= 0 && holders > 0) {
                 v[at + NEIGHBOUR_SUM] = support.sum(item[c]);
                 v[at + NEIGHBOUR_COUNT] = holders;
-            }
-        }
-    }
-
-    /**
-     * Spreads the user's similar users' similarities at {@code t} over each one's latest items
-     * ({@code itemsPerSimilarUser}, the part of a history every serving subtask keeps, so the
-     * features do not depend on which subtask ranks).
-     */
-    private void walkNeighbours(long t) {
-        similarTotal = 0.0;
-        BoundedNeighbours row = stats.similarUsers(user);
-        HalfLife halfLife = stats.similarity();
-        int itemsPerUser = stats.settings().itemsPerSimilarUser();
-        UserHistories histories = stats.userItems();
-        for (int s = 0; s < row.size(); s++) {
-            double w = halfLife.valueAt(row.weightAt(s), t);
-            similarTotal += w;
-            int other = row.key(s);
-            for (int p = 0; p < Math.min(itemsPerUser, histories.size(other)); p++) {
-                int at = sums.rowOf(histories.get(other, p));
-                if (at < 0) {
-                    continue;
-                }
-                double[] v = sums.values();
-                v[at + NEIGHBOUR_SUM] += w;
-                v[at + NEIGHBOUR_COUNT] += 1.0;
             }
         }
     }

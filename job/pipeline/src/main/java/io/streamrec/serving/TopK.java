@@ -29,8 +29,8 @@ public final class TopK {
 
     /** {@link #rankOf(float[], int, int, Set)}, the excluded items as a test of the index. */
     public static int rankOf(float[] scores, int target, int k, IntPredicate excluded) {
-        if (target >= scores.length || excluded.test(target) || Float.isNaN(scores[target])) {
-            return -1; // an item newer than the scores is not recommended by them
+        if (unranked(scores, target, excluded)) {
+            return -1;
         }
         float t = scores[target];
         int before = 0;
@@ -41,6 +41,12 @@ public final class TopK {
             }
         }
         return before;
+    }
+
+    /** Whether {@code target} is in no top list of {@code scores}, whatever k. */
+    private static boolean unranked(float[] scores, int target, IntPredicate excluded) {
+        // an item newer than the scores is not recommended by them
+        return target >= scores.length || excluded.test(target) || Float.isNaN(scores[target]);
     }
 
     /** Indices of the {@code k} highest scores, best first; ties go to the lower index. */
@@ -90,7 +96,7 @@ public final class TopK {
 
         /** {@link TopK#rankOf(float[], int, int, IntPredicate)} over the scores taken. */
         public int rankOf(int target, int k, IntPredicate excluded) {
-            if (target >= scores.length || excluded.test(target) || Float.isNaN(scores[target])) {
+            if (unranked(scores, target, excluded)) {
                 return -1;
             }
             int before = 0;

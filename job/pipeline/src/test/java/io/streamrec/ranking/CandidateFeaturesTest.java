@@ -279,10 +279,10 @@ class CandidateFeaturesTest {
             generator.candidates(user.equals("u1") ? "u2" : "u1", t); // another user's walk
             float[] walked = features.extract(user, t, items, null).values();
             generator.candidates(user, t + 1); // this user's, another time's
-            assertThat(view.neighbourSupport(view.user(user), t)).isNull();
+            assertThat(view.walkedFor(view.user(user), t)).isFalse();
             assertThat(features.extract(user, t, items, null).values()).containsExactly(walked);
             generator.candidates(user, t);
-            assertThat(view.neighbourSupport(view.user(user), t)).as(user).isNotNull();
+            assertThat(view.walkedFor(view.user(user), t)).as(user).isTrue();
             float[] read = features.extract(user, t, items, null).values();
             assertThat(read).as(user).containsExactly(walked);
         }
@@ -290,7 +290,7 @@ class CandidateFeaturesTest {
         generator.candidates("u2", t);
         // after the walk, u2's similar user u1 takes e: e now counts for u2
         generator.update(rating("u1", "e", 6, 8));
-        assertThat(view.neighbourSupport(view.user("u2"), t)).isNull();
+        assertThat(view.walkedFor(view.user("u2"), t)).isFalse();
         FeatureList after = features.extract("u2", t, ITEMS, null);
         generator.candidates("u1", t + 1);
         assertThat(after.values())
@@ -313,9 +313,9 @@ class CandidateFeaturesTest {
                                         new CandidateGenerator(settings(), CATALOG)));
         for (Runnable change : changes) {
             generator.candidates("u2", t);
-            assertThat(view.neighbourSupport(view.user("u2"), t)).isNotNull();
+            assertThat(view.walkedFor(view.user("u2"), t)).isTrue();
             change.run();
-            assertThat(view.neighbourSupport(view.user("u2"), t)).isNull();
+            assertThat(view.walkedFor(view.user("u2"), t)).isFalse();
         }
     }
 
