@@ -65,6 +65,28 @@ public final class BoundedCounts extends BoundedSlots {
         return counts[a] == counts[b];
     }
 
+    /**
+     * The slot the inherited scan picks (the lowest count, then the oldest stamp), as the least of
+     * count and stamp packed into a long. A full row holds many counts of 1, and the scan's
+     * comparisons of their stamps went both ways at random: about 900 ns a row of 201 against 95 in
+     * a micro-benchmark, where the eviction scan was 8% of serving's task thread at 10% evaluated.
+     */
+    @Override
+    int weakest() {
+        int[] stamps = stamps();
+        int n = size();
+        long least = Long.MAX_VALUE;
+        for (int s = 0; s < n; s++) {
+            least = Math.min(least, (long) counts[s] << 32 | (stamps[s] & 0xFFFF_FFFFL));
+        }
+        int stamp = (int) least;
+        int slot = 0;
+        while (stamps[slot] != stamp) {
+            slot++;
+        }
+        return slot;
+    }
+
     @Override
     void writeWeight(DataOutput out, int slot) throws IOException {
         out.writeDouble(counts[slot]);

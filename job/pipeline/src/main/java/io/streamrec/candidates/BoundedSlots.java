@@ -241,7 +241,11 @@ abstract class BoundedSlots {
         return -1;
     }
 
-    private int weakest() {
+    /**
+     * The slot to evict: the lowest weight, ties to the least recently updated (stamps are unique,
+     * so exactly one slot). A subclass may find the same slot faster.
+     */
+    int weakest() {
         int w = 0;
         for (int s = 1; s < size; s++) {
             if (lighter(s, w) || (sameWeight(s, w) && touched[s] < touched[w])) {
@@ -261,6 +265,11 @@ abstract class BoundedSlots {
 
     int cap() {
         return cap;
+    }
+
+    /** The update stamps by slot, the live array: read, never write (positive, unique). */
+    final int[] stamps() {
+        return touched;
     }
 
     public int size() {
