@@ -105,14 +105,7 @@ public final class ServingModel implements AutoCloseable {
             return rows.putUser(RowKeys.id(key), row);
         }
         if (RowKeys.isItem(key)) {
-            int i = itemIndexOf(RowKeys.id(key));
-            if (!rows.takeItemVersion(i, row.version())) {
-                return false;
-            }
-            rows.putItem(i, row);
-            content.embeddingChanged(i);
-            itemChanged(i);
-            return true;
+            return applyItem(itemIndexOf(RowKeys.id(key)), row);
         }
         if (!rows.takeVersion(row)) {
             return false;
@@ -124,6 +117,32 @@ public final class ServingModel implements AutoCloseable {
         } else {
             content.putDense(key, row.weights());
         }
+        return true;
+    }
+
+    /**
+     * Applies a row as {@link #apply} does; returns whether it was an item row that raised the
+     * item's positives: an interaction with the item reached this replica (serving's freshness
+     * probe). The item is looked up once for both.
+     */
+    public boolean applyRaisingPositives(ParameterRow row) {
+        String key = row.key();
+        if (!RowKeys.isItem(key) || row.isTombstone()) {
+            apply(row);
+            return false;
+        }
+        int i = itemIndexOf(RowKeys.id(key));
+        long before = rows.positives(i);
+        return applyItem(i, row) && row.positives() > before;
+    }
+
+    private boolean applyItem(int i, ParameterRow row) {
+        if (!rows.takeItemVersion(i, row.version())) {
+            return false;
+        }
+        rows.putItem(i, row);
+        content.embeddingChanged(i);
+        itemChanged(i);
         return true;
     }
 
@@ -241,12 +260,6 @@ public final class ServingModel implements AutoCloseable {
             indices.add(itemIndexOf(item));
         }
         return indices;
-    }
-
-    /** All-time positives of an item as held here (0 for an unknown item). */
-    public long positivesOf(String itemId) {
-        Integer i = rows.indexOf(itemId);
-        return i == null ? 0 : rows.positives(i);
     }
 
     /** Whether the user has a trained row. */

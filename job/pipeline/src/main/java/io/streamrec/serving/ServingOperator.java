@@ -10,7 +10,6 @@ import io.streamrec.feeds.ModelRowFeed;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.ingest.UserPseudonyms;
 import io.streamrec.model.ModelConfig;
-import io.streamrec.model.RowKeys;
 import io.streamrec.ps.RowInitializer;
 import io.streamrec.ps.RunLineage;
 import io.streamrec.ranking.RankedCandidates;
@@ -655,9 +654,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
      * are stamped with their append time).
      */
     private void applyRow(ParameterRow row) {
-        boolean item = RowKeys.isItem(row.key());
-        long before = item ? model.positivesOf(RowKeys.id(row.key())) : 0;
-        if (model.apply(row) && item && row.positives() > before) {
+        if (model.applyRaisingPositives(row)) {
             freshness.record(Math.max(0, System.currentTimeMillis() - row.trendTime()));
         }
     }

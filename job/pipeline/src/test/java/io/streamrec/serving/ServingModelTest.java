@@ -31,6 +31,35 @@ class ServingModelTest {
     }
 
     /**
+     * Serving's freshness probe counts an item row only when it is applied and brings more
+     * positives than the replica held: not an older version, not a row with the same positives, and
+     * never a user or dense row.
+     */
+    @Test
+    void anItemRowRaisesPositivesOnlyWhenAppliedWithMoreOfThem() {
+        ModelConfig config = new ModelConfig(4, 2, 3, 86_400_000L, 1L, 2);
+        ItemCatalog catalog = new ItemCatalog(List.of(new ItemRecord("a", "A", List.of("g"))));
+        ServingModel model = new ServingModel(config, new ModelRowInitializer(config), catalog);
+        float[] w = {0.1f, 0.2f, 0.3f, 0.4f, 0f, 0f};
+
+        assertThat(model.applyRaisingPositives(itemRow("a", w, 2, 3))).isTrue();
+        assertThat(model.applyRaisingPositives(itemRow("a", w, 2, 3))).as("same version").isFalse();
+        assertThat(model.applyRaisingPositives(itemRow("a", w, 3, 3))).as("no more").isFalse();
+        assertThat(model.applyRaisingPositives(itemRow("a", w, 1, 9))).as("older").isFalse();
+        assertThat(model.applyRaisingPositives(itemRow("a", w, 4, 4))).isTrue();
+        assertThat(model.applyRaisingPositives(itemRow("new", w, 1, 1))).as("unknown").isTrue();
+        assertThat(model.items()).isEqualTo(2);
+        assertThat(model.applyRaisingPositives(row(RowKeys.user("u"), new float[4], 5, 0f, 0L)))
+                .isFalse();
+        assertThat(model.knowsUser("u")).isTrue();
+    }
+
+    private static ParameterRow itemRow(String item, float[] w, long version, long positives) {
+        return new ParameterRow(
+                RowKeys.item(item), w, new float[0], version, version, positives, 1f, 0L);
+    }
+
+    /**
      * Ids that share a slot of the ids asked lately ({@link RowTable#askIndex}) score as their own.
      */
     @Test
