@@ -52,6 +52,14 @@ final class DecayedCounters {
         last[item] = DecayedCounter.add(halfLives, values, item * width, last[item], weight, t);
     }
 
+    /**
+     * Reads the item's counter without using it, for a loop ahead of the one that does ({@link
+     * StatisticsView#readAhead}); the value means nothing.
+     */
+    double readAhead(int item) {
+        return item < size ? values[item * width] + last[item] : 0.0;
+    }
+
     /** {@link DecayedCounter#valueAt}; 0 for an item without a counter. */
     double valueAt(int item, int h, long t) {
         if (item >= size) {

@@ -79,6 +79,16 @@ public final class ItemActivity {
         return first == NEVER ? 0.0 : Math.log(1.0 + Math.max(0L, t - first) / DAY_MS);
     }
 
+    /**
+     * Reads what the item's features take from here, without using it ({@link
+     * StatisticsView#readAhead}).
+     */
+    double readAhead(int item) {
+        return item >= 0 && item < lastSeen.length
+                ? firstSeen[item] + lastSeen[item] + valueSums[item] + valueCounts[item]
+                : 0.0;
+    }
+
     /** Sum of the item's explicit values. */
     public double valueSum(int item) {
         return item >= 0 && item < valueSums.length ? valueSums[item] : 0.0;

@@ -164,6 +164,11 @@ final class ItemPopularity {
         return decayed.valueAt(item, h, t);
     }
 
+    /** Reads the item's counters without using them ({@link StatisticsView#readAhead}). */
+    double readAhead(int item) {
+        return decayed.readAhead(item) + shortTerm.readAhead(item);
+    }
+
     /** The item's count decayed at {@link #SHORT_TERM} to {@code t}; 0 for an unknown item. */
     double shortTerm(int item, long t) {
         return shortTerm.valueAt(item, 0, t);

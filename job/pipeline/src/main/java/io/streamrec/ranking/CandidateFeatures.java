@@ -97,6 +97,13 @@ public final class CandidateFeatures {
     /** Scratch of {@link #readTokensAhead}: each computed item's token count. */
     private int[] tokenCounts = new int[0];
 
+    /**
+     * What the read-ahead loop of {@link #listItems} summed: kept only so that the JIT does not
+     * drop its reads of each item's counters, which the popularity and recency loops then find in
+     * cache.
+     */
+    private double readAheadSink;
+
     /** Per attribute: the user's affinity, computed at the first candidate that has it. */
     private final KeyedRows affinities = new KeyedRows(1);
 
@@ -226,6 +233,13 @@ public final class CandidateFeatures {
             String id = itemIds.get(c);
             candidate[c] = candidate(candidates, c, id);
             item[c] = candidate[c] == null ? stats.item(id) : stats.item(candidate[c]);
+        }
+        double read = 0.0;
+        for (int c = 0; c < n; c++) {
+            read += stats.readAhead(item[c]);
+        }
+        readAheadSink = read;
+        for (int c = 0; c < n; c++) {
             logEvents[c] = ln1p(stats.events(item[c]));
             logAge[c] = items.logAgeDays(item[c], t);
         }
