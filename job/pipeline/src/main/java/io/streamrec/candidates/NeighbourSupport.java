@@ -12,13 +12,8 @@ import java.util.Arrays;
  * <p>It answers only for the user and time of that walk, and only until the statistics change.
  */
 public final class NeighbourSupport {
-    /**
-     * Per item, at {@code 2 * item} the sum and at {@code 2 * item + 1} the count (a whole number,
-     * exact as a double): side by side, as the walk writes both for each item it meets, so the two
-     * share a cache line instead of each being a miss of its own.
-     */
-    private double[] sumsAndCounts = new double[32];
-
+    private double[] sums = new double[16];
+    private int[] counts = new int[16];
     private int[] touched = new int[16];
     private int touchedCount;
     private double total;
@@ -29,9 +24,9 @@ public final class NeighbourSupport {
     /** Forgets the last walk and starts one for {@code user} at {@code t}. */
     void start(int user, long t) {
         for (int i = 0; i < touchedCount; i++) {
-            int at = 2 * touched[i];
-            sumsAndCounts[at] = 0.0;
-            sumsAndCounts[at + 1] = 0.0;
+            int item = touched[i];
+            sums[item] = 0.0;
+            counts[item] = 0;
         }
         touchedCount = 0;
         total = 0.0;
@@ -55,19 +50,19 @@ public final class NeighbourSupport {
 
     /** An item among the latest of a similar user of similarity {@code similarity}. */
     void addItem(int item, double similarity) {
-        int at = 2 * item;
-        if (at >= sumsAndCounts.length) {
-            sumsAndCounts =
-                    Arrays.copyOf(sumsAndCounts, Math.max(at + 2, sumsAndCounts.length * 2));
+        if (item >= sums.length) {
+            int grown = Math.max(item + 1, sums.length * 2);
+            sums = Arrays.copyOf(sums, grown);
+            counts = Arrays.copyOf(counts, grown);
         }
-        if (sumsAndCounts[at + 1] == 0.0) {
+        if (counts[item] == 0) {
             if (touchedCount == touched.length) {
                 touched = Arrays.copyOf(touched, touchedCount * 2);
             }
             touched[touchedCount++] = item;
         }
-        sumsAndCounts[at] += similarity;
-        sumsAndCounts[at + 1] += 1.0;
+        sums[item] += similarity;
+        counts[item]++;
     }
 
     /** Whether this holds the walk of {@code user} at {@code t} over the statistics as they are. */
@@ -77,12 +72,12 @@ public final class NeighbourSupport {
 
     /** The sum of the similarities of the similar users holding {@code item}. */
     public double sum(int item) {
-        return item >= 0 && 2 * item < sumsAndCounts.length ? sumsAndCounts[2 * item] : 0.0;
+        return item >= 0 && item < sums.length ? sums[item] : 0.0;
     }
 
     /** How many similar users hold {@code item}. */
     public int count(int item) {
-        return item >= 0 && 2 * item < sumsAndCounts.length ? (int) sumsAndCounts[2 * item + 1] : 0;
+        return item >= 0 && item < counts.length ? counts[item] : 0;
     }
 
     /** The sum of every similar user's similarity. */
