@@ -67,9 +67,11 @@ public final class BoundedCounts extends BoundedSlots {
 
     /**
      * The slot the inherited scan picks (the lowest count, then the oldest stamp), as the least of
-     * count and stamp packed into a long. A full row holds many counts of 1, and the scan's
-     * comparisons of their stamps went both ways at random: about 900 ns a row of 201 against 95 in
-     * a micro-benchmark, where the eviction scan was 8% of serving's task thread at 10% evaluated.
+     * count and stamp packed into a long: counts and stamps are positive, so the long orders as the
+     * scan compares. A full row holds many counts of 1, and the scan's comparisons of their stamps
+     * went both ways at random: about 900 ns a row of 201 against 95 in a micro-benchmark, where
+     * the item pairs' eviction scans were 6% of serving's task thread at 10% evaluated. Called only
+     * over the cap, so never on an empty list.
      */
     @Override
     int weakest() {
@@ -79,9 +81,12 @@ public final class BoundedCounts extends BoundedSlots {
         for (int s = 0; s < n; s++) {
             least = Math.min(least, (long) counts[s] << 32 | (stamps[s] & 0xFFFF_FFFFL));
         }
+        // both halves matched: the first slot the scan would pick, even if a restored list held
+        // a stamp twice (stamps are unique when this list assigns them)
+        int count = (int) (least >>> 32);
         int stamp = (int) least;
         int slot = 0;
-        while (stamps[slot] != stamp) {
+        while (stamps[slot] != stamp || counts[slot] != count) {
             slot++;
         }
         return slot;

@@ -55,7 +55,6 @@ public final class StatisticsView {
         return item < 0 ? 0.0 : generator.popularity().shortTerm(item, t);
     }
 
-    /** n(i): the item's events. */
     /**
      * Reads the item's popularity counters and activity without using them: a loop over a list's
      * items that calls this ahead of the feature loops makes the CPU overlap those cache misses,
@@ -70,6 +69,7 @@ public final class StatisticsView {
                         + generator.activity().items().readAhead(item);
     }
 
+    /** n(i): the item's events. */
     public long events(int item) {
         return item < 0 ? 0L : generator.pairs().count(item);
     }

@@ -52,6 +52,10 @@ class ServingModelTest {
         assertThat(model.applyRaisingPositives(row(RowKeys.user("u"), new float[4], 5, 0f, 0L)))
                 .isFalse();
         assertThat(model.knowsUser("u")).isTrue();
+        assertThat(model.applyRaisingPositives(ParameterRow.tombstone(RowKeys.item("a"))))
+                .isFalse();
+        assertThat(model.applyRaisingPositives(row(RowKeys.DENSE_PHI, new float[2], 9, 0f, 0L)))
+                .isFalse();
     }
 
     private static ParameterRow itemRow(String item, float[] w, long version, long positives) {
