@@ -11,14 +11,24 @@ import org.junit.jupiter.api.Test;
 class ItemScoresTest {
     @Test
     void topIsTheFullSortCutAtNIncludingTiesAndExclusions() {
+        topIsTheFullSortCutAtN(500, 40, 300);
+    }
+
+    /** Scores of many items for a few: the n-th highest found by a heap (and by quickselect). */
+    @Test
+    void topOfManyScoresIsTheFullSortCutAtN() {
+        topIsTheFullSortCutAtN(5_000, 60, 100);
+    }
+
+    private static void topIsTheFullSortCutAtN(int items, int maxN, int trials) {
         Random random = new Random(5);
         IdIndex ids = new IdIndex();
-        for (int i = 0; i < 500; i++) {
+        for (int i = 0; i < items; i++) {
             ids.of("item-" + random.nextInt(1_000_000)); // ids not in index order
         }
         ItemScores scores = new ItemScores(ids);
         ExcludedItems excluded = new ExcludedItems();
-        for (int trial = 0; trial < 300; trial++) {
+        for (int trial = 0; trial < trials; trial++) {
             OneUserItems own = new OneUserItems(50);
             List<ScoredItem> all = new ArrayList<>();
             int touched = random.nextInt(ids.size());
@@ -40,7 +50,7 @@ class ItemScoresTest {
                     Comparator.comparingDouble(ScoredItem::score)
                             .reversed()
                             .thenComparing(ScoredItem::itemId));
-            int n = 1 + random.nextInt(40);
+            int n = 1 + random.nextInt(maxN);
             assertThat(scores.top(n, excluded))
                     .as("trial %d", trial)
                     .isEqualTo(all.subList(0, Math.min(n, all.size())));
