@@ -55,23 +55,13 @@ public final class BoundedCounts extends BoundedSlots {
         counts[to] = counts[from];
     }
 
-    @Override
-    boolean lighter(int a, int b) {
-        return counts[a] < counts[b];
-    }
-
-    @Override
-    boolean sameWeight(int a, int b) {
-        return counts[a] == counts[b];
-    }
-
     /**
-     * The slot the inherited scan picks (the lowest count, then the oldest stamp), as the least of
-     * count and stamp packed into a long: counts and stamps are positive, so the long orders as the
-     * scan compares. A full row holds many counts of 1, and the scan's comparisons of their stamps
-     * went both ways at random: about 900 ns a row of 201 against 95 in a micro-benchmark, where
-     * the item pairs' eviction scans were 6% of serving's task thread at 10% evaluated. Called only
-     * over the cap, so never on an empty list.
+     * The lowest count, then the oldest stamp, as the least of count and stamp packed into a long:
+     * counts and stamps are positive, so the long orders as a scan comparing them would. A full row
+     * holds many counts of 1, and {@link BoundedNeighbours}' scan, which counts used before, went
+     * either way at random comparing their stamps: about 900 ns a row of 201 against 95 in a
+     * micro-benchmark, where the item pairs' eviction scans were 6% of serving's task thread at 10%
+     * evaluated.
      */
     @Override
     int weakest() {
@@ -81,8 +71,8 @@ public final class BoundedCounts extends BoundedSlots {
         for (int s = 0; s < n; s++) {
             least = Math.min(least, (long) counts[s] << 32 | (stamps[s] & 0xFFFF_FFFFL));
         }
-        // both halves matched: the first slot the scan would pick, even if a restored list held
-        // a stamp twice (stamps are unique when this list assigns them)
+        // both halves matched: the first slot a scan would pick, even if a restored list held a
+        // stamp twice (stamps are unique when this list assigns them)
         int count = (int) (least >>> 32);
         int stamp = (int) least;
         int slot = 0;

@@ -58,14 +58,20 @@ public final class BoundedNeighbours extends BoundedSlots {
         weights[to] = weights[from];
     }
 
+    /**
+     * A scan: decayed weights rarely tie, so its comparisons go the same way slot after slot
+     * (packing them as {@link BoundedCounts} does would not pay).
+     */
     @Override
-    boolean lighter(int a, int b) {
-        return weights[a] < weights[b];
-    }
-
-    @Override
-    boolean sameWeight(int a, int b) {
-        return weights[a] == weights[b];
+    int weakest() {
+        int[] stamps = stamps();
+        int w = 0;
+        for (int s = 1; s < size(); s++) {
+            if (weights[s] < weights[w] || (weights[s] == weights[w] && stamps[s] < stamps[w])) {
+                w = s;
+            }
+        }
+        return w;
     }
 
     @Override

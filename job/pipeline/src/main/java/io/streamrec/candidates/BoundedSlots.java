@@ -47,12 +47,6 @@ abstract class BoundedSlots {
     /** Copies the weight of slot {@code from} to slot {@code to}. */
     abstract void moveWeight(int from, int to);
 
-    /** Whether slot {@code a}'s weight is lower than slot {@code b}'s. */
-    abstract boolean lighter(int a, int b);
-
-    /** Whether the two slots' weights are equal. */
-    abstract boolean sameWeight(int a, int b);
-
     abstract void writeWeight(DataOutput out, int slot) throws IOException;
 
     /** Reads the weight {@link #writeWeight} wrote into {@code slot}. */
@@ -243,17 +237,9 @@ abstract class BoundedSlots {
 
     /**
      * The slot to evict: the lowest weight, ties to the least recently updated (stamps are unique,
-     * so exactly one slot). A subclass may find the same slot faster.
+     * so exactly one slot). Called only over the cap, so never on an empty list.
      */
-    int weakest() {
-        int w = 0;
-        for (int s = 1; s < size; s++) {
-            if (lighter(s, w) || (sameWeight(s, w) && touched[s] < touched[w])) {
-                w = s;
-            }
-        }
-        return w;
-    }
+    abstract int weakest();
 
     /** Removes the neighbour at {@code slot}; the last slot's takes its place. */
     void remove(int slot) {

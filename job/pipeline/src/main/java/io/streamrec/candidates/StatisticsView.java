@@ -7,7 +7,6 @@ package io.streamrec.candidates;
  * unknown id is -1, which every read accepts as "nothing".
  */
 public final class StatisticsView {
-    private static final BoundedNeighbours NO_NEIGHBOURS = new BoundedNeighbours(1);
     private static final BoundedCounts NO_COUNTS = new BoundedCounts(1);
 
     private final CandidateGenerator generator;
@@ -95,11 +94,6 @@ public final class StatisticsView {
         return item < 0 ? 0L : generator.pairs().transitionsOut(item);
     }
 
-    /** The user's similar users, by user index, weights anchored at {@link #similarity()}. */
-    public BoundedNeighbours similarUsers(int user) {
-        return orNone(user < 0 ? null : generator.neighbourhood().similarUsers(user));
-    }
-
     /**
      * What {@code user}'s similar users hold at {@code t}, per item: the similar-users source's
      * walk when it was this user's at this time, else walked now.
@@ -111,11 +105,6 @@ public final class StatisticsView {
     /** Whether the similar-users source's last walk is {@code user}'s at {@code t}, still valid. */
     public boolean walkedFor(int user, long t) {
         return generator.walkedFor(user, t);
-    }
-
-    /** The decay of user-user similarity, to read {@link #similarUsers} weights at a time. */
-    public HalfLife similarity() {
-        return generator.neighbourhood().halfLife();
     }
 
     /** The item text vectors, null when off. */
@@ -134,10 +123,6 @@ public final class StatisticsView {
 
     public CandidateSettings settings() {
         return generator.settings();
-    }
-
-    private static BoundedNeighbours orNone(BoundedNeighbours row) {
-        return row == null ? NO_NEIGHBOURS : row;
     }
 
     private static BoundedCounts orNoCounts(BoundedCounts row) {

@@ -225,10 +225,6 @@ final class UserNeighbourhood {
         return item < recentUsers.size() ? recentUsers.get(item) : null;
     }
 
-    HalfLife halfLife() {
-        return halfLife;
-    }
-
     long recentUserEntries() {
         return recentUsers.stream().mapToLong(RecentIds::size).sum();
     }
