@@ -11,16 +11,23 @@ import org.junit.jupiter.api.Test;
 class ItemScoresTest {
     @Test
     void topIsTheFullSortCutAtNIncludingTiesAndExclusions() {
-        topIsTheFullSortCutAtN(500, 40, 300);
+        topIsTheFullSortCutAtN(500, 40, 300, true);
     }
 
-    /** Scores of many items for a few: the n-th highest found by a heap (and by quickselect). */
+    /** Scores of many items for a few, as the similar users' source has. */
     @Test
     void topOfManyScoresIsTheFullSortCutAtN() {
-        topIsTheFullSortCutAtN(5_000, 60, 100);
+        topIsTheFullSortCutAtN(5_000, 60, 100, true);
     }
 
-    private static void topIsTheFullSortCutAtN(int items, int maxN, int trials) {
+    /** Sums of decayed weights: almost no ties, so the selection narrows by partitions alone. */
+    @Test
+    void topOfScoresWithoutTiesIsTheFullSortCutAtN() {
+        topIsTheFullSortCutAtN(5_000, 60, 100, false);
+    }
+
+    private static void topIsTheFullSortCutAtN(
+            int items, int maxN, int trials, boolean fewDistinctValues) {
         Random random = new Random(5);
         IdIndex ids = new IdIndex();
         for (int i = 0; i < items; i++) {
@@ -34,8 +41,9 @@ class ItemScoresTest {
             int touched = random.nextInt(ids.size());
             for (int k = 0; k < touched; k++) {
                 int item = random.nextInt(ids.size());
-                // few distinct values: many ties
-                scores.add(item, random.nextInt(6));
+                scores.add(
+                        item,
+                        fewDistinctValues ? random.nextInt(6) : Math.exp(random.nextGaussian()));
                 if (random.nextInt(10) == 0) {
                     own.add(item);
                 }
