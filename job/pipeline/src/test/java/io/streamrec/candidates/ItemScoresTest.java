@@ -20,7 +20,7 @@ class ItemScoresTest {
         topIsTheFullSortCutAtN(5_000, 60, 100, true);
     }
 
-    /** Sums of decayed weights: almost no ties, so the selection narrows by partitions alone. */
+    /** Log-normal scores, almost no ties: the search narrows mostly by partitions. */
     @Test
     void topOfScoresWithoutTiesIsTheFullSortCutAtN() {
         topIsTheFullSortCutAtN(5_000, 60, 100, false);
@@ -64,6 +64,36 @@ class ItemScoresTest {
                     .isEqualTo(all.subList(0, Math.min(n, all.size())));
             scores.clear();
         }
+    }
+
+    @Test
+    void theCutHoldsAtTheEdges() {
+        IdIndex ids = new IdIndex();
+        for (int i = 0; i < 6; i++) {
+            ids.of("item-" + i);
+        }
+        ItemScores scores = new ItemScores(ids);
+        ExcludedItems none = new ExcludedItems();
+        none.set(new UserHistories(), -1);
+        for (int item = 0; item < 6; item++) {
+            scores.add(item, 2.0); // all equal, more than wanted: the lowest ids
+        }
+        assertThat(scores.top(3, none))
+                .extracting(ScoredItem::itemId)
+                .containsExactly("item-0", "item-1", "item-2");
+        scores.clear();
+        for (int item = 0; item < 4; item++) {
+            scores.add(item, 1.0 + item); // one more than wanted
+        }
+        assertThat(scores.top(3, none))
+                .extracting(ScoredItem::itemId)
+                .containsExactly("item-3", "item-2", "item-1");
+        assertThat(scores.top(1, none)).extracting(ScoredItem::itemId).containsExactly("item-3");
+        scores.add(1, Double.POSITIVE_INFINITY); // an overflowing sum stays comparable
+        assertThat(scores.top(2, none))
+                .containsExactly(
+                        new ScoredItem("item-1", Double.POSITIVE_INFINITY),
+                        new ScoredItem("item-3", 4.0));
     }
 
     @Test
