@@ -3,6 +3,7 @@ package io.streamrec.tools.report;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
+import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -28,6 +29,12 @@ public final class Charts {
     private static final int RIGHT = 260;
     private static final int TOP = 50;
     private static final int BOTTOM = 60;
+
+    /** The plot area's width, between the y axis' labels and the legend. */
+    static final int PLOT_WIDTH = WIDTH - LEFT - RIGHT;
+
+    /** Pixels kept free between two x labels. */
+    static final int LABEL_GAP = 16;
 
     private Charts() {}
 
@@ -60,8 +67,9 @@ public final class Charts {
         }
         c.g.drawString(yLabel, 10, TOP - 10);
         int n = xLabels.size();
-        for (int i = 0; i < n; i += Math.max(1, n / 8)) {
-            c.g.drawString(xLabels.get(i), c.px(n, i) - 30, HEIGHT - BOTTOM + 20);
+        for (int i = 0; i < n; i += labelEvery(c.g.getFontMetrics(), xLabels)) {
+            int width = c.g.getFontMetrics().stringWidth(xLabels.get(i));
+            c.g.drawString(xLabels.get(i), c.px(n, i) - width / 2, HEIGHT - BOTTOM + 20);
         }
         int r = 0;
         for (Map.Entry<String, double[]> s : series.entrySet()) {
@@ -85,6 +93,19 @@ public final class Charts {
             c.legend(r++, s.getKey());
         }
         c.write(file);
+    }
+
+    /**
+     * Every how many points an x label fits: the widest label and a gap per label, over the plot's
+     * width (labels written every eighth point ran into each other at 27 weekly windows).
+     */
+    static int labelEvery(FontMetrics metrics, List<String> labels) {
+        int widest = 0;
+        for (String label : labels) {
+            widest = Math.max(widest, metrics.stringWidth(label));
+        }
+        int fit = Math.max(1, PLOT_WIDTH / (widest + LABEL_GAP));
+        return Math.max(1, (labels.size() + fit - 1) / fit);
     }
 
     /** Cumulative distributions of latency samples (ms), x on a log scale. */

@@ -1,0 +1,48 @@
+package io.streamrec.tools.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.Font;
+import java.awt.FontMetrics;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ChartsTest {
+    private static FontMetrics labelFont() {
+        Graphics2D g = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        return g.getFontMetrics();
+    }
+
+    @Test
+    void everyLabelIsWrittenWhenAllFit() {
+        assertThat(Charts.labelEvery(labelFont(), days(5))).isEqualTo(1);
+    }
+
+    /** The quickstart's 27 weekly windows: the labels written must not run into each other. */
+    @Test
+    void labelsWrittenFitSideBySideOverThePlot() {
+        FontMetrics metrics = labelFont();
+        List<String> labels = days(27);
+        int every = Charts.labelEvery(metrics, labels);
+        int written = (labels.size() + every - 1) / every;
+        int widest = metrics.stringWidth(labels.get(0));
+
+        assertThat(every).isGreaterThan(1);
+        assertThat(written * (widest + Charts.LABEL_GAP)).isLessThanOrEqualTo(Charts.PLOT_WIDTH);
+    }
+
+    private static List<String> days(int n) {
+        List<String> labels = new ArrayList<>();
+        Instant start = Instant.parse("2013-02-28T00:00:00Z");
+        for (int i = 0; i < n; i++) {
+            labels.add(Charts.dayLabel(start.plus(Duration.ofDays(7L * i)).toEpochMilli()));
+        }
+        return labels;
+    }
+}
