@@ -105,7 +105,11 @@ STREAMREC_JAVA_OPTS=(
 # CPU during the 42-s replay, over 2,000 compilations. With these it ran faster in each of seven
 # alternating rounds, by 5-22% (BENCHMARKS, eighteenth session). Not for long-running JVMs: there compile time
 # is paid once, and the benchmark's warm runs did not show a gain.
-SHORT_RUN_JIT_FLAGS=(-XX:MaxInlineSize=20 -XX:FreqInlineSize=150 -XX:InlineSmallCode=1000)
+# The compiler directives keep the broker's, the Kafka clients', Jackson's, Pekko's and Scala's
+# code at C1: compiler CPU 14% lower and the replay faster in five of six alternating pairs, by
+# 5% on average (BENCHMARKS, fortieth session).
+SHORT_RUN_JIT_FLAGS=(-XX:MaxInlineSize=20 -XX:FreqInlineSize=150 -XX:InlineSmallCode=1000
+  -XX:+UnlockDiagnosticVMOptions -XX:CompilerDirectivesFile="$PWD/deploy/short-run-compiler-directives.json")
 
 # Sets STREAMREC_CMD to the java command line of a streamrec main class (classpath from
 # build_classpath).
