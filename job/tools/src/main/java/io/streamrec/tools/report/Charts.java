@@ -67,8 +67,10 @@ public final class Charts {
         }
         c.g.drawString(yLabel, 10, TOP - 10);
         int n = xLabels.size();
-        for (int i = 0; i < n; i += labelEvery(c.g.getFontMetrics(), xLabels)) {
-            int width = c.g.getFontMetrics().stringWidth(xLabels.get(i));
+        FontMetrics metrics = c.g.getFontMetrics();
+        int every = labelEvery(metrics, xLabels);
+        for (int i = 0; i < n; i += every) {
+            int width = metrics.stringWidth(xLabels.get(i));
             c.g.drawString(xLabels.get(i), c.px(n, i) - width / 2, HEIGHT - BOTTOM + 20);
         }
         int r = 0;
