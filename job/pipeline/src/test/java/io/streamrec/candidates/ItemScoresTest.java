@@ -68,13 +68,8 @@ class ItemScoresTest {
 
     @Test
     void theCutHoldsAtTheEdges() {
-        IdIndex ids = new IdIndex();
-        for (int i = 0; i < 6; i++) {
-            ids.of("item-" + i);
-        }
-        ItemScores scores = new ItemScores(ids);
-        ExcludedItems none = new ExcludedItems();
-        none.set(new UserHistories(), -1);
+        ItemScores scores = new ItemScores(itemsInIdOrder(6));
+        ExcludedItems none = noExclusions();
         for (int item = 0; item < 6; item++) {
             scores.add(item, 2.0); // all equal, more than wanted: the lowest ids
         }
@@ -98,18 +93,13 @@ class ItemScoresTest {
 
     @Test
     void anAmountThatIsNotPositiveLeavesTheItemOutAndAClearForgetsEveryScore() {
-        IdIndex ids = new IdIndex();
-        for (int i = 0; i < 4; i++) {
-            ids.of("item-" + i);
-        }
-        ItemScores scores = new ItemScores(ids);
+        ItemScores scores = new ItemScores(itemsInIdOrder(4));
         scores.add(0, 0.0);
         scores.add(1, Double.NaN);
         scores.add(2, 0.5);
         scores.add(2, Double.NaN);
         scores.add(3, 1.0);
-        ExcludedItems none = new ExcludedItems();
-        none.set(new UserHistories(), -1);
+        ExcludedItems none = noExclusions();
         assertThat(scores.top(10, none))
                 .containsExactly(new ScoredItem("item-3", 1.0), new ScoredItem("item-2", 0.5));
         scores.clear();
@@ -131,5 +121,20 @@ class ItemScoresTest {
         assertThat(r.get(0)).isEqualTo(4);
         assertThat(r.contains(2)).isFalse();
         assertThat(r.size()).isEqualTo(3);
+    }
+
+    /** Items item-0, item-1, ... at indices 0, 1, ...: below ten, ids sort as indices. */
+    private static IdIndex itemsInIdOrder(int n) {
+        IdIndex ids = new IdIndex();
+        for (int i = 0; i < n; i++) {
+            ids.of("item-" + i);
+        }
+        return ids;
+    }
+
+    private static ExcludedItems noExclusions() {
+        ExcludedItems none = new ExcludedItems();
+        none.set(new UserHistories(), -1);
+        return none;
     }
 }
