@@ -42,7 +42,7 @@ public final class ListwiseScorer implements AutoCloseable {
     private final DjlListwiseTrainer trainer;
     private final float[] parameters;
     private final float[] accumulators;
-    private final ScorerForward forward;
+    private final ScorerPass forward;
 
     /**
      * The weights scores are computed with: an exponential average of the parameters after each
@@ -110,7 +110,7 @@ public final class ListwiseScorer implements AutoCloseable {
         zeroFrozen(parameters);
         this.accumulators = adagrad.initSlots(parameters);
         this.trainer = new DjlListwiseTrainer(device);
-        this.forward = new ScorerForward(layout);
+        this.forward = ScorerForward.fastest(layout);
         withItemInteraction(ItemInteraction.Settings.defaults(settings.seed()));
     }
 

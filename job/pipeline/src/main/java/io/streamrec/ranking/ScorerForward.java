@@ -2,6 +2,9 @@ package io.streamrec.ranking;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The scorer's math in plain Java: {@code score(c) = Σ_g ctx[g]·(W[g]·x_c) + u·relu(H·[x_c; ctx] +
@@ -10,7 +13,14 @@ import java.util.List;
  * serving pass of an instance, in float like the DJL trainer, blocked so that the JIT vectorises it
  * (twice as many floats as doubles per vector instruction); a test holds the two together.
  */
-final class ScorerForward {
+final class ScorerForward implements ScorerPass {
+    private static final Logger LOG = LoggerFactory.getLogger(ScorerForward.class);
+
+    /** The module {@link VectorScorerForward} needs (the JVM option {@code --add-modules}). */
+    static final String VECTOR_MODULE = "jdk.incubator.vector";
+
+    private static final AtomicBoolean TOLD = new AtomicBoolean();
+
     /**
      * Candidates scored together. Each step of the pass is one loop across the block's candidates
      * on the same index of two arrays, which the JIT vectorises.
@@ -19,17 +29,7 @@ final class ScorerForward {
 
     private final ScorerLayout layout;
     private final int features;
-
-    /** The linear weights after gating: {@code Σ_g ctx[g] · W[g]}. */
-    private final float[] gated;
-
-    /** The part of each hidden pre-activation shared by the list: {@code b + H_ctx · ctx}. */
-    private final float[] hiddenBias;
-
-    /** The feature part of H, feature-major: {@code H[h][i]} at {@code i·HIDDEN + h}. */
-    private final float[] byFeature;
-
-    private final float[] output;
+    private final ListWeights weights;
 
     /** The block's features, feature-major: {@code x[i][c]}. */
     private final float[][] x;
@@ -45,45 +45,39 @@ final class ScorerForward {
         if (ScorerLayout.HIDDEN % 4 != 0) {
             throw new IllegalStateException("the pass sums hidden units four at a time");
         }
-        // the pass loops over the constant, which the JIT can unroll
-        if (layout.hidden() != ScorerLayout.HIDDEN) {
-            throw new IllegalArgumentException(
-                    "serving scores "
-                            + ScorerLayout.HIDDEN
-                            + " hidden units, not "
-                            + layout.hidden());
-        }
         this.layout = layout;
         this.features = layout.features();
-        this.gated = new float[features];
-        this.hiddenBias = new float[ScorerLayout.HIDDEN];
-        this.byFeature = new float[features * ScorerLayout.HIDDEN];
-        this.output = new float[ScorerLayout.HIDDEN];
+        this.weights = new ListWeights(layout);
         this.x = new float[features][BLOCK];
         this.pre = new float[ScorerLayout.HIDDEN][BLOCK];
         this.linear = new float[BLOCK];
     }
 
+    /**
+     * The fastest pass this JVM runs: {@link VectorScorerForward} where the JVM was started with
+     * {@code --add-modules jdk.incubator.vector} (as this project's scripts, tests and Flink
+     * configuration do), this plain pass otherwise. Which one is logged once per JVM.
+     */
+    static ScorerPass fastest(ScorerLayout layout) {
+        boolean vector =
+                ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent()
+                        && VectorScorerForward.fitsThisCpu();
+        if (TOLD.compareAndSet(false, true)) {
+            LOG.info(
+                    vector
+                            ? "Serving scores lists with the Vector API ({})"
+                            : "Serving scores lists in plain Java: start the JVM with"
+                                    + " --add-modules {} for the Vector API pass",
+                    vector ? VectorScorerForward.describe() : VECTOR_MODULE);
+        }
+        return vector ? new VectorScorerForward(layout) : new ScorerForward(layout);
+    }
+
     /** Scores of every candidate of {@code list} under parameters {@code p}, in float. */
-    float[] score(float[] p, FeatureList list) {
+    @Override
+    public float[] score(float[] p, FeatureList list) {
         checkFeatures(layout, list);
-        float[] context = list.context();
-        int f = features;
-        for (int i = 0; i < f; i++) {
-            double g = 0;
-            for (int k = 0; k < ScorerLayout.CONTEXT; k++) {
-                g += context[k] * p[layout.wOffset() + k * f + i];
-            }
-            gated[i] = (float) g;
-        }
-        for (int h = 0; h < ScorerLayout.HIDDEN; h++) {
-            hiddenBias[h] = (float) hiddenBias(layout, p, context, h);
-            int hRow = layout.hOffset() + h * layout.hiddenInputs();
-            for (int i = 0; i < f; i++) {
-                byFeature[i * ScorerLayout.HIDDEN + h] = p[hRow + i];
-            }
-            output[h] = p[layout.uOffset() + h];
-        }
+        weights.prepare(p, list.context());
         int n = list.candidates();
         float[] scores = new float[n];
         for (int c = 0; c < n; c += BLOCK) {
@@ -102,6 +96,10 @@ final class ScorerForward {
                 x[i][c] = values[row + i];
             }
         }
+        float[] hiddenBias = weights.hiddenBias;
+        float[] gated = weights.gated;
+        float[] byFeature = weights.byFeature;
+        float[] output = weights.output;
         for (int h = 0; h < units; h++) {
             Arrays.fill(pre[h], 0, m, hiddenBias[h]);
         }
@@ -185,7 +183,7 @@ final class ScorerForward {
     }
 
     /** {@code b[h] + H_ctx[h] · ctx}: the part of unit h's pre-activation shared by a list. */
-    private static double hiddenBias(ScorerLayout layout, float[] p, float[] context, int h) {
+    static double hiddenBias(ScorerLayout layout, float[] p, float[] context, int h) {
         int hRow = layout.hOffset() + h * layout.hiddenInputs();
         double v = p[layout.bOffset() + h];
         for (int g = 0; g < ScorerLayout.CONTEXT; g++) {

@@ -4,17 +4,32 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
 
 import java.util.Random;
+import java.util.function.Function;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** The float serving pass against the double reference, over block boundaries. */
+/** The float serving passes against the double reference, over block boundaries. */
 class ScorerForwardTest {
     private static final ScorerLayout LAYOUT = new ScorerLayout(49);
 
-    @Test
-    void theServingPassScoresAsTheReferenceDoes() {
+    static Stream<Arguments> passes() {
+        return Stream.of(
+                Arguments.of("plain", (Function<ScorerLayout, ScorerPass>) ScorerForward::new),
+                Arguments.of(
+                        "vector", (Function<ScorerLayout, ScorerPass>) VectorScorerForward::new));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("passes")
+    void theServingPassScoresAsTheReferenceDoes(
+            String name, Function<ScorerLayout, ScorerPass> make) {
         Random random = new Random(5);
-        ScorerForward pass = new ScorerForward(LAYOUT);
-        for (int candidates : new int[] {1, 127, 128, 129, 300}) {
+        ScorerPass pass = make.apply(LAYOUT);
+        // a long list first: the vector pass's lanes past a shorter list's end then hold its values
+        for (int candidates : new int[] {300, 1, 127, 128, 129, 5}) {
             float[] p = RandomLists.parameters(random, LAYOUT);
             FeatureList list = RandomLists.list(random, candidates, LAYOUT.features());
             double[] reference = ScorerForward.scores(LAYOUT, p, list);
@@ -23,9 +38,17 @@ class ScorerForwardTest {
             for (int c = 0; c < candidates; c++) {
                 double tolerance = 1e-5 * Math.max(1.0, Math.abs(reference[c]));
                 assertThat((double) served[c])
-                        .as("candidate %d of %d", c, candidates)
+                        .as("%s pass, candidate %d of %d", name, c, candidates)
                         .isCloseTo(reference[c], offset(tolerance));
             }
         }
+    }
+
+    @Test
+    void theTestJvmHasTheVectorModuleSoServingUsesTheVectorPass() {
+        // pom.xml's jvm.add-opens carries --add-modules=jdk.incubator.vector, as the scripts and
+        // the Flink configuration do: without it serving would silently take the slower pass
+        assertThat(ModuleLayer.boot().findModule(ScorerForward.VECTOR_MODULE)).isPresent();
+        assertThat(ScorerForward.fastest(LAYOUT)).isInstanceOf(VectorScorerForward.class);
     }
 }
