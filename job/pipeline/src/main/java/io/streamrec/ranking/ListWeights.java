@@ -21,6 +21,9 @@ final class ListWeights {
     final float[] output;
 
     ListWeights(ScorerLayout layout) {
+        if (ScorerLayout.HIDDEN % 4 != 0) {
+            throw new IllegalStateException("the passes sum hidden units four at a time");
+        }
         if (layout.hidden() != ScorerLayout.HIDDEN) {
             // the passes loop over the constant, which the JIT can unroll
             throw new IllegalArgumentException(

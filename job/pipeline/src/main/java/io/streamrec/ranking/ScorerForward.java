@@ -19,7 +19,7 @@ final class ScorerForward implements ScorerPass {
     /** The module {@link VectorScorerForward} needs (the JVM option {@code --add-modules}). */
     static final String VECTOR_MODULE = "jdk.incubator.vector";
 
-    private static final AtomicBoolean TOLD = new AtomicBoolean();
+    private static final AtomicBoolean PASS_LOGGED = new AtomicBoolean();
 
     /**
      * Candidates scored together. Each step of the pass is one loop across the block's candidates
@@ -42,9 +42,6 @@ final class ScorerForward implements ScorerPass {
 
     /** A pass with its scratch, to score list after list: not thread-safe. */
     ScorerForward(ScorerLayout layout) {
-        if (ScorerLayout.HIDDEN % 4 != 0) {
-            throw new IllegalStateException("the pass sums hidden units four at a time");
-        }
         this.layout = layout;
         this.features = layout.features();
         this.weights = new ListWeights(layout);
@@ -59,10 +56,8 @@ final class ScorerForward implements ScorerPass {
      * configuration do), this plain pass otherwise. Which one is logged once per JVM.
      */
     static ScorerPass fastest(ScorerLayout layout) {
-        boolean vector =
-                ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent()
-                        && VectorScorerForward.fitsThisCpu();
-        if (TOLD.compareAndSet(false, true)) {
+        boolean vector = ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent();
+        if (PASS_LOGGED.compareAndSet(false, true)) {
             LOG.info(
                     vector
                             ? "Serving scores lists with the Vector API ({})"

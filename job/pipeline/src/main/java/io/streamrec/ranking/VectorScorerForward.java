@@ -8,18 +8,17 @@ import jdk.incubator.vector.VectorSpecies;
  * a time, four hidden units' pre-activations held in registers across every feature, so each
  * feature value is loaded once per four units and no pre-activation goes through memory. The plain
  * pass can only vectorise its innermost loop, so it stores and reloads every pre-activation once
- * per feature; this one ran about 3.5 times as fast on the development machine's AVX-512 (a
- * 105-candidate list of 58 features in about 6 µs against 20). Sums are in float like the plain
- * pass but with fused multiply-adds in another order, so scores differ in their last bits; a test
- * holds both to the double reference.
+ * per feature (BENCHMARKS, "Serving's scorer pass with the Vector API", has both timed). Sums are
+ * in float like the plain pass but with fused multiply-adds in another order, so scores differ in
+ * their last bits; a test holds both to the double reference.
  *
- * <p>Only {@link ScorerForward#fastest} makes one, and only where the JVM has the {@code
+ * <p>Serving gets one from {@link ScorerForward#fastest}, only where the JVM has the {@code
  * jdk.incubator.vector} module: this class is not loaded otherwise. Not thread-safe.
  */
 final class VectorScorerForward implements ScorerPass {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
 
-    /** Candidates scored together: a multiple of every vector width up to 4096 bits. */
+    /** Candidates scored together: a whole number of vectors in every Vector API shape. */
     private static final int BLOCK = 128;
 
     private final ScorerLayout layout;
@@ -28,25 +27,17 @@ final class VectorScorerForward implements ScorerPass {
 
     /**
      * The block's features, feature-major: {@code x[i·BLOCK + c]}. Lanes past a block's last
-     * candidate hold an earlier list's values, scored but never returned.
+     * candidate hold an earlier block's values, scored but never returned.
      */
     private final float[] x;
 
     private final float[] blockScores = new float[BLOCK];
 
     VectorScorerForward(ScorerLayout layout) {
-        if (!fitsThisCpu()) {
-            throw new IllegalStateException("no vector pass for " + describe());
-        }
         this.layout = layout;
         this.features = layout.features();
         this.weights = new ListWeights(layout);
         this.x = new float[features * BLOCK];
-    }
-
-    /** Whether a block is whole vectors and the hidden units whole groups of four. */
-    static boolean fitsThisCpu() {
-        return BLOCK % SPECIES.length() == 0 && ScorerLayout.HIDDEN % 4 == 0;
     }
 
     /** The vector shape used, for the log. */

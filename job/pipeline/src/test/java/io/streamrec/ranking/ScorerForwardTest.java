@@ -3,7 +3,10 @@ package io.streamrec.ranking;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -41,6 +44,43 @@ class ScorerForwardTest {
                         .as("%s pass, candidate %d of %d", name, c, candidates)
                         .isCloseTo(reference[c], offset(tolerance));
             }
+        }
+    }
+
+    @Test
+    void aJvmWithoutTheVectorModuleScoresWithThePlainPass() throws Exception {
+        // a cluster started without the flag must still score: the vector class is never loaded
+        Process jvm =
+                new ProcessBuilder(
+                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                WithoutTheVectorModule.class.getName())
+                        .redirectErrorStream(true)
+                        .start();
+        String output = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(jvm.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(jvm.exitValue()).as(output).isZero();
+        assertThat(output).contains("pass ScorerForward, scores as the reference");
+    }
+
+    /** Run by the test above in a JVM of its own, started without any module flag. */
+    static final class WithoutTheVectorModule {
+        public static void main(String[] args) {
+            Random random = new Random(5);
+            ScorerPass pass = ScorerForward.fastest(LAYOUT);
+            float[] p = RandomLists.parameters(random, LAYOUT);
+            FeatureList list = RandomLists.list(random, 130, LAYOUT.features());
+            double[] reference = ScorerForward.scores(LAYOUT, p, list);
+            float[] served = pass.score(p, list);
+            for (int c = 0; c < served.length; c++) {
+                if (Math.abs(served[c] - reference[c])
+                        > 1e-5 * Math.max(1.0, Math.abs(reference[c]))) {
+                    System.exit(2);
+                }
+            }
+            System.out.println(
+                    "pass " + pass.getClass().getSimpleName() + ", scores as the reference");
         }
     }
 
