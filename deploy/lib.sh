@@ -76,7 +76,8 @@ build_classpath() {
 
 # ---- JVMs ----
 
-# Flink's --add-opens/--add-exports list for Java 17: one list, kept in pom.xml (jvm.add-opens).
+# Flink's --add-opens/--add-exports list for Java 17 and the Vector API module serving's scorer
+# pass uses: one list, kept in pom.xml (jvm.add-opens).
 jvm_add_opens() { sed -n 's:.*<jvm.add-opens>\(.*\)</jvm.add-opens>.*:\1:p' pom.xml; }
 
 # Transparent huge pages for the heap where the kernel hands them out on request ("madvise", the

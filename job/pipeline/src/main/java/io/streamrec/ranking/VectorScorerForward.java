@@ -18,8 +18,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorScorerForward implements ScorerPass {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
 
-    /** Candidates scored together: a whole number of vectors in every Vector API shape. */
-    private static final int BLOCK = 128;
+    /** Candidates scored together: about 128, a whole number of vectors of any length. */
+    private static final int BLOCK = Math.max(1, 128 / SPECIES.length()) * SPECIES.length();
 
     private final ScorerLayout layout;
     private final int features;
