@@ -39,10 +39,9 @@ class ScorerForwardTest {
             float[] served = pass.score(p, list);
             assertThat(served).hasSize(candidates);
             for (int c = 0; c < candidates; c++) {
-                double tolerance = 1e-5 * Math.max(1.0, Math.abs(reference[c]));
                 assertThat((double) served[c])
                         .as("%s pass, candidate %d of %d", name, c, candidates)
-                        .isCloseTo(reference[c], offset(tolerance));
+                        .isCloseTo(reference[c], offset(tolerance(reference[c])));
             }
         }
     }
@@ -64,6 +63,11 @@ class ScorerForwardTest {
         assertThat(output).contains("pass ScorerForward, scores as the reference");
     }
 
+    /** How far a float pass may be from the double reference: relative, or absolute near 0. */
+    private static double tolerance(double reference) {
+        return 1e-5 * Math.max(1.0, Math.abs(reference));
+    }
+
     /** Run by the test above in a JVM of its own, started without any module flag. */
     static final class WithoutTheVectorModule {
         public static void main(String[] args) {
@@ -74,8 +78,7 @@ class ScorerForwardTest {
             double[] reference = ScorerForward.scores(LAYOUT, p, list);
             float[] served = pass.score(p, list);
             for (int c = 0; c < served.length; c++) {
-                if (Math.abs(served[c] - reference[c])
-                        > 1e-5 * Math.max(1.0, Math.abs(reference[c]))) {
+                if (Math.abs(served[c] - reference[c]) > tolerance(reference[c])) {
                     System.exit(2);
                 }
             }
