@@ -1,5 +1,6 @@
 package io.streamrec.tools.bench;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamrec.eval.LatencyHistogram;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.schema.UserEvent;
@@ -7,6 +8,7 @@ import io.streamrec.tools.quickstart.ReplayRun;
 import io.streamrec.tools.report.Charts;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +46,9 @@ final class FreshnessSection extends ReplaySection {
 
     private LatencyHistogram lastRun;
     private SortedMap<Long, LatencyHistogram> lastRunBySecond;
+
+    /** The process's cores busy in each second of {@link #lastRunBySecond}'s span. */
+    private double[] lastRunCoresBusy;
 
     FreshnessSection(
             BenchReport report,
@@ -94,6 +99,14 @@ final class FreshnessSection extends ReplaySection {
                         CLIENT_REQUESTS_PER_S);
         LatencyHistogram f = run.freshness();
         lastRunBySecond = run.freshnessBySecond();
+        lastRunCoresBusy =
+                lastRunBySecond.isEmpty()
+                        ? new double[0]
+                        : pipeline.lastCoresBusyBySecond(
+                                lastRunBySecond.firstKey(), lastRunBySecond.lastKey());
+        if (r == 0) {
+            cpuAtThisLoad(run.eventsPerSecond());
+        }
         e2e.addAll(run.requestLatency());
         PipelineBench.ClientLatency client = pipeline.lastClientLatency();
         clientGateway.addAll(client.gateway());
@@ -116,6 +129,27 @@ final class FreshnessSection extends ReplaySection {
         progress(
                 "    %,d samples: p50 %.0f ms, p90 %.0f ms, p99 %.0f ms, max %.0f ms",
                 f.count(), p50[r], p90[r], p99[r], max[r]);
+    }
+
+    /**
+     * The first run's CPU per event by stage, and the cores it kept busy on average: at a paced
+     * load each event costs more than at full speed (smaller batches, a Kafka request per few
+     * events), so "half of peak" may keep the cores nearly full, and any extra work then queues.
+     */
+    private void cpuAtThisLoad(double eventsPerSecond) {
+        Map<String, Double> micros = pipeline.lastCpuMicrosPerEvent();
+        ObjectNode details = report.details("freshness_cpu_us_per_event");
+        micros.forEach(details::put);
+        double total = micros.values().stream().mapToDouble(Double::doubleValue).sum();
+        double cores = total * eventsPerSecond / 1e6;
+        report.result("freshness_cpu_us_per_event_total", total);
+        report.result("freshness_cores_busy", cores);
+        String measured =
+                String.format(
+                        "%.0f us per event, %.2f of %d cores busy",
+                        total, cores, Runtime.getRuntime().availableProcessors());
+        report.row("CPU at the freshness runs' load (first run)", "–", measured);
+        progress("    CPU at %,.0f events/s: %s", eventsPerSecond, measured);
     }
 
     private void recordEndToEnd() {
@@ -250,6 +284,18 @@ final class FreshnessSection extends ReplaySection {
                 "ms",
                 labels,
                 series);
+        double[] available = new double[seconds];
+        Arrays.fill(available, Runtime.getRuntime().availableProcessors());
+        Map<String, double[]> cores = new LinkedHashMap<>();
+        cores.put("busy", lastRunCoresBusy);
+        cores.put("available", available);
+        Charts.lines(
+                report.plot("cores-busy-over-time.png"),
+                String.format(
+                        "Cores the process kept busy at %,.0f events/s, the same seconds", rate),
+                "cores",
+                labels,
+                cores);
     }
 
     /**

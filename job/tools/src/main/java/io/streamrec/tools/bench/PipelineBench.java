@@ -30,6 +30,9 @@ public final class PipelineBench {
     private Map<String, Double> lastCpuMicrosPerEvent = Map.of();
     private ClientLatency lastClientLatency;
 
+    /** The last run's CPU samples (closed), for its cores busy second by second. */
+    private StageCpuSampler lastCpu;
+
     /**
      * Requests timed at a client during a run's training window: through the gateway, through Kafka
      * directly, and how many got no answer.
@@ -82,6 +85,18 @@ public final class PipelineBench {
      */
     public Map<String, Double> lastCpuMicrosPerEvent() {
         return lastCpuMicrosPerEvent;
+    }
+
+    /**
+     * Cores the process kept busy in each second of the last run from {@code fromSecond} to {@code
+     * toSecond} (epoch seconds), NaN outside its samples ({@link
+     * StageCpuSampler#coresBusyBySecond}); the events' source, the broker and the clients count in.
+     */
+    public double[] lastCoresBusyBySecond(long fromSecond, long toSecond) {
+        if (lastCpu == null) {
+            throw new IllegalStateException("no run yet");
+        }
+        return lastCpu.coresBusyBySecond(fromSecond, toSecond);
     }
 
     /** The last run's client latencies, null when it ran no client probe. */
@@ -168,6 +183,7 @@ public final class PipelineBench {
                     lastClientLatency = clientLatency(probe, w);
                 }
                 lastCpuMicrosPerEvent = cpuMicrosPerEvent(cpu, w);
+                lastCpu = cpu;
             }
             progress.accept(
                     String.format(

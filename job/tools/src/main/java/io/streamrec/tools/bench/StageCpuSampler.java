@@ -19,6 +19,9 @@ import java.util.Map;
 public final class StageCpuSampler implements AutoCloseable {
     private static final long SAMPLE_MILLIS = 100;
 
+    /** How far a sample may lie from a second's bound for {@link #coresBusyBySecond} to use it. */
+    private static final long SPAN_SLACK_MILLIS = 5 * SAMPLE_MILLIS;
+
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     private final com.sun.management.OperatingSystemMXBean os =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -136,6 +139,31 @@ public final class StageCpuSampler implements AutoCloseable {
                 "rest of the process (other native threads)",
                 Math.max(0, to.process() - from.process() - threadsTotal));
         return sorted;
+    }
+
+    /**
+     * Cores the whole process kept busy in each wall-clock second from {@code fromSecond} to {@code
+     * toSecond} (epoch seconds, both included): its CPU time between the samples nearest the
+     * second's start and end over the time between them; NaN for a second those samples do not span
+     * (before the first sample, after the last). A paced run's freshness climbs when this reaches
+     * the machine's cores: work then queues.
+     */
+    public synchronized double[] coresBusyBySecond(long fromSecond, long toSecond) {
+        double[] cores = new double[Math.toIntExact(toSecond - fromSecond + 1)];
+        for (int s = 0; s < cores.length; s++) {
+            long start = (fromSecond + s) * 1000;
+            Snapshot a = sampleAtOrBefore(start);
+            Snapshot b = sampleAtOrBefore(start + 1000);
+            boolean spans =
+                    b.millis() > a.millis()
+                            && Math.abs(a.millis() - start) <= SPAN_SLACK_MILLIS
+                            && Math.abs(b.millis() - (start + 1000)) <= SPAN_SLACK_MILLIS;
+            cores[s] =
+                    spans
+                            ? (b.process() - a.process()) / ((b.millis() - a.millis()) / 1e3)
+                            : Double.NaN;
+        }
+        return cores;
     }
 
     /** The wall-clock span between the samples {@link #secondsByStage} would use, in seconds. */
