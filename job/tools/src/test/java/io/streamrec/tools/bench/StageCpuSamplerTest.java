@@ -35,33 +35,22 @@ class StageCpuSamplerTest {
 
     @Test
     void measuresTheCpuOfABusyThreadInsideTheAskedWindow() throws Exception {
-        StageCpuSampler sampler = StageCpuSampler.start();
-        long from = System.currentTimeMillis();
-        // runs until it has had 0.3 s of CPU, however loaded the machine is
-        Thread busy = new Thread(() -> spinFor(300_000_000L), "workers (1/1)#0");
-        busy.start();
-        busy.join();
-        sampler.close(); // takes a last sample
-        long to = System.currentTimeMillis();
-        Map<String, Double> seconds = sampler.secondsByStage(from, to);
+        Sampled run = sampledWhileAWorkerSpins(300_000_000L);
+        long from = run.from();
+        long to = run.to();
+        Map<String, Double> seconds = run.sampler().secondsByStage(from, to);
         // the thread had 0.3 s of CPU; what it used after the last sample while alive is lost
         assertThat(seconds.get("workers (examples, DJL, local row updates)"))
                 .isGreaterThan(0.15)
                 .isLessThanOrEqualTo(0.35);
-        assertThat(sampler.sampledSeconds(from, to)).isGreaterThan(0.3).isLessThan(60);
+        assertThat(run.sampler().sampledSeconds(from, to)).isGreaterThan(0.3).isLessThan(60);
     }
 
     @Test
     void coresBusyBySecondAddUpToTheCpuOfTheSecondsTheSamplesSpan() throws Exception {
-        StageCpuSampler sampler = StageCpuSampler.start();
-        long from = System.currentTimeMillis();
-        Thread busy = new Thread(() -> spinFor(2_000_000_000L), "workers (1/1)#0");
-        busy.start();
-        busy.join();
-        sampler.close();
-        long to = System.currentTimeMillis();
-        long firstSecond = from / 1000 - 10;
-        double[] cores = sampler.coresBusyBySecond(firstSecond, to / 1000 + 10);
+        Sampled run = sampledWhileAWorkerSpins(2_000_000_000L);
+        double[] cores =
+                run.sampler().coresBusyBySecond(run.from() / 1000 - 10, run.to() / 1000 + 10);
 
         // the ten seconds before the first sample and after the last are not measured
         assertThat(Arrays.copyOfRange(cores, 0, 10)).containsOnly(Double.NaN);
@@ -75,6 +64,23 @@ class StageCpuSamplerTest {
         // the thread's 2 s of CPU, less at most half a second of it at either end that no whole
         // second's samples span; each second measured counts one second of wall clock
         assertThat(Arrays.stream(measured).sum()).isGreaterThan(0.9);
+    }
+
+    /** A closed sampler, and the wall-clock times just before and after what it sampled. */
+    private record Sampled(StageCpuSampler sampler, long from, long to) {}
+
+    /**
+     * Samples while a thread named as a worker burns {@code cpuNanos} of CPU (however loaded the
+     * machine is), then closes the sampler, which takes a last sample.
+     */
+    private static Sampled sampledWhileAWorkerSpins(long cpuNanos) throws InterruptedException {
+        StageCpuSampler sampler = StageCpuSampler.start();
+        long from = System.currentTimeMillis();
+        Thread busy = new Thread(() -> spinFor(cpuNanos), "workers (1/1)#0");
+        busy.start();
+        busy.join();
+        sampler.close();
+        return new Sampled(sampler, from, System.currentTimeMillis());
     }
 
     /** Burns CPU on this thread until it has had {@code nanos} of it, however loaded the host. */
