@@ -105,7 +105,8 @@ final class FreshnessSection extends ReplaySection {
                         : pipeline.lastCoresBusyBySecond(
                                 lastRunBySecond.firstKey(), lastRunBySecond.lastKey());
         if (r == 0) {
-            cpuAtThisLoad(run.eventsPerSecond());
+            // the rate CPU per event was divided by: the training window's
+            cpuAtThisLoad(run.trainingWindow().eventsPerSecond());
         }
         e2e.addAll(run.requestLatency());
         PipelineBench.ClientLatency client = pipeline.lastClientLatency();
@@ -284,7 +285,15 @@ final class FreshnessSection extends ReplaySection {
                 "ms",
                 labels,
                 series);
-        double[] available = new double[seconds];
+        plotCoresBusy(labels);
+    }
+
+    /**
+     * The last run's cores busy over the seconds of {@link #plotLastRunOverTime}: where freshness
+     * climbs while the cores are full, work is queueing for them.
+     */
+    private void plotCoresBusy(List<String> labels) throws Exception {
+        double[] available = new double[labels.size()];
         Arrays.fill(available, Runtime.getRuntime().availableProcessors());
         Map<String, double[]> cores = new LinkedHashMap<>();
         cores.put("busy", lastRunCoresBusy);

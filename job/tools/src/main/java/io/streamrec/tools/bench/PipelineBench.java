@@ -170,6 +170,7 @@ public final class PipelineBench {
                         .build()) {
             ReplayRun.Result result;
             lastClientLatency = null;
+            lastCpu = null;
             try (StageCpuSampler cpu = StageCpuSampler.start();
                     ClientLatencyProbe probe =
                             clientRequestsPerSecond > 0

@@ -143,10 +143,10 @@ public final class StageCpuSampler implements AutoCloseable {
 
     /**
      * Cores the whole process kept busy in each wall-clock second from {@code fromSecond} to {@code
-     * toSecond} (epoch seconds, both included): its CPU time between the samples nearest the
-     * second's start and end over the time between them; NaN for a second those samples do not span
-     * (before the first sample, after the last). A paced run's freshness climbs when this reaches
-     * the machine's cores: work then queues.
+     * toSecond} (epoch seconds, both included): its CPU time between the last samples at or before
+     * the second's start and end, over the time between them; NaN where either sample lies more
+     * than {@link #SPAN_SLACK_MILLIS} from its bound (before the first sample, after the last, or
+     * where sampling stalled). Where a paced run's cores are full, its work queues.
      */
     public synchronized double[] coresBusyBySecond(long fromSecond, long toSecond) {
         double[] cores = new double[Math.toIntExact(toSecond - fromSecond + 1)];

@@ -48,7 +48,7 @@ class StageCpuSamplerTest {
 
     @Test
     void coresBusyBySecondAddUpToTheCpuOfTheSecondsTheSamplesSpan() throws Exception {
-        Sampled run = sampledWhileAWorkerSpins(2_000_000_000L);
+        Sampled run = sampledWhileAWorkerSpins(3_000_000_000L);
         double[] cores =
                 run.sampler().coresBusyBySecond(run.from() / 1000 - 10, run.to() / 1000 + 10);
 
@@ -61,8 +61,9 @@ class StageCpuSamplerTest {
         assertThat(measured).isNotEmpty();
         assertThat(Arrays.stream(measured).boxed().toList())
                 .allMatch(c -> c >= 0 && c <= processors * 1.25);
-        // the thread's 2 s of CPU, less at most half a second of it at either end that no whole
-        // second's samples span; each second measured counts one second of wall clock
+        // the thread's 3 s of CPU, less at most half a second of it at either end that no whole
+        // second's samples span (more where sampling stalls on a loaded host); each second
+        // measured counts one second of wall clock
         assertThat(Arrays.stream(measured).sum()).isGreaterThan(0.9);
     }
 
