@@ -1,6 +1,5 @@
 package io.streamrec.tools.bench;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamrec.eval.LatencyHistogram;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.schema.UserEvent;
@@ -138,10 +137,7 @@ final class FreshnessSection extends ReplaySection {
      * events), so "half of peak" may keep the cores nearly full, and any extra work then queues.
      */
     private void cpuAtThisLoad(double eventsPerSecond) {
-        Map<String, Double> micros = pipeline.lastCpuMicrosPerEvent();
-        ObjectNode details = report.details("freshness_cpu_us_per_event");
-        micros.forEach(details::put);
-        double total = micros.values().stream().mapToDouble(Double::doubleValue).sum();
+        double total = stageDetails("freshness_cpu_us_per_event", pipeline.lastCpuMicrosPerEvent());
         double cores = total * eventsPerSecond / 1e6;
         report.result("freshness_cpu_us_per_event_total", total);
         report.result("freshness_cores_busy", cores);

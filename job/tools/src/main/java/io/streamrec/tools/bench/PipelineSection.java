@@ -1,6 +1,5 @@
 package io.streamrec.tools.bench;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.job.RuntimeDefaults;
 import io.streamrec.job.StreamrecOptions;
@@ -135,15 +134,6 @@ final class PipelineSection extends ReplaySection {
                         + ")");
     }
 
-    /** Writes each stage's CPU per event and their total under {@code name}; returns the total. */
-    private double stageDetails(String name, Map<String, Double> microsPerEvent) {
-        ObjectNode p = report.details(name);
-        microsPerEvent.forEach(p::put);
-        double total = total(microsPerEvent);
-        p.put("total", total);
-        return total;
-    }
-
     /** The stages' CPU per event in a line: "stage 12 us; other stage 3 us". */
     private static String stages(Map<String, Double> microsPerEvent) {
         StringBuilder line = new StringBuilder();
@@ -171,10 +161,6 @@ final class PipelineSection extends ReplaySection {
         if (withEval.isPresent()) {
             report.result("pipeline_to_inprocess_with_eval_ratio", p2 / withEval.getAsDouble());
         }
-    }
-
-    private static double total(Map<String, Double> microsPerEvent) {
-        return microsPerEvent.values().stream().mapToDouble(Double::doubleValue).sum();
     }
 
     /**

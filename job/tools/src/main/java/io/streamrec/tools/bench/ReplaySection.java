@@ -1,8 +1,10 @@
 package io.streamrec.tools.bench;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.schema.UserEvent;
 import java.util.List;
+import java.util.Map;
 
 /** A section that replays events through the whole pipeline ({@link PipelineBench}). */
 abstract class ReplaySection extends BenchSection {
@@ -19,5 +21,19 @@ abstract class ReplaySection extends BenchSection {
         this.pipeline = pipeline;
         this.events = events;
         this.catalog = catalog;
+    }
+
+    /** Writes each stage's CPU per event and their total under {@code name}; returns the total. */
+    protected double stageDetails(String name, Map<String, Double> microsPerEvent) {
+        ObjectNode p = report.details(name);
+        microsPerEvent.forEach(p::put);
+        double total = total(microsPerEvent);
+        p.put("total", total);
+        return total;
+    }
+
+    /** The sum of the stages' CPU per event. */
+    protected static double total(Map<String, Double> microsPerEvent) {
+        return microsPerEvent.values().stream().mapToDouble(Double::doubleValue).sum();
     }
 }
