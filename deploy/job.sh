@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the streamrec job on an embedded Flink MiniCluster against a running Kafka (for example
 # the one from deploy/kafka.sh), with streamrec's runtime defaults (io.streamrec.job.RuntimeDefaults:
-# RocksDB, exactly-once checkpoints every second, exponential-delay restarts):
+# RocksDB, exactly-once checkpoints every 2 s, exponential-delay restarts):
 #
 #   deploy/job.sh -Dkafka.bootstrap-servers=127.0.0.1:9092 [-Ditems.path=data/movietweetings-100k/movies.dat]
 #

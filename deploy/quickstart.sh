@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One command on a fresh machine: builds streamrec, starts an in-process Kafka broker, runs the job
-# on a Flink MiniCluster (RocksDB, 1 s exactly-once checkpoints), replays the bundled MovieTweetings
+# on a Flink MiniCluster (RocksDB, exactly-once checkpoints every 2 s), replays the bundled MovieTweetings
 # ratings in time order and prints what the model learned. Writes target/quickstart/summary.json.
 #
 #   deploy/quickstart.sh                       # the bundled data, full speed

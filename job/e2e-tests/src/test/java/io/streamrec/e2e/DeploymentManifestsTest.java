@@ -15,7 +15,6 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -150,7 +149,7 @@ class DeploymentManifestsTest {
         assertThat(flink.get(CheckpointingOptions.SAVEPOINT_DIRECTORY)).isNotBlank();
         assertThat(flink.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("rocksdb");
         assertThat(flink.get(CheckpointingOptions.CHECKPOINTING_INTERVAL))
-                .isEqualTo(Duration.ofSeconds(1));
+                .isEqualTo(RuntimeDefaults.CHECKPOINT_INTERVAL);
 
         // one GPU per pod, announced to Flink as the external resource the workers look up
         assertThat(flink.get(ExternalResourceOptions.EXTERNAL_RESOURCE_LIST))
@@ -213,7 +212,7 @@ class DeploymentManifestsTest {
             assertThat(c.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("rocksdb");
             assertThat(c.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).isTrue();
             assertThat(c.get(CheckpointingOptions.CHECKPOINTING_INTERVAL))
-                    .isEqualTo(Duration.ofSeconds(1));
+                    .isEqualTo(RuntimeDefaults.CHECKPOINT_INTERVAL);
             assertThat(c.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY)).isNotBlank();
             assertThat(c.get(CheckpointingOptions.SAVEPOINT_DIRECTORY)).isNotBlank();
             assertThat(c.get(RestartStrategyOptions.RESTART_STRATEGY))

@@ -12,14 +12,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The whole pipeline as the quickstart runs it: events into Kafka, validation, workers, parameter
  * server, refresh, serving and evaluation, results back to Kafka, on a MiniCluster with RocksDB and
- * exactly-once checkpoints every second. Each run gets its own topics, consumer group and
- * transactional ids on the shared broker, so runs do not see each other's records.
+ * exactly-once checkpoints ({@link #checkpointInterval}). Each run gets its own topics, consumer
+ * group and transactional ids on the shared broker, so runs do not see each other's records.
  */
 public final class PipelineBench {
     private final String bootstrapServers;
@@ -97,6 +98,16 @@ public final class PipelineBench {
             throw new IllegalStateException("no run yet");
         }
         return lastCpu.coresBusyBySecond(fromSecond, toSecond);
+    }
+
+    /**
+     * The checkpoint interval every run gets: {@code execution.checkpointing.interval} from the job
+     * options, else the job's default ({@link RuntimeDefaults#CHECKPOINT_INTERVAL}).
+     */
+    public Duration checkpointInterval() {
+        return jobOptions
+                .getOptional(CheckpointingOptions.CHECKPOINTING_INTERVAL)
+                .orElse(RuntimeDefaults.CHECKPOINT_INTERVAL);
     }
 
     /** The last run's client latencies, null when it ran no client probe. */
