@@ -3,7 +3,6 @@ package io.streamrec.serving;
 import io.streamrec.candidates.CandidateGenerator;
 import io.streamrec.candidates.CandidateSet;
 import io.streamrec.candidates.CandidateStatisticsSerializer;
-import io.streamrec.concurrent.NamedThreadExecutor;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.ranking.CandidateRanker;
 import io.streamrec.ranking.PrivacyAccountant;
@@ -19,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import java.util.function.Predicate;
@@ -50,8 +48,11 @@ final class LearnedRanking implements AutoCloseable {
     /** Set once the statistics are checkpointed ({@link #serveShare}); null before. */
     private StatisticsJournal journal;
 
-    /** Where the journal builds new bases of the statistics ({@link #serveShare}); or null. */
-    private ExecutorService rebaseThread;
+    /**
+     * Whether the journal builds new bases of the statistics off the task thread, in the JVM's
+     * {@link StatisticsRebuilds} queue ({@link #serveShare}).
+     */
+    private boolean rebasingOffTaskThread;
 
     /**
      * Bytes the last {@link #writeLearned} wrote: the next one starts with a quarter more room, as
@@ -123,8 +124,8 @@ final class LearnedRanking implements AutoCloseable {
         ranker.statistics().keepUserStatisticsOf(share);
         journal = new StatisticsJournal(subtask, parallelism);
         if (settings.rebaseOffTaskThread()) {
-            rebaseThread = NamedThreadExecutor.of("serving statistics rebase " + subtask);
-            journal = journal.rebasingOn(rebaseThread, settings.candidates());
+            rebasingOffTaskThread = true;
+            journal = journal.rebasingOn(StatisticsRebuilds.shared(), settings.candidates());
         }
         ranker.statistics().recordChangesTo(journal);
     }
@@ -136,7 +137,7 @@ final class LearnedRanking implements AutoCloseable {
      * after any restore.
      */
     void baseStatisticsNow() {
-        if (journal != null && rebaseThread != null) {
+        if (journal != null && rebasingOffTaskThread) {
             journal.baseNow(ranker.statistics());
         }
     }
@@ -493,9 +494,10 @@ final class LearnedRanking implements AutoCloseable {
                 ranker.close();
             }
         } finally {
-            if (rebaseThread != null) {
-                journal.abandonPending(); // a base being built is of no use any more
-                rebaseThread.shutdownNow();
+            if (rebasingOffTaskThread) {
+                // a base being built is of no use any more: one waiting never starts, one under
+                // way writes nothing (the queue is the JVM's, shared with other subtasks)
+                journal.abandonPending();
             }
             // the encoder runs on the caller's thread, never the scoring one: always safe to close
             ranker.statistics().closeTextEncoder();

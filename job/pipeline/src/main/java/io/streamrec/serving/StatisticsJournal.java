@@ -332,13 +332,14 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
         int expected = rebaseBytes(sealedBytes);
         CandidateSettings settings = background.settings();
         AtomicBoolean abandoned = new AtomicBoolean();
+        long queued = System.nanoTime();
         try {
             pending =
                     new PendingRebase(
                             sealed.size(),
                             abandoned,
                             CompletableFuture.supplyAsync(
-                                    () -> rebuild(upToNow, settings, expected, abandoned),
+                                    () -> rebuild(upToNow, settings, expected, abandoned, queued),
                                     background.executor()));
             return true;
         } catch (RejectedExecutionException e) {
@@ -346,12 +347,16 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
         }
     }
 
-    /** The base of what {@code upToNow} holds, built as a restore would: off the task thread. */
+    /**
+     * The base of what {@code upToNow} holds, built as a restore would: off the task thread, where
+     * it was handed over at {@code queued} (nanoTime) and may have waited its turn.
+     */
     private static StatisticsBase rebuild(
             StatisticsCheckpoint upToNow,
             CandidateSettings settings,
             int expectedBytes,
-            AtomicBoolean abandoned) {
+            AtomicBoolean abandoned,
+            long queued) {
         long start = System.nanoTime();
         CandidateGenerator statistics = readBase(upToNow, settings);
         long read = System.nanoTime();
@@ -364,9 +369,11 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
                 new StatisticsBase(
                         CandidateStatisticsSerializer.toBytes(statistics, expectedBytes));
         LOG.info(
-                "Serving {} built its statistics' new base off the task thread: {} KB of base read"
-                        + " in {} ms, {} KB of journal replayed in {} ms, {} KB written in {} ms",
+                "Serving {} built its statistics' new base off the task thread, after {} ms in the"
+                        + " rebuild queue: {} KB of base read in {} ms, {} KB of journal replayed"
+                        + " in {} ms, {} KB written in {} ms",
                 upToNow.subtask(),
+                (start - queued) / 1_000_000,
                 upToNow.base().length() / 1024,
                 (read - start) / 1_000_000,
                 upToNow.journalLength() / 1024,
