@@ -188,7 +188,7 @@ fault_older_checkpoint() {
   local old chk latest
   old=$(job_id)
   latest=$(retained_checkpoints "$old" | tail -1)
-  # the middle one of the retained checkpoints (up to 10, 1 s apart), not the latest: the oldest
+  # the middle one of the retained checkpoints (up to 10, one interval, 2 s by default, apart), not the latest: the oldest
   # was subsumed when a checkpoint completed before the cancel took effect (chk-N "not retained"
   # in CI), the middle one has about half the window to spare
   local retained

@@ -13,7 +13,7 @@ import org.apache.flink.core.execution.CheckpointingMode;
 
 /**
  * The Flink runtime settings streamrec is meant to run with, in one place: RocksDB with incremental
- * checkpoints, exactly-once checkpoints every two seconds (at full speed within 2.5 s of each other
+ * checkpoints, exactly-once checkpoints every two seconds (at full speed within 2.7 s of each other
  * in the benchmarks, with network buffer debloating to 200 ms of in-flight data), and
  * exponential-delay restarts. The quickstart, {@code deploy/job.sh} ({@code StreamrecMain
  * --checkpoint-dir}), the benchmarks and the integration tests run with {@link #embedded}; the
@@ -33,10 +33,10 @@ public final class RuntimeDefaults {
      * checkpoint costs the pipeline a share of work whatever the rate: the parameter server's
      * changed rows written to RocksDB and the feedback topic and read back by every worker, the
      * sinks' transactions, the serving statistics' base written again, the workers' batches cut at
-     * the barrier. At 1 s that came to about a third of the CPU per event at full speed (620
-     * against 410 µs at p=2 with 10% evaluated, two alternating pairs; BENCHMARKS, "What a
-     * checkpoint costs"), so 2 s; {@code -Dexecution.checkpointing.interval=1s} halves the lag for
-     * that CPU.
+     * the barrier. At 2 s the CPU per event at full speed was 30-36% lower than at 1 s (381 and 447
+     * against 593 and 642 µs at p=2 with 10% evaluated, two alternating pairs, part of it the
+     * faster rate itself; BENCHMARKS, "What a checkpoint costs"), so 2 s; {@code
+     * -Dexecution.checkpointing.interval=1s} halves the lag for that CPU.
      */
     public static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(2);
 
@@ -54,9 +54,10 @@ public final class RuntimeDefaults {
 
     /**
      * The in-flight data buffer debloating aims at, as time to process it (Flink's default 1 s). An
-     * aligned barrier waits behind that much at every exchange: at 1 s, checkpoints came p99
-     * 2.2-3.0 s apart at full speed in eight suite runs, at 200 ms 1.2-1.8 s in six, for 6-9% of
-     * the suite's throughput and 8-15% of the quickstart's (BENCHMARKS, thirty-seventh session).
+     * aligned barrier waits behind that much at every exchange: with checkpoints every 1 s and a 1
+     * s target, checkpoints came p99 2.2-3.0 s apart at full speed in eight suite runs, at 200 ms
+     * 1.2-1.8 s in six, for 6-9% of the suite's throughput and 8-15% of the quickstart's
+     * (BENCHMARKS, thirty-seventh session; not measured again at the 2 s interval).
      */
     public static final Duration BUFFER_DEBLOAT_TARGET = Duration.ofMillis(200);
 

@@ -15,7 +15,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.slf4j.Logger;
@@ -24,12 +25,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Checkpoints the candidate statistics as a base snapshot plus a journal of the changes since it.
  * Writing the whole statistics (tens of MB at 100k events) on the task thread at every checkpoint
- * stalled requests for 100-200 ms each second; appending each change costs microseconds, and the
- * whole is written again only when the journal outgrows a quarter of the base (so a restore replays
- * about that much; twice that with new bases built off the task thread, below). Format version 1 of
- * the journal: entries of a tag byte, then a {@link UserEventSerializer} event ({@link #EVENT}) or
- * an item's id, title and attributes ({@link #ITEM}). A forgotten user is never journaled: the next
- * checkpoint writes a new base.
+ * stalled requests for 100-200 ms at each checkpoint; appending each change costs microseconds, and
+ * the whole is written again only when the journal outgrows a quarter of the base (so a restore
+ * replays about that much; twice that with new bases built off the task thread, below). Format
+ * version 1 of the journal: entries of a tag byte, then a {@link UserEventSerializer} event ({@link
+ * #EVENT}) or an item's id, title and attributes ({@link #ITEM}). A forgotten user is never
+ * journaled: the next checkpoint writes a new base.
  *
  * <p>With an executor to rebase on ({@link #rebasingOn}), a journal past its share does not stop
  * the checkpoint that finds it: that checkpoint writes the old base and the whole journal, and the
@@ -67,6 +68,9 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
      * of arrays that lived one checkpoint, which young collections then copied again.
      */
     static final int CHUNK_BYTES = 1 << 18;
+
+    /** Journal entries a rebuild replays between two looks at whether it was abandoned. */
+    private static final int ABANDON_CHECK_ENTRIES = 1024;
 
     /** The journal's sealed chunks, in order; never written after they are sealed. */
     private final List<byte[]> sealed = new ArrayList<>();
@@ -331,15 +335,16 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
                 new StatisticsCheckpoint(base, List.copyOf(sealed), subtask, parallelism);
         int expected = rebaseBytes(sealedBytes);
         CandidateSettings settings = background.settings();
-        AtomicBoolean abandoned = new AtomicBoolean();
+        // cleared when the build is abandoned: a build still queued then lets go of the statistics
+        AtomicReference<StatisticsCheckpoint> input = new AtomicReference<>(upToNow);
         long queued = System.nanoTime();
         try {
             pending =
                     new PendingRebase(
                             sealed.size(),
-                            abandoned,
+                            input,
                             CompletableFuture.supplyAsync(
-                                    () -> rebuild(upToNow, settings, expected, abandoned, queued),
+                                    () -> rebuild(input, settings, expected, queued),
                                     background.executor()));
             return true;
         } catch (RejectedExecutionException e) {
@@ -348,21 +353,27 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
     }
 
     /**
-     * The base of what {@code upToNow} holds, built as a restore would: off the task thread, where
-     * it was handed over at {@code queued} (nanoTime) and may have waited its turn.
+     * The base of what {@code input} holds, built as a restore would: off the task thread, where it
+     * was handed over at {@code queued} (nanoTime) and may have waited its turn. A build abandoned
+     * meanwhile ({@code input} cleared: a forget, or the subtask closed) stops at its next check,
+     * so that it holds the shared rebuild thread no longer than it must.
      */
     private static StatisticsBase rebuild(
-            StatisticsCheckpoint upToNow,
+            AtomicReference<StatisticsCheckpoint> input,
             CandidateSettings settings,
             int expectedBytes,
-            AtomicBoolean abandoned,
             long queued) {
+        BooleanSupplier abandoned = () -> input.get() == null;
+        StatisticsCheckpoint upToNow = input.get();
+        if (upToNow == null) {
+            throw new CancellationException("abandoned");
+        }
         long start = System.nanoTime();
         CandidateGenerator statistics = readBase(upToNow, settings);
         long read = System.nanoTime();
-        replayJournal(upToNow, statistics);
+        replayJournal(upToNow, statistics, abandoned);
         long replayed = System.nanoTime();
-        if (abandoned.get()) { // a forget, or the subtask closed: write nothing more
+        if (abandoned.getAsBoolean()) {
             throw new CancellationException("abandoned");
         }
         StatisticsBase base =
@@ -424,7 +435,7 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
      */
     void abandonPending() {
         if (pending != null) {
-            pending.abandoned().set(true);
+            pending.input().set(null);
             pending.base().cancel(false);
             pending = null;
         }
@@ -440,7 +451,9 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
 
     /** A new base being built for the first {@code chunks} sealed chunks of the journal. */
     private record PendingRebase(
-            int chunks, AtomicBoolean abandoned, CompletableFuture<StatisticsBase> base) {}
+            int chunks,
+            AtomicReference<StatisticsCheckpoint> input,
+            CompletableFuture<StatisticsBase> base) {}
 
     /** How often a checkpoint wrote the whole statistics since this journal was made. */
     long rebases() {
@@ -453,7 +466,7 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
      */
     static CandidateGenerator restore(StatisticsCheckpoint checkpoint, CandidateSettings settings) {
         CandidateGenerator statistics = readBase(checkpoint, settings);
-        replayJournal(checkpoint, statistics);
+        replayJournal(checkpoint, statistics, () -> false);
         return statistics;
     }
 
@@ -469,12 +482,22 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
         return statistics;
     }
 
-    /** Applies a checkpoint's journal, in order, to the statistics of its base. */
-    private static void replayJournal(
-            StatisticsCheckpoint checkpoint, CandidateGenerator statistics) {
+    /**
+     * Applies a checkpoint's journal, in order, to the statistics of its base; stops early, leaving
+     * them half replayed, once {@code abandoned} says so (it is asked every {@link
+     * #ABANDON_CHECK_ENTRIES} entries).
+     */
+    static void replayJournal(
+            StatisticsCheckpoint checkpoint,
+            CandidateGenerator statistics,
+            BooleanSupplier abandoned) {
         DataInputDeserializer in = new DataInputDeserializer(checkpoint.journal());
+        long entries = 0;
         try {
             while (in.available() > 0) {
+                if (++entries % ABANDON_CHECK_ENTRIES == 0 && abandoned.getAsBoolean()) {
+                    break; // the caller sees it and writes nothing
+                }
                 int tag = in.readUnsignedByte();
                 if (tag == EVENT) {
                     statistics.update(UserEventSerializer.INSTANCE.deserialize(in));

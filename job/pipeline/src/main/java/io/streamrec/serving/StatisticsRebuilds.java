@@ -7,16 +7,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Where the serving subtasks of one JVM (a TaskManager, the MiniCluster) build their statistics'
+ * Where a job's serving subtasks in one TaskManager (or the MiniCluster) build their statistics'
  * new bases off their task threads ({@link StatisticsJournal#rebasingOn}): a queue served by at
  * most one thread per two cores, so that rebuilds take turns. Every serving subtask applies every
  * event, so their journals grow alike and reach their share at the same checkpoint; with a thread
- * each, two subtasks on two cores replayed their journals at the same moment, each for 1.5-5 s, and
- * freshness climbed while they did (BENCHMARKS, "What a checkpoint costs"). A rebuild that waits
- * its turn only lets its journal grow meanwhile.
+ * each, two subtasks on two cores replayed their journals at the same moment, each for 1.6-5 s of
+ * wall time, and in one run freshness climbed while they did (BENCHMARKS, "What a checkpoint
+ * costs"). A rebuild that waits its turn only lets its journal grow meanwhile (at twice its share
+ * the task thread writes the base itself).
  *
- * <p>The threads are daemons and end after {@link #IDLE_SECONDS} without work, so a cancelled job's
- * class loader is not held by an idle one.
+ * <p>One queue per class loader: on a cluster the job's user-code class loader, so per job and
+ * TaskManager. The threads are daemons that end after {@link #IDLE_SECONDS} without work and carry
+ * this class's loader as their context loader, so they hold no task's and outlive a cancelled job
+ * by at most that long.
  */
 final class StatisticsRebuilds {
     static final long IDLE_SECONDS = 30;
@@ -41,12 +44,13 @@ final class StatisticsRebuilds {
                                             r,
                                             "serving statistics rebase " + made.getAndIncrement());
                             t.setDaemon(true);
+                            t.setContextClassLoader(StatisticsRebuilds.class.getClassLoader());
                             return t;
                         });
         executor.allowCoreThreadTimeOut(true);
     }
 
-    /** The JVM's rebuild queue, which every serving subtask in it shares. */
+    /** The rebuild queue every serving subtask of this class loader shares. */
     static Executor shared() {
         return SHARED;
     }

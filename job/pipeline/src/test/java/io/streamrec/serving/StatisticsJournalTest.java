@@ -406,6 +406,27 @@ class StatisticsJournalTest {
         assertWholeOnTheTaskThread(r, afterTheForget);
     }
 
+    /**
+     * A build abandoned while it replays (a forget, its subtask closed) stops within a few thousand
+     * entries instead of replaying the whole journal: the shared rebuild thread is the other
+     * subtasks' too.
+     */
+    @Test
+    void anAbandonedReplayStopsEarly() {
+        Rebasing r = new Rebasing(0, 1);
+        StatisticsCheckpoint cut = r.untilARebaseStarts();
+        long inTheBase =
+                CandidateStatisticsSerializer.fromBytes(cut.base().bytes(), SETTINGS).updates();
+        long whole = StatisticsJournal.restore(cut, SETTINGS).updates();
+
+        CandidateGenerator stopped =
+                CandidateStatisticsSerializer.fromBytes(cut.base().bytes(), SETTINGS);
+        StatisticsJournal.replayJournal(cut, stopped, () -> true);
+
+        assertThat(whole - inTheBase).isGreaterThan(5_000);
+        assertThat(stopped.updates() - inTheBase).isPositive().isLessThan(1_024);
+    }
+
     /** {@code checkpoint} holds the statistics whole, written on the task thread, and no build. */
     private static void assertWholeOnTheTaskThread(Rebasing r, StatisticsCheckpoint checkpoint) {
         assertThat(checkpoint.base().bytes()).isEqualTo(whole(r.statistics));

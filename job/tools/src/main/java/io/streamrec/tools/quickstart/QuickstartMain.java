@@ -30,9 +30,9 @@ import org.apache.flink.util.function.ThrowingRunnable;
 
 /**
  * The embedded default: starts a Kafka broker in this JVM (or uses {@code --bootstrap-servers}),
- * runs the job on a Flink MiniCluster with streamrec's {@link RuntimeDefaults} (RocksDB, 1 s
- * exactly-once checkpoints, exponential-delay restarts), replays a ratings file in time order, and
- * prints and saves what the model learned. {@code --help} lists the arguments.
+ * runs the job on a Flink MiniCluster with streamrec's {@link RuntimeDefaults} (RocksDB,
+ * exactly-once checkpoints every 2 s, exponential-delay restarts), replays a ratings file in time
+ * order, and prints and saves what the model learned. {@code --help} lists the arguments.
  */
 public final class QuickstartMain {
     /** Serving's parallelism unless {@code -Dparallelism.serving} says otherwise. */
