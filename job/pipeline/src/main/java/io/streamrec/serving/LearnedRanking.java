@@ -49,8 +49,9 @@ final class LearnedRanking implements AutoCloseable {
     private StatisticsJournal journal;
 
     /**
-     * Whether the journal builds new bases of the statistics off the task thread, in the JVM's
-     * {@link StatisticsRebuilds} queue ({@link #serveShare}).
+     * Whether the journal builds new bases of the statistics off the task thread, in the {@link
+     * StatisticsRebuilds} queue the job's serving subtasks in this TaskManager share ({@link
+     * #serveShare}).
      */
     private boolean rebasingOffTaskThread;
 
@@ -496,7 +497,7 @@ final class LearnedRanking implements AutoCloseable {
         } finally {
             if (rebasingOffTaskThread) {
                 // a base being built is of no use any more: one waiting never starts, one under
-                // way writes nothing (the queue is the JVM's, shared with other subtasks)
+                // way stops at its next check (the queue is shared with other subtasks)
                 journal.abandonPending();
             }
             // the encoder runs on the caller's thread, never the scoring one: always safe to close

@@ -217,6 +217,15 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
             journal.clear();
             takeFinishedRebase(); // a new base ready now leaves only the entries after it
             if (rebaseDue || outgrew(sealedBytes, background == null ? 1 : 2)) {
+                if (pending != null && !rebaseDue) {
+                    // the pause the background build exists to avoid: worth a warning
+                    LOG.warn(
+                            "Serving {}'s statistics journal reached twice its share before its new"
+                                    + " base was built off the task thread (the rebuild queue is"
+                                    + " busy or slow): the next checkpoint writes the base on the"
+                                    + " task thread",
+                            subtask);
+                }
                 dropUntilTheRebase();
             }
         }

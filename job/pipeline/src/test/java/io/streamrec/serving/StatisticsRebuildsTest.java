@@ -63,7 +63,7 @@ class StatisticsRebuildsTest {
     }
 
     @Test
-    void itsThreadsAreDaemonsThatEndWhenIdle() throws Exception {
+    void itsThreadsAreDaemonsSetToEndWhenIdle() throws Exception {
         StatisticsRebuilds rebuilds = new StatisticsRebuilds(1);
         try {
             ThreadPoolExecutor executor = rebuilds.executor();
