@@ -3,14 +3,17 @@ package io.streamrec.concurrent;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Executors on one daemon thread of their own, named for what the thread does: the stage CPU
- * profile (the benchmarks' {@code StageCpuSampler}) counts a thread by its name, and a daemon
- * thread does not keep a JVM alive after a task that did not close it.
+ * Executors on daemon threads named for what they do: the stage CPU profile (the benchmarks' {@code
+ * StageCpuSampler}) counts a thread by its name, and a daemon thread does not keep a JVM alive
+ * after a task that did not close it. Most run on one thread of their own; {@link #sharedPool}
+ * serves many tasks.
  */
 public final class NamedThreadExecutor {
     private NamedThreadExecutor() {}
@@ -34,6 +37,30 @@ public final class NamedThreadExecutor {
                 new ArrayBlockingQueue<>(1),
                 daemon(name),
                 new ThreadPoolExecutor.DiscardOldestPolicy());
+    }
+
+    /**
+     * An executor on at most {@code threads} daemon threads named {@code name} and a number, the
+     * rest of its tasks queued in order, for work many operators share and nobody shuts down: its
+     * threads end after {@code idleSeconds} without work and carry this class's loader as their
+     * context loader, so they hold no task's and outlive a cancelled job by at most that long.
+     */
+    public static ThreadPoolExecutor sharedPool(String name, int threads, long idleSeconds) {
+        AtomicInteger made = new AtomicInteger();
+        ThreadPoolExecutor pool =
+                new ThreadPoolExecutor(
+                        threads,
+                        threads,
+                        idleSeconds,
+                        TimeUnit.SECONDS,
+                        new LinkedBlockingQueue<>(),
+                        r -> {
+                            Thread t = daemon(name + " " + made.getAndIncrement()).newThread(r);
+                            t.setContextClassLoader(NamedThreadExecutor.class.getClassLoader());
+                            return t;
+                        });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     private static ThreadFactory daemon(String name) {

@@ -1,10 +1,8 @@
 package io.streamrec.serving;
 
+import io.streamrec.concurrent.NamedThreadExecutor;
 import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Where a job's serving subtasks in one TaskManager (or the MiniCluster) build their statistics'
@@ -17,9 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the task thread writes the base itself).
  *
  * <p>One queue per class loader: on a cluster the job's user-code class loader, so per job and
- * TaskManager. The threads are daemons that end after {@link #IDLE_SECONDS} without work and carry
- * this class's loader as their context loader, so they hold no task's and outlive a cancelled job
- * by at most that long.
+ * TaskManager. Its threads end after {@link #IDLE_SECONDS} without work ({@link
+ * NamedThreadExecutor#sharedPool}).
  */
 final class StatisticsRebuilds {
     static final long IDLE_SECONDS = 30;
@@ -30,24 +27,8 @@ final class StatisticsRebuilds {
 
     /** Rebuilds on at most {@code threads} threads, the rest queued in order. */
     StatisticsRebuilds(int threads) {
-        AtomicInteger made = new AtomicInteger();
         executor =
-                new ThreadPoolExecutor(
-                        threads,
-                        threads,
-                        IDLE_SECONDS,
-                        TimeUnit.SECONDS,
-                        new LinkedBlockingQueue<>(),
-                        r -> {
-                            Thread t =
-                                    new Thread(
-                                            r,
-                                            "serving statistics rebase " + made.getAndIncrement());
-                            t.setDaemon(true);
-                            t.setContextClassLoader(StatisticsRebuilds.class.getClassLoader());
-                            return t;
-                        });
-        executor.allowCoreThreadTimeOut(true);
+                NamedThreadExecutor.sharedPool("serving statistics rebase", threads, IDLE_SECONDS);
     }
 
     /** The rebuild queue every serving subtask of this class loader shares. */

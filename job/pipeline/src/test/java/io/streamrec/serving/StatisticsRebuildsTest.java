@@ -73,16 +73,20 @@ class StatisticsRebuildsTest {
             CountDownLatch ran = new CountDownLatch(1);
             boolean[] daemon = new boolean[1];
             String[] name = new String[1];
+            ClassLoader[] loader = new ClassLoader[1];
             executor.execute(
                     () -> {
                         daemon[0] = Thread.currentThread().isDaemon();
                         name[0] = Thread.currentThread().getName();
+                        loader[0] = Thread.currentThread().getContextClassLoader();
                         ran.countDown();
                     });
             assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
             assertThat(daemon[0]).isTrue();
             // the benchmarks' CPU profile counts it under serving by its name
             assertThat(name[0]).startsWith("serving statistics rebase");
+            // not the context loader of the task that started it: an idle thread holds no task's
+            assertThat(loader[0]).isSameAs(StatisticsRebuilds.class.getClassLoader());
         } finally {
             rebuilds.shutdownNow();
         }
