@@ -24,12 +24,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -178,6 +181,35 @@ class StreamrecJobITCase {
         // may answer a request again after a restore: README, "Results")
         assertAnsweredOnce(clean, n / 100);
         assertAnsweredOnce(failed, n / 100);
+        assertFewTransactionalIds("clean");
+        assertFewTransactionalIds("failure");
+    }
+
+    /**
+     * The transactional ids the broker holds for a run, by sink subtask: a few each, however many
+     * checkpoints the run took. The broker keeps every id for {@code
+     * transactional.id.expiration.ms} (7 days by default); with one id per checkpoint
+     * (INCREMENTING) each sink subtask here would leave one per checkpoint. A subtask needs an id
+     * for its open transaction and one for each pre-committed one not yet committed; a restore adds
+     * the ids it restored.
+     */
+    private static void assertFewTransactionalIds(String run) throws Exception {
+        Map<String, Set<String>> bySubtask = new TreeMap<>();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", CLUSTERS.bootstrapServers()))) {
+            for (TransactionListing t : admin.listTransactions().all().get()) {
+                String id = t.transactionalId();
+                if (id.startsWith(run + "-")) {
+                    bySubtask
+                            .computeIfAbsent(
+                                    id.substring(0, id.lastIndexOf('-')), k -> new TreeSet<>())
+                            .add(id);
+                }
+            }
+        }
+        assertThat(bySubtask).as("sink subtasks of " + run).isNotEmpty();
+        assertThat(bySubtask.values())
+                .as("transactional ids of %s's sink subtasks: %s", run, bySubtask)
+                .allSatisfy(ids -> assertThat(ids).hasSizeLessThanOrEqualTo(3));
     }
 
     /**

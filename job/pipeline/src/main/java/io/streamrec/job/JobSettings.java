@@ -347,6 +347,7 @@ public final class JobSettings {
         notBlank(StreamrecOptions.BOOTSTRAP_SERVERS);
         notBlank(StreamrecOptions.GROUP_ID);
         notBlank(StreamrecOptions.TRANSACTIONAL_ID_PREFIX);
+        conf.get(StreamrecOptions.TRANSACTION_NAMING_STRATEGY); // an unknown name fails here
         check(
                 StreamrecOptions.RESULTS_DELIVERY_GUARANTEE,
                 g -> g != DeliveryGuarantee.NONE,

@@ -98,6 +98,8 @@ final class KafkaConnectors {
                 .setDeliveryGuarantee(guarantee)
                 .setTransactionalIdPrefix(
                         settings.get(StreamrecOptions.TRANSACTIONAL_ID_PREFIX) + "-" + name)
+                .setTransactionNamingStrategy(
+                        settings.get(StreamrecOptions.TRANSACTION_NAMING_STRATEGY))
                 .build();
     }
 }

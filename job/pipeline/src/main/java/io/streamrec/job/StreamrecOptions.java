@@ -13,6 +13,7 @@ import java.util.Map;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.TransactionNamingStrategy;
 
 /** Every setting of the streamrec job, with its default. Read in one place: {@link JobSettings}. */
 public final class StreamrecOptions {
@@ -65,6 +66,21 @@ public final class StreamrecOptions {
                     .withDescription(
                             "Prefix of the transactional ids of the exactly-once sinks; unique per"
                                     + " job on a cluster.");
+    public static final ConfigOption<TransactionNamingStrategy> TRANSACTION_NAMING_STRATEGY =
+            ConfigOptions.key("kafka.transaction-naming-strategy")
+                    .enumType(TransactionNamingStrategy.class)
+                    .defaultValue(TransactionNamingStrategy.POOLING)
+                    .withDescription(
+                            "How the exactly-once sinks name their transactions. POOLING reuses a"
+                                    + " few transactional ids per sink subtask (the broker keeps"
+                                    + " every id for transactional.id.expiration.ms, 7 days by"
+                                    + " default) and finds open transactions to abort on a restore"
+                                    + " by listing them, which needs a broker of Kafka 3.0 or later,"
+                                    + " DESCRIBE on the ids and READ on the sinks' topics."
+                                    + " INCREMENTING makes a new id per"
+                                    + " checkpoint and sink subtask, as connectors before 4.0 did. A"
+                                    + " job restored from a POOLING checkpoint cannot go back to"
+                                    + " INCREMENTING (the connector refuses: it could lose output).");
     public static final ConfigOption<String> EVENTS_TOPIC =
             ConfigOptions.key("topic.events")
                     .stringType()

@@ -7,7 +7,10 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.sink.TransactionNamingStrategy;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
@@ -67,5 +70,33 @@ class KafkaConnectorsTest {
         props.setAccessible(true);
         assertThat(((Properties) props.get(source)).getProperty("isolation.level"))
                 .isEqualTo("read_committed");
+    }
+
+    /**
+     * The broker keeps every transactional id for 7 days: by default the sinks reuse a few per
+     * subtask instead of a new one per checkpoint (StreamrecJobITCase counts them on a broker).
+     */
+    @Test
+    void sinksPoolTheirTransactionalIdsUnlessToldOtherwise() throws Exception {
+        Configuration incrementing = new Configuration();
+        incrementing.set(
+                StreamrecOptions.TRANSACTION_NAMING_STRATEGY,
+                TransactionNamingStrategy.INCREMENTING);
+
+        assertThat(namingOf(new Configuration())).isEqualTo(TransactionNamingStrategy.POOLING);
+        assertThat(namingOf(incrementing)).isEqualTo(TransactionNamingStrategy.INCREMENTING);
+    }
+
+    private static TransactionNamingStrategy namingOf(Configuration conf) throws Exception {
+        KafkaSink<String> sink =
+                new KafkaConnectors(new JobSettings(conf))
+                        .sink(
+                                StreamrecOptions.EVAL_REPORTS_TOPIC,
+                                "eval-reports",
+                                null,
+                                new SimpleStringSchema());
+        Field naming = KafkaSink.class.getDeclaredField("transactionNamingStrategy");
+        naming.setAccessible(true);
+        return (TransactionNamingStrategy) naming.get(sink);
     }
 }

@@ -6,6 +6,7 @@ import io.streamrec.job.StreamrecOptions;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.connector.kafka.sink.TransactionNamingStrategy;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
@@ -17,10 +18,11 @@ import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * Grants a principal the Kafka ACLs the streamrec job and gateway need, and nothing else: read the
- * input topics, write the outputs, read and write the model-updates and item-catalog topics (the
- * job's own feeds), read results (the gateway), its consumer group and transactional ids (by
- * prefix). Runs as an administrator ({@code kafka.properties-file} of a super user); the topic
- * names, group id and transactional-id prefix are the job's options.
+ * input topics, write the outputs (and read them where the sinks pool their transactional ids),
+ * read and write the model-updates and item-catalog topics (the job's own feeds), read results (the
+ * gateway), its consumer group and transactional ids (by prefix). Runs as an administrator ({@code
+ * kafka.properties-file} of a super user); the topic names, group id and transactional-id prefix
+ * are the job's options.
  *
  * <pre>
  * java io.streamrec.tools.access.JobAccess --principal User:streamrec \
@@ -72,7 +74,7 @@ public final class JobAccess {
                 AclOperation.WRITE);
         for (ConfigOption<String> output :
                 List.of(StreamrecOptions.EVAL_REPORTS_TOPIC, StreamrecOptions.DEAD_LETTERS_TOPIC)) {
-            topic(acls, principal, settings.get(output), AclOperation.WRITE);
+            topic(acls, principal, settings.get(output), outputOperations(settings));
         }
         acls.add(
                 allow(
@@ -90,6 +92,18 @@ public final class JobAccess {
         acls.add(allow(transactions, principal, AclOperation.WRITE));
         acls.add(allow(transactions, principal, AclOperation.DESCRIBE));
         return acls;
+    }
+
+    /**
+     * Write; and read where the sinks pool their transactional ids: on a restore they find the
+     * transactions to abort among their topics' producers (DescribeProducers), which Kafka
+     * authorizes as READ on the topic.
+     */
+    private static AclOperation[] outputOperations(JobSettings settings) {
+        return settings.get(StreamrecOptions.TRANSACTION_NAMING_STRATEGY)
+                        == TransactionNamingStrategy.POOLING
+                ? new AclOperation[] {AclOperation.WRITE, AclOperation.READ}
+                : new AclOperation[] {AclOperation.WRITE};
     }
 
     private static void topic(

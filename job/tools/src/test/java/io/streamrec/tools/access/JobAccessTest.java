@@ -39,13 +39,31 @@ class JobAccessTest {
         assertThat(granted(ResourceType.TOPIC, "model-updates"))
                 .containsExactly("DESCRIBE", "READ", "WRITE");
         assertThat(granted(ResourceType.TOPIC, "r1")).containsExactly("DESCRIBE", "READ", "WRITE");
+        // pooled transactional ids: the sinks list their topics' producers on a restore
         assertThat(granted(ResourceType.TOPIC, "eval-reports"))
-                .containsExactly("DESCRIBE", "WRITE");
+                .containsExactly("DESCRIBE", "READ", "WRITE");
         assertThat(granted(ResourceType.TOPIC, "dead-letters"))
-                .containsExactly("DESCRIBE", "WRITE");
+                .containsExactly("DESCRIBE", "READ", "WRITE");
         assertThat(granted(ResourceType.GROUP, "g1")).containsExactly("READ");
         assertThat(granted(ResourceType.TRANSACTIONAL_ID, "tx1"))
                 .containsExactly("DESCRIBE", "WRITE");
+    }
+
+    @Test
+    void outputsAreOnlyWrittenWithATransactionalIdPerCheckpoint() {
+        List<AclBinding> grants =
+                JobAccess.grants(
+                        new JobSettings(
+                                Configuration.fromMap(
+                                        Map.of(
+                                                "kafka.transaction-naming-strategy",
+                                                "incrementing"))),
+                        "User:streamrec");
+
+        assertThat(grants)
+                .filteredOn(b -> b.pattern().name().equals("eval-reports"))
+                .extracting(b -> b.entry().operation())
+                .containsExactlyInAnyOrder(AclOperation.DESCRIBE, AclOperation.WRITE);
     }
 
     @Test
