@@ -158,6 +158,26 @@ class SavepointRestoreITCase {
     }
 
     /**
+     * Today's job stopped with a savepoint, copied without its sinks' committer state ({@link
+     * WithoutPendingTransactions}) and restored. Under pooled transactional ids the writers' state
+     * holds the ids of the transactions the savepoint pre-committed, which no committer of the copy
+     * will finish: the writers must still start, and name their transactions around them.
+     */
+    @Test
+    @DisabledIfSystemProperty(named = "savepoint.write", matches = "true")
+    void continuesFromACopyOfItsOwnSavepointWithoutItsTransactions(@TempDir Path work)
+            throws Exception {
+        Configuration conf = config("own-copy", work.resolve("checkpoints"));
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        Savepoint savepoint = takeSavepoint(conf, work);
+        String restorable = work.resolve("restore-from").toUri().toString();
+        assertThat(WithoutPendingTransactions.write(savepoint.path(), restorable))
+                .as("sinks with transactions in the savepoint")
+                .isNotEmpty();
+        assertContinuedFrom(savepoint.rows(), restoreAndContinue(conf, restorable));
+    }
+
+    /**
      * The uids (or, for operators without a streamrec uid, the ids) of operators with union state.
      */
     private static Set<String> operatorsWithUnionState(String savepoint) throws Exception {

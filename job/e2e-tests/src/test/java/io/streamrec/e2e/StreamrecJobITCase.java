@@ -189,9 +189,10 @@ class StreamrecJobITCase {
      * The transactional ids the broker holds for a run, by sink subtask: a few each, however many
      * checkpoints the run took. The broker keeps every id for {@code
      * transactional.id.expiration.ms} (7 days by default); with one id per checkpoint
-     * (INCREMENTING) each sink subtask here would leave one per checkpoint. A subtask needs an id
-     * for its open transaction and one for each pre-committed one not yet committed; a restore adds
-     * the ids it restored.
+     * (INCREMENTING) each sink subtask here leaves dozens (checkpoints every 300 ms). A subtask
+     * needs an id for its open transaction and one for each pre-committed one whose commit it has
+     * not heard of yet: it hears at its next barrier, so a commit notification later than a
+     * checkpoint interval holds a third id, two in a row a fourth.
      */
     private static void assertFewTransactionalIds(String run) throws Exception {
         Map<String, Set<String>> bySubtask = new TreeMap<>();
@@ -209,7 +210,7 @@ class StreamrecJobITCase {
         assertThat(bySubtask).as("sink subtasks of " + run).isNotEmpty();
         assertThat(bySubtask.values())
                 .as("transactional ids of %s's sink subtasks: %s", run, bySubtask)
-                .allSatisfy(ids -> assertThat(ids).hasSizeLessThanOrEqualTo(3));
+                .allSatisfy(ids -> assertThat(ids).hasSizeLessThanOrEqualTo(4));
     }
 
     /**

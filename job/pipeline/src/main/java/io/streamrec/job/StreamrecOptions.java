@@ -74,11 +74,11 @@ public final class StreamrecOptions {
                             "How the exactly-once sinks name their transactions. POOLING reuses a"
                                     + " few transactional ids per sink subtask (the broker keeps"
                                     + " every id for transactional.id.expiration.ms, 7 days by"
-                                    + " default) and finds open transactions to abort on a restore"
+                                    + " default) and finds open transactions to abort at every start"
                                     + " by listing them, which needs a broker of Kafka 3.0 or later,"
                                     + " DESCRIBE on the ids and READ on the sinks' topics."
                                     + " INCREMENTING makes a new id per"
-                                    + " checkpoint and sink subtask, as connectors before 4.0 did. A"
+                                    + " checkpoint and sink subtask (the connector's own default). A"
                                     + " job restored from a POOLING checkpoint cannot go back to"
                                     + " INCREMENTING (the connector refuses: it could lose output).");
     public static final ConfigOption<String> EVENTS_TOPIC =

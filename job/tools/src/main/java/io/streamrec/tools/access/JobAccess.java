@@ -95,7 +95,7 @@ public final class JobAccess {
     }
 
     /**
-     * Write; and read where the sinks pool their transactional ids: on a restore they find the
+     * Write; and read where the sinks pool their transactional ids: at every start they find the
      * transactions to abort among their topics' producers (DescribeProducers), which Kafka
      * authorizes as READ on the topic.
      */

@@ -28,9 +28,11 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * original could deliver there. Make the copy only once restoring the original has failed that way:
  * on a broker that still holds one of those transactions open (a savepoint taken while the job ran,
  * restored within {@code transaction.timeout.ms}), nobody would commit it and its records would be
- * lost. The job's writers name transactions by incrementing checkpoint ids, so their state holds no
- * transaction of its own. The copy may refer to the original's files (shared state of incremental
- * checkpoints): keep the original. Usage: {@code WithoutPendingTransactions --from URI --to URI}.
+ * lost. Under pooled transactional ids ({@code kafka.transaction-naming-strategy: pooling}) the
+ * writers' state also holds the pre-committed ids, which the copy keeps: a restored writer names
+ * its transactions around them (SavepointRestoreITCase restores such a copy). The copy may refer to
+ * the original's files (shared state of incremental checkpoints): keep the original. Usage: {@code
+ * WithoutPendingTransactions --from URI --to URI}.
  */
 public final class WithoutPendingTransactions {
     private static final CommandLine.Spec ARGUMENTS =
