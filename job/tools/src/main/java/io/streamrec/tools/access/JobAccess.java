@@ -65,7 +65,7 @@ public final class JobAccess {
                 List.of(StreamrecOptions.MODEL_UPDATES_TOPIC, StreamrecOptions.CATALOG_TOPIC)) {
             topic(acls, principal, settings.get(feed), AclOperation.READ, AclOperation.WRITE);
         }
-        // results are also read by the gateway; reports and dead letters only written
+        // results are also read by the gateway; reports and dead letters as outputOperations says
         topic(
                 acls,
                 principal,

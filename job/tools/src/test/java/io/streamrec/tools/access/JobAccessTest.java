@@ -39,7 +39,7 @@ class JobAccessTest {
         assertThat(granted(ResourceType.TOPIC, "model-updates"))
                 .containsExactly("DESCRIBE", "READ", "WRITE");
         assertThat(granted(ResourceType.TOPIC, "r1")).containsExactly("DESCRIBE", "READ", "WRITE");
-        // pooled transactional ids: the sinks list their topics' producers on a restore
+        // pooled transactional ids: the sinks list their topics' producers at every start
         assertThat(granted(ResourceType.TOPIC, "eval-reports"))
                 .containsExactly("DESCRIBE", "READ", "WRITE");
         assertThat(granted(ResourceType.TOPIC, "dead-letters"))
