@@ -1,6 +1,7 @@
 package io.streamrec.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.schema.SavepointContract;
@@ -13,6 +14,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
@@ -151,6 +153,25 @@ class StreamrecJobTopologyTest {
 
         JobGraph job = StreamingJobGraphGenerator.createJobGraph(graph);
         assertThat(unaligned(job)).isTrue();
+    }
+
+    @Test
+    void checkpointsWithoutAlignmentAreRefused() {
+        Configuration runtime = RuntimeDefaults.checkpointsAndRestarts();
+        runtime.set(
+                CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE,
+                CheckpointingMode.AT_LEAST_ONCE);
+
+        assertThatThrownBy(() -> jobGraph(new Configuration(), runtime))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(
+                        "execution.checkpointing.mode: AT_LEAST_ONCE is not supported")
+                .hasMessageContaining("execution.checkpointing.unaligned.enabled");
+        // the runtime defaults, unaligned checkpoints and a job without checkpoints all build
+        assertThat(jobGraph(new Configuration(), RuntimeDefaults.checkpointsAndRestarts()))
+                .isNotNull();
+        assertThat(jobGraph(new Configuration(), unalignedCheckpoints())).isNotNull();
+        assertThat(jobGraph(new Configuration())).isNotNull();
     }
 
     private static boolean routesByACustomPartitioner(StreamGraph graph) {
