@@ -81,12 +81,15 @@ public final class ModelReplica {
     }
 
     /**
-     * Drops a row (a forgotten user's) and ignores server rows of it until its tombstone, so that
-     * the first server row after the tombstone is taken whatever its version.
+     * Drops a row (a forgotten user's) and, with {@code awaitTombstone}, ignores server rows of it
+     * until its tombstone, so that the first server row after the tombstone is taken whatever its
+     * version.
      */
-    public void remove(String key) {
+    public void remove(String key, boolean awaitTombstone) {
         rows.remove(key);
-        erased.add(key);
+        if (awaitTombstone) {
+            erased.add(key);
+        }
     }
 
     /** The number of rows held. */

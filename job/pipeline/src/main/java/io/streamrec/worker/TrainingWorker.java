@@ -126,9 +126,13 @@ public final class TrainingWorker {
         return replica.row(key);
     }
 
-    /** Drops a forgotten user's row from the model copy; flush the user's events first. */
-    public void forget(String userId) {
-        replica.remove(RowKeys.user(userId));
+    /**
+     * Drops a forgotten user's row from the model copy; flush the user's events first. With a feed
+     * ({@code awaitTombstone}) the user's rows it brings are ignored until the tombstone; without
+     * one no tombstone ever comes, so nothing is held for it.
+     */
+    public void forget(String userId, boolean awaitTombstone) {
+        replica.remove(RowKeys.user(userId), awaitTombstone);
     }
 
     /** A row from the parameter server: into the replica if newer; its item a candidate. */

@@ -363,7 +363,7 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
         userItems.clear();
         floodBucket.clear();
         seenEventIds.clear();
-        worker.forget(userId);
+        worker.forget(userId, feed != null);
         long id = random.nextLong();
         EvalMarker marker = EvalMarker.forget(id, shardKeys.length, userId);
         for (String shardKey : shardKeys) {

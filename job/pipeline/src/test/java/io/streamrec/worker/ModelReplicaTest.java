@@ -67,7 +67,7 @@ class ModelReplicaTest {
     void anErasedRowsEarlierServerValuesStayOutUntilItsTombstone() {
         ModelReplica replica = replica();
         replica.offer(row(4, 1f));
-        replica.remove(USER);
+        replica.remove(USER, true);
         // the feed still brings values committed before the erase
         assertThat(replica.offer(row(5, 9f))).isFalse();
         assertThat(replica.weights(USER)).containsExactly(INITIALIZER.initialWeights(USER));
@@ -77,6 +77,17 @@ class ModelReplicaTest {
         replica.offer(ParameterRow.tombstone(USER));
         assertThat(replica.row(USER)).isNull();
         // after the tombstone, the new user's rows from version 1
+        assertThat(replica.offer(row(1, 3f))).isTrue();
+        assertThat(replica.weights(USER)).containsExactly(3f, 0f);
+    }
+
+    @Test
+    void aRowErasedWithoutAFeedWaitsForNoTombstone() {
+        ModelReplica replica = replica();
+        replica.offer(row(4, 1f));
+        // a job without Kafka has no feed, so no tombstone would ever release the key
+        replica.remove(USER, false);
+        assertThat(replica.row(USER)).isNull();
         assertThat(replica.offer(row(1, 3f))).isTrue();
         assertThat(replica.weights(USER)).containsExactly(3f, 0f);
     }
