@@ -21,14 +21,9 @@ import org.apache.flink.runtime.state.StateInitializationContext;
  * from; rows of this run and unstamped rows (written before stamps existed) always are.
  *
  * <p>Kept as operator union list state ({@link StateNames#RUN_LINEAGE}), the same on every subtask:
- * this run with the snapshotting checkpoint and, in the first snapshot after a restore from another
- * run only, the earlier runs with their last checkpoint. That first checkpoint carries the
- * parameter server's republish of every row it holds, stamped with this run ({@code
- * ParameterShardOperator}), and any later completed checkpoint commits it (or its restore does):
- * from then on the earlier runs' rows are superseded or abandoned, so later snapshots drop them and
- * the lineage does not grow with every restore. A failover within the job restores its latest
- * completed checkpoint; this run's rows of later checkpoints were never committed, so they need no
- * filter.
+ * at each snapshot, the earlier runs with their last checkpoint, then this run with the
+ * snapshotting checkpoint. A failover within the job restores its latest completed checkpoint; this
+ * run's rows of later checkpoints were never committed, so they need no filter.
  */
 public final class RunLineage {
     private static final ListStateDescriptor<RunCheckpoint> DESCRIPTOR =
@@ -39,9 +34,6 @@ public final class RunLineage {
     private final boolean fromAnotherRun;
     private final ListState<RunCheckpoint> state;
     private long abandonedRows;
-
-    /** Whether this attempt has taken a snapshot: then its first checkpoint has republished. */
-    private boolean snapshotted;
 
     private RunLineage(
             JobID run,
@@ -126,29 +118,17 @@ public final class RunLineage {
         return abandonedRows;
     }
 
-    /**
-     * What the next snapshot, by {@code checkpointId}, stores: the earlier runs only in the first
-     * snapshot after a restore from another run (see the class comment).
-     */
+    /** What a snapshot by {@code checkpointId} stores. */
     List<RunCheckpoint> entries(long checkpointId) {
         List<RunCheckpoint> entries = new ArrayList<>();
-        if (fromAnotherRun && !snapshotted) {
-            earlier.forEach((job, upTo) -> entries.add(new RunCheckpoint(job, upTo)));
-        }
+        earlier.forEach((job, upTo) -> entries.add(new RunCheckpoint(job, upTo)));
         entries.add(stamp(checkpointId));
-        return entries;
-    }
-
-    /** {@link #entries}, then records that this attempt has taken a snapshot. */
-    List<RunCheckpoint> takeSnapshot(long checkpointId) {
-        List<RunCheckpoint> entries = entries(checkpointId);
-        snapshotted = true;
         return entries;
     }
 
     /** Writes the lineage into the operator state for the snapshot {@code checkpointId}. */
     public void snapshot(long checkpointId) throws Exception {
-        state.update(takeSnapshot(checkpointId));
+        state.update(entries(checkpointId));
     }
 
     @Override

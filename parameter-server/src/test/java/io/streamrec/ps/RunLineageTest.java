@@ -40,35 +40,16 @@ class RunLineageTest {
         assertThat(accepts(b, A, 5L)).isTrue();
         assertThat(accepts(b, A, 6L)).as("A's abandoned checkpoint 6").isFalse();
         assertThat(accepts(b, B, 6L)).isTrue();
-        List<RunCheckpoint> firstSnapshot = b.takeSnapshot(8L);
-        assertThat(firstSnapshot)
+        assertThat(b.entries(8L))
                 .containsExactly(new RunCheckpoint(A, 5L), new RunCheckpoint(B, 8L));
 
         // C restored B's checkpoint 8: the lineage goes back through B to A
-        RunLineage c = RunLineage.of(C, firstSnapshot, true);
+        RunLineage c = RunLineage.of(C, b.entries(8L), true);
         assertThat(accepts(c, A, 5L)).isTrue();
         assertThat(accepts(c, A, 6L)).isFalse();
         assertThat(accepts(c, B, 8L)).isTrue();
         assertThat(accepts(c, B, 9L)).isFalse();
         assertThat(c.accepts(row(null))).as("unknown lineage: accepted").isTrue();
-    }
-
-    @Test
-    void snapshotsAfterTheFirstHoldThisRunOnly() {
-        RunLineage b = RunLineage.of(B, List.of(new RunCheckpoint(A, 5L)), true);
-        b.takeSnapshot(8L);
-        // B's checkpoint 8 republished every row stamped B: A's rows are superseded from then on
-        assertThat(b.takeSnapshot(9L)).containsExactly(new RunCheckpoint(B, 9L));
-        assertThat(b.takeSnapshot(10L)).containsExactly(new RunCheckpoint(B, 10L));
-        assertThat(accepts(b, A, 5L)).as("still read while this attempt runs").isTrue();
-
-        // so a chain of restores keeps one run, not one per restore
-        RunLineage c = RunLineage.of(C, b.takeSnapshot(11L), true);
-        assertThat(accepts(c, B, 11L)).isTrue();
-        assertThat(accepts(c, B, 12L)).isFalse();
-        assertThat(accepts(c, A, 5L)).isFalse();
-        c.takeSnapshot(12L);
-        assertThat(c.takeSnapshot(13L)).containsExactly(new RunCheckpoint(C, 13L));
     }
 
     @Test
@@ -81,8 +62,8 @@ class RunLineageTest {
         assertThat(again.restoredFromAnotherRun()).isFalse();
         assertThat(accepts(again, B, 9L)).as("this run's later rows were never committed").isTrue();
         assertThat(accepts(again, A, 6L)).isFalse();
-        // checkpoint 8 completed, so its republish is committed: A is dropped from now on
-        assertThat(again.entries(9L)).containsExactly(new RunCheckpoint(B, 9L));
+        assertThat(again.entries(9L))
+                .containsExactly(new RunCheckpoint(A, 5L), new RunCheckpoint(B, 9L));
     }
 
     @Test
