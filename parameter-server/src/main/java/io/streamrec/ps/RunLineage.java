@@ -21,11 +21,22 @@ import org.apache.flink.runtime.state.StateInitializationContext;
  * from; rows of this run and unstamped rows (written before stamps existed) always are.
  *
  * <p>Kept as operator union list state ({@link StateNames#RUN_LINEAGE}), the same on every subtask:
- * at each snapshot, the earlier runs with their last checkpoint, then this run with the
- * snapshotting checkpoint. A failover within the job restores its latest completed checkpoint; this
- * run's rows of later checkpoints were never committed, so they need no filter.
+ * at each snapshot, the latest {@link #MAX_EARLIER_RUNS} earlier runs with their last checkpoint,
+ * oldest first, then this run with the snapshotting checkpoint. A failover within the job restores
+ * its latest completed checkpoint; this run's rows of later checkpoints were never committed, so
+ * they need no filter.
+ *
+ * <p>Bounded, so that the lineage does not grow with every deployment: each restore from another
+ * run republishes every parameter-server row stamped with the new run ({@code
+ * ParameterShardOperator}), so a row of a run further back is needed only where every one of the
+ * later runs' republishes was lost (a commit that failed after the broker aborted its transaction,
+ * which the connector only counts). Dropping earlier runs at the first completed checkpoint instead
+ * would lose the model's rows to a single lost republish.
  */
 public final class RunLineage {
+    /** The earlier runs a snapshot keeps: the latest ones, each a restore from another run. */
+    static final int MAX_EARLIER_RUNS = 10;
+
     private static final ListStateDescriptor<RunCheckpoint> DESCRIPTOR =
             new ListStateDescriptor<>(StateNames.RUN_LINEAGE, RunCheckpoint.typeInfo());
 
@@ -118,10 +129,18 @@ public final class RunLineage {
         return abandonedRows;
     }
 
-    /** What a snapshot by {@code checkpointId} stores. */
+    /**
+     * What a snapshot by {@code checkpointId} stores: the latest {@link #MAX_EARLIER_RUNS} earlier
+     * runs (the map keeps them oldest first, as every snapshot wrote them), then this run.
+     */
     List<RunCheckpoint> entries(long checkpointId) {
         List<RunCheckpoint> entries = new ArrayList<>();
-        earlier.forEach((job, upTo) -> entries.add(new RunCheckpoint(job, upTo)));
+        int skip = Math.max(0, earlier.size() - MAX_EARLIER_RUNS);
+        for (Map.Entry<JobID, Long> run : earlier.entrySet()) {
+            if (skip-- <= 0) {
+                entries.add(new RunCheckpoint(run.getKey(), run.getValue()));
+            }
+        }
         entries.add(stamp(checkpointId));
         return entries;
     }

@@ -53,6 +53,36 @@ class RunLineageTest {
     }
 
     @Test
+    void aSnapshotKeepsTheLatestEarlierRuns() {
+        // a chain of restores, each from the run before: run r restored run r - 1's checkpoint r
+        List<RunCheckpoint> stored = List.of();
+        List<JobID> runs = new ArrayList<>();
+        for (int r = 0; r < RunLineage.MAX_EARLIER_RUNS + 3; r++) {
+            JobID run = new JobID(100L + r, r);
+            runs.add(run);
+            stored = RunLineage.of(run, stored, r > 0).entries(r + 1L);
+        }
+        // the last run's snapshot: its MAX_EARLIER_RUNS predecessors, oldest first, then itself
+        assertThat(stored).hasSize(RunLineage.MAX_EARLIER_RUNS + 1);
+        List<RunCheckpoint> expected = new ArrayList<>();
+        for (int r = runs.size() - 1 - RunLineage.MAX_EARLIER_RUNS; r < runs.size(); r++) {
+            expected.add(new RunCheckpoint(runs.get(r), r + 1L));
+        }
+        assertThat(stored).containsExactlyElementsOf(expected);
+
+        // a restore of it takes each kept run's rows up to its checkpoint, none of the dropped's
+        RunLineage next = RunLineage.of(new JobID(), stored, true);
+        int last = runs.size() - 1;
+        assertThat(accepts(next, runs.get(last), last + 1L)).isTrue();
+        assertThat(accepts(next, runs.get(last), last + 2L)).isFalse();
+        int oldestKept = last - RunLineage.MAX_EARLIER_RUNS;
+        assertThat(accepts(next, runs.get(oldestKept), oldestKept + 1L)).isTrue();
+        assertThat(accepts(next, runs.get(oldestKept - 1), oldestKept))
+                .as("a run further back than the bound")
+                .isFalse();
+    }
+
+    @Test
     void aFailoverWithinTheRunKeepsItsLineage() {
         RunLineage b = RunLineage.of(B, List.of(new RunCheckpoint(A, 5L)), true);
         // union list state: every subtask's copy

@@ -150,10 +150,11 @@ public final class SavepointContract {
         public static final String SERVING_CLOCK = "serving-clock";
 
         /**
-         * Parameter server, workers and serving: the run ({@link RunCheckpoint}: JobID and id of
-         * the snapshotting checkpoint) that wrote the state, then the earlier runs it descends
-         * from, each with the last checkpoint of it that it holds (operator union list state, the
-         * same on every subtask). Decides which model-updates rows are of abandoned runs.
+         * Parameter server, workers and serving: the earlier runs the state descends from (the
+         * latest ten, oldest first), each with the last checkpoint of it that it holds, then the
+         * run ({@link RunCheckpoint}: JobID and id of the snapshotting checkpoint) that wrote the
+         * state (operator union list state, the same on every subtask). Decides which model-updates
+         * rows are of abandoned runs.
          */
         public static final String RUN_LINEAGE = "run-lineage";
 
