@@ -86,12 +86,19 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
     private transient boolean republish;
 
     /**
-     * The checkpoint of the last flush, or the restored one before the first: a row written out
-     * before the next barrier is labelled one past it. Never lower than the checkpoint the state
-     * descends from, since a label at or below it would claim that a restore from it holds the
-     * row's later updates (after a failover a run's checkpoint ids go on from the restored one).
+     * The label of a row written out before the next barrier: one past the last flush's checkpoint.
+     * A label claims that a restore from any snapshot of this run with that id or a later one holds
+     * the row. Before the first flush of a fresh job, or of a job restored from another run's
+     * snapshot, it is one past the restored checkpoint (Flink starts the ids there). After a
+     * failover it is {@link #AFTER_EVERY_SNAPSHOT}: the ids go on from the highest one issued, and
+     * a savepoint taken while the job ran (not used for recovery) may lie between the restored
+     * checkpoint and the next, so no id below it is safe to claim. A later run restored from this
+     * one then takes such a row from its own republish instead.
      */
-    private transient long lastFlushed;
+    private transient long nextLabel;
+
+    /** A label no snapshot id reaches: the row is taken by this run's own readers only. */
+    static final long AFTER_EVERY_SNAPSHOT = Long.MAX_VALUE;
 
     private transient Counter evictedDirtyRows;
     private transient Counter erasedRows;
@@ -116,7 +123,12 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
                         .getState(new ValueStateDescriptor<>(ROWS_STATE, ParameterRow.typeInfo()));
         lineage = RunLineage.restore(context, getRuntimeContext().getJobInfo().getJobId());
         republish = lineage.restoredFromAnotherRun();
-        lastFlushed = context.getRestoredCheckpointId().orElse(0L);
+        // a restarted attempt, or state of this very run: checkpoint ids go on from the highest
+        boolean failover =
+                getRuntimeContext().getTaskInfo().getAttemptNumber() > 0
+                        || (context.isRestored() && !lineage.restoredFromAnotherRun());
+        nextLabel =
+                failover ? AFTER_EVERY_SNAPSHOT : context.getRestoredCheckpointId().orElse(0L) + 1;
     }
 
     @Override
@@ -228,7 +240,7 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
         flushDirtyRows(checkpointId);
-        lastFlushed = checkpointId;
+        nextLabel = checkpointId + 1;
     }
 
     @Override
@@ -239,7 +251,7 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
 
     @Override
     public void finish() throws Exception {
-        flushDirtyRows(lastFlushed + 1);
+        flushDirtyRows(nextLabel);
         super.finish();
     }
 
@@ -260,7 +272,7 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
             Map.Entry<String, ParameterRow> e = eldest.next();
             if (dirty.remove(e.getKey())) {
                 // carried by the next checkpoint or a later one: label it the next
-                writeOut(e.getKey(), e.getValue(), lastFlushed + 1);
+                writeOut(e.getKey(), e.getValue(), nextLabel);
                 evictedDirtyRows.inc();
             }
             eldest.remove();

@@ -223,7 +223,7 @@ class ParameterShardOperatorTest {
     }
 
     @Test
-    void rowsWrittenOutBeforeTheFirstBarrierAfterAFailoverAreLabelledPastTheRestoredCheckpoint()
+    void rowsWrittenOutBeforeTheFirstBarrierAfterAFailoverAreLabelledPastEverySnapshot()
             throws Exception {
         JobID run = new JobID();
         OperatorSubtaskState checkpoint7;
@@ -242,21 +242,57 @@ class ParameterShardOperatorTest {
             restored.processElement(new StreamRecord<>(grad("i:2", 0.5f, 1, 1, 0L)));
             restored.processElement(new StreamRecord<>(grad("i:3", 0.5f, 1, 1, 0L))); // evicts i:2
             List<ParameterRow> evicted = checkpointedRows(restored);
+            long label = ParameterShardOperator.AFTER_EVERY_SNAPSHOT;
             assertThat(evicted)
                     .extracting(ParameterRow::key, ParameterRow::stamp)
-                    .containsExactly(tuple("i:2", new RunCheckpoint(run, 8L)));
-            // a later submission restored from checkpoint 5 of this run must not take the row
-            RunLineage fromCheckpoint5 =
-                    RunLineage.of(new JobID(), List.of(new RunCheckpoint(run, 5L)), true);
-            assertThat(fromCheckpoint5.accepts(evicted.get(0))).isFalse();
+                    .containsExactly(tuple("i:2", new RunCheckpoint(run, label)));
+            // the ids go on from the highest issued: a savepoint 8 taken before the failure, which
+            // Flink does not recover from, does not hold the row, and a later submission restored
+            // from it must not take it (a restore from a later checkpoint takes its republish)
+            for (long snapshot : new long[] {5L, 8L, 9L}) {
+                RunLineage later =
+                        RunLineage.of(new JobID(), List.of(new RunCheckpoint(run, snapshot)), true);
+                assertThat(later.accepts(evicted.get(0)))
+                        .as("restored from %s", snapshot)
+                        .isFalse();
+            }
+            // this run's own readers take it
+            assertThat(RunLineage.of(run, List.of(), true).accepts(evicted.get(0))).isTrue();
 
             restored.getOperator()
                     .finish(); // a stop before the first barrier labels its flush alike
             assertThat(checkpointedRows(restored))
                     .extracting(ParameterRow::key, ParameterRow::stamp)
                     .containsExactly(
-                            tuple("i:2", new RunCheckpoint(run, 8L)),
-                            tuple("i:3", new RunCheckpoint(run, 8L)));
+                            tuple("i:2", new RunCheckpoint(run, label)),
+                            tuple("i:3", new RunCheckpoint(run, label)));
+        }
+    }
+
+    @Test
+    void aJobRestoredFromAnotherRunLabelsOnePastTheRestoredCheckpoint() throws Exception {
+        OperatorSubtaskState checkpoint7;
+        try (MockEnvironment env = environment(new JobID());
+                var h = harness(newOperator(key -> new float[] {1.0f, -1.0f}, 1), env)) {
+            h.open();
+            h.processElement(new StreamRecord<>(grad("i:1", 0.5f, 1, 1, 0L)));
+            h.prepareSnapshotPreBarrier(7L);
+            checkpoint7 = h.snapshot(7L, 7L);
+        }
+        JobID next = new JobID();
+        try (MockEnvironment env = environment(next);
+                var restored = harness(newOperator(key -> new float[] {1.0f, -1.0f}, 1), env)) {
+            restored.setRestoredCheckpointId(7L); // a new submission: Flink's ids start at 8
+            restored.initializeState(checkpoint7);
+            restored.open();
+            restored.prepareSnapshotPreBarrier(8L); // the republish
+            int before = checkpointedRows(restored).size();
+            restored.processElement(new StreamRecord<>(grad("i:2", 0.5f, 1, 1, 0L)));
+            restored.processElement(new StreamRecord<>(grad("i:3", 0.5f, 1, 1, 0L))); // evicts i:2
+            List<ParameterRow> rows = checkpointedRows(restored);
+            assertThat(rows.subList(before, rows.size()))
+                    .extracting(ParameterRow::key, ParameterRow::stamp)
+                    .containsExactly(tuple("i:2", new RunCheckpoint(next, 9L)));
         }
     }
 
