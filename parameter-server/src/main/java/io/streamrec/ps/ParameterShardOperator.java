@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.state.ValueState;
@@ -60,7 +61,8 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
      * Side output with the final value of every row changed since the previous checkpoint, emitted
      * just before the barrier: the feedback topic gets one record per changed row per checkpoint,
      * and its transaction commits exactly the state of that checkpoint. Rows are stamped with the
-     * run and the checkpoint that carries them (an evicted row: the one after the last flush).
+     * run and the checkpoint that carries them (an evicted row: the one after the last flush;
+     * before this attempt's first flush it waits for that flush).
      */
     public static final OutputTag<ParameterRow> CHECKPOINTED_ROWS =
             new OutputTag<>("checkpointed-rows", ParameterRow.typeInfo());
@@ -86,18 +88,24 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
     private transient boolean republish;
 
     /**
-     * The label of a row written out before the next barrier: one past the last flush's checkpoint.
-     * A label claims that a restore from any snapshot of this run with that id or a later one holds
-     * the row. Before the first flush of a fresh job, or of a job restored from another run's
-     * snapshot, it is one past the restored checkpoint (Flink starts the ids there). After a
-     * failover it is {@link #AFTER_EVERY_SNAPSHOT}: the ids go on from the highest one issued, and
-     * a savepoint taken while the job ran (not used for recovery) may lie between the restored
-     * checkpoint and the next, so no id below it is safe to claim. A later run restored from this
-     * one then takes such a row from its own republish instead.
+     * The checkpoint of this attempt's last flush; absent before its first. A row evicted after it
+     * is labelled one past it: the next checkpoint to reach this operator, or one that never
+     * completes. Before the first flush no label is safe: after a failover Flink's ids go on from
+     * the highest it issued, and a savepoint taken while the job ran (never recovered from) may
+     * have the id after the restored checkpoint without holding the rows written since. So rows
+     * evicted then go to state only, their keys to {@link #evictedBeforeFirstFlush}, and the first
+     * flush writes them out with its own id.
      */
-    private transient long nextLabel;
+    private transient OptionalLong lastFlushed;
 
-    /** A label no snapshot id reaches: the row is taken by this run's own readers only. */
+    /** Keys evicted into state before this attempt's first flush, not yet on the topic. */
+    private transient Set<String> evictedBeforeFirstFlush;
+
+    /**
+     * The label of rows flushed at the end of input before any barrier of this attempt: the final
+     * checkpoint's id is not known, so a label no snapshot id reaches (the same run's readers take
+     * the rows; a later run takes them from its republish).
+     */
     static final long AFTER_EVERY_SNAPSHOT = Long.MAX_VALUE;
 
     private transient Counter evictedDirtyRows;
@@ -123,12 +131,8 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
                         .getState(new ValueStateDescriptor<>(ROWS_STATE, ParameterRow.typeInfo()));
         lineage = RunLineage.restore(context, getRuntimeContext().getJobInfo().getJobId());
         republish = lineage.restoredFromAnotherRun();
-        // a restarted attempt, or state of this very run: checkpoint ids go on from the highest
-        boolean failover =
-                getRuntimeContext().getTaskInfo().getAttemptNumber() > 0
-                        || (context.isRestored() && !lineage.restoredFromAnotherRun());
-        nextLabel =
-                failover ? AFTER_EVERY_SNAPSHOT : context.getRestoredCheckpointId().orElse(0L) + 1;
+        lastFlushed = OptionalLong.empty();
+        evictedBeforeFirstFlush = new HashSet<>();
     }
 
     @Override
@@ -212,6 +216,7 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
     private void erase(String key) throws Exception {
         cache.remove(key);
         dirty.remove(key);
+        evictedBeforeFirstFlush.remove(key);
         rows.clear();
         erasedRows.inc();
         ParameterRow tombstone = ParameterRow.tombstone(key);
@@ -240,7 +245,7 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
         flushDirtyRows(checkpointId);
-        nextLabel = checkpointId + 1;
+        lastFlushed = OptionalLong.of(checkpointId);
     }
 
     @Override
@@ -251,7 +256,8 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
 
     @Override
     public void finish() throws Exception {
-        flushDirtyRows(nextLabel);
+        flushDirtyRows(
+                lastFlushed.isPresent() ? lastFlushed.getAsLong() + 1 : AFTER_EVERY_SNAPSHOT);
         super.finish();
     }
 
@@ -260,8 +266,9 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
      * dropped row changed since the last flush is written to state and to the feedback topic now,
      * as the flush would have: state before the barrier and the checkpoint's transaction still hold
      * every update before the barrier, and the topic gets that row more than once per checkpoint
-     * (readers keep the highest version). {@code current} is the key being processed, restored as
-     * the state's current key afterwards.
+     * (readers keep the highest version). Before this attempt's first flush it goes to state only
+     * (see {@link #lastFlushed}). {@code current} is the key being processed, restored as the
+     * state's current key afterwards.
      */
     private void evictBeyondBound(String current) throws Exception {
         if (cache.size() <= cacheCapacity) {
@@ -271,8 +278,14 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
         while (cache.size() > cacheCapacity) {
             Map.Entry<String, ParameterRow> e = eldest.next();
             if (dirty.remove(e.getKey())) {
-                // carried by the next checkpoint or a later one: label it the next
-                writeOut(e.getKey(), e.getValue(), nextLabel);
+                if (lastFlushed.isPresent()) {
+                    // carried by the next checkpoint or a later one: label it the next
+                    writeOut(e.getKey(), e.getValue(), lastFlushed.getAsLong() + 1);
+                } else {
+                    setCurrentKey(e.getKey());
+                    rows.update(e.getValue());
+                    evictedBeforeFirstFlush.add(e.getKey());
+                }
                 evictedDirtyRows.inc();
             }
             eldest.remove();
@@ -282,6 +295,16 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
 
     /** Writes the changed rows out for checkpoint {@code label}, or republishes all rows. */
     private void flushDirtyRows(long label) throws Exception {
+        if (!republish) {
+            // the first flush's part for rows evicted before it; a dirty key goes out below
+            for (String key : evictedBeforeFirstFlush) {
+                if (!dirty.contains(key)) {
+                    setCurrentKey(key);
+                    writeOut(key, rows.value(), label);
+                }
+            }
+        }
+        evictedBeforeFirstFlush.clear();
         for (String key : dirty) {
             if (republish) {
                 setCurrentKey(key);

@@ -153,12 +153,14 @@ class ParameterShardOperatorTest {
             for (String key : List.of("i:1", "i:2", "i:3", "i:1", "i:4", "i:2")) {
                 h.processElement(new StreamRecord<>(grad(key, 0.5f, 1, 1, 0L)));
             }
-            // i:1 and i:2 left the cache with changes twice each, i:3 once, before any flush
-            List<String> early = new ArrayList<>();
-            h.getSideOutput(ParameterShardOperator.CHECKPOINTED_ROWS)
-                    .forEach(r -> early.add(r.getValue().key()));
-            assertThat(early).containsExactly("i:1", "i:2", "i:3", "i:1");
+            // i:1 and i:2 left the cache with changes twice each, i:3 once, before any flush:
+            // into state, and out to the topic only with the first flush, whose id they take
+            assertThat(checkpointedRows(h)).isEmpty();
             h.prepareSnapshotPreBarrier(1L);
+            assertThat(checkpointedRows(h))
+                    .extracting(ParameterRow::key, ParameterRow::version)
+                    .containsExactlyInAnyOrder(
+                            tuple("i:1", 2L), tuple("i:2", 2L), tuple("i:3", 1L), tuple("i:4", 1L));
             snapshot = h.snapshot(1L, 1L);
         }
         try (var restored = harness(newOperator())) {
@@ -223,17 +225,9 @@ class ParameterShardOperatorTest {
     }
 
     @Test
-    void rowsWrittenOutBeforeTheFirstBarrierAfterAFailoverAreLabelledPastEverySnapshot()
-            throws Exception {
+    void rowsEvictedBeforeTheFirstBarrierAfterAFailoverWaitForItsId() throws Exception {
         JobID run = new JobID();
-        OperatorSubtaskState checkpoint7;
-        try (MockEnvironment env = environment(run);
-                var h = harness(newOperator(key -> new float[] {1.0f, -1.0f}, 1), env)) {
-            h.open();
-            h.processElement(new StreamRecord<>(grad("i:1", 0.5f, 1, 1, 0L)));
-            h.prepareSnapshotPreBarrier(7L);
-            checkpoint7 = h.snapshot(7L, 7L);
-        }
+        OperatorSubtaskState checkpoint7 = checkpoint7Of(run);
         try (MockEnvironment env = environment(run);
                 var restored = harness(newOperator(key -> new float[] {1.0f, -1.0f}, 1), env)) {
             restored.setRestoredCheckpointId(7L); // a failover to checkpoint 7, the same JobID
@@ -241,31 +235,66 @@ class ParameterShardOperatorTest {
             restored.open();
             restored.processElement(new StreamRecord<>(grad("i:2", 0.5f, 1, 1, 0L)));
             restored.processElement(new StreamRecord<>(grad("i:3", 0.5f, 1, 1, 0L))); // evicts i:2
-            List<ParameterRow> evicted = checkpointedRows(restored);
-            long label = ParameterShardOperator.AFTER_EVERY_SNAPSHOT;
-            assertThat(evicted)
-                    .extracting(ParameterRow::key, ParameterRow::stamp)
-                    .containsExactly(tuple("i:2", new RunCheckpoint(run, label)));
-            // the ids go on from the highest issued: a savepoint 8 taken before the failure, which
-            // Flink does not recover from, does not hold the row, and a later submission restored
-            // from it must not take it (a restore from a later checkpoint takes its republish)
-            for (long snapshot : new long[] {5L, 8L, 9L}) {
-                RunLineage later =
-                        RunLineage.of(new JobID(), List.of(new RunCheckpoint(run, snapshot)), true);
-                assertThat(later.accepts(evicted.get(0)))
-                        .as("restored from %s", snapshot)
-                        .isFalse();
-            }
-            // this run's own readers take it
-            assertThat(RunLineage.of(run, List.of(), true).accepts(evicted.get(0))).isTrue();
-
-            restored.getOperator()
-                    .finish(); // a stop before the first barrier labels its flush alike
-            assertThat(checkpointedRows(restored))
+            assertThat(checkpointedRows(restored)).as("held until the first barrier").isEmpty();
+            // Flink's ids go on from the highest issued: savepoint 8 was taken before the failure
+            // (and is not recovered from), so the next checkpoint is 9
+            restored.prepareSnapshotPreBarrier(9L);
+            List<ParameterRow> rows = checkpointedRows(restored);
+            assertThat(rows)
                     .extracting(ParameterRow::key, ParameterRow::stamp)
                     .containsExactly(
+                            tuple("i:2", new RunCheckpoint(run, 9L)),
+                            tuple("i:3", new RunCheckpoint(run, 9L)));
+            assertThat(rows.get(0).updates()).isEqualTo(1);
+            RunLineage fromSavepoint8 =
+                    RunLineage.of(new JobID(), List.of(new RunCheckpoint(run, 8L)), true);
+            assertThat(fromSavepoint8.accepts(rows.get(0))).isFalse();
+            RunLineage fromCheckpoint9 =
+                    RunLineage.of(new JobID(), List.of(new RunCheckpoint(run, 9L)), true);
+            assertThat(fromCheckpoint9.accepts(rows.get(0))).isTrue();
+
+            // after the first barrier an evicted row goes out at once, labelled the next
+            restored.processElement(new StreamRecord<>(grad("i:4", 0.5f, 1, 1, 0L)));
+            restored.processElement(new StreamRecord<>(grad("i:5", 0.5f, 1, 1, 0L))); // evicts i:4
+            assertThat(checkpointedRows(restored))
+                    .extracting(ParameterRow::key, ParameterRow::stamp)
+                    .endsWith(tuple("i:4", new RunCheckpoint(run, 10L)));
+        }
+    }
+
+    @Test
+    void aFlushAtTheEndOfInputBeforeAnyBarrierIsLabelledPastEverySnapshot() throws Exception {
+        JobID run = new JobID();
+        OperatorSubtaskState checkpoint7 = checkpoint7Of(run);
+        try (MockEnvironment env = environment(run);
+                var restored = harness(newOperator(key -> new float[] {1.0f, -1.0f}, 1), env)) {
+            restored.setRestoredCheckpointId(7L);
+            restored.initializeState(checkpoint7);
+            restored.open();
+            restored.processElement(new StreamRecord<>(grad("i:2", 0.5f, 1, 1, 0L)));
+            restored.processElement(new StreamRecord<>(grad("u:3", 0.5f, 1, 1, 0L))); // evicts i:2
+            restored.processElement(new StreamRecord<>(grad("i:4", 0.5f, 1, 1, 0L))); // evicts u:3
+            // a held row erased before the barrier never goes out: its tombstone does
+            restored.processElement(
+                    new StreamRecord<>(ShardMessage.marker("u:3", EvalMarker.eraseRow(1L, "3"))));
+            restored.getOperator().finish();
+            long label = ParameterShardOperator.AFTER_EVERY_SNAPSHOT;
+            assertThat(checkpointedRows(restored))
+                    .extracting(ParameterRow::key, r -> r.isTombstone() ? null : r.stamp())
+                    .containsExactly(
+                            tuple("u:3", null),
                             tuple("i:2", new RunCheckpoint(run, label)),
-                            tuple("i:3", new RunCheckpoint(run, label)));
+                            tuple("i:4", new RunCheckpoint(run, label)));
+        }
+    }
+
+    private OperatorSubtaskState checkpoint7Of(JobID run) throws Exception {
+        try (MockEnvironment env = environment(run);
+                var h = harness(newOperator(key -> new float[] {1.0f, -1.0f}, 1), env)) {
+            h.open();
+            h.processElement(new StreamRecord<>(grad("i:1", 0.5f, 1, 1, 0L)));
+            h.prepareSnapshotPreBarrier(7L);
+            return h.snapshot(7L, 7L);
         }
     }
 
@@ -409,8 +438,10 @@ class ParameterShardOperatorTest {
     private static List<ParameterRow> checkpointedRows(
             KeyedOneInputStreamOperatorTestHarness<String, ShardMessage, ModelUpdate> h) {
         List<ParameterRow> rows = new ArrayList<>();
-        h.getSideOutput(ParameterShardOperator.CHECKPOINTED_ROWS)
-                .forEach(r -> rows.add(r.getValue()));
+        var out = h.getSideOutput(ParameterShardOperator.CHECKPOINTED_ROWS);
+        if (out != null) { // null until something was written
+            out.forEach(r -> rows.add(r.getValue()));
+        }
         return rows;
     }
 
