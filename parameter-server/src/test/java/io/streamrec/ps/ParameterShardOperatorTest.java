@@ -227,12 +227,8 @@ class ParameterShardOperatorTest {
     @Test
     void rowsEvictedBeforeTheFirstBarrierAfterAFailoverWaitForItsId() throws Exception {
         JobID run = new JobID();
-        OperatorSubtaskState checkpoint7 = checkpoint7Of(run);
         try (MockEnvironment env = environment(run);
-                var restored = harness(newOperator(key -> new float[] {1.0f, -1.0f}, 1), env)) {
-            restored.setRestoredCheckpointId(7L); // a failover to checkpoint 7, the same JobID
-            restored.initializeState(checkpoint7);
-            restored.open();
+                var restored = failedOverToCheckpoint7(run, env)) {
             restored.processElement(new StreamRecord<>(grad("i:2", 0.5f, 1, 1, 0L)));
             restored.processElement(new StreamRecord<>(grad("i:3", 0.5f, 1, 1, 0L))); // evicts i:2
             assertThat(checkpointedRows(restored)).as("held until the first barrier").isEmpty();
@@ -265,12 +261,8 @@ class ParameterShardOperatorTest {
     @Test
     void aFlushAtTheEndOfInputBeforeAnyBarrierIsLabelledPastEverySnapshot() throws Exception {
         JobID run = new JobID();
-        OperatorSubtaskState checkpoint7 = checkpoint7Of(run);
         try (MockEnvironment env = environment(run);
-                var restored = harness(newOperator(key -> new float[] {1.0f, -1.0f}, 1), env)) {
-            restored.setRestoredCheckpointId(7L);
-            restored.initializeState(checkpoint7);
-            restored.open();
+                var restored = failedOverToCheckpoint7(run, env)) {
             restored.processElement(new StreamRecord<>(grad("i:2", 0.5f, 1, 1, 0L)));
             restored.processElement(new StreamRecord<>(grad("u:3", 0.5f, 1, 1, 0L))); // evicts i:2
             restored.processElement(new StreamRecord<>(grad("i:4", 0.5f, 1, 1, 0L))); // evicts u:3
@@ -286,6 +278,17 @@ class ParameterShardOperatorTest {
                             tuple("i:2", new RunCheckpoint(run, label)),
                             tuple("i:4", new RunCheckpoint(run, label)));
         }
+    }
+
+    /** A cache of one row, after a failover to checkpoint 7 of {@code run} (the same JobID). */
+    private KeyedOneInputStreamOperatorTestHarness<String, ShardMessage, ModelUpdate>
+            failedOverToCheckpoint7(JobID run, MockEnvironment env) throws Exception {
+        OperatorSubtaskState checkpoint7 = checkpoint7Of(run);
+        var restored = harness(newOperator(key -> new float[] {1.0f, -1.0f}, 1), env);
+        restored.setRestoredCheckpointId(7L);
+        restored.initializeState(checkpoint7);
+        restored.open();
+        return restored;
     }
 
     private OperatorSubtaskState checkpoint7Of(JobID run) throws Exception {
