@@ -4,6 +4,7 @@ import io.streamrec.schema.ParameterRow;
 import io.streamrec.schema.RunCheckpoint;
 import io.streamrec.schema.SavepointContract.StateNames;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,10 +22,10 @@ import org.apache.flink.runtime.state.StateInitializationContext;
  * from; rows of this run and unstamped rows (written before stamps existed) always are.
  *
  * <p>Kept as operator union list state ({@link StateNames#RUN_LINEAGE}), the same on every subtask:
- * at each snapshot, the latest {@link #MAX_EARLIER_RUNS} earlier runs with their last checkpoint,
- * oldest first, then this run with the snapshotting checkpoint. A failover within the job restores
- * its latest completed checkpoint; this run's rows of later checkpoints were never committed, so
- * they need no filter.
+ * at each snapshot, the earlier runs with their last checkpoint, oldest first, then this run with
+ * the snapshotting checkpoint; a restore keeps the latest {@link #MAX_EARLIER_RUNS} earlier runs. A
+ * failover within the job restores its latest completed checkpoint; this run's rows of later
+ * checkpoints were never committed, so they need no filter.
  *
  * <p>Bounded, so that the lineage does not grow with every deployment: each restore from another
  * run republishes every parameter-server row stamped with the new run ({@code
@@ -82,6 +83,13 @@ public final class RunLineage {
                 earlier.merge(c.job(), c.checkpointId(), Math::min);
             }
         }
+        // the latest ones only, oldest first as stored: the predecessor's snapshot holds its own
+        // bound and itself, one more than this lineage keeps
+        Iterator<JobID> oldest = earlier.keySet().iterator();
+        for (int drop = earlier.size() - MAX_EARLIER_RUNS; drop > 0; drop--) {
+            oldest.next();
+            oldest.remove();
+        }
         return new RunLineage(run, earlier, restored && !ownRun, null);
     }
 
@@ -129,18 +137,10 @@ public final class RunLineage {
         return abandonedRows;
     }
 
-    /**
-     * What a snapshot by {@code checkpointId} stores: the latest {@link #MAX_EARLIER_RUNS} earlier
-     * runs (the map keeps them oldest first, as every snapshot wrote them), then this run.
-     */
+    /** What a snapshot by {@code checkpointId} stores: the earlier runs, then this run. */
     List<RunCheckpoint> entries(long checkpointId) {
         List<RunCheckpoint> entries = new ArrayList<>();
-        int skip = Math.max(0, earlier.size() - MAX_EARLIER_RUNS);
-        for (Map.Entry<JobID, Long> run : earlier.entrySet()) {
-            if (skip-- <= 0) {
-                entries.add(new RunCheckpoint(run.getKey(), run.getValue()));
-            }
-        }
+        earlier.forEach((job, upTo) -> entries.add(new RunCheckpoint(job, upTo)));
         entries.add(stamp(checkpointId));
         return entries;
     }

@@ -75,11 +75,13 @@ class RunLineageTest {
         int last = runs.size() - 1;
         assertThat(accepts(next, runs.get(last), last + 1L)).isTrue();
         assertThat(accepts(next, runs.get(last), last + 2L)).isFalse();
-        int oldestKept = last - RunLineage.MAX_EARLIER_RUNS;
+        // the snapshot held its predecessor's ten and itself: a restore keeps the latest ten
+        int oldestKept = last - RunLineage.MAX_EARLIER_RUNS + 1;
         assertThat(accepts(next, runs.get(oldestKept), oldestKept + 1L)).isTrue();
         assertThat(accepts(next, runs.get(oldestKept - 1), oldestKept))
                 .as("a run further back than the bound")
                 .isFalse();
+        assertThat(next.entries(1L)).hasSize(RunLineage.MAX_EARLIER_RUNS + 1);
     }
 
     @Test
