@@ -98,13 +98,18 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
      */
     private transient OptionalLong lastFlushed;
 
-    /** Keys evicted into state before this attempt's first flush, not yet on the topic. */
+    /**
+     * Keys evicted into state before this attempt's first flush, not yet on the topic: at most
+     * {@code cacheCapacity} (keys, where the cache holds rows); a row evicted beyond that goes out
+     * at once labelled {@link #AFTER_EVERY_SNAPSHOT}.
+     */
     private transient Set<String> evictedBeforeFirstFlush;
 
     /**
-     * The label of rows flushed at the end of input before any barrier of this attempt: the final
-     * checkpoint's id is not known, so a label no snapshot id reaches (the same run's readers take
-     * the rows; a later run takes them from its republish).
+     * The label of rows written out before this attempt's first barrier without waiting for it (at
+     * the end of input, or beyond the held keys' bound): their checkpoint's id is not known, so a
+     * label no snapshot id reaches (the same run's readers take the rows; a later run takes them
+     * from its republish).
      */
     static final long AFTER_EVERY_SNAPSHOT = Long.MAX_VALUE;
 
@@ -281,10 +286,14 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
                 if (lastFlushed.isPresent()) {
                     // carried by the next checkpoint or a later one: label it the next
                     writeOut(e.getKey(), e.getValue(), lastFlushed.getAsLong() + 1);
-                } else {
+                } else if (evictedBeforeFirstFlush.size() < cacheCapacity
+                        || evictedBeforeFirstFlush.contains(e.getKey())) {
                     setCurrentKey(e.getKey());
                     rows.update(e.getValue());
                     evictedBeforeFirstFlush.add(e.getKey());
+                } else {
+                    // beyond the held keys' bound: out now, with a label no snapshot reaches
+                    writeOut(e.getKey(), e.getValue(), AFTER_EVERY_SNAPSHOT);
                 }
                 evictedDirtyRows.inc();
             }
@@ -299,8 +308,10 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
             // the first flush's part for rows evicted before it; a dirty key goes out below
             for (String key : evictedBeforeFirstFlush) {
                 if (!dirty.contains(key)) {
-                    setCurrentKey(key);
-                    writeOut(key, rows.value(), label);
+                    setCurrentKey(key); // already in state
+                    output.collect(
+                            CHECKPOINTED_ROWS,
+                            new StreamRecord<>(rows.value().stamped(lineage.stamp(label))));
                 }
             }
         }

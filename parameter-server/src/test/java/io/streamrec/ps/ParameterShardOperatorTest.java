@@ -154,13 +154,21 @@ class ParameterShardOperatorTest {
                 h.processElement(new StreamRecord<>(grad(key, 0.5f, 1, 1, 0L)));
             }
             // i:1 and i:2 left the cache with changes twice each, i:3 once, before any flush:
-            // into state, and out to the topic only with the first flush, whose id they take
-            assertThat(checkpointedRows(h)).isEmpty();
+            // into state, and i:1 and i:2 out to the topic only with the first flush, whose id
+            // they take; i:3 went out at once, beyond the two keys held (the cache's size)
+            JobID run = h.getEnvironment().getJobID();
+            assertThat(checkpointedRows(h))
+                    .extracting(ParameterRow::key, ParameterRow::stamp)
+                    .containsExactly(
+                            tuple(
+                                    "i:3",
+                                    new RunCheckpoint(
+                                            run, ParameterShardOperator.AFTER_EVERY_SNAPSHOT)));
             h.prepareSnapshotPreBarrier(1L);
             assertThat(checkpointedRows(h))
                     .extracting(ParameterRow::key, ParameterRow::version)
                     .containsExactlyInAnyOrder(
-                            tuple("i:1", 2L), tuple("i:2", 2L), tuple("i:3", 1L), tuple("i:4", 1L));
+                            tuple("i:3", 1L), tuple("i:1", 2L), tuple("i:2", 2L), tuple("i:4", 1L));
             snapshot = h.snapshot(1L, 1L);
         }
         try (var restored = harness(newOperator())) {
@@ -228,7 +236,7 @@ class ParameterShardOperatorTest {
     void rowsEvictedBeforeTheFirstBarrierAfterAFailoverWaitForItsId() throws Exception {
         JobID run = new JobID();
         try (MockEnvironment env = environment(run);
-                var restored = failedOverToCheckpoint7(run, env)) {
+                var restored = failedOverToCheckpoint7(run, env, 1)) {
             restored.processElement(new StreamRecord<>(grad("i:2", 0.5f, 1, 1, 0L)));
             restored.processElement(new StreamRecord<>(grad("i:3", 0.5f, 1, 1, 0L))); // evicts i:2
             assertThat(checkpointedRows(restored)).as("held until the first barrier").isEmpty();
@@ -262,29 +270,54 @@ class ParameterShardOperatorTest {
     void aFlushAtTheEndOfInputBeforeAnyBarrierIsLabelledPastEverySnapshot() throws Exception {
         JobID run = new JobID();
         try (MockEnvironment env = environment(run);
-                var restored = failedOverToCheckpoint7(run, env)) {
-            restored.processElement(new StreamRecord<>(grad("i:2", 0.5f, 1, 1, 0L)));
-            restored.processElement(new StreamRecord<>(grad("u:3", 0.5f, 1, 1, 0L))); // evicts i:2
-            restored.processElement(new StreamRecord<>(grad("i:4", 0.5f, 1, 1, 0L))); // evicts u:3
+                var restored = failedOverToCheckpoint7(run, env, 2)) {
+            for (String key : List.of("i:2", "u:3", "i:4", "i:5")) { // i:2 and u:3 held
+                restored.processElement(new StreamRecord<>(grad(key, 0.5f, 1, 1, 0L)));
+            }
             // a held row erased before the barrier never goes out: its tombstone does
             restored.processElement(
                     new StreamRecord<>(ShardMessage.marker("u:3", EvalMarker.eraseRow(1L, "3"))));
             restored.getOperator().finish();
+            List<ParameterRow> rows = checkpointedRows(restored);
+            assertThat(rows.get(0).key()).isEqualTo("u:3");
+            assertThat(rows.get(0).isTombstone()).isTrue();
             long label = ParameterShardOperator.AFTER_EVERY_SNAPSHOT;
-            assertThat(checkpointedRows(restored))
-                    .extracting(ParameterRow::key, r -> r.isTombstone() ? null : r.stamp())
-                    .containsExactly(
-                            tuple("u:3", null),
+            assertThat(rows.subList(1, rows.size()))
+                    .extracting(ParameterRow::key, ParameterRow::stamp)
+                    .containsExactlyInAnyOrder(
                             tuple("i:2", new RunCheckpoint(run, label)),
-                            tuple("i:4", new RunCheckpoint(run, label)));
+                            tuple("i:4", new RunCheckpoint(run, label)),
+                            tuple("i:5", new RunCheckpoint(run, label)));
         }
     }
 
-    /** A cache of one row, after a failover to checkpoint 7 of {@code run} (the same JobID). */
+    @Test
+    void keysHeldForTheFirstBarrierAreBoundedByTheCache() throws Exception {
+        JobID run = new JobID();
+        try (MockEnvironment env = environment(run);
+                var restored = failedOverToCheckpoint7(run, env, 1)) {
+            restored.processElement(new StreamRecord<>(grad("i:2", 0.5f, 1, 1, 0L)));
+            restored.processElement(new StreamRecord<>(grad("i:3", 0.5f, 1, 1, 0L))); // holds i:2
+            restored.processElement(new StreamRecord<>(grad("i:4", 0.5f, 1, 1, 0L))); // i:3 out
+            long label = ParameterShardOperator.AFTER_EVERY_SNAPSHOT;
+            assertThat(checkpointedRows(restored))
+                    .extracting(ParameterRow::key, ParameterRow::stamp)
+                    .containsExactly(tuple("i:3", new RunCheckpoint(run, label)));
+            restored.prepareSnapshotPreBarrier(9L);
+            assertThat(checkpointedRows(restored))
+                    .extracting(ParameterRow::key, ParameterRow::stamp)
+                    .containsExactly(
+                            tuple("i:3", new RunCheckpoint(run, label)),
+                            tuple("i:2", new RunCheckpoint(run, 9L)),
+                            tuple("i:4", new RunCheckpoint(run, 9L)));
+        }
+    }
+
+    /** A cache of {@code rows} rows after a failover to checkpoint 7 of {@code run}. */
     private KeyedOneInputStreamOperatorTestHarness<String, ShardMessage, ModelUpdate>
-            failedOverToCheckpoint7(JobID run, MockEnvironment env) throws Exception {
+            failedOverToCheckpoint7(JobID run, MockEnvironment env, int rows) throws Exception {
         OperatorSubtaskState checkpoint7 = checkpoint7Of(run);
-        var restored = harness(newOperator(key -> new float[] {1.0f, -1.0f}, 1), env);
+        var restored = harness(newOperator(key -> new float[] {1.0f, -1.0f}, rows), env);
         restored.setRestoredCheckpointId(7L);
         restored.initializeState(checkpoint7);
         restored.open();
