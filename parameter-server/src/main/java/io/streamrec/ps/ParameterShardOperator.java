@@ -261,9 +261,16 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
 
     @Override
     public void finish() throws Exception {
-        flushDirtyRows(
-                lastFlushed.isPresent() ? lastFlushed.getAsLong() + 1 : AFTER_EVERY_SNAPSHOT);
+        flushDirtyRows(nextLabel());
         super.finish();
+    }
+
+    /**
+     * The label of a row written out now, before the next barrier: one past the last flush, or
+     * {@link #AFTER_EVERY_SNAPSHOT} before this attempt's first.
+     */
+    private long nextLabel() {
+        return lastFlushed.isPresent() ? lastFlushed.getAsLong() + 1 : AFTER_EVERY_SNAPSHOT;
     }
 
     /**
@@ -283,17 +290,16 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
         while (cache.size() > cacheCapacity) {
             Map.Entry<String, ParameterRow> e = eldest.next();
             if (dirty.remove(e.getKey())) {
-                if (lastFlushed.isPresent()) {
-                    // carried by the next checkpoint or a later one: label it the next
-                    writeOut(e.getKey(), e.getValue(), lastFlushed.getAsLong() + 1);
-                } else if (evictedBeforeFirstFlush.size() < cacheCapacity
-                        || evictedBeforeFirstFlush.contains(e.getKey())) {
+                if (lastFlushed.isEmpty()
+                        && (evictedBeforeFirstFlush.size() < cacheCapacity
+                                || evictedBeforeFirstFlush.contains(e.getKey()))) {
                     setCurrentKey(e.getKey());
                     rows.update(e.getValue());
                     evictedBeforeFirstFlush.add(e.getKey());
                 } else {
-                    // beyond the held keys' bound: out now, with a label no snapshot reaches
-                    writeOut(e.getKey(), e.getValue(), AFTER_EVERY_SNAPSHOT);
+                    // carried by the next checkpoint or a later one; beyond the held keys' bound
+                    // before the first flush, a label no snapshot reaches
+                    writeOut(e.getKey(), e.getValue(), nextLabel());
                 }
                 evictedDirtyRows.inc();
             }
@@ -309,9 +315,7 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
             for (String key : evictedBeforeFirstFlush) {
                 if (!dirty.contains(key)) {
                     setCurrentKey(key); // already in state
-                    output.collect(
-                            CHECKPOINTED_ROWS,
-                            new StreamRecord<>(rows.value().stamped(lineage.stamp(label))));
+                    emit(rows.value(), label);
                 }
             }
         }
@@ -334,6 +338,11 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
     private void writeOut(String key, ParameterRow row, long label) throws Exception {
         setCurrentKey(key);
         rows.update(row);
+        emit(row, label);
+    }
+
+    /** A row on {@link #CHECKPOINTED_ROWS}, stamped with this run and {@code label}. */
+    private void emit(ParameterRow row, long label) {
         output.collect(CHECKPOINTED_ROWS, new StreamRecord<>(row.stamped(lineage.stamp(label))));
     }
 
@@ -344,9 +353,7 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
         try (Stream<String> keys = backend.getKeys(ROWS_STATE, VoidNamespace.INSTANCE)) {
             for (Iterator<String> it = keys.iterator(); it.hasNext(); n++) {
                 setCurrentKey(it.next());
-                output.collect(
-                        CHECKPOINTED_ROWS,
-                        new StreamRecord<>(rows.value().stamped(lineage.stamp(label))));
+                emit(rows.value(), label);
             }
         }
         LOG.info(
