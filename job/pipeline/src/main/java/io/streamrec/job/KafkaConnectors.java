@@ -35,6 +35,22 @@ final class KafkaConnectors {
     static final Duration TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
 
     /**
+     * How long an exactly-once sink's producer waits to fill a batch. Its records become readable
+     * only at the commit (every reader is read_committed), and the writer flushes at each barrier,
+     * so waiting costs no latency anyone sees. Kafka 4's defaults (5 ms, 16 KiB batches) sent the
+     * model updates in hundreds of small produce requests a second, each a wake-up for the broker
+     * and the producer's network thread (BENCHMARKS, forty-sixth session). {@code kafka.properties}
+     * settings win over it.
+     */
+    static final Duration TRANSACTIONAL_LINGER = Duration.ofMillis(100);
+
+    /**
+     * An exactly-once sink's batch size per partition, with {@link #TRANSACTIONAL_LINGER}: a
+     * producer holds up to one per partition it writes, out of its 32 MiB buffer.
+     */
+    static final int TRANSACTIONAL_BATCH_BYTES = 256 * 1024;
+
+    /**
      * Where a source without state starts: the group's committed offsets (earliest where it has
      * none), resolved when a partition is assigned, so that no checkpoint holds an unresolved
      * offset.
@@ -80,7 +96,10 @@ final class KafkaConnectors {
         Properties props = kafka.toProperties();
         // the broker's default maximum; kafka.properties may set less for a broker that allows less
         props.putIfAbsent("transaction.timeout.ms", String.valueOf(TRANSACTION_TIMEOUT.toMillis()));
-        if (guarantee != DeliveryGuarantee.EXACTLY_ONCE) {
+        if (guarantee == DeliveryGuarantee.EXACTLY_ONCE) {
+            props.putIfAbsent("linger.ms", String.valueOf(TRANSACTIONAL_LINGER.toMillis()));
+            props.putIfAbsent("batch.size", String.valueOf(TRANSACTIONAL_BATCH_BYTES));
+        } else {
             // Kafka 4 producers wait 5 ms to fill a batch; a client is waiting for each result
             props.putIfAbsent("linger.ms", "0");
         }

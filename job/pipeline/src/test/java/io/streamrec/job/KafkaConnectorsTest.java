@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.sink.TransactionNamingStrategy;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -85,6 +86,48 @@ class KafkaConnectorsTest {
 
         assertThat(namingOf(new Configuration())).isEqualTo(TransactionNamingStrategy.POOLING);
         assertThat(namingOf(incrementing)).isEqualTo(TransactionNamingStrategy.INCREMENTING);
+    }
+
+    /**
+     * Exactly-once sinks' records are read only at the commit: they batch until then. A sink whose
+     * records a client waits for sends each at once; the operator's client properties win.
+     */
+    @Test
+    void exactlyOnceSinksBatchTheirRecordsUnlessToldOtherwise() throws Exception {
+        Configuration lingering = new Configuration();
+        lingering.set(StreamrecOptions.KAFKA_PROPERTIES, Map.of("linger.ms", "7"));
+
+        Properties exactlyOnce =
+                producerConfigOf(new Configuration(), DeliveryGuarantee.EXACTLY_ONCE);
+        assertThat(exactlyOnce.getProperty("linger.ms")).isEqualTo("100");
+        assertThat(exactlyOnce.getProperty("batch.size")).isEqualTo("262144");
+        Properties atLeastOnce =
+                producerConfigOf(new Configuration(), DeliveryGuarantee.AT_LEAST_ONCE);
+        assertThat(atLeastOnce.getProperty("linger.ms")).isEqualTo("0");
+        assertThat(atLeastOnce.getProperty("batch.size")).isNull();
+        assertThat(
+                        producerConfigOf(lingering, DeliveryGuarantee.EXACTLY_ONCE)
+                                .getProperty("linger.ms"))
+                .isEqualTo("7");
+        assertThat(
+                        producerConfigOf(lingering, DeliveryGuarantee.AT_LEAST_ONCE)
+                                .getProperty("linger.ms"))
+                .isEqualTo("7");
+    }
+
+    private static Properties producerConfigOf(Configuration conf, DeliveryGuarantee guarantee)
+            throws Exception {
+        KafkaSink<String> sink =
+                new KafkaConnectors(new JobSettings(conf))
+                        .sink(
+                                StreamrecOptions.RESULTS_TOPIC,
+                                "results",
+                                null,
+                                new SimpleStringSchema(),
+                                guarantee);
+        Field config = KafkaSink.class.getDeclaredField("kafkaProducerConfig");
+        config.setAccessible(true);
+        return (Properties) config.get(sink);
     }
 
     private static TransactionNamingStrategy namingOf(Configuration conf) throws Exception {
