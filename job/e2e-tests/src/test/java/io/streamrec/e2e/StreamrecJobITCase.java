@@ -174,6 +174,12 @@ class StreamrecJobITCase {
                         DeliveryGuarantee.EXACTLY_ONCE);
         assertThat(FailOnceAfterCheckpoint.FAILURES.get()).isEqualTo(failuresBefore + 1);
         assertThat(failed.counts().events()).isEqualTo(n);
+        // the restore keeps what the model learned: it still beats popularity as the clean run does
+        double failedPopularity = failed.counts().hitRate(1);
+        assertThat(failed.counts().hitRate(0))
+                .as("model HR@10 across the failure vs popularity %.4f", failedPopularity)
+                .isGreaterThan(1.5 * failedPopularity)
+                .isGreaterThan(failedPopularity + 0.05);
         assertCountersMatchInput(failed.finalRows(), n);
         assertSameRowCounters(clean.finalRows(), failed.finalRows());
         // every request answered exactly once under read_committed: at-least-once results
