@@ -35,12 +35,12 @@ final class KafkaConnectors {
     static final Duration TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
 
     /**
-     * How long an exactly-once sink's producer waits to fill a batch. Its records become readable
-     * only at the commit (every reader is read_committed), and the writer flushes at each barrier,
-     * so waiting costs no latency anyone sees. With Kafka 4's defaults (5 ms, 16 KiB batches) the
-     * quickstart's model updates took 2,574 produce requests, with these 282, each request a
-     * wake-up for the broker and the producer's network thread (BENCHMARKS, forty-sixth session).
-     * {@code kafka.properties} settings win over it.
+     * How long the producer of an exactly-once sink read at the commit waits to fill a batch: its
+     * records become readable then (all their readers are read_committed), and the writer flushes
+     * at each barrier, so waiting costs no latency anyone sees. With Kafka 4's defaults (5 ms, 16
+     * KiB batches) the quickstart's model updates took 2,574 produce requests, with these 282, each
+     * request a wake-up for the broker and the producer's network thread (BENCHMARKS, forty-sixth
+     * session). {@code kafka.properties} settings win over it.
      */
     static final Duration TRANSACTIONAL_LINGER = Duration.ofMillis(100);
 
@@ -75,34 +75,50 @@ final class KafkaConnectors {
     }
 
     /**
-     * An exactly-once sink to {@code topic}; {@code name} makes its transactional ids unique in the
-     * job. A null {@code key} writes records without keys.
+     * An exactly-once sink to {@code topic} whose records are read at the commit; {@code name}
+     * makes its transactional ids unique in the job. A null {@code key} writes records without
+     * keys. Its producer fills batches until the commit ({@link #TRANSACTIONAL_LINGER}).
      */
     <T> KafkaSink<T> sink(
             ConfigOption<String> topic,
             String name,
             SerializationSchema<T> key,
             SerializationSchema<T> value) {
-        return sink(topic, name, key, value, DeliveryGuarantee.EXACTLY_ONCE);
+        Properties props = producerProperties();
+        props.putIfAbsent("linger.ms", String.valueOf(TRANSACTIONAL_LINGER.toMillis()));
+        props.putIfAbsent("batch.size", String.valueOf(TRANSACTIONAL_BATCH_BYTES));
+        return sink(topic, name, key, value, DeliveryGuarantee.EXACTLY_ONCE, props);
     }
 
-    /** {@link #sink(ConfigOption, String, SerializationSchema, SerializationSchema)}, as given. */
-    <T> KafkaSink<T> sink(
+    /**
+     * A sink whose records a client waits for (the results: the gateway reads them uncommitted
+     * under either guarantee), each sent at once: Kafka 4 producers wait 5 ms to fill a batch.
+     */
+    <T> KafkaSink<T> awaitedSink(
             ConfigOption<String> topic,
             String name,
             SerializationSchema<T> key,
             SerializationSchema<T> value,
             DeliveryGuarantee guarantee) {
+        Properties props = producerProperties();
+        props.putIfAbsent("linger.ms", "0");
+        return sink(topic, name, key, value, guarantee, props);
+    }
+
+    private Properties producerProperties() {
         Properties props = kafka.toProperties();
         // the broker's default maximum; kafka.properties may set less for a broker that allows less
         props.putIfAbsent("transaction.timeout.ms", String.valueOf(TRANSACTION_TIMEOUT.toMillis()));
-        if (guarantee == DeliveryGuarantee.EXACTLY_ONCE) {
-            props.putIfAbsent("linger.ms", String.valueOf(TRANSACTIONAL_LINGER.toMillis()));
-            props.putIfAbsent("batch.size", String.valueOf(TRANSACTIONAL_BATCH_BYTES));
-        } else {
-            // Kafka 4 producers wait 5 ms to fill a batch; a client is waiting for each result
-            props.putIfAbsent("linger.ms", "0");
-        }
+        return props;
+    }
+
+    private <T> KafkaSink<T> sink(
+            ConfigOption<String> topic,
+            String name,
+            SerializationSchema<T> key,
+            SerializationSchema<T> value,
+            DeliveryGuarantee guarantee,
+            Properties props) {
         var serializer =
                 KafkaRecordSerializationSchema.<T>builder()
                         .setTopic(settings.get(topic))

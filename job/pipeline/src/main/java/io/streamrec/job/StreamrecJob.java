@@ -481,7 +481,7 @@ public final class StreamrecJob {
 
     private void resultsSink(DataStream<RecommendationResult> results) {
         results.sinkTo(
-                        kafka.sink(
+                        kafka.awaitedSink(
                                 StreamrecOptions.RESULTS_TOPIC,
                                 "results",
                                 new RecordBytesSchema<>(

@@ -89,42 +89,53 @@ class KafkaConnectorsTest {
     }
 
     /**
-     * Exactly-once sinks' records are read only at the commit: they batch until then. A sink whose
-     * records a client waits for sends each at once; the operator's client properties win.
+     * Sinks read at the commit batch their records until then. The results, which a client waits
+     * for (read uncommitted), go out at once under either guarantee. The operator's client
+     * properties win.
      */
     @Test
-    void exactlyOnceSinksBatchTheirRecordsUnlessToldOtherwise() throws Exception {
-        Configuration lingering = new Configuration();
-        lingering.set(StreamrecOptions.KAFKA_PROPERTIES, Map.of("linger.ms", "7"));
+    void sinksReadAtTheCommitBatchTheirRecordsUnlessToldOtherwise() throws Exception {
+        Configuration own = new Configuration();
+        own.set(StreamrecOptions.KAFKA_PROPERTIES, Map.of("linger.ms", "7", "batch.size", "65536"));
 
-        Properties exactlyOnce =
-                producerConfigOf(new Configuration(), DeliveryGuarantee.EXACTLY_ONCE);
-        assertThat(exactlyOnce.getProperty("linger.ms")).isEqualTo("100");
-        assertThat(exactlyOnce.getProperty("batch.size")).isEqualTo("262144");
-        Properties atLeastOnce =
-                producerConfigOf(new Configuration(), DeliveryGuarantee.AT_LEAST_ONCE);
-        assertThat(atLeastOnce.getProperty("linger.ms")).isEqualTo("0");
-        assertThat(atLeastOnce.getProperty("batch.size")).isNull();
+        Properties readAtCommit = producerConfigOf(committedSink(new Configuration()));
+        assertThat(readAtCommit.getProperty("linger.ms")).isEqualTo("100");
+        assertThat(readAtCommit.getProperty("batch.size")).isEqualTo("262144");
+        for (DeliveryGuarantee guarantee :
+                List.of(DeliveryGuarantee.EXACTLY_ONCE, DeliveryGuarantee.AT_LEAST_ONCE)) {
+            Properties results = producerConfigOf(resultsSink(new Configuration(), guarantee));
+            assertThat(results.getProperty("linger.ms")).as("%s", guarantee).isEqualTo("0");
+            assertThat(results.getProperty("batch.size")).as("%s", guarantee).isNull();
+        }
+        Properties overridden = producerConfigOf(committedSink(own));
+        assertThat(overridden.getProperty("linger.ms")).isEqualTo("7");
+        assertThat(overridden.getProperty("batch.size")).isEqualTo("65536");
         assertThat(
-                        producerConfigOf(lingering, DeliveryGuarantee.EXACTLY_ONCE)
-                                .getProperty("linger.ms"))
-                .isEqualTo("7");
-        assertThat(
-                        producerConfigOf(lingering, DeliveryGuarantee.AT_LEAST_ONCE)
+                        producerConfigOf(resultsSink(own, DeliveryGuarantee.AT_LEAST_ONCE))
                                 .getProperty("linger.ms"))
                 .isEqualTo("7");
     }
 
-    private static Properties producerConfigOf(Configuration conf, DeliveryGuarantee guarantee)
-            throws Exception {
-        KafkaSink<String> sink =
-                new KafkaConnectors(new JobSettings(conf))
-                        .sink(
-                                StreamrecOptions.RESULTS_TOPIC,
-                                "results",
-                                null,
-                                new SimpleStringSchema(),
-                                guarantee);
+    private static KafkaSink<String> committedSink(Configuration conf) {
+        return new KafkaConnectors(new JobSettings(conf))
+                .sink(
+                        StreamrecOptions.EVAL_REPORTS_TOPIC,
+                        "eval-reports",
+                        null,
+                        new SimpleStringSchema());
+    }
+
+    private static KafkaSink<String> resultsSink(Configuration conf, DeliveryGuarantee guarantee) {
+        return new KafkaConnectors(new JobSettings(conf))
+                .awaitedSink(
+                        StreamrecOptions.RESULTS_TOPIC,
+                        "results",
+                        null,
+                        new SimpleStringSchema(),
+                        guarantee);
+    }
+
+    private static Properties producerConfigOf(KafkaSink<String> sink) throws Exception {
         Field config = KafkaSink.class.getDeclaredField("kafkaProducerConfig");
         config.setAccessible(true);
         return (Properties) config.get(sink);
