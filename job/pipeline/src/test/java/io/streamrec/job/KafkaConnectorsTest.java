@@ -142,13 +142,7 @@ class KafkaConnectorsTest {
     }
 
     private static TransactionNamingStrategy namingOf(Configuration conf) throws Exception {
-        KafkaSink<String> sink =
-                new KafkaConnectors(new JobSettings(conf))
-                        .sink(
-                                StreamrecOptions.EVAL_REPORTS_TOPIC,
-                                "eval-reports",
-                                null,
-                                new SimpleStringSchema());
+        KafkaSink<String> sink = committedSink(conf);
         Field naming = KafkaSink.class.getDeclaredField("transactionNamingStrategy");
         naming.setAccessible(true);
         return (TransactionNamingStrategy) naming.get(sink);
