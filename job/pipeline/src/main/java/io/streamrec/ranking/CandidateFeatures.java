@@ -213,7 +213,12 @@ public final class CandidateFeatures {
         }
         if (on(FeatureFamily.FACTORIZATION) && factorizationScores != null) {
             for (int c = 0; c < kept; c++) {
-                values[c * Feature.COUNT + Feature.FACTORIZATION.column()] = factorizationScores[c];
+                // the one column read from the parameter server's rows, which nothing here checks;
+                // a score that is not a number says nothing about the item (as an item without
+                // rows, which scores 0)
+                float score = factorizationScores[c];
+                values[c * Feature.COUNT + Feature.FACTORIZATION.column()] =
+                        Float.isFinite(score) ? score : 0f;
             }
         }
         return new FeatureList(kept, Feature.COUNT, values, context(userId, t));

@@ -8,6 +8,8 @@ import io.streamrec.schema.UserEvent;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The learned ranker over candidate sources, test-then-learn: {@link #rankThenLearn} ranks an
@@ -20,6 +22,8 @@ import java.util.List;
  * say "no source" for the one positive, teaching the scorer the opposite of what serving needs.
  */
 public final class CandidateRanker implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CandidateRanker.class);
+
     private final CandidateGenerator statistics;
     private final CandidateFeatures features;
     private final ListwiseScorer scorer;
@@ -42,6 +46,9 @@ public final class CandidateRanker implements AutoCloseable {
 
     /** Counts each user's training lists when the scorer trains with DP-SGD; null otherwise. */
     private final PrivacyAccountant privacy;
+
+    /** The count of values that were not numbers at which {@link #endBatch} next warns. */
+    private long nextNonFiniteWarning = 1;
 
     /**
      * Rows (candidates) the feature scaler averages over: the training rows of about the last 1,200
@@ -522,8 +529,10 @@ public final class CandidateRanker implements AutoCloseable {
                         addCorrection(terms[i], corrections.get(i));
                     }
                     float[][] probabilities = new float[n][];
-                    scorer.step(scorer.gradients(lists, t, w, terms, probabilities));
-                    interaction.step(examples, probabilities, t, w);
+                    // a softmax that is not a number gives a gradient that is not: neither steps
+                    if (scorer.step(scorer.gradients(lists, t, w, terms, probabilities))) {
+                        interaction.step(examples, probabilities, t, w);
+                    }
                 }
             }
             examples.clear();
@@ -532,7 +541,29 @@ public final class CandidateRanker implements AutoCloseable {
             targets.clear();
             weights.clear();
         }
+        warnOfNonFiniteValues();
         return n;
+    }
+
+    /**
+     * Warns when the feature values and gradients the ranker kept from its weights, because they
+     * were not numbers, reach 1, 10, 100, ...: a broken input upstream (a row or a statistic) that
+     * the ranking survives but should not meet.
+     */
+    private void warnOfNonFiniteValues() {
+        long values = scaler.nonFiniteValues();
+        long steps = scorer.skippedSteps();
+        if (values + steps >= nextNonFiniteWarning) {
+            LOG.warn(
+                    "The learned ranker has met {} feature values that were not numbers (set to"
+                            + " their feature's mean) and skipped {} training steps whose"
+                            + " gradient was not, so far",
+                    values,
+                    steps);
+            while (nextNonFiniteWarning <= values + steps) {
+                nextNonFiniteWarning *= 10;
+            }
+        }
     }
 
     private static void addCorrection(float[] scores, float[] correction) {

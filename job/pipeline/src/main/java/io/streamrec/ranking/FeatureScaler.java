@@ -15,7 +15,9 @@ import java.util.stream.IntStream;
  * over the first rows, then an exponential average over about the last {@code horizon} rows,
  * following drift. Columns with no variance (switched off, or constant so far) stay zero. A column
  * appended by {@link #readFrom} of a narrower snapshot counts its rows from there, so it too starts
- * with a plain mean.
+ * with a plain mean. A value that is not a number (NaN, infinite) neither moves the averages nor
+ * reaches the scorer: one such value in an average would make every later score NaN, and the
+ * learned ranker would rank by its candidates' order from then on.
  */
 public final class FeatureScaler {
     /**
@@ -47,6 +49,9 @@ public final class FeatureScaler {
     private final double[] contextMean = new double[FeatureList.CONTEXT];
     private final double[] contextVariance = new double[FeatureList.CONTEXT];
     private long rows;
+
+    /** Not checkpointed: a diagnostic of this run ({@link #nonFiniteValues}). */
+    private long nonFiniteValues;
 
     /**
      * Per column, the rows before it was appended (0 for a column from the start); non-decreasing.
@@ -93,7 +98,11 @@ public final class FeatureScaler {
             for (int to : runEnds) {
                 double w = Math.max(1.0 / (rows - since[from]), 1.0 / horizon);
                 for (int f = from; f < to; f++) {
-                    double delta = values[row + f] - mean[f];
+                    float x = values[row + f];
+                    if (!Float.isFinite(x)) {
+                        continue; // one would stay in the averages, and reach every later score
+                    }
+                    double delta = x - mean[f];
                     mean[f] += w * delta;
                     variance[f] = (1 - w) * (variance[f] + w * delta * delta);
                 }
@@ -101,6 +110,9 @@ public final class FeatureScaler {
             }
             float[] context = list.context();
             for (int g = 0; g < FeatureList.CONTEXT; g++) {
+                if (!Float.isFinite(context[g])) {
+                    continue;
+                }
                 double delta = context[g] - contextMean[g];
                 contextMean[g] += a * delta;
                 contextVariance[g] = (1 - a) * (contextVariance[g] + a * delta * delta);
@@ -124,6 +136,7 @@ public final class FeatureScaler {
                 values[row + f] = (values[row + f] - shift[f]) * scale[f];
             }
         }
+        replaceNonFinite(values, list.candidates() * features);
         float[] context = list.context();
         for (int g = 0; g < FeatureList.CONTEXT; g++) {
             if (scalesContext(g)) {
@@ -135,7 +148,31 @@ public final class FeatureScaler {
                                 : 0f;
             }
         }
+        replaceNonFinite(context, FeatureList.CONTEXT);
         return list;
+    }
+
+    /**
+     * Sets the standardised values that are not numbers (from a raw value that was not, or one too
+     * large for a float) to 0, the column's mean: the value says nothing, and the scorer's weights
+     * must not learn from it. A loop apart from the standardising one, which stays one the JIT
+     * vectorises.
+     */
+    private void replaceNonFinite(float[] values, int length) {
+        for (int i = 0; i < length; i++) {
+            if (!Float.isFinite(values[i])) {
+                values[i] = 0f;
+                nonFiniteValues++;
+            }
+        }
+    }
+
+    /**
+     * The values {@link #standardise} has set to 0 since this scaler was made, because they were
+     * not numbers: none, unless an input is broken.
+     */
+    public long nonFiniteValues() {
+        return nonFiniteValues;
     }
 
     public long rows() {

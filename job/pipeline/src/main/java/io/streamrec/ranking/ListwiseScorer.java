@@ -81,6 +81,12 @@ public final class ListwiseScorer implements AutoCloseable {
 
     private long clippedLists;
     private long examinedLists;
+
+    /**
+     * Steps not taken because their gradient was not a number ({@link #step}); not checkpointed.
+     */
+    private long skippedSteps;
+
     private DoubleConsumer normSink;
 
     /** A scorer whose DP-SGD noise (if any) comes from a fresh {@link SecureRandom}. */
@@ -373,19 +379,35 @@ public final class ListwiseScorer implements AutoCloseable {
         return ScorerForward.meanLoss(layout, parameters, lists, targets, weights);
     }
 
-    /** One AdaGrad step along {@code g}. */
-    public void step(ScorerGradients g) {
+    /**
+     * One AdaGrad step along {@code g}, unless a value of it is not a number: that step is skipped
+     * (and counted, {@link #skippedSteps}), since one NaN in a weight makes every later score NaN.
+     * Returns whether the step was taken.
+     */
+    public boolean step(ScorerGradients g) {
         if (g.gradient().length != parameters.length) {
             throw new IllegalArgumentException(
                     g.gradient().length + " gradient values for " + parameters.length);
         }
         float[] gradient = g.gradient();
+        for (float x : gradient) {
+            if (!Float.isFinite(x)) {
+                skippedSteps++;
+                return false;
+            }
+        }
         if (frozen != null) {
             gradient = gradient.clone();
             zeroFrozen(gradient);
         }
         adagrad.apply(parameters, accumulators, gradient, settings.l2());
         average();
+        return true;
+    }
+
+    /** Steps {@link #step} skipped since this scorer was made: none, unless an input is broken. */
+    public long skippedSteps() {
+        return skippedSteps;
     }
 
     private void average() {

@@ -451,6 +451,16 @@ class CandidateFeaturesTest {
     }
 
     @Test
+    void aFactorizationScoreThatIsNotANumberCountsAsNone() {
+        float[] scores = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 1f};
+        FeatureList list = features.extract("u2", T0 + 7 * HOUR, ITEMS, scores);
+        assertThat(value(list, ITEMS.get(0), Feature.FACTORIZATION)).isZero();
+        assertThat(value(list, ITEMS.get(1), Feature.FACTORIZATION)).isZero();
+        assertThat(value(list, ITEMS.get(2), Feature.FACTORIZATION)).isZero();
+        assertThat(value(list, ITEMS.get(3), Feature.FACTORIZATION)).isEqualTo(1f);
+    }
+
+    @Test
     void context() {
         // u2's latest event at 3 h, 2 events
         assertThat(features.context("u2", T0 + 7 * HOUR))

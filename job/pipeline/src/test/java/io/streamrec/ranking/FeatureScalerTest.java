@@ -41,6 +41,25 @@ class FeatureScalerTest {
     }
 
     @Test
+    void valuesThatAreNotNumbersNeitherMoveTheAveragesNorReachTheScorer() {
+        FeatureScaler scaler = new FeatureScaler(2, HORIZON);
+        scaler.observe(rows(1f, Float.NaN, 3f));
+        scaler.observe(rows(Float.POSITIVE_INFINITY, 5f, 11f));
+        // one NaN in an average would make this NaN, and every other value standardised with it
+        assertThat(standardised(scaler, 5f)).isFinite().isNotZero();
+        FeatureList probe =
+                new FeatureList(
+                        3,
+                        2,
+                        new float[] {Float.NaN, 7f, Float.NEGATIVE_INFINITY, 7f, 4f, 7f},
+                        new float[] {1, Float.NaN, 0, 0, 0});
+        scaler.standardise(probe);
+        assertThat(probe.values()).containsExactly(0f, 0f, 0f, 0f, standardised(scaler, 4f), 0f);
+        assertThat(probe.context()).containsExactly(1f, 0f, 0f, 0f, 0f);
+        assertThat(scaler.nonFiniteValues()).isEqualTo(3);
+    }
+
+    @Test
     void plainMeanAndVarianceOverTheFirstRows() {
         FeatureScaler scaler = new FeatureScaler(2, HORIZON);
         // rows 1, 3 | 5, 11 in two lists: mean 5, variance (16 + 4 + 0 + 36) / 4 = 14

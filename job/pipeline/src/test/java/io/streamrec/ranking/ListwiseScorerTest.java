@@ -44,6 +44,25 @@ class ListwiseScorerTest {
     }
 
     @Test
+    void aGradientThatIsNotANumberIsNotStepped() {
+        PlantedRanking planted = new PlantedRanking(FEATURES, 1);
+        try (ListwiseScorer scorer = scorer(ScorerSettings.defaults())) {
+            List<FeatureList> lists = planted.lists(4, 20, 40);
+            int[] targets = planted.targets(lists);
+            lists.get(2).values()[5] = Float.NaN;
+            float[] before = scorer.parameters().clone();
+
+            assertThat(scorer.step(scorer.gradients(lists, targets))).isFalse();
+            assertThat(scorer.parameters()).containsExactly(before);
+            assertThat(scorer.scores(lists.get(0))).doesNotContain(Float.NaN);
+            lists.get(2).values()[5] = 0f;
+            assertThat(scorer.step(scorer.gradients(lists, targets))).isTrue();
+            assertThat(scorer.parameters()).isNotEqualTo(before).doesNotContain(Float.NaN);
+            assertThat(scorer.skippedSteps()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void theSameSeedGivesTheSameScorerAndWStartsNeutral() {
         try (ListwiseScorer a = scorer(ScorerSettings.defaults());
                 ListwiseScorer b = scorer(ScorerSettings.defaults());
