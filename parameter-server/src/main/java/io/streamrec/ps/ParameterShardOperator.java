@@ -55,6 +55,11 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ParameterShardOperator.class);
 
+    /** Gradients whose values were not all numbers, and the count that next warns (1, 10, ...). */
+    private transient long nonFiniteGradients;
+
+    private transient long nextNonFiniteWarning;
+
     public static final String ROWS_STATE = SavepointContract.StateNames.PARAMETER_ROWS;
 
     /**
@@ -143,6 +148,7 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
     @Override
     public void open() throws Exception {
         super.open();
+        nextNonFiniteWarning = 1;
         cache = new LinkedHashMap<>(16, 0.75f, true);
         dirty = new HashSet<>();
         evictedDirtyRows = getMetricGroup().counter("evictedDirtyRows");
@@ -243,6 +249,15 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
 
     /** Applies one gradient message to a row (null: a row never seen) and returns the new row. */
     ParameterRow apply(ParameterRow current, ShardMessage msg) {
+        if (!RowUpdater.isFinite(msg.gradient()) && ++nonFiniteGradients >= nextNonFiniteWarning) {
+            LOG.warn(
+                    "Shard {} has met {} gradients with a value that is not a number (the latest"
+                            + " for row {}); they moved no weight, and their events still count",
+                    getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
+                    nonFiniteGradients,
+                    msg.key());
+            nextNonFiniteWarning *= 10;
+        }
         return updater.apply(current, msg);
     }
 

@@ -31,7 +31,10 @@ public final class RowUpdater implements Serializable {
 
     /**
      * Applies {@code msg} to {@code current} (null: a row never seen, initialised from its key) and
-     * returns the new row with its version advanced by one.
+     * returns the new row with its version advanced by one. A gradient with a value that is not a
+     * number ({@link #isFinite}) moves no weight, since one NaN weight makes every score that reads
+     * the row NaN, and through the users' queries every row trained beside it; its counters still
+     * count, so every event is applied once either way.
      */
     public ParameterRow apply(ParameterRow current, ShardMessage msg) {
         float[] weights;
@@ -60,7 +63,9 @@ public final class RowUpdater implements Serializable {
         if (msg.gradient().length != weights.length) {
             throw widthMismatch(msg, weights.length);
         }
-        optimizer.apply(weights, slots, msg.gradient(), l2.strength(updates));
+        if (isFinite(msg.gradient())) {
+            optimizer.apply(weights, slots, msg.gradient(), l2.strength(updates));
+        }
         if (msg.positives() > 0) {
             TrendCounter t =
                     new TrendCounter(trend, trendTime)
@@ -95,6 +100,16 @@ public final class RowUpdater implements Serializable {
                                 + " values, the row has "
                                 + rowWidth;
         return new RowWidthMismatchException(odd, expected);
+    }
+
+    /** Whether every value of {@code gradient} is a number: NaN and infinities are not. */
+    public static boolean isFinite(float[] gradient) {
+        for (float g : gradient) {
+            if (!Float.isFinite(g)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** How many weights this job's {@code model.dim} gives the row {@code key}. */
