@@ -62,6 +62,34 @@ class RankedCandidatesTest {
     }
 
     @Test
+    void theBestKSelectedAreTheFirstKOfTheWholeSortedRanking() {
+        java.util.Random random = new java.util.Random(42);
+        float[] odd = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f};
+        for (int trial = 0; trial < 2_000; trial++) {
+            int n = random.nextInt(320);
+            float[] scores = new float[n];
+            for (int i = 0; i < n; i++) {
+                // few distinct values: ties everywhere; now and then the floats that sort oddly
+                scores[i] =
+                        random.nextInt(20) == 0
+                                ? odd[random.nextInt(odd.length)]
+                                : random.nextInt(trial % 3 == 0 ? 4 : 1_000) - 500;
+            }
+            List<String> ids =
+                    java.util.stream.IntStream.range(0, n).mapToObj(i -> "i" + i).toList();
+            RankedCandidates whole = RankedCandidates.of(ids, scores);
+            for (int k : new int[] {0, 1, 3, 10, 40, n / 4, n / 4 + 1, n}) {
+                RankedCandidates best = RankedCandidates.best(ids::get, scores, k);
+                assertThat(best.top(n)).containsExactlyElementsOf(whole.top(k));
+                for (int r = 0; r < best.size(); r++) {
+                    assertThat(Float.floatToIntBits(best.score(r)))
+                            .isEqualTo(Float.floatToIntBits(whole.score(r)));
+                }
+            }
+        }
+    }
+
+    @Test
     void theInputIsNotReordered() {
         List<String> items = new java.util.ArrayList<>(ITEMS);
         float[] scores = {0.1f, 3f, -2f, 1f, 2f};
