@@ -34,7 +34,8 @@ public final class RowUpdater implements Serializable {
      * returns the new row with its version advanced by one. A gradient with a value that is not a
      * number ({@link #isFinite}) moves no weight, since one NaN weight makes every score that reads
      * the row NaN, and through the users' queries every row trained beside it; its counters still
-     * count, so every event is applied once either way.
+     * count, so every event is applied once either way. A row whose weights are already not all
+     * numbers (restored from before) starts again from its initial weights.
      */
     public ParameterRow apply(ParameterRow current, ShardMessage msg) {
         float[] weights;
@@ -48,10 +49,13 @@ public final class RowUpdater implements Serializable {
             weights = initializer.initialWeights(msg.key());
             slots = optimizer.initSlots(weights);
         } else {
-            weights = current.weights().clone();
+            // a row restored from before non-finite gradients were skipped would give NaN to every
+            // gradient read from it: it starts again from its key, its counters kept
+            boolean broken = !isFinite(current.weights());
+            weights = broken ? initializer.initialWeights(msg.key()) : current.weights().clone();
             // rows read back from the serving side carry no optimizer slots
             slots =
-                    current.slots().length == weights.length * optimizer.slotsPerWeight()
+                    !broken && current.slots().length == weights.length * optimizer.slotsPerWeight()
                             ? current.slots().clone()
                             : optimizer.initSlots(weights);
             version = current.version();

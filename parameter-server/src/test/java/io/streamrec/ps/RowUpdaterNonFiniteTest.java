@@ -42,6 +42,27 @@ class RowUpdaterNonFiniteTest {
     }
 
     @Test
+    void aRowThatIsNotAllNumbersStartsAgainFromItsInitialWeights() {
+        ParameterRow broken =
+                new ParameterRow(
+                        "i:1",
+                        new float[] {Float.NaN, 1f, 2f},
+                        new float[] {1f, 1f, 1f},
+                        4,
+                        7,
+                        3,
+                        2f,
+                        0L);
+        ParameterRow after =
+                updater.apply(broken, ShardMessage.gradient("i:1", new float[3], 1, 0, 0f, 0L));
+
+        assertThat(after.weights()).containsExactly(0.5f, -0.5f, 0f);
+        assertThat(after.version()).isEqualTo(5);
+        assertThat(after.updates()).isEqualTo(8);
+        assertThat(after.positives()).isEqualTo(3);
+    }
+
+    @Test
     void aFiniteGradientStillMovesTheWeights() {
         ParameterRow row =
                 updater.apply(

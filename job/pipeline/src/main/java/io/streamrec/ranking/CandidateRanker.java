@@ -552,15 +552,18 @@ public final class CandidateRanker implements AutoCloseable {
      */
     private void warnOfNonFiniteValues() {
         long values = scaler.nonFiniteValues();
+        long lists = scorer.droppedLists();
         long steps = scorer.skippedSteps();
-        if (values + steps >= nextNonFiniteWarning) {
+        if (values + lists + steps >= nextNonFiniteWarning) {
             LOG.warn(
-                    "The learned ranker has met {} feature values that were not numbers (set to"
-                            + " their feature's mean) and skipped {} training steps whose"
-                            + " gradient was not, so far",
+                    "The learned ranker has standardised {} feature values that were not numbers"
+                            + " (each set to 0, a standardised column's mean), left {} lists out of"
+                            + " clipped batches and skipped {} training steps whose gradient was"
+                            + " not, so far",
                     values,
+                    lists,
                     steps);
-            while (nextNonFiniteWarning <= values + steps) {
+            while (nextNonFiniteWarning <= values + lists + steps) {
                 nextNonFiniteWarning *= 10;
             }
         }

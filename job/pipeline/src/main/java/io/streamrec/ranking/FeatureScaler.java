@@ -154,9 +154,9 @@ public final class FeatureScaler {
 
     /**
      * Sets the standardised values that are not numbers (from a raw value that was not, or one too
-     * large for a float) to 0, the column's mean: the value says nothing, and the scorer's weights
-     * must not learn from it. A loop apart from the standardising one, which stays one the JIT
-     * vectorises.
+     * large for a float) to 0, a standardised column's mean: the value says nothing, and the
+     * scorer's weights must not learn from it. A loop apart from the standardising one, which stays
+     * one the JIT vectorises.
      */
     private void replaceNonFinite(float[] values, int length) {
         for (int i = 0; i < length; i++) {
@@ -169,7 +169,8 @@ public final class FeatureScaler {
 
     /**
      * The values {@link #standardise} has set to 0 since this scaler was made, because they were
-     * not numbers: none, unless an input is broken.
+     * not numbers: none, unless an input is broken. A list standardised twice (ranked, then its
+     * training rows) counts a value twice.
      */
     public long nonFiniteValues() {
         return nonFiniteValues;

@@ -87,6 +87,11 @@ public final class ListwiseScorer implements AutoCloseable {
      */
     private long skippedSteps;
 
+    /**
+     * Lists left out of a clipped batch because their gradient was not a number; not checkpointed.
+     */
+    private long droppedLists;
+
     private DoubleConsumer normSink;
 
     /** A scorer whose DP-SGD noise (if any) comes from a fresh {@link SecureRandom}. */
@@ -302,13 +307,22 @@ public final class ListwiseScorer implements AutoCloseable {
         return new ScorerGradients(loss[0], gradient, batch.lists);
     }
 
-    /** Adds {@code g} scaled down to the clip norm where its L2 norm exceeds it. */
+    /**
+     * Adds {@code g} scaled down to the clip norm where its L2 norm exceeds it. A gradient that is
+     * not a number adds nothing: the batch's step (and its noise) then happens as without that
+     * list, which is the neighbouring batch DP-SGD's accounting assumes, where a NaN sum would skip
+     * it.
+     */
     private void addClipped(double[] sum, float[] g) {
         double norm = norm(g);
         if (normSink != null) {
             normSink.accept(norm);
         }
         examinedLists++;
+        if (!Double.isFinite(norm)) {
+            droppedLists++;
+            return;
+        }
         double scale = 1;
         if (norm > settings.clipNorm()) {
             scale = settings.clipNorm() / norm;
@@ -390,15 +404,15 @@ public final class ListwiseScorer implements AutoCloseable {
                     g.gradient().length + " gradient values for " + parameters.length);
         }
         float[] gradient = g.gradient();
+        if (frozen != null) {
+            gradient = gradient.clone();
+            zeroFrozen(gradient);
+        }
         for (float x : gradient) {
             if (!Float.isFinite(x)) {
                 skippedSteps++;
                 return false;
             }
-        }
-        if (frozen != null) {
-            gradient = gradient.clone();
-            zeroFrozen(gradient);
         }
         adagrad.apply(parameters, accumulators, gradient, settings.l2());
         average();
@@ -408,6 +422,14 @@ public final class ListwiseScorer implements AutoCloseable {
     /** Steps {@link #step} skipped since this scorer was made: none, unless an input is broken. */
     public long skippedSteps() {
         return skippedSteps;
+    }
+
+    /**
+     * Lists whose gradient was not a number, left out of their batch where gradients are clipped
+     * per list (robust training, DP-SGD): none, unless an input is broken.
+     */
+    public long droppedLists() {
+        return droppedLists;
     }
 
     private void average() {

@@ -14,6 +14,11 @@ public final class RankedCandidates {
      */
     private static final int SELECT_BELOW = 4;
 
+    /**
+     * Above this {@code k} a selection by insertion (up to n·k steps) can cost more than a sort.
+     */
+    private static final int SELECT_AT_MOST = 64;
+
     private final List<String> items;
     private final float[] scores;
 
@@ -34,7 +39,10 @@ public final class RankedCandidates {
     public static RankedCandidates best(IntFunction<String> itemId, float[] scores, int k) {
         int n = scores.length;
         int listed = Math.min(Math.max(k, 0), n);
-        long[] order = listed * SELECT_BELOW < n ? firstKeys(scores, listed) : sortedKeys(scores);
+        long[] order =
+                listed <= SELECT_AT_MOST && listed * SELECT_BELOW < n
+                        ? firstKeys(scores, listed)
+                        : sortedKeys(scores);
         List<String> items = new ArrayList<>(listed);
         float[] sorted = new float[listed];
         for (int r = 0; r < listed; r++) {

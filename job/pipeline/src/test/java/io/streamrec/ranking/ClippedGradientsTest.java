@@ -234,6 +234,34 @@ class ClippedGradientsTest {
         }
     }
 
+    /**
+     * A list whose gradient is not a number counts as one whose gradient is zero (a list of one
+     * candidate): DP-SGD's noisy step still happens, as for the batch without that list.
+     */
+    @Test
+    void aListWhoseGradientIsNotANumberCountsAsAZeroGradient() {
+        Random random = new Random(11);
+        List<FeatureList> broken = RandomLists.lists(random, 4, 5, 10, FEATURES);
+        int[] targets = RandomLists.targets(random, broken);
+        List<FeatureList> zeroed = new java.util.ArrayList<>(broken);
+        zeroed.set(2, RandomLists.lists(random, 1, 1, 1, FEATURES).get(0));
+        int[] zeroedTargets = targets.clone();
+        zeroedTargets[2] = 0;
+        broken.get(2).values()[3] = Float.NaN;
+        ScorerSettings dp = ScorerSettings.defaults().withClipNorm(0.5).withNoiseMultiplier(2);
+        for (ScorerSettings settings : List.of(ScorerSettings.defaults().withClipNorm(0.5), dp)) {
+            try (ListwiseScorer a = seeded(settings);
+                    ListwiseScorer b = seeded(settings)) {
+                ScorerGradients withNaN = a.gradients(broken, targets);
+                ScorerGradients withZero = b.gradients(zeroed, zeroedTargets);
+                assertClose(withNaN.gradient(), withZero.gradient(), 1e-7f);
+                assertThat(a.step(withNaN)).isTrue();
+                assertThat(a.droppedLists()).isEqualTo(1);
+                assertThat(a.parameters()).doesNotContain(Float.NaN);
+            }
+        }
+    }
+
     private static ListwiseScorer scorer(ScorerSettings settings) {
         return new ListwiseScorer(FEATURES, settings, Device.cpu());
     }
