@@ -238,5 +238,28 @@ public final class FeatureScaler {
                 IntStream.rangeClosed(1, features)
                         .filter(f -> f == features || since[f] != since[f - 1])
                         .toArray();
+        if (!allFinite(mean)
+                || !allFinite(variance)
+                || !allFinite(contextMean)
+                || !allFinite(contextVariance)) {
+            // written before values that are not numbers were skipped: averages holding one would
+            // make every score NaN from the restore on, so they start again as a new scaler's
+            rows = 0;
+            Arrays.fill(mean, 0.0);
+            Arrays.fill(variance, 0.0);
+            Arrays.fill(contextMean, 0.0);
+            Arrays.fill(contextVariance, 0.0);
+            Arrays.fill(since, 0L);
+            runEnds = new int[] {features};
+        }
+    }
+
+    private static boolean allFinite(double[] values) {
+        for (double v : values) {
+            if (!Double.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -465,6 +465,25 @@ public final class ItemInteraction {
     }
 
     /** Forgets every item's vector (a fresh start). */
+    /** Whether every vector and accumulator holds numbers only (none NaN or infinite). */
+    public boolean allFinite() {
+        return allFinite(vectors) && allFinite(accumulators);
+    }
+
+    private static boolean allFinite(float[][] blocks) {
+        for (float[] block : blocks) {
+            if (block == null) {
+                continue; // grown, not yet used
+            }
+            for (float v : block) {
+                if (!Float.isFinite(v)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     public void clear() {
         slots.clear();
         ids.clear();

@@ -23,6 +23,9 @@ import java.util.function.DoubleConsumer;
  * thread-safe.
  */
 public final class ListwiseScorer implements AutoCloseable {
+    private static final org.slf4j.Logger LOG =
+            org.slf4j.LoggerFactory.getLogger(ListwiseScorer.class);
+
     /** Version of the {@link #writeTo} format. */
     static final byte SNAPSHOT_VERSION = 4;
 
@@ -498,6 +501,8 @@ public final class ListwiseScorer implements AutoCloseable {
                             + layout.hidden());
         }
         ScorerLayout written = new ScorerLayout(features, hidden);
+        float[] before = parameters.clone();
+        float[] accumulatedBefore = accumulators.clone();
         float[] p = readFloats(in, written.size());
         float[] a = readFloats(in, written.size());
         int[] to = positions(written, layout);
@@ -522,6 +527,40 @@ public final class ListwiseScorer implements AutoCloseable {
                 averaged[to[i]] = average[i];
             }
         }
+        keepStateIfNotAllNumbers(before, accumulatedBefore);
+    }
+
+    /**
+     * A snapshot written before non-finite steps were skipped may hold NaN, which would make every
+     * score NaN from the restore on: such weights are not taken, the scorer keeps {@code before} (a
+     * fresh scorer's, on a restore), and item vectors that are not all numbers start fresh.
+     */
+    private void keepStateIfNotAllNumbers(float[] before, float[] accumulatedBefore) {
+        if (!allFinite(parameters)
+                || !allFinite(accumulators)
+                || (averaged != null && !allFinite(averaged))) {
+            LOG.warn(
+                    "The scorer's snapshot holds weights that are not numbers: the scorer starts"
+                            + " fresh instead");
+            System.arraycopy(before, 0, parameters, 0, parameters.length);
+            System.arraycopy(accumulatedBefore, 0, accumulators, 0, accumulators.length);
+            averaged = null;
+        }
+        if (!itemInteraction.allFinite()) {
+            LOG.warn(
+                    "The scorer's snapshot holds item vectors that are not numbers: they start"
+                            + " fresh instead");
+            itemInteraction.clear();
+        }
+    }
+
+    private static boolean allFinite(float[] values) {
+        for (float v : values) {
+            if (!Float.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

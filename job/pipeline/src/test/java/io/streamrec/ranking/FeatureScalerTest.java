@@ -109,6 +109,23 @@ class FeatureScalerTest {
     }
 
     @Test
+    void aSnapshotWhoseAveragesAreNotAllNumbersRestoresAsANewScaler() throws IOException {
+        FeatureScaler written = new FeatureScaler(2, HORIZON);
+        written.observe(rows(1f, 3f, 5f));
+        byte[] snapshot = bytes(written);
+        // version, feature count, rows, then column 0's mean: NaN, as an older scaler could write
+        java.nio.ByteBuffer.wrap(snapshot).putDouble(1 + 4 + 8, Double.NaN);
+        FeatureScaler read = new FeatureScaler(2, HORIZON);
+        read.readFrom(input(snapshot));
+
+        assertThat(read.rows()).isZero();
+        assertThat(standardised(read, 5f)).isZero();
+        read.observe(rows(1f, 3f));
+        assertThat(standardised(read, 2f)).isCloseTo(0f, within(1e-6f));
+        assertThat(standardised(read, 3f)).isCloseTo(1f, within(1e-6f));
+    }
+
+    @Test
     void writeThenReadGivesIdenticalStandardisationAndLearning() throws IOException {
         FeatureScaler written =
                 new FeatureScaler(2, HORIZON, FeatureScaler.ContextScaling.ACTIVITY);

@@ -137,6 +137,27 @@ class ListwiseScorerTest {
         }
     }
 
+    /** A snapshot holding a weight that is not a number restores as a fresh scorer. */
+    @Test
+    void aSnapshotWhoseWeightsAreNotAllNumbersRestoresFresh() throws IOException {
+        try (ListwiseScorer fresh = scorer(FEATURES);
+                ListwiseScorer restored = scorer(FEATURES)) {
+            ScorerLayout layout = fresh.layout();
+            float[] p = new float[layout.size()];
+            float[] a = new float[layout.size()];
+            java.util.Arrays.fill(p, 0.25f);
+            java.util.Arrays.fill(a, 1f);
+            p[7] = Float.NaN;
+            restored.readFrom(input(snapshotOf(layout, p, a, 0L)));
+
+            assertThat(restored.parameters()).containsExactly(fresh.parameters());
+            assertThat(restored.accumulators()).containsExactly(fresh.accumulators());
+            p[7] = 0.25f;
+            restored.readFrom(input(snapshotOf(layout, p, a, 0L)));
+            assertThat(restored.parameters()).containsOnly(0.25f);
+        }
+    }
+
     /**
      * A snapshot of 16 hidden units (before the layer had 32) and fewer features fills the first
      * units and columns, accumulators too; the other units and columns keep what a fresh scorer of
