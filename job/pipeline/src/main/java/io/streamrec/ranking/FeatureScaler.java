@@ -5,6 +5,8 @@ import java.io.DataOutput;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.stream.IntStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Standardises feature columns with a running mean and variance, so that every feature reaches the
@@ -20,6 +22,8 @@ import java.util.stream.IntStream;
  * learned ranker would rank by its candidates' order from then on.
  */
 public final class FeatureScaler {
+    private static final Logger LOG = LoggerFactory.getLogger(FeatureScaler.class);
+
     /**
      * Version 2 added the context's mean and variance, version 3 the row each column counts from;
      * version 1 and 2 snapshots still read.
@@ -244,6 +248,9 @@ public final class FeatureScaler {
                 || !allFinite(contextVariance)) {
             // written before values that are not numbers were skipped: averages holding one would
             // make every score NaN from the restore on, so they start again as a new scaler's
+            LOG.warn(
+                    "The feature scaler's snapshot holds averages that are not numbers: the scaler"
+                            + " starts anew instead");
             rows = 0;
             Arrays.fill(mean, 0.0);
             Arrays.fill(variance, 0.0);

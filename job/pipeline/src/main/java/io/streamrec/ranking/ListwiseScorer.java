@@ -10,6 +10,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.DoubleConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The context-gated listwise scorer: {@code score(c) = Σ_g ctx[g]·(W[g]·x_c) + u·relu(H·[x_c; ctx]
@@ -23,8 +25,7 @@ import java.util.function.DoubleConsumer;
  * thread-safe.
  */
 public final class ListwiseScorer implements AutoCloseable {
-    private static final org.slf4j.Logger LOG =
-            org.slf4j.LoggerFactory.getLogger(ListwiseScorer.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ListwiseScorer.class);
 
     /** Version of the {@link #writeTo} format. */
     static final byte SNAPSHOT_VERSION = 4;
