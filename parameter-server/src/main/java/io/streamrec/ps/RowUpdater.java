@@ -106,10 +106,13 @@ public final class RowUpdater implements Serializable {
         return new RowWidthMismatchException(odd, expected);
     }
 
-    /** Whether every value of {@code gradient} is a number: NaN and infinities are not. */
-    public static boolean isFinite(float[] gradient) {
-        for (float g : gradient) {
-            if (!Float.isFinite(g)) {
+    /**
+     * Whether every value of {@code values} (a gradient, a row's weights) is a number: NaN and
+     * infinities are not.
+     */
+    public static boolean isFinite(float[] values) {
+        for (float v : values) {
+            if (!Float.isFinite(v)) {
                 return false;
             }
         }

@@ -1,5 +1,6 @@
 package io.streamrec.ranking;
 
+import io.streamrec.ps.RowUpdater;
 import io.streamrec.schema.ReadBounds;
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -472,13 +473,9 @@ public final class ItemInteraction {
 
     private static boolean allFinite(float[][] blocks) {
         for (float[] block : blocks) {
-            if (block == null) {
-                continue; // grown, not yet used
-            }
-            for (float v : block) {
-                if (!Float.isFinite(v)) {
-                    return false;
-                }
+            // a null block: grown, not yet used
+            if (block != null && !RowUpdater.isFinite(block)) {
+                return false;
             }
         }
         return true;

@@ -2,6 +2,7 @@ package io.streamrec.ranking;
 
 import ai.djl.Device;
 import io.streamrec.ps.AdagradUpdater;
+import io.streamrec.ps.RowUpdater;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -412,11 +413,9 @@ public final class ListwiseScorer implements AutoCloseable {
             gradient = gradient.clone();
             zeroFrozen(gradient);
         }
-        for (float x : gradient) {
-            if (!Float.isFinite(x)) {
-                skippedSteps++;
-                return false;
-            }
+        if (!RowUpdater.isFinite(gradient)) {
+            skippedSteps++;
+            return false;
         }
         adagrad.apply(parameters, accumulators, gradient, settings.l2());
         average();
@@ -537,9 +536,9 @@ public final class ListwiseScorer implements AutoCloseable {
      * fresh scorer's, on a restore), and item vectors that are not all numbers start fresh.
      */
     private void keepStateIfNotAllNumbers(float[] before, float[] accumulatedBefore) {
-        if (!allFinite(parameters)
-                || !allFinite(accumulators)
-                || (averaged != null && !allFinite(averaged))) {
+        if (!RowUpdater.isFinite(parameters)
+                || !RowUpdater.isFinite(accumulators)
+                || (averaged != null && !RowUpdater.isFinite(averaged))) {
             LOG.warn(
                     "The scorer's snapshot holds weights that are not numbers: the scorer starts"
                             + " fresh instead");
@@ -553,15 +552,6 @@ public final class ListwiseScorer implements AutoCloseable {
                             + " fresh instead");
             itemInteraction.clear();
         }
-    }
-
-    private static boolean allFinite(float[] values) {
-        for (float v : values) {
-            if (!Float.isFinite(v)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**
