@@ -55,10 +55,8 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ParameterShardOperator.class);
 
-    /** Gradients whose values were not all numbers, and the count that next warns (1, 10, ...). */
-    private transient long nonFiniteGradients;
-
-    private transient long nextNonFiniteWarning;
+    /** The count of {@link RowUpdater#skippedSteps} that next warns (1, 10, 100, ...). */
+    private transient long nextSkippedStepsWarning;
 
     public static final String ROWS_STATE = SavepointContract.StateNames.PARAMETER_ROWS;
 
@@ -148,7 +146,7 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
     @Override
     public void open() throws Exception {
         super.open();
-        nextNonFiniteWarning = 1;
+        nextSkippedStepsWarning = 1;
         cache = new LinkedHashMap<>(16, 0.75f, true);
         dirty = new HashSet<>();
         evictedDirtyRows = getMetricGroup().counter("evictedDirtyRows");
@@ -249,16 +247,19 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
 
     /** Applies one gradient message to a row (null: a row never seen) and returns the new row. */
     ParameterRow apply(ParameterRow current, ShardMessage msg) {
-        if (!RowUpdater.isFinite(msg.gradient()) && ++nonFiniteGradients >= nextNonFiniteWarning) {
+        ParameterRow next = updater.apply(current, msg);
+        // a step at most per call: the count reaches each threshold at the step that skipped
+        if (updater.skippedSteps() >= nextSkippedStepsWarning) {
             LOG.warn(
-                    "Shard {} has met {} gradients with a value that is not a number (the latest"
-                            + " for row {}); they moved no weight, and their events still count",
+                    "Shard {} has skipped {} gradient steps whose gradient, or the weights the step"
+                            + " gave, were not all numbers (the latest for row {}); they moved no"
+                            + " weight, and their events still count",
                     getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
-                    nonFiniteGradients,
+                    updater.skippedSteps(),
                     msg.key());
-            nextNonFiniteWarning *= 10;
+            nextSkippedStepsWarning *= 10;
         }
-        return updater.apply(current, msg);
+        return next;
     }
 
     @Override

@@ -18,6 +18,9 @@ public final class RowUpdater implements Serializable {
     private final RowInitializer initializer;
     private final double trendDecayPerMs;
 
+    /** Not checkpointed: a diagnostic of this instance ({@link #skippedSteps}). */
+    private transient long skippedSteps;
+
     public RowUpdater(
             RowOptimizer optimizer,
             FrequencyAdaptiveL2 l2,
@@ -34,30 +37,22 @@ public final class RowUpdater implements Serializable {
      * returns the new row with its version advanced by one. A gradient with a value that is not a
      * number ({@link #isFinite}) moves no weight, since one NaN weight makes every score that reads
      * the row NaN, and through the users' queries every row trained beside it; its counters still
-     * count, so every event is applied once either way. A row whose weights are already not all
-     * numbers (restored from before) starts again from its initial weights.
+     * count, so every event is applied once either way. Nor does a finite gradient so large that
+     * the step would leave a weight or an optimizer slot that is not a number: a sum of squares
+     * past {@link Float#MAX_VALUE} stored as infinity makes FTRL's next weight NaN and freezes an
+     * AdaGrad row for good. A row whose weights are already not all numbers (restored from before)
+     * starts again from its initial weights; one whose slots alone are not keeps its weights and
+     * starts its slots anew.
      */
     public ParameterRow apply(ParameterRow current, ShardMessage msg) {
-        float[] weights;
-        float[] slots;
         long version = 0;
         long updates = 0;
         long positives = 0;
         float trend = 0f;
         long trendTime = msg.eventTime();
-        if (current == null) {
-            weights = initializer.initialWeights(msg.key());
-            slots = optimizer.initSlots(weights);
-        } else {
-            // a row restored from before non-finite gradients were skipped would give NaN to every
-            // gradient read from it: it starts again from its key, its counters kept
-            boolean broken = !isFinite(current.weights());
-            weights = broken ? initializer.initialWeights(msg.key()) : current.weights().clone();
-            // rows read back from the serving side carry no optimizer slots
-            slots =
-                    !broken && current.slots().length == weights.length * optimizer.slotsPerWeight()
-                            ? current.slots().clone()
-                            : optimizer.initSlots(weights);
+        float[] weights = startingWeights(current, msg.key());
+        float[] slots = startingSlots(current, weights);
+        if (current != null) {
             version = current.version();
             updates = current.updates();
             positives = current.positives();
@@ -67,8 +62,16 @@ public final class RowUpdater implements Serializable {
         if (msg.gradient().length != weights.length) {
             throw widthMismatch(msg, weights.length);
         }
-        if (isFinite(msg.gradient())) {
+        if (!isFinite(msg.gradient())) {
+            skippedSteps++;
+        } else {
             optimizer.apply(weights, slots, msg.gradient(), l2.strength(updates));
+            if (!isFinite(weights) || !isFinite(slots)) {
+                // the step overflowed the row's floats: the row stays as it was before it
+                weights = startingWeights(current, msg.key());
+                slots = startingSlots(current, weights);
+                skippedSteps++;
+            }
         }
         if (msg.positives() > 0) {
             TrendCounter t =
@@ -86,6 +89,41 @@ public final class RowUpdater implements Serializable {
                 positives + msg.positives(),
                 trend,
                 trendTime);
+    }
+
+    /**
+     * The gradient steps {@link #apply} did not take since this instance was made (or
+     * deserialised), because the gradient, or the weights or slots the step gave, were not all
+     * numbers. None, unless an input is broken.
+     */
+    public long skippedSteps() {
+        return skippedSteps;
+    }
+
+    /**
+     * The weights a step on {@code current} (null: a row never seen) starts from, a copy. A row
+     * restored from before non-finite gradients were skipped would give NaN to every gradient read
+     * from it: it starts again from its key (its counters are kept by the caller).
+     */
+    private float[] startingWeights(ParameterRow current, String key) {
+        return current != null && isFinite(current.weights())
+                ? current.weights().clone()
+                : initializer.initialWeights(key);
+    }
+
+    /**
+     * The optimizer slots a step on {@code current} starts from, a copy, for the weights {@code
+     * weights} that {@link #startingWeights} gave. Rows read back from the serving side carry no
+     * slots, a row started again from its key takes new ones, and so does a row whose slots are not
+     * all numbers: its weights are kept, the optimizer's memory of past gradients is not.
+     */
+    private float[] startingSlots(ParameterRow current, float[] weights) {
+        return current != null
+                        && isFinite(current.weights())
+                        && current.slots().length == weights.length * optimizer.slotsPerWeight()
+                        && isFinite(current.slots())
+                ? current.slots().clone()
+                : optimizer.initSlots(weights);
     }
 
     /**

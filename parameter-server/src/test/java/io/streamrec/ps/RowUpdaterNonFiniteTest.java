@@ -6,7 +6,10 @@ import io.streamrec.schema.ParameterRow;
 import io.streamrec.schema.ShardMessage;
 import org.junit.jupiter.api.Test;
 
-/** A gradient with a value that is not a number moves no weight; its event still counts. */
+/**
+ * A gradient with a value that is not a number, or one so large that the step overflows the row's
+ * floats, moves no weight; its event still counts.
+ */
 class RowUpdaterNonFiniteTest {
     private static final long DAY = 86_400_000L;
 
@@ -74,5 +77,74 @@ class RowUpdaterNonFiniteTest {
         assertThat(RowUpdater.isFinite(new float[] {1f, -2f})).isTrue();
         assertThat(RowUpdater.isFinite(new float[] {1f, Float.NaN})).isFalse();
         assertThat(RowUpdater.isFinite(new float[] {Float.NEGATIVE_INFINITY})).isFalse();
+    }
+
+    @Test
+    void aFiniteGradientThatWouldOverflowFtrlsSumOfSquaresMovesNoWeight() {
+        RowUpdater ftrl =
+                new RowUpdater(
+                        new FtrlProximalUpdater(0.1, 1.0, 0.0, 0.01),
+                        new FrequencyAdaptiveL2(0.01),
+                        key -> new float[] {0.05f, -0.02f},
+                        DAY);
+        ParameterRow row =
+                ftrl.apply(
+                        null, ShardMessage.gradient("i:1", new float[] {0.5f, 0f}, 1, 0, 0f, 0L));
+        // (2e19)^2 is past Float.MAX_VALUE: stored as infinity, FTRL's next weight would be NaN
+        ParameterRow huge =
+                ftrl.apply(
+                        row, ShardMessage.gradient("i:1", new float[] {2e19f, 0f}, 1, 0, 0f, 0L));
+        ParameterRow next =
+                ftrl.apply(
+                        huge, ShardMessage.gradient("i:1", new float[] {0.5f, 0f}, 1, 0, 0f, 0L));
+
+        assertThat(huge.weights()).containsExactly(row.weights());
+        assertThat(huge.slots()).containsExactly(row.slots());
+        assertThat(huge.version()).isEqualTo(row.version() + 1);
+        assertThat(huge.updates()).isEqualTo(row.updates() + 1);
+        assertThat(RowUpdater.isFinite(next.weights())).isTrue();
+        assertThat(next.weights()[0]).isNotEqualTo(row.weights()[0]);
+        assertThat(ftrl.skippedSteps()).isEqualTo(1);
+    }
+
+    @Test
+    void aFiniteGradientThatWouldOverflowAdagradsAccumulatorDoesNotFreezeTheRow() {
+        RowUpdater adagrad =
+                new RowUpdater(
+                        new AdagradUpdater(0.1, 0.1, 1e-8),
+                        new FrequencyAdaptiveL2(0.01),
+                        key -> new float[] {0.05f},
+                        DAY);
+        ParameterRow row =
+                adagrad.apply(
+                        null, ShardMessage.gradient("i:1", new float[] {2e19f}, 1, 0, 0f, 0L));
+        ParameterRow after =
+                adagrad.apply(row, ShardMessage.gradient("i:1", new float[] {-5f}, 1, 0, 0f, 0L));
+
+        assertThat(row.weights()).containsExactly(0.05f);
+        assertThat(row.slots()).containsExactly(0.1f);
+        assertThat(after.weights()[0]).isGreaterThan(0.05f);
+        assertThat(adagrad.skippedSteps()).isEqualTo(1);
+    }
+
+    @Test
+    void aRowWhoseSlotsAloneAreNotAllNumbersKeepsItsWeightsAndStartsItsSlotsAnew() {
+        ParameterRow restored =
+                new ParameterRow(
+                        "i:1",
+                        new float[] {0.25f, 1f, 2f},
+                        new float[] {Float.POSITIVE_INFINITY, 1f, 1f},
+                        4,
+                        7,
+                        3,
+                        2f,
+                        0L);
+        ParameterRow after =
+                updater.apply(restored, ShardMessage.gradient("i:1", new float[3], 1, 0, 0f, 0L));
+
+        assertThat(after.weights()).containsExactly(0.25f, 1f, 2f);
+        assertThat(RowUpdater.isFinite(after.slots())).isTrue();
+        assertThat(after.version()).isEqualTo(5);
+        assertThat(updater.skippedSteps()).isZero();
     }
 }
