@@ -10,7 +10,12 @@ import java.util.Arrays;
  * Per item: the times of its first and last event, and the sum and count of the explicit values
  * (ratings) its events carried; over all items, the moments of those values, so a mean rating can
  * be shrunk towards the global mean and read in standard deviations whatever the rating scale.
- * Events without a value (NaN) count for the times only.
+ * Events without a value (NaN) count for the times only. Once {@value #CLIP_AFTER} values are in, a
+ * value further from their mean than {@value #CLIP_DEVIATIONS} standard deviations (or {@code 1 +
+ * |mean|}, whichever is wider) enters clipped to that distance: the moments are all-time and
+ * checkpointed, and one finite but absurd value (3e38 on a 1-10 scale) would otherwise flatten
+ * every item's rating, read in standard deviations, for good. Ratings on their own scale never come
+ * near the bound.
  */
 public final class ItemActivity {
     /** The time of an item without events. */
@@ -18,6 +23,12 @@ public final class ItemActivity {
 
     private static final int FORMAT = 1;
     private static final double DAY_MS = 86_400_000.0;
+
+    /** Values in before later ones are clipped ({@link #boundedValue}). */
+    static final long CLIP_AFTER = 100;
+
+    /** How far from the values' mean, in standard deviations, a value enters unclipped. */
+    static final double CLIP_DEVIATIONS = 5.0;
 
     private long[] firstSeen = new long[0];
     private long[] lastSeen = new long[0];
@@ -38,12 +49,23 @@ public final class ItemActivity {
             lastSeen[item] = Math.max(lastSeen[item], t);
         }
         if (Float.isFinite(value)) {
-            valueSums[item] += value;
+            double v = boundedValue(value);
+            valueSums[item] += v;
             valueCounts[item]++;
-            sum += value;
-            sumOfSquares += (double) value * value;
+            sum += v;
+            sumOfSquares += v * v;
             valued++;
         }
+    }
+
+    /** {@code value} as it enters the sums: clipped once {@link #CLIP_AFTER} values are in. */
+    private double boundedValue(float value) {
+        if (valued < CLIP_AFTER) {
+            return value;
+        }
+        double mean = meanValue();
+        double reach = Math.max(CLIP_DEVIATIONS * valueDeviation(), 1.0 + Math.abs(mean));
+        return Math.max(mean - reach, Math.min(mean + reach, value));
     }
 
     private void grow(int item) {

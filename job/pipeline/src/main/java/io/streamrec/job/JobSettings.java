@@ -196,9 +196,7 @@ public final class JobSettings {
                         .robustTraining(
                                 conf.get(StreamrecOptions.RANKER_CLIP_NORM),
                                 conf.get(StreamrecOptions.RANKER_DP_NOISE_MULTIPLIER),
-                                new FloodLimit(
-                                        conf.get(StreamrecOptions.USER_EVENTS_PER_HOUR),
-                                        conf.get(StreamrecOptions.USER_BURST)))
+                                userFlood())
                         .learnSampleRate(conf.get(StreamrecOptions.RANKER_LEARN_SAMPLE_RATE))
                         .trainingPasses(conf.get(StreamrecOptions.RANKER_TRAINING_PASSES))
                         .trainingNegatives(conf.get(StreamrecOptions.RANKER_TRAINING_NEGATIVES))
@@ -245,16 +243,27 @@ public final class JobSettings {
                 conf.get(StreamrecOptions.RECENT_POSITIVES),
                 conf.get(StreamrecOptions.DEDUPE_WINDOW).toMillis(),
                 conf.get(StreamrecOptions.DEDUPE_MAX_IDS),
-                new FloodLimit(
-                        conf.get(StreamrecOptions.USER_EVENTS_PER_HOUR),
-                        conf.get(StreamrecOptions.USER_BURST)));
+                userFlood());
+    }
+
+    /** The workers' per-user flood limit. */
+    private FloodLimit userFlood() {
+        return floodLimit(StreamrecOptions.USER_EVENTS_PER_HOUR, StreamrecOptions.USER_BURST);
     }
 
     /** The item flood guard's limit ({@link FloodLimit#OFF}: no guard stage). */
     public FloodLimit itemFlood() {
-        return new FloodLimit(
-                conf.get(StreamrecOptions.ITEM_EVENTS_PER_HOUR),
-                conf.get(StreamrecOptions.ITEM_BURST));
+        return floodLimit(StreamrecOptions.ITEM_EVENTS_PER_HOUR, StreamrecOptions.ITEM_BURST);
+    }
+
+    /** A flood limit from its two options; a bad value fails naming them. */
+    private FloodLimit floodLimit(ConfigOption<Double> rate, ConfigOption<Integer> burst) {
+        try {
+            return new FloodLimit(conf.get(rate), conf.get(burst));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    rate.key() + " / " + burst.key() + ": " + e.getMessage(), e);
+        }
     }
 
     /** The item catalog from {@code items.path}, or an empty one. */
@@ -341,6 +350,8 @@ public final class JobSettings {
         atLeast(StreamrecOptions.SERVING_ANN_MIN_ITEMS, 0);
         positiveDuration(StreamrecOptions.EVAL_WINDOW);
         share(StreamrecOptions.EVAL_SAMPLE_RATE);
+        userFlood(); // each fails naming its options: a rate of Infinity would quarantine for good
+        itemFlood();
     }
 
     private void checkKafkaAndData() {

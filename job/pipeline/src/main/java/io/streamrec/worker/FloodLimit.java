@@ -17,9 +17,16 @@ public record FloodLimit(double eventsPerHour, int burst) implements Serializabl
     private static final double HOUR_MS = 3_600_000.0;
 
     public FloodLimit {
-        if (eventsPerHour < 0 || burst < 0 || (eventsPerHour > 0 && burst < 1)) {
+        // not a number or infinite: 0 * infinity is NaN, and a NaN bucket never admits again
+        if (!(eventsPerHour >= 0 && eventsPerHour < Double.POSITIVE_INFINITY)
+                || burst < 0
+                || (eventsPerHour > 0 && burst < 1)) {
             throw new IllegalArgumentException(
-                    "a flood limit needs events per hour >= 0 and, when on, a burst >= 1");
+                    "a flood limit needs events per hour >= 0 and finite (got "
+                            + eventsPerHour
+                            + ") and, when on, a burst >= 1 (got "
+                            + burst
+                            + ")");
         }
     }
 

@@ -53,6 +53,21 @@ class JobSettingsTest {
                 .hasMessageContaining("ranker.clip-norm");
     }
 
+    @ParameterizedTest
+    @CsvSource({
+        "guard.user-events-per-hour, Infinity",
+        "guard.user-events-per-hour, NaN",
+        "guard.user-events-per-hour, -1",
+        "guard.item-events-per-hour, Infinity",
+        "guard.item-events-per-hour, NaN",
+        "guard.item-burst, -1"
+    })
+    void aFloodRateThatIsNotAFiniteNumberIsRefusedNamingItsOption(String option, String value) {
+        assertThatThrownBy(() -> JobSettings.validate(Configuration.fromMap(Map.of(option, value))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(option);
+    }
+
     @Test
     void trainingNegativesReachTheRanker() {
         assertThat(new JobSettings(new Configuration()).serving().ranker().trainingNegatives())
