@@ -78,9 +78,15 @@ class GatewayAuthITCase {
             assertThat(post(base, event, WRITER).statusCode()).isEqualTo(202);
             assertThat(post(base, "[" + event("alice") + "," + event + "]", ALICE).statusCode())
                     .isEqualTo(403);
+            // an invalid event of another user refuses the whole batch too, not only a valid one
+            String invalidOfBob = "{\"eventId\":\"e-x\",\"userId\":\"bob\",\"type\":\"bogus\"}";
+            assertThat(
+                            post(base, "[" + event("alice") + "," + invalidOfBob + "]", ALICE)
+                                    .statusCode())
+                    .isEqualTo(403);
             assertThat(post(base, event("alice"), ALICE).statusCode()).isEqualTo(202);
         }
-        // all or nothing on the topic too: the refused batch wrote neither of its events, so
+        // all or nothing on the topic too: the refused batches wrote none of their events, so
         // the topic (one partition, each 202 given after the broker's ack) holds the two accepted
         String events = new JobSettings(conf).get(StreamrecOptions.EVENTS_TOPIC);
         try (KafkaConsumer<byte[], byte[]> reader =

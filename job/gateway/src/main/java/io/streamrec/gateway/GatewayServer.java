@@ -38,6 +38,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -481,22 +482,26 @@ public final class GatewayServer implements AutoCloseable {
         String topic = settings.get(StreamrecOptions.EVENTS_TOPIC);
         ArrayNode rejected = MAPPER.createArrayNode();
         List<UserEvent> valid = new ArrayList<>();
+        List<String> users = new ArrayList<>();
         for (int i = 0; i < records.size(); i++) {
             try {
                 UserEvent e = events.parse(records.get(i));
+                users.add(e.userId());
                 timeGuard.check(e, Long.MIN_VALUE, System.currentTimeMillis());
                 valid.add(e);
             } catch (InvalidRecordException e) {
+                users.add(namedUser(records.get(i)));
                 rejected.addObject()
                         .put("index", i)
                         .put("reason", e.reason())
                         .put("detail", e.getMessage());
             }
         }
-        // a token bound to a user writes that user's events only: all or nothing
-        for (UserEvent e : valid) {
-            if (!grant.actsFor(e.userId())) {
-                ex.send(403, error("this token may not write events of user " + e.userId()));
+        // a token bound to a user writes that user's events only: all or nothing, an invalid
+        // event of another user included
+        for (String user : users) {
+            if (user != null && !grant.actsFor(user)) {
+                ex.send(403, error("this token may not write events of user " + user));
                 return;
             }
         }
@@ -527,12 +532,23 @@ public final class GatewayServer implements AutoCloseable {
                         });
     }
 
+    /** The {@code userId} text a record names, if it is a JSON object that names one. */
+    private static String namedUser(byte[] record) {
+        try {
+            JsonNode user = MAPPER.readTree(record).path("userId");
+            return user.isTextual() ? user.asText() : null;
+        } catch (IOException e) {
+            return null; // not JSON: it names nobody
+        }
+    }
+
     /**
      * The records of a body: an array's elements, else the body itself (the codec gives a malformed
      * one its precise reason); null past {@code maxBatch} elements, counted while reading, so an
-     * oversized batch is never parsed whole.
+     * oversized batch is never parsed whole. Each element is its bytes as sent, not re-encoded: a
+     * tree would keep the last of a key given twice, which the codec refuses in a lone event.
      */
-    private static List<byte[]> split(byte[] body, int maxBatch) {
+    static List<byte[]> split(byte[] body, int maxBatch) {
         try (JsonParser parser = MAPPER.createParser(body)) {
             if (parser.nextToken() != JsonToken.START_ARRAY) {
                 return List.of(body);
@@ -542,7 +558,11 @@ public final class GatewayServer implements AutoCloseable {
                 if (records.size() == maxBatch) {
                     return null;
                 }
-                records.add(MAPPER.writeValueAsBytes(MAPPER.readTree(parser)));
+                long from = parser.currentTokenLocation().getByteOffset();
+                parser.skipChildren();
+                parser.finishToken(); // a scalar element is read lazily: to its end first
+                long to = parser.currentLocation().getByteOffset();
+                records.add(Arrays.copyOfRange(body, (int) from, (int) to));
             }
             return records;
         } catch (IOException e) {
