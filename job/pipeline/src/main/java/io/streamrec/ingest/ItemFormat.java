@@ -46,7 +46,22 @@ public enum ItemFormat {
         return this == MOVIELENS_CSV;
     }
 
+    /**
+     * Parses one line. The item's id follows the events' rule ({@link RecordParser#ID}): a file's
+     * catalog goes to the operators without the items topic's validation, and a blank id would
+     * become a candidate, a negative and a row of its own.
+     */
     public ItemRecord parseLine(String line) throws InvalidRecordException {
+        ItemRecord item = parseFields(line);
+        if (!RecordParser.ID.matcher(item.itemId()).matches()) {
+            throw new InvalidRecordException(
+                    "invalid_id",
+                    "item id '" + item.itemId() + "' is not 1-128 of [A-Za-z0-9._:-]");
+        }
+        return item;
+    }
+
+    private ItemRecord parseFields(String line) throws InvalidRecordException {
         switch (this) {
             case MOVIETWEETINGS:
                 {

@@ -133,4 +133,22 @@ class EventParsingTest {
         assertThat(ItemCatalog.read(mt, ItemFormat.MOVIETWEETINGS).attributes("0002844"))
                 .containsExactly("Crime", "Drama");
     }
+
+    @Test
+    void anItemLineWhoseIdBreaksTheEventsRuleIsSkippedInEveryFormat() {
+        String flags = "|0".repeat(ItemFormat.MOVIELENS_100K_GENRES.size());
+        for (String[] line :
+                new String[][] {
+                    {"MOVIELENS_CSV", ",Title (1995),Drama"},
+                    {"MOVIELENS_CSV", "a b,Title (1995),Drama"},
+                    {"MOVIELENS_100K", " |Title (1995)|01-Jan-1995||http://x" + flags},
+                    {"MOVIETWEETINGS", "id/1#Title (1995)#Drama"}
+                }) {
+            assertThatThrownBy(() -> ItemFormat.valueOf(line[0]).parseLine(line[1]))
+                    .as(line[1])
+                    .isInstanceOfSatisfying(
+                            InvalidRecordException.class,
+                            e -> assertThat(e.reason()).isEqualTo("invalid_id"));
+        }
+    }
 }

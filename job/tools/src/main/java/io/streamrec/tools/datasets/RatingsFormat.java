@@ -45,6 +45,10 @@ public enum RatingsFormat {
         } catch (NumberFormatException e) {
             throw new InvalidRecordException("wrong_type", "rating and time must be numbers");
         }
+        if (seconds <= 0 || seconds > Long.MAX_VALUE / 1000) {
+            // in milliseconds it would wrap around (18446744073709552 s became 384 ms, 1970)
+            throw new InvalidRecordException("invalid_timestamp", "time " + f[3].trim() + " s");
+        }
         if (!Float.isFinite(rating)) {
             throw new InvalidRecordException("non_finite_number", "rating " + f[2]);
         }

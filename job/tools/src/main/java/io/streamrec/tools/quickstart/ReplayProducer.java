@@ -10,8 +10,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -30,6 +32,7 @@ final class ReplayProducer {
     private final boolean wallClockTimestamps;
     private final EventJsonCodec codec = new EventJsonCodec();
     private final AtomicLong produced = new AtomicLong();
+    private final AtomicReference<Exception> failure = new AtomicReference<>();
     private final Map<String, Long> requestSentMillis = new ConcurrentHashMap<>();
     private Thread thread;
 
@@ -72,6 +75,14 @@ final class ReplayProducer {
         return thread != null && !thread.isAlive();
     }
 
+    /**
+     * The first record the broker refused for good (too large, a delivery timeout after retries),
+     * or null: the run then waits for an event that will never come, so it fails with this instead.
+     */
+    Exception failure() {
+        return failure.get();
+    }
+
     /** Events sent so far. */
     long produced() {
         return produced.get();
@@ -97,10 +108,13 @@ final class ReplayProducer {
                         new ProducerRecord<>(
                                 eventsTopic,
                                 e.userId().getBytes(StandardCharsets.UTF_8),
-                                codec.toJson(e)));
+                                codec.toJson(e)),
+                        this::onSent);
                 long hostileDue = (long) hostile.size() * (i + 1) / events.size();
                 for (; nextHostile < hostileDue; nextHostile++) {
-                    producer.send(new ProducerRecord<>(eventsTopic, hostile.get(nextHostile)));
+                    producer.send(
+                            new ProducerRecord<>(eventsTopic, hostile.get(nextHostile)),
+                            this::onSent);
                 }
                 if (requestEvery > 0 && (i + 1) % requestEvery == 0) {
                     sendRequest(producer, "replay-r" + (i + 1), e);
@@ -110,6 +124,12 @@ final class ReplayProducer {
             producer.flush();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private void onSent(RecordMetadata sent, Exception error) {
+        if (error != null) {
+            failure.compareAndSet(null, error);
         }
     }
 
@@ -131,7 +151,8 @@ final class ReplayProducer {
         producer.send(
                 RequestJsonCodec.producerRecord(
                         requestsTopic,
-                        new RecommendationRequest(id, e.userId(), 10, e.timestamp())));
+                        new RecommendationRequest(id, e.userId(), 10, e.timestamp())),
+                this::onSent);
     }
 
     /** Sleeps until the {@code n}-th event is due at the replay pace (none: at once). */

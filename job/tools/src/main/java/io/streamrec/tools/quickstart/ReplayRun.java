@@ -307,6 +307,13 @@ public final class ReplayRun implements AutoCloseable {
                     producer.start();
                 }
                 committed.readDeadLetters(dead.poll(Duration.ZERO));
+                if (producer.failure() != null) {
+                    throw new IllegalStateException(
+                            "the replay could not write a record to Kafka, so the run cannot"
+                                    + " complete: "
+                                    + producer.failure(),
+                            producer.failure());
+                }
                 if (producer.done() && committed.complete()) {
                     committed.lastResultNanos = System.nanoTime();
                     return committed;

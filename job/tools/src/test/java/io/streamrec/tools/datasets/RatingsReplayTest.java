@@ -37,4 +37,14 @@ class RatingsReplayTest {
         assertThat(RatingsReplay.read(data, RatingsFormat.MOVIELENS_100K).events().get(0).userId())
                 .isEqualTo("196");
     }
+
+    @Test
+    void aTimeThatWouldWrapAroundInMillisecondsIsRejected(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("ratings.dat");
+        Files.writeString(
+                file, "1::10::7::18446744073709552\n2::11::8::0\n3::12::5::-5\n4::13::5::100\n");
+        RatingsReplay replay = RatingsReplay.read(file, RatingsFormat.MOVIETWEETINGS);
+        assertThat(replay.events()).extracting(UserEvent::eventId).containsExactly("line-4");
+        assertThat(replay.rejected()).containsEntry("invalid_timestamp", 3);
+    }
 }
