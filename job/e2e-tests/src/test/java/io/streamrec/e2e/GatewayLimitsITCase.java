@@ -202,15 +202,7 @@ class GatewayLimitsITCase {
             HttpClient http = HttpClient.newHttpClient();
             var answer = http.sendAsync(get(gateway.uri(), "/recommendations/a"), ofString());
             // no job runs: this test reads the request and writes its result as the job would
-            requests.subscribe(List.of(conf.get(StreamrecOptions.REQUESTS_TOPIC)));
-            String requestId = null;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (requestId == null && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : requests.poll(Duration.ofMillis(200))) {
-                    requestId = MAPPER.readTree(r.value()).path("requestId").asText();
-                }
-            }
-            assertThat(requestId).as("the gateway's request").isNotNull();
+            String requestId = awaitRequestId(requests, conf);
             String topic = conf.get(StreamrecOptions.RESULTS_TOPIC);
             producer.send(new ProducerRecord<>(topic, "a".getBytes(UTF_8), null)).get();
             String result = "{\"requestId\":\"" + requestId + "\",\"userId\":\"a\",\"items\":[]}";
@@ -223,6 +215,56 @@ class GatewayLimitsITCase {
             assertThat(http.send(get(gateway.uri(), "/health"), ofString()).statusCode())
                     .isEqualTo(200);
         }
+    }
+
+    /**
+     * A result under a waiting request's id but for another user (anyone who may write the results
+     * topic can send one) is skipped: the request is answered by its own user's result, never by
+     * the other one relabelled.
+     */
+    @Test
+    void aResultForAnotherUserUnderAWaitingIdIsSkipped() throws Exception {
+        Configuration conf = BROKER.gatewayConf("other-user-result");
+        conf.set(GatewayOptions.REQUEST_TIMEOUT, Duration.ofSeconds(30));
+        try (GatewayServer gateway = new GatewayServer(conf);
+                KafkaConsumer<byte[], byte[]> requests = consumer();
+                KafkaProducer<byte[], byte[]> producer = producer()) {
+            HttpClient http = HttpClient.newHttpClient();
+            var answer = http.sendAsync(get(gateway.uri(), "/recommendations/a"), ofString());
+            String requestId = awaitRequestId(requests, conf);
+            String topic = conf.get(StreamrecOptions.RESULTS_TOPIC);
+            for (String user : List.of("b", "a")) {
+                String result =
+                        "{\"requestId\":\""
+                                + requestId
+                                + "\",\"userId\":\""
+                                + user
+                                + "\",\"items\":[{\"itemId\":\"for-"
+                                + user
+                                + "\",\"score\":1.0}]}";
+                producer.send(
+                                new ProducerRecord<>(
+                                        topic, user.getBytes(UTF_8), result.getBytes(UTF_8)))
+                        .get();
+            }
+
+            HttpResponse<String> response = answer.get(30, TimeUnit.SECONDS);
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).contains("for-a").doesNotContain("for-b");
+        }
+    }
+
+    /** The id of the first request the gateway writes to the requests topic. */
+    private static String awaitRequestId(KafkaConsumer<byte[], byte[]> requests, Configuration conf)
+            throws IOException {
+        requests.subscribe(List.of(conf.get(StreamrecOptions.REQUESTS_TOPIC)));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            for (ConsumerRecord<byte[], byte[]> r : requests.poll(Duration.ofMillis(200))) {
+                return MAPPER.readTree(r.value()).path("requestId").asText();
+            }
+        }
+        throw new AssertionError("the gateway wrote no request within 30 s");
     }
 
     private static KafkaConsumer<byte[], byte[]> consumer() {

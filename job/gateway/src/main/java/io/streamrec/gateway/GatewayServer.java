@@ -133,13 +133,13 @@ public final class GatewayServer implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
     private final KafkaConsumer<byte[], byte[]> results;
     private final Thread resultReader;
-    private final Map<String, CompletableFuture<byte[]>> pending = new ConcurrentHashMap<>();
+    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicInteger waiting = new AtomicInteger();
     private final int maxPending;
     private final long requestTimeoutMillis;
     private final UserRateLimiter rateLimiter;
     private final AuditLog auditLog;
-    private final UnaryOperator<String> auditedUser;
+    private final UnaryOperator<String> asTheJobNamesUsers;
 
     /** Every right, for every user: the grant of an open gateway (no tokens file). */
     private static final AccessTokens.Grant OPEN =
@@ -175,7 +175,7 @@ public final class GatewayServer implements AutoCloseable {
         this.tls = GatewayTls.fromOptions(conf); // before Kafka: a bad keystore leaks no client
         this.auditLog =
                 new AuditLog(conf.getOptional(GatewayOptions.AUDIT_LOG).map(Path::of).orElse(null));
-        this.auditedUser = auditedUser(conf);
+        this.asTheJobNamesUsers = asTheJobNamesUsers(conf);
         double rate = conf.get(GatewayOptions.USER_RATE);
         this.rateLimiter =
                 rate > 0
@@ -275,10 +275,12 @@ public final class GatewayServer implements AutoCloseable {
                         continue;
                     }
                     try {
-                        String requestId = MAPPER.readTree(r.value()).path("requestId").asText();
-                        CompletableFuture<byte[]> f = pending.remove(requestId);
-                        if (f != null) {
-                            f.complete(r.value());
+                        JsonNode result = MAPPER.readTree(r.value());
+                        String requestId = result.path("requestId").asText();
+                        Pending p = pending.get(requestId);
+                        if (p != null && isFor(result, p.userId(), r.offset())) {
+                            pending.remove(requestId, p);
+                            p.result().complete(r.value());
                         }
                     } catch (IOException e) {
                         LOG.warn("Unreadable result at offset {}: {}", r.offset(), e.getMessage());
@@ -290,6 +292,26 @@ public final class GatewayServer implements AutoCloseable {
         } finally {
             results.close(Duration.ofSeconds(2));
         }
+    }
+
+    /** A request waiting for its result: the user it asked for and the answer to come. */
+    private record Pending(String userId, CompletableFuture<byte[]> result) {}
+
+    /**
+     * Whether a result carrying a waiting request's id answers that request's user (or the user's
+     * pseudonym). Anyone who may write the results topic could send another user's items under a
+     * waiting id; such a result is skipped, and the request waits on for its own.
+     */
+    private boolean isFor(JsonNode result, String userId, long offset) {
+        String answered = result.path("userId").asText();
+        if (answered.equals(userId) || answered.equals(asTheJobNamesUsers.apply(userId))) {
+            return true;
+        }
+        LOG.warn(
+                "Result {} at offset {} is not for the user its request asked for: skipped",
+                result.path("requestId").asText(),
+                offset);
+        return false;
     }
 
     /**
@@ -408,7 +430,7 @@ public final class GatewayServer implements AutoCloseable {
             AccessTokens.Grant grant, String userId, String requestId, String result) {
         try {
             auditLog.record(
-                    grant.tokenId(), "forget", auditedUser.apply(userId), requestId, result);
+                    grant.tokenId(), "forget", asTheJobNamesUsers.apply(userId), requestId, result);
             return true;
         } catch (IOException e) {
             LOG.error("Could not write the audit log", e);
@@ -416,8 +438,12 @@ public final class GatewayServer implements AutoCloseable {
         }
     }
 
-    /** The user as audit records name it: its pseudonym when the gateway has the job's key. */
-    private static UnaryOperator<String> auditedUser(ReadableConfig conf) throws IOException {
+    /**
+     * A user as the job names it, in its results and as audit records name it: its pseudonym when
+     * the gateway has the job's key.
+     */
+    private static UnaryOperator<String> asTheJobNamesUsers(ReadableConfig conf)
+            throws IOException {
         String keyFile = conf.get(StreamrecOptions.USER_ID_KEY_FILE);
         if (keyFile == null) {
             return UnaryOperator.identity();
@@ -646,7 +672,7 @@ public final class GatewayServer implements AutoCloseable {
     private void request(String userId, int k, Exchange ex) {
         String requestId = "gw-" + UUID.randomUUID();
         CompletableFuture<byte[]> result = new CompletableFuture<>();
-        pending.put(requestId, result);
+        pending.put(requestId, new Pending(userId, result));
         ScheduledFuture<?> timeout =
                 ex.channel()
                         .eventLoop()
