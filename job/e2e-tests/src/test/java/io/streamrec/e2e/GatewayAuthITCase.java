@@ -22,6 +22,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -94,6 +96,32 @@ class GatewayAuthITCase {
             TopicPartition partition = new TopicPartition(events, 0);
             assertThat(reader.endOffsets(List.of(partition)).get(partition)).isEqualTo(2L);
         }
+    }
+
+    /**
+     * A token without the admin scope calling {@code POST /admin/forget} in a loop: past a burst of
+     * refusals it gets 429, and only the refusals it got (403) are audit lines, so neither the log
+     * nor the shared worker pool grows with the loop.
+     */
+    @Test
+    void refusedAdminAttemptsBeyondABurstGet429AndNoAuditLine(@TempDir Path dir) throws Exception {
+        Path tokens = dir.resolve("tokens");
+        Files.writeString(tokens, sha256(ALICE) + "  recommendations:read  alice\n");
+        Path auditLog = dir.resolve("audit.jsonl");
+        Configuration conf = BROKER.gatewayConf("refusals");
+        conf.set(GatewayOptions.TOKENS_FILE, tokens.toString());
+        conf.set(GatewayOptions.AUDIT_LOG, auditLog.toString());
+        Map<Integer, Integer> statuses = new TreeMap<>();
+        try (GatewayServer gateway = new GatewayServer(conf)) {
+            for (int i = 0; i < 60; i++) {
+                statuses.merge(forget(gateway.uri(), "bob", ALICE).statusCode(), 1, Integer::sum);
+            }
+        }
+        assertThat(statuses.keySet()).containsExactly(403, 429);
+        assertThat(statuses.get(403)).isBetween(10, 59);
+        assertThat(Files.readAllLines(auditLog))
+                .hasSize(statuses.get(403))
+                .allMatch(l -> l.contains("\"result\":\"forbidden\""));
     }
 
     /**

@@ -138,6 +138,20 @@ public final class GatewayServer implements AutoCloseable {
     private final int maxPending;
     private final long requestTimeoutMillis;
     private final UserRateLimiter rateLimiter;
+
+    /**
+     * Refused admin attempts a token may make: each is an audit line (fsynced when the log is on)
+     * on the shared worker pool, so a token without the scope calling in a loop would grow the log
+     * without end and fill the pool everyone's requests share. Beyond {@value #REFUSALS_PER_SECOND}
+     * a second (bursts of {@value #REFUSAL_BURST}) an attempt gets 429, unaudited, unprocessed.
+     */
+    private final UserRateLimiter refusals =
+            new UserRateLimiter(REFUSALS_PER_SECOND, REFUSAL_BURST, REFUSING_TOKENS);
+
+    static final int REFUSALS_PER_SECOND = 1;
+    static final int REFUSAL_BURST = 10;
+    private static final int REFUSING_TOKENS = 10_000;
+
     private final AuditLog auditLog;
     private final UnaryOperator<String> asTheJobNamesUsers;
 
@@ -361,6 +375,12 @@ public final class GatewayServer implements AutoCloseable {
         }
         String requestId = "forget-" + UUID.randomUUID();
         if (!grant.scopes().contains(AccessTokens.Scope.ADMIN)) {
+            long wait =
+                    refusals.acquire(String.valueOf(grant.tokenId()), System.currentTimeMillis());
+            if (wait > 0) {
+                ex.send(429, error("too many refused admin requests"), (wait + 999) / 1000);
+                return;
+            }
             auditing().execute(() -> audit(grant, userId, requestId, "forbidden"));
             ex.send(403, error("forgetting a user needs the admin scope"));
             return;
