@@ -68,6 +68,17 @@ public final class GatewayOptions {
                             "Largest request body; a larger one is answered 413 as soon as its"
                                     + " Content-Length (or the bytes read) exceed it, and the"
                                     + " connection is closed without reading the rest.");
+    public static final ConfigOption<MemorySize> BODIES_IN_FLIGHT =
+            ConfigOptions.key("gateway.bodies-in-flight")
+                    .memoryType()
+                    .defaultValue(MemorySize.parse("128 mb"))
+                    .withDescription(
+                            "Request bodies all connections together may hold while they arrive,"
+                                    + " counted by Content-Length (gateway.max-body for a chunked"
+                                    + " one) from the head on; a body beyond it is answered 503"
+                                    + " and its connection closed without reading it. Without it,"
+                                    + " max-connections slow bodies of max-body each could take"
+                                    + " far more memory than the gateway has.");
     public static final ConfigOption<Duration> READ_TIMEOUT =
             ConfigOptions.key("gateway.read-timeout")
                     .durationType()
@@ -199,6 +210,12 @@ public final class GatewayOptions {
                 body >= 1 && body <= Integer.MAX_VALUE,
                 conf.get(MAX_BODY),
                 "1 b .. 2 gb");
+        long inFlight = conf.get(BODIES_IN_FLIGHT).getBytes();
+        require(
+                BODIES_IN_FLIGHT,
+                inFlight >= body,
+                conf.get(BODIES_IN_FLIGHT),
+                ">= gateway.max-body");
         requirePositive(conf, READ_TIMEOUT);
         requirePositive(conf, IDLE_TIMEOUT);
         require(MAX_CONNECTIONS, conf.get(MAX_CONNECTIONS) >= 1, conf.get(MAX_CONNECTIONS), ">= 1");

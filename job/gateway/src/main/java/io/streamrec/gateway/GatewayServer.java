@@ -244,7 +244,9 @@ public final class GatewayServer implements AutoCloseable {
                 new HttpConnection.Limits(
                         conf.get(GatewayOptions.READ_TIMEOUT).toMillis(),
                         conf.get(GatewayOptions.IDLE_TIMEOUT).toMillis(),
-                        (int) conf.get(GatewayOptions.MAX_BODY).getBytes());
+                        (int) conf.get(GatewayOptions.MAX_BODY).getBytes(),
+                        new HttpConnection.BodyBudget(
+                                conf.get(GatewayOptions.BODIES_IN_FLIGHT).getBytes()));
         ServerBootstrap bootstrap =
                 new ServerBootstrap()
                         .group(acceptor, io)

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.FullHttpMessage;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,11 +100,18 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
                 .addLast("decoder", new StrictRequestDecoder())
                 .addLast("framing", new FramingCheck())
                 .addLast("encoder", new HttpResponseEncoder())
-                .addLast("body", new BodyLimit(limits.maxBodyBytes(), connection::isBusy))
+                .addLast(
+                        "body",
+                        new BodyLimit(
+                                limits.maxBodyBytes(), limits.bodyBudget(), connection::isBusy))
                 .addLast("app", connection);
     }
 
-    record Limits(long readTimeoutMillis, long idleTimeoutMillis, int maxBodyBytes) {}
+    record Limits(
+            long readTimeoutMillis,
+            long idleTimeoutMillis,
+            int maxBodyBytes,
+            BodyBudget bodyBudget) {}
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -340,15 +349,107 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** The body limit: a request over it gets 413 and its connection ends unread. */
+    /**
+     * The bytes of request bodies all connections may hold while they arrive: each body reserves
+     * its Content-Length ({@code gateway.max-body} when chunked) from its head until its last byte,
+     * or until its connection ends.
+     */
+    static final class BodyBudget {
+        private final AtomicLong available;
+
+        BodyBudget(long bytes) {
+            this.available = new AtomicLong(bytes);
+        }
+
+        boolean reserve(long bytes) {
+            long left = available.addAndGet(-bytes);
+            if (left >= 0) {
+                return true;
+            }
+            available.addAndGet(bytes);
+            return false;
+        }
+
+        void release(long bytes) {
+            available.addAndGet(bytes);
+        }
+
+        long available() {
+            return available.get();
+        }
+    }
+
+    /**
+     * The body limit: a request over it gets 413 and its connection ends unread; one that the
+     * {@link BodyBudget} cannot hold gets 503 the same way.
+     */
     static final class BodyLimit extends HttpObjectAggregator {
         private final int maxBytes;
+        private final BodyBudget budget;
         private final BooleanSupplier busy;
 
-        BodyLimit(int maxBytes, BooleanSupplier busy) {
+        /** What this connection's body in progress holds of the budget. */
+        private long reserved;
+
+        private boolean overBudget;
+
+        BodyLimit(int maxBytes, BodyBudget budget, BooleanSupplier busy) {
             super(maxBytes);
             this.maxBytes = maxBytes;
+            this.budget = budget;
             this.busy = busy;
+        }
+
+        /**
+         * Over {@code gateway.max-body} (413), or not within the budget (503): checked at the head,
+         * before any of the body is read.
+         */
+        @Override
+        protected boolean isContentLengthInvalid(HttpMessage start, int maxContentLength) {
+            if (overBudget) {
+                return true; // found by newContinueResponse, which comes first
+            }
+            return super.isContentLengthInvalid(start, maxContentLength) || !reserveFor(start);
+        }
+
+        /**
+         * Reserves what {@code start}'s body may take of the budget; false (and {@link
+         * #overBudget}) when the budget cannot hold it.
+         */
+        private boolean reserveFor(HttpMessage start) {
+            releaseReserved(); // a body that never finished (none can be pending here)
+            long length = HttpUtil.getContentLength(start, -1L);
+            long wanted =
+                    length >= 0 ? length : HttpUtil.isTransferEncodingChunked(start) ? maxBytes : 0;
+            if (wanted > 0 && !budget.reserve(wanted)) {
+                overBudget = true;
+                return false;
+            }
+            reserved = wanted;
+            return true;
+        }
+
+        @Override
+        protected void finishAggregation(FullHttpMessage aggregated) throws Exception {
+            super.finishAggregation(aggregated);
+            releaseReserved(); // received whole: the request's handling takes it from here
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            releaseReserved();
+            super.channelInactive(ctx);
+        }
+
+        @Override
+        public void handlerRemoved(ChannelHandlerContext ctx) throws Exception {
+            releaseReserved();
+            super.handlerRemoved(ctx);
+        }
+
+        private void releaseReserved() {
+            budget.release(reserved);
+            reserved = 0;
         }
 
         /**
@@ -367,7 +468,12 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
             if (expect.equalsIgnoreCase("100-continue")
                     && HttpUtil.getContentLength(start, -1L) <= maxContentLength
                     && !busy.getAsBoolean()) {
-                return super.newContinueResponse(start, maxContentLength, pipeline);
+                // Netty checks the length only without a 100 Continue: the budget is taken here
+                if (reserveFor(start)) {
+                    return super.newContinueResponse(start, maxContentLength, pipeline);
+                }
+                start.headers().remove(HttpHeaderNames.EXPECT);
+                return null; // isContentLengthInvalid then refuses it, 503
             }
             start.headers().remove(HttpHeaderNames.EXPECT);
             if (!expect.equalsIgnoreCase("100-continue")) {
@@ -382,6 +488,16 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         @Override
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
             ctx.channel().config().setAutoRead(false); // the rest of the body is not read
+            releaseReserved();
+            if (overBudget) {
+                overBudget = false;
+                ctx.fireChannelRead(
+                        new Refusal(
+                                503,
+                                GatewayServer.error(
+                                        "gateway busy: too many request bodies arriving at once")));
+                return;
+            }
             ctx.fireChannelRead(
                     new Refusal(
                             413, GatewayServer.error("body larger than " + maxBytes + " bytes")));

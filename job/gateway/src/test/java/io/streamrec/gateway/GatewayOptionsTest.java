@@ -49,6 +49,7 @@ class GatewayOptionsTest {
         "gateway.max-pending-requests, 0",
         "gateway.max-body, 0 b",
         "gateway.max-body, 3 gb",
+        "gateway.bodies-in-flight, 100 kb",
         "gateway.read-timeout, 0 s",
         "gateway.idle-timeout, 0 s",
         "gateway.max-connections, 0",

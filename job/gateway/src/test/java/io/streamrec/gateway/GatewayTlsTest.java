@@ -178,7 +178,8 @@ class GatewayTlsTest {
                 new HttpConnection.Limits(
                         conf.get(GatewayOptions.READ_TIMEOUT).toMillis(),
                         conf.get(GatewayOptions.IDLE_TIMEOUT).toMillis(),
-                        1 << 20);
+                        1 << 20,
+                        new HttpConnection.BodyBudget(1L << 30));
         HttpConnection.ConnectionCount count = new HttpConnection.ConnectionCount(100);
         listening =
                 new ServerBootstrap()

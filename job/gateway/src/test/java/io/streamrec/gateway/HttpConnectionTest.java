@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  */
 class HttpConnectionTest {
     private static final HttpConnection.Limits LIMITS =
-            new HttpConnection.Limits(10_000, 30_000, 1 << 20);
+            new HttpConnection.Limits(
+                    10_000, 30_000, 1 << 20, new HttpConnection.BodyBudget(1L << 30));
     private static final Pattern STATUS = Pattern.compile("HTTP/1\\.1 (\\d{3})");
 
     /** Holds every request's exchange unanswered and remembers the paths it was given. */
@@ -46,6 +47,55 @@ class HttpConnectionTest {
         EmbeddedChannel channel = new EmbeddedChannel();
         HttpConnection.initialize(channel, router, new HttpConnection.ConnectionCount(10), LIMITS);
         return channel;
+    }
+
+    private static EmbeddedChannel connection(
+            HttpConnection.Router router, HttpConnection.BodyBudget budget) {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        HttpConnection.initialize(
+                channel,
+                router,
+                new HttpConnection.ConnectionCount(10),
+                new HttpConnection.Limits(10_000, 30_000, 1 << 20, budget));
+        return channel;
+    }
+
+    private static String postHead(int contentLength, String expect) {
+        return "POST /events HTTP/1.1\r\nHost: x\r\nContent-Length: "
+                + contentLength
+                + "\r\n"
+                + (expect == null ? "" : "Expect: " + expect + "\r\n")
+                + "\r\n";
+    }
+
+    /**
+     * Bodies arriving at once share one budget: one that it cannot hold gets 503 from its head
+     * alone, a 100-continue one too (no 100 Continue is sent for it); a body received whole, or
+     * whose connection ends, gives its share back.
+     */
+    @Test
+    void bodiesArrivingTogetherShareOneBudget() {
+        HttpConnection.BodyBudget budget = new HttpConnection.BodyBudget(1_000);
+        HoldingRouter router = new HoldingRouter();
+        EmbeddedChannel slow = connection(router, budget);
+        send(slow, postHead(800, null) + "x".repeat(100)); // 800 held while the rest comes
+        assertThat(budget.available()).isEqualTo(200);
+
+        EmbeddedChannel refused = connection(router, budget);
+        send(refused, postHead(300, null));
+        assertThat(statuses(refused)).containsExactly(503);
+        EmbeddedChannel expecting = connection(router, budget);
+        send(expecting, postHead(300, "100-continue"));
+        assertThat(statuses(expecting)).containsExactly(503);
+        assertThat(budget.available()).isEqualTo(200);
+
+        EmbeddedChannel small = connection(router, budget);
+        send(small, postHead(150, null) + "y".repeat(150));
+        assertThat(router.paths).containsExactly("/events");
+        assertThat(budget.available()).isEqualTo(200); // handed over whole: given back
+
+        slow.close();
+        assertThat(budget.available()).isEqualTo(1_000);
     }
 
     private static void send(EmbeddedChannel channel, String requests) {
