@@ -44,7 +44,9 @@ public record FloodLimit(double eventsPerHour, int burst) implements Serializabl
      * event, a full bucket). Late events refill nothing and do not move the bucket's clock back.
      */
     public FloodBucket refilled(FloodBucket before, long t) {
-        if (before == null) {
+        // a bucket whose tokens are not a number (restored from a job that ran with a rate of
+        // Infinity, which is refused now) would never admit again: it starts full, as a new one
+        if (before == null || Double.isNaN(before.tokens())) {
             return new FloodBucket(burst, t);
         }
         long elapsed = Math.max(0, t - before.lastMillis());
