@@ -254,6 +254,37 @@ class GatewayLimitsITCase {
         }
     }
 
+    /**
+     * A job with {@code privacy.user-id-key-file} answers under the user's pseudonym; a gateway
+     * started without the key cannot recompute it, and takes any pseudonym under a waiting id.
+     */
+    @Test
+    void aGatewayWithoutTheJobsKeyTakesAPseudonymousResult() throws Exception {
+        Configuration conf = BROKER.gatewayConf("pseudonymous-result");
+        conf.set(GatewayOptions.REQUEST_TIMEOUT, Duration.ofSeconds(30));
+        try (GatewayServer gateway = new GatewayServer(conf);
+                KafkaConsumer<byte[], byte[]> requests = consumer();
+                KafkaProducer<byte[], byte[]> producer = producer()) {
+            HttpClient http = HttpClient.newHttpClient();
+            var answer = http.sendAsync(get(gateway.uri(), "/recommendations/a"), ofString());
+            String requestId = awaitRequestId(requests, conf);
+            String result =
+                    "{\"requestId\":\""
+                            + requestId
+                            + "\",\"userId\":\"p-AbCdEfGhIjKlMnOpQrStUv\",\"items\":[]}";
+            producer.send(
+                            new ProducerRecord<>(
+                                    conf.get(StreamrecOptions.RESULTS_TOPIC),
+                                    "p".getBytes(UTF_8),
+                                    result.getBytes(UTF_8)))
+                    .get();
+
+            HttpResponse<String> response = answer.get(30, TimeUnit.SECONDS);
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).contains("\"userId\":\"a\"");
+        }
+    }
+
     /** The id of the first request the gateway writes to the requests topic. */
     private static String awaitRequestId(KafkaConsumer<byte[], byte[]> requests, Configuration conf)
             throws IOException {

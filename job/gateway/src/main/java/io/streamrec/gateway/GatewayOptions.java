@@ -73,12 +73,14 @@ public final class GatewayOptions {
                     .memoryType()
                     .defaultValue(MemorySize.parse("128 mb"))
                     .withDescription(
-                            "Request bodies all connections together may hold while they arrive,"
-                                    + " counted by Content-Length (gateway.max-body for a chunked"
-                                    + " one) from the head on; a body beyond it is answered 503"
-                                    + " and its connection closed without reading it. Without it,"
-                                    + " max-connections slow bodies of max-body each could take"
-                                    + " far more memory than the gateway has.");
+                            "Request bodies all connections together may hold, counted by"
+                                    + " Content-Length (gateway.max-body for a chunked one) from"
+                                    + " the head until the request is routed (pipelined ones"
+                                    + " queued behind a request in progress included); a body"
+                                    + " beyond it is answered 503 and its connection closed"
+                                    + " without reading it. Without it, max-connections slow"
+                                    + " bodies of max-body each could take far more memory than"
+                                    + " the gateway has. At least gateway.max-body.");
     public static final ConfigOption<Duration> READ_TIMEOUT =
             ConfigOptions.key("gateway.read-timeout")
                     .durationType()

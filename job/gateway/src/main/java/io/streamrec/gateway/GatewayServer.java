@@ -57,6 +57,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -155,6 +156,12 @@ public final class GatewayServer implements AutoCloseable {
     private final AuditLog auditLog;
     private final UnaryOperator<String> asTheJobNamesUsers;
 
+    /** Whether the gateway has the job's user id key, so that it can check a result's pseudonym. */
+    private final boolean hasUserIdKey;
+
+    /** What {@code UserPseudonyms} makes: {@code p-} and 22 base64url characters. */
+    private static final Pattern PSEUDONYM = Pattern.compile("p-[A-Za-z0-9_-]{22}");
+
     /** Every right, for every user: the grant of an open gateway (no tokens file). */
     private static final AccessTokens.Grant OPEN =
             new AccessTokens.Grant(EnumSet.of(AccessTokens.Scope.ADMIN), null);
@@ -190,6 +197,7 @@ public final class GatewayServer implements AutoCloseable {
         this.auditLog =
                 new AuditLog(conf.getOptional(GatewayOptions.AUDIT_LOG).map(Path::of).orElse(null));
         this.asTheJobNamesUsers = asTheJobNamesUsers(conf);
+        this.hasUserIdKey = conf.get(StreamrecOptions.USER_ID_KEY_FILE) != null;
         double rate = conf.get(GatewayOptions.USER_RATE);
         this.rateLimiter =
                 rate > 0
@@ -298,8 +306,9 @@ public final class GatewayServer implements AutoCloseable {
                             pending.remove(requestId, p);
                             p.result().complete(r.value());
                         }
-                    } catch (IOException e) {
-                        LOG.warn("Unreadable result at offset {}: {}", r.offset(), e.getMessage());
+                    } catch (IOException | RuntimeException e) {
+                        // one record, whatever is wrong with it, must not end the reader
+                        LOG.warn("Unreadable result at offset {}: {}", r.offset(), e.toString());
                     }
                 }
             }
@@ -314,13 +323,19 @@ public final class GatewayServer implements AutoCloseable {
     private record Pending(String userId, CompletableFuture<byte[]> result) {}
 
     /**
-     * Whether a result carrying a waiting request's id answers that request's user (or the user's
-     * pseudonym). Anyone who may write the results topic could send another user's items under a
-     * waiting id; such a result is skipped, and the request waits on for its own.
+     * Whether a result carrying a waiting request's id answers that request's user, or the user's
+     * pseudonym (checked exactly with the job's key; without it, any pseudonym passes, since a job
+     * with {@code privacy.user-id-key-file} names every user by one). Anyone who may write the
+     * results topic could send another user's items under a waiting id; such a result is skipped,
+     * and the request waits on for its own.
      */
     private boolean isFor(JsonNode result, String userId, long offset) {
         String answered = result.path("userId").asText();
-        if (answered.equals(userId) || answered.equals(asTheJobNamesUsers.apply(userId))) {
+        boolean pseudonym =
+                hasUserIdKey
+                        ? answered.equals(asTheJobNamesUsers.apply(userId))
+                        : PSEUDONYM.matcher(answered).matches();
+        if (answered.equals(userId) || pseudonym) {
             return true;
         }
         LOG.warn(
@@ -471,7 +486,12 @@ public final class GatewayServer implements AutoCloseable {
             return UnaryOperator.identity();
         }
         UserPseudonyms pseudonyms = UserPseudonyms.fromKeyFile(Path.of(keyFile));
-        return pseudonyms::of;
+        // one Mac, asked by the results reader, the workers and (under overload) the event loops
+        return user -> {
+            synchronized (pseudonyms) {
+                return pseudonyms.of(user);
+            }
+        };
     }
 
     private static AccessTokens readTokens(ReadableConfig conf) throws IOException {
@@ -514,7 +534,16 @@ public final class GatewayServer implements AutoCloseable {
         }
         byte[] body = ByteBufUtil.getBytes(request.content());
         try {
-            workers.execute(() -> acceptEvents(body, grant, ex));
+            workers.execute(
+                    () -> {
+                        try {
+                            acceptEvents(body, grant, ex);
+                        } catch (RuntimeException e) {
+                            // answered, not left open: the connection would wait for it forever
+                            LOG.error("Could not handle a POST /events", e);
+                            ex.send(500, error("the gateway failed on this request"));
+                        }
+                    });
         } catch (RejectedExecutionException e) {
             ex.send(503, error("gateway busy: work queue full"), RETRY_AFTER_SECONDS);
         }
@@ -607,6 +636,11 @@ public final class GatewayServer implements AutoCloseable {
                     return null;
                 }
                 long from = parser.currentTokenLocation().getByteOffset();
+                if (from < 0) {
+                    // UTF-16 or UTF-32: Jackson reads it as characters, without byte offsets
+                    records.add(MAPPER.writeValueAsBytes(MAPPER.readTree(parser)));
+                    continue;
+                }
                 parser.skipChildren();
                 parser.finishToken(); // a scalar element is read lazily: to its end first
                 long to = parser.currentLocation().getByteOffset();

@@ -61,6 +61,12 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     private final ReadDeadline deadline;
 
     /**
+     * Each whole request this connection holds (in progress or queued) holds its body's bytes of
+     * the budget, handed over by {@link BodyLimit}, until it is released here.
+     */
+    private final BodyBudget budget;
+
+    /**
      * Requests read while one is in progress, each a {@link FullHttpRequest} or a {@link Refusal}.
      */
     private final ArrayDeque<Object> queued = new ArrayDeque<>();
@@ -76,9 +82,10 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
      */
     record Refusal(int status, String json) {}
 
-    private HttpConnection(Router router, ReadDeadline deadline) {
+    private HttpConnection(Router router, ReadDeadline deadline, BodyBudget budget) {
         this.router = router;
         this.deadline = deadline;
+        this.budget = budget;
     }
 
     /** Whether a request is in progress (called on the connection's event loop). */
@@ -89,7 +96,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     /** Builds a new connection's pipeline. */
     static void initialize(Channel channel, Router router, ConnectionCount count, Limits limits) {
         ReadDeadline deadline = new ReadDeadline(limits.readTimeoutMillis());
-        HttpConnection connection = new HttpConnection(router, deadline);
+        HttpConnection connection = new HttpConnection(router, deadline, limits.bodyBudget());
         channel.pipeline()
                 .addLast(COUNT, count)
                 .addLast(
@@ -125,13 +132,13 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         }
         deadline.requestRead();
         if (refusing) {
-            request.release();
+            discard(request);
         } else if (!busy) {
             start(ctx, request);
         } else if (queued.size() < MAX_QUEUED) {
             queued.add(request);
         } else {
-            request.release();
+            discard(request);
             refuseInTurn(ctx, new Refusal(429, GatewayServer.error("too many pipelined")));
         }
     }
@@ -155,7 +162,16 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         Exchange.refuse(ctx.channel(), refusal.status(), refusal.json());
     }
 
+    /** Releases a request (or refusal) that will not be routed, and its share of the budget. */
+    private void discard(Object msg) {
+        if (msg instanceof FullHttpRequest request) {
+            budget.release(request.content().readableBytes());
+        }
+        ReferenceCountUtil.release(msg);
+    }
+
     private void start(ChannelHandlerContext ctx, FullHttpRequest request) {
+        long bodyBytes = request.content().readableBytes(); // before a router reads it
         busy = true;
         ctx.channel().config().setAutoRead(false);
         Exchange exchange = null;
@@ -178,7 +194,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
             // requests queued behind it are not routed (the connection ends)
             LOG.warn("Request {} {} failed", request.method(), request.uri(), e);
             refusing = true;
-            queued.forEach(ReferenceCountUtil::release);
+            queued.forEach(this::discard);
             queued.clear();
             if (exchange == null || exchange.claim()) {
                 refuse(ctx, new Refusal(500, GatewayServer.error("internal error")));
@@ -186,6 +202,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
                 ctx.close();
             }
         } finally {
+            budget.release(bodyBytes); // routed: the router copied what it keeps
             request.release();
         }
     }
@@ -290,7 +307,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        queued.forEach(ReferenceCountUtil::release);
+        queued.forEach(this::discard);
         queued.clear();
         ctx.fireChannelInactive();
     }
@@ -350,9 +367,10 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * The bytes of request bodies all connections may hold while they arrive: each body reserves
-     * its Content-Length ({@code gateway.max-body} when chunked) from its head until its last byte,
-     * or until its connection ends.
+     * The bytes of request bodies all connections may hold: each body reserves its Content-Length
+     * ({@code gateway.max-body} when chunked) from its head, and keeps its own size from its last
+     * byte until it is routed (or dropped, or its connection ends), pipelined ones queued behind a
+     * request in progress included.
      */
     static final class BodyBudget {
         private final AtomicLong available;
@@ -429,10 +447,17 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
             return true;
         }
 
+        /**
+         * Received whole: the request keeps exactly its body's bytes of the budget until the
+         * connection routes or drops it ({@link HttpConnection#discard}); the rest of the
+         * reservation (a chunked body's unused part) goes back now.
+         */
         @Override
         protected void finishAggregation(FullHttpMessage aggregated) throws Exception {
             super.finishAggregation(aggregated);
-            releaseReserved(); // received whole: the request's handling takes it from here
+            long body = aggregated.content().readableBytes();
+            budget.release(reserved - body); // negative (never expected) takes the difference
+            reserved = 0;
         }
 
         @Override

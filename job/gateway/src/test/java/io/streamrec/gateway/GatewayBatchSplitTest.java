@@ -50,4 +50,15 @@ class GatewayBatchSplitTest {
                                             .isEqualTo("unparseable_json"));
         }
     }
+
+    @Test
+    void anArrayInUtf16HasNoByteOffsetsAndIsSplitByItsElements() {
+        byte[] utf16 = "[{\"a\":1},{\"b\":2}]".getBytes(StandardCharsets.UTF_16BE);
+
+        List<byte[]> records = GatewayServer.split(utf16, 10);
+
+        assertThat(records)
+                .extracting(r -> new String(r, StandardCharsets.UTF_8))
+                .containsExactly("{\"a\":1}", "{\"b\":2}");
+    }
 }

@@ -98,6 +98,43 @@ class HttpConnectionTest {
         assertThat(budget.available()).isEqualTo(1_000);
     }
 
+    /**
+     * Whole requests pipelined behind one in progress keep their bodies' bytes of the budget until
+     * each is routed; a keep-alive connection's next body and a granted 100-continue one reserve
+     * and give back alike.
+     */
+    @Test
+    void pipelinedBodiesHoldTheirShareUntilRouted() {
+        HttpConnection.BodyBudget budget = new HttpConnection.BodyBudget(1_000);
+        HoldingRouter router = new HoldingRouter();
+        EmbeddedChannel channel = connection(router, budget);
+        send(channel, postHead(100, null) + "a".repeat(100)); // routed at once, held unanswered
+        assertThat(budget.available()).isEqualTo(1_000);
+
+        send(
+                channel,
+                postHead(300, null) + "b".repeat(300) + postHead(300, null) + "c".repeat(300));
+        assertThat(router.paths).hasSize(1);
+        assertThat(budget.available()).isEqualTo(400); // two whole bodies queued behind it
+        send(channel, postHead(500, null));
+        assertThat(budget.available()).isEqualTo(400); // refused: more than the budget left
+
+        router.held.get(0).send(200, "{}");
+        channel.runPendingTasks();
+        assertThat(router.paths).hasSize(2);
+        assertThat(budget.available()).isEqualTo(700);
+        channel.close();
+        assertThat(budget.available()).isEqualTo(1_000);
+
+        EmbeddedChannel expecting = connection(router, budget);
+        send(expecting, postHead(600, "100-continue"));
+        assertThat(statuses(expecting)).containsExactly(100);
+        assertThat(budget.available()).isEqualTo(400);
+        send(expecting, "d".repeat(600));
+        assertThat(budget.available()).isEqualTo(1_000);
+        assertThat(router.paths).hasSize(3);
+    }
+
     private static void send(EmbeddedChannel channel, String requests) {
         channel.writeInbound(Unpooled.copiedBuffer(requests, StandardCharsets.US_ASCII));
         channel.runPendingTasks();
