@@ -637,7 +637,9 @@ public final class GatewayServer implements AutoCloseable {
                 }
                 long from = parser.currentTokenLocation().getByteOffset();
                 if (from < 0) {
-                    // UTF-16 or UTF-32: Jackson reads it as characters, without byte offsets
+                    // UTF-16 or UTF-32: Jackson reads it as characters, without byte offsets; a
+                    // key given twice then refuses the whole body, as the tree would hide it
+                    parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
                     records.add(MAPPER.writeValueAsBytes(MAPPER.readTree(parser)));
                     continue;
                 }

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.FullHttpMessage;
@@ -299,10 +300,19 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-        // idle: no bytes either way for the idle timeout; a waiting request keeps it open
-        if (event instanceof IdleStateEvent && !busy && !deadline.reading()) {
+        // idle: no bytes either way for the idle timeout; a waiting request keeps it open, but
+        // not an answer the client has not read all that time: its queued requests would hold
+        // their share of the body budget for as long as it stayed connected
+        if (event instanceof IdleStateEvent
+                && ((!busy && !deadline.reading()) || unwritten(ctx.channel()) > 0)) {
             ctx.close();
         }
+    }
+
+    /** Bytes written to the channel and not yet taken by the client's socket. */
+    private static long unwritten(Channel channel) {
+        ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
+        return out == null ? 0 : out.totalPendingWriteBytes();
     }
 
     @Override
@@ -380,12 +390,14 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         }
 
         boolean reserve(long bytes) {
-            long left = available.addAndGet(-bytes);
-            if (left >= 0) {
-                return true;
-            }
-            available.addAndGet(bytes);
-            return false;
+            long left;
+            do {
+                left = available.get();
+                if (left < bytes) {
+                    return false;
+                }
+            } while (!available.compareAndSet(left, left - bytes));
+            return true;
         }
 
         void release(long bytes) {
@@ -436,7 +448,15 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
          */
         private boolean reserveFor(HttpMessage start) {
             releaseReserved(); // a body that never finished (none can be pending here)
-            long length = HttpUtil.getContentLength(start, -1L);
+            if (start.decoderResult().isFailure()) {
+                return true; // refused 400 whole: its body is not read (a bad Content-Length too)
+            }
+            long length;
+            try {
+                length = HttpUtil.getContentLength(start, -1L);
+            } catch (NumberFormatException e) {
+                return true; // the decoder fails such a head: 400
+            }
             long wanted =
                     length >= 0 ? length : HttpUtil.isTransferEncodingChunked(start) ? maxBytes : 0;
             if (wanted > 0 && !budget.reserve(wanted)) {

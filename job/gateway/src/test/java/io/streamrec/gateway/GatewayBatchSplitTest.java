@@ -61,4 +61,11 @@ class GatewayBatchSplitTest {
                 .extracting(r -> new String(r, StandardCharsets.UTF_8))
                 .containsExactly("{\"a\":1}", "{\"b\":2}");
     }
+
+    @Test
+    void aUtf16ArrayWhoseElementGivesAKeyTwiceIsRefusedWhole() {
+        byte[] utf16 = "[{\"a\":1,\"a\":2}]".getBytes(StandardCharsets.UTF_16BE);
+
+        assertThat(GatewayServer.split(utf16, 10)).singleElement().isEqualTo(utf16);
+    }
 }

@@ -123,6 +123,13 @@ class HttpConnectionTest {
         channel.runPendingTasks();
         assertThat(router.paths).hasSize(2);
         assertThat(budget.available()).isEqualTo(700);
+        router.held.get(1).send(200, "{}");
+        channel.runPendingTasks();
+        assertThat(budget.available()).isEqualTo(1_000);
+        router.held.get(2).send(200, "{}");
+        channel.runPendingTasks();
+        // the refusal goes out in its turn, after the three answers before it
+        assertThat(statuses(channel)).containsExactly(200, 200, 200, 503);
         channel.close();
         assertThat(budget.available()).isEqualTo(1_000);
 
@@ -132,7 +139,18 @@ class HttpConnectionTest {
         assertThat(budget.available()).isEqualTo(400);
         send(expecting, "d".repeat(600));
         assertThat(budget.available()).isEqualTo(1_000);
-        assertThat(router.paths).hasSize(3);
+        assertThat(router.paths).hasSize(4);
+    }
+
+    @Test
+    void aHeadWhoseContentLengthIsNotANumberIs400AndReservesNothing() {
+        HttpConnection.BodyBudget budget = new HttpConnection.BodyBudget(1_000);
+        EmbeddedChannel channel = connection(new HoldingRouter(), budget);
+
+        send(channel, "POST /events HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n");
+
+        assertThat(statuses(channel)).containsExactly(400);
+        assertThat(budget.available()).isEqualTo(1_000);
     }
 
     private static void send(EmbeddedChannel channel, String requests) {
