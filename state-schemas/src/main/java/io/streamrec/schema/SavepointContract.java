@@ -126,8 +126,19 @@ public final class SavepointContract {
         /** Serving: prequential evaluation counts (operator union list state). */
         public static final String PREQUENTIAL_COUNTS = "prequential-counts";
 
-        /** Serving: evaluation markers waiting for their row versions (operator list state). */
+        /**
+         * Serving: evaluation markers seen by fewer copies than they were sent as (operator list
+         * state), written until 2026-12-06. Split between subtasks on a rescale, while every
+         * subtask had seen every copy; still read, no longer written.
+         */
         public static final String PENDING_MARKERS = "pending-markers";
+
+        /**
+         * Serving: evaluation markers seen by fewer copies than they were sent as, each subtask's
+         * (operator union list state: every subtask restores every entry, the most copies seen per
+         * marker wins, so a rescale cannot take a half-seen marker for a new one).
+         */
+        public static final String PENDING_MARKER_COPIES = "pending-marker-copies";
 
         /**
          * Serving, {@code model.type: ranker}: the learned ranker's state per subtask (operator

@@ -59,6 +59,7 @@ class SavepointContractTest {
                         "parameter-rows",
                         "prequential-counts",
                         "pending-markers",
+                        "pending-marker-copies",
                         "learned-ranker",
                         "candidate-statistics",
                         "serving-clock",

@@ -132,6 +132,10 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     private transient Consumer<ParameterRow> topicRows;
 
     private transient ListState<PrequentialCounts> countsState;
+
+    /** Written until 2026-12-06 ({@link StateNames#PENDING_MARKERS}): read, then emptied. */
+    private transient ListState<Tuple2<Long, Integer>> legacyPendingState;
+
     private transient ListState<Tuple2<Long, Integer>> pendingState;
     private transient PrequentialCounts counts;
     private transient QualityGauges gauges;
@@ -270,11 +274,14 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                         new ListStateDescriptor<>(
                                 StateNames.PREQUENTIAL_COUNTS,
                                 PrequentialCountsSerializer.INSTANCE));
-        pendingState =
+        TypeInformation<Tuple2<Long, Integer>> markerCopies =
+                TypeInformation.of(new TypeHint<Tuple2<Long, Integer>>() {});
+        legacyPendingState =
                 store.getListState(
-                        new ListStateDescriptor<>(
-                                StateNames.PENDING_MARKERS,
-                                TypeInformation.of(new TypeHint<Tuple2<Long, Integer>>() {})));
+                        new ListStateDescriptor<>(StateNames.PENDING_MARKERS, markerCopies));
+        pendingState =
+                store.getUnionListState(
+                        new ListStateDescriptor<>(StateNames.PENDING_MARKER_COPIES, markerCopies));
         counts = new PrequentialCounts(subtask);
         pendingMarkers = new HashMap<>();
         // after a rescale, old subtask i's counts go to new subtask i % parallelism
@@ -283,9 +290,15 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                 counts.addAll(c);
             }
         }
+        // every subtask sees every copy of every marker (broadcast), so each subtask's entries
+        // are the same set: the most copies any subtask saw is what this one saw
         for (Tuple2<Long, Integer> p : pendingState.get()) {
-            pendingMarkers.put(p.f0, p.f1);
+            pendingMarkers.merge(p.f0, p.f1, Math::max);
         }
+        for (Tuple2<Long, Integer> p : legacyPendingState.get()) {
+            pendingMarkers.merge(p.f0, p.f1, Math::max);
+        }
+        legacyPendingState.clear();
     }
 
     /**

@@ -563,6 +563,44 @@ class ServingOperatorRankerTest {
     }
 
     /**
+     * A marker sent as two copies, one seen before a checkpoint (the other shard's copy came after
+     * its barrier, as unaligned checkpoints allow): restored at a higher parallelism, every subtask
+     * knows the copy it saw, so none evaluates and learns the batch again when the second arrives.
+     * Split between subtasks as plain list state, one new subtask took it for a new batch.
+     */
+    @Test
+    void aMarkerHalfSeenAtACheckpointIsNotLearnedAgainAfterScalingUp() throws Exception {
+        Stream stream = new Stream();
+        EvalMarker sent = stream.markers(1).get(0).marker();
+        ModelUpdate copy =
+                ModelUpdate.of(new EvalMarker(sent.batchId(), 2, sent.events(), sent.userItems()));
+        OperatorSubtaskState state;
+        try (var single = harness(1, 0)) {
+            single.open();
+            single.processElement(new StreamRecord<>(copy));
+            single.prepareSnapshotPreBarrier(1L);
+            state = single.snapshot(1L, 1L);
+        }
+        for (int subtask = 0; subtask < 2; subtask++) {
+            ServingOperator op = operator();
+            try (var h = new OneInputStreamOperatorTestHarness<>(op, MAX_PARALLELISM, 2, subtask)) {
+                h.initializeState(
+                        AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                                state, MAX_PARALLELISM, 1, 2, subtask));
+                h.open();
+                long learned = op.learnedRanking().statistics().updates();
+
+                h.processElement(new StreamRecord<>(copy));
+                h.prepareSnapshotPreBarrier(2L);
+
+                assertThat(op.learnedRanking().statistics().updates())
+                        .as("subtask %d", subtask)
+                        .isEqualTo(learned);
+            }
+        }
+    }
+
+    /**
      * A ranker checkpoint resumed under BPR keeps the ranker's union state as it was, each entry
      * once: every subtask restores every entry, and all of them writing back what they restored
      * doubled the entries at each restore, until the ranker, turned on again at another
