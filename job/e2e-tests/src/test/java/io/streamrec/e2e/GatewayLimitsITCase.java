@@ -19,11 +19,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -194,27 +196,19 @@ class GatewayLimitsITCase {
 
     @Test
     void aResultWithoutAValueLeavesTheResultsReaderAnswering() throws Exception {
-        Configuration conf = BROKER.gatewayConf("null-result");
-        conf.set(GatewayOptions.REQUEST_TIMEOUT, Duration.ofSeconds(30));
-        try (GatewayServer gateway = new GatewayServer(conf);
-                KafkaConsumer<byte[], byte[]> requests = consumer();
-                KafkaProducer<byte[], byte[]> producer = producer()) {
-            HttpClient http = HttpClient.newHttpClient();
-            var answer = http.sendAsync(get(gateway.uri(), "/recommendations/a"), ofString());
-            // no job runs: this test reads the request and writes its result as the job would
-            String requestId = awaitRequestId(requests, conf);
-            String topic = conf.get(StreamrecOptions.RESULTS_TOPIC);
-            producer.send(new ProducerRecord<>(topic, "a".getBytes(UTF_8), null)).get();
-            String result = "{\"requestId\":\"" + requestId + "\",\"userId\":\"a\",\"items\":[]}";
-            producer.send(new ProducerRecord<>(topic, "a".getBytes(UTF_8), result.getBytes(UTF_8)))
-                    .get();
+        Answered answered =
+                askForAThenAnswer(
+                        "null-result",
+                        requestId ->
+                                Arrays.asList(
+                                        null,
+                                        "{\"requestId\":\""
+                                                + requestId
+                                                + "\",\"userId\":\"a\",\"items\":[]}"));
 
-            HttpResponse<String> response = answer.get(30, TimeUnit.SECONDS);
-            assertThat(response.statusCode()).isEqualTo(200);
-            assertThat(response.body()).contains(requestId);
-            assertThat(http.send(get(gateway.uri(), "/health"), ofString()).statusCode())
-                    .isEqualTo(200);
-        }
+        assertThat(answered.response().statusCode()).isEqualTo(200);
+        assertThat(answered.response().body()).contains(answered.requestId());
+        assertThat(answered.healthAfter()).isEqualTo(200);
     }
 
     /**
@@ -224,34 +218,16 @@ class GatewayLimitsITCase {
      */
     @Test
     void aResultForAnotherUserUnderAWaitingIdIsSkipped() throws Exception {
-        Configuration conf = BROKER.gatewayConf("other-user-result");
-        conf.set(GatewayOptions.REQUEST_TIMEOUT, Duration.ofSeconds(30));
-        try (GatewayServer gateway = new GatewayServer(conf);
-                KafkaConsumer<byte[], byte[]> requests = consumer();
-                KafkaProducer<byte[], byte[]> producer = producer()) {
-            HttpClient http = HttpClient.newHttpClient();
-            var answer = http.sendAsync(get(gateway.uri(), "/recommendations/a"), ofString());
-            String requestId = awaitRequestId(requests, conf);
-            String topic = conf.get(StreamrecOptions.RESULTS_TOPIC);
-            for (String user : List.of("b", "a")) {
-                String result =
-                        "{\"requestId\":\""
-                                + requestId
-                                + "\",\"userId\":\""
-                                + user
-                                + "\",\"items\":[{\"itemId\":\"for-"
-                                + user
-                                + "\",\"score\":1.0}]}";
-                producer.send(
-                                new ProducerRecord<>(
-                                        topic, user.getBytes(UTF_8), result.getBytes(UTF_8)))
-                        .get();
-            }
+        Answered answered =
+                askForAThenAnswer(
+                        "other-user-result",
+                        requestId ->
+                                List.of(
+                                        resultOf(requestId, "b", "for-b"),
+                                        resultOf(requestId, "a", "for-a")));
 
-            HttpResponse<String> response = answer.get(30, TimeUnit.SECONDS);
-            assertThat(response.statusCode()).isEqualTo(200);
-            assertThat(response.body()).contains("for-a").doesNotContain("for-b");
-        }
+        assertThat(answered.response().statusCode()).isEqualTo(200);
+        assertThat(answered.response().body()).contains("for-a").doesNotContain("for-b");
     }
 
     /**
@@ -260,7 +236,26 @@ class GatewayLimitsITCase {
      */
     @Test
     void aGatewayWithoutTheJobsKeyTakesAPseudonymousResult() throws Exception {
-        Configuration conf = BROKER.gatewayConf("pseudonymous-result");
+        Answered answered =
+                askForAThenAnswer(
+                        "pseudonymous-result",
+                        requestId -> List.of(resultOf(requestId, "p-AbCdEfGhIjKlMnOpQrStUv", "x")));
+
+        assertThat(answered.response().statusCode()).isEqualTo(200);
+        assertThat(answered.response().body()).contains("\"userId\":\"a\"");
+    }
+
+    /** A gateway's answer to user a's request, and its /health status after it. */
+    private record Answered(String requestId, HttpResponse<String> response, int healthAfter) {}
+
+    /**
+     * Asks a gateway on {@code run}'s topics for user a's recommendations; no job runs: this reads
+     * the request and writes {@code results} of its id (null: a record without a value) to the
+     * results topic, as the job would.
+     */
+    private static Answered askForAThenAnswer(String run, Function<String, List<String>> results)
+            throws Exception {
+        Configuration conf = BROKER.gatewayConf(run);
         conf.set(GatewayOptions.REQUEST_TIMEOUT, Duration.ofSeconds(30));
         try (GatewayServer gateway = new GatewayServer(conf);
                 KafkaConsumer<byte[], byte[]> requests = consumer();
@@ -268,21 +263,25 @@ class GatewayLimitsITCase {
             HttpClient http = HttpClient.newHttpClient();
             var answer = http.sendAsync(get(gateway.uri(), "/recommendations/a"), ofString());
             String requestId = awaitRequestId(requests, conf);
-            String result =
-                    "{\"requestId\":\""
-                            + requestId
-                            + "\",\"userId\":\"p-AbCdEfGhIjKlMnOpQrStUv\",\"items\":[]}";
-            producer.send(
-                            new ProducerRecord<>(
-                                    conf.get(StreamrecOptions.RESULTS_TOPIC),
-                                    "p".getBytes(UTF_8),
-                                    result.getBytes(UTF_8)))
-                    .get();
-
+            String topic = conf.get(StreamrecOptions.RESULTS_TOPIC);
+            for (String result : results.apply(requestId)) {
+                byte[] value = result == null ? null : result.getBytes(UTF_8);
+                producer.send(new ProducerRecord<>(topic, "a".getBytes(UTF_8), value)).get();
+            }
             HttpResponse<String> response = answer.get(30, TimeUnit.SECONDS);
-            assertThat(response.statusCode()).isEqualTo(200);
-            assertThat(response.body()).contains("\"userId\":\"a\"");
+            int health = http.send(get(gateway.uri(), "/health"), ofString()).statusCode();
+            return new Answered(requestId, response, health);
         }
+    }
+
+    private static String resultOf(String requestId, String userId, String item) {
+        return "{\"requestId\":\""
+                + requestId
+                + "\",\"userId\":\""
+                + userId
+                + "\",\"items\":[{\"itemId\":\""
+                + item
+                + "\",\"score\":1.0}]}";
     }
 
     /** The id of the first request the gateway writes to the requests topic. */
