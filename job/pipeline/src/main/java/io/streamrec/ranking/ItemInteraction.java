@@ -465,7 +465,6 @@ public final class ItemInteraction {
         }
     }
 
-    /** Forgets every item's vector (a fresh start). */
     /** Whether every vector and accumulator holds numbers only (none NaN or infinite). */
     public boolean allFinite() {
         return allFinite(vectors) && allFinite(accumulators);
@@ -481,6 +480,7 @@ public final class ItemInteraction {
         return true;
     }
 
+    /** Forgets every item's vector (a fresh start). */
     public void clear() {
         slots.clear();
         ids.clear();
