@@ -50,8 +50,9 @@ public final class RowUpdater implements Serializable {
         long positives = 0;
         float trend = 0f;
         long trendTime = msg.eventTime();
-        float[] weights = startingWeights(current, msg.key());
-        float[] slots = startingSlots(current, weights);
+        Start start = start(current, msg.key());
+        float[] weights = start.weights();
+        float[] slots = start.slots();
         if (current != null) {
             version = current.version();
             updates = current.updates();
@@ -68,8 +69,9 @@ public final class RowUpdater implements Serializable {
             optimizer.apply(weights, slots, msg.gradient(), l2.strength(updates));
             if (!isFinite(weights) || !isFinite(slots)) {
                 // the step overflowed the row's floats: the row stays as it was before it
-                weights = startingWeights(current, msg.key());
-                slots = startingSlots(current, weights);
+                start = start(current, msg.key());
+                weights = start.weights();
+                slots = start.slots();
                 skippedSteps++;
             }
         }
@@ -100,30 +102,28 @@ public final class RowUpdater implements Serializable {
         return skippedSteps;
     }
 
-    /**
-     * The weights a step on {@code current} (null: a row never seen) starts from, a copy. A row
-     * restored from before non-finite gradients were skipped would give NaN to every gradient read
-     * from it: it starts again from its key (its counters are kept by the caller).
-     */
-    private float[] startingWeights(ParameterRow current, String key) {
-        return current != null && isFinite(current.weights())
-                ? current.weights().clone()
-                : initializer.initialWeights(key);
-    }
+    /** The weights and optimizer slots a step starts from, copies it may change. */
+    private record Start(float[] weights, float[] slots) {}
 
     /**
-     * The optimizer slots a step on {@code current} starts from, a copy, for the weights {@code
-     * weights} that {@link #startingWeights} gave. Rows read back from the serving side carry no
-     * slots, a row started again from its key takes new ones, and so does a row whose slots are not
-     * all numbers: its weights are kept, the optimizer's memory of past gradients is not.
+     * What a step on {@code current} (null: a row never seen) starts from. A row restored from
+     * before non-finite gradients were skipped would give NaN to every gradient read from it: it
+     * starts again from its key (its counters are kept by the caller), with new slots. Rows read
+     * back from the serving side carry no slots, and a row whose slots alone are not all numbers
+     * keeps its weights and takes new slots: the optimizer's memory of past gradients is lost.
      */
-    private float[] startingSlots(ParameterRow current, float[] weights) {
-        return current != null
-                        && isFinite(current.weights())
-                        && current.slots().length == weights.length * optimizer.slotsPerWeight()
-                        && isFinite(current.slots())
-                ? current.slots().clone()
-                : optimizer.initSlots(weights);
+    private Start start(ParameterRow current, String key) {
+        if (current == null || !isFinite(current.weights())) {
+            float[] weights = initializer.initialWeights(key);
+            return new Start(weights, optimizer.initSlots(weights));
+        }
+        float[] weights = current.weights().clone();
+        float[] slots =
+                current.slots().length == weights.length * optimizer.slotsPerWeight()
+                                && isFinite(current.slots())
+                        ? current.slots().clone()
+                        : optimizer.initSlots(weights);
+        return new Start(weights, slots);
     }
 
     /**
