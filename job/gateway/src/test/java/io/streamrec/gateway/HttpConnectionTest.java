@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -408,6 +410,57 @@ class HttpConnectionTest {
         send(channel, get("/a") + get("/b"));
         assertThat(routed).containsExactly("/a");
         assertThat(channel.isOpen()).isFalse();
+    }
+
+    /**
+     * Past the idle timeout a request in progress keeps its connection open, but an answer the
+     * client has not read all that time does not: the requests queued behind it give back their
+     * bodies' budget.
+     */
+    @Test
+    void aConnectionWhoseClientReadsNoAnswerIsClosedWhenIdleEvenWithARequestInProgress() {
+        HoldingRouter answered = new HoldingRouter();
+        EmbeddedChannel doneClient = connection(answered);
+        send(doneClient, get("/a"));
+        answered.held.get(0).send(200, "{}");
+        doneClient.runPendingTasks();
+        idle(doneClient);
+        assertThat(doneClient.isOpen()).as("nothing to do").isFalse();
+
+        HoldingRouter reading = new HoldingRouter();
+        EmbeddedChannel readingClient = connection(reading);
+        send(readingClient, get("/a") + get("/b"));
+        reading.held.get(0).send(200, "{}");
+        readingClient.runPendingTasks();
+        assertThat(reading.held).hasSize(2); // "/b" in progress
+        idle(readingClient);
+        assertThat(readingClient.isOpen()).isTrue();
+
+        HoldingRouter stalled = new HoldingRouter();
+        EmbeddedChannel stalledClient = new UnreadChannel();
+        HttpConnection.initialize(
+                stalledClient, stalled, new HttpConnection.ConnectionCount(10), LIMITS);
+        send(stalledClient, get("/a") + get("/b"));
+        stalled.held.get(0).send(200, "{}");
+        stalledClient.runPendingTasks();
+        assertThat(stalled.held).hasSize(1); // "/b" waits for "/a"'s answer to be taken
+        idle(stalledClient);
+        assertThat(stalledClient.isOpen()).isFalse();
+    }
+
+    /**
+     * What the idle handler sends past the idle timeout (its clock is the system's, which an
+     * embedded channel cannot advance).
+     */
+    private static void idle(EmbeddedChannel channel) {
+        channel.pipeline().fireUserEventTriggered(IdleStateEvent.ALL_IDLE_STATE_EVENT);
+        channel.runPendingTasks();
+    }
+
+    /** A channel whose client takes no bytes: what is flushed stays in its outbound buffer. */
+    private static final class UnreadChannel extends EmbeddedChannel {
+        @Override
+        protected void doWrite(ChannelOutboundBuffer in) {}
     }
 
     private static void closesAfterTheLinger(EmbeddedChannel channel) {
