@@ -75,6 +75,11 @@ final class ReplayProducer {
         return thread != null && !thread.isAlive();
     }
 
+    /** Waits until it has sent (and flushed) everything, or given up. */
+    void awaitDone() throws InterruptedException {
+        thread.join();
+    }
+
     /**
      * The first record the broker refused for good (too large, a delivery timeout after retries),
      * or null: the run then waits for an event that will never come, so it fails with this instead.
