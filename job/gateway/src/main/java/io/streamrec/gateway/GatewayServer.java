@@ -304,7 +304,7 @@ public final class GatewayServer implements AutoCloseable {
                         Pending p = pending.get(requestId);
                         if (p != null && isFor(result, p.userId(), r.offset())) {
                             pending.remove(requestId, p);
-                            p.result().complete(r.value());
+                            p.result().complete(asAskedFor(result, r.value(), p.userId()));
                         }
                     } catch (IOException | RuntimeException e) {
                         // one record, whatever is wrong with it, must not end the reader
@@ -320,7 +320,7 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /** A request waiting for its result: the user it asked for and the answer to come. */
-    private record Pending(String userId, CompletableFuture<byte[]> result) {}
+    private record Pending(String userId, CompletableFuture<String> result) {}
 
     /**
      * Whether a result carrying a waiting request's id answers that request's user, or the user's
@@ -729,7 +729,7 @@ public final class GatewayServer implements AutoCloseable {
      */
     private void request(String userId, int k, Exchange ex) {
         String requestId = "gw-" + UUID.randomUUID();
-        CompletableFuture<byte[]> result = new CompletableFuture<>();
+        CompletableFuture<String> result = new CompletableFuture<>();
         pending.put(requestId, new Pending(userId, result));
         ScheduledFuture<?> timeout =
                 ex.channel()
@@ -743,7 +743,7 @@ public final class GatewayServer implements AutoCloseable {
                     pending.remove(requestId);
                     waiting.decrementAndGet();
                     timeout.cancel(false);
-                    answer(requestId, userId, body, err, ex);
+                    answer(requestId, body, err, ex);
                 });
         ex.whenAbandoned(() -> result.cancel(false));
         RecommendationRequest request =
@@ -768,26 +768,21 @@ public final class GatewayServer implements AutoCloseable {
     /**
      * The result with the user id the client asked for: a job with {@code privacy.user-id-key-file}
      * answers under the user's pseudonym, which the gateway maps back (it knows which user each of
-     * its request ids was for).
+     * its request ids was for). The reader has parsed it already.
      */
-    private static String asAskedFor(byte[] body, String userId) {
-        try {
-            JsonNode result = MAPPER.readTree(body);
-            if (result instanceof ObjectNode o && !userId.equals(o.path("userId").asText())) {
-                o.put("userId", userId);
-                return MAPPER.writeValueAsString(o);
-            }
-        } catch (IOException e) {
-            // not JSON: pass it on as it came
+    private static String asAskedFor(JsonNode result, byte[] body, String userId)
+            throws IOException {
+        if (result instanceof ObjectNode o && !userId.equals(o.path("userId").asText())) {
+            o.put("userId", userId);
+            return MAPPER.writeValueAsString(o);
         }
         return new String(body, StandardCharsets.UTF_8);
     }
 
-    private static void answer(
-            String requestId, String userId, byte[] body, Throwable err, Exchange ex) {
+    private static void answer(String requestId, String body, Throwable err, Exchange ex) {
         Throwable cause = err instanceof CompletionException ? err.getCause() : err;
         if (cause == null) {
-            ex.send(200, asAskedFor(body, userId));
+            ex.send(200, body);
         } else if (cause instanceof TimeoutException) {
             ex.send(504, error("no result for " + requestId + " within the timeout"));
         } else if (cause instanceof RejectedExecutionException) {
