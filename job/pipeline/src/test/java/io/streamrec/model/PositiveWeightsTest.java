@@ -44,6 +44,7 @@ class PositiveWeightsTest {
         assertThat(weights.of(EventType.RATING, 12f)).isEqualTo(2f); // clamped at 1
         assertThat(weights.of(EventType.RATING, -1f)).isEqualTo(0f); // clamped at 0
         assertThat(weights.of(EventType.PURCHASE, 8f)).isEqualTo(1f); // not a rating
+        assertThat(weights.of(EventType.RATING, Float.NaN)).isEqualTo(2f); // a rating sent bare
     }
 
     @Test
@@ -57,6 +58,9 @@ class PositiveWeightsTest {
         assertThatThrownBy(
                         () -> new PositiveWeights(Map.of(EventType.VIEW, Double.NaN), false, 10.0))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new PositiveWeights(Map.of(EventType.VIEW, 1e39), false, 10.0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at most");
     }
 
     @Test

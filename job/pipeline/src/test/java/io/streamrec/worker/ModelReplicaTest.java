@@ -40,6 +40,18 @@ class ModelReplicaTest {
     }
 
     @Test
+    void aServerRowWhoseWeightsAreNotNumbersIsHeldWithItsInitialWeights() {
+        ModelReplica replica = replica();
+        assertThat(replica.offer(row(3, Float.NaN))).isTrue();
+
+        assertThat(replica.weights(USER)).containsExactly(INITIALIZER.initialWeights(USER));
+        assertThat(replica.row(USER).version()).isEqualTo(3); // an older row is still refused
+        assertThat(replica.offer(row(2, 1f))).isFalse();
+        assertThat(replica.offer(row(4, 1f))).isTrue();
+        assertThat(replica.weights(USER)).containsExactly(1f, 0f);
+    }
+
+    @Test
     void onlyANewerServerVersionReplacesARow() {
         ModelReplica replica = replica();
         assertThat(replica.offer(row(2, 1f))).isTrue();
