@@ -11,10 +11,13 @@ import java.io.IOException;
  */
 public final class ReadBounds {
     /**
-     * Floats in one vector: a row's weights or optimizer slots ({@code model.dim} plus a bias,
-     * twice for FTRL), a content vector ({@code model.content-dim}), a gradient. 4 MiB of floats.
+     * Floats in one vector: a row's weights or optimizer slots (the largest rows are {@code
+     * dense:W}, {@code model.dim}², and {@code dense:U}, {@code model.content-dim} × {@code
+     * model.dim}; FTRL keeps two slots per weight), a content vector, a gradient. 64 MiB of floats.
+     * Writers refuse a longer vector and the job's settings keep every row within it, so what a
+     * checkpoint holds always reads back.
      */
-    public static final int MAX_VECTOR_LENGTH = 1 << 20;
+    public static final int MAX_VECTOR_LENGTH = 1 << 24;
 
     /**
      * Entries in one list: an item's attributes, the items a user remembers ({@code

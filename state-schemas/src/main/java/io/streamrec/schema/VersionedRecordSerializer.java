@@ -96,7 +96,16 @@ public abstract class VersionedRecordSerializer<T> extends TypeSerializerSinglet
         return deserialize(new DataInputDeserializer(bytes));
     }
 
+    /** Writes a vector; one longer than readers accept fails here, not at a restore. */
     protected static void writeFloats(float[] values, DataOutputView out) throws IOException {
+        if (values.length > ReadBounds.MAX_VECTOR_LENGTH) {
+            throw new IOException(
+                    "a vector of "
+                            + values.length
+                            + " floats is longer than a reader accepts ("
+                            + ReadBounds.MAX_VECTOR_LENGTH
+                            + ")");
+        }
         out.writeInt(values.length);
         for (float v : values) {
             out.writeFloat(v);

@@ -1,10 +1,12 @@
 package io.streamrec.schema;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.util.stream.Stream;
 import org.apache.flink.core.memory.DataOutputSerializer;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -24,6 +26,40 @@ class CorruptLengthTest {
                 .hasMessageContaining(field)
                 .hasMessageContaining(String.valueOf(length))
                 .hasMessageContaining("bound");
+    }
+
+    /**
+     * What a writer accepts, a reader reads back: the largest row a job's settings allow (FTRL's
+     * two slots per weight of a dim² row) round-trips, and a longer one fails at the write, before
+     * a checkpoint that could never restore holds it.
+     */
+    @Test
+    void theLongestRowAWriterAcceptsReadsBackAndALongerOneFailsAtTheWrite() throws IOException {
+        int weights = ReadBounds.MAX_VECTOR_LENGTH / 2;
+        ParameterRow longest =
+                new ParameterRow(
+                        "dense:W", new float[weights], new float[2 * weights], 1, 1, 0, 0f, 0L);
+        ParameterRow read =
+                ParameterRowSerializer.INSTANCE.fromBytes(
+                        ParameterRowSerializer.INSTANCE.toBytes(longest));
+        assertThat(read.slots()).hasSize(ReadBounds.MAX_VECTOR_LENGTH);
+
+        ParameterRow tooLong =
+                new ParameterRow(
+                        "dense:W",
+                        new float[1],
+                        new float[ReadBounds.MAX_VECTOR_LENGTH + 1],
+                        1,
+                        1,
+                        0,
+                        0f,
+                        0L);
+        assertThatThrownBy(
+                        () ->
+                                ParameterRowSerializer.INSTANCE.serialize(
+                                        tooLong, new DataOutputSerializer(64)))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("longer than a reader accepts");
     }
 
     static Stream<Arguments> corruptRecords() throws IOException {

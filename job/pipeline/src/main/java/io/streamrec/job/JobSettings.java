@@ -10,6 +10,7 @@ import io.streamrec.ps.FrequencyAdaptiveL2;
 import io.streamrec.ps.FtrlProximalUpdater;
 import io.streamrec.ps.RowOptimizer;
 import io.streamrec.schema.EventType;
+import io.streamrec.schema.ReadBounds;
 import io.streamrec.serving.DirectRequestSettings;
 import io.streamrec.serving.ModelType;
 import io.streamrec.serving.RankerSettings;
@@ -144,7 +145,9 @@ public final class JobSettings {
                         StreamrecOptions.EVENT_WEIGHTS,
                         e.getKey() + ":" + e.getValue(),
                         "type:weight with a type of view, click, cart, purchase, rating and a"
-                                + " finite weight >= 0");
+                                + " weight in [0, "
+                                + Float.MAX_VALUE
+                                + "]");
             }
             byType.put(type, weight);
         }
@@ -158,7 +161,7 @@ public final class JobSettings {
     private static Double parseWeight(String text) {
         try {
             double weight = Double.parseDouble(text.trim());
-            return weight >= 0 && !Double.isInfinite(weight) ? weight : null;
+            return weight >= 0 && weight <= Float.MAX_VALUE ? weight : null; // a float in the loss
         } catch (NumberFormatException e) {
             return null;
         }
@@ -312,6 +315,7 @@ public final class JobSettings {
         nonNegativeNumber(StreamrecOptions.FTRL_L1);
         nonNegativeNumber(StreamrecOptions.L2);
         conf.get(StreamrecOptions.OPTIMIZER); // an unknown name fails here, naming the key
+        checkLargestRowIsReadable();
         check(StreamrecOptions.RANKER_CLIP_NORM, v -> v >= 0 && !v.isInfinite(), ">= 0, finite");
         nonNegativeNumber(StreamrecOptions.RANKER_DP_NOISE_MULTIPLIER);
         positiveShare(StreamrecOptions.RANKER_LEARN_SAMPLE_RATE);
@@ -332,7 +336,11 @@ public final class JobSettings {
     private void checkWorkersAndServing() {
         atLeast(StreamrecOptions.BATCH_SIZE, 1);
         nonNegativeDuration(StreamrecOptions.FLUSH_INTERVAL);
-        atLeast(StreamrecOptions.MAX_USER_ITEMS, 1);
+        // a user's items travel in evaluation markers and requests, which readers bound
+        check(
+                StreamrecOptions.MAX_USER_ITEMS,
+                v -> v >= 1 && v <= ReadBounds.MAX_LIST_LENGTH,
+                "1.." + ReadBounds.MAX_LIST_LENGTH);
         atLeast(StreamrecOptions.RECENT_POSITIVES, 1);
         atLeast(StreamrecOptions.WORKER_PARALLELISM, 1);
         atLeast(StreamrecOptions.SHARD_PARALLELISM, 1);
@@ -398,6 +406,33 @@ public final class JobSettings {
                                 throw outOfRange(option, value, rule);
                             }
                         });
+    }
+
+    /**
+     * The largest parameter rows, {@code dense:W} (dim²) and {@code dense:U} (content-dim × dim),
+     * with their optimizer slots, must fit the vectors a checkpoint's reader accepts: a longer row
+     * would be written and never restored.
+     */
+    private void checkLargestRowIsReadable() {
+        long dim = model().dim();
+        long contentDim = model().contentDim();
+        long slotsPerWeight =
+                conf.get(StreamrecOptions.OPTIMIZER) == StreamrecOptions.OptimizerType.FTRL ? 2 : 1;
+        long largest = Math.max(dim * dim, contentDim * dim) * slotsPerWeight;
+        if (largest > ReadBounds.MAX_VECTOR_LENGTH) {
+            throw new IllegalArgumentException(
+                    "options model.dim = "
+                            + dim
+                            + " and model.content-dim = "
+                            + contentDim
+                            + " (optimizer.type "
+                            + conf.get(StreamrecOptions.OPTIMIZER)
+                            + ") are out of range: the rows dense:W (dim²) and dense:U (content-dim"
+                            + " × dim) with their optimizer slots must hold at most "
+                            + ReadBounds.MAX_VECTOR_LENGTH
+                            + " floats; they would hold "
+                            + largest);
+        }
     }
 
     private void atLeast(ConfigOption<Integer> option, int min) {

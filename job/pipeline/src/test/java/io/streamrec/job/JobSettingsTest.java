@@ -242,9 +242,10 @@ class JobSettingsTest {
                 "model.trend-half-life          | 0 ms    | > 0",
                 "model.recent-negative-fraction | 1.5     | in [0, 1]",
                 "model.rating-max               | 0       | > 0",
-                "model.event-weights            | purchase:-1 | type:weight with a type of view, click, cart, purchase, rating and a finite weight >= 0",
-                "model.event-weights            | like:2  | type:weight with a type of view, click, cart, purchase, rating and a finite weight >= 0",
-                "model.event-weights            | view:x  | type:weight with a type of view, click, cart, purchase, rating and a finite weight >= 0",
+                "model.event-weights            | purchase:-1 | type:weight with a type of view, click, cart, purchase, rating and a weight in [0, 3.4028235E38]",
+                "model.event-weights            | like:2  | type:weight with a type of view, click, cart, purchase, rating and a weight in [0, 3.4028235E38]",
+                "model.event-weights            | view:1e39 | type:weight with a type of view, click, cart, purchase, rating and a weight in [0, 3.4028235E38]",
+                "model.event-weights            | view:x  | type:weight with a type of view, click, cart, purchase, rating and a weight in [0, 3.4028235E38]",
                 "eval.sample-rate               | -0.1    | in [0, 1]",
                 "ranker.learn-sample-rate       | 0       | in (0, 1]",
                 "ranker.training-negatives      | 0       | in (0, 1]",
@@ -253,7 +254,8 @@ class JobSettingsTest {
                 "optimizer.learning-rate        | 0       | > 0",
                 "optimizer.l2                   | -0.01   | >= 0",
                 "worker.batch-size              | 0       | >= 1",
-                "worker.max-user-items          | 0       | >= 1",
+                "worker.max-user-items          | 0       | 1..1048576",
+                "worker.max-user-items          | 1048577 | 1..1048576",
                 "parallelism.workers            | 0       | >= 1",
                 "parallelism.shards-max         | 40000   | in [1, 32768]",
                 "ps.cache-rows                  | -1      | >= 0",
@@ -269,6 +271,37 @@ class JobSettingsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("option " + key + " = ")
                 .hasMessageEndingWith("must be " + rule);
+    }
+
+    @Test
+    void theLargestRowsWithTheirSlotsMustFitWhatACheckpointReaderAccepts() {
+        // dense:W holds dim² weights and FTRL two slots per weight: 2,896² × 2 fits 2^24, 2,897²
+        // not
+        assertThatCode(() -> JobSettings.validate(ftrl("2896", "0"))).doesNotThrowAnyException();
+        assertThatThrownBy(() -> JobSettings.validate(ftrl("2897", "0")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("model.dim = 2897")
+                .hasMessageContaining("16785218");
+        // dense:U holds content-dim × dim weights
+        assertThatThrownBy(() -> JobSettings.validate(ftrl("64", "131073")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("model.content-dim = 131073");
+        assertThatCode(
+                        () ->
+                                JobSettings.validate(
+                                        Configuration.fromMap(
+                                                Map.of(
+                                                        "model.dim", "4096",
+                                                        "optimizer.type", "ADAGRAD"))))
+                .doesNotThrowAnyException();
+    }
+
+    private static Configuration ftrl(String dim, String contentDim) {
+        return Configuration.fromMap(
+                Map.of(
+                        "model.dim", dim,
+                        "model.content-dim", contentDim,
+                        "optimizer.type", "FTRL"));
     }
 
     @Test
