@@ -7,11 +7,14 @@ import java.util.Arrays;
 
 /**
  * One item's neighbours by index, each with a count that grows by one, at most {@code cap} of them:
- * a newcomer (count 1) enters a full list only by replacing a stale count of 1, the one updated
- * least recently ({@link BoundedSlots}). The rows of the item-pair statistics, which every serving
- * subtask holds whole: an entry costs 12 bytes where a {@link BoundedNeighbours} entry costs 16,
- * and the arrays grow by half, not double, so a row that has grown holds less unused room. A count
- * stops at {@link Integer#MAX_VALUE}, where the doubles the rows held before kept counting.
+ * a newcomer (count 1) always enters, and a full list drops the weakest of the others, the lowest
+ * count and of those the one updated least recently ({@link BoundedSlots}). Were the newcomer
+ * dropped when it is the weakest, a row whose counts all passed 1 would never change again, and a
+ * pair counted in one item's row but not in the other's for good. The rows of the item-pair
+ * statistics, which every serving subtask holds whole: an entry costs 12 bytes where a {@link
+ * BoundedNeighbours} entry costs 16, and the arrays grow by half, not double, so a row that has
+ * grown holds less unused room. A count stops at {@link Integer#MAX_VALUE}, where the doubles the
+ * rows held before kept counting.
  *
  * <p>Written as a {@link BoundedNeighbours} of the same sums of ones is, so statistics written
  * before counts had their own type read as they were; a count that is not a whole number from 1 to
@@ -56,17 +59,17 @@ public final class BoundedCounts extends BoundedSlots {
     }
 
     /**
-     * The lowest count, then the oldest stamp, as the least of count and stamp packed into a long:
-     * counts and stamps are positive, so the long orders as a scan comparing them would. A full row
-     * holds many counts of 1, and {@link BoundedNeighbours}' scan, which counts used before, went
-     * either way at random comparing their stamps: about 900 ns a row of 201 against 95 in a
-     * micro-benchmark, where the item pairs' eviction scans were 6% of serving's task thread at 10%
-     * evaluated.
+     * Of all but the newcomer (the last slot), the lowest count, then the oldest stamp, as the
+     * least of count and stamp packed into a long: counts and stamps are positive, so the long
+     * orders as a scan comparing them would. A full row holds many counts of 1, and {@link
+     * BoundedNeighbours}' scan, which counts used before, went either way at random comparing their
+     * stamps: about 900 ns a row of 201 against 95 in a micro-benchmark, where the item pairs'
+     * eviction scans were 6% of serving's task thread at 10% evaluated.
      */
     @Override
     int weakest() {
         int[] stamps = stamps();
-        int n = size();
+        int n = size() - 1; // the newcomer, last, always enters
         long least = Long.MAX_VALUE;
         for (int s = 0; s < n; s++) {
             least = Math.min(least, (long) counts[s] << 32 | (stamps[s] & 0xFFFF_FFFFL));
@@ -98,10 +101,10 @@ public final class BoundedCounts extends BoundedSlots {
     }
 
     /**
-     * Counts one more for the neighbour, 1 for a new one, which may evict the weakest; a count at
-     * {@link Integer#MAX_VALUE} stays there.
+     * Counts one more for the neighbour, 1 for a new one, which may evict the weakest other; a
+     * count at {@link Integer#MAX_VALUE} stays there.
      *
-     * @return the key evicted to make room ({@code key} itself may be), or -1
+     * @return the key evicted to make room (never {@code key}), or -1
      */
     int increment(int key) {
         int slot = slotOf(key);

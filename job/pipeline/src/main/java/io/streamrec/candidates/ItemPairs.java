@@ -51,11 +51,9 @@ final class ItemPairs {
         if (recent.length > 0 && recent[0] != item) {
             int from = recent[0];
             int evicted = transitions.get(from).increment(item);
-            if (evicted != item) { // else the newcomer itself was the weakest: nothing changed
-                incoming.get(item).add(from, 1); // the same count as the row's
-                if (evicted >= 0) {
-                    incoming.get(evicted).remove(from);
-                }
+            incoming.get(item).add(from, 1); // the same count as the row's
+            if (evicted >= 0) {
+                incoming.get(evicted).remove(from);
             }
             transitionsOut[from]++;
         }

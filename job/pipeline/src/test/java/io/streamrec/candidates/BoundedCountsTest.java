@@ -8,43 +8,90 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Counts keep, evict and write exactly what a {@link BoundedNeighbours} of sums of ones does, the
- * type the item-pair rows had before: statistics written by either read the same.
+ * Counts keep and evict by their rule and write what a {@link BoundedNeighbours} of the same sums
+ * of ones does, the type the item-pair rows had before: statistics written by either read the same.
  */
 class BoundedCountsTest {
     private static final int CAP = 7;
 
     @Test
-    void countsWriteTheBytesOfNeighboursAddingOnesThroughEvictionsAndRestores() throws IOException {
+    void countsFollowThePlainRuleThroughEvictionsAndRestoresInTheNeighboursFormat()
+            throws IOException {
         // a short cap (growth 4, 6, 8) and the statistics' own (4, 6, 9, ... 94, 141, 201)
-        writeTheBytesOfNeighbours(CAP, 30, 20_000);
-        writeTheBytesOfNeighbours(200, 800, 60_000);
+        followThePlainRule(CAP, 30, 20_000);
+        followThePlainRule(200, 800, 60_000);
     }
 
-    private static void writeTheBytesOfNeighbours(int cap, int keys, int steps) throws IOException {
+    /**
+     * The rule, kept plainly: a neighbour counts one more, a newcomer enters with 1, and past the
+     * cap the weakest of the others goes (the lowest count, then the least recently updated).
+     */
+    private static void followThePlainRule(int cap, int keys, int steps) throws IOException {
         Random random = new Random(5);
         BoundedCounts counts = new BoundedCounts(cap);
-        BoundedNeighbours ones = new BoundedNeighbours(cap);
+        Map<Integer, long[]> plain = new HashMap<>(); // key -> {count, last step}
         for (int step = 0; step < steps; step++) {
             int key = random.nextInt(random.nextInt(keys) + 1); // low keys frequent
-            counts.increment(key);
-            ones.add(key, 1.0);
+            int evicted = counts.increment(key);
+            long[] entry = plain.computeIfAbsent(key, k -> new long[2]);
+            entry[0]++;
+            entry[1] = step;
+            if (plain.size() > cap) {
+                int weakest =
+                        plain.entrySet().stream()
+                                .filter(e -> e.getKey() != key)
+                                .min(
+                                        Comparator.<Map.Entry<Integer, long[]>>comparingLong(
+                                                        e -> e.getValue()[0])
+                                                .thenComparingLong(e -> e.getValue()[1]))
+                                .orElseThrow()
+                                .getKey();
+                plain.remove(weakest);
+                assertThat(evicted).as("cap %d, step %d", cap, step).isEqualTo(weakest);
+            } else {
+                assertThat(evicted).isEqualTo(-1);
+            }
             if (step % 501 == 0) {
-                assertThat(bytes(counts)).as("cap %d, step %d", cap, step).isEqualTo(bytes(ones));
-                // go on from a restore of each, as a job restarted from a checkpoint does
-                counts = BoundedCounts.readFrom(input(bytes(counts)), cap);
-                ones = BoundedNeighbours.readFrom(input(bytes(ones)), cap);
+                byte[] written = bytes(counts);
+                // the format of the neighbour lists the item-pair rows were before
+                assertThat(bytes(BoundedNeighbours.readFrom(input(written), cap)))
+                        .isEqualTo(written);
+                // go on from a restore, as a job restarted from a checkpoint does
+                counts = BoundedCounts.readFrom(input(written), cap);
+                assertThat(bytes(counts)).isEqualTo(written);
             }
         }
         assertThat(counts.size()).isEqualTo(cap);
-        assertThat(bytes(counts)).isEqualTo(bytes(ones));
         for (int key = 0; key < keys; key++) {
-            assertThat((double) counts.count(key)).as("key %d", key).isEqualTo(ones.weight(key));
+            long[] entry = plain.get(key);
+            assertThat(counts.count(key)).as("key %d", key).isEqualTo(entry == null ? 0 : entry[0]);
         }
+    }
+
+    /**
+     * A full row whose counts are all above one still takes a newcomer: were the newcomer the
+     * weakest, a popular item's row would never change again, and a pair counted on one side only.
+     */
+    @Test
+    void aFullRowOfRepeatedNeighboursStillTakesANewcomer() {
+        BoundedCounts counts = new BoundedCounts(2);
+        counts.increment(1);
+        counts.increment(1);
+        counts.increment(2);
+        counts.increment(2);
+
+        assertThat(counts.increment(3)).isEqualTo(1); // 1 and 2 tie at two: 1 is older
+        assertThat(counts.increment(3)).isEqualTo(-1);
+        assertThat(counts.count(3)).isEqualTo(2);
+        assertThat(counts.count(2)).isEqualTo(2);
+        assertThat(counts.increment(4)).isEqualTo(2); // 2 ties with 3, updated before it
     }
 
     @Test
