@@ -117,8 +117,10 @@ public final class CandidateGenerator {
         int[] indexed = new int[catalog.ids().size()];
         for (String id : catalog.ids()) {
             indexed[texts.size()] = items.of(id);
-            indexWords(id, catalog.title(id), catalog.attributes(id));
-            texts.add(ItemTextVectors.text(catalog.title(id), catalog.attributes(id)));
+            String title = bounded(catalog.title(id));
+            List<String> attributes = bounded(catalog.attributes(id));
+            indexWords(id, title, attributes);
+            texts.add(ItemTextVectors.text(title, attributes));
         }
         if (textVectors != null) {
             textVectors.putAll(indexed, texts);
@@ -174,7 +176,12 @@ public final class CandidateGenerator {
         neighbourSupport.invalidate();
         int[] toMine = other.users.indicesIn(users);
         neighbourhood.adoptSimilarUsers(other.neighbourhood, toMine, this::keepsUserStatistics);
-        activity.users().adopt(other.activity.users(), toMine, this::keepsUserStatistics);
+        activity.users()
+                .adopt(
+                        other.activity.users(),
+                        toMine,
+                        other.activity.content().tokensIn(activity.content()),
+                        this::keepsUserStatistics);
         int[] toMineItems = other.items.indicesIn(items);
         for (int u = 0; u < Math.min(toMine.length, other.userItems.users()); u++) {
             int mine = toMine[u];
@@ -348,7 +355,7 @@ public final class CandidateGenerator {
      */
     public void putItem(String itemId, String title, List<String> attributes) {
         String t = bounded(title);
-        List<String> a = attributes.stream().map(CandidateGenerator::bounded).toList();
+        List<String> a = bounded(attributes);
         changes.item(itemId, t, a);
         indexWords(itemId, t, a);
         if (textVectors != null) {
@@ -357,10 +364,11 @@ public final class CandidateGenerator {
     }
 
     /**
-     * The first {@link #MAX_TEXT_CHARS} characters of a title or attribute. Validation rejects
-     * longer ones on the catalog topic, but item files and records accepted before that bound are
-     * read too, and the statistics write each word as modified UTF-8 (at most 64 KiB): one longer
-     * word would fail every checkpoint, and every restart, which reads the catalog again.
+     * The first {@link #MAX_TEXT_CHARS} characters of a title or attribute, from the item file as
+     * from the catalog topic. Validation rejects longer ones on the topic, but item files and
+     * records accepted before that bound are read too, and the statistics write each word as
+     * modified UTF-8 (at most 64 KiB): one longer word would fail every checkpoint, and every
+     * restart, which reads the catalog again.
      */
     private static String bounded(String text) {
         if (text.length() <= MAX_TEXT_CHARS) {
@@ -371,6 +379,10 @@ public final class CandidateGenerator {
             end--; // not half a character
         }
         return text.substring(0, end);
+    }
+
+    private static List<String> bounded(List<String> attributes) {
+        return attributes.stream().map(CandidateGenerator::bounded).toList();
     }
 
     private void indexWords(String itemId, String title, List<String> attributes) {

@@ -124,6 +124,14 @@ public final class ItemContent {
         return logIndexed - logDocumentFrequency[token];
     }
 
+    /**
+     * Each of this content's tokens as {@code mine} numbers it, -1 where {@code mine} has no such
+     * word: each subtask numbers words in the order it first read them.
+     */
+    int[] tokensIn(ItemContent mine) {
+        return tokens.indicesIn(mine.tokens);
+    }
+
     /** Distinct tokens (words and attributes): token indices are below this. */
     public int tokens() {
         return tokens.size();

@@ -52,6 +52,19 @@ public final class UserActivity {
             return c;
         }
 
+        /** Renumbers the attribute tokens, dropping those numbered -1. */
+        void translateTokens(int[] toMine) {
+            int kept = 0;
+            for (int a = 0; a < attributes; a++) {
+                int token = toMine[tokens[a]];
+                if (token >= 0) {
+                    tokens[kept] = token;
+                    counts[kept++] = counts[a];
+                }
+            }
+            attributes = kept;
+        }
+
         boolean isEmpty() {
             return last == NEVER && events == 0 && attributes == 0 && attributeEvents == 0.0;
         }
@@ -183,9 +196,10 @@ public final class UserActivity {
 
     /**
      * Takes {@code other}'s numbers of every user {@code keeps} accepts that {@code other} has,
-     * user indices translated by {@code toMine} (-1: unknown here, skipped).
+     * user indices translated by {@code toMine} (-1: unknown here, skipped) and attribute tokens by
+     * {@code tokensToMine} (-1: a word no item here has, whose count is dropped).
      */
-    void adopt(UserActivity other, int[] toMine, IntPredicate keeps) {
+    void adopt(UserActivity other, int[] toMine, int[] tokensToMine, IntPredicate keeps) {
         for (int u = 0; u < other.users.size(); u++) {
             User theirs = other.users.get(u);
             int mine = toMine[u];
@@ -195,7 +209,9 @@ public final class UserActivity {
             while (users.size() <= mine) {
                 users.add(null);
             }
-            users.set(mine, theirs.copy());
+            User adopted = theirs.copy();
+            adopted.translateTokens(tokensToMine);
+            users.set(mine, adopted);
         }
     }
 

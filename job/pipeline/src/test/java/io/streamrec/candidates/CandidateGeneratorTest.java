@@ -66,6 +66,39 @@ class CandidateGeneratorTest {
     }
 
     /**
+     * After a rescale a subtask adopts a user's attribute counts from the subtask that owned it.
+     * Each numbers attribute words in the order it read the catalog (its own consumer of the
+     * catalog topic), so the counts must follow the words, not their numbers; a word the adopting
+     * subtask has never read has no count there.
+     */
+    @Test
+    void adoptedAttributeCountsFollowTheirWordsNotTheOwnersNumbering() {
+        CandidateGenerator owner = new CandidateGenerator(settings(), ItemCatalog.empty());
+        CandidateGenerator adopter = new CandidateGenerator(settings(), ItemCatalog.empty());
+        owner.putItem("i2", "", List.of("Noir"));
+        owner.putItem("i1", "", List.of("Western"));
+        owner.putItem("i3", "", List.of("Musical"));
+        adopter.putItem("i1", "", List.of("Western"));
+        adopter.putItem("i2", "", List.of("Noir"));
+        for (CandidateGenerator g : List.of(owner, adopter)) {
+            g.update(event("u1", "i2", 1));
+            g.update(event("u1", "i3", 2));
+        }
+        owner.keepUserStatisticsOf(user -> true);
+        adopter.keepUserStatisticsOf(user -> false); // u1 was the owner's
+        adopter.keepUserStatisticsOf(user -> true);
+
+        adopter.adoptUserStatistics(owner);
+
+        UserActivity users = adopter.activity().users();
+        int u1 = new StatisticsView(adopter).user("u1");
+        ItemContent words = adopter.activity().content();
+        assertThat(users.attributes(u1)).isEqualTo(1);
+        assertThat(words.word(users.attributeAt(u1, 0))).isEqualTo("attr:noir");
+        assertThat(users.attributeCountAt(u1, 0)).isEqualTo(1.0);
+    }
+
+    /**
      * A candidate carries its item's index in the statistics that made it; statistics that index
      * items in another order, or a set merged from plain lists, are answered by the item's id.
      */
@@ -129,6 +162,24 @@ class CandidateGeneratorTest {
         CandidateGenerator restored =
                 CandidateStatisticsSerializer.fromBytes(bytes, generator.settings());
         assertThat(CandidateStatisticsSerializer.toBytes(restored)).isEqualTo(bytes);
+    }
+
+    /** An item file's titles and attributes are cut as the catalog topic's are. */
+    @Test
+    void aTitleTooLongForACheckpointInTheItemFileIsCutAndTheStatisticsAreWritten()
+            throws Exception {
+        ItemCatalog file =
+                new ItemCatalog(
+                        List.of(
+                                new ItemRecord(
+                                        "long", "a".repeat(70_000), List.of("g".repeat(70_000)))));
+        CandidateGenerator fromFile = new CandidateGenerator(settings(), file);
+        CandidateGenerator fromTopic = new CandidateGenerator(settings(), ItemCatalog.empty());
+        fromTopic.putItem("long", "a".repeat(70_000), List.of("g".repeat(70_000)));
+
+        byte[] bytes = CandidateStatisticsSerializer.toBytes(fromFile);
+
+        assertThat(bytes).isEqualTo(CandidateStatisticsSerializer.toBytes(fromTopic));
     }
 
     /**
