@@ -53,6 +53,15 @@ public final class NegativeSampler {
         }
     }
 
+    /**
+     * The {@code i}-th oldest recent positive: by its place in time, not in the ring, so a ring
+     * restored oldest first ({@link #recentPositives}) draws as the one checkpointed did.
+     */
+    private String recentAt(int i) {
+        int start = recentCount < recent.length ? 0 : recentNext;
+        return recent[(start + i) % recent.length];
+    }
+
     /** Remembers a positive in the ring of recent positives. */
     public void recordPositive(String itemId) {
         recent[recentNext] = itemId;
@@ -95,7 +104,7 @@ public final class NegativeSampler {
             for (int attempt = 0; attempt < 32 && n > 0; attempt++) {
                 String c =
                         useRecent && attempt < 16
-                                ? recent[random.nextInt(recentCount) % recent.length]
+                                ? recentAt(random.nextInt(recentCount))
                                 : drawUniform(random, n);
                 if (!c.equals(positive) && (chosen.add(c) || n <= k)) {
                     pick = c;

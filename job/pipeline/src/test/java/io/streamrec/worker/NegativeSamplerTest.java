@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -44,6 +45,27 @@ class NegativeSamplerTest {
                         .containsExactly(negatives);
                 assertThat(negatives).doesNotContain("i5").doesNotHaveDuplicates();
             }
+        }
+    }
+
+    /**
+     * A ring of recent positives that has wrapped, checkpointed oldest first and restored, draws
+     * the same negatives as the ring it was taken from.
+     */
+    @Test
+    void aRestoredRingOfRecentPositivesDrawsAsTheCheckpointedOne() {
+        NegativeSampler running = new NegativeSampler(7L, 1.0, 3);
+        items(50).forEach(running::add);
+        List.of("i1", "i2", "i3", "i4").forEach(running::recordPositive); // wraps: i2, i3, i4
+        NegativeSampler restored = new NegativeSampler(7L, 1.0, 3);
+        items(50).forEach(restored::add);
+        assertThat(running.recentPositives()).containsExactly("i2", "i3", "i4");
+        running.recentPositives().forEach(restored::recordPositive);
+
+        for (int e = 0; e < 100; e++) {
+            assertThat(restored.sample("e" + e, "i9", 2))
+                    .as("event e%d", e)
+                    .containsExactly(running.sample("e" + e, "i9", 2));
         }
     }
 
