@@ -41,6 +41,20 @@ public enum Source {
         return DECAYED_POPULARITY;
     }
 
+    /** The decayed-popularity source whose half-life is nearest {@code halfLifeMs} (by ratio). */
+    public static Source decayedPopularityNearest(long halfLifeMs) {
+        Source nearest = null;
+        double best = Double.MAX_VALUE;
+        for (Source s : DECAYED_POPULARITY) {
+            double distance = Math.abs(Math.log((double) s.halfLife.millis() / halfLifeMs));
+            if (distance < best) {
+                best = distance;
+                nearest = s;
+            }
+        }
+        return nearest;
+    }
+
     public String label() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }

@@ -11,11 +11,12 @@ import java.util.stream.Collectors;
 /**
  * Test-then-learn ranks of an event's item for the recommenders prequential evaluation compares (in
  * the order of {@code PrequentialCounts.RECOMMENDERS}): the model, all-time popularity, trending
- * popularity and trending + co-occurrence. Under {@link ModelType#BPR} the model is the serving
- * replica's factorization model and trending + co-occurrence is not ranked (-1, a miss); under
- * {@link ModelType#RANKER} both come from {@link LearnedRanking}, which also learns the event. The
- * popularity baselines' scores, and their leading items, are taken once per batch: the replica does
- * not change while a batch is evaluated.
+ * popularity and trending + co-occurrence. Under {@link ModelType#BPR} the model and the popularity
+ * baselines read the serving replica (the baselines' scores, and their leading items, taken once
+ * per batch: the replica does not change while a batch is evaluated), and trending + co-occurrence
+ * is not ranked (-1, a miss). Under {@link ModelType#RANKER} all four come from {@link
+ * LearnedRanking}'s statistics, which learn every event right after ranking it: the replica would
+ * give the baselines a batch's events only after the batch, where the ranker sees each at once.
  */
 public final class EventRanker {
     /**
@@ -78,6 +79,27 @@ public final class EventRanker {
      * learned ranker's scoring thread hands them over ({@link LearnedRanking#scoreOnThread}).
      */
     public void evaluate(UserEvent event, String[] userItems, Consumer<Ranks> then) {
+        if (learned != null) {
+            learned.evaluateThenLearn(
+                    event,
+                    userItems,
+                    e ->
+                            then.accept(
+                                    new Ranks(
+                                            new int[] {
+                                                e.rank(),
+                                                e.popularityRank(),
+                                                e.trendingRank(),
+                                                e.heuristicRank()
+                                            },
+                                            new String[][] {
+                                                e.top().toArray(String[]::new),
+                                                null,
+                                                null,
+                                                e.heuristicTop().toArray(String[]::new)
+                                            })));
+            return;
+        }
         if (scoresStale) {
             // the arrays of the batch before are refilled, not thrown away
             popularity = model.popularityScores(popularity);
@@ -91,38 +113,16 @@ public final class EventRanker {
         int target = model.itemIndexOf(event.itemId());
         int popularityRank = popularityLeaders.rankOf(target, k, excluded);
         int trendingRank = trendingLeaders.rankOf(target, k, excluded);
-        if (learned == null) {
-            int modelRank =
-                    model.rankOf(
-                            event.userId(),
-                            userItems,
-                            event.timestamp(),
-                            target,
-                            k,
-                            Arrays.stream(excludedSorted).boxed().collect(Collectors.toSet()));
-            then.accept(
-                    new Ranks(
-                            new int[] {modelRank, popularityRank, trendingRank, -1},
-                            new String[4][]));
-            return;
-        }
-        learned.evaluateThenLearn(
-                event,
-                userItems,
-                e ->
-                        then.accept(
-                                new Ranks(
-                                        new int[] {
-                                            e.rank(),
-                                            popularityRank,
-                                            trendingRank,
-                                            e.heuristicRank()
-                                        },
-                                        new String[][] {
-                                            e.top().toArray(String[]::new),
-                                            null,
-                                            null,
-                                            e.heuristicTop().toArray(String[]::new)
-                                        })));
+        int modelRank =
+                model.rankOf(
+                        event.userId(),
+                        userItems,
+                        event.timestamp(),
+                        target,
+                        k,
+                        Arrays.stream(excludedSorted).boxed().collect(Collectors.toSet()));
+        then.accept(
+                new Ranks(
+                        new int[] {modelRank, popularityRank, trendingRank, -1}, new String[4][]));
     }
 }

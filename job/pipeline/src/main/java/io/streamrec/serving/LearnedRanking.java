@@ -1,8 +1,10 @@
 package io.streamrec.serving;
 
+import io.streamrec.candidates.Candidate;
 import io.streamrec.candidates.CandidateGenerator;
 import io.streamrec.candidates.CandidateSet;
 import io.streamrec.candidates.CandidateStatisticsSerializer;
+import io.streamrec.candidates.Source;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.ranking.CandidateRanker;
 import io.streamrec.ranking.PrivacyAccountant;
@@ -37,6 +39,7 @@ final class LearnedRanking implements AutoCloseable {
     private final RankerSettings settings;
     private CandidateRanker ranker;
     private TrendingCooccurrence heuristic;
+    private final Source trendingSource;
 
     /**
      * Where each event's second half (scores, training example) and the scorer's steps run: on the
@@ -76,9 +79,18 @@ final class LearnedRanking implements AutoCloseable {
      */
     private Predicate<String> share;
 
-    LearnedRanking(ServingModel factorization, RankerSettings settings, ItemCatalog catalog) {
+    /**
+     * @param trendHalfLifeMs the trending baseline's half-life: evaluation ranks trending by the
+     *     statistics' decayed count nearest it (1 day by default, both)
+     */
+    LearnedRanking(
+            ServingModel factorization,
+            RankerSettings settings,
+            ItemCatalog catalog,
+            long trendHalfLifeMs) {
         this.factorization = factorization;
         this.settings = settings;
+        this.trendingSource = Source.decayedPopularityNearest(trendHalfLifeMs);
         build(settings.newStatistics(catalog));
     }
 
@@ -192,8 +204,18 @@ final class LearnedRanking implements AutoCloseable {
         return scoring::wakeWaiter;
     }
 
-    /** What evaluation records for an event: ranks and top-10 lists of the ranker and heuristic. */
-    record Evaluation(int rank, List<String> top, int heuristicRank, List<String> heuristicTop) {}
+    /**
+     * What evaluation records for an event: ranks and top-10 lists of the ranker and heuristic, and
+     * the ranks of all-time and trending popularity, read from the same statistics at the same
+     * event (their sources' lists, which exclude the user's items as the ranker does).
+     */
+    record Evaluation(
+            int rank,
+            List<String> top,
+            int heuristicRank,
+            List<String> heuristicTop,
+            int popularityRank,
+            int trendingRank) {}
 
     /**
      * Ranks {@code event}'s item before learning it, for the ranker and the heuristic, then learns
@@ -204,6 +226,9 @@ final class LearnedRanking implements AutoCloseable {
     void evaluateThenLearn(UserEvent event, String[] userItems, Consumer<Evaluation> then) {
         CandidateSet candidates = ranker.statistics().candidates(event.userId(), event.timestamp());
         RankedCandidates blend = heuristic.rank(event.userId(), candidates, event.timestamp(), K);
+        Candidate item = candidates.get(event.itemId());
+        int popularityRank = sourceRank(item, Source.POPULARITY_ALL_TIME);
+        int trendingRank = sourceRank(item, trendingSource);
         CandidateRanker.Prepared prepared =
                 ranker.prepareRanking(event, candidates, factorizationFor(event, userItems));
         complete(
@@ -214,8 +239,15 @@ final class LearnedRanking implements AutoCloseable {
                                         ranked.rankOf(event.itemId(), K),
                                         ranked.top(K),
                                         blend.rankOf(event.itemId(), K),
-                                        blend.top(K))));
+                                        blend.top(K),
+                                        popularityRank,
+                                        trendingRank)));
         stepIfBatchFull();
+    }
+
+    /** The item's rank in a popularity source's list, -1 when not among its first {@link #K}. */
+    private static int sourceRank(Candidate item, Source source) {
+        return item != null && item.from(source) && item.rank(source) < K ? item.rank(source) : -1;
     }
 
     /** {@link #evaluateThenLearn}, waiting for the event's scoring (tests). */

@@ -350,7 +350,8 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         super.open();
         model = new ServingModel(config, initializer, catalog, this::owns);
         if (settings.modelType() == ModelType.RANKER) {
-            learned = new LearnedRanking(model, settings.ranker(), catalog);
+            learned =
+                    new LearnedRanking(model, settings.ranker(), catalog, config.trendHalfLifeMs());
             learned.serveShare(subtask, parallelism);
             restoreLearnedRanking();
             learned.baseStatisticsNow();

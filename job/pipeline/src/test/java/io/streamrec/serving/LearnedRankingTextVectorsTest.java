@@ -42,7 +42,8 @@ class LearnedRankingTextVectorsTest {
         return new LearnedRanking(
                 new ServingModel(CONFIG, new ModelRowInitializer(CONFIG), CATALOG),
                 RankerSettings.builder().learningRate(0.05).itemTextVectors(textVectors).build(),
-                CATALOG);
+                CATALOG,
+                CONFIG.trendHalfLifeMs());
     }
 
     private static List<String> textList(LearnedRanking ranking) {

@@ -15,6 +15,7 @@ final class LearnedRankings {
         return new LearnedRanking(
                 new ServingModel(CONFIG, new ModelRowInitializer(CONFIG), catalog),
                 settings,
-                catalog);
+                catalog,
+                CONFIG.trendHalfLifeMs());
     }
 }

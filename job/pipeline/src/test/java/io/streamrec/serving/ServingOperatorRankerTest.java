@@ -170,8 +170,8 @@ class ServingOperatorRankerTest {
         Stream stream = new Stream();
         try (var h = harness()) {
             h.open();
-            // u1's i0: nothing seen yet, so no candidate, a miss for both;
-            // u2's i0: the only candidate (popular now), rank 0 for both
+            // u1's i0: nothing seen yet, so no candidate, a miss for all;
+            // u2's i0: the only candidate (popular now), rank 0 for all
             feed(
                     h,
                     List.of(
@@ -183,6 +183,10 @@ class ServingOperatorRankerTest {
             assertThat(first.counts().events()).isEqualTo(2);
             assertThat(first.counts().hitRate(0)).isEqualTo(0.5);
             assertThat(first.counts().hitRate(3)).isEqualTo(0.5);
+            // popularity and trending see u1's event too, though it is in the same marker: they
+            // read the statistics the ranker reads, not the replica, which has no row of the batch
+            assertThat(first.counts().hitRate(1)).isEqualTo(0.5);
+            assertThat(first.counts().hitRate(2)).isEqualTo(0.5);
             assertThat(first.counts().coveredItems(0)).containsExactly("i0");
             assertThat(first.counts().coveredItems(3)).containsExactly("i0");
 
