@@ -3,6 +3,7 @@ package io.streamrec.feeds;
 import java.time.Duration;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 
 /**
  * A committed, compacted topic read from its beginning into an operator's cache (the model-updates
@@ -14,6 +15,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * @param <T> what one record decodes to
  */
 abstract class CommittedFeed<T> implements AutoCloseable {
+    /** The longest {@link #pollAvailable} keeps its task thread: a fraction of a micro-batch. */
+    static final Duration POLL_BUDGET = Duration.ofMillis(50);
+
     private final org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer;
     private final UnreadableRecords unreadable;
 
@@ -41,8 +45,30 @@ abstract class CommittedFeed<T> implements AutoCloseable {
 
     /** Hands over whatever records have arrived, waiting at most {@code timeout}. */
     public long poll(Duration timeout, Consumer<T> sink) {
+        return hand(consumer.poll(timeout), sink);
+    }
+
+    /**
+     * Hands over every record the reader has already fetched, polling without waiting until a poll
+     * brings none or {@link #POLL_BUDGET} has passed: one poll returns at most {@code
+     * max.poll.records} (500 by default), fewer than a busy topic brings between two micro-batches,
+     * and a reader polled once per batch would fall further behind the topic for as long as the
+     * load lasts.
+     */
+    public long pollAvailable(Consumer<T> sink) {
+        long deadline = System.nanoTime() + POLL_BUDGET.toNanos();
         long handed = 0;
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) {
+        ConsumerRecords<byte[], byte[]> records;
+        do {
+            records = consumer.poll(Duration.ZERO);
+            handed += hand(records, sink);
+        } while (!records.isEmpty() && System.nanoTime() < deadline);
+        return handed;
+    }
+
+    private long hand(ConsumerRecords<byte[], byte[]> records, Consumer<T> sink) {
+        long handed = 0;
+        for (ConsumerRecord<byte[], byte[]> r : records) {
             if (r.value() == null) {
                 T erased = r.key() == null ? null : tombstone(r.key());
                 if (erased != null) {

@@ -24,7 +24,6 @@ import io.streamrec.schema.ServingRequest;
 import io.streamrec.schema.UserEvent;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -693,10 +692,10 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
      */
     private void pollFeeds() {
         if (itemFeed != null) {
-            itemFeed.poll(Duration.ZERO, this::onItem);
+            itemFeed.pollAvailable(this::onItem);
         }
         if (rowFeed != null) {
-            rowFeed.poll(Duration.ZERO, topicRows);
+            rowFeed.pollAvailable(topicRows);
         }
     }
 

@@ -21,7 +21,6 @@ import io.streamrec.schema.SavepointContract.StateNames;
 import io.streamrec.schema.ServingRequest;
 import io.streamrec.schema.ShardMessage;
 import io.streamrec.schema.UserEvent;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -404,10 +403,10 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
             return;
         }
         if (feed != null) {
-            feed.poll(Duration.ZERO, topicRows);
+            feed.pollAvailable(topicRows);
         }
         if (itemFeed != null) {
-            itemFeed.poll(Duration.ZERO, worker::addItem);
+            itemFeed.pollAvailable(worker::addItem);
         }
         MicroBatch batch = worker.takeBatch();
         GradientStep.Result result = worker.train(batch);

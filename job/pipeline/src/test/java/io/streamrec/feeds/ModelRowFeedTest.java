@@ -40,6 +40,24 @@ class ModelRowFeedTest {
         assertThat(feed.unreadableRecords()).isEqualTo(2);
     }
 
+    /** A busy topic brings more rows between two batches than one poll returns. */
+    @Test
+    void pollingWhatIsAvailableTakesMoreThanOnePollsWorth() {
+        MockConsumer<byte[], byte[]> topic = new MockConsumer<>("earliest");
+        topic.setMaxPollRecords(500);
+        topic.assign(List.of(TOPIC));
+        topic.updateBeginningOffsets(Map.of(TOPIC, 0L));
+        for (int offset = 0; offset < 1_500; offset++) {
+            add(topic, offset, rowBytes(RowKeys.item("i" + offset), new float[] {1f}));
+        }
+        ModelRowFeed feed = new ModelRowFeed(topic);
+        List<ParameterRow> rows = new ArrayList<>();
+
+        assertThat(feed.pollAvailable(rows::add)).isEqualTo(1_500);
+        assertThat(rows).hasSize(1_500);
+        assertThat(feed.pollAvailable(rows::add)).isZero();
+    }
+
     @Test
     void aRowOfAnotherModelDimIsSkippedAndCounted() {
         MockConsumer<byte[], byte[]> topic = new MockConsumer<>("earliest");
