@@ -1,6 +1,8 @@
 package io.streamrec.schema;
 
+import java.io.DataInput;
 import java.io.IOException;
+import java.util.Arrays;
 
 /**
  * Upper bounds on the lengths a deserializer reads before it allocates. A length beyond its bound
@@ -34,7 +36,36 @@ public final class ReadBounds {
      */
     public static final int MAX_IDS = 1 << 26;
 
+    /**
+     * What a reader allocates at once: a longer array grows as its bytes arrive, so a corrupt
+     * length within a bound ends at the end of the data, an {@link IOException}, rather than in an
+     * allocation the data never fills.
+     */
+    static final int ALLOCATION_STEP = 1 << 20;
+
     private ReadBounds() {}
+
+    /**
+     * Reads {@code length} bytes (checked by the caller against its bound), allocating as they
+     * arrive.
+     */
+    public static byte[] readBytes(DataInput in, int length) throws IOException {
+        byte[] bytes = new byte[Math.min(length, ALLOCATION_STEP)];
+        int read = 0;
+        while (true) {
+            in.readFully(bytes, read, bytes.length - read);
+            read = bytes.length;
+            if (read == length) {
+                return bytes;
+            }
+            bytes = Arrays.copyOf(bytes, (int) Math.min(length, 2L * read));
+        }
+    }
+
+    /** The next capacity of an array of {@code size} elements, filled, on its way to {@code n}. */
+    static int grown(int size, int n) {
+        return (int) Math.min(n, Math.max(ALLOCATION_STEP, 2L * size));
+    }
 
     /**
      * Returns {@code length} when it lies in {@code 0..max}.

@@ -1,6 +1,7 @@
 package io.streamrec.schema;
 
 import java.io.IOException;
+import java.util.Arrays;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataInputView;
@@ -115,8 +116,12 @@ public abstract class VersionedRecordSerializer<T> extends TypeSerializerSinglet
     /** Reads what {@link #writeFloats} wrote; {@code what} names the vector in errors. */
     protected static float[] readFloats(DataInputView in, String what) throws IOException {
         int n = ReadBounds.checkLength(in.readInt(), ReadBounds.MAX_VECTOR_LENGTH, what);
-        float[] values = new float[n];
+        // allocated as the floats arrive: a corrupt length within the bound meets the data's end
+        float[] values = new float[Math.min(n, ReadBounds.ALLOCATION_STEP)];
         for (int i = 0; i < n; i++) {
+            if (i == values.length) {
+                values = Arrays.copyOf(values, ReadBounds.grown(i, n));
+            }
             values[i] = in.readFloat();
         }
         return values;
@@ -137,8 +142,12 @@ public abstract class VersionedRecordSerializer<T> extends TypeSerializerSinglet
     /** Reads what {@link #writeStrings} wrote, at most {@code max} strings. */
     protected static String[] readStrings(DataInputView in, int max, String what)
             throws IOException {
-        String[] values = new String[ReadBounds.checkLength(in.readInt(), max, what)];
-        for (int i = 0; i < values.length; i++) {
+        int n = ReadBounds.checkLength(in.readInt(), max, what);
+        String[] values = new String[Math.min(n, ReadBounds.ALLOCATION_STEP)];
+        for (int i = 0; i < n; i++) {
+            if (i == values.length) {
+                values = Arrays.copyOf(values, ReadBounds.grown(i, n));
+            }
             values[i] = in.readUTF();
         }
         return values;

@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.util.stream.Stream;
+import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -60,6 +64,34 @@ class CorruptLengthTest {
                                         tooLong, new DataOutputSerializer(64)))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("longer than a reader accepts");
+    }
+
+    /**
+     * A corrupt length within its bound meets the end of the data before the reader allocates what
+     * it names: an IOException, not tens of MiB (or an OutOfMemoryError on a small heap).
+     */
+    @Test
+    void aCorruptLengthWithinItsBoundAllocatesAsTheDataArrives() {
+        byte[] row =
+                parameterRow(ReadBounds.MAX_VECTOR_LENGTH); // 64 MiB of floats named, none sent
+        assertThat(allocatedBy(() -> ParameterRowSerializer.INSTANCE.fromBytes(row)))
+                .isLessThan(16L << 20);
+        byte[] bytes = new byte[100];
+        assertThat(
+                        allocatedBy(
+                                () ->
+                                        ReadBounds.readBytes(
+                                                new DataInputDeserializer(bytes), 1 << 30)))
+                .isLessThan(16L << 20);
+    }
+
+    /** Bytes this thread allocated running {@code read}, which must fail with an IOException. */
+    private static long allocatedBy(ThrowingCallable read) {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        assertThatThrownBy(read).isInstanceOf(IOException.class);
+        return threads.getCurrentThreadAllocatedBytes() - before;
     }
 
     static Stream<Arguments> corruptRecords() throws IOException {
@@ -136,10 +168,14 @@ class CorruptLengthTest {
         return Arguments.of(field, s, length, bytes);
     }
 
-    private static byte[] parameterRow(int length) throws IOException {
+    private static byte[] parameterRow(int length) {
         DataOutputSerializer out = header(ParameterRowSerializer.INSTANCE);
-        out.writeUTF("i:1");
-        out.writeInt(length);
+        try {
+            out.writeUTF("i:1");
+            out.writeInt(length);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         return out.getCopyOfBuffer();
     }
 

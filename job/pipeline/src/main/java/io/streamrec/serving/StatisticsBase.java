@@ -39,6 +39,14 @@ public final class StatisticsBase {
      * @throws IOException when the block is corrupt or holds another length
      */
     static StatisticsBase ofBlock(byte[] block, int length) throws IOException {
+        // LZ4 expands a byte to at most 255: a longer length is corrupt, and not allocated
+        if (length > 255L * block.length + 16) {
+            throw new IOException(
+                    "statistics base of "
+                            + length
+                            + " bytes cannot come from a block of "
+                            + block.length);
+        }
         LZ4SafeDecompressor decompressor = LZ4.safeDecompressor();
         byte[] bytes = new byte[length];
         int read;

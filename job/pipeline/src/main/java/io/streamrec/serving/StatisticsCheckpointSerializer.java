@@ -49,8 +49,8 @@ public final class StatisticsCheckpointSerializer
     protected StatisticsCheckpoint readFields(int version, DataInputView in) throws IOException {
         StatisticsBase base = readBase(version, in);
         byte[] journal =
-                new byte[ReadBounds.checkLength(in.readInt(), MAX_BYTES, "statistics journal")];
-        in.readFully(journal);
+                ReadBounds.readBytes(
+                        in, ReadBounds.checkLength(in.readInt(), MAX_BYTES, "statistics journal"));
         if (version < 2) {
             return new StatisticsCheckpoint(base, journal);
         }
@@ -66,13 +66,12 @@ public final class StatisticsCheckpointSerializer
     private static StatisticsBase readBase(int version, DataInputView in) throws IOException {
         int length = ReadBounds.checkLength(in.readInt(), MAX_BYTES, "statistics base");
         if (version < 3) {
-            byte[] base = new byte[length];
-            in.readFully(base);
-            return new StatisticsBase(base);
+            return new StatisticsBase(ReadBounds.readBytes(in, length));
         }
         byte[] block =
-                new byte[ReadBounds.checkLength(in.readInt(), MAX_BYTES, "statistics base block")];
-        in.readFully(block);
+                ReadBounds.readBytes(
+                        in,
+                        ReadBounds.checkLength(in.readInt(), MAX_BYTES, "statistics base block"));
         return StatisticsBase.ofBlock(block, length);
     }
 
