@@ -157,6 +157,28 @@ public final class RowUpdater implements Serializable {
         return true;
     }
 
+    /**
+     * {@code row} as a copy of the model holds it: itself, or, where its weights are not all
+     * numbers (a checkpoint of an earlier version, a writer of the topic other than the job), its
+     * initial weights and no optimizer slots, as the parameter server starts such a row again at
+     * its next gradient ({@link #apply} gives a row without slots fresh ones). One NaN weight would
+     * make every score that reads it NaN.
+     */
+    public static ParameterRow withFiniteWeights(ParameterRow row, RowInitializer initializer) {
+        if (row.isTombstone() || isFinite(row.weights())) {
+            return row;
+        }
+        return new ParameterRow(
+                row.key(),
+                initializer.initialWeights(row.key()),
+                new float[0],
+                row.version(),
+                row.updates(),
+                row.positives(),
+                row.trend(),
+                row.trendTime());
+    }
+
     /** How many weights this job's {@code model.dim} gives the row {@code key}. */
     public int expectedWidth(String key) {
         return initializer.initialWeights(key).length;

@@ -303,8 +303,9 @@ public final class GatewayServer implements AutoCloseable {
                         String requestId = result.path("requestId").asText();
                         Pending p = pending.get(requestId);
                         if (p != null && isFor(result, p.userId(), r.offset())) {
+                            String answer = asAskedFor(result, r.value(), p.userId());
                             pending.remove(requestId, p);
-                            p.result().complete(asAskedFor(result, r.value(), p.userId()));
+                            p.result().complete(answer);
                         }
                     } catch (IOException | RuntimeException e) {
                         // one record, whatever is wrong with it, must not end the reader

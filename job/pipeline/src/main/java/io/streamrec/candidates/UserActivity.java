@@ -56,7 +56,8 @@ public final class UserActivity {
         void translateTokens(int[] toMine) {
             int kept = 0;
             for (int a = 0; a < attributes; a++) {
-                int token = toMine[tokens[a]];
+                int theirs = tokens[a]; // a checkpoint of earlier code may hold any number here
+                int token = theirs >= 0 && theirs < toMine.length ? toMine[theirs] : -1;
                 if (token >= 0) {
                     tokens[kept] = token;
                     counts[kept++] = counts[a];

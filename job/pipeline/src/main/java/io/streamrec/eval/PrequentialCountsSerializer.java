@@ -32,6 +32,9 @@ public final class PrequentialCountsSerializer
         return 4;
     }
 
+    /** The most counts one window may hold: one plus two per recommender, far below this. */
+    static final int MAX_COUNTS = 1 << 10;
+
     static final int NO_COVERAGE = 0;
     static final int COVERED_IDS = 1;
     static final int COVERED_SKETCH = 2;
@@ -133,9 +136,7 @@ public final class PrequentialCountsSerializer
         double[] values =
                 new double
                         [ReadBounds.checkLength(
-                                in.readInt(),
-                                ReadBounds.MAX_VECTOR_LENGTH,
-                                "PrequentialCounts.counts")];
+                                in.readInt(), MAX_COUNTS, "PrequentialCounts.counts")];
         for (int j = 0; j < values.length; j++) {
             values[j] = in.readDouble();
         }

@@ -15,7 +15,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
  * @param <T> what one record decodes to
  */
 abstract class CommittedFeed<T> implements AutoCloseable {
-    /** The longest {@link #pollAvailable} keeps its task thread: a fraction of a micro-batch. */
+    /** After this, {@link #pollAvailable} starts no further poll: a fraction of a micro-batch. */
     static final Duration POLL_BUDGET = Duration.ofMillis(50);
 
     private final org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer;
@@ -50,10 +50,10 @@ abstract class CommittedFeed<T> implements AutoCloseable {
 
     /**
      * Hands over every record the reader has already fetched, polling without waiting until a poll
-     * brings none or {@link #POLL_BUDGET} has passed: one poll returns at most {@code
-     * max.poll.records} (500 by default), fewer than a busy topic brings between two micro-batches,
-     * and a reader polled once per batch would fall further behind the topic for as long as the
-     * load lasts.
+     * brings none; no poll starts after {@link #POLL_BUDGET} (the records of the one running are
+     * still handed over): one poll returns at most {@code max.poll.records} (500 by default), fewer
+     * than a busy topic brings between two micro-batches, and a reader polled once per batch would
+     * fall further behind the topic for as long as the load lasts.
      */
     public long pollAvailable(Consumer<T> sink) {
         long deadline = System.nanoTime() + POLL_BUDGET.toNanos();

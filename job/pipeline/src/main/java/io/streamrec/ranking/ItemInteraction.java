@@ -36,6 +36,12 @@ public final class ItemInteraction {
     /** Version of the {@link #writeTo} format. */
     static final byte SNAPSHOT_VERSION = 1;
 
+    /**
+     * The largest dimension a snapshot may name (the ranker's vectors are far shorter): read before
+     * two vectors of it are allocated per item, so corrupt bytes cost no more than this.
+     */
+    static final int MAX_DIMENSION = 1 << 16;
+
     private static final double EPSILON = 1e-8;
 
     /**
@@ -443,8 +449,7 @@ public final class ItemInteraction {
                     "item vector snapshot version " + version + ", expected " + SNAPSHOT_VERSION);
         }
         int written =
-                ReadBounds.checkLength(
-                        in.readInt(), ReadBounds.MAX_VECTOR_LENGTH, "ItemInteraction.dimension");
+                ReadBounds.checkLength(in.readInt(), MAX_DIMENSION, "ItemInteraction.dimension");
         int n = ReadBounds.checkLength(in.readInt(), ReadBounds.MAX_IDS, "ItemInteraction.items");
         clear();
         for (int i = 0; i < n; i++) {

@@ -4,6 +4,7 @@ import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.model.ModelConfig;
 import io.streamrec.model.RowKeys;
 import io.streamrec.ps.RowInitializer;
+import io.streamrec.ps.RowUpdater;
 import io.streamrec.schema.ParameterRow;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -100,6 +101,7 @@ public final class ServingModel implements AutoCloseable {
             forgetRow(row.key());
             return true;
         }
+        row = RowUpdater.withFiniteWeights(row, initializer);
         String key = row.key();
         if (RowKeys.isUser(key)) {
             return rows.putUser(RowKeys.id(key), row);
@@ -133,7 +135,8 @@ public final class ServingModel implements AutoCloseable {
         }
         int i = itemIndexOf(RowKeys.id(key));
         long before = rows.positives(i);
-        return applyItem(i, row) && row.positives() > before;
+        return applyItem(i, RowUpdater.withFiniteWeights(row, initializer))
+                && row.positives() > before;
     }
 
     private boolean applyItem(int i, ParameterRow row) {

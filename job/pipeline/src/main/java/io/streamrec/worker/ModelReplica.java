@@ -59,25 +59,8 @@ public final class ModelReplica {
         if (current != null && row.version() <= current.version()) {
             return false;
         }
-        rows.put(row.key(), RowUpdater.isFinite(row.weights()) ? row : initialWeightsOf(row));
+        rows.put(row.key(), RowUpdater.withFiniteWeights(row, initializer));
         return true;
-    }
-
-    /**
-     * A row whose weights are not all numbers (from a checkpoint of an earlier version, or a writer
-     * of the topic other than the job) with its initial weights instead, as the parameter server
-     * starts it again at its next gradient: one NaN weight would make every score reading it NaN.
-     */
-    private ParameterRow initialWeightsOf(ParameterRow row) {
-        return new ParameterRow(
-                row.key(),
-                initializer.initialWeights(row.key()),
-                row.slots(),
-                row.version(),
-                row.updates(),
-                row.positives(),
-                row.trend(),
-                row.trendTime());
     }
 
     /** Applies the worker's own gradient to its row, which keeps the version it was based on. */

@@ -99,6 +99,23 @@ class CandidateGeneratorTest {
     }
 
     /**
+     * A checkpoint of earlier code can hold an adopted user's attribute numbered beyond what its
+     * subtask knows (copied verbatim from another subtask): such a count is dropped at the next
+     * adoption, not a failed restore.
+     */
+    @Test
+    void anAttributeNumberedBeyondTheOwnersWordsIsDroppedWhenAdopted() {
+        UserActivity owner = new UserActivity(32, 20);
+        owner.add(0, 1_000L, new int[] {0, 5}, 0.0, 0.0); // 5: no word of the owner's
+        UserActivity adopter = new UserActivity(32, 20);
+
+        adopter.adopt(owner, new int[] {0}, new int[] {1, 0}, user -> true);
+
+        assertThat(adopter.attributes(0)).isEqualTo(1);
+        assertThat(adopter.attributeAt(0, 0)).isEqualTo(1);
+    }
+
+    /**
      * A candidate carries its item's index in the statistics that made it; statistics that index
      * items in another order, or a set merged from plain lists, are answered by the item's id.
      */

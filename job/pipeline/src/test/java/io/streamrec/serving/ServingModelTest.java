@@ -58,6 +58,28 @@ class ServingModelTest {
                 .isFalse();
     }
 
+    /**
+     * A row whose weights are not numbers is held with its initial weights: scores stay numbers.
+     */
+    @Test
+    void aRowWhoseWeightsAreNotNumbersScoresWithItsInitialWeights() {
+        ModelConfig config = new ModelConfig(4, 2, 3, 86_400_000L, 1L, 2);
+        ItemCatalog catalog =
+                new ItemCatalog(
+                        List.of(
+                                new ItemRecord("a", "A", List.of("g")),
+                                new ItemRecord("b", "B", List.of("g"))));
+        ServingModel model = new ServingModel(config, new ModelRowInitializer(config), catalog);
+        float[] nan = {Float.NaN, 0.2f, 0.3f, 0.4f, 0f, 0f};
+
+        assertThat(model.apply(itemRow("a", nan, 2, 3))).isTrue();
+        assertThat(model.applyRaisingPositives(itemRow("b", nan, 2, 3))).isTrue();
+        assertThat(model.apply(row(RowKeys.user("u"), new float[] {Float.NaN, 0, 0, 0}, 5, 0f, 0L)))
+                .isTrue();
+
+        assertThat(model.score("u", new String[0], 0L)).doesNotContain(Float.NaN);
+    }
+
     private static ParameterRow itemRow(String item, float[] w, long version, long positives) {
         return new ParameterRow(
                 RowKeys.item(item), w, new float[0], version, version, positives, 1f, 0L);

@@ -8,11 +8,13 @@ import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** A record the producer cannot deliver is reported, so the replay fails instead of waiting. */
 class ReplayProducerTest {
 
     @Test
+    @Timeout(60)
     void aRecordThatCannotBeSentIsReportedAsTheReplaysFailure() throws InterruptedException {
         Properties kafka = new Properties();
         kafka.put("bootstrap.servers", "127.0.0.1:1"); // nothing listens: no metadata, ever
