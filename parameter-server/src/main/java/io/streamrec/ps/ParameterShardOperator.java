@@ -7,6 +7,7 @@ import io.streamrec.schema.ShardMessage;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -52,6 +53,9 @@ import org.slf4j.LoggerFactory;
  */
 public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
         implements OneInputStreamOperator<ShardMessage, ModelUpdate> {
+    /** Restored rows whose widths are checked against {@code model.dim} at start. */
+    static final int ROWS_CHECKED_AT_RESTORE = 64;
+
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ParameterShardOperator.class);
 
@@ -157,25 +161,24 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
     }
 
     /**
-     * Reads one restored row and fails the job, without restarts, if this job's {@code model.dim}
-     * gives it another width: state of another {@code model.dim} would fail every restart at its
-     * first update, in a loop.
+     * Reads the first {@link #ROWS_CHECKED_AT_RESTORE} restored rows and fails the job, without
+     * restarts, if this job's {@code model.dim} gives one of them another width: state of another
+     * {@code model.dim} would fail every restart at its first update, in a loop. More than one, as
+     * some rows' widths do not depend on {@code model.dim} ({@code dense:phi}).
      */
     private void checkRestoredWidth() throws Exception {
         KeyedStateBackend<String> backend = getKeyedStateBackend();
-        String first;
+        List<String> first;
         try (Stream<String> keys = backend.getKeys(ROWS_STATE, VoidNamespace.INSTANCE)) {
-            first = keys.findFirst().orElse(null);
+            first = keys.limit(ROWS_CHECKED_AT_RESTORE).toList();
         }
-        if (first == null) {
-            return;
-        }
-        setCurrentKey(first);
-        ParameterRow row = rows.value();
-        try {
-            updater.checkRestored(row);
-        } catch (RowWidthMismatchException e) {
-            throw new SuppressRestartsException(e);
+        for (String key : first) {
+            setCurrentKey(key);
+            try {
+                updater.checkRestored(rows.value());
+            } catch (RowWidthMismatchException e) {
+                throw new SuppressRestartsException(e);
+            }
         }
     }
 

@@ -130,6 +130,33 @@ class ParameterShardOperatorTest {
         }
     }
 
+    /**
+     * State written under another {@code model.dim} fails the job at start without restarts, also
+     * when the first restored rows are ones whose width does not depend on it ({@code dense:phi}).
+     */
+    @Test
+    void restoredRowsOfAnotherWidthFailTheJobAtStartWithoutRestarts() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = harness(newOperator())) {
+            h.open();
+            for (int k = 0; k < 40; k++) {
+                h.processElement(new StreamRecord<>(grad("fixed-" + k, 0.5f, 1, 0, 0L)));
+            }
+            h.processElement(new StreamRecord<>(grad("u:alice", 0.5f, 1, 0, 0L)));
+            h.prepareSnapshotPreBarrier(1L); // the write-back cache to state
+            snapshot = h.snapshot(1L, 1L);
+        }
+        RowInitializer widerItems =
+                key -> key.startsWith("fixed") ? new float[2] : new float[] {1f, -1f, 0f};
+        try (var restored = harness(newOperator(widerItems, 1000))) {
+            restored.initializeState(snapshot);
+            assertThatThrownBy(restored::open)
+                    .isInstanceOf(SuppressRestartsException.class)
+                    .cause()
+                    .hasMessageContaining("u:alice");
+        }
+    }
+
     @Test
     void rejectsGradientsOfTheWrongWidth() throws Exception {
         ParameterShardOperator op = newOperator();
