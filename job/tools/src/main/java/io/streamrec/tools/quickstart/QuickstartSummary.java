@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * What the quickstart tells about a replay: the summary it prints, {@code summary.json}, and the
@@ -127,12 +128,11 @@ final class QuickstartSummary {
      * span would otherwise print more than {@link #MAX_ROWS}: a table that fits a terminal.
      */
     private void printWindows(PrintStream out) {
-        int weeks = rowWeeks(counts.windows().keySet());
-        long row = weeks * WEEK;
+        long row = rowMillis(counts.windows().keySet());
         out.printf(
-                "HR@10 per %d-week window (model / popularity / trending / trending +"
+                "HR@10 per %s window (model / popularity / trending / trending +"
                         + " co-occurrence):%n",
-                weeks);
+                span(row));
         Map<Long, double[]> coarse = new TreeMap<>();
         counts.windows()
                 .forEach(
@@ -164,6 +164,32 @@ final class QuickstartSummary {
                 PrequentialCounts.quality(v, 1).hitRate(),
                 PrequentialCounts.quality(v, 2).hitRate(),
                 PrequentialCounts.quality(v, 3).hitRate());
+    }
+
+    /**
+     * How long a row of the table is: {@link #rowWeeks}, rounded up to whole evaluation windows
+     * (the shortest gap between two window starts), so that each row sums the same number of
+     * windows: 5-week windows (MovieLens) make rows of 5, 15, 55 or 260 weeks.
+     */
+    static long rowMillis(Set<Long> starts) {
+        long window = Long.MAX_VALUE;
+        Long previous = null;
+        for (long start : new TreeSet<>(starts)) {
+            if (previous != null) {
+                window = Math.min(window, start - previous);
+            }
+            previous = start;
+        }
+        long row = rowWeeks(starts) * WEEK;
+        return window == Long.MAX_VALUE ? row : Math.floorDiv(row + window - 1, window) * window;
+    }
+
+    /** A row's length as the header says it: in weeks, or days where weeks are not whole. */
+    static String span(long rowMillis) {
+        long day = Duration.ofDays(1).toMillis();
+        return rowMillis % WEEK == 0
+                ? rowMillis / WEEK + "-week"
+                : rowMillis % day == 0 ? rowMillis / day + "-day" : rowMillis / 3_600_000 + "-hour";
     }
 
     /** The shortest of {@link #ROW_WEEKS} whose rows over {@code starts} are at most MAX_ROWS. */

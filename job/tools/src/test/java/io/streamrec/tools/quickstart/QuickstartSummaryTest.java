@@ -44,6 +44,26 @@ class QuickstartSummaryTest {
         assertThat(QuickstartSummary.rowWeeks(Set.of())).isEqualTo(4);
     }
 
+    /**
+     * Rows sum whole evaluation windows: MovieLens' 5-week windows make rows of 5 and 55 weeks, not
+     * 4 and 52 weeks holding one or two windows, or ten or eleven.
+     */
+    @Test
+    void aRowSumsWholeEvaluationWindows() {
+        Set<Long> fiveWeekly = new TreeSet<>();
+        for (int w = 0; w < 20; w++) {
+            fiveWeekly.add(5 * WEEK * (10_000 + w)); // aligned to the epoch as the job's are
+        }
+        assertThat(QuickstartSummary.rowMillis(fiveWeekly)).isEqualTo(5 * WEEK);
+        assertThat(QuickstartSummary.span(5 * WEEK)).isEqualTo("5-week");
+        for (int w = 20; w < 200; w++) { // 1,000 weeks: 52-week rows
+            fiveWeekly.add(5 * WEEK * (10_000 + w));
+        }
+        assertThat(QuickstartSummary.rowMillis(fiveWeekly)).isEqualTo(55 * WEEK);
+        assertThat(QuickstartSummary.rowMillis(weeklyStarts(30))).isEqualTo(4 * WEEK);
+        assertThat(QuickstartSummary.span(3 * Duration.ofDays(1).toMillis())).isEqualTo("3-day");
+    }
+
     /** {@code n} consecutive weekly window starts from {@link #START}. */
     private static Set<Long> weeklyStarts(int n) {
         Set<Long> starts = new TreeSet<>();
