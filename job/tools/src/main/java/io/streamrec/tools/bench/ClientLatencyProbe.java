@@ -2,7 +2,6 @@ package io.streamrec.tools.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streamrec.eval.LatencyHistogram;
 import io.streamrec.feeds.CommittedReader;
 import io.streamrec.gateway.GatewayOptions;
 import io.streamrec.gateway.GatewayServer;
@@ -243,20 +242,20 @@ final class ClientLatencyProbe implements AutoCloseable {
     }
 
     /** The gateway's samples due within {@code [fromMillis, toMillis]}. */
-    LatencyHistogram gateway(long fromMillis, long toMillis) {
-        return histogram(gateway, fromMillis, toMillis);
+    LatencySamples gateway(long fromMillis, long toMillis) {
+        return latencies(gateway, fromMillis, toMillis);
     }
 
     /** The Kafka client's samples due within {@code [fromMillis, toMillis]}. */
-    LatencyHistogram kafka(long fromMillis, long toMillis) {
-        return histogram(kafka, fromMillis, toMillis);
+    LatencySamples kafka(long fromMillis, long toMillis) {
+        return latencies(kafka, fromMillis, toMillis);
     }
 
     /**
      * The Kafka client's answered samples due within the span: request sent -> serving answered it.
      */
-    LatencyHistogram kafkaServed(long fromMillis, long toMillis) {
-        LatencyHistogram h = new LatencyHistogram();
+    LatencySamples kafkaServed(long fromMillis, long toMillis) {
+        LatencySamples h = new LatencySamples();
         synchronized (kafka) {
             for (Sample s : kafka) {
                 if (s.answered() && s.dueWithin(fromMillis, toMillis)) {
@@ -323,8 +322,8 @@ final class ClientLatencyProbe implements AutoCloseable {
      * The samples due within the span; one without a result at {@link #RESULT_TIMEOUT} or its own
      * time, whichever is longer: a user who got none waited at least that long.
      */
-    static LatencyHistogram histogram(List<Sample> samples, long fromMillis, long toMillis) {
-        LatencyHistogram h = new LatencyHistogram();
+    static LatencySamples latencies(List<Sample> samples, long fromMillis, long toMillis) {
+        LatencySamples h = new LatencySamples();
         synchronized (samples) {
             for (Sample s : samples) {
                 if (s.dueWithin(fromMillis, toMillis)) {

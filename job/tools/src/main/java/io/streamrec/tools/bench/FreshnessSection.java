@@ -35,12 +35,12 @@ final class FreshnessSection extends ReplaySection {
     private final LatencyHistogram e2e = new LatencyHistogram();
 
     /** Requests timed at a client (gateway, Kafka directly) during every run's training window. */
-    private final LatencyHistogram clientGateway = new LatencyHistogram();
+    private final LatencySamples clientGateway = new LatencySamples();
 
-    private final LatencyHistogram clientKafka = new LatencyHistogram();
-    private final LatencyHistogram clientKafkaServed = new LatencyHistogram();
-    private final LatencyHistogram clientGatewayWarm = new LatencyHistogram();
-    private final LatencyHistogram clientKafkaWarm = new LatencyHistogram();
+    private final LatencySamples clientKafka = new LatencySamples();
+    private final LatencySamples clientKafkaServed = new LatencySamples();
+    private final LatencySamples clientGatewayWarm = new LatencySamples();
+    private final LatencySamples clientKafkaWarm = new LatencySamples();
     private long clientUnanswered;
 
     private LatencyHistogram lastRun;
@@ -307,8 +307,13 @@ final class FreshnessSection extends ReplaySection {
      * The histogram's {@code q}-quantile; NaN without samples, so that a run that measured nothing
      * reads as such (null in results.json, NaN in the table), never as 0 ms against a target.
      */
+    /** A histogram's quantile: the upper edge of its bucket, up to 12% above the value. */
     private static double quantile(LatencyHistogram h, double q) {
         return h.count() == 0 ? Double.NaN : h.quantileMs(q);
+    }
+
+    private static double quantile(LatencySamples samples, double q) {
+        return samples.quantileMs(q);
     }
 
     /**

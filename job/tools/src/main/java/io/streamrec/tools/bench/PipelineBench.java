@@ -1,6 +1,5 @@
 package io.streamrec.tools.bench;
 
-import io.streamrec.eval.LatencyHistogram;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.job.RuntimeDefaults;
 import io.streamrec.job.StreamrecOptions;
@@ -53,11 +52,11 @@ public final class PipelineBench {
      * @param csv every request's send time, path and latencies
      */
     public record ClientLatency(
-            LatencyHistogram gateway,
-            LatencyHistogram kafka,
-            LatencyHistogram kafkaServed,
-            LatencyHistogram gatewayWarm,
-            LatencyHistogram kafkaWarm,
+            LatencySamples gateway,
+            LatencySamples kafka,
+            LatencySamples kafkaServed,
+            LatencySamples gatewayWarm,
+            LatencySamples kafkaWarm,
             long unanswered,
             List<String> csv) {}
 

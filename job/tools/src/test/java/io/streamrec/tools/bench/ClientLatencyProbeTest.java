@@ -2,7 +2,6 @@ package io.streamrec.tools.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamrec.eval.LatencyHistogram;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -19,12 +18,25 @@ class ClientLatencyProbeTest {
         // due outside the span
         samples.add(new ClientLatencyProbe.Sample(5_000, 9_000.0, true));
 
-        LatencyHistogram h = ClientLatencyProbe.histogram(samples, 1_000, 2_000);
+        LatencySamples h = ClientLatencyProbe.latencies(samples, 1_000, 2_000);
 
         assertThat(h.count()).isEqualTo(50);
         // one in fifty: the p99 is the failed request's, at the timeout
         assertThat(h.quantileMs(0.99))
                 .isGreaterThanOrEqualTo(ClientLatencyProbe.RESULT_TIMEOUT.toMillis() * 0.9);
-        assertThat(h.quantileMs(0.5)).isLessThan(10.0);
+        assertThat(h.quantileMs(0.5)).isEqualTo(5.0);
+    }
+
+    /** Percentiles are the samples' own (nearest rank), not a histogram bucket's upper edge. */
+    @Test
+    void percentilesAreExact() {
+        LatencySamples samples = new LatencySamples();
+        for (int ms = 1; ms <= 200; ms++) {
+            samples.record(45.0 + ms / 100.0); // 45.01 .. 47.00
+        }
+        assertThat(samples.quantileMs(0.99)).isEqualTo(46.98);
+        assertThat(samples.quantileMs(0.5)).isEqualTo(46.0);
+        assertThat(samples.maxMs()).isEqualTo(47.0);
+        assertThat(new LatencySamples().quantileMs(0.5)).isNaN();
     }
 }
