@@ -209,7 +209,10 @@ public final class BenchMain {
                         Double.isNaN(peak)
                                 ? Double.parseDouble(opts.getOrDefault("freshness-rate", "500"))
                                 : peak / 2;
-                runSection(new FreshnessSection(report, pipeline, subset, catalog, rate), report);
+                runSection(
+                        new FreshnessSection(
+                                report, pipeline, subset, catalog, rate, !Double.isNaN(peak)),
+                        report);
             }
             if (sections.contains("quality")) {
                 runSection(new QualitySection(report, pipeline, all, catalog), report);

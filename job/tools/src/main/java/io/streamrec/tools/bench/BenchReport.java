@@ -160,7 +160,9 @@ final class BenchReport {
                 .append(machine)
                 .append(". Medians of ")
                 .append(repeats)
-                .append(" runs (min, max); raw figures in `target/bench/results.json`, plots in")
+                .append(
+                        " runs (min, max), but where a row says its runs are pooled; raw figures in")
+                .append(" `target/bench/results.json`, plots in")
                 .append(" `target/bench/report.html`.\n\n| figure | target | measured | date |\n")
                 .append("|---|---|---|---|\n");
         tableRows.forEach(r -> md.append(r).append('\n'));
