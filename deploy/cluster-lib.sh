@@ -13,9 +13,13 @@ cluster_cleanup() {
 # subtask counts its own users' rows, so the latest report of each subtask of the latest
 # parallelism adds up to the whole (the latest only: an older checkpoint's restore counts down).
 trained() {
-  kcat -b "$B" -C -t eval-reports -o -20 -e -q -X isolation.level=read_committed 2>/dev/null \
+  local n
+  # one number whatever fails: kcat failing under pipefail still lets jq print its 0
+  n=$(kcat -b "$B" -C -t eval-reports -o -20 -e -q -X isolation.level=read_committed 2>/dev/null \
     | jq -s 'sort_by(.time) | (last.parallelism) as $p | map(select(.parallelism == $p))
-             | group_by(.subtask) | map(max_by(.time).trained_events) | add // 0' 2>/dev/null || echo 0
+             | group_by(.subtask) | map(max_by(.time).trained_events) | add // 0' 2>/dev/null \
+    | tail -1) || true
+  echo "${n:-0}"
 }
 trained_at_least() { [ "$(trained)" -ge "$1" ]; }
 wait_trained() { # count [seconds]

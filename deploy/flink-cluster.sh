@@ -154,13 +154,14 @@ start_supervisor() {
 supervise() {
   echo $$ > "$DIR/run/supervisor.pid" # also written by start_supervisor, maybe after this reads it
   while [ "$(cat "$DIR/run/supervisor.pid" 2>/dev/null)" = "$$" ]; do
-    for f in $(tm_pidfiles); do
+    # read on fd 3: a path may hold spaces, and a TaskManager started here must not read the list
+    while IFS= read -r f <&3; do
       # an empty pidfile is a TaskManager being launched; kill-tm may remove one at any time
       if [ -s "$f" ] && ! alive "$f" && mv "$f" "$f.exited" 2>/dev/null; then
         echo "$(date -u +%FT%TZ) $(basename "$f" .pid) (pid $(cat "$f.exited")) exited by itself; starting another"
         start_tm || echo "$(date -u +%FT%TZ) the new TaskManager did not register"
       fi
-    done
+    done 3< <(tm_pidfiles)
     sleep 1
   done
 }
@@ -185,7 +186,7 @@ kill_jm() {
 
 stop() {
   stop_pidfile "$DIR/run/supervisor.pid"
-  for f in $(tm_pidfiles); do stop_pidfile "$f"; done
+  while IFS= read -r f <&3; do stop_pidfile "$f"; done 3< <(tm_pidfiles)
   stop_pidfile "$DIR/run/jobmanager.pid"
 }
 
@@ -195,9 +196,9 @@ status() {
   else
     echo "JobManager not running"
   fi
-  for f in $(tm_pidfiles); do
+  while IFS= read -r f <&3; do
     if alive "$f"; then echo "$(basename "$f" .pid) running (pid $(cat "$f"))"; fi
-  done
+  done 3< <(tm_pidfiles)
   if alive "$DIR/run/supervisor.pid"; then echo "supervisor running (pid $(cat "$DIR/run/supervisor.pid"))"; fi
   echo "registered TaskManagers: $(registered_tms)"
 }

@@ -79,6 +79,8 @@ submit() { # [-p N] [-s SAVEPOINT] [--allow-non-restored-state] [-Dkey=value ...
      + (if $sp != "" then {savepointPath: $sp, allowNonRestoredState: $allow} else {} end)')
   job=$(rest POST "/jars/$jar_id/run" "$body" | jq -r '.jobid')
   echo "$job" > "$DIR/run/job.id"
+  # remembered for `resume`: without it Flink's default (1) would rescale the job on every upgrade
+  if [ -n "$parallelism" ]; then echo "$parallelism" > "$DIR/run/parallelism"; else rm -f "$DIR/run/parallelism"; fi
   echo "Submitted job $job${parallelism:+ at parallelism $parallelism}${savepoint:+ from $savepoint}"
 }
 
@@ -141,14 +143,19 @@ stop() {
   echo "Job $job stopped with savepoint $location"
 }
 
-resume() {
-  local savepoint="" args=()
+resume() { # [-s SAVEPOINT] [-p N] [...]: the last submit's parallelism unless -p says otherwise
+  local savepoint="" args=() parallelism=""
   while [ $# -gt 0 ]; do
     case "$1" in
       -s) savepoint=$2; shift 2 ;;
+      -p) parallelism=$2; shift 2 ;;
       *) args+=("$1"); shift ;;
     esac
   done
+  if [ -z "$parallelism" ] && [ -s "$DIR/run/parallelism" ]; then
+    parallelism=$(cat "$DIR/run/parallelism")
+  fi
+  if [ -n "$parallelism" ]; then args=(-p "$parallelism" "${args[@]}"); fi
   if [ -z "$savepoint" ]; then
     [ -s "$DIR/run/last-savepoint" ] || { echo "no savepoint taken here; pass -s PATH" >&2; exit 1; }
     savepoint=$(cat "$DIR/run/last-savepoint")

@@ -23,6 +23,7 @@ keytool_quietly() {
   out=$(keytool "$@" 2>&1) || { echo "$out" >&2; rm -f "$dir/gateway.p12"; exit 1; }
 }
 mkdir -p "$dir" && chmod 700 "$dir"
+dir=$(cd "$dir" && pwd) # printed below for deploy/gateway.sh, which runs from the repository root
 if [ ! -f "$dir/gateway.p12" ]; then
   ( umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$dir/gateway.password" )
   pw=$(cat "$dir/gateway.password")
