@@ -22,7 +22,7 @@ ensure_tools
 ensure_commands kcat jq curl
 
 WORK="$PWD/target/cluster-smoke"
-rm -rf "$WORK"; mkdir -p "$WORK"
+stop_leftovers "$WORK"; rm -rf "$WORK"; mkdir -p "$WORK"
 EVENTS="${CLUSTER_SMOKE_EVENTS:-30000}"
 REQUESTS_PER_CHUNK=25
 # below 32768: ports in Linux's ephemeral range (32768-60999) can be held by any outgoing

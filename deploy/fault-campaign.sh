@@ -49,6 +49,7 @@ ensure_tools
 ensure_commands kcat jq curl
 
 WORK="$PWD/target/fault-campaign"
+stop_leftovers "$WORK"
 mkdir -p "$WORK"
 # a fresh start, but the broker's and the cluster's jars are kept (fetching them takes a minute)
 for d in "$WORK"/* "$WORK"/kafka/* "$WORK"/flink/*; do

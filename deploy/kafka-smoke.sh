@@ -14,7 +14,7 @@ ensure_tools
 ensure_commands kcat jq curl
 
 WORK="$PWD/target/smoke"
-rm -rf "$WORK"; mkdir -p "$WORK"
+stop_leftovers "$WORK"; rm -rf "$WORK"; mkdir -p "$WORK"
 export KAFKA_PORT="${SMOKE_KAFKA_PORT:-29092}" KAFKA_DIR="$WORK/kafka"
 B="127.0.0.1:$KAFKA_PORT"
 GW_PORT="${SMOKE_GATEWAY_PORT:-28080}"

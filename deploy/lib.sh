@@ -175,6 +175,21 @@ stop_pid() {
 }
 not_running() { ! kill -0 "$1" 2>/dev/null; }
 
+# Stops what an earlier run, killed hard, left running under WORK (its broker, its Flink JVMs)
+# before WORK is wiped with their pidfiles: each process a pidfile under WORK names, if its
+# command line names WORK too (a pid reused since by another process is left alone).
+#   stop_leftovers WORK
+stop_leftovers() {
+  local f pid
+  [ -d "$1" ] || return 0
+  while IFS= read -r f <&3; do
+    pid=$(cat "$f" 2>/dev/null) || continue
+    if [ -n "$pid" ] && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$1"; then
+      stop_pid "$pid" "leftover $(basename "$f" .pid)"
+    fi
+  done 3< <(find "$1" -name '*.pid' -type f 2>/dev/null)
+}
+
 # Stops the process in PIDFILE (if alive) and removes the file.
 stop_pidfile() {
   if alive "$1"; then stop_pid "$(cat "$1")" "$(basename "$1" .pid)"; fi

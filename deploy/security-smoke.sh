@@ -49,7 +49,7 @@ ensure_tools
 ensure_commands kcat jq curl python3
 
 WORK="$PWD/target/security-smoke"
-rm -rf "$WORK"; mkdir -p "$WORK"
+stop_leftovers "$WORK"; rm -rf "$WORK"; mkdir -p "$WORK"
 export KAFKA_PORT="${SMOKE_KAFKA_PORT:-29192}" KAFKA_DIR="$WORK/kafka" KAFKA_SASL_SSL=1
 B="127.0.0.1:$KAFKA_PORT"
 SECRETS="$KAFKA_DIR/secrets"
