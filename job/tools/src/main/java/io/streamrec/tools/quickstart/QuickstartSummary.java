@@ -74,11 +74,12 @@ final class QuickstartSummary {
         if (!Double.isNaN(overTime.firstHalf())) {
             out.printf(
                     "events/s by half      %,.0f until half of the events were trained, %,.0f over"
-                            + " the other half (the JIT compiler's warm-up is in the first)%n",
+                            + " the other half to the last result (the JIT compiler's warm-up is"
+                            + " in the first)%n",
                     overTime.firstHalf(), overTime.secondHalf());
         }
         out.printf(
-                "wall time             %.1f s (replay pace: %s)%n",
+                "wall time             %.1f s from the job's submission (replay pace: %s)%n",
                 result.wallSeconds(), rate > 0 ? rate + " events/s" : "full speed");
         out.printf("checkpoints completed %d%s%n", result.checkpointsCompleted(), intervals());
         printQuality(out);

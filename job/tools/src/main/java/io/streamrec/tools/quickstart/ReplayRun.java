@@ -372,6 +372,9 @@ public final class ReplayRun implements AutoCloseable {
                 ThroughputOverTime.of(
                         reports.trainedEventsByTime(),
                         committed.firstSentMillis,
+                        committed.firstSentMillis
+                                + (committed.lastResultNanos - committed.firstSentNanos)
+                                        / 1_000_000,
                         THROUGHPUT_BUCKET_SECONDS));
     }
 

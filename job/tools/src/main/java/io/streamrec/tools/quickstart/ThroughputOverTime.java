@@ -35,12 +35,30 @@ public record ThroughputOverTime(
      */
     public static ThroughputOverTime of(
             SortedMap<Long, Long> trainedByTime, long startMillis, double bucketSeconds) {
+        return of(trainedByTime, startMillis, Long.MIN_VALUE, bucketSeconds);
+    }
+
+    /**
+     * {@link #of(SortedMap, long, double)}, the second half ending at {@code endMillis} (the last
+     * result read, the headline figure's end) where that is later than the report that showed the
+     * last event trained: a report is stamped when serving took its checkpoint and read a
+     * checkpoint later, so the halves then make up the headline's whole span.
+     */
+    public static ThroughputOverTime of(
+            SortedMap<Long, Long> trainedByTime,
+            long startMillis,
+            long endMillis,
+            double bucketSeconds) {
         Curve curve = Curve.of(trainedByTime, startMillis);
         if (curve == null) {
             return none(bucketSeconds);
         }
         double total = curve.end();
         double endSeconds = curve.secondsWhen(total);
+        double headlineEndSeconds =
+                endMillis == Long.MIN_VALUE
+                        ? endSeconds
+                        : Math.max(endSeconds, (endMillis - startMillis) / 1000.0);
         double halfSeconds = curve.secondsWhen(total / 2);
         int buckets = (int) Math.ceil(endSeconds / bucketSeconds);
         double[] rates = new double[buckets];
@@ -53,7 +71,9 @@ public record ThroughputOverTime(
                 bucketSeconds,
                 rates,
                 halfSeconds > 0 ? total / 2 / halfSeconds : Double.NaN,
-                endSeconds > halfSeconds ? total / 2 / (endSeconds - halfSeconds) : Double.NaN);
+                headlineEndSeconds > halfSeconds
+                        ? total / 2 / (headlineEndSeconds - halfSeconds)
+                        : Double.NaN);
     }
 
     /**

@@ -99,8 +99,11 @@ class QuickstartSummaryTest {
                                 + " 4,000)\n")
                 .contains(
                         "events/s by half      1 until half of the events were trained, 2 over"
-                                + " the other half (the JIT compiler's warm-up is in the first)\n")
-                .contains("wall time             75.2 s (replay pace: full speed)\n")
+                                + " the other half to the last result (the JIT compiler's warm-up"
+                                + " is in the first)\n")
+                .contains(
+                        "wall time             75.2 s from the job's submission (replay pace: full"
+                                + " speed)\n")
                 .contains("checkpoints completed 18\n")
                 .contains(
                         "                               HR@10  NDCG@10  recall@10  precision@10"

@@ -27,6 +27,26 @@ class ThroughputOverTimeTest {
         assertThat(t.bucketSeconds()).isEqualTo(2.0);
     }
 
+    /**
+     * The last result is read a checkpoint after the report that showed the last event trained: the
+     * second half runs to it, so that the halves make up the headline's span.
+     */
+    @Test
+    void theSecondHalfEndsAtTheLastResultRead() {
+        ThroughputOverTime t =
+                ThroughputOverTime.of(
+                        new TreeMap<>(Map.of(12_000L, 100L, 14_000L, 400L, 15_000L, 1_000L)),
+                        10_000,
+                        17_000,
+                        2);
+
+        double half = 4 + 1 / 6.0;
+        assertThat(t.firstHalf()).isCloseTo(500 / half, within(1e-9));
+        assertThat(t.secondHalf()).isCloseTo(500 / (7 - half), within(1e-9));
+        // the halves' times add up to the headline's 7 s for 1,000 events
+        assertThat(500 / t.firstHalf() + 500 / t.secondHalf()).isCloseTo(7.0, within(1e-9));
+    }
+
     @Test
     void eventsTrainedBeforeTheStartAndReportsAfterTheLastEventAreLeftOut() {
         ThroughputOverTime t =
