@@ -316,6 +316,7 @@ public final class JobSettings {
         nonNegativeNumber(StreamrecOptions.L2);
         conf.get(StreamrecOptions.OPTIMIZER); // an unknown name fails here, naming the key
         checkLargestRowIsReadable();
+        check(StreamrecOptions.RANKER_LEARNING_RATE, v -> v > 0 && !v.isInfinite(), "> 0, finite");
         check(StreamrecOptions.RANKER_CLIP_NORM, v -> v >= 0 && !v.isInfinite(), ">= 0, finite");
         nonNegativeNumber(StreamrecOptions.RANKER_DP_NOISE_MULTIPLIER);
         positiveShare(StreamrecOptions.RANKER_LEARN_SAMPLE_RATE);

@@ -51,8 +51,9 @@ public final class CandidateRanker implements AutoCloseable {
     private long nextNonFiniteWarning = 1;
 
     /**
-     * Rows (candidates) the feature scaler averages over: the training rows of about the last 1,200
-     * events (a quarter of each list's negatives, {@link #TRAINING_NEGATIVES}).
+     * Rows (candidates) the feature scaler averages over: the training rows of about the last 3,700
+     * events (about 105 candidates each, a quarter of each list's negatives, {@link
+     * #TRAINING_NEGATIVES}).
      */
     public static final double SCALER_HORIZON = 100_000;
 

@@ -399,9 +399,9 @@ public final class ListwiseScorer implements AutoCloseable {
     }
 
     /**
-     * One AdaGrad step along {@code g}, unless a value of it is not a number: that step is skipped
-     * (and counted, {@link #skippedSteps}), since one NaN in a weight makes every later score NaN.
-     * Returns whether the step was taken.
+     * One AdaGrad step along {@code g}, unless a value of it, or of the weights and sums it would
+     * leave, is not a number: that step is skipped (and counted, {@link #skippedSteps}), since one
+     * NaN in a weight makes every later score NaN. Returns whether the step was taken.
      */
     public boolean step(ScorerGradients g) {
         if (g.gradient().length != parameters.length) {
@@ -417,7 +417,17 @@ public final class ListwiseScorer implements AutoCloseable {
             skippedSteps++;
             return false;
         }
-        adagrad.apply(parameters, accumulators, gradient, settings.l2());
+        // on copies: a finite gradient large enough to leave a weight or a squared-gradient sum
+        // beyond the float range is skipped too, as the parameter server skips such a row's step
+        float[] stepped = parameters.clone();
+        float[] summed = accumulators.clone();
+        adagrad.apply(stepped, summed, gradient, settings.l2());
+        if (!RowUpdater.isFinite(stepped) || !RowUpdater.isFinite(summed)) {
+            skippedSteps++;
+            return false;
+        }
+        System.arraycopy(stepped, 0, parameters, 0, parameters.length);
+        System.arraycopy(summed, 0, accumulators, 0, accumulators.length);
         average();
         return true;
     }

@@ -27,6 +27,18 @@ public record ScorerSettings(
         double noiseMultiplier) {
 
     public ScorerSettings {
+        // a step of NaN, infinite or negative size would ruin every score, or climb the loss
+        if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+            throw new IllegalArgumentException(
+                    "learning rate must be > 0 and finite: " + learningRate);
+        }
+        if (!(initialAccumulator >= 0) || Double.isInfinite(initialAccumulator)) {
+            throw new IllegalArgumentException(
+                    "initial accumulator must be >= 0 and finite: " + initialAccumulator);
+        }
+        if (!(l2 >= 0) || Double.isInfinite(l2)) {
+            throw new IllegalArgumentException("l2 must be >= 0 and finite: " + l2);
+        }
         if (!(clipNorm >= 0) || !(noiseMultiplier >= 0)) {
             throw new IllegalArgumentException(
                     "clip norm and noise multiplier must be >= 0: "

@@ -43,6 +43,9 @@ public final class ScoringStage implements AutoCloseable {
     private final BlockingQueue<Done<?>> done = new LinkedBlockingQueue<>();
     private final AtomicBoolean wakePending = new AtomicBoolean();
 
+    /** A wake-up {@link #takeResult} passed over since the owner last ran what it asks for. */
+    private boolean wakePassedOver;
+
     /** Whether a {@link #WAKE} is in {@link #done} not yet taken: one at a time is enough. */
     private final AtomicBoolean wakeQueued = new AtomicBoolean();
 
@@ -182,9 +185,16 @@ public final class ScoringStage implements AutoCloseable {
             if (!isWake(d)) {
                 handOver(d);
             } else if (handedOver < earlier) {
+                wakePassedOver = false;
+                meanwhile.run();
+            }
+            // a wake-up a full stage's submit passed over (inside meanwhile) is a request too
+            while (wakePassedOver && handedOver < earlier) {
+                wakePassedOver = false;
                 meanwhile.run();
             }
         }
+        wakePassedOver = false;
         wakePending.set(false);
     }
 
@@ -212,12 +222,15 @@ public final class ScoringStage implements AutoCloseable {
         return true;
     }
 
-    /** The next result, waiting for it; wake-ups on the way are dropped. */
+    /**
+     * The next result, waiting for it; wake-ups on the way are passed over, and remembered for a
+     * wait in progress ({@link #awaitIdle(Runnable)}).
+     */
     private Done<?> takeResult() throws InterruptedException {
         Done<?> d;
-        do {
-            d = done.take();
-        } while (isWake(d));
+        while (isWake(d = done.take())) {
+            wakePassedOver = true;
+        }
         return d;
     }
 

@@ -252,6 +252,8 @@ class JobSettingsTest {
                 "ranker.training-negatives      | 1.5     | in (0, 1]",
                 "eval.window                    | 0 s     | > 0",
                 "optimizer.learning-rate        | 0       | > 0",
+                "ranker.learning-rate           | -1      | > 0, finite",
+                "ranker.learning-rate           | NaN     | > 0, finite",
                 "optimizer.l2                   | -0.01   | >= 0",
                 "worker.batch-size              | 0       | >= 1",
                 "worker.max-user-items          | 0       | 1..1048576",

@@ -62,6 +62,34 @@ class ListwiseScorerTest {
         }
     }
 
+    /**
+     * A finite gradient so large that its squared sum passes the float range would leave an
+     * accumulator that never moves its weight again: that step is skipped as a NaN one is.
+     */
+    @Test
+    void aGradientThatWouldOverflowTheSumsIsNotStepped() {
+        try (ListwiseScorer scorer = scorer(ScorerSettings.defaults())) {
+            float[] before = scorer.parameters().clone();
+            float[] huge = new float[before.length];
+            huge[0] = 1e30f;
+
+            assertThat(scorer.step(new ScorerGradients(1, huge, 1))).isFalse();
+
+            assertThat(scorer.parameters()).containsExactly(before);
+            assertThat(scorer.skippedSteps()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aLearningRateThatIsNotAPositiveNumberIsRefused() {
+        for (double rate : new double[] {Double.NaN, Double.POSITIVE_INFINITY, -0.05, 0}) {
+            assertThatThrownBy(() -> ScorerSettings.defaults().withLearningRate(rate))
+                    .as("rate %s", rate)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("learning rate");
+        }
+    }
+
     @Test
     void theSameSeedGivesTheSameScorerAndWStartsNeutral() {
         try (ListwiseScorer a = scorer(ScorerSettings.defaults());
