@@ -24,6 +24,7 @@ import io.streamrec.schema.ServingRequest;
 import io.streamrec.schema.UserEvent;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -691,11 +692,13 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
      * it bring a batch's rows ahead of the batch's marker.
      */
     private void pollFeeds() {
+        // one poll a call, not all that was fetched: the rows are mostly ones the broadcast edge
+        // delivered already, and a request or marker should not wait behind a checkpoint's worth
         if (itemFeed != null) {
-            itemFeed.pollAvailable(this::onItem);
+            itemFeed.poll(Duration.ZERO, this::onItem);
         }
         if (rowFeed != null) {
-            rowFeed.pollAvailable(topicRows);
+            rowFeed.poll(Duration.ZERO, topicRows);
         }
     }
 
