@@ -146,7 +146,7 @@ start() {
 start_supervisor() {
   alive "$DIR/run/supervisor.pid" && return
   FLINK_DIR="$DIR" FLINK_CONF="$CONF_SRC" FLINK_REST_PORT="$REST_PORT" FLINK_RPC_PORT="$RPC_PORT" \
-    nohup "$PWD/deploy/flink-cluster.sh" supervise >> "$DIR/log/supervisor.log" 2>&1 &
+    nohup "$PWD/deploy/flink-cluster.sh" supervise "$DIR" >> "$DIR/log/supervisor.log" 2>&1 &
   echo $! > "$DIR/run/supervisor.pid"
 }
 
@@ -211,6 +211,6 @@ case "${1:-}" in
   start-jm) fetch_jars; start_jm ;;
   stop) stop ;;
   status) status ;;
-  supervise) supervise ;;
+  supervise) supervise ;; # its argument, the cluster's directory, names it in `ps` only
   *) echo "usage: $0 start [N]|start-tm|kill-tm [I]|kill-jm|start-jm|stop|status" >&2; exit 2 ;;
 esac

@@ -35,8 +35,10 @@ STREAMREC_CHECKPOINTS="$WORK/checkpoints" deploy/job.sh -Dkafka.bootstrap-server
   -Dkafka.transactional-id-prefix="smoke-$$" -Ditems.path=data/movietweetings-100k/movies.dat \
   > "$WORK/job.log" 2>&1 &
 job_pid=$!
+echo "$job_pid" > "$WORK/job.pid" # for stop_leftovers after a hard kill
 deploy/gateway.sh -Dkafka.bootstrap-servers="$B" -Dgateway.port="$GW_PORT" > "$WORK/gateway.log" 2>&1 &
 gw_pid=$!
+echo "$gw_pid" > "$WORK/gateway.pid"
 
 job_alive() { kill -0 "$job_pid" 2>/dev/null || { echo "job exited; see $WORK/job.log" >&2; exit 1; }; }
 committed_reports() { job_alive; [ -n "$(consume_committed eval-reports)" ]; }

@@ -180,14 +180,16 @@ not_running() { ! kill -0 "$1" 2>/dev/null; }
 # command line names WORK too (a pid reused since by another process is left alone).
 #   stop_leftovers WORK
 stop_leftovers() {
-  local f pid
+  local f pid cmd
   [ -d "$1" ] || return 0
+  # supervisors first: one stopped after its TaskManagers would have started others meanwhile
   while IFS= read -r f <&3; do
     pid=$(cat "$f" 2>/dev/null) || continue
-    if [ -n "$pid" ] && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$1"; then
+    cmd=$( { tr '\0' ' ' < "/proc/$pid/cmdline"; } 2>/dev/null) || continue
+    if [ -n "$pid" ] && [[ $cmd == *"$1"* ]]; then
       stop_pid "$pid" "leftover $(basename "$f" .pid)"
     fi
-  done 3< <(find "$1" -name '*.pid' -type f 2>/dev/null)
+  done 3< <(find "$1" -name '*.pid' -type f 2>/dev/null | awk '/supervisor/ {print; next} {rest = rest $0 "\n"} END {printf "%s", rest}')
 }
 
 # Stops the process in PIDFILE (if alive) and removes the file.

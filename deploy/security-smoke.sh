@@ -86,6 +86,7 @@ STREAMREC_CHECKPOINTS="$WORK/checkpoints" deploy/job.sh -Dkafka.bootstrap-server
   -Dkafka.transactional-id-prefix="$PREFIX" -Ditems.path=data/movietweetings-100k/movies.dat \
   -Dexecution.checkpointing.savepoint-dir="file://$WORK/savepoints" > "$WORK/job.log" 2>&1 &
 job_pid=$!
+echo "$job_pid" > "$WORK/job.pid" # for stop_leftovers after a hard kill
 # tokens: an admin for the measured traffic, a producer, and one user's app (u1 only)
 TOKENS="$WORK/gateway-tokens"
 ADMIN_TOKEN=$(deploy/gateway-token.sh "$TOKENS" admin)
@@ -103,6 +104,7 @@ deploy/gateway.sh -Dkafka.bootstrap-servers="$B" -Dgateway.port="$GW_PORT" \
   -Dgateway.tls.keystore-password-file="$GW_TLS/gateway.password" \
   -Dgateway.tokens-file="$TOKENS" -Dgateway.audit-log="$AUDIT_LOG" > "$WORK/gateway.log" 2>&1 &
 gw_pid=$!
+echo "$gw_pid" > "$WORK/gateway.pid"
 
 job_alive() { kill -0 "$job_pid" 2>/dev/null || { echo "job exited; see $WORK/job.log" >&2; exit 1; }; }
 committed_reports() { job_alive; [ "$(as admin io.streamrec.tools.access.AccessProbe --count eval-reports)" -gt 0 ] 2>/dev/null; }

@@ -682,7 +682,9 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     }
 
     /**
-     * Reads what the catalog and the model-updates topic committed since the last call. The row
+     * Reads one poll's worth (at most {@code max.poll.records}) of what the catalog and the
+     * model-updates topic committed since the last call; the calls come per request, per marker and
+     * per checkpoint, so the feeds keep up over time without one call holding a request. The row
      * feed stays open after the catch-up in {@link #open()}: after a restore the sink commits the
      * restored checkpoint's transaction whenever its committer gets to it, possibly after this
      * replica caught up, and those rows (the restored parameter-server state) come by no other way.

@@ -211,7 +211,16 @@ public final class BenchMain {
                                 : peak / 2;
                 runSection(
                         new FreshnessSection(
-                                report, pipeline, subset, catalog, rate, !Double.isNaN(peak)),
+                                report,
+                                pipeline,
+                                subset,
+                                catalog,
+                                rate,
+                                Double.isNaN(peak)
+                                        ? opts.containsKey("freshness-rate")
+                                                ? "a given pace (--freshness-rate)"
+                                                : "the default pace (--freshness-rate 500)"
+                                        : "half of peak"),
                         report);
             }
             if (sections.contains("quality")) {

@@ -27,8 +27,8 @@ final class FreshnessSection extends ReplaySection {
 
     private final double rate;
 
-    /** Whether {@link #rate} is half the pipeline section's peak, or was given by hand. */
-    private final boolean halfOfPeak;
+    /** What {@link #rate} is, as the report names it: half of peak, or a pace given or default. */
+    private final String load;
 
     private final double[] p50;
     private final double[] p90;
@@ -59,10 +59,10 @@ final class FreshnessSection extends ReplaySection {
             List<UserEvent> events,
             ItemCatalog catalog,
             double rate,
-            boolean halfOfPeak) {
+            String load) {
         super(report, pipeline, events, catalog);
         this.rate = rate;
-        this.halfOfPeak = halfOfPeak;
+        this.load = load;
         this.p50 = new double[repeats];
         this.p90 = new double[repeats];
         this.p99 = new double[repeats];
@@ -334,7 +334,7 @@ final class FreshnessSection extends ReplaySection {
      */
     /** The load the runs were paced at, as the report names it. */
     private String load() {
-        return halfOfPeak ? "half of peak" : "a given pace (--freshness-rate)";
+        return load;
     }
 
     /** A histogram's quantile: the upper edge of its bucket, up to 12% above the value. */
