@@ -58,7 +58,7 @@ public final class ReadBounds {
             if (read == length) {
                 return bytes;
             }
-            bytes = Arrays.copyOf(bytes, (int) Math.min(length, 2L * read));
+            bytes = Arrays.copyOf(bytes, grown(read, length));
         }
     }
 

@@ -415,8 +415,9 @@ public final class JobSettings {
      * would be written and never restored.
      */
     private void checkLargestRowIsReadable() {
-        long dim = model().dim();
-        long contentDim = model().contentDim();
+        ModelConfig model = model();
+        long dim = model.dim();
+        long contentDim = model.contentDim();
         long slotsPerWeight =
                 conf.get(StreamrecOptions.OPTIMIZER) == StreamrecOptions.OptimizerType.FTRL ? 2 : 1;
         long largest = Math.max(dim * dim, contentDim * dim) * slotsPerWeight;

@@ -73,7 +73,7 @@ final class FreshnessSection extends ReplaySection {
     void run() throws Exception {
         progress(
                 "Freshness at %s (%,.0f events/s), events stamped with their send time",
-                load(), rate);
+                load, rate);
         for (int r = 0; r < repeats; r++) {
             measure(r);
         }
@@ -175,13 +175,13 @@ final class FreshnessSection extends ReplaySection {
                         "request sent to the requests topic -> result written to the results topic"
                                 + " (the record's CreateTime, the job's clock), a request every 100"
                                 + " events in the freshness runs ("
-                                + load()
+                                + load
                                 + "), all runs pooled; a reader sees the result at once under"
                                 + " at-least-once results (the default), at the next checkpoint"
                                 + " under exactly-once: the client rows time what a reader sees");
         report.row(
                 "request -> result written by the job (CreateTime) at "
-                        + load()
+                        + load
                         + ", all runs pooled, p50 / p99",
                 "–",
                 String.format(
@@ -214,11 +214,11 @@ final class FreshnessSection extends ReplaySection {
                                 + " it was due on that schedule (a stall delays every request due"
                                 + " during it), one without a result counted at 10 s or more;"
                                 + " only requests due in each freshness run's training window ("
-                                + load()
+                                + load
                                 + "), all runs pooled, percentiles exact (nearest rank)");
         report.row(
                 "client request -> result in hand at "
-                        + load()
+                        + load
                         + ", through the gateway, all runs pooled, p50 / p99",
                 "p99 <= 50 ms",
                 String.format(
@@ -229,7 +229,7 @@ final class FreshnessSection extends ReplaySection {
                         clientUnanswered));
         report.row(
                 "client request -> result in hand at "
-                        + load()
+                        + load
                         + ", through Kafka, all runs pooled, p50 / p99",
                 "–",
                 String.format(
@@ -330,14 +330,9 @@ final class FreshnessSection extends ReplaySection {
 
     /**
      * The histogram's {@code q}-quantile; NaN without samples, so that a run that measured nothing
-     * reads as such (null in results.json, NaN in the table), never as 0 ms against a target.
+     * reads as such (null in results.json, NaN in the table), never as 0 ms against a target: the
+     * upper edge of its bucket, up to 12% above the value.
      */
-    /** The load the runs were paced at, as the report names it. */
-    private String load() {
-        return load;
-    }
-
-    /** A histogram's quantile: the upper edge of its bucket, up to 12% above the value. */
     private static double quantile(LatencyHistogram h, double q) {
         return h.count() == 0 ? Double.NaN : h.quantileMs(q);
     }

@@ -30,19 +30,15 @@ public record ThroughputOverTime(
     }
 
     /**
+     * The second half ends at {@code endMillis} (the last result read, the headline figure's end)
+     * where that is later than the report that showed the last event trained: a report is stamped
+     * when serving took its checkpoint and read a checkpoint later, so the halves then make up the
+     * headline's whole span.
+     *
      * @param trainedByTime cumulative trained events by wall-clock time (epoch ms)
      * @param startMillis when the first event was sent (epoch ms)
-     */
-    public static ThroughputOverTime of(
-            SortedMap<Long, Long> trainedByTime, long startMillis, double bucketSeconds) {
-        return of(trainedByTime, startMillis, Long.MIN_VALUE, bucketSeconds);
-    }
-
-    /**
-     * {@link #of(SortedMap, long, double)}, the second half ending at {@code endMillis} (the last
-     * result read, the headline figure's end) where that is later than the report that showed the
-     * last event trained: a report is stamped when serving took its checkpoint and read a
-     * checkpoint later, so the halves then make up the headline's whole span.
+     * @param endMillis when the last result was read (epoch ms); not later than the last report
+     *     showing the final count, the halves end at that report
      */
     public static ThroughputOverTime of(
             SortedMap<Long, Long> trainedByTime,
@@ -55,10 +51,7 @@ public record ThroughputOverTime(
         }
         double total = curve.end();
         double endSeconds = curve.secondsWhen(total);
-        double headlineEndSeconds =
-                endMillis == Long.MIN_VALUE
-                        ? endSeconds
-                        : Math.max(endSeconds, (endMillis - startMillis) / 1000.0);
+        double headlineEndSeconds = Math.max(endSeconds, (endMillis - startMillis) / 1000.0);
         double halfSeconds = curve.secondsWhen(total / 2);
         int buckets = (int) Math.ceil(endSeconds / bucketSeconds);
         double[] rates = new double[buckets];

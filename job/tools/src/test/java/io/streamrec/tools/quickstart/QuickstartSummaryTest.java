@@ -174,7 +174,10 @@ class QuickstartSummaryTest {
                 new TreeMap<>(),
                 // 1 event 2 s after the first sent, 5 at 4 s: half (2.5) at 2.75 s
                 ThroughputOverTime.of(
-                        new TreeMap<>(Map.of(1_000L, 0L, 3_000L, 1L, 5_000L, 5L)), 1_000, 2));
+                        new TreeMap<>(Map.of(1_000L, 0L, 3_000L, 1L, 5_000L, 5L)),
+                        1_000,
+                        5_000,
+                        2));
     }
 
     /** Windows the job folded show as one row before the others, and in summary.json. */

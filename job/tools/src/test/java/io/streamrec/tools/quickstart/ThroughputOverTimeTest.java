@@ -17,6 +17,7 @@ class ThroughputOverTimeTest {
                 ThroughputOverTime.of(
                         new TreeMap<>(Map.of(12_000L, 100L, 14_000L, 400L, 15_000L, 1_000L)),
                         10_000,
+                        15_000, // the last result read with the last report
                         2);
 
         // [0, 2): 100 / 2; [2, 4): 300 / 2; [4, 5): the last bucket ends at the last event, 600 / 1
@@ -59,6 +60,7 @@ class ThroughputOverTimeTest {
                                         20_000L, 90L, // an idle job's later report
                                         30_000L, 90L)),
                         10_000,
+                        12_000,
                         1);
 
         // 20 events in 2 s after the 70 of an earlier run: 10 in each second
@@ -70,11 +72,13 @@ class ThroughputOverTimeTest {
     @Test
     void nothingTrainedGivesNoFigures() {
         ThroughputOverTime t =
-                ThroughputOverTime.of(new TreeMap<>(Map.of(5_000L, 70L, 12_000L, 70L)), 10_000, 2);
+                ThroughputOverTime.of(
+                        new TreeMap<>(Map.of(5_000L, 70L, 12_000L, 70L)), 10_000, 12_000, 2);
 
         assertThat(t.eventsPerSecond()).isEmpty();
         assertThat(t.firstHalf()).isNaN();
         assertThat(t.secondHalf()).isNaN();
-        assertThat(ThroughputOverTime.of(new TreeMap<>(), 10_000, 2).eventsPerSecond()).isEmpty();
+        assertThat(ThroughputOverTime.of(new TreeMap<>(), 10_000, 10_000, 2).eventsPerSecond())
+                .isEmpty();
     }
 }
