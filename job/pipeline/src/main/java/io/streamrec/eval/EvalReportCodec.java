@@ -57,9 +57,11 @@ public final class EvalReportCodec {
     /**
      * The report as the JSON the eval-reports topic carries. Per recommender (keys as in {@link
      * PrequentialCounts#RECOMMENDERS}): {@code hr_at_10}, {@code ndcg_at_10}, {@code recall_at_10},
-     * {@code precision_at_10}, {@code f1_at_10} and {@code coverage_at_10} (null while a
+     * {@code precision_at_10}, {@code f1_at_10} (null where the recommender ranked none of the
+     * events, as trending + co-occurrence under BPR) and {@code coverage_at_10} (null while a
      * recommender supplied no top-10 lists), overall and, but for the coverage, per window. A
-     * window's {@code counts} are its raw counts in the order {@code recommenders} names; its
+     * window's {@code counts} are its raw counts: the events evaluated, then per recommender in the
+     * order {@code recommenders} names its hits, its summed NDCG and the events it ranked; its
      * {@code values} keep the first report format (the first three recommenders) for older readers.
      * {@code earlier_counts} are the counts of the windows before those listed, folded into one
      * ({@link PrequentialCounts#MAX_WINDOWS}); the overall figures include them.
@@ -103,6 +105,12 @@ public final class EvalReportCodec {
         for (int r = 0; r < PrequentialCounts.RECOMMENDERS.length; r++) {
             String name = PrequentialCounts.RECOMMENDERS[r];
             PrequentialCounts.Quality q = PrequentialCounts.quality(values, r);
+            if (!q.ranked()) {
+                for (ObjectNode metric : List.of(hr, ndcg, recall, precision, f1)) {
+                    metric.putNull(name);
+                }
+                continue;
+            }
             hr.put(name, q.hitRate());
             ndcg.put(name, q.ndcg());
             recall.put(name, q.recall());
@@ -182,7 +190,7 @@ public final class EvalReportCodec {
     /** A window's values in the first format: [n, hits, ndcg] of the version-1 recommenders. */
     private static double[] firstFormat(double[] values) {
         int n = PrequentialCounts.VERSION_1_RECOMMENDERS.length;
-        double[] v = new double[PrequentialCounts.fields(n)];
+        double[] v = new double[PrequentialCounts.legacyFields(n)];
         v[0] = values[0];
         for (int i = 0; i < n; i++) {
             int r = PrequentialCounts.indexOf(PrequentialCounts.VERSION_1_RECOMMENDERS[i]);
@@ -192,7 +200,10 @@ public final class EvalReportCodec {
         return v;
     }
 
-    /** Reads a report of this format or of an older one (no recommender list, no coverage). */
+    /**
+     * Reads a report of this format or of an older one (no recommender list, no coverage, no events
+     * ranked per recommender: each then ranked all the events).
+     */
     public static Report decode(String json) throws IOException {
         JsonNode node = MAPPER.readTree(json);
         String[] names = recommenders(node);

@@ -14,9 +14,11 @@ import java.util.TreeSet;
 
 /**
  * Test-then-learn counters of one serving subtask. Per event-time window: events evaluated, and for
- * each recommender the hits and the summed NDCG of its top-10. For the whole run: the distinct
- * items each recommender put in its top-10 lists and how many items there were to choose from, the
- * catalog coverage. Kept in operator state, so the counts are exactly-once like the model.
+ * each recommender the hits, the summed NDCG of its top-10 and the events it ranked (a recommender
+ * a model type does not have, such as trending + co-occurrence under BPR, ranks none: its figures
+ * are absent, not 0). For the whole run: the distinct items each recommender put in its top-10
+ * lists and how many items there were to choose from, the catalog coverage. Kept in operator state,
+ * so the counts are exactly-once like the model.
  *
  * <p>The latest {@link #MAX_WINDOWS} windows are kept apart; older ones fold into one earlier
  * total, so the whole run's figures stay exact while the state, and the report each checkpoint
@@ -37,6 +39,12 @@ public final class PrequentialCounts {
     /** The length of the lists evaluated: the 10 of HR@10. */
     public static final int K = 10;
 
+    /**
+     * A rank for a recommender that did not rank the event (-1 is a miss: ranked, not in the top
+     * 10).
+     */
+    public static final int NOT_RANKED = -2;
+
     static final int FIELDS = fields(RECOMMENDERS.length);
 
     /**
@@ -49,7 +57,10 @@ public final class PrequentialCounts {
 
     final int subtask;
 
-    /** window start (epoch ms) -> [n, hits per recommender..., ndcg per recommender...]. */
+    /**
+     * window start (epoch ms) -> [n, hits per recommender..., ndcg per recommender..., events
+     * ranked per recommender...]; n counts every evaluated event.
+     */
     final TreeMap<Long, double[]> windows;
 
     /** The counts of the windows before {@link #windows}, folded into one, in the same layout. */
@@ -132,7 +143,8 @@ public final class PrequentialCounts {
     /**
      * Records one evaluated event.
      *
-     * @param ranks per recommender, the 0-based rank of the event's item, -1 if missed
+     * @param ranks per recommender, the 0-based rank of the event's item, -1 if missed, {@link
+     *     #NOT_RANKED} where that recommender did not rank the event
      * @param topItems per recommender, the item ids of its top-10 for this event; null for all, or
      *     a null entry for one, when they are not known (that recommender's coverage stays absent
      *     until lists come)
@@ -146,6 +158,10 @@ public final class PrequentialCounts {
         double[] w = window(windowStart);
         w[0]++;
         for (int r = 0; r < RECOMMENDERS.length; r++) {
+            if (ranks[r] == NOT_RANKED) {
+                continue;
+            }
+            w[1 + 2 * RECOMMENDERS.length + r]++;
             if (ranks[r] >= 0) {
                 w[1 + r]++;
                 w[1 + RECOMMENDERS.length + r] += 1.0 / (Math.log(ranks[r] + 2) / Math.log(2));
@@ -296,7 +312,10 @@ public final class PrequentialCounts {
 
     /** The quality of recommender {@code r} in one window, a value of {@link #windows()}. */
     public static Quality quality(double[] window, int r) {
-        return new Quality(window[0], window[1 + r], window[1 + RECOMMENDERS.length + r]);
+        return new Quality(
+                window[1 + 2 * RECOMMENDERS.length + r],
+                window[1 + r],
+                window[1 + RECOMMENDERS.length + r]);
     }
 
     /**
@@ -360,6 +379,14 @@ public final class PrequentialCounts {
     }
 
     static int fields(int recommenders) {
+        return 1 + 3 * recommenders;
+    }
+
+    /**
+     * The values of a window in schema versions 1 to 4 and in reports before the events ranked per
+     * recommender were counted: [n, hits..., ndcg...], every recommender named having ranked all n.
+     */
+    static int legacyFields(int recommenders) {
         return 1 + 2 * recommenders;
     }
 
@@ -371,21 +398,25 @@ public final class PrequentialCounts {
     }
 
     /**
-     * A window's values written for the recommenders {@code names}, in today's layout: the columns
-     * of recommenders they lack are 0 (never evaluated), those of unknown names are dropped.
+     * A window's values written for the recommenders {@code names}, in today's layout or the legacy
+     * one ({@link #legacyFields}), as today's layout: the columns of recommenders they lack are 0
+     * (never ranked), those of unknown names are dropped.
      */
     static double[] inCurrentLayout(String[] names, double[] values) {
-        if (values.length != fields(names.length)) {
+        int n = names.length;
+        boolean legacy = values.length == legacyFields(n);
+        if (!legacy && values.length != fields(n)) {
             throw new IllegalArgumentException(
-                    values.length + " window values for " + names.length + " recommenders");
+                    values.length + " window values for " + n + " recommenders");
         }
         double[] w = new double[FIELDS];
         w[0] = values[0];
-        for (int i = 0; i < names.length; i++) {
+        for (int i = 0; i < n; i++) {
             int r = indexOf(names[i]);
             if (r >= 0) {
                 w[1 + r] = values[1 + i];
-                w[1 + RECOMMENDERS.length + r] = values[1 + names.length + i];
+                w[1 + RECOMMENDERS.length + r] = values[1 + n + i];
+                w[1 + 2 * RECOMMENDERS.length + r] = legacy ? values[0] : values[1 + 2 * n + i];
             }
         }
         return w;
@@ -400,15 +431,21 @@ public final class PrequentialCounts {
     }
 
     /**
-     * One recommender's quality over some evaluated events, micro-averaged over the events. Each
+     * One recommender's quality over the evaluated events it ranked, micro-averaged over them. Each
      * event has exactly one relevant item (the event's own), which is what makes recall and
      * precision simple functions of the hit rate here.
      *
-     * @param events the events evaluated
+     * @param events the evaluated events the recommender ranked; 0 where it ranked none, and its
+     *     figures are absent ({@link #ranked()} false) rather than 0
      * @param hits the events whose item was in the recommender's top 10
      * @param ndcgSum the summed NDCG@10, 1 / log2(rank + 2) per hit
      */
     public record Quality(double events, double hits, double ndcgSum) {
+        /** Whether the recommender ranked any of the events: its figures mean something. */
+        public boolean ranked() {
+            return events > 0;
+        }
+
         /** HR@10: the share of events whose item was in the top 10. */
         public double hitRate() {
             return events == 0 ? 0 : hits / events;

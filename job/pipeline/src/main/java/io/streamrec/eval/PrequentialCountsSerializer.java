@@ -13,14 +13,16 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * Serializer of {@link PrequentialCounts}. Schema version 4 writes each recommender's covered items
- * after a tag: {@link #NO_COVERAGE}, {@link #COVERED_IDS} (the ids) or {@link #COVERED_SKETCH} (a
- * {@link CoverageSketch}'s registers); versions 2 and 3 wrote a boolean, which reads as the first
- * two tags. Version 3 adds, after the windows, the counts of the windows folded before them ({@link
- * PrequentialCounts#earlier()}). Version 2 names its recommenders and adds the covered items per
- * recommender and the items known; version 1 had the three recommenders of {@link
- * PrequentialCounts#VERSION_1_RECOMMENDERS} and no coverage. Windows are restored into today's
- * recommenders by name: a recommender the bytes lack starts at 0, its coverage absent.
+ * Serializer of {@link PrequentialCounts}. Schema version 5 adds to each window's counts the events
+ * each recommender ranked ({@link PrequentialCounts#fields}); before it, every recommender named
+ * ranked all the window's events ({@link PrequentialCounts#legacyFields}). Version 4 writes each
+ * recommender's covered items after a tag: {@link #NO_COVERAGE}, {@link #COVERED_IDS} (the ids) or
+ * {@link #COVERED_SKETCH} (a {@link CoverageSketch}'s registers); versions 2 and 3 wrote a boolean,
+ * which reads as the first two tags. Version 3 adds, after the windows, the counts of the windows
+ * folded before them ({@link PrequentialCounts#earlier()}). Version 2 names its recommenders and
+ * adds the covered items per recommender and the items known; version 1 had the three recommenders
+ * of {@link PrequentialCounts#VERSION_1_RECOMMENDERS} and no coverage. Windows are restored into
+ * today's recommenders by name: a recommender the bytes lack starts at 0, its coverage absent.
  */
 public final class PrequentialCountsSerializer
         extends VersionedRecordSerializer<PrequentialCounts> {
@@ -29,10 +31,10 @@ public final class PrequentialCountsSerializer
 
     @Override
     public int currentVersion() {
-        return 4;
+        return 5;
     }
 
-    /** The most counts one window may hold: one plus two per recommender, far below this. */
+    /** The most counts one window may hold: one plus three per recommender, far below this. */
     static final int MAX_COUNTS = 1 << 10;
 
     static final int NO_COVERAGE = 0;
@@ -78,14 +80,14 @@ public final class PrequentialCountsSerializer
         TreeMap<Long, double[]> windows = new TreeMap<>();
         for (int i = 0; i < n; i++) {
             long start = in.readLong();
-            windows.put(start, inCurrentLayout(names, readCounts(in)));
+            windows.put(start, inCurrentLayout(version, names, readCounts(in)));
         }
         if (version == 1) {
             return new PrequentialCounts(subtask, windows);
         }
         double[] earlier =
                 version >= 3
-                        ? inCurrentLayout(names, readCounts(in))
+                        ? inCurrentLayout(version, names, readCounts(in))
                         : new double[PrequentialCounts.FIELDS];
         long itemsKnown = in.readLong();
         List<TreeSet<String>> covered = PrequentialCounts.noCoverage();
@@ -143,7 +145,21 @@ public final class PrequentialCountsSerializer
         return values;
     }
 
-    private static double[] inCurrentLayout(String[] names, double[] values) throws IOException {
+    private static double[] inCurrentLayout(int version, String[] names, double[] values)
+            throws IOException {
+        int expected =
+                version >= 5
+                        ? PrequentialCounts.fields(names.length)
+                        : PrequentialCounts.legacyFields(names.length);
+        if (values.length != expected) {
+            throw new IOException(
+                    "Corrupt prequential counts: "
+                            + values.length
+                            + " window values for "
+                            + names.length
+                            + " recommenders in schema version "
+                            + version);
+        }
         try {
             return PrequentialCounts.inCurrentLayout(names, values);
         } catch (IllegalArgumentException e) {

@@ -1,5 +1,6 @@
 package io.streamrec.serving;
 
+import io.streamrec.eval.PrequentialCounts;
 import io.streamrec.schema.UserEvent;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,9 +15,10 @@ import java.util.stream.Collectors;
  * popularity and trending + co-occurrence. Under {@link ModelType#BPR} the model and the popularity
  * baselines read the serving replica (the baselines' scores, and their leading items, taken once
  * per batch: the replica does not change while a batch is evaluated), and trending + co-occurrence
- * is not ranked (-1, a miss). Under {@link ModelType#RANKER} all four come from {@link
- * LearnedRanking}'s statistics, which learn every event right after ranking it: the replica would
- * give the baselines a batch's events only after the batch, where the ranker sees each at once.
+ * is not ranked ({@link PrequentialCounts#NOT_RANKED}: its figures are absent). Under {@link
+ * ModelType#RANKER} all four come from {@link LearnedRanking}'s statistics, which learn every event
+ * right after ranking it: the replica would give the baselines a batch's events only after the
+ * batch, where the ranker sees each at once.
  */
 public final class EventRanker {
     /**
@@ -123,6 +125,9 @@ public final class EventRanker {
                         Arrays.stream(excludedSorted).boxed().collect(Collectors.toSet()));
         then.accept(
                 new Ranks(
-                        new int[] {modelRank, popularityRank, trendingRank, -1}, new String[4][]));
+                        new int[] {
+                            modelRank, popularityRank, trendingRank, PrequentialCounts.NOT_RANKED
+                        },
+                        new String[4][]));
     }
 }

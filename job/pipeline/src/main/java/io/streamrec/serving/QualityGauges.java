@@ -44,9 +44,10 @@ final class QualityGauges {
         double[] next = new double[3 * N];
         for (int r = 0; r < N; r++) {
             PrequentialCounts.Quality quality = counts.quality(r);
-            next[r] = quality.hitRate();
-            next[N + r] = quality.ndcg();
-            next[2 * N + r] = counts.latestWindowHitRate(r);
+            // NaN, no value, for a recommender the model type does not rank (the blend under BPR)
+            next[r] = quality.ranked() ? quality.hitRate() : Double.NaN;
+            next[N + r] = quality.ranked() ? quality.ndcg() : Double.NaN;
+            next[2 * N + r] = quality.ranked() ? counts.latestWindowHitRate(r) : Double.NaN;
         }
         values = next;
         publishedAtNanos = System.nanoTime();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.withinPercentage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -32,18 +33,22 @@ class EvalReportCodecTest {
         c.record(0L, new int[] {1, -1, -1, -1}, new String[][] {{"b", "c"}, {"p"}, null, null}, 12);
         c.record(7L, new int[] {-1, -1, 0, 0});
         c.record(7L, new int[] {-1, -1, -1, -1});
+        c.record(14L, new int[] {0, -1, -1, PrequentialCounts.NOT_RANKED});
+        c.record(14L, new int[] {-1, 0, -1, PrequentialCounts.NOT_RANKED});
 
         JsonNode json = MAPPER.readTree(EvalReportCodec.encode(report(c)));
 
         assertThat(json.get("recommenders"))
                 .extracting(JsonNode::asText)
                 .containsExactly("model", "popularity", "trending", "trending+cooccurrence");
+        assertThat(json.at("/events").asLong()).isEqualTo(6);
         assertThat(json.at("/hr_at_10/model").asDouble()).isEqualTo(0.5);
         assertThat(json.at("/recall_at_10/model").asDouble()).isEqualTo(0.5);
         assertThat(json.at("/precision_at_10/model").asDouble()).isEqualTo(0.05);
         assertThat(json.at("/f1_at_10/model").asDouble()).isCloseTo(1.0 / 11, within(1e-15));
         assertThat(json.at("/ndcg_at_10/model").asDouble())
-                .isCloseTo((1 + 1 / (Math.log(3) / Math.log(2))) / 4, within(1e-15));
+                .isCloseTo((2 + 1 / (Math.log(3) / Math.log(2))) / 6, within(1e-15));
+        // ranked 4 of the 6 events, one of them a hit
         assertThat(json.at("/hr_at_10/trending+cooccurrence").asDouble()).isEqualTo(0.25);
         assertThat(json.at("/coverage_at_10/model").asDouble()).isEqualTo(0.25);
         assertThat(json.at("/coverage_at_10/popularity").asDouble()).isEqualTo(1.0 / 12);
@@ -54,11 +59,18 @@ class EvalReportCodecTest {
         assertThat(window.at("/hr_at_10/trending").asDouble()).isEqualTo(0.5);
         assertThat(window.at("/precision_at_10/trending").asDouble()).isEqualTo(0.05);
         assertThat(window.at("/f1_at_10/model").asDouble()).isZero();
-        assertThat(window.get("counts")).hasSize(9);
+        assertThat(window.get("counts")).hasSize(13);
         // the first format's values: [n, hits, ndcg] of model, popularity and trending
         assertThat(window.get("values"))
                 .extracting(JsonNode::asDouble)
                 .containsExactly(2.0, 0.0, 0.0, 1.0, 0.0, 0.0, 1.0);
+        JsonNode unranked = json.at("/windows/2");
+        assertThat(unranked.at("/hr_at_10/model").asDouble()).isEqualTo(0.5);
+        for (String metric : List.of("hr", "ndcg", "recall", "precision", "f1")) {
+            assertThat(unranked.at("/" + metric + "_at_10/trending+cooccurrence").isNull())
+                    .as("%s of a recommender that ranked none of the window's events", metric)
+                    .isTrue();
+        }
     }
 
     @Test
@@ -207,9 +219,9 @@ class EvalReportCodecTest {
         assertThat(c.hitRate(1)).isEqualTo(0.25);
         assertThat(c.hitRate(2)).isEqualTo(0.5);
         assertThat(c.ndcg(2)).isEqualTo(0.375);
-        assertThat(c.hitRate(3)).as("not evaluated then").isZero();
+        assertThat(c.quality(3).ranked()).as("not evaluated then").isFalse();
         assertThat(c.coverage(0)).isEmpty();
-        assertThat(c.windows().get(7L)).containsExactly(2, 1, 1, 1, 0, 0.25, 1, 1, 0);
+        assertThat(c.windows().get(7L)).containsExactly(2, 1, 1, 1, 0, 0.25, 1, 1, 0, 2, 2, 2, 0);
     }
 
     private static EvalReportCodec.Report report(PrequentialCounts c) {

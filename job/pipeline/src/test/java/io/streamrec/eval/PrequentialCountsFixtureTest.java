@@ -29,8 +29,10 @@ class PrequentialCountsFixtureTest {
      */
     private static List<PrequentialCounts> version1() {
         TreeMap<Long, double[]> windows = new TreeMap<>();
-        windows.put(1_600_000_000_000L, new double[] {4, 3, 1, 2, 0, 2.130929753571457, 1, 1.5, 0});
-        windows.put(1_600_003_600_000L, new double[] {1, 0, 0, 1, 0, 0, 0, 0.5, 0});
+        windows.put(
+                1_600_000_000_000L,
+                version1Layout(new double[] {4, 3, 1, 2, 2.130929753571457, 1, 1.5}));
+        windows.put(1_600_003_600_000L, version1Layout(new double[] {1, 0, 0, 1, 0, 0, 0.5}));
         return List.of(new PrequentialCounts(3, windows), new PrequentialCounts(0));
     }
 
@@ -42,8 +44,11 @@ class PrequentialCountsFixtureTest {
         TreeMap<Long, double[]> windows = new TreeMap<>();
         windows.put(
                 1_600_000_000_000L,
-                new double[] {4, 3, 1, 2, 3, 2.130929753571457, 1, 1.5, 1.6309297535714575});
-        windows.put(1_600_003_600_000L, new double[] {1, 0, 0, 1, 1, 0, 0, 0.5, 1});
+                legacyLayout(
+                        new double[] {
+                            4, 3, 1, 2, 3, 2.130929753571457, 1, 1.5, 1.6309297535714575
+                        }));
+        windows.put(1_600_003_600_000L, legacyLayout(new double[] {1, 0, 0, 1, 1, 0, 0, 0.5, 1}));
         List<TreeSet<String>> covered = PrequentialCounts.noCoverage();
         covered.set(0, new TreeSet<>(List.of("i1", "i2", "i3")));
         covered.set(2, new TreeSet<>(List.of("i2", "ü")));
@@ -58,9 +63,12 @@ class PrequentialCountsFixtureTest {
         TreeMap<Long, double[]> windows = new TreeMap<>();
         windows.put(
                 1_600_000_000_000L,
-                new double[] {4, 3, 1, 2, 3, 2.130929753571457, 1, 1.5, 1.6309297535714575});
-        windows.put(1_600_003_600_000L, new double[] {1, 0, 0, 1, 1, 0, 0, 0.5, 1});
-        double[] earlier = {7, 2, 1, 0, 3, 1.5, 1, 0, 2.5};
+                legacyLayout(
+                        new double[] {
+                            4, 3, 1, 2, 3, 2.130929753571457, 1, 1.5, 1.6309297535714575
+                        }));
+        windows.put(1_600_003_600_000L, legacyLayout(new double[] {1, 0, 0, 1, 1, 0, 0, 0.5, 1}));
+        double[] earlier = legacyLayout(new double[] {7, 2, 1, 0, 3, 1.5, 1, 0, 2.5});
         List<TreeSet<String>> covered = PrequentialCounts.noCoverage();
         covered.set(0, new TreeSet<>(List.of("i1", "i2", "i3")));
         covered.set(3, new TreeSet<>(List.of("i4")));
@@ -80,8 +88,33 @@ class PrequentialCountsFixtureTest {
         return counts;
     }
 
+    /**
+     * What version 5 wrote: version 4's counts and a window of two events that trending +
+     * co-occurrence did not rank (as under BPR), so its events ranked differ from the window's.
+     */
+    private static List<PrequentialCounts> version5() {
+        List<PrequentialCounts> counts = version4();
+        PrequentialCounts first = counts.get(0);
+        first.record(1_600_007_200_000L, new int[] {0, -1, 4, PrequentialCounts.NOT_RANKED});
+        first.record(1_600_007_200_000L, new int[] {-1, 2, -1, PrequentialCounts.NOT_RANKED});
+        first.record(1_600_007_200_000L, new int[] {1, -1, -1, 0});
+        return counts;
+    }
+
+    /** Counts of the three recommenders of version 1, each having ranked every event. */
+    private static double[] version1Layout(double[] values) {
+        return PrequentialCounts.inCurrentLayout(PrequentialCounts.VERSION_1_RECOMMENDERS, values);
+    }
+
+    /**
+     * Counts of today's four recommenders as versions 2 to 4 wrote them: each ranked every event.
+     */
+    private static double[] legacyLayout(double[] values) {
+        return PrequentialCounts.inCurrentLayout(PrequentialCounts.RECOMMENDERS, values);
+    }
+
     @ParameterizedTest(name = "version {0}")
-    @ValueSource(ints = {1, 2, 3, 4})
+    @ValueSource(ints = {1, 2, 3, 4, 5})
     void committedCountsStillRead(int version) throws IOException {
         byte[] bytes = CommittedFixtures.read(records(version));
         assertThat(bytes[0]).as("schema version byte").isEqualTo((byte) version);
@@ -91,7 +124,7 @@ class PrequentialCountsFixtureTest {
     }
 
     @ParameterizedTest(name = "version {0}")
-    @ValueSource(ints = {1, 2, 3, 4})
+    @ValueSource(ints = {1, 2, 3, 4, 5})
     void committedSnapshotRestoresACompatibleSerializer(int version) throws IOException {
         TypeSerializer<PrequentialCounts> restored =
                 CommittedFixtures.restoredCompatible(
@@ -145,6 +178,7 @@ class PrequentialCountsFixtureTest {
             case 2 -> version2();
             case 3 -> version3();
             case 4 -> version4();
+            case 5 -> version5();
             default -> throw new IllegalArgumentException("no fixture of version " + version);
         };
     }

@@ -239,19 +239,46 @@ class PrequentialCountsTest {
     @Test
     void windowsOfOtherRecommendersMapByName() {
         double[] v1 = {4, 3, 1, 2, 2.5, 1, 1.5};
+        // the legacy layout: each recommender named ranked all 4 events, the one it lacks none
         assertThat(PrequentialCounts.inCurrentLayout(PrequentialCounts.VERSION_1_RECOMMENDERS, v1))
-                .containsExactly(4, 3, 1, 2, 0, 2.5, 1, 1.5, 0);
+                .containsExactly(4, 3, 1, 2, 0, 2.5, 1, 1.5, 0, 4, 4, 4, 0);
         double[] reordered = {5, 1, 2, 0.5, 0.25};
         assertThat(
                         PrequentialCounts.inCurrentLayout(
                                 new String[] {"trending+cooccurrence", "some-future-one"},
                                 reordered))
-                .containsExactly(5, 0, 0, 0, 1, 0, 0, 0, 0.5);
+                .containsExactly(5, 0, 0, 0, 1, 0, 0, 0, 0.5, 0, 0, 0, 5);
+        double[] ranked = {5, 1, 2, 0.5, 0.25, 3, 4};
+        assertThat(
+                        PrequentialCounts.inCurrentLayout(
+                                new String[] {"trending+cooccurrence", "some-future-one"}, ranked))
+                .containsExactly(5, 0, 0, 0, 1, 0, 0, 0, 0.5, 0, 0, 0, 3);
         assertThatThrownBy(
                         () ->
                                 PrequentialCounts.inCurrentLayout(
                                         PrequentialCounts.VERSION_1_RECOMMENDERS, new double[5]))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aRecommenderThatRankedNoEventHasNoFigures() {
+        PrequentialCounts c = new PrequentialCounts(0);
+        c.record(0L, new int[] {0, -1, 3, PrequentialCounts.NOT_RANKED});
+        c.record(0L, new int[] {-1, -1, 1, PrequentialCounts.NOT_RANKED});
+        c.record(0L, new int[] {-1, 0, -1, 0});
+        c.record(0L, new int[] {2, -1, -1, -1});
+        assertThat(c.events()).isEqualTo(4);
+        assertThat(c.hitRate(0)).isEqualTo(0.5);
+        assertThat(c.quality(3).ranked()).isTrue();
+        // ranked 2 of the 4 events, one a hit: 0.5, where counting all events would say 0.25
+        assertThat(c.quality(3).events()).isEqualTo(2);
+        assertThat(c.hitRate(3)).isEqualTo(0.5);
+        assertThat(c.ndcg(3)).isEqualTo(0.5);
+
+        PrequentialCounts bpr = new PrequentialCounts(0);
+        bpr.record(0L, new int[] {0, -1, 3, PrequentialCounts.NOT_RANKED});
+        assertThat(bpr.quality(3).ranked()).isFalse();
+        assertThat(bpr.quality(0).ranked()).isTrue();
     }
 
     /** Top-10 lists of the model and popularity; trending's and the blend's unknown. */

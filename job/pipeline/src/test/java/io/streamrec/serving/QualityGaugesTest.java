@@ -56,4 +56,23 @@ class QualityGaugesTest {
         gauges.publish(counts);
         assertThat(group.read("hr10_popularity")).isEqualTo(0.5);
     }
+
+    /** A recommender that ranked no event (the blend under BPR) has no value, not 0. */
+    @Test
+    void aRecommenderThatRankedNoEventReadsNaN() {
+        PrequentialCounts counts = new PrequentialCounts(0);
+        GaugesKept group = new GaugesKept();
+        QualityGauges gauges = new QualityGauges();
+        gauges.register(group);
+
+        counts.record(0L, new int[] {0, -1, -1, PrequentialCounts.NOT_RANKED});
+        gauges.publish(counts);
+
+        assertThat(group.read("hr10_model")).isEqualTo(1.0);
+        assertThat(group.read("hr10_popularity")).isZero();
+        String blend = ServingOperator.metricName(PrequentialCounts.RECOMMENDERS[3]);
+        assertThat(group.read("hr10_" + blend)).isNaN();
+        assertThat(group.read("ndcg10_" + blend)).isNaN();
+        assertThat(group.read("hr10_window_" + blend)).isNaN();
+    }
 }

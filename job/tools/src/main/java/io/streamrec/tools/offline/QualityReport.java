@@ -59,7 +59,7 @@ public final class QualityReport {
             html.append(r == 0 ? " " : ", ")
                     .append(Html.escape(RECOMMENDERS[r]))
                     .append(' ')
-                    .append(fmt(counts.hitRate(r)));
+                    .append(hitRate(counts.quality(r), "%.4f"));
         }
         html.append(".</p><img src=\"quality.png\" alt=\"HR@10 per window\">")
                 .append("<table><tr><th>window</th><th>events</th>");
@@ -91,25 +91,34 @@ public final class QualityReport {
     private static void appendRow(StringBuilder html, String label, double[] w) {
         html.append("<tr><td>").append(Html.escape(label)).append("</td><td>").append((long) w[0]);
         for (int r = 0; r < RECOMMENDERS.length; r++) {
-            html.append("</td><td>").append(fmt(PrequentialCounts.quality(w, r).hitRate()));
+            html.append("</td><td>").append(hitRate(PrequentialCounts.quality(w, r), "%.4f"));
         }
         html.append("</td></tr>");
     }
 
-    /** Each recommender's HR@10 per window, the plot's lines. */
+    /**
+     * Each recommender's HR@10 per window, the plot's lines; none for a recommender that ranked no
+     * event (trending + co-occurrence under BPR), which would otherwise draw a line at 0.
+     */
     private static Map<String, double[]> hitRates(List<double[]> windows) {
         Map<String, double[]> series = new LinkedHashMap<>();
         for (int r = 0; r < RECOMMENDERS.length; r++) {
             double[] hr = new double[windows.size()];
+            boolean ranked = false;
             for (int i = 0; i < hr.length; i++) {
-                hr[i] = PrequentialCounts.quality(windows.get(i), r).hitRate();
+                PrequentialCounts.Quality q = PrequentialCounts.quality(windows.get(i), r);
+                hr[i] = q.hitRate();
+                ranked |= q.ranked();
             }
-            series.put(RECOMMENDERS[r], hr);
+            if (ranked) {
+                series.put(RECOMMENDERS[r], hr);
+            }
         }
         return series;
     }
 
-    private static String fmt(double v) {
-        return String.format("%.4f", v);
+    /** A recommender's HR@10 in {@code format}, or "n/a" where it ranked none of the events. */
+    public static String hitRate(PrequentialCounts.Quality q, String format) {
+        return q.ranked() ? String.format(format, q.hitRate()) : "n/a";
     }
 }

@@ -110,6 +110,12 @@ final class QuickstartSummary {
         for (int r = 0; r < QualityReport.RECOMMENDERS.length; r++) {
             PrequentialCounts.Quality q = counts.quality(r);
             OptionalDouble coverage = counts.coverage(r);
+            if (!q.ranked()) {
+                out.printf(
+                        "  %-26s %7s (not ranked by this model type)%n",
+                        QualityReport.RECOMMENDERS[r], "n/a");
+                continue;
+            }
             out.printf(
                     "  %-26s %7.4f %8.4f %10.4f %13.4f %7.4f %12s%n",
                     QualityReport.RECOMMENDERS[r],
@@ -157,14 +163,11 @@ final class QuickstartSummary {
     }
 
     private static void printRow(PrintStream out, String label, double[] v) {
-        out.printf(
-                "  %s  n=%6.0f  %.3f / %.3f / %.3f / %.3f%n",
-                label,
-                v[0],
-                PrequentialCounts.quality(v, 0).hitRate(),
-                PrequentialCounts.quality(v, 1).hitRate(),
-                PrequentialCounts.quality(v, 2).hitRate(),
-                PrequentialCounts.quality(v, 3).hitRate());
+        String[] hitRates = new String[QualityReport.RECOMMENDERS.length];
+        for (int r = 0; r < hitRates.length; r++) {
+            hitRates[r] = QualityReport.hitRate(PrequentialCounts.quality(v, r), "%.3f");
+        }
+        out.printf("  %s  n=%6.0f  %s%n", label, v[0], String.join(" / ", hitRates));
     }
 
     /**
@@ -263,12 +266,18 @@ final class QuickstartSummary {
                         t.bucketSeconds(), t.firstHalf(), t.secondHalf()));
     }
 
+    /** A window's events and HR@10 per recommender (null where it ranked none of them). */
     private static void putHitRates(ObjectNode window, double[] v) {
-        window.put("events", v[0])
-                .put("hr_model", PrequentialCounts.quality(v, 0).hitRate())
-                .put("hr_popularity", PrequentialCounts.quality(v, 1).hitRate())
-                .put("hr_trending", PrequentialCounts.quality(v, 2).hitRate())
-                .put("hr_trending_cooccurrence", PrequentialCounts.quality(v, 3).hitRate());
+        window.put("events", v[0]);
+        String[] keys = {"hr_model", "hr_popularity", "hr_trending", "hr_trending_cooccurrence"};
+        for (int r = 0; r < keys.length; r++) {
+            PrequentialCounts.Quality q = PrequentialCounts.quality(v, r);
+            if (q.ranked()) {
+                window.put(keys[r], q.hitRate());
+            } else {
+                window.putNull(keys[r]);
+            }
+        }
     }
 
     private ObjectNode toJson() {
@@ -337,11 +346,17 @@ final class QuickstartSummary {
     /** Recommender {@code r}'s metrics under summary.json keys that start with {@code prefix}. */
     private void putQuality(ObjectNode json, String prefix, int r) {
         PrequentialCounts.Quality q = counts.quality(r);
-        json.put(prefix + "hr_at_10", q.hitRate());
-        json.put(prefix + "ndcg_at_10", q.ndcg());
-        json.put(prefix + "recall_at_10", q.recall());
-        json.put(prefix + "precision_at_10", q.precision());
-        json.put(prefix + "f1_at_10", q.f1());
+        String[] metrics = {
+            "hr_at_10", "ndcg_at_10", "recall_at_10", "precision_at_10", "f1_at_10"
+        };
+        double[] values = {q.hitRate(), q.ndcg(), q.recall(), q.precision(), q.f1()};
+        for (int m = 0; m < metrics.length; m++) {
+            if (q.ranked()) {
+                json.put(prefix + metrics[m], values[m]);
+            } else {
+                json.putNull(prefix + metrics[m]); // not ranked by this model type
+            }
+        }
         OptionalDouble coverage = counts.coverage(r);
         if (coverage.isPresent()) {
             json.put(prefix + "coverage_at_10", coverage.getAsDouble());

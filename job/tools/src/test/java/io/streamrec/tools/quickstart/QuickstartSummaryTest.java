@@ -180,6 +180,34 @@ class QuickstartSummaryTest {
                         2));
     }
 
+    /**
+     * Under BPR trending + co-occurrence ranks no event: its figures print as n/a and are null in
+     * summary.json, rather than a hit rate of 0, and the report draws no line for it.
+     */
+    @Test
+    void aRecommenderTheModelTypeDoesNotRankHasNoFigures() throws Exception {
+        PrequentialCounts counts = new PrequentialCounts(0);
+        counts.record(START, new int[] {0, -1, 0, PrequentialCounts.NOT_RANKED});
+        counts.record(START, new int[] {-1, 1, -1, PrequentialCounts.NOT_RANKED});
+        QuickstartSummary summary = new QuickstartSummary(result(counts), ItemCatalog.empty(), 0);
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
+
+        summary.print(out);
+        summary.save(output, out);
+
+        assertThat(printed.toString(StandardCharsets.UTF_8))
+                .containsPattern(
+                        "\\n  trending \\+ co-occurrence +n/a \\(not ranked by this model type\\)\\n")
+                .contains("  2013-02-28  n=     2  0.500 / 0.500 / 0.500 / n/a\n");
+        JsonNode json = new ObjectMapper().readTree(output.resolve("summary.json").toFile());
+        assertThat(json.get("hr_at_10").asDouble()).isEqualTo(0.5);
+        assertThat(json.get("baseline_trending_cooccurrence_hr_at_10").isNull()).isTrue();
+        assertThat(json.get("baseline_trending_cooccurrence_f1_at_10").isNull()).isTrue();
+        assertThat(json.at("/windows/0/hr_trending_cooccurrence").isNull()).isTrue();
+        assertThat(output.resolve("report.html")).content().contains("<td>n/a</td>");
+    }
+
     /** Windows the job folded show as one row before the others, and in summary.json. */
     @Test
     void windowsFoldedByTheJobShowAsOneRowBeforeTheOthers() throws Exception {
