@@ -4,9 +4,9 @@
 #   DIR/gateway.p12       PKCS12 keystore (gateway.tls.keystore)
 #   DIR/gateway.password  its random password (gateway.tls.keystore-password-file), mode 600
 #   DIR/ca.pem            the certificate, for clients to trust (curl --cacert DIR/ca.pem)
-# Prints the gateway options that use it, on stdout:
-#   deploy/gateway-tls.sh secrets/gateway-tls
-#   deploy/gateway.sh -Dkafka.bootstrap-servers=127.0.0.1:9092 $(deploy/gateway-tls.sh secrets/gateway-tls)
+# Prints the gateway options that use it on stdout, one per line (a path may hold spaces):
+#   mapfile -t tls < <(deploy/gateway-tls.sh secrets/gateway-tls)
+#   deploy/gateway.sh -Dkafka.bootstrap-servers=127.0.0.1:9092 "${tls[@]}"
 #   curl --cacert secrets/gateway-tls/ca.pem https://localhost:8080/health
 # For anything but tests use a certificate from a CA your clients trust, in a PKCS12 keystore.
 set -euo pipefail
@@ -37,4 +37,5 @@ if [ ! -f "$dir/gateway.p12" ]; then
     -storepass:env GATEWAY_TLS_PASSWORD -file "$dir/ca.pem"
   chmod 600 "$dir/gateway.p12"
 fi
-echo "-Dgateway.tls.keystore=$dir/gateway.p12 -Dgateway.tls.keystore-password-file=$dir/gateway.password"
+printf '%s\n' "-Dgateway.tls.keystore=$dir/gateway.p12" \
+  "-Dgateway.tls.keystore-password-file=$dir/gateway.password"

@@ -5,8 +5,8 @@
 #
 # POST /events, GET /recommendations/{userId}?k=10, GET /health (see README). Ctrl-C stops it.
 # HTTPS: -Dgateway.tls.keystore=... -Dgateway.tls.keystore-password-file=... (a test certificate:
-# deploy/gateway.sh ... $(deploy/gateway-tls.sh secrets/gateway-tls), then curl --cacert
-# secrets/gateway-tls/ca.pem https://localhost:8080/health).
+# mapfile -t tls < <(deploy/gateway-tls.sh secrets/gateway-tls); deploy/gateway.sh ... "${tls[@]}",
+# then curl --cacert secrets/gateway-tls/ca.pem https://localhost:8080/health).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/lib.sh

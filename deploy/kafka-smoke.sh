@@ -36,7 +36,9 @@ STREAMREC_CHECKPOINTS="$WORK/checkpoints" deploy/job.sh -Dkafka.bootstrap-server
   > "$WORK/job.log" 2>&1 &
 job_pid=$!
 echo "$job_pid" > "$WORK/job.pid" # for stop_leftovers after a hard kill
-deploy/gateway.sh -Dkafka.bootstrap-servers="$B" -Dgateway.port="$GW_PORT" > "$WORK/gateway.log" 2>&1 &
+# its audit log under WORK also puts WORK on its command line, for stop_leftovers
+deploy/gateway.sh -Dkafka.bootstrap-servers="$B" -Dgateway.port="$GW_PORT" \
+  -Dgateway.audit-log="$WORK/gateway-audit.log" > "$WORK/gateway.log" 2>&1 &
 gw_pid=$!
 echo "$gw_pid" > "$WORK/gateway.pid"
 

@@ -10,6 +10,10 @@
 # KAFKA_SASL_SSL=1 starts it secured instead: its client listener speaks SASL_SSL (SCRAM-SHA-512,
 # a self-signed certificate made with keytool), an authorizer with ACLs (nothing allowed without
 # one), and three principals with random passwords: admin (super user), streamrec and intruder.
+# The controller listener (loopback) takes SASL PLAIN with a fourth random password, controller's,
+# which only the broker itself uses (KRaft controllers cannot use SCRAM): no one connects to it
+# anonymously. Passwords never go on a command line. A directory first started without
+# KAFKA_SASL_SSL has no SCRAM credentials in its storage: a secured start there is refused.
 # Their client settings go to KAFKA_DIR/secrets/NAME.properties (Java clients; the password stays
 # in NAME.secret, read through Kafka's FileConfigProvider). Grant the job's principal its ACLs with
 # io.streamrec.tools.access.JobAccess (deploy/security-smoke.sh does). kcat 1.7.1 (librdkafka
@@ -35,7 +39,6 @@ start() {
       -DoutputDirectory="$DIR/lib" -DincludeScope=runtime
   fi
   mkdir -p "$DIR/config" "$DIR/data" "$DIR/logs"
-  local scram=()
   if [ "${KAFKA_SASL_SSL:-0}" = 1 ]; then
     secure_config
   else
@@ -48,10 +51,12 @@ PROPS
   fi
   local java_opts=(-Xmx1g -Dkafka.logs.dir="$DIR/logs" -Dlog4j.configurationFile="$PWD/deploy/log4j2-kafka.properties")
   if [ ! -f "$DIR/data/meta.properties" ]; then
-    local cid
-    cid=$(java -cp "$DIR/lib/*" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1)
-    java "${java_opts[@]}" -cp "$DIR/lib/*" kafka.tools.StorageTool format -t "$cid" \
-      -c "$DIR/config/server.properties" ${scram[@]+"${scram[@]}"} >/dev/null
+    format_storage
+  elif [ "${KAFKA_SASL_SSL:-0}" = 1 ] && [ "$(cluster_id)" != "$(cat "$DIR/secrets/formatted" 2>/dev/null)" ]; then
+    echo "$DIR/data was formatted without these SCRAM credentials (first started without" \
+      "KAFKA_SASL_SSL=1, or its secrets replaced): no principal could log in. Stop the broker and" \
+      "remove $DIR/data, or use another KAFKA_DIR." >&2
+    exit 1
   fi
   # server.log is appended across restarts: only a "started" line this start writes counts.
   STARTED_BEFORE=$(started_lines)
@@ -65,6 +70,29 @@ PROPS
   echo "Kafka started (pid $(cat "$PIDFILE")). Connect with bootstrap servers $BOOTSTRAP"
   echo "  e.g. kcat -b $BOOTSTRAP -L"
 }
+
+# Formats the storage; a secured broker's SCRAM credentials go in with it, through a Java argument
+# file (umask 077, removed after) so that no password shows in the process list.
+format_storage() {
+  local cid
+  cid=$(java -cp "$DIR/lib/*" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -1)
+  if [ "${KAFKA_SASL_SSL:-0}" != 1 ]; then
+    java "${java_opts[@]}" -cp "$DIR/lib/*" kafka.tools.StorageTool format -t "$cid" \
+      -c "$DIR/config/server.properties" >/dev/null
+    return
+  fi
+  local args="$DIR/secrets/format.args" user
+  ( umask 077
+    { printf 'kafka.tools.StorageTool\nformat\n-t\n%s\n-c\n"%s"\n' "$cid" "$DIR/config/server.properties"
+      for user in admin streamrec intruder; do
+        printf -- '--add-scram\n"SCRAM-SHA-512=[name=%s,password=%s]"\n' "$user" "$(cat "$DIR/secrets/$user.password")"
+      done; } > "$args" )
+  java "${java_opts[@]}" -cp "$DIR/lib/*" @"$args" >/dev/null || { rm -f "$args"; exit 1; }
+  rm -f "$args"
+  echo "$cid" > "$DIR/secrets/formatted"
+}
+
+cluster_id() { sed -n 's/^cluster.id=//p' "$DIR/data/meta.properties" 2>/dev/null; }
 
 # What every configuration of this single-node broker (broker and controller in one) shares.
 single_node_properties() {
@@ -85,31 +113,33 @@ PROPS
 }
 
 # The secured broker's configuration, certificate and principals (first start only: the SCRAM
-# credentials are written when the storage is formatted).
+# credentials are written when the storage is formatted). Files that hold a password are written
+# under umask 077; keytool reads its password from a file.
 secure_config() {
   local secrets="$DIR/secrets"
   mkdir -p "$secrets" && chmod 700 "$secrets"
   if [ ! -f "$secrets/broker.p12" ]; then
-    local pw; pw=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
-    echo "$pw" > "$secrets/keystore.password"
+    ( umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$secrets/keystore.password" )
+    local pwfile="$secrets/keystore.password"
     keytool -genkeypair -alias broker -keyalg RSA -keysize 2048 -validity 30 -storetype PKCS12 \
-      -keystore "$secrets/broker.p12" -storepass "$pw" -keypass "$pw" \
+      -keystore "$secrets/broker.p12" -storepass:file "$pwfile" -keypass:file "$pwfile" \
       -dname "CN=localhost" -ext "SAN=ip:127.0.0.1,dns:localhost" >/dev/null 2>&1
-    keytool -exportcert -rfc -alias broker -keystore "$secrets/broker.p12" -storepass "$pw" \
-      -file "$secrets/ca.pem" >/dev/null 2>&1
+    keytool -exportcert -rfc -alias broker -keystore "$secrets/broker.p12" \
+      -storepass:file "$pwfile" -file "$secrets/ca.pem" >/dev/null 2>&1
     for user in admin streamrec intruder; do
-      head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$secrets/$user.password"
+      ( umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$secrets/$user.password" )
       client_files "$user"
     done
   fi
-  for user in admin streamrec intruder; do
-    scram+=(--add-scram "SCRAM-SHA-512=[name=$user,password=$(cat "$secrets/$user.password")]")
-  done
-  local kpw; kpw=$(cat "$secrets/keystore.password")
+  if [ ! -f "$secrets/controller.password" ]; then
+    ( umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$secrets/controller.password" )
+  fi
+  local kpw cpw; kpw=$(cat "$secrets/keystore.password"); cpw=$(cat "$secrets/controller.password")
+  ( umask 077
   { cat <<PROPS
 listeners=SASL_SSL://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CPORT
 advertised.listeners=SASL_SSL://127.0.0.1:$PORT
-listener.security.protocol.map=SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT
+listener.security.protocol.map=SASL_SSL:SASL_SSL,CONTROLLER:SASL_PLAINTEXT
 inter.broker.listener.name=SASL_SSL
 sasl.enabled.mechanisms=SCRAM-SHA-512
 sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
@@ -122,18 +152,23 @@ ssl.truststore.type=PEM
 ssl.truststore.location=$secrets/ca.pem
 authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
 allow.everyone.if.no.acl.found=false
-# the controller listener (loopback, PLAINTEXT: KRaft controllers cannot use SCRAM) is ANONYMOUS
-super.users=User:admin;User:ANONYMOUS
+# the controller listener (loopback): SASL PLAIN, its one user the broker itself (KRaft
+# controllers cannot use SCRAM, whose credentials live in the metadata they serve)
+sasl.mechanism.controller.protocol=PLAIN
+listener.name.controller.sasl.enabled.mechanisms=PLAIN
+listener.name.controller.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="controller" password="$cpw" user_controller="$cpw";
+super.users=User:admin;User:controller
 PROPS
-    single_node_properties; } > "$DIR/config/server.properties"
+    single_node_properties; } > "$DIR/config/server.properties" )
   chmod 600 "$DIR/config/server.properties"
 }
 
 # NAME.secret (the JAAS line with the password) and NAME.properties (Java clients; the secret by
 # reference through Kafka's FileConfigProvider) for a principal.
-client_files() {
+client_files() (
   local user="$1" secrets="$DIR/secrets" pw
   pw=$(cat "$secrets/$user.password")
+  umask 077 # a subshell: the umask ends with the function
   printf 'sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="%s" password="%s";\n' \
     "$user" "$pw" > "$secrets/$user.secret"
   cat > "$secrets/$user.properties" <<PROPS
@@ -146,7 +181,7 @@ config.providers.file.class=org.apache.kafka.common.config.provider.FileConfigPr
 sasl.jaas.config=\${file:$secrets/$user.secret:sasl.jaas.config}
 PROPS
   chmod 600 "$secrets/$user".*
-}
+)
 
 started_lines() {
   local n

@@ -12,7 +12,8 @@
 # the job and the gateway run as principal streamrec with the ACLs io.streamrec.tools.access.JobAccess
 # grants, their credentials from a properties file whose password is a FileConfigProvider reference;
 # an unprivileged principal (intruder) tries to read model-updates and to write results, and both
-# must be denied; Flink's REST API (job and JobManager configuration) must show no password.
+# must be denied, as must an anonymous client describing the cluster through the controller port
+# (that listener takes SASL PLAIN, its one user the broker: controller=denied); Flink's REST API (job and JobManager configuration) must show no password.
 # The gateway speaks HTTPS (gateway.tls.*, a test certificate from deploy/gateway-tls.sh): every
 # request above, the load and the slow connections go over TLS, trusting that certificate; plain
 # HTTP to its port and a client that does not trust the certificate must get no answer.
@@ -23,7 +24,7 @@
 # running) and runs ForgetAudit on it (u199 in no state, u198 kept everywhere); the gateway's audit
 # log (gateway.audit-log) must hold the action as accepted under the token's hash, never the token.
 # Prints ONE summary line:
-#   security-smoke PASS|FAIL health_p99_ms=.. health_p99_ms_unloaded=.. health_p99_ms_unloaded_after=.. get_p99_ms_loaded=.. get_p99_ms_unloaded=.. get_p99_ms_unloaded_after=.. slow_connections=1000 auth=401/401/403/403/200 tls=on kafka=SASL_SSL intruder=denied/denied rest_secrets=0 forget=verified
+#   security-smoke PASS|FAIL health_p99_ms=.. health_p99_ms_unloaded=.. health_p99_ms_unloaded_after=.. get_p99_ms_loaded=.. get_p99_ms_unloaded=.. get_p99_ms_unloaded_after=.. slow_connections=1000 auth=401/401/403/403/200 tls=on kafka=SASL_SSL intruder=denied/denied controller=denied rest_secrets=0 forget=verified
 # PASS iff the loaded health p99 <= 2x the unloaded health p99, floored at 100 ms (it was an
 # absolute 100 ms until 2026-12-03, which a slow host failed with 76 ms unloaded; slow connections
 # that starve the gateway show as seconds, its read timeout being 10 s), and
@@ -144,6 +145,13 @@ echo "auth: $AUTH (expected 401/401/403/403/200)"
 INTRUDER="$(as intruder io.streamrec.tools.access.AccessProbe --read model-updates)"
 INTRUDER="$INTRUDER/$(as intruder io.streamrec.tools.access.AccessProbe --write results)"
 echo "intruder: read model-updates, write results: $INTRUDER (expected denied/denied)"
+CONTROLLER_PORT=$((KAFKA_PORT + 1))
+if (exec 3<> "/dev/tcp/127.0.0.1/$CONTROLLER_PORT") 2>/dev/null; then
+  CONTROLLER="$(as intruder io.streamrec.tools.access.AccessProbe --controller "127.0.0.1:$CONTROLLER_PORT")"
+else
+  CONTROLLER="port-closed" # a closed port would also refuse: the probe means nothing then
+fi
+echo "anonymous client at the controller port: $CONTROLLER (expected denied)"
 # no password (SCRAM, keystore) in what Flink's REST API shows of the job and the JobManager
 REST="http://127.0.0.1:$REST_PORT"
 JOB_ID=$(curl -sf "$REST/jobs" | jq -r '.jobs[0].id')
@@ -153,7 +161,7 @@ grep -q "kafka.properties-file" "$WORK/rest-jobmanager-config.json" "$WORK/rest-
   || { echo "the REST API shows no job configuration; see $WORK/rest-*.json" >&2; exit 1; }
 REST_SECRETS=0
 for secret in "$SECRETS"/*.password; do
-  if grep -qF "$(cat "$secret")" "$WORK/rest-job-config.json" "$WORK/rest-jobmanager-config.json"; then
+  if grep -qFf "$secret" "$WORK/rest-job-config.json" "$WORK/rest-jobmanager-config.json"; then
     REST_SECRETS=$((REST_SECRETS + 1))
   fi
 done
@@ -304,8 +312,8 @@ if [ "$LOADED_BOUND" = missed ]; then
   fi
 fi
 status=$(awk -v bound="$LOADED_BOUND" \
-  -v e="$ERR_LOADED_RUNS" -v eu="$ERR_UNLOADED" -v eua="$ERR_UNLOADED_AFTER" -v auth="$AUTH" -v tls="$TLS" -v intruder="$INTRUDER" -v rs="$REST_SECRETS" -v forget="$FORGET" \
-  'BEGIN { print (bound == "met" && e == 0 && eu == 0 && eua == 0 && auth == "401/401/403/403/200" && tls == "on" && intruder == "denied/denied" && rs == 0 && forget == "verified") ? "PASS" : "FAIL" }')
+  -v e="$ERR_LOADED_RUNS" -v eu="$ERR_UNLOADED" -v eua="$ERR_UNLOADED_AFTER" -v auth="$AUTH" -v tls="$TLS" -v intruder="$INTRUDER" -v controller="$CONTROLLER" -v rs="$REST_SECRETS" -v forget="$FORGET" \
+  'BEGIN { print (bound == "met" && e == 0 && eu == 0 && eua == 0 && auth == "401/401/403/403/200" && tls == "on" && intruder == "denied/denied" && controller == "denied" && rs == 0 && forget == "verified") ? "PASS" : "FAIL" }')
 echo "requests: unloaded $N_UNLOADED ($ERR_UNLOADED not 200, GET p50 $GET_P50_UNLOADED ms, health p99 $HEALTH_UNLOADED ms), loaded $N_LOADED ($ERR_LOADED_RUNS not 200 over its runs, GET p50 $GET_P50_LOADED ms, runs: $LOADED_RUNS); slow connections held at the end of the loaded run: $HELD_AT_END" >&2
-echo "security-smoke $status health_p99_ms=$HEALTH_LOADED health_p99_ms_unloaded=$HEALTH_UNLOADED health_p99_ms_unloaded_after=$HEALTH_AFTER_SHOWN get_p99_ms_loaded=$GET_LOADED get_p99_ms_unloaded=$GET_UNLOADED get_p99_ms_unloaded_after=$GET_AFTER_SHOWN slow_connections=$SLOW auth=$AUTH tls=$TLS kafka=SASL_SSL intruder=$INTRUDER rest_secrets=$REST_SECRETS forget=$FORGET"
+echo "security-smoke $status health_p99_ms=$HEALTH_LOADED health_p99_ms_unloaded=$HEALTH_UNLOADED health_p99_ms_unloaded_after=$HEALTH_AFTER_SHOWN get_p99_ms_loaded=$GET_LOADED get_p99_ms_unloaded=$GET_UNLOADED get_p99_ms_unloaded_after=$GET_AFTER_SHOWN slow_connections=$SLOW auth=$AUTH tls=$TLS kafka=SASL_SSL intruder=$INTRUDER controller=$CONTROLLER rest_secrets=$REST_SECRETS forget=$FORGET"
 [ "$status" = PASS ]

@@ -7,21 +7,26 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Tries one Kafka operation as the principal of {@code kafka.properties-file} and prints what the
  * broker said: {@code read TOPIC} (poll partition 0 from the beginning, read_committed), {@code
- * write TOPIC} (produce one record), or {@code count TOPIC} (committed records of every partition).
- * Prints {@code denied}, {@code allowed} or the count; exits 0 unless the probe itself failed
- * otherwise.
+ * write TOPIC} (produce one record), or {@code count TOPIC} (committed records of every partition);
+ * or {@code controller HOST:PORT}: describe the cluster through the KRaft controller listener as an
+ * anonymous client, without the principal's credentials, as any local process could. Prints {@code
+ * denied}, {@code allowed} or the count; exits 0 unless the probe itself failed otherwise.
  */
 public final class AccessProbe {
     private static final CommandLine.Spec ARGUMENTS =
@@ -29,6 +34,10 @@ public final class AccessProbe {
                     .value("read", "TOPIC", "try to read TOPIC")
                     .value("write", "TOPIC", "try to write one record to TOPIC")
                     .value("count", "TOPIC", "count TOPIC's committed records")
+                    .value(
+                            "controller",
+                            "HOST:PORT",
+                            "try to describe the cluster through the controller, anonymously")
                     .options("kafka.bootstrap-servers and the principal's kafka.properties-file");
 
     private AccessProbe() {}
@@ -42,8 +51,10 @@ public final class AccessProbe {
             System.out.println(write(kafka, cli.value("write").get()));
         } else if (cli.value("count").isPresent()) {
             System.out.println(count(kafka, cli.value("count").get()));
+        } else if (cli.value("controller").isPresent()) {
+            System.out.println(controller(cli.value("controller").get()));
         } else {
-            throw new IllegalArgumentException("one of --read, --write, --count");
+            throw new IllegalArgumentException("one of --read, --write, --count, --controller");
         }
     }
 
@@ -74,6 +85,30 @@ public final class AccessProbe {
             throw new IllegalStateException("writing " + topic + " failed: " + e.getCause(), e);
         } catch (AuthorizationException e) {
             return "denied";
+        }
+    }
+
+    /**
+     * Describes the cluster through {@code controller} with no credentials: {@code allowed} where
+     * the listener answers anonymous clients (which, with {@code User:ANONYMOUS} as super user, may
+     * then change ACLs), {@code denied} where it closes the connection or refuses the login (the
+     * caller checks that the port is open, since a closed port also gets no answer).
+     */
+    static String controller(String controller) throws InterruptedException {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_CONTROLLERS_CONFIG, controller);
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
+        try (Admin admin = Admin.create(p)) {
+            admin.describeCluster().clusterId().get();
+            return "allowed";
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof AuthenticationException
+                    || e.getCause() instanceof TimeoutException) {
+                return "denied";
+            }
+            throw new IllegalStateException(
+                    "probing " + controller + " failed: " + e.getCause(), e);
         }
     }
 
