@@ -19,6 +19,10 @@ import java.util.Set;
  * for the rare-word source. A word is rare when at most {@code maxItemsPerWord} items have it, and
  * weighs its inverse document frequency {@code ln(N / df)}, N being the items indexed. Common words
  * (and most genres) are never read: a lookup costs the rare postings only.
+ *
+ * <p>A word no item has any longer (its last item retitled) leaves the dictionary and its id is
+ * given to the next new word: a catalog whose titles keep changing (a date or a price in them)
+ * holds the words of its current titles only, not every word it ever had.
  */
 final class TitleWords {
     /**
@@ -60,7 +64,12 @@ final class TitleWords {
 
     private final int maxItemsPerWord;
     private final Map<String, Word> byWord = new HashMap<>();
+
+    /** Words by id; null at a freed id. */
     private final List<Word> byId = new ArrayList<>();
+
+    /** Ids of words that left the dictionary, given again first. */
+    private final List<Integer> freeIds = new ArrayList<>();
 
     /** Per item index its words' ids in order; null for an item not indexed. */
     private int[][] wordsByItem = new int[0][];
@@ -78,7 +87,11 @@ final class TitleWords {
         int[] old = wordsByItem[item];
         if (old != NOT_INDEXED) {
             for (int id : old) {
-                byId.get(id).remove(item);
+                Word word = byId.get(id);
+                word.remove(item);
+                if (word.count == 0) {
+                    free(word);
+                }
             }
             indexed--;
         }
@@ -94,9 +107,26 @@ final class TitleWords {
     }
 
     private Word newWord(String text) {
+        if (!freeIds.isEmpty()) {
+            Word word = new Word(freeIds.remove(freeIds.size() - 1), text);
+            byId.set(word.id, word);
+            return word;
+        }
         Word word = new Word(byId.size(), text);
         byId.add(word);
         return word;
+    }
+
+    /** Takes a word no item has out of the dictionary, its id free for the next new word. */
+    private void free(Word word) {
+        byWord.remove(word.text);
+        byId.set(word.id, null);
+        freeIds.add(word.id);
+    }
+
+    /** The distinct words the indexed items have. */
+    int words() {
+        return byWord.size();
     }
 
     /** Makes room for {@code n} items, the ones not seen yet not indexed. */
@@ -178,6 +208,12 @@ final class TitleWords {
             grow(item + 1); // as items arrive: a cut-off input allocates no more than it held
             wordsByItem[item] = ids;
             indexed += ids == NOT_INDEXED ? 0 : 1;
+        }
+        // checkpoints before 2026-12-07 kept words no item had any more: they leave here
+        for (Word word : dictionary) {
+            if (word.count == 0 && byWord.get(word.text) == word) {
+                free(word);
+            }
         }
     }
 

@@ -72,12 +72,57 @@ class TitleWordsTest {
     /**
      * Words sorted, each with its items in posting order (item 1 moved behind item 2 in "drama"),
      * then each item's words as dictionary positions: the layout the statistics' fixtures hold.
+     * "trek", whose only item was retitled, is gone.
      */
     @Test
     void writesTheSortedDictionaryThenEachItemsWords() throws IOException {
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(expected);
-        // attr:drama, dust, moon, star, trek, wars
+        // attr:drama, dust, moon, star, wars
+        out.writeInt(5);
+        writeWord(out, "attr:drama", 2, 1);
+        writeWord(out, "dust", 2);
+        writeWord(out, "moon", 1);
+        writeWord(out, "star", 0, 2);
+        writeWord(out, "wars", 0);
+        out.writeInt(5);
+        writeItem(out, 3, 4); // star wars
+        writeItem(out, 2, 0); // moon, attr:drama
+        writeItem(out, 3, 1, 0); // star dust, attr:drama
+        out.writeInt(-1); // item 3: never indexed
+        writeItem(out); // item 4: indexed, no words
+        assertThat(bytes(reindexed())).isEqualTo(expected.toByteArray());
+    }
+
+    /**
+     * An item retitled again and again (a time in its title) holds only its current title's words:
+     * the words it no longer has leave the dictionary, and their ids serve the next new words.
+     */
+    @Test
+    void wordsNoItemHasLeaveTheDictionary() throws IOException {
+        TitleWords words = new TitleWords(5);
+        words.put(0, "Star Wars", List.of());
+        for (int minute = 0; minute < 1_000; minute++) {
+            words.put(1, "Live at " + minute, List.of("News"));
+        }
+        // star, wars; live, at, the minute's number, attr:news
+        assertThat(words.words()).isEqualTo(6);
+        assertThat(words.idf("998")).isZero();
+        assertThat(words.idf("999")).isCloseTo(Math.log(2.0), within(1e-12));
+        TitleWords fresh = new TitleWords(5);
+        fresh.put(0, "Star Wars", List.of());
+        fresh.put(1, "Live at 999", List.of("News"));
+        assertThat(bytes(words)).isEqualTo(bytes(fresh));
+    }
+
+    /**
+     * Bytes of the code before 2026-12-07, which kept "trek" after its only item was retitled,
+     * restore without it.
+     */
+    @Test
+    void wordsWithoutItemsInOlderBytesAreDroppedOnRestore() throws IOException {
+        ByteArrayOutputStream older = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(older);
         out.writeInt(6);
         writeWord(out, "attr:drama", 2, 1);
         writeWord(out, "dust", 2);
@@ -86,12 +131,17 @@ class TitleWordsTest {
         writeWord(out, "trek");
         writeWord(out, "wars", 0);
         out.writeInt(5);
-        writeItem(out, 3, 5); // star wars
-        writeItem(out, 2, 0); // moon, attr:drama
-        writeItem(out, 3, 1, 0); // star dust, attr:drama
-        out.writeInt(-1); // item 3: never indexed
-        writeItem(out); // item 4: indexed, no words
-        assertThat(bytes(reindexed())).isEqualTo(expected.toByteArray());
+        writeItem(out, 3, 5);
+        writeItem(out, 2, 0);
+        writeItem(out, 3, 1, 0);
+        out.writeInt(-1);
+        writeItem(out);
+        TitleWords restored = new TitleWords(5);
+        restored.readFrom(new DataInputStream(new ByteArrayInputStream(older.toByteArray())));
+        assertThat(restored.words()).isEqualTo(5);
+        assertThat(bytes(restored)).isEqualTo(bytes(reindexed()));
+        restored.put(3, "Trek", List.of());
+        assertThat(restored.idf("trek")).isCloseTo(Math.log(5.0), within(1e-12));
     }
 
     @Test
