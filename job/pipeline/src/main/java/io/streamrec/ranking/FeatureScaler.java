@@ -19,7 +19,12 @@ import org.slf4j.LoggerFactory;
  * appended by {@link #readFrom} of a narrower snapshot counts its rows from there, so it too starts
  * with a plain mean. A value that is not a number (NaN, infinite) neither moves the averages nor
  * reaches the scorer: one such value in an average would make every later score NaN, and the
- * learned ranker would rank by its candidates' order from then on.
+ * learned ranker would rank by its candidates' order from then on. Once a column has {@value
+ * #CLIP_AFTER} rows, a value further from its mean than {@value #CLIP_DEVIATIONS} standard
+ * deviations (or {@code 1 + |mean|}, whichever is wider) enters the averages clipped to that
+ * distance: one finite but absurd value (a factorization score of 1e30) would otherwise set the
+ * column's variance so high that the column reached the scorer as 0 for millions of rows. The value
+ * the scorer sees is not clipped.
  */
 public final class FeatureScaler {
     private static final Logger LOG = LoggerFactory.getLogger(FeatureScaler.class);
@@ -31,6 +36,15 @@ public final class FeatureScaler {
     private static final int VERSION = 3;
 
     private static final double EPSILON = 1e-8;
+
+    /** Rows a column counts before its values are clipped in the averages. */
+    static final long CLIP_AFTER = 100;
+
+    /**
+     * How far from a column's mean, in standard deviations, a value enters the averages unclipped:
+     * wide, so that a sparse column's legitimate tail (most rows 0) is rarely clipped.
+     */
+    static final double CLIP_DEVIATIONS = 20.0;
 
     /** Which context entries the scaler standardises along with the features. */
     public enum ContextScaling {
@@ -93,6 +107,16 @@ public final class FeatureScaler {
     /** Learns the mean and variance from every row of {@code list} (raw values). */
     public void observe(FeatureList list) {
         float[] values = list.values();
+        // per list, not per value: a square root per column, the averages move little in a list
+        double[] reach = new double[features];
+        for (int f = 0; f < features; f++) {
+            reach[f] =
+                    rows - since[f] >= CLIP_AFTER
+                            ? Math.max(
+                                    CLIP_DEVIATIONS * Math.sqrt(variance[f]),
+                                    1.0 + Math.abs(mean[f]))
+                            : Double.POSITIVE_INFINITY;
+        }
         for (int c = 0; c < list.candidates(); c++) {
             rows++;
             double a = Math.max(1.0 / rows, 1.0 / horizon);
@@ -106,7 +130,7 @@ public final class FeatureScaler {
                     if (!Float.isFinite(x)) {
                         continue; // one would stay in the averages, and reach every later score
                     }
-                    double delta = x - mean[f];
+                    double delta = Math.max(-reach[f], Math.min(reach[f], x - mean[f]));
                     mean[f] += w * delta;
                     variance[f] = (1 - w) * (variance[f] + w * delta * delta);
                 }

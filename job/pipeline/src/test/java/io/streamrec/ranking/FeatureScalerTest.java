@@ -59,6 +59,35 @@ class FeatureScalerTest {
         assertThat(scaler.nonFiniteValues()).isEqualTo(3);
     }
 
+    /**
+     * One finite but absurd value (a factorization score of 1e30) after the first rows enters the
+     * averages clipped, so the column keeps standardising; unclipped, its variance would be about
+     * 1e55 and every later value would reach the scorer as about 0.
+     */
+    @Test
+    void anAbsurdValueAfterTheFirstRowsEntersTheAveragesClipped() {
+        FeatureScaler scaler = new FeatureScaler(2, 1_000);
+        float[] normal = new float[(int) (2 * FeatureScaler.CLIP_AFTER)];
+        for (int i = 0; i < normal.length; i++) {
+            normal[i] = i % 2 == 0 ? 1f : -1f; // mean 0, variance 1
+        }
+        scaler.observe(rows(normal));
+        assertThat(standardised(scaler, 1f)).isCloseTo(1f, within(1e-3f));
+
+        scaler.observe(rows(1e30f));
+
+        // clipped at 20 deviations: the mean moves by 20/201, the variance stays about 3
+        assertThat(standardised(scaler, 1f)).isBetween(0.4f, 0.6f);
+        // the scorer still sees the value itself, standardised
+        assertThat(standardised(scaler, 1e30f)).isGreaterThan(1e28f);
+        // within the first rows a value is not clipped (the averages have nothing to clip by): the
+        // column is flattened, 1 and -1 reach the scorer alike
+        FeatureScaler early = new FeatureScaler(2, 1_000);
+        early.observe(rows(1f, -1f, 1f, -1f));
+        early.observe(rows(1e30f));
+        assertThat(standardised(early, 1f)).isCloseTo(standardised(early, -1f), within(1e-6f));
+    }
+
     @Test
     void plainMeanAndVarianceOverTheFirstRows() {
         FeatureScaler scaler = new FeatureScaler(2, HORIZON);
