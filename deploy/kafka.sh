@@ -52,7 +52,14 @@ PROPS
   local java_opts=(-Xmx1g -Dkafka.logs.dir="$DIR/logs" -Dlog4j.configurationFile="$PWD/deploy/log4j2-kafka.properties")
   if [ ! -f "$DIR/data/meta.properties" ]; then
     format_storage
-  elif [ "${KAFKA_SASL_SSL:-0}" = 1 ] && [ "$(cluster_id)" != "$(cat "$DIR/secrets/formatted" 2>/dev/null)" ]; then
+  elif [ "${KAFKA_SASL_SSL:-0}" = 1 ] && [ ! -f "$DIR/secrets/formatted" ] \
+    && [ "$DIR/secrets/admin.password" -ot "$DIR/data/meta.properties" ]; then
+    # a secured directory of the script before 2026-12-07, which kept no marker: its storage was
+    # formatted after its credentials were made, so with them
+    cluster_id > "$DIR/secrets/formatted"
+  fi
+  if [ "${KAFKA_SASL_SSL:-0}" = 1 ] \
+    && [ "$(cluster_id)" != "$(cat "$DIR/secrets/formatted" 2>/dev/null)" ]; then
     echo "$DIR/data was formatted without these SCRAM credentials (first started without" \
       "KAFKA_SASL_SSL=1, or its secrets replaced): no principal could log in. Stop the broker and" \
       "remove $DIR/data, or use another KAFKA_DIR." >&2
