@@ -1,5 +1,6 @@
 package io.streamrec.ps;
 
+import io.streamrec.schema.EvalMarker;
 import io.streamrec.schema.ModelUpdate;
 import io.streamrec.schema.ParameterRow;
 import io.streamrec.schema.SavepointContract;
@@ -182,6 +183,32 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
         }
     }
 
+    /**
+     * Fails the job without restarts if the workers send each marker to another number of shards
+     * than run: they pick one key per shard from the parallelism the job was built with, so a
+     * scheduler that changed this stage's parallelism afterwards (the adaptive scheduler, an
+     * autoscaler's parallelism overrides) leaves some shards without a copy, and serving could
+     * evaluate an event after the rows that learned from it. Restarting cannot help.
+     */
+    private void checkMarkerCopies(EvalMarker marker) {
+        int shards = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
+        if (marker.copies() != shards) {
+            throw new SuppressRestartsException(
+                    new IllegalStateException(
+                            "The parameter-server stage runs "
+                                    + shards
+                                    + " subtasks, but the workers send each evaluation marker to "
+                                    + marker.copies()
+                                    + ": the job was built for another parameter-server"
+                                    + " parallelism than the scheduler gave it. Set it when"
+                                    + " building the job (parallelism.shards or"
+                                    + " parallelism.default) and resubmit from a savepoint;"
+                                    + " schedulers that rescale a running job's stages (the"
+                                    + " adaptive scheduler, parallelism overrides) are not"
+                                    + " supported."));
+        }
+    }
+
     @Override
     public void processElement(StreamRecord<ShardMessage> element) throws Exception {
         ShardMessage msg = element.getValue();
@@ -190,6 +217,7 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
             return;
         }
         if (msg.isMarker()) {
+            checkMarkerCopies(msg.marker());
             output.collect(new StreamRecord<>(ModelUpdate.of(msg.marker())));
             return;
         }

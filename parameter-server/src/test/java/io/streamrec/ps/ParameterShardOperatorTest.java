@@ -131,6 +131,34 @@ class ParameterShardOperatorTest {
     }
 
     /**
+     * A marker sent to another number of shards than run (the job built for two, a scheduler gave
+     * the stage one) fails the job without restarts: a shard without its copy would let serving
+     * evaluate an event after rows that learned from it.
+     */
+    @Test
+    void aMarkerForAnotherNumberOfShardsFailsTheJobWithoutRestarts() throws Exception {
+        try (var h = harness(newOperator())) {
+            h.open();
+            EvalMarker forTwo = new EvalMarker(7L, 2, List.of(), List.of());
+            assertThatThrownBy(
+                            () ->
+                                    h.processElement(
+                                            new StreamRecord<>(ShardMessage.marker("m0", forTwo))))
+                    .isInstanceOf(SuppressRestartsException.class)
+                    .hasRootCauseMessage(
+                            "The parameter-server stage runs 1 subtasks, but the workers send each"
+                                    + " evaluation marker to 2: the job was built for another"
+                                    + " parameter-server parallelism than the scheduler gave it."
+                                    + " Set it when building the job (parallelism.shards or"
+                                    + " parallelism.default) and resubmit from a savepoint;"
+                                    + " schedulers that rescale a running job's stages (the"
+                                    + " adaptive scheduler, parallelism overrides) are not"
+                                    + " supported.");
+            assertThat(h.extractOutputValues()).isEmpty();
+        }
+    }
+
+    /**
      * State written under another {@code model.dim} fails the job at start without restarts, also
      * when the first restored rows are ones whose width does not depend on it ({@code dense:phi}).
      */
