@@ -53,9 +53,9 @@ PROPS
   if [ ! -f "$DIR/data/meta.properties" ]; then
     format_storage
   elif [ "${KAFKA_SASL_SSL:-0}" = 1 ] && [ ! -f "$DIR/secrets/formatted" ] \
-    && [ "$DIR/secrets/admin.password" -ot "$DIR/data/meta.properties" ]; then
-    # a secured directory of the script before 2026-12-07, which kept no marker: its storage was
-    # formatted after its credentials were made, so with them
+    && grep -qaF streamrec "$DIR/data/bootstrap.checkpoint" 2>/dev/null; then
+    # a secured directory of the script before 2026-12-07, which kept no marker: the storage's
+    # bootstrap records name the SCRAM users it was formatted with
     cluster_id > "$DIR/secrets/formatted"
   fi
   if [ "${KAFKA_SASL_SSL:-0}" = 1 ] \
@@ -94,8 +94,10 @@ format_storage() {
       for user in admin streamrec intruder; do
         printf -- '--add-scram\n"SCRAM-SHA-512=[name=%s,password=%s]"\n' "$user" "$(cat "$DIR/secrets/$user.password")"
       done; } > "$args" )
-  java "${java_opts[@]}" -cp "$DIR/lib/*" @"$args" >/dev/null || { rm -f "$args"; exit 1; }
+  trap 'rm -f "$args"' EXIT # also on Ctrl-C: the file holds the passwords
+  java "${java_opts[@]}" -cp "$DIR/lib/*" @"$args" >/dev/null
   rm -f "$args"
+  trap - EXIT
   echo "$cid" > "$DIR/secrets/formatted"
 }
 

@@ -210,8 +210,20 @@ final class TitleWords {
             indexed += ids == NOT_INDEXED ? 0 : 1;
         }
         // checkpoints before 2026-12-07 kept words no item had any more: they leave here
+        boolean[] used = new boolean[byId.size()];
+        for (int item = 0; item < items; item++) {
+            for (int k = 0; wordsByItem[item] != NOT_INDEXED && k < wordsByItem[item].length; k++) {
+                used[wordsByItem[item][k]] = true;
+            }
+        }
         for (Word word : dictionary) {
             if (word.count == 0 && byWord.get(word.text) == word) {
+                if (used[word.id]) {
+                    throw new IOException(
+                            "corrupt TitleWords: word "
+                                    + word.text
+                                    + " has no item but an item has it");
+                }
                 free(word);
             }
         }

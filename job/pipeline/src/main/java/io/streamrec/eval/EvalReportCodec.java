@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -61,10 +62,12 @@ public final class EvalReportCodec {
      * events, as trending + co-occurrence under BPR) and {@code coverage_at_10} (null while a
      * recommender supplied no top-10 lists), overall and, but for the coverage, per window. A
      * window's {@code counts} are its raw counts: the events evaluated, then per recommender in the
-     * order {@code recommenders} names its hits, its summed NDCG and the events it ranked; its
-     * {@code values} keep the first report format (the first three recommenders) for older readers.
-     * {@code earlier_counts} are the counts of the windows before those listed, folded into one
-     * ({@link PrequentialCounts#MAX_WINDOWS}); the overall figures include them.
+     * order {@code recommenders} names its hits, then its summed NDCG; {@code ranked} the events
+     * each recommender ranked (a key of its own, so that readers of the {@code counts} before it
+     * still read them); its {@code values} keep the first report format (the first three
+     * recommenders) for older readers. {@code earlier_counts} and {@code earlier_ranked} are the
+     * same of the windows before those listed, folded into one ({@link
+     * PrequentialCounts#MAX_WINDOWS}); the overall figures include them.
      */
     public static String encode(Report report) {
         PrequentialCounts counts = report.counts();
@@ -88,10 +91,8 @@ public final class EvalReportCodec {
         putFreshness(node, report.freshness());
         ArrayNode windows = node.putArray("windows");
         counts.windows.forEach((start, values) -> putWindow(windows.addObject(), start, values));
-        ArrayNode earlier = node.putArray("earlier_counts");
-        for (double x : counts.earlier) {
-            earlier.add(x);
-        }
+        putDoubles(node.putArray("earlier_counts"), PrequentialCounts.legacyPart(counts.earlier));
+        putDoubles(node.putArray("earlier_ranked"), PrequentialCounts.rankedPart(counts.earlier));
         return node.toString();
     }
 
@@ -180,11 +181,15 @@ public final class EvalReportCodec {
         for (double x : firstFormat(values)) {
             legacy.add(x);
         }
-        ArrayNode all = w.putArray("counts");
-        for (double x : values) {
-            all.add(x);
-        }
+        putDoubles(w.putArray("counts"), PrequentialCounts.legacyPart(values));
+        putDoubles(w.putArray("ranked"), PrequentialCounts.rankedPart(values));
         putQuality(w, values);
+    }
+
+    private static void putDoubles(ArrayNode array, double[] values) {
+        for (double x : values) {
+            array.add(x);
+        }
     }
 
     /** A window's values in the first format: [n, hits, ndcg] of the version-1 recommenders. */
@@ -208,16 +213,23 @@ public final class EvalReportCodec {
         JsonNode node = MAPPER.readTree(json);
         String[] names = recommenders(node);
         TreeMap<Long, double[]> windows = new TreeMap<>();
+        boolean legacy = false;
         for (JsonNode w : node.get("windows")) {
             boolean hasCounts = w.has("counts");
-            double[] values = doubles(hasCounts ? w.get("counts") : w.get("values"));
+            legacy |= !w.has("ranked");
+            double[] values =
+                    hasCounts
+                            ? withRanked(w.get("counts"), w.get("ranked"))
+                            : doubles(w.get("values"));
             String[] layout = hasCounts ? names : PrequentialCounts.VERSION_1_RECOMMENDERS;
             windows.put(w.get("start").asLong(), PrequentialCounts.inCurrentLayout(layout, values));
         }
+        legacy |= node.has("earlier_counts") && !node.has("earlier_ranked");
         double[] earlier =
                 node.has("earlier_counts")
                         ? PrequentialCounts.inCurrentLayout(
-                                names, doubles(node.get("earlier_counts")))
+                                names,
+                                withRanked(node.get("earlier_counts"), node.get("earlier_ranked")))
                         : new double[PrequentialCounts.FIELDS];
         List<TreeSet<String>> covered = PrequentialCounts.noCoverage();
         node.path("covered_items")
@@ -239,6 +251,9 @@ public final class EvalReportCodec {
                         covered,
                         node.path("items_known").asLong());
         readSketches(node.path("covered_items_sketch"), counts);
+        if (legacy) {
+            counts.legacyRecommendersWithoutHitsRankedNone();
+        }
         return new Report(
                 counts,
                 node.path("parallelism").asInt(1),
@@ -279,6 +294,18 @@ public final class EvalReportCodec {
             out[i] = names.get(i).asText();
         }
         return out;
+    }
+
+    /** A window's legacy {@code counts} followed by its {@code ranked}, where there is one. */
+    private static double[] withRanked(JsonNode counts, JsonNode ranked) {
+        double[] legacy = doubles(counts);
+        if (ranked == null) {
+            return legacy;
+        }
+        double[] perRecommender = doubles(ranked);
+        double[] all = Arrays.copyOf(legacy, legacy.length + perRecommender.length);
+        System.arraycopy(perRecommender, 0, all, legacy.length, perRecommender.length);
+        return all;
     }
 
     private static double[] doubles(JsonNode array) {

@@ -293,7 +293,14 @@ public final class PrequentialCounts {
 
     /** Hit rate at 10 of recommender {@code r} in the latest event-time window (0 if none). */
     public double latestWindowHitRate(int r) {
-        return windows.isEmpty() ? 0 : quality(windows.lastEntry().getValue(), r).hitRate();
+        return latestWindowQuality(r).hitRate();
+    }
+
+    /** The quality of recommender {@code r} in the latest event-time window (none: no events). */
+    public Quality latestWindowQuality(int r) {
+        return windows.isEmpty()
+                ? new Quality(0, 0, 0)
+                : quality(windows.lastEntry().getValue(), r);
     }
 
     /** Hit rate at 10 of recommender {@code r}. */
@@ -420,6 +427,34 @@ public final class PrequentialCounts {
             }
         }
         return w;
+    }
+
+    /**
+     * After counts of the legacy layout were read (each recommender named taken to have ranked
+     * every event): a recommender without a single hit in any window ranked none. That is trending
+     * + co-occurrence under BPR, which the legacy layout recorded as a miss at every event; a
+     * recommender that ranked events and never hit is all but impossible.
+     */
+    void legacyRecommendersWithoutHitsRankedNone() {
+        double[] total = total();
+        for (int r = 0; r < RECOMMENDERS.length; r++) {
+            if (total[1 + r] == 0 && total[1 + RECOMMENDERS.length + r] == 0) {
+                earlier[1 + 2 * RECOMMENDERS.length + r] = 0;
+                for (double[] w : windows.values()) {
+                    w[1 + 2 * RECOMMENDERS.length + r] = 0;
+                }
+            }
+        }
+    }
+
+    /** A window's values in the legacy layout: [n, hits..., ndcg...]. */
+    static double[] legacyPart(double[] window) {
+        return Arrays.copyOf(window, legacyFields(RECOMMENDERS.length));
+    }
+
+    /** A window's events ranked per recommender, the part the legacy layout lacks. */
+    static double[] rankedPart(double[] window) {
+        return Arrays.copyOfRange(window, legacyFields(RECOMMENDERS.length), FIELDS);
     }
 
     static List<TreeSet<String>> noCoverage() {

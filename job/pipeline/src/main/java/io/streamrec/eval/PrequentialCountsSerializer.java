@@ -83,7 +83,9 @@ public final class PrequentialCountsSerializer
             windows.put(start, inCurrentLayout(version, names, readCounts(in)));
         }
         if (version == 1) {
-            return new PrequentialCounts(subtask, windows);
+            PrequentialCounts counts = new PrequentialCounts(subtask, windows);
+            counts.legacyRecommendersWithoutHitsRankedNone();
+            return counts;
         }
         double[] earlier =
                 version >= 3
@@ -113,6 +115,9 @@ public final class PrequentialCountsSerializer
                 new PrequentialCounts(subtask, windows, earlier, covered, itemsKnown);
         for (int r = 0; r < sketches.length; r++) {
             counts.coverageSketches.set(r, sketches[r]);
+        }
+        if (version < 5) {
+            counts.legacyRecommendersWithoutHitsRankedNone();
         }
         return counts;
     }

@@ -23,8 +23,10 @@ import org.slf4j.LoggerFactory;
  * #CLIP_AFTER} rows, a value further from its mean than {@value #CLIP_DEVIATIONS} standard
  * deviations (or {@code 1 + |mean|}, whichever is wider) enters the averages clipped to that
  * distance: one finite but absurd value (a factorization score of 1e30) would otherwise set the
- * column's variance so high that the column reached the scorer as 0 for millions of rows. The value
- * the scorer sees is not clipped.
+ * column's variance to about 1e55, and the column would reach the scorer as 0 for about 130
+ * horizons of rows instead of a few. The bound is wide so that a sparse column's legitimate values
+ * (a value X in a share p of the rows lies about 1/sqrt(p) deviations out) are clipped only below
+ * one row in a million. The value the scorer sees is not clipped.
  */
 public final class FeatureScaler {
     private static final Logger LOG = LoggerFactory.getLogger(FeatureScaler.class);
@@ -41,10 +43,9 @@ public final class FeatureScaler {
     static final long CLIP_AFTER = 100;
 
     /**
-     * How far from a column's mean, in standard deviations, a value enters the averages unclipped:
-     * wide, so that a sparse column's legitimate tail (most rows 0) is rarely clipped.
+     * How far from a column's mean, in standard deviations, a value enters the averages unclipped.
      */
-    static final double CLIP_DEVIATIONS = 20.0;
+    static final double CLIP_DEVIATIONS = 1000.0;
 
     /** Which context entries the scaler standardises along with the features. */
     public enum ContextScaling {

@@ -47,7 +47,8 @@ final class QualityGauges {
             // NaN, no value, for a recommender the model type does not rank (the blend under BPR)
             next[r] = quality.ranked() ? quality.hitRate() : Double.NaN;
             next[N + r] = quality.ranked() ? quality.ndcg() : Double.NaN;
-            next[2 * N + r] = quality.ranked() ? counts.latestWindowHitRate(r) : Double.NaN;
+            PrequentialCounts.Quality latest = counts.latestWindowQuality(r);
+            next[2 * N + r] = latest.ranked() ? latest.hitRate() : Double.NaN;
         }
         values = next;
         publishedAtNanos = System.nanoTime();

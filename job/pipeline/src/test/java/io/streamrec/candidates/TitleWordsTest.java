@@ -166,6 +166,26 @@ class TitleWordsTest {
                 .isInstanceOf(IllegalStateException.class);
     }
 
+    /** Bytes whose item has a word without postings are corrupt, not a word to free. */
+    @Test
+    void anItemsWordWithoutPostingsIsCorrupt() throws IOException {
+        ByteArrayOutputStream bad = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bad);
+        out.writeInt(2);
+        writeWord(out, "star", 0);
+        writeWord(out, "wars");
+        out.writeInt(1);
+        writeItem(out, 0, 1);
+        TitleWords restored = new TitleWords(5);
+        assertThatThrownBy(
+                        () ->
+                                restored.readFrom(
+                                        new DataInputStream(
+                                                new ByteArrayInputStream(bad.toByteArray()))))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("wars");
+    }
+
     private static void writeWord(DataOutputStream out, String word, int... items)
             throws IOException {
         out.writeUTF(word);

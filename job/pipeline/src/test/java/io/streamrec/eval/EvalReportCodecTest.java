@@ -59,7 +59,14 @@ class EvalReportCodecTest {
         assertThat(window.at("/hr_at_10/trending").asDouble()).isEqualTo(0.5);
         assertThat(window.at("/precision_at_10/trending").asDouble()).isEqualTo(0.05);
         assertThat(window.at("/f1_at_10/model").asDouble()).isZero();
-        assertThat(window.get("counts")).hasSize(13);
+        // counts as before the events ranked were counted, for readers of that layout
+        assertThat(window.get("counts")).hasSize(9);
+        assertThat(window.get("ranked"))
+                .extracting(JsonNode::asDouble)
+                .containsExactly(2.0, 2.0, 2.0, 2.0);
+        assertThat(json.at("/windows/2/ranked"))
+                .extracting(JsonNode::asDouble)
+                .containsExactly(2.0, 2.0, 2.0, 0.0);
         // the first format's values: [n, hits, ndcg] of model, popularity and trending
         assertThat(window.get("values"))
                 .extracting(JsonNode::asDouble)
@@ -222,6 +229,27 @@ class EvalReportCodecTest {
         assertThat(c.quality(3).ranked()).as("not evaluated then").isFalse();
         assertThat(c.coverage(0)).isEmpty();
         assertThat(c.windows().get(7L)).containsExactly(2, 1, 1, 1, 0, 0.25, 1, 1, 0, 2, 2, 2, 0);
+    }
+
+    /**
+     * A report of 2026-11-30 to 2026-12-06 (counts without ranked): each recommender named ranked
+     * every event, but one without a single hit, trending + co-occurrence under BPR, ranked none.
+     */
+    @Test
+    void readsCountsWithoutRankedAsEveryEventRankedButByARecommenderThatNeverHit()
+            throws Exception {
+        String json =
+                "{\"subtask\":0,\"parallelism\":1,\"trained_events\":4,\"model_version\":1,"
+                        + "\"time\":5,\"recommenders\":[\"model\",\"popularity\",\"trending\","
+                        + "\"trending+cooccurrence\"],\"windows\":[{\"start\":0,"
+                        + "\"counts\":[4,2,1,1,0,1.5,1,0.5,0]}],"
+                        + "\"earlier_counts\":[0,0,0,0,0,0,0,0,0]}";
+
+        PrequentialCounts c = EvalReportCodec.decode(json).counts();
+
+        assertThat(c.quality(0).events()).isEqualTo(4);
+        assertThat(c.hitRate(0)).isEqualTo(0.5);
+        assertThat(c.quality(3).ranked()).isFalse();
     }
 
     private static EvalReportCodec.Report report(PrequentialCounts c) {

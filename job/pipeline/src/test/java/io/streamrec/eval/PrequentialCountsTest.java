@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.withinPercentage;
 
 import java.util.OptionalDouble;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class PrequentialCountsTest {
@@ -279,6 +280,32 @@ class PrequentialCountsTest {
         bpr.record(0L, new int[] {0, -1, 3, PrequentialCounts.NOT_RANKED});
         assertThat(bpr.quality(3).ranked()).isFalse();
         assertThat(bpr.quality(0).ranked()).isTrue();
+    }
+
+    /**
+     * Counts of the legacy layout take every recommender to have ranked every event; one that never
+     * hit in any window (the blend under BPR, recorded as a miss each time) ranked none.
+     */
+    @Test
+    void aLegacyRecommenderWithoutHitsRankedNone() {
+        TreeMap<Long, double[]> windows = new TreeMap<>();
+        windows.put(
+                0L,
+                PrequentialCounts.inCurrentLayout(
+                        PrequentialCounts.RECOMMENDERS, new double[] {3, 1, 0, 2, 0, 1, 0, 1, 0}));
+        windows.put(
+                7L,
+                PrequentialCounts.inCurrentLayout(
+                        PrequentialCounts.RECOMMENDERS, new double[] {2, 0, 0, 1, 0, 0, 0, 1, 0}));
+        PrequentialCounts c = new PrequentialCounts(0, windows);
+
+        c.legacyRecommendersWithoutHitsRankedNone();
+
+        assertThat(c.quality(0).events()).isEqualTo(5);
+        assertThat(c.quality(1).ranked()).as("popularity never hit either").isFalse();
+        assertThat(c.quality(2).events()).isEqualTo(5);
+        assertThat(c.quality(3).ranked()).isFalse();
+        assertThat(c.windows().get(7L)).containsExactly(2, 0, 0, 1, 0, 0, 0, 1, 0, 2, 0, 2, 0);
     }
 
     /** Top-10 lists of the model and popularity; trending's and the blend's unknown. */
