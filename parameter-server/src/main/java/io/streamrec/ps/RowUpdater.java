@@ -168,9 +168,17 @@ public final class RowUpdater implements Serializable {
         if (row.isTombstone() || isFinite(row.weights())) {
             return row;
         }
+        float[] initial;
+        try {
+            initial = initializer.initialWeights(row.key());
+        } catch (IllegalArgumentException noSuchKind) {
+            // a row of no kind this job makes (another writer of the topic): nothing reads it,
+            // and an exception would fail the reader at every restart
+            initial = new float[row.weights().length];
+        }
         return new ParameterRow(
                 row.key(),
-                initializer.initialWeights(row.key()),
+                initial,
                 new float[0],
                 row.version(),
                 row.updates(),

@@ -65,6 +65,30 @@ class RowUpdaterNonFiniteTest {
         assertThat(after.positives()).isEqualTo(3);
     }
 
+    /**
+     * A copy of the model handed a row of a kind this job does not make, whose weights are not all
+     * numbers (another writer of the model-updates topic), takes zeros for it instead of failing:
+     * the feed is read again from its start at every restart, so an exception would loop.
+     */
+    @Test
+    void aRowOfNoKindThisJobMakesWithWeightsNotNumbersBecomesZeros() {
+        RowInitializer knowsItemsOnly =
+                key -> {
+                    if (!key.startsWith("i:")) {
+                        throw new IllegalArgumentException("unknown parameter row " + key);
+                    }
+                    return new float[] {0.5f};
+                };
+        ParameterRow foreign =
+                new ParameterRow(
+                        "dense:X", new float[] {Float.NaN, 1f}, new float[0], 1, 1, 0, 0f, 0L);
+
+        ParameterRow held = RowUpdater.withFiniteWeights(foreign, knowsItemsOnly);
+
+        assertThat(held.key()).isEqualTo("dense:X");
+        assertThat(held.weights()).containsExactly(0f, 0f);
+    }
+
     @Test
     void aFiniteGradientStillMovesTheWeights() {
         ParameterRow row =

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A unit vector per catalog item from its text, "title. attribute, attribute", by dense item index:
@@ -13,6 +15,8 @@ import java.util.function.Supplier;
  * catalog ({@link CandidateGenerator#adoptTextVectors}). Not thread-safe.
  */
 public final class ItemTextVectors {
+    private static final Logger LOG = LoggerFactory.getLogger(ItemTextVectors.class);
+
     private final Supplier<? extends TextEncoder> encoderFactory;
     private TextEncoder encoder;
     private float[][] vectors = new float[16][];
@@ -42,13 +46,19 @@ public final class ItemTextVectors {
                 : t + ". " + String.join(", ", attributes);
     }
 
-    /** Encodes the items whose text is new or changed, in one call to the encoder. */
+    /**
+     * Encodes the items whose text is new or changed, in one call to the encoder. A text without a
+     * letter or digit ("\u0001", a no-break space) is not encoded: the encoder refuses what it
+     * reads as blank, and an exception here would fail serving at every restart, the catalog being
+     * read again from its start. A text the encoder refuses all the same leaves its item without a
+     * vector.
+     */
     void putAll(int[] items, List<String> itemTexts) {
         List<Integer> changed = new ArrayList<>();
         List<String> changedTexts = new ArrayList<>();
         for (int i = 0; i < items.length; i++) {
             String text = itemTexts.get(i);
-            if (!text.isEmpty() && !text.equals(textOf(items[i]))) {
+            if (hasWords(text) && !text.equals(textOf(items[i]))) {
                 changed.add(items[i]);
                 changedTexts.add(text);
             }
@@ -60,11 +70,37 @@ public final class ItemTextVectors {
             encoder = encoderFactory.get();
         }
         long start = System.nanoTime();
-        float[][] encodedVectors = encoder.encode(changedTexts);
+        float[][] encodedVectors = encodeEach(changedTexts);
         encodeNanos += System.nanoTime() - start;
         encoded += changed.size();
         for (int i = 0; i < changed.size(); i++) {
-            set(changed.get(i), changedTexts.get(i), encodedVectors[i]);
+            if (encodedVectors[i] != null) {
+                set(changed.get(i), changedTexts.get(i), encodedVectors[i]);
+            }
+        }
+    }
+
+    private static boolean hasWords(String text) {
+        return text.codePoints().anyMatch(Character::isLetterOrDigit);
+    }
+
+    /**
+     * The texts' vectors in one call; where the encoder refuses the call, one call per text, a
+     * refused text's vector null.
+     */
+    private float[][] encodeEach(List<String> texts) {
+        try {
+            return encoder.encode(texts);
+        } catch (IllegalArgumentException refused) {
+            float[][] vectors = new float[texts.size()][];
+            for (int i = 0; i < vectors.length; i++) {
+                try {
+                    vectors[i] = encoder.encode(List.of(texts.get(i)))[0];
+                } catch (IllegalArgumentException e) {
+                    LOG.warn("No text vector for \"{}\": {}", texts.get(i), e.getMessage());
+                }
+            }
+            return vectors;
         }
     }
 

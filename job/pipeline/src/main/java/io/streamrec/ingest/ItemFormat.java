@@ -47,9 +47,11 @@ public enum ItemFormat {
     }
 
     /**
-     * Parses one line. The item's id follows the events' rule ({@link RecordParser#ID}): a file's
-     * catalog goes to the operators without the items topic's validation, and a blank id would
-     * become a candidate, a negative and a row of its own.
+     * Parses one line. The item's id follows the events' rule ({@link RecordParser#ID}), its title
+     * and attributes the items topic's bounds ({@link ItemJsonCodec}): a file's catalog goes to the
+     * operators without the topic's validation, a blank id would become a candidate, a negative and
+     * a row of its own, and an attribute longer than a row key can be (64 KiB) would fail the
+     * workers' output at every restart.
      */
     public ItemRecord parseLine(String line) throws InvalidRecordException {
         ItemRecord item = parseFields(line);
@@ -57,6 +59,21 @@ public enum ItemFormat {
             throw new InvalidRecordException(
                     "invalid_id",
                     "item id '" + item.itemId() + "' is not 1-128 of [A-Za-z0-9._:-]");
+        }
+        if (item.title().length() > ItemJsonCodec.MAX_TITLE_CHARS) {
+            throw new InvalidRecordException(
+                    "wrong_type", "title longer than " + ItemJsonCodec.MAX_TITLE_CHARS + " chars");
+        }
+        if (item.attributes().size() > ItemJsonCodec.MAX_ATTRIBUTES
+                || item.attributes().stream()
+                        .anyMatch(a -> a.length() > ItemJsonCodec.MAX_ATTRIBUTE_CHARS)) {
+            throw new InvalidRecordException(
+                    "wrong_type",
+                    "more than "
+                            + ItemJsonCodec.MAX_ATTRIBUTES
+                            + " genres or one longer than "
+                            + ItemJsonCodec.MAX_ATTRIBUTE_CHARS
+                            + " chars");
         }
         return item;
     }

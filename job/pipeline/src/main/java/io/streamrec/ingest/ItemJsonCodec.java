@@ -19,7 +19,12 @@ import java.util.List;
  */
 public final class ItemJsonCodec implements RecordParser<ItemRecord> {
     private static final long serialVersionUID = 1L;
-    private static final int MAX_ATTRIBUTES = 64;
+
+    /** The most attributes an item takes. */
+    public static final int MAX_ATTRIBUTES = 64;
+
+    /** The longest attribute taken, in UTF-16 characters. */
+    public static final int MAX_ATTRIBUTE_CHARS = 128;
 
     /**
      * The longest title taken, in UTF-16 characters: at most 3 KiB of modified UTF-8, well inside
@@ -48,12 +53,18 @@ public final class ItemJsonCodec implements RecordParser<ItemRecord> {
         if (attrs != null && !attrs.isNull()) {
             if (!attrs.isArray() || attrs.size() > MAX_ATTRIBUTES) {
                 throw new InvalidRecordException(
-                        "wrong_type", "attributes must be an array of at most 64 strings");
+                        "wrong_type",
+                        "attributes must be an array of at most " + MAX_ATTRIBUTES + " strings");
             }
             for (JsonNode a : attrs) {
-                if (!a.isTextual() || a.asText().isBlank() || a.asText().length() > 128) {
+                if (!a.isTextual()
+                        || a.asText().isBlank()
+                        || a.asText().length() > MAX_ATTRIBUTE_CHARS) {
                     throw new InvalidRecordException(
-                            "wrong_type", "attributes must be non-empty strings of <= 128 chars");
+                            "wrong_type",
+                            "attributes must be non-empty strings of <= "
+                                    + MAX_ATTRIBUTE_CHARS
+                                    + " chars");
                 }
                 if (!attributes.contains(a.asText())) {
                     attributes.add(a.asText());

@@ -43,6 +43,27 @@ class ItemTextVectorsTest {
         assertThat(vectors.vector(-1)).isNull();
     }
 
+    /**
+     * A text without a letter or digit is not encoded (the language model refuses what it reads as
+     * blank), and a text the encoder refuses leaves only its item without a vector: an exception
+     * would fail serving at every restart, the catalog being read from its start.
+     */
+    @Test
+    void textsTheEncoderWouldRefuseLeaveTheirItemWithoutAVector() {
+        ItemTextVectors vectors = new ItemTextVectors(() -> encoder);
+        vectors.putAll(new int[] {0, 1}, List.of("\u0001", "\u00a0\u200b"));
+        assertThat(encoder.encoded()).isEmpty();
+
+        // "refused" has no vector in the fixed encoder, which then throws as the model does
+        vectors.putAll(new int[] {2, 3, 4}, List.of("x", "refused", "y"));
+
+        assertThat(vectors.vector(0)).isNull();
+        assertThat(vectors.vector(2)).containsExactly(0.6f, 0.8f, 0f);
+        assertThat(vectors.vector(3)).isNull();
+        assertThat(vectors.vector(4)).containsExactly(0f, 1f, 0f);
+        assertThat(vectors.items()).isEqualTo(2);
+    }
+
     /** The encoder's native memory is freed by a close only: the vectors' owner closes it. */
     @Test
     void closingTheEncoderClosesItOnceAndALaterTextLoadsItAgain() {

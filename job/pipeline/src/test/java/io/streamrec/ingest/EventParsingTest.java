@@ -8,6 +8,8 @@ import io.streamrec.schema.UserEvent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -150,5 +152,32 @@ class EventParsingTest {
                             InvalidRecordException.class,
                             e -> assertThat(e.reason()).isEqualTo("invalid_id"));
         }
+    }
+
+    /**
+     * An item file's title and genres keep the items topic's bounds: a genre longer than a row key
+     * can be would fail the workers' output at every restart, so its line is refused instead.
+     */
+    @Test
+    void itemFileLinesOverTheTopicsBoundsAreRefused() throws Exception {
+        String longGenre = "A".repeat(70_000);
+        String manyGenres =
+                IntStream.range(0, 65).mapToObj(g -> "g" + g).collect(Collectors.joining("|"));
+        for (String line :
+                new String[] {
+                    "1#Heat (1995)#" + longGenre,
+                    "1#Heat (1995)#" + manyGenres,
+                    "1#" + "T".repeat(1025) + "#Drama"
+                }) {
+            assertThatThrownBy(() -> ItemFormat.MOVIETWEETINGS.parseLine(line))
+                    .isInstanceOfSatisfying(
+                            InvalidRecordException.class,
+                            e -> assertThat(e.reason()).isEqualTo("wrong_type"));
+        }
+        assertThat(
+                        ItemFormat.MOVIETWEETINGS
+                                .parseLine("1#" + "T".repeat(1024) + "#" + "A".repeat(128))
+                                .attributes())
+                .containsExactly("A".repeat(128));
     }
 }
