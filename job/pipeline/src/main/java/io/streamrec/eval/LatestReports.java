@@ -12,13 +12,19 @@ import java.util.TreeMap;
 /**
  * The job's quality so far from its eval-reports topic: each serving subtask reports its cumulative
  * counts at every checkpoint, so the latest report of each subtask of the latest parallelism adds
- * up to the whole (after a rescale the old subtasks' counts live on in the new ones).
+ * up to the whole (after a rescale the old subtasks' counts live on in the new ones). A job that
+ * comes back to a parallelism it ran at before (2, then 1, then 2) starts that parallelism's
+ * reports afresh: the first run's reports at it would otherwise count again beside the new ones.
  */
 public final class LatestReports {
     private final Map<Integer, Map<Integer, EvalReportCodec.Report>> byParallelism =
             new HashMap<>();
     private int currentParallelism = -1;
     private long currentTime = Long.MIN_VALUE;
+
+    /** Per parallelism, the time before which its reports belong to an earlier run at it. */
+    private final Map<Integer, Long> staleBefore = new HashMap<>();
+
     private long reports;
     private long checkpoints;
     private final List<Long> checkpointTimes = new ArrayList<>();
@@ -26,8 +32,21 @@ public final class LatestReports {
     private final TreeMap<Long, Long> trainedByTime = new TreeMap<>();
 
     public void add(EvalReportCodec.Report report) {
+        if (report.time() >= currentTime
+                && currentParallelism != -1
+                && report.parallelism() != currentParallelism) {
+            // the job restarted at another parallelism: every report of an earlier run at this one
+            // is older than the run just ended
+            staleBefore.put(report.parallelism(), currentTime);
+            byParallelism
+                    .getOrDefault(report.parallelism(), new HashMap<>())
+                    .values()
+                    .removeIf(r -> r.time() < currentTime);
+        }
         Map<Integer, EvalReportCodec.Report> latest =
                 byParallelism.computeIfAbsent(report.parallelism(), p -> new HashMap<>());
+        boolean stale =
+                report.time() < staleBefore.getOrDefault(report.parallelism(), Long.MIN_VALUE);
         EvalReportCodec.Report before = latest.get(report.counts().subtask());
         if (before == null || report.time() > before.time()) {
             // a subtask that restarted records its samples afresh
@@ -39,7 +58,7 @@ public final class LatestReports {
                     .computeIfAbsent(report.time() / 1000, s -> new LatencyHistogram())
                     .addAll(recent);
         }
-        if (before == null || report.time() >= before.time()) {
+        if (!stale && (before == null || report.time() >= before.time())) {
             latest.put(report.counts().subtask(), report);
         }
         if (report.time() >= currentTime) {

@@ -47,6 +47,27 @@ class LatestReportsTest {
         assertThat(reports.checkpoints()).isEqualTo(2);
     }
 
+    /**
+     * Back at a parallelism it ran at before (2, then 1, then 2): the first run's report of subtask
+     * 1 no longer counts beside the new subtask 0, which carries its counts on.
+     */
+    @Test
+    void backAtAnEarlierParallelismTheEarlierRunsReportsNoLongerCount() {
+        LatestReports reports = new LatestReports();
+        reports.add(report(0, 2, 10, 3, 100, 1_000, 1_500, 7));
+        reports.add(report(1, 2, 10, 2, 100, 1_000, 1_500, 7));
+        reports.add(report(0, 1, 20, 6, 250, 2_000, 2_200, 5));
+        // at 2 again: subtask 0 reports first, with every count so far
+        reports.add(report(0, 2, 30, 8, 300, 3_000, 3_200, 5));
+
+        assertThat(reports.evaluatedEvents()).isEqualTo(8);
+        assertThat(reports.trainedEvents()).isEqualTo(300);
+        assertThat(reports.current()).hasSize(1);
+
+        reports.add(report(1, 2, 30, 1, 20, 3_000, 3_200, 5));
+        assertThat(reports.evaluatedEvents()).isEqualTo(9);
+    }
+
     @Test
     void mergedCoverageUnitesTheSubtasksLists() throws Exception {
         LatestReports reports = new LatestReports();
