@@ -32,12 +32,19 @@ import org.apache.flink.api.java.tuple.Tuple4;
  * subtask read them): serving never applies them again, so a checkpoint also stores them ({@link
  * #appliedForgetsState}), and a restored ledger takes each as applied when it reads it, instead of
  * holding the user's requests behind it for {@link #FORGET_WAIT_MS}.
+ *
+ * <p>After a rescale a subtask starts at the lowest position of all the old subtasks, so it reads
+ * again requests and forgets of its users that their old owner had dealt with before the checkpoint
+ * (its position past them): those are taken as dealt with ({@link EarlierOwners}), so the old
+ * owner's answers are not given again and its applied forgets hold nothing.
  */
 final class DirectRequestLedger {
     /** The longest a request waits behind its user's forget, and a forget for its request. */
     static final long FORGET_WAIT_MS = 60_000;
 
     private final Map<Integer, Long> next = new HashMap<>();
+
+    private final EarlierOwners earlierOwners;
 
     /** Per user: forgets read from the topic that serving has not applied yet, in order. */
     private final Map<String, ArrayDeque<Waiting>> forgetsAhead = new HashMap<>();
@@ -73,7 +80,7 @@ final class DirectRequestLedger {
      * @param start the first offset to deal with per partition (restored or where reading starts)
      */
     DirectRequestLedger(Map<Integer, Long> start) {
-        this(start, List.of(), 0L);
+        this(start, List.of(), 0L, EarlierOwners.NONE);
     }
 
     /**
@@ -84,11 +91,14 @@ final class DirectRequestLedger {
      *     its reading until {@link #FORGET_WAIT_MS} after it was applied, as it would have without
      *     the restore (one applied longer ago is dropped, so a stale one never cancels a new forget
      *     of its user)
+     * @param earlierOwners where the subtasks before a rescale had dealt with each partition
      */
     DirectRequestLedger(
             Map<Integer, Long> start,
             List<Tuple4<Integer, Integer, Long, String>> applied,
-            long nowMs) {
+            long nowMs,
+            EarlierOwners earlierOwners) {
+        this.earlierOwners = earlierOwners;
         next.putAll(start);
         for (Tuple4<Integer, Integer, Long, String> a : applied) {
             if (a.f1 < 0) {
@@ -106,6 +116,13 @@ final class DirectRequestLedger {
         List<RecommendationRequest> answer = new ArrayList<>(expire(nowMs));
         for (DirectRequest r : batch.requests()) {
             String user = r.userId();
+            if (earlierOwners.dealtWith(r)) {
+                if (r.isForget()) {
+                    appliedRead.add(
+                            r); // a restore from a checkpoint before this one reads it again
+                }
+                continue;
+            }
             if (r.isForget()) {
                 if (restoredApplied.remove(new Position(r.partition(), r.offset()), user)
                         || cancelApplied(user)) {
@@ -278,6 +295,46 @@ final class DirectRequestLedger {
      * move between subtasks, so each takes the lowest position per partition of all: nothing is
      * skipped, and some requests are answered twice.
      */
+    /**
+     * Where each subtask of the run before a rescale had dealt with each partition (the first
+     * offset it had not), by its index, and that run's parallelism: a user's request or forget
+     * below its old owner's position was answered or applied before the checkpoint.
+     */
+    record EarlierOwners(int parallelism, Map<Integer, Map<Integer, Long>> positions) {
+        static final EarlierOwners NONE = new EarlierOwners(0, Map.of());
+
+        /** Whether the request's user's owner before the rescale had dealt with it. */
+        boolean dealtWith(DirectRequest r) {
+            if (parallelism == 0) {
+                return false;
+            }
+            Map<Integer, Long> owner = positions.get(UserOwner.of(r.userId(), parallelism));
+            Long position = owner == null ? null : owner.get(r.partition());
+            return position != null && r.offset() < position;
+        }
+
+        /**
+         * The old subtasks' positions in {@code entries} (subtask, parallelism, partition, offset)
+         * when they were written at another parallelism than {@code parallelism}, all at one; else
+         * {@link #NONE}.
+         */
+        static EarlierOwners of(
+                Iterable<Tuple4<Integer, Integer, Integer, Long>> entries, int parallelism) {
+            Integer earlier = null;
+            Map<Integer, Map<Integer, Long>> positions = new HashMap<>();
+            for (Tuple4<Integer, Integer, Integer, Long> e : entries) {
+                if (earlier != null && !earlier.equals(e.f1)) {
+                    return NONE;
+                }
+                earlier = e.f1;
+                positions.computeIfAbsent(e.f0, s -> new HashMap<>()).merge(e.f2, e.f3, Math::min);
+            }
+            return earlier == null || earlier == parallelism
+                    ? NONE
+                    : new EarlierOwners(earlier, positions);
+        }
+    }
+
     static Map<Integer, Long> restore(
             Iterable<Tuple4<Integer, Integer, Integer, Long>> entries,
             int subtask,

@@ -190,6 +190,9 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     /** Positions of the requests topic as restored, until the ledger takes them over. */
     private transient Map<Integer, Long> restoredDirectPositions;
 
+    /** Where the subtasks before a rescale had dealt with the requests topic; none otherwise. */
+    private transient DirectRequestLedger.EarlierOwners earlierDirectOwners;
+
     private transient ListState<Tuple4<Integer, Integer, Integer, Long>> directPositionsState;
     private transient ListState<Tuple4<Integer, Integer, Long, String>> appliedForgetsState;
     private transient List<Tuple4<Integer, Integer, Long, String>> restoredAppliedForgets;
@@ -252,6 +255,8 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                                                 Tuple4<Integer, Integer, Integer, Long>>() {})));
         restoredDirectPositions =
                 DirectRequestLedger.restore(directPositionsState.get(), subtask, parallelism);
+        earlierDirectOwners =
+                DirectRequestLedger.EarlierOwners.of(directPositionsState.get(), parallelism);
         appliedForgetsState =
                 store.getUnionListState(
                         new ListStateDescriptor<>(
@@ -460,7 +465,8 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                 new DirectRequestLedger(
                         directFetcher.startPositions(),
                         restoredAppliedForgets,
-                        System.currentTimeMillis());
+                        System.currentTimeMillis(),
+                        earlierDirectOwners);
         getMetricGroup().gauge("directRequestsHeld", directLedger::held);
         getMetricGroup().gauge("directRequestsReleasedUnapplied", directLedger::releasedUnapplied);
         MailboxExecutor mailbox = mailbox();

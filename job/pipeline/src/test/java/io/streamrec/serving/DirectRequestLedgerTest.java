@@ -3,6 +3,7 @@ package io.streamrec.serving;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamrec.schema.RecommendationRequest;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.java.tuple.Tuple4;
@@ -149,7 +150,9 @@ class DirectRequestLedgerTest {
         assertThat(applied)
                 .containsExactlyInAnyOrder(Tuple4.of(0, 0, 2L, "b"), Tuple4.of(0, -1, T, "c"));
 
-        DirectRequestLedger restored = new DirectRequestLedger(positions, applied, T + 5);
+        DirectRequestLedger restored =
+                new DirectRequestLedger(
+                        positions, applied, T + 5, DirectRequestLedger.EarlierOwners.NONE);
         List<RecommendationRequest> answer =
                 restored.accept(
                         batch(
@@ -184,7 +187,10 @@ class DirectRequestLedgerTest {
                 List.of(Tuple4.of(0, -1, T, "stale"), Tuple4.of(0, 0, 1L, "b"));
         DirectRequestLedger restored =
                 new DirectRequestLedger(
-                        Map.of(0, 0L), applied, T + DirectRequestLedger.FORGET_WAIT_MS + 1);
+                        Map.of(0, 0L),
+                        applied,
+                        T + DirectRequestLedger.FORGET_WAIT_MS + 1,
+                        DirectRequestLedger.EarlierOwners.NONE);
         List<RecommendationRequest> answer =
                 restored.accept(
                         batch(
@@ -201,7 +207,7 @@ class DirectRequestLedgerTest {
     @Test
     void atTheSameParallelismEachSubtaskRestoresItsOwnPositions() {
         List<Tuple4<Integer, Integer, Integer, Long>> state =
-                new java.util.ArrayList<>(DirectRequestLedger.asState(Map.of(0, 10L, 1, 3L), 0, 2));
+                new ArrayList<>(DirectRequestLedger.asState(Map.of(0, 10L, 1, 3L), 0, 2));
         state.addAll(DirectRequestLedger.asState(Map.of(0, 7L, 1, 8L), 1, 2));
 
         assertThat(DirectRequestLedger.restore(state, 0, 2)).isEqualTo(Map.of(0, 10L, 1, 3L));
@@ -211,7 +217,7 @@ class DirectRequestLedgerTest {
     @Test
     void afterARescaleEverySubtaskStartsAtTheLowestPositionOfAll() {
         List<Tuple4<Integer, Integer, Integer, Long>> state =
-                new java.util.ArrayList<>(DirectRequestLedger.asState(Map.of(0, 10L, 1, 3L), 0, 2));
+                new ArrayList<>(DirectRequestLedger.asState(Map.of(0, 10L, 1, 3L), 0, 2));
         state.addAll(DirectRequestLedger.asState(Map.of(0, 7L, 1, 8L), 1, 2));
 
         Map<Integer, Long> lowest = Map.of(0, 7L, 1, 3L);
@@ -219,5 +225,51 @@ class DirectRequestLedgerTest {
         assertThat(DirectRequestLedger.restore(state, 2, 3)).isEqualTo(lowest);
         assertThat(DirectRequestLedger.restore(state, 0, 1)).isEqualTo(lowest);
         assertThat(DirectRequestLedger.restore(List.of(), 0, 2)).isEmpty();
+    }
+
+    /**
+     * After a rescale (2 subtasks to 1) the subtask starts at the lowest position of all, 4, and
+     * reads again what the users' old owners had dealt with: subtask 0 up to offset 10, among it an
+     * applied forget. Those are neither answered again nor held behind; what the old owner 1 had
+     * not reached yet (its position 4) is answered.
+     */
+    @Test
+    void afterARescaleWhatTheOldOwnerHadDealtWithIsNotAnsweredAgainNorHeld() {
+        String ofZero = userOwnedBy(0, 2);
+        String ofOne = userOwnedBy(1, 2);
+        List<Tuple4<Integer, Integer, Integer, Long>> state =
+                new ArrayList<>(DirectRequestLedger.asState(Map.of(0, 10L), 0, 2));
+        state.addAll(DirectRequestLedger.asState(Map.of(0, 4L), 1, 2));
+        DirectRequestLedger restored =
+                new DirectRequestLedger(
+                        DirectRequestLedger.restore(state, 0, 1),
+                        List.of(),
+                        T,
+                        DirectRequestLedger.EarlierOwners.of(state, 1));
+
+        List<RecommendationRequest> answer =
+                restored.accept(
+                        batch(
+                                Map.of(0, 11L),
+                                request(0, 4, "answered-before", ofZero),
+                                request(0, 5, "not-reached", ofOne),
+                                forget(0, 6, ofZero),
+                                request(0, 10, "after-the-forget", ofZero)),
+                        T);
+
+        assertThat(ids(answer)).containsExactly("not-reached", "after-the-forget");
+        assertThat(restored.held()).isZero();
+        assertThat(restored.positions()).isEqualTo(Map.of(0, 11L));
+        assertThat(DirectRequestLedger.EarlierOwners.of(state, 2))
+                .as("at the same parallelism each subtask restores its own position")
+                .isEqualTo(DirectRequestLedger.EarlierOwners.NONE);
+    }
+
+    private static String userOwnedBy(int subtask, int parallelism) {
+        for (int i = 0; ; i++) {
+            if (UserOwner.of("u" + i, parallelism) == subtask) {
+                return "u" + i;
+            }
+        }
     }
 }
