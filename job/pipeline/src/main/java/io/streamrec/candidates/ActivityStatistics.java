@@ -41,6 +41,10 @@ public final class ActivityStatistics {
     /** Indexes a new or changed catalog item. */
     void putItem(int item, String title, List<String> attributes) {
         content.put(item, title, attributes);
+        int[] renumbered = content.compactIfMostlyDead();
+        if (renumbered != null) {
+            users.translateTokens(renumbered);
+        }
     }
 
     /**

@@ -15,6 +15,10 @@ import java.util.regex.Pattern;
  * hashing: title words and attributes (the words of {@link TitleWords#words}, one dictionary), each
  * token's document frequency for its idf {@code ln(N / df)}, and the release year when the title
  * ends in one, as in "Star Wars (1977)". Arrays handed out are the stored ones: read, never write.
+ *
+ * <p>Tokens no item has any longer (their items retitled) are dropped and the rest numbered again
+ * once they are most of the tokens ({@link #compactIfMostlyDead}): a catalog whose titles or
+ * attributes keep changing holds its current words, not every word it ever had.
  */
 public final class ItemContent {
     /** A release year not known. */
@@ -25,7 +29,14 @@ public final class ItemContent {
     private static final Pattern YEAR = Pattern.compile("\\((\\d{4})\\)");
     private static final String ATTRIBUTE = "attr:";
 
-    private final IdIndex tokens = new IdIndex();
+    /** Tokens no item has kept until they are at least this many and half of all. */
+    static final int COMPACT_AT_LEAST = 1024;
+
+    private IdIndex tokens = new IdIndex();
+
+    /** Tokens whose document frequency is 0. */
+    private int deadTokens;
+
     private final List<int[]> words = new ArrayList<>();
     private final List<int[]> attributes = new ArrayList<>();
     private int[] years = new int[16];
@@ -72,6 +83,7 @@ public final class ItemContent {
         int before = tokens.size();
         int token = tokens.of(word);
         if (tokens.size() > before) {
+            deadTokens++; // until an item counts it
             if (token >= documentFrequency.length) {
                 int grown = Math.max(token + 1, documentFrequency.length * 2);
                 documentFrequency = Arrays.copyOf(documentFrequency, grown);
@@ -86,9 +98,56 @@ public final class ItemContent {
 
     private void count(int[] itemTokens, int delta) {
         for (int token : itemTokens) {
+            int before = documentFrequency[token];
             documentFrequency[token] += delta;
+            if (before == 0) {
+                deadTokens--;
+            } else if (documentFrequency[token] == 0) {
+                deadTokens++;
+            }
             logDocumentFrequency[token] = Math.log(Math.max(1, documentFrequency[token]));
         }
+    }
+
+    /**
+     * Drops the tokens no item has and numbers the others again, in their order, when the dropped
+     * would be at least {@link #COMPACT_AT_LEAST} and half of all; returns each old token's new
+     * number (-1 for a dropped one), or null when nothing was done. Whoever holds token numbers
+     * (users' attribute counts) must translate them.
+     */
+    int[] compactIfMostlyDead() {
+        if (deadTokens < Math.max(COMPACT_AT_LEAST, tokens.size() / 2)) {
+            return null;
+        }
+        int[] toNew = new int[tokens.size()];
+        IdIndex live = new IdIndex();
+        int[] frequency = new int[Math.max(16, tokens.size() - deadTokens)];
+        double[] logFrequency = new double[frequency.length];
+        int attributes = 0;
+        for (int t = 0; t < toNew.length; t++) {
+            if (documentFrequency[t] == 0) {
+                toNew[t] = -1;
+                continue;
+            }
+            String word = tokens.id(t);
+            toNew[t] = live.of(word);
+            frequency[toNew[t]] = documentFrequency[t];
+            logFrequency[toNew[t]] = logDocumentFrequency[t];
+            attributes += word.startsWith(ATTRIBUTE) ? 1 : 0;
+        }
+        for (List<int[]> perItem : List.of(words, this.attributes)) {
+            for (int[] itemTokens : perItem) {
+                for (int k = 0; itemTokens != null && k < itemTokens.length; k++) {
+                    itemTokens[k] = toNew[itemTokens[k]];
+                }
+            }
+        }
+        tokens = live;
+        documentFrequency = frequency;
+        logDocumentFrequency = logFrequency;
+        attributeTokens = attributes;
+        deadTokens = 0;
+        return toNew;
     }
 
     /** The year in the last "(dddd)" of the title, between 1800 and 2200; else {@link #NO_YEAR}. */
@@ -137,7 +196,10 @@ public final class ItemContent {
         return tokens.size();
     }
 
-    /** Distinct attributes ever indexed. */
+    /**
+     * Distinct attributes: those items have, and those no item has any longer that no compaction
+     * has dropped yet.
+     */
     public int attributeTokens() {
         return attributeTokens;
     }

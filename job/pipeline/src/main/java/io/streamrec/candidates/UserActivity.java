@@ -216,6 +216,27 @@ public final class UserActivity {
         }
     }
 
+    /**
+     * Numbers every attribute token again by {@code toNew} (-1: a token no item has any longer,
+     * whose counts are dropped), after {@link ItemContent#compactIfMostlyDead}. The totals (each
+     * user's and all users' attribute events) stay as they were, so the shares of the tokens kept
+     * do not change.
+     */
+    void translateTokens(int[] toNew) {
+        for (User u : users) {
+            if (u != null) {
+                u.translateTokens(toNew);
+            }
+        }
+        double[] global = new double[attributeEvents.length];
+        for (int t = 0; t < Math.min(toNew.length, attributeEvents.length); t++) {
+            if (toNew[t] >= 0) {
+                global[toNew[t]] += attributeEvents[t];
+            }
+        }
+        attributeEvents = global;
+    }
+
     private User user(int user) {
         return user >= 0 && user < users.size() ? users.get(user) : null;
     }

@@ -46,6 +46,48 @@ class ActivityStatisticsTest {
         assertThat(ItemContent.releaseYear("Year 1 (0001)")).isEqualTo(ItemContent.NO_YEAR);
     }
 
+    /**
+     * An item retitled again and again (a rotating tag) leaves tokens no item has; once they are
+     * most of the tokens they are dropped and the rest numbered again, users' attribute counts and
+     * the global ones following by word, their shares unchanged.
+     */
+    @Test
+    void tokensNoItemHasAreDroppedOnceTheyAreMostAndCountsFollowByWord() {
+        ActivityStatistics stats = new ActivityStatistics();
+        stats.putItem(0, "Heat", List.of("Crime"));
+        UserEvent e = new UserEvent("e1", "u", "0", EventType.CLICK, Float.NaN, HOUR);
+        stats.add(0, 0, e, 0, true);
+        stats.add(1, 0, e, 0, true);
+        ItemContent content = stats.content();
+        UserActivity users = stats.users();
+        int crime = content.attributes(0)[0];
+        double share = users.globalAttributeEvents(crime) / users.globalAttributeEvents();
+        for (int tag = 0; tag < 3 * ItemContent.COMPACT_AT_LEAST; tag++) {
+            stats.putItem(1, "Live " + tag, List.of("tag" + tag));
+        }
+
+        // heat, attr:crime; live, the latest number, attr:tag<latest>; and fewer than 1024 dead
+        assertThat(content.tokens()).isLessThan(ItemContent.COMPACT_AT_LEAST + 5);
+        int crimeNow = content.attributes(0)[0];
+        assertThat(content.word(crimeNow)).isEqualTo("attr:crime");
+        assertThat(words(content, content.attributes(1)))
+                .containsExactly("attr:tag" + (3 * ItemContent.COMPACT_AT_LEAST - 1));
+        assertThat(users.attributeAt(0, 0)).isEqualTo(crimeNow);
+        assertThat(users.attributeCountAt(1, 0)).isEqualTo(1.0);
+        assertThat(users.globalAttributeEvents(crimeNow) / users.globalAttributeEvents())
+                .isEqualTo(share);
+        // the attributes of the catalog now, and those its items dropped since the compaction
+        assertThat(content.attributeTokens()).isBetween(2, ItemContent.COMPACT_AT_LEAST + 2);
+        // the idf of what is left is as in a fresh index of the same catalog
+        ItemContent fresh = new ItemContent();
+        fresh.put(0, "Heat", List.of("Crime"));
+        fresh.put(
+                1,
+                "Live " + (3 * ItemContent.COMPACT_AT_LEAST - 1),
+                List.of("tag" + (3 * ItemContent.COMPACT_AT_LEAST - 1)));
+        assertThat(content.idf(crimeNow)).isEqualTo(fresh.idf(fresh.attributes(0)[0]));
+    }
+
     private static List<String> words(ItemContent content, int[] tokens) {
         List<String> out = new ArrayList<>();
         for (int t : tokens) {
