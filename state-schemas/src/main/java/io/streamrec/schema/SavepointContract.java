@@ -183,5 +183,13 @@ public final class SavepointContract {
          */
         public static final String DIRECT_REQUEST_APPLIED_FORGETS =
                 "direct-request-applied-forgets";
+
+        /**
+         * Serving: where the subtasks of runs at other parallelisms had dealt with the requests
+         * topic (operator union list state of (subtask, parallelism, partition, offset)), kept
+         * while a subtask's own position is below one: what a user's old owner had dealt with is
+         * not answered again after a rescale and a later failover.
+         */
+        public static final String DIRECT_REQUEST_EARLIER_OWNERS = "direct-request-earlier-owners";
     }
 }

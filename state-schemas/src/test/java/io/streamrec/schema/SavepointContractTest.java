@@ -65,7 +65,8 @@ class SavepointContractTest {
                         "serving-clock",
                         "run-lineage",
                         "direct-request-positions",
-                        "direct-request-applied-forgets");
+                        "direct-request-applied-forgets",
+                        "direct-request-earlier-owners");
     }
 
     private static List<String> values(Class<?> constants) throws IllegalAccessException {

@@ -48,7 +48,7 @@ public final class LatestReports {
         boolean stale =
                 report.time() < staleBefore.getOrDefault(report.parallelism(), Long.MIN_VALUE);
         EvalReportCodec.Report before = latest.get(report.counts().subtask());
-        if (before == null || report.time() > before.time()) {
+        if (!stale && (before == null || report.time() > before.time())) {
             // a subtask that restarted records its samples afresh
             LatencyHistogram recent =
                     before == null || report.freshness().count() < before.freshness().count()

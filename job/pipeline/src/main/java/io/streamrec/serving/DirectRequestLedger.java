@@ -293,48 +293,8 @@ final class DirectRequestLedger {
      * index: at the same parallelism a subtask takes its own (an answer committed before the
      * checkpoint is not given again, which exactly-once results rely on). After a rescale users
      * move between subtasks, so each takes the lowest position per partition of all: nothing is
-     * skipped, and some requests are answered twice.
+     * skipped, and what the users' old owners had dealt with is skipped by {@link EarlierOwners}.
      */
-    /**
-     * Where each subtask of the run before a rescale had dealt with each partition (the first
-     * offset it had not), by its index, and that run's parallelism: a user's request or forget
-     * below its old owner's position was answered or applied before the checkpoint.
-     */
-    record EarlierOwners(int parallelism, Map<Integer, Map<Integer, Long>> positions) {
-        static final EarlierOwners NONE = new EarlierOwners(0, Map.of());
-
-        /** Whether the request's user's owner before the rescale had dealt with it. */
-        boolean dealtWith(DirectRequest r) {
-            if (parallelism == 0) {
-                return false;
-            }
-            Map<Integer, Long> owner = positions.get(UserOwner.of(r.userId(), parallelism));
-            Long position = owner == null ? null : owner.get(r.partition());
-            return position != null && r.offset() < position;
-        }
-
-        /**
-         * The old subtasks' positions in {@code entries} (subtask, parallelism, partition, offset)
-         * when they were written at another parallelism than {@code parallelism}, all at one; else
-         * {@link #NONE}.
-         */
-        static EarlierOwners of(
-                Iterable<Tuple4<Integer, Integer, Integer, Long>> entries, int parallelism) {
-            Integer earlier = null;
-            Map<Integer, Map<Integer, Long>> positions = new HashMap<>();
-            for (Tuple4<Integer, Integer, Integer, Long> e : entries) {
-                if (earlier != null && !earlier.equals(e.f1)) {
-                    return NONE;
-                }
-                earlier = e.f1;
-                positions.computeIfAbsent(e.f0, s -> new HashMap<>()).merge(e.f2, e.f3, Math::min);
-            }
-            return earlier == null || earlier == parallelism
-                    ? NONE
-                    : new EarlierOwners(earlier, positions);
-        }
-    }
-
     static Map<Integer, Long> restore(
             Iterable<Tuple4<Integer, Integer, Integer, Long>> entries,
             int subtask,

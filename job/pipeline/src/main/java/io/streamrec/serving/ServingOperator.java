@@ -190,8 +190,10 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     /** Positions of the requests topic as restored, until the ledger takes them over. */
     private transient Map<Integer, Long> restoredDirectPositions;
 
-    /** Where the subtasks before a rescale had dealt with the requests topic; none otherwise. */
-    private transient DirectRequestLedger.EarlierOwners earlierDirectOwners;
+    /** Where the subtasks of runs at other parallelisms had dealt with the requests topic. */
+    private transient EarlierOwners earlierDirectOwners;
+
+    private transient ListState<Tuple4<Integer, Integer, Integer, Long>> earlierOwnersState;
 
     private transient ListState<Tuple4<Integer, Integer, Integer, Long>> directPositionsState;
     private transient ListState<Tuple4<Integer, Integer, Long, String>> appliedForgetsState;
@@ -255,8 +257,15 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                                                 Tuple4<Integer, Integer, Integer, Long>>() {})));
         restoredDirectPositions =
                 DirectRequestLedger.restore(directPositionsState.get(), subtask, parallelism);
+        earlierOwnersState =
+                store.getUnionListState(
+                        new ListStateDescriptor<>(
+                                StateNames.DIRECT_REQUEST_EARLIER_OWNERS,
+                                TypeInformation.of(
+                                        new TypeHint<
+                                                Tuple4<Integer, Integer, Integer, Long>>() {})));
         earlierDirectOwners =
-                DirectRequestLedger.EarlierOwners.of(directPositionsState.get(), parallelism);
+                EarlierOwners.of(directPositionsState.get(), earlierOwnersState.get(), parallelism);
         appliedForgetsState =
                 store.getUnionListState(
                         new ListStateDescriptor<>(
@@ -1072,6 +1081,9 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                 directLedger != null
                         ? directLedger.appliedForgetsState(subtask)
                         : restoredAppliedForgets);
+        earlierOwnersState.update(
+                earlierDirectOwners.toState(
+                        directLedger != null ? directLedger.positions() : restoredDirectPositions));
     }
 
     private void closeDirectRequests() throws InterruptedException {

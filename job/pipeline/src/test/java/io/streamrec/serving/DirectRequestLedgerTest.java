@@ -151,8 +151,7 @@ class DirectRequestLedgerTest {
                 .containsExactlyInAnyOrder(Tuple4.of(0, 0, 2L, "b"), Tuple4.of(0, -1, T, "c"));
 
         DirectRequestLedger restored =
-                new DirectRequestLedger(
-                        positions, applied, T + 5, DirectRequestLedger.EarlierOwners.NONE);
+                new DirectRequestLedger(positions, applied, T + 5, EarlierOwners.NONE);
         List<RecommendationRequest> answer =
                 restored.accept(
                         batch(
@@ -190,7 +189,7 @@ class DirectRequestLedgerTest {
                         Map.of(0, 0L),
                         applied,
                         T + DirectRequestLedger.FORGET_WAIT_MS + 1,
-                        DirectRequestLedger.EarlierOwners.NONE);
+                        EarlierOwners.NONE);
         List<RecommendationRequest> answer =
                 restored.accept(
                         batch(
@@ -245,7 +244,7 @@ class DirectRequestLedgerTest {
                         DirectRequestLedger.restore(state, 0, 1),
                         List.of(),
                         T,
-                        DirectRequestLedger.EarlierOwners.of(state, 1));
+                        EarlierOwners.of(state, List.of(), 1));
 
         List<RecommendationRequest> answer =
                 restored.accept(
@@ -260,9 +259,9 @@ class DirectRequestLedgerTest {
         assertThat(ids(answer)).containsExactly("not-reached", "after-the-forget");
         assertThat(restored.held()).isZero();
         assertThat(restored.positions()).isEqualTo(Map.of(0, 11L));
-        assertThat(DirectRequestLedger.EarlierOwners.of(state, 2))
+        assertThat(EarlierOwners.of(state, List.of(), 2))
                 .as("at the same parallelism each subtask restores its own position")
-                .isEqualTo(DirectRequestLedger.EarlierOwners.NONE);
+                .isEqualTo(EarlierOwners.NONE);
     }
 
     private static String userOwnedBy(int subtask, int parallelism) {
