@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  * What the catalog says of each item, as int tokens the ranker's content features compare without
  * hashing: title words and attributes (the words of {@link TitleWords#words}, one dictionary), each
  * token's document frequency for its idf {@code ln(N / df)}, and the release year when the title
- * ends in one, as in "Star Wars (1977)". Arrays handed out are the stored ones: read, never write.
+ * ends in one, as in "Star Wars (1977)". Arrays handed out are the stored ones: read, never write,
+ * and hold them no longer than until the next {@link #put} (a compaction numbers tokens again).
  *
  * <p>Tokens no item has any longer (their items retitled) are dropped and the rest numbered again
  * once they are most of the tokens ({@link #compactIfMostlyDead}): a catalog whose titles or
@@ -241,7 +242,10 @@ public final class ItemContent {
         int tokenCount =
                 ReadBounds.checkLength(in.readInt(), ReadBounds.MAX_IDS, "ItemContent.tokens");
         for (int t = 0; t < tokenCount; t++) {
-            content.token(in.readUTF());
+            String word = in.readUTF();
+            if (content.token(word) != t) {
+                throw new IOException("corrupt ItemContent: token " + word + " twice");
+            }
         }
         int items = ReadBounds.checkLength(in.readInt(), ReadBounds.MAX_IDS, "ItemContent.items");
         content.years = new int[Math.max(16, items)];
@@ -249,8 +253,8 @@ public final class ItemContent {
             int[] w = null;
             int[] a = null;
             if (in.readBoolean()) {
-                w = readInts(in, "ItemContent.words");
-                a = readInts(in, "ItemContent.attributes");
+                w = readTokens(in, "ItemContent.words", tokenCount);
+                a = readTokens(in, "ItemContent.attributes", tokenCount);
                 content.years[item] = in.readInt();
                 content.count(w, 1);
                 content.count(a, 1);
@@ -268,6 +272,19 @@ public final class ItemContent {
         for (int v : values) {
             out.writeInt(v);
         }
+    }
+
+    /**
+     * Token numbers, each below {@code tokens}: a compaction maps them through an array that long.
+     */
+    private static int[] readTokens(DataInput in, String what, int tokens) throws IOException {
+        int[] values = readInts(in, what);
+        for (int v : values) {
+            if (v < 0 || v >= tokens) {
+                throw new IOException("corrupt " + what + ": token " + v + " of " + tokens);
+            }
+        }
+        return values;
     }
 
     private static int[] readInts(DataInput in, String what) throws IOException {

@@ -88,6 +88,36 @@ class ActivityStatisticsTest {
         assertThat(content.idf(crimeNow)).isEqualTo(fresh.idf(fresh.attributes(0)[0]));
     }
 
+    /**
+     * Bytes naming a token the dictionary lacks, or a word twice, are corrupt: a compaction maps
+     * every item's tokens through an array as long as the dictionary.
+     */
+    @Test
+    void contentBytesWithATokenOutsideTheDictionaryAreCorrupt() throws IOException {
+        for (String[] dictionary : new String[][] {{"heat"}, {"heat", "heat"}}) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            DataOutputStream out = new DataOutputStream(bytes);
+            out.writeInt(1); // format
+            out.writeInt(dictionary.length);
+            for (String word : dictionary) {
+                out.writeUTF(word);
+            }
+            out.writeInt(1); // items
+            out.writeBoolean(true);
+            out.writeInt(1);
+            out.writeInt(dictionary.length == 1 ? 5 : 0); // title tokens
+            out.writeInt(0); // attribute tokens
+            out.writeInt(ItemContent.NO_YEAR);
+            assertThatThrownBy(
+                            () ->
+                                    ItemContent.readFrom(
+                                            new DataInputStream(
+                                                    new ByteArrayInputStream(bytes.toByteArray()))))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("corrupt");
+        }
+    }
+
     private static List<String> words(ItemContent content, int[] tokens) {
         List<String> out = new ArrayList<>();
         for (int t : tokens) {
