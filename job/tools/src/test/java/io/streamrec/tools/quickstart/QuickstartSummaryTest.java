@@ -189,14 +189,9 @@ class QuickstartSummaryTest {
         PrequentialCounts counts = new PrequentialCounts(0);
         counts.record(START, new int[] {0, -1, 0, PrequentialCounts.NOT_RANKED});
         counts.record(START, new int[] {-1, 1, -1, PrequentialCounts.NOT_RANKED});
-        QuickstartSummary summary = new QuickstartSummary(result(counts), ItemCatalog.empty(), 0);
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
+        String printed = printAndSave(counts);
 
-        summary.print(out);
-        summary.save(output, out);
-
-        assertThat(printed.toString(StandardCharsets.UTF_8))
+        assertThat(printed)
                 .containsPattern(
                         "\\n  trending \\+ co-occurrence +n/a \\(not ranked by this model type\\)\\n")
                 .contains("  2013-02-28  n=     2  0.500 / 0.500 / 0.500 / n/a\n");
@@ -208,6 +203,18 @@ class QuickstartSummaryTest {
         assertThat(output.resolve("report.html")).content().contains("<td>n/a</td>");
     }
 
+    /**
+     * Prints the summary of a replay that evaluated {@code counts}, saves it, returns the print.
+     */
+    private String printAndSave(PrequentialCounts counts) throws Exception {
+        QuickstartSummary summary = new QuickstartSummary(result(counts), ItemCatalog.empty(), 0);
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
+        summary.print(out);
+        summary.save(output, out);
+        return printed.toString(StandardCharsets.UTF_8);
+    }
+
     /** Windows the job folded show as one row before the others, and in summary.json. */
     @Test
     void windowsFoldedByTheJobShowAsOneRowBeforeTheOthers() throws Exception {
@@ -215,14 +222,9 @@ class QuickstartSummaryTest {
         for (int w = 0; w < PrequentialCounts.MAX_WINDOWS + 3; w++) {
             counts.record(START + w * WEEK, new int[] {w < 3 ? 0 : -1, -1, -1, -1});
         }
-        QuickstartSummary summary = new QuickstartSummary(result(counts), ItemCatalog.empty(), 0);
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
+        String printed = printAndSave(counts);
 
-        summary.print(out);
-        summary.save(output, out);
-
-        assertThat(printed.toString(StandardCharsets.UTF_8))
+        assertThat(printed)
                 .containsPattern("\\n  before \\S+  n=     3  1.000 / 0.000 / 0.000 / 0.000\\n");
         JsonNode json = new ObjectMapper().readTree(output.resolve("summary.json").toFile());
         assertThat(json.at("/windows_before/events").asDouble()).isEqualTo(3);
