@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * #CLIP_AFTER} rows, a value further from its mean than {@value #CLIP_DEVIATIONS} standard
  * deviations (or {@code 1 + |mean|}, whichever is wider) enters the averages clipped to that
  * distance: one finite but absurd value (a factorization score of 1e30) would otherwise set the
- * column's variance to about 1e55, and the column would reach the scorer as 0 for about 130
+ * column's variance to 1e55 or more, and the column would reach the scorer as 0 for about 130
  * horizons of rows instead of a few. The bound is wide so that a sparse column's legitimate values
  * (a value X in a share p of the rows lies about 1/sqrt(p) deviations out) are clipped only below
  * one row in a million. The value the scorer sees is not clipped.

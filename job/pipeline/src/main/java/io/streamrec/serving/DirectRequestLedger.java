@@ -118,8 +118,8 @@ final class DirectRequestLedger {
             String user = r.userId();
             if (earlierOwners.dealtWith(r)) {
                 if (r.isForget()) {
-                    appliedRead.add(
-                            r); // a restore from a checkpoint before this one reads it again
+                    // applied: a restore from a checkpoint before this one reads it again
+                    appliedRead.add(r);
                 }
                 continue;
             }
