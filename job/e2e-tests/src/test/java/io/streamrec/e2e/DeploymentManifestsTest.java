@@ -164,6 +164,16 @@ class DeploymentManifestsTest {
         assertThat(container.path("resources").path("limits").path("nvidia.com/gpu").asText())
                 .isEqualTo(flink.getString(gpu + "amount", ""));
         assertThat(flink.get(TaskManagerOptions.NUM_TASK_SLOTS)).isEqualTo(1);
+        // the operator ignores job.parallelism where TaskManager replicas are set
+        assertThat(spec.path("taskManager").has("replicas")).isFalse();
+
+        // the operator never reads the image's config.yaml: the module flags must be here
+        assertThat(flink.getString("env.java.opts.all", "").split(" "))
+                .as("the pods' JVMs carry pom.xml's jvm.add-opens list, --add-modules aside")
+                .contains(
+                        java.util.Arrays.stream(jvmAddOpens())
+                                .filter(f -> !f.startsWith("--add-modules"))
+                                .toArray(String[]::new));
     }
 
     @Test
