@@ -1,6 +1,5 @@
 package io.streamrec.ps;
 
-import io.streamrec.schema.EvalMarker;
 import io.streamrec.schema.ModelUpdate;
 import io.streamrec.schema.ParameterRow;
 import io.streamrec.schema.SavepointContract;
@@ -79,6 +78,7 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
 
     private final RowUpdater updater;
     private final int cacheCapacity;
+    private final int builtShards;
 
     private transient ValueState<ParameterRow> rows;
 
@@ -126,14 +126,21 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
     private transient Counter appliedUpdates;
     private transient Counter contributions;
 
+    /**
+     * @param builtShards the parallelism the job was built with for this stage, whose shard keys
+     *     the workers send markers under; 0 where nothing sends markers (a benchmark of the stage
+     *     alone)
+     */
     public ParameterShardOperator(
             RowOptimizer optimizer,
             FrequencyAdaptiveL2 l2,
             RowInitializer initializer,
             long trendHalfLifeMs,
-            int cacheCapacity) {
+            int cacheCapacity,
+            int builtShards) {
         this.updater = new RowUpdater(optimizer, l2, initializer, trendHalfLifeMs);
         this.cacheCapacity = cacheCapacity;
+        this.builtShards = builtShards;
     }
 
     @Override
@@ -158,6 +165,7 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
         erasedRows = getMetricGroup().counter("erasedRows");
         appliedUpdates = getMetricGroup().counter("appliedUpdates");
         contributions = getMetricGroup().counter("appliedContributions");
+        checkShards();
         checkRestoredWidth();
     }
 
@@ -184,24 +192,26 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
     }
 
     /**
-     * Fails the job without restarts if the workers send each marker to another number of shards
-     * than run: they pick one key per shard from the parallelism the job was built with, so a
-     * scheduler that changed this stage's parallelism afterwards (the adaptive scheduler, an
-     * autoscaler's parallelism overrides) leaves some shards without a copy, and serving could
-     * evaluate an event after the rows that learned from it. Restarting cannot help.
+     * Fails the job without restarts if this stage runs another number of subtasks than the job was
+     * built with: the workers send each evaluation marker to one key per shard, picked from that
+     * number, so a scheduler that changed this stage's parallelism afterwards (the adaptive
+     * scheduler, an autoscaler's parallelism overrides) leaves some shards without a copy, and
+     * serving could evaluate an event after the rows that learned from it. Restarting cannot help.
+     * Checked at open, not per marker: markers replayed from an unaligned checkpoint's in-flight
+     * data after a legitimate rescale name the old number.
      */
-    private void checkMarkerCopies(EvalMarker marker) {
+    private void checkShards() {
         int shards = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
-        if (marker.copies() != shards) {
+        if (builtShards > 0 && builtShards != shards) {
             throw new SuppressRestartsException(
                     new IllegalStateException(
                             "The parameter-server stage runs "
                                     + shards
-                                    + " subtasks, but the workers send each evaluation marker to "
-                                    + marker.copies()
-                                    + ": the job was built for another parameter-server"
-                                    + " parallelism than the scheduler gave it. Set it when"
-                                    + " building the job (parallelism.shards or"
+                                    + " subtasks, but the job was built for "
+                                    + builtShards
+                                    + ", the number the workers send each evaluation marker to:"
+                                    + " the scheduler gave it another parallelism than the job"
+                                    + " set. Set it when building the job (parallelism.shards or"
                                     + " parallelism.default) and resubmit from a savepoint;"
                                     + " schedulers that rescale a running job's stages (the"
                                     + " adaptive scheduler, parallelism overrides) are not"
@@ -217,7 +227,6 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
             return;
         }
         if (msg.isMarker()) {
-            checkMarkerCopies(msg.marker());
             output.collect(new StreamRecord<>(ModelUpdate.of(msg.marker())));
             return;
         }

@@ -38,12 +38,19 @@ class ParameterShardOperatorTest {
      * The test's optimizer, with rows from {@code initializer} and a cache of {@code cacheRows}.
      */
     private static ParameterShardOperator newOperator(RowInitializer initializer, int cacheRows) {
+        return newOperator(initializer, cacheRows, 1);
+    }
+
+    /** The same, built for {@code shards} parameter-server subtasks. */
+    private static ParameterShardOperator newOperator(
+            RowInitializer initializer, int cacheRows, int shards) {
         return new ParameterShardOperator(
                 new AdagradUpdater(0.1, 0.0, 1e-12),
                 new FrequencyAdaptiveL2(0.0),
                 initializer,
                 DAY,
-                cacheRows);
+                cacheRows,
+                shards);
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, ShardMessage, ModelUpdate>
@@ -131,30 +138,34 @@ class ParameterShardOperatorTest {
     }
 
     /**
-     * A marker sent to another number of shards than run (the job built for two, a scheduler gave
-     * the stage one) fails the job without restarts: a shard without its copy would let serving
-     * evaluate an event after rows that learned from it.
+     * A stage that runs another number of subtasks than the job was built for (two, where a
+     * scheduler gave it one) fails the job at open without restarts: a shard without its copy of a
+     * marker would let serving evaluate an event after rows that learned from it. A marker naming
+     * another number (replayed from an unaligned checkpoint's in-flight data after a rescale) is
+     * forwarded as any.
      */
     @Test
-    void aMarkerForAnotherNumberOfShardsFailsTheJobWithoutRestarts() throws Exception {
-        try (var h = harness(newOperator())) {
-            h.open();
-            EvalMarker forTwo = new EvalMarker(7L, 2, List.of(), List.of());
-            assertThatThrownBy(
-                            () ->
-                                    h.processElement(
-                                            new StreamRecord<>(ShardMessage.marker("m0", forTwo))))
+    void aStageRunningAnotherNumberOfShardsThanBuiltFailsTheJobWithoutRestarts() throws Exception {
+        try (var h = harness(newOperator(key -> new float[] {0.5f}, 8, 2))) {
+            assertThatThrownBy(h::open)
                     .isInstanceOf(SuppressRestartsException.class)
                     .hasRootCauseMessage(
-                            "The parameter-server stage runs 1 subtasks, but the workers send each"
-                                    + " evaluation marker to 2: the job was built for another"
-                                    + " parameter-server parallelism than the scheduler gave it."
-                                    + " Set it when building the job (parallelism.shards or"
+                            "The parameter-server stage runs 1 subtasks, but the job was built for"
+                                    + " 2, the number the workers send each evaluation marker to:"
+                                    + " the scheduler gave it another parallelism than the job"
+                                    + " set. Set it when building the job (parallelism.shards or"
                                     + " parallelism.default) and resubmit from a savepoint;"
                                     + " schedulers that rescale a running job's stages (the"
                                     + " adaptive scheduler, parallelism overrides) are not"
                                     + " supported.");
-            assertThat(h.extractOutputValues()).isEmpty();
+        }
+        try (var h = harness(newOperator())) {
+            h.open();
+            EvalMarker forTwo = new EvalMarker(7L, 2, List.of(), List.of());
+            h.processElement(new StreamRecord<>(ShardMessage.marker("m0", forTwo)));
+            assertThat(h.extractOutputValues())
+                    .extracting(ModelUpdate::marker)
+                    .containsExactly(forTwo);
         }
     }
 

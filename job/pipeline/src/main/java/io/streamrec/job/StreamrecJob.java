@@ -344,17 +344,19 @@ public final class StreamrecJob {
     public static SingleOutputStreamOperator<ModelUpdate> parameterServer(
             DataStream<ShardMessage> toShards, JobSettings settings) {
         ModelConfig model = settings.model();
+        int shards = shards(settings, toShards.getExecutionEnvironment());
         ParameterShardOperator shard =
                 new ParameterShardOperator(
                         settings.optimizer(),
                         settings.l2(),
                         new ModelRowInitializer(model),
                         model.trendHalfLifeMs(),
-                        settings.get(StreamrecOptions.PS_CACHE_ROWS));
+                        settings.get(StreamrecOptions.PS_CACHE_ROWS),
+                        shards);
         return toShards.keyBy(ShardMessage::key)
                 .transform("parameter-server", ModelUpdate.typeInfo(), shard)
                 .uid(Uids.PARAMETER_SERVER)
-                .setParallelism(shards(settings, toShards.getExecutionEnvironment()))
+                .setParallelism(shards)
                 .setMaxParallelism(settings.get(StreamrecOptions.SHARD_MAX_PARALLELISM));
     }
 
