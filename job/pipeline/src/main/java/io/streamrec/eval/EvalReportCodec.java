@@ -106,17 +106,11 @@ public final class EvalReportCodec {
         for (int r = 0; r < PrequentialCounts.RECOMMENDERS.length; r++) {
             String name = PrequentialCounts.RECOMMENDERS[r];
             PrequentialCounts.Quality q = PrequentialCounts.quality(values, r);
-            if (!q.ranked()) {
-                for (ObjectNode metric : List.of(hr, ndcg, recall, precision, f1)) {
-                    metric.putNull(name);
-                }
-                continue;
-            }
-            hr.put(name, q.hitRate());
-            ndcg.put(name, q.ndcg());
-            recall.put(name, q.recall());
-            precision.put(name, q.precision());
-            f1.put(name, q.f1());
+            hr.put(name, q.ifRanked(PrequentialCounts.Quality::hitRate));
+            ndcg.put(name, q.ifRanked(PrequentialCounts.Quality::ndcg));
+            recall.put(name, q.ifRanked(PrequentialCounts.Quality::recall));
+            precision.put(name, q.ifRanked(PrequentialCounts.Quality::precision));
+            f1.put(name, q.ifRanked(PrequentialCounts.Quality::f1));
         }
     }
 

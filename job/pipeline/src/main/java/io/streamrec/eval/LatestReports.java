@@ -32,19 +32,16 @@ public final class LatestReports {
     private final TreeMap<Long, Long> trainedByTime = new TreeMap<>();
 
     public void add(EvalReportCodec.Report report) {
+        Map<Integer, EvalReportCodec.Report> latest =
+                byParallelism.computeIfAbsent(report.parallelism(), p -> new HashMap<>());
         if (report.time() >= currentTime
                 && currentParallelism != -1
                 && report.parallelism() != currentParallelism) {
             // the job restarted at another parallelism: every report of an earlier run at this one
             // is older than the run just ended
             staleBefore.put(report.parallelism(), currentTime);
-            byParallelism
-                    .getOrDefault(report.parallelism(), new HashMap<>())
-                    .values()
-                    .removeIf(r -> r.time() < currentTime);
+            latest.values().removeIf(r -> r.time() < currentTime);
         }
-        Map<Integer, EvalReportCodec.Report> latest =
-                byParallelism.computeIfAbsent(report.parallelism(), p -> new HashMap<>());
         boolean stale =
                 report.time() < staleBefore.getOrDefault(report.parallelism(), Long.MIN_VALUE);
         EvalReportCodec.Report before = latest.get(report.counts().subtask());

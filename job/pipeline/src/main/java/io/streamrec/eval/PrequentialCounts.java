@@ -11,6 +11,7 @@ import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Test-then-learn counters of one serving subtask. Per event-time window: events evaluated, and for
@@ -291,11 +292,6 @@ public final class PrequentialCounts {
         return (long) total()[0];
     }
 
-    /** Hit rate at 10 of recommender {@code r} in the latest event-time window (0 if none). */
-    public double latestWindowHitRate(int r) {
-        return latestWindowQuality(r).hitRate();
-    }
-
     /** The quality of recommender {@code r} in the latest event-time window (none: no events). */
     public Quality latestWindowQuality(int r) {
         return windows.isEmpty()
@@ -479,6 +475,14 @@ public final class PrequentialCounts {
         /** Whether the recommender ranked any of the events: its figures mean something. */
         public boolean ranked() {
             return events > 0;
+        }
+
+        /**
+         * {@code metric} of this quality, or null where the recommender ranked none of the events
+         * (Jackson writes a null {@code Double} as JSON null).
+         */
+        public Double ifRanked(ToDoubleFunction<Quality> metric) {
+            return ranked() ? metric.applyAsDouble(this) : null;
         }
 
         /** HR@10: the share of events whose item was in the top 10. */

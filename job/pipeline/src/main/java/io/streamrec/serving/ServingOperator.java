@@ -95,6 +95,13 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     private static final Logger LOG = LoggerFactory.getLogger(ServingOperator.class);
     private static final int EVAL_K = 10;
 
+    /**
+     * An entry (subtask, parallelism, partition, offset) of the requests topic's positions, this
+     * run's and earlier runs' ({@link DirectRequestLedger#asState}, {@link EarlierOwners}).
+     */
+    private static final TypeInformation<Tuple4<Integer, Integer, Integer, Long>> POSITION_ENTRY =
+            TypeInformation.of(new TypeHint<Tuple4<Integer, Integer, Integer, Long>>() {});
+
     /** Queued updates beyond which the queue runs whole at once (about a second at 200 ev/s). */
     private static final int MAX_QUEUED = 10_000;
 
@@ -251,19 +258,13 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         directPositionsState =
                 store.getUnionListState(
                         new ListStateDescriptor<>(
-                                StateNames.DIRECT_REQUEST_POSITIONS,
-                                TypeInformation.of(
-                                        new TypeHint<
-                                                Tuple4<Integer, Integer, Integer, Long>>() {})));
+                                StateNames.DIRECT_REQUEST_POSITIONS, POSITION_ENTRY));
         restoredDirectPositions =
                 DirectRequestLedger.restore(directPositionsState.get(), subtask, parallelism);
         earlierOwnersState =
                 store.getUnionListState(
                         new ListStateDescriptor<>(
-                                StateNames.DIRECT_REQUEST_EARLIER_OWNERS,
-                                TypeInformation.of(
-                                        new TypeHint<
-                                                Tuple4<Integer, Integer, Integer, Long>>() {})));
+                                StateNames.DIRECT_REQUEST_EARLIER_OWNERS, POSITION_ENTRY));
         earlierDirectOwners =
                 EarlierOwners.of(directPositionsState.get(), earlierOwnersState.get(), parallelism);
         appliedForgetsState =

@@ -177,7 +177,7 @@ class PrequentialCountsTest {
         assertThat(trending.precision()).isEqualTo(0.1);
         assertThat(PrequentialCounts.quality(c.windows().get(7L), 1).ndcg())
                 .isCloseTo(0.5 / LOG2_3, within(1e-15));
-        assertThat(c.latestWindowHitRate(1)).isEqualTo(0.5);
+        assertThat(c.latestWindowQuality(1).hitRate()).isEqualTo(0.5);
     }
 
     @Test

@@ -271,12 +271,9 @@ final class QuickstartSummary {
         window.put("events", v[0]);
         String[] keys = {"hr_model", "hr_popularity", "hr_trending", "hr_trending_cooccurrence"};
         for (int r = 0; r < keys.length; r++) {
-            PrequentialCounts.Quality q = PrequentialCounts.quality(v, r);
-            if (q.ranked()) {
-                window.put(keys[r], q.hitRate());
-            } else {
-                window.putNull(keys[r]);
-            }
+            window.put(
+                    keys[r],
+                    PrequentialCounts.quality(v, r).ifRanked(PrequentialCounts.Quality::hitRate));
         }
     }
 
@@ -346,17 +343,12 @@ final class QuickstartSummary {
     /** Recommender {@code r}'s metrics under summary.json keys that start with {@code prefix}. */
     private void putQuality(ObjectNode json, String prefix, int r) {
         PrequentialCounts.Quality q = counts.quality(r);
-        String[] metrics = {
-            "hr_at_10", "ndcg_at_10", "recall_at_10", "precision_at_10", "f1_at_10"
-        };
-        double[] values = {q.hitRate(), q.ndcg(), q.recall(), q.precision(), q.f1()};
-        for (int m = 0; m < metrics.length; m++) {
-            if (q.ranked()) {
-                json.put(prefix + metrics[m], values[m]);
-            } else {
-                json.putNull(prefix + metrics[m]); // not ranked by this model type
-            }
-        }
+        // null where this model type does not rank the recommender
+        json.put(prefix + "hr_at_10", q.ifRanked(PrequentialCounts.Quality::hitRate));
+        json.put(prefix + "ndcg_at_10", q.ifRanked(PrequentialCounts.Quality::ndcg));
+        json.put(prefix + "recall_at_10", q.ifRanked(PrequentialCounts.Quality::recall));
+        json.put(prefix + "precision_at_10", q.ifRanked(PrequentialCounts.Quality::precision));
+        json.put(prefix + "f1_at_10", q.ifRanked(PrequentialCounts.Quality::f1));
         OptionalDouble coverage = counts.coverage(r);
         if (coverage.isPresent()) {
             json.put(prefix + "coverage_at_10", coverage.getAsDouble());
