@@ -121,6 +121,9 @@ group.initial.rebalance.delay.ms=0
 PROPS
 }
 
+# A random password (about 24 letters and digits) in FILE, readable by its owner only.
+random_password() { ( umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$1" ); }
+
 # The secured broker's configuration, certificate and principals (first start only: the SCRAM
 # credentials are written when the storage is formatted). Files that hold a password are written
 # under umask 077; keytool reads its password from a file.
@@ -128,7 +131,7 @@ secure_config() {
   local secrets="$DIR/secrets"
   mkdir -p "$secrets" && chmod 700 "$secrets"
   if [ ! -f "$secrets/broker.p12" ]; then
-    ( umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$secrets/keystore.password" )
+    random_password "$secrets/keystore.password"
     local pwfile="$secrets/keystore.password"
     keytool -genkeypair -alias broker -keyalg RSA -keysize 2048 -validity 30 -storetype PKCS12 \
       -keystore "$secrets/broker.p12" -storepass:file "$pwfile" -keypass:file "$pwfile" \
@@ -136,12 +139,12 @@ secure_config() {
     keytool -exportcert -rfc -alias broker -keystore "$secrets/broker.p12" \
       -storepass:file "$pwfile" -file "$secrets/ca.pem" >/dev/null 2>&1
     for user in admin streamrec intruder; do
-      ( umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$secrets/$user.password" )
+      random_password "$secrets/$user.password"
       client_files "$user"
     done
   fi
   if [ ! -f "$secrets/controller.password" ]; then
-    ( umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$secrets/controller.password" )
+    random_password "$secrets/controller.password"
   fi
   local kpw cpw; kpw=$(cat "$secrets/keystore.password"); cpw=$(cat "$secrets/controller.password")
   ( umask 077
