@@ -162,8 +162,17 @@ wait_until() {
   done
 }
 
-# True while the process in PIDFILE runs.
-alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# True while the process in PIDFILE runs. A process that started after the pidfile was written is
+# not the one it names: after a reboot or a hard kill its pid went to another process, which must
+# be neither reported running nor stopped. Without procps' etimes, the pid alone decides.
+alive() {
+  local pid age
+  pid=$(cat "$1" 2>/dev/null) && [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+  age=$(ps -o etimes= -p "$pid" 2>/dev/null | tr -d ' ')
+  [ -n "$age" ] || return 0
+  # 2 s: both clocks read in whole seconds, at different moments
+  [ $(($(date +%s) - age)) -le $(($(date -r "$1" +%s) + 2)) ]
+}
 
 # Stops a process by pid: SIGTERM, up to 30 s to exit, then SIGKILL. Prints NAME stopped.
 #   stop_pid PID NAME

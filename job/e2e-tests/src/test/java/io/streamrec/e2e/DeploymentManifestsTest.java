@@ -38,7 +38,7 @@ class DeploymentManifestsTest {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Path ROOT = repositoryRoot();
 
-    private static Path repositoryRoot() {
+    static Path repositoryRoot() {
         Path p = Path.of("").toAbsolutePath();
         while (p != null && !Files.isDirectory(p.resolve("deploy/k8s"))) {
             p = p.getParent();
