@@ -1,6 +1,7 @@
 package io.streamrec.serving;
 
 import io.streamrec.eval.PrequentialCounts;
+import java.util.function.LongSupplier;
 import org.apache.flink.metrics.MetricGroup;
 
 /**
@@ -16,8 +17,18 @@ final class QualityGauges {
     /** Per recommender r: HR@10 at r, NDCG@10 at N + r, the latest window's HR@10 at 2N + r. */
     private volatile double[] values = new double[3 * N];
 
+    private final LongSupplier nanoClock;
     private long publishedAtNanos;
     private boolean published;
+
+    QualityGauges() {
+        this(System::nanoTime);
+    }
+
+    /** Gauges that tell a second by {@code nanoClock} (a test's steps it). */
+    QualityGauges(LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
+    }
 
     /**
      * Registers {@code hr10_<r>}, {@code ndcg10_<r>} and {@code hr10_window_<r>} per recommender.
@@ -34,7 +45,7 @@ final class QualityGauges {
 
     /** {@link #publish}es unless the last was less than a second ago. */
     void maybePublish(PrequentialCounts counts) {
-        if (!published || System.nanoTime() - publishedAtNanos >= INTERVAL_NANOS) {
+        if (!published || nanoClock.getAsLong() - publishedAtNanos >= INTERVAL_NANOS) {
             publish(counts);
         }
     }
@@ -51,7 +62,7 @@ final class QualityGauges {
             next[2 * N + r] = latest.ranked() ? latest.hitRate() : Double.NaN;
         }
         values = next;
-        publishedAtNanos = System.nanoTime();
+        publishedAtNanos = nanoClock.getAsLong();
         published = true;
     }
 }
