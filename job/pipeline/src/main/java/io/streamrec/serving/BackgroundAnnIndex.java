@@ -3,6 +3,7 @@ package io.streamrec.serving;
 import io.streamrec.concurrent.NamedThreadExecutor;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -38,7 +39,11 @@ final class BackgroundAnnIndex implements AutoCloseable {
     /** The build in flight, or null. */
     private CompletableFuture<ItemAnnIndex> building;
 
-    private boolean buildFailed;
+    /** After a failed build, no other starts before this {@code System.nanoTime()}. */
+    private long nextBuildNanos;
+
+    /** How long after a failed build the next may start. */
+    static final long RETRY_NANOS = 60_000_000_000L;
 
     /** Items whose row changed since they were put into {@link #ready} or copied for a build. */
     private final BitSet changed = new BitSet();
@@ -52,7 +57,8 @@ final class BackgroundAnnIndex implements AutoCloseable {
         this.d = d;
         this.builder = builder;
         this.ownBuilder = ownBuilder;
-        this.buildThreads = Runtime.getRuntime().availableProcessors();
+        // half the cores: the task threads, this subtask's among them, keep serving meanwhile
+        this.buildThreads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     }
 
     /** Builds on a daemon thread of its own, stopped by {@link #close}. */
@@ -76,7 +82,9 @@ final class BackgroundAnnIndex implements AutoCloseable {
      */
     ItemAnnIndex current(int items, float[] vectors, StaticTerms statics) {
         takeFinishedBuild();
-        if (building == null && !buildFailed && (ready == null || ready.full())) {
+        if (building == null
+                && System.nanoTime() - nextBuildNanos >= 0
+                && (ready == null || ready.full())) {
             startBuild(items, vectors, statics);
             takeFinishedBuild(); // a builder that runs on the calling thread is done already
         }
@@ -120,19 +128,32 @@ final class BackgroundAnnIndex implements AutoCloseable {
         }
     }
 
-    /** Swaps in a finished build; after a failed one, stays with exact serving. */
+    /**
+     * Swaps in a finished build. After a failed one the index in use, if any, stays (full, it still
+     * serves), the next build waits {@link #RETRY_NANOS}, and meanwhile requests without an index
+     * are served exactly; an {@link Error} (out of memory) fails the task, as it would have on the
+     * task thread.
+     */
     private void takeFinishedBuild() {
         if (building == null || !building.isDone()) {
             return;
         }
-        try {
-            ready = building.join();
-        } catch (RuntimeException e) {
-            LOG.warn("Building the approximate item index failed; serving stays exact", e);
-            buildFailed = true;
-            ready = null;
-        }
+        CompletableFuture<ItemAnnIndex> done = building;
         building = null;
+        try {
+            ready = done.join();
+        } catch (CompletionException | CancellationException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            LOG.warn(
+                    "Building the approximate item index failed; {} the next try in {} s",
+                    ready == null ? "serving stays exact until" : "the full index serves until",
+                    RETRY_NANOS / 1_000_000_000L,
+                    cause);
+            nextBuildNanos = System.nanoTime() + RETRY_NANOS;
+        }
     }
 
     /**

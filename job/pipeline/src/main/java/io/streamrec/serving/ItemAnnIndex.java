@@ -4,8 +4,9 @@ import com.github.jelmerk.hnswlib.core.DistanceFunctions;
 import com.github.jelmerk.hnswlib.core.Item;
 import com.github.jelmerk.hnswlib.core.SearchResult;
 import com.github.jelmerk.hnswlib.core.hnsw.HnswIndex;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Candidate generation for large catalogs: an HNSW graph (hnswlib-core) over the items' score
@@ -24,6 +25,9 @@ public final class ItemAnnIndex {
             return vector.length;
         }
     }
+
+    /** How long an interrupted build waits for its adders to stop. */
+    private static final long STOP_WAIT_MILLIS = 10_000;
 
     private final int d;
     private final int capacity;
@@ -89,14 +93,62 @@ public final class ItemAnnIndex {
         index.add(new Entry(item, transform(v, offset, staticTerms), ++versions));
     }
 
-    /** Adds many items at once with {@code threads} threads (building the index). */
+    /**
+     * Adds many items at once with {@code threads} threads of its own (building the index). An
+     * interrupt stops every one of them after the item it is adding: hnswlib's own {@code addAll}
+     * would leave its threads adding the rest, minutes at a million items, after the task that
+     * started the build was cancelled.
+     */
     public void putAll(float[] v, float[] staticTerms, int items, int threads)
             throws InterruptedException {
-        List<Entry> entries = new ArrayList<>(items);
+        Entry[] entries = new Entry[items];
         for (int i = 0; i < items; i++) {
-            entries.add(new Entry(i, transform(v, i * d, staticTerms[i]), ++versions));
+            entries[i] = new Entry(i, transform(v, i * d, staticTerms[i]), ++versions);
         }
-        index.addAll(entries, threads, (done, max) -> {}, Integer.MAX_VALUE);
+        AtomicInteger next = new AtomicInteger();
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        Thread[] adders = new Thread[Math.max(1, Math.min(threads, items))];
+        for (int t = 0; t < adders.length; t++) {
+            adders[t] = new Thread(() -> addEach(entries, next, failed), "ann-indexer-" + t);
+            adders[t].setDaemon(true);
+            adders[t].start();
+        }
+        awaitAdders(adders);
+        if (failed.get() != null) {
+            throw new IllegalStateException("adding an item to the index failed", failed.get());
+        }
+    }
+
+    /** Adds the entries {@code next} hands out until none is left, one fails or an interrupt. */
+    private void addEach(Entry[] entries, AtomicInteger next, AtomicReference<Throwable> failed) {
+        try {
+            int i;
+            while (!Thread.currentThread().isInterrupted()
+                    && failed.get() == null
+                    && (i = next.getAndIncrement()) < entries.length) {
+                index.add(entries[i]);
+            }
+        } catch (Throwable t) {
+            failed.compareAndSet(null, t);
+        }
+    }
+
+    /** Waits for every adder; interrupted, stops them all and waits for them before it throws. */
+    private static void awaitAdders(Thread[] adders) throws InterruptedException {
+        try {
+            for (Thread adder : adders) {
+                adder.join();
+            }
+        } catch (InterruptedException e) {
+            for (Thread adder : adders) {
+                adder.interrupt();
+            }
+            for (Thread adder : adders) {
+                adder.join(STOP_WAIT_MILLIS); // one item's add at most
+            }
+            Thread.currentThread().interrupt();
+            throw e;
+        }
     }
 
     /** The indices of up to {@code count} items with the largest {@code q . v + s}. */

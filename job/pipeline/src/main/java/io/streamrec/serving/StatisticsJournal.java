@@ -417,6 +417,9 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
         try {
             base = done.base().get();
         } catch (ExecutionException | InterruptedException | CancellationException e) {
+            if (e.getCause() instanceof Error error) {
+                throw error; // out of memory: fails the task, as it would have on the task thread
+            }
             // the journal is still whole: only the new base is missing, and the task thread
             // writes it at the next checkpoint
             rebaseDue = true;

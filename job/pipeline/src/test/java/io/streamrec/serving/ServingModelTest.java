@@ -314,6 +314,53 @@ class ServingModelTest {
         assertThat(top[1]).isEqualTo(best);
     }
 
+    /**
+     * An index that has no room left is rebuilt in the background; a rebuild that fails leaves the
+     * full index serving (it used to be dropped for exact scans for good) and is tried again later,
+     * not at every request.
+     */
+    @Test
+    void aFailedRebuildKeepsTheFullIndexServing() {
+        ItemCatalog catalog = randomCatalog(2000);
+        java.util.Map<String, float[]> itemRows = new java.util.HashMap<>();
+        ServingModel model =
+                randomModel(catalog, new java.util.SplittableRandom(7), false, itemRows);
+        List<Runnable> builds = new java.util.ArrayList<>();
+        model.useAnnFrom(1000, builds::add);
+        String[] history = {"i1", "i101"};
+        java.util.Set<Integer> excluded = model.indicesOf(history);
+        model.topK("user1", history, 0L, 10, excluded);
+        builds.get(0).run();
+        model.topK("user1", history, 0L, 10, excluded);
+        assertThat(model.annReady()).isTrue();
+
+        // every item's row changes: re-putting them all fills the index (room for twice the items)
+        for (int i = 0; i < 2000; i++) {
+            float[] w = itemRows.get("i" + i);
+            model.apply(new ParameterRow(RowKeys.item("i" + i), w, new float[0], 2, 2, 0, 0f, 0L));
+        }
+        model.topK("user1", history, 0L, 10, excluded); // re-puts them: full
+        model.topK("user1", history, 0L, 10, excluded); // starts the rebuild
+        assertThat(builds).hasSize(2);
+        runInterrupted(builds.get(1)); // the rebuild fails
+
+        int[] top = model.topK("user1", history, 0L, 10, excluded).items();
+        assertThat(model.annReady()).as("the full index still serves").isTrue();
+        assertThat(top).hasSize(10);
+        model.topK("user1", history, 0L, 10, excluded);
+        assertThat(builds).as("no new build at once after a failed one").hasSize(2);
+    }
+
+    /** Runs {@code build} on this thread with its interrupt set, as a cancelled task would. */
+    private static void runInterrupted(Runnable build) {
+        Thread.currentThread().interrupt();
+        try {
+            build.run();
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
     @Test
     void rankOfAndTopKAgreeWithRankingTheFullScores() {
         java.util.SplittableRandom random = new java.util.SplittableRandom(11);
