@@ -69,6 +69,15 @@ public final class JobSettings {
     static final int FACTORIZATION_DIM = 32;
     static final int FACTORIZATION_NEGATIVES = 4;
 
+    /** Kafka's producer default {@code max.request.size}. */
+    static final long DEFAULT_MAX_REQUEST_SIZE = 1_048_576;
+
+    /**
+     * A model-updates record beside its floats: key, run stamp, counters, batch framing; a measured
+     * stamped dense row took 79 bytes.
+     */
+    static final long RECORD_OVERHEAD_BYTES = 256;
+
     private final ReadableConfig conf;
 
     public JobSettings(ReadableConfig conf) {
@@ -311,11 +320,13 @@ public final class JobSettings {
         positiveWeights();
         check(StreamrecOptions.LEARNING_RATE, v -> v > 0, "> 0");
         nonNegativeNumber(StreamrecOptions.ADAGRAD_INITIAL_ACCUMULATOR);
-        nonNegativeNumber(StreamrecOptions.FTRL_BETA);
+        // 0 would let FTRL's falling L2 inflate the weights that get no gradient, without bound
+        check(StreamrecOptions.FTRL_BETA, v -> v > 0 && !v.isInfinite(), "> 0, finite");
         nonNegativeNumber(StreamrecOptions.FTRL_L1);
         nonNegativeNumber(StreamrecOptions.L2);
         conf.get(StreamrecOptions.OPTIMIZER); // an unknown name fails here, naming the key
         checkLargestRowIsReadable();
+        checkLargestRowFitsARecord();
         check(StreamrecOptions.RANKER_LEARNING_RATE, v -> v > 0 && !v.isInfinite(), "> 0, finite");
         check(StreamrecOptions.RANKER_CLIP_NORM, v -> v >= 0 && !v.isInfinite(), ">= 0, finite");
         nonNegativeNumber(StreamrecOptions.RANKER_DP_NOISE_MULTIPLIER);
@@ -418,9 +429,7 @@ public final class JobSettings {
         ModelConfig model = model();
         long dim = model.dim();
         long contentDim = model.contentDim();
-        long slotsPerWeight =
-                conf.get(StreamrecOptions.OPTIMIZER) == StreamrecOptions.OptimizerType.FTRL ? 2 : 1;
-        long largest = Math.max(dim * dim, contentDim * dim) * slotsPerWeight;
+        long largest = largestRowWeights() * slotsPerWeight(); // the slots' vector, the longer
         if (largest > ReadBounds.MAX_VECTOR_LENGTH) {
             throw new IllegalArgumentException(
                     "options model.dim = "
@@ -434,6 +443,57 @@ public final class JobSettings {
                             + ReadBounds.MAX_VECTOR_LENGTH
                             + " floats; they would hold "
                             + largest);
+        }
+    }
+
+    /** Weights of the largest rows, dense:W (dim²) and dense:U (content-dim × dim). */
+    private long largestRowWeights() {
+        ModelConfig model = model();
+        return Math.max((long) model.dim() * model.dim(), (long) model.contentDim() * model.dim());
+    }
+
+    /** Optimizer slots per weight: AdaGrad's accumulator, FTRL's z and n. */
+    private long slotsPerWeight() {
+        return conf.get(StreamrecOptions.OPTIMIZER) == StreamrecOptions.OptimizerType.FTRL ? 2 : 1;
+    }
+
+    /**
+     * The largest rows travel whole, weights and slots, as one model-updates record at every
+     * checkpoint: past the producer's {@code max.request.size} each checkpoint's flush fails the
+     * task, and every restart flushes the same row again.
+     */
+    private void checkLargestRowFitsARecord() {
+        long limit = producerRecordLimit();
+        long bytes = 4 * largestRowWeights() * (1 + slotsPerWeight()) + RECORD_OVERHEAD_BYTES;
+        if (bytes > limit) {
+            throw new IllegalArgumentException(
+                    "options model.dim = "
+                            + model().dim()
+                            + " and model.content-dim = "
+                            + model().contentDim()
+                            + " (optimizer.type "
+                            + conf.get(StreamrecOptions.OPTIMIZER)
+                            + ") make the rows dense:W / dense:U, weights and slots, a"
+                            + " model-updates record of about "
+                            + bytes
+                            + " bytes, over the producer's max.request.size of "
+                            + limit
+                            + ": raise max.request.size (kafka.properties or"
+                            + " kafka.properties-file) and the model-updates topic's"
+                            + " max.message.bytes, or lower model.dim");
+        }
+    }
+
+    /** Kafka's producer default, 1 MiB, unless the job's Kafka properties set another. */
+    private long producerRecordLimit() {
+        String set = kafka().toProperties().getProperty("max.request.size");
+        if (set == null) {
+            return DEFAULT_MAX_REQUEST_SIZE;
+        }
+        try {
+            return Long.parseLong(set.trim());
+        } catch (NumberFormatException e) {
+            throw outOfRange(StreamrecOptions.KAFKA_PROPERTIES, set, "max.request.size in bytes");
         }
     }
 

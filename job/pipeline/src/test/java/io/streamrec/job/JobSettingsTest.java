@@ -10,6 +10,7 @@ import io.streamrec.schema.EventType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.configuration.Configuration;
@@ -255,6 +256,7 @@ class JobSettingsTest {
                 "ranker.learning-rate           | -1      | > 0, finite",
                 "ranker.learning-rate           | NaN     | > 0, finite",
                 "optimizer.l2                   | -0.01   | >= 0",
+                "optimizer.ftrl.beta            | 0       | > 0, finite",
                 "worker.batch-size              | 0       | >= 1",
                 "worker.max-user-items          | 0       | 1..1048576",
                 "worker.max-user-items          | 1048577 | 1..1048576",
@@ -294,8 +296,49 @@ class JobSettingsTest {
                                         Configuration.fromMap(
                                                 Map.of(
                                                         "model.dim", "4096",
-                                                        "optimizer.type", "ADAGRAD"))))
+                                                        "optimizer.type", "ADAGRAD",
+                                                        "kafka.properties", LARGE_RECORDS))))
                 .doesNotThrowAnyException();
+    }
+
+    /**
+     * The largest rows travel whole as one model-updates record: with Kafka's default 1 MiB limit,
+     * dense:W (dim² weights, as many AdaGrad slots) fits up to a dim of 361 (361² × 8 + 256 =
+     * 1,042,824 bytes), not 363 (1,054,408); a larger max.request.size lets it through.
+     */
+    @Test
+    void theLargestRowsMustFitTheProducersRecordLimit() {
+        assertThatCode(() -> JobSettings.validate(bpr("361", Map.of()))).doesNotThrowAnyException();
+        assertThatThrownBy(() -> JobSettings.validate(bpr("363", Map.of())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("model.dim = 363")
+                .hasMessageContaining("about 1054408 bytes")
+                .hasMessageContaining("max.request.size of 1048576");
+        assertThatCode(
+                        () ->
+                                JobSettings.validate(
+                                        bpr("363", Map.of("kafka.properties", LARGE_RECORDS))))
+                .doesNotThrowAnyException();
+        assertThatThrownBy(
+                        () ->
+                                JobSettings.validate(
+                                        bpr(
+                                                "8",
+                                                Map.of(
+                                                        "kafka.properties",
+                                                        "max.request.size:lots"))))
+                .hasMessageStartingWith("option kafka.properties = lots is out of range");
+    }
+
+    /** A producer limit far above any row the readers accept. */
+    private static final String LARGE_RECORDS = "max.request.size:1073741824";
+
+    private static Configuration bpr(String dim, Map<String, String> more) {
+        Map<String, String> settings = new HashMap<>(more);
+        settings.put("model.type", "BPR");
+        settings.put("model.dim", dim);
+        settings.put("optimizer.type", "ADAGRAD");
+        return Configuration.fromMap(settings);
     }
 
     private static Configuration ftrl(String dim, String contentDim) {
@@ -303,7 +346,8 @@ class JobSettingsTest {
                 Map.of(
                         "model.dim", dim,
                         "model.content-dim", contentDim,
-                        "optimizer.type", "FTRL"));
+                        "optimizer.type", "FTRL",
+                        "kafka.properties", LARGE_RECORDS));
     }
 
     @Test
