@@ -88,7 +88,11 @@ public final class ItemJsonCodec implements RecordParser<ItemRecord> {
             vector = new float[v.size()];
             for (int i = 0; i < vector.length; i++) {
                 JsonNode x = v.get(i);
-                if (!x.isNumber() || !Float.isFinite(x.floatValue())) {
+                if (!x.isNumber()) {
+                    throw new InvalidRecordException(
+                            "wrong_type", "contentVector[" + i + "] must be a number");
+                }
+                if (!Float.isFinite(x.floatValue())) {
                     throw new InvalidRecordException(
                             "non_finite_number", "contentVector[" + i + "] is not a finite number");
                 }

@@ -49,7 +49,9 @@ public final class TopicSetup {
                     partitions,
                     Map.of());
             add(topics, existing, settings.get(StreamrecOptions.EVAL_REPORTS_TOPIC), 1, Map.of());
-            add(topics, existing, settings.get(StreamrecOptions.ITEMS_TOPIC), partitions, Map.of());
+            // one partition: an item's updates apply in the order they were written whatever key
+            // the producer gave them (items are validated at parallelism 1 anyway)
+            add(topics, existing, settings.get(StreamrecOptions.ITEMS_TOPIC), 1, Map.of());
             add(
                     topics,
                     existing,

@@ -63,6 +63,8 @@ class EventParsingTest {
                 new String[][] {
                     {"{\"itemId\":\"m3\",\"contentVector\":[1,2]}", "wrong_dimension"},
                     {"{\"itemId\":\"m3\",\"contentVector\":[1,2,1e999]}", "non_finite_number"},
+                    {"{\"itemId\":\"m3\",\"contentVector\":[1,2,\"0.1\"]}", "wrong_type"},
+                    {"{\"itemId\":\"m3\",\"contentVector\":[1,null,2]}", "wrong_type"},
                     {"{\"itemId\":\"m3\",\"attributes\":\"Action\"}", "wrong_type"},
                     {"{\"title\":\"no id\"}", "missing_field"},
                     {"{\"itemId\":\"m3\",\"title\":\"" + "x".repeat(1025) + "\"}", "wrong_type"}
