@@ -25,6 +25,9 @@ class DocumentedTestsTest {
     private static final Pattern NAMED =
             Pattern.compile("`([A-Z][A-Za-z0-9]*(?:Test|ITCase))(?:#([A-Za-z0-9_]+))?`");
 
+    /** {@code @Disabled}, not a condition such as {@code @DisabledIfSystemProperty}. */
+    private static final Pattern DISABLED = Pattern.compile("@Disabled(?![A-Za-z])");
+
     @ParameterizedTest
     @ValueSource(strings = {"README.md", "BENCHMARKS.md"})
     void everyTestTheDocumentNamesExists(String document) throws IOException {
@@ -38,13 +41,35 @@ class DocumentedTestsTest {
             String source = sources.get(m.group(1));
             if (source == null) {
                 missing.add(m.group(1));
-            } else if (m.group(2) != null
-                    && !Pattern.compile("\\b" + m.group(2) + "\\s*\\(").matcher(source).find()) {
+            } else if (m.group(2) != null && !runsAsATest(source, m.group(2))) {
                 missing.add(m.group(1) + "#" + m.group(2));
             }
         }
         assertThat(named).as("tests %s names", document).isPositive();
         assertThat(missing).as("tests %s names that do not exist", document).isEmpty();
+    }
+
+    /**
+     * Whether {@code source} declares {@code method} as a test JUnit runs: annotated as one (the
+     * annotations between it and the declaration hold no semicolon, so a later helper method does
+     * not borrow an earlier test's annotation) and not disabled.
+     */
+    private static boolean runsAsATest(String source, String method) {
+        Matcher declared =
+                Pattern.compile(
+                                "@(?:Test|ParameterizedTest|RepeatedTest|TestFactory)\\b[^;]*?"
+                                        + "\\bvoid\\s+"
+                                        + method
+                                        + "\\s*\\(")
+                        .matcher(source);
+        while (declared.find()) {
+            String annotations = declared.group();
+            if (annotations.indexOf("void ") == annotations.lastIndexOf("void ")
+                    && !DISABLED.matcher(annotations).find()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Each test class's source by simple name, from every module's src/test/java. */
