@@ -175,19 +175,7 @@ public final class ModelAudit {
 
     ObjectNode run(Duration timeout) throws Exception {
         List<UserEvent> events = readEvents();
-        ItemCatalog catalog = settings.catalog();
-        ModelConfig model = settings.model();
-        Map<String, Long> perUser = new TreeMap<>();
-        events.forEach(e -> perUser.merge(RowKeys.user(e.userId()), 1L, Long::sum));
-        boolean computable = ExpectedContributions.coveredBy(events, catalog);
-        Map<String, ExpectedContributions.Counters> expectedRows =
-                computable ? ExpectedContributions.perRow(events, catalog, model) : Map.of();
-        long expectedUpdates =
-                computable
-                        ? expectedRows.values().stream()
-                                .mapToLong(ExpectedContributions.Counters::updates)
-                                .sum()
-                        : -1;
+        Expected expected = Expected.of(events, settings.catalog(), settings.model());
         long n = events.size();
 
         Map<String, ParameterRow> rows = new HashMap<>();
@@ -220,34 +208,46 @@ public final class ModelAudit {
                 boolean caughtUp =
                         totals.userUpdates >= n
                                 && totals.denseW >= n
-                                && (!computable || totals.updates >= expectedUpdates)
+                                && (!expected.computable() || totals.updates >= expected.updates())
                                 && answers.size() >= expectedRequests;
                 if (caughtUp || System.nanoTime() > deadline) {
-                    ObjectNode out =
-                            report(events, perUser, expectedUpdates, rows, answers, reports);
-                    checkRows(out, expectedRows, rows);
-                    checkDeadLetters(out, events);
-                    return out;
+                    return audit(events, expected, rows, answers, reports, readDeadLetters());
                 }
                 Thread.sleep(500); // the job commits what it applied once per checkpoint
             }
         }
     }
 
-    ObjectNode report(
+    /** Every check on what was read; apart from the reading so that tests can drive it. */
+    ObjectNode audit(
             List<UserEvent> events,
-            Map<String, Long> perUser,
-            long expectedUpdates,
+            Expected expected,
+            Map<String, ParameterRow> rows,
+            Map<String, Integer> answers,
+            LatestReports reports,
+            DeadLetters deadLetters)
+            throws java.io.IOException {
+        ObjectNode out = report(events, expected, rows, answers, reports);
+        checkRows(out, expected.rows(), rows);
+        checkDeadLetters(out, events, deadLetters);
+        return out;
+    }
+
+    private ObjectNode report(
+            List<UserEvent> events,
+            Expected expected,
             Map<String, ParameterRow> rows,
             Map<String, Integer> answers,
             LatestReports reports) {
         long n = events.size();
+        Map<String, Long> perUser = expected.perUser();
+        long expectedUpdates = expected.updates();
         Totals totals = Totals.of(rows);
         List<String> mismatches = new ArrayList<>();
         check(mismatches, "user row updates", totals.userUpdates, n);
         check(mismatches, "dense:W updates", totals.denseW, n);
         check(mismatches, "positives", totals.positives, n);
-        if (expectedUpdates >= 0) {
+        if (expected.computable()) {
             check(mismatches, "all row updates", totals.updates, expectedUpdates);
         } else {
             // no per-row check can run: say so rather than pass on the totals alone
@@ -378,10 +378,21 @@ public final class ModelAudit {
      * Dead letters of valid events: an event id may be dead-lettered only as often as the input
      * repeats it (a duplicate), never the copy the job accepts.
      */
-    private void checkDeadLetters(ObjectNode out, List<UserEvent> events) throws Exception {
-        EventJsonCodec codec = new EventJsonCodec();
-        Map<String, Long> dead = new HashMap<>();
-        long[] total = new long[1];
+    private void checkDeadLetters(ObjectNode out, List<UserEvent> events, DeadLetters dead) {
+        long accepted =
+                events.stream()
+                        .map(ModelAudit::key)
+                        .filter(k -> dead.of(k) > inputRepeats.getOrDefault(k, 0L))
+                        .count();
+        List<String> mismatches = mismatches(out);
+        check(mismatches, "accepted events dead-lettered", accepted, 0);
+        out.put("dead_letters", dead.total);
+        out.put("dead_lettered_accepted", accepted);
+        out.set("mismatches", MAPPER.valueToTree(mismatches));
+    }
+
+    private DeadLetters readDeadLetters() {
+        DeadLetters dead = new DeadLetters();
         try (KafkaConsumer<byte[], byte[]> consumer =
                 CommittedReader.open(
                         kafka, settings.get(StreamrecOptions.DEAD_LETTERS_TOPIC), true)) {
@@ -391,29 +402,61 @@ public final class ModelAudit {
                         long read = 0;
                         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(t)) {
                             read++;
-                            total[0]++;
-                            try {
-                                String payload =
-                                        MAPPER.readTree(r.value()).path("payload").asText("");
-                                UserEvent e = codec.parse(payload.getBytes(StandardCharsets.UTF_8));
-                                dead.merge(key(e), 1L, Long::sum);
-                            } catch (InvalidRecordException | java.io.IOException e) {
-                                // not an event, or an invalid one: the job was right to reject it
-                            }
+                            dead.add(r.value());
                         }
                         return read;
                     });
         }
-        long accepted =
-                events.stream()
-                        .map(ModelAudit::key)
-                        .filter(k -> dead.getOrDefault(k, 0L) > inputRepeats.getOrDefault(k, 0L))
-                        .count();
-        List<String> mismatches = mismatches(out);
-        check(mismatches, "accepted events dead-lettered", accepted, 0);
-        out.put("dead_letters", total[0]);
-        out.put("dead_lettered_accepted", accepted);
-        out.set("mismatches", MAPPER.valueToTree(mismatches));
+        return dead;
+    }
+
+    /** The dead letters read: per event (user and event id) how many, and how many in all. */
+    static final class DeadLetters {
+        private final EventJsonCodec codec = new EventJsonCodec();
+        private final Map<String, Long> perEvent = new HashMap<>();
+        private long total;
+
+        /** One dead letter, as the dead-letters topic holds it ({@code DeadLetterJson}). */
+        void add(byte[] value) {
+            total++;
+            try {
+                String payload = MAPPER.readTree(value).path("payload").asText("");
+                UserEvent e = codec.parse(payload.getBytes(StandardCharsets.UTF_8));
+                perEvent.merge(key(e), 1L, Long::sum);
+            } catch (InvalidRecordException | java.io.IOException e) {
+                // not an event, or an invalid one: the job was right to reject it
+            }
+        }
+
+        private long of(String key) {
+            return perEvent.getOrDefault(key, 0L);
+        }
+    }
+
+    /**
+     * What the input implies: each user row's events and, where the catalog holds every event's
+     * item, every row's counters and their sum (-1 where it does not: nothing to compare rows to).
+     */
+    record Expected(
+            Map<String, Long> perUser,
+            Map<String, ExpectedContributions.Counters> rows,
+            long updates) {
+        static Expected of(List<UserEvent> events, ItemCatalog catalog, ModelConfig model) {
+            Map<String, Long> perUser = new TreeMap<>();
+            events.forEach(e -> perUser.merge(RowKeys.user(e.userId()), 1L, Long::sum));
+            if (!ExpectedContributions.coveredBy(events, catalog)) {
+                return new Expected(perUser, Map.of(), -1);
+            }
+            Map<String, ExpectedContributions.Counters> rows =
+                    ExpectedContributions.perRow(events, catalog, model);
+            long updates =
+                    rows.values().stream().mapToLong(ExpectedContributions.Counters::updates).sum();
+            return new Expected(perUser, rows, updates);
+        }
+
+        boolean computable() {
+            return updates >= 0;
+        }
     }
 
     private static String key(UserEvent e) {
