@@ -2,11 +2,15 @@ package io.streamrec.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamrec.ingest.ItemCatalog;
+import io.streamrec.schema.SavepointContract;
+import io.streamrec.schema.SavepointContract.Uids;
 import java.lang.reflect.Field;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.stream.Collectors;
 import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -14,14 +18,28 @@ import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.sink.TransactionNamingStrategy;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.transformations.SinkTransformation;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class KafkaConnectorsTest {
     private static final TopicPartition COMMITTED = new TopicPartition("events", 0);
     private static final TopicPartition NEW = new TopicPartition("events", 1);
     private static final TopicPartition TRUNCATED = new TopicPartition("events", 2);
+
+    /** The sinks read at the commit, each with its name in its transactional ids. */
+    private static final Map<String, String> COMMITTED_SINKS =
+            Map.of(
+                    Uids.MODEL_UPDATES_SINK, "model-updates",
+                    Uids.EVAL_REPORTS_SINK, "eval-reports",
+                    Uids.DEAD_LETTERS_SINK, "dead-letters",
+                    Uids.ITEM_CATALOG_SINK, "item-catalog");
+
+    private static final String TIMEOUT = "transaction.timeout.ms";
 
     /** The group committed 24 on partition 0, nothing on 1; partition 2's log starts at 50. */
     private static final class Broker implements OffsetsInitializer.PartitionOffsetsRetriever {
@@ -78,7 +96,7 @@ class KafkaConnectorsTest {
      * subtask instead of a new one per checkpoint (StreamrecJobITCase counts them on a broker).
      */
     @Test
-    void sinksPoolTheirTransactionalIdsUnlessToldOtherwise() throws Exception {
+    void sinksPoolTheirTransactionalIdsUnlessToldOtherwise() {
         Configuration incrementing = new Configuration();
         incrementing.set(
                 StreamrecOptions.TRANSACTION_NAMING_STRATEGY,
@@ -94,7 +112,7 @@ class KafkaConnectorsTest {
      * properties win.
      */
     @Test
-    void sinksReadAtTheCommitBatchTheirRecordsUnlessToldOtherwise() throws Exception {
+    void sinksReadAtTheCommitBatchTheirRecordsUnlessToldOtherwise() {
         Configuration own = new Configuration();
         own.set(StreamrecOptions.KAFKA_PROPERTIES, Map.of("linger.ms", "7", "batch.size", "65536"));
 
@@ -116,6 +134,101 @@ class KafkaConnectorsTest {
                 .isEqualTo("7");
     }
 
+    /**
+     * Every sink the job builds writes in transactions that outlive what RuntimeDefaultsTest allows
+     * a checkpoint and a restart ({@link KafkaConnectors#TRANSACTION_TIMEOUT}); the sinks read at
+     * the commit are exactly-once, each under its own transactional ids.
+     */
+    @Test
+    void theJobsCommittedSinksAreExactlyOnceWithTheTransactionTimeout() {
+        Map<String, KafkaSink<?>> sinks = jobSinks(new Configuration());
+
+        assertThat(sinks.keySet())
+                .containsExactlyInAnyOrderElementsOf(SavepointContract.KAFKA_SINKS);
+        for (Map.Entry<String, String> sink : COMMITTED_SINKS.entrySet()) {
+            KafkaSink<?> built = sinks.get(sink.getKey());
+            assertThat(guaranteeOf(built))
+                    .as(sink.getKey())
+                    .isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
+            assertThat(field(built, "transactionalIdPrefix"))
+                    .as(sink.getKey())
+                    .isEqualTo("streamrec-" + sink.getValue());
+        }
+        assertThat(sinks.values())
+                .allSatisfy(s -> assertThat(timeoutOf(s)).isEqualTo(defaultTimeout()));
+    }
+
+    /** Results read within milliseconds (README, "Results: fast or transactional"). */
+    @Test
+    void theJobsResultsAreAtLeastOnceByDefault() {
+        assertThat(guaranteeOf(jobSinks(new Configuration()).get(Uids.RESULTS_SINK)))
+                .isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
+    }
+
+    /** Under either guarantee the results have transactional ids and the timeout. */
+    @ParameterizedTest
+    @EnumSource(
+            value = DeliveryGuarantee.class,
+            names = {"EXACTLY_ONCE", "AT_LEAST_ONCE"})
+    void theJobsResultsSinkFollowsItsOption(DeliveryGuarantee guarantee) {
+        Configuration conf = new Configuration();
+        conf.set(StreamrecOptions.RESULTS_DELIVERY_GUARANTEE, guarantee);
+
+        KafkaSink<?> results = jobSinks(conf).get(Uids.RESULTS_SINK);
+        assertThat(guaranteeOf(results)).isEqualTo(guarantee);
+        assertThat(field(results, "transactionalIdPrefix")).isEqualTo("streamrec-results");
+        assertThat(timeoutOf(results)).isEqualTo(defaultTimeout());
+    }
+
+    /** A broker whose transaction.max.timeout.ms is lower: kafka.properties sets less. */
+    @Test
+    void anOperatorsTransactionTimeoutIsKept() {
+        Configuration conf = new Configuration();
+        conf.set(StreamrecOptions.KAFKA_PROPERTIES, Map.of(TIMEOUT, "300000"));
+        conf.set(StreamrecOptions.RESULTS_DELIVERY_GUARANTEE, DeliveryGuarantee.EXACTLY_ONCE);
+
+        assertThat(jobSinks(conf).values())
+                .hasSize(SavepointContract.KAFKA_SINKS.size())
+                .allSatisfy(s -> assertThat(timeoutOf(s)).isEqualTo("300000"));
+    }
+
+    /** The Kafka sinks {@link StreamrecJob} adds, by uid. */
+    private static Map<String, KafkaSink<?>> jobSinks(Configuration conf) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
+        StreamrecJob.builder().configuration(conf).catalog(ItemCatalog.empty()).build().addTo(env);
+        return env.getTransformations().stream()
+                .filter(SinkTransformation.class::isInstance)
+                .map(t -> (SinkTransformation<?, ?>) t)
+                .filter(t -> t.getSink() instanceof KafkaSink)
+                .collect(
+                        Collectors.toMap(
+                                SinkTransformation::getUid, t -> (KafkaSink<?>) t.getSink()));
+    }
+
+    private static String defaultTimeout() {
+        return String.valueOf(KafkaConnectors.TRANSACTION_TIMEOUT.toMillis());
+    }
+
+    /** The timeout its producers get (Kafka takes a number as well as a String). */
+    private static String timeoutOf(KafkaSink<?> sink) {
+        return String.valueOf(((Properties) field(sink, "kafkaProducerConfig")).get(TIMEOUT));
+    }
+
+    private static DeliveryGuarantee guaranteeOf(KafkaSink<?> sink) {
+        return (DeliveryGuarantee) field(sink, "deliveryGuarantee");
+    }
+
+    /** A KafkaSink field without a getter (flink-connector-kafka 5.0.0-2.2). */
+    private static Object field(KafkaSink<?> sink, String name) {
+        try {
+            Field field = KafkaSink.class.getDeclaredField(name);
+            field.setAccessible(true);
+            return field.get(sink);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError("KafkaSink has no field " + name, e);
+        }
+    }
+
     private static KafkaSink<String> committedSink(Configuration conf) {
         return new KafkaConnectors(new JobSettings(conf))
                 .sink(
@@ -135,16 +248,11 @@ class KafkaConnectorsTest {
                         guarantee);
     }
 
-    private static Properties producerConfigOf(KafkaSink<String> sink) throws Exception {
-        Field config = KafkaSink.class.getDeclaredField("kafkaProducerConfig");
-        config.setAccessible(true);
-        return (Properties) config.get(sink);
+    private static Properties producerConfigOf(KafkaSink<String> sink) {
+        return (Properties) field(sink, "kafkaProducerConfig");
     }
 
-    private static TransactionNamingStrategy namingOf(Configuration conf) throws Exception {
-        KafkaSink<String> sink = committedSink(conf);
-        Field naming = KafkaSink.class.getDeclaredField("transactionNamingStrategy");
-        naming.setAccessible(true);
-        return (TransactionNamingStrategy) naming.get(sink);
+    private static TransactionNamingStrategy namingOf(Configuration conf) {
+        return (TransactionNamingStrategy) field(committedSink(conf), "transactionNamingStrategy");
     }
 }

@@ -52,7 +52,9 @@ class RuntimeDefaultsTest {
     /**
      * A sink's transaction stays open until a checkpoint completes: through every failed one the
      * job tolerates in a row (each up to the checkpoint timeout) and a restart's longest backoff.
-     * Past the transaction timeout the broker aborts it, and the commit after finds it gone.
+     * Past the transaction timeout the broker aborts it, and the commit after finds it gone. That
+     * the job's sinks carry this timeout: {@code
+     * KafkaConnectorsTest#theJobsCommittedSinksAreExactlyOnceWithTheTransactionTimeout}.
      */
     @Test
     void aSinksTransactionOutlivesEveryToleratedFailedCheckpointAndARestart() {
