@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
+import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -241,6 +242,12 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
                 rows,
                 lineage.abandonedRows(),
                 lineage);
+    }
+
+    /** The negative sampler's ring of recent positives, oldest first (for tests). */
+    @VisibleForTesting
+    List<String> recentPositives() {
+        return worker.recentPositives();
     }
 
     /** The model-updates topic's reader, at its beginning; null when the job runs without Kafka. */

@@ -170,11 +170,12 @@ class EvalReportPublisherTest {
                     return "r2";
                 });
 
-        assertThat(emitted).isEmpty();
-        // the executor, shut down, drops it as it is taken, so it can never run later
-        assertThat(((ExecutorService) encoderOf(publisher)).isShutdown()).isTrue();
+        // once the encoder has ended nothing can run later, so what is empty now stays empty
+        ExecutorService encoder = (ExecutorService) encoderOf(publisher);
+        assertThat(encoder.awaitTermination(30, TimeUnit.SECONDS)).as("encoder ended").isTrue();
         assertThat(encodedAfterClose).isEmpty();
         assertThat(mailbox).isEmpty();
+        assertThat(emitted).isEmpty();
     }
 
     private static Object encoderOf(EvalReportPublisher publisher) throws Exception {

@@ -363,6 +363,32 @@ class TrainingWorkerOperatorTest {
     }
 
     /**
+     * The negative sampler's ring of recent positives is operator state: a restored worker draws
+     * from the ring the checkpoint held, oldest first, and goes on adding to it.
+     */
+    @Test
+    void theRingOfRecentPositivesContinuesAcrossSnapshotAndRestore() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = harness(worker(100, 60_000))) {
+            h.open();
+            h.processElement1(event(1, "a", "i1"));
+            h.processElement1(event(2, "b", "i2"));
+            h.processElement1(event(3, "a", "i3"));
+            h.prepareSnapshotPreBarrier(1L);
+            snapshot = h.snapshot(1L, 1L);
+        }
+        try (var restored = harness(worker(100, 60_000))) {
+            restored.initializeState(snapshot);
+            restored.open();
+            TrainingWorkerOperator operator = (TrainingWorkerOperator) restored.getOperator();
+            assertThat(operator.recentPositives()).containsExactly("i1", "i2", "i3");
+
+            restored.processElement1(event(4, "b", "i4"));
+            assertThat(operator.recentPositives()).containsExactly("i1", "i2", "i3", "i4");
+        }
+    }
+
+    /**
      * A user over the flood limit (2 at once, then 1 an hour of event time) has the excess
      * dead-lettered with a reason and untrained; the bucket survives a restore, so a replay after a
      * failover refuses the same events.
