@@ -390,8 +390,8 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         directBatches = new ConcurrentLinkedQueue<>();
         model.useAnnFrom(settings.annMinItems());
         registerMetrics();
-        if (kafka != null) {
-            itemFeed = new ItemCatalogFeed(kafka.toProperties(), catalogTopic, config.contentDim());
+        itemFeed = openItemCatalogFeed();
+        if (itemFeed != null) {
             itemFeed.catchUp(this::onItem);
         }
         rowFeed = openModelRowFeed();
@@ -464,13 +464,9 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                         ? null
                         : UserPseudonyms.forTask(Path.of(direct.userIdKeyFile()));
         directFetcher =
-                DirectRequestFetcher.open(
-                        kafka.toProperties(),
-                        direct.topic(),
-                        direct.groupId(),
+                openDirectRequestFetcher(
                         restoredDirectPositions,
-                        new DirectRequestDecoder(subtask, parallelism, pseudonyms),
-                        "streamrec-serving-requests-" + subtask);
+                        new DirectRequestDecoder(subtask, parallelism, pseudonyms));
         directLedger =
                 new DirectRequestLedger(
                         directFetcher.startPositions(),
@@ -511,6 +507,28 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                 subtask,
                 direct.topic(),
                 directFetcher.startPositions());
+    }
+
+    /**
+     * The requests topic's reader of this subtask, not started: every partition, each from its
+     * {@code restored} position, else the job group's committed offset, else the beginning.
+     */
+    DirectRequestFetcher openDirectRequestFetcher(
+            Map<Integer, Long> restored, DirectRequestDecoder decoder) {
+        return DirectRequestFetcher.open(
+                kafka.toProperties(),
+                direct.topic(),
+                direct.groupId(),
+                restored,
+                decoder,
+                "streamrec-serving-requests-" + subtask);
+    }
+
+    /**
+     * The account of the requests this subtask reads itself (null when it reads none); for tests.
+     */
+    DirectRequestLedger directRequestLedger() {
+        return directLedger;
     }
 
     /**
@@ -573,6 +591,13 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     private long unreadableFeedRecords() {
         return (itemFeed == null ? 0 : itemFeed.unreadableRecords())
                 + (rowFeed == null ? 0 : rowFeed.unreadableRecords());
+    }
+
+    /** The catalog topic's reader, at its beginning; null when the job runs without Kafka. */
+    ItemCatalogFeed openItemCatalogFeed() {
+        return kafka == null
+                ? null
+                : new ItemCatalogFeed(kafka.toProperties(), catalogTopic, config.contentDim());
     }
 
     /** The model-updates topic's reader, at its beginning; null when the job runs without Kafka. */
