@@ -16,6 +16,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -51,7 +52,13 @@ final class DirectRequestFetcher implements AutoCloseable {
         void fail(Throwable cause);
     }
 
+    /** How often the topic's partitions are listed again for partitions added meanwhile. */
+    static final Duration PARTITION_CHECK = Duration.ofSeconds(30);
+
     private final Consumer<byte[], byte[]> consumer;
+    private final String topic;
+    private final Duration partitionCheck;
+    private final List<TopicPartition> assigned = new ArrayList<>();
     private final Map<Integer, Long> start;
     private final DirectRequestDecoder decoder;
     private final Semaphore inFlight = new Semaphore(IN_FLIGHT);
@@ -90,22 +97,36 @@ final class DirectRequestFetcher implements AutoCloseable {
         }
     }
 
-    /**
-     * Assigns every partition of {@code topic} to {@code consumer} and seeks it to where this
-     * subtask starts: the restored position, else the consumer group's committed offset (where the
-     * job's own request source starts), else the beginning.
-     */
+    /** As below, looking for new partitions every {@link #PARTITION_CHECK}. */
     DirectRequestFetcher(
             Consumer<byte[], byte[]> consumer,
             String topic,
             Map<Integer, Long> restored,
             DirectRequestDecoder decoder) {
+        this(consumer, topic, restored, decoder, PARTITION_CHECK);
+    }
+
+    /**
+     * Assigns every partition of {@code topic} to {@code consumer} and seeks it to where this
+     * subtask starts: the restored position; for a partition the restored positions lack, the
+     * beginning (it was added after that checkpoint, so nothing of it was answered); without
+     * restored positions, the consumer group's committed offset (where the job's own request source
+     * starts), else the beginning. Partitions added while it reads are read from their beginning,
+     * found within {@code partitionCheck}.
+     */
+    DirectRequestFetcher(
+            Consumer<byte[], byte[]> consumer,
+            String topic,
+            Map<Integer, Long> restored,
+            DirectRequestDecoder decoder,
+            Duration partitionCheck) {
         this.consumer = consumer;
+        this.topic = topic;
         this.decoder = decoder;
-        List<TopicPartition> partitions =
-                CommittedReader.partitions(consumer, topic, Duration.ofSeconds(60));
-        consumer.assign(partitions);
-        this.start = startOffsets(partitions, restored);
+        this.partitionCheck = partitionCheck;
+        assigned.addAll(CommittedReader.partitions(consumer, topic, Duration.ofSeconds(60)));
+        consumer.assign(assigned);
+        this.start = startOffsets(assigned, restored);
         start.forEach((partition, o) -> consumer.seek(new TopicPartition(topic, partition), o));
     }
 
@@ -118,13 +139,34 @@ final class DirectRequestFetcher implements AutoCloseable {
         for (TopicPartition tp : partitions) {
             long earliest = first.getOrDefault(tp, 0L);
             Long at = restored.get(tp.partition());
-            if (at == null) {
+            if (at == null && restored.isEmpty()) {
                 OffsetAndMetadata c = committed.get(tp);
                 at = c == null ? earliest : c.offset();
             }
-            out.put(tp.partition(), Math.max(at, earliest));
+            out.put(tp.partition(), at == null ? earliest : Math.max(at, earliest));
         }
         return out;
+    }
+
+    /**
+     * Assigns the partitions added to the topic since the last look, from their beginning: the
+     * job's own request source reads them from there too (new partitions start at the earliest
+     * offset), so their forgets and their requests are dealt with alike.
+     */
+    private void assignAddedPartitions() {
+        List<TopicPartition> added = new ArrayList<>();
+        for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(10))) {
+            TopicPartition tp = new TopicPartition(topic, p.partition());
+            if (!assigned.contains(tp)) {
+                added.add(tp);
+            }
+        }
+        if (!added.isEmpty()) {
+            assigned.addAll(added);
+            consumer.assign(assigned); // the partitions read so far keep their positions
+            consumer.seekToBeginning(added);
+            LOG.info("Reading partitions {} added to {}, from their beginning", added, topic);
+        }
     }
 
     /** The first offset of each partition this subtask reads. */
@@ -147,7 +189,12 @@ final class DirectRequestFetcher implements AutoCloseable {
     private void run(Handoff handoff) {
         try {
             long lastHandoff = 0;
+            long lastPartitionCheck = System.nanoTime();
             while (running) {
+                if (System.nanoTime() - lastPartitionCheck >= partitionCheck.toNanos()) {
+                    assignAddedPartitions();
+                    lastPartitionCheck = System.nanoTime();
+                }
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
                 long now = System.currentTimeMillis();
                 if (records.isEmpty() && now - lastHandoff < IDLE_HANDOFF_MS) {

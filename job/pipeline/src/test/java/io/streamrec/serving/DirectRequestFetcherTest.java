@@ -6,6 +6,7 @@ import io.streamrec.ingest.RequestJsonCodec;
 import io.streamrec.schema.RecommendationRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,20 +85,96 @@ class DirectRequestFetcherTest {
     }
 
     @Test
-    void startsAtTheRestoredPositionElseTheGroupsCommittedOffsetElseTheBeginning() {
+    void withoutRestoredPositionsStartsAtTheGroupsCommittedOffsetElseTheBeginning() {
         MockConsumer<byte[], byte[]> consumer =
                 topicOfThreePartitions(
-                        Map.of(P0, new OffsetAndMetadata(7L), P1, new OffsetAndMetadata(9L)));
+                        Map.of(P0, new OffsetAndMetadata(7L), P1, new OffsetAndMetadata(2L)));
 
         DirectRequestFetcher fetcher =
                 new DirectRequestFetcher(
-                        consumer, TOPIC, Map.of(1, 2L), new DirectRequestDecoder(0, 2, null));
+                        consumer, TOPIC, Map.of(), new DirectRequestDecoder(0, 2, null));
 
-        // p0: committed; p1: restored, but the log starts at 4 now; p2: the beginning
+        // p0: committed; p1: committed, but the log starts at 4 now; p2: the beginning
         assertThat(fetcher.startPositions()).isEqualTo(Map.of(0, 7L, 1, 4L, 2, 0L));
         assertThat(consumer.position(P0)).isEqualTo(7L);
         assertThat(consumer.position(P1)).isEqualTo(4L);
         assertThat(consumer.position(P2)).isEqualTo(0L);
+    }
+
+    /**
+     * A partition the restored positions lack was added after that checkpoint: nothing of it was
+     * answered, so it is read from its beginning, not from the group's offset, which the job's own
+     * request source has moved past.
+     */
+    @Test
+    void withRestoredPositionsStartsThereAndAPartitionTheyLackAtItsBeginning() {
+        MockConsumer<byte[], byte[]> consumer =
+                topicOfThreePartitions(
+                        Map.of(P0, new OffsetAndMetadata(7L), P2, new OffsetAndMetadata(9L)));
+
+        DirectRequestFetcher fetcher =
+                new DirectRequestFetcher(
+                        consumer,
+                        TOPIC,
+                        Map.of(0, 3L, 1, 2L),
+                        new DirectRequestDecoder(0, 2, null));
+
+        // p0: restored; p1: restored, but the log starts at 4 now; p2: added since, the beginning
+        assertThat(fetcher.startPositions()).isEqualTo(Map.of(0, 3L, 1, 4L, 2, 0L));
+        assertThat(consumer.position(P2)).isEqualTo(0L);
+    }
+
+    /** A partition added to the topic while serving reads it is read too, from its beginning. */
+    @Test
+    void readsAPartitionAddedWhileItRuns() throws Exception {
+        MockConsumer<byte[], byte[]> consumer = topicOfThreePartitions();
+        DirectRequestFetcher fetcher =
+                new DirectRequestFetcher(
+                        consumer,
+                        TOPIC,
+                        Map.of(),
+                        new DirectRequestDecoder(0, 2, null),
+                        Duration.ZERO); // looks before every poll
+        TopicPartition p3 = new TopicPartition(TOPIC, 3);
+        Node node = new Node(0, "localhost", 9092);
+        Node[] nodes = {node};
+        List<PartitionInfo> four = new ArrayList<>(consumer.partitionsFor(TOPIC));
+        four.add(new PartitionInfo(TOPIC, 3, node, nodes, nodes));
+        consumer.updatePartitions(TOPIC, four);
+        consumer.updateBeginningOffsets(Map.of(p3, 0L));
+        byte[] request =
+                RequestJsonCodec.toJson(new RecommendationRequest("r1", userOf(0, 0), 3, 1));
+        // runs inside the first poll, after the look that assigned p3 (the mock takes records of
+        // assigned partitions only)
+        consumer.schedulePollTask(() -> add(consumer, 3, 0, request));
+        BlockingQueue<DirectRequestBatch> handed = new LinkedBlockingQueue<>();
+
+        fetcher.start(into(handed, fetcher), "test fetcher");
+        DirectRequestBatch batch = handed.poll(30, TimeUnit.SECONDS);
+        fetcher.close();
+
+        assertThat(batch).isNotNull();
+        assertThat(batch.requests())
+                .extracting(r -> r.request().requestId() + "@" + r.partition() + ":" + r.offset())
+                .containsExactly("r1@3:0");
+        assertThat(batch.nextOffsets()).isEqualTo(Map.of(3, 1L));
+    }
+
+    /** Puts each batch into {@code handed} and lets the fetcher go on. */
+    private static DirectRequestFetcher.Handoff into(
+            BlockingQueue<DirectRequestBatch> handed, DirectRequestFetcher fetcher) {
+        return new DirectRequestFetcher.Handoff() {
+            @Override
+            public void accept(DirectRequestBatch batch) {
+                handed.add(batch);
+                fetcher.done();
+            }
+
+            @Override
+            public void fail(Throwable cause) {
+                throw new AssertionError(cause);
+            }
+        };
     }
 
     @Test
