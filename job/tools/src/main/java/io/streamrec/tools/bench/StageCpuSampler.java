@@ -171,6 +171,11 @@ public final class StageCpuSampler implements AutoCloseable {
         return (sampleAtOrBefore(toMillis).millis() - sampleAtOrBefore(fromMillis).millis()) / 1e3;
     }
 
+    /** When the latest sample was taken (epoch ms). */
+    synchronized long latestSampleMillis() {
+        return snapshots.get(snapshots.size() - 1).millis();
+    }
+
     /** The last sample taken at or before a time, or the first sample if none was. */
     private Snapshot sampleAtOrBefore(long millis) {
         Snapshot found = snapshots.get(0);

@@ -45,6 +45,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * Replays a history of events through the streamrec job and collects what it learned: produces the
@@ -515,10 +516,14 @@ public final class ReplayRun implements AutoCloseable {
                             latency.record(Math.max(0, appendMillis - sent));
                         }
                     });
-            // one more read: a duplicate committed after the last id would show up here
-            readResults(
+            // read on to the end the topic has now: a duplicate written before every id had its
+            // first result is counted, however slowly the reads come back
+            Map<TopicPartition, Long> end = results.endOffsets(results.assignment());
+            readResultsUntil(
                     results,
-                    Duration.ofSeconds(2),
+                    () ->
+                            end.entrySet().stream()
+                                    .allMatch(e -> results.position(e.getKey()) >= e.getValue()),
                     (appendMillis, result) ->
                             counts.merge(result.get("requestId").asText(), 1, Integer::sum));
         }

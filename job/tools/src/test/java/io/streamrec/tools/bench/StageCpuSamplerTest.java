@@ -39,9 +39,9 @@ class StageCpuSamplerTest {
         long from = run.from();
         long to = run.to();
         Map<String, Double> seconds = run.sampler().secondsByStage(from, to);
-        // the thread had 0.3 s of CPU; what it used after the last sample while alive is lost
+        // the thread had 0.3 s of CPU, all of it before a sample it lived to see
         assertThat(seconds.get("workers (examples, DJL, local row updates)"))
-                .isGreaterThan(0.15)
+                .isGreaterThanOrEqualTo(0.3)
                 .isLessThanOrEqualTo(0.35);
         assertThat(run.sampler().sampledSeconds(from, to)).isGreaterThan(0.3).isLessThan(60);
     }
@@ -72,16 +72,43 @@ class StageCpuSamplerTest {
 
     /**
      * Samples while a thread named as a worker burns {@code cpuNanos} of CPU (however loaded the
-     * machine is), then closes the sampler, which takes a last sample.
+     * machine is) and lives on until a sample taken after that (the CPU a thread used after its
+     * last sample is not seen once it has ended), then closes the sampler.
      */
     private static Sampled sampledWhileAWorkerSpins(long cpuNanos) throws InterruptedException {
         StageCpuSampler sampler = StageCpuSampler.start();
         long from = System.currentTimeMillis();
-        Thread busy = new Thread(() -> spinFor(cpuNanos), "workers (1/1)#0");
+        Thread busy =
+                new Thread(
+                        () -> {
+                            spinFor(cpuNanos);
+                            // the second sample after the spin read the thread's CPU after it
+                            awaitASampleAfter(
+                                    sampler,
+                                    awaitASampleAfter(sampler, System.currentTimeMillis()));
+                        },
+                        "workers (1/1)#0");
         busy.start();
         busy.join();
         sampler.close();
         return new Sampled(sampler, from, System.currentTimeMillis());
+    }
+
+    /**
+     * Waits, up to a minute, until {@code sampler} has sampled after {@code millis}; returns when
+     * its latest sample was taken.
+     */
+    private static long awaitASampleAfter(StageCpuSampler sampler, long millis) {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (sampler.latestSampleMillis() <= millis && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5); // polling the sampler's own 100 ms clock
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return sampler.latestSampleMillis();
     }
 
     /** Burns CPU on this thread until it has had {@code nanos} of it, however loaded the host. */
