@@ -278,14 +278,21 @@ public final class ForgetAudit {
             return "knows " + user;
         }
 
+        /**
+         * Whether the id's bytes, as the statistics write ids, are anywhere in the base (as read:
+         * decompressed from its LZ4 block) or the journal: what a forget must leave nowhere, even
+         * where the restored statistics would not know the user.
+         */
+        static boolean holdsId(StatisticsCheckpoint s, String id) {
+            byte[] written = asWritten(id);
+            return contains(s.base().bytes(), written) || contains(s.journal(), written);
+        }
+
         @Override
         public void flatMap(StatisticsCheckpoint s, Collector<String> out) {
             out.collect(ENTRY);
             CandidateGenerator restored = s.statistics();
-            byte[] id = asWritten(user);
-            if (restored.knows(user)
-                    || contains(s.base().bytes(), id)
-                    || contains(s.journal(), id)) {
+            if (restored.knows(user) || holdsId(s, user)) {
                 out.collect(MENTIONS);
             }
             for (String k : kept) {
