@@ -94,10 +94,10 @@ public final class ItemAnnIndex {
     }
 
     /**
-     * Adds many items at once with {@code threads} threads of its own (building the index). An
-     * interrupt stops every one of them after the item it is adding: hnswlib's own {@code addAll}
-     * would leave its threads adding the rest, minutes at a million items, after the task that
-     * started the build was cancelled.
+     * Adds many items at once with up to {@code threads} threads of its own (building the index).
+     * An interrupt stops every one of them after the item it is adding: hnswlib's own {@code
+     * addAll} would leave its threads adding the rest, minutes at a million items, after the task
+     * that started the build was cancelled.
      */
     public void putAll(float[] v, float[] staticTerms, int items, int threads)
             throws InterruptedException {
@@ -107,7 +107,10 @@ public final class ItemAnnIndex {
         }
         AtomicInteger next = new AtomicInteger();
         AtomicReference<Throwable> failed = new AtomicReference<>();
-        Thread[] adders = new Thread[Math.max(1, Math.min(threads, items))];
+        // hnswlib lends each search one of availableProcessors() visited sets, waiting for one
+        // while it holds node locks: more adders than that deadlock
+        int cap = Math.min(threads, Runtime.getRuntime().availableProcessors());
+        Thread[] adders = new Thread[Math.max(1, Math.min(cap, items))];
         for (int t = 0; t < adders.length; t++) {
             adders[t] = new Thread(() -> addEach(entries, next, failed), "ann-indexer-" + t);
             adders[t].setDaemon(true);
