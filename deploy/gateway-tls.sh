@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes a self-signed test certificate for the gateway's HTTPS (for localhost and 127.0.0.1, EC
-# P-256, valid 30 days) under DIR, unless DIR already holds one:
+# P-256, valid 30 days) under DIR, unless DIR already holds one that its password opens and that
+# has more than 3 days left (else a new one replaces it: clients fetch ca.pem again):
 #   DIR/gateway.p12       PKCS12 keystore (gateway.tls.keystore)
 #   DIR/gateway.password  its random password (gateway.tls.keystore-password-file), mode 600
 #   DIR/ca.pem            the certificate, for clients to trust (curl --cacert DIR/ca.pem)
@@ -22,9 +23,20 @@ keytool_quietly() {
   local out
   out=$(keytool "$@" 2>&1) || { echo "$out" >&2; rm -f "$dir/gateway.p12"; exit 1; }
 }
-mkdir -p "$dir" && chmod 700 "$dir"
+# only a directory made here is narrowed to its owner: DIR may be one the caller shares
+if [ ! -d "$dir" ]; then mkdir -p "$dir" && chmod 700 "$dir"; fi
 dir=$(cd "$dir" && pwd) # printed below for deploy/gateway.sh, which runs from the repository root
-if [ ! -f "$dir/gateway.p12" ]; then
+# whether a keystore must be made: none, made over 27 days ago (valid 30), or its password fails
+needs_new_keystore() {
+  [ -f "$dir/gateway.p12" ] || return 0
+  [ -z "$(find "$dir/gateway.p12" -mtime +27)" ] || return 0
+  GATEWAY_TLS_PASSWORD=$(cat "$dir/gateway.password" 2>/dev/null) \
+    keytool -list -keystore "$dir/gateway.p12" -storepass:env GATEWAY_TLS_PASSWORD >/dev/null 2>&1 \
+    || return 0
+  return 1
+}
+if needs_new_keystore; then
+  rm -f "$dir/gateway.p12" "$dir/ca.pem"
   ( umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$dir/gateway.password" )
   pw=$(cat "$dir/gateway.password")
   # the password goes to keytool through the environment, never as an argument
