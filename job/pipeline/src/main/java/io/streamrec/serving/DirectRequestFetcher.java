@@ -18,6 +18,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -155,7 +156,10 @@ final class DirectRequestFetcher implements AutoCloseable {
      */
     private void assignAddedPartitions() {
         List<TopicPartition> added = new ArrayList<>();
-        for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(10))) {
+        // listTopics asks a broker; partitionsFor answers from metadata up to 5 minutes old
+        List<PartitionInfo> listed =
+                consumer.listTopics(Duration.ofSeconds(10)).getOrDefault(topic, List.of());
+        for (PartitionInfo p : listed) {
             TopicPartition tp = new TopicPartition(topic, p.partition());
             if (!assigned.contains(tp)) {
                 added.add(tp);
@@ -192,7 +196,12 @@ final class DirectRequestFetcher implements AutoCloseable {
             long lastPartitionCheck = System.nanoTime();
             while (running) {
                 if (System.nanoTime() - lastPartitionCheck >= partitionCheck.toNanos()) {
-                    assignAddedPartitions();
+                    try {
+                        assignAddedPartitions();
+                    } catch (TimeoutException e) {
+                        // requests on the partitions known go on; the next look tries again
+                        LOG.warn("Could not list the partitions of {}: {}", topic, e.toString());
+                    }
                     lastPartitionCheck = System.nanoTime();
                 }
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
