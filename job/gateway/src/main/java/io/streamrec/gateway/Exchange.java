@@ -30,14 +30,50 @@ final class Exchange {
 
     private final Channel channel;
     private final boolean keepAlive;
+
+    /** The request was HEAD: its answer is a head alone, whatever its status. */
+    private final boolean headOnly;
+
     private final Runnable onSent;
+    private final Runnable releaseBody;
+    private volatile boolean bodyKept;
     private final AtomicBoolean sent = new AtomicBoolean();
     private volatile GenericFutureListener<Future<Void>> abandoned;
 
     Exchange(Channel channel, boolean keepAlive, Runnable onSent) {
+        this(channel, keepAlive, false, onSent, () -> {});
+    }
+
+    /**
+     * @param releaseBody gives the request body's share of the bodies-in-flight budget back; run
+     *     once, however often it is called
+     */
+    Exchange(
+            Channel channel,
+            boolean keepAlive,
+            boolean headOnly,
+            Runnable onSent,
+            Runnable releaseBody) {
         this.channel = channel;
         this.keepAlive = keepAlive;
+        this.headOnly = headOnly;
         this.onSent = onSent;
+        this.releaseBody = releaseBody;
+    }
+
+    /**
+     * Keeps the request body's share of {@code gateway.bodies-in-flight} after routing, for a
+     * router that hands a copy of the body to a worker: queued work would otherwise hold bodies the
+     * budget no longer counts. The share goes back when the returned action runs, not when routing
+     * ends.
+     */
+    Runnable keepBody() {
+        bodyKept = true;
+        return releaseBody;
+    }
+
+    boolean bodyKept() {
+        return bodyKept;
     }
 
     /**
@@ -77,25 +113,36 @@ final class Exchange {
 
     /** 401 with the {@code WWW-Authenticate: Bearer} challenge. */
     void sendUnauthorized(String json) {
-        send(401, json, 0, true);
+        FullHttpResponse response = response(401, json, 0);
+        response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
+        send(response);
+    }
+
+    /** 405 with the {@code Allow} header an origin server must send with it (RFC 9110 15.5.6). */
+    void sendMethodNotAllowed(String allowed, String json) {
+        FullHttpResponse response = response(405, json, 0);
+        response.headers().set(HttpHeaderNames.ALLOW, allowed);
+        send(response);
     }
 
     /** Sends the answer, with {@code Retry-After: retryAfterSeconds} when that is above 0. */
     void send(int status, String json, long retryAfterSeconds) {
-        send(status, json, retryAfterSeconds, false);
+        send(response(status, json, retryAfterSeconds));
     }
 
-    private void send(int status, String json, long retryAfterSeconds, boolean challenge) {
+    private void send(FullHttpResponse answer) {
         if (!sent.compareAndSet(false, true)) {
+            answer.release();
             return;
         }
         GenericFutureListener<Future<Void>> listener = abandoned;
         if (listener != null) {
             channel.closeFuture().removeListener(listener);
         }
-        FullHttpResponse response = response(status, json, retryAfterSeconds);
-        if (challenge) {
-            response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
+        // the head keeps the Content-Length a GET would get; the encoder writes what it is given
+        FullHttpResponse response = headOnly ? answer.replace(Unpooled.EMPTY_BUFFER) : answer;
+        if (headOnly) {
+            answer.release();
         }
         if (!keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);

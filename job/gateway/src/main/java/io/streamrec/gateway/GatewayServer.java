@@ -43,6 +43,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CancellationException;
@@ -59,11 +60,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import org.apache.flink.configuration.ReadableConfig;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
@@ -75,16 +80,20 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code POST /events}: one event object or an array of them; valid ones go to the events
  *       topic. 202 {@code {"accepted":n}} when all are valid, else 400 with {@code "rejected":
- *       [{"index","reason","detail"}]} (the valid ones are still accepted).
+ *       [{"index","reason","detail"}]} (the valid ones are still accepted); 503 when Kafka has not
+ *       confirmed them within {@code sendTimeout} of the first send, or a send failed.
  *   <li>{@code GET /recommendations/{userId}?k=10}: produces a request and waits for its result up
  *       to {@code gateway.request-timeout}; 200 with the result, 504 on timeout, 400 for a bad user
- *       id or k. Results are read uncommitted, as soon as serving writes them: an answer is a read
- *       of the model and needs no commit, and a requestId answered twice (after a failover) is
- *       answered with the first.
+ *       id or k, 503 if the results reader stopped. Results are read uncommitted, as soon as
+ *       serving writes them: an answer is a read of the model and needs no commit, and a requestId
+ *       answered twice (after a failover) is answered with the first.
  *   <li>{@code POST /admin/forget/{userId}} (admin scope): a forget request for the user on the
  *       requests topic, recorded in {@code gateway.audit-log}; 202 {@code {"requestId"}}.
  *   <li>{@code GET /health}: 200 {@code {"status":"ok"}}; 503 if the results reader stopped.
  * </ul>
+ *
+ * <p>Paths match as sent, only a user id is percent-decoded. Methods other than GET and POST get
+ * 405 before routing ({@link HttpConnection}).
  *
  * <p>Limits ({@link GatewayOptions}): 408 for a request not fully received within {@code
  * gateway.read-timeout} of its first byte; 413 for a body over {@code gateway.max-body}, refused by
@@ -109,6 +118,7 @@ public final class GatewayServer implements AutoCloseable {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final long SEND_TIMEOUT_SECONDS = 30;
     private static final long RETRY_AFTER_SECONDS = 1;
+    private static final String READER_STOPPED = "results reader stopped; see the gateway log";
 
     /**
      * The producer gives up on a record before the gateway stops waiting for it ({@value
@@ -131,8 +141,16 @@ public final class GatewayServer implements AutoCloseable {
 
     private final JobSettings settings;
     private final ReadableConfig conf;
-    private final KafkaProducer<byte[], byte[]> producer;
-    private final KafkaConsumer<byte[], byte[]> results;
+    private final Producer<byte[], byte[]> producer;
+    private final Consumer<byte[], byte[]> results;
+
+    /** How long a write to Kafka (events, a forget) may take before its client gets 503. */
+    private final Duration sendTimeout;
+
+    /** How often the results topic's partitions are listed again for partitions added since. */
+    static final Duration PARTITION_CHECK = Duration.ofSeconds(30);
+
+    private final Duration partitionCheck;
     private final Thread resultReader;
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicInteger waiting = new AtomicInteger();
@@ -182,8 +200,41 @@ public final class GatewayServer implements AutoCloseable {
     private final Channel server;
     private volatile boolean running = true;
 
+    /** The gateway's Kafka clients, made once the options are read; tests give their own. */
+    interface KafkaClients {
+        Producer<byte[], byte[]> producer(Properties props);
+
+        /** A reader of every partition of {@code topic}, from its end, that reads uncommitted. */
+        Consumer<byte[], byte[]> resultsReader(Properties props, String topic);
+    }
+
+    private static final KafkaClients KAFKA =
+            new KafkaClients() {
+                @Override
+                public Producer<byte[], byte[]> producer(Properties props) {
+                    return new KafkaProducer<>(
+                            props, new ByteArraySerializer(), new ByteArraySerializer());
+                }
+
+                @Override
+                public Consumer<byte[], byte[]> resultsReader(Properties props, String topic) {
+                    // read uncommitted so that an answer does not wait for the job's next
+                    // checkpoint when results are transactional
+                    return CommittedReader.open(
+                            props, topic, false, IsolationLevel.READ_UNCOMMITTED);
+                }
+            };
+
     public GatewayServer(ReadableConfig conf) throws IOException {
+        this(conf, KAFKA, Duration.ofSeconds(SEND_TIMEOUT_SECONDS), PARTITION_CHECK);
+    }
+
+    GatewayServer(
+            ReadableConfig conf, KafkaClients kafka, Duration sendTimeout, Duration partitionCheck)
+            throws IOException {
         this.conf = conf;
+        this.sendTimeout = sendTimeout;
+        this.partitionCheck = partitionCheck;
         this.settings = new JobSettings(conf);
         this.timeGuard =
                 new EventTimeGuard<>(
@@ -213,15 +264,12 @@ public final class GatewayServer implements AutoCloseable {
                 "linger.ms",
                 "0"); // a client waits for each request; sends in flight batch the rest
         producerTimeouts(props);
-        producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
-        // only results of requests made from now on matter; read uncommitted so that an answer
-        // does not wait for the job's next checkpoint when results are transactional
+        producer = kafka.producer(props);
+        // only results of requests made from now on matter
         results =
-                CommittedReader.open(
+                kafka.resultsReader(
                         settings.kafka().toProperties(),
-                        settings.get(StreamrecOptions.RESULTS_TOPIC),
-                        false,
-                        IsolationLevel.READ_UNCOMMITTED);
+                        settings.get(StreamrecOptions.RESULTS_TOPIC));
         resultReader = new Thread(this::readResults, "gateway-results");
         resultReader.setDaemon(true);
         resultReader.start();
@@ -283,6 +331,12 @@ public final class GatewayServer implements AutoCloseable {
         }
     }
 
+    /** Whether the results reader has ended, waiting for it up to {@code within}; for tests. */
+    boolean resultsReaderEnded(Duration within) throws InterruptedException {
+        resultReader.join(within.toMillis());
+        return !resultReader.isAlive();
+    }
+
     public URI uri() {
         InetSocketAddress a = (InetSocketAddress) server.localAddress();
         String scheme = tls == null ? "http" : "https";
@@ -291,7 +345,12 @@ public final class GatewayServer implements AutoCloseable {
 
     private void readResults() {
         try {
+            long lastPartitionCheck = System.nanoTime();
             while (running) {
+                if (System.nanoTime() - lastPartitionCheck >= partitionCheck.toNanos()) {
+                    assignAddedPartitions();
+                    lastPartitionCheck = System.nanoTime();
+                }
                 for (ConsumerRecord<byte[], byte[]> r : results.poll(Duration.ofMillis(200))) {
                     if (r.value() == null) {
                         // the job writes none, but anyone who may write the topic can
@@ -315,8 +374,43 @@ public final class GatewayServer implements AutoCloseable {
             }
         } catch (WakeupException e) {
             // closing
+        } catch (RuntimeException e) {
+            LOG.error("The results reader stopped: recommendation requests now get 503", e);
         } finally {
             results.close(Duration.ofSeconds(2));
+        }
+    }
+
+    /**
+     * Assigns the partitions added to the results topic since the last look, from their beginning
+     * (results written there since are for requests waiting now), as serving's request fetcher
+     * does. Listed afresh each time: {@code partitionsFor} answers from the consumer's cached
+     * metadata, refreshed only every {@code metadata.max.age.ms} (5 min). A listing that fails (no
+     * broker answers) is tried again at the next look, rather than ending the reader.
+     */
+    private void assignAddedPartitions() {
+        String topic = settings.get(StreamrecOptions.RESULTS_TOPIC);
+        List<PartitionInfo> listed;
+        try {
+            listed = results.listTopics(Duration.ofSeconds(10)).getOrDefault(topic, List.of());
+        } catch (RetriableException e) {
+            LOG.warn("Could not list the partitions of {}: {}", topic, e.toString());
+            return;
+        }
+        Set<TopicPartition> assigned = results.assignment();
+        List<TopicPartition> added = new ArrayList<>();
+        for (PartitionInfo p : listed) {
+            TopicPartition tp = new TopicPartition(topic, p.partition());
+            if (!assigned.contains(tp)) {
+                added.add(tp);
+            }
+        }
+        if (!added.isEmpty()) {
+            List<TopicPartition> all = new ArrayList<>(assigned);
+            all.addAll(added);
+            results.assign(all); // the partitions read so far keep their positions
+            results.seekToBeginning(added);
+            LOG.info("Reading partitions {} added to {}, from their beginning", added, topic);
         }
     }
 
@@ -351,30 +445,37 @@ public final class GatewayServer implements AutoCloseable {
      */
     private void route(FullHttpRequest request, Exchange ex) {
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
-        String path = uri.path();
+        // routed as sent: decoded, /admin%2Fforget/u1 was a forget; only a user id is decoded
+        String path = uri.rawPath();
         if (path.equals("/health")) {
             // liveness probes carry no token; the details (the brokers' addresses, the load) only
             // to an admin, or to anyone when there are no tokens
             handleHealth(ex, tokens == null || isAdmin(request));
             return;
         }
-        // the other paths match as the JDK server's contexts did: by prefix
         AccessTokens.Grant grant = authenticate(request, ex);
         if (grant == null) {
             return;
         }
-        if (path.startsWith("/recommendations/")) {
-            handleRecommendations(request.method(), uri, grant, ex);
-        } else if (path.startsWith("/events")) {
+        if (path.startsWith(RECOMMENDATIONS_PATH)) {
+            String userId = userId(path, RECOMMENDATIONS_PATH);
+            handleRecommendations(request.method(), userId, uri, grant, ex);
+        } else if (path.equals("/events")) {
             handleEvents(request, grant, ex);
         } else if (path.startsWith(FORGET_PATH)) {
-            handleForget(request.method(), path.substring(FORGET_PATH.length()), grant, ex);
+            handleForget(request.method(), userId(path, FORGET_PATH), grant, ex);
         } else {
             ex.send(404, error("no such resource: " + path));
         }
     }
 
+    private static final String RECOMMENDATIONS_PATH = "/recommendations/";
     private static final String FORGET_PATH = "/admin/forget/";
+
+    /** The percent-decoded rest of {@code rawPath} after {@code prefix}: the user id asked for. */
+    private static String userId(String rawPath, String prefix) {
+        return QueryStringDecoder.decodeComponent(rawPath.substring(prefix.length()));
+    }
 
     /**
      * {@code POST /admin/forget/{userId}} (the {@code admin} scope): puts a forget request for the
@@ -384,7 +485,7 @@ public final class GatewayServer implements AutoCloseable {
     private void handleForget(
             HttpMethod method, String userId, AccessTokens.Grant grant, Exchange ex) {
         if (!HttpMethod.POST.equals(method)) {
-            ex.send(405, error("use POST"));
+            ex.sendMethodNotAllowed("POST", error("use POST"));
             return;
         }
         if (!RecordParser.ID.matcher(userId).matches()) {
@@ -424,7 +525,7 @@ public final class GatewayServer implements AutoCloseable {
                 RecommendationRequest.forget(requestId, userId, System.currentTimeMillis());
         String topic = settings.get(StreamrecOptions.REQUESTS_TOPIC);
         send(RequestJsonCodec.producerRecord(topic, forget))
-                .orTimeout(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .orTimeout(sendTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .whenCompleteAsync(
                         (v, err) -> {
                             boolean recorded =
@@ -526,13 +627,15 @@ public final class GatewayServer implements AutoCloseable {
 
     private void handleEvents(FullHttpRequest request, AccessTokens.Grant grant, Exchange ex) {
         if (!HttpMethod.POST.equals(request.method())) {
-            ex.send(405, error("use POST"));
+            ex.sendMethodNotAllowed("POST", error("use POST"));
             return;
         }
         if (!grant.allows(AccessTokens.Scope.EVENTS_WRITE)) {
             ex.send(403, error("this token may not write events"));
             return;
         }
+        // the copy, queued or parsed, counts in gateway.bodies-in-flight until the worker is done
+        Runnable releaseBody = ex.keepBody();
         byte[] body = ByteBufUtil.getBytes(request.content());
         try {
             workers.execute(
@@ -543,9 +646,12 @@ public final class GatewayServer implements AutoCloseable {
                             // answered, not left open: the connection would wait for it forever
                             LOG.error("Could not handle a POST /events", e);
                             ex.send(500, error("the gateway failed on this request"));
+                        } finally {
+                            releaseBody.run();
                         }
                     });
         } catch (RejectedExecutionException e) {
+            releaseBody.run();
             ex.send(503, error("gateway busy: work queue full"), RETRY_AFTER_SECONDS);
         }
     }
@@ -557,7 +663,6 @@ public final class GatewayServer implements AutoCloseable {
             ex.send(413, error("more than " + maxBatch + " events in one request"));
             return;
         }
-        String topic = settings.get(StreamrecOptions.EVENTS_TOPIC);
         ArrayNode rejected = MAPPER.createArrayNode();
         List<UserEvent> valid = new ArrayList<>();
         List<String> users = new ArrayList<>();
@@ -583,31 +688,64 @@ public final class GatewayServer implements AutoCloseable {
                 return;
             }
         }
-        List<CompletableFuture<?>> sends = new ArrayList<>();
+        // the deadline runs, and the answer waits, from before the first send: a send may block
+        CompletableFuture<Void> written =
+                new CompletableFuture<Void>()
+                        .orTimeout(sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        written.whenComplete(
+                (done, err) -> {
+                    if (err instanceof TimeoutException) {
+                        ex.send(503, error(notConfirmedWithin()));
+                        return;
+                    }
+                    if (err != null) {
+                        ex.send(503, error("events could not be written to Kafka: " + err));
+                        return;
+                    }
+                    ObjectNode out = MAPPER.createObjectNode();
+                    out.put("accepted", valid.size());
+                    out.put("rejected_count", rejected.size());
+                    if (!rejected.isEmpty()) {
+                        out.set("rejected", rejected);
+                    }
+                    ex.send(rejected.isEmpty() ? 202 : 400, out.toString());
+                });
+        write(valid, written);
+    }
+
+    /**
+     * Hands the events to the producer and completes {@code outcome} once Kafka has acknowledged
+     * them all, or fails it at the first failure; {@code outcome}'s own timeout is the deadline. A
+     * send may block for {@code max.block.ms} while no broker answers: with the deadline set after
+     * the last send, a 1,000-event batch held its worker and its client 5,000 s. Once the outcome
+     * is known, no further event is handed over: its send would block as long, and the client has
+     * its 503.
+     */
+    private void write(List<UserEvent> valid, CompletableFuture<Void> outcome) {
+        String topic = settings.get(StreamrecOptions.EVENTS_TOPIC);
+        List<CompletableFuture<Void>> sends = new ArrayList<>();
         for (UserEvent e : valid) {
-            sends.add(
-                    send(
-                            new ProducerRecord<>(
-                                    topic,
-                                    e.userId().getBytes(StandardCharsets.UTF_8),
-                                    events.toJson(e))));
+            if (outcome.isDone()) {
+                break; // failed, or past the deadline
+            }
+            byte[] key = e.userId().getBytes(StandardCharsets.UTF_8);
+            CompletableFuture<Void> sent = send(new ProducerRecord<>(topic, key, events.toJson(e)));
+            sent.whenComplete(
+                    (v, err) -> {
+                        if (err != null) {
+                            outcome.completeExceptionally(err); // a failure found in send too
+                        }
+                    });
+            sends.add(sent);
         }
         CompletableFuture.allOf(sends.toArray(new CompletableFuture[0]))
-                .orTimeout(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS)
-                .whenComplete(
-                        (done, err) -> {
-                            if (err != null) {
-                                ex.send(503, error("events could not be written to Kafka: " + err));
-                                return;
-                            }
-                            ObjectNode out = MAPPER.createObjectNode();
-                            out.put("accepted", sends.size());
-                            out.put("rejected_count", rejected.size());
-                            if (!rejected.isEmpty()) {
-                                out.set("rejected", rejected);
-                            }
-                            ex.send(rejected.isEmpty() ? 202 : 400, out.toString());
-                        });
+                .thenRun(() -> outcome.complete(null));
+    }
+
+    private String notConfirmedWithin() {
+        return "events not confirmed by Kafka within "
+                + sendTimeout.toMillis()
+                + " ms; some may have been written";
     }
 
     /** The {@code userId} text a record names, if it is a JSON object that names one. */
@@ -676,12 +814,15 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     private void handleRecommendations(
-            HttpMethod method, QueryStringDecoder uri, AccessTokens.Grant grant, Exchange ex) {
+            HttpMethod method,
+            String userId,
+            QueryStringDecoder uri,
+            AccessTokens.Grant grant,
+            Exchange ex) {
         if (!HttpMethod.GET.equals(method)) {
-            ex.send(405, error("use GET"));
+            ex.sendMethodNotAllowed("GET", error("use GET"));
             return;
         }
-        String userId = uri.path().substring("/recommendations/".length());
         if (!RecordParser.ID.matcher(userId).matches()) {
             ex.send(400, error("userId must be 1-128 of [A-Za-z0-9._:-]"));
             return;
@@ -693,6 +834,11 @@ public final class GatewayServer implements AutoCloseable {
         int k = k(uri);
         if (k < 1 || k > RequestJsonCodec.MAX_K) {
             ex.send(400, error("k must be 1.." + RequestJsonCodec.MAX_K));
+            return;
+        }
+        if (!resultReader.isAlive()) {
+            // no result can come: a request sent now would wait for its timeout, then 504
+            ex.send(503, error(READER_STOPPED));
             return;
         }
         long wait =
@@ -802,7 +948,7 @@ public final class GatewayServer implements AutoCloseable {
     private void handleHealth(Exchange ex, boolean details) {
         ObjectNode out = MAPPER.createObjectNode();
         if (!resultReader.isAlive()) {
-            out.put("status", "results reader stopped; see the gateway log");
+            out.put("status", READER_STOPPED);
             ex.send(503, out.toString());
             return;
         }

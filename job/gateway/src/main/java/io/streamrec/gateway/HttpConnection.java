@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
@@ -25,9 +26,12 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -172,23 +176,24 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void start(ChannelHandlerContext ctx, FullHttpRequest request) {
-        long bodyBytes = request.content().readableBytes(); // before a router reads it
+        Runnable releaseBody = releaseOnce(request.content().readableBytes()); // before it is read
         busy = true;
         ctx.channel().config().setAutoRead(false);
         Exchange exchange = null;
         try {
-            if (request.decoderResult().isFailure()) {
-                String cause = String.valueOf(request.decoderResult().cause());
-                refuse(ctx, new Refusal(400, GatewayServer.error("malformed request: " + cause)));
-                return;
-            }
-            String malformed = malformedUri(request.uri());
+            String malformed = malformed(request);
             if (malformed != null) {
                 refuse(ctx, new Refusal(400, GatewayServer.error(malformed)));
                 return;
             }
             boolean keepAlive = HttpUtil.isKeepAlive(request);
-            exchange = new Exchange(ctx.channel(), keepAlive, () -> next(ctx));
+            boolean head = HttpMethod.HEAD.equals(request.method());
+            exchange = new Exchange(ctx.channel(), keepAlive, head, () -> next(ctx), releaseBody);
+            if (!SERVED_METHODS.contains(request.method())) {
+                exchange.sendMethodNotAllowed(
+                        ALLOWED, GatewayServer.error(request.method() + " is not served here"));
+                return;
+            }
             router.handle(request, exchange);
         } catch (RuntimeException e) {
             // a bug, not the client's fault: answered, or the connection would wait for ever; the
@@ -203,9 +208,39 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
                 ctx.close();
             }
         } finally {
-            budget.release(bodyBytes); // routed: the router copied what it keeps
+            if (exchange == null || !exchange.bodyKept()) {
+                releaseBody.run(); // routed: the router copied what it keeps, and is done with it
+            }
             request.release();
         }
+    }
+
+    /** The methods any resource here takes; the others get 405 before routing. */
+    private static final Set<HttpMethod> SERVED_METHODS = Set.of(HttpMethod.GET, HttpMethod.POST);
+
+    /** {@link #SERVED_METHODS} as an {@code Allow} header names them. */
+    private static final String ALLOWED = "GET, POST";
+
+    /** Gives {@code bytes} back to the budget the first time it runs, never again. */
+    private Runnable releaseOnce(long bytes) {
+        AtomicBoolean released = new AtomicBoolean();
+        return () -> {
+            if (released.compareAndSet(false, true)) {
+                budget.release(bytes);
+            }
+        };
+    }
+
+    /** Why a request is malformed (400, connection closed), or null. */
+    private static String malformed(FullHttpRequest request) {
+        if (request.decoderResult().isFailure()) {
+            return "malformed request: " + request.decoderResult().cause();
+        }
+        if (HttpVersion.HTTP_1_1.equals(request.protocolVersion())
+                && request.headers().getAll(HttpHeaderNames.HOST).size() != 1) {
+            return "an HTTP/1.1 request needs exactly one Host header"; // RFC 9112 3.2
+        }
+        return malformedUri(request.uri());
     }
 
     /**
@@ -249,23 +284,25 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
                 head.setDecoderResult(
                         DecoderResult.failure(
                                 new IllegalArgumentException(
-                                        "Transfer-Encoding other than chunked, in "
+                                        "Transfer-Encoding other than chunked once, in "
                                                 + head.protocolVersion()
                                                 + " or with Content-Length")));
             }
             ctx.fireChannelRead(msg);
         }
 
-        /** Whether every coding the header values list is {@code chunked}. */
+        /**
+         * Whether the header values list one coding, {@code chunked}: chunked given twice is no
+         * framing either (RFC 9112 6.1 allows it once, last), and a proxy may refuse or unwrap it.
+         */
         private static boolean chunkedAlone(List<String> values) {
+            List<String> codings = new ArrayList<>();
             for (String value : values) {
                 for (String coding : value.split(",")) {
-                    if (!coding.trim().equalsIgnoreCase("chunked")) {
-                        return false;
-                    }
+                    codings.add(coding.trim());
                 }
             }
-            return true;
+            return codings.size() == 1 && codings.get(0).equalsIgnoreCase("chunked");
         }
     }
 
@@ -507,7 +544,10 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         protected Object newContinueResponse(
                 HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
             String expect = start.headers().get(HttpHeaderNames.EXPECT);
-            if (expect == null) {
+            if (expect == null || start.decoderResult().isFailure()) {
+                // a malformed head (a Content-Length not a number among them) gets its 400 in
+                // its turn; its headers are not read here, where a throw would end the
+                // connection before the answer in progress went out
                 return null;
             }
             if (expect.equalsIgnoreCase("100-continue")

@@ -144,6 +144,30 @@ class HttpConnectionTest {
         assertThat(router.paths).hasSize(4);
     }
 
+    /**
+     * A router that hands the body to other work keeps its share of the budget past routing, until
+     * the work gives it back (once, however often it says so).
+     */
+    @Test
+    void aBodyItsRouterKeepsHoldsItsShareUntilGivenBack() {
+        HttpConnection.BodyBudget budget = new HttpConnection.BodyBudget(1_000);
+        List<Runnable> releases = new ArrayList<>();
+        EmbeddedChannel channel =
+                connection(
+                        (request, exchange) -> {
+                            releases.add(exchange.keepBody());
+                            exchange.send(202, "{}");
+                        },
+                        budget);
+        send(channel, postHead(300, null) + "a".repeat(300));
+        assertThat(statuses(channel)).containsExactly(202);
+        assertThat(budget.available()).isEqualTo(700);
+
+        releases.get(0).run();
+        releases.get(0).run();
+        assertThat(budget.available()).isEqualTo(1_000);
+    }
+
     @Test
     void aHeadWhoseContentLengthIsNotANumberIs400AndReservesNothing() {
         HttpConnection.BodyBudget budget = new HttpConnection.BodyBudget(1_000);
@@ -155,6 +179,85 @@ class HttpConnectionTest {
         assertThat(budget.available()).isEqualTo(1_000);
     }
 
+    /**
+     * A head whose Content-Length is not a number and that expects a 100 Continue, pipelined behind
+     * a request in progress: the answer in progress goes out, then the head's 400.
+     */
+    @Test
+    void aMalformedHeadExpectingAContinueIsRefusedAfterTheAnswerInProgress() {
+        HoldingRouter router = new HoldingRouter();
+        EmbeddedChannel channel = connection(router);
+        send(
+                channel,
+                get("/forget-first")
+                        + "POST /events HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n"
+                        + "Expect: 100-continue\r\n\r\n");
+        router.held.get(0).send(202, "{}");
+        channel.runPendingTasks();
+
+        assertThat(statuses(channel)).containsExactly(202, 400);
+        assertThat(router.paths).containsExactly("/forget-first");
+    }
+
+    /**
+     * Methods other than GET and POST are refused before routing, 405 with {@code Allow}, on a
+     * connection kept alive; the answer to HEAD has no body (a client or proxy reads none, and
+     * would read it as the start of the next answer).
+     */
+    @Test
+    void methodsOtherThanGetAndPostAre405WithAllowAndHeadIsAnsweredWithoutABody() {
+        AnsweringRouter router = new AnsweringRouter();
+        EmbeddedChannel channel = connection(router);
+        send(channel, "HEAD /health HTTP/1.1\r\nHost: x\r\n\r\n" + get("/health"));
+        String wire = wire(channel);
+
+        assertThat(wire).startsWith("HTTP/1.1 405").containsIgnoringCase("allow: GET, POST\r\n");
+        int endOfHead = wire.indexOf("\r\n\r\n") + 4;
+        assertThat(wire.substring(endOfHead)).startsWith("HTTP/1.1 200");
+
+        send(channel, "DELETE /events HTTP/1.1\r\nHost: x\r\n\r\n" + get("/health"));
+        assertThat(statuses(channel)).containsExactly(405, 200);
+        assertThat(router.routed).containsExactly("/health ", "/health ");
+        assertThat(channel.isOpen()).isTrue();
+    }
+
+    /** {@code chunked} is a body's only coding, given once (RFC 9112 6.1). */
+    @Test
+    void chunkedGivenTwiceIsRefused() {
+        AnsweringRouter router = new AnsweringRouter();
+        EmbeddedChannel oneLine = connection(router);
+        send(
+                oneLine,
+                "POST /events HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, chunked\r\n\r\n"
+                        + "2\r\nab\r\n0\r\n\r\n");
+        EmbeddedChannel twoLines = connection(router);
+        send(
+                twoLines,
+                "POST /events HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\n2\r\nab\r\n0\r\n\r\n");
+
+        assertThat(statuses(oneLine)).containsExactly(400);
+        assertThat(statuses(twoLines)).containsExactly(400);
+        assertThat(router.routed).isEmpty();
+    }
+
+    /** An HTTP/1.1 request needs exactly one Host (RFC 9112 3.2); HTTP/1.0 none. */
+    @Test
+    void anHttp11RequestWithoutExactlyOneHostIs400() {
+        AnsweringRouter router = new AnsweringRouter();
+        EmbeddedChannel none = connection(router);
+        send(none, "GET /health HTTP/1.1\r\n\r\n");
+        EmbeddedChannel two = connection(router);
+        send(two, "GET /health HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n");
+        EmbeddedChannel http10 = connection(router);
+        send(http10, "GET /health HTTP/1.0\r\n\r\n");
+
+        assertThat(statuses(none)).containsExactly(400);
+        assertThat(statuses(two)).containsExactly(400);
+        assertThat(statuses(http10)).containsExactly(200);
+        assertThat(router.routed).containsExactly("/health ");
+    }
+
     private static void send(EmbeddedChannel channel, String requests) {
         channel.writeInbound(Unpooled.copiedBuffer(requests, StandardCharsets.US_ASCII));
         channel.runPendingTasks();
@@ -164,16 +267,21 @@ class HttpConnectionTest {
         return "GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n";
     }
 
-    /** The status codes written so far, in order. */
-    private static List<Integer> statuses(EmbeddedChannel channel) {
+    /** What was written so far. */
+    private static String wire(EmbeddedChannel channel) {
         StringBuilder wire = new StringBuilder();
         for (Object out; (out = channel.readOutbound()) != null; ) {
             ByteBuf bytes = (ByteBuf) out;
             wire.append(bytes.toString(StandardCharsets.US_ASCII));
             bytes.release();
         }
+        return wire.toString();
+    }
+
+    /** The status codes written so far, in order. */
+    private static List<Integer> statuses(EmbeddedChannel channel) {
         List<Integer> statuses = new ArrayList<>();
-        Matcher m = STATUS.matcher(wire);
+        Matcher m = STATUS.matcher(wire(channel));
         while (m.find()) {
             statuses.add(Integer.parseInt(m.group(1)));
         }

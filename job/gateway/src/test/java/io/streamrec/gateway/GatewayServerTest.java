@@ -1,0 +1,390 @@
+package io.streamrec.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamrec.job.StreamrecOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The gateway over HTTP with its Kafka clients replaced ({@link GatewayServer.KafkaClients}): a
+ * producer that cannot reach its brokers or blocks, a results topic that grows a partition, a
+ * results reader that fails, and routes matched on the path as sent.
+ */
+class GatewayServerTest {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final String RESULTS = StreamrecOptions.RESULTS_TOPIC.defaultValue();
+    private static final Duration CLIENT_WAIT = Duration.ofSeconds(10);
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    private static Configuration conf() {
+        Configuration conf = new Configuration();
+        conf.set(GatewayOptions.PORT, 0);
+        return conf;
+    }
+
+    private static GatewayServer.KafkaClients clients(
+            Producer<byte[], byte[]> producer, Consumer<byte[], byte[]> results) {
+        return new GatewayServer.KafkaClients() {
+            @Override
+            public Producer<byte[], byte[]> producer(Properties props) {
+                return producer;
+            }
+
+            @Override
+            public Consumer<byte[], byte[]> resultsReader(Properties props, String t) {
+                return results;
+            }
+        };
+    }
+
+    private static MockProducer<byte[], byte[]> acknowledgingProducer() {
+        return new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /**
+     * A results topic of {@code partitions} partitions, each assigned at its end, as the gateway's
+     * reader starts. An empty poll waits a millisecond, as a real one waits for records, so that
+     * the reader does not spin.
+     */
+    private static MockConsumer<byte[], byte[]> resultsTopic(int partitions) {
+        MockConsumer<byte[], byte[]> consumer =
+                new MockConsumer<>("latest") {
+                    @Override
+                    public ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
+                        ConsumerRecords<byte[], byte[]> records = super.poll(timeout);
+                        if (records.isEmpty()) {
+                            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+                        }
+                        return records;
+                    }
+                };
+        List<TopicPartition> assigned = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            assigned.add(new TopicPartition(RESULTS, p));
+            consumer.updateBeginningOffsets(Map.of(assigned.get(p), 0L));
+            consumer.updateEndOffsets(Map.of(assigned.get(p), 0L));
+        }
+        consumer.updatePartitions(RESULTS, partitionInfos(partitions));
+        consumer.assign(assigned);
+        return consumer;
+    }
+
+    private static List<PartitionInfo> partitionInfos(int partitions) {
+        Node node = new Node(0, "localhost", 9092);
+        Node[] nodes = {node};
+        List<PartitionInfo> out = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            out.add(new PartitionInfo(RESULTS, p, node, nodes, nodes));
+        }
+        return out;
+    }
+
+    private static String event(String userId) {
+        return "{\"eventId\":\"e-"
+                + userId
+                + "\",\"userId\":\""
+                + userId
+                + "\",\"itemId\":\"i1\",\"type\":\"view\",\"timestamp\":1763800000000}";
+    }
+
+    /** A batch of {@code n} events, of users {@code u0..u(n-1)}. */
+    private static String batch(int n) {
+        List<String> events = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            events.add(event("u" + i));
+        }
+        return "[" + String.join(",", events) + "]";
+    }
+
+    private static HttpResponse<String> post(GatewayServer gateway, String path, String body)
+            throws Exception {
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(gateway.uri() + path))
+                        .timeout(CLIENT_WAIT)
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> get(GatewayServer gateway, String path) throws Exception {
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(gateway.uri() + path))
+                        .timeout(CLIENT_WAIT)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static long millisSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
+    /**
+     * Brokers that cannot be reached: each send waits {@code max.block.ms} for metadata and fails.
+     * The first failure answers the batch; the other 999 events are not handed to the producer (at
+     * 100 ms each they held the worker and the client 100 s).
+     */
+    @Test
+    void aBatchForUnreachableBrokersIsAnswered503AtTheFirstFailedSend() throws Exception {
+        Configuration conf = conf();
+        conf.set(StreamrecOptions.BOOTSTRAP_SERVERS, "127.0.0.1:1"); // nothing listens there
+        conf.set(StreamrecOptions.KAFKA_PROPERTIES, Map.of("max.block.ms", "100"));
+        GatewayServer.KafkaClients kafka =
+                new GatewayServer.KafkaClients() {
+                    @Override
+                    public Producer<byte[], byte[]> producer(Properties props) {
+                        return new KafkaProducer<>(
+                                props, new ByteArraySerializer(), new ByteArraySerializer());
+                    }
+
+                    @Override
+                    public Consumer<byte[], byte[]> resultsReader(Properties props, String topic) {
+                        return resultsTopic(1);
+                    }
+                };
+        try (GatewayServer gateway =
+                new GatewayServer(
+                        conf, kafka, Duration.ofSeconds(30), GatewayServer.PARTITION_CHECK)) {
+            long start = System.nanoTime();
+            HttpResponse<String> answer = post(gateway, "/events", batch(1000));
+
+            assertThat(answer.statusCode()).isEqualTo(503);
+            assertThat(millisSince(start)).isLessThan(5_000);
+        }
+    }
+
+    /**
+     * A send that blocks (metadata, a full buffer) past the deadline: the client gets its 503 at
+     * the deadline, not when the send returns; the events after it are not sent; and the batch's
+     * body keeps its share of {@code gateway.bodies-in-flight} while the worker holds it, so a
+     * second body the rest cannot hold is refused rather than queued behind it.
+     */
+    @Test
+    void aSendBlockedPastTheDeadlineIsAnswered503AndTheRestOfItsBatchIsNotSent() throws Exception {
+        CountDownLatch sendsMayGoOn = new CountDownLatch(1);
+        MockProducer<byte[], byte[]> producer =
+                new MockProducer<>(
+                        true, null, new ByteArraySerializer(), new ByteArraySerializer()) {
+                    @Override
+                    public Future<RecordMetadata> send(
+                            ProducerRecord<byte[], byte[]> record, Callback callback) {
+                        try {
+                            sendsMayGoOn.await(); // as KafkaProducer waits for room or metadata
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new KafkaException("interrupted", e);
+                        }
+                        return super.send(record, callback);
+                    }
+                };
+        Configuration conf = conf();
+        conf.set(GatewayOptions.THREADS, 1);
+        conf.set(GatewayOptions.MAX_BODY, MemorySize.parse("4 kb"));
+        conf.set(GatewayOptions.BODIES_IN_FLIGHT, MemorySize.parse("4 kb"));
+        String batchBody = batch(25);
+        assertThat(2 * batchBody.length()).isGreaterThan(4096);
+        try (GatewayServer gateway =
+                new GatewayServer(
+                        conf,
+                        clients(producer, resultsTopic(1)),
+                        Duration.ofMillis(500),
+                        GatewayServer.PARTITION_CHECK)) {
+            try {
+                long start = System.nanoTime();
+                HttpResponse<String> answer = post(gateway, "/events", batchBody);
+                assertThat(answer.statusCode()).isEqualTo(503);
+                assertThat(millisSince(start)).isLessThan(5_000);
+
+                HttpResponse<String> beside = post(gateway, "/events", batchBody);
+                assertThat(beside.statusCode()).isEqualTo(503);
+                assertThat(beside.body()).contains("too many request bodies");
+            } finally {
+                sendsMayGoOn.countDown();
+            }
+            HttpResponse<String> later = post(gateway, "/events", event("later"));
+
+            assertThat(later.statusCode()).isEqualTo(202);
+            // one worker: the batch's loop had ended before the later request ran
+            assertThat(producer.history())
+                    .extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
+                    .containsExactly("u0", "later");
+        }
+    }
+
+    /**
+     * A partition added to the results topic while the gateway runs is read too, from its
+     * beginning: a user whose requests' results land there is answered, not 504 until a restart.
+     */
+    @Test
+    void aResultOnAPartitionAddedWhileTheGatewayRunsAnswersItsRequest() throws Exception {
+        MockProducer<byte[], byte[]> producer = acknowledgingProducer();
+        MockConsumer<byte[], byte[]> results = resultsTopic(1);
+        Configuration conf = conf();
+        conf.set(GatewayOptions.REQUEST_TIMEOUT, Duration.ofSeconds(5));
+        try (GatewayServer gateway =
+                new GatewayServer(
+                        conf,
+                        clients(producer, results),
+                        Duration.ofSeconds(30),
+                        Duration.ZERO)) { // looks before every poll
+            TopicPartition added = new TopicPartition(RESULTS, 1);
+            results.updateBeginningOffsets(Map.of(added, 0L));
+            results.updatePartitions(RESULTS, partitionInfos(2));
+            answerOnceAssigned(results, added, producer);
+
+            HttpResponse<String> answer = get(gateway, "/recommendations/u1?k=2");
+
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(MAPPER.readTree(answer.body()).path("items").size()).isEqualTo(1);
+        }
+    }
+
+    /**
+     * Within a poll of the reader: once it has assigned {@code partition} and the gateway has
+     * produced a request, puts that request's result at the partition's first offset; else looks
+     * again at the next poll (the mock takes records of assigned partitions only).
+     */
+    private static void answerOnceAssigned(
+            MockConsumer<byte[], byte[]> results,
+            TopicPartition partition,
+            MockProducer<byte[], byte[]> requests) {
+        results.schedulePollTask(
+                () -> {
+                    List<ProducerRecord<byte[], byte[]>> sent = requests.history();
+                    if (!results.assignment().contains(partition) || sent.isEmpty()) {
+                        answerOnceAssigned(results, partition, requests);
+                        return;
+                    }
+                    results.addRecord(
+                            new ConsumerRecord<>(
+                                    RESULTS,
+                                    partition.partition(),
+                                    0,
+                                    null,
+                                    resultFor(sent.get(0).value())));
+                });
+    }
+
+    private static byte[] resultFor(byte[] request) {
+        try {
+            String requestId = MAPPER.readTree(request).path("requestId").asText();
+            return ("{\"requestId\":\""
+                            + requestId
+                            + "\",\"userId\":\"u1\",\"items\":[{\"itemId\":\"i1\",\"score\":1.0}]}")
+                    .getBytes(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A results reader that has stopped can answer nothing: a recommendation request is refused at
+     * once (as {@code /health} reports), not sent to Kafka to wait for its timeout.
+     */
+    @Test
+    void aRecommendationRequestIs503AtOnceWhenTheResultsReaderHasStopped() throws Exception {
+        MockProducer<byte[], byte[]> producer = acknowledgingProducer();
+        MockConsumer<byte[], byte[]> results = resultsTopic(1);
+        results.setPollException(new KafkaException("the results topic was deleted"));
+        Configuration conf = conf();
+        conf.set(GatewayOptions.REQUEST_TIMEOUT, Duration.ofSeconds(5));
+        try (GatewayServer gateway =
+                new GatewayServer(
+                        conf,
+                        clients(producer, results),
+                        Duration.ofSeconds(30),
+                        GatewayServer.PARTITION_CHECK)) {
+            assertThat(gateway.resultsReaderEnded(CLIENT_WAIT)).isTrue();
+            long start = System.nanoTime();
+
+            HttpResponse<String> answer = get(gateway, "/recommendations/u1");
+
+            assertThat(answer.statusCode()).isEqualTo(503);
+            assertThat(millisSince(start)).isLessThan(2_000);
+            assertThat(producer.history()).isEmpty();
+        }
+    }
+
+    /** Each route's 405 names the method it takes. */
+    @Test
+    void a405NamesTheMethodsTheResourceAllows() throws Exception {
+        try (GatewayServer gateway =
+                new GatewayServer(
+                        conf(),
+                        clients(acknowledgingProducer(), resultsTopic(1)),
+                        Duration.ofSeconds(30),
+                        GatewayServer.PARTITION_CHECK)) {
+            HttpResponse<String> events = get(gateway, "/events");
+            HttpResponse<String> forget = get(gateway, "/admin/forget/u1");
+            HttpResponse<String> recommendations = post(gateway, "/recommendations/u1", "");
+
+            assertThat(events.statusCode()).isEqualTo(405);
+            assertThat(events.headers().firstValue("allow")).hasValue("POST");
+            assertThat(forget.statusCode()).isEqualTo(405);
+            assertThat(forget.headers().firstValue("allow")).hasValue("POST");
+            assertThat(recommendations.statusCode()).isEqualTo(405);
+            assertThat(recommendations.headers().firstValue("allow")).hasValue("GET");
+        }
+    }
+
+    /**
+     * Routes match the path as sent, not as decoded, and {@code /events} exactly: an encoded slash
+     * is no path separator ({@code /admin%2Fforget/u1} is no forget), and {@code /eventsXYZ} is no
+     * events resource. Only a user id segment is decoded.
+     */
+    @Test
+    void routesMatchThePathAsSent() throws Exception {
+        MockProducer<byte[], byte[]> producer = acknowledgingProducer();
+        try (GatewayServer gateway =
+                new GatewayServer(
+                        conf(),
+                        clients(producer, resultsTopic(1)),
+                        Duration.ofSeconds(30),
+                        GatewayServer.PARTITION_CHECK)) {
+            HttpResponse<String> encodedForget = post(gateway, "/admin%2Fforget/u1", "");
+            HttpResponse<String> eventsSuffix = post(gateway, "/eventsXYZ", event("u1"));
+            HttpResponse<String> encodedUser = post(gateway, "/admin/forget/u%31", "");
+
+            assertThat(encodedForget.statusCode()).isEqualTo(404);
+            assertThat(eventsSuffix.statusCode()).isEqualTo(404);
+            assertThat(encodedUser.statusCode()).isEqualTo(202);
+            assertThat(producer.history())
+                    .extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
+                    .containsExactly("u1");
+        }
+    }
+}
