@@ -33,11 +33,28 @@ final class MiniLmModel extends AbstractInProcessEmbeddingModel {
             options.setInterOpNumThreads(1);
             OrtEnvironment environment = OrtEnvironment.getEnvironment();
             session = environment.createSession(weights.readAllBytes(), options);
-            encoder = new OnnxBertBiEncoder(environment, session, tokenizer, PoolingMode.MEAN);
+            encoder = encoderOver(environment, tokenizer);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (OrtException e) {
             throw new IllegalStateException("cannot load " + MODEL, e);
+        }
+    }
+
+    /**
+     * The encoder over the open session; if it cannot be made (the tokenizer's native library), the
+     * session is closed first: onnxruntime would never free it, and every restart would add one.
+     */
+    private OnnxBertBiEncoder encoderOver(OrtEnvironment environment, InputStream tokenizer) {
+        try {
+            return new OnnxBertBiEncoder(environment, session, tokenizer, PoolingMode.MEAN);
+        } catch (RuntimeException | Error e) {
+            try {
+                session.close();
+            } catch (OrtException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
         }
     }
 

@@ -43,7 +43,8 @@ public final class NamedThreadExecutor {
      * An executor on at most {@code threads} daemon threads named {@code name} and a number, the
      * rest of its tasks queued in order, for work many operators share and nobody shuts down: its
      * threads end after {@code idleSeconds} without work and carry this class's loader as their
-     * context loader, so they hold no task's and outlive a cancelled job by at most that long.
+     * context loader. On a cluster that is the job's user-code loader (the class is in the job
+     * jar), so after a cancel they hold it until their work ends and that long again.
      */
     public static ThreadPoolExecutor sharedPool(String name, int threads, long idleSeconds) {
         AtomicInteger made = new AtomicInteger();

@@ -91,7 +91,14 @@ final class LearnedRanking implements AutoCloseable {
         this.factorization = factorization;
         this.settings = settings;
         this.trendingSource = Source.decayedPopularityNearest(trendHalfLifeMs);
-        build(settings.newStatistics(catalog));
+        CandidateGenerator statistics = settings.newStatistics(catalog);
+        try {
+            build(statistics);
+        } catch (RuntimeException | Error e) {
+            // the serving operator never gets this object to close: free the text model here
+            statistics.closeTextEncoder();
+            throw e;
+        }
     }
 
     private void build(CandidateGenerator statistics) {

@@ -220,8 +220,15 @@ public record RankerSettings(
      * vectors when they are on.
      */
     public CandidateGenerator newStatistics(ItemCatalog catalog) {
-        return new CandidateGenerator(
-                candidates(), catalog, itemTextVectors ? ItemTextVectors.miniLm() : null);
+        ItemTextVectors vectors = itemTextVectors ? ItemTextVectors.miniLm() : null;
+        try {
+            return new CandidateGenerator(candidates(), catalog, vectors);
+        } catch (RuntimeException | Error e) {
+            if (vectors != null) {
+                vectors.closeEncoder(); // loaded for the catalog: native memory no one else frees
+            }
+            throw e;
+        }
     }
 
     /**

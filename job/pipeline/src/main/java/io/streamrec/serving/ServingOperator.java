@@ -750,15 +750,17 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         // each, even when one before it fails (a consumer's close throws once Flink has
         // interrupted the task): the ranker's scoring thread and native memory outlive the task
         // otherwise, one more at every failover; the direct requests first, their polls run on
-        // this task's thread
+        // this task's thread. An Error (out of memory) does not stop the rest either.
         IOUtils.closeAll(
-                this::closeDirectRequests,
-                itemFeed,
-                rowFeed,
-                model,
-                learned,
-                reports,
-                super::close);
+                Arrays.asList(
+                        this::closeDirectRequests,
+                        itemFeed,
+                        rowFeed,
+                        model,
+                        learned,
+                        reports,
+                        super::close),
+                Throwable.class);
     }
 
     private void onMarker(EvalMarker marker) {

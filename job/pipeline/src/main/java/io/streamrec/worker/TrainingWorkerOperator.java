@@ -22,6 +22,7 @@ import io.streamrec.schema.ServingRequest;
 import io.streamrec.schema.ShardMessage;
 import io.streamrec.schema.UserEvent;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
@@ -441,7 +442,8 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
     @Override
     public void close() throws Exception {
         // each, even when one before it fails (a consumer's close throws once Flink has
-        // interrupted the task): the trainer's native memory outlives the task otherwise
-        IOUtils.closeAll(feed, itemFeed, trainer, super::close);
+        // interrupted the task): the trainer's native memory and the keyed state backend (closed
+        // by super) outlive the task otherwise. An Error (out of memory) does not stop the rest.
+        IOUtils.closeAll(Arrays.asList(feed, itemFeed, trainer, super::close), Throwable.class);
     }
 }
