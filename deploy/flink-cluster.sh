@@ -101,12 +101,12 @@ tm_registered() { # resource id
 }
 
 jm_up() { # exits if the JobManager died
-  alive "$DIR/run/jobmanager.pid" || { echo "JobManager failed; see $DIR/log/jobmanager.*" >&2; tail -20 "$DIR/log/jobmanager.out" >&2; exit 1; }
+  alive "$DIR/run/jobmanager.pid" "$DIR" || { echo "JobManager failed; see $DIR/log/jobmanager.*" >&2; tail -20 "$DIR/log/jobmanager.out" >&2; exit 1; }
   curl -sf "$REST/overview" >/dev/null 2>&1
 }
 
 start_jm() {
-  if alive "$DIR/run/jobmanager.pid"; then
+  if alive "$DIR/run/jobmanager.pid" "$DIR"; then
     echo "JobManager already running (pid $(cat "$DIR/run/jobmanager.pid")) at $REST"
     return
   fi
@@ -137,14 +137,14 @@ start() {
   start_jm
   local want=${1:-2} have
   # "if", not "&&": a stale last pidfile must not end the loop (and under set -e the script) with 1
-  have=$(tm_pidfiles | while read -r f; do if alive "$f"; then echo "$f"; fi; done | wc -l)
+  have=$(tm_pidfiles | while read -r f; do if alive "$f" "$DIR"; then echo "$f"; fi; done | wc -l)
   for _ in $(seq $((have + 1)) "$want"); do start_tm; done
   start_supervisor
   echo "Flink cluster ready: $(registered_tms) TaskManagers, web UI and REST at $REST"
 }
 
 start_supervisor() {
-  alive "$DIR/run/supervisor.pid" && return
+  alive "$DIR/run/supervisor.pid" "$DIR" && return
   FLINK_DIR="$DIR" FLINK_CONF="$CONF_SRC" FLINK_REST_PORT="$REST_PORT" FLINK_RPC_PORT="$RPC_PORT" \
     nohup "$PWD/deploy/flink-cluster.sh" supervise "$DIR" >> "$DIR/log/supervisor.log" 2>&1 &
   echo $! > "$DIR/run/supervisor.pid"
@@ -157,7 +157,7 @@ supervise() {
     # read on fd 3: a path may hold spaces, and a TaskManager started here must not read the list
     while IFS= read -r f <&3; do
       # an empty pidfile is a TaskManager being launched; kill-tm may remove one at any time
-      if [ -s "$f" ] && ! alive "$f" && mv "$f" "$f.exited" 2>/dev/null; then
+      if [ -s "$f" ] && ! alive "$f" "$DIR" && mv "$f" "$f.exited" 2>/dev/null; then
         echo "$(date -u +%FT%TZ) $(basename "$f" .pid) (pid $(cat "$f.exited")) exited by itself; starting another"
         start_tm || echo "$(date -u +%FT%TZ) the new TaskManager did not register"
       fi
@@ -169,7 +169,7 @@ supervise() {
 kill_tm() {
   local pidfile pid
   if [ -n "${1:-}" ]; then pidfile="$DIR/run/taskmanager-$1.pid"; else pidfile=$(tm_pidfiles | sed -n 1p); fi
-  if [ -z "$pidfile" ] || ! alive "$pidfile"; then echo "no such TaskManager running" >&2; exit 1; fi
+  if [ -z "$pidfile" ] || ! alive "$pidfile" "$DIR"; then echo "no such TaskManager running" >&2; exit 1; fi
   pid=$(cat "$pidfile")
   rm -f "$pidfile" # first: the supervisor replaces a TaskManager whose pidfile outlives it
   kill -9 "$pid"
@@ -178,7 +178,7 @@ kill_tm() {
 
 kill_jm() {
   local pidfile="$DIR/run/jobmanager.pid"
-  alive "$pidfile" || { echo "no JobManager running" >&2; exit 1; }
+  alive "$pidfile" "$DIR" || { echo "no JobManager running" >&2; exit 1; }
   kill -9 "$(cat "$pidfile")"
   echo "JobManager (pid $(cat "$pidfile")) killed with SIGKILL"
   rm -f "$pidfile"
@@ -191,15 +191,15 @@ stop() {
 }
 
 status() {
-  if alive "$DIR/run/jobmanager.pid"; then
+  if alive "$DIR/run/jobmanager.pid" "$DIR"; then
     echo "JobManager running (pid $(cat "$DIR/run/jobmanager.pid")) at $REST"
   else
     echo "JobManager not running"
   fi
   while IFS= read -r f <&3; do
-    if alive "$f"; then echo "$(basename "$f" .pid) running (pid $(cat "$f"))"; fi
+    if alive "$f" "$DIR"; then echo "$(basename "$f" .pid) running (pid $(cat "$f"))"; fi
   done 3< <(tm_pidfiles)
-  if alive "$DIR/run/supervisor.pid"; then echo "supervisor running (pid $(cat "$DIR/run/supervisor.pid"))"; fi
+  if alive "$DIR/run/supervisor.pid" "$DIR"; then echo "supervisor running (pid $(cat "$DIR/run/supervisor.pid"))"; fi
   echo "registered TaskManagers: $(registered_tms)"
 }
 

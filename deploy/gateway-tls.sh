@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes a self-signed test certificate for the gateway's HTTPS (for localhost and 127.0.0.1, EC
-# P-256, valid 30 days) under DIR, unless DIR already holds one that its password opens and that
-# has more than 3 days left (else a new one replaces it: clients fetch ca.pem again):
+# P-256, valid GATEWAY_TLS_DAYS days, 30 by default) under DIR, unless DIR already holds one that
+# its password opens and that has more than 3 days left (else a new one replaces it: restart the
+# gateway, and clients fetch ca.pem again):
 #   DIR/gateway.p12       PKCS12 keystore (gateway.tls.keystore)
 #   DIR/gateway.password  its random password (gateway.tls.keystore-password-file), mode 600
 #   DIR/ca.pem            the certificate, for clients to trust (curl --cacert DIR/ca.pem)
@@ -26,14 +27,16 @@ keytool_quietly() {
 # only a directory made here is narrowed to its owner: DIR may be one the caller shares
 if [ ! -d "$dir" ]; then mkdir -p "$dir" && chmod 700 "$dir"; fi
 dir=$(cd "$dir" && pwd) # printed below for deploy/gateway.sh, which runs from the repository root
-# whether a keystore must be made: none, made over 27 days ago (valid 30), or its password fails
+# whether a keystore must be made: none, one its password does not open, or one whose certificate
+# ends within 3 days (read from the certificate: a copied file's time says nothing)
 needs_new_keystore() {
+  local until ends
   [ -f "$dir/gateway.p12" ] || return 0
-  [ -z "$(find "$dir/gateway.p12" -mtime +27)" ] || return 0
-  GATEWAY_TLS_PASSWORD=$(cat "$dir/gateway.password" 2>/dev/null) \
-    keytool -list -keystore "$dir/gateway.p12" -storepass:env GATEWAY_TLS_PASSWORD >/dev/null 2>&1 \
-    || return 0
-  return 1
+  until=$(GATEWAY_TLS_PASSWORD=$(cat "$dir/gateway.password" 2>/dev/null) LC_ALL=C \
+    keytool -list -v -keystore "$dir/gateway.p12" -storepass:env GATEWAY_TLS_PASSWORD 2>/dev/null \
+    | sed -n 's/^Valid from: .* until: //p' | sed -n 1p) || return 0
+  ends=$(date -d "$until" +%s 2>/dev/null) || return 0
+  [ "$ends" -le $(($(date +%s) + 3 * 86400)) ]
 }
 if needs_new_keystore; then
   rm -f "$dir/gateway.p12" "$dir/ca.pem"
@@ -42,7 +45,7 @@ if needs_new_keystore; then
   # the password goes to keytool through the environment, never as an argument
   export GATEWAY_TLS_PASSWORD="$pw"
   keytool_quietly -genkeypair -alias gateway -keyalg EC -groupname secp256r1 \
-    -validity 30 -storetype PKCS12 -keystore "$dir/gateway.p12" \
+    -validity "${GATEWAY_TLS_DAYS:-30}" -storetype PKCS12 -keystore "$dir/gateway.p12" \
     -storepass:env GATEWAY_TLS_PASSWORD -keypass:env GATEWAY_TLS_PASSWORD \
     -dname "CN=localhost" -ext "SAN=dns:localhost,ip:127.0.0.1"
   keytool_quietly -exportcert -rfc -alias gateway -keystore "$dir/gateway.p12" \

@@ -164,14 +164,19 @@ wait_until() {
 
 # True while the process in PIDFILE runs. A process that started after the pidfile was written is
 # not the one it names: after a reboot or a hard kill its pid went to another process, which must
-# be neither reported running nor stopped. Without procps' etimes, the pid alone decides.
+# be neither reported running nor stopped. Start times are read on the wall clock, which a step
+# forward (a VM resumed, NTP) moves past a pidfile's time, so such a process still counts when its
+# command line names WORK (by default the pidfile's directory), as every process these scripts
+# start does. Without procps' etimes, the pid alone decides.
+#   alive PIDFILE [WORK]
 alive() {
   local pid age
   pid=$(cat "$1" 2>/dev/null) && [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
   age=$(ps -o etimes= -p "$pid" 2>/dev/null | tr -d ' ')
   [ -n "$age" ] || return 0
   # 2 s: both clocks read in whole seconds, at different moments
-  [ $(($(date +%s) - age)) -le $(($(date -r "$1" +%s) + 2)) ]
+  [ $(($(date +%s) - age)) -le $(($(date -r "$1" +%s) + 2)) ] && return 0
+  [[ $( { tr '\0' ' ' < "/proc/$pid/cmdline"; } 2>/dev/null) == *"${2:-$(dirname "$1")}"* ]]
 }
 
 # Stops a process by pid: SIGTERM, up to 30 s to exit, then SIGKILL. Prints NAME stopped.

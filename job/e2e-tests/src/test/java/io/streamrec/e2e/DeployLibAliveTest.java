@@ -53,6 +53,33 @@ class DeployLibAliveTest {
         assertThat(alive(pidfile)).isFalse();
     }
 
+    /**
+     * A wall clock stepped forward makes a live process look started after its pidfile; one whose
+     * command line names the pidfile's directory (or the WORK given) is still the one it names.
+     */
+    @Test
+    void aProcessNamingItsDirectoryIsAliveWhateverTheClockSays() throws Exception {
+        assumeTrue(bash("ps -o etimes= -p $$ >/dev/null") == 0, "procps' ps");
+        Process named =
+                new ProcessBuilder("bash", "-c", "exec -a '" + dir + "/run/daemon' sleep 120")
+                        .start();
+        try {
+            Path pidfile = pidfile(named.pid());
+            Files.setLastModifiedTime(
+                    pidfile, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+
+            assertThat(alive(pidfile)).isTrue();
+            Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+            Path moved = Files.move(pidfile, elsewhere.resolve("daemon.pid"));
+            assertThat(alive(moved)).as("names another directory").isFalse();
+            assertThat(bash("source deploy/lib.sh && alive '" + moved + "' '" + dir + "'"))
+                    .as("names the WORK given")
+                    .isZero();
+        } finally {
+            named.destroyForcibly();
+        }
+    }
+
     @Test
     void anEmptyOrMissingPidfileOrAnExitedProcessIsNotAlive() throws Exception {
         Process exited = new ProcessBuilder("true").start();

@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -25,26 +22,28 @@ class GatewayTlsScriptTest {
     @TempDir Path work;
 
     @Test
-    void keepsAGoodCertificateAndRenewsAnOldOneOrOneItsPasswordDoesNotOpen() throws Exception {
+    void keepsAGoodCertificateAndRenewsOneThatEndsWithinThreeDaysOrThatItsPasswordDoesNotOpen()
+            throws Exception {
         Path dir = work.resolve("tls");
-        makeCertificate(dir);
+        makeCertificate(dir, 4);
         String first = Files.readString(dir.resolve("ca.pem"));
         assertThat(Files.getPosixFilePermissions(dir))
                 .containsExactlyInAnyOrderElementsOf(PosixFilePermissions.fromString("rwx------"));
 
-        makeCertificate(dir);
-        assertThat(Files.readString(dir.resolve("ca.pem"))).as("kept").isEqualTo(first);
+        makeCertificate(dir, 30);
+        assertThat(Files.readString(dir.resolve("ca.pem")))
+                .as("4 days left: kept")
+                .isEqualTo(first);
 
-        Files.setLastModifiedTime(
-                dir.resolve("gateway.p12"),
-                FileTime.from(Instant.now().minus(Duration.ofDays(28))));
-        makeCertificate(dir);
-        String renewed = Files.readString(dir.resolve("ca.pem"));
-        assertThat(renewed).as("renewed 3 days before it expires").isNotEqualTo(first);
+        Path soon = work.resolve("soon");
+        makeCertificate(soon, 3);
+        String ending = Files.readString(soon.resolve("ca.pem"));
+        makeCertificate(soon, 30);
+        assertThat(Files.readString(soon.resolve("ca.pem"))).as("3 days left").isNotEqualTo(ending);
 
         Files.writeString(dir.resolve("gateway.password"), "not its password\n");
-        makeCertificate(dir);
-        assertThat(Files.readString(dir.resolve("ca.pem"))).isNotEqualTo(renewed);
+        makeCertificate(dir, 30);
+        assertThat(Files.readString(dir.resolve("ca.pem"))).isNotEqualTo(first);
     }
 
     @Test
@@ -52,19 +51,22 @@ class GatewayTlsScriptTest {
         Set<PosixFilePermission> shared = PosixFilePermissions.fromString("rwxr-xr-x");
         Files.setPosixFilePermissions(work, shared);
 
-        makeCertificate(work);
+        makeCertificate(work, 30);
 
         assertThat(Files.getPosixFilePermissions(work)).isEqualTo(shared);
         assertThat(Files.getPosixFilePermissions(work.resolve("gateway.p12")))
                 .isEqualTo(PosixFilePermissions.fromString("rw-------"));
     }
 
-    private static void makeCertificate(Path dir) throws IOException, InterruptedException {
-        Process p =
+    /** Runs the script; a certificate it makes is valid {@code days} days. */
+    private static void makeCertificate(Path dir, int days)
+            throws IOException, InterruptedException {
+        ProcessBuilder script =
                 new ProcessBuilder("bash", "deploy/gateway-tls.sh", dir.toString())
                         .directory(ROOT.toFile())
-                        .redirectErrorStream(true)
-                        .start();
+                        .redirectErrorStream(true);
+        script.environment().put("GATEWAY_TLS_DAYS", Integer.toString(days));
+        Process p = script.start();
         String output = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as("deploy/gateway-tls.sh: " + output).isZero();

@@ -43,7 +43,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CancellationException;
@@ -66,9 +65,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
@@ -383,34 +381,22 @@ public final class GatewayServer implements AutoCloseable {
 
     /**
      * Assigns the partitions added to the results topic since the last look, from their beginning
-     * (results written there since are for requests waiting now), as serving's request fetcher
-     * does. Listed afresh each time: {@code partitionsFor} answers from the consumer's cached
-     * metadata, refreshed only every {@code metadata.max.age.ms} (5 min). A listing that fails (no
-     * broker answers) is tried again at the next look, rather than ending the reader.
+     * (results written there since are for requests waiting now), as serving's request fetcher does
+     * ({@link CommittedReader#assignAddedPartitions}). A listing that fails (no broker answers, an
+     * authorization error) is tried again at the next look, rather than ending the reader.
      */
     private void assignAddedPartitions() {
         String topic = settings.get(StreamrecOptions.RESULTS_TOPIC);
-        List<PartitionInfo> listed;
         try {
-            listed = results.listTopics(Duration.ofSeconds(10)).getOrDefault(topic, List.of());
-        } catch (RetriableException e) {
-            LOG.warn("Could not list the partitions of {}: {}", topic, e.toString());
-            return;
-        }
-        Set<TopicPartition> assigned = results.assignment();
-        List<TopicPartition> added = new ArrayList<>();
-        for (PartitionInfo p : listed) {
-            TopicPartition tp = new TopicPartition(topic, p.partition());
-            if (!assigned.contains(tp)) {
-                added.add(tp);
+            List<TopicPartition> added =
+                    CommittedReader.assignAddedPartitions(results, topic, Duration.ofSeconds(10));
+            if (!added.isEmpty()) {
+                LOG.info("Reading partitions {} added to {}, from their beginning", added, topic);
             }
-        }
-        if (!added.isEmpty()) {
-            List<TopicPartition> all = new ArrayList<>(assigned);
-            all.addAll(added);
-            results.assign(all); // the partitions read so far keep their positions
-            results.seekToBeginning(added);
-            LOG.info("Reading partitions {} added to {}, from their beginning", added, topic);
+        } catch (WakeupException e) {
+            throw e; // closing
+        } catch (KafkaException e) {
+            LOG.warn("Could not list the partitions of {}: {}", topic, e.toString());
         }
     }
 
@@ -448,6 +434,10 @@ public final class GatewayServer implements AutoCloseable {
         // routed as sent: decoded, /admin%2Fforget/u1 was a forget; only a user id is decoded
         String path = uri.rawPath();
         if (path.equals("/health")) {
+            if (!HttpMethod.GET.equals(request.method())) {
+                ex.sendMethodNotAllowed("GET", error("use GET"));
+                return;
+            }
             // liveness probes carry no token; the details (the brokers' addresses, the load) only
             // to an admin, or to anyone when there are no tokens
             handleHealth(ex, tokens == null || isAdmin(request));
@@ -636,8 +626,8 @@ public final class GatewayServer implements AutoCloseable {
         }
         // the copy, queued or parsed, counts in gateway.bodies-in-flight until the worker is done
         Runnable releaseBody = ex.keepBody();
-        byte[] body = ByteBufUtil.getBytes(request.content());
         try {
+            byte[] body = ByteBufUtil.getBytes(request.content());
             workers.execute(
                     () -> {
                         try {
@@ -653,6 +643,9 @@ public final class GatewayServer implements AutoCloseable {
         } catch (RejectedExecutionException e) {
             releaseBody.run();
             ex.send(503, error("gateway busy: work queue full"), RETRY_AFTER_SECONDS);
+        } catch (RuntimeException | Error e) {
+            releaseBody.run(); // not handed over (no thread to run it): its share comes back
+            throw e;
         }
     }
 

@@ -351,6 +351,7 @@ class GatewayServerTest {
             HttpResponse<String> events = get(gateway, "/events");
             HttpResponse<String> forget = get(gateway, "/admin/forget/u1");
             HttpResponse<String> recommendations = post(gateway, "/recommendations/u1", "");
+            HttpResponse<String> health = post(gateway, "/health", "");
 
             assertThat(events.statusCode()).isEqualTo(405);
             assertThat(events.headers().firstValue("allow")).hasValue("POST");
@@ -358,6 +359,8 @@ class GatewayServerTest {
             assertThat(forget.headers().firstValue("allow")).hasValue("POST");
             assertThat(recommendations.statusCode()).isEqualTo(405);
             assertThat(recommendations.headers().firstValue("allow")).hasValue("GET");
+            assertThat(health.statusCode()).isEqualTo(405);
+            assertThat(health.headers().firstValue("allow")).hasValue("GET");
         }
     }
 

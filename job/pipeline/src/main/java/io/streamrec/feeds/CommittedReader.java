@@ -1,10 +1,12 @@
 package io.streamrec.feeds;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.function.ToLongFunction;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -98,6 +100,33 @@ public final class CommittedReader {
                 throw new IllegalStateException("interrupted waiting for topic " + topic, e);
             }
         }
+    }
+
+    /**
+     * Assigns to {@code consumer} the partitions of {@code topic} it lacks (added to the topic
+     * since it was assigned), from their beginning: whatever was written there since is new to it.
+     * The partitions it reads keep their positions. Listed through a broker: {@code partitionsFor}
+     * answers from metadata up to {@code metadata.max.age.ms} (5 minutes) old.
+     *
+     * @return the partitions added
+     */
+    public static List<TopicPartition> assignAddedPartitions(
+            Consumer<byte[], byte[]> consumer, String topic, Duration timeout) {
+        Set<TopicPartition> assigned = consumer.assignment();
+        List<TopicPartition> added = new ArrayList<>();
+        for (PartitionInfo p : consumer.listTopics(timeout).getOrDefault(topic, List.of())) {
+            TopicPartition tp = new TopicPartition(topic, p.partition());
+            if (!assigned.contains(tp)) {
+                added.add(tp);
+            }
+        }
+        if (!added.isEmpty()) {
+            List<TopicPartition> all = new ArrayList<>(assigned);
+            all.addAll(added);
+            consumer.assign(all);
+            consumer.seekToBeginning(added);
+        }
+        return added;
     }
 
     /** Opens the reader at the beginning of the topic, or at its end. */

@@ -493,7 +493,12 @@ public final class JobSettings {
         try {
             return Long.parseLong(set.trim());
         } catch (NumberFormatException e) {
-            throw outOfRange(StreamrecOptions.KAFKA_PROPERTIES, set, "max.request.size in bytes");
+            // from kafka.properties or, below it, kafka.properties-file
+            ConfigOption<?> from =
+                    conf.get(StreamrecOptions.KAFKA_PROPERTIES).containsKey("max.request.size")
+                            ? StreamrecOptions.KAFKA_PROPERTIES
+                            : StreamrecOptions.KAFKA_PROPERTIES_FILE;
+            throw outOfRange(from, set, "max.request.size in bytes");
         }
     }
 

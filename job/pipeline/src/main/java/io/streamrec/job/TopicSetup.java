@@ -15,8 +15,9 @@ public final class TopicSetup {
     private TopicSetup() {}
 
     /**
-     * Creates events, requests, results, dead-letters and eval-reports with {@code partitions}
-     * partitions, and the compacted model-updates topic.
+     * Creates events with {@code eventPartitions} partitions; requests, results, dead-letters and
+     * the compacted model-updates with {@code partitions}; eval-reports, items and the compacted
+     * item-catalog with one.
      */
     public static void createTopics(ReadableConfig conf, int partitions, int eventPartitions)
             throws ExecutionException, InterruptedException {

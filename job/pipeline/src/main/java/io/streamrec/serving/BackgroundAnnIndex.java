@@ -59,6 +59,7 @@ final class BackgroundAnnIndex implements AutoCloseable {
         this.ownBuilder = ownBuilder;
         // half the cores: the task threads, this subtask's among them, keep serving meanwhile
         this.buildThreads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+        this.nextBuildNanos = System.nanoTime(); // nanoTime may be negative: no 0 sentinel
     }
 
     /** Builds on a daemon thread of its own, stopped by {@link #close}. */

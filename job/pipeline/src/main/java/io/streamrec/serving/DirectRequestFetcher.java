@@ -16,7 +16,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -59,7 +58,6 @@ final class DirectRequestFetcher implements AutoCloseable {
     private final Consumer<byte[], byte[]> consumer;
     private final String topic;
     private final Duration partitionCheck;
-    private final List<TopicPartition> assigned = new ArrayList<>();
     private final Map<Integer, Long> start;
     private final DirectRequestDecoder decoder;
     private final Semaphore inFlight = new Semaphore(IN_FLIGHT);
@@ -125,9 +123,10 @@ final class DirectRequestFetcher implements AutoCloseable {
         this.topic = topic;
         this.decoder = decoder;
         this.partitionCheck = partitionCheck;
-        assigned.addAll(CommittedReader.partitions(consumer, topic, Duration.ofSeconds(60)));
-        consumer.assign(assigned);
-        this.start = startOffsets(assigned, restored);
+        List<TopicPartition> partitions =
+                CommittedReader.partitions(consumer, topic, Duration.ofSeconds(60));
+        consumer.assign(partitions);
+        this.start = startOffsets(partitions, restored);
         start.forEach((partition, o) -> consumer.seek(new TopicPartition(topic, partition), o));
     }
 
@@ -155,20 +154,9 @@ final class DirectRequestFetcher implements AutoCloseable {
      * offset), so their forgets and their requests are dealt with alike.
      */
     private void assignAddedPartitions() {
-        List<TopicPartition> added = new ArrayList<>();
-        // listTopics asks a broker; partitionsFor answers from metadata up to 5 minutes old
-        List<PartitionInfo> listed =
-                consumer.listTopics(Duration.ofSeconds(10)).getOrDefault(topic, List.of());
-        for (PartitionInfo p : listed) {
-            TopicPartition tp = new TopicPartition(topic, p.partition());
-            if (!assigned.contains(tp)) {
-                added.add(tp);
-            }
-        }
+        List<TopicPartition> added =
+                CommittedReader.assignAddedPartitions(consumer, topic, Duration.ofSeconds(10));
         if (!added.isEmpty()) {
-            assigned.addAll(added);
-            consumer.assign(assigned); // the partitions read so far keep their positions
-            consumer.seekToBeginning(added);
             LOG.info("Reading partitions {} added to {}, from their beginning", added, topic);
         }
     }

@@ -117,8 +117,12 @@ public final class ItemAnnIndex {
             adders[t].start();
         }
         awaitAdders(adders);
-        if (failed.get() != null) {
-            throw new IllegalStateException("adding an item to the index failed", failed.get());
+        Throwable failure = failed.get();
+        if (failure instanceof Error error) {
+            throw error; // out of memory: the caller fails the task, as on its own thread
+        }
+        if (failure != null) {
+            throw new IllegalStateException("adding an item to the index failed", failure);
         }
     }
 

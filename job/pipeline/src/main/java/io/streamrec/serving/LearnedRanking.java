@@ -95,8 +95,15 @@ final class LearnedRanking implements AutoCloseable {
         try {
             build(statistics);
         } catch (RuntimeException | Error e) {
-            // the serving operator never gets this object to close: free the text model here
-            statistics.closeTextEncoder();
+            // the serving operator never gets this object to close: free the native memory here
+            try {
+                if (ranker != null) {
+                    ranker.close();
+                }
+                statistics.closeTextEncoder();
+            } catch (RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
             throw e;
         }
     }

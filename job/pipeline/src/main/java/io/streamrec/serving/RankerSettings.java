@@ -224,8 +224,12 @@ public record RankerSettings(
         try {
             return new CandidateGenerator(candidates(), catalog, vectors);
         } catch (RuntimeException | Error e) {
-            if (vectors != null) {
-                vectors.closeEncoder(); // loaded for the catalog: native memory no one else frees
+            try {
+                if (vectors != null) {
+                    vectors.closeEncoder(); // loaded for the catalog: native memory no one frees
+                }
+            } catch (RuntimeException closing) {
+                e.addSuppressed(closing);
             }
             throw e;
         }

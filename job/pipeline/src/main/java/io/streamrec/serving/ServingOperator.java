@@ -510,8 +510,9 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     }
 
     /**
-     * The requests topic's reader of this subtask, not started: every partition, each from its
-     * {@code restored} position, else the job group's committed offset, else the beginning.
+     * The requests topic's reader of this subtask, not started: every partition, each from where
+     * {@link DirectRequestFetcher#DirectRequestFetcher(org.apache.kafka.clients.consumer.Consumer,
+     * String, Map, DirectRequestDecoder, java.time.Duration)} says.
      */
     DirectRequestFetcher openDirectRequestFetcher(
             Map<Integer, Long> restored, DirectRequestDecoder decoder) {
@@ -750,17 +751,13 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         // each, even when one before it fails (a consumer's close throws once Flink has
         // interrupted the task): the ranker's scoring thread and native memory outlive the task
         // otherwise, one more at every failover; the direct requests first, their polls run on
-        // this task's thread. An Error (out of memory) does not stop the rest either.
-        IOUtils.closeAll(
-                Arrays.asList(
-                        this::closeDirectRequests,
-                        itemFeed,
-                        rowFeed,
-                        model,
-                        learned,
-                        reports,
-                        super::close),
-                Throwable.class);
+        // this task's thread. The state backends (super) close even after an Error, which goes
+        // on as it is (Flink tells a fatal one by its type).
+        try {
+            IOUtils.closeAll(this::closeDirectRequests, itemFeed, rowFeed, model, learned, reports);
+        } finally {
+            super.close();
+        }
     }
 
     private void onMarker(EvalMarker marker) {

@@ -22,7 +22,6 @@ import io.streamrec.schema.ServingRequest;
 import io.streamrec.schema.ShardMessage;
 import io.streamrec.schema.UserEvent;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
@@ -442,8 +441,13 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
     @Override
     public void close() throws Exception {
         // each, even when one before it fails (a consumer's close throws once Flink has
-        // interrupted the task): the trainer's native memory and the keyed state backend (closed
-        // by super) outlive the task otherwise. An Error (out of memory) does not stop the rest.
-        IOUtils.closeAll(Arrays.asList(feed, itemFeed, trainer, super::close), Throwable.class);
+        // interrupted the task): the trainer's native memory outlives the task otherwise. The keyed
+        // state backend (super) closes even after an Error, which goes on as it is (Flink tells a
+        // fatal one by its type).
+        try {
+            IOUtils.closeAll(feed, itemFeed, trainer);
+        } finally {
+            super.close();
+        }
     }
 }

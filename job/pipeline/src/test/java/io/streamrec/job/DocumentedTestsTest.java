@@ -26,7 +26,11 @@ class DocumentedTestsTest {
             Pattern.compile("`([A-Z][A-Za-z0-9]*(?:Test|ITCase))(?:#([A-Za-z0-9_]+))?`");
 
     /** {@code @Disabled}, not a condition such as {@code @DisabledIfSystemProperty}. */
-    private static final Pattern DISABLED = Pattern.compile("@Disabled(?![A-Za-z])");
+    private static final Pattern DISABLED =
+            Pattern.compile("@(?:org\\.junit\\.jupiter\\.api\\.)?Disabled(?![A-Za-z])");
+
+    private static final Pattern TEST =
+            Pattern.compile("@(?:Test|ParameterizedTest|RepeatedTest|TestFactory)(?![A-Za-z])");
 
     @ParameterizedTest
     @ValueSource(strings = {"README.md", "BENCHMARKS.md"})
@@ -50,26 +54,36 @@ class DocumentedTestsTest {
     }
 
     /**
-     * Whether {@code source} declares {@code method} as a test JUnit runs: annotated as one (the
-     * annotations between it and the declaration hold no semicolon, so a later helper method does
-     * not borrow an earlier test's annotation) and not disabled.
+     * Whether {@code source} declares {@code method} as a test JUnit runs: annotated as one in the
+     * annotations before its declaration (back to the end of the statement or block before them),
+     * with neither those nor the class {@code @Disabled}.
      */
     private static boolean runsAsATest(String source, String method) {
-        Matcher declared =
-                Pattern.compile(
-                                "@(?:Test|ParameterizedTest|RepeatedTest|TestFactory)\\b[^;]*?"
-                                        + "\\bvoid\\s+"
-                                        + method
-                                        + "\\s*\\(")
-                        .matcher(source);
+        Matcher top = Pattern.compile("\\bclass\\s+\\w+").matcher(source);
+        if (top.find() && DISABLED.matcher(source.substring(0, top.start())).find()) {
+            return false;
+        }
+        Matcher declared = Pattern.compile("\\bvoid\\s+" + method + "\\s*\\(").matcher(source);
         while (declared.find()) {
-            String annotations = declared.group();
-            if (annotations.indexOf("void ") == annotations.lastIndexOf("void ")
-                    && !DISABLED.matcher(annotations).find()) {
+            String before = annotationsBefore(source, declared.start());
+            if (TEST.matcher(before).find() && !DISABLED.matcher(before).find()) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * The text between the end of the statement or block before {@code at} (a ';', or a brace that
+     * ends its line: an annotation's array closes as "})") and {@code at}.
+     */
+    private static String annotationsBefore(String source, int at) {
+        String head = source.substring(0, at);
+        int from =
+                Math.max(
+                        head.lastIndexOf(';'),
+                        Math.max(head.lastIndexOf("}\n"), head.lastIndexOf("{\n")));
+        return head.substring(from + 1);
     }
 
     /** Each test class's source by simple name, from every module's src/test/java. */
