@@ -191,20 +191,7 @@ class DirectRequestFetcherTest {
         add(consumer, 1, 5, RequestJsonCodec.toJson(RecommendationRequest.forget("f1", mine, 1)));
         BlockingQueue<DirectRequestBatch> handed = new LinkedBlockingQueue<>();
 
-        fetcher.start(
-                new DirectRequestFetcher.Handoff() {
-                    @Override
-                    public void accept(DirectRequestBatch batch) {
-                        handed.add(batch);
-                        fetcher.done();
-                    }
-
-                    @Override
-                    public void fail(Throwable cause) {
-                        throw new AssertionError(cause);
-                    }
-                },
-                "test fetcher");
+        fetcher.start(into(handed, fetcher), "test fetcher");
         DirectRequestBatch batch = handed.poll(30, TimeUnit.SECONDS);
         fetcher.close();
 
