@@ -185,9 +185,9 @@ kill_jm() {
 }
 
 stop() {
-  stop_pidfile "$DIR/run/supervisor.pid"
-  while IFS= read -r f <&3; do stop_pidfile "$f"; done 3< <(tm_pidfiles)
-  stop_pidfile "$DIR/run/jobmanager.pid"
+  stop_pidfile "$DIR/run/supervisor.pid" "$DIR"
+  while IFS= read -r f <&3; do stop_pidfile "$f" "$DIR"; done 3< <(tm_pidfiles)
+  stop_pidfile "$DIR/run/jobmanager.pid" "$DIR"
 }
 
 status() {

@@ -32,10 +32,13 @@ dir=$(cd "$dir" && pwd) # printed below for deploy/gateway.sh, which runs from t
 needs_new_keystore() {
   local until ends
   [ -f "$dir/gateway.p12" ] || return 0
-  until=$(GATEWAY_TLS_PASSWORD=$(cat "$dir/gateway.password" 2>/dev/null) LC_ALL=C \
-    keytool -list -v -keystore "$dir/gateway.p12" -storepass:env GATEWAY_TLS_PASSWORD 2>/dev/null \
+  # in English and UTC, whatever the JVM's defaults: date reads few zone abbreviations
+  until=$(GATEWAY_TLS_PASSWORD=$(cat "$dir/gateway.password" 2>/dev/null) LC_ALL=C TZ=UTC \
+    keytool -J-Duser.language=en -J-Duser.country=US -J-Duser.timezone=UTC -list -v \
+    -alias gateway -keystore "$dir/gateway.p12" -storepass:env GATEWAY_TLS_PASSWORD 2>/dev/null \
     | sed -n 's/^Valid from: .* until: //p' | sed -n 1p) || return 0
-  ends=$(date -d "$until" +%s 2>/dev/null) || return 0
+  [ -n "$until" ] || return 0
+  ends=$(TZ=UTC date -d "$until" +%s 2>/dev/null) || return 0
   [ "$ends" -le $(($(date +%s) + 3 * 86400)) ]
 }
 if needs_new_keystore; then

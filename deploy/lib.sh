@@ -176,7 +176,10 @@ alive() {
   [ -n "$age" ] || return 0
   # 2 s: both clocks read in whole seconds, at different moments
   [ $(($(date +%s) - age)) -le $(($(date -r "$1" +%s) + 2)) ] && return 0
-  [[ $( { tr '\0' ' ' < "/proc/$pid/cmdline"; } 2>/dev/null) == *"${2:-$(dirname "$1")}"* ]]
+  local work=${2:-$(dirname "$1")} cmd
+  cmd=" $( { tr '\0' ' ' < "/proc/$pid/cmdline"; } 2>/dev/null) "
+  # WORK as a directory of a path, or as a whole argument: /x/flink is not /x/flink2
+  [[ $cmd == *"$work/"* || $cmd == *" $work "* ]]
 }
 
 # Stops a process by pid: SIGTERM, up to 30 s to exit, then SIGKILL. Prints NAME stopped.
@@ -206,9 +209,10 @@ stop_leftovers() {
   done 3< <(find "$1" -name '*.pid' -type f 2>/dev/null | awk '/supervisor/ {print; next} {rest = rest $0 "\n"} END {printf "%s", rest}')
 }
 
-# Stops the process in PIDFILE (if alive) and removes the file.
+# Stops the process in PIDFILE (if alive, see alive for WORK) and removes the file.
+#   stop_pidfile PIDFILE [WORK]
 stop_pidfile() {
-  if alive "$1"; then stop_pid "$(cat "$1")" "$(basename "$1" .pid)"; fi
+  if alive "$1" "${2:-$(dirname "$1")}"; then stop_pid "$(cat "$1")" "$(basename "$1" .pid)"; fi
   rm -f "$1"
 }
 

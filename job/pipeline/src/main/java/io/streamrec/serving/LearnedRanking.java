@@ -6,6 +6,7 @@ import io.streamrec.candidates.CandidateSet;
 import io.streamrec.candidates.CandidateStatisticsSerializer;
 import io.streamrec.candidates.Source;
 import io.streamrec.ingest.ItemCatalog;
+import io.streamrec.lifecycle.CloseAll;
 import io.streamrec.ranking.CandidateRanker;
 import io.streamrec.ranking.PrivacyAccountant;
 import io.streamrec.ranking.RankedCandidates;
@@ -97,11 +98,8 @@ final class LearnedRanking implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             // the serving operator never gets this object to close: free the native memory here
             try {
-                if (ranker != null) {
-                    ranker.close();
-                }
-                statistics.closeTextEncoder();
-            } catch (RuntimeException closing) {
+                CloseAll.close(ranker, statistics::closeTextEncoder);
+            } catch (Exception closing) {
                 e.addSuppressed(closing);
             }
             throw e;

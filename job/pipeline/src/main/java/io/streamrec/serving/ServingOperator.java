@@ -9,6 +9,7 @@ import io.streamrec.feeds.KafkaSettings;
 import io.streamrec.feeds.ModelRowFeed;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.ingest.UserPseudonyms;
+import io.streamrec.lifecycle.CloseAll;
 import io.streamrec.model.ModelConfig;
 import io.streamrec.ps.RowInitializer;
 import io.streamrec.ps.RunLineage;
@@ -51,7 +52,6 @@ import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.util.IOUtils;
 import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -751,13 +751,15 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         // each, even when one before it fails (a consumer's close throws once Flink has
         // interrupted the task): the ranker's scoring thread and native memory outlive the task
         // otherwise, one more at every failover; the direct requests first, their polls run on
-        // this task's thread. The state backends (super) close even after an Error, which goes
-        // on as it is (Flink tells a fatal one by its type).
-        try {
-            IOUtils.closeAll(this::closeDirectRequests, itemFeed, rowFeed, model, learned, reports);
-        } finally {
-            super.close();
-        }
+        // this task's thread. An Error goes on as it is (Flink tells a fatal one by its type).
+        CloseAll.close(
+                this::closeDirectRequests,
+                itemFeed,
+                rowFeed,
+                model,
+                learned,
+                reports,
+                super::close);
     }
 
     private void onMarker(EvalMarker marker) {

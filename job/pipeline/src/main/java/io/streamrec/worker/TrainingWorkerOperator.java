@@ -5,6 +5,7 @@ import io.streamrec.feeds.KafkaSettings;
 import io.streamrec.feeds.ModelRowFeed;
 import io.streamrec.ingest.DeadLetterJson;
 import io.streamrec.ingest.ItemCatalog;
+import io.streamrec.lifecycle.CloseAll;
 import io.streamrec.model.DjlBprTrainer;
 import io.streamrec.model.ModelConfig;
 import io.streamrec.model.RowKeys;
@@ -40,7 +41,6 @@ import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedMultiInput;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.util.IOUtils;
 import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -441,13 +441,9 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
     @Override
     public void close() throws Exception {
         // each, even when one before it fails (a consumer's close throws once Flink has
-        // interrupted the task): the trainer's native memory outlives the task otherwise. The keyed
-        // state backend (super) closes even after an Error, which goes on as it is (Flink tells a
-        // fatal one by its type).
-        try {
-            IOUtils.closeAll(feed, itemFeed, trainer);
-        } finally {
-            super.close();
-        }
+        // interrupted the task): the trainer's native memory and the keyed state backend (super)
+        // outlive the task otherwise. An Error goes on as it is (Flink tells a fatal one by its
+        // type).
+        CloseAll.close(feed, itemFeed, trainer, super::close);
     }
 }

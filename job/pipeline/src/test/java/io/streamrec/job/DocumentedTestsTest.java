@@ -54,18 +54,20 @@ class DocumentedTestsTest {
     }
 
     /**
-     * Whether {@code source} declares {@code method} as a test JUnit runs: annotated as one in the
-     * annotations before its declaration (back to the end of the statement or block before them),
-     * with neither those nor the class {@code @Disabled}.
+     * Whether {@code source} declares {@code method} as a test JUnit runs: annotated as one among
+     * the annotations before its declaration, with neither those nor the class {@code @Disabled}.
+     * Read with comments and string literals blanked, so that neither a comment nor a reason string
+     * ("...; never regenerate") is taken for code.
      */
     private static boolean runsAsATest(String source, String method) {
-        Matcher top = Pattern.compile("\\bclass\\s+\\w+").matcher(source);
-        if (top.find() && DISABLED.matcher(source.substring(0, top.start())).find()) {
+        String code = withoutCommentsAndStrings(source);
+        Matcher top = Pattern.compile("\\bclass\\s+\\w+").matcher(code);
+        if (top.find() && DISABLED.matcher(code.substring(0, top.start())).find()) {
             return false;
         }
-        Matcher declared = Pattern.compile("\\bvoid\\s+" + method + "\\s*\\(").matcher(source);
+        Matcher declared = Pattern.compile("\\bvoid\\s+" + method + "\\s*\\(").matcher(code);
         while (declared.find()) {
-            String before = annotationsBefore(source, declared.start());
+            String before = annotationsBefore(code, declared.start());
             if (TEST.matcher(before).find() && !DISABLED.matcher(before).find()) {
                 return true;
             }
@@ -74,16 +76,65 @@ class DocumentedTestsTest {
     }
 
     /**
-     * The text between the end of the statement or block before {@code at} (a ';', or a brace that
-     * ends its line: an annotation's array closes as "})") and {@code at}.
+     * The code between {@code at} and the ';', '{' or '}' before it outside parentheses (an
+     * annotation's array, {@code @CsvSource({...})}, is inside them): its modifiers and
+     * annotations.
      */
-    private static String annotationsBefore(String source, int at) {
-        String head = source.substring(0, at);
-        int from =
-                Math.max(
-                        head.lastIndexOf(';'),
-                        Math.max(head.lastIndexOf("}\n"), head.lastIndexOf("{\n")));
-        return head.substring(from + 1);
+    private static String annotationsBefore(String code, int at) {
+        int depth = 0;
+        int i = at - 1;
+        for (; i >= 0; i--) {
+            char c = code.charAt(i);
+            if (c == ')') {
+                depth++;
+            } else if (c == '(') {
+                depth--;
+            } else if (depth == 0 && (c == ';' || c == '{' || c == '}')) {
+                break;
+            }
+        }
+        return code.substring(i + 1, at);
+    }
+
+    /** {@code source} with its comments and string and char literals replaced by spaces. */
+    static String withoutCommentsAndStrings(String source) {
+        StringBuilder out = new StringBuilder(source);
+        int i = 0;
+        while (i < source.length()) {
+            int end = literalOrCommentEnd(source, i);
+            for (int k = i; k < end; k++) {
+                if (out.charAt(k) != '\n') {
+                    out.setCharAt(k, ' ');
+                }
+            }
+            i = Math.max(end, i + 1);
+        }
+        return out.toString();
+    }
+
+    /** Where the comment or literal starting at {@code i} ends, or {@code i} if none starts. */
+    private static int literalOrCommentEnd(String s, int i) {
+        if (s.startsWith("//", i)) {
+            int nl = s.indexOf('\n', i);
+            return nl < 0 ? s.length() : nl;
+        }
+        if (s.startsWith("/*", i)) {
+            int close = s.indexOf("*/", i + 2);
+            return close < 0 ? s.length() : close + 2;
+        }
+        if (s.startsWith("\"\"\"", i)) {
+            int close = s.indexOf("\"\"\"", i + 3);
+            return close < 0 ? s.length() : close + 3;
+        }
+        char c = s.charAt(i);
+        if (c == '"' || c == '\'') {
+            int k = i + 1;
+            while (k < s.length() && s.charAt(k) != c) {
+                k += s.charAt(k) == '\\' ? 2 : 1;
+            }
+            return Math.min(k + 1, s.length());
+        }
+        return i;
     }
 
     /** Each test class's source by simple name, from every module's src/test/java. */

@@ -1,0 +1,30 @@
+package io.streamrec.lifecycle;
+
+import org.apache.flink.util.ExceptionUtils;
+
+/**
+ * Closes everything an operator holds, each even when one before it failed, and rethrows the first
+ * failure as it is, the others suppressed in it. Flink's {@code IOUtils.closeAll} stops at an
+ * {@link Error} (the rest never closed: native memory and threads outliving the task at every
+ * failover), or wraps it in an {@link Exception}, which hides from Flink that it is fatal.
+ */
+public final class CloseAll {
+    private CloseAll() {}
+
+    /** Closes each of {@code closeables} that is not null, in order. */
+    public static void close(AutoCloseable... closeables) throws Exception {
+        Throwable failure = null;
+        for (AutoCloseable closeable : closeables) {
+            try {
+                if (closeable != null) {
+                    closeable.close();
+                }
+            } catch (Throwable t) {
+                failure = ExceptionUtils.firstOrSuppressed(t, failure);
+            }
+        }
+        if (failure != null) {
+            ExceptionUtils.rethrowException(failure);
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** What the job's operators share about opening and closing what they hold. */
+package io.streamrec.lifecycle;
