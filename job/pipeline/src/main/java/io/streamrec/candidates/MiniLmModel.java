@@ -7,6 +7,7 @@ import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.onnx.AbstractInProcessEmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.OnnxBertBiEncoder;
 import dev.langchain4j.model.embedding.onnx.PoolingMode;
+import io.streamrec.lifecycle.CloseAll;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -49,11 +50,7 @@ final class MiniLmModel extends AbstractInProcessEmbeddingModel {
         try {
             return new OnnxBertBiEncoder(environment, session, tokenizer, PoolingMode.MEAN);
         } catch (RuntimeException | Error e) {
-            try {
-                session.close();
-            } catch (OrtException closing) {
-                e.addSuppressed(closing);
-            }
+            CloseAll.closeAfter(e, session);
             throw e;
         }
     }

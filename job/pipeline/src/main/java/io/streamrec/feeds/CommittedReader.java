@@ -1,5 +1,6 @@
 package io.streamrec.feeds;
 
+import io.streamrec.lifecycle.CloseAll;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -177,11 +178,7 @@ public final class CommittedReader {
                         consumer::position); // resolve the end now, not at the first poll
             }
         } catch (RuntimeException e) {
-            try {
-                consumer.close(Duration.ZERO);
-            } catch (RuntimeException suppressed) {
-                e.addSuppressed(suppressed);
-            }
+            CloseAll.closeAfter(e, () -> consumer.close(Duration.ZERO));
             throw e;
         }
     }

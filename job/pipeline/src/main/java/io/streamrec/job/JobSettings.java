@@ -426,19 +426,11 @@ public final class JobSettings {
      * would be written and never restored.
      */
     private void checkLargestRowIsReadable() {
-        ModelConfig model = model();
-        long dim = model.dim();
-        long contentDim = model.contentDim();
         long largest = largestRowWeights() * slotsPerWeight(); // the slots' vector, the longer
         if (largest > ReadBounds.MAX_VECTOR_LENGTH) {
             throw new IllegalArgumentException(
-                    "options model.dim = "
-                            + dim
-                            + " and model.content-dim = "
-                            + contentDim
-                            + " (optimizer.type "
-                            + conf.get(StreamrecOptions.OPTIMIZER)
-                            + ") are out of range: the rows dense:W (dim²) and dense:U (content-dim"
+                    largestRowOptions()
+                            + " are out of range: the rows dense:W (dim²) and dense:U (content-dim"
                             + " × dim) with their optimizer slots must hold at most "
                             + ReadBounds.MAX_VECTOR_LENGTH
                             + " floats; they would hold "
@@ -450,6 +442,18 @@ public final class JobSettings {
     private long largestRowWeights() {
         ModelConfig model = model();
         return Math.max((long) model.dim() * model.dim(), (long) model.contentDim() * model.dim());
+    }
+
+    /** The options that size the largest rows, as the messages about them name them. */
+    private String largestRowOptions() {
+        ModelConfig model = model();
+        return "options model.dim = "
+                + model.dim()
+                + " and model.content-dim = "
+                + model.contentDim()
+                + " (optimizer.type "
+                + conf.get(StreamrecOptions.OPTIMIZER)
+                + ")";
     }
 
     /** Optimizer slots per weight: AdaGrad's accumulator, FTRL's z and n. */
@@ -467,13 +471,8 @@ public final class JobSettings {
         long bytes = 4 * largestRowWeights() * (1 + slotsPerWeight()) + RECORD_OVERHEAD_BYTES;
         if (bytes > limit) {
             throw new IllegalArgumentException(
-                    "options model.dim = "
-                            + model().dim()
-                            + " and model.content-dim = "
-                            + model().contentDim()
-                            + " (optimizer.type "
-                            + conf.get(StreamrecOptions.OPTIMIZER)
-                            + ") make the rows dense:W / dense:U, weights and slots, a"
+                    largestRowOptions()
+                            + " make the rows dense:W / dense:U, weights and slots, a"
                             + " model-updates record of about "
                             + bytes
                             + " bytes, over the producer's max.request.size of "

@@ -27,4 +27,17 @@ public final class CloseAll {
             ExceptionUtils.rethrowException(failure);
         }
     }
+
+    /**
+     * Closes {@code closeables} as {@link #close} does after {@code failure} left them open (an
+     * object half made, its owner never to get it); what closing throws is suppressed in {@code
+     * failure}, for the caller to throw.
+     */
+    public static void closeAfter(Throwable failure, AutoCloseable... closeables) {
+        try {
+            close(closeables);
+        } catch (Throwable closing) {
+            failure.addSuppressed(closing);
+        }
+    }
 }

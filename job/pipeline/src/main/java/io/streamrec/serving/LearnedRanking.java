@@ -97,11 +97,7 @@ final class LearnedRanking implements AutoCloseable {
             build(statistics);
         } catch (RuntimeException | Error e) {
             // the serving operator never gets this object to close: free the native memory here
-            try {
-                CloseAll.close(ranker, statistics::closeTextEncoder);
-            } catch (Exception closing) {
-                e.addSuppressed(closing);
-            }
+            CloseAll.closeAfter(e, ranker, statistics::closeTextEncoder);
             throw e;
         }
     }

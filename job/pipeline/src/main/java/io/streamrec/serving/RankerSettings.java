@@ -7,6 +7,7 @@ import io.streamrec.candidates.ItemTextVectors;
 import io.streamrec.candidates.SimilarUsers;
 import io.streamrec.eval.EventSample;
 import io.streamrec.ingest.ItemCatalog;
+import io.streamrec.lifecycle.CloseAll;
 import io.streamrec.ranking.CandidateFeatures;
 import io.streamrec.ranking.CandidateRanker;
 import io.streamrec.ranking.Feature;
@@ -224,13 +225,8 @@ public record RankerSettings(
         try {
             return new CandidateGenerator(candidates(), catalog, vectors);
         } catch (RuntimeException | Error e) {
-            try {
-                if (vectors != null) {
-                    vectors.closeEncoder(); // loaded for the catalog: native memory no one frees
-                }
-            } catch (RuntimeException closing) {
-                e.addSuppressed(closing);
-            }
+            // loaded for the catalog: native memory no one else frees
+            CloseAll.closeAfter(e, vectors == null ? null : vectors::closeEncoder);
             throw e;
         }
     }

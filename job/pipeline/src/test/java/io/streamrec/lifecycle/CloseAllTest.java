@@ -46,4 +46,23 @@ class CloseAllTest {
                                         }))
                 .isSameAs(failure);
     }
+
+    @Test
+    void afterAFailureEachIsClosedAndWhatClosingThrowsIsSuppressedInIt() {
+        List<String> closed = new ArrayList<>();
+        IllegalStateException failure = new IllegalStateException("ranker");
+        IOException closing = new IOException("encoder");
+
+        CloseAll.closeAfter(
+                failure,
+                () -> {
+                    closed.add("statistics");
+                    throw closing;
+                },
+                null,
+                () -> closed.add("encoder"));
+
+        assertThat(closed).containsExactly("statistics", "encoder");
+        assertThat(failure.getSuppressed()).containsExactly(closing);
+    }
 }
