@@ -30,13 +30,17 @@ public final class CloseAll {
 
     /**
      * Closes {@code closeables} as {@link #close} does after {@code failure} left them open (an
-     * object half made, its owner never to get it); what closing throws is suppressed in {@code
-     * failure}, for the caller to throw.
+     * object half made, its owner never to get it); an exception closing throws is suppressed in
+     * {@code failure}, for the caller to throw. An {@link Error} closing throws goes on instead, as
+     * everywhere here, with {@code failure} suppressed in it.
      */
     public static void closeAfter(Throwable failure, AutoCloseable... closeables) {
         try {
             close(closeables);
-        } catch (Throwable closing) {
+        } catch (Error closing) {
+            closing.addSuppressed(failure);
+            throw closing;
+        } catch (Exception closing) {
             failure.addSuppressed(closing);
         }
     }

@@ -65,4 +65,20 @@ class CloseAllTest {
         assertThat(closed).containsExactly("statistics", "encoder");
         assertThat(failure.getSuppressed()).containsExactly(closing);
     }
+
+    @Test
+    void anErrorWhileClosingAfterAFailureGoesOnWithTheFailureSuppressed() {
+        IllegalStateException failure = new IllegalStateException("tokenizer");
+        OutOfMemoryError fatal = new OutOfMemoryError();
+
+        assertThatThrownBy(
+                        () ->
+                                CloseAll.closeAfter(
+                                        failure,
+                                        () -> {
+                                            throw fatal;
+                                        }))
+                .isSameAs(fatal)
+                .satisfies(e -> assertThat(e.getSuppressed()).containsExactly(failure));
+    }
 }
