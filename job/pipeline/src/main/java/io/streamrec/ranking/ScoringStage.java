@@ -2,10 +2,10 @@ package io.streamrec.ranking;
 
 import io.streamrec.concurrent.NamedThreadExecutor;
 import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -24,8 +24,28 @@ import java.util.function.Consumer;
  * #wakeWaiter} and {@link #inFlight}.
  */
 public final class ScoringStage implements AutoCloseable {
-    /** A piece of work's result and what the owner does with it, or the failure. */
-    private record Done<T>(T result, Consumer<T> then, Throwable failure) {
+    /**
+     * A piece of work's result and what the owner does with it, or the failure. The owner makes it
+     * when it submits the work; the stage's thread only fills it in and queues it, allocating
+     * nothing: an out-of-memory error there cannot lose the result the owner waits for.
+     */
+    private static final class Done<T> {
+        private final Consumer<T> then;
+        private T result;
+        private Throwable failure;
+
+        Done(Consumer<T> then) {
+            this.then = then;
+        }
+
+        void run(Callable<T> work) {
+            try {
+                result = work.call();
+            } catch (Throwable t) {
+                failure = t;
+            }
+        }
+
         void handOver() {
             if (failure != null) {
                 throw new IllegalStateException("the ranker's scoring thread failed", failure);
@@ -35,12 +55,18 @@ public final class ScoringStage implements AutoCloseable {
     }
 
     /** Not a result: what {@link #wakeWaiter} puts in {@link #done} to wake an owner waiting. */
-    private static final Done<Void> WAKE = new Done<>(null, ignored -> {}, null);
+    private static final Done<Void> WAKE = new Done<>(ignored -> {});
 
     private final ExecutorService thread;
     private final int maxInFlight;
     private final Runnable wakeOwner;
-    private final BlockingQueue<Done<?>> done = new LinkedBlockingQueue<>();
+
+    /**
+     * Results and at most one {@link #WAKE}: bounded by what may be in flight, so that adding to it
+     * allocates nothing (see {@link Done}).
+     */
+    private final BlockingQueue<Done<?>> done;
+
     private final AtomicBoolean wakePending = new AtomicBoolean();
 
     /** A wake-up {@link #takeResult} passed over since the owner last ran what it asks for. */
@@ -64,6 +90,7 @@ public final class ScoringStage implements AutoCloseable {
         this.thread = thread;
         this.maxInFlight = maxInFlight;
         this.wakeOwner = wakeOwner;
+        this.done = new ArrayBlockingQueue<>(maxInFlight + 1);
     }
 
     /** Runs each piece of work on the caller's thread, at once. */
@@ -111,7 +138,8 @@ public final class ScoringStage implements AutoCloseable {
         while (inFlight >= maxInFlight) {
             handOver(takeResult());
         }
-        thread.execute(() -> complete(work, then)); // throws after close: nothing counted
+        Done<T> d = new Done<>(then);
+        thread.execute(() -> complete(work, d)); // throws after close: nothing counted
         inFlight++;
     }
 
@@ -125,16 +153,16 @@ public final class ScoringStage implements AutoCloseable {
                 ignored -> {});
     }
 
-    private <T> void complete(Callable<T> work, Consumer<T> then) {
-        Done<T> d;
-        try {
-            d = new Done<>(work.call(), then, null);
-        } catch (Throwable t) {
-            d = new Done<>(null, then, t);
-        }
+    private <T> void complete(Callable<T> work, Done<T> d) {
+        d.run(work);
         done.add(d);
         if (wakePending.compareAndSet(false, true)) {
-            wakeOwner.run();
+            try {
+                wakeOwner.run();
+            } catch (Throwable t) {
+                wakePending.set(false); // the owner still finds the result; a later one wakes it
+                throw t;
+            }
         }
     }
 

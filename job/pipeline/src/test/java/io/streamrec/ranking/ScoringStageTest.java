@@ -308,6 +308,56 @@ class ScoringStageTest {
     }
 
     /**
+     * An out-of-memory error in the work is a failure the owner gets, not a result it waits for.
+     */
+    @Test
+    @Timeout(30)
+    void anErrorInTheWorkReachesTheOwner() throws Exception {
+        try (ScoringStage stage = ScoringStage.onThread("scoring", 1, () -> {})) {
+            stage.submit(
+                    () -> {
+                        throw new OutOfMemoryError("scorer's batch");
+                    },
+                    r -> {});
+            assertThatThrownBy(stage::awaitIdle)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasRootCauseInstanceOf(OutOfMemoryError.class);
+        }
+    }
+
+    /**
+     * A wake-up that failed on its way to the owner (a Flink mail that could not be made) leaves
+     * the result for the owner's next look, and the next result wakes the owner again: a failed
+     * wake-up once silenced every later one.
+     */
+    @Test
+    @Timeout(30)
+    void aWakeUpThatFailedDoesNotSilenceTheNextOnes() throws Exception {
+        AtomicInteger wakes = new AtomicInteger();
+        CountDownLatch firstWakeFailed = new CountDownLatch(1);
+        CountDownLatch woken = new CountDownLatch(1);
+        List<Integer> results = new ArrayList<>();
+        Runnable wakeOwner =
+                () -> {
+                    if (wakes.incrementAndGet() == 1) {
+                        firstWakeFailed.countDown();
+                        throw new OutOfMemoryError("no room for the mail");
+                    }
+                    woken.countDown();
+                };
+        try (ScoringStage stage = ScoringStage.onThread("scoring", 2, wakeOwner)) {
+            stage.submit(() -> 1, results::add);
+            assertThat(firstWakeFailed.await(20, TimeUnit.SECONDS)).isTrue();
+            stage.deliverReady(); // the owner's own look finds the result all the same
+            assertThat(results).containsExactly(1);
+            stage.submit(() -> 2, results::add);
+            assertThat(woken.await(20, TimeUnit.SECONDS)).isTrue();
+            stage.deliver();
+            assertThat(results).containsExactly(1, 2);
+        }
+    }
+
+    /**
      * Stopping waits for the piece of work running (the scorer's native memory is released only
      * after), drops what is queued, and a wake-up that comes later hands nothing over.
      */
