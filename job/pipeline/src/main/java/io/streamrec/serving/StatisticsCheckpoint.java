@@ -86,6 +86,16 @@ public record StatisticsCheckpoint(
         return statistics(CandidateSettings.defaults());
     }
 
+    /**
+     * Hands the journal's entries, in order, to {@code entries}, each as the change it records (an
+     * event, an item), without applying them: for audits of whom and what it names.
+     *
+     * @throws IllegalArgumentException for a corrupt journal
+     */
+    public void readJournal(CandidateGenerator.Changes entries) {
+        StatisticsJournal.readJournal(this, entries, () -> false);
+    }
+
     /** The statistics this checkpoint holds, its journal replayed under {@code settings}. */
     public CandidateGenerator statistics(CandidateSettings settings) {
         return StatisticsJournal.restore(this, settings);

@@ -503,18 +503,45 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
             StatisticsCheckpoint checkpoint,
             CandidateGenerator statistics,
             BooleanSupplier abandoned) {
+        readJournal(checkpoint, appliedTo(statistics), abandoned);
+    }
+
+    /** The changes that apply each entry to {@code statistics}, as it was first applied. */
+    private static CandidateGenerator.Changes appliedTo(CandidateGenerator statistics) {
+        return new CandidateGenerator.Changes() {
+            @Override
+            public void event(UserEvent event) {
+                statistics.update(event);
+            }
+
+            @Override
+            public void item(String itemId, String title, List<String> attributes) {
+                statistics.putItem(itemId, title, attributes);
+            }
+        };
+    }
+
+    /**
+     * Hands a checkpoint's journal entries, in order, to {@code entries}, each as the call it
+     * records; stops early once {@code abandoned} says so (it is asked every {@link
+     * #ABANDON_CHECK_ENTRIES} entries).
+     */
+    static void readJournal(
+            StatisticsCheckpoint checkpoint,
+            CandidateGenerator.Changes entries,
+            BooleanSupplier abandoned) {
         DataInputDeserializer in = new DataInputDeserializer(checkpoint.journal());
-        long entries = 0;
+        long read = 0;
         try {
             while (in.available() > 0) {
-                if (++entries % ABANDON_CHECK_ENTRIES == 0 && abandoned.getAsBoolean()) {
+                if (++read % ABANDON_CHECK_ENTRIES == 0 && abandoned.getAsBoolean()) {
                     break; // the caller sees it and writes nothing
                 }
                 int tag = in.readUnsignedByte();
                 if (tag == EVENT) {
-                    statistics.update(UserEventSerializer.INSTANCE.deserialize(in));
+                    entries.event(UserEventSerializer.INSTANCE.deserialize(in));
                 } else if (tag == ITEM) {
-                    replayItem(in, statistics);
+                    readItem(in, entries);
                 } else {
                     throw new IOException("unknown journal entry " + tag);
                 }
@@ -529,7 +556,7 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
         }
     }
 
-    private static void replayItem(DataInputDeserializer in, CandidateGenerator statistics)
+    private static void readItem(DataInputDeserializer in, CandidateGenerator.Changes entries)
             throws IOException {
         String itemId = in.readUTF();
         String title = in.readBoolean() ? in.readUTF() : null;
@@ -538,6 +565,6 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
         for (int a = 0; a < n; a++) {
             attributes.add(in.readUTF());
         }
-        statistics.putItem(itemId, title, attributes);
+        entries.item(itemId, title, attributes);
     }
 }
