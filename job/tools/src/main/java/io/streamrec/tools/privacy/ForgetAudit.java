@@ -2,7 +2,6 @@ package io.streamrec.tools.privacy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.streamrec.candidates.CandidateGenerator;
 import io.streamrec.feeds.CommittedReader;
 import io.streamrec.ingest.UserPseudonyms;
 import io.streamrec.job.CommandLine;
@@ -15,15 +14,10 @@ import io.streamrec.schema.SavepointContract.Uids;
 import io.streamrec.serving.StatisticsCheckpoint;
 import io.streamrec.serving.StatisticsCheckpointSerializer;
 import io.streamrec.worker.FloodBucketSerializer;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -59,8 +53,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
  *   <li>the workers ({@code workers} uid) hold no keyed state under the user (items, event ids,
  *       newest event time);
  *   <li>the parameter server ({@code parameter-server}) holds no row {@code u:<user>};
- *   <li>serving's candidate statistics ({@code candidate-statistics}, base and journal) do not know
- *       the user, and their bytes do not contain the user's id;
+ *   <li>serving's candidate statistics ({@code candidate-statistics}) name the user nowhere they
+ *       name users: not in their base's user index, nor as the user of an event in their journal
+ *       ({@link StatisticsUsers});
  *   <li>the latest committed record of {@code u:<user>} on model-updates is a tombstone.
  * </ul>
  *
@@ -178,30 +173,6 @@ public final class ForgetAudit {
         }
     }
 
-    /**
-     * The id as the statistics and their journal write ids ({@link java.io.DataOutput#writeUTF}: a
-     * two-byte length, then the bytes), so that forgetting {@code u7} is not refuted by {@code
-     * u70}.
-     */
-    static byte[] asWritten(String id) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeUTF(id);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
-    }
-
-    static boolean contains(byte[] bytes, byte[] part) {
-        for (int i = 0; i + part.length <= bytes.length; i++) {
-            if (Arrays.equals(bytes, i, i + part.length, part, 0, part.length)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private static SavepointReader reader(String savepoint) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
@@ -259,8 +230,8 @@ public final class ForgetAudit {
     /**
      * What the statistics of one serving subtask say about the users asked about, judged where the
      * savepoint is read: a catalog's statistics are megabytes, more than the collect sink takes in
-     * one record. Emits {@link #ENTRY} once, {@link #MENTIONS} when the statistics know the user or
-     * hold its id's bytes anywhere (base or journal), and {@link #knows} per kept user they know.
+     * one record. Emits {@link #ENTRY} once, {@link #MENTIONS} when the base or the journal names
+     * the user ({@link StatisticsUsers}), and {@link #knows} per kept user they name.
      */
     static final class StatisticsFacts implements FlatMapFunction<StatisticsCheckpoint, String> {
         static final String ENTRY = "entry";
@@ -278,25 +249,15 @@ public final class ForgetAudit {
             return "knows " + user;
         }
 
-        /**
-         * Whether the id's bytes, as the statistics write ids, are anywhere in the base (as read:
-         * decompressed from its LZ4 block) or the journal: what a forget must leave nowhere, even
-         * where the restored statistics would not know the user.
-         */
-        static boolean holdsId(StatisticsCheckpoint s, String id) {
-            byte[] written = asWritten(id);
-            return contains(s.base().bytes(), written) || contains(s.journal(), written);
-        }
-
         @Override
         public void flatMap(StatisticsCheckpoint s, Collector<String> out) {
             out.collect(ENTRY);
-            CandidateGenerator restored = s.statistics();
-            if (restored.knows(user) || holdsId(s, user)) {
+            StatisticsUsers users = StatisticsUsers.of(s);
+            if (users.include(user)) {
                 out.collect(MENTIONS);
             }
             for (String k : kept) {
-                if (restored.knows(k)) {
+                if (users.include(k)) {
                     out.collect(knows(k));
                 }
             }
