@@ -154,7 +154,7 @@ public final class GatewayServer implements AutoCloseable {
     private final AtomicInteger waiting = new AtomicInteger();
     private final int maxPending;
     private final long requestTimeoutMillis;
-    private final UserRateLimiter rateLimiter;
+    private final RateLimiter userLimiter;
 
     /**
      * Refused admin attempts a token may make: each is an audit line (fsynced when the log is on)
@@ -162,8 +162,8 @@ public final class GatewayServer implements AutoCloseable {
      * without end and fill the pool everyone's requests share. Beyond {@value #REFUSALS_PER_SECOND}
      * a second (bursts of {@value #REFUSAL_BURST}) an attempt gets 429, unaudited, unprocessed.
      */
-    private final UserRateLimiter refusals =
-            new UserRateLimiter(REFUSALS_PER_SECOND, REFUSAL_BURST, REFUSING_TOKENS);
+    private final RateLimiter refusals =
+            new RateLimiter(REFUSALS_PER_SECOND, REFUSAL_BURST, REFUSING_TOKENS);
 
     static final int REFUSALS_PER_SECOND = 1;
     static final int REFUSAL_BURST = 10;
@@ -248,9 +248,9 @@ public final class GatewayServer implements AutoCloseable {
         this.asTheJobNamesUsers = asTheJobNamesUsers(conf);
         this.hasUserIdKey = conf.get(StreamrecOptions.USER_ID_KEY_FILE) != null;
         double rate = conf.get(GatewayOptions.USER_RATE);
-        this.rateLimiter =
+        this.userLimiter =
                 rate > 0
-                        ? new UserRateLimiter(
+                        ? new RateLimiter(
                                 rate,
                                 conf.get(GatewayOptions.USER_BURST),
                                 conf.get(GatewayOptions.RATE_LIMITED_USERS))
@@ -835,7 +835,7 @@ public final class GatewayServer implements AutoCloseable {
             return;
         }
         long wait =
-                rateLimiter == null ? 0 : rateLimiter.acquire(userId, System.currentTimeMillis());
+                userLimiter == null ? 0 : userLimiter.acquire(userId, System.currentTimeMillis());
         if (wait > 0) {
             ex.send(429, error("too many requests for " + userId), (wait + 999) / 1000);
             return;
