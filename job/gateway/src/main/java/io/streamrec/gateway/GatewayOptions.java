@@ -134,6 +134,33 @@ public final class GatewayOptions {
                     .withDescription(
                             "Most user ids whose buckets are kept; the least recently seen is"
                                     + " dropped (it starts again with a full bucket).");
+    public static final ConfigOption<Double> CLIENT_RATE =
+            ConfigOptions.key("gateway.client-rate")
+                    .doubleType()
+                    .defaultValue(0.0)
+                    .withDescription(
+                            "Requests per second one client may make on average to every route"
+                                    + " but GET /health (token bucket), whatever user ids it names;"
+                                    + " a POST /events counts its events. A client is its token"
+                                    + " (by its hash) when gateway.tokens-file is set, else its"
+                                    + " remote address (an IPv6 one by its /64). Over it, 429"
+                                    + " with Retry-After. 0: no limit.");
+    public static final ConfigOption<Integer> CLIENT_BURST =
+            ConfigOptions.key("gateway.client-burst")
+                    .intType()
+                    .defaultValue(100)
+                    .withDescription(
+                            "Requests (events) one client may make at once before"
+                                    + " gateway.client-rate applies (the bucket's size). A batch"
+                                    + " is let in while the bucket holds a token; a larger one"
+                                    + " leaves it in debt, which the client waits out.");
+    public static final ConfigOption<Integer> RATE_LIMITED_CLIENTS =
+            ConfigOptions.key("gateway.rate-limited-clients")
+                    .intType()
+                    .defaultValue(10_000)
+                    .withDescription(
+                            "Most clients whose buckets are kept; the least recently seen is"
+                                    + " dropped (it starts again with a full bucket).");
 
     public static final ConfigOption<String> AUDIT_LOG =
             ConfigOptions.key("gateway.audit-log")
@@ -226,7 +253,16 @@ public final class GatewayOptions {
         require(USER_BURST, conf.get(USER_BURST) >= 1, conf.get(USER_BURST), ">= 1");
         int users = conf.get(RATE_LIMITED_USERS);
         require(RATE_LIMITED_USERS, users >= 1, users, ">= 1");
+        validateClientLimit(conf);
         validateTls(conf);
+    }
+
+    private static void validateClientLimit(ReadableConfig conf) {
+        double rate = conf.get(CLIENT_RATE);
+        require(CLIENT_RATE, rate >= 0 && Double.isFinite(rate), rate, ">= 0 (0: no limit)");
+        require(CLIENT_BURST, conf.get(CLIENT_BURST) >= 1, conf.get(CLIENT_BURST), ">= 1");
+        int clients = conf.get(RATE_LIMITED_CLIENTS);
+        require(RATE_LIMITED_CLIENTS, clients >= 1, clients, ">= 1");
     }
 
     private static void validateTls(ReadableConfig conf) {

@@ -33,6 +33,7 @@ import io.streamrec.schema.RecommendationRequest;
 import io.streamrec.schema.UserEvent;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -40,6 +41,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -58,6 +60,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -97,7 +100,8 @@ import org.slf4j.LoggerFactory;
  * gateway.read-timeout} of its first byte; 413 for a body over {@code gateway.max-body}, refused by
  * its Content-Length and the connection closed unread; 503 with Retry-After when {@code
  * gateway.max-pending-requests} requests wait or the worker queue is full; 429 with Retry-After
- * over {@code gateway.user-rate}.
+ * over {@code gateway.user-rate} (per user id asked for) or {@code gateway.client-rate} (per
+ * client, on every route but {@code /health}: see {@link #client}).
  *
  * <p>On Netty rather than the JDK's {@code com.sun.net.httpserver}: that server reads request heads
  * on its executor threads, so a few clients trickling header bytes hold every thread and {@code
@@ -155,6 +159,9 @@ public final class GatewayServer implements AutoCloseable {
     private final int maxPending;
     private final long requestTimeoutMillis;
     private final RateLimiter userLimiter;
+
+    /** Null when {@code gateway.client-rate} is 0. */
+    private final RateLimiter clientLimiter;
 
     /**
      * Refused admin attempts a token may make: each is an audit line (fsynced when the log is on)
@@ -247,14 +254,18 @@ public final class GatewayServer implements AutoCloseable {
                 new AuditLog(conf.getOptional(GatewayOptions.AUDIT_LOG).map(Path::of).orElse(null));
         this.asTheJobNamesUsers = asTheJobNamesUsers(conf);
         this.hasUserIdKey = conf.get(StreamrecOptions.USER_ID_KEY_FILE) != null;
-        double rate = conf.get(GatewayOptions.USER_RATE);
         this.userLimiter =
-                rate > 0
-                        ? new RateLimiter(
-                                rate,
-                                conf.get(GatewayOptions.USER_BURST),
-                                conf.get(GatewayOptions.RATE_LIMITED_USERS))
-                        : null;
+                limiter(
+                        conf,
+                        GatewayOptions.USER_RATE,
+                        GatewayOptions.USER_BURST,
+                        GatewayOptions.RATE_LIMITED_USERS);
+        this.clientLimiter =
+                limiter(
+                        conf,
+                        GatewayOptions.CLIENT_RATE,
+                        GatewayOptions.CLIENT_BURST,
+                        GatewayOptions.RATE_LIMITED_CLIENTS);
         Properties props = settings.kafka().toProperties();
         props.put("acks", "all");
         props.put("enable.idempotence", "true");
@@ -291,6 +302,17 @@ public final class GatewayServer implements AutoCloseable {
                 "Gateway listening on {}{}",
                 uri(),
                 tls == null ? " (plain HTTP: no gateway.tls.keystore)" : "");
+    }
+
+    /** The limiter the options set; null when the rate is 0 (no limit). */
+    private static RateLimiter limiter(
+            ReadableConfig conf,
+            ConfigOption<Double> rate,
+            ConfigOption<Integer> burst,
+            ConfigOption<Integer> keys) {
+        return conf.get(rate) > 0
+                ? new RateLimiter(conf.get(rate), conf.get(burst), conf.get(keys))
+                : null;
     }
 
     private Channel bind(ReadableConfig conf) throws IOException {
@@ -443,15 +465,20 @@ public final class GatewayServer implements AutoCloseable {
             handleHealth(ex, tokens == null || isAdmin(request));
             return;
         }
-        AccessTokens.Grant grant = authenticate(request, ex);
+        AccessTokens.Grant grant = grant(request);
+        String client = client(grant, ex.channel().remoteAddress());
+        if (overClientRate(client, ex)) {
+            return;
+        }
         if (grant == null) {
+            ex.sendUnauthorized(error("a known bearer token is required"));
             return;
         }
         if (path.startsWith(RECOMMENDATIONS_PATH)) {
             String userId = userId(path, RECOMMENDATIONS_PATH);
             handleRecommendations(request.method(), userId, uri, grant, ex);
         } else if (path.equals("/events")) {
-            handleEvents(request, grant, ex);
+            handleEvents(request, grant, client, ex);
         } else if (path.startsWith(FORGET_PATH)) {
             handleForget(request.method(), userId(path, FORGET_PATH), grant, ex);
         } else {
@@ -487,7 +514,7 @@ public final class GatewayServer implements AutoCloseable {
             long wait =
                     refusals.acquire(String.valueOf(grant.tokenId()), System.currentTimeMillis());
             if (wait > 0) {
-                ex.send(429, error("too many refused admin requests"), (wait + 999) / 1000);
+                ex.send(429, error("too many refused admin requests"), retryAfter(wait));
                 return;
             }
             auditing().execute(() -> audit(grant, userId, requestId, "forbidden"));
@@ -600,22 +627,69 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /**
-     * The request's grant: everything when the gateway is open; null after answering 401 when its
-     * token is missing or unknown.
+     * The request's grant: everything when the gateway is open; null for no or an unknown token.
      */
-    private AccessTokens.Grant authenticate(FullHttpRequest request, Exchange ex) {
-        if (tokens == null) {
-            return OPEN;
-        }
-        AccessTokens.Grant grant =
-                tokens.grant(request.headers().get(HttpHeaderNames.AUTHORIZATION));
-        if (grant == null) {
-            ex.sendUnauthorized(error("a known bearer token is required"));
-        }
-        return grant;
+    private AccessTokens.Grant grant(FullHttpRequest request) {
+        return tokens == null
+                ? OPEN
+                : tokens.grant(request.headers().get(HttpHeaderNames.AUTHORIZATION));
     }
 
-    private void handleEvents(FullHttpRequest request, AccessTokens.Grant grant, Exchange ex) {
+    /**
+     * Who {@code gateway.client-rate} limits: the token (by its hash's id, as audit lines name it)
+     * when the gateway has tokens, else, and for a request without a known token, the remote
+     * address. The user ids a request names are the caller's choice, so they bound nothing.
+     */
+    private String client(AccessTokens.Grant grant, SocketAddress remote) {
+        return tokens != null && grant != null ? grant.tokenId() : address(remote);
+    }
+
+    /**
+     * A remote address as a client: an IPv4 address, or an IPv6 one's /64 (a host or site is given
+     * a /64 of them, so one per request would make each a new client with a full bucket).
+     */
+    static String address(SocketAddress remote) {
+        if (!(remote instanceof InetSocketAddress a) || a.getAddress() == null) {
+            return "address:" + remote;
+        }
+        byte[] ip = a.getAddress().getAddress();
+        if (ip.length == 16) {
+            return "ip:" + HexFormat.of().formatHex(ip, 0, 8) + "/64";
+        }
+        return "ip:" + a.getAddress().getHostAddress();
+    }
+
+    /** Whether the client is over {@code gateway.client-rate}, after answering 429 if so. */
+    private boolean overClientRate(String client, Exchange ex) {
+        long wait =
+                clientLimiter == null
+                        ? 0
+                        : clientLimiter.acquire(client, System.currentTimeMillis());
+        if (wait > 0) {
+            ex.send(429, error("too many requests from this client"), retryAfter(wait));
+        }
+        return wait > 0;
+    }
+
+    /**
+     * Charges a {@code POST /events} batch's client one token per event (its request took the
+     * first): the broker's load is per event, and counting requests would let a client write {@code
+     * gateway.max-batch} times its rate. A batch is let in while the client has a token; a larger
+     * one leaves a debt that its next requests wait out.
+     */
+    private void chargeEvents(String client, int events) {
+        if (clientLimiter != null && events > 1) {
+            clientLimiter.charge(client, events - 1, System.currentTimeMillis());
+        }
+    }
+
+    /** Retry-After in whole seconds, rounded up, for a wait in milliseconds. */
+    private static long retryAfter(long waitMillis) {
+        return (waitMillis + 999) / 1000;
+    }
+
+    private void handleEvents(
+            FullHttpRequest request, AccessTokens.Grant grant, String client, Exchange ex) {
         if (!HttpMethod.POST.equals(request.method())) {
             ex.sendMethodNotAllowed("POST", error("use POST"));
             return;
@@ -631,7 +705,7 @@ public final class GatewayServer implements AutoCloseable {
             workers.execute(
                     () -> {
                         try {
-                            acceptEvents(body, grant, ex);
+                            acceptEvents(body, grant, client, ex);
                         } catch (RuntimeException e) {
                             // answered, not left open: the connection would wait for it forever
                             LOG.error("Could not handle a POST /events", e);
@@ -649,13 +723,14 @@ public final class GatewayServer implements AutoCloseable {
         }
     }
 
-    private void acceptEvents(byte[] body, AccessTokens.Grant grant, Exchange ex) {
+    private void acceptEvents(byte[] body, AccessTokens.Grant grant, String client, Exchange ex) {
         int maxBatch = conf.get(GatewayOptions.MAX_BATCH);
         List<byte[]> records = split(body, maxBatch);
         if (records == null) {
             ex.send(413, error("more than " + maxBatch + " events in one request"));
             return;
         }
+        chargeEvents(client, records.size());
         ArrayNode rejected = MAPPER.createArrayNode();
         List<UserEvent> valid = new ArrayList<>();
         List<String> users = new ArrayList<>();
@@ -837,7 +912,7 @@ public final class GatewayServer implements AutoCloseable {
         long wait =
                 userLimiter == null ? 0 : userLimiter.acquire(userId, System.currentTimeMillis());
         if (wait > 0) {
-            ex.send(429, error("too many requests for " + userId), (wait + 999) / 1000);
+            ex.send(429, error("too many requests for " + userId), retryAfter(wait));
             return;
         }
         if (waiting.incrementAndGet() > maxPending) {

@@ -35,6 +35,9 @@ class GatewayOptionsTest {
         assertThat(conf.get(GatewayOptions.MAX_PENDING_REQUESTS)).isEqualTo(1000);
         assertThat(conf.get(GatewayOptions.WORK_QUEUE)).isEqualTo(256);
         assertThat(conf.get(GatewayOptions.USER_RATE)).as("no per-user limit by default").isZero();
+        assertThat(conf.get(GatewayOptions.CLIENT_RATE))
+                .as("no per-client limit by default")
+                .isZero();
     }
 
     @ParameterizedTest
@@ -56,6 +59,11 @@ class GatewayOptionsTest {
         "gateway.user-rate, -1",
         "gateway.user-burst, 0",
         "gateway.rate-limited-users, 0",
+        "gateway.client-rate, -1",
+        "gateway.client-rate, NaN",
+        "gateway.client-rate, Infinity",
+        "gateway.client-burst, 0",
+        "gateway.rate-limited-clients, 0",
         "gateway.tls.handshake-timeout, 0 s"
     })
     void anOutOfRangeValueFailsNamingTheOption(String key, String value) {

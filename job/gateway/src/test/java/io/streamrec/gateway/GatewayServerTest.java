@@ -6,11 +6,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamrec.job.StreamrecOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +41,7 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The gateway over HTTP with its Kafka clients replaced ({@link GatewayServer.KafkaClients}): a
@@ -389,5 +393,146 @@ class GatewayServerTest {
                     .extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
                     .containsExactly("u1");
         }
+    }
+
+    /** A client limit that refills one token in 1,000 s: no token comes back during a test. */
+    private static Configuration clientLimited(int burst) {
+        Configuration conf = conf();
+        conf.set(GatewayOptions.CLIENT_RATE, 0.001);
+        conf.set(GatewayOptions.CLIENT_BURST, burst);
+        return conf;
+    }
+
+    /** A tokens file in which each token reads recommendations and writes events, of any user. */
+    private static Configuration withTokens(Configuration conf, Path dir, String... tokens)
+            throws IOException {
+        StringBuilder lines = new StringBuilder();
+        for (String token : tokens) {
+            lines.append(AccessTokens.hash(token)).append(" recommendations:read,events:write\n");
+        }
+        Path file = Files.writeString(dir.resolve("tokens"), lines);
+        conf.set(GatewayOptions.TOKENS_FILE, file.toString());
+        return conf;
+    }
+
+    private static GatewayServer gateway(Configuration conf) throws IOException {
+        return new GatewayServer(
+                conf,
+                clients(acknowledgingProducer(), resultsTopic(1)),
+                Duration.ofSeconds(30),
+                GatewayServer.PARTITION_CHECK);
+    }
+
+    /** A request with {@code Authorization: Bearer token}; a GET when {@code body} is null. */
+    private static HttpResponse<String> as(
+            String token, GatewayServer gateway, String path, String body) throws Exception {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(gateway.uri() + path))
+                        .timeout(CLIENT_WAIT)
+                        .header("Authorization", "Bearer " + token);
+        if (body != null) {
+            request.POST(HttpRequest.BodyPublishers.ofString(body));
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void assertTooManyRequests(HttpResponse<String> answer) {
+        assertThat(answer.statusCode()).isEqualTo(429);
+        assertThat(answer.headers().firstValue("Retry-After").map(Long::parseLong))
+                .hasValueSatisfying(seconds -> assertThat(seconds).isPositive());
+    }
+
+    /**
+     * {@code gateway.client-rate} limits a token whatever user ids it names, on every route but
+     * {@code /health}, and another token not at all: naming a new user per request gets past the
+     * per-user limit only.
+     */
+    @Test
+    void aClientOverItsRateGets429WhateverUserIdsItNamesAndAnotherClientDoesNot(@TempDir Path dir)
+            throws Exception {
+        Configuration conf = withTokens(clientLimited(2), dir, "alice", "bob");
+        conf.set(GatewayOptions.REQUEST_TIMEOUT, Duration.ofMillis(50)); // no job: 504
+        try (GatewayServer gateway = gateway(conf)) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(as("alice", gateway, "/health", null).statusCode()).isEqualTo(200);
+            }
+            assertThat(as("alice", gateway, "/events", event("a1")).statusCode()).isEqualTo(202);
+            assertThat(as("alice", gateway, "/recommendations/a2", null).statusCode())
+                    .isEqualTo(504);
+
+            assertTooManyRequests(as("alice", gateway, "/events", event("a3")));
+            assertTooManyRequests(as("alice", gateway, "/recommendations/a4", null));
+            assertTooManyRequests(as("alice", gateway, "/no-such-route", null));
+            assertThat(as("alice", gateway, "/health", null).statusCode()).isEqualTo(200);
+            assertThat(as("bob", gateway, "/events", event("b1")).statusCode()).isEqualTo(202);
+        }
+    }
+
+    /**
+     * Requests without a known token are limited by their remote address: varying the token gets a
+     * client no fresh bucket, and takes none of a token's.
+     */
+    @Test
+    void requestsWithoutAKnownTokenAreLimitedByTheirAddress(@TempDir Path dir) throws Exception {
+        try (GatewayServer gateway = gateway(withTokens(clientLimited(2), dir, "alice"))) {
+            assertThat(as("guess-1", gateway, "/events", event("u")).statusCode()).isEqualTo(401);
+            assertThat(as("guess-2", gateway, "/events", event("u")).statusCode()).isEqualTo(401);
+
+            assertTooManyRequests(as("guess-3", gateway, "/events", event("u")));
+            assertThat(as("alice", gateway, "/events", event("u")).statusCode()).isEqualTo(202);
+        }
+    }
+
+    /**
+     * A batch costs its client one token per event: a batch larger than the bucket is let in while
+     * the client has a token, and its debt refuses what follows. Without tokens the client is its
+     * address.
+     */
+    @Test
+    void aBatchCostsItsClientOneTokenPerEvent() throws Exception {
+        MockProducer<byte[], byte[]> producer = acknowledgingProducer();
+        try (GatewayServer gateway =
+                new GatewayServer(
+                        clientLimited(5),
+                        clients(producer, resultsTopic(1)),
+                        Duration.ofSeconds(30),
+                        GatewayServer.PARTITION_CHECK)) {
+            assertThat(post(gateway, "/events", batch(8)).statusCode()).isEqualTo(202);
+
+            assertTooManyRequests(post(gateway, "/events", event("next")));
+            assertThat(producer.history()).hasSize(8);
+        }
+    }
+
+    /**
+     * At most {@code gateway.rate-limited-clients} buckets are kept: the least recently seen client
+     * is dropped and starts again with a full bucket.
+     */
+    @Test
+    void theLeastRecentlySeenClientIsDroppedPastTheBound(@TempDir Path dir) throws Exception {
+        Configuration conf = withTokens(clientLimited(1), dir, "alice", "bob");
+        conf.set(GatewayOptions.RATE_LIMITED_CLIENTS, 1);
+        try (GatewayServer gateway = gateway(conf)) {
+            assertThat(as("alice", gateway, "/events", event("a1")).statusCode()).isEqualTo(202);
+            assertTooManyRequests(as("alice", gateway, "/events", event("a2")));
+
+            assertThat(as("bob", gateway, "/events", event("b1")).statusCode()).isEqualTo(202);
+
+            assertThat(as("alice", gateway, "/events", event("a3")).statusCode()).isEqualTo(202);
+        }
+    }
+
+    /**
+     * Without tokens a client is its address; an IPv6 one by its /64, which one host or site holds
+     * whole, so that cycling through it gets no fresh bucket per request.
+     */
+    @Test
+    void aClientWithoutTokensIsItsIpv4AddressOrItsIpv6Slash64() {
+        assertThat(GatewayServer.address(new InetSocketAddress("10.0.0.1", 1000)))
+                .isEqualTo(GatewayServer.address(new InetSocketAddress("10.0.0.1", 2000)))
+                .isNotEqualTo(GatewayServer.address(new InetSocketAddress("10.0.0.2", 1000)));
+        assertThat(GatewayServer.address(new InetSocketAddress("2001:db8:0:1::1", 1)))
+                .isEqualTo(GatewayServer.address(new InetSocketAddress("2001:db8:0:1:ffff::9", 1)))
+                .isNotEqualTo(GatewayServer.address(new InetSocketAddress("2001:db8:0:2::1", 1)));
     }
 }
