@@ -1098,19 +1098,26 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         List<Tuple2<Long, Integer>> pending = new ArrayList<>();
         pendingMarkers.forEach((id, n) -> pending.add(Tuple2.of(id, n)));
         pendingState.update(pending);
-        // kept while the path is off too, for a later run that turns it on
-        directPositionsState.update(
-                directLedger != null
-                        ? directLedger.toState(subtask, parallelism)
-                        : DirectRequestLedger.asState(
-                                restoredDirectPositions, subtask, parallelism));
-        appliedForgetsState.update(
-                directLedger != null
-                        ? directLedger.appliedForgetsState(subtask)
-                        : restoredAppliedForgets);
-        earlierOwnersState.update(
-                earlierDirectOwners.toState(
-                        directLedger != null ? directLedger.positions() : restoredDirectPositions));
+        snapshotDirectRequests();
+    }
+
+    /**
+     * The requests topic's positions, applied forgets and earlier owners, of a subtask that reads
+     * the topic itself. While requests come through the workers, none: the workers answer the
+     * requests above the restored positions meanwhile, so a later run that reads the topic itself
+     * again starts as a subtask without state, at the job group's committed offsets, which the
+     * workers' request source moves, instead of answering those requests again.
+     */
+    private void snapshotDirectRequests() throws Exception {
+        if (directLedger == null) {
+            directPositionsState.clear();
+            appliedForgetsState.clear();
+            earlierOwnersState.clear();
+            return;
+        }
+        directPositionsState.update(directLedger.toState(subtask, parallelism));
+        appliedForgetsState.update(directLedger.appliedForgetsState(subtask));
+        earlierOwnersState.update(earlierDirectOwners.toState(directLedger.positions()));
     }
 
     private void closeDirectRequests() throws InterruptedException {

@@ -8,9 +8,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -26,6 +28,9 @@ final class RequestsTopic {
     private final int partitions;
     private final List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
     private final Map<Integer, Long> ends = new HashMap<>();
+
+    /** The job's consumer group's committed offsets, by partition. */
+    private final Map<Integer, Long> groupOffsets = new HashMap<>();
 
     RequestsTopic(int partitions) {
         this.partitions = partitions;
@@ -45,6 +50,14 @@ final class RequestsTopic {
                         request.userId().getBytes(StandardCharsets.UTF_8),
                         RequestJsonCodec.toJson(request)));
         return offset;
+    }
+
+    /**
+     * Commits {@code offset} of {@code partition} for the job's consumer group, as the job's
+     * request source does when a checkpoint completes.
+     */
+    void commit(int partition, long offset) {
+        groupOffsets.put(partition, offset);
     }
 
     /** The next offset of every partition: where a reader of the whole topic ends. */
@@ -80,6 +93,19 @@ final class RequestsTopic {
                             idle(); // a broker's poll waits for records; the mock's returns at once
                         }
                         return polled;
+                    }
+
+                    @Override
+                    public synchronized Map<TopicPartition, OffsetAndMetadata> committed(
+                            Set<TopicPartition> asked, Duration timeout) {
+                        Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
+                        for (TopicPartition tp : asked) {
+                            Long offset = groupOffsets.get(tp.partition());
+                            if (offset != null) {
+                                out.put(tp, new OffsetAndMetadata(offset));
+                            }
+                        }
+                        return out;
                     }
                 };
         Node node = new Node(0, "localhost", 9092);

@@ -13,6 +13,7 @@ import io.streamrec.schema.ModelUpdate;
 import io.streamrec.schema.RecommendationRequest;
 import io.streamrec.schema.RecommendationResult;
 import io.streamrec.schema.SavepointContract.StateNames;
+import io.streamrec.schema.ServingRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -70,6 +71,12 @@ class ServingOperatorDirectRequestsTest {
      * records below {@code upTo} per partition (all when null); no catalog or model-updates topic.
      */
     private static ServingOperator operator(RequestsTopic topic, Map<Integer, Long> upTo) {
+        return operator(topic, upTo, DIRECT);
+    }
+
+    /** As above, with requests read from the topic as {@code direct} says. */
+    private static ServingOperator operator(
+            RequestsTopic topic, Map<Integer, Long> upTo, DirectRequestSettings direct) {
         return new ServingOperator(
                 MODEL,
                 INIT,
@@ -83,7 +90,7 @@ class ServingOperatorDirectRequestsTest {
                 KAFKA,
                 null,
                 null,
-                DIRECT) {
+                direct) {
             @Override
             ItemCatalogFeed openItemCatalogFeed() {
                 return null;
@@ -161,6 +168,11 @@ class ServingOperatorDirectRequestsTest {
         return RecommendationRequest.forget(id, user, 1_000L);
     }
 
+    /** {@code request} as the workers send it to its user's serving subtask, with no items. */
+    private static StreamRecord<ModelUpdate> fromTheWorkers(RecommendationRequest request) {
+        return new StreamRecord<>(ModelUpdate.of(new ServingRequest(request, new String[0])));
+    }
+
     /** Serving's forget marker of {@code user}, as the parameter server broadcasts it. */
     private static StreamRecord<ModelUpdate> forgetMarker(long batch, String user) {
         return new StreamRecord<>(ModelUpdate.of(EvalMarker.forget(batch, 1, user)));
@@ -198,6 +210,66 @@ class ServingOperatorDirectRequestsTest {
             runMailsUntilAt(h, restored, Map.of(0, 2L, 1, 2L));
             assertThat(answeredBy(h, 2L)).containsExactly("r4");
             assertThat(restored.directRequestLedger().held()).isZero();
+        }
+    }
+
+    /**
+     * On, off, on again, each run restored from the one before:
+     *
+     * <pre>
+     *   p0: 0 r1(A) | 1 r3(A) | 2 r5(A)
+     *   p1: 0 r2(A) | 1 r4(A)
+     * </pre>
+     *
+     * The first run reads r1 and r2 itself. With the path off the workers answer r3 and r4 (their
+     * request source then commits p0 2, p1 2 for the job's group). Back on, serving starts at those
+     * committed offsets, not at the first run's positions: it answers r5 only, not r3 and r4 again.
+     */
+    @Test
+    void requestsTheWorkersAnsweredWhileThePathWasOffAreNotAnsweredAgainWhenItIsBackOn()
+            throws Exception {
+        RequestsTopic topic = new RequestsTopic(2);
+        topic.append(0, request("r1", A));
+        topic.append(1, request("r2", A));
+        OperatorSubtaskState on;
+        ServingOperator first = operator(topic, null);
+        try (var h = opened(first, 1, 0, null)) {
+            runMailsUntilAt(h, first, Map.of(0, 1L, 1, 1L));
+            assertThat(answeredBy(h, 1L)).containsExactlyInAnyOrder("r1", "r2");
+            on = h.snapshot(1L, 1L);
+        }
+        OperatorSubtaskState off = offAnsweringThroughTheWorkers(topic, on);
+        assertThat(entries(off, 1, StateNames.DIRECT_REQUEST_POSITIONS, POSITION_ENTRY)).isEmpty();
+
+        topic.append(0, request("r5", A));
+        ServingOperator again = operator(topic, null);
+        try (var h = opened(again, 1, 0, off)) {
+            assertThat(again.directRequestLedger().positions()).isEqualTo(Map.of(0, 2L, 1, 2L));
+            runMailsUntilAt(h, again, Map.of(0, 3L, 1, 2L));
+            assertThat(answeredBy(h, 3L)).containsExactly("r5");
+        }
+    }
+
+    /**
+     * Restored from {@code on} with the path off: the workers send r3 (p0 1) and r4 (p1 1), which
+     * serving answers, and their request source commits past them; checkpointed.
+     */
+    private static OperatorSubtaskState offAnsweringThroughTheWorkers(
+            RequestsTopic topic, OperatorSubtaskState on) throws Exception {
+        ServingOperator off = operator(topic, null, DirectRequestSettings.OFF);
+        try (var h = opened(off, 1, 0, on)) {
+            assertThat(off.directRequestLedger()).isNull();
+            RecommendationRequest r3 = request("r3", A);
+            RecommendationRequest r4 = request("r4", A);
+            topic.append(0, r3);
+            topic.append(1, r4);
+            h.processElement(fromTheWorkers(r3));
+            h.processElement(fromTheWorkers(r4));
+            assertThat(answeredBy(h, 2L)).containsExactlyInAnyOrder("r3", "r4");
+            OperatorSubtaskState state = h.snapshot(2L, 2L);
+            topic.commit(0, 2L); // on the checkpoint's completion
+            topic.commit(1, 2L);
+            return state;
         }
     }
 
@@ -262,6 +334,31 @@ class ServingOperatorDirectRequestsTest {
             assertThat(entries(after, 1, StateNames.DIRECT_REQUEST_EARLIER_OWNERS, POSITION_ENTRY))
                     .isEmpty();
         }
+    }
+
+    /**
+     * Rescaled 2 → 1 with the path off, the subtask carries none of the three states: neither the
+     * old positions nor the old owners' (which a later run reading the topic itself would use to
+     * skip requests), nor applied forgets.
+     */
+    @Test
+    void withThePathOffARescaledSubtaskCarriesNoneOfItsStates() throws Exception {
+        RequestsTopic topic = new RequestsTopic(2);
+        OperatorSubtaskState atTwo = checkpointAtTwo(topic);
+        ServingOperator off = operator(topic, null, DirectRequestSettings.OFF);
+        OperatorSubtaskState restore =
+                AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                        atTwo, MAX_PARALLELISM, 2, 1, 0);
+        OperatorSubtaskState state;
+        try (var h = opened(off, 1, 0, restore)) {
+            state = h.snapshot(2L, 2L);
+        }
+        assertThat(entries(state, 1, StateNames.DIRECT_REQUEST_POSITIONS, POSITION_ENTRY))
+                .isEmpty();
+        assertThat(entries(state, 1, StateNames.DIRECT_REQUEST_EARLIER_OWNERS, POSITION_ENTRY))
+                .isEmpty();
+        assertThat(entries(state, 1, StateNames.DIRECT_REQUEST_APPLIED_FORGETS, APPLIED_FORGET))
+                .isEmpty();
     }
 
     /**
