@@ -443,10 +443,22 @@ public final class CandidateGenerator {
                     neighbourSupport);
             addTopScores(Source.SIMILAR_USERS);
             titleWords.sharedRareWords(userItems.mostRecent(user, settings.titleItems()), scores);
+            retainOffered();
             addTopScores(Source.TITLE_WORDS);
             addNearestByText(recent);
         }
         return CandidateSet.of(union);
+    }
+
+    /**
+     * Leaves in a content source's scores only the items it may offer: all of them, or with {@link
+     * CandidateSettings#unseenCatalogItems} off only those some event named (the popularity and
+     * neighbour sources offer nothing else).
+     */
+    private void retainOffered() {
+        if (!settings.unseenCatalogItems()) {
+            scores.retain(popularity::seen);
+        }
     }
 
     /** The items nearest by text vector to the recency-weighted mean of the user's latest items. */
@@ -457,6 +469,7 @@ public final class CandidateGenerator {
         float[] mean = textVectors.recentMean(recent, settings.sequenceDecay());
         if (mean != null) {
             textVectors.scoreAll(mean, scores);
+            retainOffered();
             addTopScores(Source.TEXT_VECTORS);
         }
     }

@@ -144,6 +144,11 @@ final class ItemPopularity {
         rankings.get(Source.POPULARITY_ALL_TIME).put(item, counts[item]);
     }
 
+    /** Whether an event named the item. */
+    boolean seen(int item) {
+        return count(item) > 0;
+    }
+
     /** The item's events so far, n(i). */
     long count(int item) {
         return item < counts.length ? counts[item] : 0L;

@@ -3,6 +3,7 @@ package io.streamrec.candidates;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntPredicate;
 
 /**
  * One source's scores for one read, dense by item index, and their top {@code n}: highest score
@@ -44,6 +45,19 @@ final class ItemScores {
             touched[count++] = item;
         }
         scores[item] = before + amount;
+    }
+
+    /**
+     * Drops the touched items {@code keep} refuses: their scores become 0, which {@link #topItems}
+     * passes over as untouched.
+     */
+    void retain(IntPredicate keep) {
+        for (int i = 0; i < count; i++) {
+            int item = touched[i];
+            if (!keep.test(item)) {
+                scores[item] = 0.0;
+            }
+        }
     }
 
     double score(int item) {

@@ -213,6 +213,8 @@ public final class JobSettings {
                         .trainingPasses(conf.get(StreamrecOptions.RANKER_TRAINING_PASSES))
                         .trainingNegatives(conf.get(StreamrecOptions.RANKER_TRAINING_NEGATIVES))
                         .similarUsers(conf.get(StreamrecOptions.RANKER_SIMILAR_USERS))
+                        .unseenCatalogCandidates(
+                                conf.get(StreamrecOptions.RANKER_UNSEEN_CATALOG_CANDIDATES))
                         .batchEvents(conf.get(StreamrecOptions.RANKER_BATCH_SIZE))
                         .scoringInFlight(conf.get(StreamrecOptions.RANKER_SCORING_IN_FLIGHT))
                         .rebaseOffTaskThread(

@@ -454,6 +454,18 @@ public final class StreamrecOptions {
                                     + " also each of them to u (twice the similarity updates)."
                                     + " Statistics restore under either rule and go on under the"
                                     + " configured one.");
+    public static final ConfigOption<Boolean> RANKER_UNSEEN_CATALOG_CANDIDATES =
+            ConfigOptions.key("ranker.unseen-catalog-candidates")
+                    .booleanType()
+                    .defaultValue(CandidateSettings.defaults().unseenCatalogItems())
+                    .withDescription(
+                            "Whether the title-word and text-vector candidate sources offer"
+                                    + " catalog items that no event has named yet (content-based"
+                                    + " cold start for new items). The quickstart sets it false:"
+                                    + " the catalogs of public rating datasets list exactly the"
+                                    + " items their ratings name, so such an item is certain to be"
+                                    + " rated later, and offering it leaks the future into the"
+                                    + " evaluation.");
     public static final ConfigOption<Integer> RANKER_BATCH_SIZE =
             ConfigOptions.key("ranker.batch-size")
                     .intType()

@@ -46,6 +46,8 @@ import java.util.Set;
  *     ranker.scoring-in-flight}); 0: the task thread does both
  * @param rebaseOffTaskThread whether a serving subtask builds its candidate statistics' new
  *     checkpoint bases on a thread of its own ({@code ranker.statistics-rebase-off-task-thread})
+ * @param unseenCatalogCandidates whether content sources offer catalog items no event named yet
+ *     ({@code ranker.unseen-catalog-candidates}; {@link CandidateSettings#unseenCatalogItems})
  */
 public record RankerSettings(
         double learningRate,
@@ -60,7 +62,8 @@ public record RankerSettings(
         SimilarUsers similarUsers,
         int batchEvents,
         int scoringInFlight,
-        boolean rebaseOffTaskThread)
+        boolean rebaseOffTaskThread,
+        boolean unseenCatalogCandidates)
         implements Serializable {
     /**
      * {@code ranker.batch-size}'s default: the batch the replay's figures were measured at ({@code
@@ -123,6 +126,7 @@ public record RankerSettings(
         private int batchEvents = DEFAULT_BATCH_EVENTS;
         private int scoringInFlight;
         private boolean rebaseOffTaskThread;
+        private boolean unseenCatalogCandidates = CandidateSettings.defaults().unseenCatalogItems();
 
         private Builder() {}
 
@@ -197,6 +201,12 @@ public record RankerSettings(
             return this;
         }
 
+        /** Catalog items no event named yet offered by the content sources ({@code on}) or not. */
+        public Builder unseenCatalogCandidates(boolean on) {
+            this.unseenCatalogCandidates = on;
+            return this;
+        }
+
         /** The settings, checked. */
         public RankerSettings build() {
             return new RankerSettings(
@@ -212,7 +222,8 @@ public record RankerSettings(
                     similarUsers,
                     batchEvents,
                     scoringInFlight,
-                    rebaseOffTaskThread);
+                    rebaseOffTaskThread,
+                    unseenCatalogCandidates);
         }
     }
 
@@ -246,9 +257,14 @@ public record RankerSettings(
         return ranker;
     }
 
-    /** The candidate statistics' settings: the defaults with these similar users. */
+    /**
+     * The candidate statistics' settings: the defaults with these similar users and unseen catalog
+     * items.
+     */
     CandidateSettings candidates() {
-        return CandidateSettings.defaults().withSimilarUsers(similarUsers);
+        return CandidateSettings.defaults()
+                .withSimilarUsers(similarUsers)
+                .withUnseenCatalogItems(unseenCatalogCandidates);
     }
 
     Set<FeatureFamily> switchedOff() {

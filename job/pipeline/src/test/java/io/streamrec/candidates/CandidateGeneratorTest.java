@@ -372,6 +372,25 @@ class CandidateGeneratorTest {
         assertThat(generator.titleWords().idf("star")).isCloseTo(Math.log(2), within(1e-12));
     }
 
+    /**
+     * With unseen catalog items off, the title source offers e (sharing "wars" with u2's a) only
+     * once an event named it: a rating dataset's catalog lists exactly the items it rates, so an
+     * item offered before its first event would be a glimpse of the future.
+     */
+    @Test
+    void withoutUnseenCatalogItemsTheTitleSourceOffersAnItemOnlyAfterItsFirstEvent() {
+        CandidateGenerator seenOnly =
+                new CandidateGenerator(settings().withUnseenCatalogItems(false), CATALOG);
+        stream().forEach(seenOnly::update);
+        assertThat(ids(seenOnly.candidates("u2", 7 * HOUR).list(Source.TITLE_WORDS)))
+                .containsExactly("b");
+        assertThat(seenOnly.candidates("u2", 7 * HOUR).contains("e")).isFalse();
+        seenOnly.update(event("u3", "e", 7));
+        List<ScoredItem> list = seenOnly.candidates("u2", 8 * HOUR).list(Source.TITLE_WORDS);
+        assertThat(ids(list)).containsExactly("b", "e");
+        assertThat(list.get(1).score()).isCloseTo(Math.log(3), within(1e-12));
+    }
+
     @Test
     void unionKeepsEachItemOnceWithItsSources() {
         CandidateSet set = generator.candidates("u2", 7 * HOUR);

@@ -47,7 +47,8 @@ class CandidateStatisticsSerializerTest {
                 2,
                 maxItemsPerWord,
                 20,
-                SimilarUsers.BOTH_WAYS);
+                SimilarUsers.BOTH_WAYS,
+                true);
     }
 
     @ParameterizedTest(name = "snapshot after {0} events")
@@ -96,7 +97,8 @@ class CandidateStatisticsSerializerTest {
                         1,
                         40,
                         50,
-                        SimilarUsers.BOTH_WAYS);
+                        SimilarUsers.BOTH_WAYS,
+                        true);
         CandidateGenerator restored =
                 CandidateStatisticsSerializer.fromBytes(
                         CandidateStatisticsSerializer.toBytes(original), wider);

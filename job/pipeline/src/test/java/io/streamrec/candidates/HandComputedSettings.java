@@ -31,6 +31,7 @@ public final class HandComputedSettings {
                 2,
                 2,
                 perSource,
-                SimilarUsers.BOTH_WAYS);
+                SimilarUsers.BOTH_WAYS,
+                true);
     }
 }

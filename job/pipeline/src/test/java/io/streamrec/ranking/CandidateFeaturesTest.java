@@ -342,7 +342,8 @@ class CandidateFeaturesTest {
                         s.titleItems(),
                         s.maxItemsPerWord(),
                         s.perSource(),
-                        SimilarUsers.BOTH_WAYS);
+                        SimilarUsers.BOTH_WAYS,
+                        true);
         generator = new CandidateGenerator(latestTwo, CATALOG);
         replay(generator);
         FeatureList list =

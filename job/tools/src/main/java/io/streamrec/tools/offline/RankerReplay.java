@@ -63,7 +63,9 @@ import org.apache.flink.core.memory.DataOutputSerializer;
  * R}, {@code --initial-accumulator G}, {@code --seed S}, {@code --scaler-horizon ROWS}, {@code
  * --event-weighting uniform|linear|low-half|low-skip}, {@code --per-source N}, {@code
  * --popularity-per-source N}, {@code --similar-users earlier|both-ways} ({@link SimilarUsers}),
- * {@code --context-scaling none|activity|all}, {@code --item-text-vectors} (MiniLM vectors of the
+ * {@code --context-scaling none|activity|all}, {@code --unseen-catalog-candidates} (the content
+ * sources also offer catalog items no event named yet: off by default, since a rating dataset's
+ * catalog lists exactly the items it rates), {@code --item-text-vectors} (MiniLM vectors of the
  * catalog's titles and attributes: a source and the TEXT features; prints the catalog's encode
  * time); poisoning: {@code --bots SHARE} (bot accounts pushing the least-taken item, that share of
  * all events, over {@code --bot-window-days D} in the middle of the data, from {@code
@@ -426,6 +428,8 @@ public final class RankerReplay {
         int similarPerUser = CandidateSettings.defaults().similarPerUser();
         int itemsPerSimilarUser = CandidateSettings.defaults().itemsPerSimilarUser();
         SimilarUsers similarUsers = CandidateSettings.defaults().similarUsers();
+        // the bundled and MovieLens catalogs list exactly the rated items (QuickstartMain too)
+        boolean unseenCatalogCandidates;
         FeatureScaler.ContextScaling contextScaling = CandidateRanker.CONTEXT_SCALING;
         boolean itemTextVectors;
         double bots;
@@ -448,6 +452,7 @@ public final class RankerReplay {
                     case "--without-hidden" -> o.scorer = o.scorer.withHiddenLayer(false);
                     case "--without-gating" -> o.scorer = o.scorer.withContextGating(false);
                     case "--item-text-vectors" -> o.itemTextVectors = true;
+                    case "--unseen-catalog-candidates" -> o.unseenCatalogCandidates = true;
                     case "--gradient-norms" -> o.gradientNorms = true;
                     case "--scoring-inline" -> o.scoringThread = false;
                     default -> o.parseValue(flag, value(args, ++i, flag));
@@ -543,7 +548,8 @@ public final class RankerReplay {
                     d.titleItems(),
                     d.maxItemsPerWord(),
                     popularityPerSource,
-                    similarUsers);
+                    similarUsers,
+                    unseenCatalogCandidates);
         }
 
         @Override
@@ -554,7 +560,8 @@ public final class RankerReplay {
                             + " scaler horizon %.0f, weighting %s,"
                             + " per source %d (popularity %d), neighbour cap %d,"
                             + " similar per user %d (their latest %d items, made similar %s),"
-                            + " context scaling %s, item text vectors %s, bots %.3f"
+                            + " context scaling %s, item text vectors %s, catalog items"
+                            + " without events offered %s, bots %.3f"
                             + " (%d accounts, %.1f d), user flood limit %s, item flood guard %s,"
                             + " users with at least %d events, time x%s, %s, %d scorer(s) split by"
                             + " user,"
@@ -574,6 +581,7 @@ public final class RankerReplay {
                     similarUsers,
                     contextScaling,
                     itemTextVectors,
+                    unseenCatalogCandidates,
                     bots,
                     botAccounts,
                     botWindowDays,

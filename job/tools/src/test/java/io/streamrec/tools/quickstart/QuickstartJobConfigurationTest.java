@@ -68,4 +68,25 @@ class QuickstartJobConfigurationTest {
                                 .get(StreamrecOptions.SERVING_PARALLELISM))
                 .isEqualTo(2);
     }
+
+    /**
+     * The replayed catalogs list exactly the rated items, so the quickstart offers no catalog item
+     * before an event named it; a flag turns it back on, and the job's own default stays on.
+     */
+    @Test
+    void catalogItemsWithoutEventsAreNotOfferedUnlessAFlagSaysSo() {
+        assertThat(
+                        QuickstartMain.jobConfiguration("b:9092", new Configuration(), WEEK)
+                                .get(StreamrecOptions.RANKER_UNSEEN_CATALOG_CANDIDATES))
+                .isFalse();
+        assertThat(new Configuration().get(StreamrecOptions.RANKER_UNSEEN_CATALOG_CANDIDATES))
+                .isTrue();
+
+        Configuration flags = new Configuration();
+        flags.set(StreamrecOptions.RANKER_UNSEEN_CATALOG_CANDIDATES, true);
+        assertThat(
+                        QuickstartMain.jobConfiguration("b:9092", flags, WEEK)
+                                .get(StreamrecOptions.RANKER_UNSEEN_CATALOG_CANDIDATES))
+                .isTrue();
+    }
 }
