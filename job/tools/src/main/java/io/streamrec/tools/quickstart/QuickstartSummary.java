@@ -280,6 +280,8 @@ final class QuickstartSummary {
     private ObjectNode toJson() {
         ObjectNode json = JSON.createObjectNode();
         json.put("events", result.trainedEvents());
+        // the quality figures' denominator: fewer than trained under eval.sample-rate < 1
+        json.put("evaluated_events", counts.events());
         json.put("produced_events", result.producedEvents());
         json.put("dead_letters", result.deadLetters());
         for (int r = 0; r < JSON_PREFIXES.length; r++) {

@@ -127,6 +127,7 @@ class QuickstartSummaryTest {
                 .contains("summary written to " + output.resolve("summary.json"));
         JsonNode json = new ObjectMapper().readTree(output.resolve("summary.json").toFile());
         assertThat(json.get("events").asLong()).isEqualTo(4);
+        assertThat(json.get("evaluated_events").asLong()).isEqualTo(4);
         assertThat(json.get("hr_at_10").asDouble()).isEqualTo(0.75);
         assertThat(json.get("baseline_popularity_hr_at_10").asDouble()).isEqualTo(0.25);
         assertThat(json.get("baseline_trending_hr_at_10").asDouble()).isEqualTo(0.5);
@@ -151,6 +152,23 @@ class QuickstartSummaryTest {
         assertThat(output.resolve("quality.png")).exists();
         assertThat(output.resolve("throughput.png")).exists();
         assertThat(output.resolve("report.html")).content().contains("src=\"throughput.png\"");
+    }
+
+    /**
+     * Under {@code eval.sample-rate} below 1 the quality figures cover fewer events than were
+     * trained: summary.json names both.
+     */
+    @Test
+    void theSummaryNamesTheEvaluatedEventsBesideTheTrainedOnes() throws Exception {
+        PrequentialCounts counts = new PrequentialCounts(0);
+        counts.record(START, new int[] {0, 0, 0, 0});
+        counts.record(START, new int[] {-1, -1, -1, -1});
+        QuickstartSummary summary =
+                new QuickstartSummary(result(counts), ItemCatalog.empty(), 0); // 4 trained
+        summary.save(output, new PrintStream(new ByteArrayOutputStream(), true));
+        JsonNode json = new ObjectMapper().readTree(output.resolve("summary.json").toFile());
+        assertThat(json.get("events").asLong()).isEqualTo(4);
+        assertThat(json.get("evaluated_events").asLong()).isEqualTo(2);
     }
 
     private static ReplayRun.Result result(PrequentialCounts counts) {
