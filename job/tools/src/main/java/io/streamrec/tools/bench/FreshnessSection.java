@@ -134,7 +134,7 @@ final class FreshnessSection extends ReplaySection {
         Files.write(report.dataFile("client-requests-run" + (r + 1) + ".csv"), client.csv());
         Files.write(
                 report.dataFile("checkpoints-run" + (r + 1) + ".csv"),
-                checkpointsCsv(run.checkpointTimes(), run.trainingWindow()));
+                checkpointsCsv(run.servingCheckpointTimes(), run.trainingWindow()));
         p50[r] = quantile(f, 0.5);
         p90[r] = quantile(f, 0.9);
         p99[r] = quantile(f, 0.99);

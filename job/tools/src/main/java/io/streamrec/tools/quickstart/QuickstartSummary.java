@@ -81,10 +81,19 @@ final class QuickstartSummary {
         out.printf(
                 "wall time             %.1f s from the job's submission (replay pace: %s)%n",
                 result.wallSeconds(), rate > 0 ? rate + " events/s" : "full speed");
-        out.printf("checkpoints completed %d%s%n", result.checkpointsCompleted(), intervals());
+        out.printf(
+                "checkpoints completed %d (%s%s)%n",
+                result.checkpointsCompleted(), source(), intervals());
         printQuality(out);
         printWindows(out);
         printExamples(out);
+    }
+
+    /** Where the count and the times come from, and completed checkpoints without a time. */
+    private String source() {
+        CheckpointHistory.Checkpoints c = result.checkpoints();
+        return c.source().description
+                + (c.unlisted() > 0 ? ", " + c.unlisted() + " of them not in its history" : "");
     }
 
     /** How far apart checkpoints completed while the job trained, when two or more did. */
@@ -94,7 +103,7 @@ final class QuickstartSummary {
             return "";
         }
         return String.format(
-                " (apart while training: p50 %.1f s, p99 %.1f s, max %.1f s)",
+                "; apart while training: p50 %.1f s, p99 %.1f s, max %.1f s",
                 p50, result.checkpointIntervalSeconds(0.99), result.checkpointIntervalSeconds(1.0));
     }
 
@@ -293,6 +302,8 @@ final class QuickstartSummary {
         json.put("wall_seconds", result.wallSeconds());
         json.put("replay_events_per_second_pace", rate);
         json.put("checkpoints_completed", result.checkpointsCompleted());
+        json.put("checkpoints_source", result.checkpoints().source().key);
+        json.put("checkpoints_unlisted", result.checkpoints().unlisted());
         if (!Double.isNaN(result.checkpointIntervalSeconds(0.5))) {
             json.put("checkpoint_interval_s_p50", result.checkpointIntervalSeconds(0.5));
             json.put("checkpoint_interval_s_p99", result.checkpointIntervalSeconds(0.99));

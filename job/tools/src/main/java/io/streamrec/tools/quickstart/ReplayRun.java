@@ -19,6 +19,7 @@ import io.streamrec.schema.RecommendationRequest;
 import io.streamrec.schema.UserEvent;
 import io.streamrec.serving.ServingSettings;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +28,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
@@ -38,6 +40,7 @@ import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -187,6 +190,10 @@ public final class ReplayRun implements AutoCloseable {
      *     brought them ({@link LatestReports#freshnessBySecond})
      * @param throughputOverTime trained events/s over the replay's course, from the first event
      *     sent
+     * @param checkpoints the checkpoints Flink completed until the replay's end, from its REST API
+     *     (the count and each one's completion), or else one per report of serving subtask 0
+     * @param servingCheckpointTimes when serving subtask 0 wrote each report read: when a
+     *     checkpoint's barrier passed serving ({@link LatestReports#checkpointTimes})
      */
     public record Result(
             PrequentialCounts counts,
@@ -195,7 +202,7 @@ public final class ReplayRun implements AutoCloseable {
             long trainedEvents,
             double eventsPerSecond,
             double wallSeconds,
-            int checkpointsCompleted,
+            CheckpointHistory.Checkpoints checkpoints,
             Map<String, List<String>> examples,
             Map<String, String> exampleReasons,
             Map<String, ParameterRow> finalRows,
@@ -204,21 +211,27 @@ public final class ReplayRun implements AutoCloseable {
             LatencyHistogram requestLatency,
             LatencyHistogram freshness,
             TrainingWindow trainingWindow,
-            List<Long> checkpointTimes,
+            List<Long> servingCheckpointTimes,
             SortedMap<Long, LatencyHistogram> freshnessBySecond,
             ThroughputOverTime throughputOverTime) {
 
+        /** Completed checkpoints: Flink's count, or the reports' where its REST API was unread. */
+        public int checkpointsCompleted() {
+            return Math.toIntExact(checkpoints.completed());
+        }
+
         /**
-         * Seconds between consecutive completed checkpoints whose barriers passed serving within
-         * the training window: the checkpoint interval the job achieved while it trained.
+         * Seconds between consecutive completed checkpoints that completed within the training
+         * window: the checkpoint interval the job achieved while it trained.
          */
         public double[] checkpointIntervalsSeconds() {
             List<Long> inWindow =
-                    checkpointTimes.stream()
+                    checkpoints.completionTimes().stream()
                             .filter(
                                     t ->
                                             t >= trainingWindow.firstMillis()
                                                     && t <= trainingWindow.lastMillis())
+                            .sorted()
                             .toList();
             double[] out = new double[Math.max(0, inWindow.size() - 1)];
             for (int i = 0; i < out.length; i++) {
@@ -261,7 +274,9 @@ public final class ReplayRun implements AutoCloseable {
      */
     public Result run(List<String> exampleUsers, boolean readFinalRows) throws Exception {
         TopicSetup.createTopics(conf, 2, 1);
-        StreamExecutionEnvironment env = environment.apply(conf);
+        Configuration withRest = new Configuration(conf);
+        OptionalInt restPort = restPort(withRest);
+        StreamExecutionEnvironment env = environment.apply(withRest);
         StreamrecJob.builder()
                 .configuration(conf)
                 .catalog(catalog)
@@ -271,6 +286,12 @@ public final class ReplayRun implements AutoCloseable {
         long start = System.nanoTime();
         job = env.executeAsync("streamrec replay");
         progress.accept("Submitted job " + job.getJobID());
+        CheckpointHistory flink =
+                restPort.isPresent()
+                        ? CheckpointHistory.of(
+                                "http://127.0.0.1:" + restPort.getAsInt(),
+                                job.getJobID().toString())
+                        : new CheckpointHistory();
         ReplayProducer producer =
                 new ReplayProducer(
                         settings.kafka().toProperties(),
@@ -281,24 +302,66 @@ public final class ReplayRun implements AutoCloseable {
                         eventsPerSecond,
                         requestEvery,
                         wallClockTimestamps);
-        Committed committed = followUntilTrained(producer);
+        Committed committed = followUntilTrained(producer, flink);
         double wall = (System.nanoTime() - start) / 1e9;
-        return result(committed, producer, wall, exampleUsers, readFinalRows);
+        flink.poll(); // the count at the replay's end
+        CheckpointHistory.Checkpoints checkpoints =
+                flink.answered()
+                        ? flink.checkpoints()
+                        : CheckpointHistory.Checkpoints.fromReports(
+                                committed.reports.checkpoints(),
+                                committed.reports.checkpointTimes());
+        return result(committed, producer, wall, checkpoints, exampleUsers, readFinalRows);
+    }
+
+    /**
+     * The port of the REST endpoint of the MiniCluster a local environment starts with {@code
+     * conf}: {@code rest.bind-port} (or {@code rest.port}) where it names one port, else a free
+     * port set there (a MiniCluster otherwise binds a random one, which it does not tell). Empty
+     * where it names a range. A job that runs elsewhere (a test's shared MiniCluster) is not found
+     * there. Unless {@code conf} says otherwise, the endpoint's checkpoint statistics are at most
+     * 100 ms old instead of 3 s ({@code rest.cache.checkpoint-statistics.timeout}), so the count
+     * read at the replay's end is that moment's.
+     */
+    static OptionalInt restPort(Configuration conf) throws IOException {
+        if (!conf.contains(RestOptions.CACHE_CHECKPOINT_STATISTICS_TIMEOUT)) {
+            conf.set(RestOptions.CACHE_CHECKPOINT_STATISTICS_TIMEOUT, Duration.ofMillis(100));
+        }
+        if (conf.contains(RestOptions.BIND_PORT)) {
+            try {
+                return OptionalInt.of(Integer.parseInt(conf.get(RestOptions.BIND_PORT).trim()));
+            } catch (NumberFormatException range) {
+                return OptionalInt.empty();
+            }
+        }
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        conf.set(RestOptions.BIND_PORT, Integer.toString(port));
+        return OptionalInt.of(port);
     }
 
     /**
      * Follows the committed reports and dead letters, starts the producer once the pipeline runs,
      * and returns when every valid event has been produced, evaluated and trained.
      */
-    private Committed followUntilTrained(ReplayProducer producer) throws Exception {
+    private Committed followUntilTrained(ReplayProducer producer, CheckpointHistory flink)
+            throws Exception {
         Committed committed = new Committed();
         long deadline = System.nanoTime() + timeout.toNanos();
+        long nextCheckpointsPoll = System.nanoTime();
         try (KafkaConsumer<byte[], byte[]> reports =
                         committedReader(StreamrecOptions.EVAL_REPORTS_TOPIC);
                 KafkaConsumer<byte[], byte[]> dead =
                         committedReader(StreamrecOptions.DEAD_LETTERS_TOPIC)) {
             while (true) {
                 committed.readReports(reports.poll(Duration.ofMillis(200)));
+                if (System.nanoTime() >= nextCheckpointsPoll) {
+                    // every second, well within the 10 checkpoints Flink's history lists
+                    flink.poll();
+                    nextCheckpointsPoll = System.nanoTime() + 1_000_000_000L;
+                }
                 if (!producer.started() && committed.reports.reports() > 0) {
                     // the first committed report means every task is running and checkpoints
                     // complete: start the replay now, so start-up is not part of it
@@ -336,6 +399,7 @@ public final class ReplayRun implements AutoCloseable {
             Committed committed,
             ReplayProducer producer,
             double wall,
+            CheckpointHistory.Checkpoints checkpoints,
             List<String> exampleUsers,
             boolean readFinalRows)
             throws Exception {
@@ -359,7 +423,7 @@ public final class ReplayRun implements AutoCloseable {
                 reports.trainedEvents(),
                 replaySeconds > 0 ? reports.trainedEvents() / replaySeconds : 0.0,
                 wall,
-                Math.toIntExact(reports.checkpoints()),
+                checkpoints,
                 examples,
                 exampleReasons,
                 readFinalRows ? finalRows() : new HashMap<>(),

@@ -104,7 +104,7 @@ class QuickstartSummaryTest {
                 .contains(
                         "wall time             75.2 s from the job's submission (replay pace: full"
                                 + " speed)\n")
-                .contains("checkpoints completed 18\n")
+                .contains("checkpoints completed 18 (from Flink's REST API)\n")
                 .contains(
                         "                               HR@10  NDCG@10  recall@10  precision@10"
                                 + "   F1@10  coverage@10\n")
@@ -155,6 +155,68 @@ class QuickstartSummaryTest {
     }
 
     /**
+     * The checkpoint line counts what Flink completed, and spaces the completions within the
+     * training window, not serving's reports; it says where the figures come from, and which
+     * completed checkpoints no history answer listed.
+     */
+    @Test
+    void theCheckpointLineGivesFlinksCountAndSpacingAndSaysSo() throws Exception {
+        PrequentialCounts counts = new PrequentialCounts(0);
+        counts.record(START, new int[] {0, 0, 0, 0});
+        ReplayRun.Result result =
+                result(
+                        counts,
+                        new CheckpointHistory.Checkpoints(
+                                CheckpointHistory.Source.FLINK_REST,
+                                7,
+                                List.of(500L, 1_000L, 3_000L, 5_000L, 8_000L, 20_000L),
+                                1),
+                        new ReplayRun.TrainingWindow(4, 900, 10_000));
+        QuickstartSummary summary = new QuickstartSummary(result, ItemCatalog.empty(), 0);
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
+        summary.print(out);
+        summary.save(output, out);
+
+        assertThat(printed.toString(StandardCharsets.UTF_8))
+                .contains(
+                        "checkpoints completed 7 (from Flink's REST API, 1 of them not in its"
+                                + " history; apart while training: p50 2.0 s, p99 3.0 s, max 3.0"
+                                + " s)\n");
+        JsonNode json = new ObjectMapper().readTree(output.resolve("summary.json").toFile());
+        assertThat(json.get("checkpoints_completed").asLong()).isEqualTo(7);
+        assertThat(json.get("checkpoints_source").asText()).isEqualTo("flink_rest");
+        assertThat(json.get("checkpoints_unlisted").asLong()).isEqualTo(1);
+        assertThat(json.get("checkpoint_interval_s_p50").asDouble()).isEqualTo(2.0);
+        assertThat(json.get("checkpoint_interval_s_max").asDouble()).isEqualTo(3.0);
+    }
+
+    /** Without Flink's answer the line counts serving's reports, and says so. */
+    @Test
+    void theCheckpointLineSaysWhenItCountsServingsReports() throws Exception {
+        PrequentialCounts counts = new PrequentialCounts(0);
+        counts.record(START, new int[] {0, 0, 0, 0});
+        ReplayRun.Result result =
+                result(
+                        counts,
+                        CheckpointHistory.Checkpoints.fromReports(3, List.of(0L, 2_000L, 5_000L)),
+                        new ReplayRun.TrainingWindow(4, 0, 10_000));
+        QuickstartSummary summary = new QuickstartSummary(result, ItemCatalog.empty(), 0);
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
+        summary.print(out);
+        summary.save(output, out);
+
+        assertThat(printed.toString(StandardCharsets.UTF_8))
+                .contains(
+                        "checkpoints completed 3 (from serving subtask 0's eval reports, one per"
+                                + " report: Flink's REST API unread; apart while training: p50 2.0"
+                                + " s, p99 3.0 s, max 3.0 s)\n");
+        JsonNode json = new ObjectMapper().readTree(output.resolve("summary.json").toFile());
+        assertThat(json.get("checkpoints_source").asText()).isEqualTo("eval_reports");
+    }
+
+    /**
      * Under {@code eval.sample-rate} below 1 the quality figures cover fewer events than were
      * trained: summary.json names both.
      */
@@ -172,6 +234,17 @@ class QuickstartSummaryTest {
     }
 
     private static ReplayRun.Result result(PrequentialCounts counts) {
+        return result(
+                counts,
+                new CheckpointHistory.Checkpoints(
+                        CheckpointHistory.Source.FLINK_REST, 18, List.of(), 0),
+                new ReplayRun.TrainingWindow(4, 0, 1));
+    }
+
+    private static ReplayRun.Result result(
+            PrequentialCounts counts,
+            CheckpointHistory.Checkpoints checkpoints,
+            ReplayRun.TrainingWindow window) {
         return new ReplayRun.Result(
                 counts,
                 6,
@@ -179,7 +252,7 @@ class QuickstartSummaryTest {
                 4,
                 1234.4,
                 75.24,
-                18,
+                checkpoints,
                 Map.of("u1", List.of("i1", "i2")),
                 Map.of("u1", "model"),
                 Map.of(),
@@ -187,8 +260,9 @@ class QuickstartSummaryTest {
                 Map.of(),
                 new LatencyHistogram(),
                 new LatencyHistogram(),
-                new ReplayRun.TrainingWindow(4, 0, 1),
-                List.of(),
+                window,
+                // serving's report times, not the checkpoints' (one report dropped)
+                List.of(1_500L, 5_500L),
                 new TreeMap<>(),
                 // 1 event 2 s after the first sent, 5 at 4 s: half (2.5) at 2.75 s
                 ThroughputOverTime.of(

@@ -11,10 +11,27 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * The checkpoint interval a replay achieved, from the reports' times within its training window.
+ * The checkpoint interval a replay achieved, from Flink's completion times within its training
+ * window.
  */
 class ReplayRunResultTest {
     private static ReplayRun.Result result(List<Long> checkpointTimes, long first, long last) {
+        return result(
+                new CheckpointHistory.Checkpoints(
+                        CheckpointHistory.Source.FLINK_REST,
+                        checkpointTimes.size(),
+                        checkpointTimes,
+                        0),
+                List.of(),
+                first,
+                last);
+    }
+
+    private static ReplayRun.Result result(
+            CheckpointHistory.Checkpoints checkpoints,
+            List<Long> servingCheckpointTimes,
+            long first,
+            long last) {
         return new ReplayRun.Result(
                 new PrequentialCounts(0),
                 0,
@@ -22,7 +39,7 @@ class ReplayRunResultTest {
                 0,
                 0,
                 0,
-                checkpointTimes.size(),
+                checkpoints,
                 Map.of(),
                 Map.of(),
                 Map.of(),
@@ -31,7 +48,7 @@ class ReplayRunResultTest {
                 new LatencyHistogram(),
                 new LatencyHistogram(),
                 new ReplayRun.TrainingWindow(1, first, last),
-                checkpointTimes,
+                servingCheckpointTimes,
                 new TreeMap<>(),
                 ThroughputOverTime.none(2));
     }
@@ -45,6 +62,40 @@ class ReplayRunResultTest {
         assertThat(intervals).hasSize(2);
         assertThat(intervals[0]).isCloseTo(1.1, within(1e-9));
         assertThat(intervals[1]).isCloseTo(0.9, within(1e-9));
+    }
+
+    /**
+     * Serving's reports are not the checkpoints: a report waiting to be encoded is dropped when a
+     * newer one comes, so their times skip checkpoints Flink completed. The count and the spacing
+     * are Flink's.
+     */
+    @Test
+    void theCountAndTheIntervalsAreFlinksNotServingsReports() {
+        ReplayRun.Result r =
+                result(
+                        new CheckpointHistory.Checkpoints(
+                                CheckpointHistory.Source.FLINK_REST,
+                                5,
+                                List.of(1_000L, 3_000L, 5_000L, 7_000L, 9_000L),
+                                0),
+                        List.of(1_100L, 5_100L, 9_100L),
+                        0,
+                        10_000);
+
+        assertThat(r.checkpointsCompleted()).isEqualTo(5);
+        assertThat(r.checkpointIntervalsSeconds()).containsExactly(2.0, 2.0, 2.0, 2.0);
+        assertThat(r.checkpointIntervalSeconds(1.0)).isEqualTo(2.0);
+    }
+
+    /** Where the REST API was not read, one checkpoint per report of serving subtask 0. */
+    @Test
+    void withoutFlinksAnswerTheReportsCount() {
+        CheckpointHistory.Checkpoints fromReports =
+                CheckpointHistory.Checkpoints.fromReports(2, List.of(1_000L, 4_000L));
+
+        assertThat(fromReports.source()).isEqualTo(CheckpointHistory.Source.EVAL_REPORTS);
+        assertThat(result(fromReports, List.of(), 0, 10_000).checkpointIntervalsSeconds())
+                .containsExactly(3.0);
     }
 
     @Test
