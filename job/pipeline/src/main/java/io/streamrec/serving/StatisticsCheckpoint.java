@@ -2,8 +2,14 @@ package io.streamrec.serving;
 
 import io.streamrec.candidates.CandidateGenerator;
 import io.streamrec.candidates.CandidateSettings;
+import io.streamrec.schema.RecordTypeInfo;
 import java.io.ByteArrayOutputStream;
+import java.lang.reflect.Type;
 import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 
 /**
  * The candidate statistics in a checkpoint: a full snapshot taken at some earlier checkpoint (the
@@ -22,6 +28,7 @@ import java.util.List;
  * @param subtask the writer's subtask index, or {@link #WHOLE}
  * @param parallelism the writer's parallelism (0 with {@link #WHOLE})
  */
+@TypeInfo(StatisticsCheckpoint.Info.class)
 public record StatisticsCheckpoint(
         StatisticsBase base, List<byte[]> journalChunks, int subtask, int parallelism) {
     /** The subtask of an entry holding every user's statistics. */
@@ -29,6 +36,24 @@ public record StatisticsCheckpoint(
 
     public StatisticsCheckpoint {
         journalChunks = List.copyOf(journalChunks);
+    }
+
+    /**
+     * Flink type information backed by {@link StatisticsCheckpointSerializer}: without it Flink
+     * takes the record for a POJO whose {@code base} it writes with Kryo.
+     */
+    public static final class Info extends TypeInfoFactory<StatisticsCheckpoint> {
+        @Override
+        public TypeInformation<StatisticsCheckpoint> createTypeInfo(
+                Type t, Map<String, TypeInformation<?>> genericParameters) {
+            return typeInfo();
+        }
+    }
+
+    /** Type information backed by {@link StatisticsCheckpointSerializer}. */
+    public static TypeInformation<StatisticsCheckpoint> typeInfo() {
+        return new RecordTypeInfo<>(
+                StatisticsCheckpoint.class, StatisticsCheckpointSerializer.INSTANCE);
     }
 
     /** A checkpoint whose journal is one array. */

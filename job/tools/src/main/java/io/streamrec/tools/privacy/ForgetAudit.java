@@ -34,6 +34,8 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.BasicArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.state.api.OperatorIdentifier;
 import org.apache.flink.state.api.SavepointReader;
 import org.apache.flink.state.api.functions.KeyedStateReaderFunction;
@@ -76,6 +78,13 @@ public final class ForgetAudit {
                     .value("key-file", "FILE", "the job's privacy.user-id-key-file: ids are raw")
                     .flag("topic-only", "check only that model-updates ends with the tombstone")
                     .options("job options (kafka.*, topic.model-updates)");
+
+    /**
+     * The type of serving's statistics entries as the savepoint is read: their own serializer, not
+     * {@code TypeInformation.of}'s POJO of a Kryo-written base.
+     */
+    static final TypeInformation<StatisticsCheckpoint> STATISTICS_TYPE =
+            StatisticsCheckpoint.typeInfo();
 
     private final JobSettings settings;
 
@@ -173,10 +182,20 @@ public final class ForgetAudit {
         }
     }
 
-    private static SavepointReader reader(String savepoint) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    static SavepointReader reader(String savepoint) throws Exception {
+        return SavepointReader.read(environment(), savepoint);
+    }
+
+    /**
+     * Where the savepoint is read: as the job, without Kryo ({@code pipeline.generic-types:
+     * false}), so a type that would fall back to it fails the audit instead of being read by it.
+     */
+    static StreamExecutionEnvironment environment() {
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(1);
-        return SavepointReader.read(env, savepoint);
+        return env;
     }
 
     private static DataStream<String> workerUsers(SavepointReader reader) throws Exception {
@@ -188,12 +207,11 @@ public final class ForgetAudit {
                 OperatorIdentifier.forUid(Uids.PARAMETER_SERVER), new RowKeysReader());
     }
 
-    private static DataStream<StatisticsCheckpoint> statistics(SavepointReader reader)
-            throws Exception {
+    static DataStream<StatisticsCheckpoint> statistics(SavepointReader reader) throws Exception {
         return reader.readUnionState(
                 OperatorIdentifier.forUid(Uids.SERVING),
                 StateNames.CANDIDATE_STATISTICS,
-                TypeInformation.of(StatisticsCheckpoint.class),
+                STATISTICS_TYPE,
                 StatisticsCheckpointSerializer.INSTANCE);
     }
 

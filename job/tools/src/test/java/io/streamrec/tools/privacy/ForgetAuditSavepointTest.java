@@ -1,0 +1,137 @@
+package io.streamrec.tools.privacy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamrec.candidates.CandidateGenerator;
+import io.streamrec.candidates.CandidateSettings;
+import io.streamrec.ingest.ItemCatalog;
+import io.streamrec.schema.EventType;
+import io.streamrec.schema.ItemRecord;
+import io.streamrec.schema.RecordTypeInfo;
+import io.streamrec.schema.SavepointContract.StateNames;
+import io.streamrec.schema.SavepointContract.Uids;
+import io.streamrec.schema.UserEvent;
+import io.streamrec.serving.ServingStatistics;
+import io.streamrec.serving.StatisticsCheckpoint;
+import io.streamrec.serving.StatisticsCheckpointSerializer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.state.api.OperatorIdentifier;
+import org.apache.flink.state.api.OperatorTransformation;
+import org.apache.flink.state.api.SavepointWriter;
+import org.apache.flink.state.api.functions.StateBootstrapFunction;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.CloseableIterator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The audit reads serving's statistics from a savepoint as the job writes them, with their own
+ * serializer and Kryo off: a statistics type that fell back to Kryo (as {@code
+ * TypeInformation.of(StatisticsCheckpoint.class)}, a POJO of a generic {@code base}, did) fails
+ * here instead of reading the savepoint through Kryo.
+ */
+class ForgetAuditSavepointTest {
+
+    @Test
+    void theStatisticsTypeIsTheirOwnSerializerWithGenericTypesOff() {
+        SerializerConfigImpl noKryo = new SerializerConfigImpl();
+        noKryo.setGenericTypes(false);
+
+        assertThat(ForgetAudit.STATISTICS_TYPE.createSerializer(noKryo))
+                .isSameAs(StatisticsCheckpointSerializer.INSTANCE);
+        assertThat(
+                        ForgetAudit.environment()
+                                .getConfig()
+                                .getSerializerConfig()
+                                .hasGenericTypesDisabled())
+                .isTrue();
+    }
+
+    @Test
+    void readsTheStatisticsOfASavepointWithoutKryo(@TempDir Path dir) throws Exception {
+        ServingStatistics serving = serving();
+        serving.statistics().update(event("e1", "u-kept", "i1"));
+        serving.checkpoint(); // the base holds u-kept, the journal the next one
+        serving.statistics().update(event("e2", "u-later", "i2"));
+        StatisticsCheckpoint written = serving.checkpoint();
+        String savepoint = dir.resolve("savepoint").toUri().toString();
+        write(savepoint, written);
+
+        List<StatisticsCheckpoint> read = new ArrayList<>();
+        try (CloseableIterator<StatisticsCheckpoint> it =
+                ForgetAudit.statistics(ForgetAudit.reader(savepoint)).executeAndCollect()) {
+            it.forEachRemaining(read::add);
+        }
+
+        assertThat(read).hasSize(1);
+        StatisticsUsers users = StatisticsUsers.of(read.get(0));
+        assertThat(users.inBase("u-kept")).isTrue();
+        assertThat(users.inJournal("u-later")).isTrue();
+        assertThat(read.get(0).base().bytes()).isEqualTo(written.base().bytes());
+        assertThat(read.get(0).journal()).isEqualTo(written.journal());
+    }
+
+    private static ServingStatistics serving() {
+        ItemCatalog catalog =
+                new ItemCatalog(
+                        List.of(
+                                new ItemRecord("i1", "Star Wars (1977)", List.of("Sci-Fi")),
+                                new ItemRecord("i2", "Casablanca (1942)", List.of("Drama"))));
+        return new ServingStatistics(
+                new CandidateGenerator(CandidateSettings.defaults(), catalog), 0, 1);
+    }
+
+    private static UserEvent event(String id, String user, String item) {
+        return new UserEvent(id, user, item, EventType.RATING, 4f, 1_400_000_000_000L);
+    }
+
+    /**
+     * A savepoint whose serving operator holds {@code checkpoint} as its statistics. Written with
+     * Kryo on: the State Processor API's writer hands its own results on as generic types.
+     */
+    private static void write(String savepoint, StatisticsCheckpoint checkpoint) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
+        SavepointWriter.newSavepoint(env, 128)
+                .withOperator(
+                        OperatorIdentifier.forUid(Uids.SERVING),
+                        OperatorTransformation.bootstrapWith(
+                                        env.fromData(
+                                                new RecordTypeInfo<>(
+                                                        StatisticsCheckpoint.class,
+                                                        StatisticsCheckpointSerializer.INSTANCE),
+                                                checkpoint))
+                                .transform(new Statistics()))
+                .write(savepoint);
+        env.execute("write savepoint");
+    }
+
+    /** Writes its input as serving's union state of candidate statistics. */
+    private static final class Statistics extends StateBootstrapFunction<StatisticsCheckpoint> {
+        private transient ListState<StatisticsCheckpoint> state;
+
+        @Override
+        public void processElement(StatisticsCheckpoint value, Context ctx) throws Exception {
+            state.add(value);
+        }
+
+        @Override
+        public void snapshotState(FunctionSnapshotContext context) {}
+
+        @Override
+        public void initializeState(FunctionInitializationContext context) throws Exception {
+            state =
+                    context.getOperatorStateStore()
+                            .getUnionListState(
+                                    new ListStateDescriptor<>(
+                                            StateNames.CANDIDATE_STATISTICS,
+                                            StatisticsCheckpointSerializer.INSTANCE));
+        }
+    }
+}
