@@ -13,6 +13,7 @@ import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
@@ -26,6 +27,7 @@ class RuntimeDefaultsTest {
     /** What {@link RuntimeDefaults#checkpointsAndRestarts()} sets, as typed options. */
     private static final List<ConfigOption<?>> SHARED =
             List.of(
+                    PipelineOptions.GENERIC_TYPES,
                     StateBackendOptions.STATE_BACKEND,
                     CheckpointingOptions.INCREMENTAL_CHECKPOINTS,
                     CheckpointingOptions.CHECKPOINTING_INTERVAL,

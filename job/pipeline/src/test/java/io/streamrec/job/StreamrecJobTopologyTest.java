@@ -12,6 +12,7 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.CheckpointingMode;
@@ -20,9 +21,14 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
 import org.apache.flink.streaming.api.graph.StreamingJobGraphGenerator;
+import org.apache.flink.streaming.api.operators.SimpleOperatorFactory;
+import org.apache.flink.streaming.api.operators.SimpleUdfStreamOperatorFactory;
 import org.apache.flink.streaming.runtime.partitioner.CustomPartitionerWrapper;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
+import org.apache.flink.util.InstantiationUtil;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The job graph against the savepoint contract: savepoints map state to operators by uid. */
@@ -172,6 +178,77 @@ class StreamrecJobTopologyTest {
                 .isNotNull();
         assertThat(jobGraph(new Configuration(), unalignedCheckpoints())).isNotNull();
         assertThat(jobGraph(new Configuration())).isNotNull();
+    }
+
+    /**
+     * No edge and no state of the job falls back to Kryo, with every optional stage on, under both
+     * models and both request paths: the runtime defaults turn generic types off ({@code
+     * pipeline.generic-types: false}), and with them off the job graph builds (each edge's and
+     * key's serializer is made from its type as the graph is built) and every operator of the job's
+     * own registers its state (a state's serializer is made from its descriptor as the state is
+     * registered, at run time: here in an operator harness under the same configuration). Keyed UDF
+     * operators register theirs in {@code open()}, the others in {@code initializeState}. The Kafka
+     * sources and sinks are Flink's, with their own serializers, and are not opened here.
+     */
+    @ParameterizedTest
+    @CsvSource({"RANKER, true", "RANKER, false", "BPR, true", "BPR, false"})
+    void noEdgeOrStateFallsBackToKryo(ModelType model, boolean directRequests) throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(StreamrecOptions.USER_ID_KEY_FILE, "/run/secrets/user-id.key");
+        conf.set(StreamrecOptions.ITEM_EVENTS_PER_HOUR, 50.0);
+        conf.set(StreamrecOptions.MODEL_TYPE, model);
+        conf.set(StreamrecOptions.SERVING_DIRECT_REQUESTS, directRequests);
+        Configuration runtime = RuntimeDefaults.checkpointsAndRestarts();
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createLocalEnvironment(3, runtime);
+        assertThat(env.getConfig().getSerializerConfig().hasGenericTypesDisabled()).isTrue();
+
+        StreamrecJob.builder().configuration(conf).catalog(ItemCatalog.empty()).build().addTo(env);
+        StreamGraph graph = env.getStreamGraph();
+        assertThat(StreamingJobGraphGenerator.createJobGraph(graph)).isNotNull();
+
+        Set<String> registered = new java.util.HashSet<>();
+        for (StreamNode node : graph.getStreamNodes()) {
+            if (node.getOperatorFactory() instanceof SimpleOperatorFactory<?> factory) {
+                registerStates(node, InstantiationUtil.clone(factory), runtime);
+                registered.add(node.getTransformationUID());
+            }
+        }
+        assertThat(registered)
+                .contains(
+                        Uids.WORKERS,
+                        Uids.PARAMETER_SERVER,
+                        Uids.SERVING,
+                        Uids.VALIDATE_EVENTS,
+                        Uids.ITEM_FLOOD_GUARD);
+    }
+
+    /**
+     * Sets {@code factory}'s operator up as {@code node} and registers its states. An operator that
+     * was not opened is not closed either (the job's operators take close() to follow open()); its
+     * harness's heap state goes with the test JVM.
+     */
+    private static <T> void registerStates(
+            StreamNode node, SimpleOperatorFactory<T> factory, Configuration runtime)
+            throws Exception {
+        AbstractStreamOperatorTestHarness<T> h =
+                new AbstractStreamOperatorTestHarness<>(factory, 128, 1, 0);
+        h.getExecutionConfig().configure(runtime, StreamrecJobTopologyTest.class.getClassLoader());
+        assertThat(h.getExecutionConfig().getSerializerConfig().hasGenericTypesDisabled()).isTrue();
+        KeySelector<?, ?>[] keys = node.getStatePartitioners();
+        for (int i = 0; i < keys.length; i++) {
+            h.getStreamConfig().setStatePartitioner(i, keys[i]);
+        }
+        if (node.getStateKeySerializer() != null) {
+            h.getStreamConfig().setStateKeySerializer(node.getStateKeySerializer());
+        }
+        h.getStreamConfig().serializeAllConfigs();
+        h.setup();
+        h.initializeEmptyState();
+        if (keys.length > 0 && factory instanceof SimpleUdfStreamOperatorFactory<?>) {
+            h.open();
+            h.close();
+        }
     }
 
     private static boolean routesByACustomPartitioner(StreamGraph graph) {
