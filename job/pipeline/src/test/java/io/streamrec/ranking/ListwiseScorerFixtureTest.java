@@ -3,13 +3,13 @@ package io.streamrec.ranking;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
+import io.streamrec.fixtures.CommittedFixtures;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -18,11 +18,21 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 /**
  * Scorer snapshots as version 3 of {@link ListwiseScorer#writeTo} wrote them (commit 3e358df,
  * before the averaged weights) restore: parameters and accumulators as written, and scores from
- * those parameters until the next step starts the average.
+ * those parameters until the next step starts the average. Version 4's (the current format, with
+ * the average) restore with their average.
  */
 class ListwiseScorerFixtureTest {
     private static final String FOLDER = "serializer-fixtures";
     private static final String V3 = "ListwiseScorer.v3.bin";
+
+    /**
+     * Values the version 4 fixture holds, bit for bit: its first parameter (-0.070518039), first
+     * accumulator (0.93339813) and first averaged weight (-0.0049753198).
+     */
+    private static final float PARAMETER_0 = Float.intBitsToFloat(0xbd906bc3);
+
+    private static final float ACCUMULATOR_0 = Float.intBitsToFloat(0x3f6ef32e);
+    private static final float AVERAGE_0 = Float.intBitsToFloat(0xbba30802);
     private static final int FEATURES = 6;
 
     /**
@@ -77,20 +87,68 @@ class ListwiseScorerFixtureTest {
     }
 
     /**
-     * Writes the version 3 fixture if it is missing (never overwrites it): {@code mvn test -pl
-     * job/pipeline -Dtest=ListwiseScorerFixtureTest#writeMissingFixture -Dfixtures.write=true
+     * Version 4 (the averaged weights) as its code wrote it after the same three steps: parameters,
+     * accumulators and the average as written (a few pinned by value, the rest as today's code
+     * trains them, up to rounding), scores from the average, and the next step goes on averaging.
+     */
+    @Test
+    void readsTheVersionFourFixture() throws IOException {
+        try (ListwiseScorer restored = scorer();
+                ListwiseScorer expected = trained()) {
+            byte[] bytes = CommittedFixtures.read(fixture(4));
+            assertThat(bytes[0]).as("version byte").isEqualTo((byte) 4);
+            DataInputStream data = new DataInputStream(new ByteArrayInputStream(bytes));
+            restored.readFrom(data);
+            assertThat(data.read()).as("read to its end").isEqualTo(-1);
+
+            // as the committed bytes hold them, whatever today's training does
+            assertThat(restored.parameters()[0]).isEqualTo(PARAMETER_0);
+            assertThat(restored.accumulators()[0]).isEqualTo(ACCUMULATOR_0);
+            assertThat(restored.scoringWeights()[0]).isEqualTo(AVERAGE_0);
+            assertThat(restored.noisyBatches()).isZero();
+            // the average is there, and is not the parameters
+            assertThat(restored.scoringWeights()).isNotEqualTo(restored.parameters());
+            // as today's code trains the same scorer, up to rounding (see the version 3 test)
+            assertThat(restored.parameters())
+                    .usingElementComparator(TRAINING_ROUNDING)
+                    .containsExactly(expected.parameters());
+            assertThat(restored.accumulators())
+                    .usingElementComparator(TRAINING_ROUNDING)
+                    .containsExactly(expected.accumulators());
+            assertThat(restored.scoringWeights())
+                    .usingElementComparator(TRAINING_ROUNDING)
+                    .containsExactly(expected.scoringWeights());
+            // the next step averages on from the restored average, as from the trained one
+            PlantedRanking planted = new PlantedRanking(FEATURES, 9);
+            List<FeatureList> lists = planted.lists(4, 5, 8);
+            restored.step(restored.gradients(lists, planted.targets(lists)));
+            expected.step(expected.gradients(lists, planted.targets(lists)));
+            assertThat(restored.scoringWeights())
+                    .usingElementComparator(TRAINING_ROUNDING)
+                    .containsExactly(expected.scoringWeights());
+        }
+    }
+
+    /**
+     * Writes the fixture of the version today's {@link ListwiseScorer#writeTo} writes ({@code
+     * ListwiseScorer.v<SNAPSHOT_VERSION>.bin}) if it is missing, never over one and never under
+     * another version's name: {@code mvn test -pl job/pipeline -am
+     * -Dtest=ListwiseScorerFixtureTest#writeMissingFixture -Dfixtures.write=true
      * -Dsurefire.failIfNoSpecifiedTests=false}.
      */
     @Test
     @EnabledIfSystemProperty(named = "fixtures.write", matches = "true")
     void writeMissingFixture() throws IOException {
-        Path file = Path.of("src/test/resources", FOLDER, V3);
-        if (!Files.exists(file)) {
-            try (ListwiseScorer scorer = trained();
-                    OutputStream out = Files.newOutputStream(file)) {
-                scorer.writeTo(new DataOutputStream(out));
-            }
-            System.out.println("Wrote " + file);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ListwiseScorer scorer = trained()) {
+            scorer.writeTo(new DataOutputStream(bytes));
         }
+        assertThat(bytes.toByteArray()[0]).isEqualTo(ListwiseScorer.SNAPSHOT_VERSION);
+        CommittedFixtures.writeIfMissing(
+                fixture(ListwiseScorer.SNAPSHOT_VERSION), bytes.toByteArray());
+    }
+
+    private static String fixture(int version) {
+        return "ListwiseScorer.v" + version + ".bin";
     }
 }
