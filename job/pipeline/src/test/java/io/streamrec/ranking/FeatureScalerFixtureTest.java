@@ -3,15 +3,13 @@ package io.streamrec.ranking;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.streamrec.fixtures.CommittedFixtures;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
@@ -87,19 +85,18 @@ class FeatureScalerFixtureTest {
     }
 
     /**
-     * Writes the version 3 fixture if it is missing (never overwrites it): {@code mvn test -pl
-     * job/pipeline -Dtest=FeatureScalerFixtureTest#writeMissingFixture -Dfixtures.write=true
+     * Writes the fixture of the version today's {@link FeatureScaler#writeTo} writes ({@code
+     * FeatureScaler.v<version>.bin}, the version its first byte says) if it is missing, never over
+     * one and never under another version's name: {@code mvn test -pl job/pipeline -am
+     * -Dtest=FeatureScalerFixtureTest#writeMissingFixture -Dfixtures.write=true
      * -Dsurefire.failIfNoSpecifiedTests=false}.
      */
     @Test
     @EnabledIfSystemProperty(named = "fixtures.write", matches = "true")
     void writeMissingFixture() throws IOException {
-        Path file = Path.of("src/test/resources", FOLDER, V3);
-        if (!Files.exists(file)) {
-            try (OutputStream out = Files.newOutputStream(file)) {
-                version3().writeTo(new DataOutputStream(out));
-            }
-            System.out.println("Wrote " + file);
-        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        version3().writeTo(new DataOutputStream(bytes));
+        byte[] written = bytes.toByteArray();
+        CommittedFixtures.writeIfMissing("FeatureScaler.v" + written[0] + ".bin", written);
     }
 }

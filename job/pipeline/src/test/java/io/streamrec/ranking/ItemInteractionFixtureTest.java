@@ -2,15 +2,13 @@ package io.streamrec.ranking;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamrec.fixtures.CommittedFixtures;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -79,19 +77,19 @@ class ItemInteractionFixtureTest {
     }
 
     /**
-     * Writes the version 1 fixture if it is missing (never overwrites it): {@code mvn test -pl
-     * job/pipeline -Dtest=ItemInteractionFixtureTest#writeMissingFixture -Dfixtures.write=true
+     * Writes the fixture of the version today's {@link ItemInteraction#writeTo} writes ({@code
+     * ItemInteraction.v<SNAPSHOT_VERSION>.bin}) if it is missing, never over one and never under
+     * another version's name: {@code mvn test -pl job/pipeline -am
+     * -Dtest=ItemInteractionFixtureTest#writeMissingFixture -Dfixtures.write=true
      * -Dsurefire.failIfNoSpecifiedTests=false}.
      */
     @Test
     @EnabledIfSystemProperty(named = "fixtures.write", matches = "true")
     void writeMissingFixture() throws IOException {
-        Path file = Path.of("src/test/resources", FOLDER, V1);
-        if (!Files.exists(file)) {
-            try (OutputStream out = Files.newOutputStream(file)) {
-                trained().writeTo(new DataOutputStream(out));
-            }
-            System.out.println("Wrote " + file);
-        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        trained().writeTo(new DataOutputStream(bytes));
+        CommittedFixtures.writeIfMissing(
+                "ItemInteraction.v" + ItemInteraction.SNAPSHOT_VERSION + ".bin",
+                bytes.toByteArray());
     }
 }

@@ -46,8 +46,11 @@ class FloodBucketFixtureTest {
     }
 
     /**
-     * Writes the fixtures if they are missing (never overwrites one): {@code mvn test -pl
-     * job/pipeline -Dtest=FloodBucketFixtureTest#writeMissingFixtures -Dfixtures.write=true}.
+     * Writes the fixtures of the version today's serializer writes ({@code
+     * FloodBucket.v<currentVersion>.bin} and its snapshot) if they are missing, never over one and
+     * never under another version's name: {@code mvn test -pl job/pipeline -am
+     * -Dtest=FloodBucketFixtureTest#writeMissingFixtures -Dfixtures.write=true
+     * -Dsurefire.failIfNoSpecifiedTests=false}.
      */
     @Test
     @EnabledIfSystemProperty(named = "fixtures.write", matches = "true")
@@ -59,7 +62,10 @@ class FloodBucketFixtureTest {
         DataOutputSerializer snapshot = new DataOutputSerializer(64);
         TypeSerializerSnapshotSerializationUtil.writeSerializerSnapshot(
                 snapshot, FloodBucketSerializer.INSTANCE.snapshotConfiguration());
-        CommittedFixtures.writeIfMissing(RECORDS, records.getCopyOfBuffer());
-        CommittedFixtures.writeIfMissing(SNAPSHOT, snapshot.getCopyOfBuffer());
+        int version = FloodBucketSerializer.INSTANCE.currentVersion();
+        CommittedFixtures.writeIfMissing(
+                "FloodBucket.v" + version + ".bin", records.getCopyOfBuffer());
+        CommittedFixtures.writeIfMissing(
+                "FloodBucket.snapshot.v" + version + ".bin", snapshot.getCopyOfBuffer());
     }
 }
