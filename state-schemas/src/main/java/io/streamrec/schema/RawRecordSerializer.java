@@ -37,11 +37,13 @@ public final class RawRecordSerializer extends VersionedRecordSerializer<RawReco
         int n = in.readInt();
         byte[] value = null;
         if (n != -1) { // -1 stands for a null value
+            // allocated as the bytes arrive: a corrupt length within the bound ends at the end of
+            // the data, not in a 64 MiB array
             value =
-                    new byte
-                            [ReadBounds.checkLength(
-                                    n, ReadBounds.MAX_RECORD_BYTES, "RawRecord.value")];
-            in.readFully(value);
+                    ReadBounds.readBytes(
+                            in,
+                            ReadBounds.checkLength(
+                                    n, ReadBounds.MAX_RECORD_BYTES, "RawRecord.value"));
         }
         return new RawRecord(topic, partition, offset, value);
     }

@@ -71,10 +71,13 @@ class CorruptLengthTest {
      * it names: an IOException, not tens of MiB (or an OutOfMemoryError on a small heap).
      */
     @Test
-    void aCorruptLengthWithinItsBoundAllocatesAsTheDataArrives() {
+    void aCorruptLengthWithinItsBoundAllocatesAsTheDataArrives() throws IOException {
         byte[] row =
                 parameterRow(ReadBounds.MAX_VECTOR_LENGTH); // 64 MiB of floats named, none sent
         assertThat(allocatedBy(() -> ParameterRowSerializer.INSTANCE.fromBytes(row)))
+                .isLessThan(16L << 20);
+        byte[] record = raw(ReadBounds.MAX_RECORD_BYTES); // a 64 MiB value named, none sent
+        assertThat(allocatedBy(() -> RawRecordSerializer.INSTANCE.fromBytes(record)))
                 .isLessThan(16L << 20);
         byte[] bytes = new byte[100];
         assertThat(
