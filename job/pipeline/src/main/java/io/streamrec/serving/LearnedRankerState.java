@@ -42,6 +42,16 @@ record LearnedRankerState(int subtask, byte[] statistics, byte[] learned) {
             }
             int subtask = in.readInt();
             int length = in.readInt();
+            // -1 alone means none; the statistics are at most the rest of the entry, which bounds
+            // what is read, and a length past it is an entry cut short, not statistics
+            if (length < -1 || length > in.available()) {
+                throw new IOException(
+                        "statistics length "
+                                + length
+                                + " with "
+                                + in.available()
+                                + " bytes left in the entry");
+            }
             byte[] statistics = null;
             if (length >= 0) {
                 statistics = in.readNBytes(length);

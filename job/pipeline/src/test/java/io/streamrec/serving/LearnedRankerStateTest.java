@@ -3,6 +3,7 @@ package io.streamrec.serving;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -60,6 +61,33 @@ class LearnedRankerStateTest {
         byte[] truncated = Arrays.copyOf(entry(0), 6);
         assertThatThrownBy(() -> LearnedRankerState.fromBytes(truncated))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /**
+     * A statistics length below -1 (-1 alone means none) or beyond the bytes there are is a corrupt
+     * entry, not "no statistics" nor the statistics cut short with the learned state taken for
+     * their end.
+     */
+    @Test
+    void aCorruptStatisticsLengthIsRejected() {
+        for (int length : new int[] {-2, Integer.MIN_VALUE, 10, Integer.MAX_VALUE}) {
+            byte[] bytes = entry(0); // statistics of 4 bytes, then 5 learned ones: 9 in all
+            ByteBuffer.wrap(bytes).putInt(5, length);
+            assertThatThrownBy(() -> LearnedRankerState.fromBytes(bytes))
+                    .as("length %d", length)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("corrupt learned ranker state")
+                    .hasMessageContaining(String.valueOf(length));
+        }
+        // the statistics cut short: their length names more than the entry holds
+        byte[] truncated = Arrays.copyOf(entry(0), 11);
+        assertThatThrownBy(() -> LearnedRankerState.fromBytes(truncated))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("corrupt learned ranker state");
+        // the whole rest as statistics, no learned bytes after: still an entry
+        byte[] allStatistics = Arrays.copyOf(entry(0), 13);
+        assertThat(LearnedRankerState.fromBytes(allStatistics).statistics())
+                .containsExactly(STATISTICS);
     }
 
     @Test
