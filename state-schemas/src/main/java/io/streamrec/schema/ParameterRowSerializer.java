@@ -31,6 +31,10 @@ public final class ParameterRowSerializer extends VersionedRecordSerializer<Para
         out.writeLong(r.trendTime());
         out.writeBoolean(r.stamp() != null);
         if (r.stamp() != null) {
+            // RunCheckpoint's fields without its version byte: this row version fixes their layout
+            // (RunCheckpoint v1's, pinned by the ParameterRow v2 fixture). A new RunCheckpoint
+            // layout needs a new ParameterRow version whose reader still reads this one
+            // (RecordSerializersTest#aRowEmbedsItsStampAsRunCheckpointVersionOne)
             RunCheckpointSerializer.write(r.stamp(), out);
         }
     }
@@ -45,6 +49,8 @@ public final class ParameterRowSerializer extends VersionedRecordSerializer<Para
         long positives = in.readLong();
         float trend = in.readFloat();
         long trendTime = in.readLong();
+        // from version 2: RunCheckpoint v1's fields, without its version byte (see writeFields);
+        // a later row version with another stamp layout reads this one still
         RunCheckpoint stamp =
                 version >= 2 && in.readBoolean() ? RunCheckpointSerializer.read(in) : null;
         return new ParameterRow(

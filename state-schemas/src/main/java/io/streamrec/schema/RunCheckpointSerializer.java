@@ -27,7 +27,11 @@ public final class RunCheckpointSerializer extends VersionedRecordSerializer<Run
         return read(in);
     }
 
-    /** Writes the fields alone, without a version byte, for records that embed one. */
+    /**
+     * Writes the fields alone, without a version byte, for records that embed one ({@link
+     * ParameterRowSerializer} from its version 2): their version fixes this layout, so a change of
+     * it is a new version of each embedding record too.
+     */
     static void write(RunCheckpoint r, DataOutputView out) throws IOException {
         out.writeLong(r.job().getLowerPart());
         out.writeLong(r.job().getUpperPart());
