@@ -13,6 +13,13 @@ import org.apache.flink.core.memory.DataOutputView;
  * schema version, so a reader restores checkpoints and reads Kafka topics written by any older
  * version of the record: {@link #readFields} gets the version and fills defaults for fields that
  * version did not have.
+ *
+ * <p>{@link #isImmutableType} is true and {@link #copy(Object)} returns its argument, so Flink
+ * hands the same object to chained operators and to state snapshots. Records that hold arrays or
+ * lists ({@code ParameterRow}'s weights, {@code RawRecord}'s bytes, a marker's events) are
+ * therefore immutable by contract, not by type: nothing writes into one after it is built, and code
+ * that needs other values builds a new record or copies the array first (as {@code RowUpdater}
+ * does). Deep copies on every chained edge would cost the rows' floats once per hop.
  */
 public abstract class VersionedRecordSerializer<T> extends TypeSerializerSingleton<T> {
     private static final long serialVersionUID = 1L;
