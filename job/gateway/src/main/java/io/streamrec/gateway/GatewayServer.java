@@ -467,8 +467,9 @@ public final class GatewayServer implements AutoCloseable {
         }
         AccessTokens.Grant grant = grant(request);
         String client = client(grant, ex.channel().remoteAddress());
-        if (overClientRate(client, ex)) {
-            return;
+        boolean batch = grant != null && path.equals("/events");
+        if (!batch && overClientRate(client, ex, 1)) {
+            return; // a batch is admitted by its cost once split (acceptEvents)
         }
         if (grant == null) {
             ex.sendUnauthorized(error("a known bearer token is required"));
@@ -659,28 +660,19 @@ public final class GatewayServer implements AutoCloseable {
         return "ip:" + a.getAddress().getHostAddress();
     }
 
-    /** Whether the client is over {@code gateway.client-rate}, after answering 429 if so. */
-    private boolean overClientRate(String client, Exchange ex) {
+    /**
+     * Whether the client is over {@code gateway.client-rate} for a request of {@code cost} tokens,
+     * after answering 429 if so; else the cost is taken.
+     */
+    private boolean overClientRate(String client, Exchange ex, int cost) {
         long wait =
                 clientLimiter == null
                         ? 0
-                        : clientLimiter.acquire(client, System.currentTimeMillis());
+                        : clientLimiter.admit(client, cost, System.currentTimeMillis());
         if (wait > 0) {
             ex.send(429, error("too many requests from this client"), retryAfter(wait));
         }
         return wait > 0;
-    }
-
-    /**
-     * Charges a {@code POST /events} batch's client one token per event (its request took the
-     * first): the broker's load is per event, and counting requests would let a client write {@code
-     * gateway.max-batch} times its rate. A batch is let in while the client has a token; a larger
-     * one leaves a debt that its next requests wait out.
-     */
-    private void chargeEvents(String client, int events) {
-        if (clientLimiter != null && events > 1) {
-            clientLimiter.charge(client, events - 1, System.currentTimeMillis());
-        }
     }
 
     /** Retry-After in whole seconds, rounded up, for a wait in milliseconds. */
@@ -726,11 +718,16 @@ public final class GatewayServer implements AutoCloseable {
     private void acceptEvents(byte[] body, AccessTokens.Grant grant, String client, Exchange ex) {
         int maxBatch = conf.get(GatewayOptions.MAX_BATCH);
         List<byte[]> records = split(body, maxBatch);
+        // one token per event, since the broker's load is per record: counting requests would let
+        // a client write gateway.max-batch times its rate; admitted here, after the split, so that
+        // batches in flight together cannot all pass on the same tokens
+        if (overClientRate(client, ex, records == null ? 1 : records.size())) {
+            return;
+        }
         if (records == null) {
             ex.send(413, error("more than " + maxBatch + " events in one request"));
             return;
         }
-        chargeEvents(client, records.size());
         ArrayNode rejected = MAPPER.createArrayNode();
         List<UserEvent> valid = new ArrayList<>();
         List<String> users = new ArrayList<>();

@@ -7,7 +7,7 @@ import java.util.Map;
  * A token bucket per key (a user id, a client): {@code rate} tokens a second, at most {@code burst}
  * saved up. The buckets of at most {@code maxKeys} keys are kept, least recently seen dropped
  * first: a dropped key starts again with a full bucket, so the bound costs at most one burst (and
- * one {@link #charge}) per eviction.
+ * one {@link #admit}ted batch) per eviction.
  */
 final class RateLimiter {
     private final double tokensPerMilli;
@@ -27,22 +27,23 @@ final class RateLimiter {
     }
 
     /** Takes a token of {@code key}'s bucket: 0 if it had one, else ms until it will have. */
-    synchronized long acquire(String key, long nowMillis) {
-        double[] bucket = refilled(key, nowMillis);
-        if (bucket[0] >= 1) {
-            bucket[0] -= 1;
-            return 0;
-        }
-        return Math.max(1, (long) Math.ceil((1 - bucket[0]) / tokensPerMilli));
+    long acquire(String key, long nowMillis) {
+        return admit(key, 1, nowMillis);
     }
 
     /**
-     * Takes {@code tokens} more of {@code key}'s bucket, whatever it holds: an admitted request
-     * that turns out to cost more (a batch) leaves the bucket in debt, and {@link #acquire} refuses
-     * the key until the debt is paid off at {@code rate}.
+     * Admits a request that costs {@code tokens} (a batch, one per event) if {@code key}'s bucket
+     * holds a token, taking them all: 0, and a cost past the bucket leaves it in debt, which the
+     * key waits out at {@code rate}; else ms until it will hold one. Checked and taken at once, so
+     * batches in flight together cannot all pass on the same tokens.
      */
-    synchronized void charge(String key, int tokens, long nowMillis) {
-        refilled(key, nowMillis)[0] -= tokens;
+    synchronized long admit(String key, int tokens, long nowMillis) {
+        double[] bucket = refilled(key, nowMillis);
+        if (bucket[0] >= 1) {
+            bucket[0] -= tokens;
+            return 0;
+        }
+        return Math.max(1, (long) Math.ceil((1 - bucket[0]) / tokensPerMilli));
     }
 
     private double[] refilled(String key, long nowMillis) {

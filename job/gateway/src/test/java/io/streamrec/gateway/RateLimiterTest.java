@@ -41,15 +41,20 @@ class RateLimiterTest {
         assertThat(limiter.acquire("b", 0)).as("b dropped, starts full").isZero();
     }
 
-    /** A batch charged past the bucket leaves a debt: the key waits until it is paid off. */
+    /**
+     * A batch is admitted while the bucket holds a token and takes its whole cost: past the bucket
+     * it leaves a debt, which refuses the next batch as well as a single request until it is paid
+     * off, so two batches cannot both pass on the same tokens.
+     */
     @Test
-    void aChargePastTheBucketIsADebtPaidOffAtTheRate() {
+    void anAdmittedBatchPastTheBucketIsADebtPaidOffAtTheRate() {
         RateLimiter limiter = new RateLimiter(10.0, 5, 100);
         assertThat(limiter.acquire("c", 0)).isZero(); // 4 left
 
-        limiter.charge("c", 9, 0); // 4 - 9 = -5
+        assertThat(limiter.admit("c", 9, 0)).isZero(); // 4 - 9 = -5
 
-        assertThat(limiter.acquire("c", 0)).as("6 tokens short at 10/s").isEqualTo(600);
+        assertThat(limiter.admit("c", 9, 0)).as("6 tokens short at 10/s").isEqualTo(600);
+        assertThat(limiter.acquire("c", 0)).isEqualTo(600);
         assertThat(limiter.acquire("c", 599)).isPositive();
         assertThat(limiter.acquire("c", 600)).isZero();
     }

@@ -9,6 +9,7 @@ import io.streamrec.ps.AdagradUpdater;
 import io.streamrec.ps.FrequencyAdaptiveL2;
 import io.streamrec.ps.FtrlProximalUpdater;
 import io.streamrec.ps.RowOptimizer;
+import io.streamrec.ranking.ScoringStage;
 import io.streamrec.schema.EventType;
 import io.streamrec.schema.ReadBounds;
 import io.streamrec.serving.DirectRequestSettings;
@@ -337,7 +338,11 @@ public final class JobSettings {
         positiveShare(StreamrecOptions.RANKER_TRAINING_NEGATIVES);
         conf.get(StreamrecOptions.RANKER_SIMILAR_USERS); // an unknown name fails here, naming it
         atLeast(StreamrecOptions.RANKER_BATCH_SIZE, 1);
-        atLeast(StreamrecOptions.RANKER_SCORING_IN_FLIGHT, 0);
+        // the stage's result queue is allocated at this size up front
+        check(
+                StreamrecOptions.RANKER_SCORING_IN_FLIGHT,
+                v -> v >= 0 && v <= ScoringStage.MAX_IN_FLIGHT,
+                "0.." + ScoringStage.MAX_IN_FLIGHT);
         if (conf.get(StreamrecOptions.RANKER_DP_NOISE_MULTIPLIER) > 0
                 && conf.get(StreamrecOptions.RANKER_CLIP_NORM) == 0) {
             throw outOfRange(

@@ -75,6 +75,9 @@ public final class ScoringStage implements AutoCloseable {
     /** Whether a {@link #WAKE} is in {@link #done} not yet taken: one at a time is enough. */
     private final AtomicBoolean wakeQueued = new AtomicBoolean();
 
+    /** The most pieces of work in flight a stage takes: its result queue is allocated whole. */
+    public static final int MAX_IN_FLIGHT = 65_536;
+
     /** The longest {@link #stop} waits for the piece of work running. */
     static final Duration STOP_WAIT = Duration.ofSeconds(30);
 
@@ -108,8 +111,9 @@ public final class ScoringStage implements AutoCloseable {
      *     pending: it must make the owner call {@link #deliver} soon (a Flink task: a mail)
      */
     public static ScoringStage onThread(String name, int maxInFlight, Runnable wakeOwner) {
-        if (maxInFlight < 1) {
-            throw new IllegalArgumentException("in flight must be at least 1: " + maxInFlight);
+        if (maxInFlight < 1 || maxInFlight > MAX_IN_FLIGHT) {
+            throw new IllegalArgumentException(
+                    "in flight must be 1.." + MAX_IN_FLIGHT + ": " + maxInFlight);
         }
         return new ScoringStage(NamedThreadExecutor.of(name), maxInFlight, wakeOwner);
     }
@@ -160,8 +164,10 @@ public final class ScoringStage implements AutoCloseable {
             try {
                 wakeOwner.run();
             } catch (Throwable t) {
-                wakePending.set(false); // the owner still finds the result; a later one wakes it
-                throw t;
+                // not rethrown: it would end this thread, and under memory pressure no new one
+                // might start for the work queued. The owner still finds the result at its next
+                // look, and the next result wakes it again.
+                wakePending.set(false);
             }
         }
     }

@@ -101,6 +101,21 @@ class JobSettingsTest {
                 .hasMessageContaining("ranker.training-passes");
     }
 
+    /** The scoring stage allocates its result queue at this size: a huge value fails by name. */
+    @Test
+    void scoringInFlightIsBounded() {
+        for (String v : new String[] {"-1", "65537", String.valueOf(Integer.MAX_VALUE)}) {
+            assertThatThrownBy(
+                            () ->
+                                    JobSettings.validate(
+                                            Configuration.fromMap(
+                                                    Map.of("ranker.scoring-in-flight", v))))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("ranker.scoring-in-flight");
+        }
+        JobSettings.validate(Configuration.fromMap(Map.of("ranker.scoring-in-flight", "65536")));
+    }
+
     @Test
     void theFactorizationModelsSizeDefaultsByModel() {
         var ranker = new JobSettings(new Configuration()).model();

@@ -308,7 +308,8 @@ class ScoringStageTest {
     }
 
     /**
-     * An out-of-memory error in the work is a failure the owner gets, not a result it waits for.
+     * An out-of-memory error in the work is a failure the owner gets, not a result it waits for (a
+     * regression test: the stage caught it before its results' holders were made up front too).
      */
     @Test
     @Timeout(30)

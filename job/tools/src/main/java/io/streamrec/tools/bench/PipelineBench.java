@@ -209,7 +209,10 @@ public final class PipelineBench {
     /** The job's settings for run {@code run}: its own topics, consumer group and transactions. */
     private Configuration runConfiguration(int run, Configuration options) {
         String suffix = "-bench" + run + "-" + System.currentTimeMillis();
-        Configuration conf = new Configuration(jobOptions);
+        Configuration conf = new Configuration();
+        // the bundled catalog lists exactly the rated items, as the quickstart's note says
+        conf.set(StreamrecOptions.RANKER_UNSEEN_CATALOG_CANDIDATES, false);
+        conf.addAll(jobOptions);
         conf.addAll(options);
         conf.set(StreamrecOptions.BOOTSTRAP_SERVERS, bootstrapServers);
         conf.set(StreamrecOptions.TRANSACTIONAL_ID_PREFIX, "streamrec" + suffix);
