@@ -20,6 +20,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * The producing side of a replay, on its own thread: the events in order to the events topic
  * (optionally paced, optionally stamped with the wall clock), the hostile records spread evenly
  * between them, and a recommendation request for the event's user after every n-th event.
+ *
+ * <p>Paced and stamped, an event carries the time the pace schedules it at ({@link #dueMillis}),
+ * not the time it was sent: a producer that falls behind (a slow send, a GC pause) sends a burst
+ * late, and that lag is part of the freshness the serving side measures instead of being omitted.
  */
 final class ReplayProducer {
     private final Properties kafka;
@@ -105,10 +109,11 @@ final class ReplayProducer {
         props.put("linger.ms", "5");
         props.put("enable.idempotence", "true");
         long begin = System.nanoTime();
+        long beginMillis = System.currentTimeMillis();
         try (KafkaProducer<byte[], byte[]> producer = open(props)) {
             int nextHostile = 0;
             for (int i = 0; i < events.size(); i++) {
-                UserEvent e = stamped(events.get(i));
+                UserEvent e = stamped(events.get(i), dueMillis(beginMillis, i, eventsPerSecond));
                 producer.send(
                         new ProducerRecord<>(
                                 eventsTopic,
@@ -138,17 +143,24 @@ final class ReplayProducer {
         }
     }
 
-    private UserEvent stamped(UserEvent e) {
+    /**
+     * The wall-clock time event {@code i} (from 0) is due at the pace {@code eventsPerSecond}, the
+     * replay having begun at {@code beginMillis}: {@code begin + i / rate}, what {@link #pace}
+     * waits for; without a pace (0 or less) the current time, as it is sent at once.
+     */
+    static long dueMillis(long beginMillis, long i, double eventsPerSecond) {
+        if (eventsPerSecond <= 0) {
+            return System.currentTimeMillis();
+        }
+        return beginMillis + (long) (i * 1e3 / eventsPerSecond);
+    }
+
+    /** {@code e} stamped with {@code dueMillis} where the replay stamps the wall clock. */
+    private UserEvent stamped(UserEvent e, long dueMillis) {
         if (!wallClockTimestamps) {
             return e;
         }
-        return new UserEvent(
-                e.eventId(),
-                e.userId(),
-                e.itemId(),
-                e.type(),
-                e.value(),
-                System.currentTimeMillis());
+        return new UserEvent(e.eventId(), e.userId(), e.itemId(), e.type(), e.value(), dueMillis);
     }
 
     private void sendRequest(KafkaProducer<byte[], byte[]> producer, String id, UserEvent e) {

@@ -131,8 +131,10 @@ public final class ReplayRun implements AutoCloseable {
         }
 
         /**
-         * Stamps each event with the wall clock when it is sent instead of its recorded time, so
-         * event time is append time and the serving side's event-time lag is the freshness.
+         * Stamps each event with the wall clock instead of its recorded time, so the serving side's
+         * event-time lag is the freshness: when paced, the time the pace schedules the event at
+         * (its due time, so a producer that falls behind adds its lag instead of hiding it),
+         * otherwise the time it is sent.
          */
         public Builder wallClockTimestamps(boolean wallClock) {
             this.wallClockTimestamps = wallClock;

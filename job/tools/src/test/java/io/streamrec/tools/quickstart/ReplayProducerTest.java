@@ -10,8 +10,37 @@ import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** A record the producer cannot deliver is reported, so the replay fails instead of waiting. */
+/**
+ * A record the producer cannot deliver is reported, so the replay fails instead of waiting; a paced
+ * event is stamped with the time the pace schedules it at, not when a late producer sent it.
+ */
 class ReplayProducerTest {
+
+    @Test
+    void aPacedEventIsStampedWithItsDueTimeHoweverLateItIsSent() {
+        // a producer that began 10 s ago at 100 events/s and has only now reached event 50 (its
+        // sends were slow): event 50 was due 0.5 s after the beginning, 9.5 s ago, and carries
+        // that time, so the 9.5 s it waited in the producer count in freshness
+        long begin = System.currentTimeMillis() - 10_000;
+
+        assertThat(ReplayProducer.dueMillis(begin, 0, 100)).isEqualTo(begin);
+        assertThat(ReplayProducer.dueMillis(begin, 50, 100)).isEqualTo(begin + 500);
+        assertThat(ReplayProducer.dueMillis(begin, 999, 100)).isEqualTo(begin + 9_990);
+        // fractional intervals round down, and the stamps never go back
+        long previous = Long.MIN_VALUE;
+        for (int i = 0; i < 1_000; i++) {
+            long due = ReplayProducer.dueMillis(begin, i, 333.0);
+            assertThat(due).isGreaterThanOrEqualTo(previous).isLessThanOrEqualTo(begin + 3_003);
+            previous = due;
+        }
+    }
+
+    @Test
+    void anUnpacedEventIsStampedWithTheTimeItIsSent() {
+        long before = System.currentTimeMillis();
+        long stamp = ReplayProducer.dueMillis(before - 10_000, 50, 0);
+        assertThat(stamp).isBetween(before, System.currentTimeMillis());
+    }
 
     @Test
     @Timeout(60)
