@@ -42,8 +42,10 @@ public final class BenchMain {
                             "events",
                             "N",
                             "events per throughput/freshness run, the first N in time order"
-                                    + " (default 100000: long enough that JIT compilation is not"
-                                    + " part of the figure)")
+                                    + " (default 100000; JIT warm-up included: an untimed warm-up"
+                                    + " replay of 20000 events precedes the pipeline runs, so the"
+                                    + " first timed run does not pay for all of it, but compilation"
+                                    + " still takes part of each run's CPU)")
                     .value("serving-sizes", "A,B,C", "catalog sizes (default 10000,100000,1000000)")
                     .value(
                             "ann-from",
