@@ -109,7 +109,9 @@ final class FreshnessSection extends ReplaySection {
                 "freshness p50 (event due -> serving uses it; a bucket's upper edge, up to 12%"
                         + " above)",
                 "–", Summary.of(p50), "ms");
-        report.row("freshness p99 (a bucket's upper edge)", "<= 500 ms", Summary.of(p99), "ms");
+        report.row(
+                "freshness p99 (a bucket's upper edge, up to 12% above)",
+                "<= 500 ms", Summary.of(p99), "ms");
         plotLastRun();
     }
 
@@ -195,11 +197,13 @@ final class FreshnessSection extends ReplaySection {
                                 + load
                                 + "), all runs pooled; a reader sees the result at once under"
                                 + " at-least-once results (the default), at the next checkpoint"
-                                + " under exactly-once: the client rows time what a reader sees");
+                                + " under exactly-once: the client rows time what a reader sees;"
+                                + " each percentile is the upper edge of its histogram bucket (20"
+                                + " a decade), up to 12% above the value");
         report.row(
                 "request -> result written by the job (CreateTime) at "
                         + load
-                        + ", all runs pooled, p50 / p99",
+                        + ", all runs pooled, p50 / p99 (buckets' upper edges, up to 12% above)",
                 "–",
                 String.format(
                         "%.0f / %.0f ms (%d requests)",
