@@ -53,7 +53,8 @@ final class ClientLatencyProbe implements AutoCloseable {
     /**
      * One request's latency at the client, by when it was due; for a request through Kafka also the
      * part before serving answered it (the result's {@code servedAt} less the time the request was
-     * sent, the same clock), NaN otherwise: where in the path a slow request waited.
+     * due, the same clock as {@code latencyMs}, so the rest is the result's way out to the client),
+     * NaN otherwise: where in the path a slow request waited.
      */
     record Sample(long dueMillis, double latencyMs, boolean answered, double servedMs) {
         Sample(long dueMillis, double latencyMs, boolean answered) {
@@ -234,11 +235,19 @@ final class ClientLatencyProbe implements AutoCloseable {
                             due.millis(),
                             due.msSince(),
                             true,
-                            result.path("servedAt").asLong() - sent);
+                            servedMs(result.path("servedAt").asLong(), due.millis()));
                 }
             }
         }
         return new Sample(due.millis(), due.msSince(), false);
+    }
+
+    /**
+     * The part of a request's latency until serving answered it: from when it was {@code
+     * dueMillis}, as the whole latency is, so that whole less this part is the result's way out.
+     */
+    static double servedMs(long servedAtMillis, long dueMillis) {
+        return servedAtMillis - dueMillis;
     }
 
     /** The gateway's samples due within {@code [fromMillis, toMillis]}. */
@@ -252,7 +261,7 @@ final class ClientLatencyProbe implements AutoCloseable {
     }
 
     /**
-     * The Kafka client's answered samples due within the span: request sent -> serving answered it.
+     * The Kafka client's answered samples due within the span: request due -> serving answered it.
      */
     LatencySamples kafkaServed(long fromMillis, long toMillis) {
         LatencySamples h = new LatencySamples();

@@ -272,7 +272,8 @@ final class FreshnessSection extends ReplaySection {
                         quantile(clientKafkaWarm, 0.99),
                         clientKafkaWarm.count()));
         report.row(
-                "of which request sent -> serving answered it (the result's servedAt), p50 / p99",
+                "of which, through Kafka, request due -> serving answered it (the result's servedAt;"
+                        + " the rest is the result's way out), p50 / p99",
                 "–",
                 String.format(
                         "%.0f / %.0f ms",

@@ -44,7 +44,8 @@ public final class PipelineBench {
      * A run's client latencies over its training window.
      *
      * @param kafkaServed the Kafka requests' part until serving answered them (its {@code
-     *     servedAt}); the rest of {@code kafka} is the result's way out to the client
+     *     servedAt}), timed from the request's due time as {@code kafka} is, so the rest of {@code
+     *     kafka} is the result's way out to the client
      * @param gatewayWarm {@code gateway} without the requests sent in the first {@link
      *     #CLIENT_WARM_UP_S} seconds (JIT compilation, first model rows), as a job that has been
      *     running a while answers

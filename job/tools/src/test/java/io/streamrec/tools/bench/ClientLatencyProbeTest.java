@@ -8,6 +8,19 @@ import org.junit.jupiter.api.Test;
 
 class ClientLatencyProbeTest {
     @Test
+    void theServedPartIsTimedFromTheDueTimeAsTheWholeLatencyIs() {
+        // due at 1,000, sent late at 1,300 (the client was behind), served at 1,500, in hand at
+        // 1,600: 600 ms in all, of which 500 until serving answered, 100 on the way out
+        long due = 1_000;
+        double whole = 1_600 - due;
+
+        double served = ClientLatencyProbe.servedMs(1_500, due);
+
+        assertThat(served).isEqualTo(500.0);
+        assertThat(whole - served).isEqualTo(100.0);
+    }
+
+    @Test
     void aRequestWithoutAResultCountsAtTheTimeoutInTheSpanItWasDueIn() {
         List<ClientLatencyProbe.Sample> samples = new ArrayList<>();
         for (int i = 0; i < 49; i++) {
