@@ -85,6 +85,15 @@ public record CandidateSettings(
 
     /** These settings with users made similar by {@code rule}. */
     public CandidateSettings withSimilarUsers(SimilarUsers rule) {
+        return with(rule, unseenCatalogItems);
+    }
+
+    /** These settings with catalog items that no event named yet offered or not ({@code on}). */
+    public CandidateSettings withUnseenCatalogItems(boolean on) {
+        return with(similarUsers, on);
+    }
+
+    private CandidateSettings with(SimilarUsers rule, boolean unseen) {
         return new CandidateSettings(
                 perSource,
                 userItems,
@@ -101,27 +110,6 @@ public record CandidateSettings(
                 maxItemsPerWord,
                 popularityPerSource,
                 rule,
-                unseenCatalogItems);
-    }
-
-    /** These settings with catalog items that no event named yet offered or not ({@code on}). */
-    public CandidateSettings withUnseenCatalogItems(boolean on) {
-        return new CandidateSettings(
-                perSource,
-                userItems,
-                pairWindow,
-                neighbourCap,
-                sequenceItems,
-                sequenceDecay,
-                usersPerItem,
-                similarPerUser,
-                similarity,
-                itemsPerSimilarUser,
-                similarItemDecay,
-                titleItems,
-                maxItemsPerWord,
-                popularityPerSource,
-                similarUsers,
-                on);
+                unseen);
     }
 }
