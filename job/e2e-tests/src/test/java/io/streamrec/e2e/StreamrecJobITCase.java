@@ -279,8 +279,12 @@ class StreamrecJobITCase {
         // every row's counters from the input alone, under the run's model settings: a row
         // counted twice and another missed would leave the totals above as they are
         Map<String, List<Long>> expected = new TreeMap<>();
+        JobSettings oracle = new JobSettings(config("oracle"));
         ExpectedContributions.perRow(
-                        STREAM.events, STREAM.catalog, new JobSettings(config("oracle")).model())
+                        STREAM.events,
+                        STREAM.catalog,
+                        oracle.model(),
+                        oracle.worker().maxUserItems())
                 .forEach((k, c) -> expected.put(k, List.of(c.updates(), c.positives())));
         assertThat(counters(rows)).isEqualTo(expected);
     }

@@ -40,7 +40,7 @@ public final class GradientStep {
     /**
      * The training example of an event: its user's recent items (oldest first), sampled negatives,
      * item features read from the model rows ({@code rows}: null for unknown), and its weight as a
-     * positive.
+     * positive (0 when every negative is the positive, see {@link NegativeSampler#sample}).
      */
     public TrainingExample example(
             UserEvent event,
@@ -61,7 +61,22 @@ public final class GradientStep {
                 features(event.itemId(), event.timestamp(), rows),
                 negativeFeatures,
                 event.timestamp(),
-                model.positiveWeights().of(event.type(), event.value()));
+                onlyPositive(event.itemId(), negatives)
+                        ? 0f
+                        : model.positiveWeights().of(event.type(), event.value()));
+    }
+
+    /**
+     * Whether every negative is the positive, which the sampler draws only when no other item is
+     * known: zero gradient, so weight 0 keeps ln 2 per such example out of the loss.
+     */
+    private static boolean onlyPositive(String positive, String[] negatives) {
+        for (String n : negatives) {
+            if (!n.equals(positive)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private float[] features(String itemId, long now, Function<String, ParameterRow> rows) {

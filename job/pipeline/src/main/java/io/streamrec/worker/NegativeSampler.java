@@ -8,10 +8,11 @@ import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
- * Negative sampling, seeded by the event id. A share of the negatives is drawn uniformly from the
- * known items; the rest from a ring of the most recent positives, i.e. in proportion to what is
- * trending: uniform negatives alone are too easy once the model knows what is popular, and teach it
- * nothing about the order among popular items, which is where the hits are.
+ * Negative sampling, seeded by the user and event id, among the items the user has not interacted
+ * with (see {@link #sample}). A share of the negatives is drawn uniformly from the known items; the
+ * rest from a ring of the most recent positives, i.e. in proportion to what is trending: uniform
+ * negatives alone are too easy once the model knows what is popular, and teach it nothing about the
+ * order among popular items, which is where the hits are.
  *
  * <p>A uniform draw depends on the event id and the set of known items, not on the order in which
  * the items became known (catalog, feedback rows and events interleave by timing, and a restarted
@@ -30,6 +31,11 @@ public final class NegativeSampler {
 
     /** Below this many items a draw scans them all, rather than rejecting mostly empty buckets. */
     private static final int SCAN_ALL_BELOW = 256;
+
+    /** Draws per negative before falling back (see {@link #sample}). */
+    private static final int ATTEMPTS = 32;
+
+    private static final long FNV_OFFSET = 0xcbf29ce484222325L;
 
     private final Set<String> known = new HashSet<>();
     private final ItemBucket[] buckets = new ItemBucket[BUCKETS];
@@ -90,30 +96,78 @@ public final class NegativeSampler {
     }
 
     /**
-     * {@code k} distinct items other than {@code positive} (repeats only if the catalog is tiny).
+     * {@code k} distinct items the user has not interacted with: neither {@code positive} (the
+     * event's item) nor one of {@code userItems} (the user's items before the event, as the worker
+     * keeps them). Standard BPR: an item the user took is no negative for them. Seeded by the user
+     * id and the event id, so two users' events with the same id draw independently, and a replay
+     * (same user items, decided by the input) draws the same negatives.
+     *
+     * <p>Each negative gets {@value #ATTEMPTS} draws. When none of them is a new item outside the
+     * user's items (a user whose items cover most of the catalog, or a tiny catalog), it falls back
+     * to the first one drawn that is not the positive, preferring one not chosen yet: a history
+     * item or a repeat, never the positive while another item is known. Only when the positive is
+     * the only known item (a fresh job's first item, a one-item catalog) is every negative the
+     * positive; {@link GradientStep} gives such an example weight 0 (its gradient is zero anyway),
+     * so it adds no ln 2 to the loss and still counts as a contribution to the rows it touches.
      */
-    public String[] sample(String eventId, String positive, int k) {
-        SplittableRandom random = new SplittableRandom(seed ^ fnv(eventId));
+    public String[] sample(
+            String userId, String eventId, String positive, String[] userItems, int k) {
+        SplittableRandom random =
+                new SplittableRandom(seed ^ fnv(fnv(fnv(FNV_OFFSET, userId), "\u0000"), eventId));
+        Set<String> taken = userItems.length > 8 ? new HashSet<>(Arrays.asList(userItems)) : null;
         String[] out = new String[k];
         Set<String> chosen = new HashSet<>();
         int n = known.size();
+        boolean othersKnown = n > (known.contains(positive) ? 1 : 0);
         int fromRecent = recentCount == 0 ? 0 : (int) Math.round(k * recentFraction);
         for (int j = 0; j < k; j++) {
-            String pick = positive;
+            String pick = null;
+            String fallback = null;
             boolean useRecent = j < fromRecent;
-            for (int attempt = 0; attempt < 32 && n > 0; attempt++) {
+            for (int attempt = 0; attempt < ATTEMPTS && othersKnown; attempt++) {
                 String c =
-                        useRecent && attempt < 16
+                        useRecent && attempt < ATTEMPTS / 2
                                 ? recentAt(random.nextInt(recentCount))
                                 : drawUniform(random, n);
-                if (!c.equals(positive) && (chosen.add(c) || n <= k)) {
+                if (c.equals(positive)) {
+                    continue;
+                }
+                boolean fresh = n <= k || !chosen.contains(c);
+                if (fresh && !isUserItem(c, userItems, taken)) {
                     pick = c;
                     break;
                 }
+                if (fallback == null || (fresh && chosen.contains(fallback))) {
+                    fallback = c;
+                }
             }
+            if (pick == null) {
+                pick = fallback;
+            }
+            while (pick == null && othersKnown) {
+                // every draw was the positive (odds of (1/n)^32): draw on until one is not
+                String c = drawUniform(random, n);
+                pick = c.equals(positive) ? null : c;
+            }
+            if (pick == null) {
+                pick = positive;
+            }
+            chosen.add(pick);
             out[j] = pick;
         }
         return out;
+    }
+
+    private static boolean isUserItem(String item, String[] userItems, Set<String> taken) {
+        if (taken != null) {
+            return taken.contains(item);
+        }
+        for (String u : userItems) {
+            if (u.equals(item)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** One of the {@code n} known items, each equally likely, whatever order they came in. */
@@ -186,7 +240,11 @@ public final class NegativeSampler {
     }
 
     private static long fnv(String s) {
-        long h = 0xcbf29ce484222325L;
+        return fnv(FNV_OFFSET, s);
+    }
+
+    /** FNV-1a of {@code s}, continuing from {@code h}. */
+    private static long fnv(long h, String s) {
         for (int i = 0; i < s.length(); i++) {
             h ^= s.charAt(i);
             h *= 0x100000001b3L;

@@ -65,8 +65,15 @@ public final class TrainingWorker {
      */
     public String[] add(UserEvent event, String[] itemsBefore) {
         sampler.add(event.itemId());
-        // drawn on arrival: depends on the event id and the set of known items, not on batching
-        String[] drawn = sampler.sample(event.eventId(), event.itemId(), model.negatives());
+        // drawn on arrival: depends on the user, the event id, the user's items before it and the
+        // set of known items, not on batching; the user's items are turned away as negatives
+        String[] drawn =
+                sampler.sample(
+                        event.userId(),
+                        event.eventId(),
+                        event.itemId(),
+                        itemsBefore,
+                        model.negatives());
         sampler.recordPositive(event.itemId());
         events.add(event);
         userItems.add(itemsBefore);

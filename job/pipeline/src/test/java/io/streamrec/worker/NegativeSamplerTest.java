@@ -14,6 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class NegativeSamplerTest {
+    private static final String[] NONE = new String[0];
 
     private static List<String> items(int n) {
         return IntStream.range(0, n).mapToObj(i -> "i" + i).toList();
@@ -39,8 +40,8 @@ class NegativeSamplerTest {
             NegativeSampler inOrder = sampler(items(n), recentFraction);
             NegativeSampler reordered = sampler(shuffled, recentFraction);
             for (int e = 0; e < 200; e++) {
-                String[] negatives = inOrder.sample("e" + e, "i5", 4);
-                assertThat(reordered.sample("e" + e, "i5", 4))
+                String[] negatives = inOrder.sample("u1", "e" + e, "i5", NONE, 4);
+                assertThat(reordered.sample("u1", "e" + e, "i5", NONE, 4))
                         .as("event e%d, recent fraction %s", e, recentFraction)
                         .containsExactly(negatives);
                 assertThat(negatives).doesNotContain("i5").doesNotHaveDuplicates();
@@ -63,9 +64,9 @@ class NegativeSamplerTest {
         running.recentPositives().forEach(restored::recordPositive);
 
         for (int e = 0; e < 100; e++) {
-            assertThat(restored.sample("e" + e, "i9", 2))
+            assertThat(restored.sample("u1", "e" + e, "i9", NONE, 2))
                     .as("event e%d", e)
-                    .containsExactly(running.sample("e" + e, "i9", 2));
+                    .containsExactly(running.sample("u1", "e" + e, "i9", NONE, 2));
         }
     }
 
@@ -77,7 +78,7 @@ class NegativeSamplerTest {
         int draws = 200 * n;
         Map<String, Integer> counts = new HashMap<>();
         for (int e = 0; e < draws; e++) {
-            counts.merge(sampler.sample("e" + e, "none", 1)[0], 1, Integer::sum);
+            counts.merge(sampler.sample("u1", "e" + e, "none", NONE, 1)[0], 1, Integer::sum);
         }
         double expected = (double) draws / n;
         double chiSquare =
@@ -108,10 +109,91 @@ class NegativeSamplerTest {
                 IntStream.range(0, events)
                         .filter(
                                 e ->
-                                        List.of(before.sample("e" + e, "i5", 4))
-                                                .equals(List.of(after.sample("e" + e, "i5", 4))))
+                                        List.of(before.sample("u1", "e" + e, "i5", NONE, 4))
+                                                .equals(
+                                                        List.of(
+                                                                after.sample(
+                                                                        "u1", "e" + e, "i5", NONE,
+                                                                        4))))
                         .count();
         // each of 4 draws changes with probability about 1%
         assertThat(same).isGreaterThan(events * 9 / 10);
+    }
+
+    /** Standard BPR: the user's own items are no negatives for them (they are in q(u) too). */
+    @ParameterizedTest(name = "recent fraction {0}")
+    @ValueSource(doubles = {0.0, 0.5})
+    void neverDrawsTheUsersItemsWhileOthersAreLeft(double recentFraction) {
+        NegativeSampler sampler = sampler(items(300), recentFraction);
+        String[] history = items(100).toArray(String[]::new); // i0..i99, i3 and i4 recent too
+        List<String> own = List.of(history);
+        for (int e = 0; e < 2_000; e++) {
+            String[] negatives = sampler.sample("u1", "e" + e, "i200", history, 4);
+            assertThat(negatives)
+                    .as("event e%d", e)
+                    .doesNotContain("i200")
+                    .doesNotHaveDuplicates()
+                    .noneMatch(own::contains);
+        }
+    }
+
+    /**
+     * A user whose items cover all the catalog but the positive still gets negatives: their own
+     * items then, never the positive.
+     */
+    @Test
+    void fallsBackToTheUsersItemsNotThePositiveWhenNothingElseIsLeft() {
+        NegativeSampler sampler = sampler(items(10), 0.0);
+        String[] history = items(9).toArray(String[]::new);
+        for (int e = 0; e < 500; e++) {
+            assertThat(sampler.sample("u1", "e" + e, "i9", history, 4))
+                    .as("event e%d", e)
+                    .doesNotContain("i9")
+                    .doesNotHaveDuplicates()
+                    .hasSize(4);
+        }
+    }
+
+    /** In a tiny catalog the attempts run out: the positive still never is its own negative. */
+    @Test
+    void theEventsItemIsNeverItsOwnNegativeWhileAnotherItemIsKnown() {
+        NegativeSampler sampler = sampler(items(5), 0.0);
+        for (int e = 0; e < 50_000; e++) {
+            assertThat(sampler.sample("u1", "e" + e, "i2", NONE, 4))
+                    .as("event e%d", e)
+                    .doesNotContain("i2");
+        }
+        NegativeSampler two = new NegativeSampler(7L);
+        List.of("a", "b").forEach(two::add);
+        for (int e = 0; e < 2_000; e++) {
+            assertThat(two.sample("u1", "e" + e, "a", new String[] {"b"}, 3))
+                    .containsExactly("b", "b", "b");
+        }
+    }
+
+    /** Only the positive known (a fresh job's first event): every negative is the positive. */
+    @Test
+    void drawsThePositiveOnlyWhenItIsTheOnlyKnownItem() {
+        NegativeSampler sampler = new NegativeSampler(7L);
+        sampler.add("a");
+        assertThat(sampler.sample("u1", "e1", "a", NONE, 2)).containsExactly("a", "a");
+    }
+
+    /** Event ids are unique per user only (e1, e2, ...): another user's e1 draws independently. */
+    @Test
+    void theSameEventIdOfTwoUsersDrawsDifferentNegatives() {
+        NegativeSampler sampler = sampler(items(1_000), 0.0);
+        long same =
+                IntStream.range(0, 500)
+                        .filter(
+                                e ->
+                                        List.of(sampler.sample("u1", "e" + e, "i5", NONE, 4))
+                                                .equals(
+                                                        List.of(
+                                                                sampler.sample(
+                                                                        "u2", "e" + e, "i5", NONE,
+                                                                        4))))
+                        .count();
+        assertThat(same).isZero();
     }
 }

@@ -115,6 +115,42 @@ class TrainingWorkerTest {
         assertThat(batch.examples().get(0).history()).isEmpty();
     }
 
+    /** The worker hands the sampler the user's items: none of them is drawn as a negative. */
+    @Test
+    void theUsersEarlierItemsAreNotDrawnAsNegatives() {
+        TrainingWorker worker = worker(settings(1_000, 1_000, false), catalog(30));
+        String[] items = NONE;
+        for (int n = 0; n < 20; n++) {
+            items = worker.add(event(n, "a", "i" + n), items);
+        }
+        String[] before = items;
+        for (int n = 20; n < 220; n++) {
+            worker.add(event(n, "a", "i" + (20 + n % 10)), before);
+        }
+        MicroBatch batch = worker.takeBatch();
+        for (int b = 20; b < 220; b++) {
+            TrainingExample ex = batch.examples().get(b);
+            assertThat(ex.negativeItems())
+                    .as("event %s", ex.eventId())
+                    .doesNotContain(before)
+                    .doesNotContain(ex.positiveItem());
+        }
+    }
+
+    /**
+     * A fresh job's first event knows only its own item: its negatives are that item, and it gets
+     * weight 0, so no ln 2 goes into the loss (the gradient is zero anyway).
+     */
+    @Test
+    void anEventWhoseOnlyNegativeIsItsOwnItemAddsNoLoss() {
+        TrainingWorker worker = worker(settings(10, 100, false), new ItemCatalog(List.of()));
+        worker.add(event(1, "a", "x"), NONE);
+        MicroBatch batch = worker.takeBatch();
+        assertThat(batch.examples().get(0).negativeItems()).containsOnly("x");
+        assertThat(batch.examples().get(0).weight()).isZero();
+        assertThat(worker.train(batch).loss()).isZero();
+    }
+
     @Test
     void userHistoryKeepsRepeatsAndDropsTheOldest() {
         String[] items = UserHistory.append(new String[] {"x", "y"}, "x", 3);

@@ -5,6 +5,7 @@ import io.streamrec.model.ModelConfig;
 import io.streamrec.model.RowKeys;
 import io.streamrec.schema.UserEvent;
 import io.streamrec.worker.NegativeSampler;
+import io.streamrec.worker.UserHistory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -19,9 +20,9 @@ import java.util.Set;
  * negatives, the user's recent items, their attributes, and the dense rows), and one positive to
  * its item's row. Every row's update and positive counters on the parameter server must equal these
  * exactly, as in a run without failures: one event applied twice or lost changes them. Negatives
- * are seeded by event id, so they can be drawn here too; this needs a catalog that holds every item
- * of the stream (otherwise the sampler's item set depends on arrival order), see {@link
- * #coveredBy}.
+ * are seeded by user and event id and turn away the user's items before the event (which the input
+ * decides), so they can be drawn here too; this needs a catalog that holds every item of the stream
+ * (otherwise the sampler's item set depends on arrival order), see {@link #coveredBy}.
  */
 public final class ExpectedContributions {
     private ExpectedContributions() {}
@@ -35,8 +36,11 @@ public final class ExpectedContributions {
     }
 
     /** The sum of all rows' expected update counters; see {@link #perRow}. */
-    public static long count(List<UserEvent> events, ItemCatalog catalog, ModelConfig model) {
-        return perRow(events, catalog, model).values().stream().mapToLong(Counters::updates).sum();
+    public static long count(
+            List<UserEvent> events, ItemCatalog catalog, ModelConfig model, int maxUserItems) {
+        return perRow(events, catalog, model, maxUserItems).values().stream()
+                .mapToLong(Counters::updates)
+                .sum();
     }
 
     /**
@@ -44,9 +48,11 @@ public final class ExpectedContributions {
      *
      * @param events the events in the order each user's events were processed (per user, the order
      *     of their Kafka partition)
+     * @param maxUserItems the items the workers remember per user ({@code worker.max-user-items}):
+     *     the sampler turns a user's remembered items away as negatives, so the draws depend on it
      */
     public static Map<String, Counters> perRow(
-            List<UserEvent> events, ItemCatalog catalog, ModelConfig model) {
+            List<UserEvent> events, ItemCatalog catalog, ModelConfig model, int maxUserItems) {
         NegativeSampler sampler = new NegativeSampler(model.seed());
         catalog.ids().forEach(sampler::add);
         int l = model.historyLength();
@@ -55,15 +61,23 @@ public final class ExpectedContributions {
         if (model.contentDim() > 0) {
             dense.add(RowKeys.DENSE_U);
         }
-        Map<String, List<String>> history = new HashMap<>();
+        Map<String, String[]> history = new HashMap<>();
         Map<String, long[]> counts = new HashMap<>();
         for (UserEvent e : events) {
-            List<String> items = history.computeIfAbsent(e.userId(), u -> new ArrayList<>());
+            // the user's items before the event, bounded as the worker keeps them
+            String[] items = history.getOrDefault(e.userId(), new String[0]);
             Set<String> exampleItems = new HashSet<>();
             exampleItems.add(e.itemId());
             exampleItems.addAll(
-                    Arrays.asList(sampler.sample(e.eventId(), e.itemId(), model.negatives())));
-            exampleItems.addAll(items.subList(Math.max(0, items.size() - l), items.size()));
+                    Arrays.asList(
+                            sampler.sample(
+                                    e.userId(),
+                                    e.eventId(),
+                                    e.itemId(),
+                                    items,
+                                    model.negatives())));
+            exampleItems.addAll(
+                    Arrays.asList(items).subList(Math.max(0, items.length - l), items.length));
             Set<String> touched = new HashSet<>(dense);
             touched.add(RowKeys.user(e.userId()));
             for (String item : exampleItems) {
@@ -72,7 +86,7 @@ public final class ExpectedContributions {
             }
             touched.forEach(key -> counts.computeIfAbsent(key, k -> new long[2])[0]++);
             counts.get(RowKeys.item(e.itemId()))[1]++;
-            items.add(e.itemId());
+            history.put(e.userId(), UserHistory.append(items, e.itemId(), maxUserItems));
         }
         Map<String, Counters> rows = new HashMap<>();
         counts.forEach((key, c) -> rows.put(key, new Counters(c[0], c[1])));

@@ -175,7 +175,12 @@ public final class ModelAudit {
 
     ObjectNode run(Duration timeout) throws Exception {
         List<UserEvent> events = readEvents();
-        Expected expected = Expected.of(events, settings.catalog(), settings.model());
+        Expected expected =
+                Expected.of(
+                        events,
+                        settings.catalog(),
+                        settings.model(),
+                        settings.worker().maxUserItems());
         long n = events.size();
 
         Map<String, ParameterRow> rows = new HashMap<>();
@@ -441,14 +446,15 @@ public final class ModelAudit {
             Map<String, Long> perUser,
             Map<String, ExpectedContributions.Counters> rows,
             long updates) {
-        static Expected of(List<UserEvent> events, ItemCatalog catalog, ModelConfig model) {
+        static Expected of(
+                List<UserEvent> events, ItemCatalog catalog, ModelConfig model, int maxUserItems) {
             Map<String, Long> perUser = new TreeMap<>();
             events.forEach(e -> perUser.merge(RowKeys.user(e.userId()), 1L, Long::sum));
             if (!ExpectedContributions.coveredBy(events, catalog)) {
                 return new Expected(perUser, Map.of(), -1);
             }
             Map<String, ExpectedContributions.Counters> rows =
-                    ExpectedContributions.perRow(events, catalog, model);
+                    ExpectedContributions.perRow(events, catalog, model, maxUserItems);
             long updates =
                     rows.values().stream().mapToLong(ExpectedContributions.Counters::updates).sum();
             return new Expected(perUser, rows, updates);

@@ -30,7 +30,7 @@ class ExpectedContributionsTest {
                 List.of(event("e1", "u1", "A"), event("e2", "u1", "B"), event("e3", "u2", "A"));
 
         Map<String, ExpectedContributions.Counters> rows =
-                ExpectedContributions.perRow(events, CATALOG, MODEL);
+                ExpectedContributions.perRow(events, CATALOG, MODEL, 1_000);
 
         assertThat(rows)
                 .containsOnlyKeys(
@@ -49,6 +49,34 @@ class ExpectedContributionsTest {
         assertThat(rows.get("i:B")).isEqualTo(new ExpectedContributions.Counters(3, 1));
         assertThat(rows.get("a:g1").updates()).isEqualTo(3);
         assertThat(rows.get("dense:W")).isEqualTo(new ExpectedContributions.Counters(3, 0));
-        assertThat(ExpectedContributions.count(events, CATALOG, MODEL)).isEqualTo(3 * 8);
+        assertThat(ExpectedContributions.count(events, CATALOG, MODEL, 1_000)).isEqualTo(3 * 8);
+    }
+
+    /**
+     * The oracle draws as the workers do: a user's items before an event are no negatives for it.
+     * Each user takes A, then B; with no history in the model (length 0) B's event can only touch
+     * C, so A's row counts just the users' A events.
+     */
+    @Test
+    void theUsersEarlierItemsAreNoNegatives() {
+        ItemCatalog catalog =
+                new ItemCatalog(
+                        List.of(
+                                new ItemRecord("A", "a", List.of(), new float[0]),
+                                new ItemRecord("B", "b", List.of(), new float[0]),
+                                new ItemRecord("C", "c", List.of(), new float[0])));
+        ModelConfig model = new ModelConfig(4, 1, 0, 86_400_000L, 7L);
+        List<UserEvent> events = new java.util.ArrayList<>();
+        for (int u = 0; u < 50; u++) {
+            events.add(event("e1", "u" + u, "A"));
+            events.add(event("e2", "u" + u, "B"));
+        }
+
+        Map<String, ExpectedContributions.Counters> rows =
+                ExpectedContributions.perRow(events, catalog, model, 1_000);
+
+        assertThat(rows.get("i:A")).isEqualTo(new ExpectedContributions.Counters(50, 50));
+        // B's events touch C; A's events touch B or C
+        assertThat(rows.get("i:C").updates()).isGreaterThanOrEqualTo(50);
     }
 }

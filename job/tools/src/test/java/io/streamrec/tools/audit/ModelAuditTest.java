@@ -252,7 +252,7 @@ class ModelAuditTest {
                         new LatencyHistogram()));
         return audit.audit(
                 events,
-                ModelAudit.Expected.of(events, CATALOG, MODEL),
+                ModelAudit.Expected.of(events, CATALOG, MODEL, 1_000),
                 rows,
                 answers,
                 reports,
