@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
+import java.util.function.IntPredicate;
 import java.util.function.Predicate;
 
 /**
@@ -35,6 +36,12 @@ public final class CandidateGenerator {
     private final IdIndex items = new IdIndex();
     private final IdIndex users = IdIndex.users();
     private final ItemPopularity popularity;
+
+    /**
+     * {@link ItemPopularity#seen}, made once: {@link #retainOffered} runs for every candidate read.
+     */
+    private final IntPredicate seenItem;
+
     private final ItemPairs pairs;
     private final UserNeighbourhood neighbourhood;
     private final TitleWords titleWords;
@@ -105,6 +112,7 @@ public final class CandidateGenerator {
         // a source's read skips at most the user's history, so this many ranked keep it exact
         this.popularity =
                 new ItemPopularity(items, settings.popularityPerSource() + settings.userItems());
+        this.seenItem = popularity::seen;
         this.pairs = new ItemPairs(settings.neighbourCap());
         this.neighbourhood =
                 new UserNeighbourhood(
@@ -457,7 +465,7 @@ public final class CandidateGenerator {
      */
     private void retainOffered() {
         if (!settings.unseenCatalogItems()) {
-            scores.retain(popularity::seen);
+            scores.retain(seenItem);
         }
     }
 

@@ -114,7 +114,7 @@ public final class NegativeSampler {
             String userId, String eventId, String positive, String[] userItems, int k) {
         SplittableRandom random =
                 new SplittableRandom(seed ^ fnv(fnv(fnv(FNV_OFFSET, userId), "\u0000"), eventId));
-        Set<String> taken = userItems.length > 8 ? new HashSet<>(Arrays.asList(userItems)) : null;
+        UserItems taken = new UserItems(userItems);
         String[] out = new String[k];
         Set<String> chosen = new HashSet<>();
         int n = known.size();
@@ -133,7 +133,7 @@ public final class NegativeSampler {
                     continue;
                 }
                 boolean fresh = n <= k || !chosen.contains(c);
-                if (fresh && !isUserItem(c, userItems, taken)) {
+                if (fresh && !taken.contains(c)) {
                     pick = c;
                     break;
                 }
@@ -158,16 +158,33 @@ public final class NegativeSampler {
         return out;
     }
 
-    private static boolean isUserItem(String item, String[] userItems, Set<String> taken) {
-        if (taken != null) {
-            return taken.contains(item);
+    /**
+     * The user's items a draw must avoid: scanned, since a draw rarely hits one and a scan of a few
+     * costs less than hashing them all for every event; hashed once a draw hits one of a long
+     * history, where further hits are likely (a history covering much of the catalog).
+     */
+    private static final class UserItems {
+        private final String[] items;
+        private Set<String> hashed;
+
+        UserItems(String[] items) {
+            this.items = items;
         }
-        for (String u : userItems) {
-            if (u.equals(item)) {
-                return true;
+
+        boolean contains(String item) {
+            if (hashed != null) {
+                return hashed.contains(item);
             }
+            for (String u : items) {
+                if (u.equals(item)) {
+                    if (items.length > 8) {
+                        hashed = new HashSet<>(Arrays.asList(items));
+                    }
+                    return true;
+                }
+            }
+            return false;
         }
-        return false;
     }
 
     /** One of the {@code n} known items, each equally likely, whatever order they came in. */
