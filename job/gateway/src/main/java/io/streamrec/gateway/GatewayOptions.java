@@ -1,6 +1,7 @@
 package io.streamrec.gateway;
 
 import java.time.Duration;
+import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.MemorySize;
@@ -143,7 +144,9 @@ public final class GatewayOptions {
                                     + " but GET /health (token bucket), whatever user ids it names;"
                                     + " a POST /events counts its events. A client is its token"
                                     + " (by its hash) when gateway.tokens-file is set, else its"
-                                    + " remote address (an IPv6 one by its /64). Over it, 429"
+                                    + " remote address (a trusted proxy's: the client it forwards"
+                                    + " for, see gateway.trusted-proxies; an IPv6 one by its /64)."
+                                    + " Over it, 429"
                                     + " with Retry-After. 0: no limit.");
     public static final ConfigOption<Integer> CLIENT_BURST =
             ConfigOptions.key("gateway.client-burst")
@@ -161,6 +164,21 @@ public final class GatewayOptions {
                     .withDescription(
                             "Most clients whose buckets are kept; the least recently seen is"
                                     + " dropped (it starts again with a full bucket).");
+    public static final ConfigOption<List<String>> TRUSTED_PROXIES =
+            ConfigOptions.key("gateway.trusted-proxies")
+                    .stringType()
+                    .asList()
+                    .defaultValues()
+                    .withDescription(
+                            "Addresses and CIDR ranges (IPv4 or IPv6, separated by ';') of the"
+                                    + " reverse proxies or load balancers in front of the gateway."
+                                    + " A request whose peer is one is taken to come from the"
+                                    + " rightmost X-Forwarded-For address that is not one (a"
+                                    + " malformed entry stops the walk at the last trusted"
+                                    + " address). That address then stands for the remote one:"
+                                    + " gateway.client-rate limits it, the audit log names it"
+                                    + " beside the peer. Empty: X-Forwarded-For is never read"
+                                    + " (any client can write it).");
 
     public static final ConfigOption<String> AUDIT_LOG =
             ConfigOptions.key("gateway.audit-log")
@@ -263,6 +281,25 @@ public final class GatewayOptions {
         require(CLIENT_BURST, conf.get(CLIENT_BURST) >= 1, conf.get(CLIENT_BURST), ">= 1");
         int clients = conf.get(RATE_LIMITED_CLIENTS);
         require(RATE_LIMITED_CLIENTS, clients >= 1, clients, ">= 1");
+        trustedProxies(conf);
+    }
+
+    /** The proxies of {@link #TRUSTED_PROXIES}; fails with a message naming a bad entry. */
+    static TrustedProxies trustedProxies(ReadableConfig conf) {
+        List<String> entries = conf.get(TRUSTED_PROXIES);
+        try {
+            return TrustedProxies.parse(entries);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "option "
+                            + TRUSTED_PROXIES.key()
+                            + " = "
+                            + String.join(";", entries)
+                            + ": "
+                            + e.getMessage()
+                            + " (entries are separated by ';')",
+                    e);
+        }
     }
 
     private static void validateTls(ReadableConfig conf) {

@@ -32,6 +32,7 @@ import io.streamrec.job.StreamrecOptions;
 import io.streamrec.schema.RecommendationRequest;
 import io.streamrec.schema.UserEvent;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.URI;
@@ -192,6 +193,9 @@ public final class GatewayServer implements AutoCloseable {
     /** Null when no tokens file is set: the gateway is open. */
     private final AccessTokens tokens;
 
+    /** Whose {@code X-Forwarded-For} names the client ({@code gateway.trusted-proxies}). */
+    private final TrustedProxies trustedProxies;
+
     private final EventJsonCodec events = new EventJsonCodec();
     private final EventTimeGuard<UserEvent> timeGuard;
     private final ThreadPoolExecutor workers;
@@ -249,6 +253,7 @@ public final class GatewayServer implements AutoCloseable {
         this.maxPending = conf.get(GatewayOptions.MAX_PENDING_REQUESTS);
         this.requestTimeoutMillis = conf.get(GatewayOptions.REQUEST_TIMEOUT).toMillis();
         this.tokens = readTokens(conf);
+        this.trustedProxies = GatewayOptions.trustedProxies(conf);
         this.tls = GatewayTls.fromOptions(conf); // before Kafka: a bad keystore leaks no client
         this.auditLog =
                 new AuditLog(conf.getOptional(GatewayOptions.AUDIT_LOG).map(Path::of).orElse(null));
@@ -466,7 +471,8 @@ public final class GatewayServer implements AutoCloseable {
             return;
         }
         AccessTokens.Grant grant = grant(request);
-        String client = client(grant, ex.channel().remoteAddress());
+        TrustedProxies.ClientAddress from = clientAddress(request, ex);
+        String client = client(grant, from.client());
         boolean batch = grant != null && path.equals("/events");
         if (!batch && overClientRate(client, ex, 1)) {
             return; // a batch is admitted by its cost once split (acceptEvents)
@@ -481,7 +487,7 @@ public final class GatewayServer implements AutoCloseable {
         } else if (path.equals("/events")) {
             handleEvents(request, grant, client, ex);
         } else if (path.startsWith(FORGET_PATH)) {
-            handleForget(request.method(), userId(path, FORGET_PATH), grant, ex);
+            handleForget(request.method(), userId(path, FORGET_PATH), grant, from, ex);
         } else {
             ex.send(404, error("no such resource: " + path));
         }
@@ -501,7 +507,11 @@ public final class GatewayServer implements AutoCloseable {
      * written, with the request id. The job erases the user within the checkpoint that follows.
      */
     private void handleForget(
-            HttpMethod method, String userId, AccessTokens.Grant grant, Exchange ex) {
+            HttpMethod method,
+            String userId,
+            AccessTokens.Grant grant,
+            TrustedProxies.ClientAddress from,
+            Exchange ex) {
         if (!HttpMethod.POST.equals(method)) {
             ex.sendMethodNotAllowed("POST", error("use POST"));
             return;
@@ -518,12 +528,12 @@ public final class GatewayServer implements AutoCloseable {
                 ex.send(429, error("too many refused admin requests"), retryAfter(wait));
                 return;
             }
-            auditing().execute(() -> audit(grant, userId, requestId, "forbidden"));
+            auditing().execute(() -> audit(grant, from, userId, requestId, "forbidden"));
             ex.send(403, error("forgetting a user needs the admin scope"));
             return;
         }
         try {
-            workers.execute(() -> forget(userId, requestId, grant, ex));
+            workers.execute(() -> forget(userId, requestId, grant, from, ex));
         } catch (RejectedExecutionException e) {
             ex.send(503, error("gateway busy: work queue full"), RETRY_AFTER_SECONDS);
         }
@@ -534,8 +544,13 @@ public final class GatewayServer implements AutoCloseable {
      * ack and the outcome's line loses no attempt, then the outcome ("accepted" or "failed") on a
      * worker thread: never on the producer's I/O thread, which the log's fsync would stall.
      */
-    private void forget(String userId, String requestId, AccessTokens.Grant grant, Exchange ex) {
-        if (!audit(grant, userId, requestId, "requested")) {
+    private void forget(
+            String userId,
+            String requestId,
+            AccessTokens.Grant grant,
+            TrustedProxies.ClientAddress from,
+            Exchange ex) {
+        if (!audit(grant, from, userId, requestId, "requested")) {
             ex.send(500, error("the audit log failed; the forget was not requested"));
             return;
         }
@@ -549,6 +564,7 @@ public final class GatewayServer implements AutoCloseable {
                             boolean recorded =
                                     audit(
                                             grant,
+                                            from,
                                             userId,
                                             requestId,
                                             err == null ? "accepted" : "failed");
@@ -584,10 +600,19 @@ public final class GatewayServer implements AutoCloseable {
 
     /** Records an admin action; false (and logged) when the audit log cannot be written. */
     private boolean audit(
-            AccessTokens.Grant grant, String userId, String requestId, String result) {
+            AccessTokens.Grant grant,
+            TrustedProxies.ClientAddress from,
+            String userId,
+            String requestId,
+            String result) {
         try {
             auditLog.record(
-                    grant.tokenId(), "forget", asTheJobNamesUsers.apply(userId), requestId, result);
+                    grant.tokenId(),
+                    from,
+                    "forget",
+                    asTheJobNamesUsers.apply(userId),
+                    requestId,
+                    result);
             return true;
         } catch (IOException e) {
             LOG.error("Could not write the audit log", e);
@@ -637,27 +662,39 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /**
+     * The request's peer, and the client it is taken for: the peer, or when the peer is one of
+     * {@code gateway.trusted-proxies}, the client its {@code X-Forwarded-For} names.
+     */
+    private TrustedProxies.ClientAddress clientAddress(FullHttpRequest request, Exchange ex) {
+        SocketAddress remote = ex.channel().remoteAddress();
+        InetAddress peer = remote instanceof InetSocketAddress a ? a.getAddress() : null;
+        return trustedProxies.resolve(peer, request.headers().getAll(X_FORWARDED_FOR));
+    }
+
+    private static final String X_FORWARDED_FOR = "X-Forwarded-For";
+
+    /**
      * Who {@code gateway.client-rate} limits: the token (by its hash's id, as audit lines name it)
-     * when the gateway has tokens, else, and for a request without a known token, the remote
+     * when the gateway has tokens, else, and for a request without a known token, the client's
      * address. The user ids a request names are the caller's choice, so they bound nothing.
      */
-    private String client(AccessTokens.Grant grant, SocketAddress remote) {
-        return tokens != null && grant != null ? grant.tokenId() : address(remote);
+    private String client(AccessTokens.Grant grant, InetAddress address) {
+        return tokens != null && grant != null ? grant.tokenId() : address(address);
     }
 
     /**
-     * A remote address as a client: an IPv4 address, or an IPv6 one's /64 (a host or site is given
-     * a /64 of them, so one per request would make each a new client with a full bucket).
+     * A client's address as a rate-limit key: an IPv4 address, or an IPv6 one's /64 (a host or site
+     * is given a /64 of them, so one per request would make each a new client with a full bucket).
      */
-    static String address(SocketAddress remote) {
-        if (!(remote instanceof InetSocketAddress a) || a.getAddress() == null) {
-            return "address:" + remote;
+    static String address(InetAddress address) {
+        if (address == null) {
+            return "address:unknown"; // not an IP connection
         }
-        byte[] ip = a.getAddress().getAddress();
+        byte[] ip = address.getAddress();
         if (ip.length == 16) {
             return "ip:" + HexFormat.of().formatHex(ip, 0, 8) + "/64";
         }
-        return "ip:" + a.getAddress().getHostAddress();
+        return "ip:" + address.getHostAddress();
     }
 
     /**

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
@@ -95,5 +97,30 @@ class GatewayOptionsTest {
         Configuration noKeystore = Configuration.fromMap(Map.of("gateway.tls.client-auth", "want"));
         assertThatThrownBy(() -> GatewayOptions.validate(noKeystore))
                 .hasMessageStartingWith("option gateway.tls.client-auth = ");
+    }
+
+    /**
+     * {@code gateway.trusted-proxies} is read at start: a bad entry fails naming the option and the
+     * entry; none are trusted by default.
+     */
+    @Test
+    void trustedProxiesAreValidatedNamingTheBadEntry() throws Exception {
+        Configuration conf =
+                Configuration.fromMap(
+                        Map.of("gateway.trusted-proxies", "10.0.0.0/8;2001:db8::/32;lb.local"));
+
+        assertThatThrownBy(() -> GatewayOptions.validate(conf))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("option gateway.trusted-proxies = ")
+                .hasMessageContaining("'lb.local' is not an IPv4 or IPv6 address or CIDR range");
+        conf.set(GatewayOptions.TRUSTED_PROXIES, List.of("10.0.0.0/8", "2001:db8::/32"));
+        assertThatCode(() -> GatewayOptions.validate(conf)).doesNotThrowAnyException();
+        assertThat(GatewayOptions.trustedProxies(conf).trusts(InetAddress.getByName("10.1.1.1")))
+                .isTrue();
+        assertThat(
+                        GatewayOptions.trustedProxies(new Configuration())
+                                .trusts(InetAddress.getByName("127.0.0.1")))
+                .as("none by default")
+                .isFalse();
     }
 }

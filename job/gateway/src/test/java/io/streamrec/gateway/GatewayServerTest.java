@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamrec.job.StreamrecOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -528,11 +528,70 @@ class GatewayServerTest {
      */
     @Test
     void aClientWithoutTokensIsItsIpv4AddressOrItsIpv6Slash64() {
-        assertThat(GatewayServer.address(new InetSocketAddress("10.0.0.1", 1000)))
-                .isEqualTo(GatewayServer.address(new InetSocketAddress("10.0.0.1", 2000)))
-                .isNotEqualTo(GatewayServer.address(new InetSocketAddress("10.0.0.2", 1000)));
-        assertThat(GatewayServer.address(new InetSocketAddress("2001:db8:0:1::1", 1)))
-                .isEqualTo(GatewayServer.address(new InetSocketAddress("2001:db8:0:1:ffff::9", 1)))
-                .isNotEqualTo(GatewayServer.address(new InetSocketAddress("2001:db8:0:2::1", 1)));
+        assertThat(GatewayServer.address(ip("10.0.0.1")))
+                .isEqualTo(GatewayServer.address(ip("10.0.0.1")))
+                .isNotEqualTo(GatewayServer.address(ip("10.0.0.2")));
+        assertThat(GatewayServer.address(ip("2001:db8:0:1::1")))
+                .isEqualTo(GatewayServer.address(ip("2001:db8:0:1:ffff::9")))
+                .isNotEqualTo(GatewayServer.address(ip("2001:db8:0:2::1")));
+    }
+
+    private static InetAddress ip(String literal) {
+        return TrustedProxies.literal(literal);
+    }
+
+    /** A request without a token, with these {@code X-Forwarded-For} values. */
+    private static HttpResponse<String> forwardedFor(
+            GatewayServer gateway, String path, String body, String forwardedFor) throws Exception {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(gateway.uri() + path))
+                        .timeout(CLIENT_WAIT)
+                        .header("X-Forwarded-For", forwardedFor)
+                        .POST(HttpRequest.BodyPublishers.ofString(body));
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * Behind a trusted proxy (here the test's own loopback address) each client the proxy forwards
+     * for has its own bucket; from a peer that is not trusted the header is ignored, so a forged
+     * address gets no fresh bucket.
+     */
+    @Test
+    void clientsBehindATrustedProxyAreLimitedApartAndAForgedHeaderIsIgnored() throws Exception {
+        Configuration behindProxy = clientLimited(1);
+        behindProxy.set(GatewayOptions.TRUSTED_PROXIES, List.of("127.0.0.0/8", "10.0.0.0/8"));
+        try (GatewayServer gateway = gateway(behindProxy)) {
+            assertThat(forwardedFor(gateway, "/events", event("a"), "203.0.113.1").statusCode())
+                    .isEqualTo(202);
+            assertTooManyRequests(forwardedFor(gateway, "/events", event("a"), "203.0.113.1"));
+            // another client, through a second trusted hop: its own bucket
+            assertThat(
+                            forwardedFor(gateway, "/events", event("b"), "203.0.113.2, 10.0.0.7")
+                                    .statusCode())
+                    .isEqualTo(202);
+        }
+        Configuration otherProxy = clientLimited(1);
+        otherProxy.set(GatewayOptions.TRUSTED_PROXIES, List.of("10.0.0.1"));
+        try (GatewayServer gateway = gateway(otherProxy)) {
+            assertThat(forwardedFor(gateway, "/events", event("a"), "203.0.113.1").statusCode())
+                    .isEqualTo(202);
+            assertTooManyRequests(forwardedFor(gateway, "/events", event("b"), "203.0.113.2"));
+        }
+    }
+
+    /** An audit line names the connection's peer and the client a trusted proxy forwarded for. */
+    @Test
+    void theAuditLogRecordsThePeerAndTheForwardedClient(@TempDir Path dir) throws Exception {
+        Path auditLog = dir.resolve("audit.jsonl");
+        Configuration conf = conf();
+        conf.set(GatewayOptions.AUDIT_LOG, auditLog.toString());
+        conf.set(GatewayOptions.TRUSTED_PROXIES, List.of("127.0.0.1"));
+        try (GatewayServer gateway = gateway(conf)) {
+            assertThat(forwardedFor(gateway, "/admin/forget/u1", "", "2001:db8::7").statusCode())
+                    .isEqualTo(202);
+        }
+        assertThat(Files.readAllLines(auditLog))
+                .hasSize(2)
+                .allMatch(l -> l.contains("\"peer\":\"127.0.0.1\",\"client\":\"2001:db8::7\""));
     }
 }
