@@ -42,64 +42,80 @@ public final class ItemJsonCodec implements RecordParser<ItemRecord> {
     public ItemRecord parse(byte[] payload) throws InvalidRecordException {
         JsonNode node = RecordParser.readObject(payload);
         String itemId = RecordParser.id(node, "itemId");
+        return new ItemRecord(itemId, title(node, itemId), attributes(node), contentVector(node));
+    }
+
+    /** The item's title, its id when it has none. */
+    private static String title(JsonNode node, String itemId) throws InvalidRecordException {
         String title = node.hasNonNull("title") ? RecordParser.text(node, "title") : itemId;
         if (title.length() > MAX_TITLE_CHARS) {
             throw new InvalidRecordException(
                     "wrong_type",
                     "title must be a string of at most " + MAX_TITLE_CHARS + " chars");
         }
-        List<String> attributes = new ArrayList<>();
+        return title;
+    }
+
+    /** The item's distinct attributes, in the order first given. */
+    private static List<String> attributes(JsonNode node) throws InvalidRecordException {
         JsonNode attrs = node.get("attributes");
-        if (attrs != null && !attrs.isNull()) {
-            if (!attrs.isArray() || attrs.size() > MAX_ATTRIBUTES) {
+        if (attrs == null || attrs.isNull()) {
+            return List.of();
+        }
+        if (!attrs.isArray() || attrs.size() > MAX_ATTRIBUTES) {
+            throw new InvalidRecordException(
+                    "wrong_type",
+                    "attributes must be an array of at most " + MAX_ATTRIBUTES + " strings");
+        }
+        List<String> attributes = new ArrayList<>();
+        for (JsonNode a : attrs) {
+            if (!a.isTextual()
+                    || a.asText().isBlank()
+                    || a.asText().length() > MAX_ATTRIBUTE_CHARS) {
                 throw new InvalidRecordException(
                         "wrong_type",
-                        "attributes must be an array of at most " + MAX_ATTRIBUTES + " strings");
+                        "attributes must be non-empty strings of <= "
+                                + MAX_ATTRIBUTE_CHARS
+                                + " chars");
             }
-            for (JsonNode a : attrs) {
-                if (!a.isTextual()
-                        || a.asText().isBlank()
-                        || a.asText().length() > MAX_ATTRIBUTE_CHARS) {
-                    throw new InvalidRecordException(
-                            "wrong_type",
-                            "attributes must be non-empty strings of <= "
-                                    + MAX_ATTRIBUTE_CHARS
-                                    + " chars");
-                }
-                if (!attributes.contains(a.asText())) {
-                    attributes.add(a.asText());
-                }
+            if (!attributes.contains(a.asText())) {
+                attributes.add(a.asText());
             }
         }
-        float[] vector = new float[0];
+        return List.copyOf(attributes);
+    }
+
+    /** The item's content vector, empty when it has none. */
+    private float[] contentVector(JsonNode node) throws InvalidRecordException {
         JsonNode v = node.get("contentVector");
-        if (v != null && !v.isNull()) {
-            if (!v.isArray()) {
-                throw new InvalidRecordException("wrong_type", "contentVector must be an array");
-            }
-            if (v.size() != contentDim) {
-                throw new InvalidRecordException(
-                        "wrong_dimension",
-                        "contentVector has "
-                                + v.size()
-                                + " values, model.content-dim is "
-                                + contentDim);
-            }
-            vector = new float[v.size()];
-            for (int i = 0; i < vector.length; i++) {
-                JsonNode x = v.get(i);
-                if (!x.isNumber()) {
-                    throw new InvalidRecordException(
-                            "wrong_type", "contentVector[" + i + "] must be a number");
-                }
-                if (!Float.isFinite(x.floatValue())) {
-                    throw new InvalidRecordException(
-                            "non_finite_number", "contentVector[" + i + "] is not a finite number");
-                }
-                vector[i] = x.floatValue();
-            }
+        if (v == null || v.isNull()) {
+            return new float[0];
         }
-        return new ItemRecord(itemId, title, List.copyOf(attributes), vector);
+        if (!v.isArray()) {
+            throw new InvalidRecordException("wrong_type", "contentVector must be an array");
+        }
+        if (v.size() != contentDim) {
+            throw new InvalidRecordException(
+                    "wrong_dimension",
+                    "contentVector has "
+                            + v.size()
+                            + " values, model.content-dim is "
+                            + contentDim);
+        }
+        float[] vector = new float[v.size()];
+        for (int i = 0; i < vector.length; i++) {
+            JsonNode x = v.get(i);
+            if (!x.isNumber()) {
+                throw new InvalidRecordException(
+                        "wrong_type", "contentVector[" + i + "] must be a number");
+            }
+            if (!Float.isFinite(x.floatValue())) {
+                throw new InvalidRecordException(
+                        "non_finite_number", "contentVector[" + i + "] is not a finite number");
+            }
+            vector[i] = x.floatValue();
+        }
+        return vector;
     }
 
     public static byte[] toJson(ItemRecord item) {
