@@ -36,9 +36,22 @@ public final class BprModel {
 
     /** The BPR loss of a batch, in double precision, from the batch's own row values. */
     public static double loss(TrainingBatch b) {
+        double[][] v = itemVectors(b);
+        double total = 0;
+        for (int e = 0; e < b.size; e++) {
+            total += b.exampleWeight[e] * eventLoss(b, e, userVector(b, e, v), v) / b.negatives;
+        }
+        return total;
+    }
+
+    /**
+     * Each batch item's vector: its embedding plus the tanh of its pooled attributes and content.
+     */
+    private static double[][] itemVectors(TrainingBatch b) {
         int d = b.dim;
         int ni = b.items.size();
         int ng = b.attributes.size();
+        int p = b.contentDim;
         double[][] v = new double[ni][d];
         for (int i = 0; i < ni; i++) {
             double[] pooled = new double[d];
@@ -50,7 +63,6 @@ public final class BprModel {
                     }
                 }
             }
-            int p = b.contentDim;
             for (int j = 0; j < d; j++) {
                 double s = b.denseC[j];
                 for (int k = 0; k < d; k++) {
@@ -62,40 +74,47 @@ public final class BprModel {
                 v[i][j] = b.itemEmbeddings[i * d + j] + Math.tanh(s);
             }
         }
-        int f = ModelConfig.FEATURES;
-        double total = 0;
-        for (int e = 0; e < b.size; e++) {
-            double[] q = new double[d];
-            int u = (int) b.userIndex[e];
-            for (int j = 0; j < d; j++) {
-                q[j] = b.userWeights[u * d + j];
-            }
-            for (int h = 0; h < b.historyLength; h++) {
-                double w = b.historyWeight[e * b.historyLength + h];
-                if (w != 0) {
-                    int item = (int) b.historyIndex[e * b.historyLength + h];
-                    for (int j = 0; j < d; j++) {
-                        q[j] += w * v[item][j];
-                    }
-                }
-            }
-            int p = (int) b.positiveIndex[e];
-            double sp = dot(q, v[p]) + b.itemBias[p];
-            for (int x = 0; x < f; x++) {
-                sp += b.positiveFeatures[e * f + x] * b.densePhi[x];
-            }
-            double sum = 0;
-            for (int k = 0; k < b.negatives; k++) {
-                int n = (int) b.negativeIndex[e * b.negatives + k];
-                double sn = dot(q, v[n]) + b.itemBias[n];
-                for (int x = 0; x < f; x++) {
-                    sn += b.negativeFeatures[(e * b.negatives + k) * f + x] * b.densePhi[x];
-                }
-                sum += softplus(sn - sp);
-            }
-            total += b.exampleWeight[e] * sum / b.negatives;
+        return v;
+    }
+
+    /** Event {@code e}'s user vector: the user's row plus its weighted history of item vectors. */
+    private static double[] userVector(TrainingBatch b, int e, double[][] v) {
+        int d = b.dim;
+        double[] q = new double[d];
+        int u = (int) b.userIndex[e];
+        for (int j = 0; j < d; j++) {
+            q[j] = b.userWeights[u * d + j];
         }
-        return total;
+        for (int h = 0; h < b.historyLength; h++) {
+            double w = b.historyWeight[e * b.historyLength + h];
+            if (w != 0) {
+                int item = (int) b.historyIndex[e * b.historyLength + h];
+                for (int j = 0; j < d; j++) {
+                    q[j] += w * v[item][j];
+                }
+            }
+        }
+        return q;
+    }
+
+    /** Event {@code e}'s summed softplus(negative - positive) over its negatives, unweighted. */
+    private static double eventLoss(TrainingBatch b, int e, double[] q, double[][] v) {
+        int f = ModelConfig.FEATURES;
+        int p = (int) b.positiveIndex[e];
+        double sp = dot(q, v[p]) + b.itemBias[p];
+        for (int x = 0; x < f; x++) {
+            sp += b.positiveFeatures[e * f + x] * b.densePhi[x];
+        }
+        double sum = 0;
+        for (int k = 0; k < b.negatives; k++) {
+            int n = (int) b.negativeIndex[e * b.negatives + k];
+            double sn = dot(q, v[n]) + b.itemBias[n];
+            for (int x = 0; x < f; x++) {
+                sn += b.negativeFeatures[(e * b.negatives + k) * f + x] * b.densePhi[x];
+            }
+            sum += softplus(sn - sp);
+        }
+        return sum;
     }
 
     static double softplus(double x) {
