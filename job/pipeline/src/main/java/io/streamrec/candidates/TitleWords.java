@@ -170,6 +170,19 @@ final class TitleWords {
         if (items > 0) {
             throw new IllegalStateException("reading title words into " + items);
         }
+        Word[] dictionary = readDictionary(in);
+        int written = ReadBounds.checkLength(in.readInt(), ReadBounds.MAX_IDS, "TitleWords.items");
+        for (int item = 0; item < written; item++) {
+            int[] ids = readItemWords(in, dictionary);
+            grow(item + 1); // as items arrive: a cut-off input allocates no more than it held
+            wordsByItem[item] = ids;
+            indexed += ids == NOT_INDEXED ? 0 : 1;
+        }
+        freeWordsWithoutItems(dictionary);
+    }
+
+    /** The written words with their postings, indexed here; the array in the written order. */
+    private Word[] readDictionary(DataInput in) throws IOException {
         Word[] dictionary =
                 new Word
                         [ReadBounds.checkLength(
@@ -186,30 +199,33 @@ final class TitleWords {
             byWord.put(word.text, word);
             dictionary[w] = word;
         }
-        int written = ReadBounds.checkLength(in.readInt(), ReadBounds.MAX_IDS, "TitleWords.items");
-        for (int item = 0; item < written; item++) {
-            int count = in.readInt(); // -1: an item without words
-            if (count != -1) {
-                ReadBounds.checkLength(count, ReadBounds.MAX_LIST_LENGTH, "TitleWords.words");
-            }
-            int[] ids = count < 0 ? NOT_INDEXED : new int[count];
-            for (int k = 0; k < count; k++) {
-                int word = in.readInt();
-                if (word < 0 || word >= dictionary.length) {
-                    throw new IOException(
-                            "corrupt TitleWords.word "
-                                    + word
-                                    + " of a dictionary of "
-                                    + dictionary.length);
-                }
-                // by text, as the index finds a word: a dictionary repeating a word keeps the last
-                ids[k] = byWord.get(dictionary[word].text).id;
-            }
-            grow(item + 1); // as items arrive: a cut-off input allocates no more than it held
-            wordsByItem[item] = ids;
-            indexed += ids == NOT_INDEXED ? 0 : 1;
+        return dictionary;
+    }
+
+    /** One item's word ids, {@link #NOT_INDEXED} for an item written without words. */
+    private int[] readItemWords(DataInput in, Word[] dictionary) throws IOException {
+        int count = in.readInt(); // -1: an item without words
+        if (count != -1) {
+            ReadBounds.checkLength(count, ReadBounds.MAX_LIST_LENGTH, "TitleWords.words");
         }
-        // checkpoints before 2026-12-07 kept words no item had any more: they leave here
+        int[] ids = count < 0 ? NOT_INDEXED : new int[count];
+        for (int k = 0; k < count; k++) {
+            int word = in.readInt();
+            if (word < 0 || word >= dictionary.length) {
+                throw new IOException(
+                        "corrupt TitleWords.word "
+                                + word
+                                + " of a dictionary of "
+                                + dictionary.length);
+            }
+            // by text, as the index finds a word: a dictionary repeating a word keeps the last
+            ids[k] = byWord.get(dictionary[word].text).id;
+        }
+        return ids;
+    }
+
+    /** Checkpoints before 2026-12-07 kept words no item had any more: they leave here. */
+    private void freeWordsWithoutItems(Word[] dictionary) throws IOException {
         boolean[] used = new boolean[byId.size()];
         for (int item = 0; item < items; item++) {
             for (int k = 0; wordsByItem[item] != NOT_INDEXED && k < wordsByItem[item].length; k++) {
