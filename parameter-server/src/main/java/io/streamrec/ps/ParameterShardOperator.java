@@ -282,7 +282,8 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
                 r.updates(),
                 r.positives(),
                 r.trend(),
-                r.trendTime());
+                r.trendTime(),
+                r.oldestNewPositiveTime());
     }
 
     /** Applies one gradient message to a row (null: a row never seen) and returns the new row. */

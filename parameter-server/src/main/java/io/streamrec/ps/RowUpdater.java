@@ -50,6 +50,7 @@ public final class RowUpdater implements Serializable {
         long positives = 0;
         float trend = 0f;
         long trendTime = msg.eventTime();
+        long oldestNewPositiveTime = msg.eventTime();
         Start start = start(current, msg.key());
         float[] weights = start.weights();
         float[] slots = start.slots();
@@ -59,6 +60,7 @@ public final class RowUpdater implements Serializable {
             positives = current.positives();
             trend = current.trend();
             trendTime = current.trendTime();
+            oldestNewPositiveTime = current.oldestNewPositiveTime();
         }
         if (msg.gradient().length != weights.length) {
             throw widthMismatch(msg, weights.length);
@@ -81,6 +83,8 @@ public final class RowUpdater implements Serializable {
                             .add(msg.trendIncrement(), msg.eventTime(), trendDecayPerMs);
             trend = t.value();
             trendTime = t.time();
+            // this version's own positives: the parameter server emits every version it makes
+            oldestNewPositiveTime = msg.oldestPositiveTime();
         }
         return new ParameterRow(
                 msg.key(),
@@ -90,7 +94,8 @@ public final class RowUpdater implements Serializable {
                 updates + msg.contributions(),
                 positives + msg.positives(),
                 trend,
-                trendTime);
+                trendTime,
+                oldestNewPositiveTime);
     }
 
     /**
@@ -184,7 +189,8 @@ public final class RowUpdater implements Serializable {
                 row.updates(),
                 row.positives(),
                 row.trend(),
-                row.trendTime());
+                row.trendTime(),
+                row.oldestNewPositiveTime());
     }
 
     /** How many weights this job's {@code model.dim} gives the row {@code key}. */

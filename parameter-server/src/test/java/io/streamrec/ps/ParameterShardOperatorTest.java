@@ -118,6 +118,40 @@ class ParameterShardOperatorTest {
         }
     }
 
+    /** A gradient of {@code n} positives of row {@code key} at event times oldest..newest. */
+    private static ShardMessage positives(String key, int n, long oldest, long newest) {
+        return ShardMessage.gradient(key, new float[] {0.5f, 0.5f}, n, n, n, newest, oldest);
+    }
+
+    /**
+     * Each row the shard emits, to serving and to the feedback topic, carries the event time of the
+     * oldest positive its own gradient brought (serving's freshness measures from it) beside the
+     * newest (trendTime); a gradient without positives keeps the row's, and a batch older than the
+     * row's newest positive carries its own.
+     */
+    @Test
+    void rowsCarryTheOldestEventTimeOfThePositivesTheirUpdateBrought() throws Exception {
+        try (var h = harness(newOperator())) {
+            h.open();
+            h.processElement(new StreamRecord<>(positives("i:1", 2, 1_000L, 5_000L)));
+            h.processElement(new StreamRecord<>(grad("i:1", 0.5f, 1, 0, 0L)));
+            h.processElement(new StreamRecord<>(positives("i:1", 2, 3_000L, 4_000L)));
+            h.prepareSnapshotPreBarrier(1L);
+
+            assertThat(h.extractOutputValues())
+                    .extracting(ModelUpdate::row)
+                    .extracting(ParameterRow::trendTime, ParameterRow::oldestNewPositiveTime)
+                    .containsExactly(
+                            tuple(5_000L, 1_000L), tuple(5_000L, 1_000L), tuple(5_000L, 3_000L));
+            List<ParameterRow> checkpointed = new ArrayList<>();
+            h.getSideOutput(ParameterShardOperator.CHECKPOINTED_ROWS)
+                    .forEach(r -> checkpointed.add(r.getValue()));
+            assertThat(checkpointed)
+                    .extracting(ParameterRow::oldestNewPositiveTime)
+                    .containsExactly(3_000L);
+        }
+    }
+
     @Test
     void forwardsMarkersInOrderWithRows() throws Exception {
         try (var h = harness(newOperator())) {

@@ -11,7 +11,13 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
  * slots (AdaGrad accumulators or FTRL z/n), a version bumped by every applied update, and an update
  * counter that counts gradient contributions (one per event that touched the row). Item rows also
  * carry interaction statistics: all-time positives and an exponentially decayed "trending" count
- * anchored at {@code trendTime} (epoch ms).
+ * anchored at {@code trendTime} (epoch ms), the newest event time of a positive the row took.
+ *
+ * <p>{@code oldestNewPositiveTime} (schema version 3) is the event time of the oldest event among
+ * the positives that the row's latest update with positives added: one update takes a worker's
+ * micro-batch, whose events waited in it up to {@code worker.flush-interval}, and serving measures
+ * its freshness from the one that waited longest. Rows written before version 3 read with {@code
+ * trendTime} there.
  *
  * <p>A row on the model-updates topic also carries a {@code stamp} (schema version 2): the run that
  * wrote it and the checkpoint whose transaction carries it, which replicas use to drop rows of
@@ -30,6 +36,7 @@ public record ParameterRow(
         long positives,
         float trend,
         long trendTime,
+        long oldestNewPositiveTime,
         RunCheckpoint stamp) {
 
     /** A row without a stamp. */
@@ -41,8 +48,32 @@ public record ParameterRow(
             long updates,
             long positives,
             float trend,
+            long trendTime,
+            long oldestNewPositiveTime) {
+        this(
+                key,
+                weights,
+                slots,
+                version,
+                updates,
+                positives,
+                trend,
+                trendTime,
+                oldestNewPositiveTime,
+                null);
+    }
+
+    /** A row without a stamp whose newest positives all carry {@code trendTime}. */
+    public ParameterRow(
+            String key,
+            float[] weights,
+            float[] slots,
+            long version,
+            long updates,
+            long positives,
+            float trend,
             long trendTime) {
-        this(key, weights, slots, version, updates, positives, trend, trendTime, null);
+        this(key, weights, slots, version, updates, positives, trend, trendTime, trendTime);
     }
 
     /**
@@ -51,7 +82,7 @@ public record ParameterRow(
      * the topic's {@code delete.retention.ms} and then removes with every earlier value of the key.
      */
     public static ParameterRow tombstone(String key) {
-        return new ParameterRow(key, new float[0], new float[0], -1L, 0L, 0L, 0f, 0L, null);
+        return new ParameterRow(key, new float[0], new float[0], -1L, 0L, 0L, 0f, 0L, 0L, null);
     }
 
     public boolean isTombstone() {
@@ -61,7 +92,16 @@ public record ParameterRow(
     /** This row with {@code stamp} in place of its own. */
     public ParameterRow stamped(RunCheckpoint stamp) {
         return new ParameterRow(
-                key, weights, slots, version, updates, positives, trend, trendTime, stamp);
+                key,
+                weights,
+                slots,
+                version,
+                updates,
+                positives,
+                trend,
+                trendTime,
+                oldestNewPositiveTime,
+                stamp);
     }
 
     /** The trending count decayed to {@code now}, for a decay rate per millisecond. */

@@ -8,7 +8,8 @@ import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * Serializer of {@link ParameterRow}. Schema version 2 added the optional {@link RunCheckpoint}
- * stamp; rows of version 1 read without one.
+ * stamp; rows of version 1 read without one. Version 3 added {@code oldestNewPositiveTime}, before
+ * the stamp; rows of versions 1 and 2 read with their {@code trendTime} there.
  */
 public final class ParameterRowSerializer extends VersionedRecordSerializer<ParameterRow> {
     private static final long serialVersionUID = 1L;
@@ -16,7 +17,7 @@ public final class ParameterRowSerializer extends VersionedRecordSerializer<Para
 
     @Override
     public int currentVersion() {
-        return 2;
+        return 3;
     }
 
     @Override
@@ -29,12 +30,13 @@ public final class ParameterRowSerializer extends VersionedRecordSerializer<Para
         out.writeLong(r.positives());
         out.writeFloat(r.trend());
         out.writeLong(r.trendTime());
+        out.writeLong(r.oldestNewPositiveTime());
         out.writeBoolean(r.stamp() != null);
         if (r.stamp() != null) {
             // RunCheckpoint's fields without its version byte: this row version fixes their layout
-            // (RunCheckpoint v1's, pinned by the ParameterRow v2 fixture). A new RunCheckpoint
-            // layout needs a new ParameterRow version whose reader still reads this one
-            // (RecordSerializersTest#aRowEmbedsItsStampAsRunCheckpointVersionOne)
+            // (RunCheckpoint v1's, pinned by the ParameterRow v2 and v3 fixtures). A new
+            // RunCheckpoint layout needs a new ParameterRow version whose reader still reads this
+            // one (RecordSerializersTest#aRowEmbedsItsStampAsRunCheckpointVersionOne)
             RunCheckpointSerializer.write(r.stamp(), out);
         }
     }
@@ -49,12 +51,22 @@ public final class ParameterRowSerializer extends VersionedRecordSerializer<Para
         long positives = in.readLong();
         float trend = in.readFloat();
         long trendTime = in.readLong();
+        long oldestNewPositiveTime = version >= 3 ? in.readLong() : trendTime;
         // from version 2: RunCheckpoint v1's fields, without its version byte (see writeFields);
         // a later row version with another stamp layout reads this one still
         RunCheckpoint stamp =
                 version >= 2 && in.readBoolean() ? RunCheckpointSerializer.read(in) : null;
         return new ParameterRow(
-                key, weights, slots, rowVersion, updates, positives, trend, trendTime, stamp);
+                key,
+                weights,
+                slots,
+                rowVersion,
+                updates,
+                positives,
+                trend,
+                trendTime,
+                oldestNewPositiveTime,
+                stamp);
     }
 
     @Override

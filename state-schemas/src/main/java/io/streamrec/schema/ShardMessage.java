@@ -12,7 +12,10 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
  * EvalMarker} addressed to one shard.
  *
  * <p>{@code contributions} counts the events whose loss touched the row; {@code positives} and
- * {@code trendIncrement} (decayed to {@code eventTime}) update an item row's statistics.
+ * {@code trendIncrement} (decayed to {@code eventTime}) update an item row's statistics. {@code
+ * eventTime} is the newest of those positives' event times, {@code oldestPositiveTime} the oldest
+ * (schema version 2; a version 1 message reads with the newest in its place): the event that waited
+ * longest in the micro-batch, which serving's freshness measures.
  */
 @TypeInfo(ShardMessage.Info.class)
 public record ShardMessage(
@@ -22,9 +25,11 @@ public record ShardMessage(
         int positives,
         float trendIncrement,
         long eventTime,
+        long oldestPositiveTime,
         EvalMarker marker,
         ServingRequest request) {
 
+    /** A gradient whose positives (if any) all carry {@code eventTime}. */
     public static ShardMessage gradient(
             String key,
             float[] gradient,
@@ -32,16 +37,37 @@ public record ShardMessage(
             int positives,
             float trendIncrement,
             long eventTime) {
+        return gradient(
+                key, gradient, contributions, positives, trendIncrement, eventTime, eventTime);
+    }
+
+    /** A gradient whose positives' event times span {@code oldestPositiveTime..eventTime}. */
+    public static ShardMessage gradient(
+            String key,
+            float[] gradient,
+            int contributions,
+            int positives,
+            float trendIncrement,
+            long eventTime,
+            long oldestPositiveTime) {
         return new ShardMessage(
-                key, gradient, contributions, positives, trendIncrement, eventTime, null, null);
+                key,
+                gradient,
+                contributions,
+                positives,
+                trendIncrement,
+                eventTime,
+                oldestPositiveTime,
+                null,
+                null);
     }
 
     public static ShardMessage marker(String shardKey, EvalMarker marker) {
-        return new ShardMessage(shardKey, null, 0, 0, 0f, 0L, marker, null);
+        return new ShardMessage(shardKey, null, 0, 0, 0f, 0L, 0L, marker, null);
     }
 
     public static ShardMessage request(String shardKey, ServingRequest request) {
-        return new ShardMessage(shardKey, null, 0, 0, 0f, 0L, null, request);
+        return new ShardMessage(shardKey, null, 0, 0, 0f, 0L, 0L, null, request);
     }
 
     public boolean isRequest() {

@@ -6,7 +6,10 @@ import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
-/** Serializer of {@link ShardMessage}. Schema version 1. */
+/**
+ * Serializer of {@link ShardMessage}. Schema version 2 added a gradient's {@code
+ * oldestPositiveTime}; a version 1 gradient reads with its {@code eventTime} there.
+ */
 public final class ShardMessageSerializer extends VersionedRecordSerializer<ShardMessage> {
     private static final long serialVersionUID = 1L;
     public static final ShardMessageSerializer INSTANCE = new ShardMessageSerializer();
@@ -16,7 +19,7 @@ public final class ShardMessageSerializer extends VersionedRecordSerializer<Shar
 
     @Override
     public int currentVersion() {
-        return 1;
+        return 2;
     }
 
     @Override
@@ -35,6 +38,7 @@ public final class ShardMessageSerializer extends VersionedRecordSerializer<Shar
             out.writeInt(m.positives());
             out.writeFloat(m.trendIncrement());
             out.writeLong(m.eventTime());
+            out.writeLong(m.oldestPositiveTime());
         }
     }
 
@@ -51,13 +55,20 @@ public final class ShardMessageSerializer extends VersionedRecordSerializer<Shar
         if (kind != KIND_GRADIENT) {
             throw new IOException("corrupt ShardMessage kind " + kind + " (bound 0..2)");
         }
+        float[] gradient = readFloats(in, "ShardMessage.gradient");
+        int contributions = in.readInt();
+        int positives = in.readInt();
+        float trendIncrement = in.readFloat();
+        long eventTime = in.readLong();
+        long oldestPositiveTime = version >= 2 ? in.readLong() : eventTime;
         return ShardMessage.gradient(
                 key,
-                readFloats(in, "ShardMessage.gradient"),
-                in.readInt(),
-                in.readInt(),
-                in.readFloat(),
-                in.readLong());
+                gradient,
+                contributions,
+                positives,
+                trendIncrement,
+                eventTime,
+                oldestPositiveTime);
     }
 
     @Override

@@ -28,6 +28,7 @@ class RecordSerializersTest {
         assertThat(back.version()).isEqualTo(4);
         assertThat(back.updates()).isEqualTo(5);
         assertThat(back.trendTime()).isEqualTo(8);
+        assertThat(back.oldestNewPositiveTime()).isEqualTo(8);
 
         EvalMarker marker =
                 new EvalMarker(1L, 2, List.of(event), List.<String[]>of(new String[] {"a"}));
@@ -66,10 +67,50 @@ class RecordSerializersTest {
     }
 
     /**
+     * Rows and gradient messages written before they carried the oldest event time of their
+     * positives (rows before version 3, gradients before version 2, in checkpoints and on the
+     * model-updates topic) read with their newest event time in its place, so serving measures
+     * freshness from them as it did before; today's versions keep the two apart.
+     */
+    @Test
+    void olderRowsAndGradientsReadWithTheNewestEventTimeAsTheOldest() throws Exception {
+        for (String file : List.of("ParameterRow.v1.bin", "ParameterRow.v2.bin")) {
+            List<ParameterRow> rows =
+                    SerializerFixture.readAll(
+                            ParameterRowSerializer.INSTANCE, SerializerFixture.committed(file));
+            assertThat(rows)
+                    .as(file)
+                    .isNotEmpty()
+                    .allSatisfy(
+                            r -> assertThat(r.oldestNewPositiveTime()).isEqualTo(r.trendTime()));
+        }
+        ParameterRow v3 =
+                SerializerFixture.readAll(
+                                ParameterRowSerializer.INSTANCE,
+                                SerializerFixture.committed("ParameterRow.v3.bin"))
+                        .get(0);
+        assertThat(v3.oldestNewPositiveTime()).isLessThan(v3.trendTime());
+
+        ShardMessage v1 =
+                SerializerFixture.readAll(
+                                ShardMessageSerializer.INSTANCE,
+                                SerializerFixture.committed("ShardMessage.v1.bin"))
+                        .get(0);
+        assertThat(v1.isGradient()).isTrue();
+        assertThat(v1.oldestPositiveTime()).isEqualTo(v1.eventTime()).isPositive();
+        ShardMessage v2 =
+                SerializerFixture.readAll(
+                                ShardMessageSerializer.INSTANCE,
+                                SerializerFixture.committed("ShardMessage.v2.bin"))
+                        .get(0);
+        assertThat(v2.oldestPositiveTime()).isLessThan(v2.eventTime());
+    }
+
+    /**
      * A stamped row ends with RunCheckpoint's record less its version byte: version 1's layout,
-     * which ParameterRow's version 2 fixes (its fixture pins the bytes). A RunCheckpoint of another
-     * version would change rows without a new row version: bump ParameterRow's with it, reading
-     * version 2's stamps as before, then update this test.
+     * which ParameterRow's versions 2 and 3 fix (their fixtures pin the bytes). A RunCheckpoint of
+     * another version would change rows without a new row version: bump ParameterRow's with it,
+     * reading versions 2 and 3's stamps as before, then update this test.
      */
     @Test
     void aRowEmbedsItsStampAsRunCheckpointVersionOne() throws Exception {
@@ -80,9 +121,9 @@ class RecordSerializersTest {
         byte[] rowBytes = ParameterRowSerializer.INSTANCE.toBytes(row);
         byte[] stampRecord = RunCheckpointSerializer.INSTANCE.toBytes(stamp);
 
-        assertThat(ParameterRowSerializer.INSTANCE.currentVersion()).isEqualTo(2);
+        assertThat(ParameterRowSerializer.INSTANCE.currentVersion()).isEqualTo(3);
         assertThat(RunCheckpointSerializer.INSTANCE.currentVersion())
-                .as("RunCheckpoint's layout is embedded in ParameterRow v2 without a version byte")
+                .as("RunCheckpoint's layout is embedded in ParameterRow v3 without a version byte")
                 .isEqualTo(1);
         assertThat(stampRecord[0]).isEqualTo((byte) 1);
         assertThat(

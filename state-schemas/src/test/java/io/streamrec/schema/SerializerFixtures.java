@@ -38,6 +38,20 @@ final class SerializerFixtures {
                     13L,
                     3.75f,
                     1_600_000_060_000L);
+
+    /** An item row whose latest positives span 1_599_999_990_000..1_600_000_060_000 ms. */
+    private static final ParameterRow ITEM_ROW_WITH_OLDEST =
+            new ParameterRow(
+                    "i:item-1",
+                    new float[] {0.25f, -1.5f, Float.MIN_VALUE},
+                    new float[] {0.01f, 0.02f, 0.03f},
+                    42L,
+                    97L,
+                    13L,
+                    3.75f,
+                    1_600_000_060_000L,
+                    1_599_999_990_000L);
+
     private static final ParameterRow SERVING_ROW =
             new ParameterRow("u:u2", new float[] {1f, -0f}, new float[] {}, 1L, 1L, 0L, 0f, 0L);
 
@@ -74,6 +88,15 @@ final class SerializerFixtures {
                             ParameterRowSerializer.INSTANCE,
                             List.of(ITEM_ROW.stamped(STAMP), SERVING_ROW)),
                     new SerializerFixture<>(
+                            "ParameterRow",
+                            3,
+                            ParameterRowSerializer.INSTANCE,
+                            List.of(
+                                    ITEM_ROW_WITH_OLDEST.stamped(STAMP),
+                                    ITEM_ROW_WITH_OLDEST,
+                                    SERVING_ROW,
+                                    ParameterRow.tombstone("u:u2"))),
+                    new SerializerFixture<>(
                             "RunCheckpoint",
                             1,
                             RunCheckpointSerializer.INSTANCE,
@@ -100,6 +123,22 @@ final class SerializerFixtures {
                                             2,
                                             1.75f,
                                             1_600_000_060_000L),
+                                    ShardMessage.marker("shard-0", MARKER),
+                                    ShardMessage.request("shard-1", SERVING_REQUEST))),
+                    new SerializerFixture<>(
+                            "ShardMessage",
+                            2,
+                            ShardMessageSerializer.INSTANCE,
+                            List.of(
+                                    ShardMessage.gradient(
+                                            "i:item-1",
+                                            new float[] {0.5f, -0.125f},
+                                            3,
+                                            2,
+                                            1.75f,
+                                            1_600_000_060_000L,
+                                            1_599_999_990_000L),
+                                    ShardMessage.gradient("u:u2", new float[] {1f}, 1, 0, 0f, 0L),
                                     ShardMessage.marker("shard-0", MARKER),
                                     ShardMessage.request("shard-1", SERVING_REQUEST))),
                     new SerializerFixture<>(

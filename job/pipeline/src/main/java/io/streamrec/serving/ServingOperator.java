@@ -706,12 +706,13 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
 
     /**
      * Applies a row; for an item row that gained positives, records how far the replica now lags
-     * the newest event in it: wall clock minus that event's timestamp (the freshness, when events
-     * are stamped with their append time).
+     * the oldest event whose positive this update brought: wall clock minus that event's timestamp
+     * (the freshness of the event that waited longest, when events are stamped with their append
+     * time). One sample per update, however many events it carries.
      */
     private void applyRow(ParameterRow row) {
         if (model.applyRaisingPositives(row)) {
-            freshness.record(Math.max(0, System.currentTimeMillis() - row.trendTime()));
+            freshness.record(Math.max(0, System.currentTimeMillis() - row.oldestNewPositiveTime()));
         }
     }
 

@@ -101,12 +101,16 @@ public final class GradientStep {
                             batch.contributions.get(key),
                             p.count,
                             (float) p.trendIncrement,
-                            p.time));
+                            p.time,
+                            p.oldestTime));
         }
         return new Result(gradients.loss(), messages);
     }
 
-    /** Positive counts and decayed trend increments per item row of a batch. */
+    /**
+     * Positive counts, decayed trend increments and the newest and oldest event times per item row
+     * of a batch.
+     */
     private Map<String, ItemPositives> positives(List<TrainingExample> examples) {
         Map<String, List<Long>> times = new HashMap<>();
         for (TrainingExample ex : examples) {
@@ -117,16 +121,17 @@ public final class GradientStep {
         double decay = model.trendDecayPerMs();
         for (Map.Entry<String, List<Long>> e : times.entrySet()) {
             long max = e.getValue().stream().mapToLong(Long::longValue).max().getAsLong();
+            long min = e.getValue().stream().mapToLong(Long::longValue).min().getAsLong();
             double inc = 0;
             for (long t : e.getValue()) {
                 inc += Math.exp(-(max - t) * decay);
             }
-            out.put(e.getKey(), new ItemPositives(e.getValue().size(), inc, max));
+            out.put(e.getKey(), new ItemPositives(e.getValue().size(), inc, max, min));
         }
         return out;
     }
 
-    private record ItemPositives(int count, double trendIncrement, long time) {
-        static final ItemPositives NONE = new ItemPositives(0, 0.0, 0L);
+    private record ItemPositives(int count, double trendIncrement, long time, long oldestTime) {
+        static final ItemPositives NONE = new ItemPositives(0, 0.0, 0L, 0L);
     }
 }

@@ -77,7 +77,8 @@ public final class ModelReplica {
                         updated.updates(),
                         updated.positives(),
                         updated.trend(),
-                        updated.trendTime()));
+                        updated.trendTime(),
+                        updated.oldestNewPositiveTime()));
     }
 
     /**

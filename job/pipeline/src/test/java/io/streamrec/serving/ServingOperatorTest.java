@@ -147,6 +147,40 @@ class ServingOperatorTest {
         }
     }
 
+    /**
+     * An item row update that brought the positives of an event ten minutes old and of one just now
+     * (one worker flush) gives one freshness sample, the lag of the older event: the one that
+     * waited longest, not the newest the row carries.
+     */
+    @Test
+    void freshnessOfARowUpdateIsTheLagOfTheOldestEventItBrought() throws Exception {
+        long now = System.currentTimeMillis();
+        long tenMinutes = 600_000L;
+        float[] w = INIT.initialWeights(RowKeys.item("i5"));
+        try (var h = harness()) {
+            h.open();
+            h.processElement(
+                    new StreamRecord<>(
+                            ModelUpdate.of(
+                                    new ParameterRow(
+                                            RowKeys.item("i5"),
+                                            w,
+                                            new float[0],
+                                            1,
+                                            2,
+                                            2,
+                                            2f,
+                                            now,
+                                            now - tenMinutes))));
+            h.prepareSnapshotPreBarrier(1L);
+            List<String> reports = new ArrayList<>();
+            h.getSideOutput(ServingOperator.EVAL_REPORTS).forEach(r -> reports.add(r.getValue()));
+            EvalReportCodec.Report report = EvalReportCodec.decode(reports.get(0));
+            assertThat(report.freshness().count()).isEqualTo(1);
+            assertThat(report.freshness().maxMs()).isGreaterThanOrEqualTo(tenMinutes);
+        }
+    }
+
     private static ModelUpdate userRow(String user, long version) {
         return ModelUpdate.of(ServingOperatorFixture.userRow(user, version));
     }

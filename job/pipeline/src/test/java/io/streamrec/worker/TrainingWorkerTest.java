@@ -200,6 +200,27 @@ class TrainingWorkerTest {
         assertThat(user.version()).isZero();
     }
 
+    /**
+     * Two positives of one item in a micro-batch go to the parameter server in one message with the
+     * newest event time and the oldest: serving measures freshness from the one that waited longest
+     * in the batch.
+     */
+    @Test
+    void anItemsMessageCarriesTheNewestAndTheOldestEventTimeOfItsPositives() {
+        TrainingWorker worker = worker(settings(3, 100, false), catalog(20));
+        worker.add(event(1, "a", "i1"), NONE);
+        worker.add(event(2, "b", "i2"), NONE);
+        worker.add(event(3, "c", "i1"), NONE);
+        ShardMessage item =
+                worker.train(worker.takeBatch()).gradients().stream()
+                        .filter(m -> m.key().equals(RowKeys.item("i1")))
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(item.positives()).isEqualTo(2);
+        assertThat(item.eventTime()).isEqualTo(3000L);
+        assertThat(item.oldestPositiveTime()).isEqualTo(1000L);
+    }
+
     @Test
     void serverRowsAndCatalogItemsBecomeNegativeCandidates() {
         ItemCatalog empty = ItemCatalog.empty();
