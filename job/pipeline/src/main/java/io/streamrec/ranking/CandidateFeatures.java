@@ -477,64 +477,85 @@ public final class CandidateFeatures {
         historyItems = Math.min(HISTORY_ITEMS, histories.size(user));
         double w = 1.0;
         for (int k = 0; k < recent.length; k++) {
-            int r = recent[k];
-            double perEvent = w / Math.max(1L, stats.events(r));
-            double perRootEvent = w / Math.sqrt(Math.max(1L, stats.events(r)));
-            // adding 0 leaves a sum as it is: no branch in the loop when k is past the history
-            double historyPerRootEvent =
-                    k < historyItems ? 1.0 / Math.sqrt(Math.max(1L, stats.events(r))) : 0.0;
-            BoundedCounts co = stats.cooccurrence(r);
-            for (int s = 0; s < co.size(); s++) {
-                int at = sums.rowOf(co.key(s));
-                if (at < 0) {
-                    continue;
-                }
-                double c = co.countAt(s);
-                double[] v = sums.values();
-                v[at + CO_RECENT] += perEvent * c;
-                v[at + CO_COSINE] += perRootEvent * c;
-                v[at + CO_COUNT] += w * c;
-                v[at + CO_HISTORY] += historyPerRootEvent * c;
-                if (k == 0) {
-                    v[at + CO_LAST] = c;
-                }
-            }
-            double perOut = w / Math.max(1L, stats.transitionsOut(r));
-            BoundedCounts next = stats.transitions(r);
-            for (int s = 0; s < next.size(); s++) {
-                int at = sums.rowOf(next.key(s));
-                if (at < 0) {
-                    continue;
-                }
-                double share = perOut * next.countAt(s);
-                double[] v = sums.values();
-                v[at + T_RECENT] += share;
-                if (k == 0) {
-                    v[at + T_LAST] = share;
-                }
-            }
+            spreadRecentCooccurrence(k, w);
+            spreadRecentTransitions(k, w);
             w *= decay;
         }
         if (recent.length > 0) {
-            // T[j][r_0] for every candidate j from r_0's incoming transitions, instead of a scan
-            // of each candidate's row of T (a tenth of the ranker's CPU)
-            IncomingTransitions back = stats.transitionsInto(recent[0]);
-            for (int s = 0; s < back.size(); s++) {
-                int at = sums.rowOf(back.from(s));
-                if (at >= 0) {
-                    sums.values()[at + T_BACK] = back.weightAt(s);
-                }
-            }
+            spreadReverseTransitions(recent[0]);
         }
         for (int k = recent.length; k < historyItems; k++) {
-            int r = histories.get(user, k);
-            double perRootEvent = 1.0 / Math.sqrt(Math.max(1L, stats.events(r)));
-            BoundedCounts co = stats.cooccurrence(r);
-            for (int s = 0; s < co.size(); s++) {
-                int at = sums.rowOf(co.key(s));
-                if (at >= 0) {
-                    sums.values()[at + CO_HISTORY] += perRootEvent * co.countAt(s);
-                }
+            spreadHistoryCooccurrence(histories.get(user, k));
+        }
+    }
+
+    /** The latest item {@code k}'s C row, weighted {@code w}, into the co-occurrence sums. */
+    private void spreadRecentCooccurrence(int k, double w) {
+        int r = recent[k];
+        double perEvent = w / Math.max(1L, stats.events(r));
+        double perRootEvent = w / Math.sqrt(Math.max(1L, stats.events(r)));
+        // adding 0 leaves a sum as it is: no branch in the loop when k is past the history
+        double historyPerRootEvent =
+                k < historyItems ? 1.0 / Math.sqrt(Math.max(1L, stats.events(r))) : 0.0;
+        BoundedCounts co = stats.cooccurrence(r);
+        for (int s = 0; s < co.size(); s++) {
+            int at = sums.rowOf(co.key(s));
+            if (at < 0) {
+                continue;
+            }
+            double c = co.countAt(s);
+            double[] v = sums.values();
+            v[at + CO_RECENT] += perEvent * c;
+            v[at + CO_COSINE] += perRootEvent * c;
+            v[at + CO_COUNT] += w * c;
+            v[at + CO_HISTORY] += historyPerRootEvent * c;
+            if (k == 0) {
+                v[at + CO_LAST] = c;
+            }
+        }
+    }
+
+    /** The latest item {@code k}'s T row, weighted {@code w} per transition out of it. */
+    private void spreadRecentTransitions(int k, double w) {
+        int r = recent[k];
+        double perOut = w / Math.max(1L, stats.transitionsOut(r));
+        BoundedCounts next = stats.transitions(r);
+        for (int s = 0; s < next.size(); s++) {
+            int at = sums.rowOf(next.key(s));
+            if (at < 0) {
+                continue;
+            }
+            double share = perOut * next.countAt(s);
+            double[] v = sums.values();
+            v[at + T_RECENT] += share;
+            if (k == 0) {
+                v[at + T_LAST] = share;
+            }
+        }
+    }
+
+    /**
+     * T[j][r_0] for every candidate j from r_0's incoming transitions, instead of a scan of each
+     * candidate's row of T (a tenth of the ranker's CPU).
+     */
+    private void spreadReverseTransitions(int last) {
+        IncomingTransitions back = stats.transitionsInto(last);
+        for (int s = 0; s < back.size(); s++) {
+            int at = sums.rowOf(back.from(s));
+            if (at >= 0) {
+                sums.values()[at + T_BACK] = back.weightAt(s);
+            }
+        }
+    }
+
+    /** An older history item's C row into the unweighted history cosine. */
+    private void spreadHistoryCooccurrence(int r) {
+        double perRootEvent = 1.0 / Math.sqrt(Math.max(1L, stats.events(r)));
+        BoundedCounts co = stats.cooccurrence(r);
+        for (int s = 0; s < co.size(); s++) {
+            int at = sums.rowOf(co.key(s));
+            if (at >= 0) {
+                sums.values()[at + CO_HISTORY] += perRootEvent * co.countAt(s);
             }
         }
     }
