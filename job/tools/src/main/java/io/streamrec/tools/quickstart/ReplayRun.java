@@ -19,7 +19,6 @@ import io.streamrec.schema.RecommendationRequest;
 import io.streamrec.schema.UserEvent;
 import io.streamrec.serving.ServingSettings;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,7 +27,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
@@ -276,9 +274,7 @@ public final class ReplayRun implements AutoCloseable {
      */
     public Result run(List<String> exampleUsers, boolean readFinalRows) throws Exception {
         TopicSetup.createTopics(conf, 2, 1);
-        Configuration withRest = new Configuration(conf);
-        OptionalInt restPort = restPort(withRest);
-        StreamExecutionEnvironment env = environment.apply(withRest);
+        StreamExecutionEnvironment env = environment.apply(withRestEndpoint(conf));
         StreamrecJob.builder()
                 .configuration(conf)
                 .catalog(catalog)
@@ -286,14 +282,17 @@ public final class ReplayRun implements AutoCloseable {
                 .build()
                 .addTo(env);
         long start = System.nanoTime();
-        job = env.executeAsync("streamrec replay");
+        SubmittedJob submitted = SubmittedJob.submit(env, "streamrec replay");
+        job = submitted.client();
         progress.accept("Submitted job " + job.getJobID());
         CheckpointHistory flink =
-                restPort.isPresent()
-                        ? CheckpointHistory.of(
-                                "http://127.0.0.1:" + restPort.getAsInt(),
-                                job.getJobID().toString())
-                        : new CheckpointHistory();
+                submitted
+                        .restAddress()
+                        .map(
+                                rest ->
+                                        CheckpointHistory.of(
+                                                rest.toString(), job.getJobID().toString()))
+                        .orElseGet(CheckpointHistory::new);
         ReplayProducer producer =
                 new ReplayProducer(
                         settings.kafka().toProperties(),
@@ -317,31 +316,22 @@ public final class ReplayRun implements AutoCloseable {
     }
 
     /**
-     * The port of the REST endpoint of the MiniCluster a local environment starts with {@code
-     * conf}: {@code rest.bind-port} (or {@code rest.port}) where it names one port, else a free
-     * port set there (a MiniCluster otherwise binds a random one, which it does not tell). Empty
-     * where it names a range. A job that runs elsewhere (a test's shared MiniCluster) is not found
-     * there. Unless {@code conf} says otherwise, the endpoint's checkpoint statistics are at most
-     * 100 ms old instead of 3 s ({@code rest.cache.checkpoint-statistics.timeout}), so the count
-     * read at the replay's end is that moment's.
+     * {@code conf} with the REST endpoint of the MiniCluster a local environment starts: unless
+     * {@code conf} names a port or range ({@code rest.bind-port}, or {@code rest.port}), it binds a
+     * free port of its own choosing, which {@link SubmittedJob} reads back from the MiniCluster.
+     * Unless {@code conf} says otherwise, the endpoint's checkpoint statistics are at most 100 ms
+     * old instead of 3 s ({@code rest.cache.checkpoint-statistics.timeout}), so the count read at
+     * the replay's end is that moment's.
      */
-    static OptionalInt restPort(Configuration conf) throws IOException {
-        if (!conf.contains(RestOptions.CACHE_CHECKPOINT_STATISTICS_TIMEOUT)) {
-            conf.set(RestOptions.CACHE_CHECKPOINT_STATISTICS_TIMEOUT, Duration.ofMillis(100));
+    static Configuration withRestEndpoint(Configuration conf) {
+        Configuration withRest = new Configuration(conf);
+        if (!withRest.contains(RestOptions.CACHE_CHECKPOINT_STATISTICS_TIMEOUT)) {
+            withRest.set(RestOptions.CACHE_CHECKPOINT_STATISTICS_TIMEOUT, Duration.ofMillis(100));
         }
-        if (conf.contains(RestOptions.BIND_PORT)) {
-            try {
-                return OptionalInt.of(Integer.parseInt(conf.get(RestOptions.BIND_PORT).trim()));
-            } catch (NumberFormatException range) {
-                return OptionalInt.empty();
-            }
+        if (!withRest.contains(RestOptions.BIND_PORT)) {
+            withRest.set(RestOptions.BIND_PORT, "0");
         }
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        conf.set(RestOptions.BIND_PORT, Integer.toString(port));
-        return OptionalInt.of(port);
+        return withRest;
     }
 
     /**
