@@ -18,9 +18,9 @@ import org.apache.flink.configuration.Configuration;
  * Freshness at a paced load (half of peak when the pipeline section measured it): events stamped
  * with the time the pace schedules them at (their due time, not their send time: a producer that
  * falls behind adds its lag), so the serving side's event-time lag is how long an event takes to
- * reach serving from when it was due; and the latency of requests sent meanwhile, up to the result
- * being written (before the checkpoint that makes it visible to a read_committed client:
- * deploy/kafka-smoke.sh measures that).
+ * reach serving from when it was due; and the latency of requests sent meanwhile, from when each
+ * was due (its event's due time, likewise) up to the result being written (before the checkpoint
+ * that makes it visible to a read_committed client: deploy/kafka-smoke.sh measures that).
  */
 final class FreshnessSection extends ReplaySection {
     /** Client requests a second beside each run, half through the gateway, half through Kafka. */
@@ -39,7 +39,7 @@ final class FreshnessSection extends ReplaySection {
     /** Each run's achieved load: events/s over its training window. */
     private final double[] achieved;
 
-    /** Request -> result written (CreateTime) latencies of every run's requests. */
+    /** Request due -> result written (CreateTime) latencies of every run's requests. */
     private final LatencyHistogram e2e = new LatencyHistogram();
 
     /** Requests timed at a client (gateway, Kafka directly) during every run's training window. */
@@ -191,8 +191,10 @@ final class FreshnessSection extends ReplaySection {
                 .put("max", e2e.maxMs())
                 .put(
                         "what",
-                        "request sent to the requests topic -> result written to the results topic"
-                                + " (the record's CreateTime, the job's clock), a request every 100"
+                        "request due (the time the pace schedules the event it follows at, so a"
+                                + " producer that falls behind adds its lag) -> result written to"
+                                + " the results topic (the record's CreateTime, the job's clock),"
+                                + " a request every 100"
                                 + " events in the freshness runs ("
                                 + load
                                 + "), all runs pooled; a reader sees the result at once under"
@@ -201,7 +203,7 @@ final class FreshnessSection extends ReplaySection {
                                 + " each percentile is the upper edge of its histogram bucket (20"
                                 + " a decade), up to 12% above the value");
         report.row(
-                "request -> result written by the job (CreateTime) at "
+                "request due -> result written by the job (CreateTime) at "
                         + load
                         + ", all runs pooled, p50 / p99 (buckets' upper edges, up to 12% above)",
                 "–",

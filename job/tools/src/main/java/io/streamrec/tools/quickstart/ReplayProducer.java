@@ -23,7 +23,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *
  * <p>Paced and stamped, an event carries the time the pace schedules it at ({@link #dueMillis}),
  * not the time it was sent: a producer that falls behind (a slow send, a GC pause) sends a burst
- * late, and that lag is part of the freshness the serving side measures instead of being omitted.
+ * late, and that lag is part of the freshness the serving side measures instead of being omitted. A
+ * request is timed from the same due time, that of the event it follows, whether or not the events
+ * are stamped.
  */
 final class ReplayProducer {
     private final Properties kafka;
@@ -37,7 +39,7 @@ final class ReplayProducer {
     private final EventJsonCodec codec = new EventJsonCodec();
     private final AtomicLong produced = new AtomicLong();
     private final AtomicReference<Exception> failure = new AtomicReference<>();
-    private final Map<String, Long> requestSentMillis = new ConcurrentHashMap<>();
+    private final Map<String, Long> requestDueMillis = new ConcurrentHashMap<>();
     private Thread thread;
 
     ReplayProducer(
@@ -97,9 +99,13 @@ final class ReplayProducer {
         return produced.get();
     }
 
-    /** When each request was sent, by request id; complete once {@link #done()}. */
-    Map<String, Long> requestSentMillis() {
-        return requestSentMillis;
+    /**
+     * When each request was due, by request id: the due time of the event it follows ({@link
+     * #dueMillis}), so that, as with the events, a producer that falls behind adds its lag to the
+     * request's latency instead of hiding it; complete once {@link #done()}.
+     */
+    Map<String, Long> requestDueMillis() {
+        return requestDueMillis;
     }
 
     private void produce() {
@@ -113,7 +119,8 @@ final class ReplayProducer {
         try (KafkaProducer<byte[], byte[]> producer = open(props)) {
             int nextHostile = 0;
             for (int i = 0; i < events.size(); i++) {
-                UserEvent e = stamped(events.get(i), dueMillis(beginMillis, i, eventsPerSecond));
+                long due = dueMillis(beginMillis, i, eventsPerSecond);
+                UserEvent e = stamped(events.get(i), due);
                 producer.send(
                         new ProducerRecord<>(
                                 eventsTopic,
@@ -127,7 +134,7 @@ final class ReplayProducer {
                             this::onSent);
                 }
                 if (requestEvery > 0 && (i + 1) % requestEvery == 0) {
-                    sendRequest(producer, "replay-r" + (i + 1), e);
+                    sendRequest(producer, "replay-r" + (i + 1), e, due);
                 }
                 pace(begin, produced.incrementAndGet());
             }
@@ -163,8 +170,9 @@ final class ReplayProducer {
         return new UserEvent(e.eventId(), e.userId(), e.itemId(), e.type(), e.value(), dueMillis);
     }
 
-    private void sendRequest(KafkaProducer<byte[], byte[]> producer, String id, UserEvent e) {
-        requestSentMillis.put(id, System.currentTimeMillis());
+    private void sendRequest(
+            KafkaProducer<byte[], byte[]> producer, String id, UserEvent e, long dueMillis) {
+        requestDueMillis.put(id, dueMillis);
         producer.send(
                 RequestJsonCodec.producerRecord(
                         requestsTopic,

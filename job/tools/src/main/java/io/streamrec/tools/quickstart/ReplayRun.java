@@ -117,7 +117,10 @@ public final class ReplayRun implements AutoCloseable {
             return this;
         }
 
-        /** Sends a recommendation request for the event's user after every {@code n}-th event. */
+        /**
+         * Sends a recommendation request for the event's user after every {@code n}-th event, timed
+         * from that event's due time ({@link Result#requestLatency}).
+         */
         public Builder requestEvery(int n) {
             this.requestEvery = n;
             return this;
@@ -192,6 +195,9 @@ public final class ReplayRun implements AutoCloseable {
      *     sent
      * @param checkpoints the checkpoints Flink completed until the replay's end, from its REST API
      *     (the count and each one's completion), or else one per report of serving subtask 0
+     * @param requestLatency each request's first result: from when the request was due (the due
+     *     time of the event it follows, as events are stamped when paced) to the result written
+     *     (its CreateTime)
      * @param servingCheckpointTimes when serving subtask 0 wrote each report read: when a
      *     checkpoint's barrier passed serving ({@link LatestReports#checkpointTimes})
      */
@@ -405,8 +411,8 @@ public final class ReplayRun implements AutoCloseable {
         }
         Map<String, Integer> resultsPerRequest = new HashMap<>();
         LatencyHistogram requestLatency = new LatencyHistogram();
-        if (!producer.requestSentMillis().isEmpty()) {
-            resultsPerRequest = awaitResults(producer.requestSentMillis(), requestLatency);
+        if (!producer.requestDueMillis().isEmpty()) {
+            resultsPerRequest = awaitResults(producer.requestDueMillis(), requestLatency);
         }
         return new Result(
                 reports.merged(),
@@ -553,23 +559,25 @@ public final class ReplayRun implements AutoCloseable {
 
     /**
      * Counts the committed results per request id until every id has one (or 2 minutes pass), and
-     * records each first result's latency: from the request's send to the job's producer writing
-     * the result (its CreateTime), through Kafka both ways. A read_committed reader sees the result
-     * once the next checkpoint commits it, on average half a checkpoint interval later.
+     * records each first result's latency: from the time the request was due ({@link
+     * ReplayProducer#requestDueMillis}: a producer that falls behind adds its lag) to the job's
+     * producer writing the result (its CreateTime), through Kafka both ways. A read_committed
+     * reader sees the result once the next checkpoint commits it, on average half a checkpoint
+     * interval later.
      */
     private Map<String, Integer> awaitResults(
-            Map<String, Long> requestSentMillis, LatencyHistogram latency) throws Exception {
+            Map<String, Long> requestDueMillis, LatencyHistogram latency) throws Exception {
         Map<String, Integer> counts = new HashMap<>();
         try (KafkaConsumer<byte[], byte[]> results =
                 committedReader(StreamrecOptions.RESULTS_TOPIC)) {
             readResultsUntil(
                     results,
-                    () -> counts.keySet().containsAll(requestSentMillis.keySet()),
+                    () -> counts.keySet().containsAll(requestDueMillis.keySet()),
                     (appendMillis, result) -> {
                         String id = result.get("requestId").asText();
-                        Long sent = requestSentMillis.get(id);
-                        if (counts.merge(id, 1, Integer::sum) == 1 && sent != null) {
-                            latency.record(Math.max(0, appendMillis - sent));
+                        Long due = requestDueMillis.get(id);
+                        if (counts.merge(id, 1, Integer::sum) == 1 && due != null) {
+                            latency.record(Math.max(0, appendMillis - due));
                         }
                     });
             // read on to the end the topic has now: a duplicate written before every id had its
