@@ -51,6 +51,10 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
  *   <li>the model's prequential HR@10 beats all-time popularity's.
  * </ul>
  *
+ * <p>It reads the events alone, not forget requests: where a forget falls among its user's events
+ * is decided at the worker, not in Kafka, so it audits runs without forgets (the cluster smoke and
+ * the fault campaign send none; {@link ExpectedContributions} applies forgets given in order).
+ *
  * <p>After a restore from an older checkpoint the topic also holds rows of the abandoned run; with
  * {@code --run} (the audited job's JobID) and {@code --lineage} (the earlier runs its state
  * descends from, each with its last checkpoint in it) the audit takes only the rows the job's own

@@ -6,10 +6,13 @@ import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.model.ModelConfig;
 import io.streamrec.schema.EventType;
 import io.streamrec.schema.ItemRecord;
+import io.streamrec.schema.RecommendationRequest;
 import io.streamrec.schema.UserEvent;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ExpectedContributionsTest {
     // two items: the one negative of either is the other, so every row an event touches is known
@@ -78,5 +81,54 @@ class ExpectedContributionsTest {
         assertThat(rows.get("i:A")).isEqualTo(new ExpectedContributions.Counters(50, 50));
         // B's events touch C; A's events touch B or C
         assertThat(rows.get("i:C").updates()).isGreaterThanOrEqualTo(50);
+    }
+
+    /**
+     * A user forgotten between events: the job's worker drops the user's items (later negatives and
+     * recent items are a new user's) and its parameter server erases the user's row. The oracle's
+     * counters equal the rows the job's own operators end with, the worker's output fed to a
+     * parameter-server shard. Ignoring the forget, u1's later events would count on the user's old
+     * row and turn A, B and C away as negatives (without recent items in the model, history length
+     * 0, the negatives alone differ) or also take them as recent items (length 3).
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 3})
+    void aForgottenUserWhoComesBackCountsAsTheJobCountsIt(int historyLength) throws Exception {
+        ItemCatalog catalog =
+                new ItemCatalog(
+                        List.of(
+                                new ItemRecord("A", "a", List.of("g1")),
+                                new ItemRecord("B", "b", List.of("g2")),
+                                new ItemRecord("C", "c", List.of("g1")),
+                                new ItemRecord("D", "d", List.of("g2")),
+                                new ItemRecord("E", "e", List.of("g3")),
+                                new ItemRecord("F", "f", List.of("g3"))));
+        ModelConfig model = new ModelConfig(4, 2, historyLength, 86_400_000L, 7L);
+        int maxUserItems = 100;
+        List<Object> input =
+                List.of(
+                        event("e1", "u1", "A"),
+                        event("e2", "u1", "B"),
+                        event("e1", "u2", "D"),
+                        event("e3", "u1", "C"),
+                        RecommendationRequest.forget("f1", "u1", 1L),
+                        event("e4", "u1", "D"),
+                        event("e5", "u1", "A"),
+                        event("e2", "u2", "F"),
+                        event("e6", "u1", "E"));
+
+        ExpectedContributions oracle = new ExpectedContributions(catalog, model, maxUserItems);
+        for (Object in : input) {
+            if (in instanceof UserEvent e) {
+                oracle.add(e);
+            } else {
+                oracle.add((RecommendationRequest) in);
+            }
+        }
+
+        Map<String, ExpectedContributions.Counters> job =
+                JobRows.after(input, catalog, model, maxUserItems);
+        assertThat(job.get("u:u1")).isEqualTo(new ExpectedContributions.Counters(3, 0));
+        assertThat(oracle.rows()).isEqualTo(job);
     }
 }
