@@ -17,7 +17,6 @@ public final class GatewayMain {
 
     public static void main(String[] args) throws Exception {
         Configuration conf = ARGUMENTS.parseOrExit(args).options();
-        GatewayOptions.validate(conf);
         GatewayServer server = new GatewayServer(conf);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()

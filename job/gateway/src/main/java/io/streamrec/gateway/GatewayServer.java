@@ -21,14 +21,13 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.streamrec.feeds.CommittedReader;
+import io.streamrec.feeds.KafkaSettings;
 import io.streamrec.ingest.EventJsonCodec;
 import io.streamrec.ingest.EventTimeGuard;
 import io.streamrec.ingest.InvalidRecordException;
 import io.streamrec.ingest.RecordParser;
 import io.streamrec.ingest.RequestJsonCodec;
 import io.streamrec.ingest.UserPseudonyms;
-import io.streamrec.job.JobSettings;
-import io.streamrec.job.StreamrecOptions;
 import io.streamrec.schema.RecommendationRequest;
 import io.streamrec.schema.UserEvent;
 import java.io.IOException;
@@ -61,7 +60,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
-import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -142,8 +140,7 @@ public final class GatewayServer implements AutoCloseable {
                 String.valueOf(Math.max((SEND_TIMEOUT_SECONDS - 5) * 1000, atLeast)));
     }
 
-    private final JobSettings settings;
-    private final ReadableConfig conf;
+    private final GatewaySettings settings;
     private final Producer<byte[], byte[]> producer;
     private final Consumer<byte[], byte[]> results;
 
@@ -157,8 +154,6 @@ public final class GatewayServer implements AutoCloseable {
     private final Thread resultReader;
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicInteger waiting = new AtomicInteger();
-    private final int maxPending;
-    private final long requestTimeoutMillis;
     private final RateLimiter userLimiter;
 
     /** Null when {@code gateway.client-rate} is 0. */
@@ -180,9 +175,6 @@ public final class GatewayServer implements AutoCloseable {
     private final AuditLog auditLog;
     private final UnaryOperator<String> asTheJobNamesUsers;
 
-    /** Whether the gateway has the job's user id key, so that it can check a result's pseudonym. */
-    private final boolean hasUserIdKey;
-
     /** What {@code UserPseudonyms} makes: {@code p-} and 22 base64url characters. */
     private static final Pattern PSEUDONYM = Pattern.compile("p-[A-Za-z0-9_-]{22}");
 
@@ -192,9 +184,6 @@ public final class GatewayServer implements AutoCloseable {
 
     /** Null when no tokens file is set: the gateway is open. */
     private final AccessTokens tokens;
-
-    /** Whose {@code X-Forwarded-For} names the client ({@code gateway.trusted-proxies}). */
-    private final TrustedProxies trustedProxies;
 
     private final EventJsonCodec events = new EventJsonCodec();
     private final EventTimeGuard<UserEvent> timeGuard;
@@ -234,6 +223,10 @@ public final class GatewayServer implements AutoCloseable {
                 }
             };
 
+    /**
+     * Reads the options ({@link GatewaySettings}), failing with an {@link IllegalArgumentException}
+     * that names an out-of-range one, and starts the gateway.
+     */
     public GatewayServer(ReadableConfig conf) throws IOException {
         this(conf, KAFKA, Duration.ofSeconds(SEND_TIMEOUT_SECONDS), PARTITION_CHECK);
     }
@@ -241,93 +234,76 @@ public final class GatewayServer implements AutoCloseable {
     GatewayServer(
             ReadableConfig conf, KafkaClients kafka, Duration sendTimeout, Duration partitionCheck)
             throws IOException {
-        this.conf = conf;
+        this(GatewaySettings.from(conf), kafka, sendTimeout, partitionCheck);
+    }
+
+    private GatewayServer(
+            GatewaySettings settings,
+            KafkaClients kafka,
+            Duration sendTimeout,
+            Duration partitionCheck)
+            throws IOException {
+        this.settings = settings;
         this.sendTimeout = sendTimeout;
         this.partitionCheck = partitionCheck;
-        this.settings = new JobSettings(conf);
         this.timeGuard =
                 new EventTimeGuard<>(
-                        UserEvent::timestamp,
-                        conf.get(StreamrecOptions.MAX_FUTURE).toMillis(),
-                        Long.MAX_VALUE / 4);
-        this.maxPending = conf.get(GatewayOptions.MAX_PENDING_REQUESTS);
-        this.requestTimeoutMillis = conf.get(GatewayOptions.REQUEST_TIMEOUT).toMillis();
-        this.tokens = readTokens(conf);
-        this.trustedProxies = GatewayOptions.trustedProxies(conf);
-        this.tls = GatewayTls.fromOptions(conf); // before Kafka: a bad keystore leaks no client
-        this.auditLog =
-                new AuditLog(conf.getOptional(GatewayOptions.AUDIT_LOG).map(Path::of).orElse(null));
-        this.asTheJobNamesUsers = asTheJobNamesUsers(conf);
-        this.hasUserIdKey = conf.get(StreamrecOptions.USER_ID_KEY_FILE) != null;
-        this.userLimiter =
-                limiter(
-                        conf,
-                        GatewayOptions.USER_RATE,
-                        GatewayOptions.USER_BURST,
-                        GatewayOptions.RATE_LIMITED_USERS);
-        this.clientLimiter =
-                limiter(
-                        conf,
-                        GatewayOptions.CLIENT_RATE,
-                        GatewayOptions.CLIENT_BURST,
-                        GatewayOptions.RATE_LIMITED_CLIENTS);
-        Properties props = settings.kafka().toProperties();
-        props.put("acks", "all");
-        props.put("enable.idempotence", "true");
-        props.put(
-                "linger.ms",
-                "0"); // a client waits for each request; sends in flight batch the rest
-        producerTimeouts(props);
-        producer = kafka.producer(props);
+                        UserEvent::timestamp, settings.maxFuture().toMillis(), Long.MAX_VALUE / 4);
+        this.tokens = readTokens(settings.tokensFile());
+        // before Kafka: a bad keystore leaks no client
+        this.tls = settings.tls() == null ? null : GatewayTls.open(settings.tls());
+        this.auditLog = new AuditLog(settings.auditLog());
+        this.asTheJobNamesUsers = asTheJobNamesUsers(settings.userIdKeyFile());
+        this.userLimiter = settings.userRate().newLimiter();
+        this.clientLimiter = settings.clientRate().newLimiter();
+        producer = kafka.producer(producerProperties(settings.kafka()));
         // only results of requests made from now on matter
-        results =
-                kafka.resultsReader(
-                        settings.kafka().toProperties(),
-                        settings.get(StreamrecOptions.RESULTS_TOPIC));
+        results = kafka.resultsReader(settings.kafka().toProperties(), settings.topics().results());
         resultReader = new Thread(this::readResults, "gateway-results");
         resultReader.setDaemon(true);
         resultReader.start();
-        int threads = conf.get(GatewayOptions.THREADS);
-        workers =
-                new ThreadPoolExecutor(
-                        threads,
-                        threads,
-                        0,
-                        TimeUnit.MILLISECONDS,
-                        new ArrayBlockingQueue<>(conf.get(GatewayOptions.WORK_QUEUE)),
-                        new DefaultThreadFactory("gateway-worker", true));
-        connections = new HttpConnection.ConnectionCount(conf.get(GatewayOptions.MAX_CONNECTIONS));
+        workers = newWorkerPool(settings);
+        connections = new HttpConnection.ConnectionCount(settings.connections().maxConnections());
         acceptor = new NioEventLoopGroup(1, new DefaultThreadFactory("gateway-accept", true));
         io =
                 new NioEventLoopGroup(
-                        conf.get(GatewayOptions.IO_THREADS),
-                        new DefaultThreadFactory("gateway-io", true));
-        server = bind(conf);
+                        settings.ioThreads(), new DefaultThreadFactory("gateway-io", true));
+        server = bind();
         LOG.info(
                 "Gateway listening on {}{}",
                 uri(),
                 tls == null ? " (plain HTTP: no gateway.tls.keystore)" : "");
     }
 
-    /** The limiter the options set; null when the rate is 0 (no limit). */
-    private static RateLimiter limiter(
-            ReadableConfig conf,
-            ConfigOption<Double> rate,
-            ConfigOption<Integer> burst,
-            ConfigOption<Integer> keys) {
-        return conf.get(rate) > 0
-                ? new RateLimiter(conf.get(rate), conf.get(burst), conf.get(keys))
-                : null;
+    private static Properties producerProperties(KafkaSettings kafka) {
+        Properties props = kafka.toProperties();
+        props.put("acks", "all");
+        props.put("enable.idempotence", "true");
+        props.put(
+                "linger.ms",
+                "0"); // a client waits for each request; sends in flight batch the rest
+        producerTimeouts(props);
+        return props;
     }
 
-    private Channel bind(ReadableConfig conf) throws IOException {
-        HttpConnection.Limits limits =
+    private static ThreadPoolExecutor newWorkerPool(GatewaySettings settings) {
+        return new ThreadPoolExecutor(
+                settings.workerThreads(),
+                settings.workerThreads(),
+                0,
+                TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(settings.workQueue()),
+                new DefaultThreadFactory("gateway-worker", true));
+    }
+
+    private Channel bind() throws IOException {
+        GatewaySettings.ConnectionLimits limits = settings.connections();
+        HttpConnection.Limits connectionLimits =
                 new HttpConnection.Limits(
-                        conf.get(GatewayOptions.READ_TIMEOUT).toMillis(),
-                        conf.get(GatewayOptions.IDLE_TIMEOUT).toMillis(),
-                        (int) conf.get(GatewayOptions.MAX_BODY).getBytes(),
-                        new HttpConnection.BodyBudget(
-                                conf.get(GatewayOptions.BODIES_IN_FLIGHT).getBytes()));
+                        limits.readTimeout().toMillis(),
+                        limits.idleTimeout().toMillis(),
+                        limits.maxBodyBytes(),
+                        new HttpConnection.BodyBudget(limits.bodiesInFlightBytes()));
         ServerBootstrap bootstrap =
                 new ServerBootstrap()
                         .group(acceptor, io)
@@ -339,17 +315,17 @@ public final class GatewayServer implements AutoCloseable {
                                     @Override
                                     protected void initChannel(SocketChannel ch) {
                                         HttpConnection.initialize(
-                                                ch, GatewayServer.this::route, connections, limits);
+                                                ch,
+                                                GatewayServer.this::route,
+                                                connections,
+                                                connectionLimits);
                                         if (tls != null) {
                                             tls.addTo(ch.pipeline());
                                         }
                                     }
                                 });
         try {
-            return bootstrap
-                    .bind(conf.get(GatewayOptions.HOST), conf.get(GatewayOptions.PORT))
-                    .sync()
-                    .channel();
+            return bootstrap.bind(settings.host(), settings.port()).sync().channel();
         } catch (Exception e) {
             close();
             throw new IOException("gateway could not listen: " + e.getMessage(), e);
@@ -413,7 +389,7 @@ public final class GatewayServer implements AutoCloseable {
      * authorization error) is tried again at the next look, rather than ending the reader.
      */
     private void assignAddedPartitions() {
-        String topic = settings.get(StreamrecOptions.RESULTS_TOPIC);
+        String topic = settings.topics().results();
         try {
             List<TopicPartition> added =
                     CommittedReader.assignAddedPartitions(results, topic, Duration.ofSeconds(10));
@@ -440,7 +416,7 @@ public final class GatewayServer implements AutoCloseable {
     private boolean isFor(JsonNode result, String userId, long offset) {
         String answered = result.path("userId").asText();
         boolean pseudonym =
-                hasUserIdKey
+                settings.userIdKeyFile() != null
                         ? answered.equals(asTheJobNamesUsers.apply(userId))
                         : PSEUDONYM.matcher(answered).matches();
         if (answered.equals(userId) || pseudonym) {
@@ -556,7 +532,7 @@ public final class GatewayServer implements AutoCloseable {
         }
         RecommendationRequest forget =
                 RecommendationRequest.forget(requestId, userId, System.currentTimeMillis());
-        String topic = settings.get(StreamrecOptions.REQUESTS_TOPIC);
+        String topic = settings.topics().requests();
         send(RequestJsonCodec.producerRecord(topic, forget))
                 .orTimeout(sendTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .whenCompleteAsync(
@@ -624,13 +600,11 @@ public final class GatewayServer implements AutoCloseable {
      * A user as the job names it, in its results and as audit records name it: its pseudonym when
      * the gateway has the job's key.
      */
-    private static UnaryOperator<String> asTheJobNamesUsers(ReadableConfig conf)
-            throws IOException {
-        String keyFile = conf.get(StreamrecOptions.USER_ID_KEY_FILE);
+    private static UnaryOperator<String> asTheJobNamesUsers(Path keyFile) throws IOException {
         if (keyFile == null) {
             return UnaryOperator.identity();
         }
-        UserPseudonyms pseudonyms = UserPseudonyms.fromKeyFile(Path.of(keyFile));
+        UserPseudonyms pseudonyms = UserPseudonyms.fromKeyFile(keyFile);
         // one Mac, asked by the results reader, the workers and (under overload) the event loops
         return user -> {
             synchronized (pseudonyms) {
@@ -639,15 +613,14 @@ public final class GatewayServer implements AutoCloseable {
         };
     }
 
-    private static AccessTokens readTokens(ReadableConfig conf) throws IOException {
-        String file = conf.getOptional(GatewayOptions.TOKENS_FILE).orElse("");
-        if (file.isBlank()) {
+    private static AccessTokens readTokens(Path file) throws IOException {
+        if (file == null) {
             LOG.warn(
                     "No gateway.tokens-file: anyone who reaches this gateway may write events"
                             + " and read every user's recommendations");
             return null;
         }
-        AccessTokens tokens = AccessTokens.read(Path.of(file));
+        AccessTokens tokens = AccessTokens.read(file);
         LOG.info("Gateway requires bearer tokens: {} known, from {}", tokens.size(), file);
         return tokens;
     }
@@ -668,7 +641,7 @@ public final class GatewayServer implements AutoCloseable {
     private TrustedProxies.ClientAddress clientAddress(FullHttpRequest request, Exchange ex) {
         SocketAddress remote = ex.channel().remoteAddress();
         InetAddress peer = remote instanceof InetSocketAddress a ? a.getAddress() : null;
-        return trustedProxies.resolve(peer, request.headers().getAll(X_FORWARDED_FOR));
+        return settings.trustedProxies().resolve(peer, request.headers().getAll(X_FORWARDED_FOR));
     }
 
     private static final String X_FORWARDED_FOR = "X-Forwarded-For";
@@ -753,7 +726,7 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     private void acceptEvents(byte[] body, AccessTokens.Grant grant, String client, Exchange ex) {
-        int maxBatch = conf.get(GatewayOptions.MAX_BATCH);
+        int maxBatch = settings.maxBatch();
         List<byte[]> records = split(body, maxBatch);
         // one token per event, since the broker's load is per record: counting requests would let
         // a client write gateway.max-batch times its rate; admitted here, after the split, so that
@@ -824,7 +797,7 @@ public final class GatewayServer implements AutoCloseable {
      * its 503.
      */
     private void write(List<UserEvent> valid, CompletableFuture<Void> outcome) {
-        String topic = settings.get(StreamrecOptions.EVENTS_TOPIC);
+        String topic = settings.topics().events();
         List<CompletableFuture<Void>> sends = new ArrayList<>();
         for (UserEvent e : valid) {
             if (outcome.isDone()) {
@@ -949,6 +922,7 @@ public final class GatewayServer implements AutoCloseable {
             ex.send(429, error("too many requests for " + userId), retryAfter(wait));
             return;
         }
+        int maxPending = settings.maxPendingRequests();
         if (waiting.incrementAndGet() > maxPending) {
             waiting.decrementAndGet();
             ex.send(
@@ -985,7 +959,7 @@ public final class GatewayServer implements AutoCloseable {
                         .eventLoop()
                         .schedule(
                                 () -> result.completeExceptionally(new TimeoutException()),
-                                requestTimeoutMillis,
+                                settings.requestTimeout().toMillis(),
                                 TimeUnit.MILLISECONDS);
         result.whenComplete(
                 (body, err) -> {
@@ -997,7 +971,7 @@ public final class GatewayServer implements AutoCloseable {
         ex.whenAbandoned(() -> result.cancel(false));
         RecommendationRequest request =
                 new RecommendationRequest(requestId, userId, k, System.currentTimeMillis());
-        String topic = settings.get(StreamrecOptions.REQUESTS_TOPIC);
+        String topic = settings.topics().requests();
         try {
             // send may block (metadata, a full buffer): never on the event loop
             workers.execute(

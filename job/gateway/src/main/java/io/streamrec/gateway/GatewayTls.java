@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import javax.net.ssl.KeyManagerFactory;
@@ -50,31 +51,58 @@ final class GatewayTls implements AutoCloseable {
                         threads, new DefaultThreadFactory("gateway-tls", true));
     }
 
-    /** The gateway's TLS settings; null when {@code gateway.tls.keystore} is unset (plain HTTP). */
-    static GatewayTls fromOptions(ReadableConfig conf) throws IOException {
-        String keystore = conf.getOptional(GatewayOptions.TLS_KEYSTORE).orElse("");
-        if (keystore.isBlank()) {
-            return null;
+    /**
+     * What {@link #open} needs, read from the {@code gateway.tls.*} options.
+     *
+     * @param truststore the client certificates' CAs; null when {@code clientAuth} is NONE
+     * @param threads the handshakes' threads: as many as the event loops
+     */
+    record Settings(
+            Path keystore,
+            Path passwordFile,
+            GatewayOptions.ClientAuth clientAuth,
+            Path truststore,
+            Duration handshakeTimeout,
+            int threads) {
+
+        /** The TLS settings; null when {@code gateway.tls.keystore} is unset (plain HTTP). */
+        static Settings from(ReadableConfig conf) {
+            String keystore = conf.getOptional(GatewayOptions.TLS_KEYSTORE).orElse("");
+            if (keystore.isBlank()) {
+                return null;
+            }
+            GatewayOptions.ClientAuth auth = conf.get(GatewayOptions.TLS_CLIENT_AUTH);
+            return new Settings(
+                    Path.of(keystore),
+                    Path.of(
+                            conf.getOptional(GatewayOptions.TLS_KEYSTORE_PASSWORD_FILE)
+                                    .orElseThrow()),
+                    auth,
+                    auth == GatewayOptions.ClientAuth.NONE
+                            ? null
+                            : Path.of(conf.get(GatewayOptions.TLS_TRUSTSTORE)),
+                    conf.get(GatewayOptions.TLS_HANDSHAKE_TIMEOUT),
+                    conf.get(GatewayOptions.IO_THREADS));
         }
-        Path passwordFile =
-                Path.of(conf.getOptional(GatewayOptions.TLS_KEYSTORE_PASSWORD_FILE).orElseThrow());
-        char[] password = readPassword(passwordFile);
+    }
+
+    /** Reads the keystore (and truststore) and starts the handshakes' threads. */
+    static GatewayTls open(Settings settings) throws IOException {
+        char[] password = readPassword(settings.passwordFile());
         SslContextBuilder builder =
-                SslContextBuilder.forServer(keyManagers(Path.of(keystore), password))
+                SslContextBuilder.forServer(keyManagers(settings.keystore(), password))
                         .sslProvider(SslProvider.JDK)
                         .protocols(PROTOCOLS);
-        GatewayOptions.ClientAuth auth = conf.get(GatewayOptions.TLS_CLIENT_AUTH);
+        GatewayOptions.ClientAuth auth = settings.clientAuth();
         if (auth != GatewayOptions.ClientAuth.NONE) {
             builder.clientAuth(
                             auth == GatewayOptions.ClientAuth.NEED
                                     ? ClientAuth.REQUIRE
                                     : ClientAuth.OPTIONAL)
-                    .trustManager(Path.of(conf.get(GatewayOptions.TLS_TRUSTSTORE)).toFile());
+                    .trustManager(settings.truststore().toFile());
         }
         return new GatewayTls(
-                builder.build(),
-                conf.get(GatewayOptions.TLS_HANDSHAKE_TIMEOUT).toMillis(),
-                conf.get(GatewayOptions.IO_THREADS));
+                builder.build(), settings.handshakeTimeout().toMillis(), settings.threads());
     }
 
     /** Puts TLS first in a new connection's pipeline, after the connection count. */

@@ -153,14 +153,14 @@ class GatewayTlsTest {
         Configuration conf = tlsOptions();
         conf.set(GatewayOptions.TLS_KEYSTORE_PASSWORD_FILE, client.passwordFile().toString());
 
-        assertThatThrownBy(() -> GatewayTls.fromOptions(conf).close())
+        assertThatThrownBy(() -> GatewayTls.open(GatewayTls.Settings.from(conf)).close())
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("gateway.tls.keystore " + server.keystore());
     }
 
     @Test
     void withoutAKeystoreThereIsNoTls() throws Exception {
-        assertThat(GatewayTls.fromOptions(new Configuration())).isNull();
+        assertThat(GatewayTls.Settings.from(new Configuration())).isNull();
     }
 
     private static Configuration tlsOptions() {
@@ -173,7 +173,7 @@ class GatewayTlsTest {
     /** The gateway's pipeline with TLS, answering every whole request with 200. */
     private URI start(Configuration conf) throws Exception {
         GatewayOptions.validate(conf);
-        tls = GatewayTls.fromOptions(conf);
+        tls = GatewayTls.open(GatewayTls.Settings.from(conf));
         HttpConnection.Limits limits =
                 new HttpConnection.Limits(
                         conf.get(GatewayOptions.READ_TIMEOUT).toMillis(),

@@ -1,0 +1,63 @@
+package io.streamrec.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamrec.job.StreamrecOptions;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+import org.junit.jupiter.api.Test;
+
+class GatewaySettingsTest {
+
+    @Test
+    void theDefaultsAreThoseOfTheOptions() {
+        GatewaySettings settings = GatewaySettings.from(new Configuration());
+
+        assertThat(settings.host()).isEqualTo("127.0.0.1");
+        assertThat(settings.port()).isEqualTo(8080);
+        assertThat(settings.maxBatch()).isEqualTo(1000);
+        assertThat(settings.requestTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(settings.connections().maxBodyBytes()).isEqualTo(1 << 20);
+        assertThat(settings.topics())
+                .isEqualTo(
+                        new GatewaySettings.Topics(
+                                StreamrecOptions.EVENTS_TOPIC.defaultValue(),
+                                StreamrecOptions.REQUESTS_TOPIC.defaultValue(),
+                                StreamrecOptions.RESULTS_TOPIC.defaultValue()));
+        assertThat(settings.userRate().newLimiter()).as("no per-user limit").isNull();
+        assertThat(settings.clientRate().newLimiter()).as("no per-client limit").isNull();
+        assertThat(settings.tokensFile()).as("open").isNull();
+        assertThat(settings.userIdKeyFile()).isNull();
+        assertThat(settings.auditLog()).isNull();
+        assertThat(settings.tls()).as("plain HTTP").isNull();
+    }
+
+    /**
+     * The options are checked where they are read, so a gateway started in process (a test, a
+     * bench) fails at start as {@code GatewayMain} does, rather than answering every batch 413.
+     */
+    @Test
+    void anOutOfRangeOptionFailsNamingIt() {
+        Configuration conf = Configuration.fromMap(Map.of("gateway.max-batch", "0"));
+
+        assertThatThrownBy(() -> GatewaySettings.from(conf))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("option gateway.max-batch = 0 is out of range: must be >= 1");
+    }
+
+    @Test
+    void aBlankTokensFileLeavesTheGatewayOpenAndARateLimits() {
+        Configuration conf =
+                Configuration.fromMap(
+                        Map.of("gateway.tokens-file", " ", "gateway.client-rate", "2.5"));
+
+        GatewaySettings settings = GatewaySettings.from(conf);
+
+        assertThat(settings.tokensFile()).isNull();
+        assertThat(settings.clientRate())
+                .isEqualTo(new GatewaySettings.RateLimit(2.5, 100, 10_000));
+        assertThat(settings.clientRate().newLimiter()).isNotNull();
+    }
+}
