@@ -1,5 +1,6 @@
 package io.streamrec.gateway;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -27,6 +28,11 @@ final class Exchange {
      * How long a refused connection stays half-open so the client reads the answer, not a reset.
      */
     static final long LINGER_MILLIS = 500;
+
+    /** The Retry-After of a 503 for a gateway too busy to take the request. */
+    static final long BUSY_RETRY_AFTER_SECONDS = 1;
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final Channel channel;
     private final boolean keepAlive;
@@ -123,6 +129,21 @@ final class Exchange {
         FullHttpResponse response = response(405, json, 0);
         response.headers().set(HttpHeaderNames.ALLOW, allowed);
         send(response);
+    }
+
+    /** 503 with Retry-After: the gateway has no room for the request now ({@code why}). */
+    void sendBusy(String why) {
+        send(503, error("gateway busy: " + why), BUSY_RETRY_AFTER_SECONDS);
+    }
+
+    /** 429 with Retry-After: a limiter's wait, in whole seconds rounded up. */
+    void sendTooManyRequests(String message, long waitMillis) {
+        send(429, error(message), (waitMillis + 999) / 1000);
+    }
+
+    /** The JSON body of an error answer: {@code {"error":message}}. */
+    static String error(String message) {
+        return MAPPER.createObjectNode().put("error", message).toString();
     }
 
     /** Sends the answer, with {@code Retry-After: retryAfterSeconds} when that is above 0. */

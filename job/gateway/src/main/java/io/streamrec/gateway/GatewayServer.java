@@ -1,7 +1,7 @@
 package io.streamrec.gateway;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
+import static io.streamrec.gateway.Exchange.error;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -16,12 +16,10 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.streamrec.feeds.CommittedReader;
-import io.streamrec.feeds.KafkaSettings;
 import io.streamrec.ingest.EventJsonCodec;
 import io.streamrec.ingest.EventTimeGuard;
 import io.streamrec.ingest.InvalidRecordException;
@@ -31,17 +29,12 @@ import io.streamrec.ingest.UserPseudonyms;
 import io.streamrec.schema.RecommendationRequest;
 import io.streamrec.schema.UserEvent;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.EnumSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -100,7 +93,7 @@ import org.slf4j.LoggerFactory;
  * its Content-Length and the connection closed unread; 503 with Retry-After when {@code
  * gateway.max-pending-requests} requests wait or the worker queue is full; 429 with Retry-After
  * over {@code gateway.user-rate} (per user id asked for) or {@code gateway.client-rate} (per
- * client, on every route but {@code /health}: see {@link #client}).
+ * client, on every route but {@code /health}: see {@link ClientIdentity#rateLimitKey}).
  *
  * <p>On Netty rather than the JDK's {@code com.sun.net.httpserver}: that server reads request heads
  * on its executor threads, so a few clients trickling header bytes hold every thread and {@code
@@ -117,31 +110,10 @@ import org.slf4j.LoggerFactory;
 public final class GatewayServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final long SEND_TIMEOUT_SECONDS = 30;
-    private static final long RETRY_AFTER_SECONDS = 1;
     private static final String READER_STOPPED = "results reader stopped; see the gateway log";
 
-    /**
-     * The producer gives up on a record before the gateway stops waiting for it ({@value
-     * #SEND_TIMEOUT_SECONDS} s): with Kafka's defaults it kept trying for 2 min, so a forget
-     * answered 503 and audited as failed could still be written and applied. A metadata wait counts
-     * apart (before the send returns), bounded too. Settings in {@code kafka.properties} win.
-     */
-    static void producerTimeouts(Properties props) {
-        props.putIfAbsent("max.block.ms", "5000");
-        props.putIfAbsent("request.timeout.ms", "20000");
-        // Kafka refuses a delivery timeout below request timeout + linger: a longer request
-        // timeout from kafka.properties lengthens it rather than failing the gateway's start
-        long atLeast =
-                Long.parseLong(props.getProperty("request.timeout.ms").trim())
-                        + Long.parseLong(props.getProperty("linger.ms", "0").trim());
-        props.putIfAbsent(
-                "delivery.timeout.ms",
-                String.valueOf(Math.max((SEND_TIMEOUT_SECONDS - 5) * 1000, atLeast)));
-    }
-
     private final GatewaySettings settings;
-    private final Producer<byte[], byte[]> producer;
+    private final KafkaSender sender;
     private final Consumer<byte[], byte[]> results;
 
     /** How long a write to Kafka (events, a forget) may take before its client gets 503. */
@@ -155,9 +127,6 @@ public final class GatewayServer implements AutoCloseable {
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicInteger waiting = new AtomicInteger();
     private final RateLimiter userLimiter;
-
-    /** Null when {@code gateway.client-rate} is 0. */
-    private final RateLimiter clientLimiter;
 
     /**
      * Refused admin attempts a token may make: each is an audit line (fsynced when the log is on)
@@ -178,13 +147,7 @@ public final class GatewayServer implements AutoCloseable {
     /** What {@code UserPseudonyms} makes: {@code p-} and 22 base64url characters. */
     private static final Pattern PSEUDONYM = Pattern.compile("p-[A-Za-z0-9_-]{22}");
 
-    /** Every right, for every user: the grant of an open gateway (no tokens file). */
-    private static final AccessTokens.Grant OPEN =
-            new AccessTokens.Grant(EnumSet.of(AccessTokens.Scope.ADMIN), null);
-
-    /** Null when no tokens file is set: the gateway is open. */
-    private final AccessTokens tokens;
-
+    private final ClientIdentity identity;
     private final EventJsonCodec events = new EventJsonCodec();
     private final EventTimeGuard<UserEvent> timeGuard;
     private final ThreadPoolExecutor workers;
@@ -228,7 +191,7 @@ public final class GatewayServer implements AutoCloseable {
      * that names an out-of-range one, and starts the gateway.
      */
     public GatewayServer(ReadableConfig conf) throws IOException {
-        this(conf, KAFKA, Duration.ofSeconds(SEND_TIMEOUT_SECONDS), PARTITION_CHECK);
+        this(conf, KAFKA, Duration.ofSeconds(KafkaSender.SEND_TIMEOUT_SECONDS), PARTITION_CHECK);
     }
 
     GatewayServer(
@@ -249,14 +212,13 @@ public final class GatewayServer implements AutoCloseable {
         this.timeGuard =
                 new EventTimeGuard<>(
                         UserEvent::timestamp, settings.maxFuture().toMillis(), Long.MAX_VALUE / 4);
-        this.tokens = readTokens(settings.tokensFile());
+        this.identity = ClientIdentity.from(settings);
         // before Kafka: a bad keystore leaks no client
         this.tls = settings.tls() == null ? null : GatewayTls.open(settings.tls());
         this.auditLog = new AuditLog(settings.auditLog());
         this.asTheJobNamesUsers = asTheJobNamesUsers(settings.userIdKeyFile());
         this.userLimiter = settings.userRate().newLimiter();
-        this.clientLimiter = settings.clientRate().newLimiter();
-        producer = kafka.producer(producerProperties(settings.kafka()));
+        sender = new KafkaSender(kafka.producer(KafkaSender.producerProperties(settings.kafka())));
         // only results of requests made from now on matter
         results = kafka.resultsReader(settings.kafka().toProperties(), settings.topics().results());
         resultReader = new Thread(this::readResults, "gateway-results");
@@ -273,17 +235,6 @@ public final class GatewayServer implements AutoCloseable {
                 "Gateway listening on {}{}",
                 uri(),
                 tls == null ? " (plain HTTP: no gateway.tls.keystore)" : "");
-    }
-
-    private static Properties producerProperties(KafkaSettings kafka) {
-        Properties props = kafka.toProperties();
-        props.put("acks", "all");
-        props.put("enable.idempotence", "true");
-        props.put(
-                "linger.ms",
-                "0"); // a client waits for each request; sends in flight batch the rest
-        producerTimeouts(props);
-        return props;
     }
 
     private static ThreadPoolExecutor newWorkerPool(GatewaySettings settings) {
@@ -443,14 +394,14 @@ public final class GatewayServer implements AutoCloseable {
             }
             // liveness probes carry no token; the details (the brokers' addresses, the load) only
             // to an admin, or to anyone when there are no tokens
-            handleHealth(ex, tokens == null || isAdmin(request));
+            handleHealth(ex, identity.isAdmin(request));
             return;
         }
-        AccessTokens.Grant grant = grant(request);
-        TrustedProxies.ClientAddress from = clientAddress(request, ex);
-        String client = client(grant, from.client());
+        AccessTokens.Grant grant = identity.grant(request);
+        TrustedProxies.ClientAddress from = identity.address(request, ex);
+        String client = identity.rateLimitKey(grant, from.client());
         boolean batch = grant != null && path.equals("/events");
-        if (!batch && overClientRate(client, ex, 1)) {
+        if (!batch && identity.overRate(client, ex, 1)) {
             return; // a batch is admitted by its cost once split (acceptEvents)
         }
         if (grant == null) {
@@ -501,7 +452,7 @@ public final class GatewayServer implements AutoCloseable {
             long wait =
                     refusals.acquire(String.valueOf(grant.tokenId()), System.currentTimeMillis());
             if (wait > 0) {
-                ex.send(429, error("too many refused admin requests"), retryAfter(wait));
+                ex.sendTooManyRequests("too many refused admin requests", wait);
                 return;
             }
             auditing().execute(() -> audit(grant, from, userId, requestId, "forbidden"));
@@ -511,7 +462,7 @@ public final class GatewayServer implements AutoCloseable {
         try {
             workers.execute(() -> forget(userId, requestId, grant, from, ex));
         } catch (RejectedExecutionException e) {
-            ex.send(503, error("gateway busy: work queue full"), RETRY_AFTER_SECONDS);
+            ex.sendBusy("work queue full");
         }
     }
 
@@ -533,7 +484,7 @@ public final class GatewayServer implements AutoCloseable {
         RecommendationRequest forget =
                 RecommendationRequest.forget(requestId, userId, System.currentTimeMillis());
         String topic = settings.topics().requests();
-        send(RequestJsonCodec.producerRecord(topic, forget))
+        sender.send(RequestJsonCodec.producerRecord(topic, forget))
                 .orTimeout(sendTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .whenCompleteAsync(
                         (v, err) -> {
@@ -613,83 +564,6 @@ public final class GatewayServer implements AutoCloseable {
         };
     }
 
-    private static AccessTokens readTokens(Path file) throws IOException {
-        if (file == null) {
-            LOG.warn(
-                    "No gateway.tokens-file: anyone who reaches this gateway may write events"
-                            + " and read every user's recommendations");
-            return null;
-        }
-        AccessTokens tokens = AccessTokens.read(file);
-        LOG.info("Gateway requires bearer tokens: {} known, from {}", tokens.size(), file);
-        return tokens;
-    }
-
-    /**
-     * The request's grant: everything when the gateway is open; null for no or an unknown token.
-     */
-    private AccessTokens.Grant grant(FullHttpRequest request) {
-        return tokens == null
-                ? OPEN
-                : tokens.grant(request.headers().get(HttpHeaderNames.AUTHORIZATION));
-    }
-
-    /**
-     * The request's peer, and the client it is taken for: the peer, or when the peer is one of
-     * {@code gateway.trusted-proxies}, the client its {@code X-Forwarded-For} names.
-     */
-    private TrustedProxies.ClientAddress clientAddress(FullHttpRequest request, Exchange ex) {
-        SocketAddress remote = ex.channel().remoteAddress();
-        InetAddress peer = remote instanceof InetSocketAddress a ? a.getAddress() : null;
-        return settings.trustedProxies().resolve(peer, request.headers().getAll(X_FORWARDED_FOR));
-    }
-
-    private static final String X_FORWARDED_FOR = "X-Forwarded-For";
-
-    /**
-     * Who {@code gateway.client-rate} limits: the token (by its hash's id, as audit lines name it)
-     * when the gateway has tokens, else, and for a request without a known token, the client's
-     * address. The user ids a request names are the caller's choice, so they bound nothing.
-     */
-    private String client(AccessTokens.Grant grant, InetAddress address) {
-        return tokens != null && grant != null ? grant.tokenId() : address(address);
-    }
-
-    /**
-     * A client's address as a rate-limit key: an IPv4 address, or an IPv6 one's /64 (a host or site
-     * is given a /64 of them, so one per request would make each a new client with a full bucket).
-     */
-    static String address(InetAddress address) {
-        if (address == null) {
-            return "address:unknown"; // not an IP connection
-        }
-        byte[] ip = address.getAddress();
-        if (ip.length == 16) {
-            return "ip:" + HexFormat.of().formatHex(ip, 0, 8) + "/64";
-        }
-        return "ip:" + address.getHostAddress();
-    }
-
-    /**
-     * Whether the client is over {@code gateway.client-rate} for a request of {@code cost} tokens,
-     * after answering 429 if so; else the cost is taken.
-     */
-    private boolean overClientRate(String client, Exchange ex, int cost) {
-        long wait =
-                clientLimiter == null
-                        ? 0
-                        : clientLimiter.admit(client, cost, System.currentTimeMillis());
-        if (wait > 0) {
-            ex.send(429, error("too many requests from this client"), retryAfter(wait));
-        }
-        return wait > 0;
-    }
-
-    /** Retry-After in whole seconds, rounded up, for a wait in milliseconds. */
-    private static long retryAfter(long waitMillis) {
-        return (waitMillis + 999) / 1000;
-    }
-
     private void handleEvents(
             FullHttpRequest request, AccessTokens.Grant grant, String client, Exchange ex) {
         if (!HttpMethod.POST.equals(request.method())) {
@@ -718,7 +592,7 @@ public final class GatewayServer implements AutoCloseable {
                     });
         } catch (RejectedExecutionException e) {
             releaseBody.run();
-            ex.send(503, error("gateway busy: work queue full"), RETRY_AFTER_SECONDS);
+            ex.sendBusy("work queue full");
         } catch (RuntimeException | Error e) {
             releaseBody.run(); // not handed over (no thread to run it): its share comes back
             throw e;
@@ -727,11 +601,11 @@ public final class GatewayServer implements AutoCloseable {
 
     private void acceptEvents(byte[] body, AccessTokens.Grant grant, String client, Exchange ex) {
         int maxBatch = settings.maxBatch();
-        List<byte[]> records = split(body, maxBatch);
+        List<byte[]> records = EventBatchSplitter.split(body, maxBatch);
         // one token per event, since the broker's load is per record: counting requests would let
         // a client write gateway.max-batch times its rate; admitted here, after the split, so that
         // batches in flight together cannot all pass on the same tokens
-        if (overClientRate(client, ex, records == null ? 1 : records.size())) {
+        if (identity.overRate(client, ex, records == null ? 1 : records.size())) {
             return;
         }
         if (records == null) {
@@ -748,7 +622,7 @@ public final class GatewayServer implements AutoCloseable {
                 timeGuard.check(e, Long.MIN_VALUE, System.currentTimeMillis());
                 valid.add(e);
             } catch (InvalidRecordException e) {
-                users.add(namedUser(records.get(i)));
+                users.add(EventBatchSplitter.namedUser(records.get(i)));
                 rejected.addObject()
                         .put("index", i)
                         .put("reason", e.reason())
@@ -804,7 +678,8 @@ public final class GatewayServer implements AutoCloseable {
                 break; // failed, or past the deadline
             }
             byte[] key = e.userId().getBytes(StandardCharsets.UTF_8);
-            CompletableFuture<Void> sent = send(new ProducerRecord<>(topic, key, events.toJson(e)));
+            CompletableFuture<Void> sent =
+                    sender.send(new ProducerRecord<>(topic, key, events.toJson(e)));
             sent.whenComplete(
                     (v, err) -> {
                         if (err != null) {
@@ -821,71 +696,6 @@ public final class GatewayServer implements AutoCloseable {
         return "events not confirmed by Kafka within "
                 + sendTimeout.toMillis()
                 + " ms; some may have been written";
-    }
-
-    /** The {@code userId} text a record names, if it is a JSON object that names one. */
-    private static String namedUser(byte[] record) {
-        try {
-            JsonNode user = MAPPER.readTree(record).path("userId");
-            return user.isTextual() ? user.asText() : null;
-        } catch (IOException e) {
-            return null; // not JSON: it names nobody
-        }
-    }
-
-    /**
-     * The records of a body: an array's elements, else the body itself (the codec gives a malformed
-     * one its precise reason); null past {@code maxBatch} elements, counted while reading, so an
-     * oversized batch is never parsed whole. Each element is its bytes as sent, not re-encoded: a
-     * tree would keep the last of a key given twice, which the codec refuses in a lone event.
-     */
-    static List<byte[]> split(byte[] body, int maxBatch) {
-        try (JsonParser parser = MAPPER.createParser(body)) {
-            if (parser.nextToken() != JsonToken.START_ARRAY) {
-                return List.of(body);
-            }
-            List<byte[]> records = new ArrayList<>();
-            while (parser.nextToken() != JsonToken.END_ARRAY) {
-                if (records.size() == maxBatch) {
-                    return null;
-                }
-                long from = parser.currentTokenLocation().getByteOffset();
-                if (from < 0) {
-                    // UTF-16 or UTF-32: Jackson reads it as characters, without byte offsets; a
-                    // key given twice then refuses the whole body, as the tree would hide it
-                    parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-                    records.add(MAPPER.writeValueAsBytes(MAPPER.readTree(parser)));
-                    continue;
-                }
-                parser.skipChildren();
-                parser.finishToken(); // a scalar element is read lazily: to its end first
-                long to = parser.currentLocation().getByteOffset();
-                records.add(Arrays.copyOfRange(body, (int) from, (int) to));
-            }
-            return records;
-        } catch (IOException e) {
-            return List.of(body);
-        }
-    }
-
-    private CompletableFuture<Void> send(ProducerRecord<byte[], byte[]> record) {
-        CompletableFuture<Void> sent = new CompletableFuture<>();
-        try {
-            producer.send(
-                    record,
-                    (md, err) -> {
-                        if (err != null) {
-                            sent.completeExceptionally(err);
-                        } else {
-                            sent.complete(null);
-                        }
-                    });
-        } catch (RuntimeException e) {
-            // send throws at once for some failures (metadata not in time, a closed or fatally
-            // failed producer): answered like a failed write, not left waiting
-            sent.completeExceptionally(e);
-        }
-        return sent;
     }
 
     private void handleRecommendations(
@@ -919,16 +729,13 @@ public final class GatewayServer implements AutoCloseable {
         long wait =
                 userLimiter == null ? 0 : userLimiter.acquire(userId, System.currentTimeMillis());
         if (wait > 0) {
-            ex.send(429, error("too many requests for " + userId), retryAfter(wait));
+            ex.sendTooManyRequests("too many requests for " + userId, wait);
             return;
         }
         int maxPending = settings.maxPendingRequests();
         if (waiting.incrementAndGet() > maxPending) {
             waiting.decrementAndGet();
-            ex.send(
-                    503,
-                    error("gateway busy: " + maxPending + " requests waiting"),
-                    RETRY_AFTER_SECONDS);
+            ex.sendBusy(maxPending + " requests waiting");
             return;
         }
         request(userId, k, ex);
@@ -976,7 +783,7 @@ public final class GatewayServer implements AutoCloseable {
             // send may block (metadata, a full buffer): never on the event loop
             workers.execute(
                     () ->
-                            send(RequestJsonCodec.producerRecord(topic, request))
+                            sender.send(RequestJsonCodec.producerRecord(topic, request))
                                     .whenComplete(
                                             (v, err) -> {
                                                 if (err != null) {
@@ -1009,16 +816,10 @@ public final class GatewayServer implements AutoCloseable {
         } else if (cause instanceof TimeoutException) {
             ex.send(504, error("no result for " + requestId + " within the timeout"));
         } else if (cause instanceof RejectedExecutionException) {
-            ex.send(503, error("gateway busy: work queue full"), RETRY_AFTER_SECONDS);
+            ex.sendBusy("work queue full");
         } else if (!(cause instanceof CancellationException)) {
             ex.send(503, error("request could not be written to Kafka: " + cause));
         }
-    }
-
-    private boolean isAdmin(FullHttpRequest request) {
-        AccessTokens.Grant grant =
-                tokens.grant(request.headers().get(HttpHeaderNames.AUTHORIZATION));
-        return grant != null && grant.scopes().contains(AccessTokens.Scope.ADMIN);
     }
 
     private void handleHealth(Exchange ex, boolean details) {
@@ -1040,10 +841,6 @@ public final class GatewayServer implements AutoCloseable {
         ex.send(200, out.toString());
     }
 
-    static String error(String message) {
-        return MAPPER.createObjectNode().put("error", message).toString();
-    }
-
     @Override
     public void close() {
         running = false;
@@ -1057,6 +854,6 @@ public final class GatewayServer implements AutoCloseable {
             tls.close();
         }
         results.wakeup();
-        producer.close(Duration.ofSeconds(5));
+        sender.close();
     }
 }

@@ -144,7 +144,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
             queued.add(request);
         } else {
             discard(request);
-            refuseInTurn(ctx, new Refusal(429, GatewayServer.error("too many pipelined")));
+            refuseInTurn(ctx, new Refusal(429, Exchange.error("too many pipelined")));
         }
     }
 
@@ -183,7 +183,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         try {
             String malformed = malformed(request);
             if (malformed != null) {
-                refuse(ctx, new Refusal(400, GatewayServer.error(malformed)));
+                refuse(ctx, new Refusal(400, Exchange.error(malformed)));
                 return;
             }
             boolean keepAlive = HttpUtil.isKeepAlive(request);
@@ -191,7 +191,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
             exchange = new Exchange(ctx.channel(), keepAlive, head, () -> next(ctx), releaseBody);
             if (!SERVED_METHODS.contains(request.method())) {
                 exchange.sendMethodNotAllowed(
-                        ALLOWED, GatewayServer.error(request.method() + " is not served here"));
+                        ALLOWED, Exchange.error(request.method() + " is not served here"));
                 return;
             }
             router.handle(request, exchange);
@@ -203,7 +203,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
             queued.forEach(this::discard);
             queued.clear();
             if (exchange == null || exchange.claim()) {
-                refuse(ctx, new Refusal(500, GatewayServer.error("internal error")));
+                refuse(ctx, new Refusal(500, Exchange.error("internal error")));
             } else {
                 ctx.close();
             }
@@ -384,7 +384,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
                                                 ctx.fireChannelRead(
                                                         new Refusal(
                                                                 408,
-                                                                GatewayServer.error(
+                                                                Exchange.error(
                                                                         "request not received"
                                                                                 + " within "
                                                                                 + timeoutMillis
@@ -564,8 +564,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
             if (!expect.equalsIgnoreCase("100-continue")) {
                 pipeline.context(this)
                         .fireChannelRead(
-                                new Refusal(
-                                        417, GatewayServer.error("unsupported Expect: " + expect)));
+                                new Refusal(417, Exchange.error("unsupported Expect: " + expect)));
             }
             return null;
         }
@@ -579,13 +578,12 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
                 ctx.fireChannelRead(
                         new Refusal(
                                 503,
-                                GatewayServer.error(
+                                Exchange.error(
                                         "gateway busy: too many request bodies arriving at once")));
                 return;
             }
             ctx.fireChannelRead(
-                    new Refusal(
-                            413, GatewayServer.error("body larger than " + maxBytes + " bytes")));
+                    new Refusal(413, Exchange.error("body larger than " + maxBytes + " bytes")));
         }
     }
 

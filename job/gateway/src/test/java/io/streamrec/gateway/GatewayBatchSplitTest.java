@@ -17,7 +17,7 @@ class GatewayBatchSplitTest {
     }
 
     private static List<String> split(String body, int maxBatch) {
-        List<byte[]> records = GatewayServer.split(bytes(body), maxBatch);
+        List<byte[]> records = EventBatchSplitter.split(bytes(body), maxBatch);
         return records == null
                 ? null
                 : records.stream().map(r -> new String(r, StandardCharsets.UTF_8)).toList();
@@ -38,7 +38,7 @@ class GatewayBatchSplitTest {
                         + "\"type\":\"click\",\"timestamp\":1}";
         EventJsonCodec codec = new EventJsonCodec();
 
-        List<byte[]> records = GatewayServer.split(bytes("[" + twice + "]"), 10);
+        List<byte[]> records = EventBatchSplitter.split(bytes("[" + twice + "]"), 10);
 
         assertThat(records).hasSize(1);
         for (byte[] record : List.of(records.get(0), bytes(twice))) {
@@ -55,7 +55,7 @@ class GatewayBatchSplitTest {
     void anArrayInUtf16HasNoByteOffsetsAndIsSplitByItsElements() {
         byte[] utf16 = "[{\"a\":1},{\"b\":2}]".getBytes(StandardCharsets.UTF_16BE);
 
-        List<byte[]> records = GatewayServer.split(utf16, 10);
+        List<byte[]> records = EventBatchSplitter.split(utf16, 10);
 
         assertThat(records)
                 .extracting(r -> new String(r, StandardCharsets.UTF_8))
@@ -66,6 +66,6 @@ class GatewayBatchSplitTest {
     void aUtf16ArrayWhoseElementGivesAKeyTwiceIsRefusedWhole() {
         byte[] utf16 = "[{\"a\":1,\"a\":2}]".getBytes(StandardCharsets.UTF_16BE);
 
-        assertThat(GatewayServer.split(utf16, 10)).singleElement().isEqualTo(utf16);
+        assertThat(EventBatchSplitter.split(utf16, 10)).singleElement().isEqualTo(utf16);
     }
 }

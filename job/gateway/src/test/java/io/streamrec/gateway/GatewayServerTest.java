@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamrec.job.StreamrecOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -520,24 +519,6 @@ class GatewayServerTest {
 
             assertThat(as("alice", gateway, "/events", event("a3")).statusCode()).isEqualTo(202);
         }
-    }
-
-    /**
-     * Without tokens a client is its address; an IPv6 one by its /64, which one host or site holds
-     * whole, so that cycling through it gets no fresh bucket per request.
-     */
-    @Test
-    void aClientWithoutTokensIsItsIpv4AddressOrItsIpv6Slash64() {
-        assertThat(GatewayServer.address(ip("10.0.0.1")))
-                .isEqualTo(GatewayServer.address(ip("10.0.0.1")))
-                .isNotEqualTo(GatewayServer.address(ip("10.0.0.2")));
-        assertThat(GatewayServer.address(ip("2001:db8:0:1::1")))
-                .isEqualTo(GatewayServer.address(ip("2001:db8:0:1:ffff::9")))
-                .isNotEqualTo(GatewayServer.address(ip("2001:db8:0:2::1")));
-    }
-
-    private static InetAddress ip(String literal) {
-        return TrustedProxies.literal(literal);
     }
 
     /** A request without a token, with these {@code X-Forwarded-For} values. */
