@@ -1,8 +1,11 @@
 package io.streamrec.ranking;
 
+import io.streamrec.schema.RecommendationResult;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.IntFunction;
 
 /** Candidate items best first, with their scores; ties keep the candidates' (source) order. */
@@ -122,6 +125,32 @@ public final class RankedCandidates {
     /** The first {@code k} items. */
     public List<String> top(int k) {
         return items.subList(0, Math.min(k, items.size()));
+    }
+
+    /**
+     * The first {@code k} items with their scores, as an answer gives them; when they are fewer
+     * than k (a young catalog with few events), {@code fill}'s items not among them follow in
+     * {@code fill}'s order, each scored 1 below the item before it.
+     */
+    public List<RecommendationResult.ScoredItem> scoredTop(
+            int k, List<RecommendationResult.ScoredItem> fill) {
+        List<String> top = top(k);
+        List<RecommendationResult.ScoredItem> scored = new ArrayList<>(k);
+        Set<String> taken = new HashSet<>(top);
+        float lowest = 0f;
+        for (int j = 0; j < top.size(); j++) {
+            scored.add(new RecommendationResult.ScoredItem(top.get(j), score(j)));
+            lowest = score(j);
+        }
+        if (scored.size() < k) {
+            for (RecommendationResult.ScoredItem filler : fill) {
+                if (scored.size() < k && taken.add(filler.itemId())) {
+                    lowest -= 1f;
+                    scored.add(new RecommendationResult.ScoredItem(filler.itemId(), lowest));
+                }
+            }
+        }
+        return scored;
     }
 
     public float score(int rank) {

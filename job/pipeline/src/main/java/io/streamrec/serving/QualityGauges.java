@@ -35,12 +35,17 @@ final class QualityGauges {
      */
     void register(MetricGroup group) {
         for (int r = 0; r < N; r++) {
-            String name = ServingOperator.metricName(PrequentialCounts.RECOMMENDERS[r]);
+            String name = metricName(PrequentialCounts.RECOMMENDERS[r]);
             int at = r;
             group.gauge("hr10_" + name, () -> values[at]);
             group.gauge("ndcg10_" + name, () -> values[N + at]);
             group.gauge("hr10_window_" + name, () -> values[2 * N + at]);
         }
+    }
+
+    /** A recommender's name as a metric name: reporters rewrite characters such as '+'. */
+    static String metricName(String recommender) {
+        return recommender.replaceAll("[^A-Za-z0-9_]", "_");
     }
 
     /** {@link #publish}es unless the last was less than a second ago. */

@@ -13,7 +13,6 @@ import io.streamrec.lifecycle.CloseAll;
 import io.streamrec.model.ModelConfig;
 import io.streamrec.ps.RowInitializer;
 import io.streamrec.ps.RunLineage;
-import io.streamrec.ranking.RankedCandidates;
 import io.streamrec.schema.EvalMarker;
 import io.streamrec.schema.ItemRecord;
 import io.streamrec.schema.ModelUpdate;
@@ -30,10 +29,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.operators.MailboxExecutor;
@@ -353,11 +350,6 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         }
         restoredRanker = null;
         restoredStatistics = null;
-    }
-
-    /** A recommender's name as a metric name: reporters rewrite characters such as '+'. */
-    static String metricName(String recommender) {
-        return recommender.replaceAll("[^A-Za-z0-9_]", "_");
     }
 
     @Override
@@ -882,7 +874,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                 request.userId(),
                 userItems,
                 now,
-                ranked -> answer(request, rankerTopK(ranked, fill, k), known, version),
+                ranked -> answer(request, ranked.scoredTop(k, fill), known, version),
                 candidates -> {
                     if (candidates < k) {
                         // a young catalog: the factorization model's order fills the rest
@@ -916,32 +908,6 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
             items.add(
                     new RecommendationResult.ScoredItem(
                             model.itemId(top.items()[j]), top.scores()[j]));
-        }
-        return items;
-    }
-
-    /**
-     * The learned ranker's top k; when its candidates are fewer than k (a young catalog with few
-     * events), the factorization model's order ({@code fill}, read when the request was) fills the
-     * rest, scored below the ranker's items.
-     */
-    private static List<RecommendationResult.ScoredItem> rankerTopK(
-            RankedCandidates ranked, List<RecommendationResult.ScoredItem> fill, int k) {
-        List<String> top = ranked.top(k);
-        List<RecommendationResult.ScoredItem> items = new ArrayList<>(k);
-        Set<String> taken = new HashSet<>(top);
-        float lowest = 0f;
-        for (int j = 0; j < top.size(); j++) {
-            items.add(new RecommendationResult.ScoredItem(top.get(j), ranked.score(j)));
-            lowest = ranked.score(j);
-        }
-        if (items.size() < k) {
-            for (RecommendationResult.ScoredItem filler : fill) {
-                if (items.size() < k && taken.add(filler.itemId())) {
-                    lowest -= 1f;
-                    items.add(new RecommendationResult.ScoredItem(filler.itemId(), lowest));
-                }
-            }
         }
         return items;
     }

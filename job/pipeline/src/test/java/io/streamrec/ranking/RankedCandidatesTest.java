@@ -2,6 +2,7 @@ package io.streamrec.ranking;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamrec.schema.RecommendationResult.ScoredItem;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -96,5 +97,23 @@ class RankedCandidatesTest {
         RankedCandidates.of(items, scores);
         assertThat(items).containsExactlyElementsOf(ITEMS);
         assertThat(scores).containsExactly(0.1f, 3f, -2f, 1f, 2f);
+    }
+
+    @Test
+    void scoredTopFillsBelowTheLowestWithTheItemsNotTaken() {
+        RankedCandidates ranked = RankedCandidates.of(List.of("a", "b"), new float[] {2f, 0.5f});
+        List<ScoredItem> fill =
+                List.of(new ScoredItem("b", 9f), new ScoredItem("x", 8f), new ScoredItem("y", 7f));
+
+        assertThat(ranked.scoredTop(4, fill))
+                .containsExactly(
+                        new ScoredItem("a", 2f),
+                        new ScoredItem("b", 0.5f),
+                        new ScoredItem("x", -0.5f),
+                        new ScoredItem("y", -1.5f));
+        assertThat(ranked.scoredTop(3, fill))
+                .extracting(ScoredItem::itemId)
+                .containsExactly("a", "b", "x");
+        assertThat(ranked.scoredTop(1, fill)).containsExactly(new ScoredItem("a", 2f));
     }
 }

@@ -77,9 +77,16 @@ class QualityGaugesTest {
 
         assertThat(group.read("hr10_model")).isEqualTo(1.0);
         assertThat(group.read("hr10_popularity")).isZero();
-        String blend = ServingOperator.metricName(PrequentialCounts.RECOMMENDERS[3]);
+        String blend = QualityGauges.metricName(PrequentialCounts.RECOMMENDERS[3]);
         assertThat(group.read("hr10_" + blend)).isNaN();
         assertThat(group.read("ndcg10_" + blend)).isNaN();
         assertThat(group.read("hr10_window_" + blend)).isNaN();
+    }
+
+    @Test
+    void recommenderNamesBecomeMetricNamesReportersKeep() {
+        assertThat(QualityGauges.metricName("trending+cooccurrence"))
+                .isEqualTo("trending_cooccurrence");
+        assertThat(QualityGauges.metricName("model")).isEqualTo("model");
     }
 }

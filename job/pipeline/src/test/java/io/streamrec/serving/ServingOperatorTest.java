@@ -70,13 +70,6 @@ class ServingOperatorTest {
     }
 
     @Test
-    void recommenderNamesBecomeMetricNamesReportersKeep() {
-        assertThat(ServingOperator.metricName("trending+cooccurrence"))
-                .isEqualTo("trending_cooccurrence");
-        assertThat(ServingOperator.metricName("model")).isEqualTo("model");
-    }
-
-    @Test
     void evaluatesOnTheFirstMarkerCopyAndKeepsCountsAcrossRestore() throws Exception {
         OperatorSubtaskState snapshot;
         try (var h = harness()) {
