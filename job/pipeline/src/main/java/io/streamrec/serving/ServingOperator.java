@@ -22,12 +22,12 @@ import io.streamrec.schema.RecommendationResult;
 import io.streamrec.schema.SavepointContract.StateNames;
 import io.streamrec.schema.ServingRequest;
 import io.streamrec.schema.UserEvent;
+import io.streamrec.serving.CheckpointTimings.Phase;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -165,18 +165,8 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
 
     private transient long countsCopiedFor = -1;
 
-    /** A checkpoint's task-thread work that is logged by part ({@link #logSlowCheckpoint}). */
-    static final long SLOW_CHECKPOINT_MS = 50;
-
-    /**
-     * The running checkpoint's task-thread work by part, in ns, until its snapshot logs it: the
-     * queue run whole, the wait for the scoring thread, the feeds, the report, then within the
-     * snapshot the ranker's and the statistics' writes.
-     */
-    private transient long[] checkpointParts;
-
-    /** Requests read directly that a checkpoint's wait for the scoring thread took; logged. */
-    private transient int requestsTakenWaitingForScoring;
+    /** The running checkpoint's task-thread work by phase, until its snapshot logs it. */
+    private transient CheckpointTimings checkpointTimings;
 
     /** The marker batch being evaluated in slices, or null, and its next event. */
     private transient EvalMarker sliced;
@@ -239,8 +229,8 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        checkpointParts = new long[6];
         subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        checkpointTimings = new CheckpointTimings(subtask);
         parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
         OperatorStateStore store = context.getOperatorStateStore();
         restoreEvaluation(store);
@@ -923,47 +913,17 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
             // only the polls there already: a backlog must not hold the barrier back
             learned.awaitScoring(
                     () ->
-                            requestsTakenWaitingForScoring +=
-                                    answerDirectBatches(directBatches.size()));
+                            checkpointTimings.addRequestsTakenWaitingForScoring(
+                                    answerDirectBatches(directBatches.size())));
         }
         long scored = System.nanoTime();
         pollFeeds(); // the report's model version then counts restored rows committed late
         long polled = System.nanoTime();
         takeReport(finished, checkpointId); // after the end of input no checkpoint would carry it
-        checkpointParts[0] = queued - start;
-        checkpointParts[1] = scored - queued;
-        checkpointParts[2] = polled - scored;
-        checkpointParts[3] = System.nanoTime() - polled;
-    }
-
-    /**
-     * Logs a checkpoint whose work on the task thread took over {@link #SLOW_CHECKPOINT_MS}, by
-     * part: requests that serving reads itself wait for all of it but the queue and the wait for
-     * the scoring thread, which answer them.
-     */
-    private void logSlowCheckpoint(long checkpointId, long snapshotNanos) {
-        long[] parts = checkpointParts;
-        long total = parts[0] + parts[1] + parts[2] + parts[3] + snapshotNanos;
-        if (total > SLOW_CHECKPOINT_MS * 1_000_000L) {
-            LOG.info(
-                    "Serving {} spent {} ms of checkpoint {} on its task thread: queue run whole {}"
-                            + " ms, waiting for the scoring thread {} ms ({} requests taken"
-                            + " meanwhile), feeds {} ms, report {} ms, snapshot {} ms (ranker {}"
-                            + " ms, statistics {} ms)",
-                    subtask,
-                    total / 1_000_000,
-                    checkpointId,
-                    parts[0] / 1_000_000,
-                    parts[1] / 1_000_000,
-                    requestsTakenWaitingForScoring,
-                    parts[2] / 1_000_000,
-                    parts[3] / 1_000_000,
-                    snapshotNanos / 1_000_000,
-                    parts[4] / 1_000_000,
-                    parts[5] / 1_000_000);
-        }
-        Arrays.fill(parts, 0);
-        requestsTakenWaitingForScoring = 0;
+        checkpointTimings.record(Phase.QUEUE, queued - start);
+        checkpointTimings.record(Phase.SCORING_WAIT, scored - queued);
+        checkpointTimings.record(Phase.FEEDS, polled - scored);
+        checkpointTimings.record(Phase.REPORT, System.nanoTime() - polled);
     }
 
     @Override
@@ -1025,7 +985,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     public void snapshotState(StateSnapshotContext context) throws Exception {
         long start = System.nanoTime();
         snapshotOwnState(context);
-        logSlowCheckpoint(context.getCheckpointId(), System.nanoTime() - start);
+        checkpointTimings.logIfSlow(context.getCheckpointId(), System.nanoTime() - start);
     }
 
     private void snapshotOwnState(StateSnapshotContext context) throws Exception {
@@ -1042,7 +1002,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                     List.of(
                             new LearnedRankerState(subtask, null, learned.writeLearned())
                                     .toBytes()));
-            checkpointParts[4] = System.nanoTime() - rankerStart;
+            checkpointTimings.record(Phase.RANKER, System.nanoTime() - rankerStart);
             String privacy = learned.privacyReport();
             if (privacy != null) {
                 LOG.info(
@@ -1054,7 +1014,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
             // alike on every subtask but for the similar users, kept by each user's owner
             long statisticsStart = System.nanoTime();
             statisticsState.update(List.of(learned.checkpointStatistics()));
-            checkpointParts[5] = System.nanoTime() - statisticsStart;
+            checkpointTimings.record(Phase.STATISTICS, System.nanoTime() - statisticsStart);
         } else if (subtask != 0) {
             // another model runs: the restored ranker state is kept, as restored, for a later
             // ranker; each subtask restored every union entry, so only subtask 0 writes them back
