@@ -143,7 +143,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     private transient ListState<Tuple2<Long, Integer>> pendingState;
     private transient PrequentialCounts counts;
     private transient QualityGauges gauges;
-    private transient Map<Long, Integer> pendingMarkers;
+    private transient MarkerCopies markerCopies;
     private transient long maxEventTime;
     private transient long firstEventMillis;
     private transient long lastEventMillis;
@@ -276,30 +276,24 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                         new ListStateDescriptor<>(
                                 StateNames.PREQUENTIAL_COUNTS,
                                 PrequentialCountsSerializer.INSTANCE));
-        TypeInformation<Tuple2<Long, Integer>> markerCopies =
+        TypeInformation<Tuple2<Long, Integer>> copiesEntry =
                 TypeInformation.of(new TypeHint<Tuple2<Long, Integer>>() {});
         legacyPendingState =
                 store.getListState(
-                        new ListStateDescriptor<>(StateNames.PENDING_MARKERS, markerCopies));
+                        new ListStateDescriptor<>(StateNames.PENDING_MARKERS, copiesEntry));
         pendingState =
                 store.getUnionListState(
-                        new ListStateDescriptor<>(StateNames.PENDING_MARKER_COPIES, markerCopies));
+                        new ListStateDescriptor<>(StateNames.PENDING_MARKER_COPIES, copiesEntry));
         counts = new PrequentialCounts(subtask);
-        pendingMarkers = new HashMap<>();
         // after a rescale, old subtask i's counts go to new subtask i % parallelism
         for (PrequentialCounts c : countsState.get()) {
             if (c.subtask() % parallelism == subtask) {
                 counts.addAll(c);
             }
         }
-        // every subtask sees every copy of every marker (broadcast), so each subtask's entries
-        // are the same set: the most copies any subtask saw is what this one saw
-        for (Tuple2<Long, Integer> p : pendingState.get()) {
-            pendingMarkers.merge(p.f0, p.f1, Math::max);
-        }
-        for (Tuple2<Long, Integer> p : legacyPendingState.get()) {
-            pendingMarkers.merge(p.f0, p.f1, Math::max);
-        }
+        markerCopies = new MarkerCopies();
+        markerCopies.restore(pendingState.get());
+        markerCopies.restore(legacyPendingState.get());
         legacyPendingState.clear();
     }
 
@@ -747,11 +741,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
 
     private void onMarker(EvalMarker marker) {
         pollFeeds();
-        int seen = pendingMarkers.merge(marker.batchId(), 1, Integer::sum);
-        if (seen >= marker.copies()) {
-            pendingMarkers.remove(marker.batchId());
-        }
-        if (seen != 1) {
+        if (!markerCopies.firstCopy(marker)) {
             return; // later copies: rows of this batch may already be applied
         }
         if (marker.isForget()) {
@@ -1022,9 +1012,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
             learnedState.clear();
             statisticsState.clear();
         }
-        List<Tuple2<Long, Integer>> pending = new ArrayList<>();
-        pendingMarkers.forEach((id, n) -> pending.add(Tuple2.of(id, n)));
-        pendingState.update(pending);
+        pendingState.update(markerCopies.toState());
         snapshotDirectRequests();
     }
 
