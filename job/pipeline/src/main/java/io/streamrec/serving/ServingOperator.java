@@ -26,9 +26,7 @@ import io.streamrec.serving.CheckpointTimings.Phase;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -99,9 +97,6 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     private static final TypeInformation<Tuple4<Integer, Integer, Integer, Long>> POSITION_ENTRY =
             TypeInformation.of(new TypeHint<Tuple4<Integer, Integer, Integer, Long>>() {});
 
-    /** Queued updates beyond which the queue runs whole at once (about a second at 200 ev/s). */
-    private static final int MAX_QUEUED = 10_000;
-
     /**
      * The user items of a request read from the topic by serving itself: taken from the statistics
      * when it is answered (after a queued forget, they are gone). Compared by identity.
@@ -168,16 +163,8 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     /** The running checkpoint's task-thread work by phase, until its snapshot logs it. */
     private transient CheckpointTimings checkpointTimings;
 
-    /** The marker batch being evaluated in slices, or null, and its next event. */
-    private transient EvalMarker sliced;
-
-    private transient int slicedNext;
-
-    /** Rows, markers and held requests that arrived while a batch was evaluated, in order. */
-    private transient ArrayDeque<ModelUpdate> queued;
-
-    /** Users with a queued forget marker (copies counted): their requests wait in the queue. */
-    private transient Map<String, Integer> queuedForgets;
+    /** The input in the order it runs: marker batches in slices, requests between their events. */
+    private transient EvaluationQueue evaluation;
 
     private transient boolean continuationScheduled;
 
@@ -361,8 +348,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                                 mail -> mailbox.execute(mail::run, "eval report"),
                                 this::emitReport)
                         : EvalReportPublisher.onTaskThread(this::emitReport);
-        queued = new ArrayDeque<>();
-        queuedForgets = new HashMap<>();
+        evaluation = new EvaluationQueue(new QueuedWork(), settings.evaluationSliceNanos());
         directBatches = new ConcurrentLinkedQueue<>();
         model.useAnnFrom(settings.annMinItems());
         registerMetrics();
@@ -510,9 +496,9 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
 
     /**
      * Answers the polls handed off so far. Runs as a mail, and also between any two pieces of
-     * queued work ({@link #runQueued}) and while a checkpoint waits for the scoring thread: a
-     * request then waits for one event's evaluation, not for a slice, nor for the whole queue that
-     * runs before a checkpoint barrier, nor for the snapshot.
+     * queued work ({@link QueuedWork#betweenPieces}) and while a checkpoint waits for the scoring
+     * thread: a request then waits for one event's evaluation, not for a slice, nor for the whole
+     * queue that runs before a checkpoint barrier, nor for the snapshot.
      */
     private void answerDirectBatches() {
         answerDirectBatches(Integer.MAX_VALUE);
@@ -548,16 +534,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
      * queued forget of its user it waits in the queue, as a request from the workers does.
      */
     private void answerDirect(RecommendationRequest request) {
-        answerOrQueue(new ServingRequest(request, ITEMS_AT_ANSWER));
-    }
-
-    /** Answers a request at once, unless a forget of its user is queued: then behind it. */
-    private void answerOrQueue(ServingRequest request) {
-        if (queuedForgets.containsKey(request.request().userId())) {
-            enqueue(ModelUpdate.of(request));
-        } else {
-            onRequest(request);
-        }
+        evaluation.offer(ModelUpdate.of(new ServingRequest(request, ITEMS_AT_ANSWER)));
     }
 
     /** The learned ranker's state (null under the factorization model alone); for tests. */
@@ -592,14 +569,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
      */
     @Override
     public void processElement(StreamRecord<ModelUpdate> element) throws Exception {
-        ModelUpdate update = element.getValue();
-        if (update.isRequest()) {
-            answerOrQueue(update.request()); // a queued forget means the queue is busy
-        } else if (busy()) {
-            enqueue(update);
-        } else {
-            apply(update);
-        }
+        evaluation.offer(element.getValue());
         continueEvaluation();
     }
 
@@ -613,33 +583,17 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         }
     }
 
-    /** Whether a marker batch is being evaluated or work is queued behind one. */
-    private boolean busy() {
-        return sliced != null || !queued.isEmpty();
-    }
-
-    private void enqueue(ModelUpdate update) {
-        queued.add(update);
-        if (update.isMarker() && update.marker().isForget()) {
-            queuedForgets.merge(update.marker().forgetUser(), 1, Integer::sum);
-        }
-        if (queued.size() >= MAX_QUEUED) {
-            runQueued(Long.MAX_VALUE); // so that a slow serving still backpressures its input
-        }
-    }
-
     /**
      * Runs queued work for one slice ({@code serving.evaluation-slice}; all of it when 0) and, if
      * some is left, continues a millisecond later: in between, the task takes its input, so a
      * request waits for at most a slice, not for a whole batch.
      */
     private void continueEvaluation() {
-        if (!busy()) {
+        if (!evaluation.busy()) {
             return;
         }
-        long slice = settings.evaluationSliceNanos();
-        runQueued(slice == 0 ? Long.MAX_VALUE : System.nanoTime() + slice);
-        if (busy() && !continuationScheduled) {
+        evaluation.runSlice();
+        if (evaluation.busy() && !continuationScheduled) {
             continuationScheduled = true;
             long now = getProcessingTimeService().getCurrentProcessingTime();
             getProcessingTimeService()
@@ -652,30 +606,33 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         }
     }
 
-    /** The marker batch's next events, then the queue in order, until {@code deadline}. */
-    private void runQueued(long deadline) {
-        while (busy()) {
-            if (sliced != null) {
-                evaluate(sliced.events().get(slicedNext), sliced.userItems().get(slicedNext));
-                if (++slicedNext == sliced.events().size()) {
-                    endBatch();
-                }
-            } else {
-                ModelUpdate next = queued.poll();
-                if (next.isMarker() && next.marker().isForget()) {
-                    queuedForgets.computeIfPresent(
-                            next.marker().forgetUser(), (u, n) -> n == 1 ? null : n - 1);
-                }
-                apply(next);
+    /** What the evaluation queue runs: this operator's handling of each piece. */
+    private final class QueuedWork implements EvaluationQueue.Work {
+        @Override
+        public void apply(ModelUpdate update) {
+            ServingOperator.this.apply(update);
+        }
+
+        @Override
+        public void evaluate(UserEvent event, String[] userItems) {
+            ServingOperator.this.evaluate(event, userItems);
+        }
+
+        @Override
+        public void endBatch() {
+            if (learned != null) {
+                learned.endBatch();
             }
+        }
+
+        /** Answers ready meanwhile: direct requests handed off, the scoring thread's results. */
+        @Override
+        public void betweenPieces() {
             if (!directBatches.isEmpty()) {
                 answerDirectBatches();
             }
             if (learned != null) {
                 learned.deliverReadyScoring(); // answers and counts ready, between two pieces
-            }
-            if (deadline != Long.MAX_VALUE && System.nanoTime() >= deadline) {
-                return;
             }
         }
     }
@@ -749,11 +706,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
             return;
         }
         ranker.startBatch();
-        sliced = marker;
-        slicedNext = 0;
-        if (marker.events().isEmpty()) {
-            endBatch();
-        }
+        evaluation.evaluateInSlices(marker);
     }
 
     /** One event of the batch being evaluated: tested, then learned, on its owner. */
@@ -788,13 +741,6 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                     evaluated.inc();
                     gauges.maybePublish(counts);
                 });
-    }
-
-    private void endBatch() {
-        sliced = null;
-        if (learned != null) {
-            learned.endBatch();
-        }
     }
 
     /**
@@ -896,7 +842,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
         long start = System.nanoTime();
-        runQueued(Long.MAX_VALUE); // the state as if every record before the barrier ran whole
+        evaluation.runAll(); // the state as if every record before the barrier ran whole
         long queued = System.nanoTime();
         if (learned != null) {
             // requests that serving reads itself are answered meanwhile, not after the snapshot;
@@ -920,7 +866,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     public void finish() throws Exception {
         finished = true;
         closeDirectRequests();
-        runQueued(Long.MAX_VALUE);
+        evaluation.runAll();
         awaitScoring();
         takeReport(true, -1); // the last: nothing after it would emit one taken before it
         super.finish();
