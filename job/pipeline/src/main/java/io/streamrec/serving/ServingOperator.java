@@ -29,7 +29,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.common.state.ListState;
@@ -179,15 +178,11 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     private transient ListState<Tuple4<Integer, Integer, Integer, Long>> directPositionsState;
     private transient ListState<Tuple4<Integer, Integer, Long, String>> appliedForgetsState;
     private transient List<Tuple4<Integer, Integer, Long, String>> restoredAppliedForgets;
-    private transient DirectRequestFetcher directFetcher;
 
     /** Requests serving reads from the topic itself; null when they come through the workers. */
-    private transient DirectRequestLedger directLedger;
+    private transient DirectRequestIntake directRequests;
 
-    /** Polls of the requests topic handed off by the fetcher's thread, not yet answered. */
-    private transient ConcurrentLinkedQueue<DirectRequestBatch> directBatches;
-
-    /** Set once the operator finished: a poll handed off after that is dropped. */
+    /** Set once the operator finished. */
     private transient boolean finished;
 
     /**
@@ -349,7 +344,6 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                                 this::emitReport)
                         : EvalReportPublisher.onTaskThread(this::emitReport);
         evaluation = new EvaluationQueue(new QueuedWork(), settings.evaluationSliceNanos());
-        directBatches = new ConcurrentLinkedQueue<>();
         model.useAnnFrom(settings.annMinItems());
         registerMetrics();
         itemFeed = openItemCatalogFeed();
@@ -425,50 +419,22 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                 direct.userIdKeyFile() == null
                         ? null
                         : UserPseudonyms.forTask(Path.of(direct.userIdKeyFile()));
-        directFetcher =
+        DirectRequestFetcher fetcher =
                 openDirectRequestFetcher(
                         restoredDirectPositions,
                         new DirectRequestDecoder(subtask, parallelism, pseudonyms));
-        directLedger =
-                new DirectRequestLedger(
-                        directFetcher.startPositions(),
-                        restoredAppliedForgets,
-                        System.currentTimeMillis(),
-                        earlierDirectOwners);
-        getMetricGroup().gauge("directRequestsHeld", directLedger::held);
-        getMetricGroup().gauge("directRequestsReleasedUnapplied", directLedger::releasedUnapplied);
-        MailboxExecutor mailbox = mailbox();
-        Runnable wakeScoringWait = learned.scoringWaitWaker();
-        directFetcher.start(
-                new DirectRequestFetcher.Handoff() {
-                    @Override
-                    public void accept(DirectRequestBatch batch) {
-                        directBatches.add(batch);
-                        mailbox.execute(
-                                ServingOperator.this::answerDirectBatches, "direct requests");
-                        wakeScoringWait.run(); // a checkpoint's wait answers it (awaitScoring)
-                    }
-
-                    @Override
-                    public void fail(Throwable cause) {
-                        try {
-                            mailbox.execute(
-                                    () -> {
-                                        throw new IOException(
-                                                "reading the requests topic failed", cause);
-                                    },
-                                    "direct requests failed");
-                        } catch (RuntimeException closed) {
-                            LOG.warn("Serving {} is closing; dropped: {}", subtask, cause, closed);
-                        }
-                    }
-                },
-                "serving requests " + subtask);
+        directRequests =
+                new DirectRequestIntake(
+                        fetcher, restoredAppliedForgets, earlierDirectOwners, this::answerDirect);
+        DirectRequestLedger ledger = directRequests.ledger();
+        getMetricGroup().gauge("directRequestsHeld", ledger::held);
+        getMetricGroup().gauge("directRequestsReleasedUnapplied", ledger::releasedUnapplied);
+        directRequests.start(mailbox(), learned.scoringWaitWaker(), subtask);
         LOG.info(
                 "Serving {} reads requests from {} itself, from offsets {}",
                 subtask,
                 direct.topic(),
-                directFetcher.startPositions());
+                fetcher.startPositions());
     }
 
     /**
@@ -491,42 +457,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
      * The account of the requests this subtask reads itself (null when it reads none); for tests.
      */
     DirectRequestLedger directRequestLedger() {
-        return directLedger;
-    }
-
-    /**
-     * Answers the polls handed off so far. Runs as a mail, and also between any two pieces of
-     * queued work ({@link QueuedWork#betweenPieces}) and while a checkpoint waits for the scoring
-     * thread: a request then waits for one event's evaluation, not for a slice, nor for the whole
-     * queue that runs before a checkpoint barrier, nor for the snapshot.
-     */
-    private void answerDirectBatches() {
-        answerDirectBatches(Integer.MAX_VALUE);
-    }
-
-    /**
-     * Answers at most {@code limit} of the polls handed off so far; returns how many requests it
-     * answered (or queued behind a forget).
-     */
-    private int answerDirectBatches(int limit) {
-        int taken = 0;
-        DirectRequestBatch batch;
-        for (int b = 0; b < limit && (batch = directBatches.poll()) != null; b++) {
-            try {
-                if (!finished) {
-                    for (RecommendationRequest r :
-                            directLedger.accept(batch, System.currentTimeMillis())) {
-                        answerDirect(r);
-                        taken++;
-                    }
-                }
-            } finally {
-                if (directFetcher != null) {
-                    directFetcher.done();
-                }
-            }
-        }
-        return taken;
+        return directRequests == null ? null : directRequests.ledger();
     }
 
     /**
@@ -628,8 +559,8 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         /** Answers ready meanwhile: direct requests handed off, the scoring thread's results. */
         @Override
         public void betweenPieces() {
-            if (!directBatches.isEmpty()) {
-                answerDirectBatches();
+            if (directRequests != null) {
+                directRequests.answerHandedOff();
             }
             if (learned != null) {
                 learned.deliverReadyScoring(); // answers and counts ready, between two pieces
@@ -686,14 +617,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         // interrupted the task): the ranker's scoring thread and native memory outlive the task
         // otherwise, one more at every failover; the direct requests first, their polls run on
         // this task's thread. An Error goes on as it is (Flink tells a fatal one by its type).
-        CloseAll.close(
-                this::closeDirectRequests,
-                itemFeed,
-                rowFeed,
-                model,
-                learned,
-                reports,
-                super::close);
+        CloseAll.close(directRequests, itemFeed, rowFeed, model, learned, reports, super::close);
     }
 
     private void onMarker(EvalMarker marker) {
@@ -754,12 +678,9 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
             learned.forget(userId);
         }
         forgotten.inc();
-        if (directLedger != null && owns(userId)) {
+        if (directRequests != null && owns(userId)) {
             // requests read after this forget waited for it: answered now, without history
-            for (RecommendationRequest r :
-                    directLedger.forgetApplied(userId, System.currentTimeMillis())) {
-                answerDirect(r);
-            }
+            directRequests.forgetApplied(userId);
         }
     }
 
@@ -848,9 +769,12 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
             // requests that serving reads itself are answered meanwhile, not after the snapshot;
             // only the polls there already: a backlog must not hold the barrier back
             learned.awaitScoring(
-                    () ->
+                    () -> {
+                        if (directRequests != null) {
                             checkpointTimings.addRequestsTakenWaitingForScoring(
-                                    answerDirectBatches(directBatches.size())));
+                                    directRequests.answerHandedOffSoFar());
+                        }
+                    });
         }
         long scored = System.nanoTime();
         pollFeeds(); // the report's model version then counts restored rows committed late
@@ -865,7 +789,9 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     @Override
     public void finish() throws Exception {
         finished = true;
-        closeDirectRequests();
+        if (directRequests != null) {
+            directRequests.finish();
+        }
         evaluation.runAll();
         awaitScoring();
         takeReport(true, -1); // the last: nothing after it would emit one taken before it
@@ -970,21 +896,15 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
      * workers' request source moves, instead of answering those requests again.
      */
     private void snapshotDirectRequests() throws Exception {
-        if (directLedger == null) {
+        if (directRequests == null) {
             directPositionsState.clear();
             appliedForgetsState.clear();
             earlierOwnersState.clear();
             return;
         }
-        directPositionsState.update(directLedger.toState(subtask, parallelism));
-        appliedForgetsState.update(directLedger.appliedForgetsState(subtask));
-        earlierOwnersState.update(earlierDirectOwners.toState(directLedger.positions()));
-    }
-
-    private void closeDirectRequests() throws InterruptedException {
-        if (directFetcher != null) {
-            directFetcher.close();
-            directFetcher = null;
-        }
+        DirectRequestLedger ledger = directRequests.ledger();
+        directPositionsState.update(ledger.toState(subtask, parallelism));
+        appliedForgetsState.update(ledger.appliedForgetsState(subtask));
+        earlierOwnersState.update(earlierDirectOwners.toState(ledger.positions()));
     }
 }
