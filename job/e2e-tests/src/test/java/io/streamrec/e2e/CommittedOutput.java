@@ -3,7 +3,6 @@ package io.streamrec.e2e;
 import io.streamrec.eval.EvalReportCodec;
 import io.streamrec.feeds.CommittedReader;
 import io.streamrec.job.JobSettings;
-import io.streamrec.job.StreamrecOptions;
 import io.streamrec.model.RowKeys;
 import io.streamrec.schema.ParameterRow;
 import io.streamrec.schema.ParameterRowSerializer;
@@ -34,14 +33,10 @@ final class CommittedOutput implements AutoCloseable {
         JobSettings settings = new JobSettings(conf);
         this.reports =
                 CommittedReader.open(
-                        settings.kafka().toProperties(),
-                        settings.get(StreamrecOptions.EVAL_REPORTS_TOPIC),
-                        false);
+                        settings.kafka().toProperties(), settings.topics().evalReports(), false);
         this.rowUpdates =
                 CommittedReader.open(
-                        settings.kafka().toProperties(),
-                        settings.get(StreamrecOptions.MODEL_UPDATES_TOPIC),
-                        false);
+                        settings.kafka().toProperties(), settings.topics().modelUpdates(), false);
     }
 
     /** Reads what has been committed since the last call. */

@@ -174,7 +174,7 @@ class ForgetUserITCase {
     }
 
     private static void produceEvents(Configuration conf, List<UserEvent> events) {
-        String topic = new JobSettings(conf).get(StreamrecOptions.EVENTS_TOPIC);
+        String topic = new JobSettings(conf).topics().events();
         EventJsonCodec codec = new EventJsonCodec();
         try (KafkaProducer<byte[], byte[]> producer = producer(conf)) {
             for (UserEvent e : events) {
@@ -189,7 +189,7 @@ class ForgetUserITCase {
 
     /** A forget of {@code user}, then a request of the user and one of {@link #KEPT}. */
     private static void produceForgetThenRequests(Configuration conf, String user) {
-        String topic = new JobSettings(conf).get(StreamrecOptions.REQUESTS_TOPIC);
+        String topic = new JobSettings(conf).topics().requests();
         long now = System.currentTimeMillis();
         try (KafkaProducer<byte[], byte[]> producer = producer(conf)) {
             producer.send(
@@ -208,7 +208,7 @@ class ForgetUserITCase {
         JobSettings settings = new JobSettings(conf);
         return CommittedReader.open(
                 settings.kafka().toProperties(),
-                settings.get(StreamrecOptions.RESULTS_TOPIC),
+                settings.topics().results(),
                 false,
                 IsolationLevel.READ_UNCOMMITTED);
     }

@@ -8,7 +8,6 @@ import io.streamrec.gateway.GatewayOptions;
 import io.streamrec.gateway.GatewayServer;
 import io.streamrec.ingest.RequestJsonCodec;
 import io.streamrec.job.JobSettings;
-import io.streamrec.job.StreamrecOptions;
 import io.streamrec.schema.RecommendationRequest;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -90,7 +89,7 @@ class GatewayAuthITCase {
         }
         // all or nothing on the topic too: the refused batches wrote none of their events, so
         // the topic (one partition, each 202 given after the broker's ack) holds the two accepted
-        String events = new JobSettings(conf).get(StreamrecOptions.EVENTS_TOPIC);
+        String events = new JobSettings(conf).topics().events();
         try (KafkaConsumer<byte[], byte[]> reader =
                 CommittedReader.open(new JobSettings(conf).kafka().toProperties(), events, true)) {
             TopicPartition partition = new TopicPartition(events, 0);
@@ -165,7 +164,7 @@ class GatewayAuthITCase {
                 .contains("\"who\":\"token:" + sha256(admin).substring(0, 12))
                 .contains("\"action\":\"forget\"", "\"user\":\"alice\"")
                 .doesNotContain(admin);
-        String requests = new JobSettings(conf).get(StreamrecOptions.REQUESTS_TOPIC);
+        String requests = new JobSettings(conf).topics().requests();
         try (KafkaConsumer<byte[], byte[]> reader =
                 CommittedReader.open(
                         new JobSettings(conf).kafka().toProperties(), requests, true)) {

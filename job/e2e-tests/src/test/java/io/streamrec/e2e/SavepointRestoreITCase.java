@@ -362,7 +362,7 @@ class SavepointRestoreITCase {
             for (UserEvent e : events) {
                 producer.send(
                         new ProducerRecord<>(
-                                settings.get(StreamrecOptions.EVENTS_TOPIC),
+                                settings.topics().events(),
                                 e.userId().getBytes(StandardCharsets.UTF_8),
                                 codec.toJson(e)));
             }

@@ -94,7 +94,7 @@ class StreamrecJobITCase {
         Configuration loadConf = new Configuration(conf);
         loadConf.set(
                 StreamrecOptions.EVAL_REPORTS_TOPIC,
-                settings.get(StreamrecOptions.EVAL_REPORTS_TOPIC) + "-catalog-load");
+                settings.topics().evalReports() + "-catalog-load");
         TopicSetup.createTopics(loadConf, 2, 1);
         List<ItemRecord> items = STREAM.items;
         try (KafkaProducer<byte[], byte[]> producer =
@@ -106,7 +106,7 @@ class StreamrecJobITCase {
                 // one partition, so the catalog topic holds the items in this order
                 producer.send(
                         new ProducerRecord<>(
-                                settings.get(StreamrecOptions.ITEMS_TOPIC),
+                                settings.topics().items(),
                                 0,
                                 item.itemId().getBytes(StandardCharsets.UTF_8),
                                 ItemJsonCodec.toJson(item)));
@@ -124,7 +124,7 @@ class StreamrecJobITCase {
         try (ItemCatalogFeed catalog =
                 new ItemCatalogFeed(
                         settings.kafka().toProperties(),
-                        settings.get(StreamrecOptions.CATALOG_TOPIC),
+                        settings.topics().catalog(),
                         settings.model().contentDim())) {
             Await.waitUntil(
                     "all " + items.size() + " items are committed to the catalog topic",

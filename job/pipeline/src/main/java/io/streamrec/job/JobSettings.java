@@ -1,6 +1,7 @@
 package io.streamrec.job;
 
 import io.streamrec.feeds.KafkaSettings;
+import io.streamrec.ingest.EventTimeGuard;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.ingest.ItemFormat;
 import io.streamrec.model.ModelConfig;
@@ -12,6 +13,7 @@ import io.streamrec.ps.RowOptimizer;
 import io.streamrec.ranking.ScoringStage;
 import io.streamrec.schema.EventType;
 import io.streamrec.schema.ReadBounds;
+import io.streamrec.schema.UserEvent;
 import io.streamrec.serving.DirectRequestSettings;
 import io.streamrec.serving.ModelType;
 import io.streamrec.serving.RankerSettings;
@@ -93,13 +95,98 @@ public final class JobSettings {
         new JobSettings(conf);
     }
 
+    /**
+     * An option's value as set or defaulted, unchecked beyond its type.
+     *
+     * @deprecated read the typed accessors ({@link #topics()}, {@link #sinkTransactions()}, …),
+     *     which say what a value is for and which values travel together; kept until the
+     *     quickstart's replay (ReplayRun) reads them too
+     */
+    @Deprecated
     public <T> T get(ConfigOption<T> option) {
         return conf.get(option);
     }
 
-    /** A stage's parallelism: its option if set, else the job's default parallelism. */
-    public int parallelism(ConfigOption<Integer> option, int jobParallelism) {
+    /** The names of the job's topics. */
+    public JobTopics topics() {
+        return new JobTopics(
+                conf.get(StreamrecOptions.EVENTS_TOPIC),
+                conf.get(StreamrecOptions.REQUESTS_TOPIC),
+                conf.get(StreamrecOptions.RESULTS_TOPIC),
+                conf.get(StreamrecOptions.MODEL_UPDATES_TOPIC),
+                conf.get(StreamrecOptions.ITEMS_TOPIC),
+                conf.get(StreamrecOptions.CATALOG_TOPIC),
+                conf.get(StreamrecOptions.EVAL_REPORTS_TOPIC),
+                conf.get(StreamrecOptions.DEAD_LETTERS_TOPIC));
+    }
+
+    /**
+     * The consumer group of the job's sources, whose committed offsets a new source starts from.
+     */
+    public String consumerGroup() {
+        return conf.get(StreamrecOptions.GROUP_ID);
+    }
+
+    /** How the job's exactly-once sinks name their transactions. */
+    public SinkTransactions sinkTransactions() {
+        return new SinkTransactions(
+                conf.get(StreamrecOptions.TRANSACTIONAL_ID_PREFIX),
+                conf.get(StreamrecOptions.TRANSACTION_NAMING_STRATEGY));
+    }
+
+    /** How the results are written: at least once or in the checkpoint's transaction. */
+    public DeliveryGuarantee resultsDeliveryGuarantee() {
+        return conf.get(StreamrecOptions.RESULTS_DELIVERY_GUARANTEE);
+    }
+
+    /**
+     * The check of an event's timestamp against the wall clock ({@code validation.max-future}) and
+     * its partition's newest accepted one ({@code validation.allowed-lateness}).
+     */
+    public EventTimeGuard<UserEvent> eventTimeGuard() {
+        return new EventTimeGuard<>(
+                UserEvent::timestamp,
+                conf.get(StreamrecOptions.MAX_FUTURE).toMillis(),
+                conf.get(StreamrecOptions.ALLOWED_LATENESS).toMillis());
+    }
+
+    /**
+     * The file of the key user ids are pseudonymised with ({@code privacy.user-id-key-file}), read
+     * where it is used (each TaskManager, the gateway); empty: user ids stay raw.
+     */
+    public Optional<String> userIdKeyFile() {
+        return conf.getOptional(StreamrecOptions.USER_ID_KEY_FILE);
+    }
+
+    /**
+     * The workers' (and the sources' and validation's) parallelism, else {@code jobParallelism}.
+     */
+    public int workerParallelism(int jobParallelism) {
+        return parallelism(StreamrecOptions.WORKER_PARALLELISM, jobParallelism);
+    }
+
+    /** The number of parameter-server shards, else {@code jobParallelism}. */
+    public int shardParallelism(int jobParallelism) {
+        return parallelism(StreamrecOptions.SHARD_PARALLELISM, jobParallelism);
+    }
+
+    /** The parameter server's key groups: the most shards it can be rescaled to. */
+    public int shardMaxParallelism() {
+        return conf.get(StreamrecOptions.SHARD_MAX_PARALLELISM);
+    }
+
+    /** Serving's parallelism, else {@code jobParallelism}. */
+    public int servingParallelism(int jobParallelism) {
+        return parallelism(StreamrecOptions.SERVING_PARALLELISM, jobParallelism);
+    }
+
+    private int parallelism(ConfigOption<Integer> option, int jobParallelism) {
         return conf.getOptional(option).orElse(jobParallelism);
+    }
+
+    /** The rows a parameter-server subtask keeps in its write-back cache. */
+    public int psCacheRows() {
+        return conf.get(StreamrecOptions.PS_CACHE_ROWS);
     }
 
     /**
@@ -233,10 +320,7 @@ public final class JobSettings {
         boolean on = conf.get(StreamrecOptions.SERVING_DIRECT_REQUESTS) && ranker();
         return on
                 ? new DirectRequestSettings(
-                        true,
-                        conf.get(StreamrecOptions.REQUESTS_TOPIC),
-                        conf.get(StreamrecOptions.GROUP_ID),
-                        conf.get(StreamrecOptions.USER_ID_KEY_FILE))
+                        true, topics().requests(), consumerGroup(), userIdKeyFile().orElse(null))
                 : DirectRequestSettings.OFF;
     }
 

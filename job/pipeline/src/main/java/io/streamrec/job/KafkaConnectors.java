@@ -6,7 +6,6 @@ import io.streamrec.schema.RawRecord;
 import java.time.Duration;
 import java.util.Properties;
 import org.apache.flink.api.common.serialization.SerializationSchema;
-import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -15,16 +14,18 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 
 /**
  * The job's Kafka sources and sinks: the broker, consumer group and transactional ids come from the
- * job's settings, the topics from its topic options. Sinks are exactly-once (transactional) unless
- * a sink's own option says otherwise.
+ * job's settings, the topics from the caller ({@link JobSettings#topics()}). Sinks are exactly-once
+ * (transactional) unless a sink's own option says otherwise.
  */
 final class KafkaConnectors {
-    private final JobSettings settings;
     private final KafkaSettings kafka;
+    private final String consumerGroup;
+    private final SinkTransactions transactions;
 
     KafkaConnectors(JobSettings settings) {
-        this.settings = settings;
         this.kafka = settings.kafka();
+        this.consumerGroup = settings.consumerGroup();
+        this.transactions = settings.sinkTransactions();
     }
 
     /**
@@ -60,12 +61,12 @@ final class KafkaConnectors {
     }
 
     /** Raw records of {@code topic}, from the committed offsets (earliest for a new group). */
-    KafkaSource<RawRecord> source(ConfigOption<String> topic) {
+    KafkaSource<RawRecord> source(String topic) {
         return KafkaSource.<RawRecord>builder()
                 .setBootstrapServers(kafka.bootstrapServers())
                 .setProperties(kafka.toProperties())
-                .setTopics(settings.get(topic))
-                .setGroupId(settings.get(StreamrecOptions.GROUP_ID))
+                .setTopics(topic)
+                .setGroupId(consumerGroup)
                 .setStartingOffsets(startingOffsets())
                 .setDeserializer(new RawRecordDeserializationSchema())
                 .setProperty("commit.offsets.on.checkpoint", "true")
@@ -80,10 +81,7 @@ final class KafkaConnectors {
      * keys. Its producer fills batches until the commit ({@link #TRANSACTIONAL_LINGER}).
      */
     <T> KafkaSink<T> sink(
-            ConfigOption<String> topic,
-            String name,
-            SerializationSchema<T> key,
-            SerializationSchema<T> value) {
+            String topic, String name, SerializationSchema<T> key, SerializationSchema<T> value) {
         Properties props = producerProperties();
         props.putIfAbsent("linger.ms", String.valueOf(TRANSACTIONAL_LINGER.toMillis()));
         props.putIfAbsent("batch.size", String.valueOf(TRANSACTIONAL_BATCH_BYTES));
@@ -95,7 +93,7 @@ final class KafkaConnectors {
      * under either guarantee), each sent at once: Kafka 4 producers wait 5 ms to fill a batch.
      */
     <T> KafkaSink<T> awaitedSink(
-            ConfigOption<String> topic,
+            String topic,
             String name,
             SerializationSchema<T> key,
             SerializationSchema<T> value,
@@ -113,7 +111,7 @@ final class KafkaConnectors {
     }
 
     private <T> KafkaSink<T> sink(
-            ConfigOption<String> topic,
+            String topic,
             String name,
             SerializationSchema<T> key,
             SerializationSchema<T> value,
@@ -121,7 +119,7 @@ final class KafkaConnectors {
             Properties props) {
         var serializer =
                 KafkaRecordSerializationSchema.<T>builder()
-                        .setTopic(settings.get(topic))
+                        .setTopic(topic)
                         .setValueSerializationSchema(value);
         if (key != null) {
             serializer = serializer.setKeySerializationSchema(key);
@@ -131,10 +129,8 @@ final class KafkaConnectors {
                 .setKafkaProducerConfig(props)
                 .setRecordSerializer(serializer.build())
                 .setDeliveryGuarantee(guarantee)
-                .setTransactionalIdPrefix(
-                        settings.get(StreamrecOptions.TRANSACTIONAL_ID_PREFIX) + "-" + name)
-                .setTransactionNamingStrategy(
-                        settings.get(StreamrecOptions.TRANSACTION_NAMING_STRATEGY))
+                .setTransactionalIdPrefix(transactions.idPrefixOf(name))
+                .setTransactionNamingStrategy(transactions.naming())
                 .build();
     }
 }

@@ -2,7 +2,6 @@ package io.streamrec.job;
 
 import io.streamrec.guard.ItemFloodGuard;
 import io.streamrec.ingest.EventJsonCodec;
-import io.streamrec.ingest.EventTimeGuard;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.ingest.ItemJsonCodec;
 import io.streamrec.ingest.PseudonymizeUsers;
@@ -25,11 +24,12 @@ import io.streamrec.serving.UserOwner;
 import io.streamrec.worker.FloodLimit;
 import io.streamrec.worker.TrainingWorkerOperator;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.CheckpointingOptions;
-import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -140,41 +140,31 @@ public final class StreamrecJob {
 
     /** A Kafka input: its topic, its name (the source's and in dead letters), its two uids. */
     private record KafkaInput(
-            ConfigOption<String> topic, String name, String sourceUid, String validationUid) {}
+            Function<JobTopics, String> topic,
+            String name,
+            String sourceUid,
+            String validationUid) {}
 
     private static final KafkaInput EVENTS =
-            new KafkaInput(
-                    StreamrecOptions.EVENTS_TOPIC,
-                    "events",
-                    Uids.EVENTS_SOURCE,
-                    Uids.VALIDATE_EVENTS);
+            new KafkaInput(JobTopics::events, "events", Uids.EVENTS_SOURCE, Uids.VALIDATE_EVENTS);
     private static final KafkaInput REQUESTS =
             new KafkaInput(
-                    StreamrecOptions.REQUESTS_TOPIC,
-                    "requests",
-                    Uids.REQUESTS_SOURCE,
-                    Uids.VALIDATE_REQUESTS);
+                    JobTopics::requests, "requests", Uids.REQUESTS_SOURCE, Uids.VALIDATE_REQUESTS);
     private static final KafkaInput ITEMS =
-            new KafkaInput(
-                    StreamrecOptions.ITEMS_TOPIC, "items", Uids.ITEMS_SOURCE, Uids.VALIDATE_ITEMS);
+            new KafkaInput(JobTopics::items, "items", Uids.ITEMS_SOURCE, Uids.VALIDATE_ITEMS);
 
     /**
      * Events, requests and items, each validated; the items are also written to the compacted
      * catalog topic that workers and serving read.
      */
     private Inputs ingest(StreamExecutionEnvironment env) {
-        int parallelism =
-                settings.parallelism(StreamrecOptions.WORKER_PARALLELISM, env.getParallelism());
-        EventTimeGuard<UserEvent> eventTimes =
-                new EventTimeGuard<>(
-                        UserEvent::timestamp,
-                        settings.get(StreamrecOptions.MAX_FUTURE).toMillis(),
-                        settings.get(StreamrecOptions.ALLOWED_LATENESS).toMillis());
+        int parallelism = settings.workerParallelism(env.getParallelism());
         SingleOutputStreamOperator<UserEvent> events =
                 validated(
                         env,
                         EVENTS,
-                        new ValidationFunction<>(new EventJsonCodec(), EVENTS.name(), eventTimes),
+                        new ValidationFunction<>(
+                                new EventJsonCodec(), EVENTS.name(), settings.eventTimeGuard()),
                         UserEvent.typeInfo(),
                         parallelism);
         SingleOutputStreamOperator<RecommendationRequest> requests =
@@ -239,8 +229,7 @@ public final class StreamrecJob {
                         .uid(Uids.ITEM_FLOOD_GUARD)
                         .name("item flood guard")
                         .setParallelism(
-                                settings.parallelism(
-                                        StreamrecOptions.WORKER_PARALLELISM,
+                                settings.workerParallelism(
                                         inputs.events()
                                                 .getExecutionEnvironment()
                                                 .getParallelism()));
@@ -258,11 +247,11 @@ public final class StreamrecJob {
             SingleOutputStreamOperator<T> records,
             PseudonymizeUsers.UserIdField<T> field,
             String uid) {
-        String keyFile = settings.get(StreamrecOptions.USER_ID_KEY_FILE);
-        if (keyFile == null) {
+        Optional<String> keyFile = settings.userIdKeyFile();
+        if (keyFile.isEmpty()) {
             return records;
         }
-        return records.map(new PseudonymizeUsers<>(keyFile, field))
+        return records.map(new PseudonymizeUsers<>(keyFile.get(), field))
                 .returns(records.getType())
                 .uid(uid)
                 .name("pseudonymize users")
@@ -277,7 +266,9 @@ public final class StreamrecJob {
             TypeInformation<T> type,
             int parallelism) {
         return env.fromSource(
-                        kafka.source(input.topic()), WatermarkStrategy.noWatermarks(), input.name())
+                        kafka.source(input.topic().apply(settings.topics())),
+                        WatermarkStrategy.noWatermarks(),
+                        input.name())
                 .uid(input.sourceUid())
                 .setParallelism(parallelism)
                 .process(validation)
@@ -290,7 +281,7 @@ public final class StreamrecJob {
     private void itemCatalogSink(DataStream<ItemRecord> items) {
         items.sinkTo(
                         kafka.sink(
-                                StreamrecOptions.CATALOG_TOPIC,
+                                settings.topics().catalog(),
                                 "item-catalog",
                                 new RecordBytesSchema<>(
                                         ItemRecord.typeInfo(),
@@ -320,18 +311,16 @@ public final class StreamrecJob {
                         settings.l2(),
                         new ModelRowInitializer(model),
                         catalog,
-                        shards(settings, env),
-                        settings.get(StreamrecOptions.SHARD_MAX_PARALLELISM),
+                        settings.shardParallelism(env.getParallelism()),
+                        settings.shardMaxParallelism(),
                         settings.kafka(),
-                        settings.get(StreamrecOptions.MODEL_UPDATES_TOPIC),
-                        settings.get(StreamrecOptions.CATALOG_TOPIC));
+                        settings.topics().modelUpdates(),
+                        settings.topics().catalog());
         return events.connect(requests)
                 .keyBy(UserEvent::userId, RecommendationRequest::userId)
                 .transform("workers", ShardMessage.typeInfo(), worker)
                 .uid(Uids.WORKERS)
-                .setParallelism(
-                        settings.parallelism(
-                                StreamrecOptions.WORKER_PARALLELISM, env.getParallelism()));
+                .setParallelism(settings.workerParallelism(env.getParallelism()));
     }
 
     /**
@@ -344,25 +333,20 @@ public final class StreamrecJob {
     public static SingleOutputStreamOperator<ModelUpdate> parameterServer(
             DataStream<ShardMessage> toShards, JobSettings settings) {
         ModelConfig model = settings.model();
-        int shards = shards(settings, toShards.getExecutionEnvironment());
+        int shards = settings.shardParallelism(toShards.getExecutionEnvironment().getParallelism());
         ParameterShardOperator shard =
                 new ParameterShardOperator(
                         settings.optimizer(),
                         settings.l2(),
                         new ModelRowInitializer(model),
                         model.trendHalfLifeMs(),
-                        settings.get(StreamrecOptions.PS_CACHE_ROWS),
+                        settings.psCacheRows(),
                         shards);
         return toShards.keyBy(ShardMessage::key)
                 .transform("parameter-server", ModelUpdate.typeInfo(), shard)
                 .uid(Uids.PARAMETER_SERVER)
                 .setParallelism(shards)
-                .setMaxParallelism(settings.get(StreamrecOptions.SHARD_MAX_PARALLELISM));
-    }
-
-    /** The number of parameter-server shards. */
-    private static int shards(JobSettings settings, StreamExecutionEnvironment env) {
-        return settings.parallelism(StreamrecOptions.SHARD_PARALLELISM, env.getParallelism());
+                .setMaxParallelism(settings.shardMaxParallelism());
     }
 
     /**
@@ -380,8 +364,8 @@ public final class StreamrecJob {
                         catalog,
                         settings.serving(),
                         settings.kafka(),
-                        settings.get(StreamrecOptions.MODEL_UPDATES_TOPIC),
-                        settings.get(StreamrecOptions.CATALOG_TOPIC),
+                        settings.topics().modelUpdates(),
+                        settings.topics().catalog(),
                         settings.directRequests());
         DataStream<ModelUpdate> input = updates.broadcast();
         if (!settings.directRequests().enabled()) {
@@ -393,8 +377,7 @@ public final class StreamrecJob {
         return input.transform("serving", RecommendationResult.typeInfo(), serving)
                 .uid(Uids.SERVING)
                 .setParallelism(
-                        settings.parallelism(
-                                StreamrecOptions.SERVING_PARALLELISM,
+                        settings.servingParallelism(
                                 updates.getExecutionEnvironment().getParallelism()));
     }
 
@@ -448,7 +431,7 @@ public final class StreamrecJob {
         deadLetters
                 .sinkTo(
                         kafka.sink(
-                                StreamrecOptions.DEAD_LETTERS_TOPIC,
+                                settings.topics().deadLetters(),
                                 "dead-letters",
                                 null,
                                 RecordBytesSchema.utf8()))
@@ -464,7 +447,7 @@ public final class StreamrecJob {
         updates.getSideOutput(ParameterShardOperator.CHECKPOINTED_ROWS)
                 .sinkTo(
                         kafka.sink(
-                                StreamrecOptions.MODEL_UPDATES_TOPIC,
+                                settings.topics().modelUpdates(),
                                 "model-updates",
                                 new RecordBytesSchema<>(
                                         ParameterRow.typeInfo(),
@@ -484,7 +467,7 @@ public final class StreamrecJob {
     private void resultsSink(DataStream<RecommendationResult> results) {
         results.sinkTo(
                         kafka.awaitedSink(
-                                StreamrecOptions.RESULTS_TOPIC,
+                                settings.topics().results(),
                                 "results",
                                 new RecordBytesSchema<>(
                                         RecommendationResult.typeInfo(),
@@ -492,7 +475,7 @@ public final class StreamrecJob {
                                 new RecordBytesSchema<>(
                                         RecommendationResult.typeInfo(),
                                         RequestJsonCodec::resultToJson),
-                                settings.get(StreamrecOptions.RESULTS_DELIVERY_GUARANTEE)))
+                                settings.resultsDeliveryGuarantee()))
                 .uid(Uids.RESULTS_SINK)
                 .name("results");
     }
@@ -501,7 +484,7 @@ public final class StreamrecJob {
         results.getSideOutput(ServingOperator.EVAL_REPORTS)
                 .sinkTo(
                         kafka.sink(
-                                StreamrecOptions.EVAL_REPORTS_TOPIC,
+                                settings.topics().evalReports(),
                                 "eval-reports",
                                 null,
                                 RecordBytesSchema.utf8()))

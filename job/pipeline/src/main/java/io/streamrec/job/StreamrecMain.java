@@ -35,13 +35,12 @@ public final class StreamrecMain {
                 cli.value("checkpoint-dir")
                         .map(dir -> RuntimeDefaults.embedded(cli.options(), Path.of(dir)))
                         .orElse(cli.options());
-        JobSettings.validate(conf); // out-of-range options fail here, before anything starts
+        // out-of-range options fail here, before anything starts
+        JobSettings settings = new JobSettings(conf);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         if (cli.has("create-topics")) {
             // partitions: at least the worker parallelism, so every source subtask has work
-            int partitions =
-                    conf.getOptional(StreamrecOptions.WORKER_PARALLELISM)
-                            .orElse(Math.max(2, env.getParallelism()));
+            int partitions = settings.workerParallelism(Math.max(2, env.getParallelism()));
             TopicSetup.createTopics(conf, partitions, 1);
         }
         StreamrecJob.builder().configuration(conf).build().addTo(env);

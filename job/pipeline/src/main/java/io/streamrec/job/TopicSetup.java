@@ -1,6 +1,5 @@
 package io.streamrec.job;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,52 +23,33 @@ public final class TopicSetup {
         JobSettings settings = new JobSettings(conf);
         try (Admin admin = Admin.create(settings.kafka().toProperties())) {
             Set<String> existing = admin.listTopics().names().get();
-            List<NewTopic> topics = new ArrayList<>();
-            add(
-                    topics,
-                    existing,
-                    settings.get(StreamrecOptions.EVENTS_TOPIC),
-                    eventPartitions,
-                    Map.of());
-            add(
-                    topics,
-                    existing,
-                    settings.get(StreamrecOptions.REQUESTS_TOPIC),
-                    partitions,
-                    Map.of());
-            add(
-                    topics,
-                    existing,
-                    settings.get(StreamrecOptions.RESULTS_TOPIC),
-                    partitions,
-                    Map.of());
-            add(
-                    topics,
-                    existing,
-                    settings.get(StreamrecOptions.DEAD_LETTERS_TOPIC),
-                    partitions,
-                    Map.of());
-            add(topics, existing, settings.get(StreamrecOptions.EVAL_REPORTS_TOPIC), 1, Map.of());
-            // one partition: an item's updates apply in the order they were written whatever key
-            // the producer gave them (items are validated at parallelism 1 anyway)
-            add(topics, existing, settings.get(StreamrecOptions.ITEMS_TOPIC), 1, Map.of());
-            add(
-                    topics,
-                    existing,
-                    settings.get(StreamrecOptions.CATALOG_TOPIC),
-                    1,
-                    Map.of("cleanup.policy", "compact"));
-            // the feedback loop only needs the latest value of each row
-            add(
-                    topics,
-                    existing,
-                    settings.get(StreamrecOptions.MODEL_UPDATES_TOPIC),
-                    partitions,
-                    Map.of("cleanup.policy", "compact", "segment.ms", "60000"));
-            if (!topics.isEmpty()) {
-                admin.createTopics(topics).all().get();
+            List<NewTopic> missing =
+                    topics(settings.topics(), partitions, eventPartitions).stream()
+                            .filter(topic -> !existing.contains(topic.name()))
+                            .toList();
+            if (!missing.isEmpty()) {
+                admin.createTopics(missing).all().get();
             }
         }
+    }
+
+    /** Every topic of the job, as {@link #createTopics} asks for it. */
+    static List<NewTopic> topics(JobTopics names, int partitions, int eventPartitions) {
+        return List.of(
+                newTopic(names.events(), eventPartitions, Map.of()),
+                newTopic(names.requests(), partitions, Map.of()),
+                newTopic(names.results(), partitions, Map.of()),
+                newTopic(names.deadLetters(), partitions, Map.of()),
+                newTopic(names.evalReports(), 1, Map.of()),
+                // one partition: an item's updates apply in the order they were written whatever
+                // key the producer gave them (items are validated at parallelism 1 anyway)
+                newTopic(names.items(), 1, Map.of()),
+                newTopic(names.catalog(), 1, Map.of("cleanup.policy", "compact")),
+                // the feedback loop only needs the latest value of each row
+                newTopic(
+                        names.modelUpdates(),
+                        partitions,
+                        Map.of("cleanup.policy", "compact", "segment.ms", "60000")));
     }
 
     /**
@@ -104,17 +84,6 @@ public final class TopicSetup {
                             + settings.kafka().bootstrapServers()
                             + ": "
                             + new java.util.TreeSet<>(admin.listTopics().names().get()));
-        }
-    }
-
-    private static void add(
-            List<NewTopic> topics,
-            Set<String> existing,
-            String name,
-            int partitions,
-            Map<String, String> configs) {
-        if (!existing.contains(name)) {
-            topics.add(newTopic(name, partitions, configs));
         }
     }
 

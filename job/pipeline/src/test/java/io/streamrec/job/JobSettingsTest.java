@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamrec.candidates.SimilarUsers;
+import io.streamrec.ingest.EventTimeGuard;
+import io.streamrec.ingest.InvalidRecordException;
 import io.streamrec.model.PositiveWeights;
 import io.streamrec.schema.EventType;
+import io.streamrec.schema.UserEvent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +17,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.TransactionNamingStrategy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -404,5 +409,123 @@ class JobSettingsTest {
         Configuration conf = Configuration.fromMap(Map.of(key, value));
 
         assertThatThrownBy(() -> JobSettings.validate(conf)).hasMessageContaining(key);
+    }
+
+    @Test
+    void theTopicsAreTheirOptionsDefaultsUnlessSet() {
+        assertThat(new JobSettings(new Configuration()).topics())
+                .isEqualTo(
+                        new JobTopics(
+                                "events",
+                                "requests",
+                                "results",
+                                "model-updates",
+                                "items",
+                                "item-catalog",
+                                "eval-reports",
+                                "dead-letters"));
+    }
+
+    @Test
+    void eachTopicIsReadFromItsOwnOption() {
+        Configuration conf = new Configuration();
+        StreamrecOptions.TOPICS.forEach(topic -> conf.set(topic, "t-" + topic.key()));
+
+        assertThat(new JobSettings(conf).topics())
+                .isEqualTo(
+                        new JobTopics(
+                                "t-topic.events",
+                                "t-topic.requests",
+                                "t-topic.results",
+                                "t-topic.model-updates",
+                                "t-topic.items",
+                                "t-topic.catalog",
+                                "t-topic.eval-reports",
+                                "t-topic.dead-letters"));
+    }
+
+    @Test
+    void eachSinksTransactionalIdsStartWithTheJobsPrefix() {
+        Configuration conf = new Configuration();
+        conf.set(StreamrecOptions.TRANSACTIONAL_ID_PREFIX, "shop");
+        conf.set(
+                StreamrecOptions.TRANSACTION_NAMING_STRATEGY,
+                TransactionNamingStrategy.INCREMENTING);
+
+        SinkTransactions transactions = new JobSettings(conf).sinkTransactions();
+        assertThat(transactions.idPrefixOf("results")).isEqualTo("shop-results");
+        assertThat(transactions.naming()).isEqualTo(TransactionNamingStrategy.INCREMENTING);
+        assertThat(new JobSettings(new Configuration()).sinkTransactions())
+                .isEqualTo(new SinkTransactions("streamrec", TransactionNamingStrategy.POOLING));
+    }
+
+    @Test
+    void theEventTimeGuardTakesTheMaxFutureAndTheAllowedLateness() throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(StreamrecOptions.MAX_FUTURE, Duration.ofSeconds(10));
+        conf.set(StreamrecOptions.ALLOWED_LATENESS, Duration.ofSeconds(60));
+        EventTimeGuard<UserEvent> guard = new JobSettings(conf).eventTimeGuard();
+        long now = 1_000_000;
+
+        assertThat(guard.check(stampedAt(now + 10_000), Long.MIN_VALUE, now))
+                .isEqualTo(now + 10_000);
+        assertThatThrownBy(() -> guard.check(stampedAt(now + 10_001), Long.MIN_VALUE, now))
+                .isInstanceOf(InvalidRecordException.class)
+                .hasMessageContaining("ahead of the clock");
+        assertThat(guard.check(stampedAt(now - 60_000), now, now)).isEqualTo(now - 60_000);
+        assertThatThrownBy(() -> guard.check(stampedAt(now - 60_001), now, now))
+                .isInstanceOf(InvalidRecordException.class);
+    }
+
+    private static UserEvent stampedAt(long timestamp) {
+        return new UserEvent("e", "u", "i", EventType.VIEW, 0f, timestamp);
+    }
+
+    @Test
+    void theUserIdKeyFileIsOptional() {
+        Configuration conf = new Configuration();
+        conf.set(StreamrecOptions.USER_ID_KEY_FILE, "/run/secrets/user-id.key");
+
+        assertThat(new JobSettings(new Configuration()).userIdKeyFile()).isEmpty();
+        assertThat(new JobSettings(conf).userIdKeyFile()).contains("/run/secrets/user-id.key");
+    }
+
+    @Test
+    void aStageWithoutItsParallelismTakesTheJobsAndTheShardsKeepTheirKeyGroups() {
+        Configuration conf =
+                Configuration.fromMap(
+                        Map.of(
+                                "parallelism.workers", "3",
+                                "parallelism.serving", "2",
+                                "parallelism.shards-max", "64"));
+        JobSettings set = new JobSettings(conf);
+        JobSettings unset = new JobSettings(new Configuration());
+
+        assertThat(set.workerParallelism(5)).isEqualTo(3);
+        assertThat(set.shardParallelism(5)).isEqualTo(5);
+        assertThat(set.servingParallelism(5)).isEqualTo(2);
+        assertThat(set.shardMaxParallelism()).isEqualTo(64);
+        assertThat(unset.workerParallelism(5)).isEqualTo(5);
+        assertThat(unset.servingParallelism(5)).isEqualTo(5);
+        assertThat(unset.shardMaxParallelism()).isEqualTo(128);
+    }
+
+    @Test
+    void theKafkaGroupCacheAndResultsGuaranteeDefaultUnlessSet() {
+        Configuration conf =
+                Configuration.fromMap(
+                        Map.of(
+                                "kafka.group-id", "shop",
+                                "ps.cache-rows", "10",
+                                "results.delivery-guarantee", "exactly-once"));
+        JobSettings set = new JobSettings(conf);
+        JobSettings unset = new JobSettings(new Configuration());
+
+        assertThat(set.consumerGroup()).isEqualTo("shop");
+        assertThat(set.psCacheRows()).isEqualTo(10);
+        assertThat(set.resultsDeliveryGuarantee()).isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
+        assertThat(unset.consumerGroup()).isEqualTo("streamrec");
+        assertThat(unset.psCacheRows()).isEqualTo(1_000_000);
+        assertThat(unset.resultsDeliveryGuarantee()).isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
     }
 }

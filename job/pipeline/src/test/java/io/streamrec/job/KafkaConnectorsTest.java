@@ -83,8 +83,7 @@ class KafkaConnectorsTest {
     @Test
     void sourcesReadCommittedRecordsOnly() throws Exception {
         KafkaSource<?> source =
-                new KafkaConnectors(new JobSettings(new Configuration()))
-                        .source(StreamrecOptions.EVENTS_TOPIC);
+                new KafkaConnectors(new JobSettings(new Configuration())).source("events");
         Field props = KafkaSource.class.getDeclaredField("props");
         props.setAccessible(true);
         assertThat(((Properties) props.get(source)).getProperty("isolation.level"))
@@ -231,21 +230,12 @@ class KafkaConnectorsTest {
 
     private static KafkaSink<String> committedSink(Configuration conf) {
         return new KafkaConnectors(new JobSettings(conf))
-                .sink(
-                        StreamrecOptions.EVAL_REPORTS_TOPIC,
-                        "eval-reports",
-                        null,
-                        new SimpleStringSchema());
+                .sink("eval-reports", "eval-reports", null, new SimpleStringSchema());
     }
 
     private static KafkaSink<String> resultsSink(Configuration conf, DeliveryGuarantee guarantee) {
         return new KafkaConnectors(new JobSettings(conf))
-                .awaitedSink(
-                        StreamrecOptions.RESULTS_TOPIC,
-                        "results",
-                        null,
-                        new SimpleStringSchema(),
-                        guarantee);
+                .awaitedSink("results", "results", null, new SimpleStringSchema(), guarantee);
     }
 
     private static Properties producerConfigOf(KafkaSink<String> sink) {

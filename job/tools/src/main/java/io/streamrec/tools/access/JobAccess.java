@@ -2,10 +2,10 @@ package io.streamrec.tools.access;
 
 import io.streamrec.job.CommandLine;
 import io.streamrec.job.JobSettings;
-import io.streamrec.job.StreamrecOptions;
+import io.streamrec.job.JobTopics;
+import io.streamrec.job.SinkTransactions;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.connector.kafka.sink.TransactionNamingStrategy;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.acl.AccessControlEntry;
@@ -53,44 +53,33 @@ public final class JobAccess {
     /** The ACLs of {@code principal} for the job of {@code settings}. */
     static List<AclBinding> grants(JobSettings settings, String principal) {
         List<AclBinding> acls = new ArrayList<>();
-        for (ConfigOption<String> input :
-                List.of(
-                        StreamrecOptions.EVENTS_TOPIC,
-                        StreamrecOptions.REQUESTS_TOPIC,
-                        StreamrecOptions.ITEMS_TOPIC)) {
+        JobTopics topics = settings.topics();
+        for (String input : List.of(topics.events(), topics.requests(), topics.items())) {
             // read by the job; events and requests also written by the gateway
-            topic(acls, principal, settings.get(input), AclOperation.READ, AclOperation.WRITE);
+            topic(acls, principal, input, AclOperation.READ, AclOperation.WRITE);
         }
-        for (ConfigOption<String> feed :
-                List.of(StreamrecOptions.MODEL_UPDATES_TOPIC, StreamrecOptions.CATALOG_TOPIC)) {
-            topic(acls, principal, settings.get(feed), AclOperation.READ, AclOperation.WRITE);
+        for (String feed : List.of(topics.modelUpdates(), topics.catalog())) {
+            topic(acls, principal, feed, AclOperation.READ, AclOperation.WRITE);
         }
         // results are also read by the gateway; reports and dead letters as outputOperations says
-        topic(
-                acls,
-                principal,
-                settings.get(StreamrecOptions.RESULTS_TOPIC),
-                AclOperation.READ,
-                AclOperation.WRITE);
-        for (ConfigOption<String> output :
-                List.of(StreamrecOptions.EVAL_REPORTS_TOPIC, StreamrecOptions.DEAD_LETTERS_TOPIC)) {
-            topic(acls, principal, settings.get(output), outputOperations(settings));
+        topic(acls, principal, topics.results(), AclOperation.READ, AclOperation.WRITE);
+        SinkTransactions transactions = settings.sinkTransactions();
+        for (String output : List.of(topics.evalReports(), topics.deadLetters())) {
+            topic(acls, principal, output, outputOperations(transactions));
         }
         acls.add(
                 allow(
                         new ResourcePattern(
-                                ResourceType.GROUP,
-                                settings.get(StreamrecOptions.GROUP_ID),
-                                PatternType.PREFIXED),
+                                ResourceType.GROUP, settings.consumerGroup(), PatternType.PREFIXED),
                         principal,
                         AclOperation.READ));
-        ResourcePattern transactions =
+        ResourcePattern transactionalIds =
                 new ResourcePattern(
                         ResourceType.TRANSACTIONAL_ID,
-                        settings.get(StreamrecOptions.TRANSACTIONAL_ID_PREFIX),
+                        transactions.idPrefix(),
                         PatternType.PREFIXED);
-        acls.add(allow(transactions, principal, AclOperation.WRITE));
-        acls.add(allow(transactions, principal, AclOperation.DESCRIBE));
+        acls.add(allow(transactionalIds, principal, AclOperation.WRITE));
+        acls.add(allow(transactionalIds, principal, AclOperation.DESCRIBE));
         return acls;
     }
 
@@ -99,9 +88,8 @@ public final class JobAccess {
      * transactions to abort among their topics' producers (DescribeProducers), which Kafka
      * authorizes as READ on the topic.
      */
-    private static AclOperation[] outputOperations(JobSettings settings) {
-        return settings.get(StreamrecOptions.TRANSACTION_NAMING_STRATEGY)
-                        == TransactionNamingStrategy.POOLING
+    private static AclOperation[] outputOperations(SinkTransactions transactions) {
+        return transactions.naming() == TransactionNamingStrategy.POOLING
                 ? new AclOperation[] {AclOperation.WRITE, AclOperation.READ}
                 : new AclOperation[] {AclOperation.WRITE};
     }

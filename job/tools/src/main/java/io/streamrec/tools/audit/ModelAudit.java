@@ -12,7 +12,6 @@ import io.streamrec.ingest.InvalidRecordException;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.job.CommandLine;
 import io.streamrec.job.JobSettings;
-import io.streamrec.job.StreamrecOptions;
 import io.streamrec.model.ModelConfig;
 import io.streamrec.model.RowKeys;
 import io.streamrec.ps.RunLineage;
@@ -200,15 +199,11 @@ public final class ModelAudit {
         Map<String, Integer> answers = new HashMap<>();
         LatestReports reports = new LatestReports();
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (ModelRowFeed feed =
-                        new ModelRowFeed(
-                                kafka, settings.get(StreamrecOptions.MODEL_UPDATES_TOPIC));
+        try (ModelRowFeed feed = new ModelRowFeed(kafka, settings.topics().modelUpdates());
                 KafkaConsumer<byte[], byte[]> results =
-                        CommittedReader.open(
-                                kafka, settings.get(StreamrecOptions.RESULTS_TOPIC), true);
+                        CommittedReader.open(kafka, settings.topics().results(), true);
                 KafkaConsumer<byte[], byte[]> evalReports =
-                        CommittedReader.open(
-                                kafka, settings.get(StreamrecOptions.EVAL_REPORTS_TOPIC), true)) {
+                        CommittedReader.open(kafka, settings.topics().evalReports(), true)) {
             while (true) {
                 feed.catchUp(taken);
                 CommittedReader.catchUp(results, t -> readResults(results, t, answers));
@@ -403,8 +398,7 @@ public final class ModelAudit {
     private DeadLetters readDeadLetters() {
         DeadLetters dead = new DeadLetters();
         try (KafkaConsumer<byte[], byte[]> consumer =
-                CommittedReader.open(
-                        kafka, settings.get(StreamrecOptions.DEAD_LETTERS_TOPIC), true)) {
+                CommittedReader.open(kafka, settings.topics().deadLetters(), true)) {
             CommittedReader.catchUp(
                     consumer,
                     t -> {
@@ -497,7 +491,7 @@ public final class ModelAudit {
         Set<String> seen = new HashSet<>();
         inputRepeats.clear();
         try (KafkaConsumer<byte[], byte[]> consumer =
-                CommittedReader.open(kafka, settings.get(StreamrecOptions.EVENTS_TOPIC), true)) {
+                CommittedReader.open(kafka, settings.topics().events(), true)) {
             CommittedReader.catchUp(
                     consumer,
                     t -> {

@@ -7,7 +7,6 @@ import io.streamrec.gateway.GatewayOptions;
 import io.streamrec.gateway.GatewayServer;
 import io.streamrec.ingest.RequestJsonCodec;
 import io.streamrec.job.JobSettings;
-import io.streamrec.job.StreamrecOptions;
 import io.streamrec.schema.RecommendationRequest;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -130,10 +129,10 @@ final class ClientLatencyProbe implements AutoCloseable {
                 KafkaConsumer<byte[], byte[]> results =
                         CommittedReader.open(
                                 props,
-                                settings.get(StreamrecOptions.RESULTS_TOPIC),
+                                settings.topics().results(),
                                 false,
                                 IsolationLevel.READ_UNCOMMITTED)) {
-            String requests = settings.get(StreamrecOptions.REQUESTS_TOPIC);
+            String requests = settings.topics().requests();
             try {
                 onSchedule(
                         kafka,

@@ -3,7 +3,6 @@ package io.streamrec.tools.bench;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamrec.eval.PrequentialCounts;
 import io.streamrec.ingest.ItemCatalog;
-import io.streamrec.job.StreamrecOptions;
 import io.streamrec.schema.UserEvent;
 import io.streamrec.tools.offline.BaselineEvaluator;
 import io.streamrec.tools.offline.BaselineEvaluator.WindowedHits;
@@ -83,8 +82,8 @@ final class QualitySection extends ReplaySection {
                 new BaselineEvaluator(
                         catalog.ids(),
                         10,
-                        defaults.get(StreamrecOptions.EVAL_WINDOW).toMillis(),
-                        defaults.get(StreamrecOptions.MAX_USER_ITEMS),
+                        defaults.serving().evalWindowMs(),
+                        defaults.worker().maxUserItems(),
                         HALF_LIVES,
                         LAMBDAS);
         for (int i = 0; i < events.size(); i++) {

@@ -6,7 +6,6 @@ import io.streamrec.feeds.CommittedReader;
 import io.streamrec.ingest.UserPseudonyms;
 import io.streamrec.job.CommandLine;
 import io.streamrec.job.JobSettings;
-import io.streamrec.job.StreamrecOptions;
 import io.streamrec.model.RowKeys;
 import io.streamrec.schema.ParameterRow;
 import io.streamrec.schema.SavepointContract.StateNames;
@@ -228,8 +227,7 @@ public final class ForgetAudit {
         Properties kafka = settings.kafka().toProperties();
         Map<String, String> last = new HashMap<>();
         try (KafkaConsumer<byte[], byte[]> consumer =
-                CommittedReader.open(
-                        kafka, settings.get(StreamrecOptions.MODEL_UPDATES_TOPIC), true)) {
+                CommittedReader.open(kafka, settings.topics().modelUpdates(), true)) {
             CommittedReader.catchUp(
                     consumer,
                     timeout -> {
