@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamrec.eval.PrequentialCounts;
 import io.streamrec.eval.PrequentialCountsSerializer;
+import io.streamrec.ps.ParameterShardState;
 import io.streamrec.schema.ParameterRow;
 import io.streamrec.schema.SavepointContract.StateNames;
 import io.streamrec.schema.SavepointContract.Uids;
 import io.streamrec.schema.UserEvent;
+import io.streamrec.worker.WorkerStates;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +20,6 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.BasicArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
@@ -162,11 +162,7 @@ class CommittedSavepointStateITCase {
 
         @Override
         public void open(OpenContext context) {
-            rows =
-                    getRuntimeContext()
-                            .getState(
-                                    new ValueStateDescriptor<>(
-                                            StateNames.PARAMETER_ROWS, ParameterRow.typeInfo()));
+            rows = getRuntimeContext().getState(ParameterShardState.rows());
         }
 
         @Override
@@ -184,12 +180,7 @@ class CommittedSavepointStateITCase {
 
         @Override
         public void open(OpenContext context) {
-            items =
-                    getRuntimeContext()
-                            .getState(
-                                    new ValueStateDescriptor<>(
-                                            StateNames.USER_ITEMS,
-                                            BasicArrayTypeInfo.STRING_ARRAY_TYPE_INFO));
+            items = getRuntimeContext().getState(WorkerStates.userItems());
         }
 
         @Override

@@ -1,7 +1,5 @@
 package io.streamrec.worker;
 
-import io.streamrec.schema.SavepointContract.StateNames;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -9,11 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.state.KeyedStateStore;
 import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
 
 /**
  * The event ids each user sent within the dedupe window, in keyed state, expired by event time: an
@@ -55,17 +49,11 @@ final class SeenEventIds {
         }
         this.windowMs = windowMs;
         this.maxIds = maxIds;
-        this.eventTimes =
-                store.getMapState(
-                        new MapStateDescriptor<>(
-                                StateNames.SEEN_EVENT_TIMES, Types.STRING, Types.LONG));
-        this.newest =
-                store.getState(
-                        new ValueStateDescriptor<>(StateNames.NEWEST_EVENT_TIME, Types.LONG));
-        this.count =
-                store.getState(
-                        new ValueStateDescriptor<>(StateNames.SEEN_EVENT_ID_COUNT, Types.INT));
-        this.legacy = store.getMapState(legacyDescriptor(windowMs));
+        this.eventTimes = store.getMapState(WorkerStates.seenEventTimes());
+        this.newest = store.getState(WorkerStates.newestEventTime());
+        this.count = store.getState(WorkerStates.seenEventIdCount());
+        // earlier versions' ids: read only for a window after a restore, when they have all expired
+        this.legacy = store.getMapState(WorkerStates.legacySeenEventIds(windowMs));
         this.legacyUntil = restoredAt == Long.MIN_VALUE ? Long.MIN_VALUE : restoredAt + windowMs;
     }
 
@@ -170,21 +158,5 @@ final class SeenEventIds {
             }
         }
         return held.size();
-    }
-
-    /**
-     * The ids of versions before event-time expiry, kept for the window in processing time (Flink
-     * TTL); registered as they were so that their checkpoints restore, and read only for a window
-     * after a restore, when they have all expired.
-     */
-    private static MapStateDescriptor<String, Boolean> legacyDescriptor(long windowMs) {
-        MapStateDescriptor<String, Boolean> seen =
-                new MapStateDescriptor<>(StateNames.SEEN_EVENT_IDS, Types.STRING, Types.BOOLEAN);
-        seen.enableTimeToLive(
-                StateTtlConfig.newBuilder(Duration.ofMillis(windowMs))
-                        .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                        .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                        .build());
-        return seen;
     }
 }

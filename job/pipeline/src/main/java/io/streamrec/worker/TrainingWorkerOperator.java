@@ -30,8 +30,6 @@ import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.BasicArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
@@ -143,20 +141,10 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        userItems =
-                context.getKeyedStateStore()
-                        .getState(
-                                new ValueStateDescriptor<>(
-                                        StateNames.USER_ITEMS,
-                                        BasicArrayTypeInfo.STRING_ARRAY_TYPE_INFO));
+        userItems = context.getKeyedStateStore().getState(WorkerStates.userItems());
         // registered even with the flood limit off: a forget must clear buckets an earlier run
         // with it on left in the checkpoint
-        floodBucket =
-                context.getKeyedStateStore()
-                        .getState(
-                                new ValueStateDescriptor<>(
-                                        StateNames.USER_FLOOD_BUCKET,
-                                        FloodBucketSerializer.INSTANCE));
+        floodBucket = context.getKeyedStateStore().getState(WorkerStates.userFloodBucket());
         // registered even with deduplication off, as the flood bucket (the window then only
         // sizes the legacy state's TTL, which may change across restores)
         long now = getProcessingTimeService().getCurrentProcessingTime();

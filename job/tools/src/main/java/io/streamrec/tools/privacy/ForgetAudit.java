@@ -7,12 +7,12 @@ import io.streamrec.ingest.UserPseudonyms;
 import io.streamrec.job.CommandLine;
 import io.streamrec.job.JobSettings;
 import io.streamrec.model.RowKeys;
-import io.streamrec.schema.ParameterRow;
+import io.streamrec.ps.ParameterShardState;
 import io.streamrec.schema.SavepointContract.StateNames;
 import io.streamrec.schema.SavepointContract.Uids;
 import io.streamrec.serving.StatisticsCheckpoint;
 import io.streamrec.serving.StatisticsCheckpointSerializer;
-import io.streamrec.worker.FloodBucketSerializer;
+import io.streamrec.worker.WorkerStates;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,9 +28,8 @@ import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.StateDescriptor;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.BasicArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
@@ -197,7 +196,7 @@ public final class ForgetAudit {
         return env;
     }
 
-    private static DataStream<String> workerUsers(SavepointReader reader) throws Exception {
+    static DataStream<String> workerUsers(SavepointReader reader) throws Exception {
         return reader.readKeyedState(OperatorIdentifier.forUid(Uids.WORKERS), new WorkerKeys());
     }
 
@@ -282,45 +281,24 @@ public final class ForgetAudit {
 
     /** Every user the workers hold keyed state of. */
     static final class WorkerKeys extends KeyedStateReaderFunction<String, String> {
+        /**
+         * Sizes only the TTL of the legacy dedupe ids, which decides what reads return; only the
+         * keys are read here.
+         */
+        private static final long LEGACY_IDS_TTL_MS = Duration.ofDays(1).toMillis();
+
         @Override
         public void open(OpenContext context) {
             // registering the states makes their keys the ones read
-            getRuntimeContext()
-                    .getState(
-                            new ValueStateDescriptor<>(
-                                    StateNames.USER_ITEMS,
-                                    BasicArrayTypeInfo.STRING_ARRAY_TYPE_INFO));
-            getRuntimeContext()
-                    .getMapState(
-                            new MapStateDescriptor<>(
-                                    StateNames.SEEN_EVENT_TIMES, Types.STRING, Types.LONG));
-            getRuntimeContext()
-                    .getState(new ValueStateDescriptor<>(StateNames.NEWEST_EVENT_TIME, Types.LONG));
-            getRuntimeContext()
-                    .getState(
-                            new ValueStateDescriptor<>(StateNames.SEEN_EVENT_ID_COUNT, Types.INT));
-            getRuntimeContext()
-                    .getState(
-                            new ValueStateDescriptor<>(
-                                    StateNames.USER_FLOOD_BUCKET, FloodBucketSerializer.INSTANCE));
-            getRuntimeContext().getMapState(legacySeenEventIds());
-        }
-
-        /**
-         * The dedupe ids of versions before event-time expiry, with TTL as the workers register
-         * them (a TTL state restores only as one); the duration only decides what reads return, and
-         * only the keys are read here.
-         */
-        private static MapStateDescriptor<String, Boolean> legacySeenEventIds() {
-            MapStateDescriptor<String, Boolean> seen =
-                    new MapStateDescriptor<>(
-                            StateNames.SEEN_EVENT_IDS, Types.STRING, Types.BOOLEAN);
-            seen.enableTimeToLive(
-                    StateTtlConfig.newBuilder(Duration.ofDays(1))
-                            .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                            .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                            .build());
-            return seen;
+            for (StateDescriptor<?, ?> state : WorkerStates.keyed(LEGACY_IDS_TTL_MS)) {
+                if (state instanceof ValueStateDescriptor<?> value) {
+                    getRuntimeContext().getState(value);
+                } else if (state instanceof MapStateDescriptor<?, ?> map) {
+                    getRuntimeContext().getMapState(map);
+                } else {
+                    throw new IllegalStateException("cannot read the workers' state " + state);
+                }
+            }
         }
 
         @Override
@@ -333,10 +311,7 @@ public final class ForgetAudit {
     static final class RowKeysReader extends KeyedStateReaderFunction<String, String> {
         @Override
         public void open(OpenContext context) {
-            getRuntimeContext()
-                    .getState(
-                            new ValueStateDescriptor<>(
-                                    StateNames.PARAMETER_ROWS, ParameterRow.typeInfo()));
+            getRuntimeContext().getState(ParameterShardState.rows());
         }
 
         @Override

@@ -14,17 +14,23 @@ import io.streamrec.schema.UserEvent;
 import io.streamrec.serving.ServingStatistics;
 import io.streamrec.serving.StatisticsCheckpoint;
 import io.streamrec.serving.StatisticsCheckpointSerializer;
+import io.streamrec.worker.FloodBucket;
+import io.streamrec.worker.WorkerStates;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.state.api.OperatorIdentifier;
 import org.apache.flink.state.api.OperatorTransformation;
 import org.apache.flink.state.api.SavepointWriter;
+import org.apache.flink.state.api.functions.KeyedStateBootstrapFunction;
 import org.apache.flink.state.api.functions.StateBootstrapFunction;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.CloseableIterator;
@@ -35,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The audit reads serving's statistics from a savepoint as the job writes them, with their own
  * serializer and Kryo off: a statistics type that fell back to Kryo (as {@code
  * TypeInformation.of(StatisticsCheckpoint.class)}, a POJO of a generic {@code base}, did) fails
- * here instead of reading the savepoint through Kryo.
+ * here instead of reading the savepoint through Kryo. It reads the workers' users through every
+ * keyed state the workers hold ({@link WorkerStates}).
  */
 class ForgetAuditSavepointTest {
 
@@ -76,6 +83,70 @@ class ForgetAuditSavepointTest {
         assertThat(users.inJournal("u-later")).isTrue();
         assertThat(read.get(0).base().bytes()).isEqualTo(written.base().bytes());
         assertThat(read.get(0).journal()).isEqualTo(written.journal());
+    }
+
+    private static final long WINDOW_MS = 3_600_000L;
+
+    /** Users each held in one of the workers' keyed states only, named after it. */
+    private static final List<String> ONE_STATE_USERS =
+            List.of("items", "flood-bucket", "event-times", "newest", "id-count", "legacy-ids");
+
+    /** A forgotten user left in any one of the workers' states is found. */
+    @Test
+    void readsAUserHeldInAnyOneOfTheWorkersStates(@TempDir Path dir) throws Exception {
+        String savepoint = dir.resolve("savepoint").toUri().toString();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
+        SavepointWriter.newSavepoint(env, 128)
+                .withOperator(
+                        OperatorIdentifier.forUid(Uids.WORKERS),
+                        OperatorTransformation.bootstrapWith(env.fromData(ONE_STATE_USERS))
+                                .keyBy(user -> user)
+                                .transform(new OneWorkerStateEach()))
+                .write(savepoint);
+        env.execute("write savepoint");
+
+        List<String> read = new ArrayList<>();
+        try (CloseableIterator<String> it =
+                ForgetAudit.workerUsers(ForgetAudit.reader(savepoint)).executeAndCollect()) {
+            it.forEachRemaining(read::add);
+        }
+
+        assertThat(ONE_STATE_USERS).hasSameSizeAs(WorkerStates.keyed(WINDOW_MS));
+        assertThat(read).containsExactlyInAnyOrderElementsOf(ONE_STATE_USERS);
+    }
+
+    /** Writes each user into the one worker state it is named after, as the workers hold them. */
+    private static final class OneWorkerStateEach
+            extends KeyedStateBootstrapFunction<String, String> {
+        private transient ValueState<String[]> items;
+        private transient ValueState<FloodBucket> floodBucket;
+        private transient MapState<String, Long> eventTimes;
+        private transient ValueState<Long> newest;
+        private transient ValueState<Integer> idCount;
+        private transient MapState<String, Boolean> legacyIds;
+
+        @Override
+        public void open(OpenContext context) {
+            items = getRuntimeContext().getState(WorkerStates.userItems());
+            floodBucket = getRuntimeContext().getState(WorkerStates.userFloodBucket());
+            eventTimes = getRuntimeContext().getMapState(WorkerStates.seenEventTimes());
+            newest = getRuntimeContext().getState(WorkerStates.newestEventTime());
+            idCount = getRuntimeContext().getState(WorkerStates.seenEventIdCount());
+            legacyIds = getRuntimeContext().getMapState(WorkerStates.legacySeenEventIds(WINDOW_MS));
+        }
+
+        @Override
+        public void processElement(String user, Context context) throws Exception {
+            switch (user) {
+                case "items" -> items.update(new String[] {"i1"});
+                case "flood-bucket" -> floodBucket.update(new FloodBucket(1.0, 0L));
+                case "event-times" -> eventTimes.put("e1", 1L);
+                case "newest" -> newest.update(1L);
+                case "id-count" -> idCount.update(1);
+                case "legacy-ids" -> legacyIds.put("e1", true);
+                default -> throw new IllegalArgumentException(user);
+            }
+        }
     }
 
     private static ServingStatistics serving() {
