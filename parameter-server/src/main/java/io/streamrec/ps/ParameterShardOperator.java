@@ -13,7 +13,6 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.flink.runtime.state.KeyedStateBackend;
@@ -146,9 +145,7 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        rows =
-                context.getKeyedStateStore()
-                        .getState(new ValueStateDescriptor<>(ROWS_STATE, ParameterRow.typeInfo()));
+        rows = context.getKeyedStateStore().getState(ParameterShardState.rows());
         lineage = RunLineage.restore(context, getRuntimeContext().getJobInfo().getJobId());
         republish = lineage.restoredFromAnotherRun();
         lastFlushed = OptionalLong.empty();

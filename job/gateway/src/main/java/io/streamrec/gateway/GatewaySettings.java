@@ -2,6 +2,7 @@ package io.streamrec.gateway;
 
 import io.streamrec.feeds.KafkaSettings;
 import io.streamrec.job.JobSettings;
+import io.streamrec.job.JobTopics;
 import io.streamrec.job.StreamrecOptions;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,17 +79,14 @@ record GatewaySettings(
      */
     static GatewaySettings from(ReadableConfig conf) {
         GatewayOptions.validate(conf);
-        KafkaSettings kafka = new JobSettings(conf).kafka();
-        String keyFile = conf.get(StreamrecOptions.USER_ID_KEY_FILE);
+        JobSettings job = new JobSettings(conf);
+        JobTopics topics = job.topics();
         String tokensFile = conf.getOptional(GatewayOptions.TOKENS_FILE).orElse("");
         return new GatewaySettings(
-                kafka,
-                new Topics(
-                        conf.get(StreamrecOptions.EVENTS_TOPIC),
-                        conf.get(StreamrecOptions.REQUESTS_TOPIC),
-                        conf.get(StreamrecOptions.RESULTS_TOPIC)),
+                job.kafka(),
+                new Topics(topics.events(), topics.requests(), topics.results()),
                 conf.get(StreamrecOptions.MAX_FUTURE),
-                keyFile == null ? null : Path.of(keyFile),
+                job.userIdKeyFile().map(Path::of).orElse(null),
                 conf.get(GatewayOptions.HOST),
                 conf.get(GatewayOptions.PORT),
                 conf.get(GatewayOptions.THREADS),

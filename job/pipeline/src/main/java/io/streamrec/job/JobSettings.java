@@ -95,18 +95,6 @@ public final class JobSettings {
         new JobSettings(conf);
     }
 
-    /**
-     * An option's value as set or defaulted, unchecked beyond its type.
-     *
-     * @deprecated read the typed accessors ({@link #topics()}, {@link #sinkTransactions()}, …),
-     *     which say what a value is for and which values travel together; kept until the
-     *     quickstart's replay (ReplayRun) reads them too
-     */
-    @Deprecated
-    public <T> T get(ConfigOption<T> option) {
-        return conf.get(option);
-    }
-
     /** The names of the job's topics. */
     public JobTopics topics() {
         return new JobTopics(

@@ -12,7 +12,6 @@ import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.ingest.RequestJsonCodec;
 import io.streamrec.job.JobSettings;
 import io.streamrec.job.StreamrecJob;
-import io.streamrec.job.StreamrecOptions;
 import io.streamrec.job.TopicSetup;
 import io.streamrec.schema.ParameterRow;
 import io.streamrec.schema.RecommendationRequest;
@@ -36,7 +35,6 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -302,8 +300,8 @@ public final class ReplayRun implements AutoCloseable {
         ReplayProducer producer =
                 new ReplayProducer(
                         settings.kafka().toProperties(),
-                        settings.get(StreamrecOptions.EVENTS_TOPIC),
-                        settings.get(StreamrecOptions.REQUESTS_TOPIC),
+                        settings.topics().events(),
+                        settings.topics().requests(),
                         events,
                         hostile,
                         eventsPerSecond,
@@ -350,9 +348,9 @@ public final class ReplayRun implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         long nextCheckpointsPoll = System.nanoTime();
         try (KafkaConsumer<byte[], byte[]> reports =
-                        committedReader(StreamrecOptions.EVAL_REPORTS_TOPIC);
+                        committedReader(settings.topics().evalReports());
                 KafkaConsumer<byte[], byte[]> dead =
-                        committedReader(StreamrecOptions.DEAD_LETTERS_TOPIC)) {
+                        committedReader(settings.topics().deadLetters())) {
             while (true) {
                 committed.readReports(reports.poll(Duration.ofMillis(200)));
                 if (System.nanoTime() >= nextCheckpointsPoll) {
@@ -535,13 +533,12 @@ public final class ReplayRun implements AutoCloseable {
                 requestUser.put(id, user);
                 producer.send(
                         RequestJsonCodec.producerRecord(
-                                settings.get(StreamrecOptions.REQUESTS_TOPIC),
+                                settings.topics().requests(),
                                 new RecommendationRequest(
                                         id, user, 5, System.currentTimeMillis())));
             }
         }
-        try (KafkaConsumer<byte[], byte[]> results =
-                committedReader(StreamrecOptions.RESULTS_TOPIC)) {
+        try (KafkaConsumer<byte[], byte[]> results = committedReader(settings.topics().results())) {
             readResultsUntil(
                     results,
                     () -> examples.size() >= requestUser.size(),
@@ -568,8 +565,7 @@ public final class ReplayRun implements AutoCloseable {
     private Map<String, Integer> awaitResults(
             Map<String, Long> requestDueMillis, LatencyHistogram latency) throws Exception {
         Map<String, Integer> counts = new HashMap<>();
-        try (KafkaConsumer<byte[], byte[]> results =
-                committedReader(StreamrecOptions.RESULTS_TOPIC)) {
+        try (KafkaConsumer<byte[], byte[]> results = committedReader(settings.topics().results())) {
             readResultsUntil(
                     results,
                     () -> counts.keySet().containsAll(requestDueMillis.keySet()),
@@ -622,8 +618,7 @@ public final class ReplayRun implements AutoCloseable {
         Map<String, ParameterRow> rows = new HashMap<>();
         try (ModelRowFeed feed =
                 new ModelRowFeed(
-                        settings.kafka().toProperties(),
-                        settings.get(StreamrecOptions.MODEL_UPDATES_TOPIC))) {
+                        settings.kafka().toProperties(), settings.topics().modelUpdates())) {
             feed.catchUp(
                     r -> {
                         if (r.isTombstone()) {
@@ -636,9 +631,8 @@ public final class ReplayRun implements AutoCloseable {
         return rows;
     }
 
-    private KafkaConsumer<byte[], byte[]> committedReader(ConfigOption<String> topicOption) {
-        return CommittedReader.open(
-                settings.kafka().toProperties(), settings.get(topicOption), true);
+    private KafkaConsumer<byte[], byte[]> committedReader(String topic) {
+        return CommittedReader.open(settings.kafka().toProperties(), topic, true);
     }
 
     /** Evaluated events to wait for: all valid ones, or the sample of them that is evaluated. */
