@@ -690,8 +690,9 @@ public final class CandidateFeatures {
         double historyCosine = v[at + CO_HISTORY] / rootEvents;
         put(values, row, Feature.COOCCURRENCE_HISTORY_COSINE, historyCosine);
         put(values, row, Feature.COOCCURRENCE_HISTORY_COSINE_MEAN, historyCosine / historyItems);
-        if (coLast > 0.0) { // j -> r_0 implies co-occurrence
-            double back = v[at + T_BACK];
+        double back = v[at + T_BACK];
+        // not gated on C[r_0][j]: a capped co-occurrence row can drop j while T[j][r_0] stays
+        if (back > 0.0) {
             put(
                     values,
                     row,

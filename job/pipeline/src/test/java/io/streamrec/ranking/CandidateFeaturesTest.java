@@ -151,6 +151,18 @@ class CandidateFeaturesTest {
     }
 
     @Test
+    void reverseTransitionEvenWhenTheLastItemsCappedCooccurrenceRowDroppedTheCandidate() {
+        generator = new CandidateGenerator(HandComputedSettings.of(10, 100, 1), CATALOG);
+        replay(generator);
+        FeatureList list =
+                new CandidateFeatures(generator).extract("u2", T0 + 7 * HOUR, ITEMS, null);
+        // one neighbour per row: c's co-occurrence row keeps a (2), so C[c][b] = 0, while b's
+        // transition row keeps T[b][c] = 1 and out(b) = 1
+        assertThat(value(list, "b", Feature.COOCCURRENCE_LAST)).isZero();
+        assertThat(value(list, "b", Feature.TRANSITION_REVERSE)).isCloseTo(1f, CLOSE);
+    }
+
+    @Test
     void sequenceWithTheUsersLatestItems() {
         // u2's latest: c (weight 1), then a (0.6)
         FeatureList list = u2At7h();
