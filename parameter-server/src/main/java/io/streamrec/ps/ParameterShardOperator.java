@@ -4,13 +4,9 @@ import io.streamrec.schema.ModelUpdate;
 import io.streamrec.schema.ParameterRow;
 import io.streamrec.schema.SavepointContract;
 import io.streamrec.schema.ShardMessage;
-import java.util.HashSet;
+import java.io.IOException;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.OptionalLong;
-import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.Counter;
@@ -37,12 +33,11 @@ import org.slf4j.LoggerFactory;
  * row and writes its tombstone.
  *
  * <p>Rows live in Flink keyed state (RocksDB in the default configuration). Updated rows are kept
- * in a write-back cache and written to keyed state in {@link #prepareSnapshotPreBarrier}, so the
- * state in every checkpoint holds exactly the updates of the records before the barrier, while a
- * hot row costs one state read and one write per checkpoint instead of one per update. The cache
- * holds at most {@code ps.cache-rows} rows, least recently used evicted first; an evicted row
- * changed since the last checkpoint is written to state when it leaves, so memory stays bounded
- * however many rows an interval touches.
+ * in a {@link RowWriteBackCache} of at most {@code ps.cache-rows} rows and written to keyed state
+ * in {@link #prepareSnapshotPreBarrier}, so the state in every checkpoint holds exactly the updates
+ * of the records before the barrier, while a hot row costs one state read and one write per
+ * checkpoint instead of one per update. The operator is the cache's {@link RowStore}: keyed state
+ * and the {@link #CHECKPOINTED_ROWS} output.
  *
  * <p>Rows on the feedback topic are stamped with this run's JobID and their checkpoint ({@link
  * RunLineage}). After a restore from another run's snapshot (a savepoint, an older checkpoint) the
@@ -80,45 +75,11 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
     private final int builtShards;
 
     private transient ValueState<ParameterRow> rows;
-
-    /**
-     * Rows by key in access order, at most {@code cacheCapacity}; see {@link #evictBeyondBound}.
-     */
-    private transient LinkedHashMap<String, ParameterRow> cache;
-
-    /** Keys of cached rows changed since the last flush (always a subset of the cache's keys). */
-    private transient Set<String> dirty;
-
     private transient RunLineage lineage;
+    private transient RowWriteBackCache rowCache;
 
-    /** Whether the next flush republishes every row in state (see the class comment). */
-    private transient boolean republish;
-
-    /**
-     * The checkpoint of this attempt's last flush; absent before its first. A row evicted after it
-     * is labelled one past it: the next checkpoint to reach this operator, or one that never
-     * completes. Before the first flush no label is safe: after a failover Flink's ids go on from
-     * the highest it issued, and a savepoint taken while the job ran (never recovered from) may
-     * have the id after the restored checkpoint without holding the rows written since. So rows
-     * evicted then go to state only, their keys to {@link #evictedBeforeFirstFlush}, and the first
-     * flush writes them out with its own id.
-     */
-    private transient OptionalLong lastFlushed;
-
-    /**
-     * Keys evicted into state before this attempt's first flush, not yet on the topic: at most
-     * {@code cacheCapacity} (keys, where the cache holds rows); a row evicted beyond that goes out
-     * at once labelled {@link #AFTER_EVERY_SNAPSHOT}.
-     */
-    private transient Set<String> evictedBeforeFirstFlush;
-
-    /**
-     * The label of rows written out before this attempt's first barrier without waiting for it (at
-     * the end of input, or beyond the held keys' bound): their checkpoint's id is not known, so a
-     * label no snapshot id reaches (the same run's readers take the rows; a later run takes them
-     * from its republish).
-     */
-    static final long AFTER_EVERY_SNAPSHOT = Long.MAX_VALUE;
+    /** See {@link RowWriteBackCache#AFTER_EVERY_SNAPSHOT}. */
+    static final long AFTER_EVERY_SNAPSHOT = RowWriteBackCache.AFTER_EVERY_SNAPSHOT;
 
     private transient Counter evictedDirtyRows;
     private transient Counter erasedRows;
@@ -147,17 +108,15 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
         super.initializeState(context);
         rows = context.getKeyedStateStore().getState(ParameterShardState.rows());
         lineage = RunLineage.restore(context, getRuntimeContext().getJobInfo().getJobId());
-        republish = lineage.restoredFromAnotherRun();
-        lastFlushed = OptionalLong.empty();
-        evictedBeforeFirstFlush = new HashSet<>();
+        rowCache =
+                new RowWriteBackCache(
+                        new KeyedRows(), cacheCapacity, lineage.restoredFromAnotherRun());
     }
 
     @Override
     public void open() throws Exception {
         super.open();
         nextSkippedStepsWarning = 1;
-        cache = new LinkedHashMap<>(16, 0.75f, true);
-        dirty = new HashSet<>();
         evictedDirtyRows = getMetricGroup().counter("evictedDirtyRows");
         erasedRows = getMetricGroup().counter("erasedRows");
         appliedUpdates = getMetricGroup().counter("appliedUpdates");
@@ -232,19 +191,18 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
             return;
         }
         String key = msg.key();
-        ParameterRow current = cache.get(key);
-        if (current == null) {
-            current = rows.value();
-        }
+        ParameterRow current = rowCache.get(key);
         ParameterRow updated;
         try {
             updated = apply(current, msg);
         } catch (RowWidthMismatchException e) {
             throw new SuppressRestartsException(e);
         }
-        cache.put(key, updated);
-        dirty.add(key);
-        evictBeyondBound(key);
+        int evicted = rowCache.put(key, updated);
+        if (evicted > 0) {
+            evictedDirtyRows.inc(evicted);
+            setCurrentKey(key); // the evicted rows' writes moved the state's current key
+        }
         appliedUpdates.inc();
         contributions.inc(msg.contributions());
         // serving needs no optimizer slots; leave them out of the broadcast
@@ -259,11 +217,8 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
      * at the marker's first copy, which may come from another shard before this shard's last row of
      * the user; the tombstone removes that row again and lets the new user's version 1 in.
      */
-    private void erase(String key) throws Exception {
-        cache.remove(key);
-        dirty.remove(key);
-        evictedBeforeFirstFlush.remove(key);
-        rows.clear();
+    private void erase(String key) {
+        rowCache.erase(key);
         erasedRows.inc();
         ParameterRow tombstone = ParameterRow.tombstone(key);
         output.collect(CHECKPOINTED_ROWS, new StreamRecord<>(tombstone));
@@ -303,8 +258,7 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
-        flushDirtyRows(checkpointId);
-        lastFlushed = OptionalLong.of(checkpointId);
+        rowCache.flushAtBarrier(checkpointId);
     }
 
     @Override
@@ -315,106 +269,66 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
 
     @Override
     public void finish() throws Exception {
-        flushDirtyRows(nextLabel());
+        rowCache.flushAtEnd();
         super.finish();
     }
 
     /**
-     * The label of a row written out now, before the next barrier: one past the last flush, or
-     * {@link #AFTER_EVERY_SNAPSHOT} before this attempt's first.
+     * The cache's {@link RowStore}: the rows' keyed state, whose current key it moves to the row it
+     * reads or writes, and the {@link #CHECKPOINTED_ROWS} output, stamped with this run.
      */
-    private long nextLabel() {
-        return lastFlushed.isPresent() ? lastFlushed.getAsLong() + 1 : AFTER_EVERY_SNAPSHOT;
-    }
-
-    /**
-     * Keeps the cache within {@code cacheCapacity} rows by dropping the least recently used; a
-     * dropped row changed since the last flush is written to state and to the feedback topic now,
-     * as the flush would have: state before the barrier and the checkpoint's transaction still hold
-     * every update before the barrier, and the topic gets that row more than once per checkpoint
-     * (readers keep the highest version). Before this attempt's first flush it goes to state only
-     * (see {@link #lastFlushed}). {@code current} is the key being processed, restored as the
-     * state's current key afterwards.
-     */
-    private void evictBeyondBound(String current) throws Exception {
-        if (cache.size() <= cacheCapacity) {
-            return;
+    private final class KeyedRows implements RowStore {
+        @Override
+        public ParameterRow read(String key) throws IOException {
+            focus(key);
+            return rows.value();
         }
-        Iterator<Map.Entry<String, ParameterRow>> eldest = cache.entrySet().iterator();
-        while (cache.size() > cacheCapacity) {
-            Map.Entry<String, ParameterRow> e = eldest.next();
-            if (dirty.remove(e.getKey())) {
-                if (lastFlushed.isEmpty()
-                        && (evictedBeforeFirstFlush.size() < cacheCapacity
-                                || evictedBeforeFirstFlush.contains(e.getKey()))) {
-                    setCurrentKey(e.getKey());
-                    rows.update(e.getValue());
-                    evictedBeforeFirstFlush.add(e.getKey());
-                } else {
-                    // carried by the next checkpoint or a later one; beyond the held keys' bound
-                    // before the first flush, a label no snapshot reaches
-                    writeOut(e.getKey(), e.getValue(), nextLabel());
-                }
-                evictedDirtyRows.inc();
-            }
-            eldest.remove();
-        }
-        setCurrentKey(current);
-    }
 
-    /** Writes the changed rows out for checkpoint {@code label}, or republishes all rows. */
-    private void flushDirtyRows(long label) throws Exception {
-        if (!republish) {
-            // the first flush's part for rows evicted before it; a dirty key goes out below
-            for (String key : evictedBeforeFirstFlush) {
-                if (!dirty.contains(key)) {
-                    setCurrentKey(key); // already in state
+        @Override
+        public void write(String key, ParameterRow row) throws IOException {
+            focus(key);
+            rows.update(row);
+        }
+
+        @Override
+        public void erase(String key) {
+            focus(key);
+            rows.clear();
+        }
+
+        @Override
+        public void emit(ParameterRow row, long label) {
+            output.collect(
+                    CHECKPOINTED_ROWS, new StreamRecord<>(row.stamped(lineage.stamp(label))));
+        }
+
+        /** Emits every row in state, stamped with this run. */
+        @Override
+        public void emitAll(long label) throws IOException {
+            long n = 0;
+            KeyedStateBackend<String> backend = getKeyedStateBackend();
+            try (Stream<String> keys = backend.getKeys(ROWS_STATE, VoidNamespace.INSTANCE)) {
+                for (Iterator<String> it = keys.iterator(); it.hasNext(); n++) {
+                    setCurrentKey(it.next());
                     emit(rows.value(), label);
                 }
             }
+            LOG.info(
+                    "Restored from another run ({}): republished all {} rows of this shard with"
+                            + " checkpoint {}",
+                    lineage,
+                    n,
+                    label);
         }
-        evictedBeforeFirstFlush.clear();
-        for (String key : dirty) {
-            if (republish) {
+
+        /**
+         * Makes {@code key} the state's current key; a record's own key already is, which spares
+         * the hot path a second serialization of it.
+         */
+        private void focus(String key) {
+            if (!key.equals(getCurrentKey())) {
                 setCurrentKey(key);
-                rows.update(cache.get(key)); // the republish below emits it
-            } else {
-                writeOut(key, cache.get(key), label);
             }
         }
-        dirty.clear();
-        if (republish) {
-            republishAll(label);
-            republish = false;
-        }
-    }
-
-    private void writeOut(String key, ParameterRow row, long label) throws Exception {
-        setCurrentKey(key);
-        rows.update(row);
-        emit(row, label);
-    }
-
-    /** A row on {@link #CHECKPOINTED_ROWS}, stamped with this run and {@code label}. */
-    private void emit(ParameterRow row, long label) {
-        output.collect(CHECKPOINTED_ROWS, new StreamRecord<>(row.stamped(lineage.stamp(label))));
-    }
-
-    /** Emits every row in state, stamped with this run, on {@link #CHECKPOINTED_ROWS}. */
-    private void republishAll(long label) throws Exception {
-        long n = 0;
-        KeyedStateBackend<String> backend = getKeyedStateBackend();
-        try (Stream<String> keys = backend.getKeys(ROWS_STATE, VoidNamespace.INSTANCE)) {
-            for (Iterator<String> it = keys.iterator(); it.hasNext(); n++) {
-                setCurrentKey(it.next());
-                emit(rows.value(), label);
-            }
-        }
-        LOG.info(
-                "Restored from another run ({}): republished all {} rows of this shard with"
-                        + " checkpoint {}",
-                lineage,
-                n,
-                label);
     }
 }
