@@ -304,18 +304,18 @@ public final class StreamrecJob {
         StreamExecutionEnvironment env = events.getExecutionEnvironment();
         ModelConfig model = settings.model();
         TrainingWorkerOperator worker =
-                new TrainingWorkerOperator(
-                        model,
-                        settings.worker(),
-                        settings.optimizer(),
-                        settings.l2(),
-                        new ModelRowInitializer(model),
-                        catalog,
-                        settings.shardParallelism(env.getParallelism()),
-                        settings.shardMaxParallelism(),
-                        settings.kafka(),
-                        settings.topics().modelUpdates(),
-                        settings.topics().catalog());
+                TrainingWorkerOperator.builder()
+                        .model(model)
+                        .settings(settings.worker())
+                        .rowUpdates(
+                                settings.optimizer(), settings.l2(), new ModelRowInitializer(model))
+                        .catalog(catalog)
+                        .shardParallelism(settings.shardParallelism(env.getParallelism()))
+                        .shardMaxParallelism(settings.shardMaxParallelism())
+                        .feeds(settings.kafka())
+                        .modelUpdatesTopic(settings.topics().modelUpdates())
+                        .catalogTopic(settings.topics().catalog())
+                        .build();
         return events.connect(requests)
                 .keyBy(UserEvent::userId, RecommendationRequest::userId)
                 .transform("workers", ShardMessage.typeInfo(), worker)

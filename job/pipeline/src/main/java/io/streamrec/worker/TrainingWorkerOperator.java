@@ -114,28 +114,132 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
     private transient Counter feedbackRows;
     private transient volatile double lastLoss;
 
-    public TrainingWorkerOperator(
-            ModelConfig model,
-            WorkerSettings settings,
-            RowOptimizer optimizer,
-            FrequencyAdaptiveL2 l2,
-            RowInitializer initializer,
-            ItemCatalog catalog,
-            int shardParallelism,
-            int shardMaxParallelism,
-            KafkaSettings kafka,
-            String modelUpdatesTopic,
-            String catalogTopic) {
-        this.catalogTopic = catalogTopic;
-        this.model = model;
-        this.settings = settings;
-        this.initializer = initializer;
-        this.updater = new RowUpdater(optimizer, l2, initializer, model.trendHalfLifeMs());
-        this.catalog = catalog;
-        this.shardParallelism = shardParallelism;
-        this.shardMaxParallelism = shardMaxParallelism;
-        this.kafka = kafka;
-        this.modelUpdatesTopic = modelUpdatesTopic;
+    /** The operator {@code b} describes; {@link Builder#build} has checked it. */
+    TrainingWorkerOperator(Builder b) {
+        this.model = b.model;
+        this.settings = b.settings;
+        this.initializer = b.initializer;
+        this.updater = new RowUpdater(b.optimizer, b.l2, b.initializer, b.model.trendHalfLifeMs());
+        this.catalog = b.catalog;
+        this.shardParallelism = b.shardParallelism;
+        this.shardMaxParallelism = b.shardMaxParallelism;
+        this.kafka = b.kafka;
+        this.modelUpdatesTopic = b.modelUpdatesTopic;
+        this.catalogTopic = b.catalogTopic;
+    }
+
+    /** A builder of the operator, each setting set by its name. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The operator's settings, each set by its name so that two of one type (the shards'
+     * parallelism and max parallelism, the two topics) cannot trade places unseen. Everything but
+     * the feeds is required; without {@link #feeds} the worker reads no topic (tests).
+     */
+    public static final class Builder {
+        private ModelConfig model;
+        private WorkerSettings settings;
+        private RowOptimizer optimizer;
+        private FrequencyAdaptiveL2 l2;
+        private RowInitializer initializer;
+        private ItemCatalog catalog;
+        private int shardParallelism;
+        private int shardMaxParallelism;
+        private KafkaSettings kafka;
+        private String modelUpdatesTopic;
+        private String catalogTopic;
+
+        private Builder() {}
+
+        public Builder model(ModelConfig model) {
+            this.model = model;
+            return this;
+        }
+
+        public Builder settings(WorkerSettings settings) {
+            this.settings = settings;
+            return this;
+        }
+
+        /** How the worker's model copy applies gradients and starts rows it has not seen. */
+        public Builder rowUpdates(
+                RowOptimizer optimizer, FrequencyAdaptiveL2 l2, RowInitializer initializer) {
+            this.optimizer = optimizer;
+            this.l2 = l2;
+            this.initializer = initializer;
+            return this;
+        }
+
+        /** The items known at the start; the catalog topic's updates are added to it. */
+        public Builder catalog(ItemCatalog catalog) {
+            this.catalog = catalog;
+            return this;
+        }
+
+        /** The parameter server's parallelism: one marker copy goes to each of its subtasks. */
+        public Builder shardParallelism(int parallelism) {
+            this.shardParallelism = parallelism;
+            return this;
+        }
+
+        /** The parameter server's max parallelism, which places the marker keys. */
+        public Builder shardMaxParallelism(int maxParallelism) {
+            this.shardMaxParallelism = maxParallelism;
+            return this;
+        }
+
+        /** Reads the committed rows of the model-updates topic and the catalog topic on kafka. */
+        public Builder feeds(KafkaSettings kafka) {
+            this.kafka = kafka;
+            return this;
+        }
+
+        /** The topic of the parameter server's committed rows, which the model copy reads. */
+        public Builder modelUpdatesTopic(String topic) {
+            this.modelUpdatesTopic = topic;
+            return this;
+        }
+
+        /** The compacted item-catalog topic, which the worker reads new items from. */
+        public Builder catalogTopic(String topic) {
+            this.catalogTopic = topic;
+            return this;
+        }
+
+        /**
+         * The operator; refuses a missing setting, and shards of more subtasks than key groups
+         * (marker keys could then never reach every subtask).
+         */
+        public TrainingWorkerOperator build() {
+            require(model, "model");
+            require(settings, "settings");
+            require(optimizer, "rowUpdates' optimizer");
+            require(l2, "rowUpdates' l2");
+            require(initializer, "rowUpdates' initializer");
+            require(catalog, "catalog");
+            if (shardParallelism < 1 || shardMaxParallelism < shardParallelism) {
+                throw new IllegalArgumentException(
+                        "shards need a parallelism >= 1 and a max parallelism at least as large"
+                                + " (got "
+                                + shardParallelism
+                                + " and "
+                                + shardMaxParallelism
+                                + ")");
+            }
+            if (kafka != null) {
+                require(modelUpdatesTopic, "modelUpdatesTopic (with feeds)");
+                require(catalogTopic, "catalogTopic (with feeds)");
+            }
+            return new TrainingWorkerOperator(this);
+        }
+
+        private static void require(Object setting, String name) {
+            if (setting == null) {
+                throw new IllegalStateException("a training worker needs its " + name);
+            }
+        }
     }
 
     @Override

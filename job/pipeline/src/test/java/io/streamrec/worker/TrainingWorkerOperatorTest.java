@@ -60,19 +60,21 @@ class TrainingWorkerOperatorTest {
     }
 
     private static TrainingWorkerOperator worker(WorkerSettings settings) {
-        ItemCatalog catalog = plainCatalog();
-        return new TrainingWorkerOperator(
-                MODEL,
-                settings,
-                new AdagradUpdater(0.1, 0.1, 1e-8),
-                new FrequencyAdaptiveL2(0.01),
-                new ModelRowInitializer(MODEL),
-                catalog,
-                2,
-                128,
-                null,
-                null,
-                null);
+        return builder(settings).build();
+    }
+
+    /** A worker of {@link #MODEL} over two shards, without feeds. */
+    private static TrainingWorkerOperator.Builder builder(WorkerSettings settings) {
+        return TrainingWorkerOperator.builder()
+                .model(MODEL)
+                .settings(settings)
+                .rowUpdates(
+                        new AdagradUpdater(0.1, 0.1, 1e-8),
+                        new FrequencyAdaptiveL2(0.01),
+                        new ModelRowInitializer(MODEL))
+                .catalog(plainCatalog())
+                .shardParallelism(2)
+                .shardMaxParallelism(128);
     }
 
     private static KeyedTwoInputStreamOperatorTestHarness<
@@ -91,17 +93,7 @@ class TrainingWorkerOperatorTest {
     /** A worker like {@link #worker(int, long)} whose model-updates feed reads {@code topic}. */
     private static TrainingWorkerOperator workerReading(MockConsumer<byte[], byte[]> topic) {
         return new TrainingWorkerOperator(
-                MODEL,
-                new WorkerSettings(1, 60_000, true, false, 100, 0.5, 50, 3_600_000L),
-                new AdagradUpdater(0.1, 0.1, 1e-8),
-                new FrequencyAdaptiveL2(0.01),
-                new ModelRowInitializer(MODEL),
-                plainCatalog(),
-                2,
-                128,
-                null,
-                null,
-                null) {
+                builder(new WorkerSettings(1, 60_000, true, false, 100, 0.5, 50, 3_600_000L))) {
             @Override
             ModelRowFeed openModelRowFeed() {
                 return new ModelRowFeed(topic);

@@ -70,17 +70,17 @@ class WorkerStatesTest {
     private static TrainingWorkerOperator worker() {
         ItemCatalog catalog =
                 new ItemCatalog(List.of(new ItemRecord("i1", "item 1", List.of("g1"))));
-        return new TrainingWorkerOperator(
-                MODEL,
-                new WorkerSettings(1, 60_000, true, false, 100, 0.5, 50, DEDUPE_WINDOW_MS),
-                new AdagradUpdater(0.1, 0.1, 1e-8),
-                new FrequencyAdaptiveL2(0.01),
-                new ModelRowInitializer(MODEL),
-                catalog,
-                2,
-                128,
-                null,
-                null,
-                null);
+        return TrainingWorkerOperator.builder()
+                .model(MODEL)
+                .settings(
+                        new WorkerSettings(1, 60_000, true, false, 100, 0.5, 50, DEDUPE_WINDOW_MS))
+                .rowUpdates(
+                        new AdagradUpdater(0.1, 0.1, 1e-8),
+                        new FrequencyAdaptiveL2(0.01),
+                        new ModelRowInitializer(MODEL))
+                .catalog(catalog)
+                .shardParallelism(2)
+                .shardMaxParallelism(128)
+                .build();
     }
 }

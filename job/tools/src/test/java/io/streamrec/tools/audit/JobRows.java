@@ -57,18 +57,17 @@ final class JobRows {
         WorkerSettings settings =
                 new WorkerSettings(2, 3_600_000L, true, false, maxUserItems, 0.0, 1, 3_600_000L);
         TrainingWorkerOperator op =
-                new TrainingWorkerOperator(
-                        model,
-                        settings,
-                        new AdagradUpdater(0.1, 0.1, 1e-8),
-                        new FrequencyAdaptiveL2(0.01),
-                        new ModelRowInitializer(model),
-                        catalog,
-                        1,
-                        128,
-                        null,
-                        null,
-                        null);
+                TrainingWorkerOperator.builder()
+                        .model(model)
+                        .settings(settings)
+                        .rowUpdates(
+                                new AdagradUpdater(0.1, 0.1, 1e-8),
+                                new FrequencyAdaptiveL2(0.01),
+                                new ModelRowInitializer(model))
+                        .catalog(catalog)
+                        .shardParallelism(1)
+                        .shardMaxParallelism(128)
+                        .build();
         try (var h =
                 new KeyedTwoInputStreamOperatorTestHarness<
                         String, UserEvent, RecommendationRequest, ShardMessage>(
