@@ -102,7 +102,7 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
     private transient ItemCatalogFeed itemFeed;
     private transient RunLineage lineage;
     private transient Consumer<ParameterRow> topicRows;
-    private transient String[] shardKeys;
+    private transient ShardMarkers markers;
     private transient SplittableRandom random;
     private transient boolean timerPending;
     private transient Counter duplicates;
@@ -272,7 +272,7 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
     @Override
     public void open() throws Exception {
         super.open();
-        shardKeys = ShardKeys.forParallelism(shardParallelism, shardMaxParallelism);
+        markers = new ShardMarkers(ShardKeys.forParallelism(shardParallelism, shardMaxParallelism));
         int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         random =
                 new SplittableRandom(
@@ -453,8 +453,7 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
     /**
      * Forgets the current user: trains the pending batch first (it may hold the user's events, and
      * its marker must reach serving before the forget), clears the user's keyed state and model
-     * copy row, then sends a forget marker through every shard (serving erases the user there) and
-     * one to the shard that owns the user's row (it erases the row and writes its tombstone).
+     * copy row, then sends the forget markers ({@link ShardMarkers#forget}).
      */
     private void forget(String userId) throws Exception {
         flush();
@@ -462,15 +461,7 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
         floodBucket.clear();
         seenEventIds.clear();
         worker.forget(userId, feed != null);
-        long id = random.nextLong();
-        EvalMarker marker = EvalMarker.forget(id, shardKeys.length, userId);
-        for (String shardKey : shardKeys) {
-            output.collect(new StreamRecord<>(ShardMessage.marker(shardKey, marker)));
-        }
-        output.collect(
-                new StreamRecord<>(
-                        ShardMessage.marker(
-                                RowKeys.user(userId), EvalMarker.eraseRow(id, userId))));
+        emit(markers.forget(random.nextLong(), userId));
         forgotten.inc();
     }
 
@@ -510,17 +501,16 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
         MicroBatch batch = worker.takeBatch();
         GradientStep.Result result = worker.train(batch);
         lastLoss = result.loss() / batch.size();
-        EvalMarker marker =
-                new EvalMarker(
-                        random.nextLong(), shardKeys.length, batch.events(), batch.userItems());
-        for (String shardKey : shardKeys) {
-            output.collect(new StreamRecord<>(ShardMessage.marker(shardKey, marker)));
-        }
-        for (ShardMessage gradient : result.gradients()) {
-            output.collect(new StreamRecord<>(gradient));
-        }
+        emit(markers.ofBatch(random.nextLong(), batch));
+        emit(result.gradients());
         trainedEvents.inc(batch.size());
         batches.inc();
+    }
+
+    private void emit(List<ShardMessage> messages) {
+        for (ShardMessage message : messages) {
+            output.collect(new StreamRecord<>(message));
+        }
     }
 
     @Override
