@@ -2,7 +2,9 @@
 # A real single-node Kafka broker (KRaft mode) from Maven Central jars: no tarball, no docker.
 #
 #   deploy/kafka.sh start      fetch the jars (first time), format the storage, start the broker
-#   deploy/kafka.sh topics     create the job's topics (events, requests, results, ...)
+#   deploy/kafka.sh topics     create the job's missing topics (events, requests, results, ...):
+#                              -Dpartitions=N (default 2), -Devents-partitions=N (default 1)
+#                              (TopicSetupOptions) and the job's Kafka and topic options
 #   deploy/kafka.sh stop       stop the broker this script started (by pid)
 #   deploy/kafka.sh status
 #
@@ -219,7 +221,7 @@ stop() {
 topics() {
   ensure_tools
   build_classpath
-  java -cp "$STREAMREC_CP" io.streamrec.job.TopicSetup \
+  java -cp "$STREAMREC_CP" io.streamrec.tools.topics.TopicSetupMain \
     -Dkafka.bootstrap-servers="$BOOTSTRAP" "$@"
 }
 

@@ -9,7 +9,11 @@ import org.apache.flink.configuration.ReadableConfig;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 
-/** Creates the job's topics if they are missing. */
+/**
+ * Creates the job's topics if they are missing: for the job's {@code --create-topics} and the
+ * tests; the command-line tool is job/tools' {@code TopicSetupMain} ({@code deploy/kafka.sh
+ * topics}).
+ */
 public final class TopicSetup {
     private TopicSetup() {}
 
@@ -50,41 +54,6 @@ public final class TopicSetup {
                         names.modelUpdates(),
                         partitions,
                         Map.of("cleanup.policy", "compact", "segment.ms", "60000")));
-    }
-
-    /**
-     * Creates the topics for the options given as {@code -Dkey=value} (bootstrap servers, topic
-     * names); {@code -Dpartitions=N} sets the partitions of events' neighbours (default 2), {@code
-     * -Devents-partitions=N} those of events (default 1, as the job creates it; more spread users
-     * over partitions, each partition's event time judged on its own).
-     */
-    public static void main(String[] args) throws Exception {
-        org.apache.flink.configuration.Configuration conf =
-                CommandLine.spec("TopicSetup")
-                        .options(
-                                "bootstrap servers, topic names, partitions (default 2),"
-                                        + " events-partitions (default 1)")
-                        .parseOrExit(args)
-                        .options();
-        int partitions =
-                conf.get(
-                        org.apache.flink.configuration.ConfigOptions.key("partitions")
-                                .intType()
-                                .defaultValue(2));
-        int eventPartitions =
-                conf.get(
-                        org.apache.flink.configuration.ConfigOptions.key("events-partitions")
-                                .intType()
-                                .defaultValue(1));
-        createTopics(conf, partitions, eventPartitions);
-        JobSettings settings = new JobSettings(conf);
-        try (Admin admin = Admin.create(settings.kafka().toProperties())) {
-            System.out.println(
-                    "Topics at "
-                            + settings.kafka().bootstrapServers()
-                            + ": "
-                            + new java.util.TreeSet<>(admin.listTopics().names().get()));
-        }
     }
 
     /**
