@@ -26,12 +26,21 @@ import java.util.function.Function;
 public final class GradientStep {
     private final ModelConfig model;
     private final ItemCatalog catalog;
+    private final long flushIntervalMs;
     private final DjlBprTrainer trainer;
 
-    public GradientStep(ModelConfig model, ItemCatalog catalog, DjlBprTrainer trainer) {
+    /**
+     * @param flushIntervalMs the longest an event waits in a micro-batch: an item's oldest positive
+     *     time is kept within it of its newest, so that an event accepted late (up to {@code
+     *     validation.allowed-lateness}) or from a partition behind the others does not pass its
+     *     lateness off as the batch's wait in serving's freshness
+     */
+    public GradientStep(
+            ModelConfig model, ItemCatalog catalog, DjlBprTrainer trainer, long flushIntervalMs) {
         this.model = model;
         this.catalog = catalog;
         this.trainer = trainer;
+        this.flushIntervalMs = flushIntervalMs;
     }
 
     /** The batch's loss and one gradient message per row it touched. */
@@ -109,7 +118,7 @@ public final class GradientStep {
 
     /**
      * Positive counts, decayed trend increments and the newest and oldest event times per item row
-     * of a batch.
+     * of a batch, the oldest at most a flush interval before the newest.
      */
     private Map<String, ItemPositives> positives(List<TrainingExample> examples) {
         Map<String, List<Long>> times = new HashMap<>();
@@ -122,11 +131,12 @@ public final class GradientStep {
         for (Map.Entry<String, List<Long>> e : times.entrySet()) {
             long max = e.getValue().stream().mapToLong(Long::longValue).max().getAsLong();
             long min = e.getValue().stream().mapToLong(Long::longValue).min().getAsLong();
+            long oldest = Math.max(min, max - flushIntervalMs);
             double inc = 0;
             for (long t : e.getValue()) {
                 inc += Math.exp(-(max - t) * decay);
             }
-            out.put(e.getKey(), new ItemPositives(e.getValue().size(), inc, max, min));
+            out.put(e.getKey(), new ItemPositives(e.getValue().size(), inc, max, oldest));
         }
         return out;
     }

@@ -49,7 +49,7 @@ public final class TrainingWorker {
         this.settings = settings;
         this.catalog = catalog;
         this.replica = replica;
-        this.step = new GradientStep(model, catalog, trainer);
+        this.step = new GradientStep(model, catalog, trainer, settings.flushIntervalMs());
         this.sampler =
                 new NegativeSampler(
                         model.seed(),

@@ -222,6 +222,24 @@ class TrainingWorkerTest {
     }
 
     @Test
+    void aLateEventPassesNoMoreThanAFlushIntervalOffAsItsItemsOldestTime() {
+        TrainingWorker worker = worker(settings(3, 100, false), catalog(20)); // flushes in 60 s
+        long now = 10 * 3_600_000L;
+        worker.add(
+                new UserEvent("late", "a", "i1", EventType.CLICK, Float.NaN, now - 3_600_000L),
+                NONE);
+        worker.add(new UserEvent("fresh", "b", "i1", EventType.CLICK, Float.NaN, now), NONE);
+        ShardMessage item =
+                worker.train(worker.takeBatch()).gradients().stream()
+                        .filter(m -> m.key().equals(RowKeys.item("i1")))
+                        .findFirst()
+                        .orElseThrow();
+        // an hour late: serving's freshness would read an hour's lag for a batch that waited 60 s
+        assertThat(item.eventTime()).isEqualTo(now);
+        assertThat(item.oldestPositiveTime()).isEqualTo(now - 60_000L);
+    }
+
+    @Test
     void serverRowsAndCatalogItemsBecomeNegativeCandidates() {
         ItemCatalog empty = ItemCatalog.empty();
         TrainingWorker worker = worker(settings(10, 100, false), empty);
