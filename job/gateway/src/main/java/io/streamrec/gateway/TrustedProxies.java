@@ -67,7 +67,7 @@ final class TrustedProxies {
         }
         InetAddress client = peer;
         for (int i = hops.size() - 1; i >= 0; i--) {
-            InetAddress hop = literal(hops.get(i));
+            InetAddress hop = hop(hops.get(i));
             if (hop == null) {
                 break;
             }
@@ -77,6 +77,30 @@ final class TrustedProxies {
             }
         }
         return new ClientAddress(peer, client);
+    }
+
+    /**
+     * A forwarded hop's address, or null: an IP address, with or without a port as some load
+     * balancers write it ({@code 203.0.113.7:51234}, {@code [2001:db8::1]:443}).
+     */
+    static InetAddress hop(String text) {
+        if (text.startsWith("[")) {
+            int close = text.indexOf(']');
+            String rest = close < 0 ? "" : text.substring(close + 1);
+            return close < 0 || !(rest.isEmpty() || isPort(rest))
+                    ? null
+                    : literal(text.substring(1, close));
+        }
+        int colon = text.indexOf(':');
+        if (colon >= 0 && colon == text.lastIndexOf(':')) { // IPv6 has two colons or more
+            return isPort(text.substring(colon)) ? literal(text.substring(0, colon)) : null;
+        }
+        return literal(text);
+    }
+
+    /** Whether {@code text} is a colon and a port number. */
+    private static boolean isPort(String text) {
+        return text.matches(":[0-9]{1,5}") && Integer.parseInt(text.substring(1)) <= 65535;
     }
 
     /**

@@ -86,10 +86,20 @@ class TrustedProxiesTest {
     void aMalformedEntryEndsTheWalkAtTheLastGoodAddress() {
         assertThat(client("10.0.0.1", "198.51.100.1, garbage")).isEqualTo("10.0.0.1");
         assertThat(client("10.0.0.1", "198.51.100.1, unknown, 10.0.0.2")).isEqualTo("10.0.0.2");
-        assertThat(client("10.0.0.1", "198.51.100.1:4711")).isEqualTo("10.0.0.1");
+        assertThat(client("10.0.0.1", "198.51.100.1:port")).isEqualTo("10.0.0.1");
+        assertThat(client("10.0.0.1", "198.51.100.1:65536")).isEqualTo("10.0.0.1");
+        assertThat(client("10.0.0.1", "[2001:db8::7]:x")).isEqualTo("10.0.0.1");
         assertThat(client("10.0.0.1", "proxy.example.com"))
                 .as("never looked up")
                 .isEqualTo("10.0.0.1");
+    }
+
+    @Test
+    void aForwardedAddressMayCarryAPort() {
+        assertThat(client("10.0.0.1", "198.51.100.1:4711")).isEqualTo("198.51.100.1");
+        assertThat(client("10.0.0.1", "[2001:db8::7]:443")).isEqualTo("2001:db8:0:0:0:0:0:7");
+        assertThat(client("10.0.0.1", "[2001:db8::7]")).isEqualTo("2001:db8:0:0:0:0:0:7");
+        assertThat(client("10.0.0.1", "198.51.100.1, 10.0.0.2:80")).isEqualTo("198.51.100.1");
     }
 
     @Test
