@@ -41,6 +41,13 @@ record SubmittedJob(JobClient client, Optional<URI> restAddress) {
                                 })
                         .execute(graph, conf, SubmittedJob.class.getClassLoader())
                         .get();
-        return new SubmittedJob(client, Optional.of(cluster.get().getRestAddress().get()));
+        try {
+            return new SubmittedJob(client, Optional.of(cluster.get().getRestAddress().get()));
+        } catch (Exception | Error e) {
+            // the job runs: nothing would stop it or its cluster once this throws
+            client.cancel();
+            cluster.get().closeAsync();
+            throw e;
+        }
     }
 }
