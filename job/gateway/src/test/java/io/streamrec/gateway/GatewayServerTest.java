@@ -20,13 +20,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -35,8 +32,6 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.Node;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
@@ -79,42 +74,8 @@ class GatewayServerTest {
         return new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
-    /**
-     * A results topic of {@code partitions} partitions, each assigned at its end, as the gateway's
-     * reader starts. An empty poll waits a millisecond, as a real one waits for records, so that
-     * the reader does not spin.
-     */
     private static MockConsumer<byte[], byte[]> resultsTopic(int partitions) {
-        MockConsumer<byte[], byte[]> consumer =
-                new MockConsumer<>("latest") {
-                    @Override
-                    public ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
-                        ConsumerRecords<byte[], byte[]> records = super.poll(timeout);
-                        if (records.isEmpty()) {
-                            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-                        }
-                        return records;
-                    }
-                };
-        List<TopicPartition> assigned = new ArrayList<>();
-        for (int p = 0; p < partitions; p++) {
-            assigned.add(new TopicPartition(RESULTS, p));
-            consumer.updateBeginningOffsets(Map.of(assigned.get(p), 0L));
-            consumer.updateEndOffsets(Map.of(assigned.get(p), 0L));
-        }
-        consumer.updatePartitions(RESULTS, partitionInfos(partitions));
-        consumer.assign(assigned);
-        return consumer;
-    }
-
-    private static List<PartitionInfo> partitionInfos(int partitions) {
-        Node node = new Node(0, "localhost", 9092);
-        Node[] nodes = {node};
-        List<PartitionInfo> out = new ArrayList<>();
-        for (int p = 0; p < partitions; p++) {
-            out.add(new PartitionInfo(RESULTS, p, node, nodes, nodes));
-        }
-        return out;
+        return MockResultsTopic.assignedAtItsEnd(RESULTS, partitions);
     }
 
     private static String event(String userId) {
@@ -266,7 +227,7 @@ class GatewayServerTest {
                         Duration.ZERO)) { // looks before every poll
             TopicPartition added = new TopicPartition(RESULTS, 1);
             results.updateBeginningOffsets(Map.of(added, 0L));
-            results.updatePartitions(RESULTS, partitionInfos(2));
+            results.updatePartitions(RESULTS, MockResultsTopic.partitionInfos(RESULTS, 2));
             answerOnceAssigned(results, added, producer);
 
             HttpResponse<String> answer = get(gateway, "/recommendations/u1?k=2");

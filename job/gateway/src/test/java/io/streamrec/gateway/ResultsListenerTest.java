@@ -6,13 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -22,23 +18,8 @@ class ResultsListenerTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final TopicPartition RESULTS = new TopicPartition("results", 0);
 
-    /** A results topic of one partition, read from its start; an empty poll waits a millisecond. */
     private static MockConsumer<byte[], byte[]> resultsTopic() {
-        MockConsumer<byte[], byte[]> consumer =
-                new MockConsumer<>("latest") {
-                    @Override
-                    public ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
-                        ConsumerRecords<byte[], byte[]> records = super.poll(timeout);
-                        if (records.isEmpty()) {
-                            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-                        }
-                        return records;
-                    }
-                };
-        consumer.updateBeginningOffsets(Map.of(RESULTS, 0L));
-        consumer.updateEndOffsets(Map.of(RESULTS, 0L));
-        consumer.assign(List.of(RESULTS));
-        return consumer;
+        return MockResultsTopic.assignedAtItsEnd(RESULTS.topic(), 1);
     }
 
     private static ConsumerRecord<byte[], byte[]> result(long offset, String json) {
