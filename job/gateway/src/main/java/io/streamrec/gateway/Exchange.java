@@ -10,11 +10,13 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GenericFutureListener;
+import io.streamrec.ingest.RecordParser;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -129,6 +131,22 @@ final class Exchange {
         FullHttpResponse response = response(405, json, 0);
         response.headers().set(HttpHeaderNames.ALLOW, allowed);
         send(response);
+    }
+
+    /**
+     * Refuses a request on a user's path that is not {@code allowed} (405) or whose user id is
+     * malformed (400); true when it answered so.
+     */
+    boolean refusedUserRequest(HttpMethod method, HttpMethod allowed, String userId) {
+        if (!allowed.equals(method)) {
+            sendMethodNotAllowed(allowed.name(), error("use " + allowed.name()));
+            return true;
+        }
+        if (!RecordParser.ID.matcher(userId).matches()) {
+            send(400, error("userId must be 1-128 of [A-Za-z0-9._:-]"));
+            return true;
+        }
+        return false;
     }
 
     /** 503 with Retry-After: the gateway has no room for the request now ({@code why}). */

@@ -5,7 +5,6 @@ import static io.streamrec.gateway.Exchange.error;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.handler.codec.http.HttpMethod;
-import io.streamrec.ingest.RecordParser;
 import io.streamrec.ingest.RequestJsonCodec;
 import io.streamrec.schema.RecommendationRequest;
 import java.io.IOException;
@@ -71,12 +70,7 @@ final class ForgetEndpoint {
             AccessTokens.Grant grant,
             TrustedProxies.ClientAddress from,
             Exchange ex) {
-        if (!HttpMethod.POST.equals(method)) {
-            ex.sendMethodNotAllowed("POST", error("use POST"));
-            return;
-        }
-        if (!RecordParser.ID.matcher(userId).matches()) {
-            ex.send(400, error("userId must be 1-128 of [A-Za-z0-9._:-]"));
+        if (ex.refusedUserRequest(method, HttpMethod.POST, userId)) {
             return;
         }
         String requestId = "forget-" + UUID.randomUUID();

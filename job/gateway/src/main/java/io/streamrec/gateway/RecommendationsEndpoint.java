@@ -4,7 +4,6 @@ import static io.streamrec.gateway.Exchange.error;
 
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.streamrec.ingest.RecordParser;
 import io.streamrec.ingest.RequestJsonCodec;
 import io.streamrec.schema.RecommendationRequest;
 import java.util.List;
@@ -63,12 +62,7 @@ final class RecommendationsEndpoint {
             QueryStringDecoder uri,
             AccessTokens.Grant grant,
             Exchange ex) {
-        if (!HttpMethod.GET.equals(method)) {
-            ex.sendMethodNotAllowed("GET", error("use GET"));
-            return;
-        }
-        if (!RecordParser.ID.matcher(userId).matches()) {
-            ex.send(400, error("userId must be 1-128 of [A-Za-z0-9._:-]"));
+        if (ex.refusedUserRequest(method, HttpMethod.GET, userId)) {
             return;
         }
         if (!grant.allows(AccessTokens.Scope.RECOMMENDATIONS_READ) || !grant.actsFor(userId)) {

@@ -329,6 +329,29 @@ class GatewayServerTest {
     }
 
     /**
+     * A malformed user id in a user's path is a 400, once the method is the one the route takes.
+     */
+    @Test
+    void aMalformedUserIdIsA400AfterTheMethodCheck() throws Exception {
+        try (GatewayServer gateway =
+                new GatewayServer(
+                        conf(),
+                        clients(acknowledgingProducer(), resultsTopic(1)),
+                        Duration.ofSeconds(30),
+                        GatewayServer.PARTITION_CHECK)) {
+            HttpResponse<String> recommendations = get(gateway, "/recommendations/bad%20id");
+            HttpResponse<String> forget = post(gateway, "/admin/forget/bad%20id", "");
+            HttpResponse<String> wrongMethod = post(gateway, "/recommendations/bad%20id", "");
+
+            assertThat(recommendations.statusCode()).isEqualTo(400);
+            assertThat(recommendations.body()).contains("userId must be 1-128 of");
+            assertThat(forget.statusCode()).isEqualTo(400);
+            assertThat(forget.body()).contains("userId must be 1-128 of");
+            assertThat(wrongMethod.statusCode()).isEqualTo(405);
+        }
+    }
+
+    /**
      * Routes match the path as sent, not as decoded, and {@code /events} exactly: an encoded slash
      * is no path separator ({@code /admin%2Fforget/u1} is no forget), and {@code /eventsXYZ} is no
      * events resource. Only a user id segment is decoded.
