@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.LongSummaryStatistics;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -129,9 +130,10 @@ public final class GradientStep {
         Map<String, ItemPositives> out = new HashMap<>();
         double decay = model.trendDecayPerMs();
         for (Map.Entry<String, List<Long>> e : times.entrySet()) {
-            long max = e.getValue().stream().mapToLong(Long::longValue).max().getAsLong();
-            long min = e.getValue().stream().mapToLong(Long::longValue).min().getAsLong();
-            long oldest = Math.max(min, max - flushIntervalMs);
+            LongSummaryStatistics span =
+                    e.getValue().stream().mapToLong(Long::longValue).summaryStatistics();
+            long max = span.getMax();
+            long oldest = Math.max(span.getMin(), max - flushIntervalMs);
             double inc = 0;
             for (long t : e.getValue()) {
                 inc += Math.exp(-(max - t) * decay);
