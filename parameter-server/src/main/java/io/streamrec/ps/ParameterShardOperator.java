@@ -78,9 +78,6 @@ public class ParameterShardOperator extends AbstractStreamOperator<ModelUpdate>
     private transient RunLineage lineage;
     private transient RowWriteBackCache rowCache;
 
-    /** See {@link RowWriteBackCache#AFTER_EVERY_SNAPSHOT}. */
-    static final long AFTER_EVERY_SNAPSHOT = RowWriteBackCache.AFTER_EVERY_SNAPSHOT;
-
     private transient Counter evictedDirtyRows;
     private transient Counter erasedRows;
     private transient Counter appliedUpdates;

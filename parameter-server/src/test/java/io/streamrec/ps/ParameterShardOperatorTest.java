@@ -263,7 +263,7 @@ class ParameterShardOperatorTest {
                             tuple(
                                     "i:3",
                                     new RunCheckpoint(
-                                            run, ParameterShardOperator.AFTER_EVERY_SNAPSHOT)));
+                                            run, RowWriteBackCache.AFTER_EVERY_SNAPSHOT)));
             h.prepareSnapshotPreBarrier(1L);
             assertThat(checkpointedRows(h))
                     .extracting(ParameterRow::key, ParameterRow::version)
@@ -381,7 +381,7 @@ class ParameterShardOperatorTest {
             List<ParameterRow> rows = checkpointedRows(restored);
             assertThat(rows.get(0).key()).isEqualTo("u:3");
             assertThat(rows.get(0).isTombstone()).isTrue();
-            long label = ParameterShardOperator.AFTER_EVERY_SNAPSHOT;
+            long label = RowWriteBackCache.AFTER_EVERY_SNAPSHOT;
             assertThat(rows.subList(1, rows.size()))
                     .extracting(ParameterRow::key, ParameterRow::stamp)
                     .containsExactlyInAnyOrder(
@@ -399,7 +399,7 @@ class ParameterShardOperatorTest {
             restored.processElement(new StreamRecord<>(grad("i:2", 0.5f, 1, 1, 0L)));
             restored.processElement(new StreamRecord<>(grad("i:3", 0.5f, 1, 1, 0L))); // holds i:2
             restored.processElement(new StreamRecord<>(grad("i:4", 0.5f, 1, 1, 0L))); // i:3 out
-            long label = ParameterShardOperator.AFTER_EVERY_SNAPSHOT;
+            long label = RowWriteBackCache.AFTER_EVERY_SNAPSHOT;
             assertThat(checkpointedRows(restored))
                     .extracting(ParameterRow::key, ParameterRow::stamp)
                     .containsExactly(tuple("i:3", new RunCheckpoint(run, label)));
