@@ -2,7 +2,7 @@ package io.streamrec.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamrec.job.StreamrecOptions;
+import io.streamrec.job.ModelOptions;
 import io.streamrec.tools.quickstart.ReplayRun;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -36,7 +36,7 @@ class DeadLetterFuzzITCase {
         List<byte[]> hostile = hostileRecords(10_000, new Random(17), newest);
         addDuplicates(hostile, stream, 200);
         Configuration conf = CLUSTERS.runConfiguration("fuzz", checkpoints);
-        conf.set(StreamrecOptions.DIM, 8);
+        conf.set(ModelOptions.DIM, 8);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         ReplayRun.Result result;
         try (ReplayRun run =

@@ -6,13 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.streamrec.feeds.KafkaOptions;
+import io.streamrec.feeds.TopicOptions;
 import io.streamrec.job.RuntimeDefaults;
 import io.streamrec.job.StreamrecMain;
 import io.streamrec.job.StreamrecOptions;
 import io.streamrec.worker.GpuAssignment;
 import java.io.IOException;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -71,13 +71,10 @@ class DeploymentManifestsTest {
     }
 
     /** Every {@code ConfigOption} of the job, by key. */
-    private static Map<String, ConfigOption<?>> jobOptions() throws IllegalAccessException {
+    private static Map<String, ConfigOption<?>> jobOptions() {
         Map<String, ConfigOption<?>> options = new HashMap<>();
-        for (Field f : StreamrecOptions.class.getFields()) {
-            if (Modifier.isStatic(f.getModifiers()) && f.getType() == ConfigOption.class) {
-                ConfigOption<?> o = (ConfigOption<?>) f.get(null);
-                options.put(o.key(), o);
-            }
+        for (ConfigOption<?> o : StreamrecOptions.all()) {
+            options.put(o.key(), o);
         }
         return options;
     }
@@ -134,7 +131,7 @@ class DeploymentManifestsTest {
         // it reaches the Strimzi cluster's bootstrap service on its plain listener
         JsonNode kafka = only(documents("deploy/k8s/kafka.yaml"), "Kafka");
         JsonNode listener = kafka.path("spec").path("kafka").path("listeners").get(0);
-        assertThat(args.get(StreamrecOptions.BOOTSTRAP_SERVERS.key()))
+        assertThat(args.get(KafkaOptions.BOOTSTRAP_SERVERS.key()))
                 .isEqualTo(
                         kafka.path("metadata").path("name").asText()
                                 + "-kafka-bootstrap:"
@@ -201,8 +198,8 @@ class DeploymentManifestsTest {
         // the feedback loop and the catalog are read as "latest value per key"
         for (String compacted :
                 List.of(
-                        StreamrecOptions.MODEL_UPDATES_TOPIC.defaultValue(),
-                        StreamrecOptions.CATALOG_TOPIC.defaultValue())) {
+                        TopicOptions.MODEL_UPDATES.defaultValue(),
+                        TopicOptions.CATALOG.defaultValue())) {
             assertThat(
                             byName.get(compacted)
                                     .path("spec")

@@ -2,7 +2,8 @@ package io.streamrec.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamrec.job.StreamrecOptions;
+import io.streamrec.job.GuardOptions;
+import io.streamrec.job.ModelOptions;
 import io.streamrec.schema.EventType;
 import io.streamrec.schema.UserEvent;
 import io.streamrec.tools.quickstart.ReplayRun;
@@ -45,11 +46,11 @@ class FloodGuardITCase {
         assertThat(maxPerKey(stream.events, UserEvent::userId)).isLessThan(USER_BURST);
         List<UserEvent> events = withFloods(stream.events);
         Configuration conf = CLUSTERS.runConfiguration("floods", checkpoints);
-        conf.set(StreamrecOptions.DIM, 8);
-        conf.set(StreamrecOptions.ITEM_EVENTS_PER_HOUR, 5.0);
-        conf.set(StreamrecOptions.ITEM_BURST, ITEM_BURST);
-        conf.set(StreamrecOptions.USER_EVENTS_PER_HOUR, 5.0);
-        conf.set(StreamrecOptions.USER_BURST, USER_BURST);
+        conf.set(ModelOptions.DIM, 8);
+        conf.set(GuardOptions.ITEM_EVENTS_PER_HOUR, 5.0);
+        conf.set(GuardOptions.ITEM_BURST, ITEM_BURST);
+        conf.set(GuardOptions.USER_EVENTS_PER_HOUR, 5.0);
+        conf.set(GuardOptions.USER_BURST, USER_BURST);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         ReplayRun.Result result;
         try (ReplayRun run =

@@ -9,9 +9,10 @@ import io.streamrec.feeds.CommittedReader;
 import io.streamrec.ingest.EventJsonCodec;
 import io.streamrec.ingest.RequestJsonCodec;
 import io.streamrec.job.JobSettings;
+import io.streamrec.job.ModelOptions;
 import io.streamrec.job.StreamrecJob;
-import io.streamrec.job.StreamrecOptions;
 import io.streamrec.job.TopicSetup;
+import io.streamrec.job.WorkerOptions;
 import io.streamrec.model.RowKeys;
 import io.streamrec.schema.RecommendationRequest;
 import io.streamrec.schema.UserEvent;
@@ -80,8 +81,8 @@ class ForgetUserITCase {
     void aForgottenUserIsInNoStateOfTheSavepointAndTombstonedOnTheTopic(@TempDir Path work)
             throws Exception {
         Configuration conf = CLUSTERS.runConfiguration("forget", work.resolve("checkpoints"));
-        conf.set(StreamrecOptions.DIM, 8);
-        conf.set(StreamrecOptions.BATCH_SIZE, 16);
+        conf.set(ModelOptions.DIM, 8);
+        conf.set(WorkerOptions.BATCH_SIZE, 16);
         List<UserEvent> events = events();
         assertThat(events).anyMatch(e -> e.userId().equals(FORGOTTEN));
         assertThat(events).anyMatch(e -> e.userId().equals(KEPT));

@@ -1,7 +1,8 @@
 package io.streamrec.e2e;
 
+import io.streamrec.feeds.KafkaOptions;
+import io.streamrec.feeds.TopicOptions;
 import io.streamrec.gateway.GatewayOptions;
-import io.streamrec.job.StreamrecOptions;
 import io.streamrec.job.TopicSetup;
 import io.streamrec.tools.quickstart.EmbeddedKafka;
 import org.apache.flink.configuration.Configuration;
@@ -33,8 +34,8 @@ final class GatewayBroker implements BeforeAllCallback, AfterAllCallback {
      */
     Configuration gatewayConf(String run) throws Exception {
         Configuration conf = new Configuration();
-        conf.set(StreamrecOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-        for (var topic : StreamrecOptions.TOPICS) {
+        conf.set(KafkaOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        for (var topic : TopicOptions.ALL) {
             conf.set(topic, run + "-" + topic.defaultValue());
         }
         conf.set(GatewayOptions.PORT, 0);

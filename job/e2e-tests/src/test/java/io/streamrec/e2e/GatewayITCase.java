@@ -5,12 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamrec.feeds.CommittedReader;
+import io.streamrec.feeds.KafkaOptions;
+import io.streamrec.feeds.TopicOptions;
 import io.streamrec.gateway.GatewayOptions;
 import io.streamrec.gateway.GatewayServer;
 import io.streamrec.ingest.ItemCatalog;
+import io.streamrec.ingest.PrivacyOptions;
 import io.streamrec.ingest.UserPseudonyms;
+import io.streamrec.job.KafkaSinkOptions;
+import io.streamrec.job.ModelOptions;
 import io.streamrec.job.StreamrecJob;
-import io.streamrec.job.StreamrecOptions;
 import io.streamrec.job.TopicSetup;
 import io.streamrec.schema.ItemRecord;
 import java.net.URI;
@@ -59,10 +63,10 @@ class GatewayITCase {
     @Test
     void eventsInRecommendationsOut() throws Exception {
         Configuration jobConf = new Configuration();
-        jobConf.set(StreamrecOptions.BOOTSTRAP_SERVERS, CLUSTERS.bootstrapServers());
-        jobConf.set(StreamrecOptions.TRANSACTIONAL_ID_PREFIX, "gateway-it");
-        jobConf.set(StreamrecOptions.DIM, 8);
-        jobConf.set(StreamrecOptions.CONTENT_DIM, 3);
+        jobConf.set(KafkaOptions.BOOTSTRAP_SERVERS, CLUSTERS.bootstrapServers());
+        jobConf.set(KafkaSinkOptions.TRANSACTIONAL_ID_PREFIX, "gateway-it");
+        jobConf.set(ModelOptions.DIM, 8);
+        jobConf.set(ModelOptions.CONTENT_DIM, 3);
         Configuration conf = TestClusters.jobConfiguration(jobConf, checkpoints);
         conf.set(GatewayOptions.PORT, 0);
         conf.set(GatewayOptions.REQUEST_TIMEOUT, Duration.ofSeconds(60));
@@ -174,8 +178,8 @@ class GatewayITCase {
         String run = "fast-" + results.name().toLowerCase(java.util.Locale.ROOT);
         Configuration conf = CLUSTERS.runConfiguration(run, checkpoints.resolve(run));
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMinutes(10));
-        conf.set(StreamrecOptions.RESULTS_DELIVERY_GUARANTEE, results);
-        conf.set(StreamrecOptions.DIM, 8);
+        conf.set(KafkaSinkOptions.RESULTS_DELIVERY_GUARANTEE, results);
+        conf.set(ModelOptions.DIM, 8);
         conf.set(GatewayOptions.PORT, 0);
         conf.set(GatewayOptions.REQUEST_TIMEOUT, Duration.ofSeconds(60));
         TopicSetup.createTopics(conf, 1, 1);
@@ -193,8 +197,7 @@ class GatewayITCase {
 
             Properties props = new Properties();
             props.put("bootstrap.servers", CLUSTERS.bootstrapServers());
-            List<String> committed =
-                    committedSoFar(props, conf.get(StreamrecOptions.RESULTS_TOPIC));
+            List<String> committed = committedSoFar(props, conf.get(TopicOptions.RESULTS));
             if (results == DeliveryGuarantee.AT_LEAST_ONCE) {
                 assertThat(committed).anySatisfy(r -> assertThat(r).contains(requestId));
             } else {
@@ -216,8 +219,8 @@ class GatewayITCase {
         Path keyFile = java.nio.file.Files.write(checkpoints.resolve("users.key"), key);
         String pseudonym = new UserPseudonyms(key).of(raw);
         Configuration conf = CLUSTERS.runConfiguration("pseudo", checkpoints.resolve("pseudo"));
-        conf.set(StreamrecOptions.USER_ID_KEY_FILE, keyFile.toString());
-        conf.set(StreamrecOptions.DIM, 8);
+        conf.set(PrivacyOptions.USER_ID_KEY_FILE, keyFile.toString());
+        conf.set(ModelOptions.DIM, 8);
         conf.set(GatewayOptions.PORT, 0);
         conf.set(GatewayOptions.REQUEST_TIMEOUT, Duration.ofSeconds(60));
         TopicSetup.createTopics(conf, 1, 1);
@@ -244,16 +247,16 @@ class GatewayITCase {
             Properties props = new Properties();
             props.put("bootstrap.servers", CLUSTERS.bootstrapServers());
             // the user's row, committed at a checkpoint, is keyed by the pseudonym
-            readUntil(props, conf.get(StreamrecOptions.MODEL_UPDATES_TOPIC), pseudonym);
-            readUntil(props, conf.get(StreamrecOptions.DEAD_LETTERS_TOPIC), pseudonym);
-            assertThat(committedSoFar(props, conf.get(StreamrecOptions.RESULTS_TOPIC)))
+            readUntil(props, conf.get(TopicOptions.MODEL_UPDATES), pseudonym);
+            readUntil(props, conf.get(TopicOptions.DEAD_LETTERS), pseudonym);
+            assertThat(committedSoFar(props, conf.get(TopicOptions.RESULTS)))
                     .anySatisfy(r -> assertThat(r).contains(pseudonym))
                     .noneSatisfy(r -> assertThat(r).contains(raw));
             for (var topic :
                     List.of(
-                            StreamrecOptions.MODEL_UPDATES_TOPIC,
-                            StreamrecOptions.EVAL_REPORTS_TOPIC,
-                            StreamrecOptions.DEAD_LETTERS_TOPIC)) {
+                            TopicOptions.MODEL_UPDATES,
+                            TopicOptions.EVAL_REPORTS,
+                            TopicOptions.DEAD_LETTERS)) {
                 assertThat(committedSoFar(props, conf.get(topic)))
                         .as(topic.key())
                         .noneSatisfy(r -> assertThat(r).contains(raw));

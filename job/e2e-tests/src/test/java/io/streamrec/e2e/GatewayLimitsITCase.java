@@ -5,9 +5,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamrec.feeds.TopicOptions;
 import io.streamrec.gateway.GatewayOptions;
 import io.streamrec.gateway.GatewayServer;
-import io.streamrec.job.StreamrecOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -287,7 +287,7 @@ class GatewayLimitsITCase {
             HttpClient http = HttpClient.newHttpClient();
             var answer = http.sendAsync(get(gateway.uri(), "/recommendations/a"), ofString());
             String requestId = awaitRequestId(requests, conf);
-            String topic = conf.get(StreamrecOptions.RESULTS_TOPIC);
+            String topic = conf.get(TopicOptions.RESULTS);
             for (String result : results.apply(requestId)) {
                 byte[] value = result == null ? null : result.getBytes(UTF_8);
                 producer.send(new ProducerRecord<>(topic, "a".getBytes(UTF_8), value)).get();
@@ -311,7 +311,7 @@ class GatewayLimitsITCase {
     /** The id of the first request the gateway writes to the requests topic. */
     private static String awaitRequestId(KafkaConsumer<byte[], byte[]> requests, Configuration conf)
             throws IOException {
-        requests.subscribe(List.of(conf.get(StreamrecOptions.REQUESTS_TOPIC)));
+        requests.subscribe(List.of(conf.get(TopicOptions.REQUESTS)));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             for (ConsumerRecord<byte[], byte[]> r : requests.poll(Duration.ofMillis(200))) {

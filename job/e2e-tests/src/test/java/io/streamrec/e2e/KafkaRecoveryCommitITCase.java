@@ -2,9 +2,10 @@ package io.streamrec.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamrec.feeds.KafkaOptions;
 import io.streamrec.ingest.ItemCatalog;
+import io.streamrec.job.KafkaSinkOptions;
 import io.streamrec.job.StreamrecJob;
-import io.streamrec.job.StreamrecOptions;
 import io.streamrec.schema.SavepointContract.Uids;
 import io.streamrec.tools.quickstart.EmbeddedKafka;
 import java.lang.reflect.Field;
@@ -127,9 +128,9 @@ class KafkaRecoveryCommitITCase {
             admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get();
         }
         Configuration conf = new Configuration();
-        conf.set(StreamrecOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-        conf.set(StreamrecOptions.TRANSACTIONAL_ID_PREFIX, "failure");
-        conf.set(StreamrecOptions.TRANSACTION_NAMING_STRATEGY, naming);
+        conf.set(KafkaOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        conf.set(KafkaSinkOptions.TRANSACTIONAL_ID_PREFIX, "failure");
+        conf.set(KafkaSinkOptions.TRANSACTION_NAMING_STRATEGY, naming);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
         StreamrecJob.builder().configuration(conf).catalog(ItemCatalog.empty()).build().addTo(env);
         return env.getTransformations().stream()

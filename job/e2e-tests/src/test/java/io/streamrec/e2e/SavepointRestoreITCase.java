@@ -5,9 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamrec.ingest.EventJsonCodec;
 import io.streamrec.job.JobSettings;
+import io.streamrec.job.ModelOptions;
 import io.streamrec.job.StreamrecJob;
-import io.streamrec.job.StreamrecOptions;
 import io.streamrec.job.TopicSetup;
+import io.streamrec.job.WorkerOptions;
 import io.streamrec.model.RowKeys;
 import io.streamrec.schema.ParameterRow;
 import io.streamrec.schema.SavepointContract;
@@ -80,8 +81,8 @@ class SavepointRestoreITCase {
 
     private static Configuration config(String run, Path checkpoints) {
         Configuration conf = CLUSTERS.runConfiguration(run, checkpoints);
-        conf.set(StreamrecOptions.DIM, 8);
-        conf.set(StreamrecOptions.BATCH_SIZE, 32);
+        conf.set(ModelOptions.DIM, 8);
+        conf.set(WorkerOptions.BATCH_SIZE, 32);
         return conf;
     }
 

@@ -1,6 +1,8 @@
 package io.streamrec.e2e;
 
-import io.streamrec.job.StreamrecOptions;
+import io.streamrec.feeds.KafkaOptions;
+import io.streamrec.feeds.TopicOptions;
+import io.streamrec.job.KafkaSinkOptions;
 import io.streamrec.tools.quickstart.EmbeddedKafka;
 import java.nio.file.Path;
 import org.apache.flink.configuration.Configuration;
@@ -59,12 +61,12 @@ final class StreamrecClusterExtension
      */
     Configuration runConfiguration(String run, Path checkpoints) {
         Configuration job = new Configuration();
-        job.set(StreamrecOptions.BOOTSTRAP_SERVERS, bootstrapServers());
-        for (var topic : StreamrecOptions.TOPICS) {
+        job.set(KafkaOptions.BOOTSTRAP_SERVERS, bootstrapServers());
+        for (var topic : TopicOptions.ALL) {
             job.set(topic, run + "-" + topic.defaultValue());
         }
-        job.set(StreamrecOptions.GROUP_ID, run);
-        job.set(StreamrecOptions.TRANSACTIONAL_ID_PREFIX, run);
+        job.set(KafkaOptions.GROUP_ID, run);
+        job.set(KafkaSinkOptions.TRANSACTIONAL_ID_PREFIX, run);
         Configuration conf = TestClusters.jobConfiguration(job, checkpoints);
         return conf;
     }

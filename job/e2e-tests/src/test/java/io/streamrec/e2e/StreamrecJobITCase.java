@@ -3,12 +3,15 @@ package io.streamrec.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamrec.feeds.ItemCatalogFeed;
+import io.streamrec.feeds.TopicOptions;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.ingest.ItemJsonCodec;
 import io.streamrec.job.JobSettings;
+import io.streamrec.job.KafkaSinkOptions;
+import io.streamrec.job.ModelOptions;
 import io.streamrec.job.StreamrecJob;
-import io.streamrec.job.StreamrecOptions;
 import io.streamrec.job.TopicSetup;
+import io.streamrec.job.WorkerOptions;
 import io.streamrec.model.RowKeys;
 import io.streamrec.schema.ItemRecord;
 import io.streamrec.schema.ParameterRow;
@@ -56,8 +59,8 @@ class StreamrecJobITCase {
 
     private static Configuration config(String run) {
         Configuration c = CLUSTERS.runConfiguration(run, checkpoints.resolve(run));
-        c.set(StreamrecOptions.DIM, 16);
-        c.set(StreamrecOptions.BATCH_SIZE, 32);
+        c.set(ModelOptions.DIM, 16);
+        c.set(WorkerOptions.BATCH_SIZE, 32);
         return c;
     }
 
@@ -65,7 +68,7 @@ class StreamrecJobITCase {
             String run, UnaryOperator<DataStream<UserEvent>> interceptor, DeliveryGuarantee results)
             throws Exception {
         Configuration conf = config(run);
-        conf.set(StreamrecOptions.RESULTS_DELIVERY_GUARANTEE, results);
+        conf.set(KafkaSinkOptions.RESULTS_DELIVERY_GUARANTEE, results);
         loadCatalogThroughItemsTopic(conf);
         try (ReplayRun replay =
                 ReplayRun.builder()
@@ -92,9 +95,7 @@ class StreamrecJobITCase {
         JobSettings settings = new JobSettings(conf);
         // its own evaluation reports: the replay starts producing at the first committed report
         Configuration loadConf = new Configuration(conf);
-        loadConf.set(
-                StreamrecOptions.EVAL_REPORTS_TOPIC,
-                settings.topics().evalReports() + "-catalog-load");
+        loadConf.set(TopicOptions.EVAL_REPORTS, settings.topics().evalReports() + "-catalog-load");
         TopicSetup.createTopics(loadConf, 2, 1);
         List<ItemRecord> items = STREAM.items;
         try (KafkaProducer<byte[], byte[]> producer =

@@ -1,9 +1,9 @@
 package io.streamrec.gateway;
 
 import io.streamrec.feeds.KafkaSettings;
+import io.streamrec.ingest.ValidationOptions;
 import io.streamrec.job.JobSettings;
 import io.streamrec.job.JobTopics;
-import io.streamrec.job.StreamrecOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.flink.configuration.ReadableConfig;
@@ -85,7 +85,7 @@ record GatewaySettings(
         return new GatewaySettings(
                 job.kafka(),
                 new Topics(topics.events(), topics.requests(), topics.results()),
-                conf.get(StreamrecOptions.MAX_FUTURE),
+                conf.get(ValidationOptions.MAX_FUTURE),
                 job.userIdKeyFile().map(Path::of).orElse(null),
                 conf.get(GatewayOptions.HOST),
                 conf.get(GatewayOptions.PORT),

@@ -3,7 +3,8 @@ package io.streamrec.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streamrec.job.StreamrecOptions;
+import io.streamrec.feeds.KafkaOptions;
+import io.streamrec.feeds.TopicOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -44,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GatewayServerTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final String RESULTS = StreamrecOptions.RESULTS_TOPIC.defaultValue();
+    private static final String RESULTS = TopicOptions.RESULTS.defaultValue();
     private static final Duration CLIENT_WAIT = Duration.ofSeconds(10);
     private static final HttpClient HTTP =
             HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -125,8 +126,8 @@ class GatewayServerTest {
     @Test
     void aBatchForUnreachableBrokersIsAnswered503AtTheFirstFailedSend() throws Exception {
         Configuration conf = conf();
-        conf.set(StreamrecOptions.BOOTSTRAP_SERVERS, "127.0.0.1:1"); // nothing listens there
-        conf.set(StreamrecOptions.KAFKA_PROPERTIES, Map.of("max.block.ms", "100"));
+        conf.set(KafkaOptions.BOOTSTRAP_SERVERS, "127.0.0.1:1"); // nothing listens there
+        conf.set(KafkaOptions.PROPERTIES, Map.of("max.block.ms", "100"));
         GatewayServer.KafkaClients kafka =
                 new GatewayServer.KafkaClients() {
                     @Override

@@ -3,7 +3,7 @@ package io.streamrec.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.streamrec.job.StreamrecOptions;
+import io.streamrec.feeds.TopicOptions;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
@@ -23,9 +23,9 @@ class GatewaySettingsTest {
         assertThat(settings.topics())
                 .isEqualTo(
                         new GatewaySettings.Topics(
-                                StreamrecOptions.EVENTS_TOPIC.defaultValue(),
-                                StreamrecOptions.REQUESTS_TOPIC.defaultValue(),
-                                StreamrecOptions.RESULTS_TOPIC.defaultValue()));
+                                TopicOptions.EVENTS.defaultValue(),
+                                TopicOptions.REQUESTS.defaultValue(),
+                                TopicOptions.RESULTS.defaultValue()));
         assertThat(settings.userRate().newLimiter()).as("no per-user limit").isNull();
         assertThat(settings.clientRate().newLimiter()).as("no per-client limit").isNull();
         assertThat(settings.tokensFile()).as("open").isNull();

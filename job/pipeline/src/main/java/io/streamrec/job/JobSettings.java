@@ -1,9 +1,13 @@
 package io.streamrec.job;
 
+import io.streamrec.feeds.KafkaOptions;
 import io.streamrec.feeds.KafkaSettings;
+import io.streamrec.feeds.TopicOptions;
 import io.streamrec.ingest.EventTimeGuard;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.ingest.ItemFormat;
+import io.streamrec.ingest.PrivacyOptions;
+import io.streamrec.ingest.ValidationOptions;
 import io.streamrec.model.ModelConfig;
 import io.streamrec.model.PositiveWeights;
 import io.streamrec.ps.AdagradUpdater;
@@ -98,33 +102,33 @@ public final class JobSettings {
     /** The names of the job's topics. */
     public JobTopics topics() {
         return new JobTopics(
-                conf.get(StreamrecOptions.EVENTS_TOPIC),
-                conf.get(StreamrecOptions.REQUESTS_TOPIC),
-                conf.get(StreamrecOptions.RESULTS_TOPIC),
-                conf.get(StreamrecOptions.MODEL_UPDATES_TOPIC),
-                conf.get(StreamrecOptions.ITEMS_TOPIC),
-                conf.get(StreamrecOptions.CATALOG_TOPIC),
-                conf.get(StreamrecOptions.EVAL_REPORTS_TOPIC),
-                conf.get(StreamrecOptions.DEAD_LETTERS_TOPIC));
+                conf.get(TopicOptions.EVENTS),
+                conf.get(TopicOptions.REQUESTS),
+                conf.get(TopicOptions.RESULTS),
+                conf.get(TopicOptions.MODEL_UPDATES),
+                conf.get(TopicOptions.ITEMS),
+                conf.get(TopicOptions.CATALOG),
+                conf.get(TopicOptions.EVAL_REPORTS),
+                conf.get(TopicOptions.DEAD_LETTERS));
     }
 
     /**
      * The consumer group of the job's sources, whose committed offsets a new source starts from.
      */
     public String consumerGroup() {
-        return conf.get(StreamrecOptions.GROUP_ID);
+        return conf.get(KafkaOptions.GROUP_ID);
     }
 
     /** How the job's exactly-once sinks name their transactions. */
     public SinkTransactions sinkTransactions() {
         return new SinkTransactions(
-                conf.get(StreamrecOptions.TRANSACTIONAL_ID_PREFIX),
-                conf.get(StreamrecOptions.TRANSACTION_NAMING_STRATEGY));
+                conf.get(KafkaSinkOptions.TRANSACTIONAL_ID_PREFIX),
+                conf.get(KafkaSinkOptions.TRANSACTION_NAMING_STRATEGY));
     }
 
     /** How the results are written: at least once or in the checkpoint's transaction. */
     public DeliveryGuarantee resultsDeliveryGuarantee() {
-        return conf.get(StreamrecOptions.RESULTS_DELIVERY_GUARANTEE);
+        return conf.get(KafkaSinkOptions.RESULTS_DELIVERY_GUARANTEE);
     }
 
     /**
@@ -134,8 +138,8 @@ public final class JobSettings {
     public EventTimeGuard<UserEvent> eventTimeGuard() {
         return new EventTimeGuard<>(
                 UserEvent::timestamp,
-                conf.get(StreamrecOptions.MAX_FUTURE).toMillis(),
-                conf.get(StreamrecOptions.ALLOWED_LATENESS).toMillis());
+                conf.get(ValidationOptions.MAX_FUTURE).toMillis(),
+                conf.get(ValidationOptions.ALLOWED_LATENESS).toMillis());
     }
 
     /**
@@ -143,29 +147,29 @@ public final class JobSettings {
      * where it is used (each TaskManager, the gateway); empty: user ids stay raw.
      */
     public Optional<String> userIdKeyFile() {
-        return conf.getOptional(StreamrecOptions.USER_ID_KEY_FILE);
+        return conf.getOptional(PrivacyOptions.USER_ID_KEY_FILE);
     }
 
     /**
      * The workers' (and the sources' and validation's) parallelism, else {@code jobParallelism}.
      */
     public int workerParallelism(int jobParallelism) {
-        return parallelism(StreamrecOptions.WORKER_PARALLELISM, jobParallelism);
+        return parallelism(ParallelismOptions.WORKERS, jobParallelism);
     }
 
     /** The number of parameter-server shards, else {@code jobParallelism}. */
     public int shardParallelism(int jobParallelism) {
-        return parallelism(StreamrecOptions.SHARD_PARALLELISM, jobParallelism);
+        return parallelism(ParallelismOptions.SHARDS, jobParallelism);
     }
 
     /** The parameter server's key groups: the most shards it can be rescaled to. */
     public int shardMaxParallelism() {
-        return conf.get(StreamrecOptions.SHARD_MAX_PARALLELISM);
+        return conf.get(ParallelismOptions.SHARDS_MAX);
     }
 
     /** Serving's parallelism, else {@code jobParallelism}. */
     public int servingParallelism(int jobParallelism) {
-        return parallelism(StreamrecOptions.SERVING_PARALLELISM, jobParallelism);
+        return parallelism(ParallelismOptions.SERVING, jobParallelism);
     }
 
     private int parallelism(ConfigOption<Integer> option, int jobParallelism) {
@@ -174,7 +178,7 @@ public final class JobSettings {
 
     /** The rows a parameter-server subtask keeps in its write-back cache. */
     public int psCacheRows() {
-        return conf.get(StreamrecOptions.PS_CACHE_ROWS);
+        return conf.get(ParameterServerOptions.CACHE_ROWS);
     }
 
     /**
@@ -183,12 +187,12 @@ public final class JobSettings {
      */
     public KafkaSettings kafka() {
         Map<String, String> properties = new TreeMap<>(kafkaPropertiesFile());
-        properties.putAll(conf.get(StreamrecOptions.KAFKA_PROPERTIES));
-        return new KafkaSettings(conf.get(StreamrecOptions.BOOTSTRAP_SERVERS), properties);
+        properties.putAll(conf.get(KafkaOptions.PROPERTIES));
+        return new KafkaSettings(conf.get(KafkaOptions.BOOTSTRAP_SERVERS), properties);
     }
 
     private Map<String, String> kafkaPropertiesFile() {
-        Optional<String> file = conf.getOptional(StreamrecOptions.KAFKA_PROPERTIES_FILE);
+        Optional<String> file = conf.getOptional(KafkaOptions.PROPERTIES_FILE);
         if (file.isEmpty()) {
             return Map.of();
         }
@@ -197,7 +201,7 @@ public final class JobSettings {
             p.load(in);
         } catch (IOException e) {
             throw outOfRange(
-                    StreamrecOptions.KAFKA_PROPERTIES_FILE,
+                    KafkaOptions.PROPERTIES_FILE,
                     file.get(),
                     "a readable properties file (" + e + ")");
         }
@@ -208,26 +212,26 @@ public final class JobSettings {
 
     public ModelConfig model() {
         return new ModelConfig(
-                conf.getOptional(StreamrecOptions.DIM)
+                conf.getOptional(ModelOptions.DIM)
                         .orElse(ranker() ? RANKER_DIM : FACTORIZATION_DIM),
-                conf.getOptional(StreamrecOptions.NEGATIVES)
+                conf.getOptional(ModelOptions.NEGATIVES)
                         .orElse(ranker() ? RANKER_NEGATIVES : FACTORIZATION_NEGATIVES),
-                conf.get(StreamrecOptions.HISTORY_LENGTH),
-                conf.get(StreamrecOptions.TREND_HALF_LIFE).toMillis(),
-                conf.get(StreamrecOptions.SEED),
-                conf.get(StreamrecOptions.CONTENT_DIM),
+                conf.get(ModelOptions.HISTORY_LENGTH),
+                conf.get(ModelOptions.TREND_HALF_LIFE).toMillis(),
+                conf.get(ModelOptions.SEED),
+                conf.get(ModelOptions.CONTENT_DIM),
                 positiveWeights());
     }
 
     /** How much each event counts as a positive, from model.event-weights and rating-*. */
     public PositiveWeights positiveWeights() {
         Map<EventType, Double> byType = new EnumMap<>(EventType.class);
-        for (Map.Entry<String, String> e : conf.get(StreamrecOptions.EVENT_WEIGHTS).entrySet()) {
+        for (Map.Entry<String, String> e : conf.get(ModelOptions.EVENT_WEIGHTS).entrySet()) {
             EventType type = EventType.parse(e.getKey());
             Double weight = parseWeight(e.getValue());
             if (type == null || weight == null) {
                 throw outOfRange(
-                        StreamrecOptions.EVENT_WEIGHTS,
+                        ModelOptions.EVENT_WEIGHTS,
                         e.getKey() + ":" + e.getValue(),
                         "type:weight with a type of view, click, cart, purchase, rating and a"
                                 + " weight in [0, "
@@ -238,9 +242,8 @@ public final class JobSettings {
         }
         return new PositiveWeights(
                 byType,
-                conf.get(StreamrecOptions.RATING_WEIGHTING)
-                        == StreamrecOptions.RatingWeighting.LINEAR,
-                conf.get(StreamrecOptions.RATING_MAX));
+                conf.get(ModelOptions.RATING_WEIGHTING) == ModelOptions.RatingWeighting.LINEAR,
+                conf.get(ModelOptions.RATING_MAX));
     }
 
     private static Double parseWeight(String text) {
@@ -253,51 +256,50 @@ public final class JobSettings {
     }
 
     public RowOptimizer optimizer() {
-        double lr = conf.get(StreamrecOptions.LEARNING_RATE);
-        switch (conf.get(StreamrecOptions.OPTIMIZER)) {
+        double lr = conf.get(OptimizerOptions.LEARNING_RATE);
+        switch (conf.get(OptimizerOptions.TYPE)) {
             case FTRL:
                 return new FtrlProximalUpdater(
                         lr,
-                        conf.get(StreamrecOptions.FTRL_BETA),
-                        conf.get(StreamrecOptions.FTRL_L1),
-                        conf.get(StreamrecOptions.L2));
+                        conf.get(OptimizerOptions.FTRL_BETA),
+                        conf.get(OptimizerOptions.FTRL_L1),
+                        conf.get(OptimizerOptions.L2));
             default:
                 return new AdagradUpdater(
-                        lr, conf.get(StreamrecOptions.ADAGRAD_INITIAL_ACCUMULATOR), 1e-8);
+                        lr, conf.get(OptimizerOptions.ADAGRAD_INITIAL_ACCUMULATOR), 1e-8);
         }
     }
 
     public FrequencyAdaptiveL2 l2() {
-        return new FrequencyAdaptiveL2(conf.get(StreamrecOptions.L2));
+        return new FrequencyAdaptiveL2(conf.get(OptimizerOptions.L2));
     }
 
     public ServingSettings serving() {
         return new ServingSettings(
-                conf.get(StreamrecOptions.EVAL_WINDOW).toMillis(),
-                conf.get(StreamrecOptions.EVAL_SAMPLE_RATE),
-                conf.get(StreamrecOptions.SERVING_ANN_MIN_ITEMS),
-                conf.get(StreamrecOptions.MODEL_TYPE),
+                conf.get(EvaluationOptions.WINDOW).toMillis(),
+                conf.get(EvaluationOptions.SAMPLE_RATE),
+                conf.get(ServingOptions.ANN_MIN_ITEMS),
+                conf.get(ModelOptions.TYPE),
                 RankerSettings.builder()
-                        .learningRate(conf.get(StreamrecOptions.RANKER_LEARNING_RATE))
-                        .switchedOff(conf.get(StreamrecOptions.RANKER_SWITCHED_OFF))
-                        .itemTextVectors(conf.get(StreamrecOptions.RANKER_ITEM_TEXT_VECTORS))
+                        .learningRate(conf.get(RankerOptions.LEARNING_RATE))
+                        .switchedOff(conf.get(RankerOptions.SWITCHED_OFF))
+                        .itemTextVectors(conf.get(RankerOptions.ITEM_TEXT_VECTORS))
                         .robustTraining(
-                                conf.get(StreamrecOptions.RANKER_CLIP_NORM),
-                                conf.get(StreamrecOptions.RANKER_DP_NOISE_MULTIPLIER),
+                                conf.get(RankerOptions.CLIP_NORM),
+                                conf.get(RankerOptions.DP_NOISE_MULTIPLIER),
                                 userFlood())
-                        .learnSampleRate(conf.get(StreamrecOptions.RANKER_LEARN_SAMPLE_RATE))
-                        .trainingPasses(conf.get(StreamrecOptions.RANKER_TRAINING_PASSES))
-                        .trainingNegatives(conf.get(StreamrecOptions.RANKER_TRAINING_NEGATIVES))
-                        .similarUsers(conf.get(StreamrecOptions.RANKER_SIMILAR_USERS))
-                        .unseenCatalogCandidates(
-                                conf.get(StreamrecOptions.RANKER_UNSEEN_CATALOG_CANDIDATES))
-                        .batchEvents(conf.get(StreamrecOptions.RANKER_BATCH_SIZE))
-                        .scoringInFlight(conf.get(StreamrecOptions.RANKER_SCORING_IN_FLIGHT))
+                        .learnSampleRate(conf.get(RankerOptions.LEARN_SAMPLE_RATE))
+                        .trainingPasses(conf.get(RankerOptions.TRAINING_PASSES))
+                        .trainingNegatives(conf.get(RankerOptions.TRAINING_NEGATIVES))
+                        .similarUsers(conf.get(RankerOptions.SIMILAR_USERS))
+                        .unseenCatalogCandidates(conf.get(RankerOptions.UNSEEN_CATALOG_CANDIDATES))
+                        .batchEvents(conf.get(RankerOptions.BATCH_SIZE))
+                        .scoringInFlight(conf.get(RankerOptions.SCORING_IN_FLIGHT))
                         .rebaseOffTaskThread(
-                                conf.get(StreamrecOptions.RANKER_STATISTICS_REBASE_OFF_TASK_THREAD))
+                                conf.get(RankerOptions.STATISTICS_REBASE_OFF_TASK_THREAD))
                         .build(),
-                conf.get(StreamrecOptions.SERVING_EVALUATION_SLICE).toNanos(),
-                conf.get(StreamrecOptions.EVAL_REPORT_OFF_TASK_THREAD));
+                conf.get(ServingOptions.EVALUATION_SLICE).toNanos(),
+                conf.get(EvaluationOptions.REPORT_OFF_TASK_THREAD));
     }
 
     /**
@@ -305,7 +307,7 @@ public final class JobSettings {
      * serving.direct-requests} under the learned ranker only.
      */
     public DirectRequestSettings directRequests() {
-        boolean on = conf.get(StreamrecOptions.SERVING_DIRECT_REQUESTS) && ranker();
+        boolean on = conf.get(ServingOptions.DIRECT_REQUESTS) && ranker();
         return on
                 ? new DirectRequestSettings(
                         true, topics().requests(), consumerGroup(), userIdKeyFile().orElse(null))
@@ -313,34 +315,34 @@ public final class JobSettings {
     }
 
     private boolean ranker() {
-        return conf.get(StreamrecOptions.MODEL_TYPE) == ModelType.RANKER;
+        return conf.get(ModelOptions.TYPE) == ModelType.RANKER;
     }
 
     public WorkerSettings worker() {
         return new WorkerSettings(
-                conf.getOptional(StreamrecOptions.BATCH_SIZE)
+                conf.getOptional(WorkerOptions.BATCH_SIZE)
                         .orElse(ranker() ? RANKER_WORKER_BATCH : FACTORIZATION_WORKER_BATCH),
-                conf.getOptional(StreamrecOptions.FLUSH_INTERVAL)
+                conf.getOptional(WorkerOptions.FLUSH_INTERVAL)
                         .orElse(ranker() ? RANKER_WORKER_FLUSH : FACTORIZATION_WORKER_FLUSH)
                         .toMillis(),
-                conf.get(StreamrecOptions.LOCAL_UPDATES),
-                conf.get(StreamrecOptions.PREFER_GPU),
-                conf.get(StreamrecOptions.MAX_USER_ITEMS),
-                conf.get(StreamrecOptions.RECENT_NEGATIVE_FRACTION),
-                conf.get(StreamrecOptions.RECENT_POSITIVES),
-                conf.get(StreamrecOptions.DEDUPE_WINDOW).toMillis(),
-                conf.get(StreamrecOptions.DEDUPE_MAX_IDS),
+                conf.get(WorkerOptions.LOCAL_UPDATES),
+                conf.get(WorkerOptions.PREFER_GPU),
+                conf.get(WorkerOptions.MAX_USER_ITEMS),
+                conf.get(ModelOptions.RECENT_NEGATIVE_FRACTION),
+                conf.get(WorkerOptions.RECENT_POSITIVES),
+                conf.get(ValidationOptions.DEDUPE_WINDOW).toMillis(),
+                conf.get(ValidationOptions.DEDUPE_MAX_IDS),
                 userFlood());
     }
 
     /** The workers' per-user flood limit. */
     private FloodLimit userFlood() {
-        return floodLimit(StreamrecOptions.USER_EVENTS_PER_HOUR, StreamrecOptions.USER_BURST);
+        return floodLimit(GuardOptions.USER_EVENTS_PER_HOUR, GuardOptions.USER_BURST);
     }
 
     /** The item flood guard's limit ({@link FloodLimit#OFF}: no guard stage). */
     public FloodLimit itemFlood() {
-        return floodLimit(StreamrecOptions.ITEM_EVENTS_PER_HOUR, StreamrecOptions.ITEM_BURST);
+        return floodLimit(GuardOptions.ITEM_EVENTS_PER_HOUR, GuardOptions.ITEM_BURST);
     }
 
     /** A flood limit from its two options; a bad value fails naming them. */
@@ -355,14 +357,14 @@ public final class JobSettings {
 
     /** The item catalog from {@code items.path}, or an empty one. */
     public ItemCatalog catalog() {
-        return conf.getOptional(StreamrecOptions.ITEMS_PATH)
+        return conf.getOptional(CatalogOptions.PATH)
                 .map(
                         p -> {
                             try {
                                 return ItemCatalog.read(
                                         Path.of(p),
-                                        ItemFormat.parse(conf.get(StreamrecOptions.ITEMS_FORMAT)),
-                                        itemsCharset(conf.get(StreamrecOptions.ITEMS_CHARSET)));
+                                        ItemFormat.parse(conf.get(CatalogOptions.FORMAT)),
+                                        itemsCharset(conf.get(CatalogOptions.CHARSET)));
                             } catch (IOException e) {
                                 throw new UncheckedIOException("cannot read items " + p, e);
                             }
@@ -378,111 +380,110 @@ public final class JobSettings {
         try {
             return java.nio.charset.Charset.forName(name);
         } catch (IllegalArgumentException e) {
-            throw outOfRange(
-                    StreamrecOptions.ITEMS_CHARSET, name, "auto or a charset this JVM knows");
+            throw outOfRange(CatalogOptions.CHARSET, name, "auto or a charset this JVM knows");
         }
     }
 
     private void checkModelAndOptimizer() {
-        atLeast(StreamrecOptions.DIM, 1);
-        atLeast(StreamrecOptions.NEGATIVES, 1);
-        atLeast(StreamrecOptions.HISTORY_LENGTH, 0);
-        atLeast(StreamrecOptions.CONTENT_DIM, 0);
-        positiveDuration(StreamrecOptions.TREND_HALF_LIFE);
-        share(StreamrecOptions.RECENT_NEGATIVE_FRACTION);
-        check(StreamrecOptions.RATING_MAX, v -> v > 0 && !v.isInfinite(), "> 0");
-        conf.get(StreamrecOptions.RATING_WEIGHTING); // an unknown name fails here, naming the key
+        atLeast(ModelOptions.DIM, 1);
+        atLeast(ModelOptions.NEGATIVES, 1);
+        atLeast(ModelOptions.HISTORY_LENGTH, 0);
+        atLeast(ModelOptions.CONTENT_DIM, 0);
+        positiveDuration(ModelOptions.TREND_HALF_LIFE);
+        share(ModelOptions.RECENT_NEGATIVE_FRACTION);
+        check(ModelOptions.RATING_MAX, v -> v > 0 && !v.isInfinite(), "> 0");
+        conf.get(ModelOptions.RATING_WEIGHTING); // an unknown name fails here, naming the key
         positiveWeights();
-        check(StreamrecOptions.LEARNING_RATE, v -> v > 0, "> 0");
-        nonNegativeNumber(StreamrecOptions.ADAGRAD_INITIAL_ACCUMULATOR);
+        check(OptimizerOptions.LEARNING_RATE, v -> v > 0, "> 0");
+        nonNegativeNumber(OptimizerOptions.ADAGRAD_INITIAL_ACCUMULATOR);
         // 0 would let FTRL's falling L2 inflate the weights that get no gradient, without bound
-        check(StreamrecOptions.FTRL_BETA, v -> v > 0 && !v.isInfinite(), "> 0, finite");
-        nonNegativeNumber(StreamrecOptions.FTRL_L1);
-        nonNegativeNumber(StreamrecOptions.L2);
-        conf.get(StreamrecOptions.OPTIMIZER); // an unknown name fails here, naming the key
+        check(OptimizerOptions.FTRL_BETA, v -> v > 0 && !v.isInfinite(), "> 0, finite");
+        nonNegativeNumber(OptimizerOptions.FTRL_L1);
+        nonNegativeNumber(OptimizerOptions.L2);
+        conf.get(OptimizerOptions.TYPE); // an unknown name fails here, naming the key
         checkLargestRowIsReadable();
         checkLargestRowFitsARecord();
-        check(StreamrecOptions.RANKER_LEARNING_RATE, v -> v > 0 && !v.isInfinite(), "> 0, finite");
-        check(StreamrecOptions.RANKER_CLIP_NORM, v -> v >= 0 && !v.isInfinite(), ">= 0, finite");
-        nonNegativeNumber(StreamrecOptions.RANKER_DP_NOISE_MULTIPLIER);
-        positiveShare(StreamrecOptions.RANKER_LEARN_SAMPLE_RATE);
-        check(StreamrecOptions.RANKER_TRAINING_PASSES, v -> v >= 1, "at least 1");
-        positiveShare(StreamrecOptions.RANKER_TRAINING_NEGATIVES);
-        conf.get(StreamrecOptions.RANKER_SIMILAR_USERS); // an unknown name fails here, naming it
-        atLeast(StreamrecOptions.RANKER_BATCH_SIZE, 1);
+        check(RankerOptions.LEARNING_RATE, v -> v > 0 && !v.isInfinite(), "> 0, finite");
+        check(RankerOptions.CLIP_NORM, v -> v >= 0 && !v.isInfinite(), ">= 0, finite");
+        nonNegativeNumber(RankerOptions.DP_NOISE_MULTIPLIER);
+        positiveShare(RankerOptions.LEARN_SAMPLE_RATE);
+        check(RankerOptions.TRAINING_PASSES, v -> v >= 1, "at least 1");
+        positiveShare(RankerOptions.TRAINING_NEGATIVES);
+        conf.get(RankerOptions.SIMILAR_USERS); // an unknown name fails here, naming it
+        atLeast(RankerOptions.BATCH_SIZE, 1);
         // the stage's result queue is allocated at this size up front
         check(
-                StreamrecOptions.RANKER_SCORING_IN_FLIGHT,
+                RankerOptions.SCORING_IN_FLIGHT,
                 v -> v >= 0 && v <= ScoringStage.MAX_IN_FLIGHT,
                 "0.." + ScoringStage.MAX_IN_FLIGHT);
-        if (conf.get(StreamrecOptions.RANKER_DP_NOISE_MULTIPLIER) > 0
-                && conf.get(StreamrecOptions.RANKER_CLIP_NORM) == 0) {
+        if (conf.get(RankerOptions.DP_NOISE_MULTIPLIER) > 0
+                && conf.get(RankerOptions.CLIP_NORM) == 0) {
             throw outOfRange(
-                    StreamrecOptions.RANKER_DP_NOISE_MULTIPLIER,
-                    conf.get(StreamrecOptions.RANKER_DP_NOISE_MULTIPLIER),
+                    RankerOptions.DP_NOISE_MULTIPLIER,
+                    conf.get(RankerOptions.DP_NOISE_MULTIPLIER),
                     "0 unless ranker.clip-norm is > 0 (the noise is scaled by the clip norm)");
         }
     }
 
     private void checkWorkersAndServing() {
-        atLeast(StreamrecOptions.BATCH_SIZE, 1);
-        nonNegativeDuration(StreamrecOptions.FLUSH_INTERVAL);
+        atLeast(WorkerOptions.BATCH_SIZE, 1);
+        nonNegativeDuration(WorkerOptions.FLUSH_INTERVAL);
         // a user's items travel in evaluation markers and requests, which readers bound
         check(
-                StreamrecOptions.MAX_USER_ITEMS,
+                WorkerOptions.MAX_USER_ITEMS,
                 v -> v >= 1 && v <= ReadBounds.MAX_LIST_LENGTH,
                 "1.." + ReadBounds.MAX_LIST_LENGTH);
-        atLeast(StreamrecOptions.RECENT_POSITIVES, 1);
-        atLeast(StreamrecOptions.WORKER_PARALLELISM, 1);
-        atLeast(StreamrecOptions.SHARD_PARALLELISM, 1);
-        atLeast(StreamrecOptions.SERVING_PARALLELISM, 1);
+        atLeast(WorkerOptions.RECENT_POSITIVES, 1);
+        atLeast(ParallelismOptions.WORKERS, 1);
+        atLeast(ParallelismOptions.SHARDS, 1);
+        atLeast(ParallelismOptions.SERVING, 1);
         // Flink's upper bound on max parallelism (key groups)
-        check(StreamrecOptions.SHARD_MAX_PARALLELISM, v -> v >= 1 && v <= 32768, "in [1, 32768]");
-        conf.getOptional(StreamrecOptions.SHARD_PARALLELISM)
+        check(ParallelismOptions.SHARDS_MAX, v -> v >= 1 && v <= 32768, "in [1, 32768]");
+        conf.getOptional(ParallelismOptions.SHARDS)
                 .ifPresent(
                         shards ->
                                 check(
-                                        StreamrecOptions.SHARD_MAX_PARALLELISM,
+                                        ParallelismOptions.SHARDS_MAX,
                                         max -> max >= shards,
-                                        ">= " + StreamrecOptions.SHARD_PARALLELISM.key()));
-        atLeast(StreamrecOptions.PS_CACHE_ROWS, 0);
-        atLeast(StreamrecOptions.SERVING_ANN_MIN_ITEMS, 0);
-        positiveDuration(StreamrecOptions.EVAL_WINDOW);
-        share(StreamrecOptions.EVAL_SAMPLE_RATE);
+                                        ">= " + ParallelismOptions.SHARDS.key()));
+        atLeast(ParameterServerOptions.CACHE_ROWS, 0);
+        atLeast(ServingOptions.ANN_MIN_ITEMS, 0);
+        positiveDuration(EvaluationOptions.WINDOW);
+        share(EvaluationOptions.SAMPLE_RATE);
         userFlood(); // each fails naming its options: a rate of Infinity would quarantine for good
         itemFlood();
     }
 
     private void checkKafkaAndData() {
-        notBlank(StreamrecOptions.BOOTSTRAP_SERVERS);
-        notBlank(StreamrecOptions.GROUP_ID);
-        notBlank(StreamrecOptions.TRANSACTIONAL_ID_PREFIX);
-        conf.get(StreamrecOptions.TRANSACTION_NAMING_STRATEGY); // an unknown name fails here
+        notBlank(KafkaOptions.BOOTSTRAP_SERVERS);
+        notBlank(KafkaOptions.GROUP_ID);
+        notBlank(KafkaSinkOptions.TRANSACTIONAL_ID_PREFIX);
+        conf.get(KafkaSinkOptions.TRANSACTION_NAMING_STRATEGY); // an unknown name fails here
         check(
-                StreamrecOptions.RESULTS_DELIVERY_GUARANTEE,
+                KafkaSinkOptions.RESULTS_DELIVERY_GUARANTEE,
                 g -> g != DeliveryGuarantee.NONE,
                 "at-least-once or exactly-once (none could lose results)");
-        conf.get(StreamrecOptions.KAFKA_PROPERTIES);
+        conf.get(KafkaOptions.PROPERTIES);
         kafkaPropertiesFile();
-        itemsCharset(conf.get(StreamrecOptions.ITEMS_CHARSET));
+        itemsCharset(conf.get(CatalogOptions.CHARSET));
         Map<String, String> optionByTopic = new HashMap<>();
-        for (ConfigOption<String> topic : StreamrecOptions.TOPICS) {
+        for (ConfigOption<String> topic : TopicOptions.ALL) {
             notBlank(topic);
             String other = optionByTopic.putIfAbsent(conf.get(topic), topic.key());
             if (other != null) {
                 throw outOfRange(topic, conf.get(topic), "a topic of its own, not " + other + "'s");
             }
         }
-        nonNegativeDuration(StreamrecOptions.MAX_FUTURE);
-        nonNegativeDuration(StreamrecOptions.ALLOWED_LATENESS);
-        nonNegativeDuration(StreamrecOptions.DEDUPE_WINDOW);
-        check(StreamrecOptions.DEDUPE_MAX_IDS, v -> v >= 4, "at least 4");
-        String format = conf.get(StreamrecOptions.ITEMS_FORMAT);
+        nonNegativeDuration(ValidationOptions.MAX_FUTURE);
+        nonNegativeDuration(ValidationOptions.ALLOWED_LATENESS);
+        nonNegativeDuration(ValidationOptions.DEDUPE_WINDOW);
+        check(ValidationOptions.DEDUPE_MAX_IDS, v -> v >= 4, "at least 4");
+        String format = conf.get(CatalogOptions.FORMAT);
         try {
             ItemFormat.parse(format);
         } catch (IllegalArgumentException e) {
             throw outOfRange(
-                    StreamrecOptions.ITEMS_FORMAT,
+                    CatalogOptions.FORMAT,
                     format,
                     "movietweetings, movielens-100k or movielens-csv");
         }
@@ -531,13 +532,13 @@ public final class JobSettings {
                 + " and model.content-dim = "
                 + model.contentDim()
                 + " (optimizer.type "
-                + conf.get(StreamrecOptions.OPTIMIZER)
+                + conf.get(OptimizerOptions.TYPE)
                 + ")";
     }
 
     /** Optimizer slots per weight: AdaGrad's accumulator, FTRL's z and n. */
     private long slotsPerWeight() {
-        return conf.get(StreamrecOptions.OPTIMIZER) == StreamrecOptions.OptimizerType.FTRL ? 2 : 1;
+        return conf.get(OptimizerOptions.TYPE) == OptimizerOptions.OptimizerType.FTRL ? 2 : 1;
     }
 
     /**
@@ -573,9 +574,9 @@ public final class JobSettings {
         } catch (NumberFormatException e) {
             // from kafka.properties or, below it, kafka.properties-file
             ConfigOption<?> from =
-                    conf.get(StreamrecOptions.KAFKA_PROPERTIES).containsKey("max.request.size")
-                            ? StreamrecOptions.KAFKA_PROPERTIES
-                            : StreamrecOptions.KAFKA_PROPERTIES_FILE;
+                    conf.get(KafkaOptions.PROPERTIES).containsKey("max.request.size")
+                            ? KafkaOptions.PROPERTIES
+                            : KafkaOptions.PROPERTIES_FILE;
             throw outOfRange(from, set, "max.request.size in bytes");
         }
     }

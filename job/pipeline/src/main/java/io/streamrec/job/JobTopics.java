@@ -1,9 +1,11 @@
 package io.streamrec.job;
 
+import io.streamrec.feeds.TopicOptions;
+
 /**
  * The names of every topic the job reads or writes ({@code topic.*}), one per {@link
- * StreamrecOptions#TOPICS} option; {@link JobSettings} has checked that each is set and that no two
- * name the same topic.
+ * TopicOptions#ALL} option; {@link JobSettings} has checked that each is set and that no two name
+ * the same topic.
  *
  * @param events user events, read
  * @param requests recommendation and forget requests, read

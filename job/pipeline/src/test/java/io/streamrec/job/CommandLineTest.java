@@ -3,6 +3,7 @@ package io.streamrec.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamrec.feeds.KafkaOptions;
 import org.junit.jupiter.api.Test;
 
 class CommandLineTest {
@@ -24,8 +25,8 @@ class CommandLineTest {
                         "--create-topics",
                         "--command=deploy/bench.sh --only serving");
 
-        assertThat(cli.options().get(StreamrecOptions.DIM)).isEqualTo(64);
-        assertThat(cli.options().get(StreamrecOptions.KAFKA_PROPERTIES))
+        assertThat(cli.options().get(ModelOptions.DIM)).isEqualTo(64);
+        assertThat(cli.options().get(KafkaOptions.PROPERTIES))
                 .containsEntry("a", "b")
                 .containsEntry("c", "d=e");
         assertThat(cli.doubleValue("rate", 0)).isEqualTo(2000.0);

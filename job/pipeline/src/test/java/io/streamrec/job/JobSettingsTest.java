@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamrec.candidates.SimilarUsers;
+import io.streamrec.feeds.TopicOptions;
 import io.streamrec.ingest.EventTimeGuard;
 import io.streamrec.ingest.InvalidRecordException;
+import io.streamrec.ingest.PrivacyOptions;
+import io.streamrec.ingest.ValidationOptions;
 import io.streamrec.model.PositiveWeights;
 import io.streamrec.schema.EventType;
 import io.streamrec.schema.UserEvent;
@@ -374,7 +377,7 @@ class JobSettingsTest {
     void aNegativeDurationSetInCodeFailsNamingTheOption() {
         // from a string Flink parses no negative duration; from code one can be set
         Configuration conf = new Configuration();
-        conf.set(StreamrecOptions.ALLOWED_LATENESS, Duration.ofHours(-1));
+        conf.set(ValidationOptions.ALLOWED_LATENESS, Duration.ofHours(-1));
 
         assertThatThrownBy(() -> JobSettings.validate(conf))
                 .hasMessage(
@@ -396,7 +399,7 @@ class JobSettingsTest {
     @Test
     void twoTopicOptionsCannotNameOneTopic() {
         Configuration conf = new Configuration();
-        conf.set(StreamrecOptions.RESULTS_TOPIC, "events");
+        conf.set(TopicOptions.RESULTS, "events");
 
         assertThatThrownBy(() -> JobSettings.validate(conf))
                 .hasMessageStartingWith("option topic.results = events is out of range")
@@ -429,7 +432,7 @@ class JobSettingsTest {
     @Test
     void eachTopicIsReadFromItsOwnOption() {
         Configuration conf = new Configuration();
-        StreamrecOptions.TOPICS.forEach(topic -> conf.set(topic, "t-" + topic.key()));
+        TopicOptions.ALL.forEach(topic -> conf.set(topic, "t-" + topic.key()));
 
         assertThat(new JobSettings(conf).topics())
                 .isEqualTo(
@@ -447,9 +450,9 @@ class JobSettingsTest {
     @Test
     void eachSinksTransactionalIdsStartWithTheJobsPrefix() {
         Configuration conf = new Configuration();
-        conf.set(StreamrecOptions.TRANSACTIONAL_ID_PREFIX, "shop");
+        conf.set(KafkaSinkOptions.TRANSACTIONAL_ID_PREFIX, "shop");
         conf.set(
-                StreamrecOptions.TRANSACTION_NAMING_STRATEGY,
+                KafkaSinkOptions.TRANSACTION_NAMING_STRATEGY,
                 TransactionNamingStrategy.INCREMENTING);
 
         SinkTransactions transactions = new JobSettings(conf).sinkTransactions();
@@ -462,8 +465,8 @@ class JobSettingsTest {
     @Test
     void theEventTimeGuardTakesTheMaxFutureAndTheAllowedLateness() throws Exception {
         Configuration conf = new Configuration();
-        conf.set(StreamrecOptions.MAX_FUTURE, Duration.ofSeconds(10));
-        conf.set(StreamrecOptions.ALLOWED_LATENESS, Duration.ofSeconds(60));
+        conf.set(ValidationOptions.MAX_FUTURE, Duration.ofSeconds(10));
+        conf.set(ValidationOptions.ALLOWED_LATENESS, Duration.ofSeconds(60));
         EventTimeGuard<UserEvent> guard = new JobSettings(conf).eventTimeGuard();
         long now = 1_000_000;
 
@@ -484,7 +487,7 @@ class JobSettingsTest {
     @Test
     void theUserIdKeyFileIsOptional() {
         Configuration conf = new Configuration();
-        conf.set(StreamrecOptions.USER_ID_KEY_FILE, "/run/secrets/user-id.key");
+        conf.set(PrivacyOptions.USER_ID_KEY_FILE, "/run/secrets/user-id.key");
 
         assertThat(new JobSettings(new Configuration()).userIdKeyFile()).isEmpty();
         assertThat(new JobSettings(conf).userIdKeyFile()).contains("/run/secrets/user-id.key");

@@ -2,6 +2,7 @@ package io.streamrec.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamrec.feeds.KafkaOptions;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.schema.SavepointContract;
 import io.streamrec.schema.SavepointContract.Uids;
@@ -98,7 +99,7 @@ class KafkaConnectorsTest {
     void sinksPoolTheirTransactionalIdsUnlessToldOtherwise() {
         Configuration incrementing = new Configuration();
         incrementing.set(
-                StreamrecOptions.TRANSACTION_NAMING_STRATEGY,
+                KafkaSinkOptions.TRANSACTION_NAMING_STRATEGY,
                 TransactionNamingStrategy.INCREMENTING);
 
         assertThat(namingOf(new Configuration())).isEqualTo(TransactionNamingStrategy.POOLING);
@@ -113,7 +114,7 @@ class KafkaConnectorsTest {
     @Test
     void sinksReadAtTheCommitBatchTheirRecordsUnlessToldOtherwise() {
         Configuration own = new Configuration();
-        own.set(StreamrecOptions.KAFKA_PROPERTIES, Map.of("linger.ms", "7", "batch.size", "65536"));
+        own.set(KafkaOptions.PROPERTIES, Map.of("linger.ms", "7", "batch.size", "65536"));
 
         Properties readAtCommit = producerConfigOf(committedSink(new Configuration()));
         assertThat(readAtCommit.getProperty("linger.ms")).isEqualTo("100");
@@ -171,7 +172,7 @@ class KafkaConnectorsTest {
             names = {"EXACTLY_ONCE", "AT_LEAST_ONCE"})
     void theJobsResultsSinkFollowsItsOption(DeliveryGuarantee guarantee) {
         Configuration conf = new Configuration();
-        conf.set(StreamrecOptions.RESULTS_DELIVERY_GUARANTEE, guarantee);
+        conf.set(KafkaSinkOptions.RESULTS_DELIVERY_GUARANTEE, guarantee);
 
         KafkaSink<?> results = jobSinks(conf).get(Uids.RESULTS_SINK);
         assertThat(guaranteeOf(results)).isEqualTo(guarantee);
@@ -183,8 +184,8 @@ class KafkaConnectorsTest {
     @Test
     void anOperatorsTransactionTimeoutIsKept() {
         Configuration conf = new Configuration();
-        conf.set(StreamrecOptions.KAFKA_PROPERTIES, Map.of(TIMEOUT, "300000"));
-        conf.set(StreamrecOptions.RESULTS_DELIVERY_GUARANTEE, DeliveryGuarantee.EXACTLY_ONCE);
+        conf.set(KafkaOptions.PROPERTIES, Map.of(TIMEOUT, "300000"));
+        conf.set(KafkaSinkOptions.RESULTS_DELIVERY_GUARANTEE, DeliveryGuarantee.EXACTLY_ONCE);
 
         assertThat(jobSinks(conf).values())
                 .hasSize(SavepointContract.KAFKA_SINKS.size())

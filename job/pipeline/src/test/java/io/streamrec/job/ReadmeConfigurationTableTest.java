@@ -2,8 +2,6 @@ package io.streamrec.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -88,13 +86,10 @@ class ReadmeConfigurationTableTest {
         return table;
     }
 
-    private static Map<String, ConfigOption<?>> streamrecOptions() throws IllegalAccessException {
+    private static Map<String, ConfigOption<?>> streamrecOptions() {
         Map<String, ConfigOption<?>> options = new LinkedHashMap<>();
-        for (Field f : StreamrecOptions.class.getFields()) {
-            if (Modifier.isStatic(f.getModifiers()) && f.getType() == ConfigOption.class) {
-                ConfigOption<?> o = (ConfigOption<?>) f.get(null);
-                options.put(o.key(), o);
-            }
+        for (ConfigOption<?> o : StreamrecOptions.all()) {
+            options.put(o.key(), o);
         }
         return options;
     }

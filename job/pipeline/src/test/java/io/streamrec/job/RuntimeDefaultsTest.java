@@ -114,7 +114,7 @@ class RuntimeDefaultsTest {
     void embeddedRunsCheckpointIntoTheDirectoryAndJobOptionsWin(@TempDir Path dir) {
         Configuration job = new Configuration();
         job.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(300));
-        job.set(StreamrecOptions.DIM, 8);
+        job.set(ModelOptions.DIM, 8);
 
         Configuration c = RuntimeDefaults.embedded(job, dir.resolve("chk"));
 
@@ -122,7 +122,7 @@ class RuntimeDefaultsTest {
                 .isEqualTo(dir.resolve("chk").toUri().toString());
         assertThat(c.get(CheckpointingOptions.CHECKPOINTING_INTERVAL))
                 .isEqualTo(Duration.ofMillis(300));
-        assertThat(c.get(StreamrecOptions.DIM)).isEqualTo(8);
+        assertThat(c.get(ModelOptions.DIM)).isEqualTo(8);
         assertThat(c.get(RestartStrategyOptions.RESTART_STRATEGY)).isEqualTo("exponential-delay");
         assertThat(c.get(TaskManagerOptions.MANAGED_MEMORY_SIZE))
                 .isEqualTo(RuntimeDefaults.EMBEDDED_MANAGED_MEMORY);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamrec.ingest.ItemCatalog;
+import io.streamrec.ingest.PrivacyOptions;
 import io.streamrec.schema.SavepointContract;
 import io.streamrec.schema.SavepointContract.Uids;
 import io.streamrec.schema.ShardMessage;
@@ -41,8 +42,8 @@ class StreamrecJobTopologyTest {
         // every optional stage on: pseudonymization exists only with a key file (read at run time),
         // the item flood guard only with a limit
         Configuration conf = new Configuration();
-        conf.set(StreamrecOptions.USER_ID_KEY_FILE, "/run/secrets/user-id.key");
-        conf.set(StreamrecOptions.ITEM_EVENTS_PER_HOUR, 50.0);
+        conf.set(PrivacyOptions.USER_ID_KEY_FILE, "/run/secrets/user-id.key");
+        conf.set(GuardOptions.ITEM_EVENTS_PER_HOUR, 50.0);
         StreamGraph graph = jobGraph(conf);
 
         assertThat(graph.getStreamNodes())
@@ -58,8 +59,8 @@ class StreamrecJobTopologyTest {
     @Test
     void theContractsKafkaSinksAreTheSinksWithACommitter() {
         Configuration conf = new Configuration();
-        conf.set(StreamrecOptions.USER_ID_KEY_FILE, "/run/secrets/user-id.key");
-        conf.set(StreamrecOptions.ITEM_EVENTS_PER_HOUR, 50.0);
+        conf.set(PrivacyOptions.USER_ID_KEY_FILE, "/run/secrets/user-id.key");
+        conf.set(GuardOptions.ITEM_EVENTS_PER_HOUR, 50.0);
 
         // the committers whose state WithoutPendingTransactions leaves out of a savepoint's copy
         assertThat(
@@ -88,10 +89,10 @@ class StreamrecJobTopologyTest {
     @Test
     void stageParallelismsFollowTheirOptions() {
         Configuration conf = new Configuration();
-        conf.set(StreamrecOptions.WORKER_PARALLELISM, 2);
-        conf.set(StreamrecOptions.SHARD_PARALLELISM, 4);
-        conf.set(StreamrecOptions.SHARD_MAX_PARALLELISM, 64);
-        conf.set(StreamrecOptions.SERVING_PARALLELISM, 1);
+        conf.set(ParallelismOptions.WORKERS, 2);
+        conf.set(ParallelismOptions.SHARDS, 4);
+        conf.set(ParallelismOptions.SHARDS_MAX, 64);
+        conf.set(ParallelismOptions.SERVING, 1);
         StreamGraph graph = jobGraph(conf);
 
         assertThat(node(graph, Uids.EVENTS_SOURCE).getParallelism()).isEqualTo(2);
@@ -109,7 +110,7 @@ class StreamrecJobTopologyTest {
     void parameterServerStageStandsAlone() {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2);
         Configuration conf = new Configuration();
-        conf.set(StreamrecOptions.SHARD_MAX_PARALLELISM, 32);
+        conf.set(ParallelismOptions.SHARDS_MAX, 32);
 
         StreamrecJob.parameterServer(
                         env.fromData(ShardMessage.gradient("i:a", new float[33], 1, 0, 0f, 0L)),
@@ -136,9 +137,9 @@ class StreamrecJobTopologyTest {
     void requestsRoutedByACustomPartitionerTakeAlignedCheckpoints(String setup) {
         Configuration conf = new Configuration();
         if (setup.equals("BPR")) {
-            conf.set(StreamrecOptions.MODEL_TYPE, ModelType.BPR);
+            conf.set(ModelOptions.TYPE, ModelType.BPR);
         } else {
-            conf.set(StreamrecOptions.SERVING_DIRECT_REQUESTS, false);
+            conf.set(ServingOptions.DIRECT_REQUESTS, false);
         }
         StreamGraph graph = jobGraph(conf, unalignedCheckpoints());
         assertThat(routesByACustomPartitioner(graph)).isTrue();
@@ -151,7 +152,7 @@ class StreamrecJobTopologyTest {
     @Test
     void forcedUnalignedCheckpointsStayWithACustomPartitioner() {
         Configuration conf = new Configuration();
-        conf.set(StreamrecOptions.SERVING_DIRECT_REQUESTS, false);
+        conf.set(ServingOptions.DIRECT_REQUESTS, false);
         Configuration runtime = unalignedCheckpoints();
         runtime.set(CheckpointingOptions.FORCE_UNALIGNED, true);
         StreamGraph graph = jobGraph(conf, runtime);
@@ -194,10 +195,10 @@ class StreamrecJobTopologyTest {
     @CsvSource({"RANKER, true", "RANKER, false", "BPR, true", "BPR, false"})
     void noEdgeOrStateFallsBackToKryo(ModelType model, boolean directRequests) throws Exception {
         Configuration conf = new Configuration();
-        conf.set(StreamrecOptions.USER_ID_KEY_FILE, "/run/secrets/user-id.key");
-        conf.set(StreamrecOptions.ITEM_EVENTS_PER_HOUR, 50.0);
-        conf.set(StreamrecOptions.MODEL_TYPE, model);
-        conf.set(StreamrecOptions.SERVING_DIRECT_REQUESTS, directRequests);
+        conf.set(PrivacyOptions.USER_ID_KEY_FILE, "/run/secrets/user-id.key");
+        conf.set(GuardOptions.ITEM_EVENTS_PER_HOUR, 50.0);
+        conf.set(ModelOptions.TYPE, model);
+        conf.set(ServingOptions.DIRECT_REQUESTS, directRequests);
         Configuration runtime = RuntimeDefaults.checkpointsAndRestarts();
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createLocalEnvironment(3, runtime);

@@ -2,6 +2,7 @@ package io.streamrec.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamrec.feeds.TopicOptions;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -28,13 +29,13 @@ class TopicSetupTest {
     @Test
     void theJobsTopicsTakeTheirPartitionsAndCleanup() {
         Configuration conf = new Configuration();
-        conf.set(StreamrecOptions.CATALOG_TOPIC, "shop-catalog");
+        conf.set(TopicOptions.CATALOG, "shop-catalog");
         Map<String, NewTopic> topics =
                 TopicSetup.topics(new JobSettings(conf).topics(), 4, 2).stream()
                         .collect(Collectors.toMap(NewTopic::name, t -> t));
 
         assertThat(topics)
-                .hasSize(StreamrecOptions.TOPICS.size())
+                .hasSize(TopicOptions.ALL.size())
                 .containsKeys("shop-catalog")
                 .doesNotContainKey("item-catalog");
         assertThat(topics.get("events").numPartitions()).isEqualTo(2);

@@ -1,8 +1,11 @@
 package io.streamrec.tools.bench;
 
+import io.streamrec.feeds.KafkaOptions;
+import io.streamrec.feeds.TopicOptions;
 import io.streamrec.ingest.ItemCatalog;
+import io.streamrec.job.KafkaSinkOptions;
+import io.streamrec.job.RankerOptions;
 import io.streamrec.job.RuntimeDefaults;
-import io.streamrec.job.StreamrecOptions;
 import io.streamrec.schema.UserEvent;
 import io.streamrec.tools.quickstart.ReplayRun;
 import java.nio.file.Path;
@@ -212,13 +215,13 @@ public final class PipelineBench {
         String suffix = "-bench" + run + "-" + System.currentTimeMillis();
         Configuration conf = new Configuration();
         // the bundled catalog lists exactly the rated items, as the quickstart's note says
-        conf.set(StreamrecOptions.RANKER_UNSEEN_CATALOG_CANDIDATES, false);
+        conf.set(RankerOptions.UNSEEN_CATALOG_CANDIDATES, false);
         conf.addAll(jobOptions);
         conf.addAll(options);
-        conf.set(StreamrecOptions.BOOTSTRAP_SERVERS, bootstrapServers);
-        conf.set(StreamrecOptions.TRANSACTIONAL_ID_PREFIX, "streamrec" + suffix);
-        conf.set(StreamrecOptions.GROUP_ID, "streamrec" + suffix);
-        for (var topic : StreamrecOptions.TOPICS) {
+        conf.set(KafkaOptions.BOOTSTRAP_SERVERS, bootstrapServers);
+        conf.set(KafkaSinkOptions.TRANSACTIONAL_ID_PREFIX, "streamrec" + suffix);
+        conf.set(KafkaOptions.GROUP_ID, "streamrec" + suffix);
+        for (var topic : TopicOptions.ALL) {
             conf.set(topic, topic.defaultValue() + suffix);
         }
         return conf;

@@ -1,7 +1,7 @@
 package io.streamrec.tools.bench;
 
 import io.streamrec.ingest.ItemCatalog;
-import io.streamrec.job.StreamrecOptions;
+import io.streamrec.job.EvaluationOptions;
 import io.streamrec.schema.UserEvent;
 import io.streamrec.tools.quickstart.ReplayRun;
 import java.time.Duration;
@@ -122,7 +122,7 @@ final class PipelineSection extends ReplaySection {
     /** Where the time goes: the same p=2 run evaluating a 10% sample of the events. */
     private void measureSampledEvaluation() throws Exception {
         Configuration sampled = new Configuration();
-        sampled.set(StreamrecOptions.EVAL_SAMPLE_RATE, 0.1);
+        sampled.set(EvaluationOptions.SAMPLE_RATE, 0.1);
         double[] p2Sampled = new double[repeats];
         for (int r = 0; r < repeats; r++) {
             p2Sampled[r] =

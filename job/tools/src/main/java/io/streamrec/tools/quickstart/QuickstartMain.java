@@ -1,13 +1,17 @@
 package io.streamrec.tools.quickstart;
 
 import io.streamrec.eval.PrequentialCounts;
+import io.streamrec.feeds.KafkaOptions;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.ingest.ItemFormat;
 import io.streamrec.ingest.TextFileLines;
 import io.streamrec.job.CommandLine;
+import io.streamrec.job.EvaluationOptions;
 import io.streamrec.job.JobSettings;
+import io.streamrec.job.KafkaSinkOptions;
+import io.streamrec.job.ParallelismOptions;
+import io.streamrec.job.RankerOptions;
 import io.streamrec.job.RuntimeDefaults;
-import io.streamrec.job.StreamrecOptions;
 import io.streamrec.schema.UserEvent;
 import io.streamrec.tools.datasets.RatingsFormat;
 import io.streamrec.tools.datasets.RatingsReplay;
@@ -126,14 +130,14 @@ public final class QuickstartMain {
 
         Duration evalWindow = evalWindowFor(input.events());
         Configuration jobConf = jobConfiguration(bootstrap, cli.options(), evalWindow);
-        if (jobConf.get(StreamrecOptions.EVAL_WINDOW).equals(evalWindow)
+        if (jobConf.get(EvaluationOptions.WINDOW).equals(evalWindow)
                 && !evalWindow.equals(ONE_WEEK)) {
             System.out.printf(
                     "Evaluation windows of %s: the replay spans more than %d weeks%n",
                     TimeUtils.formatWithHighestUnit(evalWindow), PrequentialCounts.MAX_WINDOWS);
         }
         Configuration flinkConf = RuntimeDefaults.embedded(jobConf, output.resolve("checkpoints"));
-        int parallelism = jobConf.getOptional(StreamrecOptions.WORKER_PARALLELISM).orElse(2);
+        int parallelism = jobConf.getOptional(ParallelismOptions.WORKERS).orElse(2);
         ReplayRun run =
                 ReplayRun.builder()
                         .configuration(flinkConf)
@@ -151,7 +155,7 @@ public final class QuickstartMain {
                 "Running the job on a MiniCluster (parallelism %d, serving %d, RocksDB, checkpoints"
                         + " every %s)%n",
                 parallelism,
-                jobConf.get(StreamrecOptions.SERVING_PARALLELISM),
+                jobConf.get(ParallelismOptions.SERVING),
                 TimeUtils.formatWithHighestUnit(
                         flinkConf.get(CheckpointingOptions.CHECKPOINTING_INTERVAL)));
         runToTheEnd(run, kafka, () -> report(run, input, output, rate));
@@ -164,18 +168,18 @@ public final class QuickstartMain {
     static Configuration jobConfiguration(
             String bootstrap, Configuration options, Duration evalWindow) {
         Configuration jobConf = new Configuration();
-        jobConf.set(StreamrecOptions.BOOTSTRAP_SERVERS, bootstrap);
-        jobConf.set(StreamrecOptions.EVAL_WINDOW, evalWindow);
+        jobConf.set(KafkaOptions.BOOTSTRAP_SERVERS, bootstrap);
+        jobConf.set(EvaluationOptions.WINDOW, evalWindow);
         jobConf.set(
-                StreamrecOptions.TRANSACTIONAL_ID_PREFIX,
+                KafkaSinkOptions.TRANSACTIONAL_ID_PREFIX,
                 "streamrec-quickstart-" + System.currentTimeMillis());
         // one serving subtask on the quickstart's two cores: its scorer learns from every event
         // (two scorers, each on half of the users, cost 0.0024 HR@10 in the replay), and a second
         // subtask would apply every event's statistics a second time (BENCHMARKS, tenth session)
-        jobConf.set(StreamrecOptions.SERVING_PARALLELISM, QUICKSTART_SERVING_PARALLELISM);
+        jobConf.set(ParallelismOptions.SERVING, QUICKSTART_SERVING_PARALLELISM);
         // a rating dataset's catalog lists exactly the items its ratings name: one not named yet
         // is certain to come, so offering it would leak the future into the evaluation
-        jobConf.set(StreamrecOptions.RANKER_UNSEEN_CATALOG_CANDIDATES, false);
+        jobConf.set(RankerOptions.UNSEEN_CATALOG_CANDIDATES, false);
         jobConf.addAll(options);
         return jobConf;
     }

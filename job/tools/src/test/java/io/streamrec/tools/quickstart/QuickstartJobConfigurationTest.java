@@ -3,7 +3,10 @@ package io.streamrec.tools.quickstart;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamrec.eval.PrequentialCounts;
-import io.streamrec.job.StreamrecOptions;
+import io.streamrec.feeds.KafkaOptions;
+import io.streamrec.job.EvaluationOptions;
+import io.streamrec.job.ParallelismOptions;
+import io.streamrec.job.RankerOptions;
 import io.streamrec.schema.EventType;
 import io.streamrec.schema.UserEvent;
 import java.time.Duration;
@@ -45,10 +48,10 @@ class QuickstartJobConfigurationTest {
         }
 
         Configuration flags = new Configuration();
-        flags.set(StreamrecOptions.EVAL_WINDOW, Duration.ofDays(1));
+        flags.set(EvaluationOptions.WINDOW, Duration.ofDays(1));
         assertThat(
                         QuickstartMain.jobConfiguration("b:9092", flags, WEEK.multipliedBy(5))
-                                .get(StreamrecOptions.EVAL_WINDOW))
+                                .get(EvaluationOptions.WINDOW))
                 .isEqualTo(Duration.ofDays(1));
     }
 
@@ -57,15 +60,15 @@ class QuickstartJobConfigurationTest {
         Configuration defaults =
                 QuickstartMain.jobConfiguration("b:9092", new Configuration(), WEEK);
 
-        assertThat(defaults.get(StreamrecOptions.SERVING_PARALLELISM)).isEqualTo(1);
-        assertThat(defaults.getOptional(StreamrecOptions.WORKER_PARALLELISM)).isEmpty();
-        assertThat(defaults.get(StreamrecOptions.BOOTSTRAP_SERVERS)).isEqualTo("b:9092");
+        assertThat(defaults.get(ParallelismOptions.SERVING)).isEqualTo(1);
+        assertThat(defaults.getOptional(ParallelismOptions.WORKERS)).isEmpty();
+        assertThat(defaults.get(KafkaOptions.BOOTSTRAP_SERVERS)).isEqualTo("b:9092");
 
         Configuration flags = new Configuration();
-        flags.set(StreamrecOptions.SERVING_PARALLELISM, 2);
+        flags.set(ParallelismOptions.SERVING, 2);
         assertThat(
                         QuickstartMain.jobConfiguration("b:9092", flags, WEEK)
-                                .get(StreamrecOptions.SERVING_PARALLELISM))
+                                .get(ParallelismOptions.SERVING))
                 .isEqualTo(2);
     }
 
@@ -77,16 +80,15 @@ class QuickstartJobConfigurationTest {
     void catalogItemsWithoutEventsAreNotOfferedUnlessAFlagSaysSo() {
         assertThat(
                         QuickstartMain.jobConfiguration("b:9092", new Configuration(), WEEK)
-                                .get(StreamrecOptions.RANKER_UNSEEN_CATALOG_CANDIDATES))
+                                .get(RankerOptions.UNSEEN_CATALOG_CANDIDATES))
                 .isFalse();
-        assertThat(new Configuration().get(StreamrecOptions.RANKER_UNSEEN_CATALOG_CANDIDATES))
-                .isTrue();
+        assertThat(new Configuration().get(RankerOptions.UNSEEN_CATALOG_CANDIDATES)).isTrue();
 
         Configuration flags = new Configuration();
-        flags.set(StreamrecOptions.RANKER_UNSEEN_CATALOG_CANDIDATES, true);
+        flags.set(RankerOptions.UNSEEN_CATALOG_CANDIDATES, true);
         assertThat(
                         QuickstartMain.jobConfiguration("b:9092", flags, WEEK)
-                                .get(StreamrecOptions.RANKER_UNSEEN_CATALOG_CANDIDATES))
+                                .get(RankerOptions.UNSEEN_CATALOG_CANDIDATES))
                 .isTrue();
     }
 }

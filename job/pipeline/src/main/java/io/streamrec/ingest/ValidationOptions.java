@@ -1,0 +1,48 @@
+package io.streamrec.ingest;
+
+import io.streamrec.worker.WorkerSettings;
+import java.time.Duration;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+/** What validation accepts: event-time bounds and the dedupe window. */
+public final class ValidationOptions {
+    private ValidationOptions() {}
+
+    public static final ConfigOption<Duration> MAX_FUTURE =
+            ConfigOptions.key("validation.max-future")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(5))
+                    .withDescription(
+                            "Events stamped further than this ahead of the wall clock are"
+                                    + " dead-lettered (future_timestamp).");
+
+    public static final ConfigOption<Duration> ALLOWED_LATENESS =
+            ConfigOptions.key("validation.allowed-lateness")
+                    .durationType()
+                    .defaultValue(Duration.ofDays(1))
+                    .withDescription(
+                            "Events older than the newest accepted event of their Kafka"
+                                    + " partition minus this are dead-lettered (too_late).");
+
+    public static final ConfigOption<Duration> DEDUPE_WINDOW =
+            ConfigOptions.key("validation.dedupe-window")
+                    .durationType()
+                    .defaultValue(Duration.ofHours(1))
+                    .withDescription(
+                            "An event whose id its user already sent within this window"
+                                    + " (event time, before the user's newest event) is"
+                                    + " dead-lettered (duplicate_event);"
+                                    + " 0 turns deduplication off.");
+
+    public static final ConfigOption<Integer> DEDUPE_MAX_IDS =
+            ConfigOptions.key("validation.dedupe-max-ids")
+                    .intType()
+                    .defaultValue(WorkerSettings.DEFAULT_DEDUPE_MAX_IDS)
+                    .withDescription(
+                            "The most event ids one user keeps for deduplication (at least 4):"
+                                    + " past it, the ids of the oldest event times are dropped"
+                                    + " and a copy of one of them is no longer recognised. The"
+                                    + " window bounds the ids of a user whose event times move;"
+                                    + " this bounds those of a user whose event times do not.");
+}
