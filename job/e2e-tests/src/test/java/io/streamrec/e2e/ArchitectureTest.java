@@ -7,6 +7,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.core.importer.Location;
+import io.streamrec.feeds.KafkaSettings;
 import io.streamrec.gateway.GatewayServer;
 import io.streamrec.job.StreamrecJob;
 import io.streamrec.ps.ParameterShardOperator;
@@ -31,9 +32,10 @@ class ArchitectureTest {
         "io.streamrec.tools..", "io.streamrec.gateway.."
     };
 
-    /** A class of each module: state-schemas, parameter-server, pipeline, tools, gateway. */
+    /** A class of each module: state-schemas, wire, parameter-server, pipeline, tools, gateway. */
     private static final Class<?>[] MODULES = {
         SavepointContract.class,
+        KafkaSettings.class,
         ParameterShardOperator.class,
         StreamrecJob.class,
         QuickstartMain.class,

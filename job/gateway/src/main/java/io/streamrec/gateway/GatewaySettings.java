@@ -1,8 +1,9 @@
 package io.streamrec.gateway;
 
+import io.streamrec.config.InvalidOption;
 import io.streamrec.feeds.KafkaSettings;
+import io.streamrec.ingest.PrivacyOptions;
 import io.streamrec.ingest.ValidationOptions;
-import io.streamrec.job.JobSettings;
 import io.streamrec.job.JobTopics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,18 +76,19 @@ record GatewaySettings(
 
     /**
      * Reads the options, failing with an {@link IllegalArgumentException} that names the first
-     * out-of-range one (gateway options first, then the job's).
+     * out-of-range one (gateway options first, then the Kafka, topic, validation and privacy
+     * options it shares with the job: the job's other options are not the gateway's to check).
      */
     static GatewaySettings from(ReadableConfig conf) {
         GatewayOptions.validate(conf);
-        JobSettings job = new JobSettings(conf);
-        JobTopics topics = job.topics();
+        KafkaSettings kafka = KafkaSettings.from(conf);
+        JobTopics topics = JobTopics.from(conf);
         String tokensFile = conf.getOptional(GatewayOptions.TOKENS_FILE).orElse("");
         return new GatewaySettings(
-                job.kafka(),
+                kafka,
                 new Topics(topics.events(), topics.requests(), topics.results()),
-                conf.get(ValidationOptions.MAX_FUTURE),
-                job.userIdKeyFile().map(Path::of).orElse(null),
+                maxFuture(conf),
+                conf.getOptional(PrivacyOptions.USER_ID_KEY_FILE).map(Path::of).orElse(null),
                 conf.get(GatewayOptions.HOST),
                 conf.get(GatewayOptions.PORT),
                 conf.get(GatewayOptions.THREADS),
@@ -108,6 +110,15 @@ record GatewaySettings(
                 GatewayOptions.trustedProxies(conf),
                 conf.getOptional(GatewayOptions.AUDIT_LOG).map(Path::of).orElse(null),
                 GatewayTls.Settings.from(conf));
+    }
+
+    /** How far ahead of the wall clock an event's time may be, as validation allows it. */
+    private static Duration maxFuture(ReadableConfig conf) {
+        Duration maxFuture = conf.get(ValidationOptions.MAX_FUTURE);
+        if (maxFuture.isNegative()) {
+            throw new InvalidOption(ValidationOptions.MAX_FUTURE, maxFuture, ">= 0");
+        }
+        return maxFuture;
     }
 
     private static ConnectionLimits connectionLimits(ReadableConfig conf) {

@@ -6,10 +6,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The gateway runs without the pipeline's model libraries: DJL, its PyTorch engine and natives, and
- * hnswlib stay off its classpath ({@code job/gateway/pom.xml} excludes them from the job's
- * artifact), so that the HTTP edge neither ships nor loads them. The test classpath is the runtime
- * one plus JUnit and AssertJ.
+ * The gateway runs without the pipeline: it depends on the wire module (codecs, topics, Kafka and
+ * validation options) only, so neither the job's classes nor its model libraries (DJL, its PyTorch
+ * engine and natives, hnswlib) are on its classpath, and the HTTP edge neither ships nor loads
+ * them. The test classpath is the runtime one plus JUnit and AssertJ.
  */
 class GatewayClasspathTest {
 
@@ -18,9 +18,11 @@ class GatewayClasspathTest {
             strings = {
                 "ai.djl.Device",
                 "ai.djl.pytorch.engine.PtEngine",
-                "com.github.jelmerk.hnswlib.core.Index"
+                "com.github.jelmerk.hnswlib.core.Index",
+                "io.streamrec.job.StreamrecJob",
+                "io.streamrec.job.JobSettings"
             })
-    void aModelLibraryIsNotOnTheGatewaysClasspath(String className) {
+    void neitherThePipelineNorAModelLibraryIsOnTheGatewaysClasspath(String className) {
         assertThatThrownBy(
                         () ->
                                 Class.forName(

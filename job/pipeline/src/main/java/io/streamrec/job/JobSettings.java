@@ -1,8 +1,8 @@
 package io.streamrec.job;
 
+import io.streamrec.config.InvalidOption;
 import io.streamrec.feeds.KafkaOptions;
 import io.streamrec.feeds.KafkaSettings;
-import io.streamrec.feeds.TopicOptions;
 import io.streamrec.ingest.EventTimeGuard;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.ingest.ItemFormat;
@@ -25,18 +25,12 @@ import io.streamrec.serving.ServingSettings;
 import io.streamrec.worker.FloodLimit;
 import io.streamrec.worker.WorkerSettings;
 import java.io.IOException;
-import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.TreeMap;
 import java.util.function.Predicate;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ReadableConfig;
@@ -101,15 +95,7 @@ public final class JobSettings {
 
     /** The names of the job's topics. */
     public JobTopics topics() {
-        return new JobTopics(
-                conf.get(TopicOptions.EVENTS),
-                conf.get(TopicOptions.REQUESTS),
-                conf.get(TopicOptions.RESULTS),
-                conf.get(TopicOptions.MODEL_UPDATES),
-                conf.get(TopicOptions.ITEMS),
-                conf.get(TopicOptions.CATALOG),
-                conf.get(TopicOptions.EVAL_REPORTS),
-                conf.get(TopicOptions.DEAD_LETTERS));
+        return JobTopics.from(conf);
     }
 
     /**
@@ -186,28 +172,7 @@ public final class JobSettings {
      * kafka.properties} over them.
      */
     public KafkaSettings kafka() {
-        Map<String, String> properties = new TreeMap<>(kafkaPropertiesFile());
-        properties.putAll(conf.get(KafkaOptions.PROPERTIES));
-        return new KafkaSettings(conf.get(KafkaOptions.BOOTSTRAP_SERVERS), properties);
-    }
-
-    private Map<String, String> kafkaPropertiesFile() {
-        Optional<String> file = conf.getOptional(KafkaOptions.PROPERTIES_FILE);
-        if (file.isEmpty()) {
-            return Map.of();
-        }
-        Properties p = new Properties();
-        try (Reader in = Files.newBufferedReader(Path.of(file.get()), StandardCharsets.UTF_8)) {
-            p.load(in);
-        } catch (IOException e) {
-            throw outOfRange(
-                    KafkaOptions.PROPERTIES_FILE,
-                    file.get(),
-                    "a readable properties file (" + e + ")");
-        }
-        Map<String, String> properties = new TreeMap<>();
-        p.stringPropertyNames().forEach(k -> properties.put(k, p.getProperty(k)));
-        return properties;
+        return KafkaSettings.from(conf);
     }
 
     public ModelConfig model() {
@@ -455,7 +420,7 @@ public final class JobSettings {
     }
 
     private void checkKafkaAndData() {
-        notBlank(KafkaOptions.BOOTSTRAP_SERVERS);
+        kafka();
         notBlank(KafkaOptions.GROUP_ID);
         notBlank(KafkaSinkOptions.TRANSACTIONAL_ID_PREFIX);
         conf.get(KafkaSinkOptions.TRANSACTION_NAMING_STRATEGY); // an unknown name fails here
@@ -463,17 +428,8 @@ public final class JobSettings {
                 KafkaSinkOptions.RESULTS_DELIVERY_GUARANTEE,
                 g -> g != DeliveryGuarantee.NONE,
                 "at-least-once or exactly-once (none could lose results)");
-        conf.get(KafkaOptions.PROPERTIES);
-        kafkaPropertiesFile();
         itemsCharset(conf.get(CatalogOptions.CHARSET));
-        Map<String, String> optionByTopic = new HashMap<>();
-        for (ConfigOption<String> topic : TopicOptions.ALL) {
-            notBlank(topic);
-            String other = optionByTopic.putIfAbsent(conf.get(topic), topic.key());
-            if (other != null) {
-                throw outOfRange(topic, conf.get(topic), "a topic of its own, not " + other + "'s");
-            }
-        }
+        topics();
         nonNegativeDuration(ValidationOptions.MAX_FUTURE);
         nonNegativeDuration(ValidationOptions.ALLOWED_LATENESS);
         nonNegativeDuration(ValidationOptions.DEDUPE_WINDOW);
@@ -612,7 +568,6 @@ public final class JobSettings {
 
     private static IllegalArgumentException outOfRange(
             ConfigOption<?> option, Object value, String rule) {
-        return new IllegalArgumentException(
-                "option " + option.key() + " = " + value + " is out of range: must be " + rule);
+        return new InvalidOption(option, value, rule);
     }
 }

@@ -1,5 +1,6 @@
 package io.streamrec.worker;
 
+import io.streamrec.ingest.ValidationOptions;
 import java.io.Serializable;
 
 /**
@@ -25,7 +26,8 @@ public record WorkerSettings(
         implements Serializable {
 
     /** {@code validation.dedupe-max-ids}' default. */
-    public static final int DEFAULT_DEDUPE_MAX_IDS = 10_000;
+    public static final int DEFAULT_DEDUPE_MAX_IDS =
+            ValidationOptions.DEDUPE_MAX_IDS.defaultValue();
 
     /** Settings without a flood limit, with the default cap on dedupe ids. */
     public WorkerSettings(

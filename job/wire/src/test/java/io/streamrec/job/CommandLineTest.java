@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamrec.feeds.KafkaOptions;
+import io.streamrec.ingest.ValidationOptions;
 import org.junit.jupiter.api.Test;
 
 class CommandLineTest {
@@ -18,14 +19,14 @@ class CommandLineTest {
     void readsOptionsValuesAndSwitches() {
         CommandLine cli =
                 SPEC.parse(
-                        "-Dmodel.dim=64",
+                        "-Dvalidation.dedupe-max-ids=64",
                         "--rate",
                         "2000",
                         "-Dkafka.properties=a:b,c:d=e",
                         "--create-topics",
                         "--command=deploy/bench.sh --only serving");
 
-        assertThat(cli.options().get(ModelOptions.DIM)).isEqualTo(64);
+        assertThat(cli.options().get(ValidationOptions.DEDUPE_MAX_IDS)).isEqualTo(64);
         assertThat(cli.options().get(KafkaOptions.PROPERTIES))
                 .containsEntry("a", "b")
                 .containsEntry("c", "d=e");

@@ -1,6 +1,5 @@
 package io.streamrec.ingest;
 
-import io.streamrec.worker.WorkerSettings;
 import java.time.Duration;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -38,7 +37,7 @@ public final class ValidationOptions {
     public static final ConfigOption<Integer> DEDUPE_MAX_IDS =
             ConfigOptions.key("validation.dedupe-max-ids")
                     .intType()
-                    .defaultValue(WorkerSettings.DEFAULT_DEDUPE_MAX_IDS)
+                    .defaultValue(10_000)
                     .withDescription(
                             "The most event ids one user keeps for deduplication (at least 4):"
                                     + " past it, the ids of the oldest event times are dropped"

@@ -1,0 +1,72 @@
+package io.streamrec.feeds;
+
+import io.streamrec.config.InvalidOption;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.flink.configuration.ReadableConfig;
+
+/** Bootstrap servers and extra client properties (security etc.) shared by all Kafka clients. */
+public final class KafkaSettings implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final String bootstrapServers;
+    private final TreeMap<String, String> properties;
+
+    public KafkaSettings(String bootstrapServers, Map<String, String> properties) {
+        this.bootstrapServers = bootstrapServers;
+        this.properties = new TreeMap<>(properties);
+    }
+
+    /**
+     * Bootstrap servers and client properties: those of {@code kafka.properties-file}, then {@code
+     * kafka.properties} over them; fails with an {@link InvalidOption} for blank servers or a file
+     * it cannot read.
+     */
+    public static KafkaSettings from(ReadableConfig conf) {
+        String servers = conf.get(KafkaOptions.BOOTSTRAP_SERVERS);
+        if (servers.isBlank()) {
+            throw new InvalidOption(KafkaOptions.BOOTSTRAP_SERVERS, servers, "not empty");
+        }
+        Map<String, String> properties = new TreeMap<>(propertiesFile(conf));
+        properties.putAll(conf.get(KafkaOptions.PROPERTIES));
+        return new KafkaSettings(servers, properties);
+    }
+
+    private static Map<String, String> propertiesFile(ReadableConfig conf) {
+        Optional<String> file = conf.getOptional(KafkaOptions.PROPERTIES_FILE);
+        if (file.isEmpty()) {
+            return Map.of();
+        }
+        Properties p = new Properties();
+        try (Reader in = Files.newBufferedReader(Path.of(file.get()), StandardCharsets.UTF_8)) {
+            p.load(in);
+        } catch (IOException e) {
+            throw new InvalidOption(
+                    KafkaOptions.PROPERTIES_FILE,
+                    file.get(),
+                    "a readable properties file (" + e + ")");
+        }
+        Map<String, String> properties = new TreeMap<>();
+        p.stringPropertyNames().forEach(k -> properties.put(k, p.getProperty(k)));
+        return properties;
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public Properties toProperties() {
+        Properties p = new Properties();
+        p.putAll(properties);
+        p.put("bootstrap.servers", bootstrapServers);
+        return p;
+    }
+}

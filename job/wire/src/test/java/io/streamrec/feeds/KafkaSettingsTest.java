@@ -1,0 +1,59 @@
+package io.streamrec.feeds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamrec.config.InvalidOption;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.flink.configuration.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class KafkaSettingsTest {
+
+    @Test
+    void thePropertiesOptionWinsOverTheFileAndTheServersOverBoth(@TempDir Path dir)
+            throws Exception {
+        Path file = dir.resolve("client.properties");
+        Files.writeString(
+                file, "security.protocol=SASL_SSL\nsasl.mechanism=PLAIN\nbootstrap.servers=x:1\n");
+        Configuration conf =
+                Configuration.fromMap(
+                        Map.of(
+                                "kafka.bootstrap-servers", "broker:9092",
+                                "kafka.properties-file", file.toString(),
+                                "kafka.properties", "sasl.mechanism:SCRAM-SHA-512"));
+
+        Properties p = KafkaSettings.from(conf).toProperties();
+
+        assertThat(p)
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+                .containsEntry("bootstrap.servers", "broker:9092");
+    }
+
+    @Test
+    void blankServersAndAnUnreadableFileAreRefusedByName(@TempDir Path dir) {
+        assertThatThrownBy(
+                        () ->
+                                KafkaSettings.from(
+                                        Configuration.fromMap(
+                                                Map.of("kafka.bootstrap-servers", " "))))
+                .isInstanceOf(InvalidOption.class)
+                .hasMessage(
+                        "option kafka.bootstrap-servers =   is out of range: must be not empty");
+        assertThatThrownBy(
+                        () ->
+                                KafkaSettings.from(
+                                        Configuration.fromMap(
+                                                Map.of(
+                                                        "kafka.properties-file",
+                                                        dir.resolve("absent").toString()))))
+                .isInstanceOf(InvalidOption.class)
+                .hasMessageStartingWith("option kafka.properties-file = ")
+                .hasMessageContaining("a readable properties file");
+    }
+}
