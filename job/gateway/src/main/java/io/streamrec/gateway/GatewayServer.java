@@ -89,7 +89,7 @@ public final class GatewayServer implements AutoCloseable {
     private final EventsEndpoint events;
     private final RecommendationsEndpoint recommendations;
     private final ForgetEndpoint forget;
-    private final HttpConnection.ConnectionCount connections;
+    private final ConnectionCount connections;
     private final EventLoopGroup acceptor;
     private final EventLoopGroup io;
     private final Channel server;
@@ -162,7 +162,7 @@ public final class GatewayServer implements AutoCloseable {
         events = new EventsEndpoint(settings, sendTimeout, workers, identity, sender);
         recommendations = new RecommendationsEndpoint(settings, workers, sender, results);
         forget = new ForgetEndpoint(settings, sendTimeout, workers, sender, users);
-        connections = new HttpConnection.ConnectionCount(settings.connections().maxConnections());
+        connections = new ConnectionCount(settings.connections().maxConnections());
         acceptor = new NioEventLoopGroup(1, new DefaultThreadFactory("gateway-accept", true));
         io =
                 new NioEventLoopGroup(
@@ -191,7 +191,7 @@ public final class GatewayServer implements AutoCloseable {
                         limits.readTimeout().toMillis(),
                         limits.idleTimeout().toMillis(),
                         limits.maxBodyBytes(),
-                        new HttpConnection.BodyBudget(limits.bodiesInFlightBytes()));
+                        new BodyBudget(limits.bodiesInFlightBytes()));
         ServerBootstrap bootstrap =
                 new ServerBootstrap()
                         .group(acceptor, io)

@@ -179,8 +179,8 @@ class GatewayTlsTest {
                         conf.get(GatewayOptions.READ_TIMEOUT).toMillis(),
                         conf.get(GatewayOptions.IDLE_TIMEOUT).toMillis(),
                         1 << 20,
-                        new HttpConnection.BodyBudget(1L << 30));
-        HttpConnection.ConnectionCount count = new HttpConnection.ConnectionCount(100);
+                        new BodyBudget(1L << 30));
+        ConnectionCount count = new ConnectionCount(100);
         listening =
                 new ServerBootstrap()
                         .group(loop)

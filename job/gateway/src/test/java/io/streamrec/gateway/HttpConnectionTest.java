@@ -29,8 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 class HttpConnectionTest {
     private static final HttpConnection.Limits LIMITS =
-            new HttpConnection.Limits(
-                    10_000, 30_000, 1 << 20, new HttpConnection.BodyBudget(1L << 30));
+            new HttpConnection.Limits(10_000, 30_000, 1 << 20, new BodyBudget(1L << 30));
     private static final Pattern STATUS = Pattern.compile("HTTP/1\\.1 (\\d{3})");
 
     /** Holds every request's exchange unanswered and remembers the paths it was given. */
@@ -47,17 +46,16 @@ class HttpConnectionTest {
 
     private static EmbeddedChannel connection(HttpConnection.Router router) {
         EmbeddedChannel channel = new EmbeddedChannel();
-        HttpConnection.initialize(channel, router, new HttpConnection.ConnectionCount(10), LIMITS);
+        HttpConnection.initialize(channel, router, new ConnectionCount(10), LIMITS);
         return channel;
     }
 
-    private static EmbeddedChannel connection(
-            HttpConnection.Router router, HttpConnection.BodyBudget budget) {
+    private static EmbeddedChannel connection(HttpConnection.Router router, BodyBudget budget) {
         EmbeddedChannel channel = new EmbeddedChannel();
         HttpConnection.initialize(
                 channel,
                 router,
-                new HttpConnection.ConnectionCount(10),
+                new ConnectionCount(10),
                 new HttpConnection.Limits(10_000, 30_000, 1 << 20, budget));
         return channel;
     }
@@ -77,7 +75,7 @@ class HttpConnectionTest {
      */
     @Test
     void bodiesArrivingTogetherShareOneBudget() {
-        HttpConnection.BodyBudget budget = new HttpConnection.BodyBudget(1_000);
+        BodyBudget budget = new BodyBudget(1_000);
         HoldingRouter router = new HoldingRouter();
         EmbeddedChannel slow = connection(router, budget);
         send(slow, postHead(800, null) + "x".repeat(100)); // 800 held while the rest comes
@@ -107,7 +105,7 @@ class HttpConnectionTest {
      */
     @Test
     void pipelinedBodiesHoldTheirShareUntilRouted() {
-        HttpConnection.BodyBudget budget = new HttpConnection.BodyBudget(1_000);
+        BodyBudget budget = new BodyBudget(1_000);
         HoldingRouter router = new HoldingRouter();
         EmbeddedChannel channel = connection(router, budget);
         send(channel, postHead(100, null) + "a".repeat(100)); // routed at once, held unanswered
@@ -150,7 +148,7 @@ class HttpConnectionTest {
      */
     @Test
     void aBodyItsRouterKeepsHoldsItsShareUntilGivenBack() {
-        HttpConnection.BodyBudget budget = new HttpConnection.BodyBudget(1_000);
+        BodyBudget budget = new BodyBudget(1_000);
         List<Runnable> releases = new ArrayList<>();
         EmbeddedChannel channel =
                 connection(
@@ -170,7 +168,7 @@ class HttpConnectionTest {
 
     @Test
     void aHeadWhoseContentLengthIsNotANumberIs400AndReservesNothing() {
-        HttpConnection.BodyBudget budget = new HttpConnection.BodyBudget(1_000);
+        BodyBudget budget = new BodyBudget(1_000);
         EmbeddedChannel channel = connection(new HoldingRouter(), budget);
 
         send(channel, "POST /events HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n");
@@ -546,8 +544,7 @@ class HttpConnectionTest {
 
         HoldingRouter stalled = new HoldingRouter();
         EmbeddedChannel stalledClient = new UnreadChannel();
-        HttpConnection.initialize(
-                stalledClient, stalled, new HttpConnection.ConnectionCount(10), LIMITS);
+        HttpConnection.initialize(stalledClient, stalled, new ConnectionCount(10), LIMITS);
         send(stalledClient, get("/a") + get("/b"));
         stalled.held.get(0).send(200, "{}");
         stalledClient.runPendingTasks();
