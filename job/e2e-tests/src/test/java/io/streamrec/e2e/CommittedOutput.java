@@ -1,8 +1,8 @@
 package io.streamrec.e2e;
 
 import io.streamrec.eval.EvalReportCodec;
-import io.streamrec.feeds.CommittedReader;
 import io.streamrec.job.JobSettings;
+import io.streamrec.kafka.CommittedReader;
 import io.streamrec.model.RowKeys;
 import io.streamrec.schema.ParameterRow;
 import io.streamrec.schema.ParameterRowSerializer;

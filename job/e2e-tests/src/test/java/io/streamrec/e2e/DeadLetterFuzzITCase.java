@@ -82,7 +82,7 @@ class DeadLetterFuzzITCase {
      * event j * events / hostile): well-formed and timely, so only deduplication can catch them.
      */
     static void addDuplicates(List<byte[]> hostile, PlantedStream stream, int n) {
-        io.streamrec.ingest.EventJsonCodec codec = new io.streamrec.ingest.EventJsonCodec();
+        io.streamrec.records.EventJsonCodec codec = new io.streamrec.records.EventJsonCodec();
         int step = hostile.size() / n;
         for (int d = 0; d < n; d++) {
             int j = d * step + step / 2;

@@ -3,11 +3,11 @@ package io.streamrec.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streamrec.feeds.CommittedReader;
 import io.streamrec.gateway.GatewayOptions;
 import io.streamrec.gateway.GatewayServer;
-import io.streamrec.ingest.RequestJsonCodec;
 import io.streamrec.job.JobSettings;
+import io.streamrec.kafka.CommittedReader;
+import io.streamrec.records.RequestJsonCodec;
 import io.streamrec.schema.RecommendationRequest;
 import java.net.URI;
 import java.net.http.HttpClient;

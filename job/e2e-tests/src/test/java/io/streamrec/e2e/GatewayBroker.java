@@ -1,9 +1,9 @@
 package io.streamrec.e2e;
 
-import io.streamrec.feeds.KafkaOptions;
-import io.streamrec.feeds.TopicOptions;
 import io.streamrec.gateway.GatewayOptions;
 import io.streamrec.job.TopicSetup;
+import io.streamrec.kafka.KafkaOptions;
+import io.streamrec.kafka.TopicOptions;
 import io.streamrec.tools.quickstart.EmbeddedKafka;
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.extension.AfterAllCallback;

@@ -5,9 +5,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streamrec.feeds.TopicOptions;
 import io.streamrec.gateway.GatewayOptions;
 import io.streamrec.gateway.GatewayServer;
+import io.streamrec.kafka.TopicOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

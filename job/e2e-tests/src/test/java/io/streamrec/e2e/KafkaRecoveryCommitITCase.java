@@ -2,10 +2,10 @@ package io.streamrec.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamrec.feeds.KafkaOptions;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.job.KafkaSinkOptions;
 import io.streamrec.job.StreamrecJob;
+import io.streamrec.kafka.KafkaOptions;
 import io.streamrec.schema.SavepointContract.Uids;
 import io.streamrec.tools.quickstart.EmbeddedKafka;
 import java.lang.reflect.Field;

@@ -3,13 +3,13 @@ package io.streamrec.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.streamrec.ingest.EventJsonCodec;
 import io.streamrec.job.JobSettings;
 import io.streamrec.job.ModelOptions;
 import io.streamrec.job.StreamrecJob;
 import io.streamrec.job.TopicSetup;
 import io.streamrec.job.WorkerOptions;
 import io.streamrec.model.RowKeys;
+import io.streamrec.records.EventJsonCodec;
 import io.streamrec.schema.ParameterRow;
 import io.streamrec.schema.SavepointContract;
 import io.streamrec.schema.SavepointContract.Uids;

@@ -1,8 +1,8 @@
 package io.streamrec.e2e;
 
-import io.streamrec.feeds.KafkaOptions;
-import io.streamrec.feeds.TopicOptions;
 import io.streamrec.job.KafkaSinkOptions;
+import io.streamrec.kafka.KafkaOptions;
+import io.streamrec.kafka.TopicOptions;
 import io.streamrec.tools.quickstart.EmbeddedKafka;
 import java.nio.file.Path;
 import org.apache.flink.configuration.Configuration;

@@ -3,7 +3,6 @@ package io.streamrec.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamrec.feeds.ItemCatalogFeed;
-import io.streamrec.feeds.TopicOptions;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.ingest.ItemJsonCodec;
 import io.streamrec.job.JobSettings;
@@ -12,6 +11,7 @@ import io.streamrec.job.ModelOptions;
 import io.streamrec.job.StreamrecJob;
 import io.streamrec.job.TopicSetup;
 import io.streamrec.job.WorkerOptions;
+import io.streamrec.kafka.TopicOptions;
 import io.streamrec.model.RowKeys;
 import io.streamrec.schema.ItemRecord;
 import io.streamrec.schema.ParameterRow;

@@ -5,7 +5,7 @@ import static io.streamrec.gateway.Exchange.error;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.handler.codec.http.HttpMethod;
-import io.streamrec.ingest.RequestJsonCodec;
+import io.streamrec.records.RequestJsonCodec;
 import io.streamrec.schema.RecommendationRequest;
 import java.io.IOException;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.streamrec.gateway;
 
-import io.streamrec.job.CommandLine;
+import io.streamrec.config.CommandLine;
 import java.util.concurrent.CountDownLatch;
 import org.apache.flink.configuration.Configuration;
 

@@ -1,5 +1,6 @@
 package io.streamrec.gateway;
 
+import io.streamrec.config.InvalidOption;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
@@ -331,8 +332,7 @@ public final class GatewayOptions {
 
     private static void require(ConfigOption<?> option, boolean valid, Object value, String rule) {
         if (!valid) {
-            throw new IllegalArgumentException(
-                    "option " + option.key() + " = " + value + " is out of range: must be " + rule);
+            throw new InvalidOption(option, value, rule);
         }
     }
 }

@@ -16,7 +16,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import io.streamrec.feeds.CommittedReader;
+import io.streamrec.kafka.CommittedReader;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;

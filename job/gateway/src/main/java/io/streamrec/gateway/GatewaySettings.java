@@ -1,10 +1,9 @@
 package io.streamrec.gateway;
 
-import io.streamrec.config.InvalidOption;
-import io.streamrec.feeds.KafkaSettings;
-import io.streamrec.ingest.PrivacyOptions;
-import io.streamrec.ingest.ValidationOptions;
-import io.streamrec.job.JobTopics;
+import io.streamrec.kafka.JobTopics;
+import io.streamrec.kafka.KafkaSettings;
+import io.streamrec.records.PrivacyOptions;
+import io.streamrec.records.ValidationOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.flink.configuration.ReadableConfig;
@@ -87,7 +86,7 @@ record GatewaySettings(
         return new GatewaySettings(
                 kafka,
                 new Topics(topics.events(), topics.requests(), topics.results()),
-                maxFuture(conf),
+                ValidationOptions.maxFuture(conf),
                 conf.getOptional(PrivacyOptions.USER_ID_KEY_FILE).map(Path::of).orElse(null),
                 conf.get(GatewayOptions.HOST),
                 conf.get(GatewayOptions.PORT),
@@ -110,15 +109,6 @@ record GatewaySettings(
                 GatewayOptions.trustedProxies(conf),
                 conf.getOptional(GatewayOptions.AUDIT_LOG).map(Path::of).orElse(null),
                 GatewayTls.Settings.from(conf));
-    }
-
-    /** How far ahead of the wall clock an event's time may be, as validation allows it. */
-    private static Duration maxFuture(ReadableConfig conf) {
-        Duration maxFuture = conf.get(ValidationOptions.MAX_FUTURE);
-        if (maxFuture.isNegative()) {
-            throw new InvalidOption(ValidationOptions.MAX_FUTURE, maxFuture, ">= 0");
-        }
-        return maxFuture;
     }
 
     private static ConnectionLimits connectionLimits(ReadableConfig conf) {

@@ -1,6 +1,6 @@
 package io.streamrec.gateway;
 
-import io.streamrec.ingest.UserPseudonyms;
+import io.streamrec.records.UserPseudonyms;
 import java.io.IOException;
 import java.nio.file.Path;
 

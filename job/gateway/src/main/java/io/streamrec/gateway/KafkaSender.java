@@ -1,6 +1,6 @@
 package io.streamrec.gateway;
 
-import io.streamrec.feeds.KafkaSettings;
+import io.streamrec.kafka.KafkaSettings;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;

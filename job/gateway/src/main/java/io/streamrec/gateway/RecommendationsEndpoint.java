@@ -4,7 +4,7 @@ import static io.streamrec.gateway.Exchange.error;
 
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.streamrec.ingest.RequestJsonCodec;
+import io.streamrec.records.RequestJsonCodec;
 import io.streamrec.schema.RecommendationRequest;
 import java.util.List;
 import java.util.UUID;

@@ -3,8 +3,8 @@ package io.streamrec.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.streamrec.ingest.EventJsonCodec;
-import io.streamrec.ingest.InvalidRecordException;
+import io.streamrec.records.EventJsonCodec;
+import io.streamrec.records.InvalidRecordException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -3,8 +3,8 @@ package io.streamrec.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streamrec.feeds.KafkaOptions;
-import io.streamrec.feeds.TopicOptions;
+import io.streamrec.kafka.KafkaOptions;
+import io.streamrec.kafka.TopicOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

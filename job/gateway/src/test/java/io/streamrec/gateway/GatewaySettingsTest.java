@@ -3,7 +3,8 @@ package io.streamrec.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.streamrec.feeds.TopicOptions;
+import io.streamrec.kafka.TopicOptions;
+import io.streamrec.records.ValidationOptions;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
@@ -45,6 +46,26 @@ class GatewaySettingsTest {
         assertThatThrownBy(() -> GatewaySettings.from(conf))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("option gateway.max-batch = 0 is out of range: must be >= 1");
+    }
+
+    /** The options it shares with the job are checked as the job checks them. */
+    @Test
+    void aNegativeMaxFutureFailsNamingIt() {
+        Configuration conf = new Configuration();
+        conf.set(ValidationOptions.MAX_FUTURE, Duration.ofSeconds(-1));
+
+        assertThatThrownBy(() -> GatewaySettings.from(conf))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("option validation.max-future = PT-1S is out of range: must be >= 0");
+    }
+
+    /** A shared configuration file's job-only options are the job's to check, not the gateway's. */
+    @Test
+    void aJobOptionOutOfRangeDoesNotStopTheGateway() {
+        Configuration conf =
+                Configuration.fromMap(Map.of("model.dim", "0", "ranker.learning-rate", "-1"));
+
+        assertThat(GatewaySettings.from(conf).maxBatch()).isEqualTo(1000);
     }
 
     @Test

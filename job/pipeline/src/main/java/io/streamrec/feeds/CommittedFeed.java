@@ -1,5 +1,6 @@
 package io.streamrec.feeds;
 
+import io.streamrec.kafka.CommittedReader;
 import java.time.Duration;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

@@ -1,6 +1,7 @@
 package io.streamrec.feeds;
 
 import io.streamrec.ingest.ItemJsonCodec;
+import io.streamrec.kafka.CommittedReader;
 import io.streamrec.schema.ItemRecord;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.Consumer;

@@ -1,5 +1,6 @@
 package io.streamrec.feeds;
 
+import io.streamrec.kafka.CommittedReader;
 import io.streamrec.ps.RowInitializer;
 import io.streamrec.schema.ParameterRow;
 import io.streamrec.schema.ParameterRowSerializer;

@@ -2,6 +2,8 @@ package io.streamrec.ingest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamrec.records.EventJsonCodec;
+import io.streamrec.records.RecordParser;
 import io.streamrec.schema.RawRecord;
 import io.streamrec.schema.UserEvent;
 import java.nio.ByteBuffer;

@@ -1,5 +1,6 @@
 package io.streamrec.ingest;
 
+import io.streamrec.records.InvalidRecordException;
 import io.streamrec.schema.ItemRecord;
 import java.io.IOException;
 import java.io.Serializable;

@@ -1,5 +1,7 @@
 package io.streamrec.ingest;
 
+import io.streamrec.records.InvalidRecordException;
+import io.streamrec.records.RecordParser;
 import io.streamrec.schema.ItemRecord;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -3,6 +3,8 @@ package io.streamrec.ingest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.streamrec.records.InvalidRecordException;
+import io.streamrec.records.RecordParser;
 import io.streamrec.schema.ItemRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.streamrec.ingest;
 
+import io.streamrec.records.EventTimeGuard;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.streamrec.ingest;
 
+import io.streamrec.records.UserPseudonyms;
 import io.streamrec.schema.RecommendationRequest;
 import io.streamrec.schema.UserEvent;
 import java.io.Serializable;

@@ -4,6 +4,9 @@ import static io.streamrec.schema.SavepointContract.StateNames.NEWEST_ACCEPTED_P
 import static io.streamrec.schema.SavepointContract.StateNames.NEWEST_ACCEPTED_TIMESTAMP;
 import static io.streamrec.schema.SavepointContract.StateNames.PARTITION_CLOCKS;
 
+import io.streamrec.records.EventTimeGuard;
+import io.streamrec.records.InvalidRecordException;
+import io.streamrec.records.RecordParser;
 import io.streamrec.schema.RawRecord;
 import java.util.ArrayList;
 import java.util.HashMap;

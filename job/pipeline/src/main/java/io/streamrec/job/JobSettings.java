@@ -1,13 +1,11 @@
 package io.streamrec.job;
 
 import io.streamrec.config.InvalidOption;
-import io.streamrec.feeds.KafkaOptions;
-import io.streamrec.feeds.KafkaSettings;
-import io.streamrec.ingest.EventTimeGuard;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.ingest.ItemFormat;
-import io.streamrec.ingest.PrivacyOptions;
-import io.streamrec.ingest.ValidationOptions;
+import io.streamrec.kafka.JobTopics;
+import io.streamrec.kafka.KafkaOptions;
+import io.streamrec.kafka.KafkaSettings;
 import io.streamrec.model.ModelConfig;
 import io.streamrec.model.PositiveWeights;
 import io.streamrec.ps.AdagradUpdater;
@@ -15,6 +13,9 @@ import io.streamrec.ps.FrequencyAdaptiveL2;
 import io.streamrec.ps.FtrlProximalUpdater;
 import io.streamrec.ps.RowOptimizer;
 import io.streamrec.ranking.ScoringStage;
+import io.streamrec.records.EventTimeGuard;
+import io.streamrec.records.PrivacyOptions;
+import io.streamrec.records.ValidationOptions;
 import io.streamrec.schema.EventType;
 import io.streamrec.schema.ReadBounds;
 import io.streamrec.schema.UserEvent;
@@ -430,7 +431,7 @@ public final class JobSettings {
                 "at-least-once or exactly-once (none could lose results)");
         itemsCharset(conf.get(CatalogOptions.CHARSET));
         topics();
-        nonNegativeDuration(ValidationOptions.MAX_FUTURE);
+        ValidationOptions.maxFuture(conf);
         nonNegativeDuration(ValidationOptions.ALLOWED_LATENESS);
         nonNegativeDuration(ValidationOptions.DEDUPE_WINDOW);
         check(ValidationOptions.DEDUPE_MAX_IDS, v -> v >= 4, "at least 4");

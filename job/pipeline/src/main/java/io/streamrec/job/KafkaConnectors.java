@@ -1,7 +1,7 @@
 package io.streamrec.job;
 
-import io.streamrec.feeds.KafkaSettings;
 import io.streamrec.ingest.RawRecordDeserializationSchema;
+import io.streamrec.kafka.KafkaSettings;
 import io.streamrec.schema.RawRecord;
 import java.time.Duration;
 import java.util.Properties;

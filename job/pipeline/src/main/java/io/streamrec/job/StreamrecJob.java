@@ -1,15 +1,16 @@
 package io.streamrec.job;
 
 import io.streamrec.guard.ItemFloodGuard;
-import io.streamrec.ingest.EventJsonCodec;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.ingest.ItemJsonCodec;
 import io.streamrec.ingest.PseudonymizeUsers;
-import io.streamrec.ingest.RequestJsonCodec;
 import io.streamrec.ingest.ValidationFunction;
+import io.streamrec.kafka.JobTopics;
 import io.streamrec.model.ModelConfig;
 import io.streamrec.model.ModelRowInitializer;
 import io.streamrec.ps.ParameterShardOperator;
+import io.streamrec.records.EventJsonCodec;
+import io.streamrec.records.RequestJsonCodec;
 import io.streamrec.schema.ItemRecord;
 import io.streamrec.schema.ModelUpdate;
 import io.streamrec.schema.ParameterRow;

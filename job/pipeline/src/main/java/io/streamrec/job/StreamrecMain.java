@@ -1,5 +1,6 @@
 package io.streamrec.job;
 
+import io.streamrec.config.CommandLine;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.flink.configuration.Configuration;

@@ -1,9 +1,9 @@
 package io.streamrec.job;
 
-import io.streamrec.feeds.KafkaOptions;
-import io.streamrec.feeds.TopicOptions;
-import io.streamrec.ingest.PrivacyOptions;
-import io.streamrec.ingest.ValidationOptions;
+import io.streamrec.kafka.KafkaOptions;
+import io.streamrec.kafka.TopicOptions;
+import io.streamrec.records.PrivacyOptions;
+import io.streamrec.records.ValidationOptions;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -12,7 +12,9 @@ import org.apache.flink.configuration.ConfigOption;
 
 /**
  * The index of the job's settings: each {@code *Options} class groups one concern's Flink {@link
- * ConfigOption}s (by key prefix), and {@link JobSettings} is the one place that reads them.
+ * ConfigOption}s, and {@link JobSettings} is the one place the job reads them (the options it
+ * shares with the gateway through {@code KafkaSettings.from}, {@code JobTopics.from} and {@code
+ * ValidationOptions.maxFuture}).
  */
 public final class StreamrecOptions {
     private StreamrecOptions() {}

@@ -1,5 +1,6 @@
 package io.streamrec.job;
 
+import io.streamrec.kafka.JobTopics;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

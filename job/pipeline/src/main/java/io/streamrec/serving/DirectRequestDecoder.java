@@ -1,9 +1,9 @@
 package io.streamrec.serving;
 
-import io.streamrec.ingest.InvalidRecordException;
 import io.streamrec.ingest.PseudonymizeUsers;
-import io.streamrec.ingest.RequestJsonCodec;
-import io.streamrec.ingest.UserPseudonyms;
+import io.streamrec.records.InvalidRecordException;
+import io.streamrec.records.RequestJsonCodec;
+import io.streamrec.records.UserPseudonyms;
 import io.streamrec.schema.RecommendationRequest;
 
 /**

@@ -1,6 +1,6 @@
 package io.streamrec.serving;
 
-import io.streamrec.feeds.CommittedReader;
+import io.streamrec.kafka.CommittedReader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

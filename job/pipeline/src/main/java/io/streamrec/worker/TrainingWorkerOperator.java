@@ -1,10 +1,10 @@
 package io.streamrec.worker;
 
 import io.streamrec.feeds.ItemCatalogFeed;
-import io.streamrec.feeds.KafkaSettings;
 import io.streamrec.feeds.ModelRowFeed;
 import io.streamrec.ingest.DeadLetterJson;
 import io.streamrec.ingest.ItemCatalog;
+import io.streamrec.kafka.KafkaSettings;
 import io.streamrec.lifecycle.CloseAll;
 import io.streamrec.model.DjlBprTrainer;
 import io.streamrec.model.ModelConfig;

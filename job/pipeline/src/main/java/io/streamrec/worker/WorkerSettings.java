@@ -1,6 +1,6 @@
 package io.streamrec.worker;
 
-import io.streamrec.ingest.ValidationOptions;
+import io.streamrec.records.ValidationOptions;
 import java.io.Serializable;
 
 /**

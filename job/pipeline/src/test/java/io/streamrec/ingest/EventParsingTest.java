@@ -3,6 +3,10 @@ package io.streamrec.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamrec.records.EventJsonCodec;
+import io.streamrec.records.InvalidRecordException;
+import io.streamrec.records.RecordParser;
+import io.streamrec.records.RequestJsonCodec;
 import io.streamrec.schema.EventType;
 import io.streamrec.schema.UserEvent;
 import java.nio.charset.StandardCharsets;

@@ -3,6 +3,8 @@ package io.streamrec.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamrec.records.RecordParser;
+import io.streamrec.records.UserPseudonyms;
 import io.streamrec.schema.EventType;
 import io.streamrec.schema.RecommendationRequest;
 import io.streamrec.schema.UserEvent;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamrec.records.EventJsonCodec;
+import io.streamrec.records.EventTimeGuard;
 import io.streamrec.schema.RawRecord;
 import io.streamrec.schema.SavepointContract.StateNames;
 import io.streamrec.schema.UserEvent;

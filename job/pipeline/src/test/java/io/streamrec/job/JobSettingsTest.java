@@ -5,12 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamrec.candidates.SimilarUsers;
-import io.streamrec.feeds.TopicOptions;
-import io.streamrec.ingest.EventTimeGuard;
-import io.streamrec.ingest.InvalidRecordException;
-import io.streamrec.ingest.PrivacyOptions;
-import io.streamrec.ingest.ValidationOptions;
+import io.streamrec.kafka.JobTopics;
+import io.streamrec.kafka.TopicOptions;
 import io.streamrec.model.PositiveWeights;
+import io.streamrec.records.EventTimeGuard;
+import io.streamrec.records.InvalidRecordException;
+import io.streamrec.records.PrivacyOptions;
+import io.streamrec.records.ValidationOptions;
 import io.streamrec.schema.EventType;
 import io.streamrec.schema.UserEvent;
 import java.nio.file.Files;

@@ -2,8 +2,8 @@ package io.streamrec.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamrec.feeds.KafkaOptions;
 import io.streamrec.ingest.ItemCatalog;
+import io.streamrec.kafka.KafkaOptions;
 import io.streamrec.schema.SavepointContract;
 import io.streamrec.schema.SavepointContract.Uids;
 import java.lang.reflect.Field;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamrec.ingest.ItemCatalog;
-import io.streamrec.ingest.PrivacyOptions;
+import io.streamrec.records.PrivacyOptions;
 import io.streamrec.schema.SavepointContract;
 import io.streamrec.schema.SavepointContract.Uids;
 import io.streamrec.schema.ShardMessage;

@@ -2,7 +2,7 @@ package io.streamrec.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamrec.feeds.KafkaOptions;
+import io.streamrec.kafka.KafkaOptions;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.net.URISyntaxException;

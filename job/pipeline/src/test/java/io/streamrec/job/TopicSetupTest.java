@@ -2,7 +2,7 @@ package io.streamrec.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamrec.feeds.TopicOptions;
+import io.streamrec.kafka.TopicOptions;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;

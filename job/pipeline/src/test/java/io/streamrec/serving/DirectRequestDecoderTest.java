@@ -2,8 +2,8 @@ package io.streamrec.serving;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamrec.ingest.RequestJsonCodec;
-import io.streamrec.ingest.UserPseudonyms;
+import io.streamrec.records.RequestJsonCodec;
+import io.streamrec.records.UserPseudonyms;
 import io.streamrec.schema.RecommendationRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

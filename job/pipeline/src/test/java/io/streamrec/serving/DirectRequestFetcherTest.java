@@ -2,7 +2,7 @@ package io.streamrec.serving;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamrec.ingest.RequestJsonCodec;
+import io.streamrec.records.RequestJsonCodec;
 import io.streamrec.schema.RecommendationRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

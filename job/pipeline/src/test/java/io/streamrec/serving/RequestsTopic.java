@@ -1,6 +1,6 @@
 package io.streamrec.serving;
 
-import io.streamrec.ingest.RequestJsonCodec;
+import io.streamrec.records.RequestJsonCodec;
 import io.streamrec.schema.RecommendationRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

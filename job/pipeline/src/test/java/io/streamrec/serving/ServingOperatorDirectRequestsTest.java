@@ -6,8 +6,8 @@ import static io.streamrec.serving.ServingOperatorFixture.MODEL;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamrec.feeds.ItemCatalogFeed;
-import io.streamrec.feeds.KafkaSettings;
 import io.streamrec.feeds.ModelRowFeed;
+import io.streamrec.kafka.KafkaSettings;
 import io.streamrec.schema.EvalMarker;
 import io.streamrec.schema.ModelUpdate;
 import io.streamrec.schema.RecommendationRequest;

@@ -3,8 +3,8 @@ package io.streamrec.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.streamrec.feeds.KafkaSettings;
 import io.streamrec.ingest.ItemCatalog;
+import io.streamrec.kafka.KafkaSettings;
 import io.streamrec.model.ModelConfig;
 import io.streamrec.model.ModelRowInitializer;
 import io.streamrec.ps.AdagradUpdater;

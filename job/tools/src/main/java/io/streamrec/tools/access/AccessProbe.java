@@ -1,6 +1,6 @@
 package io.streamrec.tools.access;
 
-import io.streamrec.job.CommandLine;
+import io.streamrec.config.CommandLine;
 import io.streamrec.job.JobSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,9 +1,9 @@
 package io.streamrec.tools.access;
 
-import io.streamrec.job.CommandLine;
+import io.streamrec.config.CommandLine;
 import io.streamrec.job.JobSettings;
-import io.streamrec.job.JobTopics;
 import io.streamrec.job.SinkTransactions;
+import io.streamrec.kafka.JobTopics;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.connector.kafka.sink.TransactionNamingStrategy;

@@ -1,8 +1,8 @@
 package io.streamrec.tools.bench;
 
+import io.streamrec.config.CommandLine;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.ingest.ItemFormat;
-import io.streamrec.job.CommandLine;
 import io.streamrec.schema.UserEvent;
 import io.streamrec.tools.datasets.RatingsFormat;
 import io.streamrec.tools.datasets.RatingsReplay;

@@ -1,11 +1,11 @@
 package io.streamrec.tools.bench;
 
-import io.streamrec.feeds.KafkaOptions;
-import io.streamrec.feeds.TopicOptions;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.job.KafkaSinkOptions;
 import io.streamrec.job.RankerOptions;
 import io.streamrec.job.RuntimeDefaults;
+import io.streamrec.kafka.KafkaOptions;
+import io.streamrec.kafka.TopicOptions;
 import io.streamrec.schema.UserEvent;
 import io.streamrec.tools.quickstart.ReplayRun;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.streamrec.tools.datasets;
 
-import io.streamrec.ingest.InvalidRecordException;
+import io.streamrec.records.InvalidRecordException;
 import io.streamrec.schema.EventType;
 import io.streamrec.schema.UserEvent;
 import java.util.Locale;

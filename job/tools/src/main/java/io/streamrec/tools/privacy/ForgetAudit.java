@@ -2,12 +2,12 @@ package io.streamrec.tools.privacy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.streamrec.feeds.CommittedReader;
-import io.streamrec.ingest.UserPseudonyms;
-import io.streamrec.job.CommandLine;
+import io.streamrec.config.CommandLine;
 import io.streamrec.job.JobSettings;
+import io.streamrec.kafka.CommittedReader;
 import io.streamrec.model.RowKeys;
 import io.streamrec.ps.ParameterShardState;
+import io.streamrec.records.UserPseudonyms;
 import io.streamrec.schema.SavepointContract.StateNames;
 import io.streamrec.schema.SavepointContract.Uids;
 import io.streamrec.serving.StatisticsCheckpoint;

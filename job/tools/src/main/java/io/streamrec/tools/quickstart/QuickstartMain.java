@@ -1,17 +1,17 @@
 package io.streamrec.tools.quickstart;
 
+import io.streamrec.config.CommandLine;
 import io.streamrec.eval.PrequentialCounts;
-import io.streamrec.feeds.KafkaOptions;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.ingest.ItemFormat;
 import io.streamrec.ingest.TextFileLines;
-import io.streamrec.job.CommandLine;
 import io.streamrec.job.EvaluationOptions;
 import io.streamrec.job.JobSettings;
 import io.streamrec.job.KafkaSinkOptions;
 import io.streamrec.job.ParallelismOptions;
 import io.streamrec.job.RankerOptions;
 import io.streamrec.job.RuntimeDefaults;
+import io.streamrec.kafka.KafkaOptions;
 import io.streamrec.schema.UserEvent;
 import io.streamrec.tools.datasets.RatingsFormat;
 import io.streamrec.tools.datasets.RatingsReplay;

@@ -1,7 +1,7 @@
 package io.streamrec.tools.quickstart;
 
-import io.streamrec.ingest.EventJsonCodec;
-import io.streamrec.ingest.RequestJsonCodec;
+import io.streamrec.records.EventJsonCodec;
+import io.streamrec.records.RequestJsonCodec;
 import io.streamrec.schema.RecommendationRequest;
 import io.streamrec.schema.UserEvent;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package io.streamrec.tools.savepoint;
 
-import io.streamrec.job.CommandLine;
+import io.streamrec.config.CommandLine;
 import io.streamrec.schema.SavepointContract;
 import java.io.IOException;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.streamrec.tools.topics;
 
-import io.streamrec.job.CommandLine;
+import io.streamrec.config.CommandLine;
 import io.streamrec.job.JobSettings;
 import io.streamrec.job.TopicSetup;
 import java.util.Set;

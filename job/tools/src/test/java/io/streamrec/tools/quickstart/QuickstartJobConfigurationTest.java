@@ -3,10 +3,10 @@ package io.streamrec.tools.quickstart;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamrec.eval.PrequentialCounts;
-import io.streamrec.feeds.KafkaOptions;
 import io.streamrec.job.EvaluationOptions;
 import io.streamrec.job.ParallelismOptions;
 import io.streamrec.job.RankerOptions;
+import io.streamrec.kafka.KafkaOptions;
 import io.streamrec.schema.EventType;
 import io.streamrec.schema.UserEvent;
 import java.time.Duration;

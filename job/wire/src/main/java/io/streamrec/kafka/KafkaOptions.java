@@ -1,4 +1,4 @@
-package io.streamrec.feeds;
+package io.streamrec.kafka;
 
 import java.util.Map;
 import org.apache.flink.configuration.ConfigOption;

@@ -1,4 +1,4 @@
-package io.streamrec.ingest;
+package io.streamrec.records;
 
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;

@@ -1,4 +1,4 @@
-package io.streamrec.ingest;
+package io.streamrec.records;
 
 /** A record that cannot be used, with a machine-readable reason (e.g. {@code missing_field}). */
 public final class InvalidRecordException extends Exception {

@@ -1,12 +1,12 @@
-package io.streamrec.ingest;
+package io.streamrec.records;
 
 import java.io.Serializable;
 import java.util.function.ToLongFunction;
 
 /**
  * Rejects records whose timestamp is too far in the future (against the wall clock) or older than
- * the allowed lateness behind the newest timestamp accepted from the same Kafka partition ({@link
- * PartitionClocks}).
+ * the allowed lateness behind the newest timestamp accepted from the same Kafka partition (the
+ * pipeline's {@code PartitionClocks}).
  */
 public final class EventTimeGuard<T> implements Serializable {
     private static final long serialVersionUID = 1L;

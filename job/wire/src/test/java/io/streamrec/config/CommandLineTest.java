@@ -1,10 +1,10 @@
-package io.streamrec.job;
+package io.streamrec.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.streamrec.feeds.KafkaOptions;
-import io.streamrec.ingest.ValidationOptions;
+import io.streamrec.kafka.KafkaOptions;
+import io.streamrec.records.ValidationOptions;
 import org.junit.jupiter.api.Test;
 
 class CommandLineTest {

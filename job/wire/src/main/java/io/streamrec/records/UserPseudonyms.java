@@ -1,4 +1,4 @@
-package io.streamrec.ingest;
+package io.streamrec.records;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

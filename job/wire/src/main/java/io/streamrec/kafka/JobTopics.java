@@ -1,7 +1,6 @@
-package io.streamrec.job;
+package io.streamrec.kafka;
 
 import io.streamrec.config.InvalidOption;
-import io.streamrec.feeds.TopicOptions;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.configuration.ConfigOption;

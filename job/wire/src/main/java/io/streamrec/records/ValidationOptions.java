@@ -1,8 +1,10 @@
-package io.streamrec.ingest;
+package io.streamrec.records;
 
+import io.streamrec.config.InvalidOption;
 import java.time.Duration;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.ReadableConfig;
 
 /** What validation accepts: event-time bounds and the dedupe window. */
 public final class ValidationOptions {
@@ -44,4 +46,13 @@ public final class ValidationOptions {
                                     + " and a copy of one of them is no longer recognised. The"
                                     + " window bounds the ids of a user whose event times move;"
                                     + " this bounds those of a user whose event times do not.");
+
+    /** {@link #MAX_FUTURE}, refused with an {@link InvalidOption} when negative. */
+    public static Duration maxFuture(ReadableConfig conf) {
+        Duration maxFuture = conf.get(MAX_FUTURE);
+        if (maxFuture.isNegative()) {
+            throw new InvalidOption(MAX_FUTURE, maxFuture, ">= 0");
+        }
+        return maxFuture;
+    }
 }

@@ -1,4 +1,4 @@
-package io.streamrec.feeds;
+package io.streamrec.kafka;
 
 import io.streamrec.lifecycle.CloseAll;
 import java.time.Duration;

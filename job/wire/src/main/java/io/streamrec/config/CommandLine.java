@@ -1,4 +1,4 @@
-package io.streamrec.job;
+package io.streamrec.config;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package io.streamrec.feeds;
+package io.streamrec.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

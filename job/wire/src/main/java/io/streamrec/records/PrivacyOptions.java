@@ -1,4 +1,4 @@
-package io.streamrec.ingest;
+package io.streamrec.records;
 
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
