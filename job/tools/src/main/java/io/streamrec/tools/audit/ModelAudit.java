@@ -187,14 +187,7 @@ public final class ModelAudit {
         long n = events.size();
 
         Map<String, ParameterRow> rows = new HashMap<>();
-        Consumer<ParameterRow> latest =
-                r -> {
-                    if (r.isTombstone()) {
-                        rows.remove(r.key()); // a forgotten user's row
-                    } else {
-                        rows.merge(r.key(), r, (a, b) -> a.version() >= b.version() ? a : b);
-                    }
-                };
+        Consumer<ParameterRow> latest = keepingLatest(rows);
         Consumer<ParameterRow> taken = lineage == null ? latest : lineage.filter(latest);
         Map<String, Integer> answers = new HashMap<>();
         LatestReports reports = new LatestReports();
@@ -222,6 +215,17 @@ public final class ModelAudit {
         }
     }
 
+    /** Keeps each row's latest version in {@code rows}; a tombstone removes its row. */
+    private static Consumer<ParameterRow> keepingLatest(Map<String, ParameterRow> rows) {
+        return r -> {
+            if (r.isTombstone()) {
+                rows.remove(r.key()); // a forgotten user's row
+            } else {
+                rows.merge(r.key(), r, (a, b) -> a.version() >= b.version() ? a : b);
+            }
+        };
+    }
+
     /** Every check on what was read; apart from the reading so that tests can drive it. */
     ObjectNode audit(
             List<UserEvent> events,
@@ -244,30 +248,60 @@ public final class ModelAudit {
             Map<String, Integer> answers,
             LatestReports reports) {
         long n = events.size();
-        Map<String, Long> perUser = expected.perUser();
-        long expectedUpdates = expected.updates();
         Totals totals = Totals.of(rows);
+        AnswerCounts answered = answerCounts(answers);
+        PrequentialCounts quality = reports.merged();
         List<String> mismatches = new ArrayList<>();
-        check(mismatches, "user row updates", totals.userUpdates, n);
-        check(mismatches, "dense:W updates", totals.denseW, n);
-        check(mismatches, "positives", totals.positives, n);
+        checkTotals(mismatches, totals, n, expected);
+        check(
+                mismatches,
+                "users whose counter differs from their events",
+                usersOff(expected.perUser(), rows),
+                0);
+        checkAnswers(mismatches, answered);
+        checkQuality(mismatches, quality);
+        ObjectNode out = MAPPER.createObjectNode();
+        out.put("events", n);
+        out.put("users", expected.perUser().size());
+        out.put("rows", rows.size());
+        putTotals(out, totals, expected.updates());
+        putAnswers(out, answered);
+        putQuality(out, quality);
+        out.set("mismatches", MAPPER.valueToTree(mismatches));
+        return out;
+    }
+
+    /** Every event counted once in its user's row, in {@code dense:W} and in the rows' sum. */
+    private static void checkTotals(
+            List<String> mismatches, Totals totals, long events, Expected expected) {
+        check(mismatches, "user row updates", totals.userUpdates, events);
+        check(mismatches, "dense:W updates", totals.denseW, events);
+        check(mismatches, "positives", totals.positives, events);
         if (expected.computable()) {
-            check(mismatches, "all row updates", totals.updates, expectedUpdates);
+            check(mismatches, "all row updates", totals.updates, expected.updates());
         } else {
             // no per-row check can run: say so rather than pass on the totals alone
             mismatches.add(
                     "expected row counts not derivable: an event's item is not in the catalog"
                             + " (items.path), so no row's counters were checked");
         }
-        long usersOff =
-                perUser.entrySet().stream()
-                        .filter(
-                                e -> {
-                                    ParameterRow r = rows.get(e.getKey());
-                                    return r == null || r.updates() != e.getValue();
-                                })
-                        .count();
-        check(mismatches, "users whose counter differs from their events", usersOff, 0);
+    }
+
+    /** Users whose row is missing or counts other than their events. */
+    private static long usersOff(Map<String, Long> perUser, Map<String, ParameterRow> rows) {
+        return perUser.entrySet().stream()
+                .filter(
+                        e -> {
+                            ParameterRow r = rows.get(e.getKey());
+                            return r == null || r.updates() != e.getValue();
+                        })
+                .count();
+    }
+
+    /** How the audited requests were answered. */
+    private record AnswerCounts(long answered, long twice, long againAfterRestore) {}
+
+    private AnswerCounts answerCounts(Map<String, Integer> answers) {
         long answered =
                 answers.keySet().stream().filter(id -> id.startsWith(requestsPrefix)).count();
         long twice = answers.values().stream().filter(c -> c > 1).count();
@@ -277,11 +311,17 @@ public final class ModelAudit {
                 answersPerStretch.values().stream()
                         .filter(stretches -> stretches.size() > 1)
                         .count();
+        return new AnswerCounts(answered, twice, againAfterRestore);
+    }
+
+    private void checkAnswers(List<String> mismatches, AnswerCounts answered) {
         if (expectedRequests > 0) {
-            check(mismatches, "requests answered", answered, expectedRequests);
+            check(mismatches, "requests answered", answered.answered(), expectedRequests);
         }
-        check(mismatches, "requests answered more than once", twice, 0);
-        PrequentialCounts quality = reports.merged();
+        check(mismatches, "requests answered more than once", answered.twice(), 0);
+    }
+
+    private static void checkQuality(List<String> mismatches, PrequentialCounts quality) {
         double model = quality.hitRate(0);
         double popularity = quality.hitRate(1);
         if (!(model > popularity)) {
@@ -289,24 +329,27 @@ public final class ModelAudit {
                     String.format(
                             "model HR@10 %.4f does not beat popularity %.4f", model, popularity));
         }
-        ObjectNode out = MAPPER.createObjectNode();
-        out.put("events", n);
-        out.put("users", perUser.size());
-        out.put("rows", rows.size());
+    }
+
+    private static void putTotals(ObjectNode out, Totals totals, long expectedUpdates) {
         out.put("user_row_updates", totals.userUpdates);
         out.put("dense_w_updates", totals.denseW);
         out.put("positives", totals.positives);
         out.put("row_updates", totals.updates);
         out.put("expected_row_updates", expectedUpdates);
-        out.put("requests_answered", answered);
-        out.put("requests_answered_twice", twice);
-        out.put("requests_answered_again_after_older_checkpoint", againAfterRestore);
+    }
+
+    private static void putAnswers(ObjectNode out, AnswerCounts answered) {
+        out.put("requests_answered", answered.answered());
+        out.put("requests_answered_twice", answered.twice());
+        out.put("requests_answered_again_after_older_checkpoint", answered.againAfterRestore());
+    }
+
+    private static void putQuality(ObjectNode out, PrequentialCounts quality) {
         out.put("evaluated_events", quality.events());
-        out.put("hr_at_10_model", model);
-        out.put("hr_at_10_popularity", popularity);
+        out.put("hr_at_10_model", quality.hitRate(0));
+        out.put("hr_at_10_popularity", quality.hitRate(1));
         out.put("hr_at_10_trending", quality.hitRate(2));
-        out.set("mismatches", MAPPER.valueToTree(mismatches));
-        return out;
     }
 
     /**
@@ -323,10 +366,39 @@ public final class ModelAudit {
         }
         Set<String> keys = new HashSet<>(expected.keySet());
         keys.addAll(rows.keySet());
-        long countersOff = 0;
+        RowsOff off = rowsOff(keys, expected, rows);
+        if (rowsOffFile != null) {
+            java.nio.file.Files.write(java.nio.file.Path.of(rowsOffFile), off.lines());
+        }
+        List<String> mismatches = mismatches(out);
+        check(
+                mismatches,
+                "rows whose counters differ from a run without failures",
+                off.counters(),
+                0);
+        check(mismatches, "rows whose version is outside 1..updates", off.versions(), 0);
+        out.put("rows_checked", keys.size());
+        out.put("rows_counters_off", off.counters());
+        out.putPOJO("rows_counters_off_examples", off.examples());
+        out.put("rows_versions_off", off.versions());
+        out.put("rows_of_abandoned_runs", lineage == null ? 0 : lineage.abandonedRows());
+        out.set("mismatches", MAPPER.valueToTree(mismatches));
+    }
+
+    /**
+     * The rows whose counters are off (a line for each, the first five as examples) and how many
+     * have a version outside 1..updates.
+     */
+    private record RowsOff(
+            long counters, long versions, List<String> examples, List<String> lines) {}
+
+    private static RowsOff rowsOff(
+            Set<String> keys,
+            Map<String, ExpectedContributions.Counters> expected,
+            Map<String, ParameterRow> rows) {
         long versionsOff = 0;
         List<String> examples = new ArrayList<>();
-        List<String> off = new ArrayList<>();
+        List<String> lines = new ArrayList<>();
         for (String key : keys) {
             ExpectedContributions.Counters want =
                     expected.getOrDefault(key, new ExpectedContributions.Counters(0, 0));
@@ -334,48 +406,50 @@ public final class ModelAudit {
             long updates = row == null ? 0 : row.updates();
             long positives = row == null ? 0 : row.positives();
             if (updates != want.updates() || positives != want.positives()) {
-                countersOff++;
-                off.add(
-                        String.join(
-                                " ",
-                                key,
-                                "updates",
-                                updates + "/" + want.updates(),
-                                "positives",
-                                positives + "/" + want.positives(),
-                                "version",
-                                row == null ? "-" : Long.toString(row.version()),
-                                "stamp",
-                                row == null ? "-" : String.valueOf(row.stamp())));
+                lines.add(rowOffLine(key, want, row, updates, positives));
                 if (examples.size() < 5) {
-                    examples.add(
-                            key
-                                    + " updates "
-                                    + updates
-                                    + "/"
-                                    + want.updates()
-                                    + " positives "
-                                    + positives
-                                    + "/"
-                                    + want.positives());
+                    examples.add(rowOffExample(key, want, updates, positives));
                 }
             }
             if (row != null && updates > 0 && (row.version() < 1 || row.version() > updates)) {
                 versionsOff++;
             }
         }
-        if (rowsOffFile != null) {
-            java.nio.file.Files.write(java.nio.file.Path.of(rowsOffFile), off);
-        }
-        List<String> mismatches = mismatches(out);
-        check(mismatches, "rows whose counters differ from a run without failures", countersOff, 0);
-        check(mismatches, "rows whose version is outside 1..updates", versionsOff, 0);
-        out.put("rows_checked", keys.size());
-        out.put("rows_counters_off", countersOff);
-        out.putPOJO("rows_counters_off_examples", examples);
-        out.put("rows_versions_off", versionsOff);
-        out.put("rows_of_abandoned_runs", lineage == null ? 0 : lineage.abandonedRows());
-        out.set("mismatches", MAPPER.valueToTree(mismatches));
+        return new RowsOff(lines.size(), versionsOff, examples, lines);
+    }
+
+    /** A row whose counters are off, as {@code --rows-off} lists it. */
+    private static String rowOffLine(
+            String key,
+            ExpectedContributions.Counters want,
+            ParameterRow row,
+            long updates,
+            long positives) {
+        return String.join(
+                " ",
+                key,
+                "updates",
+                updates + "/" + want.updates(),
+                "positives",
+                positives + "/" + want.positives(),
+                "version",
+                row == null ? "-" : Long.toString(row.version()),
+                "stamp",
+                row == null ? "-" : String.valueOf(row.stamp()));
+    }
+
+    /** A row whose counters are off, as the result's examples show it. */
+    private static String rowOffExample(
+            String key, ExpectedContributions.Counters want, long updates, long positives) {
+        return key
+                + " updates "
+                + updates
+                + "/"
+                + want.updates()
+                + " positives "
+                + positives
+                + "/"
+                + want.positives();
     }
 
     /**
