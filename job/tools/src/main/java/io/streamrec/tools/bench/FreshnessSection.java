@@ -140,19 +140,7 @@ final class FreshnessSection extends ReplaySection {
             cpuAtThisLoad(achieved[r]);
         }
         e2e.addAll(run.requestLatency());
-        PipelineBench.ClientLatency client = pipeline.lastClientLatency();
-        clientGateway.addAll(client.gateway());
-        clientKafka.addAll(client.kafka());
-        clientKafkaServed.addAll(client.kafkaServed());
-        clientGatewayWarm.addAll(client.gatewayWarm());
-        clientKafkaWarm.addAll(client.kafkaWarm());
-        clientUnanswered += client.unanswered();
-        // every request of the run with its due time, and when serving took each checkpoint on
-        // the same clock: whether slow ones cluster (start-up, a checkpoint) or spread
-        Files.write(report.dataFile("client-requests-run" + (r + 1) + ".csv"), client.csv());
-        Files.write(
-                report.dataFile("checkpoints-run" + (r + 1) + ".csv"),
-                checkpointsCsv(run.servingCheckpointTimes(), run.trainingWindow()));
+        addClientLatency(r, run);
         p50[r] = quantile(f, 0.5);
         p90[r] = quantile(f, 0.9);
         p99[r] = quantile(f, 0.99);
@@ -162,6 +150,24 @@ final class FreshnessSection extends ReplaySection {
                 "    %,d samples at %,.0f events/s achieved (%,.0f requested): p50 %.0f ms, p90 %.0f"
                         + " ms, p99 %.0f ms, max %.0f ms (percentiles: their buckets' upper edges)",
                 f.count(), achieved[r], rate, p50[r], p90[r], p99[r], max[r]);
+    }
+
+    /**
+     * Pools run {@code r}'s client latencies and writes its requests and serving's checkpoints: on
+     * the same clock, whether slow requests cluster (start-up, a checkpoint) or spread.
+     */
+    private void addClientLatency(int r, ReplayRun.Result run) throws Exception {
+        PipelineBench.ClientLatency client = pipeline.lastClientLatency();
+        clientGateway.addAll(client.gateway());
+        clientKafka.addAll(client.kafka());
+        clientKafkaServed.addAll(client.kafkaServed());
+        clientGatewayWarm.addAll(client.gatewayWarm());
+        clientKafkaWarm.addAll(client.kafkaWarm());
+        clientUnanswered += client.unanswered();
+        Files.write(report.dataFile("client-requests-run" + (r + 1) + ".csv"), client.csv());
+        Files.write(
+                report.dataFile("checkpoints-run" + (r + 1) + ".csv"),
+                checkpointsCsv(run.servingCheckpointTimes(), run.trainingWindow()));
     }
 
     /**
@@ -213,6 +219,13 @@ final class FreshnessSection extends ReplaySection {
     }
 
     private void recordClients() {
+        recordClientResults();
+        recordClientDetails();
+        recordClientRows();
+        recordWarmAndServedClientRows();
+    }
+
+    private void recordClientResults() {
         report.result("client_request_ms_p50", quantile(clientGateway, 0.5));
         report.result("client_request_ms_p99", quantile(clientGateway, 0.99));
         report.result("kafka_client_request_ms_p50", quantile(clientKafka, 0.5));
@@ -221,6 +234,9 @@ final class FreshnessSection extends ReplaySection {
         report.result("kafka_client_request_ms_p99_warm", quantile(clientKafkaWarm, 0.99));
         report.result("kafka_client_served_ms_p50", quantile(clientKafkaServed, 0.5));
         report.result("kafka_client_served_ms_p99", quantile(clientKafkaServed, 0.99));
+    }
+
+    private void recordClientDetails() {
         report.details("client_request_ms")
                 .put("gateway_requests", clientGateway.count())
                 .put("kafka_requests", clientKafka.count())
@@ -239,6 +255,10 @@ final class FreshnessSection extends ReplaySection {
                                 + " only requests due in each freshness run's training window ("
                                 + load
                                 + "), all runs pooled, percentiles exact (nearest rank)");
+    }
+
+    /** The client requests' rows, through the gateway and through Kafka. */
+    private void recordClientRows() {
         report.row(
                 "client request -> result in hand at "
                         + load
@@ -260,6 +280,10 @@ final class FreshnessSection extends ReplaySection {
                         quantile(clientKafka, 0.5),
                         quantile(clientKafka, 0.99),
                         clientKafka.count()));
+    }
+
+    /** The same after the warm-up, and the Kafka requests' time until serving answered them. */
+    private void recordWarmAndServedClientRows() {
         report.row(
                 "the same after the first "
                         + PipelineBench.CLIENT_WARM_UP_S
