@@ -36,10 +36,6 @@ public final class PipelineBench {
     /** The last run's CPU samples (closed), for its cores busy second by second. */
     private StageCpuSampler lastCpu;
 
-    /**
-     * Requests timed at a client during a run's training window: through the gateway, through Kafka
-     * directly, and how many got no answer.
-     */
     /** Seconds at the start of a run's training window that the warm client figures skip. */
     public static final int CLIENT_WARM_UP_S = 20;
 
@@ -160,13 +156,7 @@ public final class PipelineBench {
         Configuration conf = runConfiguration(run, options);
         Configuration flinkConf =
                 RuntimeDefaults.embedded(conf, workDir.resolve("checkpoints-" + run));
-        progress.accept(
-                String.format(
-                        "  %s: %,d events, parallelism %d, %s",
-                        label,
-                        events.size(),
-                        parallelism,
-                        rate > 0 ? String.format("paced at %,.0f events/s", rate) : "full speed"));
+        announce(label, events.size(), parallelism, rate);
         try (ReplayRun replay =
                 ReplayRun.builder()
                         .configuration(flinkConf)
@@ -182,32 +172,59 @@ public final class PipelineBench {
                         .timeout(Duration.ofMinutes(30))
                         .progress(line -> {})
                         .build()) {
-            ReplayRun.Result result;
-            lastClientLatency = null;
-            lastCpu = null;
-            try (StageCpuSampler cpu = StageCpuSampler.start();
-                    ClientLatencyProbe probe =
-                            clientRequestsPerSecond > 0
-                                    ? ClientLatencyProbe.start(
-                                            conf, probeUsers(events), clientRequestsPerSecond)
-                                    : null) {
-                result = replay.run(List.of(), false);
-                cpu.close();
-                ReplayRun.TrainingWindow w = result.trainingWindow();
-                if (probe != null) {
-                    lastClientLatency = clientLatency(probe, w);
-                }
-                lastCpuMicrosPerEvent = cpuMicrosPerEvent(cpu, w);
-                lastCpu = cpu;
-            }
-            progress.accept(
-                    String.format(
-                            "    %,.0f events/s, HR@10 model %.4f, %d checkpoints",
-                            result.eventsPerSecond(),
-                            result.counts().hitRate(0),
-                            result.checkpointsCompleted()));
+            ReplayRun.Result result = runSampled(replay, conf, events, clientRequestsPerSecond);
+            announceResult(result);
             return result;
         }
+    }
+
+    private void announce(String label, int events, int parallelism, double rate) {
+        progress.accept(
+                String.format(
+                        "  %s: %,d events, parallelism %d, %s",
+                        label,
+                        events,
+                        parallelism,
+                        rate > 0 ? String.format("paced at %,.0f events/s", rate) : "full speed"));
+    }
+
+    /**
+     * Runs the replay with the process's CPU sampled and, at {@code clientRequestsPerSecond} above
+     * 0, a client probe beside it; keeps what they measured within the training window.
+     */
+    private ReplayRun.Result runSampled(
+            ReplayRun replay,
+            Configuration conf,
+            List<UserEvent> events,
+            double clientRequestsPerSecond)
+            throws Exception {
+        lastClientLatency = null;
+        lastCpu = null;
+        try (StageCpuSampler cpu = StageCpuSampler.start();
+                ClientLatencyProbe probe =
+                        clientRequestsPerSecond > 0
+                                ? ClientLatencyProbe.start(
+                                        conf, probeUsers(events), clientRequestsPerSecond)
+                                : null) {
+            ReplayRun.Result result = replay.run(List.of(), false);
+            cpu.close();
+            ReplayRun.TrainingWindow w = result.trainingWindow();
+            if (probe != null) {
+                lastClientLatency = clientLatency(probe, w);
+            }
+            lastCpuMicrosPerEvent = cpuMicrosPerEvent(cpu, w);
+            lastCpu = cpu;
+            return result;
+        }
+    }
+
+    private void announceResult(ReplayRun.Result result) {
+        progress.accept(
+                String.format(
+                        "    %,.0f events/s, HR@10 model %.4f, %d checkpoints",
+                        result.eventsPerSecond(),
+                        result.counts().hitRate(0),
+                        result.checkpointsCompleted()));
     }
 
     /** The job's settings for run {@code run}: its own topics, consumer group and transactions. */
