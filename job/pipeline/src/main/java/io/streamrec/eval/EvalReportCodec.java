@@ -206,37 +206,9 @@ public final class EvalReportCodec {
     public static Report decode(String json) throws IOException {
         JsonNode node = MAPPER.readTree(json);
         String[] names = recommenders(node);
-        TreeMap<Long, double[]> windows = new TreeMap<>();
-        boolean legacy = false;
-        for (JsonNode w : node.get("windows")) {
-            boolean hasCounts = w.has("counts");
-            legacy |= !w.has("ranked");
-            double[] values =
-                    hasCounts
-                            ? withRanked(w.get("counts"), w.get("ranked"))
-                            : doubles(w.get("values"));
-            String[] layout = hasCounts ? names : PrequentialCounts.VERSION_1_RECOMMENDERS;
-            windows.put(w.get("start").asLong(), PrequentialCounts.inCurrentLayout(layout, values));
-        }
-        legacy |= node.has("earlier_counts") && !node.has("earlier_ranked");
-        double[] earlier =
-                node.has("earlier_counts")
-                        ? PrequentialCounts.inCurrentLayout(
-                                names,
-                                withRanked(node.get("earlier_counts"), node.get("earlier_ranked")))
-                        : new double[PrequentialCounts.FIELDS];
-        List<TreeSet<String>> covered = PrequentialCounts.noCoverage();
-        node.path("covered_items")
-                .fields()
-                .forEachRemaining(
-                        e -> {
-                            int r = PrequentialCounts.indexOf(e.getKey());
-                            if (r >= 0) {
-                                TreeSet<String> items = new TreeSet<>();
-                                e.getValue().forEach(item -> items.add(item.asText()));
-                                covered.set(r, items);
-                            }
-                        });
+        TreeMap<Long, double[]> windows = readWindows(node.get("windows"), names);
+        double[] earlier = readEarlier(node, names);
+        List<TreeSet<String>> covered = readCovered(node.path("covered_items"));
         PrequentialCounts counts =
                 new PrequentialCounts(
                         node.get("subtask").asInt(),
@@ -245,7 +217,7 @@ public final class EvalReportCodec {
                         covered,
                         node.path("items_known").asLong());
         readSketches(node.path("covered_items_sketch"), counts);
-        if (legacy) {
+        if (lacksRanked(node)) {
             counts.legacyRecommendersWithoutHitsRankedNone();
         }
         return new Report(
@@ -259,6 +231,62 @@ public final class EvalReportCodec {
                         node.path("first_event_time").asLong(),
                         node.path("last_event_time").asLong()),
                 freshness(node.path("freshness_ms")));
+    }
+
+    /**
+     * Each window's counts by its start, in the current layout whatever format it was written in.
+     */
+    private static TreeMap<Long, double[]> readWindows(JsonNode windows, String[] names) {
+        TreeMap<Long, double[]> read = new TreeMap<>();
+        for (JsonNode w : windows) {
+            boolean hasCounts = w.has("counts");
+            double[] values =
+                    hasCounts
+                            ? withRanked(w.get("counts"), w.get("ranked"))
+                            : doubles(w.get("values"));
+            String[] layout = hasCounts ? names : PrequentialCounts.VERSION_1_RECOMMENDERS;
+            read.put(w.get("start").asLong(), PrequentialCounts.inCurrentLayout(layout, values));
+        }
+        return read;
+    }
+
+    /** The folded windows before those listed; none in a report without them. */
+    private static double[] readEarlier(JsonNode node, String[] names) {
+        if (!node.has("earlier_counts")) {
+            return new double[PrequentialCounts.FIELDS];
+        }
+        return PrequentialCounts.inCurrentLayout(
+                names, withRanked(node.get("earlier_counts"), node.get("earlier_ranked")));
+    }
+
+    /** Per recommender the covered ids the report lists; none for those it does not. */
+    private static List<TreeSet<String>> readCovered(JsonNode coveredItems) {
+        List<TreeSet<String>> covered = PrequentialCounts.noCoverage();
+        coveredItems
+                .fields()
+                .forEachRemaining(
+                        e -> {
+                            int r = PrequentialCounts.indexOf(e.getKey());
+                            if (r >= 0) {
+                                TreeSet<String> items = new TreeSet<>();
+                                e.getValue().forEach(item -> items.add(item.asText()));
+                                covered.set(r, items);
+                            }
+                        });
+        return covered;
+    }
+
+    /**
+     * Whether a window or the earlier ones carry counts without the events each recommender ranked:
+     * a report written before those were counted.
+     */
+    private static boolean lacksRanked(JsonNode node) {
+        for (JsonNode w : node.get("windows")) {
+            if (!w.has("ranked")) {
+                return true;
+            }
+        }
+        return node.has("earlier_counts") && !node.has("earlier_ranked");
     }
 
     private static void readSketches(JsonNode sketches, PrequentialCounts counts)
