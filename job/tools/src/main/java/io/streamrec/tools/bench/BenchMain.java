@@ -7,6 +7,7 @@ import io.streamrec.schema.UserEvent;
 import io.streamrec.tools.datasets.RatingsFormat;
 import io.streamrec.tools.datasets.RatingsReplay;
 import io.streamrec.tools.quickstart.EmbeddedKafka;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -118,11 +119,7 @@ public final class BenchMain {
 
     private void run() throws Exception {
         Files.createDirectories(out);
-        List<UserEvent> all =
-                RatingsReplay.read(
-                                Path.of(DATA + "ratings.dat"),
-                                RatingsFormat.parse("movietweetings"))
-                        .events();
+        List<UserEvent> all = readRatings();
         ItemCatalog catalog =
                 ItemCatalog.read(Path.of(DATA + "movies.dat"), ItemFormat.parse("movietweetings"));
         int n = Math.min(all.size(), Integer.parseInt(opts.getOrDefault("events", "100000")));
@@ -138,6 +135,29 @@ public final class BenchMain {
                         repeats,
                         opts.getOrDefault("command", "deploy/bench.sh"),
                         opts.get("commit"));
+        runServingSections(report, all, catalog);
+        if (sections.contains("loop")) {
+            runSection(new LoopSection(report, subset, catalog), report);
+        }
+        if (sections.contains("pipeline")
+                || sections.contains("freshness")
+                || sections.contains("quality")) {
+            runKafkaSections(report, all, subset, catalog);
+        }
+        runScaleAndHeapSections(report, catalog);
+        appendToBenchmarks(report);
+    }
+
+    /** The MovieTweetings ratings as events, in time order. */
+    private static List<UserEvent> readRatings() throws IOException {
+        return RatingsReplay.read(
+                        Path.of(DATA + "ratings.dat"), RatingsFormat.parse("movietweetings"))
+                .events();
+    }
+
+    /** Serving latency over the catalog sizes: the factorization model's, then the ranker's. */
+    private void runServingSections(BenchReport report, List<UserEvent> all, ItemCatalog catalog)
+            throws Exception {
         if (sections.contains("serving")) {
             List<Integer> sizes = integers("serving-sizes", "10000,100000,1000000", 1);
             int annFrom = Integer.parseInt(opts.getOrDefault("ann-from", "100000"));
@@ -150,14 +170,10 @@ public final class BenchMain {
                     new RankerServingSection(report, catalog, all, sizes, load.get(0), load.get(1)),
                     report);
         }
-        if (sections.contains("loop")) {
-            runSection(new LoopSection(report, subset, catalog), report);
-        }
-        if (sections.contains("pipeline")
-                || sections.contains("freshness")
-                || sections.contains("quality")) {
-            runKafkaSections(report, all, subset, catalog);
-        }
+    }
+
+    /** Parameter rows per TaskManager, then serving's heap. */
+    private void runScaleAndHeapSections(BenchReport report, ItemCatalog catalog) throws Exception {
         if (sections.contains("scale")) {
             List<Long> rows =
                     list("scale-rows", "1000000,10000000").stream().map(Long::valueOf).toList();
@@ -170,7 +186,6 @@ public final class BenchMain {
                     new ServingHeapSection(report, catalog, heap.get(0), heap.get(1), heap.get(2)),
                     report);
         }
-        appendToBenchmarks(report);
     }
 
     /** {@code --job-options}: comma-separated {@code key=value} pairs. */
