@@ -50,28 +50,9 @@ final class PipelineSection extends ReplaySection {
         double[] p2 = new double[repeats];
         double[] p2Serving = new double[repeats];
         for (int r = 0; r < repeats; r++) {
-            p1[r] =
-                    pipeline.run(
-                                    "p=1 run " + (r + 1),
-                                    events,
-                                    catalog,
-                                    1,
-                                    0,
-                                    false,
-                                    0,
-                                    new Configuration())
-                            .eventsPerSecond();
+            p1[r] = runAtFullSpeed("p=1 run " + (r + 1), 1).eventsPerSecond();
             double p1Cpu = total(pipeline.lastCpuMicrosPerEvent());
-            ReplayRun.Result atP2 =
-                    pipeline.run(
-                            "p=2 run " + (r + 1),
-                            events,
-                            catalog,
-                            2,
-                            0,
-                            false,
-                            0,
-                            new Configuration());
+            ReplayRun.Result atP2 = runAtFullSpeed("p=2 run " + (r + 1), 2);
             p2[r] = atP2.eventsPerSecond();
             p2Serving[r] = atP2.trainingWindow().eventsPerSecond();
             if (r == 0) {
@@ -80,6 +61,16 @@ final class PipelineSection extends ReplaySection {
             }
         }
         measureSampledEvaluation();
+        recordThroughput(p1, p2, p2Serving);
+    }
+
+    /** A timed run of all the events at full speed, every event evaluated. */
+    private ReplayRun.Result runAtFullSpeed(String label, int parallelism) throws Exception {
+        return pipeline.run(label, events, catalog, parallelism, 0, false, 0, new Configuration());
+    }
+
+    /** The runs' events/s at p=1 and p=2 and their ratio; p=2's median is the peak. */
+    private void recordThroughput(double[] p1, double[] p2, double[] p2Serving) {
         Summary s1 = Summary.of(p1);
         Summary s2 = Summary.of(p2);
         report.figure("train_events_per_s_p1", s1, "events/s");
