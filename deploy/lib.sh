@@ -52,6 +52,14 @@ ensure_commands() {
 
 # ---- build and classpath ----
 
+# Maven, quiet: Debian's Maven 3.8 writes a colour reset (ESC[0m) per line even with -B -q and
+# style.color=never, which a user saw as a row of "[0m" before the run's first line; they are
+# stripped, everything else (errors included) passes through on stdout.
+mvn_quiet() {
+  mvn -B -q "$@" 2>&1 | sed -u 's/\x1b\[0m//g'
+  return "${PIPESTATUS[0]}"
+}
+
 # Builds streamrec (tests skipped) and sets STREAMREC_CP to a module's classes plus every
 # dependency an embedded run needs. MODULE under job/: tools (default: quickstart, benchmarks,
 # audit, and the pipeline they drive) or gateway. STREAMREC_SKIP_BUILD=1 reuses an earlier build.
@@ -61,13 +69,13 @@ build_classpath() {
   if [ "${STREAMREC_SKIP_BUILD:-}" != "1" ] || [ ! -f "$module/target/cp-runtime.txt" ] \
     || [ "$module/pom.xml" -nt "$module/target/cp-runtime.txt" ] || [ pom.xml -nt "$module/target/cp-runtime.txt" ]; then
     echo "Building (mvn install, tests skipped; run the tests with: mvn -B verify) ..."
-    mvn -B -q -DskipTests -Dspotless.check.skip=true install
+    mvn_quiet -DskipTests -Dspotless.check.skip=true install
     # both runnable modules' classpaths, so that a later call with STREAMREC_SKIP_BUILD=1 finds
     # the other current too
     local m
     for m in job/tools job/gateway; do
-      (cd "$m" && mvn -B -q dependency:build-classpath -Dmdep.includeScope=compile -Dmdep.outputFile=target/cp-compile.txt \
-        && mvn -B -q dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile=target/cp-runtime.txt)
+      (cd "$m" && mvn_quiet dependency:build-classpath -Dmdep.includeScope=compile -Dmdep.outputFile=target/cp-compile.txt \
+        && mvn_quiet dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile=target/cp-runtime.txt)
     done
   fi
   STREAMREC_CP="$module/target/classes:$(cat "$module/target/cp-compile.txt"):$(cat "$module/target/cp-runtime.txt")"

@@ -313,7 +313,11 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
     private void openFeeds(int subtask) {
         if (kafka != null) {
             itemFeed = new ItemCatalogFeed(kafka.toProperties(), catalogTopic, model.contentDim());
-            LOG.info("Worker {} read {} catalog items", subtask, itemFeed.catchUp(worker::addItem));
+            LOG.info(
+                    "Worker {} read {} items already on the catalog topic (validated items come"
+                            + " later as the job admits them)",
+                    subtask,
+                    itemFeed.catchUp(worker::addItem));
         }
         feed = openModelRowFeed();
         if (feed == null) {

@@ -1,5 +1,7 @@
 package io.streamrec.tools.quickstart;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.metadata.bootstrap.BootstrapMetadata;
@@ -55,10 +57,25 @@ public final class EmbeddedKafka implements AutoCloseable {
                         .setConfigProp("group.initial.rebalance.delay.ms", "0")
                         .setConfigProp("log.cleaner.enable", "false")
                         .build();
-        cluster.format();
+        formatQuietly(cluster);
         cluster.startup();
         cluster.waitForReadyBrokers();
         return new EmbeddedKafka(cluster);
+    }
+
+    /**
+     * Kafka's storage formatter prints its bootstrap records (one line of a few kilobytes) and the
+     * directory it formats to {@code System.out}, and the test kit offers no other stream: during
+     * the format, before the broker or anything of the replay runs, standard output is muted.
+     */
+    private static void formatQuietly(KafkaClusterTestKit cluster) throws Exception {
+        PrintStream out = System.out;
+        System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+        try {
+            cluster.format();
+        } finally {
+            System.setOut(out);
+        }
     }
 
     public String bootstrapServers() {
