@@ -60,7 +60,7 @@ fetch_jars() {
     echo "Fetching the Flink 2.2.1 cluster jars (and DJL's PyTorch engine) from Maven Central ..."
     local profile=()
     [ "${ITEM_TEXT_VECTORS:-0}" = 1 ] && profile=(-Pitem-text-vectors)
-    mvn -B -q -f deploy/flink/pom.xml dependency:copy-dependencies "${profile[@]}" \
+    mvn_quiet -f deploy/flink/pom.xml dependency:copy-dependencies "${profile[@]}" \
       -DoutputDirectory="$DIR/lib" -DincludeScope=runtime
   fi
   mkdir -p "$DIR/conf" "$DIR/log" "$DIR/run" "$DIR/tmp" "$DIR/checkpoints" "$DIR/savepoints"

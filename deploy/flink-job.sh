@@ -32,7 +32,7 @@ jar_path() { ls job/pipeline/target/streamrec-job-*-flink.jar 2>/dev/null | sed 
 build_jar() {
   if [ "${STREAMREC_SKIP_BUILD:-}" != "1" ] || [ -z "$(jar_path)" ]; then
     echo "Building the job jar (mvn install, tests skipped) ..." >&2
-    mvn -B -q -DskipTests -Dspotless.check.skip=true install >&2
+    mvn_quiet -DskipTests -Dspotless.check.skip=true install >&2
   fi
   jar_path
 }

@@ -37,7 +37,7 @@ start() {
   if running; then echo "Kafka already running (pid $(cat "$PIDFILE")) at $BOOTSTRAP"; return; fi
   if [ ! -d "$DIR/lib" ] || [ -z "$(ls -A "$DIR/lib" 2>/dev/null)" ]; then
     echo "Fetching the Kafka 4.2.1 broker jars from Maven Central ..."
-    mvn -B -q -f deploy/kafka/pom.xml dependency:copy-dependencies \
+    mvn_quiet -f deploy/kafka/pom.xml dependency:copy-dependencies \
       -DoutputDirectory="$DIR/lib" -DincludeScope=runtime
   fi
   mkdir -p "$DIR/config" "$DIR/data" "$DIR/logs"

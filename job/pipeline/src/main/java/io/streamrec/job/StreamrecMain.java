@@ -1,9 +1,11 @@
 package io.streamrec.job;
 
 import io.streamrec.config.CommandLine;
+import io.streamrec.kafka.JobTopics;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -45,6 +47,32 @@ public final class StreamrecMain {
             TopicSetup.createTopics(conf, partitions, 1);
         }
         StreamrecJob.builder().configuration(conf).build().addTo(env);
-        env.execute("streamrec");
+        if (cli.value("checkpoint-dir").isPresent()) {
+            runEmbedded(env, settings);
+        } else {
+            env.execute("streamrec");
+        }
+    }
+
+    /**
+     * Runs the job on its MiniCluster and says where it reads and writes once it is submitted:
+     * {@code deploy/job.sh}'s user otherwise sees only the operators' start-up lines and cannot
+     * tell when to send events.
+     */
+    private static void runEmbedded(StreamExecutionEnvironment env, JobSettings settings)
+            throws Exception {
+        JobClient job = env.executeAsync("streamrec");
+        JobTopics topics = settings.topics();
+        System.out.printf(
+                "Submitted streamrec job %s to an embedded MiniCluster: events from topic '%s' and"
+                        + " requests from '%s' at %s, results to '%s', rejected input to '%s'."
+                        + " Ctrl-C stops it.%n",
+                job.getJobID(),
+                topics.events(),
+                topics.requests(),
+                settings.kafka().bootstrapServers(),
+                topics.results(),
+                topics.deadLetters());
+        job.getJobExecutionResult().get();
     }
 }
