@@ -3,7 +3,6 @@ package io.streamrec.serving;
 import io.streamrec.eval.EvalReportCodec;
 import io.streamrec.eval.LatencyHistogram;
 import io.streamrec.eval.PrequentialCounts;
-import io.streamrec.eval.PrequentialCountsSerializer;
 import io.streamrec.feeds.ItemCatalogFeed;
 import io.streamrec.feeds.ModelRowFeed;
 import io.streamrec.ingest.ItemCatalog;
@@ -19,7 +18,6 @@ import io.streamrec.schema.ModelUpdate;
 import io.streamrec.schema.ParameterRow;
 import io.streamrec.schema.RecommendationRequest;
 import io.streamrec.schema.RecommendationResult;
-import io.streamrec.schema.SavepointContract.StateNames;
 import io.streamrec.schema.ServingRequest;
 import io.streamrec.schema.UserEvent;
 import io.streamrec.serving.CheckpointTimings.Phase;
@@ -31,15 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.operators.MailboxExecutor;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.state.OperatorStateStore;
-import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
-import org.apache.flink.api.common.typeinfo.TypeHint;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.java.tuple.Tuple2;
-import org.apache.flink.api.java.tuple.Tuple4;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
@@ -59,10 +49,10 @@ import org.slf4j.LoggerFactory;
  * <p>Evaluation: an {@link EvalMarker} arrives once per parameter-server shard; on the first copy
  * the model has not yet seen any row the batch updated (each shard sends the marker before those
  * rows), so each event is scored against a model that has not trained on it, beside the all-time
- * and trending popularity baselines computed from the same replica. Counts are operator state and
- * reported as JSON to the eval side output at every checkpoint, encoded off the task thread and
- * emitted when ready ({@link EvalReportPublisher}) unless {@code eval.report-off-task-thread} is
- * off.
+ * and trending popularity baselines computed from the same replica. Counts are operator state
+ * ({@link ServingStates}, beside the learned ranker's and the requests topic's) and reported as
+ * JSON to the eval side output at every checkpoint, encoded off the task thread and emitted when
+ * ready ({@link EvalReportPublisher}) unless {@code eval.report-off-task-thread} is off.
  *
  * <p>Under the learned ranker with {@code serving.direct-requests}, recommendation requests do not
  * come on this operator's input: a {@link DirectRequestFetcher} thread reads the requests topic and
@@ -90,13 +80,6 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     private static final int EVAL_K = 10;
 
     /**
-     * An entry (subtask, parallelism, partition, offset) of the requests topic's positions, this
-     * run's and earlier runs' ({@link DirectRequestLedger#asState}, {@link EarlierOwners}).
-     */
-    private static final TypeInformation<Tuple4<Integer, Integer, Integer, Long>> POSITION_ENTRY =
-            TypeInformation.of(new TypeHint<Tuple4<Integer, Integer, Integer, Long>>() {});
-
-    /**
      * The user items of a request read from the topic by serving itself: taken from the statistics
      * when it is answered (after a queued forget, they are gone). Compared by identity.
      */
@@ -114,14 +97,12 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     private final String catalogTopic;
     private final DirectRequestSettings direct;
 
+    /** Serving's checkpointed state: what a restore read, until taken, and its writing. */
+    private transient ServingStates states;
+
     private transient ServingModel model;
     private transient LearnedRanking learned;
     private transient EventRanker ranker;
-    private transient ListState<byte[]> learnedState;
-    private transient ListState<StatisticsCheckpoint> statisticsState;
-    private transient List<StatisticsCheckpoint> restoredStatistics;
-    private transient ListState<Long> clockState;
-    private transient LearnedRankerState restoredRanker;
     private transient ItemCatalogFeed itemFeed;
     private transient ModelRowFeed rowFeed;
     private transient RunLineage lineage;
@@ -129,12 +110,6 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     /** The model's sink for model-updates rows: those of the state's lineage. */
     private transient Consumer<ParameterRow> topicRows;
 
-    private transient ListState<PrequentialCounts> countsState;
-
-    /** Written until 2026-12-06 ({@link StateNames#PENDING_MARKERS}): read, then emptied. */
-    private transient ListState<Tuple2<Long, Integer>> legacyPendingState;
-
-    private transient ListState<Tuple2<Long, Integer>> pendingState;
     private transient PrequentialCounts counts;
     private transient QualityGauges gauges;
     private transient MarkerCopies markerCopies;
@@ -166,18 +141,6 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     private transient EvaluationQueue evaluation;
 
     private transient boolean continuationScheduled;
-
-    /** Positions of the requests topic as restored, until the ledger takes them over. */
-    private transient Map<Integer, Long> restoredDirectPositions;
-
-    /** Where the subtasks of runs at other parallelisms had dealt with the requests topic. */
-    private transient EarlierOwners earlierDirectOwners;
-
-    private transient ListState<Tuple4<Integer, Integer, Integer, Long>> earlierOwnersState;
-
-    private transient ListState<Tuple4<Integer, Integer, Integer, Long>> directPositionsState;
-    private transient ListState<Tuple4<Integer, Integer, Long, String>> appliedForgetsState;
-    private transient List<Tuple4<Integer, Integer, Long, String>> restoredAppliedForgets;
 
     /** Requests serving reads from the topic itself; null when they come through the workers. */
     private transient DirectRequestIntake directRequests;
@@ -214,108 +177,13 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         checkpointTimings = new CheckpointTimings(subtask);
         parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
-        OperatorStateStore store = context.getOperatorStateStore();
-        restoreEvaluation(store);
-        restoreLearning(store);
-        clockState =
-                store.getUnionListState(
-                        new ListStateDescriptor<>(StateNames.SERVING_CLOCK, Types.LONG));
-        for (Long clock : clockState.get()) {
-            maxEventTime = Math.max(maxEventTime, clock);
-        }
-        lineage = RunLineage.restore(context, getRuntimeContext().getJobInfo().getJobId());
-        directPositionsState =
-                store.getUnionListState(
-                        new ListStateDescriptor<>(
-                                StateNames.DIRECT_REQUEST_POSITIONS, POSITION_ENTRY));
-        restoredDirectPositions =
-                DirectRequestLedger.restore(directPositionsState.get(), subtask, parallelism);
-        earlierOwnersState =
-                store.getUnionListState(
-                        new ListStateDescriptor<>(
-                                StateNames.DIRECT_REQUEST_EARLIER_OWNERS, POSITION_ENTRY));
-        earlierDirectOwners =
-                EarlierOwners.of(directPositionsState.get(), earlierOwnersState.get(), parallelism);
-        appliedForgetsState =
-                store.getUnionListState(
-                        new ListStateDescriptor<>(
-                                StateNames.DIRECT_REQUEST_APPLIED_FORGETS,
-                                TypeInformation.of(
-                                        new TypeHint<
-                                                Tuple4<Integer, Integer, Long, String>>() {})));
-        restoredAppliedForgets = new ArrayList<>();
-        for (Tuple4<Integer, Integer, Long, String> a : appliedForgetsState.get()) {
-            if (owns(a.f3)) { // after a rescale, the user's new owner takes them
-                restoredAppliedForgets.add(Tuple4.of(subtask, a.f1, a.f2, a.f3));
-            }
-        }
-    }
-
-    /** The prequential counts and the markers still waiting for their evaluation. */
-    private void restoreEvaluation(OperatorStateStore store) throws Exception {
-        countsState =
-                store.getUnionListState(
-                        new ListStateDescriptor<>(
-                                StateNames.PREQUENTIAL_COUNTS,
-                                PrequentialCountsSerializer.INSTANCE));
-        TypeInformation<Tuple2<Long, Integer>> copiesEntry =
-                TypeInformation.of(new TypeHint<Tuple2<Long, Integer>>() {});
-        legacyPendingState =
-                store.getListState(
-                        new ListStateDescriptor<>(StateNames.PENDING_MARKERS, copiesEntry));
-        pendingState =
-                store.getUnionListState(
-                        new ListStateDescriptor<>(StateNames.PENDING_MARKER_COPIES, copiesEntry));
-        counts = new PrequentialCounts(subtask);
-        // after a rescale, old subtask i's counts go to new subtask i % parallelism
-        for (PrequentialCounts c : countsState.get()) {
-            if (c.subtask() % parallelism == subtask) {
-                counts.addAll(c);
-            }
-        }
-        markerCopies = new MarkerCopies();
-        markerCopies.restore(pendingState.get());
-        markerCopies.restore(legacyPendingState.get());
-        legacyPendingState.clear();
-    }
-
-    /**
-     * The learned ranker's scorer and its candidate statistics, kept as restored until {@link
-     * #open} builds the ranking from them.
-     */
-    private void restoreLearning(OperatorStateStore store) throws Exception {
-        learnedState =
-                store.getUnionListState(
-                        new ListStateDescriptor<>(
-                                StateNames.LEARNED_RANKER,
-                                PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
-        restoredRanker = LearnedRankerState.choose(learnedState.get(), subtask);
-        statisticsState =
-                store.getUnionListState(
-                        new ListStateDescriptor<>(
-                                StateNames.CANDIDATE_STATISTICS,
-                                StatisticsCheckpointSerializer.INSTANCE));
-        restoredStatistics = new ArrayList<>(); // one entry per old subtask (one: version 1)
-        statisticsState.get().forEach(restoredStatistics::add);
-    }
-
-    private void restoreLearnedRanking() throws IOException {
-        if (restoredRanker == null) {
-            return;
-        }
-        if (restoredStatistics != null && !restoredStatistics.isEmpty()) {
-            learned.restore(restoredStatistics, restoredRanker.learned());
-        } else if (restoredRanker.statistics() != null) {
-            learned.restore(restoredRanker.statistics(), restoredRanker.learned());
-        } else {
-            throw new IllegalStateException(
-                    "learned ranker state without candidate statistics: neither "
-                            + StateNames.CANDIDATE_STATISTICS
-                            + " nor an older checkpoint's statistics in "
-                            + StateNames.LEARNED_RANKER);
-        }
-        restoredRanker = null;
-        restoredStatistics = null;
+        states =
+                ServingStates.restore(
+                        context, getRuntimeContext().getJobInfo().getJobId(), subtask, parallelism);
+        counts = states.counts();
+        markerCopies = states.markerCopies();
+        maxEventTime = states.clock();
+        lineage = states.lineage();
     }
 
     @Override
@@ -326,12 +194,11 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
             learned =
                     new LearnedRanking(model, settings.ranker(), catalog, config.trendHalfLifeMs());
             learned.serveShare(subtask, parallelism);
-            restoreLearnedRanking();
+            states.restoreLearnedRanking(learned);
             learned.baseStatisticsNow();
             scoreOnThread();
         } else {
-            restoredRanker = null; // the state itself stays, written back by subtask 0
-            restoredStatistics = null;
+            states.releaseRestoredLearning();
         }
         ranker = new EventRanker(model, learned, config.trendDecayPerMs(), EVAL_K);
         freshness = new LatencyHistogram();
@@ -421,11 +288,14 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                         : UserPseudonyms.forTask(Path.of(direct.userIdKeyFile()));
         DirectRequestFetcher fetcher =
                 openDirectRequestFetcher(
-                        restoredDirectPositions,
+                        states.directPositions(),
                         new DirectRequestDecoder(subtask, parallelism, pseudonyms));
         directRequests =
                 new DirectRequestIntake(
-                        fetcher, restoredAppliedForgets, earlierDirectOwners, this::answerDirect);
+                        fetcher,
+                        states.appliedForgets(),
+                        states.earlierOwners(),
+                        this::answerDirect);
         DirectRequestLedger ledger = directRequests.ledger();
         getMetricGroup().gauge("directRequestsHeld", ledger::held);
         getMetricGroup().gauge("directRequestsReleasedUnapplied", ledger::releasedUnapplied);
@@ -453,9 +323,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                 "streamrec-serving-requests-" + subtask);
     }
 
-    /**
-     * The account of the requests this subtask reads itself (null when it reads none); for tests.
-     */
+    /** The account of the requests this subtask reads itself (null when it reads none). */
     DirectRequestLedger directRequestLedger() {
         return directRequests == null ? null : directRequests.ledger();
     }
@@ -852,59 +720,22 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
 
     private void snapshotOwnState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        boolean copied = countsAtBarrier != null && countsCopiedFor == context.getCheckpointId();
-        countsState.update(List.of(copied ? countsAtBarrier : counts.copy()));
+        long checkpointId = context.getCheckpointId();
+        boolean copied = countsAtBarrier != null && countsCopiedFor == checkpointId;
+        states.snapshotEvaluation(
+                checkpointId, copied ? countsAtBarrier : counts.copy(), maxEventTime);
         countsAtBarrier = null;
         gauges.publish(counts);
-        clockState.update(List.of(maxEventTime));
-        lineage.snapshot(context.getCheckpointId());
-        if (learned != null) {
-            long rankerStart = System.nanoTime();
-            learnedState.update(
-                    List.of(
-                            new LearnedRankerState(subtask, null, learned.writeLearned())
-                                    .toBytes()));
-            checkpointTimings.record(Phase.RANKER, System.nanoTime() - rankerStart);
-            String privacy = learned.privacyReport();
-            if (privacy != null) {
-                LOG.info(
-                        "checkpoint {}, subtask {}: {}",
-                        context.getCheckpointId(),
-                        subtask,
-                        privacy);
-            }
-            // alike on every subtask but for the similar users, kept by each user's owner
-            long statisticsStart = System.nanoTime();
-            statisticsState.update(List.of(learned.checkpointStatistics()));
-            checkpointTimings.record(Phase.STATISTICS, System.nanoTime() - statisticsStart);
-        } else if (subtask != 0) {
-            // another model runs: the restored ranker state is kept, as restored, for a later
-            // ranker; each subtask restored every union entry, so only subtask 0 writes them back
-            // (each writing its own copy multiplied the entries at every restore)
-            learnedState.clear();
-            statisticsState.clear();
-        }
-        pendingState.update(markerCopies.toState());
-        snapshotDirectRequests();
+        states.snapshotLearning(learned, checkpointTimings);
+        logPrivacy(checkpointId);
+        states.snapshotDirectRequests(directRequestLedger());
     }
 
-    /**
-     * The requests topic's positions, applied forgets and earlier owners, of a subtask that reads
-     * the topic itself. While requests come through the workers, none: the workers answer the
-     * requests above the restored positions meanwhile, so a later run that reads the topic itself
-     * again starts as a subtask without state, at the job group's committed offsets, which the
-     * workers' request source moves, instead of answering those requests again.
-     */
-    private void snapshotDirectRequests() throws Exception {
-        if (directRequests == null) {
-            directPositionsState.clear();
-            appliedForgetsState.clear();
-            earlierOwnersState.clear();
-            return;
+    /** The learned ranker's DP-SGD accounting at a checkpoint, where it is on. */
+    private void logPrivacy(long checkpointId) {
+        String privacy = learned == null ? null : learned.privacyReport();
+        if (privacy != null) {
+            LOG.info("checkpoint {}, subtask {}: {}", checkpointId, subtask, privacy);
         }
-        DirectRequestLedger ledger = directRequests.ledger();
-        directPositionsState.update(ledger.toState(subtask, parallelism));
-        appliedForgetsState.update(ledger.appliedForgetsState(subtask));
-        earlierOwnersState.update(earlierDirectOwners.toState(ledger.positions()));
     }
 }
