@@ -24,8 +24,6 @@ import io.streamrec.serving.CheckpointTimings.Phase;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.operators.MailboxExecutor;
@@ -52,7 +50,8 @@ import org.slf4j.LoggerFactory;
  * and trending popularity baselines computed from the same replica. Counts are operator state
  * ({@link ServingStates}, beside the learned ranker's and the requests topic's) and reported as
  * JSON to the eval side output at every checkpoint, encoded off the task thread and emitted when
- * ready ({@link EvalReportPublisher}) unless {@code eval.report-off-task-thread} is off.
+ * ready ({@link EvalReportPublisher}) unless {@code eval.report-off-task-thread} is off. Requests
+ * are answered by {@link RequestAnswerer}.
  *
  * <p>Under the learned ranker with {@code serving.direct-requests}, recommendation requests do not
  * come on this operator's input: a {@link DirectRequestFetcher} thread reads the requests topic and
@@ -79,12 +78,6 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     private static final Logger LOG = LoggerFactory.getLogger(ServingOperator.class);
     private static final int EVAL_K = 10;
 
-    /**
-     * The user items of a request read from the topic by serving itself: taken from the statistics
-     * when it is answered (after a queued forget, they are gone). Compared by identity.
-     */
-    private static final String[] ITEMS_AT_ANSWER = new String[0];
-
     public static final OutputTag<String> EVAL_REPORTS =
             new OutputTag<>("eval-reports", Types.STRING);
 
@@ -103,6 +96,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     private transient ServingModel model;
     private transient LearnedRanking learned;
     private transient EventRanker ranker;
+    private transient RequestAnswerer answerer;
     private transient ItemCatalogFeed itemFeed;
     private transient ModelRowFeed rowFeed;
     private transient RunLineage lineage;
@@ -201,6 +195,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
             states.releaseRestoredLearning();
         }
         ranker = new EventRanker(model, learned, config.trendDecayPerMs(), EVAL_K);
+        answerer = new RequestAnswerer(model, learned, this::emitAnswer);
         freshness = new LatencyHistogram();
         MailboxExecutor mailbox = mailbox();
         reports =
@@ -333,7 +328,8 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
      * queued forget of its user it waits in the queue, as a request from the workers does.
      */
     private void answerDirect(RecommendationRequest request) {
-        evaluation.offer(ModelUpdate.of(new ServingRequest(request, ITEMS_AT_ANSWER)));
+        evaluation.offer(
+                ModelUpdate.of(new ServingRequest(request, RequestAnswerer.ITEMS_AT_ANSWER)));
     }
 
     /** The learned ranker's state (null under the factorization model alone); for tests. */
@@ -563,68 +559,14 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
 
     private void onRequest(ServingRequest serving) {
         pollFeeds();
-        RecommendationRequest request = serving.request();
-        if (!owns(request.userId())) {
-            return;
+        if (owns(serving.request().userId())) {
+            answerer.answer(serving, maxEventTime);
         }
-        if (serving.userItems() == ITEMS_AT_ANSWER) {
-            serving = new ServingRequest(request, learned.userItemsOldestFirst(request.userId()));
-        }
-        long now = maxEventTime > 0 ? maxEventTime : request.timestamp();
-        int k = Math.max(1, Math.min(request.k(), 1000));
-        String[] userItems = serving.userItems();
-        boolean known =
-                userItems.length > 0
-                        || model.knowsUser(request.userId())
-                        || (learned != null && learned.knows(request.userId()));
-        long version = model.modelVersion();
-        if (learned == null) {
-            answer(request, modelTopK(request.userId(), userItems, now, k), known, version);
-            return;
-        }
-        // what the answer reads of the replica is read now, not when the scores come back: rows
-        // applied meanwhile must not change it
-        List<RecommendationResult.ScoredItem> fill = new ArrayList<>();
-        learned.recommend(
-                request.userId(),
-                userItems,
-                now,
-                ranked -> answer(request, ranked.scoredTop(k, fill), known, version),
-                candidates -> {
-                    if (candidates < k) {
-                        // a young catalog: the factorization model's order fills the rest
-                        fill.addAll(modelTopK(request.userId(), userItems, now, k + candidates));
-                    }
-                });
     }
 
-    private void answer(
-            RecommendationRequest request,
-            List<RecommendationResult.ScoredItem> items,
-            boolean known,
-            long modelVersion) {
-        output.collect(
-                new StreamRecord<>(
-                        new RecommendationResult(
-                                request.requestId(),
-                                request.userId(),
-                                items,
-                                known ? "model" : "cold-start",
-                                modelVersion,
-                                System.currentTimeMillis())));
+    private void emitAnswer(RecommendationResult answer) {
+        output.collect(new StreamRecord<>(answer));
         answered.inc();
-    }
-
-    private List<RecommendationResult.ScoredItem> modelTopK(
-            String userId, String[] userItems, long now, int k) {
-        ServingModel.Ranked top = model.topK(userId, userItems, now, k, model.indicesOf(userItems));
-        List<RecommendationResult.ScoredItem> items = new ArrayList<>(top.items().length);
-        for (int j = 0; j < top.items().length; j++) {
-            items.add(
-                    new RecommendationResult.ScoredItem(
-                            model.itemId(top.items()[j]), top.scores()[j]));
-        }
-        return items;
     }
 
     @Override

@@ -1,0 +1,102 @@
+package io.streamrec.serving;
+
+import io.streamrec.schema.RecommendationRequest;
+import io.streamrec.schema.RecommendationResult;
+import io.streamrec.schema.ServingRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Answers a serving subtask's recommendation requests from its replica: the factorization model's
+ * top k, or under the learned ranker its ranking of the user's candidates, filled in the
+ * factorization model's order while the candidates are fewer than k (a young catalog). An answer is
+ * "model" for a user the replica or the user's items know, "cold-start" otherwise, and carries the
+ * model version as the request found it.
+ */
+final class RequestAnswerer {
+    /**
+     * The user items of a request read from the topic by serving itself: taken from the statistics
+     * when it is answered (after a queued forget, they are gone). Compared by identity.
+     */
+    static final String[] ITEMS_AT_ANSWER = new String[0];
+
+    private final ServingModel model;
+    private final LearnedRanking learned;
+    private final Consumer<RecommendationResult> answers;
+
+    /**
+     * @param learned the learned ranker, null under the factorization model alone
+     * @param answers where each answer goes: at once, or from the learned ranker's scoring
+     */
+    RequestAnswerer(
+            ServingModel model, LearnedRanking learned, Consumer<RecommendationResult> answers) {
+        this.model = model;
+        this.learned = learned;
+        this.answers = answers;
+    }
+
+    /**
+     * Answers {@code serving} at the newest event time seen ({@code newestEventTime}; the request's
+     * own time while none was), with between 1 and 1,000 items.
+     */
+    void answer(ServingRequest serving, long newestEventTime) {
+        RecommendationRequest request = serving.request();
+        String[] userItems =
+                serving.userItems() == ITEMS_AT_ANSWER
+                        ? learned.userItemsOldestFirst(request.userId())
+                        : serving.userItems();
+        long now = newestEventTime > 0 ? newestEventTime : request.timestamp();
+        int k = Math.max(1, Math.min(request.k(), 1000));
+        boolean known =
+                userItems.length > 0
+                        || model.knowsUser(request.userId())
+                        || (learned != null && learned.knows(request.userId()));
+        long version = model.modelVersion();
+        if (learned == null) {
+            send(request, modelTopK(request.userId(), userItems, now, k), known, version);
+            return;
+        }
+        // what the answer reads of the replica is read now, not when the scores come back: rows
+        // applied meanwhile must not change it
+        List<RecommendationResult.ScoredItem> fill = new ArrayList<>();
+        learned.recommend(
+                request.userId(),
+                userItems,
+                now,
+                ranked -> send(request, ranked.scoredTop(k, fill), known, version),
+                candidates -> {
+                    if (candidates < k) {
+                        // a young catalog: the factorization model's order fills the rest
+                        fill.addAll(modelTopK(request.userId(), userItems, now, k + candidates));
+                    }
+                });
+    }
+
+    private void send(
+            RecommendationRequest request,
+            List<RecommendationResult.ScoredItem> items,
+            boolean known,
+            long modelVersion) {
+        answers.accept(
+                new RecommendationResult(
+                        request.requestId(),
+                        request.userId(),
+                        items,
+                        known ? "model" : "cold-start",
+                        modelVersion,
+                        System.currentTimeMillis()));
+    }
+
+    private List<RecommendationResult.ScoredItem> modelTopK(
+            String userId, String[] userItems, long now, int k) {
+        ServingModel.Ranked top = model.topK(userId, userItems, now, k, model.indicesOf(userItems));
+        List<RecommendationResult.ScoredItem> items = new ArrayList<>(top.items().length);
+        for (int j = 0; j < top.items().length; j++) {
+            items.add(
+                    new RecommendationResult.ScoredItem(
+                            model.itemId(top.items()[j]), top.scores()[j]));
+        }
+        return items;
+    }
+}
