@@ -1,7 +1,5 @@
 package io.streamrec.serving;
 
-import io.streamrec.eval.EvalReportCodec;
-import io.streamrec.eval.LatencyHistogram;
 import io.streamrec.eval.PrequentialCounts;
 import io.streamrec.feeds.ItemCatalogFeed;
 import io.streamrec.feeds.ModelRowFeed;
@@ -49,9 +47,9 @@ import org.slf4j.LoggerFactory;
  * rows), so each event is scored against a model that has not trained on it, beside the all-time
  * and trending popularity baselines computed from the same replica. Counts are operator state
  * ({@link ServingStates}, beside the learned ranker's and the requests topic's) and reported as
- * JSON to the eval side output at every checkpoint, encoded off the task thread and emitted when
- * ready ({@link EvalReportPublisher}) unless {@code eval.report-off-task-thread} is off. Requests
- * are answered by {@link RequestAnswerer}.
+ * JSON to the eval side output at every checkpoint ({@link EvalReports}), encoded off the task
+ * thread and emitted when ready ({@link EvalReportPublisher}) unless {@code
+ * eval.report-off-task-thread} is off. Requests are answered by {@link RequestAnswerer}.
  *
  * <p>Under the learned ranker with {@code serving.direct-requests}, recommendation requests do not
  * come on this operator's input: a {@link DirectRequestFetcher} thread reads the requests topic and
@@ -108,25 +106,12 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     private transient QualityGauges gauges;
     private transient MarkerCopies markerCopies;
     private transient long maxEventTime;
-    private transient long firstEventMillis;
-    private transient long lastEventMillis;
-    private transient long eventsSinceOpen;
     private transient int subtask;
     private transient int parallelism;
     private transient Counter answered;
     private transient Counter evaluated;
     private transient Counter forgotten;
-    private transient LatencyHistogram freshness;
-    private transient EvalReportPublisher reports;
-
-    /**
-     * The counts copied for the report of checkpoint {@link #countsCopiedFor} before its barrier:
-     * its state takes the same copy instead of a second one. The encoder thread reads it while the
-     * state backend copies it, so nothing may change it after it is taken.
-     */
-    private transient PrequentialCounts countsAtBarrier;
-
-    private transient long countsCopiedFor = -1;
+    private transient EvalReports reports;
 
     /** The running checkpoint's task-thread work by phase, until its snapshot logs it. */
     private transient CheckpointTimings checkpointTimings;
@@ -196,18 +181,19 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         }
         ranker = new EventRanker(model, learned, config.trendDecayPerMs(), EVAL_K);
         answerer = new RequestAnswerer(model, learned, this::emitAnswer);
-        freshness = new LatencyHistogram();
-        MailboxExecutor mailbox = mailbox();
-        reports =
-                settings.reportOffTaskThread()
-                        ? EvalReportPublisher.offTaskThread(
-                                "serving eval report " + subtask,
-                                mail -> mailbox.execute(mail::run, "eval report"),
-                                this::emitReport)
-                        : EvalReportPublisher.onTaskThread(this::emitReport);
+        reports = new EvalReports(openReportPublisher(), counts, model, parallelism);
         evaluation = new EvaluationQueue(new QueuedWork(), settings.evaluationSliceNanos());
         model.useAnnFrom(settings.annMinItems());
         registerMetrics();
+        openFeeds();
+        startDirectRequests();
+    }
+
+    /**
+     * Opens the catalog's and the model-updates topic's readers and catches the replica up with
+     * them, dropping the rows of runs the restored state abandoned.
+     */
+    private void openFeeds() {
         itemFeed = openItemCatalogFeed();
         if (itemFeed != null) {
             itemFeed.catchUp(this::onItem);
@@ -226,7 +212,21 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                     lineage.abandonedRows(),
                     lineage);
         }
-        startDirectRequests();
+    }
+
+    /**
+     * Where the eval reports are encoded: on the task thread, or on a thread of their own ({@code
+     * eval.report-off-task-thread}), each emitted through the task's mailbox.
+     */
+    private EvalReportPublisher openReportPublisher() {
+        if (!settings.reportOffTaskThread()) {
+            return EvalReportPublisher.onTaskThread(this::emitReport);
+        }
+        MailboxExecutor mailbox = mailbox();
+        return EvalReportPublisher.offTaskThread(
+                "serving eval report " + subtask,
+                mail -> mailbox.execute(mail::run, "eval report"),
+                this::emitReport);
     }
 
     /** Counters of answers, evaluations and forgets; per recommender HR@10 and NDCG@10 gauges. */
@@ -440,7 +440,8 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
      */
     private void applyRow(ParameterRow row) {
         if (model.applyRaisingPositives(row)) {
-            freshness.record(Math.max(0, System.currentTimeMillis() - row.oldestNewPositiveTime()));
+            reports.recordFreshness(
+                    Math.max(0, System.currentTimeMillis() - row.oldestNewPositiveTime()));
         }
     }
 
@@ -507,11 +508,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
             return;
         }
         // this subtask's share of the trained events, evaluated or not: the throughput
-        long now = System.currentTimeMillis();
-        if (eventsSinceOpen++ == 0) {
-            firstEventMillis = now;
-        }
-        lastEventMillis = now;
+        reports.trained(System.currentTimeMillis());
         if (!settings.evaluates(e.eventId())) {
             if (learned != null) {
                 learned.learn(e, userItems);
@@ -589,7 +586,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         long scored = System.nanoTime();
         pollFeeds(); // the report's model version then counts restored rows committed late
         long polled = System.nanoTime();
-        takeReport(finished, checkpointId); // after the end of input no checkpoint would carry it
+        reports.take(finished, checkpointId); // after the end of input no checkpoint would carry it
         checkpointTimings.record(Phase.QUEUE, queued - start);
         checkpointTimings.record(Phase.SCORING_WAIT, scored - queued);
         checkpointTimings.record(Phase.FEEDS, polled - scored);
@@ -604,7 +601,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         }
         evaluation.runAll();
         awaitScoring();
-        takeReport(true, -1); // the last: nothing after it would emit one taken before it
+        reports.take(true, -1); // the last: nothing after it would emit one taken before it
         super.finish();
     }
 
@@ -612,40 +609,6 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     private void awaitScoring() throws InterruptedException {
         if (learned != null) {
             learned.awaitScoring();
-        }
-    }
-
-    /**
-     * Takes the report of the counts now: encoded and emitted at once ({@code atOnce}, or where
-     * reports are encoded on the task thread), or encoded from copies on the publisher's thread;
-     * checkpoint {@code checkpointId}'s state then takes the same copy of the counts.
-     */
-    private void takeReport(boolean atOnce, long checkpointId) {
-        boolean copies = !atOnce && reports.encodesOffTaskThread();
-        countsAtBarrier = null; // one left by a checkpoint declined after its barrier
-        PrequentialCounts countsNow = counts;
-        LatencyHistogram freshnessNow = freshness;
-        if (copies) {
-            countsNow = counts.copy();
-            countsAtBarrier = countsNow;
-            countsCopiedFor = checkpointId;
-            freshnessNow = new LatencyHistogram();
-            freshnessNow.addAll(freshness);
-        }
-        EvalReportCodec.Report report =
-                new EvalReportCodec.Report(
-                        countsNow,
-                        parallelism,
-                        model.userContributions(),
-                        model.modelVersion(),
-                        System.currentTimeMillis(),
-                        new EvalReportCodec.Throughput(
-                                eventsSinceOpen, firstEventMillis, lastEventMillis),
-                        freshnessNow);
-        if (atOnce) {
-            reports.publishNow(() -> EvalReportCodec.encode(report));
-        } else {
-            reports.publish(() -> EvalReportCodec.encode(report));
         }
     }
 
@@ -663,10 +626,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     private void snapshotOwnState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
         long checkpointId = context.getCheckpointId();
-        boolean copied = countsAtBarrier != null && countsCopiedFor == checkpointId;
-        states.snapshotEvaluation(
-                checkpointId, copied ? countsAtBarrier : counts.copy(), maxEventTime);
-        countsAtBarrier = null;
+        states.snapshotEvaluation(checkpointId, reports.countsFor(checkpointId), maxEventTime);
         gauges.publish(counts);
         states.snapshotLearning(learned, checkpointTimings);
         logPrivacy(checkpointId);
