@@ -52,11 +52,15 @@ public final class ServingBench {
         ItemCatalog catalog = SyntheticCatalog.of(realCatalog, items, random);
         model = new ServingModel(config, new ModelRowInitializer(config), catalog);
         itemIds = catalog.ids();
-        int d = config.dim();
+        applyItemRows(config.dim());
+        applyUserRows(config.dim());
+    }
+
+    /** Trained rows for every item, with a long-tailed popularity: a fifth of the items trend. */
+    private void applyItemRows(int d) {
         long now = 1_400_000_000_000L;
         for (int i = 0; i < itemIds.size(); i++) {
             float[] w = gaussian(d + 1, 0.1);
-            // a long-tailed popularity: a fifth of the items trend at all
             long positives = (long) Math.floor(1000.0 / (1 + i % 5000));
             boolean trending = random.nextInt(5) == 0;
             model.apply(
@@ -70,6 +74,9 @@ public final class ServingBench {
                             trending ? (float) (1 + random.nextDouble() * 20) : 0f,
                             trending ? now - random.nextInt(86_400_000) : 0L));
         }
+    }
+
+    private void applyUserRows(int d) {
         for (int u = 0; u < users; u++) {
             model.apply(
                     new ParameterRow(
@@ -132,11 +139,9 @@ public final class ServingBench {
         long hits = 0;
         long timedNanos = 0;
         for (int r = -warmup; r < requests; r++) {
-            String user = "bench-user-" + random.nextInt(users);
-            String[] history = new String[10];
-            for (int j = 0; j < history.length; j++) {
-                history[j] = itemIds.get(random.nextInt(itemIds.size()));
-            }
+            Request request = nextRequest();
+            String user = request.user();
+            String[] history = request.history();
             long t = System.nanoTime();
             Set<Integer> excluded = model.indicesOf(history);
             int[] top =
@@ -149,19 +154,44 @@ public final class ServingBench {
                 latencies[r] = elapsed / 1e6;
                 timedNanos += elapsed;
                 if (approximate) {
-                    Set<Integer> truth = new HashSet<>();
-                    for (int i : TopK.select(model.score(user, history, now), 10, excluded)) {
-                        truth.add(i);
-                    }
-                    for (int i : top) {
-                        hits += truth.contains(i) ? 1 : 0;
-                    }
+                    hits += exactTop10Hits(request, now, excluded, top);
                 }
             }
         }
         if (sink == Long.MIN_VALUE) {
             throw new AssertionError(); // keeps the results alive for the JIT
         }
+        return result(approximate, requests, latencies, hits, timedNanos);
+    }
+
+    /** A user and the ten recent items the request excludes. */
+    private record Request(String user, String[] history) {}
+
+    private Request nextRequest() {
+        String user = "bench-user-" + random.nextInt(users);
+        String[] history = new String[10];
+        for (int j = 0; j < history.length; j++) {
+            history[j] = itemIds.get(random.nextInt(itemIds.size()));
+        }
+        return new Request(user, history);
+    }
+
+    /** How many of {@code top} are in the exact top 10 of the same request. */
+    private long exactTop10Hits(Request request, long now, Set<Integer> excluded, int[] top) {
+        Set<Integer> truth = new HashSet<>();
+        for (int i :
+                TopK.select(model.score(request.user(), request.history(), now), 10, excluded)) {
+            truth.add(i);
+        }
+        long hits = 0;
+        for (int i : top) {
+            hits += truth.contains(i) ? 1 : 0;
+        }
+        return hits;
+    }
+
+    private Result result(
+            boolean approximate, int requests, double[] latencies, long hits, long timedNanos) {
         double[] sorted = latencies.clone();
         Arrays.sort(sorted);
         return new Result(
