@@ -57,10 +57,37 @@ public final class ServingHeapBench {
         long before = liveHeap();
         long start = System.nanoTime();
         ItemCatalog catalog = SyntheticCatalog.of(realCatalog, items, random);
-        ModelRowInitializer initializer = new ModelRowInitializer(config);
-        ServingModel model =
-                new ServingModel(config, initializer, catalog, UserOwner.share(0, parallelism));
+        ServingModel model = servingModel(catalog, parallelism);
         List<String> itemIds = catalog.ids();
+        applyRows(model, itemIds, users, random);
+        RankerHeap rankerHeap =
+                ranker
+                        ? loadRanker(catalog, itemIds, parallelism, users, eventsPerUser, random)
+                        : RankerHeap.NONE;
+        double loadSeconds = (System.nanoTime() - start) / 1e9;
+        long heap = liveHeap() - before;
+        Reference.reachabilityFence(model);
+        Reference.reachabilityFence(rankerHeap.statistics());
+        Reference.reachabilityFence(rankerHeap.itemVectors());
+        Reference.reachabilityFence(catalog);
+        return new Result(
+                parallelism, ranker, users, items, rankerHeap.events(), heap, loadSeconds);
+    }
+
+    /** What the learned ranker adds to a subtask's heap, and the events that built it. */
+    private record RankerHeap(
+            CandidateGenerator statistics, ItemInteraction itemVectors, long events) {
+        static final RankerHeap NONE = new RankerHeap(null, null, 0);
+    }
+
+    private ServingModel servingModel(ItemCatalog catalog, int parallelism) {
+        ModelRowInitializer initializer = new ModelRowInitializer(config);
+        return new ServingModel(config, initializer, catalog, UserOwner.share(0, parallelism));
+    }
+
+    /** Every item row and every user row; the model keeps those of the users it owns. */
+    private void applyRows(
+            ServingModel model, List<String> itemIds, int users, SplittableRandom random) {
         SyntheticRows rows = new SyntheticRows(config, random, START_MS);
         for (String item : itemIds) {
             model.apply(rows.item(item));
@@ -68,34 +95,32 @@ public final class ServingHeapBench {
         for (int u = 0; u < users; u++) {
             model.apply(rows.user(userId(u)));
         }
-        CandidateGenerator statistics = null;
-        ItemInteraction itemVectors = null;
+    }
+
+    private RankerHeap loadRanker(
+            ItemCatalog catalog,
+            List<String> itemIds,
+            int parallelism,
+            int users,
+            int eventsPerUser,
+            SplittableRandom random) {
         long events = 0;
-        if (ranker) {
-            statistics = new CandidateGenerator(CandidateSettings.defaults(), catalog);
-            statistics.keepUserStatisticsOf(UserOwner.share(0, parallelism));
-            for (int round = 0; round < eventsPerUser; round++) {
-                for (int u = 0; u < users; u++) {
-                    statistics.update(event(events++, u, itemIds, random));
-                }
-                progress.accept(
-                        String.format(
-                                "    p=%d ranker: %,d of %,d events into the statistics",
-                                parallelism, events, (long) users * eventsPerUser));
+        CandidateGenerator statistics =
+                new CandidateGenerator(CandidateSettings.defaults(), catalog);
+        statistics.keepUserStatisticsOf(UserOwner.share(0, parallelism));
+        for (int round = 0; round < eventsPerUser; round++) {
+            for (int u = 0; u < users; u++) {
+                statistics.update(event(events++, u, itemIds, random));
             }
+            progress.accept(
+                    String.format(
+                            "    p=%d ranker: %,d of %,d events into the statistics",
+                            parallelism, events, (long) users * eventsPerUser));
         }
-        if (statistics != null) {
-            progress.accept("    statistics: " + statistics.size());
-            itemVectors = vectorsForEveryItem(itemIds);
-            progress.accept("    item vectors: " + itemVectors.size());
-        }
-        double loadSeconds = (System.nanoTime() - start) / 1e9;
-        long heap = liveHeap() - before;
-        Reference.reachabilityFence(model);
-        Reference.reachabilityFence(statistics);
-        Reference.reachabilityFence(itemVectors);
-        Reference.reachabilityFence(catalog);
-        return new Result(parallelism, ranker, users, items, events, heap, loadSeconds);
+        progress.accept("    statistics: " + statistics.size());
+        ItemInteraction itemVectors = vectorsForEveryItem(itemIds);
+        progress.accept("    item vectors: " + itemVectors.size());
+        return new RankerHeap(statistics, itemVectors, events);
     }
 
     /**
