@@ -77,17 +77,11 @@ final class RankerServingSection extends BenchSection {
     }
 
     private void measure(RankerServingBench bench, String label, String what) {
-        double[] p50 = new double[repeats];
-        double[] p99 = new double[repeats];
-        double[] rate = new double[repeats];
-        double[] candidates = new double[repeats];
+        Repeats repeated = new Repeats(repeats);
         RankerServingBench.Result last = null;
         for (int r = 0; r < repeats; r++) {
             last = bench.run(WARMUP, REQUESTS, 42 + r);
-            p50[r] = last.p50Ms();
-            p99[r] = last.p99Ms();
-            rate[r] = last.requestsPerSecond();
-            candidates[r] = last.candidatesPerRequest();
+            repeated.put(r, last);
             progress(
                     "    %s run %d: p50 %.3f ms, p99 %.3f ms, max %.1f ms, %,.0f requests/s,"
                             + " %.0f candidates per request",
@@ -99,24 +93,44 @@ final class RankerServingSection extends BenchSection {
                     last.requestsPerSecond(),
                     last.candidatesPerRequest());
         }
-        report.figure("ranker_serving_ms_p50_" + label, Summary.of(p50), "ms");
-        report.figure("ranker_serving_ms_p99_" + label, Summary.of(p99), "ms");
+        reportRepeats(label, what, repeated);
+        double[] sorted = last.latenciesMs().clone();
+        Arrays.sort(sorted);
+        cdfs.put(what, sorted);
+    }
+
+    /** Each run's figures, one slot per repeat. */
+    private record Repeats(double[] p50, double[] p99, double[] rate, double[] candidates) {
+        Repeats(int n) {
+            this(new double[n], new double[n], new double[n], new double[n]);
+        }
+
+        void put(int r, RankerServingBench.Result result) {
+            p50[r] = result.p50Ms();
+            p99[r] = result.p99Ms();
+            rate[r] = result.requestsPerSecond();
+            candidates[r] = result.candidatesPerRequest();
+        }
+    }
+
+    private void reportRepeats(String label, String what, Repeats repeated) {
+        report.figure("ranker_serving_ms_p50_" + label, Summary.of(repeated.p50()), "ms");
+        report.figure("ranker_serving_ms_p99_" + label, Summary.of(repeated.p99()), "ms");
         report.figure(
-                "ranker_serving_requests_per_s_" + label, Summary.of(rate), "requests/s (1 core)");
-        report.figure("ranker_serving_candidates_" + label, Summary.of(candidates), "");
+                "ranker_serving_requests_per_s_" + label,
+                Summary.of(repeated.rate()),
+                "requests/s (1 core)");
+        report.figure("ranker_serving_candidates_" + label, Summary.of(repeated.candidates()), "");
         boolean target = label.equals("100k");
         report.row(
                 "serving p99, learned ranker, " + what + ", requests only, one thread",
                 target ? "<= 10 ms" : "–",
-                Summary.of(p99),
+                Summary.of(repeated.p99()),
                 "ms");
         report.row(
                 "serving requests/s per core, learned ranker, " + what,
                 target ? ">= 2,000" : "–",
-                Summary.of(rate),
+                Summary.of(repeated.rate()),
                 "");
-        double[] sorted = last.latenciesMs().clone();
-        Arrays.sort(sorted);
-        cdfs.put(what, sorted);
     }
 }
