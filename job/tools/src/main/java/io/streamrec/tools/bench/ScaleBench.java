@@ -90,7 +90,16 @@ public final class ScaleBench {
         String id = job.getJobID().toString();
 
         JsonNode full = checkpoint(rest, id, "FULL");
-        // a tenth of the rows change, then the incremental checkpoint uploads only that delta
+        JsonNode incremental = incrementalCheckpointAfterATenth(rest, id, rows);
+        String path = incremental.path("external_path").asText();
+        job.cancel().get();
+        double restoreSeconds = restoreSeconds(conf, path, settings);
+        return result(rows, load, heap, full, incremental, restoreSeconds);
+    }
+
+    /** A tenth of the rows change, then the incremental checkpoint uploads only that delta. */
+    private JsonNode incrementalCheckpointAfterATenth(String rest, String id, long rows)
+            throws Exception {
         long target = GENERATED.get() + rows / 10;
         ALLOWED.set(target);
         while (GENERATED.get() < target) {
@@ -98,10 +107,16 @@ public final class ScaleBench {
         }
         // CONFIGURED: the backend's kind, incremental here (an explicit INCREMENTAL trigger is not
         // supported, FLINK-33723)
-        JsonNode incremental = checkpoint(rest, id, "CONFIGURED");
-        String path = incremental.path("external_path").asText();
-        job.cancel().get();
-        double restoreSeconds = restoreSeconds(conf, path, settings);
+        return checkpoint(rest, id, "CONFIGURED");
+    }
+
+    private static Result result(
+            long rows,
+            double load,
+            long heap,
+            JsonNode full,
+            JsonNode incremental,
+            double restoreSeconds) {
         return new Result(
                 rows,
                 load,
