@@ -30,16 +30,7 @@ final class ScaleSection extends BenchSection {
     }
 
     private void record(String label, ScaleBench.Result r) {
-        ObjectNode s = report.details("scale_" + label);
-        s.put("rows", r.rows());
-        s.put("load_seconds", r.loadSeconds());
-        s.put("heap_used_bytes", r.heapUsedBytes());
-        s.put("full_checkpoint_bytes", r.fullCheckpointBytes());
-        s.put("full_checkpoint_seconds", r.fullCheckpointSeconds());
-        s.put("incremental_checkpoint_bytes", r.incrementalCheckpointBytes());
-        s.put("incremental_state_bytes", r.incrementalStateBytes());
-        s.put("incremental_checkpoint_seconds", r.incrementalCheckpointSeconds());
-        s.put("restore_seconds", r.restoreSeconds());
+        putDetails(label, r);
         report.result("scale_full_checkpoint_s_" + label, r.fullCheckpointSeconds());
         report.result("scale_incremental_checkpoint_s_" + label, r.incrementalCheckpointSeconds());
         report.result("scale_restore_s_" + label, r.restoreSeconds());
@@ -56,6 +47,23 @@ final class ScaleSection extends BenchSection {
                 r.incrementalStateBytes() / 1e6,
                 r.incrementalCheckpointSeconds(),
                 r.restoreSeconds());
+        addRow(label, r);
+    }
+
+    private void putDetails(String label, ScaleBench.Result r) {
+        ObjectNode s = report.details("scale_" + label);
+        s.put("rows", r.rows());
+        s.put("load_seconds", r.loadSeconds());
+        s.put("heap_used_bytes", r.heapUsedBytes());
+        s.put("full_checkpoint_bytes", r.fullCheckpointBytes());
+        s.put("full_checkpoint_seconds", r.fullCheckpointSeconds());
+        s.put("incremental_checkpoint_bytes", r.incrementalCheckpointBytes());
+        s.put("incremental_state_bytes", r.incrementalStateBytes());
+        s.put("incremental_checkpoint_seconds", r.incrementalCheckpointSeconds());
+        s.put("restore_seconds", r.restoreSeconds());
+    }
+
+    private void addRow(String label, ScaleBench.Result r) {
         report.row(
                 String.format(
                         "%s rows x %d dims: full / incremental checkpoint, restore",
