@@ -289,24 +289,8 @@ public final class ReplayRun implements AutoCloseable {
         SubmittedJob submitted = SubmittedJob.submit(env, "streamrec replay");
         job = submitted.client();
         progress.accept("Submitted job " + job.getJobID());
-        CheckpointHistory flink =
-                submitted
-                        .restAddress()
-                        .map(
-                                rest ->
-                                        CheckpointHistory.of(
-                                                rest.toString(), job.getJobID().toString()))
-                        .orElseGet(CheckpointHistory::new);
-        ReplayProducer producer =
-                new ReplayProducer(
-                        settings.kafka().toProperties(),
-                        settings.topics().events(),
-                        settings.topics().requests(),
-                        events,
-                        hostile,
-                        eventsPerSecond,
-                        requestEvery,
-                        wallClockTimestamps);
+        CheckpointHistory flink = checkpointHistory(submitted);
+        ReplayProducer producer = producer();
         Committed committed = followUntilTrained(producer, flink);
         double wall = (System.nanoTime() - start) / 1e9;
         flink.poll(); // the count at the replay's end
@@ -317,6 +301,26 @@ public final class ReplayRun implements AutoCloseable {
                                 committed.reports.checkpoints(),
                                 committed.reports.checkpointTimes());
         return result(committed, producer, wall, checkpoints, exampleUsers, readFinalRows);
+    }
+
+    /** Flink's checkpoint statistics over the job's REST endpoint, where it has one. */
+    private CheckpointHistory checkpointHistory(SubmittedJob submitted) {
+        return submitted
+                .restAddress()
+                .map(rest -> CheckpointHistory.of(rest.toString(), job.getJobID().toString()))
+                .orElseGet(CheckpointHistory::new);
+    }
+
+    private ReplayProducer producer() {
+        return new ReplayProducer(
+                settings.kafka().toProperties(),
+                settings.topics().events(),
+                settings.topics().requests(),
+                events,
+                hostile,
+                eventsPerSecond,
+                requestEvery,
+                wallClockTimestamps);
     }
 
     /**
@@ -358,35 +362,49 @@ public final class ReplayRun implements AutoCloseable {
                     flink.poll();
                     nextCheckpointsPoll = System.nanoTime() + 1_000_000_000L;
                 }
-                if (!producer.started() && committed.reports.reports() > 0) {
-                    // the first committed report means every task is running and checkpoints
-                    // complete: start the replay now, so start-up is not part of it
-                    progress.accept("Pipeline ready (first checkpoint committed); replaying");
-                    committed.firstSentNanos = System.nanoTime();
-                    committed.firstSentMillis = System.currentTimeMillis();
-                    producer.start();
-                }
+                startOnceReady(producer, committed);
                 committed.readDeadLetters(dead.poll(Duration.ZERO));
-                if (producer.failure() != null) {
-                    throw new IllegalStateException(
-                            "the replay could not write a record to Kafka, so the run cannot"
-                                    + " complete: "
-                                    + producer.failure(),
-                            producer.failure());
-                }
+                throwIfProducerFailed(producer);
                 if (producer.done() && committed.complete()) {
                     committed.lastResultNanos = System.nanoTime();
                     return committed;
                 }
                 committed.printProgress(producer.produced());
-                JobStatus status = job.getJobStatus().get();
-                if (status.isGloballyTerminalState()) {
-                    throw new IllegalStateException("job ended early: " + status);
-                }
-                if (System.nanoTime() > deadline) {
-                    throw committed.timedOut();
-                }
+                throwIfEndedOrLate(committed, deadline);
             }
+        }
+    }
+
+    /**
+     * Starts the producer at the first committed report, which means every task is running and
+     * checkpoints complete: start-up is not part of the replay.
+     */
+    private void startOnceReady(ReplayProducer producer, Committed committed) {
+        if (!producer.started() && committed.reports.reports() > 0) {
+            progress.accept("Pipeline ready (first checkpoint committed); replaying");
+            committed.firstSentNanos = System.nanoTime();
+            committed.firstSentMillis = System.currentTimeMillis();
+            producer.start();
+        }
+    }
+
+    private static void throwIfProducerFailed(ReplayProducer producer) {
+        if (producer.failure() != null) {
+            throw new IllegalStateException(
+                    "the replay could not write a record to Kafka, so the run cannot"
+                            + " complete: "
+                            + producer.failure(),
+                    producer.failure());
+        }
+    }
+
+    private void throwIfEndedOrLate(Committed committed, long deadline) throws Exception {
+        JobStatus status = job.getJobStatus().get();
+        if (status.isGloballyTerminalState()) {
+            throw new IllegalStateException("job ended early: " + status);
+        }
+        if (System.nanoTime() > deadline) {
+            throw committed.timedOut();
         }
     }
 
@@ -407,11 +425,7 @@ public final class ReplayRun implements AutoCloseable {
         if (!exampleUsers.isEmpty()) {
             requestExamples(exampleUsers, examples, exampleReasons);
         }
-        Map<String, Integer> resultsPerRequest = new HashMap<>();
-        LatencyHistogram requestLatency = new LatencyHistogram();
-        if (!producer.requestDueMillis().isEmpty()) {
-            resultsPerRequest = awaitResults(producer.requestDueMillis(), requestLatency);
-        }
+        RequestResults requests = awaitRequestResults(producer);
         return new Result(
                 reports.merged(),
                 events.size(),
@@ -423,20 +437,36 @@ public final class ReplayRun implements AutoCloseable {
                 examples,
                 exampleReasons,
                 readFinalRows ? finalRows() : new HashMap<>(),
-                resultsPerRequest,
+                requests.perRequest(),
                 committed.deadLetterReasons,
-                requestLatency,
+                requests.latency(),
                 reports.freshness(),
                 window,
                 reports.checkpointTimes(),
                 reports.freshnessBySecond(),
-                ThroughputOverTime.of(
-                        reports.trainedEventsByTime(),
-                        committed.firstSentMillis,
-                        committed.firstSentMillis
-                                + (committed.lastResultNanos - committed.firstSentNanos)
-                                        / 1_000_000,
-                        THROUGHPUT_BUCKET_SECONDS));
+                throughputOverTime(committed));
+    }
+
+    /** The results each request got, and how long they took; none without requests. */
+    private record RequestResults(Map<String, Integer> perRequest, LatencyHistogram latency) {}
+
+    private RequestResults awaitRequestResults(ReplayProducer producer) throws Exception {
+        Map<String, Integer> resultsPerRequest = new HashMap<>();
+        LatencyHistogram requestLatency = new LatencyHistogram();
+        if (!producer.requestDueMillis().isEmpty()) {
+            resultsPerRequest = awaitResults(producer.requestDueMillis(), requestLatency);
+        }
+        return new RequestResults(resultsPerRequest, requestLatency);
+    }
+
+    /** Trained events over the replay, from the first event in to the last result out. */
+    private static ThroughputOverTime throughputOverTime(Committed committed) {
+        return ThroughputOverTime.of(
+                committed.reports.trainedEventsByTime(),
+                committed.firstSentMillis,
+                committed.firstSentMillis
+                        + (committed.lastResultNanos - committed.firstSentNanos) / 1_000_000,
+                THROUGHPUT_BUCKET_SECONDS);
     }
 
     /** What the job has committed while the replay runs: its reports and its dead letters. */
