@@ -42,13 +42,18 @@ final class TransferEncodingCheck extends ChannelInboundHandlerAdapter {
 
     /**
      * Whether the header values list one coding, {@code chunked}: chunked given twice is no framing
-     * either (RFC 9112 6.1 allows it once, last), and a proxy may refuse or unwrap it.
+     * either (RFC 9112 6.1 allows it once, last), and a proxy may refuse or unwrap it. Empty list
+     * elements are ignored wherever they stand (RFC 9110 5.6.1): {@code String.split} alone drops
+     * only the trailing ones.
      */
     private static boolean chunkedAlone(List<String> values) {
         List<String> codings = new ArrayList<>();
         for (String value : values) {
-            for (String coding : value.split(",")) {
-                codings.add(coding.trim());
+            for (String element : value.split(",")) {
+                String coding = element.trim();
+                if (!coding.isEmpty()) {
+                    codings.add(coding);
+                }
             }
         }
         return codings.size() == 1 && codings.get(0).equalsIgnoreCase("chunked");

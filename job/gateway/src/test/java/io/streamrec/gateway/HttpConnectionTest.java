@@ -442,6 +442,23 @@ class HttpConnectionTest {
         assertThat(channel.isOpen()).isTrue();
     }
 
+    /**
+     * Empty list elements beside chunked pass the framing check, so the decoder must read the body
+     * as chunked too, or what follows it would be framed otherwise than a proxy frames it.
+     */
+    @Test
+    void aChunkedBodyBesideEmptyListElementsIsRoutedWhole() {
+        AnsweringRouter router = new AnsweringRouter();
+        EmbeddedChannel channel = connection(router);
+        send(
+                channel,
+                "POST /events HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: , chunked\r\n"
+                        + "Transfer-Encoding: ,\r\n\r\n2\r\nab\r\n1\r\nc\r\n0\r\n\r\n"
+                        + get("/health"));
+        assertThat(statuses(channel)).containsExactly(200, 200);
+        assertThat(router.routed).containsExactly("/events abc", "/health ");
+    }
+
     @Test
     void anOversizedBodyExpectingAContinueIsRefusedInItsTurn() {
         HoldingRouter router = new HoldingRouter();

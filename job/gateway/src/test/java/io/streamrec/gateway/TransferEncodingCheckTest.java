@@ -96,6 +96,47 @@ class TransferEncodingCheckTest {
         assertThat(malformed(head(HttpVersion.HTTP_1_1, "Transfer-Encoding", "xchunked"))).isTrue();
     }
 
+    /** RFC 9110 5.6.1: empty list elements are ignored wherever they stand, in any value. */
+    @Test
+    void emptyListElementsAroundChunkedAreIgnored() {
+        assertThat(malformed(head(HttpVersion.HTTP_1_1, "Transfer-Encoding", ", chunked")))
+                .isFalse();
+        assertThat(malformed(head(HttpVersion.HTTP_1_1, "Transfer-Encoding", "chunked ,")))
+                .isFalse();
+        assertThat(malformed(head(HttpVersion.HTTP_1_1, "Transfer-Encoding", "chunked , ,")))
+                .isFalse();
+        assertThat(malformed(head(HttpVersion.HTTP_1_1, "Transfer-Encoding", ",, chunked ,,")))
+                .isFalse();
+        assertThat(
+                        malformed(
+                                head(
+                                        HttpVersion.HTTP_1_1,
+                                        "Transfer-Encoding",
+                                        ", ,",
+                                        "Transfer-Encoding",
+                                        "chunked")))
+                .isFalse();
+    }
+
+    @Test
+    void emptyElementsDoNotHideASecondCoding() {
+        assertThat(malformed(head(HttpVersion.HTTP_1_1, "Transfer-Encoding", "chunked, , chunked")))
+                .isTrue();
+        assertThat(malformed(head(HttpVersion.HTTP_1_1, "Transfer-Encoding", ", gzip, chunked")))
+                .isTrue();
+    }
+
+    /**
+     * Only empty elements is no coding at all, so no framing. (A value of only whitespace reaches
+     * the check as empty: the decoder trims values, and Netty's headers refuse untrimmed ones.)
+     */
+    @Test
+    void aTransferEncodingOfOnlyEmptyElementsIsMalformed() {
+        assertThat(malformed(head(HttpVersion.HTTP_1_1, "Transfer-Encoding", ","))).isTrue();
+        assertThat(malformed(head(HttpVersion.HTTP_1_1, "Transfer-Encoding", ", ,"))).isTrue();
+        assertThat(malformed(head(HttpVersion.HTTP_1_1, "Transfer-Encoding", ""))).isTrue();
+    }
+
     /** The decoder's own failure is what the 400 names, not this check's. */
     @Test
     void aHeadTheDecoderFailedKeepsItsCause() {
