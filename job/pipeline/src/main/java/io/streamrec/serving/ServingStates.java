@@ -31,8 +31,10 @@ import org.apache.flink.runtime.state.StateInitializationContext;
  * reads what this subtask takes of them; the operator takes the counts, marker copies, clock and
  * lineage at once, the learned ranker's state once {@code open} built the ranking, and the requests
  * topic's state when its intake starts. The snapshot methods write it back at every checkpoint.
+ * Tools that read a savepoint (the forget audit) take the descriptors they read from here too, so
+ * they read the bytes as the operator wrote them.
  */
-final class ServingStates {
+public final class ServingStates {
     private static final TypeInformation<Tuple2<Long, Integer>> MARKER_COPIES_ENTRY =
             TypeInformation.of(new TypeHint<Tuple2<Long, Integer>>() {});
 
@@ -72,6 +74,12 @@ final class ServingStates {
     private ServingStates(int subtask, int parallelism) {
         this.subtask = subtask;
         this.parallelism = parallelism;
+    }
+
+    /** The learned ranker's candidate statistics, one union entry per subtask. */
+    public static ListStateDescriptor<StatisticsCheckpoint> candidateStatistics() {
+        return new ListStateDescriptor<>(
+                StateNames.CANDIDATE_STATISTICS, StatisticsCheckpointSerializer.INSTANCE);
     }
 
     /**
@@ -126,11 +134,7 @@ final class ServingStates {
                                 StateNames.LEARNED_RANKER,
                                 PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         restoredRanker = LearnedRankerState.choose(learnedState.get(), subtask);
-        statisticsState =
-                store.getUnionListState(
-                        new ListStateDescriptor<>(
-                                StateNames.CANDIDATE_STATISTICS,
-                                StatisticsCheckpointSerializer.INSTANCE));
+        statisticsState = store.getUnionListState(candidateStatistics());
         restoredStatistics = new ArrayList<>(); // one entry per old subtask (one: version 1)
         statisticsState.get().forEach(restoredStatistics::add);
     }

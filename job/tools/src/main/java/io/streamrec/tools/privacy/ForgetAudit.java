@@ -8,10 +8,9 @@ import io.streamrec.kafka.CommittedReader;
 import io.streamrec.model.RowKeys;
 import io.streamrec.ps.ParameterShardState;
 import io.streamrec.records.UserPseudonyms;
-import io.streamrec.schema.SavepointContract.StateNames;
 import io.streamrec.schema.SavepointContract.Uids;
+import io.streamrec.serving.ServingStates;
 import io.streamrec.serving.StatisticsCheckpoint;
-import io.streamrec.serving.StatisticsCheckpointSerializer;
 import io.streamrec.worker.WorkerStates;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -27,6 +26,7 @@ import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateDescriptor;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -206,11 +206,12 @@ public final class ForgetAudit {
     }
 
     static DataStream<StatisticsCheckpoint> statistics(SavepointReader reader) throws Exception {
+        ListStateDescriptor<StatisticsCheckpoint> state = ServingStates.candidateStatistics();
         return reader.readUnionState(
                 OperatorIdentifier.forUid(Uids.SERVING),
-                StateNames.CANDIDATE_STATISTICS,
+                state.getName(),
                 STATISTICS_TYPE,
-                StatisticsCheckpointSerializer.INSTANCE);
+                state.getElementSerializer());
     }
 
     private static <T> List<T> collect(DataStream<T> stream) throws Exception {
