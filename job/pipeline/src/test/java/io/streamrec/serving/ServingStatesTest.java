@@ -2,11 +2,15 @@ package io.streamrec.serving;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamrec.candidates.CandidateStatisticsSerializer;
+import io.streamrec.schema.EventType;
 import io.streamrec.schema.SavepointContract.StateNames;
+import io.streamrec.schema.UserEvent;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeHint;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.tuple.Tuple2;
@@ -119,6 +123,53 @@ class ServingStatesTest {
         try (var h = opened(restored, 2, 1, rescaled(atOne, 1, 2, 1))) {
             assertThat(restored.states.appliedForgets()).containsExactly(Tuple4.of(1, 1, 7L, B));
         }
+    }
+
+    /**
+     * Candidate statistics in their own state win over any in the learned ranker's entry, where
+     * checkpoints before 2026-12-01 held them whole: the own state is what this version writes (it
+     * writes none in the entry), and the entry's are the fallback for an earlier version's
+     * checkpoint, which has no own state.
+     */
+    @Test
+    void theCandidateStatisticsStateWinsOverStatisticsInTheLearnedRankersEntry() throws Exception {
+        RankerSettings settings = RankerSettings.builder().build();
+        byte[] wholeInRankerEntry;
+        byte[] learned;
+        try (LearnedRanking earlier = LearnedRankings.of(settings)) {
+            earlier.statistics().update(rating("e1", "in-ranker-entry"));
+            wholeInRankerEntry = CandidateStatisticsSerializer.toBytes(earlier.statistics());
+            learned = earlier.writeLearned();
+        }
+        StatisticsCheckpoint ownState;
+        try (LearnedRanking later = LearnedRankings.of(settings)) {
+            later.journalStatistics();
+            later.statistics().update(rating("e2", "in-own-state"));
+            ownState = later.checkpointStatistics();
+        }
+        OperatorSubtaskState both =
+                AbstractStreamOperatorTestHarness.repackageState(
+                        written(
+                                new ListStateDescriptor<>(
+                                        StateNames.LEARNED_RANKER,
+                                        PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO),
+                                true,
+                                List.of(
+                                        new LearnedRankerState(0, wholeInRankerEntry, learned)
+                                                .toBytes())),
+                        written(ServingStates.candidateStatistics(), true, List.of(ownState)));
+
+        StatesOnly restored = new StatesOnly();
+        try (var h = opened(restored, 1, 0, both);
+                LearnedRanking ranking = LearnedRankings.of(settings)) {
+            restored.states.restoreLearnedRanking(ranking);
+            assertThat(ranking.knows("in-own-state")).isTrue();
+            assertThat(ranking.knows("in-ranker-entry")).isFalse();
+        }
+    }
+
+    private static UserEvent rating(String id, String user) {
+        return new UserEvent(id, user, "i1", EventType.RATING, 4f, 1_400_000_000_000L);
     }
 
     @Test
