@@ -23,8 +23,9 @@ commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 # A fixed, pre-touched heap, as latency-sensitive JVMs are run (Flink's TaskManagers fix -Xms to
 # -Xmx too): the heap's first touches are paid before the first run instead of inside the
 # freshness run, where on a VM whose host reclaims freed guest memory they stalled serving for
-# seconds (BENCHMARKS, twelfth session). Pre-touching 12 GB takes a few seconds at start and
-# makes all of it resident, so only where the machine has 20 GiB or more;
+# seconds (BENCHMARKS, "The freshness episode is the heap's first touches on a VM that hands freed
+# memory back, 2026-12-02"). Pre-touching 12 GB takes a few seconds at start and makes all of it
+# resident, so only where the machine has 20 GiB or more;
 # STREAMREC_BENCH_PRETOUCH=1 or 0 decides instead.
 mem_kib=$(sed -n 's/^MemTotal: *\([0-9]*\) kB$/\1/p' /proc/meminfo 2>/dev/null || true)
 pretouch=${STREAMREC_BENCH_PRETOUCH:-$([ "${mem_kib:-0}" -ge $((20 * 1024 * 1024)) ] && echo 1 || echo 0)}
@@ -32,7 +33,8 @@ if [ "$pretouch" = "1" ]; then
   STREAMREC_JAVA_OPTS+=(-Xms12g -XX:+AlwaysPreTouch)
 else
   echo "Heap not pre-touched (STREAMREC_BENCH_PRETOUCH=1 to force): freshness may include the" \
-    "kernel's first touches of the heap's pages (BENCHMARKS, twelfth session)" >&2
+    "kernel's first touches of the heap's pages (BENCHMARKS, \"The freshness episode is the" \
+    "heap's first touches on a VM that hands freed memory back, 2026-12-02\")" >&2
 fi
 run_streamrec_main 12g io.streamrec.tools.bench.BenchMain \
   --commit "$commit" --command "deploy/bench.sh${*:+ $*}" "$@"

@@ -112,11 +112,14 @@ STREAMREC_JAVA_OPTS=(
 # A smaller C2 inlining budget (JDK 17's defaults: 35 / 325 / 2500 bytes) for bounded runs that
 # end before the compiler settles: in deploy/quickstart.sh C2 took about a fifth of two cores'
 # CPU during the 42-s replay, over 2,000 compilations. With these it ran faster in each of seven
-# alternating rounds, by 5-22% (BENCHMARKS, eighteenth session). Not for long-running JVMs: there compile time
-# is paid once, and the benchmark's warm runs did not show a gain.
+# alternating rounds, by 5-22% (BENCHMARKS, "A refused stop-with-savepoint, a TaskManager that
+# ended itself, and a smaller inlining budget for the quickstart, 2026-12-03"). Not for
+# long-running JVMs: there compile time is paid once, and the benchmark's warm runs did not show a
+# gain.
 # The compiler directives keep the broker's, the Kafka clients', Jackson's, Pekko's and Scala's
 # code at C1: compiler CPU 14% lower and the replay faster in five of six alternating pairs, by
-# 5% on average (BENCHMARKS, fortieth session).
+# 5% on average (BENCHMARKS, "The top-k cut without mispredicted branches, and what bounds the
+# quickstart, 2026-12-05").
 SHORT_RUN_JIT_FLAGS=(-XX:MaxInlineSize=20 -XX:FreqInlineSize=150 -XX:InlineSmallCode=1000
   -XX:+UnlockDiagnosticVMOptions -XX:CompilerDirectivesFile="$PWD/deploy/short-run-compiler-directives.json")
 
