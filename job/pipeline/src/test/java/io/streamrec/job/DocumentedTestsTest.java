@@ -14,12 +14,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Every test README and BENCHMARKS name as the evidence of a figure or a guarantee ({@code
- * `SomethingTest#method`} or {@code `SomethingITCase`}) exists: a renamed or deleted test must not
- * leave a claim that nothing backs.
+ * Every test README, BENCHMARKS and the reference pages under docs/ name as the evidence of a
+ * figure or a guarantee ({@code `SomethingTest#method`} or {@code `SomethingITCase`}) exists: a
+ * renamed or deleted test must not leave a claim that nothing backs.
  */
 class DocumentedTestsTest {
     private static final Pattern NAMED =
@@ -35,22 +36,53 @@ class DocumentedTestsTest {
     @ParameterizedTest
     @ValueSource(strings = {"README.md", "BENCHMARKS.md"})
     void everyTestTheDocumentNamesExists(String document) throws IOException {
-        Path root = RepositoryFiles.root();
-        Map<String, String> sources = testSources(root);
-        List<String> missing = new ArrayList<>();
-        Matcher m = NAMED.matcher(Files.readString(root.resolve(document)));
-        int named = 0;
+        List<String> named = testsNamedIn(document);
+        assertThat(named).as("tests %s names", document).isNotEmpty();
+        assertThat(missing(named)).as("tests %s names that do not exist", document).isEmpty();
+    }
+
+    /** What moved out of README into docs/ stays backed too; a page may name no test at all. */
+    @ParameterizedTest
+    @MethodSource("docsPages")
+    void everyTestADocsPageNamesExists(String page) throws IOException {
+        assertThat(missing(testsNamedIn(page)))
+                .as("tests %s names that do not exist", page)
+                .isEmpty();
+    }
+
+    /** Every markdown page under docs/, relative to the repository root. */
+    static List<String> docsPages() throws IOException {
+        try (Stream<Path> pages = Files.list(RepositoryFiles.root().resolve("docs"))) {
+            return pages.map(p -> "docs/" + p.getFileName())
+                    .filter(name -> name.endsWith(".md"))
+                    .sorted()
+                    .toList();
+        }
+    }
+
+    /** Each test {@code document} names, as {@code Class} or {@code Class#method}. */
+    private static List<String> testsNamedIn(String document) throws IOException {
+        Matcher m = NAMED.matcher(Files.readString(RepositoryFiles.root().resolve(document)));
+        List<String> named = new ArrayList<>();
         while (m.find()) {
-            named++;
-            String source = sources.get(m.group(1));
-            if (source == null) {
-                missing.add(m.group(1));
-            } else if (m.group(2) != null && !runsAsATest(source, m.group(2))) {
-                missing.add(m.group(1) + "#" + m.group(2));
+            named.add(m.group(2) == null ? m.group(1) : m.group(1) + "#" + m.group(2));
+        }
+        return named;
+    }
+
+    /** The names of {@code named} that are no test class, or no test JUnit runs in its class. */
+    private static List<String> missing(List<String> named) throws IOException {
+        Map<String, String> sources = testSources(RepositoryFiles.root());
+        List<String> missing = new ArrayList<>();
+        for (String name : named) {
+            String[] classAndMethod = name.split("#", 2);
+            String source = sources.get(classAndMethod[0]);
+            if (source == null
+                    || (classAndMethod.length == 2 && !runsAsATest(source, classAndMethod[1]))) {
+                missing.add(name);
             }
         }
-        assertThat(named).as("tests %s names", document).isPositive();
-        assertThat(missing).as("tests %s names that do not exist", document).isEmpty();
+        return missing;
     }
 
     /**
