@@ -14,7 +14,7 @@
 #                     it are trained again)
 # and measures its recovery: from the fault to the ack of the first checkpoint triggered after it.
 # Then ModelAudit reads Kafka only (read_committed; the model-updates rows of the final job's
-# lineage, README "Restoring an older checkpoint"): every row's update and positive counters equal
+# lineage, docs/architecture.md, "Restoring an older checkpoint"): every row's update and positive counters equal
 # what the input implies (a failure-free run ends with exactly these: they are computed, not run),
 # every version within 1..updates, every request answered once, no accepted event dead-lettered.
 # Prints one summary line (PASS/FAIL, counts, each fault's recovery time), writes

@@ -5,8 +5,8 @@
 # original fails at every restart with InvalidPidMappingException (FLINK-39072). Make the copy only
 # after that failure: on a broker that still holds a transaction of the savepoint open, the copy
 # would leave it uncommitted. Every other operator's state is copied unchanged; the copy may refer
-# to the original's files, so keep the original (README, "Exactly-once and the "already fenced"
-# ERROR").
+# to the original's files, so keep the original (docs/kafka-transactions.md, "Exactly-once and the
+# "already fenced" ERROR").
 #   deploy/savepoint-without-transactions.sh FROM TO   # local paths (relative to where you are)
 #                                                      # or file: URIs; TO must not exist
 #   deploy/flink-job.sh resume -s <the URI it prints> -Dkafka.bootstrap-servers=...

@@ -38,16 +38,17 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * What the Kafka connector's committer does with a transaction restored from a checkpoint, the path
  * behind the ERROR "Unable to commit transaction ... because its producer is already fenced" after
- * every restore (README, "Exactly-once and the 'already fenced' ERROR"). A checkpoint holds the
- * transactions it pre-committed; on restore {@link KafkaCommitter} commits them again with a new
- * producer resumed at the checkpoint's producer id and epoch. Under transactions V2 (KIP-890, the
- * default of a new Kafka 4 cluster) each commit bumps the epoch, and the resumed producer, which
- * never ran initTransactions, sends a V1 EndTxn, which needs the exact epoch: a transaction already
- * committed before the failure comes back fenced. Its records stay committed, once. When the first
- * test fails, the connector or Kafka has changed: the README paragraph must go. The writer and the
- * committer take the producer settings and transactional ids of the job's eval-reports sink, under
- * either {@code kafka.transaction-naming-strategy}; the committer's producer notes each commit the
- * broker acknowledged.
+ * every restore (docs/kafka-transactions.md, "Exactly-once and the 'already fenced' ERROR"). A
+ * checkpoint holds the transactions it pre-committed; on restore {@link KafkaCommitter} commits
+ * them again with a new producer resumed at the checkpoint's producer id and epoch. Under
+ * transactions V2 (KIP-890, the default of a new Kafka 4 cluster) each commit bumps the epoch, and
+ * the resumed producer, which never ran initTransactions, sends a V1 EndTxn, which needs the exact
+ * epoch: a transaction already committed before the failure comes back fenced. Its records stay
+ * committed, once. When the first test fails, the connector or Kafka has changed: the paragraph in
+ * docs/kafka-transactions.md must go. The writer and the committer take the producer settings and
+ * transactional ids of the job's eval-reports sink, under either {@code
+ * kafka.transaction-naming-strategy}; the committer's producer notes each commit the broker
+ * acknowledged.
  */
 class KafkaRecoveryCommitITCase {
     private static final String TOPIC = "eval-reports";

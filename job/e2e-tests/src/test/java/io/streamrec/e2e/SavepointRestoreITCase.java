@@ -121,7 +121,7 @@ class SavepointRestoreITCase {
      * The committed savepoint as it is, against the same fresh broker: the sinks' committers fail
      * the job on the savepoint's transactions (FLINK-39072), which is why the test above restores a
      * copy without them. Once a connector release commits or skips them, this fails: restore the
-     * savepoint as it is above and drop the copy (README, "Exactly-once").
+     * savepoint as it is above and drop the copy (docs/kafka-transactions.md, "Exactly-once").
      */
     @Test
     @DisabledIfSystemProperty(named = "savepoint.write", matches = "true")

@@ -185,7 +185,7 @@ class StreamrecJobITCase {
         assertSameRowCounters(clean.finalRows(), failed.finalRows());
         // every request answered exactly once under read_committed: at-least-once results
         // without a failure, transactional results across the failure (at-least-once results
-        // may answer a request again after a restore: README, "Results")
+        // may answer a request again after a restore: docs/topics-and-schemas.md, "Results")
         assertAnsweredOnce(clean, n / 100);
         assertAnsweredOnce(failed, n / 100);
         assertFewTransactionalIds("clean");

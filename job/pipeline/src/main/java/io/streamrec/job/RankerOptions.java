@@ -138,7 +138,7 @@ public final class RankerOptions {
                                     + " on each micro-batch's sum of clipped gradients; the"
                                     + " privacy spent (ε at δ 1e-5) is logged at each checkpoint."
                                     + " Covers the scorer's weights only, not the candidate"
-                                    + " statistics (README, Privacy). 0 (the default) is off.");
+                                    + " statistics (docs/privacy.md). 0 (the default) is off.");
 
     public static final ConfigOption<List<FeatureFamily>> SWITCHED_OFF =
             ConfigOptions.key("ranker.switched-off-features")

@@ -93,7 +93,7 @@ public final class RuntimeDefaults {
         // at full speed an aligned barrier waits behind every event buffered in front of the
         // workers (1.5 of 2.1 s); debloating bounds that to BUFFER_DEBLOAT_TARGET's worth, and with
         // the checkpoints the workers' copy of the model and the committed results (unaligned
-        // checkpoints keep on time too, but cost HR@10 in replays: README, "Operations")
+        // checkpoints keep on time too, but cost HR@10 in replays: docs/operations.md)
         c.set(TaskManagerOptions.BUFFER_DEBLOAT_ENABLED, true);
         c.set(TaskManagerOptions.BUFFER_DEBLOAT_TARGET, BUFFER_DEBLOAT_TARGET);
         c.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");

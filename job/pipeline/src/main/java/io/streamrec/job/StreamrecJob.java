@@ -398,8 +398,8 @@ public final class StreamrecJob {
             throw new IllegalArgumentException(
                     CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE.key()
                             + ": AT_LEAST_ONCE is not supported: every event must change the"
-                            + " model exactly once (README, \"Exactly-once model evolution\"). Use"
-                            + " EXACTLY_ONCE, with "
+                            + " model exactly once (docs/architecture.md, \"Exactly-once model"
+                            + " evolution\"). Use EXACTLY_ONCE, with "
                             + CheckpointingOptions.ENABLE_UNALIGNED.key()
                             + ": true where aligned checkpoints fall behind under load");
         }

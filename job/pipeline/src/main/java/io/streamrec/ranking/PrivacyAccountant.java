@@ -10,18 +10,18 @@ import java.util.TreeMap;
 
 /**
  * The DP-SGD guarantee of the scorer's weights, by Rényi differential privacy. Every training list
- * (one event) enters exactly one step of a run (a replay after a restore is another; README) and no
- * step subsamples, so for one event a step is one Gaussian mechanism on the sum of clipped
- * gradients: sensitivity {@code C}, noise {@code σC}, {@code RDP(α) = α / (2σ²)}, under zero-out
- * adjacency (the event's list contributes nothing; the steps' boundaries, which count events, stay
- * where they were). A user whose events made {@code n} lists composes {@code n} of them, {@code
- * RDP(α) = n·α / (2σ²)}. The conversion to {@code (ε, δ)} is the standard one, {@code ε = min over
- * α > 1 of RDP(α) + ln(1/δ) / (α − 1)}, whose minimum has the closed form {@code ε = n/(2σ²) +
- * sqrt(2 n ln(1/δ)) / σ} at {@code α = 1 + σ·sqrt(2 ln(1/δ) / n)}.
+ * (one event) enters exactly one step of a run (a replay after a restore is another;
+ * docs/privacy.md) and no step subsamples, so for one event a step is one Gaussian mechanism on the
+ * sum of clipped gradients: sensitivity {@code C}, noise {@code σC}, {@code RDP(α) = α / (2σ²)},
+ * under zero-out adjacency (the event's list contributes nothing; the steps' boundaries, which
+ * count events, stay where they were). A user whose events made {@code n} lists composes {@code n}
+ * of them, {@code RDP(α) = n·α / (2σ²)}. The conversion to {@code (ε, δ)} is the standard one,
+ * {@code ε = min over α > 1 of RDP(α) + ln(1/δ) / (α − 1)}, whose minimum has the closed form
+ * {@code ε = n/(2σ²) + sqrt(2 n ln(1/δ)) / σ} at {@code α = 1 + σ·sqrt(2 ln(1/δ) / n)}.
  *
  * <p>What the guarantee covers: the scorer's parameters as a function of the training lists, with
  * the lists' features taken as given. The features come from the candidate statistics, exact
- * aggregates of everyone's events, which are not private (README, Privacy). Also counts the lists
+ * aggregates of everyone's events, which are not private (docs/privacy.md). Also counts the lists
  * per user, for the user-level figure; not thread-safe.
  *
  * <p>The per-user counts are bounded: at most {@code trackedUsers} users are kept, as in the

@@ -158,7 +158,10 @@ class KafkaConnectorsTest {
                 .allSatisfy(s -> assertThat(timeoutOf(s)).isEqualTo(defaultTimeout()));
     }
 
-    /** Results read within milliseconds (README, "Results: fast or transactional"). */
+    /**
+     * Results read within milliseconds (docs/topics-and-schemas.md, "Results: fast or
+     * transactional").
+     */
     @Test
     void theJobsResultsAreAtLeastOnceByDefault() {
         assertThat(guaranteeOf(jobSinks(new Configuration()).get(Uids.RESULTS_SINK)))

@@ -258,7 +258,7 @@ class StreamrecJobTopologyTest {
                 .anyMatch(e -> e.getPartitioner() instanceof CustomPartitionerWrapper);
     }
 
-    /** The runtime defaults with unaligned checkpoints, as README "Operations" describes them. */
+    /** The runtime defaults with unaligned checkpoints, as docs/operations.md describes them. */
     private static Configuration unalignedCheckpoints() {
         Configuration runtime = RuntimeDefaults.checkpointsAndRestarts();
         runtime.set(CheckpointingOptions.ENABLE_UNALIGNED, true);

@@ -43,8 +43,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
  *       event), the {@code dense:W} counter and the sum of positives equal the number of events;
  *   <li>the sum of all rows' update counters equals {@link ExpectedContributions} of the input, and
  *       so does every row's update and positive counter (what a run without failures ends with;
- *       versions are not, README "Exactly-once model evolution": each is between 1 and the row's
- *       updates);
+ *       versions are not, docs/architecture.md, "Exactly-once model evolution": each is between 1
+ *       and the row's updates);
  *   <li>every request id with the given prefix is in {@code results} exactly once (read_committed);
  *   <li>no event the input makes valid and new is in {@code dead-letters};
  *   <li>the model's prequential HR@10 beats all-time popularity's.
