@@ -12,7 +12,11 @@ public final class KafkaOptions {
             ConfigOptions.key("kafka.bootstrap-servers")
                     .stringType()
                     .defaultValue("localhost:9092")
-                    .withDescription("Kafka bootstrap servers for every source, sink and feed.");
+                    .withDescription(
+                            "Kafka bootstrap servers for every source, sink and feed. Unset, the"
+                                    + " bootstrap.servers of kafka.properties-file or"
+                                    + " kafka.properties is used if there is one; set, it wins"
+                                    + " over theirs.");
 
     public static final ConfigOption<Map<String, String>> PROPERTIES =
             ConfigOptions.key("kafka.properties")

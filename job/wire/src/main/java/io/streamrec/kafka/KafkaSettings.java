@@ -16,6 +16,7 @@ import org.apache.flink.configuration.ReadableConfig;
 /** Bootstrap servers and extra client properties (security etc.) shared by all Kafka clients. */
 public final class KafkaSettings implements Serializable {
     private static final long serialVersionUID = 1L;
+    private static final String BOOTSTRAP_SERVERS_PROPERTY = "bootstrap.servers";
 
     private final String bootstrapServers;
     private final TreeMap<String, String> properties;
@@ -31,13 +32,24 @@ public final class KafkaSettings implements Serializable {
      * it cannot read.
      */
     public static KafkaSettings from(ReadableConfig conf) {
-        String servers = conf.get(KafkaOptions.BOOTSTRAP_SERVERS);
+        Map<String, String> properties = new TreeMap<>(propertiesFile(conf));
+        properties.putAll(conf.get(KafkaOptions.PROPERTIES));
+        String servers = bootstrapServers(conf, properties);
         if (servers.isBlank()) {
             throw new InvalidOption(KafkaOptions.BOOTSTRAP_SERVERS, servers, "not empty");
         }
-        Map<String, String> properties = new TreeMap<>(propertiesFile(conf));
-        properties.putAll(conf.get(KafkaOptions.PROPERTIES));
         return new KafkaSettings(servers, properties);
+    }
+
+    /**
+     * {@code kafka.bootstrap-servers} when set, else the client properties' {@code
+     * bootstrap.servers} (Confluent-style client files hold them), else the option's default: a
+     * default over the file would send every client to localhost.
+     */
+    private static String bootstrapServers(ReadableConfig conf, Map<String, String> properties) {
+        return conf.getOptional(KafkaOptions.BOOTSTRAP_SERVERS)
+                .or(() -> Optional.ofNullable(properties.get(BOOTSTRAP_SERVERS_PROPERTY)))
+                .orElseGet(() -> conf.get(KafkaOptions.BOOTSTRAP_SERVERS));
     }
 
     private static Map<String, String> propertiesFile(ReadableConfig conf) {
@@ -66,7 +78,7 @@ public final class KafkaSettings implements Serializable {
     public Properties toProperties() {
         Properties p = new Properties();
         p.putAll(properties);
-        p.put("bootstrap.servers", bootstrapServers);
+        p.put(BOOTSTRAP_SERVERS_PROPERTY, bootstrapServers);
         return p;
     }
 }

@@ -36,6 +36,25 @@ class KafkaSettingsTest {
     }
 
     @Test
+    void theFilesServersAreUsedWhenTheServersOptionIsUnset(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("client.properties");
+        Files.writeString(file, "bootstrap.servers=prod-broker:9093\n");
+        Configuration conf =
+                Configuration.fromMap(Map.of("kafka.properties-file", file.toString()));
+
+        KafkaSettings kafka = KafkaSettings.from(conf);
+
+        assertThat(kafka.bootstrapServers()).isEqualTo("prod-broker:9093");
+        assertThat(kafka.toProperties()).containsEntry("bootstrap.servers", "prod-broker:9093");
+    }
+
+    @Test
+    void withoutServersAnywhereTheDefaultIsUsed() {
+        assertThat(KafkaSettings.from(new Configuration()).bootstrapServers())
+                .isEqualTo("localhost:9092");
+    }
+
+    @Test
     void blankServersAndAnUnreadableFileAreRefusedByName(@TempDir Path dir) {
         assertThatThrownBy(
                         () ->
