@@ -49,4 +49,41 @@ class JobTopicsTest {
                 .isInstanceOf(InvalidOption.class)
                 .hasMessage("option topic.results =  is out of range: must be not empty");
     }
+
+    @Test
+    void aNameKafkaRefusesIsRefusedNamingTheOption() {
+        assertThatThrownBy(
+                        () ->
+                                JobTopics.from(
+                                        Configuration.fromMap(Map.of("topic.events", "my events"))))
+                .isInstanceOf(InvalidOption.class)
+                .hasMessageStartingWith(
+                        "option topic.events = my events is out of range: must be a legal Kafka"
+                                + " topic name")
+                .hasMessageContaining("ASCII alphanumerics");
+        assertThatThrownBy(
+                        () ->
+                                JobTopics.from(
+                                        Configuration.fromMap(
+                                                Map.of("topic.results", "r".repeat(300)))))
+                .isInstanceOf(InvalidOption.class)
+                .hasMessageStartingWith("option topic.results = rrr")
+                .hasMessageContaining("249");
+    }
+
+    @Test
+    void namesThatCollideInKafkaAreRefusedNamingBoth() {
+        assertThatThrownBy(
+                        () ->
+                                JobTopics.from(
+                                        Configuration.fromMap(
+                                                Map.of(
+                                                        "topic.events", "x.y",
+                                                        "topic.requests", "x_y"))))
+                .isInstanceOf(InvalidOption.class)
+                .hasMessage(
+                        "option topic.requests = x_y is out of range: must be a topic that does not"
+                                + " collide with topic.events's x.y (Kafka takes '.' and '_' for"
+                                + " one in metric names)");
+    }
 }
