@@ -87,7 +87,7 @@ record GatewaySettings(
                 kafka,
                 new Topics(topics.events(), topics.requests(), topics.results()),
                 ValidationOptions.maxFuture(conf),
-                conf.getOptional(PrivacyOptions.USER_ID_KEY_FILE).map(Path::of).orElse(null),
+                PrivacyOptions.userIdKeyFile(conf).map(Path::of).orElse(null),
                 conf.get(GatewayOptions.HOST),
                 conf.get(GatewayOptions.PORT),
                 conf.get(GatewayOptions.THREADS),

@@ -59,6 +59,18 @@ class GatewaySettingsTest {
                 .hasMessage("option validation.max-future = PT-1S is out of range: must be >= 0");
     }
 
+    /** Unlike a blank tokens file, a blank key file is refused: it would not mean raw ids. */
+    @Test
+    void aBlankUserIdKeyFileFailsNamingIt() {
+        Configuration conf = Configuration.fromMap(Map.of("privacy.user-id-key-file", ""));
+
+        assertThatThrownBy(() -> GatewaySettings.from(conf))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(
+                        "option privacy.user-id-key-file =  is out of range: must be a key file's"
+                                + " path, not blank (unset: raw user ids)");
+    }
+
     /** A shared configuration file's job-only options are the job's to check, not the gateway's. */
     @Test
     void aJobOptionOutOfRangeDoesNotStopTheGateway() {

@@ -134,7 +134,7 @@ public final class JobSettings {
      * where it is used (each TaskManager, the gateway); empty: user ids stay raw.
      */
     public Optional<String> userIdKeyFile() {
-        return conf.getOptional(PrivacyOptions.USER_ID_KEY_FILE);
+        return PrivacyOptions.userIdKeyFile(conf);
     }
 
     /**
@@ -432,6 +432,7 @@ public final class JobSettings {
         itemsCharset(conf.get(CatalogOptions.CHARSET));
         topics();
         ValidationOptions.maxFuture(conf);
+        userIdKeyFile();
         nonNegativeDuration(ValidationOptions.ALLOWED_LATENESS);
         nonNegativeDuration(ValidationOptions.DEDUPE_WINDOW);
         check(ValidationOptions.DEDUPE_MAX_IDS, v -> v >= 4, "at least 4");

@@ -288,6 +288,7 @@ class JobSettingsTest {
                 "parallelism.shards-max         | 40000   | in [1, 32768]",
                 "ps.cache-rows                  | -1      | >= 0",
                 "kafka.bootstrap-servers        | ' '     | not empty",
+                "privacy.user-id-key-file       | ' '     | a key file's path, not blank (unset: raw user ids)",
                 "items.format                   | csv     | movietweetings, movielens-100k or movielens-csv",
                 "items.charset                  | klingon | auto or a charset this JVM knows",
                 "results.delivery-guarantee     | none    | at-least-once or exactly-once (none could lose results)",
