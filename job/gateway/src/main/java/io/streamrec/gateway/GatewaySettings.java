@@ -1,12 +1,16 @@
 package io.streamrec.gateway;
 
+import io.streamrec.config.KnownOptions;
 import io.streamrec.kafka.JobTopics;
 import io.streamrec.kafka.KafkaSettings;
 import io.streamrec.records.PrivacyOptions;
 import io.streamrec.records.ValidationOptions;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.apache.flink.configuration.ReadableConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The gateway's configuration, read and checked once at start: the {@link GatewayOptions} and the
@@ -73,12 +77,29 @@ record GatewaySettings(
         }
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(GatewaySettings.class);
+
+    /**
+     * The gateway's own options: only gateway.* is checked for misspellings, as a configuration
+     * shared with the job holds job options under the other prefixes that the gateway does not
+     * read.
+     */
+    private static final KnownOptions OPTIONS =
+            new KnownOptions(
+                    "gateway", KnownOptions.declaredIn(List.of(GatewayOptions.class)), List.of());
+
+    /** The gateway.* keys that name no gateway option, each logged as a warning at start. */
+    static List<String> unknownOptions(ReadableConfig conf) {
+        return OPTIONS.unknownKeys(conf);
+    }
+
     /**
      * Reads the options, failing with an {@link IllegalArgumentException} that names the first
      * out-of-range one (gateway options first, then the Kafka, topic, validation and privacy
      * options it shares with the job: the job's other options are not the gateway's to check).
      */
     static GatewaySettings from(ReadableConfig conf) {
+        OPTIONS.warnings(conf).forEach(LOG::warn);
         GatewayOptions.validate(conf);
         KafkaSettings kafka = KafkaSettings.from(conf);
         JobTopics topics = JobTopics.from(conf);

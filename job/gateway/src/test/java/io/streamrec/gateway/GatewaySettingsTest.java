@@ -80,6 +80,16 @@ class GatewaySettingsTest {
         assertThat(GatewaySettings.from(conf).maxBatch()).isEqualTo(1000);
     }
 
+    /** Only gateway.*: a configuration shared with the job holds job options the gateway skips. */
+    @Test
+    void aMisspelledGatewayOptionIsReported() {
+        Configuration conf =
+                Configuration.fromMap(
+                        Map.of("gateway.max-bach", "5", "gateway.port", "0", "model.dimm", "8"));
+
+        assertThat(GatewaySettings.unknownOptions(conf)).containsExactly("gateway.max-bach");
+    }
+
     @Test
     void aBlankTokensFileLeavesTheGatewayOpenAndARateLimits() {
         Configuration conf =

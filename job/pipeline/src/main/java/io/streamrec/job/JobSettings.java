@@ -1,6 +1,7 @@
 package io.streamrec.job;
 
 import io.streamrec.config.InvalidOption;
+import io.streamrec.config.KnownOptions;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.ingest.ItemFormat;
 import io.streamrec.kafka.JobTopics;
@@ -30,12 +31,16 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one place that reads the job's configuration into typed settings. It rejects out-of-range
@@ -80,10 +85,24 @@ public final class JobSettings {
      */
     static final long RECORD_OVERHEAD_BYTES = 256;
 
+    private static final Logger LOG = LoggerFactory.getLogger(JobSettings.class);
+
+    /**
+     * The job's options; parallelism.* is Flink's too ({@code parallelism.default}), so a
+     * misspelling there goes unreported.
+     */
+    private static final KnownOptions OPTIONS =
+            new KnownOptions(
+                    "streamrec job",
+                    StreamrecOptions.all(),
+                    List.of(CoreOptions.DEFAULT_PARALLELISM));
+
     private final ReadableConfig conf;
 
     public JobSettings(ReadableConfig conf) {
         this.conf = conf;
+        // before the checks, which may fail on what the misspelled key was meant to set
+        OPTIONS.warnings(conf).forEach(LOG::warn);
         checkModelAndOptimizer();
         checkWorkersAndServing();
         checkKafkaAndData();
@@ -92,6 +111,15 @@ public final class JobSettings {
     /** Fails with an {@link IllegalArgumentException} naming the first out-of-range option. */
     public static void validate(ReadableConfig conf) {
         new JobSettings(conf);
+    }
+
+    /**
+     * The keys under the job's prefixes ({@code model.}, {@code topic.}, ...) that name none of its
+     * options, misspelled most likely: the job warns about each, as Flink's options arrive as
+     * {@code -D} too and unknown keys cannot all be refused.
+     */
+    static List<String> unknownOptions(ReadableConfig conf) {
+        return OPTIONS.unknownKeys(conf);
     }
 
     /** The names of the job's topics. */

@@ -1,12 +1,10 @@
 package io.streamrec.job;
 
+import io.streamrec.config.KnownOptions;
 import io.streamrec.kafka.KafkaOptions;
 import io.streamrec.kafka.TopicOptions;
 import io.streamrec.records.PrivacyOptions;
 import io.streamrec.records.ValidationOptions;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 
@@ -40,22 +38,6 @@ public final class StreamrecOptions {
 
     /** Every option of the job, in the order of {@link #CLASSES} and their fields. */
     public static List<ConfigOption<?>> all() {
-        List<ConfigOption<?>> options = new ArrayList<>();
-        for (Class<?> c : CLASSES) {
-            for (Field f : c.getFields()) {
-                if (Modifier.isStatic(f.getModifiers()) && f.getType() == ConfigOption.class) {
-                    options.add(read(f));
-                }
-            }
-        }
-        return options;
-    }
-
-    private static ConfigOption<?> read(Field f) {
-        try {
-            return (ConfigOption<?>) f.get(null);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException("an option field that is not public: " + f, e);
-        }
+        return KnownOptions.declaredIn(CLASSES);
     }
 }

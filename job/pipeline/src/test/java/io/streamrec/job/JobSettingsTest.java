@@ -495,6 +495,25 @@ class JobSettingsTest {
         assertThat(new JobSettings(conf).userIdKeyFile()).contains("/run/secrets/user-id.key");
     }
 
+    /**
+     * A misspelled key is stored like any other and never read: the job names it in a warning.
+     * Flink's options (parallelism.default shares the job's parallelism. prefix) are not reported.
+     */
+    @Test
+    void aMisspelledOptionIsReportedAndFlinksAreNot() {
+        Configuration conf =
+                Configuration.fromMap(
+                        Map.of(
+                                "validation.max-futur", "1h",
+                                "model.dim", "8",
+                                "parallelism.default", "2",
+                                "pipeline.name", "streamrec",
+                                "kafka.properties.sasl.mechanism", "PLAIN"));
+
+        assertThat(JobSettings.unknownOptions(conf)).containsExactly("validation.max-futur");
+        assertThatCode(() -> new JobSettings(conf)).doesNotThrowAnyException();
+    }
+
     @Test
     void aStageWithoutItsParallelismTakesTheJobsAndTheShardsKeepTheirKeyGroups() {
         Configuration conf =

@@ -13,7 +13,9 @@ import org.apache.flink.configuration.Configuration;
  * The parsed arguments of a streamrec main: {@code -Dkey=value} options into a Flink {@link
  * Configuration}, {@code --name value} (or {@code --name=value}) values and {@code --name}
  * switches. Every main declares what it accepts with a {@link Spec}; anything else is an error that
- * names the argument and comes with the usage.
+ * names the argument and comes with the usage. A {@code -D} key is not checked here, as Flink's own
+ * options arrive the same way: {@link KnownOptions} reports the keys that look like a program's own
+ * and name none of its options.
  */
 public final class CommandLine {
     private final Configuration options;
