@@ -20,6 +20,9 @@ public final class EventTimeGuard<T> implements Serializable {
 
     public EventTimeGuard(
             SerializableTimestamp<T> timestamp, long maxFutureMs, long allowedLatenessMs) {
+        if (maxFutureMs < 0) {
+            throw new IllegalArgumentException("maxFutureMs " + maxFutureMs + " < 0");
+        }
         this.timestamp = timestamp;
         this.maxFutureMs = maxFutureMs;
         this.allowedLatenessMs = allowedLatenessMs;
@@ -28,10 +31,16 @@ public final class EventTimeGuard<T> implements Serializable {
     /** Returns the record's timestamp, or throws with the reason it cannot be used. */
     public long check(T record, long newestAccepted, long wallClock) throws InvalidRecordException {
         long t = timestamp.applyAsLong(record);
-        if (t > wallClock + maxFutureMs) {
+        // wallClock + maxFutureMs would wrap around for a bound near Long.MAX_VALUE and reject
+        // every record; t - wallClock, once t is ahead, is exact read unsigned
+        if (t > wallClock && Long.compareUnsigned(t - wallClock, maxFutureMs) > 0) {
             throw new InvalidRecordException(
                     "future_timestamp",
-                    "timestamp " + t + " is " + (t - wallClock) + " ms ahead of the clock");
+                    "timestamp "
+                            + t
+                            + " is "
+                            + Long.toUnsignedString(t - wallClock)
+                            + " ms ahead of the clock");
         }
         if (newestAccepted != Long.MIN_VALUE && t < newestAccepted - allowedLatenessMs) {
             throw new InvalidRecordException(
