@@ -4,9 +4,11 @@ import org.apache.flink.util.ExceptionUtils;
 
 /**
  * Closes everything an operator holds, each even when one before it failed, and rethrows the first
- * failure as it is, the others suppressed in it. Flink's {@code IOUtils.closeAll} stops at an
- * {@link Error} (the rest never closed: native memory and threads outliving the task at every
- * failover), or wraps it in an {@link Exception}, which hides from Flink that it is fatal.
+ * failure as it is, the others suppressed in it; the first {@link Error}, though, goes on whatever
+ * failed before it, the earlier failures suppressed in it, so that Flink sees it is fatal. Flink's
+ * {@code IOUtils.closeAll} stops at an {@link Error} (the rest never closed: native memory and
+ * threads outliving the task at every failover), or wraps it in an {@link Exception}, which hides
+ * from Flink that it is fatal.
  */
 public final class CloseAll {
     private CloseAll() {}
@@ -20,7 +22,7 @@ public final class CloseAll {
                     closeable.close();
                 }
             } catch (Throwable t) {
-                failure = ExceptionUtils.firstOrSuppressed(t, failure);
+                failure = combined(failure, t);
             }
         }
         if (failure != null) {
@@ -38,10 +40,33 @@ public final class CloseAll {
         try {
             close(closeables);
         } catch (Error closing) {
-            closing.addSuppressed(failure);
+            suppress(closing, failure);
             throw closing;
         } catch (Exception closing) {
-            failure.addSuppressed(closing);
+            suppress(failure, closing);
+        }
+    }
+
+    /** The first {@link Error} of the two, else the first; the other suppressed in it. */
+    private static Throwable combined(Throwable first, Throwable next) {
+        if (first == null) {
+            return next;
+        }
+        if (next instanceof Error && !(first instanceof Error)) {
+            suppress(next, first);
+            return next;
+        }
+        suppress(first, next);
+        return first;
+    }
+
+    /**
+     * Suppresses {@code t} in {@code into} unless it is the same object (a closeable that rethrows
+     * the failure it was closed after): addSuppressed would throw, replacing the failure.
+     */
+    private static void suppress(Throwable into, Throwable t) {
+        if (into != t) {
+            into.addSuppressed(t);
         }
     }
 }

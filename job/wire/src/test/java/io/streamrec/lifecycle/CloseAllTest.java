@@ -81,4 +81,70 @@ class CloseAllTest {
                 .isSameAs(fatal)
                 .satisfies(e -> assertThat(e.getSuppressed()).containsExactly(failure));
     }
+
+    @Test
+    void anErrorAfterAnExceptionGoesOnWithTheExceptionSuppressed() {
+        List<String> closed = new ArrayList<>();
+        IOException earlier = new IOException("feed");
+        OutOfMemoryError fatal = new OutOfMemoryError("direct buffer memory");
+
+        assertThatThrownBy(
+                        () ->
+                                CloseAll.close(
+                                        () -> {
+                                            throw earlier;
+                                        },
+                                        () -> {
+                                            throw fatal;
+                                        },
+                                        () -> closed.add("state backend")))
+                .isSameAs(fatal)
+                .satisfies(e -> assertThat(e.getSuppressed()).containsExactly(earlier));
+        assertThat(closed).containsExactly("state backend");
+    }
+
+    @Test
+    void aFailureTwoOfThemThrowGoesOnOnce() {
+        IllegalStateException shared = new IllegalStateException("pool");
+
+        assertThatThrownBy(
+                        () ->
+                                CloseAll.close(
+                                        () -> {
+                                            throw shared;
+                                        },
+                                        () -> {
+                                            throw shared;
+                                        }))
+                .isSameAs(shared)
+                .satisfies(e -> assertThat(e.getSuppressed()).isEmpty());
+    }
+
+    @Test
+    void closingThatRethrowsTheFailureLeavesItAsItIs() {
+        IllegalStateException failure = new IllegalStateException("start failed");
+
+        CloseAll.closeAfter(
+                failure,
+                () -> {
+                    throw failure;
+                });
+
+        assertThat(failure.getSuppressed()).isEmpty();
+    }
+
+    @Test
+    void closingThatRethrowsAnErrorThatWasTheFailureThrowsItAsItIs() {
+        OutOfMemoryError fatal = new OutOfMemoryError("metaspace");
+
+        assertThatThrownBy(
+                        () ->
+                                CloseAll.closeAfter(
+                                        fatal,
+                                        () -> {
+                                            throw fatal;
+                                        }))
+                .isSameAs(fatal)
+                .satisfies(e -> assertThat(e.getSuppressed()).isEmpty());
+    }
 }
