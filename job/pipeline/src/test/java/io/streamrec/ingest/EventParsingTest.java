@@ -40,6 +40,9 @@ class EventParsingTest {
                 "{\"eventId\":\"e\",\"userId\":\"u\",\"itemId\":\"i\",\"type\":\"click\",\"timestamp\":\"x\"}|wrong_type",
                 "{\"eventId\":\"e\",\"userId\":\"u u\",\"itemId\":\"i\",\"type\":\"click\",\"timestamp\":1}|invalid_id",
                 "{\"eventId\":\"e\",\"userId\":\"u\",\"itemId\":\"i\",\"type\":\"teleport\",\"timestamp\":1}|unknown_event_type",
+                // only the names in ASCII letters: no Unicode case folding, no blanks around
+                "{\"eventId\":\"e\",\"userId\":\"u\",\"itemId\":\"i\",\"type\":\"rat\u0131ng\",\"timestamp\":1}|unknown_event_type",
+                "{\"eventId\":\"e\",\"userId\":\"u\",\"itemId\":\"i\",\"type\":\"\\t VIEW \\n\",\"timestamp\":1}|unknown_event_type",
                 "{\"eventId\":\"e\",\"userId\":\"u\",\"itemId\":\"i\",\"type\":\"click\",\"value\":1e999,\"timestamp\":1}|non_finite_number",
                 "{\"eventId\":\"e\",\"userId\":\"u\",\"itemId\":\"i\",\"type\":\"click\",\"timestamp\":-5}|invalid_timestamp",
                 // two events in one record: the second must not be dropped unseen
