@@ -60,7 +60,9 @@ public enum ItemFormat {
         if (!RecordParser.ID.matcher(item.itemId()).matches()) {
             throw new InvalidRecordException(
                     "invalid_id",
-                    "item id '" + item.itemId() + "' is not 1-128 of [A-Za-z0-9._:-]");
+                    "item id '"
+                            + InvalidRecordException.excerpt(item.itemId())
+                            + "' is not 1-128 of [A-Za-z0-9._:-]");
         }
         if (item.title().length() > ItemJsonCodec.MAX_TITLE_CHARS) {
             throw new InvalidRecordException(

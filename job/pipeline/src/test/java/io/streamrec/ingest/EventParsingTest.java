@@ -106,6 +106,47 @@ class EventParsingTest {
         }
     }
 
+    /**
+     * A detail quotes at most the start of a value from the record: a 64 KiB record would otherwise
+     * put tens of thousands of characters into its dead letter, log line and answer.
+     */
+    @Test
+    void aDetailQuotesTheStartOfALongValueAndItsLength() {
+        String type = "x".repeat(60_000);
+        String key = "k".repeat(30_000);
+        String digits = "9".repeat(999);
+        for (String json :
+                new String[] {
+                    "{\"eventId\":\"e\",\"userId\":\"u\",\"itemId\":\"i\",\"type\":\""
+                            + type
+                            + "\",\"timestamp\":1}",
+                    "{\"" + key + "\":1,\"" + key + "\":2}",
+                    "{\"eventId\":\"e\",\"userId\":\"u\",\"itemId\":\"i\",\"type\":\"view\",\"value\":"
+                            + digits
+                            + ",\"timestamp\":1}"
+                }) {
+            assertThatThrownBy(() -> codec.parse(json.getBytes(StandardCharsets.UTF_8)))
+                    .isInstanceOf(InvalidRecordException.class)
+                    .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(320));
+        }
+        assertThatThrownBy(
+                        () ->
+                                codec.parse(
+                                        ("{\"eventId\":\"e\",\"userId\":\"u\",\"itemId\":\"i\",\"type\":\""
+                                                        + type
+                                                        + "\",\"timestamp\":1}")
+                                                .getBytes(StandardCharsets.UTF_8)))
+                .hasMessage(
+                        "unknown_event_type: type '"
+                                + "x".repeat(InvalidRecordException.EXCERPT_CHARS)
+                                + "\u2026(60000 chars)'");
+        assertThatThrownBy(() -> ItemFormat.MOVIETWEETINGS.parseLine("a b" + type + "#Heat#Drama"))
+                .isInstanceOfSatisfying(
+                        InvalidRecordException.class,
+                        e -> assertThat(e.reason()).isEqualTo("invalid_id"))
+                .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(200));
+    }
+
     private static void assertRejected(RecordParser<?> parser, String json, String reason) {
         assertThatThrownBy(() -> parser.parse(json.getBytes(StandardCharsets.UTF_8)))
                 .as(json)

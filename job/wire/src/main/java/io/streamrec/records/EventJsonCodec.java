@@ -28,7 +28,9 @@ public final class EventJsonCodec implements RecordParser<UserEvent> {
         String typeName = RecordParser.text(node, "type");
         EventType type = EventType.parse(typeName);
         if (type == null) {
-            throw new InvalidRecordException("unknown_event_type", "type '" + typeName + "'");
+            throw new InvalidRecordException(
+                    "unknown_event_type",
+                    "type '" + InvalidRecordException.excerpt(typeName) + "'");
         }
         float value = Float.NaN;
         JsonNode v = node.get("value");
@@ -38,7 +40,8 @@ public final class EventJsonCodec implements RecordParser<UserEvent> {
             }
             value = v.floatValue();
             if (!Float.isFinite(value)) {
-                throw new InvalidRecordException("non_finite_number", "value " + v.asText());
+                throw new InvalidRecordException(
+                        "non_finite_number", "value " + InvalidRecordException.excerpt(v.asText()));
             }
         }
         return new UserEvent(eventId, userId, itemId, type, value, RecordParser.timestamp(node));

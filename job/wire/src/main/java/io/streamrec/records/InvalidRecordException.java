@@ -3,6 +3,10 @@ package io.streamrec.records;
 /** A record that cannot be used, with a machine-readable reason (e.g. {@code missing_field}). */
 public final class InvalidRecordException extends Exception {
     private static final long serialVersionUID = 1L;
+
+    /** The most characters of a value from a record that a detail quotes. */
+    public static final int EXCERPT_CHARS = 64;
+
     private final String reason;
 
     public InvalidRecordException(String reason, String detail) {
@@ -12,5 +16,24 @@ public final class InvalidRecordException extends Exception {
 
     public String reason() {
         return reason;
+    }
+
+    /**
+     * {@code value}, taken from a record, as a detail may quote it: whole up to {@link
+     * #EXCERPT_CHARS} characters, else its start and its length ({@code "xxx…(60000 chars)"}). A
+     * record may be 64 KiB, and the detail goes into every dead letter, log line and gateway
+     * answer.
+     */
+    public static String excerpt(String value) {
+        return excerpt(value, EXCERPT_CHARS);
+    }
+
+    /** {@code text} as {@link #excerpt(String)} quotes it, up to {@code maxChars} characters. */
+    public static String excerpt(String text, int maxChars) {
+        if (text.length() <= maxChars) {
+            return text;
+        }
+        int end = Character.isHighSurrogate(text.charAt(maxChars - 1)) ? maxChars - 1 : maxChars;
+        return text.substring(0, end) + "\u2026(" + text.length() + " chars)";
     }
 }

@@ -18,6 +18,12 @@ public interface RecordParser<T> extends Serializable {
     int MAX_PAYLOAD_BYTES = 64 * 1024;
 
     /**
+     * The most characters of the JSON parser's message a detail quotes: the message quotes the
+     * record, a repeated key whole.
+     */
+    int MAX_JSON_ERROR_CHARS = 256;
+
+    /**
      * Reads exactly one JSON value with each key once: {@code {..}{..}} would otherwise train the
      * first object and drop the second unseen, and a repeated key would silently keep its last.
      */
@@ -42,9 +48,10 @@ public interface RecordParser<T> extends Serializable {
         try {
             node = MAPPER.readTree(payload);
         } catch (IOException e) {
+            String firstLine = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
             throw new InvalidRecordException(
                     "unparseable_json",
-                    String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+                    InvalidRecordException.excerpt(firstLine, MAX_JSON_ERROR_CHARS));
         }
         if (node == null || !node.isObject()) {
             throw new InvalidRecordException("not_an_object", "top-level JSON must be an object");

@@ -47,10 +47,13 @@ public enum RatingsFormat {
         }
         if (seconds <= 0 || seconds > Long.MAX_VALUE / 1000) {
             // in milliseconds it would wrap around (18446744073709552 s became 384 ms, 1970)
-            throw new InvalidRecordException("invalid_timestamp", "time " + f[3].trim() + " s");
+            throw new InvalidRecordException(
+                    "invalid_timestamp",
+                    "time " + InvalidRecordException.excerpt(f[3].trim()) + " s");
         }
         if (!Float.isFinite(rating)) {
-            throw new InvalidRecordException("non_finite_number", "rating " + f[2]);
+            throw new InvalidRecordException(
+                    "non_finite_number", "rating " + InvalidRecordException.excerpt(f[2]));
         }
         String user = f[0].trim();
         String item = f[1].trim();

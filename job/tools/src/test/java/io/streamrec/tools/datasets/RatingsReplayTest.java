@@ -1,7 +1,9 @@
 package io.streamrec.tools.datasets;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamrec.records.InvalidRecordException;
 import io.streamrec.schema.UserEvent;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,5 +48,16 @@ class RatingsReplayTest {
         RatingsReplay replay = RatingsReplay.read(file, RatingsFormat.MOVIETWEETINGS);
         assertThat(replay.events()).extracting(UserEvent::eventId).containsExactly("line-4");
         assertThat(replay.rejected()).containsEntry("invalid_timestamp", 3);
+    }
+
+    @Test
+    void aRejectedLineQuotesTheStartOfALongField() {
+        String digits = "9".repeat(100_000);
+        String zeros = "0".repeat(100_000);
+        for (String line : new String[] {"1::10::" + digits + "::100", "1::10::5::" + zeros}) {
+            assertThatThrownBy(() -> RatingsFormat.MOVIETWEETINGS.parseLine(line, 1))
+                    .isInstanceOf(InvalidRecordException.class)
+                    .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(200));
+        }
     }
 }

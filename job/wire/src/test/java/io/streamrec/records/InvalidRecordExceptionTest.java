@@ -1,0 +1,35 @@
+package io.streamrec.records;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class InvalidRecordExceptionTest {
+    @Test
+    void aShortValueIsQuotedWhole() {
+        String value = "x".repeat(InvalidRecordException.EXCERPT_CHARS);
+
+        assertThat(InvalidRecordException.excerpt(value)).isEqualTo(value);
+    }
+
+    @Test
+    void aLongValueIsQuotedByItsStartAndItsLength() {
+        String value = "x".repeat(60_000);
+
+        assertThat(InvalidRecordException.excerpt(value))
+                .isEqualTo(
+                        "x".repeat(InvalidRecordException.EXCERPT_CHARS) + "\u2026(60000 chars)");
+    }
+
+    @Test
+    void theCutDoesNotSplitACharacterOfTwoChars() {
+        String value = "x".repeat(InvalidRecordException.EXCERPT_CHARS - 1) + "\uD83D\uDE00" + "y";
+
+        assertThat(InvalidRecordException.excerpt(value))
+                .isEqualTo(
+                        "x".repeat(InvalidRecordException.EXCERPT_CHARS - 1)
+                                + "\u2026("
+                                + value.length()
+                                + " chars)");
+    }
+}
