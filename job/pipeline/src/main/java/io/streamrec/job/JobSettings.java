@@ -16,6 +16,7 @@ import io.streamrec.ps.RowOptimizer;
 import io.streamrec.ranking.ScoringStage;
 import io.streamrec.records.EventTimeGuard;
 import io.streamrec.records.PrivacyOptions;
+import io.streamrec.records.RequestJsonCodec;
 import io.streamrec.records.ValidationOptions;
 import io.streamrec.schema.EventType;
 import io.streamrec.schema.ReadBounds;
@@ -155,6 +156,14 @@ public final class JobSettings {
                 UserEvent::timestamp,
                 conf.get(ValidationOptions.MAX_FUTURE).toMillis(),
                 conf.get(ValidationOptions.ALLOWED_LATENESS).toMillis());
+    }
+
+    /**
+     * How requests are read: at most {@code validation.max-future} ahead of the wall clock, as
+     * events.
+     */
+    public RequestJsonCodec requestCodec() {
+        return new RequestJsonCodec(conf.get(ValidationOptions.MAX_FUTURE).toMillis());
     }
 
     /**
@@ -304,7 +313,11 @@ public final class JobSettings {
         boolean on = conf.get(ServingOptions.DIRECT_REQUESTS) && ranker();
         return on
                 ? new DirectRequestSettings(
-                        true, topics().requests(), consumerGroup(), userIdKeyFile().orElse(null))
+                        true,
+                        topics().requests(),
+                        consumerGroup(),
+                        userIdKeyFile().orElse(null),
+                        conf.get(ValidationOptions.MAX_FUTURE).toMillis())
                 : DirectRequestSettings.OFF;
     }
 

@@ -172,7 +172,7 @@ public final class StreamrecJob {
                 validated(
                         env,
                         REQUESTS,
-                        new ValidationFunction<>(new RequestJsonCodec(), REQUESTS.name()),
+                        new ValidationFunction<>(settings.requestCodec(), REQUESTS.name()),
                         RecommendationRequest.typeInfo(),
                         parallelism);
         ItemJsonCodec itemCodec = new ItemJsonCodec(settings.model().contentDim());

@@ -13,15 +13,18 @@ import io.streamrec.schema.RecommendationRequest;
  * give null: the job's validation stage reads the same topic and dead-letters them with the reason.
  */
 final class DirectRequestDecoder {
-    private final RequestJsonCodec codec = new RequestJsonCodec();
+    private final RequestJsonCodec codec;
     private final int subtask;
     private final int parallelism;
     private final UserPseudonyms pseudonyms;
 
     /**
      * @param pseudonyms the job's user-id pseudonyms, or null when ids are kept as they are
+     * @param codec the job's request codec, so that serving turns away what validation does
      */
-    DirectRequestDecoder(int subtask, int parallelism, UserPseudonyms pseudonyms) {
+    DirectRequestDecoder(
+            int subtask, int parallelism, UserPseudonyms pseudonyms, RequestJsonCodec codec) {
+        this.codec = codec;
         this.subtask = subtask;
         this.parallelism = parallelism;
         this.pseudonyms = pseudonyms;

@@ -1,5 +1,6 @@
 package io.streamrec.serving;
 
+import io.streamrec.records.RequestJsonCodec;
 import java.io.Serializable;
 
 /**
@@ -12,12 +13,23 @@ import java.io.Serializable;
  * @param topic the requests topic
  * @param groupId the job's consumer group: only read from, never committed to by serving
  * @param userIdKeyFile the {@code privacy.user-id-key-file}, or null
+ * @param requestMaxFutureMs {@code validation.max-future}: a request stamped further ahead of the
+ *     clock is left unanswered, as the job's validation dead-letters it
  */
 public record DirectRequestSettings(
-        boolean enabled, String topic, String groupId, String userIdKeyFile)
+        boolean enabled,
+        String topic,
+        String groupId,
+        String userIdKeyFile,
+        long requestMaxFutureMs)
         implements Serializable {
 
     /** Requests come through the workers. */
     public static final DirectRequestSettings OFF =
-            new DirectRequestSettings(false, null, null, null);
+            new DirectRequestSettings(false, null, null, null, 0);
+
+    /** How serving reads a request, as the job's validation does. */
+    public RequestJsonCodec requestCodec() {
+        return new RequestJsonCodec(requestMaxFutureMs);
+    }
 }

@@ -284,7 +284,8 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         DirectRequestFetcher fetcher =
                 openDirectRequestFetcher(
                         states.directPositions(),
-                        new DirectRequestDecoder(subtask, parallelism, pseudonyms));
+                        new DirectRequestDecoder(
+                                subtask, parallelism, pseudonyms, direct.requestCodec()));
         directRequests =
                 new DirectRequestIntake(
                         fetcher,

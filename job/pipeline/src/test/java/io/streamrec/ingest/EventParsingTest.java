@@ -107,6 +107,51 @@ class EventParsingTest {
     }
 
     /**
+     * A request's timestamp is serving's "now" while it has seen no event: it gets the bound an
+     * event gets ({@code validation.max-future}), and a timestamp of at most 0 is invalid as an
+     * event's is. The margins are minutes, far beyond the time between the test and the parse.
+     */
+    @Test
+    void aRequestStampedFurtherAheadOfTheClockThanMaxFutureIsRejected() throws Exception {
+        long minute = 60_000;
+        long now = System.currentTimeMillis();
+        RequestJsonCodec codec = new RequestJsonCodec(5 * minute);
+
+        assertThat(codec.parse(request(now + minute, false)).timestamp()).isEqualTo(now + minute);
+        assertThat(codec.parse(request(now - 1_440 * minute, false)).timestamp())
+                .isEqualTo(now - 1_440 * minute);
+        assertThat(codec.parse(request(1, false)).timestamp()).isEqualTo(1);
+        for (long ahead : new long[] {now + 60 * minute, Long.MAX_VALUE}) {
+            for (boolean forget : new boolean[] {false, true}) {
+                assertThatThrownBy(() -> codec.parse(request(ahead, forget)))
+                        .isInstanceOfSatisfying(
+                                InvalidRecordException.class,
+                                e -> assertThat(e.reason()).isEqualTo("future_timestamp"))
+                        .hasMessageContaining("ahead of the clock");
+            }
+        }
+        assertThatThrownBy(() -> new RequestJsonCodec().parse(request(now + 60 * minute, false)))
+                .isInstanceOfSatisfying(
+                        InvalidRecordException.class,
+                        e -> assertThat(e.reason()).isEqualTo("future_timestamp"));
+        for (long invalid : new long[] {0, -1, Long.MIN_VALUE}) {
+            assertRejected(
+                    codec,
+                    new String(request(invalid, false), StandardCharsets.UTF_8),
+                    "invalid_timestamp");
+        }
+    }
+
+    private static byte[] request(long timestamp, boolean forget) {
+        return ("{\"requestId\":\"r1\",\"userId\":\"u\",\"forget\":"
+                        + forget
+                        + ",\"timestamp\":"
+                        + timestamp
+                        + "}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
      * A detail quotes at most the start of a value from the record: a 64 KiB record would otherwise
      * put tens of thousands of characters into its dead letter, log line and answer.
      */

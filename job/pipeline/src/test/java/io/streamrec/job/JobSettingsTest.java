@@ -11,9 +11,12 @@ import io.streamrec.model.PositiveWeights;
 import io.streamrec.records.EventTimeGuard;
 import io.streamrec.records.InvalidRecordException;
 import io.streamrec.records.PrivacyOptions;
+import io.streamrec.records.RequestJsonCodec;
 import io.streamrec.records.ValidationOptions;
 import io.streamrec.schema.EventType;
+import io.streamrec.schema.RecommendationRequest;
 import io.streamrec.schema.UserEvent;
+import io.streamrec.serving.ModelType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -480,6 +483,30 @@ class JobSettingsTest {
         assertThat(guard.check(stampedAt(now - 60_000), now, now)).isEqualTo(now - 60_000);
         assertThatThrownBy(() -> guard.check(stampedAt(now - 60_001), now, now))
                 .isInstanceOf(InvalidRecordException.class);
+    }
+
+    @Test
+    void requestsTakeTheMaxFutureInTheJobsValidationAndInServing() {
+        Configuration conf = new Configuration();
+        conf.set(ValidationOptions.MAX_FUTURE, Duration.ofSeconds(10));
+        conf.set(ModelOptions.TYPE, ModelType.RANKER);
+        conf.set(ServingOptions.DIRECT_REQUESTS, true);
+        JobSettings settings = new JobSettings(conf);
+        byte[] aDayAhead =
+                RequestJsonCodec.toJson(
+                        new RecommendationRequest(
+                                "r1", "u", 10, System.currentTimeMillis() + 86_400_000));
+
+        assertThat(settings.directRequests().requestMaxFutureMs()).isEqualTo(10_000);
+        for (RequestJsonCodec codec :
+                new RequestJsonCodec[] {
+                    settings.requestCodec(), settings.directRequests().requestCodec()
+                }) {
+            assertThatThrownBy(() -> codec.parse(aDayAhead))
+                    .isInstanceOfSatisfying(
+                            InvalidRecordException.class,
+                            e -> assertThat(e.reason()).isEqualTo("future_timestamp"));
+        }
     }
 
     private static UserEvent stampedAt(long timestamp) {

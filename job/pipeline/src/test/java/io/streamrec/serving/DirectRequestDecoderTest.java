@@ -34,7 +34,7 @@ class DirectRequestDecoderTest {
     void keepsTheRequestsOfItsOwnUsersOnlyWithWhereTheyWereRead() {
         String mine = userOf(1);
         String theirs = userOf(0);
-        DirectRequestDecoder decoder = new DirectRequestDecoder(1, 2, null);
+        DirectRequestDecoder decoder = new DirectRequestDecoder(1, 2, null, new RequestJsonCodec());
 
         DirectRequest r =
                 decoder.decode(3, 42, json(new RecommendationRequest("r1", mine, 5, 1000L)));
@@ -49,7 +49,7 @@ class DirectRequestDecoderTest {
     @Test
     void forgetsAreKeptForOrderingAndUnreadableRecordsAreLeftToValidation() {
         String mine = userOf(0);
-        DirectRequestDecoder decoder = new DirectRequestDecoder(0, 2, null);
+        DirectRequestDecoder decoder = new DirectRequestDecoder(0, 2, null, new RequestJsonCodec());
 
         assertThat(
                         decoder.decode(0, 1, json(RecommendationRequest.forget("f1", mine, 1000L)))
@@ -73,17 +73,44 @@ class DirectRequestDecoderTest {
         int owner = UserOwner.of(pseudonym, 2);
 
         DirectRequest r =
-                new DirectRequestDecoder(owner, 2, pseudonyms)
+                new DirectRequestDecoder(owner, 2, pseudonyms, new RequestJsonCodec())
                         .decode(0, 9, json(new RecommendationRequest("r1", "alice", 10, 5L)));
 
         assertThat(r.userId()).isEqualTo(pseudonym);
         assertThat(r.request().requestId()).isEqualTo("r1");
         assertThat(
-                        new DirectRequestDecoder(1 - owner, 2, pseudonyms)
+                        new DirectRequestDecoder(1 - owner, 2, pseudonyms, new RequestJsonCodec())
                                 .decode(
                                         0,
                                         9,
                                         json(new RecommendationRequest("r1", "alice", 10, 5L))))
+                .isNull();
+    }
+
+    /**
+     * Serving turns away what the job's validation dead-letters: a request stamped too far ahead.
+     */
+    @Test
+    void aRequestStampedTooFarAheadIsLeftToValidation() {
+        String mine = userOf(0);
+        long hour = 3_600_000;
+        DirectRequestDecoder decoder =
+                new DirectRequestDecoder(0, 2, null, new RequestJsonCodec(hour));
+        long now = System.currentTimeMillis();
+
+        assertThat(decoder.decode(0, 1, json(new RecommendationRequest("r1", mine, 5, now))))
+                .isNotNull();
+        assertThat(
+                        decoder.decode(
+                                0,
+                                2,
+                                json(new RecommendationRequest("r2", mine, 5, now + 24 * hour))))
+                .isNull();
+        assertThat(
+                        decoder.decode(
+                                0,
+                                3,
+                                json(new RecommendationRequest("r3", mine, 5, Long.MAX_VALUE))))
                 .isNull();
     }
 }

@@ -92,7 +92,10 @@ class DirectRequestFetcherTest {
 
         DirectRequestFetcher fetcher =
                 new DirectRequestFetcher(
-                        consumer, TOPIC, Map.of(), new DirectRequestDecoder(0, 2, null));
+                        consumer,
+                        TOPIC,
+                        Map.of(),
+                        new DirectRequestDecoder(0, 2, null, new RequestJsonCodec()));
 
         // p0: committed; p1: committed, but the log starts at 4 now; p2: the beginning
         assertThat(fetcher.startPositions()).isEqualTo(Map.of(0, 7L, 1, 4L, 2, 0L));
@@ -117,7 +120,7 @@ class DirectRequestFetcherTest {
                         consumer,
                         TOPIC,
                         Map.of(0, 3L, 1, 2L),
-                        new DirectRequestDecoder(0, 2, null));
+                        new DirectRequestDecoder(0, 2, null, new RequestJsonCodec()));
 
         // p0: restored; p1: restored, but the log starts at 4 now; p2: added since, the beginning
         assertThat(fetcher.startPositions()).isEqualTo(Map.of(0, 3L, 1, 4L, 2, 0L));
@@ -133,7 +136,7 @@ class DirectRequestFetcherTest {
                         consumer,
                         TOPIC,
                         Map.of(),
-                        new DirectRequestDecoder(0, 2, null),
+                        new DirectRequestDecoder(0, 2, null, new RequestJsonCodec()),
                         Duration.ZERO); // looks before every poll
         TopicPartition p3 = new TopicPartition(TOPIC, 3);
         Node node = new Node(0, "localhost", 9092);
@@ -184,7 +187,10 @@ class DirectRequestFetcherTest {
         String theirs = userOf(0, 0);
         DirectRequestFetcher fetcher =
                 new DirectRequestFetcher(
-                        consumer, TOPIC, Map.of(), new DirectRequestDecoder(1, 2, null));
+                        consumer,
+                        TOPIC,
+                        Map.of(),
+                        new DirectRequestDecoder(1, 2, null, new RequestJsonCodec()));
         add(consumer, 0, 0, RequestJsonCodec.toJson(new RecommendationRequest("r1", mine, 3, 1)));
         add(consumer, 0, 1, RequestJsonCodec.toJson(new RecommendationRequest("r2", theirs, 3, 1)));
         add(consumer, 1, 4, "{not json".getBytes(StandardCharsets.UTF_8));
@@ -206,7 +212,11 @@ class DirectRequestFetcherTest {
     @Test
     void closingWithoutStartingClosesTheConsumer() throws Exception {
         MockConsumer<byte[], byte[]> consumer = topicOfThreePartitions();
-        new DirectRequestFetcher(consumer, TOPIC, Map.of(), new DirectRequestDecoder(0, 1, null))
+        new DirectRequestFetcher(
+                        consumer,
+                        TOPIC,
+                        Map.of(),
+                        new DirectRequestDecoder(0, 1, null, new RequestJsonCodec()))
                 .close();
         assertThat(consumer.closed()).isTrue();
     }

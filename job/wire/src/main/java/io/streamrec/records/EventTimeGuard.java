@@ -31,6 +31,25 @@ public final class EventTimeGuard<T> implements Serializable {
     /** Returns the record's timestamp, or throws with the reason it cannot be used. */
     public long check(T record, long newestAccepted, long wallClock) throws InvalidRecordException {
         long t = timestamp.applyAsLong(record);
+        checkNotAhead(t, wallClock, maxFutureMs);
+        if (newestAccepted != Long.MIN_VALUE && t < newestAccepted - allowedLatenessMs) {
+            throw new InvalidRecordException(
+                    "too_late",
+                    "timestamp "
+                            + t
+                            + " is "
+                            + (newestAccepted - t)
+                            + " ms behind the newest event");
+        }
+        return t;
+    }
+
+    /**
+     * Throws {@code future_timestamp} when {@code t} is more than {@code maxFutureMs} ahead of
+     * {@code wallClock}: the bound events get, which requests get too ({@link RequestJsonCodec}).
+     */
+    static void checkNotAhead(long t, long wallClock, long maxFutureMs)
+            throws InvalidRecordException {
         // wallClock + maxFutureMs would wrap around for a bound near Long.MAX_VALUE and reject
         // every record; t - wallClock, once t is ahead, is exact read unsigned
         if (t > wallClock && Long.compareUnsigned(t - wallClock, maxFutureMs) > 0) {
@@ -42,15 +61,5 @@ public final class EventTimeGuard<T> implements Serializable {
                             + Long.toUnsignedString(t - wallClock)
                             + " ms ahead of the clock");
         }
-        if (newestAccepted != Long.MIN_VALUE && t < newestAccepted - allowedLatenessMs) {
-            throw new InvalidRecordException(
-                    "too_late",
-                    "timestamp "
-                            + t
-                            + " is "
-                            + (newestAccepted - t)
-                            + " ms behind the newest event");
-        }
-        return t;
     }
 }

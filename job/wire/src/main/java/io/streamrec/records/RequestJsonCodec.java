@@ -11,23 +11,45 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /**
  * JSON of requests and results at the Kafka edge. Request: {@code {"requestId":"r1",
  * "userId":"42","k":10,"timestamp":1700000000000}} ({@code k} defaults to 10, at most 1000; {@code
- * timestamp} defaults to the arrival time). A forget request: {@code {"requestId":"f1",
- * "userId":"42","forget":true}} (erases the user's state in the job). Result: {@code
- * {"requestId","userId", "items":[{"itemId","score"}],"reason","modelVersion","servedAt"}}.
+ * timestamp} defaults to the arrival time and may be at most {@code validation.max-future} ahead of
+ * the clock, as an event's: serving takes it for "now" while it has seen no event). A forget
+ * request: {@code {"requestId":"f1", "userId":"42","forget":true}} (erases the user's state in the
+ * job). Result: {@code {"requestId","userId",
+ * "items":[{"itemId","score"}],"reason","modelVersion","servedAt"}}.
  */
 public final class RequestJsonCodec implements RecordParser<RecommendationRequest> {
     private static final long serialVersionUID = 1L;
     public static final int MAX_K = 1000;
+
+    private final long maxFutureMs;
+
+    /** Requests stamped at most {@code validation.max-future}'s default ahead of the clock. */
+    public RequestJsonCodec() {
+        this(ValidationOptions.MAX_FUTURE.defaultValue().toMillis());
+    }
+
+    /**
+     * @param maxFutureMs how far ahead of the wall clock a request may be stamped ({@code
+     *     validation.max-future}); further is {@code future_timestamp}
+     */
+    public RequestJsonCodec(long maxFutureMs) {
+        if (maxFutureMs < 0) {
+            throw new IllegalArgumentException("maxFutureMs " + maxFutureMs + " < 0");
+        }
+        this.maxFutureMs = maxFutureMs;
+    }
 
     @Override
     public RecommendationRequest parse(byte[] payload) throws InvalidRecordException {
         JsonNode node = RecordParser.readObject(payload);
         String requestId = RecordParser.id(node, "requestId");
         String userId = RecordParser.id(node, "userId");
-        long timestamp =
-                node.hasNonNull("timestamp")
-                        ? RecordParser.timestamp(node)
-                        : System.currentTimeMillis();
+        long now = System.currentTimeMillis();
+        long timestamp = now;
+        if (node.hasNonNull("timestamp")) {
+            timestamp = RecordParser.timestamp(node);
+            EventTimeGuard.checkNotAhead(timestamp, now, maxFutureMs);
+        }
         if (isForget(node)) {
             return RecommendationRequest.forget(requestId, userId, timestamp);
         }

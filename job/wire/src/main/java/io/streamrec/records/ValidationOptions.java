@@ -15,8 +15,8 @@ public final class ValidationOptions {
                     .durationType()
                     .defaultValue(Duration.ofMinutes(5))
                     .withDescription(
-                            "Events stamped further than this ahead of the wall clock are"
-                                    + " dead-lettered (future_timestamp).");
+                            "Events and requests stamped further than this ahead of the wall"
+                                    + " clock are dead-lettered (future_timestamp).");
 
     public static final ConfigOption<Duration> ALLOWED_LATENESS =
             ConfigOptions.key("validation.allowed-lateness")
