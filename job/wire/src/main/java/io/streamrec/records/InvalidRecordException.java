@@ -22,7 +22,8 @@ public final class InvalidRecordException extends Exception {
      * {@code value}, taken from a record, as a detail may quote it: whole up to {@link
      * #EXCERPT_CHARS} characters, else its start and its length ({@code "xxx…(60000 chars)"}). A
      * record may be 64 KiB, and the detail goes into every dead letter, log line and gateway
-     * answer.
+     * answer. Control characters and line separators are escaped ({@code \\n}, {@code \\u0000}): a
+     * value holding a newline would otherwise start a log line of the sender's choosing.
      */
     public static String excerpt(String value) {
         return excerpt(value, EXCERPT_CHARS);
@@ -31,9 +32,34 @@ public final class InvalidRecordException extends Exception {
     /** {@code text} as {@link #excerpt(String)} quotes it, up to {@code maxChars} characters. */
     public static String excerpt(String text, int maxChars) {
         if (text.length() <= maxChars) {
-            return text;
+            return escapeControls(text);
         }
         int end = Character.isHighSurrogate(text.charAt(maxChars - 1)) ? maxChars - 1 : maxChars;
-        return text.substring(0, end) + "\u2026(" + text.length() + " chars)";
+        return escapeControls(text.substring(0, end)) + "\u2026(" + text.length() + " chars)";
+    }
+
+    private static String escapeControls(String text) {
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean control = Character.isISOControl(c) || c == '\u2028' || c == '\u2029';
+            if (control && out == null) {
+                out = new StringBuilder(text.length() + 16).append(text, 0, i);
+            }
+            if (out != null) {
+                if (c == '\n') {
+                    out.append("\\n");
+                } else if (c == '\r') {
+                    out.append("\\r");
+                } else if (c == '\t') {
+                    out.append("\\t");
+                } else if (control) {
+                    out.append(String.format("\\u%04x", (int) c));
+                } else {
+                    out.append(c);
+                }
+            }
+        }
+        return out == null ? text : out.toString();
     }
 }

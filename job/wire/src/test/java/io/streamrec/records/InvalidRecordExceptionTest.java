@@ -32,4 +32,22 @@ class InvalidRecordExceptionTest {
                                 + value.length()
                                 + " chars)");
     }
+
+    @Test
+    void controlCharactersAndLineSeparatorsAreEscapedSoAValueCannotStartALogLine() {
+        String value = "VIEW\n2026-12-07 WARN forged\r\t\u0000\u2028end";
+
+        assertThat(InvalidRecordException.excerpt(value))
+                .isEqualTo("VIEW\\n2026-12-07 WARN forged\\r\\t\\u0000\\u2028end")
+                .doesNotContain("\n", "\r", "\u2028");
+    }
+
+    @Test
+    void aLongValueIsCutBeforeItsControlsAreEscaped() {
+        String value = "\n".repeat(60_000);
+
+        assertThat(InvalidRecordException.excerpt(value))
+                .isEqualTo(
+                        "\\n".repeat(InvalidRecordException.EXCERPT_CHARS) + "\u2026(60000 chars)");
+    }
 }
