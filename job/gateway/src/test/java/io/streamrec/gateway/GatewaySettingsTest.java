@@ -59,6 +59,17 @@ class GatewaySettingsTest {
                 .hasMessage("option validation.max-future = PT-1S is out of range: must be >= 0");
     }
 
+    @Test
+    void aMaxFutureBeyondTheMillisecondsALongHoldsFailsNamingIt() {
+        Configuration conf =
+                Configuration.fromMap(Map.of("validation.max-future", "200000000000 d"));
+
+        assertThatThrownBy(() -> GatewaySettings.from(conf))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("option validation.max-future = ")
+                .hasMessageEndingWith("must be at most 9223372036854775807 ms");
+    }
+
     /** Unlike a blank tokens file, a blank key file is refused: it would not mean raw ids. */
     @Test
     void aBlankUserIdKeyFileFailsNamingIt() {

@@ -390,6 +390,17 @@ class JobSettingsTest {
     }
 
     @Test
+    void aDurationBeyondTheMillisecondsALongHoldsFailsNamingTheOption() {
+        Configuration conf =
+                Configuration.fromMap(Map.of("validation.max-future", "200000000000 d"));
+
+        assertThatThrownBy(() -> JobSettings.validate(conf))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("option validation.max-future = ")
+                .hasMessageEndingWith("must be at most 9223372036854775807 ms");
+    }
+
+    @Test
     void theShardsCannotOutnumberTheKeyGroups() {
         Configuration conf =
                 Configuration.fromMap(

@@ -53,6 +53,11 @@ public final class ValidationOptions {
         if (maxFuture.isNegative()) {
             throw new InvalidOption(MAX_FUTURE, maxFuture, ">= 0");
         }
+        try {
+            maxFuture.toMillis(); // read in milliseconds: 200000000000 d parses but has none
+        } catch (ArithmeticException e) {
+            throw new InvalidOption(MAX_FUTURE, maxFuture, "at most " + Long.MAX_VALUE + " ms");
+        }
         return maxFuture;
     }
 }
