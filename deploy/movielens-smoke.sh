@@ -37,7 +37,7 @@ quickstart() {
   local read_line
   read_line=$(grep -m1 '^Read ' "$log" || true)
   echo "   $read_line"
-  [[ "${read_line//,/}" == "Read $LIMIT events from "*" skipped {}; $ITEMS items in the catalog" ]] \
+  [[ "${read_line//,/}" == "Read $LIMIT events from "*" skipped none; $ITEMS items in the catalog" ]] \
     || fail "$name: expected $LIMIT events and $ITEMS items read, nothing skipped"
   local s="$WORK/$name.summary.json"
   [ -f "$s" ] || return 0

@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,5 +62,23 @@ public final class RatingsReplay {
 
     public Map<String, Integer> rejected() {
         return rejected;
+    }
+
+    /**
+     * The skipped lines as a console reads them: {@code none}, or their count and the count per
+     * reason, {@code 3 lines (missing_field: 1, wrong_type: 2)}.
+     */
+    public String skippedLines() {
+        int lines = rejected.values().stream().mapToInt(Integer::intValue).sum();
+        if (lines == 0) {
+            return "none";
+        }
+        return String.format(
+                "%,d line%s (%s)",
+                lines,
+                lines == 1 ? "" : "s",
+                rejected.entrySet().stream()
+                        .map(e -> String.format("%s: %,d", e.getKey(), e.getValue()))
+                        .collect(Collectors.joining(", ")));
     }
 }

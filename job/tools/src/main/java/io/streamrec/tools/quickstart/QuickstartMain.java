@@ -90,7 +90,7 @@ public final class QuickstartMain {
                                     JobSettings.itemsCharset(cli.value("items-charset", "auto")));
             System.out.printf(
                     "Read %,d events from %s (%s), skipped %s; %,d items in the catalog%n",
-                    events.size(), ratings, format, replay.rejected(), catalog.size());
+                    events.size(), ratings, format, replay.skippedLines(), catalog.size());
             return new Input(events, catalog);
         }
     }

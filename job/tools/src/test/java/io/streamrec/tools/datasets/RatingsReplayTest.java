@@ -28,6 +28,22 @@ class RatingsReplayTest {
     }
 
     @Test
+    void theSkippedLinesReadAsNoneOrACountPerReason(@TempDir Path dir) throws Exception {
+        Path clean = dir.resolve("clean.dat");
+        Files.writeString(clean, "1::10::7::300\n");
+        assertThat(RatingsReplay.read(clean, RatingsFormat.MOVIETWEETINGS).skippedLines())
+                .isEqualTo("none");
+        Path broken = dir.resolve("broken.dat");
+        Files.writeString(broken, "broken line\n3::12::x::100\n4::13::y::100\n1::10::7::300\n");
+        assertThat(RatingsReplay.read(broken, RatingsFormat.MOVIETWEETINGS).skippedLines())
+                .isEqualTo("3 lines (missing_field: 1, wrong_type: 2)");
+        Path one = dir.resolve("one.dat");
+        Files.writeString(one, "broken line\n");
+        assertThat(RatingsReplay.read(one, RatingsFormat.MOVIETWEETINGS).skippedLines())
+                .isEqualTo("1 line (missing_field: 1)");
+    }
+
+    @Test
     void readsTheMovieLensFormats(@TempDir Path dir) throws Exception {
         Path csv = dir.resolve("ratings.csv");
         Files.writeString(csv, "userId,movieId,rating,timestamp\n1,31,2.5,1260759144\n");
