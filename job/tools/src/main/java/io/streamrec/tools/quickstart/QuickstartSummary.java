@@ -275,9 +275,12 @@ final class QuickstartSummary {
                         t.bucketSeconds(), t.firstHalf(), t.secondHalf()));
     }
 
-    /** A window's events and HR@10 per recommender (null where it ranked none of them). */
+    /**
+     * A window's evaluated events, a count (the counts keep it as a double), and HR@10 per
+     * recommender (null where it ranked none of them).
+     */
     private static void putHitRates(ObjectNode window, double[] v) {
-        window.put("events", v[0]);
+        window.put("events", Math.round(v[0]));
         String[] keys = {"hr_model", "hr_popularity", "hr_trending", "hr_trending_cooccurrence"};
         for (int r = 0; r < keys.length; r++) {
             window.put(

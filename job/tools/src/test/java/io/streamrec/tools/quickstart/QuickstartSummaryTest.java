@@ -139,6 +139,9 @@ class QuickstartSummaryTest {
         assertThat(json.get("baseline_popularity_coverage_at_10").isNull()).isTrue();
         assertThat(json.at("/windows/1/hr_trending_cooccurrence").asDouble()).isEqualTo(0.5);
         assertThat(json.get("windows")).hasSize(2);
+        // a count, written as one: 4, not 4.0
+        assertThat(json.at("/windows/0/events").isIntegralNumber()).isTrue();
+        assertThat(json.at("/windows/0/events").asLong()).isEqualTo(2);
         assertThat(json.get("examples").get("u1")).hasSize(2);
         assertThat(json.get("events_per_second_first_half").asDouble())
                 .isCloseTo(2.5 / 2.75, within(1e-9));
@@ -319,7 +322,8 @@ class QuickstartSummaryTest {
         assertThat(printed)
                 .containsPattern("\\n  before \\S+  n=     3  1.000 / 0.000 / 0.000 / 0.000\\n");
         JsonNode json = new ObjectMapper().readTree(output.resolve("summary.json").toFile());
-        assertThat(json.at("/windows_before/events").asDouble()).isEqualTo(3);
+        assertThat(json.at("/windows_before/events").isIntegralNumber()).isTrue();
+        assertThat(json.at("/windows_before/events").asLong()).isEqualTo(3);
         assertThat(json.get("windows")).hasSize(PrequentialCounts.MAX_WINDOWS);
         assertThat(output.resolve("report.html")).content().contains("<td>before ");
     }
