@@ -103,7 +103,7 @@ public final class JobSettings {
     public JobSettings(ReadableConfig conf) {
         this.conf = conf;
         // before the checks, which may fail on what the misspelled key was meant to set
-        OPTIONS.warnings(conf).forEach(LOG::warn);
+        OPTIONS.newWarnings(conf).forEach(LOG::warn); // once per key: built more than once
         StreamrecOptions.all().forEach(this::checkFitsMillis);
         checkModelAndOptimizer();
         checkWorkersAndServing();

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigurationUtils;
 import org.apache.flink.configuration.ReadableConfig;
@@ -29,6 +30,9 @@ public final class KnownOptions {
 
     /** Map options, also set key by key ({@code kafka.properties.sasl.mechanism=PLAIN}). */
     private final Set<String> mapKeys = new TreeSet<>();
+
+    /** The keys {@link #newWarnings} has warned about. */
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
     /**
      * @param program what the options configure, as the warnings name it
@@ -83,18 +87,25 @@ public final class KnownOptions {
 
     /** A warning for each of {@link #unknownKeys}, naming the key probably meant. */
     public List<String> warnings(ReadableConfig conf) {
-        return unknownKeys(conf).stream()
-                .map(
-                        key ->
-                                "option "
-                                        + key
-                                        + " is not a "
-                                        + program
-                                        + " option: nothing reads it"
-                                        + closest(key)
-                                                .map(k -> " (did you mean " + k + "?)")
-                                                .orElse(""))
-                .toList();
+        return unknownKeys(conf).stream().map(this::warning).toList();
+    }
+
+    private String warning(String key) {
+        return "option "
+                + key
+                + " is not a "
+                + program
+                + " option: nothing reads it"
+                + closest(key).map(k -> " (did you mean " + k + "?)").orElse("");
+    }
+
+    /**
+     * {@link #warnings} for the keys not warned about before by this instance: a program that reads
+     * its configuration more than once (the quickstart checks it, then builds the job from it)
+     * warns about a key once.
+     */
+    public List<String> newWarnings(ReadableConfig conf) {
+        return unknownKeys(conf).stream().filter(warned::add).map(this::warning).toList();
     }
 
     /** The known key a few edits from {@code key}, the nearest, if there is one. */

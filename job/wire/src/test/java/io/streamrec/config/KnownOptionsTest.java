@@ -49,6 +49,26 @@ class KnownOptionsTest {
                                 + " you mean validation.max-future?)");
     }
 
+    @Test
+    void aKeyIsWarnedAboutOnceHoweverOftenTheConfigurationIsRead() {
+        KnownOptions options =
+                new KnownOptions(
+                        "test",
+                        KnownOptions.declaredIn(List.of(ValidationOptions.class)),
+                        List.of());
+        Configuration first = Configuration.fromMap(Map.of("validation.max-futur", "1h"));
+        Configuration second =
+                Configuration.fromMap(
+                        Map.of("validation.max-futur", "1h", "validation.dedupe-windw", "1h"));
+
+        assertThat(options.newWarnings(first)).hasSize(1);
+        assertThat(options.newWarnings(first)).isEmpty();
+        assertThat(options.newWarnings(second))
+                .containsExactly(
+                        "option validation.dedupe-windw is not a test option: nothing reads it (did"
+                                + " you mean validation.dedupe-window?)");
+    }
+
     /** Flink's options and other programs' arrive in the same configuration. */
     @Test
     void keysUnderOtherPrefixesAreNotReported() {
