@@ -160,11 +160,16 @@ public final class JobSettings {
     }
 
     /**
-     * How requests are read: at most {@code validation.max-future} ahead of the wall clock, as
-     * events.
+     * How the job's validation reads requests: a recommendation request at most {@code
+     * validation.max-future} ahead of the wall clock, as events, where it is the only reader; with
+     * {@code serving.direct-requests} on, serving answers recommendation requests and caps their
+     * time itself ({@link DirectRequestSettings#requestCodec}), and validation passes only forgets
+     * on, so turning one away by a second clock would dead-letter a request serving answered.
      */
     public RequestJsonCodec requestCodec() {
-        return new RequestJsonCodec(conf.get(ValidationOptions.MAX_FUTURE).toMillis());
+        return directRequests().enabled()
+                ? RequestJsonCodec.unbounded()
+                : new RequestJsonCodec(conf.get(ValidationOptions.MAX_FUTURE).toMillis());
     }
 
     /**

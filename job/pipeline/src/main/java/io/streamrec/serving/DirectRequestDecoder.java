@@ -5,6 +5,7 @@ import io.streamrec.records.InvalidRecordException;
 import io.streamrec.records.RequestJsonCodec;
 import io.streamrec.records.UserPseudonyms;
 import io.streamrec.schema.RecommendationRequest;
+import java.util.function.LongSupplier;
 
 /**
  * Turns a requests-topic record into a {@link DirectRequest} for the serving subtask that owns its
@@ -17,17 +18,39 @@ final class DirectRequestDecoder {
     private final int subtask;
     private final int parallelism;
     private final UserPseudonyms pseudonyms;
+    private final long maxFutureMs;
+    private final LongSupplier wallClock;
+
+    DirectRequestDecoder(
+            int subtask, int parallelism, UserPseudonyms pseudonyms, DirectRequestSettings direct) {
+        this(
+                subtask,
+                parallelism,
+                pseudonyms,
+                direct.requestCodec(),
+                direct.requestMaxFutureMs(),
+                System::currentTimeMillis);
+    }
 
     /**
      * @param pseudonyms the job's user-id pseudonyms, or null when ids are kept as they are
-     * @param codec the job's request codec, so that serving turns away what validation does
+     * @param codec how a record is read: what it refuses, the job's validation dead-letters
+     * @param maxFutureMs {@code validation.max-future}: a request stamped further ahead of {@code
+     *     wallClock} takes the time that far ahead instead
      */
     DirectRequestDecoder(
-            int subtask, int parallelism, UserPseudonyms pseudonyms, RequestJsonCodec codec) {
+            int subtask,
+            int parallelism,
+            UserPseudonyms pseudonyms,
+            RequestJsonCodec codec,
+            long maxFutureMs,
+            LongSupplier wallClock) {
         this.codec = codec;
         this.subtask = subtask;
         this.parallelism = parallelism;
         this.pseudonyms = pseudonyms;
+        this.maxFutureMs = maxFutureMs;
+        this.wallClock = wallClock;
     }
 
     /** The record as a request of a user this subtask owns; null for another's or unreadable. */
@@ -48,6 +71,16 @@ final class DirectRequestDecoder {
         if (UserOwner.of(request.userId(), parallelism) != subtask) {
             return null;
         }
-        return new DirectRequest(partition, offset, request);
+        return new DirectRequest(partition, offset, capped(request));
+    }
+
+    /** The request at most {@code maxFutureMs} ahead of the wall clock. */
+    private RecommendationRequest capped(RecommendationRequest request) {
+        long now = wallClock.getAsLong();
+        long latest = now > Long.MAX_VALUE - maxFutureMs ? Long.MAX_VALUE : now + maxFutureMs;
+        return request.timestamp() <= latest
+                ? request
+                : new RecommendationRequest(
+                        request.requestId(), request.userId(), request.k(), latest);
     }
 }

@@ -14,7 +14,8 @@ import java.io.Serializable;
  * @param groupId the job's consumer group: only read from, never committed to by serving
  * @param userIdKeyFile the {@code privacy.user-id-key-file}, or null
  * @param requestMaxFutureMs {@code validation.max-future}: a request stamped further ahead of the
- *     clock is left unanswered, as the job's validation dead-letters it
+ *     clock is answered as if stamped that far ahead (its time is serving's "now" only while
+ *     serving has seen no event, and one far-future stamp must not become it)
  */
 public record DirectRequestSettings(
         boolean enabled,
@@ -28,8 +29,11 @@ public record DirectRequestSettings(
     public static final DirectRequestSettings OFF =
             new DirectRequestSettings(false, null, null, null, 0);
 
-    /** How serving reads a request, as the job's validation does. */
+    /**
+     * How serving reads a request: at any time, as the job's validation passes only forgets on
+     * while serving answers the rest; {@link DirectRequestDecoder} caps the time.
+     */
     public RequestJsonCodec requestCodec() {
-        return new RequestJsonCodec(requestMaxFutureMs);
+        return RequestJsonCodec.unbounded();
     }
 }

@@ -284,8 +284,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         DirectRequestFetcher fetcher =
                 openDirectRequestFetcher(
                         states.directPositions(),
-                        new DirectRequestDecoder(
-                                subtask, parallelism, pseudonyms, direct.requestCodec()));
+                        new DirectRequestDecoder(subtask, parallelism, pseudonyms, direct));
         directRequests =
                 new DirectRequestIntake(
                         fetcher,

@@ -496,28 +496,56 @@ class JobSettingsTest {
                 .isInstanceOf(InvalidRecordException.class);
     }
 
+    /**
+     * Where the job's validation is the only reader of recommendation requests (the factorization
+     * model without direct requests) it turns away one stamped further ahead than {@code
+     * validation.max-future}; a minute ahead passes the option's 5-minute default, so only the
+     * configured 10 s refuses it.
+     */
     @Test
-    void requestsTakeTheMaxFutureInTheJobsValidationAndInServing() {
+    void theJobsValidationBoundsRequestsByTheMaxFutureWhereItReadsThemAll() throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(ValidationOptions.MAX_FUTURE, Duration.ofSeconds(10));
+        conf.set(ModelOptions.TYPE, ModelType.BPR);
+        RequestJsonCodec codec = new JobSettings(conf).requestCodec();
+        long now = System.currentTimeMillis();
+
+        assertThat(codec.parse(requestAt(now)).timestamp()).isEqualTo(now);
+        assertThatThrownBy(() -> codec.parse(requestAt(now + 60_000)))
+                .isInstanceOfSatisfying(
+                        InvalidRecordException.class,
+                        e -> assertThat(e.reason()).isEqualTo("future_timestamp"));
+        assertThat(codec.parse(forgetAt(now + 86_400_000)).isForget()).isTrue();
+    }
+
+    /**
+     * With direct requests serving answers recommendation requests and the job's validation passes
+     * only forgets on: neither turns a request away by time (two clocks could disagree, and a
+     * request serving answered would be dead-lettered, or one neither answered), and serving caps
+     * the time at {@code validation.max-future} ahead ({@code DirectRequestDecoderTest}).
+     */
+    @Test
+    void withDirectRequestsServingCapsARequestsTimeAndNothingTurnsItAway() throws Exception {
         Configuration conf = new Configuration();
         conf.set(ValidationOptions.MAX_FUTURE, Duration.ofSeconds(10));
         conf.set(ModelOptions.TYPE, ModelType.RANKER);
         conf.set(ServingOptions.DIRECT_REQUESTS, true);
         JobSettings settings = new JobSettings(conf);
-        byte[] aDayAhead =
-                RequestJsonCodec.toJson(
-                        new RecommendationRequest(
-                                "r1", "u", 10, System.currentTimeMillis() + 86_400_000));
+        long aMinuteAhead = System.currentTimeMillis() + 60_000;
 
         assertThat(settings.directRequests().requestMaxFutureMs()).isEqualTo(10_000);
-        for (RequestJsonCodec codec :
-                new RequestJsonCodec[] {
-                    settings.requestCodec(), settings.directRequests().requestCodec()
-                }) {
-            assertThatThrownBy(() -> codec.parse(aDayAhead))
-                    .isInstanceOfSatisfying(
-                            InvalidRecordException.class,
-                            e -> assertThat(e.reason()).isEqualTo("future_timestamp"));
-        }
+        assertThat(settings.requestCodec().parse(requestAt(aMinuteAhead)).timestamp())
+                .isEqualTo(aMinuteAhead);
+        assertThat(settings.directRequests().requestCodec().parse(requestAt(aMinuteAhead)))
+                .isNotNull();
+    }
+
+    private static byte[] requestAt(long timestamp) {
+        return RequestJsonCodec.toJson(new RecommendationRequest("r1", "u", 10, timestamp));
+    }
+
+    private static byte[] forgetAt(long timestamp) {
+        return RequestJsonCodec.toJson(RecommendationRequest.forget("f1", "u", timestamp));
     }
 
     private static UserEvent stampedAt(long timestamp) {

@@ -11,6 +11,10 @@ import org.junit.jupiter.api.Test;
 
 /** Requests-topic records as a serving subtask keeps them: its own users', as the job would. */
 class DirectRequestDecoderTest {
+    /** Serving reading requests itself, {@code validation.max-future} at its default of 5 min. */
+    private static final DirectRequestSettings DIRECT =
+            new DirectRequestSettings(true, "requests", "streamrec", null, 300_000);
+
     private static final byte[] KEY = new byte[UserPseudonyms.MIN_KEY_BYTES];
 
     static {
@@ -34,7 +38,7 @@ class DirectRequestDecoderTest {
     void keepsTheRequestsOfItsOwnUsersOnlyWithWhereTheyWereRead() {
         String mine = userOf(1);
         String theirs = userOf(0);
-        DirectRequestDecoder decoder = new DirectRequestDecoder(1, 2, null, new RequestJsonCodec());
+        DirectRequestDecoder decoder = new DirectRequestDecoder(1, 2, null, DIRECT);
 
         DirectRequest r =
                 decoder.decode(3, 42, json(new RecommendationRequest("r1", mine, 5, 1000L)));
@@ -49,7 +53,7 @@ class DirectRequestDecoderTest {
     @Test
     void forgetsAreKeptForOrderingAndUnreadableRecordsAreLeftToValidation() {
         String mine = userOf(0);
-        DirectRequestDecoder decoder = new DirectRequestDecoder(0, 2, null, new RequestJsonCodec());
+        DirectRequestDecoder decoder = new DirectRequestDecoder(0, 2, null, DIRECT);
 
         assertThat(
                         decoder.decode(0, 1, json(RecommendationRequest.forget("f1", mine, 1000L)))
@@ -73,13 +77,13 @@ class DirectRequestDecoderTest {
         int owner = UserOwner.of(pseudonym, 2);
 
         DirectRequest r =
-                new DirectRequestDecoder(owner, 2, pseudonyms, new RequestJsonCodec())
+                new DirectRequestDecoder(owner, 2, pseudonyms, DIRECT)
                         .decode(0, 9, json(new RecommendationRequest("r1", "alice", 10, 5L)));
 
         assertThat(r.userId()).isEqualTo(pseudonym);
         assertThat(r.request().requestId()).isEqualTo("r1");
         assertThat(
-                        new DirectRequestDecoder(1 - owner, 2, pseudonyms, new RequestJsonCodec())
+                        new DirectRequestDecoder(1 - owner, 2, pseudonyms, DIRECT)
                                 .decode(
                                         0,
                                         9,
@@ -88,29 +92,41 @@ class DirectRequestDecoderTest {
     }
 
     /**
-     * Serving turns away what the job's validation dead-letters: a request stamped too far ahead.
+     * A request stamped further ahead than {@code validation.max-future} is answered, at that
+     * bound: its time is serving's "now" while serving has seen no event, and the job's validation
+     * passes only forgets on, so turning it away here would leave it unanswered and unreported.
      */
     @Test
-    void aRequestStampedTooFarAheadIsLeftToValidation() {
+    void aRequestStampedTooFarAheadIsAnsweredAtTheBound() {
         String mine = userOf(0);
         long hour = 3_600_000;
+        long now = 1_765_000_000_000L;
         DirectRequestDecoder decoder =
-                new DirectRequestDecoder(0, 2, null, new RequestJsonCodec(hour));
-        long now = System.currentTimeMillis();
+                new DirectRequestDecoder(0, 2, null, RequestJsonCodec.unbounded(), hour, () -> now);
 
-        assertThat(decoder.decode(0, 1, json(new RecommendationRequest("r1", mine, 5, now))))
-                .isNotNull();
+        assertThat(
+                        decoder.decode(0, 1, json(new RecommendationRequest("r1", mine, 5, now)))
+                                .request()
+                                .timestamp())
+                .isEqualTo(now);
         assertThat(
                         decoder.decode(
-                                0,
-                                2,
-                                json(new RecommendationRequest("r2", mine, 5, now + 24 * hour))))
-                .isNull();
+                                        0,
+                                        2,
+                                        json(
+                                                new RecommendationRequest(
+                                                        "r2", mine, 5, now + 24 * hour)))
+                                .request())
+                .isEqualTo(new RecommendationRequest("r2", mine, 5, now + hour));
         assertThat(
                         decoder.decode(
-                                0,
-                                3,
-                                json(new RecommendationRequest("r3", mine, 5, Long.MAX_VALUE))))
-                .isNull();
+                                        0,
+                                        3,
+                                        json(
+                                                new RecommendationRequest(
+                                                        "r3", mine, 5, Long.MAX_VALUE)))
+                                .request()
+                                .timestamp())
+                .isEqualTo(now + hour);
     }
 }

@@ -27,6 +27,10 @@ import org.junit.jupiter.api.Test;
  * thread: its own users' requests with their offsets, and how far each partition was read.
  */
 class DirectRequestFetcherTest {
+    /** Serving reading requests itself, {@code validation.max-future} at its default of 5 min. */
+    private static final DirectRequestSettings DIRECT =
+            new DirectRequestSettings(true, "requests", "streamrec", null, 300_000);
+
     private static final String TOPIC = "requests";
     private static final TopicPartition P0 = new TopicPartition(TOPIC, 0);
     private static final TopicPartition P1 = new TopicPartition(TOPIC, 1);
@@ -92,10 +96,7 @@ class DirectRequestFetcherTest {
 
         DirectRequestFetcher fetcher =
                 new DirectRequestFetcher(
-                        consumer,
-                        TOPIC,
-                        Map.of(),
-                        new DirectRequestDecoder(0, 2, null, new RequestJsonCodec()));
+                        consumer, TOPIC, Map.of(), new DirectRequestDecoder(0, 2, null, DIRECT));
 
         // p0: committed; p1: committed, but the log starts at 4 now; p2: the beginning
         assertThat(fetcher.startPositions()).isEqualTo(Map.of(0, 7L, 1, 4L, 2, 0L));
@@ -120,7 +121,7 @@ class DirectRequestFetcherTest {
                         consumer,
                         TOPIC,
                         Map.of(0, 3L, 1, 2L),
-                        new DirectRequestDecoder(0, 2, null, new RequestJsonCodec()));
+                        new DirectRequestDecoder(0, 2, null, DIRECT));
 
         // p0: restored; p1: restored, but the log starts at 4 now; p2: added since, the beginning
         assertThat(fetcher.startPositions()).isEqualTo(Map.of(0, 3L, 1, 4L, 2, 0L));
@@ -136,7 +137,7 @@ class DirectRequestFetcherTest {
                         consumer,
                         TOPIC,
                         Map.of(),
-                        new DirectRequestDecoder(0, 2, null, new RequestJsonCodec()),
+                        new DirectRequestDecoder(0, 2, null, DIRECT),
                         Duration.ZERO); // looks before every poll
         TopicPartition p3 = new TopicPartition(TOPIC, 3);
         Node node = new Node(0, "localhost", 9092);
@@ -187,10 +188,7 @@ class DirectRequestFetcherTest {
         String theirs = userOf(0, 0);
         DirectRequestFetcher fetcher =
                 new DirectRequestFetcher(
-                        consumer,
-                        TOPIC,
-                        Map.of(),
-                        new DirectRequestDecoder(1, 2, null, new RequestJsonCodec()));
+                        consumer, TOPIC, Map.of(), new DirectRequestDecoder(1, 2, null, DIRECT));
         add(consumer, 0, 0, RequestJsonCodec.toJson(new RecommendationRequest("r1", mine, 3, 1)));
         add(consumer, 0, 1, RequestJsonCodec.toJson(new RecommendationRequest("r2", theirs, 3, 1)));
         add(consumer, 1, 4, "{not json".getBytes(StandardCharsets.UTF_8));
@@ -213,10 +211,7 @@ class DirectRequestFetcherTest {
     void closingWithoutStartingClosesTheConsumer() throws Exception {
         MockConsumer<byte[], byte[]> consumer = topicOfThreePartitions();
         new DirectRequestFetcher(
-                        consumer,
-                        TOPIC,
-                        Map.of(),
-                        new DirectRequestDecoder(0, 1, null, new RequestJsonCodec()))
+                        consumer, TOPIC, Map.of(), new DirectRequestDecoder(0, 1, null, DIRECT))
                 .close();
         assertThat(consumer.closed()).isTrue();
     }

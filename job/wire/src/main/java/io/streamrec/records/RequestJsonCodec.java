@@ -11,11 +11,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /**
  * JSON of requests and results at the Kafka edge. Request: {@code {"requestId":"r1",
  * "userId":"42","k":10,"timestamp":1700000000000}} ({@code k} defaults to 10, at most 1000; {@code
- * timestamp} defaults to the arrival time and may be at most {@code validation.max-future} ahead of
- * the clock, as an event's: serving takes it for "now" while it has seen no event). A forget
- * request: {@code {"requestId":"f1", "userId":"42","forget":true}} (erases the user's state in the
- * job). Result: {@code {"requestId","userId",
- * "items":[{"itemId","score"}],"reason","modelVersion","servedAt"}}.
+ * timestamp} defaults to the arrival time and a recommendation request's may be at most {@code
+ * validation.max-future} ahead of the clock, as an event's: serving takes it for "now" while it has
+ * seen no event; a forget's is not bounded). A forget request: {@code {"requestId":"f1",
+ * "userId":"42","forget":true}} (erases the user's state in the job). Result: {@code
+ * {"requestId","userId", "items":[{"itemId","score"}],"reason","modelVersion","servedAt"}}.
  */
 public final class RequestJsonCodec implements RecordParser<RecommendationRequest> {
     private static final long serialVersionUID = 1L;
@@ -29,8 +29,9 @@ public final class RequestJsonCodec implements RecordParser<RecommendationReques
     }
 
     /**
-     * @param maxFutureMs how far ahead of the wall clock a request may be stamped ({@code
-     *     validation.max-future}); further is {@code future_timestamp}
+     * @param maxFutureMs how far ahead of the wall clock a recommendation request may be stamped
+     *     ({@code validation.max-future}); further is {@code future_timestamp}. {@link
+     *     Long#MAX_VALUE}: any time (the reader bounds it otherwise, see {@link #unbounded}).
      */
     public RequestJsonCodec(long maxFutureMs) {
         if (maxFutureMs < 0) {
@@ -39,20 +40,26 @@ public final class RequestJsonCodec implements RecordParser<RecommendationReques
         this.maxFutureMs = maxFutureMs;
     }
 
+    /**
+     * Requests at any time: for a reader that does not turn them away by time, as serving's own
+     * reader of the requests topic, which caps the time it takes from them instead.
+     */
+    public static RequestJsonCodec unbounded() {
+        return new RequestJsonCodec(Long.MAX_VALUE);
+    }
+
     @Override
     public RecommendationRequest parse(byte[] payload) throws InvalidRecordException {
         JsonNode node = RecordParser.readObject(payload);
         String requestId = RecordParser.id(node, "requestId");
         String userId = RecordParser.id(node, "userId");
         long now = System.currentTimeMillis();
-        long timestamp = now;
-        if (node.hasNonNull("timestamp")) {
-            timestamp = RecordParser.timestamp(node);
-            EventTimeGuard.checkNotAhead(timestamp, now, maxFutureMs);
-        }
+        long timestamp = node.hasNonNull("timestamp") ? RecordParser.timestamp(node) : now;
         if (isForget(node)) {
+            // a forget is honoured whatever its sender's clock says: erasure must not hang on it
             return RecommendationRequest.forget(requestId, userId, timestamp);
         }
+        EventTimeGuard.checkNotAhead(timestamp, now, maxFutureMs);
         int k = 10;
         JsonNode kNode = node.get("k");
         if (kNode != null && !kNode.isNull()) {

@@ -15,8 +15,11 @@ public final class ValidationOptions {
                     .durationType()
                     .defaultValue(Duration.ofMinutes(5))
                     .withDescription(
-                            "Events and requests stamped further than this ahead of the wall"
-                                    + " clock are dead-lettered (future_timestamp).");
+                            "Events stamped further than this ahead of the wall clock are"
+                                    + " dead-lettered (future_timestamp), and so are recommendation"
+                                    + " requests where the job's validation reads them; serving"
+                                    + " reading requests itself answers such a request at this"
+                                    + " bound. Forget requests are not bounded.");
 
     public static final ConfigOption<Duration> ALLOWED_LATENESS =
             ConfigOptions.key("validation.allowed-lateness")
