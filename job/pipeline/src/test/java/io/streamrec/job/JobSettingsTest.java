@@ -26,10 +26,13 @@ import java.util.Properties;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.TransactionNamingStrategy;
+import org.apache.flink.testutils.logging.LoggerAuditingExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.slf4j.event.Level;
 
 class JobSettingsTest {
 
@@ -578,6 +581,24 @@ class JobSettingsTest {
 
         assertThat(JobSettings.unknownOptions(conf)).containsExactly("validation.max-futur");
         assertThatCode(() -> new JobSettings(conf)).doesNotThrowAnyException();
+    }
+
+    @RegisterExtension
+    private final LoggerAuditingExtension jobSettingsLog =
+            new LoggerAuditingExtension(JobSettings.class, Level.WARN);
+
+    /** A key of its own: each is warned about once per JVM, whichever test read it first. */
+    @Test
+    void aMisspelledOptionIsLoggedOnceAsAWarningNamingTheOneMeant() {
+        Configuration conf = Configuration.fromMap(Map.of("validation.dedupe-max-idz", "8"));
+
+        new JobSettings(conf);
+        new JobSettings(conf);
+
+        assertThat(jobSettingsLog.getMessages())
+                .containsExactly(
+                        "option validation.dedupe-max-idz is not a streamrec job option: nothing"
+                                + " reads it (did you mean validation.dedupe-max-ids?)");
     }
 
     @Test
