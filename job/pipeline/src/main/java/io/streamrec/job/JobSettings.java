@@ -1,5 +1,6 @@
 package io.streamrec.job;
 
+import io.streamrec.config.DurationOptions;
 import io.streamrec.config.InvalidOption;
 import io.streamrec.config.KnownOptions;
 import io.streamrec.ingest.ItemCatalog;
@@ -104,7 +105,8 @@ public final class JobSettings {
         this.conf = conf;
         // before the checks, which may fail on what the misspelled key was meant to set
         OPTIONS.newWarnings(conf).forEach(LOG::warn); // once per key: built more than once
-        StreamrecOptions.all().forEach(this::checkFitsMillis);
+        StreamrecOptions.all().forEach(o -> DurationOptions.checkFitsMillis(conf, o));
+        DurationOptions.checkFitsNanos(conf, ServingOptions.EVALUATION_SLICE); // serving() reads ns
         checkModelAndOptimizer();
         checkWorkersAndServing();
         checkKafkaAndData();
@@ -601,25 +603,6 @@ public final class JobSettings {
     /** A share that must keep something: in (0, 1]. */
     private void positiveShare(ConfigOption<Double> option) {
         check(option, v -> v > 0 && v <= 1, "in (0, 1]");
-    }
-
-    /**
-     * A duration the job reads in milliseconds must have a millisecond count: {@code
-     * 1000000000000000 d} parses, and its {@link Duration#toMillis} would throw an
-     * ArithmeticException naming no option where the option is read.
-     */
-    private <T> void checkFitsMillis(ConfigOption<T> option) {
-        conf.getOptional(option)
-                .filter(Duration.class::isInstance)
-                .map(Duration.class::cast)
-                .ifPresent(
-                        d -> {
-                            try {
-                                d.toMillis();
-                            } catch (ArithmeticException e) {
-                                throw outOfRange(option, d, "at most " + Long.MAX_VALUE + " ms");
-                            }
-                        });
     }
 
     private void positiveDuration(ConfigOption<Duration> option) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamrec.candidates.SimilarUsers;
+import io.streamrec.config.InvalidOption;
 import io.streamrec.kafka.JobTopics;
 import io.streamrec.kafka.TopicOptions;
 import io.streamrec.model.PositiveWeights;
@@ -401,6 +402,19 @@ class JobSettingsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("option validation.max-future = ")
                 .hasMessageEndingWith("must be at most 9223372036854775807 ms");
+    }
+
+    /**
+     * 200000 d has a millisecond count but no nanosecond one, and serving reads the slice in ns.
+     */
+    @Test
+    void anEvaluationSliceBeyondTheNanosecondsALongHoldsFailsNamingTheOption() {
+        Configuration conf = Configuration.fromMap(Map.of("serving.evaluation-slice", "200000 d"));
+
+        assertThatThrownBy(() -> new JobSettings(conf).serving())
+                .isInstanceOf(InvalidOption.class)
+                .hasMessageStartingWith("option serving.evaluation-slice = ")
+                .hasMessageEndingWith("must be at most 9223372036854775807 ns");
     }
 
     @Test
