@@ -1,6 +1,8 @@
 package io.streamrec.gateway;
 
+import io.streamrec.config.DurationOptions;
 import io.streamrec.config.InvalidOption;
+import io.streamrec.config.KnownOptions;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
@@ -244,6 +246,9 @@ public final class GatewayOptions {
 
     /** Fails with a message naming the first out-of-range gateway option. */
     public static void validate(ReadableConfig conf) {
+        // the gateway reads every duration in milliseconds, which 200000000000 d has not
+        KnownOptions.declaredIn(List.of(GatewayOptions.class))
+                .forEach(option -> DurationOptions.checkFitsMillis(conf, option));
         require(PORT, conf.get(PORT) >= 0 && conf.get(PORT) <= 65535, conf.get(PORT), "a port");
         requirePositive(conf, REQUEST_TIMEOUT);
         require(MAX_BATCH, conf.get(MAX_BATCH) >= 1, conf.get(MAX_BATCH), ">= 1");

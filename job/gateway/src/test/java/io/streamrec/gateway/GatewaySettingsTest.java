@@ -3,12 +3,15 @@ package io.streamrec.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamrec.config.InvalidOption;
 import io.streamrec.kafka.TopicOptions;
 import io.streamrec.records.ValidationOptions;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class GatewaySettingsTest {
 
@@ -67,6 +70,24 @@ class GatewaySettingsTest {
         assertThatThrownBy(() -> GatewaySettings.from(conf))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("option validation.max-future = ")
+                .hasMessageEndingWith("must be at most 9223372036854775807 ms");
+    }
+
+    /** Each is read in milliseconds when the gateway starts, so it is checked before. */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "gateway.request-timeout",
+                "gateway.read-timeout",
+                "gateway.idle-timeout",
+                "gateway.tls.handshake-timeout"
+            })
+    void aGatewayDurationBeyondTheMillisecondsALongHoldsFailsNamingIt(String key) {
+        Configuration conf = Configuration.fromMap(Map.of(key, "200000000000 d"));
+
+        assertThatThrownBy(() -> GatewaySettings.from(conf))
+                .isInstanceOf(InvalidOption.class)
+                .hasMessageStartingWith("option " + key + " = ")
                 .hasMessageEndingWith("must be at most 9223372036854775807 ms");
     }
 
