@@ -33,15 +33,15 @@ public final class CloseAll {
     /**
      * Closes {@code closeables} as {@link #close} does after {@code failure} left them open (an
      * object half made, its owner never to get it); an exception closing throws is suppressed in
-     * {@code failure}, for the caller to throw. An {@link Error} closing throws goes on instead, as
-     * everywhere here, with {@code failure} suppressed in it.
+     * {@code failure}, for the caller to throw. When closing throws an {@link Error}, the first
+     * Error goes on, as everywhere here: {@code failure} if it is one, with the closing one
+     * suppressed in it, else the closing one, with {@code failure} suppressed in it.
      */
     public static void closeAfter(Throwable failure, AutoCloseable... closeables) {
         try {
             close(closeables);
         } catch (Error closing) {
-            suppress(closing, failure);
-            throw closing;
+            throw (Error) combined(failure, closing); // one of the two Errors
         } catch (Exception closing) {
             suppress(failure, closing);
         }

@@ -82,6 +82,23 @@ class CloseAllTest {
                 .satisfies(e -> assertThat(e.getSuppressed()).containsExactly(failure));
     }
 
+    /** An Error the failure was (a native library missing) goes on, not the one closing threw. */
+    @Test
+    void anErrorWhileClosingAfterAnErrorGoesOnSuppressedInTheFirst() {
+        UnsatisfiedLinkError failure = new UnsatisfiedLinkError("tokenizer");
+        OutOfMemoryError closing = new OutOfMemoryError("direct buffer memory");
+
+        assertThatThrownBy(
+                        () ->
+                                CloseAll.closeAfter(
+                                        failure,
+                                        () -> {
+                                            throw closing;
+                                        }))
+                .isSameAs(failure)
+                .satisfies(e -> assertThat(e.getSuppressed()).containsExactly(closing));
+    }
+
     @Test
     void anErrorAfterAnExceptionGoesOnWithTheExceptionSuppressed() {
         List<String> closed = new ArrayList<>();
