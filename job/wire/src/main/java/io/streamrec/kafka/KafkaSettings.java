@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.ReadableConfig;
 
 /** Bootstrap servers and extra client properties (security etc.) shared by all Kafka clients. */
@@ -36,9 +38,34 @@ public final class KafkaSettings implements Serializable {
         properties.putAll(conf.get(KafkaOptions.PROPERTIES));
         String servers = bootstrapServers(conf, properties);
         if (servers.isBlank()) {
-            throw new InvalidOption(KafkaOptions.BOOTSTRAP_SERVERS, servers, "not empty");
+            throw blankServers(conf, servers);
         }
         return new KafkaSettings(servers, properties);
+    }
+
+    /**
+     * Names where the blank servers were set, in the order {@link #bootstrapServers} looks: the
+     * option, {@code kafka.properties.bootstrap.servers}, else the file's {@code bootstrap.servers}
+     * (the option's default is not blank).
+     */
+    private static InvalidOption blankServers(ReadableConfig conf, String servers) {
+        if (conf.getOptional(KafkaOptions.BOOTSTRAP_SERVERS).isPresent()) {
+            return new InvalidOption(KafkaOptions.BOOTSTRAP_SERVERS, servers, "not empty");
+        }
+        if (conf.get(KafkaOptions.PROPERTIES).containsKey(BOOTSTRAP_SERVERS_PROPERTY)) {
+            ConfigOption<String> property =
+                    ConfigOptions.key(
+                                    KafkaOptions.PROPERTIES.key()
+                                            + "."
+                                            + BOOTSTRAP_SERVERS_PROPERTY)
+                            .stringType()
+                            .noDefaultValue();
+            return new InvalidOption(property, servers, "not empty");
+        }
+        return new InvalidOption(
+                KafkaOptions.PROPERTIES_FILE,
+                conf.get(KafkaOptions.PROPERTIES_FILE),
+                "a file whose " + BOOTSTRAP_SERVERS_PROPERTY + " is not empty");
     }
 
     /**

@@ -75,4 +75,33 @@ class KafkaSettingsTest {
                 .hasMessageStartingWith("option kafka.properties-file = ")
                 .hasMessageContaining("a readable properties file");
     }
+
+    /** Blank servers from the client properties name the key or the file, not the unset option. */
+    @Test
+    void blankServersFromThePropertiesAreRefusedNamingWhereTheyWereSet(@TempDir Path dir)
+            throws Exception {
+        Path file = dir.resolve("client.properties");
+        Files.writeString(file, "bootstrap.servers=\nsecurity.protocol=SASL_SSL\n");
+
+        assertThatThrownBy(
+                        () ->
+                                KafkaSettings.from(
+                                        Configuration.fromMap(
+                                                Map.of("kafka.properties.bootstrap.servers", " "))))
+                .isInstanceOf(InvalidOption.class)
+                .hasMessage(
+                        "option kafka.properties.bootstrap.servers =   is out of range: must be"
+                                + " not empty");
+        assertThatThrownBy(
+                        () ->
+                                KafkaSettings.from(
+                                        Configuration.fromMap(
+                                                Map.of("kafka.properties-file", file.toString()))))
+                .isInstanceOf(InvalidOption.class)
+                .hasMessage(
+                        "option kafka.properties-file = "
+                                + file
+                                + " is out of range: must be a file whose bootstrap.servers is"
+                                + " not empty");
+    }
 }
