@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -92,7 +93,7 @@ public final class ForgetAudit {
 
     public static void main(String[] args) throws Exception {
         CommandLine cli = ARGUMENTS.parseOrExit(args);
-        UnaryOperator<String> id = pseudonyms(cli.value("key-file", ""));
+        UnaryOperator<String> id = pseudonyms(cli.value("key-file"));
         ForgetAudit audit = new ForgetAudit(new JobSettings(cli.options()));
         String user = id.apply(cli.value("user").orElseThrow());
         ObjectNode result =
@@ -113,11 +114,21 @@ public final class ForgetAudit {
         return kept;
     }
 
-    private static UnaryOperator<String> pseudonyms(String keyFile) throws Exception {
+    /**
+     * Ids as the job sees them: pseudonymized with {@code --key-file}, raw without it. A blank one
+     * is refused, as the job refuses a blank {@code privacy.user-id-key-file}: an audit of raw ids
+     * against a job that pseudonymizes them would find nothing and pass.
+     */
+    static UnaryOperator<String> pseudonyms(Optional<String> keyFile) throws Exception {
         if (keyFile.isEmpty()) {
             return UnaryOperator.identity();
         }
-        UserPseudonyms pseudonyms = UserPseudonyms.fromKeyFile(Path.of(keyFile));
+        if (keyFile.get().isBlank()) {
+            throw new IllegalArgumentException(
+                    "--key-file is blank: give the job's privacy.user-id-key-file, or leave"
+                            + " --key-file out for raw user ids");
+        }
+        UserPseudonyms pseudonyms = UserPseudonyms.fromKeyFile(Path.of(keyFile.get()));
         return pseudonyms::of;
     }
 

@@ -1,0 +1,27 @@
+package io.streamrec.tools.privacy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** How {@code --key-file} turns the ids given into the ids the job sees. */
+class ForgetAuditKeyFileTest {
+
+    @Test
+    void withoutAKeyFileTheIdsAreTakenAsTheyAre() throws Exception {
+        assertThat(ForgetAudit.pseudonyms(Optional.empty()).apply("u42")).isEqualTo("u42");
+    }
+
+    /** As the job refuses a blank privacy.user-id-key-file: raw ids would find nothing. */
+    @ParameterizedTest
+    @ValueSource(strings = {"", " "})
+    void aBlankKeyFileIsRefused(String keyFile) {
+        assertThatThrownBy(() -> ForgetAudit.pseudonyms(Optional.of(keyFile)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("--key-file is blank");
+    }
+}
