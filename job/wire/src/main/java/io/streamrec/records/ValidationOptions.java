@@ -1,5 +1,6 @@
 package io.streamrec.records;
 
+import io.streamrec.config.DurationOptions;
 import io.streamrec.config.InvalidOption;
 import java.time.Duration;
 import org.apache.flink.configuration.ConfigOption;
@@ -50,17 +51,16 @@ public final class ValidationOptions {
                                     + " window bounds the ids of a user whose event times move;"
                                     + " this bounds those of a user whose event times do not.");
 
-    /** {@link #MAX_FUTURE}, refused with an {@link InvalidOption} when negative. */
+    /**
+     * {@link #MAX_FUTURE}, refused with an {@link InvalidOption} when negative or beyond the
+     * milliseconds a long holds.
+     */
     public static Duration maxFuture(ReadableConfig conf) {
         Duration maxFuture = conf.get(MAX_FUTURE);
         if (maxFuture.isNegative()) {
             throw new InvalidOption(MAX_FUTURE, maxFuture, ">= 0");
         }
-        try {
-            maxFuture.toMillis(); // read in milliseconds: 200000000000 d parses but has none
-        } catch (ArithmeticException e) {
-            throw new InvalidOption(MAX_FUTURE, maxFuture, "at most " + Long.MAX_VALUE + " ms");
-        }
+        DurationOptions.checkFitsMillis(conf, MAX_FUTURE); // read in milliseconds
         return maxFuture;
     }
 }
