@@ -74,14 +74,7 @@ public final class PrequentialCountsSerializer
                 version == 1
                         ? PrequentialCounts.VERSION_1_RECOMMENDERS
                         : readStrings(in, "PrequentialCounts.recommenders");
-        int n =
-                ReadBounds.checkLength(
-                        in.readInt(), ReadBounds.MAX_LIST_LENGTH, "PrequentialCounts.windows");
-        TreeMap<Long, double[]> windows = new TreeMap<>();
-        for (int i = 0; i < n; i++) {
-            long start = in.readLong();
-            windows.put(start, inCurrentLayout(version, names, readCounts(in)));
-        }
+        TreeMap<Long, double[]> windows = readWindows(version, names, in);
         if (version == 1) {
             PrequentialCounts counts = new PrequentialCounts(subtask, windows);
             counts.legacyRecommendersWithoutHitsRankedNone();
@@ -94,6 +87,43 @@ public final class PrequentialCountsSerializer
         long itemsKnown = in.readLong();
         List<TreeSet<String>> covered = PrequentialCounts.noCoverage();
         CoverageSketch[] sketches = new CoverageSketch[PrequentialCounts.RECOMMENDERS.length];
+        readCoverage(version, names, in, covered, sketches);
+        PrequentialCounts counts =
+                new PrequentialCounts(subtask, windows, earlier, covered, itemsKnown);
+        for (int r = 0; r < sketches.length; r++) {
+            counts.coverageSketches.set(r, sketches[r]);
+        }
+        if (version < 5) {
+            counts.legacyRecommendersWithoutHitsRankedNone();
+        }
+        return counts;
+    }
+
+    /** The windows' counts by window start, in today's layout. */
+    private static TreeMap<Long, double[]> readWindows(
+            int version, String[] names, DataInputView in) throws IOException {
+        int n =
+                ReadBounds.checkLength(
+                        in.readInt(), ReadBounds.MAX_LIST_LENGTH, "PrequentialCounts.windows");
+        TreeMap<Long, double[]> windows = new TreeMap<>();
+        for (int i = 0; i < n; i++) {
+            long start = in.readLong();
+            windows.put(start, inCurrentLayout(version, names, readCounts(in)));
+        }
+        return windows;
+    }
+
+    /**
+     * Reads each written recommender's coverage into {@code covered} (ids) or {@code sketches}
+     * (registers), at today's index of its name; a recommender no longer known is read and dropped.
+     */
+    private static void readCoverage(
+            int version,
+            String[] names,
+            DataInputView in,
+            List<TreeSet<String>> covered,
+            CoverageSketch[] sketches)
+            throws IOException {
         for (String name : names) {
             int tag = in.readUnsignedByte();
             int r = PrequentialCounts.indexOf(name);
@@ -111,15 +141,6 @@ public final class PrequentialCountsSerializer
                 throw new IOException("Corrupt prequential counts: coverage tag " + tag);
             }
         }
-        PrequentialCounts counts =
-                new PrequentialCounts(subtask, windows, earlier, covered, itemsKnown);
-        for (int r = 0; r < sketches.length; r++) {
-            counts.coverageSketches.set(r, sketches[r]);
-        }
-        if (version < 5) {
-            counts.legacyRecommendersWithoutHitsRankedNone();
-        }
-        return counts;
     }
 
     private static CoverageSketch readSketch(DataInputView in) throws IOException {
