@@ -244,6 +244,14 @@ public final class FeatureScaler {
                     written + " scaled features written, at most " + features + " expected");
         }
         rows = in.readLong();
+        readColumnAverages(in, written);
+        readContextAverages(in, version);
+        readColumnsSince(in, version, written);
+        startAnewIfNotAllNumbers();
+    }
+
+    /** The first {@code written} columns' averages; the appended ones start from zero. */
+    private void readColumnAverages(DataInput in, int written) throws IOException {
         for (int f = 0; f < written; f++) {
             mean[f] = in.readDouble();
             variance[f] = in.readDouble();
@@ -252,10 +260,21 @@ public final class FeatureScaler {
             mean[f] = 0.0;
             variance[f] = 0.0;
         }
+    }
+
+    private void readContextAverages(DataInput in, int version) throws IOException {
         for (int g = 0; g < FeatureList.CONTEXT; g++) {
             contextMean[g] = version == 1 ? 0.0 : in.readDouble();
             contextVariance[g] = version == 1 ? 0.0 : in.readDouble();
         }
+    }
+
+    /**
+     * The row each of the first {@code written} columns counts from (0 before version 3), checked
+     * to be within the rows and non-decreasing; the appended columns count from here. Then the
+     * {@link #runEnds} of those rows.
+     */
+    private void readColumnsSince(DataInput in, int version, int written) throws IOException {
         for (int f = 0; f < written; f++) {
             since[f] = version < 3 ? 0L : in.readLong();
             if (since[f] < 0 || since[f] > rows || (f > 0 && since[f] < since[f - 1])) {
@@ -267,12 +286,18 @@ public final class FeatureScaler {
                 IntStream.rangeClosed(1, features)
                         .filter(f -> f == features || since[f] != since[f - 1])
                         .toArray();
+    }
+
+    /**
+     * A snapshot written before values that are not numbers were skipped may hold one: averages
+     * holding one would make every score NaN from the restore on, so they start again as a new
+     * scaler's.
+     */
+    private void startAnewIfNotAllNumbers() {
         if (!allFinite(mean)
                 || !allFinite(variance)
                 || !allFinite(contextMean)
                 || !allFinite(contextVariance)) {
-            // written before values that are not numbers were skipped: averages holding one would
-            // make every score NaN from the restore on, so they start again as a new scaler's
             LOG.warn(
                     "The feature scaler's snapshot holds averages that are not numbers: the scaler"
                             + " starts anew instead");
