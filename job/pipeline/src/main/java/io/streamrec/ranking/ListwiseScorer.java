@@ -494,6 +494,28 @@ public final class ListwiseScorer implements AutoCloseable {
             throw new IOException(
                     "scorer snapshot version " + version + ", expected " + SNAPSHOT_VERSION);
         }
+        ScorerLayout written = readWrittenLayout(in);
+        float[] before = parameters.clone();
+        float[] accumulatedBefore = accumulators.clone();
+        int[] to = readWeights(in, written);
+        // version 1 predates DP-SGD: no noise was drawn
+        noisyBatches = version == 1 ? 0 : in.readLong();
+        // version 3 added the item interaction; from before it, the item vectors start fresh
+        if (version >= 3) {
+            itemInteraction.readFrom(in);
+        } else {
+            itemInteraction.clear();
+        }
+        // version 4 added the average; from before it, scores read the parameters until a step
+        averaged = null;
+        if (version >= 4 && in.readBoolean()) {
+            averaged = readAverage(in, to);
+        }
+        keepStateIfNotAllNumbers(before, accumulatedBefore);
+    }
+
+    /** The snapshot's features and hidden units, at most this scorer's. */
+    private ScorerLayout readWrittenLayout(DataInput in) throws IOException {
         int features = in.readInt();
         int hidden = in.readInt();
         if (features <= 0
@@ -510,9 +532,14 @@ public final class ListwiseScorer implements AutoCloseable {
                             + " and "
                             + layout.hidden());
         }
-        ScorerLayout written = new ScorerLayout(features, hidden);
-        float[] before = parameters.clone();
-        float[] accumulatedBefore = accumulators.clone();
+        return new ScorerLayout(features, hidden);
+    }
+
+    /**
+     * Reads the parameters and accumulators of a {@code written} scorer into their places in this
+     * one, and returns those places ({@link #positions}).
+     */
+    private int[] readWeights(DataInput in, ScorerLayout written) throws IOException {
         float[] p = readFloats(in, written.size());
         float[] a = readFloats(in, written.size());
         int[] to = positions(written, layout);
@@ -520,24 +547,17 @@ public final class ListwiseScorer implements AutoCloseable {
             parameters[to[i]] = p[i];
             accumulators[to[i]] = a[i];
         }
-        // version 1 predates DP-SGD: no noise was drawn
-        noisyBatches = version == 1 ? 0 : in.readLong();
-        // version 3 added the item interaction; from before it, the item vectors start fresh
-        if (version >= 3) {
-            itemInteraction.readFrom(in);
-        } else {
-            itemInteraction.clear();
+        return to;
+    }
+
+    /** The snapshot's average, its values placed at {@code to}. */
+    private float[] readAverage(DataInput in, int[] to) throws IOException {
+        float[] average = readFloats(in, to.length);
+        float[] placed = parameters.clone(); // appended columns and units: as the parameters
+        for (int i = 0; i < to.length; i++) {
+            placed[to[i]] = average[i];
         }
-        // version 4 added the average; from before it, scores read the parameters until a step
-        averaged = null;
-        if (version >= 4 && in.readBoolean()) {
-            float[] average = readFloats(in, p.length);
-            averaged = parameters.clone(); // appended columns and units: as the parameters
-            for (int i = 0; i < to.length; i++) {
-                averaged[to[i]] = average[i];
-            }
-        }
-        keepStateIfNotAllNumbers(before, accumulatedBefore);
+        return placed;
     }
 
     /**
