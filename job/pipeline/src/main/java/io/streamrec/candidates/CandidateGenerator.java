@@ -294,20 +294,7 @@ public final class CandidateGenerator {
      */
     static CandidateGenerator readFrom(DataInput in, CandidateSettings settings, int version)
             throws IOException {
-        long[] written = new long[stateBounds(settings).length];
-        for (int b = 0; b < written.length; b++) {
-            written[b] = in.readLong();
-        }
-        // the recent users per item may change: lists are read whole and keep their newest
-        long[] restorable = stateBounds(settings);
-        restorable[USERS_PER_ITEM_BOUND] = written[USERS_PER_ITEM_BOUND];
-        if (!Arrays.equals(written, restorable)) {
-            throw new IllegalArgumentException(
-                    "statistics written with caps and similarity half-life "
-                            + Arrays.toString(written)
-                            + ", settings say "
-                            + Arrays.toString(stateBounds(settings)));
-        }
+        long[] written = readStateBounds(in, settings);
         long usersPerItem = written[USERS_PER_ITEM_BOUND]; // read as lists' capacity: bounded
         int writtenUsersPerItem =
                 ReadBounds.checkLength(
@@ -323,14 +310,7 @@ public final class CandidateGenerator {
         restored.pairs.readFrom(in, ranked);
         restored.neighbourhood.readFrom(in, ranked, writtenUsersPerItem);
         restored.titleWords.readFrom(in);
-        int users = in.readInt();
-        if (users != restored.users.size()) {
-            throw new IOException(
-                    users + " user histories for " + restored.users.size() + " users");
-        }
-        for (int u = 0; u < users; u++) {
-            restored.userItems.readUser(in, settings.userItems());
-        }
+        restored.readUserItems(in);
         if (version >= 2) {
             restored.activity = ActivityStatistics.readFrom(in);
         }
@@ -338,6 +318,37 @@ public final class CandidateGenerator {
             restored.popularity.readShortTermFrom(in);
         }
         return restored;
+    }
+
+    /** The state bounds written, which must be {@code settings}' but for the users per item. */
+    private static long[] readStateBounds(DataInput in, CandidateSettings settings)
+            throws IOException {
+        long[] written = new long[stateBounds(settings).length];
+        for (int b = 0; b < written.length; b++) {
+            written[b] = in.readLong();
+        }
+        // the recent users per item may change: lists are read whole and keep their newest
+        long[] restorable = stateBounds(settings);
+        restorable[USERS_PER_ITEM_BOUND] = written[USERS_PER_ITEM_BOUND];
+        if (!Arrays.equals(written, restorable)) {
+            throw new IllegalArgumentException(
+                    "statistics written with caps and similarity half-life "
+                            + Arrays.toString(written)
+                            + ", settings say "
+                            + Arrays.toString(stateBounds(settings)));
+        }
+        return written;
+    }
+
+    /** One item history per user of the index read before. */
+    private void readUserItems(DataInput in) throws IOException {
+        int histories = in.readInt();
+        if (histories != users.size()) {
+            throw new IOException(histories + " user histories for " + users.size() + " users");
+        }
+        for (int u = 0; u < histories; u++) {
+            userItems.readUser(in, settings.userItems());
+        }
     }
 
     /**
