@@ -344,32 +344,46 @@ public final class UserActivity {
                     "corrupt UserActivity caps " + attributeCap + ", " + meanWindow + " (0)");
         }
         UserActivity a = new UserActivity(attributeCap, meanWindow);
+        a.readUsers(in);
+        a.readAttributeEvents(in);
+        return a;
+    }
+
+    private void readUsers(DataInput in) throws IOException {
         int n = ReadBounds.checkLength(in.readInt(), ReadBounds.MAX_IDS, "UserActivity.users");
         for (int i = 0; i < n; i++) {
-            User u = new User();
-            u.last = in.readLong();
-            u.events = in.readLong();
-            u.meanLogPopularity = in.readDouble();
-            u.meanLogAge = in.readDouble();
-            u.attributeEvents = in.readDouble();
-            u.attributes =
-                    ReadBounds.checkLength(in.readInt(), a.attributeCap, "UserActivity.attributes");
-            u.tokens = new int[u.attributes];
-            u.counts = new double[u.attributes];
-            for (int s = 0; s < u.attributes; s++) {
-                u.tokens[s] = in.readInt();
-                u.counts[s] = in.readDouble();
-            }
-            a.users.add(u.isEmpty() ? null : u);
+            User u = readUser(in, attributeCap);
+            users.add(u.isEmpty() ? null : u);
         }
-        a.attributeEvents =
+    }
+
+    private static User readUser(DataInput in, int attributeCap) throws IOException {
+        User u = new User();
+        u.last = in.readLong();
+        u.events = in.readLong();
+        u.meanLogPopularity = in.readDouble();
+        u.meanLogAge = in.readDouble();
+        u.attributeEvents = in.readDouble();
+        u.attributes =
+                ReadBounds.checkLength(in.readInt(), attributeCap, "UserActivity.attributes");
+        u.tokens = new int[u.attributes];
+        u.counts = new double[u.attributes];
+        for (int s = 0; s < u.attributes; s++) {
+            u.tokens[s] = in.readInt();
+            u.counts[s] = in.readDouble();
+        }
+        return u;
+    }
+
+    /** The events per attribute and over all attributes, over all users. */
+    private void readAttributeEvents(DataInput in) throws IOException {
+        attributeEvents =
                 new double
                         [ReadBounds.checkLength(
                                 in.readInt(), ReadBounds.MAX_IDS, "UserActivity.attributeEvents")];
-        for (int t = 0; t < a.attributeEvents.length; t++) {
-            a.attributeEvents[t] = in.readDouble();
+        for (int t = 0; t < attributeEvents.length; t++) {
+            attributeEvents[t] = in.readDouble();
         }
-        a.allAttributeEvents = in.readDouble();
-        return a;
+        allAttributeEvents = in.readDouble();
     }
 }
