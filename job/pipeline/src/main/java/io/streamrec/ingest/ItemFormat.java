@@ -83,50 +83,51 @@ public enum ItemFormat {
     }
 
     private ItemRecord parseFields(String line) throws InvalidRecordException {
-        switch (this) {
-            case MOVIETWEETINGS:
-                {
-                    String[] f = line.split("#", -1);
-                    if (f.length < 2 || f[0].isBlank()) {
-                        throw new InvalidRecordException(
-                                "missing_field", "expected id#title#genres");
-                    }
-                    return new ItemRecord(
-                            f[0].trim(), f[1].trim(), genres(f.length > 2 ? f[2] : ""));
-                }
-            case MOVIELENS_100K:
-                {
-                    String[] f = line.split("\\|", -1);
-                    if (f.length < 5 + MOVIELENS_100K_GENRES.size()) {
-                        throw new InvalidRecordException("missing_field", "expected 24 fields");
-                    }
-                    List<String> genres = new ArrayList<>();
-                    for (int g = 0; g < MOVIELENS_100K_GENRES.size(); g++) {
-                        if ("1".equals(f[5 + g].trim())) {
-                            genres.add(MOVIELENS_100K_GENRES.get(g));
-                        }
-                    }
-                    return new ItemRecord(f[0].trim(), f[1].trim(), genres);
-                }
-            default:
-                {
-                    int first = line.indexOf(',');
-                    int last = line.lastIndexOf(',');
-                    if (first < 0 || last <= first) {
-                        throw new InvalidRecordException(
-                                "missing_field", "expected id,title,genres");
-                    }
-                    String title = line.substring(first + 1, last).trim();
-                    if (title.length() >= 2 && title.startsWith("\"") && title.endsWith("\"")) {
-                        title = title.substring(1, title.length() - 1).replace("\"\"", "\"");
-                    }
-                    String genres = line.substring(last + 1).trim();
-                    return new ItemRecord(
-                            line.substring(0, first).trim(),
-                            title,
-                            genres.equals("(no genres listed)") ? List.of() : genres(genres));
-                }
+        return switch (this) {
+            case MOVIETWEETINGS -> parseMovieTweetings(line);
+            case MOVIELENS_100K -> parseMovieLens100k(line);
+            case MOVIELENS_CSV -> parseMovieLensCsv(line);
+        };
+    }
+
+    private static ItemRecord parseMovieTweetings(String line) throws InvalidRecordException {
+        String[] f = line.split("#", -1);
+        if (f.length < 2 || f[0].isBlank()) {
+            throw new InvalidRecordException("missing_field", "expected id#title#genres");
         }
+        return new ItemRecord(f[0].trim(), f[1].trim(), genres(f.length > 2 ? f[2] : ""));
+    }
+
+    private static ItemRecord parseMovieLens100k(String line) throws InvalidRecordException {
+        String[] f = line.split("\\|", -1);
+        if (f.length < 5 + MOVIELENS_100K_GENRES.size()) {
+            throw new InvalidRecordException("missing_field", "expected 24 fields");
+        }
+        List<String> genres = new ArrayList<>();
+        for (int g = 0; g < MOVIELENS_100K_GENRES.size(); g++) {
+            if ("1".equals(f[5 + g].trim())) {
+                genres.add(MOVIELENS_100K_GENRES.get(g));
+            }
+        }
+        return new ItemRecord(f[0].trim(), f[1].trim(), genres);
+    }
+
+    /** Id before the first comma, genres after the last: a title may hold commas. */
+    private static ItemRecord parseMovieLensCsv(String line) throws InvalidRecordException {
+        int first = line.indexOf(',');
+        int last = line.lastIndexOf(',');
+        if (first < 0 || last <= first) {
+            throw new InvalidRecordException("missing_field", "expected id,title,genres");
+        }
+        String title = line.substring(first + 1, last).trim();
+        if (title.length() >= 2 && title.startsWith("\"") && title.endsWith("\"")) {
+            title = title.substring(1, title.length() - 1).replace("\"\"", "\"");
+        }
+        String genres = line.substring(last + 1).trim();
+        return new ItemRecord(
+                line.substring(0, first).trim(),
+                title,
+                genres.equals("(no genres listed)") ? List.of() : genres(genres));
     }
 
     private static List<String> genres(String field) {
