@@ -180,41 +180,7 @@ final class DirectRequestFetcher implements AutoCloseable {
 
     private void run(Handoff handoff) {
         try {
-            long lastHandoff = 0;
-            long lastPartitionCheck = System.nanoTime();
-            while (running) {
-                if (System.nanoTime() - lastPartitionCheck >= partitionCheck.toNanos()) {
-                    try {
-                        assignAddedPartitions();
-                    } catch (TimeoutException e) {
-                        // requests on the partitions known go on; the next look tries again
-                        LOG.warn("Could not list the partitions of {}: {}", topic, e.toString());
-                    }
-                    lastPartitionCheck = System.nanoTime();
-                }
-                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
-                long now = System.currentTimeMillis();
-                if (records.isEmpty() && now - lastHandoff < IDLE_HANDOFF_MS) {
-                    continue;
-                }
-                List<DirectRequest> owned = new ArrayList<>();
-                Map<Integer, Long> next = new HashMap<>();
-                for (ConsumerRecord<byte[], byte[]> r : records) {
-                    next.put(r.partition(), r.offset() + 1);
-                    DirectRequest d = decoder.decode(r.partition(), r.offset(), r.value());
-                    if (d != null) {
-                        owned.add(d);
-                    }
-                }
-                while (running && !inFlight.tryAcquire(100, TimeUnit.MILLISECONDS)) {
-                    // the task thread is behind: wait, rechecking whether we are closed
-                }
-                if (!running) {
-                    return;
-                }
-                handoff.accept(new DirectRequestBatch(owned, next));
-                lastHandoff = now;
-            }
+            readUntilClosed(handoff);
         } catch (WakeupException | InterruptedException e) {
             if (running) {
                 handoff.fail(e);
@@ -227,6 +193,63 @@ final class DirectRequestFetcher implements AutoCloseable {
         } finally {
             consumer.close(Duration.ofSeconds(5));
         }
+    }
+
+    /** Polls and hands off until closed; an empty poll only once per {@link #IDLE_HANDOFF_MS}. */
+    private void readUntilClosed(Handoff handoff) throws Exception {
+        long lastHandoff = 0;
+        long lastPartitionCheck = System.nanoTime();
+        while (running) {
+            if (System.nanoTime() - lastPartitionCheck >= partitionCheck.toNanos()) {
+                lookForAddedPartitions();
+                lastPartitionCheck = System.nanoTime();
+            }
+            ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
+            long now = System.currentTimeMillis();
+            if (records.isEmpty() && now - lastHandoff < IDLE_HANDOFF_MS) {
+                continue;
+            }
+            DirectRequestBatch batch = batchOf(records);
+            if (!awaitRoomInFlight()) {
+                return;
+            }
+            handoff.accept(batch);
+            lastHandoff = now;
+        }
+    }
+
+    private void lookForAddedPartitions() {
+        try {
+            assignAddedPartitions();
+        } catch (TimeoutException e) {
+            // requests on the partitions known go on; the next look tries again
+            LOG.warn("Could not list the partitions of {}: {}", topic, e.toString());
+        }
+    }
+
+    /** This subtask's requests in {@code records}, and the next offset of each partition read. */
+    private DirectRequestBatch batchOf(ConsumerRecords<byte[], byte[]> records) {
+        List<DirectRequest> owned = new ArrayList<>();
+        Map<Integer, Long> next = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            next.put(r.partition(), r.offset() + 1);
+            DirectRequest d = decoder.decode(r.partition(), r.offset(), r.value());
+            if (d != null) {
+                owned.add(d);
+            }
+        }
+        return new DirectRequestBatch(owned, next);
+    }
+
+    /**
+     * Waits until fewer than {@link #IN_FLIGHT} polls wait for the task thread and takes a place
+     * among them; false if the fetcher was closed first.
+     */
+    private boolean awaitRoomInFlight() throws InterruptedException {
+        while (running && !inFlight.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+            // the task thread is behind: wait, rechecking whether we are closed
+        }
+        return running;
     }
 
     /** Stops reading and closes the consumer; waits for the thread. */
