@@ -108,49 +108,21 @@ public final class QuickstartMain {
 
     public static void main(String[] args) throws Exception {
         CommandLine cli = ARGUMENTS.parseOrExit(args);
-        try {
-            JobSettings.validate(cli.options()); // before reading data and starting Kafka
-        } catch (IllegalArgumentException e) {
-            System.err.println("error: " + e.getMessage());
-            System.exit(2);
-        }
+        validateOrExit(cli.options()); // before reading data and starting Kafka
         Path output = Path.of(cli.value("output", "target/quickstart"));
         double rate = cli.doubleValue("rate", 0);
         System.out.println("streamrec quickstart");
         Input input = readInputOrExit(cli);
         Files.createDirectories(output);
-        EmbeddedKafka kafka = null;
-        String bootstrap = cli.value("bootstrap-servers").orElse(null);
-        if (bootstrap == null) {
-            System.out.println("Starting an in-process Kafka broker (KRaft) ...");
-            kafka = EmbeddedKafka.start();
-            bootstrap = kafka.bootstrapServers();
-        }
-        System.out.println("Kafka at " + bootstrap);
+        Kafka kafka = Kafka.givenOrStarted(cli);
 
         Duration evalWindow = evalWindowFor(input.events());
-        Configuration jobConf = jobConfiguration(bootstrap, cli.options(), evalWindow);
-        if (jobConf.get(EvaluationOptions.WINDOW).equals(evalWindow)
-                && !evalWindow.equals(ONE_WEEK)) {
-            System.out.printf(
-                    "Evaluation windows of %s: the replay spans more than %d weeks%n",
-                    TimeUtils.formatWithHighestUnit(evalWindow), PrequentialCounts.MAX_WINDOWS);
-        }
+        Configuration jobConf =
+                jobConfiguration(kafka.bootstrapServers(), cli.options(), evalWindow);
+        printWidenedEvalWindow(jobConf, evalWindow);
         Configuration flinkConf = RuntimeDefaults.embedded(jobConf, output.resolve("checkpoints"));
         int parallelism = jobConf.getOptional(ParallelismOptions.WORKERS).orElse(2);
-        ReplayRun run =
-                ReplayRun.builder()
-                        .configuration(flinkConf)
-                        .events(input.events())
-                        .catalog(input.catalog())
-                        .environment(
-                                c ->
-                                        StreamExecutionEnvironment.createLocalEnvironment(
-                                                parallelism, c))
-                        .eventsPerSecond(rate)
-                        .timeout(Duration.ofMinutes(60))
-                        .progress(System.out::println)
-                        .build();
+        ReplayRun run = replayRun(flinkConf, input, parallelism, rate);
         System.out.printf(
                 "Running the job on a MiniCluster (parallelism %d, serving %d, RocksDB, checkpoints"
                         + " every %s)%n",
@@ -158,7 +130,62 @@ public final class QuickstartMain {
                 jobConf.get(ParallelismOptions.SERVING),
                 TimeUtils.formatWithHighestUnit(
                         flinkConf.get(CheckpointingOptions.CHECKPOINTING_INTERVAL)));
-        runToTheEnd(run, kafka, () -> report(run, input, output, rate));
+        runToTheEnd(run, kafka.embedded(), () -> report(run, input, output, rate));
+    }
+
+    /** The job options' check, or a one-line error and exit code 2. */
+    private static void validateOrExit(Configuration options) {
+        try {
+            JobSettings.validate(options);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    /**
+     * The Kafka the job uses: {@code --bootstrap-servers}, or a broker started in this JVM.
+     *
+     * @param embedded the broker started here, which the quickstart stops at its end; null for the
+     *     given one
+     */
+    private record Kafka(EmbeddedKafka embedded, String bootstrapServers) {
+        static Kafka givenOrStarted(CommandLine cli) throws Exception {
+            String given = cli.value("bootstrap-servers").orElse(null);
+            Kafka kafka = given != null ? new Kafka(null, given) : started();
+            System.out.println("Kafka at " + kafka.bootstrapServers());
+            return kafka;
+        }
+
+        private static Kafka started() throws Exception {
+            System.out.println("Starting an in-process Kafka broker (KRaft) ...");
+            EmbeddedKafka broker = EmbeddedKafka.start();
+            return new Kafka(broker, broker.bootstrapServers());
+        }
+    }
+
+    /** Says so where {@link #evalWindowFor} widened the windows and no flag overrode it. */
+    private static void printWidenedEvalWindow(Configuration jobConf, Duration evalWindow) {
+        if (jobConf.get(EvaluationOptions.WINDOW).equals(evalWindow)
+                && !evalWindow.equals(ONE_WEEK)) {
+            System.out.printf(
+                    "Evaluation windows of %s: the replay spans more than %d weeks%n",
+                    TimeUtils.formatWithHighestUnit(evalWindow), PrequentialCounts.MAX_WINDOWS);
+        }
+    }
+
+    /** The replay of {@code input} on a local environment, printing its progress. */
+    private static ReplayRun replayRun(
+            Configuration flinkConf, Input input, int parallelism, double rate) {
+        return ReplayRun.builder()
+                .configuration(flinkConf)
+                .events(input.events())
+                .catalog(input.catalog())
+                .environment(c -> StreamExecutionEnvironment.createLocalEnvironment(parallelism, c))
+                .eventsPerSecond(rate)
+                .timeout(Duration.ofMinutes(60))
+                .progress(System.out::println)
+                .build();
     }
 
     /**
@@ -216,27 +243,12 @@ public final class QuickstartMain {
     private static void runToTheEnd(
             ReplayRun run, EmbeddedKafka broker, ThrowingRunnable<Exception> work) {
         AtomicBoolean stopping = new AtomicBoolean();
-        Runnable stopAll =
-                () -> {
-                    try {
-                        run.close();
-                    } catch (Exception ignored) {
-                        // best effort: the MiniCluster may already be down
-                    }
-                    try {
-                        if (broker != null) {
-                            broker.close();
-                        }
-                    } catch (Exception ignored) {
-                        // best effort: the broker may already be down
-                    }
-                };
         Thread onSignal =
                 new Thread(
                         () -> {
                             stopping.set(true);
                             System.out.println("Interrupted: cancelling the job, stopping Kafka");
-                            stopAll.run();
+                            stopAll(run, broker);
                         });
         Runtime.getRuntime().addShutdownHook(onSignal);
         int exitCode = 1;
@@ -255,8 +267,24 @@ public final class QuickstartMain {
         } catch (IllegalStateException shuttingDown) {
             return;
         }
-        stopAll.run();
+        stopAll(run, broker);
         System.exit(exitCode);
+    }
+
+    /** Closes the job's MiniCluster, then the broker if this JVM started one. */
+    private static void stopAll(ReplayRun run, EmbeddedKafka broker) {
+        try {
+            run.close();
+        } catch (Exception ignored) {
+            // best effort: the MiniCluster may already be down
+        }
+        try {
+            if (broker != null) {
+                broker.close();
+            }
+        } catch (Exception ignored) {
+            // best effort: the broker may already be down
+        }
     }
 
     /** The three most active users and a user the replay has never seen (cold start). */
