@@ -291,19 +291,37 @@ final class QuickstartSummary {
 
     private ObjectNode toJson() {
         ObjectNode json = JSON.createObjectNode();
+        putEventCounts(json);
+        for (int r = 0; r < JSON_PREFIXES.length; r++) {
+            putQuality(json, JSON_PREFIXES[r], r);
+        }
+        putThroughput(json);
+        putCheckpoints(json);
+        putWindows(json);
+        putExamples(json);
+        return json;
+    }
+
+    /** Trained, evaluated, produced and dead-lettered events. */
+    private void putEventCounts(ObjectNode json) {
         json.put("events", result.trainedEvents());
         // the quality figures' denominator: fewer than trained under eval.sample-rate < 1
         json.put("evaluated_events", counts.events());
         json.put("produced_events", result.producedEvents());
         json.put("dead_letters", result.deadLetters());
-        for (int r = 0; r < JSON_PREFIXES.length; r++) {
-            putQuality(json, JSON_PREFIXES[r], r);
-        }
+    }
+
+    /** Events/s overall, serving's, over time; the wall time and the replay's pace. */
+    private void putThroughput(ObjectNode json) {
         json.put("events_per_second", result.eventsPerSecond());
         json.put("serving_events_per_second", result.trainingWindow().eventsPerSecond());
         putThroughputOverTime(json, result.throughputOverTime());
         json.put("wall_seconds", result.wallSeconds());
         json.put("replay_events_per_second_pace", rate);
+    }
+
+    /** The completed checkpoints, where the count comes from, and how far apart they were. */
+    private void putCheckpoints(ObjectNode json) {
         json.put("checkpoints_completed", result.checkpointsCompleted());
         json.put("checkpoints_source", result.checkpoints().source().key);
         json.put("checkpoints_unlisted", result.checkpoints().unlisted());
@@ -312,6 +330,10 @@ final class QuickstartSummary {
             json.put("checkpoint_interval_s_p99", result.checkpointIntervalSeconds(0.99));
             json.put("checkpoint_interval_s_max", result.checkpointIntervalSeconds(1.0));
         }
+    }
+
+    /** HR@10 per evaluation window, and of the windows the job folded where it folded some. */
+    private void putWindows(ObjectNode json) {
         ArrayNode windows = json.putArray("windows");
         counts.windows()
                 .forEach(
@@ -326,6 +348,10 @@ final class QuickstartSummary {
             // the windows the job folded, before the first of "windows"
             putHitRates(json.putObject("windows_before"), counts.earlier());
         }
+    }
+
+    /** Each example user's recommended items with their titles. */
+    private void putExamples(ObjectNode json) {
         ObjectNode examples = json.putObject("examples");
         result.examples()
                 .forEach(
@@ -337,7 +363,6 @@ final class QuickstartSummary {
                                                     .put("itemId", i)
                                                     .put("title", catalog.title(i)));
                         });
-        return json;
     }
 
     /** Events/s by half of the events and by bucket of seconds since the first event sent. */
