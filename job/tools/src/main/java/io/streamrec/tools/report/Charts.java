@@ -10,6 +10,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
@@ -51,21 +52,52 @@ public final class Charts {
             List<String> xLabels,
             Map<String, double[]> series)
             throws IOException {
-        double max = 0;
-        for (double[] values : series.values()) {
-            for (double v : values) {
-                if (!Double.isNaN(v)) {
-                    max = Math.max(max, v);
+        YScale scale = YScale.over(series.values());
+        Canvas c = new Canvas(title);
+        drawYGrid(c, scale, yLabel);
+        drawXLabels(c, xLabels);
+        int r = 0;
+        for (Map.Entry<String, double[]> s : series.entrySet()) {
+            c.pen(r);
+            drawPointsAndLine(c, s.getValue(), xLabels.size(), scale.top());
+            c.legend(r++, s.getKey());
+        }
+        c.write(file);
+    }
+
+    /**
+     * A linear y axis from 0 to {@code top}, a whole number of {@code step}s.
+     *
+     * @param step the gap between two grid lines, a round number
+     */
+    private record YScale(double top, double step) {
+        /** The scale that shows the highest of {@code series}' values (NaN: no value). */
+        static YScale over(Collection<double[]> series) {
+            double max = 0;
+            for (double[] values : series) {
+                for (double v : values) {
+                    if (!Double.isNaN(v)) {
+                        max = Math.max(max, v);
+                    }
                 }
             }
+            double step = niceStep(max);
+            return new YScale(Math.max(step, Math.ceil(max / step) * step), step);
         }
-        double step = niceStep(max);
-        max = Math.max(step, Math.ceil(max / step) * step);
-        Canvas c = new Canvas(title);
-        for (double y = 0; y <= max + 1e-9; y += step) {
-            c.gridY(c.py(y / max), String.format(step < 0.1 ? "%.2f" : "%.1f", y));
+    }
+
+    /** A labelled grid line per step, and the axis' name above them. */
+    private static void drawYGrid(Canvas c, YScale scale, String yLabel) {
+        double top = scale.top();
+        double step = scale.step();
+        for (double y = 0; y <= top + 1e-9; y += step) {
+            c.gridY(c.py(y / top), String.format(step < 0.1 ? "%.2f" : "%.1f", y));
         }
         c.g.drawString(yLabel, 10, TOP - 10);
+    }
+
+    /** The x labels centred under their points, as many as fit (see {@link #labelEvery}). */
+    private static void drawXLabels(Canvas c, List<String> xLabels) {
         int n = xLabels.size();
         FontMetrics metrics = c.g.getFontMetrics();
         int every = labelEvery(metrics, xLabels);
@@ -73,28 +105,29 @@ public final class Charts {
             int width = metrics.stringWidth(xLabels.get(i));
             c.g.drawString(xLabels.get(i), c.px(n, i) - width / 2, HEIGHT - BOTTOM + 20);
         }
-        int r = 0;
-        for (Map.Entry<String, double[]> s : series.entrySet()) {
-            c.pen(r);
-            int prevX = -1;
-            int prevY = -1;
-            for (int i = 0; i < s.getValue().length; i++) {
-                double v = s.getValue()[i];
-                if (Double.isNaN(v)) {
-                    continue;
-                }
-                int x = c.px(n, i);
-                int y = c.py(v / max);
-                if (prevX >= 0) {
-                    c.g.drawLine(prevX, prevY, x, y);
-                }
-                c.g.fillOval(x - 3, y - 3, 6, 6);
-                prevX = x;
-                prevY = y;
+    }
+
+    /**
+     * A dot per value of {@code values}, the i-th at the i-th of {@code n} points, joined by a
+     * line; a NaN draws nothing and the line goes on from the dot before it.
+     */
+    private static void drawPointsAndLine(Canvas c, double[] values, int n, double top) {
+        int prevX = -1;
+        int prevY = -1;
+        for (int i = 0; i < values.length; i++) {
+            double v = values[i];
+            if (Double.isNaN(v)) {
+                continue;
             }
-            c.legend(r++, s.getKey());
+            int x = c.px(n, i);
+            int y = c.py(v / top);
+            if (prevX >= 0) {
+                c.g.drawLine(prevX, prevY, x, y);
+            }
+            c.g.fillOval(x - 3, y - 3, 6, 6);
+            prevX = x;
+            prevY = y;
         }
-        c.write(file);
     }
 
     /**
@@ -113,50 +146,79 @@ public final class Charts {
     /** Cumulative distributions of latency samples (ms), x on a log scale. */
     public static void cdf(Path file, String title, Map<String, double[]> sortedSamplesMs)
             throws IOException {
-        double lo = Double.MAX_VALUE;
-        double hi = 0;
-        for (double[] s : sortedSamplesMs.values()) {
-            if (s.length > 0) {
-                lo = Math.min(lo, Math.max(0.01, s[0]));
-                hi = Math.max(hi, s[s.length - 1]);
-            }
-        }
-        double logLo = Math.floor(Math.log10(lo == Double.MAX_VALUE ? 0.1 : lo));
-        double logHi = Math.ceil(Math.log10(Math.max(hi, lo * 10)));
+        LogScale scale = LogScale.over(sortedSamplesMs.values());
         Canvas c = new Canvas(title);
         for (int q = 0; q <= 10; q += 2) {
             c.gridY(c.py(q / 10.0), String.format("%.1f", q / 10.0));
         }
         c.g.drawString("fraction <= x", 10, TOP - 10);
-        for (double e = logLo; e <= logHi; e++) {
-            int x = LEFT + (int) ((e - logLo) / (logHi - logLo) * (WIDTH - LEFT - RIGHT));
+        drawMsLabels(c, scale);
+        int r = 0;
+        for (Map.Entry<String, double[]> s : sortedSamplesMs.entrySet()) {
+            c.pen(r);
+            drawCumulativeLine(c, scale, s.getValue());
+            c.legend(r++, s.getKey());
+        }
+        c.write(file);
+    }
+
+    /**
+     * A logarithmic x axis from 10^{@code lowPower} to 10^{@code highPower} milliseconds.
+     *
+     * @param lowPower a whole power of ten at or below the smallest sample (0.01 ms at least)
+     * @param highPower a whole power of ten at or above the largest, and above {@code lowPower};
+     *     infinite where no series has a sample
+     */
+    private record LogScale(double lowPower, double highPower) {
+        static LogScale over(Collection<double[]> sortedSamplesMs) {
+            double lo = Double.MAX_VALUE;
+            double hi = 0;
+            for (double[] s : sortedSamplesMs) {
+                if (s.length > 0) {
+                    lo = Math.min(lo, Math.max(0.01, s[0]));
+                    hi = Math.max(hi, s[s.length - 1]);
+                }
+            }
+            return new LogScale(
+                    Math.floor(Math.log10(lo == Double.MAX_VALUE ? 0.1 : lo)),
+                    Math.ceil(Math.log10(Math.max(hi, lo * 10))));
+        }
+
+        /** The x pixel of 10^{@code power} ms. */
+        int px(double power) {
+            return LEFT
+                    + (int) ((power - lowPower) / (highPower - lowPower) * (WIDTH - LEFT - RIGHT));
+        }
+    }
+
+    /** A label at each whole power of ten. */
+    private static void drawMsLabels(Canvas c, LogScale scale) {
+        for (double e = scale.lowPower(); e <= scale.highPower(); e++) {
             c.g.drawString(
                     Math.pow(10, e) >= 1
                             ? String.format("%.0f ms", Math.pow(10, e))
                             : String.format("%.2f ms", Math.pow(10, e)),
-                    x - 20,
+                    scale.px(e) - 20,
                     HEIGHT - BOTTOM + 20);
         }
-        int r = 0;
-        for (Map.Entry<String, double[]> s : sortedSamplesMs.entrySet()) {
-            c.pen(r);
-            double[] v = s.getValue();
-            int prevX = -1;
-            int prevY = -1;
-            for (int i = 0; i < v.length; i += Math.max(1, v.length / 500)) {
-                double lx =
-                        (Math.log10(Math.max(v[i], Math.pow(10, logLo))) - logLo) / (logHi - logLo);
-                int x = LEFT + (int) (lx * (WIDTH - LEFT - RIGHT));
-                int y = c.py((i + 1.0) / v.length);
-                if (prevX >= 0) {
-                    c.g.drawLine(prevX, prevY, x, y);
-                }
-                prevX = x;
-                prevY = y;
+    }
+
+    /**
+     * The fraction of {@code sorted} at or below each x, through at most about 500 of the samples
+     * (every k-th); those below the axis' start sit at its start.
+     */
+    private static void drawCumulativeLine(Canvas c, LogScale scale, double[] sorted) {
+        int prevX = -1;
+        int prevY = -1;
+        for (int i = 0; i < sorted.length; i += Math.max(1, sorted.length / 500)) {
+            int x = scale.px(Math.log10(Math.max(sorted[i], Math.pow(10, scale.lowPower()))));
+            int y = c.py((i + 1.0) / sorted.length);
+            if (prevX >= 0) {
+                c.g.drawLine(prevX, prevY, x, y);
             }
-            c.legend(r++, s.getKey());
+            prevX = x;
+            prevY = y;
         }
-        c.write(file);
     }
 
     private static double niceStep(double max) {
