@@ -42,18 +42,34 @@ public final class QualityReport {
     public static void write(PrequentialCounts counts, String title, Path dir, List<Figure> more)
             throws IOException {
         Files.createDirectories(dir);
-        List<Long> starts = new ArrayList<>(counts.windows().keySet());
         List<double[]> windows = new ArrayList<>(counts.windows().values());
-        List<String> labels = starts.stream().map(Charts::dayLabel).toList();
+        List<String> labels = counts.windows().keySet().stream().map(Charts::dayLabel).toList();
         Charts.lines(dir.resolve("quality.png"), title, "HR@10", labels, hitRates(windows));
         StringBuilder html = new StringBuilder();
+        appendHeading(html, title);
+        appendOverall(html, counts);
+        html.append("<img src=\"quality.png\" alt=\"HR@10 per window\">");
+        appendTable(html, counts, labels, windows);
+        for (Figure f : more) {
+            appendFigure(html, f);
+        }
+        html.append("</body></html>\n");
+        Files.writeString(dir.resolve("report.html"), html, StandardCharsets.UTF_8);
+    }
+
+    /** The page's head and {@code title} as its heading. */
+    private static void appendHeading(StringBuilder html, String title) {
         html.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>")
                 .append(Html.escape(title))
                 .append("</title><style>body{font-family:sans-serif;margin:2em}")
                 .append("td,th{padding:2px 10px;text-align:right}</style></head><body><h1>")
                 .append(Html.escape(title))
-                .append(
-                        "</h1><p>Prequential (test-then-learn) HR@10, the user's own items excluded.")
+                .append("</h1>");
+    }
+
+    /** Each recommender's HR@10 over all windows. */
+    private static void appendOverall(StringBuilder html, PrequentialCounts counts) {
+        html.append("<p>Prequential (test-then-learn) HR@10, the user's own items excluded.")
                 .append(" Overall:");
         for (int r = 0; r < RECOMMENDERS.length; r++) {
             html.append(r == 0 ? " " : ", ")
@@ -61,31 +77,39 @@ public final class QualityReport {
                     .append(' ')
                     .append(hitRate(counts.quality(r), "%.4f"));
         }
-        html.append(".</p><img src=\"quality.png\" alt=\"HR@10 per window\">")
-                .append("<table><tr><th>window</th><th>events</th>");
+        html.append(".</p>");
+    }
+
+    /** A row per window, after one for the windows the job folded where it folded some. */
+    private static void appendTable(
+            StringBuilder html,
+            PrequentialCounts counts,
+            List<String> labels,
+            List<double[]> windows) {
+        html.append("<table><tr><th>window</th><th>events</th>");
         for (String name : RECOMMENDERS) {
             html.append("<th>").append(Html.escape(name)).append("</th>");
         }
         html.append("</tr>");
-        if (counts.earlier()[0] > 0 && !starts.isEmpty()) {
+        if (counts.earlier()[0] > 0 && !labels.isEmpty()) {
             // the windows the job folded into one (more than PrequentialCounts.MAX_WINDOWS)
             appendRow(html, "before " + labels.get(0), counts.earlier());
         }
-        for (int i = 0; i < starts.size(); i++) {
+        for (int i = 0; i < labels.size(); i++) {
             appendRow(html, labels.get(i), windows.get(i));
         }
         html.append("</table>");
-        for (Figure f : more) {
-            html.append("<p>")
-                    .append(Html.escape(f.caption()))
-                    .append("</p><img src=\"")
-                    .append(Html.escape(f.file()))
-                    .append("\" alt=\"")
-                    .append(Html.escape(f.caption()))
-                    .append("\">");
-        }
-        html.append("</body></html>\n");
-        Files.writeString(dir.resolve("report.html"), html, StandardCharsets.UTF_8);
+    }
+
+    /** A plot of {@code more}, its caption above it. */
+    private static void appendFigure(StringBuilder html, Figure f) {
+        html.append("<p>")
+                .append(Html.escape(f.caption()))
+                .append("</p><img src=\"")
+                .append(Html.escape(f.file()))
+                .append("\" alt=\"")
+                .append(Html.escape(f.caption()))
+                .append("\">");
     }
 
     private static void appendRow(StringBuilder html, String label, double[] w) {
