@@ -166,8 +166,7 @@ public final class Charts {
      * A logarithmic x axis from 10^{@code lowPower} to 10^{@code highPower} milliseconds.
      *
      * @param lowPower a whole power of ten at or below the smallest sample (0.01 ms at least)
-     * @param highPower a whole power of ten at or above the largest, and above {@code lowPower};
-     *     infinite where no series has a sample
+     * @param highPower a whole power of ten at or above the largest, and above {@code lowPower}
      */
     private record LogScale(double lowPower, double highPower) {
         static LogScale over(Collection<double[]> sortedSamplesMs) {
@@ -179,9 +178,11 @@ public final class Charts {
                     hi = Math.max(hi, s[s.length - 1]);
                 }
             }
+            if (lo == Double.MAX_VALUE) {
+                lo = 0.1; // no sample: an axis from 0.1 to 1 ms, not one to infinity
+            }
             return new LogScale(
-                    Math.floor(Math.log10(lo == Double.MAX_VALUE ? 0.1 : lo)),
-                    Math.ceil(Math.log10(Math.max(hi, lo * 10))));
+                    Math.floor(Math.log10(lo)), Math.ceil(Math.log10(Math.max(hi, lo * 10))));
         }
 
         /** The x pixel of 10^{@code power} ms. */

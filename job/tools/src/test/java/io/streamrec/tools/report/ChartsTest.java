@@ -1,16 +1,21 @@
 package io.streamrec.tools.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ChartsTest {
     private static FontMetrics labelFont() {
@@ -44,5 +49,24 @@ class ChartsTest {
             labels.add(Charts.dayLabel(start.plus(Duration.ofDays(7L * i)).toEpochMilli()));
         }
         return labels;
+    }
+
+    /**
+     * A latency chart of no samples is drawn with a short axis: it hung, labelling powers of ten up
+     * to infinity.
+     */
+    @Test
+    void aDistributionWithoutSamplesIsDrawnAndDoesNotHang(@TempDir Path dir) {
+        Map<String, double[]> samples = new LinkedHashMap<>();
+        samples.put("none", new double[0]);
+
+        assertTimeoutPreemptively(
+                Duration.ofSeconds(30),
+                () -> {
+                    Charts.cdf(dir.resolve("empty.png"), "empty", Map.of());
+                    Charts.cdf(dir.resolve("none.png"), "none", samples);
+                });
+        assertThat(dir.resolve("empty.png")).isNotEmptyFile();
+        assertThat(dir.resolve("none.png")).isNotEmptyFile();
     }
 }
