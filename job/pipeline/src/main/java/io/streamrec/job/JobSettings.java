@@ -443,6 +443,7 @@ public final class JobSettings {
     private void checkWorkersAndServing() {
         atLeast(WorkerOptions.BATCH_SIZE, 1);
         nonNegativeDuration(WorkerOptions.FLUSH_INTERVAL);
+        nonNegativeDuration(ServingOptions.EVALUATION_SLICE);
         // a user's items travel in evaluation markers and requests, which readers bound
         check(
                 WorkerOptions.MAX_USER_ITEMS,

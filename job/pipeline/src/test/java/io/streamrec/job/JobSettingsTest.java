@@ -383,6 +383,16 @@ class JobSettingsTest {
     }
 
     @Test
+    void aNegativeEvaluationSliceFailsNamingTheOption() {
+        Configuration conf = new Configuration();
+        conf.set(ServingOptions.EVALUATION_SLICE, Duration.ofMillis(-1));
+
+        assertThatThrownBy(() -> JobSettings.validate(conf))
+                .hasMessage(
+                        "option serving.evaluation-slice = PT-0.001S is out of range: must be >= 0");
+    }
+
+    @Test
     void aNegativeDurationSetInCodeFailsNamingTheOption() {
         // from a string Flink parses no negative duration; from code one can be set
         Configuration conf = new Configuration();
