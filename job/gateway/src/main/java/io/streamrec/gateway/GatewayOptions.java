@@ -244,11 +244,15 @@ public final class GatewayOptions {
                                     + " to; required when gateway.tls.client-auth is want or"
                                     + " need.");
 
+    /** Every gateway option, as declared above. */
+    static List<ConfigOption<?>> all() {
+        return KnownOptions.declaredIn(List.of(GatewayOptions.class));
+    }
+
     /** Fails with a message naming the first out-of-range gateway option. */
     public static void validate(ReadableConfig conf) {
         // the gateway reads every duration in milliseconds, which 200000000000 d has not
-        KnownOptions.declaredIn(List.of(GatewayOptions.class))
-                .forEach(option -> DurationOptions.checkFitsMillis(conf, option));
+        all().forEach(option -> DurationOptions.checkFitsMillis(conf, option));
         require(PORT, conf.get(PORT) >= 0 && conf.get(PORT) <= 65535, conf.get(PORT), "a port");
         requirePositive(conf, REQUEST_TIMEOUT);
         require(MAX_BATCH, conf.get(MAX_BATCH) >= 1, conf.get(MAX_BATCH), ">= 1");

@@ -85,8 +85,7 @@ record GatewaySettings(
      * read.
      */
     private static final KnownOptions OPTIONS =
-            new KnownOptions(
-                    "gateway", KnownOptions.declaredIn(List.of(GatewayOptions.class)), List.of());
+            new KnownOptions("gateway", GatewayOptions.all(), List.of());
 
     /** The gateway.* keys that name no gateway option, each logged as a warning at start. */
     static List<String> unknownOptions(ReadableConfig conf) {

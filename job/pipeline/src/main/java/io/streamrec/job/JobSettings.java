@@ -93,11 +93,11 @@ public final class JobSettings {
      * The job's options; parallelism.* is Flink's too ({@code parallelism.default}), so a
      * misspelling there goes unreported.
      */
+    private static final List<ConfigOption<?>> ALL_OPTIONS = StreamrecOptions.all();
+
     private static final KnownOptions OPTIONS =
             new KnownOptions(
-                    "streamrec job",
-                    StreamrecOptions.all(),
-                    List.of(CoreOptions.DEFAULT_PARALLELISM));
+                    "streamrec job", ALL_OPTIONS, List.of(CoreOptions.DEFAULT_PARALLELISM));
 
     private final ReadableConfig conf;
 
@@ -105,7 +105,7 @@ public final class JobSettings {
         this.conf = conf;
         // before the checks, which may fail on what the misspelled key was meant to set
         OPTIONS.newWarnings(conf).forEach(LOG::warn); // once per key: built more than once
-        StreamrecOptions.all().forEach(o -> DurationOptions.checkFitsMillis(conf, o));
+        ALL_OPTIONS.forEach(o -> DurationOptions.checkFitsMillis(conf, o));
         DurationOptions.checkFitsNanos(conf, ServingOptions.EVALUATION_SLICE); // serving() reads ns
         checkModelAndOptimizer();
         checkWorkersAndServing();

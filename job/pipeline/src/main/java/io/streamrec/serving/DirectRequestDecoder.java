@@ -23,33 +23,26 @@ final class DirectRequestDecoder {
 
     DirectRequestDecoder(
             int subtask, int parallelism, UserPseudonyms pseudonyms, DirectRequestSettings direct) {
-        this(
-                subtask,
-                parallelism,
-                pseudonyms,
-                direct.requestCodec(),
-                direct.requestMaxFutureMs(),
-                System::currentTimeMillis);
+        this(subtask, parallelism, pseudonyms, direct, System::currentTimeMillis);
     }
 
     /**
      * @param pseudonyms the job's user-id pseudonyms, or null when ids are kept as they are
-     * @param codec how a record is read: what it refuses, the job's validation dead-letters
-     * @param maxFutureMs {@code validation.max-future}: a request stamped further ahead of {@code
-     *     wallClock} takes the time that far ahead instead
+     * @param direct how a record is read ({@link DirectRequestSettings#requestCodec}: what it
+     *     refuses, the job's validation dead-letters) and how far ahead of {@code wallClock} a
+     *     request's time may be ({@code validation.max-future}; further takes that bound instead)
      */
     DirectRequestDecoder(
             int subtask,
             int parallelism,
             UserPseudonyms pseudonyms,
-            RequestJsonCodec codec,
-            long maxFutureMs,
+            DirectRequestSettings direct,
             LongSupplier wallClock) {
-        this.codec = codec;
+        this.codec = direct.requestCodec();
         this.subtask = subtask;
         this.parallelism = parallelism;
         this.pseudonyms = pseudonyms;
-        this.maxFutureMs = maxFutureMs;
+        this.maxFutureMs = direct.requestMaxFutureMs();
         this.wallClock = wallClock;
     }
 

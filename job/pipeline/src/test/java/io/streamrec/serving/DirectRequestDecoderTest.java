@@ -102,7 +102,12 @@ class DirectRequestDecoderTest {
         long hour = 3_600_000;
         long now = 1_765_000_000_000L;
         DirectRequestDecoder decoder =
-                new DirectRequestDecoder(0, 2, null, RequestJsonCodec.unbounded(), hour, () -> now);
+                new DirectRequestDecoder(
+                        0,
+                        2,
+                        null,
+                        new DirectRequestSettings(true, "requests", "streamrec", null, hour),
+                        () -> now);
 
         assertThat(
                         decoder.decode(0, 1, json(new RecommendationRequest("r1", mine, 5, now)))
