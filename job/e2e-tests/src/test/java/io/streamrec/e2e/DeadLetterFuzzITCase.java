@@ -138,10 +138,9 @@ class DeadLetterFuzzITCase {
                             String.format(
                                     base, id, "u1", "c0i1", "rating", newest, ",\"value\":1e999");
                     break;
-                case 8:
-                    json =
-                            String.format(
-                                    base, id, "u1", "c0i1", "view", -random.nextInt(1000) - 1, "");
+                case 8: // not positive, or in seconds (before validation.earliest-timestamp)
+                    long stamp = random.nextBoolean() ? -random.nextInt(1000) - 1 : newest / 1000;
+                    json = String.format(base, id, "u1", "c0i1", "view", stamp, "");
                     break;
                 case 9: // a year in the future
                     json =
@@ -155,7 +154,8 @@ class DeadLetterFuzzITCase {
                                     "");
                     break;
                 case 10: // far older than the allowed lateness
-                    json = String.format(base, id, "u1", "c0i1", "view", 1_000_000_000L + i, "");
+                    long month = 30L * 86_400_000L;
+                    json = String.format(base, id, "u1", "c0i1", "view", newest - month - i, "");
                     break;
                 default:
                     if (i % 120 != 11) { // keep the oversized ones few: they are 70 KB each

@@ -65,7 +65,10 @@ final class EventsEndpoint {
         this.sendTimeout = sendTimeout;
         this.timeGuard =
                 new EventTimeGuard<>(
-                        UserEvent::timestamp, settings.maxFuture().toMillis(), Long.MAX_VALUE / 4);
+                        UserEvent::timestamp,
+                        settings.earliestTimestamp(),
+                        settings.maxFuture().toMillis(),
+                        Long.MAX_VALUE / 4);
     }
 
     /** Hands the body to a worker; {@code client} is who {@code gateway.client-rate} limits. */

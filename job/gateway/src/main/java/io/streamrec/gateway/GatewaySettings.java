@@ -14,11 +14,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The gateway's configuration, read and checked once at start: the {@link GatewayOptions} and the
- * job options the gateway shares with the job (Kafka, topics, {@code validation.max-future}, {@code
- * privacy.user-id-key-file}). Nothing reads an option after this.
+ * job options the gateway shares with the job (Kafka, topics, {@code validation.earliest-timestamp}
+ * and {@code validation.max-future}, {@code privacy.user-id-key-file}). Nothing reads an option
+ * after this.
  *
  * @param kafka bootstrap servers and client properties, as the job's clients have them
  * @param topics the topics the gateway writes and reads
+ * @param earliestTimestamp the earliest time an event may be stamped, epoch milliseconds
  * @param maxFuture how far ahead of the wall clock an event may be stamped
  * @param userIdKeyFile the job's user id key; null when the job names users by their ids
  * @param host the address to listen on
@@ -40,6 +42,7 @@ import org.slf4j.LoggerFactory;
 record GatewaySettings(
         KafkaSettings kafka,
         Topics topics,
+        long earliestTimestamp,
         Duration maxFuture,
         Path userIdKeyFile,
         String host,
@@ -106,6 +109,7 @@ record GatewaySettings(
         return new GatewaySettings(
                 kafka,
                 new Topics(topics.events(), topics.requests(), topics.results()),
+                conf.get(ValidationOptions.EARLIEST_TIMESTAMP),
                 ValidationOptions.maxFuture(conf),
                 PrivacyOptions.userIdKeyFile(conf).map(Path::of).orElse(null),
                 conf.get(GatewayOptions.HOST),

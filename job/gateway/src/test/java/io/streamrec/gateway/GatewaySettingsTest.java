@@ -51,6 +51,15 @@ class GatewaySettingsTest {
                 .hasMessage("option gateway.max-batch = 0 is out of range: must be >= 1");
     }
 
+    /** The gateway turns away an event stamped in seconds as the job's validation would. */
+    @Test
+    void theEarliestTimestampIsTheJobs() {
+        assertThat(GatewaySettings.from(new Configuration()).earliestTimestamp())
+                .isEqualTo(315_532_800_000L);
+        Configuration older = Configuration.fromMap(Map.of("validation.earliest-timestamp", "0"));
+        assertThat(GatewaySettings.from(older).earliestTimestamp()).isZero();
+    }
+
     /** The options it shares with the job are checked as the job checks them. */
     @Test
     void aNegativeMaxFutureFailsNamingIt() {

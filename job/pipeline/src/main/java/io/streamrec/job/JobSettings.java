@@ -151,12 +151,14 @@ public final class JobSettings {
     }
 
     /**
-     * The check of an event's timestamp against the wall clock ({@code validation.max-future}) and
-     * its partition's newest accepted one ({@code validation.allowed-lateness}).
+     * The check of an event's timestamp against a fixed earliest time ({@code
+     * validation.earliest-timestamp}), the wall clock ({@code validation.max-future}) and its
+     * partition's newest accepted one ({@code validation.allowed-lateness}).
      */
     public EventTimeGuard<UserEvent> eventTimeGuard() {
         return new EventTimeGuard<>(
                 UserEvent::timestamp,
+                conf.get(ValidationOptions.EARLIEST_TIMESTAMP),
                 conf.get(ValidationOptions.MAX_FUTURE).toMillis(),
                 conf.get(ValidationOptions.ALLOWED_LATENESS).toMillis());
     }

@@ -42,7 +42,8 @@ class ValidationFunctionTest {
     /** Subtask {@code subtask} of {@code parallelism} validating events. */
     private static OneInputStreamOperatorTestHarness<RawRecord, UserEvent> harness(
             int parallelism, int subtask) throws Exception {
-        var guard = new EventTimeGuard<UserEvent>(UserEvent::timestamp, 60_000L, DAY);
+        var guard =
+                new EventTimeGuard<UserEvent>(UserEvent::timestamp, Long.MIN_VALUE, 60_000L, DAY);
         return new OneInputStreamOperatorTestHarness<>(
                 new ProcessOperator<>(
                         new ValidationFunction<>(new EventJsonCodec(), "events", guard)),

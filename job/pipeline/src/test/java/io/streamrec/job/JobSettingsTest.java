@@ -511,7 +511,7 @@ class JobSettingsTest {
         conf.set(ValidationOptions.MAX_FUTURE, Duration.ofSeconds(10));
         conf.set(ValidationOptions.ALLOWED_LATENESS, Duration.ofSeconds(60));
         EventTimeGuard<UserEvent> guard = new JobSettings(conf).eventTimeGuard();
-        long now = 1_000_000;
+        long now = 1_700_000_000_000L;
 
         assertThat(guard.check(stampedAt(now + 10_000), Long.MIN_VALUE, now))
                 .isEqualTo(now + 10_000);
@@ -521,6 +521,20 @@ class JobSettingsTest {
         assertThat(guard.check(stampedAt(now - 60_000), now, now)).isEqualTo(now - 60_000);
         assertThatThrownBy(() -> guard.check(stampedAt(now - 60_001), now, now))
                 .isInstanceOf(InvalidRecordException.class);
+    }
+
+    @Test
+    void theEventTimeGuardRefusesTimestampsBeforeTheEarliestOne() throws Exception {
+        long now = 1_700_000_000_000L;
+        EventTimeGuard<UserEvent> byDefault = new JobSettings(new Configuration()).eventTimeGuard();
+        assertThatThrownBy(() -> byDefault.check(stampedAt(now / 1000), Long.MIN_VALUE, now))
+                .isInstanceOf(InvalidRecordException.class)
+                .hasMessageContaining("not seconds");
+
+        Configuration older = new Configuration();
+        older.set(ValidationOptions.EARLIEST_TIMESTAMP, 0L);
+        assertThat(new JobSettings(older).eventTimeGuard().check(stampedAt(1), Long.MIN_VALUE, now))
+                .isEqualTo(1);
     }
 
     /**

@@ -11,6 +11,19 @@ import org.apache.flink.configuration.ReadableConfig;
 public final class ValidationOptions {
     private ValidationOptions() {}
 
+    /** 1980-01-01T00:00:00Z: a current time in seconds, read as milliseconds, is in 1970. */
+    static final long DEFAULT_EARLIEST_TIMESTAMP = 315_532_800_000L;
+
+    public static final ConfigOption<Long> EARLIEST_TIMESTAMP =
+            ConfigOptions.key("validation.earliest-timestamp")
+                    .longType()
+                    .defaultValue(DEFAULT_EARLIEST_TIMESTAMP)
+                    .withDescription(
+                            "Events stamped before this time (epoch milliseconds; the default is"
+                                    + " 1980-01-01) are dead-lettered (invalid_timestamp): a"
+                                    + " timestamp sent in seconds reads as January 1970."
+                                    + " Lower it to replay older data.");
+
     public static final ConfigOption<Duration> MAX_FUTURE =
             ConfigOptions.key("validation.max-future")
                     .durationType()

@@ -10,7 +10,8 @@ class EventTimeGuardTest {
     private static final long NONE_ACCEPTED = Long.MIN_VALUE;
 
     private static EventTimeGuard<Long> guard(long maxFutureMs, long allowedLatenessMs) {
-        return new EventTimeGuard<>(Long::longValue, maxFutureMs, allowedLatenessMs);
+        return new EventTimeGuard<>(
+                Long::longValue, Long.MIN_VALUE, maxFutureMs, allowedLatenessMs);
     }
 
     @Test
@@ -48,6 +49,25 @@ class EventTimeGuardTest {
     void aTimestampFarBehindTheClockIsNotAheadOfIt() throws Exception {
         assertThat(guard(0, Long.MAX_VALUE).check(Long.MIN_VALUE + 1, NONE_ACCEPTED, NOW))
                 .isEqualTo(Long.MIN_VALUE + 1);
+    }
+
+    @Test
+    void aTimestampInSecondsIsRefusedEvenOnAPartitionThatHasAcceptedNothing() throws Exception {
+        long earliest = ValidationOptions.EARLIEST_TIMESTAMP.defaultValue();
+        EventTimeGuard<Long> guard =
+                new EventTimeGuard<>(Long::longValue, earliest, 300_000, 86_400_000);
+
+        assertThatThrownBy(() -> guard.check(1_365_029_107L, NONE_ACCEPTED, NOW))
+                .isInstanceOfSatisfying(
+                        InvalidRecordException.class,
+                        e -> assertThat(e.reason()).isEqualTo("invalid_timestamp"))
+                .hasMessageContaining("1970-01-16T")
+                .hasMessageContaining(
+                        "is before validation.earliest-timestamp (1980-01-01T00:00:00Z)")
+                .hasMessageContaining("not seconds");
+        assertThat(guard.check(earliest, NONE_ACCEPTED, NOW)).isEqualTo(earliest);
+        assertThat(guard.check(1_365_029_107_000L, NONE_ACCEPTED, NOW))
+                .isEqualTo(1_365_029_107_000L);
     }
 
     @Test
