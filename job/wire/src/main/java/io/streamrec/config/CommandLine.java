@@ -97,6 +97,9 @@ public final class CommandLine {
         private final Map<String, String> placeholders = new LinkedHashMap<>();
         private final Map<String, String> valueHelp = new LinkedHashMap<>();
         private final Map<String, String> switchHelp = new LinkedHashMap<>();
+        private final Set<String> nonBlank = new LinkedHashSet<>();
+        private final Map<String, String> requiredUnless = new LinkedHashMap<>();
+        private final Map<String, long[]> ranges = new LinkedHashMap<>();
         private String optionsHelp;
 
         private Spec(String program) {
@@ -107,6 +110,32 @@ public final class CommandLine {
         public Spec value(String name, String placeholder, String help) {
             placeholders.put(name, placeholder);
             valueHelp.put(name, help);
+            return this;
+        }
+
+        /**
+         * Refuses the declared value {@code --name} when given blank, as a usage error (status 2
+         * from {@link #parseOrExit}) rather than a failure of the program once it runs.
+         */
+        public Spec nonBlank(String name) {
+            nonBlank.add(name);
+            return this;
+        }
+
+        /** Requires the declared value {@code --name}. */
+        public Spec required(String name) {
+            return requiredUnless(name, "");
+        }
+
+        /** Requires the declared value {@code --name} unless the switch {@code --flag} is given. */
+        public Spec requiredUnless(String name, String flag) {
+            requiredUnless.put(name, flag);
+            return this;
+        }
+
+        /** Refuses the declared value {@code --name} when given other than an integer in range. */
+        public Spec range(String name, long min, long max) {
+            ranges.put(name, new long[] {min, max});
             return this;
         }
 
@@ -154,7 +183,52 @@ public final class CommandLine {
                     throw error("--" + name + " needs a value");
                 }
             }
+            checkValues(values, switches);
             return new CommandLine(options, values, switches, usage());
+        }
+
+        private void checkValues(Map<String, String> values, Set<String> switches) {
+            requiredUnless.forEach(
+                    (name, flag) -> {
+                        if (!values.containsKey(name) && !switches.contains(flag)) {
+                            throw error(
+                                    "--"
+                                            + name
+                                            + " is required"
+                                            + (flag.isEmpty() ? "" : " without --" + flag));
+                        }
+                    });
+            for (String name : nonBlank) {
+                String v = values.get(name);
+                if (v != null && v.isBlank()) {
+                    throw error("--" + name + " is blank");
+                }
+            }
+            ranges.forEach(
+                    (name, range) -> {
+                        String v = values.get(name);
+                        if (v == null) {
+                            return;
+                        }
+                        long parsed;
+                        try {
+                            parsed = Long.parseLong(v.trim());
+                        } catch (NumberFormatException e) {
+                            parsed = Long.MIN_VALUE; // reported as out of range below
+                        }
+                        if (parsed < range[0] || parsed > range[1]) {
+                            throw error(
+                                    "--"
+                                            + name
+                                            + " expects an integer from "
+                                            + range[0]
+                                            + " to "
+                                            + range[1]
+                                            + ", got '"
+                                            + v
+                                            + "'");
+                        }
+                    });
         }
 
         /**

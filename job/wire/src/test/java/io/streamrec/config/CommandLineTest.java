@@ -88,4 +88,42 @@ class CommandLineTest {
                 .hasMessageStartingWith("unknown argument '-Dmodel.dim=8'")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("-Dkey=value"));
     }
+
+    private static final CommandLine.Spec CHECKED =
+            CommandLine.spec("audit")
+                    .value("user", "ID", "who")
+                    .value("savepoint", "URI", "where")
+                    .value("key-file", "FILE", "key")
+                    .value("timeout-s", "T", "seconds")
+                    .flag("topic-only", "no savepoint")
+                    .required("user")
+                    .requiredUnless("savepoint", "topic-only")
+                    .nonBlank("key-file")
+                    .range("timeout-s", 0, 86_400);
+
+    @Test
+    void declaredChecksAreUsageErrorsNamingTheArgument() {
+        assertThat(
+                        CHECKED.parse("--user", "u", "--savepoint", "s", "--timeout-s", "86400")
+                                .value("user"))
+                .hasValue("u");
+        assertThat(CHECKED.parse("--user", "u", "--topic-only").value("savepoint")).isEmpty();
+
+        assertThatThrownBy(() -> CHECKED.parse("--savepoint", "s"))
+                .isInstanceOf(CommandLine.UsageException.class)
+                .hasMessageStartingWith("--user is required\n");
+        assertThatThrownBy(() -> CHECKED.parse("--user", "u"))
+                .isInstanceOf(CommandLine.UsageException.class)
+                .hasMessageStartingWith("--savepoint is required without --topic-only\n");
+        assertThatThrownBy(() -> CHECKED.parse("--user", "u", "--topic-only", "--key-file", " "))
+                .isInstanceOf(CommandLine.UsageException.class)
+                .hasMessageStartingWith("--key-file is blank\n");
+        for (String bad : new String[] {"86401", "-1", "1000000000000000", "soon"}) {
+            assertThatThrownBy(
+                            () -> CHECKED.parse("--user", "u", "--topic-only", "--timeout-s", bad))
+                    .isInstanceOf(CommandLine.UsageException.class)
+                    .hasMessageStartingWith(
+                            "--timeout-s expects an integer from 0 to 86400, got '" + bad + "'");
+        }
+    }
 }

@@ -66,7 +66,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
  */
 public final class ModelAudit {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final CommandLine.Spec ARGUMENTS =
+    static final CommandLine.Spec ARGUMENTS =
             CommandLine.spec("ModelAudit")
                     .value("requests-prefix", "P", "request ids that must be answered start with P")
                     .value("requests", "N", "how many such requests there are (default 0)")
@@ -86,7 +86,10 @@ public final class ModelAudit {
                             "J1:C1,...",
                             "earlier runs the job's state descends from, each with its last"
                                     + " checkpoint in it (with --run)")
-                    .options("the job's options (bootstrap servers, topics, items.path, ...)");
+                    .options("the job's options (bootstrap servers, topics, items.path, ...)")
+                    // a day; beyond a long's nanoseconds Duration.toNanos would throw
+                    .range("timeout-s", 0, 86_400)
+                    .range("requests", 0, Integer.MAX_VALUE);
 
     private final JobSettings settings;
     private final Properties kafka;

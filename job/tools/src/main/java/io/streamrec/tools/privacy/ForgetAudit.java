@@ -69,14 +69,17 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
  */
 public final class ForgetAudit {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final CommandLine.Spec ARGUMENTS =
+    static final CommandLine.Spec ARGUMENTS =
             CommandLine.spec("ForgetAudit")
                     .value("savepoint", "URI", "savepoint or retained checkpoint to read")
                     .value("user", "ID", "the forgotten user")
                     .value("kept", "ID,...", "users that must still be there")
                     .value("key-file", "FILE", "the job's privacy.user-id-key-file: ids are raw")
                     .flag("topic-only", "check only that model-updates ends with the tombstone")
-                    .options("job options (kafka.*, topic.model-updates)");
+                    .options("job options (kafka.*, topic.model-updates)")
+                    .required("user")
+                    .requiredUnless("savepoint", "topic-only")
+                    .nonBlank("key-file");
 
     /**
      * The type of serving's statistics entries as the savepoint is read: their own serializer, not
