@@ -22,8 +22,11 @@ public final class InvalidRecordException extends Exception {
      * {@code value}, taken from a record, as a detail may quote it: whole up to {@link
      * #EXCERPT_CHARS} characters, else its start and its length ({@code "xxx…(60000 chars)"}). A
      * record may be 64 KiB, and the detail goes into every dead letter, log line and gateway
-     * answer. Control characters and line separators are escaped ({@code \\n}, {@code \\u0000}): a
-     * value holding a newline would otherwise start a log line of the sender's choosing.
+     * answer. Control characters, line separators and format characters (the bidi overrides among
+     * them) are escaped ({@code \\n}, {@code \\u0000}, {@code \\u202e}), and a backslash is
+     * doubled: a value holding a newline would otherwise start a log line of the sender's choosing,
+     * and one holding a right-to-left override would show a log line in another order than it
+     * reads.
      */
     public static String excerpt(String value) {
         return excerpt(value, EXCERPT_CHARS);
@@ -42,7 +45,14 @@ public final class InvalidRecordException extends Exception {
         StringBuilder out = null;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            boolean control = Character.isISOControl(c) || c == '\u2028' || c == '\u2029';
+            // format characters include the bidi overrides, which could reorder a log line as
+            // shown; a backslash is doubled so that an escape read back is never the sender's text
+            boolean control =
+                    Character.isISOControl(c)
+                            || c == '\u2028'
+                            || c == '\u2029'
+                            || Character.getType(c) == Character.FORMAT
+                            || c == '\\';
             if (control && out == null) {
                 out = new StringBuilder(text.length() + 16).append(text, 0, i);
             }
@@ -53,6 +63,8 @@ public final class InvalidRecordException extends Exception {
                     out.append("\\r");
                 } else if (c == '\t') {
                     out.append("\\t");
+                } else if (c == '\\') {
+                    out.append("\\\\");
                 } else if (control) {
                     out.append(String.format("\\u%04x", (int) c));
                 } else {

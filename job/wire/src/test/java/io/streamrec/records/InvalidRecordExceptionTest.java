@@ -50,4 +50,11 @@ class InvalidRecordExceptionTest {
                 .isEqualTo(
                         "\\n".repeat(InvalidRecordException.EXCERPT_CHARS) + "\u2026(60000 chars)");
     }
+
+    @Test
+    void bidiOverridesAndBackslashesAreEscapedSoAnExcerptReadsAsItWasSent() {
+        String value = "abc\u202edef\u2066\\n";
+
+        assertThat(InvalidRecordException.excerpt(value)).isEqualTo("abc\\u202edef\\u2066\\\\n");
+    }
 }
