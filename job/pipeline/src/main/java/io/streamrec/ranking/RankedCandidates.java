@@ -102,11 +102,15 @@ public final class RankedCandidates {
     }
 
     /**
-     * An int that orders as {@link Float#compare} orders the floats (-0 below 0, NaN above
-     * infinity), so "highest first, ties by index" is the ascending order of {@code ~bits << 32 |
-     * index}.
+     * An int that orders as {@link Float#compare} orders the floats (-0 below 0), so "highest
+     * first, ties by index" is the ascending order of {@code ~bits << 32 | index}; but NaN below
+     * negative infinity, where {@code Float.compare} puts it above infinity: a score that broke
+     * ranks last, never first ({@code TopK} and {@code ExactScan} skip one).
      */
     private static int sortableBits(float score) {
+        if (Float.isNaN(score)) {
+            return Integer.MIN_VALUE; // no float maps there: its bits would be a NaN's
+        }
         int bits = Float.floatToIntBits(score);
         return bits ^ ((bits >> 31) & Integer.MAX_VALUE);
     }

@@ -116,4 +116,20 @@ class RankedCandidatesTest {
                 .containsExactly("a", "b", "x");
         assertThat(ranked.scoredTop(1, fill)).containsExactly(new ScoredItem("a", 2f));
     }
+
+    /** Sorted (k near n) and selected (k far below n) alike. */
+    @Test
+    void aScoreThatIsNotANumberRanksLastNotFirst() {
+        assertThat(
+                        RankedCandidates.of(
+                                        List.of("a", "b", "c"), new float[] {Float.NaN, 1f, -1f})
+                                .top(3))
+                .containsExactly("b", "c", "a");
+        float[] scores = new float[40];
+        java.util.Arrays.fill(scores, Float.NEGATIVE_INFINITY);
+        scores[0] = Float.NaN;
+        scores[7] = 0.5f;
+        assertThat(RankedCandidates.best(i -> "i" + i, scores, 2).top(2))
+                .containsExactly("i7", "i1");
+    }
 }
