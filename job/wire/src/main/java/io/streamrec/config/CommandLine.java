@@ -191,11 +191,8 @@ public final class CommandLine {
             requiredUnless.forEach(
                     (name, flag) -> {
                         if (!values.containsKey(name) && !switches.contains(flag)) {
-                            throw error(
-                                    "--"
-                                            + name
-                                            + " is required"
-                                            + (flag.isEmpty() ? "" : " without --" + flag));
+                            String unless = flag.isEmpty() ? "" : " without --" + flag;
+                            throw error("--" + name + " is required" + unless);
                         }
                     });
             for (String name : nonBlank) {
@@ -207,28 +204,22 @@ public final class CommandLine {
             ranges.forEach(
                     (name, range) -> {
                         String v = values.get(name);
-                        if (v == null) {
-                            return;
-                        }
-                        long parsed;
-                        try {
-                            parsed = Long.parseLong(v.trim());
-                        } catch (NumberFormatException e) {
-                            parsed = Long.MIN_VALUE; // reported as out of range below
-                        }
-                        if (parsed < range[0] || parsed > range[1]) {
+                        if (v != null && !inRange(v, range[0], range[1])) {
                             throw error(
-                                    "--"
-                                            + name
-                                            + " expects an integer from "
-                                            + range[0]
-                                            + " to "
-                                            + range[1]
-                                            + ", got '"
-                                            + v
-                                            + "'");
+                                    String.format(
+                                            "--%s expects an integer from %d to %d, got '%s'",
+                                            name, range[0], range[1], v));
                         }
                     });
+        }
+
+        private static boolean inRange(String value, long min, long max) {
+            try {
+                long parsed = Long.parseLong(value.trim());
+                return parsed >= min && parsed <= max;
+            } catch (NumberFormatException e) {
+                return false;
+            }
         }
 
         /**
