@@ -303,7 +303,7 @@ class ParameterShardOperatorTest {
                     .isInstanceOf(SuppressRestartsException.class)
                     .cause()
                     .hasMessageContaining("row i:1 (restored state) has 2 weights")
-                    .hasMessageContaining("model.dim makes 3");
+                    .hasMessageContaining("model.content-dim make 3");
         }
         try (var restored = harness(newOperator())) {
             restored.initializeState(snapshot);

@@ -30,7 +30,7 @@ class RowUpdaterWidthTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("model.dim")
                 .hasMessageContaining("5 weights")
-                .hasMessageContaining("makes 3");
+                .hasMessageContaining("make 3");
     }
 
     @Test
@@ -42,6 +42,20 @@ class RowUpdaterWidthTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("model.dim")
                 .hasMessageContaining("5 values")
-                .hasMessageContaining("makes 3");
+                .hasMessageContaining("make 3");
+    }
+
+    /**
+     * dense:U is content-dim x dim wide: a change of content-dim alone must not blame model.dim.
+     */
+    @Test
+    void aRestoredRowNamesModelContentDimToo() {
+        ParameterRow restored =
+                new ParameterRow("dense:U", new float[4], new float[4], 1, 1, 0, 0f, 0);
+        ShardMessage gradient = ShardMessage.gradient("dense:U", new float[3], 1, 0, 0f, 0L);
+
+        assertThatThrownBy(() -> updater.apply(restored, gradient))
+                .hasMessageContaining("model.content-dim")
+                .hasMessageContaining("dense:U is content-dim x dim wide");
     }
 }

@@ -30,9 +30,9 @@ final class RowWidths {
                 + key
                 + " has "
                 + width
-                + " weights, this job's model.dim makes "
+                + " weights, this job's model.dim and model.content-dim make "
                 + expected
-                + " (written under another model.dim?)";
+                + " (written under another model.dim or model.content-dim?)";
     }
 
     /** Item, user and attribute rows share a width per prefix; dense rows each have their own. */

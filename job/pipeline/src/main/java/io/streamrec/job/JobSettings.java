@@ -443,7 +443,11 @@ public final class JobSettings {
     }
 
     private void checkWorkersAndServing() {
-        atLeast(WorkerOptions.BATCH_SIZE, 1);
+        // a batch's events travel in one evaluation marker, whose reader bounds its list
+        check(
+                WorkerOptions.BATCH_SIZE,
+                v -> v >= 1 && v <= ReadBounds.MAX_LIST_LENGTH,
+                "1.." + ReadBounds.MAX_LIST_LENGTH);
         nonNegativeDuration(WorkerOptions.FLUSH_INTERVAL);
         nonNegativeDuration(ServingOptions.EVALUATION_SLICE);
         // a user's items travel in evaluation markers and requests, which readers bound

@@ -15,6 +15,7 @@ import io.streamrec.records.PrivacyOptions;
 import io.streamrec.records.RequestJsonCodec;
 import io.streamrec.records.ValidationOptions;
 import io.streamrec.schema.EventType;
+import io.streamrec.schema.ReadBounds;
 import io.streamrec.schema.RecommendationRequest;
 import io.streamrec.schema.UserEvent;
 import io.streamrec.serving.ModelType;
@@ -288,7 +289,7 @@ class JobSettingsTest {
                 "ranker.learning-rate           | NaN     | > 0, finite",
                 "optimizer.l2                   | -0.01   | >= 0",
                 "optimizer.ftrl.beta            | 0       | > 0, finite",
-                "worker.batch-size              | 0       | >= 1",
+                "worker.batch-size              | 0       | 1..1048576",
                 "worker.max-user-items          | 0       | 1..1048576",
                 "worker.max-user-items          | 1048577 | 1..1048576",
                 "parallelism.workers            | 0       | >= 1",
@@ -521,6 +522,20 @@ class JobSettingsTest {
         assertThat(guard.check(stampedAt(now - 60_000), now, now)).isEqualTo(now - 60_000);
         assertThatThrownBy(() -> guard.check(stampedAt(now - 60_001), now, now))
                 .isInstanceOf(InvalidRecordException.class);
+    }
+
+    /** A batch's events travel in one evaluation marker, whose reader refuses more than 2^20. */
+    @Test
+    void aBatchSizeBeyondWhatAMarkerReaderTakesFailsNamingTheOption() {
+        Configuration conf = new Configuration();
+        conf.set(WorkerOptions.BATCH_SIZE, ReadBounds.MAX_LIST_LENGTH + 1);
+
+        assertThatThrownBy(() -> new JobSettings(conf))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("worker.batch-size");
+        conf.set(WorkerOptions.BATCH_SIZE, ReadBounds.MAX_LIST_LENGTH);
+        assertThat(new JobSettings(conf).worker().batchSize())
+                .isEqualTo(ReadBounds.MAX_LIST_LENGTH);
     }
 
     @Test
