@@ -45,38 +45,11 @@ public final class RowUpdater implements Serializable {
      * starts its slots anew.
      */
     public ParameterRow apply(ParameterRow current, ShardMessage msg) {
-        long version = 0;
-        long updates = 0;
-        long positives = 0;
-        float trend = 0f;
-        long trendTime = msg.eventTime();
-        long oldestNewPositiveTime = msg.eventTime();
-        Start start = start(current, msg.key());
-        float[] weights = start.weights();
-        float[] slots = start.slots();
-        if (current != null) {
-            version = current.version();
-            updates = current.updates();
-            positives = current.positives();
-            trend = current.trend();
-            trendTime = current.trendTime();
-            oldestNewPositiveTime = current.oldestNewPositiveTime();
-        }
-        if (msg.gradient().length != weights.length) {
-            throw widthMismatch(msg, weights.length);
-        }
-        if (!isFinite(msg.gradient())) {
-            skippedSteps++;
-        } else {
-            optimizer.apply(weights, slots, msg.gradient(), l2.strength(updates));
-            if (!isFinite(weights) || !isFinite(slots)) {
-                // the step overflowed the row's floats: the row stays as it was before it
-                start = start(current, msg.key());
-                weights = start.weights();
-                slots = start.slots();
-                skippedSteps++;
-            }
-        }
+        Start stepped = stepped(current, msg);
+        boolean seen = current != null;
+        float trend = seen ? current.trend() : 0f;
+        long trendTime = seen ? current.trendTime() : msg.eventTime();
+        long oldestNewPositiveTime = seen ? current.oldestNewPositiveTime() : msg.eventTime();
         if (msg.positives() > 0) {
             TrendCounter t =
                     new TrendCounter(trend, trendTime)
@@ -88,14 +61,38 @@ public final class RowUpdater implements Serializable {
         }
         return new ParameterRow(
                 msg.key(),
-                weights,
-                slots,
-                version + 1,
-                updates + msg.contributions(),
-                positives + msg.positives(),
+                stepped.weights(),
+                stepped.slots(),
+                (seen ? current.version() : 0) + 1,
+                (seen ? current.updates() : 0) + msg.contributions(),
+                (seen ? current.positives() : 0) + msg.positives(),
                 trend,
                 trendTime,
                 oldestNewPositiveTime);
+    }
+
+    /**
+     * The weights and slots after {@code msg}'s gradient step on {@code current}, or as they were
+     * before it where the gradient, or what the step gave, is not all numbers (a skipped step).
+     */
+    private Start stepped(ParameterRow current, ShardMessage msg) {
+        Start start = start(current, msg.key());
+        if (msg.gradient().length != start.weights().length) {
+            throw widthMismatch(msg, start.weights().length);
+        }
+        if (!isFinite(msg.gradient())) {
+            skippedSteps++;
+            return start;
+        }
+        long updates = current == null ? 0 : current.updates();
+        optimizer.apply(start.weights(), start.slots(), msg.gradient(), l2.strength(updates));
+        if (!isFinite(start.weights()) || !isFinite(start.slots())) {
+            // the step overflowed the row's floats: the row stays as it was before it
+            Start unchanged = start(current, msg.key());
+            skippedSteps++;
+            return unchanged;
+        }
+        return start;
     }
 
     /**
