@@ -47,15 +47,19 @@ public final class RowUpdater implements Serializable {
     public ParameterRow apply(ParameterRow current, ShardMessage msg) {
         Start stepped = stepped(current, msg);
         boolean seen = current != null;
-        float trend = seen ? current.trend() : 0f;
+        // a trend that is not a number (a corrupt checkpoint, another writer of the topic) would
+        // stay so through every later positive: it starts again, as weights that are not do
+        float trend = seen && Float.isFinite(current.trend()) ? current.trend() : 0f;
         long trendTime = seen ? current.trendTime() : msg.eventTime();
         long oldestNewPositiveTime = seen ? current.oldestNewPositiveTime() : msg.eventTime();
         if (msg.positives() > 0) {
             TrendCounter t =
                     new TrendCounter(trend, trendTime)
                             .add(msg.trendIncrement(), msg.eventTime(), trendDecayPerMs);
-            trend = t.value();
-            trendTime = t.time();
+            if (Float.isFinite(t.value())) { // else an increment that is not a number: skipped
+                trend = t.value();
+                trendTime = t.time();
+            }
             // this version's own positives: the parameter server emits every version it makes
             oldestNewPositiveTime = msg.oldestPositiveTime();
         }
@@ -164,12 +168,27 @@ public final class RowUpdater implements Serializable {
      * numbers (a checkpoint of an earlier version, a writer of the topic other than the job), its
      * initial weights and no optimizer slots, as the parameter server starts such a row again at
      * its next gradient ({@link #apply} gives a row without slots fresh ones). One NaN weight would
-     * make every score that reads it NaN.
+     * make every score that reads it NaN. A trend that is not a number reads as 0, as the parameter
+     * server starts it again: the workers' item features take its logarithm.
      */
     public static ParameterRow withFiniteWeights(ParameterRow row, RowInitializer initializer) {
-        if (row.isTombstone() || isFinite(row.weights())) {
+        if (row.isTombstone() || isFinite(row.weights()) && Float.isFinite(row.trend())) {
             return row;
         }
+        boolean finiteWeights = isFinite(row.weights());
+        return new ParameterRow(
+                row.key(),
+                finiteWeights ? row.weights() : initialWeights(row, initializer),
+                finiteWeights ? row.slots() : new float[0],
+                row.version(),
+                row.updates(),
+                row.positives(),
+                Float.isFinite(row.trend()) ? row.trend() : 0f,
+                row.trendTime(),
+                row.oldestNewPositiveTime());
+    }
+
+    private static float[] initialWeights(ParameterRow row, RowInitializer initializer) {
         float[] initial;
         try {
             initial = initializer.initialWeights(row.key());
@@ -178,16 +197,7 @@ public final class RowUpdater implements Serializable {
             // and an exception would fail the reader at every restart
             initial = new float[row.weights().length];
         }
-        return new ParameterRow(
-                row.key(),
-                initial,
-                new float[0],
-                row.version(),
-                row.updates(),
-                row.positives(),
-                row.trend(),
-                row.trendTime(),
-                row.oldestNewPositiveTime());
+        return initial;
     }
 
     /** How many weights this job's {@code model.dim} gives the row {@code key}. */

@@ -171,4 +171,23 @@ class RowUpdaterNonFiniteTest {
         assertThat(after.version()).isEqualTo(5);
         assertThat(updater.skippedSteps()).isZero();
     }
+
+    /** Restored from a corrupt checkpoint, or read from another writer of model-updates. */
+    @Test
+    void aTrendThatIsNotANumberStartsAgainAndIsNotHandedOn() {
+        ParameterRow broken =
+                new ParameterRow(
+                        "i:1", new float[] {0.1f, 0.2f, 0f}, new float[3], 4, 4, 2, Float.NaN, 0L);
+
+        ParameterRow after =
+                updater.apply(
+                        broken,
+                        ShardMessage.gradient("i:1", new float[] {1f, 0f, 0f}, 1, 1, 1f, 0L));
+        assertThat(after.trend()).isEqualTo(1f);
+
+        ParameterRow held = RowUpdater.withFiniteWeights(broken, key -> new float[3]);
+        assertThat(held.trend()).isZero();
+        assertThat(held.weights()).containsExactly(broken.weights());
+        assertThat(held.version()).isEqualTo(4);
+    }
 }
