@@ -351,30 +351,47 @@ public final class ItemInteraction {
             if (q == null) {
                 continue; // no history: the term is 0 whatever the vectors
             }
-            int[] c = e.candidates();
-            float[] p = probabilities[i];
-            float[] gq = new float[dim];
-            for (int j = 0; j < c.length; j++) {
-                float r = weights[i] * (p[j] - (j == targets[i] ? 1f : 0f));
-                int s = c[j];
-                count = touch(s, count);
-                int g = (touchedAt[s] - 1) * dim;
-                float[] block = vectorBlock(s);
-                int o = offset(s);
-                for (int k = 0; k < dim; k++) {
-                    gradient[g + k] += r * q[k];
-                    gq[k] += r * block[o + k];
-                }
-            }
-            float share = 1f / e.history().length;
-            for (int s : e.history()) {
-                count = touch(s, count);
-                int g = (touchedAt[s] - 1) * dim;
-                for (int k = 0; k < dim; k++) {
-                    gradient[g + k] += gq[k] * share;
-                }
+            count = addListGradient(e, q, probabilities[i], targets[i], weights[i], count);
+        }
+        adaGradStep(count);
+    }
+
+    /**
+     * Adds one list's loss gradient, at query {@code q}, to the scratch gradients of its
+     * candidates' and history items' slots; returns how many slots the step has touched now.
+     */
+    private int addListGradient(
+            Example e, float[] q, float[] p, int target, float weight, int count) {
+        int[] c = e.candidates();
+        float[] gq = new float[dim];
+        for (int j = 0; j < c.length; j++) {
+            float r = weight * (p[j] - (j == target ? 1f : 0f));
+            int s = c[j];
+            count = touch(s, count);
+            int g = (touchedAt[s] - 1) * dim;
+            float[] block = vectorBlock(s);
+            int o = offset(s);
+            for (int k = 0; k < dim; k++) {
+                gradient[g + k] += r * q[k];
+                gq[k] += r * block[o + k];
             }
         }
+        float share = 1f / e.history().length;
+        for (int s : e.history()) {
+            count = touch(s, count);
+            int g = (touchedAt[s] - 1) * dim;
+            for (int k = 0; k < dim; k++) {
+                gradient[g + k] += gq[k] * share;
+            }
+        }
+        return count;
+    }
+
+    /**
+     * The AdaGrad step with L2 on the {@code count} touched slots' vectors; leaves the scratch
+     * clear for the next step.
+     */
+    private void adaGradStep(int count) {
         double lr = settings.learningRate();
         double l2 = settings.l2();
         for (int t = 0; t < count; t++) {
