@@ -330,34 +330,15 @@ public final class CandidateRanker implements AutoCloseable {
                         : null;
         float correction = rows == null ? 0f : NegativeSample.correction(share);
         // nobody reads this list's ranking: features for its training rows only, then all it has
-        boolean trainingRowsOnly = rows != null && !ranks;
-        List<String> listIds = trainingRowsOnly ? NegativeSample.keptItems(itemIds, rows) : itemIds;
-        FeatureList list =
-                extract(
-                        event,
-                        itemIds,
-                        candidates,
-                        factorization,
-                        trainingRowsOnly ? rows : null,
-                        listIds);
-        List<String> history = history(event.userId());
         Prepared prepared =
-                trainingRowsOnly
-                        ? new Prepared(
-                                event,
-                                listIds,
-                                list,
-                                history,
-                                NegativeSample.keptIndex(rows, target),
-                                true,
-                                false,
-                                null,
-                                correction)
+                rows != null && !ranks
+                        ? prepareTrainingRows(
+                                event, itemIds, candidates, factorization, rows, target, correction)
                         : new Prepared(
                                 event,
                                 itemIds,
-                                list,
-                                history,
+                                extract(event, itemIds, candidates, factorization, null, itemIds),
+                                history(event.userId()),
                                 target,
                                 trains,
                                 ranks,
@@ -365,6 +346,32 @@ public final class CandidateRanker implements AutoCloseable {
                                 correction);
         statistics.update(event);
         return prepared;
+    }
+
+    /**
+     * The work of a list nobody ranks that trains on the rows {@code rows} keeps: their features
+     * alone, as a list of its own, its event's item at its place among them.
+     */
+    private Prepared prepareTrainingRows(
+            UserEvent event,
+            List<String> itemIds,
+            CandidateSet candidates,
+            ItemScores factorization,
+            boolean[] rows,
+            int target,
+            float correction) {
+        List<String> listIds = NegativeSample.keptItems(itemIds, rows);
+        FeatureList list = extract(event, itemIds, candidates, factorization, rows, listIds);
+        return new Prepared(
+                event,
+                listIds,
+                list,
+                history(event.userId()),
+                NegativeSample.keptIndex(rows, target),
+                true,
+                false,
+                null,
+                correction);
     }
 
     /**
@@ -506,36 +513,7 @@ public final class CandidateRanker implements AutoCloseable {
         if (n == 0 && scorer.settings().addsNoise()) {
             scorer.step(scorer.noiseGradients());
         } else if (n > 0) {
-            int[] t = new int[n];
-            float[] w = new float[n];
-            for (int i = 0; i < n; i++) {
-                t[i] = targets.get(i);
-                w[i] = weights.get(i);
-            }
-            int passes = scorer.settings().addsNoise() ? 1 : trainingPasses;
-            // per list, null for one of every negative; none at all where the scorer clips
-            float[][] offsets = corrections.toArray(new float[0][]);
-            boolean corrected = corrections.stream().anyMatch(c -> c != null);
-            for (int p = 0; p < passes; p++) {
-                if (interaction == null) {
-                    scorer.step(
-                            corrected
-                                    ? scorer.gradients(lists, t, w, offsets, null)
-                                    : scorer.gradients(lists, t, w));
-                } else {
-                    // both at the scores with the terms, the softmax the loss differentiates
-                    float[][] terms = new float[n][];
-                    for (int i = 0; i < n; i++) {
-                        terms[i] = interaction.terms(examples.get(i));
-                        addCorrection(terms[i], corrections.get(i));
-                    }
-                    float[][] probabilities = new float[n][];
-                    // a softmax that is not a number gives a gradient that is not: neither steps
-                    if (scorer.step(scorer.gradients(lists, t, w, terms, probabilities))) {
-                        interaction.step(examples, probabilities, t, w);
-                    }
-                }
-            }
+            trainOnBatch(n);
             examples.clear();
             corrections.clear();
             lists.clear();
@@ -544,6 +522,49 @@ public final class CandidateRanker implements AutoCloseable {
         }
         warnOfNonFiniteValues();
         return n;
+    }
+
+    /**
+     * The scorer's {@link #trainingPasses} steps (one with DP-SGD noise) on the batch's n lists.
+     */
+    private void trainOnBatch(int n) {
+        int[] t = new int[n];
+        float[] w = new float[n];
+        for (int i = 0; i < n; i++) {
+            t[i] = targets.get(i);
+            w[i] = weights.get(i);
+        }
+        int passes = scorer.settings().addsNoise() ? 1 : trainingPasses;
+        // per list, null for one of every negative; none at all where the scorer clips
+        float[][] offsets = corrections.toArray(new float[0][]);
+        boolean corrected = corrections.stream().anyMatch(c -> c != null);
+        for (int p = 0; p < passes; p++) {
+            if (interaction == null) {
+                scorer.step(
+                        corrected
+                                ? scorer.gradients(lists, t, w, offsets, null)
+                                : scorer.gradients(lists, t, w));
+            } else {
+                stepWithInteraction(n, t, w);
+            }
+        }
+    }
+
+    /**
+     * One step of the scorer and, where the scorer's took, of the item interaction, both at the
+     * scores with the interaction's terms: the softmax the loss differentiates.
+     */
+    private void stepWithInteraction(int n, int[] t, float[] w) {
+        float[][] terms = new float[n][];
+        for (int i = 0; i < n; i++) {
+            terms[i] = interaction.terms(examples.get(i));
+            addCorrection(terms[i], corrections.get(i));
+        }
+        float[][] probabilities = new float[n][];
+        // a softmax that is not a number gives a gradient that is not: neither steps
+        if (scorer.step(scorer.gradients(lists, t, w, terms, probabilities))) {
+            interaction.step(examples, probabilities, t, w);
+        }
     }
 
     /**
