@@ -259,6 +259,12 @@ public final class CandidateFeatures {
      */
     private void fillColumns(
             float[] values, ListItems list, int[] computed, boolean withSources, long t) {
+        fillActivityColumns(values, list, computed, t);
+        fillContentAndSourceColumns(values, list, computed, withSources);
+    }
+
+    /** The families read from the events' statistics: popularity, recency, sequence, neighbours. */
+    private void fillActivityColumns(float[] values, ListItems list, int[] computed, long t) {
         int n = list.item.length;
         int[] item = list.item;
         if (on(FeatureFamily.POPULARITY)) {
@@ -281,6 +287,12 @@ public final class CandidateFeatures {
                 neighbours(values, c * Feature.COUNT, item[c]);
             }
         }
+    }
+
+    /** The content, user fit, source rank and text vector families, for the computed rows. */
+    private void fillContentAndSourceColumns(
+            float[] values, ListItems list, int[] computed, boolean withSources) {
+        int[] item = list.item;
         if (on(FeatureFamily.CONTENT)) {
             readTokensAhead(item, computed);
             for (int c : computed) {
@@ -736,10 +748,25 @@ public final class CandidateFeatures {
                 }
             }
         }
+        attributeJaccards(values, row, attributes.length);
+        if (squaredNorm > 0.0) {
+            double norm = Math.sqrt(squaredNorm);
+            put(values, row, Feature.TOKEN_COSINE_LAST, dotLast / norm);
+            put(values, row, Feature.TOKEN_COSINE_RECENT, dotRecent / (norm * recentWeight));
+        }
+        releaseDistance(values, row, item);
+    }
+
+    /**
+     * The Jaccard similarities of a candidate's {@code attributeCount} attributes with the latest
+     * item's and, weighted by recency, the latest items', from the shared counts {@link #content}
+     * left in {@link #sharedAttributes}.
+     */
+    private void attributeJaccards(float[] values, int row, int attributeCount) {
         double weighted = 0.0;
         double w = 1.0;
         for (int k = 0; k < recent.length; k++) {
-            int union = attributes.length + recentAttributeCounts[k] - sharedAttributes[k];
+            int union = attributeCount + recentAttributeCounts[k] - sharedAttributes[k];
             double jaccard = union > 0 ? (double) sharedAttributes[k] / union : 0.0;
             if (k == 0) {
                 put(values, row, Feature.ATTRIBUTE_JACCARD_LAST, jaccard);
@@ -748,11 +775,10 @@ public final class CandidateFeatures {
             w *= decay;
         }
         put(values, row, Feature.ATTRIBUTE_JACCARD_RECENT, weighted / recentWeight);
-        if (squaredNorm > 0.0) {
-            double norm = Math.sqrt(squaredNorm);
-            put(values, row, Feature.TOKEN_COSINE_LAST, dotLast / norm);
-            put(values, row, Feature.TOKEN_COSINE_RECENT, dotRecent / (norm * recentWeight));
-        }
+    }
+
+    /** How far the item's release year is from the latest items' mean, where both are known. */
+    private void releaseDistance(float[] values, int row, int item) {
         int year = content.releaseYear(item);
         if (year != ItemContent.NO_YEAR && !Double.isNaN(recentYear)) {
             put(values, row, Feature.RELEASE_DISTANCE, ln1p(Math.abs(year - recentYear)));
