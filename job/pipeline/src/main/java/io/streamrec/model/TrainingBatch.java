@@ -158,24 +158,60 @@ public final class TrainingBatch {
             TrainingExample ex = examples.get(b);
             layout.userIndex[b] = users.touch(ex.userId(), b);
             int offset = layOutItems(layout, b, ex, config, items);
-            // the attributes of the items new to the batch, read from the catalog once
-            while (attributesOfItem.size() < items.ids.size()) {
-                attributesOfItem.add(itemAttributes.apply(items.ids.get(attributesOfItem.size())));
-            }
-            // the attributes' order (the attribute matrix's columns) follows this set's
-            Set<String> exampleItems = new HashSet<>();
-            exampleItems.add(ex.positiveItem());
-            exampleItems.addAll(Arrays.asList(ex.negativeItems()));
-            exampleItems.addAll(Arrays.asList(ex.history()).subList(offset, ex.history().length));
-            for (String item : exampleItems) {
-                for (String attr : attributesOfItem.get(items.position(item))) {
-                    attributes.touch(attr, b);
-                }
-            }
+            readAttributesOfNewItems(items, attributesOfItem, itemAttributes);
+            touchAttributes(ex, b, offset, items, attributes, attributesOfItem);
         }
         layout.users.addAll(users.ids);
         layout.items.addAll(items.ids);
         layout.attributes.addAll(attributes.ids);
+        countContributions(layout, users, items, attributes, config.contentDim());
+        return new TrainingBatch(
+                layout,
+                attributeMatrix(attributes, attributesOfItem),
+                contentVectors(layout.items, config.contentDim(), itemVectors),
+                rows);
+    }
+
+    /** The attributes of the items new to the batch, read from the catalog once. */
+    private static void readAttributesOfNewItems(
+            Positions items,
+            List<List<String>> attributesOfItem,
+            Function<String, List<String>> itemAttributes) {
+        while (attributesOfItem.size() < items.ids.size()) {
+            attributesOfItem.add(itemAttributes.apply(items.ids.get(attributesOfItem.size())));
+        }
+    }
+
+    /**
+     * Touches in {@code attributes} the attributes of the items example {@code b} lays out: its
+     * positive, negatives and history from {@code offset} on.
+     */
+    private static void touchAttributes(
+            TrainingExample ex,
+            int b,
+            int offset,
+            Positions items,
+            Positions attributes,
+            List<List<String>> attributesOfItem) {
+        // the attributes' order (the attribute matrix's columns) follows this set's
+        Set<String> exampleItems = new HashSet<>();
+        exampleItems.add(ex.positiveItem());
+        exampleItems.addAll(Arrays.asList(ex.negativeItems()));
+        exampleItems.addAll(Arrays.asList(ex.history()).subList(offset, ex.history().length));
+        for (String item : exampleItems) {
+            for (String attr : attributesOfItem.get(items.position(item))) {
+                attributes.touch(attr, b);
+            }
+        }
+    }
+
+    /** Each row's gradient contributions: the examples that touch it, every one for a dense row. */
+    private static void countContributions(
+            TrainingBatch layout,
+            Positions users,
+            Positions items,
+            Positions attributes,
+            int contentDim) {
         users.countInto(layout.contributions, RowKeys::user);
         items.countInto(layout.contributions, RowKeys::item);
         attributes.countInto(layout.contributions, RowKeys::attribute);
@@ -184,15 +220,10 @@ public final class TrainingBatch {
             layout.contributions.put(RowKeys.DENSE_W, layout.size);
             layout.contributions.put(RowKeys.DENSE_C, layout.size);
             layout.contributions.put(RowKeys.DENSE_PHI, layout.size);
-            if (config.contentDim() > 0) {
+            if (contentDim > 0) {
                 layout.contributions.put(RowKeys.DENSE_U, layout.size);
             }
         }
-        return new TrainingBatch(
-                layout,
-                attributeMatrix(attributes, attributesOfItem),
-                contentVectors(layout.items, config.contentDim(), itemVectors),
-                rows);
     }
 
     /**
