@@ -82,34 +82,10 @@ public final class EventRanker {
      */
     public void evaluate(UserEvent event, String[] userItems, Consumer<Ranks> then) {
         if (learned != null) {
-            learned.evaluateThenLearn(
-                    event,
-                    userItems,
-                    e ->
-                            then.accept(
-                                    new Ranks(
-                                            new int[] {
-                                                e.rank(),
-                                                e.popularityRank(),
-                                                e.trendingRank(),
-                                                e.heuristicRank()
-                                            },
-                                            new String[][] {
-                                                e.top().toArray(String[]::new),
-                                                null,
-                                                null,
-                                                e.heuristicTop().toArray(String[]::new)
-                                            })));
+            evaluateLearned(event, userItems, then);
             return;
         }
-        if (scoresStale) {
-            // the arrays of the batch before are refilled, not thrown away
-            popularity = model.popularityScores(popularity);
-            trending = model.trendingScores(trendDecayPerMs, trending);
-            popularityLeaders.take(popularity);
-            trendingLeaders.take(trending);
-            scoresStale = false;
-        }
+        refreshBaselineScoresIfStale();
         int[] excludedSorted = model.sortedIndicesOf(userItems);
         IntPredicate excluded = i -> Arrays.binarySearch(excludedSorted, i) >= 0;
         int target = model.itemIndexOf(event.itemId());
@@ -129,5 +105,39 @@ public final class EventRanker {
                             modelRank, popularityRank, trendingRank, PrequentialCounts.NOT_RANKED
                         },
                         new String[4][]));
+    }
+
+    /** The four ranks and two top-10 lists from {@link LearnedRanking}, to {@code then}. */
+    private void evaluateLearned(UserEvent event, String[] userItems, Consumer<Ranks> then) {
+        learned.evaluateThenLearn(
+                event,
+                userItems,
+                e ->
+                        then.accept(
+                                new Ranks(
+                                        new int[] {
+                                            e.rank(),
+                                            e.popularityRank(),
+                                            e.trendingRank(),
+                                            e.heuristicRank()
+                                        },
+                                        new String[][] {
+                                            e.top().toArray(String[]::new),
+                                            null,
+                                            null,
+                                            e.heuristicTop().toArray(String[]::new)
+                                        })));
+    }
+
+    /** The baselines' scores and leaders of this batch, taken at its first event. */
+    private void refreshBaselineScoresIfStale() {
+        if (scoresStale) {
+            // the arrays of the batch before are refilled, not thrown away
+            popularity = model.popularityScores(popularity);
+            trending = model.trendingScores(trendDecayPerMs, trending);
+            popularityLeaders.take(popularity);
+            trendingLeaders.take(trending);
+            scoresStale = false;
+        }
     }
 }
