@@ -121,29 +121,10 @@ public final class NegativeSampler {
         boolean othersKnown = n > (known.contains(positive) ? 1 : 0);
         int fromRecent = recentCount == 0 ? 0 : (int) Math.round(k * recentFraction);
         for (int j = 0; j < k; j++) {
-            String pick = null;
-            String fallback = null;
-            boolean useRecent = j < fromRecent;
-            for (int attempt = 0; attempt < ATTEMPTS && othersKnown; attempt++) {
-                String c =
-                        useRecent && attempt < ATTEMPTS / 2
-                                ? recentAt(random.nextInt(recentCount))
-                                : drawUniform(random, n);
-                if (c.equals(positive)) {
-                    continue;
-                }
-                boolean fresh = n <= k || !chosen.contains(c);
-                if (fresh && !taken.contains(c)) {
-                    pick = c;
-                    break;
-                }
-                if (fallback == null || (fresh && chosen.contains(fallback))) {
-                    fallback = c;
-                }
-            }
-            if (pick == null) {
-                pick = fallback;
-            }
+            String pick =
+                    othersKnown
+                            ? drawNegative(random, positive, taken, chosen, n, k, j < fromRecent)
+                            : null;
             while (pick == null && othersKnown) {
                 // every draw was the positive (odds of (1/n)^32): draw on until one is not
                 String c = drawUniform(random, n);
@@ -156,6 +137,40 @@ public final class NegativeSampler {
             out[j] = pick;
         }
         return out;
+    }
+
+    /**
+     * One negative's {@value #ATTEMPTS} draws (the first half from the ring of recent positives
+     * when {@code useRecent}): the first that is neither chosen yet (where more than {@code k}
+     * items are known) nor one of the user's items, else the first drawn that is not the positive,
+     * preferring one not chosen yet; null when every draw was the positive.
+     */
+    private String drawNegative(
+            SplittableRandom random,
+            String positive,
+            UserItems taken,
+            Set<String> chosen,
+            int n,
+            int k,
+            boolean useRecent) {
+        String fallback = null;
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            String c =
+                    useRecent && attempt < ATTEMPTS / 2
+                            ? recentAt(random.nextInt(recentCount))
+                            : drawUniform(random, n);
+            if (c.equals(positive)) {
+                continue;
+            }
+            boolean fresh = n <= k || !chosen.contains(c);
+            if (fresh && !taken.contains(c)) {
+                return c;
+            }
+            if (fallback == null || (fresh && chosen.contains(fallback))) {
+                fallback = c;
+            }
+        }
+        return fallback;
     }
 
     /**
