@@ -465,6 +465,15 @@ public final class RankerReplay {
         }
 
         private void parseValue(String flag, String value) {
+            if (!parseRankerValue(flag, value)
+                    && !parseCandidateValue(flag, value)
+                    && !parseReplayValue(flag, value)) {
+                throw new IllegalArgumentException("unknown flag " + flag);
+            }
+        }
+
+        /** A flag of the ranker's features, scorer and training; false for any other flag. */
+        private boolean parseRankerValue(String flag, String value) {
             switch (flag) {
                 case "--without" -> {
                     for (String f : value.split(",")) {
@@ -474,10 +483,6 @@ public final class RankerReplay {
                 case "--scaler-horizon" -> scalerHorizon = Double.parseDouble(value);
                 case "--batch" -> batch = Integer.parseInt(value);
                 case "--learn-sample-rate" -> learnSampleRate = Double.parseDouble(value);
-                case "--eval-sample-rate" ->
-                        evalSampleRate =
-                                EventSample.checkRate(
-                                        Double.parseDouble(value), "eval sample rate");
                 case "--training-passes" -> trainingPasses = Integer.parseInt(value);
                 case "--training-negatives" ->
                         trainingNegatives =
@@ -490,11 +495,23 @@ public final class RankerReplay {
                         scorer = scorer.withInitialAccumulator(Double.parseDouble(value));
                 case "--seed" -> scorer = scorer.withSeed(Long.parseLong(value));
                 case "--event-weighting" -> weighting = EventWeighting.Mode.parse(value);
+                case "--clip-norm" -> scorer = scorer.withClipNorm(Double.parseDouble(value));
+                case "--dp-noise" -> scorer = scorer.withNoiseMultiplier(Double.parseDouble(value));
+                case "--context-scaling" ->
+                        contextScaling =
+                                FeatureScaler.ContextScaling.valueOf(
+                                        value.trim().toUpperCase(Locale.ROOT));
+                default -> {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** A flag of the candidate sources; false for any other flag. */
+        private boolean parseCandidateValue(String flag, String value) {
+            switch (flag) {
                 case "--per-source" -> perSource = Integer.parseInt(value);
-                case "--min-user-events" -> minUserEvents = Integer.parseInt(value);
-                case "--time-scale" -> timeScale = Double.parseDouble(value);
-                case "--pipeline-order" -> workers = Integer.parseInt(value);
-                case "--serving-subtasks" -> servingSubtasks = Integer.parseInt(value);
                 case "--popularity-per-source" -> popularityPerSource = Integer.parseInt(value);
                 case "--neighbour-cap" -> neighbourCap = Integer.parseInt(value);
                 case "--similar-per-user" -> similarPerUser = Integer.parseInt(value);
@@ -503,19 +520,37 @@ public final class RankerReplay {
                         similarUsers =
                                 SimilarUsers.valueOf(
                                         value.trim().replace('-', '_').toUpperCase(Locale.ROOT));
-                case "--clip-norm" -> scorer = scorer.withClipNorm(Double.parseDouble(value));
-                case "--dp-noise" -> scorer = scorer.withNoiseMultiplier(Double.parseDouble(value));
+                default -> {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /**
+         * A flag of the replayed events (their sample, users, time scale, order and bots) and of
+         * the flood guards; false for any other flag.
+         */
+        private boolean parseReplayValue(String flag, String value) {
+            switch (flag) {
+                case "--eval-sample-rate" ->
+                        evalSampleRate =
+                                EventSample.checkRate(
+                                        Double.parseDouble(value), "eval sample rate");
+                case "--min-user-events" -> minUserEvents = Integer.parseInt(value);
+                case "--time-scale" -> timeScale = Double.parseDouble(value);
+                case "--pipeline-order" -> workers = Integer.parseInt(value);
+                case "--serving-subtasks" -> servingSubtasks = Integer.parseInt(value);
                 case "--bots" -> bots = Double.parseDouble(value);
                 case "--bot-accounts" -> botAccounts = Integer.parseInt(value);
                 case "--bot-window-days" -> botWindowDays = Double.parseDouble(value);
                 case "--user-flood" -> userFlood = floodLimit(value);
                 case "--item-flood" -> itemFlood = floodLimit(value);
-                case "--context-scaling" ->
-                        contextScaling =
-                                FeatureScaler.ContextScaling.valueOf(
-                                        value.trim().toUpperCase(Locale.ROOT));
-                default -> throw new IllegalArgumentException("unknown flag " + flag);
+                default -> {
+                    return false;
+                }
             }
+            return true;
         }
 
         /** {@code RATE/BURST}: events per hour / burst. */
@@ -610,38 +645,63 @@ public final class RankerReplay {
         ItemCatalog catalog = ItemCatalog.read(Path.of(args[1]), ItemFormat.parse(format));
         long cpuBefore = processCpuNanos();
         RankerReplay replay = new RankerReplay(catalog, options);
-        if (options.bots > 0) {
-            replay.attack =
-                    BotTraffic.against(
-                            events,
-                            catalog,
-                            (long) (options.botWindowDays * 86_400_000L),
-                            options.botAccounts);
-            events = replay.attack.injectInto(events, options.bots);
-        }
+        events = replay.withBots(events, catalog, options);
         events = PipelineOrder.of(events, options.workers, options.batch);
-        ItemTextVectors vectors = replay.ranker.statistics().textVectors();
-        if (vectors != null) {
-            System.out.printf(
-                    "item text vectors: %,d items encoded in %.1f s (model load included)%n",
-                    vectors.encoded(), vectors.encodeNanos() / 1e9);
-        }
+        replay.printTextVectorEncoding(System.out);
         long threadCpuBefore = threadCpuNanos();
         double seconds = replay.replayAll(events);
         long replayThreadCpu = threadCpuNanos() - threadCpuBefore;
-        System.out.printf(
-                "%,d events in %.1f s (%.0f events/s), %s%n",
-                events.size(), seconds, events.size() / seconds, options);
-        // the replay's own thread apart: the JIT's and the collector's threads, which share the
-        // host's cores with it, move the process's figure more from run to run
-        System.out.printf(
-                "process CPU %.1f s (catalog, encoding and replay), the replay's thread %.1f s%n",
-                (processCpuNanos() - cpuBefore) / 1e9, replayThreadCpu / 1e9);
+        printSpeed(System.out, events.size(), seconds, options, cpuBefore, replayThreadCpu);
         replay.printStatistics(System.out);
         replay.printTallies(System.out);
         replay.printAttack(System.out);
         replay.printRobustTraining(System.out);
         replay.close();
+    }
+
+    /** {@code events} with the options' bot attack injected (its traffic kept), if they ask one. */
+    private List<UserEvent> withBots(List<UserEvent> events, ItemCatalog catalog, Options options) {
+        if (options.bots > 0) {
+            attack =
+                    BotTraffic.against(
+                            events,
+                            catalog,
+                            (long) (options.botWindowDays * 86_400_000L),
+                            options.botAccounts);
+            return attack.injectInto(events, options.bots);
+        }
+        return events;
+    }
+
+    /** How long the item text vectors took to encode, when the statistics have them. */
+    private void printTextVectorEncoding(PrintStream out) {
+        ItemTextVectors vectors = ranker.statistics().textVectors();
+        if (vectors != null) {
+            out.printf(
+                    "item text vectors: %,d items encoded in %.1f s (model load included)%n",
+                    vectors.encoded(), vectors.encodeNanos() / 1e9);
+        }
+    }
+
+    /**
+     * The replay's speed and options, and the CPU it took: the process's since {@code cpuBefore}
+     * and the replay's thread's, {@code replayThreadCpu}.
+     */
+    private static void printSpeed(
+            PrintStream out,
+            int events,
+            double seconds,
+            Options options,
+            long cpuBefore,
+            long replayThreadCpu) {
+        out.printf(
+                "%,d events in %.1f s (%.0f events/s), %s%n",
+                events, seconds, events / seconds, options);
+        // the replay's own thread apart: the JIT's and the collector's threads, which share the
+        // host's cores with it, move the process's figure more from run to run
+        out.printf(
+                "process CPU %.1f s (catalog, encoding and replay), the replay's thread %.1f s%n",
+                (processCpuNanos() - cpuBefore) / 1e9, replayThreadCpu / 1e9);
     }
 
     /** The ratings as events, in time order, after the options' user filter and time scale. */
