@@ -32,7 +32,8 @@ jar_path() { ls job/pipeline/target/streamrec-job-*-flink.jar 2>/dev/null | sed 
 build_jar() {
   if [ "${STREAMREC_SKIP_BUILD:-}" != "1" ] || [ -z "$(jar_path)" ]; then
     echo "Building the job jar (mvn install, tests skipped) ..." >&2
-    mvn_quiet -DskipTests -Dspotless.check.skip=true install >&2
+    # "|| return": in jar=$(build_jar) set -e is off, and a failed build printed the old jar
+    mvn_quiet -DskipTests -Dspotless.check.skip=true install >&2 || return 1
   fi
   jar_path
 }
@@ -67,7 +68,7 @@ submit() { # [-p N] [-s SAVEPOINT] [--allow-non-restored-state] [-Dkey=value ...
     esac
   done
   local jar jar_id body job
-  jar=$(build_jar)
+  jar=$(build_jar) && [ -f "$jar" ] || { echo "no job jar to upload (the build failed)" >&2; exit 1; }
   jar_id=$(curl -sS -X POST -F "jarfile=@$jar" "$REST/jars/upload" | jq -r '.filename' | sed 's#.*/##')
   [ -n "$jar_id" ] && [ "$jar_id" != null ] || { echo "jar upload to $REST failed" >&2; exit 1; }
   local program_args

@@ -1,0 +1,47 @@
+package io.streamrec.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * deploy/flink-job.sh against a stub Maven and a stub REST API (curl): what it uploads and submits,
+ * and when it refuses to.
+ */
+class FlinkJobScriptTest {
+    @TempDir Path dir;
+    private ScriptSandbox sandbox;
+
+    @BeforeEach
+    void aCheckoutWithAnEarlierJar() throws Exception {
+        sandbox = new ScriptSandbox(dir, "deploy/flink-job.sh", "deploy/lib.sh", "pom.xml");
+        Path target = Files.createDirectories(sandbox.repo.resolve("job/pipeline/target"));
+        Files.writeString(target.resolve("streamrec-job-0.1.0-SNAPSHOT-flink.jar"), "old");
+        sandbox.stub(
+                "curl",
+                """
+                case "${@: -1}" in
+                  */jars/upload) echo '{"filename":"/tmp/flink-web/abc_streamrec-job.jar"}' ;;
+                  */run) echo '{"jobid":"new-job"}' ;;
+                  */jobs/old-job)
+                    if [ -n "${OLD_JOB:-}" ]; then echo "$OLD_JOB"
+                    else echo '{"errors":["Job old-job not found"]}'; fi ;;
+                esac""");
+    }
+
+    @Test
+    void aFailedBuildUploadsNothingAndFails() throws Exception {
+        sandbox.stub("mvn", "echo 'COMPILATION ERROR'; exit 1");
+
+        ScriptSandbox.Result submit = sandbox.run(Map.of(), "flink-job.sh", "submit", "-p", "2");
+
+        assertThat(submit.exit()).as(submit.output()).isNotZero();
+        assertThat(submit.output()).contains("COMPILATION ERROR");
+        assertThat(sandbox.calls()).doesNotContain("jars/upload");
+    }
+}
