@@ -3,11 +3,12 @@
 # cluster from deploy/flink-cluster.sh, or any session cluster: set FLINK_REST).
 #
 #   deploy/flink-job.sh jar                              build the shaded job jar, print its path
-#   deploy/flink-job.sh submit [-p N] [-Dkey=value ...]  upload the jar and start the job
+#   deploy/flink-job.sh submit [-p N] [--force] [-Dkey=value ...]
+#                                                        upload the jar and start the job
 #   deploy/flink-job.sh status                           state, parallelism, last checkpoint
 #   deploy/flink-job.sh savepoint                        take a savepoint, the job keeps running
 #   deploy/flink-job.sh stop                             stop with a savepoint (printed)
-#   deploy/flink-job.sh resume [-p N] [-s PATH] [--allow-non-restored-state] [-Dkey=value ...]
+#   deploy/flink-job.sh resume [-p N] [-s PATH] [--allow-non-restored-state] [--force] [-Dkey=value ...]
 #                                                        start from a savepoint (default: the last
 #                                                        one taken here), optionally rescaled;
 #                                                        --allow-non-restored-state drops the state
@@ -15,6 +16,10 @@
 #                                                        item flood guard turned off), which is
 #                                                        refused otherwise
 #   deploy/flink-job.sh cancel
+#
+# submit and resume refuse while the job submitted last from here has not ended (stop or cancel it
+# first): a second job would run beside it with the same transactional ids and model-updates topic.
+# --force starts one anyway.
 #
 # Job options (README, "Configuration") go as -Dkey=value, e.g. -Dkafka.bootstrap-servers=host:9092.
 # The job id of the last submit is kept in $FLINK_DIR/run/job.id; the last savepoint in
@@ -57,16 +62,31 @@ rest() { # method path [json]
   echo "$out"
 }
 
-submit() { # [-p N] [-s SAVEPOINT] [--allow-non-restored-state] [-Dkey=value ...]
-  local parallelism="" savepoint="" allow_non_restored=false args=()
+# Exits if the job submitted last from here has not ended (a job the cluster does not know, after
+# a JobManager restart without HA, has).
+refuse_if_running() {
+  local job state
+  [ -s "$DIR/run/job.id" ] || return 0
+  job=$(cat "$DIR/run/job.id")
+  state=$(curl -sS "$REST/jobs/$job" 2>/dev/null | jq -r '.state // empty' 2>/dev/null) || true
+  case "$state" in "" | FINISHED | CANCELED | FAILED) return 0 ;; esac
+  echo "job $job, submitted from here, is $state: stop or cancel it first, or pass --force to start" \
+    "another beside it (sharing its transactional ids and the model-updates topic)" >&2
+  exit 1
+}
+
+submit() { # [-p N] [-s SAVEPOINT] [--allow-non-restored-state] [--force] [-Dkey=value ...]
+  local parallelism="" savepoint="" allow_non_restored=false force=false args=()
   while [ $# -gt 0 ]; do
     case "$1" in
       -p) parallelism=$2; shift 2 ;;
       -s) savepoint=$2; shift 2 ;;
       --allow-non-restored-state) allow_non_restored=true; shift ;;
+      --force) force=true; shift ;;
       *) args+=("$1"); shift ;;
     esac
   done
+  [ "$force" = true ] || refuse_if_running
   local jar jar_id body job
   jar=$(build_jar) && [ -f "$jar" ] || { echo "no job jar to upload (the build failed)" >&2; exit 1; }
   jar_id=$(curl -sS -X POST -F "jarfile=@$jar" "$REST/jars/upload" | jq -r '.filename' | sed 's#.*/##')
@@ -187,5 +207,5 @@ case "${1:-}" in
   stop) stop ;;
   resume) shift; resume "$@" ;;
   cancel) cancel ;;
-  *) echo "usage: $0 jar|submit [-p N] [-Dk=v ...]|status|savepoint|stop|resume [-p N] [-s PATH] [--allow-non-restored-state] [-Dk=v ...]|cancel" >&2; exit 2 ;;
+  *) echo "usage: $0 jar|submit [-p N] [--force] [-Dk=v ...]|status|savepoint|stop|resume [-p N] [-s PATH] [--allow-non-restored-state] [--force] [-Dk=v ...]|cancel" >&2; exit 2 ;;
 esac

@@ -44,4 +44,51 @@ class FlinkJobScriptTest {
         assertThat(submit.output()).contains("COMPILATION ERROR");
         assertThat(sandbox.calls()).doesNotContain("jars/upload");
     }
+
+    @Test
+    void aJobSubmittedFromHereThatStillRunsIsNotSubmittedAgainWithoutForce() throws Exception {
+        Path jobId = jobSubmittedEarlier();
+        Map<String, String> running =
+                Map.of("STREAMREC_SKIP_BUILD", "1", "OLD_JOB", "{\"state\":\"RESTARTING\"}");
+
+        ScriptSandbox.Result submit = sandbox.run(running, "flink-job.sh", "submit");
+        ScriptSandbox.Result resume =
+                sandbox.run(running, "flink-job.sh", "resume", "-s", "file:///sp-1");
+
+        for (ScriptSandbox.Result refused : new ScriptSandbox.Result[] {submit, resume}) {
+            assertThat(refused.exit()).as(refused.output()).isNotZero();
+            assertThat(refused.output()).contains("old-job", "RESTARTING", "--force");
+        }
+        assertThat(sandbox.calls()).doesNotContain("jars/upload");
+        assertThat(Files.readString(jobId)).isEqualTo("old-job\n");
+
+        ScriptSandbox.Result forced = sandbox.run(running, "flink-job.sh", "submit", "--force");
+        assertThat(forced.exit()).as(forced.output()).isZero();
+        assertThat(Files.readString(jobId)).isEqualTo("new-job\n");
+    }
+
+    @Test
+    void aJobThatEndedOrThatTheClusterDoesNotKnowIsNoObstacle() throws Exception {
+        Path jobId = jobSubmittedEarlier();
+
+        ScriptSandbox.Result afterStop =
+                sandbox.run(
+                        Map.of("STREAMREC_SKIP_BUILD", "1", "OLD_JOB", "{\"state\":\"FINISHED\"}"),
+                        "flink-job.sh",
+                        "resume",
+                        "-s",
+                        "file:///sp-1");
+        assertThat(afterStop.exit()).as(afterStop.output()).isZero();
+
+        Files.writeString(jobId, "old-job\n");
+        ScriptSandbox.Result unknown =
+                sandbox.run(Map.of("STREAMREC_SKIP_BUILD", "1"), "flink-job.sh", "submit");
+        assertThat(unknown.exit()).as(unknown.output()).isZero();
+        assertThat(Files.readString(jobId)).isEqualTo("new-job\n");
+    }
+
+    private Path jobSubmittedEarlier() throws Exception {
+        Path run = Files.createDirectories(sandbox.repo.resolve("target/flink/run"));
+        return Files.writeString(run.resolve("job.id"), "old-job\n");
+    }
 }
