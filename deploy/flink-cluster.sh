@@ -24,6 +24,9 @@
 # FLINK_CONF (default flink-conf/config-cpu.yaml) is the cluster configuration; FLINK_DIR (default
 # target/flink) holds jars, logs, checkpoints and savepoints; FLINK_REST_PORT (default 8081) and
 # FLINK_RPC_PORT (default 6123) choose the JobManager's ports. Web UI and REST: http://localhost:8081
+# `start` keeps FLINK_CONF and the ports in $FLINK_DIR/run/cluster-settings: a later command
+# without them (start-tm, start-jm, another start) uses that cluster's, and only start or a
+# FLINK_CONF given copies a configuration over $FLINK_DIR/conf/config.yaml.
 # ITEM_TEXT_VECTORS=1 adds the MiniLM model and onnxruntime to lib/ at the first fetch (the
 # ranker.item-text-vectors option needs them; about 180 MB more).
 set -euo pipefail
@@ -31,9 +34,14 @@ cd "$(dirname "$0")/.."
 source deploy/lib.sh
 help_if_asked "$@"
 DIR="$(mkdir -p "${FLINK_DIR:-target/flink}" && cd "${FLINK_DIR:-target/flink}" && pwd)"
-CONF_SRC="${FLINK_CONF:-flink-conf/config-cpu.yaml}"
-REST_PORT="${FLINK_REST_PORT:-8081}"
-RPC_PORT="${FLINK_RPC_PORT:-6123}"
+SETTINGS="$DIR/run/cluster-settings"
+saved() { [ ! -f "$SETTINGS" ] || sed -n "s/^$1=//p" "$SETTINGS"; }
+CONF_SRC="${FLINK_CONF:-$(saved conf)}"
+CONF_SRC="${CONF_SRC:-flink-conf/config-cpu.yaml}"
+REST_PORT="${FLINK_REST_PORT:-$(saved rest-port)}"
+REST_PORT="${REST_PORT:-8081}"
+RPC_PORT="${FLINK_RPC_PORT:-$(saved rpc-port)}"
+RPC_PORT="${RPC_PORT:-6123}"
 REST="http://127.0.0.1:$REST_PORT"
 export DJL_CACHE_DIR="${DJL_CACHE_DIR:-$PWD/target/djl-cache}"
 
@@ -55,7 +63,7 @@ tm_pidfiles() {
   done | sort -n | cut -d' ' -f2- || true
 }
 
-fetch_jars() {
+fetch_jars() { # [copy]: copy $CONF_SRC over the cluster's configuration even without FLINK_CONF
   if [ ! -d "$DIR/lib" ] || [ -z "$(ls -A "$DIR/lib" 2>/dev/null)" ]; then
     echo "Fetching the Flink 2.2.1 cluster jars (and DJL's PyTorch engine) from Maven Central ..."
     local profile=()
@@ -64,7 +72,10 @@ fetch_jars() {
       -DoutputDirectory="$DIR/lib" -DincludeScope=runtime
   fi
   mkdir -p "$DIR/conf" "$DIR/log" "$DIR/run" "$DIR/tmp" "$DIR/checkpoints" "$DIR/savepoints"
-  cp "$CONF_SRC" "$DIR/conf/config.yaml"
+  # not by default: a TaskManager or JobManager started later joins the cluster as it was started
+  if [ "${1:-}" = copy ] || [ -n "${FLINK_CONF:-}" ] || [ ! -f "$DIR/conf/config.yaml" ]; then
+    cp "$CONF_SRC" "$DIR/conf/config.yaml"
+  fi
 }
 
 # JVM flags from the configuration's env.java.opts.all (Flink's scripts do the same)
@@ -116,7 +127,8 @@ start_jm() {
   echo "JobManager up (pid $(cat "$DIR/run/jobmanager.pid")): $REST"
 }
 
-start_tm() {
+start_tm() { # [--keep]: leave a TaskManager that did not register running (the supervisor's: it
+  # may wait for a JobManager that is down); otherwise it is stopped
   local n=1
   # claims a number by creating its pidfile (empty until launch writes the pid), so the supervisor
   # and a drill's start-tm never pick the same one
@@ -126,14 +138,26 @@ start_tm() {
   launch "taskmanager-$n" org.apache.flink.runtime.taskexecutor.TaskManagerRunner \
     GET_TM_RESOURCE_PARAMS "$DIR/run/taskmanager-$n.pid" -Dtaskmanager.resource-id="taskmanager-$n"
   echo "TaskManager $n starting (pid $(cat "$DIR/run/taskmanager-$n.pid"))"
-  wait_until 120 "TaskManager $n to register (see $DIR/log/taskmanager-$n.*)" tm_registered "taskmanager-$n" || return 1
+  if ! wait_until 120 "TaskManager $n to register (see $DIR/log/taskmanager-$n.*)" tm_registered "taskmanager-$n"; then
+    [ "${1:-}" = --keep ] || abandon_tm "$n"
+    return 1
+  fi
   echo "TaskManager $n registered"
+}
+
+# Stops TaskManager N, its pidfile removed first: the supervisor replaces one whose pidfile outlives it
+abandon_tm() {
+  local pidfile="$DIR/run/taskmanager-$1.pid" pid
+  pid=$(cat "$pidfile")
+  rm -f "$pidfile"
+  stop_pid "$pid" "TaskManager $1"
 }
 
 start() {
   ensure_tools
   ensure_commands curl jq
-  fetch_jars
+  fetch_jars copy
+  printf 'conf=%s\nrest-port=%s\nrpc-port=%s\n' "$CONF_SRC" "$REST_PORT" "$RPC_PORT" > "$SETTINGS"
   start_jm
   local want=${1:-2} have
   # "if", not "&&": a stale last pidfile must not end the loop (and under set -e the script) with 1
@@ -159,7 +183,7 @@ supervise() {
       # an empty pidfile is a TaskManager being launched; kill-tm may remove one at any time
       if [ -s "$f" ] && ! alive "$f" "$DIR" && mv "$f" "$f.exited" 2>/dev/null; then
         echo "$(date -u +%FT%TZ) $(basename "$f" .pid) (pid $(cat "$f.exited")) exited by itself; starting another"
-        start_tm || echo "$(date -u +%FT%TZ) the new TaskManager did not register"
+        start_tm --keep || echo "$(date -u +%FT%TZ) the new TaskManager did not register"
       fi
     done 3< <(tm_pidfiles)
     sleep 1

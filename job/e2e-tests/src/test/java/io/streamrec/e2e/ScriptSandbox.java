@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +33,7 @@ final class ScriptSandbox {
         for (String f : files) {
             Path target = repo.resolve(f);
             Files.createDirectories(target.getParent());
-            Files.copy(ROOT.resolve(f), target);
+            Files.copy(ROOT.resolve(f), target, StandardCopyOption.COPY_ATTRIBUTES);
         }
     }
 
