@@ -84,15 +84,21 @@ java_opts() { sed -n 's/^env\.java\.opts\.all: *//p' "$DIR/conf/config.yaml"; }
 # Memory flags (-Xmx, direct, metaspace) and derived dynamic settings, computed by Flink itself from
 # the configured process size: what flink-dist's jobmanager.sh/taskmanager.sh do.
 resource_params() {
-  java -cp "$DIR/lib/*" org.apache.flink.runtime.util.bash.BashJavaUtils "$1" \
-    --configDir "$DIR/conf" "${DYNAMIC[@]}" 2>/dev/null \
-    | sed -n 's/^BASH_JAVA_UTILS_EXEC_RESULT://p'
+  local out
+  if ! out=$(java -cp "$DIR/lib/*" org.apache.flink.runtime.util.bash.BashJavaUtils "$1" \
+    --configDir "$DIR/conf" "${DYNAMIC[@]}" 2>&1) || ! grep -q '^BASH_JAVA_UTILS_EXEC_RESULT:' <<< "$out"; then
+    echo "could not compute memory settings from $CONF_SRC ($DIR/conf/config.yaml):" >&2
+    tail -20 <<< "$out" >&2
+    return 1
+  fi
+  sed -n 's/^BASH_JAVA_UTILS_EXEC_RESULT://p' <<< "$out"
 }
 
 launch() { # name main-class resource-kind pidfile [extra -D settings]
   local name=$1 main=$2 kind=$3 pidfile=$4 params jvm dyn
   shift 4
-  params=$(resource_params "$kind")
+  # "|| return": set -e is off in the supervisor's start_tm ||, which launched with no memory flags
+  params=$(resource_params "$kind") || return 1
   jvm=$(sed -n 1p <<< "$params")
   dyn=$(sed -n 2p <<< "$params")
   # shellcheck disable=SC2046,SC2086 # word splitting of flag lists is intended
@@ -136,7 +142,8 @@ start_tm() { # [--keep]: leave a TaskManager that did not register running (the 
     n=$((n + 1))
   done
   launch "taskmanager-$n" org.apache.flink.runtime.taskexecutor.TaskManagerRunner \
-    GET_TM_RESOURCE_PARAMS "$DIR/run/taskmanager-$n.pid" -Dtaskmanager.resource-id="taskmanager-$n"
+    GET_TM_RESOURCE_PARAMS "$DIR/run/taskmanager-$n.pid" -Dtaskmanager.resource-id="taskmanager-$n" \
+    || { rm -f "$DIR/run/taskmanager-$n.pid"; return 1; }
   echo "TaskManager $n starting (pid $(cat "$DIR/run/taskmanager-$n.pid"))"
   if ! wait_until 120 "TaskManager $n to register (see $DIR/log/taskmanager-$n.*)" tm_registered "taskmanager-$n"; then
     [ "${1:-}" = --keep ] || abandon_tm "$n"
@@ -183,7 +190,7 @@ supervise() {
       # an empty pidfile is a TaskManager being launched; kill-tm may remove one at any time
       if [ -s "$f" ] && ! alive "$f" "$DIR" && mv "$f" "$f.exited" 2>/dev/null; then
         echo "$(date -u +%FT%TZ) $(basename "$f" .pid) (pid $(cat "$f.exited")) exited by itself; starting another"
-        start_tm --keep || echo "$(date -u +%FT%TZ) the new TaskManager did not register"
+        start_tm --keep || echo "$(date -u +%FT%TZ) the new TaskManager did not start or register"
       fi
     done 3< <(tm_pidfiles)
     sleep 1
