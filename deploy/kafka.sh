@@ -15,7 +15,8 @@
 # The controller listener (loopback) takes SASL PLAIN with a fourth random password, controller's,
 # which only the broker itself uses (KRaft controllers cannot use SCRAM): no one connects to it
 # anonymously. Passwords never go on a command line. A directory first started without
-# KAFKA_SASL_SSL has no SCRAM credentials in its storage: a secured start there is refused.
+# KAFKA_SASL_SSL has no SCRAM credentials in its storage: a secured start there is refused; so is
+# a start without KAFKA_SASL_SSL=1 of storage formatted secured.
 # Their client settings go to KAFKA_DIR/secrets/NAME.properties (Java clients; the password stays
 # in NAME.secret, read through Kafka's FileConfigProvider). Grant the job's principal its ACLs with
 # io.streamrec.tools.access.JobAccess (deploy/security-smoke.sh does). kcat 1.7.1 (librdkafka
@@ -35,6 +36,12 @@ running() { alive "$PIDFILE"; }
 start() {
   ensure_tools
   if running; then echo "Kafka already running (pid $(cat "$PIDFILE")) at $BOOTSTRAP"; return; fi
+  # a plain start would rewrite its configuration as PLAINTEXT without an authorizer
+  if [ "${KAFKA_SASL_SSL:-0}" != 1 ] && formatted_secured; then
+    echo "$DIR/data was formatted for SASL_SSL: start it with KAFKA_SASL_SSL=1 (a plain start would" \
+      "serve its data to anyone, unauthenticated), or remove $DIR/data for a plain broker." >&2
+    exit 1
+  fi
   if [ ! -d "$DIR/lib" ] || [ -z "$(ls -A "$DIR/lib" 2>/dev/null)" ]; then
     echo "Fetching the Kafka 4.2.1 broker jars from Maven Central ..."
     mvn_quiet -f deploy/kafka/pom.xml dependency:copy-dependencies \
@@ -104,6 +111,16 @@ format_storage() {
 }
 
 cluster_id() { sed -n 's/^cluster.id=//p' "$DIR/data/meta.properties" 2>/dev/null; }
+
+# True if the storage there now was formatted by a secured start (the marker names its cluster id;
+# a directory of the script before 2026-12-07 has no marker: its bootstrap records name the users).
+formatted_secured() {
+  local cid
+  cid=$(cluster_id) || true
+  [ -n "$cid" ] || return 1
+  [ "$cid" = "$(cat "$DIR/secrets/formatted" 2>/dev/null)" ] \
+    || grep -qaF streamrec "$DIR/data/bootstrap.checkpoint" 2>/dev/null
+}
 
 # What every configuration of this single-node broker (broker and controller in one) shares.
 single_node_properties() {

@@ -1,0 +1,80 @@
+package io.streamrec.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * deploy/kafka.sh with a stub java (StorageTool formats by writing meta.properties; the broker
+ * exits at once): what a start does to a broker directory before the broker runs.
+ */
+class KafkaScriptTest {
+    private static final String CLUSTER_ID = "q1Lh4bIL1Q2mO1xYQ6v9oA";
+
+    @TempDir Path dir;
+    private ScriptSandbox sandbox;
+    private Path kafka;
+
+    @BeforeEach
+    void brokerJarsFetched() throws Exception {
+        sandbox = new ScriptSandbox(dir, "deploy/kafka.sh", "deploy/lib.sh", "pom.xml");
+        kafka = dir.resolve("kafka");
+        Files.writeString(Files.createDirectories(kafka.resolve("lib")).resolve("a.jar"), "");
+        sandbox.stub(
+                "java",
+                """
+                case " $* " in
+                  *" -version "*) echo 'openjdk version "17.0.9" 2023-10-17' ;;
+                  *" random-uuid "*) echo %s ;;
+                  *" @"* | *" format "*)
+                    if [ -n "${FORMAT_FAILS:-}" ]; then echo "format failed" >&2; exit 1; fi
+                    mkdir -p "$KAFKA_DIR/data"
+                    echo cluster.id=%s > "$KAFKA_DIR/data/meta.properties" ;;
+                esac"""
+                        .formatted(CLUSTER_ID, CLUSTER_ID));
+        sandbox.stub("mvn", "exit 1");
+    }
+
+    @Test
+    void aPlainStartOfADirectoryFormattedForSaslSslIsRefused() throws Exception {
+        Files.writeString(
+                Files.createDirectories(kafka.resolve("data")).resolve("meta.properties"),
+                "cluster.id=" + CLUSTER_ID + "\n");
+        Files.writeString(
+                Files.createDirectories(kafka.resolve("secrets")).resolve("formatted"),
+                CLUSTER_ID + "\n");
+        Path properties =
+                Files.createDirectories(kafka.resolve("config")).resolve("server.properties");
+        Files.writeString(properties, "listeners=SASL_SSL://127.0.0.1:9092\n");
+
+        ScriptSandbox.Result plain = sandbox.run(env(), "kafka.sh", "start");
+
+        assertThat(plain.exit()).isNotZero();
+        assertThat(plain.output()).contains("KAFKA_SASL_SSL=1");
+        assertThat(properties).hasContent("listeners=SASL_SSL://127.0.0.1:9092");
+        assertThat(sandbox.calls()).doesNotContain("kafka.Kafka");
+
+        deleteRecursively(kafka.resolve("data")); // storage removed: a plain start formats anew
+        ScriptSandbox.Result fresh = sandbox.run(env(), "kafka.sh", "start");
+        assertThat(sandbox.calls()).as(fresh.output()).contains("kafka.Kafka");
+    }
+
+    private Map<String, String> env(String... more) {
+        Map<String, String> env = new java.util.HashMap<>(Map.of("KAFKA_DIR", kafka.toString()));
+        for (int i = 0; i < more.length; i += 2) {
+            env.put(more[i], more[i + 1]);
+        }
+        return env;
+    }
+
+    private static void deleteRecursively(Path path) throws Exception {
+        try (var paths = Files.walk(path)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
