@@ -103,7 +103,9 @@ format_storage() {
       for user in admin streamrec intruder; do
         printf -- '--add-scram\n"SCRAM-SHA-512=[name=%s,password=%s]"\n' "$user" "$(cat "$DIR/secrets/$user.password")"
       done; } > "$args" )
-  trap 'rm -f "$args"' EXIT # also on Ctrl-C: the file holds the passwords
+  # also on Ctrl-C and on a failed format: the file holds the passwords. Expanded now: set -e runs
+  # the trap after this function's locals are gone
+  trap "rm -f $(printf %q "$args")" EXIT
   java "${java_opts[@]}" -cp "$DIR/lib/*" @"$args" >/dev/null
   rm -f "$args"
   trap - EXIT

@@ -64,6 +64,27 @@ class KafkaScriptTest {
         assertThat(sandbox.calls()).as(fresh.output()).contains("kafka.Kafka");
     }
 
+    /** The argument file of the secured format holds every SCRAM password. */
+    @Test
+    void theSecuredFormatsArgumentFileIsRemovedWhetherTheFormatFailsOrNot() throws Exception {
+        ScriptSandbox.Result failed =
+                sandbox.run(env("KAFKA_SASL_SSL", "1", "FORMAT_FAILS", "1"), "kafka.sh", "start");
+
+        assertThat(failed.exit()).isNotZero();
+        assertThat(failed.output()).contains("format failed").doesNotContain("unbound variable");
+        assertThat(sandbox.calls()).contains("format.args");
+        assertThat(kafka.resolve("secrets/format.args")).doesNotExist();
+        assertThat(kafka.resolve("secrets/formatted")).doesNotExist();
+
+        ScriptSandbox.Result formatted =
+                sandbox.run(env("KAFKA_SASL_SSL", "1"), "kafka.sh", "start");
+
+        assertThat(kafka.resolve("secrets/formatted"))
+                .as(formatted.output())
+                .hasContent(CLUSTER_ID);
+        assertThat(kafka.resolve("secrets/format.args")).doesNotExist();
+    }
+
     private Map<String, String> env(String... more) {
         Map<String, String> env = new java.util.HashMap<>(Map.of("KAFKA_DIR", kafka.toString()));
         for (int i = 0; i < more.length; i += 2) {
