@@ -24,9 +24,11 @@ import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalResourceOptions;
 import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.configuration.WebOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -235,6 +237,21 @@ class DeploymentManifestsTest {
         assertThat(gpu.get(ExternalResourceOptions.EXTERNAL_RESOURCE_LIST))
                 .containsExactly(GpuAssignment.RESOURCE_NAME);
         assertThat(cpu.get(ExternalResourceOptions.EXTERNAL_RESOURCE_LIST)).isEmpty();
+    }
+
+    /**
+     * deploy/flink-job.sh uploads its jar through REST, which the cluster of config-cpu.yaml serves
+     * on localhost; a configuration serving REST on other interfaces takes no jar uploads.
+     */
+    @Test
+    void onlyAClusterServingRestOnLoopbackTakesJarUploads(@TempDir Path dir) throws Exception {
+        Configuration gpu = load(dir.resolve("gpu"), "flink-conf/config.yaml");
+        Configuration cpu = load(dir.resolve("cpu"), "flink-conf/config-cpu.yaml");
+
+        assertThat(gpu.get(RestOptions.BIND_ADDRESS)).isEqualTo("0.0.0.0");
+        assertThat(gpu.get(WebOptions.SUBMIT_ENABLE)).isFalse();
+        assertThat(cpu.get(RestOptions.BIND_ADDRESS)).isEqualTo("localhost");
+        assertThat(cpu.get(WebOptions.SUBMIT_ENABLE)).isTrue();
     }
 
     /** The one list of JVM module flags (pom.xml's jvm.add-opens; deploy/lib.sh reads it too). */
