@@ -233,6 +233,9 @@ class DeploymentManifestsTest {
                     .contains("-Dai.djl.offline=true");
             assertThat(c.getString("metrics.reporter.prom.factory.class", ""))
                     .endsWith("PrometheusReporterFactory");
+            assertThat(c.getString("metrics.reporter.prom.port", ""))
+                    .as("a port for each of a host's JVMs")
+                    .matches("\\d+-\\d+");
         }
         assertThat(gpu.get(ExternalResourceOptions.EXTERNAL_RESOURCE_LIST))
                 .containsExactly(GpuAssignment.RESOURCE_NAME);
