@@ -257,6 +257,24 @@ class DeploymentManifestsTest {
         assertThat(cpu.get(WebOptions.SUBMIT_ENABLE)).isTrue();
     }
 
+    /** The GPU image's build context is the repository root: only what the image copies is sent. */
+    @Test
+    void dockerIgnoreLeavesInOnlyWhatTheGpuImageCopies() throws Exception {
+        List<String> copied =
+                Files.readAllLines(ROOT.resolve("deploy/docker/Dockerfile.gpu")).stream()
+                        .filter(l -> l.startsWith("COPY ") && !l.contains("--from="))
+                        .map(l -> "!" + l.split(" +")[1])
+                        .toList();
+        List<String> ignore =
+                Files.readAllLines(ROOT.resolve(".dockerignore")).stream()
+                        .filter(l -> !l.isBlank() && !l.startsWith("#"))
+                        .toList();
+
+        assertThat(copied).isNotEmpty();
+        assertThat(ignore.get(0)).isEqualTo("*");
+        assertThat(ignore.subList(1, ignore.size())).containsExactlyInAnyOrderElementsOf(copied);
+    }
+
     /** The one list of JVM module flags (pom.xml's jvm.add-opens; deploy/lib.sh reads it too). */
     private static String[] jvmAddOpens() throws IOException {
         java.util.regex.Matcher m =
