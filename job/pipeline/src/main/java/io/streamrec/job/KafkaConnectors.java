@@ -70,6 +70,10 @@ final class KafkaConnectors {
                 .setStartingOffsets(startingOffsets())
                 .setDeserializer(new RawRecordDeserializationSchema())
                 .setProperty("commit.offsets.on.checkpoint", "true")
+                // offsets are the group's only at checkpoints: a shared client file's auto-commit
+                // would move them past records no checkpoint holds, which a start without state
+                // (or serving reading requests itself) would then skip
+                .setProperty("enable.auto.commit", "false")
                 // an upstream producer's aborted transaction is no input: no event, item or forget
                 .setProperty("isolation.level", "read_committed")
                 .build();

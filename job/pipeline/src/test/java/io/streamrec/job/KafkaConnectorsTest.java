@@ -92,6 +92,25 @@ class KafkaConnectorsTest {
     }
 
     /**
+     * A client file shared with other consumers may turn auto-commit on, or read uncommitted: the
+     * sources' offsets move only at checkpoints, and they read committed records, whatever it says.
+     */
+    @Test
+    void aSharedClientFileCannotCommitTheSourcesOffsetsOrReadUncommitted() throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(
+                KafkaOptions.PROPERTIES,
+                Map.of("enable.auto.commit", "true", "isolation.level", "read_uncommitted"));
+        KafkaSource<?> source = new KafkaConnectors(new JobSettings(conf)).source("events");
+        Field props = KafkaSource.class.getDeclaredField("props");
+        props.setAccessible(true);
+        Properties p = (Properties) props.get(source);
+
+        assertThat(p.getProperty("enable.auto.commit")).isEqualTo("false");
+        assertThat(p.getProperty("isolation.level")).isEqualTo("read_committed");
+    }
+
+    /**
      * The broker keeps every transactional id for 7 days: by default the sinks reuse a few per
      * subtask instead of a new one per checkpoint (StreamrecJobITCase counts them on a broker).
      */
