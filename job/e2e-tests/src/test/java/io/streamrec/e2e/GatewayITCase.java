@@ -178,6 +178,9 @@ class GatewayITCase {
         String run = "fast-" + results.name().toLowerCase(java.util.Locale.ROOT);
         Configuration conf = CLUSTERS.runConfiguration(run, checkpoints.resolve(run));
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMinutes(10));
+        // no failed checkpoint tolerated: so a transaction stays open 11.5 min at most, within
+        // the sinks' 15 min timeout, which the job refuses to be built without
+        conf.set(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, 0);
         conf.set(KafkaSinkOptions.RESULTS_DELIVERY_GUARANTEE, results);
         conf.set(ModelOptions.DIM, 8);
         conf.set(GatewayOptions.PORT, 0);

@@ -107,6 +107,12 @@ final class KafkaConnectors {
         return sink(topic, name, key, value, guarantee, props);
     }
 
+    /** The exactly-once sinks' transaction timeout: kafka.properties' own, else the default. */
+    Duration transactionTimeout() {
+        return Duration.ofMillis(
+                Long.parseLong(producerProperties().getProperty("transaction.timeout.ms").trim()));
+    }
+
     private Properties producerProperties() {
         Properties props = kafka.toProperties();
         // the broker's default maximum; kafka.properties may set less for a broker that allows less

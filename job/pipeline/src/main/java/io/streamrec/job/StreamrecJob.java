@@ -117,6 +117,8 @@ public final class StreamrecJob {
      */
     public void addTo(StreamExecutionEnvironment env) {
         refuseAtLeastOnceCheckpoints(env.getCheckpointConfig());
+        CheckpointGuarantees.check(
+                env.getCheckpointConfig(), env.getConfiguration(), kafka.transactionTimeout());
         Inputs inputs = itemFloodGuarded(ingest(env));
         SingleOutputStreamOperator<ShardMessage> toShards =
                 workers(inputs.events(), inputs.requests());

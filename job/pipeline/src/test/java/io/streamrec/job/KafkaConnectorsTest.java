@@ -7,12 +7,14 @@ import io.streamrec.kafka.KafkaOptions;
 import io.streamrec.schema.SavepointContract;
 import io.streamrec.schema.SavepointContract.Uids;
 import java.lang.reflect.Field;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.serialization.SimpleStringSchema;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -202,21 +204,31 @@ class KafkaConnectorsTest {
         assertThat(timeoutOf(results)).isEqualTo(defaultTimeout());
     }
 
-    /** A broker whose transaction.max.timeout.ms is lower: kafka.properties sets less. */
+    /**
+     * A broker whose transaction.max.timeout.ms is lower: kafka.properties sets less, with
+     * checkpoint settings that keep a transaction within it (CheckpointGuaranteesTest).
+     */
     @Test
     void anOperatorsTransactionTimeoutIsKept() {
         Configuration conf = new Configuration();
         conf.set(KafkaOptions.PROPERTIES, Map.of(TIMEOUT, "300000"));
         conf.set(KafkaSinkOptions.RESULTS_DELIVERY_GUARANTEE, DeliveryGuarantee.EXACTLY_ONCE);
+        Configuration runtime = RuntimeDefaults.checkpointsAndRestarts();
+        runtime.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, Duration.ofSeconds(20));
 
-        assertThat(jobSinks(conf).values())
+        assertThat(jobSinks(conf, runtime).values())
                 .hasSize(SavepointContract.KAFKA_SINKS.size())
                 .allSatisfy(s -> assertThat(timeoutOf(s)).isEqualTo("300000"));
     }
 
     /** The Kafka sinks {@link StreamrecJob} adds, by uid. */
     private static Map<String, KafkaSink<?>> jobSinks(Configuration conf) {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
+        return jobSinks(conf, RuntimeDefaults.checkpointsAndRestarts());
+    }
+
+    private static Map<String, KafkaSink<?>> jobSinks(Configuration conf, Configuration runtime) {
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createLocalEnvironment(1, runtime);
         StreamrecJob.builder().configuration(conf).catalog(ItemCatalog.empty()).build().addTo(env);
         return env.getTransformations().stream()
                 .filter(SinkTransformation.class::isInstance)

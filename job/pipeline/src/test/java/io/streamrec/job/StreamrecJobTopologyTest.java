@@ -179,6 +179,10 @@ class StreamrecJobTopologyTest {
                 .isNotNull();
         assertThat(jobGraph(new Configuration(), unalignedCheckpoints())).isNotNull();
         assertThat(jobGraph(new Configuration())).isNotNull();
+        // nor without checkpoints: the exactly-once sinks would never commit
+        assertThatThrownBy(() -> jobGraph(new Configuration(), new Configuration()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("execution.checkpointing.interval is not set");
     }
 
     /**
@@ -272,7 +276,7 @@ class StreamrecJobTopologyTest {
     }
 
     private static StreamGraph jobGraph(Configuration conf) {
-        return jobGraph(conf, new Configuration());
+        return jobGraph(conf, RuntimeDefaults.checkpointsAndRestarts());
     }
 
     private static StreamGraph jobGraph(Configuration conf, Configuration runtime) {

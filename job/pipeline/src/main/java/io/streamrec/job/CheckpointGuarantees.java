@@ -1,0 +1,84 @@
+package io.streamrec.job;
+
+import java.time.Duration;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.streaming.api.environment.CheckpointConfig;
+
+/**
+ * The checkpoint settings the job's exactly-once guarantee needs, checked where the job is built:
+ * the exactly-once sinks commit only at a checkpoint and the sources' offsets move only with one,
+ * and a sink's transaction stays open from one completed checkpoint to the next, through every
+ * failed checkpoint and a restart between, which must end within the transaction timeout or the
+ * broker aborts it and the commit after finds the output gone.
+ */
+final class CheckpointGuarantees {
+    private CheckpointGuarantees() {}
+
+    /**
+     * Fails, naming the options, when checkpointing is off or a transaction could outlive {@code
+     * transactionTimeout} ({@link RuntimeDefaults} sets both within it).
+     */
+    static void check(
+            CheckpointConfig checkpoints, ReadableConfig conf, Duration transactionTimeout) {
+        if (!checkpoints.isCheckpointingEnabled()) {
+            throw new IllegalArgumentException(
+                    CheckpointingOptions.CHECKPOINTING_INTERVAL.key()
+                            + " is not set: streamrec's exactly-once sinks commit only at"
+                            + " checkpoints, so without them nothing but the results would ever be"
+                            + " visible. Set it in the cluster's configuration (flink-conf/) or"
+                            + " with -D"
+                            + CheckpointingOptions.CHECKPOINTING_INTERVAL.key()
+                            + "=2s");
+        }
+        Duration longestOpen = longestOpenTransaction(checkpoints, conf);
+        if (longestOpen.compareTo(transactionTimeout) >= 0) {
+            throw new IllegalArgumentException(
+                    String.format(
+                            "a sink's transaction may stay open %d s (%s x (%s + 1) + %s + the"
+                                    + " longest restart delay), not less than its"
+                                    + " transaction.timeout.ms of %d s: past it the broker aborts"
+                                    + " the transaction and the output is lost. Lower the"
+                                    + " checkpoint timeout or the tolerated failures, or raise"
+                                    + " transaction.timeout.ms in kafka.properties (at most the"
+                                    + " broker's transaction.max.timeout.ms)",
+                            longestOpen.toSeconds(),
+                            CheckpointingOptions.CHECKPOINTING_TIMEOUT.key(),
+                            CheckpointingOptions.TOLERABLE_FAILURE_NUMBER.key(),
+                            CheckpointingOptions.CHECKPOINTING_INTERVAL.key(),
+                            transactionTimeout.toSeconds()));
+        }
+    }
+
+    /** Every tolerated failed checkpoint at its timeout, the interval, then a restart's delay. */
+    static Duration longestOpenTransaction(CheckpointConfig checkpoints, ReadableConfig conf) {
+        int tolerable = Math.max(0, checkpoints.getTolerableCheckpointFailureNumber());
+        return Duration.ofMillis(checkpoints.getCheckpointTimeout())
+                .multipliedBy(tolerable + 1L)
+                .plus(Duration.ofMillis(checkpoints.getCheckpointInterval()))
+                .plus(restartDelay(conf));
+    }
+
+    private static Duration restartDelay(ReadableConfig conf) {
+        String strategy = conf.getOptional(RestartStrategyOptions.RESTART_STRATEGY).orElse("");
+        switch (strategy.toLowerCase(java.util.Locale.ROOT)) {
+            case "exponential-delay":
+            case "exponentialdelay":
+                return conf.get(
+                        RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF);
+            case "fixed-delay":
+            case "fixeddelay":
+                return conf.get(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY);
+            case "failure-rate":
+            case "failurerate":
+                return conf.get(RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_DELAY);
+            default: // none, or Flink's default with checkpoints (exponential-delay's own default)
+                return strategy.isEmpty()
+                        ? conf.get(
+                                RestartStrategyOptions
+                                        .RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF)
+                        : Duration.ZERO;
+        }
+    }
+}
