@@ -29,17 +29,21 @@ public final class BoundedCounts extends BoundedSlots {
         super(cap, 0);
     }
 
-    /** The list {@link #writeTo} wrote, with at most {@code cap} neighbours. */
-    public static BoundedCounts readFrom(DataInput in, int cap) throws IOException {
+    /**
+     * The list {@link #writeTo} wrote, with at most {@code cap} neighbours, {@code keys} checked.
+     */
+    public static BoundedCounts readFrom(DataInput in, int cap, RestoredKeys keys)
+            throws IOException {
         BoundedCounts n = new BoundedCounts(cap);
-        n.readSlots(in, true);
+        n.readSlots(in, true, keys);
         return n;
     }
 
     /** A list as statistics versions 1 to 3 wrote it ({@link BoundedSlots#readSlots}). */
-    public static BoundedCounts readRankedFrom(DataInput in, int cap) throws IOException {
+    public static BoundedCounts readRankedFrom(DataInput in, int cap, RestoredKeys keys)
+            throws IOException {
         BoundedCounts n = new BoundedCounts(cap);
-        n.readSlots(in, false);
+        n.readSlots(in, false, keys);
         return n;
     }
 

@@ -29,17 +29,21 @@ public final class BoundedNeighbours extends BoundedSlots {
         super(cap, clock);
     }
 
-    /** The list {@link #writeTo} wrote, with at most {@code cap} neighbours. */
-    public static BoundedNeighbours readFrom(DataInput in, int cap) throws IOException {
+    /**
+     * The list {@link #writeTo} wrote, with at most {@code cap} neighbours, {@code keys} checked.
+     */
+    public static BoundedNeighbours readFrom(DataInput in, int cap, RestoredKeys keys)
+            throws IOException {
         BoundedNeighbours n = new BoundedNeighbours(cap);
-        n.readSlots(in, true);
+        n.readSlots(in, true, keys);
         return n;
     }
 
     /** A list as statistics versions 1 to 3 wrote it ({@link BoundedSlots#readSlots}). */
-    public static BoundedNeighbours readRankedFrom(DataInput in, int cap) throws IOException {
+    public static BoundedNeighbours readRankedFrom(DataInput in, int cap, RestoredKeys keys)
+            throws IOException {
         BoundedNeighbours n = new BoundedNeighbours(cap);
-        n.readSlots(in, false);
+        n.readSlots(in, false, keys);
         return n;
     }
 

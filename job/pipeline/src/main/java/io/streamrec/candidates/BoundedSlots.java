@@ -74,9 +74,9 @@ abstract class BoundedSlots {
      * Reads what {@link #writeTo} wrote into this empty list; {@code clocked} false: as statistics
      * versions 1 to 3 wrote it, with no clock and each neighbour's recency rank among the list (1
      * for the least recently updated) in place of its stamp. The ranks order ties as the stamps
-     * did, and the clock goes on from the latest.
+     * did, and the clock goes on from the latest. Each key is checked by {@code restored}.
      */
-    void readSlots(DataInput in, boolean clocked) throws IOException {
+    void readSlots(DataInput in, boolean clocked, RestoredKeys restored) throws IOException {
         int length = in.readInt();
         if (length < 0 || length > cap) {
             throw new IOException("neighbour list of " + length + " entries, cap " + cap);
@@ -97,6 +97,7 @@ abstract class BoundedSlots {
                                 : "recency rank " + touched[s] + " of " + length);
             }
         }
+        restored.check(keys, 0, length);
         size = length;
     }
 

@@ -307,8 +307,10 @@ public final class CandidateGenerator {
         restored.users.readFrom(in);
         restored.popularity.readFrom(in);
         boolean ranked = version < 4; // neighbour lists with recency ranks, no clock
-        restored.pairs.readFrom(in, ranked);
-        restored.neighbourhood.readFrom(in, ranked, writtenUsersPerItem);
+        int itemCount = restored.items.size();
+        int userCount = restored.users.size();
+        restored.pairs.readFrom(in, ranked, itemCount);
+        restored.neighbourhood.readFrom(in, ranked, writtenUsersPerItem, itemCount, userCount);
         restored.titleWords.readFrom(in);
         restored.readUserItems(in);
         if (version >= 2) {

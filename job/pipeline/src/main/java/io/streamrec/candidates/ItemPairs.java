@@ -85,30 +85,34 @@ final class ItemPairs {
 
     /**
      * Reads what {@link #writeTo} wrote into these statistics, which must be empty; {@code ranked}:
-     * lists as statistics versions 1 to 3 wrote them ({@link BoundedCounts#readRankedFrom}).
+     * lists as statistics versions 1 to 3 wrote them ({@link BoundedCounts#readRankedFrom}); {@code
+     * itemCount}: the items indexed, which the rows' items are among.
      */
-    void readFrom(DataInput in, boolean ranked) throws IOException {
+    void readFrom(DataInput in, boolean ranked, int itemCount) throws IOException {
         if (!cooccurrence.isEmpty()) {
             throw new IllegalStateException("reading pairs into " + cooccurrence.size() + " items");
         }
         int size = ReadBounds.checkLength(in.readInt(), ReadBounds.MAX_IDS, "ItemPairs.items");
+        if (size > itemCount) {
+            throw new IOException(
+                    "corrupt ItemPairs.items " + size + ", " + itemCount + " indexed");
+        }
+        // rows hold items with pairs, each once: a key beyond them ends a read in an index out of
+        // bounds (here, or at a candidate's id), and one twice counts its pair twice
+        RestoredKeys keys = new RestoredKeys("ItemPairs neighbour", size);
         events = new long[Math.max(16, size)];
         transitionsOut = new long[Math.max(16, size)];
         for (int item = 0; item < size; item++) {
             events[item] = in.readLong();
             transitionsOut[item] = in.readLong();
-            cooccurrence.add(list(in, ranked));
-            transitions.add(list(in, ranked));
+            cooccurrence.add(list(in, ranked, keys));
+            transitions.add(list(in, ranked, keys));
             incoming.add(new IncomingTransitions());
         }
         for (int a = 0; a < size; a++) {
             BoundedCounts row = transitions.get(a);
             for (int s = 0; s < row.size(); s++) {
-                int b = row.key(s);
-                if (b < 0 || b >= size) {
-                    throw new IOException("corrupt transition " + a + " -> " + b + " of " + size);
-                }
-                incoming.get(b).add(a, row.countAt(s));
+                incoming.get(row.key(s)).add(a, row.countAt(s));
             }
         }
     }
@@ -119,8 +123,10 @@ final class ItemPairs {
         transitions.forEach(BoundedSlots::compactStamps);
     }
 
-    private BoundedCounts list(DataInput in, boolean ranked) throws IOException {
-        return ranked ? BoundedCounts.readRankedFrom(in, cap) : BoundedCounts.readFrom(in, cap);
+    private BoundedCounts list(DataInput in, boolean ranked, RestoredKeys keys) throws IOException {
+        return ranked
+                ? BoundedCounts.readRankedFrom(in, cap, keys)
+                : BoundedCounts.readFrom(in, cap, keys);
     }
 
     /**

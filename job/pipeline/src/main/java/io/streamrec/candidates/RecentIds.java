@@ -30,8 +30,11 @@ public final class RecentIds {
         }
     }
 
-    /** The ids {@link #writeTo} wrote, in their order, with at most {@code cap} of them. */
-    public static RecentIds readFrom(DataInput in, int cap) throws IOException {
+    /**
+     * The ids {@link #writeTo} wrote, in their order, with at most {@code cap} of them, each
+     * checked by {@code keys}.
+     */
+    public static RecentIds readFrom(DataInput in, int cap, RestoredKeys keys) throws IOException {
         RecentIds recent = new RecentIds(cap);
         int size = in.readInt();
         if (size < 0 || size > cap) {
@@ -41,6 +44,7 @@ public final class RecentIds {
         for (int i = 0; i < size; i++) {
             recent.ids[i] = in.readInt();
         }
+        keys.check(recent.ids, 0, size);
         recent.size = size;
         return recent;
     }

@@ -140,27 +140,41 @@ final class UserNeighbourhood {
      * Reads what {@link #writeTo} wrote into this neighbourhood, which must be empty; {@code
      * ranked}: lists as statistics versions 1 to 3 wrote them ({@link
      * BoundedNeighbours#readRankedFrom}); {@code writtenUsersPerItem}: the writer's cap of an
-     * item's recent users, whose lists keep their newest {@code usersPerItem} here.
+     * item's recent users, whose lists keep their newest {@code usersPerItem} here; {@code
+     * itemCount} and {@code userCount}: the items and users indexed, which the lists are of.
      */
-    void readFrom(DataInput in, boolean ranked, int writtenUsersPerItem) throws IOException {
+    void readFrom(
+            DataInput in, boolean ranked, int writtenUsersPerItem, int itemCount, int userCount)
+            throws IOException {
         if (!recentUsers.isEmpty() || !similar.isEmpty()) {
             throw new IllegalStateException("reading a neighbourhood into a non-empty one");
         }
-        int items =
-                ReadBounds.checkLength(in.readInt(), ReadBounds.MAX_IDS, "UserNeighbourhood.items");
+        // every list holds users, each once: a user beyond them ends a read (or an update that
+        // meets it) in an index out of bounds
+        RestoredKeys keys = new RestoredKeys("UserNeighbourhood user", userCount);
+        int items = readCount(in, "UserNeighbourhood.items", itemCount);
         for (int i = 0; i < items; i++) {
-            RecentIds users = RecentIds.readFrom(in, Math.max(usersPerItem, writtenUsersPerItem));
+            RecentIds users =
+                    RecentIds.readFrom(in, Math.max(usersPerItem, writtenUsersPerItem), keys);
             recentUsers.add(users.cap() == usersPerItem ? users : users.withCap(usersPerItem));
         }
-        int users =
-                ReadBounds.checkLength(in.readInt(), ReadBounds.MAX_IDS, "UserNeighbourhood.users");
+        int users = readCount(in, "UserNeighbourhood.users", userCount);
         for (int u = 0; u < users; u++) {
             BoundedNeighbours row =
                     ranked
-                            ? BoundedNeighbours.readRankedFrom(in, similarPerUser)
-                            : BoundedNeighbours.readFrom(in, similarPerUser);
+                            ? BoundedNeighbours.readRankedFrom(in, similarPerUser, keys)
+                            : BoundedNeighbours.readFrom(in, similarPerUser, keys);
             similar.add(row.size() == 0 ? NONE : row);
         }
+    }
+
+    /** A count of lists, one per item or user of the {@code indexed}. */
+    private static int readCount(DataInput in, String what, int indexed) throws IOException {
+        int count = ReadBounds.checkLength(in.readInt(), ReadBounds.MAX_IDS, what);
+        if (count > indexed) {
+            throw new IOException("corrupt " + what + " " + count + ", " + indexed + " indexed");
+        }
+        return count;
     }
 
     /** {@link BoundedNeighbours#compactStamps} of every similar-user list. */

@@ -61,10 +61,10 @@ class BoundedCountsTest {
             if (step % 501 == 0) {
                 byte[] written = bytes(counts);
                 // the format of the neighbour lists the item-pair rows were before
-                assertThat(bytes(BoundedNeighbours.readFrom(input(written), cap)))
+                assertThat(bytes(BoundedNeighbours.readFrom(input(written), cap, below(keys))))
                         .isEqualTo(written);
                 // go on from a restore, as a job restarted from a checkpoint does
-                counts = BoundedCounts.readFrom(input(written), cap);
+                counts = BoundedCounts.readFrom(input(written), cap, below(keys));
                 assertThat(bytes(counts)).isEqualTo(written);
             }
         }
@@ -116,7 +116,7 @@ class BoundedCountsTest {
         data.writeInt(42); // key
         data.writeDouble(Integer.MAX_VALUE);
         data.writeInt(1); // stamp
-        BoundedCounts counts = BoundedCounts.readFrom(input(out.toByteArray()), CAP);
+        BoundedCounts counts = BoundedCounts.readFrom(input(out.toByteArray()), CAP, below(43));
         counts.increment(42);
         assertThat(counts.count(42)).isEqualTo(Integer.MAX_VALUE);
     }
@@ -127,7 +127,7 @@ class BoundedCountsTest {
             0.5, 0.0, -1.0, 2.5, 2147483648.0, 3e9, Double.NaN, Double.POSITIVE_INFINITY, -0.0
         };
         for (double count : bad) {
-            assertThatThrownBy(() -> BoundedCounts.readFrom(input(oneEntry(count)), CAP))
+            assertThatThrownBy(() -> BoundedCounts.readFrom(input(oneEntry(count)), CAP, below(10)))
                     .as("count %s", count)
                     .isInstanceOf(IOException.class)
                     .hasMessageContaining("counts are whole numbers");
@@ -149,6 +149,11 @@ class BoundedCountsTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         list.writeTo(new DataOutputStream(out));
         return out.toByteArray();
+    }
+
+    /** Keys {@code 0 .. count - 1}, each once per list. */
+    private static RestoredKeys below(int count) {
+        return new RestoredKeys("key", count);
     }
 
     private static DataInputStream input(byte[] bytes) {

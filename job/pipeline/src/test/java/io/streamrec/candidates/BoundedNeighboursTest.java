@@ -90,14 +90,15 @@ class BoundedNeighboursTest {
         Random random = new Random(7);
         BoundedNeighbours n = new BoundedNeighbours(200);
         for (int i = 0; i < 50_000; i++) {
-            int key = random.nextInt(1_000) * 97 - 30_000; // negative keys and collisions too
+            int key = random.nextInt(1_000) * 97; // sparse keys
             n.add(key, random.nextInt(3) + 1);
             if (i % 997 == 0 || i < 300) {
                 assertLookupsMatchSlots(n);
             }
         }
         assertLookupsMatchSlots(n);
-        BoundedNeighbours restored = BoundedNeighbours.readFrom(input(bytes(n)), 200);
+        BoundedNeighbours restored =
+                BoundedNeighbours.readFrom(input(bytes(n)), 200, below(97_000));
         assertLookupsMatchSlots(restored);
         restored.add(123_456, 1_000);
         assertThat(restored.weight(123_456)).isEqualTo(1_000.0);
@@ -110,7 +111,7 @@ class BoundedNeighboursTest {
             assertThat(slots.put(n.key(s), n.weightAt(s))).as("key %d twice", n.key(s)).isNull();
         }
         for (int k = 0; k < 1_000; k++) {
-            int key = k * 97 - 30_000;
+            int key = k * 97;
             assertThat(n.weight(key)).isEqualTo(slots.getOrDefault(key, 0.0));
         }
     }
@@ -129,7 +130,7 @@ class BoundedNeighboursTest {
             live.add(last, 1 + random.nextInt(2));
         }
         live.removeKey(last);
-        BoundedNeighbours restored = BoundedNeighbours.readFrom(input(bytes(live)), 3);
+        BoundedNeighbours restored = BoundedNeighbours.readFrom(input(bytes(live)), 3, below(8));
         assertThat(bytes(restored)).isEqualTo(bytes(live));
         for (int step = 0; step < 100; step++) {
             int key = random.nextInt(8);
@@ -150,7 +151,8 @@ class BoundedNeighboursTest {
         out.writeInt(7); // key
         out.writeDouble(1.0);
         out.writeInt(4); // stamp after the clock
-        assertThatThrownBy(() -> BoundedNeighbours.readFrom(input(stamped.toByteArray()), 3))
+        assertThatThrownBy(
+                        () -> BoundedNeighbours.readFrom(input(stamped.toByteArray()), 3, below(8)))
                 .isInstanceOf(IOException.class)
                 .hasMessage("update stamp 4 of clock 3");
         ByteArrayOutputStream ranked = new ByteArrayOutputStream();
@@ -159,9 +161,60 @@ class BoundedNeighboursTest {
         out.writeInt(7); // key
         out.writeDouble(1.0);
         out.writeInt(2); // rank after the size
-        assertThatThrownBy(() -> BoundedNeighbours.readRankedFrom(input(ranked.toByteArray()), 3))
+        assertThatThrownBy(
+                        () ->
+                                BoundedNeighbours.readRankedFrom(
+                                        input(ranked.toByteArray()), 3, below(8)))
                 .isInstanceOf(IOException.class)
                 .hasMessage("recency rank 2 of 1");
+    }
+
+    /**
+     * A key is an index into what the list is of (items or users): one beyond them, or twice in one
+     * list, is refused; the next list may hold the same key again.
+     */
+    @Test
+    void aKeyBeyondTheIndexedOrTwiceInOneListIsRefused() throws Exception {
+        RestoredKeys keys = below(8);
+        BoundedNeighbours first = BoundedNeighbours.readFrom(input(list(7, 3)), 3, keys);
+        BoundedNeighbours second = BoundedNeighbours.readFrom(input(list(3, 7)), 3, keys);
+        assertThat(first.strongest()).containsExactlyInAnyOrder(second.strongest());
+        assertThatThrownBy(() -> BoundedNeighbours.readFrom(input(list(3, 8)), 3, keys))
+                .isInstanceOf(IOException.class)
+                .hasMessage("corrupt key 8 of 8");
+        assertThatThrownBy(() -> BoundedNeighbours.readFrom(input(list(-1)), 3, keys))
+                .isInstanceOf(IOException.class)
+                .hasMessage("corrupt key -1 of 8");
+        assertThatThrownBy(() -> BoundedNeighbours.readRankedFrom(input(ranked(5, 5)), 3, keys))
+                .isInstanceOf(IOException.class)
+                .hasMessage("corrupt key 5 twice in one list");
+    }
+
+    /** A list as {@link BoundedSlots#writeTo} writes it, of {@code keys} with weight 1. */
+    private static byte[] list(int... keys) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeInt(keys.length); // size
+        out.writeInt(keys.length); // clock
+        for (int s = 0; s < keys.length; s++) {
+            out.writeInt(keys[s]);
+            out.writeDouble(1.0);
+            out.writeInt(s + 1); // stamp
+        }
+        return bytes.toByteArray();
+    }
+
+    /** A list as statistics versions 1 to 3 wrote it, of {@code keys} with weight 1. */
+    private static byte[] ranked(int... keys) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeInt(keys.length); // size
+        for (int s = 0; s < keys.length; s++) {
+            out.writeInt(keys[s]);
+            out.writeDouble(1.0);
+            out.writeInt(s + 1); // rank
+        }
+        return bytes.toByteArray();
     }
 
     /**
@@ -180,6 +233,11 @@ class BoundedNeighboursTest {
             late.add(key, amount);
             assertThat(bytes(late)).as("step %d", step).isEqualTo(bytes(fresh));
         }
+    }
+
+    /** Keys {@code 0 .. count - 1}, each once per list. */
+    private static RestoredKeys below(int count) {
+        return new RestoredKeys("key", count);
     }
 
     private static DataInputStream input(byte[] bytes) {

@@ -76,7 +76,10 @@ class CorruptStatisticsLengthTest {
     @ValueSource(ints = {Integer.MAX_VALUE, -5})
     void itemPairsCount(int length) {
         DataInputStream in = bytes(out -> out.writeInt(length));
-        assertCorrupt(() -> new ItemPairs(4).readFrom(in, false), "ItemPairs.items", length);
+        assertCorrupt(
+                () -> new ItemPairs(4).readFrom(in, false, Integer.MAX_VALUE),
+                "ItemPairs.items",
+                length);
     }
 
     @ParameterizedTest

@@ -31,7 +31,8 @@ class StatisticsRoundTripTest {
         original.add(5, 1);
         original.add(9, 2);
         original.add(7, 0); // 7 is now touched last; 5 is the stalest 1
-        BoundedNeighbours restored = BoundedNeighbours.readFrom(roundTrip(original::writeTo), 3);
+        BoundedNeighbours restored =
+                BoundedNeighbours.readFrom(roundTrip(original::writeTo), 3, below(10));
         assertThat(slots(restored)).containsExactly(7, 5, 9);
 
         original.add(4, 1);
@@ -47,7 +48,7 @@ class StatisticsRoundTripTest {
     void recentIdsKeepTheirOrderAndCap() throws IOException {
         RecentIds original = new RecentIds(3);
         List.of(1, 2, 3, 1).forEach(original::add);
-        RecentIds restored = RecentIds.readFrom(roundTrip(original::writeTo), 3);
+        RecentIds restored = RecentIds.readFrom(roundTrip(original::writeTo), 3, below(10));
         assertThat(restored.mostRecent(3)).containsExactly(1, 3, 2);
         original.add(4);
         restored.add(4);
@@ -97,6 +98,11 @@ class StatisticsRoundTripTest {
         restored.put(2, "Wars", List.of());
         original.put(2, "Wars", List.of());
         assertThat(restored.idf("wars")).isEqualTo(original.idf("wars")).isEqualTo(Math.log(4));
+    }
+
+    /** Keys {@code 0 .. count - 1}, each once per list. */
+    private static RestoredKeys below(int count) {
+        return new RestoredKeys("key", count);
     }
 
     private static List<Integer> slots(BoundedNeighbours n) {
