@@ -342,14 +342,18 @@ public final class CandidateGenerator {
         return written;
     }
 
-    /** One item history per user of the index read before. */
+    /**
+     * One item history per user of the index read before, of items of the index read before, each
+     * once: an item beyond them ends the user's every read in an index out of bounds.
+     */
     private void readUserItems(DataInput in) throws IOException {
         int histories = in.readInt();
         if (histories != users.size()) {
             throw new IOException(histories + " user histories for " + users.size() + " users");
         }
+        RestoredKeys historyItems = new RestoredKeys("history item", items.size());
         for (int u = 0; u < histories; u++) {
-            userItems.readUser(in, settings.userItems());
+            userItems.readUser(in, settings.userItems(), historyItems);
         }
     }
 

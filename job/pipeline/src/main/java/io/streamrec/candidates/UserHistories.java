@@ -185,8 +185,11 @@ public final class UserHistories {
         }
     }
 
-    /** Reads the next user's list, as {@link #writeTo} wrote it, with at most {@code cap} items. */
-    void readUser(DataInput in, int cap) throws IOException {
+    /**
+     * Reads the next user's list, as {@link #writeTo} wrote it, with at most {@code cap} items,
+     * each checked by {@code items}.
+     */
+    void readUser(DataInput in, int cap, RestoredKeys items) throws IOException {
         int size = in.readInt();
         if (size < 0 || size > cap) {
             throw new IOException("recent ids of " + size + " entries, cap " + cap);
@@ -198,6 +201,7 @@ public final class UserHistories {
             for (int p = 1; p <= size; p++) {
                 list[p] = in.readInt();
             }
+            items.check(list, 1, 1 + size);
             lists[users - 1] = list;
         }
     }

@@ -57,7 +57,7 @@ class UserHistoriesTest {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes(histories)));
         int users = in.readInt();
         for (int u = 0; u < users; u++) {
-            restored.readUser(in, 60);
+            restored.readUser(in, 60, new RestoredKeys("item", 100));
         }
         assertThat(bytes(restored)).isEqualTo(bytes(histories));
         // a restored list, held at its exact length, goes on as the one that ran on
@@ -167,9 +167,44 @@ class UserHistoriesTest {
                                 histories.readUser(
                                         new DataInputStream(
                                                 new ByteArrayInputStream(bytes.toByteArray())),
-                                        2))
+                                        2,
+                                        new RestoredKeys("item", 4)))
                 .isInstanceOf(IOException.class)
                 .hasMessage("recent ids of 3 entries, cap 2");
+    }
+
+    /**
+     * A history holds indexed items, each once: an item beyond them (which the user's every read
+     * met as an index out of bounds, excluding the user's items) or twice is corrupt; the next
+     * user's history may hold the same items again.
+     */
+    @Test
+    void aHistoryItemBeyondTheItemsOrTwiceIsCorrupt() throws IOException {
+        RestoredKeys items = new RestoredKeys("history item", 3);
+        UserHistories histories = new UserHistories();
+        histories.readUser(history(0, 2), 5, items);
+        histories.readUser(history(2, 1, 0), 5, items);
+        assertThat(histories.mostRecent(1, 5)).containsExactly(0, 1, 2);
+        assertThatThrownBy(() -> histories.readUser(history(1, 3), 5, items))
+                .isInstanceOf(IOException.class)
+                .hasMessage("corrupt history item 3 of 3");
+        assertThatThrownBy(() -> histories.readUser(history(-2), 5, items))
+                .isInstanceOf(IOException.class)
+                .hasMessage("corrupt history item -2 of 3");
+        assertThatThrownBy(() -> histories.readUser(history(1, 0, 1), 5, items))
+                .isInstanceOf(IOException.class)
+                .hasMessage("corrupt history item 1 twice in one list");
+    }
+
+    /** One user's history as {@link UserHistories#writeTo} writes it, oldest first. */
+    private static DataInputStream history(int... items) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeInt(items.length);
+        for (int item : items) {
+            out.writeInt(item);
+        }
+        return new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()));
     }
 
     private static byte[] bytes(UserHistories histories) throws IOException {
