@@ -311,7 +311,7 @@ public final class CandidateGenerator {
         int userCount = restored.users.size();
         restored.pairs.readFrom(in, ranked, itemCount);
         restored.neighbourhood.readFrom(in, ranked, writtenUsersPerItem, itemCount, userCount);
-        restored.titleWords.readFrom(in);
+        restored.titleWords.readFrom(in, itemCount);
         restored.readUserItems(in);
         if (version >= 2) {
             restored.activity = ActivityStatistics.readFrom(in);

@@ -165,13 +165,20 @@ final class TitleWords {
         }
     }
 
-    /** Reads what {@link #writeTo} wrote into this index, which must be empty. */
-    void readFrom(DataInput in) throws IOException {
+    /**
+     * Reads what {@link #writeTo} wrote into this index, which must be empty, of items among the
+     * {@code itemCount} indexed.
+     */
+    void readFrom(DataInput in, int itemCount) throws IOException {
         if (items > 0) {
             throw new IllegalStateException("reading title words into " + items);
         }
-        Word[] dictionary = readDictionary(in);
+        Word[] dictionary = readDictionary(in, itemCount);
         int written = ReadBounds.checkLength(in.readInt(), ReadBounds.MAX_IDS, "TitleWords.items");
+        if (written > itemCount) {
+            throw new IOException(
+                    "corrupt TitleWords.items " + written + ", " + itemCount + " indexed");
+        }
         for (int item = 0; item < written; item++) {
             int[] ids = readItemWords(in, dictionary);
             grow(item + 1); // as items arrive: a cut-off input allocates no more than it held
@@ -181,14 +188,23 @@ final class TitleWords {
         freeWordsWithoutItems(dictionary);
     }
 
-    /** The written words with their postings, indexed here; the array in the written order. */
-    private Word[] readDictionary(DataInput in) throws IOException {
+    /**
+     * The written words with their postings, indexed here; the array in the written order. Every
+     * writer wrote each word once, each with distinct items among the {@code itemCount} indexed: a
+     * word twice would leave the first in {@link #byId} with its postings, still read, and a
+     * posting beyond the items would end a read in an index out of bounds.
+     */
+    private Word[] readDictionary(DataInput in, int itemCount) throws IOException {
         Word[] dictionary =
                 new Word
                         [ReadBounds.checkLength(
                                 in.readInt(), ReadBounds.MAX_IDS, "TitleWords.dictionary")];
+        RestoredKeys postings = new RestoredKeys("TitleWords posting", itemCount);
         for (int w = 0; w < dictionary.length; w++) {
             Word word = newWord(in.readUTF());
+            if (byWord.putIfAbsent(word.text, word) != null) {
+                throw new IOException("corrupt TitleWords: word " + word.text + " twice");
+            }
             for (int p =
                             ReadBounds.checkLength(
                                     in.readInt(), ReadBounds.MAX_IDS, "TitleWords.postings");
@@ -196,7 +212,7 @@ final class TitleWords {
                     p--) {
                 word.add(in.readInt());
             }
-            byWord.put(word.text, word);
+            postings.check(word.items, 0, word.count);
             dictionary[w] = word;
         }
         return dictionary;
@@ -218,8 +234,7 @@ final class TitleWords {
                                 + " of a dictionary of "
                                 + dictionary.length);
             }
-            // by text, as the index finds a word: a dictionary repeating a word keeps the last
-            ids[k] = byWord.get(dictionary[word].text).id;
+            ids[k] = dictionary[word].id;
         }
         return ids;
     }
@@ -233,7 +248,7 @@ final class TitleWords {
             }
         }
         for (Word word : dictionary) {
-            if (word.count == 0 && byWord.get(word.text) == word) {
+            if (word.count == 0) {
                 if (used[word.id]) {
                     throw new IOException(
                             "corrupt TitleWords: word "

@@ -86,7 +86,7 @@ class CorruptStatisticsLengthTest {
     @ValueSource(ints = {Integer.MAX_VALUE, -5})
     void titleWordsDictionary(int length) {
         DataInputStream in = bytes(out -> out.writeInt(length));
-        assertCorrupt(() -> new TitleWords(10).readFrom(in), "TitleWords.dictionary", length);
+        assertCorrupt(() -> new TitleWords(10).readFrom(in, 10), "TitleWords.dictionary", length);
     }
 
     @ParameterizedTest
@@ -100,7 +100,7 @@ class CorruptStatisticsLengthTest {
                             out.writeInt(1); // words of the item
                             out.writeInt(word);
                         });
-        assertCorrupt(() -> new TitleWords(10).readFrom(in), "TitleWords.word", word);
+        assertCorrupt(() -> new TitleWords(10).readFrom(in, 10), "TitleWords.word", word);
     }
 
     /**

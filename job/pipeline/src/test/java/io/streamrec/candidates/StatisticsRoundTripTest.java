@@ -90,7 +90,7 @@ class StatisticsRoundTripTest {
         original.put(3, "Trek", List.of());
         original.put(0, "Casablanca", List.of("Drama")); // re-titled: leaves star and sci-fi
         TitleWords restored = new TitleWords(2);
-        restored.readFrom(roundTrip(original::writeTo));
+        restored.readFrom(roundTrip(original::writeTo), 4);
         for (String word : List.of("star", "trek", "wars", "attr:sci-fi", "casablanca", "none")) {
             assertThat(restored.idf(word)).as(word).isEqualTo(original.idf(word));
         }

@@ -16,6 +16,9 @@ import org.junit.jupiter.api.Test;
 class TitleWordsTest {
     private static final double LN_4_OVER_2 = Math.log(4.0 / 2.0);
 
+    /** The items indexed beside the words restored here. */
+    private static final int ITEMS = 5;
+
     /**
      * Items 0-2 of "star" titles, item 1 then re-indexed as "Moon" with a genre; item 4 indexed
      * without words, item 3 never.
@@ -134,7 +137,7 @@ class TitleWordsTest {
     void wordsWithoutItemsInOlderBytesAreDroppedOnRestore() throws IOException {
         byte[] older = reindexedBytes(true);
         TitleWords restored = new TitleWords(5);
-        restored.readFrom(new DataInputStream(new ByteArrayInputStream(older)));
+        restored.readFrom(new DataInputStream(new ByteArrayInputStream(older)), ITEMS);
         assertThat(restored.words()).isEqualTo(5);
         assertThat(bytes(restored)).isEqualTo(bytes(reindexed()));
         restored.put(3, "Trek", List.of());
@@ -145,7 +148,7 @@ class TitleWordsTest {
     void readBackItAnswersAndWritesAsTheIndexItWasWrittenFrom() throws IOException {
         TitleWords original = reindexed();
         TitleWords restored = new TitleWords(5);
-        restored.readFrom(new DataInputStream(new ByteArrayInputStream(bytes(original))));
+        restored.readFrom(new DataInputStream(new ByteArrayInputStream(bytes(original))), ITEMS);
         assertThat(bytes(restored)).isEqualTo(bytes(original));
         assertThat(shared(restored, 0, 1)).containsExactly(shared(original, 0, 1));
         // both go on alike: item 0 re-indexed, a new item
@@ -159,7 +162,8 @@ class TitleWordsTest {
                         () ->
                                 restored.readFrom(
                                         new DataInputStream(
-                                                new ByteArrayInputStream(bytes(original)))))
+                                                new ByteArrayInputStream(bytes(original))),
+                                        ITEMS))
                 .isInstanceOf(IllegalStateException.class);
     }
 
@@ -178,9 +182,87 @@ class TitleWordsTest {
                         () ->
                                 restored.readFrom(
                                         new DataInputStream(
-                                                new ByteArrayInputStream(bad.toByteArray()))))
+                                                new ByteArrayInputStream(bad.toByteArray())),
+                                        ITEMS))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("wars");
+    }
+
+    /**
+     * Every writer wrote each word once, with distinct items among those indexed: a word twice (the
+     * first was left with its postings, still read, under its id) or a posting beyond the items or
+     * twice in a word is corrupt.
+     */
+    @Test
+    void aWordTwiceOrAPostingBeyondTheItemsOrTwiceIsCorrupt() {
+        assertCorrupt(
+                out -> {
+                    out.writeInt(2);
+                    writeWord(out, "star", 0);
+                    writeWord(out, "star", 1);
+                    out.writeInt(2);
+                    writeItem(out, 0);
+                    writeItem(out, 1);
+                },
+                "corrupt TitleWords: word star twice");
+        assertCorrupt(
+                out -> {
+                    out.writeInt(1);
+                    writeWord(out, "star", 0, ITEMS);
+                    out.writeInt(1);
+                    writeItem(out, 0);
+                },
+                "corrupt TitleWords posting 5 of 5");
+        assertCorrupt(
+                out -> {
+                    out.writeInt(1);
+                    writeWord(out, "star", -1);
+                    out.writeInt(0);
+                },
+                "corrupt TitleWords posting -1 of 5");
+        assertCorrupt(
+                out -> {
+                    out.writeInt(2);
+                    writeWord(out, "star", 0, 2);
+                    writeWord(out, "wars", 2, 0, 2);
+                    out.writeInt(3);
+                    writeItem(out, 0, 1);
+                    out.writeInt(-1);
+                    writeItem(out, 0, 1);
+                },
+                "corrupt TitleWords posting 2 twice in one list");
+        assertCorrupt(
+                out -> {
+                    out.writeInt(0); // dictionary
+                    out.writeInt(ITEMS + 1);
+                    for (int item = 0; item <= ITEMS; item++) {
+                        out.writeInt(-1);
+                    }
+                },
+                "corrupt TitleWords.items 6, 5 indexed");
+    }
+
+    private interface Writer {
+        void write(DataOutputStream out) throws IOException;
+    }
+
+    private static void assertCorrupt(Writer writer, String message) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try {
+            writer.write(new DataOutputStream(bytes));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        assertThatThrownBy(
+                        () ->
+                                new TitleWords(5)
+                                        .readFrom(
+                                                new DataInputStream(
+                                                        new ByteArrayInputStream(
+                                                                bytes.toByteArray())),
+                                                ITEMS))
+                .isInstanceOf(IOException.class)
+                .hasMessage(message);
     }
 
     private static void writeWord(DataOutputStream out, String word, int... items)
