@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.job.KafkaSinkOptions;
+import io.streamrec.job.RuntimeDefaults;
 import io.streamrec.job.StreamrecJob;
 import io.streamrec.kafka.KafkaOptions;
 import io.streamrec.schema.SavepointContract.Uids;
@@ -132,7 +133,10 @@ class KafkaRecoveryCommitITCase {
         conf.set(KafkaOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
         conf.set(KafkaSinkOptions.TRANSACTIONAL_ID_PREFIX, "failure");
         conf.set(KafkaSinkOptions.TRANSACTION_NAMING_STRATEGY, naming);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
+        // the checkpoint settings every deployment shares: the job is not built without them
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createLocalEnvironment(
+                        1, RuntimeDefaults.checkpointsAndRestarts());
         StreamrecJob.builder().configuration(conf).catalog(ItemCatalog.empty()).build().addTo(env);
         return env.getTransformations().stream()
                 .filter(t -> Uids.EVAL_REPORTS_SINK.equals(t.getUid()))
