@@ -63,7 +63,7 @@ replay_events() {
           for (r = 0; emitted < n; r++) {
             for (i = 1; i <= NR && emitted < n; i++) {
               id = (r == 0) ? "mt-" line[i] : "mt-r" r "-" line[i]
-              printf "%s|{\"eventId\":\"%s\",\"userId\":\"%s\",\"itemId\":\"%s\",\"type\":\"rating\",\"value\":%s,\"timestamp\":%d000}\n",
+              printf "%s|{\"eventId\":\"%s\",\"userId\":\"%s\",\"itemId\":\"%s\",\"type\":\"rating\",\"value\":%s,\"timestamp\":%.0f000}\n",
                 user[i], id, user[i], item[i], value[i], t[i] + r * span
               emitted++
             }

@@ -117,7 +117,7 @@ wait_until 60 "the gateway (see $WORK/gateway.log)" gateway_healthy
 # some history for the users asked about, through the gateway
 NOW_MS=$(($(date +%s) * 1000))
 awk -F'::' 'NR <= 1000 {print $2}' data/movietweetings-100k/ratings.dat \
-  | awk -v now="$NOW_MS" -v users="$USERS" 'BEGIN {printf "["} {printf "%s{\"eventId\":\"sec-%d\",\"userId\":\"u%d\",\"itemId\":\"%s\",\"type\":\"click\",\"timestamp\":%d}", (NR > 1 ? "," : ""), NR, NR % users, $1, now - 1000} END {print "]"}' \
+  | awk -v now="$NOW_MS" -v users="$USERS" 'BEGIN {printf "["} {printf "%s{\"eventId\":\"sec-%d\",\"userId\":\"u%d\",\"itemId\":\"%s\",\"type\":\"click\",\"timestamp\":%.0f}", (NR > 1 ? "," : ""), NR, NR % users, $1, now - 1000} END {print "]"}' \
   > "$WORK/events.json"
 posted=$(curl -s "${CA[@]}" -o /dev/null -w '%{http_code}' -X POST "$GW/events" \
   -H "Authorization: Bearer $WRITER_TOKEN" --data-binary @"$WORK/events.json")
