@@ -305,10 +305,10 @@ public final class CandidateGenerator {
         restored.updates = in.readLong();
         restored.items.readFrom(in);
         restored.users.readFrom(in);
-        restored.popularity.readFrom(in);
-        boolean ranked = version < 4; // neighbour lists with recency ranks, no clock
         int itemCount = restored.items.size();
         int userCount = restored.users.size();
+        restored.popularity.readFrom(in, itemCount);
+        boolean ranked = version < 4; // neighbour lists with recency ranks, no clock
         restored.pairs.readFrom(in, ranked, itemCount);
         restored.neighbourhood.readFrom(in, ranked, writtenUsersPerItem, itemCount, userCount);
         restored.titleWords.readFrom(in, itemCount);
@@ -317,7 +317,7 @@ public final class CandidateGenerator {
             restored.activity = ActivityStatistics.readFrom(in);
         }
         if (version >= 3) {
-            restored.popularity.readShortTermFrom(in);
+            restored.popularity.readShortTermFrom(in, itemCount);
         }
         return restored;
     }

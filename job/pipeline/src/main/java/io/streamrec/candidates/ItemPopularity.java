@@ -78,9 +78,9 @@ final class ItemPopularity {
 
     /**
      * Reads what {@link #writeTo} wrote into this, which must be empty, and ranks the items again;
-     * the item index must be read already.
+     * the item index must be read already, {@code itemCount} its items.
      */
-    void readFrom(DataInput in) throws IOException {
+    void readFrom(DataInput in, int itemCount) throws IOException {
         if (decayed.size() > 0) {
             throw new IllegalStateException("reading popularity into " + decayed.size() + " items");
         }
@@ -91,7 +91,7 @@ final class ItemPopularity {
         if (!sameHalfLives) {
             throw new IOException("popularity written at other half-lives than " + DECAYED);
         }
-        int size = ReadBounds.checkLength(in.readInt(), ReadBounds.MAX_IDS, "ItemPopularity.items");
+        int size = readItems(in, "ItemPopularity.items", itemCount);
         counts = new long[Math.max(16, size)];
         for (int item = 0; item < size; item++) {
             decayed.readNext(in);
@@ -115,8 +115,11 @@ final class ItemPopularity {
         }
     }
 
-    /** Reads what {@link #writeShortTermTo} wrote into this, whose short-term counts are empty. */
-    void readShortTermFrom(DataInput in) throws IOException {
+    /**
+     * Reads what {@link #writeShortTermTo} wrote into this, whose short-term counts are empty, for
+     * {@code itemCount} items indexed.
+     */
+    void readShortTermFrom(DataInput in, int itemCount) throws IOException {
         if (shortTerm.size() > 0) {
             throw new IllegalStateException(
                     "reading short-term counts into " + shortTerm.size() + " items");
@@ -129,12 +132,23 @@ final class ItemPopularity {
                             + " ms, not "
                             + SHORT_TERM.millis());
         }
-        int size =
-                ReadBounds.checkLength(
-                        in.readInt(), ReadBounds.MAX_IDS, "ItemPopularity.shortTermItems");
+        int size = readItems(in, "ItemPopularity.shortTermItems", itemCount);
         for (int item = 0; item < size; item++) {
             shortTerm.readNext(in);
         }
+    }
+
+    /**
+     * A count of counters, one per item up to the last with an event, so at most the items indexed
+     * (the index only grows): a counter beyond them ranks an item without an id, or is the count an
+     * item indexed later starts with.
+     */
+    private static int readItems(DataInput in, String what, int itemCount) throws IOException {
+        int size = ReadBounds.checkLength(in.readInt(), ReadBounds.MAX_IDS, what);
+        if (size > itemCount) {
+            throw new IOException("corrupt " + what + " " + size + ", " + itemCount + " indexed");
+        }
+        return size;
     }
 
     private void rank(int item) {
