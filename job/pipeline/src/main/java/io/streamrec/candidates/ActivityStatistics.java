@@ -83,12 +83,19 @@ public final class ActivityStatistics {
         users.writeTo(out);
     }
 
-    public static ActivityStatistics readFrom(DataInput in) throws IOException {
+    /**
+     * What {@link #writeTo} wrote, of {@code itemCount} items and {@code userCount} users indexed
+     * (the generator's indices, read before).
+     */
+    public static ActivityStatistics readFrom(DataInput in, int itemCount, int userCount)
+            throws IOException {
         int format = in.readInt();
         if (format != FORMAT) {
             throw new IOException("ActivityStatistics format " + format + ", expected " + FORMAT);
         }
         return new ActivityStatistics(
-                ItemContent.readFrom(in), ItemActivity.readFrom(in), UserActivity.readFrom(in));
+                ItemContent.readFrom(in, itemCount),
+                ItemActivity.readFrom(in, itemCount),
+                UserActivity.readFrom(in, userCount));
     }
 }

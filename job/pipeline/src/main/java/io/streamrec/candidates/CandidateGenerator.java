@@ -314,7 +314,7 @@ public final class CandidateGenerator {
         restored.titleWords.readFrom(in, itemCount);
         restored.readUserItems(in);
         if (version >= 2) {
-            restored.activity = ActivityStatistics.readFrom(in);
+            restored.activity = ActivityStatistics.readFrom(in, itemCount, userCount);
         }
         if (version >= 3) {
             restored.popularity.readShortTermFrom(in, itemCount);

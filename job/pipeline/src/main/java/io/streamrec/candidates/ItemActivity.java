@@ -68,6 +68,7 @@ public final class ItemActivity {
         return Math.max(mean - reach, Math.min(mean + reach, value));
     }
 
+    /** Grows the arrays to at most {@link #longestFor} the items indexed (a restore checks it). */
     private void grow(int item) {
         if (item < firstSeen.length) {
             return;
@@ -140,6 +141,21 @@ public final class ItemActivity {
         return Math.sqrt(Math.max(0.0, sumOfSquares / valued - mean * mean));
     }
 
+    /**
+     * The longest arrays for {@code items} indexed: {@link #grow} doubles them, to at least 16, and
+     * only for an indexed item.
+     */
+    private static long longestFor(int items) {
+        return Math.max(16L, 2L * items);
+    }
+
+    private boolean hasEvents(int item) {
+        return firstSeen[item] != NEVER
+                || lastSeen[item] != NEVER
+                || valueSums[item] != 0.0
+                || valueCounts[item] != 0;
+    }
+
     public void writeTo(DataOutput out) throws IOException {
         out.writeInt(FORMAT);
         out.writeInt(firstSeen.length);
@@ -154,13 +170,21 @@ public final class ItemActivity {
         out.writeLong(valued);
     }
 
-    public static ItemActivity readFrom(DataInput in) throws IOException {
+    /**
+     * What {@link #writeTo} wrote, for {@code itemCount} items indexed: arrays {@link #grow} could
+     * make, holding no events past the items (an item indexed later would start with them).
+     */
+    public static ItemActivity readFrom(DataInput in, int itemCount) throws IOException {
         int format = in.readInt();
         if (format != FORMAT) {
             throw new IOException("ItemActivity format " + format + ", expected " + FORMAT);
         }
         ItemActivity a = new ItemActivity();
         int n = ReadBounds.checkLength(in.readInt(), ReadBounds.MAX_IDS, "ItemActivity.items");
+        if (n > longestFor(itemCount)) {
+            throw new IOException(
+                    "corrupt ItemActivity.items " + n + " for " + itemCount + " indexed");
+        }
         a.firstSeen = new long[n];
         a.lastSeen = new long[n];
         a.valueSums = new double[n];
@@ -170,6 +194,10 @@ public final class ItemActivity {
             a.lastSeen[i] = in.readLong();
             a.valueSums[i] = in.readDouble();
             a.valueCounts[i] = in.readInt();
+            if (i >= itemCount && a.hasEvents(i)) {
+                throw new IOException(
+                        "corrupt ItemActivity: item " + i + " of " + itemCount + " has events");
+            }
         }
         a.sum = in.readDouble();
         a.sumOfSquares = in.readDouble();

@@ -233,7 +233,12 @@ public final class ItemContent {
         }
     }
 
-    public static ItemContent readFrom(DataInput in) throws IOException {
+    /**
+     * What {@link #writeTo} wrote, for {@code itemCount} items indexed: content is put for indexed
+     * items only, so more is corrupt (counted in every idf until an item indexed later replaces
+     * it).
+     */
+    public static ItemContent readFrom(DataInput in, int itemCount) throws IOException {
         int format = in.readInt();
         if (format != FORMAT) {
             throw new IOException("ItemContent format " + format + ", expected " + FORMAT);
@@ -248,6 +253,10 @@ public final class ItemContent {
             }
         }
         int items = ReadBounds.checkLength(in.readInt(), ReadBounds.MAX_IDS, "ItemContent.items");
+        if (items > itemCount) {
+            throw new IOException(
+                    "corrupt ItemContent.items " + items + ", " + itemCount + " indexed");
+        }
         content.years = new int[Math.max(16, items)];
         for (int item = 0; item < items; item++) {
             int[] w = null;

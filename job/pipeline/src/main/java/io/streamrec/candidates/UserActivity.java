@@ -327,7 +327,11 @@ public final class UserActivity {
         out.writeDouble(allAttributeEvents);
     }
 
-    public static UserActivity readFrom(DataInput in) throws IOException {
+    /**
+     * What {@link #writeTo} wrote, for {@code userCount} users indexed: the list has a slot per
+     * user up to the last with an event, so more is corrupt (a new user would take their numbers).
+     */
+    public static UserActivity readFrom(DataInput in, int userCount) throws IOException {
         int format = in.readInt();
         if (format != FORMAT) {
             throw new IOException("UserActivity format " + format + ", expected " + FORMAT);
@@ -344,13 +348,17 @@ public final class UserActivity {
                     "corrupt UserActivity caps " + attributeCap + ", " + meanWindow + " (0)");
         }
         UserActivity a = new UserActivity(attributeCap, meanWindow);
-        a.readUsers(in);
+        a.readUsers(in, userCount);
         a.readAttributeEvents(in);
         return a;
     }
 
-    private void readUsers(DataInput in) throws IOException {
+    private void readUsers(DataInput in, int userCount) throws IOException {
         int n = ReadBounds.checkLength(in.readInt(), ReadBounds.MAX_IDS, "UserActivity.users");
+        if (n > userCount) {
+            throw new IOException(
+                    "corrupt UserActivity.users " + n + ", " + userCount + " indexed");
+        }
         for (int i = 0; i < n; i++) {
             User u = readUser(in, attributeCap);
             users.add(u.isEmpty() ? null : u);

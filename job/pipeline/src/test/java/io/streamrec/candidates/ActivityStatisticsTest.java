@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
 /** The ranker's further statistics: what they count, their caps, and snapshot → restore. */
@@ -112,7 +113,8 @@ class ActivityStatisticsTest {
                             () ->
                                     ItemContent.readFrom(
                                             new DataInputStream(
-                                                    new ByteArrayInputStream(bytes.toByteArray()))))
+                                                    new ByteArrayInputStream(bytes.toByteArray())),
+                                            1))
                     .isInstanceOf(IOException.class)
                     .hasMessageContaining("corrupt");
         }
@@ -216,9 +218,9 @@ class ActivityStatisticsTest {
         stats.items().writeTo(out);
         stats.users().writeTo(out);
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(buffer.toByteArray()));
-        ItemContent content = ItemContent.readFrom(in);
-        ItemActivity items = ItemActivity.readFrom(in);
-        UserActivity users = UserActivity.readFrom(in);
+        ItemContent content = ItemContent.readFrom(in, Integer.MAX_VALUE);
+        ItemActivity items = ItemActivity.readFrom(in, Integer.MAX_VALUE);
+        UserActivity users = UserActivity.readFrom(in, Integer.MAX_VALUE);
         assertThat(in.available()).isZero();
         ByteArrayOutputStream again = new ByteArrayOutputStream();
         DataOutputStream out2 = new DataOutputStream(again);
@@ -226,6 +228,53 @@ class ActivityStatisticsTest {
         items.writeTo(out2);
         users.writeTo(out2);
         assertThat(again.toByteArray()).isEqualTo(buffer.toByteArray());
+    }
+
+    /**
+     * Content, item activity and user activity exist for indexed items and users only: more is
+     * corrupt, as is an item activity longer than its growth makes or with events past the items.
+     */
+    @Test
+    void activityOfMoreItemsOrUsersThanIndexedIsCorrupt() throws IOException {
+        ItemContent content = new ItemContent();
+        ItemActivity items = new ItemActivity();
+        UserActivity users = new UserActivity(4, 10);
+        for (int i = 0; i < 3; i++) {
+            content.put(i, "Film " + i, List.of("Drama"));
+            items.add(i, 1_000L + i, 4f);
+            users.add(i, 1_000L + i, content.attributes(i), 0.0, 0.0);
+        }
+        ItemContent.readFrom(input(content::writeTo), 3);
+        ItemActivity.readFrom(input(items::writeTo), 3);
+        UserActivity.readFrom(input(users::writeTo), 3);
+        assertCorrupt(
+                () -> ItemContent.readFrom(input(content::writeTo), 2),
+                "corrupt ItemContent.items 3, 2 indexed");
+        assertCorrupt(
+                () -> ItemActivity.readFrom(input(items::writeTo), 2),
+                "corrupt ItemActivity: item 2 of 2 has events");
+        assertCorrupt(
+                () -> UserActivity.readFrom(input(users::writeTo), 2),
+                "corrupt UserActivity.users 3, 2 indexed");
+        items.add(39, 2_000L, Float.NaN); // arrays of 40: twice the items they may be for is 20
+        ItemActivity.readFrom(input(items::writeTo), 40);
+        assertCorrupt(
+                () -> ItemActivity.readFrom(input(items::writeTo), 10),
+                "corrupt ItemActivity.items 40 for 10 indexed");
+    }
+
+    private interface Part {
+        void writeTo(DataOutputStream out) throws IOException;
+    }
+
+    private static DataInputStream input(Part part) throws IOException {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        part.writeTo(new DataOutputStream(buffer));
+        return new DataInputStream(new ByteArrayInputStream(buffer.toByteArray()));
+    }
+
+    private static void assertCorrupt(ThrowingCallable read, String message) {
+        assertThatThrownBy(read).isInstanceOf(IOException.class).hasMessage(message);
     }
 
     @Test
@@ -277,6 +326,9 @@ class ActivityStatisticsTest {
     }
 
     private static ActivityStatistics restore(byte[] snapshot) throws IOException {
-        return ActivityStatistics.readFrom(new DataInputStream(new ByteArrayInputStream(snapshot)));
+        return ActivityStatistics.readFrom(
+                new DataInputStream(new ByteArrayInputStream(snapshot)),
+                Integer.MAX_VALUE,
+                Integer.MAX_VALUE);
     }
 }

@@ -22,14 +22,18 @@ class CorruptStatisticsLengthTest {
                             out.writeInt(1); // format
                             out.writeInt(length);
                         });
-        assertCorrupt(() -> ItemActivity.readFrom(in), "ItemActivity.items", length);
+        assertCorrupt(
+                () -> ItemActivity.readFrom(in, Integer.MAX_VALUE), "ItemActivity.items", length);
     }
 
     @ParameterizedTest
     @ValueSource(ints = {Integer.MAX_VALUE, -5})
     void userActivityAttributes(int length) {
         DataInputStream in = userActivity(8, length);
-        assertCorrupt(() -> UserActivity.readFrom(in), "UserActivity.attributes", length);
+        assertCorrupt(
+                () -> UserActivity.readFrom(in, Integer.MAX_VALUE),
+                "UserActivity.attributes",
+                length);
     }
 
     /** The cap read bounds every user's attribute arrays, so it is bounded itself. */
@@ -37,7 +41,10 @@ class CorruptStatisticsLengthTest {
     @ValueSource(ints = {Integer.MAX_VALUE, 4097, -3})
     void userActivityAttributeCap(int cap) {
         DataInputStream in = userActivity(cap, Integer.MAX_VALUE - 8);
-        assertCorrupt(() -> UserActivity.readFrom(in), "UserActivity.attributeCap", cap);
+        assertCorrupt(
+                () -> UserActivity.readFrom(in, Integer.MAX_VALUE),
+                "UserActivity.attributeCap",
+                cap);
     }
 
     /** Format 1 of one user's activity, up to its attribute count: {@code cap}, then {@code n}. */
@@ -69,7 +76,8 @@ class CorruptStatisticsLengthTest {
                             out.writeBoolean(true);
                             out.writeInt(length);
                         });
-        assertCorrupt(() -> ItemContent.readFrom(in), "ItemContent.words", length);
+        assertCorrupt(
+                () -> ItemContent.readFrom(in, Integer.MAX_VALUE), "ItemContent.words", length);
     }
 
     @ParameterizedTest
