@@ -160,12 +160,27 @@ final class UserNeighbourhood {
         }
         int users = readCount(in, "UserNeighbourhood.users", userCount);
         for (int u = 0; u < users; u++) {
-            BoundedNeighbours row =
-                    ranked
-                            ? BoundedNeighbours.readRankedFrom(in, similarPerUser, keys)
-                            : BoundedNeighbours.readFrom(in, similarPerUser, keys);
+            BoundedNeighbours row = readSimilar(in, ranked, keys, u);
             similar.add(row.size() == 0 ? NONE : row);
         }
+    }
+
+    /**
+     * User {@code user}'s similar users, which never held the user: {@link #add} skips an event's
+     * own user, and so did every version that wrote statistics; one there would weigh the user's
+     * own items as a neighbour's.
+     */
+    private BoundedNeighbours readSimilar(DataInput in, boolean ranked, RestoredKeys keys, int user)
+            throws IOException {
+        BoundedNeighbours row =
+                ranked
+                        ? BoundedNeighbours.readRankedFrom(in, similarPerUser, keys)
+                        : BoundedNeighbours.readFrom(in, similarPerUser, keys);
+        if (row.slotOf(user) >= 0) {
+            throw new IOException(
+                    "corrupt UserNeighbourhood user " + user + " among its own similar users");
+        }
+        return row;
     }
 
     /** A count of lists, one per item or user of the {@code indexed}. */

@@ -68,6 +68,14 @@ class UserNeighbourhoodTest {
                 "corrupt UserNeighbourhood user 1 twice in one list");
     }
 
+    /** No writer put a user among its own similar users: its events skip it. */
+    @Test
+    void aUserAmongItsOwnSimilarUsersIsCorrupt() {
+        assertCorrupt(
+                () -> read(out -> writeSimilarUsers(out, 1, 0, 2)),
+                "corrupt UserNeighbourhood user 0 among its own similar users");
+    }
+
     /** Three users' events on three items, similar users kept both ways. */
     private static UserNeighbourhood written() {
         UserNeighbourhood n = neighbourhood();
