@@ -1,16 +1,46 @@
 package io.streamrec.gateway;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.DecoderResultProvider;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObjectDecoder;
 import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.util.internal.StringUtil;
+import java.lang.reflect.Field;
+import java.util.List;
 
 /**
  * Request heads as RFC 9112 frames them, where a proxy in front and this gateway could disagree
- * about where a request ends (request smuggling): lines end in CRLF only, and a request with both
+ * about where a request ends (request smuggling): lines end in CRLF only, a request with both
  * Content-Length and {@code Transfer-Encoding: chunked} is malformed (400 and close), not read as
- * chunked on a connection kept alive.
+ * chunked on a connection kept alive, and a chunk size is 1 to 8 hex digits. Once a line is
+ * refused, nothing more of the connection is decoded.
  */
 final class StrictRequestDecoder extends HttpRequestDecoder {
+    /**
+     * Past 8 hex digits Netty's int chunk size wraps ({@code 100000002} is read as 2), while a
+     * proxy keeping 64-bit sizes sends the whole chunk as body; 8 digits are read exactly or
+     * refused.
+     */
+    private static final int MAX_CHUNK_SIZE_DIGITS = 8;
+
+    /**
+     * The decoder's own state, the only way to know that a chunk-size line comes next: Netty has no
+     * hook for it.
+     */
+    private static final Field STATE = stateField();
+
+    /** Asked to start over: the decoder does so at its next decode, whatever its state says. */
+    private boolean resetAsked;
+
+    /** A line was refused: the rest of the connection is skipped, as Netty skips a bad message. */
+    private boolean refused;
+
     StrictRequestDecoder() {
         super(
                 new HttpDecoderConfig()
@@ -20,8 +50,71 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
                         .setStrictLineParsing(true));
     }
 
+    private static Field stateField() {
+        try {
+            Field state = HttpObjectDecoder.class.getDeclaredField("currentState");
+            state.setAccessible(true);
+            return state;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException("this Netty's HttpObjectDecoder has no state", e);
+        }
+    }
+
     @Override
     protected void handleTransferEncodingChunkedWithContentLength(HttpMessage message) {
         throw new IllegalArgumentException("both Content-Length and Transfer-Encoding");
+    }
+
+    @Override
+    public void reset() {
+        resetAsked = true;
+        super.reset();
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out)
+            throws Exception {
+        if (refused) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        String state = resetAsked ? "SKIP_CONTROL_CHARS" : ((Enum<?>) STATE.get(this)).name();
+        resetAsked = false;
+        String badSize = state.equals("READ_CHUNK_SIZE") ? badChunkSize(in) : null;
+        if (badSize != null) {
+            refuse(in, out, new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER), badSize);
+            return;
+        }
+        super.decode(ctx, in, out);
+    }
+
+    /**
+     * Why the chunk-size line {@code in} starts with is refused: not 1 to 8 hex digits ended by CR,
+     * {@code ;} or whitespace (leading whitespace too, which Netty skips). Null while the line is
+     * not whole: the decoder waits for it too.
+     */
+    private static String badChunkSize(ByteBuf in) {
+        int end = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\n');
+        if (end < 0) {
+            return null;
+        }
+        int i = in.readerIndex();
+        while (i < end && StringUtil.decodeHexNibble(in.getByte(i)) != -1) {
+            i++;
+        }
+        int digits = i - in.readerIndex();
+        byte next = in.getByte(i);
+        boolean ended = next == '\r' || next == ';' || next == ' ' || next == '\t';
+        return digits >= 1 && digits <= MAX_CHUNK_SIZE_DIGITS && ended
+                ? null
+                : "chunk size not 1 to " + MAX_CHUNK_SIZE_DIGITS + " hex digits";
+    }
+
+    /** Passes {@code failed} on, failed with {@code why}, and skips the rest of the connection. */
+    private void refuse(ByteBuf in, List<Object> out, DecoderResultProvider failed, String why) {
+        refused = true;
+        in.skipBytes(in.readableBytes());
+        failed.setDecoderResult(DecoderResult.failure(new IllegalArgumentException(why)));
+        out.add(failed);
     }
 }

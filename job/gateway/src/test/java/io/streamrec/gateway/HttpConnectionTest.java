@@ -443,6 +443,33 @@ class HttpConnectionTest {
     }
 
     /**
+     * A chunk size past 8 hex digits overflows the decoder's int: {@code 100000002} read as 2 made
+     * the rest of that chunk a request of its own, which a proxy keeping 64-bit sizes sends as
+     * body. Refused whether the line arrives at once or byte by byte.
+     */
+    @Test
+    void aChunkSizeOfMoreThanEightHexDigitsIsRefusedAndNothingBehindItIsRouted() {
+        String request =
+                "POST /events HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        + "100000002\r\nab\r\n0\r\n\r\n"
+                        + get("/smuggled");
+        AnsweringRouter router = new AnsweringRouter();
+        EmbeddedChannel atOnce = connection(router);
+        send(atOnce, request);
+        EmbeddedChannel byteByByte = connection(router);
+        for (char c : request.toCharArray()) {
+            send(byteByByte, String.valueOf(c));
+        }
+        EmbeddedChannel leadingSpace = connection(router);
+        send(leadingSpace, request.replace("100000002", " 100000002"));
+
+        assertThat(statuses(atOnce)).containsExactly(400);
+        assertThat(statuses(byteByByte)).containsExactly(400);
+        assertThat(statuses(leadingSpace)).containsExactly(400);
+        assertThat(router.routed).isEmpty();
+    }
+
+    /**
      * Empty list elements beside chunked pass the framing check, so the decoder must read the body
      * as chunked too, or what follows it would be framed otherwise than a proxy frames it.
      */
