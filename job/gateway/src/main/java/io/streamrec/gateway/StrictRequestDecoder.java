@@ -10,16 +10,18 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectDecoder;
 import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.internal.StringUtil;
 import java.lang.reflect.Field;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Request heads as RFC 9112 frames them, where a proxy in front and this gateway could disagree
  * about where a request ends (request smuggling): lines end in CRLF only, a request with both
  * Content-Length and {@code Transfer-Encoding: chunked} is malformed (400 and close), not read as
- * chunked on a connection kept alive, and a chunk size is 1 to 8 hex digits. Once a line is
- * refused, nothing more of the connection is decoded.
+ * chunked on a connection kept alive, a chunk size is 1 to 8 hex digits, and no field line is
+ * folded. Once a line is refused, nothing more of the connection is decoded.
  */
 final class StrictRequestDecoder extends HttpRequestDecoder {
     /**
@@ -34,6 +36,16 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
      * hook for it.
      */
     private static final Field STATE = stateField();
+
+    /**
+     * The decoder's states in which it reads a head (and the whitespace it skips before one); a
+     * folded trailer line it refuses itself.
+     */
+    private static final Set<String> HEAD =
+            Set.of("SKIP_CONTROL_CHARS", "READ_INITIAL", "READ_HEADER");
+
+    /** The last byte decoded, which a line of the next bytes may start after. */
+    private byte lastByte;
 
     /** Asked to start over: the decoder does so at its next decode, whatever its state says. */
     private boolean resetAsked;
@@ -85,7 +97,48 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
             refuse(in, out, new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER), badSize);
             return;
         }
+        int from = in.readerIndex();
+        int decoded = out.size();
         super.decode(ctx, in, out);
+        if (HEAD.contains(state) && folded(in, from)) {
+            refuseHead(in, out, decoded);
+        }
+        if (in.readerIndex() > from) {
+            lastByte = in.getByte(in.readerIndex() - 1);
+        }
+    }
+
+    /**
+     * Refuses the head in progress in place of what this call decoded of it (from {@code decoded}
+     * on): a head is passed on only whole, so nothing of it was before.
+     */
+    private void refuseHead(ByteBuf in, List<Object> out, int decoded) {
+        while (out.size() > decoded) {
+            ReferenceCountUtil.release(out.remove(out.size() - 1));
+        }
+        refuse(
+                in,
+                out,
+                createInvalidMessage(),
+                "a field line starting with whitespace (obsolete line folding)");
+    }
+
+    /**
+     * Whether the bytes decoded since {@code from} hold a line starting with SP or HTAB: Netty
+     * folds it into the field line before, where a lenient proxy may read it as a field of its own
+     * (a Content-Length), and RFC 9112 5.2 allows refusing it. Before a request line too, which
+     * Netty skips as whitespace.
+     */
+    private boolean folded(ByteBuf in, int from) {
+        byte previous = lastByte;
+        for (int i = from; i < in.readerIndex(); i++) {
+            byte b = in.getByte(i);
+            if (previous == '\n' && (b == ' ' || b == '\t')) {
+                return true;
+            }
+            previous = b;
+        }
+        return false;
     }
 
     /**

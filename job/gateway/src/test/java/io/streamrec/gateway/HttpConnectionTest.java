@@ -470,6 +470,47 @@ class HttpConnectionTest {
     }
 
     /**
+     * A field line starting with whitespace (obsolete line folding) was folded into the line
+     * before, hiding a Content-Length or Transfer-Encoding that a lenient proxy reads: refused, in
+     * the head and in a chunked body's trailers, whether it arrives at once or byte by byte.
+     */
+    @Test
+    void aFoldedFieldLineIsRefusedAndNothingBehindItIsRouted() {
+        String folded =
+                "POST /events HTTP/1.1\r\nHost: x\r\nX-A: b\r\n Content-Length: 2\r\n\r\nab"
+                        + get("/smuggled");
+        AnsweringRouter router = new AnsweringRouter();
+        EmbeddedChannel atOnce = connection(router);
+        send(atOnce, folded);
+        EmbeddedChannel byteByByte = connection(router);
+        for (char c : folded.toCharArray()) {
+            send(byteByByte, String.valueOf(c));
+        }
+        EmbeddedChannel tab = connection(router);
+        send(
+                tab,
+                "POST /events HTTP/1.1\r\nHost: x\r\nTransfer-Encoding:\r\n\tchunked\r\n\r\n"
+                        + "2\r\nab\r\n0\r\n\r\n"
+                        + get("/smuggled"));
+        EmbeddedChannel trailer = connection(router);
+        send(
+                trailer,
+                "POST /events HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        + "2\r\nab\r\n0\r\nX-T: a\r\n b\r\n\r\n"
+                        + get("/smuggled"));
+
+        assertThat(statuses(atOnce)).containsExactly(400);
+        assertThat(statuses(byteByByte)).containsExactly(400);
+        assertThat(statuses(tab)).containsExactly(400);
+        assertThat(statuses(trailer)).containsExactly(400);
+        assertThat(router.routed).isEmpty();
+
+        EmbeddedChannel inABody = connection(router); // a body's lines are no field lines
+        send(inABody, postHead(4, null) + "a\n b" + get("/after"));
+        assertThat(statuses(inABody)).containsExactly(200, 200);
+    }
+
+    /**
      * Empty list elements beside chunked pass the framing check, so the decoder must read the body
      * as chunked too, or what follows it would be framed otherwise than a proxy frames it.
      */
