@@ -16,10 +16,11 @@ final class EventBatchSplitter {
     private EventBatchSplitter() {}
 
     /**
-     * The records of a body: an array's elements, else the body itself (the codec gives a malformed
-     * one its precise reason); null past {@code maxBatch} elements, counted while reading, so an
-     * oversized batch is never parsed whole. Each element is its bytes as sent, not re-encoded: a
-     * tree would keep the last of a key given twice, which the codec refuses in a lone event.
+     * The records of a body: an array's elements, else (or when more follows the array) the body
+     * itself (the codec gives a malformed one its precise reason); null past {@code maxBatch}
+     * elements, counted while reading, so an oversized batch is never parsed whole. Each element is
+     * its bytes as sent, not re-encoded: a tree would keep the last of a key given twice, which the
+     * codec refuses in a lone event.
      */
     static List<byte[]> split(byte[] body, int maxBatch) {
         try (JsonParser parser = MAPPER.createParser(body)) {
@@ -44,7 +45,9 @@ final class EventBatchSplitter {
                 long to = parser.currentLocation().getByteOffset();
                 records.add(Arrays.copyOfRange(body, (int) from, (int) to));
             }
-            return records;
+            // anything after the array was dropped unread; whole, the body fails the codec's
+            // trailing-token check, as a lone event followed by more does
+            return parser.nextToken() == null ? records : List.of(body);
         } catch (IOException e) {
             return List.of(body);
         }

@@ -489,6 +489,32 @@ class GatewayServerTest {
     }
 
     /**
+     * A batch must end its body: a value after its closing bracket was dropped unread, and the
+     * batch before it answered 202. Now the body is one malformed record, as a lone event with
+     * trailing tokens is; whitespace after the bracket is fine.
+     */
+    @Test
+    void aBatchFollowedByAnotherValueIs400AndNothingIsProduced() throws Exception {
+        MockProducer<byte[], byte[]> producer = acknowledgingProducer();
+        try (GatewayServer gateway =
+                new GatewayServer(
+                        conf(),
+                        clients(producer, resultsTopic(1)),
+                        Duration.ofSeconds(30),
+                        GatewayServer.PARTITION_CHECK)) {
+            HttpResponse<String> trailed =
+                    post(gateway, "/events", "[" + event("u1") + "]" + event("u2"));
+            assertThat(trailed.statusCode()).isEqualTo(400);
+            assertThat(MAPPER.readTree(trailed.body()).get("accepted").asInt()).isZero();
+            assertThat(producer.history()).isEmpty();
+
+            assertThat(post(gateway, "/events", "[" + event("u3") + "] \n").statusCode())
+                    .isEqualTo(202);
+            assertThat(producer.history()).hasSize(1);
+        }
+    }
+
+    /**
      * At most {@code gateway.rate-limited-clients} buckets are kept: the least recently seen client
      * is dropped and starts again with a full bucket.
      */
