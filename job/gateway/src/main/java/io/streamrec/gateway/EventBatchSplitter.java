@@ -53,11 +53,14 @@ final class EventBatchSplitter {
         }
     }
 
-    /** The {@code userId} text a record names, if it is a JSON object that names one. */
+    /**
+     * The user a record names, if it is a JSON object that names one: its {@code userId} text or
+     * whole number, as the codec reads an id ({@code 43} is user "43").
+     */
     static String namedUser(byte[] record) {
         try {
             JsonNode user = MAPPER.readTree(record).path("userId");
-            return user.isTextual() ? user.asText() : null;
+            return user.isTextual() || user.isIntegralNumber() ? user.asText() : null;
         } catch (IOException e) {
             return null; // not JSON: it names nobody
         }

@@ -515,6 +515,33 @@ class GatewayServerTest {
     }
 
     /**
+     * The codec reads a whole number as an id ({@code "userId":43} is user "43"), so an invalid
+     * event naming user 43 by number is another user's to a token bound to u42: 403 and nothing of
+     * the batch accepted, as with {@code "userId":"43"}. It was read as naming nobody: 400, and the
+     * valid u42 event produced.
+     */
+    @Test
+    void anInvalidEventNamingAnotherUserByNumberIsRefused403WithNothingAccepted(@TempDir Path dir)
+            throws Exception {
+        Configuration conf = conf();
+        Path file =
+                Files.writeString(
+                        dir.resolve("tokens"), AccessTokens.hash("u42app") + " events:write u42\n");
+        conf.set(GatewayOptions.TOKENS_FILE, file.toString());
+        MockProducer<byte[], byte[]> producer = acknowledgingProducer();
+        try (GatewayServer gateway =
+                new GatewayServer(
+                        conf,
+                        clients(producer, resultsTopic(1)),
+                        Duration.ofSeconds(30),
+                        GatewayServer.PARTITION_CHECK)) {
+            String batch = "[" + event("u42") + ",{\"eventId\":\"x\",\"userId\":43}]";
+            assertThat(as("u42app", gateway, "/events", batch).statusCode()).isEqualTo(403);
+            assertThat(producer.history()).isEmpty();
+        }
+    }
+
+    /**
      * At most {@code gateway.rate-limited-clients} buckets are kept: the least recently seen client
      * is dropped and starts again with a full bucket.
      */
