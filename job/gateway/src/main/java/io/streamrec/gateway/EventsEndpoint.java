@@ -110,8 +110,9 @@ final class EventsEndpoint {
         List<byte[]> records = EventBatchSplitter.split(body, maxBatch);
         // one token per event, since the broker's load is per record: counting requests would let
         // a client write gateway.max-batch times its rate; admitted here, after the split, so that
-        // batches in flight together cannot all pass on the same tokens
-        if (identity.overRate(client, ex, records == null ? 1 : records.size())) {
+        // batches in flight together cannot all pass on the same tokens; at least one, as any
+        // request: an empty batch cost nothing and was never limited
+        if (identity.overRate(client, ex, records == null ? 1 : Math.max(1, records.size()))) {
             return;
         }
         if (records == null) {

@@ -541,6 +541,17 @@ class GatewayServerTest {
         }
     }
 
+    /** An empty batch costs one token, as any request: it cost none, so it was never limited. */
+    @Test
+    void anEmptyBatchCostsItsClientAToken() throws Exception {
+        try (GatewayServer gateway = gateway(clientLimited(1))) {
+            assertThat(post(gateway, "/events", "[]").statusCode()).isEqualTo(202);
+            for (int i = 0; i < 4; i++) {
+                assertTooManyRequests(post(gateway, "/events", "[]"));
+            }
+        }
+    }
+
     /**
      * At most {@code gateway.rate-limited-clients} buckets are kept: the least recently seen client
      * is dropped and starts again with a full bucket.
