@@ -108,14 +108,31 @@ final class ClientIdentity {
     }
 
     /**
-     * Whether the client is over {@code gateway.client-rate} for a request of {@code cost} tokens,
-     * after answering 429 if so; else the cost is taken.
+     * Whether the client is over {@code gateway.client-rate}, after answering 429 if so; else a
+     * request's token is taken.
      */
-    boolean overRate(String client, Exchange ex, int cost) {
-        long wait =
+    boolean overRate(String client, Exchange ex) {
+        return refused(
+                ex,
                 clientLimiter == null
                         ? 0
-                        : clientLimiter.admit(client, cost, System.currentTimeMillis());
+                        : clientLimiter.acquire(client, System.currentTimeMillis()));
+    }
+
+    /**
+     * Whether the client is over {@code gateway.client-rate} for the rest of a request's cost,
+     * {@code tokens} more than the one {@link #overRate} took ({@link RateLimiter#admitRest}),
+     * after answering 429 if so; else they are taken.
+     */
+    boolean overRateForRest(String client, Exchange ex, int tokens) {
+        return refused(
+                ex,
+                clientLimiter == null
+                        ? 0
+                        : clientLimiter.admitRest(client, tokens, System.currentTimeMillis()));
+    }
+
+    private static boolean refused(Exchange ex, long wait) {
         if (wait > 0) {
             ex.sendTooManyRequests("too many requests from this client", wait);
         }

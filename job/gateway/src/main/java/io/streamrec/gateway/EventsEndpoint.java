@@ -109,10 +109,12 @@ final class EventsEndpoint {
     private void accept(byte[] body, AccessTokens.Grant grant, String client, Exchange ex) {
         List<byte[]> records = EventBatchSplitter.split(body, maxBatch);
         // one token per event, since the broker's load is per record: counting requests would let
-        // a client write gateway.max-batch times its rate; admitted here, after the split, so that
-        // batches in flight together cannot all pass on the same tokens; at least one, as any
-        // request: an empty batch cost nothing and was never limited
-        if (identity.overRate(client, ex, records == null ? 1 : Math.max(1, records.size()))) {
+        // a client write gateway.max-batch times its rate. The first (an empty batch's too) was
+        // taken when the request was routed; the rest is admitted here, after the split, while
+        // the client has no debt, so that batches in flight together cannot all pass on the same
+        // tokens
+        int rest = records == null ? 0 : records.size() - 1;
+        if (rest > 0 && identity.overRateForRest(client, ex, rest)) {
             return;
         }
         if (records == null) {

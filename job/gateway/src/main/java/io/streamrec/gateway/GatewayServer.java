@@ -251,9 +251,8 @@ public final class GatewayServer implements AutoCloseable {
         AccessTokens.Grant grant = identity.grant(request);
         TrustedProxies.ClientAddress from = identity.address(request, ex);
         String client = identity.rateLimitKey(grant, from.client());
-        boolean batch = grant != null && path.equals(EVENTS_PATH);
-        if (!batch && identity.overRate(client, ex, 1)) {
-            return; // a batch is admitted by its cost once split (EventsEndpoint)
+        if (identity.overRate(client, ex)) {
+            return; // a batch's other events are charged once it is split (EventsEndpoint)
         }
         if (grant == null) {
             ex.sendUnauthorized(error("a known bearer token is required"));

@@ -38,12 +38,26 @@ final class RateLimiter {
      * batches in flight together cannot all pass on the same tokens.
      */
     synchronized long admit(String key, int tokens, long nowMillis) {
+        return take(key, tokens, 1, nowMillis);
+    }
+
+    /**
+     * Admits the rest of a request's cost, {@code tokens} more than the one {@link #acquire}d when
+     * it was let in, if {@code key}'s bucket is out of debt (it would hold that token back), taking
+     * them all as {@link #admit} does: 0; else ms until it will be out of debt.
+     */
+    synchronized long admitRest(String key, int tokens, long nowMillis) {
+        return take(key, tokens, 0, nowMillis);
+    }
+
+    /** Takes {@code tokens} if {@code key}'s bucket holds {@code needed}: 0; else ms until then. */
+    private long take(String key, int tokens, double needed, long nowMillis) {
         double[] bucket = refilled(key, nowMillis);
-        if (bucket[0] >= 1) {
+        if (bucket[0] >= needed) {
             bucket[0] -= tokens;
             return 0;
         }
-        return Math.max(1, (long) Math.ceil((1 - bucket[0]) / tokensPerMilli));
+        return Math.max(1, (long) Math.ceil((needed - bucket[0]) / tokensPerMilli));
     }
 
     private double[] refilled(String key, long nowMillis) {

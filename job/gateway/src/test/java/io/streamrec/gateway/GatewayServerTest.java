@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -548,6 +549,28 @@ class GatewayServerTest {
             assertThat(post(gateway, "/events", "[]").statusCode()).isEqualTo(202);
             for (int i = 0; i < 4; i++) {
                 assertTooManyRequests(post(gateway, "/events", "[]"));
+            }
+        }
+    }
+
+    /**
+     * Every {@code /events} request costs its client a token before it is refused 405 or 403: these
+     * refusals came before any rate check, so a known token could send them without limit.
+     */
+    @Test
+    void refusedEventsRequestsCostTheirClientAToken(@TempDir Path dir) throws Exception {
+        Configuration conf = withTokens(clientLimited(1), dir, "alice");
+        Path file = Path.of(conf.get(GatewayOptions.TOKENS_FILE));
+        Files.writeString(
+                file,
+                AccessTokens.hash("reader") + " recommendations:read\n",
+                StandardOpenOption.APPEND);
+        try (GatewayServer gateway = gateway(conf)) {
+            assertThat(as("alice", gateway, "/events", null).statusCode()).isEqualTo(405);
+            assertThat(as("reader", gateway, "/events", event("u1")).statusCode()).isEqualTo(403);
+            for (int i = 0; i < 4; i++) {
+                assertTooManyRequests(as("alice", gateway, "/events", null));
+                assertTooManyRequests(as("reader", gateway, "/events", event("u1")));
             }
         }
     }

@@ -58,4 +58,20 @@ class RateLimiterTest {
         assertThat(limiter.acquire("c", 599)).isPositive();
         assertThat(limiter.acquire("c", 600)).isZero();
     }
+
+    /**
+     * The rest of a request's cost, after the token taken when it was let in, is admitted while the
+     * bucket is out of debt: a batch then leaves one, and a second batch let in on its own token at
+     * the same time is refused its rest.
+     */
+    @Test
+    void theRestOfACostIsAdmittedWhileTheKeyHasNoDebt() {
+        RateLimiter limiter = new RateLimiter(10.0, 2, 100);
+        assertThat(limiter.acquire("c", 0)).isZero(); // two batches let in: 0 left
+        assertThat(limiter.acquire("c", 0)).isZero();
+
+        assertThat(limiter.admitRest("c", 7, 0)).isZero(); // 0 - 7 = -7
+        assertThat(limiter.admitRest("c", 7, 0)).as("7 tokens short at 10/s").isEqualTo(700);
+        assertThat(limiter.acquire("c", 0)).isEqualTo(800);
+    }
 }
