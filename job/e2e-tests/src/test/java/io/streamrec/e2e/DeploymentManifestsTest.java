@@ -149,6 +149,8 @@ class DeploymentManifestsTest {
         assertThat(flink.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("rocksdb");
         assertThat(flink.get(CheckpointingOptions.CHECKPOINTING_INTERVAL))
                 .isEqualTo(RuntimeDefaults.CHECKPOINT_INTERVAL);
+        // the operator starts the job from the image's jar: no jar needs uploading through REST
+        assertThat(flink.get(WebOptions.SUBMIT_ENABLE)).isFalse();
 
         // one GPU per pod, announced to Flink as the external resource the workers look up
         assertThat(flink.get(ExternalResourceOptions.EXTERNAL_RESOURCE_LIST))
