@@ -29,7 +29,9 @@ cd "$(dirname "$0")/.."
 source deploy/lib.sh
 help_if_asked "$@"
 DIR="$(mkdir -p "${FLINK_DIR:-target/flink}/run" && cd "${FLINK_DIR:-target/flink}" && pwd)"
-REST="${FLINK_REST:-http://127.0.0.1:${FLINK_REST_PORT:-8081}}"
+# the REST port deploy/flink-cluster.sh start kept for this FLINK_DIR, unless told otherwise
+SAVED_REST_PORT=$(sed -n 's/^rest-port=//p' "$DIR/run/cluster-settings" 2>/dev/null || true)
+REST="${FLINK_REST:-http://127.0.0.1:${FLINK_REST_PORT:-${SAVED_REST_PORT:-8081}}}"
 ENTRY=io.streamrec.job.StreamrecMain
 
 jar_path() { ls job/pipeline/target/streamrec-job-*-flink.jar 2>/dev/null | sed -n 1p; }

@@ -87,6 +87,20 @@ class FlinkJobScriptTest {
         assertThat(Files.readString(jobId)).isEqualTo("new-job\n");
     }
 
+    /** A cluster deploy/flink-cluster.sh started on another REST port is the one it talks to. */
+    @Test
+    void theRestPortTheClusterWasStartedWithIsTheOneUsed() throws Exception {
+        Path run = Files.createDirectories(sandbox.repo.resolve("target/flink/run"));
+        Files.writeString(run.resolve("cluster-settings"), "rest-port=18081\nrpc-port=16123\n");
+
+        ScriptSandbox.Result submit =
+                sandbox.run(Map.of("STREAMREC_SKIP_BUILD", "1"), "flink-job.sh", "submit");
+
+        assertThat(submit.exit()).as(submit.output()).isZero();
+        assertThat(sandbox.calls()).contains("127.0.0.1:18081/jars/upload");
+        assertThat(sandbox.calls()).doesNotContain(":8081/");
+    }
+
     private Path jobSubmittedEarlier() throws Exception {
         Path run = Files.createDirectories(sandbox.repo.resolve("target/flink/run"));
         return Files.writeString(run.resolve("job.id"), "old-job\n");
