@@ -252,11 +252,7 @@ public final class ItemContent {
                 throw new IOException("corrupt ItemContent: token " + word + " twice");
             }
         }
-        int items = ReadBounds.checkLength(in.readInt(), ReadBounds.MAX_IDS, "ItemContent.items");
-        if (items > itemCount) {
-            throw new IOException(
-                    "corrupt ItemContent.items " + items + ", " + itemCount + " indexed");
-        }
+        int items = RestoredKeys.readCount(in, "ItemContent.items", itemCount);
         content.years = new int[Math.max(16, items)];
         for (int item = 0; item < items; item++) {
             int[] w = null;

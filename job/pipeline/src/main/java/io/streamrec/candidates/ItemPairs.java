@@ -1,6 +1,5 @@
 package io.streamrec.candidates;
 
-import io.streamrec.schema.ReadBounds;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -92,11 +91,7 @@ final class ItemPairs {
         if (!cooccurrence.isEmpty()) {
             throw new IllegalStateException("reading pairs into " + cooccurrence.size() + " items");
         }
-        int size = ReadBounds.checkLength(in.readInt(), ReadBounds.MAX_IDS, "ItemPairs.items");
-        if (size > itemCount) {
-            throw new IOException(
-                    "corrupt ItemPairs.items " + size + ", " + itemCount + " indexed");
-        }
+        int size = RestoredKeys.readCount(in, "ItemPairs.items", itemCount);
         // rows hold items with pairs, each once: a key beyond them ends a read in an index out of
         // bounds (here, or at a candidate's id), and one twice counts its pair twice
         RestoredKeys keys = new RestoredKeys("ItemPairs neighbour", size);

@@ -1,6 +1,5 @@
 package io.streamrec.candidates;
 
-import io.streamrec.schema.ReadBounds;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -91,7 +90,7 @@ final class ItemPopularity {
         if (!sameHalfLives) {
             throw new IOException("popularity written at other half-lives than " + DECAYED);
         }
-        int size = readItems(in, "ItemPopularity.items", itemCount);
+        int size = RestoredKeys.readCount(in, "ItemPopularity.items", itemCount);
         counts = new long[Math.max(16, size)];
         for (int item = 0; item < size; item++) {
             decayed.readNext(in);
@@ -132,23 +131,10 @@ final class ItemPopularity {
                             + " ms, not "
                             + SHORT_TERM.millis());
         }
-        int size = readItems(in, "ItemPopularity.shortTermItems", itemCount);
+        int size = RestoredKeys.readCount(in, "ItemPopularity.shortTermItems", itemCount);
         for (int item = 0; item < size; item++) {
             shortTerm.readNext(in);
         }
-    }
-
-    /**
-     * A count of counters, one per item up to the last with an event, so at most the items indexed
-     * (the index only grows): a counter beyond them ranks an item without an id, or is the count an
-     * item indexed later starts with.
-     */
-    private static int readItems(DataInput in, String what, int itemCount) throws IOException {
-        int size = ReadBounds.checkLength(in.readInt(), ReadBounds.MAX_IDS, what);
-        if (size > itemCount) {
-            throw new IOException("corrupt " + what + " " + size + ", " + itemCount + " indexed");
-        }
-        return size;
     }
 
     private void rank(int item) {

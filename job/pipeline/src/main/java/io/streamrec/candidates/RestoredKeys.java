@@ -1,5 +1,7 @@
 package io.streamrec.candidates;
 
+import io.streamrec.schema.ReadBounds;
+import java.io.DataInput;
 import java.io.IOException;
 
 /**
@@ -21,6 +23,18 @@ final class RestoredKeys {
     RestoredKeys(String what, int count) {
         this.what = what;
         this.count = count;
+    }
+
+    /**
+     * A count of lists or entries, one per item or user of the {@code indexed} read before, so at
+     * most that many (the indices only grow): more is corrupt.
+     */
+    static int readCount(DataInput in, String what, int indexed) throws IOException {
+        int count = ReadBounds.checkLength(in.readInt(), ReadBounds.MAX_IDS, what);
+        if (count > indexed) {
+            throw new IOException("corrupt " + what + " " + count + ", " + indexed + " indexed");
+        }
+        return count;
     }
 
     /** Refuses a list, {@code keys[from .. to - 1]}, with an index out of range or twice. */

@@ -174,11 +174,7 @@ final class TitleWords {
             throw new IllegalStateException("reading title words into " + items);
         }
         Word[] dictionary = readDictionary(in, itemCount);
-        int written = ReadBounds.checkLength(in.readInt(), ReadBounds.MAX_IDS, "TitleWords.items");
-        if (written > itemCount) {
-            throw new IOException(
-                    "corrupt TitleWords.items " + written + ", " + itemCount + " indexed");
-        }
+        int written = RestoredKeys.readCount(in, "TitleWords.items", itemCount);
         for (int item = 0; item < written; item++) {
             int[] ids = readItemWords(in, dictionary);
             grow(item + 1); // as items arrive: a cut-off input allocates no more than it held

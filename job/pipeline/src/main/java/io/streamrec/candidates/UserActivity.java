@@ -354,11 +354,7 @@ public final class UserActivity {
     }
 
     private void readUsers(DataInput in, int userCount) throws IOException {
-        int n = ReadBounds.checkLength(in.readInt(), ReadBounds.MAX_IDS, "UserActivity.users");
-        if (n > userCount) {
-            throw new IOException(
-                    "corrupt UserActivity.users " + n + ", " + userCount + " indexed");
-        }
+        int n = RestoredKeys.readCount(in, "UserActivity.users", userCount);
         for (int i = 0; i < n; i++) {
             User u = readUser(in, attributeCap);
             users.add(u.isEmpty() ? null : u);

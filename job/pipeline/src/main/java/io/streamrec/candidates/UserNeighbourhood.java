@@ -1,6 +1,5 @@
 package io.streamrec.candidates;
 
-import io.streamrec.schema.ReadBounds;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -152,13 +151,13 @@ final class UserNeighbourhood {
         // every list holds users, each once: a user beyond them ends a read (or an update that
         // meets it) in an index out of bounds
         RestoredKeys keys = new RestoredKeys("UserNeighbourhood user", userCount);
-        int items = readCount(in, "UserNeighbourhood.items", itemCount);
+        int items = RestoredKeys.readCount(in, "UserNeighbourhood.items", itemCount);
         for (int i = 0; i < items; i++) {
             RecentIds users =
                     RecentIds.readFrom(in, Math.max(usersPerItem, writtenUsersPerItem), keys);
             recentUsers.add(users.cap() == usersPerItem ? users : users.withCap(usersPerItem));
         }
-        int users = readCount(in, "UserNeighbourhood.users", userCount);
+        int users = RestoredKeys.readCount(in, "UserNeighbourhood.users", userCount);
         for (int u = 0; u < users; u++) {
             BoundedNeighbours row = readSimilar(in, ranked, keys, u);
             similar.add(row.size() == 0 ? NONE : row);
@@ -181,15 +180,6 @@ final class UserNeighbourhood {
                     "corrupt UserNeighbourhood user " + user + " among its own similar users");
         }
         return row;
-    }
-
-    /** A count of lists, one per item or user of the {@code indexed}. */
-    private static int readCount(DataInput in, String what, int indexed) throws IOException {
-        int count = ReadBounds.checkLength(in.readInt(), ReadBounds.MAX_IDS, what);
-        if (count > indexed) {
-            throw new IOException("corrupt " + what + " " + count + ", " + indexed + " indexed");
-        }
-        return count;
     }
 
     /** {@link BoundedNeighbours#compactStamps} of every similar-user list. */
