@@ -4,6 +4,7 @@ import java.time.Duration;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.CheckpointConfig;
 
 /**
@@ -17,11 +18,13 @@ final class CheckpointGuarantees {
     private CheckpointGuarantees() {}
 
     /**
-     * Fails, naming the options, when checkpointing is off or a transaction could outlive {@code
-     * transactionTimeout} ({@link RuntimeDefaults} sets both within it).
+     * Fails, naming the options, when checkpoints are at-least-once, checkpointing is off or a
+     * transaction could outlive {@code transactionTimeout} ({@link RuntimeDefaults} sets all three
+     * as the job needs them).
      */
     static void check(
             CheckpointConfig checkpoints, ReadableConfig conf, Duration transactionTimeout) {
+        refuseAtLeastOnce(checkpoints);
         if (!checkpoints.isCheckpointingEnabled()) {
             throw new IllegalArgumentException(
                     CheckpointingOptions.CHECKPOINTING_INTERVAL.key()
@@ -48,6 +51,29 @@ final class CheckpointGuarantees {
                             CheckpointingOptions.TOLERABLE_FAILURE_NUMBER.key(),
                             CheckpointingOptions.CHECKPOINTING_INTERVAL.key(),
                             transactionTimeout.toSeconds()));
+        }
+    }
+
+    /**
+     * Fails on checkpoints in {@code AT_LEAST_ONCE} mode (not the sinks' delivery guarantees: those
+     * are options of their own). Without barrier alignment an operator with several inputs takes
+     * records that follow the barrier on one input before the barrier on another arrives, so its
+     * snapshot holds their effects while the sources' offsets still lie before them: after a
+     * failure they are replayed and their gradients applied twice, and serving keeps counting
+     * evaluation batches whose other copies came before the barrier and never come again. Unaligned
+     * checkpoints keep checkpoints on time without giving that up.
+     */
+    private static void refuseAtLeastOnce(CheckpointConfig checkpoints) {
+        if (checkpoints.isCheckpointingEnabled()
+                && checkpoints.getCheckpointingConsistencyMode()
+                        == CheckpointingMode.AT_LEAST_ONCE) {
+            throw new IllegalArgumentException(
+                    CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE.key()
+                            + ": AT_LEAST_ONCE is not supported: every event must change the"
+                            + " model exactly once (docs/architecture.md, \"Exactly-once model"
+                            + " evolution\"). Use EXACTLY_ONCE, with "
+                            + CheckpointingOptions.ENABLE_UNALIGNED.key()
+                            + ": true where aligned checkpoints fall behind under load");
         }
     }
 

@@ -32,7 +32,6 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.CheckpointConfig;
@@ -116,7 +115,6 @@ public final class StreamrecJob {
      * operators without a uid of their own (e.g. an event interceptor's) keep their generated ids.
      */
     public void addTo(StreamExecutionEnvironment env) {
-        refuseAtLeastOnceCheckpoints(env.getCheckpointConfig());
         CheckpointGuarantees.check(
                 env.getCheckpointConfig(), env.getConfiguration(), kafka.transactionTimeout());
         Inputs inputs = itemFloodGuarded(ingest(env));
@@ -382,29 +380,6 @@ public final class StreamrecJob {
                 .setParallelism(
                         settings.servingParallelism(
                                 updates.getExecutionEnvironment().getParallelism()));
-    }
-
-    /**
-     * Fails on checkpoints in {@code AT_LEAST_ONCE} mode (not the sinks' delivery guarantees: those
-     * are options of their own). Without barrier alignment an operator with several inputs takes
-     * records that follow the barrier on one input before the barrier on another arrives, so its
-     * snapshot holds their effects while the sources' offsets still lie before them: after a
-     * failure they are replayed and their gradients applied twice, and serving keeps counting
-     * evaluation batches whose other copies came before the barrier and never come again. Unaligned
-     * checkpoints keep checkpoints on time without giving that up.
-     */
-    static void refuseAtLeastOnceCheckpoints(CheckpointConfig checkpoints) {
-        if (checkpoints.isCheckpointingEnabled()
-                && checkpoints.getCheckpointingConsistencyMode()
-                        == CheckpointingMode.AT_LEAST_ONCE) {
-            throw new IllegalArgumentException(
-                    CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE.key()
-                            + ": AT_LEAST_ONCE is not supported: every event must change the"
-                            + " model exactly once (docs/architecture.md, \"Exactly-once model"
-                            + " evolution\"). Use EXACTLY_ONCE, with "
-                            + CheckpointingOptions.ENABLE_UNALIGNED.key()
-                            + ": true where aligned checkpoints fall behind under load");
-        }
     }
 
     /**
