@@ -30,7 +30,7 @@ source deploy/lib.sh
 help_if_asked "$@"
 DIR="$(mkdir -p "${FLINK_DIR:-target/flink}/run" && cd "${FLINK_DIR:-target/flink}" && pwd)"
 # the REST port deploy/flink-cluster.sh start kept for this FLINK_DIR, unless told otherwise
-SAVED_REST_PORT=$(sed -n 's/^rest-port=//p' "$DIR/run/cluster-settings" 2>/dev/null || true)
+SAVED_REST_PORT=$(cluster_setting "$DIR" rest-port)
 REST="${FLINK_REST:-http://127.0.0.1:${FLINK_REST_PORT:-${SAVED_REST_PORT:-8081}}}"
 ENTRY=io.streamrec.job.StreamrecMain
 

@@ -153,6 +153,15 @@ run_streamrec_main() {
   wait $STREAMREC_MAIN_PID
 }
 
+# ---- Flink clusters ----
+
+# What deploy/flink-cluster.sh start kept for the cluster in FLINK_DIR under KEY (conf, rest-port,
+# rpc-port) in FLINK_DIR/run/cluster-settings; nothing where it kept none.
+cluster_setting() { # FLINK_DIR KEY
+  local file="$1/run/cluster-settings"
+  [ ! -f "$file" ] || sed -n "s/^$2=//p" "$file"
+}
+
 # ---- waiting and stopping ----
 
 now_ms() { date +%s%3N; }
