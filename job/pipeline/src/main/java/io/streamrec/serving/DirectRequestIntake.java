@@ -78,21 +78,33 @@ final class DirectRequestIntake implements AutoCloseable {
     }
 
     /**
-     * Answers the polls handed off so far, and those handed off meanwhile. Runs as a mail, and also
-     * between any two pieces of queued work: a request then waits for one event's evaluation, not
-     * for a slice, nor for the whole queue that runs before a checkpoint barrier.
+     * Answers the polls handed off before this call, not those handed off meanwhile: each of those
+     * posted a mail of its own, which answers it. So a backlog of requests, whose every answered
+     * poll lets the fetcher hand off the next, never keeps the task thread (nor a checkpoint
+     * barrier) from its other work until the topic is drained. Runs as a mail, between any two
+     * pieces of queued work (a request then waits for one event's evaluation, not for a slice, nor
+     * for the whole queue that runs before a checkpoint barrier), and while a checkpoint waits for
+     * the scoring thread; returns how many requests it answered or queued behind a forget.
      */
-    void answerHandedOff() {
-        answer(Integer.MAX_VALUE);
-    }
-
-    /**
-     * Answers only the polls handed off so far (while a checkpoint waits for the scoring thread: a
-     * backlog must not hold the barrier back); returns how many requests it answered or queued
-     * behind a forget.
-     */
-    int answerHandedOffSoFar() {
-        return answer(handedOff.size());
+    int answerHandedOff() {
+        int taken = 0;
+        DirectRequestBatch batch;
+        for (int b = handedOff.size(); b > 0 && (batch = handedOff.poll()) != null; b--) {
+            try {
+                if (!finished) {
+                    for (RecommendationRequest r :
+                            ledger.accept(batch, System.currentTimeMillis())) {
+                        answer.accept(r);
+                        taken++;
+                    }
+                }
+            } finally {
+                if (fetcher != null) {
+                    fetcher.done();
+                }
+            }
+        }
+        return taken;
     }
 
     /**
@@ -120,28 +132,6 @@ final class DirectRequestIntake implements AutoCloseable {
         }
     }
 
-    /** Answers at most {@code limit} polls; returns how many requests it took. */
-    private int answer(int limit) {
-        int taken = 0;
-        DirectRequestBatch batch;
-        for (int b = 0; b < limit && (batch = handedOff.poll()) != null; b++) {
-            try {
-                if (!finished) {
-                    for (RecommendationRequest r :
-                            ledger.accept(batch, System.currentTimeMillis())) {
-                        answer.accept(r);
-                        taken++;
-                    }
-                }
-            } finally {
-                if (fetcher != null) {
-                    fetcher.done();
-                }
-            }
-        }
-        return taken;
-    }
-
     /** Hands a poll, on the fetcher's thread, to the task's mailbox. */
     private final class MailboxHandoff implements DirectRequestFetcher.Handoff {
         private final MailboxExecutor mailbox;
@@ -157,6 +147,7 @@ final class DirectRequestIntake implements AutoCloseable {
         @Override
         public void accept(DirectRequestBatch batch) {
             handedOff.add(batch);
+            // a mail per poll: a call of answerHandedOff leaves those handed off meanwhile
             mailbox.execute(DirectRequestIntake.this::answerHandedOff, "direct requests");
             wakeScoringWait.run(); // a checkpoint's wait answers it (awaitScoring)
         }

@@ -579,7 +579,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
                     () -> {
                         if (directRequests != null) {
                             checkpointTimings.addRequestsTakenWaitingForScoring(
-                                    directRequests.answerHandedOffSoFar());
+                                    directRequests.answerHandedOff());
                         }
                     });
         }
