@@ -15,9 +15,9 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
@@ -34,7 +34,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * thread, one request at a time: a GET through an in-process gateway ({@link GatewayServer}, as
  * {@code deploy/gateway.sh} runs it) and a request written to the requests topic with the result
  * read from the results topic uncommitted, as a Kafka client would. Each sample keeps the time it
- * was due so that the caller keeps only those due while the load it measures was on.
+ * was due so that the caller keeps only those due while the load it measures was on; a request is
+ * recorded only once it returns, so the caller first lets the requests due by the span's end return
+ * ({@link #awaitRecordedThrough}): else exactly the slow ones at its end would be missing.
  *
  * <p>Requests are due on a fixed schedule and each is timed from when it was due, not from when the
  * previous one let it go: a stall of the job then shows in every request due during it, as users
@@ -48,6 +50,12 @@ final class ClientLatencyProbe implements AutoCloseable {
 
     /** How long {@link #close} lets the probes stop on their own before interrupting them. */
     private static final long STOP_GRACE_MS = 1_000;
+
+    /**
+     * How long {@link #awaitRecordedThrough} waits past its bound: a request may overrun its
+     * timeout a little (the HTTP client's timer, the Kafka path's last poll) before it is recorded.
+     */
+    private static final long RECORD_GRACE_MS = 1_000;
 
     /**
      * One request's latency at the client, by when it was due; for a request through Kafka also the
@@ -67,16 +75,21 @@ final class ClientLatencyProbe implements AutoCloseable {
     }
 
     /** One request of a path: the {@code n}-th on its schedule, due at {@code due}. */
-    private interface Request {
+    interface Request {
         Sample send(long n, Due due) throws Exception;
+    }
+
+    /** What a path's thread runs: opens the path's clients, then sends on its schedule. */
+    private interface Path {
+        void probe(ClientLatencyProbe probe) throws Exception;
     }
 
     private final Configuration conf;
     private final List<String> users;
     private final long intervalNanos;
     private final AtomicBoolean running = new AtomicBoolean(true);
-    private final List<Sample> gateway = Collections.synchronizedList(new ArrayList<>());
-    private final List<Sample> kafka = Collections.synchronizedList(new ArrayList<>());
+    private final Recorded gateway = new Recorded();
+    private final Recorded kafka = new Recorded();
     private final List<Thread> threads;
     private volatile Exception failure;
 
@@ -85,19 +98,46 @@ final class ClientLatencyProbe implements AutoCloseable {
      * requests a second in all, half through each path, for users drawn in turn from {@code users}.
      */
     static ClientLatencyProbe start(Configuration conf, List<String> users, double perSecond) {
-        return new ClientLatencyProbe(conf, users, perSecond);
+        Configuration withPort = new Configuration(conf);
+        withPort.set(GatewayOptions.PORT, 0);
+        return new ClientLatencyProbe(
+                withPort,
+                users,
+                perSecond,
+                ClientLatencyProbe::probeGateway,
+                ClientLatencyProbe::probeKafka);
     }
 
-    private ClientLatencyProbe(Configuration conf, List<String> users, double perSecond) {
-        this.conf = new Configuration(conf);
-        this.conf.set(GatewayOptions.PORT, 0);
+    /**
+     * Starts probing with {@code gateway} and {@code kafka} as the two paths' requests, on the same
+     * schedules and threads as {@link #start(Configuration, List, double)}: the scheduling and
+     * recording without a gateway or brokers, for tests.
+     */
+    static ClientLatencyProbe start(Request gateway, Request kafka, double perSecond) {
+        return new ClientLatencyProbe(
+                new Configuration(),
+                List.of(),
+                perSecond,
+                p -> p.onSchedule(p.gateway, gateway),
+                p -> p.onSchedule(p.kafka, kafka));
+    }
+
+    private ClientLatencyProbe(
+            Configuration conf,
+            List<String> users,
+            double perSecond,
+            Path gatewayPath,
+            Path kafkaPath) {
+        this.conf = conf;
         this.users = users;
         // each path on its own thread and schedule: a slow answer on one never delays the other
         this.intervalNanos = Math.round(2e9 / perSecond);
         this.threads =
                 List.of(
-                        new Thread(this::probeGateway, "client-latency-probe-gateway"),
-                        new Thread(this::probeKafka, "client-latency-probe-kafka"));
+                        new Thread(
+                                () -> runPath(gatewayPath, gateway),
+                                "client-latency-probe-gateway"),
+                        new Thread(() -> runPath(kafkaPath, kafka), "client-latency-probe-kafka"));
         threads.forEach(
                 t -> {
                     t.setDaemon(true);
@@ -105,7 +145,18 @@ final class ClientLatencyProbe implements AutoCloseable {
                 });
     }
 
-    private void probeGateway() {
+    private void runPath(Path path, Recorded recorded) {
+        try {
+            path.probe(this);
+        } catch (Exception e) {
+            stoppedBy(e);
+        } finally {
+            // nothing more comes from this path: no one waits for it any longer
+            recorded.stopped();
+        }
+    }
+
+    private void probeGateway() throws Exception {
         // the gateway waits (up to a minute) for the job to create its topics
         try (GatewayServer server = new GatewayServer(conf)) {
             HttpClient http = HttpClient.newHttpClient();
@@ -115,12 +166,10 @@ final class ClientLatencyProbe implements AutoCloseable {
             } finally {
                 closingUninterrupted();
             }
-        } catch (Exception e) {
-            stoppedBy(e);
         }
     }
 
-    private void probeKafka() {
+    private void probeKafka() throws Exception {
         JobSettings settings = new JobSettings(conf);
         Properties props = settings.kafka().toProperties();
         try (KafkaProducer<byte[], byte[]> producer =
@@ -141,8 +190,6 @@ final class ClientLatencyProbe implements AutoCloseable {
             } finally {
                 closingUninterrupted();
             }
-        } catch (Exception e) {
-            stoppedBy(e);
         }
     }
 
@@ -172,9 +219,10 @@ final class ClientLatencyProbe implements AutoCloseable {
      * unanswered at how long it has waited, as a user due then got no result in time, and the
      * schedule goes on without a burst of late requests.
      */
-    private void onSchedule(List<Sample> samples, Request request) throws Exception {
+    private void onSchedule(Recorded samples, Request request) throws Exception {
         long startNanos = System.nanoTime();
         long startMillis = System.currentTimeMillis();
+        samples.starts(startMillis);
         for (long n = 0; running.get(); n++) {
             long dueNanos = startNanos + n * intervalNanos;
             long early;
@@ -182,16 +230,62 @@ final class ClientLatencyProbe implements AutoCloseable {
                 LockSupport.parkNanos(early); // pacing to the schedule, not synchronising
             }
             Due due = new Due(dueNanos, startMillis + (dueNanos - startNanos) / 1_000_000);
+            long nextDueMillis = startMillis + (n + 1) * intervalNanos / 1_000_000;
             if (due.msSince() > RESULT_TIMEOUT.toMillis()) {
-                samples.add(new Sample(due.millis(), due.msSince(), false));
+                samples.add(new Sample(due.millis(), due.msSince(), false), nextDueMillis);
             } else if (running.get()) {
-                samples.add(request.send(n, due));
+                samples.add(request.send(n, due), nextDueMillis);
             }
         }
     }
 
+    /**
+     * One path's samples, in the order they were due, and the due time of the next one it has not
+     * recorded: every request due before it is in the samples.
+     */
+    private static final class Recorded {
+        private final List<Sample> samples = new ArrayList<>();
+        private long nextDueMillis = Long.MIN_VALUE; // before the schedule starts: not known
+        private boolean stopped;
+
+        /** The schedule starts: its first request is due at {@code firstDueMillis}. */
+        synchronized void starts(long firstDueMillis) {
+            nextDueMillis = firstDueMillis;
+            notifyAll();
+        }
+
+        /** Adds {@code s}, after which the next request is due at {@code nextDueMillis}. */
+        synchronized void add(Sample s, long nextDueMillis) {
+            samples.add(s);
+            this.nextDueMillis = nextDueMillis;
+            notifyAll();
+        }
+
+        synchronized void stopped() {
+            stopped = true;
+            notifyAll();
+        }
+
+        /**
+         * Waits until every request due by {@code toMillis} is recorded, or the path has stopped,
+         * or {@code deadlineNanos} has passed.
+         */
+        synchronized void await(long toMillis, long deadlineNanos) throws InterruptedException {
+            long left;
+            while (!stopped
+                    && nextDueMillis <= toMillis
+                    && (left = deadlineNanos - System.nanoTime()) > 0) {
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+        }
+
+        synchronized List<Sample> samples() {
+            return new ArrayList<>(samples);
+        }
+    }
+
     /** When a request was due: on the monotonic clock, and on the wall clock samples keep. */
-    private record Due(long nanos, long millis) {
+    record Due(long nanos, long millis) {
         double msSince() {
             return (System.nanoTime() - nanos) / 1e6;
         }
@@ -249,14 +343,30 @@ final class ClientLatencyProbe implements AutoCloseable {
         return servedAtMillis - dueMillis;
     }
 
+    /**
+     * Waits until each path has recorded every request due by {@code toMillis} (one still waiting
+     * for its result, and those due behind it), or has stopped. A request due by then is sent at
+     * most {@link #RESULT_TIMEOUT} late (later, it is recorded unanswered at once) and waits at
+     * most that long for its result, so the wait ends by twice that after {@code toMillis}, plus a
+     * grace.
+     */
+    void awaitRecordedThrough(long toMillis) throws InterruptedException {
+        long waitMs =
+                Math.max(0, toMillis + 2 * RESULT_TIMEOUT.toMillis() - System.currentTimeMillis())
+                        + RECORD_GRACE_MS;
+        long deadlineNanos = System.nanoTime() + waitMs * 1_000_000;
+        gateway.await(toMillis, deadlineNanos);
+        kafka.await(toMillis, deadlineNanos);
+    }
+
     /** The gateway's samples due within {@code [fromMillis, toMillis]}. */
     LatencySamples gateway(long fromMillis, long toMillis) {
-        return latencies(gateway, fromMillis, toMillis);
+        return latencies(gateway.samples(), fromMillis, toMillis);
     }
 
     /** The Kafka client's samples due within {@code [fromMillis, toMillis]}. */
     LatencySamples kafka(long fromMillis, long toMillis) {
-        return latencies(kafka, fromMillis, toMillis);
+        return latencies(kafka.samples(), fromMillis, toMillis);
     }
 
     /**
@@ -264,11 +374,9 @@ final class ClientLatencyProbe implements AutoCloseable {
      */
     LatencySamples kafkaServed(long fromMillis, long toMillis) {
         LatencySamples h = new LatencySamples();
-        synchronized (kafka) {
-            for (Sample s : kafka) {
-                if (s.answered() && s.dueWithin(fromMillis, toMillis)) {
-                    h.record(Math.max(0.0, s.servedMs()));
-                }
+        for (Sample s : kafka.samples()) {
+            if (s.answered() && s.dueWithin(fromMillis, toMillis)) {
+                h.record(Math.max(0.0, s.servedMs()));
             }
         }
         return h;
@@ -284,12 +392,8 @@ final class ClientLatencyProbe implements AutoCloseable {
         List<String> lines = new ArrayList<>();
         lines.add("path,due_ms,latency_ms,served_ms,answered");
         List<String[]> rows = new ArrayList<>();
-        synchronized (gateway) {
-            synchronized (kafka) {
-                addRows(rows, "gateway", gateway, fromMillis, toMillis);
-                addRows(rows, "kafka", kafka, fromMillis, toMillis);
-            }
-        }
+        addRows(rows, "gateway", gateway.samples(), fromMillis, toMillis);
+        addRows(rows, "kafka", kafka.samples(), fromMillis, toMillis);
         rows.sort(java.util.Comparator.comparingLong(r -> Long.parseLong(r[1])));
         rows.forEach(r -> lines.add(String.join(",", r)));
         return lines;
@@ -316,14 +420,10 @@ final class ClientLatencyProbe implements AutoCloseable {
      * overdue).
      */
     long unanswered(long fromMillis, long toMillis) {
-        synchronized (gateway) {
-            synchronized (kafka) {
-                return Stream.concat(gateway.stream(), kafka.stream())
-                        .filter(s -> s.dueWithin(fromMillis, toMillis))
-                        .filter(s -> !s.answered())
-                        .count();
-            }
-        }
+        return Stream.concat(gateway.samples().stream(), kafka.samples().stream())
+                .filter(s -> s.dueWithin(fromMillis, toMillis))
+                .filter(s -> !s.answered())
+                .count();
     }
 
     /**
@@ -332,14 +432,12 @@ final class ClientLatencyProbe implements AutoCloseable {
      */
     static LatencySamples latencies(List<Sample> samples, long fromMillis, long toMillis) {
         LatencySamples h = new LatencySamples();
-        synchronized (samples) {
-            for (Sample s : samples) {
-                if (s.dueWithin(fromMillis, toMillis)) {
-                    h.record(
-                            s.answered()
-                                    ? s.latencyMs()
-                                    : Math.max(s.latencyMs(), RESULT_TIMEOUT.toMillis()));
-                }
+        for (Sample s : samples) {
+            if (s.dueWithin(fromMillis, toMillis)) {
+                h.record(
+                        s.answered()
+                                ? s.latencyMs()
+                                : Math.max(s.latencyMs(), RESULT_TIMEOUT.toMillis()));
             }
         }
         return h;

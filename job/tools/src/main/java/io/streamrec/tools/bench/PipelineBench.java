@@ -40,7 +40,8 @@ public final class PipelineBench {
     public static final int CLIENT_WARM_UP_S = 20;
 
     /**
-     * A run's client latencies over its training window.
+     * A run's client latencies over its training window: every request due in it, those still
+     * waiting for their result when the replay ended included.
      *
      * @param kafkaServed the Kafka requests' part until serving answered them (its {@code
      *     servedAt}), timed from the request's due time as {@code kafka} is, so the rest of {@code
@@ -244,9 +245,14 @@ public final class PipelineBench {
         return conf;
     }
 
-    /** The probe's requests within the training window, and after its warm-up. */
-    private static ClientLatency clientLatency(
-            ClientLatencyProbe probe, ReplayRun.TrainingWindow w) {
+    /**
+     * The probe's requests within the training window, and after its warm-up, once each path has
+     * recorded those due by the window's end: the job still runs, so the slow ones still in flight
+     * return and count.
+     */
+    private static ClientLatency clientLatency(ClientLatencyProbe probe, ReplayRun.TrainingWindow w)
+            throws InterruptedException {
+        probe.awaitRecordedThrough(w.lastMillis());
         long warm = w.firstMillis() + CLIENT_WARM_UP_S * 1000L;
         return new ClientLatency(
                 probe.gateway(w.firstMillis(), w.lastMillis()),
