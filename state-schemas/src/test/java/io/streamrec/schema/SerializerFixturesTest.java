@@ -36,7 +36,9 @@ class SerializerFixturesTest {
         byte[] bytes = SerializerFixture.committed(fixture.recordsFile());
         assertThat(bytes[0]).as("schema version byte").isEqualTo((byte) fixture.version());
         assertSameRecords(
-                SerializerFixture.readAll(fixture.serializer(), bytes), fixture.records());
+                fixture.toString(),
+                SerializerFixture.readAll(fixture.serializer(), bytes),
+                fixture.records());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -58,6 +60,7 @@ class SerializerFixturesTest {
                 .as("today's %s accepts the committed snapshot as is", fixture.type())
                 .isTrue();
         assertSameRecords(
+                fixture + " through the restored snapshot's serializer",
                 SerializerFixture.readAll(
                         restored.restoreSerializer(),
                         SerializerFixture.committed(fixture.recordsFile())),
@@ -68,8 +71,9 @@ class SerializerFixturesTest {
      * Field by field, arrays element by element, floats bit by bit (NaN equals NaN). Fields, not
      * properties: AssertJ would otherwise read {@code marker} through {@code isMarker()}.
      */
-    private static void assertSameRecords(List<?> actual, List<?> expected) {
+    static void assertSameRecords(String what, List<?> actual, List<?> expected) {
         assertThat(actual)
+                .as(what)
                 .usingRecursiveComparison()
                 .withIntrospectionStrategy(ComparingFields.COMPARING_FIELDS)
                 .withEqualsForType(Float::equals, Float.class)
