@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -163,9 +164,11 @@ final class QuickstartSummary {
                         });
         if (counts.earlier()[0] > 0 && !coarse.isEmpty()) {
             // windows the job folded (more than PrequentialCounts.MAX_WINDOWS): one row before
+            // the first window kept, as report.html says, not the start of the coarse row it
+            // falls in, which can lie before it
             printRow(
                     out,
-                    "before " + Charts.dayLabel(coarse.keySet().iterator().next()),
+                    "before " + Charts.dayLabel(Collections.min(counts.windows().keySet())),
                     counts.earlier());
         }
         coarse.forEach((start, v) -> printRow(out, Charts.dayLabel(start), v));
