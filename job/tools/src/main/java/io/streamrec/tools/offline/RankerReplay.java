@@ -29,6 +29,7 @@ import io.streamrec.schema.UserEvent;
 import io.streamrec.serving.StatisticsCheckpoint;
 import io.streamrec.serving.StatisticsCheckpointSerializer;
 import io.streamrec.serving.UserOwner;
+import io.streamrec.tools.bench.Summary;
 import io.streamrec.tools.datasets.RatingsFormat;
 import io.streamrec.tools.datasets.RatingsReplay;
 import io.streamrec.worker.FloodLimit;
@@ -313,22 +314,29 @@ public final class RankerReplay {
      * after every candidate.
      */
     private void printPushedRanks(PrintStream out) {
-        if (pushedRanks.isEmpty()) {
-            return;
+        if (!pushedRanks.isEmpty()) {
+            out.println(pushedRanksLine(pushedRanks));
         }
-        List<Integer> sorted = new ArrayList<>(pushedRanks);
-        sorted.sort(null);
-        long candidate = sorted.stream().filter(r -> r != Integer.MAX_VALUE).count();
-        out.printf(
-                "pushed item a candidate in %.4f of them; its rank p25 / p50 / p75: %s / %s / %s%n",
-                (double) candidate / sorted.size(),
-                rankText(sorted.get(sorted.size() / 4)),
-                rankText(sorted.get(sorted.size() / 2)),
-                rankText(sorted.get(3 * sorted.size() / 4)));
     }
 
-    private static String rankText(int rank) {
-        return rank == Integer.MAX_VALUE ? "not a candidate" : Integer.toString(rank);
+    /**
+     * The pushed item's ranks (1 first, {@link Integer#MAX_VALUE} where it was no candidate): the
+     * share where it was a candidate and the rank's quartiles.
+     */
+    static String pushedRanksLine(List<Integer> ranks) {
+        // Integer.MAX_VALUE is exact as a double, so "not a candidate" survives the quantile
+        double[] sorted = ranks.stream().mapToDouble(Integer::doubleValue).sorted().toArray();
+        long candidate = ranks.stream().filter(r -> r != Integer.MAX_VALUE).count();
+        return String.format(
+                "pushed item a candidate in %.4f of them; its rank p25 / p50 / p75: %s / %s / %s",
+                (double) candidate / sorted.length,
+                rankText(Summary.quantile(sorted, 0.25)),
+                rankText(Summary.quantile(sorted, 0.5)),
+                rankText(Summary.quantile(sorted, 0.75)));
+    }
+
+    private static String rankText(double rank) {
+        return rank == Integer.MAX_VALUE ? "not a candidate" : Long.toString((long) rank);
     }
 
     /** Clipping, gradient norms and the privacy spent, where the options asked for them. */

@@ -108,4 +108,20 @@ class RankerReplayTest {
                                         new String[] {"--eval-sample-rate", "1.5"}, 0))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    /** The pushed item's rank quartiles by nearest rank, as the suite's other percentiles. */
+    @Test
+    void thePushedItemsRankQuartilesAreByNearestRank() {
+        assertThat(RankerReplay.pushedRanksLine(List.of(4, 2, 1, 3)))
+                .isEqualTo(
+                        String.format(
+                                "pushed item a candidate in %.4f of them; its rank p25 / p50 /"
+                                        + " p75: 1 / 2 / 3",
+                                1.0));
+        // no candidate in the upper half: p75 is "not a candidate"
+        assertThat(
+                        RankerReplay.pushedRanksLine(
+                                List.of(5, 7, Integer.MAX_VALUE, Integer.MAX_VALUE)))
+                .endsWith(": 5 / 7 / not a candidate");
+    }
 }
