@@ -78,7 +78,8 @@ final class BenchReport {
         putNumber(results, key, value);
     }
 
-    private static void putNumber(ObjectNode node, String key, double value) {
+    /** {@code value} under {@code key}; NaN (nothing measured) is written as null. */
+    static void putNumber(ObjectNode node, String key, double value) {
         if (Double.isNaN(value)) {
             node.putNull(key);
         } else {
@@ -102,8 +103,15 @@ final class BenchReport {
         return details.putObject(key);
     }
 
-    /** A table row of a figure measured in repeated runs: median (min, max). */
+    /**
+     * A table row of a figure measured in repeated runs: median (min, max); "not measured" where a
+     * run measured nothing (the summary is NaN).
+     */
     void row(String figure, String target, Summary s, String unit) {
+        if (Double.isNaN(s.median())) {
+            row(figure, target, "not measured");
+            return;
+        }
         String fmt = s.median() >= 100 ? "%,.0f" : s.median() >= 1 ? "%.2f" : "%.3f";
         row(
                 figure,

@@ -269,9 +269,18 @@ public final class PipelineBench {
             StageCpuSampler cpu, ReplayRun.TrainingWindow w) {
         // events trained between the samples used: the rate times the sampled span
         double trained = w.eventsPerSecond() * cpu.sampledSeconds(w.firstMillis(), w.lastMillis());
+        return microsPerEvent(cpu.secondsByStage(w.firstMillis(), w.lastMillis()), trained);
+    }
+
+    /**
+     * Each stage's CPU seconds, in microseconds per event of {@code trained}; NaN, not measured,
+     * where no event was trained between the samples (or the rate was NaN), never Infinity.
+     */
+    static Map<String, Double> microsPerEvent(Map<String, Double> secondsByStage, double trained) {
         Map<String, Double> micros = new LinkedHashMap<>();
-        cpu.secondsByStage(w.firstMillis(), w.lastMillis())
-                .forEach((stage, seconds) -> micros.put(stage, seconds * 1e6 / trained));
+        secondsByStage.forEach(
+                (stage, seconds) ->
+                        micros.put(stage, trained > 0 ? seconds * 1e6 / trained : Double.NaN));
         return micros;
     }
 

@@ -68,9 +68,9 @@ final class QuickstartSummary {
                 "events trained        %,d of %,d produced (%,d dead-lettered)%n",
                 result.trainedEvents(), result.producedEvents(), result.deadLetters());
         out.printf(
-                "events/s              %,.0f (first event sent to last result committed, JIT"
-                        + " warm-up included; serving's first to last trained event: %,.0f)%n",
-                result.eventsPerSecond(), result.trainingWindow().eventsPerSecond());
+                "events/s              %s (first event sent to last result committed, JIT"
+                        + " warm-up included; serving's first to last trained event: %s)%n",
+                rate(result.eventsPerSecond()), rate(result.trainingWindow().eventsPerSecond()));
         ThroughputOverTime overTime = result.throughputOverTime();
         if (!Double.isNaN(overTime.firstHalf())) {
             out.printf(
@@ -88,6 +88,13 @@ final class QuickstartSummary {
         printQuality(out);
         printWindows(out);
         printExamples(out);
+    }
+
+    /** An events/s figure; "not measured" where it is NaN (a replay that spanned no time). */
+    private static String rate(double eventsPerSecond) {
+        return Double.isNaN(eventsPerSecond)
+                ? "not measured"
+                : String.format("%,.0f", eventsPerSecond);
     }
 
     /** Where the count and the times come from, and completed checkpoints without a time. */
@@ -316,11 +323,20 @@ final class QuickstartSummary {
 
     /** Events/s overall, serving's, over time; the wall time and the replay's pace. */
     private void putThroughput(ObjectNode json) {
-        json.put("events_per_second", result.eventsPerSecond());
-        json.put("serving_events_per_second", result.trainingWindow().eventsPerSecond());
+        putRate(json, "events_per_second", result.eventsPerSecond());
+        putRate(json, "serving_events_per_second", result.trainingWindow().eventsPerSecond());
         putThroughputOverTime(json, result.throughputOverTime());
         json.put("wall_seconds", result.wallSeconds());
         json.put("replay_events_per_second_pace", rate);
+    }
+
+    /** An events/s figure; null where not measured (NaN), as the quality figures not ranked. */
+    private static void putRate(ObjectNode json, String key, double eventsPerSecond) {
+        if (Double.isNaN(eventsPerSecond)) {
+            json.putNull(key);
+        } else {
+            json.put(key, eventsPerSecond);
+        }
     }
 
     /** The completed checkpoints, where the count comes from, and how far apart they were. */

@@ -265,9 +265,15 @@ public final class ReplayRun implements AutoCloseable {
             return new TrainingWindow(t.events(), t.firstMillis(), t.lastMillis());
         }
 
+        /** NaN (not measured) where the window spans no time: one trained event, or none. */
         public double eventsPerSecond() {
-            return lastMillis > firstMillis ? events * 1000.0 / (lastMillis - firstMillis) : 0.0;
+            return perSecond(events, (lastMillis - firstMillis) / 1000.0);
         }
+    }
+
+    /** {@code events} over {@code seconds}; NaN, not measured, where no time passed. */
+    static double perSecond(long events, double seconds) {
+        return seconds > 0 ? events / seconds : Double.NaN;
     }
 
     /**
@@ -431,7 +437,7 @@ public final class ReplayRun implements AutoCloseable {
                 events.size(),
                 committed.deadLetters,
                 reports.trainedEvents(),
-                replaySeconds > 0 ? reports.trainedEvents() / replaySeconds : 0.0,
+                perSecond(reports.trainedEvents(), replaySeconds),
                 wall,
                 checkpoints,
                 examples,

@@ -62,4 +62,20 @@ class BenchReportTest {
                 .contains("<p>CPU per event: &lt;1 us</p>")
                 .contains("<img src=\"quality.png\"");
     }
+
+    /**
+     * A figure some run did not measure (a serving span of one trained event): its row says so, and
+     * the figure is null in results.json, rather than a median pulled down by a 0.
+     */
+    @Test
+    void aFigureNotMeasuredInSomeRunIsNotMeasured() throws Exception {
+        BenchReport report = new BenchReport(out, 3, "deploy/bench.sh --only pipeline", null);
+        Summary span = Summary.of(1000, Double.NaN, 1500);
+        report.figure("train_events_per_s_p2_serving_span", span, "events/s");
+        report.row("serving span", "–", span, "events/s");
+
+        assertThat(report.write()).contains("| serving span | – | not measured | ");
+        JsonNode results = new ObjectMapper().readTree(out.resolve("results.json").toFile());
+        assertThat(results.get("train_events_per_s_p2_serving_span").isNull()).isTrue();
+    }
 }

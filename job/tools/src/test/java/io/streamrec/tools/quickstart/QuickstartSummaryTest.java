@@ -220,6 +220,38 @@ class QuickstartSummaryTest {
     }
 
     /**
+     * A replay whose figures span no time (one trained event, or none) measured no events/s: the
+     * line says so rather than printing 0 or NaN, and summary.json has null.
+     */
+    @Test
+    void eventsPerSecondNotMeasuredPrintAsSuch() throws Exception {
+        PrequentialCounts counts = new PrequentialCounts(0);
+        counts.record(START, new int[] {0, 0, 0, 0});
+        ReplayRun.TrainingWindow oneEvent = new ReplayRun.TrainingWindow(1, 5, 5);
+        ReplayRun.Result result =
+                result(
+                        counts,
+                        new CheckpointHistory.Checkpoints(
+                                CheckpointHistory.Source.FLINK_REST, 1, List.of(), 0),
+                        oneEvent,
+                        Double.NaN);
+        QuickstartSummary summary = new QuickstartSummary(result, ItemCatalog.empty(), 0);
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
+        summary.print(out);
+        summary.save(output, out);
+
+        assertThat(printed.toString(StandardCharsets.UTF_8))
+                .contains(
+                        "events/s              not measured (first event sent to last result"
+                                + " committed, JIT warm-up included; serving's first to last"
+                                + " trained event: not measured)\n");
+        JsonNode json = new ObjectMapper().readTree(output.resolve("summary.json").toFile());
+        assertThat(json.get("events_per_second").isNull()).isTrue();
+        assertThat(json.get("serving_events_per_second").isNull()).isTrue();
+    }
+
+    /**
      * Under {@code eval.sample-rate} below 1 the quality figures cover fewer events than were
      * trained: summary.json names both.
      */
@@ -248,12 +280,20 @@ class QuickstartSummaryTest {
             PrequentialCounts counts,
             CheckpointHistory.Checkpoints checkpoints,
             ReplayRun.TrainingWindow window) {
+        return result(counts, checkpoints, window, 1234.4);
+    }
+
+    private static ReplayRun.Result result(
+            PrequentialCounts counts,
+            CheckpointHistory.Checkpoints checkpoints,
+            ReplayRun.TrainingWindow window,
+            double eventsPerSecond) {
         return new ReplayRun.Result(
                 counts,
                 6,
                 2,
                 4,
-                1234.4,
+                eventsPerSecond,
                 75.24,
                 checkpoints,
                 Map.of("u1", List.of("i1", "i2")),

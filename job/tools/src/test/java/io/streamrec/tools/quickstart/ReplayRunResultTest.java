@@ -113,4 +113,16 @@ class ReplayRunResultTest {
         assertThat(result(List.of(5_000L), 0, 10_000).checkpointIntervalsSeconds()).isEmpty();
         assertThat(result(List.of(), 0, 10_000).checkpointIntervalsSeconds()).isEmpty();
     }
+
+    /**
+     * One trained event, or none, spans no time: its events/s is not measured (NaN), not 0, so that
+     * it neither prints as a rate nor pulls a median of runs down.
+     */
+    @Test
+    void aTrainingWindowWithoutASpanHasNoRate() {
+        assertThat(new ReplayRun.TrainingWindow(1, 5, 5).eventsPerSecond()).isNaN();
+        // LatestReports.throughput() with no report that trained: first Long.MAX_VALUE, last 0
+        assertThat(new ReplayRun.TrainingWindow(0, Long.MAX_VALUE, 0).eventsPerSecond()).isNaN();
+        assertThat(new ReplayRun.TrainingWindow(4, 0, 2_000).eventsPerSecond()).isEqualTo(2.0);
+    }
 }
