@@ -11,9 +11,9 @@ import java.util.SortedMap;
  *
  * <p>Read from the committed reports' cumulative trained events ({@link
  * io.streamrec.eval.LatestReports#trainedEventsByTime}), one point per checkpoint, linear in
- * between, so the end is the first report that shows every event trained: as the replay's one
- * figure, to a checkpoint interval. A point below an earlier one (reports read out of order) counts
- * as the earlier.
+ * between, so the end is the first report that shows every event trained (the largest count): as
+ * the replay's one figure, to a checkpoint interval. A point below an earlier one (reports read out
+ * of order, or two serving subtasks reporting apart) counts as the earlier.
  *
  * @param bucketSeconds the width of each bucket of {@code eventsPerSecond}
  * @param eventsPerSecond trained events/s in bucket k, [k, k + 1) × {@code bucketSeconds} after the
@@ -78,7 +78,9 @@ public record ThroughputOverTime(
             SortedMap<Long, Long> before = trainedByTime.headMap(startMillis + 1);
             long base = before.isEmpty() ? 0 : before.get(before.lastKey());
             SortedMap<Long, Long> after = trainedByTime.tailMap(startMillis + 1);
-            long last = after.isEmpty() ? base : after.get(after.lastKey());
+            // the total is the largest count, not the latest: two serving subtasks report apart, so
+            // a later report can show fewer events than an earlier one
+            long last = after.values().stream().mapToLong(Long::longValue).max().orElse(base);
             if (last <= base) {
                 return null;
             }
@@ -89,7 +91,7 @@ public record ThroughputOverTime(
                 seconds[n] = (e.getKey() - startMillis) / 1000.0;
                 events[n] = Math.max(events[n - 1], e.getValue() - base);
                 n++;
-                if (e.getValue() == last) {
+                if (events[n - 1] >= last - base) {
                     break; // later reports of an idle job would only dilute the rates
                 }
             }

@@ -81,4 +81,31 @@ class ThroughputOverTimeTest {
         assertThat(ThroughputOverTime.of(new TreeMap<>(), 10_000, 10_000, 2).eventsPerSecond())
                 .isEmpty();
     }
+
+    /**
+     * Two serving subtasks report apart, so the latest report need not hold the largest count: the
+     * curve runs to the total, the largest count, not to the first report equal to the latest one.
+     */
+    @Test
+    void theCurveRunsToTheLargestCountNotTheLatestReport() {
+        ThroughputOverTime t =
+                ThroughputOverTime.of(
+                        new TreeMap<>(
+                                Map.of(
+                                        12_000L, 60L,
+                                        13_000L, 80L,
+                                        14_000L, 100L,
+                                        14_005L, 80L)), // a subtask's report behind the other's
+                        10_000,
+                        14_005,
+                        1);
+
+        // 60 by 2 s, 80 by 3 s, all 100 by 4 s
+        assertThat(t.eventsPerSecond()).containsExactly(30.0, 30.0, 20.0, 20.0);
+        // 50 trained at 2 s × 50 / 60 = 5/3 s; the other 50 by the last result read at 4.005 s,
+        // 21.4/s (it was 15.0/s when the curve stopped at 80, the latest report's count)
+        double half = 5 / 3.0;
+        assertThat(t.firstHalf()).isCloseTo(30.0, within(1e-9));
+        assertThat(t.secondHalf()).isCloseTo(50 / (4.005 - half), within(1e-9));
+    }
 }
