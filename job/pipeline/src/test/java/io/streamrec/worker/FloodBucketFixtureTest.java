@@ -46,6 +46,17 @@ class FloodBucketFixtureTest {
     }
 
     /**
+     * Today's serializer, given the buckets the fixture of the version it writes holds, writes that
+     * fixture's committed bytes (see {@link CommittedFixtures#assertWritesCommitted}).
+     */
+    @Test
+    void todaysWriterWritesTheCommittedBytesOfItsVersion() throws IOException {
+        CommittedFixtures.assertWritesCommitted(
+                "FloodBucket.v" + FloodBucketSerializer.INSTANCE.currentVersion() + ".bin",
+                CommittedFixtures.writeAll(FloodBucketSerializer.INSTANCE, version1()));
+    }
+
+    /**
      * Writes the fixtures of the version today's serializer writes ({@code
      * FloodBucket.v<currentVersion>.bin} and its snapshot) if they are missing, never over one and
      * never under another version's name: {@code mvn test -pl job/pipeline -am
