@@ -34,6 +34,17 @@ class LearnedRankerStateFixtureTest {
     }
 
     /**
+     * Today's code, given the entry the fixture of the version it writes holds, writes that
+     * fixture's committed bytes (see {@link CommittedFixtures#assertWritesCommitted}).
+     */
+    @Test
+    void todaysWriterWritesTheCommittedBytesOfItsVersion() throws IOException {
+        byte[] written = version1().toBytes();
+        CommittedFixtures.assertWritesCommitted(
+                "LearnedRankerState.v" + written[0] + ".bin", written);
+    }
+
+    /**
      * Writes the fixture of the version today's code writes ({@code LearnedRankerState.v<version>
      * .bin}, the version its first byte says) if it is missing, never over one and never under
      * another version's name: {@code mvn test -pl job/pipeline -am
