@@ -135,6 +135,20 @@ class PrequentialCountsFixtureTest {
                 expected(version));
     }
 
+    /**
+     * Today's serializer, given the counts the fixture of the version it writes holds (built by
+     * {@link #expected}, not read from the fixture), writes that fixture's committed bytes (see
+     * {@link CommittedFixtures#assertWritesCommitted}).
+     */
+    @Test
+    void todaysWriterWritesTheCommittedBytesOfItsVersion() throws IOException {
+        int version = PrequentialCountsSerializer.INSTANCE.currentVersion();
+        CommittedFixtures.assertWritesCommitted(
+                records(version),
+                CommittedFixtures.writeAll(
+                        PrequentialCountsSerializer.INSTANCE, expected(version)));
+    }
+
     @Test
     void rewritesVersion1CountsAsTheCurrentVersion() throws IOException {
         List<PrequentialCounts> restored =
