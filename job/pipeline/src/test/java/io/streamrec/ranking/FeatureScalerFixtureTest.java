@@ -85,6 +85,19 @@ class FeatureScalerFixtureTest {
     }
 
     /**
+     * Today's {@link FeatureScaler#writeTo}, given the scaler the fixture of the version it writes
+     * holds ({@link #version3}, not read from the fixture), writes that fixture's committed bytes
+     * (see {@link CommittedFixtures#assertWritesCommitted}).
+     */
+    @Test
+    void todaysWriterWritesTheCommittedBytesOfItsVersion() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        version3().writeTo(new DataOutputStream(bytes));
+        byte[] written = bytes.toByteArray();
+        CommittedFixtures.assertWritesCommitted("FeatureScaler.v" + written[0] + ".bin", written);
+    }
+
+    /**
      * Writes the fixture of the version today's {@link FeatureScaler#writeTo} writes ({@code
      * FeatureScaler.v<version>.bin}, the version its first byte says) if it is missing, never over
      * one and never under another version's name: {@code mvn test -pl job/pipeline -am
