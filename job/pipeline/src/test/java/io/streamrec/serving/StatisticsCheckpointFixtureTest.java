@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.streamrec.candidates.CandidateGenerator;
 import io.streamrec.candidates.CandidateSet;
 import io.streamrec.candidates.CandidateSettings;
+import io.streamrec.candidates.CandidateStatisticsSerializer;
 import io.streamrec.candidates.ScoredItem;
 import io.streamrec.candidates.SimilarUsers;
 import io.streamrec.candidates.Source;
@@ -13,7 +14,9 @@ import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.schema.EventType;
 import io.streamrec.schema.ItemRecord;
 import io.streamrec.schema.UserEvent;
+import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshotSerializationUtil;
@@ -83,6 +86,64 @@ class StatisticsCheckpointFixtureTest {
         int version = StatisticsCheckpointSerializer.INSTANCE.currentVersion();
         CommittedFixtures.writeIfMissing(
                 "StatisticsCheckpoint.v" + version + ".bin", out.getCopyOfBuffer());
+    }
+
+    /**
+     * Today's serializer, given the checkpoint the fixture of the version it writes holds (the tiny
+     * stream's last checkpoint as subtask 1 of 2, made afresh, not read from the fixture), writes
+     * that fixture's bytes: a layout changed in reader and writer alike fails here. The base is
+     * compared uncompressed: its LZ4 block is whatever the LZ4 library's compressor (JNI or Java,
+     * of this release) makes of it, which any LZ4 reader reads, and is no part of this layout.
+     */
+    @Test
+    void todaysWriterWritesTheCommittedBytesOfItsVersion() throws Exception {
+        List<StatisticsCheckpoint> checkpoints = new java.util.ArrayList<>();
+        tinyStream(new StatisticsJournal(1, 2), checkpoints);
+        DataOutputSerializer out = new DataOutputSerializer(1024);
+        StatisticsCheckpointSerializer.INSTANCE.serialize(checkpoints.get(1), out);
+        int version = StatisticsCheckpointSerializer.INSTANCE.currentVersion();
+        String fixture = "StatisticsCheckpoint.v" + version + ".bin";
+
+        byte[] written = withBaseUncompressed(out.getCopyOfBuffer());
+        byte[] committed = withBaseUncompressed(CommittedFixtures.read(fixture));
+
+        assertThat(Arrays.mismatch(written, committed))
+                .as(
+                        "first byte where today's writer differs from the committed %s, base"
+                                + " uncompressed (-1 if none): a changed layout needs a new"
+                                + " version and fixture",
+                        fixture)
+                .isEqualTo(-1);
+    }
+
+    /**
+     * Version 3's bytes with the base's LZ4 block replaced by the base it holds: the version byte,
+     * the base's length and bytes, then the rest (journal, subtask, parallelism) as they are. The
+     * base nests candidate statistics of {@link CandidateStatisticsSerializer#VERSION} and the
+     * journal user events of their serializer's current version, each pinned by its own fixture;
+     * when either version goes up, that part of the committed bytes is to be compared as today's
+     * writer writes what it holds (as state-schemas' SerializerFixturesTest does for ModelUpdate
+     * v1's nested records).
+     */
+    private static byte[] withBaseUncompressed(byte[] checkpoint) throws IOException {
+        DataInputDeserializer in = new DataInputDeserializer(checkpoint);
+        int version = in.readUnsignedByte();
+        assertThat(version).as("the layout read here is version 3's").isEqualTo(3);
+        int length = in.readInt();
+        byte[] block = new byte[in.readInt()];
+        in.readFully(block);
+        byte[] base = StatisticsBase.ofBlock(block, length).bytes();
+        assertThat(base[0])
+                .as(
+                        "the base's candidate statistics version, today's (once it goes up,"
+                                + " compare the base as today's writer writes what it holds)")
+                .isEqualTo((byte) CandidateStatisticsSerializer.VERSION);
+        DataOutputSerializer out = new DataOutputSerializer(checkpoint.length + length);
+        out.writeByte(version);
+        out.writeInt(length);
+        out.write(base);
+        out.write(checkpoint, in.getPosition(), in.available());
+        return out.getCopyOfBuffer();
     }
 
     private StatisticsCheckpoint read(String fixture) throws Exception {
