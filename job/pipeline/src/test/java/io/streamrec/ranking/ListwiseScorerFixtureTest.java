@@ -10,6 +10,8 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -127,6 +129,63 @@ class ListwiseScorerFixtureTest {
                     .usingElementComparator(TRAINING_ROUNDING)
                     .containsExactly(expected.scoringWeights());
         }
+    }
+
+    /**
+     * Today's {@link ListwiseScorer#writeTo}, given the scorer the fixture of the version it writes
+     * holds ({@link #trained}, not read from the fixture), writes that fixture's layout: a layout
+     * changed in reader and writer alike fails here. The weights are compared as floats at their
+     * places, up to {@link #TRAINING_ROUNDING}: today's training on another host lands a few
+     * roundings from the fixture's bytes. Everything else (version, features, hidden units, noisy
+     * batches, the item vectors, which planted lists leave empty, the average's flag) byte for
+     * byte.
+     */
+    @Test
+    void todaysWriterWritesTheCommittedLayoutOfItsVersion() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int weights;
+        try (ListwiseScorer scorer = trained()) {
+            scorer.writeTo(new DataOutputStream(bytes));
+            weights = scorer.parameters().length;
+        }
+        byte[] written = bytes.toByteArray();
+        byte[] committed = CommittedFixtures.read(fixture(written[0]));
+        assertThat(written[0]).as("the layout compared here is version 4's").isEqualTo((byte) 4);
+        assertThat(written.length).as("bytes written").isEqualTo(committed.length);
+
+        int header = Byte.BYTES + 2 * Integer.BYTES; // version, features, hidden units
+        int accumulatorsEnd = header + 2 * Float.BYTES * weights;
+        int averageStart = committed.length - Float.BYTES * weights;
+        assertSameBytes(written, committed, 0, header, "version, features, hidden units");
+        assertSameWeights(written, committed, header, 2 * weights, "parameters, accumulators");
+        assertSameBytes(
+                written,
+                committed,
+                accumulatorsEnd,
+                averageStart,
+                "noisy batches, item vectors, the average's flag");
+        assertSameWeights(written, committed, averageStart, weights, "averaged weights");
+    }
+
+    private static void assertSameBytes(
+            byte[] written, byte[] committed, int from, int to, String what) {
+        assertThat(Arrays.copyOfRange(written, from, to))
+                .as("%s (bytes %d to %d)", what, from, to)
+                .isEqualTo(Arrays.copyOfRange(committed, from, to));
+    }
+
+    private static void assertSameWeights(
+            byte[] written, byte[] committed, int from, int count, String what) {
+        assertThat(floats(written, from, count))
+                .as("%s (from byte %d)", what, from)
+                .usingElementComparator(TRAINING_ROUNDING)
+                .containsExactly(floats(committed, from, count));
+    }
+
+    private static float[] floats(byte[] bytes, int from, int count) {
+        float[] values = new float[count];
+        ByteBuffer.wrap(bytes, from, Float.BYTES * count).asFloatBuffer().get(values);
+        return values;
     }
 
     /**
