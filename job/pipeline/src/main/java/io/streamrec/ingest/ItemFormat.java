@@ -10,7 +10,10 @@ import java.util.Locale;
 
 /** Layouts of item files: id, title and attributes (genres). */
 public enum ItemFormat {
-    /** MovieTweetings {@code movies.dat}: {@code id#title (year)#genre|genre}. */
+    /**
+     * MovieTweetings {@code movies.dat}: {@code id::title (year)::genre|genre} as MovieTweetings
+     * publishes it, or {@code id#title (year)#genre|genre} as this repository bundles it.
+     */
     MOVIETWEETINGS,
     /** MovieLens 100K {@code u.item}: {@code id|title|date|video date|url|19 genre flags}. */
     MOVIELENS_100K,
@@ -90,12 +93,30 @@ public enum ItemFormat {
         };
     }
 
+    /**
+     * The separator is whichever of {@code ::} (the public MovieTweetings files) and {@code #} (the
+     * bundled one) comes first, i.e. follows the id, decided per line: titles hold the other one
+     * ({@code 4172430::#Horror (2015)::Horror}). Genres follow the last separator, so a title that
+     * holds its own line's separator stays whole too.
+     */
     private static ItemRecord parseMovieTweetings(String line) throws InvalidRecordException {
-        String[] f = line.split("#", -1);
-        if (f.length < 2 || f[0].isBlank()) {
-            throw new InvalidRecordException("missing_field", "expected id#title#genres");
+        int colons = line.indexOf("::");
+        int hash = line.indexOf('#');
+        String separator = hash >= 0 && (colons < 0 || hash < colons) ? "#" : "::";
+        int first = line.indexOf(separator);
+        if (first <= 0 || line.substring(0, first).isBlank()) {
+            throw new InvalidRecordException(
+                    "missing_field", "expected id::title::genres or id#title#genres");
         }
-        return new ItemRecord(f[0].trim(), f[1].trim(), genres(f.length > 2 ? f[2] : ""));
+        int last = line.lastIndexOf(separator);
+        String id = line.substring(0, first).trim();
+        if (last == first) {
+            return new ItemRecord(id, line.substring(first + separator.length()).trim(), List.of());
+        }
+        return new ItemRecord(
+                id,
+                line.substring(first + separator.length(), last).trim(),
+                genres(line.substring(last + separator.length())));
     }
 
     private static ItemRecord parseMovieLens100k(String line) throws InvalidRecordException {

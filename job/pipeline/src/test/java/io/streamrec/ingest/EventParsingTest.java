@@ -234,6 +234,49 @@ class EventParsingTest {
                 .containsExactly("Crime", "Drama");
     }
 
+    /**
+     * The public MovieTweetings files separate with {@code ::}, the bundled one with {@code #}: the
+     * separator is whichever follows the id, per line, so a title holding the other one stays
+     * whole.
+     */
+    @Test
+    void movieTweetingsLinesReadWithEitherSeparator(@TempDir Path dir) throws Exception {
+        assertThat(
+                        ItemFormat.MOVIETWEETINGS.parseLine(
+                                "0002844::Fantômas - À l'ombre de la guillotine (1913)::Crime|Drama"))
+                .satisfies(
+                        item -> {
+                            assertThat(item.itemId()).isEqualTo("0002844");
+                            assertThat(item.title())
+                                    .isEqualTo("Fantômas - À l'ombre de la guillotine (1913)");
+                            assertThat(item.attributes()).containsExactly("Crime", "Drama");
+                        });
+        assertThat(ItemFormat.MOVIETWEETINGS.parseLine("4172430::#Horror (2015)::Horror"))
+                .satisfies(
+                        item -> {
+                            assertThat(item.itemId()).isEqualTo("4172430");
+                            assertThat(item.title()).isEqualTo("#Horror (2015)");
+                            assertThat(item.attributes()).containsExactly("Horror");
+                        });
+        assertThat(ItemFormat.MOVIETWEETINGS.parseLine("0004936#Star Trek::Lower Decks (2020)#"))
+                .satisfies(
+                        item -> {
+                            assertThat(item.itemId()).isEqualTo("0004936");
+                            assertThat(item.title()).isEqualTo("Star Trek::Lower Decks (2020)");
+                            assertThat(item.attributes()).isEmpty();
+                        });
+        Path file = dir.resolve("movies.dat");
+        Files.writeString(
+                file,
+                "0000008::Edison Kinetoscopic Record of a Sneeze (1894)::Documentary|Short\n"
+                        + "4172430::#Horror (2015)::Horror\n"
+                        + "0004936#The Bank (1915)#Comedy|Short\n");
+        ItemCatalog catalog = ItemCatalog.read(file, ItemFormat.MOVIETWEETINGS);
+        assertThat(catalog.ids()).containsExactly("0000008", "4172430", "0004936");
+        assertThat(catalog.title("4172430")).isEqualTo("#Horror (2015)");
+        assertThat(catalog.attributes("0000008")).containsExactly("Documentary", "Short");
+    }
+
     @Test
     void anItemLineWhoseIdBreaksTheEventsRuleIsSkippedInEveryFormat() {
         String flags = "|0".repeat(ItemFormat.MOVIELENS_100K_GENRES.size());
