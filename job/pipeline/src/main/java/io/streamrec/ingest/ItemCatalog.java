@@ -41,27 +41,50 @@ public final class ItemCatalog implements Serializable {
 
     /**
      * Reads an item file in {@code charset} (null: detected, see {@link TextFileLines}). Bad lines
-     * are skipped with a warning; bytes that do not decode fail with the file, line and charset.
+     * are skipped with a warning and counted; bytes that do not decode fail with the file, line and
+     * charset, and so does a file with item lines none of which is an item (a wrong format would
+     * otherwise leave the catalog silently empty).
      */
     public static ItemCatalog read(Path file, ItemFormat format, Charset charset)
             throws IOException {
         List<ItemRecord> records = new ArrayList<>();
+        int lineCount = 0;
         int bad = 0;
+        String firstRejection = null;
         List<String> lines = TextFileLines.read(file, charset);
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
             if ((i == 0 && format.hasHeader()) || line.isBlank()) {
                 continue;
             }
+            lineCount++;
             try {
                 records.add(format.parseLine(line));
             } catch (InvalidRecordException e) {
+                if (firstRejection == null) {
+                    firstRejection = "line " + (i + 1) + ": " + e.getMessage();
+                }
                 if (++bad <= 5) {
                     LOG.warn("Skipping item line {} of {}: {}", i + 1, file, e.getMessage());
                 }
             }
         }
+        if (bad > 0 && bad == lineCount) {
+            throw new InputFileException(
+                    String.format(
+                            "%s: none of its %,d item lines is a %s item (%s); is it another"
+                                    + " format? Set --items-format (job option items.format)",
+                            file, lineCount, formatName(format), firstRejection));
+        }
+        if (bad > 0) {
+            LOG.warn("Skipped {} of {} item lines of {}", bad, lineCount, file);
+        }
         return new ItemCatalog(records);
+    }
+
+    /** The format as the command lines and the job option spell it: movielens-100k. */
+    private static String formatName(ItemFormat format) {
+        return format.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
 
     public List<String> attributes(String itemId) {

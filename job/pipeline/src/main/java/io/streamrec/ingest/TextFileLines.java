@@ -23,7 +23,7 @@ public final class TextFileLines {
     private TextFileLines() {}
 
     /** Thrown when a file does not decode in its charset; the message names file, line, charset. */
-    public static final class UndecodableFileException extends IOException {
+    public static final class UndecodableFileException extends InputFileException {
         private static final long serialVersionUID = 1L;
 
         /** The 1-based number of the line that does not decode. */

@@ -12,8 +12,14 @@ import io.streamrec.schema.UserEvent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.Property;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -232,6 +238,56 @@ class EventParsingTest {
         Files.writeString(mt, "0002844#Fantômas (1913)#Crime|Drama\n");
         assertThat(ItemCatalog.read(mt, ItemFormat.MOVIETWEETINGS).attributes("0002844"))
                 .containsExactly("Crime", "Drama");
+    }
+
+    /** A file none of whose lines is an item is an error, not a silently empty catalog. */
+    @Test
+    void anItemFileWithNoReadableLineFailsNamingTheFileAndTheFirstReason(@TempDir Path dir)
+            throws Exception {
+        Path file = dir.resolve("u.item");
+        Files.writeString(
+                file,
+                "1|Toy Story (1995)|01-Jan-1995||http://x|0|0|0|1|1|1|0|0|0|0|0|0|0|0|0|0|0|0|0\n"
+                        + "\n2|GoldenEye (1995)|01-Jan-1995||http://x|0|1|1|0|0|0|0|0|0|0|0|0|0\n");
+        assertThatThrownBy(() -> ItemCatalog.read(file, ItemFormat.MOVIETWEETINGS))
+                .isInstanceOf(InputFileException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("line 1")
+                .hasMessageContaining("missing_field")
+                .hasMessageContaining("items-format");
+        // blank and header-only files are empty catalogs, as before
+        Path header = dir.resolve("movies.csv");
+        Files.writeString(header, "movieId,title,genres\n\n");
+        assertThat(ItemCatalog.read(header, ItemFormat.MOVIELENS_CSV).size()).isZero();
+    }
+
+    @Test
+    void anItemFileWithSomeBadLinesLogsHowManyWereSkipped(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("movies.dat");
+        StringBuilder text = new StringBuilder("1#Heat (1995)#Crime\n");
+        for (int i = 0; i < 7; i++) {
+            text.append("broken line\n");
+        }
+        Files.writeString(file, text);
+        List<String> warnings = new CopyOnWriteArrayList<>();
+        org.apache.logging.log4j.core.Logger logger =
+                (org.apache.logging.log4j.core.Logger) LogManager.getLogger(ItemCatalog.class);
+        AbstractAppender capture =
+                new AbstractAppender("capture", null, null, true, Property.EMPTY_ARRAY) {
+                    @Override
+                    public void append(LogEvent event) {
+                        warnings.add(event.getMessage().getFormattedMessage());
+                    }
+                };
+        capture.start();
+        logger.addAppender(capture);
+        try {
+            assertThat(ItemCatalog.read(file, ItemFormat.MOVIETWEETINGS).ids())
+                    .containsExactly("1");
+        } finally {
+            logger.removeAppender(capture);
+        }
+        assertThat(warnings).anySatisfy(w -> assertThat(w).contains("7 of 8 item lines"));
     }
 
     /**

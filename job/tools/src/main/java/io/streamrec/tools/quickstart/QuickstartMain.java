@@ -2,9 +2,9 @@ package io.streamrec.tools.quickstart;
 
 import io.streamrec.config.CommandLine;
 import io.streamrec.eval.PrequentialCounts;
+import io.streamrec.ingest.InputFileException;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.ingest.ItemFormat;
-import io.streamrec.ingest.TextFileLines;
 import io.streamrec.job.EvaluationOptions;
 import io.streamrec.job.JobSettings;
 import io.streamrec.job.KafkaSinkOptions;
@@ -95,11 +95,11 @@ public final class QuickstartMain {
         }
     }
 
-    /** The input, or a one-line error naming the file, line and charset, and exit code 2. */
+    /** The input, or a one-line error naming the file and line (and charset), and exit code 2. */
     private static Input readInputOrExit(CommandLine cli) throws IOException {
         try {
             return Input.read(cli);
-        } catch (TextFileLines.UndecodableFileException | IllegalArgumentException e) {
+        } catch (InputFileException | IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
             System.exit(2);
             throw new AssertionError(e);
