@@ -1,10 +1,13 @@
 package io.streamrec.ingest;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -61,6 +64,67 @@ public final class TextFileLines {
         }
     }
 
+    /**
+     * A file's first line without its byte-order mark, if it starts with one: the mark is no part
+     * of the first field (the first item's or user's id), and {@link String#trim()} keeps it.
+     */
+    public static String withoutByteOrderMark(String firstLine) {
+        return firstLine.startsWith("\uFEFF") ? firstLine.substring(1) : firstLine;
+    }
+
+    /**
+     * The error for a file a reader found not to decode in {@code charset}, naming its first line
+     * that does not, found by reading the file again line by line (a stream decoder's error says
+     * neither: it decodes ahead of the lines handed out).
+     *
+     * @param advice what to do about it, e.g. which option sets the charset
+     */
+    public static UndecodableFileException undecodable(Path file, Charset charset, String advice)
+            throws IOException {
+        int lineNumber = firstUndecodableLine(file, charset);
+        return new UndecodableFileException(
+                String.format(
+                        "%s line %d is not valid %s: %s", file, lineNumber, charset.name(), advice),
+                lineNumber);
+    }
+
+    /** The 1-based number of the first line that does not decode (the last line if all do). */
+    private static int firstUndecodableLine(Path file, Charset charset) throws IOException {
+        CharsetDecoder decoder =
+                charset.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        byte[] chunk = new byte[64 * 1024];
+        int lineNumber = 1;
+        try (InputStream in = Files.newInputStream(file)) {
+            int n;
+            while ((n = in.read(chunk)) > 0) {
+                for (int i = 0; i < n; i++) {
+                    if (chunk[i] != '\n') {
+                        line.write(chunk[i]);
+                        continue;
+                    }
+                    if (!decodes(decoder, line.toByteArray())) {
+                        return lineNumber;
+                    }
+                    line.reset();
+                    lineNumber++;
+                }
+            }
+        }
+        return lineNumber;
+    }
+
+    private static boolean decodes(CharsetDecoder decoder, byte[] bytes) {
+        try {
+            decoder.reset().decode(ByteBuffer.wrap(bytes));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
+    }
+
     /** Bytes that ISO-8859-1 maps to control characters and windows-1252 to letters. */
     private static boolean holdsC1Bytes(byte[] bytes) {
         for (byte b : bytes) {
@@ -81,8 +145,7 @@ public final class TextFileLines {
             int end = indexOfNewline(bytes, start);
             try {
                 String line = stripCarriageReturn(decode(bytes, start, end, charset));
-                // a byte-order mark is no part of the first field (the first item's id)
-                lines.add(lineNumber == 1 && line.startsWith("\uFEFF") ? line.substring(1) : line);
+                lines.add(lineNumber == 1 ? withoutByteOrderMark(line) : line);
             } catch (CharacterCodingException e) {
                 throw new UndecodableFileException(
                         String.format(

@@ -1,9 +1,11 @@
 package io.streamrec.tools.datasets;
 
+import io.streamrec.ingest.TextFileLines;
 import io.streamrec.records.InvalidRecordException;
 import io.streamrec.schema.UserEvent;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +41,9 @@ public final class RatingsReplay {
             long lineNumber = 0;
             while ((line = in.readLine()) != null) {
                 lineNumber++;
+                if (lineNumber == 1) {
+                    line = TextFileLines.withoutByteOrderMark(line);
+                }
                 if ((lineNumber == 1 && format.hasHeader()) || line.isBlank()) {
                     continue;
                 }
@@ -50,6 +55,13 @@ public final class RatingsReplay {
                     }
                 }
             }
+        } catch (CharacterCodingException e) {
+            // the decoder's error names neither file nor line: the item reader's does
+            throw TextFileLines.undecodable(
+                    file,
+                    StandardCharsets.UTF_8,
+                    "ratings files are read as UTF-8; convert it first, e.g. iconv -f ISO-8859-1"
+                            + " -t UTF-8");
         }
         // List.sort is stable: equal timestamps keep file order
         events.sort(Comparator.comparingLong(UserEvent::timestamp));

@@ -3,8 +3,10 @@ package io.streamrec.tools.datasets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamrec.ingest.TextFileLines;
 import io.streamrec.records.InvalidRecordException;
 import io.streamrec.schema.UserEvent;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -64,6 +66,35 @@ class RatingsReplayTest {
         RatingsReplay replay = RatingsReplay.read(file, RatingsFormat.MOVIETWEETINGS);
         assertThat(replay.events()).extracting(UserEvent::eventId).containsExactly("line-4");
         assertThat(replay.rejected()).containsEntry("invalid_timestamp", 3);
+    }
+
+    @Test
+    void aByteOrderMarkIsNoPartOfTheFirstUsersId(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("ratings.dat");
+        Files.writeString(file, "\uFEFF1::0114508::8::1381006850\n2::0114508::7::1381006851\n");
+        assertThat(RatingsReplay.read(file, RatingsFormat.MOVIETWEETINGS).events())
+                .extracting(UserEvent::userId)
+                .containsExactly("1", "2");
+    }
+
+    /** Undecodable bytes fail as the item reader's do: file, line and charset in one message. */
+    @Test
+    void aFileThatIsNotUtf8FailsNamingTheFileAndLine(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("ratings.dat");
+        StringBuilder text = new StringBuilder();
+        for (int i = 1; i <= 3000; i++) {
+            text.append(i).append("::0114508::8::1381006850\n");
+        }
+        byte[] good = text.toString().getBytes(StandardCharsets.US_ASCII);
+        // line 3001 holds a Latin-1 0xE9, which is no UTF-8; past BufferedReader's first buffer
+        byte[] bad = "3001::caf\u00e9::8::1381006850\n".getBytes(StandardCharsets.ISO_8859_1);
+        byte[] bytes = new byte[good.length + bad.length];
+        System.arraycopy(good, 0, bytes, 0, good.length);
+        System.arraycopy(bad, 0, bytes, good.length, bad.length);
+        Files.write(file, bytes);
+        assertThatThrownBy(() -> RatingsReplay.read(file, RatingsFormat.MOVIETWEETINGS))
+                .isInstanceOf(TextFileLines.UndecodableFileException.class)
+                .hasMessageContaining(file + " line 3001 is not valid UTF-8");
     }
 
     @Test
