@@ -13,14 +13,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * The lines of a small text file (an item catalog) in a given charset, or in one detected where
  * that is safe. Detection: a file that decodes as UTF-8 is UTF-8; otherwise, if it holds no byte in
- * 0x80-0x9F (which ISO-8859-1 maps to control characters, and windows-1252 to letters), it is
- * ISO-8859-1; anything else is an error that names the file, the line and the charset to set.
- * Decoding is strict either way: a byte that does not decode is an error, never a silent U+FFFD.
+ * 0x80-0x9F (which ISO-8859-1 maps to control characters, and windows-1252 to letters) and no valid
+ * UTF-8 multi-byte sequence (a UTF-8 file with a stray Latin-1 byte, whose UTF-8 letters ISO-8859-1
+ * would garble: "é" to "Ã©"), it is ISO-8859-1; anything else is an error that names the file, the
+ * line and the charset to set. Decoding is strict either way: a byte that does not decode is an
+ * error, never a silent U+FFFD.
  */
 public final class TextFileLines {
     private TextFileLines() {}
@@ -56,6 +59,17 @@ public final class TextFileLines {
                                 "%s line %d is neither UTF-8 nor ISO-8859-1 text (it holds bytes in"
                                         + " 0x80-0x9F, as windows-1252 does): set its charset, e.g."
                                         + " --items-charset windows-1252 (job option items.charset)",
+                                file, notUtf8.lineNumber),
+                        notUtf8.lineNumber);
+            }
+            if (holdsUtf8Sequences(bytes)) {
+                throw new UndecodableFileException(
+                        String.format(
+                                "%s line %d is not valid UTF-8, though other bytes of the file are"
+                                        + " UTF-8 letters, which ISO-8859-1 would garble: set its"
+                                        + " charset, e.g. --items-charset UTF-8 after fixing that"
+                                        + " line, or --items-charset ISO-8859-1 (job option"
+                                        + " items.charset)",
                                 file, notUtf8.lineNumber),
                         notUtf8.lineNumber);
             }
@@ -123,6 +137,26 @@ public final class TextFileLines {
         } catch (CharacterCodingException e) {
             return false;
         }
+    }
+
+    /** Whether the bytes hold a well-formed UTF-8 multi-byte sequence (a letter such as "é"). */
+    private static boolean holdsUtf8Sequences(byte[] bytes) {
+        CharsetDecoder utf8 =
+                StandardCharsets.UTF_8
+                        .newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT);
+        for (int i = 0; i < bytes.length; i++) {
+            int lead = bytes[i] & 0xFF;
+            int length = lead >= 0xC2 && lead <= 0xDF ? 2 : lead >= 0xE0 && lead <= 0xEF ? 3 : 4;
+            if (lead < 0xC2 || lead > 0xF4 || i + length > bytes.length) {
+                continue;
+            }
+            if (decodes(utf8, Arrays.copyOfRange(bytes, i, i + length))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Bytes that ISO-8859-1 maps to control characters and windows-1252 to letters. */

@@ -55,6 +55,30 @@ class TextFileLinesTest {
         assertThat(catalog.title("2")).isEqualTo("Misérables, Les (1995)");
     }
 
+    /**
+     * UTF-8 letters and one stray Latin-1 byte: decoding it all as Latin-1 would turn every "é"
+     * into "Ã©" without a word, so the file's charset must be set.
+     */
+    @Test
+    void refusesToGuessAFileMixingUtf8AndLatin1() throws Exception {
+        byte[] utf8 = "1#Café (2001)#Drama\n".getBytes(StandardCharsets.UTF_8);
+        byte[] latin1 = "2#Caf\u00e9 (2002)#Drama\n".getBytes(StandardCharsets.ISO_8859_1);
+        byte[] bytes = new byte[utf8.length + latin1.length];
+        System.arraycopy(utf8, 0, bytes, 0, utf8.length);
+        System.arraycopy(latin1, 0, bytes, utf8.length, latin1.length);
+        Path f = write("movies.dat", bytes);
+        assertThatThrownBy(() -> TextFileLines.read(f, null))
+                .isInstanceOf(TextFileLines.UndecodableFileException.class)
+                .hasMessageContaining("movies.dat line 2")
+                .hasMessageContaining("--items-charset")
+                .hasMessageContaining("items.charset");
+        assertThatThrownBy(() -> ItemCatalog.read(f, ItemFormat.MOVIETWEETINGS))
+                .isInstanceOf(TextFileLines.UndecodableFileException.class);
+        // the Latin-1 line alone is still detected as Latin-1
+        Path latin = write("latin.dat", latin1);
+        assertThat(TextFileLines.read(latin, null)).containsExactly("2#Café (2002)#Drama");
+    }
+
     @Test
     void refusesToGuessWindows1252AndNamesFileAndLine() throws Exception {
         // 0x93/0x94 are curly quotes in windows-1252, control characters in ISO-8859-1
