@@ -1,6 +1,8 @@
 package io.streamrec.job;
 
 import io.streamrec.kafka.JobTopics;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -8,34 +10,149 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Creates the job's topics if they are missing: for the job's {@code --create-topics} and the
  * tests; the command-line tool is job/tools' {@code TopicSetupMain} ({@code deploy/kafka.sh
- * topics}).
+ * topics}). A topic that exists is not altered, but checked against what the job asks of it (see
+ * {@link #mismatches}).
  */
 public final class TopicSetup {
+    private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
+    private static final String CLEANUP_POLICY = "cleanup.policy";
+    private static final String COMPACT = "compact";
+
     private TopicSetup() {}
+
+    /** What the broker says of an existing topic. */
+    public record Described(int partitions, String cleanupPolicy) {}
+
+    /**
+     * An existing topic unlike what the job asks: {@code fatal} where the job cannot keep its
+     * guarantees on it.
+     */
+    public record Mismatch(String topic, String has, String expects, boolean fatal) {
+        @Override
+        public String toString() {
+            return "topic " + topic + " has " + has + ", the job " + expects;
+        }
+    }
 
     /**
      * Creates events with {@code eventPartitions} partitions; requests, results, dead-letters and
      * the compacted model-updates with {@code partitions}; eval-reports, items and the compacted
      * item-catalog with one.
      */
-    public static void createTopics(ReadableConfig conf, int partitions, int eventPartitions)
+    public static List<Mismatch> createTopics(
+            ReadableConfig conf, int partitions, int eventPartitions)
             throws ExecutionException, InterruptedException {
         JobSettings settings = new JobSettings(conf);
+        List<NewTopic> asked = topics(settings.topics(), partitions, eventPartitions);
         try (Admin admin = Admin.create(settings.kafka().toProperties())) {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> missing =
-                    topics(settings.topics(), partitions, eventPartitions).stream()
-                            .filter(topic -> !existing.contains(topic.name()))
-                            .toList();
+                    asked.stream().filter(topic -> !existing.contains(topic.name())).toList();
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get();
             }
+            List<String> kept =
+                    asked.stream().map(NewTopic::name).filter(existing::contains).toList();
+            List<Mismatch> found = mismatches(settings.topics(), asked, describe(admin, kept));
+            found.forEach(m -> LOG.warn("{}; left as it is", m));
+            List<String> fatal =
+                    found.stream().filter(Mismatch::fatal).map(String::valueOf).toList();
+            if (!fatal.isEmpty()) {
+                throw new IllegalStateException(
+                        String.join("; ", fatal)
+                                + ". Fix the topic (kafka-configs.sh --alter --entity-type topics"
+                                + " --entity-name TOPIC --add-config cleanup.policy=compact) or"
+                                + " delete it and let it be created again");
+            }
+            return found;
         }
+    }
+
+    /** The partitions and cleanup policy of each of {@code topics}. */
+    private static Map<String, Described> describe(Admin admin, List<String> topics)
+            throws ExecutionException, InterruptedException {
+        if (topics.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, TopicDescription> descriptions =
+                admin.describeTopics(topics).allTopicNames().get();
+        Map<ConfigResource, Config> configs =
+                admin.describeConfigs(
+                                topics.stream()
+                                        .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t))
+                                        .toList())
+                        .all()
+                        .get();
+        Map<String, Described> described = new HashMap<>();
+        for (String topic : topics) {
+            ConfigEntry policy =
+                    configs.get(new ConfigResource(ConfigResource.Type.TOPIC, topic))
+                            .get(CLEANUP_POLICY);
+            described.put(
+                    topic,
+                    new Described(
+                            descriptions.get(topic).partitions().size(),
+                            policy == null ? "delete" : policy.value()));
+        }
+        return described;
+    }
+
+    /**
+     * How the {@code existing} topics differ from what the job {@code asked}: fewer partitions than
+     * asked (fewer source subtasks get work; a warning), items on more than one (one item's updates
+     * could apply out of order; a warning), and a topic the job compacts without {@code compact} in
+     * its cleanup policy, fatal: model-updates then keeps a forgotten user's earlier rows until
+     * retention deletes them (docs/privacy.md), and retention deletes rows, or catalog items, not
+     * updated within it from what a replica rebuilt from the topic reads.
+     */
+    static List<Mismatch> mismatches(
+            JobTopics names, List<NewTopic> asked, Map<String, Described> existing) {
+        List<Mismatch> found = new ArrayList<>();
+        for (NewTopic topic : asked) {
+            Described has = existing.get(topic.name());
+            if (has == null) {
+                continue;
+            }
+            int want = topic.numPartitions();
+            boolean items = topic.name().equals(names.items());
+            if (has.partitions() < want || (items && has.partitions() > want)) {
+                found.add(
+                        new Mismatch(
+                                topic.name(),
+                                partitions(has.partitions()),
+                                "asks for "
+                                        + want
+                                        + (items
+                                                ? " (an item's updates keep their order on one)"
+                                                : ""),
+                                false));
+            }
+            boolean compacted = COMPACT.equals(topic.configs().get(CLEANUP_POLICY));
+            if (compacted && !List.of(has.cleanupPolicy().split(",")).contains(COMPACT)) {
+                found.add(
+                        new Mismatch(
+                                topic.name(),
+                                CLEANUP_POLICY + "=" + has.cleanupPolicy(),
+                                "needs " + CLEANUP_POLICY + "=" + COMPACT,
+                                true));
+            }
+        }
+        return found;
+    }
+
+    private static String partitions(int n) {
+        return n + (n == 1 ? " partition" : " partitions");
     }
 
     /** Every topic of the job, as {@link #createTopics} asks for it. */

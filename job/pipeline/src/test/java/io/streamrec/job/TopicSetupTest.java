@@ -2,6 +2,7 @@ package io.streamrec.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamrec.kafka.JobTopics;
 import io.streamrec.kafka.TopicOptions;
 import java.util.List;
 import java.util.Map;
@@ -50,5 +51,68 @@ class TopicSetupTest {
         assertThat(topics.get("model-updates").configs())
                 .isEqualTo(Map.of("cleanup.policy", "compact", "segment.ms", "60000"));
         assertThat(topics.get("events").configs()).isEmpty();
+    }
+
+    private static List<TopicSetup.Mismatch> mismatches(
+            Map<String, TopicSetup.Described> existing) {
+        JobTopics names = new JobSettings(new Configuration()).topics();
+        return TopicSetup.mismatches(names, TopicSetup.topics(names, 2, 2), existing);
+    }
+
+    /** Topics that exist as the job would create them are fine, whatever else exists. */
+    @Test
+    void existingTopicsAsTheJobAsksThemHaveNoMismatch() {
+        assertThat(
+                        mismatches(
+                                Map.of(
+                                        "events", new TopicSetup.Described(4, "delete"),
+                                        "model-updates", new TopicSetup.Described(2, "compact"),
+                                        "item-catalog",
+                                                new TopicSetup.Described(1, "compact,delete"),
+                                        "items", new TopicSetup.Described(1, "delete"),
+                                        "other", new TopicSetup.Described(1, "delete"))))
+                .isEmpty();
+    }
+
+    /** events with 1 partition under events-partitions=2: kept, but said, and not fatal. */
+    @Test
+    void fewerPartitionsThanAskedIsAWarning() {
+        List<TopicSetup.Mismatch> found =
+                mismatches(Map.of("events", new TopicSetup.Described(1, "delete")));
+
+        assertThat(found).hasSize(1);
+        assertThat(found.get(0).fatal()).isFalse();
+        assertThat(found.get(0).toString())
+                .isEqualTo("topic events has 1 partition, the job asks for 2");
+    }
+
+    /** items keeps one item's updates in order only on one partition. */
+    @Test
+    void itemsOnMoreThanOnePartitionIsAWarning() {
+        List<TopicSetup.Mismatch> found =
+                mismatches(Map.of("items", new TopicSetup.Described(3, "delete")));
+
+        assertThat(found)
+                .extracting(Object::toString)
+                .singleElement()
+                .asString()
+                .startsWith("topic items has 3 partitions, the job asks for 1");
+    }
+
+    /**
+     * model-updates the broker auto-created (cleanup.policy=delete): a forgotten user's earlier
+     * rows would stay until retention, and rows not updated within it would vanish from replicas
+     * rebuilt from the topic. Fatal, naming the topic, what it has and what the job needs.
+     */
+    @Test
+    void aTopicTheJobCompactsWithoutCompactionIsFatal() {
+        List<TopicSetup.Mismatch> found =
+                mismatches(Map.of("model-updates", new TopicSetup.Described(2, "delete")));
+
+        assertThat(found).hasSize(1);
+        assertThat(found.get(0).fatal()).isTrue();
+        assertThat(found.get(0).toString())
+                .contains("topic model-updates has cleanup.policy=delete")
+                .contains("the job needs cleanup.policy=compact");
     }
 }

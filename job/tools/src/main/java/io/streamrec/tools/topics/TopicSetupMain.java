@@ -3,6 +3,7 @@ package io.streamrec.tools.topics;
 import io.streamrec.config.CommandLine;
 import io.streamrec.job.JobSettings;
 import io.streamrec.job.TopicSetup;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
@@ -12,7 +13,9 @@ import org.apache.kafka.clients.admin.Admin;
 /**
  * Creates the job's missing topics ({@link TopicSetup#createTopics}) and prints the broker's topics
  * ({@code deploy/kafka.sh topics}): the broker and topic names from the job's {@code -Dkey=value}
- * options, the partitions from {@link TopicSetupOptions}.
+ * options, the partitions from {@link TopicSetupOptions}. An existing topic is left as it is, with
+ * a {@code WARNING} line for each way it differs from what the job asks; one the job compacts that
+ * is not compacted fails it.
  */
 public final class TopicSetupMain {
     static final CommandLine.Spec ARGUMENTS =
@@ -25,18 +28,24 @@ public final class TopicSetupMain {
 
     public static void main(String[] args) throws Exception {
         Configuration conf = ARGUMENTS.parseOrExit(args).options();
-        Set<String> topics = createTopics(conf);
+        List<TopicSetup.Mismatch> mismatches =
+                TopicSetup.createTopics(
+                        conf,
+                        conf.get(TopicSetupOptions.PARTITIONS),
+                        conf.get(TopicSetupOptions.EVENTS_PARTITIONS));
+        warnings(mismatches).forEach(System.out::println);
+        Set<String> topics = topics(conf);
         System.out.println(
                 "Topics at " + new JobSettings(conf).kafka().bootstrapServers() + ": " + topics);
     }
 
-    /** Creates the missing topics as {@code conf} says; the broker's topics after, sorted. */
-    static Set<String> createTopics(Configuration conf)
-            throws ExecutionException, InterruptedException {
-        TopicSetup.createTopics(
-                conf,
-                conf.get(TopicSetupOptions.PARTITIONS),
-                conf.get(TopicSetupOptions.EVENTS_PARTITIONS));
+    /** A line for each existing topic's difference from what the job asks. */
+    static List<String> warnings(List<TopicSetup.Mismatch> mismatches) {
+        return mismatches.stream().map(m -> "WARNING: " + m + "; left as it is").toList();
+    }
+
+    /** The broker's topics, sorted. */
+    static Set<String> topics(Configuration conf) throws ExecutionException, InterruptedException {
         try (Admin admin = Admin.create(new JobSettings(conf).kafka().toProperties())) {
             return new TreeSet<>(admin.listTopics().names().get());
         }
