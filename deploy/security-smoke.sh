@@ -142,7 +142,8 @@ echo "auth: $AUTH (expected 401/401/403/403/200)"
 
 # Kafka: the job runs as streamrec (it committed reports); the intruder may neither read the model
 # nor forge results
-INTRUDER="$(as intruder io.streamrec.tools.access.AccessProbe --read model-updates)"
+# a read the broker did not answer prints unknown (exit 3): the summary then says FAIL with it
+INTRUDER="$(as intruder io.streamrec.tools.access.AccessProbe --read model-updates || true)"
 INTRUDER="$INTRUDER/$(as intruder io.streamrec.tools.access.AccessProbe --write results)"
 echo "intruder: read model-updates, write results: $INTRUDER (expected denied/denied)"
 CONTROLLER_PORT=$((KAFKA_PORT + 1))

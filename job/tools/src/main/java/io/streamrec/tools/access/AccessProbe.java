@@ -26,7 +26,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * write TOPIC} (produce one record), or {@code count TOPIC} (committed records of every partition);
  * or {@code controller HOST:PORT}: describe the cluster through the KRaft controller listener as an
  * anonymous client, without the principal's credentials, as any local process could. Prints {@code
- * denied}, {@code allowed} or the count; exits 0 unless the probe itself failed otherwise.
+ * denied}, {@code allowed} or the count; exits 0 unless the probe itself failed otherwise. A read
+ * the broker did not answer (unreachable, a login still pending) prints {@code unknown} and exits
+ * {@value #EXIT_UNKNOWN}.
  */
 public final class AccessProbe {
     private static final CommandLine.Spec ARGUMENTS =
@@ -40,13 +42,23 @@ public final class AccessProbe {
                             "try to describe the cluster through the controller, anonymously")
                     .options("kafka.bootstrap-servers and the principal's kafka.properties-file");
 
+    /** A probe the broker did not answer: neither allowed nor denied. */
+    static final String UNKNOWN = "unknown";
+
+    /** The exit status of a probe that got no answer. */
+    static final int EXIT_UNKNOWN = 3;
+
     private AccessProbe() {}
 
     public static void main(String[] args) throws Exception {
         CommandLine cli = ARGUMENTS.parseOrExit(args);
         Properties kafka = new JobSettings(cli.options()).kafka().toProperties();
         if (cli.value("read").isPresent()) {
-            System.out.println(read(kafka, cli.value("read").get()));
+            String read = read(kafka, cli.value("read").get());
+            System.out.println(read);
+            if (read.equals(UNKNOWN)) {
+                System.exit(EXIT_UNKNOWN);
+            }
         } else if (cli.value("write").isPresent()) {
             System.out.println(write(kafka, cli.value("write").get()));
         } else if (cli.value("count").isPresent()) {
@@ -59,14 +71,56 @@ public final class AccessProbe {
     }
 
     static String read(Properties kafka, String topic) {
+        return read(kafka, topic, Duration.ofSeconds(10));
+    }
+
+    /**
+     * {@code allowed} only on the broker's word: it answered the partition's start offset (so it is
+     * reachable and took the login) and then a fetch of it without an error (a fetch is authorized
+     * before anything else, and the next poll throws a partition's authorization error). {@code
+     * denied} on an authorization error; {@code unknown} when no answer came within {@code timeout}
+     * (a poll that returns nothing proves nothing: no broker, a handshake pending).
+     */
+    static String read(Properties kafka, String topic, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(kafka)) {
-            consumer.assign(List.of(new TopicPartition(topic, 0)));
+            TopicPartition partition = new TopicPartition(topic, 0);
+            consumer.assign(List.of(partition));
             consumer.seekToBeginning(consumer.assignment());
-            consumer.poll(Duration.ofSeconds(5));
+            consumer.position(partition, timeout);
+            while (fetchResponses(consumer) == 0) {
+                if (System.nanoTime() > deadline) {
+                    return UNKNOWN;
+                }
+                consumer.poll(Duration.ofMillis(100));
+            }
+            consumer.poll(Duration.ZERO); // throws the answered fetch's error, if it had one
             return "allowed";
         } catch (AuthorizationException e) {
             return "denied";
+        } catch (TimeoutException e) {
+            return UNKNOWN;
         }
+    }
+
+    /**
+     * The fetch responses the consumer has received ({@code fetch-total}); fails where the client
+     * has no such metric, rather than call every read unknown.
+     */
+    static double fetchResponses(KafkaConsumer<?, ?> consumer) {
+        return consumer.metrics().entrySet().stream()
+                .filter(
+                        m ->
+                                m.getKey().name().equals("fetch-total")
+                                        && m.getKey()
+                                                .group()
+                                                .equals("consumer-fetch-manager-metrics"))
+                .mapToDouble(m -> ((Number) m.getValue().metricValue()).doubleValue())
+                .reduce(Double::sum)
+                .orElseThrow(
+                        () ->
+                                new IllegalStateException(
+                                        "the Kafka consumer has no fetch-total metric"));
     }
 
     static String write(Properties kafka, String topic) throws InterruptedException {
@@ -129,7 +183,7 @@ public final class AccessProbe {
         }
     }
 
-    private static KafkaConsumer<byte[], byte[]> consumer(Properties kafka) {
+    static KafkaConsumer<byte[], byte[]> consumer(Properties kafka) {
         Properties p = new Properties();
         p.putAll(kafka);
         p.put("isolation.level", "read_committed");
