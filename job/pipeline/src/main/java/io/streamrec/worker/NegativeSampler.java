@@ -85,6 +85,14 @@ public final class NegativeSampler {
         return out;
     }
 
+    /**
+     * How many of an event's {@code k} negatives come from the ring of recent positives under
+     * {@code recentFraction} (once the ring holds any): rounded to whole negatives.
+     */
+    public static int recentDraws(int k, double recentFraction) {
+        return (int) Math.round(k * recentFraction);
+    }
+
     /** Adds an item to the candidates if it is new. */
     public void add(String itemId) {
         if (known.add(itemId)) {
@@ -119,7 +127,7 @@ public final class NegativeSampler {
         Set<String> chosen = new HashSet<>();
         int n = known.size();
         boolean othersKnown = n > (known.contains(positive) ? 1 : 0);
-        int fromRecent = recentCount == 0 ? 0 : (int) Math.round(k * recentFraction);
+        int fromRecent = recentCount == 0 ? 0 : recentDraws(k, recentFraction);
         for (int j = 0; j < k; j++) {
             String pick =
                     othersKnown

@@ -23,7 +23,10 @@ import java.util.Set;
  * exactly, as in a run without failures: one event applied twice or lost changes them. Negatives
  * are seeded by user and event id and turn away the user's items before the event (which the input
  * decides), so they can be drawn here too; this needs a catalog that holds every item of the stream
- * (otherwise the sampler's item set depends on arrival order), see {@link #coveredBy}.
+ * (otherwise the sampler's item set depends on arrival order), see {@link #coveredBy}. It draws
+ * every negative uniformly: negatives from the workers' rings of recent positives ({@code
+ * model.recent-negative-fraction}) depend on how users' events interleaved at each worker, which
+ * the input does not decide, so no oracle can draw them; see {@link #derivable}.
  *
  * <p>A forget request ({@link RecommendationRequest#isForget()}) is applied as the job applies it:
  * the worker drops the user's items, so the user's later events draw negatives and take recent
@@ -63,6 +66,15 @@ public final class ExpectedContributions {
     /** Whether every event's item is in the catalog, which makes the count well defined. */
     public static boolean coveredBy(List<UserEvent> events, ItemCatalog catalog) {
         return events.stream().allMatch(e -> catalog.contains(e.itemId()));
+    }
+
+    /**
+     * Whether the input decides every event's negatives under the workers' {@code
+     * model.recent-negative-fraction}: only where that share rounds to none of the model's
+     * negatives.
+     */
+    public static boolean derivable(ModelConfig model, double recentNegativeFraction) {
+        return NegativeSampler.recentDraws(model.negatives(), recentNegativeFraction) == 0;
     }
 
     /** The sum of all rows' expected update counters; see {@link #perRow}. */

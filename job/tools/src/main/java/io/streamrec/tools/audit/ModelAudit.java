@@ -1,5 +1,6 @@
 package io.streamrec.tools.audit;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamrec.config.CommandLine;
@@ -8,6 +9,7 @@ import io.streamrec.eval.LatestReports;
 import io.streamrec.eval.PrequentialCounts;
 import io.streamrec.feeds.ModelRowFeed;
 import io.streamrec.ingest.ItemCatalog;
+import io.streamrec.ingest.PseudonymizeUsers;
 import io.streamrec.job.JobSettings;
 import io.streamrec.kafka.CommittedReader;
 import io.streamrec.model.ModelConfig;
@@ -15,20 +17,25 @@ import io.streamrec.model.RowKeys;
 import io.streamrec.ps.RunLineage;
 import io.streamrec.records.EventJsonCodec;
 import io.streamrec.records.InvalidRecordException;
+import io.streamrec.records.UserPseudonyms;
 import io.streamrec.schema.ParameterRow;
 import io.streamrec.schema.RunCheckpoint;
 import io.streamrec.schema.UserEvent;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -96,6 +103,10 @@ public final class ModelAudit {
     private final String requestsPrefix;
     private final int expectedRequests;
     private final RunLineage lineage;
+
+    /** User ids as the job sees them: pseudonyms under the job's user id key, else raw. */
+    private final UnaryOperator<String> users;
+
     private String rowsOffFile;
 
     /** Per restore of an older checkpoint, the results end offset of each partition then. */
@@ -114,6 +125,25 @@ public final class ModelAudit {
         this.requestsPrefix = requestsPrefix;
         this.expectedRequests = expectedRequests;
         this.lineage = lineage;
+        this.users = users(settings.userIdKeyFile());
+    }
+
+    /**
+     * The job's pseudonyms with {@code privacy.user-id-key-file} (the rows and the workers' dead
+     * letters name users by them, and negatives are seeded by them), raw ids without.
+     */
+    private static UnaryOperator<String> users(Optional<String> keyFile) {
+        if (keyFile.isEmpty()) {
+            return UnaryOperator.identity();
+        }
+        try {
+            return UserPseudonyms.fromKeyFile(Path.of(keyFile.get()))::of;
+        } catch (IOException e) {
+            throw new IllegalArgumentException(
+                    "the audit needs the job's user id key to find its users' rows: "
+                            + e.getMessage(),
+                    e);
+        }
     }
 
     /** {@code 0:12,1:34/0:56,1:78}: two cuts, each an offset per results partition. */
@@ -182,7 +212,7 @@ public final class ModelAudit {
     ObjectNode run(Duration timeout) throws Exception {
         List<UserEvent> events = readEvents();
         Expected expected =
-                Expected.of(
+                expected(
                         events,
                         settings.catalog(),
                         settings.model(),
@@ -216,6 +246,22 @@ public final class ModelAudit {
                 Thread.sleep(500); // the job commits what it applied once per checkpoint
             }
         }
+    }
+
+    /** What {@code events} imply under the job's settings. */
+    Expected expected(
+            List<UserEvent> events, ItemCatalog catalog, ModelConfig model, int maxUserItems) {
+        double recent = settings.worker().recentNegativeFraction();
+        if (!ExpectedContributions.derivable(model, recent)) {
+            return Expected.notDerivable(
+                    events,
+                    "model.recent-negative-fraction "
+                            + recent
+                            + " draws negatives from the workers' recent positives, which depend"
+                            + " on how users' events interleaved at each worker: no row's"
+                            + " counters but the users' and dense:W's follow from the input");
+        }
+        return Expected.of(events, catalog, model, maxUserItems);
     }
 
     /** Keeps each row's latest version in {@code rows}; a tombstone removes its row. */
@@ -268,6 +314,9 @@ public final class ModelAudit {
         out.put("users", expected.perUser().size());
         out.put("rows", rows.size());
         putTotals(out, totals, expected.updates());
+        if (expected.notCheckedWhy() != null) {
+            out.put("rows_not_checked", expected.notCheckedWhy());
+        }
         putAnswers(out, answered);
         putQuality(out, quality);
         out.set("mismatches", MAPPER.valueToTree(mismatches));
@@ -282,7 +331,7 @@ public final class ModelAudit {
         check(mismatches, "positives", totals.positives, events);
         if (expected.computable()) {
             check(mismatches, "all row updates", totals.updates, expected.updates());
-        } else {
+        } else if (expected.notCheckedWhy() == null) {
             // no per-row check can run: say so rather than pass on the totals alone
             mismatches.add(
                     "expected row counts not derivable: an event's item is not in the catalog"
@@ -473,7 +522,7 @@ public final class ModelAudit {
     }
 
     private DeadLetters readDeadLetters() {
-        DeadLetters dead = new DeadLetters();
+        DeadLetters dead = new DeadLetters(users);
         try (KafkaConsumer<byte[], byte[]> consumer =
                 CommittedReader.open(kafka, settings.topics().deadLetters(), true)) {
             CommittedReader.catchUp(
@@ -494,14 +543,30 @@ public final class ModelAudit {
     static final class DeadLetters {
         private final EventJsonCodec codec = new EventJsonCodec();
         private final Map<String, Long> perEvent = new HashMap<>();
+        private final UnaryOperator<String> users;
         private long total;
+
+        DeadLetters() {
+            this(UnaryOperator.identity());
+        }
+
+        /** Dead letters of a job that names users as {@code users} does. */
+        DeadLetters(UnaryOperator<String> users) {
+            this.users = users;
+        }
 
         /** One dead letter, as the dead-letters topic holds it ({@code DeadLetterJson}). */
         void add(byte[] value) {
             total++;
             try {
-                String payload = MAPPER.readTree(value).path("payload").asText("");
+                JsonNode letter = MAPPER.readTree(value);
+                String payload = letter.path("payload").asText("");
                 UserEvent e = codec.parse(payload.getBytes(StandardCharsets.UTF_8));
+                // validation's dead letters keep the input as it came (an offset in it, raw
+                // ids); the workers' carry the event as they had it (-1, the job's ids)
+                if (letter.path("offset").asLong(-1) >= 0) {
+                    e = withUser(e, users.apply(e.userId()));
+                }
                 perEvent.merge(key(e), 1L, Long::sum);
             } catch (InvalidRecordException | java.io.IOException e) {
                 // not an event, or an invalid one: the job was right to reject it
@@ -520,24 +585,39 @@ public final class ModelAudit {
     record Expected(
             Map<String, Long> perUser,
             Map<String, ExpectedContributions.Counters> rows,
-            long updates) {
-        static Expected of(
-                List<UserEvent> events, ItemCatalog catalog, ModelConfig model, int maxUserItems) {
+            long updates,
+            String notCheckedWhy) {
+        /** Each user's events, and no row's counters: {@code why} says why they are not checked. */
+        static Expected notDerivable(List<UserEvent> events, String why) {
+            return new Expected(perUser(events), Map.of(), -1, why);
+        }
+
+        private static Map<String, Long> perUser(List<UserEvent> events) {
             Map<String, Long> perUser = new TreeMap<>();
             events.forEach(e -> perUser.merge(RowKeys.user(e.userId()), 1L, Long::sum));
+            return perUser;
+        }
+
+        static Expected of(
+                List<UserEvent> events, ItemCatalog catalog, ModelConfig model, int maxUserItems) {
+            Map<String, Long> perUser = perUser(events);
             if (!ExpectedContributions.coveredBy(events, catalog)) {
-                return new Expected(perUser, Map.of(), -1);
+                return new Expected(perUser, Map.of(), -1, null);
             }
             Map<String, ExpectedContributions.Counters> rows =
                     ExpectedContributions.perRow(events, catalog, model, maxUserItems);
             long updates =
                     rows.values().stream().mapToLong(ExpectedContributions.Counters::updates).sum();
-            return new Expected(perUser, rows, updates);
+            return new Expected(perUser, rows, updates, null);
         }
 
         boolean computable() {
             return updates >= 0;
         }
+    }
+
+    private static UserEvent withUser(UserEvent e, String user) {
+        return user.equals(e.userId()) ? e : PseudonymizeUsers.EVENTS.withUserId(e, user);
     }
 
     private static String key(UserEvent e) {
@@ -575,22 +655,30 @@ public final class ModelAudit {
                         long read = 0;
                         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(t)) {
                             read++;
-                            try {
-                                UserEvent e = codec.parse(r.value());
-                                // the worker drops a repeated event id per user
-                                if (seen.add(key(e))) {
-                                    events.add(e);
-                                } else {
-                                    inputRepeats.merge(key(e), 1L, Long::sum);
-                                }
-                            } catch (InvalidRecordException e) {
-                                // dead-lettered by the job, not trained
-                            }
+                            takeEvent(codec, r.value(), events, seen);
                         }
                         return read;
                     });
         }
         return events;
+    }
+
+    /** One record of the events topic: added to {@code events} if valid and new. */
+    void takeEvent(EventJsonCodec codec, byte[] value, List<UserEvent> events, Set<String> seen) {
+        try {
+            UserEvent parsed = codec.parse(value);
+            // the job pseudonymizes right after validation: rows, negatives and the workers'
+            // dead letters are of the pseudonym
+            UserEvent e = withUser(parsed, users.apply(parsed.userId()));
+            // the worker drops a repeated event id per user
+            if (seen.add(key(e))) {
+                events.add(e);
+            } else {
+                inputRepeats.merge(key(e), 1L, Long::sum);
+            }
+        } catch (InvalidRecordException e) {
+            // dead-lettered by the job, not trained
+        }
     }
 
     private long readResults(

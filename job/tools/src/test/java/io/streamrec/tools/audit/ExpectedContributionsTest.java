@@ -131,4 +131,18 @@ class ExpectedContributionsTest {
         assertThat(job.get("u:u1")).isEqualTo(new ExpectedContributions.Counters(3, 0));
         assertThat(oracle.rows()).isEqualTo(job);
     }
+
+    /**
+     * Negatives from the workers' rings of recent positives depend on how users' events interleave
+     * at a worker: the oracle is exact only where the share rounds to none of them.
+     */
+    @Test
+    void negativesAreDerivableOnlyWhereTheRecentShareRoundsToNone() {
+        assertThat(ExpectedContributions.derivable(MODEL, 0.0)).isTrue();
+        assertThat(ExpectedContributions.derivable(MODEL, 0.49)).isTrue(); // one negative: none
+        assertThat(ExpectedContributions.derivable(MODEL, 0.5)).isFalse();
+        ModelConfig four = new ModelConfig(4, 4, 2, 86_400_000L, 7L);
+        assertThat(ExpectedContributions.derivable(four, 0.1)).isTrue();
+        assertThat(ExpectedContributions.derivable(four, 0.2)).isFalse();
+    }
 }

@@ -10,8 +10,12 @@ import io.streamrec.eval.LatestReports;
 import io.streamrec.eval.PrequentialCounts;
 import io.streamrec.ingest.DeadLetterJson;
 import io.streamrec.ingest.ItemCatalog;
+import io.streamrec.job.ModelOptions;
 import io.streamrec.model.ModelConfig;
 import io.streamrec.ps.RunLineage;
+import io.streamrec.records.EventJsonCodec;
+import io.streamrec.records.PrivacyOptions;
+import io.streamrec.records.UserPseudonyms;
 import io.streamrec.schema.EventType;
 import io.streamrec.schema.ItemRecord;
 import io.streamrec.schema.ParameterRow;
@@ -19,13 +23,17 @@ import io.streamrec.schema.RunCheckpoint;
 import io.streamrec.schema.UserEvent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -233,9 +241,70 @@ class ModelAuditTest {
         assertThat(audit.stretch(2, 1000)).isZero();
     }
 
+    /**
+     * Under {@code privacy.user-id-key-file} the rows are keyed by pseudonym: the audit reads the
+     * raw events and must count each user under the pseudonym the job gives it (until 2026-12-08
+     * every user was "off").
+     */
+    @Test
+    void underTheJobsUserIdKeyUsersAreCountedByTheirPseudonyms(@TempDir Path dir)
+            throws IOException {
+        Path keyFile = dir.resolve("user-id.key");
+        Files.write(keyFile, new byte[UserPseudonyms.MIN_KEY_BYTES]);
+        Configuration conf = new Configuration();
+        conf.set(PrivacyOptions.USER_ID_KEY_FILE, keyFile.toString());
+        ModelAudit audit = new ModelAudit(conf, "req-", 2, null);
+        List<UserEvent> read = new ArrayList<>();
+        EventJsonCodec codec = new EventJsonCodec();
+        for (UserEvent e : events) {
+            audit.takeEvent(codec, codec.toJson(e), read, new HashSet<>());
+        }
+        UserPseudonyms pseudonyms = UserPseudonyms.fromKeyFile(keyFile);
+        rows.remove("u:u1");
+        rows.remove("u:u2");
+        row("u:" + pseudonyms.of("u1"), 1, 2, 0);
+        row("u:" + pseudonyms.of("u2"), 1, 1, 0);
+
+        ObjectNode result = audit(audit, read);
+
+        assertThat(mismatches(result)).isEmpty();
+        assertThat(result.get("users").asLong()).isEqualTo(2);
+    }
+
+    /**
+     * With {@code model.recent-negative-fraction} drawing negatives from the workers' rings of
+     * recent positives, which hold what the users' events interleaved into at each worker, the
+     * input alone does not decide which items an event trains: the per-row check is skipped, and
+     * said so, while the checks that do not depend on negatives still run.
+     */
+    @Test
+    void negativesFromRecentPositivesSkipThePerRowCheckAndSayWhy() throws IOException {
+        Configuration conf = new Configuration();
+        conf.set(ModelOptions.RECENT_NEGATIVE_FRACTION, 0.5); // MODEL's one negative: from the ring
+        // a ring that held A when e3 (an event of A) drew: its negative fell back to B; as a
+        // larger catalog would show it, one item row more and one less than uniform draws
+        row("i:A", 1, 2, 2);
+        row("i:B", 1, 4, 1);
+
+        ObjectNode result = audit(new ModelAudit(conf, "req-", 2, null), events);
+
+        assertThat(mismatches(result)).isEmpty();
+        assertThat(result.has("rows_checked")).isFalse();
+        assertThat(result.get("rows_not_checked").asText())
+                .contains("model.recent-negative-fraction");
+
+        // a lost event still fails the checks that remain
+        row("u:u1", 1, 1, 0);
+        assertThat(mismatches(audit(new ModelAudit(conf, "req-", 2, null), events)))
+                .contains("user row updates: expected 3, got 2");
+    }
+
     /** The audit of this test's input, as {@code ModelAudit} runs it after reading Kafka. */
     private ObjectNode audit() throws IOException {
-        ModelAudit audit = new ModelAudit(new Configuration(), "req-", 2, null);
+        return audit(new ModelAudit(new Configuration(), "req-", 2, null), events);
+    }
+
+    private ObjectNode audit(ModelAudit audit, List<UserEvent> events) throws IOException {
         ModelAudit.DeadLetters dead = new ModelAudit.DeadLetters();
         deadLetters.forEach(d -> dead.add(d.getBytes(StandardCharsets.UTF_8)));
         PrequentialCounts counts = new PrequentialCounts(0);
@@ -252,7 +321,7 @@ class ModelAuditTest {
                         new LatencyHistogram()));
         return audit.audit(
                 events,
-                ModelAudit.Expected.of(events, CATALOG, MODEL, 1_000),
+                audit.expected(events, CATALOG, MODEL, 1_000),
                 rows,
                 answers,
                 reports,
