@@ -16,7 +16,8 @@
 # which only the broker itself uses (KRaft controllers cannot use SCRAM): no one connects to it
 # anonymously. Passwords never go on a command line. A directory first started without
 # KAFKA_SASL_SSL has no SCRAM credentials in its storage: a secured start there is refused; so is
-# a start without KAFKA_SASL_SSL=1 of storage formatted secured.
+# a start without KAFKA_SASL_SSL=1 of storage formatted secured, and a start while the directory's
+# broker runs in the other mode (the same mode only says it runs).
 # Their client settings go to KAFKA_DIR/secrets/NAME.properties (Java clients; the password stays
 # in NAME.secret, read through Kafka's FileConfigProvider). Grant the job's principal its ACLs with
 # io.streamrec.tools.access.JobAccess (deploy/security-smoke.sh does). kcat 1.7.1 (librdkafka
@@ -35,7 +36,25 @@ running() { alive "$PIDFILE"; }
 
 start() {
   ensure_tools
-  if running; then echo "Kafka already running (pid $(cat "$PIDFILE")) at $BOOTSTRAP"; return; fi
+  if running; then
+    # "already running" only for the mode asked: a secured start answered so while the broker is
+    # PLAINTEXT without an authorizer would leave the operator believing it secured
+    local mode; mode=$(configured_mode)
+    if [ "${KAFKA_SASL_SSL:-0}" = 1 ] && [ "$mode" = plain ]; then
+      echo "Kafka already runs (pid $(cat "$PIDFILE")) at $BOOTSTRAP as a PLAINTEXT broker without" \
+        "an authorizer, not secured as KAFKA_SASL_SSL=1 asks. Stop it (deploy/kafka.sh stop) and" \
+        "start the secured broker in another KAFKA_DIR (this one's storage has no SCRAM credentials)." >&2
+      exit 1
+    fi
+    if [ "${KAFKA_SASL_SSL:-0}" != 1 ] && [ "$mode" = secured ]; then
+      echo "Kafka already runs (pid $(cat "$PIDFILE")) at $BOOTSTRAP secured (SASL_SSL), and this" \
+        "start was without KAFKA_SASL_SSL=1. Connect with the client settings in $DIR/secrets, or" \
+        "stop it (deploy/kafka.sh stop) and start a plain broker in another KAFKA_DIR." >&2
+      exit 1
+    fi
+    echo "Kafka already running (pid $(cat "$PIDFILE")) at $BOOTSTRAP"
+    return
+  fi
   # a plain start would rewrite its configuration as PLAINTEXT without an authorizer
   if [ "${KAFKA_SASL_SSL:-0}" != 1 ] && formatted_secured; then
     echo "$DIR/data was formatted for SASL_SSL: start it with KAFKA_SASL_SSL=1 (a plain start would" \
@@ -110,6 +129,15 @@ format_storage() {
   rm -f "$args"
   trap - EXIT
   echo "$cid" > "$DIR/secrets/formatted"
+}
+
+# How this directory's broker is configured, from its listeners line: secured (SASL_SSL), plain,
+# or nothing where there is no configuration to read.
+configured_mode() {
+  case "$(sed -n 's/^listeners=//p' "$DIR/config/server.properties" 2>/dev/null)" in
+    *SASL_SSL://*) echo secured ;;
+    *PLAINTEXT://*) echo plain ;;
+  esac
 }
 
 cluster_id() { sed -n 's/^cluster.id=//p' "$DIR/data/meta.properties" 2>/dev/null; }

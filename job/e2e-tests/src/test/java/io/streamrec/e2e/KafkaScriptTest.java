@@ -1,10 +1,12 @@
 package io.streamrec.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +21,7 @@ class KafkaScriptTest {
     @TempDir Path dir;
     private ScriptSandbox sandbox;
     private Path kafka;
+    private Process broker;
 
     @BeforeEach
     void brokerJarsFetched() throws Exception {
@@ -62,6 +65,76 @@ class KafkaScriptTest {
         deleteRecursively(kafka.resolve("data")); // storage removed: a plain start formats anew
         ScriptSandbox.Result fresh = sandbox.run(env(), "kafka.sh", "start");
         assertThat(sandbox.calls()).as(fresh.output()).contains("kafka.Kafka");
+    }
+
+    /**
+     * A broker of the directory runs as PLAINTEXT without an authorizer: a secured start must not
+     * answer "already running" (exit 0), or the operator believes it secured.
+     */
+    @Test
+    void aSecuredStartWhileAPlainBrokerOfTheDirectoryRunsIsRefused() throws Exception {
+        Path properties = runningBroker("listeners=PLAINTEXT://127.0.0.1:9092");
+
+        ScriptSandbox.Result secured = sandbox.run(env("KAFKA_SASL_SSL", "1"), "kafka.sh", "start");
+
+        assertThat(secured.exit()).as(secured.output()).isNotZero();
+        assertThat(secured.output())
+                .contains("PLAINTEXT", "KAFKA_SASL_SSL=1", "deploy/kafka.sh stop")
+                .doesNotContain("already running");
+        assertThat(properties).hasContent("listeners=PLAINTEXT://127.0.0.1:9092");
+        assertThat(sandbox.calls()).doesNotContain("kafka.Kafka");
+    }
+
+    /** The reverse: plain clients would fail against the secured broker that runs. */
+    @Test
+    void aPlainStartWhileASecuredBrokerOfTheDirectoryRunsIsRefused() throws Exception {
+        Path properties = runningBroker("listeners=SASL_SSL://127.0.0.1:9092");
+
+        ScriptSandbox.Result plain = sandbox.run(env(), "kafka.sh", "start");
+
+        assertThat(plain.exit()).as(plain.output()).isNotZero();
+        assertThat(plain.output())
+                .contains("SASL_SSL", "KAFKA_SASL_SSL=1")
+                .doesNotContain("already running");
+        assertThat(properties).hasContent("listeners=SASL_SSL://127.0.0.1:9092");
+        assertThat(sandbox.calls()).doesNotContain("kafka.Kafka");
+    }
+
+    @Test
+    void aStartInTheModeTheRunningBrokerHasSaysItRuns() throws Exception {
+        runningBroker("listeners=PLAINTEXT://127.0.0.1:9092");
+        ScriptSandbox.Result plain = sandbox.run(env(), "kafka.sh", "start");
+        assertThat(plain.exit()).as(plain.output()).isZero();
+        assertThat(plain.output()).contains("Kafka already running (pid " + broker.pid() + ")");
+
+        runningBroker("listeners=SASL_SSL://127.0.0.1:9092");
+        ScriptSandbox.Result secured = sandbox.run(env("KAFKA_SASL_SSL", "1"), "kafka.sh", "start");
+        assertThat(secured.exit()).as(secured.output()).isZero();
+        assertThat(secured.output()).contains("Kafka already running (pid " + broker.pid() + ")");
+        assertThat(sandbox.calls()).doesNotContain("kafka.Kafka");
+    }
+
+    /**
+     * A broker of the directory that runs: a live process's pid in the pidfile (written after the
+     * process started, as the script does) and the configuration it was started with.
+     */
+    private Path runningBroker(String listeners) throws Exception {
+        assumeTrue(Files.isDirectory(Path.of("/proc/self")), "a Linux host");
+        if (broker == null) {
+            broker = new ProcessBuilder("sleep", "120").start();
+        }
+        Files.writeString(kafka.resolve("kafka.pid"), broker.pid() + "\n");
+        Path properties =
+                Files.createDirectories(kafka.resolve("config")).resolve("server.properties");
+        Files.writeString(properties, listeners + "\n");
+        return properties;
+    }
+
+    @AfterEach
+    void stopTheBroker() {
+        if (broker != null) {
+            broker.destroyForcibly();
+        }
     }
 
     /** The argument file of the secured format holds every SCRAM password. */
