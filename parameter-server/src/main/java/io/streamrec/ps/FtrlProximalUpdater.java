@@ -4,9 +4,9 @@ package io.streamrec.ps;
  * FTRL-Proximal (McMahan et al., 2013) per coordinate, with L1 {@code l1} and the row's adaptive
  * L2. Slots hold {@code z} (first half) and {@code n} (second half).
  *
- * <p>A fresh row starts with {@code z = -w0 * (beta/alpha + l2)}, so the closed-form weight equals
- * the random initial weight: plain FTRL starts at zero, which would leave embeddings symmetric and
- * untrainable.
+ * <p>A fresh row starts with {@code z = -w0 * (beta/alpha + l2) - sign(w0) * l1}, so the
+ * closed-form weight (L1 included) equals the random initial weight: plain FTRL starts at zero,
+ * which would leave embeddings symmetric and untrainable.
  */
 public final class FtrlProximalUpdater implements RowOptimizer {
     private static final long serialVersionUID = 1L;

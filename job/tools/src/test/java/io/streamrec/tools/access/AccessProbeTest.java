@@ -11,7 +11,7 @@ class AccessProbeTest {
 
     /**
      * Nothing listens on port 1: no broker said anything, so the read is neither allowed nor denied
-     * (until 2026-12-08 a poll that returned nothing in 5 s printed "allowed").
+     * (until 2026-12-07 a poll that returned nothing in 5 s printed "allowed").
      */
     @Test
     void aReadWithoutAnyBrokerIsNotAllowed() {

@@ -49,6 +49,42 @@ class JobAccessTest {
                 .containsExactly("DESCRIBE", "WRITE");
     }
 
+    /** The whole list, as docs/kafka-security.md states it: one grant more or less shows. */
+    @Test
+    void grantsExactlyWhatTheJobAndGatewayUse() {
+        List<String> topics = new java.util.ArrayList<>();
+        for (String topic :
+                List.of(
+                        "events",
+                        "requests",
+                        "items",
+                        "model-updates",
+                        "item-catalog",
+                        "r1",
+                        "eval-reports",
+                        "dead-letters")) {
+            for (String operation : List.of("DESCRIBE", "READ", "WRITE")) {
+                topics.add("TOPIC LITERAL " + topic + " " + operation);
+            }
+        }
+        List<String> expected = new java.util.ArrayList<>(topics);
+        expected.add("GROUP PREFIXED g1 READ");
+        expected.add("TRANSACTIONAL_ID PREFIXED tx1 WRITE");
+        expected.add("TRANSACTIONAL_ID PREFIXED tx1 DESCRIBE");
+
+        assertThat(GRANTS)
+                .extracting(
+                        b ->
+                                b.pattern().resourceType()
+                                        + " "
+                                        + b.pattern().patternType()
+                                        + " "
+                                        + b.pattern().name()
+                                        + " "
+                                        + b.entry().operation())
+                .containsExactlyInAnyOrderElementsOf(expected);
+    }
+
     @Test
     void outputsAreOnlyWrittenWithATransactionalIdPerCheckpoint() {
         List<AclBinding> grants =

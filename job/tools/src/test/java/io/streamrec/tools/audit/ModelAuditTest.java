@@ -243,7 +243,7 @@ class ModelAuditTest {
 
     /**
      * Under {@code privacy.user-id-key-file} the rows are keyed by pseudonym: the audit reads the
-     * raw events and must count each user under the pseudonym the job gives it (until 2026-12-08
+     * raw events and must count each user under the pseudonym the job gives it (until 2026-12-07
      * every user was "off").
      */
     @Test
