@@ -3,19 +3,25 @@ package io.streamrec.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamrec.job.JobSettings;
 import io.streamrec.job.ModelOptions;
 import io.streamrec.job.StreamrecJob;
 import io.streamrec.job.TopicSetup;
 import io.streamrec.job.WorkerOptions;
+import io.streamrec.kafka.CommittedReader;
 import io.streamrec.model.RowKeys;
 import io.streamrec.records.EventJsonCodec;
+import io.streamrec.records.ValidationOptions;
+import io.streamrec.schema.EventType;
 import io.streamrec.schema.ParameterRow;
 import io.streamrec.schema.SavepointContract;
 import io.streamrec.schema.SavepointContract.Uids;
 import io.streamrec.schema.UserEvent;
 import io.streamrec.tools.savepoint.WithoutPendingTransactions;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -43,6 +49,7 @@ import org.apache.flink.state.api.OperatorIdentifier;
 import org.apache.flink.state.api.runtime.SavepointLoader;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.ExceptionUtils;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.InvalidPidMappingException;
@@ -66,6 +73,7 @@ class SavepointRestoreITCase {
 
     private static final String SAVEPOINTS = "savepoints/streamrec-0.1";
     private static final String ROWS_FILE = "rows-at-savepoint.tsv";
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** The stream: its first {@link #SAVED} events go into the savepoint, the rest come after. */
     private static final PlantedStream STREAM = new PlantedStream(3, 20, 20, 1500, 23L);
@@ -114,7 +122,38 @@ class SavepointRestoreITCase {
         assertThat(WithoutPendingTransactions.operatorIds(restorable))
                 .as("operators in the copy")
                 .isEqualTo(kept);
-        assertContinuedFrom(saved, restoreAndContinue(conf, restorable));
+        // 0.1 kept the ids it saw with a processing-time TTL of the dedupe window, counted from
+        // when it wrote them, days before this run: under the default hour they have expired, as
+        // they would have in 0.1. A window longer than the savepoint's age keeps them readable,
+        // so that a copy of a saved event shows they are restored and consulted.
+        conf.set(ValidationOptions.DEDUPE_WINDOW, Duration.ofDays(36_500));
+        // a user with events after the savepoint: had either event below trained, the user's
+        // counter would end one above its events, which assertContinuedFrom checks exactly
+        String user = STREAM.events.get(SAVED).userId();
+        UserEvent copy =
+                STREAM.events.subList(0, SAVED).stream()
+                        .filter(e -> e.userId().equals(user))
+                        .reduce((a, b) -> b)
+                        .orElseThrow();
+        // late against the clock 0.1 saved (its newest accepted event), and the first event of
+        // its partition, which a partition without a clock accepts: only the restored clock turns
+        // it away. Sent before the copy, which is accepted there and sets the partition's clock
+        // back to its own older time (PartitionClocks.advance takes a partition's first as is)
+        long allowedLateness = conf.get(ValidationOptions.ALLOWED_LATENESS).toMillis();
+        UserEvent late =
+                new UserEvent(
+                        "late-after-restore",
+                        user,
+                        copy.itemId(),
+                        EventType.CLICK,
+                        Float.NaN,
+                        STREAM.events.get(SAVED - 1).timestamp() - allowedLateness - 60_000L);
+        Continued continued = restoreAndContinue(conf, restorable, List.of(late, copy));
+        assertThat(continued.deadLetters())
+                .as("dead letters after the restore")
+                .containsExactlyInAnyOrder(
+                        "duplicate_event " + copy.eventId(), "too_late " + late.eventId());
+        assertContinuedFrom(saved, continued.rows());
     }
 
     /**
@@ -132,7 +171,7 @@ class SavepointRestoreITCase {
         Configuration conf = config(COMMITTED_RUN, work.resolve("checkpoints"));
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
 
-        assertThatThrownBy(() -> restoreAndContinue(conf, savepoint.toUri().toString()))
+        assertThatThrownBy(() -> restoreAndContinue(conf, savepoint.toUri().toString(), List.of()))
                 .isInstanceOf(JobFailed.class)
                 .satisfies(
                         e ->
@@ -155,7 +194,8 @@ class SavepointRestoreITCase {
         // (FLINK-23884)
         assertThat(operatorsWithUnionState(savepoint.path()))
                 .containsOnly(Uids.WORKERS, Uids.PARAMETER_SERVER, Uids.SERVING);
-        assertContinuedFrom(savepoint.rows(), restoreAndContinue(conf, savepoint.path()));
+        assertContinuedFrom(
+                savepoint.rows(), restoreAndContinue(conf, savepoint.path(), List.of()).rows());
     }
 
     /**
@@ -175,7 +215,8 @@ class SavepointRestoreITCase {
         assertThat(WithoutPendingTransactions.write(savepoint.path(), restorable))
                 .as("sinks with transactions in the savepoint")
                 .isNotEmpty();
-        assertContinuedFrom(savepoint.rows(), restoreAndContinue(conf, restorable));
+        assertContinuedFrom(
+                savepoint.rows(), restoreAndContinue(conf, restorable, List.of()).rows());
     }
 
     /**
@@ -290,18 +331,48 @@ class SavepointRestoreITCase {
     }
 
     /**
-     * Starts the job from {@code savepoint}, sends the events after {@link #SAVED} and returns the
-     * rows committed until every event is counted.
+     * What a restored run committed: its rows, and its dead letters as "reason eventId" (the id of
+     * the event in the payload).
      */
-    private static Map<String, ParameterRow> restoreAndContinue(
-            Configuration conf, String savepoint) throws Exception {
+    private record Continued(Map<String, ParameterRow> rows, List<String> deadLetters) {}
+
+    /**
+     * Starts the job from {@code savepoint}, sends {@code rejected} (events it must dead-letter,
+     * each before the events after it on its partition) and then the events after {@link #SAVED},
+     * and returns the rows committed until every event is counted and the dead letters committed
+     * once there are as many as {@code rejected}.
+     */
+    private static Continued restoreAndContinue(
+            Configuration conf, String savepoint, List<UserEvent> rejected) throws Exception {
         conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
         conf.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, false);
         JobClient job = submit(conf);
-        try (CommittedOutput output = new CommittedOutput(conf)) {
+        JobSettings settings = new JobSettings(conf);
+        try (CommittedOutput output = new CommittedOutput(conf);
+                var dead =
+                        CommittedReader.open(
+                                settings.kafka().toProperties(),
+                                settings.topics().deadLetters(),
+                                false)) {
+            // produced and flushed first, so each comes before the later events of its partition
+            produce(conf, rejected);
             produce(conf, STREAM.events.subList(SAVED, STREAM.events.size()));
+            List<String> deadLetters = new ArrayList<>();
+            try {
+                Await.waitUntil(
+                        rejected.size() + " dead letters are committed",
+                        Duration.ofSeconds(60),
+                        () -> {
+                            readDeadLetters(dead, Duration.ofMillis(200), deadLetters);
+                            return deadLetters.size() >= rejected.size();
+                        });
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "; read: " + deadLetters, e);
+            }
             awaitCounted(job, output, STREAM.events.size());
-            return new TreeMap<>(output.rows());
+            // and whatever else is committed by now
+            CommittedReader.catchUp(dead, timeout -> readDeadLetters(dead, timeout, deadLetters));
+            return new Continued(new TreeMap<>(output.rows()), deadLetters);
         } finally {
             if (!job.getJobStatus().get().isGloballyTerminalState()) {
                 TestClusters.cancelAndAwait(job);
@@ -327,6 +398,26 @@ class SavepointRestoreITCase {
                             && output.evaluated() == events
                             && output.countsEveryUser(STREAM.events.subList(0, events));
                 });
+    }
+
+    /** Adds "reason eventId" of each dead letter one poll returns; how many it read. */
+    private static int readDeadLetters(
+            KafkaConsumer<byte[], byte[]> dead, Duration timeout, List<String> out) {
+        int n = 0;
+        for (var r : dead.poll(timeout)) {
+            try {
+                JsonNode letter = MAPPER.readTree(r.value());
+                String payload = letter.path("payload").asText();
+                out.add(
+                        letter.path("reason").asText()
+                                + " "
+                                + MAPPER.readTree(payload).path("eventId").asText());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            n++;
+        }
+        return n;
     }
 
     /** The job ended while a test waited for it. */
