@@ -37,10 +37,13 @@ public final class PartitionClocks {
 
     /**
      * Moves the partition's clock to {@code timestamp} if that is newer. Restoring every subtask's
-     * copy of a clock through this keeps the newest, which is the reading subtask's.
+     * copy of a clock through this keeps the newest, which is the reading subtask's. A partition
+     * without a clock of its own starts from {@link #newest}'s {@code initial}, not from its first
+     * event: an event older than a restored single clock (within the lateness) must not lower the
+     * partition's clock below it.
      */
     public void advance(String topic, int partition, long timestamp) {
-        newest.merge(new Partition(topic, partition), timestamp, Math::max);
+        newest.merge(new Partition(topic, partition), Math.max(initial, timestamp), Math::max);
     }
 
     /** Every partition's clock, for checkpointing. */

@@ -230,6 +230,31 @@ class ValidationFunctionTest {
     }
 
     /**
+     * A partition's first event after a restore of the single clock may be older than that clock
+     * (within the lateness): it is accepted, and the partition's clock stays at the restored one,
+     * so a later event is judged as the restored clock judges it, not against the older first
+     * event.
+     */
+    @Test
+    void aPartitionsFirstEventOlderThanTheRestoredSingleClockLeavesItsClockThere()
+            throws Exception {
+        OperatorSubtaskState legacy;
+        try (var h = new OneInputStreamOperatorTestHarness<>(new LegacyClockOperator(10 * DAY))) {
+            h.open();
+            legacy = h.snapshot(1L, 1L);
+        }
+        try (var h = harness()) {
+            h.initializeState(legacy);
+            h.open();
+            h.processElement(event(0, "within", 10 * DAY - DAY / 2));
+            h.processElement(event(0, "late", 10 * DAY - DAY - DAY / 4));
+            assertThat(h.extractOutputValues())
+                    .extracting(UserEvent::eventId)
+                    .containsExactly("within");
+        }
+    }
+
+    /**
      * The clocks are split list state: a source chain with union state cannot take the savepoint of
      * a stop in which some source subtasks have finished their operators and others have not (Flink
      * 2.2, FLINK-23884).
