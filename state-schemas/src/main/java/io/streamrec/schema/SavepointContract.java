@@ -172,9 +172,11 @@ public final class SavepointContract {
         /**
          * Serving's positions in the requests topic it reads itself ({@code
          * serving.direct-requests}): per partition the first offset not yet answered (operator
-         * union list state of (partition, offset); a restore takes the lowest per partition).
-         * Written empty, as are the two below, while requests come through the workers: a later run
-         * that reads the topic itself starts at the job group's committed offsets.
+         * union list state of (subtask, parallelism, partition, offset); a restore at the same
+         * parallelism takes the subtask's own, after a rescale the lowest per partition, the
+         * earliest offset where some old subtask had none). Written empty, as are the two below,
+         * while requests come through the workers: a later run that reads the topic itself starts
+         * at the job group's committed offsets.
          */
         public static final String DIRECT_REQUEST_POSITIONS = "direct-request-positions";
 

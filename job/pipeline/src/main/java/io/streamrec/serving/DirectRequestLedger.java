@@ -4,9 +4,11 @@ import io.streamrec.schema.RecommendationRequest;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.java.tuple.Tuple4;
 
 /**
@@ -33,10 +35,11 @@ import org.apache.flink.api.java.tuple.Tuple4;
  * #appliedForgetsState}), and a restored ledger takes each as applied when it reads it, instead of
  * holding the user's requests behind it for {@link #FORGET_WAIT_MS}.
  *
- * <p>After a rescale a subtask starts at the lowest position of all the old subtasks, so it reads
- * again requests and forgets of its users that their old owner had dealt with before the checkpoint
- * (its position past them): those are taken as dealt with ({@link EarlierOwners}), so the old
- * owner's answers are not given again and its applied forgets hold nothing.
+ * <p>After a rescale a subtask starts at the lowest position of all the old subtasks (at the
+ * earliest offset of a partition some of them had not found), so it reads again requests and
+ * forgets of its users that their old owner had dealt with before the checkpoint (its position past
+ * them): those are taken as dealt with ({@link EarlierOwners}), so the old owner's answers are not
+ * given again and its applied forgets hold nothing.
  */
 final class DirectRequestLedger {
     /** The longest a request waits behind its user's forget, and a forget for its request. */
@@ -293,7 +296,10 @@ final class DirectRequestLedger {
      * index: at the same parallelism a subtask takes its own (an answer committed before the
      * checkpoint is not given again, which exactly-once results rely on). After a rescale users
      * move between subtasks, so each takes the lowest position per partition of all: nothing is
-     * skipped, and what the users' old owners had dealt with is skipped by {@link EarlierOwners}.
+     * skipped, and what the users' old owners had dealt with is skipped by {@link EarlierOwners}. A
+     * partition that some old subtask's entries lack (added to the topic, and found by only some
+     * subtasks before the checkpoint) that subtask had read nothing of: it is left out, so it
+     * starts at its earliest offset, as a partition missing from a subtask's own positions does.
      */
     static Map<Integer, Long> restore(
             Iterable<Tuple4<Integer, Integer, Integer, Long>> entries,
@@ -301,14 +307,23 @@ final class DirectRequestLedger {
             int parallelism) {
         Map<Integer, Long> own = new HashMap<>();
         Map<Integer, Long> lowest = new HashMap<>();
+        Set<List<Integer>> writers = new HashSet<>();
+        Map<Integer, Set<List<Integer>>> writersOf = new HashMap<>();
         boolean sameParallelism = true;
         for (Tuple4<Integer, Integer, Integer, Long> e : entries) {
             sameParallelism &= e.f1 == parallelism;
             lowest.merge(e.f2, e.f3, Math::min);
+            List<Integer> writer = List.of(e.f0, e.f1);
+            writers.add(writer);
+            writersOf.computeIfAbsent(e.f2, p -> new HashSet<>()).add(writer);
             if (e.f0 == subtask) {
                 own.merge(e.f2, e.f3, Math::min);
             }
         }
-        return sameParallelism && !own.isEmpty() ? own : lowest;
+        if (sameParallelism && !own.isEmpty()) {
+            return own;
+        }
+        lowest.keySet().removeIf(p -> !writersOf.get(p).containsAll(writers));
+        return lowest;
     }
 }

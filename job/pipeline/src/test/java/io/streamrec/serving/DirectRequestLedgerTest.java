@@ -227,6 +227,44 @@ class DirectRequestLedgerTest {
     }
 
     /**
+     * Partition 1 was added to the topic and only old subtask 0 had found it (at offset 5) before
+     * the checkpoint; old subtask 1 had read none of it, so its users' requests there below 5 were
+     * never answered. After a rescale partition 1 starts at the earliest offset (absent), as a
+     * partition missing from a subtask's own positions does, not at subtask 0's 5; what subtask 0
+     * had dealt with there is skipped by {@link EarlierOwners}.
+     */
+    @Test
+    void afterARescaleAPartitionSomeOldSubtaskLackedStartsAtTheEarliestOffset() {
+        List<Tuple4<Integer, Integer, Integer, Long>> state =
+                new ArrayList<>(DirectRequestLedger.asState(Map.of(0, 10L, 1, 5L), 0, 2));
+        state.addAll(DirectRequestLedger.asState(Map.of(0, 7L), 1, 2));
+
+        assertThat(DirectRequestLedger.restore(state, 0, 1)).isEqualTo(Map.of(0, 7L));
+        assertThat(DirectRequestLedger.restore(state, 2, 3)).isEqualTo(Map.of(0, 7L));
+        assertThat(DirectRequestLedger.restore(state, 0, 2))
+                .as("at the same parallelism each subtask keeps its own")
+                .isEqualTo(Map.of(0, 10L, 1, 5L));
+
+        String ofZero = userOwnedBy(0, 2);
+        String ofOne = userOwnedBy(1, 2);
+        DirectRequestLedger restored =
+                new DirectRequestLedger(
+                        DirectRequestLedger.restore(state, 0, 1),
+                        List.of(),
+                        T,
+                        EarlierOwners.of(state, List.of(), 1));
+        List<RecommendationRequest> answer =
+                restored.accept(
+                        batch(
+                                Map.of(0, 7L, 1, 6L),
+                                request(1, 2, "answered-by-the-finder", ofZero),
+                                request(1, 3, "never-read-by-its-owner", ofOne),
+                                request(1, 5, "above-the-finder", ofZero)),
+                        T);
+        assertThat(ids(answer)).containsExactly("never-read-by-its-owner", "above-the-finder");
+    }
+
+    /**
      * After a rescale (2 subtasks to 1) the subtask starts at the lowest position of all, 4, and
      * reads again what the users' old owners had dealt with: subtask 0 up to offset 10, among it an
      * applied forget. Those are neither answered again nor held behind; what the old owner 1 had
