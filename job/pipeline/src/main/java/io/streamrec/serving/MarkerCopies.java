@@ -28,6 +28,11 @@ final class MarkerCopies {
     /**
      * Takes restored entries. Every subtask sees every copy of every marker (broadcast), so each
      * subtask's entries are the same set: the most copies any subtask saw is what this one saw.
+     * That holds under unaligned checkpoints too: Flink checkpoints no broadcast input unaligned,
+     * so serving's barriers stay aligned, every subtask snapshots after the same records of each
+     * shard, and the copies in flight at a checkpoint come again to every subtask from the shards
+     * (their input's channel state), none from a serving subtask's own (pinned by {@code
+     * StreamrecJobTopologyTest#servingsInputStaysAlignedUnderUnalignedCheckpoints}).
      */
     void restore(Iterable<Tuple2<Long, Integer>> entries) {
         for (Tuple2<Long, Integer> e : entries) {

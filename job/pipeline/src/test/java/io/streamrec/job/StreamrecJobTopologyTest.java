@@ -132,6 +132,33 @@ class StreamrecJobTopologyTest {
         assertThat(unaligned(job)).isTrue();
     }
 
+    /**
+     * Serving's input arrives broadcast, which Flink does not checkpoint unaligned: under unaligned
+     * checkpoints, forced ones included, it sends serving's inputs aligned barriers, so every
+     * serving subtask snapshots after the same records of each shard and no subtask replays
+     * in-flight input of its own on restore. {@code MarkerCopies.restore} relies on it: every
+     * subtask's entries hold the same copies of each evaluation marker.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void servingsInputStaysAlignedUnderUnalignedCheckpoints(boolean forced) {
+        Configuration conf = new Configuration();
+        Configuration runtime = unalignedCheckpoints();
+        if (forced) {
+            conf.set(ServingOptions.DIRECT_REQUESTS, false);
+            runtime.set(CheckpointingOptions.FORCE_UNALIGNED, true);
+        }
+        StreamGraph graph = jobGraph(conf, runtime);
+        assertThat(unaligned(StreamingJobGraphGenerator.createJobGraph(graph))).isTrue();
+
+        assertThat(node(graph, Uids.SERVING).getInEdges())
+                .isNotEmpty()
+                .allSatisfy(edge -> assertThat(edge.supportsUnalignedCheckpoints()).isFalse());
+        assertThat(node(graph, Uids.PARAMETER_SERVER).getInEdges())
+                .as("unlike the shards' keyed input")
+                .anySatisfy(edge -> assertThat(edge.supportsUnalignedCheckpoints()).isTrue());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"BPR", "RANKER without direct requests"})
     void requestsRoutedByACustomPartitionerTakeAlignedCheckpoints(String setup) {
