@@ -54,10 +54,12 @@ public final class JobAccess {
     static List<AclBinding> grants(JobSettings settings, String principal) {
         List<AclBinding> acls = new ArrayList<>();
         JobTopics topics = settings.topics();
-        for (String input : List.of(topics.events(), topics.requests(), topics.items())) {
-            // read by the job; events and requests also written by the gateway
+        for (String input : List.of(topics.events(), topics.requests())) {
+            // read by the job, written by the gateway
             topic(acls, principal, input, AclOperation.READ, AclOperation.WRITE);
         }
+        // read by the job only: the catalog's publisher writes it under a principal of its own
+        topic(acls, principal, topics.items(), AclOperation.READ);
         for (String feed : List.of(topics.modelUpdates(), topics.catalog())) {
             topic(acls, principal, feed, AclOperation.READ, AclOperation.WRITE);
         }
