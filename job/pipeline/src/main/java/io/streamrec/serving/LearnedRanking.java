@@ -474,16 +474,8 @@ final class LearnedRanking implements AutoCloseable {
 
     /** One entry's statistics with every entry's per-user statistics of this ranking's users. */
     private CandidateGenerator merged(List<StatisticsCheckpoint> entries) {
-        if (entries.isEmpty()) {
-            throw new IllegalArgumentException("no candidate statistics to restore");
-        }
-        CandidateGenerator statistics =
-                StatisticsJournal.restore(entries.get(0), settings.candidates());
-        statistics.keepUserStatisticsOf(share == null ? userId -> true : share);
-        for (StatisticsCheckpoint other : entries.subList(1, entries.size())) {
-            statistics.adoptUserStatistics(StatisticsJournal.restore(other, settings.candidates()));
-        }
-        return statistics;
+        return StatisticsJournal.restoreMerged(
+                entries, settings.candidates(), share == null ? userId -> true : share);
     }
 
     /**

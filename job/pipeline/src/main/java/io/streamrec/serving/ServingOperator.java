@@ -1,5 +1,6 @@
 package io.streamrec.serving;
 
+import io.streamrec.candidates.CandidateSettings;
 import io.streamrec.eval.PrequentialCounts;
 import io.streamrec.feeds.ItemCatalogFeed;
 import io.streamrec.feeds.ModelRowFeed;
@@ -531,18 +532,28 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
     /**
      * Erases a user from the replica (the user's row) and the candidate statistics, on every
      * subtask at the first copy of the forget marker: after every earlier batch's first copy,
-     * before every later one's, so the statistics stay alike on every subtask.
+     * before every later one's, so the statistics stay alike on every subtask. Under another model
+     * than the ranker, from the ranker's state carried for a later ranker instead.
      */
     private void forget(String userId) {
         model.forgetUser(userId, rowFeed != null);
         if (learned != null) {
             learned.forget(userId);
+        } else {
+            states.forgetInCarriedLearning(userId, carriedStatisticsSettings());
         }
         forgotten.inc();
         if (directRequests != null && owns(userId)) {
             // requests read after this forget waited for it: answered now, without history
             directRequests.forgetApplied(userId);
         }
+    }
+
+    /** The settings a ranker of this job would read its statistics under. */
+    private CandidateSettings carriedStatisticsSettings() {
+        return settings.ranker() == null
+                ? CandidateSettings.defaults()
+                : settings.ranker().candidates();
     }
 
     /**

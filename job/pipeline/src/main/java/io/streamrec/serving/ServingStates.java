@@ -1,5 +1,6 @@
 package io.streamrec.serving;
 
+import io.streamrec.candidates.CandidateSettings;
 import io.streamrec.eval.PrequentialCounts;
 import io.streamrec.eval.PrequentialCountsSerializer;
 import io.streamrec.ps.RunLineage;
@@ -67,6 +68,13 @@ public final class ServingStates {
     private long clock;
     private LearnedRankerState restoredRanker;
     private List<StatisticsCheckpoint> restoredStatistics;
+
+    /**
+     * The learned ranker's state carried under another model, loaded at the first forget on subtask
+     * 0 (which writes it back); null before, and on every other subtask.
+     */
+    private CarriedRankerState carried;
+
     private Map<Integer, Long> directPositions;
     private EarlierOwners earlierOwners;
     private List<Tuple4<Integer, Integer, Long, String>> appliedForgets;
@@ -240,6 +248,29 @@ public final class ServingStates {
     }
 
     /**
+     * Erases {@code userId} from the learned ranker's state carried under another model (see {@link
+     * #snapshotLearning}), whose statistics are read under {@code settings}: subtask 0, which
+     * writes that state back, loads it at the first forget and holds it from then on (about what a
+     * ranker's subtask holds); the other subtasks write none of it, so there is nothing to erase.
+     */
+    void forgetInCarriedLearning(String userId, CandidateSettings settings) {
+        if (subtask != 0) {
+            return;
+        }
+        if (carried == null) {
+            try {
+                carried =
+                        CarriedRankerState.load(
+                                statisticsState.get(), learnedState.get(), settings);
+            } catch (Exception e) {
+                // operator state on the heap: reading it does not fail but for a broken backend
+                throw new IllegalStateException("cannot read the carried learned ranker state", e);
+            }
+        }
+        carried.forget(userId);
+    }
+
+    /**
      * Writes the counts of checkpoint {@code checkpointId} ({@code counts}, a copy nothing changes
      * any more), the newest event time {@code clock}, the lineage and the marker copies.
      */
@@ -253,15 +284,22 @@ public final class ServingStates {
 
     /**
      * Writes the learned ranker's scorer and statistics, each write's time to {@code timings}.
-     * Under another model ({@code learned} null) the restored state is kept, as restored, for a
-     * later ranker: each subtask restored every union entry, so only subtask 0 writes them back
-     * (each writing its own copy multiplied the entries at every restore).
+     * Under another model ({@code learned} null) the restored state is kept for a later ranker:
+     * each subtask restored every union entry, so only subtask 0 writes them back (each writing its
+     * own copy multiplied the entries at every restore), as restored until a forget erased a user
+     * from them ({@link #forgetInCarriedLearning}), from then on as that left them.
      */
     void snapshotLearning(LearnedRanking learned, CheckpointTimings timings) throws Exception {
         if (learned == null) {
             if (subtask != 0) {
                 learnedState.clear();
                 statisticsState.clear();
+            } else if (carried != null && carried.changed()) {
+                long start = System.nanoTime();
+                statisticsState.update(carried.statisticsEntries());
+                learnedState.update(carried.learnedEntries());
+                carried.written();
+                timings.record(CheckpointTimings.Phase.STATISTICS, System.nanoTime() - start);
             }
             return;
         }

@@ -17,6 +17,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.slf4j.Logger;
@@ -479,6 +480,26 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
     static CandidateGenerator restore(StatisticsCheckpoint checkpoint, CandidateSettings settings) {
         CandidateGenerator statistics = readBase(checkpoint, settings);
         replayJournal(checkpoint, statistics, () -> false);
+        return statistics;
+    }
+
+    /**
+     * The statistics of items from the first of {@code entries} (alike in every entry) with every
+     * entry's per-user statistics of the users {@code keeps} keeps: what a restore at another
+     * parallelism takes from the entries of all old subtasks.
+     */
+    static CandidateGenerator restoreMerged(
+            List<StatisticsCheckpoint> entries,
+            CandidateSettings settings,
+            Predicate<String> keeps) {
+        if (entries.isEmpty()) {
+            throw new IllegalArgumentException("no candidate statistics to restore");
+        }
+        CandidateGenerator statistics = restore(entries.get(0), settings);
+        statistics.keepUserStatisticsOf(keeps);
+        for (StatisticsCheckpoint other : entries.subList(1, entries.size())) {
+            statistics.adoptUserStatistics(restore(other, settings));
+        }
         return statistics;
     }
 

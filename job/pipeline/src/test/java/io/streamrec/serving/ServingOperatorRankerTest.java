@@ -647,8 +647,64 @@ class ServingOperatorRankerTest {
         }
     }
 
+    /**
+     * A user forgotten while serving runs BPR on a ranker checkpoint is erased from the ranker's
+     * state it carries too: switched back to the ranker, serving does not know the user, and its
+     * statistics are those of a ranker that applied the forget itself (the other users kept). The
+     * carried state once held the user until the ranker came back with it.
+     */
+    @Test
+    void aUserForgottenUnderBprIsGoneFromTheCarriedRankerState() throws Exception {
+        Stream stream = new Stream();
+        OperatorSubtaskState rankerState;
+        try (var zero = harness(2, 0);
+                var one = harness(2, 1)) {
+            zero.open();
+            one.open();
+            List<ModelUpdate> markers = stream.markers(20);
+            feed(zero, markers);
+            feed(one, markers);
+            zero.prepareSnapshotPreBarrier(1L);
+            one.prepareSnapshotPreBarrier(1L);
+            rankerState =
+                    AbstractStreamOperatorTestHarness.repackageState(
+                            zero.snapshot(1L, 1L), one.snapshot(1L, 1L));
+        }
+        ModelUpdate forget = ModelUpdate.of(EvalMarker.forget(99L, 1, "u0"));
+        // the forget under BPR, then a checkpoint without one: the erasure stays carried
+        OperatorSubtaskState state = resumedUnderBpr(rankerState, 2L, List.of(forget));
+        state = resumedUnderBpr(state, 3L, List.of());
+        ServingOperator expected = operator();
+        try (var back = harness();
+                var forgotItself = new OneInputStreamOperatorTestHarness<>(expected)) {
+            forgotItself.initializeState(
+                    AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                            rankerState, MAX_PARALLELISM, 2, 1, 0));
+            forgotItself.open();
+            assertThat(expected.learnedRanking().knows("u0")).isTrue();
+            assertThat(expected.learnedRanking().knows("u1")).isTrue();
+            forgotItself.processElement(new StreamRecord<>(forget));
+
+            back.initializeState(
+                    AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                            state, MAX_PARALLELISM, 2, 1, 0));
+            back.open();
+            ServingOperator op = (ServingOperator) back.getOneInputOperator();
+            assertThat(op.learnedRanking().knows("u0")).isFalse();
+            assertThat(op.learnedRanking().knows("u1")).isTrue();
+            assertThat(statisticsOf(op)).isEqualTo(statisticsOf(expected));
+        }
+    }
+
     /** Both subtasks at parallelism 2 under BPR, restored from {@code state}, checkpointed. */
     private static OperatorSubtaskState resumedUnderBpr(OperatorSubtaskState state, long checkpoint)
+            throws Exception {
+        return resumedUnderBpr(state, checkpoint, List.of());
+    }
+
+    /** {@link #resumedUnderBpr(OperatorSubtaskState, long)}, both taking {@code updates} first. */
+    private static OperatorSubtaskState resumedUnderBpr(
+            OperatorSubtaskState state, long checkpoint, List<ModelUpdate> updates)
             throws Exception {
         List<OperatorSubtaskState> snapshots = new ArrayList<>();
         for (int subtask = 0; subtask < 2; subtask++) {
@@ -668,6 +724,7 @@ class ServingOperatorRankerTest {
                         AbstractStreamOperatorTestHarness.repartitionOperatorState(
                                 state, MAX_PARALLELISM, 2, 2, subtask));
                 h.open();
+                feed(h, updates);
                 h.prepareSnapshotPreBarrier(checkpoint);
                 snapshots.add(h.snapshot(checkpoint, checkpoint));
             }
