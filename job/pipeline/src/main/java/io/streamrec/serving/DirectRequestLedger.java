@@ -21,7 +21,9 @@ import org.apache.flink.api.java.tuple.Tuple4;
  * user, so that it is answered as a user without history, as on the job's own path. A forget that
  * serving applies before this subtask read it is remembered for a while so the two cancel. Either
  * side waits at most {@link #FORGET_WAIT_MS}: a forget the job never applies (for example one
- * dead-lettered) must not hold its user's requests for ever.
+ * dead-lettered) must not hold its user's requests for ever. A forget only late (the training path
+ * behind this reader) is not told apart: its user's requests are answered from the data serving
+ * still holds once the wait is over, and the forget is applied after them.
  *
  * <p>A checkpoint stores, per partition, the first offset not yet dealt with (a held request, or a
  * forget not yet applied, counts as not dealt with), so after a restore the requests answered since

@@ -112,6 +112,29 @@ class DirectRequestLedgerTest {
         assertThat(ledger.positions()).isEqualTo(Map.of(0, 2L));
     }
 
+    /**
+     * The wait is bounded from when the forget was read, not by whether the forget is lost: a
+     * forget merely late (the training path behind serving's own reader, as while a backlog
+     * replays) releases its user's request after the longest wait too, answered from the user's
+     * data as serving still holds it, and its application later answers nothing again.
+     */
+    @Test
+    void aLateForgetIsNotWaitedForPastTheLongestWait() {
+        DirectRequestLedger ledger = new DirectRequestLedger(Map.of(0, 0L));
+        ledger.accept(batch(Map.of(0, 2L), forget(0, 0, "a"), request(0, 1, "r", "a")), T);
+
+        List<RecommendationRequest> released =
+                ledger.accept(batch(Map.of()), T + DirectRequestLedger.FORGET_WAIT_MS + 1);
+
+        assertThat(ids(released)).containsExactly("r");
+        assertThat(ledger.releasedUnapplied()).isEqualTo(1);
+        assertThat(ledger.held()).isZero();
+        // the forget arrives after all: serving erases the user then, with nothing left to release
+        assertThat(ledger.forgetApplied("a", T + DirectRequestLedger.FORGET_WAIT_MS + 10_000))
+                .isEmpty();
+        assertThat(ledger.releasedUnapplied()).isEqualTo(1);
+    }
+
     @Test
     void anAppliedForgetNotReadInTimeNoLongerCancelsALaterOne() {
         DirectRequestLedger ledger = new DirectRequestLedger(Map.of(0, 0L));
