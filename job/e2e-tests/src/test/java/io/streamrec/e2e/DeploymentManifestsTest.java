@@ -213,6 +213,14 @@ class DeploymentManifestsTest {
                     .as(compacted)
                     .isEqualTo("compact");
         }
+        // as TopicSetup creates it: an item's updates apply in the order they were written only
+        // on one partition, whatever key the producer gave them
+        assertThat(
+                        byName.get(TopicOptions.ITEMS.defaultValue())
+                                .path("spec")
+                                .path("partitions")
+                                .asInt())
+                .isEqualTo(1);
     }
 
     @Test
