@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -57,7 +58,12 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
  *   <li>serving's candidate statistics ({@code candidate-statistics}) name the user nowhere they
  *       name users: not in their base's user index, nor as the user of an event in their journal
  *       ({@link StatisticsUsers});
- *   <li>the latest committed record of {@code u:<user>} on model-updates is a tombstone.
+ *   <li>the latest committed record of {@code u:<user>} on model-updates is a tombstone, or no
+ *       record of the key is left: compaction removes the tombstone itself the topic's {@code
+ *       delete.retention.ms} after the forget (a day by default). With nothing of the user in the
+ *       savepoint either, that passes as {@code "result":"no_record"}, which an id the job never
+ *       had gives too, except where the id's form is not the savepoint users' (a raw id against a
+ *       job that pseudonymizes, or a pseudonym against one that does not), which fails.
  * </ul>
  *
  * Users given with {@code --kept} must still be in all three operators: the check that the reader
@@ -69,6 +75,10 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
  */
 public final class ForgetAudit {
     private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /** A pseudonym as {@link UserPseudonyms} writes one: {@code p-} and 22 base64url characters. */
+    private static final Pattern PSEUDONYM = Pattern.compile("p-[A-Za-z0-9_-]{22}");
+
     static final CommandLine.Spec ARGUMENTS =
             CommandLine.spec("ForgetAudit")
                     .value("savepoint", "URI", "savepoint or retained checkpoint to read")
@@ -90,8 +100,20 @@ public final class ForgetAudit {
 
     private final JobSettings settings;
 
+    /** The latest committed record of a key on model-updates ({@link #lastModelUpdate}). */
+    private final UnaryOperator<String> lastRecord;
+
     public ForgetAudit(JobSettings settings) {
         this.settings = settings;
+        this.lastRecord = this::lastModelUpdate;
+    }
+
+    /**
+     * An audit that takes the topic's latest record of a key from {@code lastRecord}; for tests.
+     */
+    ForgetAudit(JobSettings settings, UnaryOperator<String> lastRecord) {
+        this.settings = settings;
+        this.lastRecord = lastRecord;
     }
 
     public static void main(String[] args) throws Exception {
@@ -145,7 +167,7 @@ public final class ForgetAudit {
                         statistics(reader)
                                 .flatMap(new StatisticsFacts(user, kept))
                                 .returns(Types.STRING));
-        String last = lastModelUpdate(RowKeys.user(user));
+        String last = lastRecord.apply(RowKeys.user(user));
         return report(savepoint, user, kept, workerUsers, rowKeys, statistics, last);
     }
 
@@ -155,7 +177,10 @@ public final class ForgetAudit {
      * {@code u:<user>} on model-updates. A savepoint without statistics entries is of a job that
      * kept none (serving under {@code model.type: BPR} from its start; under the ranker every
      * subtask writes one at every checkpoint): there is nothing there to keep a user in, and the
-     * report says so instead of taking the kept users for lost.
+     * report says so instead of taking the kept users for lost. No record on the topic ("none")
+     * passes only with nothing of the user in the savepoint and an id of the savepoint users' form
+     * ({@link #idMismatch}), as {@code "result":"no_record"}; a tombstone gives {@code
+     * "forgotten"}, any finding {@code "failed"}.
      */
     static ObjectNode report(
             String savepoint,
@@ -173,7 +198,15 @@ public final class ForgetAudit {
                 findings,
                 !statistics.contains(StatisticsFacts.MENTIONS),
                 "candidate statistics know the user");
-        check(findings, last.equals("tombstone"), "model-updates ends with " + last);
+        if (last.equals("none")) {
+            // the tombstone is compacted away a day after the forget (delete.retention.ms): no
+            // record passes with the checks above, unless the id is not of the job's form, which
+            // then finds nothing anywhere (the case this check alone caught before)
+            idMismatch(user, savepointUsers(workerUsers, rowKeys))
+                    .ifPresent(m -> findings.add("model-updates ends with none and " + m));
+        } else {
+            check(findings, last.equals("tombstone"), "model-updates ends with " + last);
+        }
         for (String k : kept) {
             check(findings, workerUsers.contains(k), "workers lost kept user " + k);
             check(findings, rowKeys.contains(RowKeys.user(k)), "parameter server lost " + k);
@@ -198,17 +231,73 @@ public final class ForgetAudit {
         out.put("kept_users", kept.size());
         findings.forEach(out.putArray("findings")::add);
         out.put("passed", findings.isEmpty());
+        if (!findings.isEmpty()) {
+            out.put("result", "failed");
+        } else if (last.equals("none")) {
+            out.put("result", "no_record");
+            out.put(
+                    "note",
+                    "no record of "
+                            + RowKeys.user(user)
+                            + " is left on model-updates and the savepoint holds nothing of the"
+                            + " user: its tombstone was compacted away (delete.retention.ms after"
+                            + " the forget), or the job never had this id: check the id");
+        } else {
+            out.put("result", "forgotten");
+        }
         return out;
+    }
+
+    /** The users a savepoint holds: the workers' keys and the parameter server's user rows. */
+    private static Set<String> savepointUsers(Set<String> workerUsers, Set<String> rowKeys) {
+        Set<String> users = new HashSet<>(workerUsers);
+        for (String key : rowKeys) {
+            if (RowKeys.isUser(key)) {
+                users.add(key.substring(RowKeys.USER.length()));
+            }
+        }
+        return users;
+    }
+
+    /**
+     * Why {@code user} cannot be one of the job's ids, judged by form against the savepoint's
+     * {@code users}: a raw id where every user is a pseudonym, or a pseudonym where none is; empty
+     * when the forms agree or the savepoint holds no user to judge by.
+     */
+    static Optional<String> idMismatch(String user, Set<String> users) {
+        if (users.isEmpty()) {
+            return Optional.empty();
+        }
+        boolean pseudonym = PSEUDONYM.matcher(user).matches();
+        if (!pseudonym && users.stream().allMatch(PSEUDONYM.asMatchPredicate())) {
+            return Optional.of(
+                    "every user in the savepoint is a pseudonym, the id is not: give the job's"
+                            + " privacy.user-id-key-file as --key-file");
+        }
+        if (pseudonym && users.stream().noneMatch(PSEUDONYM.asMatchPredicate())) {
+            return Optional.of(
+                    "the id is a pseudonym (--key-file) and no user in the savepoint is one: the"
+                            + " job keeps raw ids, leave --key-file out");
+        }
+        return Optional.empty();
     }
 
     /**
      * The topic part alone, without a savepoint: whether the latest committed record of {@code
-     * u:<user>} on model-updates is a tombstone; {@code passed} is whether it is.
+     * u:<user>} on model-updates is a tombstone; {@code passed} is whether it is. No record at all
+     * fails here: without a savepoint a compacted tombstone and an id never used look alike.
      */
     public ObjectNode topic(String user) {
-        String last = lastModelUpdate(RowKeys.user(user));
+        String last = lastRecord.apply(RowKeys.user(user));
         List<String> findings = new ArrayList<>();
-        check(findings, last.equals("tombstone"), "model-updates ends with " + last);
+        check(
+                findings,
+                last.equals("tombstone"),
+                last.equals("none")
+                        ? "model-updates ends with none: no record of the key is left, as a day"
+                                + " after a forget (its tombstone compacted away) or for an id the"
+                                + " job never had; audit a savepoint to tell them apart"
+                        : "model-updates ends with " + last);
         ObjectNode out = MAPPER.createObjectNode();
         out.put("user", user);
         out.put("model_updates_last", last);

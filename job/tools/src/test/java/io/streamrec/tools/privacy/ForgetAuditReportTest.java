@@ -29,6 +29,25 @@ class ForgetAuditReportTest {
         assertThat(report.get("statistics_entries").asInt()).isZero();
         assertThat(report.get("statistics").asText())
                 .isEqualTo("none: the job kept no candidate statistics (model.type BPR)");
+        assertThat(report.get("result").asText()).isEqualTo("forgotten");
+    }
+
+    /**
+     * Both at once: a BPR savepoint (no statistics) audited after the tombstone was compacted away
+     * passes as leaving no record, the kept user judged by the workers and parameter server alone.
+     */
+    @Test
+    void aSavepointWithoutStatisticsAndNoRecordLeftPassesAsNoRecord() {
+        ObjectNode report =
+                ForgetAudit.report(
+                        "file:///sp", USER, KEPT, WORKER_USERS, ROW_KEYS, List.of(), "none");
+
+        assertThat(report.get("findings")).as(report.toString()).isEmpty();
+        assertThat(report.get("passed").asBoolean()).isTrue();
+        assertThat(report.get("statistics").asText())
+                .isEqualTo("none: the job kept no candidate statistics (model.type BPR)");
+        assertThat(report.get("result").asText()).isEqualTo("no_record");
+        assertThat(report.get("note").asText()).contains("check the id");
     }
 
     /** Where there are statistics, a kept user they do not know is still a finding. */
@@ -43,5 +62,6 @@ class ForgetAuditReportTest {
         assertThat(report.get("findings").get(0).asText()).isEqualTo("statistics lost u7");
         assertThat(report.get("passed").asBoolean()).isFalse();
         assertThat(report.get("statistics").asText()).isEqualTo("checked");
+        assertThat(report.get("result").asText()).isEqualTo("failed");
     }
 }
