@@ -183,7 +183,10 @@ public final class SavepointContract {
         /**
          * Serving: the forgets it has applied that a restore reads again from the requests topic
          * (operator union list state of (subtask, partition, offset, user), partition -1 for one
-         * applied before it was read); a restored subtask takes its own users' as applied.
+         * applied before it was read, the offset when it was applied), and the forgets it released
+         * unapplied after 60 s and still awaits (partition -2, the offset when it read them); a
+         * restored subtask takes its own users' as applied, and its users' next forget applications
+         * for the released ones.
          */
         public static final String DIRECT_REQUEST_APPLIED_FORGETS =
                 "direct-request-applied-forgets";

@@ -23,7 +23,11 @@ import org.apache.flink.api.java.tuple.Tuple4;
  * side waits at most {@link #FORGET_WAIT_MS}: a forget the job never applies (for example one
  * dead-lettered) must not hold its user's requests for ever. A forget only late (the training path
  * behind this reader) is not told apart: its user's requests are answered from the data serving
- * still holds once the wait is over, and the forget is applied after them.
+ * still holds once the wait is over, and the forget is applied after them. A forget marker names
+ * only its user, so the ledger matches applications to forgets by their order per user: a forget
+ * released unapplied is awaited for {@link #LATE_FORGET_MS} more, and the user's next application
+ * is taken for it, not for a forget not read yet, which would let the user's next forget read in
+ * the following {@link #FORGET_WAIT_MS} hold nothing.
  *
  * <p>A checkpoint stores, per partition, the first offset not yet dealt with (a held request, or a
  * forget not yet applied, counts as not dealt with), so after a restore the requests answered since
@@ -47,6 +51,14 @@ final class DirectRequestLedger {
     /** The longest a request waits behind its user's forget, and a forget for its request. */
     static final long FORGET_WAIT_MS = 60_000;
 
+    /**
+     * How long after serving read it a forget released unapplied ({@link #FORGET_WAIT_MS}) is still
+     * taken for the next application of its user's forget: the application of a forget only late,
+     * not one applied before it was read. Long, since a late forget holds nothing while awaited and
+     * a lost one only makes its user's next forget within this time hold requests its longest wait.
+     */
+    static final long LATE_FORGET_MS = 24 * 60 * 60_000L;
+
     private final Map<Integer, Long> next = new HashMap<>();
 
     private final EarlierOwners earlierOwners;
@@ -61,6 +73,12 @@ final class DirectRequestLedger {
     private final Map<String, ArrayDeque<Long>> appliedUnread = new HashMap<>();
 
     /**
+     * Per user: when this subtask read the forgets released unapplied after the longest wait, in
+     * order, until serving applies them or {@link #LATE_FORGET_MS} has passed.
+     */
+    private final Map<String, ArrayDeque<Long>> releasedUnapplied = new HashMap<>();
+
+    /**
      * Forgets read and applied, kept while a restore would read them again (at or above the
      * position of their partition); pruned at each checkpoint.
      */
@@ -70,6 +88,13 @@ final class DirectRequestLedger {
     private final Map<Position, String> restoredApplied = new HashMap<>();
 
     private record Position(int partition, long offset) {}
+
+    /**
+     * The partition of a {@link #releasedUnapplied} entry in {@link #appliedForgetsState}, its
+     * offset when the forget was read. A version that knows only -1 takes it for a forget applied
+     * over {@link #FORGET_WAIT_MS} ago, and drops it.
+     */
+    static final int RELEASED = -2;
 
     /**
      * Requests in {@link #held} and those released unapplied: written by the task thread, read by
@@ -106,7 +131,11 @@ final class DirectRequestLedger {
         this.earlierOwners = earlierOwners;
         next.putAll(start);
         for (Tuple4<Integer, Integer, Long, String> a : applied) {
-            if (a.f1 < 0) {
+            if (a.f1 == RELEASED) {
+                if (nowMs - a.f2 <= LATE_FORGET_MS) {
+                    releasedUnapplied.computeIfAbsent(a.f3, u -> new ArrayDeque<>()).add(a.f2);
+                }
+            } else if (a.f1 < 0) {
                 if (nowMs - a.f2 <= FORGET_WAIT_MS) {
                     appliedUnread.computeIfAbsent(a.f3, u -> new ArrayDeque<>()).add(a.f2);
                 }
@@ -154,6 +183,11 @@ final class DirectRequestLedger {
      */
     List<RecommendationRequest> forgetApplied(String user, long nowMs) {
         List<RecommendationRequest> answer = new ArrayList<>(expire(nowMs));
+        // a user's forgets are applied in the order they were read, and a released one was read
+        // before any still ahead: this is the released one, late, not one not read yet
+        if (pollFirst(releasedUnapplied, user)) {
+            return answer;
+        }
         ArrayDeque<Waiting> ahead = forgetsAhead.get(user);
         if (ahead == null) {
             appliedUnread.computeIfAbsent(user, u -> new ArrayDeque<>()).add(nowMs);
@@ -168,13 +202,18 @@ final class DirectRequestLedger {
     }
 
     private boolean cancelApplied(String user) {
-        ArrayDeque<Long> applied = appliedUnread.get(user);
-        if (applied == null) {
+        return pollFirst(appliedUnread, user);
+    }
+
+    /** Takes the user's first entry of {@code times}; whether there was one. */
+    private static boolean pollFirst(Map<String, ArrayDeque<Long>> times, String user) {
+        ArrayDeque<Long> ofUser = times.get(user);
+        if (ofUser == null) {
             return false;
         }
-        applied.poll();
-        if (applied.isEmpty()) {
-            appliedUnread.remove(user);
+        ofUser.poll();
+        if (ofUser.isEmpty()) {
+            times.remove(user);
         }
         return true;
     }
@@ -195,13 +234,17 @@ final class DirectRequestLedger {
     private List<RecommendationRequest> expire(long nowMs) {
         long cutoff = nowMs - FORGET_WAIT_MS;
         appliedUnread.values().removeIf(times -> dropBefore(times, cutoff));
+        long lateCutoff = nowMs - LATE_FORGET_MS;
+        releasedUnapplied.values().removeIf(times -> dropBefore(times, lateCutoff));
         List<RecommendationRequest> out = new ArrayList<>();
         Iterator<Map.Entry<String, ArrayDeque<Waiting>>> users = forgetsAhead.entrySet().iterator();
         while (users.hasNext()) {
             Map.Entry<String, ArrayDeque<Waiting>> e = users.next();
             ArrayDeque<Waiting> ahead = e.getValue();
             while (!ahead.isEmpty() && ahead.peek().sinceMs() < cutoff) {
-                ahead.poll();
+                releasedUnapplied
+                        .computeIfAbsent(e.getKey(), u -> new ArrayDeque<>())
+                        .add(ahead.poll().sinceMs());
             }
             if (ahead.isEmpty()) {
                 users.remove();
@@ -260,7 +303,9 @@ final class DirectRequestLedger {
      * The forgets serving has applied that a restore from a checkpoint taken now would read again,
      * as entries (subtask, partition, offset, user): those read at or above their partition's
      * position, and (partition -1, the offset being when it was applied) those not read yet, one
-     * per forget. Prunes the read ones below it, which no restore reads again.
+     * per forget; and the forgets released unapplied still awaited (partition {@link #RELEASED},
+     * the offset being when they were read). Prunes the read ones below it, which no restore reads
+     * again.
      */
     List<Tuple4<Integer, Integer, Long, String>> appliedForgetsState(int subtask) {
         Map<Integer, Long> positions = positions();
@@ -276,6 +321,9 @@ final class DirectRequestLedger {
                 (p, user) -> out.add(Tuple4.of(subtask, p.partition(), p.offset(), user)));
         appliedUnread.forEach(
                 (user, times) -> times.forEach(t -> out.add(Tuple4.of(subtask, -1, t, user))));
+        releasedUnapplied.forEach(
+                (user, times) ->
+                        times.forEach(t -> out.add(Tuple4.of(subtask, RELEASED, t, user))));
         return out;
     }
 

@@ -135,6 +135,79 @@ class DirectRequestLedgerTest {
         assertThat(ledger.releasedUnapplied()).isEqualTo(1);
     }
 
+    /**
+     * A forget applied after the longest wait released its user's request belongs to that forget:
+     * it is not taken for one applied before it was read, so a second forget of the user read soon
+     * after still holds the requests behind it until serving applies it.
+     */
+    @Test
+    void aLateForgetAppliedAfterItsReleaseDoesNotCancelTheUsersNextForget() {
+        DirectRequestLedger ledger = new DirectRequestLedger(Map.of(0, 0L));
+        ledger.accept(batch(Map.of(0, 2L), forget(0, 0, "a"), request(0, 1, "r1", "a")), T);
+        assertThat(ids(ledger.accept(batch(Map.of()), T + DirectRequestLedger.FORGET_WAIT_MS + 1)))
+                .containsExactly("r1");
+        assertThat(ledger.forgetApplied("a", T + 61_000)).isEmpty(); // the first forget, late
+
+        List<RecommendationRequest> answer =
+                ledger.accept(
+                        batch(Map.of(0, 4L), forget(0, 2, "a"), request(0, 3, "r2", "a")),
+                        T + 62_000);
+
+        assertThat(answer).as("held behind the second forget").isEmpty();
+        assertThat(ledger.held()).isEqualTo(1);
+        assertThat(ledger.positions()).isEqualTo(Map.of(0, 2L));
+        assertThat(ids(ledger.forgetApplied("a", T + 63_000))).containsExactly("r2");
+        assertThat(ledger.releasedUnapplied()).isEqualTo(1);
+    }
+
+    /**
+     * The late forget's release is checkpointed: a restore between the release and the forget's
+     * application still takes that application for the released forget, not for the next one.
+     */
+    @Test
+    void aReleasedForgetIsStillAwaitedAfterARestore() {
+        DirectRequestLedger before = new DirectRequestLedger(Map.of(0, 0L));
+        before.accept(batch(Map.of(0, 2L), forget(0, 0, "a"), request(0, 1, "r1", "a")), T);
+        before.accept(batch(Map.of()), T + DirectRequestLedger.FORGET_WAIT_MS + 1);
+        List<Tuple4<Integer, Integer, Long, String>> applied = before.appliedForgetsState(0);
+        assertThat(before.positions()).isEqualTo(Map.of(0, 2L));
+
+        DirectRequestLedger restored =
+                new DirectRequestLedger(
+                        before.positions(), applied, T + 60_500, EarlierOwners.NONE);
+        assertThat(restored.forgetApplied("a", T + 61_000)).isEmpty();
+        List<RecommendationRequest> answer =
+                restored.accept(
+                        batch(Map.of(0, 4L), forget(0, 2, "a"), request(0, 3, "r2", "a")),
+                        T + 62_000);
+
+        assertThat(answer).isEmpty();
+        assertThat(ids(restored.forgetApplied("a", T + 63_000))).containsExactly("r2");
+    }
+
+    /**
+     * A released forget that is never applied (lost before serving) is awaited for {@link
+     * DirectRequestLedger#LATE_FORGET_MS} only: a later forget of the user after that is matched by
+     * its own application, its requests answered at once, not after the longest wait.
+     */
+    @Test
+    void aReleasedForgetNeverAppliedIsAwaitedForALimitedTimeOnly() {
+        DirectRequestLedger ledger = new DirectRequestLedger(Map.of(0, 0L));
+        ledger.accept(batch(Map.of(0, 2L), forget(0, 0, "a"), request(0, 1, "r1", "a")), T);
+        ledger.accept(batch(Map.of()), T + DirectRequestLedger.FORGET_WAIT_MS + 1);
+
+        long later = T + DirectRequestLedger.LATE_FORGET_MS + 1;
+        assertThat(
+                        ledger.accept(
+                                batch(Map.of(0, 4L), forget(0, 2, "a"), request(0, 3, "r2", "a")),
+                                later))
+                .isEmpty();
+        assertThat(ids(ledger.forgetApplied("a", later + 1))).containsExactly("r2");
+        assertThat(ledger.appliedForgetsState(0))
+                .as("the released forget is no longer kept")
+                .isEmpty();
+    }
+
     @Test
     void anAppliedForgetNotReadInTimeNoLongerCancelsALaterOne() {
         DirectRequestLedger ledger = new DirectRequestLedger(Map.of(0, 0L));
