@@ -511,6 +511,12 @@ public final class ListwiseScorer implements AutoCloseable {
         if (version >= 4 && in.readBoolean()) {
             averaged = readAverage(in, to);
         }
+        // a snapshot of a scorer with the hidden layer or the gating on, restored where the
+        // settings switch them off (an ablation): those slots stay at zero, as they start
+        zeroFrozen(parameters);
+        if (averaged != null) {
+            zeroFrozen(averaged);
+        }
         keepStateIfNotAllNumbers(before, accumulatedBefore);
     }
 

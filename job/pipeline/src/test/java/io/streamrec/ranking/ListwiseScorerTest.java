@@ -109,6 +109,39 @@ class ListwiseScorerTest {
         }
     }
 
+    /**
+     * A scorer whose settings switch the hidden layer and the gating off (an ablation) holds those
+     * parameters at zero even when it restores a snapshot of a scorer that had them: a restore that
+     * kept them would score with a layer the settings turned off.
+     */
+    @Test
+    void aRestoreKeepsTheSlotsTheSettingsSwitchOffAtZero() throws IOException {
+        PlantedRanking planted = new PlantedRanking(FEATURES, 2);
+        ScorerSettings ablation =
+                ScorerSettings.defaults().withHiddenLayer(false).withContextGating(false);
+        try (ListwiseScorer trained = scorer(ScorerSettings.defaults());
+                ListwiseScorer restored = scorer(ablation)) {
+            for (int step = 0; step < 5; step++) {
+                List<FeatureList> lists = planted.lists(8, 5, 30);
+                trained.step(trained.gradients(lists, planted.targets(lists)));
+            }
+            restored.readFrom(input(snapshot(trained)));
+            ScorerLayout layout = restored.layout();
+            float[] p = restored.parameters();
+            float[] scoring = restored.scoringWeights();
+            for (int i = layout.wOffset() + layout.features(); i < layout.size(); i++) {
+                assertThat(p[i]).as("parameter %d", i).isZero();
+                assertThat(scoring[i]).as("scoring weight %d", i).isZero();
+            }
+            List<FeatureList> lists = planted.lists(8, 5, 30);
+            restored.step(restored.gradients(lists, planted.targets(lists)));
+            p = restored.parameters();
+            for (int i = layout.wOffset() + layout.features(); i < layout.size(); i++) {
+                assertThat(p[i]).as("parameter %d after a step", i).isZero();
+            }
+        }
+    }
+
     @Test
     void snapshotThenRestoreGivesIdenticalScoresAndTraining() throws IOException {
         PlantedRanking planted = new PlantedRanking(FEATURES, 2);
