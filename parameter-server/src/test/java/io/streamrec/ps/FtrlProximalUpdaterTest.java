@@ -21,6 +21,20 @@ class FtrlProximalUpdaterTest {
         assertThat(w[1]).isCloseTo(-0.2f, within(1e-6f));
     }
 
+    /** With L1 and L2 the initial slots still give back the initial weights (the docs' formula). */
+    @Test
+    void freshRowKeepsItsInitialWeightsWithL1AndL2() {
+        FtrlProximalUpdater ftrl = new FtrlProximalUpdater(0.1, 1.0, 0.05, 0.01);
+        float[] w = {0.3f, -0.2f};
+        float[] slots = ftrl.initSlots(w);
+        // z = -w * (beta / alpha + l2) - sign(w) * l1 = -0.3 * 10.01 - 0.05, 0.2 * 10.01 + 0.05
+        assertThat(slots[0]).isCloseTo(-3.053f, within(1e-5f));
+        assertThat(slots[1]).isCloseTo(2.052f, within(1e-5f));
+        ftrl.apply(w, slots, new float[] {0f, 0f}, 0.01);
+        assertThat(w[0]).isCloseTo(0.3f, within(1e-6f));
+        assertThat(w[1]).isCloseTo(-0.2f, within(1e-6f));
+    }
+
     @Test
     void stepMatchesHandComputedValues() {
         FtrlProximalUpdater ftrl = new FtrlProximalUpdater(0.5, 1.0, 0.1, 0.0);
