@@ -15,6 +15,7 @@ import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,7 +65,11 @@ public final class TopicSetup {
             }
             List<String> kept =
                     asked.stream().map(NewTopic::name).filter(existing::contains).toList();
-            List<Mismatch> found = mismatches(settings.topics(), asked, describe(admin, kept));
+            Optional<Map<String, Described>> described = describeIfAllowed(admin, kept);
+            if (described.isEmpty()) {
+                return List.of();
+            }
+            List<Mismatch> found = mismatches(settings.topics(), asked, described.get());
             found.forEach(m -> LOG.warn("{}; left as it is", m));
             List<String> fatal =
                     found.stream().filter(Mismatch::fatal).map(String::valueOf).toList();
@@ -77,6 +82,34 @@ public final class TopicSetup {
             }
             return found;
         }
+    }
+
+    /**
+     * {@link #describe}, or empty where the client may not read the topics' settings: a job's
+     * principal is granted what it reads and writes (JobAccess), not DESCRIBE_CONFIGS, and creates
+     * only what is missing; the topics' settings are then checked where they are created with an
+     * administrator's client ({@code deploy/kafka.sh topics}), not at every start of the job.
+     */
+    private static Optional<Map<String, Described>> describeIfAllowed(
+            Admin admin, List<String> topics) throws ExecutionException, InterruptedException {
+        try {
+            return Optional.of(describe(admin, topics));
+        } catch (ExecutionException e) {
+            if (!unauthorized(e)) {
+                throw e;
+            }
+            LOG.warn(
+                    "Not allowed to read the settings of the existing topics {} ({}): their"
+                            + " partitions and cleanup policy are not checked",
+                    topics,
+                    e.getCause().getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** Whether {@code e} is the broker refusing this client an operation (an ACL it lacks). */
+    static boolean unauthorized(ExecutionException e) {
+        return e.getCause() instanceof AuthorizationException;
     }
 
     /** The partitions and cleanup policy of each of {@code topics}. */

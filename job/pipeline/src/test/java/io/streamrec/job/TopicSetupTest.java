@@ -115,4 +115,23 @@ class TopicSetupTest {
                 .contains("topic model-updates has cleanup.policy=delete")
                 .contains("the job needs cleanup.policy=compact");
     }
+
+    /**
+     * A job's principal without DESCRIBE_CONFIGS starts; any other failure still fails the setup.
+     */
+    @Test
+    void onlyARefusedDescriptionIsPassedOver() {
+        assertThat(
+                        TopicSetup.unauthorized(
+                                new java.util.concurrent.ExecutionException(
+                                        new org.apache.kafka.common.errors
+                                                .TopicAuthorizationException("no"))))
+                .isTrue();
+        assertThat(
+                        TopicSetup.unauthorized(
+                                new java.util.concurrent.ExecutionException(
+                                        new org.apache.kafka.common.errors.TimeoutException(
+                                                "slow"))))
+                .isFalse();
+    }
 }
