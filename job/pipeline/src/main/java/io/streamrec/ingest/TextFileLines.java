@@ -13,15 +13,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
  * The lines of a small text file (an item catalog) in a given charset, or in one detected where
  * that is safe. Detection: a file that decodes as UTF-8 is UTF-8; otherwise, if it holds no byte in
- * 0x80-0x9F (which ISO-8859-1 maps to control characters, and windows-1252 to letters) and no valid
- * UTF-8 multi-byte sequence (a UTF-8 file with a stray Latin-1 byte, whose UTF-8 letters ISO-8859-1
- * would garble: "é" to "Ã©"), it is ISO-8859-1; anything else is an error that names the file, the
+ * 0x80-0x9F (which ISO-8859-1 maps to control characters, and windows-1252 to letters) and no UTF-8
+ * of an accented Latin letter (a UTF-8 file with a stray Latin-1 byte, whose UTF-8 letters
+ * ISO-8859-1 would garble: "é" to "Ã©"), it is ISO-8859-1; anything else is an error that names the
  * line and the charset to set. Decoding is strict either way: a byte that does not decode is an
  * error, never a silent U+FFFD.
  */
@@ -139,20 +138,17 @@ public final class TextFileLines {
         }
     }
 
-    /** Whether the bytes hold a well-formed UTF-8 multi-byte sequence (a letter such as "é"). */
+    /**
+     * Whether the bytes hold UTF-8 for an accented Latin letter (U+00C0 to U+017F: lead byte C3 to
+     * C5, then a continuation byte), as "é" is C3 A9. Only those: other well-formed sequences occur
+     * in plain ISO-8859-1 text too, such as "É" before a no-break space (C9 A0) or "é" before a
+     * no-break space and "»" (E9 A0 BB), and would refuse a file whose bytes are Latin-1 alone.
+     */
     private static boolean holdsUtf8Sequences(byte[] bytes) {
-        CharsetDecoder utf8 =
-                StandardCharsets.UTF_8
-                        .newDecoder()
-                        .onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT);
-        for (int i = 0; i < bytes.length; i++) {
+        for (int i = 0; i + 1 < bytes.length; i++) {
             int lead = bytes[i] & 0xFF;
-            int length = lead >= 0xC2 && lead <= 0xDF ? 2 : lead >= 0xE0 && lead <= 0xEF ? 3 : 4;
-            if (lead < 0xC2 || lead > 0xF4 || i + length > bytes.length) {
-                continue;
-            }
-            if (decodes(utf8, Arrays.copyOfRange(bytes, i, i + length))) {
+            int next = bytes[i + 1] & 0xFF;
+            if (lead >= 0xC3 && lead <= 0xC5 && next >= 0x80 && next <= 0xBF) {
                 return true;
             }
         }

@@ -79,6 +79,24 @@ class TextFileLinesTest {
         assertThat(TextFileLines.read(latin, null)).containsExactly("2#Café (2002)#Drama");
     }
 
+    /**
+     * Plain Latin-1 text can hold byte pairs that are well-formed UTF-8 of something else ("É"
+     * before a no-break space, C9 A0; "é", no-break space, "»", E9 A0 BB): such a file is still
+     * read as ISO-8859-1, not refused as mixing the two.
+     */
+    @Test
+    void detectsLatin1WithAnAccentedLetterBeforeANoBreakSpace() throws Exception {
+        String text =
+                "1#Am\u00e9lie (2001)#Comedy\n2#OL\u00c9\u00a0! (1999)#Comedy\n"
+                        + "3#Caf\u00e9\u00a0\u00bb (2003)#Drama\n";
+        Path f = write("latin.dat", text.getBytes(StandardCharsets.ISO_8859_1));
+        assertThat(TextFileLines.read(f, null))
+                .containsExactly(
+                        "1#Am\u00e9lie (2001)#Comedy",
+                        "2#OL\u00c9\u00a0! (1999)#Comedy",
+                        "3#Caf\u00e9\u00a0\u00bb (2003)#Drama");
+    }
+
     @Test
     void refusesToGuessWindows1252AndNamesFileAndLine() throws Exception {
         // 0x93/0x94 are curly quotes in windows-1252, control characters in ISO-8859-1
