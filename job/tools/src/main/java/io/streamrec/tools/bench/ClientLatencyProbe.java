@@ -17,7 +17,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
@@ -25,6 +27,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -172,9 +175,15 @@ final class ClientLatencyProbe implements AutoCloseable {
     private void probeKafka() throws Exception {
         JobSettings settings = new JobSettings(conf);
         Properties props = settings.kafka().toProperties();
+        Properties producerProps = new Properties();
+        producerProps.putAll(props);
+        // a send blocked on metadata gives up within a request's timeout, as the wait below does
+        producerProps.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, RESULT_TIMEOUT.toMillis());
         try (KafkaProducer<byte[], byte[]> producer =
                         new KafkaProducer<>(
-                                props, new ByteArraySerializer(), new ByteArraySerializer());
+                                producerProps,
+                                new ByteArraySerializer(),
+                                new ByteArraySerializer());
                 KafkaConsumer<byte[], byte[]> results =
                         CommittedReader.open(
                                 props,
@@ -316,10 +325,16 @@ final class ClientLatencyProbe implements AutoCloseable {
         String id = "probe-" + n + "-" + System.nanoTime();
         long deadline = System.nanoTime() + RESULT_TIMEOUT.toNanos();
         long sent = System.currentTimeMillis();
-        producer.send(
-                RequestJsonCodec.producerRecord(
-                        topic, new RecommendationRequest(id, user, 10, sent)));
-        producer.flush();
+        // the write is waited for within the request's deadline, not by an unbounded flush: a
+        // stalled broker makes this request unanswered at its timeout, never a sample left out
+        try {
+            producer.send(
+                            RequestJsonCodec.producerRecord(
+                                    topic, new RecommendationRequest(id, user, 10, sent)))
+                    .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            return new Sample(due.millis(), due.msSince(), false);
+        }
         while (System.nanoTime() < deadline) {
             for (ConsumerRecord<byte[], byte[]> r : results.poll(Duration.ofMillis(50))) {
                 JsonNode result = MAPPER.readTree(r.value());
