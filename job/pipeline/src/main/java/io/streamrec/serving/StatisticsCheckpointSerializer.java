@@ -34,6 +34,9 @@ public final class StatisticsCheckpointSerializer
     protected void writeFields(StatisticsCheckpoint checkpoint, DataOutputView out)
             throws IOException {
         byte[] block = checkpoint.base().block();
+        checkReadable(checkpoint.base().length(), "statistics base");
+        checkReadable(block.length, "statistics base block");
+        checkReadable(checkpoint.journalLength(), "statistics journal");
         out.writeInt(checkpoint.base().length());
         out.writeInt(block.length);
         out.write(block);
@@ -43,6 +46,23 @@ public final class StatisticsCheckpointSerializer
         }
         out.writeInt(checkpoint.subtask());
         out.writeInt(checkpoint.parallelism());
+    }
+
+    /**
+     * Refuses to write a part longer than a restore reads ({@code MAX_BYTES}): the checkpoint fails
+     * now, naming the part, instead of completing as one no restore can read.
+     */
+    static void checkReadable(int length, String what) throws IOException {
+        if (length > MAX_BYTES) {
+            throw new IOException(
+                    what
+                            + " of "
+                            + length
+                            + " bytes is longer than the "
+                            + MAX_BYTES
+                            + " a restore reads: this serving subtask's candidate statistics"
+                            + " outgrew one checkpoint entry");
+        }
     }
 
     @Override

@@ -487,4 +487,20 @@ class StatisticsJournalTest {
         assertThat(next.base().bytes()).isEqualTo(atTheCut);
         assertThat(whole(StatisticsJournal.restore(next, SETTINGS))).isEqualTo(whole(r.statistics));
     }
+
+    /**
+     * A part longer than a restore reads (1 GiB) fails the write, naming the part, rather than
+     * making a checkpoint no restore can read; the longest readable one is written.
+     */
+    @Test
+    void aPartLongerThanARestoreReadsFailsTheWrite() throws IOException {
+        StatisticsCheckpointSerializer.checkReadable(1 << 30, "statistics base");
+        assertThatThrownBy(
+                        () ->
+                                StatisticsCheckpointSerializer.checkReadable(
+                                        (1 << 30) + 1, "statistics journal"))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("statistics journal of 1073741825 bytes")
+                .hasMessageContaining("a restore reads");
+    }
 }
