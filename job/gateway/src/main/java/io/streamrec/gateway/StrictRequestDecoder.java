@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.internal.StringUtil;
 import java.lang.reflect.Field;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -20,8 +21,9 @@ import java.util.Set;
  * Request heads as RFC 9112 frames them, where a proxy in front and this gateway could disagree
  * about where a request ends (request smuggling): lines end in CRLF only, a request with both
  * Content-Length and {@code Transfer-Encoding: chunked} is malformed (400 and close), not read as
- * chunked on a connection kept alive, a chunk size is 1 to 8 hex digits, and no field line is
- * folded. Once a line is refused, nothing more of the connection is decoded.
+ * chunked on a connection kept alive, a chunk line is 1 to 8 hex digits and RFC 9112's chunk
+ * extensions, and no field line (head or trailer) is folded. Once a line is refused, nothing more
+ * of the connection is decoded.
  */
 final class StrictRequestDecoder extends HttpRequestDecoder {
     /**
@@ -31,18 +33,25 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
      */
     private static final int MAX_CHUNK_SIZE_DIGITS = 8;
 
+    /** The decoder's state between requests, where {@link #reset()} puts it too. */
+    private static final String START = "SKIP_INITIAL_LINE_CHARS";
+
+    /** The decoder's states in which it reads a head (and the line ends it skips before one). */
+    private static final Set<String> HEAD = Set.of(START, "READ_INITIAL", "READ_HEADER");
+
+    /**
+     * Reading a chunked body's trailer section: its lines are field lines too, and Netty 4.1.137
+     * folds one starting with whitespace into the line before (4.1.128 refused it itself).
+     */
+    private static final String TRAILERS = "READ_CHUNK_FOOTER";
+
+    private static final String CHUNK_SIZE = "READ_CHUNK_SIZE";
+
     /**
      * The decoder's own state, the only way to know that a chunk-size line comes next: Netty has no
      * hook for it.
      */
     private static final Field STATE = stateField();
-
-    /**
-     * The decoder's states in which it reads a head (and the whitespace it skips before one); a
-     * folded trailer line it refuses itself.
-     */
-    private static final Set<String> HEAD =
-            Set.of("SKIP_CONTROL_CHARS", "READ_INITIAL", "READ_HEADER");
 
     /** The last byte decoded, which a line of the next bytes may start after. */
     private byte lastByte;
@@ -66,6 +75,17 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
         try {
             Field state = HttpObjectDecoder.class.getDeclaredField("currentState");
             state.setAccessible(true);
+            // the states named here must be this Netty's, or the checks would silently lapse
+            Set<String> names = new HashSet<>();
+            for (Object constant : state.getType().getEnumConstants()) {
+                names.add(((Enum<?>) constant).name());
+            }
+            Set<String> used = new HashSet<>(HEAD);
+            used.add(TRAILERS);
+            used.add(CHUNK_SIZE);
+            if (!names.containsAll(used)) {
+                throw new IllegalStateException("HttpObjectDecoder's states are " + names);
+            }
             return state;
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw new IllegalStateException("this Netty's HttpObjectDecoder has no state", e);
@@ -90,36 +110,43 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
             in.skipBytes(in.readableBytes());
             return;
         }
-        String state = resetAsked ? "SKIP_CONTROL_CHARS" : ((Enum<?>) STATE.get(this)).name();
+        String state = state();
         resetAsked = false;
-        String badSize = state.equals("READ_CHUNK_SIZE") ? badChunkSize(in) : null;
-        if (badSize != null) {
-            refuse(in, out, new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER), badSize);
+        String badLine = state.equals(CHUNK_SIZE) ? badChunkLine(in) : null;
+        if (badLine != null) {
+            refuse(in, out, new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER), badLine);
             return;
         }
         int from = in.readerIndex();
         int decoded = out.size();
         super.decode(ctx, in, out);
-        if (HEAD.contains(state) && folded(in, from)) {
-            refuseHead(in, out, decoded);
+        if ((HEAD.contains(state) || state.equals(TRAILERS)) && folded(in, from)) {
+            refuseFolded(in, out, decoded, state.equals(TRAILERS));
         }
         if (in.readerIndex() > from) {
             lastByte = in.getByte(in.readerIndex() - 1);
         }
     }
 
+    private String state() throws IllegalAccessException {
+        return resetAsked ? START : ((Enum<?>) STATE.get(this)).name();
+    }
+
     /**
-     * Refuses the head in progress in place of what this call decoded of it (from {@code decoded}
-     * on): a head is passed on only whole, so nothing of it was before.
+     * Refuses the head or trailer section in progress in place of what this call decoded of it
+     * (from {@code decoded} on): either is passed on only whole, so nothing of it was before; a
+     * head as an invalid message, trailers as the body's failed last content.
      */
-    private void refuseHead(ByteBuf in, List<Object> out, int decoded) {
+    private void refuseFolded(ByteBuf in, List<Object> out, int decoded, boolean trailers) {
         while (out.size() > decoded) {
             ReferenceCountUtil.release(out.remove(out.size() - 1));
         }
         refuse(
                 in,
                 out,
-                createInvalidMessage(),
+                trailers
+                        ? new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER)
+                        : createInvalidMessage(),
                 "a field line starting with whitespace (obsolete line folding)");
     }
 
@@ -142,25 +169,102 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
     }
 
     /**
-     * Why the chunk-size line {@code in} starts with is refused: not 1 to 8 hex digits ended by CR,
-     * {@code ;} or whitespace (leading whitespace too, which Netty skips). Null while the line is
-     * not whole: the decoder waits for it too.
+     * Why the chunk line {@code in} starts with is refused, or null: it must be RFC 9112 7.1's
+     * {@code chunk-size [ chunk-ext ] CRLF}, the size 1 to 8 hex digits (no whitespace before it,
+     * which Netty skips), and each extension {@code BWS ";" BWS name [ BWS "=" BWS value ]}, the
+     * name a token and the value a token or a quoted-string. Netty 4.1.128 read nothing after the
+     * size up to the line's end (4.1.137 checks some of it, but takes {@code 2;}), where a proxy
+     * may: one keeping {@code 2;a="} open past the CRLF frames the rest otherwise. Null too while
+     * the line is not whole: the decoder waits for it.
      */
-    private static String badChunkSize(ByteBuf in) {
-        int end = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\n');
+    private static String badChunkLine(ByteBuf in) {
+        int start = in.readerIndex();
+        int end = in.indexOf(start, in.writerIndex(), (byte) '\n');
         if (end < 0) {
             return null;
         }
-        int i = in.readerIndex();
+        int i = start;
         while (i < end && StringUtil.decodeHexNibble(in.getByte(i)) != -1) {
             i++;
         }
-        int digits = i - in.readerIndex();
-        byte next = in.getByte(i);
-        boolean ended = next == '\r' || next == ';' || next == ' ' || next == '\t';
-        return digits >= 1 && digits <= MAX_CHUNK_SIZE_DIGITS && ended
+        if (i == start || i - start > MAX_CHUNK_SIZE_DIGITS) {
+            return "chunk size not 1 to " + MAX_CHUNK_SIZE_DIGITS + " hex digits";
+        }
+        while (true) {
+            int semicolon = whitespace(in, i, end);
+            if (semicolon == end || in.getByte(semicolon) != ';') {
+                break; // i stays before whitespace that no ';' follows: not the grammar's
+            }
+            int name = whitespace(in, semicolon + 1, end);
+            i = token(in, name, end);
+            if (i == name) {
+                return "a chunk extension without a name";
+            }
+            int equals = whitespace(in, i, end);
+            if (equals < end && in.getByte(equals) == '=') {
+                int value = whitespace(in, equals + 1, end);
+                i =
+                        value < end && in.getByte(value) == '"'
+                                ? quotedString(in, value, end)
+                                : token(in, value, end);
+                if (i <= value) {
+                    return "a chunk extension value neither a token nor a quoted-string";
+                }
+            }
+        }
+        return i == end - 1 && in.getByte(i) == '\r'
                 ? null
-                : "chunk size not 1 to " + MAX_CHUNK_SIZE_DIGITS + " hex digits";
+                : "a chunk line not chunk-size [ chunk-ext ] CRLF";
+    }
+
+    /** Where the SP and HTAB from {@code i} end (BWS). */
+    private static int whitespace(ByteBuf in, int i, int end) {
+        while (i < end && (in.getByte(i) == ' ' || in.getByte(i) == '\t')) {
+            i++;
+        }
+        return i;
+    }
+
+    /** Where the tchars from {@code i} end. */
+    private static int token(ByteBuf in, int i, int end) {
+        while (i < end && isTchar(in.getByte(i))) {
+            i++;
+        }
+        return i;
+    }
+
+    private static boolean isTchar(byte b) {
+        return (b >= '0' && b <= '9')
+                || (b >= 'a' && b <= 'z')
+                || (b >= 'A' && b <= 'Z')
+                || "!#$%&'*+-.^_`|~".indexOf(b) >= 0;
+    }
+
+    /**
+     * Where the quoted-string opening at {@code i} ends (after its closing quote), or -1 if it is
+     * not closed by {@code end} or holds a byte neither qdtext nor a quoted-pair.
+     */
+    private static int quotedString(ByteBuf in, int i, int end) {
+        for (i++; i < end; i++) {
+            int b = in.getByte(i) & 0xff;
+            if (b == '"') {
+                return i + 1;
+            }
+            if (b == '\\') {
+                i++;
+                if (i == end || !(quotable(in.getByte(i) & 0xff))) {
+                    return -1;
+                }
+            } else if (!quotable(b)) {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    /** HTAB, SP, a visible character or obs-text: what qdtext and a quoted-pair take. */
+    private static boolean quotable(int b) {
+        return b == '\t' || (b >= 0x20 && b != 0x7f);
     }
 
     /** Passes {@code failed} on, failed with {@code why}, and skips the rest of the connection. */

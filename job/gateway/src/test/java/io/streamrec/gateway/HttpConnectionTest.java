@@ -470,6 +470,58 @@ class HttpConnectionTest {
     }
 
     /**
+     * After a chunk size's {@code ;} the decoder read nothing up to the CRLF, so {@code 2;a="} (a
+     * quoted-string left open, which a proxy may keep open past the CRLF and so frame the rest
+     * otherwise) or a control byte passed: a chunk line is refused unless it is RFC 9112's {@code
+     * chunk-size [ chunk-ext ] CRLF}, at once or byte by byte.
+     */
+    @Test
+    void aChunkExtensionThatIsNotATokenOrQuotedStringIsRefusedAndNothingBehindItIsRouted() {
+        String head = "POST /events HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+        String request = head + "2;a=\"\r\nxx\r\n0\r\n\r\n" + get("/smuggled");
+        AnsweringRouter router = new AnsweringRouter();
+        EmbeddedChannel atOnce = connection(router);
+        send(atOnce, request);
+        EmbeddedChannel byteByByte = connection(router);
+        for (char c : request.toCharArray()) {
+            send(byteByByte, String.valueOf(c));
+        }
+        assertThat(statuses(atOnce)).containsExactly(400);
+        assertThat(statuses(byteByByte)).containsExactly(400);
+        for (String line :
+                List.of(
+                        "2;\u0000x",
+                        "2;a=b\u0000",
+                        "2;",
+                        "2;=b",
+                        "2;a=",
+                        "2;a=\"b\"c",
+                        "2;a b",
+                        "2 ",
+                        "2;a\rb",
+                        "2;a=\"\u0001\"",
+                        "2;a=\"\\\u0000\"")) {
+            EmbeddedChannel channel = connection(router);
+            send(channel, head + line + "\r\nxx\r\n0\r\n\r\n" + get("/smuggled"));
+            assertThat(statuses(channel)).as(line).containsExactly(400);
+        }
+        assertThat(router.routed).isEmpty();
+
+        for (String line :
+                List.of(
+                        "2;name=value",
+                        "2;name=\"quoted \\\" value\"",
+                        "2 ; a ; b = \"\" \t;c=d",
+                        "2\t;a=\"\t;\\\\\"",
+                        "2;!#$%&'*+-.^_`|~09az=!")) {
+            EmbeddedChannel channel = connection(router);
+            send(channel, head + line + "\r\nxx\r\n0\r\n\r\n" + get("/after"));
+            assertThat(statuses(channel)).as(line).containsExactly(200, 200);
+        }
+        assertThat(router.routed).hasSize(10).containsOnly("/events xx", "/after ");
+    }
+
+    /**
      * A field line starting with whitespace (obsolete line folding) was folded into the line
      * before, hiding a Content-Length or Transfer-Encoding that a lenient proxy reads: refused, in
      * the head and in a chunked body's trailers, whether it arrives at once or byte by byte.
