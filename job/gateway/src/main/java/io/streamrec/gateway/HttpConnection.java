@@ -81,7 +81,9 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
 
     /** Builds a new connection's pipeline. */
     static void initialize(Channel channel, Router router, ConnectionCount count, Limits limits) {
-        ReadDeadline deadline = new ReadDeadline(limits.readTimeoutMillis());
+        StrictRequestDecoder decoder = new StrictRequestDecoder();
+        ReadDeadline deadline =
+                new ReadDeadline(limits.readTimeoutMillis(), decoder::holdsPartOfARequest);
         HttpConnection connection = new HttpConnection(router, deadline, limits.bodyBudget());
         channel.pipeline()
                 .addLast(COUNT, count)
@@ -90,7 +92,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
                         new IdleStateHandler(
                                 0, 0, limits.idleTimeoutMillis(), TimeUnit.MILLISECONDS))
                 .addLast("deadline", deadline)
-                .addLast("decoder", new StrictRequestDecoder())
+                .addLast("decoder", decoder)
                 .addLast("framing", new TransferEncodingCheck())
                 .addLast("encoder", new HttpResponseEncoder())
                 .addLast(

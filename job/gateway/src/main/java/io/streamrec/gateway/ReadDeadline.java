@@ -5,27 +5,44 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * Starts a request's clock at its first byte; when it runs out, passes a 408 {@link Refusal} down
- * the pipeline, which answers it in its turn and closes.
+ * the pipeline, which answers it in its turn and closes. A request whose first bytes came in the
+ * buffer that ended the one before gets its clock once that one is read.
  */
 final class ReadDeadline extends ChannelDuplexHandler {
     private final long timeoutMillis;
+
+    /** Whether the decoder after this holds bytes of a request not yet read whole. */
+    private final BooleanSupplier partial;
+
     private ScheduledFuture<?> timer;
 
-    ReadDeadline(long timeoutMillis) {
+    ReadDeadline(long timeoutMillis, BooleanSupplier partial) {
         this.timeoutMillis = timeoutMillis;
+        this.partial = partial;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (timer == null && msg instanceof ByteBuf bytes && bytes.isReadable()) {
+        boolean bytes = msg instanceof ByteBuf buf && buf.isReadable();
+        if (bytes) {
+            start(ctx);
+        }
+        ctx.fireChannelRead(msg); // decoded at once: a request read whole stops its clock
+        if (bytes && timer == null && partial.getAsBoolean()) {
+            start(ctx); // the rest of this buffer began the next request
+        }
+    }
+
+    private void start(ChannelHandlerContext ctx) {
+        if (timer == null) {
             timer =
                     ctx.executor()
                             .schedule(() -> expire(ctx), timeoutMillis, TimeUnit.MILLISECONDS);
         }
-        ctx.fireChannelRead(msg);
     }
 
     private void expire(ChannelHandlerContext ctx) {

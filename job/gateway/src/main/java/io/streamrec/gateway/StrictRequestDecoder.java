@@ -83,6 +83,8 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
             Set<String> used = new HashSet<>(HEAD);
             used.add(TRAILERS);
             used.add(CHUNK_SIZE);
+            used.add("BAD_MESSAGE");
+            used.add("UPGRADED");
             if (!names.containsAll(used)) {
                 throw new IllegalStateException("HttpObjectDecoder's states are " + names);
             }
@@ -126,6 +128,25 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
         if (in.readerIndex() > from) {
             lastByte = in.getByte(in.readerIndex() - 1);
         }
+    }
+
+    /**
+     * Whether bytes of a request not yet decoded whole were read: held undecoded, or a head or body
+     * in progress. Not after a refusal or a bad message: nothing more is read then.
+     */
+    boolean holdsPartOfARequest() {
+        if (refused) {
+            return false;
+        }
+        String state;
+        try {
+            state = state();
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
+        return state.equals(START)
+                ? actualReadableBytes() > 0
+                : !state.equals("BAD_MESSAGE") && !state.equals("UPGRADED");
     }
 
     private String state() throws IllegalAccessException {

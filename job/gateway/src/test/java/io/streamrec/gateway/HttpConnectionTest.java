@@ -691,6 +691,43 @@ class HttpConnectionTest {
     }
 
     /**
+     * A request's clock stopped when the one before it was read whole, and only a buffer arriving
+     * while none ran started one, so a partial request in the same buffer had none: only the idle
+     * timeout closed it, silently. It gets 408 after the read timeout, in its turn.
+     */
+    @Test
+    void aPartialRequestPipelinedBehindAWholeOneIs408AfterTheReadTimeout() {
+        HoldingRouter router = new HoldingRouter();
+        EmbeddedChannel channel = connection(router);
+        send(channel, get("/a") + "GET /b HT");
+        router.held.get(0).send(200, "{}");
+        channel.runPendingTasks();
+
+        channel.advanceTimeBy(LIMITS.readTimeoutMillis(), TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+
+        assertThat(LIMITS.readTimeoutMillis()).isLessThan(LIMITS.idleTimeoutMillis());
+        assertThat(statuses(channel)).containsExactly(200, 408);
+        assertThat(router.paths).containsExactly("/a");
+    }
+
+    /** A whole request with nothing after it starts no clock for the next one. */
+    @Test
+    void aWholeRequestLeavesNoClockRunning() {
+        HoldingRouter router = new HoldingRouter();
+        EmbeddedChannel channel = connection(router);
+        send(channel, get("/a") + "\r\n");
+        router.held.get(0).send(200, "{}");
+        channel.runPendingTasks();
+
+        channel.advanceTimeBy(LIMITS.readTimeoutMillis(), TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+
+        assertThat(statuses(channel)).containsExactly(200);
+        assertThat(channel.isOpen()).isTrue();
+    }
+
+    /**
      * What the idle handler sends past the idle timeout (its clock is the system's, which an
      * embedded channel cannot advance).
      */

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * later ones, and stops when the request is read whole or its connection ends.
  */
 class ReadDeadlineTest {
-    private final ReadDeadline deadline = new ReadDeadline(1_000);
+    private final ReadDeadline deadline = new ReadDeadline(1_000, () -> false);
     private boolean inactiveSeen;
     private final EmbeddedChannel channel =
             new EmbeddedChannel(
