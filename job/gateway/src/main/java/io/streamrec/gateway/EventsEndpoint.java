@@ -35,6 +35,8 @@ import org.slf4j.LoggerFactory;
  */
 final class EventsEndpoint {
     private static final Logger LOG = LoggerFactory.getLogger(EventsEndpoint.class);
+
+    private static final String EVENT_LOG_UNAVAILABLE = "the event log is unavailable, retry later";
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final Executor workers;
@@ -183,7 +185,9 @@ final class EventsEndpoint {
                 return;
             }
             if (err != null) {
-                ex.send(503, error("events could not be written to Kafka: " + err));
+                // the exception names topics and ACLs: logged, not shown to the client
+                LOG.warn("Could not write a batch's events to Kafka: {}", err.toString());
+                ex.send(503, error(EVENT_LOG_UNAVAILABLE));
                 return;
             }
             ArrayNode rejected = batch.rejected();

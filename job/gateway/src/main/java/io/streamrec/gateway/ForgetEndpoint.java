@@ -127,7 +127,9 @@ final class ForgetEndpoint {
 
     private static void answer(String requestId, Throwable err, boolean recorded, Exchange ex) {
         if (err != null) {
-            ex.send(503, error("the forget request could not be written: " + err));
+            // the exception names topics and ACLs: logged, not shown to the client
+            LOG.warn("Could not write forget request {} to Kafka: {}", requestId, err.toString());
+            ex.send(503, error("the forget request could not be written, retry later"));
         } else if (!recorded) {
             ex.send(500, error("forget requested, but the audit log failed"));
         } else {

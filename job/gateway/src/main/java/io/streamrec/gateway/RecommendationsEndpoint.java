@@ -17,6 +17,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /recommendations/{userId}?k=10}: produces a request and waits for its result up to
@@ -24,6 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * 503 if the results reader stopped. A waiting request is a future and a timer, not a thread.
  */
 final class RecommendationsEndpoint {
+    private static final Logger LOG = LoggerFactory.getLogger(RecommendationsEndpoint.class);
+
     private final Executor workers;
     private final KafkaSender sender;
     private final ResultsListener results;
@@ -159,7 +163,9 @@ final class RecommendationsEndpoint {
         } else if (cause instanceof RejectedExecutionException) {
             ex.sendBusy("work queue full");
         } else if (!(cause instanceof CancellationException)) {
-            ex.send(503, error("request could not be written to Kafka: " + cause));
+            // the exception names topics and ACLs: logged, not shown to the client
+            LOG.warn("Could not write recommendation request {}: {}", requestId, cause.toString());
+            ex.send(503, error("the request could not be written, retry later"));
         }
     }
 }

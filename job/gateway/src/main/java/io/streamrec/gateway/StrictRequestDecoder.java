@@ -33,6 +33,12 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
      */
     private static final int MAX_CHUNK_SIZE_DIGITS = 8;
 
+    /** The longest request line, or chunk line, read. */
+    static final int MAX_LINE_BYTES = 4096;
+
+    /** The most bytes of field lines a head may have. */
+    static final int MAX_HEAD_BYTES = 8192;
+
     /** The decoder's state between requests, where {@link #reset()} puts it too. */
     private static final String START = "SKIP_INITIAL_LINE_CHARS";
 
@@ -65,8 +71,8 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
     StrictRequestDecoder() {
         super(
                 new HttpDecoderConfig()
-                        .setMaxInitialLineLength(4096)
-                        .setMaxHeaderSize(8192)
+                        .setMaxInitialLineLength(MAX_LINE_BYTES)
+                        .setMaxHeaderSize(MAX_HEAD_BYTES)
                         .setMaxChunkSize(8192)
                         .setStrictLineParsing(true));
     }
@@ -96,7 +102,7 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
 
     @Override
     protected void handleTransferEncodingChunkedWithContentLength(HttpMessage message) {
-        throw new IllegalArgumentException("both Content-Length and Transfer-Encoding");
+        throw new MalformedRequest.Why("both Content-Length and Transfer-Encoding");
     }
 
     @Override
@@ -292,7 +298,7 @@ final class StrictRequestDecoder extends HttpRequestDecoder {
     private void refuse(ByteBuf in, List<Object> out, DecoderResultProvider failed, String why) {
         refused = true;
         in.skipBytes(in.readableBytes());
-        failed.setDecoderResult(DecoderResult.failure(new IllegalArgumentException(why)));
+        failed.setDecoderResult(DecoderResult.failure(new MalformedRequest.Why(why)));
         out.add(failed);
     }
 }

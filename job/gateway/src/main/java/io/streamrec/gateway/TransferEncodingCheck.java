@@ -24,7 +24,7 @@ final class TransferEncodingCheck extends ChannelInboundHandlerAdapter {
                 && framedAmbiguously(head)) {
             head.setDecoderResult(
                     DecoderResult.failure(
-                            new IllegalArgumentException(
+                            new MalformedRequest.Why(
                                     "Transfer-Encoding other than chunked once, in "
                                             + head.protocolVersion()
                                             + " or with Content-Length")));

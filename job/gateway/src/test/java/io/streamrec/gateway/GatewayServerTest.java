@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import org.apache.flink.configuration.Configuration;
@@ -35,6 +37,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -150,6 +153,50 @@ class GatewayServerTest {
 
             assertThat(answer.statusCode()).isEqualTo(503);
             assertThat(millisSince(start)).isLessThan(5_000);
+        }
+    }
+
+    /**
+     * A write Kafka refuses is answered 503 with a fixed text: the exception's own (its class, the
+     * topics it names, the ACLs it reveals) went to the client, who may hold no token.
+     */
+    @Test
+    void aWriteKafkaRefusesIs503WithoutTheExceptionsText() throws Exception {
+        MockProducer<byte[], byte[]> producer =
+                new MockProducer<>(
+                        true, null, new ByteArraySerializer(), new ByteArraySerializer()) {
+                    @Override
+                    public Future<RecordMetadata> send(
+                            ProducerRecord<byte[], byte[]> record, Callback callback) {
+                        callback.onCompletion(
+                                null, new TopicAuthorizationException(Set.of(record.topic())));
+                        return CompletableFuture.failedFuture(
+                                new TopicAuthorizationException(Set.of(record.topic())));
+                    }
+                };
+        Configuration conf = conf();
+        conf.set(TopicOptions.EVENTS, "secret-events-topic");
+        conf.set(TopicOptions.REQUESTS, "secret-requests-topic");
+        try (GatewayServer gateway =
+                new GatewayServer(
+                        conf,
+                        clients(producer, resultsTopic(1)),
+                        Duration.ofSeconds(30),
+                        GatewayServer.PARTITION_CHECK)) {
+            List<HttpResponse<String>> answers =
+                    List.of(
+                            post(gateway, "/events", event("u1")),
+                            get(gateway, "/recommendations/u1"),
+                            post(gateway, "/admin/forget/u1", ""));
+
+            for (HttpResponse<String> answer : answers) {
+                assertThat(answer.statusCode()).isEqualTo(503);
+                assertThat(answer.body())
+                        .contains("retry later")
+                        .doesNotContain("org.apache.kafka")
+                        .doesNotContain("Exception")
+                        .doesNotContain("secret-");
+            }
         }
     }
 

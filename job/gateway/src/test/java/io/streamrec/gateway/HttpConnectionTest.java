@@ -239,6 +239,40 @@ class HttpConnectionTest {
         assertThat(router.routed).isEmpty();
     }
 
+    /**
+     * A head past the decoder's limits is 400 naming the limit, not the decoder's exception ({@code
+     * io.netty...TooLongHttpHeaderException: ...}), which told any client the server's make.
+     */
+    @Test
+    void aHeadPastTheLimitsIs400NamingTheLimitButNoJavaClass() {
+        AnsweringRouter router = new AnsweringRouter();
+        EmbeddedChannel header = connection(router);
+        send(header, "GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(9_000) + "\r\n\r\n");
+        EmbeddedChannel line = connection(router);
+        send(line, "GET /" + "a".repeat(5_000) + " HTTP/1.1\r\nHost: x\r\n\r\n");
+        EmbeddedChannel version = connection(router);
+        send(version, "GET /health HTTP/9.x\r\nHost: x\r\n\r\n");
+
+        String headerAnswer = wire(header);
+        assertThat(headerAnswer)
+                .startsWith("HTTP/1.1 400")
+                .contains("request head larger than 8192 bytes")
+                .doesNotContain("io.netty")
+                .doesNotContain("Exception");
+        String lineAnswer = wire(line);
+        assertThat(lineAnswer)
+                .startsWith("HTTP/1.1 400")
+                .contains("request line or chunk line longer than 4096 bytes")
+                .doesNotContain("io.netty")
+                .doesNotContain("Exception");
+        assertThat(wire(version))
+                .startsWith("HTTP/1.1 400")
+                .contains("malformed request")
+                .doesNotContain("io.netty")
+                .doesNotContain("Exception");
+        assertThat(router.routed).isEmpty();
+    }
+
     /** An HTTP/1.1 request needs exactly one Host (RFC 9112 3.2); HTTP/1.0 none. */
     @Test
     void anHttp11RequestWithoutExactlyOneHostIs400() {
