@@ -17,10 +17,13 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.streamrec.kafka.CommittedReader;
+import io.streamrec.lifecycle.CloseAll;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Properties;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -146,32 +149,63 @@ public final class GatewayServer implements AutoCloseable {
             throws IOException {
         this.settings = settings;
         this.identity = ClientIdentity.from(settings);
-        // before Kafka: a bad keystore leaks no client
-        this.tls = settings.tls() == null ? null : GatewayTls.open(settings.tls());
-        JobUserNames users = JobUserNames.from(settings.userIdKeyFile());
-        sender = new KafkaSender(kafka.producer(KafkaSender.producerProperties(settings.kafka())));
-        String resultsTopic = settings.topics().results();
-        results =
-                new ResultsListener(
-                        kafka.resultsReader(settings.kafka().toProperties(), resultsTopic),
-                        resultsTopic,
-                        partitionCheck,
-                        users);
-        results.start();
-        workers = newWorkerPool(settings);
-        events = new EventsEndpoint(settings, sendTimeout, workers, identity, sender);
-        recommendations = new RecommendationsEndpoint(settings, workers, sender, results);
-        forget = new ForgetEndpoint(settings, sendTimeout, workers, sender, users);
-        connections = new ConnectionCount(settings.connections().maxConnections());
-        acceptor = new NioEventLoopGroup(1, new DefaultThreadFactory("gateway-accept", true));
-        io =
-                new NioEventLoopGroup(
-                        settings.ioThreads(), new DefaultThreadFactory("gateway-io", true));
-        server = bind();
+        // what is made so far, the last first: closed if the start fails (a caller retrying it
+        // would leak a producer, a TLS pool and threads each time)
+        Deque<AutoCloseable> made = new ArrayDeque<>();
+        try {
+            // before Kafka: a bad keystore leaks no client
+            this.tls = settings.tls() == null ? null : GatewayTls.open(settings.tls());
+            if (tls != null) {
+                made.push(tls);
+            }
+            JobUserNames users = JobUserNames.from(settings.userIdKeyFile());
+            sender =
+                    new KafkaSender(
+                            kafka.producer(KafkaSender.producerProperties(settings.kafka())));
+            made.push(sender);
+            String resultsTopic = settings.topics().results();
+            Consumer<byte[], byte[]> reader =
+                    kafka.resultsReader(settings.kafka().toProperties(), resultsTopic);
+            made.push(reader); // until the listener's thread, which closes it, runs
+            ResultsListener listener =
+                    new ResultsListener(reader, resultsTopic, partitionCheck, users);
+            listener.start();
+            made.pop();
+            made.push(
+                    () -> {
+                        listener.stop();
+                        listener.close();
+                    });
+            results = listener;
+            ThreadPoolExecutor pool = newWorkerPool(settings);
+            made.push(pool::shutdownNow);
+            workers = pool;
+            events = new EventsEndpoint(settings, sendTimeout, workers, identity, sender);
+            recommendations = new RecommendationsEndpoint(settings, workers, sender, results);
+            forget = new ForgetEndpoint(settings, sendTimeout, workers, sender, users);
+            connections = new ConnectionCount(settings.connections().maxConnections());
+            acceptor = eventLoops(1, "gateway-accept", made);
+            io = eventLoops(settings.ioThreads(), "gateway-io", made);
+            server = bind();
+        } catch (IOException | RuntimeException | Error e) {
+            CloseAll.closeAfter(e, made.toArray(AutoCloseable[]::new));
+            throw e;
+        }
         LOG.info(
                 "Gateway listening on {}{}",
                 uri(),
                 tls == null ? " (plain HTTP: no gateway.tls.keystore)" : "");
+    }
+
+    /** Event loops of {@code threads} daemon threads, shut down with what was made if need be. */
+    private static EventLoopGroup eventLoops(int threads, String name, Deque<AutoCloseable> made) {
+        EventLoopGroup loops = new NioEventLoopGroup(threads, new DefaultThreadFactory(name, true));
+        made.push(() -> shutDown(loops));
+        return loops;
+    }
+
+    private static void shutDown(EventLoopGroup loops) {
+        loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
     private static ThreadPoolExecutor newWorkerPool(GatewaySettings settings) {
@@ -215,7 +249,7 @@ public final class GatewayServer implements AutoCloseable {
         try {
             return bootstrap.bind(settings.host(), settings.port()).sync().channel();
         } catch (Exception e) {
-            close();
+            // the constructor closes what was made
             throw new IOException("gateway could not listen: " + e.getMessage(), e);
         }
     }
@@ -305,8 +339,8 @@ public final class GatewayServer implements AutoCloseable {
         if (server != null) {
             server.close().syncUninterruptibly();
         }
-        acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        io.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        shutDown(acceptor);
+        shutDown(io);
         workers.shutdownNow();
         if (tls != null) {
             tls.close();

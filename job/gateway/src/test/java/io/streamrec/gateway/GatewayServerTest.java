@@ -1,6 +1,7 @@
 package io.streamrec.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamrec.kafka.KafkaOptions;
@@ -154,6 +155,60 @@ class GatewayServerTest {
             assertThat(answer.statusCode()).isEqualTo(503);
             assertThat(millisSince(start)).isLessThan(5_000);
         }
+    }
+
+    /**
+     * A start that fails once the producer is made closes it (and the TLS handshakes' pool, the
+     * results reader, the threads made so far): a results reader that cannot be made left them
+     * open, and a caller retrying the start leaked one each time.
+     */
+    @Test
+    void aStartThatFailsClosesWhatItMade() throws Exception {
+        MockProducer<byte[], byte[]> producer = acknowledgingProducer();
+        GatewayServer.KafkaClients kafka =
+                new GatewayServer.KafkaClients() {
+                    @Override
+                    public Producer<byte[], byte[]> producer(Properties props) {
+                        return producer;
+                    }
+
+                    @Override
+                    public Consumer<byte[], byte[]> resultsReader(Properties props, String topic) {
+                        throw new KafkaException("no results reader");
+                    }
+                };
+
+        assertThatThrownBy(
+                        () ->
+                                new GatewayServer(
+                                        conf(),
+                                        kafka,
+                                        Duration.ofSeconds(30),
+                                        GatewayServer.PARTITION_CHECK))
+                .isInstanceOf(KafkaException.class)
+                .hasMessage("no results reader");
+        assertThat(producer.closed()).isTrue();
+
+        MockProducer<byte[], byte[]> second = acknowledgingProducer();
+        MockConsumer<byte[], byte[]> results = resultsTopic(1);
+        Configuration taken = conf();
+        try (GatewayServer first =
+                new GatewayServer(
+                        conf(),
+                        clients(acknowledgingProducer(), resultsTopic(1)),
+                        Duration.ofSeconds(30),
+                        GatewayServer.PARTITION_CHECK)) {
+            taken.set(GatewayOptions.PORT, first.uri().getPort()); // cannot listen there
+            assertThatThrownBy(
+                            () ->
+                                    new GatewayServer(
+                                            taken,
+                                            clients(second, results),
+                                            Duration.ofSeconds(30),
+                                            GatewayServer.PARTITION_CHECK))
+                    .isInstanceOf(IOException.class);
+        }
+        assertThat(second.closed()).isTrue(); // as before: bind() closed what was made
     }
 
     /**
