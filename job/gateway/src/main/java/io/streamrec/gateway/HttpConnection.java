@@ -239,6 +239,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
             refuse(ctx, refusal);
         } else if (!refusing) {
             ctx.channel().config().setAutoRead(true);
+            deadline.resumed();
             ctx.read();
         }
     }

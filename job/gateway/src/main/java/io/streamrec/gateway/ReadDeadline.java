@@ -10,7 +10,9 @@ import java.util.function.BooleanSupplier;
 /**
  * Starts a request's clock at its first byte; when it runs out, passes a 408 {@link Refusal} down
  * the pipeline, which answers it in its turn and closes. A request whose first bytes came in the
- * buffer that ended the one before gets its clock once that one is read.
+ * buffer that ended the one before gets its clock once the connection reads again ({@link
+ * #resumed}): the gateway's own time on the requests before is not the client's. Bytes that leave
+ * no request begun (line ends between requests) start none.
  */
 final class ReadDeadline extends ChannelDuplexHandler {
     private final long timeoutMillis;
@@ -19,10 +21,16 @@ final class ReadDeadline extends ChannelDuplexHandler {
     private final BooleanSupplier partial;
 
     private ScheduledFuture<?> timer;
+    private ChannelHandlerContext context;
 
     ReadDeadline(long timeoutMillis, BooleanSupplier partial) {
         this.timeoutMillis = timeoutMillis;
         this.partial = partial;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        context = ctx;
     }
 
     @Override
@@ -32,8 +40,23 @@ final class ReadDeadline extends ChannelDuplexHandler {
             start(ctx);
         }
         ctx.fireChannelRead(msg); // decoded at once: a request read whole stops its clock
-        if (bytes && timer == null && partial.getAsBoolean()) {
-            start(ctx); // the rest of this buffer began the next request
+        if (!bytes) {
+            return;
+        }
+        if (!partial.getAsBoolean()) {
+            requestRead(); // nothing begun: line ends between requests, or every request read
+        } else if (timer == null && ctx.channel().config().isAutoRead()) {
+            start(ctx); // the rest of this buffer began the next request, and reading goes on
+        }
+    }
+
+    /**
+     * The connection reads again after answering the requests before: a request whose first bytes
+     * came meanwhile (behind one the gateway was handling) gets its clock now.
+     */
+    void resumed() {
+        if (context != null && timer == null && partial.getAsBoolean()) {
+            start(context);
         }
     }
 

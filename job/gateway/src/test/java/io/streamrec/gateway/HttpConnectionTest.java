@@ -762,6 +762,44 @@ class HttpConnectionTest {
     }
 
     /**
+     * The gateway's own time on the request before does not count against a request pipelined
+     * behind it: its clock starts when reading resumes, not while the gateway stopped reading.
+     */
+    @Test
+    void aPipelinedRequestIsNotTimedWhileTheOneBeforeIsHandled() {
+        HoldingRouter router = new HoldingRouter();
+        EmbeddedChannel channel = connection(router);
+        send(channel, get("/a") + "GET /b HT");
+        channel.advanceTimeBy(LIMITS.readTimeoutMillis(), TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        router.held.get(0).send(200, "{}");
+        channel.runPendingTasks();
+        send(channel, "TP/1.1\r\nHost: x\r\n\r\n");
+        router.held.get(1).send(200, "{}");
+        channel.runPendingTasks();
+
+        assertThat(statuses(channel)).containsExactly(200, 200);
+        assertThat(router.paths).containsExactly("/a", "/b");
+    }
+
+    /** Line ends read on their own between requests start no clock: the connection stays idle. */
+    @Test
+    void lineEndsReadAloneBetweenRequestsStartNoClock() {
+        HoldingRouter router = new HoldingRouter();
+        EmbeddedChannel channel = connection(router);
+        send(channel, get("/a"));
+        router.held.get(0).send(200, "{}");
+        channel.runPendingTasks();
+        send(channel, "\r\n");
+
+        channel.advanceTimeBy(LIMITS.readTimeoutMillis(), TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+
+        assertThat(statuses(channel)).containsExactly(200);
+        assertThat(channel.isOpen()).isTrue();
+    }
+
+    /**
      * What the idle handler sends past the idle timeout (its clock is the system's, which an
      * embedded channel cannot advance).
      */
