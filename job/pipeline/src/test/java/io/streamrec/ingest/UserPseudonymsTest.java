@@ -41,6 +41,14 @@ class UserPseudonymsTest {
         assertThat(RecordParser.ID.matcher(pseudonym).matches()).isTrue();
     }
 
+    /** What a tool without the key tells pseudonyms from raw ids by (ForgetAudit's id check). */
+    @Test
+    void aPseudonymHasThePseudonymFormAndARawIdHasNot() {
+        assertThat(UserPseudonyms.hasPseudonymForm(new UserPseudonyms(KEY).of("alice"))).isTrue();
+        assertThat(UserPseudonyms.hasPseudonymForm("alice")).isFalse();
+        assertThat(UserPseudonyms.hasPseudonymForm("p-alice")).isFalse();
+    }
+
     @Test
     void stablePerKeyDistinctAcrossUsersAndKeys() {
         UserPseudonyms one = new UserPseudonyms(KEY);

@@ -8,6 +8,7 @@ import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
@@ -25,6 +26,9 @@ public final class UserPseudonyms {
 
     private static final String ALGORITHM = "HmacSHA256";
     private static final int PSEUDONYM_BYTES = 16;
+
+    /** The form {@link #of} writes: {@code p-} and the base64url of {@link #PSEUDONYM_BYTES}. */
+    private static final Pattern FORM = Pattern.compile("p-[A-Za-z0-9_-]{22}");
 
     private final Mac mac;
 
@@ -74,6 +78,14 @@ public final class UserPseudonyms {
         } finally {
             Arrays.fill(key, (byte) 0);
         }
+    }
+
+    /**
+     * Whether {@code id} has the form of a pseudonym ({@link #of}), whatever key made it: which a
+     * tool without the key can tell a job's pseudonymized users from raw ids by.
+     */
+    public static boolean hasPseudonymForm(String id) {
+        return FORM.matcher(id).matches();
     }
 
     /** The pseudonym of {@code userId}. */

@@ -25,7 +25,6 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.function.UnaryOperator;
-import java.util.regex.Pattern;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -75,9 +74,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
  */
 public final class ForgetAudit {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-
-    /** A pseudonym as {@link UserPseudonyms} writes one: {@code p-} and 22 base64url characters. */
-    private static final Pattern PSEUDONYM = Pattern.compile("p-[A-Za-z0-9_-]{22}");
 
     static final CommandLine.Spec ARGUMENTS =
             CommandLine.spec("ForgetAudit")
@@ -268,13 +264,13 @@ public final class ForgetAudit {
         if (users.isEmpty()) {
             return Optional.empty();
         }
-        boolean pseudonym = PSEUDONYM.matcher(user).matches();
-        if (!pseudonym && users.stream().allMatch(PSEUDONYM.asMatchPredicate())) {
+        boolean pseudonym = UserPseudonyms.hasPseudonymForm(user);
+        if (!pseudonym && users.stream().allMatch(UserPseudonyms::hasPseudonymForm)) {
             return Optional.of(
                     "every user in the savepoint is a pseudonym, the id is not: give the job's"
                             + " privacy.user-id-key-file as --key-file");
         }
-        if (pseudonym && users.stream().noneMatch(PSEUDONYM.asMatchPredicate())) {
+        if (pseudonym && users.stream().noneMatch(UserPseudonyms::hasPseudonymForm)) {
             return Optional.of(
                     "the id is a pseudonym (--key-file) and no user in the savepoint is one: the"
                             + " job keeps raw ids, leave --key-file out");
