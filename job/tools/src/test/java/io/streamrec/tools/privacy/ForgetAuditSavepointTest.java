@@ -8,7 +8,6 @@ import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.schema.EventType;
 import io.streamrec.schema.ItemRecord;
 import io.streamrec.schema.RecordTypeInfo;
-import io.streamrec.schema.SavepointContract.StateNames;
 import io.streamrec.schema.SavepointContract.Uids;
 import io.streamrec.schema.UserEvent;
 import io.streamrec.serving.ServingStatistics;
@@ -21,17 +20,12 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.runtime.state.FunctionInitializationContext;
-import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.state.api.OperatorIdentifier;
 import org.apache.flink.state.api.OperatorTransformation;
 import org.apache.flink.state.api.SavepointWriter;
 import org.apache.flink.state.api.functions.KeyedStateBootstrapFunction;
-import org.apache.flink.state.api.functions.StateBootstrapFunction;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.api.Test;
@@ -178,31 +172,8 @@ class ForgetAuditSavepointTest {
                                                         StatisticsCheckpoint.class,
                                                         StatisticsCheckpointSerializer.INSTANCE),
                                                 checkpoint))
-                                .transform(new Statistics()))
+                                .transform(new StatisticsStateBootstrap()))
                 .write(savepoint);
         env.execute("write savepoint");
-    }
-
-    /** Writes its input as serving's union state of candidate statistics. */
-    private static final class Statistics extends StateBootstrapFunction<StatisticsCheckpoint> {
-        private transient ListState<StatisticsCheckpoint> state;
-
-        @Override
-        public void processElement(StatisticsCheckpoint value, Context ctx) throws Exception {
-            state.add(value);
-        }
-
-        @Override
-        public void snapshotState(FunctionSnapshotContext context) {}
-
-        @Override
-        public void initializeState(FunctionInitializationContext context) throws Exception {
-            state =
-                    context.getOperatorStateStore()
-                            .getUnionListState(
-                                    new ListStateDescriptor<>(
-                                            StateNames.CANDIDATE_STATISTICS,
-                                            StatisticsCheckpointSerializer.INSTANCE));
-        }
     }
 }

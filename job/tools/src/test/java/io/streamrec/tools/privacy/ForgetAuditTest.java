@@ -14,7 +14,6 @@ import io.streamrec.schema.EventType;
 import io.streamrec.schema.ItemRecord;
 import io.streamrec.schema.ParameterRow;
 import io.streamrec.schema.RecordTypeInfo;
-import io.streamrec.schema.SavepointContract.StateNames;
 import io.streamrec.schema.SavepointContract.Uids;
 import io.streamrec.schema.UserEvent;
 import io.streamrec.serving.ServingStatistics;
@@ -28,17 +27,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.runtime.state.FunctionInitializationContext;
-import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.state.api.OperatorIdentifier;
 import org.apache.flink.state.api.OperatorTransformation;
 import org.apache.flink.state.api.SavepointWriter;
 import org.apache.flink.state.api.functions.KeyedStateBootstrapFunction;
-import org.apache.flink.state.api.functions.StateBootstrapFunction;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -230,7 +224,7 @@ class ForgetAuditTest {
                                                         StatisticsCheckpoint.class,
                                                         StatisticsCheckpointSerializer.INSTANCE),
                                                 statistics))
-                                .transform(new Statistics()))
+                                .transform(new StatisticsStateBootstrap()))
                 .write(savepoint);
         env.execute("write savepoint " + name);
         return savepoint;
@@ -261,29 +255,6 @@ class ForgetAuditTest {
         @Override
         public void processElement(String key, Context context) throws Exception {
             rows.update(new ParameterRow(key, new float[] {1f}, new float[] {0f}, 1, 1, 1, 0f, 0L));
-        }
-    }
-
-    /** Writes its input as serving's union state of candidate statistics. */
-    private static final class Statistics extends StateBootstrapFunction<StatisticsCheckpoint> {
-        private transient ListState<StatisticsCheckpoint> state;
-
-        @Override
-        public void processElement(StatisticsCheckpoint value, Context ctx) throws Exception {
-            state.add(value);
-        }
-
-        @Override
-        public void snapshotState(FunctionSnapshotContext context) {}
-
-        @Override
-        public void initializeState(FunctionInitializationContext context) throws Exception {
-            state =
-                    context.getOperatorStateStore()
-                            .getUnionListState(
-                                    new ListStateDescriptor<>(
-                                            StateNames.CANDIDATE_STATISTICS,
-                                            StatisticsCheckpointSerializer.INSTANCE));
         }
     }
 }
