@@ -6,7 +6,8 @@ package io.streamrec.ps;
  *
  * <p>A fresh row starts with {@code z = -w0 * (beta/alpha + l2) - sign(w0) * l1}, so the
  * closed-form weight (L1 included) equals the random initial weight: plain FTRL starts at zero,
- * which would leave embeddings symmetric and untrainable.
+ * which would leave embeddings symmetric and untrainable. {@code l2} is the strength of the row's
+ * next step, so new slots on a row updated before (its slots lost) keep its weights too.
  */
 public final class FtrlProximalUpdater implements RowOptimizer {
     private static final long serialVersionUID = 1L;
@@ -28,13 +29,23 @@ public final class FtrlProximalUpdater implements RowOptimizer {
         return 2;
     }
 
+    /** New slots for a step under the initial L2 strength (a row with no updates). */
     @Override
     public float[] initSlots(float[] weights) {
+        return initSlots(weights, initialL2);
+    }
+
+    /**
+     * New slots whose closed-form weight, under the L2 strength {@code l2} of the next step, is
+     * {@code weights}: under another strength a zero gradient would move the weights.
+     */
+    @Override
+    public float[] initSlots(float[] weights, double l2) {
         int d = weights.length;
         float[] slots = new float[2 * d];
         for (int i = 0; i < d; i++) {
             double w = weights[i];
-            slots[i] = (float) (-w * (beta / alpha + initialL2) - Math.signum(w) * l1);
+            slots[i] = (float) (-w * (beta / alpha + l2) - Math.signum(w) * l1);
         }
         return slots;
     }

@@ -15,6 +15,15 @@ public interface RowOptimizer extends Serializable {
     float[] initSlots(float[] weights);
 
     /**
+     * Creates new slots for {@code weights} that the next step, taken with L2 strength {@code l2},
+     * starts from: a row's first step, or one whose slots were lost (not all numbers, none, another
+     * optimizer's) on a row whose frequency-adapted L2 has fallen since.
+     */
+    default float[] initSlots(float[] weights, double l2) {
+        return initSlots(weights);
+    }
+
+    /**
      * Applies one gradient step in place.
      *
      * @param weights the row's weights, updated in place

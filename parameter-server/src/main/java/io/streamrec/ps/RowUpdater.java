@@ -80,7 +80,9 @@ public final class RowUpdater implements Serializable {
      * before it where the gradient, or what the step gave, is not all numbers (a skipped step).
      */
     private Start stepped(ParameterRow current, ShardMessage msg) {
-        Start start = start(current, msg.key());
+        long updates = current == null ? 0 : current.updates();
+        double strength = l2.strength(updates);
+        Start start = start(current, msg.key(), strength);
         if (msg.gradient().length != start.weights().length) {
             throw widthMismatch(msg, start.weights().length);
         }
@@ -88,11 +90,10 @@ public final class RowUpdater implements Serializable {
             skippedSteps++;
             return start;
         }
-        long updates = current == null ? 0 : current.updates();
-        optimizer.apply(start.weights(), start.slots(), msg.gradient(), l2.strength(updates));
+        optimizer.apply(start.weights(), start.slots(), msg.gradient(), strength);
         if (!isFinite(start.weights()) || !isFinite(start.slots())) {
             // the step overflowed the row's floats: the row stays as it was before it
-            Start unchanged = start(current, msg.key());
+            Start unchanged = start(current, msg.key(), strength);
             skippedSteps++;
             return unchanged;
         }
@@ -116,19 +117,21 @@ public final class RowUpdater implements Serializable {
      * before non-finite gradients were skipped would give NaN to every gradient read from it: it
      * starts again from its key (its counters are kept by the caller), with new slots. Rows read
      * back from the serving side carry no slots, and a row whose slots alone are not all numbers
-     * keeps its weights and takes new slots: the optimizer's memory of past gradients is lost.
+     * keeps its weights and takes new slots: the optimizer's memory of past gradients is lost. New
+     * slots are made for {@code strength}, the strength of the step that follows (FTRL's hold the
+     * weights only under it).
      */
-    private Start start(ParameterRow current, String key) {
+    private Start start(ParameterRow current, String key, double strength) {
         if (current == null || !isFinite(current.weights())) {
             float[] weights = initializer.initialWeights(key);
-            return new Start(weights, optimizer.initSlots(weights));
+            return new Start(weights, optimizer.initSlots(weights, strength));
         }
         float[] weights = current.weights().clone();
         float[] slots =
                 current.slots().length == weights.length * optimizer.slotsPerWeight()
                                 && isFinite(current.slots())
                         ? current.slots().clone()
-                        : optimizer.initSlots(weights);
+                        : optimizer.initSlots(weights, strength);
         return new Start(weights, slots);
     }
 

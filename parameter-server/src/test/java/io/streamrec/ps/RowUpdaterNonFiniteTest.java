@@ -1,6 +1,7 @@
 package io.streamrec.ps;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.streamrec.schema.ParameterRow;
 import io.streamrec.schema.ShardMessage;
@@ -170,6 +171,48 @@ class RowUpdaterNonFiniteTest {
         assertThat(RowUpdater.isFinite(after.slots())).isTrue();
         assertThat(after.version()).isEqualTo(5);
         assertThat(updater.skippedSteps()).isZero();
+    }
+
+    /**
+     * FTRL's new slots encode the row's weights under the L2 strength of the step that follows,
+     * which falls with the row's updates: under the initial strength a zero gradient would move the
+     * weight (0.5 to 0.545 here, 99 updates: l2 = 1 / sqrt(100) = 0.1).
+     */
+    @Test
+    void ftrlSlotsStartedAnewOnARowUpdatedBeforeKeepItsWeightsUnderAZeroGradient() {
+        RowUpdater ftrl =
+                new RowUpdater(
+                        new FtrlProximalUpdater(0.1, 1.0, 0.0, 1.0),
+                        new FrequencyAdaptiveL2(1.0),
+                        key -> new float[] {0.3f},
+                        DAY);
+        ParameterRow restored =
+                new ParameterRow(
+                        "i:1", new float[] {0.5f}, new float[] {Float.NaN, 0f}, 4, 99, 3, 2f, 0L);
+
+        ParameterRow after =
+                ftrl.apply(restored, ShardMessage.gradient("i:1", new float[1], 1, 0, 0f, 0L));
+
+        assertThat(after.weights()[0]).isCloseTo(0.5f, within(1e-6f));
+    }
+
+    /** As above for a row started again from its initial weights, its counters kept. */
+    @Test
+    void ftrlRowStartedAgainFromItsInitialWeightsKeepsThemUnderAZeroGradient() {
+        RowUpdater ftrl =
+                new RowUpdater(
+                        new FtrlProximalUpdater(0.1, 1.0, 0.0, 1.0),
+                        new FrequencyAdaptiveL2(1.0),
+                        key -> new float[] {0.3f},
+                        DAY);
+        ParameterRow broken =
+                new ParameterRow(
+                        "i:1", new float[] {Float.NaN}, new float[] {1f, 1f}, 4, 99, 3, 2f, 0L);
+
+        ParameterRow after =
+                ftrl.apply(broken, ShardMessage.gradient("i:1", new float[1], 1, 0, 0f, 0L));
+
+        assertThat(after.weights()[0]).isCloseTo(0.3f, within(1e-6f));
     }
 
     /** Restored from a corrupt checkpoint, or read from another writer of model-updates. */
