@@ -121,17 +121,19 @@ public final class QualityReport {
     }
 
     /**
-     * Each recommender's HR@10 per window, the plot's lines; none for a recommender that ranked no
-     * event (trending + co-occurrence under BPR), which would otherwise draw a line at 0.
+     * Each recommender's HR@10 per window, the plot's lines; NaN (a gap, no point) in a window the
+     * recommender ranked no event in, as the table's "n/a" (trending + co-occurrence under BPR, a
+     * job restored from BPR to RANKER carrying such windows), and no line for a recommender that
+     * ranked none in any window. A 0 there would read as a collapse.
      */
-    private static Map<String, double[]> hitRates(List<double[]> windows) {
+    static Map<String, double[]> hitRates(List<double[]> windows) {
         Map<String, double[]> series = new LinkedHashMap<>();
         for (int r = 0; r < RECOMMENDERS.length; r++) {
             double[] hr = new double[windows.size()];
             boolean ranked = false;
             for (int i = 0; i < hr.length; i++) {
                 PrequentialCounts.Quality q = PrequentialCounts.quality(windows.get(i), r);
-                hr[i] = q.hitRate();
+                hr[i] = q.ranked() ? q.hitRate() : Double.NaN;
                 ranked |= q.ranked();
             }
             if (ranked) {
