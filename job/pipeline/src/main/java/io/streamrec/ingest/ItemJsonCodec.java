@@ -70,7 +70,8 @@ public final class ItemJsonCodec implements RecordParser<ItemRecord> {
                     "attributes must be an array of at most " + MAX_ATTRIBUTES + " strings");
         }
         List<String> attributes = new ArrayList<>();
-        for (JsonNode a : attrs) {
+        for (int i = 0; i < attrs.size(); i++) {
+            JsonNode a = attrs.get(i);
             if (!a.isTextual()
                     || a.asText().isBlank()
                     || a.asText().length() > MAX_ATTRIBUTE_CHARS) {
@@ -80,6 +81,7 @@ public final class ItemJsonCodec implements RecordParser<ItemRecord> {
                                 + MAX_ATTRIBUTE_CHARS
                                 + " chars");
             }
+            RecordParser.checkText(a.asText(), "attributes[" + i + "]");
             if (!attributes.contains(a.asText())) {
                 attributes.add(a.asText());
             }

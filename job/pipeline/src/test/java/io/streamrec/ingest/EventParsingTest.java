@@ -93,6 +93,45 @@ class EventParsingTest {
                 .isEqualTo(longest);
     }
 
+    /**
+     * A lone UTF-16 surrogate (a JSON escape such as {@code \\ud83d} with no partner) has no UTF-8
+     * form: the catalog record re-encoded from it would say "Caf?", so the item is refused instead.
+     * A pair (an emoji) is text and round-trips.
+     */
+    @Test
+    void textWithAnUnpairedSurrogateIsRefusedAndAPairRoundTrips() throws Exception {
+        ItemJsonCodec items = new ItemJsonCodec(0);
+        for (String json :
+                new String[] {
+                    "{\"itemId\":\"i1\",\"title\":\"Caf\\ud83d\",\"attributes\":[\"\\ud800\",\"\\udbff\"]}",
+                    "{\"itemId\":\"i1\",\"title\":\"\\ude00Caf\"}",
+                    "{\"itemId\":\"i1\",\"title\":\"Caf\",\"attributes\":[\"ok\",\"\\udbff\"]}",
+                    "{\"itemId\":\"i1\",\"attributes\":[\"\\ude00\\ud83d\"]}"
+                }) {
+            assertThatThrownBy(() -> items.parse(json.getBytes(StandardCharsets.UTF_8)))
+                    .as(json)
+                    .isInstanceOfSatisfying(
+                            InvalidRecordException.class,
+                            e -> assertThat(e.reason()).isEqualTo("wrong_type"))
+                    .hasMessageContaining("unpaired surrogate");
+        }
+        assertRejected(
+                codec,
+                "{\"eventId\":\"e\",\"userId\":\"u\",\"itemId\":\"i\",\"type\":\"click\\ud800\",\"timestamp\":1}",
+                "wrong_type");
+        for (String json :
+                new String[] {
+                    "{\"itemId\":\"i1\",\"title\":\"Caf\\ud83d\\ude00\",\"attributes\":[\"\\ud83d\\ude00\"]}",
+                    "{\"itemId\":\"i1\",\"title\":\"Caf\ud83d\ude00\",\"attributes\":[\"\ud83d\ude00\"]}"
+                }) {
+            var item = items.parse(json.getBytes(StandardCharsets.UTF_8));
+            assertThat(item.title()).isEqualTo("Caf\ud83d\ude00");
+            var again = items.parse(ItemJsonCodec.toJson(item));
+            assertThat(again.title()).isEqualTo("Caf\ud83d\ude00");
+            assertThat(again.attributes()).containsExactly("\ud83d\ude00");
+        }
+    }
+
     @Test
     void parsesRequestsWithDefaultsAndRejectsBadOnes() throws Exception {
         RequestJsonCodec codec = new RequestJsonCodec();

@@ -67,7 +67,31 @@ public interface RecordParser<T> extends Serializable {
         if (!v.isTextual() && !v.isIntegralNumber()) {
             throw new InvalidRecordException("wrong_type", field + " must be a string");
         }
-        return v.asText();
+        return checkText(v.asText(), field);
+    }
+
+    /**
+     * {@code value} if it is Unicode text, else {@code wrong_type}. A JSON escape of one UTF-16
+     * unit can give a lone surrogate, which has no UTF-8 form: encoding the value again (a catalog
+     * record, a dead letter) would silently turn it into {@code ?}.
+     */
+    static String checkText(String value, String field) throws InvalidRecordException {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c)
+                    && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new InvalidRecordException(
+                        "wrong_type",
+                        field
+                                + " must be Unicode text: an unpaired surrogate at char "
+                                + i
+                                + " has no UTF-8 form");
+            }
+        }
+        return value;
     }
 
     static String id(JsonNode node, String field) throws InvalidRecordException {
