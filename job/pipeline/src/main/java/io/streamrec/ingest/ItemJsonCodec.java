@@ -44,7 +44,20 @@ public final class ItemJsonCodec implements RecordParser<ItemRecord> {
     public ItemRecord parse(byte[] payload) throws InvalidRecordException {
         JsonNode node = RecordParser.readObject(payload);
         String itemId = RecordParser.id(node, "itemId");
-        return new ItemRecord(itemId, title(node, itemId), attributes(node), contentVector(node));
+        ItemRecord item =
+                new ItemRecord(itemId, title(node, itemId), attributes(node), contentVector(node));
+        // the catalog record is this item re-encoded, not the payload: 1e6 comes back as
+        // 1000000.0, and a record over the bound would be skipped by every catalog reader unseen
+        int encoded = toJson(item).length;
+        if (encoded > MAX_PAYLOAD_BYTES) {
+            throw new InvalidRecordException(
+                    "oversized_payload",
+                    "the catalog record re-encoded from it is "
+                            + encoded
+                            + " bytes > "
+                            + MAX_PAYLOAD_BYTES);
+        }
+        return item;
     }
 
     /** The item's title, its id when it has none. */

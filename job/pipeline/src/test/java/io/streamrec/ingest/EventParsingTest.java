@@ -12,6 +12,7 @@ import io.streamrec.schema.UserEvent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
@@ -130,6 +131,35 @@ class EventParsingTest {
             assertThat(again.title()).isEqualTo("Caf\ud83d\ude00");
             assertThat(again.attributes()).containsExactly("\ud83d\ude00");
         }
+    }
+
+    /**
+     * {@code 1e6} is 3 bytes in, {@code 1000000.0} 9 bytes in the catalog record: an item under the
+     * payload bound can re-encode over it, and every catalog reader would then skip it unseen. Such
+     * an item is dead-lettered at validation instead.
+     */
+    @Test
+    void anItemWhoseCatalogRecordWouldExceedThePayloadBoundIsRefused() throws Exception {
+        int dim = 8_000;
+        ItemJsonCodec items = new ItemJsonCodec(dim);
+        String vector = String.join(",", Collections.nCopies(dim, "1e6"));
+        byte[] payload =
+                ("{\"itemId\":\"i1\",\"contentVector\":[" + vector + "]}")
+                        .getBytes(StandardCharsets.UTF_8);
+        assertThat(payload.length).isLessThan(RecordParser.MAX_PAYLOAD_BYTES);
+        assertThatThrownBy(() -> items.parse(payload))
+                .isInstanceOfSatisfying(
+                        InvalidRecordException.class,
+                        e -> assertThat(e.reason()).isEqualTo("oversized_payload"))
+                .hasMessageContaining("re-encoded");
+        // the same vector of 1s re-encodes as 1.0, well inside the bound, and is taken
+        String ones = String.join(",", Collections.nCopies(dim, "1"));
+        var item =
+                items.parse(
+                        ("{\"itemId\":\"i1\",\"contentVector\":[" + ones + "]}")
+                                .getBytes(StandardCharsets.UTF_8));
+        assertThat(ItemJsonCodec.toJson(item).length).isLessThan(RecordParser.MAX_PAYLOAD_BYTES);
+        assertThat(items.parse(ItemJsonCodec.toJson(item)).contentVector()).hasSize(dim);
     }
 
     @Test
