@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -26,6 +27,26 @@ import java.util.List;
  */
 public final class TextFileLines {
     private TextFileLines() {}
+
+    /**
+     * Whether lines of {@code charset} can be split at byte 0x0A before decoding, as this reader
+     * does: the charset writes a line end as that byte alone and ASCII as itself (UTF-8,
+     * ISO-8859-1, windows-1252, ...). UTF-16 and UTF-32 ({@code "\n"} is 0A 00 in UTF-16LE) and
+     * EBCDIC ({@code 25}) do not, and a charset that cannot encode is not trusted to.
+     */
+    public static boolean splitsLinesAtByte0A(Charset charset) {
+        return charset.canEncode()
+                && Arrays.equals("\n".getBytes(charset), new byte[] {0x0A})
+                && Arrays.equals("a".getBytes(charset), new byte[] {0x61});
+    }
+
+    /**
+     * What {@code items.charset} must be, for a charset that {@link #splitsLinesAtByte0A} refuses.
+     */
+    public static final String LINE_SPLITTING_CHARSET =
+            "a charset that writes a line end and ASCII as single bytes of their own (UTF-8,"
+                    + " ISO-8859-1, windows-1252, ...): item files are split into lines at byte"
+                    + " 0x0A, so convert a UTF-16 or UTF-32 file to UTF-8";
 
     /** Thrown when a file does not decode in its charset; the message names file, line, charset. */
     public static final class UndecodableFileException extends InputFileException {
@@ -45,6 +66,15 @@ public final class TextFileLines {
      * charset when {@code charset} is null.
      */
     public static List<String> read(Path file, Charset charset) throws IOException {
+        if (charset != null && !splitsLinesAtByte0A(charset)) {
+            throw new IllegalArgumentException(
+                    "cannot read "
+                            + file
+                            + " in "
+                            + charset.name()
+                            + " (job option items.charset, --items-charset): it must be "
+                            + LINE_SPLITTING_CHARSET);
+        }
         byte[] bytes = Files.readAllBytes(file);
         if (charset != null) {
             return decodeLines(file, bytes, charset);

@@ -5,6 +5,7 @@ import io.streamrec.config.InvalidOption;
 import io.streamrec.config.KnownOptions;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.ingest.ItemFormat;
+import io.streamrec.ingest.TextFileLines;
 import io.streamrec.kafka.JobTopics;
 import io.streamrec.kafka.KafkaOptions;
 import io.streamrec.kafka.KafkaSettings;
@@ -394,11 +395,17 @@ public final class JobSettings {
         if (name.equalsIgnoreCase("auto")) {
             return null;
         }
+        java.nio.charset.Charset charset;
         try {
-            return java.nio.charset.Charset.forName(name);
+            charset = java.nio.charset.Charset.forName(name);
         } catch (IllegalArgumentException e) {
             throw outOfRange(CatalogOptions.CHARSET, name, "auto or a charset this JVM knows");
         }
+        // refused here, before the job starts, rather than as an undecodable line 2 at read
+        if (!TextFileLines.splitsLinesAtByte0A(charset)) {
+            throw outOfRange(CatalogOptions.CHARSET, name, TextFileLines.LINE_SPLITTING_CHARSET);
+        }
+        return charset;
     }
 
     private void checkModelAndOptimizer() {

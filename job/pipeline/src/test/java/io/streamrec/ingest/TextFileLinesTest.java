@@ -20,6 +20,39 @@ class TextFileLinesTest {
         return Files.write(dir.resolve(name), bytes);
     }
 
+    /**
+     * Lines are split at byte 0x0A before decoding: right for a charset that writes a line end and
+     * ASCII as single bytes of their own, wrong for UTF-16 ("\n" is 0A 00) or EBCDIC ("\n" is 25).
+     */
+    @Test
+    void onlyACharsetThatWritesALineEndAsItsOwnByteSplitsLines() throws Exception {
+        for (Charset ok :
+                new Charset[] {
+                    StandardCharsets.UTF_8,
+                    StandardCharsets.ISO_8859_1,
+                    StandardCharsets.US_ASCII,
+                    Charset.forName("windows-1252"),
+                    Charset.forName("Shift_JIS")
+                }) {
+            assertThat(TextFileLines.splitsLinesAtByte0A(ok)).as(ok.name()).isTrue();
+        }
+        for (Charset bad :
+                new Charset[] {
+                    StandardCharsets.UTF_16LE,
+                    StandardCharsets.UTF_16BE,
+                    StandardCharsets.UTF_16,
+                    Charset.forName("UTF-32"),
+                    Charset.forName("IBM037")
+                }) {
+            assertThat(TextFileLines.splitsLinesAtByte0A(bad)).as(bad.name()).isFalse();
+        }
+        Path f = write("utf16.dat", "1#Heat\n2#Up\n".getBytes(StandardCharsets.UTF_16LE));
+        assertThatThrownBy(() -> TextFileLines.read(f, StandardCharsets.UTF_16LE))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("UTF-16LE")
+                .hasMessageContaining("items.charset");
+    }
+
     @Test
     void readsUtf8() throws Exception {
         Path f = write("utf8.dat", "1#Fantômas\r\n2#Amélie\n".getBytes(StandardCharsets.UTF_8));

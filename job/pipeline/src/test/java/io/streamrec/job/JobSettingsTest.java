@@ -299,6 +299,10 @@ class JobSettingsTest {
                 "privacy.user-id-key-file       | ' '     | a key file's path, not blank (unset: raw user ids)",
                 "items.format                   | csv     | movietweetings, movielens-100k or movielens-csv",
                 "items.charset                  | klingon | auto or a charset this JVM knows",
+                "items.charset                  | UTF-16LE | a charset that writes a line end and ASCII as single bytes of their own (UTF-8, ISO-8859-1, windows-1252, ...): item files are split into lines at byte 0x0A, so convert a UTF-16 or UTF-32 file to UTF-8",
+                "items.charset                  | UTF-16 | a charset that writes a line end and ASCII as single bytes of their own (UTF-8, ISO-8859-1, windows-1252, ...): item files are split into lines at byte 0x0A, so convert a UTF-16 or UTF-32 file to UTF-8",
+                "items.charset                  | UTF-32BE | a charset that writes a line end and ASCII as single bytes of their own (UTF-8, ISO-8859-1, windows-1252, ...): item files are split into lines at byte 0x0A, so convert a UTF-16 or UTF-32 file to UTF-8",
+                "items.charset                  | IBM037 | a charset that writes a line end and ASCII as single bytes of their own (UTF-8, ISO-8859-1, windows-1252, ...): item files are split into lines at byte 0x0A, so convert a UTF-16 or UTF-32 file to UTF-8",
                 "results.delivery-guarantee     | none    | at-least-once or exactly-once (none could lose results)",
             })
     void anOutOfRangeValueFailsNamingTheOption(String key, String value, String rule) {
