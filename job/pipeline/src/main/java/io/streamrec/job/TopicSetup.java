@@ -2,6 +2,7 @@ package io.streamrec.job;
 
 import io.streamrec.kafka.JobTopics;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,11 +30,21 @@ public final class TopicSetup {
     private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
     private static final String CLEANUP_POLICY = "cleanup.policy";
     private static final String COMPACT = "compact";
+    private static final String DELETE = "delete";
+    private static final String RETENTION_MS = "retention.ms";
+    private static final String RETENTION_BYTES = "retention.bytes";
+
+    /** Kafka's {@code log.retention.hours}, 168: the retention a topic without its own gets. */
+    private static final long DEFAULT_RETENTION_MS = 604_800_000L;
 
     private TopicSetup() {}
 
-    /** What the broker says of an existing topic. */
-    public record Described(int partitions, String cleanupPolicy) {}
+    /**
+     * What the broker says of an existing topic; a retention of -1 is none (Kafka's {@code
+     * retention.ms} and {@code retention.bytes}).
+     */
+    public record Described(
+            int partitions, String cleanupPolicy, long retentionMs, long retentionBytes) {}
 
     /**
      * An existing topic unlike what the job asks: {@code fatal} where the job cannot keep its
@@ -100,7 +111,7 @@ public final class TopicSetup {
             }
             LOG.warn(
                     "Not allowed to read the settings of the existing topics {} ({}): their"
-                            + " partitions and cleanup policy are not checked",
+                            + " partitions, cleanup policy and retention are not checked",
                     topics,
                     e.getCause().getMessage());
             return Optional.empty();
@@ -112,7 +123,7 @@ public final class TopicSetup {
         return e.getCause() instanceof AuthorizationException;
     }
 
-    /** The partitions and cleanup policy of each of {@code topics}. */
+    /** The partitions, cleanup policy and retention of each of {@code topics}. */
     private static Map<String, Described> describe(Admin admin, List<String> topics)
             throws ExecutionException, InterruptedException {
         if (topics.isEmpty()) {
@@ -129,16 +140,26 @@ public final class TopicSetup {
                         .get();
         Map<String, Described> described = new HashMap<>();
         for (String topic : topics) {
-            ConfigEntry policy =
-                    configs.get(new ConfigResource(ConfigResource.Type.TOPIC, topic))
-                            .get(CLEANUP_POLICY);
+            Config config = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, topic));
+            ConfigEntry policy = config.get(CLEANUP_POLICY);
             described.put(
                     topic,
                     new Described(
                             descriptions.get(topic).partitions().size(),
-                            policy == null ? "delete" : policy.value()));
+                            policy == null ? DELETE : policy.value(),
+                            longSetting(config, RETENTION_MS, DEFAULT_RETENTION_MS),
+                            longSetting(config, RETENTION_BYTES, -1L)));
         }
         return described;
+    }
+
+    /**
+     * A topic's numeric setting, {@code absent} where the broker lists none (it lists its defaults
+     * too, so only an old or odd broker leaves one out).
+     */
+    private static long longSetting(Config config, String name, long absent) {
+        ConfigEntry entry = config.get(name);
+        return entry == null || entry.value() == null ? absent : Long.parseLong(entry.value());
     }
 
     /**
@@ -147,7 +168,9 @@ public final class TopicSetup {
      * could apply out of order; a warning), and a topic the job compacts without {@code compact} in
      * its cleanup policy, fatal: model-updates then keeps a forgotten user's earlier rows until
      * retention deletes them (docs/privacy.md), and retention deletes rows, or catalog items, not
-     * updated within it from what a replica rebuilt from the topic reads.
+     * updated within it from what a replica rebuilt from the topic reads. {@code compact,delete}
+     * with a retention (time or size; Kafka's default is 7 days) deletes them the same way, so it
+     * is fatal too unless both retentions are -1.
      */
     static List<Mismatch> mismatches(
             JobTopics names, List<NewTopic> asked, Map<String, Described> existing) {
@@ -172,12 +195,42 @@ public final class TopicSetup {
                                 false));
             }
             boolean compacted = COMPACT.equals(topic.configs().get(CLEANUP_POLICY));
-            if (compacted && !List.of(has.cleanupPolicy().split(",")).contains(COMPACT)) {
+            List<String> policy =
+                    Arrays.stream(has.cleanupPolicy().split(",")).map(String::trim).toList();
+            if (compacted && !policy.contains(COMPACT)) {
                 found.add(
                         new Mismatch(
                                 topic.name(),
                                 CLEANUP_POLICY + "=" + has.cleanupPolicy(),
                                 "needs " + CLEANUP_POLICY + "=" + COMPACT,
+                                true));
+            } else if (compacted
+                    && policy.contains(DELETE)
+                    && (has.retentionMs() >= 0 || has.retentionBytes() >= 0)) {
+                // compact,delete still drops whole segments past the retention, compacted or not
+                found.add(
+                        new Mismatch(
+                                topic.name(),
+                                CLEANUP_POLICY
+                                        + "="
+                                        + has.cleanupPolicy()
+                                        + " with "
+                                        + RETENTION_MS
+                                        + "="
+                                        + has.retentionMs()
+                                        + " and "
+                                        + RETENTION_BYTES
+                                        + "="
+                                        + has.retentionBytes(),
+                                "needs "
+                                        + CLEANUP_POLICY
+                                        + "="
+                                        + COMPACT
+                                        + " (or "
+                                        + RETENTION_MS
+                                        + "=-1 and "
+                                        + RETENTION_BYTES
+                                        + "=-1)",
                                 true));
             }
         }

@@ -59,26 +59,79 @@ class TopicSetupTest {
         return TopicSetup.mismatches(names, TopicSetup.topics(names, 2, 2), existing);
     }
 
-    /** Topics that exist as the job would create them are fine, whatever else exists. */
+    /** Kafka's defaults: 7 days, no size limit. */
+    private static TopicSetup.Described described(int partitions, String cleanupPolicy) {
+        return new TopicSetup.Described(partitions, cleanupPolicy, 604_800_000L, -1L);
+    }
+
+    /**
+     * Topics that exist as the job would create them are fine, whatever else exists; retention does
+     * not touch a compact-only topic.
+     */
     @Test
     void existingTopicsAsTheJobAsksThemHaveNoMismatch() {
         assertThat(
                         mismatches(
                                 Map.of(
-                                        "events", new TopicSetup.Described(4, "delete"),
-                                        "model-updates", new TopicSetup.Described(2, "compact"),
+                                        "events", described(4, "delete"),
+                                        "model-updates", described(2, "compact"),
+                                        "item-catalog", described(1, "compact"),
+                                        "items", described(1, "delete"),
+                                        "other", described(1, "delete"))))
+                .isEmpty();
+    }
+
+    /**
+     * model-updates compacted and deleted after Kafka's default 7 days: a row last changed on day 1
+     * is gone on day 9, and a replica rebuilt from the topic starts that item from its initial
+     * weights. Fatal, naming the topic, the policy and the retention.
+     */
+    @Test
+    void compactDeleteWithTimeRetentionIsFatal() {
+        List<TopicSetup.Mismatch> found =
+                mismatches(Map.of("model-updates", described(2, "compact,delete")));
+
+        assertThat(found).hasSize(1);
+        assertThat(found.get(0).fatal()).isTrue();
+        assertThat(found.get(0).toString())
+                .contains("topic model-updates has cleanup.policy=compact,delete")
+                .contains("retention.ms=604800000")
+                .contains("the job needs cleanup.policy=compact");
+    }
+
+    /** A size limit deletes old segments under compact,delete just as a time limit does. */
+    @Test
+    void compactDeleteWithSizeRetentionIsFatal() {
+        List<TopicSetup.Mismatch> found =
+                mismatches(
+                        Map.of(
+                                "item-catalog",
+                                new TopicSetup.Described(1, "compact,delete", -1L, 1L << 30)));
+
+        assertThat(found).hasSize(1);
+        assertThat(found.get(0).fatal()).isTrue();
+        assertThat(found.get(0).toString())
+                .contains("topic item-catalog has cleanup.policy=compact,delete")
+                .contains("retention.bytes=1073741824");
+    }
+
+    /** With neither a time nor a size limit, delete never removes a segment: as good as compact. */
+    @Test
+    void compactDeleteWithInfiniteRetentionPasses() {
+        assertThat(
+                        mismatches(
+                                Map.of(
+                                        "model-updates",
+                                        new TopicSetup.Described(2, "compact,delete", -1L, -1L),
                                         "item-catalog",
-                                                new TopicSetup.Described(1, "compact,delete"),
-                                        "items", new TopicSetup.Described(1, "delete"),
-                                        "other", new TopicSetup.Described(1, "delete"))))
+                                        new TopicSetup.Described(1, "delete,compact", -1L, -1L))))
                 .isEmpty();
     }
 
     /** events with 1 partition under events-partitions=2: kept, but said, and not fatal. */
     @Test
     void fewerPartitionsThanAskedIsAWarning() {
-        List<TopicSetup.Mismatch> found =
-                mismatches(Map.of("events", new TopicSetup.Described(1, "delete")));
+        List<TopicSetup.Mismatch> found = mismatches(Map.of("events", described(1, "delete")));
 
         assertThat(found).hasSize(1);
         assertThat(found.get(0).fatal()).isFalse();
@@ -89,8 +142,7 @@ class TopicSetupTest {
     /** items keeps one item's updates in order only on one partition. */
     @Test
     void itemsOnMoreThanOnePartitionIsAWarning() {
-        List<TopicSetup.Mismatch> found =
-                mismatches(Map.of("items", new TopicSetup.Described(3, "delete")));
+        List<TopicSetup.Mismatch> found = mismatches(Map.of("items", described(3, "delete")));
 
         assertThat(found)
                 .extracting(Object::toString)
@@ -107,7 +159,7 @@ class TopicSetupTest {
     @Test
     void aTopicTheJobCompactsWithoutCompactionIsFatal() {
         List<TopicSetup.Mismatch> found =
-                mismatches(Map.of("model-updates", new TopicSetup.Described(2, "delete")));
+                mismatches(Map.of("model-updates", described(2, "delete")));
 
         assertThat(found).hasSize(1);
         assertThat(found.get(0).fatal()).isTrue();
