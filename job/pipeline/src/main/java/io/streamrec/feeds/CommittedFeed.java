@@ -2,16 +2,24 @@ package io.streamrec.feeds;
 
 import io.streamrec.kafka.CommittedReader;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A committed, compacted topic read from its beginning into an operator's cache (the model-updates
- * rows, the item catalog): catch up at start, then poll. A record it cannot decode is skipped and
- * counted ({@link UnreadableRecords}), never thrown: the cache is rebuilt at every start, so a
- * failure would read the same record again and loop. Not thread-safe: use it from the operator's
- * task thread.
+ * rows, the item catalog): catch up at start, then poll, reading partitions added to the topic
+ * meanwhile from their beginning. A record it cannot decode is skipped and counted ({@link
+ * UnreadableRecords}), never thrown: the cache is rebuilt at every start, so a failure would read
+ * the same record again and loop. Not thread-safe: use it from the operator's task thread.
  *
  * @param <T> what one record decodes to
  */
@@ -19,13 +27,30 @@ abstract class CommittedFeed<T> implements AutoCloseable {
     /** After this, {@link #pollAvailable} starts no further poll: a fraction of a micro-batch. */
     static final Duration POLL_BUDGET = Duration.ofMillis(50);
 
+    /**
+     * How often the topic's partitions are listed again for partitions added meanwhile: as often as
+     * serving's request fetcher looks.
+     */
+    static final Duration PARTITION_CHECK = Duration.ofSeconds(30);
+
+    /** How long one listing may hold the task thread. */
+    private static final Duration LIST_TIMEOUT = Duration.ofSeconds(10);
+
+    private static final Logger LOG = LoggerFactory.getLogger(CommittedFeed.class);
+
     private final org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer;
     private final UnreadableRecords unreadable;
+    private final Duration partitionCheck;
+    private long lastPartitionCheck;
 
     CommittedFeed(
-            org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer, String topic) {
+            org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer,
+            String topic,
+            Duration partitionCheck) {
         this.consumer = consumer;
         this.unreadable = new UnreadableRecords(topic);
+        this.partitionCheck = partitionCheck;
+        this.lastPartitionCheck = System.nanoTime();
     }
 
     /** The record's value, or an exception saying why it cannot be used. */
@@ -46,6 +71,7 @@ abstract class CommittedFeed<T> implements AutoCloseable {
 
     /** Hands over whatever records have arrived, waiting at most {@code timeout}. */
     public long poll(Duration timeout, Consumer<T> sink) {
+        lookForAddedPartitions();
         return hand(consumer.poll(timeout), sink);
     }
 
@@ -57,6 +83,7 @@ abstract class CommittedFeed<T> implements AutoCloseable {
      * fall further behind the topic for as long as the load lasts.
      */
     public long pollAvailable(Consumer<T> sink) {
+        lookForAddedPartitions();
         long deadline = System.nanoTime() + POLL_BUDGET.toNanos();
         long handed = 0;
         ConsumerRecords<byte[], byte[]> records;
@@ -65,6 +92,37 @@ abstract class CommittedFeed<T> implements AutoCloseable {
             handed += hand(records, sink);
         } while (!records.isEmpty() && System.nanoTime() < deadline);
         return handed;
+    }
+
+    /**
+     * Once every {@link #partitionCheck}, assigns the partitions added to the topic since, from
+     * their beginning ({@link CommittedReader#assignAddedPartitions}, as serving's request fetcher
+     * and the gateway's results reader do): the sinks write rows and items there too, and a replica
+     * would otherwise see them only after a restart. A listing that fails (no broker answers) is
+     * tried again at the next check; the partitions known are read on meanwhile.
+     */
+    private void lookForAddedPartitions() {
+        if (System.nanoTime() - lastPartitionCheck < partitionCheck.toNanos()) {
+            return;
+        }
+        lastPartitionCheck = System.nanoTime();
+        Set<TopicPartition> assigned = consumer.assignment();
+        if (assigned.isEmpty()) {
+            return;
+        }
+        // the feed reads one topic: the one it was assigned
+        String topic = assigned.iterator().next().topic();
+        try {
+            List<TopicPartition> added =
+                    CommittedReader.assignAddedPartitions(consumer, topic, LIST_TIMEOUT);
+            if (!added.isEmpty()) {
+                LOG.info("Reading partitions {} added to {}, from their beginning", added, topic);
+            }
+        } catch (WakeupException | InterruptException e) {
+            throw e; // closing, or the task cancelled
+        } catch (KafkaException e) {
+            LOG.warn("Could not list the partitions of {}: {}", topic, e.toString());
+        }
     }
 
     private long hand(ConsumerRecords<byte[], byte[]> records, Consumer<T> sink) {

@@ -3,6 +3,7 @@ package io.streamrec.feeds;
 import io.streamrec.ingest.ItemJsonCodec;
 import io.streamrec.kafka.CommittedReader;
 import io.streamrec.schema.ItemRecord;
+import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.Consumer;
 
@@ -22,7 +23,12 @@ public final class ItemCatalogFeed extends CommittedFeed<ItemRecord> {
 
     /** A feed over a consumer that the caller assigned and positioned (or a test's mock). */
     public ItemCatalogFeed(Consumer<byte[], byte[]> consumer, int contentDim) {
-        super(consumer, "the catalog");
+        this(consumer, contentDim, PARTITION_CHECK);
+    }
+
+    /** As above, looking for partitions added to the topic every {@code partitionCheck}. */
+    ItemCatalogFeed(Consumer<byte[], byte[]> consumer, int contentDim, Duration partitionCheck) {
+        super(consumer, "the catalog", partitionCheck);
         this.codec = new ItemJsonCodec(contentDim);
     }
 

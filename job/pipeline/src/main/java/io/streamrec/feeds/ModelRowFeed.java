@@ -6,6 +6,7 @@ import io.streamrec.schema.ParameterRow;
 import io.streamrec.schema.ParameterRowSerializer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.Consumer;
 
@@ -28,7 +29,12 @@ public final class ModelRowFeed extends CommittedFeed<ParameterRow> {
      * consumer at the beginning of the topic, or a test's mock).
      */
     public ModelRowFeed(Consumer<byte[], byte[]> consumer) {
-        super(consumer, "model-updates");
+        this(consumer, PARTITION_CHECK);
+    }
+
+    /** As above, looking for partitions added to the topic every {@code partitionCheck}. */
+    ModelRowFeed(Consumer<byte[], byte[]> consumer, Duration partitionCheck) {
+        super(consumer, "model-updates", partitionCheck);
     }
 
     /**

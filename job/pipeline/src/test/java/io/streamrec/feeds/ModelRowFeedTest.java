@@ -7,11 +7,14 @@ import io.streamrec.model.ModelRowInitializer;
 import io.streamrec.model.RowKeys;
 import io.streamrec.schema.ParameterRow;
 import io.streamrec.schema.ParameterRowSerializer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
@@ -77,6 +80,51 @@ class ModelRowFeedTest {
 
         assertThat(rows).extracting(ParameterRow::key).containsExactly(newItem);
         assertThat(feed.unreadableRecords()).isEqualTo(1);
+    }
+
+    /**
+     * A partition added to model-updates while the job runs: the parameter server's sink writes
+     * rows there, and a feed that kept reading only the partitions of its start would never hand
+     * them to the replica (until a restart). Checked at every poll here (a zero interval).
+     */
+    @Test
+    void aPartitionAddedWhileReadingIsReadFromItsBeginning() {
+        MockConsumer<byte[], byte[]> topic = new MockConsumer<>("earliest");
+        TopicPartition added = new TopicPartition(TOPIC.topic(), 1);
+        topic.updatePartitions(TOPIC.topic(), List.of(partition(0)));
+        topic.assign(List.of(TOPIC));
+        topic.updateBeginningOffsets(Map.of(TOPIC, 0L));
+        add(topic, 0, rowBytes(RowKeys.item("before"), new float[] {1f}));
+        topic.updateEndOffsets(Map.of(TOPIC, 1L));
+        ModelRowFeed feed = new ModelRowFeed(topic, Duration.ZERO);
+        List<ParameterRow> rows = new ArrayList<>();
+        feed.catchUp(rows::add);
+
+        topic.updatePartitions(TOPIC.topic(), List.of(partition(0), partition(1)));
+        topic.updateBeginningOffsets(Map.of(added, 0L));
+        // MockConsumer takes records only for an assigned partition; on a broker the row is on p1
+        // whether anyone reads it or not
+        topic.schedulePollTask(
+                () -> {
+                    if (topic.assignment().contains(added)) {
+                        topic.addRecord(
+                                new ConsumerRecord<>(
+                                        added.topic(),
+                                        added.partition(),
+                                        0L,
+                                        null,
+                                        rowBytes(RowKeys.item("after"), new float[] {2f})));
+                    }
+                });
+        feed.pollAvailable(rows::add);
+
+        assertThat(rows)
+                .extracting(ParameterRow::key)
+                .containsExactly(RowKeys.item("before"), RowKeys.item("after"));
+    }
+
+    private static PartitionInfo partition(int p) {
+        return new PartitionInfo(TOPIC.topic(), p, null, new Node[0], new Node[0]);
     }
 
     private static byte[] rowBytes(String key, float[] weights) {
