@@ -40,8 +40,8 @@ public final class EvalMarkerSerializer extends VersionedRecordSerializer<EvalMa
         int n =
                 ReadBounds.checkLength(
                         in.readInt(), ReadBounds.MAX_LIST_LENGTH, "EvalMarker.events");
-        List<UserEvent> events = new ArrayList<>(n);
-        List<String[]> userItems = new ArrayList<>(n);
+        List<UserEvent> events = new ArrayList<>(ReadBounds.listCapacity(n));
+        List<String[]> userItems = new ArrayList<>(ReadBounds.listCapacity(n));
         for (int i = 0; i < n; i++) {
             events.add(UserEventSerializer.INSTANCE.deserialize(in));
             userItems.add(readStrings(in, "EvalMarker.userItems"));

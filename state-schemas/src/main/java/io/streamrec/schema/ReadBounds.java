@@ -46,6 +46,17 @@ public final class ReadBounds {
     private ReadBounds() {}
 
     /**
+     * The initial capacity of a list of {@code n} records read one by one: a few, not {@code n},
+     * since a corrupt {@code n} within {@link #MAX_LIST_LENGTH} would otherwise allocate MiBs of
+     * slots before the data ends; the list grows as its records arrive.
+     */
+    static int listCapacity(int n) {
+        return Math.min(n, LIST_CAPACITY);
+    }
+
+    private static final int LIST_CAPACITY = 1 << 10;
+
+    /**
      * Reads {@code length} bytes (checked by the caller against its bound), allocating as they
      * arrive.
      */

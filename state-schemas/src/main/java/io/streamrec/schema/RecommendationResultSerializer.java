@@ -41,7 +41,7 @@ public final class RecommendationResultSerializer
         int n =
                 ReadBounds.checkLength(
                         in.readInt(), ReadBounds.MAX_LIST_LENGTH, "RecommendationResult.items");
-        List<RecommendationResult.ScoredItem> items = new ArrayList<>(n);
+        List<RecommendationResult.ScoredItem> items = new ArrayList<>(ReadBounds.listCapacity(n));
         for (int i = 0; i < n; i++) {
             items.add(new RecommendationResult.ScoredItem(in.readUTF(), in.readFloat()));
         }

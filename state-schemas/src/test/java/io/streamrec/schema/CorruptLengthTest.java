@@ -88,6 +88,20 @@ class CorruptLengthTest {
                 .isLessThan(16L << 20);
     }
 
+    /**
+     * A list's length names entries whose bytes follow: a marker or result naming {@link
+     * ReadBounds#MAX_LIST_LENGTH} of them, then ending, allocates little before its IOException.
+     */
+    @Test
+    void aCorruptListLengthWithinItsBoundAllocatesAsTheEntriesArrive() throws IOException {
+        byte[] marker = marker(ReadBounds.MAX_LIST_LENGTH);
+        assertThat(allocatedBy(() -> EvalMarkerSerializer.INSTANCE.fromBytes(marker)))
+                .isLessThan(1L << 20);
+        byte[] result = result(ReadBounds.MAX_LIST_LENGTH);
+        assertThat(allocatedBy(() -> RecommendationResultSerializer.INSTANCE.fromBytes(result)))
+                .isLessThan(1L << 20);
+    }
+
     /** Bytes this thread allocated running {@code read}, which must fail with an IOException. */
     private static long allocatedBy(ThrowingCallable read) {
         com.sun.management.ThreadMXBean threads =
