@@ -18,10 +18,14 @@ import java.util.SplittableRandom;
  * the items became known (catalog, feedback rows and events interleave by timing, and a restarted
  * worker learns them in another order): it picks one of {@value #BUCKETS} buckets of items (by a
  * hash of the item id) with probability proportional to its size, then the bucket's item with the
- * smallest hash of (draw, item id). An item that is known in one run and not in another changes a
- * draw only where it would have been picked, so a replay whose item set differs a little still
- * draws nearly the same negatives. A draw costs one bucket's items, about 1/{@value #BUCKETS} of
- * them.
+ * smallest hash of (draw, item id). Below {@value #SCAN_ALL_BELOW} known items it instead takes the
+ * item with the smallest hash of (draw, item id) among all of them. An item that is known in one
+ * run and not in another changes a draw only where it would have been picked (or, from {@value
+ * #SCAN_ALL_BELOW} items, where it flips a bucket's acceptance), so a replay whose item set differs
+ * a little still draws nearly the same negatives, as long as both runs know fewer than {@value
+ * #SCAN_ALL_BELOW} items or both at least that many: the two ways use the random stream
+ * differently, so a run that knows 255 items and a replay that knows 256 draw different negatives
+ * for nearly every event. A draw costs one bucket's items, about 1/{@value #BUCKETS} of them.
  *
  * <p>The ring is part of the worker's checkpointed state, but its content (and so the recent share
  * of the negatives) depends on how the events of different users interleaved at this subtask.
@@ -108,7 +112,8 @@ public final class NegativeSampler {
      * event's item) nor one of {@code userItems} (the user's items before the event, as the worker
      * keeps them). Standard BPR: an item the user took is no negative for them. Seeded by the user
      * id and the event id, so two users' events with the same id draw independently, and a replay
-     * (same user items, decided by the input) draws the same negatives.
+     * (same user items, decided by the input) that knows the same items draws the same negatives
+     * (see the class comment for one that knows other items).
      *
      * <p>Each negative gets {@value #ATTEMPTS} draws. When none of them is a new item outside the
      * user's items (a user whose items cover most of the catalog, or a tiny catalog), it falls back

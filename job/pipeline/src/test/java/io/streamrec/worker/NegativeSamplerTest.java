@@ -95,10 +95,11 @@ class NegativeSamplerTest {
 
     /**
      * A replay that knows a few more items (the restarted worker read feedback rows of later items
-     * first) still draws the same negatives for nearly every event.
+     * first) still draws the same negatives for nearly every event, while both know fewer than 256
+     * items or both at least 256 (see {@link #crossingTheScanThresholdRedrawsNearlyEveryNegative}).
      */
     @ParameterizedTest(name = "{0} items")
-    @ValueSource(ints = {300, 5_000})
+    @ValueSource(ints = {100, 300, 5_000})
     void aFewMoreKnownItemsChangeFewDraws(int n) {
         NegativeSampler before = sampler(items(n), 0.0);
         List<String> more = new ArrayList<>(items(n));
@@ -118,6 +119,37 @@ class NegativeSamplerTest {
                         .count();
         // each of 4 draws changes with probability about 1%
         assertThat(same).isGreaterThan(events * 9 / 10);
+    }
+
+    /**
+     * Below {@value #SCAN_ALL_BELOW} known items a draw scans them all, from that many it picks a
+     * bucket first: the two use the random stream differently, so a run that knows 255 items and a
+     * replay that knows 256 draw different negatives for nearly every event (docs/model.md says
+     * so), while one more item on either side changes few draws.
+     */
+    @Test
+    void crossingTheScanThresholdRedrawsNearlyEveryNegative() {
+        assertThat(sameDraws(SCAN_ALL_BELOW - 1, SCAN_ALL_BELOW)).isLessThan(400); // of 4,000
+        assertThat(sameDraws(SCAN_ALL_BELOW - 2, SCAN_ALL_BELOW - 1)).isGreaterThan(3_600);
+        assertThat(sameDraws(SCAN_ALL_BELOW, SCAN_ALL_BELOW + 1)).isGreaterThan(3_600);
+    }
+
+    /** NegativeSampler's threshold, which is private. */
+    private static final int SCAN_ALL_BELOW = 256;
+
+    /** Of 1,000 events' 4 negatives each, how many are the same knowing n or m items. */
+    private static int sameDraws(int n, int m) {
+        NegativeSampler a = sampler(items(n), 0.0);
+        NegativeSampler b = sampler(items(m), 0.0);
+        int same = 0;
+        for (int e = 0; e < 1_000; e++) {
+            String[] x = a.sample("u1", "e" + e, "i5", NONE, 4);
+            String[] y = b.sample("u1", "e" + e, "i5", NONE, 4);
+            for (int j = 0; j < 4; j++) {
+                same += x[j].equals(y[j]) ? 1 : 0;
+            }
+        }
+        return same;
     }
 
     /** Standard BPR: the user's own items are no negatives for them (they are in q(u) too). */
