@@ -5,6 +5,7 @@ import io.streamrec.eval.PrequentialCounts;
 import io.streamrec.ingest.InputFileException;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.ingest.ItemFormat;
+import io.streamrec.job.CatalogOptions;
 import io.streamrec.job.EvaluationOptions;
 import io.streamrec.job.JobSettings;
 import io.streamrec.job.KafkaSinkOptions;
@@ -25,8 +26,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.LongSummaryStatistics;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.TimeUtils;
@@ -46,17 +49,23 @@ public final class QuickstartMain {
 
     private static final String BUNDLED = "data/movietweetings-100k/";
     private static final String FORMATS = "movietweetings | movielens-100k | movielens-csv";
-    private static final CommandLine.Spec ARGUMENTS =
+    static final CommandLine.Spec ARGUMENTS =
             CommandLine.spec("deploy/quickstart.sh")
                     .value("ratings", "PATH", "ratings file (default: " + BUNDLED + "ratings.dat)")
                     .value("ratings-format", "F", FORMATS + " (default: movietweetings)")
-                    .value("items", "PATH", "item file (default: the bundled movies.dat)")
-                    .value("items-format", "F", FORMATS + " (default: movietweetings)")
+                    .value(
+                            "items",
+                            "PATH",
+                            "item file, or -Ditems.path (default: the bundled movies.dat)")
+                    .value(
+                            "items-format",
+                            "F",
+                            FORMATS + ", or -Ditems.format (default: movietweetings)")
                     .value(
                             "items-charset",
                             "C",
-                            "the item file's charset, e.g. ISO-8859-1 (default: auto, see"
-                                    + " items.charset)")
+                            "the item file's charset, e.g. ISO-8859-1, or -Ditems.charset"
+                                    + " (default: auto, see items.charset)")
                     .value("rate", "N", "replay pace in events/s (default 0: as fast as it goes)")
                     .value("limit", "N", "replay only the first N events in time order")
                     .value("output", "DIR", "where summary.json goes (default: target/quickstart)")
@@ -71,27 +80,55 @@ public final class QuickstartMain {
             Path ratings = Path.of(cli.value("ratings", BUNDLED + "ratings.dat"));
             RatingsFormat format =
                     RatingsFormat.parse(cli.value("ratings-format", "movietweetings"));
-            // the bundled items go with the bundled ratings only
-            String items =
-                    cli.value(
-                            "items",
-                            cli.value("ratings").isPresent() ? "" : BUNDLED + "movies.dat");
+            ItemsSource items = ItemsSource.of(cli);
             RatingsReplay replay = RatingsReplay.read(ratings, format);
             List<UserEvent> events = replay.events();
             events =
                     events.subList(
                             0, Math.min(events.size(), cli.intValue("limit", events.size())));
             ItemCatalog catalog =
-                    items.isEmpty()
+                    items.path().isEmpty()
                             ? ItemCatalog.empty()
                             : ItemCatalog.read(
-                                    Path.of(items),
-                                    ItemFormat.parse(cli.value("items-format", "movietweetings")),
-                                    JobSettings.itemsCharset(cli.value("items-charset", "auto")));
+                                    Path.of(items.path()),
+                                    ItemFormat.parse(items.format()),
+                                    JobSettings.itemsCharset(items.charset()));
             System.out.printf(
                     "Read %,d events from %s (%s), skipped %s; %,d items in the catalog%n",
                     events.size(), ratings, format, replay.skippedLines(), catalog.size());
             return new Input(events, catalog);
+        }
+    }
+
+    /**
+     * The item file the quickstart reads: {@code path} ("" for none), and the names of its format
+     * and charset. The quickstart hands the job the catalog it read, so the job never reads {@code
+     * items.*} itself: each {@code --items*} flag, or else its {@code -Ditems.*} option, or else
+     * the default, decides here, and a flag and an option that disagree fail naming both.
+     */
+    record ItemsSource(String path, String format, String charset) {
+        static ItemsSource of(CommandLine cli) {
+            // the bundled items go with the bundled ratings only
+            String bundled = cli.value("ratings").isPresent() ? "" : BUNDLED + "movies.dat";
+            return new ItemsSource(
+                    flagOrOption(cli, "items", CatalogOptions.PATH, bundled),
+                    flagOrOption(cli, "items-format", CatalogOptions.FORMAT, null),
+                    flagOrOption(cli, "items-charset", CatalogOptions.CHARSET, null));
+        }
+
+        /** The flag's value, else the -D option's, else {@code fallback} or the option default. */
+        private static String flagOrOption(
+                CommandLine cli, String flag, ConfigOption<String> option, String fallback) {
+            Optional<String> given = cli.value(flag);
+            Optional<String> set = cli.options().getOptional(option);
+            if (given.isPresent() && set.isPresent() && !given.get().equals(set.get())) {
+                throw new IllegalArgumentException(
+                        String.format(
+                                "--%s %s and -D%s=%s disagree: give one of them",
+                                flag, given.get(), option.key(), set.get()));
+            }
+            return given.or(() -> set)
+                    .orElseGet(() -> fallback != null ? fallback : option.defaultValue());
         }
     }
 

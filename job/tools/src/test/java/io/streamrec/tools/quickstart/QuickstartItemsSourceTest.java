@@ -1,0 +1,62 @@
+package io.streamrec.tools.quickstart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamrec.tools.quickstart.QuickstartMain.ItemsSource;
+import org.junit.jupiter.api.Test;
+
+/** The quickstart reads the item file itself, so its -Ditems.* options must reach it. */
+class QuickstartItemsSourceTest {
+    private static ItemsSource of(String... args) {
+        return ItemsSource.of(QuickstartMain.ARGUMENTS.parse(args));
+    }
+
+    @Test
+    void itemOptionsStandInForTheirAbsentFlags() {
+        assertThat(
+                        of(
+                                "--ratings",
+                                "u.data",
+                                "-Ditems.path=u.item",
+                                "-Ditems.format=movielens-100k",
+                                "-Ditems.charset=windows-1252"))
+                .isEqualTo(new ItemsSource("u.item", "movielens-100k", "windows-1252"));
+        // the case the review found: the flag names the file, the option its charset
+        assertThat(of("--items", "u.item", "-Ditems.charset=windows-1252").charset())
+                .isEqualTo("windows-1252");
+    }
+
+    @Test
+    void flagsWinOverDefaultsAndAgreeingOptions() {
+        assertThat(
+                        of(
+                                "--ratings",
+                                "u.data",
+                                "--items",
+                                "u.item",
+                                "--items-format",
+                                "movielens-100k",
+                                "--items-charset",
+                                "ISO-8859-1",
+                                "-Ditems.charset=ISO-8859-1"))
+                .isEqualTo(new ItemsSource("u.item", "movielens-100k", "ISO-8859-1"));
+        assertThat(of())
+                .isEqualTo(
+                        new ItemsSource(
+                                "data/movietweetings-100k/movies.dat", "movietweetings", "auto"));
+        // other ratings than the bundled ones come without the bundled items
+        assertThat(of("--ratings", "u.data").path()).isEmpty();
+    }
+
+    @Test
+    void aFlagAndAnOptionThatDisagreeFailNamingBoth() {
+        assertThatThrownBy(() -> of("--items-charset", "UTF-8", "-Ditems.charset=windows-1252"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--items-charset UTF-8")
+                .hasMessageContaining("-Ditems.charset=windows-1252");
+        assertThatThrownBy(() -> of("--items", "a.dat", "-Ditems.path=b.dat"))
+                .hasMessageContaining("--items a.dat")
+                .hasMessageContaining("-Ditems.path=b.dat");
+    }
+}
