@@ -5,6 +5,7 @@ import static io.streamrec.serving.ServingOperatorFixture.INIT;
 import static io.streamrec.serving.ServingOperatorFixture.ITEMS;
 import static io.streamrec.serving.ServingOperatorFixture.MODEL;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamrec.candidates.CandidateGenerator;
 import io.streamrec.candidates.CandidateStatisticsSerializer;
@@ -22,6 +23,7 @@ import io.streamrec.schema.SavepointContract.StateNames;
 import io.streamrec.schema.ServingRequest;
 import io.streamrec.schema.UserEvent;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -29,7 +31,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.checkpoint.StateObjectCollection;
 import org.apache.flink.runtime.state.OperatorStateHandle;
+import org.apache.flink.runtime.state.OperatorStreamStateHandle;
+import org.apache.flink.runtime.state.memory.ByteStreamStateHandle;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
@@ -867,6 +872,85 @@ class ServingOperatorRankerTest {
                 assertThat(statisticsOf(scaledUp)).isEqualTo(statisticsOf(ranAtTwo.get(subtask)));
             }
         }
+    }
+
+    /**
+     * Every subtask reads every subtask's statistics entry (union state), but at the same
+     * parallelism uses only its own: the others' bases stay compressed, so subtask 1's base, made
+     * corrupt, does not stop subtask 0 from restoring its own statistics. Subtask 1 itself, and a
+     * rescale that takes subtask 1's users from that base, fail on it, naming the block.
+     */
+    @Test
+    void aRestoreAtTheSameParallelismDecompressesOnlyItsOwnStatisticsBase() throws Exception {
+        List<ModelUpdate> markers = withHeavyUsers(new Stream());
+        ServingOperator zero = operator();
+        OperatorSubtaskState[] atTwo = new OperatorSubtaskState[2];
+        for (int subtask = 0; subtask < 2; subtask++) {
+            ServingOperator op = subtask == 0 ? zero : operator();
+            try (var h = new OneInputStreamOperatorTestHarness<>(op, MAX_PARALLELISM, 2, subtask)) {
+                h.open();
+                feed(h, markers);
+                h.prepareSnapshotPreBarrier(1L);
+                atTwo[subtask] = h.snapshot(1L, 1L);
+            }
+        }
+        OperatorSubtaskState oneCorrupt =
+                AbstractStreamOperatorTestHarness.repackageState(
+                        atTwo[0], withStatisticsBlocksCorrupt(atTwo[1]));
+
+        ServingOperator restored = operator();
+        try (var h = new OneInputStreamOperatorTestHarness<>(restored, MAX_PARALLELISM, 2, 0)) {
+            h.initializeState(
+                    AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                            oneCorrupt, MAX_PARALLELISM, 2, 2, 0));
+            h.open();
+            assertThat(statisticsOf(restored)).isEqualTo(statisticsOf(zero));
+        }
+        for (int[] at : new int[][] {{2, 1}, {3, 0}}) { // parallelism, subtask
+            ServingOperator failing = operator();
+            var h = new OneInputStreamOperatorTestHarness<>(failing, MAX_PARALLELISM, at[0], at[1]);
+            try {
+                h.initializeState(
+                        AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                                oneCorrupt, MAX_PARALLELISM, 2, at[0], at[1]));
+                assertThatThrownBy(h::open)
+                        .as("subtask %d of %d", at[1], at[0])
+                        .hasStackTraceContaining("corrupt statistics base block");
+            } finally {
+                // as Flink after a failed open: close, no finish (the harness's close finishes)
+                failing.close();
+                h.getEnvironment().close();
+            }
+        }
+    }
+
+    /**
+     * {@code state} with the LZ4 block of each candidate statistics entry made corrupt: its first
+     * bytes (after the schema version, the base's length and the block's length) set to 0xff.
+     */
+    private static OperatorSubtaskState withStatisticsBlocksCorrupt(OperatorSubtaskState state)
+            throws Exception {
+        List<OperatorStateHandle> handles = new ArrayList<>();
+        for (OperatorStateHandle handle : state.getManagedOperatorState()) {
+            byte[] bytes;
+            try (var in = handle.openInputStream()) {
+                bytes = in.readAllBytes();
+            }
+            OperatorStateHandle.StateMetaInfo info =
+                    handle.getStateNameToPartitionOffsets().get(StateNames.CANDIDATE_STATISTICS);
+            for (long offset : info == null ? new long[0] : info.getOffsets()) {
+                Arrays.fill(bytes, (int) offset + 9, (int) offset + 13, (byte) 0xff);
+            }
+            handles.add(
+                    new OperatorStreamStateHandle(
+                            handle.getStateNameToPartitionOffsets(),
+                            new ByteStreamStateHandle("corrupt statistics", bytes)));
+        }
+        assertThat(state.getManagedKeyedState()).isEmpty();
+        assertThat(state.getRawOperatorState()).isEmpty();
+        return OperatorSubtaskState.builder()
+                .setManagedOperatorState(new StateObjectCollection<>(handles))
+                .build();
     }
 
     private static long similarUserEntries(ServingOperator operator) {

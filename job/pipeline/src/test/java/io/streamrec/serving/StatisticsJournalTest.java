@@ -11,6 +11,8 @@ import io.streamrec.schema.EventType;
 import io.streamrec.schema.ItemRecord;
 import io.streamrec.schema.UserEvent;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -277,6 +279,11 @@ class StatisticsJournalTest {
         assertThat(whole(read.statistics())).isEqualTo(whole(second.statistics()));
     }
 
+    /**
+     * A restore reads every subtask's entry but uses only some (its own, at the same parallelism):
+     * a base's block is decompressed where its bytes are used, so a corrupt one reads and fails
+     * there, as an I/O error naming the block, never as a wrong base.
+     */
     @Test
     void aCorruptBaseBlockIsAnIoErrorNotAWrongBase() throws IOException {
         byte[] base = whole(new CandidateGenerator(SETTINGS, CATALOG));
@@ -285,20 +292,31 @@ class StatisticsJournalTest {
                 new StatisticsCheckpoint(base, new byte[0], 0, 1), out);
         byte[] wrongLength = out.getCopyOfBuffer();
         wrongLength[4] ^= 1; // the lowest byte of the base's length, after the version byte
-        assertThatThrownBy(
-                        () ->
-                                StatisticsCheckpointSerializer.INSTANCE.deserialize(
-                                        new DataInputDeserializer(wrongLength)))
-                .isInstanceOf(IOException.class)
-                .hasMessageContaining("statistics base block");
         byte[] corruptBlock = out.getCopyOfBuffer();
         Arrays.fill(corruptBlock, 9, 13, (byte) 0xff); // the block's first token and literals
+        for (byte[] corrupt : List.of(wrongLength, corruptBlock)) {
+            StatisticsCheckpoint read =
+                    StatisticsCheckpointSerializer.INSTANCE.deserialize(
+                            new DataInputDeserializer(corrupt));
+            // its length is the header's, known without the bytes
+            assertThat(read.base().length()).isEqualTo(ByteBuffer.wrap(corrupt, 1, 4).getInt());
+            assertThatThrownBy(() -> read.base().bytes())
+                    .isInstanceOf(UncheckedIOException.class)
+                    .hasCauseInstanceOf(IOException.class)
+                    .hasMessageContaining("statistics base block");
+            assertThatThrownBy(read::statistics)
+                    .isInstanceOf(UncheckedIOException.class)
+                    .hasMessageContaining("statistics base block");
+        }
+        // a length no block of this size holds is refused as it is read: nothing is allocated
+        byte[] tooLong = out.getCopyOfBuffer();
+        tooLong[1] = 0x10; // the highest byte of the base's length: 256 MB and more
         assertThatThrownBy(
                         () ->
                                 StatisticsCheckpointSerializer.INSTANCE.deserialize(
-                                        new DataInputDeserializer(corruptBlock)))
+                                        new DataInputDeserializer(tooLong)))
                 .isInstanceOf(IOException.class)
-                .hasMessageContaining("statistics base block");
+                .hasMessageContaining("cannot come from a block of");
     }
 
     @Test
