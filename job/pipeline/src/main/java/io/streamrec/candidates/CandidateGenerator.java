@@ -82,8 +82,9 @@ public final class CandidateGenerator {
                 };
 
         /**
-         * {@link #forget} was called for this user: earlier entries hold the user's events, so a
-         * journal must not outlive this call.
+         * {@link #forget} was called for this user, whom the statistics knew: earlier entries hold
+         * the user's events, so a journal must not outlive this call. Not called for a user they do
+         * not know.
          */
         default void forget(String userId) {}
 
@@ -249,11 +250,13 @@ public final class CandidateGenerator {
      */
     public void forget(String userId) {
         int user = users.find(userId);
-        changes.forget(userId);
-        neighbourSupport.invalidate();
         if (user < 0) {
+            // nothing to erase, nor in what recorded changes: only a forget drops a user from the
+            // index, so no change recorded since (nor the snapshot it goes on from) names this one
             return;
         }
+        changes.forget(userId);
+        neighbourSupport.invalidate();
         users.forget(user);
         ownershipKnown.clear(user);
         owned.clear(user);

@@ -269,8 +269,9 @@ final class StatisticsJournal implements CandidateGenerator.Changes {
     }
 
     /**
-     * A user was forgotten: the base and the entries so far may hold the user, so the next
-     * checkpoint writes the whole statistics again, without the user, and an empty journal.
+     * A user the statistics knew was forgotten: the base and the entries so far may hold the user,
+     * so the next checkpoint writes the whole statistics again, without the user, and an empty
+     * journal. (A user they do not know is in neither: its forget does not come here.)
      */
     @Override
     public void forget(String userId) {

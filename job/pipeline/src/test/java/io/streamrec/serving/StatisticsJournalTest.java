@@ -410,6 +410,32 @@ class StatisticsJournalTest {
         assertThat(r.journal.rebasing()).isFalse();
     }
 
+    /**
+     * A forget of a user the statistics never saw (the forget reaches every subtask, whatever it
+     * saw): neither base nor journal can hold the user, so the journal goes on from its base, and a
+     * new base being built off the task thread is kept, instead of the whole statistics written
+     * again on the task thread at the next checkpoint.
+     */
+    @Test
+    void aForgetOfAUserTheStatisticsNeverSawKeepsTheBaseAndTheJournal() {
+        StatisticsJournal journal = new StatisticsJournal(0, 1);
+        Stream stream = new Stream();
+        CandidateGenerator statistics = journaled(journal, stream, 3_000);
+        StatisticsCheckpoint first = journal.checkpoint(statistics);
+        stream.apply(statistics, 200);
+        statistics.forget("never-seen");
+        StatisticsCheckpoint next = journal.checkpoint(statistics);
+        assertThat(next.base()).isSameAs(first.base());
+        assertThat(next.journal()).isNotEmpty();
+        assertThat(journal.rebases()).isOne();
+        assertThat(whole(next.statistics())).isEqualTo(whole(statistics));
+
+        Rebasing r = new Rebasing(0, 1);
+        r.untilARebaseStarts();
+        r.statistics.forget("never-seen");
+        assertThat(r.journal.rebasing()).isTrue();
+    }
+
     @Test
     void aForgetWhileANewBaseIsBuiltRebasesOnTheTaskThreadWithoutTheUser() {
         Rebasing r = new Rebasing(0, 1);
