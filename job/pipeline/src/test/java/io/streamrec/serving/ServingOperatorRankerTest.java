@@ -875,6 +875,86 @@ class ServingOperatorRankerTest {
     }
 
     /**
+     * Rescaling between two parallelisms above 1 (2 → 3 and 3 → 2), where each new subtask takes
+     * its users' per-user statistics from several old subtasks and gives others away: each new
+     * subtask holds, byte for byte, the statistics of the subtask that ran at the new parallelism
+     * from the start, so no user's similar users, activity or history is lost or kept twice.
+     */
+    @Test
+    void rescalingBetweenTwoAndThreeKeepsEveryUsersStatistics() throws Exception {
+        List<ModelUpdate> markers = withHeavyUsers(new Stream());
+        RanAt two = RanAt.run(2, markers);
+        RanAt three = RanAt.run(3, markers);
+        RanAt one = RanAt.run(1, markers);
+        // a heavy user changes owner: its whole history moves between subtasks both ways
+        assertThat(HEAVY_USERS.stream().map(u -> UserOwner.of(u, 2)).toList())
+                .isNotEqualTo(HEAVY_USERS.stream().map(u -> UserOwner.of(u, 3)).toList());
+        for (RanAt[] fromTo : new RanAt[][] {{two, three}, {three, two}}) {
+            RanAt from = fromTo[0];
+            RanAt to = fromTo[1];
+            int p = to.subtasks().size();
+            long similarUsers = 0;
+            Map<String, Integer> wholeHistories = new HashMap<>();
+            for (int subtask = 0; subtask < p; subtask++) {
+                ServingOperator rescaled = operator();
+                try (var h =
+                        new OneInputStreamOperatorTestHarness<>(
+                                rescaled, MAX_PARALLELISM, p, subtask)) {
+                    h.initializeState(
+                            AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                                    from.state(),
+                                    MAX_PARALLELISM,
+                                    from.subtasks().size(),
+                                    p,
+                                    subtask));
+                    h.open();
+                    assertThat(statisticsOf(rescaled))
+                            .as("%d → %d, subtask %d", from.subtasks().size(), p, subtask)
+                            .isEqualTo(statisticsOf(to.subtasks().get(subtask)));
+                    similarUsers += similarUserEntries(rescaled);
+                    for (String user : HEAVY_USERS) {
+                        if (rescaled.learnedRanking().statistics().userItems(user).size()
+                                == ITEMS) {
+                            wholeHistories.merge(user, 1, Integer::sum);
+                        }
+                    }
+                }
+            }
+            // every user's similar users kept once over the subtasks, each whole history once
+            assertThat(similarUsers).isEqualTo(similarUserEntries(one.subtasks().get(0)));
+            assertThat(wholeHistories)
+                    .isEqualTo(Map.of(HEAVY_USERS.get(0), 1, HEAVY_USERS.get(1), 1));
+        }
+    }
+
+    /**
+     * The same markers taken by every subtask at {@code parallelism}, each checkpointed once: the
+     * subtasks, and their snapshots repackaged as one state.
+     */
+    private record RanAt(List<ServingOperator> subtasks, OperatorSubtaskState state) {
+        static RanAt run(int parallelism, List<ModelUpdate> markers) throws Exception {
+            List<ServingOperator> subtasks = new ArrayList<>();
+            List<OperatorSubtaskState> snapshots = new ArrayList<>();
+            for (int subtask = 0; subtask < parallelism; subtask++) {
+                ServingOperator op = operator();
+                try (var h =
+                        new OneInputStreamOperatorTestHarness<>(
+                                op, MAX_PARALLELISM, parallelism, subtask)) {
+                    h.open();
+                    feed(h, markers);
+                    h.prepareSnapshotPreBarrier(1L);
+                    snapshots.add(h.snapshot(1L, 1L));
+                }
+                subtasks.add(op);
+            }
+            return new RanAt(
+                    subtasks,
+                    AbstractStreamOperatorTestHarness.repackageState(
+                            snapshots.toArray(OperatorSubtaskState[]::new)));
+        }
+    }
+
+    /**
      * Every subtask reads every subtask's statistics entry (union state), but at the same
      * parallelism uses only its own: the others' bases stay compressed, so subtask 1's base, made
      * corrupt, does not stop subtask 0 from restoring its own statistics. Subtask 1 itself, and a
