@@ -65,7 +65,10 @@ class StreamrecJobITCase {
     }
 
     private static ReplayRun.Result replay(
-            String run, UnaryOperator<DataStream<UserEvent>> interceptor, DeliveryGuarantee results)
+            String run,
+            UnaryOperator<DataStream<UserEvent>> interceptor,
+            DeliveryGuarantee results,
+            double eventsPerSecond)
             throws Exception {
         Configuration conf = config(run);
         conf.set(KafkaSinkOptions.RESULTS_DELIVERY_GUARANTEE, results);
@@ -76,7 +79,7 @@ class StreamrecJobITCase {
                         .events(STREAM.events)
                         .environment(StreamExecutionEnvironment::getExecutionEnvironment)
                         .interceptEvents(interceptor)
-                        .eventsPerSecond(3000)
+                        .eventsPerSecond(eventsPerSecond)
                         .requestEvery(100)
                         .timeout(Duration.ofMinutes(5))
                         .build()) {
@@ -142,7 +145,7 @@ class StreamrecJobITCase {
     @Test
     void learnsPlantedStructureAndAppliesEveryEventExactlyOnceAcrossAFailure() throws Exception {
         ReplayRun.Result clean =
-                replay("clean", UnaryOperator.identity(), DeliveryGuarantee.AT_LEAST_ONCE);
+                replay("clean", UnaryOperator.identity(), DeliveryGuarantee.AT_LEAST_ONCE, 3000);
 
         int n = STREAM.events.size();
         assertThat(clean.counts().events()).isEqualTo(n);
@@ -165,15 +168,28 @@ class StreamrecJobITCase {
                 .isGreaterThanOrEqualTo(0.9 * clean.eventsPerSecond());
 
         int failuresBefore = FailOnceAfterCheckpoint.FAILURES.get();
-        FailOnceAfterCheckpoint.ARMED.set(true);
+        FailOnceAfterCheckpoint.arm();
+        // slower than the clean run: the failure needs a checkpoint holding 500+ events to
+        // complete while events still come (all events are on one partition, so one subtask
+        // sees them all); at 3000/s a loaded host's checkpoints came after the last event
         ReplayRun.Result failed =
                 replay(
                         "failure",
                         events ->
                                 events.map(new FailOnceAfterCheckpoint(500))
                                         .returns(UserEvent.typeInfo()),
-                        DeliveryGuarantee.EXACTLY_ONCE);
+                        DeliveryGuarantee.EXACTLY_ONCE,
+                        1000);
         assertThat(FailOnceAfterCheckpoint.FAILURES.get()).isEqualTo(failuresBefore + 1);
+        // the restore brought back state: the failing subtask's checkpoint held 500+ of its
+        // events, so the counters below check a restore and a replay, not a clean restart
+        int failedSubtask = FailOnceAfterCheckpoint.FAILED_SUBTASK.get();
+        assertThat(FailOnceAfterCheckpoint.RESTORED_SEEN.get(failedSubtask))
+                .as(
+                        "events of failed subtask %d in the restored checkpoint (all: %s)",
+                        failedSubtask, FailOnceAfterCheckpoint.RESTORED_SEEN)
+                .isNotNull()
+                .isGreaterThanOrEqualTo(500);
         assertThat(failed.counts().events()).isEqualTo(n);
         // the restore keeps what the model learned: it still beats popularity as the clean run does
         double failedPopularity = failed.counts().hitRate(1);
