@@ -5,7 +5,12 @@ import io.streamrec.kafka.KafkaOptions;
 import io.streamrec.kafka.TopicOptions;
 import io.streamrec.tools.quickstart.EmbeddedKafka;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.client.deployment.StandaloneClusterId;
+import org.apache.flink.client.program.rest.RestClusterClient;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.CheckpointType;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -69,5 +74,18 @@ final class StreamrecClusterExtension
         job.set(KafkaSinkOptions.TRANSACTIONAL_ID_PREFIX, run);
         Configuration conf = TestClusters.jobConfiguration(job, checkpoints);
         return conf;
+    }
+
+    /**
+     * Triggers a checkpoint of {@code job} (interval and minimum pause do not hold it back) and
+     * returns its id once it has completed; the sinks commit its transactions after that, as they
+     * hear of the completion.
+     */
+    long checkpoint(JobID job) throws Exception {
+        try (RestClusterClient<StandaloneClusterId> client =
+                new RestClusterClient<>(
+                        flink.getClientConfiguration(), StandaloneClusterId.getInstance())) {
+            return client.triggerCheckpoint(job, CheckpointType.DEFAULT).get(2, TimeUnit.MINUTES);
+        }
     }
 }
