@@ -44,7 +44,7 @@ public final class CandidateRanker implements AutoCloseable {
     private int trainingPasses = TRAINING_PASSES;
     private double negativesShare = TRAINING_NEGATIVES;
 
-    /** Counts each user's training lists when the scorer trains with DP-SGD; null otherwise. */
+    /** Counts each user's training lists per step when the scorer trains with DP-SGD; else null. */
     private final PrivacyAccountant privacy;
 
     /** The count of values that were not numbers at which {@link #endBatch} next warns. */
@@ -514,6 +514,9 @@ public final class CandidateRanker implements AutoCloseable {
             scorer.step(scorer.noiseGradients());
         } else if (n > 0) {
             trainOnBatch(n);
+            if (privacy != null) {
+                privacy.endStep(); // one noisy step: a user's k lists in it cost k²
+            }
             examples.clear();
             corrections.clear();
             lists.clear();

@@ -122,7 +122,9 @@ final class LearnedRanking implements AutoCloseable {
     String privacyReport() {
         requireScoringIdle();
         PrivacyAccountant privacy = ranker.privacy();
-        return privacy == null ? null : privacy.report(settings.floodBoundPerDay());
+        return privacy == null
+                ? null
+                : privacy.report(settings.floodBoundPerDay(), settings.batchEvents());
     }
 
     /**

@@ -97,6 +97,40 @@ class CandidateRankerTest {
         }
     }
 
+    /**
+     * Removing a user who has k lists in one step moves the step's clipped sum by up to k·C, so
+     * that step costs the user k²·α/(2σ²) in RDP, not k steps' k·α/(2σ²): 8 lists of "u" in one
+     * batch at σ 1 are ε(64 mechanisms) = ε(1 mechanism at σ/8), about 70.4, not ε(8), 17.6.
+     */
+    @Test
+    void aUsersSeveralListsInOneStepAreChargedAsAGroup() {
+        ScorerSettings dp = ScorerSettings.defaults().withClipNorm(1).withNoiseMultiplier(1);
+        try (CandidateRanker ranker = ranker(dp)) {
+            String[] items = {"a", "b", "c", "d", "e", "f", "g", "h"};
+            long t = START;
+            for (String item : items) { // others make each item popular: a candidate for u
+                ranker.rankThenLearn(event("o", item, t += MINUTE), null);
+            }
+            ranker.endBatch();
+            for (String item : items) {
+                ranker.rankThenLearn(event("u", item, t += MINUTE), null);
+            }
+            assertThat(ranker.endBatch()).isEqualTo(8);
+
+            PrivacyAccountant privacy = ranker.privacy();
+            double largest =
+                    java.util.regex.Pattern.compile("ε ([0-9.]+)")
+                            .matcher(privacy.report())
+                            .results()
+                            .mapToDouble(m -> Double.parseDouble(m.group(1)))
+                            .max()
+                            .orElseThrow();
+            double group = PrivacyAccountant.epsilon(1, 1.0 / 8, 1e-5);
+            assertThat(group).isCloseTo(70.4, within(0.05));
+            assertThat(largest).isCloseTo(group, within(0.05));
+        }
+    }
+
     @Test
     void learningStatisticsOnlyMakesNoExample() {
         try (CandidateRanker ranker = ranker()) {

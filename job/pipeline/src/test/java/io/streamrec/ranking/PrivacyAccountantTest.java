@@ -53,14 +53,82 @@ class PrivacyAccountantTest {
         assertThat(accountant.lists()).isEqualTo(3);
         assertThat(accountant.maxListsPerUser()).isEqualTo(2);
         assertThat(accountant.eventEpsilon()).isCloseTo(5.2985, offset(1e-4));
-        assertThat(accountant.report(0))
+        // a's two lists are in the step not yet ended: counted as if it ended now, 2² = 4
+        assertThat(accountant.report())
                 .contains("event-level ε 5.30")
+                .contains("most from one user 2;")
                 .contains(
-                        "most from one user 2: ε "
+                        "in a step) 4: ε "
                                 + String.format(
-                                        java.util.Locale.ROOT, "%.3g", accountant.userEpsilon(2)))
+                                        java.util.Locale.ROOT, "%.3g", accountant.userEpsilon(4)))
                 .doesNotContain("flood");
-        assertThat(accountant.report(390)).contains("flood limit's daily bound (390 events)");
+        assertThat(accountant.report(390, 64))
+                .contains("flood limit's daily bound (390 events, steps of up to 64 filled)");
+    }
+
+    /**
+     * A user's k lists in one step are one Gaussian mechanism of sensitivity kC: RDP k²α/(2σ²), so
+     * the step charges k². Here u has 8 lists in one step and 3 in three others: 64 + 3 = 67, not
+     * the 11 lists; v, one list a step, is charged its count. Noise-only steps charge nobody.
+     */
+    @Test
+    void aStepChargesEachUserTheSquareOfItsListsInIt() {
+        PrivacyAccountant accountant = new PrivacyAccountant(1.0, 1e-5);
+        for (int i = 0; i < 8; i++) {
+            accountant.record("u");
+        }
+        accountant.record("v");
+        accountant.endStep();
+        for (int step = 0; step < 3; step++) {
+            accountant.record("u");
+            accountant.record("v");
+            accountant.endStep();
+            accountant.endStep(); // a step on the noise alone
+        }
+
+        assertThat(accountant.listsOf("u")).isEqualTo(11);
+        assertThat(accountant.chargeOf("u")).isEqualTo(67);
+        assertThat(accountant.chargeOf("v")).isEqualTo(4);
+        assertThat(accountant.maxCharge()).isEqualTo(67);
+        // one step of 8 lists alone is the Gaussian mechanism at σ/8
+        assertThat(accountant.userEpsilon(64))
+                .isCloseTo(PrivacyAccountant.epsilon(1, 1.0 / 8, 1e-5), offset(1e-9))
+                .isCloseTo(70.388, offset(1e-3));
+        assertThat(accountant.report()).contains("most from one user 11;").contains(") 67: ε ");
+        // the flood bound's events fill whole steps: 390 = 6 × 64 + 6
+        assertThat(PrivacyAccountant.worstCaseCharge(390, 64)).isEqualTo(6 * 64 * 64 + 36);
+        assertThat(PrivacyAccountant.worstCaseCharge(390, 1)).isEqualTo(390);
+    }
+
+    /**
+     * Evicted users' charges (this step's lists included) set the floor a newcomer starts from, so
+     * the largest charge still bounds every user's, as the list counts do.
+     */
+    @Test
+    void evictionKeepsTheChargesUpperBounds() {
+        PrivacyAccountant accountant = new PrivacyAccountant(1.0, 1e-5, 1);
+        accountant.record("a");
+        accountant.record("a");
+        accountant.record("b"); // evicts a, whose step so far is 2² = 4
+        accountant.record("a"); // back in the same step: starts at 4, charged its whole step again
+        accountant.endStep();
+
+        assertThat(accountant.chargeOf("a")).isGreaterThanOrEqualTo(9);
+        assertThat(accountant.maxCharge()).isGreaterThanOrEqualTo(9);
+    }
+
+    /** Forgetting a user mid-step keeps what the step charges it in the maximum. */
+    @Test
+    void forgettingMidStepKeepsTheStepInTheMaximum() {
+        PrivacyAccountant accountant = new PrivacyAccountant(1.0, 1e-5);
+        for (int i = 0; i < 5; i++) {
+            accountant.record("a");
+        }
+        accountant.forget("a");
+        accountant.endStep();
+
+        assertThat(accountant.chargeOf("a")).isZero();
+        assertThat(accountant.maxCharge()).isEqualTo(25);
     }
 
     /** Forgetting drops the user's id and count; the maximum stays, the weights saw the lists. */

@@ -36,8 +36,10 @@ class LearnedRankingPrivacyTest {
 
             assertThat(ranking.privacyReport())
                     .contains("event-level ε 5.30")
-                    .contains("3 lists, most from one user 2")
-                    .contains("daily bound (390 events)");
+                    .contains("3 lists, most from one user 2;")
+                    // u2's two lists were in one step: 2²
+                    .contains("in a step) 4: ε")
+                    .contains("daily bound (390 events, steps of up to 64 filled)");
             assertThat(plain.privacyReport()).isNull();
         }
     }

@@ -365,7 +365,7 @@ public final class RankerReplay {
             FloodLimit limit = userFlood.limit();
             long floodBound =
                     limit.isOn() ? limit.burst() + (long) Math.ceil(24 * limit.eventsPerHour()) : 0;
-            out.println(privacy.report(floodBound));
+            out.println(privacy.report(floodBound, batch));
         }
     }
 
