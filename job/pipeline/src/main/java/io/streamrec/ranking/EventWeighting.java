@@ -8,6 +8,10 @@ import java.util.Locale;
  * rating). Ratings are judged against the running mean and deviation of every value seen so far,
  * {@code z = (value - mean) / deviation}, so the weights do not depend on the rating scale (1-5,
  * 0-10, half stars). Events without a value weigh 1. Not thread-safe.
+ *
+ * <p>Outside the DP-SGD accounting: the running mean and deviation come from every event's value,
+ * so one event's rating changes the weights of later lists, other users' included, and under {@link
+ * Mode#LOW_SKIP} whether they are trained at all (docs/privacy.md).
  */
 public final class EventWeighting {
     /** The ways of weighting an event. */
