@@ -21,9 +21,12 @@ import org.apache.flink.util.OutputTag;
  * human rate, which no per-account limit sees. Quarantined events keep their bytes in the dead
  * letter, so an operator who finds an item's spike genuine can replay them.
  *
- * <p>The bucket is keyed state: a restored job decides from the checkpointed buckets, and as the
- * decision depends on event time, not arrival time, a replay of one item's events in the same order
- * decides alike.
+ * <p>The bucket is keyed state: a restored job decides from the checkpointed buckets, and a replay
+ * of one item's events in the same order decides alike. The order is not fixed, though: an item's
+ * events come from several source partitions, and a late event refills nothing ({@link
+ * FloodLimit#refilled}), so a replay or a restored job can decide differently near the limit. This
+ * stage also reorders each user's events on their way to the workers' per-user limit (they leave it
+ * from several subtasks), with the same effect there.
  */
 public final class ItemFloodGuard extends KeyedProcessFunction<String, UserEvent, UserEvent> {
     private static final long serialVersionUID = 1L;

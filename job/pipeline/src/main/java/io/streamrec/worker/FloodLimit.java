@@ -7,9 +7,14 @@ import java.io.Serializable;
  * {@code burst} events refilled at {@code eventsPerHour}. An event finding no token is not trained
  * (a flood: a bot, a replayed export, a client in a loop, many accounts pushing one item), so no
  * single user or item moves popularity, co-occurrence or the model faster than this. The workers
- * apply it per user; {@code io.streamrec.guard.ItemFloodGuard} per item. Event time, not arrival
- * time: a replay decides alike, and a restored job decides as the failed one did. {@code
- * eventsPerHour} 0 is no limit.
+ * apply it per user; {@code io.streamrec.guard.ItemFloodGuard} per item. The bucket refills in
+ * event time, but a late event (behind the bucket's clock) refills nothing, so near the limit the
+ * decisions depend on the order the events arrive in: the same events in the same order decide
+ * alike, in another order they can differ. A subject's events do not always arrive in a fixed
+ * order: with the item guard on, a user's events reach the workers' limit from several guard
+ * subtasks ({@code keyBy(item)}, then {@code keyBy(user)}), and an item's reach the guard from
+ * several source partitions, so a replay or a restored job can decide differently near the limit
+ * (docs/privacy.md). {@code eventsPerHour} 0 is no limit.
  */
 public record FloodLimit(double eventsPerHour, int burst) implements Serializable {
     public static final FloodLimit OFF = new FloodLimit(0, 0);

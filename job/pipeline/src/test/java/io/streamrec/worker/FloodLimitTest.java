@@ -19,6 +19,31 @@ class FloodLimitTest {
         assertThat(limit.refilled(null, 5L)).isEqualTo(new FloodBucket(3, 5L));
     }
 
+    /**
+     * A late event refills nothing, so the same events decide differently in another arrival order:
+     * the per-user limit behind the item flood guard (a keyBy(item) stage that hands a user's
+     * events on from several subtasks) meets them in no fixed order.
+     */
+    @Test
+    void theSameEventsInAnotherArrivalOrderCanDecideDifferently() {
+        FloodLimit limit = new FloodLimit(1, 1);
+
+        assertThat(admitted(limit, 0, HOUR, 2 * HOUR)).isEqualTo(3);
+        // 2h first takes the bucket's one token (capped at the burst); 1h is late then
+        assertThat(admitted(limit, 0, 2 * HOUR, HOUR)).isEqualTo(2);
+    }
+
+    private static int admitted(FloodLimit limit, long... times) {
+        FloodBucket bucket = null;
+        int admitted = 0;
+        for (long t : times) {
+            bucket = limit.refilled(bucket, t);
+            admitted += bucket.admits() ? 1 : 0;
+            bucket = bucket.afterEvent();
+        }
+        return admitted;
+    }
+
     @Test
     void aRateThatIsNotAFiniteNumberIsRefused() {
         for (double rate : new double[] {Double.POSITIVE_INFINITY, Double.NaN, -1}) {
