@@ -10,8 +10,10 @@
 #   rescale:P         stop the job with a savepoint, resume it from the savepoint at parallelism P
 #   jm-kill           SIGKILL the JobManager, start a new one, resubmit from the latest retained
 #                     checkpoint (no HA configured)
-#   older-checkpoint  cancel the job, resubmit from an older retained checkpoint (the events after
-#                     it are trained again)
+#   older-checkpoint  cancel the job, resubmit from the newest retained checkpoint but the latest,
+#                     which must have been triggered after training was first seen (else the
+#                     campaign fails: a restore from before the first event proves nothing); the
+#                     events after it are trained again
 # and measures its recovery: from the fault to the ack of the first checkpoint triggered after it.
 # Then ModelAudit reads Kafka only (read_committed; the model-updates rows of the final job's
 # lineage, docs/architecture.md, "Restoring an older checkpoint"): every row's update and positive counters equal
@@ -185,17 +187,49 @@ fault_jm_kill() {
   DETAIL="resubmitted from chk-$chk, the latest retained"
 }
 
+# The newest retained checkpoint of job $1 other than its latest, and when it was triggered (the
+# REST API's checkpoint history; 0 if the history no longer lists it): "id trigger_ms"
+older_retained_checkpoint() {
+  local chk
+  chk=$(retained_checkpoints "$1" | sed '$d' | tail -1)
+  [ -n "$chk" ] || { echo "- 0"; return; }
+  echo "$chk $(job_checkpoints | jq -r --argjson id "$chk" '[.history[] | select(.id == $id)][0].trigger_timestamp // 0')"
+}
+# True once that checkpoint was triggered after training was first seen (TRAINING_SEEN_MS): it then
+# holds trained state, since the report that showed trained events was committed by an earlier one.
+# Sets OLDER_CHK and OLDER_TRIGGER.
+older_checkpoint_trained() {
+  read -r OLDER_CHK OLDER_TRIGGER <<< "$(older_retained_checkpoint "$1")"
+  [ "${OLDER_TRIGGER:-0}" -gt "$TRAINING_SEEN_MS" ]
+}
+# job $1's retained checkpoints, each with its trigger time relative to training first seen
+retained_with_triggers() {
+  job_checkpoints | jq -r --argjson since "$TRAINING_SEEN_MS" \
+    --argjson ids "[$(retained_checkpoints "$1" | paste -sd, -)]" \
+    '[.history[] | select(.id as $i | any($ids[]; . == $i))] | sort_by(.id)
+     | map("chk-\(.id) \(if .trigger_timestamp > $since then "+" else "" end)\((.trigger_timestamp - $since) / 100 | round / 10) s")
+     | join(", ")'
+}
+
 fault_older_checkpoint() {
   local old chk latest
   old=$(job_id)
+  # The newest retained checkpoint but the latest, and one with trained state: until 2026-12-07 it
+  # was the middle one of the (up to 10) retained, which in --short was often chk-1, taken before
+  # the first event, so the fault restarted from nothing and the audit still passed. Not the oldest
+  # either: it can be subsumed when a checkpoint completes before the cancel takes effect (CI). Half
+  # a chunk can train within a checkpoint or two, so this waits (a few intervals) for the second
+  # checkpoint triggered after training was first seen.
+  if ! WAIT_INTERVAL=0.5 wait_until 120 "a retained checkpoint other than the latest triggered after training began" \
+      older_checkpoint_trained "$old"; then
+    echo "FAIL older-checkpoint: no retained checkpoint of job $old other than the latest was triggered after" \
+      "training was first seen (a restore would start from no trained state); retained, relative to it:" \
+      "$(retained_with_triggers "$old")" >&2
+    exit 1
+  fi
+  chk=$OLDER_CHK
   latest=$(retained_checkpoints "$old" | tail -1)
-  # the middle one of the retained checkpoints (up to 10, one interval, 2 s by default, apart), not the latest: the oldest
-  # was subsumed when a checkpoint completed before the cancel took effect (chk-N "not retained"
-  # in CI), the middle one has about half the window to spare
-  local retained
-  retained=$(retained_checkpoints "$old")
-  chk=$(echo "$retained" | sed -n "$(( ($(echo "$retained" | wc -l) + 1) / 2 ))p")
-  [ -n "$chk" ] && [ "$chk" != "$latest" ] || { echo "no older retained checkpoint of job $old" >&2; exit 1; }
+  echo "older-checkpoint: retained (trigger time relative to training first seen): $(retained_with_triggers "$old")"
   FAULT_MS=$(now_ms)
   deploy/flink-job.sh cancel
   wait_until 60 "job $old to be cancelled" job_ended || exit 1
@@ -206,7 +240,7 @@ fault_older_checkpoint() {
   local ack
   ack=$(wait_checkpoint_after "$FAULT_MS" "the restore of an older checkpoint" 300)
   RECOVERY_MS=$((ack - FAULT_MS))
-  DETAIL="cancelled after chk-$latest, resubmitted from chk-$chk"
+  DETAIL="cancelled after chk-$latest, resubmitted from chk-$chk (triggered $(secs $((OLDER_TRIGGER - TRAINING_SEEN_MS))) s after training was first seen)"
 }
 
 inject() { # index kind
@@ -246,8 +280,15 @@ for f in "$WORK"/chunk-*; do
 done
 : > "$FAULT_RECORDS"
 
+# when a committed report first counted trained events: a checkpoint triggered after it holds
+# trained state (fault_older_checkpoint restores only such a one)
+TRAINING_SEEN_MS=""
 for i in "${!FAULT_LIST[@]}"; do
   produce_chunk "$i"
+  if [ -z "$TRAINING_SEEN_MS" ]; then
+    wait_trained 1 1800
+    TRAINING_SEEN_MS=$(now_ms)
+  fi
   wait_trained "$(half_of_chunk "$i")" 1800
   inject $((i + 1)) "${FAULT_LIST[$i]}"
 done
