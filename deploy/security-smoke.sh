@@ -24,8 +24,12 @@
 # running) and runs ForgetAudit on it (u199 in no state, u198 kept everywhere); the gateway's audit
 # log (gateway.audit-log) must hold the action as accepted under the token's hash, never the token.
 # Prints ONE summary line:
-#   security-smoke PASS|FAIL health_p99_ms=.. health_p99_ms_unloaded=.. health_p99_ms_unloaded_after=.. get_p99_ms_loaded=.. get_p99_ms_unloaded=.. get_p99_ms_unloaded_after=.. slow_connections=1000 auth=401/401/403/403/200 tls=on kafka=SASL_SSL intruder=denied/denied controller=denied rest_secrets=0 forget=verified
-# PASS iff the loaded health p99 <= 2x the unloaded health p99, floored at 100 ms (it was an
+#   security-smoke PASS|FAIL health_p99_ms=.. health_p99_ms_unloaded=.. health_p99_ms_unloaded_after=.. get_p99_ms_loaded=.. get_p99_ms_unloaded=.. get_p99_ms_unloaded_after=.. slow_connections=.. auth=401/401/403/403/200 tls=on kafka=SASL_SSL intruder=denied/denied controller=denied rest_secrets=0 forget=verified
+# (slow_connections: the lowest median, over a loaded run, of the connections the attacker held each
+# second; "exited" if its client ended before the loaded runs did.)
+# PASS iff the slow connections lasted: a median of at least 98% of them held over every loaded run,
+# their client still running (else the "loaded" runs were not, and meet any bound); and
+# the loaded health p99 <= 2x the unloaded health p99, floored at 100 ms (it was an
 # absolute 100 ms until 2026-12-03, which a slow host failed with 76 ms unloaded; slow connections
 # that starve the gateway show as seconds, its read timeout being 10 s), and
 # the loaded GET p99 <= 2x the unloaded GET p99 (floored at 20 ms so that a very fast unloaded run's
@@ -206,12 +210,24 @@ measure_loaded() {
   echo "$RATE requests/s for $SECONDS_EACH s beside them ..."
   LOADED_TRACE="$WORK/requests-loaded-$((${#LOADED_TRACES[@]} + 1)).txt"
   LOADED_TRACES+=("$LOADED_TRACE")
+  local from
+  from=$(date +%s)
   read -r HEALTH_LOADED GET_LOADED N_LOADED ERR_LOADED GET_P50_LOADED \
     < <(SECURITY_LOAD_TRACE="$LOADED_TRACE" \
       python3 deploy/security-load.py measure 127.0.0.1 "$GW_PORT" "$RATE" "$SECONDS_EACH" "$USERS")
   ERR_LOADED_RUNS=$((ERR_LOADED_RUNS + ERR_LOADED))
-  HELD_AT_END=$(tail -1 "$WORK/slow.log" | awk '{print $NF}')
+  # The attack must last the whole run: a run beside an attacker that crashed, or whose
+  # connections are no longer held, is an unloaded run and meets the bound. The median of the
+  # attacker's per-second "held:" counts over the run (0 if it logged none): a reconnect wave dips
+  # one second's count by up to 5% (951 of 1000 seen), so the last count alone would fail a sound run
+  HELD_RUN=$(awk -v from="$from" -v to="$(date +%s)" '/held:/ && $1 >= from && $1 <= to + 1 { print $NF }' \
+    "$WORK/slow.log" | sort -n | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : 0 }')
+  [ "$HELD_RUN" -ge "$HELD_MIN" ] || HELD_MIN=$HELD_RUN
+  slow_alive || SLOW_EXITED=1
 }
+# the lowest median of slow connections held over a loaded run, and whether their client exited early
+HELD_MIN=$SLOW SLOW_EXITED=0
+slow_alive() { kill -0 "$slow_pid" 2>/dev/null; }
 # each measured run's requests (security-load.py's trace), for the slowest seconds shown on a miss
 LOADED_TRACES=()
 show_slowest_seconds() {
@@ -247,7 +263,8 @@ if ! loaded_within_bound; then
   measure_loaded
   LOADED_RUNS="2 (first p99 ${GET_LOADED_FIRST} ms)"
 fi
-kill "$slow_pid" 2>/dev/null || true
+# nothing left to kill (a crash, or its time ran out) means the last run was not loaded throughout
+kill "$slow_pid" 2>/dev/null || SLOW_EXITED=1
 wait "$slow_pid" 2>/dev/null || true
 slow_pid=""
 # A host that stalls for seconds (seen on CI's VMs) slows the unloaded runs as much as the loaded
@@ -316,9 +333,12 @@ if [ "$LOADED_BOUND" = missed ]; then
     show_slowest_seconds
   fi
 fi
-status=$(awk -v bound="$LOADED_BOUND" \
+# every loaded run beside at least 98% of the slow connections (as held_all asks of their opening)
+SLOW_HELD=$HELD_MIN
+[ "$SLOW_EXITED" = 0 ] || { SLOW_HELD=exited; echo "the slow-connection client exited before the loaded runs ended (lowest median held over a loaded run $HELD_MIN); see $WORK/slow.log" >&2; }
+status=$(awk -v bound="$LOADED_BOUND" -v held="$SLOW_HELD" -v want=$((SLOW * 98 / 100)) \
   -v e="$ERR_LOADED_RUNS" -v eu="$ERR_UNLOADED" -v eua="$ERR_UNLOADED_AFTER" -v auth="$AUTH" -v tls="$TLS" -v intruder="$INTRUDER" -v controller="$CONTROLLER" -v rs="$REST_SECRETS" -v forget="$FORGET" \
-  'BEGIN { print (bound == "met" && e == 0 && eu == 0 && eua == 0 && auth == "401/401/403/403/200" && tls == "on" && intruder == "denied/denied" && controller == "denied" && rs == 0 && forget == "verified") ? "PASS" : "FAIL" }')
-echo "requests: unloaded $N_UNLOADED ($ERR_UNLOADED not 200, GET p50 $GET_P50_UNLOADED ms, health p99 $HEALTH_UNLOADED ms), loaded $N_LOADED ($ERR_LOADED_RUNS not 200 over its runs, GET p50 $GET_P50_LOADED ms, runs: $LOADED_RUNS); slow connections held at the end of the loaded run: $HELD_AT_END" >&2
-echo "security-smoke $status health_p99_ms=$HEALTH_LOADED health_p99_ms_unloaded=$HEALTH_UNLOADED health_p99_ms_unloaded_after=$HEALTH_AFTER_SHOWN get_p99_ms_loaded=$GET_LOADED get_p99_ms_unloaded=$GET_UNLOADED get_p99_ms_unloaded_after=$GET_AFTER_SHOWN slow_connections=$SLOW auth=$AUTH tls=$TLS kafka=SASL_SSL intruder=$INTRUDER controller=$CONTROLLER rest_secrets=$REST_SECRETS forget=$FORGET"
+  'BEGIN { print (bound == "met" && held != "exited" && held >= want && e == 0 && eu == 0 && eua == 0 && auth == "401/401/403/403/200" && tls == "on" && intruder == "denied/denied" && controller == "denied" && rs == 0 && forget == "verified") ? "PASS" : "FAIL" }')
+echo "requests: unloaded $N_UNLOADED ($ERR_UNLOADED not 200, GET p50 $GET_P50_UNLOADED ms, health p99 $HEALTH_UNLOADED ms), loaded $N_LOADED ($ERR_LOADED_RUNS not 200 over its runs, GET p50 $GET_P50_LOADED ms, runs: $LOADED_RUNS); slow connections held (median over each loaded run): at least $HELD_MIN of $SLOW" >&2
+echo "security-smoke $status health_p99_ms=$HEALTH_LOADED health_p99_ms_unloaded=$HEALTH_UNLOADED health_p99_ms_unloaded_after=$HEALTH_AFTER_SHOWN get_p99_ms_loaded=$GET_LOADED get_p99_ms_unloaded=$GET_UNLOADED get_p99_ms_unloaded_after=$GET_AFTER_SHOWN slow_connections=$SLOW_HELD auth=$AUTH tls=$TLS kafka=SASL_SSL intruder=$INTRUDER controller=$CONTROLLER rest_secrets=$REST_SECRETS forget=$FORGET"
 [ "$status" = PASS ]
