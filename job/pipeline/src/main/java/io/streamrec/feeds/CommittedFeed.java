@@ -33,8 +33,12 @@ abstract class CommittedFeed<T> implements AutoCloseable {
      */
     static final Duration PARTITION_CHECK = Duration.ofSeconds(30);
 
-    /** How long one listing may hold the task thread. */
-    private static final Duration LIST_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * How long one listing may hold the task thread when the consumer has no cached metadata of the
+     * topic and must ask a broker (a cached listing returns at once): serving checks on its request
+     * path, so a broker that does not answer costs a request this, not seconds.
+     */
+    static final Duration LIST_TIMEOUT = Duration.ofMillis(100);
 
     private static final Logger LOG = LoggerFactory.getLogger(CommittedFeed.class);
 
@@ -96,9 +100,12 @@ abstract class CommittedFeed<T> implements AutoCloseable {
 
     /**
      * Once every {@link #partitionCheck}, assigns the partitions added to the topic since, from
-     * their beginning ({@link CommittedReader#assignAddedPartitions}, as serving's request fetcher
-     * and the gateway's results reader do): the sinks write rows and items there too, and a replica
-     * would otherwise see them only after a restart. A listing that fails (no broker answers) is
+     * their beginning ({@link CommittedReader#assignAddedCachedPartitions}; serving's request
+     * fetcher and the gateway's results reader, on their own threads, ask a broker instead): the
+     * sinks write rows and items there too, and a replica would otherwise see them only after a
+     * restart. The listing comes from the consumer's cached metadata of the topic (so a partition
+     * is seen up to {@code metadata.max.age.ms} after it was added); one that must ask a broker and
+     * gets no answer within {@link #LIST_TIMEOUT} finds nothing added this time, is logged, and is
      * tried again at the next check; the partitions known are read on meanwhile.
      */
     private void lookForAddedPartitions() {
@@ -114,7 +121,7 @@ abstract class CommittedFeed<T> implements AutoCloseable {
         String topic = assigned.iterator().next().topic();
         try {
             List<TopicPartition> added =
-                    CommittedReader.assignAddedPartitions(consumer, topic, LIST_TIMEOUT);
+                    CommittedReader.assignAddedCachedPartitions(consumer, topic, LIST_TIMEOUT);
             if (!added.isEmpty()) {
                 LOG.info("Reading partitions {} added to {}, from their beginning", added, topic);
             }

@@ -16,6 +16,7 @@ import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.Test;
 
 class ModelRowFeedTest {
@@ -121,6 +122,51 @@ class ModelRowFeedTest {
         assertThat(rows)
                 .extracting(ParameterRow::key)
                 .containsExactly(RowKeys.item("before"), RowKeys.item("after"));
+    }
+
+    /**
+     * A broker that does not answer: the partition check runs on the operator's task thread
+     * (serving's request path, checkpoints), so it must not wait the seconds a listing of the
+     * cluster's topics may take; a check that times out finds nothing added this time.
+     */
+    @Test
+    void aBrokerThatDoesNotAnswerHoldsThePartitionCheckBriefly() {
+        MockConsumer<byte[], byte[]> topic =
+                new MockConsumer<>("earliest") {
+                    @Override
+                    public synchronized Map<String, List<PartitionInfo>> listTopics(
+                            Duration timeout) {
+                        return unanswered(timeout);
+                    }
+
+                    @Override
+                    public synchronized List<PartitionInfo> partitionsFor(
+                            String t, Duration timeout) {
+                        return unanswered(timeout);
+                    }
+                };
+        topic.assign(List.of(TOPIC));
+        topic.updateBeginningOffsets(Map.of(TOPIC, 0L));
+        add(topic, 0, rowBytes(RowKeys.item("i1"), new float[] {1f}));
+        ModelRowFeed feed = new ModelRowFeed(topic, Duration.ZERO);
+        List<ParameterRow> rows = new ArrayList<>();
+
+        long start = System.nanoTime();
+        feed.pollAvailable(rows::add);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+        assertThat(rows).extracting(ParameterRow::key).containsExactly(RowKeys.item("i1"));
+        assertThat(topic.assignment()).containsExactly(TOPIC);
+    }
+
+    /** What a consumer does when no broker answers: waits out its timeout, then throws. */
+    private static <R> R unanswered(Duration timeout) {
+        try {
+            Thread.sleep(timeout.toMillis()); // the broker's silence, not a synchronisation
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        throw new TimeoutException("no broker answered in " + timeout.toMillis() + " ms");
     }
 
     private static PartitionInfo partition(int p) {

@@ -106,16 +106,39 @@ public final class CommittedReader {
     /**
      * Assigns to {@code consumer} the partitions of {@code topic} it lacks (added to the topic
      * since it was assigned), from their beginning: whatever was written there since is new to it.
-     * The partitions it reads keep their positions. Listed through a broker: {@code partitionsFor}
-     * answers from metadata up to {@code metadata.max.age.ms} (5 minutes) old.
+     * The partitions it reads keep their positions. Listed through a broker with {@code
+     * listTopics}, which asks for the metadata of every topic of the cluster at each call, so an
+     * added partition is seen at the next call, but a broker that does not answer holds the caller
+     * up to {@code timeout}: for a reader on its own thread (serving's request fetcher, the
+     * gateway's results reader); on a task thread use {@link #assignAddedCachedPartitions}.
      *
      * @return the partitions added
      */
     public static List<TopicPartition> assignAddedPartitions(
             Consumer<byte[], byte[]> consumer, String topic, Duration timeout) {
+        return assignAdded(consumer, topic, consumer.listTopics(timeout).get(topic));
+    }
+
+    /**
+     * {@link #assignAddedPartitions}, listing the partitions with {@code partitionsFor}, which
+     * answers from the consumer's cached metadata of the topic it is assigned (refreshed every
+     * {@code metadata.max.age.ms}, 5 minutes by default, as the consumer polls) without asking a
+     * broker, so an added partition is seen up to that long after it was added. Only without cached
+     * metadata does it ask a broker, for this topic alone, waiting up to {@code timeout} (then a
+     * Kafka {@code TimeoutException}).
+     *
+     * @return the partitions added
+     */
+    public static List<TopicPartition> assignAddedCachedPartitions(
+            Consumer<byte[], byte[]> consumer, String topic, Duration timeout) {
+        return assignAdded(consumer, topic, consumer.partitionsFor(topic, timeout));
+    }
+
+    private static List<TopicPartition> assignAdded(
+            Consumer<byte[], byte[]> consumer, String topic, List<PartitionInfo> partitions) {
         Set<TopicPartition> assigned = consumer.assignment();
         List<TopicPartition> added = new ArrayList<>();
-        for (PartitionInfo p : consumer.listTopics(timeout).getOrDefault(topic, List.of())) {
+        for (PartitionInfo p : partitions == null ? List.<PartitionInfo>of() : partitions) {
             TopicPartition tp = new TopicPartition(topic, p.partition());
             if (!assigned.contains(tp)) {
                 added.add(tp);
