@@ -7,6 +7,7 @@ import io.streamrec.eval.EventSample;
 import io.streamrec.schema.UserEvent;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -308,6 +309,11 @@ public final class CandidateRanker implements AutoCloseable {
         /** The candidates the list holds (0 when there is no list). */
         public int candidates() {
             return itemIds == null ? 0 : itemIds.size();
+        }
+
+        /** The ids of the candidates the list holds, in its order (none when there is no list). */
+        public List<String> candidateIds() {
+            return itemIds == null ? List.of() : Collections.unmodifiableList(itemIds);
         }
     }
 

@@ -138,13 +138,24 @@ public final class RankedCandidates {
      */
     public List<RecommendationResult.ScoredItem> scoredTop(
             int k, List<RecommendationResult.ScoredItem> fill) {
-        List<String> top = top(k);
+        return scoredTop(k, fill, Set.of());
+    }
+
+    /**
+     * {@link #scoredTop(int, List)} without the items of {@code excluded} (the user's own, which
+     * the candidates may hold when the request knows items the statistics do not): the first {@code
+     * k} items not excluded, each with its score, then the fill's.
+     */
+    public List<RecommendationResult.ScoredItem> scoredTop(
+            int k, List<RecommendationResult.ScoredItem> fill, Set<String> excluded) {
         List<RecommendationResult.ScoredItem> scored = new ArrayList<>(k);
-        Set<String> taken = new HashSet<>(top);
+        Set<String> taken = new HashSet<>(excluded);
         float lowest = 0f;
-        for (int j = 0; j < top.size(); j++) {
-            scored.add(new RecommendationResult.ScoredItem(top.get(j), score(j)));
-            lowest = score(j);
+        for (int j = 0; j < items.size() && scored.size() < k; j++) {
+            if (taken.add(items.get(j))) {
+                scored.add(new RecommendationResult.ScoredItem(items.get(j), score(j)));
+                lowest = score(j);
+            }
         }
         if (scored.size() < k) {
             for (RecommendationResult.ScoredItem filler : fill) {

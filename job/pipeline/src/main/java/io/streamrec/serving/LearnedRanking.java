@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
-import java.util.function.IntConsumer;
 import java.util.function.Predicate;
 import org.apache.flink.core.memory.DataOutputSerializer;
 
@@ -349,15 +348,15 @@ final class LearnedRanking implements AutoCloseable {
 
     /**
      * The user's candidates ranked, to {@code then}: at once or, scoring on a thread of its own,
-     * once handed over, after every earlier event was scored and learned. Their number goes to
-     * {@code candidates} at once, before the ranking is even started.
+     * once handed over, after every earlier event was scored and learned. Their ids go to {@code
+     * candidates} at once, before the ranking is even started.
      */
     void recommend(
             String userId,
             String[] userItems,
             long now,
             Consumer<RankedCandidates> then,
-            IntConsumer candidates) {
+            Consumer<List<String>> candidates) {
         CandidateRanker.Prepared prepared =
                 ranker.prepareRecommendation(
                         userId,
@@ -365,7 +364,7 @@ final class LearnedRanking implements AutoCloseable {
                         items ->
                                 factorization.scoreItemsWithCurrentContent(
                                         userId, userItems, now, items));
-        candidates.accept(prepared.candidates());
+        candidates.accept(prepared.candidateIds());
         complete(prepared, then);
     }
 

@@ -4,7 +4,10 @@ import io.streamrec.schema.RecommendationRequest;
 import io.streamrec.schema.RecommendationResult;
 import io.streamrec.schema.ServingRequest;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -54,9 +57,22 @@ final class RequestAnswerer {
                         || (learned != null && learned.knows(request.userId()));
         long version = model.modelVersion();
         if (learned == null) {
-            send(request, modelTopK(request.userId(), userItems, now, k), known, version);
+            send(
+                    request,
+                    modelTopK(request.userId(), userItems, userItems, now, k),
+                    known,
+                    version);
             return;
         }
+        // the user's items are the request's (the worker's, which may hold events serving has not
+        // evaluated yet) and the statistics' (up to 1,000, more than a worker may keep): the
+        // candidates leave out only the statistics', so both the ranking and the fill leave out
+        // their union
+        Set<String> excluded = new LinkedHashSet<>(Arrays.asList(userItems));
+        if (serving.userItems() != ITEMS_AT_ANSWER) {
+            excluded.addAll(Arrays.asList(learned.userItemsOldestFirst(request.userId())));
+        }
+        String[] excludedItems = excluded.toArray(new String[0]);
         // what the answer reads of the replica is read now, not when the scores come back: rows
         // applied meanwhile must not change it
         List<RecommendationResult.ScoredItem> fill = new ArrayList<>();
@@ -64,11 +80,22 @@ final class RequestAnswerer {
                 request.userId(),
                 userItems,
                 now,
-                ranked -> send(request, ranked.scoredTop(k, fill), known, version),
-                candidates -> {
-                    if (candidates < k) {
-                        // a young catalog: the factorization model's order fills the rest
-                        fill.addAll(modelTopK(request.userId(), userItems, now, k + candidates));
+                ranked -> send(request, ranked.scoredTop(k, fill, excluded), known, version),
+                candidateIds -> {
+                    int usable = 0;
+                    for (String id : candidateIds) {
+                        usable += excluded.contains(id) ? 0 : 1;
+                    }
+                    if (usable < k) {
+                        // a young catalog: the factorization model's order fills the rest; k
+                        // more than the usable candidates, which it may repeat
+                        fill.addAll(
+                                modelTopK(
+                                        request.userId(),
+                                        userItems,
+                                        excludedItems,
+                                        now,
+                                        k + usable));
                     }
                 });
     }
@@ -88,9 +115,10 @@ final class RequestAnswerer {
                         System.currentTimeMillis()));
     }
 
+    /** The model's top k for a user with {@code userItems}, without {@code excluded}. */
     private List<RecommendationResult.ScoredItem> modelTopK(
-            String userId, String[] userItems, long now, int k) {
-        ServingModel.Ranked top = model.topK(userId, userItems, now, k, model.indicesOf(userItems));
+            String userId, String[] userItems, String[] excluded, long now, int k) {
+        ServingModel.Ranked top = model.topK(userId, userItems, now, k, model.indicesOf(excluded));
         List<RecommendationResult.ScoredItem> items = new ArrayList<>(top.items().length);
         for (int j = 0; j < top.items().length; j++) {
             items.add(

@@ -169,6 +169,44 @@ class RequestAnswererTest {
         }
     }
 
+    /**
+     * Under the learned ranker the request's items (the worker's, which may hold events serving has
+     * not evaluated yet) are left out of the ranked candidates too, not only of the fill: v's click
+     * makes i3 a candidate for u, who has it already. With k 1 the one candidate is the request's
+     * item, and the fill still gives an answer of k.
+     */
+    @Test
+    void underTheLearnedRankerTheRequestsItemsAreNotRecommended() {
+        ServingModel model = new ServingModel(MODEL, INIT, CATALOG);
+        try (LearnedRanking learned = learnedRanking(model)) {
+            learned.learn(click("v", "i3"), new String[0]);
+            RequestAnswerer answerer = new RequestAnswerer(model, learned, answers::add);
+
+            answerer.answer(request("u", 5, 5L, "i3"), 0L);
+            assertThat(ids(lastAnswer())).hasSize(5).doesNotContain("i3");
+            answerer.answer(request("u", 1, 5L, "i3"), 0L);
+            assertThat(ids(lastAnswer())).hasSize(1).doesNotContain("i3");
+        }
+    }
+
+    /**
+     * The fill leaves out the statistics' items of the user as well as the request's: u clicked i3
+     * and i4, and a request listing only i4 (the worker forgot i3, or keeps fewer items) gets
+     * neither.
+     */
+    @Test
+    void underTheLearnedRankerTheFillLeavesOutTheStatisticsItemsToo() {
+        ServingModel model = new ServingModel(MODEL, INIT, CATALOG);
+        try (LearnedRanking learned = learnedRanking(model)) {
+            learned.learn(click("u", "i3"), new String[0]);
+            learned.learn(click("u", "i4"), new String[] {"i3"});
+            new RequestAnswerer(model, learned, answers::add)
+                    .answer(request("u", 30, 5L, "i4"), 0L);
+
+            assertThat(ids(lastAnswer())).hasSize(28).doesNotContain("i3", "i4");
+        }
+    }
+
     private static LearnedRanking learnedRanking(ServingModel model) {
         return new LearnedRanking(
                 model,
