@@ -13,9 +13,12 @@ import java.util.function.Consumer;
 /**
  * Answers a serving subtask's recommendation requests from its replica: the factorization model's
  * top k, or under the learned ranker its ranking of the user's candidates, filled in the
- * factorization model's order while the candidates are fewer than k (a young catalog). An answer is
- * "model" for a user the replica or the user's items know, "cold-start" otherwise, and carries the
- * model version as the request found it.
+ * factorization model's order while the candidates are fewer than k (a young catalog), in either
+ * case without the user's items. An answer holds up to k items (k taken into 1..1,000): fewer when
+ * fewer are left after the user's items, none with an empty catalog or a user whose items cover it.
+ * It is "model" for a user the replica or the user's items know, "cold-start" otherwise, whatever
+ * its size (there is no label for an empty answer), and carries the model version as the request
+ * found it.
  */
 final class RequestAnswerer {
     /**
@@ -41,7 +44,8 @@ final class RequestAnswerer {
 
     /**
      * Answers {@code serving} at the newest event time seen ({@code newestEventTime}; the request's
-     * own time while none was), with between 1 and 1,000 items.
+     * own time while none was), with up to k items, k taken into 1..1,000: fewer, possibly none,
+     * when fewer are left without the user's items.
      */
     void answer(ServingRequest serving, long newestEventTime) {
         RecommendationRequest request = serving.request();

@@ -42,7 +42,7 @@ class RequestAnswererTest {
     }
 
     @Test
-    void anAnswerHasBetweenOneAndAThousandItems() {
+    void anAnswerHasKItemsWithKBetweenOneAndAThousand() {
         ItemCatalog catalog =
                 new ItemCatalog(
                         IntStream.range(0, 1_001)
@@ -56,6 +56,26 @@ class RequestAnswererTest {
         answerer.answer(request("u", 5_000, 5L), 0L);
 
         assertThat(answers).extracting(a -> a.items().size()).containsExactly(1, 7, 1_000);
+    }
+
+    /**
+     * An answer holds up to k items: none when the user's items cover the catalog, under either
+     * model, and still labelled by whether the user is known (there is no label for an empty one).
+     */
+    @Test
+    void anAnswerIsEmptyWhenTheUsersItemsCoverTheCatalog() {
+        ServingModel model = new ServingModel(MODEL, INIT, CATALOG);
+        String[] all = IntStream.range(0, 30).mapToObj(i -> "i" + i).toArray(String[]::new);
+        new RequestAnswerer(model, null, answers::add).answer(request("u", 10, 5L, all), 0L);
+        assertThat(lastAnswer().items()).isEmpty();
+        assertThat(lastAnswer().reason()).isEqualTo("model");
+
+        try (LearnedRanking learned = learnedRanking(model)) {
+            learned.learn(click("v", "i3"), new String[0]);
+            new RequestAnswerer(model, learned, answers::add).answer(request("u", 10, 5L, all), 0L);
+            assertThat(lastAnswer().items()).isEmpty();
+            assertThat(lastAnswer().reason()).isEqualTo("model");
+        }
     }
 
     /**
