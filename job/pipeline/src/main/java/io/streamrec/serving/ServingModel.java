@@ -418,6 +418,14 @@ public final class ServingModel implements AutoCloseable {
         ann = index;
     }
 
+    /**
+     * Whether requests may be answered through an approximate index: {@link #useAnnFrom} with items
+     * above 0; it is built once the catalog is that large and a request asks.
+     */
+    public boolean usesAnn() {
+        return ann != null;
+    }
+
     /** Whether requests are answered through a finished approximate index (when large enough). */
     public boolean annReady() {
         return ann != null && ann.isReady();

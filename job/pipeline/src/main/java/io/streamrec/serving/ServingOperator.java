@@ -184,10 +184,23 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         answerer = new RequestAnswerer(model, learned, this::emitAnswer);
         reports = new EvalReports(openReportPublisher(), counts, model, parallelism);
         evaluation = new EvaluationQueue(new QueuedWork(), settings.evaluationSliceNanos());
-        model.useAnnFrom(settings.annMinItems());
+        if (settings.modelType() == ModelType.RANKER) {
+            // the ranker answers from its candidates; only a young catalog's fill reads the
+            // model's top k, which an index built on half the cores would answer approximately
+            if (settings.annMinItems() > 0) {
+                LOG.info("serving.ann-min-items is for model.type BPR only: not used");
+            }
+        } else {
+            model.useAnnFrom(settings.annMinItems());
+        }
         registerMetrics();
         openFeeds();
         startDirectRequests();
+    }
+
+    /** The replica (tests). */
+    ServingModel model() {
+        return model;
     }
 
     /**

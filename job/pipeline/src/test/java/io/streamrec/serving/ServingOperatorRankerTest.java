@@ -258,6 +258,38 @@ class ServingOperatorRankerTest {
         }
     }
 
+    /**
+     * serving.ann-min-items is for the factorization model alone: under the learned ranker a fill
+     * (a young catalog) is the exact top k, with no approximate index built on half the cores.
+     */
+    @Test
+    void underTheRankerTheFillUsesNoApproximateIndex() throws Exception {
+        ServingOperator operator =
+                new ServingOperator(
+                        MODEL,
+                        INIT,
+                        CATALOG,
+                        new ServingSettings(
+                                86_400_000L,
+                                1.0,
+                                1,
+                                ModelType.RANKER,
+                                RankerSettings.builder().learningRate(0.05).build()),
+                        null,
+                        null,
+                        null,
+                        DirectRequestSettings.OFF);
+        Stream stream = new Stream();
+        try (var h = new OneInputStreamOperatorTestHarness<>(operator)) {
+            h.open();
+            feed(h, List.of(stream.request("r0", "first-user", 6)));
+
+            assertOneFilledAnswer(h.extractOutputValues(), 6);
+            assertThat(operator.model().usesAnn()).isFalse();
+            assertThat(operator.model().annReady()).isFalse();
+        }
+    }
+
     /** One answer of {@code k} distinct items, best first. */
     static void assertOneFilledAnswer(List<RecommendationResult> results, int k) {
         assertThat(results).hasSize(1);
