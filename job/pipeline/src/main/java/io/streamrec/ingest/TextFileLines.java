@@ -32,11 +32,24 @@ public final class TextFileLines {
      * Whether lines of {@code charset} can be split at byte 0x0A before decoding, as this reader
      * does: the charset writes a line end as that byte alone and ASCII as itself (UTF-8,
      * ISO-8859-1, windows-1252, ...). UTF-16 and UTF-32 ({@code "\n"} is 0A 00 in UTF-16LE) and
-     * EBCDIC ({@code 25}) do not, and a charset that cannot encode is not trusted to.
+     * EBCDIC ({@code 25}) do not. A charset that cannot encode (x-JISAutoDetect, ISO-2022-CN) is
+     * judged by decoding instead: bytes 61 0A must read as "a\n" alone.
      */
     public static boolean splitsLinesAtByte0A(Charset charset) {
-        return charset.canEncode()
-                && Arrays.equals("\n".getBytes(charset), new byte[] {0x0A})
+        if (!charset.canEncode()) {
+            // getBytes would substitute, so only decoding can tell for a decode-only charset
+            try {
+                return charset.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(new byte[] {0x61, 0x0A}))
+                        .toString()
+                        .equals("a\n");
+            } catch (CharacterCodingException e) {
+                return false;
+            }
+        }
+        return Arrays.equals("\n".getBytes(charset), new byte[] {0x0A})
                 && Arrays.equals("a".getBytes(charset), new byte[] {0x61});
     }
 

@@ -3,6 +3,7 @@ package io.streamrec.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamrec.job.JobSettings;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -51,6 +52,24 @@ class TextFileLinesTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("UTF-16LE")
                 .hasMessageContaining("items.charset");
+    }
+
+    /**
+     * A decode-only charset (canEncode() false) cannot be judged by encoding; it is judged by
+     * decoding "a\n" instead, so x-JISAutoDetect and ISO-2022-CN, accepted before that check
+     * existed, stay accepted, and a file in one is read line by line.
+     */
+    @Test
+    void aDecodeOnlyCharsetThatReadsALineEndAsItsOwnByteSplitsLines() throws Exception {
+        for (String name : new String[] {"x-JISAutoDetect", "ISO-2022-CN"}) {
+            Charset decodeOnly = Charset.forName(name);
+            assertThat(decodeOnly.canEncode()).as(name).isFalse();
+            assertThat(TextFileLines.splitsLinesAtByte0A(decodeOnly)).as(name).isTrue();
+            assertThat(JobSettings.itemsCharset(name)).isEqualTo(decodeOnly);
+        }
+        Path f = write("jis.dat", "1#Heat\n2#Up\n".getBytes(StandardCharsets.US_ASCII));
+        assertThat(TextFileLines.read(f, Charset.forName("x-JISAutoDetect")))
+                .containsExactly("1#Heat", "2#Up");
     }
 
     @Test
