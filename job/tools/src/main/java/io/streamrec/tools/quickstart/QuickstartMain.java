@@ -17,7 +17,9 @@ import io.streamrec.schema.UserEvent;
 import io.streamrec.tools.datasets.RatingsFormat;
 import io.streamrec.tools.datasets.RatingsReplay;
 import java.io.IOException;
+import java.nio.charset.Charset;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +30,7 @@ import java.util.LongSummaryStatistics;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiPredicate;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
@@ -111,17 +114,35 @@ public final class QuickstartMain {
             // the bundled items go with the bundled ratings only
             String bundled = cli.value("ratings").isPresent() ? "" : BUNDLED + "movies.dat";
             return new ItemsSource(
-                    flagOrOption(cli, "items", CatalogOptions.PATH, bundled),
-                    flagOrOption(cli, "items-format", CatalogOptions.FORMAT, null),
-                    flagOrOption(cli, "items-charset", CatalogOptions.CHARSET, null));
+                    flagOrOption(cli, "items", CatalogOptions.PATH, bundled, ItemsSource::samePath),
+                    flagOrOption(
+                            cli,
+                            "items-format",
+                            CatalogOptions.FORMAT,
+                            null,
+                            ItemsSource::sameFormat),
+                    flagOrOption(
+                            cli,
+                            "items-charset",
+                            CatalogOptions.CHARSET,
+                            null,
+                            ItemsSource::sameCharset));
         }
 
-        /** The flag's value, else the -D option's, else {@code fallback} or the option default. */
+        /**
+         * The flag's value, else the -D option's, else {@code fallback} or the option default.
+         *
+         * @param same whether the flag's and the option's values name the same thing
+         */
         private static String flagOrOption(
-                CommandLine cli, String flag, ConfigOption<String> option, String fallback) {
+                CommandLine cli,
+                String flag,
+                ConfigOption<String> option,
+                String fallback,
+                BiPredicate<String, String> same) {
             Optional<String> given = cli.value(flag);
             Optional<String> set = cli.options().getOptional(option);
-            if (given.isPresent() && set.isPresent() && !given.get().equals(set.get())) {
+            if (given.isPresent() && set.isPresent() && !same.test(given.get(), set.get())) {
                 throw new IllegalArgumentException(
                         String.format(
                                 "--%s %s and -D%s=%s disagree: give one of them",
@@ -129,6 +150,39 @@ public final class QuickstartMain {
             }
             return given.or(() -> set)
                     .orElseGet(() -> fallback != null ? fallback : option.defaultValue());
+        }
+
+        /** "u.item" and "./u.item" are one file. */
+        static boolean samePath(String a, String b) {
+            try {
+                return Path.of(a)
+                        .toAbsolutePath()
+                        .normalize()
+                        .equals(Path.of(b).toAbsolutePath().normalize());
+            } catch (InvalidPathException e) {
+                return a.equals(b);
+            }
+        }
+
+        /** ItemFormat.parse ignores case and takes '-' for '_', so the names compare as parsed. */
+        static boolean sameFormat(String a, String b) {
+            try {
+                return ItemFormat.parse(a) == ItemFormat.parse(b);
+            } catch (IllegalArgumentException e) {
+                return a.equals(b); // an unknown format fails later, naming it
+            }
+        }
+
+        /** "auto" in any case (as JobSettings.itemsCharset takes it), else by charset: latin1. */
+        static boolean sameCharset(String a, String b) {
+            if (a.equalsIgnoreCase("auto") || b.equalsIgnoreCase("auto")) {
+                return a.equalsIgnoreCase(b);
+            }
+            try {
+                return Charset.forName(a).equals(Charset.forName(b));
+            } catch (IllegalArgumentException e) {
+                return a.equalsIgnoreCase(b); // an unknown charset fails later, naming it
+            }
         }
     }
 

@@ -49,6 +49,35 @@ class QuickstartItemsSourceTest {
         assertThat(of("--ratings", "u.data").path()).isEmpty();
     }
 
+    /**
+     * A flag and an option agree when they name the same thing, not only when they are the same
+     * string: charset aliases and case, a format's case (its parser ignores case), an equivalent
+     * path.
+     */
+    @Test
+    void aFlagAndAnOptionThatNameTheSameThingAgree() {
+        assertThat(of("--items-charset", "utf-8", "-Ditems.charset=UTF-8").charset())
+                .isEqualTo("utf-8");
+        assertThat(of("--items-charset", "latin1", "-Ditems.charset=ISO-8859-1").charset())
+                .isEqualTo("latin1");
+        assertThat(of("--items-charset", "auto", "-Ditems.charset=AUTO").charset())
+                .isEqualTo("auto");
+        assertThat(of("--items-format", "MovieLens-100K", "-Ditems.format=movielens-100k").format())
+                .isEqualTo("MovieLens-100K");
+        assertThat(of("--items", "./data/../u.item", "-Ditems.path=u.item").path())
+                .isEqualTo("./data/../u.item");
+        // still different things
+        assertThatThrownBy(() -> of("--items-charset", "auto", "-Ditems.charset=UTF-8"))
+                .hasMessageContaining("disagree");
+        assertThatThrownBy(
+                        () ->
+                                of(
+                                        "--items-format",
+                                        "movielens-csv",
+                                        "-Ditems.format=movielens-100k"))
+                .hasMessageContaining("disagree");
+    }
+
     @Test
     void aFlagAndAnOptionThatDisagreeFailNamingBoth() {
         assertThatThrownBy(() -> of("--items-charset", "UTF-8", "-Ditems.charset=windows-1252"))
