@@ -26,7 +26,10 @@ public final class Charts {
     };
     private static final int WIDTH = 960;
     private static final int HEIGHT = 500;
-    private static final int LEFT = 70;
+
+    /** The plot area's left edge, where the first point is. */
+    static final int LEFT = 70;
+
     private static final int RIGHT = 260;
     private static final int TOP = 50;
     private static final int BOTTOM = 60;
@@ -109,7 +112,7 @@ public final class Charts {
 
     /**
      * A dot per value of {@code values}, the i-th at the i-th of {@code n} points, joined by a
-     * line; a NaN draws nothing and the line goes on from the dot before it.
+     * line; a NaN draws nothing and breaks the line, a gap between the dots either side of it.
      */
     private static void drawPointsAndLine(Canvas c, double[] values, int n, double top) {
         int prevX = -1;
@@ -117,6 +120,7 @@ public final class Charts {
         for (int i = 0; i < values.length; i++) {
             double v = values[i];
             if (Double.isNaN(v)) {
+                prevX = -1; // a window without a value: the next dot starts a new line
                 continue;
             }
             int x = c.px(n, i);

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,6 +50,42 @@ class ChartsTest {
             labels.add(Charts.dayLabel(start.plus(Duration.ofDays(7L * i)).toEpochMilli()));
         }
         return labels;
+    }
+
+    /**
+     * A window without a value (NaN) is a gap in the line, not bridged from the window before to
+     * the one after: nothing of the line's colour is drawn at the middle window's x. The same chart
+     * with a value there draws it, so the check sees a line where there is one.
+     */
+    @Test
+    void aMiddleWindowWithoutAValueBreaksTheLine(@TempDir Path dir) throws Exception {
+        List<String> labels = days(3);
+        int middleX = Charts.LEFT + Charts.PLOT_WIDTH / 2;
+        Charts.lines(
+                dir.resolve("gap.png"),
+                "gap",
+                "HR@10",
+                labels,
+                Map.of("m", new double[] {0.5, Double.NaN, 0.5}));
+        Charts.lines(
+                dir.resolve("full.png"),
+                "full",
+                "HR@10",
+                labels,
+                Map.of("m", new double[] {0.5, 0.5, 0.5}));
+
+        assertThat(drawnInColumn(dir.resolve("full.png"), middleX, 0x1f77b4)).isTrue();
+        assertThat(drawnInColumn(dir.resolve("gap.png"), middleX, 0x1f77b4)).isFalse();
+    }
+
+    private static boolean drawnInColumn(Path png, int x, int rgb) throws Exception {
+        BufferedImage image = ImageIO.read(png.toFile());
+        for (int y = 0; y < image.getHeight(); y++) {
+            if ((image.getRGB(x, y) & 0xFFFFFF) == rgb) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
