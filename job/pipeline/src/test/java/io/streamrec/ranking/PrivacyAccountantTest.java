@@ -117,6 +117,23 @@ class PrivacyAccountantTest {
         assertThat(accountant.maxCharge()).isGreaterThanOrEqualTo(9);
     }
 
+    /**
+     * An evicted user that never comes back: its step so far (2² = 4) is in no kept charge, so only
+     * the floor it leaves carries it into the maximum. (In the test above the evicted user's own
+     * re-charge would bound the maximum even without that.)
+     */
+    @Test
+    void anEvictedUserThatNeverReturnsStaysUnderTheMaximum() {
+        PrivacyAccountant accountant = new PrivacyAccountant(1.0, 1e-5, 1);
+        accountant.record("a");
+        accountant.record("a");
+        accountant.record("b"); // evicts a, whose step so far is 2² = 4
+        accountant.endStep();
+
+        assertThat(accountant.chargeOf("a")).isZero();
+        assertThat(accountant.maxCharge()).isGreaterThanOrEqualTo(4);
+    }
+
     /** Forgetting a user mid-step keeps what the step charges it in the maximum. */
     @Test
     void forgettingMidStepKeepsTheStepInTheMaximum() {
