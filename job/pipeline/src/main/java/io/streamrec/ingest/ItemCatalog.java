@@ -54,7 +54,7 @@ public final class ItemCatalog implements Serializable {
         List<String> lines = TextFileLines.read(file, charset);
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
-            if ((i == 0 && format.hasHeader()) || line.isBlank()) {
+            if ((i == 0 && format.isHeader(line)) || line.isBlank()) {
                 continue;
             }
             lineCount++;

@@ -52,6 +52,20 @@ public enum ItemFormat {
     }
 
     /**
+     * Whether a file's first line is this format's header, to be skipped: a {@code movieId,title,
+     * genres} line of a format with a header, told from an item by its id, which is no number
+     * (MovieLens' ids are). A file without its header keeps its first item.
+     */
+    public boolean isHeader(String firstLine) {
+        if (!hasHeader()) {
+            return false;
+        }
+        int comma = firstLine.indexOf(',');
+        String id = (comma < 0 ? firstLine : firstLine.substring(0, comma)).trim();
+        return !id.matches("[0-9]+");
+    }
+
+    /**
      * Parses one line. The item's id follows the events' rule ({@link RecordParser#ID}), its title
      * and attributes the items topic's bounds ({@link ItemJsonCodec}): a file's catalog goes to the
      * operators without the topic's validation, a blank id would become a candidate, a negative and

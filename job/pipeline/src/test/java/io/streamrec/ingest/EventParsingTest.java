@@ -309,6 +309,21 @@ class EventParsingTest {
                 .containsExactly("Crime", "Drama");
     }
 
+    /**
+     * A movies.csv without its header line: line 1 is an item (its id is a number), not skipped as
+     * the header; a header (an id that is no number) is still skipped.
+     */
+    @Test
+    void aHeaderlessMovieLensCsvKeepsItsFirstItem(@TempDir Path dir) throws Exception {
+        Path movies = dir.resolve("movies.csv");
+        Files.writeString(
+                movies, "1,Toy Story (1995),Adventure|Animation\n2,Jumanji (1995),Adventure\n");
+        assertThat(ItemCatalog.read(movies, ItemFormat.MOVIELENS_CSV).ids())
+                .containsExactly("1", "2");
+        Files.writeString(movies, "movieId,title,genres\n2,Jumanji (1995),Adventure\n");
+        assertThat(ItemCatalog.read(movies, ItemFormat.MOVIELENS_CSV).ids()).containsExactly("2");
+    }
+
     /** A file none of whose lines is an item is an error, not a silently empty catalog. */
     @Test
     void anItemFileWithNoReadableLineFailsNamingTheFileAndTheFirstReason(@TempDir Path dir)

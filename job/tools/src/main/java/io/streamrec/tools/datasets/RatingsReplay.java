@@ -44,7 +44,7 @@ public final class RatingsReplay {
                 if (lineNumber == 1) {
                     line = TextFileLines.withoutByteOrderMark(line);
                 }
-                if ((lineNumber == 1 && format.hasHeader()) || line.isBlank()) {
+                if ((lineNumber == 1 && format.isHeader(line)) || line.isBlank()) {
                     continue;
                 }
                 try {

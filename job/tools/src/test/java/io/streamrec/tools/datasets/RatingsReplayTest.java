@@ -45,6 +45,19 @@ class RatingsReplayTest {
                 .isEqualTo("1 line (missing_field: 1)");
     }
 
+    /**
+     * A ratings.csv without its header line: line 1 is a rating (its rating and time are numbers)
+     * and is read, not skipped uncounted as the header.
+     */
+    @Test
+    void aHeaderlessMovieLensCsvKeepsItsFirstLine(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("ratings.csv");
+        Files.writeString(csv, "1,31,2.5,1260759144\n1,1029,3.0,1260759179\n");
+        RatingsReplay replay = RatingsReplay.read(csv, RatingsFormat.MOVIELENS_CSV);
+        assertThat(replay.events()).extracting(UserEvent::itemId).containsExactly("31", "1029");
+        assertThat(replay.skippedLines()).isEqualTo("none");
+    }
+
     @Test
     void readsTheMovieLensFormats(@TempDir Path dir) throws Exception {
         Path csv = dir.resolve("ratings.csv");
