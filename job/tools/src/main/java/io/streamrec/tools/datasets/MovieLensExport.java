@@ -1,5 +1,6 @@
 package io.streamrec.tools.datasets;
 
+import io.streamrec.ingest.InputFileException;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.ingest.ItemFormat;
 import io.streamrec.schema.UserEvent;
@@ -77,8 +78,17 @@ public final class MovieLensExport {
             System.exit(2);
         }
         int limit = args.length == 5 ? Integer.parseInt(args[4]) : Integer.MAX_VALUE;
-        List<UserEvent> events =
-                RatingsReplay.read(Path.of(args[0]), RatingsFormat.MOVIETWEETINGS).events();
+        List<UserEvent> events;
+        try {
+            events =
+                    RatingsReplay.readForReplay(
+                                    Path.of(args[0]), RatingsFormat.MOVIETWEETINGS, System.out)
+                            .events();
+        } catch (InputFileException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         events = events.subList(0, Math.min(limit, events.size()));
         ItemCatalog items = ItemCatalog.read(Path.of(args[1]), ItemFormat.MOVIETWEETINGS);
         Path out = Path.of(args[2]);

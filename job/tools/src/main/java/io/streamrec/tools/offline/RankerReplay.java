@@ -10,6 +10,7 @@ import io.streamrec.candidates.ScoredItem;
 import io.streamrec.candidates.SimilarUsers;
 import io.streamrec.candidates.Source;
 import io.streamrec.eval.EventSample;
+import io.streamrec.ingest.InputFileException;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.ingest.ItemFormat;
 import io.streamrec.ranking.CandidateFeatures;
@@ -649,7 +650,14 @@ public final class RankerReplay {
         boolean hasFormat = args.length > 2 && !args[2].startsWith("--");
         String format = hasFormat ? args[2] : "movietweetings";
         Options options = Options.parse(args, hasFormat ? 3 : 2);
-        List<UserEvent> events = readEvents(Path.of(args[0]), format, options);
+        List<UserEvent> events;
+        try {
+            events = readEvents(Path.of(args[0]), format, options, System.out);
+        } catch (InputFileException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         ItemCatalog catalog = ItemCatalog.read(Path.of(args[1]), ItemFormat.parse(format));
         long cpuBefore = processCpuNanos();
         RankerReplay replay = new RankerReplay(catalog, options);
@@ -712,14 +720,18 @@ public final class RankerReplay {
                 (processCpuNanos() - cpuBefore) / 1e9, replayThreadCpu / 1e9);
     }
 
-    /** The ratings as events, in time order, after the options' user filter and time scale. */
-    private static List<UserEvent> readEvents(Path ratings, String format, Options options)
+    /**
+     * The ratings as events, in time order, after the options' user filter and time scale; prints
+     * what was read and skipped to {@code out}, and fails when no line is a rating.
+     */
+    static List<UserEvent> readEvents(Path ratings, String format, Options options, PrintStream out)
             throws IOException {
         return timeScaled(
                 options.timeScale,
                 usersWithAtLeast(
                         options.minUserEvents,
-                        RatingsReplay.read(ratings, RatingsFormat.parse(format)).events()));
+                        RatingsReplay.readForReplay(ratings, RatingsFormat.parse(format), out)
+                                .events()));
     }
 
     /** Replays every event, with a progress line every 20,000; the seconds it took. */

@@ -4,19 +4,52 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.streamrec.ingest.InputFileException;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.schema.EventType;
 import io.streamrec.schema.UserEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RankerReplayTest {
     private static UserEvent event(String user, String item, long t) {
         return new UserEvent(user + item + t, user, item, EventType.RATING, 8f, t);
+    }
+
+    /**
+     * The ratings read report their skipped lines, and a file of which no line is a rating (a
+     * ratings.csv read without its movielens-csv format argument) is an error, not a replay of 0
+     * events at HR@10 0.0000.
+     */
+    @Test
+    void theRatingsReadReportSkippedLinesAndNoRatingReadIsAnError(@TempDir Path dir)
+            throws Exception {
+        RankerReplay.Options options = RankerReplay.Options.parse(new String[0], 0);
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
+        Path mixed = Files.writeString(dir.resolve("ratings.dat"), "1::10::7::300\nbroken line\n");
+
+        assertThat(RankerReplay.readEvents(mixed, "movietweetings", options, out)).hasSize(1);
+        assertThat(printed.toString(StandardCharsets.UTF_8))
+                .contains("Read 1 events from " + mixed)
+                .contains("skipped 1 line (missing_field: 1)");
+
+        Path csv =
+                Files.writeString(
+                        dir.resolve("ratings.csv"),
+                        "userId,movieId,rating,timestamp\n1,31,2.5,1260759144\n");
+        assertThatThrownBy(() -> RankerReplay.readEvents(csv, "movietweetings", options, out))
+                .isInstanceOf(InputFileException.class)
+                .hasMessageContaining(csv.toString())
+                .hasMessageContaining("missing_field: 2")
+                .hasMessageContaining("format");
     }
 
     @Test
