@@ -120,6 +120,11 @@ public final class RankerReplay {
 
     private int inBatch;
 
+    /** Events of the dataset and of the bots the replay worked on. */
+    private long processedDataset;
+
+    private long processedBots;
+
     /** Where the ranker's second half runs: inline, or on a thread of its own. */
     private final ScoringStage scoring;
 
@@ -188,9 +193,10 @@ public final class RankerReplay {
     void accept(UserEvent e) throws InterruptedException {
         scoring.deliver();
         if (!itemFlood.admits(e) || !userFlood.admits(e)) {
-            return;
+            return; // dropped before any work: not in the events/s
         }
         if (attack != null && BotTraffic.isBot(e.userId())) {
+            processedBots++;
             CandidateRanker owner = rankerOf(e.userId());
             complete(
                     owner,
@@ -200,6 +206,7 @@ public final class RankerReplay {
             endBatchIfFull();
             return; // bots are not evaluated
         }
+        processedDataset++;
         if (!EventSample.includes(e.eventId(), evalSampleRate)) {
             // learned as serving learns an event outside eval.sample-rate: nothing ranked
             firstSeen.putIfAbsent(e.itemId(), e.timestamp());
@@ -271,6 +278,16 @@ public final class RankerReplay {
                     });
             inBatch = 0;
         }
+    }
+
+    /** The events the replay worked on, the dataset's and the bots'. */
+    long processedEvents() {
+        return processedDataset + processedBots;
+    }
+
+    /** The bots' events the replay worked on. */
+    long processedBotEvents() {
+        return processedBots;
     }
 
     /** Stops the scoring thread, then closes the rankers. */
@@ -667,7 +684,7 @@ public final class RankerReplay {
         long threadCpuBefore = threadCpuNanos();
         double seconds = replay.replayAll(events);
         long replayThreadCpu = threadCpuNanos() - threadCpuBefore;
-        printSpeed(System.out, events.size(), seconds, options, cpuBefore, replayThreadCpu);
+        printSpeed(System.out, replay, events.size(), seconds, options, cpuBefore, replayThreadCpu);
         replay.printStatistics(System.out);
         replay.printTallies(System.out);
         replay.printAttack(System.out);
@@ -701,18 +718,30 @@ public final class RankerReplay {
 
     /**
      * The replay's speed and options, and the CPU it took: the process's since {@code cpuBefore}
-     * and the replay's thread's, {@code replayThreadCpu}.
+     * and the replay's thread's, {@code replayThreadCpu}. The speed counts the events the replay
+     * worked on, not those the flood limits dropped before any work ({@code offered} includes
+     * them), and names the dataset's and the injected bots' apart.
      */
     private static void printSpeed(
             PrintStream out,
-            int events,
+            RankerReplay replay,
+            int offered,
             double seconds,
             Options options,
             long cpuBefore,
             long replayThreadCpu) {
+        long processed = replay.processedEvents();
         out.printf(
-                "%,d events in %.1f s (%.0f events/s), %s%n",
-                events, seconds, events / seconds, options);
+                "%,d events processed (%,d of the dataset, %,d of bots; %,d of %,d dropped by the"
+                        + " flood limits) in %.1f s (%.0f events/s), %s%n",
+                processed,
+                processed - replay.processedBotEvents(),
+                replay.processedBotEvents(),
+                offered - processed,
+                offered,
+                seconds,
+                processed / seconds,
+                options);
         // the replay's own thread apart: the JIT's and the collector's threads, which share the
         // host's cores with it, move the process's figure more from run to run
         out.printf(

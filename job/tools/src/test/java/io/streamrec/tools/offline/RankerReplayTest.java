@@ -108,6 +108,26 @@ class RankerReplayTest {
                 .endsWith("evaluated 1.00 of the events, scoring on its own thread");
     }
 
+    /**
+     * Events a flood limit drops cost the replay nothing and are not in its events/s: 100 events of
+     * one user within a second, at 1 event an hour and a burst of 1, process 1.
+     */
+    @Test
+    void eventsTheFloodLimitDropsAreNotCountedAsProcessed() throws Exception {
+        RankerReplay replay =
+                new RankerReplay(
+                        ItemCatalog.empty(),
+                        RankerReplay.Options.parse(new String[] {"--user-flood", "1/1"}, 0));
+        for (int e = 0; e < 100; e++) {
+            replay.accept(event("u", "i" + e, 1_000L + e));
+        }
+        replay.awaitScoring();
+        replay.close();
+
+        assertThat(replay.processedEvents()).isLessThan(100).isEqualTo(1);
+        assertThat(replay.processedBotEvents()).isZero();
+    }
+
     /** The scoring thread changes when work runs, not what it computes: the same tallies. */
     @Test
     void aScoringThreadTalliesExactlyWhatInlineScoringDoes() throws Exception {
