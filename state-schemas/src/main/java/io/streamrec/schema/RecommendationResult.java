@@ -22,7 +22,18 @@ public record RecommendationResult(
         long servedAt) {
 
     /** One recommended item and its score. */
-    public record ScoredItem(String itemId, float score) {}
+    public record ScoredItem(String itemId, float score) {
+        /**
+         * {@code score} as a finite float, as the result schema's JSON number needs: NaN (a score
+         * that broke, ranked last) the lowest finite float, an infinity the extreme of its sign.
+         */
+        public static float finite(float score) {
+            if (Float.isNaN(score)) {
+                return -Float.MAX_VALUE;
+            }
+            return Math.max(-Float.MAX_VALUE, Math.min(Float.MAX_VALUE, score));
+        }
+    }
 
     /** Flink type information backed by {@link RecommendationResultSerializer}. */
     public static final class Info extends TypeInfoFactory<RecommendationResult> {

@@ -134,7 +134,8 @@ public final class RankedCandidates {
     /**
      * The first {@code k} items with their scores, as an answer gives them; when they are fewer
      * than k (a young catalog with few events), {@code fill}'s items not among them follow in
-     * {@code fill}'s order, each scored 1 below the item before it.
+     * {@code fill}'s order, each scored 1 below the item before it. Scores are finite ({@link
+     * RecommendationResult.ScoredItem#finite}): 1 below a NaN would make every filler NaN.
      */
     public List<RecommendationResult.ScoredItem> scoredTop(
             int k, List<RecommendationResult.ScoredItem> fill) {
@@ -153,8 +154,8 @@ public final class RankedCandidates {
         float lowest = 0f;
         for (int j = 0; j < items.size() && scored.size() < k; j++) {
             if (taken.add(items.get(j))) {
-                scored.add(new RecommendationResult.ScoredItem(items.get(j), score(j)));
-                lowest = score(j);
+                lowest = RecommendationResult.ScoredItem.finite(score(j));
+                scored.add(new RecommendationResult.ScoredItem(items.get(j), lowest));
             }
         }
         if (scored.size() < k) {

@@ -96,12 +96,36 @@ class RecordSchemaCompatibilityTest {
                                         "u",
                                         List.of(
                                                 new io.streamrec.schema.RecommendationResult
-                                                        .ScoredItem("i", 1f)),
+                                                        .ScoredItem("i", 1f),
+                                                // broken scores: still JSON numbers, as the
+                                                // schema says, never "NaN" or "-Infinity"
+                                                new io.streamrec.schema.RecommendationResult
+                                                        .ScoredItem("j", Float.NaN),
+                                                new io.streamrec.schema.RecommendationResult
+                                                        .ScoredItem("k", Float.NEGATIVE_INFINITY),
+                                                new io.streamrec.schema.RecommendationResult
+                                                        .ScoredItem("l", Float.POSITIVE_INFINITY)),
                                         "model",
                                         3,
                                         4)));
         schema.get("required")
                 .forEach(f -> assertThat(written.has(f.asText())).as(f.asText()).isTrue());
+        assertThat(
+                        schema.get("properties")
+                                .get("items")
+                                .get("items")
+                                .get("properties")
+                                .get("score")
+                                .get("type")
+                                .asText())
+                .isEqualTo("number");
+        assertThat(written.get("items"))
+                .extracting(item -> item.get("score"))
+                .allSatisfy(score -> assertThat(score.isNumber()).as(score.toString()).isTrue());
+        // a NaN ranks last: it is written as the lowest finite score, infinities as the extremes
+        assertThat(written.get("items"))
+                .extracting(item -> item.get("score").floatValue())
+                .containsExactly(1f, -Float.MAX_VALUE, -Float.MAX_VALUE, Float.MAX_VALUE);
         JsonNode deadSchema = MAPPER.readTree(resource("/schemas/dead-letter.v1.schema.json"));
         JsonNode dead =
                 MAPPER.readTree(

@@ -117,6 +117,27 @@ class RankedCandidatesTest {
         assertThat(ranked.scoredTop(1, fill)).containsExactly(new ScoredItem("a", 2f));
     }
 
+    /**
+     * A broken score (NaN, an infinity) listed within k would reach the answer as is, and 1 below a
+     * NaN is NaN: every filler after it was NaN too. An answer's scores are finite.
+     */
+    @Test
+    void scoredTopGivesFiniteScoresWhenAScoreBroke() {
+        RankedCandidates ranked =
+                RankedCandidates.of(
+                        List.of("a", "b", "c"),
+                        new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY});
+        List<ScoredItem> fill = List.of(new ScoredItem("x", 8f), new ScoredItem("y", 7f));
+
+        List<ScoredItem> scored = ranked.scoredTop(5, fill);
+
+        assertThat(scored).extracting(ScoredItem::itemId).containsExactly("b", "c", "a", "x", "y");
+        assertThat(scored)
+                .extracting(ScoredItem::score)
+                .allSatisfy(score -> assertThat(Float.isFinite(score)).as("" + score).isTrue())
+                .startsWith(Float.MAX_VALUE, -Float.MAX_VALUE, -Float.MAX_VALUE);
+    }
+
     /** Sorted (k near n) and selected (k far below n) alike. */
     @Test
     void aScoreThatIsNotANumberRanksLastNotFirst() {

@@ -111,7 +111,10 @@ public final class RequestJsonCodec implements RecordParser<RecommendationReques
         node.put("userId", r.userId());
         ArrayNode items = node.putArray("items");
         for (RecommendationResult.ScoredItem item : r.items()) {
-            items.addObject().put("itemId", item.itemId()).put("score", item.score());
+            // Jackson writes a non-finite float as a string ("NaN"): the schema says a number
+            items.addObject()
+                    .put("itemId", item.itemId())
+                    .put("score", RecommendationResult.ScoredItem.finite(item.score()));
         }
         node.put("reason", r.reason());
         node.put("modelVersion", r.modelVersion());
