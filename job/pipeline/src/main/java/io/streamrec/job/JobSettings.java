@@ -166,15 +166,18 @@ public final class JobSettings {
 
     /**
      * How the job's validation reads requests: a recommendation request at most {@code
-     * validation.max-future} ahead of the wall clock, as events, where it is the only reader; with
+     * validation.max-future} ahead of the wall clock, as events, where it is the only reader (and
+     * never before {@code validation.earliest-timestamp}, a setting both readers apply alike); with
      * {@code serving.direct-requests} on, serving answers recommendation requests and caps their
      * time itself ({@link DirectRequestSettings#requestCodec}), and validation passes only forgets
      * on, so turning one away by a second clock would dead-letter a request serving answered.
      */
     public RequestJsonCodec requestCodec() {
         return directRequests().enabled()
-                ? RequestJsonCodec.unbounded()
-                : new RequestJsonCodec(conf.get(ValidationOptions.MAX_FUTURE).toMillis());
+                ? RequestJsonCodec.unbounded(conf.get(ValidationOptions.EARLIEST_TIMESTAMP))
+                : new RequestJsonCodec(
+                        conf.get(ValidationOptions.EARLIEST_TIMESTAMP),
+                        conf.get(ValidationOptions.MAX_FUTURE).toMillis());
     }
 
     /**
@@ -328,7 +331,8 @@ public final class JobSettings {
                         topics().requests(),
                         consumerGroup(),
                         userIdKeyFile().orElse(null),
-                        conf.get(ValidationOptions.MAX_FUTURE).toMillis())
+                        conf.get(ValidationOptions.MAX_FUTURE).toMillis(),
+                        conf.get(ValidationOptions.EARLIEST_TIMESTAMP))
                 : DirectRequestSettings.OFF;
     }
 

@@ -184,8 +184,9 @@ class EventParsingTest {
     /**
      * A recommendation request's timestamp is serving's "now" while it has seen no event: it gets
      * the bound an event gets ({@code validation.max-future}); a forget's does not, so that a fast
-     * clock cannot keep a user from being erased; a timestamp of at most 0 is invalid as an event's
-     * is. The margins are minutes, far beyond the time between the test and the parse.
+     * clock cannot keep a user from being erased; a timestamp of at most 0, or before {@code
+     * validation.earliest-timestamp}, is invalid as an event's is. The margins are minutes, far
+     * beyond the time between the test and the parse.
      */
     @Test
     void aRequestStampedFurtherAheadOfTheClockThanMaxFutureIsRejected() throws Exception {
@@ -196,7 +197,18 @@ class EventParsingTest {
         assertThat(codec.parse(request(now + minute, false)).timestamp()).isEqualTo(now + minute);
         assertThat(codec.parse(request(now - 1_440 * minute, false)).timestamp())
                 .isEqualTo(now - 1_440 * minute);
-        assertThat(codec.parse(request(1, false)).timestamp()).isEqualTo(1);
+        // before validation.earliest-timestamp (1980 by default), as an event: a time in seconds
+        // read as milliseconds is January 1970, and would become serving's "now" after a restore
+        for (long early : new long[] {1, 1_700_000_000L}) {
+            assertThatThrownBy(() -> codec.parse(request(early, false)))
+                    .isInstanceOfSatisfying(
+                            InvalidRecordException.class,
+                            e -> assertThat(e.reason()).isEqualTo("invalid_timestamp"))
+                    .hasMessageContaining("not seconds");
+            assertThatThrownBy(() -> RequestJsonCodec.unbounded().parse(request(early, false)))
+                    .isInstanceOf(InvalidRecordException.class);
+            assertThat(codec.parse(request(early, true)).isForget()).isTrue();
+        }
         for (long ahead : new long[] {now + 60 * minute, Long.MAX_VALUE}) {
             assertThatThrownBy(() -> codec.parse(request(ahead, false)))
                     .isInstanceOfSatisfying(

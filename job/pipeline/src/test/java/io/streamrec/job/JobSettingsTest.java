@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.configuration.Configuration;
@@ -598,6 +599,48 @@ class JobSettingsTest {
                 .isEqualTo(aMinuteAhead);
         assertThat(settings.directRequests().requestCodec().parse(requestAt(aMinuteAhead)))
                 .isNotNull();
+    }
+
+    /**
+     * A recommendation request stamped in seconds is refused as an event is, by the job's
+     * validation and by serving reading requests itself alike (one reader answering what the other
+     * dead-letters would be two verdicts); lowered, the bound lets older requests in.
+     */
+    @Test
+    void requestsBeforeTheEarliestTimestampAreRefusedByEveryReader() throws Exception {
+        long seconds = System.currentTimeMillis() / 1000;
+        for (boolean direct : new boolean[] {false, true}) {
+            Configuration conf = new Configuration();
+            conf.set(ModelOptions.TYPE, direct ? ModelType.RANKER : ModelType.BPR);
+            conf.set(ServingOptions.DIRECT_REQUESTS, direct);
+            JobSettings settings = new JobSettings(conf);
+            // serving reads requests itself only with direct requests on
+            List<RequestJsonCodec> readers =
+                    direct
+                            ? List.of(
+                                    settings.requestCodec(),
+                                    settings.directRequests().requestCodec())
+                            : List.of(settings.requestCodec());
+            for (RequestJsonCodec codec : readers) {
+                assertThatThrownBy(() -> codec.parse(requestAt(seconds)))
+                        .as("direct %s", direct)
+                        .isInstanceOfSatisfying(
+                                InvalidRecordException.class,
+                                e -> assertThat(e.reason()).isEqualTo("invalid_timestamp"));
+            }
+            conf.set(ValidationOptions.EARLIEST_TIMESTAMP, 0L);
+            JobSettings older = new JobSettings(conf);
+            assertThat(older.requestCodec().parse(requestAt(seconds)).timestamp())
+                    .isEqualTo(seconds);
+            if (direct) {
+                assertThat(
+                                older.directRequests()
+                                        .requestCodec()
+                                        .parse(requestAt(seconds))
+                                        .timestamp())
+                        .isEqualTo(seconds);
+            }
+        }
     }
 
     private static byte[] requestAt(long timestamp) {

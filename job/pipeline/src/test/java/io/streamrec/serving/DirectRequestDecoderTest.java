@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class DirectRequestDecoderTest {
     /** Serving reading requests itself, {@code validation.max-future} at its default of 5 min. */
     private static final DirectRequestSettings DIRECT =
-            new DirectRequestSettings(true, "requests", "streamrec", null, 300_000);
+            new DirectRequestSettings(true, "requests", "streamrec", null, 300_000, 0);
 
     private static final byte[] KEY = new byte[UserPseudonyms.MIN_KEY_BYTES];
 
@@ -106,7 +106,7 @@ class DirectRequestDecoderTest {
                         0,
                         2,
                         null,
-                        new DirectRequestSettings(true, "requests", "streamrec", null, hour),
+                        new DirectRequestSettings(true, "requests", "streamrec", null, hour, 0),
                         () -> now);
 
         assertThat(

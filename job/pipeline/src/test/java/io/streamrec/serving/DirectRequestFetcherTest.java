@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 class DirectRequestFetcherTest {
     /** Serving reading requests itself, {@code validation.max-future} at its default of 5 min. */
     private static final DirectRequestSettings DIRECT =
-            new DirectRequestSettings(true, "requests", "streamrec", null, 300_000);
+            new DirectRequestSettings(true, "requests", "streamrec", null, 300_000, 0);
 
     private static final String TOPIC = "requests";
     private static final TopicPartition P0 = new TopicPartition(TOPIC, 0);

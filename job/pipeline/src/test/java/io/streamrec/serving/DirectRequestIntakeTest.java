@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 /** How much of what the fetcher's thread hands off one call on the task thread answers. */
 class DirectRequestIntakeTest {
     private static final DirectRequestSettings DIRECT =
-            new DirectRequestSettings(true, "requests", "streamrec", null, 300_000);
+            new DirectRequestSettings(true, "requests", "streamrec", null, 300_000, 0);
 
     private static final String TOPIC = "requests";
 

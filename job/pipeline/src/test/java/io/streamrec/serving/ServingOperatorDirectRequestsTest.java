@@ -49,7 +49,7 @@ class ServingOperatorDirectRequestsTest {
     private static final KafkaSettings KAFKA = new KafkaSettings("unreachable:9092", Map.of());
 
     private static final DirectRequestSettings DIRECT =
-            new DirectRequestSettings(true, RequestsTopic.NAME, "streamrec", null, 300_000);
+            new DirectRequestSettings(true, RequestsTopic.NAME, "streamrec", null, 300_000, 0);
 
     /** Owned by subtask 0 of 2 ({@link #theUsersAreOwnedAsTheExpectationsAssume}). */
     private static final String A = "u1";

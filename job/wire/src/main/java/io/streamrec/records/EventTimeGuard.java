@@ -63,6 +63,15 @@ public final class EventTimeGuard<T> implements Serializable {
      * longer for the events after it.
      */
     private void checkNotTooEarly(long t) throws InvalidRecordException {
+        checkNotBefore(t, earliestMs);
+    }
+
+    /**
+     * Throws {@code invalid_timestamp} when {@code t} is before {@code earliestMs} ({@code
+     * validation.earliest-timestamp}): the bound events get, which requests get too ({@link
+     * RequestJsonCodec}).
+     */
+    static void checkNotBefore(long t, long earliestMs) throws InvalidRecordException {
         if (t < earliestMs) {
             throw new InvalidRecordException(
                     "invalid_timestamp",

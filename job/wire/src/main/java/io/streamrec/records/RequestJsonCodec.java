@@ -11,41 +11,63 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /**
  * JSON of requests and results at the Kafka edge. Request: {@code {"requestId":"r1",
  * "userId":"42","k":10,"timestamp":1700000000000}} ({@code k} defaults to 10, at most 1000; {@code
- * timestamp} defaults to the arrival time and a recommendation request's may be at most {@code
- * validation.max-future} ahead of the clock, as an event's: serving takes it for "now" while it has
- * seen no event; a forget's is not bounded). A forget request: {@code {"requestId":"f1",
- * "userId":"42","forget":true}} (erases the user's state in the job). Result: {@code
- * {"requestId","userId", "items":[{"itemId","score"}],"reason","modelVersion","servedAt"}}.
+ * timestamp} defaults to the arrival time and a recommendation request's may be no earlier than
+ * {@code validation.earliest-timestamp} and at most {@code validation.max-future} ahead of the
+ * clock, as an event's: serving takes it for "now" while it has seen no event; a forget's is not
+ * bounded). A forget request: {@code {"requestId":"f1", "userId":"42","forget":true}} (erases the
+ * user's state in the job). Result: {@code {"requestId","userId",
+ * "items":[{"itemId","score"}],"reason","modelVersion","servedAt"}}.
  */
 public final class RequestJsonCodec implements RecordParser<RecommendationRequest> {
     private static final long serialVersionUID = 1L;
     public static final int MAX_K = 1000;
 
+    private final long earliestMs;
     private final long maxFutureMs;
 
-    /** Requests stamped at most {@code validation.max-future}'s default ahead of the clock. */
+    /**
+     * Requests stamped from {@code validation.earliest-timestamp}'s default to {@code
+     * validation.max-future}'s default ahead of the clock.
+     */
     public RequestJsonCodec() {
         this(ValidationOptions.MAX_FUTURE.defaultValue().toMillis());
     }
 
+    /** Requests from {@code validation.earliest-timestamp}'s default on: see the two-arg one. */
+    public RequestJsonCodec(long maxFutureMs) {
+        this(ValidationOptions.DEFAULT_EARLIEST_TIMESTAMP, maxFutureMs);
+    }
+
     /**
+     * @param earliestMs the earliest time a recommendation request may be stamped ({@code
+     *     validation.earliest-timestamp}, as events); earlier is {@code invalid_timestamp}
      * @param maxFutureMs how far ahead of the wall clock a recommendation request may be stamped
      *     ({@code validation.max-future}); further is {@code future_timestamp}. {@link
      *     Long#MAX_VALUE}: any time (the reader bounds it otherwise, see {@link #unbounded}).
      */
-    public RequestJsonCodec(long maxFutureMs) {
+    public RequestJsonCodec(long earliestMs, long maxFutureMs) {
         if (maxFutureMs < 0) {
             throw new IllegalArgumentException("maxFutureMs " + maxFutureMs + " < 0");
         }
+        this.earliestMs = earliestMs;
         this.maxFutureMs = maxFutureMs;
     }
 
     /**
-     * Requests at any time: for a reader that does not turn them away by time, as serving's own
-     * reader of the requests topic, which caps the time it takes from them instead.
+     * Requests however far ahead of the clock, from {@code validation.earliest-timestamp}'s default
+     * on: see {@link #unbounded(long)}.
      */
     public static RequestJsonCodec unbounded() {
-        return new RequestJsonCodec(Long.MAX_VALUE);
+        return unbounded(ValidationOptions.DEFAULT_EARLIEST_TIMESTAMP);
+    }
+
+    /**
+     * Requests however far ahead of the clock: for a reader that does not turn them away by the
+     * clock, as serving's own reader of the requests topic, which caps the time it takes from them
+     * instead. The earliest bound is a setting, not a clock, so every reader applies it alike.
+     */
+    public static RequestJsonCodec unbounded(long earliestMs) {
+        return new RequestJsonCodec(earliestMs, Long.MAX_VALUE);
     }
 
     @Override
@@ -59,6 +81,8 @@ public final class RequestJsonCodec implements RecordParser<RecommendationReques
             // a forget is honoured whatever its sender's clock says: erasure must not hang on it
             return RecommendationRequest.forget(requestId, userId, timestamp);
         }
+        // a time in seconds is January 1970: as serving's "now" it would age every decay
+        EventTimeGuard.checkNotBefore(timestamp, earliestMs);
         EventTimeGuard.checkNotAhead(timestamp, now, maxFutureMs);
         int k = 10;
         JsonNode kNode = node.get("k");

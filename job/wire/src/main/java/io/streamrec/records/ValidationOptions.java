@@ -20,8 +20,9 @@ public final class ValidationOptions {
                     .defaultValue(DEFAULT_EARLIEST_TIMESTAMP)
                     .withDescription(
                             "Events stamped before this time (epoch milliseconds; the default is"
-                                    + " 1980-01-01) are dead-lettered (invalid_timestamp): a"
-                                    + " timestamp sent in seconds reads as January 1970."
+                                    + " 1980-01-01) are dead-lettered (invalid_timestamp), and"
+                                    + " so are recommendation requests: a timestamp sent in"
+                                    + " seconds reads as January 1970."
                                     + " Lower it to replay older data.");
 
     public static final ConfigOption<Duration> MAX_FUTURE =
