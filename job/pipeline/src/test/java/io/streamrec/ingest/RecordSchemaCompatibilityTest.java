@@ -9,9 +9,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamrec.records.EventJsonCodec;
 import io.streamrec.records.InvalidRecordException;
 import io.streamrec.records.RequestJsonCodec;
+import io.streamrec.records.ValidationOptions;
+import io.streamrec.schema.EventType;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -75,14 +79,65 @@ class RecordSchemaCompatibilityTest {
                             InvalidRecordException.class,
                             e -> assertThat(e.reason()).isEqualTo("missing_field"));
         }
-        List<String> types = new ArrayList<>();
-        schema.get("properties").get("type").get("enum").forEach(t -> types.add(t.asText()));
-        for (String type : types) {
+        // the type names, in any case: theEventAndRequestSchemasStateTheParsersRules
+        for (String type : List.of("view", "click", "cart", "purchase", "rating")) {
             ObjectNode event = (ObjectNode) MAPPER.readTree(resource("/compat/event.v1.json"));
             event.put("type", type);
             assertThat(new EventJsonCodec().parse(MAPPER.writeValueAsBytes(event)).type().name())
                     .isEqualToIgnoringCase(type);
         }
+    }
+
+    /**
+     * Where JSON Schema can say what the parsers refuse, the published schemas say it: the earliest
+     * timestamp (its default), a value's float range, the type names in any case, ids sent as
+     * integers. What it cannot say (an integer written with a fraction or exponent is wrong_type)
+     * the descriptions do.
+     */
+    @Test
+    void theEventAndRequestSchemasStateTheParsersRules() throws Exception {
+        JsonNode event =
+                MAPPER.readTree(resource("/schemas/event.v1.schema.json")).get("properties");
+        long earliest = ValidationOptions.EARLIEST_TIMESTAMP.defaultValue();
+        assertThat(event.get("timestamp").get("minimum").asLong()).isEqualTo(earliest);
+        assertThat(event.get("value").get("maximum").asDouble()).isEqualTo(Float.MAX_VALUE);
+        assertThat(event.get("value").get("minimum").asDouble()).isEqualTo(-Float.MAX_VALUE);
+        assertThat(event.get("timestamp").get("description").asText())
+                .contains("fraction or exponent");
+
+        Pattern typeName = Pattern.compile(event.get("type").get("pattern").asText());
+        for (EventType type : EventType.values()) {
+            String upper = type.name();
+            String lower = upper.toLowerCase(Locale.ROOT);
+            for (String name : List.of(lower, upper, upper.charAt(0) + lower.substring(1))) {
+                assertThat(typeName.matcher(name).find()).as(name).isTrue();
+                ObjectNode e = (ObjectNode) MAPPER.readTree(resource("/compat/event.v1.json"));
+                e.put("type", name);
+                assertThat(new EventJsonCodec().parse(MAPPER.writeValueAsBytes(e)).type())
+                        .isEqualTo(type);
+            }
+        }
+        assertThat(typeName.matcher(" view").find()).isFalse();
+        assertThat(typeName.matcher("views").find()).isFalse();
+
+        JsonNode request = MAPPER.readTree(resource("/schemas/request.v1.schema.json"));
+        // a forget's time is not bounded: the earliest bound is the other requests'
+        assertThat(request.get("else").get("properties").get("timestamp").get("minimum").asLong())
+                .isEqualTo(earliest);
+        for (String id : List.of("eventId", "userId", "itemId")) {
+            assertThat(event.get(id).get("type").toString())
+                    .as(id)
+                    .isEqualTo("[\"string\",\"integer\"]");
+        }
+        for (String id : List.of("requestId", "userId")) {
+            assertThat(request.get("properties").get(id).get("type").toString())
+                    .as(id)
+                    .isEqualTo("[\"string\",\"integer\"]");
+        }
+        ObjectNode numericIds = (ObjectNode) MAPPER.readTree(resource("/compat/event.v1.json"));
+        numericIds.put("userId", 42).put("itemId", 7).put("eventId", 1);
+        assertThat(new EventJsonCodec().parse(MAPPER.writeValueAsBytes(numericIds)).userId())
+                .isEqualTo("42");
     }
 
     @Test
