@@ -39,16 +39,18 @@ final class CheckpointGuarantees {
         if (longestOpen.compareTo(transactionTimeout) >= 0) {
             throw new IllegalArgumentException(
                     String.format(
-                            "a sink's transaction may stay open %d s (%s x (%s + 1) + %s + the"
-                                    + " longest restart delay), not less than its"
+                            "a sink's transaction may stay open %d s ((%s + 1) x the longer of"
+                                    + " %s and %s, + %s + the longest restart delay), not"
+                                    + " less than its"
                                     + " transaction.timeout.ms of %d s: past it the broker aborts"
                                     + " the transaction and the output is lost. Lower the"
-                                    + " checkpoint timeout or the tolerated failures, or raise"
+                                    + " checkpoint timeout, the interval or the tolerated failures, or raise"
                                     + " transaction.timeout.ms in kafka.properties (at most the"
                                     + " broker's transaction.max.timeout.ms)",
                             longestOpen.toSeconds(),
-                            CheckpointingOptions.CHECKPOINTING_TIMEOUT.key(),
                             CheckpointingOptions.TOLERABLE_FAILURE_NUMBER.key(),
+                            CheckpointingOptions.CHECKPOINTING_TIMEOUT.key(),
+                            CheckpointingOptions.CHECKPOINTING_INTERVAL.key(),
                             CheckpointingOptions.CHECKPOINTING_INTERVAL.key(),
                             transactionTimeout.toSeconds()));
         }
@@ -77,13 +79,18 @@ final class CheckpointGuarantees {
         }
     }
 
-    /** Every tolerated failed checkpoint at its timeout, the interval, then a restart's delay. */
+    /**
+     * The interval to the first checkpoint after the transaction opened, then every tolerated
+     * failed checkpoint and the last one, each taking the longer of the timeout and the interval
+     * (checkpoints are triggered an interval apart, and one may be declined at once), then a
+     * restart's delay.
+     */
     static Duration longestOpenTransaction(CheckpointConfig checkpoints, ReadableConfig conf) {
         int tolerable = Math.max(0, checkpoints.getTolerableCheckpointFailureNumber());
-        return Duration.ofMillis(checkpoints.getCheckpointTimeout())
-                .multipliedBy(tolerable + 1L)
-                .plus(Duration.ofMillis(checkpoints.getCheckpointInterval()))
-                .plus(restartDelay(conf));
+        Duration interval = Duration.ofMillis(checkpoints.getCheckpointInterval());
+        Duration timeout = Duration.ofMillis(checkpoints.getCheckpointTimeout());
+        Duration eachCheckpoint = timeout.compareTo(interval) >= 0 ? timeout : interval;
+        return eachCheckpoint.multipliedBy(tolerable + 1L).plus(interval).plus(restartDelay(conf));
     }
 
     private static Duration restartDelay(ReadableConfig conf) {

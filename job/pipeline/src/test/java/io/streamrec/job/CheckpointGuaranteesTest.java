@@ -49,6 +49,22 @@ class CheckpointGuaranteesTest {
                 .hasMessageContaining("transaction.timeout.ms of 300 s");
     }
 
+    /**
+     * Checkpoints are triggered an interval apart and a failing one can decline at once, so each
+     * tolerated failure takes the interval where it is longer than the timeout: 11 x 90 s + 90 s +
+     * 30 s, where counting the interval once gave 11 x 60 s + 90 s + 30 s = 780 s and let through a
+     * transaction that commits about 990 s after it opened.
+     */
+    @Test
+    void aLongIntervalCountsOncePerToleratedFailure() {
+        Configuration runtime = RuntimeDefaults.checkpointsAndRestarts();
+        runtime.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofSeconds(90));
+
+        assertThatThrownBy(() -> check(runtime, FIFTEEN_MINUTES))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("may stay open 1110 s");
+    }
+
     @Test
     void aRestartsDelayCounts() {
         Configuration runtime = RuntimeDefaults.checkpointsAndRestarts();

@@ -61,8 +61,11 @@ class RuntimeDefaultsTest {
     @Test
     void aSinksTransactionOutlivesEveryToleratedFailedCheckpointAndARestart() {
         Configuration c = RuntimeDefaults.checkpointsAndRestarts();
+        // each failed checkpoint takes the longer of the timeout and the interval
+        Duration timeout = c.get(CheckpointingOptions.CHECKPOINTING_TIMEOUT);
+        Duration interval = c.get(CheckpointingOptions.CHECKPOINTING_INTERVAL);
         Duration longestOpen =
-                c.get(CheckpointingOptions.CHECKPOINTING_TIMEOUT)
+                (timeout.compareTo(interval) >= 0 ? timeout : interval)
                         .multipliedBy(c.get(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER) + 1)
                         .plus(c.get(CheckpointingOptions.CHECKPOINTING_INTERVAL))
                         .plus(
