@@ -417,7 +417,7 @@ public final class JobSettings {
         atLeast(ModelOptions.NEGATIVES, 1);
         atLeast(ModelOptions.HISTORY_LENGTH, 0);
         atLeast(ModelOptions.CONTENT_DIM, 0);
-        positiveDuration(ModelOptions.TREND_HALF_LIFE);
+        positiveMillis(ModelOptions.TREND_HALF_LIFE);
         share(ModelOptions.RECENT_NEGATIVE_FRACTION);
         check(ModelOptions.RATING_MAX, v -> v > 0 && !v.isInfinite(), "> 0");
         conf.get(ModelOptions.RATING_WEIGHTING); // an unknown name fails here, naming the key
@@ -459,7 +459,7 @@ public final class JobSettings {
                 WorkerOptions.BATCH_SIZE,
                 v -> v >= 1 && v <= ReadBounds.MAX_LIST_LENGTH,
                 "1.." + ReadBounds.MAX_LIST_LENGTH);
-        nonNegativeDuration(WorkerOptions.FLUSH_INTERVAL);
+        nonNegativeMillis(WorkerOptions.FLUSH_INTERVAL);
         nonNegativeDuration(ServingOptions.EVALUATION_SLICE);
         // a user's items travel in evaluation markers and requests, which readers bound
         check(
@@ -481,7 +481,7 @@ public final class JobSettings {
                                         ">= " + ParallelismOptions.SHARDS.key()));
         atLeast(ParameterServerOptions.CACHE_ROWS, 0);
         atLeast(ServingOptions.ANN_MIN_ITEMS, 0);
-        positiveDuration(EvaluationOptions.WINDOW);
+        positiveMillis(EvaluationOptions.WINDOW);
         share(EvaluationOptions.SAMPLE_RATE);
         userFlood(); // each fails naming its options: a rate of Infinity would quarantine for good
         itemFlood();
@@ -500,8 +500,8 @@ public final class JobSettings {
         topics();
         ValidationOptions.maxFuture(conf);
         userIdKeyFile();
-        nonNegativeDuration(ValidationOptions.ALLOWED_LATENESS);
-        nonNegativeDuration(ValidationOptions.DEDUPE_WINDOW);
+        nonNegativeMillis(ValidationOptions.ALLOWED_LATENESS);
+        nonNegativeMillis(ValidationOptions.DEDUPE_WINDOW);
         check(ValidationOptions.DEDUPE_MAX_IDS, v -> v >= 4, "at least 4");
         String format = conf.get(CatalogOptions.FORMAT);
         try {
@@ -623,8 +623,21 @@ public final class JobSettings {
         check(option, v -> v > 0 && v <= 1, "in (0, 1]");
     }
 
-    private void positiveDuration(ConfigOption<Duration> option) {
-        check(option, d -> d.compareTo(Duration.ZERO) > 0, "> 0");
+    /**
+     * A duration read in milliseconds where 0 is invalid: {@code 500 micros} would read as 0 ms, a
+     * zero divisor or a half-life of nothing.
+     */
+    private void positiveMillis(ConfigOption<Duration> option) {
+        check(option, d -> d.compareTo(Duration.ofMillis(1)) >= 0, "at least 1 ms");
+    }
+
+    /**
+     * A duration read in milliseconds where 0 means something (off, at once): a value under a
+     * millisecond would silently read as 0, so it is refused.
+     */
+    private void nonNegativeMillis(ConfigOption<Duration> option) {
+        nonNegativeDuration(option);
+        DurationOptions.checkZeroOrAtLeastOneMilli(conf, option);
     }
 
     private void nonNegativeDuration(ConfigOption<Duration> option) {

@@ -21,6 +21,22 @@ public final class DurationOptions {
         checkFits(conf, option, Duration::toMillis, "ms");
     }
 
+    /**
+     * Fails with an {@link InvalidOption} when {@code option}, read in milliseconds and meaning
+     * something at 0, is set below a millisecond but above 0: {@code 500 micros} would read as 0.
+     */
+    public static void checkZeroOrAtLeastOneMilli(
+            ReadableConfig conf, ConfigOption<Duration> option) {
+        conf.getOptional(option)
+                .filter(d -> d.compareTo(Duration.ZERO) > 0 && d.compareTo(ONE_MILLI) < 0)
+                .ifPresent(
+                        d -> {
+                            throw new InvalidOption(option, d, "0 or at least 1 ms");
+                        });
+    }
+
+    private static final Duration ONE_MILLI = Duration.ofMillis(1);
+
     /** As {@link #checkFitsMillis}, for an option read in nanoseconds. */
     public static void checkFitsNanos(ReadableConfig conf, ConfigOption<?> option) {
         checkFits(conf, option, Duration::toNanos, "ns");

@@ -66,15 +66,16 @@ public final class ValidationOptions {
                                     + " this bounds those of a user whose event times do not.");
 
     /**
-     * {@link #MAX_FUTURE}, refused with an {@link InvalidOption} when negative or beyond the
-     * milliseconds a long holds.
+     * {@link #MAX_FUTURE}, refused with an {@link InvalidOption} when negative, between 0 and a
+     * millisecond (it would read as 0) or beyond the milliseconds a long holds.
      */
     public static Duration maxFuture(ReadableConfig conf) {
         Duration maxFuture = conf.get(MAX_FUTURE);
         if (maxFuture.isNegative()) {
             throw new InvalidOption(MAX_FUTURE, maxFuture, ">= 0");
         }
-        DurationOptions.checkFitsMillis(conf, MAX_FUTURE); // read in milliseconds
+        DurationOptions.checkZeroOrAtLeastOneMilli(conf, MAX_FUTURE); // read in milliseconds
+        DurationOptions.checkFitsMillis(conf, MAX_FUTURE);
         return maxFuture;
     }
 }
