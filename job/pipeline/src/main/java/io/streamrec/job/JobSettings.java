@@ -422,7 +422,7 @@ public final class JobSettings {
         check(ModelOptions.RATING_MAX, v -> v > 0 && !v.isInfinite(), "> 0");
         conf.get(ModelOptions.RATING_WEIGHTING); // an unknown name fails here, naming the key
         positiveWeights();
-        check(OptimizerOptions.LEARNING_RATE, v -> v > 0, "> 0");
+        check(OptimizerOptions.LEARNING_RATE, v -> v > 0 && !v.isInfinite(), "> 0, finite");
         nonNegativeNumber(OptimizerOptions.ADAGRAD_INITIAL_ACCUMULATOR);
         // 0 would let FTRL's falling L2 inflate the weights that get no gradient, without bound
         check(OptimizerOptions.FTRL_BETA, v -> v > 0 && !v.isInfinite(), "> 0, finite");
@@ -610,8 +610,9 @@ public final class JobSettings {
         check(option, v -> v >= min, ">= " + min);
     }
 
+    /** Finite too: an infinite rate or penalty would reach every row the job writes. */
     private void nonNegativeNumber(ConfigOption<Double> option) {
-        check(option, v -> v >= 0, ">= 0");
+        check(option, v -> v >= 0 && !v.isInfinite(), ">= 0, finite");
     }
 
     private void share(ConfigOption<Double> option) {

@@ -44,6 +44,20 @@ class JobSettingsTest {
         assertThatCode(() -> JobSettings.validate(new Configuration())).doesNotThrowAnyException();
     }
 
+    /** With a clip norm the noise is scaled by it: infinite noise would be an infinite step. */
+    @Test
+    void anInfiniteNoiseMultiplierIsRefusedWithAClipNorm() {
+        Configuration conf =
+                Configuration.fromMap(
+                        Map.of("ranker.clip-norm", "1", "ranker.dp-noise-multiplier", "Infinity"));
+
+        assertThatThrownBy(() -> JobSettings.validate(conf))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(
+                        "option ranker.dp-noise-multiplier = Infinity is out of range: must be >= 0,"
+                                + " finite");
+    }
+
     @Test
     void robustTrainingOptionsReachTheRankerAndNoiseNeedsAClipNorm() {
         Configuration conf =
@@ -293,10 +307,15 @@ class JobSettingsTest {
                 "ranker.training-negatives      | 0       | in (0, 1]",
                 "ranker.training-negatives      | 1.5     | in (0, 1]",
                 "eval.window                    | 0 s     | at least 1 ms",
-                "optimizer.learning-rate        | 0       | > 0",
+                "optimizer.learning-rate        | 0       | > 0, finite",
+                // Infinity would reach every row written to RocksDB and the model-updates topic
+                "optimizer.learning-rate        | Infinity | > 0, finite",
+                "optimizer.adagrad.initial-accumulator | Infinity | >= 0, finite",
+                "optimizer.ftrl.l1              | 1e309   | >= 0, finite",
+                "optimizer.l2                   | Infinity | >= 0, finite",
                 "ranker.learning-rate           | -1      | > 0, finite",
                 "ranker.learning-rate           | NaN     | > 0, finite",
-                "optimizer.l2                   | -0.01   | >= 0",
+                "optimizer.l2                   | -0.01   | >= 0, finite",
                 "optimizer.ftrl.beta            | 0       | > 0, finite",
                 "worker.batch-size              | 0       | 1..1048576",
                 "worker.max-user-items          | 0       | 1..1048576",
