@@ -195,9 +195,26 @@ public final class JobSettings {
         return parallelism(ParallelismOptions.WORKERS, jobParallelism);
     }
 
-    /** The number of parameter-server shards, else {@code jobParallelism}. */
+    /**
+     * The number of parameter-server shards, else {@code jobParallelism}; fails naming {@code
+     * parallelism.shards-max} when that is below it. Set, {@code parallelism.shards} is checked
+     * against it at construction; unset, the shards take the job's parallelism ({@code -p}), known
+     * only where the job is built.
+     */
     public int shardParallelism(int jobParallelism) {
-        return parallelism(ParallelismOptions.SHARDS, jobParallelism);
+        int shards = parallelism(ParallelismOptions.SHARDS, jobParallelism);
+        int max = shardMaxParallelism();
+        if (max < shards) {
+            throw outOfRange(
+                    ParallelismOptions.SHARDS_MAX,
+                    max,
+                    ">= the parameter server's shards, "
+                            + shards
+                            + " ("
+                            + ParallelismOptions.SHARDS.key()
+                            + ", else the job's parallelism)");
+        }
+        return shards;
     }
 
     /** The parameter server's key groups: the most shards it can be rescaled to. */

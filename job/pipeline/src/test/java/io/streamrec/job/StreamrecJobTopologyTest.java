@@ -106,6 +106,28 @@ class StreamrecJobTopologyTest {
         assertThat(node(graph, Uids.RESULTS_SINK).getParallelism()).isEqualTo(3);
     }
 
+    /**
+     * Without parallelism.shards the shards take the job's parallelism ({@code -p}), which the
+     * settings learn only here: past parallelism.shards-max (128 by default) the job fails naming
+     * it, not in the workers' builder with a message naming no option.
+     */
+    @Test
+    void aJobParallelismAboveTheShardsMaxFailsNamingIt() {
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createLocalEnvironment(
+                        200, RuntimeDefaults.checkpointsAndRestarts());
+        StreamrecJob job =
+                StreamrecJob.builder()
+                        .configuration(new Configuration())
+                        .catalog(ItemCatalog.empty())
+                        .build();
+
+        assertThatThrownBy(() -> job.addTo(env))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("option parallelism.shards-max = 128 is out of range")
+                .hasMessageContaining("200");
+    }
+
     @Test
     void parameterServerStageStandsAlone() {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2);
