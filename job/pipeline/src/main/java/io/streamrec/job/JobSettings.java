@@ -506,6 +506,7 @@ public final class JobSettings {
 
     private void checkKafkaAndData() {
         kafka();
+        checkTransactionTimeout();
         notBlank(KafkaOptions.GROUP_ID);
         notBlank(KafkaSinkOptions.TRANSACTIONAL_ID_PREFIX);
         conf.get(KafkaSinkOptions.TRANSACTION_NAMING_STRATEGY); // an unknown name fails here
@@ -614,13 +615,41 @@ public final class JobSettings {
         try {
             return Long.parseLong(set.trim());
         } catch (NumberFormatException e) {
-            // from kafka.properties or, below it, kafka.properties-file
-            ConfigOption<?> from =
-                    conf.get(KafkaOptions.PROPERTIES).containsKey("max.request.size")
-                            ? KafkaOptions.PROPERTIES
-                            : KafkaOptions.PROPERTIES_FILE;
-            throw outOfRange(from, set, "max.request.size in bytes");
+            throw outOfRange(
+                    kafkaPropertySetBy("max.request.size"), set, "max.request.size in bytes");
         }
+    }
+
+    /**
+     * The exactly-once sinks' {@code transaction.timeout.ms}, where the Kafka properties set it, is
+     * read as milliseconds where the job is built ({@link KafkaConnectors#transactionTimeout}), and
+     * Kafka reads it as an int the broker refuses at 0 or less: '15min' would fail there with a
+     * NumberFormatException naming no option.
+     */
+    private void checkTransactionTimeout() {
+        String set = kafka().toProperties().getProperty("transaction.timeout.ms");
+        if (set == null) {
+            return;
+        }
+        int ms;
+        try {
+            ms = Integer.parseInt(set.trim());
+        } catch (NumberFormatException e) {
+            ms = 0;
+        }
+        if (ms <= 0) {
+            throw outOfRange(
+                    kafkaPropertySetBy("transaction.timeout.ms"),
+                    set,
+                    "transaction.timeout.ms in milliseconds, an integer > 0");
+        }
+    }
+
+    /** The option a client property came from: kafka.properties or, below it, its file. */
+    private ConfigOption<?> kafkaPropertySetBy(String key) {
+        return conf.get(KafkaOptions.PROPERTIES).containsKey(key)
+                ? KafkaOptions.PROPERTIES
+                : KafkaOptions.PROPERTIES_FILE;
     }
 
     private void atLeast(ConfigOption<Integer> option, int min) {

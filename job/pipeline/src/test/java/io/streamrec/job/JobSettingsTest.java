@@ -395,6 +395,43 @@ class JobSettingsTest {
                 .hasMessageStartingWith("option kafka.properties = lots is out of range");
     }
 
+    /**
+     * The sinks read transaction.timeout.ms as milliseconds where the job is built: '15min' failed
+     * there with a bare NumberFormatException; it is refused at start, naming where it was set.
+     */
+    @Test
+    void aTransactionTimeoutThatIsNotMillisecondsFailsNamingWhereItWasSet(@TempDir Path dir)
+            throws Exception {
+        assertThatThrownBy(
+                        () ->
+                                JobSettings.validate(
+                                        Configuration.fromMap(
+                                                Map.of(
+                                                        "kafka.properties",
+                                                        "transaction.timeout.ms:15min"))))
+                .isInstanceOf(InvalidOption.class)
+                .hasMessage(
+                        "option kafka.properties = 15min is out of range: must be"
+                                + " transaction.timeout.ms in milliseconds, an integer > 0");
+        Path file =
+                Files.writeString(dir.resolve("client.properties"), "transaction.timeout.ms=0\n");
+        assertThatThrownBy(
+                        () ->
+                                JobSettings.validate(
+                                        Configuration.fromMap(
+                                                Map.of("kafka.properties-file", file.toString()))))
+                .isInstanceOf(InvalidOption.class)
+                .hasMessageStartingWith("option kafka.properties-file = 0 is out of range");
+        assertThatCode(
+                        () ->
+                                JobSettings.validate(
+                                        Configuration.fromMap(
+                                                Map.of(
+                                                        "kafka.properties",
+                                                        "transaction.timeout.ms: 600000 "))))
+                .doesNotThrowAnyException();
+    }
+
     /** A producer limit far above any row the readers accept. */
     private static final String LARGE_RECORDS = "max.request.size:1073741824";
 
