@@ -42,7 +42,10 @@ public final class StreamrecMain {
         JobSettings settings = new JobSettings(conf);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         if (cli.has("create-topics")) {
-            // partitions: at least the worker parallelism, so every source subtask has work
+            // requests, results, dead letters and model updates: the worker parallelism (unset: the
+            // job's, at least 2), so every subtask reading requests has a partition; events one, as
+            // TopicSetupOptions.EVENTS_PARTITIONS says (more would judge each partition's event
+            // time on its own), so one events-source subtask reads them all
             int partitions = settings.workerParallelism(Math.max(2, env.getParallelism()));
             TopicSetup.createTopics(conf, partitions, 1);
         }
