@@ -1,18 +1,28 @@
 package io.streamrec.gateway;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpMessage;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
 /**
  * The body limit: a request over it gets 413 and its connection ends unread; one that the {@link
  * BodyBudget} cannot hold gets 503 the same way. Both are {@link Refusal}s passed down the
  * pipeline, answered in their request's turn.
+ *
+ * <p>A body is read only when its head may send one ({@link HttpConnection.Router#readsBody}):
+ * otherwise the head is passed on alone ({@link HeadAlone}) before it reserves anything, so heads
+ * that announce bodies they never send hold the budget only for clients that may write events.
  */
 final class BodyLimit extends HttpObjectAggregator {
     private final int maxBytes;
@@ -24,13 +34,28 @@ final class BodyLimit extends HttpObjectAggregator {
     /** What this connection's body in progress holds of the budget. */
     private long reserved;
 
+    /** Whether a head's body is read, and so reserved. */
+    private final Predicate<HttpRequest> readsBody;
+
     private boolean overBudget;
 
+    /** The head in progress is passed on alone, its body unread. */
+    private boolean headAlone;
+
     BodyLimit(int maxBytes, BodyBudget budget, BooleanSupplier busy) {
+        this(maxBytes, budget, busy, head -> true);
+    }
+
+    BodyLimit(
+            int maxBytes,
+            BodyBudget budget,
+            BooleanSupplier busy,
+            Predicate<HttpRequest> readsBody) {
         super(maxBytes);
         this.maxBytes = maxBytes;
         this.budget = budget;
         this.busy = busy;
+        this.readsBody = readsBody;
     }
 
     /**
@@ -39,19 +64,23 @@ final class BodyLimit extends HttpObjectAggregator {
      */
     @Override
     protected boolean isContentLengthInvalid(HttpMessage start, int maxContentLength) {
-        if (overBudget) {
+        if (overBudget || headAlone) {
             return true; // found by newContinueResponse, which comes first
         }
         return super.isContentLengthInvalid(start, maxContentLength) || !reserveFor(start);
     }
 
     /**
-     * Reserves what {@code start}'s body may take of the budget; false (and {@link #overBudget})
-     * when the budget cannot hold it.
+     * Reserves what {@code start}'s body may take of the budget; false (and {@link #headAlone})
+     * when the body is not to be read, or (and {@link #overBudget}) when the budget cannot hold it.
      */
     private boolean reserveFor(HttpMessage start) {
         releaseReserved(); // a body that never finished (none can be pending here)
         long wanted = wantedBy(start);
+        if (wanted > 0 && !(start instanceof HttpRequest head && readsBody.test(head))) {
+            headAlone = true;
+            return false;
+        }
         if (wanted > 0 && !budget.reserve(wanted)) {
             overBudget = true;
             return false;
@@ -148,6 +177,11 @@ final class BodyLimit extends HttpObjectAggregator {
     protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
         ctx.channel().config().setAutoRead(false); // the rest of the body is not read
         releaseReserved();
+        if (headAlone) {
+            headAlone = false;
+            ctx.fireChannelRead(new HeadAlone(withoutBody((HttpRequest) oversized)));
+            return;
+        }
         Refusal refusal =
                 overBudget
                         ? new Refusal(
@@ -158,5 +192,25 @@ final class BodyLimit extends HttpObjectAggregator {
                                 413, Exchange.error("body larger than " + maxBytes + " bytes"));
         overBudget = false;
         ctx.fireChannelRead(refusal);
+    }
+
+    /**
+     * {@code head} as a whole request with an empty body, without the framing of the one unread.
+     */
+    private static FullHttpRequest withoutBody(HttpRequest head) {
+        DefaultFullHttpRequest request =
+                new DefaultFullHttpRequest(
+                        head.protocolVersion(),
+                        head.method(),
+                        head.uri(),
+                        Unpooled.EMPTY_BUFFER,
+                        head.headers().copy(),
+                        new DefaultHttpHeaders());
+        request.headers()
+                .remove(HttpHeaderNames.CONTENT_LENGTH)
+                .remove(HttpHeaderNames.TRANSFER_ENCODING)
+                .remove(HttpHeaderNames.EXPECT);
+        request.setDecoderResult(head.decoderResult());
+        return request;
     }
 }

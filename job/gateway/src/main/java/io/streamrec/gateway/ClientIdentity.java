@@ -2,6 +2,7 @@ package io.streamrec.gateway;
 
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -61,7 +62,7 @@ final class ClientIdentity {
     /**
      * The request's grant: everything when the gateway is open; null for no or an unknown token.
      */
-    AccessTokens.Grant grant(FullHttpRequest request) {
+    AccessTokens.Grant grant(HttpRequest request) {
         return tokens == null
                 ? OPEN
                 : tokens.grant(request.headers().get(HttpHeaderNames.AUTHORIZATION));

@@ -39,6 +39,9 @@ final class Exchange {
     private final Channel channel;
     private final boolean keepAlive;
 
+    /** The request's body was not read: the answer ends the connection as {@link #refuse} does. */
+    private final boolean ending;
+
     /** The request was HEAD: its answer is a head alone, whatever its status. */
     private final boolean headOnly;
 
@@ -62,11 +65,30 @@ final class Exchange {
             boolean headOnly,
             Runnable onSent,
             Runnable releaseBody) {
+        this(channel, keepAlive, headOnly, onSent, releaseBody, false);
+    }
+
+    private Exchange(
+            Channel channel,
+            boolean keepAlive,
+            boolean headOnly,
+            Runnable onSent,
+            Runnable releaseBody,
+            boolean ending) {
         this.channel = channel;
         this.keepAlive = keepAlive;
+        this.ending = ending;
         this.headOnly = headOnly;
         this.onSent = onSent;
         this.releaseBody = releaseBody;
+    }
+
+    /**
+     * The exchange of a request whose body is not read ({@link HeadAlone}): its answer ends the
+     * connection without reading the body, lingering so the client reads the answer, not a reset.
+     */
+    static Exchange ending(Channel channel, boolean headOnly) {
+        return new Exchange(channel, false, headOnly, () -> {}, () -> {}, true);
     }
 
     /**
@@ -185,6 +207,10 @@ final class Exchange {
         }
         if (!keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        if (ending) {
+            channel.writeAndFlush(response).addListener(f -> endOutput(channel));
+            return;
         }
         ChannelFuture written = channel.writeAndFlush(response);
         if (keepAlive) {

@@ -82,7 +82,10 @@ public final class GatewayOptions {
                                     + " the head until the request is routed (pipelined ones"
                                     + " queued behind a request in progress included); a body"
                                     + " beyond it is answered 503 and its connection closed"
-                                    + " without reading it. Without it, max-connections slow"
+                                    + " without reading it. Only a POST /events body from a"
+                                    + " client that may write events is read and counted; any"
+                                    + " other request is answered on its head, its body unread,"
+                                    + " and its connection closed. Without it, max-connections slow"
                                     + " bodies of max-body each could take far more memory than"
                                     + " the gateway has. At least gateway.max-body.");
     public static final ConfigOption<Duration> READ_TIMEOUT =

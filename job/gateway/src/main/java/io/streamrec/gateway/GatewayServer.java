@@ -14,6 +14,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.streamrec.kafka.CommittedReader;
@@ -53,7 +54,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Limits ({@link GatewayOptions}): 408 for a request not fully received within {@code
  * gateway.read-timeout} of its first byte; 413 for a body over {@code gateway.max-body}, refused by
- * its Content-Length and the connection closed unread; 503 with Retry-After when {@code
+ * its Content-Length and the connection closed unread; a body read only for {@code POST /events}
+ * from a client that may write events ({@link #readsBody}), any other request with one answered on
+ * its head and its connection closed; 503 with Retry-After when {@code
  * gateway.max-pending-requests} requests wait or the worker queue is full; 429 with Retry-After
  * over {@code gateway.user-rate} (per user id asked for) or {@code gateway.client-rate} (per
  * client, on every route but {@code /health}: see {@link ClientIdentity#rateLimitKey}).
@@ -218,6 +221,36 @@ public final class GatewayServer implements AutoCloseable {
                 new DefaultThreadFactory("gateway-worker", true));
     }
 
+    /** Routes whole requests, and reads only the bodies of {@link #readsBody}. */
+    private final HttpConnection.Router router =
+            new HttpConnection.Router() {
+                @Override
+                public void handle(FullHttpRequest request, Exchange exchange) {
+                    route(request, exchange);
+                }
+
+                @Override
+                public boolean readsBody(HttpRequest head) {
+                    return GatewayServer.this.readsBody(head);
+                }
+            };
+
+    /**
+     * Whether the body {@code head} announces is read, and so takes its share of {@code
+     * gateway.bodies-in-flight} until routed: only for {@code POST /events} by a client that may
+     * write events. Another route takes no body, and a head without such a token would be refused
+     * anyway (401 or 403): were its body read, heads that never send theirs would hold the budget
+     * of every client with a token. Any other head is routed alone, as it would be with its body.
+     */
+    private boolean readsBody(HttpRequest head) {
+        if (!HttpMethod.POST.equals(head.method())
+                || !new QueryStringDecoder(head.uri()).rawPath().equals(EVENTS_PATH)) {
+            return false;
+        }
+        AccessTokens.Grant grant = identity.grant(head);
+        return grant != null && grant.allows(AccessTokens.Scope.EVENTS_WRITE);
+    }
+
     private Channel bind() throws IOException {
         GatewaySettings.ConnectionLimits limits = settings.connections();
         HttpConnection.Limits connectionLimits =
@@ -237,10 +270,7 @@ public final class GatewayServer implements AutoCloseable {
                                     @Override
                                     protected void initChannel(SocketChannel ch) {
                                         HttpConnection.initialize(
-                                                ch,
-                                                GatewayServer.this::route,
-                                                connections,
-                                                connectionLimits);
+                                                ch, router, connections, connectionLimits);
                                         if (tls != null) {
                                             tls.addTo(ch.pipeline());
                                         }

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -32,6 +33,14 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     /** What answers a whole request; it must not block (the caller is an event loop). */
     interface Router {
         void handle(FullHttpRequest request, Exchange exchange);
+
+        /**
+         * Whether the body {@code head} announces is read: when not, the request is routed with an
+         * empty body, holding none of the body budget, and its answer ends the connection.
+         */
+        default boolean readsBody(HttpRequest head) {
+            return true;
+        }
     }
 
     record Limits(
@@ -98,7 +107,10 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
                 .addLast(
                         "body",
                         new BodyLimit(
-                                limits.maxBodyBytes(), limits.bodyBudget(), connection::isBusy))
+                                limits.maxBodyBytes(),
+                                limits.bodyBudget(),
+                                connection::isBusy,
+                                router::readsBody))
                 .addLast("app", connection);
     }
 
@@ -111,6 +123,10 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof Refusal refusal) {
             refuseInTurn(ctx, refusal);
+            return;
+        }
+        if (msg instanceof HeadAlone head) {
+            routeLast(ctx, head);
             return;
         }
         if (!(msg instanceof FullHttpRequest request)) {
@@ -127,6 +143,25 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         } else {
             discard(request);
             refuseInTurn(ctx, new Refusal(429, Exchange.error("too many pipelined")));
+        }
+    }
+
+    /**
+     * Routes a request whose body is not read once the requests before are answered (at once if
+     * none); it ends the connection, so reading stops and nothing after it is routed.
+     */
+    private void routeLast(ChannelHandlerContext ctx, HeadAlone head) {
+        deadline.requestRead();
+        if (refusing) {
+            discard(head);
+            return;
+        }
+        refusing = true;
+        ctx.channel().config().setAutoRead(false);
+        if (busy) {
+            queued.add(head);
+        } else {
+            start(ctx, head.request(), true);
         }
     }
 
@@ -151,6 +186,9 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
 
     /** Releases a request (or refusal) that will not be routed, and its share of the budget. */
     private void discard(Object msg) {
+        if (msg instanceof HeadAlone head) {
+            msg = head.request();
+        }
         if (msg instanceof FullHttpRequest request) {
             budget.release(request.content().readableBytes());
         }
@@ -158,6 +196,11 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void start(ChannelHandlerContext ctx, FullHttpRequest request) {
+        start(ctx, request, false);
+    }
+
+    /** {@code bodyUnread}: the body the head announced is not read, and the answer ends. */
+    private void start(ChannelHandlerContext ctx, FullHttpRequest request, boolean bodyUnread) {
         Runnable releaseBody = releaseOnce(request.content().readableBytes()); // before it is read
         busy = true;
         ctx.channel().config().setAutoRead(false);
@@ -168,7 +211,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
                 refuse(ctx, new Refusal(400, Exchange.error(malformed)));
                 return;
             }
-            exchange = newExchange(ctx, request, releaseBody);
+            exchange = newExchange(ctx, request, releaseBody, bodyUnread);
             route(request, exchange);
         } catch (RuntimeException e) {
             failed(ctx, request, exchange, e);
@@ -181,9 +224,15 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     }
 
     private Exchange newExchange(
-            ChannelHandlerContext ctx, FullHttpRequest request, Runnable releaseBody) {
-        boolean keepAlive = HttpUtil.isKeepAlive(request);
+            ChannelHandlerContext ctx,
+            FullHttpRequest request,
+            Runnable releaseBody,
+            boolean bodyUnread) {
         boolean head = HttpMethod.HEAD.equals(request.method());
+        if (bodyUnread) {
+            return Exchange.ending(ctx.channel(), head);
+        }
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
         return new Exchange(ctx.channel(), keepAlive, head, () -> next(ctx), releaseBody);
     }
 
@@ -235,6 +284,8 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         Object next = queued.poll();
         if (next instanceof FullHttpRequest request) {
             start(ctx, request);
+        } else if (next instanceof HeadAlone head) {
+            start(ctx, head.request(), true);
         } else if (next instanceof Refusal refusal) {
             refuse(ctx, refusal);
         } else if (!refusing) {

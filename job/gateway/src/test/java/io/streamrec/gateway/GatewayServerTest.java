@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamrec.kafka.KafkaOptions;
 import io.streamrec.kafka.TopicOptions;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -731,6 +734,98 @@ class GatewayServerTest {
             assertThat(forwardedFor(gateway, "/events", event("a"), "203.0.113.1").statusCode())
                     .isEqualTo(202);
             assertTooManyRequests(forwardedFor(gateway, "/events", event("b"), "203.0.113.2"));
+        }
+    }
+
+    /** One KiB for a body, and for all bodies at once: one body's head holds the whole budget. */
+    private static Configuration oneBodyAtATime(Path dir) throws IOException {
+        Configuration conf = withTokens(conf(), dir, "alice");
+        conf.set(GatewayOptions.MAX_BODY, MemorySize.parse("1kb"));
+        conf.set(GatewayOptions.BODIES_IN_FLIGHT, MemorySize.parse("1kb"));
+        return conf;
+    }
+
+    /** An event padded with spaces to 200 bytes. */
+    private static String event200Bytes() {
+        return String.format("%-200s", event("u1"));
+    }
+
+    /** Opens a connection to the gateway and writes {@code head} on it, and nothing more. */
+    private static Socket sendHead(GatewayServer gateway, String head) throws IOException {
+        Socket socket = new Socket(gateway.uri().getHost(), gateway.uri().getPort());
+        socket.setSoTimeout((int) CLIENT_WAIT.toMillis());
+        socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        return socket;
+    }
+
+    /** The first status line that comes back on {@code socket}. */
+    private static String statusLine(Socket socket) throws IOException {
+        return new BufferedReader(
+                        new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+                .readLine();
+    }
+
+    /**
+     * A head without a known token holds none of {@code gateway.bodies-in-flight}: it is answered
+     * 401 without its body being read, so heads that never send their bodies cannot take the budget
+     * from a client with a token. The first head expects a 100 Continue, which the gateway sent
+     * once it had reserved the body's share: its answer shows the head was read before the
+     * authenticated POST. Until 2026-12-07 that POST got 503 while the head held the budget.
+     */
+    @Test
+    void headsWithoutAKnownTokenCannotStarveAnAuthenticatedPost(@TempDir Path dir)
+            throws Exception {
+        try (GatewayServer gateway = gateway(oneBodyAtATime(dir))) {
+            try (Socket tokenless =
+                    sendHead(
+                            gateway,
+                            "POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 1024\r\n"
+                                    + "Expect: 100-continue\r\n\r\n")) {
+                String answer = statusLine(tokenless);
+                assertThat(as("alice", gateway, "/events", event200Bytes()).statusCode())
+                        .isEqualTo(202);
+                assertThat(answer).isEqualTo("HTTP/1.1 401 Unauthorized");
+            }
+            try (Socket tokenless =
+                    sendHead(
+                            gateway,
+                            "POST /events HTTP/1.1\r\nHost: a\r\nContent-Length: 1024\r\n\r\n")) {
+                assertThat(statusLine(tokenless)).isEqualTo("HTTP/1.1 401 Unauthorized");
+                assertThat(as("alice", gateway, "/events", event200Bytes()).statusCode())
+                        .isEqualTo(202);
+            }
+        }
+    }
+
+    /**
+     * Only {@code POST /events} takes a body: a body sent to another route is not read and holds
+     * none of the budget; the request is answered on its head and its connection closed.
+     */
+    @Test
+    void aBodySentToARouteThatTakesNoneHoldsNoneOfTheBudget(@TempDir Path dir) throws Exception {
+        try (GatewayServer gateway = gateway(oneBodyAtATime(dir))) {
+            try (Socket health =
+                    sendHead(
+                            gateway,
+                            "GET /health HTTP/1.1\r\nHost: a\r\nContent-Length: 1024\r\n"
+                                    + "Expect: 100-continue\r\n\r\n")) {
+                String answer = statusLine(health);
+                assertThat(as("alice", gateway, "/events", event200Bytes()).statusCode())
+                        .isEqualTo(202);
+                assertThat(answer).isEqualTo("HTTP/1.1 200 OK");
+            }
+            try (Socket health =
+                    sendHead(
+                            gateway,
+                            "GET /health HTTP/1.1\r\nHost: a\r\nContent-Length: 1024\r\n\r\n")) {
+                // read to its end: the gateway closes the connection after the answer
+                assertThat(health.getInputStream().readAllBytes())
+                        .asString(StandardCharsets.US_ASCII)
+                        .startsWith("HTTP/1.1 200 OK\r\n")
+                        .containsIgnoringCase("connection: close")
+                        .endsWith("{\"status\":\"ok\"}");
+            }
         }
     }
 

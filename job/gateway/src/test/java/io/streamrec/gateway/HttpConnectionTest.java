@@ -10,6 +10,7 @@ import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
@@ -391,6 +392,51 @@ class HttpConnectionTest {
         channel.runPendingTasks();
         assertThat(router.paths).containsExactly("/forget-first");
         assertThat(channel.isOpen()).isFalse();
+    }
+
+    /**
+     * A head whose body its router does not read holds none of the budget: it is routed alone, with
+     * an empty body, after the answer in progress, and its answer ends the connection; nothing
+     * pipelined behind it is routed.
+     */
+    @Test
+    void aHeadWhoseBodyIsNotReadIsRoutedAloneInItsTurnAndEndsTheConnection() {
+        BodyBudget budget = new BodyBudget(1_000);
+        List<String> bodies = new ArrayList<>();
+        HoldingRouter holding = new HoldingRouter();
+        HttpConnection.Router router =
+                new HttpConnection.Router() {
+                    @Override
+                    public void handle(FullHttpRequest request, Exchange exchange) {
+                        bodies.add(request.content().toString(StandardCharsets.US_ASCII));
+                        holding.handle(request, exchange);
+                    }
+
+                    @Override
+                    public boolean readsBody(HttpRequest head) {
+                        return false;
+                    }
+                };
+        EmbeddedChannel channel = connection(router, budget);
+        send(
+                channel,
+                get("/q0")
+                        + "POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 900\r\n\r\n"
+                        + "b".repeat(900)
+                        + get("/after"));
+        assertThat(holding.paths).containsExactly("/q0");
+        assertThat(budget.available()).isEqualTo(1_000);
+
+        holding.held.get(0).send(200, "{}");
+        channel.runPendingTasks();
+        assertThat(holding.paths).containsExactly("/q0", "/x");
+        assertThat(bodies).containsExactly("", "");
+        holding.held.get(1).send(401, "{}");
+        channel.runPendingTasks();
+        assertThat(statuses(channel)).containsExactly(200, 401);
+        assertThat(holding.paths).doesNotContain("/after");
+        assertThat(budget.available()).isEqualTo(1_000);
+        closesAfterTheLinger(channel);
     }
 
     /** Answers 200 at once and keeps each routed request's path and body. */
