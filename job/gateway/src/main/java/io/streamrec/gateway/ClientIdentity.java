@@ -50,8 +50,9 @@ final class ClientIdentity {
     private static AccessTokens readTokens(Path file) throws IOException {
         if (file == null) {
             LOG.warn(
-                    "No gateway.tokens-file: anyone who reaches this gateway may write events"
-                            + " and read every user's recommendations");
+                    "No gateway.tokens-file: anyone who reaches this gateway is admin: may"
+                            + " write events, read every user's recommendations and forget any"
+                            + " user");
             return null;
         }
         AccessTokens tokens = AccessTokens.read(file);

@@ -132,8 +132,10 @@ public final class GatewayOptions {
                                     + " the one user each acts for (deploy/gateway-token.sh makes"
                                     + " them). Set, every request but GET /health needs"
                                     + " 'Authorization: Bearer <token>': 401 without a known"
-                                    + " token, 403 beyond its rights. Unset, the gateway is open"
-                                    + " to anyone who reaches it and says so at start.");
+                                    + " token, 403 beyond its rights. Unset, the gateway is open:"
+                                    + " anyone who reaches it is admin (writes events, reads every"
+                                    + " user's recommendations, forgets any user), and it says so"
+                                    + " at start. Set blank, the gateway does not start.");
     public static final ConfigOption<Integer> RATE_LIMITED_USERS =
             ConfigOptions.key("gateway.rate-limited-users")
                     .intType()
@@ -214,7 +216,7 @@ public final class GatewayOptions {
                             "PKCS12 keystore with the gateway's private key and certificate chain"
                                     + " (deploy/gateway-tls.sh makes a self-signed one for tests)."
                                     + " Set, the gateway speaks only HTTPS (TLS 1.2 and 1.3);"
-                                    + " unset, plain HTTP.");
+                                    + " unset, plain HTTP; set blank, the gateway does not start.");
     public static final ConfigOption<String> TLS_KEYSTORE_PASSWORD_FILE =
             ConfigOptions.key("gateway.tls.keystore-password-file")
                     .stringType()
@@ -284,8 +286,28 @@ public final class GatewayOptions {
         require(USER_BURST, conf.get(USER_BURST) >= 1, conf.get(USER_BURST), ">= 1");
         int users = conf.get(RATE_LIMITED_USERS);
         require(RATE_LIMITED_USERS, users >= 1, users, ">= 1");
+        // set blank (an unset variable in a manifest), each read as unset turned a safeguard off
+        requireNotBlank(
+                conf, TOKENS_FILE, "a tokens file's", "an open gateway, where anyone is admin");
+        requireNotBlank(conf, AUDIT_LOG, "an audit log's", "admin actions only logged");
+        requireNotBlank(conf, TLS_KEYSTORE, "a PKCS12 keystore's", "plain HTTP");
+        requireNotBlank(conf, TLS_KEYSTORE_PASSWORD_FILE, "a password file's", "no keystore");
+        requireNotBlank(conf, TLS_TRUSTSTORE, "a truststore's", "no client certificates");
         validateClientLimit(conf);
         validateTls(conf);
+    }
+
+    /** A path option, when set, must name a file: blank is refused, not read as unset. */
+    private static void requireNotBlank(
+            ReadableConfig conf, ConfigOption<String> option, String what, String unset) {
+        conf.getOptional(option)
+                .ifPresent(
+                        path ->
+                                require(
+                                        option,
+                                        !path.isBlank(),
+                                        path,
+                                        what + " path, not blank (unset: " + unset + ")"));
     }
 
     private static void validateClientLimit(ReadableConfig conf) {

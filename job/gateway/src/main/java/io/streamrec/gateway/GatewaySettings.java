@@ -105,7 +105,6 @@ record GatewaySettings(
         GatewayOptions.validate(conf);
         KafkaSettings kafka = KafkaSettings.from(conf);
         JobTopics topics = JobTopics.from(conf);
-        String tokensFile = conf.getOptional(GatewayOptions.TOKENS_FILE).orElse("");
         return new GatewaySettings(
                 kafka,
                 new Topics(topics.events(), topics.requests(), topics.results()),
@@ -129,7 +128,7 @@ record GatewaySettings(
                         conf.get(GatewayOptions.CLIENT_RATE),
                         conf.get(GatewayOptions.CLIENT_BURST),
                         conf.get(GatewayOptions.RATE_LIMITED_CLIENTS)),
-                tokensFile.isBlank() ? null : Path.of(tokensFile),
+                conf.getOptional(GatewayOptions.TOKENS_FILE).map(Path::of).orElse(null),
                 GatewayOptions.trustedProxies(conf),
                 conf.getOptional(GatewayOptions.AUDIT_LOG).map(Path::of).orElse(null),
                 GatewayTls.Settings.from(conf));

@@ -7,6 +7,7 @@ import io.streamrec.config.InvalidOption;
 import io.streamrec.kafka.TopicOptions;
 import io.streamrec.records.ValidationOptions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
@@ -131,11 +132,26 @@ class GatewaySettingsTest {
         assertThat(GatewaySettings.unknownOptions(conf)).containsExactly("gateway.max-bach");
     }
 
+    /**
+     * A tokens file set blank (an unset variable in a manifest) is refused: read as unset, it
+     * started an open gateway where every caller was admin, forgets of any user included.
+     */
     @Test
-    void aBlankTokensFileLeavesTheGatewayOpenAndARateLimits() {
-        Configuration conf =
-                Configuration.fromMap(
-                        Map.of("gateway.tokens-file", " ", "gateway.client-rate", "2.5"));
+    void aBlankTokensFileIsRefused() {
+        Configuration conf = Configuration.fromMap(Map.of("gateway.tokens-file", " "));
+
+        assertThatThrownBy(() -> GatewaySettings.from(conf))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(
+                        "option gateway.tokens-file =   is out of range: must be a tokens file's"
+                                + " path, not blank (unset: an open gateway, where anyone is"
+                                + " admin)");
+    }
+
+    /** Without a tokens file the client rate limits the callers by address. */
+    @Test
+    void withoutATokensFileTheGatewayIsOpenAndARateLimits() {
+        Configuration conf = Configuration.fromMap(Map.of("gateway.client-rate", "2.5"));
 
         GatewaySettings settings = GatewaySettings.from(conf);
 
@@ -143,5 +159,38 @@ class GatewaySettingsTest {
         assertThat(settings.clientRate())
                 .isEqualTo(new GatewaySettings.RateLimit(2.5, 100, 10_000));
         assertThat(settings.clientRate().newLimiter()).isNotNull();
+    }
+
+    /**
+     * A keystore set blank beside its password file is refused: read as unset, the gateway served
+     * plain HTTP to an operator who asked for HTTPS. Any of the gateway's file options set blank is
+     * refused alike.
+     */
+    @Test
+    void aPasswordFileWithABlankKeystoreIsRefused() {
+        Configuration conf =
+                Configuration.fromMap(
+                        Map.of(
+                                "gateway.tls.keystore",
+                                "",
+                                "gateway.tls.keystore-password-file",
+                                "secrets/gateway.password"));
+
+        assertThatThrownBy(() -> GatewaySettings.from(conf))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(
+                        "option gateway.tls.keystore =  is out of range: must be a PKCS12"
+                                + " keystore's path, not blank (unset: plain HTTP)");
+        for (String option :
+                List.of(
+                        "gateway.tls.keystore-password-file",
+                        "gateway.tls.truststore",
+                        "gateway.audit-log")) {
+            assertThatThrownBy(
+                            () -> GatewaySettings.from(Configuration.fromMap(Map.of(option, ""))))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("option " + option + " =  is out of range: must be")
+                    .hasMessageContaining("not blank");
+        }
     }
 }
