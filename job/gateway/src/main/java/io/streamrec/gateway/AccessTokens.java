@@ -92,7 +92,11 @@ final class AccessTokens {
                             "expected: <sha256 hex> <scope,scope...> [user]");
                 }
                 if (!fields[0].matches("[0-9a-fA-F]{64}")) {
-                    throw new IllegalArgumentException("not a SHA-256 hash in hex: " + fields[0]);
+                    // its length, not the field: a token pasted for its hash would reach the log
+                    throw new IllegalArgumentException(
+                            "not a SHA-256 hash in hex (64 hex digits): "
+                                    + fields[0].length()
+                                    + " characters");
                 }
                 Set<Scope> scopes = EnumSet.noneOf(Scope.class);
                 for (String s : fields[1].split(",")) {

@@ -56,4 +56,21 @@ class AccessTokensTest {
                 .hasMessageContaining("line 1")
                 .hasMessageContaining("unknown scope 'superuser'");
     }
+
+    /**
+     * A token pasted where its hash belongs is not echoed: the error went to stderr and the service
+     * log with the live token in it. It names the line and the field's length instead.
+     */
+    @Test
+    void aLineThatIsNotAHashIsNotEchoed() {
+        String token = "tok_live_9f2c7d1e8a";
+
+        assertThatThrownBy(() -> tokens("# tokens\n" + token + " events:write\n"))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("line 2")
+                .hasMessageContaining("not a SHA-256 hash in hex (64 hex digits): 19 characters")
+                .hasMessageNotContaining(token)
+                .cause()
+                .hasMessageNotContaining(token);
+    }
 }
