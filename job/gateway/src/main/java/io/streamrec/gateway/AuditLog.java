@@ -6,10 +6,14 @@ import io.netty.util.NetUtil;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +24,10 @@ import org.slf4j.LoggerFactory;
  * "action":"forget","user":"p-...","requestId":"forget-...","result":"accepted"}}: the peer is the
  * connection's remote address, the client the address taken for it (the peer's own, unless the peer
  * is a trusted proxy: {@link TrustedProxies}).
+ *
+ * <p>It holds client addresses, and raw user ids when the gateway has no {@code
+ * privacy.user-id-key-file}: created readable by its owner only (rw-------) where the file system
+ * has POSIX permissions; a file already there keeps its own, with a warning if others may read it.
  */
 final class AuditLog {
     private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
@@ -28,8 +36,52 @@ final class AuditLog {
     /** Null: log only. */
     private final Path file;
 
+    private static final Set<PosixFilePermission> OWNER_ONLY =
+            PosixFilePermissions.fromString("rw-------");
+
     AuditLog(Path file) {
         this.file = file;
+        if (file != null) {
+            warnIfOthersMayRead(file);
+        }
+    }
+
+    private static boolean posix(Path file) {
+        return file.getFileSystem().supportedFileAttributeViews().contains("posix");
+    }
+
+    private static void warnIfOthersMayRead(Path file) {
+        if (!posix(file) || !Files.exists(file)) {
+            return;
+        }
+        try {
+            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
+            if (permissions.contains(PosixFilePermission.GROUP_READ)
+                    || permissions.contains(PosixFilePermission.OTHERS_READ)) {
+                LOG.warn(
+                        "gateway.audit-log {} is {}: others may read its client addresses and"
+                                + " user ids (chmod 600 it)",
+                        file,
+                        PosixFilePermissions.toString(permissions));
+            }
+        } catch (IOException e) {
+            LOG.warn(
+                    "Could not read the permissions of gateway.audit-log {}: {}",
+                    file,
+                    e.toString());
+        }
+    }
+
+    /** Creates the file owner-only before its first line: CREATE would take the umask's mode. */
+    private static void createOwnerOnly(Path file) throws IOException {
+        if (!posix(file) || Files.exists(file)) {
+            return;
+        }
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+        } catch (FileAlreadyExistsException e) {
+            // made meanwhile by another process: its permissions are its own
+        }
     }
 
     /** Appends one action; an action that cannot be recorded fails with the I/O error. */
@@ -52,6 +104,7 @@ final class AuditLog {
         line.put("result", result);
         LOG.info("Audit: {}", line);
         if (file != null) {
+            createOwnerOnly(file);
             Files.write(
                     file,
                     (line + "\n").getBytes(StandardCharsets.UTF_8),

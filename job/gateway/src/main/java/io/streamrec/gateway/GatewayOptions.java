@@ -196,7 +196,9 @@ public final class GatewayOptions {
                             "Append-only file of admin actions, one JSON line each (time, who:"
                                     + " the token's id, action, user, requestId, result); with"
                                     + " privacy.user-id-key-file set on the gateway the user is"
-                                    + " its pseudonym. Unset, admin actions are only logged.");
+                                    + " its pseudonym. Created owner-only (rw-------); an existing"
+                                    + " file keeps its permissions, with a warning if others may"
+                                    + " read it. Unset, admin actions are only logged.");
 
     /** Whether the gateway asks HTTPS clients for a certificate. */
     public enum ClientAuth {
