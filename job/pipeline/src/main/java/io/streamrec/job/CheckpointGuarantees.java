@@ -39,7 +39,7 @@ final class CheckpointGuarantees {
         if (longestOpen.compareTo(transactionTimeout) >= 0) {
             throw new IllegalArgumentException(
                     String.format(
-                            "a sink's transaction may stay open %d s ((%s + 1) x the longer of"
+                            "a sink's transaction may stay open %d s (%s + %s x the longer of"
                                     + " %s and %s, + %s + the longest restart delay), not"
                                     + " less than its"
                                     + " transaction.timeout.ms of %d s: past it the broker aborts"
@@ -48,10 +48,11 @@ final class CheckpointGuarantees {
                                     + " transaction.timeout.ms in kafka.properties (at most the"
                                     + " broker's transaction.max.timeout.ms)",
                             longestOpen.toSeconds(),
+                            CheckpointingOptions.CHECKPOINTING_INTERVAL.key(),
                             CheckpointingOptions.TOLERABLE_FAILURE_NUMBER.key(),
                             CheckpointingOptions.CHECKPOINTING_TIMEOUT.key(),
                             CheckpointingOptions.CHECKPOINTING_INTERVAL.key(),
-                            CheckpointingOptions.CHECKPOINTING_INTERVAL.key(),
+                            CheckpointingOptions.CHECKPOINTING_TIMEOUT.key(),
                             transactionTimeout.toSeconds()));
         }
     }
@@ -80,17 +81,19 @@ final class CheckpointGuarantees {
     }
 
     /**
-     * The interval to the first checkpoint after the transaction opened, then every tolerated
-     * failed checkpoint and the last one, each taking the longer of the timeout and the interval
-     * (checkpoints are triggered an interval apart, and one may be declined at once), then a
-     * restart's delay.
+     * The interval to the first checkpoint after the transaction opened; then every tolerated
+     * failed checkpoint, each until the next is triggered, the longer of the timeout and the
+     * interval (checkpoints are triggered an interval apart, and one may be declined at once); then
+     * the last one's timeout; then a restart's delay.
      */
     static Duration longestOpenTransaction(CheckpointConfig checkpoints, ReadableConfig conf) {
         int tolerable = Math.max(0, checkpoints.getTolerableCheckpointFailureNumber());
         Duration interval = Duration.ofMillis(checkpoints.getCheckpointInterval());
         Duration timeout = Duration.ofMillis(checkpoints.getCheckpointTimeout());
         Duration eachCheckpoint = timeout.compareTo(interval) >= 0 ? timeout : interval;
-        return eachCheckpoint.multipliedBy(tolerable + 1L).plus(interval).plus(restartDelay(conf));
+        return interval.plus(eachCheckpoint.multipliedBy(tolerable))
+                .plus(timeout)
+                .plus(restartDelay(conf));
     }
 
     private static Duration restartDelay(ReadableConfig conf) {

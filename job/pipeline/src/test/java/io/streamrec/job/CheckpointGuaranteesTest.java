@@ -1,5 +1,6 @@
 package io.streamrec.job;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -62,7 +63,26 @@ class CheckpointGuaranteesTest {
 
         assertThatThrownBy(() -> check(runtime, FIFTEEN_MINUTES))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("may stay open 1110 s");
+                .hasMessageContaining("may stay open 1080 s");
+    }
+
+    /**
+     * A long interval with no failure tolerated: the interval to the next checkpoint and its
+     * timeout, not the interval twice (GatewayITCase keeps checkpoints out of its way so).
+     */
+    @Test
+    void aLongIntervalWithNoToleratedFailureCountsItOnce() {
+        Configuration runtime = RuntimeDefaults.checkpointsAndRestarts();
+        runtime.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMinutes(10));
+        runtime.set(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, 0);
+
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createLocalEnvironment(1, runtime);
+        assertThat(
+                        CheckpointGuarantees.longestOpenTransaction(
+                                env.getCheckpointConfig(), env.getConfiguration()))
+                .isEqualTo(Duration.ofSeconds(600 + 60 + 30));
+        assertThatCode(() -> check(runtime, FIFTEEN_MINUTES)).doesNotThrowAnyException();
     }
 
     @Test

@@ -61,13 +61,18 @@ class RuntimeDefaultsTest {
     @Test
     void aSinksTransactionOutlivesEveryToleratedFailedCheckpointAndARestart() {
         Configuration c = RuntimeDefaults.checkpointsAndRestarts();
-        // each failed checkpoint takes the longer of the timeout and the interval
+        // the interval, each tolerated failed checkpoint the longer of the timeout and the
+        // interval, then the last one's timeout
         Duration timeout = c.get(CheckpointingOptions.CHECKPOINTING_TIMEOUT);
         Duration interval = c.get(CheckpointingOptions.CHECKPOINTING_INTERVAL);
         Duration longestOpen =
-                (timeout.compareTo(interval) >= 0 ? timeout : interval)
-                        .multipliedBy(c.get(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER) + 1)
-                        .plus(c.get(CheckpointingOptions.CHECKPOINTING_INTERVAL))
+                interval.plus(
+                                (timeout.compareTo(interval) >= 0 ? timeout : interval)
+                                        .multipliedBy(
+                                                c.get(
+                                                        CheckpointingOptions
+                                                                .TOLERABLE_FAILURE_NUMBER)))
+                        .plus(timeout)
                         .plus(
                                 c.get(
                                         RestartStrategyOptions
