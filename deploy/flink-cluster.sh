@@ -24,6 +24,9 @@
 # FLINK_CONF (default flink-conf/config-cpu.yaml) is the cluster configuration; FLINK_DIR (default
 # target/flink) holds jars, logs, checkpoints and savepoints; FLINK_REST_PORT (default 8081) and
 # FLINK_RPC_PORT (default 6123) choose the JobManager's ports. Web UI and REST: http://localhost:8081
+# A JobManager is not started while something listens on either port (another cluster, whose REST
+# would pass for this one's and which this one's TaskManagers would join), and `start` waits for a
+# REST answer with this cluster's io.tmp.dirs ($FLINK_DIR/tmp).
 # `start` keeps FLINK_CONF and the ports in $FLINK_DIR/run/cluster-settings: a later command
 # without them (start-tm, start-jm, another start) uses that cluster's, and only start or a
 # FLINK_CONF given copies a configuration over $FLINK_DIR/conf/config.yaml.
@@ -116,9 +119,38 @@ tm_registered() { # resource id
   curl -sf "$REST/taskmanagers" 2>/dev/null | jq -e --arg id "$1" 'any(.taskmanagers[]; .id == $id)' >/dev/null 2>&1
 }
 
+# True when something accepts connections on 127.0.0.1:PORT.
+port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# ", held by pid N (its command line, shortened)" for a listener on PORT, where ss can tell (the
+# pid only for this user's processes); a Flink JVM is named by its --configDir, its FLINK_DIR
+port_holder() {
+  local pid cmd
+  pid=$(ss -ltnpH "sport = :$1" 2>/dev/null | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | sed -n 1p)
+  [ -n "$pid" ] || return 0
+  cmd=$( { tr '\0' ' ' < "/proc/$pid/cmdline"; } 2>/dev/null) || true
+  if [[ $cmd == *"--configDir "* ]]; then
+    cmd="a Flink JVM with --configDir $(sed 's/.*--configDir \([^ ]*\).*/\1/' <<< "$cmd")"
+  fi
+  echo ", held by pid $pid${cmd:+ ($(cut -c1-200 <<< "$cmd"))}"
+}
+
+# The REST answer is this JobManager's: its configuration has this cluster's io.tmp.dirs (only
+# $DIR's JobManager has $DIR/tmp). Another cluster on the port would otherwise pass for it while
+# this one dies on "Address already in use", and this cluster's TaskManagers join that one.
+jm_ours() {
+  curl -sf "$REST/jobmanager/config" 2>/dev/null \
+    | jq -e --arg tmp "$DIR/tmp" 'any(.[]; .key == "io.tmp.dirs" and .value == $tmp)' >/dev/null 2>&1
+}
+
 jm_up() { # exits if the JobManager died
-  alive "$DIR/run/jobmanager.pid" "$DIR" || { echo "JobManager failed; see $DIR/log/jobmanager.*" >&2; tail -20 "$DIR/log/jobmanager.out" >&2; exit 1; }
-  curl -sf "$REST/overview" >/dev/null 2>&1
+  if ! alive "$DIR/run/jobmanager.pid" "$DIR"; then
+    echo "JobManager failed; see $DIR/log/jobmanager.*" >&2
+    tail -20 "$DIR/log/jobmanager.out" >&2
+    grep -m1 -o 'java.net.BindException.*' "$DIR/log/jobmanager.log" >&2 || true
+    exit 1
+  fi
+  jm_ours
 }
 
 start_jm() {
@@ -126,6 +158,15 @@ start_jm() {
     echo "JobManager already running (pid $(cat "$DIR/run/jobmanager.pid")) at $REST"
     return
   fi
+  local port
+  for port in "$REST_PORT" "$RPC_PORT"; do
+    if port_taken "$port"; then
+      echo "port $port (FLINK_REST_PORT $REST_PORT, FLINK_RPC_PORT $RPC_PORT) is already in use$(port_holder "$port"):" \
+        "another Flink cluster? A JobManager for $DIR could not bind it, and its TaskManagers would" \
+        "join whatever listens there. Stop that, or choose other ports with FLINK_REST_PORT and FLINK_RPC_PORT." >&2
+      exit 1
+    fi
+  done
   launch jobmanager org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint \
     GET_JM_RESOURCE_PARAMS "$DIR/run/jobmanager.pid"
   wait_until 60 "the JobManager's REST API (see $DIR/log)" jm_up || exit 1
@@ -209,8 +250,12 @@ kill_tm() {
 kill_jm() {
   local pidfile="$DIR/run/jobmanager.pid"
   alive "$pidfile" "$DIR" || { echo "no JobManager running" >&2; exit 1; }
-  kill -9 "$(cat "$pidfile")"
-  echo "JobManager (pid $(cat "$pidfile")) killed with SIGKILL"
+  local pid
+  pid=$(cat "$pidfile")
+  kill -9 "$pid"
+  # gone, and its ports with it, before this returns: a start-jm right after refuses ports in use
+  wait_until 30 "the JobManager (pid $pid) to exit" not_running "$pid" || true
+  echo "JobManager (pid $pid) killed with SIGKILL"
   rm -f "$pidfile"
 }
 
@@ -230,7 +275,8 @@ status() {
     if alive "$f" "$DIR"; then echo "$(basename "$f" .pid) running (pid $(cat "$f"))"; fi
   done 3< <(tm_pidfiles)
   if alive "$DIR/run/supervisor.pid" "$DIR"; then echo "supervisor running (pid $(cat "$DIR/run/supervisor.pid"))"; fi
-  echo "registered TaskManagers: $(registered_tms)"
+  # another cluster's REST on this port would count its TaskManagers as this one's
+  if jm_ours; then echo "registered TaskManagers: $(registered_tms)"; else echo "no JobManager of this cluster answers at $REST"; fi
 }
 
 case "${1:-}" in
