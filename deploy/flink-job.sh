@@ -10,7 +10,8 @@
 #   deploy/flink-job.sh stop                             stop with a savepoint (printed)
 #   deploy/flink-job.sh resume [-p N] [-s PATH] [--allow-non-restored-state] [--force] [-Dkey=value ...]
 #                                                        start from a savepoint (default: the last
-#                                                        one taken here), optionally rescaled;
+#                                                        one taken here, if of the job submitted
+#                                                        last from here), optionally rescaled;
 #                                                        --allow-non-restored-state drops the state
 #                                                        of operators the job no longer has (the
 #                                                        item flood guard turned off), which is
@@ -23,7 +24,11 @@
 #
 # Job options (README, "Configuration") go as -Dkey=value, e.g. -Dkafka.bootstrap-servers=host:9092.
 # The job id of the last submit is kept in $FLINK_DIR/run/job.id; the last savepoint in
-# $FLINK_DIR/run/last-savepoint.
+# $FLINK_DIR/run/last-savepoint, the id of the job it is of in run/last-savepoint.job. resume
+# without -s refuses a savepoint of another job than the one in job.id (an earlier one: its state
+# and Kafka offsets would be rolled back to), and a submit without -s forgets the last savepoint.
+# SAVEPOINT_TIMEOUT_S (default 300) bounds the wait for a savepoint; a stop that outlasts it and
+# still ends the job records its savepoint all the same.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source deploy/lib.sh
@@ -102,6 +107,8 @@ submit() { # [-p N] [-s SAVEPOINT] [--allow-non-restored-state] [--force] [-Dkey
      + (if $sp != "" then {savepointPath: $sp, allowNonRestoredState: $allow} else {} end)')
   job=$(rest POST "/jars/$jar_id/run" "$body" | jq -r '.jobid')
   echo "$job" > "$DIR/run/job.id"
+  # a job started without a savepoint has no state in any earlier one: resume must not use them
+  if [ -z "$savepoint" ]; then rm -f "$DIR/run/last-savepoint" "$DIR/run/last-savepoint.job"; fi
   # remembered for `resume`: without it Flink's default (1) would rescale the job on every upgrade
   if [ -n "$parallelism" ]; then echo "$parallelism" > "$DIR/run/parallelism"; else rm -f "$DIR/run/parallelism"; fi
   echo "Submitted job $job${parallelism:+ at parallelism $parallelism}${savepoint:+ from $savepoint}"
@@ -112,14 +119,28 @@ savepoint_completed() { # job trigger-id; keeps the last answer in SAVEPOINT_STA
   [ "$(jq -r '.status.id' <<< "$SAVEPOINT_STATUS")" = COMPLETED ]
 }
 
-wait_savepoint() { # job trigger-id -> prints the savepoint location
-  wait_until 300 "the savepoint" savepoint_completed "$1" "$2" || return 1
+# Records the savepoint of job $1 in SAVEPOINT_STATUS (a completed trigger) as the last one, with
+# the job's id; prints its location. Fails if the savepoint failed.
+record_savepoint() { # job
+  local location
   if jq -e '.operation."failure-cause"' <<< "$SAVEPOINT_STATUS" >/dev/null 2>&1; then
     echo "savepoint failed: $(jq -r '.operation."failure-cause"."stack-trace"' <<< "$SAVEPOINT_STATUS" | sed -n 1,5p)" >&2
     return 1
   fi
-  jq -r '.operation.location' <<< "$SAVEPOINT_STATUS" | tee "$DIR/run/last-savepoint"
+  location=$(jq -r '.operation.location // empty' <<< "$SAVEPOINT_STATUS")
+  [ -n "$location" ] || { echo "savepoint of job $1 completed without a location" >&2; return 1; }
+  # the path last, so that a path is never read beside the job id of an earlier savepoint
+  rm -f "$DIR/run/last-savepoint"
+  echo "$1" > "$DIR/run/last-savepoint.job"
+  echo "$location" | tee "$DIR/run/last-savepoint"
 }
+
+wait_savepoint() { # job trigger-id -> prints the savepoint location
+  wait_until "${SAVEPOINT_TIMEOUT_S:-300}" "the savepoint" savepoint_completed "$1" "$2" || return 1
+  record_savepoint "$1"
+}
+
+job_state() { rest GET "/jobs/$1" | jq -r '.state'; }
 
 job_finished() { [ "$(rest GET "/jobs/$1" | jq -r '.state')" = FINISHED ]; }
 
@@ -132,8 +153,28 @@ savepoint() {
 
 latest_checkpoint() { rest GET "/jobs/$1/checkpoints" | jq -r '.latest.completed.id // 0'; }
 
-running_with_checkpoint_after() { # job checkpoint-id
-  [ "$(rest GET "/jobs/$1" | jq -r '.state')" = RUNNING ] && [ "$(latest_checkpoint "$1")" -gt "$2" ]
+# True once job $1 runs again and has checkpointed after checkpoint $2, or has ended
+running_with_checkpoint_after_or_ended() { # job checkpoint-id
+  case "$(job_state "$1")" in
+    FINISHED | CANCELED | FAILED) return 0 ;;
+    RUNNING) [ "$(latest_checkpoint "$1")" -gt "$2" ] ;;
+    *) return 1 ;;
+  esac
+}
+
+# After a stop that failed or timed out: returns 1 while job $1 has not ended. A stop's savepoint
+# that outlasted wait_savepoint still ends the job (FINISHED): then the savepoint of trigger $2 is
+# recorded (LOCATION) and this returns 0. A job that ended without one recorded exits 1, its
+# earlier savepoints forgotten: they hold older state than it ended with.
+stopped_anyway() { # job trigger-id
+  local state
+  state=$(job_state "$1") || return 1
+  case "$state" in FINISHED | CANCELED | FAILED) ;; *) return 1 ;; esac
+  if [ -n "$2" ] && savepoint_completed "$1" "$2" && LOCATION=$(record_savepoint "$1"); then return 0; fi
+  rm -f "$DIR/run/last-savepoint" "$DIR/run/last-savepoint.job"
+  echo "job $1 is $state, but no savepoint of its stop was recorded; resume with -s PATH from a" \
+    "savepoint or a retained checkpoint of it (e.g. under $DIR/checkpoints/$1)" >&2
+  exit 1
 }
 
 # A stop-with-savepoint can fail in Flink 2.2: each source subtask is stopped in its task thread
@@ -148,10 +189,12 @@ stop() {
   local job trigger location attempt=1 before
   job=$(job_id)
   while :; do
-    if trigger=$(rest POST "/jobs/$job/stop" '{"drain": false}' | jq -r '.["request-id"]') \
+    trigger=""
+    if trigger=$(rest POST "/jobs/$job/stop" '{"drain": false}' | jq -r '.["request-id"] // empty') \
       && location=$(wait_savepoint "$job" "$trigger"); then
       break
     fi
+    if stopped_anyway "$job" "$trigger"; then location=$LOCATION; break; fi
     if [ "$attempt" -ge "${STOP_ATTEMPTS:-6}" ]; then
       echo "stop-with-savepoint failed $attempt times; job $job was not stopped" >&2
       return 1
@@ -159,8 +202,9 @@ stop() {
     attempt=$((attempt + 1))
     # read after the failure: only a checkpoint completed since then shows the job ran again
     before=$(latest_checkpoint "$job" || echo 0)
-    echo "Job $job restarts after the failed stop; stopping again (attempt $attempt) once it has checkpointed ..." >&2
-    wait_until 300 "job $job to run and checkpoint again" running_with_checkpoint_after "$job" "$before" || return 1
+    echo "Job $job did not stop; stopping again (attempt $attempt) once it runs and has checkpointed, unless it ends first ..." >&2
+    wait_until 300 "job $job to run and checkpoint again" running_with_checkpoint_after_or_ended "$job" "$before" || return 1
+    if stopped_anyway "$job" "$trigger"; then location=$LOCATION; break; fi
   done
   wait_until 60 "job $job to finish" job_finished "$job" || true
   echo "Job $job stopped with savepoint $location"
@@ -180,8 +224,22 @@ resume() { # [-s SAVEPOINT] [-p N] [...]: the last submit's parallelism unless -
   fi
   if [ -n "$parallelism" ]; then args=(-p "$parallelism" "${args[@]}"); fi
   if [ -z "$savepoint" ]; then
-    [ -s "$DIR/run/last-savepoint" ] || { echo "no savepoint taken here; pass -s PATH" >&2; exit 1; }
+    if [ ! -s "$DIR/run/last-savepoint" ]; then
+      echo "no savepoint recorded here (a submit without -s forgets those of earlier jobs); pass -s PATH" >&2
+      exit 1
+    fi
     savepoint=$(cat "$DIR/run/last-savepoint")
+    local of current
+    of=$(cat "$DIR/run/last-savepoint.job" 2>/dev/null) || true
+    current=$(cat "$DIR/run/job.id" 2>/dev/null) || true
+    # a savepoint of an earlier job would roll the state and Kafka offsets back past the later job's
+    if [ -z "$of" ] || [ "$of" != "$current" ]; then
+      echo "the last savepoint recorded here, $savepoint, is of ${of:+job }${of:-a job not recorded}, not of" \
+        "job ${current:-(none)}, the one submitted last from here: resuming from it would roll back that" \
+        "job's state and Kafka offsets. Pass -s PATH to resume from a savepoint or checkpoint of your" \
+        "choice (-s $savepoint for that one)" >&2
+      exit 1
+    fi
   fi
   submit -s "$savepoint" "${args[@]}"
 }
