@@ -57,10 +57,12 @@ job_id() {
 
 rest() { # method path [json]
   local out
+  # "|| return": rest runs inside $(...), where set -e is off, and an unanswered call must not pass
+  # for an empty answer (jq 1.6's -e says true on empty input, 1.7's says "no result")
   if [ -n "${3:-}" ]; then
-    out=$(curl -sS -X "$1" -H 'Content-Type: application/json' -d "$3" "$REST$2")
+    out=$(curl -sS -X "$1" -H 'Content-Type: application/json' -d "$3" "$REST$2") || return 1
   else
-    out=$(curl -sS -X "$1" "$REST$2")
+    out=$(curl -sS -X "$1" "$REST$2") || return 1
   fi
   if jq -e 'has("errors")' <<< "$out" >/dev/null 2>&1; then
     echo "REST $1 $2 failed: $(jq -r '.errors | join(" | ")' <<< "$out" | cut -c1-2000)" >&2
@@ -105,7 +107,10 @@ submit() { # [-p N] [-s SAVEPOINT] [--allow-non-restored-state] [--force] [-Dkey
     '{entryClass: $entry, programArgsList: $args}
      + (if $p != "" then {parallelism: ($p | tonumber)} else {} end)
      + (if $sp != "" then {savepointPath: $sp, allowNonRestoredState: $allow} else {} end)')
-  job=$(rest POST "/jars/$jar_id/run" "$body" | jq -r '.jobid')
+  job=$(rest POST "/jars/$jar_id/run" "$body" | jq -r '.jobid // empty') || true
+  # an empty id would leave run/job.id naming no job: stop, cancel and the refusal above then
+  # could not find the one that may be running
+  [ -n "$job" ] || { echo "job submission to $REST failed: no job id in its answer" >&2; exit 1; }
   echo "$job" > "$DIR/run/job.id"
   # a job started without a savepoint has no state in any earlier one: resume must not use them
   if [ -z "$savepoint" ]; then rm -f "$DIR/run/last-savepoint" "$DIR/run/last-savepoint.job"; fi
