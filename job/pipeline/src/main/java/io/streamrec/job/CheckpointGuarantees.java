@@ -40,7 +40,8 @@ final class CheckpointGuarantees {
             throw new IllegalArgumentException(
                     String.format(
                             "a sink's transaction may stay open %d s (%s + %s x the longer of"
-                                    + " %s and %s, + %s + the longest restart delay), not"
+                                    + " %s and %s plus the minimum pause, + %s + the longest"
+                                    + " restart delay), not"
                                     + " less than its"
                                     + " transaction.timeout.ms of %d s: past it the broker aborts"
                                     + " the transaction and the output is lost. Lower the"
@@ -81,19 +82,26 @@ final class CheckpointGuarantees {
     }
 
     /**
-     * The interval to the first checkpoint after the transaction opened; then every tolerated
-     * failed checkpoint, each until the next is triggered, the longer of the timeout and the
-     * interval (checkpoints are triggered an interval apart, and one may be declined at once); then
-     * the last one's timeout; then a restart's delay.
+     * The wait for the first checkpoint after the transaction opened (the interval, or the minimum
+     * pause after the checkpoint that opened it, whichever is longer); then every tolerated failed
+     * checkpoint, each until the next is triggered (the longer of the interval and the timeout plus
+     * the minimum pause: checkpoints are triggered an interval apart, one may be declined at once,
+     * and the next waits the pause after it); then the last one's timeout; then a restart's delay.
      */
     static Duration longestOpenTransaction(CheckpointConfig checkpoints, ReadableConfig conf) {
         int tolerable = Math.max(0, checkpoints.getTolerableCheckpointFailureNumber());
         Duration interval = Duration.ofMillis(checkpoints.getCheckpointInterval());
         Duration timeout = Duration.ofMillis(checkpoints.getCheckpointTimeout());
-        Duration eachCheckpoint = timeout.compareTo(interval) >= 0 ? timeout : interval;
-        return interval.plus(eachCheckpoint.multipliedBy(tolerable))
+        Duration pause = Duration.ofMillis(checkpoints.getMinPauseBetweenCheckpoints());
+        Duration first = longer(interval, pause);
+        Duration eachFailed = longer(interval, timeout.plus(pause));
+        return first.plus(eachFailed.multipliedBy(tolerable))
                 .plus(timeout)
                 .plus(restartDelay(conf));
+    }
+
+    private static Duration longer(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     private static Duration restartDelay(ReadableConfig conf) {

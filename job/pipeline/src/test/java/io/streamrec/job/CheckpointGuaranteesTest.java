@@ -85,6 +85,17 @@ class CheckpointGuaranteesTest {
         assertThatCode(() -> check(runtime, FIFTEEN_MINUTES)).doesNotThrowAnyException();
     }
 
+    /** Flink waits the minimum pause after a checkpoint before it triggers the next. */
+    @Test
+    void theMinimumPauseCounts() {
+        Configuration runtime = RuntimeDefaults.checkpointsAndRestarts();
+        runtime.set(CheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS, Duration.ofMinutes(5));
+
+        // 300 (the pause, longer than the 2 s interval) + 10 x (60 + 300) + 60 + 30
+        assertThatThrownBy(() -> check(runtime, FIFTEEN_MINUTES))
+                .hasMessageContaining("may stay open 3990 s");
+    }
+
     @Test
     void aRestartsDelayCounts() {
         Configuration runtime = RuntimeDefaults.checkpointsAndRestarts();
