@@ -53,8 +53,8 @@ public enum ItemFormat {
 
     /**
      * Whether a file's first line is this format's header, to be skipped: a {@code movieId,title,
-     * genres} line of a format with a header, told from an item by its id, which is no number
-     * (MovieLens' ids are). A file without its header keeps its first item.
+     * genres} line of a format with a header, told by its first column's name. A file without its
+     * header keeps its first item, whatever its id.
      */
     public boolean isHeader(String firstLine) {
         if (!hasHeader()) {
@@ -62,7 +62,7 @@ public enum ItemFormat {
         }
         int comma = firstLine.indexOf(',');
         String id = (comma < 0 ? firstLine : firstLine.substring(0, comma)).trim();
-        return !id.matches("[0-9]+");
+        return id.replace("\"", "").replace("\uFEFF", "").equalsIgnoreCase("movieId");
     }
 
     /**

@@ -334,6 +334,12 @@ class EventParsingTest {
                 .containsExactly("1", "2");
         Files.writeString(movies, "movieId,title,genres\n2,Jumanji (1995),Adventure\n");
         assertThat(ItemCatalog.read(movies, ItemFormat.MOVIELENS_CSV).ids()).containsExactly("2");
+        // an id that is no number is still an item, not a header
+        Files.writeString(
+                movies,
+                "tt0111161,The Shawshank Redemption (1994),Drama\n2,Jumanji (1995),Adventure\n");
+        assertThat(ItemCatalog.read(movies, ItemFormat.MOVIELENS_CSV).ids())
+                .containsExactly("tt0111161", "2");
     }
 
     /** A file none of whose lines is an item is an error, not a silently empty catalog. */

@@ -100,8 +100,16 @@ class RecordSchemaCompatibilityTest {
                 MAPPER.readTree(resource("/schemas/event.v1.schema.json")).get("properties");
         long earliest = ValidationOptions.EARLIEST_TIMESTAMP.defaultValue();
         assertThat(event.get("timestamp").get("minimum").asLong()).isEqualTo(earliest);
-        assertThat(event.get("value").get("maximum").asDouble()).isEqualTo(Float.MAX_VALUE);
-        assertThat(event.get("value").get("minimum").asDouble()).isEqualTo(-Float.MAX_VALUE);
+        // the bounds are where a float's rounding reaches infinity: the largest float as the
+        // codec writes it (3.4028235E38, above the float's exact value) lies within them
+        double above = event.get("value").get("exclusiveMaximum").asDouble();
+        assertThat(event.get("value").get("exclusiveMinimum").asDouble()).isEqualTo(-above);
+        assertThat((float) above).isInfinite();
+        assertThat((float) Math.nextDown(above)).isEqualTo(Float.MAX_VALUE);
+        assertThat(new java.math.BigDecimal(Float.toString(Float.MAX_VALUE)))
+                .isLessThan(
+                        new java.math.BigDecimal(
+                                event.get("value").get("exclusiveMaximum").asText()));
         assertThat(event.get("timestamp").get("description").asText())
                 .contains("fraction or exponent");
 

@@ -28,20 +28,17 @@ public enum RatingsFormat {
 
     /**
      * Whether a file's first line is this format's header, to be skipped: a {@code
-     * userId,movieId,rating,timestamp} line of a format with a header, told from a rating by its
-     * rating or time, which is no number. A file without its header keeps its first rating, and a
-     * first line that is a bad rating for another reason is counted as one.
+     * userId,movieId,rating,timestamp} line of a format with a header, told by its first column's
+     * name. A file without its header keeps its first rating, and a first line that is a bad rating
+     * (an empty rating, say) is counted as one.
      */
     public boolean isHeader(String firstLine) {
         if (!header) {
             return false;
         }
-        try {
-            parseLine(firstLine, 1);
-            return false;
-        } catch (InvalidRecordException e) {
-            return e.reason().equals("wrong_type");
-        }
+        int comma = firstLine.indexOf(',');
+        String first = (comma < 0 ? firstLine : firstLine.substring(0, comma)).trim();
+        return first.replace("\"", "").replace("\uFEFF", "").equalsIgnoreCase("userId");
     }
 
     public static RatingsFormat parse(String name) {

@@ -5,6 +5,7 @@ import io.streamrec.candidates.CandidateGenerator;
 import io.streamrec.candidates.CandidateSet;
 import io.streamrec.candidates.CandidateSettings;
 import io.streamrec.candidates.Source;
+import io.streamrec.ingest.InputFileException;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.ingest.ItemFormat;
 import io.streamrec.schema.UserEvent;
@@ -149,8 +150,18 @@ public final class CandidateRecall {
             System.exit(2);
         }
         String format = args.length > 2 ? args[2] : "movietweetings";
-        List<UserEvent> events =
-                RatingsReplay.read(Path.of(args[0]), RatingsFormat.parse(format)).events();
+        List<UserEvent> events;
+        try {
+            // as RankerReplay: say what was skipped, and refuse a file with no rating read
+            events =
+                    RatingsReplay.readForReplay(
+                                    Path.of(args[0]), RatingsFormat.parse(format), System.out)
+                            .events();
+        } catch (InputFileException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         ItemCatalog catalog = ItemCatalog.read(Path.of(args[1]), ItemFormat.parse(format));
         CandidateRecall recall =
                 new CandidateRecall(new CandidateGenerator(CandidateSettings.defaults(), catalog));

@@ -58,6 +58,19 @@ class RatingsReplayTest {
         assertThat(replay.skippedLines()).isEqualTo("none");
     }
 
+    /** A bad first rating of a header-less file is counted, not taken for the header. */
+    @Test
+    void aHeaderlessMovieLensCsvCountsABadFirstLine(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("ratings.csv");
+        Files.writeString(csv, "1,31,,1260759144\n1,1029,3.0,1260759179\n");
+        RatingsReplay replay = RatingsReplay.read(csv, RatingsFormat.MOVIELENS_CSV);
+        assertThat(replay.events()).extracting(UserEvent::itemId).containsExactly("1029");
+        assertThat(replay.skippedLines()).isNotEqualTo("none").contains("1");
+        Files.writeString(csv, "\uFEFF\"userId\",movieId,rating,timestamp\n1,31,2.5,1260759144\n");
+        assertThat(RatingsReplay.read(csv, RatingsFormat.MOVIELENS_CSV).skippedLines())
+                .isEqualTo("none");
+    }
+
     @Test
     void readsTheMovieLensFormats(@TempDir Path dir) throws Exception {
         Path csv = dir.resolve("ratings.csv");
