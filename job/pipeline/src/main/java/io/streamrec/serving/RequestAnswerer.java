@@ -5,6 +5,7 @@ import io.streamrec.schema.RecommendationResult;
 import io.streamrec.schema.ServingRequest;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -68,15 +69,13 @@ final class RequestAnswerer {
                     version);
             return;
         }
-        // the user's items are the request's (the worker's, which may hold events serving has not
-        // evaluated yet) and the statistics' (up to 1,000, more than a worker may keep): the
-        // candidates leave out only the statistics', so both the ranking and the fill leave out
-        // their union
-        Set<String> excluded = new LinkedHashSet<>(Arrays.asList(userItems));
-        if (serving.userItems() != ITEMS_AT_ANSWER) {
-            excluded.addAll(Arrays.asList(learned.userItemsOldestFirst(request.userId())));
-        }
-        String[] excludedItems = excluded.toArray(new String[0]);
+        // a request through the workers carries the worker's items, which may hold events serving
+        // has not evaluated yet: the candidates leave out only the statistics' items, so the
+        // ranking also leaves out the request's, and a fill their union; a request serving reads
+        // itself carries the statistics' items, which the candidates already leave out
+        boolean itemsOfTheWorker = serving.userItems() != ITEMS_AT_ANSWER;
+        Set<String> requestItems =
+                itemsOfTheWorker ? new HashSet<>(Arrays.asList(userItems)) : Set.of();
         // what the answer reads of the replica is read now, not when the scores come back: rows
         // applied meanwhile must not change it
         List<RecommendationResult.ScoredItem> fill = new ArrayList<>();
@@ -84,24 +83,31 @@ final class RequestAnswerer {
                 request.userId(),
                 userItems,
                 now,
-                ranked -> send(request, ranked.scoredTop(k, fill, excluded), known, version),
+                ranked -> send(request, ranked.scoredTop(k, fill, requestItems), known, version),
                 candidateIds -> {
                     int usable = 0;
                     for (String id : candidateIds) {
-                        usable += excluded.contains(id) ? 0 : 1;
+                        usable += requestItems.contains(id) ? 0 : 1;
                     }
                     if (usable < k) {
                         // a young catalog: the factorization model's order fills the rest; k
                         // more than the usable candidates, which it may repeat
+                        String[] excluded =
+                                itemsOfTheWorker
+                                        ? union(
+                                                userItems,
+                                                learned.userItemsOldestFirst(request.userId()))
+                                        : userItems;
                         fill.addAll(
-                                modelTopK(
-                                        request.userId(),
-                                        userItems,
-                                        excludedItems,
-                                        now,
-                                        k + usable));
+                                modelTopK(request.userId(), userItems, excluded, now, k + usable));
                     }
                 });
+    }
+
+    private static String[] union(String[] a, String[] b) {
+        Set<String> both = new LinkedHashSet<>(Arrays.asList(a));
+        both.addAll(Arrays.asList(b));
+        return both.toArray(new String[0]);
     }
 
     private void send(
