@@ -78,8 +78,20 @@ build_classpath() {
         && mvn_quiet dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile=target/cp-runtime.txt)
     done
   fi
-  STREAMREC_CP="$module/target/classes:$(cat "$module/target/cp-compile.txt"):$(cat "$module/target/cp-runtime.txt")"
+  STREAMREC_CP=$(this_trees_modules "$module/target/classes:$(cat "$module/target/cp-compile.txt"):$(cat "$module/target/cp-runtime.txt")")
   export DJL_CACHE_DIR="${DJL_CACHE_DIR:-$PWD/target/djl-cache}"
+}
+
+# The classpath files name the project's own modules by their jars in the local Maven repository,
+# which the last `mvn install` of any checkout wrote: another clone's install would otherwise run
+# its code here. Each is swapped for this working tree's classes.
+this_trees_modules() {
+  local cp="$1" pair
+  for pair in job:job/pipeline state-schemas:state-schemas wire:job/wire \
+    parameter-server:parameter-server gateway:job/gateway tools:job/tools; do
+    cp=$(printf '%s' "$cp" | sed -E "s#[^:]*/io/streamrec/streamrec-${pair%%:*}/[^:]*\.jar#$PWD/${pair#*:}/target/classes#g")
+  done
+  printf '%s' "$cp"
 }
 
 # ---- JVMs ----
