@@ -107,6 +107,17 @@ public final class GatewayOptions {
                     .intType()
                     .defaultValue(10000)
                     .withDescription("Most open client connections; one more is closed at once.");
+    public static final ConfigOption<Integer> MAX_CONNECTIONS_PER_ADDRESS =
+            ConfigOptions.key("gateway.max-connections-per-address")
+                    .intType()
+                    .defaultValue(0)
+                    .withDescription(
+                            "Most open connections from one client address (the TCP peer's, an"
+                                    + " IPv6 one by its /64; never X-Forwarded-For); one more is"
+                                    + " closed at once, so one address cannot hold all of"
+                                    + " gateway.max-connections. 0: no limit, the default: behind"
+                                    + " a load balancer or proxy every connection comes from its"
+                                    + " address, so set it where clients connect directly.");
     public static final ConfigOption<Double> USER_RATE =
             ConfigOptions.key("gateway.user-rate")
                     .doubleType()
@@ -283,6 +294,8 @@ public final class GatewayOptions {
         requirePositive(conf, READ_TIMEOUT);
         requirePositive(conf, IDLE_TIMEOUT);
         require(MAX_CONNECTIONS, conf.get(MAX_CONNECTIONS) >= 1, conf.get(MAX_CONNECTIONS), ">= 1");
+        int perAddress = conf.get(MAX_CONNECTIONS_PER_ADDRESS);
+        require(MAX_CONNECTIONS_PER_ADDRESS, perAddress >= 0, perAddress, ">= 0 (0: no limit)");
         double rate = conf.get(USER_RATE);
         require(USER_RATE, rate >= 0 && Double.isFinite(rate), rate, ">= 0 (0: no limit)");
         require(USER_BURST, conf.get(USER_BURST) >= 1, conf.get(USER_BURST), ">= 1");

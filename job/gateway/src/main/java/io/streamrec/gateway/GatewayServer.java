@@ -186,7 +186,10 @@ public final class GatewayServer implements AutoCloseable {
             events = new EventsEndpoint(settings, sendTimeout, workers, identity, sender);
             recommendations = new RecommendationsEndpoint(settings, workers, sender, results);
             forget = new ForgetEndpoint(settings, sendTimeout, workers, sender, users);
-            connections = new ConnectionCount(settings.connections().maxConnections());
+            connections =
+                    new ConnectionCount(
+                            settings.connections().maxConnections(),
+                            settings.connections().maxConnectionsPerAddress());
             acceptor = eventLoops(1, "gateway-accept", made);
             io = eventLoops(settings.ioThreads(), "gateway-io", made);
             server = bind();

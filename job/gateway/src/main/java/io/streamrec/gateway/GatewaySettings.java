@@ -70,7 +70,8 @@ record GatewaySettings(
             Duration idleTimeout,
             int maxBodyBytes,
             long bodiesInFlightBytes,
-            int maxConnections) {}
+            int maxConnections,
+            int maxConnectionsPerAddress) {}
 
     /** A token bucket per key: {@code perSecond} tokens a second (0: no limit). */
     record RateLimit(double perSecond, int burst, int keys) {
@@ -140,6 +141,7 @@ record GatewaySettings(
                 conf.get(GatewayOptions.IDLE_TIMEOUT),
                 (int) conf.get(GatewayOptions.MAX_BODY).getBytes(),
                 conf.get(GatewayOptions.BODIES_IN_FLIGHT).getBytes(),
-                conf.get(GatewayOptions.MAX_CONNECTIONS));
+                conf.get(GatewayOptions.MAX_CONNECTIONS),
+                conf.get(GatewayOptions.MAX_CONNECTIONS_PER_ADDRESS));
     }
 }

@@ -58,6 +58,7 @@ class GatewayOptionsTest {
         "gateway.read-timeout, 0 s",
         "gateway.idle-timeout, 0 s",
         "gateway.max-connections, 0",
+        "gateway.max-connections-per-address, -1",
         "gateway.user-rate, -1",
         "gateway.user-burst, 0",
         "gateway.rate-limited-users, 0",

@@ -844,4 +844,26 @@ class GatewayServerTest {
                 .hasSize(2)
                 .allMatch(l -> l.contains("\"peer\":\"127.0.0.1\",\"client\":\"2001:db8::7\""));
     }
+
+    /**
+     * With {@code gateway.max-connections-per-address} the gateway closes a client's connection
+     * over its address's bound at once (here the test's loopback address, its TCP peer), while the
+     * one it holds is still answered.
+     */
+    @Test
+    void aConnectionOverItsAddresssBoundIsClosedAtOnce() throws Exception {
+        Configuration conf = conf();
+        conf.set(GatewayOptions.MAX_CONNECTIONS_PER_ADDRESS, 1);
+        try (GatewayServer gateway = gateway(conf)) {
+            try (Socket held = sendHead(gateway, "GET /health HTTP/1.1\r\nHost: a\r\n\r\n")) {
+                // answered, so admitted before the next one connects
+                assertThat(statusLine(held)).isEqualTo("HTTP/1.1 200 OK");
+                try (Socket over = sendHead(gateway, "GET /health HTTP/1.1\r\nHost: a\r\n\r\n")) {
+                    assertThat(over.getInputStream().readAllBytes())
+                            .as("closed unanswered")
+                            .isEmpty();
+                }
+            }
+        }
+    }
 }

@@ -25,6 +25,10 @@ class GatewaySettingsTest {
         assertThat(settings.maxBatch()).isEqualTo(1000);
         assertThat(settings.requestTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(settings.connections().maxBodyBytes()).isEqualTo(1 << 20);
+        assertThat(settings.connections().maxConnections()).isEqualTo(10000);
+        assertThat(settings.connections().maxConnectionsPerAddress())
+                .as("no per-address limit: behind a proxy every connection has its address")
+                .isZero();
         assertThat(settings.topics())
                 .isEqualTo(
                         new GatewaySettings.Topics(
@@ -37,6 +41,15 @@ class GatewaySettingsTest {
         assertThat(settings.userIdKeyFile()).isNull();
         assertThat(settings.auditLog()).isNull();
         assertThat(settings.tls()).as("plain HTTP").isNull();
+    }
+
+    @Test
+    void theConnectionsPerAddressAreRead() {
+        Configuration conf =
+                Configuration.fromMap(Map.of("gateway.max-connections-per-address", "50"));
+
+        assertThat(GatewaySettings.from(conf).connections().maxConnectionsPerAddress())
+                .isEqualTo(50);
     }
 
     /**
