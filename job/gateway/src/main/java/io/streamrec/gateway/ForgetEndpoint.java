@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * {@code POST /admin/forget/{userId}} (the {@code admin} scope): puts a forget request for the user
  * on the requests topic and records the action in the audit log ({@code gateway.audit-log}); 202
  * once both are written, with the request id. The job erases the user within the checkpoint that
- * follows.
+ * follows. Every attempt gets an audit line ("requested" then "accepted" or "failed"; "forbidden"
+ * without the scope; "busy" for an admin's turned away with 503 because the workers' queue is full)
+ * but a refused one beyond the token's refusal limit, answered 429 unaudited.
  */
 final class ForgetEndpoint {
     private static final Logger LOG = LoggerFactory.getLogger(ForgetEndpoint.class);
@@ -88,6 +90,8 @@ final class ForgetEndpoint {
         try {
             workers.execute(() -> forget(userId, requestId, grant, from, ex));
         } catch (RejectedExecutionException e) {
+            // an attempt like any other: audited ("busy") even though no worker takes it
+            auditing().execute(() -> audit(grant, from, userId, requestId, "busy"));
             ex.sendBusy("work queue full");
         }
     }
