@@ -66,7 +66,8 @@ class SavepointContractTest {
                         "run-lineage",
                         "direct-request-positions",
                         "direct-request-applied-forgets",
-                        "direct-request-earlier-owners");
+                        "direct-request-earlier-owners",
+                        "erased-users-awaiting-tombstone");
     }
 
     private static List<String> values(Class<?> constants) throws IllegalAccessException {

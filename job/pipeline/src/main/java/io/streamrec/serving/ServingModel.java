@@ -34,7 +34,10 @@ public final class ServingModel implements AutoCloseable {
     /** Whether this replica holds a user's row: its own users only, when serving is partitioned. */
     private final Predicate<String> holdsUser;
 
-    /** Users erased by a forget whose tombstone the model-updates topic has not brought yet. */
+    /**
+     * Users this replica holds, erased by a forget whose tombstone the model-updates topic has not
+     * brought yet; checkpointed, as a replica rebuilt from the topic may meet their rows first.
+     */
     private final Set<String> erasedAwaitingTombstone = new HashSet<>();
 
     /** Candidate generation for large catalogs (null: off, every request scores every item). */
@@ -161,13 +164,34 @@ public final class ServingModel implements AutoCloseable {
      * user's earlier rows, committed with the checkpoint that carried them after serving applied
      * the forget; they come before the user's tombstone on the topic, so the user's rows from the
      * topic are ignored until it ({@link #applyCommitted}). The tombstone is committed with the
-     * next checkpoint at the latest, which completes only after serving took the forget.
+     * next checkpoint at the latest, which completes only after serving took the forget; a restore
+     * of that checkpoint may find it not committed yet, so the checkpoint holds the users still
+     * awaiting theirs ({@link #erasedAwaitingTombstone()}, {@link #awaitTombstonesOf}).
      */
     public void forgetUser(String userId, boolean awaitCommittedTombstone) {
         rows.removeUser(userId);
-        if (awaitCommittedTombstone) {
+        // another subtask's user: its rows are dropped on arrival anyway
+        if (awaitCommittedTombstone && holdsUser.test(userId)) {
             erasedAwaitingTombstone.add(userId);
         }
+    }
+
+    /**
+     * Takes {@code users}, erased before the restored checkpoint and still awaiting their tombstone
+     * then, as awaiting it again: the topic may end with their rows committed before the forget,
+     * the tombstone's transaction committed only later (or never).
+     */
+    public void awaitTombstonesOf(Iterable<String> users) {
+        for (String user : users) {
+            if (holdsUser.test(user)) {
+                erasedAwaitingTombstone.add(user);
+            }
+        }
+    }
+
+    /** The users erased whose tombstone the topic has not brought yet, for a checkpoint. */
+    public List<String> erasedAwaitingTombstone() {
+        return List.copyOf(erasedAwaitingTombstone);
     }
 
     /** {@link #apply} for a row read from the model-updates topic. */

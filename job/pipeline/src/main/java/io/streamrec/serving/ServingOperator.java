@@ -69,7 +69,9 @@ import org.slf4j.LoggerFactory;
  * request, because the restored checkpoint's own rows may be committed only after the rebuild.
  * Topic rows of runs the restored state abandoned (a restore from an older checkpoint or a
  * savepoint) are dropped ({@link RunLineage}), so they neither shadow the recomputed rows nor score
- * replayed events with rows that trained on them.
+ * replayed events with rows that trained on them. So are the rows of users a forget before the
+ * restored checkpoint erased, until their tombstone comes: it is in that checkpoint's transaction,
+ * which the sink may commit after the rebuild (the checkpoint keeps those users).
  */
 public class ServingOperator extends AbstractStreamOperator<RecommendationResult>
         implements OneInputStreamOperator<ModelUpdate, RecommendationResult> {
@@ -217,6 +219,8 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         getMetricGroup().gauge("rowsOfAbandonedRuns", lineage::abandonedRows);
         topicRows = lineage.filter(model::applyCommitted);
         if (rowFeed != null) {
+            // the restored checkpoint's forgets whose tombstones may not be committed yet
+            model.awaitTombstonesOf(states.erasedAwaitingTombstone());
             long rows = rowFeed.catchUp(topicRows);
             LOG.info(
                     "Serving {} rebuilt its replica from {} committed rows, {} of them dropped as"
@@ -655,6 +659,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
         states.snapshotLearning(learned, checkpointTimings);
         logPrivacy(checkpointId);
         states.snapshotDirectRequests(directRequestLedger());
+        states.snapshotErasures(model);
     }
 
     /** The learned ranker's DP-SGD accounting at a checkpoint, where it is on. */

@@ -24,9 +24,10 @@ import org.apache.flink.runtime.state.StateInitializationContext;
 /**
  * Serving's operator state, each state under the name and type its checkpoints and savepoints hold
  * it by ({@link StateNames}): the prequential counts, the marker copies, the learned ranker and its
- * candidate statistics, the event clock, the run lineage, and the requests topic's positions,
- * applied forgets and earlier owners. Every state is union list state but the marker copies' split
- * list state written until 2026-12-06, which is read, then emptied.
+ * candidate statistics, the event clock, the run lineage, the requests topic's positions, applied
+ * forgets and earlier owners, and the erased users awaiting their tombstone. Every state is union
+ * list state but the marker copies' split list state written until 2026-12-06, which is read, then
+ * emptied.
  *
  * <p>{@link #restore} registers the states in the order {@link ServingOperator} always did and
  * reads what this subtask takes of them; the operator takes the counts, marker copies, clock and
@@ -62,6 +63,7 @@ public final class ServingStates {
     private ListState<Tuple4<Integer, Integer, Integer, Long>> directPositionsState;
     private ListState<Tuple4<Integer, Integer, Integer, Long>> earlierOwnersState;
     private ListState<Tuple4<Integer, Integer, Long, String>> appliedForgetsState;
+    private ListState<String> erasedAwaitingTombstoneState;
 
     private PrequentialCounts counts;
     private MarkerCopies markerCopies;
@@ -78,6 +80,7 @@ public final class ServingStates {
     private Map<Integer, Long> directPositions;
     private EarlierOwners earlierOwners;
     private List<Tuple4<Integer, Integer, Long, String>> appliedForgets;
+    private List<String> erasedAwaitingTombstone;
 
     private ServingStates(int subtask, int parallelism) {
         this.subtask = subtask;
@@ -104,6 +107,7 @@ public final class ServingStates {
         states.restoreClock(store);
         states.lineage = RunLineage.restore(context, run);
         states.restoreDirectRequests(store);
+        states.restoreErasures(store);
         return states;
     }
 
@@ -184,6 +188,24 @@ public final class ServingStates {
         }
     }
 
+    /**
+     * This subtask's users erased before the restored checkpoint whose tombstone serving had not
+     * read by then. Each subtask writes its own users' only; after a rescale each user's new owner
+     * takes them, the one subtask that holds the user's row (the others drop it on arrival).
+     */
+    private void restoreErasures(OperatorStateStore store) throws Exception {
+        erasedAwaitingTombstoneState =
+                store.getUnionListState(
+                        new ListStateDescriptor<>(
+                                StateNames.ERASED_USERS_AWAITING_TOMBSTONE, Types.STRING));
+        erasedAwaitingTombstone = new ArrayList<>();
+        for (String user : erasedAwaitingTombstoneState.get()) {
+            if (UserOwner.of(user, parallelism) == subtask) {
+                erasedAwaitingTombstone.add(user);
+            }
+        }
+    }
+
     /** This subtask's prequential counts as restored, to count on. */
     PrequentialCounts counts() {
         return counts;
@@ -217,6 +239,11 @@ public final class ServingStates {
     /** The forgets of this subtask's users applied before the restored checkpoint. */
     List<Tuple4<Integer, Integer, Long, String>> appliedForgets() {
         return appliedForgets;
+    }
+
+    /** This subtask's users erased and awaiting their tombstone at the restored checkpoint. */
+    List<String> erasedAwaitingTombstone() {
+        return erasedAwaitingTombstone;
     }
 
     /** Restores {@code learned} from the learned ranker's state, if any was restored. */
@@ -331,5 +358,13 @@ public final class ServingStates {
         directPositionsState.update(ledger.toState(subtask, parallelism));
         appliedForgetsState.update(ledger.appliedForgetsState(subtask));
         earlierOwnersState.update(earlierOwners.toState(ledger.positions()));
+    }
+
+    /**
+     * Writes the users erased that still await their tombstone, {@code model}'s: this subtask's own
+     * users only (what it holds), so the union state holds each user once.
+     */
+    void snapshotErasures(ServingModel model) throws Exception {
+        erasedAwaitingTombstoneState.update(model.erasedAwaitingTombstone());
     }
 }

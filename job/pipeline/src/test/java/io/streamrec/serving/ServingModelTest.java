@@ -13,6 +13,29 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ServingModelTest {
+    /**
+     * A partitioned replica keeps awaiting the tombstones of its own users only, so each user is
+     * checkpointed once; restored ones of other users are dropped, as their rows would be.
+     */
+    @Test
+    void aReplicaAwaitsTheTombstonesOfTheUsersItHoldsOnly() {
+        ModelConfig config = new ModelConfig(4, 2, 3, 86_400_000L, 1L, 0);
+        ServingModel model =
+                new ServingModel(
+                        config,
+                        new ModelRowInitializer(config),
+                        new ItemCatalog(List.of()),
+                        user -> user.startsWith("own"));
+        model.forgetUser("own-1", true);
+        model.forgetUser("other-1", true);
+        model.forgetUser("own-2", false); // no topic to read a tombstone from
+        model.awaitTombstonesOf(List.of("own-3", "other-2"));
+        assertThat(model.erasedAwaitingTombstone()).containsExactlyInAnyOrder("own-1", "own-3");
+
+        model.applyCommitted(ParameterRow.tombstone(RowKeys.user("own-3")));
+        assertThat(model.erasedAwaitingTombstone()).containsExactly("own-1");
+    }
+
     @Test
     void catalogUpdatesChangeContentAndAddItems() {
         ModelConfig config = new ModelConfig(4, 2, 3, 86_400_000L, 1L, 2);

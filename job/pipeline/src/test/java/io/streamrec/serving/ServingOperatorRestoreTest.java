@@ -131,6 +131,46 @@ class ServingOperatorRestoreTest {
         }
     }
 
+    /**
+     * A forget in checkpoint C whose tombstone's transaction the sink has not committed when the
+     * job restores from C: the topic still ends with the user's row of checkpoint C-1, and the
+     * restored replica must not take it back (the restored ledger holds the forget as applied).
+     * Once the tombstone is committed, the user's later rows count again.
+     */
+    @Test
+    void aForgottenUsersRowIsNotRebuiltFromTheTopicBeforeItsTombstoneIsCommitted()
+            throws Exception {
+        MockConsumer<byte[], byte[]> topic = ModelUpdatesTopic.empty();
+        OperatorSubtaskState checkpoint2;
+        JobID run;
+        try (var h = harness(topic)) {
+            h.open();
+            run = h.getEnvironment().getJobID();
+            h.processElement(new StreamRecord<>(ModelUpdate.of(userRow("x", 5))));
+            ModelUpdatesTopic.commit(topic, 0, stamped(userRow("x", 5), run, 1)); // checkpoint 1
+            h.processElement(new StreamRecord<>(ModelUpdate.of(EvalMarker.forget(9L, 1, "x"))));
+            h.processElement(new StreamRecord<>(ModelUpdate.of(ParameterRow.tombstone("u:x"))));
+            h.prepareSnapshotPreBarrier(2L);
+            checkpoint2 = h.snapshot(2L, 2L);
+            // checkpoint 2 completes; the job fails before the sink commits its tombstone
+        }
+        // the restored run's reader, from the topic's beginning: the row, no tombstone
+        MockConsumer<byte[], byte[]> rebuilt = ModelUpdatesTopic.empty();
+        ModelUpdatesTopic.commit(rebuilt, 0, stamped(userRow("x", 5), run, 1));
+        try (var restored = harness(rebuilt)) {
+            restored.initializeState(checkpoint2);
+            restored.open();
+            assertThat(reasonFor(restored, "x"))
+                    .as("the pre-forget row rebuilt from the topic")
+                    .isEqualTo("cold-start");
+
+            // the restored sink commits checkpoint 2's tombstone; the user's later rows count
+            ModelUpdatesTopic.erase(rebuilt, 1, "u:x");
+            ModelUpdatesTopic.commit(rebuilt, 2, stamped(userRow("x", 1), run, 2));
+            assertThat(reasonFor(restored, "x")).isEqualTo("model");
+        }
+    }
+
     private static StreamRecord<ModelUpdate> marker(long batch, String user, String item) {
         return new StreamRecord<>(
                 ModelUpdate.of(

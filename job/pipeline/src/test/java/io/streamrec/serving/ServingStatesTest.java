@@ -13,6 +13,7 @@ import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeHint;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.api.java.tuple.Tuple4;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -126,6 +127,28 @@ class ServingStatesTest {
     }
 
     /**
+     * After a rescale a user erased and awaiting its tombstone goes to the user's new owner, the
+     * subtask whose replica holds the user's row, and to no other.
+     */
+    @Test
+    void erasedUsersAwaitingTheirTombstoneGoToTheirNewOwner() throws Exception {
+        OperatorSubtaskState atOne =
+                written(
+                        new ListStateDescriptor<>(
+                                StateNames.ERASED_USERS_AWAITING_TOMBSTONE, Types.STRING),
+                        true,
+                        List.of(A, B));
+
+        for (int subtask = 0; subtask < 2; subtask++) {
+            StatesOnly restored = new StatesOnly();
+            try (var h = opened(restored, 2, subtask, rescaled(atOne, 1, 2, subtask))) {
+                assertThat(restored.states.erasedAwaitingTombstone())
+                        .containsExactly(subtask == 0 ? A : B);
+            }
+        }
+    }
+
+    /**
      * Candidate statistics in their own state win over any in the learned ranker's entry, where
      * checkpoints before 2026-12-01 held them whole: the own state is what this version writes (it
      * writes none in the entry), and the entry's are the fallback for an earlier version's
@@ -180,6 +203,7 @@ class ServingStatesTest {
             assertThat(fresh.states.clock()).isZero();
             assertThat(fresh.states.markerCopies().toState()).isEmpty();
             assertThat(fresh.states.appliedForgets()).isEmpty();
+            assertThat(fresh.states.erasedAwaitingTombstone()).isEmpty();
             assertThat(fresh.states.directPositions()).isEmpty();
             assertThat(fresh.states.earlierOwners()).isEqualTo(EarlierOwners.NONE);
         }
