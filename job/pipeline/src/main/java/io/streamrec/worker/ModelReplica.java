@@ -6,6 +6,7 @@ import io.streamrec.schema.ParameterRow;
 import io.streamrec.schema.ShardMessage;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -14,7 +15,8 @@ import java.util.Set;
  * checkpoints, read from the model-updates topic) plus, optionally, the worker's own updates
  * applied optimistically with the same {@link RowUpdater}. A locally updated row keeps the version
  * it was based on, so the server's next version of the row replaces it. The copy is a cache: the
- * job rebuilds it from the topic after a restart and never checkpoints it.
+ * job rebuilds it from the topic after a restart and never checkpoints it, only the keys still
+ * awaiting their tombstone ({@link #awaitingTombstone}).
  */
 public final class ModelReplica {
     private final Map<String, ParameterRow> rows = new HashMap<>();
@@ -22,8 +24,8 @@ public final class ModelReplica {
     /**
      * Rows erased here ({@link #remove}) whose tombstone the feed has not brought yet: until it
      * does, the feed may still bring the erased row's earlier values (committed before the erase),
-     * which must not come back. Transient: after a restart the feed is read from its start, where
-     * those values come before the tombstone.
+     * which must not come back. Checkpointed by the job: after a restore the feed, read from its
+     * start, may still end with those values, the tombstone's transaction committed only later.
      */
     private final Set<String> erased = new HashSet<>();
 
@@ -91,6 +93,22 @@ public final class ModelReplica {
         if (awaitTombstone) {
             erased.add(key);
         }
+    }
+
+    /**
+     * Ignores server rows of {@code keys}, erased before a restored checkpoint and still awaiting
+     * their tombstone then, until their tombstone, as {@link #remove} does.
+     */
+    public void awaitTombstones(Iterable<String> keys) {
+        for (String key : keys) {
+            rows.remove(key);
+            erased.add(key);
+        }
+    }
+
+    /** The keys erased whose tombstone the feed has not brought yet, for a checkpoint. */
+    public List<String> awaitingTombstone() {
+        return List.copyOf(erased);
     }
 
     /** The number of rows held. */

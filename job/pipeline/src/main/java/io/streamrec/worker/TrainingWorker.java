@@ -142,6 +142,27 @@ public final class TrainingWorker {
         replica.remove(RowKeys.user(userId), awaitTombstone);
     }
 
+    /**
+     * Ignores the replica's rows of {@code users}, erased before a restored checkpoint, until their
+     * tombstone: the feed may still end with their rows committed before the forget.
+     */
+    public void awaitTombstonesOf(Iterable<String> users) {
+        List<String> keys = new ArrayList<>();
+        users.forEach(user -> keys.add(RowKeys.user(user)));
+        replica.awaitTombstones(keys);
+    }
+
+    /** The users forgotten whose tombstone the replica's feed has not brought yet. */
+    public List<String> erasedAwaitingTombstone() {
+        List<String> users = new ArrayList<>();
+        for (String key : replica.awaitingTombstone()) {
+            if (RowKeys.isUser(key)) {
+                users.add(RowKeys.id(key));
+            }
+        }
+        return users;
+    }
+
     /** A row from the parameter server: into the replica if newer; its item a candidate. */
     public void addServerRow(ParameterRow row) {
         replica.offer(row);

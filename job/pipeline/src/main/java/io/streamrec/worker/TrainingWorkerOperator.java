@@ -56,7 +56,10 @@ import org.slf4j.LoggerFactory;
  * positives as operator state, the flush timer, the outputs and the feeds. The worker's {@link
  * ModelReplica} starts from the model-updates topic (rows of completed checkpoints, at least one
  * checkpoint interval old) and is rebuilt from it after a restart, never checkpointed; rows of runs
- * the restored state abandoned are dropped ({@link RunLineage}).
+ * the restored state abandoned are dropped ({@link RunLineage}), and so are the rows of users a
+ * forget erased whose tombstone the worker had not read by the restored checkpoint, until it comes
+ * (the checkpoint keeps those users: the tombstone may be in the restored checkpoint's own
+ * transaction, which the sink commits after the rebuild).
  *
  * <p>Input 1: events, input 2: recommendation and forget requests, both keyed by user id. A forget
  * request erases the user here and sends forget markers on (see {@link #forget}). Requests get the
@@ -96,6 +99,8 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
     private transient SeenEventIds seenEventIds;
     private transient ListState<String> recentPositivesState;
     private transient List<String> restoredRecentPositives;
+    private transient ListState<String> erasedAwaitingTombstoneState;
+    private transient List<String> restoredErasures;
     private transient TrainingWorker worker;
     private transient DjlBprTrainer trainer;
     private transient ModelRowFeed feed;
@@ -266,6 +271,16 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
         // the sampler's ring; the worker that holds it is built in open()
         restoredRecentPositives = new ArrayList<>();
         recentPositivesState.get().forEach(restoredRecentPositives::add);
+        // union: every subtask reads every user and takes those it owns (open()), so after a
+        // rescale each user's entry is with the subtask that reads its rows and tombstone; a
+        // split list would hand it to any subtask, where the tombstone is dropped unread
+        erasedAwaitingTombstoneState =
+                context.getOperatorStateStore()
+                        .getUnionListState(
+                                new ListStateDescriptor<>(
+                                        StateNames.ERASED_USERS_AWAITING_TOMBSTONE, Types.STRING));
+        restoredErasures = new ArrayList<>();
+        erasedAwaitingTombstoneState.get().forEach(restoredErasures::add);
         lineage = RunLineage.restore(context, getRuntimeContext().getJobInfo().getJobId());
     }
 
@@ -320,9 +335,14 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
                     itemFeed.catchUp(worker::addItem));
         }
         feed = openModelRowFeed();
+        List<String> erasures = restoredErasures;
+        restoredErasures = null;
         if (feed == null) {
-            return;
+            return; // no tombstone would ever come: nothing is awaited (forget() alike)
         }
+        // the restored checkpoint's forgets whose tombstones may not be committed yet: the topic
+        // may still end with those users' rows committed before the forget
+        worker.awaitTombstonesOf(erasures.stream().filter(this::ownsUser).toList());
         getMetricGroup()
                 .gauge(
                         "unreadableFeedRecords",
@@ -332,12 +352,14 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
         long rows = feed.catchUp(topicRows);
         LOG.info(
                 "Worker {} trains on {}; rebuilt its model copy from {} committed rows, {} of"
-                        + " them dropped as rows of abandoned runs ({})",
+                        + " them dropped as rows of abandoned runs ({}); {} forgotten users"
+                        + " still await their tombstone",
                 subtask,
                 trainer.device(),
                 rows,
                 lineage.abandonedRows(),
-                lineage);
+                lineage,
+                worker.erasedAwaitingTombstone().size());
     }
 
     /** The negative sampler's ring of recent positives, oldest first (for tests). */
@@ -352,6 +374,12 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
                 ? null
                 : new ModelRowFeed(kafka.toProperties(), modelUpdatesTopic)
                         .checkingWidthsOf(initializer);
+    }
+
+    /** The users forgotten whose tombstone the model copy awaits; for tests. */
+    @VisibleForTesting
+    List<String> erasedAwaitingTombstone() {
+        return worker.erasedAwaitingTombstone();
     }
 
     /** The worker's copy of a row, null when it has none; for tests. */
@@ -521,6 +549,8 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
         recentPositivesState.update(worker.recentPositives());
+        // this subtask's own users only (forgets come keyed), so the union holds each once
+        erasedAwaitingTombstoneState.update(worker.erasedAwaitingTombstone());
         lineage.snapshot(context.getCheckpointId());
     }
 

@@ -93,6 +93,26 @@ class ModelReplicaTest {
         assertThat(replica.weights(USER)).containsExactly(3f, 0f);
     }
 
+    /**
+     * The keys awaiting their tombstone are what a checkpoint keeps; taken back after a restore,
+     * they drop a row the rebuild already took and keep its earlier values out until the tombstone.
+     */
+    @Test
+    void keysAwaitingTheirTombstoneAreListedAndTakenBack() {
+        ModelReplica replica = replica();
+        replica.remove(USER, true);
+        assertThat(replica.awaitingTombstone()).containsExactly(USER);
+
+        ModelReplica rebuilt = replica();
+        rebuilt.offer(row(4, 1f));
+        rebuilt.awaitTombstones(replica.awaitingTombstone());
+        assertThat(rebuilt.row(USER)).isNull();
+        assertThat(rebuilt.offer(row(5, 9f))).isFalse();
+        rebuilt.offer(ParameterRow.tombstone(USER));
+        assertThat(rebuilt.awaitingTombstone()).isEmpty();
+        assertThat(rebuilt.offer(row(1, 3f))).isTrue();
+    }
+
     @Test
     void aRowErasedWithoutAFeedWaitsForNoTombstone() {
         ModelReplica replica = replica();

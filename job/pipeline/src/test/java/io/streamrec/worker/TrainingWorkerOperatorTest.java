@@ -34,6 +34,7 @@ import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.junit.jupiter.api.Test;
@@ -221,6 +222,50 @@ class TrainingWorkerOperatorTest {
             ModelUpdatesTopic.commit(topic, 2, userRow(1, -0.5f, run, 2).stamped(null)); // new, v1
             h.processElement1(event(2, "a", "i2"));
             assertThat(op.replicaRow(RowKeys.user("z")).weights()[0]).isEqualTo(-0.5f);
+        }
+    }
+
+    /**
+     * A forget in checkpoint 2 whose tombstone's transaction the sink has not committed when the
+     * job restores from checkpoint 2: the topic still ends with the user's row of checkpoint 1, and
+     * the rebuilt model copy must not take it back (a returning user of the id would be trained
+     * from the old embedding). Once the tombstone is committed, the new user's rows count.
+     */
+    @Test
+    void aForgottenUsersRowIsNotRebuiltFromTheTopicBeforeItsTombstoneIsCommitted()
+            throws Exception {
+        MockConsumer<byte[], byte[]> topic = ModelUpdatesTopic.empty();
+        OperatorSubtaskState checkpoint2;
+        JobID run;
+        TrainingWorkerOperator op = workerReading(topic);
+        try (var h = harness(op)) {
+            h.open();
+            run = h.getEnvironment().getJobID();
+            ModelUpdatesTopic.commit(topic, 0, userRow(5, 0.25f, run, 1)); // checkpoint 1
+            h.processElement1(event(1, "a", "i1")); // the feed is read before the batch
+            assertThat(op.replicaRow(RowKeys.user("z"))).isNotNull();
+            h.processElement2(new StreamRecord<>(RecommendationRequest.forget("f1", "z", 2L)));
+            h.prepareSnapshotPreBarrier(2L);
+            checkpoint2 = h.snapshot(2L, 2L);
+            // checkpoint 2 completes; the job fails before the sink commits its tombstone
+        }
+        // the restored run's reader, from the topic's beginning: the row, no tombstone
+        MockConsumer<byte[], byte[]> rebuilt = ModelUpdatesTopic.empty();
+        ModelUpdatesTopic.commit(rebuilt, 0, userRow(5, 0.25f, run, 1));
+        TrainingWorkerOperator restoredOp = workerReading(rebuilt);
+        try (var restored = harness(restoredOp)) {
+            restored.initializeState(checkpoint2);
+            restored.open();
+            assertThat(restoredOp.replicaRow(RowKeys.user("z")))
+                    .as("the pre-forget row rebuilt from the topic")
+                    .isNull();
+
+            // the restored sink commits checkpoint 2's tombstone; the new user's rows count
+            ModelUpdatesTopic.erase(rebuilt, 1, RowKeys.user("z"));
+            JobID now = restored.getEnvironment().getJobID();
+            ModelUpdatesTopic.commit(rebuilt, 2, userRow(1, -0.5f, now, 3));
+            restored.processElement1(event(2, "a", "i2"));
+            assertThat(restoredOp.replicaRow(RowKeys.user("z")).weights()[0]).isEqualTo(-0.5f);
         }
     }
 
@@ -772,6 +817,57 @@ class TrainingWorkerOperatorTest {
             assertThat(op.replicaRow(RowKeys.item("i1"))).isNotNull();
             assertThat(op.replicaRow(RowKeys.user(theirs))).isNull();
         }
+    }
+
+    /**
+     * After a rescale a user forgotten and awaiting its tombstone goes to the user's new owner, the
+     * one subtask that reads the user's rows and tombstone (another would never read the tombstone
+     * and keep the entry for good), and its pre-forget row stays out of that subtask's copy.
+     */
+    @Test
+    void forgottenUsersAwaitingTheirTombstoneGoToTheirNewOwner() throws Exception {
+        String[] users = {userKeyedTo(0), userKeyedTo(1)};
+        MockConsumer<byte[], byte[]> before = ModelUpdatesTopic.empty();
+        OperatorSubtaskState atOne;
+        JobID run;
+        try (var h = harnessOf(workerReading(before), 1, 0)) {
+            h.open();
+            run = h.getEnvironment().getJobID();
+            for (String user : users) {
+                h.processElement2(new StreamRecord<>(RecommendationRequest.forget(user, user, 1L)));
+            }
+            h.prepareSnapshotPreBarrier(1L);
+            atOne = h.snapshot(1L, 1L);
+        }
+        for (int subtask = 0; subtask < 2; subtask++) {
+            MockConsumer<byte[], byte[]> topic = ModelUpdatesTopic.empty();
+            for (int i = 0; i < users.length; i++) {
+                ParameterRow row = rowOf(RowKeys.user(users[i]));
+                ModelUpdatesTopic.commit(topic, i, row.stamped(new RunCheckpoint(run, 1)));
+            }
+            TrainingWorkerOperator op = workerReading(topic);
+            try (var h = harnessOf(op, 2, subtask)) {
+                h.initializeState(
+                        AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                                atOne, 128, 1, 2, subtask));
+                h.open();
+                assertThat(op.erasedAwaitingTombstone()).containsExactly(users[subtask]);
+                assertThat(op.replicaRow(RowKeys.user(users[subtask]))).isNull();
+            }
+        }
+    }
+
+    private static KeyedTwoInputStreamOperatorTestHarness<
+                    String, UserEvent, RecommendationRequest, ShardMessage>
+            harnessOf(TrainingWorkerOperator op, int parallelism, int subtask) throws Exception {
+        return new KeyedTwoInputStreamOperatorTestHarness<>(
+                op,
+                UserEvent::userId,
+                RecommendationRequest::userId,
+                Types.STRING,
+                128,
+                parallelism,
+                subtask);
     }
 
     private static String userKeyedTo(int subtask) {
