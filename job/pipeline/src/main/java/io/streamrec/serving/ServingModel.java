@@ -7,8 +7,10 @@ import io.streamrec.ps.RowInitializer;
 import io.streamrec.ps.RowUpdater;
 import io.streamrec.schema.ParameterRow;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
@@ -39,6 +41,16 @@ public final class ServingModel implements AutoCloseable {
      * brought yet; checkpointed, as a replica rebuilt from the topic may meet their rows first.
      */
     private final Set<String> erasedAwaitingTombstone = new HashSet<>();
+
+    /**
+     * Users this replica holds, erased by a forget, and how many tombstones of theirs the broadcast
+     * edge has yet to bring (one per forget, from the shard that owns the row). Until then a row of
+     * the user there is one the owning shard trained before the forget, ahead of the tombstone on
+     * its channel, which came after another shard's copy of the forget. Not checkpointed: under
+     * aligned checkpoints a forget's first copy and its tombstone are on the same side of every
+     * barrier.
+     */
+    private final Map<String, Integer> erasedAwaitingBroadcastTombstones = new HashMap<>();
 
     /** Candidate generation for large catalogs (null: off, every request scores every item). */
     private BackgroundAnnIndex ann;
@@ -93,10 +105,25 @@ public final class ServingModel implements AutoCloseable {
     }
 
     /**
-     * Applies a row if it is newer than the held version and, for a user row, of a user this
-     * replica holds; returns whether it was applied.
+     * Applies a row of the broadcast edge if it is newer than the held version and, for a user row,
+     * of a user this replica holds and not erased by a forget whose tombstone the edge has not
+     * brought yet; returns whether it was applied.
      */
     public boolean apply(ParameterRow row) {
+        if (RowKeys.isUser(row.key())) {
+            String user = RowKeys.id(row.key());
+            if (row.isTombstone()) {
+                erasedAwaitingBroadcastTombstones.computeIfPresent(
+                        user, (u, n) -> n == 1 ? null : n - 1);
+            } else if (erasedAwaitingBroadcastTombstones.containsKey(user)) {
+                return false;
+            }
+        }
+        return applyRow(row);
+    }
+
+    /** {@link #apply} without the wait for the broadcast tombstones. */
+    private boolean applyRow(ParameterRow row) {
         if (RowKeys.isUser(row.key()) && !holdsUser.test(RowKeys.id(row.key()))) {
             return false;
         }
@@ -160,18 +187,26 @@ public final class ServingModel implements AutoCloseable {
     }
 
     /**
-     * Erases a forgotten user's row at the forget. The model-updates topic may still bring the
-     * user's earlier rows, committed with the checkpoint that carried them after serving applied
-     * the forget; they come before the user's tombstone on the topic, so the user's rows from the
-     * topic are ignored until it ({@link #applyCommitted}). The tombstone is committed with the
-     * next checkpoint at the latest, which completes only after serving took the forget; a restore
-     * of that checkpoint may find it not committed yet, so the checkpoint holds the users still
-     * awaiting theirs ({@link #erasedAwaitingTombstone()}, {@link #awaitTombstonesOf}).
+     * Erases a forgotten user's row at the forget (its first copy, which may come from another
+     * shard than the row's owner). The broadcast edge may still bring the user's rows that the
+     * owning shard sent before its tombstone; they are ignored until that tombstone ({@link
+     * #apply}), after which the rows are the returning user's. The model-updates topic may still
+     * bring the user's earlier rows, committed with the checkpoint that carried them after serving
+     * applied the forget; they come before the user's tombstone on the topic, so the user's rows
+     * from the topic are ignored until it ({@link #applyCommitted}). The tombstone is committed
+     * with the next checkpoint at the latest, which completes only after serving took the forget; a
+     * restore of that checkpoint may find it not committed yet, so the checkpoint holds the users
+     * still awaiting theirs ({@link #erasedAwaitingTombstone()}, {@link #awaitTombstonesOf}).
      */
     public void forgetUser(String userId, boolean awaitCommittedTombstone) {
         rows.removeUser(userId);
         // another subtask's user: its rows are dropped on arrival anyway
-        if (awaitCommittedTombstone && holdsUser.test(userId)) {
+        if (!holdsUser.test(userId)) {
+            return;
+        }
+        // counted: a second forget's first copy may come before the first forget's tombstone
+        erasedAwaitingBroadcastTombstones.merge(userId, 1, Integer::sum);
+        if (awaitCommittedTombstone) {
             erasedAwaitingTombstone.add(userId);
         }
     }
@@ -194,7 +229,11 @@ public final class ServingModel implements AutoCloseable {
         return List.copyOf(erasedAwaitingTombstone);
     }
 
-    /** {@link #apply} for a row read from the model-updates topic. */
+    /**
+     * {@link #apply} for a row read from the model-updates topic, whose own tombstone ends the wait
+     * there; the broadcast edge's wait is its own (a committed tombstone may be read before the
+     * broadcast one under unaligned checkpoints, while a pre-forget row is still in flight).
+     */
     public boolean applyCommitted(ParameterRow row) {
         if (RowKeys.isUser(row.key())) {
             String user = RowKeys.id(row.key());
@@ -204,7 +243,7 @@ public final class ServingModel implements AutoCloseable {
                 return false;
             }
         }
-        return apply(row);
+        return applyRow(row);
     }
 
     /** Sum of all row versions held: grows with every applied update. */

@@ -32,6 +32,9 @@ final class RequestsTopic {
     /** The job's consumer group's committed offsets, by partition. */
     private final Map<Integer, Long> groupOffsets = new HashMap<>();
 
+    /** The readers opened so far, which {@link #appendFetched} hands its record to. */
+    private final List<MockConsumer<byte[], byte[]>> readers = new ArrayList<>();
+
     RequestsTopic(int partitions) {
         this.partitions = partitions;
         for (int p = 0; p < partitions; p++) {
@@ -42,14 +45,31 @@ final class RequestsTopic {
     /** Appends {@code request} to {@code partition}; returns its offset. */
     long append(int partition, RecommendationRequest request) {
         long offset = ends.merge(partition, 1L, Long::sum) - 1;
-        records.add(
-                new ConsumerRecord<>(
-                        NAME,
-                        partition,
-                        offset,
-                        request.userId().getBytes(StandardCharsets.UTF_8),
-                        RequestJsonCodec.toJson(request)));
+        records.add(record(partition, offset, request));
         return offset;
+    }
+
+    /**
+     * Appends {@code request} to {@code partition} and hands it to every reader opened already, as
+     * a broker does at their next poll: a request that arrives at a point the test picks. Returns
+     * its offset.
+     */
+    long appendFetched(int partition, RecommendationRequest request) {
+        long offset = append(partition, request);
+        for (MockConsumer<byte[], byte[]> reader : readers) {
+            reader.addRecord(record(partition, offset, request)); // synchronized with its polls
+        }
+        return offset;
+    }
+
+    private static ConsumerRecord<byte[], byte[]> record(
+            int partition, long offset, RecommendationRequest request) {
+        return new ConsumerRecord<>(
+                NAME,
+                partition,
+                offset,
+                request.userId().getBytes(StandardCharsets.UTF_8),
+                RequestJsonCodec.toJson(request));
     }
 
     /**
@@ -80,6 +100,7 @@ final class RequestsTopic {
                 consumer.addRecord(r);
             }
         }
+        readers.add(consumer);
         return fetcher;
     }
 

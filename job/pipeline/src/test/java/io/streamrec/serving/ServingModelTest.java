@@ -36,6 +36,39 @@ class ServingModelTest {
         assertThat(model.erasedAwaitingTombstone()).containsExactly("own-1");
     }
 
+    /**
+     * Rows of a forgotten user on the broadcast edge are the owning shard's from before the forget
+     * until its tombstone: one tombstone per forget, so two forgets close after the second; the
+     * committed topic's tombstone does not end that wait.
+     */
+    @Test
+    void aForgottenUsersBroadcastRowsAreIgnoredUntilTheTombstoneOfEachForget() {
+        ModelConfig config = new ModelConfig(4, 2, 3, 86_400_000L, 1L, 0);
+        ServingModel model =
+                new ServingModel(
+                        config, new ModelRowInitializer(config), new ItemCatalog(List.of()));
+        model.apply(userRow("u", 3));
+        model.apply(userRow("v", 3));
+        model.forgetUser("u", true);
+        model.forgetUser("u", true); // the second forget's first copy, before the first tombstone
+        assertThat(model.apply(userRow("u", 4))).isFalse();
+        assertThat(model.applyCommitted(ParameterRow.tombstone(RowKeys.user("u")))).isTrue();
+        assertThat(model.apply(userRow("u", 5))).as("committed tombstone read first").isFalse();
+        model.apply(ParameterRow.tombstone(RowKeys.user("u")));
+        assertThat(model.apply(userRow("u", 1))).as("before the second forget").isFalse();
+        assertThat(model.knowsUser("u")).isFalse();
+        assertThat(model.knowsUser("v")).isTrue();
+
+        model.apply(ParameterRow.tombstone(RowKeys.user("u")));
+        assertThat(model.apply(userRow("u", 1))).as("the returning user's").isTrue();
+        assertThat(model.knowsUser("u")).isTrue();
+    }
+
+    private static ParameterRow userRow(String user, long version) {
+        return new ParameterRow(
+                RowKeys.user(user), new float[4], new float[0], version, version, 0L, 0f, 0L);
+    }
+
     @Test
     void catalogUpdatesChangeContentAndAddItems() {
         ModelConfig config = new ModelConfig(4, 2, 3, 86_400_000L, 1L, 2);

@@ -8,8 +8,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.streamrec.feeds.ItemCatalogFeed;
 import io.streamrec.feeds.ModelRowFeed;
 import io.streamrec.kafka.KafkaSettings;
+import io.streamrec.model.RowKeys;
 import io.streamrec.schema.EvalMarker;
 import io.streamrec.schema.ModelUpdate;
+import io.streamrec.schema.ParameterRow;
 import io.streamrec.schema.RecommendationRequest;
 import io.streamrec.schema.RecommendationResult;
 import io.streamrec.schema.SavepointContract.StateNames;
@@ -175,7 +177,35 @@ class ServingOperatorDirectRequestsTest {
 
     /** Serving's forget marker of {@code user}, as the parameter server broadcasts it. */
     private static StreamRecord<ModelUpdate> forgetMarker(long batch, String user) {
-        return new StreamRecord<>(ModelUpdate.of(EvalMarker.forget(batch, 1, user)));
+        return forgetMarker(batch, 1, user);
+    }
+
+    /** One of the {@code copies} copies of a forget marker, one per parameter-server shard. */
+    private static StreamRecord<ModelUpdate> forgetMarker(long batch, int copies, String user) {
+        return new StreamRecord<>(ModelUpdate.of(EvalMarker.forget(batch, copies, user)));
+    }
+
+    /** A row of {@code user} at {@code version} on the broadcast edge. */
+    private static StreamRecord<ModelUpdate> userRow(String user, long version) {
+        return new StreamRecord<>(ModelUpdate.of(ServingOperatorFixture.userRow(user, version)));
+    }
+
+    /** The owning shard's tombstone of {@code user} on the broadcast edge. */
+    private static StreamRecord<ModelUpdate> tombstone(String user) {
+        return new StreamRecord<>(ModelUpdate.of(ParameterRow.tombstone(RowKeys.user(user))));
+    }
+
+    /** The answer to request {@code id}, after the checkpoint's wait for every answer. */
+    private static RecommendationResult answerTo(
+            OneInputStreamOperatorTestHarness<ModelUpdate, RecommendationResult> h,
+            long checkpoint,
+            String id)
+            throws Exception {
+        h.prepareSnapshotPreBarrier(checkpoint);
+        return h.extractOutputValues().stream()
+                .filter(r -> r.requestId().equals(id))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
@@ -183,6 +213,38 @@ class ServingOperatorDirectRequestsTest {
         assertThat(UserOwner.of(A, 2)).isZero();
         assertThat(UserOwner.of(B, 2)).isOne();
         assertThat(UserOwner.of(C, 2)).isZero();
+    }
+
+    /**
+     * Two shards: the other shard's copy of A's forget comes first, then the owning shard's row of
+     * A trained before the forget (B1), still in flight on its channel ahead of its forget copy and
+     * tombstone. A request read in between is answered as a user without history, and the replica
+     * keeps no row of A until the tombstone; the returning user's rows after it are taken.
+     */
+    @Test
+    void aPreForgetRowThatComesAfterTheForgetIsIgnoredUntilTheOwningShardsTombstone()
+            throws Exception {
+        RequestsTopic topic = new RequestsTopic(1);
+        ServingOperator op = operator(topic, null);
+        try (var h = opened(op, 1, 0, null)) {
+            h.processElement(userRow(A, 4));
+            h.processElement(forgetMarker(9L, 2, A)); // the other shard's copy
+            h.processElement(userRow(A, 5)); // the owning shard's, before its forget copy
+            assertThat(op.model().knowsUser(A)).as("the pre-forget row taken back").isFalse();
+
+            topic.appendFetched(0, request("between", A));
+            runMailsUntilAt(h, op, Map.of(0, 1L));
+            assertThat(answerTo(h, 1L, "between").reason()).isEqualTo("cold-start");
+
+            h.processElement(forgetMarker(9L, 2, A)); // the owning shard's copy
+            assertThat(op.model().knowsUser(A)).isFalse();
+            h.processElement(tombstone(A));
+            h.processElement(userRow(A, 1)); // the returning user's first row
+            assertThat(op.model().knowsUser(A)).isTrue();
+            topic.appendFetched(0, request("back", A));
+            runMailsUntilAt(h, op, Map.of(0, 2L));
+            assertThat(answerTo(h, 2L, "back").reason()).isEqualTo("model");
+        }
     }
 
     /**

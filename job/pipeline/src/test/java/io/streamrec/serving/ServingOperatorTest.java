@@ -179,19 +179,19 @@ class ServingOperatorTest {
     }
 
     @Test
-    void theOwningShardsTombstoneRemovesAStaleRowThatCameAfterTheForget() throws Exception {
+    void aStaleRowThatCameAfterTheForgetIsIgnoredUntilTheOwningShardsTombstone() throws Exception {
         try (var h = harness()) {
             h.open();
             h.processElement(new StreamRecord<>(userRow("x", 4)));
             // another shard's copy of the forget marker comes first ...
             h.processElement(new StreamRecord<>(ModelUpdate.of(EvalMarker.forget(9L, 2, "x"))));
-            // ... then the owning shard's last row of the user, still in flight, is taken again
+            // ... then the owning shard's last row of the user, still in flight: not taken back
             h.processElement(new StreamRecord<>(userRow("x", 5)));
-            assertThat(reasonFor(h, "x")).isEqualTo("model");
-            // the owning shard's tombstone follows that row on its channel and removes it
+            assertThat(reasonFor(h, "x")).isEqualTo("cold-start");
+            // the owning shard's copy, then its tombstone, after that row on its channel
+            h.processElement(new StreamRecord<>(ModelUpdate.of(EvalMarker.forget(9L, 2, "x"))));
             h.processElement(new StreamRecord<>(ModelUpdate.of(ParameterRow.tombstone("u:x"))));
             assertThat(reasonFor(h, "x")).isEqualTo("cold-start");
-            h.processElement(new StreamRecord<>(ModelUpdate.of(EvalMarker.forget(9L, 2, "x"))));
             // the new user's first row (version 1) is taken
             h.processElement(new StreamRecord<>(userRow("x", 1)));
             assertThat(reasonFor(h, "x")).isEqualTo("model");
