@@ -22,8 +22,9 @@ import java.util.List;
  * 0x80-0x9F (which ISO-8859-1 maps to control characters, and windows-1252 to letters) and no UTF-8
  * of an accented Latin letter (a UTF-8 file with a stray Latin-1 byte, whose UTF-8 letters
  * ISO-8859-1 would garble: "é" to "Ã©"), it is ISO-8859-1; anything else is an error that names the
- * line and the charset to set. Decoding is strict either way: a byte that does not decode is an
- * error, never a silent U+FFFD.
+ * line and the charset to set. A file that looks like UTF-16 or UTF-32 (their byte-order mark, or a
+ * NUL byte) is an error too, naming it and saying to convert it. Decoding is strict either way: a
+ * byte that does not decode is an error, never a silent U+FFFD.
  */
 public final class TextFileLines {
     private TextFileLines() {}
@@ -92,6 +93,8 @@ public final class TextFileLines {
         if (charset != null) {
             return decodeLines(file, bytes, charset);
         }
+        // before UTF-8: ASCII in UTF-16 or UTF-32 is ASCII and NUL bytes, valid UTF-8
+        refuseUtf16OrUtf32(file, bytes);
         try {
             return decodeLines(file, bytes, StandardCharsets.UTF_8);
         } catch (UndecodableFileException notUtf8) {
@@ -118,6 +121,73 @@ public final class TextFileLines {
             // every byte outside 0x80-0x9F is a printable ISO-8859-1 character
             return decodeLines(file, bytes, StandardCharsets.ISO_8859_1);
         }
+    }
+
+    /**
+     * Refuses, for detection, a file that looks like UTF-16 or UTF-32: one that starts with their
+     * byte-order mark (which would otherwise fall to ISO-8859-1, "ÿþ" before the first id) or holds
+     * a NUL byte (ASCII in those charsets, which would otherwise pass as UTF-8 with a NUL in every
+     * field). No item file in a charset that splits lines at 0x0A holds a NUL.
+     */
+    private static void refuseUtf16OrUtf32(Path file, byte[] bytes)
+            throws UndecodableFileException {
+        String mark = utf16OrUtf32Mark(bytes);
+        if (mark != null) {
+            throw new UndecodableFileException(
+                    String.format(
+                            "%s starts with a %s byte-order mark: it looks like UTF-16 or UTF-32"
+                                    + " text, which item files cannot be (lines are split at byte"
+                                    + " 0x0A); convert it first, e.g. iconv -f %s -t UTF-8",
+                            file,
+                            mark,
+                            // iconv's UTF-16 and UTF-32 read the mark and drop it
+                            mark.substring(0, "UTF-16".length())),
+                    1);
+        }
+        int lineNumber = 1;
+        for (byte b : bytes) {
+            if (b == '\n') {
+                lineNumber++;
+            } else if (b == 0) {
+                throw new UndecodableFileException(
+                        String.format(
+                                "%s line %d holds a NUL byte: it looks like UTF-16 or UTF-32 text,"
+                                        + " which item files cannot be (lines are split at byte"
+                                        + " 0x0A); convert it first, e.g. iconv -f UTF-16LE -t"
+                                        + " UTF-8 (or -f the charset it is in)",
+                                file, lineNumber),
+                        lineNumber);
+            }
+        }
+    }
+
+    /** The charset whose byte-order mark {@code bytes} start with, if UTF-16 or UTF-32. */
+    private static String utf16OrUtf32Mark(byte[] bytes) {
+        if (startsWith(bytes, 0x00, 0x00, 0xFE, 0xFF)) {
+            return "UTF-32BE";
+        }
+        if (startsWith(bytes, 0xFF, 0xFE, 0x00, 0x00)) {
+            return "UTF-32LE"; // before UTF-16LE, whose mark FF FE it starts with
+        }
+        if (startsWith(bytes, 0xFE, 0xFF)) {
+            return "UTF-16BE";
+        }
+        if (startsWith(bytes, 0xFF, 0xFE)) {
+            return "UTF-16LE";
+        }
+        return null;
+    }
+
+    private static boolean startsWith(byte[] bytes, int... prefix) {
+        if (bytes.length < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if ((bytes[i] & 0xFF) != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

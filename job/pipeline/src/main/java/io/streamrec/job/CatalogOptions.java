@@ -27,6 +27,7 @@ public final class CatalogOptions {
                             "Charset of items.path, e.g. UTF-8, ISO-8859-1, windows-1252; auto"
                                     + " reads UTF-8, or ISO-8859-1 where the bytes say so"
                                     + " unambiguously, and otherwise fails naming the line."
-                                    + " UTF-16 and UTF-32 are refused: lines are split at byte"
-                                    + " 0x0A.");
+                                    + " UTF-16 and UTF-32 are refused, set here or detected"
+                                    + " under auto (a byte-order mark or a NUL byte): lines are"
+                                    + " split at byte 0x0A.");
 }

@@ -168,4 +168,52 @@ class TextFileLinesTest {
         assertThatThrownBy(() -> TextFileLines.read(f, StandardCharsets.UTF_8))
                 .hasMessageContaining("latin.dat line 2 is not valid UTF-8");
     }
+
+    /**
+     * Detection refuses UTF-16 and UTF-32 as an explicit charset does: with a byte-order mark the
+     * bytes fell to ISO-8859-1 ("ÿþ1\0#\0H..."), without one ASCII and NUL bytes are valid UTF-8,
+     * and every item loaded with NULs in its fields.
+     */
+    @Test
+    void detectionRefusesUtf16AndUtf32() throws Exception {
+        String text = "1#Heat\n2#Up\n";
+        Path withMark = write("u16.dat", text.getBytes(StandardCharsets.UTF_16));
+        assertThatThrownBy(() -> TextFileLines.read(withMark, null))
+                .isInstanceOf(TextFileLines.UndecodableFileException.class)
+                .hasMessageContaining("u16.dat")
+                .hasMessageContaining("UTF-16")
+                .hasMessageContaining("iconv");
+        Path noMark = write("u16le.dat", text.getBytes(StandardCharsets.UTF_16LE));
+        assertThatThrownBy(() -> TextFileLines.read(noMark, null))
+                .isInstanceOf(TextFileLines.UndecodableFileException.class)
+                .hasMessageContaining("u16le.dat line 1")
+                .hasMessageContaining("UTF-16");
+        Path bigEndian = write("u16be.dat", text.getBytes(StandardCharsets.UTF_16BE));
+        assertThatThrownBy(() -> TextFileLines.read(bigEndian, null))
+                .isInstanceOf(TextFileLines.UndecodableFileException.class)
+                .hasMessageContaining("u16be.dat line 1");
+        for (String utf32 : new String[] {"UTF-32", "UTF-32LE", "UTF-32BE"}) {
+            Path f = write("u32.dat", text.getBytes(Charset.forName(utf32)));
+            assertThatThrownBy(() -> TextFileLines.read(f, null))
+                    .as(utf32)
+                    .isInstanceOf(TextFileLines.UndecodableFileException.class)
+                    .hasMessageContaining("UTF-32");
+        }
+        // a UTF-32LE mark (FF FE 00 00) before UTF-32LE text, written by hand
+        byte[] body = text.getBytes(Charset.forName("UTF-32LE"));
+        byte[] marked = new byte[body.length + 4];
+        marked[0] = (byte) 0xFF;
+        marked[1] = (byte) 0xFE;
+        System.arraycopy(body, 0, marked, 4, body.length);
+        Path u32le = write("u32le.dat", marked);
+        assertThatThrownBy(() -> TextFileLines.read(u32le, null))
+                .isInstanceOf(TextFileLines.UndecodableFileException.class)
+                .hasMessageContaining("u32le.dat")
+                .hasMessageContaining("UTF-32");
+        // a NUL further down names its line
+        Path later = write("later.dat", "1#Heat\n2#U\0p\n".getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> TextFileLines.read(later, null))
+                .isInstanceOf(TextFileLines.UndecodableFileException.class)
+                .hasMessageContaining("later.dat line 2");
+    }
 }
