@@ -89,7 +89,12 @@ public final class TextFileLines {
                             + " (job option items.charset, --items-charset): it must be "
                             + LINE_SPLITTING_CHARSET);
         }
-        byte[] bytes = Files.readAllBytes(file);
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw InputFileException.unreadable(file, e);
+        }
         if (charset != null) {
             return decodeLines(file, bytes, charset);
         }

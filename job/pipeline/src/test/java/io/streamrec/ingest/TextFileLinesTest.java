@@ -216,4 +216,24 @@ class TextFileLinesTest {
                 .isInstanceOf(TextFileLines.UndecodableFileException.class)
                 .hasMessageContaining("later.dat line 2");
     }
+
+    /**
+     * A missing file, or a directory, is an InputFileException naming it and why (a command line
+     * prints it on one line), not the raw NoSuchFileException or "Is a directory" IOException.
+     */
+    @Test
+    void aMissingFileOrADirectoryFailsNamingItAndWhy() throws Exception {
+        Path missing = dir.resolve("no-such-items.dat");
+        assertThatThrownBy(() -> TextFileLines.read(missing, null))
+                .isInstanceOf(InputFileException.class)
+                .hasMessageContaining(missing.toString())
+                .hasMessageContaining("no such file");
+        assertThatThrownBy(() -> TextFileLines.read(dir, null))
+                .isInstanceOf(InputFileException.class)
+                .hasMessageContaining(dir.toString())
+                .hasMessageContaining("directory");
+        assertThatThrownBy(() -> TextFileLines.read(dir, StandardCharsets.UTF_8))
+                .isInstanceOf(InputFileException.class)
+                .hasMessageContaining("directory");
+    }
 }

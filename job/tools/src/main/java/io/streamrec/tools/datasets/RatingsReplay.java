@@ -65,6 +65,9 @@ public final class RatingsReplay {
                     StandardCharsets.UTF_8,
                     "ratings files are read as UTF-8; convert it first, e.g. iconv -f ISO-8859-1"
                             + " -t UTF-8");
+        } catch (IOException e) {
+            // missing, unreadable or a directory: one line naming the file, not a stack trace
+            throw InputFileException.unreadable(file, e);
         }
         // List.sort is stable: equal timestamps keep file order
         events.sort(Comparator.comparingLong(UserEvent::timestamp));

@@ -3,6 +3,7 @@ package io.streamrec.tools.datasets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamrec.ingest.InputFileException;
 import io.streamrec.ingest.TextFileLines;
 import io.streamrec.records.InvalidRecordException;
 import io.streamrec.schema.UserEvent;
@@ -121,6 +122,23 @@ class RatingsReplayTest {
         assertThatThrownBy(() -> RatingsReplay.read(file, RatingsFormat.MOVIETWEETINGS))
                 .isInstanceOf(TextFileLines.UndecodableFileException.class)
                 .hasMessageContaining(file + " line 3001 is not valid UTF-8");
+    }
+
+    /**
+     * A missing file, or a directory, is an InputFileException naming it and why, which the tools
+     * print on one line (exit 2), not the raw NoSuchFileException or "Is a directory" IOException.
+     */
+    @Test
+    void aMissingFileOrADirectoryFailsNamingItAndWhy(@TempDir Path dir) throws Exception {
+        Path missing = dir.resolve("no-such-ratings.dat");
+        assertThatThrownBy(() -> RatingsReplay.read(missing, RatingsFormat.MOVIETWEETINGS))
+                .isInstanceOf(InputFileException.class)
+                .hasMessageContaining(missing.toString())
+                .hasMessageContaining("no such file");
+        assertThatThrownBy(() -> RatingsReplay.read(dir, RatingsFormat.MOVIETWEETINGS))
+                .isInstanceOf(InputFileException.class)
+                .hasMessageContaining(dir.toString())
+                .hasMessageContaining("directory");
     }
 
     @Test
