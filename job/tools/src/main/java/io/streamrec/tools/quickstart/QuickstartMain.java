@@ -69,7 +69,12 @@ public final class QuickstartMain {
                             "C",
                             "the item file's charset, e.g. ISO-8859-1, or -Ditems.charset"
                                     + " (default: auto, see items.charset)")
-                    .value("rate", "N", "replay pace in events/s (default 0: as fast as it goes)")
+                    .value(
+                            "rate",
+                            "N",
+                            "replay pace in whole events/s (default 0: as fast as it goes)")
+                    // refused with the usage: -5, NaN or Infinity ran at full speed unsaid
+                    .range("rate", 0, Integer.MAX_VALUE)
                     .value("limit", "N", "replay only the first N events in time order")
                     .value("output", "DIR", "where summary.json goes (default: target/quickstart)")
                     .value("bootstrap-servers", "S", "this Kafka instead of an in-process broker")

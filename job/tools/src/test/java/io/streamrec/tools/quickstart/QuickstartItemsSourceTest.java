@@ -3,6 +3,7 @@ package io.streamrec.tools.quickstart;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamrec.config.CommandLine;
 import io.streamrec.tools.quickstart.QuickstartMain.ItemsSource;
 import org.junit.jupiter.api.Test;
 
@@ -87,5 +88,25 @@ class QuickstartItemsSourceTest {
         assertThatThrownBy(() -> of("--items", "a.dat", "-Ditems.path=b.dat"))
                 .hasMessageContaining("--items a.dat")
                 .hasMessageContaining("-Ditems.path=b.dat");
+    }
+
+    /**
+     * --rate is checked with the other arguments: "abc" was a UsageException's stack trace once the
+     * quickstart ran, and -5, NaN and Infinity ran at full speed with the summary recording the
+     * pace given. 0 is full speed, as README says.
+     */
+    @Test
+    void aRateThatIsNoPaceIsAUsageError() {
+        for (String rate : new String[] {"abc", "-5", "NaN", "Infinity", "-1"}) {
+            assertThatThrownBy(() -> QuickstartMain.ARGUMENTS.parse("--rate", rate))
+                    .as(rate)
+                    .isInstanceOf(CommandLine.UsageException.class)
+                    .hasMessageContaining("--rate")
+                    .hasMessageContaining("usage:");
+        }
+        assertThat(QuickstartMain.ARGUMENTS.parse("--rate", "0").doubleValue("rate", -1))
+                .isEqualTo(0);
+        assertThat(QuickstartMain.ARGUMENTS.parse("--rate", "2000").doubleValue("rate", 0))
+                .isEqualTo(2000);
     }
 }
