@@ -17,6 +17,7 @@ import io.streamrec.schema.UserEvent;
 import io.streamrec.tools.datasets.RatingsFormat;
 import io.streamrec.tools.datasets.RatingsReplay;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -76,6 +77,8 @@ public final class QuickstartMain {
                     // refused with the usage: -5, NaN or Infinity ran at full speed unsaid
                     .range("rate", 0, Integer.MAX_VALUE)
                     .value("limit", "N", "replay only the first N events in time order")
+                    // 0 replayed nothing after starting Kafka, -1 failed in subList
+                    .range("limit", 1, Integer.MAX_VALUE)
                     .value("output", "DIR", "where summary.json goes (default: target/quickstart)")
                     .value("bootstrap-servers", "S", "this Kafka instead of an in-process broker")
                     .options("any job option (README), e.g. -Dworker.batch-size=128");
@@ -83,17 +86,23 @@ public final class QuickstartMain {
     private QuickstartMain() {}
 
     /** The replayed events and the item catalog. */
-    private record Input(List<UserEvent> events, ItemCatalog catalog) {
-        static Input read(CommandLine cli) throws IOException {
+    record Input(List<UserEvent> events, ItemCatalog catalog) {
+        /**
+         * Reads the ratings and the items, printing what was read to {@code out}; an
+         * InputFileException (a file none of whose lines is a rating of its format, among others)
+         * is the caller's to print, before Kafka and the MiniCluster start for nothing.
+         */
+        static Input read(CommandLine cli, PrintStream out) throws IOException {
             Path ratings = Path.of(cli.value("ratings", BUNDLED + "ratings.dat"));
             RatingsFormat format =
                     RatingsFormat.parse(cli.value("ratings-format", "movietweetings"));
             ItemsSource items = ItemsSource.of(cli);
-            RatingsReplay replay = RatingsReplay.read(ratings, format);
-            List<UserEvent> events = replay.events();
-            events =
-                    events.subList(
-                            0, Math.min(events.size(), cli.intValue("limit", events.size())));
+            List<UserEvent> events = RatingsReplay.readForReplay(ratings, format, out).events();
+            int limit = cli.intValue("limit", Integer.MAX_VALUE); // ARGUMENTS: at least 1
+            if (limit < events.size()) {
+                events = events.subList(0, limit);
+                out.printf("Replaying the first %,d events (--limit)%n", limit);
+            }
             ItemCatalog catalog =
                     items.path().isEmpty()
                             ? ItemCatalog.empty()
@@ -101,9 +110,7 @@ public final class QuickstartMain {
                                     Path.of(items.path()),
                                     ItemFormat.parse(items.format()),
                                     JobSettings.itemsCharset(items.charset()));
-            System.out.printf(
-                    "Read %,d events from %s (%s), skipped %s; %,d items in the catalog%n",
-                    events.size(), ratings, format, replay.skippedLines(), catalog.size());
+            out.printf("%,d items in the catalog%n", catalog.size());
             return new Input(events, catalog);
         }
     }
@@ -194,7 +201,7 @@ public final class QuickstartMain {
     /** The input, or a one-line error naming the file and line (and charset), and exit code 2. */
     private static Input readInputOrExit(CommandLine cli) throws IOException {
         try {
-            return Input.read(cli);
+            return Input.read(cli, System.out);
         } catch (InputFileException | IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
             System.exit(2);

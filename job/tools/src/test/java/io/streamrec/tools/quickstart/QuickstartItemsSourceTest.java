@@ -4,8 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamrec.config.CommandLine;
+import io.streamrec.ingest.InputFileException;
+import io.streamrec.schema.UserEvent;
 import io.streamrec.tools.quickstart.QuickstartMain.ItemsSource;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The quickstart reads the item file itself, so its -Ditems.* options must reach it. */
 class QuickstartItemsSourceTest {
@@ -108,5 +116,55 @@ class QuickstartItemsSourceTest {
                 .isEqualTo(0);
         assertThat(QuickstartMain.ARGUMENTS.parse("--rate", "2000").doubleValue("rate", 0))
                 .isEqualTo(2000);
+    }
+
+    /**
+     * A ratings file none of whose lines is a rating of --ratings-format (a ratings.csv without
+     * --ratings-format movielens-csv) fails naming it, which the quickstart prints and exits 2 on,
+     * rather than "Read 0 events" and a Kafka broker and MiniCluster started to replay nothing.
+     */
+    @Test
+    void ratingsWithNoRatingOfTheirFormatFailInsteadOfReplayingNothing(@TempDir Path dir)
+            throws Exception {
+        Path csv = dir.resolve("ratings.csv");
+        Files.writeString(
+                csv, "userId,movieId,rating,timestamp\n1,31,2.5,1260759144\n1,29,3,1260759179\n");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
+        assertThatThrownBy(
+                        () ->
+                                QuickstartMain.Input.read(
+                                        QuickstartMain.ARGUMENTS.parse("--ratings", csv.toString()),
+                                        print))
+                .isInstanceOf(InputFileException.class)
+                .hasMessageContaining(csv.toString())
+                .hasMessageContaining("no line is a movietweetings rating");
+        // the skipped lines are printed before it fails
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("skipped 3 lines");
+        // read as what it is, it replays, the first --limit events only
+        QuickstartMain.Input input =
+                QuickstartMain.Input.read(
+                        QuickstartMain.ARGUMENTS.parse(
+                                "--ratings",
+                                csv.toString(),
+                                "--ratings-format",
+                                "movielens-csv",
+                                "--limit",
+                                "1"),
+                        print);
+        assertThat(input.events()).extracting(UserEvent::itemId).containsExactly("31");
+    }
+
+    /** --limit 0 replayed nothing, --limit -1 failed with "fromIndex(0) > toIndex(-1)". */
+    @Test
+    void aLimitBelowOneIsAUsageError() {
+        for (String limit : new String[] {"-1", "0", "abc"}) {
+            assertThatThrownBy(() -> QuickstartMain.ARGUMENTS.parse("--limit", limit))
+                    .as(limit)
+                    .isInstanceOf(CommandLine.UsageException.class)
+                    .hasMessageContaining("--limit");
+        }
+        assertThat(QuickstartMain.ARGUMENTS.parse("--limit", "20000").intValue("limit", 0))
+                .isEqualTo(20_000);
     }
 }
