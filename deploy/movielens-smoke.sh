@@ -36,10 +36,12 @@ quickstart() {
   STREAMREC_SKIP_BUILD=1 deploy/quickstart.sh --ratings "$ratings" --ratings-format "$format" \
     --items "$items" --items-format "$format" > "$log" 2>&1 || fail "$name: quickstart exited $?"
   cp target/quickstart/summary.json "$WORK/$name.summary.json" 2>/dev/null || fail "$name: no summary"
-  local read_line
+  local read_line items_line
   read_line=$(grep -m1 '^Read ' "$log" || true)
-  echo "   $read_line"
-  [[ "${read_line//,/}" == "Read $LIMIT events from "*" skipped none; $ITEMS items in the catalog" ]] \
+  items_line=$(grep -m1 ' items in the catalog$' "$log" || true)
+  echo "   $read_line; $items_line"
+  [[ "${read_line//,/}" == "Read $LIMIT events from "*" skipped none" ]] \
+    && [ "${items_line//,/}" = "$ITEMS items in the catalog" ] \
     || fail "$name: expected $LIMIT events and $ITEMS items read, nothing skipped"
   local s="$WORK/$name.summary.json"
   [ -f "$s" ] || return 0
