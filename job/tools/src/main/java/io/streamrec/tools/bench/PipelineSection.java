@@ -192,24 +192,29 @@ final class PipelineSection extends ReplaySection {
     /**
      * How far apart checkpoints completed in the first p=2 run, at full speed, against the
      * configured interval (issue 11: p99 at most twice it): Flink's completion times of the
-     * checkpoints that completed within the run's training window, read from its REST API.
+     * checkpoints that completed within the run's training window, read from its REST API. The p99
+     * is nearest-rank, so with fewer than 100 intervals (a run has some 15-30) it is the largest
+     * interval, the stricter reading of the target; the count is written beside it to say so.
      */
     private void checkpointIntervals(ReplayRun.Result run) {
         double p50 = run.checkpointIntervalSeconds(0.5);
         double p99 = run.checkpointIntervalSeconds(0.99);
         double max = run.checkpointIntervalSeconds(1.0);
+        int n = run.checkpointIntervalsSeconds().length;
         report.result("checkpoint_interval_achieved_s_p50", p50);
         report.result("checkpoint_interval_achieved_s_p99", p99);
         report.result("checkpoint_interval_achieved_s_max", max);
+        report.result("checkpoint_intervals_n", n);
         double configured = seconds(pipeline.checkpointInterval());
         report.result("checkpoint_interval_configured_s", configured);
         String measured =
                 String.format(
-                        "p50 %.2f s, p99 %.2f s, max %.2f s (%d intervals, %s)",
+                        "p50 %.2f s, p99 %.2f s%s, max %.2f s (%d intervals, %s)",
                         p50,
                         p99,
+                        n < 100 ? " (the largest: under 100 intervals)" : "",
                         max,
-                        run.checkpointIntervalsSeconds().length,
+                        n,
                         run.checkpoints().source().description);
         report.row(
                 "checkpoint interval achieved at full speed, p=2 (configured " + configured + " s)",

@@ -104,15 +104,24 @@ final class QuickstartSummary {
                 + (c.unlisted() > 0 ? ", " + c.unlisted() + " of them not in its history" : "");
     }
 
-    /** How far apart checkpoints completed while the job trained, when two or more did. */
+    /**
+     * How far apart checkpoints completed while the job trained, when two or more did, and how many
+     * intervals: the p99 is nearest-rank, so under 100 intervals it is the largest one.
+     */
     private String intervals() {
         double p50 = result.checkpointIntervalSeconds(0.5);
         if (Double.isNaN(p50)) {
             return "";
         }
+        int n = result.checkpointIntervalsSeconds().length;
         return String.format(
-                "; apart while training: p50 %.1f s, p99 %.1f s, max %.1f s",
-                p50, result.checkpointIntervalSeconds(0.99), result.checkpointIntervalSeconds(1.0));
+                "; apart while training, %d interval%s: p50 %.1f s, p99 %.1f s%s, max %.1f s",
+                n,
+                n == 1 ? "" : "s",
+                p50,
+                result.checkpointIntervalSeconds(0.99),
+                n < 100 ? " (the largest: under 100 intervals)" : "",
+                result.checkpointIntervalSeconds(1.0));
     }
 
     /**
@@ -348,6 +357,8 @@ final class QuickstartSummary {
             json.put("checkpoint_interval_s_p50", result.checkpointIntervalSeconds(0.5));
             json.put("checkpoint_interval_s_p99", result.checkpointIntervalSeconds(0.99));
             json.put("checkpoint_interval_s_max", result.checkpointIntervalSeconds(1.0));
+            // under 100 intervals the nearest-rank p99 is the largest: say how many there were
+            json.put("checkpoint_intervals_n", result.checkpointIntervalsSeconds().length);
         }
     }
 

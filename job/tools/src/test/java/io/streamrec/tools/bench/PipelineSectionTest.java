@@ -52,6 +52,19 @@ class PipelineSectionTest {
         assertThat(results.get("cpu_us_per_event_p2_over_p1").asDouble()).isEqualTo(0.75);
     }
 
+    /**
+     * With fewer than 100 intervals the nearest-rank p99 is the largest one: results.json says how
+     * many intervals there were beside it.
+     */
+    @Test
+    void theNumberOfCheckpointIntervalsIsWrittenBesideTheirP99(@TempDir Path out) throws Exception {
+        JsonNode results = runSection(out);
+
+        assertThat(results.get("checkpoint_intervals_n").asInt()).isEqualTo(3);
+        assertThat(results.get("checkpoint_interval_achieved_s_p99").asDouble()).isEqualTo(3.0);
+        assertThat(results.get("checkpoint_interval_achieved_s_max").asDouble()).isEqualTo(3.0);
+    }
+
     private static JsonNode runSection(Path out) throws Exception {
         BenchReport report = new BenchReport(out, 1, "deploy/bench.sh --only pipeline", null);
         new PipelineSection(report, new StubPipeline(out), List.of(), ItemCatalog.empty()).run();

@@ -184,14 +184,16 @@ class QuickstartSummaryTest {
         assertThat(printed.toString(StandardCharsets.UTF_8))
                 .contains(
                         "checkpoints completed 7 (from Flink's REST API, 1 of them not in its"
-                                + " history; apart while training: p50 2.0 s, p99 3.0 s, max 3.0"
-                                + " s)\n");
+                                + " history; apart while training, 3 intervals: p50 2.0 s, p99"
+                                + " 3.0 s (the largest: under 100 intervals), max 3.0 s)\n");
         JsonNode json = new ObjectMapper().readTree(output.resolve("summary.json").toFile());
         assertThat(json.get("checkpoints_completed").asLong()).isEqualTo(7);
         assertThat(json.get("checkpoints_source").asText()).isEqualTo("flink_rest");
         assertThat(json.get("checkpoints_unlisted").asLong()).isEqualTo(1);
         assertThat(json.get("checkpoint_interval_s_p50").asDouble()).isEqualTo(2.0);
         assertThat(json.get("checkpoint_interval_s_max").asDouble()).isEqualTo(3.0);
+        // under 100 intervals the p99 is the largest: the count says how many there were
+        assertThat(json.get("checkpoint_intervals_n").asInt()).isEqualTo(3);
     }
 
     /** Without Flink's answer the line counts serving's reports, and says so. */
@@ -213,8 +215,9 @@ class QuickstartSummaryTest {
         assertThat(printed.toString(StandardCharsets.UTF_8))
                 .contains(
                         "checkpoints completed 3 (from serving subtask 0's eval reports, one per"
-                                + " report: Flink's REST API unread; apart while training: p50 2.0"
-                                + " s, p99 3.0 s, max 3.0 s)\n");
+                                + " report: Flink's REST API unread; apart while training, 2"
+                                + " intervals: p50 2.0 s, p99 3.0 s (the largest: under 100"
+                                + " intervals), max 3.0 s)\n");
         JsonNode json = new ObjectMapper().readTree(output.resolve("summary.json").toFile());
         assertThat(json.get("checkpoints_source").asText()).isEqualTo("eval_reports");
     }
