@@ -8,10 +8,13 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import javax.imageio.ImageIO;
 
@@ -94,9 +97,21 @@ public final class Charts {
         double top = scale.top();
         double step = scale.step();
         for (double y = 0; y <= top + 1e-9; y += step) {
-            c.gridY(c.py(y / top), String.format(step < 0.1 ? "%.2f" : "%.1f", y));
+            c.gridY(c.py(y / top), yLabel(y, step));
         }
         c.g.drawString(yLabel, 10, TOP - 10);
+    }
+
+    /**
+     * The label of the grid line at {@code y}, {@code step} apart from the next: as many decimals
+     * as the step has (0.025 needs 3, else 0.075 reads "0.08"), and at least 2 below 0.1, 1 above.
+     */
+    static String yLabel(double y, double step) {
+        // 6 significant digits drop the step's binary noise (2.5 * 0.01 is not exactly 0.025)
+        int stepDecimals =
+                new BigDecimal(step).round(new MathContext(6)).stripTrailingZeros().scale();
+        int decimals = Math.max(step < 0.1 ? 2 : 1, stepDecimals);
+        return String.format(Locale.ROOT, "%." + decimals + "f", y);
     }
 
     /** The x labels centred under their points, as many as fit (see {@link #labelEvery}). */

@@ -43,6 +43,21 @@ class ChartsTest {
         assertThat(written * (widest + Charts.LABEL_GAP)).isLessThanOrEqualTo(Charts.PLOT_WIDTH);
     }
 
+    /** A grid line's label has as many decimals as the step needs, so it is the line's value. */
+    @Test
+    void yLabelsShowTheStepsDecimals() {
+        assertThat(Charts.yLabel(0.025, 0.025)).isEqualTo("0.025");
+        assertThat(Charts.yLabel(0.075, 0.025)).isEqualTo("0.075");
+        // y summed step by step carries rounding error: 3 x 0.025 is 0.07500000000000001
+        assertThat(Charts.yLabel(0.025 + 0.025 + 0.025, 0.025)).isEqualTo("0.075");
+        assertThat(Charts.yLabel(0.75, 0.25)).isEqualTo("0.75");
+        assertThat(Charts.yLabel(1.25, 0.25)).isEqualTo("1.25");
+        // at least as many decimals as before: one from 0.1 up, two below
+        assertThat(Charts.yLabel(0.1, 0.05)).isEqualTo("0.10");
+        assertThat(Charts.yLabel(20, 5)).isEqualTo("20.0");
+        assertThat(Charts.yLabel(500, 250)).isEqualTo("500.0");
+    }
+
     private static List<String> days(int n) {
         List<String> labels = new ArrayList<>();
         Instant start = Instant.parse("2013-02-28T00:00:00Z");
