@@ -219,7 +219,7 @@ final class FreshnessSection extends ReplaySection {
                         quantile(e2e, 0.5), quantile(e2e, 0.99), e2e.count()));
     }
 
-    private void recordClients() {
+    void recordClients() {
         recordClientResults();
         recordClientDetails();
         recordClientRows();
@@ -238,24 +238,26 @@ final class FreshnessSection extends ReplaySection {
     }
 
     private void recordClientDetails() {
-        report.details("client_request_ms")
-                .put("gateway_requests", clientGateway.count())
-                .put("kafka_requests", clientKafka.count())
-                .put("unanswered", clientUnanswered)
-                .put("gateway_max", clientGateway.maxMs())
-                .put("kafka_max", clientKafka.maxMs())
-                .put(
-                        "what",
-                        "a client sends a request and holds its result, one at a time, "
-                                + CLIENT_REQUESTS_PER_S
-                                + " a second alternating GET /recommendations through an"
-                                + " in-process gateway and a request written to the requests"
-                                + " topic with the result read uncommitted; each timed from when"
-                                + " it was due on that schedule (a stall delays every request due"
-                                + " during it), one without a result counted at 10 s or more;"
-                                + " only requests due in each freshness run's training window ("
-                                + load
-                                + "), all runs pooled, percentiles exact (nearest rank)");
+        ObjectNode details =
+                report.details("client_request_ms")
+                        .put("gateway_requests", clientGateway.count())
+                        .put("kafka_requests", clientKafka.count())
+                        .put("unanswered", clientUnanswered);
+        // NaN without a request: null, as every figure not measured
+        BenchReport.putNumber(details, "gateway_max", clientGateway.maxMs());
+        BenchReport.putNumber(details, "kafka_max", clientKafka.maxMs());
+        details.put(
+                "what",
+                "a client sends a request and holds its result, one at a time, "
+                        + CLIENT_REQUESTS_PER_S
+                        + " a second alternating GET /recommendations through an"
+                        + " in-process gateway and a request written to the requests"
+                        + " topic with the result read uncommitted; each timed from when"
+                        + " it was due on that schedule (a stall delays every request due"
+                        + " during it), one without a result counted at 10 s or more;"
+                        + " only requests due in each freshness run's training window ("
+                        + load
+                        + "), all runs pooled, percentiles exact (nearest rank)");
     }
 
     /** The client requests' rows, through the gateway and through Kafka. */

@@ -23,12 +23,15 @@ abstract class ReplaySection extends BenchSection {
         this.catalog = catalog;
     }
 
-    /** Writes each stage's CPU per event and their total under {@code name}; returns the total. */
+    /**
+     * Writes each stage's CPU per event and their total under {@code name}; returns the total. A
+     * run that trained no event between the samples measured none: NaN, written as null.
+     */
     protected double stageDetails(String name, Map<String, Double> microsPerEvent) {
         ObjectNode p = report.details(name);
-        microsPerEvent.forEach(p::put);
+        microsPerEvent.forEach((stage, micros) -> BenchReport.putNumber(p, stage, micros));
         double total = total(microsPerEvent);
-        p.put("total", total);
+        BenchReport.putNumber(p, "total", total);
         return total;
     }
 

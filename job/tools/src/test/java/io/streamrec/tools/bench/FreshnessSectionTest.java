@@ -8,6 +8,7 @@ import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.tools.quickstart.ReplayRun;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,5 +43,44 @@ class FreshnessSectionTest {
         assertThat(e2e.get("requests").asLong()).isZero();
         assertThat(e2e.get("p90").isNull()).isTrue();
         assertThat(e2e.get("max").isNull()).isTrue();
+    }
+
+    /**
+     * Without a client request the clients' max latencies measured nothing: null in results.json,
+     * as every unmeasured figure is, not the string "NaN".
+     */
+    @Test
+    void theClientsMaxWithoutARequestIsNotMeasured(@TempDir Path out) throws Exception {
+        BenchReport report = new BenchReport(out, 1, "deploy/bench.sh --only freshness", null);
+        new FreshnessSection(report, null, List.of(), ItemCatalog.empty(), 100, "100 events/s")
+                .recordClients();
+        report.write();
+
+        JsonNode client =
+                new ObjectMapper()
+                        .readTree(out.resolve("results.json").toFile())
+                        .at("/details/client_request_ms");
+        assertThat(client.get("gateway_requests").asLong()).isZero();
+        assertThat(client.get("gateway_max").isNull()).isTrue();
+        assertThat(client.get("kafka_max").isNull()).isTrue();
+    }
+
+    /**
+     * A run that trained no event between the CPU samples measured no CPU per event (NaN): each
+     * stage and the total are null in results.json, not the string "NaN".
+     */
+    @Test
+    void cpuPerEventNotMeasuredIsNull(@TempDir Path out) throws Exception {
+        BenchReport report = new BenchReport(out, 1, "deploy/bench.sh --only freshness", null);
+        new FreshnessSection(report, null, List.of(), ItemCatalog.empty(), 100, "100 events/s")
+                .stageDetails("freshness_cpu_us_per_event", Map.of("serving", Double.NaN));
+        report.write();
+
+        JsonNode cpu =
+                new ObjectMapper()
+                        .readTree(out.resolve("results.json").toFile())
+                        .at("/details/freshness_cpu_us_per_event");
+        assertThat(cpu.get("serving").isNull()).isTrue();
+        assertThat(cpu.get("total").isNull()).isTrue();
     }
 }
