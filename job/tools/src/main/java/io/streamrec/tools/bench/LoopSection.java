@@ -25,7 +25,8 @@ final class LoopSection extends BenchSection {
         double[] train = new double[repeats];
         double[] withEval = new double[repeats];
         InProcessLoop.Result profile = null;
-        // warm-up: engine load and JIT compilation are not part of the figure
+        // warm-up: engine load and JIT compilation are not part of the figure (nor is each
+        // run's construction of its trainer: InProcessLoop times the replay only)
         InProcessLoop.run(
                 events.subList(0, Math.min(events.size(), 5000)), catalog, defaults, true);
         for (int r = 0; r < repeats; r++) {
@@ -57,10 +58,11 @@ final class LoopSection extends BenchSection {
         report.note(
                 String.format(
                         "Per event in the in-process loop (last run with evaluation): examples and"
-                                + " sampling %.1f us, DJL forward/backward %.1f us, row updates %.1f"
-                                + " us, prequential evaluation (ranking the event's item among"
-                                + " all %,d items for the model, popularity and trending) %.1f"
-                                + " us.",
+                                + " sampling %.1f us, DJL forward/backward %.1f us, row updates"
+                                + " (parameter server and the worker's replica) %.1f us,"
+                                + " prequential evaluation (ranking the event's item among all"
+                                + " %,d items for the model, popularity and trending, and"
+                                + " serving's replica taking the updated rows) %.1f us.",
                         profile.examplesMicros(),
                         profile.gradientMicros(),
                         profile.rowUpdateMicros(),

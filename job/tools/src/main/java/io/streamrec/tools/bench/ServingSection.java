@@ -46,7 +46,8 @@ final class ServingSection extends BenchSection {
         }
         Charts.cdf(
                 report.plot("serving-latency.png"),
-                "Serving latency per request (score all items + top-10), one core",
+                "Serving latency per request, one core: exact (score all items + top-10),"
+                        + " HNSW (candidates, exact rescoring)",
                 cdfs);
     }
 
