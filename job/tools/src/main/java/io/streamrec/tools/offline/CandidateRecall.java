@@ -5,9 +5,11 @@ import io.streamrec.candidates.CandidateGenerator;
 import io.streamrec.candidates.CandidateSet;
 import io.streamrec.candidates.CandidateSettings;
 import io.streamrec.candidates.Source;
+import io.streamrec.config.CommandLine;
 import io.streamrec.ingest.InputFileException;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.ingest.ItemFormat;
+import io.streamrec.job.JobSettings;
 import io.streamrec.schema.UserEvent;
 import io.streamrec.tools.datasets.RatingsFormat;
 import io.streamrec.tools.datasets.RatingsReplay;
@@ -15,7 +17,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.nio.charset.Charset;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,11 +33,24 @@ import java.util.Map;
  * items excluded, as in the serving evaluation), the mean union size, and events per second of wall
  * time and of this thread's CPU time (the latter meaningful on a shared machine).
  *
- * <p>Usage: {@code CandidateRecall <ratings file> <items file> [format, default movietweetings]}.
+ * <p>Usage: {@code CandidateRecall <ratings file> <items file> [format, default movietweetings]
+ * [--items-charset C]}. An unreadable ratings or item file is a one-line error naming the file and
+ * line, exit status 2.
  */
 public final class CandidateRecall {
     static final long NEW_ITEM_MS = 7L * 24 * 3_600_000L;
     private static final int HIT_CUTOFF = 10;
+
+    /** The flags after the files and the format. */
+    static final CommandLine.Spec FLAGS =
+            CommandLine.spec(
+                            "CandidateRecall <ratings file> <items file> [format, default"
+                                    + " movietweetings]")
+                    .value(
+                            "items-charset",
+                            "C",
+                            "the item file's charset, e.g. ISO-8859-1 (default: auto, UTF-8 or"
+                                    + " ISO-8859-1 as the bytes say)");
 
     private final CandidateGenerator generator;
     private final Map<String, Long> firstSeen = new HashMap<>();
@@ -143,33 +160,48 @@ public final class CandidateRecall {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length < 2) {
-            System.err.println(
-                    "usage: CandidateRecall <ratings file> <items file> [format, default"
-                            + " movietweetings]");
-            System.exit(2);
+        int status = run(args, System.out, System.err);
+        if (status != 0) {
+            System.exit(status);
         }
-        String format = args.length > 2 ? args[2] : "movietweetings";
+    }
+
+    /** Runs the recall replay of {@code args}; the exit status (2: a usage or input file error). */
+    static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
+        if (args.length < 2 || args[0].startsWith("--") || args[1].startsWith("--")) {
+            err.print("error: the ratings and item files come first\n" + FLAGS.usage());
+            return 2;
+        }
+        boolean hasFormat = args.length > 2 && !args[2].startsWith("--");
+        String format = hasFormat ? args[2] : "movietweetings";
+        Charset itemsCharset;
+        try {
+            CommandLine cli = FLAGS.parse(Arrays.copyOfRange(args, hasFormat ? 3 : 2, args.length));
+            itemsCharset = JobSettings.itemsCharset(cli.value("items-charset", "auto"));
+        } catch (IllegalArgumentException e) {
+            err.print("error: " + e.getMessage() + (e.getMessage().endsWith("\n") ? "" : "\n"));
+            return 2;
+        }
         List<UserEvent> events;
+        ItemCatalog catalog;
         try {
             // as RankerReplay: say what was skipped, and refuse a file with no rating read
             events =
-                    RatingsReplay.readForReplay(
-                                    Path.of(args[0]), RatingsFormat.parse(format), System.out)
+                    RatingsReplay.readForReplay(Path.of(args[0]), RatingsFormat.parse(format), out)
                             .events();
+            // the item file too: its error names the file, line and charset in one line
+            catalog = ItemCatalog.read(Path.of(args[1]), ItemFormat.parse(format), itemsCharset);
         } catch (InputFileException e) {
-            System.err.println("error: " + e.getMessage());
-            System.exit(2);
-            return;
+            err.println("error: " + e.getMessage());
+            return 2;
         }
-        ItemCatalog catalog = ItemCatalog.read(Path.of(args[1]), ItemFormat.parse(format));
         CandidateRecall recall =
                 new CandidateRecall(new CandidateGenerator(CandidateSettings.defaults(), catalog));
         long start = System.nanoTime();
         events.forEach(recall::accept);
         double seconds = (System.nanoTime() - start) / 1e9;
         double cpu = recall.readCpuSeconds() + recall.updateCpuSeconds();
-        System.out.printf(
+        out.printf(
                 "%d events, %d catalog items: %.1f s wall, %.0f events/s; %.1f s CPU, %.0f"
                         + " events per CPU-second (candidates %.1f s, update %.1f s)%n",
                 events.size(),
@@ -180,7 +212,8 @@ public final class CandidateRecall {
                 events.size() / cpu,
                 recall.readCpuSeconds(),
                 recall.updateCpuSeconds());
-        System.out.println("state: " + recall.generator.size());
-        recall.tallies().forEach((name, tally) -> tally.print(name, System.out));
+        out.println("state: " + recall.generator.size());
+        recall.tallies().forEach((name, tally) -> tally.print(name, out));
+        return 0;
     }
 }

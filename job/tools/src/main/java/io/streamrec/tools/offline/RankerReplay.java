@@ -13,6 +13,7 @@ import io.streamrec.eval.EventSample;
 import io.streamrec.ingest.InputFileException;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.ingest.ItemFormat;
+import io.streamrec.job.JobSettings;
 import io.streamrec.ranking.CandidateFeatures;
 import io.streamrec.ranking.CandidateRanker;
 import io.streamrec.ranking.EventWeighting;
@@ -36,6 +37,7 @@ import io.streamrec.tools.datasets.RatingsReplay;
 import io.streamrec.worker.FloodLimit;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -87,7 +89,9 @@ import org.apache.flink.core.memory.DataOutputSerializer;
  * as {@code eval.sample-rate} takes it, is ranked and tallied; the others are learned as serving
  * learns an unevaluated event: the CPU of the job's sampled evaluation); {@code --scoring-inline}
  * (scores and training on the replay's thread, where by default they run on a second one, as
- * serving runs them: the same tallies, in more time on two cores).
+ * serving runs them: the same tallies, in more time on two cores); {@code --items-charset C} (the
+ * item file's charset, as the quickstart's flag; default: detected, UTF-8 or ISO-8859-1). An
+ * unreadable ratings or item file is a one-line error naming the file and line, exit status 2.
  */
 public final class RankerReplay {
     static final int BATCH = 64;
@@ -469,6 +473,8 @@ public final class RankerReplay {
         int workers = 1;
         int servingSubtasks = 1;
         boolean scoringThread = true;
+        // null: detected, as the job's items.charset "auto" (JobSettings.itemsCharset)
+        Charset itemsCharset;
 
         static Options parse(String[] args, int from) {
             Options o = new Options();
@@ -572,6 +578,7 @@ public final class RankerReplay {
                 case "--bot-window-days" -> botWindowDays = Double.parseDouble(value);
                 case "--user-flood" -> userFlood = floodLimit(value);
                 case "--item-flood" -> itemFlood = floodLimit(value);
+                case "--items-charset" -> itemsCharset = JobSettings.itemsCharset(value);
                 default -> {
                     return false;
                 }
@@ -660,36 +667,47 @@ public final class RankerReplay {
     }
 
     public static void main(String[] args) throws IOException, InterruptedException {
+        int status = run(args, System.out, System.err);
+        if (status != 0) {
+            System.exit(status);
+        }
+    }
+
+    /** Runs the replay of {@code args}; the exit status (2: a usage or input file error). */
+    static int run(String[] args, PrintStream out, PrintStream err)
+            throws IOException, InterruptedException {
         if (args.length < 2) {
-            System.err.println("usage: RankerReplay <ratings> <items> [format] [--flag value]...");
-            System.exit(2);
+            err.println("usage: RankerReplay <ratings> <items> [format] [--flag value]...");
+            return 2;
         }
         boolean hasFormat = args.length > 2 && !args[2].startsWith("--");
         String format = hasFormat ? args[2] : "movietweetings";
         Options options = Options.parse(args, hasFormat ? 3 : 2);
         List<UserEvent> events;
+        ItemCatalog catalog;
         try {
-            events = readEvents(Path.of(args[0]), format, options, System.out);
+            events = readEvents(Path.of(args[0]), format, options, out);
+            // the item file too: its error names the file, line and charset in one line
+            catalog = readCatalog(Path.of(args[1]), format, options);
         } catch (InputFileException e) {
-            System.err.println("error: " + e.getMessage());
-            System.exit(2);
-            return;
+            err.println("error: " + e.getMessage());
+            return 2;
         }
-        ItemCatalog catalog = ItemCatalog.read(Path.of(args[1]), ItemFormat.parse(format));
         long cpuBefore = processCpuNanos();
         RankerReplay replay = new RankerReplay(catalog, options);
         events = replay.withBots(events, catalog, options);
         events = PipelineOrder.of(events, options.workers, options.batch);
-        replay.printTextVectorEncoding(System.out);
+        replay.printTextVectorEncoding(out);
         long threadCpuBefore = threadCpuNanos();
-        double seconds = replay.replayAll(events);
+        double seconds = replay.replayAll(events, out);
         long replayThreadCpu = threadCpuNanos() - threadCpuBefore;
-        printSpeed(System.out, replay, events.size(), seconds, options, cpuBefore, replayThreadCpu);
-        replay.printStatistics(System.out);
-        replay.printTallies(System.out);
-        replay.printAttack(System.out);
-        replay.printRobustTraining(System.out);
+        printSpeed(out, replay, events.size(), seconds, options, cpuBefore, replayThreadCpu);
+        replay.printStatistics(out);
+        replay.printTallies(out);
+        replay.printAttack(out);
+        replay.printRobustTraining(out);
         replay.close();
+        return 0;
     }
 
     /** {@code events} with the options' bot attack injected (its traffic kept), if they ask one. */
@@ -763,13 +781,18 @@ public final class RankerReplay {
                                 .events()));
     }
 
+    /** The item catalog, in the options' charset ({@code --items-charset}; null: detected). */
+    static ItemCatalog readCatalog(Path items, String format, Options options) throws IOException {
+        return ItemCatalog.read(items, ItemFormat.parse(format), options.itemsCharset);
+    }
+
     /** Replays every event, with a progress line every 20,000; the seconds it took. */
-    private double replayAll(List<UserEvent> events) throws InterruptedException {
+    private double replayAll(List<UserEvent> events, PrintStream out) throws InterruptedException {
         long start = System.nanoTime();
         for (int i = 0; i < events.size(); i++) {
             accept(events.get(i));
             if ((i + 1) % 20_000 == 0) {
-                System.out.printf(
+                out.printf(
                         "%,d events, HR@10 so far %.4f%n",
                         i + 1, tallies.get("all events").hitRate(0));
             }

@@ -52,6 +52,45 @@ class RankerReplayTest {
                 .hasMessageContaining("format");
     }
 
+    /**
+     * An item file mixing UTF-8 letters with a Latin-1 byte: one line naming the file and line,
+     * exit 2, no stack trace; the advice's --items-charset is a flag of the replay and reads it.
+     */
+    @Test
+    void anUndecodableItemFileIsAOneLineErrorAndItsCharsetAFlag(@TempDir Path dir)
+            throws Exception {
+        Path ratings = Files.writeString(dir.resolve("ratings.dat"), "1::10::7::300\n");
+        Path items = dir.resolve("movies.dat");
+        Files.write(
+                items,
+                concat(
+                        "10#Caf\u00e9 (2000)#Drama\n".getBytes(StandardCharsets.UTF_8),
+                        "11#Caf\u00e9 (2001)#Drama\n".getBytes(StandardCharsets.ISO_8859_1)));
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        int status =
+                RankerReplay.run(
+                        new String[] {ratings.toString(), items.toString(), "movietweetings"},
+                        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThat(status).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .startsWith("error: " + items + " line 2")
+                .contains("--items-charset")
+                .hasLineCount(1);
+        RankerReplay.Options latin1 =
+                RankerReplay.Options.parse(new String[] {"--items-charset", "ISO-8859-1"}, 0);
+        assertThat(RankerReplay.readCatalog(items, "movietweetings", latin1).title("10"))
+                .isEqualTo("Caf\u00c3\u00a9 (2000)"); // the UTF-8 line garbled, as asked
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] both = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
+    }
+
     @Test
     void keepsTheEventsOfUsersWithAtLeastNEventsInOrder() {
         List<UserEvent> events =
