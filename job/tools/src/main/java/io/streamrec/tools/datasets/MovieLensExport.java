@@ -1,18 +1,23 @@
 package io.streamrec.tools.datasets;
 
+import io.streamrec.config.CommandLine;
 import io.streamrec.ingest.InputFileException;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.ingest.ItemFormat;
+import io.streamrec.job.JobSettings;
 import io.streamrec.schema.UserEvent;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.nio.charset.Charset;
 import java.nio.charset.CharsetEncoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
@@ -33,8 +38,11 @@ import java.util.regex.Pattern;
  * with zeros); ratings of 0-10 become 1-5 stars and 0.5-5 half stars.
  *
  * <pre>
- * MovieLensExport RATINGS ITEMS OUT_DIR [--limit N]   (RATINGS, ITEMS: MovieTweetings files)
+ * MovieLensExport RATINGS ITEMS OUT_DIR [--limit N] [--items-charset C]
+ *     (RATINGS, ITEMS: MovieTweetings files)
  * </pre>
+ *
+ * A wrong flag, or an unreadable ratings or item file, is a one-line error, exit status 2.
  */
 public final class MovieLensExport {
     /** The genres of MovieLens' {@code movies.csv}. */
@@ -70,32 +78,62 @@ public final class MovieLensExport {
     private static final Pattern YEAR = Pattern.compile("\\((\\d{4})\\)\\s*$");
     private static final long SHUFFLE_SEED = 1998L; // MovieLens 100K's year
 
+    /** The flags after the three paths. */
+    static final CommandLine.Spec FLAGS =
+            CommandLine.spec("MovieLensExport RATINGS ITEMS OUT_DIR")
+                    .value("limit", "N", "the first N ratings in time order (default: all)")
+                    .range("limit", 0, Integer.MAX_VALUE)
+                    .value(
+                            "items-charset",
+                            "C",
+                            "ITEMS' charset, e.g. ISO-8859-1 (default: auto, UTF-8 or ISO-8859-1"
+                                    + " as the bytes say)");
+
     private MovieLensExport() {}
 
     public static void main(String[] args) throws IOException {
-        if (args.length != 3 && !(args.length == 5 && args[3].equals("--limit"))) {
-            System.err.println("usage: MovieLensExport RATINGS ITEMS OUT_DIR [--limit N]");
-            System.exit(2);
+        int status = run(args, System.out, System.err);
+        if (status != 0) {
+            System.exit(status);
         }
-        int limit = args.length == 5 ? Integer.parseInt(args[4]) : Integer.MAX_VALUE;
+    }
+
+    /** Writes the files of {@code args}; the exit status (2: a usage or input file error). */
+    static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
+        if (args.length < 3 || Arrays.stream(args, 0, 3).anyMatch(a -> a.startsWith("--"))) {
+            err.print("error: RATINGS, ITEMS and OUT_DIR come first\n" + FLAGS.usage());
+            return 2;
+        }
+        int limit;
+        Charset itemsCharset;
+        try {
+            // a --limit that is no count, or negative, is refused here with the usage
+            CommandLine cli = FLAGS.parse(Arrays.copyOfRange(args, 3, args.length));
+            limit = cli.intValue("limit", Integer.MAX_VALUE);
+            itemsCharset = JobSettings.itemsCharset(cli.value("items-charset", "auto"));
+        } catch (IllegalArgumentException e) {
+            err.print("error: " + e.getMessage() + (e.getMessage().endsWith("\n") ? "" : "\n"));
+            return 2;
+        }
         List<UserEvent> events;
+        ItemCatalog items;
         try {
             events =
-                    RatingsReplay.readForReplay(
-                                    Path.of(args[0]), RatingsFormat.MOVIETWEETINGS, System.out)
+                    RatingsReplay.readForReplay(Path.of(args[0]), RatingsFormat.MOVIETWEETINGS, out)
                             .events();
+            // the item file too: its error names the file, line and charset in one line
+            items = ItemCatalog.read(Path.of(args[1]), ItemFormat.MOVIETWEETINGS, itemsCharset);
         } catch (InputFileException e) {
-            System.err.println("error: " + e.getMessage());
-            System.exit(2);
-            return;
+            err.println("error: " + e.getMessage());
+            return 2;
         }
         events = events.subList(0, Math.min(limit, events.size()));
-        ItemCatalog items = ItemCatalog.read(Path.of(args[1]), ItemFormat.MOVIETWEETINGS);
-        Path out = Path.of(args[2]);
-        write(events, items, out);
-        System.out.printf(
+        Path dir = Path.of(args[2]);
+        write(events, items, dir);
+        out.printf(
                 "Wrote %,d ratings of %,d items to %s/ml-100k and %s/ml-latest-small%n",
-                events.size(), items.size(), out, out);
+                events.size(), items.size(), dir, dir);
+        return 0;
     }
 
     /** Writes both layouts under {@code out}. */

@@ -6,9 +6,12 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.ingest.ItemFormat;
 import io.streamrec.schema.UserEvent;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,6 +41,62 @@ class MovieLensExportTest {
         ItemCatalog items = ItemCatalog.read(dir.resolve("movies.dat"), ItemFormat.MOVIETWEETINGS);
         MovieLensExport.write(events, items, dir.resolve("out"));
         return items;
+    }
+
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) throws Exception {
+        return MovieLensExport.run(
+                args,
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * An item file mixing UTF-8 letters with a Latin-1 byte is a one-line error naming the file and
+     * line, exit 2; the --items-charset its advice names reads it.
+     */
+    @Test
+    void anUndecodableItemFileIsAOneLineErrorAndItsCharsetAFlag(@TempDir Path dir)
+            throws Exception {
+        Path ratings = Files.writeString(dir.resolve("ratings.dat"), RATINGS);
+        Path items = dir.resolve("movies.dat");
+        Files.write(items, ITEMS.getBytes(StandardCharsets.UTF_8));
+        Files.write(
+                items,
+                "0000001#Caf\u00e9 (1900)#\n".getBytes(StandardCharsets.ISO_8859_1),
+                StandardOpenOption.APPEND);
+        String out = dir.resolve("out").toString();
+
+        assertThat(run(ratings.toString(), items.toString(), out)).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .startsWith("error: " + items + " line 4")
+                .contains("--items-charset")
+                .hasLineCount(1);
+        assertThat(run(ratings.toString(), items.toString(), out, "--items-charset", "ISO-8859-1"))
+                .isZero();
+    }
+
+    /** A --limit that is no count is a one-line error naming the flag, exit 2. */
+    @Test
+    void aLimitThatIsNoCountIsAUsageError(@TempDir Path dir) throws Exception {
+        Path ratings = Files.writeString(dir.resolve("ratings.dat"), RATINGS);
+        Path items = Files.writeString(dir.resolve("movies.dat"), ITEMS);
+        for (String limit : new String[] {"abc", "-1"}) {
+            err.reset();
+            assertThat(run(ratings.toString(), items.toString(), "out", "--limit", limit))
+                    .isEqualTo(2);
+            assertThat(err.toString(StandardCharsets.UTF_8))
+                    .startsWith("error: --limit expects an integer from 0 to");
+        }
+        assertThat(
+                        run(
+                                ratings.toString(),
+                                items.toString(),
+                                dir.resolve("o").toString(),
+                                "--limit",
+                                "2"))
+                .isZero();
     }
 
     @Test
