@@ -14,9 +14,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.apache.flink.configuration.Configuration;
 
 /**
@@ -32,13 +34,14 @@ import org.apache.flink.configuration.Configuration;
 public final class BenchMain {
     private static final long START = System.nanoTime();
     private static final String DATA = "data/movietweetings-100k/";
-    private static final CommandLine.Spec ARGUMENTS =
+    static final CommandLine.Spec ARGUMENTS =
             CommandLine.spec("deploy/bench.sh")
                     .value(
                             "out",
                             "DIR",
                             "where results, plots and report go (default target/bench)")
                     .value("repeats", "N", "runs per figure: median, min, max (default 3)")
+                    .range("repeats", 1, Integer.MAX_VALUE)
                     .value(
                             "events",
                             "N",
@@ -47,11 +50,13 @@ public final class BenchMain {
                                     + " replay of 20000 events precedes the pipeline runs, so the"
                                     + " first timed run does not pay for all of it, but compilation"
                                     + " still takes part of each run's CPU)")
+                    .range("events", 1, Integer.MAX_VALUE)
                     .value("serving-sizes", "A,B,C", "catalog sizes (default 10000,100000,1000000)")
                     .value(
                             "ann-from",
                             "N",
                             "catalog size from which serving uses the ANN index (default 100000)")
+                    .range("ann-from", 0, Integer.MAX_VALUE)
                     .value(
                             "freshness-rate",
                             "R",
@@ -81,6 +86,18 @@ public final class BenchMain {
                     .value("command", "CMD", "the command that ran, for the report")
                     .value("benchmarks", "FILE", "BENCHMARKS.md to append to; \"\" for none");
 
+    /** The sections {@code --only} may name, in the order they run. */
+    static final List<String> SECTIONS =
+            List.of(
+                    "serving",
+                    "ranker-serving",
+                    "loop",
+                    "pipeline",
+                    "freshness",
+                    "quality",
+                    "scale",
+                    "heap");
+
     private final Map<String, String> opts;
     private final Path out;
     private final int repeats;
@@ -89,21 +106,68 @@ public final class BenchMain {
     private BenchMain(Map<String, String> opts) {
         this.opts = opts;
         this.out = Path.of(opts.getOrDefault("out", "target/bench")).toAbsolutePath();
-        this.repeats = Integer.parseInt(opts.getOrDefault("repeats", "3"));
-        this.sections =
-                Set.of(
-                        opts.getOrDefault(
-                                        "only",
-                                        "serving,ranker-serving,loop,pipeline,freshness,"
-                                                + "quality,scale,heap")
-                                .split(","));
+        this.repeats = Integer.parseInt(opts.getOrDefault("repeats", "3").trim());
+        this.sections = sections(opts.getOrDefault("only", String.join(",", SECTIONS)));
+        checkLists();
+    }
+
+    /**
+     * The sections of {@code --only}; a name that is none of them is refused, where it measured
+     * nothing and still appended an empty section to BENCHMARKS.md.
+     */
+    static Set<String> sections(String only) {
+        Set<String> named = new LinkedHashSet<>();
+        for (String name : only.split(",")) {
+            if (name.isBlank()) {
+                continue;
+            }
+            if (!SECTIONS.contains(name.trim())) {
+                throw new IllegalArgumentException(
+                        "--only: unknown section '"
+                                + name.trim()
+                                + "'; the sections are "
+                                + String.join(", ", SECTIONS));
+            }
+            named.add(name.trim());
+        }
+        if (named.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "--only names no section; the sections are " + String.join(", ", SECTIONS));
+        }
+        return named;
+    }
+
+    /** The number lists and options read later, checked now: before minutes of data reading. */
+    private void checkLists() {
+        integers("serving-sizes", "10000,100000,1000000", 1);
+        integers("ranker-load", "100000,5", 2);
+        integers("heap-load", "1000000,100000,3", 3);
+        list("scale-rows", "1000000,10000000").forEach(v -> number("scale-rows", v, Long::valueOf));
+        String rate = opts.getOrDefault("freshness-rate", "500");
+        if (!(number("freshness-rate", rate, Double::valueOf) > 0)) {
+            throw new IllegalArgumentException("--freshness-rate must be positive, got " + rate);
+        }
+        jobOptions();
+    }
+
+    /** The suite {@code args} ask for, or an IllegalArgumentException naming what is wrong. */
+    static BenchMain parse(String... args) {
+        return new BenchMain(ARGUMENTS.parse(args).values());
     }
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opts = ARGUMENTS.parseOrExit(args).values();
+        BenchMain bench;
+        try {
+            bench = new BenchMain(opts);
+        } catch (IllegalArgumentException e) {
+            System.err.print("error: " + e.getMessage() + "\n" + ARGUMENTS.usage());
+            System.exit(2);
+            return;
+        }
         int status = 1;
         try {
-            new BenchMain(opts).run();
+            bench.run();
             status = 0;
         } catch (Throwable t) {
             t.printStackTrace();
@@ -123,7 +187,9 @@ public final class BenchMain {
         List<UserEvent> all = ratings.events();
         ItemCatalog catalog =
                 ItemCatalog.read(Path.of(DATA + "movies.dat"), ItemFormat.parse("movietweetings"));
-        int n = Math.min(all.size(), Integer.parseInt(opts.getOrDefault("events", "100000")));
+        int n =
+                Math.min(
+                        all.size(), Integer.parseInt(opts.getOrDefault("events", "100000").trim()));
         List<UserEvent> subset = all.subList(0, n);
         progress(
                 String.format(
@@ -162,7 +228,7 @@ public final class BenchMain {
             throws Exception {
         if (sections.contains("serving")) {
             List<Integer> sizes = integers("serving-sizes", "10000,100000,1000000", 1);
-            int annFrom = Integer.parseInt(opts.getOrDefault("ann-from", "100000"));
+            int annFrom = Integer.parseInt(opts.getOrDefault("ann-from", "100000").trim());
             runSection(new ServingSection(report, catalog, sizes, annFrom), report);
         }
         if (sections.contains("ranker-serving")) {
@@ -182,8 +248,7 @@ public final class BenchMain {
             runSection(new ScaleSection(report, out, rows), report);
         }
         if (sections.contains("heap")) {
-            List<Integer> heap =
-                    list("heap-load", "1000000,100000,3").stream().map(Integer::valueOf).toList();
+            List<Integer> heap = integers("heap-load", "1000000,100000,3", 3);
             runSection(
                     new ServingHeapSection(report, catalog, heap.get(0), heap.get(1), heap.get(2)),
                     report);
@@ -226,7 +291,8 @@ public final class BenchMain {
             if (sections.contains("freshness")) {
                 double rate =
                         Double.isNaN(peak)
-                                ? Double.parseDouble(opts.getOrDefault("freshness-rate", "500"))
+                                ? Double.parseDouble(
+                                        opts.getOrDefault("freshness-rate", "500").trim())
                                 : peak / 2;
                 runSection(
                         new FreshnessSection(
@@ -256,12 +322,25 @@ public final class BenchMain {
 
     /** The comma-separated whole numbers of an option, at least {@code min} of them. */
     private List<Integer> integers(String option, String defaults, int min) {
-        List<Integer> values = list(option, defaults).stream().map(Integer::valueOf).toList();
+        List<Integer> values =
+                list(option, defaults).stream()
+                        .map(v -> number(option, v, Integer::valueOf))
+                        .toList();
         if (values.size() < min) {
             throw new IllegalArgumentException(
                     "--" + option + " takes " + min + " comma-separated numbers, got " + values);
         }
         return values;
+    }
+
+    /** A number of an option ({@code parse} reads it), or an error naming the option. */
+    private static <T> T number(String option, String value, Function<String, T> parse) {
+        try {
+            return parse.apply(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    "--" + option + " expects numbers, got '" + value + "'", e);
+        }
     }
 
     /** The comma-separated values of an option. */
