@@ -9,6 +9,7 @@ import io.streamrec.candidates.ItemTextVectors;
 import io.streamrec.candidates.ScoredItem;
 import io.streamrec.candidates.SimilarUsers;
 import io.streamrec.candidates.Source;
+import io.streamrec.config.CommandLine;
 import io.streamrec.eval.EventSample;
 import io.streamrec.ingest.InputFileException;
 import io.streamrec.ingest.ItemCatalog;
@@ -40,6 +41,7 @@ import java.io.PrintStream;
 import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -47,7 +49,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import java.util.zip.CRC32;
 import org.apache.flink.core.memory.DataOutputSerializer;
 
@@ -476,127 +480,325 @@ public final class RankerReplay {
         // null: detected, as the job's items.charset "auto" (JobSettings.itemsCharset)
         Charset itemsCharset;
 
+        /** A flag that takes a value: its placeholder, help, and what the value sets. */
+        private record ValueFlag(
+                String placeholder, String help, BiConsumer<Options, String> set) {}
+
+        /** A switch: its help and what it sets. */
+        private record Switch(String help, Consumer<Options> set) {}
+
+        private static final Map<String, Switch> SWITCHES = new LinkedHashMap<>();
+        private static final Map<String, ValueFlag> VALUE_FLAGS = new LinkedHashMap<>();
+
+        static {
+            switchFlag(
+                    "without-hidden",
+                    "no hidden layer",
+                    o -> o.scorer = o.scorer.withHiddenLayer(false));
+            switchFlag(
+                    "without-gating",
+                    "no context gating",
+                    o -> o.scorer = o.scorer.withContextGating(false));
+            switchFlag(
+                    "item-text-vectors",
+                    "MiniLM vectors of the catalog's titles and attributes: a source and the TEXT"
+                            + " features",
+                    o -> o.itemTextVectors = true);
+            switchFlag(
+                    "unseen-catalog-candidates",
+                    "content sources also offer catalog items no event named yet",
+                    o -> o.unseenCatalogCandidates = true);
+            switchFlag(
+                    "gradient-norms",
+                    "print percentiles of the per-event gradient norms",
+                    o -> o.gradientNorms = true);
+            switchFlag(
+                    "scoring-inline",
+                    "score and train on the replay's thread, not a second one",
+                    o -> o.scoringThread = false);
+            // the ranker's features, scorer and training
+            value(
+                    "without",
+                    "FAMILY,...",
+                    "feature families off, e.g. CONTENT,NEIGHBOURS",
+                    (o, v) -> {
+                        for (String f : v.split(",")) {
+                            o.switchedOff.add(choice(f, FeatureFamily.class));
+                        }
+                    });
+            value(
+                    "batch",
+                    "N",
+                    "events per micro-batch (default " + BATCH + ")",
+                    (o, v) -> o.batch = integer(v, 1));
+            value(
+                    "learn-sample-rate",
+                    "R",
+                    "share of the events learned, (0, 1]",
+                    (o, v) ->
+                            o.learnSampleRate =
+                                    EventSample.checkRate(real(v), "learn sample rate"));
+            value(
+                    "training-passes",
+                    "N",
+                    "AdaGrad steps per batch",
+                    (o, v) -> o.trainingPasses = integer(v, 1));
+            value(
+                    "training-negatives",
+                    "SHARE",
+                    "share of each training list's negatives, (0, 1]",
+                    (o, v) ->
+                            o.trainingNegatives =
+                                    EventSample.checkRate(real(v), "training negatives share"));
+            value(
+                    "item-vectors",
+                    "D",
+                    "the item interaction's dimension (0: off)",
+                    (o, v) -> o.itemVectors = integer(v, 0));
+            value(
+                    "learning-rate",
+                    "R",
+                    "the scorer's learning rate",
+                    (o, v) -> o.scorer = o.scorer.withLearningRate(real(v)));
+            value(
+                    "initial-accumulator",
+                    "G",
+                    "AdaGrad's initial accumulator",
+                    (o, v) -> o.scorer = o.scorer.withInitialAccumulator(real(v)));
+            value(
+                    "seed",
+                    "S",
+                    "the scorer's seed (its DP noise too)",
+                    (o, v) -> o.scorer = o.scorer.withSeed(longInteger(v)));
+            value(
+                    "scaler-horizon",
+                    "ROWS",
+                    "the feature scaler's horizon",
+                    (o, v) -> o.scalerHorizon = real(v));
+            value(
+                    "event-weighting",
+                    "MODE",
+                    names(EventWeighting.Mode.class),
+                    (o, v) -> o.weighting = choice(v, EventWeighting.Mode.class));
+            value(
+                    "context-scaling",
+                    "MODE",
+                    names(FeatureScaler.ContextScaling.class),
+                    (o, v) -> o.contextScaling = choice(v, FeatureScaler.ContextScaling.class));
+            value(
+                    "clip-norm",
+                    "C",
+                    "per-event gradient clipping",
+                    (o, v) -> o.scorer = o.scorer.withClipNorm(real(v)));
+            value(
+                    "dp-noise",
+                    "SIGMA",
+                    "DP-SGD noise multiplier, seeded by --seed",
+                    (o, v) -> o.scorer = o.scorer.withNoiseMultiplier(real(v)));
+            // the candidate sources
+            value(
+                    "per-source",
+                    "N",
+                    "candidates per source",
+                    (o, v) -> o.perSource = integer(v, 0));
+            value(
+                    "popularity-per-source",
+                    "N",
+                    "candidates per popularity source",
+                    (o, v) -> o.popularityPerSource = integer(v, 0));
+            value(
+                    "neighbour-cap",
+                    "N",
+                    "co-occurrence neighbours kept per item",
+                    (o, v) -> o.neighbourCap = integer(v, 0));
+            value(
+                    "similar-per-user",
+                    "N",
+                    "similar users per user",
+                    (o, v) -> o.similarPerUser = integer(v, 0));
+            value(
+                    "items-per-similar-user",
+                    "N",
+                    "a similar user's latest items offered",
+                    (o, v) -> o.itemsPerSimilarUser = integer(v, 0));
+            value(
+                    "similar-users",
+                    "MODE",
+                    names(SimilarUsers.class),
+                    (o, v) -> o.similarUsers = choice(v, SimilarUsers.class));
+            // the replayed events, the flood guards and the item file
+            value(
+                    "eval-sample-rate",
+                    "R",
+                    "share of the events ranked and tallied, (0, 1]",
+                    (o, v) ->
+                            o.evalSampleRate = EventSample.checkRate(real(v), "eval sample rate"));
+            value(
+                    "min-user-events",
+                    "N",
+                    "only the users with at least N events",
+                    (o, v) -> o.minUserEvents = integer(v, 0));
+            value(
+                    "time-scale",
+                    "K",
+                    "every gap between events K times as long (K > 0)",
+                    (o, v) -> o.timeScale = positive(real(v)));
+            value(
+                    "pipeline-order",
+                    "W",
+                    "events in the order serving sees W workers' batches",
+                    (o, v) -> o.workers = integer(v, 1));
+            value(
+                    "serving-subtasks",
+                    "S",
+                    "a scorer per serving subtask, each on its own users",
+                    (o, v) -> o.servingSubtasks = integer(v, 1));
+            value(
+                    "bots",
+                    "SHARE",
+                    "bot accounts pushing the least-taken item, that share of all events",
+                    (o, v) -> o.bots = real(v));
+            value(
+                    "bot-accounts",
+                    "N",
+                    "bot accounts (default 5)",
+                    (o, v) -> o.botAccounts = integer(v, 1));
+            value(
+                    "bot-window-days",
+                    "D",
+                    "days the bots push, mid-data (default 1)",
+                    (o, v) -> o.botWindowDays = real(v));
+            value(
+                    "user-flood",
+                    "RATE/BURST",
+                    "the workers' flood limit: events per hour / burst",
+                    (o, v) -> o.userFlood = floodLimit(v));
+            value(
+                    "item-flood",
+                    "RATE/BURST",
+                    "the item flood guard's limit",
+                    (o, v) -> o.itemFlood = floodLimit(v));
+            value(
+                    "items-charset",
+                    "C",
+                    "the item file's charset, e.g. ISO-8859-1 (default: auto)",
+                    (o, v) -> o.itemsCharset = JobSettings.itemsCharset(v));
+        }
+
+        /**
+         * The flags after the files and the format, from the tables above (the usage lists them).
+         */
+        static final CommandLine.Spec FLAGS = spec();
+
+        private static CommandLine.Spec spec() {
+            CommandLine.Spec spec =
+                    CommandLine.spec(
+                            "RankerReplay <ratings> <items> [format, default movietweetings]");
+            VALUE_FLAGS.forEach((name, f) -> spec.value(name, f.placeholder(), f.help()));
+            SWITCHES.forEach((name, f) -> spec.flag(name, f.help()));
+            return spec;
+        }
+
+        private static void switchFlag(String name, String help, Consumer<Options> set) {
+            SWITCHES.put(name, new Switch(help, set));
+        }
+
+        private static void value(
+                String name, String placeholder, String help, BiConsumer<Options, String> set) {
+            VALUE_FLAGS.put(name, new ValueFlag(placeholder, help, set));
+        }
+
+        /**
+         * The options of {@code args} from {@code from} on; an unknown flag is a {@link
+         * CommandLine.UsageException} (with the usage), a wrong value an IllegalArgumentException
+         * of one line naming the flag and the value.
+         */
         static Options parse(String[] args, int from) {
+            CommandLine cli = FLAGS.parse(Arrays.copyOfRange(args, from, args.length));
             Options o = new Options();
-            for (int i = from; i < args.length; i++) {
-                String flag = args[i];
-                switch (flag) {
-                    case "--without-hidden" -> o.scorer = o.scorer.withHiddenLayer(false);
-                    case "--without-gating" -> o.scorer = o.scorer.withContextGating(false);
-                    case "--item-text-vectors" -> o.itemTextVectors = true;
-                    case "--unseen-catalog-candidates" -> o.unseenCatalogCandidates = true;
-                    case "--gradient-norms" -> o.gradientNorms = true;
-                    case "--scoring-inline" -> o.scoringThread = false;
-                    default -> o.parseValue(flag, value(args, ++i, flag));
-                }
-            }
+            SWITCHES.forEach(
+                    (name, f) -> {
+                        if (cli.has(name)) {
+                            f.set().accept(o);
+                        }
+                    });
+            cli.values()
+                    .forEach(
+                            (name, value) -> {
+                                try {
+                                    VALUE_FLAGS.get(name).set().accept(o, value.trim());
+                                } catch (IllegalArgumentException e) {
+                                    throw new IllegalArgumentException(
+                                            String.format(
+                                                    "--%s '%s': %s", name, value, e.getMessage()),
+                                            e);
+                                }
+                            });
             if (o.gradientNorms && !o.scorer.clips()) {
                 o.scorer = o.scorer.withClipNorm(Double.POSITIVE_INFINITY);
             }
             return o;
         }
 
-        private void parseValue(String flag, String value) {
-            if (!parseRankerValue(flag, value)
-                    && !parseCandidateValue(flag, value)
-                    && !parseReplayValue(flag, value)) {
-                throw new IllegalArgumentException("unknown flag " + flag);
+        private static int integer(String value, int min) {
+            long n = longInteger(value);
+            if (n < min || n > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("expects an integer of at least " + min);
+            }
+            return (int) n;
+        }
+
+        private static long longInteger(String value) {
+            try {
+                return Long.parseLong(value);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("expects an integer");
             }
         }
 
-        /** A flag of the ranker's features, scorer and training; false for any other flag. */
-        private boolean parseRankerValue(String flag, String value) {
-            switch (flag) {
-                case "--without" -> {
-                    for (String f : value.split(",")) {
-                        switchedOff.add(FeatureFamily.valueOf(f.trim().toUpperCase(Locale.ROOT)));
-                    }
+        private static double real(String value) {
+            try {
+                double d = Double.parseDouble(value);
+                if (!Double.isNaN(d)) {
+                    return d;
                 }
-                case "--scaler-horizon" -> scalerHorizon = Double.parseDouble(value);
-                case "--batch" -> batch = Integer.parseInt(value);
-                case "--learn-sample-rate" -> learnSampleRate = Double.parseDouble(value);
-                case "--training-passes" -> trainingPasses = Integer.parseInt(value);
-                case "--training-negatives" ->
-                        trainingNegatives =
-                                EventSample.checkRate(
-                                        Double.parseDouble(value), "training negatives share");
-                case "--item-vectors" -> itemVectors = Integer.parseInt(value);
-                case "--learning-rate" ->
-                        scorer = scorer.withLearningRate(Double.parseDouble(value));
-                case "--initial-accumulator" ->
-                        scorer = scorer.withInitialAccumulator(Double.parseDouble(value));
-                case "--seed" -> scorer = scorer.withSeed(Long.parseLong(value));
-                case "--event-weighting" -> weighting = EventWeighting.Mode.parse(value);
-                case "--clip-norm" -> scorer = scorer.withClipNorm(Double.parseDouble(value));
-                case "--dp-noise" -> scorer = scorer.withNoiseMultiplier(Double.parseDouble(value));
-                case "--context-scaling" ->
-                        contextScaling =
-                                FeatureScaler.ContextScaling.valueOf(
-                                        value.trim().toUpperCase(Locale.ROOT));
-                default -> {
-                    return false;
-                }
+            } catch (NumberFormatException e) {
+                // as NaN
             }
-            return true;
+            throw new IllegalArgumentException("expects a number");
         }
 
-        /** A flag of the candidate sources; false for any other flag. */
-        private boolean parseCandidateValue(String flag, String value) {
-            switch (flag) {
-                case "--per-source" -> perSource = Integer.parseInt(value);
-                case "--popularity-per-source" -> popularityPerSource = Integer.parseInt(value);
-                case "--neighbour-cap" -> neighbourCap = Integer.parseInt(value);
-                case "--similar-per-user" -> similarPerUser = Integer.parseInt(value);
-                case "--items-per-similar-user" -> itemsPerSimilarUser = Integer.parseInt(value);
-                case "--similar-users" ->
-                        similarUsers =
-                                SimilarUsers.valueOf(
-                                        value.trim().replace('-', '_').toUpperCase(Locale.ROOT));
-                default -> {
-                    return false;
-                }
+        private static double positive(double value) {
+            if (!(value > 0)) {
+                throw new IllegalArgumentException("expects a positive number");
             }
-            return true;
+            return value;
         }
 
-        /**
-         * A flag of the replayed events (their sample, users, time scale, order and bots) and of
-         * the flood guards; false for any other flag.
-         */
-        private boolean parseReplayValue(String flag, String value) {
-            switch (flag) {
-                case "--eval-sample-rate" ->
-                        evalSampleRate =
-                                EventSample.checkRate(
-                                        Double.parseDouble(value), "eval sample rate");
-                case "--min-user-events" -> minUserEvents = Integer.parseInt(value);
-                case "--time-scale" -> timeScale = Double.parseDouble(value);
-                case "--pipeline-order" -> workers = Integer.parseInt(value);
-                case "--serving-subtasks" -> servingSubtasks = Integer.parseInt(value);
-                case "--bots" -> bots = Double.parseDouble(value);
-                case "--bot-accounts" -> botAccounts = Integer.parseInt(value);
-                case "--bot-window-days" -> botWindowDays = Double.parseDouble(value);
-                case "--user-flood" -> userFlood = floodLimit(value);
-                case "--item-flood" -> itemFlood = floodLimit(value);
-                case "--items-charset" -> itemsCharset = JobSettings.itemsCharset(value);
-                default -> {
-                    return false;
-                }
+        /** The constant named {@code value} in any case, '-' for '_'. */
+        private static <E extends Enum<E>> E choice(String value, Class<E> type) {
+            try {
+                return Enum.valueOf(type, value.trim().replace('-', '_').toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("expects " + names(type));
             }
-            return true;
+        }
+
+        /** The constants' names as the flags take them: "one of earlier, both-ways". */
+        private static <E extends Enum<E>> String names(Class<E> type) {
+            return "one of "
+                    + Arrays.stream(type.getEnumConstants())
+                            .map(c -> c.name().toLowerCase(Locale.ROOT).replace('_', '-'))
+                            .collect(Collectors.joining(", "));
         }
 
         /** {@code RATE/BURST}: events per hour / burst. */
         private static FloodLimit floodLimit(String value) {
-            String[] rateBurst = value.split("/");
-            return new FloodLimit(Double.parseDouble(rateBurst[0]), Integer.parseInt(rateBurst[1]));
-        }
-
-        private static String value(String[] args, int i, String flag) {
-            if (i >= args.length) {
-                throw new IllegalArgumentException(flag + " needs a value");
+            String[] rateBurst = value.split("/", -1);
+            if (rateBurst.length != 2) {
+                throw new IllegalArgumentException("expects RATE/BURST, e.g. 10/150");
             }
-            return args[i];
+            return new FloodLimit(real(rateBurst[0]), integer(rateBurst[1].trim(), 0));
         }
 
         CandidateSettings candidates() {
@@ -676,13 +878,26 @@ public final class RankerReplay {
     /** Runs the replay of {@code args}; the exit status (2: a usage or input file error). */
     static int run(String[] args, PrintStream out, PrintStream err)
             throws IOException, InterruptedException {
-        if (args.length < 2) {
-            err.println("usage: RankerReplay <ratings> <items> [format] [--flag value]...");
+        if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+            out.print(Options.FLAGS.usage());
+            return 0;
+        }
+        if (args.length < 2 || args[0].startsWith("--") || args[1].startsWith("--")) {
+            err.print("error: the ratings and item files come first\n" + Options.FLAGS.usage());
             return 2;
         }
         boolean hasFormat = args.length > 2 && !args[2].startsWith("--");
         String format = hasFormat ? args[2] : "movietweetings";
-        Options options = Options.parse(args, hasFormat ? 3 : 2);
+        Options options;
+        try {
+            RatingsFormat.parse(format);
+            ItemFormat.parse(format);
+            options = Options.parse(args, hasFormat ? 3 : 2);
+        } catch (IllegalArgumentException e) {
+            // an unknown flag: the message and the usage; a wrong value: one line naming the flag
+            err.print("error: " + e.getMessage() + (e.getMessage().endsWith("\n") ? "" : "\n"));
+            return 2;
+        }
         List<UserEvent> events;
         ItemCatalog catalog;
         try {

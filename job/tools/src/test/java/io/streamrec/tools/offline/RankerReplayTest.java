@@ -91,6 +91,65 @@ class RankerReplayTest {
         return both;
     }
 
+    /** A flood limit without its burst named the flag nowhere: ArrayIndexOutOfBoundsException. */
+    @Test
+    void aWrongValueIsAnErrorNamingItsFlag() {
+        for (String[] args :
+                new String[][] {
+                    {"--user-flood", "100"},
+                    {"--item-flood", "a/b"},
+                    {"--batch", "x"},
+                    {"--batch", "0"},
+                    {"--without", "NOTHING"},
+                    {"--similar-users", "sideways"},
+                    {"--time-scale", "-1"},
+                    {"--learn-sample-rate", "2"}
+                }) {
+            assertThatThrownBy(() -> RankerReplay.Options.parse(args, 0))
+                    .as(String.join(" ", args))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith(args[0] + " '" + args[1] + "': ");
+        }
+    }
+
+    /**
+     * An unknown flag is refused as unknown, without taking the next argument for its value, and
+     * the usage then lists the replay's flags; a wrong value is one line, exit 2 either way.
+     */
+    @Test
+    void anUnknownFlagIsRefusedWithTheUsageListingTheFlags() throws Exception {
+        assertThatThrownBy(() -> RankerReplay.Options.parse(new String[] {"--foo"}, 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unknown argument '--foo'")
+                .hasMessageNotContaining("needs a value");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream quiet =
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+
+        assertThat(
+                        RankerReplay.run(
+                                new String[] {"r.dat", "i.dat", "--foo", "--scoring-inline"},
+                                quiet,
+                                new PrintStream(err, true, StandardCharsets.UTF_8)))
+                .isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .startsWith("error: unknown argument '--foo'")
+                .contains("--user-flood RATE/BURST")
+                .contains("--items-charset C")
+                .contains("--scoring-inline");
+
+        err.reset();
+        assertThat(
+                        RankerReplay.run(
+                                new String[] {"r.dat", "i.dat", "--user-flood", "100"},
+                                quiet,
+                                new PrintStream(err, true, StandardCharsets.UTF_8)))
+                .isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .startsWith("error: --user-flood '100': ")
+                .hasLineCount(1);
+    }
+
     @Test
     void keepsTheEventsOfUsersWithAtLeastNEventsInOrder() {
         List<UserEvent> events =
