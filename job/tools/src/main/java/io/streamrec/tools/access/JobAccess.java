@@ -30,18 +30,19 @@ import org.apache.kafka.common.resource.ResourceType;
  * </pre>
  */
 public final class JobAccess {
-    private static final CommandLine.Spec ARGUMENTS =
+    static final CommandLine.Spec ARGUMENTS =
             CommandLine.spec("JobAccess")
                     .value("principal", "User:NAME", "whom to grant (required)")
+                    // refused by parseOrExit with the usage, exit 2, not a stack trace
+                    .required("principal")
+                    .nonBlank("principal")
                     .options("the job's options, and the admin's kafka.properties-file");
 
     private JobAccess() {}
 
     public static void main(String[] args) throws Exception {
         CommandLine cli = ARGUMENTS.parseOrExit(args);
-        String principal =
-                cli.value("principal")
-                        .orElseThrow(() -> new IllegalArgumentException("--principal is required"));
+        String principal = cli.value("principal").orElseThrow(); // required
         JobSettings settings = new JobSettings(cli.options());
         List<AclBinding> grants = grants(settings, principal);
         try (Admin admin = Admin.create(settings.kafka().toProperties())) {

@@ -35,16 +35,21 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * WithoutPendingTransactions --from URI --to URI}.
  */
 public final class WithoutPendingTransactions {
-    private static final CommandLine.Spec ARGUMENTS =
+    static final CommandLine.Spec ARGUMENTS =
             CommandLine.spec("WithoutPendingTransactions")
                     .value("from", "URI", "savepoint or retained checkpoint to copy")
-                    .value("to", "URI", "where the copy goes (must not exist)");
+                    .value("to", "URI", "where the copy goes (must not exist)")
+                    // missing: the usage, exit 2, not orElseThrow's "No value present"
+                    .required("from")
+                    .required("to")
+                    .nonBlank("from")
+                    .nonBlank("to");
 
     private WithoutPendingTransactions() {}
 
     public static void main(String[] args) throws Exception {
         CommandLine cli = ARGUMENTS.parseOrExit(args);
-        String to = cli.value("to").orElseThrow();
+        String to = cli.value("to").orElseThrow(); // required
         List<String> dropped;
         try {
             dropped = write(cli.value("from").orElseThrow(), to);

@@ -1,7 +1,9 @@
 package io.streamrec.tools.access;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamrec.config.CommandLine;
 import io.streamrec.job.JobSettings;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +32,17 @@ class JobAccessTest {
                 .map(b -> b.entry().operation().name())
                 .sorted()
                 .toList();
+    }
+
+    /** Without --principal: the usage (exit 2), not an IllegalArgumentException stack trace. */
+    @Test
+    void aMissingPrincipalIsAUsageError() {
+        assertThatThrownBy(() -> JobAccess.ARGUMENTS.parse("-Dkafka.bootstrap-servers=k:9092"))
+                .isInstanceOf(CommandLine.UsageException.class)
+                .hasMessageStartingWith("--principal is required");
+        assertThatThrownBy(() -> JobAccess.ARGUMENTS.parse("--principal", " "))
+                .isInstanceOf(CommandLine.UsageException.class)
+                .hasMessageStartingWith("--principal is blank");
     }
 
     @Test
