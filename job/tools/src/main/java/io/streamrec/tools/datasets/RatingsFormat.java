@@ -41,8 +41,22 @@ public enum RatingsFormat {
         return first.replace("\"", "").replace("\uFEFF", "").equalsIgnoreCase("userId");
     }
 
+    /**
+     * The format named {@code name} (e.g. {@code movielens-csv}); an unknown one names them all.
+     */
     public static RatingsFormat parse(String name) {
-        return valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+        try {
+            return valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "unknown ratings format '"
+                            + name
+                            + "' (one of "
+                            + java.util.Arrays.stream(values())
+                                    .map(f -> f.name().toLowerCase(Locale.ROOT).replace('_', '-'))
+                                    .collect(java.util.stream.Collectors.joining(", "))
+                            + ")");
+        }
     }
 
     /** Parses one line; {@code lineNumber} (1-based) makes the event id. */

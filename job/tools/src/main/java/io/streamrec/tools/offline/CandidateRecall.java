@@ -175,9 +175,14 @@ public final class CandidateRecall {
         boolean hasFormat = args.length > 2 && !args[2].startsWith("--");
         String format = hasFormat ? args[2] : "movietweetings";
         Charset itemsCharset;
+        RatingsFormat ratingsFormat;
+        ItemFormat itemFormat;
         try {
             CommandLine cli = FLAGS.parse(Arrays.copyOfRange(args, hasFormat ? 3 : 2, args.length));
             itemsCharset = JobSettings.itemsCharset(cli.value("items-charset", "auto"));
+            // an unknown format is a usage error, as a flag's bad value is
+            ratingsFormat = RatingsFormat.parse(format);
+            itemFormat = ItemFormat.parse(format);
         } catch (IllegalArgumentException e) {
             err.print("error: " + e.getMessage() + (e.getMessage().endsWith("\n") ? "" : "\n"));
             return 2;
@@ -186,11 +191,9 @@ public final class CandidateRecall {
         ItemCatalog catalog;
         try {
             // as RankerReplay: say what was skipped, and refuse a file with no rating read
-            events =
-                    RatingsReplay.readForReplay(Path.of(args[0]), RatingsFormat.parse(format), out)
-                            .events();
+            events = RatingsReplay.readForReplay(Path.of(args[0]), ratingsFormat, out).events();
             // the item file too: its error names the file, line and charset in one line
-            catalog = ItemCatalog.read(Path.of(args[1]), ItemFormat.parse(format), itemsCharset);
+            catalog = ItemCatalog.read(Path.of(args[1]), itemFormat, itemsCharset);
         } catch (InputFileException e) {
             err.println("error: " + e.getMessage());
             return 2;

@@ -53,4 +53,14 @@ class CandidateRecallTest {
                 .isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("1 events, 2 catalog items");
     }
+
+    /** An unknown format is a one-line usage error, exit 2, not a stack trace. */
+    @Test
+    void anUnknownFormatIsAUsageError(@TempDir Path dir) throws Exception {
+        Path ratings = Files.writeString(dir.resolve("ratings.dat"), "1::10::7::300\n");
+        Path items = Files.writeString(dir.resolve("movies.dat"), "10#Heat (1995)#Drama\n");
+
+        assertThat(run(ratings.toString(), items.toString(), "bogus")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("error: ").contains("bogus");
+    }
 }
