@@ -74,7 +74,9 @@ final class PipelineSection extends ReplaySection {
         Summary s1 = Summary.of(p1);
         Summary s2 = Summary.of(p2);
         report.figure("train_events_per_s_p1", s1, "events/s");
-        report.figure("train_events_per_s_p2", s2, "events/s");
+        // issue 11's train_events_per_s_p2 is the 10%-evaluated run's (measureSampledEvaluation);
+        // before 2026-12-08 that key held this run's figure
+        report.figure("train_events_per_s_p2_full_eval", s2, "events/s");
         // the figure as measured before 2026-12-04: serving's first to last trained event, which
         // leaves out the producer's start and the last commit
         report.figure("train_events_per_s_p2_serving_span", Summary.of(p2Serving), "events/s");
@@ -131,7 +133,8 @@ final class PipelineSection extends ReplaySection {
                 sampledCpuProfile(pipeline.lastCpuMicrosPerEvent());
             }
         }
-        report.figure("train_events_per_s_p2_eval_sample_10pct", Summary.of(p2Sampled), "events/s");
+        // the throughput issue 11 sets its target on (eval.sample-rate 0.1), as its CPU per event
+        report.figure("train_events_per_s_p2", Summary.of(p2Sampled), "events/s");
         report.row(
                 "training throughput, p=2, eval.sample-rate=0.1",
                 "–",

@@ -53,6 +53,21 @@ class PipelineSectionTest {
     }
 
     /**
+     * Issue 11 sets train_events_per_s_p2 with eval.sample-rate 0.1, as its CPU per event: the key
+     * holds the sampled run's rate, the every-event run has its own, and p=2 over p=1 compares the
+     * runs that evaluate every event.
+     */
+    @Test
+    void theIssuesThroughputIsTheTenPercentEvaluatedRuns(@TempDir Path out) throws Exception {
+        JsonNode results = runSection(out);
+
+        assertThat(results.get("train_events_per_s_p2").asDouble()).isEqualTo(3_000.0);
+        assertThat(results.get("train_events_per_s_p2_full_eval").asDouble()).isEqualTo(1_500.0);
+        assertThat(results.get("train_events_per_s_p1").asDouble()).isEqualTo(1_000.0);
+        assertThat(results.get("p2_over_p1").asDouble()).isEqualTo(1.5);
+    }
+
+    /**
      * With fewer than 100 intervals the nearest-rank p99 is the largest one: results.json says how
      * many intervals there were beside it.
      */
@@ -74,7 +89,8 @@ class PipelineSectionTest {
 
     /**
      * Runs nothing: CPU per event 800 us at p=1, 600 us at p=2 evaluating every event, 300 us at
-     * p=2 evaluating a sample; checkpoints 1, 2 and 3 s apart within the training window.
+     * p=2 evaluating a sample (1,000, 1,500 and 3,000 events/s); checkpoints 1, 2 and 3 s apart
+     * within the training window.
      */
     private static final class StubPipeline extends PipelineBench {
         private Map<String, Double> lastCpu = Map.of();
@@ -96,7 +112,7 @@ class PipelineSectionTest {
             boolean sampled = options.get(EvaluationOptions.SAMPLE_RATE) < 1.0;
             double micros = parallelism == 1 ? 800.0 : sampled ? 300.0 : 600.0;
             lastCpu = Map.of("serving", micros);
-            return result();
+            return result(parallelism == 1 ? 1_000.0 : sampled ? 3_000.0 : 1_500.0);
         }
 
         @Override
@@ -104,13 +120,13 @@ class PipelineSectionTest {
             return lastCpu;
         }
 
-        private static ReplayRun.Result result() {
+        private static ReplayRun.Result result(double eventsPerSecond) {
             return new ReplayRun.Result(
                     new PrequentialCounts(0),
                     10_000,
                     0,
                     10_000,
-                    1_000,
+                    eventsPerSecond,
                     10,
                     new CheckpointHistory.Checkpoints(
                             CheckpointHistory.Source.FLINK_REST,
