@@ -201,10 +201,11 @@ public final class SavepointContract {
 
         /**
          * Serving and workers: the users a forget erased whose tombstone the model-updates topic
-         * has not brought yet (operator union list state of user ids, each written by its owner; a
-         * restore takes its own users'), so that a replica or model copy rebuilt from the topic
-         * drops their rows committed before the forget until the tombstone comes. Absent in
-         * checkpoints written until 2026-12-07, which restore none.
+         * has not brought yet (operator union list state of user ids, each written by its owner,
+         * once per tombstone due since 2026-12-08; a restore takes its own users'), so that a
+         * replica or model copy rebuilt from the topic drops their rows committed before the forget
+         * until the tombstone comes. Absent in checkpoints written until 2026-12-07, which restore
+         * none.
          */
         public static final String ERASED_USERS_AWAITING_TOMBSTONE =
                 "erased-users-awaiting-tombstone";

@@ -6,7 +6,9 @@ import io.streamrec.model.RowKeys;
 import io.streamrec.ps.RowInitializer;
 import io.streamrec.ps.RowUpdater;
 import io.streamrec.schema.ParameterRow;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -37,10 +39,19 @@ public final class ServingModel implements AutoCloseable {
     private final Predicate<String> holdsUser;
 
     /**
-     * Users this replica holds, erased by a forget whose tombstone the model-updates topic has not
-     * brought yet; checkpointed, as a replica rebuilt from the topic may meet their rows first.
+     * Users this replica holds, erased by a forget, and how many of their tombstones (one per
+     * forget) the model-updates topic has not brought yet; checkpointed, as a replica rebuilt from
+     * the topic may meet their rows first. Counted, as a reader behind by a forget reads the first
+     * forget's tombstone followed by the returning user's rows trained before the second.
      */
-    private final Set<String> erasedAwaitingTombstone = new HashSet<>();
+    private final Map<String, Integer> erasedAwaitingTombstone = new HashMap<>();
+
+    /**
+     * During the catch-up read after a restore ({@link #awaitTombstonesOf} to {@link #caughtUp}):
+     * of each user restored as awaiting whose record the topic brought, whether the last was a
+     * tombstone. Null otherwise.
+     */
+    private Map<String, Boolean> restoredLastRecords;
 
     /**
      * Users this replica holds, erased by a forget, and how many tombstones of theirs the broadcast
@@ -207,26 +218,59 @@ public final class ServingModel implements AutoCloseable {
         // counted: a second forget's first copy may come before the first forget's tombstone
         erasedAwaitingBroadcastTombstones.merge(userId, 1, Integer::sum);
         if (awaitCommittedTombstone) {
-            erasedAwaitingTombstone.add(userId);
+            erasedAwaitingTombstone.merge(userId, 1, Integer::sum);
         }
     }
 
     /**
      * Takes {@code users}, erased before the restored checkpoint and still awaiting their tombstone
-     * then, as awaiting it again: the topic may end with their rows committed before the forget,
-     * the tombstone's transaction committed only later (or never).
+     * then (a user once per tombstone due), as awaiting it again: the topic may end with their rows
+     * committed before the forget, the tombstone's transaction committed only later (or never).
+     * Their rows are ignored until {@link #caughtUp} decides by the last record of each that the
+     * catch-up read brings. Call before that read.
      */
     public void awaitTombstonesOf(Iterable<String> users) {
+        restoredLastRecords = new HashMap<>();
         for (String user : users) {
             if (holdsUser.test(user)) {
-                erasedAwaitingTombstone.add(user);
+                erasedAwaitingTombstone.merge(user, 1, Integer::sum);
             }
         }
     }
 
-    /** The users erased whose tombstone the topic has not brought yet, for a checkpoint. */
+    /**
+     * Ends the restore's catch-up read of the topic. A user restored as awaiting whose last record
+     * read was a tombstone is released: that is the restored forget's, or an earlier forget's with
+     * no row after it, so no row of the user committed before the forget is left to take. One whose
+     * last record was a row awaits one more tombstone: that row was trained before the restored
+     * checkpoint's forget (rows of abandoned checkpoints are dropped before the replica), even when
+     * an earlier forget's tombstone came before it. A user of which nothing was read awaits what it
+     * was restored with.
+     */
+    public void caughtUp() {
+        if (restoredLastRecords == null) {
+            return;
+        }
+        restoredLastRecords.forEach(
+                (user, tombstone) -> {
+                    if (tombstone) {
+                        erasedAwaitingTombstone.remove(user);
+                    } else {
+                        erasedAwaitingTombstone.put(user, 1);
+                    }
+                });
+        restoredLastRecords = null;
+    }
+
+    /**
+     * The users erased whose tombstone the topic has not brought yet, for a checkpoint: a user once
+     * per tombstone due.
+     */
     public List<String> erasedAwaitingTombstone() {
-        return List.copyOf(erasedAwaitingTombstone);
+        List<String> users = new ArrayList<>();
+        erasedAwaitingTombstone.forEach(
+                (user, due) -> users.addAll(Collections.nCopies(due, user)));
+        return users;
     }
 
     /**
@@ -237,9 +281,15 @@ public final class ServingModel implements AutoCloseable {
     public boolean applyCommitted(ParameterRow row) {
         if (RowKeys.isUser(row.key())) {
             String user = RowKeys.id(row.key());
+            if (restoredLastRecords != null && erasedAwaitingTombstone.containsKey(user)) {
+                // decided at the end of the catch-up read, by the user's last record (caughtUp)
+                restoredLastRecords.put(user, row.isTombstone());
+                return false;
+            }
             if (row.isTombstone()) {
-                erasedAwaitingTombstone.remove(user);
-            } else if (erasedAwaitingTombstone.contains(user)) {
+                erasedAwaitingTombstone.computeIfPresent(
+                        user, (u, due) -> due == 1 ? null : due - 1);
+            } else if (erasedAwaitingTombstone.containsKey(user)) {
                 return false;
             }
         }

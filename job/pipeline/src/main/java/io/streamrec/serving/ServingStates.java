@@ -362,7 +362,7 @@ public final class ServingStates {
 
     /**
      * Writes the users erased that still await their tombstone, {@code model}'s: this subtask's own
-     * users only (what it holds), so the union state holds each user once.
+     * users only (what it holds), so the union state holds each user once per tombstone due.
      */
     void snapshotErasures(ServingModel model) throws Exception {
         erasedAwaitingTombstoneState.update(model.erasedAwaitingTombstone());

@@ -4,11 +4,11 @@ import io.streamrec.ps.RowInitializer;
 import io.streamrec.ps.RowUpdater;
 import io.streamrec.schema.ParameterRow;
 import io.streamrec.schema.ShardMessage;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * A worker's copy of the model rows: the parameter server's rows (in the job, those of completed
@@ -22,12 +22,21 @@ public final class ModelReplica {
     private final Map<String, ParameterRow> rows = new HashMap<>();
 
     /**
-     * Rows erased here ({@link #remove}) whose tombstone the feed has not brought yet: until it
-     * does, the feed may still bring the erased row's earlier values (committed before the erase),
-     * which must not come back. Checkpointed by the job: after a restore the feed, read from its
-     * start, may still end with those values, the tombstone's transaction committed only later.
+     * Rows erased here ({@link #remove}) and how many of their tombstones (one per erase) the feed
+     * has not brought yet: until the last, the feed may still bring the row's values committed
+     * before the last erase, which must not come back. Counted, as a feed behind by an erase reads
+     * the first erase's tombstone followed by rows trained before the second. Checkpointed by the
+     * job: after a restore the feed, read from its start, may still end with those values, the
+     * tombstone's transaction committed only later.
      */
-    private final Set<String> erased = new HashSet<>();
+    private final Map<String, Integer> erased = new HashMap<>();
+
+    /**
+     * During the catch-up read after a restore ({@link #awaitTombstones} to {@link #caughtUp}): of
+     * each key restored as erased whose record the feed brought, whether the last was a tombstone.
+     * Null otherwise.
+     */
+    private Map<String, Boolean> restoredLastRecords;
 
     private final RowInitializer initializer;
     private final RowUpdater updater;
@@ -50,11 +59,16 @@ public final class ModelReplica {
 
     /** Takes a server row if it is newer than the held one; returns whether it was taken. */
     public boolean offer(ParameterRow row) {
+        if (restoredLastRecords != null && erased.containsKey(row.key())) {
+            // decided at the end of the catch-up read, by the key's last record (caughtUp)
+            restoredLastRecords.put(row.key(), row.isTombstone());
+            return false;
+        }
         if (row.isTombstone()) {
-            erased.remove(row.key());
+            erased.computeIfPresent(row.key(), (key, due) -> due == 1 ? null : due - 1);
             return rows.remove(row.key()) != null;
         }
-        if (erased.contains(row.key())) {
+        if (erased.containsKey(row.key())) {
             return false;
         }
         ParameterRow current = rows.get(row.key());
@@ -91,24 +105,54 @@ public final class ModelReplica {
     public void remove(String key, boolean awaitTombstone) {
         rows.remove(key);
         if (awaitTombstone) {
-            erased.add(key);
+            erased.merge(key, 1, Integer::sum);
         }
     }
 
     /**
      * Ignores server rows of {@code keys}, erased before a restored checkpoint and still awaiting
-     * their tombstone then, until their tombstone, as {@link #remove} does.
+     * their tombstone then (a key once per tombstone due), until {@link #caughtUp} decides by the
+     * last record of each that the catch-up read brings. Call before that read.
      */
     public void awaitTombstones(Iterable<String> keys) {
+        restoredLastRecords = new HashMap<>();
         for (String key : keys) {
             rows.remove(key);
-            erased.add(key);
+            erased.merge(key, 1, Integer::sum);
         }
     }
 
-    /** The keys erased whose tombstone the feed has not brought yet, for a checkpoint. */
+    /**
+     * Ends the restore's catch-up read. A key restored as erased whose last record read was a
+     * tombstone is released: that is the last erase's, or an earlier one's with no row after it, so
+     * no row of it was committed before the last erase. One whose last record was a row awaits one
+     * more tombstone: that row was trained before the restored checkpoint's erase (rows of
+     * abandoned checkpoints are dropped before the copy), even when an earlier erase's tombstone
+     * came before it. A key of which nothing was read awaits what it was restored with.
+     */
+    public void caughtUp() {
+        if (restoredLastRecords == null) {
+            return;
+        }
+        restoredLastRecords.forEach(
+                (key, tombstone) -> {
+                    if (tombstone) {
+                        erased.remove(key);
+                    } else {
+                        erased.put(key, 1);
+                    }
+                });
+        restoredLastRecords = null;
+    }
+
+    /**
+     * The keys erased whose tombstone the feed has not brought yet, for a checkpoint: a key once
+     * per tombstone due.
+     */
     public List<String> awaitingTombstone() {
-        return List.copyOf(erased);
+        List<String> keys = new ArrayList<>();
+        erased.forEach((key, due) -> keys.addAll(Collections.nCopies(due, key)));
+        return keys;
     }
 
     /** The number of rows held. */

@@ -144,7 +144,8 @@ public final class TrainingWorker {
 
     /**
      * Ignores the replica's rows of {@code users}, erased before a restored checkpoint, until their
-     * tombstone: the feed may still end with their rows committed before the forget.
+     * tombstone: the feed may still end with their rows committed before the forget. Call before
+     * the catch-up read, {@link #caughtUp} after it.
      */
     public void awaitTombstonesOf(Iterable<String> users) {
         List<String> keys = new ArrayList<>();
@@ -152,7 +153,15 @@ public final class TrainingWorker {
         replica.awaitTombstones(keys);
     }
 
-    /** The users forgotten whose tombstone the replica's feed has not brought yet. */
+    /** Ends the restore's catch-up read of the feed ({@link ModelReplica#caughtUp}). */
+    public void caughtUp() {
+        replica.caughtUp();
+    }
+
+    /**
+     * The users forgotten whose tombstone the replica's feed has not brought yet, a user once per
+     * tombstone due.
+     */
     public List<String> erasedAwaitingTombstone() {
         List<String> users = new ArrayList<>();
         for (String key : replica.awaitingTombstone()) {

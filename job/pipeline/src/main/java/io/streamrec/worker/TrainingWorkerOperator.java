@@ -350,6 +350,7 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
                                 feed.unreadableRecords()
                                         + (itemFeed == null ? 0 : itemFeed.unreadableRecords()));
         long rows = feed.catchUp(topicRows);
+        worker.caughtUp();
         LOG.info(
                 "Worker {} trains on {}; rebuilt its model copy from {} committed rows, {} of"
                         + " them dropped as rows of abandoned runs ({}); {} forgotten users"
@@ -549,7 +550,8 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
         recentPositivesState.update(worker.recentPositives());
-        // this subtask's own users only (forgets come keyed), so the union holds each once
+        // this subtask's own users only (forgets come keyed), so the union holds each once per
+        // tombstone due
         erasedAwaitingTombstoneState.update(worker.erasedAwaitingTombstone());
         lineage.snapshot(context.getCheckpointId());
     }

@@ -33,6 +33,7 @@ class ServingModelTest {
         assertThat(model.erasedAwaitingTombstone()).containsExactlyInAnyOrder("own-1", "own-3");
 
         model.applyCommitted(ParameterRow.tombstone(RowKeys.user("own-3")));
+        model.caughtUp(); // the restore's catch-up read ends with own-3's tombstone
         assertThat(model.erasedAwaitingTombstone()).containsExactly("own-1");
     }
 
@@ -67,6 +68,31 @@ class ServingModelTest {
     private static ParameterRow userRow(String user, long version) {
         return new ParameterRow(
                 RowKeys.user(user), new float[4], new float[0], version, version, 0L, 0f, 0L);
+    }
+
+    /**
+     * A topic reader behind by a forget: the user forgotten again before the first forget's
+     * tombstone is read. That tombstone is followed by the returning user's rows trained before the
+     * second forget, so only the second forget's tombstone ends the wait.
+     */
+    @Test
+    void theTopicsWaitLastsUntilTheTombstoneOfEachForget() {
+        ModelConfig config = new ModelConfig(4, 2, 3, 86_400_000L, 1L, 0);
+        ServingModel model =
+                new ServingModel(
+                        config,
+                        new ModelRowInitializer(config),
+                        new ItemCatalog(List.of()),
+                        u -> true);
+        model.forgetUser("x", true);
+        model.forgetUser("x", true);
+        model.applyCommitted(ParameterRow.tombstone(RowKeys.user("x")));
+        assertThat(model.applyCommitted(userRow("x", 1))).isFalse();
+        assertThat(model.erasedAwaitingTombstone()).containsExactly("x");
+
+        model.applyCommitted(ParameterRow.tombstone(RowKeys.user("x")));
+        assertThat(model.erasedAwaitingTombstone()).isEmpty();
+        assertThat(model.applyCommitted(userRow("x", 1))).isTrue();
     }
 
     @Test

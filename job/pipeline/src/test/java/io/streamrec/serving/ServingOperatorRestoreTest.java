@@ -171,6 +171,53 @@ class ServingOperatorRestoreTest {
         }
     }
 
+    /**
+     * A user forgotten (F1, its tombstone committed), back and trained, then forgotten again (F2)
+     * in checkpoint 3, restored before checkpoint 3's transaction with F2's tombstone is committed:
+     * the topic holds the row before F1, F1's tombstone and the returning user's row before F2.
+     * F1's tombstone must not release the wait, or that pre-F2 row is served until F2's is
+     * committed.
+     */
+    @Test
+    void anEarlierForgetsTombstoneDoesNotReleaseTheRowsBeforeTheRestoredForget() throws Exception {
+        MockConsumer<byte[], byte[]> topic = ModelUpdatesTopic.empty();
+        OperatorSubtaskState checkpoint3;
+        JobID run;
+        try (var h = harness(topic)) {
+            h.open();
+            run = h.getEnvironment().getJobID();
+            h.processElement(new StreamRecord<>(ModelUpdate.of(userRow("x", 5))));
+            ModelUpdatesTopic.commit(topic, 0, stamped(userRow("x", 5), run, 1));
+            h.processElement(new StreamRecord<>(ModelUpdate.of(EvalMarker.forget(9L, 1, "x"))));
+            h.processElement(new StreamRecord<>(ModelUpdate.of(ParameterRow.tombstone("u:x"))));
+            ModelUpdatesTopic.erase(topic, 1, "u:x"); // checkpoint 2 commits F1's tombstone
+            h.processElement(new StreamRecord<>(ModelUpdate.of(userRow("x", 1))));
+            ModelUpdatesTopic.commit(topic, 2, stamped(userRow("x", 1), run, 2));
+            assertThat(reasonFor(h, "x")).isEqualTo("model");
+            h.processElement(new StreamRecord<>(ModelUpdate.of(EvalMarker.forget(10L, 1, "x"))));
+            h.processElement(new StreamRecord<>(ModelUpdate.of(ParameterRow.tombstone("u:x"))));
+            h.prepareSnapshotPreBarrier(3L);
+            checkpoint3 = h.snapshot(3L, 3L);
+            // checkpoint 3 completes; the job fails before the sink commits F2's tombstone
+        }
+        MockConsumer<byte[], byte[]> rebuilt = ModelUpdatesTopic.empty();
+        ModelUpdatesTopic.commit(rebuilt, 0, stamped(userRow("x", 5), run, 1));
+        ModelUpdatesTopic.erase(rebuilt, 1, "u:x");
+        ModelUpdatesTopic.commit(rebuilt, 2, stamped(userRow("x", 1), run, 2));
+        try (var restored = harness(rebuilt)) {
+            restored.initializeState(checkpoint3);
+            restored.open();
+            assertThat(reasonFor(restored, "x"))
+                    .as("the row before the restored forget, after an earlier tombstone")
+                    .isEqualTo("cold-start");
+
+            // the restored sink commits F2's tombstone; the returning user's rows count again
+            ModelUpdatesTopic.erase(rebuilt, 3, "u:x");
+            ModelUpdatesTopic.commit(rebuilt, 4, stamped(userRow("x", 1), run, 3));
+            assertThat(reasonFor(restored, "x")).isEqualTo("model");
+        }
+    }
+
     private static StreamRecord<ModelUpdate> marker(long batch, String user, String item) {
         return new StreamRecord<>(
                 ModelUpdate.of(

@@ -109,8 +109,27 @@ class ModelReplicaTest {
         assertThat(rebuilt.row(USER)).isNull();
         assertThat(rebuilt.offer(row(5, 9f))).isFalse();
         rebuilt.offer(ParameterRow.tombstone(USER));
+        rebuilt.caughtUp(); // the catch-up read ends with the tombstone
         assertThat(rebuilt.awaitingTombstone()).isEmpty();
         assertThat(rebuilt.offer(row(1, 3f))).isTrue();
+    }
+
+    /**
+     * A feed behind by a forget: the key erased again before the first erase's tombstone is read.
+     * That tombstone is followed by rows trained before the second erase, so only the second
+     * erase's tombstone ends the wait.
+     */
+    @Test
+    void theWaitLastsUntilTheTombstoneOfEachErase() {
+        ModelReplica replica = replica();
+        replica.remove(USER, true);
+        replica.remove(USER, true);
+        replica.offer(ParameterRow.tombstone(USER));
+        assertThat(replica.offer(row(1, 3f))).as("trained before the second erase").isFalse();
+        assertThat(replica.awaitingTombstone()).containsExactly(USER);
+        replica.offer(ParameterRow.tombstone(USER));
+        assertThat(replica.awaitingTombstone()).isEmpty();
+        assertThat(replica.offer(row(1, 3f))).isTrue();
     }
 
     @Test

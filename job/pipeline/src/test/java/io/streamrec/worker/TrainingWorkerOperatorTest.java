@@ -270,6 +270,53 @@ class TrainingWorkerOperatorTest {
     }
 
     /**
+     * A user forgotten (F1, its tombstone committed), back and trained, then forgotten again (F2)
+     * in checkpoint 3, restored before checkpoint 3's transaction with F2's tombstone is committed:
+     * the topic holds the row before F1, F1's tombstone and the returning user's row before F2.
+     * F1's tombstone must not release the wait, or the copy trains the user on that pre-F2 row.
+     */
+    @Test
+    void anEarlierForgetsTombstoneDoesNotReleaseTheRowsBeforeTheRestoredForget() throws Exception {
+        MockConsumer<byte[], byte[]> topic = ModelUpdatesTopic.empty();
+        OperatorSubtaskState checkpoint3;
+        JobID run;
+        TrainingWorkerOperator op = workerReading(topic);
+        try (var h = harness(op)) {
+            h.open();
+            run = h.getEnvironment().getJobID();
+            ModelUpdatesTopic.commit(topic, 0, userRow(5, 0.25f, run, 1));
+            h.processElement2(new StreamRecord<>(RecommendationRequest.forget("f1", "z", 2L)));
+            ModelUpdatesTopic.erase(topic, 1, RowKeys.user("z")); // checkpoint 1's, F1's
+            ModelUpdatesTopic.commit(topic, 2, userRow(1, 0.75f, run, 2));
+            h.processElement1(event(1, "a", "i1")); // the feed is read before the batch
+            assertThat(op.replicaRow(RowKeys.user("z")).weights()[0]).isEqualTo(0.75f);
+            h.processElement2(new StreamRecord<>(RecommendationRequest.forget("f2", "z", 3L)));
+            h.prepareSnapshotPreBarrier(3L);
+            checkpoint3 = h.snapshot(3L, 3L);
+            // checkpoint 3 completes; the job fails before the sink commits F2's tombstone
+        }
+        MockConsumer<byte[], byte[]> rebuilt = ModelUpdatesTopic.empty();
+        ModelUpdatesTopic.commit(rebuilt, 0, userRow(5, 0.25f, run, 1));
+        ModelUpdatesTopic.erase(rebuilt, 1, RowKeys.user("z"));
+        ModelUpdatesTopic.commit(rebuilt, 2, userRow(1, 0.75f, run, 2));
+        TrainingWorkerOperator restoredOp = workerReading(rebuilt);
+        try (var restored = harness(restoredOp)) {
+            restored.initializeState(checkpoint3);
+            restored.open();
+            assertThat(restoredOp.replicaRow(RowKeys.user("z")))
+                    .as("the row before the restored forget, after an earlier tombstone")
+                    .isNull();
+
+            // the restored sink commits F2's tombstone; the new user's rows count
+            ModelUpdatesTopic.erase(rebuilt, 3, RowKeys.user("z"));
+            JobID now = restored.getEnvironment().getJobID();
+            ModelUpdatesTopic.commit(rebuilt, 4, userRow(1, -0.5f, now, 4));
+            restored.processElement1(event(2, "a", "i2"));
+            assertThat(restoredOp.replicaRow(RowKeys.user("z")).weights()[0]).isEqualTo(-0.5f);
+        }
+    }
+
+    /**
      * A forget clears the user's flood bucket even when this run has the limit off: a later run
      * with it on must not refuse the new user's events with the old user's bucket.
      */
