@@ -507,6 +507,11 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
         flush();
+        // flush reads the feed only before a batch: a subtask without further events would
+        // otherwise never read a forgotten user's tombstone and checkpoint the user for good
+        if (feed != null && !worker.erasedAwaitingTombstone().isEmpty()) {
+            feed.pollAvailable(topicRows);
+        }
     }
 
     @Override

@@ -317,6 +317,28 @@ class TrainingWorkerOperatorTest {
     }
 
     /**
+     * A subtask that sees no event after a forget still reads the committed tombstone by its next
+     * checkpoint, which then no longer holds the user (else every later checkpoint would).
+     */
+    @Test
+    void aTombstoneCommittedAfterTheLastEventIsReadByTheNextCheckpoint() throws Exception {
+        MockConsumer<byte[], byte[]> topic = ModelUpdatesTopic.empty();
+        TrainingWorkerOperator op = workerReading(topic);
+        try (var h = harness(op)) {
+            h.open();
+            h.processElement2(new StreamRecord<>(RecommendationRequest.forget("f1", "z", 2L)));
+            h.prepareSnapshotPreBarrier(1L);
+            h.snapshot(1L, 1L);
+            assertThat(op.erasedAwaitingTombstone()).containsExactly("z");
+            ModelUpdatesTopic.erase(topic, 0, RowKeys.user("z")); // checkpoint 1 commits
+
+            h.prepareSnapshotPreBarrier(2L);
+            h.snapshot(2L, 2L);
+            assertThat(op.erasedAwaitingTombstone()).isEmpty();
+        }
+    }
+
+    /**
      * A forget clears the user's flood bucket even when this run has the limit off: a later run
      * with it on must not refuse the new user's events with the old user's bucket.
      */
