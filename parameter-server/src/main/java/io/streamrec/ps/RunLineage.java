@@ -44,6 +44,7 @@ public final class RunLineage {
     private final JobID run;
     private final Map<JobID, Long> earlier;
     private final boolean fromAnotherRun;
+    private final RunCheckpoint restoredCheckpoint;
     private final ListState<RunCheckpoint> state;
     private long abandonedRows;
 
@@ -51,10 +52,12 @@ public final class RunLineage {
             JobID run,
             Map<JobID, Long> earlier,
             boolean fromAnotherRun,
+            RunCheckpoint restoredCheckpoint,
             ListState<RunCheckpoint> state) {
         this.run = run;
         this.earlier = earlier;
         this.fromAnotherRun = fromAnotherRun;
+        this.restoredCheckpoint = restoredCheckpoint;
         this.state = state;
     }
 
@@ -64,7 +67,12 @@ public final class RunLineage {
         ListState<RunCheckpoint> state =
                 context.getOperatorStateStore().getUnionListState(DESCRIPTOR);
         RunLineage lineage = of(run, state.get(), context.isRestored());
-        return new RunLineage(lineage.run, lineage.earlier, lineage.fromAnotherRun, state);
+        return new RunLineage(
+                lineage.run,
+                lineage.earlier,
+                lineage.fromAnotherRun,
+                lineage.restoredCheckpoint,
+                state);
     }
 
     /**
@@ -75,7 +83,13 @@ public final class RunLineage {
     public static RunLineage of(JobID run, Iterable<RunCheckpoint> stored, boolean restored) {
         Map<JobID, Long> earlier = new LinkedHashMap<>();
         boolean ownRun = false;
+        RunCheckpoint snapshotting = null;
         for (RunCheckpoint c : stored) {
+            // checkpoint ids go on from the restored one across runs, so the snapshotting run's
+            // entry is the one with the highest id
+            if (snapshotting == null || c.checkpointId() > snapshotting.checkpointId()) {
+                snapshotting = c;
+            }
             if (c.job().equals(run)) {
                 ownRun = true;
             } else {
@@ -90,7 +104,27 @@ public final class RunLineage {
             oldest.next();
             oldest.remove();
         }
-        return new RunLineage(run, earlier, restored && !ownRun, null);
+        return new RunLineage(run, earlier, restored && !ownRun, snapshotting, null);
+    }
+
+    /**
+     * The checkpoint the state was restored from, with the run that took it; null when not restored
+     * or restored from a version without a lineage.
+     */
+    public RunCheckpoint restoredCheckpoint() {
+        return restoredCheckpoint;
+    }
+
+    /**
+     * Whether {@code row} is stamped with the restored checkpoint (or a later checkpoint of its
+     * run): a row a catch-up read gets only once that checkpoint's transaction is committed.
+     */
+    public boolean carriedByRestoredCheckpoint(ParameterRow row) {
+        RunCheckpoint stamp = row.stamp();
+        return restoredCheckpoint != null
+                && stamp != null
+                && stamp.job().equals(restoredCheckpoint.job())
+                && stamp.checkpointId() >= restoredCheckpoint.checkpointId();
     }
 
     /** This run's JobID. */

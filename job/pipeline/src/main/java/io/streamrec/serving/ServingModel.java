@@ -48,10 +48,9 @@ public final class ServingModel implements AutoCloseable {
 
     /**
      * During the catch-up read after a restore ({@link #awaitTombstonesOf} to {@link #caughtUp}):
-     * of each user restored as awaiting whose record the topic brought, whether the last was a
-     * tombstone. Null otherwise.
+     * of each user restored as awaiting whose record the topic brought, the last. Null otherwise.
      */
-    private Map<String, Boolean> restoredLastRecords;
+    private Map<String, ParameterRow> restoredLastRecords;
 
     /**
      * Users this replica holds, erased by a forget, and how many tombstones of theirs the broadcast
@@ -238,28 +237,39 @@ public final class ServingModel implements AutoCloseable {
         }
     }
 
+    /** {@link #caughtUp(Predicate)} knowing no row to be carried by the restored checkpoint. */
+    public void caughtUp() {
+        caughtUp(row -> false);
+    }
+
     /**
      * Ends the restore's catch-up read of the topic. A user restored as awaiting whose last record
      * read was a tombstone is released: that is the restored forget's, or an earlier forget's with
-     * no row after it, so no row of the user committed before the forget is left to take. One whose
-     * last record was a row awaits one more tombstone: that row was trained before the restored
-     * checkpoint's forget (rows of abandoned checkpoints are dropped before the replica), even when
-     * an earlier forget's tombstone came before it. A user of which nothing was read awaits what it
-     * was restored with.
+     * no row after it, so no row of the user committed before the forget is left to take. So is one
+     * whose last record was a row {@code carriedByRestoredCheckpoint}, which is taken: that
+     * checkpoint's transaction was committed, and every tombstone due at that aligned snapshot was
+     * written in a transaction up to it, so it came before the row (the parameter server writes a
+     * forget's tombstone at once, the returning user's rows at the barrier). One whose last record
+     * was an earlier row keeps the tombstones it was restored with: that row was trained before the
+     * restored checkpoint's forget (rows of abandoned checkpoints are dropped before the replica),
+     * even when an earlier forget's tombstone came before it. A user of which nothing was read
+     * awaits what it was restored with.
      */
-    public void caughtUp() {
+    public void caughtUp(Predicate<ParameterRow> carriedByRestoredCheckpoint) {
         if (restoredLastRecords == null) {
             return;
         }
-        restoredLastRecords.forEach(
-                (user, tombstone) -> {
-                    if (tombstone) {
+        Map<String, ParameterRow> last = restoredLastRecords;
+        restoredLastRecords = null;
+        last.forEach(
+                (user, row) -> {
+                    if (row.isTombstone()) {
                         erasedAwaitingTombstone.remove(user);
-                    } else {
-                        erasedAwaitingTombstone.put(user, 1);
+                    } else if (carriedByRestoredCheckpoint.test(row)) {
+                        erasedAwaitingTombstone.remove(user);
+                        applyRow(row);
                     }
                 });
-        restoredLastRecords = null;
     }
 
     /**
@@ -283,7 +293,7 @@ public final class ServingModel implements AutoCloseable {
             String user = RowKeys.id(row.key());
             if (restoredLastRecords != null && erasedAwaitingTombstone.containsKey(user)) {
                 // decided at the end of the catch-up read, by the user's last record (caughtUp)
-                restoredLastRecords.put(user, row.isTombstone());
+                restoredLastRecords.put(user, row);
                 return false;
             }
             if (row.isTombstone()) {

@@ -222,7 +222,7 @@ public class ServingOperator extends AbstractStreamOperator<RecommendationResult
             // the restored checkpoint's forgets whose tombstones may not be committed yet
             model.awaitTombstonesOf(states.erasedAwaitingTombstone());
             long rows = rowFeed.catchUp(topicRows);
-            model.caughtUp();
+            model.caughtUp(lineage::carriedByRestoredCheckpoint);
             LOG.info(
                     "Serving {} rebuilt its replica from {} committed rows, {} of them dropped as"
                             + " rows of abandoned runs ({})",

@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * A worker's copy of the model rows: the parameter server's rows (in the job, those of completed
@@ -33,10 +34,9 @@ public final class ModelReplica {
 
     /**
      * During the catch-up read after a restore ({@link #awaitTombstones} to {@link #caughtUp}): of
-     * each key restored as erased whose record the feed brought, whether the last was a tombstone.
-     * Null otherwise.
+     * each key restored as erased whose record the feed brought, the last. Null otherwise.
      */
-    private Map<String, Boolean> restoredLastRecords;
+    private Map<String, ParameterRow> restoredLastRecords;
 
     private final RowInitializer initializer;
     private final RowUpdater updater;
@@ -61,7 +61,7 @@ public final class ModelReplica {
     public boolean offer(ParameterRow row) {
         if (restoredLastRecords != null && erased.containsKey(row.key())) {
             // decided at the end of the catch-up read, by the key's last record (caughtUp)
-            restoredLastRecords.put(row.key(), row.isTombstone());
+            restoredLastRecords.put(row.key(), row);
             return false;
         }
         if (row.isTombstone()) {
@@ -122,27 +122,38 @@ public final class ModelReplica {
         }
     }
 
+    /** {@link #caughtUp(Predicate)} knowing no row to be carried by the restored checkpoint. */
+    public void caughtUp() {
+        caughtUp(row -> false);
+    }
+
     /**
      * Ends the restore's catch-up read. A key restored as erased whose last record read was a
      * tombstone is released: that is the last erase's, or an earlier one's with no row after it, so
-     * no row of it was committed before the last erase. One whose last record was a row awaits one
-     * more tombstone: that row was trained before the restored checkpoint's erase (rows of
-     * abandoned checkpoints are dropped before the copy), even when an earlier erase's tombstone
-     * came before it. A key of which nothing was read awaits what it was restored with.
+     * no row of it was committed before the last erase. So is one whose last record was a row
+     * {@code carriedByRestoredCheckpoint}, which is taken: that checkpoint's transaction was
+     * committed, and every tombstone due at that aligned snapshot was written in a transaction up
+     * to it, so it came before the row (the parameter server writes an erase's tombstone at once,
+     * the returning user's rows at the barrier). One whose last record was an earlier row keeps the
+     * tombstones it was restored with: that row was trained before the restored checkpoint's erase
+     * (rows of abandoned checkpoints are dropped before the copy), even when an earlier erase's
+     * tombstone came before it. A key of which nothing was read awaits what it was restored with.
      */
-    public void caughtUp() {
+    public void caughtUp(Predicate<ParameterRow> carriedByRestoredCheckpoint) {
         if (restoredLastRecords == null) {
             return;
         }
-        restoredLastRecords.forEach(
-                (key, tombstone) -> {
-                    if (tombstone) {
+        Map<String, ParameterRow> last = restoredLastRecords;
+        restoredLastRecords = null;
+        last.forEach(
+                (key, row) -> {
+                    if (row.isTombstone()) {
                         erased.remove(key);
-                    } else {
-                        erased.put(key, 1);
+                    } else if (carriedByRestoredCheckpoint.test(row)) {
+                        erased.remove(key);
+                        offer(row);
                     }
                 });
-        restoredLastRecords = null;
     }
 
     /**

@@ -11,6 +11,7 @@ import io.streamrec.schema.ShardMessage;
 import io.streamrec.schema.UserEvent;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * What a training worker does, without Flink: buffer arriving events with their user's items and
@@ -153,9 +154,9 @@ public final class TrainingWorker {
         replica.awaitTombstones(keys);
     }
 
-    /** Ends the restore's catch-up read of the feed ({@link ModelReplica#caughtUp}). */
-    public void caughtUp() {
-        replica.caughtUp();
+    /** Ends the restore's catch-up read of the feed ({@link ModelReplica#caughtUp(Predicate)}). */
+    public void caughtUp(Predicate<ParameterRow> carriedByRestoredCheckpoint) {
+        replica.caughtUp(carriedByRestoredCheckpoint);
     }
 
     /**

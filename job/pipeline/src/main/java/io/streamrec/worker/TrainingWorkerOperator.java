@@ -350,7 +350,7 @@ public class TrainingWorkerOperator extends AbstractStreamOperator<ShardMessage>
                                 feed.unreadableRecords()
                                         + (itemFeed == null ? 0 : itemFeed.unreadableRecords()));
         long rows = feed.catchUp(topicRows);
-        worker.caughtUp();
+        worker.caughtUp(lineage::carriedByRestoredCheckpoint);
         LOG.info(
                 "Worker {} trains on {}; rebuilt its model copy from {} committed rows, {} of"
                         + " them dropped as rows of abandoned runs ({}); {} forgotten users"

@@ -218,6 +218,45 @@ class ServingOperatorRestoreTest {
         }
     }
 
+    /**
+     * A user forgotten and back within checkpoint 3: the parameter server writes the forget's
+     * tombstone at once and the returning user's row at the barrier, so checkpoint 3's transaction
+     * holds the tombstone before that row. Restored from checkpoint 3 once it is committed, the
+     * rebuild ends with the returning user's row, stamped with checkpoint 3: it comes after every
+     * tombstone due at the snapshot, so it is served and no tombstone is awaited any more.
+     */
+    @Test
+    void aRowOfTheRestoredCheckpointAfterTheForgetsTombstoneIsServed() throws Exception {
+        MockConsumer<byte[], byte[]> topic = ModelUpdatesTopic.empty();
+        OperatorSubtaskState checkpoint3;
+        JobID run;
+        try (var h = harness(topic)) {
+            h.open();
+            run = h.getEnvironment().getJobID();
+            h.processElement(new StreamRecord<>(ModelUpdate.of(userRow("x", 5))));
+            ModelUpdatesTopic.commit(topic, 0, stamped(userRow("x", 5), run, 2));
+            h.processElement(new StreamRecord<>(ModelUpdate.of(EvalMarker.forget(9L, 1, "x"))));
+            h.processElement(new StreamRecord<>(ModelUpdate.of(ParameterRow.tombstone("u:x"))));
+            h.processElement(new StreamRecord<>(ModelUpdate.of(userRow("x", 1))));
+            h.prepareSnapshotPreBarrier(3L);
+            checkpoint3 = h.snapshot(3L, 3L);
+            // checkpoint 3 completes and its transaction is committed before the failover
+        }
+        MockConsumer<byte[], byte[]> rebuilt = ModelUpdatesTopic.empty();
+        ModelUpdatesTopic.commit(rebuilt, 0, stamped(userRow("x", 5), run, 2));
+        ModelUpdatesTopic.erase(rebuilt, 1, "u:x");
+        ModelUpdatesTopic.commit(rebuilt, 2, stamped(userRow("x", 1), run, 3));
+        try (var restored = harness(rebuilt)) {
+            restored.initializeState(checkpoint3);
+            restored.open();
+            assertThat(reasonFor(restored, "x"))
+                    .as("the returning user's row of the restored checkpoint")
+                    .isEqualTo("model");
+            ServingOperator op = (ServingOperator) restored.getOneInputOperator();
+            assertThat(op.model().erasedAwaitingTombstone()).isEmpty();
+        }
+    }
+
     private static StreamRecord<ModelUpdate> marker(long batch, String user, String item) {
         return new StreamRecord<>(
                 ModelUpdate.of(

@@ -11,6 +11,7 @@ import io.streamrec.ps.FrequencyAdaptiveL2;
 import io.streamrec.ps.RowUpdater;
 import io.streamrec.schema.ParameterRow;
 import io.streamrec.schema.ShardMessage;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ModelReplicaTest {
@@ -130,6 +131,22 @@ class ModelReplicaTest {
         replica.offer(ParameterRow.tombstone(USER));
         assertThat(replica.awaitingTombstone()).isEmpty();
         assertThat(replica.offer(row(1, 3f))).isTrue();
+    }
+
+    /**
+     * A key restored awaiting two tombstones whose catch-up read ends with a row trained before
+     * both erases: both tombstones are still due, so the first one read does not release it.
+     */
+    @Test
+    void aRestoredKeyWhoseLastRowIsEarlierKeepsTheTombstonesDue() {
+        ModelReplica rebuilt = replica();
+        rebuilt.awaitTombstones(List.of(USER, USER));
+        rebuilt.offer(row(5, 9f));
+        rebuilt.caughtUp();
+        assertThat(rebuilt.awaitingTombstone()).containsExactly(USER, USER);
+        rebuilt.offer(ParameterRow.tombstone(USER));
+        rebuilt.offer(row(2, 3f));
+        assertThat(rebuilt.row(USER)).as("a row trained before the second erase").isNull();
     }
 
     @Test

@@ -339,6 +339,44 @@ class TrainingWorkerOperatorTest {
     }
 
     /**
+     * A user forgotten and back within checkpoint 3: the parameter server writes the forget's
+     * tombstone at once and the returning user's row at the barrier, so checkpoint 3's transaction
+     * holds the tombstone before that row. Restored from checkpoint 3 once it is committed, the
+     * rebuild ends with the returning user's row, stamped with checkpoint 3: it comes after every
+     * tombstone due at the snapshot, so the copy takes it and awaits no tombstone any more.
+     */
+    @Test
+    void aRowOfTheRestoredCheckpointAfterTheForgetsTombstoneIsTaken() throws Exception {
+        MockConsumer<byte[], byte[]> topic = ModelUpdatesTopic.empty();
+        OperatorSubtaskState checkpoint3;
+        JobID run;
+        TrainingWorkerOperator op = workerReading(topic);
+        try (var h = harness(op)) {
+            h.open();
+            run = h.getEnvironment().getJobID();
+            ModelUpdatesTopic.commit(topic, 0, userRow(5, 0.25f, run, 2));
+            h.processElement1(event(1, "a", "i1")); // the feed is read before the batch
+            h.processElement2(new StreamRecord<>(RecommendationRequest.forget("f1", "z", 2L)));
+            h.prepareSnapshotPreBarrier(3L);
+            checkpoint3 = h.snapshot(3L, 3L);
+            // checkpoint 3 completes and its transaction is committed before the failover
+        }
+        MockConsumer<byte[], byte[]> rebuilt = ModelUpdatesTopic.empty();
+        ModelUpdatesTopic.commit(rebuilt, 0, userRow(5, 0.25f, run, 2));
+        ModelUpdatesTopic.erase(rebuilt, 1, RowKeys.user("z"));
+        ModelUpdatesTopic.commit(rebuilt, 2, userRow(1, 0.75f, run, 3));
+        TrainingWorkerOperator restoredOp = workerReading(rebuilt);
+        try (var restored = harness(restoredOp)) {
+            restored.initializeState(checkpoint3);
+            restored.open();
+            assertThat(restoredOp.replicaRow(RowKeys.user("z")))
+                    .as("the returning user's row of the restored checkpoint")
+                    .isNotNull();
+            assertThat(restoredOp.replicaRow(RowKeys.user("z")).weights()[0]).isEqualTo(0.75f);
+        }
+    }
+
+    /**
      * A forget clears the user's flood bucket even when this run has the limit off: a later run
      * with it on must not refuse the new user's events with the old user's bucket.
      */
@@ -897,7 +935,7 @@ class TrainingWorkerOperatorTest {
     void forgottenUsersAwaitingTheirTombstoneGoToTheirNewOwner() throws Exception {
         String[] users = {userKeyedTo(0), userKeyedTo(1)};
         MockConsumer<byte[], byte[]> before = ModelUpdatesTopic.empty();
-        OperatorSubtaskState atOne;
+        OperatorSubtaskState atTwo;
         JobID run;
         try (var h = harnessOf(workerReading(before), 1, 0)) {
             h.open();
@@ -905,8 +943,9 @@ class TrainingWorkerOperatorTest {
             for (String user : users) {
                 h.processElement2(new StreamRecord<>(RecommendationRequest.forget(user, user, 1L)));
             }
-            h.prepareSnapshotPreBarrier(1L);
-            atOne = h.snapshot(1L, 1L);
+            // the forgets' checkpoint: the topic's rows of the users are checkpoint 1's
+            h.prepareSnapshotPreBarrier(2L);
+            atTwo = h.snapshot(2L, 2L);
         }
         for (int subtask = 0; subtask < 2; subtask++) {
             MockConsumer<byte[], byte[]> topic = ModelUpdatesTopic.empty();
@@ -918,7 +957,7 @@ class TrainingWorkerOperatorTest {
             try (var h = harnessOf(op, 2, subtask)) {
                 h.initializeState(
                         AbstractStreamOperatorTestHarness.repartitionOperatorState(
-                                atOne, 128, 1, 2, subtask));
+                                atTwo, 128, 1, 2, subtask));
                 h.open();
                 assertThat(op.erasedAwaitingTombstone()).containsExactly(users[subtask]);
                 assertThat(op.replicaRow(RowKeys.user(users[subtask]))).isNull();
