@@ -117,14 +117,17 @@ public final class RunLineage {
 
     /**
      * Whether {@code row} is stamped with the restored checkpoint (or a later checkpoint of its
-     * run): a row a catch-up read gets only once that checkpoint's transaction is committed.
+     * run): a row a catch-up read gets only once that checkpoint's transaction is committed. A row
+     * evicted before an attempt's first flush is labelled after every snapshot ({@link
+     * RowWriteBackCache#AFTER_EVERY_SNAPSHOT}) and may sit in an earlier transaction: not carried.
      */
     public boolean carriedByRestoredCheckpoint(ParameterRow row) {
         RunCheckpoint stamp = row.stamp();
         return restoredCheckpoint != null
                 && stamp != null
                 && stamp.job().equals(restoredCheckpoint.job())
-                && stamp.checkpointId() >= restoredCheckpoint.checkpointId();
+                && stamp.checkpointId() >= restoredCheckpoint.checkpointId()
+                && stamp.checkpointId() != RowWriteBackCache.AFTER_EVERY_SNAPSHOT;
     }
 
     /** This run's JobID. */

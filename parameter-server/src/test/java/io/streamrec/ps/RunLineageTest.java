@@ -114,4 +114,20 @@ class RunLineageTest {
         assertThat(taken).hasSize(2);
         assertThat(b.abandonedRows()).isEqualTo(1);
     }
+
+    /**
+     * A row the parameter server evicted before an attempt's first flush is labelled after every
+     * snapshot and may sit in a transaction before the restored checkpoint's: it is no evidence
+     * that the restored checkpoint's transaction was committed.
+     */
+    @Test
+    void aRowEvictedBeforeTheFirstFlushIsNotCarriedByTheRestoredCheckpoint() {
+        RunLineage b = RunLineage.of(B, List.of(new RunCheckpoint(B, 7L)), true);
+        assertThat(b.carriedByRestoredCheckpoint(row(new RunCheckpoint(B, 7L)))).isTrue();
+        assertThat(b.carriedByRestoredCheckpoint(row(new RunCheckpoint(B, 6L)))).isFalse();
+        assertThat(
+                        b.carriedByRestoredCheckpoint(
+                                row(new RunCheckpoint(B, RowWriteBackCache.AFTER_EVERY_SNAPSHOT))))
+                .isFalse();
+    }
 }
