@@ -3,12 +3,12 @@ package io.streamrec.serving;
 import io.streamrec.ingest.ItemCatalog;
 import io.streamrec.model.ModelConfig;
 import io.streamrec.model.RowKeys;
+import io.streamrec.model.TombstonesDue;
 import io.streamrec.ps.RowInitializer;
 import io.streamrec.ps.RowUpdater;
 import io.streamrec.schema.ParameterRow;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -39,18 +39,10 @@ public final class ServingModel implements AutoCloseable {
     private final Predicate<String> holdsUser;
 
     /**
-     * Users this replica holds, erased by a forget, and how many of their tombstones (one per
-     * forget) the model-updates topic has not brought yet; checkpointed, as a replica rebuilt from
-     * the topic may meet their rows first. Counted, as a reader behind by a forget reads the first
-     * forget's tombstone followed by the returning user's rows trained before the second.
+     * Users this replica holds, erased by a forget, awaiting their tombstones on the model-updates
+     * topic; checkpointed, as a replica rebuilt from the topic may meet their rows first.
      */
-    private final Map<String, Integer> erasedAwaitingTombstone = new HashMap<>();
-
-    /**
-     * During the catch-up read after a restore ({@link #awaitTombstonesOf} to {@link #caughtUp}):
-     * of each user restored as awaiting whose record the topic brought, the last. Null otherwise.
-     */
-    private Map<String, ParameterRow> restoredLastRecords;
+    private final TombstonesDue erasedAwaitingTombstone = new TombstonesDue();
 
     /**
      * Users this replica holds, erased by a forget, and how many tombstones of theirs the broadcast
@@ -217,24 +209,23 @@ public final class ServingModel implements AutoCloseable {
         // counted: a second forget's first copy may come before the first forget's tombstone
         erasedAwaitingBroadcastTombstones.merge(userId, 1, Integer::sum);
         if (awaitCommittedTombstone) {
-            erasedAwaitingTombstone.merge(userId, 1, Integer::sum);
+            erasedAwaitingTombstone.add(userId);
         }
     }
 
     /**
-     * Takes {@code users}, erased before the restored checkpoint and still awaiting their tombstone
-     * then (a user once per tombstone due), as awaiting it again: the topic may end with their rows
-     * committed before the forget, the tombstone's transaction committed only later (or never).
-     * Their rows are ignored until {@link #caughtUp} decides by the last record of each that the
-     * catch-up read brings. Call before that read.
+     * Takes those of {@code users} this replica holds, erased before the restored checkpoint and
+     * still awaiting their tombstone then (a user once per tombstone due), as awaiting it again
+     * until {@link #caughtUp} ({@link TombstonesDue#restore}). Call before the catch-up read.
      */
     public void awaitTombstonesOf(Iterable<String> users) {
-        restoredLastRecords = new HashMap<>();
+        List<String> held = new ArrayList<>();
         for (String user : users) {
             if (holdsUser.test(user)) {
-                erasedAwaitingTombstone.merge(user, 1, Integer::sum);
+                held.add(user);
             }
         }
+        erasedAwaitingTombstone.restore(held);
     }
 
     /** {@link #caughtUp(Predicate)} knowing no row to be carried by the restored checkpoint. */
@@ -243,33 +234,12 @@ public final class ServingModel implements AutoCloseable {
     }
 
     /**
-     * Ends the restore's catch-up read of the topic. A user restored as awaiting whose last record
-     * read was a tombstone is released: that is the restored forget's, or an earlier forget's with
-     * no row after it, so no row of the user committed before the forget is left to take. So is one
-     * whose last record was a row {@code carriedByRestoredCheckpoint}, which is taken: that
-     * checkpoint's transaction was committed, and every tombstone due at that aligned snapshot was
-     * written in a transaction up to it, so it came before the row (the parameter server writes a
-     * forget's tombstone at once, the returning user's rows at the barrier). One whose last record
-     * was an earlier row keeps the tombstones it was restored with: that row was trained before the
-     * restored checkpoint's forget (rows of abandoned checkpoints are dropped before the replica),
-     * even when an earlier forget's tombstone came before it. A user of which nothing was read
-     * awaits what it was restored with.
+     * Ends the restore's catch-up read of the topic: decides each restored user's wait by the last
+     * record read, applying a last row {@code carriedByRestoredCheckpoint} ({@link
+     * TombstonesDue#caughtUp}).
      */
     public void caughtUp(Predicate<ParameterRow> carriedByRestoredCheckpoint) {
-        if (restoredLastRecords == null) {
-            return;
-        }
-        Map<String, ParameterRow> last = restoredLastRecords;
-        restoredLastRecords = null;
-        last.forEach(
-                (user, row) -> {
-                    if (row.isTombstone()) {
-                        erasedAwaitingTombstone.remove(user);
-                    } else if (carriedByRestoredCheckpoint.test(row)) {
-                        erasedAwaitingTombstone.remove(user);
-                        applyRow(row);
-                    }
-                });
+        erasedAwaitingTombstone.caughtUp(carriedByRestoredCheckpoint, this::applyRow);
     }
 
     /**
@@ -277,10 +247,7 @@ public final class ServingModel implements AutoCloseable {
      * per tombstone due.
      */
     public List<String> erasedAwaitingTombstone() {
-        List<String> users = new ArrayList<>();
-        erasedAwaitingTombstone.forEach(
-                (user, due) -> users.addAll(Collections.nCopies(due, user)));
-        return users;
+        return erasedAwaitingTombstone.keys();
     }
 
     /**
@@ -289,19 +256,9 @@ public final class ServingModel implements AutoCloseable {
      * broadcast one under unaligned checkpoints, while a pre-forget row is still in flight).
      */
     public boolean applyCommitted(ParameterRow row) {
-        if (RowKeys.isUser(row.key())) {
-            String user = RowKeys.id(row.key());
-            if (restoredLastRecords != null && erasedAwaitingTombstone.containsKey(user)) {
-                // decided at the end of the catch-up read, by the user's last record (caughtUp)
-                restoredLastRecords.put(user, row);
-                return false;
-            }
-            if (row.isTombstone()) {
-                erasedAwaitingTombstone.computeIfPresent(
-                        user, (u, due) -> due == 1 ? null : due - 1);
-            } else if (erasedAwaitingTombstone.containsKey(user)) {
-                return false;
-            }
+        if (RowKeys.isUser(row.key())
+                && !erasedAwaitingTombstone.admits(RowKeys.id(row.key()), row)) {
+            return false;
         }
         return applyRow(row);
     }

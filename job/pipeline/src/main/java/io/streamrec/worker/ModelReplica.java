@@ -1,11 +1,11 @@
 package io.streamrec.worker;
 
+import io.streamrec.model.TombstonesDue;
 import io.streamrec.ps.RowInitializer;
 import io.streamrec.ps.RowUpdater;
 import io.streamrec.schema.ParameterRow;
 import io.streamrec.schema.ShardMessage;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,20 +23,11 @@ public final class ModelReplica {
     private final Map<String, ParameterRow> rows = new HashMap<>();
 
     /**
-     * Rows erased here ({@link #remove}) and how many of their tombstones (one per erase) the feed
-     * has not brought yet: until the last, the feed may still bring the row's values committed
-     * before the last erase, which must not come back. Counted, as a feed behind by an erase reads
-     * the first erase's tombstone followed by rows trained before the second. Checkpointed by the
-     * job: after a restore the feed, read from its start, may still end with those values, the
-     * tombstone's transaction committed only later.
+     * Rows erased here ({@link #remove}) awaiting their tombstones on the feed, which may still
+     * bring their values committed before the erase. Checkpointed by the job ({@link
+     * #awaitingTombstone}).
      */
-    private final Map<String, Integer> erased = new HashMap<>();
-
-    /**
-     * During the catch-up read after a restore ({@link #awaitTombstones} to {@link #caughtUp}): of
-     * each key restored as erased whose record the feed brought, the last. Null otherwise.
-     */
-    private Map<String, ParameterRow> restoredLastRecords;
+    private final TombstonesDue erased = new TombstonesDue();
 
     private final RowInitializer initializer;
     private final RowUpdater updater;
@@ -59,17 +50,11 @@ public final class ModelReplica {
 
     /** Takes a server row if it is newer than the held one; returns whether it was taken. */
     public boolean offer(ParameterRow row) {
-        if (restoredLastRecords != null && erased.containsKey(row.key())) {
-            // decided at the end of the catch-up read, by the key's last record (caughtUp)
-            restoredLastRecords.put(row.key(), row);
+        if (!erased.admits(row.key(), row)) {
             return false;
         }
         if (row.isTombstone()) {
-            erased.computeIfPresent(row.key(), (key, due) -> due == 1 ? null : due - 1);
             return rows.remove(row.key()) != null;
-        }
-        if (erased.containsKey(row.key())) {
-            return false;
         }
         ParameterRow current = rows.get(row.key());
         if (current != null && row.version() <= current.version()) {
@@ -105,21 +90,23 @@ public final class ModelReplica {
     public void remove(String key, boolean awaitTombstone) {
         rows.remove(key);
         if (awaitTombstone) {
-            erased.merge(key, 1, Integer::sum);
+            erased.add(key);
         }
     }
 
     /**
      * Ignores server rows of {@code keys}, erased before a restored checkpoint and still awaiting
-     * their tombstone then (a key once per tombstone due), until {@link #caughtUp} decides by the
-     * last record of each that the catch-up read brings. Call before that read.
+     * their tombstone then (a key once per tombstone due), until {@link #caughtUp} ({@link
+     * TombstonesDue#restore}), and drops their rows. Call before the catch-up read.
      */
     public void awaitTombstones(Iterable<String> keys) {
-        restoredLastRecords = new HashMap<>();
+        // one pass: the keys may come from a state that is read once
+        List<String> restored = new ArrayList<>();
         for (String key : keys) {
             rows.remove(key);
-            erased.merge(key, 1, Integer::sum);
+            restored.add(key);
         }
+        erased.restore(restored);
     }
 
     /** {@link #caughtUp(Predicate)} knowing no row to be carried by the restored checkpoint. */
@@ -128,32 +115,11 @@ public final class ModelReplica {
     }
 
     /**
-     * Ends the restore's catch-up read. A key restored as erased whose last record read was a
-     * tombstone is released: that is the last erase's, or an earlier one's with no row after it, so
-     * no row of it was committed before the last erase. So is one whose last record was a row
-     * {@code carriedByRestoredCheckpoint}, which is taken: that checkpoint's transaction was
-     * committed, and every tombstone due at that aligned snapshot was written in a transaction up
-     * to it, so it came before the row (the parameter server writes an erase's tombstone at once,
-     * the returning user's rows at the barrier). One whose last record was an earlier row keeps the
-     * tombstones it was restored with: that row was trained before the restored checkpoint's erase
-     * (rows of abandoned checkpoints are dropped before the copy), even when an earlier erase's
-     * tombstone came before it. A key of which nothing was read awaits what it was restored with.
+     * Ends the restore's catch-up read: decides each restored key's wait by the last record read,
+     * taking a last row {@code carriedByRestoredCheckpoint} ({@link TombstonesDue#caughtUp}).
      */
     public void caughtUp(Predicate<ParameterRow> carriedByRestoredCheckpoint) {
-        if (restoredLastRecords == null) {
-            return;
-        }
-        Map<String, ParameterRow> last = restoredLastRecords;
-        restoredLastRecords = null;
-        last.forEach(
-                (key, row) -> {
-                    if (row.isTombstone()) {
-                        erased.remove(key);
-                    } else if (carriedByRestoredCheckpoint.test(row)) {
-                        erased.remove(key);
-                        offer(row);
-                    }
-                });
+        erased.caughtUp(carriedByRestoredCheckpoint, this::offer);
     }
 
     /**
@@ -161,9 +127,7 @@ public final class ModelReplica {
      * per tombstone due.
      */
     public List<String> awaitingTombstone() {
-        List<String> keys = new ArrayList<>();
-        erased.forEach((key, due) -> keys.addAll(Collections.nCopies(due, key)));
-        return keys;
+        return erased.keys();
     }
 
     /** The number of rows held. */
