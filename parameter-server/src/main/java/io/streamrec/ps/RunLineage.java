@@ -108,14 +108,6 @@ public final class RunLineage {
     }
 
     /**
-     * The checkpoint the state was restored from, with the run that took it; null when not restored
-     * or restored from a version without a lineage.
-     */
-    public RunCheckpoint restoredCheckpoint() {
-        return restoredCheckpoint;
-    }
-
-    /**
      * Whether {@code row} is stamped with the restored checkpoint (or a later checkpoint of its
      * run): a row a catch-up read gets only once that checkpoint's transaction is committed. A row
      * evicted before an attempt's first flush is labelled after every snapshot ({@link

@@ -9,10 +9,8 @@ import io.streamrec.ps.RowUpdater;
 import io.streamrec.schema.ParameterRow;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
@@ -52,7 +50,7 @@ public final class ServingModel implements AutoCloseable {
      * aligned checkpoints a forget's first copy and its tombstone are on the same side of every
      * barrier.
      */
-    private final Map<String, Integer> erasedAwaitingBroadcastTombstones = new HashMap<>();
+    private final TombstonesDue erasedAwaitingBroadcastTombstones = new TombstonesDue();
 
     /** Candidate generation for large catalogs (null: off, every request scores every item). */
     private BackgroundAnnIndex ann;
@@ -112,14 +110,9 @@ public final class ServingModel implements AutoCloseable {
      * brought yet; returns whether it was applied.
      */
     public boolean apply(ParameterRow row) {
-        if (RowKeys.isUser(row.key())) {
-            String user = RowKeys.id(row.key());
-            if (row.isTombstone()) {
-                erasedAwaitingBroadcastTombstones.computeIfPresent(
-                        user, (u, n) -> n == 1 ? null : n - 1);
-            } else if (erasedAwaitingBroadcastTombstones.containsKey(user)) {
-                return false;
-            }
+        if (RowKeys.isUser(row.key())
+                && !erasedAwaitingBroadcastTombstones.admits(RowKeys.id(row.key()), row)) {
+            return false;
         }
         return applyRow(row);
     }
@@ -207,7 +200,7 @@ public final class ServingModel implements AutoCloseable {
             return;
         }
         // counted: a second forget's first copy may come before the first forget's tombstone
-        erasedAwaitingBroadcastTombstones.merge(userId, 1, Integer::sum);
+        erasedAwaitingBroadcastTombstones.add(userId);
         if (awaitCommittedTombstone) {
             erasedAwaitingTombstone.add(userId);
         }
@@ -226,11 +219,6 @@ public final class ServingModel implements AutoCloseable {
             }
         }
         erasedAwaitingTombstone.restore(held);
-    }
-
-    /** {@link #caughtUp(Predicate)} knowing no row to be carried by the restored checkpoint. */
-    public void caughtUp() {
-        caughtUp(row -> false);
     }
 
     /**

@@ -109,11 +109,6 @@ public final class ModelReplica {
         erased.restore(restored);
     }
 
-    /** {@link #caughtUp(Predicate)} knowing no row to be carried by the restored checkpoint. */
-    public void caughtUp() {
-        caughtUp(row -> false);
-    }
-
     /**
      * Ends the restore's catch-up read: decides each restored key's wait by the last record read,
      * taking a last row {@code carriedByRestoredCheckpoint} ({@link TombstonesDue#caughtUp}).

@@ -110,7 +110,7 @@ class ModelReplicaTest {
         assertThat(rebuilt.row(USER)).isNull();
         assertThat(rebuilt.offer(row(5, 9f))).isFalse();
         rebuilt.offer(ParameterRow.tombstone(USER));
-        rebuilt.caughtUp(); // the catch-up read ends with the tombstone
+        rebuilt.caughtUp(row -> false); // the catch-up read ends with the tombstone
         assertThat(rebuilt.awaitingTombstone()).isEmpty();
         assertThat(rebuilt.offer(row(1, 3f))).isTrue();
     }
@@ -142,7 +142,7 @@ class ModelReplicaTest {
         ModelReplica rebuilt = replica();
         rebuilt.awaitTombstones(List.of(USER, USER));
         rebuilt.offer(row(5, 9f));
-        rebuilt.caughtUp();
+        rebuilt.caughtUp(row -> false);
         assertThat(rebuilt.awaitingTombstone()).containsExactly(USER, USER);
         rebuilt.offer(ParameterRow.tombstone(USER));
         rebuilt.offer(row(2, 3f));

@@ -22,6 +22,11 @@ public enum RatingsFormat {
         this.header = header;
     }
 
+    /** The name command lines and messages use: {@code movielens-csv}, ... */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
     public boolean hasHeader() {
         return header;
     }
@@ -53,7 +58,7 @@ public enum RatingsFormat {
                             + name
                             + "' (one of "
                             + java.util.Arrays.stream(values())
-                                    .map(f -> f.name().toLowerCase(Locale.ROOT).replace('_', '-'))
+                                    .map(RatingsFormat::label)
                                     .collect(java.util.stream.Collectors.joining(", "))
                             + ")");
         }

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -83,7 +82,7 @@ public final class RatingsReplay {
     public static RatingsReplay readForReplay(Path file, RatingsFormat format, PrintStream out)
             throws IOException {
         RatingsReplay replay = read(file, format);
-        String formatName = format.name().toLowerCase(Locale.ROOT).replace('_', '-');
+        String formatName = format.label();
         out.printf(
                 "Read %,d events from %s (%s), skipped %s%n",
                 replay.events.size(), file, formatName, replay.skippedLines());
